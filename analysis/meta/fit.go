@@ -1,0 +1,334 @@
+package meta
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Fit fits the univariate meta-analysis model yi = xi'β + ui + ei with
+// ui ~ N(0, τ²) and known ei ~ N(0, vi), metafor's rma.uni (Viechtbauer 2010).
+//
+// τ² is estimated with opt.Method (see Options); β by weighted least squares
+// with weights wᵢ = 1/(vᵢ + τ̂²), Var(β̂) = s²(X'WX)⁻¹ where s² = 1 except
+// under Knapp & Hartung (2003), s² = Σwᵢeᵢ²/(k − p) ("adhoc": max(1, s²)).
+// Tests are z (χ² for QM) or t with k − p df (F for QM). Heterogeneity:
+// Q_E = Σ(1/vᵢ)eᵢ² from the fixed-effects fit, I² = 100·τ²/(τ² + ṽ) and
+// H² = τ²/ṽ + 1 with ṽ = (k − p)/tr(P) (Higgins & Thompson 2002; for FE
+// models I² = 100·max(0, Q_E − (k − p))/Q_E and H² = Q_E/(k − p)).
+// The prediction interval is β̂ ± crit·√(SE² + τ²). Q-profile confidence
+// intervals for τ², I² and H² follow Viechtbauer (2007).
+//
+// Rows with missing values are dropped with a note in Result.Notes.
+func Fit(yi, vi []float64, opt Options) (*Result, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	d, notes, err := newDesign(yi, vi, opt.Mods, opt.Labels)
+	if err != nil {
+		return nil, err
+	}
+	return fitDesign(d, opt, notes)
+}
+
+func fitDesign(d *design, opt Options, notes []string) (*Result, error) {
+	if d.k == 1 && opt.isT() {
+		return nil, fmt.Errorf("meta: k = 1: the %s test needs more studies than coefficients; use test z", opt.Test)
+	}
+	if d.k < d.p {
+		return nil, fmt.Errorf("meta: %d studies for %d coefficients; use fewer moderators", d.k, d.p)
+	}
+	m := newModel(d, opt)
+	est, err := m.estimateTau2()
+	if err != nil {
+		return nil, err
+	}
+	notes = append(notes, est.notes...)
+	r := &Result{K: d.k, P: d.p, Measure: opt.Measure, Method: opt.Method, Test: opt.Test, Level: opt.Level,
+		Tau2: est.tau2, Tau: math.Sqrt(est.tau2), Iter: est.iter, Notes: notes,
+		Yi: d.y, Vi: d.v, Rows: d.rows, opt: opt, d: d}
+	if !math.IsNaN(est.se) {
+		r.SETau2 = f64(est.se)
+	}
+	if err := m.infer(r); err != nil {
+		return nil, err
+	}
+	if err := m.heterogeneity(r); err != nil {
+		return nil, err
+	}
+	if err := m.fitStats(r); err != nil {
+		return nil, err
+	}
+	if d.p == 1 {
+		m.predict(r)
+	} else {
+		m.r2(r)
+	}
+	if !opt.isFE() && opt.Tau2 == nil && d.k > d.p {
+		if err := m.qprofile(r); err != nil {
+			r.Notes = append(r.Notes, "Q-profile CI for τ² not available: "+err.Error())
+		}
+	}
+	if d.k < 10 && opt.Test == TestZ && !opt.isFE() {
+		r.Notes = append(r.Notes, fmt.Sprintf("k = %d is small: consider test knha (Knapp–Hartung), whose CIs keep their coverage with few studies", d.k))
+	}
+	return r, nil
+}
+
+// infer computes β̂, its covariance and the coefficient tests.
+func (m *model) infer(r *Result) error {
+	d, opt := m.d, m.opt
+	k, p := d.k, d.p
+	if err := m.setWeights(r.Tau2); err != nil {
+		return err
+	}
+	rss, _ := m.s.solve(m.w, m.y)
+	s2w := 1.0
+	if opt.Test == TestKNHA || opt.Test == TestAdhoc {
+		if rss <= 2.220446049250313e-16 {
+			s2w = 0
+		} else {
+			s2w = rss / float64(k-p)
+		}
+		if opt.Test == TestAdhoc && s2w < 1 {
+			s2w = 1
+		}
+		if opt.isFE() {
+			r.Notes = append(r.Notes, "the Knapp–Hartung method is not meant for "+opt.Method+" models")
+		}
+	}
+	r.Vcov = make([]float64, p*p)
+	for i := range r.Vcov {
+		r.Vcov[i] = s2w * m.s.ainv[i]
+	}
+	ddf := float64(k - p)
+	var crit float64
+	alpha := 1 - opt.Level
+	if opt.isT() {
+		crit = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: ddf}.Quantile(1 - alpha/2)
+	} else {
+		crit = distuv.UnitNormal.Quantile(1 - alpha/2)
+	}
+	r.Coefficients = make([]Coef, p)
+	for j := 0; j < p; j++ {
+		b := m.s.beta[j]
+		se := math.Sqrt(r.Vcov[j*p+j])
+		c := Coef{Name: d.names[j], Estimate: b, SE: se, Statistic: b / se,
+			CILB: b - crit*se, CIUB: b + crit*se}
+		if opt.isT() {
+			c.DF = f64(ddf)
+			c.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: ddf}.Survival(math.Abs(c.Statistic))
+		} else {
+			c.P = 2 * distuv.UnitNormal.Survival(math.Abs(c.Statistic))
+		}
+		r.Coefficients[j] = c
+	}
+	// Omnibus Wald test of the moderators (of the intercept if there are none).
+	lo := 1
+	if p == 1 {
+		lo = 0
+	}
+	qm, err := waldQ(m.s.beta, r.Vcov, p, lo)
+	if err != nil {
+		qm = math.NaN()
+	}
+	md := p - lo
+	r.QMDF = md
+	if opt.isT() {
+		qm /= float64(md)
+		df2 := k - p
+		r.QMDF2 = &df2
+		r.QMP = distuv.F{D1: float64(md), D2: ddf}.Survival(qm)
+	} else {
+		r.QMP = distuv.ChiSquared{K: float64(md)}.Survival(qm)
+	}
+	r.QM = qm
+	return nil
+}
+
+// waldQ returns b[lo:]' V[lo:,lo:]⁻¹ b[lo:].
+func waldQ(b, v []float64, p, lo int) (float64, error) {
+	n := p - lo
+	a := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			a[i*n+j] = v[(i+lo)*p+j+lo]
+		}
+	}
+	// Cholesky solve.
+	for j := 0; j < n; j++ {
+		dj := a[j*n+j]
+		for c := 0; c < j; c++ {
+			dj -= a[j*n+c] * a[j*n+c]
+		}
+		if !(dj > 0) {
+			return math.NaN(), fmt.Errorf("meta: covariance of the tested coefficients is singular")
+		}
+		dj = math.Sqrt(dj)
+		a[j*n+j] = dj
+		for i := j + 1; i < n; i++ {
+			t := a[i*n+j]
+			for c := 0; c < j; c++ {
+				t -= a[i*n+c] * a[j*n+c]
+			}
+			a[i*n+j] = t / dj
+		}
+	}
+	z := make([]float64, n)
+	var q float64
+	for i := 0; i < n; i++ {
+		t := b[i+lo]
+		for c := 0; c < i; c++ {
+			t -= a[i*n+c] * z[c]
+		}
+		z[i] = t / a[i*n+i]
+		q += z[i] * z[i]
+	}
+	return q, nil
+}
+
+// heterogeneity computes Q_E, I², H² (metafor's i2def = "1").
+func (m *model) heterogeneity(r *Result) error {
+	d := m.d
+	k, p := d.k, d.p
+	r.QEDF = k - p
+	if k <= p {
+		r.QE, r.QEP, r.I2, r.H2, r.VT = 0, f64(1), 0, 1, 0
+		return nil
+	}
+	for i, v := range d.v {
+		m.w[i] = 1 / v
+	}
+	if err := m.s.factor(m.w); err != nil {
+		return err
+	}
+	rss, _ := m.s.solve(m.w, m.yc)
+	qe := math.Max(0, rss)
+	kp := float64(k - p)
+	r.QE = qe
+	r.QEP = f64(distuv.ChiSquared{K: kp}.Survival(qe))
+	r.VT = kp / m.s.trP(m.w)
+	if m.opt.isFE() {
+		if qe > 0 {
+			r.I2 = math.Max(0, 100*(qe-kp)/qe)
+		}
+		r.H2 = qe / kp
+	} else {
+		r.I2 = 100 * r.Tau2 / (r.VT + r.Tau2)
+		r.H2 = r.Tau2/r.VT + 1
+	}
+	return nil
+}
+
+// fitStats computes metafor's fit statistics (fit.stats, ML or REML column).
+func (m *model) fitStats(r *Result) error {
+	d, opt := m.d, m.opt
+	k, p := float64(d.k), float64(d.p)
+	parms := p
+	if !opt.isFE() && opt.Tau2 == nil {
+		parms++
+	}
+	reml := opt.Method == REML
+	ll, err := m.logLikAt(r.Tau2, reml)
+	if err != nil {
+		return err
+	}
+	n := k
+	if reml {
+		n = k - p
+	}
+	f := FitStats{LogLik: ll, AIC: -2*ll + 2*parms, BIC: -2*ll + parms*math.Log(n)}
+	mx := math.Max(n, parms+2)
+	f.AICc = -2*ll + 2*parms*mx/(mx-parms-1)
+	if reml {
+		f.Deviance = -2 * ll
+	} else if d.k > d.p {
+		var sat float64
+		for _, v := range d.v {
+			sat += -0.5 * math.Log(2*math.Pi*v)
+		}
+		f.Deviance = -2 * (ll - sat)
+	}
+	r.Fit = f
+	return nil
+}
+
+// predict sets the prediction interval of an intercept-only model,
+// β̂ ± crit·√(SE² + τ²) (metafor predict.rma), and the r block for ZCOR.
+func (m *model) predict(r *Result) {
+	c := r.Coefficients[0]
+	alpha := 1 - r.Level
+	crit := distuv.UnitNormal.Quantile(1 - alpha/2)
+	if m.opt.isT() {
+		crit = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(r.K - r.P)}.Quantile(1 - alpha/2)
+	}
+	if !m.opt.isFE() {
+		h := crit * math.Sqrt(c.SE*c.SE+r.Tau2)
+		r.PILB, r.PIUB = f64(c.Estimate-h), f64(c.Estimate+h)
+	}
+	if r.Measure == "ZCOR" {
+		r.R = &RBlock{Estimate: math.Tanh(c.Estimate), CILB: math.Tanh(c.CILB), CIUB: math.Tanh(c.CIUB)}
+		if r.PILB != nil {
+			r.R.PILB, r.R.PIUB = f64(math.Tanh(*r.PILB)), f64(math.Tanh(*r.PIUB))
+		}
+	}
+}
+
+// r2 sets the pseudo-R² of a meta-regression: for random-effects models
+// 100·max(0, (τ²₀ − τ²)/τ²₀) with τ²₀ from the intercept-only model fitted
+// with the same method (Raudenbush 2009; metafor r2def "1"); for FE models
+// the adjusted R² of the weighted regression.
+func (m *model) r2(r *Result) {
+	d := m.d
+	if m.opt.isFE() {
+		allSame := true
+		for _, y := range d.y {
+			if y != d.y[0] {
+				allSame = false
+			}
+		}
+		if allSame {
+			r.R2 = f64(0)
+			return
+		}
+		var sw, swy float64
+		for i, v := range d.v {
+			sw += 1 / v
+			swy += d.y[i] / v
+		}
+		mean := swy / sw
+		var tss float64
+		for i, v := range d.v {
+			tss += sq(d.y[i]-mean) / v
+		}
+		rss := r.QE
+		k, p := float64(d.k), float64(d.p)
+		adj := 1 - (rss/tss)*(k-1)/(k-p)
+		r.R2 = f64(math.Max(0, 100*adj))
+		return
+	}
+	if m.opt.Tau2 != nil {
+		return
+	}
+	d0 := &design{k: d.k, p: 1, y: d.y, v: d.v, x: ones(d.k), names: []string{"intrcpt"}}
+	m0 := newModel(d0, m.opt)
+	est, err := m0.estimateTau2()
+	if err != nil {
+		return
+	}
+	if est.tau2 == 0 {
+		r.R2 = f64(0)
+		return
+	}
+	r.R2 = f64(math.Max(0, 100*(est.tau2-r.Tau2)/est.tau2))
+}
+
+func ones(k int) []float64 {
+	x := make([]float64, k)
+	for i := range x {
+		x[i] = 1
+	}
+	return x
+}

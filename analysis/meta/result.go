@@ -1,0 +1,84 @@
+package meta
+
+// Coef is one model coefficient with its test and confidence interval.
+type Coef struct {
+	Name      string   `json:"name"`      // "intrcpt" or the design column name
+	Estimate  float64  `json:"estimate"`  // β̂
+	SE        float64  `json:"se"`        // standard error (Knapp–Hartung-scaled under knha/adhoc)
+	Statistic float64  `json:"statistic"` // z or t value, β̂/SE
+	DF        *float64 `json:"df,omitempty"`
+	P         float64  `json:"p"`     // two-sided p-value
+	CILB      float64  `json:"ci_lb"` // lower confidence bound
+	CIUB      float64  `json:"ci_ub"` // upper confidence bound
+}
+
+// RBlock holds the pooled estimate back-transformed to a correlation with
+// tanh (Fisher z → r), metafor's predict(res, transf = transf.ztor).
+type RBlock struct {
+	Estimate float64  `json:"estimate"`
+	CILB     float64  `json:"ci_lb"`
+	CIUB     float64  `json:"ci_ub"`
+	PILB     *float64 `json:"pi_lb,omitempty"` // nil for FE/EE models, as metafor
+	PIUB     *float64 `json:"pi_ub,omitempty"`
+}
+
+// FitStats are metafor's fit statistics (fitstats.rma): the REML
+// restricted log-likelihood for REML fits, the ML log-likelihood otherwise.
+type FitStats struct {
+	LogLik   float64 `json:"logLik"`
+	Deviance float64 `json:"deviance"`
+	AIC      float64 `json:"AIC"`
+	BIC      float64 `json:"BIC"`
+	AICc     float64 `json:"AICc"`
+}
+
+// Result is a fitted univariate meta-analysis (metafor's rma.uni object).
+// Optional values are nil when they are undefined (for example QE_p for
+// k = p, the prediction interval for a meta-regression).
+type Result struct {
+	K       int     `json:"k"`       // number of studies used
+	P       int     `json:"p"`       // number of coefficients
+	Measure string  `json:"measure"` // effect-size measure, e.g. "ZCOR"
+	Method  string  `json:"method"`  // τ² estimator
+	Test    string  `json:"test"`    // z, t, knha or adhoc
+	Level   float64 `json:"level"`   // confidence level, e.g. 0.95
+
+	Coefficients []Coef `json:"coefficients"`
+
+	Tau2   float64     `json:"tau2"`              // τ̂²
+	SETau2 *float64    `json:"se_tau2"`           // its standard error (nil for FE, fixed τ², k = 1)
+	Tau2CI *[2]float64 `json:"tau2_ci,omitempty"` // Q-profile CI for τ²
+	Tau    float64     `json:"tau"`               // √τ̂²
+	I2     float64     `json:"I2"`                // I² in percent
+	H2     float64     `json:"H2"`                // H²
+	I2CI   *[2]float64 `json:"I2_ci,omitempty"`   // Q-profile CI for I²
+	H2CI   *[2]float64 `json:"H2_ci,omitempty"`   // Q-profile CI for H²
+	CINote string      `json:"ci_note,omitempty"` // how the Q-profile bounds were found (e.g. truncated at 0)
+	QE     float64     `json:"QE"`                // residual heterogeneity Q_E
+	QEDF   int         `json:"QE_df"`             // k − p
+	QEP    *float64    `json:"QE_p"`              // χ²(k − p) p-value
+	QM     float64     `json:"QM"`                // omnibus test of the moderators (or of the intercept)
+	QMDF   int         `json:"QM_df"`             // numerator df
+	QMDF2  *int        `json:"QM_df2,omitempty"`  // denominator df of the F test (t, knha, adhoc)
+	QMP    float64     `json:"QM_p"`              // p-value of QM
+	PILB   *float64    `json:"pi_lb,omitempty"`   // prediction interval (intercept-only random-effects models)
+	PIUB   *float64    `json:"pi_ub,omitempty"`
+	R      *RBlock     `json:"r,omitempty"` // back-transformed block when Measure is ZCOR
+	R2     *float64    `json:"R2,omitempty"`
+	Fit    FitStats    `json:"fit"`
+	VT     float64     `json:"vt"`         // "typical" within-study variance used for I²
+	Iter   int         `json:"iterations"` // iterations of the τ² estimator (0 if closed form)
+	Notes  []string    `json:"notes,omitempty"`
+
+	// Vcov is the p×p covariance matrix of the coefficients (row-major).
+	Vcov []float64 `json:"-"`
+	// Yi and Vi are the effect sizes and variances actually used (after
+	// dropping incomplete rows); Rows gives their indices in the input.
+	Yi, Vi []float64 `json:"-"`
+	Rows   []int     `json:"-"`
+
+	opt Options
+	d   *design
+}
+
+func f64(x float64) *float64 { return &x }
