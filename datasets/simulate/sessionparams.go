@@ -1,0 +1,235 @@
+package simulate
+
+import (
+	"fmt"
+	"math"
+)
+
+// Score ranges of the simulated measures.
+const (
+	// AllianceMin and AllianceMax bound the WAI-SR-like alliance score, the
+	// mean of 12 items rated 1–5.
+	AllianceMin, AllianceMax = 1.0, 5.0
+	// AllianceItems is the number of items whose mean is the alliance score;
+	// recorded scores are the nearest multiple of 1/AllianceItems, rounded
+	// to 2 decimals.
+	AllianceItems = 12
+	// OutcomeMin and OutcomeMax bound the PHQ-9-like symptom total (9 items
+	// scored 0–3); higher is worse.
+	OutcomeMin, OutcomeMax = 0, 27
+)
+
+// Limits on the size of a session simulation.
+const (
+	// MaxPatients is the largest number of patients one run may simulate.
+	MaxPatients = 1<<31 - 1
+	// MaxSessionsLimit is the largest number of sessions per patient.
+	MaxSessionsLimit = 1000
+)
+
+// SessionParams are the parameters of the session simulator; see the package
+// documentation for the model. Alliance quantities are in points of the 1–5
+// alliance scale, outcome quantities in points of the 0–27 symptom scale
+// (higher = more symptoms), time in sessions (one per week). The zero value is
+// not valid: start from [DefaultSessionParams] and change what you need.
+type SessionParams struct {
+	// Seed selects the random streams; equal seeds give identical output.
+	Seed int64 `json:"seed"`
+
+	// Patients is the number of patients (≥ 1).
+	Patients int `json:"patients"`
+	// Therapists is the number of therapists (1 ≤ Therapists ≤ Patients).
+	// Patients are assigned in contiguous, balanced blocks: patient i
+	// (1-based) has therapist ⌊(i−1)·Therapists/Patients⌋ + 1.
+	Therapists int `json:"therapists"`
+	// MinSessions and MaxSessions bound each patient's planned number of
+	// sessions, drawn uniformly from [MinSessions, MaxSessions]
+	// (2 ≤ MinSessions ≤ MaxSessions ≤ MaxSessionsLimit; MinSessions ≥
+	// max(6, 3+RepairMax) when ruptures are simulated).
+	MinSessions int `json:"min_sessions"`
+	MaxSessions int `json:"max_sessions"`
+
+	// AllianceMean is the mean alliance at session 1 (alliance points, 1–5).
+	AllianceMean float64 `json:"alliance_mean"`
+	// AllianceGrowth is the mean change in alliance per session
+	// (alliance points per session).
+	AllianceGrowth float64 `json:"alliance_growth"`
+	// TherapistSD is the SD of the between-therapist alliance component u_j
+	// (alliance points).
+	TherapistSD float64 `json:"therapist_sd"`
+	// PatientSD is the SD of the between-patient alliance component v_i
+	// (alliance points).
+	PatientSD float64 `json:"patient_sd"`
+	// WithinSD is the marginal SD of the within-patient session-to-session
+	// alliance fluctuation e_it (alliance points).
+	WithinSD float64 `json:"within_sd"`
+	// AllianceAR is the lag-1 autocorrelation of e_it (−1 < AllianceAR < 1).
+	AllianceAR float64 `json:"alliance_ar"`
+
+	// OutcomeMean is the mean symptom score at session 1 (symptom points).
+	OutcomeMean float64 `json:"outcome_mean"`
+	// OutcomeSlope is the mean change in symptoms per session (symptom
+	// points per session; negative = improvement).
+	OutcomeSlope float64 `json:"outcome_slope"`
+	// OutcomeInterceptSD is the between-patient SD of symptom level p_i
+	// (symptom points).
+	OutcomeInterceptSD float64 `json:"outcome_intercept_sd"`
+	// OutcomeSlopeSD is the between-patient SD of the symptom slope s_i
+	// (symptom points per session).
+	OutcomeSlopeSD float64 `json:"outcome_slope_sd"`
+	// OutcomeResidSD is the SD of the session-level symptom residual
+	// (symptom points).
+	OutcomeResidSD float64 `json:"outcome_resid_sd"`
+
+	// BetweenEffect is the effect of the patient's stable alliance level
+	// u_j + v_i on the symptom level (symptom points per alliance point;
+	// negative = better alliance, fewer symptoms).
+	BetweenEffect float64 `json:"between_effect"`
+	// WithinEffect is the lag-1 within-patient effect: symptoms at session
+	// t+1 change by WithinEffect per alliance point by which the alliance at
+	// session t is above the patient's usual level (symptom points per
+	// alliance point; negative = better-than-usual alliance lowers next
+	// session's symptoms).
+	WithinEffect float64 `json:"within_effect"`
+	// RepairEffect is the shift in symptoms from the session at which a
+	// rupture is repaired onward (symptom points; negative = repair helps).
+	RepairEffect float64 `json:"repair_effect"`
+
+	// RepairedRate is the proportion of patients with a V-shaped
+	// rupture–repair episode (0–1).
+	RepairedRate float64 `json:"repaired_rate"`
+	// UnrepairedRate is the proportion of patients with an unrepaired
+	// rupture, a drop that persists to the end of treatment (0–1;
+	// RepairedRate + UnrepairedRate ≤ 1).
+	UnrepairedRate float64 `json:"unrepaired_rate"`
+	// RuptureDropSD is the size of a rupture's drop in alliance, in units of
+	// WithinSD (so the drop is RuptureDropSD·WithinSD alliance points; > 0).
+	RuptureDropSD float64 `json:"rupture_drop_sd"`
+	// RepairMin and RepairMax bound the number of sessions a repair takes:
+	// the alliance is back at its usual level RepairMin…RepairMax sessions
+	// after the drop (uniform; 1 ≤ RepairMin ≤ RepairMax).
+	RepairMin int `json:"repair_min"`
+	RepairMax int `json:"repair_max"`
+
+	// MissingRate is the probability that an eligible session is missing
+	// (its row omitted; 0 ≤ MissingRate < 1). Session 1 and the sessions of a
+	// rupture episode are never missing.
+	MissingRate float64 `json:"missing_rate"`
+}
+
+// DefaultSessionParams returns the parameters of the embedded demo-sessions
+// dataset: 240 patients of 24 therapists, 8–20 weekly sessions, a WAI-SR-like
+// alliance (mean 3.6, therapist SD 0.2, patient SD 0.4, within SD 0.25) and a
+// PHQ-9-like symptom score (mean 15 falling 0.35 a session), a lag-1 within
+// effect of −2 and a between effect of −3 symptom points per alliance point,
+// repaired ruptures in 15 % and unrepaired ruptures in 10 % of patients
+// (Larsson et al. 2018: 14.7 % and 10.7 %) with a drop of 3.5 within-patient
+// SDs, and 3 % missing sessions.
+func DefaultSessionParams() SessionParams {
+	return SessionParams{
+		Seed:               2018,
+		Patients:           240,
+		Therapists:         24,
+		MinSessions:        8,
+		MaxSessions:        20,
+		AllianceMean:       3.6,
+		AllianceGrowth:     0.015,
+		TherapistSD:        0.2,
+		PatientSD:          0.4,
+		WithinSD:           0.25,
+		AllianceAR:         0.3,
+		OutcomeMean:        15,
+		OutcomeSlope:       -0.35,
+		OutcomeInterceptSD: 4,
+		OutcomeSlopeSD:     0.15,
+		OutcomeResidSD:     2.5,
+		BetweenEffect:      -3,
+		WithinEffect:       -2,
+		RepairEffect:       -1.5,
+		RepairedRate:       0.15,
+		UnrepairedRate:     0.10,
+		RuptureDropSD:      3.5,
+		RepairMin:          1,
+		RepairMax:          3,
+		MissingRate:        0.03,
+	}
+}
+
+// RuptureDrop returns the size of a rupture's drop in alliance points,
+// RuptureDropSD·WithinSD.
+func (p SessionParams) RuptureDrop() float64 { return p.RuptureDropSD * p.WithinSD }
+
+// Validate reports the first invalid parameter, naming the field, the value
+// and the valid range. It returns nil for valid parameters.
+func (p SessionParams) Validate() error {
+	const hint = "start from DefaultSessionParams()"
+	switch {
+	case p.Patients < 1 || p.Patients > MaxPatients:
+		return fmt.Errorf("simulate: Patients = %d: need 1 to %d patients (%s)", p.Patients, MaxPatients, hint)
+	case p.Therapists < 1 || p.Therapists > p.Patients:
+		return fmt.Errorf("simulate: Therapists = %d: need 1 to Patients (%d) therapists", p.Therapists, p.Patients)
+	case p.MinSessions < 2:
+		return fmt.Errorf("simulate: MinSessions = %d: need at least 2 sessions per patient (%s)", p.MinSessions, hint)
+	case p.MaxSessions < p.MinSessions || p.MaxSessions > MaxSessionsLimit:
+		return fmt.Errorf("simulate: MaxSessions = %d: need MinSessions (%d) ≤ MaxSessions ≤ %d", p.MaxSessions, p.MinSessions, MaxSessionsLimit)
+	}
+	finite := []struct {
+		name string
+		v    float64
+	}{
+		{"AllianceMean", p.AllianceMean}, {"AllianceGrowth", p.AllianceGrowth},
+		{"TherapistSD", p.TherapistSD}, {"PatientSD", p.PatientSD}, {"WithinSD", p.WithinSD},
+		{"AllianceAR", p.AllianceAR}, {"OutcomeMean", p.OutcomeMean}, {"OutcomeSlope", p.OutcomeSlope},
+		{"OutcomeInterceptSD", p.OutcomeInterceptSD}, {"OutcomeSlopeSD", p.OutcomeSlopeSD},
+		{"OutcomeResidSD", p.OutcomeResidSD}, {"BetweenEffect", p.BetweenEffect},
+		{"WithinEffect", p.WithinEffect}, {"RepairEffect", p.RepairEffect},
+		{"RepairedRate", p.RepairedRate}, {"UnrepairedRate", p.UnrepairedRate},
+		{"RuptureDropSD", p.RuptureDropSD}, {"MissingRate", p.MissingRate},
+	}
+	for _, f := range finite {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("simulate: %s = %v: must be a finite number", f.name, f.v)
+		}
+	}
+	sds := []struct {
+		name string
+		v    float64
+	}{
+		{"TherapistSD", p.TherapistSD}, {"PatientSD", p.PatientSD}, {"WithinSD", p.WithinSD},
+		{"OutcomeInterceptSD", p.OutcomeInterceptSD}, {"OutcomeSlopeSD", p.OutcomeSlopeSD},
+		{"OutcomeResidSD", p.OutcomeResidSD},
+	}
+	for _, f := range sds {
+		if f.v < 0 {
+			return fmt.Errorf("simulate: %s = %v: a standard deviation cannot be negative", f.name, f.v)
+		}
+	}
+	switch {
+	case p.AllianceMean < AllianceMin || p.AllianceMean > AllianceMax:
+		return fmt.Errorf("simulate: AllianceMean = %v: must lie on the alliance scale [%v, %v]", p.AllianceMean, AllianceMin, AllianceMax)
+	case p.OutcomeMean < OutcomeMin || p.OutcomeMean > OutcomeMax:
+		return fmt.Errorf("simulate: OutcomeMean = %v: must lie on the symptom scale [%d, %d]", p.OutcomeMean, OutcomeMin, OutcomeMax)
+	case p.AllianceAR <= -1 || p.AllianceAR >= 1:
+		return fmt.Errorf("simulate: AllianceAR = %v: an autocorrelation must lie strictly between -1 and 1", p.AllianceAR)
+	case p.RepairedRate < 0 || p.RepairedRate > 1:
+		return fmt.Errorf("simulate: RepairedRate = %v: a proportion must lie in [0, 1]", p.RepairedRate)
+	case p.UnrepairedRate < 0 || p.UnrepairedRate > 1:
+		return fmt.Errorf("simulate: UnrepairedRate = %v: a proportion must lie in [0, 1]", p.UnrepairedRate)
+	case p.RepairedRate+p.UnrepairedRate > 1:
+		return fmt.Errorf("simulate: RepairedRate + UnrepairedRate = %v: the two proportions cannot exceed 1", p.RepairedRate+p.UnrepairedRate)
+	case p.MissingRate < 0 || p.MissingRate >= 1:
+		return fmt.Errorf("simulate: MissingRate = %v: a probability in [0, 1) is needed", p.MissingRate)
+	case p.RepairMin < 1 || p.RepairMax < p.RepairMin:
+		return fmt.Errorf("simulate: RepairMin = %d, RepairMax = %d: need 1 ≤ RepairMin ≤ RepairMax", p.RepairMin, p.RepairMax)
+	}
+	if p.RepairedRate > 0 || p.UnrepairedRate > 0 {
+		if p.RuptureDropSD <= 0 {
+			return fmt.Errorf("simulate: RuptureDropSD = %v: a rupture needs a positive drop (or set both rupture rates to 0)", p.RuptureDropSD)
+		}
+		need := max(6, 3+p.RepairMax)
+		if p.MinSessions < need {
+			return fmt.Errorf("simulate: MinSessions = %d: ruptures need at least %d sessions (two baseline sessions, the drop and its repair or persistence); raise MinSessions or lower RepairMax", p.MinSessions, need)
+		}
+	}
+	return nil
+}
