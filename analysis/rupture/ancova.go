@@ -1,0 +1,147 @@
+package rupture
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Coef is one estimate of the ANCOVA, named as R's lm names coefficients.
+type Coef struct {
+	Name      string `json:"name"`
+	Estimate  Float  `json:"estimate"`
+	SE        Float  `json:"se"`
+	Statistic Float  `json:"statistic"`
+	DF        int    `json:"df"`
+	P         Float  `json:"p"`
+	CILB      Float  `json:"ci_lb"`
+	CIUB      Float  `json:"ci_ub"`
+}
+
+// ANCOVA is the least-squares fit of post ~ class + pre, R's
+// lm(post ~ class + pre) with treatment contrasts.
+type ANCOVA struct {
+	// N is the number of patients with pre and post; DF = N − p.
+	N  int `json:"n"`
+	DF int `json:"df"`
+	// Reference is the baseline class (none when present).
+	Reference Class `json:"reference"`
+	// Coefficients are "(Intercept)", "class<level>" for each other class
+	// present, and "pre".
+	Coefficients []Coef `json:"coefficients"`
+	// Contrasts are the adjusted differences in post between the classes
+	// present ("repaired - unrepaired", "repaired - none",
+	// "unrepaired - none"), in raw units (not oriented), with t tests on DF.
+	Contrasts []Coef `json:"contrasts"`
+	// Sigma is the residual SD, RSquared the multiple R².
+	Sigma    Float `json:"sigma"`
+	RSquared Float `json:"r_squared"`
+}
+
+// fitANCOVA fits post ~ class + pre: coefficients by QR decomposition,
+// covariance σ²(XᵀX)⁻¹ by Cholesky. cls holds class
+// indices (0 none, 1 repaired, 2 unrepaired).
+func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
+	var count [3]int
+	for _, k := range cls {
+		count[k]++
+	}
+	var levels []int // classes present, reference first
+	for k := range count {
+		if count[k] > 0 {
+			levels = append(levels, k)
+		}
+	}
+	if len(levels) < 2 {
+		return nil, fmt.Errorf("fewer than two classes have patients with pre and post scores")
+	}
+	n := len(post)
+	p := len(levels) + 1 // intercept, dummies for levels[1:], pre
+	if n <= p {
+		return nil, fmt.Errorf("%d patients with pre and post scores for %d coefficients", n, p)
+	}
+	col := make(map[int]int, len(levels))
+	for j, k := range levels[1:] {
+		col[k] = 1 + j
+	}
+	x := mat.NewDense(n, p, nil)
+	for i := 0; i < n; i++ {
+		x.Set(i, 0, 1)
+		if j, ok := col[cls[i]]; ok {
+			x.Set(i, j, 1)
+		}
+		x.Set(i, p-1, pre[i])
+	}
+	y := mat.NewVecDense(n, post)
+	var qr mat.QR
+	qr.Factorize(x)
+	if c := qr.Cond(); c > 1e12 {
+		return nil, fmt.Errorf("the design is singular or nearly so (condition number %.3g: pre is constant or collinear with class)", c)
+	}
+	var b mat.VecDense
+	if err := qr.SolveVecTo(&b, false, y); err != nil {
+		return nil, fmt.Errorf("least squares: %w", err)
+	}
+	var rss, my, tss float64
+	for i := 0; i < n; i++ {
+		my += post[i]
+	}
+	my /= float64(n)
+	for i := 0; i < n; i++ {
+		fit := mat.Dot(x.RowView(i), &b)
+		rss += (post[i] - fit) * (post[i] - fit)
+		tss += (post[i] - my) * (post[i] - my)
+	}
+	df := n - p
+	s2 := rss / float64(df)
+	var xtx mat.SymDense
+	xtx.SymOuterK(1, x.T())
+	var ch mat.Cholesky
+	if !ch.Factorize(&xtx) {
+		return nil, fmt.Errorf("the cross-product matrix is not positive definite")
+	}
+	var cov mat.SymDense // σ²(XᵀX)⁻¹
+	if err := ch.InverseTo(&cov); err != nil {
+		return nil, fmt.Errorf("inverting XᵀX: %w", err)
+	}
+	cov.ScaleSym(s2, &cov)
+	tdist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}
+	tc := tdist.Quantile(1 - (1-level)/2)
+	coef := func(name string, c []float64) Coef {
+		var est, v float64
+		for i := range c {
+			est += c[i] * b.AtVec(i)
+			for j := range c {
+				v += c[i] * c[j] * cov.At(i, j)
+			}
+		}
+		se := math.Sqrt(v)
+		t := est / se
+		return Coef{Name: name, Estimate: Float(est), SE: Float(se), Statistic: Float(t), DF: df,
+			P: Float(2 * tdist.Survival(math.Abs(t))), CILB: Float(est - tc*se), CIUB: Float(est + tc*se)}
+	}
+	a := &ANCOVA{N: n, DF: df, Reference: Classes[levels[0]], Sigma: Float(math.Sqrt(s2)), RSquared: Float(1 - rss/tss)}
+	unit := func(j int) []float64 { c := make([]float64, p); c[j] = 1; return c }
+	a.Coefficients = append(a.Coefficients, coef("(Intercept)", unit(0)))
+	for _, k := range levels[1:] {
+		a.Coefficients = append(a.Coefficients, coef("class"+string(Classes[k]), unit(col[k])))
+	}
+	a.Coefficients = append(a.Coefficients, coef("pre", unit(p-1)))
+	for _, cc := range Contrasts {
+		k1, k2 := classIndex(cc[0]), classIndex(cc[1])
+		if count[k1] == 0 || count[k2] == 0 {
+			continue
+		}
+		c := make([]float64, p)
+		if j, ok := col[k1]; ok {
+			c[j] += 1
+		}
+		if j, ok := col[k2]; ok {
+			c[j] -= 1
+		}
+		a.Contrasts = append(a.Contrasts, coef(string(cc[0])+" - "+string(cc[1]), c))
+	}
+	return a, nil
+}
