@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestChangeMatchesClinicalsignificance checks the command end to end
+// (embedded claus2020, long data, pre = 1, post = 4) against the published
+// test snapshots of clinicalsignificance (cs_combined, cutoff c, JT and EN;
+// analysis/change/testdata/reference_test_snapshot_cs_combined.md).
+func TestChangeMatchesClinicalsignificance(t *testing.T) {
+	cases := map[string]map[string]int{
+		"JT": {"recovered": 26, "improved": 3, "unchanged": 10, "deteriorated": 1, "harmed": 0},
+		"EN": {"recovered": 26, "improved": 6, "unchanged": 5, "deteriorated": 3, "harmed": 0},
+	}
+	for method, want := range cases {
+		out, stderr, code := runCLI(t, "", "change", "--method", method, "--format", "json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var got struct {
+			NUsed     int `json:"n_used"`
+			NOriginal int `json:"n_original"`
+			Summary   []struct {
+				Category string
+				N        int
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.NUsed != 40 || got.NOriginal != 43 {
+			t.Errorf("%s: n used %d of %d, want 40 of 43", method, got.NUsed, got.NOriginal)
+		}
+		for _, c := range got.Summary {
+			if c.N != want[c.Category] {
+				t.Errorf("%s: %s = %d, want %d", method, c.Category, c.N, want[c.Category])
+			}
+		}
+	}
+}
+
+func TestChangeWideAndErrors(t *testing.T) {
+	// Jacobson & Truax style by hand: SD_pre of (10, 20, 30) is 10, r = .75 →
+	// SEM = 5, S_diff = √50 ≈ 7.07; reliable change needs |Δ| > 13.86.
+	csv := "id,pre,post\na,10,30\nb,20,15\nc,30,50\n"
+	out, stderr, code := runCLI(t, csv, "change", "-", "--wide", "--pre", "pre", "--post", "post", "--reliability", ".75", "--better", "higher", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 || !strings.HasSuffix(lines[1], ",improved") || !strings.HasSuffix(lines[2], ",unchanged") || !strings.HasSuffix(lines[3], ",improved") {
+		t.Errorf("categories:\n%s", out)
+	}
+	if _, stderr, code := runCLI(t, csv, "change", "-", "--wide", "--pre", "pre", "--post", "post"); code != 2 || !strings.Contains(stderr, "reliability") {
+		t.Errorf("missing reliability: exit %d %q", code, stderr)
+	}
+	bad := "id,pre,post\na,10,x\n"
+	if _, stderr, code := runCLI(t, bad, "change", "-", "--wide", "--pre", "pre", "--post", "post", "--reliability", ".8"); code != 2 || !strings.Contains(stderr, "stdin:2") || !strings.Contains(stderr, `"x"`) {
+		t.Errorf("bad cell: exit %d %q", code, stderr)
+	}
+}

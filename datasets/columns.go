@@ -1,0 +1,209 @@
+package datasets
+
+import (
+	"math"
+)
+
+// Var is a typed column that is not one of a table's fixed roles: a
+// moderator, a cluster id or an extra session variable. It is numeric when
+// every non-missing cell is a number, and text otherwise.
+type Var struct {
+	Name    string    `json:"name"`           // header name as spelled in the file
+	Numeric bool      `json:"numeric"`        // Num is set when true, Text when false
+	Num     []float64 `json:"num,omitempty"`  // numeric values; NaN = missing
+	Text    []string  `json:"text,omitempty"` // text values; "" = missing
+}
+
+// Len returns the number of rows.
+func (v *Var) Len() int {
+	if v.Numeric {
+		return len(v.Num)
+	}
+	return len(v.Text)
+}
+
+// Missing reports whether row i is missing.
+func (v *Var) Missing(i int) bool {
+	if v.Numeric {
+		return math.IsNaN(v.Num[i])
+	}
+	return v.Text[i] == ""
+}
+
+// Levels returns the distinct non-missing values of a text Var in order of
+// first appearance (nil for a numeric Var).
+func (v *Var) Levels() []string {
+	if v.Numeric {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range v.Text {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Factor is a column of group labels stored as integer codes: Levels[Codes[i]]
+// is the label of row i. Levels are in order of first appearance.
+type Factor struct {
+	Codes  []int32  `json:"codes"`
+	Levels []string `json:"levels"`
+}
+
+// Len returns the number of rows (0 for an absent factor).
+func (f *Factor) Len() int { return len(f.Codes) }
+
+// Value returns the label of row i.
+func (f *Factor) Value(i int) string { return f.Levels[f.Codes[i]] }
+
+// Strings returns the label of every row.
+func (f *Factor) Strings() []string {
+	out := make([]string, len(f.Codes))
+	for i, c := range f.Codes {
+		out[i] = f.Levels[c]
+	}
+	return out
+}
+
+// factorBuilder interns labels: each distinct label is allocated once.
+type factorBuilder struct {
+	m map[string]int32
+	f Factor
+}
+
+func newFactorBuilder(n int) *factorBuilder {
+	return &factorBuilder{m: make(map[string]int32), f: Factor{Codes: make([]int32, 0, n)}}
+}
+
+func (fb *factorBuilder) code(b []byte) int32 {
+	if c, ok := fb.m[string(b)]; ok {
+		return c
+	}
+	c := int32(len(fb.f.Levels))
+	s := string(b)
+	fb.m[s] = c
+	fb.f.Levels = append(fb.f.Levels, s)
+	return c
+}
+
+// resolver finds the columns that play each role, collecting problems.
+type resolver struct {
+	t     *Table
+	probs *problems
+}
+
+// find returns the index of the column for a role: the column named
+// explicitly (an error if absent), else the first of the default names
+// present, else -1.
+func (r *resolver) find(explicit, flag string, defaults []string) int {
+	if explicit != "" {
+		return r.named(explicit, flag)
+	}
+	for _, d := range defaults {
+		switch j := r.t.ColumnIndex(d); {
+		case j >= 0:
+			return j
+		case j == -2:
+			r.probs.addf(0, "", nil, "several columns are named %q (ignoring case); name the one to use with %s", d, flag)
+			return -1
+		}
+	}
+	return -1
+}
+
+// named returns the index of a column named explicitly by flag.
+func (r *resolver) named(name, flag string) int {
+	switch j := r.t.ColumnIndex(name); j {
+	case -1:
+		r.probs.addf(0, "", nil, "column %q named by %s not found; columns are: %s", name, flag, r.t.columnList())
+		return -1
+	case -2:
+		r.probs.addf(0, "", nil, "column %q named by %s is ambiguous: several columns match it ignoring case; rename them", name, flag)
+		return -1
+	default:
+		return j
+	}
+}
+
+// floats parses column j as numbers. Missing cells become NaN; if need is
+// not "", a missing cell is also a problem and need says why the value is
+// required.
+func (r *resolver) floats(j int, need string) []float64 {
+	t := r.t
+	c := t.Col(j)
+	n := t.NumRows()
+	out := make([]float64, n)
+	dec := byte(t.Decimal)
+	hasNum := len(t.na.nums) > 0
+	for i := range out {
+		b := t.buf[t.start[j][i]:t.end[j][i]]
+		if t.na.isCode(b) {
+			out[i] = math.NaN()
+			if need != "" {
+				r.missing(i, c.Name, b, need)
+			}
+			continue
+		}
+		v, err := parseNumber(b, dec)
+		if err != nil {
+			r.probs.add(t.Line(i), c.Name, b, err.Error())
+			out[i] = math.NaN()
+			continue
+		}
+		if hasNum && t.na.isNum(v) {
+			out[i] = math.NaN()
+			if need != "" {
+				r.missing(i, c.Name, b, need)
+			}
+			continue
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func (r *resolver) missing(i int, col string, b []byte, need string) {
+	msg := "missing value; " + need
+	if len(b) > 0 {
+		msg = "is a missing-value code; " + need
+	}
+	r.probs.add(r.t.Line(i), col, b, msg)
+}
+
+// variable types column j: numeric if every non-missing cell is a number.
+func (r *resolver) variable(j int) Var {
+	c := r.t.Col(j)
+	if c.IsNumeric() {
+		v, _ := c.Floats()
+		return Var{Name: c.Name, Numeric: true, Num: v}
+	}
+	return Var{Name: c.Name, Text: c.Strings()}
+}
+
+// textVar reads column j as text ids; missing cells are problems when need
+// is not "".
+func (r *resolver) textVar(j int, need string) Var {
+	c := r.t.Col(j)
+	v := Var{Name: c.Name, Text: make([]string, c.Len())}
+	for i := range v.Text {
+		if c.Missing(i) {
+			if need != "" {
+				r.missing(i, c.Name, c.Bytes(i), need)
+			}
+			continue
+		}
+		v.Text[i] = c.String(i)
+	}
+	return v
+}
+
+func nameOf(t *Table, j int) string {
+	if j < 0 {
+		return ""
+	}
+	return t.Header[j]
+}

@@ -1,0 +1,302 @@
+package datasets
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+)
+
+// detectDelimiter picks the delimiter of a text table from its first line:
+// the most frequent of ',', '\t' and ';' outside double quotes (ties resolved
+// in that order). A header without any of them is a one-column table and
+// gets ','.
+func detectDelimiter(data []byte) byte {
+	var n [3]int
+	inQuote := false
+	for _, c := range data {
+		if c == '"' {
+			inQuote = !inQuote
+			continue
+		}
+		if inQuote {
+			continue
+		}
+		if c == '\n' || c == '\r' {
+			break
+		}
+		switch c {
+		case ',':
+			n[0]++
+		case '\t':
+			n[1]++
+		case ';':
+			n[2]++
+		}
+	}
+	best, d := 0, byte(',')
+	for k, c := range []byte{',', '\t', ';'} {
+		if n[k] > best {
+			best, d = n[k], c
+		}
+	}
+	return d
+}
+
+// csvParser splits delimited text into records. It unquotes quoted fields in
+// place (the unquoted text is never longer than the quoted one), so each cell
+// is a byte range of the input buffer.
+type csvParser struct {
+	data  []byte
+	delim byte
+	pos   int
+	line  int      // physical line at pos (1-based)
+	cells []uint32 // scratch: start, end pairs of the current record
+}
+
+// record parses the next record. It returns its first line, whether it was
+// blank (no fields, or all fields empty) and an error for malformed quoting.
+// ok is false at the end of the input.
+func (p *csvParser) record() (first int, blank bool, ok bool, err *lineErr) {
+	if p.pos >= len(p.data) {
+		return 0, false, false, nil
+	}
+	first = p.line
+	p.cells = p.cells[:0]
+	blank = true
+	data, d := p.data, p.delim
+	for {
+		// Skip leading blanks.
+		i := p.pos
+		for i < len(data) && (data[i] == ' ' || (data[i] == '\t' && d != '\t')) {
+			i++
+		}
+		var s, e int
+		if i < len(data) && data[i] == '"' {
+			qline := p.line
+			s = i + 1
+			w, j := s, s
+			for {
+				q := bytes.IndexByte(data[j:], '"')
+				if q < 0 {
+					return first, false, true, &lineErr{qline, "quoted field is not closed (a \" is missing)"}
+				}
+				q += j
+				p.line += bytes.Count(data[j:q], []byte{'\n'})
+				if w != j {
+					copy(data[w:], data[j:q])
+				}
+				w += q - j
+				if q+1 < len(data) && data[q+1] == '"' {
+					data[w] = '"'
+					w++
+					j = q + 2
+					continue
+				}
+				j = q + 1
+				break
+			}
+			e = w
+			// After the closing quote only blanks may precede the delimiter.
+			for j < len(data) && (data[j] == ' ' || (data[j] == '\t' && d != '\t')) {
+				j++
+			}
+			if j < len(data) && data[j] != d && data[j] != '\n' && data[j] != '\r' {
+				return first, false, true, &lineErr{p.line, "text after the closing quote of a quoted field (a quote inside a quoted field is written \"\")"}
+			}
+			i = j
+			blank = false // a quoted field, even empty, is content
+		} else {
+			s = i
+			for i < len(data) && data[i] != d && data[i] != '\n' && data[i] != '\r' {
+				i++
+			}
+			e = i
+			for e > s && (data[e-1] == ' ' || (data[e-1] == '\t' && d != '\t')) {
+				e--
+			}
+			if e > s {
+				blank = false
+			}
+		}
+		p.cells = append(p.cells, uint32(s), uint32(e))
+		if i >= len(data) {
+			p.pos = i
+			return first, blank, true, nil
+		}
+		switch data[i] {
+		case d:
+			p.pos = i + 1
+			if p.pos >= len(data) { // a trailing delimiter at the very end
+				p.cells = append(p.cells, uint32(p.pos), uint32(p.pos))
+				return first, blank, true, nil
+			}
+		case '\r':
+			i++
+			if i < len(data) && data[i] == '\n' {
+				i++
+			}
+			p.pos = i
+			p.line++
+			return first, blank, true, nil
+		case '\n':
+			p.pos = i + 1
+			p.line++
+			return first, blank, true, nil
+		}
+	}
+}
+
+// readDelimited parses CSV/TSV/semicolon text held in data (which it
+// modifies and keeps).
+func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
+	if len(data) > math.MaxUint32-1 {
+		return nil, inputErr(name, 0, "file is larger than 4 GB; split it")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, inputErr(name, 0, "empty file: no header and no data")
+	}
+	var d byte
+	switch opt.Delimiter {
+	case 0:
+		d = detectDelimiter(data)
+	case ',', ';', '\t', '|', ' ':
+		d = byte(opt.Delimiter)
+	default:
+		if opt.Delimiter > 127 || opt.Delimiter == '"' || opt.Delimiter == '\n' || opt.Delimiter == '\r' {
+			return nil, inputErr(name, 0, "delimiter %q is not supported; use one ASCII character such as , ; or tab", opt.Delimiter)
+		}
+		d = byte(opt.Delimiter)
+	}
+	dec := byte('.')
+	switch opt.Decimal {
+	case 0:
+		if d == ';' {
+			dec = ','
+		}
+	case '.', ',':
+		dec = byte(opt.Decimal)
+	default:
+		return nil, inputErr(name, 0, "decimal separator %q is not supported; use . or ,", opt.Decimal)
+	}
+
+	p := &csvParser{data: data, delim: d, line: 1}
+	// Header: the first non-blank record.
+	var header []string
+	for {
+		_, blank, ok, err := p.record()
+		if err != nil {
+			return nil, inputErr(name, err.line, "%s", err.msg)
+		}
+		if !ok {
+			return nil, inputErr(name, 0, "empty file: no header and no data")
+		}
+		if blank {
+			continue
+		}
+		header = make([]string, len(p.cells)/2)
+		for k := range header {
+			header[k] = string(data[p.cells[2*k]:p.cells[2*k+1]])
+		}
+		break
+	}
+	header = cleanHeader(header)
+	ncol := len(header)
+
+	// Estimate the number of rows to size the column slices once.
+	est := bytes.Count(data[p.pos:], []byte{'\n'})
+	if cr := bytes.Count(data[p.pos:], []byte{'\r'}); cr > est {
+		est = cr
+	}
+	est++
+	t := &Table{Name: name, Header: header, Delimiter: rune(d), Decimal: rune(dec), buf: data}
+	t.start = make([][]uint32, ncol)
+	t.end = make([][]uint32, ncol)
+	for j := range ncol {
+		t.start[j] = make([]uint32, 0, est)
+		t.end[j] = make([]uint32, 0, est)
+	}
+	t.line = make([]int32, 0, est)
+
+	probs := newProblems(name)
+	for {
+		line, blank, ok, err := p.record()
+		if err != nil {
+			probs.add(err.line, "", nil, err.msg)
+			break
+		}
+		if !ok {
+			break
+		}
+		if blank {
+			continue
+		}
+		nf := len(p.cells) / 2
+		if nf > ncol {
+			// Tolerate trailing empty fields (a delimiter at the end of each line).
+			extra := false
+			for k := ncol; k < nf; k++ {
+				if p.cells[2*k] != p.cells[2*k+1] {
+					extra = true
+					break
+				}
+			}
+			if extra {
+				probs.addf(line, "", nil, "%d fields, but the header has %d columns (is the delimiter %s right? try --delimiter)", nf, ncol, delimName(d))
+				continue
+			}
+			nf = ncol
+		}
+		if nf < ncol {
+			probs.addf(line, "", nil, "%d fields, but the header has %d columns (is the delimiter %s right? try --delimiter)", nf, ncol, delimName(d))
+			continue
+		}
+		if line > math.MaxInt32 {
+			probs.add(line, "", nil, "too many lines")
+			break
+		}
+		for j := range ncol {
+			t.start[j] = append(t.start[j], p.cells[2*j])
+			t.end[j] = append(t.end[j], p.cells[2*j+1])
+		}
+		t.line = append(t.line, int32(line))
+	}
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
+	if len(t.line) == 0 {
+		return nil, inputErr(name, 0, "header only, no data rows (columns: %s)", t.columnList())
+	}
+	return t, nil
+}
+
+func delimName(d byte) string {
+	switch d {
+	case '\t':
+		return "tab"
+	case ' ':
+		return "space"
+	}
+	return fmt.Sprintf("%q", d)
+}
+
+// cleanHeader trims names, strips a BOM left inside quotes, and names blank
+// header cells V1, V2, ... after their 1-based position.
+func cleanHeader(h []string) []string {
+	for k, s := range h {
+		s = string(trimSpace([]byte(s), 0))
+		if k == 0 {
+			s = string(bytes.TrimPrefix([]byte(s), bom))
+		}
+		if s == "" {
+			s = fmt.Sprintf("V%d", k+1)
+		}
+		h[k] = s
+	}
+	return h
+}
+
+// lineErr is a syntax error at a physical line.
+type lineErr struct {
+	line int
+	msg  string
+}

@@ -1,0 +1,187 @@
+package datasets
+
+import (
+	"math"
+	"strings"
+)
+
+// Table is a raw, column-oriented table of text cells as read from a file:
+// a header and, for each column, the cells of every data row. It keeps the
+// physical line (CSV/TSV) or row number (XLSX) of each record for error
+// messages. Cells are stored as byte ranges into one buffer, so reading a
+// large file allocates a few large slices rather than one string per cell.
+//
+// A Table is not modified by its methods and may be shared between
+// goroutines for reading.
+type Table struct {
+	Name      string   // file name used in messages ("stdin" for -, "name[Sheet]" for XLSX)
+	Header    []string // column names, trimmed; blank names become "V1", "V2", ... (1-based position)
+	Delimiter rune     // field delimiter used (0 for XLSX)
+	Decimal   rune     // decimal separator used for numbers ('.' or ',')
+
+	buf   []byte
+	start [][]uint32 // per column, start offset of each cell in buf
+	end   [][]uint32 // per column, end offset of each cell in buf
+	line  []int32    // per row, physical line of the record
+	na    naSet
+	naTxt []string
+}
+
+// NumRows returns the number of data rows (the header is not counted).
+func (t *Table) NumRows() int { return len(t.line) }
+
+// NumCols returns the number of columns.
+func (t *Table) NumCols() int { return len(t.Header) }
+
+// Line returns the physical line (or XLSX row number) of data row i.
+func (t *Table) Line(i int) int { return int(t.line[i]) }
+
+// Lines returns the physical line (or XLSX row number) of every data row.
+func (t *Table) Lines() []int {
+	out := make([]int, len(t.line))
+	for i, l := range t.line {
+		out[i] = int(l)
+	}
+	return out
+}
+
+// NA returns the missing-value codes in force: the defaults ("", "NA", ".")
+// and those given in ReadOptions.NA.
+func (t *Table) NA() []string { return append([]string(nil), t.naTxt...) }
+
+// ColumnIndex returns the position of the column whose name equals name
+// ignoring case and surrounding blanks, or -1. It returns -2 when several
+// columns match.
+func (t *Table) ColumnIndex(name string) int {
+	name = strings.TrimSpace(name)
+	idx := -1
+	for j, h := range t.Header {
+		if strings.EqualFold(h, name) {
+			if idx >= 0 {
+				return -2
+			}
+			idx = j
+		}
+	}
+	return idx
+}
+
+// Column returns the column named name (case-insensitive). The error lists
+// the available columns.
+func (t *Table) Column(name string) (*Column, error) {
+	switch j := t.ColumnIndex(name); j {
+	case -1:
+		return nil, inputErr(t.Name, 0, "column %q not found; columns are: %s", name, t.columnList())
+	case -2:
+		return nil, inputErr(t.Name, 0, "column name %q is ambiguous: several columns match it ignoring case; rename them", name)
+	default:
+		return t.Col(j), nil
+	}
+}
+
+// Col returns column j (0-based); it panics if j is out of range, like a slice index.
+func (t *Table) Col(j int) *Column { return &Column{t: t, j: j, Name: t.Header[j]} }
+
+func (t *Table) columnList() string { return strings.Join(t.Header, ", ") }
+
+// cell returns the trimmed bytes of cell (i, j). The slice aliases the
+// table's buffer and must not be modified.
+func (t *Table) cell(i, j int) []byte { return t.buf[t.start[j][i]:t.end[j][i]] }
+
+// Column is a view of one column of a Table.
+type Column struct {
+	Name string // header name as spelled in the file
+	t    *Table
+	j    int
+}
+
+// Len returns the number of cells (rows).
+func (c *Column) Len() int { return c.t.NumRows() }
+
+// Index returns the column's position in the header.
+func (c *Column) Index() int { return c.j }
+
+// Bytes returns the text of cell i without surrounding blanks, unquoted.
+// The slice aliases the table and must not be modified.
+func (c *Column) Bytes(i int) []byte { return c.t.cell(i, c.j) }
+
+// String returns the text of cell i without surrounding blanks, unquoted.
+func (c *Column) String(i int) string { return string(c.t.cell(i, c.j)) }
+
+// Missing reports whether cell i is a missing-value code: empty, "NA", ".",
+// or one of ReadOptions.NA (numeric codes also match the same number written
+// differently, e.g. -99.0 for -99).
+func (c *Column) Missing(i int) bool {
+	b := c.t.cell(i, c.j)
+	if c.t.na.isCode(b) {
+		return true
+	}
+	if len(c.t.na.nums) > 0 {
+		if v, err := parseNumber(b, byte(c.t.Decimal)); err == nil && c.t.na.isNum(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// Float parses cell i as a number with the table's decimal separator.
+// A missing cell gives (NaN, true, nil); a cell that is neither missing nor
+// a finite number gives an error explaining why.
+func (c *Column) Float(i int) (v float64, missing bool, err error) {
+	b := c.t.cell(i, c.j)
+	if c.t.na.isCode(b) {
+		return math.NaN(), true, nil
+	}
+	v, err = parseNumber(b, byte(c.t.Decimal))
+	if err != nil {
+		return math.NaN(), false, err
+	}
+	if len(c.t.na.nums) > 0 && c.t.na.isNum(v) {
+		return math.NaN(), true, nil
+	}
+	return v, false, nil
+}
+
+// Floats parses every cell as a number; missing cells become NaN. Cells that
+// are not numbers are reported together in an *InputError, one problem per
+// cell with file, line, column and value.
+func (c *Column) Floats() ([]float64, error) {
+	out := make([]float64, c.Len())
+	p := newProblems(c.t.Name)
+	for i := range out {
+		v, _, err := c.Float(i)
+		if err != nil {
+			p.add(c.t.Line(i), c.Name, c.Bytes(i), err.Error())
+		}
+		out[i] = v
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Strings returns every cell as text; missing cells become "".
+func (c *Column) Strings() []string {
+	out := make([]string, c.Len())
+	for i := range out {
+		if !c.Missing(i) {
+			out[i] = c.String(i)
+		}
+	}
+	return out
+}
+
+// IsNumeric reports whether every non-missing cell is a number, and whether
+// there is at least one such cell.
+func (c *Column) IsNumeric() bool {
+	any := false
+	for i := 0; i < c.Len(); i++ {
+		_, miss, err := c.Float(i)
+		if err != nil {
+			return false
+		}
+		any = any || !miss
+	}
+	return any
+}

@@ -1,0 +1,129 @@
+package datasets
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// readXLSX reads one worksheet of an .xlsx workbook: the first sheet, or
+// opt.Sheet. Cells are taken as stored (raw values, not as displayed), so
+// numbers always use '.' as decimal separator. The first non-empty row is the
+// header; rows that are entirely empty are skipped; row numbers are the
+// spreadsheet's. Table.Name is "file[Sheet]".
+func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
+	defer func() {
+		// excelize is third-party code parsing untrusted input: never let a
+		// panic in it cross our API.
+		if r := recover(); r != nil {
+			t, err = nil, inputErr(name, 0, "not a readable .xlsx workbook (%v)", r)
+		}
+	}()
+	if len(data) == 0 {
+		return nil, inputErr(name, 0, "empty file: no header and no data")
+	}
+	// Bound what a (possibly corrupt or hostile) archive may make us unzip:
+	// excelize allocates the declared size of each part up front.
+	limit := min(max(int64(len(data))*100, 64<<20), 4<<30)
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    limit,
+		UnzipXMLSizeLimit: min(limit, excelize.StreamChunkSize),
+	})
+	if err != nil {
+		return nil, inputErr(name, 0, "not a readable .xlsx workbook (%v)", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, inputErr(name, 0, "the workbook has no worksheets")
+	}
+	sheet := sheets[0]
+	if opt.Sheet != "" {
+		sheet = ""
+		for _, s := range sheets {
+			if strings.EqualFold(s, opt.Sheet) {
+				sheet = s
+				break
+			}
+		}
+		if sheet == "" {
+			return nil, inputErr(name, 0, "sheet %q not found; sheets are: %s", opt.Sheet, strings.Join(sheets, ", "))
+		}
+	}
+	tname := fmt.Sprintf("%s[%s]", name, sheet)
+	dec := byte('.')
+	switch opt.Decimal {
+	case 0, '.':
+	case ',':
+		dec = ','
+	default:
+		return nil, inputErr(tname, 0, "decimal separator %q is not supported; use . or ,", opt.Decimal)
+	}
+
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, inputErr(tname, 0, "cannot read sheet (%v)", err)
+	}
+	defer rows.Close()
+	t = &Table{Name: tname, Decimal: rune(dec)}
+	probs := newProblems(tname)
+	var buf []byte
+	ncol := -1
+	for r := 1; rows.Next(); r++ {
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, inputErr(tname, r, "cannot read row (%v)", err)
+		}
+		// Trim cells and drop trailing empty ones.
+		for k := range cells {
+			cells[k] = strings.TrimSpace(cells[k])
+		}
+		n := len(cells)
+		for n > 0 && cells[n-1] == "" {
+			n--
+		}
+		if n == 0 {
+			continue // empty row
+		}
+		if ncol < 0 {
+			t.Header = cleanHeader(append([]string(nil), cells...))
+			ncol = len(t.Header)
+			t.start = make([][]uint32, ncol)
+			t.end = make([][]uint32, ncol)
+			continue
+		}
+		if n > ncol {
+			probs.addf(r, "", nil, "%d cells, but the header row has %d columns (cells to the right of the header)", n, ncol)
+			continue
+		}
+		if r > math.MaxInt32 || len(buf) > math.MaxUint32-1<<20 {
+			return nil, inputErr(tname, r, "sheet too large")
+		}
+		for j := range ncol {
+			s := uint32(len(buf))
+			if j < len(cells) {
+				buf = append(buf, cells[j]...)
+			}
+			t.start[j] = append(t.start[j], s)
+			t.end[j] = append(t.end[j], uint32(len(buf)))
+		}
+		t.line = append(t.line, int32(r))
+	}
+	if err := rows.Error(); err != nil {
+		return nil, inputErr(tname, 0, "cannot read sheet (%v)", err)
+	}
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
+	if ncol < 0 {
+		return nil, inputErr(tname, 0, "empty sheet: no header and no data")
+	}
+	if len(t.line) == 0 {
+		return nil, inputErr(tname, 0, "header only, no data rows (columns: %s)", t.columnList())
+	}
+	t.buf = buf
+	return t, nil
+}

@@ -1,0 +1,44 @@
+# End-to-end references for the command line: the embedded CSV files are read
+# by R exactly as `alliance meta` reads them, converted with escalc and fitted
+# with rma, so a test of the CLI checks loader + effect sizes + model at once.
+suppressPackageStartupMessages(library(metafor))
+ctl <- list(threshold = 1e-12, maxiter = 5000, tol = 1e-12)
+
+fit_json <- function(res, measure) {
+  out <- list(k = res$k, method = res$method, test = res$test,
+              estimate = I(as.numeric(coef(res))), se = I(res$se), statistic = I(res$zval),
+              p = I(res$pval), ci_lb = I(res$ci.lb), ci_ub = I(res$ci.ub),
+              names = I(names(coef(res))),
+              tau2 = res$tau2, se_tau2 = res$se.tau2, I2 = res$I2, H2 = res$H2,
+              QE = res$QE, QE_p = res$QEp, QM = res$QM, QM_p = res$QMp)
+  if (res$p == 1 && res$method != "FE") {
+    pr <- predict(res)
+    out$pi_lb <- pr$pi.lb; out$pi_ub <- pr$pi.ub
+    if (measure == "ZCOR") {
+      prr <- predict(res, transf = transf.ztor)
+      out$r <- list(estimate = prr$pred, ci_lb = prr$ci.lb, ci_ub = prr$ci.ub, pi_lb = prr$pi.lb, pi_ub = prr$pi.ub)
+    }
+    ci <- confint(res, control = list(tol = 1e-12))
+    out$tau2_ci <- as.numeric(ci$random["tau^2", 2:3])
+  }
+  out
+}
+
+cases <- list()
+demo <- read.csv("datasets/data/demo-studies.csv")
+d <- escalc("ZCOR", ri = ri, ni = ni, data = demo)
+cases[["demo-studies REML z"]] <- c(list(args = I(c("meta"))), fit_json(rma(yi, vi, data = d, control = ctl), "ZCOR"))
+cases[["demo-studies DL knha"]] <- c(list(args = c("meta", "--method", "DL", "--test", "knha")),
+  fit_json(rma(yi, vi, data = d, method = "DL", test = "knha", control = ctl), "ZCOR"))
+cases[["demo-studies mods"]] <- c(list(args = c("meta", "--mods", "alliance_rater,year")),
+  fit_json(rma(yi, vi, mods = ~ alliance_rater + year, data = d, control = ctl), "ZCOR"))
+
+m <- read.csv("datasets/data/molloy2014.csv")
+dm <- escalc("ZCOR", ri = ri, ni = ni, data = m)
+cases[["molloy2014 REML knha"]] <- c(list(args = c("meta", "--dataset", "molloy2014", "--test", "knha")),
+  fit_json(rma(yi, vi, data = dm, test = "knha", control = ctl), "ZCOR"))
+dc <- escalc("COR", ri = ri, ni = ni, data = m)
+cases[["molloy2014 COR PM"]] <- c(list(args = c("meta", "--dataset", "molloy2014", "--measure", "COR", "--method", "PM")),
+  fit_json(rma(yi, vi, data = dc, method = "PM", control = ctl), "COR"))
+
+write_golden("cli_meta", list(cases = cases), packages = c("metafor"))
