@@ -72,6 +72,7 @@ bad input.`,
 		newGainsCmd(e),
 		newReliabilityCmd(e),
 		newScoreCmd(e),
+		newRupturesCmd(e),
 	)
 	return root
 }

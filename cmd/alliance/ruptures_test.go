@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// ruptureCSV makes session data with a known truth: patients p1–p4 have a
+// flat alliance of 4 with a dip to 2 at session 4 that returns to 4 at
+// session 5 (repaired); q1–q4 dip to 2 at session 4 and stay there
+// (unrepaired); n1–n4 wobble by ±0.1 (no rupture). Outcomes: repaired
+// patients improve by 10 ± 1 points, unrepaired by 2 ± 1, none by 5 ± 1.
+func ruptureCSV() string {
+	var b strings.Builder
+	b.WriteString("patient,therapist,session,alliance,outcome\n")
+	for i := 1; i <= 4; i++ {
+		e := float64(2*(i%2) - 1) // ±1 around each class's mean change
+		for s := 1; s <= 8; s++ {
+			a := 4.0
+			if s == 4 {
+				a = 2
+			}
+			fmt.Fprintf(&b, "p%d,t1,%d,%g,%g\n", i, s, a+0.05*float64(s%2), 20-(10+e)*float64(s-1)/7)
+		}
+		for s := 1; s <= 8; s++ {
+			a := 4.0
+			if s >= 4 {
+				a = 2
+			}
+			fmt.Fprintf(&b, "q%d,t2,%d,%g,%g\n", i, s, a+0.05*float64(s%2), 20-(2+e)*float64(s-1)/7)
+		}
+		for s := 1; s <= 8; s++ {
+			fmt.Fprintf(&b, "n%d,t2,%d,%g,%g\n", i, s, 4+0.1*float64(s%2), 20-(5+e)*float64(s-1)/7)
+		}
+	}
+	return b.String()
+}
+
+func TestRupturesKnownEpisodes(t *testing.T) {
+	dir := t.TempDir()
+	eff := filepath.Join(dir, "effect.csv")
+	out, stderr, code := runCLI(t, ruptureCSV(), "ruptures", "-", "--threshold", "1", "--format", "json", "--export-effect", eff, "--study", "Hand-made")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Patients []struct{ Patient, Class string }
+		Episodes []struct {
+			Patient  string
+			Session  int
+			Repaired bool
+		}
+		Effects []struct {
+			Contrast string
+			Diff     float64
+			N1, N2   int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[byte]string{'p': "repaired", 'q': "unrepaired", 'n': "none"}
+	for _, p := range got.Patients {
+		if p.Class != want[p.Patient[0]] {
+			t.Errorf("patient %s: class %s, want %s", p.Patient, p.Class, want[p.Patient[0]])
+		}
+	}
+	if len(got.Episodes) != 8 {
+		t.Errorf("%d episodes, want 8", len(got.Episodes))
+	}
+	for _, e := range got.Episodes {
+		if e.Session != 4 {
+			t.Errorf("episode of %s at session %d, want 4", e.Patient, e.Session)
+		}
+	}
+	// Change scores: repaired −10, unrepaired −2 (lower = better), so the
+	// oriented difference repaired vs unrepaired is +8.
+	found := false
+	for _, e := range got.Effects {
+		if e.Contrast == "repaired vs unrepaired" {
+			found = true
+			if e.N1 != 4 || e.N2 != 4 || !relClose(e.Diff, 8, 1e-12) {
+				t.Errorf("repaired vs unrepaired: %+v, want n 4/4 and difference 8", e)
+			}
+		}
+	}
+	if !found {
+		t.Error("no repaired vs unrepaired effect")
+	}
+	// The exported row is a study table that 'alliance meta' reads.
+	b, err := os.ReadFile(eff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "study,ri,ni,yi,vi\nHand-made,") {
+		t.Errorf("exported effect: %q", b)
+	}
+	if _, stderr, code := runCLI(t, "", "meta", eff, "--method", "FE", "--quiet"); code != 0 {
+		t.Errorf("meta on the exported effect: exit %d %s", code, stderr)
+	}
+}
+
+func TestRupturesErrors(t *testing.T) {
+	csv := ruptureCSV()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ruptures", "-", "--method", "rci"}, "--reliability"},
+		{[]string{"ruptures", "-", "--method", "bogus"}, "bogus"},
+		{[]string{"ruptures", "-", "--preset", "nosuch"}, "nosuch"},
+		{[]string{"ruptures", "-", "--method", "self-report"}, "--rupture-item"},
+	} {
+		_, stderr, code := runCLI(t, csv, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d %q (want 2 and %q)", c.args, code, stderr, c.want)
+		}
+	}
+	noAlliance := "patient,session,outcome\na,1,3\na,2,4\n"
+	if _, stderr, code := runCLI(t, noAlliance, "ruptures", "-"); code != 2 || !strings.Contains(stderr, "alliance") {
+		t.Errorf("no alliance column: exit %d %q", code, stderr)
+	}
+}
