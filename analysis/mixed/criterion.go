@@ -1,0 +1,568 @@
+package mixed
+
+import (
+	"math"
+)
+
+// engine evaluates the profiled (RE)ML criterion of Bates, Mächler, Bolker &
+// Walker (2015, J. Stat. Softw. 67(1), section 3) for nested random effects.
+//
+// With relative covariance factor Λθ (block diagonal, one lower-triangular
+// q×q block per group of each term) the penalised least-squares system
+//
+//	[ΛᵀZᵀZΛ + I   ΛᵀZᵀX   ΛᵀZᵀy]
+//	[XᵀZΛ         XᵀX     Xᵀy  ]
+//	[yᵀZΛ         yᵀX     yᵀy  ]
+//
+// is factored by block Cholesky elimination over the tree of nested groups,
+// finest groups first. Each group's frontal matrix spans its own random
+// effects, its ancestors' and the X, y columns; it is kept in unscaled
+// coordinates as B − Δ, where B, the sum of the raw cross-products of
+// [Z X y] over the group's rows, is computed once, and Δ collects the
+// rank-q updates C′ᵀC′ passed up by the eliminated children, with
+// C′ = L⁻¹ Λᵀ F_own,rest and L Lᵀ = Λᵀ F_own,own Λ + I. An evaluation
+// therefore costs O(groups · q · m²) with m = Σq + p + 1, independent of the
+// number of rows. With AR(1) residuals the finest groups' cross-products are
+// those of the whitened rows, assembled per evaluation from lag-0/lag-1 sums
+// grouped by time gap.
+type engine struct {
+	d     *design
+	S     []float64 // finest nodes × m0², raw cross-products (full symmetric)
+	ar    *arData
+	mdim  []int       // frontal dimension per level; mdim[nl] = p+1 (the top)
+	base  [][]float64 // level 1..nl: nodes × m², Σ of the descendants' S
+	delta [][]float64 // level 1..nl: nodes × m², lower triangle
+	G     []float64   // (p+1)², lower triangle: reduced [X y] block, factored
+	cbuf  []float64   // scratch: C′ (q × m0) and friends
+	fbuf  []float64   // scratch frontal own rows
+	lam   [][]float64
+	keep  bool
+	fac   []nodeFactors
+	LX    []float64 // p×p lower Cholesky factor of the reduced XᵀX (kept)
+	cX    []float64 // L_X⁻¹ times the reduced Xᵀy (kept)
+}
+
+// nodeFactors keeps, for every node of one level, its Cholesky block L (q×q,
+// lower) and its rows W (m−q rows of q: W[c][i] = (L⁻¹ F_own,rest)[i][c] in
+// scaled coordinates).
+type nodeFactors struct {
+	L []float64
+	W []float64
+}
+
+// crit holds the pieces of the profiled criterion at one θ (and φ).
+type crit struct {
+	ldL2    float64 // log |Lθ|²
+	ldRX2   float64 // log |R_X|²
+	logdetR float64 // log |R| of the AR(1) correlation (0 without AR(1))
+	r2      float64 // penalised residual sum of squares r²(θ)
+}
+
+func newEngine(d *design) *engine {
+	e := &engine{d: d}
+	m0 := d.m0
+	nl := len(d.levels)
+	e.mdim = make([]int, nl+1)
+	m := m0
+	for l := 0; l <= nl; l++ {
+		e.mdim[l] = m
+		if l < nl {
+			m -= d.levels[l].q
+		}
+	}
+	e.base = make([][]float64, nl+1)
+	e.delta = make([][]float64, nl+1)
+	for l := 1; l <= nl; l++ {
+		nodes := 1
+		if l < nl {
+			nodes = d.levels[l].nodes
+		}
+		e.base[l] = make([]float64, nodes*e.mdim[l]*e.mdim[l])
+		e.delta[l] = make([]float64, nodes*e.mdim[l]*e.mdim[l])
+	}
+	e.G = make([]float64, (d.p+1)*(d.p+1))
+	e.cbuf = make([]float64, 4*m0*m0)
+	e.fbuf = make([]float64, m0*m0)
+	e.lam = make([][]float64, nl)
+	for l := range e.lam {
+		e.lam[l] = make([]float64, d.levels[l].q*d.levels[l].q)
+	}
+	nodes := d.levels[0].nodes
+	e.S = make([]float64, nodes*m0*m0)
+	if d.time != nil {
+		e.ar = newARData(d)
+		return e
+	}
+	for j := 0; j < nodes; j++ {
+		S := e.S[j*m0*m0 : (j+1)*m0*m0]
+		for r := d.start[j]; r < d.start[j+1]; r++ {
+			v := d.rows[r*m0 : (r+1)*m0]
+			for a := 0; a < m0; a++ {
+				va := v[a]
+				if va == 0 {
+					continue
+				}
+				row := S[a*m0 : a*m0+a+1]
+				for b := range row {
+					row[b] += va * v[b]
+				}
+			}
+		}
+		for a := 0; a < m0; a++ {
+			for b := 0; b < a; b++ {
+				S[b*m0+a] = S[a*m0+b]
+			}
+		}
+	}
+	e.sumBases()
+	return e
+}
+
+// parentOf returns the node of level l+1 (the top has one node) that holds
+// node j of level l.
+func (e *engine) parentOf(l, j int) int {
+	if l+1 == len(e.d.levels) {
+		return 0
+	}
+	return e.d.levels[l].parent[j]
+}
+
+// sumBases sets every higher node's B to the sum of its finest
+// descendants' cross-products, restricted to its coordinates.
+func (e *engine) sumBases() {
+	d := e.d
+	nl := len(d.levels)
+	for l := 1; l <= nl; l++ {
+		clear(e.base[l])
+	}
+	m0 := d.m0
+	for j := 0; j < d.levels[0].nodes; j++ {
+		S := e.S[j*m0*m0 : (j+1)*m0*m0]
+		node := j
+		for l := 1; l <= nl; l++ {
+			node = e.parentOf(l-1, node)
+			m := e.mdim[l]
+			o := m0 - m
+			B := e.base[l][node*m*m : (node+1)*m*m]
+			for a := 0; a < m; a++ {
+				src := S[(o+a)*m0+o : (o+a)*m0+o+a+1]
+				dst := B[a*m : a*m+a+1]
+				for b, v := range src {
+					dst[b] += v
+				}
+			}
+		}
+	}
+}
+
+// setLambda fills the Λ blocks from θ (per term, the lower triangle column by
+// column, as lme4 orders θ).
+func (e *engine) setLambda(theta []float64) {
+	for l, lv := range e.d.levels {
+		q := lv.q
+		L := e.lam[l]
+		k := lv.thetaOff
+		for j := 0; j < q; j++ {
+			for i := j; i < q; i++ {
+				L[i*q+j] = theta[k]
+				k++
+			}
+		}
+	}
+}
+
+// eval factors the system at θ (and φ with AR(1)). It reports false when a
+// block is not positive definite or r² is not positive.
+func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
+	d := e.d
+	var c crit
+	e.setLambda(theta)
+	nl := len(d.levels)
+	m0 := d.m0
+	if e.ar != nil {
+		for j := 0; j < d.levels[0].nodes; j++ {
+			c.logdetR += e.ar.assemble(j, phi, e.S[j*m0*m0:(j+1)*m0*m0])
+		}
+		e.sumBases()
+	}
+	for l := 1; l <= nl; l++ {
+		clear(e.delta[l])
+	}
+	if e.keep {
+		e.fac = make([]nodeFactors, nl)
+		for l, lv := range d.levels {
+			m := e.mdim[l]
+			e.fac[l] = nodeFactors{L: make([]float64, lv.nodes*lv.q*lv.q), W: make([]float64, lv.nodes*(m-lv.q)*lv.q)}
+		}
+	}
+	ld := logAcc{prod: 1}
+	for l := 0; l < nl; l++ {
+		m := e.mdim[l]
+		for j := 0; j < d.levels[l].nodes; j++ {
+			var F, D []float64
+			if l == 0 {
+				F = e.S[j*m0*m0 : (j+1)*m0*m0]
+			} else {
+				F = e.base[l][j*m*m : (j+1)*m*m]
+				D = e.delta[l][j*m*m : (j+1)*m*m]
+			}
+			if !e.eliminate(l, j, F, D, m, &ld) {
+				return c, false
+			}
+		}
+	}
+	c.ldL2 = ld.value()
+	// Reduced [X y] block: G = B − Δ at the top, then its Cholesky factor.
+	p := d.p
+	pp := p + 1
+	G := e.G
+	for i := range G {
+		G[i] = e.base[nl][i] - e.delta[nl][i]
+	}
+	for j := 0; j < p; j++ {
+		s := G[j*pp+j]
+		for k := 0; k < j; k++ {
+			s -= G[j*pp+k] * G[j*pp+k]
+		}
+		if !(s > 0) {
+			return c, false
+		}
+		G[j*pp+j] = math.Sqrt(s)
+		c.ldRX2 += math.Log(s)
+		for i := j + 1; i < pp; i++ {
+			t := G[i*pp+j]
+			for k := 0; k < j; k++ {
+				t -= G[i*pp+k] * G[j*pp+k]
+			}
+			G[i*pp+j] = t / G[j*pp+j]
+		}
+	}
+	r2 := G[p*pp+p]
+	for k := 0; k < p; k++ {
+		r2 -= G[p*pp+k] * G[p*pp+k]
+	}
+	if !(r2 > 0) {
+		return c, false
+	}
+	c.r2 = r2
+	if e.keep {
+		e.LX = make([]float64, p*p)
+		e.cX = make([]float64, p)
+		for i := 0; i < p; i++ {
+			copy(e.LX[i*p:i*p+i+1], G[i*pp:i*pp+i+1])
+			e.cX[i] = G[p*pp+i]
+		}
+	}
+	return c, true
+}
+
+// logAcc sums logarithms of factors ≥ 1 with one Log call per ~1e200 of
+// product.
+type logAcc struct{ sum, prod float64 }
+
+func (a *logAcc) add(s float64) {
+	a.prod *= s
+	if a.prod > 1e200 {
+		a.sum += math.Log(a.prod)
+		a.prod = 1
+	}
+}
+
+func (a *logAcc) value() float64 { return a.sum + math.Log(a.prod) }
+
+// eliminate factors node j of level l. Its unscaled frontal matrix is F − D
+// (D nil for finest groups; both m×m, lower triangle significant, own block
+// first). It adds D_rest,rest + C′ᵀC′ into the parent's Δ.
+func (e *engine) eliminate(l, j int, F, D []float64, m int, ld *logAcc) bool {
+	lv := &e.d.levels[l]
+	q := lv.q
+	mr := m - q
+	lam := e.lam[l]
+	pm := e.mdim[l+1]
+	par := e.parentOf(l, j)
+	P := e.delta[l+1][par*pm*pm : (par+1)*pm*pm]
+	if q == 1 {
+		lm := lam[0]
+		f00 := F[0]
+		if D != nil {
+			f00 -= D[0]
+		}
+		s := lm*lm*f00 + 1
+		if !(s > 0) {
+			return false
+		}
+		ld.add(s)
+		L := math.Sqrt(s)
+		sc := lm / L
+		C := e.cbuf[:mr]
+		for r := 0; r < mr; r++ {
+			v := F[(r+1)*m]
+			if D != nil {
+				v -= D[(r+1)*m]
+			}
+			C[r] = sc * v
+		}
+		for a := 0; a < mr; a++ {
+			ca := C[a]
+			prow := P[a*pm : a*pm+a+1]
+			if D != nil {
+				drow := D[(a+1)*m+1 : (a+1)*m+a+2]
+				for b := range prow {
+					prow[b] += drow[b] + ca*C[b]
+				}
+			} else {
+				for b := range prow {
+					prow[b] += ca * C[b]
+				}
+			}
+		}
+		if e.keep {
+			e.fac[l].L[j] = L
+			e.keepW(l, j, C, 1)
+		}
+		return true
+	}
+	if q == 2 && !e.keep {
+		return e.eliminate2(F, D, m, P, pm, lam, ld)
+	}
+	// General q: A = Λᵀ F_oo Λ + I, T = Λᵀ F_o,rest, C′ = L⁻¹ T.
+	Fo := e.fbuf[:m*q] // rows 0..m-1, own columns, unscaled: Fo[r*q+i] = (F − D)[r][i]
+	for r := 0; r < m; r++ {
+		for i := 0; i < q && (r >= q || i <= r); i++ {
+			v := F[r*m+i]
+			if D != nil {
+				v -= D[r*m+i]
+			}
+			Fo[r*q+i] = v
+		}
+	}
+	for r := 0; r < q; r++ { // symmetrise the own block
+		for i := r + 1; i < q; i++ {
+			Fo[r*q+i] = Fo[i*q+r]
+		}
+	}
+	A := e.cbuf[:q*q]
+	T := e.cbuf[q*q : q*q+q*mr] // T[i*mr+r]
+	// FL = F_oo Λ (q×q), then A = Λᵀ FL.
+	FL := e.cbuf[q*q+q*mr : 2*q*q+q*mr]
+	for r := 0; r < q; r++ {
+		for cc := 0; cc < q; cc++ {
+			s := 0.0
+			for k := cc; k < q; k++ {
+				s += Fo[r*q+k] * lam[k*q+cc]
+			}
+			FL[r*q+cc] = s
+		}
+	}
+	for i := 0; i < q; i++ {
+		for cc := 0; cc <= i; cc++ {
+			s := 0.0
+			for k := i; k < q; k++ {
+				s += lam[k*q+i] * FL[k*q+cc]
+			}
+			A[i*q+cc] = s
+		}
+		A[i*q+i]++
+	}
+	for jj := 0; jj < q; jj++ {
+		s := A[jj*q+jj]
+		for k := 0; k < jj; k++ {
+			s -= A[jj*q+k] * A[jj*q+k]
+		}
+		if !(s > 0) {
+			return false
+		}
+		ld.add(s)
+		A[jj*q+jj] = math.Sqrt(s)
+		for i := jj + 1; i < q; i++ {
+			t := A[i*q+jj]
+			for k := 0; k < jj; k++ {
+				t -= A[i*q+k] * A[jj*q+k]
+			}
+			A[i*q+jj] = t / A[jj*q+jj]
+		}
+	}
+	for r := 0; r < mr; r++ {
+		fr := Fo[(q+r)*q : (q+r+1)*q]
+		for i := 0; i < q; i++ {
+			s := 0.0
+			for k := i; k < q; k++ {
+				s += lam[k*q+i] * fr[k]
+			}
+			T[i*mr+r] = s
+		}
+		for i := 0; i < q; i++ { // forward solve in place, column r
+			t := T[i*mr+r]
+			for k := 0; k < i; k++ {
+				t -= A[i*q+k] * T[k*mr+r]
+			}
+			T[i*mr+r] = t / A[i*q+i]
+		}
+	}
+	for a := 0; a < mr; a++ {
+		prow := P[a*pm : a*pm+a+1]
+		for b := range prow {
+			s := 0.0
+			for i := 0; i < q; i++ {
+				s += T[i*mr+a] * T[i*mr+b]
+			}
+			if D != nil {
+				s += D[(q+a)*m+q+b]
+			}
+			prow[b] += s
+		}
+	}
+	if e.keep {
+		L := e.fac[l].L[j*q*q : (j+1)*q*q]
+		for i := 0; i < q; i++ {
+			copy(L[i*q:i*q+i+1], A[i*q:i*q+i+1])
+		}
+		e.keepW(l, j, T, q)
+	}
+	return true
+}
+
+// keepW stores W = C′ D_rest (scaled coordinates) for node j of level l,
+// where C′ is q × mr (C[i*mr+r]) and D_rest = blockdiag(Λ_{l+1}, …, I).
+func (e *engine) keepW(l, j int, C []float64, q int) {
+	d := e.d
+	m := e.mdim[l]
+	mr := m - q
+	W := e.fac[l].W[j*mr*q : (j+1)*mr*q]
+	for r := 0; r < mr; r++ {
+		for i := 0; i < q; i++ {
+			W[r*q+i] = C[i*mr+r]
+		}
+	}
+	o := 0
+	for a := l + 1; a < len(d.levels); a++ {
+		qa := d.levels[a].q
+		la := e.lam[a]
+		for i := 0; i < q; i++ {
+			for cc := 0; cc < qa; cc++ {
+				s := 0.0
+				for k := cc; k < qa; k++ {
+					s += C[i*mr+o+k] * la[k*qa+cc]
+				}
+				W[(o+cc)*q+i] = s
+			}
+		}
+		o += qa
+	}
+}
+
+// deviance returns −2 log-likelihood (ML) or −2 restricted log-likelihood
+// (REML) profiled over β and σ (Bates et al. 2015, eqs. 34 and 41):
+//
+//	ML:   log|Lθ|² + n (1 + log(2π r²/n))
+//	REML: log|Lθ|² + log|R_X|² + (n−p)(1 + log(2π r²/(n−p)))
+//
+// plus log|R| with AR(1) residuals.
+func (e *engine) deviance(c crit, reml bool) float64 {
+	n := float64(e.d.n)
+	if reml {
+		nr := n - float64(e.d.p)
+		return c.ldL2 + c.ldRX2 + nr*(1+math.Log(2*math.Pi*c.r2/nr)) + c.logdetR
+	}
+	return c.ldL2 + n*(1+math.Log(2*math.Pi*c.r2/n)) + c.logdetR
+}
+
+// devianceAt returns the (RE)ML deviance as a function of the variance
+// parameters themselves, not profiled over σ (lmerTest's devfun_vp):
+//
+//	log|Lθ|² + r²/σ² + n log(2πσ²)  [+ log|R_X|² − p log(2πσ²) for REML]
+func (e *engine) devianceAt(c crit, sigma float64, reml bool) float64 {
+	n := float64(e.d.n)
+	s2 := sigma * sigma
+	dev := c.ldL2 + c.r2/s2 + n*math.Log(2*math.Pi*s2) + c.logdetR
+	if reml {
+		dev += c.ldRX2 - float64(e.d.p)*math.Log(2*math.Pi*s2)
+	}
+	return dev
+}
+
+// covBetaUnscaled returns (L_X L_Xᵀ)⁻¹ from the kept or current G factor.
+func (e *engine) covBetaUnscaled() []float64 {
+	p := e.d.p
+	pp := p + 1
+	// Inverse of lower triangular L (from G).
+	Li := make([]float64, p*p)
+	for j := 0; j < p; j++ {
+		Li[j*p+j] = 1 / e.G[j*pp+j]
+		for i := j + 1; i < p; i++ {
+			s := 0.0
+			for k := j; k < i; k++ {
+				s -= e.G[i*pp+k] * Li[k*p+j]
+			}
+			Li[i*p+j] = s / e.G[i*pp+i]
+		}
+	}
+	C := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j <= i; j++ {
+			s := 0.0
+			for k := i; k < p; k++ {
+				s += Li[k*p+i] * Li[k*p+j]
+			}
+			C[i*p+j] = s
+			C[j*p+i] = s
+		}
+	}
+	return C
+}
+
+// eliminate2 is eliminate for q = 2 (random intercept and slope) written
+// out: Λ = [a 0; b c], A = ΛᵀFΛ + I, C′ = L⁻¹ Λᵀ F_own,rest.
+func (e *engine) eliminate2(F, D []float64, m int, P []float64, pm int, lam []float64, ld *logAcc) bool {
+	a, b, c := lam[0], lam[2], lam[3]
+	f00, f10, f11 := F[0], F[m], F[m+1]
+	if D != nil {
+		f00, f10, f11 = f00-D[0], f10-D[m], f11-D[m+1]
+	}
+	A00 := a*a*f00 + 2*a*b*f10 + b*b*f11 + 1
+	A10 := c * (a*f10 + b*f11)
+	A11 := c*c*f11 + 1
+	if !(A00 > 0) {
+		return false
+	}
+	L00 := math.Sqrt(A00)
+	L10 := A10 / L00
+	s := A11 - L10*L10
+	if !(s > 0) {
+		return false
+	}
+	ld.add(A00)
+	ld.add(s)
+	L11 := math.Sqrt(s)
+	mr := m - 2
+	C := e.cbuf[: 2*mr : 2*mr]
+	C0, C1 := C[:mr], C[mr:]
+	for r := 0; r < mr; r++ {
+		row := F[(r+2)*m : (r+2)*m+2]
+		g0, g1 := row[0], row[1]
+		if D != nil {
+			g0 -= D[(r+2)*m]
+			g1 -= D[(r+2)*m+1]
+		}
+		c0 := (a*g0 + b*g1) / L00
+		C0[r] = c0
+		C1[r] = (c*g1 - L10*c0) / L11
+	}
+	for i := 0; i < mr; i++ {
+		x0, x1 := C0[i], C1[i]
+		prow := P[i*pm : i*pm+i+1]
+		c0 := C0[:len(prow)]
+		c1 := C1[:len(prow)]
+		if D != nil {
+			drow := D[(i+2)*m+2 : (i+2)*m+i+3]
+			for k := range prow {
+				prow[k] += drow[k] + x0*c0[k] + x1*c1[k]
+			}
+		} else {
+			for k := range prow {
+				prow[k] += x0*c0[k] + x1*c1[k]
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,179 @@
+package mixed
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Data holds the columns a formula refers to, by name (names are matched
+// exactly). All columns must have the same length, one entry per row.
+//
+// Numeric columns are used as numbers in the fixed part and as random-slope
+// variables; as grouping factors their distinct values are the levels. Text
+// columns are factors: in the fixed part they are coded with treatment
+// contrasts against the first level in sorted (byte) order, and columns are
+// named as R names them, variable then level (groupB). Rows holding NaN in
+// any numeric column the model uses are dropped, as R's na.omit does; text
+// values are used as given (map missing codes before calling Fit).
+type Data struct {
+	Numeric map[string][]float64
+	Text    map[string][]string
+}
+
+// column kinds
+type column struct {
+	num    []float64
+	text   []string
+	levels []string // sorted levels (when used as a factor)
+	codes  []int    // level index per kept row (when used as a factor)
+}
+
+func (d Data) lookup(name string) (*column, error) {
+	if v, ok := d.Numeric[name]; ok {
+		return &column{num: v}, nil
+	}
+	if v, ok := d.Text[name]; ok {
+		return &column{text: v}, nil
+	}
+	var have []string
+	for k := range d.Numeric {
+		have = append(have, k)
+	}
+	for k := range d.Text {
+		have = append(have, k)
+	}
+	sort.Strings(have)
+	return nil, fmt.Errorf("mixed: the formula uses column %q, which the data do not have (columns: %s)", name, strings.Join(have, ", "))
+}
+
+func (c *column) len() int {
+	if c.num != nil {
+		return len(c.num)
+	}
+	return len(c.text)
+}
+
+// makeFactor codes the rows keep of the column: levels sorted (text in byte
+// order, numbers numerically), codes[k] the level of row keep[k]. Labels of
+// numeric levels are formatted as R prints them (shortest round-trip).
+func (c *column) makeFactor(keep []int) {
+	if c.codes != nil {
+		return
+	}
+	c.codes = make([]int, len(keep))
+	if c.num != nil {
+		id := map[float64]int{}
+		var vals []float64
+		for k, i := range keep {
+			v := c.num[i]
+			x, ok := id[v]
+			if !ok {
+				x = len(vals)
+				id[v] = x
+				vals = append(vals, v)
+			}
+			c.codes[k] = x
+		}
+		perm := make([]int, len(vals))
+		for i := range perm {
+			perm[i] = i
+		}
+		sort.Slice(perm, func(a, b int) bool { return vals[perm[a]] < vals[perm[b]] })
+		c.relabel(perm, func(i int) string { return strconv.FormatFloat(vals[i], 'g', -1, 64) })
+		return
+	}
+	id := map[string]int{}
+	var vals []string
+	for k, i := range keep {
+		v := c.text[i]
+		x, ok := id[v]
+		if !ok {
+			x = len(vals)
+			id[v] = x
+			vals = append(vals, v)
+		}
+		c.codes[k] = x
+	}
+	perm := make([]int, len(vals))
+	for i := range perm {
+		perm[i] = i
+	}
+	sort.Slice(perm, func(a, b int) bool { return vals[perm[a]] < vals[perm[b]] })
+	c.relabel(perm, func(i int) string { return vals[i] })
+}
+
+// relabel renumbers codes so that level perm[i] becomes i.
+func (c *column) relabel(perm []int, label func(int) string) {
+	inv := make([]int, len(perm))
+	c.levels = make([]string, len(perm))
+	for newi, old := range perm {
+		inv[old] = newi
+		c.levels[newi] = label(old)
+	}
+	for k, x := range c.codes {
+		c.codes[k] = inv[x]
+	}
+}
+
+// groupFactor codes the interaction of the columns (already coded by
+// makeFactor over the same rows): level labels are the variables' labels
+// joined by ":" (as lme4 pastes them), sorted with the last variable most
+// significant.
+func groupFactor(cols []*column) (codes []int, labels []string) {
+	if len(cols) == 1 {
+		return cols[0].codes, cols[0].levels
+	}
+	n := len(cols[0].codes)
+	codes = make([]int, n)
+	id := map[string]int{}
+	var tuples [][]int
+	key := make([]byte, 0, 8*len(cols))
+	for k := 0; k < n; k++ {
+		key = key[:0]
+		for _, c := range cols {
+			x := c.codes[k]
+			key = append(key, byte(x), byte(x>>8), byte(x>>16), byte(x>>24), byte(x>>32), byte(x>>40), byte(x>>48), byte(x>>56))
+		}
+		x, ok := id[string(key)]
+		if !ok {
+			x = len(tuples)
+			id[string(key)] = x
+			t := make([]int, len(cols))
+			for v, c := range cols {
+				t[v] = c.codes[k]
+			}
+			tuples = append(tuples, t)
+		}
+		codes[k] = x
+	}
+	perm := make([]int, len(tuples))
+	for i := range perm {
+		perm[i] = i
+	}
+	nv := len(cols)
+	sort.Slice(perm, func(a, b int) bool {
+		ta, tb := tuples[perm[a]], tuples[perm[b]]
+		for v := nv - 1; v >= 0; v-- {
+			if ta[v] != tb[v] {
+				return ta[v] < tb[v]
+			}
+		}
+		return false
+	})
+	inv := make([]int, len(perm))
+	labels = make([]string, len(perm))
+	parts := make([]string, nv)
+	for newi, old := range perm {
+		inv[old] = newi
+		for v, c := range cols {
+			parts[v] = c.levels[tuples[old][v]]
+		}
+		labels[newi] = strings.Join(parts, ":")
+	}
+	for k := range codes {
+		codes[k] = inv[codes[k]]
+	}
+	return codes, labels
+}

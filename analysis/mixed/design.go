@@ -1,0 +1,400 @@
+package mixed
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// level is one random-effects term; levels are ordered finest (most groups)
+// first, which is also lme4's order of terms.
+type level struct {
+	name     string   // group name as lme4 prints it
+	colNames []string // "(Intercept)", slope names
+	q        int
+	nodes    int
+	labels   []string // group labels, node order
+	parent   []int    // node → node of the next (coarser) level; nil at the top
+	off      int      // offset of this level's z columns in a row vector
+	thetaOff int      // offset of this level's θ entries
+}
+
+// design holds everything a fit needs, in node order: rows are sorted by
+// finest group (and by time within it for AR(1)).
+type design struct {
+	formula  Formula
+	n, p     int
+	xnames   []string
+	levels   []level
+	m0       int       // row-vector length: Σq + p + 1
+	rows     []float64 // n × m0: z columns of every level, x, y
+	start    []int     // finest node k holds rows start[k]..start[k+1]-1
+	time     []float64 // AR(1) time per row (nil without AR(1))
+	timeName string
+	dropped  int
+}
+
+func (d *design) ntheta() int {
+	t := 0
+	for _, l := range d.levels {
+		t += l.q * (l.q + 1) / 2
+	}
+	return t
+}
+
+// fixedColumns builds the fixed-effect columns of one term with R's
+// treatment coding; full indicates which factors get full indicator coding.
+type fixedCol struct {
+	name string
+	vals func(i, k int) float64 // i: input row, k: kept-row index
+}
+
+func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
+	// Collect variables.
+	cols := map[string]*column{}
+	need := func(name string) (*column, error) {
+		if c, ok := cols[name]; ok {
+			return c, nil
+		}
+		c, err := data.lookup(name)
+		if err != nil {
+			return nil, err
+		}
+		cols[name] = c
+		return c, nil
+	}
+	var names []string
+	names = append(names, f.Response)
+	for _, t := range f.Fixed {
+		names = append(names, t...)
+	}
+	for _, r := range f.Random {
+		for _, s := range r.Slopes {
+			names = append(names, s...)
+		}
+		names = append(names, r.Group...)
+	}
+	if ar1 != "" {
+		names = append(names, ar1)
+	}
+	nrow := -1
+	for _, nm := range names {
+		c, err := need(nm)
+		if err != nil {
+			return nil, err
+		}
+		if nrow < 0 {
+			nrow = c.len()
+		} else if c.len() != nrow {
+			return nil, fmt.Errorf("mixed: column %q has %d rows, column %q has %d; all columns must have the same length", nm, c.len(), names[0], nrow)
+		}
+	}
+	if cols[f.Response].num == nil {
+		return nil, fmt.Errorf("mixed: response %q is a text column; it must be numeric", f.Response)
+	}
+	for _, r := range f.Random {
+		for _, s := range r.Slopes {
+			for _, v := range s {
+				if cols[v].num == nil {
+					return nil, fmt.Errorf("mixed: random slope %q is a text column; factor-valued random slopes are not supported", v)
+				}
+			}
+		}
+	}
+	if ar1 != "" && cols[ar1].num == nil {
+		return nil, fmt.Errorf("mixed: AR(1) time column %q must be numeric (integer session numbers)", ar1)
+	}
+	// Rows kept: no NaN in used numeric columns.
+	var numCols [][]float64
+	for _, c := range cols {
+		if c.num != nil {
+			numCols = append(numCols, c.num)
+		}
+	}
+	keep := make([]int, 0, nrow)
+	for i := 0; i < nrow; i++ {
+		ok := true
+		for _, x := range numCols {
+			if math.IsNaN(x[i]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			keep = append(keep, i)
+		}
+	}
+	d := &design{formula: f, n: len(keep), dropped: nrow - len(keep), timeName: ar1}
+	if d.n == 0 {
+		return nil, fmt.Errorf("mixed: no complete rows (every row has a missing value in a model column)")
+	}
+	for _, t := range f.Fixed {
+		for _, v := range t {
+			if c := cols[v]; c.text != nil {
+				c.makeFactor(keep)
+			}
+		}
+	}
+
+	// Fixed-effect columns, R's model.matrix conventions.
+	var fx []fixedCol
+	if f.Intercept {
+		fx = append(fx, fixedCol{"(Intercept)", func(int, int) float64 { return 1 }})
+	}
+	present := map[string]bool{"": f.Intercept}
+	for _, t := range f.Fixed {
+		present[termKey(t)] = true
+	}
+	for _, t := range f.Fixed {
+		// parts: for each variable, its list of (suffix, value function)
+		type part struct {
+			names []string
+			vals  []func(i, k int) float64
+		}
+		parts := make([]part, len(t))
+		for k, v := range t {
+			c := cols[v]
+			if c.num != nil {
+				x := c.num
+				parts[k] = part{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}}
+				continue
+			}
+			rest := make([]string, 0, len(t)-1)
+			for _, w := range t {
+				if w != v {
+					rest = append(rest, w)
+				}
+			}
+			full := !present[termKey(rest)]
+			first := 1
+			if full {
+				first = 0
+			}
+			if len(c.levels) < 2 && !full {
+				return nil, fmt.Errorf("mixed: factor %q has a single level (%q) in the rows used; drop it from the formula", v, c.levels[0])
+			}
+			var p part
+			for l := first; l < len(c.levels); l++ {
+				code, l := c.codes, l
+				p.names = append(p.names, v+c.levels[l])
+				p.vals = append(p.vals, func(_, k int) float64 {
+					if code[k] == l {
+						return 1
+					}
+					return 0
+				})
+			}
+			parts[k] = p
+		}
+		// Cartesian product, first variable varying fastest.
+		idx := make([]int, len(parts))
+		for {
+			var nm []string
+			fs := make([]func(int, int) float64, len(parts))
+			for k := range parts {
+				nm = append(nm, parts[k].names[idx[k]])
+				fs[k] = parts[k].vals[idx[k]]
+			}
+			fx = append(fx, fixedCol{strings.Join(nm, ":"), func(i, k int) float64 {
+				v := 1.0
+				for _, g := range fs {
+					v *= g(i, k)
+				}
+				return v
+			}})
+			k := 0
+			for k < len(parts) {
+				idx[k]++
+				if idx[k] < len(parts[k].names) {
+					break
+				}
+				idx[k] = 0
+				k++
+			}
+			if k == len(parts) {
+				break
+			}
+		}
+	}
+	d.p = len(fx)
+	for _, c := range fx {
+		d.xnames = append(d.xnames, c.name)
+	}
+
+	// Random-effect terms: grouping factors, ordered by decreasing number of levels.
+	type rterm struct {
+		rt     RandomTerm
+		codes  []int
+		labels []string
+	}
+	var rts []rterm
+	for _, r := range f.Random {
+		gc := make([]*column, len(r.Group))
+		for k, g := range r.Group {
+			gc[k] = cols[g]
+			gc[k].makeFactor(keep)
+		}
+		codes, labels := groupFactor(gc)
+		name := r.Name
+		if name == "" {
+			name = strings.Join(r.Group, ":")
+		}
+		r.Name = name
+		rts = append(rts, rterm{r, codes, labels})
+	}
+	sort.SliceStable(rts, func(a, b int) bool { return len(rts[a].labels) > len(rts[b].labels) })
+	off := 0
+	toff := 0
+	for li, rt := range rts {
+		l := level{name: rt.rt.Name, labels: rt.labels, nodes: len(rt.labels), off: off, thetaOff: toff}
+		if rt.rt.Intercept {
+			l.colNames = append(l.colNames, "(Intercept)")
+		}
+		for _, s := range rt.rt.Slopes {
+			l.colNames = append(l.colNames, strings.Join(s, ":"))
+		}
+		l.q = len(l.colNames)
+		off += l.q
+		toff += l.q * (l.q + 1) / 2
+		if l.nodes < 2 {
+			return nil, fmt.Errorf("mixed: grouping factor %q has a single level in the rows used; a variance between groups needs at least two groups (drop the term)", l.name)
+		}
+		if li == 0 && l.nodes >= d.n && ar1 == "" {
+			return nil, fmt.Errorf("mixed: grouping factor %q has %d levels for %d observations; the random effects and the residual cannot be told apart (lme4 refuses this too)", l.name, l.nodes, d.n)
+		}
+		if li > 0 {
+			prev := rts[li-1]
+			par := make([]int, len(prev.labels))
+			for i := range par {
+				par[i] = -1
+			}
+			for k := range keep {
+				c, pc := prev.codes[k], rt.codes[k]
+				if par[c] < 0 {
+					par[c] = pc
+				} else if par[c] != pc {
+					if len(prev.labels) == len(rt.labels) {
+						return nil, fmt.Errorf("mixed: random terms for %q and %q: several terms on one grouping factor, or crossed factors, are not supported; use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
+					}
+					return nil, fmt.Errorf("mixed: grouping factors %q and %q are crossed (group %q of %q occurs in several groups of %q); only nested random effects are supported", prev.rt.Name, rt.rt.Name, prev.labels[c], prev.rt.Name, rt.rt.Name)
+				}
+			}
+			if len(prev.labels) == len(rt.labels) {
+				return nil, fmt.Errorf("mixed: random terms for %q and %q use the same grouping; several terms on one grouping factor are not supported, use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
+			}
+			d.levels[li-1].parent = par
+		}
+		d.levels = append(d.levels, l)
+	}
+	Q := off
+	d.m0 = Q + d.p + 1
+
+	// Row order: by finest node (a stable counting sort), then time (AR(1)),
+	// then input order.
+	fine := rts[0].codes
+	d.start = make([]int, d.levels[0].nodes+1)
+	for _, c := range fine {
+		d.start[c+1]++
+	}
+	for j := 1; j < len(d.start); j++ {
+		d.start[j] += d.start[j-1]
+	}
+	order := make([]int, d.n)
+	next := append([]int(nil), d.start[:len(d.start)-1]...)
+	for k, c := range fine {
+		order[next[c]] = k
+		next[c]++
+	}
+	var tcol []float64
+	if ar1 != "" {
+		tcol = cols[ar1].num
+		for j := 0; j+1 < len(d.start); j++ {
+			grp := order[d.start[j]:d.start[j+1]]
+			sort.SliceStable(grp, func(a, b int) bool { return tcol[keep[grp[a]]] < tcol[keep[grp[b]]] })
+		}
+	}
+	d.rows = make([]float64, d.n*d.m0)
+	if tcol != nil {
+		d.time = make([]float64, d.n)
+	}
+	y := cols[f.Response].num
+	for r, k := range order {
+		i := keep[k]
+		v := d.rows[r*d.m0 : (r+1)*d.m0]
+		for li, rt := range rts {
+			o := d.levels[li].off
+			c := 0
+			if rt.rt.Intercept {
+				v[o] = 1
+				c = 1
+			}
+			for _, s := range rt.rt.Slopes {
+				x := 1.0
+				for _, nm := range s {
+					x *= cols[nm].num[i]
+				}
+				v[o+c] = x
+				c++
+			}
+		}
+		for j, c := range fx {
+			v[Q+j] = c.vals(i, k)
+		}
+		v[d.m0-1] = y[i]
+		if tcol != nil {
+			t := tcol[i]
+			if t != math.Trunc(t) {
+				return nil, fmt.Errorf("mixed: AR(1) time column %q: value %g in row %d is not an integer", ar1, t, i+1)
+			}
+			d.time[r] = t
+			if r > 0 && fine[order[r-1]] == fine[k] && d.time[r-1] == t {
+				return nil, fmt.Errorf("mixed: AR(1) time column %q: group %q has two rows at time %g (row %d); times must be unique within a group", ar1, d.levels[0].labels[fine[k]], t, i+1)
+			}
+		}
+	}
+	if err := d.checkRank(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkRank verifies that X has full column rank (lme4 would drop columns;
+// we ask the user to).
+func (d *design) checkRank() error {
+	p, Q := d.p, d.m0-d.p-1
+	if p == 0 {
+		return nil
+	}
+	if d.n <= p {
+		return fmt.Errorf("mixed: %d observations for %d fixed effects; need more observations than fixed effects", d.n, p)
+	}
+	a := make([]float64, p*p)
+	for r := 0; r < d.n; r++ {
+		x := d.rows[r*d.m0+Q : r*d.m0+Q+p]
+		for i := 0; i < p; i++ {
+			for j := 0; j <= i; j++ {
+				a[i*p+j] += x[i] * x[j]
+			}
+		}
+	}
+	for j := 0; j < p; j++ {
+		orig := a[j*p+j]
+		s := orig
+		for k := 0; k < j; k++ {
+			s -= a[j*p+k] * a[j*p+k]
+		}
+		if orig == 0 || s <= 1e-10*orig {
+			return fmt.Errorf("mixed: fixed-effect column %q is constant zero or a linear combination of earlier columns (rank-deficient design); remove it from the formula", d.xnames[j])
+		}
+		a[j*p+j] = math.Sqrt(s)
+		for i := j + 1; i < p; i++ {
+			t := a[i*p+j]
+			for k := 0; k < j; k++ {
+				t -= a[i*p+k] * a[j*p+k]
+			}
+			a[i*p+j] = t / a[j*p+j]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+// Package mixed fits linear mixed-effects models by REML or maximum
+// likelihood, with the numbers of R's lme4 (lmer), lmerTest (Satterthwaite
+// degrees of freedom) and nlme (lme with corAR1 residuals).
+//
+// A model is given as an lme4-style formula (see Formula for the supported
+// subset) over columns in a Data value:
+//
+//	m, err := mixed.Fit("Reaction ~ Days + (Days | Subject)", data, mixed.Options{})
+//
+// The model is y = Xβ + Zb + ε with b ~ N(0, σ²ΛθΛθᵀ) and ε ~ N(0, σ²R).
+// Fit minimises the profiled deviance over the relative covariance factor θ
+// (Bates, Mächler, Bolker & Walker 2015, "Fitting linear mixed-effects models
+// using lme4", J. Stat. Softw. 67(1), section 3). Random-effect terms must sit
+// on nested grouping factors (e.g. patients within therapists); the
+// penalised least-squares system is then factored group by group from
+// per-group cross-products computed once, so each evaluation of the criterion
+// costs O(groups·q³) rather than O(rows). With Options.AR1 the residuals of
+// the finest groups follow an AR(1) process in an integer time column, gaps
+// respected (nlme's corAR1), and φ is estimated jointly with θ.
+//
+// Result reports fixed effects with Satterthwaite t tests (as lmerTest's
+// summary), variance components, correlations, residual variance, φ,
+// log-likelihood, AIC, BIC, conditional modes with conditional SDs, ICCs and
+// Nakagawa's R²; Compare gives lme4 anova's likelihood-ratio test.
+package mixed

@@ -1,0 +1,307 @@
+package mixed
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/alliance-research/alliance/internal/optim"
+)
+
+// Options controls Fit. The zero value fits by REML with 95% intervals.
+type Options struct {
+	// ML fits by maximum likelihood instead of REML (lmer's REML = FALSE).
+	ML bool
+	// AR1 names an integer time column (e.g. "session"): residuals within each
+	// finest group are AR(1) with correlation φ^|s−s′|, gaps respected, as
+	// nlme's lme(…, correlation = corAR1(form = ~ session | patient)).
+	// The finest grouping factor of the formula is the AR(1) group.
+	// Conventions then follow lme4, not nlme: the fixed-effect covariance of
+	// an ML fit uses σ̂² = r²/n (nlme's vcov() agrees, its summary() table
+	// rescales by n/(n−p)); BIC uses log n (nlme's REML BIC uses log(n−p));
+	// and df are Satterthwaite's with φ among the variance parameters (nlme
+	// reports containment df; this case has no R reference).
+	AR1 string
+	// Level is the confidence level of the fixed-effect intervals; default 0.95.
+	Level float64
+	// MaxEval caps the optimiser's criterion evaluations; default 20000.
+	MaxEval int
+}
+
+// Coef is one fixed effect with its Satterthwaite t test (lmerTest).
+type Coef struct {
+	Name      string  `json:"name"`
+	Estimate  float64 `json:"estimate"`
+	SE        float64 `json:"se"`
+	DF        float64 `json:"df"`
+	Statistic float64 `json:"statistic"` // t = estimate / se
+	P         float64 `json:"p"`         // two-sided, t distribution with DF
+	CILB      float64 `json:"ci_lb"`     // estimate ∓ t_{(1+level)/2, DF} · se
+	CIUB      float64 `json:"ci_ub"`
+}
+
+// VarComp is one random-effect variance, named as lme4's VarCorr.
+type VarComp struct {
+	Group    string  `json:"group"`
+	Name     string  `json:"name"`
+	Variance float64 `json:"variance"`
+	SD       float64 `json:"sd"`
+}
+
+// Corr is the correlation of two random effects of one group.
+type Corr struct {
+	Group string  `json:"group"`
+	Name1 string  `json:"name1"`
+	Name2 string  `json:"name2"`
+	Corr  float64 `json:"corr"`
+}
+
+// BLUP is a conditional mode of one random effect (lme4's ranef) with its
+// conditional standard deviation (from ranef(condVar = TRUE)).
+type BLUP struct {
+	Group  string  `json:"group"`
+	Level  string  `json:"level"`
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	CondSD float64 `json:"cond_sd"`
+}
+
+// ICC is the share of the total variance (all random-intercept variances
+// plus the residual variance) that lies between groups of one term; given
+// only for random-intercept models.
+type ICC struct {
+	Group string  `json:"group"`
+	ICC   float64 `json:"icc"`
+}
+
+// Result is a fitted linear mixed model, with JSON names as DESIGN.md.
+type Result struct {
+	Formula          string         `json:"formula"`
+	Fixed            []Coef         `json:"fixed"`
+	DFMethod         string         `json:"df_method"`
+	Vcov             [][]float64    `json:"vcov"` // covariance of the fixed effects
+	Random           []VarComp      `json:"random"`
+	Correlations     []Corr         `json:"correlations"`
+	ResidualVariance float64        `json:"residual_variance"`
+	AR1Phi           *float64       `json:"ar1_phi,omitempty"`
+	LogLik           float64        `json:"logLik"`
+	AIC              float64        `json:"AIC"`      // −2 logLik + 2 npar
+	BIC              float64        `json:"BIC"`      // −2 logLik + log(nobs) npar (lme4)
+	Deviance         float64        `json:"deviance"` // −2 logLik (the REML criterion when REML)
+	NPar             int            `json:"npar"`     // fixed effects + θ + σ (+ φ)
+	REML             bool           `json:"REML"`
+	NObs             int            `json:"nobs"`
+	Dropped          int            `json:"dropped"` // rows dropped for missing values
+	NGroups          map[string]int `json:"ngroups"`
+	Theta            []float64      `json:"theta"` // relative covariance factor, lme4's order
+	Singular         bool           `json:"singular"`
+	Converged        bool           `json:"converged"`
+	Reason           string         `json:"reason"`
+	Iterations       int            `json:"iterations"`
+	Evaluations      int            `json:"evaluations"`
+	ICC              []ICC          `json:"icc,omitempty"`
+	R2Marginal       float64        `json:"r2_marginal"`
+	R2Conditional    float64        `json:"r2_conditional"`
+	Ranef            []BLUP         `json:"ranef"`
+	Level            float64        `json:"level"`
+}
+
+// Model is a fitted model: its Result plus what Compare needs to refit it.
+type Model struct {
+	Result  Result
+	formula string
+	data    Data
+	opts    Options
+	d       *design
+	e       *engine
+	x       []float64 // optimum: θ, then φ with AR(1)
+}
+
+// Fit fits the linear mixed model y = Xβ + Zb + ε, b ~ N(0, σ²ΛθΛθᵀ),
+// ε ~ N(0, σ²R) (R = I, or block AR(1) with Options.AR1) by REML (default)
+// or ML, minimising the profiled deviance over θ (and φ) with a bounded
+// Nelder–Mead search (θ's diagonal ≥ 0), as lme4's lmer (Bates et al. 2015,
+// J. Stat. Softw. 67(1)). Fixed effects are tested with Satterthwaite's
+// degrees of freedom as lmerTest (Kuznetsova, Brockhoff & Christensen 2017,
+// J. Stat. Softw. 82(13)).
+//
+// An error is returned for an unsupported formula, missing columns, or data
+// that cannot be fitted; a search that stops early returns a Model with
+// Result.Converged false and the reason.
+func Fit(formula string, data Data, opts Options) (*Model, error) {
+	f, err := ParseFormula(formula)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Level == 0 {
+		opts.Level = 0.95
+	}
+	if !(opts.Level > 0 && opts.Level < 1) {
+		return nil, fmt.Errorf("mixed: confidence level %g must lie in (0, 1)", opts.Level)
+	}
+	d, err := buildDesign(f, data, opts.AR1)
+	if err != nil {
+		return nil, err
+	}
+	if d.n-d.p < 1 {
+		return nil, fmt.Errorf("mixed: %d observations for %d fixed effects", d.n, d.p)
+	}
+	e := newEngine(d)
+	nt := d.ntheta()
+	np := nt
+	if d.time != nil {
+		np++
+	}
+	x0 := make([]float64, np)
+	lo := make([]float64, np)
+	up := make([]float64, np)
+	for _, lv := range d.levels {
+		k := lv.thetaOff
+		for j := 0; j < lv.q; j++ {
+			for i := j; i < lv.q; i++ {
+				if i == j {
+					x0[k], lo[k] = 1, 0
+				} else {
+					lo[k] = math.Inf(-1)
+				}
+				up[k] = math.Inf(1)
+				k++
+			}
+		}
+	}
+	if d.time != nil {
+		lo[nt], up[nt] = -0.999999, 0.999999
+	}
+	reml := !opts.ML
+	obj := func(x []float64) float64 {
+		phi := 0.0
+		if d.time != nil {
+			phi = x[nt]
+		}
+		c, ok := e.eval(x[:nt], phi)
+		if !ok {
+			return math.Inf(1)
+		}
+		return e.deviance(c, reml)
+	}
+	res, err := optim.MinimizeBounded(obj, x0, lo, up, optim.BoundedSettings{MaxEval: opts.MaxEval, FTolRel: 1e-10, XTolAbs: 1e-6})
+	if err != nil {
+		return nil, fmt.Errorf("mixed: %w", err)
+	}
+	m := &Model{formula: formula, data: data, opts: opts, d: d, e: e, x: res.X}
+	if err := m.summarise(res); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// summarise fills m.Result at the optimum.
+func (m *Model) summarise(res optim.BoundedResult) error {
+	d, e := m.d, m.e
+	nt := d.ntheta()
+	reml := !m.opts.ML
+	phi := 0.0
+	if d.time != nil {
+		phi = m.x[nt]
+	}
+	e.keep = true
+	c, ok := e.eval(m.x[:nt], phi)
+	e.keep = false
+	if !ok {
+		return fmt.Errorf("mixed: the criterion cannot be evaluated at the optimum (perfect fit or degenerate data)")
+	}
+	n, p := d.n, d.p
+	dof := float64(n)
+	if reml {
+		dof -= float64(p)
+	}
+	s2 := c.r2 / dof
+	r := &m.Result
+	*r = Result{Formula: m.formula, REML: reml, NObs: n, Dropped: d.dropped, Level: m.opts.Level,
+		Converged: res.Converged, Reason: res.Reason, Iterations: res.Iterations, Evaluations: res.Evals,
+		ResidualVariance: s2, NGroups: map[string]int{}}
+	r.Theta = append([]float64(nil), m.x[:nt]...)
+	if d.time != nil {
+		ph := phi
+		r.AR1Phi = &ph
+	}
+	// β = L_X⁻ᵀ c.
+	beta := make([]float64, p)
+	for i := p - 1; i >= 0; i-- {
+		s := e.cX[i]
+		for k := i + 1; k < p; k++ {
+			s -= e.LX[k*p+i] * beta[k]
+		}
+		beta[i] = s / e.LX[i*p+i]
+	}
+	C := e.covBetaUnscaled()
+	r.Vcov = make([][]float64, p)
+	for i := range r.Vcov {
+		r.Vcov[i] = make([]float64, p)
+		for j := range r.Vcov[i] {
+			r.Vcov[i][j] = s2 * C[i*p+j]
+		}
+	}
+	dev := e.deviance(c, reml)
+	r.Deviance = dev
+	r.LogLik = -dev / 2
+	r.NPar = p + nt + 1
+	if d.time != nil {
+		r.NPar++
+	}
+	r.AIC = dev + 2*float64(r.NPar)
+	r.BIC = dev + math.Log(float64(n))*float64(r.NPar)
+
+	// Variance components.
+	for l, lv := range d.levels {
+		q := lv.q
+		r.NGroups[lv.name] = lv.nodes
+		L := e.lam[l]
+		S := make([]float64, q*q) // σ² Λ Λᵀ
+		for i := 0; i < q; i++ {
+			for j := 0; j < q; j++ {
+				t := 0.0
+				for k := 0; k <= i && k <= j; k++ {
+					t += L[i*q+k] * L[j*q+k]
+				}
+				S[i*q+j] = s2 * t
+			}
+		}
+		for i := 0; i < q; i++ {
+			if L[i*q+i] < 1e-4 {
+				r.Singular = true
+			}
+			r.Random = append(r.Random, VarComp{Group: lv.name, Name: lv.colNames[i], Variance: S[i*q+i], SD: math.Sqrt(S[i*q+i])})
+		}
+		for j := 0; j < q; j++ {
+			for i := j + 1; i < q; i++ {
+				den := math.Sqrt(S[i*q+i] * S[j*q+j])
+				cr := 0.0
+				if den > 0 {
+					cr = S[i*q+j] / den
+				}
+				r.Correlations = append(r.Correlations, Corr{Group: lv.name, Name1: lv.colNames[j], Name2: lv.colNames[i], Corr: cr})
+			}
+		}
+	}
+	r.Ranef = m.blups(beta, s2)
+	m.r2(beta, s2)
+
+	// Satterthwaite degrees of freedom.
+	se := make([]float64, p)
+	for i := range se {
+		se[i] = math.Sqrt(r.Vcov[i][i])
+	}
+	df, err := m.satterthwaite(math.Sqrt(s2))
+	r.DFMethod = "Satterthwaite"
+	if err != nil {
+		r.DFMethod = fmt.Sprintf("residual (n - p); Satterthwaite failed: %v", err)
+		df = make([]float64, p)
+		for i := range df {
+			df[i] = float64(n - p)
+		}
+	}
+	for i := 0; i < p; i++ {
+		r.Fixed = append(r.Fixed, tTest(d.xnames[i], beta[i], se[i], df[i], m.opts.Level))
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package mixed
+
+// r2 sets the ICCs and Nakagawa's R².
+//
+// Marginal R² = σ²_f / (σ²_f + σ²_r + σ²) and conditional R² =
+// (σ²_f + σ²_r) / (σ²_f + σ²_r + σ²) (Nakagawa & Schielzeth 2013, Methods
+// Ecol. Evol. 4:133–142), with σ²_f the sample variance (n − 1) of the fixed
+// part Xβ̂ and σ²_r the mean over observations of z_iᵀ Σ z_i summed over
+// terms (Johnson 2014, Methods Ecol. Evol. 5:944–946; for random intercepts
+// the variances themselves).
+//
+// For random-intercept models the ICC of term k is τ²_k / (Σ τ² + σ²).
+func (m *Model) r2(beta []float64, s2 float64) {
+	d := m.d
+	Q := d.m0 - d.p - 1
+	n := float64(d.n)
+	var sum, sumsq float64
+	fx := make([]float64, d.n)
+	for r := 0; r < d.n; r++ {
+		x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
+		v := 0.0
+		for k, b := range beta {
+			v += x[k] * b
+		}
+		fx[r] = v
+		sum += v
+	}
+	mean := sum / n
+	for _, v := range fx {
+		sumsq += (v - mean) * (v - mean)
+	}
+	varF := 0.0
+	if d.n > 1 {
+		varF = sumsq / (n - 1)
+	}
+	// Σ per level, and mean z'Σz.
+	varR := 0.0
+	intercepts := true
+	res := &m.Result
+	vi := 0
+	for _, lv := range d.levels {
+		q := lv.q
+		if q != 1 || lv.colNames[0] != "(Intercept)" {
+			intercepts = false
+		}
+		// Σ from the variance components and correlations.
+		S := make([]float64, q*q)
+		sd := make([]float64, q)
+		for i := 0; i < q; i++ {
+			sd[i] = res.Random[vi+i].SD
+			S[i*q+i] = res.Random[vi+i].Variance
+		}
+		vi += q
+		for _, c := range res.Correlations {
+			if c.Group != lv.name {
+				continue
+			}
+			i, j := indexOf(lv.colNames, c.Name1), indexOf(lv.colNames, c.Name2)
+			S[i*q+j] = c.Corr * sd[i] * sd[j]
+			S[j*q+i] = S[i*q+j]
+		}
+		acc := 0.0
+		for r := 0; r < d.n; r++ {
+			z := d.rows[r*d.m0+lv.off : r*d.m0+lv.off+q]
+			for i := 0; i < q; i++ {
+				for j := 0; j < q; j++ {
+					acc += z[i] * S[i*q+j] * z[j]
+				}
+			}
+		}
+		varR += acc / n
+	}
+	tot := varF + varR + s2
+	res.R2Marginal = varF / tot
+	res.R2Conditional = (varF + varR) / tot
+	if intercepts {
+		den := s2
+		for _, v := range res.Random {
+			den += v.Variance
+		}
+		for _, v := range res.Random {
+			res.ICC = append(res.ICC, ICC{Group: v.Group, ICC: v.Variance / den})
+		}
+	}
+}
+
+func indexOf(s []string, x string) int {
+	for i, v := range s {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}

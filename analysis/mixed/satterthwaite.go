@@ -1,0 +1,196 @@
+package mixed
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// satterthwaite returns the Satterthwaite degrees of freedom of every fixed
+// effect as lmerTest computes them (Kuznetsova et al. 2017, section 3.2):
+// with variance parameters ψ = (θ, [φ], σ), A = 2 H⁻¹ the asymptotic
+// covariance of ψ from the Hessian H of the unprofiled (RE)ML deviance, and
+// g = ∂C_ii/∂ψ the gradient of var(β̂_i) = [σ² (XᵀV⁻¹X)⁻¹]_ii,
+//
+//	df_i = 2 C_ii² / (gᵀ A g).
+//
+// H and g are numerical (central differences with one Richardson
+// extrapolation); H is inverted on its positive eigenvalues, as lmerTest does.
+func (m *Model) satterthwaite(sigma float64) ([]float64, error) {
+	d, e := m.d, m.e
+	nt := d.ntheta()
+	reml := !m.opts.ML
+	psi := append(append([]float64(nil), m.x...), sigma)
+	k := len(psi)
+	split := func(x []float64) ([]float64, float64, float64) {
+		phi := 0.0
+		if d.time != nil {
+			phi = x[nt]
+		}
+		return x[:nt], phi, x[k-1]
+	}
+	var evalErr error
+	dev := func(x []float64) float64 {
+		th, phi, s := split(x)
+		c, ok := e.eval(th, phi)
+		if !ok {
+			evalErr = fmt.Errorf("criterion not defined near the optimum")
+			return math.NaN()
+		}
+		return e.devianceAt(c, s, reml)
+	}
+	p := d.p
+	cov := func(x []float64, out []float64) {
+		th, phi, s := split(x)
+		if _, ok := e.eval(th, phi); !ok {
+			evalErr = fmt.Errorf("criterion not defined near the optimum")
+			return
+		}
+		C := e.covBetaUnscaled()
+		for i := 0; i < p; i++ {
+			out[i] = s * s * C[i*p+i]
+		}
+	}
+	steps := make([]float64, k)
+	for i, v := range psi {
+		steps[i] = 1e-3 * math.Max(math.Abs(v), 0.1)
+	}
+	if d.time != nil { // keep φ ± 2h inside (−1, 1)
+		steps[nt] = math.Min(steps[nt], (1-math.Abs(psi[nt]))/4)
+	}
+	H := hessian(dev, psi, steps)
+	J := jacobianDiag(cov, psi, steps, p) // J[i][j] = ∂C_ii/∂ψ_j
+	if evalErr != nil {
+		return nil, evalErr
+	}
+	sym := mat.NewSymDense(k, nil)
+	for i := 0; i < k; i++ {
+		for j := 0; j <= i; j++ {
+			sym.SetSym(i, j, (H[i*k+j]+H[j*k+i])/2)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, true) {
+		return nil, fmt.Errorf("eigen-decomposition of the Hessian failed")
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	tol := 1e-6 // lmerTest's default tolerance on eigenvalues
+	A := make([]float64, k*k)
+	npos := 0
+	for t, ev := range vals {
+		if ev < tol {
+			continue
+		}
+		npos++
+		for i := 0; i < k; i++ {
+			for j := 0; j < k; j++ {
+				A[i*k+j] += 2 * vecs.At(i, t) * vecs.At(j, t) / ev
+			}
+		}
+	}
+	if npos == 0 {
+		return nil, fmt.Errorf("the Hessian of the deviance has no positive eigenvalue")
+	}
+	C := e.covBetaUnscaled()
+	// Restore the factorisation at the optimum (the derivatives moved it).
+	th, phi, _ := split(psi)
+	e.eval(th, phi)
+	df := make([]float64, p)
+	for i := 0; i < p; i++ {
+		g := J[i]
+		v := 0.0
+		for a := 0; a < k; a++ {
+			for b := 0; b < k; b++ {
+				v += g[a] * A[a*k+b] * g[b]
+			}
+		}
+		cii := sigma * sigma * C[i*p+i]
+		df[i] = 2 * cii * cii / v
+		if !(df[i] > 0) || math.IsInf(df[i], 0) {
+			return nil, fmt.Errorf("non-positive variance of var(β̂_%d)", i)
+		}
+	}
+	return df, nil
+}
+
+// hessian approximates the Hessian of f at x by central differences with
+// steps h and h/2 combined by Richardson extrapolation (error O(h⁴)).
+func hessian(f func([]float64) float64, x, h []float64) []float64 {
+	k := len(x)
+	at := func(scale float64) []float64 {
+		H := make([]float64, k*k)
+		y := append([]float64(nil), x...)
+		f0 := f(x)
+		for i := 0; i < k; i++ {
+			hi := h[i] * scale
+			y[i] = x[i] + hi
+			fp := f(y)
+			y[i] = x[i] - hi
+			fm := f(y)
+			y[i] = x[i]
+			H[i*k+i] = (fp - 2*f0 + fm) / (hi * hi)
+			for j := 0; j < i; j++ {
+				hj := h[j] * scale
+				var s float64
+				for _, sg := range [4][3]float64{{1, 1, 1}, {1, -1, -1}, {-1, 1, -1}, {-1, -1, 1}} {
+					y[i], y[j] = x[i]+sg[0]*hi, x[j]+sg[1]*hj
+					s += sg[2] * f(y)
+				}
+				y[i], y[j] = x[i], x[j]
+				H[i*k+j] = s / (4 * hi * hj)
+				H[j*k+i] = H[i*k+j]
+			}
+		}
+		return H
+	}
+	H1, H2 := at(1), at(0.5)
+	for i := range H1 {
+		H1[i] = (4*H2[i] - H1[i]) / 3
+	}
+	return H1
+}
+
+// jacobianDiag returns J[i][j] = ∂g_i/∂x_j for the p-vector function g, by
+// central differences with Richardson extrapolation.
+func jacobianDiag(g func(x, out []float64), x, h []float64, p int) [][]float64 {
+	k := len(x)
+	J := make([][]float64, p)
+	for i := range J {
+		J[i] = make([]float64, k)
+	}
+	y := append([]float64(nil), x...)
+	gp, gm := make([]float64, p), make([]float64, p)
+	for j := 0; j < k; j++ {
+		var d [2][]float64
+		for s, sc := range []float64{1, 0.5} {
+			hj := h[j] * sc
+			y[j] = x[j] + hj
+			g(y, gp)
+			y[j] = x[j] - hj
+			g(y, gm)
+			y[j] = x[j]
+			d[s] = make([]float64, p)
+			for i := 0; i < p; i++ {
+				d[s][i] = (gp[i] - gm[i]) / (2 * hj)
+			}
+		}
+		for i := 0; i < p; i++ {
+			J[i][j] = (4*d[1][i] - d[0][i]) / 3
+		}
+	}
+	return J
+}
+
+// tTest builds a coefficient row: t = est/se, two-sided p from Student's t
+// with df, interval est ± t_{(1+level)/2, df}·se.
+func tTest(name string, est, se, df, level float64) Coef {
+	t := est / se
+	dist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
+	p := 2 * dist.Survival(math.Abs(t))
+	crit := dist.Quantile((1 + level) / 2)
+	return Coef{Name: name, Estimate: est, SE: se, DF: df, Statistic: t, P: p, CILB: est - crit*se, CIUB: est + crit*se}
+}

@@ -1,0 +1,197 @@
+# Reference values for analysis/mixed (linear mixed models), from lme4,
+# lmerTest (Satterthwaite df) and nlme (AR(1) residuals).
+# Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed
+#
+# lmer fits use bobyqa with rhoend = 1e-12 (default 2e-7) so that both sides
+# sit at the true optimum; lme fits use msTol = 1e-14 and tolerance = 1e-12.
+# Every golden holds its input data, so Go tests need nothing else.
+suppressPackageStartupMessages({ library(lme4); library(lmerTest); library(nlme) })
+
+pkgs <- c("lme4", "lmerTest", "nlme", "Matrix")
+ctrl <- lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e6),
+                    check.conv.singular = "ignore")
+
+# Nakagawa R2 computed directly from the fit: var of X beta (n-1), mean of
+# z' Sigma z over rows per term (Johnson 2014), residual sigma^2.
+nakagawa <- function(m) {
+  X <- getME(m, "X")
+  vf <- var(as.vector(X %*% fixef(m)))
+  vc <- VarCorr(m)
+  fr <- model.frame(m)
+  vr <- 0
+  for (g in names(vc)) {
+    S <- vc[[g]]
+    nm <- colnames(S)
+    Zg <- sapply(nm, function(v) if (v == "(Intercept)") rep(1, nrow(fr)) else fr[[v]])
+    Zg <- matrix(Zg, nrow = nrow(fr))
+    vr <- vr + mean(rowSums((Zg %*% S) * Zg))
+  }
+  s2 <- sigma(m)^2
+  tot <- vf + vr + s2
+  list(marginal = vf / tot, conditional = (vf + vr) / tot)
+}
+
+rec_lmer <- function(m, formula) {
+  s <- summary(m)  # lmerTest: Satterthwaite
+  cf <- s$coefficients
+  vc <- as.data.frame(VarCorr(m), order = "lower.tri")
+  ran <- vc[!is.na(vc$var1) & is.na(vc$var2) & vc$grp != "Residual", ]
+  cor <- vc[!is.na(vc$var2), ]
+  re <- ranef(m, condVar = TRUE)
+  blups <- list()
+  for (g in names(re)) {
+    pv <- attr(re[[g]], "postVar")
+    for (j in seq_len(ncol(re[[g]]))) {
+      blups[[length(blups) + 1]] <- list(group = g, name = colnames(re[[g]])[j],
+        levels = rownames(re[[g]]), value = unname(re[[g]][, j]),
+        cond_sd = sqrt(pv[j, j, ]))
+    }
+  }
+  r2 <- nakagawa(m)
+  out <- list(formula = formula, REML = isREML(m),
+    names = rownames(cf), estimate = unname(cf[, "Estimate"]), se = unname(cf[, "Std. Error"]),
+    df = unname(cf[, "df"]), statistic = unname(cf[, "t value"]), p = unname(cf[, "Pr(>|t|)"]),
+    vcov = unname(as.matrix(vcov(m))),
+    random = list(group = ran$grp, name = ran$var1, variance = ran$vcov, sd = ran$sdcor),
+    correlations = if (nrow(cor)) list(group = cor$grp, name1 = cor$var1, name2 = cor$var2, corr = cor$sdcor) else NULL,
+    residual_variance = sigma(m)^2, theta = unname(getME(m, "theta")),
+    logLik = as.numeric(logLik(m)), AIC = AIC(m), BIC = BIC(m),
+    nobs = nobs(m), ngroups = as.list(ngrps(m)),
+    ranef = blups, r2_marginal = r2$marginal, r2_conditional = r2$conditional)
+  out
+}
+
+fit <- function(formula, data, REML = TRUE) {
+  m <- lmerTest::lmer(as.formula(formula), data = data, REML = REML, control = ctrl)
+  rec_lmer(m, formula)
+}
+
+# --- sleepstudy (Belenky et al. 2003; lme4) -------------------------------
+ss <- lme4::sleepstudy
+ss$Subject <- as.character(ss$Subject)
+ssd <- list(Reaction = ss$Reaction, Days = ss$Days, Subject = ss$Subject)
+write_golden("mixed_sleepstudy", list(
+  data = ssd,
+  fits = list(
+    fit("Reaction ~ Days + (Days | Subject)", ss, TRUE),
+    fit("Reaction ~ Days + (Days | Subject)", ss, FALSE),
+    fit("Reaction ~ Days + (1 | Subject)", ss, TRUE),
+    fit("Reaction ~ Days + (0 + Days | Subject)", ss, TRUE)),
+  anova = local({
+    m0 <- lme4::lmer(Reaction ~ Days + (1 | Subject), ss, control = ctrl)
+    m1 <- lme4::lmer(Reaction ~ Days + (Days | Subject), ss, control = ctrl)
+    a <- anova(m0, m1)
+    list(small = "Reaction ~ Days + (1 | Subject)", big = "Reaction ~ Days + (Days | Subject)",
+         npar = unname(a$npar), logLik = unname(a$logLik), AIC = unname(a$AIC), BIC = unname(a$BIC),
+         Chisq = unname(a$Chisq[2]), Df = unname(a$Df[2]), p = unname(a[["Pr(>Chisq)"]][2]))
+  })), packages = pkgs)
+
+# --- nested therapist / patient, simulated ---------------------------------
+set.seed(20240501)
+nt <- 15; np <- 6; ns <- 8
+d <- expand.grid(session = 1:ns, pat = 1:np, therapist = 1:nt)
+d$patient <- d$pat   # patient ids repeat across therapists: nesting must come from the formula
+d$x <- rnorm(nrow(d))
+u_t <- rnorm(nt, 0, 1.5); u_p <- rnorm(nt * np, 0, 2)
+d$y <- 10 + 0.5 * d$x + u_t[d$therapist] + u_p[(d$therapist - 1) * np + d$pat] + rnorm(nrow(d), 0, 3)
+d$therapist <- paste0("T", sprintf("%02d", d$therapist))
+d$patient <- paste0("P", d$patient)
+d <- d[-sample(nrow(d), 60), ]   # unbalanced
+nd <- list(y = d$y, x = d$x, therapist = d$therapist, patient = d$patient)
+write_golden("mixed_nested", list(
+  data = nd,
+  fits = list(
+    fit("y ~ x + (1 | therapist/patient)", d, TRUE),
+    fit("y ~ x + (1 | therapist/patient)", d, FALSE))), packages = pkgs)
+
+# --- factor predictor and interaction --------------------------------------
+set.seed(7)
+n_p <- 40; n_s <- 6
+f <- expand.grid(time = 0:(n_s - 1), patient = 1:n_p)
+f$group <- c("ctrl", "cbt", "ipt")[(f$patient %% 3) + 1]
+b0 <- rnorm(n_p, 0, 2); b1 <- rnorm(n_p, 0, 0.4)
+eff <- c(ctrl = 0, cbt = -1.5, ipt = -1)
+f$y <- 20 + eff[f$group] + (-0.8 + b1[f$patient]) * f$time + 0.3 * (f$group == "cbt") * f$time +
+  b0[f$patient] + rnorm(nrow(f), 0, 1.5)
+f$patient <- sprintf("p%02d", f$patient)
+fd <- list(y = unname(f$y), time = f$time, group = f$group, patient = f$patient)
+write_golden("mixed_factor", list(
+  data = fd,
+  fits = list(
+    fit("y ~ time * group + (1 + time | patient)", f, TRUE),
+    fit("y ~ group + time + (1 | patient)", f, FALSE),
+    fit("y ~ 0 + group + time:group + (1 | patient)", f, TRUE))), packages = pkgs)
+
+# --- AR(1) residuals (nlme), simulated sessions with gaps --------------------
+set.seed(11)
+n_p <- 30; n_s <- 10
+a <- do.call(rbind, lapply(1:n_p, function(i) {
+  s <- sort(sample(1:14, n_s))           # gaps between sessions
+  e <- as.numeric(arima.sim(list(ar = 0.5), n = 14))[s] * 1.2
+  data.frame(patient = sprintf("id%02d", i), session = s,
+             x = rnorm(n_s), u = rnorm(1, 0, 1.5), e = e)
+}))
+a$y <- 5 - 0.2 * a$session + 0.4 * a$x + a$u + a$e
+a <- a[sample(nrow(a)), ]                 # rows out of order on purpose
+ad <- list(y = a$y, session = a$session, x = a$x, patient = a$patient)
+lctrl <- lmeControl(maxIter = 1000, msMaxIter = 1000, msMaxEval = 10000, msTol = 1e-14,
+                    tolerance = 1e-12, niterEM = 0, opt = "nlminb")
+rec_lme <- function(method) {
+  m <- lme(y ~ session + x, random = ~ 1 | patient, data = a, method = method,
+           correlation = corAR1(form = ~ session | patient), control = lctrl)
+  tt <- summary(m)$tTable
+  vc <- VarCorr(m)
+  list(formula = "y ~ session + x + (1 | patient)", ar1 = "session", REML = method == "REML",
+       names = rownames(tt), estimate = unname(tt[, "Value"]), se = unname(tt[, "Std.Error"]),
+       vcov = unname(as.matrix(vcov(m))),
+       random = list(group = "patient", name = "(Intercept)", variance = as.numeric(getVarCov(m))),
+       residual_variance = m$sigma^2,
+       ar1_phi = unname(coef(m$modelStruct$corStruct, unconstrained = FALSE)),
+       logLik = as.numeric(logLik(m)))
+}
+write_golden("mixed_ar1", list(data = ad, fits = list(rec_lme("REML"), rec_lme("ML"))), packages = pkgs)
+
+# --- three-level nesting and nested random slopes (lme4) ---------------------
+set.seed(99)
+nc <- 6; nth <- 4; npt <- 5; nss <- 6
+ml <- expand.grid(session = 1:nss, patient = 1:npt, therapist = 1:nth, clinic = 1:nc)
+ml$tid <- (ml$clinic - 1) * nth + ml$therapist
+ml$pid <- (ml$tid - 1) * npt + ml$patient
+ml$x <- rnorm(nrow(ml))
+uc <- rnorm(nc, 0, 1); ut <- rnorm(nc * nth, 0, 1.2); up <- rnorm(nc * nth * npt, 0, 1.5)
+bt <- rnorm(nc * nth, 0, 0.4); bp <- rnorm(nc * nth * npt, 0, 0.5)
+ar <- unlist(lapply(split(seq_len(nrow(ml)), ml$pid), function(ix) as.numeric(arima.sim(list(ar = 0.4), n = length(ix)))))
+ml$y <- 10 + 0.3 * ml$session + (0.5 + bt[ml$tid] + bp[ml$pid]) * ml$x + uc[ml$clinic] + ut[ml$tid] + up[ml$pid] + ar
+ml <- ml[-sample(nrow(ml), 80), ]          # unbalanced, and gaps in sessions
+ml$clinic <- paste0("C", ml$clinic); ml$therapist <- paste0("T", ml$therapist); ml$patient <- paste0("P", ml$patient)
+ml$pid <- paste0("id", ml$pid)   # unique ids (patient and therapist labels repeat across units)
+ml$tid <- paste0("th", ml$tid)
+mld <- list(y = ml$y, x = ml$x, session = ml$session, clinic = ml$clinic, therapist = ml$therapist,
+            patient = ml$patient, tid = ml$tid, pid = ml$pid)
+write_golden("mixed_multilevel", list(
+  data = mld,
+  fits = list(
+    fit("y ~ x + session + (1 | clinic/therapist/patient)", ml, TRUE),
+    fit("y ~ x + session + (1 + x | tid/pid)", ml, TRUE))), packages = pkgs)
+
+# AR(1) within patients with nested therapist/patient intercepts, and with a
+# random slope (nlme). Random-effect covariance matrices are
+# pdMatrix(reStruct) * sigma^2, outermost level first.
+rec_lme2 <- function(fixed, random, cform, formula, method = "REML") {
+  m <- lme(fixed, random = random, data = ml, method = method,
+           correlation = corAR1(form = cform), control = lctrl)
+  pm <- pdMatrix(m$modelStruct$reStruct)
+  list(formula = formula, ar1 = "session", REML = method == "REML",
+       names = names(fixef(m)), estimate = unname(fixef(m)),
+       vcov = unname(as.matrix(vcov(m))),
+       re_cov = lapply(names(pm), function(g) list(group = g, cov = unname(pm[[g]] * m$sigma^2))),
+       residual_variance = m$sigma^2,
+       ar1_phi = unname(coef(m$modelStruct$corStruct, unconstrained = FALSE)),
+       logLik = as.numeric(logLik(m)))
+}
+write_golden("mixed_ar1_multilevel", list(
+  data = mld,
+  fits = list(
+    rec_lme2(y ~ x + session, ~ 1 | tid/pid, ~ session | tid/pid, "y ~ x + session + (1 | tid/pid)"),
+    rec_lme2(y ~ x + session, ~ 1 + x | pid, ~ session | pid, "y ~ x + session + (1 + x | pid)", "ML"))),
+  packages = pkgs)
