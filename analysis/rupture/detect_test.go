@@ -23,6 +23,10 @@ func opts(f func(o *Options)) Options {
 	return o
 }
 
+// withinOpts is the sd rule with the patient's own SD, which needs no
+// sample quantity (the default until the sample SD became the default).
+func withinOpts() Options { return opts(func(o *Options) { o.SDSource = SDWithin }) }
+
 func checkEpisodes(t *testing.T, name string, got []Episode, want []ep) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -68,12 +72,12 @@ func TestDetectHandMade(t *testing.T) {
 		wantDSD float64 // DropSD of the first episode, if not NaN
 	}{
 		// drop 3 ≥ 2·1.0607; back to 5 at session 6. DropSD = 3/SD = 2√2.
-		{"sd within k2 repaired", Series{Score: flat}, DefaultOptions(),
+		{"sd within k2 repaired", Series{Score: flat}, withinOpts(),
 			[]ep{{5, 5, 3, 2, 6, false}}, ClassRepaired, 2 * math.Sqrt2},
 		// drop 3 < 2·1.6036: nothing; with k = 1 a rupture never repaired
 		// (sessions 6–8 observed, so not censored).
-		{"sd within k2 none", Series{Score: down}, DefaultOptions(), nil, ClassNone, na},
-		{"sd within k1 unrepaired", Series{Score: down}, opts(func(o *Options) { o.K = 1 }),
+		{"sd within k2 none", Series{Score: down}, withinOpts(), nil, ClassNone, na},
+		{"sd within k1 unrepaired", Series{Score: down}, opts(func(o *Options) { o.SDSource, o.K = SDWithin, 1 }),
 			[]ep{{5, 5, 3, 2, 0, false}}, ClassUnrepaired, 3 / math.Sqrt(18.0/7)},
 		// threshold 2 at session 7; window 8..10 only sees session 8: censored.
 		{"threshold censored", Series{Score: []float64{5, 5, 5, 5, 5, 5, 2, 2}},
@@ -287,7 +291,8 @@ func TestSDSources(t *testing.T) {
 // no scores, for every method.
 func TestEdgeCases(t *testing.T) {
 	methods := []Options{
-		DefaultOptions(),
+		withinOpts(),
+		opts(func(o *Options) { o.SampleSD = 1 }), // the default, SDSample
 		opts(func(o *Options) { o.SDSource, o.SampleSD = SDMax, 1 }),
 		opts(func(o *Options) { o.Method, o.Threshold = MethodThreshold, 1 }),
 		opts(func(o *Options) { o.Method, o.Percent = MethodPercent, 10 }),
@@ -325,7 +330,7 @@ func TestEdgeCases(t *testing.T) {
 		}
 	}
 	// two observed sessions are enough for the score rules, not for sudden loss
-	d, _ := NewDetector(DefaultOptions())
+	d, _ := NewDetector(withinOpts())
 	if p, _, _ := d.Patient(Series{Score: []float64{na, 5, 5}}, nil); p.Class != ClassNone {
 		t.Errorf("two sessions: class %s, want none", p.Class)
 	}
@@ -337,7 +342,7 @@ func TestEdgeCases(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	d, _ := NewDetector(DefaultOptions())
+	d, _ := NewDetector(withinOpts())
 	bad := []struct {
 		s    Series
 		want string
@@ -378,7 +383,7 @@ func TestErrors(t *testing.T) {
 			t.Errorf("options %s: err %v, want %q", b.want, err, b.want)
 		}
 	}
-	if _, err := Analyze([]Series{{Patient: "a"}, {Patient: "a"}}, DefaultOptions()); err == nil {
+	if _, err := Analyze([]Series{{Patient: "a"}, {Patient: "a"}}, withinOpts()); err == nil {
 		t.Error("duplicate patient accepted")
 	}
 	if _, err := Preset("nope"); err == nil || !strings.Contains(err.Error(), "stiles2004") {

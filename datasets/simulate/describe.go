@@ -21,6 +21,10 @@ type ParamInfo struct {
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
+// dtoa formats a value derived from parameters by arithmetic, to 10
+// significant digits (so 1.5·0.2 prints as 0.3).
+func dtoa(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+
 func flist(vs []float64) string {
 	s := make([]string, len(vs))
 	for i, v := range vs {
@@ -56,7 +60,8 @@ func (p SessionParams) Describe() []ParamInfo {
 		{"RepairEffect", "repair-effect", ftoa(p.RepairEffect), sp, "symptom shift from a repair onward"},
 		{"RepairedRate", "repaired-rate", ftoa(p.RepairedRate), "proportion of patients", "V-shaped rupture–repair episodes"},
 		{"UnrepairedRate", "unrepaired-rate", ftoa(p.UnrepairedRate), "proportion of patients", "unrepaired ruptures (drop persists)"},
-		{"RuptureDropSD", "rupture-drop-sd", ftoa(p.RuptureDropSD), "within-patient SDs", "size of a rupture's drop (×WithinSD = " + ftoa(p.RuptureDrop()) + " alliance points)"},
+		{"RuptureDropSD", "rupture-drop-sd", ftoa(p.RuptureDropSD), "within-patient SDs", "size of a rupture's drop (×WithinSD = " + dtoa(p.RuptureDrop()) + " alliance points)"},
+		{"RepairGainSD", "repair-gain-sd", ftoa(p.RepairGainSD), "within-patient SDs", "alliance after a repair above the usual level (×WithinSD = " + dtoa(p.RepairGain()) + " alliance points; 0 = back to the usual level)"},
 		{"RepairMin", "repair-min", i(p.RepairMin), "sessions", "fewest sessions to repair"},
 		{"RepairMax", "repair-max", i(p.RepairMax), "sessions", "most sessions to repair"},
 		{"MissingRate", "missing-rate", ftoa(p.MissingRate), "probability per eligible session", "missing sessions (rows omitted)"},

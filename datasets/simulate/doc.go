@@ -30,8 +30,11 @@
 //
 // A proportion RepairedRate of patients has a V-shaped rupture–repair episode:
 // at rupture session r_i the alliance drops by D = RuptureDropSD·WithinSD and
-// returns linearly to its usual level within R_i ∈ [RepairMin, RepairMax]
-// sessions (dip = −D·(1 − (t−r_i)/R_i) for r_i ≤ t < r_i+R_i). A proportion
+// climbs linearly within R_i ∈ [RepairMin, RepairMax] sessions to G =
+// RepairGainSD·WithinSD above its usual level, where it stays (dip =
+// −D·(1 − f) + G·f with f = (t−r_i)/R_i for r_i ≤ t < r_i+R_i, dip = G from
+// r_i+R_i on; G = 0 is a return to the usual level, G > 0 the stronger
+// alliance after a repair of Stiles et al.'s 2004 V-shape). A proportion
 // UnrepairedRate has an unrepaired rupture: the drop of D persists from r_i to
 // the end of treatment. Rupture sessions are uniform over the sessions that
 // leave two baseline sessions before the drop and room to show the repair
@@ -74,10 +77,20 @@
 // rounding to the printed precision a value could change only if it fell
 // within about 1e-14 of a rounding boundary.
 //
+// The default parameters make the planted episodes clear (a drop of 5
+// within-patient SDs, 1 alliance point; a repair to 1.5 SDs above the usual
+// level) against modest, autocorrelated session-to-session fluctuation (SD
+// 0.2, lag-1 autocorrelation .5), so that a detection rule can be judged by
+// how well it recovers them; analysis/rupture's package documentation
+// reports what each of its presets recovers on these data.
+//
 // References: Larsson, M. H., Falkenström, F., Andersson, G., & Holmqvist, R.
 // (2018). Alliance ruptures and repairs in psychotherapy in primary care.
 // Psychotherapy Research, 28(1), 123–136 (14.7 % repair, 10.7 % rupture
-// patterns). Flückiger, C., Del Re, A. C., Wampold, B. E., & Horvath, A. O.
+// patterns). Stiles, W. B., Glick, M. J., Osatuke, K., et al. (2004).
+// Patterns of alliance development and the rupture–repair hypothesis: Are
+// productive relationships U-shaped or V-shaped? Journal of Counseling
+// Psychology, 51(1), 81–92. Flückiger, C., Del Re, A. C., Wampold, B. E., & Horvath, A. O.
 // (2018). The alliance in adult psychotherapy: A meta-analytic synthesis.
 // Psychotherapy, 55(4), 316–340 (r = .278, 95 % CI [.256, .299]).
 package simulate

@@ -105,6 +105,14 @@ type SessionParams struct {
 	// RuptureDropSD is the size of a rupture's drop in alliance, in units of
 	// WithinSD (so the drop is RuptureDropSD·WithinSD alliance points; > 0).
 	RuptureDropSD float64 `json:"rupture_drop_sd"`
+	// RepairGainSD is where a repair takes the alliance, in units of
+	// WithinSD above the patient's usual (pre-rupture) level: the repair
+	// climbs linearly from the trough to RepairGainSD·WithinSD above the
+	// usual level and stays there to the end of treatment (0 = back to the
+	// usual level; > 0 = the repaired alliance is stronger than before, the
+	// V-shape of Stiles et al.'s 2004 rupture–repair hypothesis; between
+	// −RuptureDropSD and 0 = a partial return).
+	RepairGainSD float64 `json:"repair_gain_sd"`
 	// RepairMin and RepairMax bound the number of sessions a repair takes:
 	// the alliance is back at its usual level RepairMin…RepairMax sessions
 	// after the drop (uniform; 1 ≤ RepairMin ≤ RepairMax).
@@ -119,12 +127,19 @@ type SessionParams struct {
 
 // DefaultSessionParams returns the parameters of the embedded demo-sessions
 // dataset: 240 patients of 24 therapists, 8–20 weekly sessions, a WAI-SR-like
-// alliance (mean 3.6, therapist SD 0.2, patient SD 0.4, within SD 0.25) and a
-// PHQ-9-like symptom score (mean 15 falling 0.35 a session), a lag-1 within
-// effect of −2 and a between effect of −3 symptom points per alliance point,
-// repaired ruptures in 15 % and unrepaired ruptures in 10 % of patients
-// (Larsson et al. 2018: 14.7 % and 10.7 %) with a drop of 3.5 within-patient
-// SDs, and 3 % missing sessions.
+// alliance (mean 3.6, therapist SD 0.2, patient SD 0.4, within SD 0.2 with
+// lag-1 autocorrelation .5) and a PHQ-9-like symptom score (mean 15 falling
+// 0.35 a session), a lag-1 within effect of −2 and a between effect of −3
+// symptom points per alliance point, repaired ruptures in 15 % and
+// unrepaired ruptures in 10 % of patients (Larsson et al. 2018: 14.7 % and
+// 10.7 %) with a drop of 5 within-patient SDs (1 alliance point) and repairs
+// to 1.5 SDs (0.3 points) above the usual level, and 3 % missing sessions.
+//
+// The rupture parameters were chosen so that the planted episodes are clear
+// V-shapes a detection rule can recover: with the earlier defaults (within
+// SD 0.25, autocorrelation .3, drop 3.5 SDs, repair back to the usual level)
+// chance session-to-session drops were as large as the planted ones, and the
+// default rule of analysis/rupture flagged about half of the patients.
 func DefaultSessionParams() SessionParams {
 	return SessionParams{
 		Seed:               2018,
@@ -136,8 +151,8 @@ func DefaultSessionParams() SessionParams {
 		AllianceGrowth:     0.015,
 		TherapistSD:        0.2,
 		PatientSD:          0.4,
-		WithinSD:           0.25,
-		AllianceAR:         0.3,
+		WithinSD:           0.2,
+		AllianceAR:         0.5,
 		OutcomeMean:        15,
 		OutcomeSlope:       -0.35,
 		OutcomeInterceptSD: 4,
@@ -148,7 +163,8 @@ func DefaultSessionParams() SessionParams {
 		RepairEffect:       -1.5,
 		RepairedRate:       0.15,
 		UnrepairedRate:     0.10,
-		RuptureDropSD:      3.5,
+		RuptureDropSD:      5,
+		RepairGainSD:       1.5,
 		RepairMin:          1,
 		RepairMax:          3,
 		MissingRate:        0.03,
@@ -158,6 +174,10 @@ func DefaultSessionParams() SessionParams {
 // RuptureDrop returns the size of a rupture's drop in alliance points,
 // RuptureDropSD·WithinSD.
 func (p SessionParams) RuptureDrop() float64 { return p.RuptureDropSD * p.WithinSD }
+
+// RepairGain returns the alliance gain of a repair over the usual level in
+// alliance points, RepairGainSD·WithinSD.
+func (p SessionParams) RepairGain() float64 { return p.RepairGainSD * p.WithinSD }
 
 // Validate reports the first invalid parameter, naming the field, the value
 // and the valid range. It returns nil for valid parameters.
@@ -184,7 +204,7 @@ func (p SessionParams) Validate() error {
 		{"OutcomeResidSD", p.OutcomeResidSD}, {"BetweenEffect", p.BetweenEffect},
 		{"WithinEffect", p.WithinEffect}, {"RepairEffect", p.RepairEffect},
 		{"RepairedRate", p.RepairedRate}, {"UnrepairedRate", p.UnrepairedRate},
-		{"RuptureDropSD", p.RuptureDropSD}, {"MissingRate", p.MissingRate},
+		{"RuptureDropSD", p.RuptureDropSD}, {"RepairGainSD", p.RepairGainSD}, {"MissingRate", p.MissingRate},
 	}
 	for _, f := range finite {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
@@ -225,6 +245,9 @@ func (p SessionParams) Validate() error {
 	if p.RepairedRate > 0 || p.UnrepairedRate > 0 {
 		if p.RuptureDropSD <= 0 {
 			return fmt.Errorf("simulate: RuptureDropSD = %v: a rupture needs a positive drop (or set both rupture rates to 0)", p.RuptureDropSD)
+		}
+		if p.RepairGainSD <= -p.RuptureDropSD {
+			return fmt.Errorf("simulate: RepairGainSD = %v: a repair must climb from the trough, so RepairGainSD must exceed -RuptureDropSD (%v)", p.RepairGainSD, -p.RuptureDropSD)
 		}
 		need := max(6, 3+p.RepairMax)
 		if p.MinSessions < need {

@@ -180,7 +180,7 @@ func (g *sessionGen) patient(i int) *Patient {
 		repairLen = 0
 	}
 
-	drop := p.RuptureDrop()
+	drop, gain := p.RuptureDrop(), p.RepairGain()
 	innov := p.WithinSD * math.Sqrt(1-p.AllianceAR*p.AllianceAR)
 	level := p.AllianceMean + u + v
 	ylevel := p.OutcomeMean + pi + p.BetweenEffect*(u+v)
@@ -205,7 +205,10 @@ func (g *sessionGen) patient(i int) *Patient {
 		dip := 0.0
 		switch {
 		case class == Repaired && t >= rupture && t < rupture+repairLen:
-			dip = -drop * (1 - float64(t-rupture)/float64(repairLen))
+			f := float64(t-rupture) / float64(repairLen)
+			dip = -drop*(1-f) + gain*f
+		case class == Repaired && t >= rupture+repairLen:
+			dip = gain
 		case class == Unrepaired && t >= rupture:
 			dip = -drop
 		}

@@ -47,6 +47,8 @@ func TestSessionParamsValidate(t *testing.T) {
 		{"RepairMin", func(p *SessionParams) { p.RepairMin = 0 }},
 		{"RepairMin", func(p *SessionParams) { p.RepairMin, p.RepairMax = 3, 2 }},
 		{"RuptureDropSD", func(p *SessionParams) { p.RuptureDropSD = 0 }},
+		{"RepairGainSD", func(p *SessionParams) { p.RepairGainSD = -p.RuptureDropSD }},
+		{"RepairGainSD", func(p *SessionParams) { p.RepairGainSD = math.NaN() }},
 		{"MinSessions", func(p *SessionParams) { p.MinSessions = 5 }},
 		{"MinSessions", func(p *SessionParams) { p.RepairMax, p.MinSessions = 5, 7 }},
 	}
@@ -299,18 +301,19 @@ func TestRuptureRates(t *testing.T) {
 		4.5*math.Sqrt(p.MissingRate*(1-p.MissingRate)/m))
 }
 
-// TestRuptureShape checks the planted drop D = RuptureDropSD·WithinSD in the
-// recorded scores. With growth g per session and zero-mean fluctuations:
+// TestRuptureShape checks the planted drop D = RuptureDropSD·WithinSD and
+// repair gain G = RepairGainSD·WithinSD in the recorded scores. With growth
+// g per session and zero-mean fluctuations:
 //
-//	E[a(s−1) − a(s)]   = D − g      (drop, both classes)
-//	E[a(s+R) − a(s)]   = D + g·R    (repaired: back to the usual level)
-//	E[a(s+1) − a(s)]   = g          (unrepaired: the drop persists)
+//	E[a(s−1) − a(s)]   = D − g        (drop, both classes)
+//	E[a(s+R) − a(s)]   = D + G + g·R  (repaired: G above the usual level)
+//	E[a(s+1) − a(s)]   = g            (unrepaired: the drop persists)
 //
 // Tolerance: 4.5 SE of the mean difference plus 0.01 for the rounding to
 // twelfths and clipping at 1 and 5, which the expectations ignore.
 func TestRuptureShape(t *testing.T) {
 	p := bigSessionParams()
-	D, g := p.RuptureDrop(), p.AllianceGrowth
+	D, G, g := p.RuptureDrop(), p.RepairGain(), p.AllianceGrowth
 	type acc struct{ n, s, ss float64 }
 	add := func(a *acc, x float64) { a.n++; a.s += x; a.ss += x * x }
 	var drop, repair, persist acc
@@ -341,7 +344,7 @@ func TestRuptureShape(t *testing.T) {
 		want float64
 	}{
 		{"drop a(s-1)-a(s)", drop, D - g},
-		{"repair a(s+R)-a(s)", repair, D + g*meanRepairLen},
+		{"repair a(s+R)-a(s)", repair, D + G + g*meanRepairLen},
 		{"persistence a(s+1)-a(s)", persist, g},
 	} {
 		m := c.a.s / c.a.n
@@ -468,8 +471,11 @@ func laggedWithin(t *testing.T, p SessionParams) (b, se float64) {
 // TestWithinEffectRecovered checks that the lag-1 within-patient regression
 // recovers the planted WithinEffect (−2) to within 4.5 SE plus 5 % — the
 // recorded scores are rounded and clipped (outcome at 0), which attenuates
-// the slope slightly — and that with WithinEffect = 0 it finds no effect
-// (4.5 SE plus 0.05 for the small confounding of the repair effect).
+// the slope slightly, and a repair raises the alliance by RepairGain from
+// the session at which RepairEffect lowers symptoms, which steepens it
+// slightly (about −0.13 with the defaults) — and that with no within-patient link between alliance and
+// symptoms (WithinEffect = 0 and RepairEffect = 0) it finds none (4.5 SE
+// plus 0.05 for rounding and clipping).
 func TestWithinEffectRecovered(t *testing.T) {
 	p := bigSessionParams()
 	b, se := laggedWithin(t, p)
@@ -477,7 +483,7 @@ func TestWithinEffectRecovered(t *testing.T) {
 	if b >= 0 {
 		t.Errorf("within effect %v has the wrong sign", b)
 	}
-	p.WithinEffect = 0
+	p.WithinEffect, p.RepairEffect = 0, 0
 	b0, se0 := laggedWithin(t, p)
 	within(t, "within effect when none planted", b0, 0, 4.5*se0+0.05)
 }
