@@ -73,6 +73,7 @@ bad input.`,
 		newReliabilityCmd(e),
 		newScoreCmd(e),
 		newRupturesCmd(e),
+		newLmmCmd(e),
 	)
 	return root
 }

@@ -47,7 +47,10 @@ the classes' pre–post outcome change (mean difference, Hedges' g, point-biseri
 r and Fisher z with its variance, ready to pool with 'alliance meta').
 
 Rules (published criteria differ; see --preset and --sensitivity):
-  --method sd           drop ≥ k·SD (--k 2; --sd-source within | sample | max)
+  --method sd           drop ≥ k·SD (--k 2; --sd-source sample | within | max; the
+                        default, the pooled within-patient SD, recovers the
+                        planted episodes of simulated data best: see the
+                        analysis/rupture documentation)
   --threshold X         drop ≥ X scale points
   --method percent      drop ≥ --percent P % of the reference
   --method rci          drop beyond 1.96·√2·s·√(1 − r) (--reliability r [--rci-sd s])
@@ -64,6 +67,7 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runRuptures(e, cmd, rf, args) },
 	}
 	f := cmd.Flags()
+	def := rupture.DefaultOptions()
 	rf.read.register(cmd, rupturesDefaultDataset)
 	rf.sess.register(cmd)
 	var presetNames []string
@@ -72,23 +76,23 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	}
 	f.StringVar(&rf.preset, "preset", "", "a published criterion: "+strings.Join(presetNames, ", ")+" (each says what is verified and what is our reading)")
 	f.BoolVar(&rf.sensitivity, "sensitivity", false, "apply every preset and tabulate episodes and classes side by side (Gumz et al. 2012)")
-	f.StringVar(&rf.method, "method", "sd", "rupture rule: sd, threshold, percent, rci, sudden-loss, self-report")
-	f.Float64Var(&rf.k, "k", 2, "sd method: number of SDs a drop must reach")
-	f.StringVar(&rf.sdSource, "sd-source", "within", "sd method: within (the patient's own SD), sample (pooled within-patient SD), max (the larger)")
-	f.StringVar(&rf.ref, "reference", "previous", "the level a session is compared with: previous or mean")
-	f.IntVar(&rf.window, "window", 3, "reference mean: number of preceding sessions (0 = all)")
+	f.StringVar(&rf.method, "method", string(def.Method), "rupture rule: sd, threshold, percent, rci, sudden-loss, self-report")
+	f.Float64Var(&rf.k, "k", def.K, "sd method: number of SDs a drop must reach")
+	f.StringVar(&rf.sdSource, "sd-source", string(def.SDSource), "sd method: sample (pooled within-patient SD of the sample), within (the patient's own SD), max (the larger)")
+	f.StringVar(&rf.ref, "reference", string(def.Reference), "the level a session is compared with: previous or mean")
+	f.IntVar(&rf.window, "window", def.Window, "reference mean: number of preceding sessions (0 = all)")
 	f.Float64Var(&rf.threshold, "threshold", math.NaN(), "a drop of at least X scale points (sets --method threshold)")
 	f.Float64Var(&rf.percent, "percent", math.NaN(), "percent method: drop in percent of the reference")
 	f.Float64Var(&rf.reliability, "reliability", math.NaN(), "rci method: reliability of the alliance measure")
 	f.Float64Var(&rf.rciSD, "rci-sd", 0, "rci method: the SD (default: the SD of all observed scores)")
 	f.Float64Var(&rf.lossCutoff, "loss-cutoff", math.NaN(), "sudden-loss method: absolute criterion in scale points (default: off)")
 	f.IntVar(&rf.maxGap, "max-gap", 0, "break a series where consecutive sessions are more than N apart (0 = never)")
-	f.IntVar(&rf.repairWindow, "repair-window", 3, "sessions after the rupture within which a repair must occur")
-	f.Float64Var(&rf.repairFraction, "repair-fraction", 1, "part of the drop the score must regain to count as repaired")
+	f.IntVar(&rf.repairWindow, "repair-window", def.RepairWindow, "sessions after the rupture within which a repair must occur")
+	f.Float64Var(&rf.repairFraction, "repair-fraction", def.RepairFraction, "part of the drop the score must regain to count as repaired")
 	f.StringVar(&rf.ruptureItem, "rupture-item", "", "self-report method: post-session rupture item column")
-	f.Float64Var(&rf.ruptureMin, "rupture-min", 2, "self-report: least rupture-item value marking a rupture")
+	f.Float64Var(&rf.ruptureMin, "rupture-min", def.RuptureMin, "self-report: least rupture-item value marking a rupture")
 	f.StringVar(&rf.resolution, "resolution-item", "", "self-report: resolution item column (optional)")
-	f.Float64Var(&rf.resolutionMn, "resolution-min", 3, "self-report: least resolution-item value marking a repair")
+	f.Float64Var(&rf.resolutionMn, "resolution-min", def.ResolutionMin, "self-report: least resolution-item value marking a repair")
 	f.StringVar(&rf.measure, "outcome-measure", "change", "effects on outcome: change (last − first session) or post (last session)")
 	f.StringVar(&rf.better, "better", "lower", "outcome: lower or higher scores are better")
 	f.BoolVar(&rf.episodes, "episodes", false, "list every episode (text and Markdown; JSON always does, CSV is the episode list)")

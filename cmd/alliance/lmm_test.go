@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/alliance-research/alliance/internal/golden"
+)
+
+// TestLmmMatchesLme4 writes lme4's sleepstudy data (from the golden file) as
+// CSV, runs 'alliance lmm' on it for each golden fit, and compares with
+// lme4 1.1-31 / lmerTest 3.1-3 (testdata/golden/R/mixed.R), plus the
+// likelihood-ratio test against lme4's anova.
+func TestLmmMatchesLme4(t *testing.T) {
+	var g struct {
+		Data struct {
+			Reaction, Days []float64
+			Subject        []any
+		}
+		Fits []struct {
+			Formula             string
+			REML                bool
+			Names               []string
+			Estimate, SE, DF, P []float64
+			LogLik, AIC, BIC    float64
+			ResidualVariance    float64 `json:"residual_variance"`
+		}
+		Anova struct {
+			Small, Big string
+			Chisq, P   float64
+			Df         int
+		}
+	}
+	if err := golden.Load("mixed_sleepstudy.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("Reaction,Days,Subject\n")
+	for i := range g.Data.Reaction {
+		fmt.Fprintf(&b, "%v,%v,%v\n", g.Data.Reaction[i], g.Data.Days[i], g.Data.Subject[i])
+	}
+	csv := b.String()
+	for _, f := range g.Fits {
+		args := []string{"lmm", "-", "--formula", f.Formula, "--format", "json"}
+		if !f.REML {
+			args = append(args, "--ml")
+		}
+		out, stderr, code := runCLI(t, csv, args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d %s", f.Formula, code, stderr)
+		}
+		var got struct {
+			Fixed []struct {
+				Name                string
+				Estimate, SE, DF, P float64
+			}
+			LogLik, AIC, BIC float64
+			ResidualVariance float64 `json:"residual_variance"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if !relClose(got.LogLik, f.LogLik, 1e-8) || !relClose(got.AIC, f.AIC, 1e-8) || !relClose(got.BIC, f.BIC, 1e-8) {
+			t.Errorf("%s REML=%v: logLik %v AIC %v BIC %v, lme4 %v %v %v", f.Formula, f.REML, got.LogLik, got.AIC, got.BIC, f.LogLik, f.AIC, f.BIC)
+		}
+		if !relClose(got.ResidualVariance, f.ResidualVariance, 1e-5) {
+			t.Errorf("%s: sigma² %v, lme4 %v", f.Formula, got.ResidualVariance, f.ResidualVariance)
+		}
+		for i, c := range got.Fixed {
+			if c.Name != f.Names[i] || !relClose(c.Estimate, f.Estimate[i], 1e-6) || !relClose(c.SE, f.SE[i], 1e-5) || !relClose(c.DF, f.DF[i], 1e-3) {
+				t.Errorf("%s %s: %+v, lme4 %v se %v df %v", f.Formula, f.Names[i], c, f.Estimate[i], f.SE[i], f.DF[i])
+			}
+		}
+	}
+	out, stderr, code := runCLI(t, csv, "lmm", "-", "--formula", g.Anova.Big, "--compare", g.Anova.Small, "--format", "json")
+	if code != 0 {
+		t.Fatalf("compare: exit %d %s", code, stderr)
+	}
+	var cmp struct {
+		Compare struct {
+			Chisq, P float64
+			Df       int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &cmp); err != nil {
+		t.Fatal(err)
+	}
+	if c := cmp.Compare; c.Df != g.Anova.Df || !relClose(c.Chisq, g.Anova.Chisq, 1e-6) || !relClose(c.P, g.Anova.P, 1e-5) {
+		t.Errorf("LRT %+v, lme4 anova χ² %v df %d p %v", c, g.Anova.Chisq, g.Anova.Df, g.Anova.P)
+	}
+}
+
+func TestLmmErrors(t *testing.T) {
+	csv := "y,x,g\n1,2,a\n2,3,a\n3,1,b\n4,5,b\n"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lmm", "-"}, "--formula"},
+		{[]string{"lmm", "-", "--formula", "y ~ z + (1 | g)"}, `"z"`},
+		{[]string{"lmm", "-", "--formula", "y ~ log(x) + (1 | g)"}, "log"},
+		{[]string{"lmm", "-", "--formula", "y ~ x + (1 || g)"}, "||"},
+	} {
+		_, stderr, code := runCLI(t, csv, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d %q (want 2 and %q)", c.args, code, stderr, c.want)
+		}
+	}
+}
