@@ -109,3 +109,56 @@ func TestLmmErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLmmDefaultMatchesLme4 checks the no-FILE run (embedded demo-sessions,
+// the default formula) against lme4/lmerTest on the same CSV
+// (testdata/golden/R/cli.R).
+func TestLmmDefaultMatchesLme4(t *testing.T) {
+	var g struct {
+		Names               []string
+		Estimate, SE, DF, P []float64
+		Groups              []string
+		Variance            []float64
+		LogLik, AIC, BIC    float64
+		NObs                int `json:"nobs"`
+	}
+	if err := golden.Load("cli_lmm.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, "", "lmm", "--format", "json", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Fixed []struct {
+			Name                string
+			Estimate, SE, DF, P float64
+		}
+		Random []struct {
+			Group    string
+			Variance float64
+		}
+		ResidualVariance float64 `json:"residual_variance"`
+		LogLik           float64 `json:"logLik"`
+		NObs             int     `json:"nobs"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.NObs != g.NObs || !relClose(got.LogLik, g.LogLik, 1e-9) {
+		t.Errorf("nobs %d logLik %v, lme4 %d %v", got.NObs, got.LogLik, g.NObs, g.LogLik)
+	}
+	for i, c := range got.Fixed {
+		if c.Name != g.Names[i] || !relClose(c.Estimate, g.Estimate[i], 1e-6) || !relClose(c.SE, g.SE[i], 1e-5) || !relClose(c.DF, g.DF[i], 1e-3) {
+			t.Errorf("%s: %+v, lmerTest %v se %v df %v", g.Names[i], c, g.Estimate[i], g.SE[i], g.DF[i])
+		}
+	}
+	for i, r := range got.Random {
+		if r.Group != g.Groups[i] || !relClose(r.Variance, g.Variance[i], 1e-4) {
+			t.Errorf("variance %s %v, lme4 %s %v", r.Group, r.Variance, g.Groups[i], g.Variance[i])
+		}
+	}
+	if !relClose(got.ResidualVariance, g.Variance[len(g.Variance)-1], 1e-4) {
+		t.Errorf("residual variance %v, lme4 %v", got.ResidualVariance, g.Variance[len(g.Variance)-1])
+	}
+}

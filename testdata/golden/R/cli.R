@@ -42,3 +42,19 @@ cases[["molloy2014 COR PM"]] <- c(list(args = c("meta", "--dataset", "molloy2014
   fit_json(rma(yi, vi, data = dc, method = "PM", control = ctl), "COR"))
 
 write_golden("cli_meta", list(cases = cases), packages = c("metafor"))
+
+# alliance lmm with no FILE: the demo-sessions default model, by lme4/lmerTest.
+suppressPackageStartupMessages({library(lme4); library(lmerTest)})
+ds <- read.csv("datasets/data/demo-sessions.csv")
+ds$patient <- factor(ds$patient); ds$therapist <- factor(ds$therapist)
+fit <- lmerTest::lmer(outcome ~ session + alliance + (1 | therapist/patient), data = ds, REML = TRUE,
+                      control = lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))
+co <- summary(fit)$coefficients
+vc <- as.data.frame(VarCorr(fit))
+write_golden("cli_lmm", list(
+  args = I(c("lmm")),
+  names = I(rownames(co)), estimate = I(unname(co[, "Estimate"])), se = I(unname(co[, "Std. Error"])),
+  df = I(unname(co[, "df"])), p = I(unname(co[, "Pr(>|t|)"])),
+  groups = I(vc$grp), variance = I(vc$vcov),
+  logLik = as.numeric(logLik(fit)), AIC = AIC(fit), BIC = BIC(fit), nobs = nobs(fit)),
+  packages = c("lme4", "lmerTest"))
