@@ -188,3 +188,52 @@ func meanVar(v []float64) (m, s2 float64) {
 	}
 	return m, s2
 }
+
+// pairwiseCor returns the correlation matrix of the columns listed in cols
+// as R's cor(x, use = "pairwise"): each entry is the Pearson correlation of
+// the rows where both columns are observed, the means and standard
+// deviations taken over those same rows (so it is not cov2cor of
+// pairwiseCov when values are missing). A pair with fewer than two rows, or
+// with no variance in those rows, is an error.
+func pairwiseCor(x [][]float64, cols []int) (*mat.SymDense, error) {
+	k := len(cols)
+	r := mat.NewSymDense(k, nil)
+	for a := 0; a < k; a++ {
+		for b := a; b < k; b++ {
+			ca, cb := cols[a], cols[b]
+			var n, sa, sb float64
+			for _, row := range x {
+				va, vb := row[ca], row[cb]
+				if math.IsNaN(va) || math.IsNaN(vb) {
+					continue
+				}
+				n++
+				sa += va
+				sb += vb
+			}
+			if n < 2 {
+				return nil, fmt.Errorf("reliability: columns %d and %d have %v rows observed together; need at least 2 for a correlation", ca+1, cb+1, n)
+			}
+			ma, mb := sa/n, sb/n
+			var saa, sbb, sab float64
+			for _, row := range x {
+				va, vb := row[ca], row[cb]
+				if math.IsNaN(va) || math.IsNaN(vb) {
+					continue
+				}
+				saa += (va - ma) * (va - ma)
+				sbb += (vb - mb) * (vb - mb)
+				sab += (va - ma) * (vb - mb)
+			}
+			if !(saa > 0 && sbb > 0) {
+				return nil, fmt.Errorf("reliability: column %d or %d has no variance in the %v rows where both are observed; the correlation is undefined (drop constant items)", ca+1, cb+1, n)
+			}
+			v := sab / math.Sqrt(saa*sbb)
+			if a == b {
+				v = 1
+			}
+			r.SetSym(a, b, v)
+		}
+	}
+	return r, nil
+}
