@@ -17,6 +17,8 @@ type reliabilityFlags struct {
 	read           readFlags
 	items, reverse string
 	alpha, icc     bool
+	omega          bool
+	nfactors       int
 	kappa          bool
 	kripp          string
 	cumulative     bool
@@ -35,6 +37,9 @@ func newReliabilityCmd(e *env) *cobra.Command {
   --alpha          Cronbach's alpha (raw and standardized), Guttman's lambda 6,
                    average inter-item r, item–total correlations, alpha if item
                    deleted, Feldt CI (psych::alpha); the default
+  --omega          omega total and hierarchical via minres factoring, oblimin
+                   rotation and the Schmid–Leiman transformation (psych::omega;
+                   --nfactors 3)
   --icc            the six Shrout & Fleiss (1979) ICCs with F tests and CIs
                    (psych::ICC); columns = raters, rows = targets
   --kappa          Cohen's kappa (unweighted, linear, quadratic) for two rater
@@ -56,6 +61,8 @@ func newReliabilityCmd(e *env) *cobra.Command {
 	f.StringVar(&rf.reverse, "reverse", "", "alpha: items to reverse-score (max + min − x, from the observed range)")
 	f.BoolVar(&rf.alpha, "alpha", false, "Cronbach's alpha and item statistics (default when nothing else is asked)")
 	f.BoolVar(&rf.icc, "icc", false, "intraclass correlations (Shrout & Fleiss)")
+	f.BoolVar(&rf.omega, "omega", false, "McDonald's omega total and hierarchical (minres, oblimin, Schmid–Leiman; psych::omega)")
+	f.IntVar(&rf.nfactors, "nfactors", 3, "omega: number of group factors (1: omega total of a one-factor model)")
 	f.BoolVar(&rf.kappa, "kappa", false, "Cohen's kappa (2 raters) or Fleiss' kappa (more)")
 	f.StringVar(&rf.kripp, "krippendorff", "", "Krippendorff's alpha with metric nominal, ordinal, interval or ratio")
 	f.BoolVar(&rf.cumulative, "cumulative", false, "alpha: total score as the sum of the items (default: the mean)")
@@ -69,6 +76,7 @@ type reliabilityOutput struct {
 	Data         string                          `json:"data"`
 	Items        []string                        `json:"items"`
 	Alpha        *alphaJSON                      `json:"alpha,omitempty"`
+	Omega        *reliability.OmegaResult        `json:"omega,omitempty"`
 	ICC          []reliability.ICCRow            `json:"icc,omitempty"`
 	ICCAnova     *reliability.ICCResult          `json:"icc_anova,omitempty"`
 	Kappa        *reliability.CohenResult        `json:"kappa,omitempty"`
@@ -125,7 +133,7 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 	if src.embedded != nil {
 		out.Data = src.embedded.Name
 	}
-	doAlpha := rf.alpha || (!rf.icc && !rf.kappa && rf.kripp == "")
+	doAlpha := rf.alpha || (!rf.icc && !rf.kappa && !rf.omega && rf.kripp == "")
 	if doAlpha {
 		opt := reliability.AlphaOptions{Cumulative: rf.cumulative, Level: level}
 		if rf.reverse != "" {
@@ -158,6 +166,13 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 			aj.Negative = append(aj.Negative, names[j])
 		}
 		out.Alpha = aj
+	}
+	if rf.omega {
+		om, err := reliability.Omega(rows, reliability.OmegaOptions{NFactors: rf.nfactors})
+		if err != nil {
+			return usageError{err}
+		}
+		out.Omega = &om
 	}
 	if rf.icc {
 		r, err := reliability.ICC(rows, reliability.ICCOptions{Level: level, DropIncomplete: rf.dropIncomplete})
@@ -304,6 +319,30 @@ func renderReliability(w io.Writer, format string, o *reliabilityOutput) error {
 		}
 		if format != "csv" {
 			fmt.Fprintf(w, "\n%s\n", alphaReading(a.RawAlpha))
+		}
+	}
+	if om := o.Omega; om != nil {
+		sep()
+		if format != "csv" {
+			head(fmt.Sprintf("McDonald's omega — %d items, %d group factors (minres, oblimin, Schmid–Leiman)", om.NVar, om.NFactors))
+			fmt.Fprintf(w, "ω total = %s, ω hierarchical = %s, ω asymptotic = %s; α = %s, λ6 = %s; explained common variance of g = %s.\n\n",
+				num(om.OmegaTotal, 2), num(om.OmegaH, 2), num(om.OmegaLim, 2), num(om.Alpha, 2), num(om.G6, 2), num(om.ECV, 2))
+		}
+		t := &table{Title: "Omega by factor", Columns: []string{"factor", "items", "ω total", "ω general", "ω group"}, Right: []bool{false, true, true, true, true}}
+		for _, g := range om.Groups {
+			t.Rows = append(t.Rows, []string{g.Name, strconv.Itoa(len(g.Items)), num(g.Total, 2), num(g.General, 2), num(g.Group, 2)})
+		}
+		var flipped []string
+		for j, k := range om.Key {
+			if k < 0 {
+				flipped = append(flipped, o.Items[j])
+			}
+		}
+		if len(flipped) > 0 {
+			t.Notes = append(t.Notes, "Note. Reflected (negative g loadings), as psych does: "+strings.Join(flipped, ", ")+".")
+		}
+		if err := t.render(w, format); err != nil {
+			return err
 		}
 	}
 	if o.ICC != nil {

@@ -166,3 +166,52 @@ func TestReliabilityErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestOmegaMatchesPsych runs 'alliance reliability --omega' on the raw
+// golden data sets (bfi 25 items with missing values; simulated bifactor)
+// and compares with psych::omega 2.2.9 (testdata/golden/R/reliability_omega.R).
+func TestOmegaMatchesPsych(t *testing.T) {
+	var g struct {
+		Datasets map[string][][]*float64
+		Cases    []struct {
+			Name     string
+			NFactors int
+			Dataset  string
+			OmegaTot float64 `json:"omega_tot"`
+			OmegaH   float64 `json:"omega_h"`
+			OmegaLim float64 `json:"omega_lim"`
+		}
+	}
+	if err := golden.Load("reliability_omega.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range g.Cases {
+		data, ok := g.Datasets[c.Dataset]
+		if !ok {
+			continue // correlation-matrix input (Thurstone)
+		}
+		out, stderr, code := runCLI(t, csvOf("i", data), "reliability", "-", "--items", "i*", "--omega", "--nfactors", fmt.Sprint(c.NFactors), "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d %s", c.Name, code, stderr)
+		}
+		var got struct {
+			Omega struct {
+				OmegaTotal float64 `json:"omega_total"`
+				OmegaH     float64 `json:"omega_h"`
+				OmegaLim   float64 `json:"omega_lim"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		o := got.Omega
+		if !relClose(o.OmegaTotal, c.OmegaTot, 1e-5) || !relClose(o.OmegaH, c.OmegaH, 1e-5) || !relClose(o.OmegaLim, c.OmegaLim, 1e-5) {
+			t.Errorf("%s: omega total %v h %v lim %v, psych %v %v %v", c.Name, o.OmegaTotal, o.OmegaH, o.OmegaLim, c.OmegaTot, c.OmegaH, c.OmegaLim)
+		}
+		n++
+	}
+	if n < 4 {
+		t.Errorf("only %d omega cases compared", n)
+	}
+}
