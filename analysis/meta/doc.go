@@ -13,6 +13,17 @@
 // Subgroups fits one model per level and tests subgroup differences, and
 // Permute gives permutation p-values as metafor's permutest.
 //
+// Small-study effects and publication bias: RegTest (Egger-type tests,
+// metafor's regtest), RankTest (Begg & Mazumdar), TrimFill (L0, R0, Q0),
+// FailSafeN (Rosenthal, Orwin, Rosenberg), PETPEESE and SelModel (the
+// three-parameter step-function selection model); Bias runs the usual set.
+// Sensitivity and influence: Influence (rstudent, DFFITS, Cook's D,
+// COVRATIO, DFBETAS, leave-one-out τ² and Q_E, hat values, weights and
+// metafor's influential flag, plus Baujat plot coordinates), LeaveOneOut,
+// LeaveClusterOut and Cumulative; Funnel returns funnel-plot data with
+// filled studies. Leave-one-out refits are warm-started, run on all CPUs
+// and are shared between Influence and LeaveOneOut.
+//
 // Every computation is O(k·p²) per iteration with no k×k matrices: the
 // weighted least-squares quantities metafor gets from the projection matrix
 // P = W − WX(X'WX)⁻¹X'W (traces, quadratic forms) are reduced to p×p

@@ -48,7 +48,7 @@ func fitDesign(d *design, opt Options, notes []string) (*Result, error) {
 	notes = append(notes, est.notes...)
 	r := &Result{K: d.k, P: d.p, Measure: opt.Measure, Method: opt.Method, Test: opt.Test, Level: opt.Level,
 		Tau2: est.tau2, Tau: math.Sqrt(est.tau2), Iter: est.iter, Notes: notes,
-		Yi: d.y, Vi: d.v, Rows: d.rows, opt: opt, d: d}
+		Yi: d.y, Vi: d.v, Rows: d.rows, opt: opt, d: d, loo: new(looCache)}
 	if !math.IsNaN(est.se) {
 		r.SETau2 = f64(est.se)
 	}
@@ -99,6 +99,7 @@ func (m *model) infer(r *Result) error {
 			r.Notes = append(r.Notes, "the Knapp–Hartung method is not meant for "+opt.Method+" models")
 		}
 	}
+	r.s2w = s2w
 	r.Vcov = make([]float64, p*p)
 	for i := range r.Vcov {
 		r.Vcov[i] = s2w * m.s.ainv[i]
@@ -121,7 +122,7 @@ func (m *model) infer(r *Result) error {
 			c.DF = f64(ddf)
 			c.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: ddf}.Survival(math.Abs(c.Statistic))
 		} else {
-			c.P = 2 * distuv.UnitNormal.Survival(math.Abs(c.Statistic))
+			c.P = 2 * normSF(math.Abs(c.Statistic))
 		}
 		r.Coefficients[j] = c
 	}

@@ -79,6 +79,10 @@ type Result struct {
 
 	opt Options
 	d   *design
+	s2w float64 // Knapp–Hartung scale factor of Vcov (1 for z and t tests)
+	// loo caches the leave-one-out refits shared by Influence, Baujat and
+	// LeaveOneOut (nil for refits).
+	loo *looCache
 }
 
 func f64(x float64) *float64 { return &x }

@@ -16,11 +16,16 @@ type model struct {
 	yc  []float64 // y centred at its mean, as metafor uses for estimating τ²
 	w   []float64 // weights scratch
 	opt Options
+	// warm, when not NaN, starts Fisher scoring (ML, REML, EB) at this τ²
+	// instead of at the HE estimate: refits of nearly the same data
+	// (leave-one-out, cumulative, trim-and-fill) converge in a few steps to
+	// the same fixed point.
+	warm float64
 }
 
 func newModel(d *design, opt Options) *model {
 	m := &model{d: d, s: newWLS(d.x, d.k, d.p), y: d.y,
-		yc: make([]float64, d.k), w: make([]float64, d.k), opt: opt}
+		yc: make([]float64, d.k), w: make([]float64, d.k), opt: opt, warm: math.NaN()}
 	m.center()
 	return m
 }
@@ -64,6 +69,25 @@ func (m *model) qAt(tau2 float64) (float64, error) {
 // ll.ML/ll.REML, with REML's ½ log det(X'X) term).
 func (m *model) logLikAt(tau2 float64, reml bool) (float64, error) {
 	k, p := float64(m.d.k), float64(m.d.p)
+	if m.d.p == 1 {
+		// Intercept-only: one pass, log det(X'X) = log k.
+		var sl, sw, swy, swy2 float64
+		yc := m.yc[:len(m.d.v)]
+		for i, v := range m.d.v {
+			vt := v + tau2
+			w := 1 / vt
+			wy := w * yc[i]
+			sl += math.Log(vt)
+			sw += w
+			swy += wy
+			swy2 += wy * yc[i]
+		}
+		rss := swy2 - swy*swy/sw
+		if !reml {
+			return -0.5*k*math.Log(2*math.Pi) - 0.5*sl - 0.5*rss, nil
+		}
+		return -0.5*(k-p)*math.Log(2*math.Pi) + 0.5*math.Log(k) - 0.5*sl - 0.5*math.Log(sw) - 0.5*rss, nil
+	}
 	if err := m.setWeights(tau2); err != nil {
 		return math.NaN(), err
 	}
@@ -124,6 +148,9 @@ func (m *model) estimateTau2() (tau2Est, error) {
 	v := m.d.v
 	switch opt.Method {
 	case HE, ML, REML, EB:
+		if opt.Method != HE && !math.IsNaN(m.warm) && m.warm >= 0 {
+			return m.fisher(m.warm)
+		}
 		if err := m.s.factor(nil); err != nil {
 			return tau2Est{}, err
 		}
@@ -199,7 +226,6 @@ func (m *model) seEB(t float64) float64 {
 // fisher runs metafor's Fisher scoring for ML, REML and EB from t.
 func (m *model) fisher(t float64) (tau2Est, error) {
 	opt := m.opt
-	k, p := float64(m.d.k), float64(m.d.p)
 	vt := m.typicalV()
 	iter := 0
 	for {
@@ -207,29 +233,14 @@ func (m *model) fisher(t float64) (tau2Est, error) {
 		if iter > opt.MaxIter {
 			return tau2Est{}, fmt.Errorf("meta: %s (Fisher scoring) did not converge in %d iterations (τ² = %g); raise MaxIter, loosen Tol, or use method DL or PM", opt.Method, opt.MaxIter, t)
 		}
-		if err := m.setWeights(t); err != nil {
-			return tau2Est{}, err
-		}
-		rss, rss2 := m.s.solve(m.w, m.yc)
 		var adj float64
-		switch opt.Method {
-		case ML:
-			var sw, sw2 float64
-			for _, w := range m.w {
-				sw += w
-				sw2 += w * w
-			}
-			adj = (rss2 - sw) / sw2
-		case REML:
-			trP := m.s.trP(m.w)
-			trPP := m.s.trPDPE(m.w, nil, nil)
-			adj = (rss2 - trP) / trPP
-		case EB:
-			var sw float64
-			for _, w := range m.w {
-				sw += w
-			}
-			adj = (rss*k/(k-p) - k) / sw
+		if m.d.p == 1 {
+			adj = m.fisherStep1(t)
+		} else {
+			adj = m.fisherStep(t)
+		}
+		if math.IsInf(adj, 0) {
+			return tau2Est{}, fmt.Errorf("meta: %s (Fisher scoring): X'WX is degenerate at τ² = %g", opt.Method, t)
 		}
 		if math.IsNaN(adj) {
 			return tau2Est{}, fmt.Errorf("meta: %s (Fisher scoring) step is NaN at τ² = %g; check for extreme yi or vi", opt.Method, t)
@@ -246,6 +257,81 @@ func (m *model) fisher(t float64) (tau2Est, error) {
 			break
 		}
 	}
+	return m.fisherFinish(t, iter)
+}
+
+// fisherStep returns the Fisher-scoring step at τ² = t for a general design.
+func (m *model) fisherStep(t float64) float64 {
+	k, p := float64(m.d.k), float64(m.d.p)
+	if err := m.setWeights(t); err != nil {
+		return math.Inf(1)
+	}
+	rss, rss2 := m.s.solve(m.w, m.yc)
+	var adj float64
+	switch m.opt.Method {
+	case ML:
+		var sw, sw2 float64
+		for _, w := range m.w {
+			sw += w
+			sw2 += w * w
+		}
+		adj = (rss2 - sw) / sw2
+	case REML:
+		trP := m.s.trP(m.w)
+		trPP := m.s.trPDPE(m.w, nil, nil)
+		adj = (rss2 - trP) / trPP
+	case EB:
+		var sw float64
+		for _, w := range m.w {
+			sw += w
+		}
+		adj = (rss*k/(k-p) - k) / sw
+	}
+	return adj
+}
+
+// fisherStep1 is fisherStep for an intercept-only model in one pass over
+// the data: with wᵢ = 1/(vᵢ + t) and power sums Sₐ = Σwᵢᵃ,
+// β = Σwy/S₁, y'Py = Σw(y − β)², y'PPy = Σw²(y − β)², tr P = S₁ − S₂/S₁
+// and tr PP = S₂ − 2S₃/S₁ + (S₂/S₁)².
+func (m *model) fisherStep1(t float64) float64 {
+	var sw, sw2, sw3, swy, sw2y, swy2, sw2y2 float64
+	yc := m.yc[:len(m.d.v)]
+	for i, v := range m.d.v {
+		w := 1 / (v + t)
+		y := yc[i]
+		wy := w * y
+		w2 := w * w
+		sw += w
+		sw2 += w2
+		sw3 += w2 * w
+		swy += wy
+		swy2 += wy * y
+		sw2y += w2 * y
+		sw2y2 += w2 * y * y
+	}
+	b := swy / sw
+	k, p := float64(m.d.k), 1.0
+	switch m.opt.Method {
+	case ML:
+		rss2 := sw2y2 - 2*b*sw2y + b*b*sw2
+		return (rss2 - sw) / sw2
+	case REML:
+		rss2 := sw2y2 - 2*b*sw2y + b*b*sw2
+		trP := sw - sw2/sw
+		r := sw2 / sw
+		trPP := sw2 - 2*sw3/sw + r*r
+		return (rss2 - trP) / trPP
+	default: // EB
+		rss := swy2 - b*swy
+		return (rss*k/(k-p) - k) / sw
+	}
+}
+
+// fisherFinish applies the boundary and ll0 checks and the standard error.
+func (m *model) fisherFinish(t float64, iter int) (tau2Est, error) {
+	opt := m.opt
+	vt := m.typicalV()
 	// At the boundary the iterates approach 0 geometrically; when the score
 	// at 0 points down, the maximum is exactly 0.
 	if t > 0 && t <= 1e3*opt.Tol*vt && m.method() != EB {
@@ -271,6 +357,9 @@ func (m *model) fisher(t float64) (tau2Est, error) {
 	if t > 0 && m.method() != EB {
 		// metafor's ll0check: a local maximum worse than τ² = 0 is replaced by 0.
 		reml := m.method() == REML
+		if m.d.p == 1 && m.llAboveZero(t, reml) {
+			goto done
+		}
 		ll, err1 := m.logLikAt(t, reml)
 		ll0, err2 := m.logLikAt(0, reml)
 		if err1 == nil && err2 == nil && ll0-ll > 1e-8*(1+math.Abs(ll)) {
@@ -278,6 +367,7 @@ func (m *model) fisher(t float64) (tau2Est, error) {
 			t = 0
 		}
 	}
+done:
 	est := tau2Est{tau2: t, iter: iter, notes: notes}
 	switch m.method() {
 	case ML:
@@ -355,4 +445,32 @@ func median(s []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// llAboveZero reports whether the (restricted) log-likelihood of an
+// intercept-only model at τ² = t provably exceeds that at 0, using
+// log(1 + x) ≤ x/√(1 + x) (x = t/vᵢ) to bound Σ log(1 + t/vᵢ) without
+// logarithms. When it returns false the exact comparison is needed.
+func (m *model) llAboveZero(t float64, reml bool) bool {
+	var b, sw0, swy0, swy20, swt, swyt, swy2t float64
+	yc := m.yc[:len(m.d.v)]
+	for i, v := range m.d.v {
+		x := t / v
+		b += x / math.Sqrt(1+x)
+		y := yc[i]
+		w0, wt := 1/v, 1/(v+t)
+		sw0 += w0
+		swy0 += w0 * y
+		swy20 += w0 * y * y
+		swt += wt
+		swyt += wt * y
+		swy2t += wt * y * y
+	}
+	rss0 := swy20 - swy0*swy0/sw0
+	rsst := swy2t - swyt*swyt/swt
+	lower := -0.5*b - 0.5*(rsst-rss0) // ≤ ll(t) − ll(0)
+	if reml {
+		lower += -0.5*math.Log(swt) + 0.5*math.Log(sw0)
+	}
+	return lower > 1e-9*(1+math.Abs(rsst))
 }

@@ -144,6 +144,24 @@ func (s *wls) factorA() error {
 // eᵢ = yᵢ − xᵢ'β.
 func (s *wls) solve(w, y []float64) (rss, rss2 float64) {
 	p := s.p
+	if p == 1 && w != nil {
+		// Fast path for intercept-only and one-column models.
+		x := s.x[:s.k]
+		var rhs float64
+		for i, xi := range x {
+			rhs += xi * w[i] * y[i]
+		}
+		s.rhs[0] = rhs
+		b := s.ainv[0] * rhs
+		s.beta[0] = b
+		for i, xi := range x {
+			e := y[i] - xi*b
+			we := w[i] * e
+			rss += we * e
+			rss2 += we * we
+		}
+		return rss, rss2
+	}
 	for a := range s.rhs {
 		s.rhs[a] = 0
 	}

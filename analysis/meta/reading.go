@@ -1,0 +1,101 @@
+package meta
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alliance-research/alliance/internal/apa"
+)
+
+// Reading returns one plain-language sentence on the Egger-type test.
+func (t *RegTestResult) Reading() string {
+	var b strings.Builder
+	stat := "z"
+	if t.DF != nil {
+		stat = fmt.Sprintf("t(%g)", *t.DF)
+	}
+	if t.P < 0.05 {
+		fmt.Fprintf(&b, "The regression test finds funnel-plot asymmetry (%s = %s, %s): smaller, less precise studies report systematically different effects", stat, apa.Num(t.Statistic, 2), apa.P(t.P))
+	} else {
+		fmt.Fprintf(&b, "The regression test finds no clear funnel-plot asymmetry (%s = %s, %s), though with few studies it has little power", stat, apa.Num(t.Statistic, 2), apa.P(t.P))
+	}
+	if t.Estimate != nil {
+		fmt.Fprintf(&b, "; the effect expected in a perfectly precise study is %s, %s CI [%s, %s]", apa.Num(*t.Estimate, 3), apa.Level(t.Level), apa.Num(*t.CILB, 3), apa.Num(*t.CIUB, 3))
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// Reading returns one plain-language sentence on the rank correlation test.
+func (t *RankTestResult) Reading() string {
+	how := "normal approximation"
+	if t.Exact {
+		how = "exact"
+	}
+	if t.P < 0.05 {
+		return fmt.Sprintf("Effect sizes are correlated with their variances (Kendall's τ = %s, %s p %s), a sign of small-study effects.", apa.Num(t.Tau, 3), how, strings.TrimPrefix(apa.P(t.P), "p "))
+	}
+	return fmt.Sprintf("Effect sizes are not clearly correlated with their variances (Kendall's τ = %s, %s p %s); the rank test has low power with few studies.", apa.Num(t.Tau, 3), how, strings.TrimPrefix(apa.P(t.P), "p "))
+}
+
+// Reading returns one plain-language sentence on trim and fill.
+func (t *TrimFillResult) Reading() string {
+	if t.K0 == 0 {
+		return fmt.Sprintf("Trim and fill (%s) estimates no missing studies on the %s side; the estimate stays %s.", t.Estimator, t.Side, apa.Num(t.Estimate, 3))
+	}
+	return fmt.Sprintf("Trim and fill (%s) estimates %d missing %s on the %s side; with them filled in, the estimate moves from %s to %s, 95%% CI [%s, %s] — a sensitivity check, not a corrected effect.",
+		t.Estimator, t.K0, plural(t.K0, "study", "studies"), t.Side, apa.Num(t.Original, 3), apa.Num(t.Estimate, 3), apa.Num(t.CILB, 3), apa.Num(t.CIUB, 3))
+}
+
+// Reading returns one plain-language sentence on the fail-safe numbers.
+func (f *FSNResult) Reading() string {
+	return fmt.Sprintf("It would take %d unpublished null studies to make the combined result non-significant (Rosenthal; Rosenberg: %d), and %d to halve the mean effect to %s (Orwin; the target is arbitrary).",
+		f.Rosenthal, f.Rosenberg, f.Orwin, apa.Num(f.OrwinTarget, 3))
+}
+
+// Reading returns one plain-language sentence on PET-PEESE.
+func (p *PETPEESEResult) Reading() string {
+	why := "PET's intercept does not differ from zero, so PET is used"
+	if p.Use == "PEESE" {
+		why = "PET's intercept differs from zero, so PEESE is used"
+	}
+	return fmt.Sprintf("The PET-PEESE estimate is %s, 95%% CI [%s, %s] (%s at α = %s).", apa.Num(p.Estimate, 3), apa.Num(p.CILB, 3), apa.Num(p.CIUB, 3), why, apa.Num(p.Alpha, 2))
+}
+
+// Reading returns one plain-language sentence on the selection model.
+func (s *SelModelResult) Reading() string {
+	sel := "no significant evidence of selection"
+	if s.LRTP < 0.05 {
+		sel = "evidence of selection"
+	}
+	return fmt.Sprintf("Allowing non-significant studies (p > %s) to be published at %s times the rate of significant ones, the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(1) = %s, %s).",
+		apa.Num(s.Step, 3), apa.Num(s.Delta, 2), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, apa.Num(s.LRT, 2), apa.P(s.LRTP))
+}
+
+// Reading returns one plain-language sentence naming the influential
+// studies.
+func (r *InfluenceResult) Reading() string {
+	var names []string
+	for _, row := range r.Rows {
+		if row.Inf {
+			names = append(names, row.Study)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("None of the %d studies is influential by metafor's criteria (DFFITS, Cook's distance, leverage, DFBETAS).", len(r.Rows))
+	}
+	return fmt.Sprintf("%d of %d studies %s influential by metafor's criteria: %s; check that the conclusions hold without %s.",
+		len(names), len(r.Rows), plural(len(names), "is", "are"), strings.Join(names, ", "), plural(len(names), "it", "them"))
+}
+
+// Reading returns one sentence per analysis that was run.
+func (b *BiasResult) Reading() string {
+	parts := []string{b.Egger.Reading(), b.Rank.Reading(), b.TrimFill.Reading(), b.FSN.Reading()}
+	if b.PETPEESE != nil {
+		parts = append(parts, b.PETPEESE.Reading())
+	}
+	if b.SelModel != nil {
+		parts = append(parts, b.SelModel.Reading())
+	}
+	return strings.Join(parts, " ")
+}
