@@ -31,11 +31,12 @@ func formatNum(x float64, d int, noLead bool) string {
 
 // niceTicks are major ticks at 1, 2, 2.5 or 5 × 10^k steps, 4 to 7 of them,
 // labelled with the decimals the step needs; noLead drops the leading zero
-// (APA style for correlations, zero printed as "0").
-type niceTicks struct{ noLead bool }
+// (APA style for correlations, zero printed as "0"); integer restricts the
+// steps to whole numbers (session axes).
+type niceTicks struct{ noLead, integer bool }
 
 // step returns the tick step and its number of decimals for [min, max].
-func (niceTicks) step(min, max float64) (float64, int) {
+func (t niceTicks) step(min, max float64) (float64, int) {
 	span := max - min
 	if !(span > 0) || math.IsInf(span, 0) {
 		return 1, 0
@@ -44,6 +45,9 @@ func (niceTicks) step(min, max float64) (float64, int) {
 	for e := math.Floor(math.Log10(span)) - 2; e <= math.Floor(math.Log10(span))+1; e++ {
 		for _, m := range []float64{1, 2, 2.5, 5} {
 			st := m * math.Pow(10, e)
+			if t.integer && (st < 1 || m == 2.5) {
+				continue
+			}
 			n := math.Floor(max/st+1e-9) - math.Ceil(min/st-1e-9) + 1
 			if n < 3 || n > 8 {
 				continue

@@ -116,7 +116,7 @@ func Trajectories(patient []string, session, value []float64, opt TrajectoryOpti
 	if p.Y.Label.Text == "" {
 		p.Y.Label.Text = "Score"
 	}
-	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{integer: true}, niceTicks{}
 	if !opt.NoSpaghetti {
 		var order []string
 		rows := map[string][]int{}
@@ -241,7 +241,7 @@ func Rupture(session, alliance []float64, opt RuptureOptions) (*Figure, error) {
 	if p.Y.Label.Text == "" {
 		p.Y.Label.Text = "Alliance"
 	}
-	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{integer: true}, niceTicks{}
 	at := map[float64]float64{}
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	for i, s := range session {

@@ -251,3 +251,13 @@ func TestFormatNum(t *testing.T) {
 		}
 	}
 }
+
+func TestIntegerTicksForSessions(t *testing.T) {
+	for _, r := range [][2]float64{{1, 16}, {1, 5}, {0, 40}, {1, 2}} {
+		for _, tk := range (niceTicks{integer: true}).Ticks(r[0], r[1]) {
+			if tk.Value != math.Trunc(tk.Value) || strings.Contains(tk.Label, ".") {
+				t.Errorf("range %v: tick %v %q is not a whole session", r, tk.Value, tk.Label)
+			}
+		}
+	}
+}

@@ -25,6 +25,7 @@ type changeFlags struct {
 	bFunctionalSD              bool
 	pctImprove, pctDeteriorate float64
 	persons                    bool
+	plot                       string
 }
 
 const changeDefaultDataset = "claus2020"
@@ -81,6 +82,7 @@ reliability = 0.8, m_functional = 8, sd_functional = 8, cutoff_type = "c").`,
 	f.BoolVar(&cf.bFunctionalSD, "b-functional-sd", false, "cutoff b with the functional SD, as Jacobson & Truax (1991) define it (clinicalsignificance uses the clinical SD)")
 	f.Float64Var(&cf.pctImprove, "pct-improvement", math.NaN(), "percentage approach: proportion of change that counts as improvement (e.g. .5)")
 	f.Float64Var(&cf.pctDeteriorate, "pct-deterioration", 0, "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
+	f.StringVar(&cf.plot, "plot", "", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&cf.persons, "persons", false, "list every patient (text and Markdown; JSON and CSV always do)")
 	return cmd
 }
@@ -93,6 +95,9 @@ type changeResult struct {
 
 func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error {
 	wide, _ := cmd.Flags().GetBool("wide")
+	if err := checkFigurePath("--plot", cf.plot); err != nil {
+		return err
+	}
 	if len(args) == 0 && cf.read.dataset == "" {
 		// The documented example of clinicalsignificance on claus_2020.
 		set := func(name, val string) {
@@ -190,6 +195,16 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		name = src.embedded.Name
 	}
 	out := changeResult{Data: name, Result: res}
+	if cf.plot != "" {
+		label := cf.score
+		if cf.pre != "" && wide {
+			label = "Score"
+		}
+		fig, err := changeFigure(res, label)
+		if err := e.saveFigure(fig, err, cf.plot); err != nil {
+			return err
+		}
+	}
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":

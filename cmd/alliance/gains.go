@@ -62,6 +62,7 @@ type gainsFlags struct {
 	reversalFromN2  bool
 	selectRule      string
 	byPerson        bool
+	plot            string
 }
 
 const gainsDefaultDataset = "sgdata"
@@ -115,6 +116,7 @@ Without FILE the embedded sgdata are analysed as in the suddengains vignette:
 	f.StringVar(&gf.lossPct, "loss-pct", "package", "losses, criterion 2: package (suddengains 0.7.2, which does not restrict) or intended (rise ≥ pct of the pregain score)")
 	f.BoolVar(&gf.reversalFromN2, "reversal-from-n2", false, "look for reversals from the second session after the gain (the package starts at the third)")
 	f.StringVar(&gf.selectRule, "select", "first", "with --byperson: which gain of a patient with several: first, last, smallest or largest")
+	f.StringVar(&gf.plot, "plot", "", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&gf.byPerson, "byperson", false, "one row per patient (create_byperson) instead of one per gain (create_bysg)")
 	return cmd
 }
@@ -157,6 +159,9 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 			set("cutoff", "7")
 		}
 		e.infof("alliance: example settings as the suddengains vignette: --wide bdi_s --first 1 --last 12 --cutoff 7")
+	}
+	if err := checkFigurePath("--plot", gf.plot); err != nil {
+		return err
 	}
 	var dir change.Direction
 	switch strings.ToLower(gf.direction) {
@@ -296,6 +301,16 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 		out.ByPerson = persons
 		ps := change.DescribePersons(persons)
 		out.Persons = &ps
+	}
+	if gf.plot != "" {
+		label := gf.score
+		if label == "" {
+			label = "Score"
+		}
+		fig, err := gainsFigure(gains, label)
+		if err := e.saveFigure(fig, err, gf.plot); err != nil {
+			return err
+		}
 	}
 	return e.emit(func(w io.Writer) error {
 		switch e.format {

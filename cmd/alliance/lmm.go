@@ -22,6 +22,7 @@ type lmmFlags struct {
 	compare string
 	ranef   bool
 	level   float64
+	plot    string
 }
 
 const (
@@ -69,6 +70,7 @@ Without FILE the embedded, simulated demo-sessions data are analysed with
 	f.StringVar(&lf.compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
 	f.BoolVar(&lf.ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
 	f.Float64Var(&lf.level, "level", 95, "confidence level in percent")
+	f.StringVar(&lf.plot, "plot", "", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	return cmd
 }
 
@@ -85,6 +87,9 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	}
 	if !(level > 0 && level < 1) {
 		return usagef("--level %v: give a confidence level between 0 and 100", lf.level)
+	}
+	if err := checkFigurePath("--plot", lf.plot); err != nil {
+		return err
 	}
 	src, err := lf.read.load(e, args, lmmDefaultDataset)
 	if err != nil {
@@ -118,6 +123,12 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 			return usageError{err}
 		}
 		out.Compare = &lrt
+	}
+	if lf.plot != "" {
+		fig, err := caterpillarFigure(&m.Result)
+		if err := e.saveFigure(fig, err, lf.plot); err != nil {
+			return err
+		}
 	}
 	if err := e.emit(func(w io.Writer) error {
 		switch e.format {

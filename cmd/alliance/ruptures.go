@@ -31,6 +31,7 @@ type rupturesFlags struct {
 	measure, better          string
 	episodes                 bool
 	exportEffect, study      string
+	plot, plotPatient        string
 }
 
 const rupturesDefaultDataset = "demo-sessions"
@@ -98,6 +99,8 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.BoolVar(&rf.episodes, "episodes", false, "list every episode (text and Markdown; JSON always does, CSV is the episode list)")
 	f.StringVar(&rf.exportEffect, "export-effect", "", "write the repaired-vs-unrepaired effect as a study row (study, ri, ni, yi, vi) for 'alliance meta' to `FILE`")
 	f.StringVar(&rf.study, "study", "", "study label of the exported effect (default: the data file name)")
+	f.StringVar(&rf.plot, "plot", "", "write a patient's rupture plot (alliance by session, ruptures and repairs marked) to `FILE` (.png, .svg, .pdf)")
+	f.StringVar(&rf.plotPatient, "plot-patient", "", "the patient of --plot (default: the first with a repaired rupture)")
 	_ = cmd.RegisterFlagCompletionFunc("preset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return presetNames, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -112,6 +115,9 @@ type rupturesOutput struct {
 }
 
 func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) error {
+	if err := checkFigurePath("--plot", rf.plot); err != nil {
+		return err
+	}
 	src, err := rf.read.load(e, args, rupturesDefaultDataset)
 	if err != nil {
 		return err
@@ -160,6 +166,12 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 			return usageError{err}
 		}
 		out.Sensitivity = rows
+	}
+	if rf.plot != "" {
+		fig, err := ruptureFigure(series, res, rf.plotPatient)
+		if err := e.saveFigure(fig, err, rf.plot); err != nil {
+			return err
+		}
 	}
 	if rf.exportEffect != "" {
 		if err := exportRuptureEffect(e, rf, res, name); err != nil {

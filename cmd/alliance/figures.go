@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/change"
+	"github.com/alliance-research/alliance/analysis/mixed"
+	"github.com/alliance-research/alliance/analysis/rupture"
+	"github.com/alliance-research/alliance/plots"
+)
+
+// checkFigurePath rejects a figure file name without a known extension
+// before any work is done.
+func checkFigurePath(flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".png", ".svg", ".pdf":
+		return nil
+	}
+	return usagef("%s %s: give a file name ending in .png, .svg or .pdf", flag, path)
+}
+
+// saveFigure writes fig to path (atomically, by extension) and says so.
+func (e *env) saveFigure(fig *plots.Figure, err error, path string) error {
+	if err != nil {
+		return fmt.Errorf("figure %s: %w", path, err)
+	}
+	if err := fig.Save(path); err != nil {
+		return err
+	}
+	e.infof("wrote %s", path)
+	return nil
+}
+
+// gainsFigure is the mean trajectory around the gains (suddengains' plot_sg).
+func gainsFigure(gains []change.Gain, label string) (*plots.Figure, error) {
+	if len(gains) == 0 {
+		return nil, fmt.Errorf("no sudden gains to plot")
+	}
+	return plots.SuddenGain(plots.GainWindows(gains), plots.SuddenGainOptions{YLabel: label})
+}
+
+// changeFigure is the Jacobson–Truax plot of a reliable-change result.
+func changeFigure(res *change.Result, label string) (*plots.Figure, error) {
+	pre, post, opt, err := plots.JTFromChange(res)
+	if err != nil {
+		return nil, err
+	}
+	opt.Label = label
+	return plots.JacobsonTruax(pre, post, opt)
+}
+
+// ruptureFigure draws one patient's alliance series with its ruptures and
+// repairs: the named patient, or else the first patient with a repaired
+// episode (else any episode).
+func ruptureFigure(series []rupture.Series, res *rupture.Result, patient string) (*plots.Figure, error) {
+	if patient == "" {
+		for _, want := range []bool{true, false} {
+			for _, ep := range res.Episodes {
+				if ep.Repaired == want {
+					patient = ep.Patient
+					break
+				}
+			}
+			if patient != "" {
+				break
+			}
+		}
+		if patient == "" {
+			return nil, fmt.Errorf("no rupture to plot (name a patient with --plot-patient)")
+		}
+	}
+	var s *rupture.Series
+	for i := range series {
+		if series[i].Patient == patient {
+			s = &series[i]
+		}
+	}
+	if s == nil {
+		return nil, fmt.Errorf("--plot-patient %q is not in the data", patient)
+	}
+	var sess, all []float64
+	var sum float64
+	var n int
+	for i, a := range s.Score {
+		if math.IsNaN(a) {
+			continue
+		}
+		sess = append(sess, float64(s.Session[i]))
+		all = append(all, a)
+		sum += a
+		n++
+	}
+	opt := plots.RuptureOptions{Threshold: math.NaN(), Mean: sum / float64(n), YLabel: "Alliance",
+		Title: fmt.Sprintf("Patient %s (%s)", patient, res.Options.Method)}
+	for _, ep := range res.Episodes {
+		if ep.Patient != patient {
+			continue
+		}
+		opt.Ruptures = append(opt.Ruptures, float64(ep.Session))
+		if ep.RepairSession.Valid {
+			opt.Repairs = append(opt.Repairs, float64(ep.RepairSession.V))
+		}
+		if t := float64(ep.Threshold); !math.IsNaN(t) && math.IsNaN(opt.Threshold) {
+			opt.Threshold = float64(ep.Reference) - t
+		}
+	}
+	return plots.Rupture(sess, all, opt)
+}
+
+// caterpillarFigure draws the BLUPs of the first term of the grouping
+// factor with the fewest levels (therapists rather than patients when both
+// are in the model).
+func caterpillarFigure(r *mixed.Result) (*plots.Figure, error) {
+	if len(r.Ranef) == 0 {
+		return nil, fmt.Errorf("the model has no random effects to plot")
+	}
+	g, term := r.Ranef[0].Group, r.Ranef[0].Name
+	for _, b := range r.Ranef {
+		if r.NGroups[b.Group] < r.NGroups[g] {
+			g, term = b.Group, b.Name
+		}
+	}
+	var names []string
+	var est, sd []float64
+	for _, b := range r.Ranef {
+		if b.Group == g && b.Name == term {
+			names = append(names, b.Level)
+			est = append(est, b.Value)
+			sd = append(sd, b.CondSD)
+		}
+	}
+	return plots.Caterpillar(names, est, sd, plots.CaterpillarOptions{XLabel: fmt.Sprintf("%s: %s (BLUP ± 1.96 conditional SD)", g, term)})
+}
