@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/alliance-research/alliance/internal/golden"
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
 // yv is a pair of yi, vi columns in a golden file.

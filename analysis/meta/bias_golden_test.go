@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alliance-research/alliance/internal/golden"
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
 // Goldens written by testdata/golden/R/bias.R (metafor 3.8-1, tight

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/alliance-research/alliance/internal/optim"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 

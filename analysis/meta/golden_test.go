@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alliance-research/alliance/internal/golden"
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
 // flex decodes an R vector that jsonlite may have unboxed to a scalar.

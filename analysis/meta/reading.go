@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/alliance-research/alliance/internal/apa"
+	"github.com/alliance-research/alliance/analysis/apa"
 )
 
 // Reading returns one plain-language sentence on the Egger-type test.

@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/alliance-research/alliance/internal/optim"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 )
 
 // model couples a design with its WLS workspace and scratch weights.

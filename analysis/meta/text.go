@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/alliance-research/alliance/internal/apa"
+	"github.com/alliance-research/alliance/analysis/apa"
 )
 
 // isCorr reports whether estimates are (or back-transform to) correlations.

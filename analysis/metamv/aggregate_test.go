@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alliance-research/alliance/internal/golden"
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
 func TestGoldenAggregate(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 	"github.com/alliance-research/alliance/analysis/meta"
-	"github.com/alliance-research/alliance/internal/golden"
 )
 
 // Goldens: testdata/golden/R/metamv.R (metafor 3.8-1 rma.mv, confint,

@@ -6,7 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/alliance-research/alliance/internal/optim"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 )
 
 // profile sets the profile-likelihood CIs of the free components and the

@@ -3,8 +3,8 @@ package metamv
 import (
 	"testing"
 
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 	"github.com/alliance-research/alliance/analysis/meta"
-	"github.com/alliance-research/alliance/internal/golden"
 )
 
 // checkRobust compares CR1 (metafor robust, adjust = TRUE) and CR2

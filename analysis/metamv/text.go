@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/alliance-research/alliance/internal/apa"
+	"github.com/alliance-research/alliance/analysis/apa"
 )
 
 // Summary is a one-paragraph plain-text account of the fit that names the

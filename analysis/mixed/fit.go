@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/alliance-research/alliance/internal/optim"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 )
 
 // Options controls Fit. The zero value fits by REML with 95% intervals.

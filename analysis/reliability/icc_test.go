@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/alliance-research/alliance/internal/golden"
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
 type iccGolden struct {

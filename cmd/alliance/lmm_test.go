@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/alliance-research/alliance/internal/golden"
 )
 
 // TestLmmMatchesLme4 writes lme4's sleepstudy data (from the golden file) as
@@ -33,7 +31,7 @@ func TestLmmMatchesLme4(t *testing.T) {
 			Df         int
 		}
 	}
-	if err := golden.Load("mixed_sleepstudy.json", &g); err != nil {
+	if err := loadGolden("mixed_sleepstudy.json", &g); err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
@@ -122,7 +120,7 @@ func TestLmmDefaultMatchesLme4(t *testing.T) {
 		LogLik, AIC, BIC    float64
 		NObs                int `json:"nobs"`
 	}
-	if err := golden.Load("cli_lmm.json", &g); err != nil {
+	if err := loadGolden("cli_lmm.json", &g); err != nil {
 		t.Fatal(err)
 	}
 	out, stderr, code := runCLI(t, "", "lmm", "--format", "json", "--quiet")

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/alliance-research/alliance/internal/golden"
 )
 
 // runCLI runs the program in-process and returns stdout, stderr and the exit
@@ -39,13 +37,13 @@ func TestMetaMatchesMetafor(t *testing.T) {
 			K     int
 		}
 	}
-	if err := golden.Load("cli_meta.json", &g); err != nil {
+	if err := loadGolden("cli_meta.json", &g); err != nil {
 		t.Fatal(err)
 	}
 	var raw struct {
 		Cases map[string]map[string]any
 	}
-	if err := golden.Load("cli_meta.json", &raw); err != nil {
+	if err := loadGolden("cli_meta.json", &raw); err != nil {
 		t.Fatal(err)
 	}
 	const tol = 1e-8
@@ -292,4 +290,14 @@ func TestVersion(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "alliance "+version) {
 		t.Errorf("version: %d %q", code, out)
 	}
+}
+
+// loadGolden decodes testdata/golden/name, the reference values computed by
+// R (testdata/golden/make_golden.R); tests run in cmd/alliance.
+func loadGolden(name string, v any) error {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden", name))
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/effectsize"
 	"github.com/alliance-research/alliance/analysis/meta"
 	"github.com/alliance-research/alliance/datasets"
-	"github.com/alliance-research/alliance/internal/apa"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"

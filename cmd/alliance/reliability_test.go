@@ -6,8 +6,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/alliance-research/alliance/internal/golden"
 )
 
 // csvOf writes rows as CSV with columns named prefix1..prefixK; NaN (JSON
@@ -48,7 +46,7 @@ func TestReliabilityMatchesPsych(t *testing.T) {
 			ICC, F, DF1, DF2, P, Lower, Upper []float64
 		}
 	}
-	if err := golden.Load("reliability_icc.json", &icc); err != nil {
+	if err := loadGolden("reliability_icc.json", &icc); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range icc.Cases {
@@ -88,7 +86,7 @@ func TestReliabilityMatchesPsych(t *testing.T) {
 			DropRawAlpha []float64 `json:"drop_raw_alpha"`
 		}
 	}
-	if err := golden.Load("reliability_alpha.json", &alpha); err != nil {
+	if err := loadGolden("reliability_alpha.json", &alpha); err != nil {
 		t.Fatal(err)
 	}
 	tested := 0
@@ -182,7 +180,7 @@ func TestOmegaMatchesPsych(t *testing.T) {
 			OmegaLim float64 `json:"omega_lim"`
 		}
 	}
-	if err := golden.Load("reliability_omega.json", &g); err != nil {
+	if err := loadGolden("reliability_omega.json", &g); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
