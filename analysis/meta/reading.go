@@ -17,7 +17,7 @@ func (t *RegTestResult) Reading() string {
 	if t.P < 0.05 {
 		fmt.Fprintf(&b, "The regression test finds funnel-plot asymmetry (%s = %s, %s): smaller, less precise studies report systematically different effects", stat, apa.Num(t.Statistic, 2), apa.P(t.P))
 	} else {
-		fmt.Fprintf(&b, "The regression test finds no clear funnel-plot asymmetry (%s = %s, %s), though with few studies it has little power", stat, apa.Num(t.Statistic, 2), apa.P(t.P))
+		fmt.Fprintf(&b, "The regression test finds no clear funnel-plot asymmetry (%s = %s, %s); the test has little power, so this does not rule out small-study effects", stat, apa.Num(t.Statistic, 2), apa.P(t.P))
 	}
 	if t.Estimate != nil {
 		fmt.Fprintf(&b, "; the effect expected in a perfectly precise study is %s, %s CI [%s, %s]", apa.Num(*t.Estimate, 3), apa.Level(t.Level), apa.Num(*t.CILB, 3), apa.Num(*t.CIUB, 3))
@@ -35,7 +35,7 @@ func (t *RankTestResult) Reading() string {
 	if t.P < 0.05 {
 		return fmt.Sprintf("Effect sizes are correlated with their variances (Kendall's τ = %s, %s p %s), a sign of small-study effects.", apa.Num(t.Tau, 3), how, strings.TrimPrefix(apa.P(t.P), "p "))
 	}
-	return fmt.Sprintf("Effect sizes are not clearly correlated with their variances (Kendall's τ = %s, %s p %s); the rank test has low power with few studies.", apa.Num(t.Tau, 3), how, strings.TrimPrefix(apa.P(t.P), "p "))
+	return fmt.Sprintf("Effect sizes are not clearly correlated with their variances (Kendall's τ = %s, %s p %s); the rank test has low power, so this does not rule out small-study effects.", apa.Num(t.Tau, 3), how, strings.TrimPrefix(apa.P(t.P), "p "))
 }
 
 // Reading returns one plain-language sentence on trim and fill.

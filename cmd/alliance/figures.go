@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/change"
+	"github.com/alliance-research/alliance/analysis/meta"
 	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/analysis/rupture"
+	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots"
 )
 
@@ -136,4 +138,85 @@ func caterpillarFigure(r *mixed.Result) (*plots.Figure, error) {
 		}
 	}
 	return plots.Caterpillar(names, est, sd, plots.CaterpillarOptions{XLabel: fmt.Sprintf("%s: %s (BLUP ± 1.96 conditional SD)", g, term)})
+}
+
+// figures writes the meta-analysis figures asked for with --forest,
+// --funnel, --baujat and --bubble.
+func (x *metaExtraFlags) figures(e *env, st *datasets.Studies, res *meta.Result, tf *meta.TrimFillResult, egger *meta.RegTestResult, inf *meta.InfluenceResult) error {
+	corr := res.Measure == "ZCOR"
+	xlab := "Effect size (" + res.Measure + ")"
+	var tr func(float64) float64
+	if corr {
+		tr, xlab = math.Tanh, "Correlation r"
+	}
+	if x.forest != "" {
+		rows, sum, err := plots.ForestFromMeta(res, st.Label, st.N)
+		var fig *plots.Figure
+		if err == nil {
+			fig, err = plots.Forest(rows, plots.ForestOptions{Transform: tr, Overall: &sum, XLabel: xlab, NoLeadingZero: corr,
+				EffectHeader: map[bool]string{true: "r [95% CI]", false: "Estimate [95% CI]"}[corr]})
+		}
+		if err := e.saveFigure(fig, err, x.forest); err != nil {
+			return err
+		}
+	}
+	if x.funnel != "" {
+		sei := make([]float64, len(res.Vi))
+		for i, v := range res.Vi {
+			sei[i] = math.Sqrt(v)
+		}
+		opt := plots.FunnelOptions{Estimate: res.Coefficients[0].Estimate, Contours: true, XLabel: map[bool]string{true: "Fisher z", false: "Effect size"}[corr]}
+		if tf != nil && tf.K0 > 0 {
+			opt.Estimate = tf.Estimate
+			for _, f := range tf.Filled {
+				opt.FilledYi = append(opt.FilledYi, f.Yi)
+				opt.FilledSEI = append(opt.FilledSEI, math.Sqrt(f.Vi))
+			}
+		}
+		if egger != nil && egger.Estimate != nil && egger.Predictor == "sei" {
+			opt.Egger = &plots.EggerLine{Intercept: *egger.Estimate, Slope: egger.Slope}
+		}
+		fig, err := plots.Funnel(res.Yi, sei, opt)
+		if err := e.saveFigure(fig, err, x.funnel); err != nil {
+			return err
+		}
+	}
+	if x.baujat != "" {
+		var bx, by []float64
+		var labels []string
+		for _, p := range inf.Baujat {
+			bx, by, labels = append(bx, p.X), append(by, p.Y), append(labels, p.Study)
+		}
+		fig, err := plots.Baujat(bx, by, plots.BaujatOptions{Labels: labels})
+		if err := e.saveFigure(fig, err, x.baujat); err != nil {
+			return err
+		}
+	}
+	if x.bubble != "" {
+		fig, err := bubbleFigure(res, st, tr, xlab)
+		if err := e.saveFigure(fig, err, x.bubble); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bubbleFigure draws a meta-regression on one numeric moderator.
+func bubbleFigure(res *meta.Result, st *datasets.Studies, tr func(float64) float64, ylab string) (*plots.Figure, error) {
+	if len(res.Coefficients) != 2 || len(st.Mods) == 0 || !st.Mods[0].Numeric {
+		return nil, fmt.Errorf("a bubble plot needs a meta-regression on exactly one numeric moderator (--mods COLUMN)")
+	}
+	mod := st.Mods[0]
+	xs := make([]float64, len(res.Rows))
+	w := make([]float64, len(res.Rows))
+	for i, r := range res.Rows {
+		xs[i] = mod.Num[r]
+		w[i] = 1 / (res.Vi[i] + res.Tau2)
+	}
+	crit := math.Abs(res.Coefficients[1].CIUB-res.Coefficients[1].Estimate) / res.Coefficients[1].SE
+	return plots.Bubble(xs, res.Yi, w, plots.BubbleOptions{
+		Intercept: res.Coefficients[0].Estimate, Slope: res.Coefficients[1].Estimate,
+		Vcov: []float64{res.Vcov[0], res.Vcov[1], res.Vcov[3]}, Crit: crit, Transform: tr,
+		XLabel: mod.Name, YLabel: ylab,
+	})
 }

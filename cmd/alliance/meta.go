@@ -28,6 +28,7 @@ type metaFlags struct {
 	rcode                        bool
 	tau2                         float64
 	tau2Set                      bool
+	ext                          metaExtraFlags
 }
 
 const metaDefaultDataset = "demo-studies"
@@ -75,6 +76,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test")
 	f.BoolVar(&mf.rcode, "r-code", false, "also print the equivalent metafor call, so a reviewer can check the numbers")
 	f.Float64Var(&mf.tau2, "tau2", 0, "fix tau² at this value instead of estimating it")
+	mf.ext.register(cmd)
 	for name, vals := range map[string][]string{
 		"method":  {"FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"},
 		"test":    {"z", "t", "knha", "adhoc"},
@@ -96,7 +98,8 @@ type metaOutput struct {
 	*meta.Result
 	Subgroups   *meta.SubgroupResult `json:"subgroups,omitempty"`
 	Permutation *meta.PermResult     `json:"permutation,omitempty"`
-	RCode       string               `json:"r_code,omitempty"`
+	metaExtras
+	RCode string `json:"r_code,omitempty"`
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
@@ -117,6 +120,12 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}
 	if src.embedded != nil {
 		cols.Cluster = src.embedded.StudyColumns.Cluster
+	}
+	if err := mf.ext.check(); err != nil {
+		return err
+	}
+	if c := mf.ext.clusterColumns(); c != nil {
+		cols.Cluster = c
 	}
 	measure := strings.ToUpper(mf.measure)
 	useES := mf.yi != "" || mf.vi != "" || mf.sei != ""
@@ -179,11 +188,21 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		opt.Mods = append(opt.Mods, m)
 	}
 
+	if mf.ext.multilevel() {
+		return runMetaMultilevel(e, mf, src, st, dataName, yi, vi, opt)
+	}
+	if mf.ext.aggregate != "" {
+		if yi, vi, st, err = aggregateStudies(e, mf, st, yi, vi, measure); err != nil {
+			return err
+		}
+		opt.Labels = st.Label
+		opt.Mods = nil
+	}
 	res, err := meta.Fit(yi, vi, opt)
 	if err != nil {
 		return analysisOrInput(err)
 	}
-	if len(st.Cluster) > 0 {
+	if len(st.Cluster) > 0 && mf.ext.aggregate == "" {
 		if note := dependenceNote(st.Cluster[0].Text, res.Rows); note != "" {
 			res.Notes = append(res.Notes, note)
 		}
@@ -224,6 +243,9 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 			return analysisOrInput(err)
 		}
 		out.Permutation = pr
+	}
+	if err := mf.ext.run(e, src, st, res, &out.metaExtras); err != nil {
+		return err
 	}
 	if mf.rcode {
 		out.RCode = res.RCode("")
@@ -322,6 +344,9 @@ func renderMeta(w io.Writer, format string, o *metaOutput) error {
 			return err
 		}
 		fmt.Fprintln(w)
+	}
+	if err := renderMetaExtras(w, format, r, &o.metaExtras); err != nil {
+		return err
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "Note. %s\n", n)

@@ -58,3 +58,40 @@ write_golden("cli_lmm", list(
   groups = I(vc$grp), variance = I(vc$vcov),
   logLik = as.numeric(logLik(fit)), AIC = AIC(fit), BIC = BIC(fit), nobs = nobs(fit)),
   packages = c("lme4", "lmerTest"))
+
+# alliance meta --bias --influence --leave1out --cumulative year --robust study,
+# and the three-level model, on the embedded demo-studies CSV.
+suppressPackageStartupMessages(library(clubSandwich))
+res <- rma(yi, vi, data = d, control = ctl)
+eg <- regtest(res)
+rk <- ranktest(res)
+tf <- trimfill(res)
+fs <- fsn(yi, vi, data = d)
+fo <- fsn(yi, vi, data = d, type = "Orwin")
+fr <- fsn(yi, vi, data = d, type = "Rosenberg")
+inf <- influence(res)
+l1 <- leave1out(res)
+cu <- cumul(res, order = d$year)
+cr <- coef_test(res, vcov = "CR2", cluster = d$study)
+d$es <- seq_len(nrow(d))
+mv <- rma.mv(yi, vi, random = ~ 1 | study/es, data = d, control = list(rel.tol = 1e-11, iter.max = 1000))
+mvr <- coef_test(mv, vcov = "CR2", cluster = d$study)
+ag <- aggregate(d, cluster = study, rho = 0.5)
+ra <- rma(yi, vi, data = ag, control = ctl)
+write_golden("cli_meta_extras", list(
+  args = I(c("meta", "--bias", "--influence", "--leave1out", "--cumulative", "year", "--robust", "study")),
+  egger_z = eg$zval, egger_p = eg$pval, egger_limit = eg$est,
+  rank_tau = unname(rk$tau), rank_p = rk$pval,
+  tf_k0 = tf$k0, tf_side = tf$side, tf_estimate = as.numeric(tf$beta), tf_se = tf$se,
+  fsn_rosenthal = fs$fsnum, fsn_orwin = fo$fsnum, fsn_rosenberg = fr$fsnum,
+  inf_rstudent = I(unname(inf$inf$rstudent)), inf_cook = I(unname(inf$inf$cook.d)), inf_hat = I(unname(inf$inf$hat)),
+  inf_flag = I(unname(inf$is.infl)),
+  l1o_estimate = I(unname(l1$estimate)), l1o_tau2 = I(unname(l1$tau2)),
+  cum_estimate = I(unname(cu$estimate)), cum_study = I(as.character(cu$slab)),
+  robust_se = cr$SE, robust_df = cr$df_Satt, robust_p = cr$p_Satt,
+  mv_args = I(c("meta", "--cluster", "study/es_id", "--robust", "study")),
+  mv_estimate = as.numeric(coef(mv)), mv_se = mv$se, mv_sigma2 = I(mv$sigma2), mv_logLik = as.numeric(logLik(mv)),
+  mv_robust_se = mvr$SE, mv_robust_df = mvr$df_Satt,
+  agg_args = I(c("meta", "--aggregate", "study", "--rho", "0.5")),
+  agg_k = ra$k, agg_estimate = as.numeric(coef(ra)), agg_se = ra$se, agg_tau2 = ra$tau2),
+  packages = c("metafor", "clubSandwich"))
