@@ -211,6 +211,9 @@ func (m *model) heterogeneity(r *Result) error {
 	r.QE = qe
 	r.QEP = f64(distuv.ChiSquared{K: kp}.Survival(qe))
 	r.VT = kp / m.s.trP(m.w)
+	if qe > 0 {
+		r.I2Q = math.Max(0, 100*(qe-kp)/qe)
+	}
 	if m.opt.isFE() {
 		if qe > 0 {
 			r.I2 = math.Max(0, 100*(qe-kp)/qe)

@@ -209,3 +209,23 @@ func BenchmarkPermute300x1000(b *testing.B) {
 		}
 	}
 }
+
+// TestClassicalI2 checks the Q-based I² against its definition and against
+// metafor's I² for DL, where the two coincide (Higgins & Thompson 2002).
+func TestClassicalI2(t *testing.T) {
+	yi := []float64{0.10, 0.30, 0.35, 0.65, 0.45, 0.15}
+	vi := []float64{0.03, 0.03, 0.05, 0.01, 0.05, 0.02}
+	for _, m := range []string{DL, REML, FE} {
+		r, err := Fit(yi, vi, Options{Method: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := math.Max(0, 100*(r.QE-float64(r.QEDF))/r.QE)
+		if math.Abs(r.I2Q-want) > 1e-12 {
+			t.Errorf("%s: I2_Q = %v, want %v", m, r.I2Q, want)
+		}
+		if m == DL && math.Abs(r.I2Q-r.I2) > 1e-9 {
+			t.Errorf("DL: I2_Q = %v differs from I2 = %v", r.I2Q, r.I2)
+		}
+	}
+}

@@ -53,22 +53,27 @@ type Result struct {
 	H2     float64     `json:"H2"`                // H²
 	I2CI   *[2]float64 `json:"I2_ci,omitempty"`   // Q-profile CI for I²
 	H2CI   *[2]float64 `json:"H2_ci,omitempty"`   // Q-profile CI for H²
-	CINote string      `json:"ci_note,omitempty"` // how the Q-profile bounds were found (e.g. truncated at 0)
-	QE     float64     `json:"QE"`                // residual heterogeneity Q_E
-	QEDF   int         `json:"QE_df"`             // k − p
-	QEP    *float64    `json:"QE_p"`              // χ²(k − p) p-value
-	QM     float64     `json:"QM"`                // omnibus test of the moderators (or of the intercept)
-	QMDF   int         `json:"QM_df"`             // numerator df
-	QMDF2  *int        `json:"QM_df2,omitempty"`  // denominator df of the F test (t, knha, adhoc)
-	QMP    float64     `json:"QM_p"`              // p-value of QM
-	PILB   *float64    `json:"pi_lb,omitempty"`   // prediction interval (intercept-only random-effects models)
-	PIUB   *float64    `json:"pi_ub,omitempty"`
-	R      *RBlock     `json:"r,omitempty"` // back-transformed block when Measure is ZCOR
-	R2     *float64    `json:"R2,omitempty"`
-	Fit    FitStats    `json:"fit"`
-	VT     float64     `json:"vt"`         // "typical" within-study variance used for I²
-	Iter   int         `json:"iterations"` // iterations of the τ² estimator (0 if closed form)
-	Notes  []string    `json:"notes,omitempty"`
+	// I2Q is the classical Q-based I² of Higgins & Thompson (2002),
+	// max(0, (Q_E − df)/Q_E)·100, which does not depend on the τ² estimator;
+	// I2 is metafor's definition from τ̂² (they agree for DL without
+	// moderators).
+	I2Q    float64  `json:"I2_Q"`
+	CINote string   `json:"ci_note,omitempty"` // how the Q-profile bounds were found (e.g. truncated at 0)
+	QE     float64  `json:"QE"`                // residual heterogeneity Q_E
+	QEDF   int      `json:"QE_df"`             // k − p
+	QEP    *float64 `json:"QE_p"`              // χ²(k − p) p-value
+	QM     float64  `json:"QM"`                // omnibus test of the moderators (or of the intercept)
+	QMDF   int      `json:"QM_df"`             // numerator df
+	QMDF2  *int     `json:"QM_df2,omitempty"`  // denominator df of the F test (t, knha, adhoc)
+	QMP    float64  `json:"QM_p"`              // p-value of QM
+	PILB   *float64 `json:"pi_lb,omitempty"`   // prediction interval (intercept-only random-effects models)
+	PIUB   *float64 `json:"pi_ub,omitempty"`
+	R      *RBlock  `json:"r,omitempty"` // back-transformed block when Measure is ZCOR
+	R2     *float64 `json:"R2,omitempty"`
+	Fit    FitStats `json:"fit"`
+	VT     float64  `json:"vt"`         // "typical" within-study variance used for I²
+	Iter   int      `json:"iterations"` // iterations of the τ² estimator (0 if closed form)
+	Notes  []string `json:"notes,omitempty"`
 
 	// Vcov is the p×p covariance matrix of the coefficients (row-major).
 	Vcov []float64 `json:"-"`

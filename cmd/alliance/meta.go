@@ -411,6 +411,7 @@ func hetTable(r *meta.Result) *table {
 		[]string{"τ", num(r.Tau, 4), sqrtCI(r.Tau2CI)},
 		[]string{"I² (%)", num(r.I2, 2), ci(r.I2CI, 2)},
 		[]string{"H²", num(r.H2, 2), ci(r.H2CI, 2)},
+		[]string{"I² (Q-based, %)", num(r.I2Q, 2), ""},
 	)
 	qp := ""
 	if r.QEP != nil {
