@@ -230,6 +230,12 @@ func fixedTable(r *mixed.Result) *table {
 }
 
 func renderLmm(w io.Writer, format string, o *lmmOutput, ranef bool) error {
+	return renderLmmBody(w, format, o, ranef, true)
+}
+
+// renderLmmBody writes the model tables, with the heading and formula lines
+// when header is set.
+func renderLmmBody(w io.Writer, format string, o *lmmOutput, ranef, header bool) error {
 	r := &o.Result
 	crit := "REML"
 	if !r.REML {
@@ -240,13 +246,16 @@ func renderLmm(w io.Writer, format string, o *lmmOutput, ranef bool) error {
 		groups = append(groups, fmt.Sprintf("%s %d", g, n))
 	}
 	sort.Strings(groups)
-	head := fmt.Sprintf("Linear mixed model (%s) — %s", crit, o.Data)
-	if format == "markdown" {
-		fmt.Fprintf(w, "## %s\n\n", head)
-	} else {
-		fmt.Fprintf(w, "%s\n\n", head)
+	if header {
+		head := fmt.Sprintf("Linear mixed model (%s) — %s", crit, o.Data)
+		if format == "markdown" {
+			fmt.Fprintf(w, "## %s\n\n", head)
+		} else {
+			fmt.Fprintf(w, "%s\n\n", head)
+		}
+		fmt.Fprintf(w, "%s\n", r.Formula)
 	}
-	fmt.Fprintf(w, "%s\n%d observations; groups: %s", r.Formula, r.NObs, strings.Join(groups, ", "))
+	fmt.Fprintf(w, "%d observations; groups: %s", r.NObs, strings.Join(groups, ", "))
 	if r.Dropped > 0 {
 		fmt.Fprintf(w, "; %d rows with missing values dropped", r.Dropped)
 	}

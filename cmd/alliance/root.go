@@ -74,6 +74,7 @@ bad input.`,
 		newScoreCmd(e),
 		newRupturesCmd(e),
 		newLmmCmd(e),
+		newSessionsCmd(e),
 	)
 	return root
 }

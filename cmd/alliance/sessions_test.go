@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSessionsMatchesLme4 runs 'alliance sessions' on the embedded
+// demo-sessions with the options of each golden fit and compares with
+// lme4 1.1-31 / lmerTest 3.1-3 fits of the same derived models built
+// independently in R (testdata/golden/R/sessions.R).
+func TestSessionsMatchesLme4(t *testing.T) {
+	var g struct {
+		Fits []struct {
+			Options  map[string]any
+			Formula  string
+			Names    []string
+			Estimate []float64
+			SE       []float64
+			DF       []float64
+			LogLik   float64 `json:"logLik"`
+			NObs     int     `json:"nobs"`
+		}
+	}
+	if err := loadGolden("sessions_demo.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range g.Fits {
+		args := []string{"sessions", "--format", "json", "--quiet"}
+		for k, v := range f.Options {
+			switch k {
+			case "model":
+				args = append(args, "--model", v.(string))
+			case "centring":
+				args = append(args, "--centring", v.(string))
+			case "detrend":
+				args = append(args, "--detrend")
+			case "ignore_therapist", "no_therapist_column":
+				args = append(args, "--no-therapist")
+			case "random_slope":
+				args = append(args, "--random-slope")
+			case "ml":
+				args = append(args, "--ml")
+			case "no_time":
+				args = append(args, "--no-time")
+			case "max_lag_gap":
+				args = append(args, "--max-lag-gap", fmt.Sprint(v))
+			default:
+				t.Fatalf("option %s not mapped to a flag", k)
+			}
+		}
+		out, stderr, code := runCLI(t, "", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, stderr)
+		}
+		var got struct {
+			Formula string
+			Fixed   []struct {
+				Name             string
+				Estimate, SE, DF float64
+			}
+			LogLik float64 `json:"logLik"`
+			NObs   int     `json:"nobs"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Formula != f.Formula || got.NObs != f.NObs || !relClose(got.LogLik, f.LogLik, 1e-8) {
+			t.Errorf("%v: %q n %d logLik %v; R %q n %d logLik %v", f.Options, got.Formula, got.NObs, got.LogLik, f.Formula, f.NObs, f.LogLik)
+		}
+		for i, c := range got.Fixed {
+			scale := max(abs(f.Estimate[i]), f.SE[i])
+			if c.Name != f.Names[i] || abs(c.Estimate-f.Estimate[i]) > 5e-6*scale || !relClose(c.SE, f.SE[i], 1e-5) || !relClose(c.DF, f.DF[i], 1e-3) {
+				t.Errorf("%v %s: %+v; lme4 %v se %v df %v", f.Options, f.Names[i], c, f.Estimate[i], f.SE[i], f.DF[i])
+			}
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func TestSessionsExportAndErrors(t *testing.T) {
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "derived.csv")
+	plot := filepath.Join(dir, "traj.svg")
+	if _, stderr, code := runCLI(t, "", "sessions", "--export", exp, "--plot", plot, "--quiet"); code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	b, err := os.ReadFile(exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.SplitN(string(b), "\n", 2)[0]
+	for _, c := range []string{"alliance_within", "alliance_between", "outcome_next", "alliance_lag"} {
+		if !strings.Contains(head, c) {
+			t.Errorf("export header lacks %s: %s", c, head)
+		}
+	}
+	if st, err := os.Stat(plot); err != nil || st.Size() < 1000 {
+		t.Errorf("trajectory plot: %v", err)
+	}
+	dup := "patient,session,alliance,outcome\na,1,4,10\na,1,4,11\n"
+	if _, stderr, code := runCLI(t, dup, "sessions", "-"); code != 2 || !strings.Contains(stderr, "stdin:3") {
+		t.Errorf("duplicate session: exit %d %q", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "", "sessions", "--model", "sideways"); code != 2 || !strings.Contains(stderr, "sideways") {
+		t.Errorf("bad model: exit %d %q", code, stderr)
+	}
+}
