@@ -57,10 +57,29 @@ func changeFigure(res *change.Result, label string) (*plots.Figure, error) {
 	return plots.JacobsonTruax(pre, post, opt)
 }
 
-// ruptureFigure draws one patient's alliance series with its ruptures and
-// repairs: the named patient, or else the first patient with a repaired
-// episode (else any episode).
-func ruptureFigure(series []rupture.Series, res *rupture.Result, patient string) (*plots.Figure, error) {
+// ruptureFigure draws the alliance series of the named patients
+// (comma-separated; default: the first patient with a repaired episode,
+// else any episode) with their ruptures and repairs, one panel each.
+func ruptureFigure(series []rupture.Series, res *rupture.Result, patients string) (*plots.Figure, error) {
+	names := splitList(patients)
+	if len(names) <= 1 {
+		return rupturePanel(series, res, patients)
+	}
+	fig := &plots.Figure{}
+	for _, p := range names {
+		f, err := rupturePanel(series, res, p)
+		if err != nil {
+			return nil, err
+		}
+		fig.Panels = append(fig.Panels, f.Panels...)
+		fig.Width = f.Width
+		fig.Height += f.Height
+	}
+	return fig, nil
+}
+
+// rupturePanel draws one patient's rupture plot.
+func rupturePanel(series []rupture.Series, res *rupture.Result, patient string) (*plots.Figure, error) {
 	if patient == "" {
 		for _, want := range []bool{true, false} {
 			for _, ep := range res.Episodes {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,8 @@ type rupturesFlags struct {
 	episodes                 bool
 	exportEffect, study      string
 	plot, plotPatient        string
+	preCol, postCol          string
+	sessionModel             bool
 }
 
 const rupturesDefaultDataset = "demo-sessions"
@@ -85,7 +88,10 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.Float64Var(&rf.threshold, "threshold", math.NaN(), "a drop of at least X scale points (sets --method threshold)")
 	f.Float64Var(&rf.percent, "percent", math.NaN(), "percent method: drop in percent of the reference")
 	f.Float64Var(&rf.reliability, "reliability", math.NaN(), "rci method: reliability of the alliance measure")
-	f.Float64Var(&rf.rciSD, "rci-sd", 0, "rci method: the SD (default: the SD of all observed scores)")
+	f.Float64Var(&rf.rciSD, "sd", 0, "rci method: the SD s (default: the SD of all observed scores)")
+	f.StringVar(&rf.preCol, "pre", "", "outcome effects: column with each patient's pre-treatment score (default: the first session's outcome)")
+	f.StringVar(&rf.postCol, "post", "", "outcome effects: column with each patient's post-treatment score (default: the last session's outcome)")
+	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures")
 	f.Float64Var(&rf.lossCutoff, "loss-cutoff", math.NaN(), "sudden-loss method: absolute criterion in scale points (default: off)")
 	f.IntVar(&rf.maxGap, "max-gap", 0, "break a series where consecutive sessions are more than N apart (0 = never)")
 	f.IntVar(&rf.repairWindow, "repair-window", def.RepairWindow, "sessions after the rupture within which a repair must occur")
@@ -112,6 +118,9 @@ type rupturesOutput struct {
 	*rupture.Result
 	Sensitivity []rupture.SensitivityRow `json:"sensitivity,omitempty"`
 	EffectNotes []string                 `json:"effect_notes,omitempty"`
+	// SessionModel is the session-level mixed model of the outcome after
+	// repaired and unrepaired ruptures.
+	SessionModel *rupture.SessionModelResult `json:"session_model,omitempty"`
 }
 
 func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) error {
@@ -150,6 +159,11 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 		return usageError{err}
 	}
 	out.Result = res
+	if outcomes != nil && (rf.preCol != "" || rf.postCol != "") {
+		if err := prePostColumns(src, sess, rf, outcomes); err != nil {
+			return err
+		}
+	}
 	if outcomes != nil {
 		eo := rupture.DefaultEffectOptions()
 		eo.Measure = rupture.OutcomeMeasure(strings.ToLower(rf.measure))
@@ -159,6 +173,21 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 			return usageError{err}
 		}
 		out.EffectNotes = er.Notes
+		if rf.sessionModel {
+			rows := make([]rupture.SessionRow, sess.Len())
+			for i := range rows {
+				rows[i] = rupture.SessionRow{Patient: sess.Patient.Value(i), Session: sess.Session[i], Outcome: sess.Outcome[i]}
+				if sess.Therapist.Codes != nil {
+					rows[i].Therapist = sess.Therapist.Value(i)
+				}
+			}
+			sm, err := rupture.SessionModel(res, rows, eo.Level)
+			if err != nil {
+				out.EffectNotes = append(out.EffectNotes, "session-level model not fitted: "+err.Error())
+			} else {
+				out.SessionModel = sm
+			}
+		}
 	}
 	if rf.sensitivity {
 		rows, err := rupture.Sensitivity(series, nil)
@@ -290,8 +319,57 @@ func ruptureOptions(cmd *cobra.Command, rf *rupturesFlags) (rupture.Options, err
 	return o, nil // validated by rupture.Analyze once the sample SDs are known
 }
 
+// prePostColumns replaces each patient's first/last-session outcome by the
+// patient's values of the --pre and --post columns (the first non-missing
+// value of the patient's rows).
+func prePostColumns(src source, sess *datasets.Sessions, rf *rupturesFlags, outcomes []rupture.Outcome) error {
+	tc := &tableColumns{t: src.table}
+	var pre, post []float64
+	if rf.preCol != "" {
+		pre = tc.numeric(rf.preCol, "--pre")
+	}
+	if rf.postCol != "" {
+		post = tc.numeric(rf.postCol, "--post")
+	}
+	if err := tc.err(); err != nil {
+		return err
+	}
+	row := make(map[int]int, src.table.NumRows())
+	for i, l := range src.table.Lines() {
+		row[l] = i
+	}
+	index := make(map[string]int, len(outcomes))
+	for k, o := range outcomes {
+		index[o.Patient] = k
+	}
+	set := map[string]bool{}
+	for i := 0; i < sess.Len(); i++ {
+		k := index[sess.Patient.Value(i)]
+		j, ok := row[sess.Line[i]]
+		if !ok {
+			return usagef("--pre/--post need long data (one row per session)")
+		}
+		if pre != nil && !set["pre"+outcomes[k].Patient] {
+			outcomes[k].Pre = math.NaN()
+		}
+		if post != nil && !set["post"+outcomes[k].Patient] {
+			outcomes[k].Post = math.NaN()
+		}
+		set["pre"+outcomes[k].Patient], set["post"+outcomes[k].Patient] = true, true
+		if pre != nil && math.IsNaN(outcomes[k].Pre) {
+			outcomes[k].Pre = pre[j]
+		}
+		if post != nil && math.IsNaN(outcomes[k].Post) {
+			outcomes[k].Post = post[j]
+		}
+	}
+	return nil
+}
+
 // exportRuptureEffect writes the repaired-vs-unrepaired contrast as a
-// one-row study table that 'alliance meta' reads (ri, ni, yi, vi).
+// study row that 'alliance meta' reads (study, ri, ni, yi, vi): a new file
+// with a header, or a row appended to an existing study table with that
+// header, so that effects of several studies can be collected and pooled.
 func exportRuptureEffect(e *env, rf *rupturesFlags, res *rupture.Result, name string) error {
 	var eff *rupture.Effect
 	for i := range res.Effects {
@@ -307,15 +385,34 @@ func exportRuptureEffect(e *env, rf *rupturesFlags, res *rupture.Result, name st
 		study = name
 	}
 	row := eff.StudyRow(study)
+	header := []string{"study", "ri", "ni", "yi", "vi"}
 	var b strings.Builder
+	old, err := os.ReadFile(rf.exportEffect)
+	appending := err == nil && len(old) > 0
+	if appending {
+		first, _, _ := strings.Cut(string(old), "\n")
+		if strings.TrimSpace(strings.TrimPrefix(first, "\ufeff")) != strings.Join(header, ",") {
+			return usagef("--export-effect %s exists but is not a study table with the header %s; give a new file name", rf.exportEffect, strings.Join(header, ","))
+		}
+		b.Write(old)
+		if !strings.HasSuffix(string(old), "\n") {
+			b.WriteByte('\n')
+		}
+	}
 	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"study", "ri", "ni", "yi", "vi"})
+	if !appending {
+		_ = w.Write(header)
+	}
 	_ = w.Write([]string{row.Study, fnum(row.R), strconv.Itoa(row.N), fnum(row.YI), fnum(row.VI)})
 	w.Flush()
 	if err := writeFileAtomic(rf.exportEffect, []byte(b.String())); err != nil {
 		return err
 	}
-	e.infof("wrote the repaired-vs-unrepaired effect (r = %.3f, n = %d) to %s", row.R, row.N, rf.exportEffect)
+	verb := "wrote"
+	if appending {
+		verb = "appended"
+	}
+	e.infof("%s the repaired-vs-unrepaired effect (r = %.3f, n = %d) to %s", verb, row.R, row.N, rf.exportEffect)
 	return nil
 }
 
@@ -400,6 +497,9 @@ func renderRuptures(w io.Writer, format string, o *rupturesOutput, listEpisodes 
 		if err := t.render(w, format); err != nil {
 			return err
 		}
+	}
+	if sm := o.SessionModel; sm != nil {
+		fmt.Fprintf(w, "\nSession-level model: %s\nReading: %s\n", sm.Formula, sm.Text)
 	}
 	if len(o.Sensitivity) > 0 {
 		fmt.Fprintln(w)

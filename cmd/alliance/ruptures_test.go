@@ -125,3 +125,68 @@ func TestRupturesErrors(t *testing.T) {
 		t.Errorf("no alliance column: exit %d %q", code, stderr)
 	}
 }
+
+func TestRupturesExportAppendsAndPrePost(t *testing.T) {
+	dir := t.TempDir()
+	eff := filepath.Join(dir, "effects.csv")
+	for _, s := range []string{"Site A", "Site B"} {
+		if _, stderr, code := runCLI(t, ruptureCSV(), "ruptures", "-", "--threshold", "1", "--export-effect", eff, "--study", s, "--quiet"); code != 0 {
+			t.Fatalf("exit %d %s", code, stderr)
+		}
+	}
+	b, _ := os.ReadFile(eff)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 3 || lines[0] != "study,ri,ni,yi,vi" || !strings.HasPrefix(lines[1], "Site A,") || !strings.HasPrefix(lines[2], "Site B,") {
+		t.Errorf("appended study table:\n%s", b)
+	}
+	// --pre/--post columns: patient-level scores repeated on each row. Here
+	// post − pre is 10 for repaired (p), 2 for unrepaired (q) patients, so the
+	// oriented difference (lower = better) repaired vs unrepaired is −8.
+	var csv strings.Builder
+	csv.WriteString("patient,session,alliance,pre,post\n")
+	for i := 1; i <= 3; i++ {
+		for s := 1; s <= 6; s++ {
+			a := 4.0
+			if s == 3 {
+				a = 2
+			}
+			fmt.Fprintf(&csv, "p%d,%d,%g,%d,%d\n", i, s, a, 10+i, 20+i)
+		}
+		for s := 1; s <= 6; s++ {
+			a := 4.0
+			if s >= 3 {
+				a = 2
+			}
+			fmt.Fprintf(&csv, "q%d,%d,%g,%d,%d\n", i, s, a, 10+2*i, 12+2*i)
+		}
+	}
+	out, stderr, code := runCLI(t, csv.String(), "ruptures", "-", "--threshold", "1", "--outcome", "pre", "--pre", "pre", "--post", "post", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	var got struct {
+		Effects []struct {
+			Contrast string
+			Diff     float64
+		}
+		SessionModel *struct{ Formula string } `json:"session_model"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range got.Effects {
+		if e.Contrast == "repaired vs unrepaired" {
+			found = true
+			if !relClose(e.Diff, -8, 1e-12) {
+				t.Errorf("difference %v, want −8", e.Diff)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no repaired vs unrepaired contrast: %s", out)
+	}
+	if got.SessionModel == nil || !strings.Contains(got.SessionModel.Formula, "after_repaired") {
+		t.Errorf("session model missing: %+v", got.SessionModel)
+	}
+}
