@@ -24,6 +24,7 @@ type reliabilityFlags struct {
 	cumulative     bool
 	dropIncomplete bool
 	level          float64
+	rrs            threeRSFlags
 }
 
 func newReliabilityCmd(e *env) *cobra.Command {
@@ -44,6 +45,10 @@ func newReliabilityCmd(e *env) *cobra.Command {
                    (psych::ICC); columns = raters, rows = targets
   --kappa          Cohen's kappa (unweighted, linear, quadratic) for two rater
                    columns (psych::cohen.kappa); Fleiss' kappa for more
+  --3rs            3RS rupture-resolution codes (Eubanks, Muran & Safran):
+                   segment rows (session, segment, coder, marker counts
+                   w_*, c_*, r_*, ratings rating_*) → session frequencies and
+                   ratings per coder, ICCs and kappas across coders
   --krippendorff M Krippendorff's alpha, metric nominal, ordinal, interval or
                    ratio; missing ratings allowed
 
@@ -68,6 +73,7 @@ func newReliabilityCmd(e *env) *cobra.Command {
 	f.BoolVar(&rf.cumulative, "cumulative", false, "alpha: total score as the sum of the items (default: the mean)")
 	f.BoolVar(&rf.dropIncomplete, "drop-incomplete", false, "ICC: drop targets with a missing rating (psych::ICC(na.omit(x))); default: error")
 	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
+	rf.rrs.register(cmd)
 	return cmd
 }
 
@@ -102,6 +108,13 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 	}
 	if !(level > 0 && level < 1) {
 		return usagef("--level %v: give a confidence level between 0 and 100", rf.level)
+	}
+	if rf.rrs.on {
+		src, err := rf.read.load(e, args, "")
+		if err != nil {
+			return err
+		}
+		return runThreeRS(e, &rf.rrs, src, level)
 	}
 	if rf.items == "" {
 		return usagef("name the item or rater columns with --items (a list, or a prefix ending in *)")
