@@ -1,6 +1,7 @@
 package measures
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Key is a scoring key. Item numbers are 1-based, as printed on the forms.
@@ -108,10 +111,27 @@ func Get(name string) (Key, error) {
 	return Key{}, fmt.Errorf("measures: no built-in key %q (have %s; or give your own key file)", name, strings.Join(Measures(), ", "))
 }
 
-// LoadKey reads a key from JSON (fields as in Key) and validates it.
+// LoadKey reads a key from JSON or YAML (fields as the JSON names of Key,
+// e.g. full_name, reversed, subscales) and validates it. A document whose
+// first non-blank character is "{" is read as JSON, anything else as YAML.
+// Unknown fields are errors in both, so a misspelt field is not silently
+// ignored.
 func LoadKey(r io.Reader) (Key, error) {
 	var k Key
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return k, fmt.Errorf("measures: reading key: %w", err)
+	}
+	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
+		var doc any
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return k, fmt.Errorf("measures: reading YAML key: %w", err)
+		}
+		if data, err = json.Marshal(yamlToJSON(doc)); err != nil {
+			return k, fmt.Errorf("measures: reading YAML key: %w", err)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&k); err != nil {
 		return k, fmt.Errorf("measures: reading key: %w", err)
@@ -120,6 +140,30 @@ func LoadKey(r io.Reader) (Key, error) {
 		return k, err
 	}
 	return k, nil
+}
+
+// yamlToJSON turns the maps yaml.v3 decodes into (map[string]any, with
+// map[any]any only for non-string keys) into values encoding/json accepts.
+func yamlToJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = yamlToJSON(e)
+		}
+		return x
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = yamlToJSON(e)
+		}
+		return m
+	case []any:
+		for i, e := range x {
+			x[i] = yamlToJSON(e)
+		}
+		return x
+	}
+	return v
 }
 
 // Validate checks that the key is usable: a name, at least one item,

@@ -220,3 +220,47 @@ func TestLoadKeyErrors(t *testing.T) {
 		t.Errorf("user key: %v %+v", err, res)
 	}
 }
+
+// TestLoadKeyYAML reads a YAML key and checks it equals the same key in
+// JSON, and that a misspelt field is an error.
+func TestLoadKeyYAML(t *testing.T) {
+	yml := `
+name: MINI-3
+full_name: Three-item example scale
+items: 3
+min: 0
+max: 4
+reversed: [2]
+rule: sum
+subscales:
+  - name: first_two
+    items: [1, 2]
+`
+	js := `{"name": "MINI-3", "full_name": "Three-item example scale", "items": 3, "min": 0, "max": 4,
+	"reversed": [2], "rule": "sum", "subscales": [{"name": "first_two", "items": [1, 2]}]}`
+	ky, err := LoadKey(strings.NewReader(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kj, err := LoadKey(strings.NewReader(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ky, kj) {
+		t.Errorf("YAML key %+v differs from JSON key %+v", ky, kj)
+	}
+	res, err := Score(ky, [][]float64{{4, 1, 2}}, ScoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Item 2 reversed: 0 + 4 − 1 = 3; total 4 + 3 + 2 = 9; first_two 4 + 3 = 7.
+	if got := *res.Rows[0].Scales[0].Score; got != 9 {
+		t.Errorf("total %v, want 9", got)
+	}
+	if got := *res.Rows[0].Scales[1].Score; got != 7 {
+		t.Errorf("first_two %v, want 7", got)
+	}
+	if _, err := LoadKey(strings.NewReader("name: X\nitemz: 3\n")); err == nil || !strings.Contains(err.Error(), "itemz") {
+		t.Errorf("misspelt field: %v", err)
+	}
+}

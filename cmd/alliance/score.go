@@ -30,7 +30,7 @@ func newScoreCmd(e *env) *cobra.Command {
 		Long: `Scores item responses with a scoring key: reversed items, subscales, sum or
 mean, severity bands and clinical cut-offs. Built-in keys (no item texts,
 only keys; each key says what in it is not verified): see --list. Your own
-key: --key FILE.json (fields as 'alliance score --list --format json').
+key: --key FILE.json or .yaml (fields as 'alliance score --list --format json').
 
 Missing items: a scale is prorated when at most --max-missing of its items
 are missing, and left missing otherwise; the summary says how many.
@@ -47,7 +47,7 @@ or a prefix ending in * (e.g. "wai*", columns in file order).`,
 	f := cmd.Flags()
 	sf.read.register(cmd, "")
 	f.StringVar(&sf.measure, "measure", "", "built-in key: "+strings.Join(measures.Measures(), ", "))
-	f.StringVar(&sf.key, "key", "", "your own scoring key (JSON `FILE`) instead of --measure")
+	f.StringVar(&sf.key, "key", "", "your own scoring key (JSON or YAML `FILE`) instead of --measure")
 	f.StringVar(&sf.items, "items", "", "item columns in key order: a list, or a prefix ending in *")
 	f.StringVar(&sf.id, "id", "", "id column to carry into the output (default: id or patient if present)")
 	f.Float64Var(&sf.maxMissing, "max-missing", 0, "largest share of a scale's items that may be missing (prorated), e.g. .2")
