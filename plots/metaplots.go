@@ -341,7 +341,7 @@ func Influence(series []InfluenceSeries, opt InfluenceOptions) (*Figure, error) 
 		p := th.newPlot()
 		p.Title.Text = s.Name
 		p.Title.TextStyle.Font.Size = th.FontSize
-		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{integer: true}, niceTicks{}
 		for _, r := range s.RefLines {
 			l, err := line([]float64{0.5, float64(k) + 0.5}, []float64{r, r}, lineStyle(0.5, midGrey, 2, 2))
 			if err != nil {

@@ -211,6 +211,18 @@ func (x *metaExtraFlags) figures(e *env, st *datasets.Studies, res *meta.Result,
 			return err
 		}
 	}
+	if x.radial != "" {
+		fig, err := plots.Radial(res.Yi, res.Vi, res.Coefficients[0].Estimate, plots.RadialOptions{Tau2: res.Tau2, Level: res.Level})
+		if err := e.saveFigure(fig, err, x.radial); err != nil {
+			return err
+		}
+	}
+	if x.infPlot != "" {
+		fig, err := influenceFigure(inf)
+		if err := e.saveFigure(fig, err, x.infPlot); err != nil {
+			return err
+		}
+	}
 	if x.bubble != "" {
 		fig, err := bubbleFigure(res, st, tr, xlab)
 		if err := e.saveFigure(fig, err, x.bubble); err != nil {
@@ -218,6 +230,33 @@ func (x *metaExtraFlags) figures(e *env, st *datasets.Studies, res *meta.Result,
 		}
 	}
 	return nil
+}
+
+// influenceFigure draws metafor's plot(influence(res)) panels.
+func influenceFigure(inf *meta.InfluenceResult) (*plots.Figure, error) {
+	k := len(inf.Rows)
+	get := func(f func(r meta.InfluenceRow) float64) []float64 {
+		v := make([]float64, k)
+		for i, r := range inf.Rows {
+			v[i] = f(r)
+		}
+		return v
+	}
+	flagged := make([]bool, k)
+	for i, r := range inf.Rows {
+		flagged[i] = r.Inf
+	}
+	series := []plots.InfluenceSeries{
+		{Name: "rstudent", Values: get(func(r meta.InfluenceRow) float64 { return r.RStudent }), RefLines: []float64{-1.96, 0, 1.96}},
+		{Name: "DFFITS", Values: get(func(r meta.InfluenceRow) float64 { return r.DFFITS }), RefLines: []float64{0}},
+		{Name: "Cook's D", Values: get(func(r meta.InfluenceRow) float64 { return r.CookD })},
+		{Name: "COVRATIO", Values: get(func(r meta.InfluenceRow) float64 { return r.CovR }), RefLines: []float64{1}},
+		{Name: "τ² left out", Values: get(func(r meta.InfluenceRow) float64 { return r.Tau2Del })},
+		{Name: "Q_E left out", Values: get(func(r meta.InfluenceRow) float64 { return r.QEDel })},
+		{Name: "hat", Values: get(func(r meta.InfluenceRow) float64 { return r.Hat })},
+		{Name: "weight %", Values: get(func(r meta.InfluenceRow) float64 { return r.Weight })},
+	}
+	return plots.Influence(series, plots.InfluenceOptions{Flagged: flagged, Columns: 2})
 }
 
 // bubbleFigure draws a meta-regression on one numeric moderator.

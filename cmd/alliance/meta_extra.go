@@ -34,6 +34,7 @@ type metaExtraFlags struct {
 	noProfile              bool
 	forest, funnel, baujat string
 	bubble                 string
+	radial, infPlot        string
 	aggTable               *metamv.AggTable
 	clusterIdx             map[string]int // column → index in Studies.Cluster
 	clusterCols            []string
@@ -66,11 +67,13 @@ func (x *metaExtraFlags) register(cmd *cobra.Command) {
 	f.StringVar(&x.funnel, "funnel", "", "write a contour-enhanced funnel plot (with trim-and-fill's filled studies and Egger's line) to `FILE`")
 	f.StringVar(&x.baujat, "baujat", "", "write a Baujat plot (contribution to Q vs influence on the estimate) to `FILE`")
 	f.StringVar(&x.bubble, "bubble", "", "write a bubble plot of a meta-regression on one numeric moderator to `FILE`")
+	f.StringVar(&x.radial, "radial", "", "write a radial (Galbraith) plot to `FILE`")
+	f.StringVar(&x.infPlot, "influence-plot", "", "write the influence panel (rstudent, DFFITS, Cook's D, COVRATIO, τ² and Q_E left out, hat, weight by study) to `FILE`")
 }
 
 // check validates the flag combinations before any data are read.
 func (x *metaExtraFlags) check() error {
-	for flag, p := range map[string]string{"--forest": x.forest, "--funnel": x.funnel, "--baujat": x.baujat, "--bubble": x.bubble} {
+	for flag, p := range map[string]string{"--forest": x.forest, "--funnel": x.funnel, "--baujat": x.baujat, "--bubble": x.bubble, "--radial": x.radial, "--influence-plot": x.infPlot} {
 		if err := checkFigurePath(flag, p); err != nil {
 			return err
 		}
@@ -78,7 +81,7 @@ func (x *metaExtraFlags) check() error {
 	if x.cluster != "" && x.aggregate != "" {
 		return usagef("give --cluster (a three-level model) or --aggregate (aggregate within clusters first), not both")
 	}
-	if x.cluster != "" && (x.bias || x.influence || x.leave1out || x.leaveCluster != "" || x.cumulative != "" || x.forest != "" || x.funnel != "" || x.baujat != "" || x.bubble != "") {
+	if x.cluster != "" && (x.bias || x.influence || x.leave1out || x.leaveCluster != "" || x.cumulative != "" || x.forest != "" || x.funnel != "" || x.baujat != "" || x.bubble != "" || x.radial != "" || x.infPlot != "") {
 		return usagef("--bias, --influence, --leave1out, --cumulative and the figures are available for univariate models; drop --cluster, or use --robust for cluster-robust inference in a univariate model")
 	}
 	if !(x.rho > -1 && x.rho < 1) {
@@ -185,7 +188,7 @@ func (x *metaExtraFlags) run(e *env, src source, st *datasets.Studies, res *meta
 		}
 	}
 	var inf *meta.InfluenceResult
-	if x.influence || x.baujat != "" {
+	if x.influence || x.baujat != "" || x.infPlot != "" {
 		if err := need("--influence"); err != nil {
 			return err
 		}

@@ -208,3 +208,16 @@ func TestMetaFiguresAndFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMetaRadialAndInfluencePlot(t *testing.T) {
+	dir := t.TempDir()
+	rad, inf := filepath.Join(dir, "radial.svg"), filepath.Join(dir, "influence.png")
+	if _, stderr, code := runCLI(t, "", "meta", "--dataset", "molloy2014", "--radial", rad, "--influence-plot", inf, "--quiet"); code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	for _, f := range []string{rad, inf} {
+		if st, err := os.Stat(f); err != nil || st.Size() < 1000 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+}
