@@ -75,6 +75,7 @@ bad input.`,
 		newRupturesCmd(e),
 		newLmmCmd(e),
 		newSessionsCmd(e),
+		newReportCmd(e),
 	)
 	return root
 }
