@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strconv"
@@ -208,7 +209,7 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		case "csv":
 			return changePersonsTable(res).csv(w)
 		}

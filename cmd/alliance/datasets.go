@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"strconv"
 
@@ -48,7 +49,7 @@ parameters and seed). Every command that needs data can use them with
 			}
 			return e.emit(func(w io.Writer) error {
 				if e.format == "json" {
-					return writeJSON(w, struct {
+					return jsonout.Write(w, struct {
 						datasets.Info
 						Source string `json:"source"`
 					}{info, note})
@@ -85,7 +86,7 @@ func listDatasets(e *env) error {
 	list := datasets.List()
 	return e.emit(func(w io.Writer) error {
 		if e.format == "json" {
-			return writeJSON(w, list)
+			return jsonout.Write(w, list)
 		}
 		t := &table{
 			Title:   "Embedded datasets",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strconv"
@@ -315,7 +316,7 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		case "csv":
 			if gf.byPerson {
 				return byPersonTable(out.ByPerson).csv(w)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"sort"
@@ -133,7 +134,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if err := e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		case "csv":
 			return fixedTable(&out.Result).csv(w)
 		}

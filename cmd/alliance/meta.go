@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strconv"
@@ -252,7 +253,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}
 	return e.emit(func(w io.Writer) error {
 		if e.format == "json" {
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		}
 		return renderMeta(w, e.format, &out)
 	})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"strconv"
 	"strings"
@@ -61,7 +62,7 @@ func runMetaMultilevel(e *env, mf *metaFlags, src source, st *datasets.Studies, 
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		case "csv":
 			return mvCoefTable(res).csv(w)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strconv"
@@ -232,7 +233,7 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 	}
 	return e.emit(func(w io.Writer) error {
 		if e.format == "json" {
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		}
 		return renderReliability(w, e.format, &out)
 	})

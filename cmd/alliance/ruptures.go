@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"os"
@@ -210,7 +211,7 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		case "csv":
 			return episodeTable(res.Episodes).csv(w)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"os"
 	"strconv"
@@ -75,7 +76,7 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 		}
 		return e.emit(func(w io.Writer) error {
 			if e.format == "json" {
-				return writeJSON(w, keys)
+				return jsonout.Write(w, keys)
 			}
 			t := &table{Title: "Built-in scoring keys", Columns: []string{"measure", "items", "range", "rule", "subscales", "name"}, Right: []bool{false, true, false, false, false, false}}
 			for _, k := range keys {
@@ -160,7 +161,7 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		case "csv":
 			return scoreTable(&out).csv(w)
 		}

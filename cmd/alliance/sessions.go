@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strings"
@@ -152,7 +153,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	if err := e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, out)
+			return jsonout.Write(w, out)
 		case "csv":
 			return fixedTable(&res.Result).csv(w)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"sort"
@@ -131,7 +132,7 @@ func runThreeRS(e *env, x *threeRSFlags, src source, level float64) error {
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return writeJSON(w, struct {
+			return jsonout.Write(w, struct {
 				Data string `json:"data"`
 				reliability.RRSResult
 			}{name, res})

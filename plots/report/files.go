@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"os"
 	"path/filepath"
@@ -65,7 +66,7 @@ func encode(f *Figure, format string) ([]byte, error) {
 // JSON returns results.json: every number of the report, with undefined
 // values (NaN) as null.
 func (r *Report) JSON() ([]byte, error) {
-	return marshalJSON(r.Results)
+	return jsonout.Marshal(r.Results)
 }
 
 // WriteHTML writes index.html alone (figures are embedded in it).

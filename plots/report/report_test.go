@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"math"
 	"os"
 	"path/filepath"
@@ -369,7 +370,7 @@ func TestJSONWritesNaNAsNull(t *testing.T) {
 		S  string            `json:"-"`
 		MM map[string]string `json:"mm,omitempty"`
 	}{inner{math.Inf(1)}, math.NaN(), []float64{1.5, math.NaN()}, map[string]int{"b": 2, "a": 1}, nil, change.Float(math.NaN()), "skip", nil}
-	b, err := marshalJSON(v)
+	b, err := jsonout.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}

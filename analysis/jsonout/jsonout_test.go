@@ -1,4 +1,4 @@
-package main
+package jsonout
 
 import (
 	"bytes"
@@ -25,10 +25,10 @@ type sample struct {
 	inner
 }
 
-func TestWriteJSONMatchesEncodingJSONAndNullsNaN(t *testing.T) {
+func TestMatchesEncodingJSONAndNullsNaN(t *testing.T) {
 	s := sample{K: 3, P: 0.0123, Skip: "x", CI: [2]float64{-1e-7, 2e21}, In: &inner{1.5}, M: map[string]int{"b": 2, "a": 1}, L: []inner{{2}}, inner: inner{A: 7}}
 	var got bytes.Buffer
-	if err := writeJSON(&got, s); err != nil {
+	if err := Write(&got, s); err != nil {
 		t.Fatal(err)
 	}
 	want, err := json.MarshalIndent(s, "", "  ")
@@ -36,13 +36,13 @@ func TestWriteJSONMatchesEncodingJSONAndNullsNaN(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.String() != string(want)+"\n" {
-		t.Fatalf("writeJSON differs from encoding/json:\n%s\nwant\n%s", got.String(), want)
+		t.Fatalf("Write differs from encoding/json:\n%s\nwant\n%s", got.String(), want)
 	}
 
 	s.P = math.NaN()
 	s.CI[1] = math.Inf(1)
 	got.Reset()
-	if err := writeJSON(&got, s); err != nil {
+	if err := Write(&got, s); err != nil {
 		t.Fatal(err)
 	}
 	var back map[string]any

@@ -1,23 +1,24 @@
-package report
+package jsonout
 
 import (
 	"bytes"
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 )
 
-// marshalJSON encodes v as indented JSON like encoding/json, except that
+// Marshal encodes v as indented JSON like encoding/json, except that
 // non-finite floats (NaN marks an undefined quantity in the analysis results)
 // are written as null instead of failing the whole document. Field names,
 // omitempty and "-" of `json` tags, embedded structs, json.Marshaler and
-// encoding.TextMarshaler are honoured; map keys are sorted.
-func marshalJSON(v any) ([]byte, error) {
+// encoding.TextMarshaler are honoured; map keys are sorted. HTML characters
+// are not escaped.
+func Marshal(v any) ([]byte, error) {
 	x, err := toTree(reflect.ValueOf(v))
 	if err != nil {
 		return nil, err
@@ -115,7 +116,10 @@ func toTree(v reflect.Value) (any, error) {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, nil
 		}
-		return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
+		if v.Kind() == reflect.Float32 {
+			return float32(f), nil // encoding/json's own float32 formatting
+		}
+		return f, nil // finite: encoding/json's own (shortest, ES6-style) formatting
 	case reflect.Bool:
 		return v.Bool(), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -258,4 +262,14 @@ func isEmpty(v reflect.Value) bool {
 		return v.IsNil()
 	}
 	return false
+}
+
+// Write writes Marshal(v) to w.
+func Write(w io.Writer, v any) error {
+	b, err := Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
 }
