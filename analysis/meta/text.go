@@ -121,10 +121,10 @@ func (r *Result) Interpretation() string {
 			dir = "negative"
 		}
 		if r.isCorr() {
-			fmt.Fprintf(&b, "Across %d studies the average correlation is %s and %s (r = %s) and %s, with the true mean plausibly between %s and %s",
+			fmt.Fprintf(&b, "Across %d effect sizes the average correlation is %s and %s (r = %s) and %s, with the true mean plausibly between %s and %s",
 				r.K, sizeWord(est), dir, apa.NoZero(est, 2), sig, apa.NoZero(lb, 2), apa.NoZero(ub, 2))
 		} else {
-			fmt.Fprintf(&b, "Across %d studies the average effect is %s (%s) and %s, with the true mean plausibly between %s and %s",
+			fmt.Fprintf(&b, "Across %d effect sizes the average effect is %s (%s) and %s, with the true mean plausibly between %s and %s",
 				r.K, apa.Num(est, 2), dir, sig, apa.Num(lb, 2), apa.Num(ub, 2))
 		}
 		if r.Method == FE || r.Method == EE {
@@ -145,7 +145,7 @@ func (r *Result) Interpretation() string {
 		if r.QMP >= alpha {
 			sig = "do not explain a statistically significant part of the differences between studies"
 		}
-		fmt.Fprintf(&b, "Across %d studies the moderators %s (%s)", r.K, sig, apa.P(r.QMP))
+		fmt.Fprintf(&b, "Across %d effect sizes the moderators %s (%s)", r.K, sig, apa.P(r.QMP))
 		if r.R2 != nil {
 			fmt.Fprintf(&b, ", accounting for about %s of the heterogeneity", apa.Percent(*r.R2))
 		}

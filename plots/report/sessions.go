@@ -436,7 +436,7 @@ func (r *Report) buildRuptures(sec *section, sr *SessionResults, ss *datasets.Se
 		rr.PlotPatient = p
 		f, err := rupturePlot(series, res, p, opt.AllianceLabel)
 		sec.fig(r.addFigure("rupture-patient", "Rupture and repair of patient "+p,
-			"The patient's alliance by session; filled triangles mark ruptures, open circles repairs; the dashed line is the rupture threshold, the dotted line the patient's mean.", f, err))
+			"The patient's alliance by session; filled triangles mark ruptures, open triangles repairs; the dashed line is the rupture threshold, the dotted line the patient's mean.", f, err))
 	}
 	if len(rr.Sensitivity) > 0 {
 		st := &table{title: "Sensitivity of the counts to the rupture criterion",
