@@ -330,33 +330,43 @@ func aggregateStudies(e *env, mf *metaFlags, st *datasets.Studies, yi, vi []floa
 // renderMetaExtras writes the text/Markdown tables of the extras.
 func renderMetaExtras(w io.Writer, format string, r *meta.Result, o *metaExtras) error {
 	if b := o.Bias; b != nil {
-		t := &table{Title: "Publication bias and small-study effects", Columns: []string{"test", "result", "reading"}}
+		t := &table{Title: "Publication bias and small-study effects", Columns: []string{"test", "result"}}
+		var readings []string
 		if g := b.Egger; g != nil {
 			res := fmt.Sprintf("%s = %s, %s", statLetter(g.DF), num(g.Statistic, 2), pcellP(g.P))
 			if g.Estimate != nil && g.CILB != nil {
 				res += fmt.Sprintf("; limit estimate %s [%s, %s]", num(*g.Estimate, 3), num(*g.CILB, 3), num(*g.CIUB, 3))
 			}
-			t.Rows = append(t.Rows, []string{fmt.Sprintf("Egger regression (%s, %s)", g.Model, g.Predictor), res, g.Reading()})
+			t.Rows = append(t.Rows, []string{fmt.Sprintf("Egger regression (%s, %s)", g.Model, g.Predictor), res})
+			readings = append(readings, g.Reading())
 		}
 		if k := b.Rank; k != nil {
-			t.Rows = append(t.Rows, []string{"rank correlation (Begg & Mazumdar)", fmt.Sprintf("Kendall's τ = %s, %s", num(k.Tau, 3), pcellP(k.P)), k.Reading()})
+			t.Rows = append(t.Rows, []string{"rank correlation (Begg & Mazumdar)", fmt.Sprintf("Kendall's τ = %s, %s", num(k.Tau, 3), pcellP(k.P))})
+			readings = append(readings, k.Reading())
 		}
 		if f := b.TrimFill; f != nil {
 			t.Rows = append(t.Rows, []string{fmt.Sprintf("trim-and-fill (%s)", f.Estimator),
-				fmt.Sprintf("%d filled on the %s; adjusted %s [%s, %s]", f.K0, f.Side, num(f.Estimate, 3), num(f.CILB, 3), num(f.CIUB, 3)), f.Reading()})
+				fmt.Sprintf("%d filled on the %s; adjusted %s [%s, %s]", f.K0, f.Side, num(f.Estimate, 3), num(f.CILB, 3), num(f.CIUB, 3))})
+			readings = append(readings, f.Reading())
 		}
 		if f := b.FSN; f != nil {
-			t.Rows = append(t.Rows, []string{"fail-safe N", fmt.Sprintf("Rosenthal %d, Orwin %d (target %s), Rosenberg %d", f.Rosenthal, f.Orwin, num(f.OrwinTarget, 3), f.Rosenberg), f.Reading()})
+			t.Rows = append(t.Rows, []string{"fail-safe N", fmt.Sprintf("Rosenthal %d, Orwin %d (target %s), Rosenberg %d", f.Rosenthal, f.Orwin, num(f.OrwinTarget, 3), f.Rosenberg)})
+			readings = append(readings, f.Reading())
 		}
 		if p := b.PETPEESE; p != nil {
-			t.Rows = append(t.Rows, []string{"PET-PEESE", fmt.Sprintf("%s: %s [%s, %s]", p.Use, num(p.Estimate, 3), num(p.CILB, 3), num(p.CIUB, 3)), p.Reading()})
+			t.Rows = append(t.Rows, []string{"PET-PEESE", fmt.Sprintf("%s: %s [%s, %s]", p.Use, num(p.Estimate, 3), num(p.CILB, 3), num(p.CIUB, 3))})
+			readings = append(readings, p.Reading())
 		}
 		if s := b.SelModel; s != nil {
 			t.Rows = append(t.Rows, []string{fmt.Sprintf("selection model (step at p = %s)", num(s.Step, 3)),
-				fmt.Sprintf("%s [%s, %s]; δ = %s; LRT χ²(1) = %s, %s", num(s.Estimate, 3), num(s.CILB, 3), num(s.CIUB, 3), num(s.Delta, 2), num(s.LRT, 2), pcellP(s.LRTP)), s.Reading()})
+				fmt.Sprintf("%s [%s, %s]; δ = %s; LRT χ²(1) = %s, %s", num(s.Estimate, 3), num(s.CILB, 3), num(s.CIUB, 3), num(s.Delta, 2), num(s.LRT, 2), pcellP(s.LRTP))})
+			readings = append(readings, s.Reading())
 		}
 		if r.Measure == "ZCOR" {
 			t.Notes = append(t.Notes, "Note. Estimates in Fisher z units.")
+		}
+		for _, rd := range readings {
+			t.Notes = append(t.Notes, "• "+rd)
 		}
 		if err := t.render(w, format); err != nil {
 			return err
