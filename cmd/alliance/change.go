@@ -5,6 +5,7 @@ import (
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -283,6 +284,7 @@ func changePairs(src source, cf *changeFlags, wide bool) ([]change.Pair, error) 
 	}
 	index := map[string]int{}
 	var pairs []change.Pair
+	rows := map[int][]int{} // without --pre/--post: each patient's rows
 	for i, id := range ids {
 		if id == "" {
 			return nil, usagef("%s:%d: missing patient id", src.table.Name, src.table.Line(i))
@@ -308,10 +310,33 @@ func changePairs(src source, cf *changeFlags, wide bool) ([]change.Pair, error) 
 			}
 			pairs[k].Post = scores[i]
 		case cf.pre == "":
-			if !ok {
-				pairs[k].Pre = scores[i]
-			} else {
-				pairs[k].Post = scores[i]
+			rows[k] = append(rows[k], i)
+		}
+	}
+	if cf.pre == "" {
+		// First and last observed score of each patient, in time order when
+		// the time column is numeric (file order otherwise).
+		var tnum []float64
+		if times != nil {
+			if c, err := src.table.Column(timeCol); err == nil && c.IsNumeric() {
+				tnum, _ = c.Floats()
+			}
+		}
+		for k, idx := range rows {
+			if tnum != nil {
+				sort.SliceStable(idx, func(a, b int) bool { return tnum[idx[a]] < tnum[idx[b]] })
+			}
+			var obs []int
+			for _, i := range idx {
+				if !math.IsNaN(scores[i]) {
+					obs = append(obs, i)
+				}
+			}
+			if len(obs) >= 1 {
+				pairs[k].Pre = scores[obs[0]]
+			}
+			if len(obs) >= 2 {
+				pairs[k].Post = scores[obs[len(obs)-1]]
 			}
 		}
 	}

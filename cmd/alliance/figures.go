@@ -173,7 +173,7 @@ func (x *metaExtraFlags) figures(e *env, st *datasets.Studies, res *meta.Result,
 		var fig *plots.Figure
 		if err == nil {
 			fig, err = plots.Forest(rows, plots.ForestOptions{Transform: tr, Overall: &sum, XLabel: xlab, NoLeadingZero: corr,
-				EffectHeader: map[bool]string{true: "r [95% CI]", false: "Estimate [95% CI]"}[corr]})
+				EffectHeader: map[bool]string{true: "r", false: "Estimate"}[corr] + " [" + pctLevel(res.Level) + " CI]"})
 		}
 		if err := e.saveFigure(fig, err, x.forest); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
@@ -226,8 +227,15 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 		return usageError{err}
 	}
 
+	pct := gf.pct
+	if pct > 1 && pct <= 100 {
+		pct /= 100 // given in percent, as --level
+	}
+	if !(pct > 0 && pct <= 1) {
+		return usagef("--pct %v: give the relative criterion as a proportion (e.g. .25) or a percentage (25)", gf.pct)
+	}
 	c := change.DefaultCriteria(dir, 0)
-	c.Pct, c.NoPct, c.NoStability, c.Alpha = gf.pct, gf.noPct, gf.noStability, gf.alpha
+	c.Pct, c.NoPct, c.NoStability, c.Alpha = pct, gf.noPct, gf.noStability, gf.alpha
 	c.BaselineFirst, c.ReversalFromN2 = gf.baselineFirst, gf.reversalFromN2
 	if !math.IsNaN(gf.critical) {
 		c.FixedCritical, c.CriticalValue = true, gf.critical
@@ -407,7 +415,7 @@ func renderGains(w io.Writer, format string, o *gainsOutput, gains []change.Gain
 		if o.Criteria.CriticalValue != nil {
 			cv = "fixed at " + num(*o.Criteria.CriticalValue, 3)
 		}
-		crit = append(crit, fmt.Sprintf("stable (t test of 3 sessions before vs after, alpha %s, critical value %s)", num(o.Criteria.Alpha, 2), cv))
+		crit = append(crit, fmt.Sprintf("stable (t test of 3 sessions before vs after, alpha %s, critical value %s)", apa.NoZero(o.Criteria.Alpha, 2), cv))
 	}
 	fmt.Fprintf(w, "Criteria: %s.\n", strings.Join(crit, "; "))
 	if o.RCI != nil {

@@ -107,7 +107,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	opt := mixed.Options{ML: lf.ml, AR1: lf.ar1, Level: level}
 	m, err := mixed.Fit(lf.formula, data, opt)
 	if err != nil {
-		return usageError{err}
+		return analysisOrInput(err)
 	}
 	name := src.table.Name
 	if src.embedded != nil {
@@ -117,7 +117,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if lf.compare != "" {
 		m2, err := mixed.Fit(lf.compare, data, opt)
 		if err != nil {
-			return usageError{fmt.Errorf("--compare: %w", err)}
+			return analysisOrInput(fmt.Errorf("--compare: %w", err))
 		}
 		lrt, err := mixed.Compare(m, m2)
 		if err != nil {
@@ -190,9 +190,20 @@ func mixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 		return out
 	}
 	for _, g := range names(groups) {
-		if v := tc.text(g, "--formula"); v != nil {
-			d.Text[g] = v
+		v := tc.text(g, "--formula")
+		if v == nil {
+			continue
 		}
+		var lines []string
+		for i, id := range v {
+			if id == "" && len(lines) < 5 {
+				lines = append(lines, strconv.Itoa(t.Line(i)))
+			}
+		}
+		if len(lines) > 0 {
+			return d, usagef("%s: column %q: missing group id on line %s: every row needs its group (remove or complete those rows)", t.Name, g, strings.Join(lines, ", "))
+		}
+		d.Text[g] = v
 	}
 	for _, v := range names(vars) {
 		if groups[v] {

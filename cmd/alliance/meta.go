@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
@@ -55,6 +56,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mf.tau2Set = cmd.Flags().Changed("tau2")
+			mf.ext.rhoSet = cmd.Flags().Changed("rho")
 			return runMeta(e, mf, args)
 		},
 	}
@@ -147,10 +149,15 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	switch {
 	case st.Yi != nil && (st.Vi != nil || st.Sei != nil) && (useES || st.R == nil):
 		yi, vi = st.Yi, st.Vi
-		if vi == nil {
+		if st.Sei != nil && (vi == nil || mf.sei != "") {
 			vi = make([]float64, len(st.Sei))
 			for i, s := range st.Sei {
 				vi[i] = s * s
+			}
+		}
+		for i, v := range vi {
+			if !(v > 0) {
+				return usagef("%s:%d: sampling variance %v: it must be positive (a study with no sampling error cannot be weighted; check the vi/sei column)", st.Name, st.Line[i], v)
 			}
 		}
 		if measure == "" {
@@ -166,6 +173,10 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		}
 		tab, err := effectsize.Escalc(m, effectsize.VType(strings.ToUpper(mf.vtype)), st.R, st.N)
 		if err != nil {
+			var ie *effectsize.InputError
+			if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(st.Line) {
+				return usagef("%s:%d: %v", st.Name, st.Line[ie.Index], err)
+			}
 			return usageError{fmt.Errorf("%s: %w", st.Name, err)}
 		}
 		yi, vi = tab.Yi, tab.Vi
@@ -190,6 +201,9 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}
 
 	if mf.ext.multilevel() {
+		if mf.subgroup != "" || mf.permutations > 0 || mf.tau2Set {
+			return usagef("--subgroup, --permutations and --tau2 are available for univariate models; with --cluster use --mods for moderators")
+		}
 		return runMetaMultilevel(e, mf, src, st, dataName, yi, vi, opt)
 	}
 	if mf.ext.aggregate != "" {
@@ -277,7 +291,8 @@ func dependenceNote(cluster []string, rows []int) string {
 // numerical failures are analysis errors (exit 1).
 func analysisOrInput(err error) error {
 	s := err.Error()
-	for _, p := range []string{"unknown", "collinear", "constant", "must", "need", "length", "at least", "invalid", "not allowed", "cannot be"} {
+	for _, p := range []string{"unknown", "collinear", "constant", "must", "need", "length", "at least", "invalid", "not allowed", "cannot be",
+		"formula", "column", "not found", "not supported", "unsupported", "duplicate", "no usable", "single"} {
 		if strings.Contains(s, p) {
 			return usageError{err}
 		}
@@ -447,7 +462,7 @@ func sqrtCI(c *[2]float64) string {
 func subgroupTable(s *meta.SubgroupResult) *table {
 	t := &table{
 		Title:   "Subgroups (separate τ² per subgroup)",
-		Columns: []string{"subgroup", "k", "estimate", "SE", "95% CI", "τ²", "I² (%)"},
+		Columns: []string{"subgroup", "k", "estimate", "SE", pctLevel(levelOf(s)) + " CI", "τ²", "I² (%)"},
 		Right:   []bool{false, true, true, true, false, true, true},
 	}
 	for i, f := range s.Fits {
@@ -466,6 +481,14 @@ func subgroupTable(s *meta.SubgroupResult) *table {
 		t.Notes = append(t.Notes, "Note. "+n)
 	}
 	return t
+}
+
+// levelOf is the confidence level of a subgroup analysis.
+func levelOf(s *meta.SubgroupResult) float64 {
+	if len(s.Fits) > 0 {
+		return s.Fits[0].Level
+	}
+	return 0.95
 }
 
 func permTable(p *meta.PermResult) *table {

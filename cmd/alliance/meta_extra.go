@@ -36,6 +36,7 @@ type metaExtraFlags struct {
 	bubble                 string
 	radial, infPlot        string
 	aggTable               *metamv.AggTable
+	rhoSet                 bool
 	clusterIdx             map[string]int // column → index in Studies.Cluster
 	clusterCols            []string
 }
@@ -47,7 +48,7 @@ func (x *metaExtraFlags) register(cmd *cobra.Command) {
 	f.StringVar(&x.predictor, "predictor", "sei", "Egger-type test predictor: sei, vi, ni, ninv, sqrtni, sqrtninv")
 	f.StringVar(&x.tfEstimator, "trimfill", "L0", "trim-and-fill estimator: L0, R0 or Q0")
 	f.StringVar(&x.tfSide, "trimfill-side", "", "side with missing studies: left or right (default: chosen as metafor does)")
-	f.Float64Var(&x.fsnTarget, "fsn-target", math.NaN(), "Orwin's fail-safe N target effect (default: half the pooled estimate — an arbitrary choice)")
+	f.Float64Var(&x.fsnTarget, "fsn-target", math.NaN(), "Orwin's fail-safe N target effect (default: half the unweighted mean effect, as metafor — an arbitrary choice)")
 	f.BoolVar(&x.petPeese, "pet-peese", false, "with --bias: the conditional PET-PEESE estimate")
 	f.BoolVar(&x.selModel, "selmodel", false, "with --bias: the three-parameter selection model (one step at one-sided p = .025, ML)")
 	f.BoolVar(&x.influence, "influence", false, "influence diagnostics: studentized residuals, DFFITS, Cook's distance, COVRATIO, leave-one-out τ² and Q, hat values, weights, DFBETAS")
@@ -77,6 +78,9 @@ func (x *metaExtraFlags) check() error {
 		if err := checkFigurePath(flag, p); err != nil {
 			return err
 		}
+	}
+	if x.aggregate != "" && (x.cumulative != "" || x.leaveCluster != "") {
+		return usagef("--cumulative and --leave1out-cluster refer to rows of the original table; they cannot be combined with --aggregate")
 	}
 	if x.cluster != "" && x.aggregate != "" {
 		return usagef("give --cluster (a three-level model) or --aggregate (aggregate within clusters first), not both")
@@ -266,9 +270,12 @@ func aggregateStudies(e *env, mf *metaFlags, st *datasets.Studies, yi, vi []floa
 	x := &mf.ext
 	cluster := x.ids(st, x.aggregate)
 	rho := x.rho
-	if rho == 0 {
+	if !x.rhoSet {
 		rho = 0.5
 		e.infof("alliance: --aggregate assumes a within-cluster correlation of .5 (set it with --rho)")
+	}
+	if len(mf.mods) > 0 || mf.subgroup != "" {
+		return nil, nil, nil, usagef("--aggregate cannot be combined with --mods or --subgroup (moderators may differ within a cluster)")
 	}
 	var tab *metamv.AggTable
 	var err error
@@ -321,9 +328,6 @@ func aggregateStudies(e *env, mf *metaFlags, st *datasets.Studies, yi, vi []floa
 	}
 	x.aggTable = tab
 	e.infof("alliance: aggregated %d effect sizes into %d clusters (%s, rho = %g)", len(cluster), len(tab.Rows), strings.ToUpper(x.aggMethod), rho)
-	if len(mf.mods) > 0 || mf.subgroup != "" {
-		return nil, nil, nil, usagef("--aggregate cannot be combined with --mods or --subgroup (moderators may differ within a cluster)")
-	}
 	return yi, vi, agg, nil
 }
 
@@ -401,7 +405,7 @@ func renderMetaExtras(w io.Writer, format string, r *meta.Result, o *metaExtras)
 		if len(part.rows) == 0 {
 			continue
 		}
-		t := &table{Title: part.title, Columns: []string{"study", "k", "estimate", "95% CI", "p", "τ²", "I² %", "Q_E"}, Right: []bool{false, true, true, false, true, true, true, true}}
+		t := &table{Title: part.title, Columns: []string{"study", "k", "estimate", pctLevel(r.Level) + " CI", "p", "τ²", "I² %", "Q_E"}, Right: []bool{false, true, true, false, true, true, true, true}}
 		for _, x := range part.rows {
 			name := x.Study
 			if name == "" {

@@ -142,7 +142,7 @@ func renderMetaMV(w io.Writer, format string, o *metaMVOutput) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	v := &table{Title: "Variance components", Columns: []string{"level", "σ²", "σ", "95% CI (profile)", "units"}, Right: []bool{false, true, true, false, true}}
+	v := &table{Title: "Variance components", Columns: []string{"level", "σ²", "σ", pctLevel(r.Level) + " CI (profile)", "units"}, Right: []bool{false, true, true, false, true}}
 	for i, name := range []string{"between clusters (" + r.Levels[0] + ")", "within clusters (" + r.Levels[1] + ")"} {
 		ci := ""
 		if c := r.Sigma2CI[i]; c != nil {

@@ -434,7 +434,7 @@ func pctLevel(l float64) string {
 	if l == 0 || math.IsNaN(l) {
 		l = 0.95
 	}
-	return strconv.FormatFloat(100*l, 'g', -1, 64) + "%"
+	return strconv.FormatFloat(math.Round(1e4*l)/100, 'f', -1, 64) + "%"
 }
 
 // alphaReading puts alpha into words with the conventional (and arbitrary)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
@@ -148,6 +149,11 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 	var res *rupture.Result
 	switch {
 	case rf.preset != "":
+		for _, f := range []string{"method", "k", "sd-source", "reference", "window", "threshold", "percent", "reliability", "sd", "loss-cutoff", "max-gap", "repair-window", "repair-fraction", "rupture-min", "resolution-min"} {
+			if cmd.Flags().Changed(f) {
+				return usagef("--preset %s fixes the rupture rule; drop --%s, or give the rule's flags without --preset", rf.preset, f)
+			}
+		}
 		res, err = rupture.AnalyzePreset(series, rf.preset)
 	default:
 		o, oerr := ruptureOptions(cmd, rf)
@@ -290,7 +296,11 @@ func ruptureOptions(cmd *cobra.Command, rf *rupturesFlags) (rupture.Options, err
 	}
 	o.Method = m
 	if !math.IsNaN(rf.percent) {
-		o.Percent = rf.percent
+		if cmd.Flags().Changed("method") && m != rupture.MethodPercent {
+			return o, usagef("--percent sets --method percent; it cannot be combined with --method %s", m)
+		}
+		o.Method, o.Percent = rupture.MethodPercent, rf.percent
+		m = o.Method
 	}
 	if m == rupture.MethodRCI {
 		if math.IsNaN(rf.reliability) {
@@ -489,7 +499,7 @@ func renderRuptures(w io.Writer, format string, o *rupturesOutput, listEpisodes 
 			}
 			t.Rows = append(t.Rows, []string{x.Contrast, strconv.Itoa(x.N1), strconv.Itoa(x.N2), num(float64(x.Diff), 2), pcell(float64(x.P)),
 				num(float64(x.G), 2) + " [" + num(float64(x.CILB), 2) + ", " + num(float64(x.CIUB), 2) + "]",
-				num(float64(x.R), 2) + " [" + num(float64(x.RCILB), 2) + ", " + num(float64(x.RCIUB), 2) + "]",
+				apa.NoZero(float64(x.R), 2) + " [" + apa.NoZero(float64(x.RCILB), 2) + ", " + apa.NoZero(float64(x.RCIUB), 2) + "]",
 				num(float64(x.YI), 4), num(float64(x.VI), 4)})
 		}
 		for _, n := range o.EffectNotes {

@@ -127,7 +127,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 		AR1: sf.ar1, ML: sf.ml, Level: level, AllianceLabel: sf.allianceLabel, OutcomeLabel: sf.outLbl}
 	res, err := sessions.Fit(d, opt)
 	if err != nil {
-		return usageError{err}
+		return analysisOrInput(err)
 	}
 	name := st.Name
 	if src.embedded != nil {
@@ -201,11 +201,15 @@ func renderSessions(w io.Writer, format string, o *sessionsOutput) error {
 	if s.Therapists > 0 {
 		fmt.Fprintf(w, " treated by %d therapists", s.Therapists)
 	}
-	fmt.Fprintf(w, "; %d rows enter the model. Centring: %s", r.NObs, r.Centring)
-	if r.Detrended {
-		fmt.Fprint(w, ", detrended")
+	fmt.Fprintf(w, "; %d rows enter the model.", r.NObs)
+	if r.Centring != "" {
+		fmt.Fprintf(w, " Centring: %s", r.Centring)
+		if r.Detrended {
+			fmt.Fprint(w, ", detrended")
+		}
+		fmt.Fprint(w, ".")
 	}
-	fmt.Fprintf(w, ".\n%s\n\n", r.Formula)
+	fmt.Fprintf(w, "\n%s\n\n", r.Formula)
 	for _, eff := range r.Effects {
 		if eff.Role == "within" || eff.Role == "between" || eff.Role == "patient" || eff.Role == "therapist" {
 			fmt.Fprintf(w, "• %s: %s.\n", titleRole(eff.Role), eff.Text)
