@@ -188,6 +188,22 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 		}
 		out.Omega = &om
 	}
+	if rf.icc && !rf.dropIncomplete {
+		var lines []string
+		for i, row := range rows {
+			for _, v := range row {
+				if math.IsNaN(v) {
+					if len(lines) < 10 {
+						lines = append(lines, strconv.Itoa(src.table.Line(i)))
+					}
+					break
+				}
+			}
+		}
+		if len(lines) > 0 {
+			return usagef("%s: the ICC needs every target rated by every rater; missing ratings on line %s (add --drop-incomplete to leave those targets out, as psych::ICC(na.omit(x)))", src.table.Name, strings.Join(lines, ", "))
+		}
+	}
 	if rf.icc {
 		r, err := reliability.ICC(rows, reliability.ICCOptions{Level: level, DropIncomplete: rf.dropIncomplete})
 		if err != nil {
