@@ -21,11 +21,16 @@ type model struct {
 	// (leave-one-out, cumulative, trim-and-fill) converge in a few steps to
 	// the same fixed point.
 	warm float64
+	// noSE skips the standard error of τ̂² (fits whose τ̂² is only an
+	// intermediate step, such as trim and fill's iterations).
+	noSE bool
+	// vt caches typicalV when a caller knows it (NaN: compute it).
+	vt float64
 }
 
 func newModel(d *design, opt Options) *model {
 	m := &model{d: d, s: newWLS(d.x, d.k, d.p), y: d.y,
-		yc: make([]float64, d.k), w: make([]float64, d.k), opt: opt, warm: math.NaN()}
+		yc: make([]float64, d.k), w: make([]float64, d.k), opt: opt, warm: math.NaN(), vt: math.NaN()}
 	m.center()
 	return m
 }
@@ -51,6 +56,9 @@ func (m *model) setWeights(tau2 float64) error {
 
 // typicalV returns k / Σ(1/vᵢ), the scale used in the convergence test.
 func (m *model) typicalV() float64 {
+	if !math.IsNaN(m.vt) {
+		return m.vt
+	}
 	var s float64
 	for _, v := range m.d.v {
 		s += 1 / v
@@ -290,26 +298,52 @@ func (m *model) fisherStep(t float64) float64 {
 	return adj
 }
 
+// parallelMin is the number of studies from which the one-pass sums of the
+// intercept-only Fisher step are split over two goroutines.
+const parallelMin = 1 << 17
+
+// splitSums returns sums(0, n), computed as two fixed halves in parallel
+// when n ≥ parallelMin (whatever the number of CPUs, so that results do not
+// depend on the machine).
+func splitSums(n int, sums func(lo, hi int) [7]float64) [7]float64 {
+	if n < parallelMin {
+		return sums(0, n)
+	}
+	var b [7]float64
+	done := make(chan struct{})
+	go func() { b = sums(n/2, n); close(done) }()
+	a := sums(0, n/2)
+	<-done
+	for j := range a {
+		a[j] += b[j]
+	}
+	return a
+}
+
 // fisherStep1 is fisherStep for an intercept-only model in one pass over
 // the data: with wᵢ = 1/(vᵢ + t) and power sums Sₐ = Σwᵢᵃ,
 // β = Σwy/S₁, y'Py = Σw(y − β)², y'PPy = Σw²(y − β)², tr P = S₁ − S₂/S₁
 // and tr PP = S₂ − 2S₃/S₁ + (S₂/S₁)².
 func (m *model) fisherStep1(t float64) float64 {
-	var sw, sw2, sw3, swy, sw2y, swy2, sw2y2 float64
 	yc := m.yc[:len(m.d.v)]
-	for i, v := range m.d.v {
-		w := 1 / (v + t)
-		y := yc[i]
-		wy := w * y
-		w2 := w * w
-		sw += w
-		sw2 += w2
-		sw3 += w2 * w
-		swy += wy
-		swy2 += wy * y
-		sw2y += w2 * y
-		sw2y2 += w2 * y * y
+	sums := func(lo, hi int) (s [7]float64) {
+		for i, v := range m.d.v[lo:hi] {
+			w := 1 / (v + t)
+			y := yc[lo+i]
+			wy := w * y
+			w2 := w * w
+			s[0] += w
+			s[1] += w2
+			s[2] += w2 * w
+			s[3] += wy
+			s[4] += wy * y
+			s[5] += w2 * y
+			s[6] += w2 * y * y
+		}
+		return s
 	}
+	a := splitSums(len(yc), sums)
+	sw, sw2, sw3, swy, swy2, sw2y, sw2y2 := a[0], a[1], a[2], a[3], a[4], a[5], a[6]
 	b := swy / sw
 	k, p := float64(m.d.k), 1.0
 	switch m.opt.Method {
@@ -369,6 +403,10 @@ func (m *model) fisherFinish(t float64, iter int) (tau2Est, error) {
 	}
 done:
 	est := tau2Est{tau2: t, iter: iter, notes: notes}
+	if m.noSE {
+		est.se = math.NaN()
+		return est, nil
+	}
 	switch m.method() {
 	case ML:
 		var sw2 float64
@@ -452,20 +490,24 @@ func median(s []float64) float64 {
 // log(1 + x) ≤ x/√(1 + x) (x = t/vᵢ) to bound Σ log(1 + t/vᵢ) without
 // logarithms. When it returns false the exact comparison is needed.
 func (m *model) llAboveZero(t float64, reml bool) bool {
-	var b, sw0, swy0, swy20, swt, swyt, swy2t float64
 	yc := m.yc[:len(m.d.v)]
-	for i, v := range m.d.v {
-		x := t / v
-		b += x / math.Sqrt(1+x)
-		y := yc[i]
-		w0, wt := 1/v, 1/(v+t)
-		sw0 += w0
-		swy0 += w0 * y
-		swy20 += w0 * y * y
-		swt += wt
-		swyt += wt * y
-		swy2t += wt * y * y
+	sums := func(lo, hi int) (s [7]float64) {
+		for i, v := range m.d.v[lo:hi] {
+			x := t / v
+			s[0] += x / math.Sqrt(1+x)
+			y := yc[lo+i]
+			w0, wt := 1/v, 1/(v+t)
+			s[1] += w0
+			s[2] += w0 * y
+			s[3] += w0 * y * y
+			s[4] += wt
+			s[5] += wt * y
+			s[6] += wt * y * y
+		}
+		return s
 	}
+	a := splitSums(len(yc), sums)
+	b, sw0, swy0, swy20, swt, swyt, swy2t := a[0], a[1], a[2], a[3], a[4], a[5], a[6]
 	rss0 := swy20 - swy0*swy0/sw0
 	rsst := swy2t - swyt*swyt/swt
 	lower := -0.5*b - 0.5*(rsst-rss0) // ≤ ll(t) − ll(0)

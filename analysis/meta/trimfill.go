@@ -151,9 +151,9 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 			return nil, fmt.Errorf("meta: trim and fill: estimator %s trims all %d studies; the method does not apply to these data", est, k)
 		}
 		m := pm.prefix(n)
-		m.warm = warm
+		m.warm, m.noSE = warm, true // only τ̂² and β̂ are needed here
 		te, err := m.estimateTau2()
-		m.warm = math.NaN()
+		m.warm, m.noSE = math.NaN(), false
 		if err != nil {
 			return nil, fmt.Errorf("meta: trim and fill: fit to the %d least extreme studies: %w", n, err)
 		}
@@ -299,13 +299,18 @@ func funnelSide(d *design, base Options) (string, error) {
 type prefixModel struct {
 	y, v, x, yc, w, u []float64
 	m                 *model
+	cumInvV           []float64 // cumInvV[n] = Σ_{i<n} 1/vᵢ
 }
 
 func newPrefixModel(y, v []float64, opt Options) *prefixModel {
 	k := len(y)
 	d := &design{k: k, p: 1, y: y, v: v, x: ones(k), names: []string{"intrcpt"}}
 	m := newModel(d, opt)
-	return &prefixModel{y: y, v: v, x: d.x, yc: m.yc, w: m.w, u: m.s.u, m: m}
+	cum := make([]float64, k+1) // cum[n] = Σ_{i<n} 1/vᵢ, for typicalV of each prefix
+	for i, vi := range v {
+		cum[i+1] = cum[i] + 1/vi
+	}
+	return &prefixModel{y: y, v: v, x: d.x, yc: m.yc, w: m.w, u: m.s.u, m: m, cumInvV: cum}
 }
 
 func (pm *prefixModel) prefix(n int) *model {
@@ -313,6 +318,7 @@ func (pm *prefixModel) prefix(n int) *model {
 	m.d = &design{k: n, p: 1, y: pm.y[:n], v: pm.v[:n], x: pm.x[:n], names: []string{"intrcpt"}}
 	m.s.k, m.s.x, m.s.u = n, pm.x[:n], pm.u[:n]
 	m.y, m.yc, m.w = pm.y[:n], pm.yc[:n], pm.w[:n]
+	m.vt = float64(n) / pm.cumInvV[n]
 	m.center()
 	return m
 }
