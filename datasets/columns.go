@@ -1,12 +1,14 @@
 package datasets
 
 import (
+	"errors"
 	"math"
 )
 
 // Var is a typed column that is not one of a table's fixed roles: a
 // moderator, a cluster id or an extra session variable. It is numeric when
-// every non-missing cell is a number, and text otherwise.
+// every non-missing cell is a number, and text when few are; a column that is
+// mostly numbers with some other cells is a load error (see Column.Numbers).
 type Var struct {
 	Name    string    `json:"name"`           // header name as spelled in the file
 	Numeric bool      `json:"numeric"`        // Num is set when true, Text when false
@@ -174,14 +176,37 @@ func (r *resolver) missing(i int, col string, b []byte, need string) {
 	r.probs.add(r.t.Line(i), col, b, msg)
 }
 
-// variable types column j: numeric if every non-missing cell is a number.
+// variable types column j with Column.Numbers: numeric if every non-missing
+// cell is a number, text if few are, and a problem for each cell that is not
+// a number when most are (a typo such as "199 4" in a year column must not
+// silently turn the column into a factor with one level per value).
 func (r *resolver) variable(j int) Var {
 	c := r.t.Col(j)
-	if c.IsNumeric() {
-		v, _ := c.Floats()
+	v, numeric, err := c.Numbers()
+	if err != nil {
+		r.merge(err)
+		// A placeholder of the right length: the load fails with the
+		// merged problems, so its values are never seen.
+		return Var{Name: c.Name, Numeric: true, Num: make([]float64, c.Len())}
+	}
+	if numeric {
 		return Var{Name: c.Name, Numeric: true, Num: v}
 	}
 	return Var{Name: c.Name, Text: c.Strings()}
+}
+
+// merge adds the problems of an *InputError to r's, counting those it did
+// not store.
+func (r *resolver) merge(err error) {
+	var ie *InputError
+	if !errors.As(err, &ie) {
+		r.probs.add(0, "", nil, err.Error())
+		return
+	}
+	for _, p := range ie.Problems {
+		r.probs.add(p.Line, p.Column, []byte(p.Value), p.Msg)
+	}
+	r.probs.total += ie.Total - len(ie.Problems)
 }
 
 // textVar reads column j as text ids; missing cells are problems when need

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"fmt"
 	"math"
 	"strings"
 )
@@ -170,6 +171,60 @@ func (c *Column) Strings() []string {
 		}
 	}
 	return out
+}
+
+// Thresholds of Column.Numbers: a column whose non-missing cells are at least
+// MostlyNumbersShare numbers, and at least MostlyNumbersMin of them, but not
+// all, is taken to hold numbers with typos rather than text.
+const (
+	MostlyNumbersShare = 0.8
+	MostlyNumbersMin   = 3
+)
+
+// Numbers types the column and parses it in one pass. With m non-missing
+// cells of which p are finite numbers (see Float):
+//
+//   - p = m ≥ 1: the column is numeric; v holds every cell, NaN where
+//     missing, and numeric is true.
+//   - p < m, p ≥ MostlyNumbersMin and p ≥ MostlyNumbersShare·m: the column
+//     is mostly numbers, so the other cells are most likely typos ("199 4",
+//     "12..5", "n/a" not declared as missing). Numbers returns an
+//     *InputError with one problem per such cell (file, line, column,
+//     value, and what to do; at most MaxProblems are listed), numeric false
+//     and v nil, rather than silently reading the column as text labels.
+//   - otherwise (few numbers, or no non-missing cell at all): the column is
+//     text; v is nil, numeric is false and err is nil.
+func (c *Column) Numbers() (v []float64, numeric bool, err error) {
+	n := c.Len()
+	v = make([]float64, n)
+	m, p := 0, 0
+	for i := range v {
+		x, miss, perr := c.Float(i)
+		v[i] = x
+		if miss {
+			continue
+		}
+		m++
+		if perr == nil {
+			p++
+		}
+	}
+	switch {
+	case m > 0 && p == m:
+		return v, true, nil
+	case p < MostlyNumbersMin || float64(p) < MostlyNumbersShare*float64(m):
+		return nil, false, nil
+	}
+	probs := newProblems(c.t.Name)
+	hint := fmt.Sprintf("; %d of the column's %d non-missing cells are numbers, so this looks like a typo: "+
+		"correct it, or declare it a missing-value code with --na "+
+		"(if the column holds labels rather than numbers, start every label with a letter)", p, m)
+	for i := 0; i < n; i++ {
+		if _, _, perr := c.Float(i); perr != nil {
+			probs.add(c.t.Line(i), c.Name, c.Bytes(i), perr.Error()+hint)
+		}
+	}
+	return nil, false, probs.err()
 }
 
 // IsNumeric reports whether every non-missing cell is a number, and whether

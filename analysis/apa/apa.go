@@ -60,10 +60,12 @@ func P(p float64) string {
 	return "p = " + NoZero(p, 3)
 }
 
-// Level formats a confidence level as a percentage label: Level(0.95) = "95%",
-// Level(0.975) = "97.5%".
+// Level formats a confidence level as a percentage label, rounded to at most
+// two decimals with trailing zeros dropped: Level(0.95) = "95%",
+// Level(0.975) = "97.5%", Level(0.57) = "57%" (not the "56.99999999999999%"
+// of the binary product 100·0.57).
 func Level(level float64) string {
-	return strconv.FormatFloat(100*level, 'f', -1, 64) + "%"
+	return strconv.FormatFloat(math.Round(10000*level)/100, 'f', -1, 64) + "%"
 }
 
 // CI formats an interval as "95% CI [.09, .21]". With noZero the bounds are

@@ -27,5 +27,5 @@ func Example() {
 	fmt.Println(res.Interpretation())
 	// Output:
 	// k = 16, r = .15, 95% CI [.09, .21], z = 4.75, p < .001; τ² = 0.008, I² = 61.7%, Q(15) = 38.16, p < .001; 95% PI [−.04, .32]
-	// Across 16 effect sizes the average correlation is small and positive (r = .15) and is statistically significant, with the true mean plausibly between .09 and .21; heterogeneity is substantial (I² = 61.7%), so the effect in a new study could lie anywhere from −.04 to .32.
+	// Across 16 effect sizes the average correlation is positive (r = .15), small-to-medium by Cohen's (1988) benchmarks, and is statistically significant, with the true mean plausibly between .09 and .21; heterogeneity is substantial (I² = 61.7%), so the effect in a new study could lie anywhere from −.04 to .32.
 }

@@ -74,16 +74,27 @@ func (r *Result) Summary() string {
 	return b.String()
 }
 
-// sizeWord describes |r| with Cohen's (1988) benchmarks .10, .30, .50.
+// sizeWord places |r| among Cohen's (1988) benchmarks for correlations,
+// small .10, medium .30 and large .50, after rounding it to the two decimals
+// it is printed with:
+//
+//	|r| < .10         "very small"
+//	.10 ≤ |r| < .30   "small-to-medium"
+//	.30 ≤ |r| < .50   "medium-to-large"
+//	|r| ≥ .50         "large"
+//
+// The bands name both neighbouring benchmarks, so that r = .28 (close to
+// medium; the alliance–outcome literature calls r = .278 moderate,
+// Flückiger et al. 2018) is not read as merely small.
 func sizeWord(r float64) string {
-	a := math.Abs(r)
+	a := math.Round(math.Abs(r)*100) / 100
 	switch {
 	case a < 0.1:
-		return "negligible"
+		return "very small"
 	case a < 0.3:
-		return "small"
+		return "small-to-medium"
 	case a < 0.5:
-		return "medium-sized"
+		return "medium-to-large"
 	}
 	return "large"
 }
@@ -102,10 +113,12 @@ func hetWord(i2 float64) string {
 }
 
 // Interpretation returns one plain-language sentence on the result: the
-// size and direction of the pooled effect (Cohen's benchmarks for
-// correlations) and whether it is distinguishable from zero, the amount of
-// heterogeneity in words with the prediction interval, and, when k < 10 under
-// z tests, a recommendation to use Knapp–Hartung.
+// direction and size of the pooled effect (for correlations, placed among
+// Cohen's (1988) benchmarks by sizeWord) and whether it is distinguishable
+// from zero, the amount of heterogeneity in words with the prediction
+// interval, and, when k < 10 under z tests, a recommendation to use
+// Knapp–Hartung. k is counted as effect sizes, which may be more than the
+// number of studies.
 func (r *Result) Interpretation() string {
 	var b strings.Builder
 	alpha := 1 - r.Level
@@ -121,8 +134,8 @@ func (r *Result) Interpretation() string {
 			dir = "negative"
 		}
 		if r.isCorr() {
-			fmt.Fprintf(&b, "Across %d effect sizes the average correlation is %s and %s (r = %s) and %s, with the true mean plausibly between %s and %s",
-				r.K, sizeWord(est), dir, apa.NoZero(est, 2), sig, apa.NoZero(lb, 2), apa.NoZero(ub, 2))
+			fmt.Fprintf(&b, "Across %d effect sizes the average correlation is %s (r = %s), %s by Cohen's (1988) benchmarks, and %s, with the true mean plausibly between %s and %s",
+				r.K, dir, apa.NoZero(est, 2), sizeWord(est), sig, apa.NoZero(lb, 2), apa.NoZero(ub, 2))
 		} else {
 			fmt.Fprintf(&b, "Across %d effect sizes the average effect is %s (%s) and %s, with the true mean plausibly between %s and %s",
 				r.K, apa.Num(est, 2), dir, sig, apa.Num(lb, 2), apa.Num(ub, 2))
@@ -141,9 +154,9 @@ func (r *Result) Interpretation() string {
 			}
 		}
 	} else {
-		sig := "explain a statistically significant part of the differences between studies"
+		sig := "explain a statistically significant part of the differences between effect sizes"
 		if r.QMP >= alpha {
-			sig = "do not explain a statistically significant part of the differences between studies"
+			sig = "do not explain a statistically significant part of the differences between effect sizes"
 		}
 		fmt.Fprintf(&b, "Across %d effect sizes the moderators %s (%s)", r.K, sig, apa.P(r.QMP))
 		if r.R2 != nil {
@@ -153,7 +166,7 @@ func (r *Result) Interpretation() string {
 	}
 	b.WriteString(".")
 	if r.K < 10 && r.Test == TestZ {
-		b.WriteString(" With fewer than 10 studies, z-based intervals are too narrow; the Knapp–Hartung adjustment (test knha) is recommended.")
+		b.WriteString(" With fewer than 10 effect sizes, z-based intervals are too narrow; the Knapp–Hartung adjustment (test knha) is recommended.")
 	}
 	return b.String()
 }

@@ -62,7 +62,10 @@ func (ix *index) summary(d Data, opt Options) Summary {
 			s.OneSession++
 		}
 		for j := 1; j < len(seg); j++ {
+			// Row seg[j] has a previous session and row seg[j-1] a next
+			// one within MaxLagGap: each link gives one of each.
 			if g := d.Session[seg[j]] - d.Session[seg[j-1]]; g <= opt.MaxLagGap {
+				s.WithLag++
 				s.WithNext++
 			}
 		}
