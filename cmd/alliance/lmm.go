@@ -214,11 +214,21 @@ func mixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			tc.errs = append(tc.errs, fmt.Errorf("%w (named in the formula)", err))
 			continue
 		}
-		if c.IsNumeric() || v == ar1 {
-			if x := tc.numeric(v, "--formula"); x != nil {
+		if v == ar1 {
+			if x := tc.numeric(v, "--ar1"); x != nil {
 				d.Numeric[v] = x
 			}
-		} else {
+			continue
+		}
+		// Numbers, or text (a factor); a mostly numeric column with a few
+		// non-numbers is a typo and an input error, not a factor.
+		x, numeric, err := c.Numbers()
+		switch {
+		case err != nil:
+			tc.errs = append(tc.errs, err)
+		case numeric:
+			d.Numeric[v] = x
+		default:
 			d.Text[v] = c.Strings()
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +90,21 @@ func TestChangeUsesTimeOrder(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if !strings.HasPrefix(lines[1], "1,,30,10,") || !strings.HasPrefix(lines[2], "2,,20,15,") {
 		t.Errorf("pre/post:\n%s", out)
+	}
+}
+
+func TestLmmTypoInNumericColumn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("y,x,g\n")
+	for i := 0; i < 20; i++ {
+		x := fmt.Sprint(i % 7)
+		if i == 9 {
+			x = "4..5"
+		}
+		fmt.Fprintf(&b, "%d,%s,g%d\n", i, x, i%4)
+	}
+	_, stderr, code := runCLI(t, b.String(), "lmm", "-", "--formula", "y ~ x + (1 | g)")
+	if code != 2 || !strings.Contains(stderr, "stdin:11") || !strings.Contains(stderr, `"4..5"`) {
+		t.Errorf("typo in a numeric predictor: exit %d %q", code, stderr)
 	}
 }
