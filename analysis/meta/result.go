@@ -36,7 +36,7 @@ type FitStats struct {
 // Optional values are nil when they are undefined (for example QE_p for
 // k = p, the prediction interval for a meta-regression).
 type Result struct {
-	K       int     `json:"k"`       // number of studies used
+	K       int     `json:"k"`       // number of effect sizes (studies) used
 	P       int     `json:"p"`       // number of coefficients
 	Measure string  `json:"measure"` // effect-size measure, e.g. "ZCOR"
 	Method  string  `json:"method"`  // τ² estimator

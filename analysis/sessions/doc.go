@@ -26,7 +26,8 @@
 // of session and AR(1) residuals), and states each key effect in words:
 //
 //	a 1-point within-patient rise in alliance precedes a 1.30-point drop in
-//	next-session outcome (b = −1.30, 95% CI [−1.62, −0.98], p < .001)
+//	next-session outcome, holding this session's outcome constant
+//	(b = −1.30, 95% CI [−1.62, −0.98], p < .001)
 //
 // Every derived column, the fitted formula and fit itself are compared with
 // the same models built independently in R (centring, lags and detrending
