@@ -8,11 +8,15 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/meta"
+	"github.com/alliance-research/alliance/analysis/metamv"
 	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots"
+	"gonum.org/v1/gonum/stat/distuv"
 )
+
+func distuvNormalQuantile(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
 
 // checkFigurePath rejects a figure file name without a known extension
 // before any work is done.
@@ -230,6 +234,57 @@ func (x *metaExtraFlags) figures(e *env, st *datasets.Studies, res *meta.Result,
 		}
 	}
 	return nil
+}
+
+// summaryForest draws leave-one-out or cumulative estimates as a forest
+// plot (rows without weights), with the full model's estimate below.
+func summaryForest(res *meta.Result, rows []meta.SummaryRow, header string) (*plots.Figure, error) {
+	corr := res.Measure == "ZCOR"
+	var tr func(float64) float64
+	xlab := "Effect size (" + res.Measure + ")"
+	if corr {
+		tr, xlab = math.Tanh, "Correlation r"
+	}
+	fr := make([]plots.ForestRow, len(rows))
+	for i, r := range rows {
+		lab := r.Study
+		if lab == "" {
+			lab = r.Cluster
+		}
+		fr[i] = plots.ForestRow{Label: lab, N: math.NaN(), Estimate: r.Estimate, Lower: r.CILB, Upper: r.CIUB, Weight: math.NaN()}
+	}
+	c := res.Coefficients[0]
+	sum := plots.Summary{Label: "All studies", Estimate: c.Estimate, Lower: c.CILB, Upper: c.CIUB, PILower: math.NaN(), PIUpper: math.NaN()}
+	return plots.Forest(fr, plots.ForestOptions{Transform: tr, Overall: &sum, XLabel: xlab, NoLeadingZero: corr, LabelHeader: header,
+		EffectHeader: map[bool]string{true: "r", false: "Estimate"}[corr] + " [" + pctLevel(res.Level) + " CI]"})
+}
+
+// multilevelForest draws the effects of a three-level model, labelled by
+// cluster, with the pooled three-level estimate and its prediction interval.
+func multilevelForest(res *metamv.Result, yi, vi []float64, labels []string, path string) (*plots.Figure, error) {
+	corr := res.Measure == "ZCOR"
+	var tr func(float64) float64
+	xlab := "Effect size (" + res.Measure + ")"
+	if corr {
+		tr, xlab = math.Tanh, "Correlation r"
+	}
+	z := 1.959963984540054
+	if res.Level != 0.95 {
+		z = distuvNormalQuantile(1 - (1-res.Level)/2)
+	}
+	var rows []plots.ForestRow
+	for _, i := range res.Rows {
+		se := math.Sqrt(vi[i])
+		rows = append(rows, plots.ForestRow{Label: labels[i], N: math.NaN(), Estimate: yi[i], Lower: yi[i] - z*se, Upper: yi[i] + z*se, Weight: math.NaN()})
+	}
+	c := res.Coefficients[0]
+	sum := plots.Summary{Label: "Three-level model", Estimate: c.Estimate, Lower: c.CILB, Upper: c.CIUB, PILower: math.NaN(), PIUpper: math.NaN(),
+		Note: fmt.Sprintf("σ² between = %.4f, σ² within = %.4f", res.Sigma2[0], res.Sigma2[1])}
+	if res.PILB != nil && res.PIUB != nil {
+		sum.PILower, sum.PIUpper = *res.PILB, *res.PIUB
+	}
+	return plots.Forest(rows, plots.ForestOptions{Transform: tr, Overall: &sum, XLabel: xlab, NoLeadingZero: corr,
+		EffectHeader: map[bool]string{true: "r", false: "Estimate"}[corr] + " [" + pctLevel(res.Level) + " CI]"})
 }
 
 // influenceFigure draws metafor's plot(influence(res)) panels.

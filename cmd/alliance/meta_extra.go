@@ -35,6 +35,7 @@ type metaExtraFlags struct {
 	forest, funnel, baujat string
 	bubble                 string
 	radial, infPlot        string
+	l1oForest, cumForest   string
 	aggTable               *metamv.AggTable
 	rhoSet                 bool
 	clusterIdx             map[string]int // column → index in Studies.Cluster
@@ -68,13 +69,15 @@ func (x *metaExtraFlags) register(cmd *cobra.Command) {
 	f.StringVar(&x.funnel, "funnel", "", "write a contour-enhanced funnel plot (with trim-and-fill's filled studies and Egger's line) to `FILE`")
 	f.StringVar(&x.baujat, "baujat", "", "write a Baujat plot (contribution to Q vs influence on the estimate) to `FILE`")
 	f.StringVar(&x.bubble, "bubble", "", "write a bubble plot of a meta-regression on one numeric moderator to `FILE`")
+	f.StringVar(&x.l1oForest, "leave1out-forest", "", "write the leave-one-out estimates as a forest plot to `FILE` (implies --leave1out)")
+	f.StringVar(&x.cumForest, "cumulative-forest", "", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)")
 	f.StringVar(&x.radial, "radial", "", "write a radial (Galbraith) plot to `FILE`")
 	f.StringVar(&x.infPlot, "influence-plot", "", "write the influence panel (rstudent, DFFITS, Cook's D, COVRATIO, τ² and Q_E left out, hat, weight by study) to `FILE`")
 }
 
 // check validates the flag combinations before any data are read.
 func (x *metaExtraFlags) check() error {
-	for flag, p := range map[string]string{"--forest": x.forest, "--funnel": x.funnel, "--baujat": x.baujat, "--bubble": x.bubble, "--radial": x.radial, "--influence-plot": x.infPlot} {
+	for flag, p := range map[string]string{"--forest": x.forest, "--funnel": x.funnel, "--baujat": x.baujat, "--bubble": x.bubble, "--radial": x.radial, "--influence-plot": x.infPlot, "--leave1out-forest": x.l1oForest, "--cumulative-forest": x.cumForest} {
 		if err := checkFigurePath(flag, p); err != nil {
 			return err
 		}
@@ -85,7 +88,13 @@ func (x *metaExtraFlags) check() error {
 	if x.cluster != "" && x.aggregate != "" {
 		return usagef("give --cluster (a three-level model) or --aggregate (aggregate within clusters first), not both")
 	}
-	if x.cluster != "" && (x.bias || x.influence || x.leave1out || x.leaveCluster != "" || x.cumulative != "" || x.forest != "" || x.funnel != "" || x.baujat != "" || x.bubble != "" || x.radial != "" || x.infPlot != "") {
+	if x.cumForest != "" && x.cumulative == "" {
+		return usagef("--cumulative-forest needs --cumulative COLUMN (the order of the studies)")
+	}
+	if x.l1oForest != "" {
+		x.leave1out = x.leave1out || x.leaveCluster == ""
+	}
+	if x.cluster != "" && (x.bias || x.influence || x.leave1out || x.leaveCluster != "" || x.cumulative != "" || x.funnel != "" || x.baujat != "" || x.bubble != "" || x.radial != "" || x.infPlot != "") {
 		return usagef("--bias, --influence, --leave1out, --cumulative and the figures are available for univariate models; drop --cluster, or use --robust for cluster-robust inference in a univariate model")
 	}
 	if !(x.rho > -1 && x.rho < 1) {
@@ -249,6 +258,18 @@ func (x *metaExtraFlags) run(e *env, src source, st *datasets.Studies, res *meta
 			return analysisOrInput(err)
 		}
 		out.Robust = rb
+	}
+	for _, part := range []struct {
+		path, title string
+		rows        []meta.SummaryRow
+	}{{x.l1oForest, "Omitted", out.Leave1out}, {x.cumForest, "Added", out.Cumulative}} {
+		if part.path == "" {
+			continue
+		}
+		fig, err := summaryForest(res, part.rows, part.title)
+		if err := e.saveFigure(fig, err, part.path); err != nil {
+			return err
+		}
 	}
 	return x.figures(e, st, res, tf, egger, inf)
 }

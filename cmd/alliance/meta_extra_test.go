@@ -221,3 +221,22 @@ func TestMetaRadialAndInfluencePlot(t *testing.T) {
 		}
 	}
 }
+
+func TestForestVariants(t *testing.T) {
+	dir := t.TempDir()
+	l1o, cum, mv := filepath.Join(dir, "l1o.svg"), filepath.Join(dir, "cum.png"), filepath.Join(dir, "mv.pdf")
+	if _, stderr, code := runCLI(t, "", "meta", "--dataset", "molloy2014", "--leave1out-forest", l1o, "--cumulative", "year", "--cumulative-forest", cum, "--quiet"); code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "", "meta", "--cluster", "study/es_id", "--forest", mv, "--quiet"); code != 0 {
+		t.Fatalf("three-level forest: exit %d %s", code, stderr)
+	}
+	for _, f := range []string{l1o, cum, mv} {
+		if st, err := os.Stat(f); err != nil || st.Size() < 1000 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	if _, stderr, code := runCLI(t, "", "meta", "--cumulative-forest", filepath.Join(dir, "x.png")); code != 2 || !strings.Contains(stderr, "--cumulative") {
+		t.Errorf("cumulative forest without --cumulative: exit %d %q", code, stderr)
+	}
+}

@@ -55,6 +55,19 @@ func runMetaMultilevel(e *env, mf *metaFlags, src source, st *datasets.Studies, 
 		}
 		res.Robust = rb
 	}
+	if x.forest != "" {
+		labels := make([]string, len(yi))
+		for i := range labels {
+			labels[i] = outer[i]
+			if inner != nil {
+				labels[i] += " · " + inner[i]
+			}
+		}
+		fig, err := multilevelForest(res, yi, vi, labels, x.forest)
+		if err := e.saveFigure(fig, err, x.forest); err != nil {
+			return err
+		}
+	}
 	out := metaMVOutput{Data: dataName, Result: res}
 	if mf.rcode {
 		out.RCode = multilevelRCode(mf, outerName, innerName, len(parts) == 2)
