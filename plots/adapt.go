@@ -7,6 +7,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/meta"
+	"github.com/alliance-research/alliance/analysis/rupture"
 )
 
 // ForestStudies returns forest-plot rows for studies with effects yi and
@@ -135,4 +136,51 @@ func JTFromChange(res *change.Result) (pre, post []float64, opt JTOptions, err e
 		opt.Categories = append(opt.Categories, string(p.Category))
 	}
 	return pre, post, opt, nil
+}
+
+// RupturePatient builds the rupture plot of one patient from a rupture
+// analysis: the patient's observed alliance scores, the patient's mean, the
+// episodes' rupture and repair sessions and, for rules with a drop
+// threshold, the threshold of the first episode (its reference minus the
+// drop needed). opt supplies labels and size; its data fields are filled.
+func RupturePatient(series []rupture.Series, res *rupture.Result, patient string, opt RuptureOptions) (*Figure, error) {
+	var s *rupture.Series
+	for i := range series {
+		if series[i].Patient == patient {
+			s = &series[i]
+		}
+	}
+	if s == nil {
+		return nil, fmt.Errorf("plots: rupture plot: patient %q is not in the data", patient)
+	}
+	var x, y []float64
+	var sum float64
+	for i, a := range s.Score {
+		if math.IsNaN(a) {
+			continue
+		}
+		sess := float64(i + 1)
+		if s.Session != nil {
+			sess = float64(s.Session[i])
+		}
+		x, y = append(x, sess), append(y, a)
+		sum += a
+	}
+	if len(y) == 0 {
+		return nil, fmt.Errorf("plots: rupture plot: patient %q has no alliance scores", patient)
+	}
+	opt.Threshold, opt.Mean, opt.Ruptures, opt.Repairs = math.NaN(), sum/float64(len(y)), nil, nil
+	for _, ep := range res.Episodes {
+		if ep.Patient != patient {
+			continue
+		}
+		opt.Ruptures = append(opt.Ruptures, float64(ep.Session))
+		if ep.RepairSession.Valid {
+			opt.Repairs = append(opt.Repairs, float64(ep.RepairSession.V))
+		}
+		if t := float64(ep.Threshold); !math.IsNaN(t) && math.IsNaN(opt.Threshold) {
+			opt.Threshold = float64(ep.Reference) - t
+		}
+	}
+	return Rupture(x, y, opt)
 }

@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/recorder"
 
 	"github.com/alliance-research/alliance/analysis/change"
+	"github.com/alliance-research/alliance/analysis/rupture"
 )
 
 // drawnStrings draws f on a recording canvas and counts each string drawn.
@@ -259,5 +260,20 @@ func TestIntegerTicksForSessions(t *testing.T) {
 				t.Errorf("range %v: tick %v %q is not a whole session", r, tk.Value, tk.Label)
 			}
 		}
+	}
+}
+
+func TestRupturePatientMarksEpisodes(t *testing.T) {
+	series := []rupture.Series{{Patient: "p", Session: []int{1, 2, 3, 4, 5}, Score: []float64{4, 4, 2, 4, math.NaN()}}}
+	res := &rupture.Result{Episodes: []rupture.Episode{{Patient: "p", Session: 3, Reference: 4, Threshold: 1.5, Repaired: true, RepairSession: rupture.NullInt{V: 4, Valid: true}}}}
+	f, err := RupturePatient(series, res, "p", RuptureOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f == nil || f.Plot() == nil {
+		t.Fatal("no figure")
+	}
+	if _, err := RupturePatient(series, res, "q", RuptureOptions{}); err == nil {
+		t.Error("unknown patient: no error")
 	}
 }

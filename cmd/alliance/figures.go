@@ -100,42 +100,8 @@ func rupturePanel(series []rupture.Series, res *rupture.Result, patient string) 
 			return nil, fmt.Errorf("no rupture to plot (name a patient with --plot-patient)")
 		}
 	}
-	var s *rupture.Series
-	for i := range series {
-		if series[i].Patient == patient {
-			s = &series[i]
-		}
-	}
-	if s == nil {
-		return nil, fmt.Errorf("--plot-patient %q is not in the data", patient)
-	}
-	var sess, all []float64
-	var sum float64
-	var n int
-	for i, a := range s.Score {
-		if math.IsNaN(a) {
-			continue
-		}
-		sess = append(sess, float64(s.Session[i]))
-		all = append(all, a)
-		sum += a
-		n++
-	}
-	opt := plots.RuptureOptions{Threshold: math.NaN(), Mean: sum / float64(n), YLabel: "Alliance",
-		Title: fmt.Sprintf("Patient %s (%s)", patient, res.Options.Method)}
-	for _, ep := range res.Episodes {
-		if ep.Patient != patient {
-			continue
-		}
-		opt.Ruptures = append(opt.Ruptures, float64(ep.Session))
-		if ep.RepairSession.Valid {
-			opt.Repairs = append(opt.Repairs, float64(ep.RepairSession.V))
-		}
-		if t := float64(ep.Threshold); !math.IsNaN(t) && math.IsNaN(opt.Threshold) {
-			opt.Threshold = float64(ep.Reference) - t
-		}
-	}
-	return plots.Rupture(sess, all, opt)
+	return plots.RupturePatient(series, res, patient, plots.RuptureOptions{YLabel: "Alliance",
+		Title: fmt.Sprintf("Patient %s (%s)", patient, res.Options.Method)})
 }
 
 // caterpillarFigure draws the BLUPs of the first term of the grouping

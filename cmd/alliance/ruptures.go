@@ -240,41 +240,24 @@ func ruptureSeries(sess *datasets.Sessions, rf *rupturesFlags) ([]rupture.Series
 			return nil, nil, err
 		}
 	}
-	var series []rupture.Series
-	var outcomes []rupture.Outcome
-	index := map[int32]int{}
-	for i := 0; i < sess.Len(); i++ {
-		code := sess.Patient.Codes[i]
-		k, ok := index[code]
-		if !ok {
-			k = len(series)
-			index[code] = k
-			s := rupture.Series{Patient: sess.Patient.Levels[code]}
-			if sess.Therapist.Codes != nil {
-				s.Therapist = sess.Therapist.Value(i)
+	var therapist []string
+	if sess.Therapist.Codes != nil {
+		therapist = sess.Therapist.Strings()
+	}
+	series, outcomes := rupture.SeriesFromRows(sess.Patient.Strings(), therapist, sess.Session, sess.Alliance, sess.Outcome)
+	if ritem != nil || resitem != nil {
+		// The post-session items, row by row in each patient's series.
+		index := make(map[string]int, len(series))
+		for k, s := range series {
+			index[s.Patient] = k
+		}
+		for i := 0; i < sess.Len(); i++ {
+			s := &series[index[sess.Patient.Value(i)]]
+			if ritem != nil {
+				s.Rupture = append(s.Rupture, ritem[i])
 			}
-			series = append(series, s)
-			if sess.Outcome != nil {
-				outcomes = append(outcomes, rupture.Outcome{Patient: s.Patient, Pre: math.NaN(), Post: math.NaN()})
-			}
-		}
-		s := &series[k]
-		s.Session = append(s.Session, sess.Session[i])
-		s.Score = append(s.Score, sess.Alliance[i])
-		if ritem != nil {
-			s.Rupture = append(s.Rupture, ritem[i])
-		}
-		if resitem != nil {
-			s.Resolution = append(s.Resolution, resitem[i])
-		}
-		if sess.Outcome != nil {
-			if y := sess.Outcome[i]; !math.IsNaN(y) {
-				o := &outcomes[k]
-				if math.IsNaN(o.Pre) {
-					o.Pre = y
-				} else {
-					o.Post = y
-				}
+			if resitem != nil {
+				s.Resolution = append(s.Resolution, resitem[i])
 			}
 		}
 	}

@@ -306,38 +306,11 @@ func (r *Report) sessionsRCode(res *sessions.Result, hasTher bool) string {
 func (r *Report) buildRuptures(sec *section, sr *SessionResults, ss *datasets.Sessions, part *DataPart) {
 	opt := r.opt
 	sec.h("sessions-ruptures", "Ruptures and repairs")
-	var series []rupture.Series
-	var outcomes []rupture.Outcome
-	index := map[int32]int{}
-	for i := 0; i < ss.Len(); i++ {
-		code := ss.Patient.Codes[i]
-		k, ok := index[code]
-		if !ok {
-			k = len(series)
-			index[code] = k
-			s := rupture.Series{Patient: ss.Patient.Levels[code]}
-			if ss.Therapist.Codes != nil {
-				s.Therapist = ss.Therapist.Value(i)
-			}
-			series = append(series, s)
-			if ss.Outcome != nil {
-				outcomes = append(outcomes, rupture.Outcome{Patient: s.Patient, Pre: math.NaN(), Post: math.NaN()})
-			}
-		}
-		s := &series[k]
-		s.Session = append(s.Session, ss.Session[i])
-		s.Score = append(s.Score, ss.Alliance[i])
-		if ss.Outcome != nil {
-			if y := ss.Outcome[i]; !math.IsNaN(y) {
-				o := &outcomes[k]
-				if math.IsNaN(o.Pre) {
-					o.Pre = y
-				} else {
-					o.Post = y
-				}
-			}
-		}
+	var therapist []string
+	if ss.Therapist.Codes != nil {
+		therapist = ss.Therapist.Strings()
 	}
+	series, outcomes := rupture.SeriesFromRows(ss.Patient.Strings(), therapist, ss.Session, ss.Alliance, ss.Outcome)
 	var res *rupture.Result
 	var err error
 	if opt.RupturePreset != "" {
@@ -498,40 +471,8 @@ func ruleWords(o rupture.Options) string {
 }
 
 func rupturePlot(series []rupture.Series, res *rupture.Result, patient, label string) (*plots.Figure, error) {
-	var s *rupture.Series
-	for i := range series {
-		if series[i].Patient == patient {
-			s = &series[i]
-		}
-	}
-	if s == nil {
-		return nil, fmt.Errorf("patient %s not found", patient)
-	}
-	var x, y []float64
-	var sum float64
-	for i, a := range s.Score {
-		if math.IsNaN(a) {
-			continue
-		}
-		x = append(x, float64(s.Session[i]))
-		y = append(y, a)
-		sum += a
-	}
-	o := plots.RuptureOptions{Threshold: math.NaN(), Mean: sum / float64(len(y)), YLabel: capital(label), XLabel: "Session",
-		Title: fmt.Sprintf("Patient %s", patient)}
-	for _, ep := range res.Episodes {
-		if ep.Patient != patient {
-			continue
-		}
-		o.Ruptures = append(o.Ruptures, float64(ep.Session))
-		if ep.RepairSession.Valid {
-			o.Repairs = append(o.Repairs, float64(ep.RepairSession.V))
-		}
-		if t := float64(ep.Threshold); !math.IsNaN(t) && math.IsNaN(o.Threshold) {
-			o.Threshold = float64(ep.Reference) - t
-		}
-	}
-	return plots.Rupture(x, y, o)
+	return plots.RupturePatient(series, res, patient, plots.RuptureOptions{YLabel: capital(label), XLabel: "Session",
+		Title: fmt.Sprintf("Patient %s", patient)})
 }
 
 func (r *Report) buildGains(sec *section, sr *SessionResults, ss *datasets.Sessions, patient []string, part *DataPart) {
