@@ -3,46 +3,207 @@ package meta
 import (
 	"fmt"
 	"math"
+	"math/big"
+	"math/bits"
 	"math/rand/v2"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
 )
 
 // PermResult holds permutation p-values (metafor permutest.rma.uni).
 type PermResult struct {
-	Iterations int       `json:"iterations"` // permutations evaluated (including the observed data)
-	Exact      bool      `json:"exact"`      // all 2^k sign flips were enumerated
-	Names      []string  `json:"names"`      // coefficient names
-	Statistic  []float64 `json:"statistic"`  // observed z (or t) values
-	P          []float64 `json:"p"`          // permutation p-value per coefficient
-	QM         float64   `json:"QM"`         // observed omnibus statistic
-	QMP        float64   `json:"QM_p"`       // permutation p-value of QM
-	Failed     int       `json:"failed"`     // permutations whose model could not be fitted (excluded)
-	Seed       uint64    `json:"seed"`
+	// Iterations is the number of permutations evaluated, as metafor
+	// reports it: all of them for an exact test (2^k sign flips, or the
+	// number of unique row permutations of the model matrix), otherwise the
+	// number requested (the observed data included).
+	Iterations int `json:"iterations"`
+	// Exact is true when every permutation was enumerated: every sign flip
+	// (intercept-only models) or every unique permutation of the rows of the
+	// model matrix (meta-regression).
+	Exact     bool      `json:"exact"`
+	Names     []string  `json:"names"`     // coefficient names
+	Statistic []float64 `json:"statistic"` // observed z (or t) values
+	P         []float64 `json:"p"`         // permutation p-value per coefficient
+	QM        float64   `json:"QM"`        // observed omnibus statistic
+	QMP       float64   `json:"QM_p"`      // permutation p-value of QM
+	Failed    int       `json:"failed"`    // permutations whose model could not be fitted (excluded)
+	Seed      uint64    `json:"seed"`      // seed of the random permutations (0 for an exact test)
 }
 
 // comptol is metafor's tolerance when comparing permuted and observed
 // statistics, sqrt(machine epsilon).
 const comptol = 1.4901161193847656e-08
 
+// maxExact bounds the number of permutations of an exact test.
+const maxExact = 1 << 32
+
 // Permute computes permutation tests for the model Fit(yi, vi, opt) would
 // fit, with metafor's permutest semantics (Follmann & Proschan 1999; Higgins
-// & Thompson 2004): for an intercept-only model the signs of yi are flipped —
-// all 2^k patterns when 2^k ≤ n (an exact test), otherwise n random patterns;
-// with moderators the rows of the model matrix are randomly permuted n times.
-// In the random case the first permutation is the observed data. The
-// two-sided p-value of coefficient j is the share of permutations with
-// |zⱼ*| ≥ |zⱼ| − 1.5e-8, and that of QM the share with QM* ≥ QM − 1.5e-8.
+// & Thompson 2004).
 //
-// The work is spread over runtime.NumCPU() goroutines; permutation i draws
-// from its own generator seeded by (seed, i), so results depend only on the
-// seed. progress, if not nil, is called with the number of permutations done
-// (serialised, from worker goroutines).
+// The test is exact — every permutation is evaluated once — exactly when
+// metafor 3.8-1's permutest(x, iter = n) makes it so: when the number N of
+// distinct permutations is at most n. For an intercept-only model the signs
+// of yi are flipped and N = 2^k; with moderators the rows of the model matrix
+// X are permuted against (yi, vi), and since rows of X that are identical
+// (ties, e.g. studies in the same level of a factor) give identical
+// permutations, N = k!/(m₁!·m₂!·…) where m₁, m₂, … are the multiplicities of
+// the distinct rows of X. Otherwise n random permutations are drawn (sign
+// patterns, or uniform row permutations), the first of which is the observed
+// data. PermuteExact forces the exact test (permutest(exact = TRUE)).
+//
+// The two-sided p-value of coefficient j is the share of permutations with
+// |zⱼ*| ≥ |zⱼ| − 1.5e-8, and that of QM the share with QM* ≥ QM − 1.5e-8
+// (metafor's comptol, √ε); permutations whose model cannot be fitted are
+// left out of both counts.
+//
+// The work is spread over runtime.NumCPU() goroutines. Random permutation i
+// draws from its own generator seeded by (seed, i), so results depend only on
+// the seed; an exact test does not use the seed. progress, if not nil, is
+// called with the number of permutations done (serialised, from worker
+// goroutines).
 func Permute(yi, vi []float64, opt Options, n int, seed uint64, progress func(done int)) (*PermResult, error) {
 	if n < 2 {
 		return nil, fmt.Errorf("meta: %d permutations requested; use at least 2 (1000 or more for p-values)", n)
 	}
+	return permute(yi, vi, opt, n, false, seed, progress)
+}
+
+// PermuteExact computes the exact permutation test of the model
+// Fit(yi, vi, opt) would fit, as metafor's permutest(x, exact = TRUE): all
+// 2^k sign flips of yi for an intercept-only model, otherwise all
+// k!/(m₁!·m₂!·…) unique permutations of the rows of the model matrix, where
+// mᵢ are the multiplicities of its distinct rows. See Permute for the
+// p-values. It returns an error when there are more than 2^32 permutations;
+// use Permute with random permutations then.
+func PermuteExact(yi, vi []float64, opt Options, progress func(done int)) (*PermResult, error) {
+	return permute(yi, vi, opt, 0, true, 0, progress)
+}
+
+// rowGroups labels the rows of the k×p row-major matrix x by distinct row:
+// label[i] is the rank of row i among the distinct rows in lexicographic
+// order, rep[g] the index of a row with label g and count[g] their number.
+func rowGroups(x []float64, k, p int) (label, rep, count []int) {
+	idx := make([]int, k)
+	for i := range idx {
+		idx[i] = i
+	}
+	cmp := func(a, b int) int {
+		ra, rb := x[a*p:(a+1)*p], x[b*p:(b+1)*p]
+		for j := range ra {
+			switch {
+			case ra[j] < rb[j]:
+				return -1
+			case ra[j] > rb[j]:
+				return 1
+			}
+		}
+		return 0
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return cmp(idx[a], idx[b]) < 0 })
+	label = make([]int, k)
+	for n, i := range idx {
+		if n == 0 || cmp(idx[n-1], i) != 0 {
+			rep = append(rep, i)
+			count = append(count, 0)
+		}
+		g := len(rep) - 1
+		label[i] = g
+		count[g]++
+	}
+	return label, rep, count
+}
+
+// multinomial returns (Σcount)! / Π count[g]!, the number of distinct
+// arrangements of a multiset with these multiplicities.
+func multinomial(count []int) *big.Int {
+	n := big.NewInt(1)
+	var b big.Int
+	sum := 0
+	for _, c := range count {
+		sum += c
+		n.Mul(n, b.Binomial(int64(sum), int64(c)))
+	}
+	return n
+}
+
+// unrankMultiset sets lab to the arrangement of rank r (0-based, in
+// lexicographic order) of the multiset with multiplicities count, whose
+// number of arrangements is total. c is scratch of len(count).
+func unrankMultiset(r, total uint64, count, c, lab []int) {
+	copy(c, count)
+	m, rem := total, uint64(len(lab))
+	for pos := range lab {
+		for g := range c {
+			if c[g] == 0 {
+				continue
+			}
+			// Arrangements of the rest with g at pos: m·c[g]/rem (exact).
+			hi, lo := bits.Mul64(m, uint64(c[g]))
+			sub, _ := bits.Div64(hi, lo, rem)
+			if r < sub || g == len(c)-1 {
+				lab[pos] = g
+				c[g]--
+				m = sub
+				break
+			}
+			r -= sub
+		}
+		rem--
+	}
+}
+
+// nextMultiset advances lab to the next arrangement in lexicographic order
+// and returns the first position that changed, or -1 after the last one.
+func nextMultiset(lab []int) int {
+	i := len(lab) - 2
+	for i >= 0 && lab[i] >= lab[i+1] {
+		i--
+	}
+	if i < 0 {
+		return -1
+	}
+	j := len(lab) - 1
+	for lab[j] <= lab[i] {
+		j--
+	}
+	lab[i], lab[j] = lab[j], lab[i]
+	for a, b := i+1, len(lab)-1; a < b; a, b = a+1, b-1 {
+		lab[a], lab[b] = lab[b], lab[a]
+	}
+	return i
+}
+
+// permTally accumulates the counts behind the permutation p-values.
+type permTally struct {
+	hit, cnt   []int
+	qHit, qCnt int
+	failed     int
+}
+
+func (t *permTally) add(z []float64, qm float64, zObs []float64, qmObs float64) {
+	for j, v := range z {
+		if math.IsNaN(v) {
+			continue
+		}
+		t.cnt[j]++
+		if math.Abs(v) >= math.Abs(zObs[j])-comptol {
+			t.hit[j]++
+		}
+	}
+	if math.IsNaN(qm) {
+		t.failed++
+		return
+	}
+	t.qCnt++
+	if qm >= qmObs-comptol {
+		t.qHit++
+	}
+}
+
+func permute(yi, vi []float64, opt Options, n int, exact bool, seed uint64, progress func(done int)) (*PermResult, error) {
 	obs, err := Fit(yi, vi, opt)
 	if err != nil {
 		return nil, err
@@ -54,22 +215,40 @@ func Permute(yi, vi []float64, opt Options, n int, seed uint64, progress func(do
 		res.Statistic = append(res.Statistic, c.Statistic)
 	}
 	intOnly := p == 1
-	total := n
-	if intOnly && k < 63 && 1<<uint(k) <= n {
-		res.Exact = true
-		total = 1 << uint(k)
+
+	// The number of distinct permutations and metafor's choice of test.
+	var rep, count []int
+	var nPerm *big.Int
+	if intOnly {
+		nPerm = new(big.Int).Lsh(big.NewInt(1), uint(k))
+	} else {
+		_, rep, count = rowGroups(d.x, k, p)
+		nPerm = multinomial(count)
 	}
+	if !exact && nPerm.Cmp(big.NewInt(int64(n))) <= 0 {
+		exact = true
+	}
+	total := n
+	if exact {
+		if nPerm.Cmp(big.NewInt(maxExact)) > 0 {
+			return nil, fmt.Errorf("meta: an exact permutation test needs %s permutations (more than %d); use random permutations instead", nPerm, int64(maxExact))
+		}
+		total = int(nPerm.Int64())
+		res.Seed = 0
+	}
+	res.Exact = exact
 	res.Iterations = total
-	zs := make([]float64, total*p)
-	qms := make([]float64, total)
 
 	workers := runtime.NumCPU()
 	if workers > total {
 		workers = total
 	}
+	chunk := total / (16 * workers)
+	chunk = max(1, min(chunk, 1024))
 	var next, done atomic.Int64
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	tally := permTally{hit: make([]int, p), cnt: make([]int, p)}
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -78,93 +257,106 @@ func Permute(yi, vi []float64, opt Options, n int, seed uint64, progress func(do
 			pd.y = append([]float64(nil), d.y...)
 			pd.x = append([]float64(nil), d.x...)
 			m := newModel(&pd, obs.opt)
+			t := permTally{hit: make([]int, p), cnt: make([]int, p)}
+			z := make([]float64, p)
 			perm := make([]int, k)
+			var lab, scratch []int
+			if exact && !intOnly {
+				lab, scratch = make([]int, k), make([]int, len(count))
+			}
 			for {
-				i := int(next.Add(1) - 1)
-				if i >= total {
-					return
+				lo := int(next.Add(int64(chunk))) - chunk
+				if lo >= total {
+					break
 				}
-				rng := rand.New(rand.NewPCG(seed, uint64(i)))
-				ok := false
-				for try := 0; try < 100 && !ok; try++ {
+				hi := min(lo+chunk, total)
+				for i := lo; i < hi; i++ {
+					var qm float64
+					ok := false
 					switch {
-					case res.Exact:
+					case exact && intOnly:
 						for j := range pd.y {
 							pd.y[j] = d.y[j]
 							if i>>uint(j)&1 == 1 {
 								pd.y[j] = -d.y[j]
 							}
 						}
-					case i == 0: // the observed data
-					case intOnly:
-						for j := range pd.y {
-							pd.y[j] = d.y[j]
-							if rng.Uint64()&1 == 1 {
-								pd.y[j] = -d.y[j]
-							}
+						m.center()
+						ok = m.quick(z, &qm) == nil
+					case exact:
+						from := 0
+						if i == lo {
+							unrankMultiset(uint64(i), uint64(total), count, scratch, lab)
+						} else {
+							from = nextMultiset(lab)
 						}
-					default:
-						for j := range perm {
-							perm[j] = j
-						}
-						for j := k - 1; j > 0; j-- {
-							r := rng.IntN(j + 1)
-							perm[j], perm[r] = perm[r], perm[j]
-						}
-						for j, src := range perm {
+						for j := from; j < k; j++ {
+							src := rep[lab[j]]
 							copy(pd.x[j*p:(j+1)*p], d.x[src*p:(src+1)*p])
 						}
+						ok = m.quick(z, &qm) == nil
+					case i == 0: // the observed data, as metafor
+						copy(z, res.Statistic)
+						qm, ok = obs.QM, true
+					default:
+						rng := rand.New(rand.NewPCG(seed, uint64(i)))
+						for try := 0; try < 100 && !ok; try++ {
+							if intOnly {
+								for j := range pd.y {
+									pd.y[j] = d.y[j]
+									if rng.Uint64()&1 == 1 {
+										pd.y[j] = -d.y[j]
+									}
+								}
+								m.center()
+							} else {
+								for j := range perm {
+									perm[j] = j
+								}
+								for j := k - 1; j > 0; j-- {
+									r := rng.IntN(j + 1)
+									perm[j], perm[r] = perm[r], perm[j]
+								}
+								for j, src := range perm {
+									copy(pd.x[j*p:(j+1)*p], d.x[src*p:(src+1)*p])
+								}
+							}
+							ok = m.quick(z, &qm) == nil
+						}
 					}
-					m.center()
-					ok = m.quick(zs[i*p:(i+1)*p], &qms[i]) == nil
-					if res.Exact || i == 0 {
-						break
+					if !ok {
+						for j := range z {
+							z[j] = math.NaN()
+						}
+						qm = math.NaN()
 					}
-				}
-				if !ok {
-					for j := 0; j < p; j++ {
-						zs[i*p+j] = math.NaN()
+					t.add(z, qm, res.Statistic, obs.QM)
+					c := done.Add(1)
+					if progress != nil {
+						mu.Lock()
+						progress(int(c))
+						mu.Unlock()
 					}
-					qms[i] = math.NaN()
-				}
-				c := done.Add(1)
-				if progress != nil {
-					mu.Lock()
-					progress(int(c))
-					mu.Unlock()
 				}
 			}
+			mu.Lock()
+			for j := range t.hit {
+				tally.hit[j] += t.hit[j]
+				tally.cnt[j] += t.cnt[j]
+			}
+			tally.qHit += t.qHit
+			tally.qCnt += t.qCnt
+			tally.failed += t.failed
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	res.P = make([]float64, p)
-	for j := 0; j < p; j++ {
-		var hit, cnt int
-		zo := math.Abs(res.Statistic[j])
-		for i := 0; i < total; i++ {
-			z := zs[i*p+j]
-			if math.IsNaN(z) {
-				continue
-			}
-			cnt++
-			if math.Abs(z) >= zo-comptol {
-				hit++
-			}
-		}
-		res.P[j] = math.Min(1, float64(hit)/float64(cnt))
+	for j := range res.P {
+		res.P[j] = math.Min(1, float64(tally.hit[j])/float64(tally.cnt[j]))
 	}
-	var hit, cnt int
-	for _, q := range qms {
-		if math.IsNaN(q) {
-			res.Failed++
-			continue
-		}
-		cnt++
-		if q >= obs.QM-comptol {
-			hit++
-		}
-	}
-	res.QMP = float64(hit) / float64(cnt)
+	res.QMP = float64(tally.qHit) / float64(tally.qCnt)
+	res.Failed = tally.failed
 	return res, nil
 }
 
