@@ -11,7 +11,9 @@
 // their Q-profile confidence intervals), fit statistics, the prediction
 // interval and, for Fisher-z correlations, the back-transform to r.
 // Subgroups fits one model per level and tests subgroup differences, and
-// Permute gives permutation p-values as metafor's permutest.
+// Permute gives permutation p-values as metafor's permutest (exact
+// enumeration when the iterations cover every permutation; PermuteExact
+// always enumerates).
 //
 // Small-study effects and publication bias: RegTest (Egger-type tests,
 // metafor's regtest), RankTest (Begg & Mazumdar), TrimFill (L0, R0, Q0),

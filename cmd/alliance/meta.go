@@ -26,6 +26,7 @@ type metaFlags struct {
 	level                        float64
 	mods, subgroup               string
 	permutations                 int
+	exact                        bool
 	seed                         uint64
 	rcode                        bool
 	tau2                         float64
@@ -77,6 +78,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.StringVar(&mf.subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
 	f.IntVar(&mf.permutations, "permutations", 0, "permutation test with `N` iterations (exact when 2^k ≤ N for intercept-only models)")
 	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test")
+	f.BoolVar(&mf.exact, "exact", false, "exact permutation test: enumerate every sign flip (intercept-only) or unique row permutation (moderators), as permutest(exact = TRUE)")
 	f.BoolVar(&mf.rcode, "r-code", false, "also print the equivalent metafor call, so a reviewer can check the numbers")
 	f.Float64Var(&mf.tau2, "tau2", 0, "fix tau² at this value instead of estimating it")
 	mf.ext.register(cmd)
@@ -243,14 +245,20 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		}
 		out.Subgroups = sg
 	}
-	if mf.permutations > 0 {
+	if mf.permutations > 0 || mf.exact {
 		var bar *progressbar.ProgressBar
 		progress := func(int) {}
 		if f, ok := e.stderr.(interface{ Fd() uintptr }); ok && !e.quiet && term.IsTerminal(int(f.Fd())) {
-			bar = progressbar.NewOptions(mf.permutations, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("permutations"), progressbar.OptionClearOnFinish())
+			bar = progressbar.NewOptions(max(mf.permutations, 1), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("permutations"), progressbar.OptionClearOnFinish())
 			progress = func(done int) { _ = bar.Set(done) }
 		}
-		pr, err := meta.Permute(yi, vi, opt, mf.permutations, mf.seed, progress)
+		var pr *meta.PermResult
+		var err error
+		if mf.exact {
+			pr, err = meta.PermuteExact(yi, vi, opt, progress)
+		} else {
+			pr, err = meta.Permute(yi, vi, opt, mf.permutations, mf.seed, progress)
+		}
 		if bar != nil {
 			_ = bar.Finish()
 		}
@@ -495,6 +503,9 @@ func permTable(p *meta.PermResult) *table {
 	kind := fmt.Sprintf("%d random permutations, seed %d", p.Iterations, p.Seed)
 	if p.Exact {
 		kind = fmt.Sprintf("exact: all %d sign patterns", p.Iterations)
+		if len(p.Names) > 1 {
+			kind = fmt.Sprintf("exact: all %d unique permutations of the moderators", p.Iterations)
+		}
 	}
 	t := &table{
 		Title:   "Permutation test (" + kind + ")",

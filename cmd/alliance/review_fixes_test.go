@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +107,33 @@ func TestLmmTypoInNumericColumn(t *testing.T) {
 	_, stderr, code := runCLI(t, b.String(), "lmm", "-", "--formula", "y ~ x + (1 | g)")
 	if code != 2 || !strings.Contains(stderr, "stdin:11") || !strings.Contains(stderr, `"4..5"`) {
 		t.Errorf("typo in a numeric predictor: exit %d %q", code, stderr)
+	}
+}
+
+func TestExactPermutationFlag(t *testing.T) {
+	// k = 6 with one numeric moderator: 6! = 720 unique permutations; the
+	// p-value of x counts permutations with |z| ≥ the observed one, so it is
+	// a multiple of 1/720.
+	csv := "study,yi,vi,x\nA,.1,.01,1\nB,.3,.02,2\nC,.2,.01,3\nD,.5,.03,4\nE,.4,.02,5\nF,.6,.01,6\n"
+	out, stderr, code := runCLI(t, csv, "meta", "-", "--mods", "x", "--exact", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	var v struct {
+		Permutation struct {
+			Iterations int
+			Exact      bool
+			P          []float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	p := v.Permutation
+	if !p.Exact || p.Iterations != 720 {
+		t.Fatalf("exact %v, %d iterations; want exact over 720", p.Exact, p.Iterations)
+	}
+	if c := p.P[1] * 720; math.Abs(c-math.Round(c)) > 1e-9 {
+		t.Errorf("p = %v is not a multiple of 1/720", p.P[1])
 	}
 }
