@@ -40,32 +40,45 @@ func pairwiseCov(x [][]float64, cols []int) (*mat.SymDense, error) {
 	for a := 0; a < k; a++ {
 		for b := a; b < k; b++ {
 			ca, cb := cols[a], cols[b]
-			var n, sa, sb float64
-			for _, row := range x {
-				va, vb := row[ca], row[cb]
-				if math.IsNaN(va) || math.IsNaN(vb) {
-					continue
-				}
-				n++
-				sa += va
-				sb += vb
-			}
+			n, _, _, sab := pairMoments(x, ca, cb)
 			if n < 2 {
 				return nil, fmt.Errorf("reliability: columns %d and %d have %v rows observed together; need at least 2 for a covariance", ca+1, cb+1, n)
 			}
-			ma, mb := sa/n, sb/n
-			var s float64
-			for _, row := range x {
-				va, vb := row[ca], row[cb]
-				if math.IsNaN(va) || math.IsNaN(vb) {
-					continue
-				}
-				s += (va - ma) * (vb - mb)
-			}
-			c.SetSym(a, b, s/(n-1))
+			c.SetSym(a, b, sab/(n-1))
 		}
 	}
 	return c, nil
+}
+
+// pairMoments returns, over the rows where columns ca and cb are both
+// observed, their number n and the centred sums of squares and products
+// Σ(a − m_a)², Σ(b − m_b)², Σ(a − m_a)(b − m_b), the means taken over those
+// same rows.
+func pairMoments(x [][]float64, ca, cb int) (n, saa, sbb, sab float64) {
+	var sa, sb float64
+	for _, row := range x {
+		va, vb := row[ca], row[cb]
+		if math.IsNaN(va) || math.IsNaN(vb) {
+			continue
+		}
+		n++
+		sa += va
+		sb += vb
+	}
+	if n == 0 {
+		return 0, 0, 0, 0
+	}
+	ma, mb := sa/n, sb/n
+	for _, row := range x {
+		va, vb := row[ca], row[cb]
+		if math.IsNaN(va) || math.IsNaN(vb) {
+			continue
+		}
+		saa += (va - ma) * (va - ma)
+		sbb += (vb - mb) * (vb - mb)
+		sab += (va - ma) * (vb - mb)
+	}
+	return n, saa, sbb, sab
 }
 
 // cov2cor scales a covariance matrix to a correlation matrix,
@@ -201,29 +214,9 @@ func pairwiseCor(x [][]float64, cols []int) (*mat.SymDense, error) {
 	for a := 0; a < k; a++ {
 		for b := a; b < k; b++ {
 			ca, cb := cols[a], cols[b]
-			var n, sa, sb float64
-			for _, row := range x {
-				va, vb := row[ca], row[cb]
-				if math.IsNaN(va) || math.IsNaN(vb) {
-					continue
-				}
-				n++
-				sa += va
-				sb += vb
-			}
+			n, saa, sbb, sab := pairMoments(x, ca, cb)
 			if n < 2 {
 				return nil, fmt.Errorf("reliability: columns %d and %d have %v rows observed together; need at least 2 for a correlation", ca+1, cb+1, n)
-			}
-			ma, mb := sa/n, sb/n
-			var saa, sbb, sab float64
-			for _, row := range x {
-				va, vb := row[ca], row[cb]
-				if math.IsNaN(va) || math.IsNaN(vb) {
-					continue
-				}
-				saa += (va - ma) * (va - ma)
-				sbb += (vb - mb) * (vb - mb)
-				sab += (va - ma) * (vb - mb)
 			}
 			if !(saa > 0 && sbb > 0) {
 				return nil, fmt.Errorf("reliability: column %d or %d has no variance in the %v rows where both are observed; the correlation is undefined (drop constant items)", ca+1, cb+1, n)
