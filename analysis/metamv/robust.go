@@ -53,9 +53,17 @@ type WaldTest struct {
 // Robust is cluster-robust inference for a fitted model (the DESIGN's
 // "robust" block).
 type Robust struct {
-	Type         string       `json:"type"`     // CR1 or CR2
-	Clusters     int          `json:"clusters"` // J
-	Level        float64      `json:"level"`
+	Type     string  `json:"type"`     // CR1 or CR2
+	Clusters int     `json:"clusters"` // J
+	Level    float64 `json:"level"`
+	// SE, DF, P, CILB and CIUB repeat the first coefficient's robust
+	// inference (the pooled estimate of an intercept-only model), the flat
+	// "robust" block of DESIGN.md's JSON contract.
+	SE           float64      `json:"se"`
+	DF           float64      `json:"df"`
+	P            float64      `json:"p"`
+	CILB         float64      `json:"ci_lb"`
+	CIUB         float64      `json:"ci_ub"`
 	Coefficients []RobustCoef `json:"coefficients"`
 	QM           *WaldTest    `json:"QM,omitempty"`
 	// Vcov is the p×p robust covariance of the coefficients (row-major).
@@ -394,6 +402,10 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 		st := b / se
 		out.Coefficients[j] = RobustCoef{Name: in.names[j], Estimate: b, SE: se, Statistic: st, DF: df,
 			P: 2 * td.Survival(math.Abs(st)), CILB: b - crit*se, CIUB: b + crit*se}
+	}
+	if p > 0 {
+		c := out.Coefficients[0]
+		out.SE, out.DF, out.P, out.CILB, out.CIUB = c.SE, c.DF, c.P, c.CILB, c.CIUB
 	}
 	// Test of the moderators.
 	lo := 1

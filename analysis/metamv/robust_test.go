@@ -161,3 +161,23 @@ func TestGoldenRobust(t *testing.T) {
 	cr1, cr2 = robustPair(t, "sim rho5", rf, sd.Cl)
 	checkRobust(t, "sim rho5", cr1, cr2, sim.RobustRho5)
 }
+
+// TestRobustFlatBlock checks that the flat JSON fields repeat the first
+// coefficient's robust inference.
+func TestRobustFlatBlock(t *testing.T) {
+	yi := []float64{0.1, 0.3, 0.2, 0.5, 0.4, 0.6, 0.2, 0.3}
+	vi := []float64{0.01, 0.02, 0.01, 0.03, 0.02, 0.01, 0.02, 0.01}
+	outer := []string{"a", "a", "b", "b", "c", "c", "d", "d"}
+	r, err := Fit(yi, vi, outer, nil, Options{NoProfile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := ClusterRobust(r, outer, RobustOptions{Type: CR2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rb.Coefficients[0]
+	if rb.SE != c.SE || rb.DF != c.DF || rb.P != c.P || rb.CILB != c.CILB || rb.CIUB != c.CIUB {
+		t.Errorf("flat block %+v differs from the first coefficient %+v", rb, c)
+	}
+}
