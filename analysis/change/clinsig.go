@@ -115,6 +115,17 @@ type Result struct {
 	Groups []CategoryCount `json:"groups,omitempty"`
 	// GroupLevel is the HA method's group-level summary (combined approach).
 	GroupLevel *GroupLevel `json:"group_level,omitempty"`
+	// HLM is the growth model and the patients' empirical Bayes slopes of
+	// the HLM method (HLMDistribution, HLMCombined).
+	HLM *HLMFit `json:"hlm,omitempty"`
+}
+
+// pairsMethod rejects the HLM method for the pre–post (pair) functions.
+func pairsMethod(o RCIOptions) error {
+	if o.Method == HLM {
+		return fmt.Errorf("change: rci method HLM fits a growth model to every measurement: call HLMDistribution or HLMCombined with long data (patient, time, score) instead of pre–post pairs")
+	}
+	return nil
 }
 
 // usedPairs drops pairs with a missing score (na.omit) and checks IDs.
@@ -202,6 +213,9 @@ func rciPart(r *Result, pre, post []float64, o RCIOptions) (rciParams, float64, 
 // both scores. clinicalsignificance::cs_distribution.
 func Distribution(pairs []Pair, o RCIOptions) (*Result, error) {
 	if err := o.normalise(); err != nil {
+		return nil, err
+	}
+	if err := pairsMethod(o); err != nil {
 		return nil, err
 	}
 	used, pre, post, err := usedPairs(pairs)
@@ -324,6 +338,9 @@ func Combined(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 	if err := o.normalise(); err != nil {
 		return nil, err
 	}
+	if err := pairsMethod(o); err != nil {
+		return nil, err
+	}
 	if err := n.normalise(); err != nil {
 		return nil, err
 	}
@@ -383,6 +400,9 @@ func haGroupLevel(pre, post []float64, p rciParams, cut, rPost float64, b Better
 // direction; no RCI is computed for the categories.
 func Statistical(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 	if err := o.normalise(); err != nil {
+		return nil, err
+	}
+	if err := pairsMethod(o); err != nil {
 		return nil, err
 	}
 	if err := n.normalise(); err != nil {

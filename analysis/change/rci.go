@@ -30,17 +30,20 @@ const (
 	// RCI = ((post − pre)·r_dd + (M_post − M_pre)(1 − r_dd)) / (√r_dd·√(2·SEM²)),
 	// with r_dd the reliability of the difference scores; one-sided critical value.
 	HA RCIMethod = "HA"
+	// HLM, the multilevel method after Raudenbush & Bryk (2002): the
+	// empirical Bayes random slope of score ~ time + (time | patient) over its
+	// conditional SD. It needs all measurements: see HLMDistribution.
+	HLM RCIMethod = "HLM"
 )
 
-// ParseRCIMethod reads a method name, case-insensitively.
+// ParseRCIMethod reads a method name, case-insensitively. HLM is accepted,
+// but it works on long data (HLMDistribution, HLMCombined), not on pairs.
 func ParseRCIMethod(s string) (RCIMethod, error) {
 	switch m := RCIMethod(strings.ToUpper(s)); m {
-	case JT, GLN, HLL, EN, NK, HA:
+	case JT, GLN, HLL, EN, NK, HA, HLM:
 		return m, nil
-	case "HLM":
-		return "", fmt.Errorf("change: rci method HLM (multilevel empirical Bayes slopes) is not implemented; use JT, GLN, HLL, EN, NK or HA")
 	}
-	return "", fmt.Errorf("change: unknown rci method %q (use JT, GLN, HLL, EN, NK or HA)", s)
+	return "", fmt.Errorf("change: unknown rci method %q (use JT, GLN, HLL, EN, NK, HA or HLM)", s)
 }
 
 // RCIOptions are the arguments of cs_distribution / cs_combined that concern
