@@ -56,6 +56,9 @@
 // Lord), EN (Edwards & Nunnally / Speer), NK (Nunnally & Kotsch) and HA
 // (Hageman & Arrindell 1999); cutoffs a, b and c (Jacobson & Truax 1991); and
 // the categories recovered, improved, unchanged, deteriorated and harmed.
+// HLMDistribution and HLMCombined add the HLM method (empirical Bayes slopes
+// of a random-slope growth model, analysis/mixed), which uses every
+// measurement of long data.
 //
 // References
 //

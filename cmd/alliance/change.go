@@ -120,6 +120,9 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 	if err != nil {
 		return err
 	}
+	if strings.EqualFold(cf.method, "HLM") {
+		return runChangeHLM(e, cmd, cf, src, wide)
+	}
 	pairs, err := changePairs(src, cf, wide)
 	if err != nil {
 		return err
@@ -207,6 +210,85 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 			return err
 		}
 	}
+	return e.emit(func(w io.Writer) error {
+		switch e.format {
+		case "json":
+			return jsonout.Write(w, out)
+		case "csv":
+			return changePersonsTable(res).csv(w)
+		}
+		return renderChange(w, e.format, &out, cf.persons)
+	})
+}
+
+// runChangeHLM classifies change by the HLM method, which uses every wave of
+// long data (clinicalsignificance's rci_method = "HLM").
+func runChangeHLM(e *env, cmd *cobra.Command, cf *changeFlags, src source, wide bool) error {
+	if wide {
+		return usagef("--method HLM needs long data with every measurement (patient, time, score), not --wide pre/post columns")
+	}
+	tc := &tableColumns{t: src.table}
+	idCol := cf.id
+	if idCol == "" {
+		idCol = tc.firstOf("id", "patient", "subject")
+	}
+	timeCol := cf.time
+	if timeCol == "" {
+		timeCol = tc.firstOf("time", "session", "wave")
+	}
+	scoreCol := cf.score
+	if scoreCol == "" {
+		scoreCol = tc.firstOf("outcome", "score")
+	}
+	if idCol == "" || timeCol == "" || scoreCol == "" {
+		return usagef("%s: --method HLM needs the patient (--id), time (--time) and score (--score) columns", src.table.Name)
+	}
+	d := change.Long{Patient: tc.text(idCol, "--id"), Time: tc.numeric(timeCol, "--time"), Score: tc.numeric(scoreCol, "--score")}
+	if cf.group != "" {
+		d.Group = tc.text(cf.group, "--group")
+	}
+	if err := tc.err(); err != nil {
+		return err
+	}
+	better := change.Lower
+	if strings.EqualFold(cf.better, "higher") {
+		better = change.Higher
+	}
+	o := change.RCIOptions{Method: change.HLM, Better: better, SignificanceLevel: cf.level}
+	approach := strings.ToLower(cf.approach)
+	hasNorms := !math.IsNaN(cf.mFunc) || !math.IsNaN(cf.sdFunc)
+	var res *change.Result
+	var err error
+	switch {
+	case approach == "combined" || (approach == "" && hasNorms):
+		n := change.Norms{MFunctional: cf.mFunc, SDFunctional: cf.sdFunc, BFunctionalSD: cf.bFunctionalSD}
+		switch strings.ToLower(cf.cutoffType) {
+		case "a":
+			n.Type = change.CutoffA
+		case "b":
+			n.Type = change.CutoffB
+		case "c":
+			n.Type = change.CutoffC
+		default:
+			return usagef("--cutoff-type %q: give a, b or c", cf.cutoffType)
+		}
+		res, err = change.HLMCombined(d, o, n)
+	case approach == "" || approach == "distribution":
+		res, err = change.HLMDistribution(d, o)
+	default:
+		return usagef("--method HLM works with --approach distribution or combined")
+	}
+	if err != nil {
+		return analysisOrInput(err)
+	}
+	if cmd.Flags().Changed("pre") || cmd.Flags().Changed("post") {
+		e.infof("alliance: --method HLM uses every measurement; --pre and --post are not used (pre and post are each patient's first and last complete score)")
+	}
+	name := src.table.Name
+	if src.embedded != nil {
+		name = src.embedded.Name
+	}
+	out := changeResult{Data: name, Result: res}
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":

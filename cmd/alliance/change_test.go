@@ -42,6 +42,41 @@ func TestChangeMatchesClinicalsignificance(t *testing.T) {
 	}
 }
 
+// TestChangeHLMMatchesSnapshots runs --method HLM on the embedded claus2020
+// and compares with clinicalsignificance's published test snapshots
+// (cs_distribution and cs_combined with rci_method = "HLM").
+func TestChangeHLMMatchesSnapshots(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want map[string]int
+	}{
+		{[]string{"change", "--method", "HLM", "--approach", "distribution"}, map[string]int{"improved": 11, "unchanged": 20, "deteriorated": 9}},
+		{[]string{"change", "--method", "HLM"}, map[string]int{"recovered": 10, "improved": 1, "unchanged": 20, "deteriorated": 9, "harmed": 0}},
+	} {
+		out, stderr, code := runCLI(t, "", append(c.args, "--format", "json", "--quiet")...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", c.args, code, stderr)
+		}
+		var got struct {
+			Summary []struct {
+				Category string
+				N        int
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Summary) != len(c.want) {
+			t.Errorf("%v: %d categories, want %d", c.args, len(got.Summary), len(c.want))
+		}
+		for _, s := range got.Summary {
+			if n, ok := c.want[s.Category]; !ok || n != s.N {
+				t.Errorf("%v: %s = %d, snapshot %d", c.args, s.Category, s.N, n)
+			}
+		}
+	}
+}
+
 func TestChangeWideAndErrors(t *testing.T) {
 	// Jacobson & Truax style by hand: SD_pre of (10, 20, 30) is 10, r = .75 →
 	// SEM = 5, S_diff = √50 ≈ 7.07; reliable change needs |Δ| > 13.86.
