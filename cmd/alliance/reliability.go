@@ -32,7 +32,7 @@ func newReliabilityCmd(e *env) *cobra.Command {
 	rf := &reliabilityFlags{}
 	cmd := &cobra.Command{
 		Use:   "reliability FILE --items a,b,c",
-		Short: "Alpha, ICC, Cohen/Fleiss kappa and Krippendorff's alpha (psych's numbers)",
+		Short: "Alpha, omega, ICC, Cohen/Fleiss kappa, Krippendorff's alpha and 3RS codes (psych's numbers)",
 		Long: `Reliability of questionnaire items and of raters, as the R package psych
 2.2.9 computes it:
 
