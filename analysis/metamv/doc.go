@@ -12,11 +12,23 @@
 // dmetar's mlm.variance.distribution). With Options.Rho the sampling errors
 // of a cluster share the correlation ρ (metafor's vcalc with constant rho).
 //
-// The marginal covariance is block-diagonal by outer cluster; every
-// likelihood, score and information term is accumulated block by block
-// (O(Σ n_c³) per evaluation, O(max n_c²) workspace), never with k×k
-// matrices as metafor does, so 100,000 effect sizes fit in well under a
-// second.
+// The marginal covariance is block-diagonal by outer cluster, and each
+// block M_c = (1−ρ)diag(v) + σ²₂ZZ' + [1 s]diag(σ²₁, ρ)[1 s]' is a
+// block-diagonal matrix (diagonal plus rank one per inner unit) plus a
+// rank-two term. Log-determinants and products with M_c⁻¹ come from
+// Sherman–Morrison within inner units, then Woodbury and the matrix
+// determinant lemma (woodbury.go), so every likelihood, score and
+// information term costs O(n_c·p²) per cluster and O(k·p) memory, never
+// an n_c×n_c, let alone a k×k, matrix as metafor builds: 100,000 effect
+// sizes fit in under 0.1 s, and so does a single cluster of 20,000.
+//
+// CR2's adjustment matrices are matrix geometric means with no such
+// closed form; for clusters above a couple of dozen rows the bilinear
+// forms CR2 needs are computed from an integral representation by the
+// trapezoidal rule, each node one complex-shifted structured solve
+// (cr2quad.go), again without n×n matrices. Small clusters, ρ < 0 and
+// univariate fits use the dense adjustment (limited to 3,000 rows per
+// robust cluster).
 //
 // ClusterRobust and ClusterRobustUni give sandwich inference for a
 // three-level fit or a univariate meta.Result: CR1 as metafor's

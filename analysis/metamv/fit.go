@@ -70,7 +70,7 @@ func Fit(yi, vi []float64, outer, inner []string, opt Options) (*Result, error) 
 			return nil, fmt.Errorf("metamv: every cluster holds one effect size; fit a univariate model")
 		}
 	}
-	ev, err := newEvaluator(lay, d.X, d.Y, d.V, d.P, opt.Rho)
+	ev, err := newEvaluator(lay, d.X, d.Y, d.V, d.P, opt.Rho, opt.dense)
 	if err != nil {
 		return nil, err
 	}

@@ -13,8 +13,10 @@ import (
 //
 // with V_c the sampling covariance (vᵢ on the diagonal, ρ√(vᵢvⱼ) off it) and
 // Z_c the indicators of the inner units. Every quantity metafor takes from
-// k×k matrices is accumulated from per-block products, so an evaluation
-// costs O(Σ n_c³) time and O(max n_c²) workspace.
+// k×k matrices is accumulated from per-block products. The structured path
+// (woodbury.go) costs O(Σ n_c·(p + 3)²) time and O(max n_c·p) workspace per
+// evaluation; the dense path (evalDense, the test oracle) O(Σ n_c³) and
+// O(max n_c²).
 type evaluator struct {
 	lay     *layout
 	k, p, q int
@@ -22,7 +24,11 @@ type evaluator struct {
 	v, sd   []float64
 	rho     float64
 	ldXX    float64 // log det(X'X), REML's constant term
-	// workspaces
+	// dense selects the dense per-cluster Cholesky path (O(n_c³)), kept
+	// as the test oracle of the structured (Woodbury) path.
+	dense bool
+	wb    *wbWork
+	// workspaces of the dense path
 	mb, mi, tmp, sg []float64 // n×n
 	qm, rg          []float64 // n×q
 	rs              []float64 // n
@@ -42,9 +48,9 @@ type evalOut struct {
 	full bool
 }
 
-func newEvaluator(lay *layout, x, y, v []float64, p int, rho float64) (*evaluator, error) {
+func newEvaluator(lay *layout, x, y, v []float64, p int, rho float64, dense bool) (*evaluator, error) {
 	k, q := lay.k, p+1
-	e := &evaluator{lay: lay, k: k, p: p, q: q, rho: rho,
+	e := &evaluator{lay: lay, k: k, p: p, q: q, rho: rho, dense: dense,
 		xa: make([]float64, k*q), v: make([]float64, k), sd: make([]float64, k)}
 	for pos, j := range lay.order {
 		copy(e.xa[pos*q:pos*q+p], x[j*p:(j+1)*p])
@@ -53,8 +59,12 @@ func newEvaluator(lay *layout, x, y, v []float64, p int, rho float64) (*evaluato
 		e.sd[pos] = math.Sqrt(v[j])
 	}
 	n := lay.maxn
-	e.mb, e.mi, e.tmp, e.sg = make([]float64, n*n), make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
-	e.qm, e.rg, e.rs, e.vq = make([]float64, n*q), make([]float64, n*q), make([]float64, n), make([]float64, 2*q)
+	if dense {
+		e.mb, e.mi, e.tmp, e.sg = make([]float64, n*n), make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+		e.qm, e.rg, e.rs, e.vq = make([]float64, n*q), make([]float64, n*q), make([]float64, n), make([]float64, 2*q)
+	} else {
+		e.wb = newWBWork(n, q)
+	}
 	xtx := make([]float64, p*p)
 	for i := 0; i < k; i++ {
 		r := x[i*p : (i+1)*p]
@@ -101,10 +111,20 @@ func (e *evaluator) covEntry(a, b int, s2 [2]float64) float64 {
 }
 
 // eval accumulates the sums at σ² = s2; with deriv it also forms the score
-// and information pieces.
+// and information pieces. It uses the structured path (evalWoodbury) unless
+// the evaluator was built dense.
 func (e *evaluator) eval(s2 [2]float64, deriv bool, o *evalOut) error {
 	o.reset()
 	o.full = deriv
+	if e.dense {
+		return e.evalDense(s2, deriv, o)
+	}
+	return e.evalWoodbury(s2, deriv, o)
+}
+
+// evalDense is eval by a dense Cholesky factor of each cluster's M_c
+// (O(n_c³)); it is the oracle the structured path is tested against.
+func (e *evaluator) evalDense(s2 [2]float64, deriv bool, o *evalOut) error {
 	q, lay := e.q, e.lay
 	for c := 0; c < lay.nclust(); c++ {
 		st, n := lay.start[c], lay.start[c+1]-lay.start[c]

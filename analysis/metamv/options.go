@@ -51,6 +51,10 @@ type Options struct {
 	// changes by more than Tol·(σ²₁ + σ²₂ + ṽ), ṽ the typical sampling
 	// variance. Default 1e-10.
 	Tol float64
+
+	// dense makes Fit factor each cluster's covariance densely (the test
+	// oracle of the structured path).
+	dense bool
 }
 
 func (o Options) withDefaults() (Options, error) {

@@ -22,6 +22,10 @@ type RobustOptions struct {
 	Type string
 	// Level is the confidence level (default: the model's, else 0.95).
 	Level float64
+
+	// quadAll makes every robust cluster of a three-level fit take the CR2
+	// quadrature, however small (tests compare it with the dense path).
+	quadAll bool
 }
 
 // RobustCoef is one coefficient under cluster-robust inference: t test with
@@ -80,7 +84,20 @@ type robustIn struct {
 	names  []string
 	groups [][]int                // rows of each robust cluster
 	theta  func(a, b int) float64 // model covariance of rows a, b of one cluster
+	// wx, if set, is W·X (k×p by row, W the block-diagonal inverse working
+	// covariance), from which X_j'W_j is taken without n×n blocks.
+	wx []float64
+	// cr2, if set, returns X_j'W_jA_j[X_j e_j] (p×(p+1)) for the robust
+	// cluster of rows without n×n matrices, given B; false leaves
+	// the cluster to the dense adjustment.
+	cr2 func(rows []int, bread []float64) ([]float64, bool)
 }
+
+// maxCR2Rows bounds the size of a robust cluster whose CR2 adjustment
+// matrix must be formed densely (several n×n arrays and an n×n eigen
+// decomposition): univariate fits, ρ < 0, or a (nearly) singular
+// adjustment; three-level fits otherwise use the quadrature of cr2quad.go.
+const maxCR2Rows = 3000
 
 // ClusterRobust gives CR1 or CR2 cluster-robust inference for a three-level
 // fit, clustering by cluster (one label per input row, as given to Fit;
@@ -154,6 +171,20 @@ func ClusterRobust(r *Result, cluster []string, opt RobustOptions) (*Robust, err
 	if opt.Level == 0 {
 		opt.Level = r.Level
 	}
+	if !ev.dense {
+		wx, err := ev.weightedX(s2)
+		if err != nil {
+			return nil, err
+		}
+		in.wx = wx
+		if t := strings.ToUpper(opt.Type); t == "" || t == CR2 {
+			cq := newCR2Quad(ev, s2, in.x, in.e, wx, outerOf)
+			if opt.quadAll {
+				cq.minRows = 0
+			}
+			in.cr2 = cq.forms
+		}
+	}
 	return robustCore(in, opt)
 }
 
@@ -199,6 +230,13 @@ func ClusterRobustUni(res *meta.Result, cluster []string, opt RobustOptions) (*R
 		in.groups[g] = append(in.groups[g], i)
 	}
 	tau2 := res.Tau2
+	in.wx = make([]float64, k*p)
+	for i := 0; i < k; i++ {
+		w := 1 / (res.Vi[i] + tau2)
+		for j := 0; j < p; j++ {
+			in.wx[i*p+j] = w * x[i*p+j]
+		}
+	}
 	in.theta = func(a, b int) float64 {
 		if a != b {
 			return 0
@@ -245,45 +283,53 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	if opt.Type == CR1 && J <= p {
 		return nil, fmt.Errorf("metamv: CR1 needs more clusters (%d) than coefficients (%d)", J, p)
 	}
-	// Per cluster: Θ_j, its Cholesky factor and inverse W_j; bread.
+	// Per cluster: X_j'W_j (from in.wx, or from a dense Θ_j, its Cholesky
+	// factor and inverse W_j), F_j = X_j'W_jX_j; bread.
 	type blk struct {
-		rows     []int
-		th, l, w []float64
-		xw       []float64 // X_j'W_j, p×n
+		rows  []int
+		th, l []float64 // dense Θ_j and its lower Cholesky factor (when needed)
+		xw    []float64 // X_j'W_j, p×n
+		f     []float64 // X_j'W_jX_j
 	}
 	bl := make([]blk, J)
 	xwx := make([]float64, p*p)
 	for g, rows := range in.groups {
 		n := len(rows)
-		b := blk{rows: rows, th: make([]float64, n*n), w: make([]float64, n*n), xw: make([]float64, p*n)}
-		for a := 0; a < n; a++ {
-			for c := 0; c <= a; c++ {
-				v := in.theta(rows[a], rows[c])
-				b.th[a*n+c], b.th[c*n+a] = v, v
-			}
-		}
-		b.l = append([]float64(nil), b.th...)
-		if _, err := cholesky(b.l, n); err != nil {
-			return nil, fmt.Errorf("metamv: robust cluster %d: working covariance not positive definite: %v", g+1, err)
-		}
-		cholInverse(b.w, b.l, make([]float64, n*n), n)
-		for i := 0; i < p; i++ {
-			for c := 0; c < n; c++ {
-				var t float64
-				for a := 0; a < n; a++ {
-					t += in.x[rows[a]*p+i] * b.w[a*n+c]
+		b := blk{rows: rows, xw: make([]float64, p*n), f: make([]float64, p*p)}
+		if in.wx != nil {
+			for c, a := range rows {
+				for i := 0; i < p; i++ {
+					b.xw[i*n+c] = in.wx[a*p+i]
 				}
-				b.xw[i*n+c] = t
 			}
-		}
-		for i := 0; i < p; i++ {
-			for j := 0; j < p; j++ {
-				var t float64
+		} else {
+			var err error
+			if b.th, b.l, err = denseBlock(in, rows, g, opt.Type); err != nil {
+				return nil, err
+			}
+			w := make([]float64, n*n)
+			cholInverse(w, b.l, make([]float64, n*n), n)
+			for i := 0; i < p; i++ {
 				for c := 0; c < n; c++ {
-					t += b.xw[i*n+c] * in.x[rows[c]*p+j]
+					var t float64
+					for a := 0; a < n; a++ {
+						t += in.x[rows[a]*p+i] * w[a*n+c]
+					}
+					b.xw[i*n+c] = t
 				}
-				xwx[i*p+j] += t
 			}
+		}
+		for c, a := range rows {
+			xr := in.x[a*p : (a+1)*p]
+			for i := 0; i < p; i++ {
+				xi := b.xw[i*n+c]
+				for j := 0; j < p; j++ {
+					b.f[i*p+j] += xi * xr[j]
+				}
+			}
+		}
+		for i := range xwx {
+			xwx[i] += b.f[i]
 		}
 		bl[g] = b
 	}
@@ -291,85 +337,101 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metamv: X'WX is singular: %v", err)
 	}
-	// est[g] = E_j (p×n): X_j'W_j (CR1) or X_j'W_jA_j (CR2).
-	est := make([][]float64, J)
+	// Per cluster: u_j = E_je_j, E_j = X_j'W_j (CR1) or X_j'W_jA_j (CR2);
+	// for CR2 also H_j = E_jX_j and E_jΘ_jE_j' (all Satterthwaite needs).
+	u := make([][]float64, J)
+	var hx, ete [][]float64
+	if opt.Type == CR2 {
+		hx, ete = make([][]float64, J), make([][]float64, J)
+	}
 	for g := range bl {
 		b := &bl[g]
 		n := len(b.rows)
+		ug := make([]float64, p)
+		u[g] = ug
 		if opt.Type == CR1 {
-			est[g] = b.xw
+			for i := 0; i < p; i++ {
+				var t float64
+				for a := 0; a < n; a++ {
+					t += b.xw[i*n+a] * in.e[b.rows[a]]
+				}
+				ug[i] = t
+			}
 			continue
 		}
-		// G = L'(Θ − X B X')L with Θ = LL' (D = L').
-		h := make([]float64, n*n)
-		for a := 0; a < n; a++ {
-			xa := in.x[b.rows[a]*p : (b.rows[a]+1)*p]
-			for c := 0; c < n; c++ {
-				xc := in.x[b.rows[c]*p : (b.rows[c]+1)*p]
-				h[a*n+c] = b.th[a*n+c] - quadAB(xa, bread, xc, p)
-			}
-		}
-		gm := make([]float64, n*n)
-		tmp := make([]float64, n*n)
-		// tmp = h L ; gm = L' tmp
-		mulSq(tmp, h, b.l, n)
-		for a := 0; a < n; a++ {
-			for c := 0; c < n; c++ {
-				var t float64
-				for m := 0; m < n; m++ {
-					t += b.l[m*n+a] * tmp[m*n+c]
+		if in.cr2 != nil {
+			if hxu, ok := in.cr2(b.rows, bread); ok {
+				h := make([]float64, p*p)
+				for i := 0; i < p; i++ {
+					copy(h[i*p:(i+1)*p], hxu[i*(p+1):i*(p+1)+p])
+					ug[i] = hxu[i*(p+1)+p]
 				}
-				gm[a*n+c] = t
+				hx[g] = h
+				// E_jΘ_jE_j' = F_j + H_jBH_j'.
+				hb := make([]float64, p*p)
+				mulSq(hb, h, bread, p)
+				et := append([]float64(nil), b.f...)
+				for i := 0; i < p; i++ {
+					for j := 0; j < p; j++ {
+						var t float64
+						for a := 0; a < p; a++ {
+							t += hb[i*p+a] * h[j*p+a]
+						}
+						et[i*p+j] += t
+					}
+				}
+				ete[g] = et
+				continue
 			}
 		}
-		for a := 0; a < n; a++ { // symmetrise rounding
-			for c := 0; c < a; c++ {
-				v := 0.5 * (gm[a*n+c] + gm[c*n+a])
-				gm[a*n+c], gm[c*n+a] = v, v
+		if b.l == nil {
+			var err error
+			if b.th, b.l, err = denseBlock(in, b.rows, g, opt.Type); err != nil {
+				return nil, err
 			}
 		}
-		gp, err := symPower(gm, n, -0.5)
+		e, err := cr2Adjusted(in, b.rows, b.th, b.l, b.xw, bread)
 		if err != nil {
 			return nil, fmt.Errorf("metamv: robust cluster %d: %v", g+1, err)
 		}
-		// A = L G^{-1/2} L'
-		mulSq(tmp, b.l, gp, n)
-		am := make([]float64, n*n)
-		for a := 0; a < n; a++ {
-			for c := 0; c < n; c++ {
-				var t float64
-				for m := 0; m < n; m++ {
-					t += tmp[a*n+m] * b.l[c*n+m]
-				}
-				am[a*n+c] = t
-			}
-		}
-		e := make([]float64, p*n)
+		h, et := make([]float64, p*p), make([]float64, p*p)
+		tv := make([]float64, n)
 		for i := 0; i < p; i++ {
-			for c := 0; c < n; c++ {
-				var t float64
-				for a := 0; a < n; a++ {
-					t += b.xw[i*n+a] * am[a*n+c]
-				}
-				e[i*n+c] = t
-			}
-		}
-		est[g] = e
-	}
-	meat := make([]float64, p*p)
-	u := make([]float64, p)
-	for g := range bl {
-		n := len(bl[g].rows)
-		for i := 0; i < p; i++ {
+			ei := e[i*n : (i+1)*n]
 			var t float64
 			for a := 0; a < n; a++ {
-				t += est[g][i*n+a] * in.e[bl[g].rows[a]]
+				t += ei[a] * in.e[b.rows[a]]
 			}
-			u[i] = t
+			ug[i] = t
+			for j := 0; j < p; j++ {
+				var t float64
+				for a := 0; a < n; a++ {
+					t += ei[a] * in.x[b.rows[a]*p+j]
+				}
+				h[i*p+j] = t
+			}
+			for a := 0; a < n; a++ {
+				var t float64
+				for c := 0; c < n; c++ {
+					t += ei[c] * b.th[c*n+a]
+				}
+				tv[a] = t
+			}
+			for j := 0; j < p; j++ {
+				var t float64
+				for a := 0; a < n; a++ {
+					t += tv[a] * e[j*n+a]
+				}
+				et[i*p+j] = t
+			}
 		}
+		hx[g], ete[g] = h, et
+	}
+	meat := make([]float64, p*p)
+	for _, ug := range u {
 		for i := 0; i < p; i++ {
 			for j := 0; j < p; j++ {
-				meat[i*p+j] += u[i] * u[j]
+				meat[i*p+j] += ug[i] * ug[j]
 			}
 		}
 	}
@@ -387,7 +449,7 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	alpha := 1 - opt.Level
 	var sat *satt
 	if opt.Type == CR2 {
-		sat = newSatt(in, bread, est, func(g int) ([]int, []float64) { return bl[g].rows, bl[g].th })
+		sat = &satt{p: p, bread: bread, hx: hx, ete: ete}
 	}
 	for j := 0; j < p; j++ {
 		b, se := in.beta[j], math.Sqrt(vc[j*p+j])
@@ -433,6 +495,87 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 		}
 	}
 	return out, nil
+}
+
+// denseBlock sets th (Θ_j) and l (its lower Cholesky factor) of robust
+// cluster g; CR2 clusters larger than maxCR2Rows are refused.
+func denseBlock(in robustIn, rows []int, g int, typ string) (th, l []float64, err error) {
+	n := len(rows)
+	if typ == CR2 && n > maxCR2Rows {
+		return nil, nil, fmt.Errorf("metamv: robust cluster %d has %d effect sizes and needs the dense CR2 adjustment (n×n matrices), limited to %d rows per cluster; use CR1 (RobustOptions.Type = \"CR1\", --robust-type CR1) for clusters this large", g+1, n, maxCR2Rows)
+	}
+	th = make([]float64, n*n)
+	for a := 0; a < n; a++ {
+		for c := 0; c <= a; c++ {
+			v := in.theta(rows[a], rows[c])
+			th[a*n+c], th[c*n+a] = v, v
+		}
+	}
+	l = append([]float64(nil), th...)
+	if _, err := cholesky(l, n); err != nil {
+		return nil, nil, fmt.Errorf("metamv: robust cluster %d: working covariance not positive definite: %v", g+1, err)
+	}
+	return th, l, nil
+}
+
+// cr2Adjusted returns E_j = X_j'W_jA_j (p×n) with the dense adjustment
+// A_j = L G^{−1/2} L', G = L'(Θ_j − X_jBX_j')L, Θ_j = LL' (D = L').
+func cr2Adjusted(in robustIn, rows []int, th, l, xw, bread []float64) ([]float64, error) {
+	p, n := in.p, len(rows)
+	h := make([]float64, n*n)
+	for a := 0; a < n; a++ {
+		xa := in.x[rows[a]*p : (rows[a]+1)*p]
+		for c := 0; c < n; c++ {
+			xc := in.x[rows[c]*p : (rows[c]+1)*p]
+			h[a*n+c] = th[a*n+c] - quadAB(xa, bread, xc, p)
+		}
+	}
+	gm := make([]float64, n*n)
+	tmp := make([]float64, n*n)
+	// tmp = h L ; gm = L' tmp
+	mulSq(tmp, h, l, n)
+	for a := 0; a < n; a++ {
+		for c := 0; c < n; c++ {
+			var t float64
+			for m := 0; m < n; m++ {
+				t += l[m*n+a] * tmp[m*n+c]
+			}
+			gm[a*n+c] = t
+		}
+	}
+	for a := 0; a < n; a++ { // symmetrise rounding
+		for c := 0; c < a; c++ {
+			v := 0.5 * (gm[a*n+c] + gm[c*n+a])
+			gm[a*n+c], gm[c*n+a] = v, v
+		}
+	}
+	gp, err := symPower(gm, n, -0.5)
+	if err != nil {
+		return nil, err
+	}
+	// A = L G^{-1/2} L'
+	mulSq(tmp, l, gp, n)
+	am := make([]float64, n*n)
+	for a := 0; a < n; a++ {
+		for c := 0; c < n; c++ {
+			var t float64
+			for m := 0; m < n; m++ {
+				t += tmp[a*n+m] * l[c*n+m]
+			}
+			am[a*n+c] = t
+		}
+	}
+	e := make([]float64, p*n)
+	for i := 0; i < p; i++ {
+		for c := 0; c < n; c++ {
+			var t float64
+			for a := 0; a < n; a++ {
+				t += xw[i*n+a] * am[a*n+c]
+			}
+			e[i*n+c] = t
+		}
+	}
+	return e, nil
 }
 
 // quadAB returns a'Mb for p-vectors a, b and p×p M.

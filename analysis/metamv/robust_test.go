@@ -57,6 +57,13 @@ func robustPair(t *testing.T, name string, r *Result, cluster []string) (*Robust
 	if err != nil {
 		t.Fatalf("%s CR2: %v", name, err)
 	}
+	// The quadrature for the CR2 adjustment (used for large clusters)
+	// must reproduce the dense adjustment checked against clubSandwich.
+	cr2q, err := ClusterRobust(r, cluster, RobustOptions{quadAll: true})
+	if err != nil {
+		t.Fatalf("%s CR2 quadrature: %v", name, err)
+	}
+	sameRobust(t, name+" quadrature", cr2, cr2q, 1e-10)
 	return cr1, cr2
 }
 

@@ -7,31 +7,28 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// satt holds what the CR2 small-sample corrections need: the bread, the
-// adjusted estimating matrices E_j = X_j'W_jA_j and the working covariance
-// blocks Θ_j. Under the working model y ~ N(Xβ, Θ) the robust variance of
-// c'β̂ is a quadratic form Σ_j (u_j'y)², and with W = Θ⁻¹ its moments reduce
-// to per-cluster sums:
+// satt holds what the CR2 small-sample corrections need: the bread B and,
+// per cluster, H_j = E_jX_j and E_jΘ_jE_j' (E_j = X_j'W_jA_j, Θ_j the
+// working covariance). Under the working model y ~ N(Xβ, Θ) the robust
+// variance of c'β̂ is a quadratic form Σ_j (u_j'y)², and with W = Θ⁻¹ its
+// moments reduce to per-cluster sums:
 //
-//	Cov(terms j, j') = δ_jj' a_j'Θ_ja_j − z_j'Bz_j',  a_j = E_j'Bc, z_j = X_j'a_j,
+//	Cov(terms j, j') = δ_jj' a_j'Θ_ja_j − z_j'Bz_j',  a_j = E_j'Bc,
+//	a_j'Θ_ja_j = (Bc)'E_jΘ_jE_j'(Bc),  z_j = X_j'a_j = H_j'Bc,
 //
-// so neither the k×k hat matrix nor the J×J arrays of clubSandwich are formed.
+// so neither the k×k hat matrix nor the J×J arrays of clubSandwich are
+// formed, and nothing here depends on the cluster sizes.
 type satt struct {
-	in    robustIn
-	bread []float64
-	est   [][]float64
-	block func(g int) ([]int, []float64)
-}
-
-func newSatt(in robustIn, bread []float64, est [][]float64, block func(int) ([]int, []float64)) *satt {
-	return &satt{in: in, bread: bread, est: est, block: block}
+	p       int
+	bread   []float64
+	hx, ete [][]float64
 }
 
 // moments returns, for contrasts cs (each a p-vector), z[s][g] = X_g'a_sg
 // and sm[g][s*q+t] = a_sg'Θ_g a_tg.
 func (s *satt) moments(cs [][]float64) (z [][][]float64, sm [][]float64) {
-	p, q := s.in.p, len(cs)
-	J := len(s.est)
+	p, q := s.p, len(cs)
+	J := len(s.hx)
 	bc := make([][]float64, q)
 	for a, c := range cs {
 		bc[a] = make([]float64, p)
@@ -49,25 +46,13 @@ func (s *satt) moments(cs [][]float64) (z [][][]float64, sm [][]float64) {
 	}
 	sm = make([][]float64, J)
 	for g := 0; g < J; g++ {
-		rows, th := s.block(g)
-		n := len(rows)
-		e := s.est[g]
-		av := make([][]float64, q)
+		h, et := s.hx[g], s.ete[g]
 		for a := 0; a < q; a++ {
-			v := make([]float64, n)
-			for c := 0; c < n; c++ {
-				var t float64
-				for i := 0; i < p; i++ {
-					t += e[i*n+c] * bc[a][i]
-				}
-				v[c] = t
-			}
-			av[a] = v
 			zz := make([]float64, p)
 			for i := 0; i < p; i++ {
 				var t float64
-				for c := 0; c < n; c++ {
-					t += s.in.x[rows[c]*p+i] * v[c]
+				for m := 0; m < p; m++ {
+					t += h[m*p+i] * bc[a][m]
 				}
 				zz[i] = t
 			}
@@ -75,19 +60,8 @@ func (s *satt) moments(cs [][]float64) (z [][][]float64, sm [][]float64) {
 		}
 		m := make([]float64, q*q)
 		for a := 0; a < q; a++ {
-			tv := make([]float64, n)
-			for r := 0; r < n; r++ {
-				var t float64
-				for c := 0; c < n; c++ {
-					t += th[r*n+c] * av[a][c]
-				}
-				tv[r] = t
-			}
 			for b := a; b < q; b++ {
-				var t float64
-				for r := 0; r < n; r++ {
-					t += av[b][r] * tv[r]
-				}
+				t := quadAB(bc[a], et, bc[b], p)
 				m[a*q+b], m[b*q+a] = t, t
 			}
 		}
@@ -99,7 +73,7 @@ func (s *satt) moments(cs [][]float64) (z [][][]float64, sm [][]float64) {
 // inner returns Σ_{j,j'} P_st[j,j']·P_uv[j,j'] for the covariance arrays
 // P_st[j,j'] = δ_jj' S_st,j − z_sj'Bz_tj'.
 func (s *satt) inner(z [][][]float64, sm [][]float64, q, st, tt, u, v int) float64 {
-	p := s.in.p
+	p := s.p
 	B := s.bread
 	var a, b1, b2 float64
 	for g := range sm {
@@ -137,7 +111,7 @@ func (s *satt) df(c []float64) float64 {
 	z, sm := s.moments([][]float64{c})
 	var e float64
 	for g := range sm {
-		e += sm[g][0] - quadAB(z[0][g], s.bread, z[0][g], s.in.p)
+		e += sm[g][0] - quadAB(z[0][g], s.bread, z[0][g], s.p)
 	}
 	return e * e / s.inner(z, sm, 1, 0, 0, 0, 0)
 }
@@ -148,7 +122,7 @@ func (s *satt) df(c []float64) float64 {
 // freedom of a matching Wishart are ν = q(q + 1)/Σ_st Var_st, and
 // F = δQ/q ~ F(q, ν − q + 1), δ = (ν − q + 1)/ν.
 func (s *satt) htz(idx []int, Q float64) (*WaldTest, error) {
-	p, q := s.in.p, len(idx)
+	p, q := s.p, len(idx)
 	cs := make([][]float64, q)
 	for a, j := range idx {
 		cs[a] = make([]float64, p)
