@@ -356,6 +356,18 @@ func Combined(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 	if _, err := cutoffPart(r, pre, post, p, o, n, cv); err != nil {
 		return nil, err
 	}
+	r.combine()
+	if o.Method == HA {
+		r.GroupLevel = haGroupLevel(pre, post, p, float64(r.Cutoff.Value), float64(r.Cutoff.ReliabilityPost), o.Better)
+	}
+	return r, nil
+}
+
+// combine refines the reliable-change categories with the cutoff, as
+// cs_combined: improved patients who moved from clinical to functional are
+// recovered, deteriorated patients who moved the other way are harmed; then
+// the categories are counted.
+func (r *Result) combine() {
 	for i := range r.Persons {
 		x := &r.Persons[i]
 		switch {
@@ -366,10 +378,6 @@ func Combined(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 		}
 	}
 	r.summarise([]Category{Recovered, Improved, Unchanged, Deteriorated, Harmed})
-	if o.Method == HA {
-		r.GroupLevel = haGroupLevel(pre, post, p, float64(r.Cutoff.Value), float64(r.Cutoff.ReliabilityPost), o.Better)
-	}
-	return r, nil
 }
 
 // haGroupLevel is the HA group-level summary of cs_combined:

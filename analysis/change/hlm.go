@@ -296,15 +296,6 @@ func HLMCombined(d Long, o RCIOptions, n Norms) (*Result, error) {
 	if _, err := cutoffPart(r, pre, post, p, o, n, float64(r.CriticalValue)); err != nil {
 		return nil, err
 	}
-	for i := range r.Persons {
-		x := &r.Persons[i]
-		switch {
-		case x.Category == Improved && x.ClinicalPre && x.FunctionalPost:
-			x.Category = Recovered
-		case x.Category == Deteriorated && !x.ClinicalPre && !x.FunctionalPost:
-			x.Category = Harmed
-		}
-	}
-	r.summarise([]Category{Recovered, Improved, Unchanged, Deteriorated, Harmed})
+	r.combine()
 	return r, nil
 }

@@ -161,16 +161,9 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		if math.IsNaN(o.Reliability) {
 			o.Reliability = 0
 		}
-		n := change.Norms{MFunctional: cf.mFunc, SDFunctional: cf.sdFunc, BFunctionalSD: cf.bFunctionalSD}
-		switch strings.ToLower(cf.cutoffType) {
-		case "a":
-			n.Type = change.CutoffA
-		case "b":
-			n.Type = change.CutoffB
-		case "c":
-			n.Type = change.CutoffC
-		default:
-			return usagef("--cutoff-type %q: give a, b or c", cf.cutoffType)
+		n, err := cf.norms()
+		if err != nil {
+			return err
 		}
 		if !math.IsNaN(cf.mClin) || !math.IsNaN(cf.sdClin) {
 			if math.IsNaN(cf.mClin) || math.IsNaN(cf.sdClin) {
@@ -221,6 +214,22 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 	})
 }
 
+// norms reads the functional norms and the cutoff type from the flags.
+func (cf *changeFlags) norms() (change.Norms, error) {
+	n := change.Norms{MFunctional: cf.mFunc, SDFunctional: cf.sdFunc, BFunctionalSD: cf.bFunctionalSD}
+	switch strings.ToLower(cf.cutoffType) {
+	case "a":
+		n.Type = change.CutoffA
+	case "b":
+		n.Type = change.CutoffB
+	case "c":
+		n.Type = change.CutoffC
+	default:
+		return n, usagef("--cutoff-type %q: give a, b or c", cf.cutoffType)
+	}
+	return n, nil
+}
+
 // runChangeHLM classifies change by the HLM method, which uses every wave of
 // long data (clinicalsignificance's rci_method = "HLM").
 func runChangeHLM(e *env, cmd *cobra.Command, cf *changeFlags, src source, wide bool) error {
@@ -261,16 +270,9 @@ func runChangeHLM(e *env, cmd *cobra.Command, cf *changeFlags, src source, wide 
 	var err error
 	switch {
 	case approach == "combined" || (approach == "" && hasNorms):
-		n := change.Norms{MFunctional: cf.mFunc, SDFunctional: cf.sdFunc, BFunctionalSD: cf.bFunctionalSD}
-		switch strings.ToLower(cf.cutoffType) {
-		case "a":
-			n.Type = change.CutoffA
-		case "b":
-			n.Type = change.CutoffB
-		case "c":
-			n.Type = change.CutoffC
-		default:
-			return usagef("--cutoff-type %q: give a, b or c", cf.cutoffType)
+		n, err := cf.norms()
+		if err != nil {
+			return err
 		}
 		res, err = change.HLMCombined(d, o, n)
 	case approach == "" || approach == "distribution":

@@ -137,3 +137,16 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// parseLevel reads a --level flag given in percent (95) or as a proportion
+// (.95) and returns the proportion.
+func parseLevel(flag float64) (float64, error) {
+	level := flag
+	if level > 1 {
+		level /= 100
+	}
+	if !(level > 0 && level < 1) {
+		return 0, usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", flag)
+	}
+	return level, nil
+}

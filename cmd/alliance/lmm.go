@@ -82,12 +82,9 @@ type lmmOutput struct {
 }
 
 func runLmm(e *env, lf *lmmFlags, args []string) error {
-	level := lf.level
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
-		return usagef("--level %v: give a confidence level between 0 and 100", lf.level)
+	level, err := parseLevel(lf.level)
+	if err != nil {
+		return err
 	}
 	if err := checkFigurePath("--plot", lf.plot); err != nil {
 		return err

@@ -108,12 +108,9 @@ type metaOutput struct {
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
-	level := mf.level
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
-		return usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", mf.level)
+	level, err := parseLevel(mf.level)
+	if err != nil {
+		return err
 	}
 	src, err := mf.read.load(e, args, metaDefaultDataset)
 	if err != nil {

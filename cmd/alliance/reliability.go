@@ -103,12 +103,9 @@ type alphaJSON struct {
 }
 
 func runReliability(e *env, rf *reliabilityFlags, args []string) error {
-	level := rf.level
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
-		return usagef("--level %v: give a confidence level between 0 and 100", rf.level)
+	level, err := parseLevel(rf.level)
+	if err != nil {
+		return err
 	}
 	if rf.rrs.on {
 		src, err := rf.read.load(e, args, "")

@@ -151,12 +151,9 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 	if !(rf.reliability > 0 && rf.reliability < 1) {
 		return usagef("--reliability %v: give the outcome measure's reliability between 0 and 1 (e.g. .84)", rf.reliability)
 	}
-	level := rf.level
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
-		return usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", rf.level)
+	level, err := parseLevel(rf.level)
+	if err != nil {
+		return err
 	}
 	if err := checkReportOut(dir, rf.force); err != nil {
 		return err

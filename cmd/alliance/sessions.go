@@ -93,12 +93,9 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	if err := checkFigurePath("--plot", sf.plot); err != nil {
 		return err
 	}
-	level := sf.level
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
-		return usagef("--level %v: give a confidence level between 0 and 100", sf.level)
+	level, err := parseLevel(sf.level)
+	if err != nil {
+		return err
 	}
 	src, err := sf.read.load(e, args, sessionsDefaultDataset)
 	if err != nil {
