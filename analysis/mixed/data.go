@@ -1,6 +1,7 @@
 package mixed
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -62,46 +63,43 @@ func (c *column) makeFactor(keep []int) {
 	if c.codes != nil {
 		return
 	}
-	c.codes = make([]int, len(keep))
 	if c.num != nil {
-		id := map[float64]int{}
 		var vals []float64
-		for k, i := range keep {
-			v := c.num[i]
-			x, ok := id[v]
-			if !ok {
-				x = len(vals)
-				id[v] = x
-				vals = append(vals, v)
-			}
-			c.codes[k] = x
-		}
-		perm := make([]int, len(vals))
-		for i := range perm {
-			perm[i] = i
-		}
-		sort.Slice(perm, func(a, b int) bool { return vals[perm[a]] < vals[perm[b]] })
-		c.relabel(perm, func(i int) string { return strconv.FormatFloat(vals[i], 'g', -1, 64) })
+		c.codes, vals = codeLevels(keep, func(i int) float64 { return c.num[i] })
+		c.relabel(sortedPerm(vals), func(i int) string { return strconv.FormatFloat(vals[i], 'g', -1, 64) })
 		return
 	}
-	id := map[string]int{}
 	var vals []string
+	c.codes, vals = codeLevels(keep, func(i int) string { return c.text[i] })
+	c.relabel(sortedPerm(vals), func(i int) string { return vals[i] })
+}
+
+// codeLevels numbers the distinct values of rows keep in order of first
+// appearance: codes[k] is the number of value(keep[k]), vals the values.
+func codeLevels[T comparable](keep []int, value func(int) T) (codes []int, vals []T) {
+	codes = make([]int, len(keep))
+	id := map[T]int{}
 	for k, i := range keep {
-		v := c.text[i]
+		v := value(i)
 		x, ok := id[v]
 		if !ok {
 			x = len(vals)
 			id[v] = x
 			vals = append(vals, v)
 		}
-		c.codes[k] = x
+		codes[k] = x
 	}
+	return codes, vals
+}
+
+// sortedPerm returns the indices of vals in increasing order of value.
+func sortedPerm[T cmp.Ordered](vals []T) []int {
 	perm := make([]int, len(vals))
 	for i := range perm {
 		perm[i] = i
 	}
 	sort.Slice(perm, func(a, b int) bool { return vals[perm[a]] < vals[perm[b]] })
-	c.relabel(perm, func(i int) string { return vals[i] })
+	return perm
 }
 
 // relabel renumbers codes so that level perm[i] becomes i.
