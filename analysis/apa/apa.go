@@ -88,3 +88,28 @@ func Interval(lb, ub float64, decimals int, noZero bool) string {
 func Percent(x float64) string {
 	return Num(x, 1) + "%"
 }
+
+// Cell formats x for a table cell: Num(x, decimals), "NA" for an undefined
+// value (NaN) and "∞"/"−∞" for infinities.
+func Cell(x float64, decimals int) string {
+	switch {
+	case math.IsNaN(x):
+		return "NA"
+	case math.IsInf(x, 1):
+		return "∞"
+	case math.IsInf(x, -1):
+		return Minus + "∞"
+	}
+	return Num(x, decimals)
+}
+
+// PCell formats a p-value for a table cell without the "p": ".012",
+// "< .001"; "NA" when undefined.
+func PCell(p float64) string {
+	if math.IsNaN(p) {
+		return "NA"
+	}
+	s := P(p)
+	s = strings.TrimPrefix(s, "p = ")
+	return strings.TrimPrefix(s, "p ")
+}

@@ -46,3 +46,16 @@ func ExampleCI() {
 	fmt.Println(CI(0.95, 0.0912, 0.2107, 2, true), P(0.0123), NoZero(-0.041, 2))
 	// Output: 95% CI [.09, .21] p = .012 −.04
 }
+
+func TestCells(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+	}{
+		{Cell(math.NaN(), 2), "NA"}, {Cell(math.Inf(1), 2), "∞"}, {Cell(math.Inf(-1), 2), "−∞"}, {Cell(-0.0412, 2), "−0.04"},
+		{PCell(0.0123), ".012"}, {PCell(0.00001), "< .001"}, {PCell(math.NaN()), "NA"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -519,26 +519,8 @@ func permTable(p *meta.PermResult) *table {
 	return t
 }
 
-// num formats x with d decimals and a typographic minus; NaN prints as "–".
-func num(x float64, d int) string {
-	if math.IsNaN(x) {
-		return "NA"
-	}
-	if math.IsInf(x, 0) {
-		if x > 0 {
-			return "∞"
-		}
-		return "−∞"
-	}
-	return apa.Num(x, d)
-}
+// num formats a number for a table cell ("NA" when undefined).
+func num(x float64, d int) string { return apa.Cell(x, d) }
 
 // pcell formats a p-value for a table cell: ".012", "< .001".
-func pcell(p float64) string {
-	if math.IsNaN(p) {
-		return "NA"
-	}
-	s := apa.P(p)
-	s = strings.TrimPrefix(s, "p = ")
-	return strings.TrimPrefix(s, "p ")
-}
+func pcell(p float64) string { return apa.PCell(p) }

@@ -3,7 +3,6 @@ package report
 import (
 	"html"
 	"math"
-	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
 )
@@ -94,12 +93,7 @@ func esc(s string) string { return html.EscapeString(s) }
 
 // Number formatting in APA style, with "NA" for undefined values.
 
-func num(x float64, d int) string {
-	if math.IsNaN(x) {
-		return "NA"
-	}
-	return apa.Num(x, d)
-}
+func num(x float64, d int) string { return apa.Cell(x, d) }
 
 // rnum formats a correlation (no leading zero).
 func rnum(x float64, d int) string {
@@ -110,14 +104,7 @@ func rnum(x float64, d int) string {
 }
 
 // pval formats a p-value for a table cell: ".012", "< .001".
-func pval(p float64) string {
-	if math.IsNaN(p) {
-		return "NA"
-	}
-	s := apa.P(p)
-	s = strings.TrimPrefix(s, "p = ")
-	return strings.TrimPrefix(s, "p ")
-}
+func pval(p float64) string { return apa.PCell(p) }
 
 func ci(lb, ub float64, d int, noZero bool) string {
 	if math.IsNaN(lb) || math.IsNaN(ub) {
