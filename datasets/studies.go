@@ -47,8 +47,8 @@ type Studies struct {
 	R       []float64    // correlations, each in (-1, 1); nil if absent
 	N       []float64    // sample sizes, each > 0 (> 3 with FisherZ); nil if absent
 	Yi      []float64    // effect sizes; nil if absent
-	Vi      []float64    // sampling variances, each >= 0; nil if absent
-	Sei     []float64    // standard errors, each >= 0; nil if absent
+	Vi      []float64    // sampling variances, each > 0; nil if absent
+	Sei     []float64    // standard errors, each > 0; nil if absent
 	Mods    []Var        // moderators, in the order named; may contain missing values
 	Cluster []Var        // cluster ids (text), in the order named; never missing
 	Line    []int        // source line of each row
@@ -60,7 +60,7 @@ func (s *Studies) K() int { return len(s.Line) }
 
 // Studies validates t as a study table: either r and n, or yi with vi or sei,
 // must be present and complete (no missing values), with r in (-1, 1), n > 0
-// (n > 3 with opt.FisherZ), and vi, sei >= 0. Moderators may have missing
+// (n > 3 with opt.FisherZ), and vi, sei > 0. Moderators may have missing
 // values (NaN or ""), which the analysis drops with a message; cluster ids
 // may not. All problems are returned together in an *InputError.
 func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
@@ -150,7 +150,7 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 			msg = "" // checked jointly below
 		}
 		s.Vi = r.floats(jv, msg)
-		r.nonNegative(s.Vi, jv, "is negative: a sampling variance cannot be negative")
+		r.positive(s.Vi, jv, "is negative: a sampling variance cannot be negative")
 	}
 	if js >= 0 {
 		msg := "every study needs a standard error (fill it in or remove the row)"
@@ -158,7 +158,7 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 			msg = ""
 		}
 		s.Sei = r.floats(js, msg)
-		r.nonNegative(s.Sei, js, "is negative: a standard error cannot be negative")
+		r.positive(s.Sei, js, "is negative: a standard error cannot be negative")
 	}
 	if jv >= 0 && js >= 0 && jy >= 0 {
 		for i := range s.Vi {
@@ -183,10 +183,15 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 	return s, nil
 }
 
-func (r *resolver) nonNegative(v []float64, j int, msg string) {
+// positive reports negative values with msg and zeros as a study without
+// sampling error, which no inverse-variance method can weight.
+func (r *resolver) positive(v []float64, j int, msg string) {
 	for i, x := range v {
-		if x < 0 {
+		switch {
+		case x < 0:
 			r.probs.add(r.t.Line(i), r.t.Header[j], r.t.cell(i, j), msg)
+		case x == 0:
+			r.probs.add(r.t.Line(i), r.t.Header[j], r.t.cell(i, j), "is zero: a study without sampling error cannot be weighted (check the value, or remove the row)")
 		}
 	}
 }

@@ -143,3 +143,14 @@ func TestStudiesDataFrame(t *testing.T) {
 		t.Errorf("type %v", ty)
 	}
 }
+
+func TestZeroVarianceIsAnError(t *testing.T) {
+	tab, err := ReadBytes("zero.csv", []byte("study,yi,vi\nA,0.2,0\nB,0.3,0.1\n"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tab.Studies(StudyColumns{}, StudyOptions{})
+	if err == nil || !strings.Contains(err.Error(), `zero.csv:2: column "vi": "0" is zero`) {
+		t.Errorf("vi = 0: %v", err)
+	}
+}

@@ -154,11 +154,6 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 				vi[i] = s * s
 			}
 		}
-		for i, v := range vi {
-			if !(v > 0) {
-				return usagef("%s:%d: sampling variance %v: it must be positive (a study with no sampling error cannot be weighted; check the vi/sei column)", st.Name, st.Line[i], v)
-			}
-		}
 		if measure == "" {
 			measure = "GEN"
 		}
