@@ -33,6 +33,9 @@ func Bias(r *Result, opt BiasOptions) (*BiasResult, error) {
 	if err := r.needIntOnly("the publication-bias analyses"); err != nil {
 		return nil, err
 	}
+	if r.K < 3 {
+		return nil, fmt.Errorf("meta: the publication-bias tests need at least 3 studies (k = %d): the regression and rank tests cannot be computed", r.K)
+	}
 	var out BiasResult
 	var err error
 	if out.Egger, err = RegTest(r, opt.RegTest); err != nil {

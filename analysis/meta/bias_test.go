@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -209,5 +210,15 @@ func TestBiasBadInput(t *testing.T) {
 	}
 	if _, err := Cumulative(r1, []float64{1, 2}, false); err == nil {
 		t.Error("short order: want an error")
+	}
+}
+
+func TestBiasNeedsThreeStudies(t *testing.T) {
+	r, err := Fit([]float64{0.2, 0.3}, []float64{0.01, 0.02}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Bias(r, BiasOptions{}); err == nil || !strings.Contains(err.Error(), "at least 3 studies") {
+		t.Errorf("k = 2: %v", err)
 	}
 }

@@ -179,9 +179,6 @@ func (x *metaExtraFlags) run(e *env, src source, st *datasets.Studies, res *meta
 		if err := need("--bias"); err != nil {
 			return err
 		}
-		if res.K < 3 {
-			return usagef("--bias needs at least 3 studies (k = %d): the regression and rank tests cannot be computed", res.K)
-		}
 		fsn := meta.FSNOptions{}
 		if !math.IsNaN(x.fsnTarget) {
 			t := x.fsnTarget
