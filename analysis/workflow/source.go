@@ -1,0 +1,89 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alliance-research/alliance/datasets"
+)
+
+// Source is one input table and where it came from.
+type Source struct {
+	// Table is the parsed input.
+	Table *datasets.Table `json:"-"`
+	// Name is the file name as given, or the embedded dataset's name.
+	Name string `json:"name"`
+	// Embedded is set for an embedded dataset; Simulated when its values
+	// were made by the simulator (every output then says SIMULATED).
+	Embedded  bool   `json:"embedded"`
+	Simulated bool   `json:"simulated"`
+	Title     string `json:"title,omitempty"`
+	Citation  string `json:"citation,omitempty"`
+	// Rows is the number of data rows read; Columns the file's header.
+	Rows    int      `json:"rows"`
+	Columns []string `json:"columns"`
+	// Info is the catalogue entry of an embedded dataset (nil for a file).
+	Info *datasets.Info `json:"-"`
+}
+
+// FileSource describes a table read from a file (or standard input).
+func FileSource(name string, t *datasets.Table) Source {
+	return Source{Table: t, Name: name, Rows: t.NumRows(), Columns: append([]string(nil), t.Header...)}
+}
+
+// EmbeddedSource describes an embedded dataset.
+func EmbeddedSource(info datasets.Info, t *datasets.Table) Source {
+	s := FileSource(info.Name, t)
+	s.Embedded, s.Simulated, s.Title, s.Citation = true, info.Simulated, info.Title, info.Citation
+	s.Info = &info
+	return s
+}
+
+// Label is the data name printed in headings: the file or dataset name,
+// with "(SIMULATED)" for simulated data.
+func (s Source) Label() string {
+	if s.Simulated {
+		return s.Name + " (SIMULATED)"
+	}
+	return s.Name
+}
+
+// RRead is the R expression that reads the table, for the R code.
+func (s Source) RRead() string {
+	if s.Embedded {
+		return fmt.Sprintf("read.csv(%q)   # alliance datasets export %s --out %s.csv", s.Name+".csv", s.Name, s.Name)
+	}
+	return fmt.Sprintf("read.csv(%q)", s.Name)
+}
+
+// DataPart accounts for one input table in one analysis: the columns used
+// in each role, counts, and the rows left out with the reason.
+type DataPart struct {
+	Kind    string            `json:"kind"` // "study-level" or "session"
+	Source  Source            `json:"source"`
+	Roles   map[string]string `json:"roles"`
+	Counts  map[string]int    `json:"counts"`
+	Dropped []Dropped         `json:"dropped"`
+}
+
+// Dropped is a set of rows left out of one analysis.
+type Dropped struct {
+	Analysis string `json:"analysis"`
+	N        int    `json:"n"`
+	Unit     string `json:"unit"`
+	Reason   string `json:"reason"`
+}
+
+// rName quotes a column name for R when it is not syntactic.
+func rName(s string) string {
+	ok := s != ""
+	for i, c := range s {
+		if !(c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			ok = false
+		}
+	}
+	if ok {
+		return s
+	}
+	return "`" + strings.ReplaceAll(s, "`", "") + "`"
+}
