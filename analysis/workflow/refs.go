@@ -38,4 +38,9 @@ var references = map[string]Citation{
 	"viechtbauercheung2010": {Key: "viechtbauercheung2010", Before: "Viechtbauer, W., & Cheung, M. W.-L. (2010). Outlier and influence diagnostics for meta-analysis. ", Italic: "Research Synthesis Methods, 1", After: "(2), 112–125."},
 	"wang2015":              {Key: "wang2015", Before: "Wang, L. P., & Maxwell, S. E. (2015). On disaggregating between-person and within-person effects with longitudinal data using multilevel models. ", Italic: "Psychological Methods, 20", After: "(1), 63–83."},
 	"wiedemann2020":         {Key: "wiedemann2020", Before: "Wiedemann, M., Thew, G. R., Stott, R., & Ehlers, A. (2020). suddengains: An R package to identify sudden gains in longitudinal data. ", Italic: "PLOS ONE, 15", After: "(3), e0230276."},
+	"follmann1999":          {Key: "follmann1999", Before: "Follmann, D. A., & Proschan, M. A. (1999). Valid inference in random effects meta-analysis. ", Italic: "Biometrics, 55", After: "(3), 732–737."},
+	"higgins2004":           {Key: "higgins2004", Before: "Higgins, J. P. T., & Thompson, S. G. (2004). Controlling the risk of spurious findings from meta-regression. ", Italic: "Statistics in Medicine, 23", After: "(11), 1663–1682."},
+	"stanley2014":           {Key: "stanley2014", Before: "Stanley, T. D., & Doucouliagos, H. (2014). Meta-regression approximations to reduce publication selection bias. ", Italic: "Research Synthesis Methods, 5", After: "(1), 60–78."},
+	"vevea1995":             {Key: "vevea1995", Before: "Vevea, J. L., & Hedges, L. V. (1995). A general linear model for estimating effect size in the presence of publication bias. ", Italic: "Psychometrika, 60", After: "(3), 419–435."},
+	"knapp2003":             {Key: "knapp2003", Before: "Knapp, G., & Hartung, J. (2003). Improved tests for a random effects meta-regression with a single covariate. ", Italic: "Statistics in Medicine, 22", After: "(17), 2693–2710."},
 }

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"strconv"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"

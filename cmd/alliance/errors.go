@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 )
 
@@ -61,4 +62,40 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+// analysisOrInput classifies an analysis error: problems with the options or
+// the data (bad method name, collinear moderators) are usage errors (exit 2);
+// numerical failures are analysis errors (exit 1).
+func analysisOrInput(err error) error {
+	var oe *workflow.OptionError
+	if errors.As(err, &oe) {
+		return usageError{err}
+	}
+	s := err.Error()
+	for _, p := range []string{"unknown", "collinear", "constant", "must", "need", "length", "at least", "invalid", "not allowed", "cannot be",
+		"formula", "column", "not found", "not supported", "unsupported", "duplicate", "no usable", "single"} {
+		if strings.Contains(s, p) {
+			return usageError{err}
+		}
+	}
+	return err
+}
+
+// withOptionFlag turns a workflow option error into a usage error that
+// names the command's flag for the option; other errors are classified by
+// analysisOrInput.
+func withOptionFlag(err error, flags map[string]string) error {
+	var oe *workflow.OptionError
+	if errors.As(err, &oe) {
+		if f, ok := flags[oe.Option]; ok {
+			return usagef("%v (%s)", err, f)
+		}
+		return usageError{err}
+	}
+	var ie *datasets.InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return analysisOrInput(err)
 }

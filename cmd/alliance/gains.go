@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/change"

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -149,4 +150,20 @@ func parseLevel(flag float64) (float64, error) {
 		return 0, usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", flag)
 	}
 	return level, nil
+}
+
+// source loads the data like load and describes them for the workflow.
+func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workflow.Source, error) {
+	src, err := rf.load(e, args, defaultDataset)
+	if err != nil {
+		return workflow.Source{}, err
+	}
+	if src.embedded != nil {
+		return workflow.EmbeddedSource(*src.embedded, src.table), nil
+	}
+	name := "stdin"
+	if len(args) > 0 && args[0] != "-" {
+		name = args[0]
+	}
+	return workflow.FileSource(name, src.table), nil
 }

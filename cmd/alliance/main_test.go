@@ -225,13 +225,13 @@ func TestFormatsRender(t *testing.T) {
 		}
 		switch f {
 		case "markdown":
-			for _, w := range []string{"| term |", "Subgroups", "Permutation test", "```r", "rma("} {
+			for _, w := range []string{"| Term |", "Subgroups", "Permutation test", "```r", "rma("} {
 				if !strings.Contains(out, w) {
 					t.Errorf("markdown lacks %q", w)
 				}
 			}
 		case "csv":
-			if !strings.HasPrefix(out, "term,estimate,SE,z,df,p,") {
+			if !strings.HasPrefix(out, "Term,Estimate,SE,z,df,p,") {
 				t.Errorf("csv header: %q", out)
 			}
 		}

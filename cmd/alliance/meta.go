@@ -1,24 +1,18 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 
-	"github.com/alliance-research/alliance/analysis/apa"
-	"github.com/alliance-research/alliance/analysis/effectsize"
-	"github.com/alliance-research/alliance/analysis/meta"
-	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/analysis/jsonout"
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
-// metaFlags are the flags of 'alliance meta'.
+// metaFlags are the flags of 'alliance meta'; every analysis decision is
+// workflow.Meta's.
 type metaFlags struct {
 	read                         readFlags
 	r, n, yi, vi, sei, study     string
@@ -30,14 +24,42 @@ type metaFlags struct {
 	seed                         uint64
 	rcode                        bool
 	tau2                         float64
-	tau2Set                      bool
-	ext                          metaExtraFlags
+
+	bias                 bool
+	regModel, predictor  string
+	tfEstimator, tfSide  string
+	fsnTarget            float64
+	petPeese, selModel   bool
+	influence, leave1out bool
+	leaveCluster         string
+	cumulative           string
+	cumDecreasing        bool
+	cluster              string
+	rho                  float64
+	aggregate, aggMethod string
+	aggOut               string
+	robust, robustType   string
+	noProfile            bool
+	figures              map[string]*string // figure name → --flag value (path)
+	set                  func(string) bool
 }
 
 const metaDefaultDataset = "demo-studies"
 
+// metaFigureFlags maps each figure flag to the workflow's figure name.
+var metaFigureFlags = []struct{ flag, name, help string }{
+	{"forest", "forest", "write a forest plot to `FILE` (.png, .svg, .pdf)"},
+	{"funnel", "funnel", "write a contour-enhanced funnel plot (with trim-and-fill's filled studies and Egger's line) to `FILE`"},
+	{"baujat", "baujat", "write a Baujat plot (contribution to Q vs influence on the estimate) to `FILE`"},
+	{"bubble", "bubble", "write a bubble plot of a meta-regression on one numeric moderator to `FILE`"},
+	{"radial", "radial", "write a radial (Galbraith) plot to `FILE`"},
+	{"influence-plot", "influence", "write the influence panel (rstudent, DFFITS, Cook's D, COVRATIO, τ² and Q_E left out, hat, weight by study) to `FILE`"},
+	{"leave1out-forest", "leave1out-forest", "write the leave-one-out estimates as a forest plot to `FILE` (implies --leave1out)"},
+	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
+}
+
 func newMetaCmd(e *env) *cobra.Command {
-	mf := &metaFlags{}
+	mf := &metaFlags{figures: map[string]*string{}}
 	cmd := &cobra.Command{
 		Use:   "meta [FILE]",
 		Short: "Meta-analysis of correlations or precomputed effect sizes (metafor's rma)",
@@ -46,18 +68,21 @@ measure ZCOR) or precomputed effect sizes (yi with vi or sei) in a fixed- or
 random-effects model, with every tau² estimator of metafor (FE, EE, DL, HE,
 HS, SJ, ML, REML, EB, PM), z, t or Knapp–Hartung tests, heterogeneity (Q, I²,
 H², τ² with Q-profile CIs), the prediction interval, moderators, subgroups
-and permutation tests. Numbers equal metafor 3.8-1's.
+and permutation tests; publication bias, influence, leave-one-out and
+cumulative analyses; three-level models, aggregation and CR2 robust
+inference. Numbers equal metafor 3.8-1's.
 
 Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 		Example: `  alliance meta                                   # embedded demo data
   alliance meta --dataset molloy2014 --test knha
   alliance meta studies.csv --r r --n n --mods year,rater
   alliance meta studies.csv --yi d --vi v --method DL --format json
-  alliance meta studies.csv --subgroup rater --r-code`,
+  alliance meta studies.csv --subgroup rater --r-code
+  alliance meta studies.csv --bias --influence --leave1out --cumulative year
+  alliance meta studies.csv --cluster study/es_id --robust study`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			mf.tau2Set = cmd.Flags().Changed("tau2")
-			mf.ext.rhoSet = cmd.Flags().Changed("rho")
+			mf.set = cmd.Flags().Changed
 			return runMeta(e, mf, args)
 		},
 	}
@@ -80,15 +105,40 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test")
 	f.BoolVar(&mf.exact, "exact", false, "exact permutation test: enumerate every sign flip (intercept-only) or unique row permutation (moderators), as permutest(exact = TRUE)")
 	f.BoolVar(&mf.rcode, "r-code", false, "also print the equivalent metafor call, so a reviewer can check the numbers")
-	f.Float64Var(&mf.tau2, "tau2", 0, "fix tau² at this value instead of estimating it")
-	mf.ext.register(cmd)
+	f.Float64Var(&mf.tau2, "tau2", 0, "fix tau² at this value instead of estimating it (default: estimated)")
+
+	f.BoolVar(&mf.bias, "bias", false, "publication bias: Egger's regression test, rank correlation test, trim-and-fill, fail-safe N")
+	f.StringVar(&mf.regModel, "regtest-model", "rma", "Egger-type test: rma (the model with a precision predictor) or lm (weighted regression)")
+	f.StringVar(&mf.predictor, "predictor", "sei", "Egger-type test predictor: sei, vi, ni, ninv, sqrtni, sqrtninv")
+	f.StringVar(&mf.tfEstimator, "trimfill", "L0", "trim-and-fill estimator: L0, R0 or Q0")
+	f.StringVar(&mf.tfSide, "trimfill-side", "", "side with missing studies: left or right (default: chosen as metafor does)")
+	f.Float64Var(&mf.fsnTarget, "fsn-target", 0, "Orwin's fail-safe N target effect (default: half the mean effect, as metafor — an arbitrary choice)")
+	f.BoolVar(&mf.petPeese, "pet-peese", false, "with --bias: the conditional PET-PEESE estimate")
+	f.BoolVar(&mf.selModel, "selmodel", false, "with --bias: the three-parameter selection model (one step at one-sided p = .025, ML)")
+	f.BoolVar(&mf.influence, "influence", false, "influence diagnostics: studentized residuals, DFFITS, Cook's distance, COVRATIO, leave-one-out τ² and Q, hat values, weights")
+	f.BoolVar(&mf.leave1out, "leave1out", false, "leave-one-out estimates, one study at a time")
+	f.StringVar(&mf.leaveCluster, "leave1out-cluster", "", "leave-one-out by cluster: leave out all rows of one value of `COLUMN` at a time (e.g. study)")
+	f.StringVar(&mf.cumulative, "cumulative", "", "cumulative meta-analysis ordered by a numeric `COLUMN` (e.g. year)")
+	f.BoolVar(&mf.cumDecreasing, "cumulative-decreasing", false, "order the cumulative meta-analysis from the largest value down")
+	f.StringVar(&mf.cluster, "cluster", "", "three-level model: outer[/inner] columns (e.g. study or study/es_id; without inner, one inner unit per row)")
+	f.Float64Var(&mf.rho, "rho", 0, "correlation of sampling errors within a cluster (three-level model) or the assumed correlation for --aggregate (default .5 there)")
+	f.StringVar(&mf.aggregate, "aggregate", "", "aggregate effect sizes within this `COLUMN` before the analysis (use --rho; default .5 for aggregation)")
+	f.StringVar(&mf.aggMethod, "aggregate-method", "cs", "aggregation: cs (metafor aggregate.escalc, compound symmetry) or mac (the MAc composite of correlations)")
+	f.StringVar(&mf.aggOut, "aggregate-out", "", "also write the aggregated table as CSV to `FILE`")
+	f.StringVar(&mf.robust, "robust", "", "cluster-robust inference clustering by this `COLUMN` (CR2 with Satterthwaite df by default)")
+	f.StringVar(&mf.robustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich) or CR1 (metafor robust, adjust = TRUE)")
+	f.BoolVar(&mf.noProfile, "no-profile", false, "three-level model: skip the profile-likelihood CIs and likelihood-ratio tests (faster for large k)")
+	for _, ff := range metaFigureFlags {
+		p := new(string)
+		mf.figures[ff.flag] = p
+		f.StringVar(p, ff.flag, "", ff.help)
+	}
 	for name, vals := range map[string][]string{
 		"method":  {"FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"},
 		"test":    {"z", "t", "knha", "adhoc"},
 		"measure": {"ZCOR", "COR", "UCOR"},
 		"vtype":   {"LS", "AV", "H0", "UB"},
 	} {
-		vals := vals
 		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return vals, cobra.ShellCompDirectiveNoFileComp
 		})
@@ -96,15 +146,42 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	return cmd
 }
 
-// metaOutput is the JSON document of 'alliance meta': the fitted model in
-// the names of DESIGN.md, plus the optional parts.
-type metaOutput struct {
-	Data string `json:"data"`
-	*meta.Result
-	Subgroups   *meta.SubgroupResult `json:"subgroups,omitempty"`
-	Permutation *meta.PermResult     `json:"permutation,omitempty"`
-	metaExtras
-	RCode string `json:"r_code,omitempty"`
+// options turns the flags into the workflow's options.
+func (mf *metaFlags) options(level float64) workflow.MetaOptions {
+	o := workflow.MetaOptions{
+		R: mf.r, N: mf.n, Yi: mf.yi, Vi: mf.vi, Sei: mf.sei, Study: mf.study,
+		Measure: mf.measure, VType: mf.vtype, Method: mf.method, Test: mf.test, Level: level,
+		Mods: splitList(mf.mods), Subgroup: mf.subgroup,
+		Permutations: mf.permutations, Exact: mf.exact, Seed: mf.seed,
+		Bias: mf.bias, RegTestModel: mf.regModel, RegTestPredictor: mf.predictor,
+		TrimFillEstimator: mf.tfEstimator, TrimFillSide: mf.tfSide, PETPEESE: mf.petPeese, SelModel: mf.selModel,
+		Influence: mf.influence, LeaveOneOut: mf.leave1out, LeaveClusterOut: mf.leaveCluster,
+		Cumulative: mf.cumulative, CumulativeDecreasing: mf.cumDecreasing,
+		Cluster: mf.cluster, Rho: mf.rho, RhoSet: mf.set("rho"), NoProfile: mf.noProfile,
+		Aggregate: mf.aggregate, AggregateMethod: mf.aggMethod,
+		Robust: mf.robust, RobustType: mf.robustType, RCode: mf.rcode,
+	}
+	if mf.set("tau2") {
+		t := mf.tau2
+		o.Tau2 = &t
+	}
+	if mf.set("fsn-target") {
+		t := mf.fsnTarget
+		o.FSNTarget = &t
+	}
+	for _, ff := range metaFigureFlags {
+		if *mf.figures[ff.flag] != "" {
+			o.Figures = append(o.Figures, ff.name)
+		}
+	}
+	return o
+}
+
+// metaOptionFlags names the flag of each workflow option, for hints.
+var metaOptionFlags = map[string]string{
+	"Level": "--level", "AggregateMethod": "--aggregate-method", "RobustType": "--robust-type", "Rho": "--rho",
+	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
+	"Cluster": "--cluster", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
@@ -112,410 +189,66 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := mf.read.load(e, args, metaDefaultDataset)
-	if err != nil {
-		return err
-	}
-	cols := datasets.StudyColumns{Label: mf.study, R: mf.r, N: mf.n, Yi: mf.yi, Vi: mf.vi, Sei: mf.sei, Mods: splitList(mf.mods)}
-	if mf.subgroup != "" {
-		cols.Mods = append(cols.Mods, mf.subgroup)
-	}
-	if src.embedded != nil {
-		cols.Cluster = src.embedded.StudyColumns.Cluster
-	}
-	if err := mf.ext.check(); err != nil {
-		return err
-	}
-	if c := mf.ext.clusterColumns(); c != nil {
-		cols.Cluster = c
-	}
-	measure := strings.ToUpper(mf.measure)
-	useES := mf.yi != "" || mf.vi != "" || mf.sei != ""
-	st, err := src.table.Studies(cols, datasets.StudyOptions{FisherZ: !useES && (measure == "" || measure == "ZCOR")})
-	if err != nil {
-		return err
-	}
-	dataName := st.Name
-	if src.embedded != nil {
-		dataName = src.embedded.Name
-		if src.embedded.Simulated {
-			dataName += " (SIMULATED)"
-		}
-	}
-
-	// Effect sizes.
-	var yi, vi []float64
-	switch {
-	case st.Yi != nil && (st.Vi != nil || st.Sei != nil) && (useES || st.R == nil):
-		yi, vi = st.Yi, st.Vi
-		if st.Sei != nil && (vi == nil || mf.sei != "") {
-			vi = make([]float64, len(st.Sei))
-			for i, s := range st.Sei {
-				vi[i] = s * s
-			}
-		}
-		if measure == "" {
-			measure = "GEN"
-		}
-	case st.R != nil && st.N != nil:
-		if measure == "" {
-			measure = "ZCOR"
-		}
-		m, err := effectsize.ParseMeasure(measure)
-		if err != nil {
-			return usageError{err}
-		}
-		tab, err := effectsize.Escalc(m, effectsize.VType(strings.ToUpper(mf.vtype)), st.R, st.N)
-		if err != nil {
-			var ie *effectsize.InputError
-			if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(st.Line) {
-				return usagef("%s:%d: %v", st.Name, st.Line[ie.Index], err)
-			}
-			return usageError{fmt.Errorf("%s: %w", st.Name, err)}
-		}
-		yi, vi = tab.Yi, tab.Vi
-	default:
-		return usagef("%s: need correlations and sample sizes (--r, --n) or effect sizes with variances (--yi with --vi or --sei)", st.Name)
-	}
-
-	opt := meta.Options{Method: mf.method, Test: strings.ToLower(mf.test), Level: level, Labels: st.Label, Measure: measure}
-	if mf.tau2Set {
-		t := mf.tau2
-		opt.Tau2 = &t
-	}
-	nmods := len(splitList(mf.mods))
-	for _, v := range st.Mods[:nmods] {
-		m := meta.Moderator{Name: v.Name}
-		if v.Numeric {
-			m.Numeric = v.Num
-		} else {
-			m.Text = v.Text
-		}
-		opt.Mods = append(opt.Mods, m)
-	}
-
-	if mf.ext.multilevel() {
-		if mf.subgroup != "" || mf.permutations > 0 || mf.tau2Set {
-			return usagef("--subgroup, --permutations and --tau2 are available for univariate models; with --cluster use --mods for moderators")
-		}
-		return runMetaMultilevel(e, mf, src, st, dataName, yi, vi, opt)
-	}
-	if mf.ext.aggregate != "" {
-		if yi, vi, st, err = aggregateStudies(e, mf, st, yi, vi, measure); err != nil {
+	for _, ff := range metaFigureFlags {
+		if err := checkFigurePath("--"+ff.flag, *mf.figures[ff.flag]); err != nil {
 			return err
 		}
-		opt.Labels = st.Label
-		opt.Mods = nil
 	}
-	res, err := meta.Fit(yi, vi, opt)
+	src, err := mf.read.source(e, args, metaDefaultDataset)
 	if err != nil {
-		return analysisOrInput(err)
-	}
-	if len(st.Cluster) > 0 && mf.ext.aggregate == "" {
-		if note := dependenceNote(st.Cluster[0].Text, res.Rows); note != "" {
-			res.Notes = append(res.Notes, note)
-		}
-	}
-	out := metaOutput{Data: dataName, Result: res}
-	if mf.subgroup != "" {
-		if nmods > 0 {
-			return usagef("--subgroup cannot be combined with --mods; use the subgroup column as a moderator instead")
-		}
-		g := st.Mods[nmods]
-		groups := g.Text
-		if g.Numeric {
-			groups = make([]string, len(g.Num))
-			for i, x := range g.Num {
-				if !math.IsNaN(x) {
-					groups[i] = strconv.FormatFloat(x, 'g', -1, 64)
-				}
-			}
-		}
-		sg, err := meta.Subgroups(yi, vi, groups, opt)
-		if err != nil {
-			return analysisOrInput(err)
-		}
-		out.Subgroups = sg
-	}
-	if mf.permutations > 0 || mf.exact {
-		var bar *progressbar.ProgressBar
-		progress := func(int) {}
-		if f, ok := e.stderr.(interface{ Fd() uintptr }); ok && !e.quiet && term.IsTerminal(int(f.Fd())) {
-			bar = progressbar.NewOptions(max(mf.permutations, 1), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("permutations"), progressbar.OptionClearOnFinish())
-			progress = func(done int) { _ = bar.Set(done) }
-		}
-		var pr *meta.PermResult
-		var err error
-		if mf.exact {
-			pr, err = meta.PermuteExact(yi, vi, opt, progress)
-		} else {
-			pr, err = meta.Permute(yi, vi, opt, mf.permutations, mf.seed, progress)
-		}
-		if bar != nil {
-			_ = bar.Finish()
-		}
-		if err != nil {
-			return analysisOrInput(err)
-		}
-		out.Permutation = pr
-	}
-	if err := mf.ext.run(e, src, st, res, &out.metaExtras); err != nil {
 		return err
 	}
-	if mf.rcode {
-		out.RCode = res.RCode("")
+	opt := mf.options(level)
+	var bar *progressbar.ProgressBar
+	if (mf.permutations > 0 || mf.exact) && !e.quiet {
+		if f, ok := e.stderr.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
+			bar = progressbar.NewOptions(max(mf.permutations, 1), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("permutations"), progressbar.OptionClearOnFinish())
+			opt.Progress = func(done int) { _ = bar.Set(done) }
+		}
+	}
+	run, err := workflow.Meta(src, opt)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if err != nil {
+		return withOptionFlag(err, metaOptionFlags)
+	}
+	for _, n := range run.TopNotes() {
+		e.infof("alliance: %s", n.Text)
+	}
+	if mf.aggOut != "" && run.Aggregated != nil {
+		var b strings.Builder
+		if err := run.Aggregated.WriteCSV(&b); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(mf.aggOut, []byte(b.String())); err != nil {
+			return err
+		}
+		e.infof("wrote the aggregated table (%d clusters) to %s", len(run.Aggregated.Rows), mf.aggOut)
+	}
+	if err := e.saveSectionFigures(run.Section(), func(name string) string {
+		for _, ff := range metaFigureFlags {
+			if ff.name == name || (ff.name == "forest" && name == "forest-three-level") {
+				return *mf.figures[ff.flag]
+			}
+		}
+		return ""
+	}); err != nil {
+		return err
 	}
 	return e.emit(func(w io.Writer) error {
-		if e.format == "json" {
-			return jsonout.Write(w, out)
+		switch e.format {
+		case "json":
+			return jsonout.Write(w, run.Output())
+		case "csv":
+			return renderCSV(w, run.Section(), "")
 		}
-		return renderMeta(w, e.format, &out)
+		if err := renderSection(w, e.format, run.Section()); err != nil {
+			return err
+		}
+		if mf.rcode {
+			renderRCode(w, e.format, run.Steps())
+		}
+		return nil
 	})
 }
-
-// dependenceNote warns when several analysed effects share a cluster (study):
-// a univariate model treats them as independent.
-func dependenceNote(cluster []string, rows []int) string {
-	seen := make(map[string]bool, len(rows))
-	for _, i := range rows {
-		seen[cluster[i]] = true
-	}
-	if len(seen) == len(rows) {
-		return ""
-	}
-	return fmt.Sprintf("%d effects come from %d studies: this model treats effects of the same study as independent; a three-level model (effects within studies) or aggregation within studies accounts for the dependence.", len(rows), len(seen))
-}
-
-// analysisOrInput classifies an analysis error: problems with the options or
-// the data (bad method name, collinear moderators) are usage errors (exit 2);
-// numerical failures are analysis errors (exit 1).
-func analysisOrInput(err error) error {
-	s := err.Error()
-	for _, p := range []string{"unknown", "collinear", "constant", "must", "need", "length", "at least", "invalid", "not allowed", "cannot be",
-		"formula", "column", "not found", "not supported", "unsupported", "duplicate", "no usable", "single"} {
-		if strings.Contains(s, p) {
-			return usageError{err}
-		}
-	}
-	return err
-}
-
-func methodName(m string) string {
-	switch m {
-	case "FE", "EE":
-		return "Fixed-effects (" + m + ")"
-	default:
-		return "Random-effects (" + m + ")"
-	}
-}
-
-func measureName(m string) string {
-	switch m {
-	case "ZCOR":
-		return "Fisher z-transformed correlations"
-	case "COR":
-		return "correlations"
-	case "UCOR":
-		return "unbiased correlations (Olkin–Pratt)"
-	default:
-		return "effect sizes"
-	}
-}
-
-// renderMeta writes the text, Markdown or CSV report of a meta-analysis.
-func renderMeta(w io.Writer, format string, o *metaOutput) error {
-	r := o.Result
-	coef := coefTable(r)
-	if format == "csv" {
-		return coef.csv(w)
-	}
-	md := format == "markdown"
-	heading := func(s string) {
-		if md {
-			fmt.Fprintf(w, "## %s\n\n", s)
-		} else {
-			fmt.Fprintf(w, "%s\n\n", s)
-		}
-	}
-	heading(fmt.Sprintf("%s meta-analysis of %d %s — %s", methodName(r.Method), r.K, measureName(r.Measure), o.Data))
-	fmt.Fprintf(w, "%s\n\n", r.Summary())
-	if err := coef.render(w, format); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	if r.Method != "FE" && r.Method != "EE" {
-		if err := hetTable(r).render(w, format); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
-	}
-	if o.Subgroups != nil {
-		if err := subgroupTable(o.Subgroups).render(w, format); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
-	}
-	if o.Permutation != nil {
-		if err := permTable(o.Permutation).render(w, format); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
-	}
-	if err := renderMetaExtras(w, format, r, &o.metaExtras); err != nil {
-		return err
-	}
-	for _, n := range r.Notes {
-		fmt.Fprintf(w, "Note. %s\n", n)
-	}
-	fmt.Fprintf(w, "%s\n", r.Interpretation())
-	if o.RCode != "" {
-		if md {
-			fmt.Fprintf(w, "\n```r\n%s\n```\n", strings.TrimRight(o.RCode, "\n"))
-		} else {
-			fmt.Fprintf(w, "\nEquivalent R (metafor):\n%s\n", strings.TrimRight(o.RCode, "\n"))
-		}
-	}
-	return nil
-}
-
-func statName(r *meta.Result) string {
-	if r.Test == "z" {
-		return "z"
-	}
-	return "t"
-}
-
-func coefTable(r *meta.Result) *table {
-	pct := apa.Level(r.Level)
-	t := &table{
-		Title:   "Model coefficients",
-		Columns: []string{"term", "estimate", "SE", statName(r), "df", "p", pct + " CI"},
-		Right:   []bool{false, true, true, true, true, true, false},
-	}
-	for _, c := range r.Coefficients {
-		df := ""
-		if c.DF != nil {
-			df = strconv.FormatFloat(*c.DF, 'f', -1, 64)
-		}
-		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), df, pcell(c.P), apa.Interval(c.CILB, c.CIUB, 4, false)})
-	}
-	if r.R != nil {
-		t.Rows = append(t.Rows, []string{"r (back-transformed)", num(r.R.Estimate, 4), "", "", "", "", apa.Interval(r.R.CILB, r.R.CIUB, 4, false)})
-	}
-	if r.Measure != "ZCOR" && r.Measure != "GEN" && r.Measure != "" {
-		t.Notes = append(t.Notes, "Estimates in units of "+r.Measure+".")
-	} else if r.Measure == "ZCOR" {
-		t.Notes = append(t.Notes, "Estimates in Fisher z units; r = tanh(z).")
-	}
-	return t
-}
-
-func hetTable(r *meta.Result) *table {
-	ci := func(c *[2]float64, d int) string {
-		if c == nil {
-			return ""
-		}
-		return apa.Interval(c[0], c[1], d, false)
-	}
-	t := &table{
-		Title:   "Heterogeneity",
-		Columns: []string{"statistic", "value", apa.Level(r.Level) + " CI"},
-		Right:   []bool{false, true, false},
-	}
-	t.Rows = append(t.Rows,
-		[]string{"τ²", num(r.Tau2, 4), ci(r.Tau2CI, 4)},
-		[]string{"τ", num(r.Tau, 4), sqrtCI(r.Tau2CI)},
-		[]string{"I² (%)", num(r.I2, 2), ci(r.I2CI, 2)},
-		[]string{"H²", num(r.H2, 2), ci(r.H2CI, 2)},
-		[]string{"I² (Q-based, %)", num(r.I2Q, 2), ""},
-	)
-	qp := ""
-	if r.QEP != nil {
-		qp = ", " + apa.P(*r.QEP)
-	}
-	t.Rows = append(t.Rows, []string{fmt.Sprintf("Q_E(%d)", r.QEDF), num(r.QE, 2) + qp, ""})
-	if r.PILB != nil && r.PIUB != nil {
-		t.Rows = append(t.Rows, []string{"prediction interval", "", apa.Interval(*r.PILB, *r.PIUB, 4, false)})
-		if r.R != nil && r.R.PILB != nil {
-			t.Rows = append(t.Rows, []string{"prediction interval (r)", "", apa.Interval(*r.R.PILB, *r.R.PIUB, 4, false)})
-		}
-	}
-	if r.R2 != nil {
-		t.Rows = append(t.Rows, []string{"pseudo-R² (%)", num(*r.R2, 2), ""})
-	}
-	if r.CINote != "" {
-		t.Notes = append(t.Notes, "Note. "+r.CINote)
-	}
-	f := r.Fit
-	t.Notes = append(t.Notes, fmt.Sprintf("Fit (%s): logLik = %s, deviance = %s, AIC = %s, BIC = %s, AICc = %s",
-		r.Method, num(f.LogLik, 4), num(f.Deviance, 4), num(f.AIC, 4), num(f.BIC, 4), num(f.AICc, 4)))
-	return t
-}
-
-func sqrtCI(c *[2]float64) string {
-	if c == nil {
-		return ""
-	}
-	return apa.Interval(math.Sqrt(c[0]), math.Sqrt(c[1]), 4, false)
-}
-
-func subgroupTable(s *meta.SubgroupResult) *table {
-	t := &table{
-		Title:   "Subgroups (separate τ² per subgroup)",
-		Columns: []string{"subgroup", "k", "estimate", "SE", pctLevel(levelOf(s)) + " CI", "τ²", "I² (%)"},
-		Right:   []bool{false, true, true, true, false, true, true},
-	}
-	for i, f := range s.Fits {
-		c := f.Coefficients[0]
-		t.Rows = append(t.Rows, []string{s.Levels[i], strconv.Itoa(f.K), num(c.Estimate, 4), num(c.SE, 4), apa.Interval(c.CILB, c.CIUB, 4, false), num(f.Tau2, 4), num(f.I2, 1)})
-	}
-	t.Notes = append(t.Notes, fmt.Sprintf("Test of subgroup differences, separate τ²: Q_b(%d) = %s, %s.", s.QBDF, num(s.QB, 2), apa.P(s.QBP)))
-	if c := s.Common; c != nil {
-		stat := fmt.Sprintf("Q_M(%d) = %s", c.QMDF, num(c.QM, 2))
-		if c.QMDF2 != nil {
-			stat = fmt.Sprintf("F(%d, %d) = %s", c.QMDF, *c.QMDF2, num(c.QM, 2))
-		}
-		t.Notes = append(t.Notes, fmt.Sprintf("Test of subgroup differences, common τ² (= %s): %s, %s.", num(c.Tau2, 4), stat, apa.P(c.QMP)))
-	}
-	for _, n := range s.Notes {
-		t.Notes = append(t.Notes, "Note. "+n)
-	}
-	return t
-}
-
-// levelOf is the confidence level of a subgroup analysis.
-func levelOf(s *meta.SubgroupResult) float64 {
-	if len(s.Fits) > 0 {
-		return s.Fits[0].Level
-	}
-	return 0.95
-}
-
-func permTable(p *meta.PermResult) *table {
-	kind := fmt.Sprintf("%d random permutations, seed %d", p.Iterations, p.Seed)
-	if p.Exact {
-		kind = fmt.Sprintf("exact: all %d sign patterns", p.Iterations)
-		if len(p.Names) > 1 {
-			kind = fmt.Sprintf("exact: all %d unique permutations of the moderators", p.Iterations)
-		}
-	}
-	t := &table{
-		Title:   "Permutation test (" + kind + ")",
-		Columns: []string{"term", "statistic", "permutation p"},
-		Right:   []bool{false, true, true},
-	}
-	for i, n := range p.Names {
-		t.Rows = append(t.Rows, []string{n, num(p.Statistic[i], 3), pcell(p.P[i])})
-	}
-	t.Rows = append(t.Rows, []string{"omnibus (QM)", num(p.QM, 3), pcell(p.QMP)})
-	if p.Failed > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("Note. %d permutations could not be fitted and were excluded.", p.Failed))
-	}
-	return t
-}
-
-// num formats a number for a table cell ("NA" when undefined).
-func num(x float64, d int) string { return apa.Cell(x, d) }
-
-// pcell formats a p-value for a table cell: ".012", "< .001".
-func pcell(p float64) string { return apa.PCell(p) }

@@ -126,3 +126,17 @@ func writeCSVTables(s *workflow.Section, open func(name string) (io.Writer, func
 	}
 	return nil
 }
+
+// renderRCode prints the R code of the steps (--r-code).
+func renderRCode(w io.Writer, format string, steps []workflow.Step) {
+	for _, s := range steps {
+		if s.RCode == "" {
+			continue
+		}
+		if format == "markdown" {
+			fmt.Fprintf(w, "\n```r\n%s\n```\n", strings.TrimRight(s.RCode, "\n"))
+		} else {
+			fmt.Fprintf(w, "\nEquivalent R (%s):\n%s\n", s.Purpose, strings.TrimRight(s.RCode, "\n"))
+		}
+	}
+}

@@ -17,7 +17,7 @@ func TestRefusedCombinations(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"meta", "--aggregate", "study", "--cumulative", "year"}, "cannot be combined with --aggregate"},
+		{[]string{"meta", "--aggregate", "study", "--cumulative", "year"}, "cannot be combined with aggregation (--aggregate)"},
 		{[]string{"meta", "--cluster", "study", "--subgroup", "treatment"}, "univariate"},
 		{[]string{"meta", "--cluster", "study", "--permutations", "100"}, "univariate"},
 		{[]string{"ruptures", "--preset", "larsson2018", "--k", "5"}, "--k"},

@@ -3,12 +3,13 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/rupture"

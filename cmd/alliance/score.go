@@ -3,11 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/measures"
 	"github.com/spf13/cobra"

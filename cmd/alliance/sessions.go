@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/sessions"
 	"github.com/alliance-research/alliance/datasets"

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/alliance-research/alliance/analysis/apa"
 )
 
 // table is the one tabular shape every command renders as text, Markdown or
@@ -133,3 +135,9 @@ func (t *table) render(w io.Writer, format string) error {
 		return t.text(w)
 	}
 }
+
+// num formats a number for a table cell ("NA" when undefined).
+func num(x float64, d int) string { return apa.Cell(x, d) }
+
+// pcell formats a p-value for a table cell: ".012", "< .001".
+func pcell(p float64) string { return apa.PCell(p) }

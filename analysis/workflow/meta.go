@@ -1,0 +1,267 @@
+package workflow
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/meta"
+	"github.com/alliance-research/alliance/analysis/metamv"
+	"github.com/alliance-research/alliance/datasets"
+)
+
+// MetaOptions are every choice of a study-level meta-analysis. The zero
+// value is metafor's default model: Fisher z of correlations (or the
+// precomputed yi with vi or sei), REML, z tests, 95% intervals, no
+// moderators and no optional analyses.
+type MetaOptions struct {
+	// Column names (empty: the documented defaults of datasets.StudyColumns).
+	R, N, Yi, Vi, Sei, Study string
+
+	// Measure is the effect-size measure: ZCOR (default for r and n), COR,
+	// UCOR; for yi/vi a label (ZCOR adds the r back-transform). VType is
+	// the variance type of COR/UCOR (LS, AV, H0, UB).
+	Measure, VType string
+	// Method is the τ² estimator (default REML); Test z (default), t, knha
+	// or adhoc; Level the confidence level (default 0.95).
+	Method, Test string
+	Level        float64
+	// Tau2 fixes τ² instead of estimating it.
+	Tau2 *float64
+
+	// Mods are the moderator columns of a meta-regression (text columns
+	// become factors); Subgroup a column defining subgroups.
+	Mods     []string
+	Subgroup string
+
+	// Permutations > 0 runs a permutation test with that many iterations
+	// (Seed); Exact enumerates every permutation. Progress, if set, is
+	// called as permutations complete.
+	Permutations int
+	Exact        bool
+	Seed         uint64
+	Progress     func(done int)
+
+	// Bias runs Egger's regression test (RegTestModel rma or lm,
+	// RegTestPredictor sei, vi, ni, ninv, sqrtni, sqrtninv), the rank
+	// correlation test, trim and fill (TrimFillEstimator L0, R0, Q0;
+	// TrimFillSide left/right/"" as metafor) and fail-safe N (FSNTarget for
+	// Orwin's); PETPEESE and SelModel add those estimates.
+	Bias                            bool
+	RegTestModel, RegTestPredictor  string
+	TrimFillEstimator, TrimFillSide string
+	FSNTarget                       *float64
+	PETPEESE, SelModel              bool
+	Influence, LeaveOneOut          bool
+	LeaveClusterOut                 string // column: leave out one cluster at a time
+	Cumulative                      string // numeric column ordering a cumulative meta-analysis
+	CumulativeDecreasing            bool
+
+	// Cluster "outer[/inner]" fits the three-level model rma.mv(yi, V,
+	// random = ~ 1 | outer/inner); without inner, one unit per row. Rho is
+	// the correlation of sampling errors within a cluster (RhoSet says it
+	// was given; aggregation assumes .5 otherwise). With Univariate also
+	// set, the univariate model is fitted and reported beside it (as the
+	// report does).
+	Cluster    string
+	Univariate bool
+	Rho        float64
+	RhoSet     bool
+	// NoProfile skips the three-level model's profile CIs and LRTs.
+	NoProfile bool
+
+	// Aggregate a column: effect sizes are aggregated within it first
+	// (AggregateMethod cs as metafor's aggregate.escalc, or mac).
+	Aggregate, AggregateMethod string
+
+	// Robust a column: cluster-robust inference clustered by it (RobustType
+	// CR2, the default, or CR1).
+	Robust, RobustType string
+
+	// Figures to specify (their names: forest, funnel, baujat, bubble,
+	// radial, influence, leave1out-forest, cumulative-forest).
+	Figures []string
+
+	// Reference compares a pooled correlation with the latest synthesis
+	// of the alliance–outcome literature in the reading (as the report does).
+	Reference bool
+
+	// RCode includes the R code in the typed results (JSON r_code).
+	RCode bool
+}
+
+// MetaRun is a study-level meta-analysis: the typed results (its JSON is
+// the output of 'alliance meta') and the document part every front end
+// renders.
+type MetaRun struct {
+	DataName string `json:"data"`
+	// Model is the univariate model (nil when only a three-level model was
+	// asked for).
+	Model       *meta.Result         `json:"-"`
+	Subgroups   *meta.SubgroupResult `json:"subgroups,omitempty"`
+	Permutation *meta.PermResult     `json:"permutation,omitempty"`
+	Bias        *meta.BiasResult     `json:"bias,omitempty"`
+	Influence   []meta.InfluenceRow  `json:"influence,omitempty"`
+	Baujat      []meta.BaujatPoint   `json:"baujat,omitempty"`
+	Leave1out   []meta.SummaryRow    `json:"leave1out,omitempty"`
+	Cumulative  []meta.SummaryRow    `json:"cumulative,omitempty"`
+	Robust      *metamv.Robust       `json:"robust,omitempty"`
+	Aggregated  *metamv.AggTable     `json:"aggregated,omitempty"`
+	ThreeLevel  *metamv.Result       `json:"-"`
+	RCode       string               `json:"r_code,omitempty"`
+	Notes       []string             `json:"-"`
+
+	influence *meta.InfluenceResult
+	opt       MetaOptions
+	src       Source
+	st        *datasets.Studies
+	eff       effects
+	data      *DataPart
+	top       []Note
+	sec       *Section
+	methods   []string
+	cites     []string
+	steps     []Step
+}
+
+// Meta runs a study-level meta-analysis of src as opt asks.
+func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	run := &MetaRun{opt: opt, src: src, DataName: src.Label()}
+	if err := run.load(); err != nil {
+		return nil, err
+	}
+	if opt.Cluster != "" {
+		if err := run.fitThreeLevel(); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Cluster == "" || opt.Univariate {
+		if err := run.fitUnivariate(); err != nil {
+			return nil, err
+		}
+	}
+	run.compose()
+	return run, nil
+}
+
+func (o MetaOptions) withDefaults() (MetaOptions, error) {
+	o.Method = strings.ToUpper(o.Method)
+	if o.Method == "" {
+		o.Method = "REML"
+	}
+	o.Test = strings.ToLower(o.Test)
+	if o.Test == "" {
+		o.Test = "z"
+	}
+	if o.Level == 0 {
+		o.Level = 0.95
+	}
+	if !(o.Level > 0 && o.Level < 1) {
+		return o, invalid("Level", "confidence level %v: give a proportion between 0 and 1 (e.g. 0.95)", o.Level)
+	}
+	o.Measure = strings.ToUpper(o.Measure)
+	o.VType = strings.ToUpper(o.VType)
+	if o.VType == "" {
+		o.VType = "LS"
+	}
+	o.RegTestModel, o.RegTestPredictor = strings.ToLower(o.RegTestModel), strings.ToLower(o.RegTestPredictor)
+	o.TrimFillEstimator, o.TrimFillSide = strings.ToUpper(o.TrimFillEstimator), strings.ToLower(o.TrimFillSide)
+	o.AggregateMethod = strings.ToLower(o.AggregateMethod)
+	if o.AggregateMethod == "" {
+		o.AggregateMethod = "cs"
+	}
+	if o.AggregateMethod != "cs" && o.AggregateMethod != "mac" {
+		return o, invalid("AggregateMethod", "aggregation method %q: give cs or mac", o.AggregateMethod)
+	}
+	o.RobustType = strings.ToUpper(o.RobustType)
+	if o.RobustType == "" {
+		o.RobustType = metamv.CR2
+	}
+	if o.RobustType != metamv.CR1 && o.RobustType != metamv.CR2 {
+		return o, invalid("RobustType", "robust variance %q: give CR2 or CR1", o.RobustType)
+	}
+	if !(o.Rho > -1 && o.Rho < 1) {
+		return o, invalid("Rho", "within-cluster correlation %v: give a correlation between -1 and 1", o.Rho)
+	}
+	for _, f := range o.Figures {
+		switch f {
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest":
+		default:
+			return o, invalid("Figures", "unknown figure %q", f)
+		}
+	}
+	switch {
+	case o.Aggregate != "" && (o.Cumulative != "" || o.LeaveClusterOut != ""):
+		return o, invalid("Aggregate", "cumulative and leave-one-cluster-out analyses refer to rows of the original table; they cannot be combined with aggregation")
+	case o.Cluster != "" && o.Aggregate != "":
+		return o, invalid("Aggregate", "give a three-level model or aggregation within clusters, not both")
+	case o.Aggregate != "" && (len(o.Mods) > 0 || o.Subgroup != ""):
+		return o, invalid("Aggregate", "aggregation cannot be combined with moderators or subgroups (moderators may differ within a cluster)")
+	case o.Aggregate != "" && o.Robust != "":
+		return o, invalid("Robust", "robust inference clusters rows; after aggregation each cluster is one row, so drop one of the two")
+	case o.has("cumulative-forest") && o.Cumulative == "":
+		return o, invalid("Figures", "the cumulative forest plot needs a cumulative meta-analysis (the column that orders the studies)")
+	case o.Subgroup != "" && len(o.Mods) > 0:
+		return o, invalid("Subgroup", "subgroups cannot be combined with moderators; use the subgroup column as a moderator instead")
+	case o.Cluster != "" && !o.Univariate && (o.Subgroup != "" || o.Permutations > 0 || o.Exact || o.Tau2 != nil):
+		return o, invalid("Cluster", "subgroups, permutation tests and a fixed τ² are available for univariate models; with a three-level model use moderators")
+	case o.Cluster != "" && !o.Univariate && (o.Bias || o.Influence || o.LeaveOneOut || o.LeaveClusterOut != "" || o.Cumulative != "" || o.hasUniFigure()):
+		return o, invalid("Cluster", "bias tests, influence, leave-one-out, cumulative analyses and their figures are available for univariate models; drop the three-level model, or use robust inference in a univariate model")
+	}
+	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {
+		o.LeaveOneOut = true
+	}
+	if o.has("funnel") && !o.Bias {
+		o.Bias = true // the funnel plot shows trim and fill and Egger's line
+	}
+	if (o.has("baujat") || o.has("influence")) && !o.Influence {
+		o.Influence = true
+	}
+	return o, nil
+}
+
+func (o MetaOptions) has(fig string) bool {
+	for _, f := range o.Figures {
+		if f == fig {
+			return true
+		}
+	}
+	return false
+}
+
+func (o MetaOptions) hasUniFigure() bool {
+	for _, f := range o.Figures {
+		if f != "forest" {
+			return true
+		}
+	}
+	return false
+}
+
+// isR reports whether the pooled values are Fisher z of correlations that
+// are reported back-transformed to r.
+func (r *MetaRun) isR() bool { return r.eff.measure == "ZCOR" }
+
+// r3 formats a pooled value in the reported unit.
+func (r *MetaRun) unitWord() string {
+	if r.isR() {
+		return "r"
+	}
+	return "estimate"
+}
+
+// finite reports whether x is a finite number.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func fmtCount(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }

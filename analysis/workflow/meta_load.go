@@ -1,0 +1,258 @@
+package workflow
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/effectsize"
+	"github.com/alliance-research/alliance/analysis/meta"
+	"github.com/alliance-research/alliance/analysis/metamv"
+	"github.com/alliance-research/alliance/datasets"
+)
+
+// effects are the analysed effect sizes and what they stand for.
+type effects struct {
+	yi, vi  []float64
+	measure string // ZCOR, COR, UCOR, GEN or a user label
+	labels  []string
+	n       []float64
+	mods    []meta.Moderator
+	// id columns, by lower-case name: cluster, inner, aggregation, robust,
+	// leave-cluster-out.
+	ids                  map[string][]string
+	outer, inner         string // three-level columns ("" when none)
+	cumOrder             []float64
+	clusterNote          string
+	subgroup             []string
+	aggregatedFrom       int
+	nClusters, kAnalysed int
+}
+
+// idColumns lists the id columns the options need, in a fixed order.
+func (o MetaOptions) idColumns(info *datasets.Info) (cols []string, outer, inner string) {
+	seen := map[string]bool{}
+	add := func(c string) {
+		c = strings.TrimSpace(c)
+		if c != "" && !seen[strings.ToLower(c)] {
+			seen[strings.ToLower(c)] = true
+			cols = append(cols, c)
+		}
+	}
+	if o.Cluster != "" {
+		parts := strings.SplitN(o.Cluster, "/", 2)
+		outer = strings.TrimSpace(parts[0])
+		add(outer)
+		if len(parts) == 2 {
+			inner = strings.TrimSpace(parts[1])
+			add(inner)
+		}
+	}
+	add(o.Aggregate)
+	add(o.Robust)
+	add(o.LeaveClusterOut)
+	if len(cols) == 0 && info != nil {
+		for _, c := range info.StudyColumns.Cluster {
+			add(c)
+		}
+	}
+	return cols, outer, inner
+}
+
+// load validates the study table and computes the effect sizes.
+func (r *MetaRun) load() error {
+	o := r.opt
+	ids, outer, inner := o.idColumns(r.src.Info)
+	cols := datasets.StudyColumns{Label: o.Study, R: o.R, N: o.N, Yi: o.Yi, Vi: o.Vi, Sei: o.Sei, Mods: append([]string(nil), o.Mods...), Cluster: ids}
+	if o.Subgroup != "" {
+		cols.Mods = append(cols.Mods, o.Subgroup)
+	}
+	if o.Cumulative != "" {
+		cols.Mods = append(cols.Mods, o.Cumulative)
+	}
+	useES := o.Yi != "" || o.Vi != "" || o.Sei != ""
+	st, err := r.src.Table.Studies(cols, datasets.StudyOptions{FisherZ: !useES && (o.Measure == "" || o.Measure == "ZCOR")})
+	if err != nil {
+		return err
+	}
+	r.st = st
+	e := effects{ids: map[string][]string{}, outer: outer, inner: inner, labels: st.Label, n: st.N}
+	for i, c := range ids {
+		e.ids[strings.ToLower(c)] = st.Cluster[i].Text
+	}
+	if err := r.effectSizes(&e, useES); err != nil {
+		return err
+	}
+	nm := len(o.Mods)
+	for _, v := range st.Mods[:nm] {
+		m := meta.Moderator{Name: v.Name}
+		if v.Numeric {
+			m.Numeric = v.Num
+		} else {
+			m.Text = v.Text
+		}
+		e.mods = append(e.mods, m)
+	}
+	next := nm
+	if o.Subgroup != "" {
+		e.subgroup = varText(&st.Mods[next])
+		next++
+	}
+	if o.Cumulative != "" {
+		v := st.Mods[next]
+		if !v.Numeric {
+			return inputErr(datasets.Problem{File: st.Name, Column: v.Name, Msg: fmt.Sprintf("the cumulative meta-analysis is ordered by a numeric column; %q is text", v.Name)})
+		}
+		e.cumOrder = v.Num
+	}
+	r.data = &DataPart{Kind: "study-level", Source: r.src, Roles: map[string]string{}, Counts: map[string]int{"rows": st.K()}}
+	for role, name := range map[string]string{"study label": st.Columns.Label, "r": st.Columns.R, "n": st.Columns.N, "yi": st.Columns.Yi, "vi": st.Columns.Vi, "sei": st.Columns.Sei} {
+		if name != "" {
+			r.data.Roles[role] = name
+		}
+	}
+	if e.measure == "ZCOR" || e.measure == "COR" || e.measure == "UCOR" {
+		if st.R != nil {
+			delete(r.data.Roles, "yi")
+			delete(r.data.Roles, "vi")
+			delete(r.data.Roles, "sei")
+		}
+	}
+	if len(o.Mods) > 0 {
+		r.data.Roles["moderators"] = strings.Join(o.Mods, ", ")
+	}
+	if o.Subgroup != "" {
+		r.data.Roles["subgroups"] = o.Subgroup
+	}
+	if outer != "" {
+		r.data.Roles["cluster (study)"] = outer
+		if inner != "" {
+			r.data.Roles["effect id"] = inner
+		}
+	}
+	if o.Aggregate != "" {
+		if err := r.aggregate(&e); err != nil {
+			return err
+		}
+	}
+	r.eff = e
+	return nil
+}
+
+// effectSizes picks the effect sizes: precomputed yi with vi (or sei) when
+// they are named or when the table has no r and n; else r and n through
+// escalc.
+func (r *MetaRun) effectSizes(e *effects, useES bool) error {
+	st, o := r.st, r.opt
+	switch {
+	case st.Yi != nil && (st.Vi != nil || st.Sei != nil) && (useES || st.R == nil):
+		e.yi, e.vi = st.Yi, st.Vi
+		if st.Sei != nil && (e.vi == nil || o.Sei != "") {
+			e.vi = make([]float64, len(st.Sei))
+			for i, s := range st.Sei {
+				e.vi[i] = s * s
+			}
+		}
+		e.measure = o.Measure
+		if e.measure == "" {
+			e.measure = "GEN"
+		}
+	case st.R != nil && st.N != nil:
+		e.measure = o.Measure
+		if e.measure == "" {
+			e.measure = "ZCOR"
+		}
+		m, err := effectsize.ParseMeasure(e.measure)
+		if err != nil {
+			return invalid("Measure", "%v", err)
+		}
+		tab, err := effectsize.Escalc(m, effectsize.VType(o.VType), st.R, st.N)
+		if err != nil {
+			var ie *effectsize.InputError
+			if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(st.Line) {
+				return inputErr(datasets.Problem{File: st.Name, Line: st.Line[ie.Index], Column: st.Columns.R, Msg: err.Error()})
+			}
+			return inputErr(datasets.Problem{File: st.Name, Msg: err.Error()})
+		}
+		e.yi, e.vi = tab.Yi, tab.Vi
+	default:
+		return inputErr(datasets.Problem{File: st.Name, Msg: "need correlations and sample sizes or effect sizes with variances (or standard errors); columns found: " + strings.Join(r.src.Table.Header, ", ")})
+	}
+	return nil
+}
+
+// aggregate replaces the effects by one aggregated effect per cluster.
+func (r *MetaRun) aggregate(e *effects) error {
+	o, st := r.opt, r.st
+	cluster := e.ids[strings.ToLower(o.Aggregate)]
+	rho := o.Rho
+	if !o.RhoSet {
+		rho = 0.5
+		r.top = append(r.top, Note{Level: Warning, Text: "aggregation assumes a within-cluster correlation of .5 between effect sizes (set it explicitly)"})
+	}
+	var tab *metamv.AggTable
+	var err error
+	if o.AggregateMethod == "mac" {
+		if st.R == nil || st.N == nil {
+			return invalid("AggregateMethod", "the MAc composite needs correlations and sample sizes")
+		}
+		tab, err = metamv.AggregateMAc(st.R, st.N, cluster, rho)
+	} else {
+		tab, err = metamv.AggregateCS(e.yi, e.vi, st.N, cluster, rho)
+	}
+	if err != nil {
+		return invalid("Aggregate", "%v", err)
+	}
+	e.aggregatedFrom = len(cluster)
+	e.yi, e.vi, e.labels, e.n = nil, nil, nil, nil
+	var rr []float64
+	for _, row := range tab.Rows {
+		e.labels = append(e.labels, row.Cluster)
+		e.yi, e.vi = append(e.yi, row.Yi), append(e.vi, row.Vi)
+		rr, e.n = append(rr, row.Yi), append(e.n, row.N)
+	}
+	if o.AggregateMethod == "mac" {
+		m, err := effectsize.ParseMeasure(e.measure)
+		if err != nil {
+			return invalid("Measure", "%v", err)
+		}
+		t, err := effectsize.Escalc(m, effectsize.VType(o.VType), rr, e.n)
+		if err != nil {
+			return invalid("Aggregate", "aggregated correlations: %v", err)
+		}
+		e.yi, e.vi = t.Yi, t.Vi
+		for i := range tab.Rows {
+			tab.Rows[i].Vi = e.vi[i]
+		}
+	}
+	e.mods = nil
+	r.Aggregated = tab
+	r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("%d effect sizes were aggregated into %d clusters of %s (%s, ρ = %g) before the analysis", len(cluster), len(tab.Rows), o.Aggregate, strings.ToUpper(o.AggregateMethod), rho)})
+	return nil
+}
+
+// varText returns a column's values as text ("" for missing).
+func varText(v *datasets.Var) []string {
+	if !v.Numeric {
+		return v.Text
+	}
+	out := make([]string, len(v.Num))
+	for i, x := range v.Num {
+		if !math.IsNaN(x) {
+			out[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+	}
+	return out
+}
+
+func distinct(s []string) int {
+	seen := make(map[string]bool, len(s))
+	for _, x := range s {
+		seen[x] = true
+	}
+	return len(seen)
+}
+
+func repeats(s []string) bool { return distinct(s) < len(s) }

@@ -1,0 +1,281 @@
+package workflow
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/metamv"
+)
+
+// rCode is the R code that reproduces every number of the run with
+// metafor (and clubSandwich): the analysed effect sizes inline, so the
+// numbers match exactly, then one call per analysis that ran.
+func (r *MetaRun) rCode() string {
+	var b strings.Builder
+	if r.Model != nil {
+		r.rUnivariate(&b)
+	}
+	if r.ThreeLevel != nil {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		r.rThreeLevel(&b)
+	}
+	return b.String()
+}
+
+func (r *MetaRun) rUnivariate(b *strings.Builder) {
+	res, o := r.Model, r.opt
+	b.WriteString(res.RCode(""))
+	rows := res.Rows
+	pick := func(x []string) []string {
+		out := make([]string, len(rows))
+		for i, j := range rows {
+			out[i] = x[j]
+		}
+		return out
+	}
+	if r.Subgroups != nil {
+		fmt.Fprintf(b, "# subgroups by %s\ng <- %s\n", o.Subgroup, rStrs(r.eff.subgroup))
+		fmt.Fprintf(b, "dat_all <- data.frame(yi = %s, vi = %s, g = g)\n", rNums(r.eff.yi), rNums(r.eff.vi))
+		fmt.Fprintf(b, "by_g <- lapply(split(dat_all, dat_all$g), function(d) rma(yi, vi, data = d, method = %q, test = %q))\nby_g\n", res.Method, res.Test)
+		fmt.Fprintf(b, "rma(yi, vi, mods = ~ factor(g), data = dat_all, method = %q, test = %q)   # common tau2\n", res.Method, res.Test)
+	}
+	if p := r.Permutation; p != nil {
+		if p.Exact {
+			b.WriteString("permutest(res, exact = TRUE)\n")
+		} else {
+			fmt.Fprintf(b, "set.seed(%d)   # R's random numbers differ from ours: p agrees within Monte Carlo error\npermutest(res, iter = %d)\n", p.Seed, p.Iterations)
+		}
+	}
+	if bi := r.Bias; bi != nil {
+		b.WriteString("# small-study effects and publication bias\n")
+		if e := bi.Egger; e != nil {
+			if e.Predictor == "ni" || e.Predictor == "ninv" || e.Predictor == "sqrtni" || e.Predictor == "sqrtninv" {
+				fmt.Fprintf(b, "ni <- %s\n", rNums(r.analysedN(res)))
+				fmt.Fprintf(b, "regtest(res, model = %q, predictor = %q, ni = ni)\n", e.Model, e.Predictor)
+			} else {
+				fmt.Fprintf(b, "regtest(res, model = %q, predictor = %q)\n", e.Model, e.Predictor)
+			}
+		}
+		if bi.Rank != nil {
+			b.WriteString("ranktest(res)\n")
+		}
+		if tf := bi.TrimFill; tf != nil {
+			fmt.Fprintf(b, "trimfill(res, estimator = %q, side = %q)\n", tf.Estimator, tf.Side)
+		}
+		if f := bi.FSN; f != nil {
+			b.WriteString("fsn(yi, vi, data = dat)                     # Rosenthal\n")
+			fmt.Fprintf(b, "fsn(yi, vi, data = dat, type = \"Orwin\", target = %s)\n", strconv.FormatFloat(f.OrwinTarget, 'g', 17, 64))
+			b.WriteString("fsn(yi, vi, data = dat, type = \"Rosenberg\")\n")
+		}
+		if bi.PETPEESE != nil {
+			b.WriteString("rma(yi, vi, mods = ~ sqrt(vi), data = dat, method = \"FE\")   # PET\nrma(yi, vi, mods = ~ vi, data = dat, method = \"FE\")         # PEESE\n")
+		}
+		if s := bi.SelModel; s != nil {
+			fmt.Fprintf(b, "selmodel(res, type = \"stepfun\", steps = c(%s, 1))\n", strconv.FormatFloat(s.Step, 'g', -1, 64))
+		}
+	}
+	if r.influence != nil {
+		b.WriteString("inf <- influence(res)\ninf\nbaujat(res)\n")
+	}
+	if len(r.Leave1out) > 0 {
+		if o.LeaveClusterOut != "" {
+			fmt.Fprintf(b, "cluster <- %s\nleave1out(res, cluster = cluster)\n", rStrs(pick(r.eff.ids[strings.ToLower(o.LeaveClusterOut)])))
+		} else {
+			b.WriteString("leave1out(res)\n")
+		}
+	}
+	if len(r.Cumulative) > 0 {
+		order := make([]float64, len(rows))
+		for i, j := range rows {
+			order[i] = r.eff.cumOrder[j]
+		}
+		dec := ""
+		if o.CumulativeDecreasing {
+			dec = "-"
+		}
+		fmt.Fprintf(b, "ord <- %s\ncumul(res, order = order(%sord))\n", rNums(order), dec)
+	}
+	if rb := r.Robust; rb != nil {
+		fmt.Fprintf(b, "cl <- %s\n", rStrs(pick(r.eff.ids[strings.ToLower(o.Robust)])))
+		if rb.Type == metamv.CR2 {
+			b.WriteString("robust(res, cluster = cl, clubSandwich = TRUE)   # CR2, Satterthwaite df\n")
+		} else {
+			b.WriteString("robust(res, cluster = cl, adjust = TRUE)         # CR1\n")
+		}
+	}
+}
+
+// rThreeLevel is the one R script of the three-level model (command line
+// and report alike): the analysed data inline, vcalc when ρ ≠ 0, rma.mv with
+// tight controls, profile CIs and CR2 inference.
+func (r *MetaRun) rThreeLevel(b *strings.Builder) {
+	res, o, e := r.ThreeLevel, r.opt, &r.eff
+	outer := e.ids[strings.ToLower(e.outer)]
+	inner := e.ids[strings.ToLower(e.inner)]
+	on, in := rName(e.outer), "row"
+	if e.inner != "" {
+		in = rName(e.inner)
+	}
+	b.WriteString("library(metafor)\ndat3 <- data.frame(\n")
+	fmt.Fprintf(b, "  yi = %s,\n  vi = %s,\n  %s = %s", rNums(e.yi), rNums(e.vi), on, rStrs(outer))
+	if inner != nil {
+		fmt.Fprintf(b, ",\n  %s = %s", in, rStrs(inner))
+	}
+	for _, m := range e.mods {
+		if m.Numeric != nil {
+			fmt.Fprintf(b, ",\n  %s = %s", rName(m.Name), rNums(m.Numeric))
+		} else {
+			fmt.Fprintf(b, ",\n  %s = %s", rName(m.Name), rStrs(m.Text))
+		}
+	}
+	b.WriteString(")\n")
+	if inner == nil {
+		b.WriteString("dat3$row <- seq_len(nrow(dat3))\n")
+	}
+	v := "vi"
+	if o.Rho != 0 {
+		fmt.Fprintf(b, "V <- vcalc(vi, cluster = %s, obs = %s, rho = %g, data = dat3)\n", on, in, o.Rho)
+		v = "V"
+	}
+	mods := ""
+	if len(e.mods) > 0 {
+		names := make([]string, len(e.mods))
+		for i, m := range e.mods {
+			names[i] = rName(m.Name)
+		}
+		mods = ", mods = ~ " + strings.Join(names, " + ")
+	}
+	fmt.Fprintf(b, "res3 <- rma.mv(yi, %s%s, random = ~ 1 | %s/%s, data = dat3, method = %q, test = %q,\n               control = list(rel.tol = 1e-10))\nsummary(res3)\n", v, mods, on, in, res.Method, res.Test)
+	if res.Measure == "ZCOR" && len(res.Coefficients) == 1 {
+		b.WriteString("predict(res3, transf = transf.ztor)\n")
+	} else if len(res.Coefficients) == 1 {
+		b.WriteString("predict(res3)\n")
+	}
+	if !o.NoProfile {
+		b.WriteString("confint(res3)\n")
+	}
+	if rb := res.Robust; rb != nil {
+		fmt.Fprintf(b, "cl <- %s\n", rStrs(e.ids[strings.ToLower(o.Robust)]))
+		if rb.Type == metamv.CR2 {
+			b.WriteString("robust(res3, cluster = cl, clubSandwich = TRUE)   # CR2, Satterthwaite df\n")
+		} else {
+			b.WriteString("robust(res3, cluster = cl, adjust = TRUE)         # CR1\n")
+		}
+	}
+}
+
+func rNums(x []float64) string {
+	s := make([]string, len(x))
+	for i, v := range x {
+		s[i] = strconv.FormatFloat(v, 'g', 17, 64)
+		if s[i] == "NaN" {
+			s[i] = "NA"
+		}
+	}
+	return "c(" + strings.Join(s, ", ") + ")"
+}
+
+func rStrs(x []string) string {
+	s := make([]string, len(x))
+	for i, v := range x {
+		s[i] = strconv.Quote(v)
+	}
+	return "c(" + strings.Join(s, ", ") + ")"
+}
+
+// commandLine is the alliance command that reproduces the run.
+func (o MetaOptions) commandLine(src Source) string {
+	a := []string{"alliance", "meta"}
+	if src.Embedded {
+		a = append(a, "--dataset", src.Name)
+	} else {
+		a = append(a, shellQuote(src.Name))
+	}
+	str := func(flag, v, def string) {
+		if v != "" && v != def {
+			a = append(a, flag, shellQuote(v))
+		}
+	}
+	str("--r", o.R, "")
+	str("--n", o.N, "")
+	str("--yi", o.Yi, "")
+	str("--vi", o.Vi, "")
+	str("--sei", o.Sei, "")
+	str("--study", o.Study, "")
+	str("--measure", o.Measure, "")
+	str("--vtype", o.VType, "LS")
+	str("--method", o.Method, "REML")
+	str("--test", o.Test, "z")
+	if o.Level != 0.95 {
+		a = append(a, "--level", strconv.FormatFloat(100*o.Level, 'g', -1, 64))
+	}
+	if o.Tau2 != nil {
+		a = append(a, "--tau2", strconv.FormatFloat(*o.Tau2, 'g', -1, 64))
+	}
+	str("--mods", strings.Join(o.Mods, ","), "")
+	str("--subgroup", o.Subgroup, "")
+	if o.Exact {
+		a = append(a, "--exact")
+	} else if o.Permutations > 0 {
+		a = append(a, "--permutations", strconv.Itoa(o.Permutations), "--seed", strconv.FormatUint(o.Seed, 10))
+	}
+	if o.Bias {
+		a = append(a, "--bias")
+		str("--regtest-model", o.RegTestModel, "rma")
+		str("--predictor", o.RegTestPredictor, "sei")
+		str("--trimfill", o.TrimFillEstimator, "L0")
+		str("--trimfill-side", o.TrimFillSide, "")
+		if o.FSNTarget != nil {
+			a = append(a, "--fsn-target", strconv.FormatFloat(*o.FSNTarget, 'g', -1, 64))
+		}
+		if o.PETPEESE {
+			a = append(a, "--pet-peese")
+		}
+		if o.SelModel {
+			a = append(a, "--selmodel")
+		}
+	}
+	if o.Influence {
+		a = append(a, "--influence")
+	}
+	if o.LeaveOneOut && o.LeaveClusterOut == "" {
+		a = append(a, "--leave1out")
+	}
+	str("--leave1out-cluster", o.LeaveClusterOut, "")
+	str("--cumulative", o.Cumulative, "")
+	if o.CumulativeDecreasing {
+		a = append(a, "--cumulative-decreasing")
+	}
+	str("--cluster", o.Cluster, "")
+	if o.RhoSet || o.Rho != 0 {
+		a = append(a, "--rho", strconv.FormatFloat(o.Rho, 'g', -1, 64))
+	}
+	if o.NoProfile {
+		a = append(a, "--no-profile")
+	}
+	str("--aggregate", o.Aggregate, "")
+	if o.Aggregate != "" {
+		str("--aggregate-method", o.AggregateMethod, "cs")
+	}
+	str("--robust", o.Robust, "")
+	if o.Robust != "" {
+		str("--robust-type", o.RobustType, "CR2")
+	}
+	return strings.Join(a, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	for _, c := range s {
+		if !(c == '-' || c == '_' || c == '.' || c == '/' || c == ',' || c == ':' || c == '+' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	if s == "" {
+		return "''"
+	}
+	return s
+}
