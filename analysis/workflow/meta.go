@@ -65,6 +65,14 @@ type MetaOptions struct {
 	// report does).
 	Cluster    string
 	Univariate bool
+	// ThreeLevelAuto, with Cluster empty, detects nesting — the embedded
+	// dataset's cluster column, or study labels that repeat — and then fits
+	// the three-level model (with CR2 inference by the cluster) beside the
+	// univariate one, saying so in a note.
+	ThreeLevelAuto bool
+	// SuggestModerators adds a note naming the table's unused columns that
+	// could be moderators (nothing is tested unless named in Mods).
+	SuggestModerators bool
 	Rho        float64
 	RhoSet     bool
 	// NoProfile skips the three-level model's profile CIs and LRTs.
@@ -85,6 +93,11 @@ type MetaOptions struct {
 	// Reference compares a pooled correlation with the latest synthesis
 	// of the alliance–outcome literature in the reading (as the report does).
 	Reference bool
+
+	// ContinueOnFailure turns the failure of an optional analysis (bias,
+	// influence, leave-one-out) into a warning shown first instead of an
+	// error, as a report does.
+	ContinueOnFailure bool
 
 	// RCode includes the R code in the typed results (JSON r_code).
 	RCode bool
@@ -112,6 +125,7 @@ type MetaRun struct {
 	Notes       []string             `json:"-"`
 
 	influence *meta.InfluenceResult
+	failed    bool
 	opt       MetaOptions
 	src       Source
 	st        *datasets.Studies
@@ -134,12 +148,12 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 	if err := run.load(); err != nil {
 		return nil, err
 	}
-	if opt.Cluster != "" {
+	if run.opt.Cluster != "" {
 		if err := run.fitThreeLevel(); err != nil {
 			return nil, err
 		}
 	}
-	if opt.Cluster == "" || opt.Univariate {
+	if run.opt.Cluster == "" || run.opt.Univariate {
 		if err := run.fitUnivariate(); err != nil {
 			return nil, err
 		}
@@ -265,3 +279,26 @@ func plural(n int, one, many string) string {
 }
 
 func fmtCount(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
+
+// ReportMetaOptions are the report's choices for a study-level table, added
+// to what the user chose: the univariate model with bias, influence and
+// leave-one-out analyses and their figures, the three-level model beside it
+// when effects are nested in studies, the comparison with the latest
+// synthesis, suggested (never tested) moderators, and optional analyses
+// that fail reported as warnings.
+func ReportMetaOptions(o MetaOptions, noThreeLevel bool) MetaOptions {
+	o.Bias, o.Influence, o.LeaveOneOut, o.Reference, o.SuggestModerators, o.ContinueOnFailure = true, true, true, true, true, true
+	if o.Cluster != "" {
+		o.Univariate = true
+		if o.Robust == "" {
+			o.Robust = strings.SplitN(o.Cluster, "/", 2)[0]
+		}
+	} else {
+		o.ThreeLevelAuto = !noThreeLevel
+	}
+	o.Figures = []string{"forest", "funnel", "baujat"}
+	if len(o.Mods) == 1 {
+		o.Figures = append(o.Figures, "bubble")
+	}
+	return o
+}

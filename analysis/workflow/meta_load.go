@@ -132,6 +132,12 @@ func (r *MetaRun) load() error {
 			r.data.Roles["effect id"] = inner
 		}
 	}
+	if o.ThreeLevelAuto && o.Cluster == "" && o.Aggregate == "" {
+		r.detectNesting(&e, ids)
+	}
+	if o.SuggestModerators {
+		r.suggestModerators()
+	}
 	if o.Aggregate != "" {
 		if err := r.aggregate(&e); err != nil {
 			return err
@@ -139,6 +145,63 @@ func (r *MetaRun) load() error {
 	}
 	r.eff = e
 	return nil
+}
+
+// detectNesting sets up the three-level model when effects are nested in
+// studies: the embedded dataset's cluster column, or repeated study labels.
+func (r *MetaRun) detectNesting(e *effects, ids []string) {
+	st := r.st
+	outer := ""
+	switch {
+	case len(ids) > 0:
+		outer = ids[0]
+	case st.Columns.Label != "" && repeats(st.Label):
+		outer = st.Columns.Label
+		e.ids[strings.ToLower(outer)] = st.Label
+	default:
+		return
+	}
+	n := distinct(e.ids[strings.ToLower(outer)])
+	if n >= len(e.ids[strings.ToLower(outer)]) || n < 2 {
+		return
+	}
+	e.outer = outer
+	r.opt.Cluster, r.opt.Univariate, r.opt.Robust = outer, true, outer
+	r.data.Roles["cluster (study)"] = outer
+	r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("%d effect sizes come from %d studies (column %s): a three-level model of effects nested in studies, with CR2 inference clustered by study, is reported beside the univariate model", len(st.Label), n, outer)})
+}
+
+// suggestModerators notes the unused columns that could be moderators.
+func (r *MetaRun) suggestModerators() {
+	used := map[string]bool{}
+	for _, n := range r.data.Roles {
+		for _, c := range strings.Split(n, ", ") {
+			used[strings.ToLower(c)] = true
+		}
+	}
+	for _, c := range r.st.Cluster {
+		used[strings.ToLower(c.Name)] = true
+	}
+	var cand []string
+	t := r.src.Table
+	for j, h := range t.Header {
+		if used[strings.ToLower(h)] {
+			continue
+		}
+		col := t.Col(j)
+		lv := map[string]bool{}
+		for i := 0; i < col.Len(); i++ {
+			if !col.Missing(i) {
+				lv[col.String(i)] = true
+			}
+		}
+		if len(lv) >= 2 && (col.IsNumeric() || len(lv) <= t.NumRows()/2) {
+			cand = append(cand, h)
+		}
+	}
+	if len(cand) > 0 {
+		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("not tested as moderators: %s; moderators are analysed only when named", strings.Join(cand, ", "))})
+	}
 }
 
 // effectSizes picks the effect sizes: precomputed yi with vi (or sei) when

@@ -8,6 +8,28 @@ import (
 	"github.com/alliance-research/alliance/analysis/metamv"
 )
 
+// reproSteps are the command lines and R code of the run: one step for a
+// model alone, two (the univariate model with its extras, then the
+// three-level model) when both were fitted, as each is its own command.
+func (r *MetaRun) reproSteps() []Step {
+	o := r.opt
+	if r.Model == nil || r.ThreeLevel == nil {
+		return []Step{{Purpose: "the meta-analysis", Command: o.commandLine(r.src), RCode: r.rCode()}}
+	}
+	uni := o
+	uni.Cluster, uni.Univariate, uni.Robust, uni.NoProfile = "", false, "", false
+	three := MetaOptions{R: o.R, N: o.N, Yi: o.Yi, Vi: o.Vi, Sei: o.Sei, Study: o.Study, Measure: o.Measure, VType: o.VType,
+		Method: o.Method, Test: o.Test, Level: o.Level, Mods: o.Mods, Cluster: o.Cluster, Rho: o.Rho, RhoSet: o.RhoSet,
+		NoProfile: o.NoProfile, Robust: o.Robust, RobustType: o.RobustType}
+	var ub, tb strings.Builder
+	r.rUnivariate(&ub)
+	r.rThreeLevel(&tb)
+	return []Step{
+		{Purpose: "the univariate meta-analysis", Command: uni.commandLine(r.src), RCode: ub.String()},
+		{Purpose: "the three-level model", Command: three.commandLine(r.src), RCode: tb.String()},
+	}
+}
+
 // rCode is the R code that reproduces every number of the run with
 // metafor (and clubSandwich): the analysed effect sizes inline, so the
 // numbers match exactly, then one call per analysis that ran.

@@ -40,9 +40,9 @@ func (r *MetaRun) compose() {
 	if r.ThreeLevel != nil {
 		r.composeThreeLevel(s)
 	}
-	r.steps = append(r.steps, Step{Purpose: "the meta-analysis", Command: r.opt.commandLine(r.src), RCode: r.rCode()})
+	r.steps = r.reproSteps()
 	if r.opt.RCode {
-		r.RCode = r.steps[0].RCode
+		r.RCode = r.rCode()
 	}
 }
 

@@ -154,8 +154,15 @@ func TestMetaThreeLevelBeside(t *testing.T) {
 	if run.ThreeLevel.NLevels[0] != 60 || run.ThreeLevel.K != 83 {
 		t.Errorf("three-level: %d effects in %d clusters, want 83 in 60", run.ThreeLevel.K, run.ThreeLevel.NLevels[0])
 	}
-	rc := run.Steps()[0].RCode
+	steps := run.Steps()
+	if len(steps) != 2 {
+		t.Fatalf("%d steps, want the univariate and the three-level command", len(steps))
+	}
+	rc := steps[1].RCode
 	if !strings.Contains(rc, "rma.mv(yi, vi, random = ~ 1 | study/row") || !strings.Contains(rc, "clubSandwich = TRUE") {
 		t.Errorf("R code:\n%s", rc)
+	}
+	if steps[0].Command != "alliance meta --dataset demo-studies" || steps[1].Command != "alliance meta --dataset demo-studies --cluster study --robust study" {
+		t.Errorf("commands %q, %q", steps[0].Command, steps[1].Command)
 	}
 }

@@ -61,7 +61,7 @@ func (r *MetaRun) fitUnivariate() error {
 	intOnly := len(res.Coefficients) == 1
 	need := func(what string) error {
 		if !intOnly {
-			return invalid("Mods", "%s needs an intercept-only model (no moderators)", what)
+			return r.optional(what, invalid("Mods", "%s needs an intercept-only model (no moderators)", what))
 		}
 		return nil
 	}
@@ -75,7 +75,7 @@ func (r *MetaRun) fitUnivariate() error {
 			TrimFill: meta.TrimFillOptions{Estimator: o.TrimFillEstimator, Side: o.TrimFillSide},
 			FSN:      fsn, PETPEESE: o.PETPEESE, SelModel: o.SelModel,
 		})
-		if err != nil {
+		if err := r.optional("the publication-bias analyses", err); err != nil {
 			return err
 		}
 		r.Bias = b
@@ -85,7 +85,7 @@ func (r *MetaRun) fitUnivariate() error {
 			return err
 		}
 		inf, err := meta.Influence(res)
-		if err != nil {
+		if err := r.optional("the influence diagnostics", err); err != nil {
 			return err
 		}
 		r.influence, r.Influence, r.Baujat = inf, inf.Rows, inf.Baujat
@@ -100,7 +100,7 @@ func (r *MetaRun) fitUnivariate() error {
 		} else {
 			rows, err = meta.LeaveOneOut(res)
 		}
-		if err != nil {
+		if err := r.optional("the leave-one-out analysis", err); err != nil {
 			return err
 		}
 		r.Leave1out = rows
@@ -182,5 +182,16 @@ func (r *MetaRun) fitThreeLevel() error {
 	r.ThreeLevel = res
 	e.nClusters = res.NLevels[0]
 	r.data.Counts["studies (clusters)"] = res.NLevels[0]
+	return nil
+}
+
+// optional reports the failure of an optional analysis: an error, or with
+// ContinueOnFailure a warning shown first (the rest still runs).
+func (r *MetaRun) optional(what string, err error) error {
+	if err == nil || !r.opt.ContinueOnFailure {
+		return err
+	}
+	r.top = append(r.top, Note{Level: Warning, Text: what + " could not be run: " + err.Error()})
+	r.failed = true
 	return nil
 }
