@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/jsonout"
+	"github.com/alliance-research/alliance/analysis/workflow"
 
 	"github.com/alliance-research/alliance/analysis/sessions"
 	"github.com/alliance-research/alliance/datasets"
@@ -153,7 +154,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 		case "json":
 			return jsonout.Write(w, out)
 		case "csv":
-			return fixedTable(&res.Result).csv(w)
+			return tableOf(workflow.FixedTable(&res.Result)).csv(w)
 		}
 		return renderSessions(w, e.format, &out)
 	}); err != nil {
@@ -214,8 +215,11 @@ func renderSessions(w io.Writer, format string, o *sessionsOutput) error {
 		}
 	}
 	fmt.Fprintln(w)
-	if err := renderLmmBody(w, format, &lmmOutput{Data: o.Data, Result: r.Result}, false, false); err != nil {
-		return err
+	for _, t := range workflow.MixedTables(&r.Result) {
+		if err := tableOf(t).render(w, format); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
 	}
 	for _, n := range r.Notes {
 		if !strings.HasSuffix(n, ".") {

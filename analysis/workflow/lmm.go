@@ -1,0 +1,435 @@
+package workflow
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/mixed"
+	"github.com/alliance-research/alliance/datasets"
+)
+
+// LMMOptions are the choices of a general linear mixed model.
+type LMMOptions struct {
+	// Formula is the model in lme4 syntax: y ~ fixed + (random | group).
+	Formula string
+	// Compare is a second, nested formula for a likelihood-ratio test
+	// (both refitted by ML when their fixed effects differ, as lme4's anova).
+	Compare string
+	// ML fits by maximum likelihood instead of REML.
+	ML bool
+	// AR1 names an integer time column: AR(1) residuals within the
+	// innermost group (nlme's corAR1), gaps respected.
+	AR1 string
+	// Level is the confidence level (default 0.95).
+	Level float64
+	// Ranef lists the BLUPs with their conditional SDs in the tables.
+	Ranef bool
+	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
+	// fewest levels).
+	Figures []string
+}
+
+// LMMRun is a fitted linear mixed model, its comparison and the part
+// every front end renders.
+type LMMRun struct {
+	DataName string `json:"data"`
+	mixed.Result
+	Compare *mixed.LRT `json:"compare,omitempty"`
+
+	opt   LMMOptions
+	src   Source
+	sec   *Section
+	top   []Note
+	data  *DataPart
+	cites []string
+}
+
+// LMM fits the linear mixed model of opt.Formula to src. A model that
+// does not converge is returned with its result and a *NotConverged error,
+// so a front end can show where the optimiser stopped.
+func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
+	if opt.Level == 0 {
+		opt.Level = 0.95
+	}
+	if !(opt.Level > 0 && opt.Level < 1) {
+		return nil, invalid("Level", "confidence level %v: give a proportion between 0 and 1", opt.Level)
+	}
+	for _, f := range opt.Figures {
+		if f != "caterpillar" {
+			return nil, invalid("Figures", "unknown figure %q", f)
+		}
+	}
+	if strings.TrimSpace(opt.Formula) == "" {
+		return nil, invalid("Formula", "give the model as a formula, e.g. outcome ~ alliance + (1 | patient)")
+	}
+	forms := []string{opt.Formula}
+	if opt.Compare != "" {
+		forms = append(forms, opt.Compare)
+	}
+	data, err := MixedData(src.Table, forms, opt.AR1)
+	if err != nil {
+		return nil, err
+	}
+	mo := mixed.Options{ML: opt.ML, AR1: opt.AR1, Level: opt.Level}
+	m, err := mixed.Fit(opt.Formula, data, mo)
+	if err != nil {
+		return nil, err
+	}
+	run := &LMMRun{DataName: src.Label(), Result: m.Result, opt: opt, src: src}
+	if opt.Compare != "" {
+		m2, err := mixed.Fit(opt.Compare, data, mo)
+		if err != nil {
+			return nil, fmt.Errorf("the comparison model: %w", err)
+		}
+		lrt, err := mixed.Compare(m, m2)
+		if err != nil {
+			return nil, invalid("Compare", "%v", err)
+		}
+		run.Compare = &lrt
+	}
+	run.compose()
+	if !m.Result.Converged {
+		return run, &NotConverged{What: "the mixed model", Reason: m.Result.Reason}
+	}
+	return run, nil
+}
+
+// NotConverged says that an optimiser stopped before convergence; the
+// results returned beside it are where it stopped.
+type NotConverged struct{ What, Reason string }
+
+func (e *NotConverged) Error() string {
+	return fmt.Sprintf("the optimiser of %s did not converge: %s (the estimates shown are where it stopped; try a simpler random-effects structure, or rescale predictors)", e.What, e.Reason)
+}
+
+// MixedData reads the columns the formulas use from t: grouping factors as
+// text (every row needs its group), the time column of AR(1) as numbers,
+// other variables as numbers when every non-missing cell is a number and as
+// factors otherwise (a mostly numeric column with a few non-numbers is a
+// typo: an input error naming the cells, not a factor).
+func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, error) {
+	groups := map[string]bool{}
+	vars := map[string]bool{}
+	for _, s := range formulas {
+		f, err := mixed.ParseFormula(s)
+		if err != nil {
+			return mixed.Data{}, invalid("Formula", "%v", err)
+		}
+		vars[f.Response] = true
+		for _, term := range f.Fixed {
+			for _, v := range term {
+				vars[v] = true
+			}
+		}
+		for _, r := range f.Random {
+			for _, g := range r.Group {
+				groups[g] = true
+			}
+			for _, term := range r.Slopes {
+				for _, v := range term {
+					vars[v] = true
+				}
+			}
+		}
+	}
+	if ar1 != "" {
+		vars[ar1] = true
+	}
+	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}}
+	var errs []error
+	for _, g := range sortedKeys(groups) {
+		c, err := t.Column(g)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w (a grouping factor of the formula)", err))
+			continue
+		}
+		v := c.Strings()
+		var lines []string
+		for i, id := range v {
+			if id == "" && len(lines) < 5 {
+				lines = append(lines, strconv.Itoa(t.Line(i)))
+			}
+		}
+		if len(lines) > 0 {
+			errs = append(errs, fmt.Errorf("%s: column %q: missing group id on line %s: every row needs its group (remove or complete those rows)", t.Name, g, strings.Join(lines, ", ")))
+			continue
+		}
+		d.Text[g] = v
+	}
+	for _, v := range sortedKeys(vars) {
+		if groups[v] {
+			continue
+		}
+		c, err := t.Column(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w (named in the formula)", err))
+			continue
+		}
+		if v == ar1 {
+			x, err := c.Floats()
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			d.Numeric[v] = x
+			continue
+		}
+		x, numeric, err := c.Numbers()
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case numeric:
+			d.Numeric[v] = x
+		default:
+			d.Text[v] = c.Strings()
+		}
+	}
+	if len(errs) > 0 {
+		return d, &InputErrors{Errs: errs}
+	}
+	return d, nil
+}
+
+// InputErrors are several problems of the input found together.
+type InputErrors struct{ Errs []error }
+
+func (e *InputErrors) Error() string { return errors.Join(e.Errs...).Error() }
+
+// Unwrap returns the problems.
+func (e *InputErrors) Unwrap() []error { return e.Errs }
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (r *LMMRun) compose() {
+	res := &r.Result
+	s := &Section{ID: "lmm", Title: "Linear mixed model"}
+	r.sec = s
+	crit := "REML"
+	if !res.REML {
+		crit = "ML"
+	}
+	var groups []string
+	for _, g := range sortedKeys(res.NGroups) {
+		groups = append(groups, fmt.Sprintf("%s %d", g, res.NGroups[g]))
+	}
+	s.P(Plain, fmt.Sprintf("Linear mixed model (%s) — %s: %s", crit, r.src.Label(), res.Formula))
+	line := fmt.Sprintf("%d observations; groups: %s", res.NObs, strings.Join(groups, ", "))
+	if res.Dropped > 0 {
+		line += fmt.Sprintf("; %d rows with missing values dropped", res.Dropped)
+		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d rows with missing values in the model's variables were left out", res.Dropped)})
+	}
+	s.P(Plain, line+".")
+	s.P(Result, fmt.Sprintf("logLik = %s, AIC = %s, BIC = %s; marginal R² = %s, conditional R² = %s (Nakagawa).",
+		num(res.LogLik, 3), num(res.AIC, 2), num(res.BIC, 2), num(res.R2Marginal, 3), num(res.R2Conditional, 3)))
+	s.Add(FixedTable(res))
+	s.Add(randomTable(res))
+	if c := r.Compare; c != nil {
+		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
+		for _, m := range c.Models {
+			t.Rows = append(t.Rows, []string{m.Formula, strconv.Itoa(m.NPar), num(m.AIC, 2), num(m.BIC, 2), num(m.LogLik, 3)})
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("χ²(%d) = %s, %s.", c.DF, num(c.Chisq, 2), apa.P(c.P)))
+		if c.Refit {
+			t.Notes = append(t.Notes, "Both models were refitted by ML (REML likelihoods of models with different fixed effects are not comparable), as lme4's anova.")
+		}
+		if c.Note != "" {
+			t.Notes = append(t.Notes, c.Note)
+		}
+		s.Add(t)
+	}
+	if r.opt.Ranef {
+		t := &Table{Name: "ranef", Title: "Conditional modes (BLUPs)", Columns: []string{"Group", "Level", "Term", "Value", "Cond. SD"}, Right: []bool{false, false, false, true, true}}
+		for _, b := range res.Ranef {
+			t.Rows = append(t.Rows, []string{b.Group, b.Level, b.Name, num(b.Value, 4), num(b.CondSD, 4)})
+		}
+		s.Add(t)
+	}
+	if !res.Converged {
+		r.top = append(r.top, Note{Level: Warning, Text: "the optimiser did not converge (" + res.Reason + ")"})
+	}
+	for _, f := range r.opt.Figures {
+		if f == "caterpillar" {
+			s.Add(&Figure{Name: "caterpillar", Title: "Random effects", Caption: "BLUPs of the grouping factor with the fewest levels, with ±1.96 conditional SDs.", Spec: CaterpillarSpec{Fit: res}})
+		}
+	}
+	r.cites = append(r.cites, "bates2015", "kuznetsova2017")
+}
+
+// FixedTable is the table of fixed effects of a mixed model with its df
+// method (Satterthwaite, as lmerTest).
+func FixedTable(r *mixed.Result) *Table {
+	t := &Table{Name: "fixed", Title: "Fixed effects",
+		Columns: []string{"Term", "Estimate", "SE", "df", "t", "p", apa.Level(r.Level) + " CI"},
+		Right:   []bool{false, true, true, true, true, true, false}}
+	for _, c := range r.Fixed {
+		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.DF, 1), num(c.Statistic, 2), pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
+	}
+	t.Notes = append(t.Notes, "df by "+r.DFMethod+".")
+	return t
+}
+
+func randomTable(r *mixed.Result) *Table {
+	v := &Table{Name: "random", Title: "Random effects", Columns: []string{"Group", "Term", "Variance", "SD"}, Right: []bool{false, false, true, true}}
+	for _, c := range r.Random {
+		v.Rows = append(v.Rows, []string{c.Group, c.Name, num(c.Variance, 4), num(c.SD, 4)})
+	}
+	v.Rows = append(v.Rows, []string{"Residual", "", num(r.ResidualVariance, 4), num(math.Sqrt(math.Max(r.ResidualVariance, 0)), 4)})
+	for _, c := range r.Correlations {
+		v.Notes = append(v.Notes, fmt.Sprintf("Correlation of %s and %s within %s: %s.", c.Name1, c.Name2, c.Group, num(c.Corr, 3)))
+	}
+	if r.AR1Phi != nil {
+		v.Notes = append(v.Notes, fmt.Sprintf("AR(1) residual correlation φ = %s.", num(*r.AR1Phi, 4)))
+	}
+	for _, c := range r.ICC {
+		v.Notes = append(v.Notes, fmt.Sprintf("ICC (%s) = %s.", c.Group, num(c.ICC, 3)))
+	}
+	if r.Singular {
+		v.Notes = append(v.Notes, "Singular fit: a variance component is at zero (or a correlation at ±1); simplify the random effects.")
+	}
+	return v
+}
+
+// Output is the JSON result document.
+func (r *LMMRun) Output() any { return r }
+
+// Section is the rendered body.
+func (r *LMMRun) Section() *Section { return r.sec }
+
+// Methods is the methods text of what ran.
+func (r *LMMRun) Methods() string {
+	m := fmt.Sprintf("A linear mixed model (%s) was fitted by %s (Bates, Mächler, Bolker & Walker, 2015), with fixed effects tested with %s degrees of freedom (Kuznetsova, Brockhoff & Christensen, 2017)", r.Result.Formula, map[bool]string{true: "REML", false: "maximum likelihood"}[r.Result.REML], r.Result.DFMethod)
+	if r.opt.AR1 != "" {
+		m += " and AR(1) residuals over " + r.opt.AR1
+	}
+	return m + "."
+}
+
+// Cites lists the citation keys used.
+func (r *LMMRun) Cites() []string { return r.cites }
+
+// TopNotes are the notes to show first.
+func (r *LMMRun) TopNotes() []Note { return r.top }
+
+// Steps reproduce the model.
+func (r *LMMRun) Steps() []Step {
+	cmd := []string{"alliance", "lmm"}
+	if r.src.Embedded {
+		cmd = append(cmd, "--dataset", r.src.Name)
+	} else {
+		cmd = append(cmd, shellQuote(r.src.Name))
+	}
+	cmd = append(cmd, "--formula", shellQuote(r.opt.Formula))
+	if r.opt.ML {
+		cmd = append(cmd, "--ml")
+	}
+	if r.opt.AR1 != "" {
+		cmd = append(cmd, "--ar1", shellQuote(r.opt.AR1))
+	}
+	if r.opt.Compare != "" {
+		cmd = append(cmd, "--compare", shellQuote(r.opt.Compare))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
+	if r.opt.AR1 != "" {
+		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))
+	} else {
+		b.WriteString("library(lmerTest)\n")
+		fmt.Fprintf(&b, "m <- lmer(%s, data = dat, REML = %s)\nsummary(m)   # Satterthwaite df\nconfint(m, method = \"Wald\")\n", r.opt.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+		if r.opt.Compare != "" {
+			fmt.Fprintf(&b, "m0 <- lmer(%s, data = dat, REML = %s)\nanova(m0, m)\n", r.opt.Compare, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+		}
+	}
+	return []Step{{Purpose: "the mixed model", Command: strings.Join(cmd, " "), RCode: b.String()}}
+}
+
+// Data accounts for the table.
+func (r *LMMRun) Data() *DataPart {
+	return &DataPart{Kind: "session", Source: r.src, Roles: map[string]string{"formula": r.Result.Formula}, Counts: map[string]int{"rows": r.src.Rows, "observations": r.Result.NObs}}
+}
+
+var _ Part = (*LMMRun)(nil)
+
+// nlmeCall writes the nlme::lme call of a formula with AR(1) residuals over
+// time within the innermost group: random terms become lme's random list
+// (nested groups as g1/g2), corAR1(form = ~ time | group).
+func nlmeCall(formula, time string, ml bool) string {
+	f, err := mixed.ParseFormula(formula)
+	if err != nil {
+		return "# " + err.Error() + "\n"
+	}
+	terms := func(ts [][]string, icpt bool) string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, strings.Join(t, ":"))
+		}
+		if len(out) == 0 {
+			return map[bool]string{true: "1", false: "0"}[icpt]
+		}
+		if !icpt {
+			out = append([]string{"0"}, out...)
+		}
+		return strings.Join(out, " + ")
+	}
+	var random, inner string
+	rts := append([]mixed.RandomTerm(nil), f.Random...)
+	sort.SliceStable(rts, func(i, j int) bool { return len(rts[i].Group) < len(rts[j].Group) })
+	// Nested terms: each term's groups are the previous term's plus one,
+	// the new one being the inner level.
+	var levels []string
+	nested := len(rts) > 0 && len(rts[0].Group) == 1
+	for i, rt := range rts {
+		if i == 0 {
+			levels = append(levels, rt.Group[0])
+			continue
+		}
+		in := map[string]bool{}
+		for _, g := range rts[i-1].Group {
+			in[g] = true
+		}
+		var extra []string
+		for _, g := range rt.Group {
+			if !in[g] {
+				extra = append(extra, g)
+			}
+		}
+		if len(rt.Group) != len(rts[i-1].Group)+1 || len(extra) != 1 {
+			nested = false
+			break
+		}
+		levels = append(levels, extra[0])
+	}
+	switch {
+	case !nested:
+		return "# these random effects (crossed or interaction groups) have no nlme::lme form; fit them without AR(1) in lme4\n"
+	case len(rts) == 1:
+		random = "random = ~ " + terms(rts[0].Slopes, rts[0].Intercept) + " | " + levels[0]
+	default:
+		var parts []string
+		for i, rt := range rts {
+			parts = append(parts, levels[i]+" = ~ "+terms(rt.Slopes, rt.Intercept))
+		}
+		random = "random = list(" + strings.Join(parts, ", ") + ")"
+	}
+	inner = levels[len(levels)-1]
+	var b strings.Builder
+	b.WriteString("library(nlme)\n")
+	fmt.Fprintf(&b, "m <- lme(%s ~ %s, %s,\n         correlation = corAR1(form = ~ %s | %s),\n         data = dat, method = %q, na.action = na.omit)\nsummary(m)\nintervals(m)\n",
+		f.Response, terms(f.Fixed, f.Intercept), random, time, inner, map[bool]string{true: "ML", false: "REML"}[ml])
+	return b.String()
+}
+
+// MixedTables are the fixed-effects and random-effects tables of a mixed
+// model, as every part that fits one shows them.
+func MixedTables(r *mixed.Result) []*Table { return []*Table{FixedTable(r), randomTable(r)} }
