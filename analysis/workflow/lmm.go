@@ -45,7 +45,6 @@ type LMMRun struct {
 	src   Source
 	sec   *Section
 	top   []Note
-	data  *DataPart
 	cites []string
 }
 

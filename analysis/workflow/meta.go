@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -73,8 +72,8 @@ type MetaOptions struct {
 	// SuggestModerators adds a note naming the table's unused columns that
 	// could be moderators (nothing is tested unless named in Mods).
 	SuggestModerators bool
-	Rho        float64
-	RhoSet     bool
+	Rho               float64
+	RhoSet            bool
 	// NoProfile skips the three-level model's profile CIs and LRTs.
 	NoProfile bool
 
@@ -270,15 +269,6 @@ func (r *MetaRun) unitWord() string {
 
 // finite reports whether x is a finite number.
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func fmtCount(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
 
 // ReportMetaOptions are the report's choices for a study-level table, added
 // to what the user chose: the univariate model with bias, influence and

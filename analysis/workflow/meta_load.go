@@ -22,13 +22,12 @@ type effects struct {
 	mods    []meta.Moderator
 	// id columns, by lower-case name: cluster, inner, aggregation, robust,
 	// leave-cluster-out.
-	ids                  map[string][]string
-	outer, inner         string // three-level columns ("" when none)
-	cumOrder             []float64
-	clusterNote          string
-	subgroup             []string
-	aggregatedFrom       int
-	nClusters, kAnalysed int
+	ids            map[string][]string
+	outer, inner   string // three-level columns ("" when none)
+	cumOrder       []float64
+	subgroup       []string
+	aggregatedFrom int
+	nClusters      int
 }
 
 // idColumns lists the id columns the options need, in a fixed order.

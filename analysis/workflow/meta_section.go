@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
-	"github.com/alliance-research/alliance/analysis/meta"
 	"github.com/alliance-research/alliance/analysis/metamv"
 )
 
@@ -342,6 +341,3 @@ func (r *MetaRun) Packages() []string {
 }
 
 var _ Part = (*MetaRun)(nil)
-
-// interceptOnly reports whether the univariate model has no moderators.
-func interceptOnly(res *meta.Result) bool { return res != nil && len(res.Coefficients) == 1 }

@@ -6,14 +6,10 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/change"
-	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots"
-	"gonum.org/v1/gonum/stat/distuv"
 )
-
-func distuvNormalQuantile(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
 
 // checkFigurePath rejects a figure file name without a known extension
 // before any work is done.
@@ -99,31 +95,6 @@ func rupturePanel(series []rupture.Series, res *rupture.Result, patient string) 
 	}
 	return plots.RupturePatient(series, res, patient, plots.RuptureOptions{YLabel: "Alliance",
 		Title: fmt.Sprintf("Patient %s (%s)", patient, res.Options.Method)})
-}
-
-// caterpillarFigure draws the BLUPs of the first term of the grouping
-// factor with the fewest levels (therapists rather than patients when both
-// are in the model).
-func caterpillarFigure(r *mixed.Result) (*plots.Figure, error) {
-	if len(r.Ranef) == 0 {
-		return nil, fmt.Errorf("the model has no random effects to plot")
-	}
-	g, term := r.Ranef[0].Group, r.Ranef[0].Name
-	for _, b := range r.Ranef {
-		if r.NGroups[b.Group] < r.NGroups[g] {
-			g, term = b.Group, b.Name
-		}
-	}
-	var names []string
-	var est, sd []float64
-	for _, b := range r.Ranef {
-		if b.Group == g && b.Name == term {
-			names = append(names, b.Level)
-			est = append(est, b.Value)
-			sd = append(sd, b.CondSD)
-		}
-	}
-	return plots.Caterpillar(names, est, sd, plots.CaterpillarOptions{XLabel: fmt.Sprintf("%s: %s (BLUP ± 1.96 conditional SD)", g, term)})
 }
 
 // saveSectionFigures draws every figure of a section for which path

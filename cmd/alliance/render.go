@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -99,32 +98,6 @@ func renderCSV(w io.Writer, s *workflow.Section, name string) error {
 
 func tableOf(t *workflow.Table) *table {
 	return &table{Title: t.Title, Columns: t.Columns, Right: t.Right, Rows: t.Rows, Notes: t.Notes}
-}
-
-// writeCSVTables writes every table of a section as CSV, one per call of
-// open(name), for --format csv with --out DIR.
-func writeCSVTables(s *workflow.Section, open func(name string) (io.Writer, func() error, error)) error {
-	for i, t := range s.Tables() {
-		name := t.Name
-		if name == "" {
-			name = fmt.Sprintf("table%d", i+1)
-		}
-		w, done, err := open(name)
-		if err != nil {
-			return err
-		}
-		cw := csv.NewWriter(w)
-		_ = cw.Write(t.Columns)
-		_ = cw.WriteAll(t.Rows)
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-		if err := done(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // renderRCode prints the R code of the steps (--r-code).
