@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/jsonout"
+	"github.com/alliance-research/alliance/analysis/workflow"
 
 	"github.com/alliance-research/alliance/analysis/measures"
 	"github.com/spf13/cobra"
@@ -61,13 +61,6 @@ or a prefix ending in * (e.g. "wai*", columns in file order).`,
 	return cmd
 }
 
-type scoreOutput struct {
-	Data string       `json:"data"`
-	Key  measures.Key `json:"key"`
-	IDs  []string     `json:"ids,omitempty"`
-	measures.ScoreResult
-}
-
 func runScore(e *env, sf *scoreFlags, args []string) error {
 	if sf.list {
 		var keys []measures.Key
@@ -115,121 +108,22 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 	if sf.items == "" {
 		return usagef("name the %d item columns of %s in order with --items (a list, or a prefix ending in *)", key.Items, key.Name)
 	}
-	src, err := sf.read.load(e, args, "")
+	src, err := sf.read.source(e, args, "")
 	if err != nil {
 		return err
 	}
-	names, err := itemColumns(src.table, sf.items)
+	run, err := workflow.Score(src, key, workflow.ScoreOptions{Items: sf.items, ID: sf.id, MaxMissing: sf.maxMissing, AllowIncomplete: sf.allowIncomplete})
 	if err != nil {
-		return err
+		return withOptionFlag(err, map[string]string{"Items": "--items"})
 	}
-	if len(names) != key.Items {
-		return usagef("%s has %d items but --items names %d columns (%s)", key.Name, key.Items, len(names), strings.Join(names, ", "))
-	}
-	tc := &tableColumns{t: src.table}
-	cols := make([][]float64, len(names))
-	for j, n := range names {
-		cols[j] = tc.numeric(n, "--items")
-	}
-	idCol := sf.id
-	if idCol == "" {
-		idCol = tc.firstOf("id", "patient")
-	}
-	var ids []string
-	if idCol != "" {
-		ids = tc.text(idCol, "--id")
-	}
-	if err := tc.err(); err != nil {
-		return err
-	}
-	rows := make([][]float64, src.table.NumRows())
-	for i := range rows {
-		rows[i] = make([]float64, len(names))
-		for j := range names {
-			rows[i][j] = cols[j][i]
-		}
-	}
-	res, err := measures.Score(key, rows, measures.ScoreOptions{MaxMissing: sf.maxMissing, AllowIncomplete: sf.allowIncomplete})
-	if err != nil {
-		var ve *measures.ValueError
-		if errors.As(err, &ve) && ve.Row >= 1 && ve.Item >= 1 {
-			return usagef("%s:%d: column %q: %v is outside %s's range %g–%g (check the coding or the key)",
-				src.table.Name, src.table.Line(ve.Row-1), names[ve.Item-1], ve.Value, key.Name, ve.Min, ve.Max)
-		}
-		return usageError{err}
-	}
-	out := scoreOutput{Data: src.table.Name, Key: key, IDs: ids, ScoreResult: res}
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return jsonout.Write(w, out)
+			return jsonout.Write(w, run.Output())
 		case "csv":
-			return scoreTable(&out).csv(w)
+			return renderCSV(w, run.Section(), "scores")
 		}
-		return renderScore(w, e.format, &out)
+		renderNotes(w, run.TopNotes())
+		return renderSection(w, e.format, run.Section())
 	})
-}
-
-func scoreTable(o *scoreOutput) *table {
-	t := &table{}
-	if o.IDs != nil {
-		t.Columns = append(t.Columns, "id")
-		t.Right = append(t.Right, false)
-	}
-	if len(o.Rows) > 0 {
-		for _, s := range o.Rows[0].Scales {
-			t.Columns = append(t.Columns, s.Scale)
-			t.Right = append(t.Right, true)
-		}
-	}
-	t.Columns = append(t.Columns, "band", "clinical", "prorated")
-	t.Right = append(t.Right, false, false, false)
-	for i, r := range o.Rows {
-		var row []string
-		if o.IDs != nil {
-			row = append(row, o.IDs[i])
-		}
-		var pro []string
-		for _, s := range r.Scales {
-			if s.Score == nil {
-				row = append(row, "")
-			} else {
-				row = append(row, strconv.FormatFloat(*s.Score, 'g', 10, 64))
-			}
-			if s.Prorated {
-				pro = append(pro, s.Scale)
-			}
-		}
-		clin := ""
-		if r.Clinical != nil {
-			clin = strconv.FormatBool(*r.Clinical)
-		}
-		row = append(row, r.Band, clin, strings.Join(pro, " "))
-		t.Rows = append(t.Rows, row)
-	}
-	return t
-}
-
-func renderScore(w io.Writer, format string, o *scoreOutput) error {
-	k := o.Key
-	head := fmt.Sprintf("%s scores — %s, %d respondents", k.Name, o.Data, len(o.Rows))
-	if format == "markdown" {
-		fmt.Fprintf(w, "## %s\n\n", head)
-	} else {
-		fmt.Fprintf(w, "%s\n\n", head)
-	}
-	if k.Description != "" {
-		fmt.Fprintf(w, "Key: %s\n\n", k.Description)
-	}
-	s := &table{Title: "Scales", Columns: []string{"scale", "scored", "prorated", "missing"}, Right: []bool{false, true, true, true}}
-	for _, x := range o.Summary {
-		s.Rows = append(s.Rows, []string{x.Scale, strconv.Itoa(x.Scored), strconv.Itoa(x.Prorated), strconv.Itoa(x.Missing)})
-	}
-	if err := s.render(w, format); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	t := scoreTable(o)
-	t.Title = "Scores"
-	return t.render(w, format)
 }

@@ -1,0 +1,169 @@
+package workflow
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/measures"
+	"github.com/alliance-research/alliance/datasets"
+)
+
+// ScoreOptions are the choices of scoring a questionnaire.
+type ScoreOptions struct {
+	// Items names the item columns in the key's order (a list, or a
+	// prefix ending in *).
+	Items string
+	// ID names the respondent id column (default: id or patient when
+	// present).
+	ID string
+	// MaxMissing and AllowIncomplete are measures.ScoreOptions'.
+	MaxMissing      float64
+	AllowIncomplete bool
+}
+
+// ScoreRun is a scored questionnaire and the part every front end renders.
+type ScoreRun struct {
+	DataName string       `json:"data"`
+	Key      measures.Key `json:"key"`
+	IDs      []string     `json:"ids,omitempty"`
+	measures.ScoreResult
+
+	src Source
+	opt ScoreOptions
+	sec *Section
+	top []Note
+}
+
+// Score scores the items of src with key.
+func Score(src Source, key measures.Key, opt ScoreOptions) (*ScoreRun, error) {
+	if opt.Items == "" {
+		return nil, invalid("Items", "name the %d item columns of %s in order (a list, or a prefix ending in *)", key.Items, key.Name)
+	}
+	t := src.Table
+	names, err := ItemColumns(t, opt.Items)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) != key.Items {
+		return nil, invalid("Items", "%s has %d items but %d columns are named (%s)", key.Name, key.Items, len(names), strings.Join(names, ", "))
+	}
+	rows, err := itemMatrix(t, names)
+	if err != nil {
+		return nil, err
+	}
+	idCol := opt.ID
+	if idCol == "" {
+		for _, c := range []string{"id", "patient"} {
+			if t.ColumnIndex(c) >= 0 {
+				idCol = c
+				break
+			}
+		}
+	}
+	var ids []string
+	if idCol != "" {
+		c, err := t.Column(idCol)
+		if err != nil {
+			return nil, err
+		}
+		ids = c.Strings()
+	}
+	res, err := measures.Score(key, rows, measures.ScoreOptions{MaxMissing: opt.MaxMissing, AllowIncomplete: opt.AllowIncomplete})
+	if err != nil {
+		var ve *measures.ValueError
+		if errors.As(err, &ve) && ve.Row >= 1 && ve.Item >= 1 {
+			return nil, inputErr(datasets.Problem{File: t.Name, Line: t.Line(ve.Row - 1), Column: names[ve.Item-1], Value: strconv.FormatFloat(ve.Value, 'g', -1, 64),
+				Msg: fmt.Sprintf("is outside %s's range %g–%g (check the coding or the key)", key.Name, ve.Min, ve.Max)})
+		}
+		return nil, err
+	}
+	r := &ScoreRun{DataName: src.Label(), Key: key, IDs: ids, ScoreResult: res, src: src, opt: opt}
+	r.compose()
+	return r, nil
+}
+
+func (r *ScoreRun) compose() {
+	k := r.Key
+	s := &Section{ID: "score", Title: fmt.Sprintf("%s scores — %s, %d respondents", k.Name, r.src.Label(), len(r.Rows))}
+	r.sec = s
+	if k.Description != "" {
+		s.P(Plain, "Key: "+k.Description)
+	}
+	sum := &Table{Name: "summary", Title: "Scales", Columns: []string{"Scale", "Scored", "Prorated", "Missing"}, Right: []bool{false, true, true, true}}
+	prorated := 0
+	for _, x := range r.Summary {
+		sum.Rows = append(sum.Rows, []string{x.Scale, strconv.Itoa(x.Scored), strconv.Itoa(x.Prorated), strconv.Itoa(x.Missing)})
+		prorated += x.Prorated
+	}
+	if prorated > 0 {
+		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("%d scale scores were prorated from incomplete items (at most %g of a scale's items missing)", prorated, r.opt.MaxMissing)})
+	}
+	t := &Table{Name: "scores", Title: "Scores"}
+	if r.IDs != nil {
+		t.Columns, t.Right = append(t.Columns, "id"), append(t.Right, false)
+	}
+	if len(r.Rows) > 0 {
+		for _, sc := range r.Rows[0].Scales {
+			t.Columns, t.Right = append(t.Columns, sc.Scale), append(t.Right, true)
+		}
+	}
+	t.Columns = append(t.Columns, "band", "clinical", "prorated")
+	t.Right = append(t.Right, false, false, false)
+	for i, row := range r.Rows {
+		var cells, pro []string
+		if r.IDs != nil {
+			cells = append(cells, r.IDs[i])
+		}
+		for _, sc := range row.Scales {
+			if sc.Score == nil {
+				cells = append(cells, "")
+			} else {
+				cells = append(cells, strconv.FormatFloat(*sc.Score, 'g', 10, 64))
+			}
+			if sc.Prorated {
+				pro = append(pro, sc.Scale)
+			}
+		}
+		clin := ""
+		if row.Clinical != nil {
+			clin = strconv.FormatBool(*row.Clinical)
+		}
+		t.Rows = append(t.Rows, append(cells, row.Band, clin, strings.Join(pro, " ")))
+	}
+	s.Add(sum, t)
+}
+
+// Output is the JSON result document.
+func (r *ScoreRun) Output() any { return r }
+
+// Section is the rendered body: the summary and the scores.
+func (r *ScoreRun) Section() *Section { return r.sec }
+
+// Methods is the methods text.
+func (r *ScoreRun) Methods() string {
+	return fmt.Sprintf("Questionnaires were scored with the %s key (%s).", r.Key.Name, r.Key.FullName)
+}
+
+// Cites lists no references (the key carries its source).
+func (r *ScoreRun) Cites() []string { return nil }
+
+// TopNotes are the notes to show first.
+func (r *ScoreRun) TopNotes() []Note { return r.top }
+
+// Steps reproduce the scoring.
+func (r *ScoreRun) Steps() []Step {
+	a := []string{"alliance", "score", shellQuote(r.src.Name), "--measure", shellQuote(r.Key.Name), "--items", shellQuote(r.opt.Items)}
+	if r.src.Embedded {
+		a[2] = "--dataset " + r.src.Name
+	}
+	return []Step{{Purpose: "the scores", Command: strings.Join(a, " ")}}
+}
+
+// Data accounts for the table.
+func (r *ScoreRun) Data() *DataPart {
+	return &DataPart{Kind: "items", Source: r.src, Roles: map[string]string{"items": r.opt.Items}, Counts: map[string]int{"respondents": len(r.Rows)}}
+}
+
+var _ Part = (*ScoreRun)(nil)
