@@ -43,4 +43,5 @@ var references = map[string]Citation{
 	"stanley2014":           {Key: "stanley2014", Before: "Stanley, T. D., & Doucouliagos, H. (2014). Meta-regression approximations to reduce publication selection bias. ", Italic: "Research Synthesis Methods, 5", After: "(1), 60–78."},
 	"vevea1995":             {Key: "vevea1995", Before: "Vevea, J. L., & Hedges, L. V. (1995). A general linear model for estimating effect size in the presence of publication bias. ", Italic: "Psychometrika, 60", After: "(3), 419–435."},
 	"knapp2003":             {Key: "knapp2003", Before: "Knapp, G., & Hartung, J. (2003). Improved tests for a random effects meta-regression with a single covariate. ", Italic: "Statistics in Medicine, 22", After: "(17), 2693–2710."},
+	"shrout1979":            {Key: "shrout1979", Before: "Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater reliability. ", Italic: "Psychological Bulletin, 86", After: "(2), 420–428."},
 }

@@ -109,7 +109,7 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 		return err
 	}
 	if rf.rrs.on {
-		src, err := rf.read.load(e, args, "")
+		src, err := rf.read.source(e, args, "")
 		if err != nil {
 			return err
 		}
