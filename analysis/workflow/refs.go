@@ -44,4 +44,8 @@ var references = map[string]Citation{
 	"vevea1995":             {Key: "vevea1995", Before: "Vevea, J. L., & Hedges, L. V. (1995). A general linear model for estimating effect size in the presence of publication bias. ", Italic: "Psychometrika, 60", After: "(3), 419–435."},
 	"knapp2003":             {Key: "knapp2003", Before: "Knapp, G., & Hartung, J. (2003). Improved tests for a random effects meta-regression with a single covariate. ", Italic: "Statistics in Medicine, 22", After: "(17), 2693–2710."},
 	"shrout1979":            {Key: "shrout1979", Before: "Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater reliability. ", Italic: "Psychological Bulletin, 86", After: "(2), 420–428."},
+	"cronbach1951":          {Key: "cronbach1951", Before: "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. ", Italic: "Psychometrika, 16", After: "(3), 297–334."},
+	"cohen1960":             {Key: "cohen1960", Before: "Cohen, J. (1960). A coefficient of agreement for nominal scales. ", Italic: "Educational and Psychological Measurement, 20", After: "(1), 37–46."},
+	"fleiss1971":            {Key: "fleiss1971", Before: "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. ", Italic: "Psychological Bulletin, 76", After: "(5), 378–382."},
+	"krippendorff2004":      {Key: "krippendorff2004", Before: "Krippendorff, K. (2004). ", Italic: "Content analysis: An introduction to its methodology", After: " (2nd ed.). Sage."},
 }
