@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // env carries the process streams and the global flags to every subcommand.
@@ -60,7 +61,7 @@ bad input.`,
 		return []string{"text", "json", "csv", "markdown"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%w (see 'alliance %s --help')", err, c.Name())}
+		return usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 
 	root.AddCommand(
@@ -77,5 +78,24 @@ bad input.`,
 		newSessionsCmd(e),
 		newReportCmd(e),
 	)
+	root.Version = version
+	root.SetVersionTemplate("alliance {{.Version}}\n")
+	hideUnsetDefaults(root)
 	return root
+}
+
+// hideUnsetDefaults blanks the printed default of flags whose zero value
+// means "not given" (NaN for numbers, the smallest integer for session
+// bounds): help then shows the documented default in words, not
+// "(default NaN)".
+func hideUnsetDefaults(c *cobra.Command) {
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		switch f.DefValue {
+		case "NaN", "-9223372036854775808", "9223372036854775807":
+			f.DefValue = "0" // pflag prints no default for a zero value
+		}
+	})
+	for _, sub := range c.Commands() {
+		hideUnsetDefaults(sub)
+	}
 }

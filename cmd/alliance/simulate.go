@@ -60,6 +60,9 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 					err = cerr
 				}
 				if err == nil {
+					err = os.Chmod(tf.Name(), 0o644) // CreateTemp makes 0600 files
+				}
+				if err == nil {
 					err = os.Rename(tf.Name(), truth)
 				}
 			}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// Help never shows an internal sentinel as a default, the version flag
+// works, and a bad root flag points at 'alliance --help' (issue 14).
+func TestHelpDefaultsAndVersion(t *testing.T) {
+	for _, c := range []string{"meta", "lmm", "sessions", "ruptures", "gains", "change", "reliability", "score", "simulate", "report", "datasets"} {
+		out, _, code := runCLI(t, "", c, "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d", c, code)
+		}
+		for _, bad := range []string{"default NaN", "-9223372036854775808", "default )"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s --help shows %q", c, bad)
+			}
+		}
+	}
+	out, _, code := runCLI(t, "", "--version")
+	if code != 0 || !strings.HasPrefix(out, "alliance ") {
+		t.Errorf("--version: exit %d %q", code, out)
+	}
+	_, stderr, code := runCLI(t, "", "--bogus")
+	if code != 2 || !strings.Contains(stderr, "see 'alliance --help'") {
+		t.Errorf("bad flag: exit %d %q", code, stderr)
+	}
+}
+
+// Files the program writes are 0644, the truth file of simulate included
+// (CreateTemp makes 0600 files).
+func TestOutputFileModes(t *testing.T) {
+	dir := t.TempDir()
+	out, truth := dir+"/s.csv", dir+"/truth.csv"
+	if _, stderr, code := runCLI(t, "", "simulate", "sessions", "--patients", "5", "--therapists", "2", "--out", out, "--truth", truth); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, p := range []string{out, truth} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := fi.Mode().Perm(); m != 0o644 {
+			t.Errorf("%s written with mode %o, want 644", p, m)
+		}
+	}
+}
