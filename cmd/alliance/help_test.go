@@ -48,3 +48,16 @@ func TestOutputFileModes(t *testing.T) {
 		}
 	}
 }
+
+// Enumerated flags are parsed in one place: any case is accepted and
+// stored in the documented spelling; a wrong word lists the choices.
+func TestEnumFlags(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "meta", "--dataset", "molloy2014", "--method", "dl", "--test", "KNHA", "--format", "json", "--quiet")
+	if code != 0 || !strings.Contains(out, `"method": "DL"`) || !strings.Contains(out, `"test": "knha"`) {
+		t.Errorf("exit %d %s %.300s", code, stderr, out)
+	}
+	_, stderr, code = runCLI(t, "", "meta", "--method", "foo")
+	if code != 2 || !strings.Contains(stderr, `"foo" is not one of FE, EE, DL`) {
+		t.Errorf("exit %d %q", code, stderr)
+	}
+}

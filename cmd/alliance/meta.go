@@ -95,9 +95,9 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.StringVar(&mf.sei, "sei", "", "standard-error column, instead of --vi (default: sei)")
 	f.StringVar(&mf.study, "study", "", "study-label column (default: label, study, author or authors)")
 	f.StringVar(&mf.measure, "measure", "", "effect-size measure: ZCOR (default for r), COR, UCOR; for yi/vi a label, e.g. ZCOR when yi are Fisher z values (adds the r back-transform)")
-	f.StringVar(&mf.vtype, "vtype", "LS", "variance type for COR and UCOR: LS, AV, H0 (UCOR: also UB)")
-	f.StringVar(&mf.method, "method", "REML", "tau² estimator: FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM")
-	f.StringVar(&mf.test, "test", "z", "inference: z, t, knha (Knapp–Hartung) or adhoc")
+	enumVar(cmd, &mf.vtype, "vtype", "LS", "variance type for COR and UCOR: LS, AV, H0 (UCOR: also UB)", "LS", "AV", "H0", "UB")
+	enumVar(cmd, &mf.method, "method", "REML", "tau² estimator: FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
+	enumVar(cmd, &mf.test, "test", "z", "inference: z, t, knha (Knapp–Hartung) or adhoc", "z", "t", "knha", "adhoc")
 	f.Float64Var(&mf.level, "level", 95, "confidence level in percent (or as a proportion)")
 	f.StringVar(&mf.mods, "mods", "", "moderator columns, comma-separated (text columns become factors)")
 	f.StringVar(&mf.subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
@@ -108,10 +108,10 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.Float64Var(&mf.tau2, "tau2", 0, "fix tau² at this value instead of estimating it (default: estimated)")
 
 	f.BoolVar(&mf.bias, "bias", false, "publication bias: Egger's regression test, rank correlation test, trim-and-fill, fail-safe N")
-	f.StringVar(&mf.regModel, "regtest-model", "rma", "Egger-type test: rma (the model with a precision predictor) or lm (weighted regression)")
-	f.StringVar(&mf.predictor, "predictor", "sei", "Egger-type test predictor: sei, vi, ni, ninv, sqrtni, sqrtninv")
-	f.StringVar(&mf.tfEstimator, "trimfill", "L0", "trim-and-fill estimator: L0, R0 or Q0")
-	f.StringVar(&mf.tfSide, "trimfill-side", "", "side with missing studies: left or right (default: chosen as metafor does)")
+	enumVar(cmd, &mf.regModel, "regtest-model", "rma", "Egger-type test: rma (the model with a precision predictor) or lm (weighted regression)", "rma", "lm")
+	enumVar(cmd, &mf.predictor, "predictor", "sei", "Egger-type test predictor: sei, vi, ni, ninv, sqrtni, sqrtninv", "sei", "vi", "ni", "ninv", "sqrtni", "sqrtninv")
+	enumVar(cmd, &mf.tfEstimator, "trimfill", "L0", "trim-and-fill estimator: L0, R0 or Q0", "L0", "R0", "Q0")
+	enumVar(cmd, &mf.tfSide, "trimfill-side", "", "side with missing studies: left or right (default: chosen as metafor does)", "left", "right")
 	f.Float64Var(&mf.fsnTarget, "fsn-target", 0, "Orwin's fail-safe N target effect (default: half the mean effect, as metafor — an arbitrary choice)")
 	f.BoolVar(&mf.petPeese, "pet-peese", false, "with --bias: the conditional PET-PEESE estimate")
 	f.BoolVar(&mf.selModel, "selmodel", false, "with --bias: the three-parameter selection model (one step at one-sided p = .025, ML)")
@@ -123,25 +123,15 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.StringVar(&mf.cluster, "cluster", "", "three-level model: outer[/inner] columns (e.g. study or study/es_id; without inner, one inner unit per row)")
 	f.Float64Var(&mf.rho, "rho", 0, "correlation of sampling errors within a cluster (three-level model) or the assumed correlation for --aggregate (default .5 there)")
 	f.StringVar(&mf.aggregate, "aggregate", "", "aggregate effect sizes within this `COLUMN` before the analysis (use --rho; default .5 for aggregation)")
-	f.StringVar(&mf.aggMethod, "aggregate-method", "cs", "aggregation: cs (metafor aggregate.escalc, compound symmetry) or mac (the MAc composite of correlations)")
+	enumVar(cmd, &mf.aggMethod, "aggregate-method", "cs", "aggregation: cs (metafor aggregate.escalc, compound symmetry) or mac (the MAc composite of correlations)", "cs", "mac")
 	f.StringVar(&mf.aggOut, "aggregate-out", "", "also write the aggregated table as CSV to `FILE`")
 	f.StringVar(&mf.robust, "robust", "", "cluster-robust inference clustering by this `COLUMN` (CR2 with Satterthwaite df by default)")
-	f.StringVar(&mf.robustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich) or CR1 (metafor robust, adjust = TRUE)")
+	enumVar(cmd, &mf.robustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich) or CR1 (metafor robust, adjust = TRUE)", "CR2", "CR1")
 	f.BoolVar(&mf.noProfile, "no-profile", false, "three-level model: skip the profile-likelihood CIs and likelihood-ratio tests (faster for large k)")
 	for _, ff := range metaFigureFlags {
 		p := new(string)
 		mf.figures[ff.flag] = p
 		f.StringVar(p, ff.flag, "", ff.help)
-	}
-	for name, vals := range map[string][]string{
-		"method":  {"FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"},
-		"test":    {"z", "t", "knha", "adhoc"},
-		"measure": {"ZCOR", "COR", "UCOR"},
-		"vtype":   {"LS", "AV", "H0", "UB"},
-	} {
-		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return vals, cobra.ShellCompDirectiveNoFileComp
-		})
 	}
 	return cmd
 }

@@ -66,7 +66,7 @@ func newReliabilityCmd(e *env) *cobra.Command {
 	f.BoolVar(&rf.omega, "omega", false, "McDonald's omega total and hierarchical (minres, oblimin, Schmid–Leiman; psych::omega)")
 	f.IntVar(&rf.nfactors, "nfactors", 3, "omega: number of group factors (1: omega total of a one-factor model)")
 	f.BoolVar(&rf.kappa, "kappa", false, "Cohen's kappa (2 raters) or Fleiss' kappa (more)")
-	f.StringVar(&rf.kripp, "krippendorff", "", "Krippendorff's alpha with metric nominal, ordinal, interval or ratio")
+	enumVar(cmd, &rf.kripp, "krippendorff", "", "Krippendorff's alpha with metric nominal, ordinal, interval or ratio", "nominal", "ordinal", "interval", "ratio")
 	f.BoolVar(&rf.cumulative, "cumulative", false, "alpha: total score as the sum of the items (default: the mean)")
 	f.BoolVar(&rf.dropIncomplete, "drop-incomplete", false, "ICC: drop targets with a missing rating (psych::ICC(na.omit(x))); default: error")
 	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
