@@ -98,6 +98,10 @@ type MetaOptions struct {
 	// error, as a report does.
 	ContinueOnFailure bool
 
+	// StudyTable adds the table of the included studies (label, n, the
+	// effect and its CI, the model's weight), as a report does.
+	StudyTable bool
+
 	// RCode includes the R code in the typed results (JSON r_code).
 	RCode bool
 }
@@ -277,7 +281,7 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // synthesis, suggested (never tested) moderators, and optional analyses
 // that fail reported as warnings.
 func ReportMetaOptions(o MetaOptions, noThreeLevel bool) MetaOptions {
-	o.Bias, o.Influence, o.LeaveOneOut, o.Reference, o.SuggestModerators, o.ContinueOnFailure = true, true, true, true, true, true
+	o.Bias, o.Influence, o.LeaveOneOut, o.Reference, o.SuggestModerators, o.ContinueOnFailure, o.StudyTable = true, true, true, true, true, true, true
 	if o.Cluster != "" {
 		o.Univariate = true
 		if o.Robust == "" {

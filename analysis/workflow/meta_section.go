@@ -3,10 +3,12 @@ package workflow
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/metamv"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 func methodName(m string) string {
@@ -63,6 +65,9 @@ func (r *MetaRun) composeUnivariate(s *Section) {
 	s.Add(coefTable(res))
 	if res.Method != "FE" && res.Method != "EE" {
 		s.Add(hetTable(res))
+	}
+	if o.StudyTable {
+		s.Add(r.studyTable())
 	}
 	r.cite("viechtbauer2010", "hedges1998")
 	m := fmt.Sprintf("%d %s were pooled in a %s meta-analysis (Hedges & Vevea, 1998)", res.K, measureName(res.Measure), strings.ToLower(methodName(res.Method)))
@@ -284,6 +289,51 @@ func threeLevelSentence(res *metamv.Result, isR bool) string {
 		s += " (intercept of a meta-regression)"
 	}
 	return s + "."
+}
+
+// maxStudyRows bounds the table of included studies; larger syntheses
+// get a note instead (every study is in the JSON results).
+const maxStudyRows = 500
+
+// studyTable lists the analysed studies: label, n, the effect (r for
+// correlations) with its CI and the model's weight.
+func (r *MetaRun) studyTable() *Table {
+	res, isR := r.Model, r.isR()
+	eff := "Estimate"
+	if isR {
+		eff = "r"
+	}
+	t := &Table{Name: "studies", Title: "Included studies", Columns: []string{"Study", "n", eff, apa.Level(res.Level) + " CI", "Weight (%)"},
+		Right: []bool{false, true, true, false, true}}
+	z := distuv.UnitNormal.Quantile(1 - (1-res.Level)/2)
+	var wsum float64
+	w := make([]float64, len(res.Rows))
+	for i := range res.Rows {
+		w[i] = 1 / (res.Vi[i] + res.Tau2)
+		wsum += w[i]
+	}
+	for i, row := range res.Rows {
+		if i == maxStudyRows {
+			t.Notes = append(t.Notes, fmt.Sprintf("The first %d of %d studies are listed; every study is in the results file.", maxStudyRows, len(res.Rows)))
+			break
+		}
+		n := ""
+		if r.eff.n != nil && finite(r.eff.n[row]) {
+			n = strconv.FormatFloat(r.eff.n[row], 'f', -1, 64)
+		}
+		y, se := res.Yi[i], math.Sqrt(res.Vi[i])
+		e, ci := num(y, 3), interval(y-z*se, y+z*se, 3, false)
+		if isR {
+			e, ci = rnum(math.Tanh(y), 2), interval(math.Tanh(y-z*se), math.Tanh(y+z*se), 2, true)
+		}
+		t.Rows = append(t.Rows, []string{r.eff.labels[row], n, e, ci, num(100*w[i]/wsum, 1)})
+	}
+	if isR {
+		t.Notes = append(t.Notes, "Correlations with confidence intervals computed on Fisher z and back-transformed; weights are the random-effects weights 1/(vᵢ + τ²).")
+	} else {
+		t.Notes = append(t.Notes, "Weights are the random-effects weights 1/(vᵢ + τ²).")
+	}
+	return t
 }
 
 // bubbleX returns the single numeric moderator of the analysed rows.

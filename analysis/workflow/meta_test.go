@@ -3,6 +3,7 @@ package workflow
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -164,5 +165,37 @@ func TestMetaThreeLevelBeside(t *testing.T) {
 	}
 	if steps[0].Command != "alliance meta --dataset demo-studies" || steps[1].Command != "alliance meta --dataset demo-studies --cluster study --robust study" {
 		t.Errorf("commands %q, %q", steps[0].Command, steps[1].Command)
+	}
+}
+
+// The table of included studies: one row per analysed study, r = tanh(z)
+// of each Fisher z, weights summing to 100%.
+func TestMetaStudyTable(t *testing.T) {
+	run, err := Meta(embedded(t, "molloy2014"), ReportMetaOptions(MetaOptions{}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st *Table
+	for _, tb := range run.Section().Tables() {
+		if tb.Name == "studies" {
+			st = tb
+		}
+	}
+	if st == nil || len(st.Rows) != run.Model.K {
+		t.Fatalf("studies table %v", st)
+	}
+	if st.Rows[0][2] != rnum(math.Tanh(run.Model.Yi[0]), 2) {
+		t.Errorf("first r %s, want %s", st.Rows[0][2], rnum(math.Tanh(run.Model.Yi[0]), 2))
+	}
+	var sum float64
+	for _, row := range st.Rows {
+		var w float64
+		if _, err := fmt.Sscan(strings.ReplaceAll(row[4], "−", "-"), &w); err != nil {
+			t.Fatal(err)
+		}
+		sum += w
+	}
+	if math.Abs(sum-100) > 0.1*float64(len(st.Rows)) {
+		t.Errorf("weights sum to %g%%", sum)
 	}
 }
