@@ -61,3 +61,27 @@ func TestEnumFlags(t *testing.T) {
 		t.Errorf("exit %d %q", code, stderr)
 	}
 }
+
+// --format csv is machine-readable: the JSON field names as columns,
+// full-precision ASCII numbers equal to the JSON values, no APA cells.
+func TestCSVIsTidy(t *testing.T) {
+	js, _, _ := runCLI(t, "", "meta", "--dataset", "molloy2014", "--format", "json", "--quiet")
+	out, stderr, code := runCLI(t, "", "meta", "--dataset", "molloy2014", "--format", "csv", "--quiet", "--table", "heterogeneity")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || lines[0] != "k,tau2,se_tau2,I2,H2,QE,QE_df,QE_p,pi_lb,pi_ub" {
+		t.Fatalf("csv %q", out)
+	}
+	cells := strings.Split(lines[1], ",")
+	if !strings.Contains(js, `"tau2": `+cells[1][:10]) {
+		t.Errorf("tau2 %s not in the JSON", cells[1])
+	}
+	if strings.ContainsAny(out, "−[]<") {
+		t.Errorf("formatted cells in CSV: %q", out)
+	}
+	if _, _, code := runCLI(t, "", "meta", "--format", "csv", "--quiet", "--table", "nope"); code != 2 {
+		t.Errorf("unknown table: exit %d", code)
+	}
+}

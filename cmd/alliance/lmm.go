@@ -100,7 +100,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 		case "json":
 			return jsonout.Write(w, run.Output())
 		case "csv":
-			return renderCSV(w, run.Section(), "fixed")
+			return renderTidy(w, run.Tidy(), "fixed")
 		}
 		renderNotes(w, run.TopNotes())
 		return renderSection(w, e.format, run.Section())

@@ -231,7 +231,7 @@ func TestFormatsRender(t *testing.T) {
 				}
 			}
 		case "csv":
-			if !strings.HasPrefix(out, "Term,Estimate,SE,z,df,p,") {
+			if !strings.HasPrefix(out, "name,estimate,se,statistic,df,p,ci_lb,ci_ub\n") {
 				t.Errorf("csv header: %q", out)
 			}
 		}

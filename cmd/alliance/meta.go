@@ -24,6 +24,7 @@ type metaFlags struct {
 	seed                         uint64
 	rcode                        bool
 	tau2                         float64
+	table                        string
 
 	bias                 bool
 	regModel, predictor  string
@@ -105,6 +106,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test")
 	f.BoolVar(&mf.exact, "exact", false, "exact permutation test: enumerate every sign flip (intercept-only) or unique row permutation (moderators), as permutest(exact = TRUE)")
 	f.BoolVar(&mf.rcode, "r-code", false, "also print the equivalent metafor call, so a reviewer can check the numbers")
+	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, leave1out, cumulative, robust, aggregated; default the first)")
 	f.Float64Var(&mf.tau2, "tau2", 0, "fix tau² at this value instead of estimating it (default: estimated)")
 
 	f.BoolVar(&mf.bias, "bias", false, "publication bias: Egger's regression test, rank correlation test, trim-and-fill, fail-safe N")
@@ -231,7 +233,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		case "json":
 			return jsonout.Write(w, run.Output())
 		case "csv":
-			return renderCSV(w, run.Section(), "")
+			return renderTidy(w, run.Tidy(), mf.table)
 		}
 		if err := renderSection(w, e.format, run.Section()); err != nil {
 			return err

@@ -104,7 +104,7 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 		case "json":
 			return jsonout.Write(w, run.Output())
 		case "csv":
-			return renderCSV(w, run.Section(), "")
+			return renderTidy(w, run.Tidy(), "")
 		}
 		return renderSection(w, e.format, run.Section())
 	})
