@@ -163,7 +163,7 @@ func (f *Figure) Encode(w io.Writer, format string) (err error) {
 	case "pdf":
 		c := vgpdf.New(f.Width, f.Height)
 		c.EmbedFonts(true)
-		if err := fixPDF(c); err != nil {
+		if err = fixPDF(c); err != nil {
 			return err
 		}
 		f.Draw(draw.New(cp1252Canvas{c}))

@@ -170,9 +170,9 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			continue
 		}
 		if v == ar1 {
-			x, err := c.Floats()
-			if err != nil {
-				errs = append(errs, err)
+			x, ferr := c.Floats()
+			if ferr != nil {
+				errs = append(errs, ferr)
 				continue
 			}
 			d.Numeric[v] = x

@@ -47,7 +47,7 @@ func TestMetaMatchesMetafor(t *testing.T) {
 			Tau2, I2, QE float64
 		}
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
+	if err = json.Unmarshal(b, &g); err != nil {
 		t.Fatal(err)
 	}
 	want := g.Cases["demo-studies REML z"]

@@ -36,9 +36,9 @@ func (r *MetaRun) fitUnivariate() error {
 		}
 	}
 	if o.Subgroup != "" {
-		sg, err := meta.Subgroups(e.yi, e.vi, e.subgroup, meta.Options{Method: o.Method, Test: o.Test, Level: o.Level, Labels: e.labels, Measure: e.measure, Tau2: o.Tau2})
-		if err != nil {
-			return err
+		sg, serr := meta.Subgroups(e.yi, e.vi, e.subgroup, meta.Options{Method: o.Method, Test: o.Test, Level: o.Level, Labels: e.labels, Measure: e.measure, Tau2: o.Tau2})
+		if serr != nil {
+			return serr
 		}
 		r.Subgroups = sg
 	}
@@ -66,32 +66,32 @@ func (r *MetaRun) fitUnivariate() error {
 		return nil
 	}
 	if o.Bias {
-		if err := need("the publication-bias analyses"); err != nil {
+		if err = need("the publication-bias analyses"); err != nil {
 			return err
 		}
 		fsn := meta.FSNOptions{Target: o.FSNTarget}
-		b, err := meta.Bias(res, meta.BiasOptions{
+		b, berr := meta.Bias(res, meta.BiasOptions{
 			RegTest:  meta.RegTestOptions{Model: o.RegTestModel, Predictor: o.RegTestPredictor, Ni: r.analysedN(res)},
 			TrimFill: meta.TrimFillOptions{Estimator: o.TrimFillEstimator, Side: o.TrimFillSide},
 			FSN:      fsn, PETPEESE: o.PETPEESE, SelModel: o.SelModel,
 		})
-		if err := r.optional("the publication-bias analyses", err); err != nil {
+		if err = r.optional("the publication-bias analyses", berr); err != nil {
 			return err
 		}
 		r.Bias = b
 	}
 	if o.Influence {
-		if err := need("influence diagnostics"); err != nil {
+		if err = need("influence diagnostics"); err != nil {
 			return err
 		}
-		inf, err := meta.Influence(res)
-		if err := r.optional("the influence diagnostics", err); err != nil {
+		inf, ierr := meta.Influence(res)
+		if err = r.optional("the influence diagnostics", ierr); err != nil {
 			return err
 		}
 		r.influence, r.Influence, r.Baujat = inf, inf.Rows, inf.Baujat
 	}
 	if o.LeaveOneOut || o.LeaveClusterOut != "" {
-		if err := need("leave-one-out analyses"); err != nil {
+		if err = need("leave-one-out analyses"); err != nil {
 			return err
 		}
 		var rows []meta.SummaryRow
@@ -100,7 +100,7 @@ func (r *MetaRun) fitUnivariate() error {
 		} else {
 			rows, err = meta.LeaveOneOut(res)
 		}
-		if err := r.optional("the leave-one-out analysis", err); err != nil {
+		if err = r.optional("the leave-one-out analysis", err); err != nil {
 			return err
 		}
 		r.Leave1out = rows

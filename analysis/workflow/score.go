@@ -64,9 +64,9 @@ func Score(src Source, key measures.Key, opt ScoreOptions) (*ScoreRun, error) {
 	}
 	var ids []string
 	if idCol != "" {
-		c, err := t.Column(idCol)
-		if err != nil {
-			return nil, err
+		c, cerr := t.Column(idCol)
+		if cerr != nil {
+			return nil, cerr
 		}
 		ids = c.Strings()
 	}

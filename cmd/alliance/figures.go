@@ -106,7 +106,7 @@ func (e *env) saveSectionFigures(s *workflow.Section, path func(name string) str
 			continue
 		}
 		f, err := plots.FromSpec(fig.Spec)
-		if err := e.saveFigure(f, err, p); err != nil {
+		if err = e.saveFigure(f, err, p); err != nil {
 			return err
 		}
 	}

@@ -95,9 +95,9 @@ func (rf *readFlags) load(e *env, args []string, defaultDataset string) (source,
 			return source{}, usagef("no input: give a FILE (or - for standard input) or --dataset NAME")
 		}
 		name = defaultDataset
-		info, err := datasets.Lookup(name)
-		if err != nil {
-			return source{}, err
+		info, lerr := datasets.Lookup(name)
+		if lerr != nil {
+			return source{}, lerr
 		}
 		sim := ""
 		if info.Simulated && !strings.Contains(info.Title, "SIMULATED") {
@@ -106,13 +106,13 @@ func (rf *readFlags) load(e *env, args []string, defaultDataset string) (source,
 		e.infof("alliance: no FILE given: using the embedded dataset %s (%s%s); see 'alliance datasets describe %s'", info.Name, info.Title, sim, info.Name)
 	}
 	if name != "" {
-		info, err := datasets.Lookup(name)
-		if err != nil {
-			return source{}, err
+		info, lerr := datasets.Lookup(name)
+		if lerr != nil {
+			return source{}, lerr
 		}
-		t, err := datasets.ReadEmbedded(info.Name, opt)
-		if err != nil {
-			return source{}, err
+		t, rerr := datasets.ReadEmbedded(info.Name, opt)
+		if rerr != nil {
+			return source{}, rerr
 		}
 		return source{table: t, embedded: &info}, nil
 	}

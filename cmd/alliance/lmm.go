@@ -76,7 +76,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFigurePath("--plot", lf.plot); err != nil {
+	if err = checkFigurePath("--plot", lf.plot); err != nil {
 		return err
 	}
 	src, err := lf.read.source(e, args, lmmDefaultDataset)

@@ -182,7 +182,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		return err
 	}
 	for _, ff := range metaFigureFlags {
-		if err := checkFigurePath("--"+ff.flag, *mf.figures[ff.flag]); err != nil {
+		if err = checkFigurePath("--"+ff.flag, *mf.figures[ff.flag]); err != nil {
 			return err
 		}
 	}

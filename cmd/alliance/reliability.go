@@ -80,9 +80,9 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 		return err
 	}
 	if rf.rrs.on {
-		src, err := rf.read.source(e, args, "")
-		if err != nil {
-			return err
+		src, serr := rf.read.source(e, args, "")
+		if serr != nil {
+			return serr
 		}
 		return runThreeRS(e, &rf.rrs, src, level)
 	}

@@ -89,9 +89,9 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 	case sf.key != "" && sf.measure != "":
 		return usagef("give --measure or --key, not both")
 	case sf.key != "":
-		f, err := os.Open(sf.key)
-		if err != nil {
-			return usagef("cannot read the key: %v", err)
+		f, oerr := os.Open(sf.key)
+		if oerr != nil {
+			return usagef("cannot read the key: %v", oerr)
 		}
 		key, err = measures.LoadKey(f)
 		f.Close()
