@@ -29,6 +29,9 @@ func (e *env) saveFigure(fig *plots.Figure, err error, path string) error {
 	if err != nil {
 		return fmt.Errorf("figure %s: %w", path, err)
 	}
+	if in := e.sameAsInput(path); in != "" {
+		return usagef("refusing to write %s: it is the input file %s", path, in)
+	}
 	if err := fig.Save(path); err != nil {
 		return err
 	}

@@ -85,3 +85,40 @@ func TestCSVIsTidy(t *testing.T) {
 		t.Errorf("unknown table: exit %d", code)
 	}
 }
+
+// An output never replaces an input (same file by device and inode, even
+// under another name), and a bad output directory fails before any work
+// writes a figure (issue 22).
+func TestOutputIsNotInput(t *testing.T) {
+	dir := t.TempDir()
+	in := dir + "/m.csv"
+	if err := os.WriteFile(in, []byte("ri,ni\n.3,50\n.2,80\n.4,30\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := dir + "/other-name.csv"
+	if err := os.Link(in, link); err != nil {
+		t.Fatal(err)
+	}
+	png := dir + "/m.png"
+	if err := os.Link(in, png); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"meta", in, "--out", in}, {"meta", in, "--out", link}, {"meta", in, "--forest", png}, {"meta", in, "--aggregate-out", in}} {
+		_, stderr, code := runCLI(t, "", args...)
+		if code != 2 || !strings.Contains(stderr, "is the input file") {
+			t.Errorf("%v: exit %d %q", args, code, stderr)
+		}
+	}
+	b, _ := os.ReadFile(in)
+	if string(b) != "ri,ni\n.3,50\n.2,80\n.4,30\n" {
+		t.Fatalf("input changed: %q", b)
+	}
+	fig := dir + "/f.png"
+	_, stderr, code := runCLI(t, "", "meta", in, "--forest", fig, "--out", dir+"/nodir/x.json")
+	if code != 2 || !strings.Contains(stderr, "does not exist") {
+		t.Errorf("bad --out: exit %d %q", code, stderr)
+	}
+	if _, err := os.Stat(fig); err == nil {
+		t.Error("the figure was written although the run failed")
+	}
+}

@@ -117,6 +117,9 @@ func (rf *readFlags) load(e *env, args []string, defaultDataset string) (source,
 		return source{table: t, embedded: &info}, nil
 	}
 	var t *datasets.Table
+	if args[0] != "-" {
+		e.inputs = append(e.inputs, args[0])
+	}
 	if args[0] == "-" {
 		t, err = datasets.Read("stdin", e.stdin, opt)
 	} else {

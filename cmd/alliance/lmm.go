@@ -83,6 +83,9 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := e.checkOutputs(e.out, lf.plot); err != nil {
+		return err
+	}
 	opt := workflow.LMMOptions{Formula: lf.formula, Compare: lf.compare, ML: lf.ml, AR1: lf.ar1, Level: level, Ranef: lf.ranef}
 	if lf.plot != "" {
 		opt.Figures = []string{"caterpillar"}

@@ -190,6 +190,13 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	outs := []string{e.out, mf.aggOut}
+	for _, ff := range metaFigureFlags {
+		outs = append(outs, *mf.figures[ff.flag])
+	}
+	if err := e.checkOutputs(outs...); err != nil {
+		return err
+	}
 	opt := mf.options(level)
 	var bar *progressbar.ProgressBar
 	if (mf.permutations > 0 || mf.exact) && !e.quiet {
@@ -211,6 +218,9 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if mf.aggOut != "" && run.Aggregated != nil {
 		var b strings.Builder
 		if err := run.Aggregated.WriteCSV(&b); err != nil {
+			return err
+		}
+		if err := e.checkOutputs(mf.aggOut); err != nil {
 			return err
 		}
 		if err := writeFileAtomic(mf.aggOut, []byte(b.String())); err != nil {

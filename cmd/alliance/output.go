@@ -22,6 +22,9 @@ func (e *env) emit(render func(w io.Writer) error) error {
 		_, err := e.stdout.Write(buf.Bytes())
 		return err
 	}
+	if err := e.checkOutputs(e.out); err != nil {
+		return err
+	}
 	if err := writeFileAtomic(e.out, buf.Bytes()); err != nil {
 		return err
 	}
@@ -39,6 +42,9 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 			return err
 		}
 		return bw.Flush()
+	}
+	if err := e.checkOutputs(e.out); err != nil {
+		return err
 	}
 	f, err := os.CreateTemp(filepath.Dir(e.out), "."+filepath.Base(e.out)+".tmp*")
 	if err != nil {
@@ -70,6 +76,44 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 	}
 	e.infof("wrote %s", e.out)
 	return nil
+}
+
+// checkOutputs refuses, before any work, an output path whose directory
+// does not exist, that names a directory, or that is one of the command's
+// input files (the same file by device and inode, whatever its name): an
+// output must never replace the data it was computed from.
+func (e *env) checkOutputs(paths ...string) error {
+	for _, p := range paths {
+		if p == "" || p == "-" {
+			continue
+		}
+		dir := filepath.Dir(p)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return usagef("cannot write %s: the directory %s does not exist", p, dir)
+		}
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			return usagef("cannot write %s: it is a directory; give a file name", p)
+		}
+		if in := e.sameAsInput(p); in != "" {
+			return usagef("refusing to write %s: it is the input file %s; give another output name", p, in)
+		}
+	}
+	return nil
+}
+
+// sameAsInput returns the input file that path is (by device and inode),
+// or "".
+func (e *env) sameAsInput(path string) string {
+	out, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	for _, in := range e.inputs {
+		if fi, err := os.Stat(in); err == nil && os.SameFile(fi, out) {
+			return in
+		}
+	}
+	return ""
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

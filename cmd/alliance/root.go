@@ -16,6 +16,9 @@ type env struct {
 	format string // text, json, csv, markdown
 	out    string // --out FILE ("" = stdout)
 	quiet  bool
+
+	// inputs are the files read by the command: no output may replace one.
+	inputs []string
 }
 
 // infof writes an informational line to stderr unless --quiet is set.
