@@ -201,6 +201,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.RobustType != metamv.CR1 && o.RobustType != metamv.CR2 {
 		return o, invalid("RobustType", "robust variance %q: give CR2 or CR1", o.RobustType)
 	}
+	if o.Permutations < 0 {
+		return o, invalid("Permutations", "%d permutations: give a positive number (1000 or more for p-values)", o.Permutations)
+	}
 	if !(o.Rho > -1 && o.Rho < 1) {
 		return o, invalid("Rho", "within-cluster correlation %v: give a correlation between -1 and 1", o.Rho)
 	}

@@ -23,7 +23,7 @@ type ReliabilityOptions struct {
 	// Cumulative scores the alpha total as the sum of the items (default:
 	// the mean).
 	Cumulative bool
-	// Omega with NFactors group factors (default 3).
+	// Omega with NFactors group factors (0: the default, 3).
 	Omega    bool
 	NFactors int
 	// ICC: the six Shrout & Fleiss ICCs; DropIncomplete leaves out targets
@@ -90,6 +90,9 @@ func Reliability(src Source, opt ReliabilityOptions) (*ReliabilityRun, error) {
 	}
 	if opt.NFactors == 0 {
 		opt.NFactors = 3
+	}
+	if opt.NFactors < 1 {
+		return nil, invalid("NFactors", "%d group factors: give 1 or more", opt.NFactors)
 	}
 	if opt.Items == "" {
 		return nil, invalid("Items", "name the item or rater columns (a list, or a prefix ending in *)")

@@ -122,3 +122,13 @@ func TestOutputIsNotInput(t *testing.T) {
 		t.Error("the figure was written although the run failed")
 	}
 }
+
+// Out-of-range counts are refused, not replaced by other values (issue 22).
+func TestBadCountsRefused(t *testing.T) {
+	for _, args := range [][]string{{"meta", "--permutations", "-5"}, {"reliability", "--dataset", "molloy2014", "--items", "ri,ni", "--omega", "--nfactors", "0"}} {
+		_, stderr, code := runCLI(t, "", args...)
+		if code != 2 || !strings.Contains(stderr, args[len(args)-2]) {
+			t.Errorf("%v: exit %d %q", args, code, stderr)
+		}
+	}
+}

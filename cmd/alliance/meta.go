@@ -173,7 +173,7 @@ func (mf *metaFlags) options(level float64) workflow.MetaOptions {
 var metaOptionFlags = map[string]string{
 	"Level": "--level", "AggregateMethod": "--aggregate-method", "RobustType": "--robust-type", "Rho": "--rho",
 	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
-	"Cluster": "--cluster", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
+	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {

@@ -86,6 +86,9 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 		}
 		return runThreeRS(e, &rf.rrs, src, level)
 	}
+	if rf.nfactors < 1 {
+		return usagef("--nfactors %d: give 1 or more group factors", rf.nfactors)
+	}
 	if rf.items == "" {
 		return usagef("name the item or rater columns with --items (a list, or a prefix ending in *)")
 	}
@@ -97,7 +100,7 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 		Cumulative: rf.cumulative, Omega: rf.omega, NFactors: rf.nfactors, ICC: rf.icc, DropIncomplete: rf.dropIncomplete,
 		Kappa: rf.kappa, Krippendorff: rf.kripp, Level: level})
 	if err != nil {
-		return withOptionFlag(err, map[string]string{"Items": "--items", "Reverse": "--reverse", "Krippendorff": "--krippendorff", "DropIncomplete": "--drop-incomplete"})
+		return withOptionFlag(err, map[string]string{"Items": "--items", "Reverse": "--reverse", "Krippendorff": "--krippendorff", "NFactors": "--nfactors", "DropIncomplete": "--drop-incomplete"})
 	}
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
