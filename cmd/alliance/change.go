@@ -270,9 +270,9 @@ func runChangeHLM(e *env, cmd *cobra.Command, cf *changeFlags, src source, wide 
 	var err error
 	switch {
 	case approach == "combined" || (approach == "" && hasNorms):
-		n, err := cf.norms()
-		if err != nil {
-			return err
+		n, nerr := cf.norms()
+		if nerr != nil {
+			return nerr
 		}
 		res, err = change.HLMCombined(d, o, n)
 	case approach == "" || approach == "distribution":
