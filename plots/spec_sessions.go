@@ -2,11 +2,188 @@ package plots
 
 import (
 	"fmt"
+	"math"
 
+	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
 )
 
 // fromSessionSpec draws the figures of the session workflows.
 func fromSessionSpec(s workflow.FigureSpec) (*Figure, error) {
+	switch s := s.(type) {
+	case workflow.JacobsonTruaxSpec:
+		return JacobsonTruaxFromChange(s)
+	case workflow.SuddenGainSpec:
+		if len(s.Gains) == 0 {
+			return nil, fmt.Errorf("plots: no sudden gains to plot")
+		}
+		return SuddenGain(GainWindows(s.Gains), SuddenGainOptions{Level: s.Level, YLabel: s.Label})
+	case workflow.RuptureSpec:
+		return RuptureFromSpec(s)
+	case workflow.TrajectorySpec:
+		return Trajectories(s.Patient, s.Session, s.Value, TrajectoryOptions{Level: s.Level, XLabel: "Session", YLabel: s.Label})
+	case workflow.WithinBetweenSpec:
+		return WithinBetween(s.Patient, s.Alliance, s.Outcome, WBOptions{XLabel: s.XLabel, YLabel: s.YLabel})
+	case workflow.CaterpillarSpec:
+		return CaterpillarFromMixed(s)
+	}
 	return nil, fmt.Errorf("plots: no drawing for figure kind %q", s.Kind())
+}
+
+// JacobsonTruaxFromChange draws the Jacobson–Truax plot of a
+// reliable-change result (JT or HA index).
+func JacobsonTruaxFromChange(s workflow.JacobsonTruaxSpec) (*Figure, error) {
+	pre, post, opt, err := JTFromChange(s.Change)
+	if err != nil {
+		return nil, err
+	}
+	opt.Label = s.Label
+	return JacobsonTruax(pre, post, opt)
+}
+
+// CaterpillarFromMixed draws the conditional modes of one random term of
+// a mixed model (by default the first term of the grouping factor with the
+// fewest levels: therapists rather than patients) with intervals from their
+// conditional SDs.
+func CaterpillarFromMixed(s workflow.CaterpillarSpec) (*Figure, error) {
+	r := s.Fit
+	if r == nil || len(r.Ranef) == 0 {
+		return nil, fmt.Errorf("plots: the model has no random effects to plot")
+	}
+	g, term := s.Group, s.Term
+	if g == "" {
+		g, term = r.Ranef[0].Group, r.Ranef[0].Name
+		for _, b := range r.Ranef {
+			if r.NGroups[b.Group] < r.NGroups[g] {
+				g, term = b.Group, b.Name
+			}
+		}
+	}
+	if term == "" {
+		term = "(Intercept)"
+	}
+	var names []string
+	var est, sd []float64
+	for _, b := range r.Ranef {
+		if b.Group == g && b.Name == term {
+			names, est, sd = append(names, b.Level), append(est, b.Value), append(sd, b.CondSD)
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("plots: no random effect %s of %s", term, g)
+	}
+	label := s.Label
+	if label == "" {
+		label = fmt.Sprintf("%s: %s (conditional mode)", g, term)
+	}
+	return Caterpillar(names, est, sd, CaterpillarOptions{Level: s.Level, XLabel: label})
+}
+
+// RuptureFromSpec draws one panel per patient of the spec: the alliance
+// series, the patient's mean, ruptures and repairs, and for each episode
+// its own reference level (dotted) and rupture threshold (dashed, the
+// reference minus the drop needed) from the session before the rupture to
+// its repair or the end of its repair window.
+func RuptureFromSpec(s workflow.RuptureSpec) (*Figure, error) {
+	if len(s.Patients) == 0 {
+		return nil, fmt.Errorf("plots: rupture plot: no patient named")
+	}
+	fig := &Figure{}
+	for _, p := range s.Patients {
+		f, err := rupturePanel(s, p)
+		if err != nil {
+			return nil, err
+		}
+		fig.Panels = append(fig.Panels, f.Panels...)
+		fig.Width = f.Width
+		fig.Height += f.Height
+	}
+	return fig, nil
+}
+
+func rupturePanel(s workflow.RuptureSpec, patient string) (*Figure, error) {
+	res := s.Result
+	var ser *rupture.Series
+	for i := range s.Series {
+		if s.Series[i].Patient == patient {
+			ser = &s.Series[i]
+		}
+	}
+	if ser == nil {
+		return nil, fmt.Errorf("plots: rupture plot: patient %q is not in the data", patient)
+	}
+	var x, y []float64
+	var sum float64
+	for j, a := range ser.Score {
+		if math.IsNaN(a) {
+			continue
+		}
+		sess := float64(j + 1)
+		if ser.Session != nil {
+			sess = float64(ser.Session[j])
+		}
+		x, y = append(x, sess), append(y, a)
+		sum += a
+	}
+	if len(y) == 0 {
+		return nil, fmt.Errorf("plots: rupture plot: patient %q has no alliance scores", patient)
+	}
+	opt := RuptureOptions{YLabel: s.Label, XLabel: "Session", Title: "Patient " + patient, Threshold: math.NaN(), Mean: sum / float64(len(y))}
+	var eps []rupture.Episode
+	for _, ep := range res.Episodes {
+		if ep.Patient == patient {
+			eps = append(eps, ep)
+			opt.Ruptures = append(opt.Ruptures, float64(ep.Session))
+			if ep.RepairSession.Valid {
+				opt.Repairs = append(opt.Repairs, float64(ep.RepairSession.V))
+			}
+		}
+	}
+	f, err := Rupture(x, y, opt)
+	if err != nil {
+		return nil, err
+	}
+	p := f.Panels[0][0]
+	last := x[len(x)-1]
+	refDrawn, thrDrawn := false, false
+	for _, ep := range eps {
+		// from the session before the rupture to the repair, or to the end
+		// of the repair window (cut at the last session)
+		x0 := float64(ep.Session) - 1
+		for k := len(x) - 1; k >= 0; k-- {
+			if x[k] < float64(ep.Session) {
+				x0 = x[k]
+				break
+			}
+		}
+		x1 := math.Min(float64(ep.Session+res.Options.RepairWindow), last)
+		if ep.RepairSession.Valid {
+			x1 = float64(ep.RepairSession.V)
+		}
+		ref := float64(ep.Reference)
+		if !finite(ref) {
+			continue
+		}
+		l, err := line([]float64{x0, x1}, []float64{ref, ref}, lineStyle(0.7, darkGrey, 1, 1.5))
+		if err != nil {
+			return nil, err
+		}
+		p.Add(l)
+		if !refDrawn {
+			p.Legend.Add("reference", l)
+			refDrawn = true
+		}
+		if t := float64(ep.Threshold); finite(t) {
+			l, err := line([]float64{x0, x1}, []float64{ref - t, ref - t}, lineStyle(0.8, black, 4, 2))
+			if err != nil {
+				return nil, err
+			}
+			p.Add(l)
+			if !thrDrawn {
+				p.Legend.Add("threshold", l)
+				thrDrawn = true
+			}
+		}
+	}
+	return f, nil
 }
