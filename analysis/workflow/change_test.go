@@ -1,13 +1,14 @@
 package workflow
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/datasets"
 )
 
-func embedded(t *testing.T, name string) Source {
+func sessEmbedded(t *testing.T, name string) Source {
 	t.Helper()
 	info, err := datasets.Lookup(name)
 	if err != nil {
@@ -35,7 +36,7 @@ func TestChangeClinicalsignificance(t *testing.T) {
 		{"JT", map[string]int{"recovered": 26, "improved": 3, "unchanged": 10, "deteriorated": 1, "harmed": 0}},
 		{"EN", map[string]int{"recovered": 26, "improved": 6, "unchanged": 5, "deteriorated": 3, "harmed": 0}},
 	} {
-		run, err := Change(embedded(t, "claus2020"), ChangeOptions{Score: "hamd", Pre: "1", Post: "4", Method: c.method, Reliability: fp(.8),
+		run, err := Change(sessEmbedded(t, "claus2020"), ChangeOptions{Score: "hamd", Pre: "1", Post: "4", Method: c.method, Reliability: fp(.8),
 			MFunctional: fp(8), SDFunctional: fp(8), CutoffType: "c"})
 		if err != nil {
 			t.Fatal(err)
@@ -45,7 +46,7 @@ func TestChangeClinicalsignificance(t *testing.T) {
 		}
 		tab := run.Section().Tables()[0]
 		for i, s := range run.Summary {
-			if s.N != c.want[string(s.Category)] || tab.Rows[i][0] != string(s.Category) || tab.Rows[i][1] != itoa(s.N) {
+			if s.N != c.want[string(s.Category)] || tab.Rows[i][0] != string(s.Category) || tab.Rows[i][1] != strconv.Itoa(s.N) {
 				t.Errorf("%s: %s = %d (table %v), snapshot %d", c.method, s.Category, s.N, tab.Rows[i], c.want[string(s.Category)])
 			}
 		}
@@ -64,7 +65,7 @@ func TestChangeClinicalsignificance(t *testing.T) {
 // TestChangeHLMCombinedNeedsNorms is issue 13's crash: cutoff c without the
 // functional SD is an option error, not a nil result.
 func TestChangeHLMCombinedNeedsNorms(t *testing.T) {
-	_, err := Change(embedded(t, "claus2020"), ChangeOptions{Score: "hamd", Method: "HLM", Approach: "combined", MFunctional: fp(8), CutoffType: "c"})
+	_, err := Change(sessEmbedded(t, "claus2020"), ChangeOptions{Score: "hamd", Method: "HLM", Approach: "combined", MFunctional: fp(8), CutoffType: "c"})
 	oe, ok := err.(*OptionError)
 	if !ok || oe.Option != "SDFunctional" {
 		t.Fatalf("err %v, want an option error on SDFunctional", err)

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/alliance-research/alliance/analysis/apa"
 )
@@ -35,12 +34,3 @@ func pct(x float64) string {
 	}
 	return apa.Num(x, 1) + "%"
 }
-
-func deref(p *float64) float64 {
-	if p == nil {
-		return math.NaN()
-	}
-	return *p
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -211,3 +211,31 @@ func (p *sessionPart) Cites() []string {
 func (p *sessionPart) TopNotes() []Note { return p.top }
 func (p *sessionPart) Steps() []Step    { return p.steps }
 func (p *sessionPart) Data() *DataPart  { return p.data }
+
+// scoreColumn returns the column of ss that holds a score: the outcome
+// (name "" or the outcome's name), the alliance, or another numeric column.
+func scoreColumn(ss *datasets.Sessions, name string) ([]float64, string, error) {
+	switch {
+	case name == "" || strings.EqualFold(name, ss.Columns.Outcome) || strings.EqualFold(name, "outcome"):
+		if ss.Outcome == nil {
+			return nil, "", inputErr(datasets.Problem{File: ss.Name, Msg: "no outcome column; name the column of the scores"})
+		}
+		return ss.Outcome, ss.Columns.Outcome, nil
+	case strings.EqualFold(name, ss.Columns.Alliance) || strings.EqualFold(name, "alliance"):
+		if ss.Alliance == nil {
+			return nil, "", inputErr(datasets.Problem{File: ss.Name, Msg: "no alliance column"})
+		}
+		return ss.Alliance, ss.Columns.Alliance, nil
+	}
+	var names []string
+	for _, v := range ss.Extra {
+		if strings.EqualFold(v.Name, name) {
+			if !v.Numeric {
+				return nil, "", inputErr(datasets.Problem{File: ss.Name, Column: v.Name, Msg: "column is not numeric"})
+			}
+			return v.Num, v.Name, nil
+		}
+		names = append(names, v.Name)
+	}
+	return nil, "", inputErr(datasets.Problem{File: ss.Name, Column: name, Msg: "no such column; other columns are: " + strings.Join(names, ", ")})
+}
