@@ -164,7 +164,7 @@ func rupturePanel(s workflow.RuptureSpec, patient string) (*Figure, error) {
 		if !finite(ref) {
 			continue
 		}
-		l, err := line([]float64{x0, x1}, []float64{ref, ref}, lineStyle(0.7, darkGrey, 1, 1.5))
+		l, err := line([]float64{x0, x1}, []float64{ref, ref}, lineStyle(0.9, darkGrey, 1.5, 1.5))
 		if err != nil {
 			return nil, err
 		}
