@@ -273,4 +273,3 @@ func exportRuptureEffect(e *env, rf *rupturesFlags, eff *rupture.Effect, name st
 	e.infof("%s the repaired-vs-unrepaired effect (r = %.3f, n = %d) to %s", verb, row.R, row.N, rf.exportEffect)
 	return nil
 }
-
