@@ -74,7 +74,7 @@ func CaterpillarFromMixed(s workflow.CaterpillarSpec) (*Figure, error) {
 	}
 	label := s.Label
 	if label == "" {
-		label = fmt.Sprintf("%s: %s (conditional mode)", g, term)
+		label = fmt.Sprintf("%s: %s (conditional mode ± z·conditional SD)", g, term)
 	}
 	return Caterpillar(names, est, sd, CaterpillarOptions{Level: s.Level, XLabel: label})
 }

@@ -76,3 +76,12 @@ func TestRupturesHandMade(t *testing.T) {
 		t.Error("preset with a rule parameter: no error")
 	}
 }
+
+func readCSV(t *testing.T, s string) *datasets.Table {
+	t.Helper()
+	tab, err := datasets.Read("x.csv", strings.NewReader(s), datasets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}

@@ -6,11 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/meta"
 	"github.com/alliance-research/alliance/analysis/metamv"
-	"github.com/alliance-research/alliance/analysis/mixed"
-	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -41,92 +38,6 @@ func (e *env) saveFigure(fig *plots.Figure, err error, path string) error {
 	}
 	e.infof("wrote %s", path)
 	return nil
-}
-
-// gainsFigure is the mean trajectory around the gains (suddengains' plot_sg).
-func gainsFigure(gains []change.Gain, label string) (*plots.Figure, error) {
-	if len(gains) == 0 {
-		return nil, fmt.Errorf("no sudden gains to plot")
-	}
-	return plots.SuddenGain(plots.GainWindows(gains), plots.SuddenGainOptions{YLabel: label})
-}
-
-// changeFigure is the Jacobson–Truax plot of a reliable-change result.
-func changeFigure(res *change.Result, label string) (*plots.Figure, error) {
-	pre, post, opt, err := plots.JTFromChange(res)
-	if err != nil {
-		return nil, err
-	}
-	opt.Label = label
-	return plots.JacobsonTruax(pre, post, opt)
-}
-
-// ruptureFigure draws the alliance series of the named patients
-// (comma-separated; default: the first patient with a repaired episode,
-// else any episode) with their ruptures and repairs, one panel each.
-func ruptureFigure(series []rupture.Series, res *rupture.Result, patients string) (*plots.Figure, error) {
-	names := splitList(patients)
-	if len(names) <= 1 {
-		return rupturePanel(series, res, patients)
-	}
-	fig := &plots.Figure{}
-	for _, p := range names {
-		f, err := rupturePanel(series, res, p)
-		if err != nil {
-			return nil, err
-		}
-		fig.Panels = append(fig.Panels, f.Panels...)
-		fig.Width = f.Width
-		fig.Height += f.Height
-	}
-	return fig, nil
-}
-
-// rupturePanel draws one patient's rupture plot.
-func rupturePanel(series []rupture.Series, res *rupture.Result, patient string) (*plots.Figure, error) {
-	if patient == "" {
-		for _, want := range []bool{true, false} {
-			for _, ep := range res.Episodes {
-				if ep.Repaired == want {
-					patient = ep.Patient
-					break
-				}
-			}
-			if patient != "" {
-				break
-			}
-		}
-		if patient == "" {
-			return nil, fmt.Errorf("no rupture to plot (name a patient with --plot-patient)")
-		}
-	}
-	return plots.RupturePatient(series, res, patient, plots.RuptureOptions{YLabel: "Alliance",
-		Title: fmt.Sprintf("Patient %s (%s)", patient, res.Options.Method)})
-}
-
-// caterpillarFigure draws the BLUPs of the first term of the grouping
-// factor with the fewest levels (therapists rather than patients when both
-// are in the model).
-func caterpillarFigure(r *mixed.Result) (*plots.Figure, error) {
-	if len(r.Ranef) == 0 {
-		return nil, fmt.Errorf("the model has no random effects to plot")
-	}
-	g, term := r.Ranef[0].Group, r.Ranef[0].Name
-	for _, b := range r.Ranef {
-		if r.NGroups[b.Group] < r.NGroups[g] {
-			g, term = b.Group, b.Name
-		}
-	}
-	var names []string
-	var est, sd []float64
-	for _, b := range r.Ranef {
-		if b.Group == g && b.Name == term {
-			names = append(names, b.Level)
-			est = append(est, b.Value)
-			sd = append(sd, b.CondSD)
-		}
-	}
-	return plots.Caterpillar(names, est, sd, plots.CaterpillarOptions{XLabel: fmt.Sprintf("%s: %s (BLUP ± 1.96 conditional SD)", g, term)})
 }
 
 // figures writes the meta-analysis figures asked for with --forest,

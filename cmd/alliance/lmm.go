@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/mixed"
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/plots"
 	"github.com/spf13/cobra"
 )
 
@@ -123,7 +125,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 		out.Compare = &lrt
 	}
 	if lf.plot != "" {
-		fig, err := caterpillarFigure(&m.Result)
+		fig, err := plots.FromSpec(workflow.CaterpillarSpec{Fit: &m.Result})
 		if err := e.saveFigure(fig, err, lf.plot); err != nil {
 			return err
 		}

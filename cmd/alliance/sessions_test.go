@@ -116,3 +116,73 @@ func TestSessionsExportAndErrors(t *testing.T) {
 		t.Errorf("bad model: exit %d %q", code, stderr)
 	}
 }
+
+// TestSessionsMissingAllianceIsInputError (issue 14): a file whose
+// alliance column is called wai, run without --alliance, was fitted as a
+// growth model without a word. It is an input error (exit 2) that lists the
+// columns found and names the alliance role; --model growth still runs.
+func TestSessionsMissingAllianceIsInputError(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("client,therapist,session,wai,phq9\n")
+	for p := 1; p <= 6; p++ {
+		for s := 1; s <= 5; s++ {
+			fmt.Fprintf(&b, "c%d,t%d,%d,%d,%d\n", p, p%2, s, 40+(p*s)%7, 20-s+(p*s)%3)
+		}
+	}
+	_, stderr, code := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9")
+	if code != 2 || !strings.Contains(stderr, "alliance") || !strings.Contains(stderr, "wai") || !strings.Contains(stderr, "client, therapist, session, wai, phq9") {
+		t.Errorf("exit %d %q: want exit 2 naming the alliance role and listing the columns", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9", "--model", "growth", "--quiet"); code != 0 {
+		t.Errorf("growth model asked for: exit %d %s", code, stderr)
+	}
+	out, stderr, code := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9", "--alliance", "wai", "--format", "json", "--quiet")
+	if code != 0 || !strings.Contains(out, `"wai_within"`) && !strings.Contains(out, `"alliance_within"`) {
+		t.Errorf("with --alliance wai: exit %d %s", code, stderr)
+	}
+}
+
+// TestSessionsCLIAndPartAgree runs each session command's JSON and text
+// output on the same data and options and requires the numbers of the
+// Part's tables (what the report renders) in the JSON: the same code path.
+func TestSessionsCLIAndPartAgree(t *testing.T) {
+	out, _, code := runCLI(t, "", "sessions", "--format", "json", "--quiet")
+	if code != 0 {
+		t.Fatal("sessions failed")
+	}
+	var js struct {
+		Fixed []struct {
+			Name     string
+			Estimate float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ := runCLI(t, "", "sessions", "--quiet")
+	for _, c := range js.Fixed {
+		cell := num(c.Estimate, 3)
+		if !strings.Contains(text, c.Name) || !strings.Contains(text, cell) {
+			t.Errorf("text lacks %s = %s", c.Name, cell)
+		}
+	}
+	// ruptures: the class counts of the JSON are the table's
+	out, _, _ = runCLI(t, "", "ruptures", "--format", "json", "--quiet")
+	var rj struct {
+		Summary struct {
+			Classes []struct {
+				Class string
+				N     int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rj); err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ = runCLI(t, "", "ruptures", "--format", "markdown", "--quiet")
+	for _, c := range rj.Summary.Classes {
+		if !strings.Contains(text, fmt.Sprintf("| %s | %d |", c.Class, c.N)) {
+			t.Errorf("markdown lacks class %s n %d", c.Class, c.N)
+		}
+	}
+}
