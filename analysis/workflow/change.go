@@ -69,7 +69,6 @@ type ChangeRun struct {
 	opt      ChangeOptions
 	src      Source
 	roles    map[string]string
-	timeVals [2]int
 	firstLst bool
 	label    string
 }
@@ -228,112 +227,137 @@ func (r *ChangeRun) fitPairs() error {
 	var groups []string
 	var err error
 	if o.Group != "" {
-		g, err := r.column("group", o.Group)
-		if err != nil {
-			return err
+		g, gerr := r.column("group", o.Group)
+		if gerr != nil {
+			return gerr
 		}
 		r.roles["group"] = g
-		if groups, err = r.texts(g); err != nil {
-			return err
-		}
+		groups, _ = r.texts(g)
 	}
 	idCol, idErr := r.column("patient id", o.Patient, "id", "patient", "subject")
 	if o.Wide {
-		pre, err := r.column("pre", o.Pre)
-		if err != nil {
+		if pairs, err = r.widePairs(idCol, idErr == nil, groups); err != nil {
 			return err
-		}
-		post, err := r.column("post", o.Post)
-		if err != nil {
-			return err
-		}
-		r.roles["pre"], r.roles["post"] = pre, post
-		x, err := r.numbers(pre)
-		if err != nil {
-			return err
-		}
-		y, err := r.numbers(post)
-		if err != nil {
-			return err
-		}
-		var ids []string
-		if idErr == nil {
-			r.roles["patient"] = idCol
-			ids, _ = r.texts(idCol)
-		}
-		pairs = make([]change.Pair, len(x))
-		for i := range x {
-			id := strconv.Itoa(i + 1)
-			if ids != nil {
-				id = ids[i]
-			}
-			pairs[i] = change.Pair{ID: id, Pre: x[i], Post: y[i]}
-			if groups != nil {
-				pairs[i].Group = groups[i]
-			}
-		}
-		r.label = o.Label
-		if r.label == "" {
-			r.label = "score"
 		}
 	} else {
-		if idErr != nil {
-			return idErr
-		}
-		timeCol, err := r.column("time", o.Time, "time", "session", "wave")
-		if err != nil {
+		if pairs, err = r.longPairs(idCol, idErr, groups); err != nil {
 			return err
-		}
-		scoreCol, err := r.column("score", o.Score, "outcome", "score")
-		if err != nil {
-			return err
-		}
-		r.roles["patient"], r.roles["time"], r.roles["score"] = idCol, timeCol, scoreCol
-		ids, _ := r.texts(idCol)
-		for i, id := range ids {
-			if id == "" {
-				return inputErr(datasets.Problem{File: t.Name, Line: t.Line(i), Column: idCol, Msg: "missing patient id"})
-			}
-		}
-		sess, err := r.sessions(timeCol)
-		if err != nil {
-			return err
-		}
-		score, err := r.numbers(scoreCol)
-		if err != nil {
-			return err
-		}
-		if o.Pre != "" {
-			pre, e1 := strconv.Atoi(o.Pre)
-			post, e2 := strconv.Atoi(o.Post)
-			if e1 != nil || e2 != nil {
-				return invalid("Pre", "pre %q and post %q must be time values (whole numbers) of the %s column", o.Pre, o.Post, timeCol)
-			}
-			r.timeVals = [2]int{pre, post}
-			pairs, err = change.PairsAt(ids, sess, score, pre, post)
-		} else {
-			r.firstLst = true
-			pairs, err = change.PairsFirstLast(ids, sess, score)
-		}
-		if err != nil {
-			return inputErr(datasets.Problem{File: t.Name, Msg: err.Error()})
-		}
-		if groups != nil {
-			first := map[string]string{}
-			for i, id := range ids {
-				if _, ok := first[id]; !ok {
-					first[id] = groups[i]
-				}
-			}
-			for k := range pairs {
-				pairs[k].Group = first[pairs[k].ID]
-			}
-		}
-		r.label = o.Label
-		if r.label == "" {
-			r.label = scoreCol
 		}
 	}
+	return r.classify(pairs)
+}
+
+// widePairs reads one pair per row from the pre and post columns.
+func (r *ChangeRun) widePairs(idCol string, hasID bool, groups []string) ([]change.Pair, error) {
+	o := r.opt
+	pre, err := r.column("pre", o.Pre)
+	if err != nil {
+		return nil, err
+	}
+	post, err := r.column("post", o.Post)
+	if err != nil {
+		return nil, err
+	}
+	r.roles["pre"], r.roles["post"] = pre, post
+	x, err := r.numbers(pre)
+	if err != nil {
+		return nil, err
+	}
+	y, err := r.numbers(post)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	if hasID {
+		r.roles["patient"] = idCol
+		ids, _ = r.texts(idCol)
+	}
+	pairs := make([]change.Pair, len(x))
+	for i := range x {
+		id := strconv.Itoa(i + 1)
+		if ids != nil {
+			id = ids[i]
+		}
+		pairs[i] = change.Pair{ID: id, Pre: x[i], Post: y[i]}
+		if groups != nil {
+			pairs[i].Group = groups[i]
+		}
+	}
+	r.label = o.Label
+	if r.label == "" {
+		r.label = "score"
+	}
+	return pairs, nil
+}
+
+// longPairs builds one pair per patient of long data: the scores at the
+// pre and post time values (change.PairsAt), or the first and last
+// observed score (change.PairsFirstLast).
+func (r *ChangeRun) longPairs(idCol string, idErr error, groups []string) ([]change.Pair, error) {
+	o, t := r.opt, r.src.Table
+	if idErr != nil {
+		return nil, idErr
+	}
+	timeCol, err := r.column("time", o.Time, "time", "session", "wave")
+	if err != nil {
+		return nil, err
+	}
+	scoreCol, err := r.column("score", o.Score, "outcome", "score")
+	if err != nil {
+		return nil, err
+	}
+	r.roles["patient"], r.roles["time"], r.roles["score"] = idCol, timeCol, scoreCol
+	ids, _ := r.texts(idCol)
+	for i, id := range ids {
+		if id == "" {
+			return nil, inputErr(datasets.Problem{File: t.Name, Line: t.Line(i), Column: idCol, Msg: "missing patient id"})
+		}
+	}
+	sess, err := r.sessions(timeCol)
+	if err != nil {
+		return nil, err
+	}
+	score, err := r.numbers(scoreCol)
+	if err != nil {
+		return nil, err
+	}
+	var pairs []change.Pair
+	if o.Pre != "" {
+		pre, e1 := strconv.Atoi(o.Pre)
+		post, e2 := strconv.Atoi(o.Post)
+		if e1 != nil || e2 != nil {
+			return nil, invalid("Pre", "pre %q and post %q must be time values (whole numbers) of the %s column", o.Pre, o.Post, timeCol)
+		}
+		pairs, err = change.PairsAt(ids, sess, score, pre, post)
+	} else {
+		r.firstLst = true
+		pairs, err = change.PairsFirstLast(ids, sess, score)
+	}
+	if err != nil {
+		return nil, inputErr(datasets.Problem{File: t.Name, Msg: err.Error()})
+	}
+	if groups != nil {
+		first := map[string]string{}
+		for i, id := range ids {
+			if _, ok := first[id]; !ok {
+				first[id] = groups[i]
+			}
+		}
+		for k := range pairs {
+			pairs[k].Group = first[pairs[k].ID]
+		}
+	}
+	r.label = o.Label
+	if r.label == "" {
+		r.label = scoreCol
+	}
+	return pairs, nil
+}
+
+// classify runs the approach on the pairs.
+func (r *ChangeRun) classify(pairs []change.Pair) error {
+	o := r.opt
+	var err error
 	var res *change.Result
 	ro := r.opt.rciOptions()
 	switch o.Approach {
@@ -382,9 +406,9 @@ func (r *ChangeRun) fitHLM() error {
 		return err
 	}
 	if o.Group != "" {
-		g, err := r.column("group", o.Group)
-		if err != nil {
-			return err
+		g, gerr := r.column("group", o.Group)
+		if gerr != nil {
+			return gerr
 		}
 		r.roles["group"] = g
 		d.Group, _ = r.texts(g)

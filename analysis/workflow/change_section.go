@@ -11,7 +11,7 @@ import (
 
 func (r *ChangeRun) compose() {
 	res, o := r.Result, r.opt
-	r.data = &DataPart{Kind: "pre-post", Source: r.src, Roles: r.roles, Counts: map[string]int{"patients": res.NOriginal, "patients analysed": res.NUsed}}
+	r.data = &DataPart{Kind: "session", Source: r.src, Roles: r.roles, Counts: map[string]int{"patients": res.NOriginal, "patients analysed": res.NUsed}}
 	if d := res.NOriginal - res.NUsed; d > 0 {
 		why := "no score at one of the two time points"
 		if r.firstLst {

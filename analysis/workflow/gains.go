@@ -238,9 +238,9 @@ func (r *GainsRun) fit() error {
 	case o.NoCutoff:
 		c.NoCutoff = true
 	case o.Reliability != nil:
-		cc, err := Crit1FromReliability(series, optional(o.SD), *o.Reliability)
-		if err != nil {
-			return invalid("Reliability", "%v", err)
+		cc, cerr := Crit1FromReliability(series, optional(o.SD), *o.Reliability)
+		if cerr != nil {
+			return invalid("Reliability", "%v", cerr)
 		}
 		r.RCI = &cc
 		c.Cutoff = cc.ReliableChange

@@ -113,7 +113,7 @@ func Ruptures(src Source, opt RupturesOptions) (*RupturesRun, error) {
 		return nil, invalid("Method", "%v", err)
 	}
 	if outcomes != nil {
-		if err := run.effects(outcomes); err != nil {
+		if err = run.effects(outcomes); err != nil {
 			return nil, err
 		}
 	}

@@ -118,9 +118,9 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 		run.d.Therapist = ss.Therapist.Strings()
 	}
 	for _, c := range opt.Covariates {
-		v, _, err := scoreColumn(ss, c)
-		if err != nil {
-			return nil, err
+		v, _, cerr := scoreColumn(ss, c)
+		if cerr != nil {
+			return nil, cerr
 		}
 		if run.d.Covariates == nil {
 			run.d.Covariates = map[string][]float64{}

@@ -2,10 +2,7 @@ package workflow
 
 import (
 	"fmt"
-	"sort"
 	"strings"
-
-	"github.com/alliance-research/alliance/analysis/sessions"
 )
 
 // rCode writes lme4 + lmerTest code that derives the model's columns and
@@ -60,13 +57,12 @@ func (r *SessionsRun) rCode() string {
 		}
 	}
 	if o.AR1 {
-		fixed, random, _ := strings.Cut(formula, " + (")
+		fixed, _, _ := strings.Cut(formula, " + (")
 		grp := "patient"
 		if hasTher && !o.IgnoreTherapist {
 			grp = "therapist/patient"
 		}
 		fmt.Fprintf(&b, "m <- lme(%s, random = ~ 1 | %s, correlation = corAR1(form = ~ session), data = d, na.action = na.omit, method = %q)\n", fixed, grp, map[bool]string{true: "ML", false: "REML"}[o.ML])
-		_ = random
 		b.WriteString("summary(m)\n")
 		return b.String()
 	}
@@ -78,7 +74,5 @@ func (r *SessionsRun) rCode() string {
 	if r.ConcurrentModel != nil {
 		fmt.Fprintf(&b, "m2 <- lmer(%s, data = d, REML = %s); summary(m2)\n", r.ConcurrentModel.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[o.ML])
 	}
-	_ = sort.Strings
-	_ = sessions.Lagged
 	return b.String()
 }

@@ -226,29 +226,3 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 		return renderSection(w, e.format, run.Section())
 	})
 }
-
-// sessionScore returns the column of sess that holds the scores: the outcome
-// by default, the alliance, or an extra numeric column.
-func sessionScore(sess *datasets.Sessions, name string) ([]float64, error) {
-	switch {
-	case name == "" || strings.EqualFold(name, sess.Columns.Outcome) || strings.EqualFold(name, "outcome"):
-		if sess.Outcome == nil {
-			return nil, usagef("%s: no outcome column: name the score column with --score or --outcome", sess.Name)
-		}
-		return sess.Outcome, nil
-	case strings.EqualFold(name, sess.Columns.Alliance) || strings.EqualFold(name, "alliance"):
-		if sess.Alliance == nil {
-			return nil, usagef("%s: no alliance column", sess.Name)
-		}
-		return sess.Alliance, nil
-	}
-	for _, v := range sess.Extra {
-		if strings.EqualFold(v.Name, name) {
-			if !v.Numeric {
-				return nil, usagef("%s: column %q is not numeric", sess.Name, v.Name)
-			}
-			return v.Num, nil
-		}
-	}
-	return nil, usagef("%s: column %q named by --score not found", sess.Name, name)
-}

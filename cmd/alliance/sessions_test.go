@@ -133,8 +133,8 @@ func TestSessionsMissingAllianceIsInputError(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "alliance") || !strings.Contains(stderr, "wai") || !strings.Contains(stderr, "client, therapist, session, wai, phq9") {
 		t.Errorf("exit %d %q: want exit 2 naming the alliance role and listing the columns", code, stderr)
 	}
-	if _, stderr, code := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9", "--model", "growth", "--quiet"); code != 0 {
-		t.Errorf("growth model asked for: exit %d %s", code, stderr)
+	if _, gerr, gcode := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9", "--model", "growth", "--quiet"); gcode != 0 {
+		t.Errorf("growth model asked for: exit %d %s", gcode, gerr)
 	}
 	out, stderr, code := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9", "--alliance", "wai", "--format", "json", "--quiet")
 	if code != 0 || !strings.Contains(out, `"wai_within"`) && !strings.Contains(out, `"alliance_within"`) {
