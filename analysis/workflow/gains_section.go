@@ -12,6 +12,14 @@ import (
 
 func (r *GainsRun) word() string { return r.Direction }
 
+// one is the singular of word: "gain" or "loss".
+func (r *GainsRun) one() string {
+	if r.Direction == "losses" {
+		return "loss"
+	}
+	return "gain"
+}
+
 func (r *GainsRun) compose() {
 	o, c := r.opt, r.crit
 	r.data = sessionsDataPart(r.src, r.ss)
@@ -60,12 +68,12 @@ func (r *GainsRun) compose() {
 			f := func(x change.Float) string { return apa.Cell(float64(x), 2) }
 			t.Rows = append(t.Rows, []string{g.Patient, strconv.Itoa(g.Session), f(g.X2n), f(g.X1n), f(g.Xn), f(g.Xn1), f(g.Xn2), f(g.Xn3), f(g.Magnitude), f(g.ChangeProportion), strconv.FormatBool(g.Reversal)})
 		}
-		t.Notes = append(t.Notes, "N is the pregain session, N+1 the postgain session; scores at the sessions around each "+strings.TrimSuffix(word, "es")+"; NA: not observed.")
+		t.Notes = append(t.Notes, "N is the pregain session, N+1 the postgain session; scores at the sessions around each "+r.one()+"; NA: not observed.")
 		s.Add(t)
 	}
 	if len(r.Gains) > 0 {
 		s.Add(&Figure{Name: "sudden-gains", Title: fmt.Sprintf("Course of the %s around sudden %s", r.label, word),
-			Caption: fmt.Sprintf("Mean %s at the two sessions before the pregain session (N−2, N−1), the pregain session N, the postgain session N+1 and two sessions after, with %s confidence intervals; the dashed line marks the %s.", r.label, apa.Level(o.Level), strings.TrimSuffix(strings.TrimSuffix(word, "es"), "s")),
+			Caption: fmt.Sprintf("Mean %s at the two sessions before the pregain session (N−2, N−1), the pregain session N, the postgain session N+1 and two sessions after, with %s confidence intervals; the dashed line marks the %s.", r.label, apa.Level(o.Level), r.one()),
 			Spec:    SuddenGainSpec{Gains: r.Gains, Label: capitalise(r.label), Level: o.Level}})
 	}
 	r.methods = append(r.methods, r.methodsText())

@@ -186,3 +186,42 @@ func TestSessionsCLIAndPartAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeAndGainsCLIAndPartAgree: the category counts of 'alliance
+// change' and the gains of 'alliance gains' are the same in JSON and in the
+// rendered tables.
+func TestChangeAndGainsCLIAndPartAgree(t *testing.T) {
+	out, _, _ := runCLI(t, "", "change", "--format", "json", "--quiet")
+	var cj struct {
+		Summary []struct {
+			Category string
+			N        int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &cj); err != nil || len(cj.Summary) == 0 {
+		t.Fatalf("%v %s", err, out)
+	}
+	md, _, _ := runCLI(t, "", "change", "--format", "markdown", "--quiet")
+	for _, c := range cj.Summary {
+		if !strings.Contains(md, fmt.Sprintf("| %s | %d |", c.Category, c.N)) {
+			t.Errorf("markdown lacks %s %d", c.Category, c.N)
+		}
+	}
+	out, _, _ = runCLI(t, "", "gains", "--format", "json", "--quiet")
+	var gj struct {
+		Gains []struct {
+			Patient   string
+			Session   int
+			Magnitude float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &gj); err != nil || len(gj.Gains) != 24 {
+		t.Fatalf("%v: %d gains", err, len(gj.Gains))
+	}
+	md, _, _ = runCLI(t, "", "gains", "--format", "markdown", "--quiet")
+	for _, g := range gj.Gains {
+		if !strings.Contains(md, fmt.Sprintf("| %s | %d |", g.Patient, g.Session)) || !strings.Contains(md, num(g.Magnitude, 2)) {
+			t.Errorf("markdown lacks gain %s/%d (magnitude %v)", g.Patient, g.Session, g.Magnitude)
+		}
+	}
+}
