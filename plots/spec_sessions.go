@@ -3,9 +3,12 @@ package plots
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // fromSessionSpec draws the figures of the session workflows.
@@ -23,7 +26,7 @@ func fromSessionSpec(s workflow.FigureSpec) (*Figure, error) {
 	case workflow.TrajectorySpec:
 		return Trajectories(s.Patient, s.Session, s.Value, TrajectoryOptions{Level: s.Level, XLabel: "Session", YLabel: s.Label})
 	case workflow.WithinBetweenSpec:
-		return WithinBetween(s.Patient, s.Alliance, s.Outcome, WBOptions{XLabel: s.XLabel, YLabel: s.YLabel})
+		return WithinBetweenFromSpec(s)
 	case workflow.CaterpillarSpec:
 		return CaterpillarFromMixed(s)
 	}
@@ -187,3 +190,119 @@ func rupturePanel(s workflow.RuptureSpec, patient string) (*Figure, error) {
 	}
 	return f, nil
 }
+
+// WithinBetweenFromSpec draws the within/between figure. With the spec's
+// Model (a concurrent model: alliance and outcome of the same session, the
+// association the panels show) the lines are the model's slopes with their
+// confidence limits: between patients (the patient-mean or, with therapist
+// centring, the patient-deviation effect) through the centroid of the
+// patient means, within patients (the session-deviation effect) through the
+// origin. Without a model the panels show the raw least-squares slopes
+// (WithinBetween), and the caption must say so.
+func WithinBetweenFromSpec(s workflow.WithinBetweenSpec) (*Figure, error) {
+	if s.Model == nil {
+		return WithinBetween(s.Patient, s.Alliance, s.Outcome, WBOptions{XLabel: s.XLabel, YLabel: s.YLabel})
+	}
+	var within, between *mixedCoef
+	for _, e := range s.Model.Effects {
+		c := mixedCoef{e.Estimate, e.CILB, e.CIUB}
+		switch e.Role {
+		case "within":
+			within = &c
+		case "between", "patient":
+			between = &c
+		}
+	}
+	if within == nil || between == nil {
+		return nil, fmt.Errorf("plots: within/between plot: the model has no within and between alliance effects")
+	}
+	type acc struct{ sx, sy, n float64 }
+	by := map[string]*acc{}
+	var order []string
+	for i, id := range s.Patient {
+		if !finite(s.Alliance[i]) || !finite(s.Outcome[i]) {
+			continue
+		}
+		a := by[id]
+		if a == nil {
+			a = &acc{}
+			by[id] = a
+			order = append(order, id)
+		}
+		a.sx, a.sy, a.n = a.sx+s.Alliance[i], a.sy+s.Outcome[i], a.n+1
+	}
+	if len(order) < 2 {
+		return nil, fmt.Errorf("plots: within/between plot needs at least 2 patients with data, found %d", len(order))
+	}
+	mx, my := make([]float64, len(order)), make([]float64, len(order))
+	var cx, cy float64
+	for j, id := range order {
+		a := by[id]
+		mx[j], my[j] = a.sx/a.n, a.sy/a.n
+		cx, cy = cx+mx[j], cy+my[j]
+	}
+	cx, cy = cx/float64(len(order)), cy/float64(len(order))
+	var dx, dy []float64
+	for i, id := range s.Patient {
+		if a := by[id]; a != nil && finite(s.Alliance[i]) && finite(s.Outcome[i]) {
+			dx, dy = append(dx, s.Alliance[i]-a.sx/a.n), append(dy, s.Outcome[i]-a.sy/a.n)
+		}
+	}
+	xl, yl := s.XLabel, s.YLabel
+	if xl == "" {
+		xl = "Alliance"
+	}
+	if yl == "" {
+		yl = "Outcome"
+	}
+	th := Theme{}.orDefault()
+	lvl := pctLevel(s.Model.Level)
+	panel := func(title, xlab, ylab string, px, py []float64, x0, y0 float64, b *mixedCoef) (*plot.Plot, error) {
+		p := th.newPlot()
+		p.Title.Text = title
+		p.Title.TextStyle.Font.Size = th.FontSize
+		p.X.Label.Text, p.Y.Label.Text = xlab, ylab
+		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+		pts, err := points(px, py, openCircle{}, 1.5, midGrey)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(pts)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range px {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		for k, slope := range []float64{b.est, b.lb, b.ub} {
+			ls := lineStyle(1.2, black)
+			if k > 0 {
+				ls = lineStyle(0.7, black, 3, 2)
+			}
+			l, err := line([]float64{lo, hi}, []float64{y0 + slope*(lo-x0), y0 + slope*(hi-x0)}, ls)
+			if err != nil {
+				return nil, err
+			}
+			p.Add(l)
+			switch k {
+			case 0:
+				p.Legend.Add("model b = "+strings.ReplaceAll(formatNum(b.est, 2, false), "-", "−"), l)
+			case 1:
+				p.Legend.Add(lvl+" CI", l)
+			}
+		}
+		p.Legend.Top = true
+		niceRange(&p.X)
+		niceRange(&p.Y)
+		return p, nil
+	}
+	pb, err := panel("Between patients", xl+" (patient mean)", yl+" (patient mean)", mx, my, cx, cy, between)
+	if err != nil {
+		return nil, err
+	}
+	pw, err := panel("Within patients", xl+" (deviation from own mean)", yl+" (deviation from own mean)", dx, dy, 0, 0, within)
+	if err != nil {
+		return nil, err
+	}
+	return &Figure{Panels: [][]*plot.Plot{{pb, pw}}, Width: PageWidth, Height: 3 * vg.Inch}, nil
+}
+
+type mixedCoef struct{ est, lb, ub float64 }

@@ -46,10 +46,12 @@ type TrajectorySpec struct {
 	Level   float64
 }
 
-// WithinBetweenSpec is the two-panel raw association of alliance and
-// outcome between patients (patient means) and within patients
-// (deviations from the patient means); the model's estimates are in
-// Model (its within and between effects), which the caption states.
+// WithinBetweenSpec is the two-panel figure of alliance and outcome
+// between patients (patient means) and within patients (deviations from
+// the patient means). With Model (a concurrent model: the same-session
+// association the points show) the lines are its within and between
+// slopes with their confidence limits; with Model nil they are the raw
+// least-squares slopes, and the caption says so.
 type WithinBetweenSpec struct {
 	Patient           []string
 	Alliance, Outcome []float64

@@ -219,15 +219,7 @@ func (r *SessionsRun) figures(s *Section) {
 			Spec:    TrajectorySpec{Patient: patient, Session: sess, Value: sc.v, Label: capitalise(sc.label), Level: o.Level}})
 	}
 	if ss.Alliance != nil && res.Model != sessions.Growth {
-		var est []string
-		for _, e := range res.Effects {
-			if e.Role == "within" || e.Role == "between" || e.Role == "patient" || e.Role == "therapist" {
-				est = append(est, fmt.Sprintf("%s b = %s %s", strings.ToLower(roleTitle(e.Role)), apa.Num(e.Estimate, 2), apa.CI(res.Level, e.CILB, e.CIUB, 2, false)))
-			}
-		}
-		s.Add(&Figure{Name: "within-between", Title: "Raw association of alliance and outcome between and within patients",
-			Caption: "Raw associations, not the model: left, each patient's mean outcome against mean alliance with the least-squares line; right, session deviations from the patient's means with the pooled within-patient slope. Neither is adjusted for session, the lagged outcome or the therapist level. The model's estimates (" + string(res.Model) + " model): " + strings.Join(est, "; ") + ".",
-			Spec:    WithinBetweenSpec{Patient: patient, Alliance: ss.Alliance, Outcome: ss.Outcome, XLabel: capitalise(o.AllianceLabel), YLabel: capitalise(o.OutcomeLabel), Model: res}})
+		s.Add(r.withinBetween(patient))
 	}
 	group := ""
 	for k := range res.NGroups {
@@ -320,4 +312,34 @@ func (r *SessionsRun) commandLine() string {
 		c.flag("level", levelPct(o.Level))
 	}
 	return c.String()
+}
+
+// withinBetween is the within/between figure. The panels show alliance and
+// outcome of the same session, so the lines drawn are the concurrent
+// model's slopes when that model was fitted (the main model, or the
+// concurrent model beside a lagged one); otherwise they are raw
+// least-squares slopes and the caption says so, with the model's estimates.
+func (r *SessionsRun) withinBetween(patient []string) *Figure {
+	o, res, ss := r.opt, r.Result, r.ss
+	conc := r.ConcurrentModel
+	if res.Model == sessions.Concurrent {
+		conc = res
+	}
+	f := &Figure{Name: "within-between", Spec: WithinBetweenSpec{Patient: patient, Alliance: ss.Alliance, Outcome: ss.Outcome,
+		XLabel: capitalise(o.AllianceLabel), YLabel: capitalise(o.OutcomeLabel), Model: conc}}
+	if conc != nil {
+		f.Title = "Alliance and outcome between and within patients"
+		f.Caption = fmt.Sprintf("Points: left, each patient's mean %s against mean %s; right, session deviations from the patient's means. Lines: the concurrent model's between-patient and within-patient slopes (%s) with their %s confidence limits (dashed), adjusted for session%s.",
+			o.OutcomeLabel, o.AllianceLabel, conc.Formula, apa.Level(conc.Level), map[bool]string{true: " and the therapist level", false: ""}[conc.Centring == sessions.TherapistMean])
+		return f
+	}
+	var est []string
+	for _, e := range res.Effects {
+		if e.Role == "within" || e.Role == "between" || e.Role == "patient" || e.Role == "therapist" {
+			est = append(est, fmt.Sprintf("%s b = %s %s", strings.ToLower(roleTitle(e.Role)), apa.Num(e.Estimate, 2), apa.CI(res.Level, e.CILB, e.CIUB, 2, false)))
+		}
+	}
+	f.Title = "Raw association of alliance and outcome between and within patients"
+	f.Caption = "Raw associations, not the model: left, each patient's mean outcome against mean alliance with the least-squares line; right, session deviations from the patient's means with the pooled within-patient slope. Neither is adjusted for session, the lagged outcome or the therapist level. The model's estimates (" + string(res.Model) + " model): " + strings.Join(est, "; ") + "."
+	return f
 }

@@ -101,12 +101,23 @@ func TestSessionsDefaultCentring(t *testing.T) {
 	var names []string
 	for _, f := range run.Section().Figures() {
 		names = append(names, f.Name)
-		if f.Name == "within-between" && !strings.Contains(f.Caption, "Raw associations, not the model") {
-			t.Errorf("within-between caption: %s", f.Caption)
+		if f.Name == "within-between" && (f.Spec.(WithinBetweenSpec).Model != run.ConcurrentModel || !strings.Contains(f.Caption, "concurrent model's between-patient and within-patient slopes")) {
+			t.Errorf("within-between: model %v caption %s", f.Spec.(WithinBetweenSpec).Model, f.Caption)
 		}
 	}
 	if strings.Join(names, " ") != "trajectory-alliance trajectory-outcome within-between caterpillar" {
 		t.Errorf("figures %v", names)
+	}
+	// without the concurrent model the panels are raw associations and the
+	// caption says so (the lagged model's slopes refer to the next session)
+	lag, err := Sessions(sessEmbedded(t, "demo-sessions"), SessionsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range lag.Section().Figures() {
+		if f.Name == "within-between" && (f.Spec.(WithinBetweenSpec).Model != nil || !strings.Contains(f.Caption, "Raw associations, not the model")) {
+			t.Errorf("lagged within-between caption: %s", f.Caption)
+		}
 	}
 	r := run.Steps()[0].RCode
 	for _, w := range []string{"lmer(outcome_next ~ alliance_within + alliance_patient + alliance_therapist", "qt(1 - (1 - 0.95) / 2", "alliance_therapist <-"} {
