@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"math"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/jsonout"
@@ -16,13 +15,13 @@ type changeFlags struct {
 	pre, post                  string // wide: column names; long: time values
 	id, time, score, group     string
 	approach, method, better   string
-	reliability, reliabilityPo float64
+	reliability, reliabilityPo optFloat
 	significance, level        float64
 	cutoffType                 string
-	mFunc, sdFunc              float64
-	mClin, sdClin              float64
+	mFunc, sdFunc              optFloat
+	mClin, sdClin              optFloat
 	bFunctionalSD              bool
-	pctImprove, pctDeteriorate float64
+	pctImprove, pctDeteriorate optFloat
 	persons, wide              bool
 	plot                       string
 }
@@ -77,19 +76,19 @@ reliability = 0.8, m_functional = 8, sd_functional = 8, cutoff_type = "c").`,
 	f.StringVar(&cf.approach, "approach", "", "distribution, combined, statistical or percentage (default: combined when functional norms are given, else distribution)")
 	f.StringVar(&cf.method, "method", "JT", "reliable change index: JT, GLN, HLL, EN, NK, HA or HLM")
 	f.StringVar(&cf.better, "better", "lower", "which direction is improvement: lower or higher scores")
-	f.Float64Var(&cf.reliability, "reliability", math.NaN(), "reliability of the measure (test–retest or alpha), between 0 and 1 (no default)")
-	f.Float64Var(&cf.reliabilityPo, "reliability-post", math.NaN(), "NK: reliability of the post measurement (default: --reliability)")
+	f.Var(&cf.reliability, "reliability", "reliability of the measure (test–retest or alpha), between 0 and 1")
+	f.Var(&cf.reliabilityPo, "reliability-post", "NK: reliability of the post measurement (default: --reliability)")
 	f.Float64Var(&cf.level, "level", 95, "confidence level of the reliable change criterion in percent (95: |RCI| > 1.96)")
 	f.Float64Var(&cf.significance, "significance", 0.05, "significance level of the reliable change criterion (1 − level)")
 	_ = f.MarkHidden("significance")
 	f.StringVar(&cf.cutoffType, "cutoff-type", "a", "clinical cutoff: a (2 SD beyond the clinical mean), b (2 SD within the functional mean), c (between the two)")
-	f.Float64Var(&cf.mFunc, "m-functional", math.NaN(), "mean of the functional (non-clinical) population (no default)")
-	f.Float64Var(&cf.sdFunc, "sd-functional", math.NaN(), "SD of the functional population (no default)")
-	f.Float64Var(&cf.mClin, "m-clinical", math.NaN(), "mean of the clinical population (default: the mean of the pre scores)")
-	f.Float64Var(&cf.sdClin, "sd-clinical", math.NaN(), "SD of the clinical population (default: the SD of the pre scores)")
+	f.Var(&cf.mFunc, "m-functional", "mean of the functional (non-clinical) population")
+	f.Var(&cf.sdFunc, "sd-functional", "SD of the functional population")
+	f.Var(&cf.mClin, "m-clinical", "mean of the clinical population (default: the mean of the pre scores)")
+	f.Var(&cf.sdClin, "sd-clinical", "SD of the clinical population (default: the SD of the pre scores)")
 	f.BoolVar(&cf.bFunctionalSD, "b-functional-sd", false, "cutoff b with the functional SD, as Jacobson & Truax (1991) define it (clinicalsignificance uses the clinical SD)")
-	f.Float64Var(&cf.pctImprove, "pct-improvement", math.NaN(), "percentage approach: proportion of change that counts as improvement (e.g. .5; no default)")
-	f.Float64Var(&cf.pctDeteriorate, "pct-deterioration", math.NaN(), "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
+	f.Var(&cf.pctImprove, "pct-improvement", "percentage approach: proportion of change that counts as improvement (e.g. .5)")
+	f.Var(&cf.pctDeteriorate, "pct-deterioration", "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
 	f.StringVar(&cf.plot, "plot", "", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&cf.persons, "persons", false, "list every patient (text and Markdown; JSON and CSV always do)")
 	return cmd
@@ -124,8 +123,8 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 	}
 	opt := workflow.ChangeOptions{Patient: cf.id, Time: cf.time, Score: cf.score, Group: cf.group, Wide: cf.wide, Pre: cf.pre, Post: cf.post,
 		Approach: cf.approach, Method: cf.method, CutoffType: cf.cutoffType, BFunctionalSD: cf.bFunctionalSD, Persons: cf.persons,
-		Reliability: given(cf.reliability), ReliabilityPost: given(cf.reliabilityPo), MFunctional: given(cf.mFunc), SDFunctional: given(cf.sdFunc),
-		MClinical: given(cf.mClin), SDClinical: given(cf.sdClin), PctImprovement: given(cf.pctImprove), PctDeterioration: given(cf.pctDeteriorate)}
+		Reliability: cf.reliability.value(), ReliabilityPost: cf.reliabilityPo.value(), MFunctional: cf.mFunc.value(), SDFunctional: cf.sdFunc.value(),
+		MClinical: cf.mClin.value(), SDClinical: cf.sdClin.value(), PctImprovement: cf.pctImprove.value(), PctDeterioration: cf.pctDeteriorate.value()}
 	switch strings.ToLower(cf.better) {
 	case "lower":
 	case "higher":
@@ -167,12 +166,4 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		renderNotes(w, run.TopNotes())
 		return renderSection(w, e.format, run.Section())
 	})
-}
-
-// given turns a flag's NaN default into "not given".
-func given(x float64) *float64 {
-	if math.IsNaN(x) {
-		return nil
-	}
-	return &x
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
@@ -60,15 +59,15 @@ type gainsFlags struct {
 	read            readFlags
 	sess            sessionFlags
 	score           string
-	first, last     int
-	cutoff          float64
+	first, last     optInt
+	cutoff          optFloat
 	fromRCI         bool
-	sd, reliability float64
+	sd, reliability optFloat
 	pct             float64
 	noCutoff, noPct bool
 	noStability     bool
 	alpha           float64
-	critical        float64
+	critical        optFloat
 	baselineFirst   bool
 	direction       string
 	lossPct         string
@@ -116,18 +115,18 @@ Without FILE the embedded sgdata are analysed as in the suddengains vignette:
 	gf.read.register(cmd, gainsDefaultDataset)
 	gf.sess.register(cmd)
 	f.StringVar(&gf.score, "score", "", "column holding the scores of long data (default: the outcome column)")
-	f.IntVar(&gf.first, "first", math.MinInt, "first session to examine (default: the smallest session number)")
-	f.IntVar(&gf.last, "last", math.MinInt, "last session to examine (default: the largest)")
-	f.Float64Var(&gf.cutoff, "cutoff", math.NaN(), "criterion 1: minimum drop (for losses, minimum rise; given as a positive number; no default)")
+	f.Var(&gf.first, "first", "first session to examine (default: the smallest session number)")
+	f.Var(&gf.last, "last", "last session to examine (default: the largest)")
+	f.Var(&gf.cutoff, "cutoff", "criterion 1: minimum drop (for losses, minimum rise; given as a positive number)")
 	f.BoolVar(&gf.fromRCI, "cutoff-from-rci", false, "criterion 1 from the reliable change index: 1.96·√2·SD·√(1 − reliability) (suddengains define_crit1_cutoff)")
-	f.Float64Var(&gf.sd, "sd", math.NaN(), "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)")
-	f.Float64Var(&gf.reliability, "reliability", math.NaN(), "with --cutoff-from-rci: the reliability of the measure (no default)")
+	f.Var(&gf.sd, "sd", "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)")
+	f.Var(&gf.reliability, "reliability", "with --cutoff-from-rci: the reliability of the measure")
 	f.Float64Var(&gf.pct, "pct", 0.25, "criterion 2: the drop as a proportion of the pregain score")
 	f.BoolVar(&gf.noCutoff, "no-cutoff", false, "switch criterion 1 off")
 	f.BoolVar(&gf.noPct, "no-pct", false, "switch criterion 2 off")
 	f.BoolVar(&gf.noStability, "no-stability", false, "switch criterion 3 off")
 	f.Float64Var(&gf.alpha, "alpha", 0.05, "criterion 3: significance level of the critical t")
-	f.Float64Var(&gf.critical, "critical-value", math.NaN(), "criterion 3: a fixed critical value (e.g. 2.776) instead of one adjusted for missing sessions")
+	f.Var(&gf.critical, "critical-value", "criterion 3: a fixed critical value (e.g. 2.776) instead of one adjusted for missing sessions")
 	f.BoolVar(&gf.baselineFirst, "baseline-first", false, "the first session is a baseline: examine from session 1→2 (identify_sg_1to2)")
 	f.StringVar(&gf.direction, "direction", "gains", "gains (scores fall) or losses (scores rise)")
 	f.StringVar(&gf.lossPct, "loss-pct", "package", "losses, criterion 2: package (suddengains 0.7.2, which does not restrict) or intended (rise ≥ pct of the pregain score)")
@@ -161,7 +160,7 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 		return err
 	}
 	opt := workflow.GainsOptions{Score: gf.score, Pct: gf.pct, NoPct: gf.noPct, NoStability: gf.noStability, Alpha: gf.alpha,
-		CriticalValue: given(gf.critical), BaselineFirst: gf.baselineFirst, ReversalFromN2: gf.reversalFromN2, ByPerson: gf.byPerson, Select: gf.selectRule}
+		CriticalValue: gf.critical.value(), BaselineFirst: gf.baselineFirst, ReversalFromN2: gf.reversalFromN2, ByPerson: gf.byPerson, Select: gf.selectRule}
 	switch strings.ToLower(gf.direction) {
 	case "gains", "gain", "sg":
 	case "losses", "loss", "sl":
@@ -180,19 +179,14 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 	case gf.noCutoff:
 		opt.NoCutoff = true
 	case gf.fromRCI:
-		if math.IsNaN(gf.reliability) {
+		if gf.reliability.value() == nil {
 			return usagef("--cutoff-from-rci needs --reliability (e.g. .93)")
 		}
-		opt.Reliability, opt.SD = given(gf.reliability), given(gf.sd)
+		opt.Reliability, opt.SD = gf.reliability.value(), gf.sd.value()
 	default:
-		opt.Cutoff = given(gf.cutoff)
+		opt.Cutoff = gf.cutoff.value()
 	}
-	if gf.first != math.MinInt {
-		opt.First = &gf.first
-	}
-	if gf.last != math.MinInt {
-		opt.Last = &gf.last
-	}
+	opt.First, opt.Last = gf.first.p, gf.last.p
 	level, err := parseLevel(gf.level)
 	if err != nil {
 		return err

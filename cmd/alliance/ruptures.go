@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -22,14 +21,16 @@ type rupturesFlags struct {
 	preset                   string
 	sensitivity              bool
 	method, sdSource, ref    string
-	k, threshold, percent    float64
-	reliability, rciSD       float64
+	k                        float64
+	threshold, percent       optFloat
+	reliability              optFloat
+	rciSD                    float64
 	window, maxGap           int
 	repairWindow             int
 	repairFraction           float64
 	ruptureItem, resolution  string
 	ruptureMin, resolutionMn float64
-	lossCutoff               float64
+	lossCutoff               optFloat
 	measure, better          string
 	episodes                 bool
 	exportEffect, study      string
@@ -90,14 +91,14 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.StringVar(&rf.sdSource, "sd-source", string(def.SDSource), "sd method: sample (pooled within-patient SD of the sample), within (the patient's own SD), max (the larger)")
 	f.StringVar(&rf.ref, "reference", string(def.Reference), "the level a session is compared with: previous or mean")
 	f.IntVar(&rf.window, "window", def.Window, "reference mean: number of preceding sessions (0 = all)")
-	f.Float64Var(&rf.threshold, "threshold", math.NaN(), "a drop of at least X scale points (sets --method threshold)")
-	f.Float64Var(&rf.percent, "percent", math.NaN(), "percent method: drop in percent of the reference")
-	f.Float64Var(&rf.reliability, "reliability", math.NaN(), "rci method: reliability of the alliance measure")
+	f.Var(&rf.threshold, "threshold", "a drop of at least X scale points (sets --method threshold)")
+	f.Var(&rf.percent, "percent", "percent method: drop in percent of the reference")
+	f.Var(&rf.reliability, "reliability", "rci method: reliability of the alliance measure")
 	f.Float64Var(&rf.rciSD, "sd", 0, "rci method: the SD s (default: the SD of all observed scores)")
 	f.StringVar(&rf.preCol, "pre", "", "outcome effects: column with each patient's pre-treatment score (default: the first session's outcome)")
 	f.StringVar(&rf.postCol, "post", "", "outcome effects: column with each patient's post-treatment score (default: the last session's outcome)")
 	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures")
-	f.Float64Var(&rf.lossCutoff, "loss-cutoff", math.NaN(), "sudden-loss method: absolute criterion in scale points (default: off)")
+	f.Var(&rf.lossCutoff, "loss-cutoff", "sudden-loss method: absolute criterion in scale points (default: off)")
 	f.IntVar(&rf.maxGap, "max-gap", 0, "break a series where consecutive sessions are more than N apart (0 = never)")
 	f.IntVar(&rf.repairWindow, "repair-window", def.RepairWindow, "sessions after the rupture within which a repair must occur")
 	f.Float64Var(&rf.repairFraction, "repair-fraction", def.RepairFraction, "part of the drop the score must regain to count as repaired")
@@ -195,7 +196,7 @@ func rupturesOptions(cmd *cobra.Command, rf *rupturesFlags) (workflow.RupturesOp
 	if ch("window") {
 		o.Window = &rf.window
 	}
-	o.Threshold, o.Percent, o.Reliability, o.LossCutoff = given(rf.threshold), given(rf.percent), given(rf.reliability), given(rf.lossCutoff)
+	o.Threshold, o.Percent, o.Reliability, o.LossCutoff = rf.threshold.value(), rf.percent.value(), rf.reliability.value(), rf.lossCutoff.value()
 	o.RCISD, o.MaxGap = rf.rciSD, rf.maxGap
 	if ch("repair-window") {
 		if rf.repairWindow < 1 {

@@ -225,3 +225,18 @@ func TestChangeAndGainsCLIAndPartAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionCommandsHelpHasNoNaN (issue 14): flags without a default show
+// none, not "(default NaN)" or the smallest int; ruptures documents only
+// flags it has.
+func TestSessionCommandsHelpHasNoNaN(t *testing.T) {
+	for _, c := range []string{"sessions", "ruptures", "gains", "change"} {
+		out, _, _ := runCLI(t, "", c, "--help")
+		if strings.Contains(out, "NaN") || strings.Contains(out, "-9223372036854775808") || strings.Contains(out, "--rci-sd") {
+			t.Errorf("%s --help:\n%s", c, out)
+		}
+		if !strings.Contains(out, "--level") {
+			t.Errorf("%s has no --level", c)
+		}
+	}
+}

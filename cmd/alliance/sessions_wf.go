@@ -53,3 +53,49 @@ func fnum(x float64) string {
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
 }
+
+// optFloat is a number flag without a default: help shows none (not
+// "(default NaN)"), and the value is nil until the flag is given.
+type optFloat struct{ p *float64 }
+
+func (o *optFloat) String() string {
+	if o == nil || o.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*o.p, 'g', -1, 64)
+}
+
+func (o *optFloat) Set(s string) error {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	o.p = &x
+	return nil
+}
+
+func (o *optFloat) Type() string { return "float" }
+
+// value is the number given, or nil.
+func (o *optFloat) value() *float64 { return o.p }
+
+// optInt is a whole-number flag without a default (help shows none).
+type optInt struct{ p *int }
+
+func (o *optInt) String() string {
+	if o == nil || o.p == nil {
+		return ""
+	}
+	return strconv.Itoa(*o.p)
+}
+
+func (o *optInt) Set(s string) error {
+	x, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", s)
+	}
+	o.p = &x
+	return nil
+}
+
+func (o *optInt) Type() string { return "int" }
