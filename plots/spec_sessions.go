@@ -147,27 +147,9 @@ func rupturePanel(s workflow.RuptureSpec, patient string) (*Figure, error) {
 		return nil, err
 	}
 	p := f.Panels[0][0]
-	last := x[len(x)-1]
 	refDrawn, thrDrawn := false, false
-	for _, ep := range eps {
-		// from the session before the rupture to the repair, or to the end
-		// of the repair window (cut at the last session)
-		x0 := float64(ep.Session) - 1
-		for k := len(x) - 1; k >= 0; k-- {
-			if x[k] < float64(ep.Session) {
-				x0 = x[k]
-				break
-			}
-		}
-		x1 := math.Min(float64(ep.Session+res.Options.RepairWindow), last)
-		if ep.RepairSession.Valid {
-			x1 = float64(ep.RepairSession.V)
-		}
-		ref := float64(ep.Reference)
-		if !finite(ref) {
-			continue
-		}
-		l, err := line([]float64{x0, x1}, []float64{ref, ref}, lineStyle(0.9, darkGrey, 1.5, 1.5))
+	for _, sg := range episodeSegments(eps, x, res.Options.RepairWindow) {
+		l, err := line([]float64{sg.X0, sg.X1}, []float64{sg.Reference, sg.Reference}, lineStyle(0.9, darkGrey, 1.5, 1.5))
 		if err != nil {
 			return nil, err
 		}
@@ -176,8 +158,8 @@ func rupturePanel(s workflow.RuptureSpec, patient string) (*Figure, error) {
 			p.Legend.Add("reference", l)
 			refDrawn = true
 		}
-		if t := float64(ep.Threshold); finite(t) {
-			l, err := line([]float64{x0, x1}, []float64{ref - t, ref - t}, lineStyle(0.8, black, 4, 2))
+		if finite(sg.Threshold) {
+			l, err := line([]float64{sg.X0, sg.X1}, []float64{sg.Threshold, sg.Threshold}, lineStyle(0.8, black, 4, 2))
 			if err != nil {
 				return nil, err
 			}
@@ -306,3 +288,42 @@ func WithinBetweenFromSpec(s workflow.WithinBetweenSpec) (*Figure, error) {
 }
 
 type mixedCoef struct{ est, lb, ub float64 }
+
+// episodeSegment is the stretch of the rupture plot that belongs to one
+// episode: from the session before the rupture to the repair (or the end
+// of the repair window, cut at the last session), its reference level and
+// its threshold (reference minus the drop needed; NaN when the rule has
+// none).
+type episodeSegment struct {
+	X0, X1               float64
+	Reference, Threshold float64
+}
+
+// episodeSegments returns each episode's own segment; sessions are the
+// patient's observed sessions in order.
+func episodeSegments(eps []rupture.Episode, sessions []float64, repairWindow int) []episodeSegment {
+	var out []episodeSegment
+	if len(sessions) == 0 {
+		return nil
+	}
+	last := sessions[len(sessions)-1]
+	for _, ep := range eps {
+		ref := float64(ep.Reference)
+		if !finite(ref) {
+			continue
+		}
+		x0 := float64(ep.Session) - 1
+		for k := len(sessions) - 1; k >= 0; k-- {
+			if sessions[k] < float64(ep.Session) {
+				x0 = sessions[k]
+				break
+			}
+		}
+		x1 := math.Min(float64(ep.Session+repairWindow), last)
+		if ep.RepairSession.Valid {
+			x1 = float64(ep.RepairSession.V)
+		}
+		out = append(out, episodeSegment{X0: x0, X1: x1, Reference: ref, Threshold: ref - float64(ep.Threshold)})
+	}
+	return out
+}

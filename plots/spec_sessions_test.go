@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 )
@@ -62,5 +63,23 @@ func TestSessionSpecsDraw(t *testing.T) {
 	}
 	if _, err := FromSpec(workflow.RuptureSpec{Result: r.Result, Patients: []string{"nobody"}}); err == nil {
 		t.Error("unknown patient: no error")
+	}
+}
+
+// TestEpisodeSegments: two episodes of one patient with different
+// references get their own reference and threshold (issue 14: one
+// threshold line for the whole series put the later rupture above it).
+// Episode 1: reference 5, drop needed 2, at session 3, repaired at 5.
+// Episode 2: reference 3, drop needed 1, at session 8, never repaired,
+// window 3 cut at the last session 9.
+func TestEpisodeSegments(t *testing.T) {
+	eps := []rupture.Episode{
+		{Session: 3, Reference: 5, Threshold: 2, Repaired: true, RepairSession: rupture.NullInt{V: 5, Valid: true}},
+		{Session: 8, Reference: 3, Threshold: 1},
+	}
+	got := episodeSegments(eps, []float64{1, 2, 3, 4, 5, 6, 8, 9}, 3)
+	want := []episodeSegment{{X0: 2, X1: 5, Reference: 5, Threshold: 3}, {X0: 6, X1: 9, Reference: 3, Threshold: 2}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("segments %+v, want %+v", got, want)
 	}
 }

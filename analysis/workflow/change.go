@@ -62,7 +62,7 @@ type ChangeOptions struct {
 // ChangeRun is a reliable-change analysis: its JSON is the output of
 // 'alliance change' (the change.Result with the data name).
 type ChangeRun struct {
-	Data string `json:"data"`
+	DataName string `json:"data"`
 	*change.Result
 
 	sessionPart
@@ -79,7 +79,7 @@ func Change(src Source, opt ChangeOptions) (*ChangeRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &ChangeRun{Data: src.Label(), opt: opt, src: src, roles: map[string]string{}}
+	run := &ChangeRun{DataName: src.Label(), opt: opt, src: src, roles: map[string]string{}}
 	if opt.Method == string(change.HLM) {
 		err = run.fitHLM()
 	} else {

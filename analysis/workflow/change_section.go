@@ -36,7 +36,7 @@ func (r *ChangeRun) compose() {
 	if res.Method != "" {
 		title += ", RCI " + string(res.Method)
 	}
-	s := &Section{ID: "change", Title: title + " — " + r.Data}
+	s := &Section{ID: "change", Title: title + " — " + r.DataName}
 	r.sec = s
 	line := fmt.Sprintf("%d of %d patients have both scores; better is %s.", res.NUsed, res.NOriginal, res.Better)
 	if !res.Reliability.IsNA() {

@@ -61,7 +61,7 @@ type GainsOptions struct {
 // 'alliance gains'. Gains holds the sudden gains, or with Direction
 // "losses" the sudden losses (one key for both).
 type GainsRun struct {
-	Data      string                `json:"data"`
+	DataName  string                `json:"data"`
 	Direction string                `json:"direction"`
 	Criteria  GainsCriteria         `json:"criteria"`
 	Gains     []change.Gain         `json:"gains"`
@@ -100,7 +100,7 @@ func Gains(src Source, opt GainsOptions) (*GainsRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &GainsRun{Data: src.Label(), opt: opt, src: src, Direction: "gains"}
+	run := &GainsRun{DataName: src.Label(), opt: opt, src: src, Direction: "gains"}
 	if opt.Losses {
 		run.Direction = "losses"
 	}

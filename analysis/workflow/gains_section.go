@@ -31,7 +31,7 @@ func (r *GainsRun) compose() {
 		r.note(Info, "Sudden losses: criterion 2 is applied as suddengains 0.7.2 does, which does not restrict rises (see the loss-pct option).")
 	}
 	word := r.word()
-	s := &Section{ID: "gains", Title: fmt.Sprintf("Sudden %s — %s, %d patients, sessions %d–%d", word, r.Data, r.Patients, r.Sessions[0], r.Sessions[1])}
+	s := &Section{ID: "gains", Title: fmt.Sprintf("Sudden %s — %s, %d patients, sessions %d–%d", word, r.DataName, r.Patients, r.Sessions[0], r.Sessions[1])}
 	r.sec = s
 	var crit []string
 	if !c.NoCutoff {

@@ -54,7 +54,7 @@ type RupturesOptions struct {
 // RupturesRun is a rupture–repair analysis; its JSON is the output of
 // 'alliance ruptures'.
 type RupturesRun struct {
-	Data string `json:"data"`
+	DataName string `json:"data"`
 	*rupture.Result
 	Sensitivity []rupture.SensitivityRow `json:"sensitivity,omitempty"`
 	EffectNotes []string                 `json:"effect_notes,omitempty"`
@@ -94,7 +94,7 @@ func Ruptures(src Source, opt RupturesOptions) (*RupturesRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &RupturesRun{Data: src.Label(), opt: opt, src: src}
+	run := &RupturesRun{DataName: src.Label(), opt: opt, src: src}
 	ss, err := loadSessions(src, opt.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireAlliance: true})
 	if err != nil {
 		return nil, err

@@ -87,7 +87,7 @@ func (r *RupturesRun) compose() {
 	if r.Preset != "" {
 		rule = "preset " + r.Preset
 	}
-	sec := &Section{ID: "ruptures", Title: fmt.Sprintf("Rupture–repair episodes — %s (%s)", r.Data, rule)}
+	sec := &Section{ID: "ruptures", Title: fmt.Sprintf("Rupture–repair episodes — %s (%s)", r.DataName, rule)}
 	r.sec = sec
 	sec.P(Methods, r.methodsText())
 	sec.P(Reading, fmt.Sprintf("%d of %d assessable patients (%s) had at least one rupture: %d episodes (%s per 100 sessions), of which %d (%s) were repaired and %d censored; the mean drop was %s points.",

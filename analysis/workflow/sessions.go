@@ -48,7 +48,7 @@ type SessionsOptions struct {
 // SessionsRun is the session workflow; its JSON is the output of
 // 'alliance sessions' (the fitted model with the data name).
 type SessionsRun struct {
-	Data string `json:"data"`
+	DataName string `json:"data"`
 	*sessions.Result
 	// ConcurrentModel is the same-session model (with Concurrent).
 	ConcurrentModel *sessions.Result `json:"concurrent,omitempty"`
@@ -109,7 +109,7 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &SessionsRun{Data: src.Label(), opt: opt, src: src, ss: ss}
+	run := &SessionsRun{DataName: src.Label(), opt: opt, src: src, ss: ss}
 	run.d = sessions.Data{Session: ss.Session, Outcome: ss.Outcome, Patient: ss.Patient.Strings()}
 	if opt.Model != string(sessions.Growth) {
 		run.d.Alliance = ss.Alliance

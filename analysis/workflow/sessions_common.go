@@ -239,3 +239,11 @@ func scoreColumn(ss *datasets.Sessions, name string) ([]float64, string, error) 
 	}
 	return nil, "", inputErr(datasets.Problem{File: ss.Name, Column: name, Msg: "no such column; other columns are: " + strings.Join(names, ", ")})
 }
+
+// The session-level runs are document parts.
+var (
+	_ Part = (*SessionsRun)(nil)
+	_ Part = (*RupturesRun)(nil)
+	_ Part = (*GainsRun)(nil)
+	_ Part = (*ChangeRun)(nil)
+)

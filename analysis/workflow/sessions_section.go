@@ -19,7 +19,7 @@ func (r *SessionsRun) compose() {
 			Reason: "a missing score in the model, or (lagged models) no next session within the largest lag gap: the last session of each patient or a gap"})
 	}
 	r.note(Info, "%s", r.centringNote())
-	s := &Section{ID: "sessions", Title: fmt.Sprintf("Session-by-session %s model — %s", res.Model, r.Data)}
+	s := &Section{ID: "sessions", Title: fmt.Sprintf("Session-by-session %s model — %s", res.Model, r.DataName)}
 	r.sec = s
 	sm := res.Summary
 	line := fmt.Sprintf("%d sessions of %d patients", sm.Rows, sm.Patients)
