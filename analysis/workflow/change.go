@@ -89,6 +89,8 @@ func Change(src Source, opt ChangeOptions) (*ChangeRun, error) {
 		return nil, err
 	}
 	run.compose()
+	run.release()
+	run.src.Table = nil // keep only what the results and figures need
 	return run, nil
 }
 

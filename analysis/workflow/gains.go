@@ -108,6 +108,8 @@ func Gains(src Source, opt GainsOptions) (*GainsRun, error) {
 		return nil, err
 	}
 	run.compose()
+	run.release()
+	run.ss = nil // keep only what the results and figures need
 	return run, nil
 }
 
@@ -180,6 +182,7 @@ func (r *GainsRun) fit() error {
 	if err != nil {
 		return err
 	}
+	r.src.Table = nil // the session table holds what the analysis needs
 	r.ss = ss
 	score, col, err := scoreColumn(ss, o.Score)
 	if err != nil {

@@ -99,6 +99,7 @@ func Ruptures(src Source, opt RupturesOptions) (*RupturesRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	run.src.Table = nil // the session table holds what the analysis needs
 	run.ss = ss
 	outcomes, err := run.seriesOf()
 	if err != nil {
@@ -126,6 +127,8 @@ func Ruptures(src Source, opt RupturesOptions) (*RupturesRun, error) {
 		return nil, err
 	}
 	run.compose()
+	run.release()
+	run.src.Table, run.ss = nil, nil // keep only what the results and figures need
 	return run, nil
 }
 

@@ -109,6 +109,7 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	src.Table = nil // the session table holds what the analysis needs
 	run := &SessionsRun{DataName: src.Label(), opt: opt, src: src, ss: ss}
 	run.d = sessions.Data{Session: ss.Session, Outcome: ss.Outcome, Patient: ss.Patient.Strings()}
 	if opt.Model != string(sessions.Growth) {
@@ -142,6 +143,8 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 		run.trajectories()
 	}
 	run.compose()
+	run.release()
+	run.src.Table = nil // keep only what the results and figures need
 	return run, nil
 }
 

@@ -247,3 +247,13 @@ var (
 	_ Part = (*GainsRun)(nil)
 	_ Part = (*ChangeRun)(nil)
 )
+
+// release drops the part's reference to the parsed input table once the
+// run is composed: the results, figure specifications and the source's
+// description (name, rows, columns) are kept, so that a large table can be
+// freed while the output is written.
+func (p *sessionPart) release() {
+	if p.data != nil {
+		p.data.Source.Table = nil
+	}
+}

@@ -136,7 +136,10 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 	if err != nil {
 		return err
 	}
-	run, err := workflow.Ruptures(src.wfSource(), opt)
+	ws := src.wfSource()
+	name := ws.Name
+	src = source{} // the workflow keeps what it needs; let the parsed table go
+	run, err := workflow.Ruptures(ws, opt)
 	if err != nil {
 		return wfError(err, rupturesOptionFlags)
 	}
@@ -146,7 +149,6 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 		}
 	}
 	if rf.exportEffect != "" {
-		name := src.wfSource().Name
 		if err := exportRuptureEffect(e, rf, run.RepairEffect(), name); err != nil {
 			return err
 		}
