@@ -286,10 +286,22 @@ func (r *RupturesRun) rCode() string {
 	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
 	pat := r.ss.Columns.Patient
 	out := r.ss.Columns.Outcome
-	fmt.Fprintf(&b, "d <- d[!is.na(d[[%q]]), ]\n", out)
-	fmt.Fprintf(&b, "first <- d[!duplicated(d[[%q]]), ]; last <- d[!duplicated(d[[%q]], fromLast = TRUE), ]\n", pat, pat)
-	fmt.Fprintf(&b, "p <- merge(j$patients, data.frame(patient = first[[%q]], pre = first[[%q]]), by = \"patient\")\n", pat, out)
-	fmt.Fprintf(&b, "p <- merge(p, data.frame(patient = last[[%q]], post = last[[%q]]), by = \"patient\")\n", pat, out)
+	preCol, postCol := out, out
+	if r.opt.PreColumn != "" {
+		preCol = r.opt.PreColumn
+	}
+	if r.opt.PostColumn != "" {
+		postCol = r.opt.PostColumn
+	}
+	// each patient's first and last non-missing value of the pre and post columns
+	fmt.Fprintf(&b, "pre <- d[!is.na(d[[%q]]), ]; pre <- pre[!duplicated(pre[[%q]]), ]\n", preCol, pat)
+	if r.opt.PostColumn != "" {
+		fmt.Fprintf(&b, "post <- d[!is.na(d[[%q]]), ]; post <- post[!duplicated(post[[%q]]), ]\n", postCol, pat)
+	} else {
+		fmt.Fprintf(&b, "post <- d[!is.na(d[[%q]]), ]; post <- post[!duplicated(post[[%q]], fromLast = TRUE), ]\n", postCol, pat)
+	}
+	fmt.Fprintf(&b, "p <- merge(j$patients, data.frame(patient = pre[[%q]], pre = pre[[%q]]), by = \"patient\")\n", pat, preCol)
+	fmt.Fprintf(&b, "p <- merge(p, data.frame(patient = post[[%q]], post = post[[%q]]), by = \"patient\")\n", pat, postCol)
 	sign := "-"
 	if r.opt.HigherBetter {
 		sign = ""
