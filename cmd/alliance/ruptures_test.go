@@ -253,3 +253,28 @@ func TestRupturesCensoredClass(t *testing.T) {
 		t.Errorf("text does not state the class rule:\n%s", text)
 	}
 }
+
+// TestRupturesLevel: --level sets the level of the effects' intervals
+// (a 90% interval of g lies inside the 95% one).
+func TestRupturesLevel(t *testing.T) {
+	lb := map[string]float64{}
+	for _, lv := range []string{"95", "90"} {
+		out, stderr, code := runCLI(t, ruptureCSV(), "ruptures", "-", "--threshold", "1", "--level", lv, "--format", "json")
+		if code != 0 {
+			t.Fatalf("exit %d %s", code, stderr)
+		}
+		var got struct {
+			Effects []struct {
+				Contrast string
+				CILB     float64 `json:"ci_lb"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		lb[lv] = got.Effects[0].CILB
+	}
+	if !(lb["90"] > lb["95"]) {
+		t.Errorf("lower limits %v: the 90%% one must be higher", lb)
+	}
+}
