@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/meta"
-	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -31,8 +30,6 @@ func FromSpec(s workflow.FigureSpec) (*Figure, error) {
 		return RadialFromMeta(s.Fit)
 	case workflow.BubbleSpec:
 		return BubbleFromMeta(s)
-	case workflow.CaterpillarSpec:
-		return CaterpillarFromMixed(s.Fit)
 	case nil:
 		return nil, fmt.Errorf("no figure specification")
 	}
@@ -210,29 +207,4 @@ func BubbleFromMeta(s workflow.BubbleSpec) (*Figure, error) {
 		Vcov: []float64{res.Vcov[0], res.Vcov[1], res.Vcov[3]}, Crit: crit, Transform: tr,
 		XLabel: s.Moderator, YLabel: ylab,
 	})
-}
-
-// CaterpillarFromMixed draws the BLUPs of the first term of the grouping
-// factor with the fewest levels (therapists rather than patients when both
-// are in the model), with ±1.96 conditional SDs.
-func CaterpillarFromMixed(r *mixed.Result) (*Figure, error) {
-	if r == nil || len(r.Ranef) == 0 {
-		return nil, fmt.Errorf("the model has no random effects to plot")
-	}
-	g, term := r.Ranef[0].Group, r.Ranef[0].Name
-	for _, b := range r.Ranef {
-		if r.NGroups[b.Group] < r.NGroups[g] {
-			g, term = b.Group, b.Name
-		}
-	}
-	var names []string
-	var est, sd []float64
-	for _, b := range r.Ranef {
-		if b.Group == g && b.Name == term {
-			names = append(names, b.Level)
-			est = append(est, b.Value)
-			sd = append(sd, b.CondSD)
-		}
-	}
-	return Caterpillar(names, est, sd, CaterpillarOptions{XLabel: fmt.Sprintf("%s: %s (BLUP ± 1.96 conditional SD)", g, term)})
 }

@@ -106,10 +106,12 @@ type SensitivityRow struct {
 	Episodes    int    `json:"n_episodes"`
 	Repaired    int    `json:"n_repaired"`
 	WithRupture int    `json:"n_with_rupture"`
-	// None, RepairedClass, Unrepaired, Insufficient count patients by class.
+	// None, RepairedClass, Unrepaired, Censored, Insufficient count
+	// patients by class.
 	None          int   `json:"n_none"`
 	RepairedClass int   `json:"n_repaired_class"`
 	Unrepaired    int   `json:"n_unrepaired"`
+	Censored      int   `json:"n_censored"`
 	Insufficient  int   `json:"n_insufficient"`
 	RuptureRate   Float `json:"rupture_rate"`
 	RepairRate    Float `json:"repair_rate"`
@@ -142,7 +144,7 @@ func Sensitivity(series []Series, names []string) ([]SensitivityRow, error) {
 		}
 		s := res.Summary
 		row.Episodes, row.Repaired, row.WithRupture = s.Episodes, s.Repaired, s.WithRupture
-		row.None, row.RepairedClass, row.Unrepaired, row.Insufficient = s.Classes[0].N, s.Classes[1].N, s.Classes[2].N, s.Classes[3].N
+		row.None, row.RepairedClass, row.Unrepaired, row.Censored, row.Insufficient = s.Classes[0].N, s.Classes[1].N, s.Classes[2].N, s.Classes[3].N, s.Classes[4].N
 		row.RuptureRate, row.RepairRate = s.RuptureRate, s.RepairRate
 		rows = append(rows, row)
 	}

@@ -42,9 +42,9 @@ type ANCOVA struct {
 
 // fitANCOVA fits post ~ class + pre: coefficients by QR decomposition,
 // covariance σ²(XᵀX)⁻¹ by Cholesky. cls holds class
-// indices (0 none, 1 repaired, 2 unrepaired).
+// indices (0 none, 1 repaired, 2 unrepaired, 3 censored).
 func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
-	var count [3]int
+	var count [4]int
 	for _, k := range cls {
 		count[k]++
 	}

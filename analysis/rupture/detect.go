@@ -84,8 +84,11 @@ func (d *Detector) Patient(s Series, dst []Episode) (Patient, []Episode, error) 
 	for i := first; i < len(dst); i++ {
 		dst[i].Index = i - first + 1
 		p.NRuptures++
-		if dst[i].Repaired {
+		switch {
+		case dst[i].Repaired:
 			p.NRepaired++
+		case dst[i].Censored:
+			p.NCensored++
 		}
 	}
 	p.classify(assessable)

@@ -82,7 +82,7 @@ func TestDetectHandMade(t *testing.T) {
 		// threshold 2 at session 7; window 8..10 only sees session 8: censored.
 		{"threshold censored", Series{Score: []float64{5, 5, 5, 5, 5, 5, 2, 2}},
 			opts(func(o *Options) { o.Method, o.Threshold = MethodThreshold, 2 }),
-			[]ep{{7, 5, 3, 2, 0, true}}, ClassUnrepaired, na},
+			[]ep{{7, 5, 3, 2, 0, true}}, ClassCensored, na},
 		// repair fraction .5: target 3 + 1.5 = 4.5, met at session 4.
 		{"threshold fraction .5", Series{Score: []float64{6, 6, 3, 4.5, 6}},
 			opts(func(o *Options) { o.Method, o.Threshold, o.RepairFraction = MethodThreshold, 3, 0.5 }),
@@ -145,7 +145,7 @@ func TestDetectHandMade(t *testing.T) {
 		// the search: unrepaired, censored.
 		{"repair across gap", Series{Session: []int{1, 2, 3, 7}, Score: []float64{5, 5, 2, 5}},
 			opts(func(o *Options) { o.Method, o.Threshold, o.MaxGap, o.RepairWindow = MethodThreshold, 2, 2, 5 }),
-			[]ep{{3, 5, 3, 2, 0, true}}, ClassUnrepaired, na},
+			[]ep{{3, 5, 3, 2, 0, true}}, ClassCensored, na},
 		// repair window counts session numbers: s3 rupture, window 3 ends at
 		// s6; the recovery at s7 is too late (s6 missing, s7 observed: the
 		// window was passed, so not censored).
@@ -201,7 +201,12 @@ func TestDetectHandMade(t *testing.T) {
 		// s4. s5: no alliance drop, window s6–s8 unobserved: censored.
 		{"self-report alliance repair", Series{Score: []float64{5, 5, 4, 5, 5}, Rupture: []float64{1, 1, 3, 1, 2}},
 			opts(func(o *Options) { o.Method = MethodSelfReport }),
-			[]ep{{3, 5, 1, 4, 4, false}, {5, 5, 0, 5, 0, true}}, ClassUnrepaired, na},
+			[]ep{{3, 5, 1, 4, 4, false}, {5, 5, 0, 5, 0, true}}, ClassCensored, na},
+		// one rupture observed unrepaired (window 3 seen in full), one
+		// censored at the end: the patient is unrepaired.
+		{"unrepaired beats censored", Series{Score: []float64{5, 5, 2, 2, 2, 2, 2, 5, 5, 2}},
+			opts(func(o *Options) { o.Method, o.Threshold = MethodThreshold, 2 }),
+			[]ep{{3, 5, 3, 2, 0, false}, {10, 5, 3, 2, 0, true}}, ClassUnrepaired, na},
 		// with a resolution item (≥ 3 resolves in the same session).
 		{"self-report resolution", Series{Score: []float64{5, 5, 4, 5, 5}, Rupture: []float64{1, 1, 3, 1, 2}, Resolution: []float64{na, na, 4, na, 2}},
 			opts(func(o *Options) { o.Method = MethodSelfReport }),

@@ -158,15 +158,19 @@ type EffectResult struct {
 }
 
 // Contrasts lists the class comparisons of Effects, group 1 vs group 2.
+// The contrasts with the censored class are reported only when some
+// patient is censored.
 var Contrasts = [][2]Class{
 	{ClassRepaired, ClassUnrepaired},
 	{ClassRepaired, ClassNone},
 	{ClassUnrepaired, ClassNone},
+	{ClassCensored, ClassNone},
 }
 
 // Effects relates the patients' classes to their outcomes: outcome by class,
-// the three pairwise contrasts (repaired vs unrepaired, repaired vs none,
-// unrepaired vs none) as TwoGroup effects, and the ANCOVA post ~ class + pre.
+// the pairwise contrasts (repaired vs unrepaired, repaired vs none,
+// unrepaired vs none, and censored vs none when a patient is censored) as
+// TwoGroup effects, and the ANCOVA post ~ class + pre.
 // Patients of ClassInsufficient and outcomes of unknown patients are left
 // out.
 func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectResult, error) {
@@ -181,7 +185,7 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 	}
 	res := &EffectResult{Options: eo}
 	seen := make(map[string]bool, len(outcomes))
-	var pre, post, y [3][]float64 // by class index
+	var pre, post, y [4][]float64 // by class index
 	var apre, apost []float64
 	var acls []int
 	for _, o := range outcomes {
@@ -233,6 +237,9 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 		sign = -1
 	}
 	for _, cc := range Contrasts {
+		if (cc[0] == ClassCensored || cc[1] == ClassCensored) && len(y[classIndex(ClassCensored)]) == 0 {
+			continue // no censored patients: no contrast to report
+		}
 		e := TwoGroup(y[classIndex(cc[0])], y[classIndex(cc[1])], sign, eo.Level)
 		e.Contrast = string(cc[0]) + " vs " + string(cc[1])
 		e.Group1, e.Group2 = cc[0], cc[1]
@@ -253,6 +260,8 @@ func classIndex(c Class) int {
 		return 1
 	case ClassUnrepaired:
 		return 2
+	case ClassCensored:
+		return 3
 	}
 	return 0
 }

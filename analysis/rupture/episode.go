@@ -90,9 +90,14 @@ const (
 	ClassNone Class = "none"
 	// ClassRepaired: at least one rupture, every rupture repaired.
 	ClassRepaired Class = "repaired"
-	// ClassUnrepaired: at least one rupture not repaired (censored ones
-	// included).
+	// ClassUnrepaired: at least one rupture not repaired although its
+	// repair window was observed in full.
 	ClassUnrepaired Class = "unrepaired"
+	// ClassCensored: at least one rupture, none of them observed unrepaired,
+	// and at least one whose repair window runs past the last observed
+	// session (Episode.Censored): whether it would have been repaired is
+	// unknown. Reported separately from repaired and unrepaired.
+	ClassCensored Class = "censored"
 	// ClassInsufficient: too few observed sessions for the rule to be
 	// applied at all (fewer than two in one unbroken stretch; four for
 	// sudden-loss; no rupture item for self-report). Excluded from class
@@ -101,7 +106,7 @@ const (
 )
 
 // Classes lists the assessable classes in the order used in tables.
-var Classes = []Class{ClassNone, ClassRepaired, ClassUnrepaired}
+var Classes = []Class{ClassNone, ClassRepaired, ClassUnrepaired, ClassCensored}
 
 // Patient is one patient's classification.
 type Patient struct {
@@ -114,17 +119,24 @@ type Patient struct {
 	// NRuptures and NRepaired count the patient's episodes.
 	NRuptures int `json:"n_ruptures"`
 	NRepaired int `json:"n_repaired"`
+	// NCensored counts the unrepaired episodes whose repair window was cut
+	// short by the end of the series (Episode.Censored).
+	NCensored int `json:"n_censored"`
 	// SD is the patient's own SD of the observed scores (NaN when fewer
 	// than two).
 	SD Float `json:"sd"`
 }
 
 // classify sets p.Class from its counts. Several episodes: repaired only if
-// every one is repaired, unrepaired as soon as one is not.
+// every one is repaired; unrepaired as soon as one is observed unrepaired
+// (its whole repair window seen); censored when every rupture that is not
+// repaired has a repair window cut short by the end of the series.
 func (p *Patient) classify(assessable bool) {
 	switch {
 	case p.NRuptures > 0 && p.NRepaired == p.NRuptures:
 		p.Class = ClassRepaired
+	case p.NRuptures > 0 && p.NRepaired+p.NCensored == p.NRuptures:
+		p.Class = ClassCensored
 	case p.NRuptures > 0:
 		p.Class = ClassUnrepaired
 	case assessable:

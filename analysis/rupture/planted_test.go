@@ -119,7 +119,7 @@ func TestSummary(t *testing.T) {
 	want := []struct {
 		c Class
 		n int
-	}{{ClassNone, 1}, {ClassRepaired, 2}, {ClassUnrepaired, 1}, {ClassInsufficient, 1}}
+	}{{ClassNone, 1}, {ClassRepaired, 2}, {ClassUnrepaired, 1}, {ClassCensored, 0}, {ClassInsufficient, 1}}
 	for i, w := range want {
 		if s.Classes[i].Class != w.c || s.Classes[i].N != w.n {
 			t.Errorf("class %d: %+v, want %v %d", i, s.Classes[i], w.c, w.n)
@@ -181,7 +181,7 @@ func TestPresetsAndSensitivity(t *testing.T) {
 		if r.Error != "" {
 			t.Errorf("%s: %s", r.Preset, r.Error)
 		}
-		if r.None+r.RepairedClass+r.Unrepaired+r.Insufficient != len(series) {
+		if r.None+r.RepairedClass+r.Unrepaired+r.Censored+r.Insufficient != len(series) {
 			t.Errorf("%s: classes do not add up: %+v", r.Preset, r)
 		}
 		by[r.Preset] = r

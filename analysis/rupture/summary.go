@@ -54,7 +54,7 @@ type Summary struct {
 	// finite value.
 	MeanDrop  Float `json:"mean_drop"`
 	MeanDepth Float `json:"mean_depth"`
-	// Classes counts none, repaired, unrepaired, insufficient.
+	// Classes counts none, repaired, unrepaired, censored, insufficient.
 	Classes []ClassCount `json:"classes"`
 	// Therapists holds per-therapist rates, sorted by therapist (empty when
 	// no series names a therapist).
@@ -65,7 +65,7 @@ type Summary struct {
 // only with the number of therapists. The zero value is ready to use.
 type Tally struct {
 	s                 Summary
-	classes           [4]int
+	classes           [5]int
 	sumRepair         float64
 	sumDrop, sumDepth float64
 	nDrop, nDepth     int
@@ -82,8 +82,10 @@ func (t *Tally) Add(p Patient, episodes []Episode) {
 		t.classes[1]++
 	case ClassUnrepaired:
 		t.classes[2]++
-	default:
+	case ClassCensored:
 		t.classes[3]++
+	default:
+		t.classes[4]++
 		return
 	}
 	t.s.Assessable++
@@ -156,7 +158,8 @@ func (t *Tally) Summary() Summary {
 		{ClassNone, t.classes[0], 100 * ratio(t.classes[0], s.Assessable)},
 		{ClassRepaired, t.classes[1], 100 * ratio(t.classes[1], s.Assessable)},
 		{ClassUnrepaired, t.classes[2], 100 * ratio(t.classes[2], s.Assessable)},
-		{ClassInsufficient, t.classes[3], Float(math.NaN())},
+		{ClassCensored, t.classes[3], 100 * ratio(t.classes[3], s.Assessable)},
+		{ClassInsufficient, t.classes[4], Float(math.NaN())},
 	}
 	s.Therapists = nil
 	for _, ts := range t.therapists {

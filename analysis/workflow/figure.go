@@ -3,7 +3,6 @@ package workflow
 import (
 	"github.com/alliance-research/alliance/analysis/meta"
 	"github.com/alliance-research/alliance/analysis/metamv"
-	"github.com/alliance-research/alliance/analysis/mixed"
 )
 
 // FigureSpec says what a figure shows, in terms of analysis results; the
@@ -77,10 +76,3 @@ func (BaujatSpec) Kind() string           { return "baujat" }
 func (InfluenceSpec) Kind() string        { return "influence" }
 func (RadialSpec) Kind() string           { return "radial" }
 func (BubbleSpec) Kind() string           { return "bubble" }
-
-// CaterpillarSpec draws the BLUPs of a mixed model's grouping factor with
-// the fewest levels (therapists rather than patients when both are in the
-// model), with ±1.96 conditional SDs.
-type CaterpillarSpec struct{ Fit *mixed.Result }
-
-func (CaterpillarSpec) Kind() string { return "caterpillar" }

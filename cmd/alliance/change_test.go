@@ -97,3 +97,15 @@ func TestChangeWideAndErrors(t *testing.T) {
 		t.Errorf("bad cell: exit %d %q", code, stderr)
 	}
 }
+
+// TestChangeHLMCombinedErrorNotLost is the regression test of issue 13's
+// crash: the error of change.HLMCombined was shadowed and the nil result
+// rendered (a segfault). Cutoff c needs the functional SD, which is not
+// given, so the command must fail with exit 2 and say so.
+func TestChangeHLMCombinedErrorNotLost(t *testing.T) {
+	_, stderr, code := runCLI(t, "", "change", "--dataset", "claus2020", "--method", "HLM", "--score", "hamd",
+		"--approach", "combined", "--m-functional", "8", "--cutoff-type", "c", "--quiet")
+	if code != 2 || !strings.Contains(stderr, "functional") || strings.Contains(stderr, "panic") {
+		t.Errorf("exit %d %q: want exit 2 naming the missing functional SD", code, stderr)
+	}
+}

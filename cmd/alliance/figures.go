@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/alliance-research/alliance/analysis/change"
-	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots"
 )
@@ -37,67 +35,6 @@ func (e *env) saveFigure(fig *plots.Figure, err error, path string) error {
 	}
 	e.infof("wrote %s", path)
 	return nil
-}
-
-// gainsFigure is the mean trajectory around the gains (suddengains' plot_sg).
-func gainsFigure(gains []change.Gain, label string) (*plots.Figure, error) {
-	if len(gains) == 0 {
-		return nil, fmt.Errorf("no sudden gains to plot")
-	}
-	return plots.SuddenGain(plots.GainWindows(gains), plots.SuddenGainOptions{YLabel: label})
-}
-
-// changeFigure is the Jacobson–Truax plot of a reliable-change result.
-func changeFigure(res *change.Result, label string) (*plots.Figure, error) {
-	pre, post, opt, err := plots.JTFromChange(res)
-	if err != nil {
-		return nil, err
-	}
-	opt.Label = label
-	return plots.JacobsonTruax(pre, post, opt)
-}
-
-// ruptureFigure draws the alliance series of the named patients
-// (comma-separated; default: the first patient with a repaired episode,
-// else any episode) with their ruptures and repairs, one panel each.
-func ruptureFigure(series []rupture.Series, res *rupture.Result, patients string) (*plots.Figure, error) {
-	names := splitList(patients)
-	if len(names) <= 1 {
-		return rupturePanel(series, res, patients)
-	}
-	fig := &plots.Figure{}
-	for _, p := range names {
-		f, err := rupturePanel(series, res, p)
-		if err != nil {
-			return nil, err
-		}
-		fig.Panels = append(fig.Panels, f.Panels...)
-		fig.Width = f.Width
-		fig.Height += f.Height
-	}
-	return fig, nil
-}
-
-// rupturePanel draws one patient's rupture plot.
-func rupturePanel(series []rupture.Series, res *rupture.Result, patient string) (*plots.Figure, error) {
-	if patient == "" {
-		for _, want := range []bool{true, false} {
-			for _, ep := range res.Episodes {
-				if ep.Repaired == want {
-					patient = ep.Patient
-					break
-				}
-			}
-			if patient != "" {
-				break
-			}
-		}
-		if patient == "" {
-			return nil, fmt.Errorf("no rupture to plot (name a patient with --plot-patient)")
-		}
-	}
-	return plots.RupturePatient(series, res, patient, plots.RuptureOptions{YLabel: "Alliance",
-		Title: fmt.Sprintf("Patient %s (%s)", patient, res.Options.Method)})
 }
 
 // saveSectionFigures draws every figure of a section for which path

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -68,5 +69,25 @@ func TestGainsReproducesVignette(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestGainsLossesOneKey: the JSON list of sudden losses is under the one
+// documented key "gains" with "direction": "losses" (issue 14: it was
+// "losses" here and "gains" in the report); the vignette has 3 losses.
+func TestGainsLossesOneKey(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "gains", "--direction", "losses", "--format", "json", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["losses"]; ok {
+		t.Error(`JSON still has a "losses" key`)
+	}
+	if l, ok := got["gains"].([]any); !ok || len(l) != 3 || got["direction"] != "losses" {
+		t.Errorf("gains %v direction %v: want 3 losses under \"gains\"", got["gains"], got["direction"])
 	}
 }

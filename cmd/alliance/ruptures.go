@@ -3,17 +3,14 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
 
-	"github.com/alliance-research/alliance/analysis/jsonout"
-
-	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/rupture"
-	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
 
@@ -24,20 +21,23 @@ type rupturesFlags struct {
 	preset                   string
 	sensitivity              bool
 	method, sdSource, ref    string
-	k, threshold, percent    float64
-	reliability, rciSD       float64
+	k                        float64
+	threshold, percent       optFloat
+	reliability              optFloat
+	rciSD                    float64
 	window, maxGap           int
 	repairWindow             int
 	repairFraction           float64
 	ruptureItem, resolution  string
 	ruptureMin, resolutionMn float64
-	lossCutoff               float64
+	lossCutoff               optFloat
 	measure, better          string
 	episodes                 bool
 	exportEffect, study      string
 	plot, plotPatient        string
 	preCol, postCol          string
 	sessionModel             bool
+	level                    float64
 }
 
 const rupturesDefaultDataset = "demo-sessions"
@@ -48,8 +48,11 @@ func newRupturesCmd(e *env) *cobra.Command {
 		Use:   "ruptures [FILE]",
 		Short: "Rupture–repair episodes in session-by-session alliance ratings, patient classes, effects on outcome",
 		Long: `Finds ruptures (drops) in each patient's alliance series and their repair
-(recovery within --repair-window sessions), classifies patients as no rupture,
-repaired or unrepaired, and — when the data hold an outcome column — compares
+(recovery within --repair-window sessions), classifies patients as none (no
+rupture), repaired (every rupture repaired), unrepaired (at least one rupture
+not repaired although its whole repair window was observed) or censored (a
+rupture's repair window runs past the last session and none was observed
+unrepaired), and — when the data hold an outcome column — compares
 the classes' pre–post outcome change (mean difference, Hedges' g, point-biserial
 r and Fisher z with its variance, ready to pool with 'alliance meta').
 
@@ -60,7 +63,7 @@ Rules (published criteria differ; see --preset and --sensitivity):
                         analysis/rupture documentation)
   --threshold X         drop ≥ X scale points
   --method percent      drop ≥ --percent P % of the reference
-  --method rci          drop beyond 1.96·√2·s·√(1 − r) (--reliability r [--rci-sd s])
+  --method rci          drop beyond 1.96·√2·s·√(1 − r) (--reliability r [--sd s])
   --method sudden-loss  Tang & DeRubeis criteria applied to alliance falls
   --method self-report  post-session rupture item ≥ --rupture-min (--rupture-item COL)
 The reference is the previous session or the mean of --window preceding ones.
@@ -88,14 +91,14 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.StringVar(&rf.sdSource, "sd-source", string(def.SDSource), "sd method: sample (pooled within-patient SD of the sample), within (the patient's own SD), max (the larger)")
 	f.StringVar(&rf.ref, "reference", string(def.Reference), "the level a session is compared with: previous or mean")
 	f.IntVar(&rf.window, "window", def.Window, "reference mean: number of preceding sessions (0 = all)")
-	f.Float64Var(&rf.threshold, "threshold", math.NaN(), "a drop of at least X scale points (sets --method threshold)")
-	f.Float64Var(&rf.percent, "percent", math.NaN(), "percent method: drop in percent of the reference")
-	f.Float64Var(&rf.reliability, "reliability", math.NaN(), "rci method: reliability of the alliance measure")
+	f.Var(&rf.threshold, "threshold", "a drop of at least X scale points (sets --method threshold)")
+	f.Var(&rf.percent, "percent", "percent method: drop in percent of the reference")
+	f.Var(&rf.reliability, "reliability", "rci method: reliability of the alliance measure")
 	f.Float64Var(&rf.rciSD, "sd", 0, "rci method: the SD s (default: the SD of all observed scores)")
 	f.StringVar(&rf.preCol, "pre", "", "outcome effects: column with each patient's pre-treatment score (default: the first session's outcome)")
 	f.StringVar(&rf.postCol, "post", "", "outcome effects: column with each patient's post-treatment score (default: the last session's outcome)")
 	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures")
-	f.Float64Var(&rf.lossCutoff, "loss-cutoff", math.NaN(), "sudden-loss method: absolute criterion in scale points (default: off)")
+	f.Var(&rf.lossCutoff, "loss-cutoff", "sudden-loss method: absolute criterion in scale points (default: off)")
 	f.IntVar(&rf.maxGap, "max-gap", 0, "break a series where consecutive sessions are more than N apart (0 = never)")
 	f.IntVar(&rf.repairWindow, "repair-window", def.RepairWindow, "sessions after the rupture within which a repair must occur")
 	f.Float64Var(&rf.repairFraction, "repair-fraction", def.RepairFraction, "part of the drop the score must regain to count as repaired")
@@ -109,270 +112,133 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.StringVar(&rf.exportEffect, "export-effect", "", "write the repaired-vs-unrepaired effect as a study row (study, ri, ni, yi, vi) for 'alliance meta' to `FILE`")
 	f.StringVar(&rf.study, "study", "", "study label of the exported effect (default: the data file name)")
 	f.StringVar(&rf.plot, "plot", "", "write a patient's rupture plot (alliance by session, ruptures and repairs marked) to `FILE` (.png, .svg, .pdf)")
-	f.StringVar(&rf.plotPatient, "plot-patient", "", "the patient of --plot (default: the first with a repaired rupture)")
+	f.StringVar(&rf.plotPatient, "plot-patient", "", "the patient(s) of --plot, comma-separated (default: the first with a repaired rupture)")
+	f.Float64Var(&rf.level, "level", 95, "confidence level of the effects' intervals, in percent")
 	_ = cmd.RegisterFlagCompletionFunc("preset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return presetNames, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
 }
 
-type rupturesOutput struct {
-	Data string `json:"data"`
-	*rupture.Result
-	Sensitivity []rupture.SensitivityRow `json:"sensitivity,omitempty"`
-	EffectNotes []string                 `json:"effect_notes,omitempty"`
-	// SessionModel is the session-level mixed model of the outcome after
-	// repaired and unrepaired ruptures.
-	SessionModel *rupture.SessionModelResult `json:"session_model,omitempty"`
-}
+var rupturesOptionFlags = map[string]string{"Preset": "--preset", "Method": "--method", "Threshold": "--threshold", "Percent": "--percent",
+	"Reliability": "--reliability", "RuptureItem": "--rupture-item", "SDSource": "--sd-source", "Reference": "--reference",
+	"Measure": "--outcome-measure", "PlotPatients": "--plot-patient", "Level": "--level"}
 
 func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) error {
 	if err := checkFigurePath("--plot", rf.plot); err != nil {
+		return err
+	}
+	opt, err := rupturesOptions(cmd, rf)
+	if err != nil {
 		return err
 	}
 	src, err := rf.read.load(e, args, rupturesDefaultDataset)
 	if err != nil {
 		return err
 	}
-	sess, err := rf.sess.load(src.table, "alliance", datasets.SessionOptions{RequireAlliance: true})
+	ws := src.wfSource()
+	name := ws.Name
+	src = source{} // the workflow keeps what it needs; let the parsed table go
+	run, err := workflow.Ruptures(ws, opt)
 	if err != nil {
-		return err
-	}
-	series, outcomes, err := ruptureSeries(sess, rf)
-	if err != nil {
-		return err
-	}
-	name := sess.Name
-	if src.embedded != nil {
-		name = src.embedded.Name
-	}
-	out := rupturesOutput{Data: name}
-	var res *rupture.Result
-	switch {
-	case rf.preset != "":
-		for _, f := range []string{"method", "k", "sd-source", "reference", "window", "threshold", "percent", "reliability", "sd", "loss-cutoff", "max-gap", "repair-window", "repair-fraction", "rupture-min", "resolution-min"} {
-			if cmd.Flags().Changed(f) {
-				return usagef("--preset %s fixes the rupture rule; drop --%s, or give the rule's flags without --preset", rf.preset, f)
-			}
-		}
-		res, err = rupture.AnalyzePreset(series, rf.preset)
-	default:
-		o, oerr := ruptureOptions(cmd, rf)
-		if oerr != nil {
-			return oerr
-		}
-		res, err = rupture.Analyze(series, o)
-	}
-	if err != nil {
-		return usageError{err}
-	}
-	out.Result = res
-	if outcomes != nil && (rf.preCol != "" || rf.postCol != "") {
-		if err := prePostColumns(src, sess, rf, outcomes); err != nil {
-			return err
-		}
-	}
-	if outcomes != nil {
-		eo := rupture.DefaultEffectOptions()
-		eo.Measure = rupture.OutcomeMeasure(strings.ToLower(rf.measure))
-		eo.Better = rupture.Better(strings.ToLower(rf.better))
-		er, err := res.Estimate(outcomes, eo)
-		if err != nil {
-			return usageError{err}
-		}
-		out.EffectNotes = er.Notes
-		if rf.sessionModel {
-			rows := make([]rupture.SessionRow, sess.Len())
-			for i := range rows {
-				rows[i] = rupture.SessionRow{Patient: sess.Patient.Value(i), Session: sess.Session[i], Outcome: sess.Outcome[i]}
-				if sess.Therapist.Codes != nil {
-					rows[i].Therapist = sess.Therapist.Value(i)
-				}
-			}
-			sm, err := rupture.SessionModel(res, rows, eo.Level)
-			if err != nil {
-				out.EffectNotes = append(out.EffectNotes, "session-level model not fitted: "+err.Error())
-			} else {
-				out.SessionModel = sm
-			}
-		}
-	}
-	if rf.sensitivity {
-		rows, err := rupture.Sensitivity(series, nil)
-		if err != nil {
-			return usageError{err}
-		}
-		out.Sensitivity = rows
+		return wfError(err, rupturesOptionFlags)
 	}
 	if rf.plot != "" {
-		fig, err := ruptureFigure(series, res, rf.plotPatient)
-		if err := e.saveFigure(fig, err, rf.plot); err != nil {
-			return err
+		if err := e.saveNamedFigure(run.Section(), "rupture-patient", rf.plot); err != nil {
+			return fmt.Errorf("%w (name a patient with --plot-patient)", err)
 		}
 	}
 	if rf.exportEffect != "" {
-		if err := exportRuptureEffect(e, rf, res, name); err != nil {
+		if err := exportRuptureEffect(e, rf, run.RepairEffect(), name); err != nil {
 			return err
 		}
 	}
 	return e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return jsonout.Write(w, out)
+			return jsonout.Write(w, run)
 		case "csv":
-			return episodeTable(res.Episodes).csv(w)
+			return renderCSV(w, &workflow.Section{Blocks: []workflow.Block{run.Tidy()}}, "")
 		}
-		return renderRuptures(w, e.format, &out, rf.episodes)
+		renderNotes(w, run.TopNotes())
+		return renderSection(w, e.format, run.Section())
 	})
 }
 
-// ruptureSeries builds one alliance series per patient (and, when the data
-// hold an outcome, the first and last observed outcome of each patient).
-func ruptureSeries(sess *datasets.Sessions, rf *rupturesFlags) ([]rupture.Series, []rupture.Outcome, error) {
-	var ritem, resitem []float64
-	var err error
-	if rf.ruptureItem != "" {
-		if ritem, err = sessionScore(sess, rf.ruptureItem); err != nil {
-			return nil, nil, err
-		}
+// rupturesOptions turns the flags into options: a rule parameter is set
+// only when its flag is given, so that the defaults are the library's.
+func rupturesOptions(cmd *cobra.Command, rf *rupturesFlags) (workflow.RupturesOptions, error) {
+	ch := cmd.Flags().Changed
+	cols, _ := rf.sess.columns()
+	if rf.sess.wide != "" {
+		return workflow.RupturesOptions{}, usagef("ruptures need long data (one row per session); --wide is not supported")
 	}
-	if rf.resolution != "" {
-		if resitem, err = sessionScore(sess, rf.resolution); err != nil {
-			return nil, nil, err
-		}
-	}
-	var therapist []string
-	if sess.Therapist.Codes != nil {
-		therapist = sess.Therapist.Strings()
-	}
-	series, outcomes := rupture.SeriesFromRows(sess.Patient.Strings(), therapist, sess.Session, sess.Alliance, sess.Outcome)
-	if ritem != nil || resitem != nil {
-		// The post-session items, row by row in each patient's series.
-		index := make(map[string]int, len(series))
-		for k, s := range series {
-			index[s.Patient] = k
-		}
-		for i := 0; i < sess.Len(); i++ {
-			s := &series[index[sess.Patient.Value(i)]]
-			if ritem != nil {
-				s.Rupture = append(s.Rupture, ritem[i])
-			}
-			if resitem != nil {
-				s.Resolution = append(s.Resolution, resitem[i])
+	o := workflow.RupturesOptions{Columns: cols, Preset: rf.preset, Sensitivity: rf.sensitivity, Episodes: rf.episodes,
+		RuptureItem: rf.ruptureItem, ResolutionItem: rf.resolution, PreColumn: rf.preCol, PostColumn: rf.postCol,
+		Measure: rf.measure, NoSessionModel: !rf.sessionModel, PlotPatients: splitList(rf.plotPatient)}
+	if rf.preset != "" {
+		for _, f := range []string{"method", "k", "sd-source", "reference", "window", "threshold", "percent", "reliability", "sd", "loss-cutoff", "max-gap", "repair-window", "repair-fraction", "rupture-min", "resolution-min"} {
+			if ch(f) {
+				return o, usagef("--preset %s fixes the rupture rule; drop --%s, or give the rule's flags without --preset", rf.preset, f)
 			}
 		}
 	}
-	return series, outcomes, nil
-}
-
-// ruptureOptions turns the flags into detection options.
-func ruptureOptions(cmd *cobra.Command, rf *rupturesFlags) (rupture.Options, error) {
-	o := rupture.DefaultOptions()
-	m, err := rupture.ParseMethod(strings.ToLower(rf.method))
+	if ch("method") {
+		o.Method = rf.method
+	}
+	if ch("k") {
+		o.K = rf.k
+	}
+	if ch("sd-source") {
+		o.SDSource = rf.sdSource
+	}
+	if ch("reference") {
+		o.Reference = rf.ref
+	}
+	if ch("window") {
+		o.Window = &rf.window
+	}
+	o.Threshold, o.Percent, o.Reliability, o.LossCutoff = rf.threshold.value(), rf.percent.value(), rf.reliability.value(), rf.lossCutoff.value()
+	o.RCISD, o.MaxGap = rf.rciSD, rf.maxGap
+	if ch("repair-window") {
+		if rf.repairWindow < 1 {
+			return o, usagef("--repair-window %d: give at least 1 session", rf.repairWindow)
+		}
+		o.RepairWindow = rf.repairWindow
+	}
+	if ch("repair-fraction") {
+		if !(rf.repairFraction > 0) {
+			return o, usagef("--repair-fraction %v: give a positive fraction of the drop (e.g. 1)", rf.repairFraction)
+		}
+		o.RepairFraction = rf.repairFraction
+	}
+	if ch("rupture-min") {
+		o.RuptureMin = &rf.ruptureMin
+	}
+	if ch("resolution-min") {
+		o.ResolutionMin = &rf.resolutionMn
+	}
+	switch strings.ToLower(rf.better) {
+	case "lower":
+	case "higher":
+		o.HigherBetter = true
+	default:
+		return o, usagef("--better %q: give lower or higher", rf.better)
+	}
+	level, err := parseLevel(rf.level)
 	if err != nil {
-		return o, usageError{err}
+		return o, err
 	}
-	if !math.IsNaN(rf.threshold) {
-		if cmd.Flags().Changed("method") && m != rupture.MethodThreshold {
-			return o, usagef("--threshold sets --method threshold; it cannot be combined with --method %s", m)
-		}
-		m, o.Threshold = rupture.MethodThreshold, rf.threshold
-	}
-	o.Method = m
-	if !math.IsNaN(rf.percent) {
-		if cmd.Flags().Changed("method") && m != rupture.MethodPercent {
-			return o, usagef("--percent sets --method percent; it cannot be combined with --method %s", m)
-		}
-		o.Method, o.Percent = rupture.MethodPercent, rf.percent
-		m = o.Method
-	}
-	if m == rupture.MethodRCI {
-		if math.IsNaN(rf.reliability) {
-			return o, usagef("--method rci needs --reliability (e.g. .9)")
-		}
-		o.Reliability, o.RCISD = rf.reliability, rf.rciSD
-	}
-	if m == rupture.MethodPercent && math.IsNaN(rf.percent) {
-		return o, usagef("--method percent needs --percent P (e.g. 20)")
-	}
-	if m == rupture.MethodSelfReport && rf.ruptureItem == "" {
-		return o, usagef("--method self-report needs --rupture-item COLUMN")
-	}
-	if m == rupture.MethodSuddenLoss && !math.IsNaN(rf.lossCutoff) {
-		o.SuddenLoss.NoCutoff, o.SuddenLoss.Cutoff = false, math.Abs(rf.lossCutoff)
-	}
-	o.K = rf.k
-	if o.SDSource, err = rupture.ParseSDSource(strings.ToLower(rf.sdSource)); err != nil {
-		return o, usageError{err}
-	}
-	if o.Reference, err = rupture.ParseReference(strings.ToLower(rf.ref)); err != nil {
-		return o, usageError{err}
-	}
-	o.Window, o.MaxGap = rf.window, rf.maxGap
-	o.RepairWindow, o.RepairFraction = rf.repairWindow, rf.repairFraction
-	o.RuptureMin, o.ResolutionMin = rf.ruptureMin, rf.resolutionMn
-	return o, nil // validated by rupture.Analyze once the sample SDs are known
-}
-
-// prePostColumns replaces each patient's first/last-session outcome by the
-// patient's values of the --pre and --post columns (the first non-missing
-// value of the patient's rows).
-func prePostColumns(src source, sess *datasets.Sessions, rf *rupturesFlags, outcomes []rupture.Outcome) error {
-	tc := &tableColumns{t: src.table}
-	var pre, post []float64
-	if rf.preCol != "" {
-		pre = tc.numeric(rf.preCol, "--pre")
-	}
-	if rf.postCol != "" {
-		post = tc.numeric(rf.postCol, "--post")
-	}
-	if err := tc.err(); err != nil {
-		return err
-	}
-	row := make(map[int]int, src.table.NumRows())
-	for i, l := range src.table.Lines() {
-		row[l] = i
-	}
-	index := make(map[string]int, len(outcomes))
-	for k, o := range outcomes {
-		index[o.Patient] = k
-	}
-	set := map[string]bool{}
-	for i := 0; i < sess.Len(); i++ {
-		k := index[sess.Patient.Value(i)]
-		j, ok := row[sess.Line[i]]
-		if !ok {
-			return usagef("--pre/--post need long data (one row per session)")
-		}
-		if pre != nil && !set["pre"+outcomes[k].Patient] {
-			outcomes[k].Pre = math.NaN()
-		}
-		if post != nil && !set["post"+outcomes[k].Patient] {
-			outcomes[k].Post = math.NaN()
-		}
-		set["pre"+outcomes[k].Patient], set["post"+outcomes[k].Patient] = true, true
-		if pre != nil && math.IsNaN(outcomes[k].Pre) {
-			outcomes[k].Pre = pre[j]
-		}
-		if post != nil && math.IsNaN(outcomes[k].Post) {
-			outcomes[k].Post = post[j]
-		}
-	}
-	return nil
+	o.Level = level
+	return o, nil
 }
 
 // exportRuptureEffect writes the repaired-vs-unrepaired contrast as a
 // study row that 'alliance meta' reads (study, ri, ni, yi, vi): a new file
 // with a header, or a row appended to an existing study table with that
 // header, so that effects of several studies can be collected and pooled.
-func exportRuptureEffect(e *env, rf *rupturesFlags, res *rupture.Result, name string) error {
-	var eff *rupture.Effect
-	for i := range res.Effects {
-		if res.Effects[i].Group1 == rupture.ClassRepaired && res.Effects[i].Group2 == rupture.ClassUnrepaired {
-			eff = &res.Effects[i]
-		}
-	}
-	if eff == nil || eff.R.IsNA() {
+func exportRuptureEffect(e *env, rf *rupturesFlags, eff *rupture.Effect, name string) error {
+	if eff == nil {
 		return fmt.Errorf("no repaired-vs-unrepaired effect to export (needs an outcome column and at least two patients in each class)")
 	}
 	study := rf.study
@@ -408,120 +274,5 @@ func exportRuptureEffect(e *env, rf *rupturesFlags, res *rupture.Result, name st
 		verb = "appended"
 	}
 	e.infof("%s the repaired-vs-unrepaired effect (r = %.3f, n = %d) to %s", verb, row.R, row.N, rf.exportEffect)
-	return nil
-}
-
-func episodeTable(eps []rupture.Episode) *table {
-	t := &table{
-		Columns: []string{"patient", "therapist", "episode", "session", "reference", "score", "drop", "drop_sd", "depth", "threshold", "repaired", "repair_session"},
-		Right:   []bool{false, false, true, true, true, true, true, true, true, true, false, true},
-	}
-	for _, ep := range eps {
-		f := func(x rupture.Float) string { return fnum(float64(x)) }
-		rs := ""
-		if ep.RepairSession.Valid {
-			rs = strconv.Itoa(ep.RepairSession.V)
-		}
-		t.Rows = append(t.Rows, []string{ep.Patient, ep.Therapist, strconv.Itoa(ep.Index), strconv.Itoa(ep.Session), f(ep.Reference), f(ep.Score), f(ep.Drop), f(ep.DropSD), f(ep.Depth), f(ep.Threshold), strconv.FormatBool(ep.Repaired), rs})
-	}
-	return t
-}
-
-func renderRuptures(w io.Writer, format string, o *rupturesOutput, listEpisodes bool) error {
-	r := o.Result
-	s := r.Summary
-	rule := string(r.Options.Method)
-	if r.Preset != "" {
-		rule = "preset " + r.Preset
-	}
-	head := fmt.Sprintf("Rupture–repair episodes — %s (%s)", o.Data, rule)
-	if format == "markdown" {
-		fmt.Fprintf(w, "## %s\n\n", head)
-	} else {
-		fmt.Fprintf(w, "%s\n\n", head)
-	}
-	fmt.Fprintf(w, "%d of %d assessable patients (%s%%) had at least one rupture: %d episodes (%s per 100 sessions), %d repaired (%s%%), mean drop %s points.\n\n",
-		s.WithRupture, s.Assessable, num(100*float64(s.RuptureRate), 1), s.Episodes, num(float64(s.EpisodesPer100), 2), s.Repaired, num(100*float64(s.RepairRate), 1), num(float64(s.MeanDrop), 2))
-	t := &table{Title: "Patient classes", Columns: []string{"class", "n", "percent"}, Right: []bool{false, true, true}}
-	for _, c := range s.Classes {
-		p := ""
-		if !c.Percent.IsNA() {
-			p = num(float64(c.Percent), 1) + "%"
-		}
-		t.Rows = append(t.Rows, []string{string(c.Class), strconv.Itoa(c.N), p})
-	}
-	if err := t.render(w, format); err != nil {
-		return err
-	}
-	if len(r.ClassOutcomes) > 0 {
-		fmt.Fprintln(w)
-		c := &table{Title: "Outcome by class", Columns: []string{"class", "n", "pre M (SD)", "post M (SD)", "change M (SD)"}, Right: []bool{false, true, true, true, true}}
-		ms := func(m, sd rupture.Float) string {
-			if m.IsNA() {
-				return ""
-			}
-			return num(float64(m), 2) + " (" + num(float64(sd), 2) + ")"
-		}
-		for _, x := range r.ClassOutcomes {
-			c.Rows = append(c.Rows, []string{string(x.Class), strconv.Itoa(x.N), ms(x.MeanPre, x.SDPre), ms(x.MeanPost, x.SDPost), ms(x.MeanChange, x.SDChange)})
-		}
-		if err := c.render(w, format); err != nil {
-			return err
-		}
-	}
-	if len(r.Effects) > 0 {
-		fmt.Fprintln(w)
-		t := &table{
-			Title:   "Effects on outcome (positive = first group did better)",
-			Columns: []string{"contrast", "n1", "n2", "difference", "p", "g [95% CI]", "r [95% CI]", "yi (z)", "vi"},
-			Right:   []bool{false, true, true, true, true, false, false, true, true},
-		}
-		for _, x := range r.Effects {
-			if x.G.IsNA() {
-				t.Rows = append(t.Rows, []string{x.Contrast, strconv.Itoa(x.N1), strconv.Itoa(x.N2), "", "", x.Note, "", "", ""})
-				continue
-			}
-			t.Rows = append(t.Rows, []string{x.Contrast, strconv.Itoa(x.N1), strconv.Itoa(x.N2), num(float64(x.Diff), 2), pcell(float64(x.P)),
-				num(float64(x.G), 2) + " [" + num(float64(x.CILB), 2) + ", " + num(float64(x.CIUB), 2) + "]",
-				apa.NoZero(float64(x.R), 2) + " [" + apa.NoZero(float64(x.RCILB), 2) + ", " + apa.NoZero(float64(x.RCIUB), 2) + "]",
-				num(float64(x.YI), 4), num(float64(x.VI), 4)})
-		}
-		for _, n := range o.EffectNotes {
-			t.Notes = append(t.Notes, "Note. "+n)
-		}
-		if err := t.render(w, format); err != nil {
-			return err
-		}
-	}
-	if sm := o.SessionModel; sm != nil {
-		fmt.Fprintf(w, "\nSession-level model: %s\nReading: %s\n", sm.Formula, sm.Text)
-	}
-	if len(o.Sensitivity) > 0 {
-		fmt.Fprintln(w)
-		t := &table{
-			Title:   "Sensitivity to the rupture criterion",
-			Columns: []string{"preset", "method", "episodes", "repaired", "none", "repaired class", "unrepaired class", "rupture rate"},
-			Right:   []bool{false, false, true, true, true, true, true, true},
-		}
-		for _, x := range o.Sensitivity {
-			if x.Error != "" {
-				t.Rows = append(t.Rows, []string{x.Preset, string(x.Method), "", "", "", "", "", x.Error})
-				continue
-			}
-			t.Rows = append(t.Rows, []string{x.Preset, string(x.Method), strconv.Itoa(x.Episodes), strconv.Itoa(x.Repaired), strconv.Itoa(x.None), strconv.Itoa(x.RepairedClass), strconv.Itoa(x.Unrepaired), num(100*float64(x.RuptureRate), 1) + "%"})
-		}
-		if err := t.render(w, format); err != nil {
-			return err
-		}
-	}
-	if listEpisodes {
-		fmt.Fprintln(w)
-		t := episodeTable(r.Episodes)
-		t.Title = "Episodes"
-		if err := t.render(w, format); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(w, "\nRupture criteria differ between studies and change the counts (Gumz et al. 2012); report the rule used and check --sensitivity.\n")
 	return nil
 }

@@ -190,3 +190,91 @@ func TestRupturesExportAppendsAndPrePost(t *testing.T) {
 		t.Errorf("session model missing: %+v", got.SessionModel)
 	}
 }
+
+// TestRupturesCensoredClass (issue 14): patients c1–c4 drop at session 7
+// of 8, so the repair window (3 sessions) runs past their last session:
+// they are neither repaired nor unrepaired but censored, in the classes,
+// the effects and the sensitivity table; the other classes are unchanged.
+func TestRupturesCensoredClass(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(ruptureCSV())
+	for i := 1; i <= 4; i++ {
+		for s := 1; s <= 8; s++ {
+			a := 4.0
+			if s >= 7 {
+				a = 2
+			}
+			fmt.Fprintf(&b, "c%d,t1,%d,%g,%g\n", i, s, a+0.05*float64(s%2), 20-float64(4+i)*float64(s-1)/7)
+		}
+	}
+	out, stderr, code := runCLI(t, b.String(), "ruptures", "-", "--threshold", "1", "--sensitivity", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Patients []struct{ Patient, Class string }
+		Summary  struct {
+			Classes []struct {
+				Class string
+				N     int
+			}
+		}
+		Effects     []struct{ Contrast string }
+		Sensitivity []map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[byte]string{'p': "repaired", 'q': "unrepaired", 'n': "none", 'c': "censored"}
+	for _, p := range got.Patients {
+		if p.Class != want[p.Patient[0]] {
+			t.Errorf("patient %s: class %s, want %s", p.Patient, p.Class, want[p.Patient[0]])
+		}
+	}
+	n := map[string]int{}
+	for _, c := range got.Summary.Classes {
+		n[c.Class] = c.N
+	}
+	if n["censored"] != 4 || n["unrepaired"] != 4 || n["repaired"] != 4 {
+		t.Errorf("class counts %v", n)
+	}
+	found := false
+	for _, e := range got.Effects {
+		found = found || e.Contrast == "censored vs none"
+	}
+	if !found {
+		t.Errorf("no censored contrast: %+v", got.Effects)
+	}
+	if len(got.Sensitivity) == 0 || got.Sensitivity[0]["n_censored"] == nil {
+		t.Errorf("sensitivity rows lack n_censored: %v", got.Sensitivity)
+	}
+	text, _, _ := runCLI(t, b.String(), "ruptures", "-", "--threshold", "1", "--quiet")
+	if !strings.Contains(text, "every rupture repaired") || !strings.Contains(text, "censored") {
+		t.Errorf("text does not state the class rule:\n%s", text)
+	}
+}
+
+// TestRupturesLevel: --level sets the level of the effects' intervals
+// (a 90% interval of g lies inside the 95% one).
+func TestRupturesLevel(t *testing.T) {
+	lb := map[string]float64{}
+	for _, lv := range []string{"95", "90"} {
+		out, stderr, code := runCLI(t, ruptureCSV(), "ruptures", "-", "--threshold", "1", "--level", lv, "--format", "json")
+		if code != 0 {
+			t.Fatalf("exit %d %s", code, stderr)
+		}
+		var got struct {
+			Effects []struct {
+				Contrast string
+				CILB     float64 `json:"ci_lb"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		lb[lv] = got.Effects[0].CILB
+	}
+	if !(lb["90"] > lb["95"]) {
+		t.Errorf("lower limits %v: the 90%% one must be higher", lb)
+	}
+}

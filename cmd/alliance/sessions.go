@@ -3,15 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
-
-	"github.com/alliance-research/alliance/analysis/sessions"
-	"github.com/alliance-research/alliance/datasets"
-	"github.com/alliance-research/alliance/plots"
 	"github.com/spf13/cobra"
 )
 
@@ -28,6 +23,8 @@ type sessionsFlags struct {
 	allianceLabel, outLbl string
 	export, plot          string
 	level                 float64
+	concurrent            bool
+	trajectories          bool
 }
 
 const sessionsDefaultDataset = "demo-sessions"
@@ -55,7 +52,8 @@ get random intercepts, nested in therapists when present; --random-slope
 adds a random slope of session, --ar1 AR(1) residuals, --detrend removes each
 patient's linear trend first. Lags link consecutive sessions only
 (--max-lag-gap). Each effect is stated in words; --export writes the derived
-columns.
+columns. A file without an alliance column is an error (name it with
+--alliance) unless --model growth is asked for.
 
 Without FILE the embedded, simulated demo-sessions data are analysed.`,
 		Example: `  alliance sessions                                   # embedded demo data
@@ -68,7 +66,7 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f := cmd.Flags()
 	sf.read.register(cmd, sessionsDefaultDataset)
 	sf.sess.register(cmd)
-	f.StringVar(&sf.model, "model", "", "lagged (default), reverse, concurrent or growth (default without an alliance column)")
+	f.StringVar(&sf.model, "model", "", "lagged (default), reverse, concurrent or growth (the only one without an alliance column)")
 	f.StringVar(&sf.centring, "centring", "", "person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
 	f.BoolVar(&sf.detrend, "detrend", false, "remove each patient's linear trend over sessions before centring (Falkenström et al. 2017)")
 	f.BoolVar(&sf.slope, "random-slope", false, "random slope of session for patients")
@@ -83,13 +81,12 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.StringVar(&sf.export, "export", "", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
 	f.StringVar(&sf.plot, "plot", "", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
 	f.Float64Var(&sf.level, "level", 95, "confidence level in percent")
+	f.BoolVar(&sf.concurrent, "concurrent", false, "with the lagged model, also fit the same-session (concurrent) model, as the report does")
+	f.BoolVar(&sf.trajectories, "trajectories", false, "add the table of mean scores by session")
 	return cmd
 }
 
-type sessionsOutput struct {
-	Data string `json:"data"`
-	*sessions.Result
-}
+var sessionsOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level"}
 
 func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	if err := checkFigurePath("--plot", sf.plot); err != nil {
@@ -103,143 +100,46 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := sf.sess.load(src.table, "outcome", datasets.SessionOptions{RequireOutcome: true})
+	opt := workflow.SessionsOptions{Model: sf.model, Centring: sf.centring, Detrend: sf.detrend, RandomSlope: sf.slope, AR1: sf.ar1,
+		IgnoreTherapist: sf.noTherapist, NoTime: sf.noTime, ML: sf.ml, MaxLagGap: sf.maxLagGap, Covariates: splitList(sf.covariates),
+		Concurrent: sf.concurrent, Trajectories: sf.trajectories, Level: level, AllianceLabel: sf.allianceLabel, OutcomeLabel: sf.outLbl}
+	if sf.maxLagGap < 1 {
+		return usagef("--max-lag-gap %d: give at least 1", sf.maxLagGap)
+	}
+	opt.Columns, opt.Wide = sf.sess.columns()
+	run, err := workflow.Sessions(src.wfSource(), opt)
 	if err != nil {
-		return err
-	}
-	d := sessions.Data{Session: st.Session, Alliance: st.Alliance, Outcome: st.Outcome, Patient: st.Patient.Strings()}
-	if st.Therapist.Codes != nil {
-		d.Therapist = st.Therapist.Strings()
-	}
-	if cs := splitList(sf.covariates); len(cs) > 0 {
-		d.Covariates = map[string][]float64{}
-		for _, c := range cs {
-			v, err := sessionScore(st, c)
-			if err != nil {
-				return err
-			}
-			d.Covariates[c] = v
-		}
-	}
-	opt := sessions.Options{Model: sessions.Model(strings.ToLower(sf.model)), Centring: sessions.Centring(strings.ToLower(sf.centring)),
-		Detrend: sf.detrend, MaxLagGap: sf.maxLagGap, IgnoreTherapist: sf.noTherapist, RandomSlope: sf.slope, NoTime: sf.noTime,
-		AR1: sf.ar1, ML: sf.ml, Level: level, AllianceLabel: sf.allianceLabel, OutcomeLabel: sf.outLbl}
-	res, err := sessions.Fit(d, opt)
-	if err != nil {
-		return analysisOrInput(err)
-	}
-	name := st.Name
-	if src.embedded != nil {
-		name = src.embedded.Name
+		return wfError(err, sessionsOptionFlags)
 	}
 	if sf.export != "" {
 		var b strings.Builder
-		if err := res.Table.WriteCSV(&b); err != nil {
+		if err := run.Table.WriteCSV(&b); err != nil {
 			return err
 		}
 		if err := writeFileAtomic(sf.export, []byte(b.String())); err != nil {
 			return err
 		}
-		e.infof("wrote the derived columns (%s) to %s", strings.Join(res.Columns, ", "), sf.export)
+		e.infof("wrote the derived columns (%s) to %s", strings.Join(run.Columns, ", "), sf.export)
 	}
 	if sf.plot != "" {
-		fig, err := trajectoriesFigure(st, sf.outLbl)
-		if err := e.saveFigure(fig, err, sf.plot); err != nil {
+		if err := e.saveNamedFigure(run.Section(), "trajectory-outcome", sf.plot); err != nil {
 			return err
 		}
 	}
-	out := sessionsOutput{Data: name, Result: res}
 	if err := e.emit(func(w io.Writer) error {
 		switch e.format {
 		case "json":
-			return jsonout.Write(w, out)
+			return jsonout.Write(w, run)
 		case "csv":
-			return tableOf(workflow.FixedTable(&res.Result)).csv(w)
+			return renderCSV(w, &workflow.Section{Blocks: []workflow.Block{run.Tidy()}}, "")
 		}
-		return renderSessions(w, e.format, &out)
+		renderNotes(w, run.TopNotes())
+		return renderSection(w, e.format, run.Section())
 	}); err != nil {
 		return err
 	}
-	if !res.Converged {
-		return fmt.Errorf("the optimiser did not converge: %s", res.Reason)
+	if !run.Converged {
+		return fmt.Errorf("the optimiser did not converge: %s", run.Reason)
 	}
 	return nil
-}
-
-// trajectoriesFigure draws each patient's outcome by session with the mean
-// and its 95% CI.
-func trajectoriesFigure(st *datasets.Sessions, label string) (*plots.Figure, error) {
-	sess := make([]float64, st.Len())
-	for i, s := range st.Session {
-		sess[i] = float64(s)
-	}
-	y := st.Outcome
-	if y == nil {
-		return nil, fmt.Errorf("no outcome column to plot")
-	}
-	clean := make([]float64, len(y))
-	copy(clean, y)
-	for i := range clean {
-		if math.IsInf(clean[i], 0) {
-			clean[i] = math.NaN()
-		}
-	}
-	return plots.Trajectories(st.Patient.Strings(), sess, clean, plots.TrajectoryOptions{YLabel: label})
-}
-
-func renderSessions(w io.Writer, format string, o *sessionsOutput) error {
-	r := o.Result
-	head := fmt.Sprintf("Session-by-session %s model — %s", r.Model, o.Data)
-	if format == "markdown" {
-		fmt.Fprintf(w, "## %s\n\n", head)
-	} else {
-		fmt.Fprintf(w, "%s\n\n", head)
-	}
-	s := r.Summary
-	fmt.Fprintf(w, "%d sessions of %d patients", s.Rows, s.Patients)
-	if s.Therapists > 0 {
-		fmt.Fprintf(w, " treated by %d therapists", s.Therapists)
-	}
-	fmt.Fprintf(w, "; %d rows enter the model.", r.NObs)
-	if r.Centring != "" {
-		fmt.Fprintf(w, " Centring: %s", r.Centring)
-		if r.Detrended {
-			fmt.Fprint(w, ", detrended")
-		}
-		fmt.Fprint(w, ".")
-	}
-	fmt.Fprintf(w, "\n%s\n\n", r.Formula)
-	for _, eff := range r.Effects {
-		if eff.Role == "within" || eff.Role == "between" || eff.Role == "patient" || eff.Role == "therapist" {
-			fmt.Fprintf(w, "• %s: %s.\n", titleRole(eff.Role), eff.Text)
-		}
-	}
-	fmt.Fprintln(w)
-	for _, t := range workflow.MixedTables(&r.Result) {
-		if err := tableOf(t).render(w, format); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
-	}
-	for _, n := range r.Notes {
-		if !strings.HasSuffix(n, ".") {
-			n += "."
-		}
-		fmt.Fprintf(w, "Note. %s\n", n)
-	}
-	return nil
-}
-
-func titleRole(role string) string {
-	switch role {
-	case "within":
-		return "Within patients"
-	case "between":
-		return "Between patients"
-	case "patient":
-		return "Between patients of a therapist"
-	case "therapist":
-		return "Between therapists"
-	}
-	return role
 }

@@ -116,3 +116,127 @@ func TestSessionsExportAndErrors(t *testing.T) {
 		t.Errorf("bad model: exit %d %q", code, stderr)
 	}
 }
+
+// TestSessionsMissingAllianceIsInputError (issue 14): a file whose
+// alliance column is called wai, run without --alliance, was fitted as a
+// growth model without a word. It is an input error (exit 2) that lists the
+// columns found and names the alliance role; --model growth still runs.
+func TestSessionsMissingAllianceIsInputError(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("client,therapist,session,wai,phq9\n")
+	for p := 1; p <= 6; p++ {
+		for s := 1; s <= 5; s++ {
+			fmt.Fprintf(&b, "c%d,t%d,%d,%d,%d\n", p, p%2, s, 40+(p*s)%7, 20-s+(p*s)%3)
+		}
+	}
+	_, stderr, code := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9")
+	if code != 2 || !strings.Contains(stderr, "alliance") || !strings.Contains(stderr, "wai") || !strings.Contains(stderr, "client, therapist, session, wai, phq9") {
+		t.Errorf("exit %d %q: want exit 2 naming the alliance role and listing the columns", code, stderr)
+	}
+	if _, gerr, gcode := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9", "--model", "growth", "--quiet"); gcode != 0 {
+		t.Errorf("growth model asked for: exit %d %s", gcode, gerr)
+	}
+	out, stderr, code := runCLI(t, b.String(), "sessions", "-", "--patient", "client", "--outcome", "phq9", "--alliance", "wai", "--format", "json", "--quiet")
+	if code != 0 || !strings.Contains(out, `"wai_within"`) && !strings.Contains(out, `"alliance_within"`) {
+		t.Errorf("with --alliance wai: exit %d %s", code, stderr)
+	}
+}
+
+// TestSessionsCLIAndPartAgree runs each session command's JSON and text
+// output on the same data and options and requires the numbers of the
+// Part's tables (what the report renders) in the JSON: the same code path.
+func TestSessionsCLIAndPartAgree(t *testing.T) {
+	out, _, code := runCLI(t, "", "sessions", "--format", "json", "--quiet")
+	if code != 0 {
+		t.Fatal("sessions failed")
+	}
+	var js struct {
+		Fixed []struct {
+			Name     string
+			Estimate float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ := runCLI(t, "", "sessions", "--quiet")
+	for _, c := range js.Fixed {
+		cell := num(c.Estimate, 3)
+		if !strings.Contains(text, c.Name) || !strings.Contains(text, cell) {
+			t.Errorf("text lacks %s = %s", c.Name, cell)
+		}
+	}
+	// ruptures: the class counts of the JSON are the table's
+	out, _, _ = runCLI(t, "", "ruptures", "--format", "json", "--quiet")
+	var rj struct {
+		Summary struct {
+			Classes []struct {
+				Class string
+				N     int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rj); err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ = runCLI(t, "", "ruptures", "--format", "markdown", "--quiet")
+	for _, c := range rj.Summary.Classes {
+		if !strings.Contains(text, fmt.Sprintf("| %s | %d |", c.Class, c.N)) {
+			t.Errorf("markdown lacks class %s n %d", c.Class, c.N)
+		}
+	}
+}
+
+// TestChangeAndGainsCLIAndPartAgree: the category counts of 'alliance
+// change' and the gains of 'alliance gains' are the same in JSON and in the
+// rendered tables.
+func TestChangeAndGainsCLIAndPartAgree(t *testing.T) {
+	out, _, _ := runCLI(t, "", "change", "--format", "json", "--quiet")
+	var cj struct {
+		Summary []struct {
+			Category string
+			N        int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &cj); err != nil || len(cj.Summary) == 0 {
+		t.Fatalf("%v %s", err, out)
+	}
+	md, _, _ := runCLI(t, "", "change", "--format", "markdown", "--quiet")
+	for _, c := range cj.Summary {
+		if !strings.Contains(md, fmt.Sprintf("| %s | %d |", c.Category, c.N)) {
+			t.Errorf("markdown lacks %s %d", c.Category, c.N)
+		}
+	}
+	out, _, _ = runCLI(t, "", "gains", "--format", "json", "--quiet")
+	var gj struct {
+		Gains []struct {
+			Patient   string
+			Session   int
+			Magnitude float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &gj); err != nil || len(gj.Gains) != 24 {
+		t.Fatalf("%v: %d gains", err, len(gj.Gains))
+	}
+	md, _, _ = runCLI(t, "", "gains", "--format", "markdown", "--quiet")
+	for _, g := range gj.Gains {
+		if !strings.Contains(md, fmt.Sprintf("| %s | %d |", g.Patient, g.Session)) || !strings.Contains(md, num(g.Magnitude, 2)) {
+			t.Errorf("markdown lacks gain %s/%d (magnitude %v)", g.Patient, g.Session, g.Magnitude)
+		}
+	}
+}
+
+// TestSessionCommandsHelpHasNoNaN (issue 14): flags without a default show
+// none, not "(default NaN)" or the smallest int; ruptures documents only
+// flags it has.
+func TestSessionCommandsHelpHasNoNaN(t *testing.T) {
+	for _, c := range []string{"sessions", "ruptures", "gains", "change"} {
+		out, _, _ := runCLI(t, "", c, "--help")
+		if strings.Contains(out, "NaN") || strings.Contains(out, "-9223372036854775808") || strings.Contains(out, "--rci-sd") {
+			t.Errorf("%s --help:\n%s", c, out)
+		}
+		if !strings.Contains(out, "--level") {
+			t.Errorf("%s has no --level", c)
+		}
+	}
+}

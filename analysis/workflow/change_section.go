@@ -1,0 +1,253 @@
+package workflow
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/change"
+)
+
+func (r *ChangeRun) compose() {
+	res, o := r.Result, r.opt
+	r.data = &DataPart{Kind: "session", Source: r.src, Roles: r.roles, Counts: map[string]int{"patients": res.NOriginal, "patients analysed": res.NUsed}}
+	if d := res.NOriginal - res.NUsed; d > 0 {
+		why := "no score at one of the two time points"
+		if r.firstLst {
+			why = "fewer than two sessions with a score"
+		}
+		r.data.Dropped = append(r.data.Dropped, Dropped{Analysis: "reliable change", N: d, Unit: "patients", Reason: why})
+	}
+	switch {
+	case o.Method == string(change.HLM):
+		r.note(Info, "The HLM method uses every measurement of each patient (a growth model); pre and post are each patient's first and last complete score.")
+	case r.firstLst && !o.Wide:
+		r.note(Info, "Pre and post are each patient's first and last session with a %s score (no pre and post time values given).", r.label)
+	}
+	if o.Approach == "combined" && r.opt.MFunctional != nil && o.Method != string(change.HLM) {
+		r.note(Info, "Approach: combined (reliable change and the clinical cutoff %s).", o.CutoffType)
+	}
+	if (o.Approach == "combined" || o.Approach == "statistical") && o.MClinical == nil {
+		r.note(Info, "The clinical population's mean and SD are those of the pre scores (clinicalsignificance's default).")
+	}
+
+	title := fmt.Sprintf("Clinically significant change — %s approach", res.Approach)
+	if res.Method != "" {
+		title += ", RCI " + string(res.Method)
+	}
+	s := &Section{ID: "change", Title: title + " — " + r.DataName}
+	r.sec = s
+	line := fmt.Sprintf("%d of %d patients have both scores; better is %s.", res.NUsed, res.NOriginal, res.Better)
+	if !res.Reliability.IsNA() {
+		line += fmt.Sprintf(" Reliability %s, critical value %s", apa.Cell(float64(res.Reliability), 2), apa.Cell(float64(res.CriticalValue), 3))
+		if !res.SDiff.IsNA() {
+			line += fmt.Sprintf(", S_diff = %s (a change of at least %s points is reliable)", apa.Cell(float64(res.SDiff), 3), apa.Cell(float64(res.SDiff)*float64(res.CriticalValue), 2))
+		}
+		line += "."
+	}
+	if res.Cutoff != nil {
+		line += fmt.Sprintf(" Cutoff %s = %s.", res.Cutoff.Type, apa.Cell(float64(res.Cutoff.Value), 2))
+	}
+	s.P(Result, line)
+	s.P(Methods, r.methodsText())
+	s.Add(r.categoryTable())
+	if len(res.Groups) > 0 {
+		g := &Table{Name: "groups", Title: "By group", Columns: []string{"Group", "Category", "n", "% of group"}, Right: []bool{false, false, true, true}}
+		for _, c := range res.Groups {
+			g.Rows = append(g.Rows, []string{c.Group, string(c.Category), strconv.Itoa(c.N), pct(100 * float64(c.PercentByGroup))})
+		}
+		s.Add(g)
+	}
+	if o.Persons {
+		p := r.Tidy()
+		p.Title = "Patients"
+		s.Add(p)
+	}
+	if len(res.Summary) > 0 {
+		best := res.Summary[0]
+		for _, c := range res.Summary {
+			if c.N > best.N {
+				best = c
+			}
+		}
+		s.P(Reading, fmt.Sprintf("%d of the %d patients (%s) are classified as %s.", best.N, res.NUsed, pct(100*float64(best.Percent)), best.Category))
+	}
+	if res.Approach != "percentage" && o.Method != string(change.HLM) && res.NUsed > 0 {
+		s.Add(&Figure{Name: "jacobson-truax", Title: "Jacobson–Truax plot",
+			Caption: "Post against pre score of each patient; the diagonal is no change, the shaded band the change that is not reliable (±" + apa.Cell(float64(res.CriticalValue), 2) + "·S_diff); marker shapes give the categories.",
+			Spec:    JacobsonTruaxSpec{Change: res, Label: capitalise(r.label)}})
+	}
+	r.methods = append(r.methods, r.methodsText())
+	r.cite("jacobson1991", "claus2023")
+	r.steps = []Step{{Purpose: "Reliable and clinically significant change", Command: r.commandLine(), RCode: r.rCode()}}
+}
+
+func (r *ChangeRun) categoryTable() *Table {
+	res := r.Result
+	t := &Table{Name: "categories", Title: "Categories of change", Columns: []string{"Category", "n", "%"}, Right: []bool{false, true, true}}
+	for _, c := range res.Summary {
+		t.Rows = append(t.Rows, []string{string(c.Category), strconv.Itoa(c.N), pct(100 * float64(c.Percent))})
+	}
+	if !res.MPre.IsNA() {
+		t.Notes = append(t.Notes, fmt.Sprintf("%d patients with both scores; pre M = %s (SD %s), post M = %s (SD %s).", res.NUsed,
+			apa.Cell(float64(res.MPre), 2), apa.Cell(float64(res.SDPre), 2), apa.Cell(float64(res.MPost), 2), apa.Cell(float64(res.SDPost), 2)))
+	}
+	return t
+}
+
+func (r *ChangeRun) methodsText() string {
+	res, o := r.Result, r.opt
+	src := ""
+	if o.ReliabilitySource != "" {
+		src = " (" + o.ReliabilitySource + ")"
+	}
+	what := "Change from each patient's pre to post score"
+	if r.firstLst && !o.Wide {
+		what = "Change from each patient's first to last session with a score"
+	}
+	var fn string
+	switch res.Approach {
+	case "distribution":
+		fn = "cs_distribution"
+	case "combined":
+		fn = "cs_combined"
+	case "statistical":
+		fn = "cs_statistical"
+	default:
+		fn = "cs_percentage"
+	}
+	if res.Approach == "percentage" {
+		return fmt.Sprintf("%s on the %s was classified by the percentage of change (improvement: at least %s of the pre score), as the R package clinicalsignificance's %s (Claus, 2023).", what, r.label, apa.Num(100*float64(res.PctImprovement), 0)+"%", fn)
+	}
+	m := fmt.Sprintf("%s on the %s was classified with the reliable change index of Jacobson & Truax (1991)", what, r.label)
+	if res.Method != change.JT && res.Method != "" {
+		m += fmt.Sprintf(" (method %s)", res.Method)
+	}
+	if !res.Reliability.IsNA() {
+		m += fmt.Sprintf(", with reliability r = %s%s", apa.NoZero(float64(res.Reliability), 2), src)
+	}
+	if !res.SDiff.IsNA() && !res.SDPre.IsNA() && res.Method == change.JT {
+		m += fmt.Sprintf(": RCI = (post − pre)/S_diff, S_diff = √2·SD_pre·√(1 − r), SD_pre = %s, so that a change of more than %s·S_diff = %s points is reliable", apa.Cell(float64(res.SDPre), 2), apa.Cell(float64(res.CriticalValue), 2), apa.Cell(float64(res.CriticalValue)*float64(res.SDiff), 2))
+	}
+	if res.Cutoff != nil {
+		m += fmt.Sprintf("; the clinical cutoff %s is %s", res.Cutoff.Type, apa.Cell(float64(res.Cutoff.Value), 2))
+	}
+	return m + fmt.Sprintf(". Computed as the R package clinicalsignificance's %s (Claus, 2023).", fn)
+}
+
+func (r *ChangeRun) commandLine() string {
+	o := r.opt
+	c := newCommand("change", r.src)
+	if o.Wide {
+		c.flag("wide", "")
+	}
+	c.col("patient", o.Patient)
+	c.col("time", o.Time)
+	c.col("score", o.Score)
+	c.col("group", o.Group)
+	c.col("pre", o.Pre)
+	c.col("post", o.Post)
+	c.flag("approach", o.Approach)
+	c.flag("method", o.Method)
+	if o.HigherBetter {
+		c.flag("better", "higher")
+	}
+	num := func(name string, p *float64) {
+		if p != nil {
+			c.flag(name, rNum(*p))
+		}
+	}
+	num("reliability", o.Reliability)
+	num("reliability-post", o.ReliabilityPost)
+	if o.Level != 0.95 {
+		c.flag("level", levelPct(o.Level))
+	}
+	if o.Approach == "combined" || o.Approach == "statistical" {
+		c.flag("cutoff-type", o.CutoffType)
+		num("m-functional", o.MFunctional)
+		num("sd-functional", o.SDFunctional)
+		num("m-clinical", o.MClinical)
+		num("sd-clinical", o.SDClinical)
+		if o.BFunctionalSD {
+			c.flag("b-functional-sd", "")
+		}
+	}
+	num("pct-improvement", o.PctImprovement)
+	num("pct-deterioration", o.PctDeterioration)
+	return c.String()
+}
+
+// rCode is the clinicalsignificance call reproducing the analysis.
+func (r *ChangeRun) rCode() string {
+	o, res := r.opt, r.Result
+	var b strings.Builder
+	b.WriteString("library(clinicalsignificance)\n")
+	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
+	var args []string
+	if o.Wide {
+		args = append(args, "id = "+rName(r.roleOr("patient", "id")), "pre = "+rName(r.roles["pre"]), "post = "+rName(r.roles["post"]))
+		if r.roles["patient"] == "" {
+			b.WriteString("d$id <- seq_len(nrow(d))\n")
+		}
+	} else {
+		if r.firstLst && o.Method != string(change.HLM) {
+			// first and last observed score of each patient, as two time points
+			fmt.Fprintf(&b, "d <- d[!is.na(d[[%q]]), ]\n", r.roles["score"])
+			fmt.Fprintf(&b, "d <- d[order(d[[%q]], d[[%q]]), ]\n", r.roles["patient"], r.roles["time"])
+			fmt.Fprintf(&b, "first <- !duplicated(d[[%q]]); last <- !duplicated(d[[%q]], fromLast = TRUE)\n", r.roles["patient"], r.roles["patient"])
+			fmt.Fprintf(&b, "d <- rbind(transform(d[first & !last, ], tp = 1), transform(d[last & !first, ], tp = 2))\n")
+			args = append(args, "id = "+rName(r.roles["patient"]), "time = tp", "outcome = "+rName(r.roles["score"]), "pre = 1", "post = 2")
+		} else {
+			args = append(args, "id = "+rName(r.roles["patient"]), "time = "+rName(r.roles["time"]), "outcome = "+rName(r.roles["score"]))
+			if o.Pre != "" && o.Method != string(change.HLM) {
+				args = append(args, "pre = "+o.Pre, "post = "+o.Post)
+			}
+		}
+	}
+	if g := r.roles["group"]; g != "" {
+		args = append(args, "group = "+rName(g))
+	}
+	fn := "cs_" + res.Approach
+	if res.Approach == "percentage" {
+		args = append(args, "pct_improvement = "+rNum(*o.PctImprovement))
+		if o.PctDeterioration != nil {
+			args = append(args, "pct_deterioration = "+rNum(*o.PctDeterioration))
+		}
+	} else {
+		if o.Reliability != nil {
+			args = append(args, "reliability = "+rNum(*o.Reliability))
+		}
+		if o.ReliabilityPost != nil {
+			args = append(args, "reliability_post = "+rNum(*o.ReliabilityPost))
+		}
+		if res.Approach != "statistical" {
+			args = append(args, "rci_method = "+rStr(o.Method))
+		}
+		if o.Level != 0.95 {
+			args = append(args, "significance_level = "+rNum(1-o.Level))
+		}
+		if res.Approach != "distribution" {
+			if o.MFunctional != nil {
+				args = append(args, "m_functional = "+rNum(*o.MFunctional))
+			}
+			if o.SDFunctional != nil {
+				args = append(args, "sd_functional = "+rNum(*o.SDFunctional))
+			}
+			if o.MClinical != nil {
+				args = append(args, "m_clinical = "+rNum(*o.MClinical), "sd_clinical = "+rNum(*o.SDClinical))
+			}
+			args = append(args, "cutoff_type = "+rStr(o.CutoffType))
+		}
+	}
+	args = append(args, "better_is = "+rStr(res.Better))
+	fmt.Fprintf(&b, "res <- %s(d, %s)\nsummary(res)\n", fn, strings.Join(args, ", "))
+	return b.String()
+}
+
+func (r *ChangeRun) roleOr(role, def string) string {
+	if c := r.roles[role]; c != "" {
+		return c
+	}
+	return def
+}

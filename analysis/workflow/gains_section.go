@@ -1,0 +1,287 @@
+package workflow
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/change"
+)
+
+func (r *GainsRun) word() string { return r.Direction }
+
+// one is the singular of word: "gain" or "loss".
+func (r *GainsRun) one() string {
+	if r.Direction == "losses" {
+		return "loss"
+	}
+	return "gain"
+}
+
+func (r *GainsRun) compose() {
+	o, c := r.opt, r.crit
+	r.data = sessionsDataPart(r.src, r.ss)
+	r.data.Counts["patients analysed"] = r.Patients
+	if r.RCI != nil && o.SD == nil {
+		r.note(Info, "Criterion 1 is the reliable change value from the reliability %s and the SD of the session-%d scores, %s.", apa.NoZero(r.RCI.Reliability, 2), r.Sessions[0], apa.Num(r.RCI.SD, 3))
+	}
+	if o.Losses && !o.LossPctIntended && !o.NoPct {
+		r.note(Info, "Sudden losses: criterion 2 is applied as suddengains 0.7.2 does, which does not restrict rises (see the loss-pct option).")
+	}
+	word := r.word()
+	s := &Section{ID: "gains", Title: fmt.Sprintf("Sudden %s — %s, %d patients, sessions %d–%d", word, r.DataName, r.Patients, r.Sessions[0], r.Sessions[1])}
+	r.sec = s
+	var crit []string
+	if !c.NoCutoff {
+		crit = append(crit, fmt.Sprintf("change ≥ %s points", apa.Cell(math.Abs(c.Cutoff), 3)))
+	}
+	if !c.NoPct {
+		crit = append(crit, fmt.Sprintf("≥ %s%% of the pregain score", apa.Cell(100*c.Pct, 0)))
+	}
+	if !c.NoStability {
+		cv := "adjusted for missing sessions"
+		if c.FixedCritical {
+			cv = "fixed at " + apa.Cell(c.CriticalValue, 3)
+		}
+		crit = append(crit, fmt.Sprintf("stable (t test of 3 sessions before vs after, alpha %s, critical value %s)", apa.NoZero(c.Alpha, 2), cv))
+	}
+	s.P(Plain, "Criteria: "+strings.Join(crit, "; ")+".")
+	if cc := r.RCI; cc != nil {
+		s.P(Plain, fmt.Sprintf("Cutoff from the reliable change index: SD %s, reliability %s → SEM %s, S_diff %s, 1.96·S_diff = %s.",
+			apa.Cell(cc.SD, 3), apa.Cell(cc.Reliability, 3), apa.Cell(cc.SEM, 3), apa.Cell(cc.SDiff, 3), apa.Cell(cc.ReliableChange, 3)))
+	}
+	s.P(Methods, r.methodsText())
+	sm := r.Summary
+	s.P(Reading, fmt.Sprintf("%d sudden %s in %d of %d patients (%s); mean magnitude %s points (SD %s); %d (%s) reversed.",
+		len(r.Gains), word, r.WithGain, r.Patients, pct(100*float64(r.WithGain)/float64(max(1, r.Patients))),
+		apa.Cell(float64(sm.SGMagnitudeM), 2), apa.Cell(float64(sm.SGMagnitudeSD), 2), sm.SGReversalN, pct(float64(sm.SGReversalPct))))
+	if r.ByPerson != nil {
+		t := r.personTable(false)
+		t.Title = "One row per patient"
+		s.Add(t)
+	} else {
+		t := &Table{Name: "gains", Title: "Sudden " + word, Columns: []string{"Patient", "Session", "N−2", "N−1", "N", "N+1", "N+2", "N+3", "Magnitude", "Proportion", "Reversal"},
+			Right: []bool{false, true, true, true, true, true, true, true, true, true, false}}
+		for _, g := range r.Gains {
+			f := func(x change.Float) string { return apa.Cell(float64(x), 2) }
+			t.Rows = append(t.Rows, []string{g.Patient, strconv.Itoa(g.Session), f(g.X2n), f(g.X1n), f(g.Xn), f(g.Xn1), f(g.Xn2), f(g.Xn3), f(g.Magnitude), f(g.ChangeProportion), strconv.FormatBool(g.Reversal)})
+		}
+		t.Notes = append(t.Notes, "N is the pregain session, N+1 the postgain session; scores at the sessions around each "+r.one()+"; NA: not observed.")
+		s.Add(t)
+	}
+	if len(r.Gains) > 0 {
+		s.Add(&Figure{Name: "sudden-gains", Title: fmt.Sprintf("Course of the %s around sudden %s", r.label, word),
+			Caption: fmt.Sprintf("Mean %s at the two sessions before the pregain session (N−2, N−1), the pregain session N, the postgain session N+1 and two sessions after, with %s confidence intervals; the dashed line marks the %s.", r.label, apa.Level(o.Level), r.one()),
+			Spec:    SuddenGainSpec{Gains: r.Gains, Label: capitalise(r.label), Level: o.Level}})
+	}
+	r.methods = append(r.methods, r.methodsText())
+	r.cite("tang1999", "wiedemann2020")
+	r.steps = []Step{{Purpose: "Sudden " + word, Command: r.commandLine(), RCode: r.rCode()}}
+}
+
+// Tidy is the one tidy table (CSV): one row per gain as create_bysg, or
+// one per patient as create_byperson.
+func (r *GainsRun) Tidy() *Table {
+	if r.ByPerson != nil {
+		return r.personTable(true)
+	}
+	t := &Table{Name: "bysg",
+		Columns: []string{"patient", "id_sg", "session", "freq_byperson", "x_2n", "x_1n", "x_n", "x_n1", "x_n2", "x_n3", "magnitude", "tx_change", "change_proportion", "reversal_value", "reversal"},
+		Right:   []bool{false, false, true, true, true, true, true, true, true, true, true, true, true, true, false}}
+	for _, g := range r.Gains {
+		f := func(x change.Float) string { return full(float64(x)) }
+		t.Rows = append(t.Rows, []string{g.Patient, g.IDSG(), strconv.Itoa(g.Session), strconv.Itoa(g.FreqByPerson),
+			f(g.X2n), f(g.X1n), f(g.Xn), f(g.Xn1), f(g.Xn2), f(g.Xn3), f(g.Magnitude), f(g.TxChange), f(g.ChangeProportion), f(g.ReversalValue), strconv.FormatBool(g.Reversal)})
+	}
+	return t
+}
+
+func (r *GainsRun) personTable(tidy bool) *Table {
+	t := &Table{Name: "byperson", Columns: []string{"patient", "sg", "freq_byperson", "session", "magnitude", "change_proportion", "reversal"},
+		Right: []bool{false, false, true, true, true, true, false}}
+	f := func(x change.Float) string { return apa.Cell(float64(x), 2) }
+	if tidy {
+		f = func(x change.Float) string { return full(float64(x)) }
+	}
+	for _, p := range r.ByPerson {
+		row := []string{p.Patient, strconv.FormatBool(p.SG), strconv.Itoa(p.FreqByPerson), "", "", "", ""}
+		if p.Gain != nil {
+			row[3], row[4], row[5], row[6] = strconv.Itoa(p.Gain.Session), f(p.Gain.Magnitude), f(p.Gain.ChangeProportion), strconv.FormatBool(p.Gain.Reversal)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+func (r *GainsRun) methodsText() string {
+	c := r.crit
+	word := r.word()
+	var parts []string
+	n := 0
+	next := func() string { n++; return "(" + strconv.Itoa(n) + ") " }
+	if !c.NoCutoff {
+		if cc := r.RCI; cc != nil {
+			src := ""
+			if r.opt.ReliabilitySource != "" {
+				src = " (" + r.opt.ReliabilitySource + ")"
+			}
+			sd := "the SD of the first session's scores"
+			if r.opt.SD != nil {
+				sd = "the SD given"
+			}
+			parts = append(parts, next()+fmt.Sprintf("the change from one session to the next is at least the reliable change value, 1.96·√2·SD·√(1 − r) = %s points, with SD = %s, %s, and r = %s%s",
+				apa.Num(cc.ReliableChange, 2), apa.Num(cc.SD, 2), sd, apa.NoZero(cc.Reliability, 2), src))
+		} else {
+			parts = append(parts, next()+fmt.Sprintf("the change from one session to the next is at least %s points", apa.Num(math.Abs(c.Cutoff), 2)))
+		}
+	}
+	if !c.NoPct {
+		parts = append(parts, next()+fmt.Sprintf("it is at least %s%% of the pregain score", apa.Num(100*c.Pct, 0)))
+	}
+	if !c.NoStability {
+		cv := "critical value adjusted for missing sessions"
+		if c.FixedCritical {
+			cv = "critical value " + apa.Num(c.CriticalValue, 3)
+		}
+		parts = append(parts, next()+fmt.Sprintf("the mean of the three sessions before differs from the mean of the three after (t test, %s)", cv))
+	}
+	return fmt.Sprintf("Sudden %s in the %s were identified with the criteria of Tang & DeRubeis (1999), as the R package suddengains (Wiedemann, Thew, Stott & Ehlers, 2020): %s.", word, r.label, strings.Join(parts, "; "))
+}
+
+func (r *GainsRun) commandLine() string {
+	o := r.opt
+	c := newCommand("gains", r.src)
+	cols := o.Columns
+	c.col("patient", cols.Patient)
+	c.col("session", cols.Session)
+	c.col("outcome", cols.Outcome)
+	c.col("alliance", cols.Alliance)
+	if o.Wide.Prefix != "" {
+		c.flag("wide", o.Wide.Prefix)
+	} else if len(o.Wide.Columns) > 0 {
+		c.flag("wide", strings.Join(o.Wide.Columns, ","))
+	}
+	c.col("score", o.Score)
+	c.flag("first", strconv.Itoa(r.Sessions[0]))
+	c.flag("last", strconv.Itoa(r.Sessions[1]))
+	switch {
+	case o.NoCutoff:
+		c.flag("no-cutoff", "")
+	case o.Reliability != nil:
+		c.flag("cutoff-from-rci", "")
+		c.flag("reliability", rNum(*o.Reliability))
+		if o.SD != nil {
+			c.flag("sd", rNum(*o.SD))
+		}
+	default:
+		c.flag("cutoff", rNum(math.Abs(*o.Cutoff)))
+	}
+	if o.Losses {
+		c.flag("direction", "losses")
+	}
+	if o.NoPct {
+		c.flag("no-pct", "")
+	} else if o.Pct != 0.25 {
+		c.flag("pct", rNum(o.Pct))
+	}
+	if o.NoStability {
+		c.flag("no-stability", "")
+	}
+	if o.Alpha != 0.05 {
+		c.flag("alpha", rNum(o.Alpha))
+	}
+	if o.CriticalValue != nil {
+		c.flag("critical-value", rNum(*o.CriticalValue))
+	}
+	if o.BaselineFirst {
+		c.flag("baseline-first", "")
+	}
+	if o.ByPerson {
+		c.flag("byperson", "")
+		c.flag("select", o.Select)
+	}
+	return c.String()
+}
+
+// rCode is the suddengains call reproducing the analysis.
+func (r *GainsRun) rCode() string {
+	o, c := r.opt, r.crit
+	var b strings.Builder
+	b.WriteString("library(suddengains)\n")
+	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
+	var vars, idVar string
+	idVar = r.ss.Columns.Patient
+	if o.Wide.Prefix != "" || len(o.Wide.Columns) > 0 {
+		if o.Wide.Prefix != "" {
+			fmt.Fprintf(&b, "vars <- paste0(%q, %d:%d)\n", o.Wide.Prefix, r.Sessions[0], r.Sessions[1])
+		} else {
+			fmt.Fprintf(&b, "vars <- c(%s)\n", quoteAll(o.Wide.Columns))
+		}
+		vars = "vars"
+	} else {
+		// long to wide: one column per session
+		fmt.Fprintf(&b, "d <- d[d[[%q]] >= %d & d[[%q]] <= %d, c(%q, %q, %q)]\n", r.ss.Columns.Session, r.Sessions[0], r.ss.Columns.Session, r.Sessions[1], idVar, r.ss.Columns.Session, r.col)
+		fmt.Fprintf(&b, "d <- reshape(d, idvar = %q, timevar = %q, direction = \"wide\")\n", idVar, r.ss.Columns.Session)
+		fmt.Fprintf(&b, "vars <- paste0(%q, %d:%d)\n", r.col+".", r.Sessions[0], r.Sessions[1])
+		fmt.Fprintf(&b, "for (v in setdiff(vars, names(d))) d[[v]] <- NA   # sessions nobody attended\n")
+		vars = "vars"
+	}
+	cut := "NULL"
+	if cc := r.RCI; cc != nil {
+		sd := rNum(cc.SD)
+		if o.SD == nil {
+			sd = "sd(d[[vars[1]]], na.rm = TRUE)"
+		}
+		fmt.Fprintf(&b, "crit1 <- define_crit1_cutoff(sd = %s, reliability = %s)\n", sd, rNum(cc.Reliability))
+		cut = "crit1$reliable_change_value"
+	} else if !c.NoCutoff {
+		cut = rNum(math.Abs(c.Cutoff))
+	}
+	if o.Losses && cut != "NULL" {
+		cut = "-" + cut
+	}
+	args := []string{"data = d", "sg_crit1_cutoff = " + cut, "id_var_name = " + rStr(idVar), "sg_var_list = " + vars,
+		"tx_start_var_name = " + vars + "[1]", "tx_end_var_name = " + vars + "[length(" + vars + ")]", "sg_measure_name = " + rStr(r.label)}
+	if c.NoPct {
+		args = append(args, "sg_crit2_pct = NULL")
+	} else if c.Pct != 0.25 {
+		args = append(args, "sg_crit2_pct = "+rNum(c.Pct))
+	}
+	if c.NoStability {
+		args = append(args, "sg_crit3 = FALSE")
+	} else if c.FixedCritical {
+		args = append(args, "sg_crit3_adjust = FALSE", "sg_crit3_critical_value = "+rNum(c.CriticalValue))
+	} else if c.Alpha != 0.05 {
+		args = append(args, "sg_crit3_alpha = "+rNum(c.Alpha))
+	}
+	if c.BaselineFirst {
+		args = append(args, "identify_sg_1to2 = TRUE")
+	}
+	identify := `"sg"`
+	if o.Losses {
+		identify = `"sl"`
+	}
+	args = append(args, "identify = "+identify)
+	fn := "create_bysg"
+	if o.ByPerson {
+		fn = "create_byperson"
+		args = append(args, "multiple_sg_select = "+rStr(o.Select))
+	}
+	fmt.Fprintf(&b, "res <- %s(%s)\n", fn, strings.Join(args, ", "))
+	if o.ByPerson {
+		b.WriteString("describe_sg(res, sg_data_structure = \"byperson\")\n")
+	} else {
+		b.WriteString("describe_sg(res, sg_data_structure = \"bysg\")\n")
+	}
+	return b.String()
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = rStr(x)
+	}
+	return strings.Join(q, ", ")
+}

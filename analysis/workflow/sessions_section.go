@@ -1,0 +1,325 @@
+package workflow
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/sessions"
+)
+
+func (r *SessionsRun) compose() {
+	res := r.Result
+	r.data = sessionsDataPart(r.src, r.ss)
+	if res.Dropped > 0 {
+		r.data.Dropped = append(r.data.Dropped, Dropped{Analysis: string(res.Model) + " session model", N: res.Dropped, Unit: "session rows",
+			Reason: "a missing score in the model, or (lagged models) no next session within the largest lag gap: the last session of each patient or a gap"})
+	}
+	r.note(Info, "%s", r.centringNote())
+	s := &Section{ID: "sessions", Title: fmt.Sprintf("Session-by-session %s model — %s", res.Model, r.DataName)}
+	r.sec = s
+	sm := res.Summary
+	line := fmt.Sprintf("%d sessions of %d patients", sm.Rows, sm.Patients)
+	if sm.Therapists > 0 {
+		line += fmt.Sprintf(" treated by %d therapists", sm.Therapists)
+	}
+	line += fmt.Sprintf("; %d rows enter the model.", res.NObs)
+	if res.Centring != "" {
+		line += " Centring: " + string(res.Centring)
+		if res.Detrended {
+			line += ", detrended"
+		}
+		line += "."
+	}
+	s.P(Plain, line)
+	s.P(Plain, res.Formula)
+	s.P(Methods, r.methodsText())
+	if items := effectItems(res); len(items) > 0 {
+		s.Add(&List{Items: items})
+	}
+	s.Add(modelTable("fixed", res, capitalise(string(res.Model))+" mixed model: "+res.Formula))
+	s.Add(randomTable(&res.Result))
+	for _, n := range res.Notes {
+		if !strings.HasSuffix(n, ".") {
+			n += "."
+		}
+		s.P(NoteText, n)
+	}
+	if c := r.ConcurrentModel; c != nil {
+		s.H("sessions-concurrent", "The same split in a model of alliance and outcome of the same session")
+		if items := effectItems(c); len(items) > 0 {
+			s.Add(&List{Items: items})
+		}
+		s.Add(modelTable("concurrent", c, "Concurrent mixed model: "+c.Formula))
+	}
+	r.figures(s)
+	if r.Trajectories != nil {
+		s.Add(r.meansTable())
+	}
+	r.methods = append(r.methods, r.methodsText())
+	r.cite("bates2015", "kuznetsova2017", "curran2011")
+	if res.Model == sessions.Lagged || res.Model == sessions.Reverse {
+		r.cite("falkenstrom2013")
+	}
+	r.steps = []Step{{Purpose: "Session-by-session " + string(res.Model) + " model", Command: r.commandLine(), RCode: r.rCode()}}
+}
+
+func (r *SessionsRun) centringNote() string {
+	res := r.Result
+	switch {
+	case res.Centring == sessions.TherapistMean && r.opt.Centring == "":
+		return "Alliance is centred on therapist means (therapist mean, the patient mean's deviation from it, and the session's deviation from the patient mean; Baldwin, Wampold & Imel, 2007), the default when the data name therapists; person-mean centring is the other choice (centring person)."
+	case res.Centring == sessions.TherapistMean:
+		return "Alliance is centred on therapist means (therapist mean, patient deviation, session deviation)."
+	case res.Centring == sessions.PersonMean && r.opt.Centring == "":
+		return "Alliance is centred on each patient's mean (between-patient part: the patient mean; within-patient part: the session's deviation from it; Curran & Bauer, 2011), the default without therapists."
+	case res.Centring == sessions.PersonMean:
+		return "Alliance is centred on each patient's mean (person-mean centring; Curran & Bauer, 2011)."
+	}
+	return "Growth model of the outcome over sessions (no alliance term, as asked)."
+}
+
+func (r *SessionsRun) methodsText() string {
+	res, o := r.Result, r.opt
+	var b strings.Builder
+	switch res.Centring {
+	case sessions.TherapistMean:
+		b.WriteString("Each patient's alliance was split into the therapist's mean (the mean of the therapist's patients' means), the patient mean's deviation from it, and the session's deviation from the patient mean (Baldwin, Wampold & Imel, 2007; Curran & Bauer, 2011). ")
+	case sessions.PersonMean:
+		b.WriteString("Each patient's alliance was split into the patient's mean over sessions (between-patient part) and the session's deviation from it (within-patient part; person-mean centring, Curran & Bauer, 2011). ")
+	}
+	if res.Detrended {
+		b.WriteString("The within-patient parts were detrended (each patient's linear trend over sessions removed; Falkenström et al., 2017). ")
+	}
+	switch res.Model {
+	case sessions.Lagged:
+		fmt.Fprintf(&b, "In the lagged model, the within-patient alliance at session t predicts the %s at the next session, controlling the %s at session t", o.OutcomeLabel, o.OutcomeLabel)
+	case sessions.Reverse:
+		fmt.Fprintf(&b, "In the reverse lagged model, the within-patient %s at session t predicts the %s at the next session, controlling the %s at session t", o.OutcomeLabel, o.AllianceLabel, o.AllianceLabel)
+	case sessions.Concurrent:
+		fmt.Fprintf(&b, "In the concurrent model, alliance and %s of the same session are related", o.OutcomeLabel)
+	default:
+		fmt.Fprintf(&b, "The growth model describes the %s over sessions", o.OutcomeLabel)
+	}
+	if !o.NoTime && res.Model != sessions.Growth {
+		b.WriteString(" and the session number")
+	}
+	if res.Model == sessions.Lagged || res.Model == sessions.Reverse {
+		b.WriteString(" (Falkenström, Granström & Holmqvist, 2013)")
+	}
+	re := "random intercepts of patients"
+	if _, ok := res.NGroups["therapist"]; ok {
+		re += " nested in therapists"
+	}
+	if o.RandomSlope {
+		re += ", a random slope of session"
+	}
+	if o.AR1 {
+		re += ", AR(1) residuals within patients"
+	}
+	est := "REML"
+	if o.ML {
+		est = "maximum likelihood"
+	}
+	fmt.Fprintf(&b, "; %s; %s with Satterthwaite degrees of freedom and t-based %s confidence intervals, as lme4 and lmerTest (Bates et al., 2015; Kuznetsova et al., 2017).", re, est, apa.Level(o.Level))
+	return b.String()
+}
+
+func effectItems(res *sessions.Result) []string {
+	var items []string
+	for _, e := range res.Effects {
+		switch e.Role {
+		case "within", "between", "patient", "therapist":
+			items = append(items, roleTitle(e.Role)+": "+e.Text+".")
+		}
+	}
+	return items
+}
+
+func roleTitle(role string) string {
+	switch role {
+	case "within":
+		return "Within patients"
+	case "between":
+		return "Between patients"
+	case "patient":
+		return "Between patients of a therapist"
+	case "therapist":
+		return "Between therapists"
+	}
+	return role
+}
+
+// modelTable is the APA table of a session model's fixed effects.
+func modelTable(name string, res *sessions.Result, title string) *Table {
+	t := &Table{Name: name, Title: title, Columns: []string{"Term", "b", "SE", "df", "t", "p", apa.Level(res.Level) + " CI"},
+		Right: []bool{false, true, true, true, true, true, false}}
+	for _, c := range res.Fixed {
+		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 3), num(c.SE, 3), num(c.DF, 1), num(c.Statistic, 2), pcell(c.P), interval(c.CILB, c.CIUB, 3, false)})
+	}
+	var ng []string
+	keys := make([]string, 0, len(res.NGroups))
+	for k := range res.NGroups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ng = append(ng, fmt.Sprintf("%s %d", k, res.NGroups[k]))
+	}
+	crit := "REML"
+	if !res.REML {
+		crit = "ML"
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("%d observations; groups: %s; %s log-likelihood %s. df by Satterthwaite's method; intervals t-based.", res.NObs, strings.Join(ng, ", "), crit, num(res.LogLik, 2)))
+	t.Notes = append(t.Notes, "_within: the session's deviation from the patient's mean (or trend); _between: the patient's mean over sessions; _patient: the patient mean's deviation from the therapist mean; _therapist: the therapist mean; _next: the score at the next session.")
+	return t
+}
+
+func (r *SessionsRun) figures(s *Section) {
+	o, res := r.opt, r.Result
+	ss := r.ss
+	sess := make([]float64, ss.Len())
+	for i, v := range ss.Session {
+		sess[i] = float64(v)
+	}
+	patient := ss.Patient.Strings()
+	type score struct {
+		name, label string
+		v           []float64
+	}
+	scores := []score{{"outcome", o.OutcomeLabel, ss.Outcome}}
+	if r.Trajectories != nil && ss.Alliance != nil {
+		scores = []score{{"alliance", o.AllianceLabel, ss.Alliance}, {"outcome", o.OutcomeLabel, ss.Outcome}}
+	}
+	for _, sc := range scores {
+		s.Add(&Figure{Name: "trajectory-" + sc.name, Title: capitalise(sc.label) + " by session",
+			Caption: fmt.Sprintf("Grey lines: individual patients; black line and band: the mean at each session with its %s confidence interval (t-based).", apa.Level(o.Level)),
+			Spec:    TrajectorySpec{Patient: patient, Session: sess, Value: sc.v, Label: capitalise(sc.label), Level: o.Level}})
+	}
+	if ss.Alliance != nil && res.Model != sessions.Growth {
+		s.Add(r.withinBetween(patient))
+	}
+	group := ""
+	for k := range res.NGroups {
+		if k == "therapist" || group == "" && strings.HasPrefix(k, "patient") {
+			group = k
+		}
+	}
+	if group == "" {
+		return
+	}
+	who := strings.SplitN(group, ":", 2)[0]
+	cap := fmt.Sprintf("Predicted random intercepts of the %ss in the %s model (conditional modes), sorted, with %s intervals from their conditional standard deviations.", who, res.Model, apa.Level(o.Level))
+	for _, v := range res.Random {
+		if v.Group == group && v.Name == "(Intercept)" {
+			cap += fmt.Sprintf(" Variance %s (SD %s).", num(v.Variance, 3), num(v.SD, 3))
+		}
+	}
+	resp, _, _ := strings.Cut(res.Formula, " ~")
+	s.Add(&Figure{Name: "caterpillar", Title: capitalise(who) + " effects", Caption: cap,
+		Spec: CaterpillarSpec{Fit: &res.Result, Group: group, Term: "(Intercept)", Level: o.Level,
+			Label: fmt.Sprintf("%s random intercept (%s)", capitalise(who), resp)}})
+}
+
+func (r *SessionsRun) meansTable() *Table {
+	o := r.opt
+	t := &Table{Name: "means", Title: "Mean scores by session", Columns: []string{"Session", "n"}, Right: []bool{true, true}}
+	var cols [][]SessionMean
+	for _, k := range []struct{ key, label string }{{"alliance", o.AllianceLabel}, {"outcome", o.OutcomeLabel}} {
+		if m, ok := r.Trajectories[k.key]; ok {
+			cols = append(cols, m)
+			t.Columns = append(t.Columns, capitalise(k.label)+" M", apa.Level(o.Level)+" CI")
+			t.Right = append(t.Right, true, false)
+		}
+	}
+	if len(cols) == 0 {
+		return t
+	}
+	for i, x := range cols[0] {
+		row := []string{strconv.FormatFloat(x.Session, 'g', -1, 64), strconv.Itoa(x.N)}
+		for _, m := range cols {
+			row = append(row, num(m[i].Mean, 2), interval(m[i].CILB, m[i].CIUB, 2, false))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	t.Notes = append(t.Notes, "n is the number of patients with the session (first score); means and intervals use the observed scores of that session.")
+	return t
+}
+
+// Tidy is the one tidy table (CSV): the fixed effects with full precision.
+func (r *SessionsRun) Tidy() *Table {
+	t := &Table{Name: "fixed", Columns: []string{"term", "estimate", "se", "df", "statistic", "p", "ci_lb", "ci_ub"},
+		Right: []bool{false, true, true, true, true, true, true, true}}
+	for _, c := range r.Fixed {
+		t.Rows = append(t.Rows, []string{c.Name, full(c.Estimate), full(c.SE), full(c.DF), full(c.Statistic), full(c.P), full(c.CILB), full(c.CIUB)})
+	}
+	return t
+}
+
+func (r *SessionsRun) commandLine() string {
+	o := r.opt
+	c := newCommand("sessions", r.src)
+	cols := o.Columns
+	c.col("patient", cols.Patient)
+	c.col("therapist", cols.Therapist)
+	c.col("session", cols.Session)
+	c.col("alliance", cols.Alliance)
+	c.col("outcome", cols.Outcome)
+	if o.Wide.Prefix != "" {
+		c.flag("wide", o.Wide.Prefix)
+	}
+	c.flag("model", string(r.Model))
+	if r.Centring != "" {
+		c.flag("centring", string(r.Centring))
+	}
+	for _, b := range []struct {
+		on   bool
+		name string
+	}{{o.Detrend, "detrend"}, {o.RandomSlope, "random-slope"}, {o.AR1, "ar1"}, {o.IgnoreTherapist, "no-therapist"}, {o.NoTime, "no-time"}, {o.ML, "ml"}} {
+		if b.on {
+			c.flag(b.name, "")
+		}
+	}
+	if o.MaxLagGap != 1 {
+		c.flag("max-lag-gap", strconv.Itoa(o.MaxLagGap))
+	}
+	if len(o.Covariates) > 0 {
+		c.flag("covariates", strings.Join(o.Covariates, ","))
+	}
+	if o.Level != 0.95 {
+		c.flag("level", levelPct(o.Level))
+	}
+	return c.String()
+}
+
+// withinBetween is the within/between figure. The panels show alliance and
+// outcome of the same session, so the lines drawn are the concurrent
+// model's slopes when that model was fitted (the main model, or the
+// concurrent model beside a lagged one); otherwise they are raw
+// least-squares slopes and the caption says so, with the model's estimates.
+func (r *SessionsRun) withinBetween(patient []string) *Figure {
+	o, res, ss := r.opt, r.Result, r.ss
+	conc := r.ConcurrentModel
+	if res.Model == sessions.Concurrent {
+		conc = res
+	}
+	f := &Figure{Name: "within-between", Spec: WithinBetweenSpec{Patient: patient, Alliance: ss.Alliance, Outcome: ss.Outcome,
+		XLabel: capitalise(o.AllianceLabel), YLabel: capitalise(o.OutcomeLabel), Model: conc}}
+	if conc != nil {
+		f.Title = "Alliance and outcome between and within patients"
+		f.Caption = fmt.Sprintf("Points: left, each patient's mean %s against mean %s; right, session deviations from the patient's means. Lines: the concurrent model's between-patient and within-patient slopes (%s) with their %s confidence limits (dashed), adjusted for session%s.",
+			o.OutcomeLabel, o.AllianceLabel, conc.Formula, apa.Level(conc.Level), map[bool]string{true: " and the therapist level", false: ""}[conc.Centring == sessions.TherapistMean])
+		return f
+	}
+	var est []string
+	for _, e := range res.Effects {
+		if e.Role == "within" || e.Role == "between" || e.Role == "patient" || e.Role == "therapist" {
+			est = append(est, fmt.Sprintf("%s b = %s %s", strings.ToLower(roleTitle(e.Role)), apa.Num(e.Estimate, 2), apa.CI(res.Level, e.CILB, e.CIUB, 2, false)))
+		}
+	}
+	f.Title = "Raw association of alliance and outcome between and within patients"
+	f.Caption = "Raw associations, not the model: left, each patient's mean outcome against mean alliance with the least-squares line; right, session deviations from the patient's means with the pooled within-patient slope. Neither is adjusted for session, the lagged outcome or the therapist level. The model's estimates (" + string(res.Model) + " model): " + strings.Join(est, "; ") + "."
+	return f
+}
