@@ -1,0 +1,136 @@
+package panel
+
+import (
+	"fmt"
+
+	"github.com/alliance-research/alliance/analysis/sem"
+)
+
+// Kind is the panel model.
+type Kind string
+
+const (
+	// RICLPM is the random-intercept cross-lagged panel model.
+	RICLPM Kind = "riclpm"
+	// CLPM is the cross-lagged panel model without random intercepts.
+	CLPM Kind = "clpm"
+)
+
+// Spec describes a model of two variables over T waves.
+type Spec struct {
+	Kind Kind
+	// Waves is the number of waves T (≥ 3 for the RI-CLPM, ≥ 2 for the
+	// CLPM).
+	Waves int
+	// X and Y name the variables (default "x" and "y"); observed columns
+	// are X1..XT then Y1..YT.
+	X, Y string
+	// Stationary constrains each of the four lagged paths to one value
+	// over waves.
+	Stationary bool
+}
+
+// Lag identifies a lagged path of the model.
+type Lag struct {
+	From, To string // "x" or "y" (the Spec's names)
+	Wave     int    // the later wave t of the path from t−1 to t
+	param    int
+}
+
+// Build returns the RAM model and its lagged paths. Means (observed
+// intercepts) are free at the sample means given in start (2T values, x
+// then y), variances start at half the sample variances in startVar.
+func Build(s Spec, start, startVar []float64) (*sem.Model, []Lag, error) {
+	if s.X == "" {
+		s.X = "x"
+	}
+	if s.Y == "" {
+		s.Y = "y"
+	}
+	T := s.Waves
+	min := 2
+	if s.Kind == RICLPM {
+		min = 3
+	}
+	if T < min {
+		return nil, nil, fmt.Errorf("panel: the %s needs at least %d waves, not %d", s.Kind, min, T)
+	}
+	if len(start) != 2*T || len(startVar) != 2*T {
+		return nil, nil, fmt.Errorf("panel: %d start means for %d waves", len(start), T)
+	}
+	m := &sem.Model{NObs: 2 * T}
+	xs, ys := make([]int, T), make([]int, T)
+	for t := 0; t < T; t++ {
+		xs[t] = m.Var(fmt.Sprintf("%s%d", s.X, t+1))
+	}
+	for t := 0; t < T; t++ {
+		ys[t] = m.Var(fmt.Sprintf("%s%d", s.Y, t+1))
+	}
+	for t := 0; t < T; t++ {
+		m.Intercept(xs[t], "", start[t])
+		m.Intercept(ys[t], "", start[T+t])
+	}
+	wx, wy := xs, ys
+	vx, vy := startVar[:T], startVar[T:]
+	if s.Kind == RICLPM {
+		rix, riy := m.Var("RI"+s.X), m.Var("RI"+s.Y)
+		for t := 0; t < T; t++ {
+			m.Load(rix, xs[t], 1)
+		}
+		for t := 0; t < T; t++ {
+			m.Load(riy, ys[t], 1)
+		}
+		wx, wy = make([]int, T), make([]int, T)
+		for t := 0; t < T; t++ {
+			wx[t] = m.Var(fmt.Sprintf("w%s%d", s.X, t+1))
+		}
+		for t := 0; t < T; t++ {
+			wy[t] = m.Var(fmt.Sprintf("w%s%d", s.Y, t+1))
+		}
+		for t := 0; t < T; t++ {
+			m.Load(wx[t], xs[t], 1)
+			m.Load(wy[t], ys[t], 1)
+		}
+		m.Covary(rix, rix, "", vx[0]/2)
+		m.Covary(riy, riy, "", vy[0]/2)
+		m.Covary(rix, riy, "", 0)
+		for t := 0; t < T; t++ {
+			m.FixCov(xs[t], xs[t], 0)
+			m.FixCov(ys[t], ys[t], 0)
+		}
+		vx, vy = half(vx), half(vy)
+	}
+	var lags []Lag
+	label := func(name string) string {
+		if s.Stationary {
+			return name
+		}
+		return ""
+	}
+	for t := 1; t < T; t++ {
+		for _, p := range []struct {
+			to, from   int
+			f, tt, lab string
+		}{{wx[t], wx[t-1], "x", "x", "ax"}, {wx[t], wy[t-1], "y", "x", "bxy"}, {wy[t], wy[t-1], "y", "y", "ay"}, {wy[t], wx[t-1], "x", "y", "byx"}} {
+			lags = append(lags, Lag{From: p.f, To: p.tt, Wave: t + 1, param: len(m.Params)})
+			m.Regress(p.to, p.from, label(p.lab))
+		}
+	}
+	m.Covary(wx[0], wx[0], "", vx[0])
+	m.Covary(wy[0], wy[0], "", vy[0])
+	m.Covary(wx[0], wy[0], "", 0)
+	for t := 1; t < T; t++ {
+		m.Covary(wx[t], wx[t], "", vx[t])
+		m.Covary(wy[t], wy[t], "", vy[t])
+		m.Covary(wx[t], wy[t], "", 0)
+	}
+	return m, lags, nil
+}
+
+func half(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = x / 2
+	}
+	return out
+}

@@ -1,0 +1,247 @@
+package sem
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Options configure Fit.
+type Options struct {
+	// Level of the confidence intervals (default 0.95).
+	Level float64
+	// MaxIter bounds the optimiser's iterations (default 10000).
+	MaxIter int
+}
+
+// ParamResult is one parameter of the fitted model, in lavaan's
+// parameterEstimates() names.
+type ParamResult struct {
+	LHS      string   `json:"lhs"`
+	Op       string   `json:"op"`
+	RHS      string   `json:"rhs"`
+	Label    string   `json:"label,omitempty"`
+	Free     bool     `json:"free"`
+	Estimate float64  `json:"estimate"`
+	SE       *float64 `json:"se"`
+	Z        *float64 `json:"z"`
+	P        *float64 `json:"p"`
+	CILB     *float64 `json:"ci_lb"`
+	CIUB     *float64 `json:"ci_ub"`
+	StdAll   float64  `json:"std_all"`
+}
+
+// FitIndices are lavaan's fitMeasures() of the model.
+type FitIndices struct {
+	LogLik    float64 `json:"logLik"`
+	LogLikH1  float64 `json:"logLik_h1"`
+	NPar      int     `json:"npar"`
+	Chisq     float64 `json:"chisq"`
+	DF        int     `json:"df"`
+	PValue    float64 `json:"pvalue"`
+	BaseChisq float64 `json:"baseline_chisq"`
+	BaseDF    int     `json:"baseline_df"`
+	CFI       float64 `json:"cfi"`
+	TLI       float64 `json:"tli"`
+	RMSEA     float64 `json:"rmsea"`
+	RMSEALB   float64 `json:"rmsea_ci_lb"`
+	RMSEAUB   float64 `json:"rmsea_ci_ub"`
+	SRMR      float64 `json:"srmr"`
+	AIC       float64 `json:"aic"`
+	BIC       float64 `json:"bic"`
+	N         int     `json:"ntotal"`
+}
+
+// Result is a fitted model.
+type Result struct {
+	Parameters []ParamResult `json:"parameters"`
+	Fit        FitIndices    `json:"fit"`
+	Converged  bool          `json:"converged"`
+	Iterations int           `json:"iterations"`
+	// Theta are the free parameters; Vcov their covariance (row-major)
+	// from the observed information.
+	Theta []float64 `json:"-"`
+	Vcov  []float64 `json:"-"`
+	// Patterns is the number of missing-data patterns.
+	Patterns int `json:"missing_patterns"`
+	Dropped  int `json:"dropped_cases,omitempty"`
+
+	model *Model
+	idx   []int
+}
+
+// ErrNotPositiveDefinite says that the implied covariance matrix of some
+// missing-data pattern is not positive definite at the start values or the
+// solution.
+var ErrNotPositiveDefinite = errors.New("sem: the model-implied covariance matrix is not positive definite")
+
+// objective is −ℓ(θ)/N and its gradient.
+type objective struct {
+	md  *Model
+	d   *Data
+	idx []int
+}
+
+func (o objective) eval(theta, grad []float64) float64 {
+	r := o.md.build(theta, o.idx)
+	if !r.moments() {
+		return math.Inf(1)
+	}
+	p := o.d.P
+	var gS, gM []float64
+	if grad != nil {
+		gS, gM = make([]float64, p*p), make([]float64, p)
+	}
+	ll, ok := o.d.logLik(r.sigma, r.mu, gS, gM)
+	if !ok {
+		return math.Inf(1)
+	}
+	N := float64(o.d.N)
+	if grad != nil {
+		o.md.chain(r, gS, gM, o.idx, grad)
+		for i := range grad {
+			grad[i] /= -N
+		}
+	}
+	return -ll / N
+}
+
+// Fit estimates the model by (FIML) maximum likelihood.
+func Fit(md *Model, d *Data, opt Options) (*Result, error) {
+	if md.NObs != d.P {
+		return nil, fmt.Errorf("sem: the model has %d observed variables and the data %d", md.NObs, d.P)
+	}
+	if opt.Level == 0 {
+		opt.Level = 0.95
+	}
+	if opt.MaxIter == 0 {
+		opt.MaxIter = 10000
+	}
+	idx, nfree, err := md.freeIndex()
+	if err != nil {
+		return nil, err
+	}
+	theta := make([]float64, nfree)
+	for i, p := range md.Params {
+		if idx[i] >= 0 {
+			theta[idx[i]] = p.Value
+		}
+	}
+	obj := objective{md, d, idx}
+	if math.IsInf(obj.eval(theta, nil), 1) {
+		return nil, ErrNotPositiveDefinite
+	}
+	prob := optimize.Problem{
+		Func: func(x []float64) float64 { return obj.eval(x, nil) },
+		Grad: func(g, x []float64) { obj.eval(x, g) },
+	}
+	set := &optimize.Settings{GradientThreshold: 1e-10, MajorIterations: opt.MaxIter}
+	res, err := optimize.Minimize(prob, theta, set, &optimize.BFGS{})
+	converged := err == nil && res.Status == optimize.GradientThreshold
+	if res == nil {
+		return nil, fmt.Errorf("sem: the optimiser failed: %v", err)
+	}
+	if !converged {
+		// Polish from where BFGS stopped (a line search that cannot
+		// improve is usual at the optimum): accept when the gradient is
+		// small relative to the scale of −ℓ/N.
+		g := make([]float64, nfree)
+		obj.eval(res.X, g)
+		converged = mat.Norm(mat.NewVecDense(nfree, g), math.Inf(1)) < 1e-6
+	}
+	out := &Result{Theta: res.X, Converged: converged, Iterations: res.MajorIterations, Patterns: d.Patterns(), Dropped: d.Dropped, model: md, idx: idx}
+	if err := out.inference(obj, opt.Level); err != nil {
+		return nil, err
+	}
+	out.indices(obj)
+	if !converged {
+		return out, fmt.Errorf("sem: the optimiser did not converge (%v)", res.Status)
+	}
+	return out, nil
+}
+
+// inference computes the observed-information covariance of θ (the
+// inverse Hessian of −ℓ, by central differences of the analytic gradient)
+// and the parameter table.
+func (res *Result) inference(obj objective, level float64) error {
+	n := len(res.Theta)
+	N := float64(obj.d.N)
+	H := mat.NewSymDense(n, nil)
+	gp, gm := make([]float64, n), make([]float64, n)
+	x := append([]float64(nil), res.Theta...)
+	for j := 0; j < n; j++ {
+		h := 1e-5 * math.Max(1, math.Abs(x[j]))
+		x[j] = res.Theta[j] + h
+		obj.eval(x, gp)
+		x[j] = res.Theta[j] - h
+		obj.eval(x, gm)
+		x[j] = res.Theta[j]
+		for i := 0; i <= j; i++ {
+			H.SetSym(i, j, H.At(i, j)+N*(gp[i]-gm[i])/(4*h))
+		}
+		for i := j; i < n; i++ {
+			H.SetSym(j, i, H.At(j, i)+N*(gp[i]-gm[i])/(4*h))
+		}
+	}
+	var ch mat.Cholesky
+	res.Vcov = nil
+	if n > 0 && ch.Factorize(H) {
+		var inv mat.SymDense
+		if err := ch.InverseTo(&inv); err == nil {
+			res.Vcov = make([]float64, n*n)
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					res.Vcov[i*n+j] = inv.At(i, j)
+				}
+			}
+		}
+	}
+	md := res.model
+	r := md.build(res.Theta, res.idx)
+	r.moments()
+	m := r.m
+	z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	for k, p := range md.Params {
+		v := p.Value
+		pr := ParamResult{Op: p.Op, Label: p.Label, Free: res.idx[k] >= 0}
+		if pr.Free {
+			v = res.Theta[res.idx[k]]
+		}
+		pr.Estimate = v
+		switch p.Matrix {
+		case Path:
+			pr.LHS, pr.RHS = md.Names[p.To], md.Names[p.From]
+			if p.Op == "=~" {
+				pr.LHS, pr.RHS = md.Names[p.From], md.Names[p.To]
+			}
+			pr.StdAll = v * math.Sqrt(r.full[p.From*m+p.From]/r.full[p.To*m+p.To])
+		case Cov:
+			pr.LHS, pr.RHS = md.Names[p.To], md.Names[p.From]
+			if p.To == p.From {
+				pr.StdAll = v / r.full[p.To*m+p.To]
+			} else {
+				pr.StdAll = v / math.Sqrt(r.S[p.To*m+p.To]*r.S[p.From*m+p.From])
+			}
+		case Mean:
+			pr.LHS = md.Names[p.To]
+			pr.StdAll = v / math.Sqrt(r.full[p.To*m+p.To])
+		}
+		if pr.Free && res.Vcov != nil {
+			j := res.idx[k]
+			se := math.Sqrt(res.Vcov[j*n+j])
+			zz := v / se
+			pv := 2 * distuv.UnitNormal.CDF(-math.Abs(zz))
+			lb, ub := v-z*se, v+z*se
+			pr.SE, pr.Z, pr.P, pr.CILB, pr.CIUB = &se, &zz, &pv, &lb, &ub
+		}
+		res.Parameters = append(res.Parameters, pr)
+	}
+	if res.Vcov == nil && n > 0 {
+		return fmt.Errorf("sem: the information matrix is not positive definite: the model is not identified or the solution is on a boundary")
+	}
+	return nil
+}
