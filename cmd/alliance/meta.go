@@ -168,8 +168,8 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		tab, err := effectsize.Escalc(m, effectsize.VType(strings.ToUpper(mf.vtype)), st.R, st.N)
 		if err != nil {
 			var ie *effectsize.InputError
-			if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(st.Line) {
-				return usagef("%s:%d: %v", st.Name, st.Line[ie.Index], err)
+			if errors.As(err, &ie) {
+				return ie.At(st.Name, st.Line)
 			}
 			return usageError{fmt.Errorf("%s: %w", st.Name, err)}
 		}
