@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -21,7 +23,7 @@ func cholesky(a []float64, n int) (float64, error) {
 			d -= a[j*n+c] * a[j*n+c]
 		}
 		if !(d > 0) || math.IsInf(d, 0) {
-			return math.NaN(), fmt.Errorf("matrix is not positive definite (pivot %d = %g)", j+1, d)
+			return math.NaN(), errs.New(errs.Singular, "", "matrix is not positive definite (pivot %d = %g)", j+1, d)
 		}
 		d = math.Sqrt(d)
 		a[j*n+j] = d
