@@ -13,7 +13,8 @@ const MaxProblems = errs.MaxProblems
 
 // Problem is one defect of the input: where it is, what is wrong, and a
 // machine-readable Hint naming the role (StudyColumns / SessionColumns field,
-// lower-case: "r", "n", "patient", ...) or reading option ("decimal=,",
+// lower-case: "r", "n", "patient", ...; "effects" when no effect-size columns
+// are found at all) or reading option ("decimal=,",
 // "na", "delimiter") that would fix it. It is errs.Problem.
 type Problem = errs.Problem
 

@@ -23,6 +23,7 @@ func TestProblemHints(t *testing.T) {
 		{"rOnly.csv", "study,r\nA,.3\n", StudyColumns{}, ReadOptions{}, "n"},
 		{"yiOnly.csv", "study,yi\nA,.3\n", StudyColumns{}, ReadOptions{}, "vi"},
 		{"ambig.csv", "study,ri,RI,ni\nA,.1,.2,20\n", StudyColumns{}, ReadOptions{}, "r"},
+		{"neither.csv", "study,x\nA,.3\n", StudyColumns{}, ReadOptions{}, "effects"},
 		{"mods.csv", "study,ri,ni\nA,.3,20\n", StudyColumns{Mods: []string{"year"}}, ReadOptions{}, "mods"},
 	} {
 		tab, err := Read(c.name, strings.NewReader(c.text), c.ropt)

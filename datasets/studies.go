@@ -98,7 +98,7 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 	case jy >= 0 && jv < 0 && js < 0 && !haveRN:
 		r.probs.addh(0, "", nil, "vi", "found effect sizes in column %q but no sampling variances (vi) or standard errors (sei); name one in StudyColumns.Vi or StudyColumns.Sei; columns are: %s", t.Header[jy], t.columnList())
 	case !haveRN && !haveES:
-		r.probs.addh(0, "", nil, "r", "need correlations and sample sizes (columns ri/r and ni/n, or name them in StudyColumns.R and StudyColumns.N) or effect sizes with variances (yi with vi or sei, or name them in StudyColumns.Yi, Vi, Sei); columns are: %s", t.columnList())
+		r.probs.addh(0, "", nil, "effects", "need correlations and sample sizes (columns ri/r and ni/n, or name them in StudyColumns.R and StudyColumns.N) or effect sizes with variances (yi with vi or sei, or name them in StudyColumns.Yi, Vi, Sei); columns are: %s", t.columnList())
 	}
 	if r.probs.total > 0 {
 		return nil, r.probs.err()

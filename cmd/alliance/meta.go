@@ -3,11 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/effectsize"
@@ -286,16 +287,13 @@ func dependenceNote(cluster []string, rows []int) string {
 	return fmt.Sprintf("%d effects come from %d studies: this model treats effects of the same study as independent; a three-level model (effects within studies) or aggregation within studies accounts for the dependence.", len(rows), len(seen))
 }
 
-// analysisOrInput classifies an analysis error: problems with the options or
-// the data (bad method name, collinear moderators) are usage errors (exit 2);
-// numerical failures are analysis errors (exit 1).
+// analysisOrInput classifies an analysis error by its type: bad input
+// (*errs.InputError) and invalid options (errs.InvalidOption) are usage
+// errors (exit 2); no convergence, singular fits, too few studies and
+// untyped errors are analysis failures (exit 1). See isUsage.
 func analysisOrInput(err error) error {
-	s := err.Error()
-	for _, p := range []string{"unknown", "collinear", "constant", "must", "need", "length", "at least", "invalid", "not allowed", "cannot be",
-		"formula", "column", "not found", "not supported", "unsupported", "duplicate", "no usable", "single"} {
-		if strings.Contains(s, p) {
-			return usageError{err}
-		}
+	if isUsage(err) {
+		return usageError{err}
 	}
 	return err
 }
