@@ -1,7 +1,6 @@
 package metamv
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -91,7 +90,7 @@ func symPower(a []float64, n int, pow float64) ([]float64, error) {
 	var es mat.EigenSym
 	sym := mat.NewSymDense(n, append([]float64(nil), a...))
 	if ok := es.Factorize(sym, true); !ok {
-		return nil, fmt.Errorf("eigen decomposition failed")
+		return nil, errs.New(errs.Singular, "", "eigen decomposition failed")
 	}
 	vals := es.Values(nil)
 	var vecs mat.Dense

@@ -394,7 +394,7 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 		}
 		e, err := cr2Adjusted(in, b.rows, b.th, b.l, b.xw, bread)
 		if err != nil {
-			return nil, fmt.Errorf("metamv: robust cluster %d: %v", g+1, err)
+			return nil, fmt.Errorf("metamv: robust cluster %d: %w", g+1, err)
 		}
 		h, et := make([]float64, p*p), make([]float64, p*p)
 		tv := make([]float64, n)

@@ -453,7 +453,7 @@ func negativeLoadings(w [][]float64, cols []int) ([]int, error) {
 	}
 	var eig mat.EigenSym
 	if !eig.Factorize(r, true) {
-		return nil, fmt.Errorf("eigen decomposition failed")
+		return nil, errs.New(errs.Singular, "", "eigen decomposition failed")
 	}
 	var vec mat.Dense
 	eig.VectorsTo(&vec)
