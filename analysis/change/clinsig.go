@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"gonum.org/v1/gonum/stat/distuv"
 )
 

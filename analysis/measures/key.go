@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"gopkg.in/yaml.v3"
 )
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"gonum.org/v1/gonum/stat/distuv"
 )
 

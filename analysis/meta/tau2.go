@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"github.com/alliance-research/alliance/analysis/internal/optim"
 )
 

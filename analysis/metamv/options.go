@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"github.com/alliance-research/alliance/analysis/meta"
 )
 

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"github.com/alliance-research/alliance/analysis/internal/optim"
 )
 

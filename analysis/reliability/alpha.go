@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )

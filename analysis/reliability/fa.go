@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"gonum.org/v1/gonum/mat"
 )
 

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/alliance-research/alliance/analysis/errs"
-
 	"github.com/alliance-research/alliance/analysis/change"
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Method names the rule that flags a rupture session.

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/alliance-research/alliance/analysis/errs"
-
 	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/mixed"
 )
 

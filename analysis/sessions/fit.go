@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-
 	"github.com/alliance-research/alliance/analysis/mixed"
 )
 
