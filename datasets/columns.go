@@ -101,30 +101,42 @@ type resolver struct {
 // find returns the index of the column for a role: the column named
 // explicitly (an error if absent), else the first of the default names
 // present, else -1.
-func (r *resolver) find(explicit, flag string, defaults []string) int {
+// roleField names the option field that names each role's column, for
+// messages; the role itself is the Problem.Hint.
+var roleField = map[string]string{
+	"study": "StudyColumns.Label", "r": "StudyColumns.R", "n": "StudyColumns.N",
+	"yi": "StudyColumns.Yi", "vi": "StudyColumns.Vi", "sei": "StudyColumns.Sei",
+	"mods": "StudyColumns.Mods", "cluster": "StudyColumns.Cluster",
+	"patient": "SessionColumns.Patient", "therapist": "SessionColumns.Therapist",
+	"session": "SessionColumns.Session", "alliance": "SessionColumns.Alliance",
+	"outcome": "SessionColumns.Outcome", "extra": "SessionColumns.Extra",
+	"wide": "WideSpec.Columns",
+}
+
+func (r *resolver) find(explicit, role string, defaults []string) int {
 	if explicit != "" {
-		return r.named(explicit, flag)
+		return r.named(explicit, role)
 	}
 	for _, d := range defaults {
 		switch j := r.t.ColumnIndex(d); {
 		case j >= 0:
 			return j
 		case j == -2:
-			r.probs.addf(0, "", nil, "several columns are named %q (ignoring case); name the one to use with %s", d, flag)
+			r.probs.addh(0, "", nil, role, "several columns are named %q (ignoring case); name the one to use in %s", d, roleField[role])
 			return -1
 		}
 	}
 	return -1
 }
 
-// named returns the index of a column named explicitly by flag.
-func (r *resolver) named(name, flag string) int {
+// named returns the index of a column named explicitly for role.
+func (r *resolver) named(name, role string) int {
 	switch j := r.t.ColumnIndex(name); j {
 	case -1:
-		r.probs.addf(0, "", nil, "column %q named by %s not found; columns are: %s", name, flag, r.t.columnList())
+		r.probs.addh(0, "", nil, role, "column %q named in %s not found; columns are: %s", name, roleField[role], r.t.columnList())
 		return -1
 	case -2:
-		r.probs.addf(0, "", nil, "column %q named by %s is ambiguous: several columns match it ignoring case; rename them", name, flag)
+		r.probs.addh(0, "", nil, role, "column %q named in %s is ambiguous: several columns match it ignoring case; rename them", name, roleField[role])
 		return -1
 	default:
 		return j
@@ -152,7 +164,7 @@ func (r *resolver) floats(j int, need string) []float64 {
 		}
 		v, err := parseNumber(b, dec)
 		if err != nil {
-			r.probs.add(t.Line(i), c.Name, b, err.Error())
+			r.probs.addh(t.Line(i), c.Name, b, numHint(err), "%s", err)
 			out[i] = math.NaN()
 			continue
 		}

@@ -241,13 +241,13 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 				}
 			}
 			if extra {
-				probs.addf(line, "", nil, "%d fields, but the header has %d columns (is the delimiter %s right? try --delimiter)", nf, ncol, delimName(d))
+				probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(d))
 				continue
 			}
 			nf = ncol
 		}
 		if nf < ncol {
-			probs.addf(line, "", nil, "%d fields, but the header has %d columns (is the delimiter %s right? try --delimiter)", nf, ncol, delimName(d))
+			probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(d))
 			continue
 		}
 		if line > math.MaxInt32 {

@@ -3,70 +3,26 @@ package datasets
 import (
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // MaxProblems is the number of problems an InputError keeps and prints.
 // Further problems are counted in InputError.Total but not stored.
-const MaxProblems = 20
+const MaxProblems = errs.MaxProblems
 
-// Problem is one defect of the input: where it is and what is wrong.
-type Problem struct {
-	File   string // file name as given to the reader ("-" is reported as "stdin")
-	Line   int    // physical line (CSV/TSV) or row number (XLSX) of the record; 0 when not tied to a row
-	Column string // column name as spelled in the header; "" when not tied to a column
-	Value  string // the offending cell text; "" when not tied to a cell
-	Msg    string // what is wrong and what to do
-}
-
-// String formats the problem as
-//
-//	file:line: column "name": "value" message
-//
-// leaving out the parts that are empty.
-func (p Problem) String() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(p.Line))
-	}
-	b.WriteString(": ")
-	if p.Column != "" {
-		fmt.Fprintf(&b, "column %q: ", p.Column)
-	}
-	if p.Value != "" {
-		fmt.Fprintf(&b, "%q ", p.Value)
-	}
-	b.WriteString(p.Msg)
-	return b.String()
-}
+// Problem is one defect of the input: where it is, what is wrong, and a
+// machine-readable Hint naming the role (StudyColumns / SessionColumns field,
+// lower-case: "r", "n", "patient", ...; "effects" when no effect-size columns
+// are found at all) or reading option ("decimal=,",
+// "na", "delimiter") that would fix it. It is errs.Problem.
+type Problem = errs.Problem
 
 // InputError reports everything that is wrong with an input table at once.
 // A command-line program maps it to exit status 2 (bad input) with errors.As.
-type InputError struct {
-	Problems []Problem // the first MaxProblems problems, in file order within each check
-	Total    int       // number of problems found, including those not stored
-}
-
-// Error lists the stored problems, one per line, and how many more were found.
-func (e *InputError) Error() string {
-	var b strings.Builder
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(p.String())
-	}
-	if more := e.Total - len(e.Problems); more > 0 {
-		fmt.Fprintf(&b, "\nand %d more problem", more)
-		if more > 1 {
-			b.WriteByte('s')
-		}
-	}
-	return b.String()
-}
+// It is errs.InputError: there is one input-error type for loaders and
+// analyses.
+type InputError = errs.InputError
 
 // problems collects Problems for one file, keeping at most MaxProblems.
 type problems struct {
@@ -91,6 +47,14 @@ func (p *problems) addf(line int, column string, val []byte, format string, args
 	p.total++
 	if len(p.list) < MaxProblems {
 		p.list = append(p.list, Problem{File: p.file, Line: line, Column: column, Value: string(val), Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+// addh is addf with a machine-readable hint (see Problem.Hint).
+func (p *problems) addh(line int, column string, val []byte, hint, format string, args ...any) {
+	p.total++
+	if len(p.list) < MaxProblems {
+		p.list = append(p.list, Problem{File: p.file, Line: line, Column: column, Value: string(val), Msg: fmt.Sprintf(format, args...), Hint: hint})
 	}
 }
 

@@ -45,7 +45,7 @@ func ExampleInputError() {
 	}
 	// Output:
 	// 3 problems:
-	// studies.csv:3: column "ri": "0,35" is not a number (decimal comma? try --decimal ,)
+	// studies.csv:3: column "ri": "0,35" is not a number (decimal comma? set the decimal separator to ',')
 	// studies.csv:4: column "ri": "1.2" is outside (-1, 1): a correlation must lie strictly between -1 and 1
 	// studies.csv:4: column "ni": "3" is too small: Fisher z needs n > 3 (its variance is 1/(n - 3)); remove the study or use raw correlations
 }

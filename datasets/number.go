@@ -83,13 +83,34 @@ const (
 func (e numError) Error() string {
 	switch e {
 	case numDecimalComma:
-		return "is not a number (decimal comma? try --decimal ,)"
+		return "is not a number (decimal comma? set the decimal separator to ',')"
 	case numDecimalPoint:
-		return "is not a number (decimal point? try --decimal .)"
+		return "is not a number (decimal point? set the decimal separator to '.')"
 	case numNonFinite:
-		return "is not a finite number (declare missing-value codes with --na)"
+		return "is not a finite number (if it marks a missing value, declare it a missing-value code)"
 	}
 	return "is not a number"
+}
+
+// hint is the reading option that would fix e (see Problem.Hint).
+func (e numError) hint() string {
+	switch e {
+	case numDecimalComma:
+		return "decimal=,"
+	case numDecimalPoint:
+		return "decimal=."
+	case numNonFinite:
+		return "na"
+	}
+	return ""
+}
+
+// numHint is the hint of a number-parsing error, or "".
+func numHint(err error) string {
+	if e, ok := err.(numError); ok {
+		return e.hint()
+	}
+	return ""
 }
 
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,

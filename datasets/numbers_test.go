@@ -21,7 +21,7 @@ func column(t *testing.T, cells ...string) *Column {
 func TestColumnNumbers(t *testing.T) {
 	hint := func(p, m int) string {
 		return fmt.Sprintf("; %d of the column's %d non-missing cells are numbers, so this looks like a typo: "+
-			"correct it, or declare it a missing-value code with --na "+
+			"correct it, or declare it a missing-value code "+
 			"(if the column holds labels rather than numbers, start every label with a letter)", p, m)
 	}
 	for _, tc := range []struct {
@@ -46,7 +46,7 @@ func TestColumnNumbers(t *testing.T) {
 			`c.csv:4: column "x": "199 4" is not a number` + hint(4, 5)}},
 		// The parse hint (decimal comma) is kept before the typo hint.
 		{"decimal comma", []string{"1", "2", "3", "4", "5", `"0,5"`}, false, nil, []string{
-			`c.csv:7: column "x": "0,5" is not a number (decimal comma? try --decimal ,)` + hint(5, 6)}},
+			`c.csv:7: column "x": "0,5" is not a number (decimal comma? set the decimal separator to ',')` + hint(5, 6)}},
 	} {
 		c := column(t, tc.cells...)
 		v, numeric, err := c.Numbers()

@@ -176,13 +176,13 @@ func TestDecimalHints(t *testing.T) {
 	tab := mustRead(t, "studies.csv", b.String(), ReadOptions{})
 	_, err := tab.Studies(StudyColumns{}, StudyOptions{})
 	_, msg := inputProblems(t, err)
-	if want := `studies.csv:17: column "ri": "0,35" is not a number (decimal comma? try --decimal ,)`; msg != want {
+	if want := `studies.csv:17: column "ri": "0,35" is not a number (decimal comma? set the decimal separator to ',')`; msg != want {
 		t.Errorf("got  %q\nwant %q", msg, want)
 	}
 	tab = mustRead(t, "eu.csv", "study;ri;ni\nA;0.35;80\n", ReadOptions{})
 	_, err = tab.Studies(StudyColumns{}, StudyOptions{})
 	_, msg = inputProblems(t, err)
-	if want := `eu.csv:2: column "ri": "0.35" is not a number (decimal point? try --decimal .)`; msg != want {
+	if want := `eu.csv:2: column "ri": "0.35" is not a number (decimal point? set the decimal separator to '.')`; msg != want {
 		t.Errorf("got  %q\nwant %q", msg, want)
 	}
 }
@@ -192,8 +192,8 @@ func TestReadErrors(t *testing.T) {
 		{"empty.csv", "", "empty.csv: empty file: no header and no data"},
 		{"blank.csv", " \r\n\n", "blank.csv: empty file: no header and no data"},
 		{"header.csv", "study,ri,ni\r\n", "header.csv: header only, no data rows (columns: study, ri, ni)"},
-		{"short.csv", "a,b,c\n1,2,3\n4,5\n6,7,8,9\n", "short.csv:3: 2 fields, but the header has 3 columns (is the delimiter ',' right? try --delimiter)\n" +
-			"short.csv:4: 4 fields, but the header has 3 columns (is the delimiter ',' right? try --delimiter)"},
+		{"short.csv", "a,b,c\n1,2,3\n4,5\n6,7,8,9\n", "short.csv:3: 2 fields, but the header has 3 columns (is the delimiter ',' right? set the delimiter if not)\n" +
+			"short.csv:4: 4 fields, but the header has 3 columns (is the delimiter ',' right? set the delimiter if not)"},
 		{"quote.csv", "a,b\n1,\"open\n2,3\n", "quote.csv:2: quoted field is not closed (a \" is missing)"},
 		{"after.csv", "a,b\n1,\"x\"y\n", "after.csv:2: text after the closing quote of a quoted field (a quote inside a quoted field is written \"\")"},
 		{"utf16.csv", "\xFF\xFEa\x00", "utf16.csv: the file is UTF-16 text; save it as UTF-8 (\"CSV UTF-8\" in Excel)"},

@@ -76,8 +76,8 @@ func (s *Sessions) Len() int { return len(s.Session) }
 func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, error) {
 	r := &resolver{t: t, probs: newProblems(t.Name)}
 	wide := opt.Wide.Prefix != "" || len(opt.Wide.Columns) > 0
-	jp := r.find(cols.Patient, "--patient", DefaultPatient)
-	jt := r.find(cols.Therapist, "--therapist", DefaultTherapist)
+	jp := r.find(cols.Patient, "patient", DefaultPatient)
+	jt := r.find(cols.Therapist, "therapist", DefaultTherapist)
 	js, ja, jo := -1, -1, -1
 	var wideCols []int
 	var wideSess []int
@@ -91,39 +91,39 @@ func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, er
 		}
 		wideCols, wideSess = r.wideColumns(opt.Wide)
 		if into != "alliance" {
-			ja = r.find(cols.Alliance, "--alliance", nil)
+			ja = r.find(cols.Alliance, "alliance", nil)
 		}
 		if into != "outcome" {
-			jo = r.find(cols.Outcome, "--outcome", nil)
+			jo = r.find(cols.Outcome, "outcome", nil)
 		}
 	} else {
-		js = r.find(cols.Session, "--session", DefaultSession)
-		ja = r.find(cols.Alliance, "--alliance", DefaultAlliance)
-		jo = r.find(cols.Outcome, "--outcome", DefaultOutcome)
+		js = r.find(cols.Session, "session", DefaultSession)
+		ja = r.find(cols.Alliance, "alliance", DefaultAlliance)
+		jo = r.find(cols.Outcome, "outcome", DefaultOutcome)
 	}
 	var jx []int
 	if cols.Extra != nil {
 		for _, x := range cols.Extra {
-			jx = append(jx, r.named(x, "--extra"))
+			jx = append(jx, r.named(x, "extra"))
 		}
 	}
 	if r.probs.total > 0 {
 		return nil, r.probs.err()
 	}
 	if jp < 0 {
-		r.probs.addf(0, "", nil, "no patient id column (patient, id); name it with --patient; columns are: %s", t.columnList())
+		r.probs.addh(0, "", nil, "patient", "no patient id column (patient, id); name it in SessionColumns.Patient; columns are: %s", t.columnList())
 	}
 	if !wide && js < 0 {
-		r.probs.addf(0, "", nil, "no session column (session); name it with --session, or give --wide for one row per patient; columns are: %s", t.columnList())
+		r.probs.addh(0, "", nil, "session", "no session column (session); name it in SessionColumns.Session, or describe a wide layout (one row per patient) in SessionOptions.Wide; columns are: %s", t.columnList())
 	}
 	if opt.RequireTherapist && jt < 0 {
-		r.probs.addf(0, "", nil, "no therapist column (therapist); name it with --therapist; columns are: %s", t.columnList())
+		r.probs.addh(0, "", nil, "therapist", "no therapist column (therapist); name it in SessionColumns.Therapist; columns are: %s", t.columnList())
 	}
 	if opt.RequireAlliance && ja < 0 && !(wide && into == "alliance") {
-		r.probs.addf(0, "", nil, "no alliance column (alliance); name it with --alliance; columns are: %s", t.columnList())
+		r.probs.addh(0, "", nil, "alliance", "no alliance column (alliance); name it in SessionColumns.Alliance; columns are: %s", t.columnList())
 	}
 	if opt.RequireOutcome && jo < 0 && !(wide && into == "outcome") {
-		r.probs.addf(0, "", nil, "no outcome column (outcome); name it with --outcome; columns are: %s", t.columnList())
+		r.probs.addh(0, "", nil, "outcome", "no outcome column (outcome); name it in SessionColumns.Outcome; columns are: %s", t.columnList())
 	}
 	if r.probs.total > 0 {
 		return nil, r.probs.err()
@@ -272,13 +272,13 @@ func (r *resolver) wideColumns(w WideSpec) (cols, sess []int) {
 	var list []wc
 	if len(w.Columns) > 0 {
 		for _, name := range w.Columns {
-			j := r.named(name, "--wide")
+			j := r.named(name, "wide")
 			if j < 0 {
 				continue
 			}
 			n, ok := trailingInt(t.Header[j])
 			if !ok {
-				r.probs.addf(0, t.Header[j], nil, "named by --wide does not end in a session number (e.g. bdi_s3)")
+				r.probs.addh(0, t.Header[j], nil, "wide", "named in WideSpec.Columns does not end in a session number (e.g. bdi_s3)")
 				continue
 			}
 			list = append(list, wc{j, n})
@@ -359,7 +359,7 @@ func (r *resolver) sessionNumbers(j int) []int {
 		v, err := parseNumber(b, dec)
 		switch {
 		case err != nil:
-			r.probs.add(t.Line(i), name, b, err.Error())
+			r.probs.addh(t.Line(i), name, b, numHint(err), "%s", err)
 		case v != math.Trunc(v):
 			r.probs.add(t.Line(i), name, b, "is not a whole number: sessions are numbered 0, 1, 2, ...")
 		case math.Abs(v) > 1e9:

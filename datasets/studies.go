@@ -73,19 +73,19 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 		}
 		return nil
 	}
-	jl := r.find(cols.Label, "--study", DefaultLabel)
-	jr := r.find(cols.R, "--r", defOr(!namedES || namedRN, DefaultR))
-	jn := r.find(cols.N, "--n", defOr(!namedES || namedRN, DefaultN))
-	jy := r.find(cols.Yi, "--yi", defOr(!namedRN || namedES, DefaultYi))
-	jv := r.find(cols.Vi, "--vi", defOr(!namedRN || namedES, DefaultVi))
-	js := r.find(cols.Sei, "--sei", defOr(!namedRN || namedES, DefaultSei))
+	jl := r.find(cols.Label, "study", DefaultLabel)
+	jr := r.find(cols.R, "r", defOr(!namedES || namedRN, DefaultR))
+	jn := r.find(cols.N, "n", defOr(!namedES || namedRN, DefaultN))
+	jy := r.find(cols.Yi, "yi", defOr(!namedRN || namedES, DefaultYi))
+	jv := r.find(cols.Vi, "vi", defOr(!namedRN || namedES, DefaultVi))
+	js := r.find(cols.Sei, "sei", defOr(!namedRN || namedES, DefaultSei))
 	jm := make([]int, len(cols.Mods))
 	for k, m := range cols.Mods {
-		jm[k] = r.named(m, "--mods")
+		jm[k] = r.named(m, "mods")
 	}
 	jc := make([]int, len(cols.Cluster))
 	for k, c := range cols.Cluster {
-		jc[k] = r.named(c, "--cluster")
+		jc[k] = r.named(c, "cluster")
 	}
 	if r.probs.total > 0 {
 		return nil, r.probs.err()
@@ -94,11 +94,11 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 	haveES := jy >= 0 && (jv >= 0 || js >= 0)
 	switch {
 	case jr >= 0 && jn < 0 && !haveES:
-		r.probs.addf(0, "", nil, "found correlations in column %q but no sample sizes (ni, n); name the column with --n; columns are: %s", t.Header[jr], t.columnList())
+		r.probs.addh(0, "", nil, "n", "found correlations in column %q but no sample sizes (ni, n); name the column in StudyColumns.N; columns are: %s", t.Header[jr], t.columnList())
 	case jy >= 0 && jv < 0 && js < 0 && !haveRN:
-		r.probs.addf(0, "", nil, "found effect sizes in column %q but no sampling variances (vi) or standard errors (sei); name one with --vi or --sei; columns are: %s", t.Header[jy], t.columnList())
+		r.probs.addh(0, "", nil, "vi", "found effect sizes in column %q but no sampling variances (vi) or standard errors (sei); name one in StudyColumns.Vi or StudyColumns.Sei; columns are: %s", t.Header[jy], t.columnList())
 	case !haveRN && !haveES:
-		r.probs.addf(0, "", nil, "need correlations and sample sizes (columns ri/r and ni/n, or name them with --r and --n) or effect sizes with variances (yi with vi or sei; --yi, --vi, --sei); columns are: %s", t.columnList())
+		r.probs.addh(0, "", nil, "effects", "need correlations and sample sizes (columns ri/r and ni/n, or name them in StudyColumns.R and StudyColumns.N) or effect sizes with variances (yi with vi or sei, or name them in StudyColumns.Yi, Vi, Sei); columns are: %s", t.columnList())
 	}
 	if r.probs.total > 0 {
 		return nil, r.probs.err()

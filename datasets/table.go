@@ -152,7 +152,7 @@ func (c *Column) Floats() ([]float64, error) {
 	for i := range out {
 		v, _, err := c.Float(i)
 		if err != nil {
-			p.add(c.t.Line(i), c.Name, c.Bytes(i), err.Error())
+			p.addh(c.t.Line(i), c.Name, c.Bytes(i), numHint(err), "%s", err)
 		}
 		out[i] = v
 	}
@@ -217,11 +217,15 @@ func (c *Column) Numbers() (v []float64, numeric bool, err error) {
 	}
 	probs := newProblems(c.t.Name)
 	hint := fmt.Sprintf("; %d of the column's %d non-missing cells are numbers, so this looks like a typo: "+
-		"correct it, or declare it a missing-value code with --na "+
+		"correct it, or declare it a missing-value code "+
 		"(if the column holds labels rather than numbers, start every label with a letter)", p, m)
 	for i := 0; i < n; i++ {
 		if _, _, perr := c.Float(i); perr != nil {
-			probs.add(c.t.Line(i), c.Name, c.Bytes(i), perr.Error()+hint)
+			h := numHint(perr)
+			if h == "" {
+				h = "na"
+			}
+			probs.addh(c.t.Line(i), c.Name, c.Bytes(i), h, "%s", perr.Error()+hint)
 		}
 	}
 	return nil, false, probs.err()

@@ -1,8 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Select chooses one gain per patient with several, as create_byperson's
@@ -34,7 +35,7 @@ func ParseSelect(s string) (Select, error) {
 	case "largest":
 		return Largest, nil
 	}
-	return 0, fmt.Errorf("change: unknown selection %q (use first, last, smallest or largest)", s)
+	return 0, errs.New(errs.InvalidOption, "change", "unknown selection %q (use first, last, smallest or largest)", s)
 }
 
 // Person is one row of create_byperson: every patient, with the selected
@@ -56,7 +57,7 @@ type Person struct {
 // Largest (R's min/max give NA), and FreqByPerson 0.
 func ByPerson(series []Series, gains []Gain, sel Select) ([]Person, error) {
 	if sel < First || sel > Largest {
-		return nil, fmt.Errorf("change: unknown selection %d", sel)
+		return nil, errs.New(errs.InvalidOption, "change", "unknown selection %d", sel)
 	}
 	// Gains of one patient are contiguous in ByGain output.
 	type span struct{ lo, hi int }
@@ -67,7 +68,7 @@ func ByPerson(series []Series, gains []Gain, sel Select) ([]Person, error) {
 			j++
 		}
 		if _, dup := spans[gains[i].Patient]; dup {
-			return nil, fmt.Errorf("change: gains of patient %q are not contiguous; pass ByGain output", gains[i].Patient)
+			return nil, errs.New(errs.InvalidOption, "change", "gains of patient %q are not contiguous; pass ByGain output", gains[i].Patient)
 		}
 		spans[gains[i].Patient] = span{i, j}
 		i = j

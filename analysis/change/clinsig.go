@@ -1,9 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -123,7 +123,7 @@ type Result struct {
 // pairsMethod rejects the HLM method for the pre–post (pair) functions.
 func pairsMethod(o RCIOptions) error {
 	if o.Method == HLM {
-		return fmt.Errorf("change: rci method HLM fits a growth model to every measurement: call HLMDistribution or HLMCombined with long data (patient, time, score) instead of pre–post pairs")
+		return errs.New(errs.InvalidOption, "change", "rci method HLM fits a growth model to every measurement: call HLMDistribution or HLMCombined with long data (patient, time, score) instead of pre–post pairs")
 	}
 	return nil
 }
@@ -133,11 +133,11 @@ func usedPairs(pairs []Pair) (used []Pair, pre, post []float64, err error) {
 	seen := make(map[string]bool, len(pairs))
 	for i, p := range pairs {
 		if seen[p.ID] {
-			return nil, nil, nil, fmt.Errorf("change: pair %d: patient %q appears twice", i+1, p.ID)
+			return nil, nil, nil, errs.Inputf("change", 0, "pair %d: patient %q appears twice", i+1, p.ID)
 		}
 		seen[p.ID] = true
 		if math.IsInf(p.Pre, 0) || math.IsInf(p.Post, 0) {
-			return nil, nil, nil, fmt.Errorf("change: pair %d (patient %q): scores must be finite", i+1, p.ID)
+			return nil, nil, nil, errs.Inputf("change", 0, "pair %d (patient %q): scores must be finite", i+1, p.ID)
 		}
 		if math.IsNaN(p.Pre) || math.IsNaN(p.Post) {
 			continue
@@ -147,7 +147,7 @@ func usedPairs(pairs []Pair) (used []Pair, pre, post []float64, err error) {
 		post = append(post, p.Post)
 	}
 	if len(used) < 2 {
-		return nil, nil, nil, fmt.Errorf("change: %d patients with both pre and post scores; need at least 2", len(used))
+		return nil, nil, nil, errs.New(errs.TooFew, "change", "%d patients with both pre and post scores; need at least 2", len(used))
 	}
 	return used, pre, post, nil
 }
@@ -256,13 +256,13 @@ func (n *Norms) normalise() error {
 	case CutoffA:
 	case CutoffB, CutoffC:
 		if !(n.SDFunctional > 0) || math.IsNaN(n.MFunctional) || math.IsInf(n.MFunctional, 0) {
-			return fmt.Errorf("change: cutoff %s needs the functional mean and a positive functional SD (got %v, %v)", n.Type, n.MFunctional, n.SDFunctional)
+			return errs.New(errs.InvalidOption, "change", "cutoff %s needs the functional mean and a positive functional SD (got %v, %v)", n.Type, n.MFunctional, n.SDFunctional)
 		}
 	default:
-		return fmt.Errorf("change: unknown cutoff type %q (use a, b or c)", n.Type)
+		return errs.New(errs.InvalidOption, "change", "unknown cutoff type %q (use a, b or c)", n.Type)
 	}
 	if n.ClinicalNorms && !(n.SDClinical > 0) {
-		return fmt.Errorf("change: clinical SD %v must be positive", n.SDClinical)
+		return errs.New(errs.InvalidOption, "change", "clinical SD %v must be positive", n.SDClinical)
 	}
 	return nil
 }
@@ -468,13 +468,13 @@ func Statistical(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 // rows of the summary, as the package does).
 func Percentage(pairs []Pair, pctImprovement, pctDeterioration float64, better Better) (*Result, error) {
 	if !(pctImprovement >= 0 && pctImprovement <= 1) {
-		return nil, fmt.Errorf("change: pct_improvement must be between 0 and 1 but %v was supplied", pctImprovement)
+		return nil, errs.New(errs.InvalidOption, "change", "pct_improvement must be between 0 and 1 but %v was supplied", pctImprovement)
 	}
 	if pctDeterioration <= 0 {
 		pctDeterioration = pctImprovement
 	}
 	if pctDeterioration > 1 {
-		return nil, fmt.Errorf("change: pct_deterioration must be between 0 and 1 but %v was supplied", pctDeterioration)
+		return nil, errs.New(errs.InvalidOption, "change", "pct_deterioration must be between 0 and 1 but %v was supplied", pctDeterioration)
 	}
 	used, pre, post, err := usedPairs(pairs)
 	if err != nil {

@@ -1,9 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -95,32 +95,32 @@ func DefaultCriteria(dir Direction, cutoff float64) Criteria {
 // own checks where it has them.
 func (c Criteria) Validate() error {
 	if c.Direction != Gains && c.Direction != Losses {
-		return fmt.Errorf("change: unknown direction %d (use Gains or Losses)", c.Direction)
+		return errs.New(errs.InvalidOption, "change", "unknown direction %d (use Gains or Losses)", c.Direction)
 	}
 	if c.NoCutoff && c.NoPct && c.NoStability {
-		return fmt.Errorf("change: all three sudden-gain criteria are switched off; apply at least one of cutoff, pct, stability")
+		return errs.New(errs.InvalidOption, "change", "all three sudden-gain criteria are switched off; apply at least one of cutoff, pct, stability")
 	}
 	if !c.NoCutoff {
 		if math.IsNaN(c.Cutoff) || math.IsInf(c.Cutoff, 0) {
-			return fmt.Errorf("change: cutoff %v is not a finite number", c.Cutoff)
+			return errs.New(errs.InvalidOption, "change", "cutoff %v is not a finite number", c.Cutoff)
 		}
 		if c.Direction == Gains && c.Cutoff < 0 {
-			return fmt.Errorf("change: cutoff %v must be positive to identify sudden gains", c.Cutoff)
+			return errs.New(errs.InvalidOption, "change", "cutoff %v must be positive to identify sudden gains", c.Cutoff)
 		}
 		if c.Direction == Losses && c.Cutoff > 0 {
-			return fmt.Errorf("change: cutoff %v must be negative to identify sudden losses (e.g. -7)", c.Cutoff)
+			return errs.New(errs.InvalidOption, "change", "cutoff %v must be negative to identify sudden losses (e.g. -7)", c.Cutoff)
 		}
 	}
 	if !c.NoPct && (math.IsNaN(c.Pct) || math.IsInf(c.Pct, 0)) {
-		return fmt.Errorf("change: pct %v is not a finite number", c.Pct)
+		return errs.New(errs.InvalidOption, "change", "pct %v is not a finite number", c.Pct)
 	}
 	if !c.NoStability {
 		if c.FixedCritical {
 			if !(c.CriticalValue > 0) || math.IsInf(c.CriticalValue, 0) {
-				return fmt.Errorf("change: fixed critical value %v must be a positive number", c.CriticalValue)
+				return errs.New(errs.InvalidOption, "change", "fixed critical value %v must be a positive number", c.CriticalValue)
 			}
 		} else if !(c.Alpha > 0 && c.Alpha < 1) {
-			return fmt.Errorf("change: alpha %v must lie in (0, 1)", c.Alpha)
+			return errs.New(errs.InvalidOption, "change", "alpha %v must lie in (0, 1)", c.Alpha)
 		}
 	}
 	return nil

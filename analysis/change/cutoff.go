@@ -1,8 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Better says which direction of change is beneficial on the instrument
@@ -70,7 +71,7 @@ func CutoffJT(mClin, sdClin, mFunc, sdFunc float64, t CutoffType, better Better,
 	case CutoffC:
 		return (sdClin*mFunc + sdFunc*mClin) / (sdClin + sdFunc), nil
 	}
-	return nan, fmt.Errorf("change: unknown cutoff type %q (use a, b or c)", t)
+	return nan, errs.New(errs.InvalidOption, "change", "unknown cutoff type %q (use a, b or c)", t)
 }
 
 // CutoffHA returns Hageman & Arrindell's (1999) "true score" cutoff as
@@ -94,5 +95,5 @@ func CutoffHA(mClin, sdClin, rClin, mFunc, sdFunc, rFunc float64, t CutoffType, 
 	case CutoffC:
 		return (wc*mFunc + wf*mClin) / (wc + wf), nil
 	}
-	return nan, fmt.Errorf("change: unknown cutoff type %q (use a, b or c)", t)
+	return nan, errs.New(errs.InvalidOption, "change", "unknown cutoff type %q (use a, b or c)", t)
 }

@@ -1,8 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Flag is a three-valued criterion result: No, Yes, or NA (not evaluable,
@@ -300,11 +301,11 @@ func ByGain(series []Series, c Criteria) ([]Gain, error) {
 	var out []Gain
 	for i := range series {
 		if series[i].ID == "" {
-			return nil, fmt.Errorf("change: series %d has an empty patient id", i+1)
+			return nil, errs.Inputf("change", 0, "series %d has an empty patient id", i+1)
 		}
 		for j, v := range series[i].Values {
 			if math.IsInf(v, 0) {
-				return nil, fmt.Errorf("change: patient %q, position %d: score %v is not finite (use NaN for missing)", series[i].ID, j, v)
+				return nil, errs.Inputf("change", 0, "patient %q, position %d: score %v is not finite (use NaN for missing)", series[i].ID, j, v)
 			}
 		}
 		out = d.Find(series[i], out)

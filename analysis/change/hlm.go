@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/mixed"
 )
 
@@ -69,7 +70,7 @@ const hlmMinWaves = 3
 func hlmPrep(d Long) (used []Pair, nobs []int, nOriginal int, rows []int, err error) {
 	n := len(d.Patient)
 	if len(d.Time) != n || len(d.Score) != n || (d.Group != nil && len(d.Group) != n) {
-		return nil, nil, 0, nil, fmt.Errorf("change: long data columns differ in length (patient %d, time %d, score %d, group %d)", n, len(d.Time), len(d.Score), len(d.Group))
+		return nil, nil, 0, nil, errs.New(errs.InvalidOption, "change", "long data columns differ in length (patient %d, time %d, score %d, group %d)", n, len(d.Time), len(d.Score), len(d.Group))
 	}
 	type acc struct {
 		pair  Pair
@@ -81,7 +82,7 @@ func hlmPrep(d Long) (used []Pair, nobs []int, nOriginal int, rows []int, err er
 	for i, id := range d.Patient {
 		t, y := d.Time[i], d.Score[i]
 		if math.IsInf(t, 0) || math.IsInf(y, 0) {
-			return nil, nil, 0, nil, fmt.Errorf("change: row %d (patient %q): time and score must be finite (got %v, %v)", i+1, id, t, y)
+			return nil, nil, 0, nil, errs.Inputf("change", 0, "row %d (patient %q): time and score must be finite (got %v, %v)", i+1, id, t, y)
 		}
 		g := ""
 		if d.Group != nil {
@@ -93,14 +94,14 @@ func hlmPrep(d Long) (used []Pair, nobs []int, nOriginal int, rows []int, err er
 			index[id] = k
 			ps = append(ps, acc{pair: Pair{ID: id, Group: g, Pre: nan, Post: nan}, times: map[float64]bool{}})
 		} else if ps[k].pair.Group != g {
-			return nil, nil, 0, nil, fmt.Errorf("change: row %d: patient %q is in group %q here but %q before (a patient must belong to one group)", i+1, id, g, ps[k].pair.Group)
+			return nil, nil, 0, nil, errs.Inputf("change", 0, "row %d: patient %q is in group %q here but %q before (a patient must belong to one group)", i+1, id, g, ps[k].pair.Group)
 		}
 		if math.IsNaN(t) || math.IsNaN(y) {
 			continue
 		}
 		a := &ps[k]
 		if a.times[t] {
-			return nil, nil, 0, nil, fmt.Errorf("change: row %d: patient %q has time %v twice (remove the duplicate row)", i+1, id, t)
+			return nil, nil, 0, nil, errs.Inputf("change", 0, "row %d: patient %q has time %v twice (remove the duplicate row)", i+1, id, t)
 		}
 		a.times[t] = true
 		if a.n == 0 {
@@ -121,7 +122,7 @@ func hlmPrep(d Long) (used []Pair, nobs []int, nOriginal int, rows []int, err er
 		}
 	}
 	if len(used) < 2 {
-		return nil, nil, 0, nil, fmt.Errorf("change: HLM needs at least 2 patients with %d or more measurements; %d have", hlmMinWaves, len(used))
+		return nil, nil, 0, nil, errs.New(errs.TooFew, "change", "HLM needs at least 2 patients with %d or more measurements; %d have", hlmMinWaves, len(used))
 	}
 	for i, id := range d.Patient {
 		if keep[index[id]] && !math.IsNaN(d.Time[i]) && !math.IsNaN(d.Score[i]) {
@@ -150,7 +151,7 @@ func fitHLM(d Long, used []Pair, nobs []int, rows []int) (*HLMFit, error) {
 	}
 	r := &m.Result
 	if !r.Converged {
-		return nil, fmt.Errorf("change: HLM growth model %s did not converge (%s)", formula, r.Reason)
+		return nil, errs.New(errs.NoConvergence, "change", "HLM growth model %s did not converge (%s)", formula, r.Reason)
 	}
 	f := &HLMFit{Formula: formula, Theta: r.Theta, LogLik: Float(r.LogLik), NObs: r.NObs,
 		Singular: r.Singular, Converged: r.Converged, ResidualVariance: Float(r.ResidualVariance),
@@ -184,10 +185,10 @@ func fitHLM(d Long, used []Pair, nobs []int, rows []int) (*HLMFit, error) {
 	for i, p := range used {
 		b, ok := eb[p.ID]
 		if !ok {
-			return nil, fmt.Errorf("change: HLM growth model has no random slope for patient %q", p.ID)
+			return nil, errs.New(errs.Singular, "change", "HLM growth model has no random slope for patient %q", p.ID)
 		}
 		if !(b.CondSD > 0) {
-			return nil, fmt.Errorf("change: HLM: the conditional SD of patient %q's slope is %v (the fitted slope variance is zero), so EB/SD is undefined", p.ID, b.CondSD)
+			return nil, errs.New(errs.Singular, "change: HLM", "the conditional SD of patient %q's slope is %v (the fitted slope variance is zero), so EB/SD is undefined", p.ID, b.CondSD)
 		}
 		f.Slopes[i] = HLMSlope{ID: p.ID, N: nobs[i], EB: Float(b.Value), SD: Float(b.CondSD), Slope: f.Slope + Float(b.Value)}
 	}
@@ -201,7 +202,7 @@ func hlmPart(approach string, d Long, o RCIOptions) (*Result, []float64, []float
 		return nil, nil, nil, err
 	}
 	if o.Method != HLM {
-		return nil, nil, nil, fmt.Errorf("change: the long-data functions need rci method HLM (got %s); use Distribution or Combined with pairs", o.Method)
+		return nil, nil, nil, errs.New(errs.InvalidOption, "change", "the long-data functions need rci method HLM (got %s); use Distribution or Combined with pairs", o.Method)
 	}
 	used, nobs, nOriginal, rows, err := hlmPrep(d)
 	if err != nil {

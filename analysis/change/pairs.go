@@ -1,8 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Pair is one patient's pre and post score (NaN = missing) with an optional
@@ -21,10 +22,10 @@ type Pair struct {
 // Duplicate (patient, session) rows are an error.
 func PairsAt(patient []string, session []int, score []float64, pre, post int) ([]Pair, error) {
 	if len(patient) != len(session) || len(patient) != len(score) {
-		return nil, fmt.Errorf("change: long data columns differ in length (patient %d, session %d, score %d)", len(patient), len(session), len(score))
+		return nil, errs.New(errs.InvalidOption, "change", "long data columns differ in length (patient %d, session %d, score %d)", len(patient), len(session), len(score))
 	}
 	if pre == post {
-		return nil, fmt.Errorf("change: pre and post session are both %d", pre)
+		return nil, errs.New(errs.InvalidOption, "change", "pre and post session are both %d", pre)
 	}
 	index := map[string]int{}
 	var out []Pair
@@ -41,7 +42,7 @@ func PairsAt(patient []string, session []int, score []float64, pre, post int) ([
 			continue
 		}
 		if seen[[2]int{k, s}] {
-			return nil, fmt.Errorf("change: row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
+			return nil, errs.Inputf("change", 0, "row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
 		}
 		seen[[2]int{k, s}] = true
 		if s == pre {
@@ -58,7 +59,7 @@ func PairsAt(patient []string, session []int, score []float64, pre, post int) ([
 // sessions get NaN post).
 func PairsFirstLast(patient []string, session []int, score []float64) ([]Pair, error) {
 	if len(patient) != len(session) || len(patient) != len(score) {
-		return nil, fmt.Errorf("change: long data columns differ in length (patient %d, session %d, score %d)", len(patient), len(session), len(score))
+		return nil, errs.New(errs.InvalidOption, "change", "long data columns differ in length (patient %d, session %d, score %d)", len(patient), len(session), len(score))
 	}
 	type span struct{ lo, hi, slo, shi int }
 	index := map[string]int{}
@@ -83,7 +84,7 @@ func PairsFirstLast(patient []string, session []int, score []float64) ([]Pair, e
 		sp := &spans[k]
 		s := session[i]
 		if (sp.lo >= 0 && s == sp.slo) || (sp.hi >= 0 && s == sp.shi) {
-			return nil, fmt.Errorf("change: row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
+			return nil, errs.Inputf("change", 0, "row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
 		}
 		if sp.lo < 0 || s < sp.slo {
 			sp.lo, sp.slo = i, s

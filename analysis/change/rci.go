@@ -1,10 +1,10 @@
 package change
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -43,7 +43,7 @@ func ParseRCIMethod(s string) (RCIMethod, error) {
 	case JT, GLN, HLL, EN, NK, HA, HLM:
 		return m, nil
 	}
-	return "", fmt.Errorf("change: unknown rci method %q (use JT, GLN, HLL, EN, NK, HA or HLM)", s)
+	return "", errs.New(errs.InvalidOption, "change", "unknown rci method %q (use JT, GLN, HLL, EN, NK, HA or HLM)", s)
 }
 
 // RCIOptions are the arguments of cs_distribution / cs_combined that concern
@@ -73,22 +73,22 @@ func (o *RCIOptions) normalise() error {
 	}
 	o.Method = m
 	if !(o.Reliability >= 0 && o.Reliability <= 1) {
-		return fmt.Errorf("change: reliability must be between 0 and 1 but %v was supplied", o.Reliability)
+		return errs.New(errs.InvalidOption, "change", "reliability must be between 0 and 1 but %v was supplied", o.Reliability)
 	}
 	if o.ReliabilityPost == 0 {
 		o.ReliabilityPost = o.Reliability
 	}
 	if !(o.ReliabilityPost >= 0 && o.ReliabilityPost <= 1) {
-		return fmt.Errorf("change: post reliability must be between 0 and 1 but %v was supplied", o.ReliabilityPost)
+		return errs.New(errs.InvalidOption, "change", "post reliability must be between 0 and 1 but %v was supplied", o.ReliabilityPost)
 	}
 	if o.SignificanceLevel == 0 {
 		o.SignificanceLevel = 0.05
 	}
 	if !(o.SignificanceLevel > 0 && o.SignificanceLevel < 1) {
-		return fmt.Errorf("change: significance level %v must lie in (0, 1)", o.SignificanceLevel)
+		return errs.New(errs.InvalidOption, "change", "significance level %v must lie in (0, 1)", o.SignificanceLevel)
 	}
 	if o.Better != Lower && o.Better != Higher {
-		return fmt.Errorf("change: unknown direction %d (use Lower or Higher)", o.Better)
+		return errs.New(errs.InvalidOption, "change", "unknown direction %d (use Lower or Higher)", o.Better)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func fitRCI(pre, post []float64, o RCIOptions) (rciParams, error) {
 		p.Denominator = math.Sqrt(p.RDD) * math.Sqrt(2*p.SEM*p.SEM)
 	}
 	if !(p.Denominator > 0) || math.IsInf(p.Denominator, 0) {
-		return p, fmt.Errorf("change: %s RCI denominator is %v (SD of pre scores %v, reliability %v): need at least two distinct pre scores and reliability < 1", o.Method, p.Denominator, p.SDPre, p.R)
+		return p, errs.New(errs.Singular, "change", "%s RCI denominator is %v (SD of pre scores %v, reliability %v): need at least two distinct pre scores and reliability < 1", o.Method, p.Denominator, p.SDPre, p.R)
 	}
 	return p, nil
 }

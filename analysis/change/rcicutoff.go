@@ -1,8 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Crit1Cutoff is define_crit1_cutoff's result: a reliable-change value to
@@ -25,10 +26,10 @@ type Crit1Cutoff struct {
 //	SEM = sd·√(1 − r),  S_diff = √(2·SEM²),  RC = 1.96·S_diff.
 func DefineCrit1Cutoff(sd, reliability float64) (Crit1Cutoff, error) {
 	if !(reliability >= 0 && reliability <= 1) {
-		return Crit1Cutoff{}, fmt.Errorf("change: reliability %v has to be between 0 and 1", reliability)
+		return Crit1Cutoff{}, errs.New(errs.InvalidOption, "change", "reliability %v has to be between 0 and 1", reliability)
 	}
 	if !(sd >= 0) || math.IsInf(sd, 0) {
-		return Crit1Cutoff{}, fmt.Errorf("change: standard deviation %v must be a non-negative number", sd)
+		return Crit1Cutoff{}, errs.New(errs.InvalidOption, "change", "standard deviation %v must be a non-negative number", sd)
 	}
 	sem := sd * math.Sqrt(1-reliability)
 	sdiff := math.Sqrt(2 * sem * sem)

@@ -3,6 +3,8 @@ package change
 import (
 	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // SelectPattern reports whether values contain at least one of the four
@@ -37,7 +39,7 @@ func SelectPattern(values []float64) bool {
 // error, as in the package, when min exceeds the number of sessions.
 func SelectMinSessions(values []float64, min int) (bool, error) {
 	if min > len(values) {
-		return false, fmt.Errorf("change: minimum number of sessions %d is greater than the number of sessions (%d)", min, len(values))
+		return false, errs.New(errs.InvalidOption, "change", "minimum number of sessions %d is greater than the number of sessions (%d)", min, len(values))
 	}
 	n := 0
 	for _, v := range values {

@@ -1,8 +1,9 @@
 package change
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Series is one patient's scores on the measure used to identify sudden
@@ -39,10 +40,10 @@ func NewSeries(id string, values []float64) Series {
 // equal the session labels, as in suddengains.
 func SeriesFromLong(patient []string, session []int, score []float64, first, last int) ([]Series, error) {
 	if len(patient) != len(session) || len(patient) != len(score) {
-		return nil, fmt.Errorf("change: long data columns differ in length (patient %d, session %d, score %d)", len(patient), len(session), len(score))
+		return nil, errs.New(errs.InvalidOption, "change", "long data columns differ in length (patient %d, session %d, score %d)", len(patient), len(session), len(score))
 	}
 	if last < first {
-		return nil, fmt.Errorf("change: last session %d is before first session %d", last, first)
+		return nil, errs.New(errs.InvalidOption, "change", "last session %d is before first session %d", last, first)
 	}
 	width := last - first + 1
 	index := make(map[string]int)
@@ -60,14 +61,14 @@ func SeriesFromLong(patient []string, session []int, score []float64, first, las
 		}
 		s := session[i]
 		if s < first || s > last {
-			return nil, fmt.Errorf("change: row %d: patient %q: session %d outside %d..%d (set the session range)", i+1, id, s, first, last)
+			return nil, errs.Inputf("change", 0, "row %d: patient %q: session %d outside %d..%d (set the session range)", i+1, id, s, first, last)
 		}
 		pos := s - first
 		if !math.IsNaN(out[k].Values[pos]) {
-			return nil, fmt.Errorf("change: row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
+			return nil, errs.Inputf("change", 0, "row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
 		}
 		if math.IsInf(score[i], 0) {
-			return nil, fmt.Errorf("change: row %d: patient %q session %d: score %v is not finite", i+1, id, s, score[i])
+			return nil, errs.Inputf("change", 0, "row %d: patient %q session %d: score %v is not finite", i+1, id, s, score[i])
 		}
 		out[k].Values[pos] = score[i]
 	}

@@ -1,6 +1,8 @@
 package effectsize
 
-import "fmt"
+import (
+	"github.com/alliance-research/alliance/analysis/errs"
+)
 
 // CORValue returns the raw correlation and its sampling variance for one
 // study with correlation r and sample size n:
@@ -23,9 +25,9 @@ func CORValue(r, n float64, vtype VType) (yi, vi float64, err error) {
 	case VTypeH0:
 		return r, 1 / (n - 1), nil
 	case VTypeAV:
-		return 0, 0, fmt.Errorf("effectsize: COR: vtype AV uses the weighted mean correlation of the whole table: call COR with all studies")
+		return 0, 0, errs.New(errs.InvalidOption, "effectsize: COR", "vtype AV uses the weighted mean correlation of the whole table: call COR with all studies")
 	}
-	return 0, 0, fmt.Errorf("effectsize: COR: vtype %q: use LS, AV or H0", vtype)
+	return 0, 0, errs.New(errs.InvalidOption, "effectsize: COR", "vtype %q: use LS, AV or H0", vtype)
 }
 
 // COR returns the raw correlations (yi) and their sampling variances (vi) for
@@ -42,7 +44,7 @@ func COR(r, n []float64, vtype VType) (yi, vi []float64, err error) {
 	}
 	vt := normVType(vtype)
 	if vt != VTypeLS && vt != VTypeAV && vt != VTypeH0 {
-		return nil, nil, fmt.Errorf("effectsize: COR: vtype %q: use LS, AV or H0", vtype)
+		return nil, nil, errs.New(errs.InvalidOption, "effectsize: COR", "vtype %q: use LS, AV or H0", vtype)
 	}
 	for i := range r {
 		if err := checkCOR("COR", i, r[i], n[i]); err != nil {

@@ -3,26 +3,22 @@ package effectsize
 import (
 	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
-// InputError reports an input value for which a quantity is not defined.
-type InputError struct {
-	Func   string  // the function or measure, e.g. "ZCOR"
-	Arg    string  // the argument, e.g. "n"
-	Index  int     // the row index into the input slices, or -1 for a scalar call
-	Value  float64 // the offending value
-	Reason string  // what is wrong and what to do
-}
+// InputError reports an input value for which a quantity is not defined. It
+// is errs.InputError, with one Problem: Source "effectsize: " + the function
+// or measure (e.g. "effectsize: ZCOR"), Column and Hint the argument (e.g.
+// "n"), Row the 1-based position in the input slices (0 for a scalar call),
+// Value the offending value. A front end that knows the file line of each
+// row places it with InputError.At.
+type InputError = errs.InputError
 
-func (e *InputError) Error() string {
-	if e.Index < 0 {
-		return fmt.Sprintf("effectsize: %s: %s = %g: %s", e.Func, e.Arg, e.Value, e.Reason)
-	}
-	return fmt.Sprintf("effectsize: %s: %s[%d] = %g: %s", e.Func, e.Arg, e.Index, e.Value, e.Reason)
-}
-
+// inputErr reports value v of argument arg at slice index i (−1 for a
+// scalar call) of function fn.
 func inputErr(fn, arg string, i int, v float64, reason string) error {
-	return &InputError{Func: fn, Arg: arg, Index: i, Value: v, Reason: reason}
+	return errs.BadValue("effectsize: "+fn, i+1, arg, v, "is not valid: "+reason).WithHint(arg)
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
@@ -52,8 +48,8 @@ func checkN(fn string, i int, n, min float64, why string) error {
 func checkLen(fn string, names []string, lens ...int) error {
 	for j := 1; j < len(lens); j++ {
 		if lens[j] != lens[0] {
-			return fmt.Errorf("effectsize: %s: len(%s) = %d but len(%s) = %d: the columns must have one value per study",
-				fn, names[0], lens[0], names[j], lens[j])
+			return errs.New(errs.InvalidOption, "effectsize: "+fn, "len(%s) = %d but len(%s) = %d: the columns must have one value per study",
+				names[0], lens[0], names[j], lens[j])
 		}
 	}
 	return nil

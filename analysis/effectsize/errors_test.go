@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Bad input is reported with the function, argument, row index and value,
@@ -67,8 +69,25 @@ func TestBadInput(t *testing.T) {
 	}
 	var ie *InputError
 	_, _, err := ZCOR([]float64{0.1, 0.2, 1.5}, []float64{10, 10, 10})
-	if !errors.As(err, &ie) || ie.Index != 2 || ie.Arg != "r" || ie.Value != 1.5 || ie.Func != "ZCOR" {
-		t.Errorf("ZCOR error %#v: want an *InputError for r[2] = 1.5", err)
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 {
+		t.Fatalf("ZCOR error %#v: want an *InputError for r[2] = 1.5", err)
+	}
+	if p := ie.Problems[0]; p.Row != 3 || p.Column != "r" || p.Hint != "r" || p.Value != "1.5" || p.Source != "effectsize: ZCOR" {
+		t.Errorf("ZCOR problem %+v: want row 3 (index 2), column r, value 1.5", p)
+	}
+	// A front end places it in the file.
+	if got, want := ie.At("studies.csv", []int{2, 3, 5}).Error(), `studies.csv:5: column "r": "1.5" is not valid: a correlation must lie strictly between -1 and 1`; got != want {
+		t.Errorf("At: %q, want %q", got, want)
+	}
+	// Bad options (lengths, vtype, measure) are errs.InvalidOption.
+	for _, e := range []error{
+		func() error { _, _, err := ZCOR([]float64{0.1, 0.2}, []float64{10}); return err }(),
+		func() error { _, _, err := COR([]float64{0.5}, []float64{30}, "XX"); return err }(),
+		func() error { _, err := ParseMeasure("SMD"); return err }(),
+	} {
+		if !errors.Is(e, errs.InvalidOption) {
+			t.Errorf("%v is not errs.InvalidOption", e)
+		}
 	}
 }
 

@@ -25,7 +25,7 @@ func ExampleZCOR() {
 	// r = 0.278, n = 120: yi = 0.2855, vi = 0.00855
 	// r = 0.150, n =  48: yi = 0.1511, vi = 0.02222
 	// r = 0.420, n =  75: yi = 0.4477, vi = 0.01389
-	// effectsize: ZCOR: r[1] = 1.02: a correlation must lie strictly between -1 and 1
+	// effectsize: ZCOR: r[1] = 1.02 is not valid: a correlation must lie strictly between -1 and 1
 }
 
 // The mean correlation implied by a random-effects model on the z scale,

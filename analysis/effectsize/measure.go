@@ -1,8 +1,9 @@
 package effectsize
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Measure names an outcome measure as metafor's escalc does.
@@ -24,7 +25,7 @@ func ParseMeasure(s string) (Measure, error) {
 	case MeasureZCOR, MeasureCOR, MeasureUCOR, MeasurePCOR, MeasureZPCOR, MeasureSPCOR:
 		return m, nil
 	}
-	return "", fmt.Errorf("effectsize: unknown measure %q: use one of ZCOR, COR, UCOR, PCOR, ZPCOR, SPCOR", s)
+	return "", errs.New(errs.InvalidOption, "effectsize", "unknown measure %q: use one of ZCOR, COR, UCOR, PCOR, ZPCOR, SPCOR", s)
 }
 
 // VType names how a sampling variance is estimated, as escalc's vtype argument.
@@ -72,7 +73,7 @@ func Escalc(m Measure, vtype VType, r, n []float64) (Table, error) {
 		vtype = normVType(vtype)
 		yi, vi, err = UCOR(r, n, vtype)
 	default:
-		return Table{}, fmt.Errorf("effectsize: Escalc: measure %q is not computed from r and n: use ZCOR, COR or UCOR (or EscalcPartial)", m)
+		return Table{}, errs.New(errs.InvalidOption, "effectsize: Escalc", "measure %q is not computed from r and n: use ZCOR, COR or UCOR (or EscalcPartial)", m)
 	}
 	if err != nil {
 		return Table{}, err
@@ -101,7 +102,7 @@ func EscalcPartial(m Measure, vtype VType, t, n, p, r2 []float64) (Table, error)
 		vtype = normVType(vtype)
 		yi, vi, err = SPCOR(t, n, p, r2, vtype)
 	default:
-		return Table{}, fmt.Errorf("effectsize: EscalcPartial: measure %q is not computed from t, n and p: use PCOR, ZPCOR or SPCOR (or Escalc)", m)
+		return Table{}, errs.New(errs.InvalidOption, "effectsize: EscalcPartial", "measure %q is not computed from t, n and p: use PCOR, ZPCOR or SPCOR (or Escalc)", m)
 	}
 	if err != nil {
 		return Table{}, err

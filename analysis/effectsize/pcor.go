@@ -3,6 +3,8 @@ package effectsize
 import (
 	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // PCORValue returns the partial correlation between an outcome and the
@@ -19,9 +21,9 @@ func PCORValue(t, n, p float64, vtype VType) (yi, vi float64, err error) {
 	switch normVType(vtype) {
 	case VTypeLS:
 	case VTypeAV:
-		return 0, 0, fmt.Errorf("effectsize: PCOR: vtype AV uses the weighted mean of the whole table: call PCOR with all studies")
+		return 0, 0, errs.New(errs.InvalidOption, "effectsize: PCOR", "vtype AV uses the weighted mean of the whole table: call PCOR with all studies")
 	default:
-		return 0, 0, fmt.Errorf("effectsize: PCOR: vtype %q: use LS or AV", vtype)
+		return 0, 0, errs.New(errs.InvalidOption, "effectsize: PCOR", "vtype %q: use LS or AV", vtype)
 	}
 	df, err := checkReg("PCOR", -1, t, n, p)
 	if err != nil {
@@ -42,7 +44,7 @@ func PCOR(t, n, p []float64, vtype VType) (yi, vi []float64, err error) {
 	}
 	vt := normVType(vtype)
 	if vt != VTypeLS && vt != VTypeAV {
-		return nil, nil, fmt.Errorf("effectsize: PCOR: vtype %q: use LS or AV", vtype)
+		return nil, nil, errs.New(errs.InvalidOption, "effectsize: PCOR", "vtype %q: use LS or AV", vtype)
 	}
 	yi = make([]float64, len(t))
 	vi = make([]float64, len(t))
@@ -114,9 +116,9 @@ func SPCORValue(t, n, p, r2 float64, vtype VType) (yi, vi float64, err error) {
 	switch normVType(vtype) {
 	case VTypeLS:
 	case VTypeAV:
-		return 0, 0, fmt.Errorf("effectsize: SPCOR: vtype AV uses the weighted mean of the whole table: call SPCOR with all studies")
+		return 0, 0, errs.New(errs.InvalidOption, "effectsize: SPCOR", "vtype AV uses the weighted mean of the whole table: call SPCOR with all studies")
 	default:
-		return 0, 0, fmt.Errorf("effectsize: SPCOR: vtype %q: use LS or AV", vtype)
+		return 0, 0, errs.New(errs.InvalidOption, "effectsize: SPCOR", "vtype %q: use LS or AV", vtype)
 	}
 	if yi, err = spcorEstimate(-1, t, n, p, r2); err != nil {
 		return 0, 0, err
@@ -138,7 +140,7 @@ func SPCOR(t, n, p, r2 []float64, vtype VType) (yi, vi []float64, err error) {
 	}
 	vt := normVType(vtype)
 	if vt != VTypeLS && vt != VTypeAV {
-		return nil, nil, fmt.Errorf("effectsize: SPCOR: vtype %q: use LS or AV", vtype)
+		return nil, nil, errs.New(errs.InvalidOption, "effectsize: SPCOR", "vtype %q: use LS or AV", vtype)
 	}
 	yi = make([]float64, len(t))
 	vi = make([]float64, len(t))

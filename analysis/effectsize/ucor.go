@@ -1,8 +1,9 @@
 package effectsize
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // UCORValue returns the Olkin–Pratt unbiased estimate of a correlation and
@@ -24,10 +25,10 @@ import (
 func UCORValue(r, n float64, vtype VType) (yi, vi float64, err error) {
 	vt := normVType(vtype)
 	if vt == VTypeAV {
-		return 0, 0, fmt.Errorf("effectsize: UCOR: vtype AV uses the weighted mean of the whole table: call UCOR with all studies")
+		return 0, 0, errs.New(errs.InvalidOption, "effectsize: UCOR", "vtype AV uses the weighted mean of the whole table: call UCOR with all studies")
 	}
 	if vt != VTypeLS && vt != VTypeUB {
-		return 0, 0, fmt.Errorf("effectsize: UCOR: vtype %q: use UB, LS or AV", vtype)
+		return 0, 0, errs.New(errs.InvalidOption, "effectsize: UCOR", "vtype %q: use UB, LS or AV", vtype)
 	}
 	if yi, err = ucorEstimate(-1, r, n); err != nil {
 		return 0, 0, err
@@ -52,7 +53,7 @@ func UCOR(r, n []float64, vtype VType) (yi, vi []float64, err error) {
 	}
 	vt := normVType(vtype)
 	if vt != VTypeLS && vt != VTypeAV && vt != VTypeUB {
-		return nil, nil, fmt.Errorf("effectsize: UCOR: vtype %q: use UB, LS or AV", vtype)
+		return nil, nil, errs.New(errs.InvalidOption, "effectsize: UCOR", "vtype %q: use UB, LS or AV", vtype)
 	}
 	yi = make([]float64, len(r))
 	vi = make([]float64, len(r))
@@ -128,5 +129,5 @@ func hypergErr(i int, r, n float64) error {
 	if math.IsNaN(n) {
 		return inputErr("UCOR", "n", i, n, "not a number")
 	}
-	return inputErr("UCOR", "r", i, r, fmt.Sprintf("the hypergeometric series for n = %g did not converge; try UCORApprox", n))
+	return errs.New(errs.NoConvergence, "effectsize: UCOR", "r[%d] = %g: the hypergeometric series for n = %g did not converge; try UCORApprox", i, r, n)
 }

@@ -1,8 +1,9 @@
 package effectsize
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // ZToRInt returns the integral back-transformation of a Fisher-z mean: the
@@ -45,7 +46,7 @@ func ZToRInt(mu, tau2 float64) (float64, error) {
 	}
 	v, ok := adaptiveGL(h, 0, 10, 1e-15)
 	if !ok {
-		return 0, fmt.Errorf("effectsize: ZToRInt: the quadrature for mu = %g, tau2 = %g did not reach its tolerance", mu, tau2)
+		return 0, errs.New(errs.NoConvergence, "effectsize: ZToRInt", "the quadrature for mu = %g, tau2 = %g did not reach its tolerance", mu, tau2)
 	}
 	return 2 * math.Tanh(2*mu) * v / math.Sqrt(2*math.Pi), nil
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gopkg.in/yaml.v3"
 )
 
@@ -108,7 +109,7 @@ func Get(name string) (Key, error) {
 			return k, nil
 		}
 	}
-	return Key{}, fmt.Errorf("measures: no built-in key %q (have %s; or give your own key file)", name, strings.Join(Measures(), ", "))
+	return Key{}, errs.New(errs.InvalidOption, "measures", "no built-in key %q (have %s; or give your own key file)", name, strings.Join(Measures(), ", "))
 }
 
 // LoadKey reads a key from JSON or YAML (fields as the JSON names of Key,
@@ -170,27 +171,27 @@ func yamlToJSON(v any) any {
 // Min < Max, a known rule, item numbers within 1..Items without
 // duplicates, bands ascending and not overlapping.
 func (k Key) Validate() error {
-	where := fmt.Sprintf("measures: key %q", k.Name)
+	where := fmt.Sprintf("measures: key %q", k.Name) // the analysis name of its errors
 	switch {
 	case k.Name == "":
-		return fmt.Errorf("measures: key has no name")
+		return errs.New(errs.InvalidOption, "measures", "key has no name")
 	case k.Items < 1:
-		return fmt.Errorf("%s: items = %d; need at least 1", where, k.Items)
+		return errs.New(errs.InvalidOption, where, "items = %d; need at least 1", k.Items)
 	case !(k.Min < k.Max):
-		return fmt.Errorf("%s: response range min %v, max %v: min must be below max", where, k.Min, k.Max)
+		return errs.New(errs.InvalidOption, where, "response range min %v, max %v: min must be below max", k.Min, k.Max)
 	case k.Rule != "sum" && k.Rule != "mean":
-		return fmt.Errorf("%s: rule %q: use \"sum\" or \"mean\"", where, k.Rule)
+		return errs.New(errs.InvalidOption, where, "rule %q: use \"sum\" or \"mean\"", k.Rule)
 	case k.Multiplier < 0:
-		return fmt.Errorf("%s: multiplier %v is negative", where, k.Multiplier)
+		return errs.New(errs.InvalidOption, where, "multiplier %v is negative", k.Multiplier)
 	}
 	checkItems := func(what string, items []int) error {
 		seen := map[int]bool{}
 		for _, it := range items {
 			if it < 1 || it > k.Items {
-				return fmt.Errorf("%s: %s: item %d is outside 1..%d", where, what, it, k.Items)
+				return errs.New(errs.InvalidOption, where, "%s: item %d is outside 1..%d", what, it, k.Items)
 			}
 			if seen[it] {
-				return fmt.Errorf("%s: %s: item %d listed twice", where, what, it)
+				return errs.New(errs.InvalidOption, where, "%s: item %d listed twice", what, it)
 			}
 			seen[it] = true
 		}
@@ -202,11 +203,11 @@ func (k Key) Validate() error {
 	names := map[string]bool{"total": true}
 	for _, s := range k.Subscales {
 		if s.Name == "" || names[s.Name] {
-			return fmt.Errorf("%s: subscale name %q is empty, repeated or \"total\"", where, s.Name)
+			return errs.New(errs.InvalidOption, where, "subscale name %q is empty, repeated or \"total\"", s.Name)
 		}
 		names[s.Name] = true
 		if len(s.Items) == 0 {
-			return fmt.Errorf("%s: subscale %q has no items", where, s.Name)
+			return errs.New(errs.InvalidOption, where, "subscale %q has no items", s.Name)
 		}
 		if err := checkItems("subscale "+s.Name, s.Items); err != nil {
 			return err
@@ -214,14 +215,14 @@ func (k Key) Validate() error {
 	}
 	for i, b := range k.Bands {
 		if b.Min > b.Max {
-			return fmt.Errorf("%s: band %q: min %v above max %v", where, b.Label, b.Min, b.Max)
+			return errs.New(errs.InvalidOption, where, "band %q: min %v above max %v", b.Label, b.Min, b.Max)
 		}
 		if i > 0 && b.Min <= k.Bands[i-1].Max {
-			return fmt.Errorf("%s: band %q starts at %v, not above the previous band's max %v (bands must ascend without overlap)", where, b.Label, b.Min, k.Bands[i-1].Max)
+			return errs.New(errs.InvalidOption, where, "band %q starts at %v, not above the previous band's max %v (bands must ascend without overlap)", b.Label, b.Min, k.Bands[i-1].Max)
 		}
 	}
 	if k.Cutoff != 0 && k.CutoffDirection != "at_or_above" && k.CutoffDirection != "below" {
-		return fmt.Errorf("%s: cutoff_direction %q: use \"at_or_above\" or \"below\"", where, k.CutoffDirection)
+		return errs.New(errs.InvalidOption, where, "cutoff_direction %q: use \"at_or_above\" or \"below\"", k.CutoffDirection)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package measures
 import (
 	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // ScoreOptions controls Score.
@@ -83,10 +85,10 @@ func Score(key Key, items [][]float64, opt ScoreOptions) (ScoreResult, error) {
 		return res, err
 	}
 	if key.Incomplete != "" && !opt.AllowIncomplete {
-		return res, fmt.Errorf("measures: key %s is incomplete (%s); give a complete key file or allow the incomplete key", key.Name, key.Incomplete)
+		return res, errs.New(errs.InvalidOption, "measures", "key %s is incomplete (%s); give a complete key file or allow the incomplete key", key.Name, key.Incomplete)
 	}
 	if !(opt.MaxMissing >= 0 && opt.MaxMissing < 1) {
-		return res, fmt.Errorf("measures: max missing share %v is not in [0, 1)", opt.MaxMissing)
+		return res, errs.New(errs.InvalidOption, "measures", "max missing share %v is not in [0, 1)", opt.MaxMissing)
 	}
 	res.Measure = key.Name
 	rev := make([]bool, key.Items)
@@ -110,7 +112,7 @@ func Score(key Key, items [][]float64, opt ScoreOptions) (ScoreResult, error) {
 	scored := make([]float64, key.Items)
 	for r, row := range items {
 		if len(row) != key.Items {
-			return res, fmt.Errorf("measures: %s row %d has %d items; the key has %d", key.Name, r+1, len(row), key.Items)
+			return res, errs.Inputf("measures", 0, "%s row %d has %d items; the key has %d", key.Name, r+1, len(row), key.Items)
 		}
 		for j, v := range row {
 			if math.IsNaN(v) {

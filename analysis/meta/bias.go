@@ -1,6 +1,10 @@
 package meta
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/alliance-research/alliance/analysis/errs"
+)
 
 // BiasOptions selects and configures the analyses of Bias.
 type BiasOptions struct {
@@ -34,7 +38,7 @@ func Bias(r *Result, opt BiasOptions) (*BiasResult, error) {
 		return nil, err
 	}
 	if r.K < 3 {
-		return nil, fmt.Errorf("meta: the publication-bias tests need at least 3 studies (k = %d): the regression and rank tests cannot be computed", r.K)
+		return nil, errs.New(errs.TooFew, "meta", "the publication-bias tests need at least 3 studies (k = %d): the regression and rank tests cannot be computed", r.K)
 	}
 	var out BiasResult
 	var err error

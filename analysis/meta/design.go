@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // design holds the complete cases of a model: effect sizes, variances and
@@ -25,32 +27,32 @@ type design struct {
 func newDesign(yi, vi []float64, mods []Moderator, labels []string) (*design, []string, error) {
 	n := len(yi)
 	if n == 0 {
-		return nil, nil, fmt.Errorf("meta: no studies (yi is empty)")
+		return nil, nil, errs.New(errs.TooFew, "meta", "no studies (yi is empty)")
 	}
 	if len(vi) != n {
-		return nil, nil, fmt.Errorf("meta: yi has %d values but vi has %d; give one variance per effect size", n, len(vi))
+		return nil, nil, errs.New(errs.InvalidOption, "meta", "yi has %d values but vi has %d; give one variance per effect size", n, len(vi))
 	}
 	if labels != nil && len(labels) != n {
-		return nil, nil, fmt.Errorf("meta: %d labels for %d studies", len(labels), n)
+		return nil, nil, errs.New(errs.InvalidOption, "meta", "%d labels for %d studies", len(labels), n)
 	}
 	seen := map[string]bool{}
 	for _, m := range mods {
 		if m.Name == "" {
-			return nil, nil, fmt.Errorf("meta: a moderator has no name")
+			return nil, nil, errs.New(errs.InvalidOption, "meta", "a moderator has no name")
 		}
 		if seen[m.Name] {
-			return nil, nil, fmt.Errorf("meta: moderator %q given twice", m.Name)
+			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q given twice", m.Name)
 		}
 		seen[m.Name] = true
 		switch {
 		case m.Numeric != nil && m.Text != nil:
-			return nil, nil, fmt.Errorf("meta: moderator %q has both numeric and text values; give one", m.Name)
+			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has both numeric and text values; give one", m.Name)
 		case m.Numeric != nil && len(m.Numeric) != n:
-			return nil, nil, fmt.Errorf("meta: moderator %q has %d values for %d studies", m.Name, len(m.Numeric), n)
+			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has %d values for %d studies", m.Name, len(m.Numeric), n)
 		case m.Text != nil && len(m.Text) != n:
-			return nil, nil, fmt.Errorf("meta: moderator %q has %d values for %d studies", m.Name, len(m.Text), n)
+			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has %d values for %d studies", m.Name, len(m.Text), n)
 		case m.Numeric == nil && m.Text == nil:
-			return nil, nil, fmt.Errorf("meta: moderator %q has no values", m.Name)
+			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has no values", m.Name)
 		}
 	}
 	// Complete cases.
@@ -62,10 +64,10 @@ func newDesign(yi, vi []float64, mods []Moderator, labels []string) (*design, []
 			continue
 		}
 		if math.IsInf(yi[i], 0) || math.IsInf(vi[i], 0) {
-			return nil, nil, fmt.Errorf("meta: study %d: yi = %g, vi = %g is not finite", i+1, yi[i], vi[i])
+			return nil, nil, errs.Inputf("meta", 0, "study %d: yi = %g, vi = %g is not finite", i+1, yi[i], vi[i])
 		}
 		if vi[i] <= 0 {
-			return nil, nil, fmt.Errorf("meta: study %d: sampling variance vi = %g must be positive (check the variance column or n)", i+1, vi[i])
+			return nil, nil, errs.Inputf("meta", 0, "study %d: sampling variance vi = %g must be positive (check the variance column or n)", i+1, vi[i])
 		}
 		miss := false
 		for _, m := range mods {
@@ -90,7 +92,7 @@ func newDesign(yi, vi []float64, mods []Moderator, labels []string) (*design, []
 	}
 	k := len(keep)
 	if k == 0 {
-		return nil, notes, fmt.Errorf("meta: no complete studies left (all rows have missing values)")
+		return nil, notes, errs.New(errs.TooFew, "meta", "no complete studies left (all rows have missing values)")
 	}
 	d := &design{k: k, y: make([]float64, k), v: make([]float64, k), rows: keep}
 	for j, i := range keep {
@@ -203,12 +205,12 @@ func (d *design) checkRank() error {
 		norm = math.Sqrt(norm)
 		if norm0 == 0 || norm <= 1e-9*norm0 {
 			if k <= c {
-				return fmt.Errorf("meta: design column %q cannot be estimated: only %d complete studies for %d coefficients; use fewer moderators", d.names[c], k, p)
+				return errs.New(errs.TooFew, "meta", "design column %q cannot be estimated: only %d complete studies for %d coefficients; use fewer moderators", d.names[c], k, p)
 			}
 			if len(deps) == 1 && deps[0] == "intrcpt" || norm0 == 0 {
-				return fmt.Errorf("meta: design column %q is constant across the %d complete studies (collinear with the intercept); drop it or check the moderator", d.names[c], k)
+				return errs.New(errs.Singular, "meta", "design column %q is constant across the %d complete studies (collinear with the intercept); drop it or check the moderator", d.names[c], k)
 			}
-			return fmt.Errorf("meta: design column %q is collinear with %s; drop one of these moderators", d.names[c], strings.Join(deps, ", "))
+			return errs.New(errs.Singular, "meta", "design column %q is collinear with %s; drop one of these moderators", d.names[c], strings.Join(deps, ", "))
 		}
 		for r := range qc {
 			qc[r] /= norm

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -35,10 +36,10 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 
 func fitDesign(d *design, opt Options, notes []string) (*Result, error) {
 	if d.k == 1 && opt.isT() {
-		return nil, fmt.Errorf("meta: k = 1: the %s test needs more studies than coefficients; use test z", opt.Test)
+		return nil, errs.New(errs.TooFew, "meta", "k = 1: the %s test needs more studies than coefficients; use test z", opt.Test)
 	}
 	if d.k < d.p {
-		return nil, fmt.Errorf("meta: %d studies for %d coefficients; use fewer moderators", d.k, d.p)
+		return nil, errs.New(errs.TooFew, "meta", "%d studies for %d coefficients; use fewer moderators", d.k, d.p)
 	}
 	m := newModel(d, opt)
 	est, err := m.estimateTau2()
@@ -165,7 +166,7 @@ func waldQ(b, v []float64, p, lo int) (float64, error) {
 			dj -= a[j*n+c] * a[j*n+c]
 		}
 		if !(dj > 0) {
-			return math.NaN(), fmt.Errorf("meta: covariance of the tested coefficients is singular")
+			return math.NaN(), errs.New(errs.Singular, "meta", "covariance of the tested coefficients is singular")
 		}
 		dj = math.Sqrt(dj)
 		a[j*n+j] = dj

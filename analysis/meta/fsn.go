@@ -1,9 +1,9 @@
 package meta
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -49,21 +49,21 @@ type FSNResult struct {
 func FailSafeN(yi, vi []float64, opt FSNOptions) (*FSNResult, error) {
 	k := len(yi)
 	if k == 0 || len(vi) != k {
-		return nil, fmt.Errorf("meta: fail-safe N: %d effects and %d variances", k, len(vi))
+		return nil, errs.New(errs.InvalidOption, "meta: fail-safe N", "%d effects and %d variances", k, len(vi))
 	}
 	alpha := opt.Alpha
 	if alpha == 0 {
 		alpha = 0.05
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return nil, fmt.Errorf("meta: fail-safe N: alpha %g must be in (0, 1)", alpha)
+		return nil, errs.New(errs.InvalidOption, "meta: fail-safe N", "alpha %g must be in (0, 1)", alpha)
 	}
 	fk := float64(k)
 	var sz, sw, swy, sy float64
 	for i, y := range yi {
 		v := vi[i]
 		if !(v > 0) {
-			return nil, fmt.Errorf("meta: fail-safe N: study %d: variance %g must be positive", i+1, v)
+			return nil, errs.Inputf("meta: fail-safe N", 0, "study %d: variance %g must be positive", i+1, v)
 		}
 		sz += y / math.Sqrt(v)
 		sw += 1 / v
@@ -87,7 +87,7 @@ func FailSafeN(yi, vi []float64, opt FSNOptions) (*FSNResult, error) {
 		res.TargetNote = "Orwin's target is half the mean effect, an arbitrary default; set the smallest effect that would matter"
 	}
 	if target == 0 {
-		return nil, fmt.Errorf("meta: fail-safe N: Orwin's target effect is 0, which no number of null studies can reach; give a non-zero target")
+		return nil, errs.New(errs.InvalidOption, "meta: fail-safe N", "Orwin's target effect is 0, which no number of null studies can reach; give a non-zero target")
 	}
 	if math.Signbit(target) != math.Signbit(mean) {
 		target = -target

@@ -1,9 +1,9 @@
 package meta
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -41,7 +41,7 @@ func Funnel(r *Result, tf *TrimFillResult) (*FunnelData, error) {
 	}
 	if tf != nil {
 		if tf.Fit == nil {
-			return nil, fmt.Errorf("meta: funnel: the trim-and-fill result has no fitted model")
+			return nil, errs.New(errs.InvalidOption, "meta: funnel", "the trim-and-fill result has no fitted model")
 		}
 		f.Center = tf.Estimate
 		for _, s := range tf.Filled {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -130,12 +131,12 @@ func (r *Result) computeLeaveOut() []looFit {
 // scoring step; no k×k matrix is formed. The refits run on all CPUs.
 func Influence(r *Result) (*InfluenceResult, error) {
 	if r == nil || r.d == nil {
-		return nil, fmt.Errorf("meta: Influence needs a model from Fit")
+		return nil, errs.New(errs.InvalidOption, "meta", "Influence needs a model from Fit")
 	}
 	d := r.d
 	k, p := d.k, d.p
 	if k == 1 {
-		return nil, fmt.Errorf("meta: influence diagnostics need at least 2 studies (k = 1)")
+		return nil, errs.New(errs.TooFew, "meta", "influence diagnostics need at least 2 studies (k = 1)")
 	}
 	loo := r.leaveOut()
 	// Cook's D and COVRATIO use all coefficients (metafor's default btt
@@ -289,7 +290,7 @@ func cholesky(a []float64, n int) ([]float64, error) {
 			dj -= l[j*n+c] * l[j*n+c]
 		}
 		if !(dj > 0) {
-			return nil, fmt.Errorf("matrix is not positive definite (pivot %d = %g)", j+1, dj)
+			return nil, errs.New(errs.Singular, "", "matrix is not positive definite (pivot %d = %g)", j+1, dj)
 		}
 		dj = math.Sqrt(dj)
 		l[j*n+j] = dj

@@ -1,9 +1,10 @@
 package meta
 
 import (
-	"fmt"
 	"math"
 	"sort"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // SummaryRow is an intercept-only fit to a subset of the studies: one row of
@@ -39,10 +40,10 @@ func (l *looFit) row() SummaryRow {
 
 func (r *Result) needIntOnly(what string) error {
 	if r == nil || r.d == nil {
-		return fmt.Errorf("meta: %s needs a model from Fit", what)
+		return errs.New(errs.InvalidOption, "meta", "%s needs a model from Fit", what)
 	}
 	if r.d.p != 1 {
-		return fmt.Errorf("meta: %s is defined for models without moderators (this model has %d coefficients); drop the moderators", what, r.d.p)
+		return errs.New(errs.InvalidOption, "meta", "%s is defined for models without moderators (this model has %d coefficients); drop the moderators", what, r.d.p)
 	}
 	return nil
 }
@@ -56,7 +57,7 @@ func LeaveOneOut(r *Result) ([]SummaryRow, error) {
 		return nil, err
 	}
 	if r.K < 2 {
-		return nil, fmt.Errorf("meta: leave-one-out needs at least 2 studies (k = %d)", r.K)
+		return nil, errs.New(errs.TooFew, "meta", "leave-one-out needs at least 2 studies (k = %d)", r.K)
 	}
 	loo := r.leaveOut()
 	out := make([]SummaryRow, r.K)
@@ -84,7 +85,7 @@ func LeaveClusterOut(r *Result, clusters []string) ([]SummaryRow, error) {
 		}
 	}
 	if len(clusters) <= maxRow {
-		return nil, fmt.Errorf("meta: %d cluster labels for a model fitted to at least %d rows; give one label per input row", len(clusters), maxRow+1)
+		return nil, errs.New(errs.InvalidOption, "meta", "%d cluster labels for a model fitted to at least %d rows; give one label per input row", len(clusters), maxRow+1)
 	}
 	cl := make([]string, n)
 	var order []string
@@ -136,11 +137,11 @@ func Cumulative(r *Result, order []float64, decreasing bool) ([]SummaryRow, erro
 	key := make([]float64, k)
 	for j, i := range r.Rows {
 		if i >= len(order) {
-			return nil, fmt.Errorf("meta: %d order values for a model fitted to at least %d rows; give one value per input row", len(order), i+1)
+			return nil, errs.New(errs.InvalidOption, "meta", "%d order values for a model fitted to at least %d rows; give one value per input row", len(order), i+1)
 		}
 		idx[j], key[j] = j, order[i]
 		if math.IsNaN(key[j]) {
-			return nil, fmt.Errorf("meta: order value of study %s is missing; give every study an order value", r.label(j))
+			return nil, errs.Inputf("meta", 0, "order value of study %s is missing; give every study an order value", r.label(j))
 		}
 	}
 	sort.SliceStable(idx, func(a, b int) bool {

@@ -1,9 +1,10 @@
 package meta
 
 import (
-	"fmt"
 	"math"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Estimators of τ² accepted in Options.Method, with metafor's names.
@@ -76,7 +77,7 @@ func (o Options) withDefaults() (Options, error) {
 	switch o.Method {
 	case FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM:
 	default:
-		return o, fmt.Errorf("meta: unknown method %q (use FE, EE, DL, HE, HS, SJ, ML, REML, EB or PM)", o.Method)
+		return o, errs.New(errs.InvalidOption, "meta", "unknown method %q (use FE, EE, DL, HE, HS, SJ, ML, REML, EB or PM)", o.Method)
 	}
 	if o.Test == "" {
 		o.Test = TestZ
@@ -85,7 +86,7 @@ func (o Options) withDefaults() (Options, error) {
 	switch o.Test {
 	case TestZ, TestT, TestKNHA, TestAdhoc:
 	default:
-		return o, fmt.Errorf("meta: unknown test %q (use z, t, knha or adhoc)", o.Test)
+		return o, errs.New(errs.InvalidOption, "meta", "unknown test %q (use z, t, knha or adhoc)", o.Test)
 	}
 	if o.Level == 0 {
 		o.Level = 0.95
@@ -94,7 +95,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Level /= 100
 	}
 	if !(o.Level > 0 && o.Level < 1) {
-		return o, fmt.Errorf("meta: level %g must be in (0, 1), e.g. 0.95", o.Level)
+		return o, errs.New(errs.InvalidOption, "meta", "level %g must be in (0, 1), e.g. 0.95", o.Level)
 	}
 	if o.Measure == "" {
 		o.Measure = "GEN"
@@ -106,7 +107,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Tol = 1e-10
 	}
 	if o.Tau2 != nil && (math.IsNaN(*o.Tau2) || *o.Tau2 < 0) {
-		return o, fmt.Errorf("meta: fixed tau2 = %g must be a non-negative number", *o.Tau2)
+		return o, errs.New(errs.InvalidOption, "meta", "fixed tau2 = %g must be a non-negative number", *o.Tau2)
 	}
 	return o, nil
 }

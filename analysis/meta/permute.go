@@ -1,7 +1,6 @@
 package meta
 
 import (
-	"fmt"
 	"math"
 	"math/big"
 	"math/bits"
@@ -10,6 +9,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // PermResult holds permutation p-values (metafor permutest.rma.uni).
@@ -66,7 +67,7 @@ const maxExact = 1 << 32
 // goroutines).
 func Permute(yi, vi []float64, opt Options, n int, seed uint64, progress func(done int)) (*PermResult, error) {
 	if n < 2 {
-		return nil, fmt.Errorf("meta: %d permutations requested; use at least 2 (1000 or more for p-values)", n)
+		return nil, errs.New(errs.InvalidOption, "meta", "%d permutations requested; use at least 2 (1000 or more for p-values)", n)
 	}
 	return permute(yi, vi, opt, n, false, seed, progress)
 }
@@ -231,7 +232,7 @@ func permute(yi, vi []float64, opt Options, n int, exact bool, seed uint64, prog
 	total := n
 	if exact {
 		if nPerm.Cmp(big.NewInt(maxExact)) > 0 {
-			return nil, fmt.Errorf("meta: an exact permutation test needs %s permutations (more than %d); use random permutations instead", nPerm, int64(maxExact))
+			return nil, errs.New(errs.InvalidOption, "meta", "an exact permutation test needs %s permutations (more than %d); use random permutations instead", nPerm, int64(maxExact))
 		}
 		total = int(nPerm.Int64())
 		res.Seed = 0

@@ -3,6 +3,8 @@ package meta
 import (
 	"fmt"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // PETPEESEOptions configures PETPEESE.
@@ -46,7 +48,7 @@ func PETPEESE(r *Result, opt PETPEESEOptions) (*PETPEESEResult, error) {
 		alpha = 0.05
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return nil, fmt.Errorf("meta: PET-PEESE: alpha %g must be in (0, 1)", alpha)
+		return nil, errs.New(errs.InvalidOption, "meta: PET-PEESE", "alpha %g must be in (0, 1)", alpha)
 	}
 	pet, err := RegTest(r, RegTestOptions{Model: model, Predictor: PredSEI})
 	if err != nil {

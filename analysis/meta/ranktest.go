@@ -1,9 +1,10 @@
 package meta
 
 import (
-	"fmt"
 	"math"
 	"sort"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // RankTestResult is Begg & Mazumdar's rank correlation test (metafor's
@@ -34,7 +35,7 @@ const ExactKendallMax = 500
 // variance, no continuity correction. τ_b costs O(k log k) (Knight 1966).
 func RankTest(r *Result) (*RankTestResult, error) {
 	if r == nil || r.d == nil {
-		return nil, fmt.Errorf("meta: RankTest needs a model from Fit")
+		return nil, errs.New(errs.InvalidOption, "meta", "RankTest needs a model from Fit")
 	}
 	return RankTestYV(r.Yi, r.Vi)
 }
@@ -43,15 +44,15 @@ func RankTest(r *Result) (*RankTestResult, error) {
 func RankTestYV(yi, vi []float64) (*RankTestResult, error) {
 	k := len(yi)
 	if k != len(vi) {
-		return nil, fmt.Errorf("meta: rank test: %d effects and %d variances", k, len(vi))
+		return nil, errs.New(errs.InvalidOption, "meta: rank test", "%d effects and %d variances", k, len(vi))
 	}
 	if k < 2 {
-		return nil, fmt.Errorf("meta: rank test needs at least 2 studies")
+		return nil, errs.New(errs.TooFew, "meta", "rank test needs at least 2 studies")
 	}
 	var sw, swy float64
 	for i, v := range vi {
 		if !(v > 0) {
-			return nil, fmt.Errorf("meta: rank test: study %d: variance %g must be positive", i+1, v)
+			return nil, errs.Inputf("meta: rank test", 0, "study %d: variance %g must be positive", i+1, v)
 		}
 		sw += 1 / v
 		swy += yi[i] / v

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -67,14 +68,14 @@ type RegTestResult struct {
 // precision (with its CI).
 func RegTest(r *Result, opt RegTestOptions) (*RegTestResult, error) {
 	if r == nil || r.d == nil {
-		return nil, fmt.Errorf("meta: RegTest needs a model from Fit")
+		return nil, errs.New(errs.InvalidOption, "meta", "RegTest needs a model from Fit")
 	}
 	model := strings.ToLower(opt.Model)
 	if model == "" {
 		model = "rma"
 	}
 	if model != "rma" && model != "lm" {
-		return nil, fmt.Errorf("meta: regtest model %q must be rma or lm", opt.Model)
+		return nil, errs.New(errs.InvalidOption, "meta", "regtest model %q must be rma or lm", opt.Model)
 	}
 	pred := strings.ToLower(opt.Predictor)
 	if pred == "" {
@@ -93,15 +94,15 @@ func RegTest(r *Result, opt RegTestOptions) (*RegTestResult, error) {
 		}
 	case PredNI, PredNInv, PredSqrtNI, PredSqrtNInv:
 		if opt.Ni == nil {
-			return nil, fmt.Errorf("meta: regtest predictor %s needs sample sizes (Ni)", pred)
+			return nil, errs.New(errs.InvalidOption, "meta", "regtest predictor %s needs sample sizes (Ni)", pred)
 		}
 		for j, i := range d.rows {
 			if i >= len(opt.Ni) {
-				return nil, fmt.Errorf("meta: %d sample sizes for a model fitted to at least %d rows; give one per input row", len(opt.Ni), i+1)
+				return nil, errs.New(errs.InvalidOption, "meta", "%d sample sizes for a model fitted to at least %d rows; give one per input row", len(opt.Ni), i+1)
 			}
 			n := opt.Ni[i]
 			if !(n > 0) || math.IsInf(n, 0) {
-				return nil, fmt.Errorf("meta: study %s: sample size %g must be positive", r.label(j), n)
+				return nil, errs.Inputf("meta", 0, "study %s: sample size %g must be positive", r.label(j), n)
 			}
 			switch pred {
 			case PredNI:
@@ -115,7 +116,7 @@ func RegTest(r *Result, opt RegTestOptions) (*RegTestResult, error) {
 			}
 		}
 	default:
-		return nil, fmt.Errorf("meta: unknown regtest predictor %q (use sei, vi, ni, ninv, sqrtni or sqrtninv)", opt.Predictor)
+		return nil, errs.New(errs.InvalidOption, "meta", "unknown regtest predictor %q (use sei, vi, ni, ninv, sqrtni or sqrtninv)", opt.Predictor)
 	}
 	q := p + 1
 	x := make([]float64, k*q)
@@ -126,13 +127,13 @@ func RegTest(r *Result, opt RegTestOptions) (*RegTestResult, error) {
 	names := append(append([]string(nil), d.names...), pred)
 	dd := &design{k: k, p: q, y: d.y, v: d.v, x: x, names: names, labels: d.labels, rows: d.rows}
 	if err := dd.checkRank(); err != nil {
-		return nil, fmt.Errorf("meta: regtest: the model with predictor %s is not of full rank: %w", pred, err)
+		return nil, errs.New(errs.Singular, "meta: regtest", "the model with predictor %s is not of full rank: %w", pred, err)
 	}
 	out := &RegTestResult{Model: model, Predictor: pred, Level: r.Level, Intercept: p == 1}
 	limit := p == 1 && (pred == PredSEI || pred == PredVI || pred == PredNInv || pred == PredSqrtNInv)
 	if model == "rma" {
 		if k <= q && r.Method != FE && r.Method != EE && r.opt.Tau2 == nil {
-			return nil, fmt.Errorf("meta: regtest needs more than %d studies", q)
+			return nil, errs.New(errs.TooFew, "meta", "regtest needs more than %d studies", q)
 		}
 		m := newModel(dd, r.opt)
 		var rf refit
@@ -150,7 +151,7 @@ func RegTest(r *Result, opt RegTestOptions) (*RegTestResult, error) {
 	}
 	// Weighted least squares, weights 1/vi, residual dispersion σ̂².
 	if k <= q {
-		return nil, fmt.Errorf("meta: regtest (lm) needs more than %d studies", q)
+		return nil, errs.New(errs.TooFew, "meta", "regtest (lm) needs more than %d studies", q)
 	}
 	s := newWLS(x, k, q)
 	w := make([]float64, k)

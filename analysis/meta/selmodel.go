@@ -1,9 +1,9 @@
 package meta
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -67,7 +67,7 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 		step = 0.025
 	}
 	if !(step > 0 && step < 1) {
-		return nil, fmt.Errorf("meta: selection model: step %g must be a p-value in (0, 1)", step)
+		return nil, errs.New(errs.InvalidOption, "meta: selection model", "step %g must be a p-value in (0, 1)", step)
 	}
 	y, v := r.Yi, r.Vi
 	k := len(y)
@@ -77,7 +77,7 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 		npar = 2
 	}
 	if k < npar {
-		return nil, fmt.Errorf("meta: selection model: k = %d is too small for %d parameters", k, npar)
+		return nil, errs.New(errs.TooFew, "meta: selection model", "k = %d is too small for %d parameters", k, npar)
 	}
 	zc := distuv.UnitNormal.Quantile(1 - step)
 	sel := make([]bool, k) // true: p > step (weight δ)
@@ -92,7 +92,7 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 		}
 	}
 	if res.PTable[0] == 0 || res.PTable[1] == 0 {
-		return nil, fmt.Errorf("meta: selection model: no study has p %s %g, so δ cannot be estimated", map[bool]string{true: "≤", false: ">"}[res.PTable[0] == 0], step)
+		return nil, errs.New(errs.TooFew, "meta: selection model", "no study has p %s %g, so δ cannot be estimated", map[bool]string{true: "≤", false: ">"}[res.PTable[0] == 0], step)
 	}
 	// ll and its gradient in θ = (μ, τ², δ).
 	llgrad := func(mu, tau2, delta float64, g []float64) float64 {

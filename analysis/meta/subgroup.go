@@ -3,6 +3,7 @@ package meta
 import (
 	"fmt"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -31,10 +32,10 @@ type SubgroupResult struct {
 // group are dropped with a note.
 func Subgroups(yi, vi []float64, groups []string, opt Options) (*SubgroupResult, error) {
 	if len(opt.Mods) > 0 {
-		return nil, fmt.Errorf("meta: Subgroups fits intercept-only models per subgroup; remove the moderators (or use them in Fit)")
+		return nil, errs.New(errs.InvalidOption, "meta", "Subgroups fits intercept-only models per subgroup; remove the moderators (or use them in Fit)")
 	}
 	if len(groups) != len(yi) {
-		return nil, fmt.Errorf("meta: %d group labels for %d studies", len(groups), len(yi))
+		return nil, errs.New(errs.InvalidOption, "meta", "%d group labels for %d studies", len(groups), len(yi))
 	}
 	const name = "subgroup"
 	copt := opt
@@ -45,7 +46,7 @@ func Subgroups(yi, vi []float64, groups []string, opt Options) (*SubgroupResult,
 	}
 	lv := levels(common.d.mods[0].Text)
 	if len(lv) < 2 {
-		return nil, fmt.Errorf("meta: only one subgroup (%q); nothing to compare", lv[0])
+		return nil, errs.New(errs.TooFew, "meta", "only one subgroup (%q); nothing to compare", lv[0])
 	}
 	res := &SubgroupResult{Levels: lv, Common: common, Notes: common.Notes}
 	est := make([]float64, len(lv))

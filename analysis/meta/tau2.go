@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/optim"
 )
 
@@ -151,7 +152,7 @@ func (m *model) estimateTau2() (tau2Est, error) {
 		return tau2Est{tau2: 0, se: nan, notes: []string{"k = 1: τ² cannot be estimated from one study and is set to 0"}}, nil
 	}
 	if k <= p {
-		return tau2Est{}, fmt.Errorf("meta: %d studies for %d coefficients: τ² cannot be estimated with method %s; use fewer moderators, method FE, or fix tau2", k, p, opt.Method)
+		return tau2Est{}, errs.New(errs.TooFew, "meta", "%d studies for %d coefficients: τ² cannot be estimated with method %s; use fewer moderators, method FE, or fix tau2", k, p, opt.Method)
 	}
 	v := m.d.v
 	switch opt.Method {
@@ -217,7 +218,7 @@ func (m *model) estimateTau2() (tau2Est, error) {
 		}
 		return tau2Est{tau2: t, se: m.seEB(t)}, nil
 	}
-	return tau2Est{}, fmt.Errorf("meta: unknown method %q", opt.Method)
+	return tau2Est{}, errs.New(errs.InvalidOption, "meta", "unknown method %q", opt.Method)
 }
 
 // seEB is metafor's standard error for the EB and PM estimators,
@@ -239,7 +240,7 @@ func (m *model) fisher(t float64) (tau2Est, error) {
 	for {
 		iter++
 		if iter > opt.MaxIter {
-			return tau2Est{}, fmt.Errorf("meta: %s (Fisher scoring) did not converge in %d iterations (τ² = %g); raise MaxIter, loosen Tol, or use method DL or PM", opt.Method, opt.MaxIter, t)
+			return tau2Est{}, errs.New(errs.NoConvergence, "meta", "%s (Fisher scoring) did not converge in %d iterations (τ² = %g); raise MaxIter, loosen Tol, or use method DL or PM", opt.Method, opt.MaxIter, t)
 		}
 		var adj float64
 		if m.d.p == 1 {
@@ -248,10 +249,10 @@ func (m *model) fisher(t float64) (tau2Est, error) {
 			adj = m.fisherStep(t)
 		}
 		if math.IsInf(adj, 0) {
-			return tau2Est{}, fmt.Errorf("meta: %s (Fisher scoring): X'WX is degenerate at τ² = %g", opt.Method, t)
+			return tau2Est{}, errs.New(errs.Singular, "meta", "%s (Fisher scoring): X'WX is degenerate at τ² = %g", opt.Method, t)
 		}
 		if math.IsNaN(adj) {
-			return tau2Est{}, fmt.Errorf("meta: %s (Fisher scoring) step is NaN at τ² = %g; check for extreme yi or vi", opt.Method, t)
+			return tau2Est{}, errs.New(errs.Singular, "meta", "%s (Fisher scoring) step is NaN at τ² = %g; check for extreme yi or vi", opt.Method, t)
 		}
 		if t == 0 && adj < 0 {
 			adj = 0
@@ -445,7 +446,7 @@ func (m *model) pauleMandel() (float64, error) {
 		return 0, err
 	}
 	if qh > target {
-		return 0, fmt.Errorf("meta: PM: Q(τ² = %g) = %g still exceeds k − p = %g; the effects are extremely heterogeneous for their variances — check yi and vi, or use method REML", hi, qh, target)
+		return 0, errs.New(errs.NoConvergence, "meta: PM", "Q(τ² = %g) = %g still exceeds k − p = %g; the effects are extremely heterogeneous for their variances — check yi and vi, or use method REML", hi, qh, target)
 	}
 	var ferr error
 	r, err := optim.Root(func(t float64) float64 {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Trim-and-fill estimators of the number of missing studies.
@@ -92,7 +94,7 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 		est = L0
 	}
 	if est != L0 && est != R0 && est != Q0 {
-		return nil, fmt.Errorf("meta: unknown trim-and-fill estimator %q (use L0, R0 or Q0)", opt.Estimator)
+		return nil, errs.New(errs.InvalidOption, "meta", "unknown trim-and-fill estimator %q (use L0, R0 or Q0)", opt.Estimator)
 	}
 	maxIter := opt.MaxIter
 	if maxIter <= 0 {
@@ -100,7 +102,7 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 	}
 	k := r.K
 	if k == 1 {
-		return nil, fmt.Errorf("meta: trim and fill needs more than one study")
+		return nil, errs.New(errs.TooFew, "meta", "trim and fill needs more than one study")
 	}
 	base := Options{Method: r.Method, Measure: r.Measure, MaxIter: r.opt.MaxIter, Tol: r.opt.Tol}
 	side := strings.ToLower(opt.Side)
@@ -113,7 +115,7 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 		}
 		side = s
 	default:
-		return nil, fmt.Errorf("meta: trim-and-fill side %q must be left or right (or empty to choose)", opt.Side)
+		return nil, errs.New(errs.InvalidOption, "meta", "trim-and-fill side %q must be left or right (or empty to choose)", opt.Side)
 	}
 	sign := 1.0
 	if side == "right" {
@@ -144,11 +146,11 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 		k0sav = k0
 		res.Iterations++
 		if res.Iterations > maxIter {
-			return nil, fmt.Errorf("meta: trim and fill did not converge in %d iterations (k0 = %d); raise MaxIter or try another estimator", maxIter, k0)
+			return nil, errs.New(errs.NoConvergence, "meta", "trim and fill did not converge in %d iterations (k0 = %d); raise MaxIter or try another estimator", maxIter, k0)
 		}
 		n := k - k0
 		if n < 1 {
-			return nil, fmt.Errorf("meta: trim and fill: estimator %s trims all %d studies; the method does not apply to these data", est, k)
+			return nil, errs.New(errs.TooFew, "meta: trim and fill", "estimator %s trims all %d studies; the method does not apply to these data", est, k)
 		}
 		m := pm.prefix(n)
 		m.warm, m.noSE = warm, true // only τ̂² and β̂ are needed here
@@ -171,7 +173,7 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 		switch est {
 		case R0:
 			if maxNeg == 0 {
-				return nil, fmt.Errorf("meta: trim and fill (R0): no study lies below the trimmed estimate; use L0")
+				return nil, errs.New(errs.TooFew, "meta", "trim and fill (R0): no study lies below the trimmed estimate; use L0")
 			}
 			k0f = fk - float64(maxNeg) - 1
 			sek0 = math.Sqrt(2*math.Max(0, k0f) + 2)
@@ -181,13 +183,13 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 		case Q0:
 			disc := 2*fk*fk - 4*sr + 0.25
 			if disc < 0 {
-				return nil, fmt.Errorf("meta: trim and fill (Q0): 2k² − 4Sr + 1/4 = %g < 0; the Q0 estimator is undefined here, use L0", disc)
+				return nil, errs.New(errs.Singular, "meta", "trim and fill (Q0): 2k² − 4Sr + 1/4 = %g < 0; the Q0 estimator is undefined here, use L0", disc)
 			}
 			k0f = fk - 0.5 - math.Sqrt(disc)
 			sek0 = 2 * math.Sqrt(varSr(fk, k0f)) / math.Sqrt((fk-0.5)*(fk-0.5)-k0f*(2*fk-k0f-1))
 		}
 		if math.IsNaN(k0f) {
-			return nil, fmt.Errorf("meta: trim and fill: k0 is undefined (NaN)")
+			return nil, errs.New(errs.Singular, "meta: trim and fill", "k0 is undefined (NaN)")
 		}
 		k0 = int(math.Max(0, math.RoundToEven(k0f)))
 		if sek0 < 0 {

@@ -1,8 +1,9 @@
 package meta
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // wls is the workspace for weighted least squares with diagonal weights on
@@ -96,7 +97,7 @@ func (s *wls) factorA() error {
 			d -= s.a[j*p+c] * s.a[j*p+c]
 		}
 		if !(d > 0) || math.IsInf(d, 0) {
-			return fmt.Errorf("meta: X'WX is not positive definite (pivot %d = %g); the weights or the design are degenerate", j+1, d)
+			return errs.New(errs.Singular, "meta", "X'WX is not positive definite (pivot %d = %g); the weights or the design are degenerate", j+1, d)
 		}
 		d = math.Sqrt(d)
 		s.a[j*p+j] = d

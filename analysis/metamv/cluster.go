@@ -1,8 +1,9 @@
 package metamv
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // layout groups the rows of a model by outer cluster, in order of first
@@ -33,7 +34,7 @@ func newLayout(rows []int, outer, inner []string) (*layout, error) {
 	for j, i := range rows {
 		o := strings.TrimSpace(outer[i])
 		if o == "" {
-			return nil, fmt.Errorf("metamv: row %d: the outer cluster label is empty; every effect size needs a cluster", i+1)
+			return nil, errs.Inputf("metamv", 0, "row %d: the outer cluster label is empty; every effect size needs a cluster", i+1)
 		}
 		c, ok := idx[o]
 		if !ok {
@@ -61,7 +62,7 @@ func newLayout(rows []int, outer, inner []string) (*layout, error) {
 			} else {
 				s := strings.TrimSpace(inner[rows[j]])
 				if s == "" {
-					return nil, fmt.Errorf("metamv: row %d: the inner cluster label is empty; every effect size needs one", rows[j]+1)
+					return nil, errs.Inputf("metamv", 0, "row %d: the inner cluster label is empty; every effect size needs one", rows[j]+1)
 				}
 				g, ok := loc[s]
 				if !ok {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/meta"
@@ -42,10 +43,10 @@ func Fit(yi, vi []float64, outer, inner []string, opt Options) (*Result, error) 
 	}
 	n := len(yi)
 	if len(outer) != n {
-		return nil, fmt.Errorf("metamv: %d outer cluster labels for %d effect sizes", len(outer), n)
+		return nil, errs.New(errs.InvalidOption, "metamv", "%d outer cluster labels for %d effect sizes", len(outer), n)
 	}
 	if inner != nil && len(inner) != n {
-		return nil, fmt.Errorf("metamv: %d inner cluster labels for %d effect sizes", len(inner), n)
+		return nil, errs.New(errs.InvalidOption, "metamv", "%d inner cluster labels for %d effect sizes", len(inner), n)
 	}
 	d, err := meta.BuildDesign(yi, vi, opt.Mods)
 	if err != nil {
@@ -56,18 +57,18 @@ func Fit(yi, vi []float64, outer, inner []string, opt Options) (*Result, error) 
 		return nil, err
 	}
 	if lay.nclust() < 2 {
-		return nil, fmt.Errorf("metamv: only one outer cluster (%q): a three-level model needs at least two; fit a univariate model instead", lay.names[0])
+		return nil, errs.New(errs.TooFew, "metamv", "only one outer cluster (%q): a three-level model needs at least two; fit a univariate model instead", lay.names[0])
 	}
 	if d.K <= d.P {
-		return nil, fmt.Errorf("metamv: %d effect sizes for %d coefficients; use fewer moderators", d.K, d.P)
+		return nil, errs.New(errs.TooFew, "metamv", "%d effect sizes for %d coefficients; use fewer moderators", d.K, d.P)
 	}
 	free := [2]bool{opt.Sigma2[0] == nil, opt.Sigma2[1] == nil}
 	if free[0] && free[1] {
 		if lay.nInner == lay.nclust() {
-			return nil, fmt.Errorf("metamv: every outer cluster holds a single inner unit, so the two variance components cannot be told apart; fit a univariate (two-level) model or fix one component")
+			return nil, errs.New(errs.Singular, "metamv", "every outer cluster holds a single inner unit, so the two variance components cannot be told apart; fit a univariate (two-level) model or fix one component")
 		}
 		if lay.nInner == lay.k && lay.k == lay.nclust() {
-			return nil, fmt.Errorf("metamv: every cluster holds one effect size; fit a univariate model")
+			return nil, errs.New(errs.Singular, "metamv", "every cluster holds one effect size; fit a univariate model")
 		}
 	}
 	ev, err := newEvaluator(lay, d.X, d.Y, d.V, d.P, opt.Rho, opt.dense)
@@ -221,7 +222,7 @@ func (e *evaluator) optimize(reml bool, fixed [2]*float64, s [2]float64, vt, tol
 			return cur, it, nil
 		}
 	}
-	return nil, maxIter, fmt.Errorf("metamv: Fisher scoring did not converge in %d iterations (σ² = %g, %g); raise MaxIter or check the data", maxIter, cur.s2[0], cur.s2[1])
+	return nil, maxIter, errs.New(errs.NoConvergence, "metamv", "Fisher scoring did not converge in %d iterations (σ² = %g, %g); raise MaxIter or check the data", maxIter, cur.s2[0], cur.s2[1])
 }
 
 // infer sets the coefficients, their tests, QM and the prediction interval.
@@ -298,7 +299,7 @@ func wald(b, v []float64, p int, idx []int) (float64, error) {
 	}
 	inv, _, err := invertSPD(a, m)
 	if err != nil {
-		return math.NaN(), fmt.Errorf("covariance of the tested coefficients is singular: %v", err)
+		return math.NaN(), errs.New(errs.Singular, "", "covariance of the tested coefficients is singular: %v", err)
 	}
 	return quad(bb, inv, m), nil
 }

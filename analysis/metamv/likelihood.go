@@ -1,8 +1,9 @@
 package metamv
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // evaluator computes the (restricted) log-likelihood of the three-level
@@ -76,7 +77,7 @@ func newEvaluator(lay *layout, x, y, v []float64, p int, rho float64, dense bool
 	}
 	ld, err := cholesky(xtx, p)
 	if err != nil {
-		return nil, fmt.Errorf("metamv: X'X is singular: %v", err)
+		return nil, errs.New(errs.Singular, "metamv: X'X is singular", "%v", err)
 	}
 	e.ldXX = ld
 	return e, nil
@@ -137,7 +138,7 @@ func (e *evaluator) evalDense(s2 [2]float64, deriv bool, o *evalOut) error {
 		}
 		ld, err := cholesky(mb, n)
 		if err != nil {
-			return fmt.Errorf("metamv: cluster %q: the marginal covariance is not positive definite (%v); check rho and the sampling variances", lay.names[c], err)
+			return errs.New(errs.Singular, "metamv", "cluster %q: the marginal covariance is not positive definite (%v); check rho and the sampling variances", lay.names[c], err)
 		}
 		o.ldM += ld
 		mi := e.mi[:n*n]
@@ -268,7 +269,7 @@ func (e *evaluator) at(s2 [2]float64, reml, deriv bool, o *evalOut) (*state, err
 	}
 	h, ldXMX, err := invertSPD(xx, p)
 	if err != nil {
-		return nil, fmt.Errorf("metamv: X'M⁻¹X is singular (%v); check the moderators", err)
+		return nil, errs.New(errs.Singular, "metamv", "X'M⁻¹X is singular (%v); check the moderators", err)
 	}
 	st := &state{s2: s2, h: h, ldXMX: ldXMX, beta: make([]float64, p)}
 	for i := 0; i < p; i++ {

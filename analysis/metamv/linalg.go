@@ -1,9 +1,9 @@
 package metamv
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -21,7 +21,7 @@ func cholesky(a []float64, n int) (float64, error) {
 			d -= a[j*n+c] * a[j*n+c]
 		}
 		if !(d > 0) || math.IsInf(d, 0) {
-			return math.NaN(), fmt.Errorf("matrix is not positive definite (pivot %d = %g)", j+1, d)
+			return math.NaN(), errs.New(errs.Singular, "", "matrix is not positive definite (pivot %d = %g)", j+1, d)
 		}
 		d = math.Sqrt(d)
 		a[j*n+j] = d
@@ -89,7 +89,7 @@ func symPower(a []float64, n int, pow float64) ([]float64, error) {
 	var es mat.EigenSym
 	sym := mat.NewSymDense(n, append([]float64(nil), a...))
 	if ok := es.Factorize(sym, true); !ok {
-		return nil, fmt.Errorf("eigen decomposition failed")
+		return nil, errs.New(errs.Singular, "", "eigen decomposition failed")
 	}
 	vals := es.Values(nil)
 	var vecs mat.Dense

@@ -1,10 +1,10 @@
 package metamv
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/meta"
 )
 
@@ -63,14 +63,14 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	o.Method = strings.ToUpper(o.Method)
 	if o.Method != REML && o.Method != ML {
-		return o, fmt.Errorf("metamv: unknown method %q (use REML or ML)", o.Method)
+		return o, errs.New(errs.InvalidOption, "metamv", "unknown method %q (use REML or ML)", o.Method)
 	}
 	if o.Test == "" {
 		o.Test = "z"
 	}
 	o.Test = strings.ToLower(o.Test)
 	if o.Test != "z" && o.Test != "t" {
-		return o, fmt.Errorf("metamv: unknown test %q (use z or t)", o.Test)
+		return o, errs.New(errs.InvalidOption, "metamv", "unknown test %q (use z or t)", o.Test)
 	}
 	if o.Level == 0 {
 		o.Level = 0.95
@@ -79,10 +79,10 @@ func (o Options) withDefaults() (Options, error) {
 		o.Level /= 100
 	}
 	if !(o.Level > 0 && o.Level < 1) {
-		return o, fmt.Errorf("metamv: level %g must be in (0, 1), e.g. 0.95", o.Level)
+		return o, errs.New(errs.InvalidOption, "metamv", "level %g must be in (0, 1), e.g. 0.95", o.Level)
 	}
 	if !(o.Rho > -1 && o.Rho < 1) {
-		return o, fmt.Errorf("metamv: rho = %g must lie in (−1, 1); a correlation of ±1 makes the sampling covariance singular", o.Rho)
+		return o, errs.New(errs.InvalidOption, "metamv", "rho = %g must lie in (−1, 1); a correlation of ±1 makes the sampling covariance singular", o.Rho)
 	}
 	if o.Measure == "" {
 		o.Measure = "GEN"
@@ -95,7 +95,7 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	for j, s := range o.Sigma2 {
 		if s != nil && (math.IsNaN(*s) || *s < 0 || math.IsInf(*s, 0)) {
-			return o, fmt.Errorf("metamv: fixed sigma2[%d] = %g must be a finite non-negative number", j+1, *s)
+			return o, errs.New(errs.InvalidOption, "metamv", "fixed sigma2[%d] = %g must be a finite non-negative number", j+1, *s)
 		}
 	}
 	if o.MaxIter <= 0 {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/meta"
@@ -106,7 +107,7 @@ const maxCR2Rows = 3000
 // metafor's robust() and clubSandwich's vcovCR.rma.mv.
 func ClusterRobust(r *Result, cluster []string, opt RobustOptions) (*Robust, error) {
 	if r == nil || r.ev == nil {
-		return nil, fmt.Errorf("metamv: ClusterRobust needs a fitted model")
+		return nil, errs.New(errs.InvalidOption, "metamv", "ClusterRobust needs a fitted model")
 	}
 	ev, lay := r.ev, r.ev.lay
 	var maxRow int
@@ -116,7 +117,7 @@ func ClusterRobust(r *Result, cluster []string, opt RobustOptions) (*Robust, err
 		}
 	}
 	if len(cluster) <= maxRow {
-		return nil, fmt.Errorf("metamv: %d robust cluster labels, but the model used input row %d; give one label per input row", len(cluster), maxRow+1)
+		return nil, errs.New(errs.InvalidOption, "metamv", "%d robust cluster labels, but the model used input row %d; give one label per input row", len(cluster), maxRow+1)
 	}
 	outerOf := make([]int, lay.k)
 	for c := 0; c < lay.nclust(); c++ {
@@ -146,7 +147,7 @@ func ClusterRobust(r *Result, cluster []string, opt RobustOptions) (*Robust, err
 	for a := 0; a < lay.k; a++ {
 		lab := strings.TrimSpace(cluster[r.Rows[lay.order[a]]])
 		if lab == "" {
-			return nil, fmt.Errorf("metamv: input row %d has an empty robust cluster label", r.Rows[lay.order[a]]+1)
+			return nil, errs.Inputf("metamv", 0, "input row %d has an empty robust cluster label", r.Rows[lay.order[a]]+1)
 		}
 		g, ok := idx[lab]
 		if !ok {
@@ -156,7 +157,7 @@ func ClusterRobust(r *Result, cluster []string, opt RobustOptions) (*Robust, err
 		}
 		c := outerOf[a]
 		if rc[c] >= 0 && rc[c] != g {
-			return nil, fmt.Errorf("metamv: outer cluster %q spans several robust clusters; the random effects must be nested within the robust clustering variable (cluster by the outer level)", lay.names[c])
+			return nil, errs.New(errs.InvalidOption, "metamv", "outer cluster %q spans several robust clusters; the random effects must be nested within the robust clustering variable (cluster by the outer level)", lay.names[c])
 		}
 		rc[c] = g
 		in.groups[g] = append(in.groups[g], a)
@@ -194,11 +195,11 @@ func ClusterRobust(r *Result, cluster []string, opt RobustOptions) (*Robust, err
 // label per input row given to meta.Fit).
 func ClusterRobustUni(res *meta.Result, cluster []string, opt RobustOptions) (*Robust, error) {
 	if res == nil {
-		return nil, fmt.Errorf("metamv: ClusterRobustUni needs a fitted model")
+		return nil, errs.New(errs.InvalidOption, "metamv", "ClusterRobustUni needs a fitted model")
 	}
 	x, names := res.ModelMatrix()
 	if x == nil {
-		return nil, fmt.Errorf("metamv: the univariate model has no model matrix")
+		return nil, errs.New(errs.InvalidOption, "metamv", "the univariate model has no model matrix")
 	}
 	k, p := res.K, res.P
 	in := robustIn{k: k, p: p, x: x, e: make([]float64, k), names: names, beta: make([]float64, p)}
@@ -215,11 +216,11 @@ func ClusterRobustUni(res *meta.Result, cluster []string, opt RobustOptions) (*R
 	idx := map[string]int{}
 	for i, row := range res.Rows {
 		if row >= len(cluster) {
-			return nil, fmt.Errorf("metamv: %d robust cluster labels, but the model used input row %d; give one label per input row", len(cluster), row+1)
+			return nil, errs.New(errs.InvalidOption, "metamv", "%d robust cluster labels, but the model used input row %d; give one label per input row", len(cluster), row+1)
 		}
 		lab := strings.TrimSpace(cluster[row])
 		if lab == "" {
-			return nil, fmt.Errorf("metamv: input row %d has an empty robust cluster label", row+1)
+			return nil, errs.Inputf("metamv", 0, "input row %d has an empty robust cluster label", row+1)
 		}
 		g, ok := idx[lab]
 		if !ok {
@@ -268,20 +269,20 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	}
 	opt.Type = strings.ToUpper(opt.Type)
 	if opt.Type != CR1 && opt.Type != CR2 {
-		return nil, fmt.Errorf("metamv: unknown robust type %q (use CR1 or CR2)", opt.Type)
+		return nil, errs.New(errs.InvalidOption, "metamv", "unknown robust type %q (use CR1 or CR2)", opt.Type)
 	}
 	if opt.Level == 0 {
 		opt.Level = 0.95
 	}
 	if !(opt.Level > 0 && opt.Level < 1) {
-		return nil, fmt.Errorf("metamv: level %g must be in (0, 1)", opt.Level)
+		return nil, errs.New(errs.InvalidOption, "metamv", "level %g must be in (0, 1)", opt.Level)
 	}
 	p, J := in.p, len(in.groups)
 	if J < 2 {
-		return nil, fmt.Errorf("metamv: cluster-robust inference needs at least two clusters (found %d)", J)
+		return nil, errs.New(errs.TooFew, "metamv", "cluster-robust inference needs at least two clusters (found %d)", J)
 	}
 	if opt.Type == CR1 && J <= p {
-		return nil, fmt.Errorf("metamv: CR1 needs more clusters (%d) than coefficients (%d)", J, p)
+		return nil, errs.New(errs.TooFew, "metamv", "CR1 needs more clusters (%d) than coefficients (%d)", J, p)
 	}
 	// Per cluster: X_j'W_j (from in.wx, or from a dense Θ_j, its Cholesky
 	// factor and inverse W_j), F_j = X_j'W_jX_j; bread.
@@ -335,7 +336,7 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	}
 	bread, _, err := invertSPD(xwx, p)
 	if err != nil {
-		return nil, fmt.Errorf("metamv: X'WX is singular: %v", err)
+		return nil, errs.New(errs.Singular, "metamv: X'WX is singular", "%v", err)
 	}
 	// Per cluster: u_j = E_je_j, E_j = X_j'W_j (CR1) or X_j'W_jA_j (CR2);
 	// for CR2 also H_j = E_jX_j and E_jΘ_jE_j' (all Satterthwaite needs).
@@ -392,7 +393,7 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 		}
 		e, err := cr2Adjusted(in, b.rows, b.th, b.l, b.xw, bread)
 		if err != nil {
-			return nil, fmt.Errorf("metamv: robust cluster %d: %v", g+1, err)
+			return nil, fmt.Errorf("metamv: robust cluster %d: %w", g+1, err)
 		}
 		h, et := make([]float64, p*p), make([]float64, p*p)
 		tv := make([]float64, n)
@@ -502,7 +503,7 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 func denseBlock(in robustIn, rows []int, g int, typ string) (th, l []float64, err error) {
 	n := len(rows)
 	if typ == CR2 && n > maxCR2Rows {
-		return nil, nil, fmt.Errorf("metamv: robust cluster %d has %d effect sizes and needs the dense CR2 adjustment (n×n matrices), limited to %d rows per cluster; use CR1 (RobustOptions.Type = \"CR1\", --robust-type CR1) for clusters this large", g+1, n, maxCR2Rows)
+		return nil, nil, errs.New(errs.InvalidOption, "metamv: CR2", "robust cluster %d has %d effect sizes and needs the dense CR2 adjustment (n×n matrices), limited to %d rows per cluster; use CR1 (RobustOptions.Type = \"CR1\") for clusters this large", g+1, n, maxCR2Rows).WithHint("robust-type=CR1")
 	}
 	th = make([]float64, n*n)
 	for a := 0; a < n; a++ {
@@ -513,7 +514,7 @@ func denseBlock(in robustIn, rows []int, g int, typ string) (th, l []float64, er
 	}
 	l = append([]float64(nil), th...)
 	if _, err := cholesky(l, n); err != nil {
-		return nil, nil, fmt.Errorf("metamv: robust cluster %d: working covariance not positive definite: %v", g+1, err)
+		return nil, nil, errs.New(errs.Singular, "metamv", "robust cluster %d: working covariance not positive definite: %v", g+1, err)
 	}
 	return th, l, nil
 }

@@ -141,7 +141,7 @@ func (s *satt) htz(idx []int, Q float64) (*WaldTest, error) {
 	}
 	ons, err := symPower(om, q, -0.5)
 	if err != nil {
-		return nil, fmt.Errorf("metamv: HTZ test: %v", err)
+		return nil, fmt.Errorf("metamv: HTZ test: %w", err)
 	}
 	ct := make([][]float64, q)
 	for a := 0; a < q; a++ {

@@ -1,8 +1,9 @@
 package metamv
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // The structured (Woodbury) evaluation of the per-cluster covariance.
@@ -91,7 +92,7 @@ func (e *evaluator) blockSolve(c int, s2 [2]float64, m int) (float64, [3]float64
 	}
 	det, r := wbSolve(w.y[:n*m], m, il, e.sd[st:st+n], lay.inner[st:st+n], g, s2[1], s2[0], e.rho, &w.ws)
 	if !(det > 0) || math.IsInf(det, 0) {
-		return math.NaN(), r, fmt.Errorf("metamv: cluster %q: the marginal covariance is not positive definite (det(I + CG) = %g); check rho and the sampling variances", lay.names[c], det)
+		return math.NaN(), r, errs.New(errs.Singular, "metamv", "cluster %q: the marginal covariance is not positive definite (det(I + CG) = %g); check rho and the sampling variances", lay.names[c], det)
 	}
 	for _, d := range w.ws.den[:g] {
 		ld += math.Log(d)

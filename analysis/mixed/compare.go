@@ -1,9 +1,9 @@
 package mixed
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -36,13 +36,13 @@ type LRT struct {
 // must share the response and the rows, and differ in their parameter count.
 func Compare(a, b *Model) (LRT, error) {
 	if a == nil || b == nil || a.d == nil || b.d == nil {
-		return LRT{}, fmt.Errorf("mixed: Compare needs two fitted models")
+		return LRT{}, errs.New(errs.InvalidOption, "mixed", "Compare needs two fitted models")
 	}
 	if a.d.formula.Response != b.d.formula.Response {
-		return LRT{}, fmt.Errorf("mixed: Compare: responses differ (%q, %q)", a.d.formula.Response, b.d.formula.Response)
+		return LRT{}, errs.New(errs.InvalidOption, "mixed: Compare", "responses differ (%q, %q)", a.d.formula.Response, b.d.formula.Response)
 	}
 	if a.d.n != b.d.n {
-		return LRT{}, fmt.Errorf("mixed: Compare: models use %d and %d observations; fit both to the same rows", a.d.n, b.d.n)
+		return LRT{}, errs.New(errs.InvalidOption, "mixed: Compare", "models use %d and %d observations; fit both to the same rows", a.d.n, b.d.n)
 	}
 	var out LRT
 	refit := func(m *Model) (*Model, error) {
@@ -69,7 +69,7 @@ func Compare(a, b *Model) (LRT, error) {
 		ma, mb = mb, ma
 	}
 	if ma.Result.NPar == mb.Result.NPar {
-		return LRT{}, fmt.Errorf("mixed: Compare: both models have %d parameters; they cannot be nested", ma.Result.NPar)
+		return LRT{}, errs.New(errs.InvalidOption, "mixed: Compare", "both models have %d parameters; they cannot be nested", ma.Result.NPar)
 	}
 	for i, m := range []*Model{ma, mb} {
 		r := m.Result

@@ -2,10 +2,11 @@ package mixed
 
 import (
 	"cmp"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Data holds the columns a formula refers to, by name (names are matched
@@ -46,7 +47,7 @@ func (d Data) lookup(name string) (*column, error) {
 		have = append(have, k)
 	}
 	sort.Strings(have)
-	return nil, fmt.Errorf("mixed: the formula uses column %q, which the data do not have (columns: %s)", name, strings.Join(have, ", "))
+	return nil, errs.New(errs.InvalidOption, "mixed", "the formula uses column %q, which the data do not have (columns: %s)", name, strings.Join(have, ", "))
 }
 
 func (c *column) len() int {

@@ -1,10 +1,11 @@
 package mixed
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // level is one random-effects term; levels are ordered finest (most groups)
@@ -87,23 +88,23 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		if nrow < 0 {
 			nrow = c.len()
 		} else if c.len() != nrow {
-			return nil, fmt.Errorf("mixed: column %q has %d rows, column %q has %d; all columns must have the same length", nm, c.len(), names[0], nrow)
+			return nil, errs.New(errs.InvalidOption, "mixed", "column %q has %d rows, column %q has %d; all columns must have the same length", nm, c.len(), names[0], nrow)
 		}
 	}
 	if cols[f.Response].num == nil {
-		return nil, fmt.Errorf("mixed: response %q is a text column; it must be numeric", f.Response)
+		return nil, errs.New(errs.InvalidOption, "mixed", "response %q is a text column; it must be numeric", f.Response)
 	}
 	for _, r := range f.Random {
 		for _, s := range r.Slopes {
 			for _, v := range s {
 				if cols[v].num == nil {
-					return nil, fmt.Errorf("mixed: random slope %q is a text column; factor-valued random slopes are not supported", v)
+					return nil, errs.New(errs.InvalidOption, "mixed", "random slope %q is a text column; factor-valued random slopes are not supported", v)
 				}
 			}
 		}
 	}
 	if ar1 != "" && cols[ar1].num == nil {
-		return nil, fmt.Errorf("mixed: AR(1) time column %q must be numeric (integer session numbers)", ar1)
+		return nil, errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q must be numeric (integer session numbers)", ar1)
 	}
 	// Rows kept: no NaN in used numeric columns.
 	var numCols [][]float64
@@ -127,7 +128,7 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 	}
 	d := &design{formula: f, n: len(keep), dropped: nrow - len(keep), timeName: ar1}
 	if d.n == 0 {
-		return nil, fmt.Errorf("mixed: no complete rows (every row has a missing value in a model column)")
+		return nil, errs.New(errs.TooFew, "mixed", "no complete rows (every row has a missing value in a model column)")
 	}
 	for _, t := range f.Fixed {
 		for _, v := range t {
@@ -172,7 +173,7 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 				first = 0
 			}
 			if len(c.levels) < 2 && !full {
-				return nil, fmt.Errorf("mixed: factor %q has a single level (%q) in the rows used; drop it from the formula", v, c.levels[0])
+				return nil, errs.New(errs.TooFew, "mixed", "factor %q has a single level (%q) in the rows used; drop it from the formula", v, c.levels[0])
 			}
 			var p part
 			for l := first; l < len(c.levels); l++ {
@@ -258,10 +259,10 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		off += l.q
 		toff += l.q * (l.q + 1) / 2
 		if l.nodes < 2 {
-			return nil, fmt.Errorf("mixed: grouping factor %q has a single level in the rows used; a variance between groups needs at least two groups (drop the term)", l.name)
+			return nil, errs.New(errs.TooFew, "mixed", "grouping factor %q has a single level in the rows used; a variance between groups needs at least two groups (drop the term)", l.name)
 		}
 		if li == 0 && l.nodes >= d.n && ar1 == "" {
-			return nil, fmt.Errorf("mixed: grouping factor %q has %d levels for %d observations; the random effects and the residual cannot be told apart (lme4 refuses this too)", l.name, l.nodes, d.n)
+			return nil, errs.New(errs.Singular, "mixed", "grouping factor %q has %d levels for %d observations; the random effects and the residual cannot be told apart (lme4 refuses this too)", l.name, l.nodes, d.n)
 		}
 		if li > 0 {
 			prev := rts[li-1]
@@ -275,13 +276,13 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 					par[c] = pc
 				} else if par[c] != pc {
 					if len(prev.labels) == len(rt.labels) {
-						return nil, fmt.Errorf("mixed: random terms for %q and %q: several terms on one grouping factor, or crossed factors, are not supported; use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
+						return nil, errs.New(errs.InvalidOption, "mixed", "random terms for %q and %q: several terms on one grouping factor, or crossed factors, are not supported; use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
 					}
-					return nil, fmt.Errorf("mixed: grouping factors %q and %q are crossed (group %q of %q occurs in several groups of %q); only nested random effects are supported", prev.rt.Name, rt.rt.Name, prev.labels[c], prev.rt.Name, rt.rt.Name)
+					return nil, errs.New(errs.InvalidOption, "mixed", "grouping factors %q and %q are crossed (group %q of %q occurs in several groups of %q); only nested random effects are supported", prev.rt.Name, rt.rt.Name, prev.labels[c], prev.rt.Name, rt.rt.Name)
 				}
 			}
 			if len(prev.labels) == len(rt.labels) {
-				return nil, fmt.Errorf("mixed: random terms for %q and %q use the same grouping; several terms on one grouping factor are not supported, use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
+				return nil, errs.New(errs.InvalidOption, "mixed", "random terms for %q and %q use the same grouping; several terms on one grouping factor are not supported, use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
 			}
 			d.levels[li-1].parent = par
 		}
@@ -345,11 +346,11 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		if tcol != nil {
 			t := tcol[i]
 			if t != math.Trunc(t) {
-				return nil, fmt.Errorf("mixed: AR(1) time column %q: value %g in row %d is not an integer", ar1, t, i+1)
+				return nil, errs.Inputf("mixed", 0, "AR(1) time column %q: value %g in row %d is not an integer", ar1, t, i+1)
 			}
 			d.time[r] = t
 			if r > 0 && fine[order[r-1]] == fine[k] && d.time[r-1] == t {
-				return nil, fmt.Errorf("mixed: AR(1) time column %q: group %q has two rows at time %g (row %d); times must be unique within a group", ar1, d.levels[0].labels[fine[k]], t, i+1)
+				return nil, errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q: group %q has two rows at time %g (row %d); times must be unique within a group", ar1, d.levels[0].labels[fine[k]], t, i+1)
 			}
 		}
 	}
@@ -367,7 +368,7 @@ func (d *design) checkRank() error {
 		return nil
 	}
 	if d.n <= p {
-		return fmt.Errorf("mixed: %d observations for %d fixed effects; need more observations than fixed effects", d.n, p)
+		return errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects; need more observations than fixed effects", d.n, p)
 	}
 	a := make([]float64, p*p)
 	for r := 0; r < d.n; r++ {
@@ -385,7 +386,7 @@ func (d *design) checkRank() error {
 			s -= a[j*p+k] * a[j*p+k]
 		}
 		if orig == 0 || s <= 1e-10*orig {
-			return fmt.Errorf("mixed: fixed-effect column %q is constant zero or a linear combination of earlier columns (rank-deficient design); remove it from the formula", d.xnames[j])
+			return errs.New(errs.Singular, "mixed", "fixed-effect column %q is constant zero or a linear combination of earlier columns (rank-deficient design); remove it from the formula", d.xnames[j])
 		}
 		a[j*p+j] = math.Sqrt(s)
 		for i := j + 1; i < p; i++ {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/optim"
 )
 
@@ -136,14 +137,14 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 		opts.Level = 0.95
 	}
 	if !(opts.Level > 0 && opts.Level < 1) {
-		return nil, fmt.Errorf("mixed: confidence level %g must lie in (0, 1)", opts.Level)
+		return nil, errs.New(errs.InvalidOption, "mixed", "confidence level %g must lie in (0, 1)", opts.Level)
 	}
 	d, err := buildDesign(f, data, opts.AR1)
 	if err != nil {
 		return nil, err
 	}
 	if d.n-d.p < 1 {
-		return nil, fmt.Errorf("mixed: %d observations for %d fixed effects", d.n, d.p)
+		return nil, errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects", d.n, d.p)
 	}
 	e := newEngine(d)
 	nt := d.ntheta()
@@ -207,7 +208,7 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	c, ok := e.eval(m.x[:nt], phi)
 	e.keep = false
 	if !ok {
-		return fmt.Errorf("mixed: the criterion cannot be evaluated at the optimum (perfect fit or degenerate data)")
+		return errs.New(errs.Singular, "mixed", "the criterion cannot be evaluated at the optimum (perfect fit or degenerate data)")
 	}
 	n, p := d.n, d.p
 	dof := float64(n)

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Formula is a parsed model formula in the lme4 subset that Fit accepts.
@@ -54,7 +56,7 @@ func tokenize(s string) ([]token, error) {
 				j++
 			}
 			if j == len(rs) {
-				return nil, fmt.Errorf("mixed: formula %q: unterminated backquote at %d", s, i+1)
+				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: unterminated backquote at %d", s, i+1)
 			}
 			toks = append(toks, token{"id", string(rs[i+1 : j]), i})
 			i = j + 1
@@ -69,7 +71,7 @@ func tokenize(s string) ([]token, error) {
 				k++
 			}
 			if k < len(rs) && rs[k] == '(' {
-				return nil, fmt.Errorf("mixed: formula %q: functions such as %s() are not supported; compute the transformed column first and use its name", s, name)
+				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: functions such as %s() are not supported; compute the transformed column first and use its name", s, name)
 			}
 			toks = append(toks, token{"id", name, i})
 			i = j
@@ -82,7 +84,7 @@ func tokenize(s string) ([]token, error) {
 			i = j
 		case c == '|':
 			if i+1 < len(rs) && rs[i+1] == '|' {
-				return nil, fmt.Errorf("mixed: formula %q: the double-bar form (… || g) (uncorrelated random effects) is not supported; use (1 + x | g)", s)
+				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: the double-bar form (… || g) (uncorrelated random effects) is not supported; use (1 + x | g)", s)
 			}
 			toks = append(toks, token{"|", "|", i})
 			i++
@@ -90,7 +92,7 @@ func tokenize(s string) ([]token, error) {
 			toks = append(toks, token{string(c), string(c), i})
 			i++
 		default:
-			return nil, fmt.Errorf("mixed: formula %q: character %q at position %d is not supported", s, c, i+1)
+			return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: character %q at position %d is not supported", s, c, i+1)
 		}
 	}
 	return toks, nil
@@ -114,7 +116,7 @@ func (p *parser) errf(format string, a ...any) error {
 	if p.i < len(p.toks) {
 		pos = p.toks[p.i].pos
 	}
-	return fmt.Errorf("mixed: formula %q at position %d: %s", p.src, pos+1, fmt.Sprintf(format, a...))
+	return errs.New(errs.InvalidOption, "mixed", "formula %q at position %d: %s", p.src, pos+1, fmt.Sprintf(format, a...))
 }
 
 // item is one summand of a right-hand side.
@@ -157,7 +159,7 @@ func ParseFormula(s string) (Formula, error) {
 		switch {
 		case it.random != nil:
 			if it.sign < 0 {
-				return f, fmt.Errorf("mixed: formula %q: a random term cannot be subtracted", s)
+				return f, errs.New(errs.InvalidOption, "mixed", "formula %q: a random term cannot be subtracted", s)
 			}
 			f.Random = append(f.Random, expandNested(*it.random)...)
 		case it.num != "":
@@ -167,14 +169,14 @@ func ParseFormula(s string) (Formula, error) {
 			case it.num == "1" && it.sign > 0:
 				f.Intercept = true
 			default:
-				return f, fmt.Errorf("mixed: formula %q: number %s is not a model term (use 0, 1 or -1)", s, it.num)
+				return f, errs.New(errs.InvalidOption, "mixed", "formula %q: number %s is not a model term (use 0, 1 or -1)", s, it.num)
 			}
 		default:
 			for _, t := range it.terms {
 				k := termKey(t)
 				if it.sign < 0 {
 					if !seen[k] {
-						return f, fmt.Errorf("mixed: formula %q: cannot remove term %s that is not in the model", s, strings.Join(t, ":"))
+						return f, errs.New(errs.InvalidOption, "mixed", "formula %q: cannot remove term %s that is not in the model", s, strings.Join(t, ":"))
 					}
 					delete(seen, k)
 					for j := range fixed {
@@ -211,7 +213,7 @@ func ParseFormula(s string) (Formula, error) {
 	}
 	sort.SliceStable(f.Fixed, func(a, b int) bool { return len(f.Fixed[a]) < len(f.Fixed[b]) })
 	if len(f.Random) == 0 {
-		return f, fmt.Errorf("mixed: formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", s)
+		return f, errs.New(errs.InvalidOption, "mixed", "formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", s)
 	}
 	return f, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -187,11 +188,11 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 		return res, err
 	}
 	if opt.Keys != nil && len(opt.Keys) != k {
-		return res, fmt.Errorf("reliability: alpha: %d keys for %d items (give one key, +1 or -1, per item)", len(opt.Keys), k)
+		return res, errs.New(errs.InvalidOption, "reliability: alpha", "%d keys for %d items (give one key, +1 or -1, per item)", len(opt.Keys), k)
 	}
 	for j, kj := range opt.Keys {
 		if kj != 1 && kj != -1 {
-			return res, fmt.Errorf("reliability: alpha: key of item %d is %v (must be +1 or -1)", j+1, kj)
+			return res, errs.New(errs.InvalidOption, "reliability: alpha", "key of item %d is %v (must be +1 or -1)", j+1, kj)
 		}
 	}
 	level := opt.Level
@@ -199,7 +200,7 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 		level = 0.95
 	}
 	if !(level > 0 && level < 1) {
-		return res, fmt.Errorf("reliability: alpha: confidence level %v is not in (0, 1)", level)
+		return res, errs.New(errs.InvalidOption, "reliability: alpha", "confidence level %v is not in (0, 1)", level)
 	}
 
 	// Find constant items (sd 0 or undefined).
@@ -228,7 +229,7 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 	}
 	nv := len(keep)
 	if nv < 2 {
-		return res, fmt.Errorf("reliability: alpha: %d of %d items vary (constant or nearly empty items: %v); alpha needs at least 2", nv, k, oneBased(res.Dropped))
+		return res, errs.New(errs.Singular, "reliability: alpha", "%d of %d items vary (constant or nearly empty items: %v); alpha needs at least 2", nv, k, oneBased(res.Dropped))
 	}
 
 	// Reverse keyed items into a working copy of the kept columns.
@@ -301,7 +302,7 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 		}
 	}
 	if len(tv) < 2 {
-		return res, fmt.Errorf("reliability: alpha: only %d rows have any response; need at least 2", len(tv))
+		return res, errs.New(errs.TooFew, "reliability: alpha", "only %d rows have any response; need at least 2", len(tv))
 	}
 	var tvar float64
 	res.Mean, tvar = meanVar(tv)
@@ -444,14 +445,14 @@ func negativeLoadings(w [][]float64, cols []int) ([]int, error) {
 				v = 1
 			}
 			if math.IsNaN(v) {
-				return nil, fmt.Errorf("undefined correlation")
+				return nil, errs.New(errs.Singular, "", "undefined correlation")
 			}
 			r.SetSym(a, b, v)
 		}
 	}
 	var eig mat.EigenSym
 	if !eig.Factorize(r, true) {
-		return nil, fmt.Errorf("eigen decomposition failed")
+		return nil, errs.New(errs.Singular, "", "eigen decomposition failed")
 	}
 	var vec mat.Dense
 	eig.VectorsTo(&vec)

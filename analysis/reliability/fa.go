@@ -1,10 +1,10 @@
 package reliability
 
 import (
-	"fmt"
 	"math"
 	"sort"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -90,7 +90,7 @@ func factorAnalysis(s *mat.SymDense, opt FAOptions) (FAResult, error) {
 	}
 	p := s.SymmetricDim()
 	if nf < 1 || nf >= p {
-		return res, fmt.Errorf("reliability: factor analysis: %d factors for %d variables (need 1 ≤ factors < variables)", nf, p)
+		return res, errs.New(errs.InvalidOption, "reliability: factor analysis", "%d factors for %d variables (need 1 ≤ factors < variables)", nf, p)
 	}
 	rot := opt.Rotation
 	if rot == "" {
@@ -99,7 +99,7 @@ func factorAnalysis(s *mat.SymDense, opt FAOptions) (FAResult, error) {
 	switch rot {
 	case RotateOblimin, RotateVarimax, RotateNone:
 	default:
-		return res, fmt.Errorf("reliability: factor analysis: unknown rotation %q (use oblimin, varimax or none)", rot)
+		return res, errs.New(errs.InvalidOption, "reliability: factor analysis", "unknown rotation %q (use oblimin, varimax or none)", rot)
 	}
 	load, psi, iters, err := minres(s, nf)
 	if err != nil {
@@ -171,14 +171,14 @@ func minres(s *mat.SymDense, nf int) (*mat.Dense, []float64, int, error) {
 	w := newMinresWork(s, nf)
 	psi, iters, ok := boxBFGS(w.eval, start, lo, hi, minresGtol, minresMaxIt)
 	if !ok {
-		return nil, nil, iters, fmt.Errorf("reliability: factor analysis: minres did not converge in %d iterations (try fewer factors)", iters)
+		return nil, nil, iters, errs.New(errs.NoConvergence, "reliability: factor analysis", "minres did not converge in %d iterations (try fewer factors)", iters)
 	}
 	w.eval(psi, nil)
 	load := mat.DenseCopyOf(w.load)
 	for i := 0; i < p; i++ {
 		for j := 0; j < nf; j++ {
 			if math.IsNaN(load.At(i, j)) {
-				return nil, nil, iters, fmt.Errorf("reliability: factor analysis: loadings are not finite")
+				return nil, nil, iters, errs.New(errs.Singular, "reliability: factor analysis", "loadings are not finite")
 			}
 		}
 	}
@@ -460,23 +460,23 @@ func denseRows(a mat.Matrix) [][]float64 {
 func corrInput(r [][]float64, what string) (*mat.SymDense, error) {
 	p := len(r)
 	if p == 0 {
-		return nil, fmt.Errorf("reliability: %s: empty correlation matrix", what)
+		return nil, errs.New(errs.InvalidOption, "reliability", "%s: empty correlation matrix", what)
 	}
 	s := mat.NewSymDense(p, nil)
 	for i, row := range r {
 		if len(row) != p {
-			return nil, fmt.Errorf("reliability: %s: row %d of the correlation matrix has %d values, want %d (the matrix must be square)", what, i+1, len(row), p)
+			return nil, errs.New(errs.InvalidOption, "reliability", "%s: row %d of the correlation matrix has %d values, want %d (the matrix must be square)", what, i+1, len(row), p)
 		}
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("reliability: %s: correlation matrix entry [%d,%d] is %v (all entries must be finite)", what, i+1, j+1, v)
+				return nil, errs.New(errs.InvalidOption, "reliability", "%s: correlation matrix entry [%d,%d] is %v (all entries must be finite)", what, i+1, j+1, v)
 			}
 			if j > i && math.Abs(v-r[j][i]) > 1e-8*math.Max(1, math.Abs(v)) {
-				return nil, fmt.Errorf("reliability: %s: correlation matrix is not symmetric: [%d,%d] = %v but [%d,%d] = %v", what, i+1, j+1, v, j+1, i+1, r[j][i])
+				return nil, errs.New(errs.InvalidOption, "reliability", "%s: correlation matrix is not symmetric: [%d,%d] = %v but [%d,%d] = %v", what, i+1, j+1, v, j+1, i+1, r[j][i])
 			}
 		}
 		if !(row[i] > 0) {
-			return nil, fmt.Errorf("reliability: %s: diagonal entry %d is %v (variances must be positive)", what, i+1, row[i])
+			return nil, errs.New(errs.InvalidOption, "reliability", "%s: diagonal entry %d is %v (variances must be positive)", what, i+1, row[i])
 		}
 	}
 	for i := 0; i < p; i++ {

@@ -1,9 +1,10 @@
 package reliability
 
 import (
-	"fmt"
 	"math"
 	"sort"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // FleissCategory is the agreement on one category.
@@ -62,7 +63,7 @@ func FleissKappa(ratings [][]float64) (FleissResult, error) {
 		return res, err
 	}
 	if n < 2 {
-		return res, fmt.Errorf("reliability: Fleiss' kappa: %d rater (column); need at least 2", n)
+		return res, errs.New(errs.TooFew, "reliability: Fleiss' kappa", "%d rater (column); need at least 2", n)
 	}
 	idx := map[float64]int{}
 	var cats []float64
@@ -89,7 +90,7 @@ func FleissKappa(ratings [][]float64) (FleissResult, error) {
 	}
 	N := len(rows)
 	if N < 2 {
-		return res, fmt.Errorf("reliability: Fleiss' kappa: %d complete unit(s); need at least 2", N)
+		return res, errs.New(errs.TooFew, "reliability: Fleiss' kappa", "%d complete unit(s); need at least 2", N)
 	}
 	sort.Float64s(cats)
 	for j, c := range cats {
@@ -97,7 +98,7 @@ func FleissKappa(ratings [][]float64) (FleissResult, error) {
 	}
 	K := len(cats)
 	if K < 2 {
-		return res, fmt.Errorf("reliability: Fleiss' kappa: every rating is %v; kappa is undefined without a second category", cats[0])
+		return res, errs.New(errs.Singular, "reliability: Fleiss' kappa", "every rating is %v; kappa is undefined without a second category", cats[0])
 	}
 	fn, fN := float64(n), float64(N)
 	colSum := make([]float64, K)

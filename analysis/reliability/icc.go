@@ -1,8 +1,9 @@
 package reliability
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // ICCOptions controls ICC.
@@ -87,10 +88,10 @@ func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 		level = 0.95
 	}
 	if !(level > 0 && level < 1) {
-		return res, fmt.Errorf("reliability: ICC: confidence level %v is not in (0, 1)", level)
+		return res, errs.New(errs.InvalidOption, "reliability: ICC", "confidence level %v is not in (0, 1)", level)
 	}
 	if k < 2 {
-		return res, fmt.Errorf("reliability: ICC: %d rater (column); an intraclass correlation needs at least 2", k)
+		return res, errs.New(errs.TooFew, "reliability: ICC", "%d rater (column); an intraclass correlation needs at least 2", k)
 	}
 	// Pass 1: complete rows, grand and column sums.
 	colSum := make([]float64, k)
@@ -106,7 +107,7 @@ func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 		}
 		if !complete {
 			if !opt.DropIncomplete {
-				return res, fmt.Errorf("reliability: ICC: row %d has a missing rating (drop incomplete rows with DropIncomplete / --drop-incomplete, as psych's na.omit)", i+1)
+				return res, errs.Inputf("reliability: ICC", i+1, "a rating is missing (drop incomplete rows with ICCOptions.DropIncomplete, as psych's na.omit)").WithHint("drop-incomplete")
 			}
 			res.Dropped++
 			continue
@@ -118,7 +119,7 @@ func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 		}
 	}
 	if n < 2 {
-		return res, fmt.Errorf("reliability: ICC: %d complete target(s) (rows) of %d; need at least 2", n, n0)
+		return res, errs.New(errs.TooFew, "reliability: ICC", "%d complete target(s) (rows) of %d; need at least 2", n, n0)
 	}
 	fn, fk := float64(n), float64(k)
 	gm := grand / (fn * fk)
@@ -154,7 +155,7 @@ func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 		ssE = 0
 	}
 	if !(ssT > 0) {
-		return res, fmt.Errorf("reliability: ICC: all %d ratings are equal; the intraclass correlation is undefined", n*k)
+		return res, errs.New(errs.Singular, "reliability: ICC", "all %d ratings are equal; the intraclass correlation is undefined", n*k)
 	}
 	dfB, dfJ, dfE := fn-1, fk-1, (fn-1)*(fk-1)
 	msb, msj, mse := ssB/dfB, ssJ/dfJ, ssE/dfE

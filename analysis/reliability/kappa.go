@@ -1,10 +1,10 @@
 package reliability
 
 import (
-	"fmt"
 	"math"
 	"sort"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -66,7 +66,7 @@ type CohenResult struct {
 func CohenKappa(r1, r2 []float64, opt KappaOptions) (CohenResult, error) {
 	var res CohenResult
 	if len(r1) != len(r2) {
-		return res, fmt.Errorf("reliability: kappa: rater 1 has %d ratings, rater 2 has %d (give both raters' rating of every unit)", len(r1), len(r2))
+		return res, errs.New(errs.InvalidOption, "reliability: kappa", "rater 1 has %d ratings, rater 2 has %d (give both raters' rating of every unit)", len(r1), len(r2))
 	}
 	levels := opt.Levels
 	if levels == nil {
@@ -86,7 +86,7 @@ func CohenKappa(r1, r2 []float64, opt KappaOptions) (CohenResult, error) {
 	idx := make(map[float64]int, len(levels))
 	for i, v := range levels {
 		if _, dup := idx[v]; dup {
-			return res, fmt.Errorf("reliability: kappa: level %v listed twice", v)
+			return res, errs.New(errs.InvalidOption, "reliability: kappa", "level %v listed twice", v)
 		}
 		idx[v] = i
 	}
@@ -109,7 +109,7 @@ func CohenKappa(r1, r2 []float64, opt KappaOptions) (CohenResult, error) {
 			if oka {
 				bad = b
 			}
-			return res, fmt.Errorf("reliability: kappa: unit %d: rating %v is not one of the levels %v", u+1, bad, levels)
+			return res, errs.Inputf("reliability: kappa", 0, "unit %d: rating %v is not one of the levels %v", u+1, bad, levels)
 		}
 		table[ia][ib]++
 	}
@@ -137,32 +137,32 @@ func CohenKappaTable(counts [][]float64, opt KappaOptions) (CohenResult, error) 
 	var res CohenResult
 	L := len(counts)
 	if L < 2 {
-		return res, fmt.Errorf("reliability: kappa: %d category; kappa needs at least 2 (the raters may agree perfectly on one category: kappa is undefined then)", L)
+		return res, errs.New(errs.Singular, "reliability: kappa", "%d category; kappa needs at least 2 (the raters may agree perfectly on one category: kappa is undefined then)", L)
 	}
 	if opt.Levels != nil && len(opt.Levels) != L {
-		return res, fmt.Errorf("reliability: kappa: %d levels for a %d×%d table", len(opt.Levels), L, L)
+		return res, errs.New(errs.InvalidOption, "reliability: kappa", "%d levels for a %d×%d table", len(opt.Levels), L, L)
 	}
 	level := opt.Level
 	if level == 0 {
 		level = 0.95
 	}
 	if !(level > 0 && level < 1) {
-		return res, fmt.Errorf("reliability: kappa: confidence level %v is not in (0, 1)", level)
+		return res, errs.New(errs.InvalidOption, "reliability: kappa", "confidence level %v is not in (0, 1)", level)
 	}
 	var n float64
 	for i, row := range counts {
 		if len(row) != L {
-			return res, fmt.Errorf("reliability: kappa: table row %d has %d counts; the table must be %d×%d", i+1, len(row), L, L)
+			return res, errs.New(errs.InvalidOption, "reliability: kappa", "table row %d has %d counts; the table must be %d×%d", i+1, len(row), L, L)
 		}
 		for j, v := range row {
 			if !(v >= 0) || math.IsInf(v, 0) {
-				return res, fmt.Errorf("reliability: kappa: table cell (%d, %d) is %v; counts must be finite and non-negative", i+1, j+1, v)
+				return res, errs.New(errs.InvalidOption, "reliability: kappa", "table cell (%d, %d) is %v; counts must be finite and non-negative", i+1, j+1, v)
 			}
 			n += v
 		}
 	}
 	if n == 0 {
-		return res, fmt.Errorf("reliability: kappa: no rated units")
+		return res, errs.New(errs.TooFew, "reliability: kappa", "no rated units")
 	}
 	p := make([][]float64, L)
 	rs := make([]float64, L)
@@ -217,7 +217,7 @@ func CohenKappaTable(counts [][]float64, opt KappaOptions) (CohenResult, error) 
 			res.Agreement, res.Expected = po, pc
 		}
 		if pc >= 1 {
-			return res, fmt.Errorf("reliability: kappa: chance agreement is 1 (both raters used a single category); kappa is undefined")
+			return res, errs.New(errs.Singular, "reliability: kappa", "chance agreement is 1 (both raters used a single category); kappa is undefined")
 		}
 		k := (po - pc) / (1 - pc)
 		variance := func(b []float64) float64 {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Metric is the level of measurement for Krippendorff's alpha.
@@ -70,7 +72,7 @@ type KrippendorffResult struct {
 func Krippendorff(ratings [][]float64, metric Metric) (KrippendorffResult, error) {
 	var res KrippendorffResult
 	if metric < Nominal || metric > Ratio {
-		return res, fmt.Errorf("reliability: Krippendorff: unknown metric %d", int(metric))
+		return res, errs.New(errs.InvalidOption, "reliability: Krippendorff", "unknown metric %d", int(metric))
 	}
 	res.Metric = metric.String()
 	if _, _, err := checkRect(ratings, "Krippendorff's alpha"); err != nil {
@@ -99,7 +101,7 @@ func Krippendorff(ratings [][]float64, metric Metric) (KrippendorffResult, error
 	sort.Float64s(res.Values)
 	V := len(res.Values)
 	if V == 0 {
-		return res, fmt.Errorf("reliability: Krippendorff: no unit has two or more values; alpha needs pairable values")
+		return res, errs.New(errs.TooFew, "reliability: Krippendorff", "no unit has two or more values; alpha needs pairable values")
 	}
 	for i, v := range res.Values {
 		idx[v] = i
@@ -177,7 +179,7 @@ func Krippendorff(ratings [][]float64, metric Metric) (KrippendorffResult, error
 		default:
 			s := res.Values[c] + res.Values[k]
 			if s == 0 {
-				return 0, fmt.Errorf("reliability: Krippendorff: ratio metric undefined for values %v and %v (their sum is 0)", res.Values[c], res.Values[k])
+				return 0, errs.New(errs.Singular, "reliability: Krippendorff", "ratio metric undefined for values %v and %v (their sum is 0)", res.Values[c], res.Values[k])
 			}
 			d := (res.Values[c] - res.Values[k]) / s
 			return d * d, nil
@@ -195,7 +197,7 @@ func Krippendorff(ratings [][]float64, metric Metric) (KrippendorffResult, error
 		}
 	}
 	if de == 0 {
-		return res, fmt.Errorf("reliability: Krippendorff: all pairable values are equal (%v); expected disagreement is 0 and alpha is undefined", res.Values[0])
+		return res, errs.New(errs.Singular, "reliability: Krippendorff", "all pairable values are equal (%v); expected disagreement is 0 and alpha is undefined", res.Values[0])
 	}
 	res.Do = do / n
 	res.De = de / (n * (n - 1))

@@ -1,10 +1,10 @@
 package reliability
 
 import (
-	"fmt"
 	"math"
 	"sort"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -13,16 +13,16 @@ import (
 func checkRect(x [][]float64, what string) (n, k int, err error) {
 	n = len(x)
 	if n == 0 {
-		return 0, 0, fmt.Errorf("reliability: %s: no rows", what)
+		return 0, 0, errs.New(errs.TooFew, "reliability", "%s: no rows", what)
 	}
 	k = len(x[0])
 	for i, row := range x {
 		if len(row) != k {
-			return 0, 0, fmt.Errorf("reliability: %s: row %d has %d values, row 1 has %d (every row needs one value per column)", what, i+1, len(row), k)
+			return 0, 0, errs.New(errs.InvalidOption, "reliability", "%s: row %d has %d values, row 1 has %d (every row needs one value per column)", what, i+1, len(row), k)
 		}
 		for j, v := range row {
 			if math.IsInf(v, 0) {
-				return 0, 0, fmt.Errorf("reliability: %s: row %d column %d is %v (values must be finite; use NaN for missing)", what, i+1, j+1, v)
+				return 0, 0, errs.Inputf("reliability", 0, "%s: row %d column %d is %v (values must be finite; use NaN for missing)", what, i+1, j+1, v)
 			}
 		}
 	}
@@ -42,7 +42,7 @@ func pairwiseCov(x [][]float64, cols []int) (*mat.SymDense, error) {
 			ca, cb := cols[a], cols[b]
 			n, _, _, sab := pairMoments(x, ca, cb)
 			if n < 2 {
-				return nil, fmt.Errorf("reliability: columns %d and %d have %v rows observed together; need at least 2 for a covariance", ca+1, cb+1, n)
+				return nil, errs.New(errs.TooFew, "reliability", "columns %d and %d have %v rows observed together; need at least 2 for a covariance", ca+1, cb+1, n)
 			}
 			c.SetSym(a, b, sab/(n-1))
 		}
@@ -100,7 +100,7 @@ func cov2cor(c *mat.SymDense) *mat.SymDense {
 func pinv(a mat.Matrix) (*mat.Dense, error) {
 	var svd mat.SVD
 	if !svd.Factorize(a, mat.SVDThin) {
-		return nil, fmt.Errorf("reliability: singular value decomposition failed")
+		return nil, errs.New(errs.Singular, "reliability", "singular value decomposition failed")
 	}
 	d := svd.Values(nil)
 	var u, v mat.Dense
@@ -216,10 +216,10 @@ func pairwiseCor(x [][]float64, cols []int) (*mat.SymDense, error) {
 			ca, cb := cols[a], cols[b]
 			n, saa, sbb, sab := pairMoments(x, ca, cb)
 			if n < 2 {
-				return nil, fmt.Errorf("reliability: columns %d and %d have %v rows observed together; need at least 2 for a correlation", ca+1, cb+1, n)
+				return nil, errs.New(errs.TooFew, "reliability", "columns %d and %d have %v rows observed together; need at least 2 for a correlation", ca+1, cb+1, n)
 			}
 			if !(saa > 0 && sbb > 0) {
-				return nil, fmt.Errorf("reliability: column %d or %d has no variance in the %v rows where both are observed; the correlation is undefined (drop constant items)", ca+1, cb+1, n)
+				return nil, errs.New(errs.Singular, "reliability", "column %d or %d has no variance in the %v rows where both are observed; the correlation is undefined (drop constant items)", ca+1, cb+1, n)
 			}
 			v := sab / math.Sqrt(saa*sbb)
 			if a == b {

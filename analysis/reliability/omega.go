@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -95,7 +96,7 @@ func Omega(x [][]float64, opt OmegaOptions) (OmegaResult, error) {
 		return res, err
 	}
 	if k < 2 {
-		return res, fmt.Errorf("reliability: omega: %d item; omega needs at least 2", k)
+		return res, errs.New(errs.TooFew, "reliability: omega", "%d item; omega needs at least 2", k)
 	}
 	cols := make([]int, k)
 	for j := range cols {
@@ -127,7 +128,7 @@ func omegaCore(r *mat.SymDense, opt OmegaOptions) (OmegaResult, error) {
 	}
 	k := r.SymmetricDim()
 	if nf < 1 || nf >= k {
-		return res, fmt.Errorf("reliability: omega: %d factors for %d items (need 1 ≤ factors < items; try --nfactors %d)", nf, k, max(1, min(3, k-1)))
+		return res, errs.New(errs.InvalidOption, "reliability: omega", "%d factors for %d items (need 1 ≤ factors < items; try OmegaOptions.NFactors = %d)", nf, k, max(1, min(3, k-1))).WithHint(fmt.Sprintf("nfactors=%d", max(1, min(3, k-1))))
 	}
 	sl, err := schmid(r, nf)
 	if err != nil {

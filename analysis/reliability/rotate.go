@@ -1,9 +1,9 @@
 package reliability
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -61,7 +61,7 @@ func Varimax(a *mat.Dense) (rotated, t *mat.Dense, err error) {
 		}
 		sc[i] = math.Sqrt(s)
 		if sc[i] == 0 {
-			return nil, nil, fmt.Errorf("reliability: varimax: row %d of the loadings is all zero; Kaiser normalization is undefined", i+1)
+			return nil, nil, errs.New(errs.Singular, "reliability: varimax", "row %d of the loadings is all zero; Kaiser normalization is undefined", i+1)
 		}
 		for j := 0; j < m; j++ {
 			x.Set(i, j, a.At(i, j)/sc[i])
@@ -93,7 +93,7 @@ func Varimax(a *mat.Dense) (rotated, t *mat.Dense, err error) {
 		}
 		b.Mul(x.T(), w)
 		if !svd.Factorize(&b, mat.SVDThin) {
-			return nil, nil, fmt.Errorf("reliability: varimax: singular value decomposition failed")
+			return nil, nil, errs.New(errs.Singular, "reliability: varimax", "singular value decomposition failed")
 		}
 		svd.UTo(&u)
 		svd.VTo(&v)
@@ -149,7 +149,7 @@ func Oblimin(a *mat.Dense, gamma float64) (ObliminResult, error) {
 	var res ObliminResult
 	p, m := a.Dims()
 	if m < 2 {
-		return res, fmt.Errorf("reliability: oblimin: %d factor; rotation needs at least 2", m)
+		return res, errs.New(errs.TooFew, "reliability: oblimin", "%d factor; rotation needs at least 2", m)
 	}
 	t := identity(m)
 	l := mat.NewDense(p, m, nil)
@@ -232,7 +232,7 @@ func Oblimin(a *mat.Dense, gamma float64) (ObliminResult, error) {
 	res.Loadings, res.Phi, res.T = l, phi, t
 	res.Criterion, res.Iterations = f, it
 	if !res.Converged {
-		return res, fmt.Errorf("reliability: oblimin: no convergence in %d iterations (projected gradient still above %g)", obliminMaxIt, obliminEps)
+		return res, errs.New(errs.NoConvergence, "reliability: oblimin", "no convergence in %d iterations (projected gradient still above %g)", obliminMaxIt, obliminEps)
 	}
 	return res, nil
 }
@@ -241,7 +241,7 @@ func Oblimin(a *mat.Dense, gamma float64) (ObliminResult, error) {
 func obliminLoad(a, t *mat.Dense, gamma float64, l, gq *mat.Dense) (float64, error) {
 	var inv mat.Dense
 	if err := inv.Inverse(t.T()); err != nil {
-		return 0, fmt.Errorf("reliability: oblimin: rotation matrix became singular: %w", err)
+		return 0, errs.New(errs.Singular, "reliability: oblimin", "rotation matrix became singular: %w", err)
 	}
 	l.Mul(a, &inv)
 	p, m := l.Dims()
@@ -279,7 +279,7 @@ func obliminLoad(a, t *mat.Dense, gamma float64, l, gq *mat.Dense) (float64, err
 func obliminGrad(l, gq, t, g *mat.Dense) error {
 	var inv, lg, prod mat.Dense
 	if err := inv.Inverse(t); err != nil {
-		return fmt.Errorf("reliability: oblimin: rotation matrix became singular: %w", err)
+		return errs.New(errs.Singular, "reliability: oblimin", "rotation matrix became singular: %w", err)
 	}
 	lg.Mul(l.T(), gq)
 	prod.Mul(&lg, &inv)

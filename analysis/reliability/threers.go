@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // The Rupture Resolution Rating System (3RS; Eubanks, Muran & Safran 2015,
@@ -152,14 +154,14 @@ type RRSResult struct {
 func ThreeRS(segs []RRSSegment, opt RRSOptions) (RRSResult, error) {
 	var res RRSResult
 	if len(segs) == 0 {
-		return res, fmt.Errorf("reliability: 3RS: no segments")
+		return res, errs.New(errs.TooFew, "reliability", "3RS: no segments")
 	}
 	lo, hi := opt.MinRating, opt.MaxRating
 	if lo == 0 && hi == 0 {
 		lo, hi = 1, 5
 	}
 	if !(lo < hi) {
-		return res, fmt.Errorf("reliability: 3RS: rating range [%v, %v] is empty", lo, hi)
+		return res, errs.New(errs.InvalidOption, "reliability", "3RS: rating range [%v, %v] is empty", lo, hi)
 	}
 	type key struct {
 		session string
@@ -174,21 +176,21 @@ func ThreeRS(segs []RRSSegment, opt RRSOptions) (RRSResult, error) {
 		where := fmt.Sprintf("segment record %d (session %q, segment %d, coder %q)", i+1, s.Session, s.Segment, s.Coder)
 		switch {
 		case s.Session == "":
-			return res, fmt.Errorf("reliability: 3RS: segment record %d has no session", i+1)
+			return res, errs.Inputf("reliability", 0, "3RS: segment record %d has no session", i+1)
 		case s.Coder == "":
-			return res, fmt.Errorf("reliability: 3RS: segment record %d has no coder", i+1)
+			return res, errs.Inputf("reliability", 0, "3RS: segment record %d has no coder", i+1)
 		case s.Segment < 1:
-			return res, fmt.Errorf("reliability: 3RS: %s: segment number must be 1 or more", where)
+			return res, errs.Inputf("reliability", 0, "3RS: %s: segment number must be 1 or more", where)
 		}
 		k := key{s.Session, s.Segment, s.Coder}
 		if seen[k] {
-			return res, fmt.Errorf("reliability: 3RS: %s: coded twice (each coder codes each segment once)", where)
+			return res, errs.Inputf("reliability", 0, "3RS: %s: coded twice (each coder codes each segment once)", where)
 		}
 		seen[k] = true
 		for kind, m := range map[string]map[string]int{"withdrawal": s.Withdrawal, "confrontation": s.Confrontation, "resolution": s.Resolution} {
 			for name, c := range m {
 				if c < 0 {
-					return res, fmt.Errorf("reliability: 3RS: %s: %s %q has count %d (counts cannot be negative)", where, kind, name, c)
+					return res, errs.Inputf("reliability", 0, "3RS: %s: %s %q has count %d (counts cannot be negative)", where, kind, name, c)
 				}
 			}
 		}
@@ -197,7 +199,7 @@ func ThreeRS(segs []RRSSegment, opt RRSOptions) (RRSResult, error) {
 				continue
 			}
 			if v < lo || v > hi {
-				return res, fmt.Errorf("reliability: 3RS: %s: rating %q is %v, outside %v–%v", where, name, v, lo, hi)
+				return res, errs.Inputf("reliability", 0, "3RS: %s: rating %q is %v, outside %v–%v", where, name, v, lo, hi)
 			}
 			scaleSet[name] = true
 		}

@@ -3,6 +3,8 @@ package rupture
 import (
 	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Result is the outcome of Analyze: the `alliance ruptures` JSON.
@@ -39,13 +41,13 @@ func Prepare(series []Series, o Options) (Options, error) {
 	if needW {
 		o.SampleSD = st.PooledWithinSD()
 		if !(o.SampleSD > 0) {
-			return o, fmt.Errorf("rupture: the pooled within-patient SD of the sample is %v (no patient has two different observed scores); use sd source within or a fixed threshold", o.SampleSD)
+			return o, errs.New(errs.Singular, "rupture", "the pooled within-patient SD of the sample is %v (no patient has two different observed scores); use sd source within or a fixed threshold", o.SampleSD)
 		}
 	}
 	if needT {
 		o.RCISD = st.TotalSD()
 		if !(o.RCISD > 0) {
-			return o, fmt.Errorf("rupture: the SD of all observed scores is %v; set the reliable-change SD (RCISD) explicitly", o.RCISD)
+			return o, errs.New(errs.Singular, "rupture", "the SD of all observed scores is %v; set the reliable-change SD (RCISD) explicitly", o.RCISD)
 		}
 	}
 	return o, nil
@@ -69,7 +71,7 @@ func Analyze(series []Series, o Options) (*Result, error) {
 	seen := make(map[string]bool, len(series))
 	for i := range series {
 		if seen[series[i].Patient] {
-			return nil, fmt.Errorf("rupture: patient %q appears in two series (one series per patient)", series[i].Patient)
+			return nil, errs.Inputf("rupture", 0, "patient %q appears in two series (one series per patient)", series[i].Patient)
 		}
 		seen[series[i].Patient] = true
 		first := len(res.Episodes)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -55,12 +56,12 @@ func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
 		}
 	}
 	if len(levels) < 2 {
-		return nil, fmt.Errorf("fewer than two classes have patients with pre and post scores")
+		return nil, errs.New(errs.TooFew, "", "fewer than two classes have patients with pre and post scores")
 	}
 	n := len(post)
 	p := len(levels) + 1 // intercept, dummies for levels[1:], pre
 	if n <= p {
-		return nil, fmt.Errorf("%d patients with pre and post scores for %d coefficients", n, p)
+		return nil, errs.New(errs.TooFew, "", "%d patients with pre and post scores for %d coefficients", n, p)
 	}
 	col := make(map[int]int, len(levels))
 	for j, k := range levels[1:] {
@@ -78,7 +79,7 @@ func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
 	var qr mat.QR
 	qr.Factorize(x)
 	if c := qr.Cond(); c > 1e12 {
-		return nil, fmt.Errorf("the design is singular or nearly so (condition number %.3g: pre is constant or collinear with class)", c)
+		return nil, errs.New(errs.Singular, "", "the design is singular or nearly so (condition number %.3g: pre is constant or collinear with class)", c)
 	}
 	var b mat.VecDense
 	if err := qr.SolveVecTo(&b, false, y); err != nil {
@@ -100,7 +101,7 @@ func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
 	xtx.SymOuterK(1, x.T())
 	var ch mat.Cholesky
 	if !ch.Factorize(&xtx) {
-		return nil, fmt.Errorf("the cross-product matrix is not positive definite")
+		return nil, errs.New(errs.Singular, "", "the cross-product matrix is not positive definite")
 	}
 	var cov mat.SymDense // σ²(XᵀX)⁻¹
 	if err := ch.InverseTo(&cov); err != nil {

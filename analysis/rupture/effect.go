@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/effectsize"
@@ -54,13 +55,13 @@ func DefaultEffectOptions() EffectOptions {
 
 func (eo EffectOptions) validate() error {
 	if eo.Measure != OutcomeChange && eo.Measure != OutcomePost {
-		return fmt.Errorf("rupture: unknown outcome measure %q (use change or post)", eo.Measure)
+		return errs.New(errs.InvalidOption, "rupture", "unknown outcome measure %q (use change or post)", eo.Measure)
 	}
 	if eo.Better != LowerBetter && eo.Better != HigherBetter {
-		return fmt.Errorf("rupture: unknown outcome direction %q (use lower or higher)", eo.Better)
+		return errs.New(errs.InvalidOption, "rupture", "unknown outcome direction %q (use lower or higher)", eo.Better)
 	}
 	if !(eo.Level > 0 && eo.Level < 1) {
-		return fmt.Errorf("rupture: confidence level %v must lie in (0, 1), e.g. 0.95", eo.Level)
+		return errs.New(errs.InvalidOption, "rupture", "confidence level %v must lie in (0, 1), e.g. 0.95", eo.Level)
 	}
 	return nil
 }
@@ -190,7 +191,7 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 	var acls []int
 	for _, o := range outcomes {
 		if seen[o.Patient] {
-			return nil, fmt.Errorf("rupture: patient %q has two outcome rows", o.Patient)
+			return nil, errs.Inputf("rupture", 0, "patient %q has two outcome rows", o.Patient)
 		}
 		seen[o.Patient] = true
 		c, ok := class[o.Patient]
@@ -200,7 +201,7 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 		}
 		k := classIndex(c)
 		if math.IsInf(o.Pre, 0) || math.IsInf(o.Post, 0) {
-			return nil, fmt.Errorf("rupture: patient %q: outcome is not finite (pre %v, post %v)", o.Patient, o.Pre, o.Post)
+			return nil, errs.Inputf("rupture", 0, "patient %q: outcome is not finite (pre %v, post %v)", o.Patient, o.Pre, o.Post)
 		}
 		if !math.IsNaN(o.Pre) {
 			pre[k] = append(pre[k], o.Pre)

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/change"
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Method names the rule that flags a rupture session.
@@ -35,7 +36,7 @@ func ParseMethod(s string) (Method, error) {
 	case MethodSD, MethodThreshold, MethodPercent, MethodRCI, MethodSuddenLoss, MethodSelfReport:
 		return m, nil
 	}
-	return "", fmt.Errorf("rupture: unknown method %q (use sd, threshold, percent, rci, sudden-loss or self-report)", s)
+	return "", errs.New(errs.InvalidOption, "rupture", "unknown method %q (use sd, threshold, percent, rci, sudden-loss or self-report)", s)
 }
 
 // Reference names the level a session's score is compared with.
@@ -56,7 +57,7 @@ func ParseReference(s string) (Reference, error) {
 	case ReferencePrevious, ReferenceMean:
 		return r, nil
 	}
-	return "", fmt.Errorf("rupture: unknown reference %q (use previous or mean)", s)
+	return "", errs.New(errs.InvalidOption, "rupture", "unknown reference %q (use previous or mean)", s)
 }
 
 // SDSource names the standard deviation used by MethodSD.
@@ -80,7 +81,7 @@ func ParseSDSource(s string) (SDSource, error) {
 	case SDWithin, SDSample, SDMax:
 		return r, nil
 	}
-	return "", fmt.Errorf("rupture: unknown SD source %q (use within, sample or max)", s)
+	return "", errs.New(errs.InvalidOption, "rupture", "unknown SD source %q (use within, sample or max)", s)
 }
 
 // RCIZ is the critical value of the reliable-change rule, the two-sided 5 %
@@ -207,56 +208,56 @@ func (o Options) Validate() error {
 		return err
 	}
 	if o.Window < 0 {
-		return fmt.Errorf("rupture: window %d is negative (use 0 for all preceding sessions)", o.Window)
+		return errs.New(errs.InvalidOption, "rupture", "window %d is negative (use 0 for all preceding sessions)", o.Window)
 	}
 	if o.MaxGap < 0 {
-		return fmt.Errorf("rupture: max gap %d is negative (use 0 for no limit)", o.MaxGap)
+		return errs.New(errs.InvalidOption, "rupture", "max gap %d is negative (use 0 for no limit)", o.MaxGap)
 	}
 	if o.RepairWindow < 1 {
-		return fmt.Errorf("rupture: repair window %d must be at least 1 session", o.RepairWindow)
+		return errs.New(errs.InvalidOption, "rupture", "repair window %d must be at least 1 session", o.RepairWindow)
 	}
 	if !(o.RepairFraction > 0) || math.IsInf(o.RepairFraction, 0) {
-		return fmt.Errorf("rupture: repair fraction %v must be a positive number (1 = back to the reference)", o.RepairFraction)
+		return errs.New(errs.InvalidOption, "rupture", "repair fraction %v must be a positive number (1 = back to the reference)", o.RepairFraction)
 	}
 	switch o.Method {
 	case MethodSD:
 		if !(o.K > 0) || math.IsInf(o.K, 0) {
-			return fmt.Errorf("rupture: k %v must be a positive number of SDs", o.K)
+			return errs.New(errs.InvalidOption, "rupture", "k %v must be a positive number of SDs", o.K)
 		}
 		if _, err := ParseSDSource(string(o.SDSource)); err != nil {
 			return err
 		}
 		if o.SDSource != SDWithin && !(o.SampleSD > 0 && finite(o.SampleSD)) {
-			return fmt.Errorf("rupture: sd source %q needs the sample's pooled within-patient SD (SampleSD = %v); compute it with SampleStats or Prepare", o.SDSource, o.SampleSD)
+			return errs.New(errs.InvalidOption, "rupture", "sd source %q needs the sample's pooled within-patient SD (SampleSD = %v); compute it with SampleStats or Prepare", o.SDSource, o.SampleSD)
 		}
 	case MethodThreshold:
 		if !(o.Threshold > 0) || math.IsInf(o.Threshold, 0) {
-			return fmt.Errorf("rupture: threshold %v must be a positive number of scale points", o.Threshold)
+			return errs.New(errs.InvalidOption, "rupture", "threshold %v must be a positive number of scale points", o.Threshold)
 		}
 	case MethodPercent:
 		if !(o.Percent > 0 && o.Percent <= 100) {
-			return fmt.Errorf("rupture: percent %v must lie in (0, 100]", o.Percent)
+			return errs.New(errs.InvalidOption, "rupture", "percent %v must lie in (0, 100]", o.Percent)
 		}
 	case MethodRCI:
 		if !(o.Reliability >= 0 && o.Reliability < 1) {
-			return fmt.Errorf("rupture: reliability %v must lie in [0, 1)", o.Reliability)
+			return errs.New(errs.InvalidOption, "rupture", "reliability %v must lie in [0, 1)", o.Reliability)
 		}
 		if !(o.RCISD > 0 && finite(o.RCISD)) {
-			return fmt.Errorf("rupture: the reliable-change SD %v must be a positive number (set RCISD or let Prepare use the sample SD)", o.RCISD)
+			return errs.New(errs.InvalidOption, "rupture", "the reliable-change SD %v must be a positive number (set RCISD or let Prepare use the sample SD)", o.RCISD)
 		}
 	case MethodSuddenLoss:
 		if o.SuddenLoss.Direction != change.Gains {
-			return fmt.Errorf("rupture: sudden-loss criteria must have Direction change.Gains: an alliance decline is a fall of the score, which suddengains calls a gain")
+			return errs.New(errs.InvalidOption, "rupture", "sudden-loss criteria must have Direction change.Gains: an alliance decline is a fall of the score, which suddengains calls a gain")
 		}
 		if err := o.SuddenLoss.Validate(); err != nil {
 			return fmt.Errorf("rupture: sudden-loss criteria: %w", err)
 		}
 	case MethodSelfReport:
 		if !finite(o.RuptureMin) {
-			return fmt.Errorf("rupture: rupture-item minimum %v is not a finite number", o.RuptureMin)
+			return errs.New(errs.InvalidOption, "rupture", "rupture-item minimum %v is not a finite number", o.RuptureMin)
 		}
 		if !finite(o.ResolutionMin) {
-			return fmt.Errorf("rupture: resolution-item minimum %v is not a finite number", o.ResolutionMin)
+			return errs.New(errs.InvalidOption, "rupture", "resolution-item minimum %v is not a finite number", o.ResolutionMin)
 		}
 	}
 	return nil

@@ -1,8 +1,9 @@
 package rupture
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // PresetInfo documents one named set of Options: where the rule comes from,
@@ -130,5 +131,5 @@ func Preset(name string) (Options, error) {
 		}
 		names = append(names, p.Name)
 	}
-	return Options{}, fmt.Errorf("rupture: unknown preset %q (use one of %s)", name, strings.Join(names, ", "))
+	return Options{}, errs.New(errs.InvalidOption, "rupture", "unknown preset %q (use one of %s)", name, strings.Join(names, ", "))
 }

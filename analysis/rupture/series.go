@@ -1,8 +1,9 @@
 package rupture
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Series is one patient's session-by-session ratings, in session order.
@@ -39,25 +40,25 @@ func (s *Series) session(i int) int {
 func (s *Series) check(m Method) error {
 	n := len(s.Score)
 	if s.Session != nil && len(s.Session) != n {
-		return fmt.Errorf("rupture: patient %q: %d session numbers for %d scores", s.Patient, len(s.Session), n)
+		return errs.New(errs.InvalidOption, "rupture", "patient %q: %d session numbers for %d scores", s.Patient, len(s.Session), n)
 	}
 	if s.Rupture != nil && len(s.Rupture) != n {
-		return fmt.Errorf("rupture: patient %q: %d rupture-item values for %d scores", s.Patient, len(s.Rupture), n)
+		return errs.New(errs.InvalidOption, "rupture", "patient %q: %d rupture-item values for %d scores", s.Patient, len(s.Rupture), n)
 	}
 	if s.Resolution != nil && len(s.Resolution) != n {
-		return fmt.Errorf("rupture: patient %q: %d resolution-item values for %d scores", s.Patient, len(s.Resolution), n)
+		return errs.New(errs.InvalidOption, "rupture", "patient %q: %d resolution-item values for %d scores", s.Patient, len(s.Resolution), n)
 	}
 	if m == MethodSelfReport && s.Rupture == nil {
-		return fmt.Errorf("rupture: patient %q: the self-report method needs the rupture item (Series.Rupture)", s.Patient)
+		return errs.New(errs.InvalidOption, "rupture", "patient %q: the self-report method needs the rupture item (Series.Rupture)", s.Patient)
 	}
 	for i := 1; i < len(s.Session); i++ {
 		if s.Session[i] <= s.Session[i-1] {
-			return fmt.Errorf("rupture: patient %q: session %d follows session %d (sort by session and remove duplicate rows)", s.Patient, s.Session[i], s.Session[i-1])
+			return errs.Inputf("rupture", 0, "patient %q: session %d follows session %d (sort by session and remove duplicate rows)", s.Patient, s.Session[i], s.Session[i-1])
 		}
 	}
 	for i, v := range s.Score {
 		if math.IsInf(v, 0) {
-			return fmt.Errorf("rupture: patient %q session %d: score %v is not finite", s.Patient, s.session(i), v)
+			return errs.Inputf("rupture", 0, "patient %q session %d: score %v is not finite", s.Patient, s.session(i), v)
 		}
 	}
 	return nil

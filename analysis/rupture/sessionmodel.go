@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/mixed"
 )
 
@@ -52,7 +53,7 @@ type SessionModelResult struct {
 // around an episode.
 func SessionModel(res *Result, rows []SessionRow, level float64) (*SessionModelResult, error) {
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("rupture: session model: no session rows")
+		return nil, errs.New(errs.TooFew, "rupture: session model", "no session rows")
 	}
 	// First session from which each indicator is on, per patient.
 	repairedFrom := map[string]int{}

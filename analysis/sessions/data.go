@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // Data is a session table in long format: one row per patient and session.
@@ -50,13 +52,13 @@ type index struct {
 func (d Data) validate() (*index, error) {
 	n := len(d.Session)
 	if n == 0 {
-		return nil, fmt.Errorf("sessions: the data have no rows")
+		return nil, errs.New(errs.TooFew, "sessions", "the data have no rows")
 	}
 	if len(d.Patient) != n {
-		return nil, fmt.Errorf("sessions: %d patient ids for %d sessions; Patient and Session must have one entry per row", len(d.Patient), n)
+		return nil, errs.New(errs.InvalidOption, "sessions", "%d patient ids for %d sessions; Patient and Session must have one entry per row", len(d.Patient), n)
 	}
 	if d.Therapist != nil && len(d.Therapist) != n {
-		return nil, fmt.Errorf("sessions: %d therapist ids for %d rows; give one per row or none", len(d.Therapist), n)
+		return nil, errs.New(errs.InvalidOption, "sessions", "%d therapist ids for %d rows; give one per row or none", len(d.Therapist), n)
 	}
 	for _, c := range []struct {
 		name string
@@ -66,28 +68,28 @@ func (d Data) validate() (*index, error) {
 			continue
 		}
 		if len(c.v) != n {
-			return nil, fmt.Errorf("sessions: %d %s values for %d rows", len(c.v), c.name, n)
+			return nil, errs.New(errs.InvalidOption, "sessions", "%d %s values for %d rows", len(c.v), c.name, n)
 		}
 		for i, x := range c.v {
 			if math.IsInf(x, 0) {
-				return nil, fmt.Errorf("sessions: row %d: %s is %g; scores must be finite (NaN marks a missing value)", i+1, c.name, x)
+				return nil, errs.Inputf("sessions", 0, "row %d: %s is %g; scores must be finite (NaN marks a missing value)", i+1, c.name, x)
 			}
 		}
 	}
 	for _, name := range d.covariateNames() {
 		if !isIdent(name) {
-			return nil, fmt.Errorf("sessions: covariate name %q is not a plain identifier (letters, digits, '_' and '.'); rename it", name)
+			return nil, errs.New(errs.InvalidOption, "sessions", "covariate name %q is not a plain identifier (letters, digits, '_' and '.'); rename it", name)
 		}
 		if reserved[name] {
-			return nil, fmt.Errorf("sessions: covariate name %q clashes with a derived column; rename it", name)
+			return nil, errs.New(errs.InvalidOption, "sessions", "covariate name %q clashes with a derived column; rename it", name)
 		}
 		v := d.Covariates[name]
 		if len(v) != n {
-			return nil, fmt.Errorf("sessions: covariate %q has %d values for %d rows", name, len(v), n)
+			return nil, errs.New(errs.InvalidOption, "sessions", "covariate %q has %d values for %d rows", name, len(v), n)
 		}
 		for i, x := range v {
 			if math.IsInf(x, 0) {
-				return nil, fmt.Errorf("sessions: row %d: covariate %q is %g; values must be finite (NaN marks a missing value)", i+1, name, x)
+				return nil, errs.Inputf("sessions", 0, "row %d: covariate %q is %g; values must be finite (NaN marks a missing value)", i+1, name, x)
 			}
 		}
 	}
@@ -98,7 +100,7 @@ func (d Data) validate() (*index, error) {
 	patLabel = make([]int, n)
 	for i, p := range d.Patient {
 		if p == "" {
-			return nil, fmt.Errorf("sessions: row %d: empty patient id", i+1)
+			return nil, errs.Inputf("sessions", 0, "row %d: empty patient id", i+1)
 		}
 		c, ok := pid[p]
 		if !ok {
@@ -115,7 +117,7 @@ func (d Data) validate() (*index, error) {
 		ix.ther = make([]int, n)
 		for i, t := range d.Therapist {
 			if t == "" {
-				return nil, fmt.Errorf("sessions: row %d: empty therapist id (patient %q)", i+1, d.Patient[i])
+				return nil, errs.Inputf("sessions", 0, "row %d: empty therapist id (patient %q)", i+1, d.Patient[i])
 			}
 			c, ok := tid[t]
 			if !ok {
@@ -178,7 +180,7 @@ func (d Data) validate() (*index, error) {
 				if d.Therapist != nil {
 					who += fmt.Sprintf(" (therapist %q)", d.Therapist[seg[j]])
 				}
-				return nil, fmt.Errorf("sessions: rows %d and %d: %s has session %d twice; each (patient, session) pair may occur once", seg[j-1]+1, seg[j]+1, who, d.Session[seg[j]])
+				return nil, errs.Inputf("sessions", 0, "rows %d and %d: %s has session %d twice; each (patient, session) pair may occur once", seg[j-1]+1, seg[j]+1, who, d.Session[seg[j]])
 			}
 		}
 	}

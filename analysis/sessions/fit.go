@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/mixed"
 )
 
@@ -99,10 +100,10 @@ func Fit(d Data, opt Options) (*Result, error) {
 		}
 	}
 	if used == 0 {
-		return nil, fmt.Errorf("sessions: no row has all of %s observed; nothing to fit", strings.Join(sp.vars, ", "))
+		return nil, errs.New(errs.TooFew, "sessions", "no row has all of %s observed; nothing to fit", strings.Join(sp.vars, ", "))
 	}
 	if npat < 2 {
-		return nil, fmt.Errorf("sessions: %d usable rows from %d patient; a mixed model needs at least 2 patients", used, npat)
+		return nil, errs.New(errs.TooFew, "sessions", "%d usable rows from %d patient; a mixed model needs at least 2 patients", used, npat)
 	}
 	if sp.predictor != "" {
 		w := md.Numeric[sp.predictor+"_within"]
@@ -111,7 +112,7 @@ func Fit(d Data, opt Options) (*Result, error) {
 			varies = w[i] != 0 && !math.IsNaN(w[i])
 		}
 		if !varies {
-			return nil, fmt.Errorf("sessions: no patient's %s varies across sessions (every %s_within is 0), so the within-patient effect cannot be estimated", sp.predictor, sp.predictor)
+			return nil, errs.New(errs.Singular, "sessions", "no patient's %s varies across sessions (every %s_within is 0), so the within-patient effect cannot be estimated", sp.predictor, sp.predictor)
 		}
 	}
 	mo := mixed.Options{ML: opt.ML, Level: opt.Level, MaxEval: opt.MaxEval}
@@ -170,23 +171,23 @@ func resolve(d Data, ix *index, opt *Options) (*spec, error) {
 		}
 	}
 	if d.Outcome == nil {
-		return nil, fmt.Errorf("sessions: the %s model needs an outcome column", opt.Model)
+		return nil, errs.New(errs.InvalidOption, "sessions", "the %s model needs an outcome column", opt.Model)
 	}
 	if opt.Model != Growth && d.Alliance == nil {
-		return nil, fmt.Errorf("sessions: the %s model needs an alliance column (without one, use the growth model)", opt.Model)
+		return nil, errs.New(errs.InvalidOption, "sessions", "the %s model needs an alliance column (without one, use the growth model)", opt.Model)
 	}
 	if opt.Model == Growth && opt.NoTime {
-		return nil, fmt.Errorf("sessions: the growth model is a model of session; NoTime cannot be used with it")
+		return nil, errs.New(errs.InvalidOption, "sessions", "the growth model is a model of session; NoTime cannot be used with it")
 	}
 	nther := len(ix.therLabels)
 	switch {
 	case d.Therapist == nil:
 		if opt.Centring == TherapistMean {
-			return nil, fmt.Errorf("sessions: therapist-level centring needs therapist ids in the data")
+			return nil, errs.New(errs.InvalidOption, "sessions", "therapist-level centring needs therapist ids in the data")
 		}
 	case nther < 2:
 		if opt.Centring == TherapistMean {
-			return nil, fmt.Errorf("sessions: therapist-level centring needs at least 2 therapists; the data have 1 (%q)", ix.therLabels[0])
+			return nil, errs.New(errs.TooFew, "sessions", "therapist-level centring needs at least 2 therapists; the data have 1 (%q)", ix.therLabels[0])
 		}
 		if !opt.IgnoreTherapist {
 			sp.notes = append(sp.notes, fmt.Sprintf("only one therapist (%q): no therapist variance can be estimated, so the therapist level is left out", ix.therLabels[0]))

@@ -1,6 +1,6 @@
 package sessions
 
-import "fmt"
+import "github.com/alliance-research/alliance/analysis/errs"
 
 // Model selects the design Fit builds.
 type Model string
@@ -87,23 +87,23 @@ func (o Options) defaults() (Options, error) {
 		o.MaxLagGap = 1
 	}
 	if o.MaxLagGap < 1 {
-		return o, fmt.Errorf("sessions: MaxLagGap %d must be at least 1 session", o.MaxLagGap)
+		return o, errs.New(errs.InvalidOption, "sessions", "MaxLagGap %d must be at least 1 session", o.MaxLagGap)
 	}
 	if o.Level == 0 {
 		o.Level = 0.95
 	}
 	if !(o.Level > 0 && o.Level < 1) {
-		return o, fmt.Errorf("sessions: confidence level %g must lie in (0, 1)", o.Level)
+		return o, errs.New(errs.InvalidOption, "sessions", "confidence level %g must lie in (0, 1)", o.Level)
 	}
 	switch o.Model {
 	case "", Lagged, Reverse, Concurrent, Growth:
 	default:
-		return o, fmt.Errorf("sessions: unknown model %q (use lagged, reverse, concurrent or growth)", o.Model)
+		return o, errs.New(errs.InvalidOption, "sessions", "unknown model %q (use lagged, reverse, concurrent or growth)", o.Model)
 	}
 	switch o.Centring {
 	case "", PersonMean, TherapistMean:
 	default:
-		return o, fmt.Errorf("sessions: unknown centring %q (use person or therapist)", o.Centring)
+		return o, errs.New(errs.InvalidOption, "sessions", "unknown centring %q (use person or therapist)", o.Centring)
 	}
 	if o.AllianceLabel == "" {
 		o.AllianceLabel = "alliance"

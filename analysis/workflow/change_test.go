@@ -66,8 +66,7 @@ func TestChangeClinicalsignificance(t *testing.T) {
 // functional SD is an option error, not a nil result.
 func TestChangeHLMCombinedNeedsNorms(t *testing.T) {
 	_, err := Change(sessEmbedded(t, "claus2020"), ChangeOptions{Score: "hamd", Method: "HLM", Approach: "combined", MFunctional: fp(8), CutoffType: "c"})
-	oe, ok := err.(*OptionError)
-	if !ok || oe.Option != "SDFunctional" {
+	if OptionOf(err) != "SDFunctional" {
 		t.Fatalf("err %v, want an option error on SDFunctional", err)
 	}
 }

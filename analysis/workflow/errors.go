@@ -1,27 +1,51 @@
 package workflow
 
 import (
-	"fmt"
+	"errors"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/datasets"
 )
 
-// OptionError is a choice that cannot be honoured: a value out of range, a
+// invalid is a choice that cannot be honoured: a value out of range, a
 // combination of options that contradict each other, an option that needs
-// another. Option names the options-struct field (e.g. "Cluster") so a
-// front end can point at its own control (a flag, a form field).
-type OptionError struct {
-	Option string
-	Msg    string
+// another. The error is an errs.InvalidOption whose Hint names the
+// options-struct field (e.g. "Cluster"), so a front end can point at its
+// own control (a flag, a form field).
+func invalid(option, format string, a ...any) error {
+	return errs.New(errs.InvalidOption, "", format, a...).WithHint(option)
 }
 
-func (e *OptionError) Error() string { return e.Msg }
-
-func invalid(option, format string, a ...any) error {
-	return &OptionError{Option: option, Msg: fmt.Sprintf(format, a...)}
+// OptionOf returns the options field an invalid-option error names, or "".
+func OptionOf(err error) string {
+	var e *errs.Error
+	if errors.As(err, &e) && e.Kind == errs.InvalidOption {
+		return e.Hint
+	}
+	return ""
 }
 
 // inputErr wraps one located problem of the input as an input error.
 func inputErr(p datasets.Problem) error {
 	return &datasets.InputError{Problems: []datasets.Problem{p}, Total: 1}
+}
+
+// joinInput merges problems of the input found together into one input
+// error: the located problems of input errors, and the text of others.
+func joinInput(list []error) error {
+	out := &datasets.InputError{}
+	for _, err := range list {
+		var ie *datasets.InputError
+		if errors.As(err, &ie) {
+			out.Problems = append(out.Problems, ie.Problems...)
+			out.Total += max(ie.Total, len(ie.Problems))
+			continue
+		}
+		out.Problems = append(out.Problems, datasets.Problem{Msg: err.Error()})
+		out.Total++
+	}
+	if len(out.Problems) > errs.MaxProblems {
+		out.Problems = out.Problems[:errs.MaxProblems]
+	}
+	return out
 }

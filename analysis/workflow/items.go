@@ -49,18 +49,18 @@ func ItemColumns(t *datasets.Table, spec string) ([]string, error) {
 // missing); every non-numeric cell is an input error with its line.
 func itemMatrix(t *datasets.Table, names []string) ([][]float64, error) {
 	cols := make([][]float64, len(names))
-	var errs []error
+	var problems []error
 	for j, n := range names {
 		c, err := t.Column(n)
 		if err == nil {
 			cols[j], err = c.Floats()
 		}
 		if err != nil {
-			errs = append(errs, err)
+			problems = append(problems, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, &InputErrors{Errs: errs}
+	if len(problems) > 0 {
+		return nil, joinInput(problems)
 	}
 	rows := make([][]float64, t.NumRows())
 	for i := range rows {

@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/datasets"
 )
@@ -49,7 +49,7 @@ type LMMRun struct {
 }
 
 // LMM fits the linear mixed model of opt.Formula to src. A model that
-// does not converge is returned with its result and a *NotConverged error,
+// does not converge is returned with its result and an errs.NoConvergence error,
 // so a front end can show where the optimiser stopped.
 func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	if opt.Level == 0 {
@@ -93,17 +93,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	}
 	run.compose()
 	if !m.Result.Converged {
-		return run, &NotConverged{What: "the mixed model", Reason: m.Result.Reason}
+		return run, errs.New(errs.NoConvergence, "the mixed model", "the optimiser did not converge: %s (the estimates shown are where it stopped; try a simpler random-effects structure, or rescale predictors)", m.Result.Reason)
 	}
 	return run, nil
-}
-
-// NotConverged says that an optimiser stopped before convergence; the
-// results returned beside it are where it stopped.
-type NotConverged struct{ What, Reason string }
-
-func (e *NotConverged) Error() string {
-	return fmt.Sprintf("the optimiser of %s did not converge: %s (the estimates shown are where it stopped; try a simpler random-effects structure, or rescale predictors)", e.What, e.Reason)
 }
 
 // MixedData reads the columns the formulas use from t: grouping factors as
@@ -140,11 +132,11 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 		vars[ar1] = true
 	}
 	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}}
-	var errs []error
+	var problems []error
 	for _, g := range sortedKeys(groups) {
 		c, err := t.Column(g)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w (a grouping factor of the formula)", err))
+			problems = append(problems, fmt.Errorf("%w (a grouping factor of the formula)", err))
 			continue
 		}
 		v := c.Strings()
@@ -155,7 +147,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			}
 		}
 		if len(lines) > 0 {
-			errs = append(errs, fmt.Errorf("%s: column %q: missing group id on line %s: every row needs its group (remove or complete those rows)", t.Name, g, strings.Join(lines, ", ")))
+			problems = append(problems, fmt.Errorf("%s: column %q: missing group id on line %s: every row needs its group (remove or complete those rows)", t.Name, g, strings.Join(lines, ", ")))
 			continue
 		}
 		d.Text[g] = v
@@ -166,13 +158,13 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 		}
 		c, err := t.Column(v)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w (named in the formula)", err))
+			problems = append(problems, fmt.Errorf("%w (named in the formula)", err))
 			continue
 		}
 		if v == ar1 {
 			x, ferr := c.Floats()
 			if ferr != nil {
-				errs = append(errs, ferr)
+				problems = append(problems, ferr)
 				continue
 			}
 			d.Numeric[v] = x
@@ -181,26 +173,18 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 		x, numeric, err := c.Numbers()
 		switch {
 		case err != nil:
-			errs = append(errs, err)
+			problems = append(problems, err)
 		case numeric:
 			d.Numeric[v] = x
 		default:
 			d.Text[v] = c.Strings()
 		}
 	}
-	if len(errs) > 0 {
-		return d, &InputErrors{Errs: errs}
+	if len(problems) > 0 {
+		return d, joinInput(problems)
 	}
 	return d, nil
 }
-
-// InputErrors are several problems of the input found together.
-type InputErrors struct{ Errs []error }
-
-func (e *InputErrors) Error() string { return errors.Join(e.Errs...).Error() }
-
-// Unwrap returns the problems.
-func (e *InputErrors) Unwrap() []error { return e.Errs }
 
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))

@@ -233,8 +233,18 @@ func (r *MetaRun) effectSizes(e *effects, useES bool) error {
 		tab, err := effectsize.Escalc(m, effectsize.VType(o.VType), st.R, st.N)
 		if err != nil {
 			var ie *effectsize.InputError
-			if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(st.Line) {
-				return inputErr(datasets.Problem{File: st.Name, Line: st.Line[ie.Index], Column: st.Columns.R, Msg: err.Error()})
+			if errors.As(err, &ie) {
+				// Locate the row in the file and name the file's column.
+				out := ie.At(st.Name, st.Line)
+				for i := range out.Problems {
+					switch out.Problems[i].Column {
+					case "r", "ri":
+						out.Problems[i].Column = st.Columns.R
+					case "n", "ni":
+						out.Problems[i].Column = st.Columns.N
+					}
+				}
+				return out
 			}
 			return inputErr(datasets.Problem{File: st.Name, Msg: err.Error()})
 		}

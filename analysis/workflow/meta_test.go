@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -135,8 +134,7 @@ func TestMetaOptionErrors(t *testing.T) {
 		{MetaOptions{Mods: []string{"year"}, Bias: true}, "Mods"},
 	} {
 		_, err := Meta(src, c.opt)
-		var oe *OptionError
-		if !errors.As(err, &oe) || oe.Option != c.option {
+		if OptionOf(err) != c.option {
 			t.Errorf("%+v: error %v, want an option error on %s", c.opt, err, c.option)
 		}
 	}

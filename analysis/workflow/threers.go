@@ -78,11 +78,11 @@ func optionalColumns(t *datasets.Table, spec string) ([]string, error) {
 func ThreeRS(src Source, opt ThreeRSOptions) (*ThreeRSRun, error) {
 	o := opt.withDefaults()
 	t := src.Table
-	var errs []error
+	var problems []error
 	text := func(name string) []string {
 		c, err := t.Column(name)
 		if err != nil {
-			errs = append(errs, err)
+			problems = append(problems, err)
 			return nil
 		}
 		return c.Strings()
@@ -95,7 +95,7 @@ func ThreeRS(src Source, opt ThreeRSOptions) (*ThreeRSRun, error) {
 				return v
 			}
 		}
-		errs = append(errs, err)
+		problems = append(problems, err)
 		return nil
 	}
 	sess, coder, seg := text(o.Session), text(o.Coder), numeric(o.Segment)
@@ -116,8 +116,8 @@ func ThreeRS(src Source, opt ThreeRSOptions) (*ThreeRSRun, error) {
 		}
 		anyCol = anyCol || len(cols) > 0
 	}
-	if len(errs) > 0 {
-		return nil, &InputErrors{Errs: errs}
+	if len(problems) > 0 {
+		return nil, joinInput(problems)
 	}
 	if !anyCol {
 		return nil, invalid("Withdrawal", "%s: no marker, strategy or rating columns (looked for %s, %s, %s, %s)", t.Name, o.Withdrawal, o.Confrontation, o.Resolution, o.Ratings)

@@ -149,7 +149,7 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 	}
 	run, err := workflow.Change(src.wfSource(), opt)
 	if err != nil {
-		return wfError(err, changeOptionFlags)
+		return withOptionFlag(err, changeOptionFlags)
 	}
 	if cf.plot != "" {
 		if err := e.saveNamedFigure(run.Section(), "jacobson-truax", cf.plot); err != nil {

@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/datasets"
 )
 
 // Exit codes of the command-line contract (DESIGN.md).
@@ -27,25 +27,125 @@ func (e usageError) Unwrap() error { return e.err }
 // usagef returns a usageError with a formatted message.
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
-// exitCode prints err (if any) to stderr and returns the exit code it maps to.
+// badInput wraps err as a usage/input error unless it is nil.
+func badInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageError{err}
+}
+
+// exitCode prints err (if any) to stderr, with the command-line spelling of
+// any setting the library's error names (withFlagHints), and returns the
+// exit code it maps to. The mapping is by type (errors.As), never by text:
+//
+//	usageError, *errs.InputError (datasets.InputError), errs.InvalidOption,
+//	cobra's own flag errors                                  → 2 (bad usage or input)
+//	errs.NoConvergence, errs.Singular, errs.TooFew, untyped  → 1 (analysis failed)
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	msg := strings.TrimRight(err.Error(), "\n")
+	msg := strings.TrimRight(withFlagHints(err), "\n")
 	fmt.Fprintf(stderr, "alliance: %s\n", msg)
-	var ue usageError
-	var ie *datasets.InputError
 	switch {
-	case errors.As(err, &ue), errors.As(err, &ie), isCobraUsage(err):
+	case isUsage(err):
 		return exitUsage
-	default:
+	case errs.KindOf(err) != 0: // a typed analysis failure, whatever its text
 		return exitAnalysis
+	case isCobraUsage(err):
+		return exitUsage
 	}
+	return exitAnalysis
 }
 
-// isCobraUsage recognises cobra's own flag and argument errors, which are not
-// typed.
+// isUsage reports whether err is bad usage or bad input by its type: a
+// usageError of this program, an input error (file, line, column, value)
+// from a loader or an analysis, or a library call with an invalid option.
+// The outermost typed analysis error decides, so that an analysis that
+// failed while using a bad sub-result is still an analysis failure.
+func isUsage(err error) bool {
+	var ue usageError
+	var ie *errs.InputError
+	return errors.As(err, &ue) || errors.As(err, &ie) || errs.KindOf(err) == errs.InvalidOption
+}
+
+// hintFlags turns a library error's machine-readable hint (errs.Problem.Hint,
+// errs.Error.Hint: a role or option name, optionally "=value") into this
+// program's words. %s is the hint's value. Role hints (column names) are
+// only added to problems that are not about a cell's value.
+var hintFlags = map[string]struct {
+	text string
+	role bool
+}{
+	"study": {"name it with --study", true}, "r": {"name it with --r", true}, "n": {"name it with --n", true},
+	"yi": {"name it with --yi", true}, "vi": {"name it with --vi or --sei", true}, "sei": {"name it with --sei", true},
+	"mods": {"see --mods", true}, "cluster": {"see --cluster", true},
+	"effects": {"name them with --r and --n, or --yi with --vi or --sei", true},
+	"patient": {"name it with --patient", true}, "therapist": {"name it with --therapist", true},
+	"session":  {"name it with --session, or give --wide for one row per patient", true},
+	"alliance": {"name it with --alliance", true}, "outcome": {"name it with --outcome", true},
+	"wide":            {"see --wide", true},
+	"decimal":         {"try --decimal %s", false},
+	"na":              {"declare missing-value codes with --na", false},
+	"delimiter":       {"try --delimiter", false},
+	"nfactors":        {"try --nfactors %s", false},
+	"drop-incomplete": {"try --drop-incomplete", false},
+	"robust-type":     {"try --robust-type %s", false},
+}
+
+// flagHint returns the command-line hint for a library hint, or "".
+func flagHint(hint string, cell bool) string {
+	name, val, _ := strings.Cut(hint, "=")
+	h, ok := hintFlags[name]
+	if !ok || h.role && cell {
+		return ""
+	}
+	if strings.Contains(h.text, "%s") {
+		return fmt.Sprintf(h.text, val)
+	}
+	return h.text
+}
+
+// withFlagHints returns err's message with, after each problem or analysis
+// error that carries a hint, the flag that acts on it in parentheses.
+func withFlagHints(err error) string {
+	msg := err.Error()
+	type add struct{ at, text string }
+	var adds []add
+	var ie *errs.InputError
+	if errors.As(err, &ie) {
+		for _, p := range ie.Problems {
+			if h := flagHint(p.Hint, p.Value != ""); h != "" {
+				adds = append(adds, add{p.String(), h})
+			}
+		}
+	}
+	var ae *errs.Error
+	if errors.As(err, &ae) {
+		if h := flagHint(ae.Hint, false); h != "" {
+			adds = append(adds, add{ae.Error(), h})
+		}
+	}
+	var b strings.Builder
+	for _, a := range adds {
+		i := strings.Index(msg, a.at)
+		if i < 0 {
+			continue
+		}
+		end := i + len(a.at)
+		b.WriteString(msg[:end])
+		fmt.Fprintf(&b, " (%s)", a.text)
+		msg = msg[end:]
+	}
+	b.WriteString(msg)
+	return b.String()
+}
+
+// isCobraUsage recognises cobra's own flag and argument errors. cobra (and
+// pflag) return them as untyped fmt.Errorf values, so matching their text is
+// the only way to tell; every error of this program and its libraries is
+// classified by type in isUsage instead.
 func isCobraUsage(err error) bool {
 	s := err.Error()
 	for _, p := range []string{"unknown flag", "unknown shorthand flag", "unknown command", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "requires at most", "bad flag syntax", "if any flags in the group"} {
@@ -56,38 +156,24 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
-// analysisOrInput classifies an analysis error: problems with the options or
-// the data (bad method name, collinear moderators) are usage errors (exit 2);
-// numerical failures are analysis errors (exit 1).
+// analysisOrInput marks bad usage or input (by type, see isUsage) as a
+// usageError; other errors pass unchanged.
 func analysisOrInput(err error) error {
-	var oe *workflow.OptionError
-	if errors.As(err, &oe) {
+	if isUsage(err) {
 		return usageError{err}
-	}
-	s := err.Error()
-	for _, p := range []string{"unknown", "collinear", "constant", "must", "need", "length", "at least", "invalid", "not allowed", "cannot be",
-		"formula", "column", "not found", "not supported", "unsupported", "duplicate", "no usable", "single"} {
-		if strings.Contains(s, p) {
-			return usageError{err}
-		}
 	}
 	return err
 }
 
-// withOptionFlag turns a workflow option error into a usage error that
-// names the command's flag for the option; other errors are classified by
-// analysisOrInput.
+// withOptionFlag names the command's flag for a workflow option that
+// cannot be honoured (an errs.InvalidOption whose hint is the option's
+// field name); other errors pass unchanged, classified by type.
 func withOptionFlag(err error, flags map[string]string) error {
-	var oe *workflow.OptionError
-	if errors.As(err, &oe) {
-		if f, ok := flags[oe.Option]; ok {
+	if opt := workflow.OptionOf(err); opt != "" {
+		if f := flags[opt]; f != "" {
 			return usagef("%v (%s)", err, f)
 		}
 		return usageError{err}
 	}
-	var ie *datasets.InputError
-	if errors.As(err, &ie) {
-		return err
-	}
-	return analysisOrInput(err)
+	return err
 }

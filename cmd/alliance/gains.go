@@ -1,9 +1,10 @@
 package main
 
 import (
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
@@ -202,7 +203,7 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 	opt.Columns, opt.Wide = gf.sess.columns()
 	run, err := workflow.Gains(src.wfSource(), opt)
 	if err != nil {
-		return wfError(err, gainsOptionFlags)
+		return withOptionFlag(err, gainsOptionFlags)
 	}
 	if gf.plot != "" {
 		if err := e.saveNamedFigure(run.Section(), "sudden-gains", gf.plot); err != nil {

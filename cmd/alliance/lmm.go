@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 
@@ -91,8 +92,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 		opt.Figures = []string{"caterpillar"}
 	}
 	run, fitErr := workflow.LMM(src, opt)
-	var nc *workflow.NotConverged
-	if fitErr != nil && !errors.As(fitErr, &nc) {
+	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
 		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level"})
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {

@@ -3,11 +3,12 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
@@ -141,7 +142,7 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 	src = source{} // the workflow keeps what it needs; let the parsed table go
 	run, err := workflow.Ruptures(ws, opt)
 	if err != nil {
-		return wfError(err, rupturesOptionFlags)
+		return withOptionFlag(err, rupturesOptionFlags)
 	}
 	if rf.plot != "" {
 		if err := e.saveNamedFigure(run.Section(), "rupture-patient", rf.plot); err != nil {

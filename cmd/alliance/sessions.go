@@ -109,7 +109,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	opt.Columns, opt.Wide = sf.sess.columns()
 	run, err := workflow.Sessions(src.wfSource(), opt)
 	if err != nil {
-		return wfError(err, sessionsOptionFlags)
+		return withOptionFlag(err, sessionsOptionFlags)
 	}
 	if sf.export != "" {
 		var b strings.Builder

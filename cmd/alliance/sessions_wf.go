@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -18,20 +17,6 @@ func (s source) wfSource() workflow.Source {
 		return workflow.EmbeddedSource(*s.embedded, s.table)
 	}
 	return workflow.FileSource(s.table.Name, s.table)
-}
-
-// wfError maps a workflow error to the command line: an option that cannot
-// be honoured is a usage error (exit 2) with the flag that sets it; input
-// errors keep their type; anything else is an analysis failure.
-func wfError(err error, flags map[string]string) error {
-	var oe *workflow.OptionError
-	if errors.As(err, &oe) {
-		if f := flags[oe.Option]; f != "" {
-			return usagef("%s (%s)", oe.Msg, f)
-		}
-		return usageError{err}
-	}
-	return err
 }
 
 // saveNamedFigure draws the figure called name of a workflow section to
