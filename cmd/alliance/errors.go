@@ -27,14 +27,6 @@ func (e usageError) Unwrap() error { return e.err }
 // usagef returns a usageError with a formatted message.
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
-// badInput wraps err as a usage/input error unless it is nil.
-func badInput(err error) error {
-	if err == nil {
-		return nil
-	}
-	return usageError{err}
-}
-
 // exitCode prints err (if any) to stderr, with the command-line spelling of
 // any setting the library's error names (withFlagHints), and returns the
 // exit code it maps to. The mapping is by type (errors.As), never by text:

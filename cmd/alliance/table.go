@@ -138,6 +138,3 @@ func (t *table) render(w io.Writer, format string) error {
 
 // num formats a number for a table cell ("NA" when undefined).
 func num(x float64, d int) string { return apa.Cell(x, d) }
-
-// pcell formats a p-value for a table cell: ".012", "< .001".
-func pcell(p float64) string { return apa.PCell(p) }
