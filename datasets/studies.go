@@ -66,7 +66,10 @@ func (s *Studies) K() int { return len(s.Line) }
 func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 	r := &resolver{t: t, probs: newProblems(t.Name)}
 	namedES := cols.Yi != "" || cols.Vi != "" || cols.Sei != ""
-	namedRN := cols.R != "" || cols.N != ""
+	// A named correlation column chooses the r/n family; a sample-size
+	// column alone does not (it also serves effect sizes, e.g. for the
+	// ni-based Egger predictors), so naming N keeps the yi/vi defaults.
+	namedRN := cols.R != ""
 	defOr := func(use bool, d []string) []string {
 		if use {
 			return d

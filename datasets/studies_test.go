@@ -154,3 +154,19 @@ func TestZeroVarianceIsAnError(t *testing.T) {
 		t.Errorf("vi = 0: %v", err)
 	}
 }
+
+// Naming the sample-size column keeps the yi/vi defaults (issue 14: --n
+// with yi/vi data switched them off and the load failed).
+func TestNamedNKeepsEffectSizeDefaults(t *testing.T) {
+	tab, err := Read("s.csv", strings.NewReader("study,yi,vi,ni\na,.2,.01,100\nb,.3,.02,50\n"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := tab.Studies(StudyColumns{N: "ni"}, StudyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Yi == nil || st.Vi == nil || st.N == nil || st.Columns.Yi != "yi" || st.Columns.N != "ni" {
+		t.Errorf("columns %+v", st.Columns)
+	}
+}
