@@ -24,6 +24,9 @@ type ReadOptions struct {
 	// NA lists missing-value codes in addition to DefaultNA ("", "NA", ".").
 	// Numeric codes also match the same number written differently.
 	NA []string
+	// Encoding of delimited text: "" detects (UTF-8, else Windows-1252,
+	// said in Table.Encoding), or "utf-8", "windows-1252", "latin-1".
+	Encoding string
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -78,7 +81,13 @@ func parse(name string, data []byte, opt ReadOptions) (*Table, error) {
 		return nil, inputErr(name, 0, "the file is UTF-16 text; save it as UTF-8 (\"CSV UTF-8\" in Excel)")
 	default:
 		data = bytes.TrimPrefix(data, bom)
-		t, err = readDelimited(name, data, opt)
+		var enc string
+		if data, enc, err = decodeText(name, data, opt.Encoding); err != nil {
+			return nil, err
+		}
+		if t, err = readDelimited(name, data, opt); err == nil {
+			t.Encoding = enc
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -19,6 +19,9 @@ type Table struct {
 	Header    []string // column names, trimmed; blank names become "V1", "V2", ... (1-based position)
 	Delimiter rune     // field delimiter used (0 for XLSX)
 	Decimal   rune     // decimal separator used for numbers ('.' or ',')
+	// Encoding is the text encoding decoded to UTF-8 ("" for UTF-8):
+	// "windows-1252" when the file was not valid UTF-8 (front ends say so).
+	Encoding string
 
 	buf   []byte
 	start [][]uint32 // per column, start offset of each cell in buf

@@ -24,11 +24,18 @@ type Source struct {
 	Columns []string `json:"columns"`
 	// Info is the catalogue entry of an embedded dataset (nil for a file).
 	Info *datasets.Info `json:"-"`
+	// Notes say how the file was read when a reader must know it (a
+	// decoded text encoding); every front end shows them first.
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // FileSource describes a table read from a file (or standard input).
 func FileSource(name string, t *datasets.Table) Source {
-	return Source{Table: t, Name: name, Rows: t.NumRows(), Columns: append([]string(nil), t.Header...)}
+	s := Source{Table: t, Name: name, Rows: t.NumRows(), Columns: append([]string(nil), t.Header...)}
+	if t.Encoding != "" {
+		s.Notes = append(s.Notes, Note{Level: Warning, Text: fmt.Sprintf("%s is not UTF-8 text: it was read as %s (Excel's \"CSV\" in western European locales); if its accented letters look wrong, choose the encoding explicitly or save the file as \"CSV UTF-8\"", name, t.Encoding)})
+	}
+	return s
 }
 
 // EmbeddedSource describes an embedded dataset.

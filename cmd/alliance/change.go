@@ -147,7 +147,7 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 	if err != nil {
 		return err
 	}
-	run, err := workflow.Change(src.wfSource(), opt)
+	run, err := workflow.Change(e.describe(src), opt)
 	if err != nil {
 		return withOptionFlag(err, changeOptionFlags)
 	}

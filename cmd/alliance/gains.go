@@ -201,7 +201,7 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 		gf.sess.wide = src.embedded.Wide.Prefix
 	}
 	opt.Columns, opt.Wide = gf.sess.columns()
-	run, err := workflow.Gains(src.wfSource(), opt)
+	run, err := workflow.Gains(e.describe(src), opt)
 	if err != nil {
 		return withOptionFlag(err, gainsOptionFlags)
 	}

@@ -132,3 +132,21 @@ func TestBadCountsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A Windows-1252 file is decoded and said so, never corrupted (issue 14).
+func TestWindows1252File(t *testing.T) {
+	in := t.TempDir() + "/eu.csv"
+	if err := os.WriteFile(in, []byte("study;ri;ni\nFalkenstr\xf6m 2013;0,31;120\nM\xfcller;0,2;80\nX;0,25;60\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, "", "meta", in, "--format", "json")
+	if code != 0 || !strings.Contains(stderr, "read as windows-1252") {
+		t.Fatalf("exit %d %q", code, stderr)
+	}
+	if !strings.Contains(out, "Falkenström 2013") {
+		t.Errorf("label not decoded: %.400s", out)
+	}
+	if _, stderr, code := runCLI(t, "", "meta", in, "--encoding", "utf-8"); code != 2 || !strings.Contains(stderr, "is not UTF-8") {
+		t.Errorf("forced UTF-8: exit %d %q", code, stderr)
+	}
+}

@@ -17,6 +17,7 @@ type readFlags struct {
 	sheet     string
 	na        string
 	dataset   string
+	encoding  string
 }
 
 func (rf *readFlags) register(cmd *cobra.Command, defaultDataset string) {
@@ -25,6 +26,7 @@ func (rf *readFlags) register(cmd *cobra.Command, defaultDataset string) {
 	f.StringVar(&rf.decimal, "decimal", "", "decimal separator: . or , (default: , for ;-separated files, else .)")
 	f.StringVar(&rf.sheet, "sheet", "", "worksheet of an .xlsx file (default: the first)")
 	f.StringVar(&rf.na, "na", "", "extra missing-value codes, comma-separated (NA, empty and . always are), e.g. -99,999")
+	enumVar(cmd, &rf.encoding, "encoding", "", "text encoding of the file: utf-8, windows-1252 or latin-1 (default: UTF-8, else Windows-1252, said in a note)", "utf-8", "windows-1252", "latin-1")
 	help := "use the embedded dataset `NAME` instead of FILE (see 'alliance datasets list')"
 	if defaultDataset != "" {
 		help += "; default without FILE: " + defaultDataset
@@ -65,6 +67,7 @@ func (rf *readFlags) options() (datasets.ReadOptions, error) {
 		return o, usagef("--decimal %q: give . or ,", rf.decimal)
 	}
 	o.Sheet = rf.sheet
+	o.Encoding = rf.encoding
 	if rf.na != "" {
 		for _, s := range strings.Split(rf.na, ",") {
 			o.NA = append(o.NA, strings.TrimSpace(s))
@@ -161,12 +164,18 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 	if err != nil {
 		return workflow.Source{}, err
 	}
+	return e.describe(src), nil
+}
+
+// describe turns a loaded table into the workflow's Source and says on
+// standard error how it was read when that matters (a decoded encoding).
+func (e *env) describe(src source) workflow.Source {
 	if src.embedded != nil {
-		return workflow.EmbeddedSource(*src.embedded, src.table), nil
+		return workflow.EmbeddedSource(*src.embedded, src.table)
 	}
-	name := "stdin"
-	if len(args) > 0 && args[0] != "-" {
-		name = args[0]
+	ws := workflow.FileSource(src.table.Name, src.table)
+	for _, n := range ws.Notes {
+		e.infof("alliance: %s", n.Text)
 	}
-	return workflow.FileSource(name, src.table), nil
+	return ws
 }

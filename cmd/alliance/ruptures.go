@@ -137,7 +137,7 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 	if err != nil {
 		return err
 	}
-	ws := src.wfSource()
+	ws := e.describe(src)
 	name := ws.Name
 	src = source{} // the workflow keeps what it needs; let the parsed table go
 	run, err := workflow.Ruptures(ws, opt)

@@ -107,7 +107,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 		return usagef("--max-lag-gap %d: give at least 1", sf.maxLagGap)
 	}
 	opt.Columns, opt.Wide = sf.sess.columns()
-	run, err := workflow.Sessions(src.wfSource(), opt)
+	run, err := workflow.Sessions(e.describe(src), opt)
 	if err != nil {
 		return withOptionFlag(err, sessionsOptionFlags)
 	}

@@ -11,14 +11,6 @@ import (
 
 // Glue between the session-level commands and package workflow.
 
-// wfSource describes where the command's table came from.
-func (s source) wfSource() workflow.Source {
-	if s.embedded != nil {
-		return workflow.EmbeddedSource(*s.embedded, s.table)
-	}
-	return workflow.FileSource(s.table.Name, s.table)
-}
-
 // saveNamedFigure draws the figure called name of a workflow section to
 // path.
 func (e *env) saveNamedFigure(s *workflow.Section, name, path string) error {
