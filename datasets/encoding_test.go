@@ -3,6 +3,8 @@ package datasets
 import (
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // A Windows-1252 CSV (Excel's "CSV" in European locales) is decoded, not
@@ -47,4 +49,33 @@ func FuzzDecodeText(f *testing.F) {
 			t.Errorf("decoding lost bytes: %q → %q", data, out)
 		}
 	})
+}
+
+// A workbook whose first sheet holds only notes names its sheets and says
+// to choose one (issue 14).
+func TestXLSXNamesSheets(t *testing.T) {
+	f := excelize.NewFile()
+	_ = f.SetSheetName("Sheet1", "Notes")
+	_ = f.SetCellValue("Notes", "A1", "read me first")
+	if _, err := f.NewSheet("Data"); err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range [][]any{{"study", "ri", "ni"}, {"a", 0.3, 50}} {
+		for j, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			_ = f.SetCellValue("Data", cell, v)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadBytes("book.xlsx", buf.Bytes(), ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "the workbook's sheets are Notes, Data: choose the one with the data") {
+		t.Fatalf("error %v", err)
+	}
+	tab, err := ReadBytes("book.xlsx", buf.Bytes(), ReadOptions{Sheet: "data"})
+	if err != nil || tab.NumRows() != 1 {
+		t.Errorf("sheet Data: %v", err)
+	}
 }

@@ -118,12 +118,23 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
+	others := ""
+	if len(sheets) > 1 {
+		others = fmt.Sprintf("; the workbook's sheets are %s: choose the one with the data (ReadOptions.Sheet)", strings.Join(sheets, ", "))
+	}
 	if ncol < 0 {
-		return nil, inputErr(tname, 0, "empty sheet: no header and no data")
+		return nil, sheetErr(tname, "empty sheet: no header and no data"+others, sheets)
 	}
 	if len(t.line) == 0 {
-		return nil, inputErr(tname, 0, "header only, no data rows (columns: %s)", t.columnList())
+		return nil, sheetErr(tname, fmt.Sprintf("header only, no data rows (columns: %s)%s", t.columnList(), others), sheets)
 	}
 	t.buf = buf
 	return t, nil
+}
+
+// sheetErr is an input error about the chosen worksheet whose hint lists
+// the workbook's sheets ("sheet=Name,Other"), so a front end can name its
+// own way of choosing one.
+func sheetErr(name, msg string, sheets []string) error {
+	return &InputError{Problems: []Problem{{File: name, Msg: msg, Hint: "sheet=" + strings.Join(sheets, ",")}}, Total: 1}
 }
