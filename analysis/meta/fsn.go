@@ -16,10 +16,11 @@ type FSNOptions struct {
 	// metafor's default — an arbitrary choice that should be replaced by
 	// the smallest effect that would still matter.
 	Target *float64
-	// OrwinWeighted uses the inverse-variance weighted mean for Orwin's
-	// method (metafor's weighted = TRUE); the default is the unweighted
-	// mean, as metafor.
-	OrwinWeighted bool
+	// OrwinUnweighted uses the unweighted mean of the effects for Orwin's
+	// method, the default of metafor before 4.4-0. The default is the
+	// inverse-variance weighted mean ȳ_w = Σwᵢyᵢ/Σwᵢ, wᵢ = 1/vᵢ, as metafor
+	// ≥ 4.4-0 when the variances are given (and Becker 2005).
+	OrwinUnweighted bool
 }
 
 // FSNResult holds the three fail-safe numbers (metafor's fsn).
@@ -29,6 +30,7 @@ type FSNResult struct {
 	Orwin         int     `json:"orwin"`          // studies with effect 0 needed to bring the mean down to Target
 	OrwinMean     float64 `json:"orwin_mean"`     // the mean effect used by Orwin's method
 	OrwinTarget   float64 `json:"orwin_target"`   // the target effect
+	OrwinWeighted bool    `json:"orwin_weighted"` // Orwin's mean was weighted by 1/vᵢ
 	Rosenberg     int     `json:"rosenberg"`      // studies with effect 0 needed to make the fixed-effect test non-significant
 	RosenbergP    float64 `json:"rosenberg_p"`    // two-sided p of the fixed-effect z
 	RosenbergMean float64 `json:"rosenberg_mean"` // the fixed-effect estimate
@@ -39,7 +41,8 @@ type FSNResult struct {
 // FailSafeN computes fail-safe numbers as metafor's fsn:
 //
 //	Rosenthal (1979): N = max(0, k(z̄/z_α)² − k),  z̄ = |Σyᵢ/√vᵢ|/√k (Stouffer), z_α one-sided
-//	Orwin (1983):     N = max(0, k(ȳ − t)/t),      t the target (default ȳ/2)
+//	Orwin (1983):     N = max(0, k(ȳ − t)/t),      ȳ = Σwᵢyᵢ/Σwᵢ (or the plain mean with
+//	                  OrwinUnweighted), t the target (default ȳ/2)
 //	Rosenberg (2005): N = max(0, k((Σwᵢyᵢ/z_{α/2})² − Σwᵢ)/Σwᵢ),  wᵢ = 1/vᵢ
 //
 // each rounded up to the next integer (rounded when within √ε of one).
@@ -75,11 +78,11 @@ func FailSafeN(yi, vi []float64, opt FSNOptions) (*FSNResult, error) {
 	res.RosenthalP = normSF(zbar)
 	res.Rosenthal = fsnRound(math.Max(0, fk*sq(zbar/distuv.UnitNormal.Quantile(1-alpha))-fk))
 
-	mean := sy / fk
-	if opt.OrwinWeighted {
-		mean = swy / sw
+	mean := swy / sw
+	if opt.OrwinUnweighted {
+		mean = sy / fk
 	}
-	res.OrwinMean = mean
+	res.OrwinMean, res.OrwinWeighted = mean, !opt.OrwinUnweighted
 	target := mean / 2
 	if opt.Target != nil {
 		target = *opt.Target

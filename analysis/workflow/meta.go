@@ -50,11 +50,14 @@ type MetaOptions struct {
 	RegTestModel, RegTestPredictor  string
 	TrimFillEstimator, TrimFillSide string
 	FSNTarget                       *float64
-	PETPEESE, SelModel              bool
-	Influence, LeaveOneOut          bool
-	LeaveClusterOut                 string // column: leave out one cluster at a time
-	Cumulative                      string // numeric column ordering a cumulative meta-analysis
-	CumulativeDecreasing            bool
+	// FSNUnweighted uses the unweighted mean for Orwin's fail-safe N
+	// (metafor before 4.4-0); the default is the weighted mean.
+	FSNUnweighted          bool
+	PETPEESE, SelModel     bool
+	Influence, LeaveOneOut bool
+	LeaveClusterOut        string // column: leave out one cluster at a time
+	Cumulative             string // numeric column ordering a cumulative meta-analysis
+	CumulativeDecreasing   bool
 
 	// Cluster "outer[/inner]" fits the three-level model rma.mv(yi, V,
 	// random = ~ 1 | outer/inner); without inner, one unit per row. Rho is

@@ -89,7 +89,7 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 		}
 		if f := bi.FSN; f != nil {
 			b.WriteString("fsn(yi, vi, data = dat)                     # Rosenthal\n")
-			fmt.Fprintf(b, "fsn(yi, vi, data = dat, type = \"Orwin\", target = %s)\n", strconv.FormatFloat(f.OrwinTarget, 'g', 17, 64))
+			fmt.Fprintf(b, "fsn(yi, vi, data = dat, type = \"Orwin\", target = %s, weighted = %s)\n", strconv.FormatFloat(f.OrwinTarget, 'g', 17, 64), map[bool]string{true: "TRUE", false: "FALSE"}[f.OrwinWeighted])
 			b.WriteString("fsn(yi, vi, data = dat, type = \"Rosenberg\")\n")
 		}
 		if bi.PETPEESE != nil {
@@ -250,6 +250,9 @@ func (o MetaOptions) commandLine(src Source) string {
 		str("--predictor", o.RegTestPredictor, "sei")
 		str("--trimfill", o.TrimFillEstimator, "L0")
 		str("--trimfill-side", o.TrimFillSide, "")
+		if o.FSNUnweighted {
+			a = append(a, "--fsn-unweighted")
+		}
 		if o.FSNTarget != nil {
 			a = append(a, "--fsn-target", strconv.FormatFloat(*o.FSNTarget, 'g', -1, 64))
 		}

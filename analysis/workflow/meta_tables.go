@@ -200,7 +200,7 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 	if f := b.FSN; f != nil {
 		t.Rows = append(t.Rows,
 			[]string{"Fail-safe N (Rosenthal)", strconv.Itoa(f.Rosenthal), pcell(f.RosenthalP), ""},
-			[]string{"Fail-safe N (Orwin)", strconv.Itoa(f.Orwin), "", "target effect " + num(f.OrwinTarget, 3)},
+			[]string{"Fail-safe N (Orwin" + map[bool]string{true: ", weighted mean", false: ", unweighted mean"}[f.OrwinWeighted] + ")", strconv.Itoa(f.Orwin), "", "target effect " + num(f.OrwinTarget, 3)},
 			[]string{"Fail-safe N (Rosenberg)", strconv.Itoa(f.Rosenberg), pcell(f.RosenbergP), ""})
 		readings = append(readings, f.Reading())
 	}

@@ -69,7 +69,7 @@ func (r *MetaRun) fitUnivariate() error {
 		if err = need("the publication-bias analyses"); err != nil {
 			return err
 		}
-		fsn := meta.FSNOptions{Target: o.FSNTarget}
+		fsn := meta.FSNOptions{Target: o.FSNTarget, OrwinUnweighted: o.FSNUnweighted}
 		b, berr := meta.Bias(res, meta.BiasOptions{
 			RegTest:  meta.RegTestOptions{Model: o.RegTestModel, Predictor: o.RegTestPredictor, Ni: r.analysedN(res)},
 			TrimFill: meta.TrimFillOptions{Estimator: o.TrimFillEstimator, Side: o.TrimFillSide},

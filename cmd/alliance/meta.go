@@ -31,6 +31,7 @@ type metaFlags struct {
 	tfEstimator, tfSide  string
 	fsnTarget            float64
 	petPeese, selModel   bool
+	fsnUnweighted        bool
 	influence, leave1out bool
 	leaveCluster         string
 	cumulative           string
@@ -115,6 +116,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	enumVar(cmd, &mf.tfEstimator, "trimfill", "L0", "trim-and-fill estimator: L0, R0 or Q0", "L0", "R0", "Q0")
 	enumVar(cmd, &mf.tfSide, "trimfill-side", "", "side with missing studies: left or right (default: chosen as metafor does)", "left", "right")
 	f.Float64Var(&mf.fsnTarget, "fsn-target", 0, "Orwin's fail-safe N target effect (default: half the mean effect, as metafor — an arbitrary choice)")
+	f.BoolVar(&mf.fsnUnweighted, "fsn-unweighted", false, "Orwin's fail-safe N from the unweighted mean effect (metafor before 4.4); default: the inverse-variance weighted mean, as metafor ≥ 4.4")
 	f.BoolVar(&mf.petPeese, "pet-peese", false, "with --bias: the conditional PET-PEESE estimate")
 	f.BoolVar(&mf.selModel, "selmodel", false, "with --bias: the three-parameter selection model (one step at one-sided p = .025, ML)")
 	f.BoolVar(&mf.influence, "influence", false, "influence diagnostics: studentized residuals, DFFITS, Cook's distance, COVRATIO, leave-one-out τ² and Q, hat values, weights")
@@ -146,7 +148,7 @@ func (mf *metaFlags) options(level float64) workflow.MetaOptions {
 		Mods: splitList(mf.mods), Subgroup: mf.subgroup,
 		Permutations: mf.permutations, Exact: mf.exact, Seed: mf.seed,
 		Bias: mf.bias, RegTestModel: mf.regModel, RegTestPredictor: mf.predictor,
-		TrimFillEstimator: mf.tfEstimator, TrimFillSide: mf.tfSide, PETPEESE: mf.petPeese, SelModel: mf.selModel,
+		TrimFillEstimator: mf.tfEstimator, TrimFillSide: mf.tfSide, FSNUnweighted: mf.fsnUnweighted, PETPEESE: mf.petPeese, SelModel: mf.selModel,
 		Influence: mf.influence, LeaveOneOut: mf.leave1out, LeaveClusterOut: mf.leaveCluster,
 		Cumulative: mf.cumulative, CumulativeDecreasing: mf.cumDecreasing,
 		Cluster: mf.cluster, Rho: mf.rho, RhoSet: mf.set("rho"), NoProfile: mf.noProfile,
