@@ -53,6 +53,7 @@ func fitDesign(d *design, opt Options, notes []string) (*Result, error) {
 	if !math.IsNaN(est.se) {
 		r.SETau2 = f64(est.se)
 	}
+	r.Tau2Fix = opt.Tau2 != nil
 	if err := m.infer(r); err != nil {
 		return nil, err
 	}

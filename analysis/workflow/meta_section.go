@@ -51,7 +51,11 @@ func (r *MetaRun) composeUnivariate(s *Section) {
 	res, o := r.Model, r.opt
 	isR := r.isR()
 	s.H("meta-model", "Pooled estimate and heterogeneity")
-	s.P(Plain, fmt.Sprintf("%s meta-analysis of %d %s — %s.", methodName(res.Method), res.K, measureName(res.Measure), r.src.Label()))
+	heading := methodName(res.Method)
+	if res.Tau2Fix {
+		heading = "Random-effects (user-specified τ² = " + num(res.Tau2, 4) + ")"
+	}
+	s.P(Plain, fmt.Sprintf("%s meta-analysis of %d %s — %s.", heading, res.K, measureName(res.Measure), r.src.Label()))
 	s.P(Result, res.Summary())
 	reading := res.Interpretation()
 	if o.Reference && isR && res.R != nil && len(res.Coefficients) == 1 {

@@ -91,6 +91,9 @@ func hetTable(r *meta.Result) *Table {
 		t.Notes = append(t.Notes, r.CINote)
 	}
 	f := r.Fit
+	if r.Tau2Fix {
+		t.Notes = append(t.Notes, "τ² was specified by the user, not estimated.")
+	}
 	t.Notes = append(t.Notes, fmt.Sprintf("Fit (%s): logLik = %s, deviance = %s, AIC = %s, BIC = %s, AICc = %s.",
 		r.Method, num(f.LogLik, 4), num(f.Deviance, 4), num(f.AIC, 4), num(f.BIC, 4), num(f.AICc, 4)))
 	if r.Measure == "ZCOR" {

@@ -197,3 +197,26 @@ func TestMetaStudyTable(t *testing.T) {
 		t.Errorf("weights sum to %g%%", sum)
 	}
 }
+
+// A user-specified τ² is said as such, not as a REML estimate (issue 14),
+// and the JSON carries metafor's tau2.fix.
+func TestMetaFixedTau2Said(t *testing.T) {
+	tau2 := 0.01
+	run, err := Meta(embedded(t, "molloy2014"), MetaOptions{Tau2: &tau2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !run.Model.Tau2Fix || run.Model.Tau2 != 0.01 {
+		t.Fatalf("tau2_fix %v tau2 %v", run.Model.Tau2Fix, run.Model.Tau2)
+	}
+	var text []string
+	for _, b := range run.Section().Blocks {
+		if p, ok := b.(*Paragraph); ok {
+			text = append(text, p.Text)
+		}
+	}
+	all := strings.Join(text, " ") + " " + run.Methods()
+	if !strings.Contains(all, "user-specified τ² = 0.0100") || strings.Contains(all, "restricted maximum likelihood") || !strings.Contains(all, "fixed at τ² = 0.0100") {
+		t.Errorf("text says: %s", all)
+	}
+}
