@@ -90,12 +90,29 @@ func (r *InfluenceResult) Reading() string {
 
 // Reading returns one sentence per analysis that was run.
 func (b *BiasResult) Reading() string {
-	parts := []string{b.Egger.Reading(), b.Rank.Reading(), b.TrimFill.Reading(), b.FSN.Reading()}
+	var parts []string
+	if b.Egger != nil {
+		parts = append(parts, b.Egger.Reading())
+	}
+	if b.Rank != nil {
+		parts = append(parts, b.Rank.Reading())
+	}
+	if b.TrimFill != nil {
+		parts = append(parts, b.TrimFill.Reading())
+	}
+	if b.FSN != nil {
+		parts = append(parts, b.FSN.Reading())
+	}
 	if b.PETPEESE != nil {
 		parts = append(parts, b.PETPEESE.Reading())
 	}
 	if b.SelModel != nil {
 		parts = append(parts, b.SelModel.Reading())
+	}
+	for _, k := range []string{"egger", "rank", "trimfill", "fsn", "pet_peese", "selmodel"} {
+		if m, ok := b.Errors[k]; ok {
+			parts = append(parts, fmt.Sprintf("Not computed (%s): %s.", k, strings.TrimSuffix(m, ".")))
+		}
 	}
 	return strings.Join(parts, " ")
 }

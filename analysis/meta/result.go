@@ -36,16 +36,16 @@ type FitStats struct {
 // Optional values are nil when they are undefined (for example QE_p for
 // k = p, the prediction interval for a meta-regression).
 type Result struct {
-	K       int     `json:"k"`       // number of effect sizes (studies) used
-	P       int     `json:"p"`       // number of coefficients
-	Measure string  `json:"measure"` // effect-size measure, e.g. "ZCOR"
-	Method  string  `json:"method"`  // τ² estimator (metafor's res$method; kept when τ² is user-specified)
+	K       int    `json:"k"`       // number of effect sizes (studies) used
+	P       int    `json:"p"`       // number of coefficients
+	Measure string `json:"measure"` // effect-size measure, e.g. "ZCOR"
+	Method  string `json:"method"`  // τ² estimator (metafor's res$method; kept when τ² is user-specified)
 	// Tau2Fix says τ² was specified by the user (Options.Tau2), not
 	// estimated: metafor's res$tau2.fix, printed "user-specified tau^2
 	// value".
-	Tau2Fix bool `json:"tau2_fix"`
-	Test    string  `json:"test"`    // z, t, knha or adhoc
-	Level   float64 `json:"level"`   // confidence level, e.g. 0.95
+	Tau2Fix bool    `json:"tau2_fix"`
+	Test    string  `json:"test"`  // z, t, knha or adhoc
+	Level   float64 `json:"level"` // confidence level, e.g. 0.95
 
 	Coefficients []Coef `json:"coefficients"`
 

@@ -216,6 +216,11 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 			"LRT χ²(1) = " + num(s.LRT, 2), pcell(s.LRTP), est(s.Estimate) + " " + ciw(s.CILB, s.CIUB)})
 		readings = append(readings, s.Reading())
 	}
+	for _, m := range []struct{ key, name string }{{"egger", "Egger's regression test"}, {"rank", "Begg & Mazumdar rank correlation"}, {"trimfill", "Trim and fill"}, {"fsn", "Fail-safe N"}, {"pet_peese", "PET-PEESE"}, {"selmodel", "Selection model"}} {
+		if why, ok := b.Errors[m.key]; ok {
+			t.Rows = append(t.Rows, []string{m.name, "not computed", "", why})
+		}
+	}
 	if isR {
 		t.Notes = append(t.Notes, "Adjusted and limit estimates are back-transformed to r; the tests are computed on Fisher z. Orwin's target effect is in Fisher z units.")
 	}

@@ -42,7 +42,7 @@ func TestErrorClassesAndExitCodes(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = meta.Bias(r, meta.BiasOptions{})
+			_, err = meta.RegTest(r, meta.RegTestOptions{})
 			return err
 		}, errs.TooFew, exitAnalysis},
 		{"invalid option: method", func() error { _, err := meta.Fit(tYi, tVi, meta.Options{Method: "XYZ"}); return err }, errs.InvalidOption, exitUsage},
@@ -110,7 +110,7 @@ func TestExitCodesByErrorType(t *testing.T) {
 		code  int
 		want  []string
 	}{
-		{twoStudies, []string{"meta", "-", "--bias"}, exitAnalysis, []string{"at least 3 studies"}},
+		{"study,yi,vi,s\nA,0.2,0.01,x\nB,0.3,0.02,x\n", []string{"meta", "-", "--cluster", "s"}, exitAnalysis, []string{"only one outer cluster"}},
 		{constMod, []string{"meta", "-", "--mods", "x"}, exitAnalysis, []string{"constant"}},
 		{twoStudies, []string{"meta", "-", "--method", "XYZ"}, exitUsage, []string{"XYZ"}},
 		{"study,ri,ni\nA,\"0,3\",20\n", []string{"meta", "-"}, exitUsage, []string{"stdin:2", "(try --decimal ,)"}},
