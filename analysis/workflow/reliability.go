@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/reliability"
+	"github.com/alliance-research/alliance/datasets"
 )
 
 // ReliabilityOptions are the choices of 'alliance reliability': which
@@ -34,6 +36,11 @@ type ReliabilityOptions struct {
 	Kappa bool
 	// Krippendorff: nominal, ordinal, interval or ratio ("" for none).
 	Krippendorff string
+	// Levels declares the ordered categories of the kappas and
+	// Krippendorff's alpha for text (or numeric) labels: the order of
+	// weighted kappa and the ordinal metric. Without, text labels are
+	// ordered alphabetically (as R orders a factor's levels).
+	Levels []string
 	// Level is the confidence level (default 0.95).
 	Level float64
 }
@@ -61,6 +68,9 @@ type ReliabilityRun struct {
 	Kappa        *reliability.CohenResult        `json:"kappa,omitempty"`
 	Fleiss       *reliability.FleissResult       `json:"fleiss,omitempty"`
 	Krippendorff *reliability.KrippendorffResult `json:"krippendorff,omitempty"`
+	// Categories are the category labels in the order coded 1, 2, ...
+	// when the ratings were labels.
+	Categories []string `json:"categories,omitempty"`
 
 	src   Source
 	opt   ReliabilityOptions
@@ -110,11 +120,31 @@ func Reliability(src Source, opt ReliabilityOptions) (*ReliabilityRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := itemMatrix(t, names)
-	if err != nil {
-		return nil, err
-	}
+	onlyCategorical := (opt.Kappa || opt.Krippendorff != "") && !opt.Alpha && !opt.Omega && !opt.ICC
+	var rows [][]float64
 	r := &ReliabilityRun{DataName: src.Label(), Items: names, src: src, opt: opt}
+	if onlyCategorical && (opt.Levels != nil || !allNumeric(t, names)) {
+		// Category labels: coded 1, 2, ... in the declared (or sorted)
+		// order, as psych and irr accept any labels.
+		cols := make([][]string, len(names))
+		for j, n := range names {
+			c, err := t.Column(n)
+			if err != nil {
+				return nil, err
+			}
+			cols[j] = c.Strings()
+		}
+		codes, levels, err := reliability.CodeLabels(cols, opt.Levels)
+		if err != nil {
+			return nil, atLines(err, t)
+		}
+		rows, r.Categories = codes, levels
+	} else {
+		rows, err = itemMatrix(t, names)
+		if err != nil {
+			return nil, err
+		}
+	}
 	if opt.Alpha || (!opt.ICC && !opt.Kappa && !opt.Omega && opt.Krippendorff == "") {
 		if err := r.alpha(rows); err != nil {
 			return nil, err
@@ -156,7 +186,13 @@ func Reliability(src Source, opt ReliabilityOptions) (*ReliabilityRun, error) {
 			for i, row := range rows {
 				a[i], b[i] = row[0], row[1]
 			}
-			k, err := reliability.CohenKappa(a, b, reliability.KappaOptions{Level: opt.Level})
+			ko := reliability.KappaOptions{Level: opt.Level}
+			if r.Categories != nil {
+				for i := range r.Categories {
+					ko.Levels = append(ko.Levels, float64(i+1))
+				}
+			}
+			k, err := reliability.CohenKappa(a, b, ko)
 			if err != nil {
 				return nil, err
 			}
@@ -310,6 +346,13 @@ func (r *ReliabilityRun) compose() {
 		if k.Dropped > 0 {
 			t.Notes = append(t.Notes, fmt.Sprintf("%d units with a missing rating were dropped.", k.Dropped))
 		}
+		if r.Categories != nil {
+			how := "in the declared order"
+			if r.opt.Levels == nil {
+				how = "in alphabetical order (declare the order for weighted kappa)"
+			}
+			t.Notes = append(t.Notes, fmt.Sprintf("Categories %s, %s; the weighted kappas treat them as equally spaced.", strings.Join(r.Categories, ", "), how))
+		}
 		s.Add(t)
 		r.cites = append(r.cites, "cohen1960")
 	}
@@ -317,7 +360,11 @@ func (r *ReliabilityRun) compose() {
 		s.H("fleiss", fmt.Sprintf("Fleiss' kappa — %d units, %d raters", k.NUnits, k.NRaters))
 		t := &Table{Name: "fleiss", Columns: []string{"Category", "κ", "z", "p"}, Right: []bool{false, true, true, true}}
 		for _, c := range k.Categories {
-			t.Rows = append(t.Rows, []string{strconv.FormatFloat(c.Category, 'g', -1, 64), num(c.Kappa, 3), num(c.Z, 2), pcell(c.P)})
+			cat := strconv.FormatFloat(c.Category, 'g', -1, 64)
+			if i := int(c.Category) - 1; r.Categories != nil && i >= 0 && i < len(r.Categories) {
+				cat = r.Categories[i]
+			}
+			t.Rows = append(t.Rows, []string{cat, num(c.Kappa, 3), num(c.Z, 2), pcell(c.P)})
 		}
 		t.Rows = append(t.Rows, []string{"overall", num(k.Kappa, 3), num(k.Z, 2), pcell(k.P)})
 		if k.Dropped > 0 {
@@ -384,3 +431,23 @@ func (r *ReliabilityRun) Data() *DataPart {
 }
 
 var _ Part = (*ReliabilityRun)(nil)
+
+// allNumeric reports whether every named column holds numbers only.
+func allNumeric(t *datasets.Table, names []string) bool {
+	for _, n := range names {
+		c, err := t.Column(n)
+		if err != nil || !c.IsNumeric() {
+			return false
+		}
+	}
+	return true
+}
+
+// atLines places a library input error's rows at the table's file lines.
+func atLines(err error, t *datasets.Table) error {
+	var ie *datasets.InputError
+	if errors.As(err, &ie) {
+		return ie.At(t.Name, t.Lines())
+	}
+	return err
+}

@@ -21,6 +21,7 @@ type reliabilityFlags struct {
 	cumulative     bool
 	dropIncomplete bool
 	level          float64
+	levels         string
 	rrs            threeRSFlags
 }
 
@@ -69,6 +70,7 @@ func newReliabilityCmd(e *env) *cobra.Command {
 	enumVar(cmd, &rf.kripp, "krippendorff", "", "Krippendorff's alpha with metric nominal, ordinal, interval or ratio", "nominal", "ordinal", "interval", "ratio")
 	f.BoolVar(&rf.cumulative, "cumulative", false, "alpha: total score as the sum of the items (default: the mean)")
 	f.BoolVar(&rf.dropIncomplete, "drop-incomplete", false, "ICC: drop targets with a missing rating (psych::ICC(na.omit(x))); default: error")
+	f.StringVar(&rf.levels, "levels", "", "kappa and Krippendorff: the categories in order, comma-separated (text labels allowed; default: the labels found, sorted)")
 	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
 	rf.rrs.register(cmd)
 	return cmd
@@ -98,7 +100,7 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 	}
 	run, err := workflow.Reliability(src, workflow.ReliabilityOptions{Items: rf.items, Alpha: rf.alpha, Reverse: splitList(rf.reverse),
 		Cumulative: rf.cumulative, Omega: rf.omega, NFactors: rf.nfactors, ICC: rf.icc, DropIncomplete: rf.dropIncomplete,
-		Kappa: rf.kappa, Krippendorff: rf.kripp, Level: level})
+		Kappa: rf.kappa, Krippendorff: rf.kripp, Levels: splitList(rf.levels), Level: level})
 	if err != nil {
 		return withOptionFlag(err, map[string]string{"Items": "--items", "Reverse": "--reverse", "Krippendorff": "--krippendorff", "NFactors": "--nfactors", "DropIncomplete": "--drop-incomplete"})
 	}
