@@ -48,4 +48,8 @@ var references = map[string]Citation{
 	"cohen1960":             {Key: "cohen1960", Before: "Cohen, J. (1960). A coefficient of agreement for nominal scales. ", Italic: "Educational and Psychological Measurement, 20", After: "(1), 37–46."},
 	"fleiss1971":            {Key: "fleiss1971", Before: "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. ", Italic: "Psychological Bulletin, 76", After: "(5), 378–382."},
 	"krippendorff2004":      {Key: "krippendorff2004", Before: "Krippendorff, K. (2004). ", Italic: "Content analysis: An introduction to its methodology", After: " (2nd ed.). Sage."},
+	"hamaker2015":           {Key: "hamaker2015", Before: "Hamaker, E. L., Kuiper, R. M., & Grasman, R. P. P. P. (2015). A critique of the cross-lagged panel model. ", Italic: "Psychological Methods, 20", After: "(1), 102–116."},
+	"mulder2021":            {Key: "mulder2021", Before: "Mulder, J. D., & Hamaker, E. L. (2021). Three extensions of the random intercept cross-lagged panel model. ", Italic: "Structural Equation Modeling, 28", After: "(4), 638–648."},
+	"falkenstrom2017":       {Key: "falkenstrom2017", Before: "Falkenström, F., Finkel, S., Sandell, R., Rubel, J. A., & Holmqvist, R. (2017). Dynamic models of individual change in psychotherapy process research. ", Italic: "Journal of Consulting and Clinical Psychology, 85", After: "(6), 537–549."},
+	"rosseel2012":           {Key: "rosseel2012", Before: "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. ", Italic: "Journal of Statistical Software, 48", After: "(2), 1–36."},
 }

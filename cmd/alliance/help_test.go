@@ -150,3 +150,20 @@ func TestWindows1252File(t *testing.T) {
 		t.Errorf("forced UTF-8: exit %d %q", code, stderr)
 	}
 }
+
+// alliance panel: text, JSON with lavaan's names, waves by range, and too
+// few waves as an input error.
+func TestPanelCommand(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "panel", "--waves", "1:5", "--format", "json", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	for _, w := range []string{`"lagged"`, `"lhs": "RIx"`, `"op": "=~"`, `"cfi"`, `"waves": [`} {
+		if !strings.Contains(out, w) {
+			t.Errorf("JSON lacks %s", w)
+		}
+	}
+	if _, stderr, code := runCLI(t, "", "panel", "--waves", "1,2"); code != 2 || !strings.Contains(stderr, "at least 3 waves") {
+		t.Errorf("two waves: exit %d %q", code, stderr)
+	}
+}

@@ -79,6 +79,7 @@ bad input.`,
 		newRupturesCmd(e),
 		newLmmCmd(e),
 		newSessionsCmd(e),
+		newPanelCmd(e),
 		newReportCmd(e),
 	)
 	root.Version = version
