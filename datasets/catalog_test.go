@@ -63,22 +63,22 @@ func TestCatalogEntries(t *testing.T) {
 		// Each dataset loads through the strict loader as its kind.
 		switch info.Kind {
 		case KindStudies:
-			s, err := EmbeddedStudies(c.Name, StudyOptions{FisherZ: info.StudyColumns.Yi == ""})
-			if err != nil {
-				t.Errorf("%s: %v", c.Name, err)
+			s, e := EmbeddedStudies(c.Name, StudyOptions{FisherZ: info.StudyColumns.Yi == ""})
+			if e != nil {
+				t.Errorf("%s: %v", c.Name, e)
 			} else if s.K() != info.Rows {
 				t.Errorf("%s: %d studies, %d rows", c.Name, s.K(), info.Rows)
 			}
 		case KindSessions, KindSessionsWide, KindWaves:
-			s, err := EmbeddedSessions(c.Name)
-			if err != nil {
-				t.Errorf("%s: %v", c.Name, err)
+			s, e := EmbeddedSessions(c.Name)
+			if e != nil {
+				t.Errorf("%s: %v", c.Name, e)
 			} else if s.Len() == 0 {
 				t.Errorf("%s: no sessions", c.Name)
 			}
 		case KindPrePost:
-			if _, err := ReadEmbedded(c.Name, ReadOptions{}); err != nil {
-				t.Errorf("%s: %v", c.Name, err)
+			if _, e := ReadEmbedded(c.Name, ReadOptions{}); e != nil {
+				t.Errorf("%s: %v", c.Name, e)
 			}
 		default:
 			t.Errorf("%s: unknown kind %q", c.Name, info.Kind)

@@ -58,8 +58,6 @@ func (p *problems) addh(line int, column string, val []byte, hint, format string
 	}
 }
 
-func (p *problems) full() bool { return len(p.list) >= MaxProblems }
-
 // err returns the collected problems as an *InputError, or nil. The stored
 // problems are put in line order (problems not tied to a line first), keeping
 // the order of the checks within a line.

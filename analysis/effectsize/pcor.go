@@ -135,7 +135,7 @@ func SPCORValue(t, n, p, r2 float64, vtype VType) (yi, vi float64, err error) {
 // with vtype LS (the default) or AV, which puts ȳ = Σnᵢyᵢ / Σnᵢ in place of
 // yi in the variance.
 func SPCOR(t, n, p, r2 []float64, vtype VType) (yi, vi []float64, err error) {
-	if err := checkLen("SPCOR", []string{"t", "n", "p", "R2"}, len(t), len(n), len(p), len(r2)); err != nil {
+	if err = checkLen("SPCOR", []string{"t", "n", "p", "R2"}, len(t), len(n), len(p), len(r2)); err != nil {
 		return nil, nil, err
 	}
 	vt := normVType(vtype)

@@ -48,7 +48,7 @@ func UCORValue(r, n float64, vtype VType) (yi, vi float64, err error) {
 //
 // The empty vtype means LS.
 func UCOR(r, n []float64, vtype VType) (yi, vi []float64, err error) {
-	if err := checkLen("UCOR", []string{"r", "n"}, len(r), len(n)); err != nil {
+	if err = checkLen("UCOR", []string{"r", "n"}, len(r), len(n)); err != nil {
 		return nil, nil, err
 	}
 	vt := normVType(vtype)

@@ -125,7 +125,7 @@ func LoadKey(r io.Reader) (Key, error) {
 	}
 	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
 		var doc any
-		if err := yaml.Unmarshal(data, &doc); err != nil {
+		if err = yaml.Unmarshal(data, &doc); err != nil {
 			return k, fmt.Errorf("measures: reading YAML key: %w", err)
 		}
 		if data, err = json.Marshal(yamlToJSON(doc)); err != nil {

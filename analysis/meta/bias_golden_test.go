@@ -212,9 +212,9 @@ func TestBiasGolden(t *testing.T) {
 			}
 			for _, rg := range f.Regtest {
 				c := ctx + " regtest " + rg.Model + " " + rg.Predictor
-				got, err := RegTest(r, RegTestOptions{Model: rg.Model, Predictor: rg.Predictor, Ni: g.Ni})
-				if err != nil {
-					t.Fatal(c, err)
+				got, e := RegTest(r, RegTestOptions{Model: rg.Model, Predictor: rg.Predictor, Ni: g.Ni})
+				if e != nil {
+					t.Fatal(c, e)
 				}
 				w.near(t, c, "regtest statistic", got.Statistic, rg.Statistic, biasTol)
 				w.near(t, c, "regtest p", got.P, rg.P, biasTol)
@@ -236,9 +236,9 @@ func TestBiasGolden(t *testing.T) {
 				if side == "auto" {
 					side = ""
 				}
-				got, err := TrimFill(r, TrimFillOptions{Estimator: tf.Estimator, Side: side})
-				if err != nil {
-					t.Errorf("%s: %v", c, err)
+				got, e := TrimFill(r, TrimFillOptions{Estimator: tf.Estimator, Side: side})
+				if e != nil {
+					t.Errorf("%s: %v", c, e)
 					continue
 				}
 				if got.K0 != tf.K0 || got.Side != tf.Side || got.K != tf.K {

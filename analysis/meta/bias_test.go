@@ -246,7 +246,7 @@ func TestBiasOneMethodFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := TrimFill(r, TrimFillOptions{MaxIter: 1}); err == nil {
+	if _, e := TrimFill(r, TrimFillOptions{MaxIter: 1}); e == nil {
 		t.Skip("trim and fill converged in one iteration on these data; the case needs other data")
 	}
 	b, err := Bias(r, BiasOptions{TrimFill: TrimFillOptions{MaxIter: 1}})

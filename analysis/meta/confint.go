@@ -35,7 +35,7 @@ func (m *model) qprofile(r *Result) error {
 	}
 	var ferr error
 	solve := func(target float64) (float64, error) {
-		res, err := optim.Root(func(t float64) float64 {
+		res, rerr := optim.Root(func(t float64) float64 {
 			q, e := m.qAt(t)
 			if e != nil {
 				ferr = e
@@ -45,13 +45,13 @@ func (m *model) qprofile(r *Result) error {
 		if ferr != nil {
 			return math.NaN(), ferr
 		}
-		return res.X, err
+		return res.X, rerr
 	}
 	var lb, ub float64
 	var notes []string
 	switch {
 	case qlo < critL:
-		lb, ub = lo, lo
+		ub = lo // lb is set below (qlo < critL ≤ critU)
 		notes = append(notes, "Q(0) is below the lower critical value: the CI for τ² is the null set {0}")
 	case qhi > critL:
 		ub = hi

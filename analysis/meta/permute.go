@@ -369,7 +369,7 @@ func (m *model) quick(z []float64, qm *float64) error {
 	if err != nil {
 		return err
 	}
-	if err := m.setWeights(est.tau2); err != nil {
+	if err = m.setWeights(est.tau2); err != nil {
 		return err
 	}
 	rss, _ := m.s.solve(m.w, m.y)

@@ -69,9 +69,9 @@ func Subgroups(yi, vi []float64, groups []string, opt Options) (*SubgroupResult,
 			o.Test = TestZ
 			res.Notes = append(res.Notes, fmt.Sprintf("subgroup %q has one study: fitted with test z", l))
 		}
-		r, err := Fit(y, v, o)
-		if err != nil {
-			return nil, fmt.Errorf("meta: subgroup %q: %w", l, err)
+		r, ferr := Fit(y, v, o)
+		if ferr != nil {
+			return nil, fmt.Errorf("meta: subgroup %q: %w", l, ferr)
 		}
 		res.Fits = append(res.Fits, r)
 		est[j] = r.Coefficients[0].Estimate

@@ -77,8 +77,7 @@ func Fit(yi, vi []float64, outer, inner []string, opt Options) (*Result, error) 
 	}
 	reml := opt.Method == REML
 	vt := typicalV(d.V)
-	var fixed [2]*float64
-	fixed = opt.Sigma2
+	fixed := opt.Sigma2
 	st, iter, err := ev.optimize(reml, fixed, ev.start(fixed, vt), vt, opt.Tol, opt.MaxIter)
 	if err != nil {
 		return nil, err

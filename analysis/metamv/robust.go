@@ -386,14 +386,14 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 			}
 		}
 		if b.l == nil {
-			var err error
-			if b.th, b.l, err = denseBlock(in, b.rows, g, opt.Type); err != nil {
-				return nil, err
+			var derr error
+			if b.th, b.l, derr = denseBlock(in, b.rows, g, opt.Type); derr != nil {
+				return nil, derr
 			}
 		}
-		e, err := cr2Adjusted(in, b.rows, b.th, b.l, b.xw, bread)
-		if err != nil {
-			return nil, fmt.Errorf("metamv: robust cluster %d: %w", g+1, err)
+		e, aerr := cr2Adjusted(in, b.rows, b.th, b.l, b.xw, bread)
+		if aerr != nil {
+			return nil, fmt.Errorf("metamv: robust cluster %d: %w", g+1, aerr)
 		}
 		h, et := make([]float64, p*p), make([]float64, p*p)
 		tv := make([]float64, n)

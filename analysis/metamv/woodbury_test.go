@@ -93,10 +93,10 @@ func TestWoodburyEvalMatchesDense(t *testing.T) {
 			t.Fatal(err)
 		}
 		od, ow := newEvalOut(ed.q), newEvalOut(ew.q)
-		if err := ed.eval(c.s2, true, od); err != nil {
+		if err = ed.eval(c.s2, true, od); err != nil {
 			t.Fatal(err)
 		}
-		if err := ew.eval(c.s2, true, ow); err != nil {
+		if err = ew.eval(c.s2, true, ow); err != nil {
 			t.Fatal(err)
 		}
 		const rel = 1e-10
@@ -129,13 +129,13 @@ func TestWoodburyEvalMatchesDense(t *testing.T) {
 			check(m.name, m.a, m.b, maxAbs(m.a))
 		}
 		for _, reml := range []bool{true, false} {
-			sd, err := ed.at(c.s2, reml, true, od)
-			if err != nil {
-				t.Fatal(err)
+			sd, e := ed.at(c.s2, reml, true, od)
+			if e != nil {
+				t.Fatal(e)
 			}
-			sw, err := ew.at(c.s2, reml, true, ow)
-			if err != nil {
-				t.Fatal(err)
+			sw, e2 := ew.at(c.s2, reml, true, ow)
+			if e2 != nil {
+				t.Fatal(e2)
 			}
 			check("ll", []float64{sd.ll}, []float64{sw.ll}, 0)
 			check("beta", sd.beta, sw.beta, 0)

@@ -252,7 +252,7 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 		cols[a] = a
 	}
 	// Advice: negative loadings on the first principal component.
-	if neg, err := negativeLoadings(w, cols); err == nil {
+	if neg, nerr := negativeLoadings(w, cols); nerr == nil {
 		for _, a := range neg {
 			res.NegativeItems = append(res.NegativeItems, keep[a])
 		}

@@ -159,7 +159,7 @@ func Oblimin(a *mat.Dense, gamma float64) (ObliminResult, error) {
 		return res, err
 	}
 	g := mat.NewDense(m, m, nil)
-	if err := obliminGrad(l, gq, t, g); err != nil {
+	if err = obliminGrad(l, gq, t, g); err != nil {
 		return res, err
 	}
 	gp := mat.NewDense(m, m, nil)

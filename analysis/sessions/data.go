@@ -96,8 +96,7 @@ func (d Data) validate() (*index, error) {
 
 	ix := &index{n: n, pat: make([]int, n)}
 	pid := map[string]int{}
-	var patLabel []int // raw patient id code per row
-	patLabel = make([]int, n)
+	patLabel := make([]int, n) // raw patient id code per row
 	for i, p := range d.Patient {
 		if p == "" {
 			return nil, errs.Inputf("sessions", 0, "row %d: empty patient id", i+1)

@@ -128,15 +128,15 @@ func Reliability(src Source, opt ReliabilityOptions) (*ReliabilityRun, error) {
 		// order, as psych and irr accept any labels.
 		cols := make([][]string, len(names))
 		for j, n := range names {
-			c, err := t.Column(n)
-			if err != nil {
-				return nil, err
+			c, cerr := t.Column(n)
+			if cerr != nil {
+				return nil, cerr
 			}
 			cols[j] = c.Strings()
 		}
-		codes, levels, err := reliability.CodeLabels(cols, opt.Levels)
-		if err != nil {
-			return nil, atLines(err, t)
+		codes, levels, lerr := reliability.CodeLabels(cols, opt.Levels)
+		if lerr != nil {
+			return nil, atLines(lerr, t)
 		}
 		rows, r.Categories = codes, levels
 	} else {

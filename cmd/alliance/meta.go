@@ -196,7 +196,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	for _, ff := range metaFigureFlags {
 		outs = append(outs, *mf.figures[ff.flag])
 	}
-	if err := e.checkOutputs(outs...); err != nil {
+	if err = e.checkOutputs(outs...); err != nil {
 		return err
 	}
 	opt := mf.options(level)

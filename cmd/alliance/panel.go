@@ -95,7 +95,7 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.checkOutputs(e.out); err != nil {
+	if err = e.checkOutputs(e.out); err != nil {
 		return err
 	}
 	src, err := pf.read.source(e, args, panelDefaultDataset)
