@@ -7,6 +7,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/effectsize"
 	"github.com/alliance-research/alliance/analysis/meta"
+	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots"
 )
@@ -308,4 +309,26 @@ func ExampleWithinBetween() {
 	// Output:
 	// Between patients: x "Alliance (patient mean)" [3.000, 5.000]; y "Symptoms (patient mean)" [8.000, 14.000]
 	// Within patients: x "Alliance (deviation from own mean)" [-1.000, 1.000]; y "Symptoms (deviation from own mean)" [-2.000, 2.000]
+}
+
+// The rupture plot of one patient from a rupture analysis (a drop of at
+// least 1.5 points as the rule): the episode's sessions are taken from the
+// result, the threshold from its reference score minus the drop needed.
+func ExampleRupturePatient() {
+	series := []rupture.Series{{Patient: "A", Score: []float64{5.5, 5.8, 6.0, 4.2, 5.1, 6.1, 6.2}}}
+	o := rupture.DefaultOptions()
+	o.Method, o.Threshold = rupture.MethodThreshold, 1.5
+	res, err := rupture.Analyze(series, o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fig, err := plots.RupturePatient(series, res, "A", plots.RuptureOptions{XLabel: "Session", YLabel: "Alliance"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	axes(fig)
+	// Output:
+	// x "Session" [1.000, 7.000]; y "Alliance" [3.800, 6.500]
 }

@@ -315,8 +315,8 @@ func ExampleSubgroups() {
 
 // As metafor: permutest(rma(yi, vi, mods = ~ meanage, data = dat.molloy2014,
 // method = "REML"), iter = 1000) — a random permutation test; its p-values
-// depend on the seed, so only the observed statistic and the count are shown
-// (the exact test, PermuteExact, is reproducible).
+// depend on the seed, so only the observed statistic (metafor: zval −1.1953)
+// and the count are shown (the exact test, PermuteExact, is reproducible).
 func ExamplePermute() {
 	s, yi, vi := studies("molloy2014", []string{"meanage"}, nil)
 	r, err := meta.Permute(yi, vi, meta.Options{Method: "REML",
