@@ -165,7 +165,7 @@ func ExampleFailSafeN() {
 	fmt.Printf("Rosenthal %d (p = %.3g), Orwin %d (target %.4f), Rosenberg %d (p = %.3g)\n",
 		f.Rosenthal, f.RosenthalP, f.Orwin, f.OrwinTarget, f.Rosenberg, f.RosenbergP)
 	// Output:
-	// Rosenthal 316 (p = 3.5e-14), Orwin 16 (target 0.0798), Rosenberg 210 (p = 1.78e-13)
+	// Rosenthal 316 (p = 3.5e-14), Orwin 16 (target 0.0626), Rosenberg 210 (p = 1.78e-13)
 }
 
 // As metafor: selmodel(rma(yi, vi, data = dat.molloy2014, method = "ML"),

@@ -11,7 +11,7 @@ one <- function(name, yi, vi, target) {
        r_call = sprintf("fsn(yi, vi, type = \"Orwin\", target = %g, weighted = TRUE / FALSE)", target))
 }
 dat <- escalc(measure = "ZCOR", ri = ri, ni = ni, data = dat.mcdaniel1994)
-out <- list(r_version = R.version.string, metafor = as.character(packageVersion("metafor")),
+out <- list(call = 'fsn(yi, vi, type = "Orwin", target = t, weighted = TRUE) and weighted = FALSE', `_provenance` = list(R = R.version.string), r_version = R.version.string, metafor = as.character(packageVersion("metafor")),
   cases = list(one("raudenbush1985", dat.raudenbush1985$yi, dat.raudenbush1985$vi, .05),
                one("hackshaw1998", dat.hackshaw1998$yi, dat.hackshaw1998$vi, .049),
                one("mcdaniel1994", as.numeric(dat$yi), as.numeric(dat$vi), .15)))

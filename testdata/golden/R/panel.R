@@ -49,7 +49,7 @@ one <- function(model, name) {
        parameters = data.frame(lhs = pe$lhs, op = pe$op, rhs = pe$rhs, est = pe$est, se = pe$se, std_all = pe$std.all),
        fit = as.list(fm))
 }
-out <- list(r_version = R.version.string, lavaan = as.character(packageVersion("lavaan")),
+out <- list(call = 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE)', `_provenance` = list(R = R.version.string), r_version = R.version.string, lavaan = as.character(packageVersion("lavaan")),
             data = "analysis/panel/testdata/panel_sim.csv (simulated above, seed 20261203)",
             cases = list(one(riclpm(FALSE), "riclpm"), one(riclpm(TRUE), "riclpm_stationary"), one(clpm(), "clpm")))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null"), "testdata/golden/panel_lavaan.json")
