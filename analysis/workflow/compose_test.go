@@ -113,10 +113,12 @@ func (f *fakePart) Section() *Section {
 	s.P(Result, "result of "+f.name)
 	return s
 }
-func (f *fakePart) Methods() string    { return "Method of " + f.name + "." }
-func (f *fakePart) Cites() []string    { return f.cites }
-func (f *fakePart) TopNotes() []Note   { return f.notes }
-func (f *fakePart) Steps() []Step      { return []Step{{Purpose: f.name, Command: "alliance " + f.name, RCode: "x <- 1"}} }
+func (f *fakePart) Methods() string  { return "Method of " + f.name + "." }
+func (f *fakePart) Cites() []string  { return f.cites }
+func (f *fakePart) TopNotes() []Note { return f.notes }
+func (f *fakePart) Steps() []Step {
+	return []Step{{Purpose: f.name, Command: "alliance " + f.name, RCode: "x <- 1"}}
+}
 func (f *fakePart) Data() *DataPart    { return f.data }
 func (f *fakePart) Packages() []string { return f.pkgs }
 
