@@ -72,13 +72,19 @@ func partOf(cmd string) (part, key string) {
 // line of its reproducibility section (as JSON) on the same data and
 // options: every number the command prints is the report's (issue 13).
 func TestReportNumbersEqualTheCommands(t *testing.T) {
-	tmp := t.TempDir()
-	t.Chdir(tmp)
-	_, stderr, code := runCLI(t, "", "report", "--out", "rep", "--dpi", "72", "--no-pdf")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	t.Chdir(t.TempDir())
+	for i, extra := range [][]string{nil, {"--method", "ML", "--level", "90", "--reliability", ".8", "--mods", "year", "--rupture-preset", "larsson2018"}} {
+		dir := "rep" + strconv.Itoa(i)
+		_, stderr, code := runCLI(t, "", append([]string{"report", "--out", dir, "--dpi", "72", "--no-pdf"}, extra...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, stderr)
+		}
+		compareSteps(t, readResults(t, dir))
 	}
-	res := readResults(t, "rep")
+}
+
+func compareSteps(t *testing.T, res reportResults) {
+	t.Helper()
 	seen := map[string]bool{}
 	for _, st := range res.Steps {
 		if st.Command == "" {
