@@ -13,6 +13,11 @@ import (
 // three-level model) when both were fitted, as each is its own command.
 func (r *MetaRun) reproSteps() []Step {
 	o := r.opt
+	// An optional analysis that could not be run (ContinueOnFailure) is
+	// not in the command line, which must run and give these numbers.
+	o.Bias = o.Bias && r.Bias != nil
+	o.Influence = o.Influence && r.Influence != nil
+	o.LeaveOneOut = o.LeaveOneOut && (r.Leave1out != nil || o.LeaveClusterOut != "")
 	if r.Model == nil || r.ThreeLevel == nil {
 		return []Step{{Purpose: "the meta-analysis", Command: o.commandLine(r.src), RCode: r.rCode()}}
 	}

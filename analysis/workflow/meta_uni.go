@@ -65,10 +65,12 @@ func (r *MetaRun) fitUnivariate() error {
 		}
 		return nil
 	}
-	if o.Bias {
+	if (o.Bias) && !intOnly {
+		// Not run: an error, or with ContinueOnFailure a warning.
 		if err = need("the publication-bias analyses"); err != nil {
 			return err
 		}
+	} else if o.Bias {
 		fsn := meta.FSNOptions{Target: o.FSNTarget, OrwinUnweighted: o.FSNUnweighted}
 		b, berr := meta.Bias(res, meta.BiasOptions{
 			RegTest:  meta.RegTestOptions{Model: o.RegTestModel, Predictor: o.RegTestPredictor, Ni: r.analysedN(res)},
@@ -80,20 +82,24 @@ func (r *MetaRun) fitUnivariate() error {
 		}
 		r.Bias = b
 	}
-	if o.Influence {
+	if (o.Influence) && !intOnly {
+		// Not run: an error, or with ContinueOnFailure a warning.
 		if err = need("influence diagnostics"); err != nil {
 			return err
 		}
+	} else if o.Influence {
 		inf, ierr := meta.Influence(res)
 		if err = r.optional("the influence diagnostics", ierr); err != nil {
 			return err
 		}
 		r.influence, r.Influence, r.Baujat = inf, inf.Rows, inf.Baujat
 	}
-	if o.LeaveOneOut || o.LeaveClusterOut != "" {
+	if (o.LeaveOneOut || o.LeaveClusterOut != "") && !intOnly {
+		// Not run: an error, or with ContinueOnFailure a warning.
 		if err = need("leave-one-out analyses"); err != nil {
 			return err
 		}
+	} else if o.LeaveOneOut || o.LeaveClusterOut != "" {
 		var rows []meta.SummaryRow
 		if o.LeaveClusterOut != "" {
 			rows, err = meta.LeaveClusterOut(res, e.ids[strings.ToLower(o.LeaveClusterOut)])

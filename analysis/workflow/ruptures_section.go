@@ -270,6 +270,9 @@ func (r *RupturesRun) commandLine() string {
 	if o.Sensitivity {
 		c.flag("sensitivity", "")
 	}
+	if o.NoSessionModel {
+		c.flag("session-model=false", "")
+	}
 	return c.String()
 }
 

@@ -1,173 +1,230 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/jsonout"
-	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
-// File is one file of a report directory.
-type File struct {
-	// Path is relative to the report directory, with forward slashes.
-	Path string
-	Data []byte
+// ManifestName is the file in a report directory that lists the files the
+// report wrote; the next report replaces those files and no other.
+const ManifestName = "manifest.json"
+
+// manifest is the content of ManifestName.
+type manifest struct {
+	Generator string   `json:"generator"`
+	Files     []string `json:"files"`
 }
 
-// Files renders the report: index.html, results.json and, under figures/,
-// each figure as SVG, PNG and (unless Options.NoPDF) PDF. The bytes depend
-// only on the inputs and options.
-func (r *Report) Files() ([]File, error) {
-	figs := make(map[*Figure]*figureData, len(r.Figures))
-	var files []File
-	for _, f := range r.Figures {
-		f.Figure.DPI = r.opt.DPI
-		fd := &figureData{}
-		var err error
-		if fd.svg, err = encode(f, "svg"); err != nil {
-			return nil, err
-		}
-		if fd.png, err = encode(f, "png"); err != nil {
-			return nil, err
-		}
-		files = append(files, File{"figures/" + f.Name + ".svg", fd.svg}, File{"figures/" + f.Name + ".png", fd.png})
-		if !r.opt.NoPDF {
-			if fd.pdf, err = encode(f, "pdf"); err != nil {
-				return nil, err
-			}
-			files = append(files, File{"figures/" + f.Name + ".pdf", fd.pdf})
-		}
-		figs[f] = fd
-	}
-	var page bytes.Buffer
-	if err := r.doc.writeHTML(&page, figs); err != nil {
-		return nil, err
-	}
-	js, err := r.JSON()
-	if err != nil {
-		return nil, err
-	}
-	return append([]File{{"index.html", page.Bytes()}, {"results.json", js}}, files...), nil
+// ErrNotReport is returned by Save when a file it would write exists and
+// was not written by a previous report (it is not in the manifest), or the
+// directory is not empty and holds no report without Force.
+var ErrNotReport = errors.New("holds files that no previous report wrote")
+
+// ErrHoldsInput is returned by Save when the output directory holds one of
+// the input files.
+var ErrHoldsInput = errors.New("holds an input file of the report")
+
+// SaveOptions are the choices of Save.
+type SaveOptions struct {
+	// Inputs are the input files of the report: a directory holding one of
+	// them (the same file by device and inode) is refused.
+	Inputs []string
+	// Force writes into a non-empty directory that holds no previous
+	// report; files of other programs are still never replaced or removed.
+	Force bool
 }
 
-func encode(f *Figure, format string) ([]byte, error) {
-	var b bytes.Buffer
-	if err := f.Figure.Encode(&b, format); err != nil {
-		return nil, fmt.Errorf("report: figure %s as %s: %w", f.Name, format, err)
-	}
-	return b.Bytes(), nil
+// Saved says what Save did, relative to the directory.
+type Saved struct {
+	// Written are all files written; Replaced those that replaced a file
+	// of a previous report; Removed the previous report's files that the
+	// new one does not have.
+	Written, Replaced, Removed []string
 }
 
-// JSON returns results.json: every number of the report, with undefined
-// values (NaN) as null.
-func (r *Report) JSON() ([]byte, error) {
-	return jsonout.Marshal(r.Results)
-}
-
-// WriteHTML writes index.html alone (figures are embedded in it).
-func (r *Report) WriteHTML(w io.Writer) error {
-	files, err := r.Files()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(files[0].Data)
-	return err
-}
-
-// ErrNotReport is returned by Save when the output directory exists, is not
-// empty and does not hold a previous report.
-var ErrNotReport = errors.New("exists, is not empty and does not hold a previous report")
-
-// IsReportDir reports whether dir holds a report written by Save: a
-// results.json whose generator is Generator.
-func IsReportDir(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	if err != nil {
-		return false
-	}
-	var head struct {
-		Generator string `json:"generator"`
-	}
-	return json.Unmarshal(b, &head) == nil && head.Generator == Generator
-}
-
-// Save writes files into dir atomically: they are written to a temporary
-// directory beside dir, which then replaces dir by renames, so that dir
-// holds either the previous content or the complete new report, never a
-// part. An existing dir is replaced only when it is empty, holds a previous
-// report (IsReportDir) or force is set; otherwise Save returns an error
-// wrapping ErrNotReport and changes nothing.
-func Save(dir string, files []File, force bool) error {
+// Save writes files (and the manifest) into dir. It never replaces or
+// removes a file it did not write: a file is replaced only when the
+// previous report's manifest lists it, and the previous report's files
+// that the new report lacks are removed. Every file is written to a
+// temporary file in its directory and renamed into place, so no file is
+// ever half-written. Save refuses (changing nothing) a dir that holds an
+// input file, a file of the report's names that no report wrote, or —
+// without opt.Force — a non-empty directory without a manifest.
+func Save(dir string, files []File, opt SaveOptions) (*Saved, error) {
 	if dir == "" {
-		return errors.New("report: no output directory")
+		return nil, errors.New("report: no output directory")
 	}
 	dir = filepath.Clean(dir)
 	parent := filepath.Dir(dir)
 	if st, err := os.Stat(parent); err != nil || !st.IsDir() {
-		return fmt.Errorf("%s: the parent directory %s does not exist (create it first)", dir, parent)
+		return nil, fmt.Errorf("%s: the parent directory %s does not exist (create it first)", dir, parent)
 	}
-	exists := false
-	if st, err := os.Stat(dir); err == nil {
-		if !st.IsDir() {
-			return fmt.Errorf("%s: %w (it is a file; choose another --out or remove it)", dir, ErrNotReport)
-		}
-		exists = true
-		if !force && !IsReportDir(dir) {
-			ents, err := os.ReadDir(dir)
-			if err != nil {
-				return fmt.Errorf("%s: %w", dir, err)
-			}
-			if len(ents) > 0 {
-				return fmt.Errorf("%s: %w (choose another --out, or give --force to replace it)", dir, ErrNotReport)
-			}
-		}
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("%s: cannot write: %w", dir, err)
-	}
-	fail := func(err error) error {
-		os.RemoveAll(tmp)
-		return err
-	}
+	names := map[string]bool{ManifestName: true}
 	for _, f := range files {
-		if f.Path == "" || strings.Contains(f.Path, "..") || filepath.IsAbs(f.Path) {
-			return fail(fmt.Errorf("report: bad file path %q", f.Path))
+		p := f.Path
+		if p == "" || strings.Contains(p, "..") || filepath.IsAbs(p) || strings.HasPrefix(p, "/") || p == ManifestName {
+			return nil, fmt.Errorf("report: bad file path %q", p)
 		}
-		p := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fail(fmt.Errorf("%s: %w", dir, err))
+		names[p] = true
+	}
+	prev, err := Check(dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	for p := range names {
+		if p == ManifestName {
+			continue
 		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return fail(fmt.Errorf("%s: writing %s: %w", dir, f.Path, err))
+		if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(p))); err == nil && !prev[p] {
+			return nil, fmt.Errorf("%s: %w: %s (move it away, or choose another output directory)", dir, ErrNotReport, p)
 		}
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fail(err)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	if !exists {
-		if err := os.Rename(tmp, dir); err != nil {
-			return fail(fmt.Errorf("%s: %w", dir, err))
+	out := &Saved{}
+	write := func(p string, data []byte) error {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(full), ".tmp-"+filepath.Base(full)+"-")
+		if err != nil {
+			return err
+		}
+		_, werr := tmp.Write(data)
+		cerr := tmp.Close()
+		if werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Chmod(tmp.Name(), 0o644)
+		}
+		if werr == nil {
+			werr = os.Rename(tmp.Name(), full)
+		}
+		if werr != nil {
+			os.Remove(tmp.Name())
+			return werr
 		}
 		return nil
 	}
-	old := tmp + ".old"
-	if err := os.Rename(dir, old); err != nil {
-		return fail(fmt.Errorf("%s: cannot replace: %w", dir, err))
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if rerr := os.Rename(old, dir); rerr != nil {
-			return fail(fmt.Errorf("%s: cannot replace (%v), and the previous report could not be restored from %s: %v", dir, err, old, rerr))
+	man := manifest{Generator: Generator}
+	for _, f := range files {
+		if err := write(f.Path, f.Data); err != nil {
+			return out, fmt.Errorf("%s: writing %s: %w", dir, f.Path, err)
 		}
-		return fail(fmt.Errorf("%s: cannot replace: %w", dir, err))
+		out.Written = append(out.Written, f.Path)
+		if prev[f.Path] {
+			out.Replaced = append(out.Replaced, f.Path)
+		}
+		man.Files = append(man.Files, f.Path)
 	}
-	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("%s: written, but the previous report left in %s: %w", dir, old, err)
+	sort.Strings(man.Files)
+	js, _ := json.MarshalIndent(man, "", "  ")
+	if err := write(ManifestName, append(js, '\n')); err != nil {
+		return out, fmt.Errorf("%s: writing %s: %w", dir, ManifestName, err)
+	}
+	var stale []string
+	for p := range prev {
+		if !names[p] {
+			stale = append(stale, p)
+		}
+	}
+	sort.Strings(stale)
+	for _, p := range stale {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(p))); err == nil {
+			out.Removed = append(out.Removed, p)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return out, fmt.Errorf("%s: removing the previous report's %s: %w", dir, p, err)
+		}
+	}
+	return out, nil
+}
+
+// Check tells whether Save may write into dir, before any work: it returns
+// the files of the previous report (from its manifest), or an error when
+// dir is a file, holds an input file (ErrHoldsInput), or is a non-empty
+// directory without a manifest and opt.Force is not set (ErrNotReport).
+func Check(dir string, opt SaveOptions) (map[string]bool, error) {
+	dir = filepath.Clean(dir)
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s: is a file, not a directory (choose another output directory)", dir)
+	}
+	if err := holdsInput(dir, opt.Inputs); err != nil {
+		return nil, err
+	}
+	prev := map[string]bool{}
+	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err == nil {
+		var m manifest
+		if json.Unmarshal(b, &m) != nil || m.Generator != Generator {
+			return nil, fmt.Errorf("%s: %w: %s is not a report manifest", dir, ErrNotReport, ManifestName)
+		}
+		for _, p := range m.Files {
+			if p != "" && !strings.Contains(p, "..") && !filepath.IsAbs(p) {
+				prev[p] = true
+			}
+		}
+		return prev, nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if len(ents) > 0 && !opt.Force {
+		return nil, fmt.Errorf("%s: %w: it is not empty and holds no report (choose another output directory, or force writing beside its files)", dir, ErrNotReport)
+	}
+	return prev, nil
+}
+
+// holdsInput reports an input file inside dir (the same file by device
+// and inode, so links and other spellings of the path are found).
+func holdsInput(dir string, inputs []string) error {
+	var in []os.FileInfo
+	for _, p := range inputs {
+		if p == "" || p == "-" {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil {
+			in = append(in, st)
+		}
+	}
+	if len(in) == 0 {
+		return nil
+	}
+	var found string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found != "" {
+			return nil
+		}
+		st, err := os.Stat(p)
+		if err != nil || st.IsDir() {
+			return nil
+		}
+		for _, x := range in {
+			if os.SameFile(st, x) {
+				found = p
+				return filepath.SkipAll
+			}
+		}
+		return nil
+	})
+	if found != "" {
+		return fmt.Errorf("%s: %w (%s); write the report to another directory", dir, ErrHoldsInput, found)
 	}
 	return nil
 }

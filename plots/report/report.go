@@ -1,178 +1,34 @@
 package report
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
-	"math"
+	"html/template"
+	"strings"
 
-	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/analysis/jsonout"
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots"
+	"gonum.org/v1/plot/vg"
 )
 
-// Generator names the program in results.json; Save recognises a previous
-// report by it.
+// Generator names the program in results.json and the manifest.
 const Generator = "alliance report"
 
-// Source describes where one input table came from, for the data section.
-type Source struct {
-	// Name is the file name as given, or the embedded dataset's name.
-	Name string `json:"name"`
-	// Embedded is set for an embedded dataset; Simulated when its values
-	// were made by the simulator (the report then says SIMULATED).
-	Embedded  bool   `json:"embedded"`
-	Simulated bool   `json:"simulated"`
-	Title     string `json:"title,omitempty"`
-	Citation  string `json:"citation,omitempty"`
-	// Rows is the number of data rows read; Columns the file's header.
-	Rows    int      `json:"rows"`
-	Columns []string `json:"columns"`
-}
-
-// Command is a command line that reproduces part of the report.
-type Command struct {
-	Purpose string `json:"purpose"`
-	Line    string `json:"line"`
-}
-
-// Options configures Build. The zero value gives the defaults documented on
-// each field.
+// Options configures Render.
 type Options struct {
-	// Method is the τ² estimator of the meta-analysis (default REML).
-	Method string
-	// Level is the confidence level (default 0.95).
-	Level float64
-	// Reliability is the reliability of the outcome measure, used for the
-	// reliable change index of sudden gains and of reliable change
-	// (default 0.84, the test–retest reliability of the PHQ-9 reported by
-	// Kroenke, Spitzer & Williams 2001). ReliabilityNote says where the
-	// value comes from.
-	Reliability     float64
-	ReliabilityNote string
-	// OutcomeLabel and AllianceLabel name the measures in text and axes
-	// (defaults "outcome" and "alliance"). OutcomeHigherBetter says that
-	// higher outcome scores are better (default: lower is better, as for
-	// symptom measures).
-	OutcomeLabel, AllianceLabel string
-	OutcomeHigherBetter         bool
-	// RupturePreset names a rupture.Preset for the rupture–repair analysis;
-	// empty uses rupture.DefaultOptions.
-	RupturePreset string
-	// Cluster, when set, names the study-level column that nests effect
-	// sizes (the outer level of the three-level model); empty detects
-	// nesting from repeated study labels. Inner names the effect-size id
-	// column (empty: one unit per row). NoThreeLevel skips the model.
-	Cluster, Inner string
-	NoThreeLevel   bool
-	// Version is the program version printed in the methods paragraph.
-	Version string
-	// Date, if non-empty, is printed in the report; without it the output
-	// carries no time stamp.
-	Date string
-	// Commands are the command lines that reproduce the numbers, supplied by
-	// the caller (the command-line program knows its flags).
-	Commands []Command
-	// DPI of the PNG figures (default 200).
-	DPI float64
-	// NoPDF skips the PDF version of the figures.
+	// DPI of the PNG figures (default 200); NoPDF skips the PDF files.
+	DPI   float64
 	NoPDF bool
+	// Version and Date are written to results.json (Date only when set).
+	Version, Date string
 }
 
-func (o Options) withDefaults() (Options, error) {
-	if o.Method == "" {
-		o.Method = "REML"
-	}
-	if o.Level == 0 {
-		o.Level = 0.95
-	}
-	if o.Level > 1 && o.Level < 100 {
-		o.Level /= 100
-	}
-	if !(o.Level > 0 && o.Level < 1) {
-		return o, fmt.Errorf("report: confidence level %v: give a value between 0 and 1 (e.g. 0.95)", o.Level)
-	}
-	if o.Reliability == 0 {
-		o.Reliability = 0.84
-		if o.ReliabilityNote == "" {
-			o.ReliabilityNote = "an assumed value: the test–retest reliability of the PHQ-9 (Kroenke, Spitzer & Williams, 2001); replace it with the reliability of your outcome measure"
-		}
-	}
-	if !(o.Reliability > 0 && o.Reliability < 1) {
-		return o, fmt.Errorf("report: outcome reliability %v: give a value between 0 and 1 (e.g. 0.84)", o.Reliability)
-	}
-	if o.OutcomeLabel == "" {
-		o.OutcomeLabel = "outcome"
-	}
-	if o.AllianceLabel == "" {
-		o.AllianceLabel = "alliance"
-	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
-	if o.DPI == 0 {
-		o.DPI = 200
-	}
-	return o, nil
-}
-
-// Input holds the typed data of a report: either part may be nil.
-type Input struct {
-	Studies        *datasets.Studies
-	StudiesSource  Source
-	Sessions       *datasets.Sessions
-	SessionsSource Source
-}
-
-// Report is a built report: the results of every analysis, the figures and
-// the document.
-type Report struct {
-	// Results is the content of results.json.
-	Results Results
-	// Figures are the report's figures in order of appearance.
-	Figures []*Figure
-
-	opt Options
-	doc *document
-	in  Input
-
-	metaSec, sessSec        *section
-	studyRoles, sessRoles   map[string]string
-	studiesSrc, sessionsSrc Source
-}
-
-// Figure is one figure of the report.
-type Figure struct {
-	// Name is the file stem under figures/ (e.g. "forest").
-	Name string
-	// Caption is the figure's APA-style title and note.
-	Title, Caption string
-	// Figure is the plot.
-	Figure *plots.Figure
-}
-
-// Results is the JSON document results.json: every number in the report.
-type Results struct {
-	Generator string  `json:"generator"`
-	Version   string  `json:"version"`
-	Date      string  `json:"date,omitempty"`
-	Simulated bool    `json:"simulated"`
-	Options   optJSON `json:"options"`
-
-	Data     DataResults     `json:"data"`
-	Meta     *MetaResults    `json:"meta,omitempty"`
-	Sessions *SessionResults `json:"sessions,omitempty"`
-
-	Figures  []FigureInfo `json:"figures"`
-	RCode    RCode        `json:"r_code"`
-	Commands []Command    `json:"commands"`
-	Notes    []string     `json:"notes,omitempty"`
-}
-
-type optJSON struct {
-	Method          string  `json:"method"`
-	Level           float64 `json:"level"`
-	Reliability     float64 `json:"reliability"`
-	ReliabilityNote string  `json:"reliability_note,omitempty"`
-	RupturePreset   string  `json:"rupture_preset,omitempty"`
+// File is one file of a report directory.
+type File struct {
+	// Path is relative to the report directory, with forward slashes.
+	Path string
+	Data []byte
 }
 
 // FigureInfo lists a figure's files, relative to the report directory.
@@ -182,108 +38,248 @@ type FigureInfo struct {
 	Files []string `json:"files"`
 }
 
-// RCode holds the equivalent R code of the analyses.
-type RCode struct {
-	Meta       string `json:"meta,omitempty"`
-	ThreeLevel string `json:"three_level,omitempty"`
-	Sessions   string `json:"sessions,omitempty"`
+// Results is results.json: the typed results of every part (its Output()
+// where it has one, else the part itself), keyed by the part's name, with
+// the notes, figures, citations and reproducible steps of the document.
+type Results struct {
+	Generator string               `json:"generator"`
+	Version   string               `json:"version"`
+	Date      string               `json:"date,omitempty"`
+	Simulated bool                 `json:"simulated"`
+	Notes     []workflow.Note      `json:"notes"`
+	Results   map[string]any       `json:"results"`
+	Figures   []FigureInfo         `json:"figures"`
+	Citations []workflow.Citation  `json:"references"`
+	Steps     []workflow.Step      `json:"steps"`
+	Data      []*workflow.DataPart `json:"data"`
 }
 
-// DataResults describes what was read and what was dropped.
-type DataResults struct {
-	Studies  *DataPart `json:"studies,omitempty"`
-	Sessions *DataPart `json:"sessions,omitempty"`
+// PartName is the key of a part in results.json: "meta", "sessions",
+// "ruptures", "gains", "change", "lmm", "reliability", "score", "threers".
+func PartName(p workflow.Part) string {
+	switch p.(type) {
+	case *workflow.MetaRun:
+		return "meta"
+	case *workflow.SessionsRun:
+		return "sessions"
+	case *workflow.RupturesRun:
+		return "ruptures"
+	case *workflow.GainsRun:
+		return "gains"
+	case *workflow.ChangeRun:
+		return "change"
+	case *workflow.LMMRun:
+		return "lmm"
+	case *workflow.ReliabilityRun:
+		return "reliability"
+	case *workflow.ScoreRun:
+		return "score"
+	case *workflow.ThreeRSRun:
+		return "threers"
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T", p), "*workflow.")
 }
 
-// DataPart is one input table: its source, the columns used in each role,
-// and the rows an analysis dropped, with the reason.
-type DataPart struct {
-	Source  Source            `json:"source"`
-	Roles   map[string]string `json:"roles"`
-	Counts  map[string]int    `json:"counts"`
-	Dropped []Dropped         `json:"dropped"`
+// Output is the typed result of a part as its command writes it: its
+// Output() where it has one, else the part itself.
+func Output(p workflow.Part) any {
+	if o, ok := p.(interface{ Output() any }); ok {
+		return o.Output()
+	}
+	return p
 }
 
-// Dropped is a set of rows left out of one analysis.
-type Dropped struct {
-	Analysis string `json:"analysis"`
-	N        int    `json:"n"`
-	Unit     string `json:"unit"`
-	Reason   string `json:"reason"`
-}
-
-// Build runs every analysis the inputs allow and assembles the report. A
-// part that cannot be analysed (for example sessions without an outcome
-// column) is reported with the reason instead of failing the whole report;
-// Build fails only when there is nothing to report or the options are
-// invalid.
-func Build(in Input, opt Options) (*Report, error) {
-	opt, err := opt.withDefaults()
+// Render draws every figure of doc with plots.FromSpec and renders
+// index.html (figures inline as SVG), results.json and figures/NAME.svg,
+// .png (with its DPI in a pHYs chunk) and .pdf. The bytes depend only on
+// the inputs and options.
+func Render(doc *workflow.Document, parts []workflow.Part, opt Options) ([]File, error) {
+	if opt.DPI == 0 {
+		opt.DPI = 200
+	}
+	if !(opt.DPI > 0) {
+		return nil, fmt.Errorf("report: DPI %v must be positive", opt.DPI)
+	}
+	if opt.Version == "" {
+		opt.Version = "dev"
+	}
+	res := Results{Generator: Generator, Version: opt.Version, Date: opt.Date, Simulated: doc.Warning != "",
+		Notes: doc.Notes, Results: map[string]any{}, Citations: doc.Citations}
+	for _, p := range parts {
+		name := PartName(p)
+		if _, dup := res.Results[name]; dup {
+			for i := 2; ; i++ {
+				if _, d := res.Results[fmt.Sprintf("%s%d", name, i)]; !d {
+					name = fmt.Sprintf("%s%d", name, i)
+					break
+				}
+			}
+		}
+		res.Results[name] = Output(p)
+		res.Steps = append(res.Steps, p.Steps()...)
+		if d := p.Data(); d != nil {
+			res.Data = append(res.Data, d)
+		}
+	}
+	pg := &page{Generator: Generator, Title: doc.Title, Subtitle: strings.Join(doc.Subtitle, " · "), CSS: template.CSS(css)}
+	pg.Warning = strings.TrimPrefix(doc.Warning, "SIMULATED DATA — ")
+	for _, n := range doc.Notes {
+		pg.Notes = append(pg.Notes, noteView{Warning: n.Level == workflow.Warning, Text: APA(n.Text)})
+	}
+	var files []File
+	fonts := &fontSet{}
+	nt, nf := 0, 0
+	seen := map[string]bool{}
+	for i, s := range doc.Sections {
+		sv := sectionView{ID: s.ID, Title: s.Title, Num: i + 1}
+		if s.ID == "references" && len(s.Blocks) == 0 {
+			b := blockView{Kind: "refs"}
+			for _, c := range doc.Citations {
+				b.Items = append(b.Items, citationHTML(c))
+			}
+			sv.Blocks = append(sv.Blocks, b)
+		}
+		for _, bl := range s.Blocks {
+			switch x := bl.(type) {
+			case *workflow.Heading:
+				sv.Subs = append(sv.Subs, subView{x.ID, x.Text})
+				sv.Blocks = append(sv.Blocks, blockView{Kind: "h", ID: x.ID, Text: APA(x.Text)})
+			case *workflow.Paragraph:
+				sv.Blocks = append(sv.Blocks, paragraph(x))
+			case *workflow.List:
+				b := blockView{Kind: "list", Ordered: x.Ordered}
+				for _, it := range x.Items {
+					b.Items = append(b.Items, APA(it))
+				}
+				sv.Blocks = append(sv.Blocks, b)
+			case *workflow.Code:
+				sv.Blocks = append(sv.Blocks, blockView{Kind: "code", Lang: x.Lang, Code: strings.TrimRight(x.Text, "\n")})
+			case *workflow.Table:
+				nt++
+				sv.Blocks = append(sv.Blocks, blockView{Kind: "table", Table: tableOf(x, nt)})
+			case *workflow.Figure:
+				nf++
+				if seen[x.Name] {
+					return nil, fmt.Errorf("report: two figures are named %s", x.Name)
+				}
+				seen[x.Name] = true
+				fv, ff, err := figureOf(x, nf, opt, fonts)
+				if err != nil {
+					return nil, err
+				}
+				files = append(files, ff...)
+				if fv.Failed == "" {
+					info := FigureInfo{Name: x.Name, Title: x.Title}
+					for _, f := range ff {
+						info.Files = append(info.Files, f.Path)
+					}
+					res.Figures = append(res.Figures, info)
+				}
+				sv.Blocks = append(sv.Blocks, blockView{Kind: "figure", Figure: fv})
+			}
+		}
+		pg.Sections = append(pg.Sections, sv)
+	}
+	pg.Fonts = template.CSS(strings.Join(fonts.rules, "\n"))
+	var html bytes.Buffer
+	if err := pageTemplate.Execute(&html, pg); err != nil {
+		return nil, fmt.Errorf("report: rendering index.html: %w", err)
+	}
+	js, err := jsonout.Marshal(res)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: results.json: %w", err)
 	}
-	if in.Studies == nil && in.Sessions == nil {
-		return nil, errors.New("report: no data: give study-level data, session data or both")
-	}
-	r := &Report{opt: opt, studiesSrc: in.StudiesSource, sessionsSrc: in.SessionsSource}
-	r.Results = Results{
-		Generator: Generator,
-		Version:   opt.Version,
-		Date:      opt.Date,
-		Simulated: (in.Studies != nil && in.StudiesSource.Simulated) || (in.Sessions != nil && in.SessionsSource.Simulated),
-		Options:   optJSON{Method: opt.Method, Level: opt.Level, Reliability: opt.Reliability, ReliabilityNote: opt.ReliabilityNote, RupturePreset: opt.RupturePreset},
-		Commands:  opt.Commands,
-	}
-	if in.Studies != nil {
-		part := &DataPart{Source: in.StudiesSource, Roles: map[string]string{}, Counts: map[string]int{"rows": in.Studies.K()}}
-		r.Results.Data.Studies = part
-		r.studyRoles = part.Roles
-		mr, err := r.buildMeta(in.Studies, part)
-		if err != nil {
-			return nil, err
-		}
-		r.Results.Meta = mr
-	}
-	if in.Sessions != nil {
-		part := &DataPart{Source: in.SessionsSource, Roles: map[string]string{}, Counts: map[string]int{"rows": in.Sessions.Len()}}
-		r.Results.Data.Sessions = part
-		r.sessRoles = part.Roles
-		sr, err := r.buildSessions(in.Sessions, part)
-		if err != nil {
-			return nil, err
-		}
-		r.Results.Sessions = sr
-	}
-	for _, f := range r.Figures {
-		info := FigureInfo{Name: f.Name, Title: f.Title, Files: []string{"figures/" + f.Name + ".svg", "figures/" + f.Name + ".png"}}
-		if !opt.NoPDF {
-			info.Files = append(info.Files, "figures/"+f.Name+".pdf")
-		}
-		r.Results.Figures = append(r.Results.Figures, info)
-	}
-	r.in = in
-	r.doc = r.compose(in)
-	return r, nil
+	return append([]File{{"index.html", html.Bytes()}, {"results.json", js}}, files...), nil
 }
 
-// SetCommands replaces the command lines of the reproducibility section
-// (Options.Commands), e.g. once the caller knows the report's results.
-func (r *Report) SetCommands(c []Command) {
-	r.opt.Commands = c
-	r.Results.Commands = c
-	r.doc = r.compose(r.in)
+func paragraph(p *workflow.Paragraph) blockView {
+	b := blockView{Kind: "p", Text: APA(p.Text)}
+	switch p.Kind {
+	case workflow.Result:
+		b.Class = "apa"
+	case workflow.Reading:
+		b.Class = "reading"
+	case workflow.NoteText:
+		b.Class, b.Note = "note", !strings.HasPrefix(p.Text, "Note.")
+	case workflow.Methods:
+		b.Class = "methods"
+	}
+	return b
 }
 
-// addFigure appends a figure (or, when it could not be built, a note).
-func (r *Report) addFigure(name, title, caption string, f *plots.Figure, err error) *Figure {
+func tableOf(t *workflow.Table, num int) *tableView {
+	right := func(j int) bool { return j < len(t.Right) && t.Right[j] }
+	tv := &tableView{Num: num, Title: APA(t.Title)}
+	for j, c := range t.Columns {
+		tv.Head = append(tv.Head, cellView{Text: APA(c), Num: right(j)})
+	}
+	for i, row := range t.Rows {
+		strong := i < len(t.Strong) && t.Strong[i]
+		var r []cellView
+		for j, c := range row {
+			r = append(r, cellView{Text: APA(c), Num: right(j), Strong: strong})
+		}
+		tv.Rows = append(tv.Rows, r)
+	}
+	for _, n := range t.Notes {
+		tv.Notes = append(tv.Notes, APA(strings.TrimPrefix(n, "Note. ")))
+	}
+	return tv
+}
+
+// figureOf draws a figure and encodes its files; a figure that cannot be
+// drawn is shown as such in place (its error text), not left out silently.
+func figureOf(x *workflow.Figure, num int, opt Options, fonts *fontSet) (*figureView, []File, error) {
+	fv := &figureView{Name: x.Name, Num: num, Title: APA(x.Title), Caption: APA(x.Caption), Files: ".svg, .png, .pdf"}
+	if opt.NoPDF {
+		fv.Files = ".svg, .png"
+	}
+	if x.Name == "" || strings.ContainsAny(x.Name, `/\`) || strings.Contains(x.Name, "..") {
+		return nil, nil, fmt.Errorf("report: bad figure name %q", x.Name)
+	}
+	fig, err := plots.FromSpec(x.Spec)
 	if err != nil {
-		r.Results.Notes = append(r.Results.Notes, fmt.Sprintf("figure %s not drawn: %v", name, err))
-		return nil
+		fv.Failed = err.Error()
+		return fv, nil, nil
 	}
-	fig := &Figure{Name: name, Title: title, Caption: caption, Figure: f}
-	r.Figures = append(r.Figures, fig)
-	return fig
+	fig.DPI = opt.DPI
+	enc := func(format string) ([]byte, error) {
+		var b bytes.Buffer
+		if err := fig.Encode(&b, format); err != nil {
+			return nil, fmt.Errorf("report: figure %s as %s: %w", x.Name, format, err)
+		}
+		return b.Bytes(), nil
+	}
+	svg, err := enc("svg")
+	if err != nil {
+		return nil, nil, err
+	}
+	png, err := enc("png")
+	if err != nil {
+		return nil, nil, err
+	}
+	png, err = withPHYs(png, float64(fig.Width/vg.Inch))
+	if err != nil {
+		return nil, nil, fmt.Errorf("report: figure %s: %w", x.Name, err)
+	}
+	files := []File{{"figures/" + x.Name + ".svg", svg}, {"figures/" + x.Name + ".png", png}}
+	if !opt.NoPDF {
+		pdf, err := enc("pdf")
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, File{"figures/" + x.Name + ".pdf", pdf})
+	}
+	inl, err := fonts.inline(svg, x.Title)
+	if err != nil {
+		return nil, nil, fmt.Errorf("report: figure %s: %w", x.Name, err)
+	}
+	w, h := fig.Width.Points(), fig.Height.Points()
+	if w < 4*72 {
+		w, h = w*1.4, h*1.4
+	}
+	// Size in CSS pixels (1 pt = 4/3 px); the viewBox keeps the drawing.
+	inl = svgSize.ReplaceAllString(inl, fmt.Sprintf(`<svg$1 width="%.0f" height="%.0f" viewBox=`, w*4/3, h*4/3))
+	fv.SVG = template.HTML(inl)
+	return fv, files, nil
 }
-
-// finite reports whether x is a finite number.
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

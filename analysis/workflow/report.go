@@ -1,0 +1,199 @@
+package workflow
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/alliance-research/alliance/datasets"
+)
+
+// ReportInput holds the tables of a report; either may be nil.
+type ReportInput struct {
+	Studies, Sessions *Source
+}
+
+// ReportSessionOptions are the user's choices for the session analyses of
+// a report.
+type ReportSessionOptions struct {
+	// Columns name the session roles (empty: datasets defaults).
+	Columns datasets.SessionColumns
+	// AllianceLabel and OutcomeLabel name the measures in text and figures.
+	AllianceLabel, OutcomeLabel string
+	// Reliability of the outcome measure (sudden-gains cutoff and reliable
+	// change); ReliabilitySource says where it comes from.
+	Reliability       float64
+	ReliabilitySource string
+	// HigherBetter: higher outcome scores are better (default: lower).
+	HigherBetter bool
+	// RupturePreset names a rupture criterion preset (empty: the default
+	// rule).
+	RupturePreset string
+	// Level is the confidence level (default .95).
+	Level float64
+}
+
+// Report section names accepted by ReportOptions.Omit.
+const (
+	OmitMeta     = "meta"
+	OmitSessions = "sessions"
+	OmitRuptures = "ruptures"
+	OmitGains    = "gains"
+	OmitChange   = "change"
+)
+
+// ReportOptions are every choice of a report: the study-level meta-analysis
+// as the user chose it (the report adds ReportMetaOptions), the session
+// choices, the title page, and the sections to leave out.
+type ReportOptions struct {
+	Meta         MetaOptions
+	NoThreeLevel bool
+	Sessions     ReportSessionOptions
+	Compose      ComposeOptions
+	// Omit names sections left out on request (OmitMeta, OmitSessions,
+	// OmitRuptures, OmitGains, OmitChange); the document says so at the
+	// top. Nothing is left out otherwise: a role column the session
+	// analyses need and cannot find is an input error.
+	Omit []string
+}
+
+// Report runs every analysis of a report — the meta-analysis of the study
+// table with ReportMetaOptions; the session model (lagged, with the
+// concurrent model and trajectories), ruptures (with the sensitivity
+// table), sudden gains (cutoff from the reliability) and reliable change
+// (first vs last session) of the session table — and composes them. It
+// returns the document and the parts in order (their typed results are the
+// report's results.json).
+func Report(in ReportInput, opt ReportOptions) (*Document, []Part, error) {
+	if in.Studies == nil && in.Sessions == nil {
+		return nil, nil, errors.New("report: no data: give study-level data, session data or both")
+	}
+	omit := map[string]bool{}
+	for _, o := range opt.Omit {
+		o = strings.ToLower(strings.TrimSpace(o))
+		switch o {
+		case OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange:
+			omit[o] = true
+		default:
+			return nil, nil, invalid("Omit", "section %q cannot be left out: give meta, sessions, ruptures, gains or change", o)
+		}
+	}
+	co := opt.Compose
+	if len(omit) > 0 {
+		var names []string
+		for _, o := range []string{OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange} {
+			if omit[o] {
+				names = append(names, omitName[o])
+			}
+		}
+		co.Notes = append([]Note{{Level: Warning, Text: "Left out on request: " + andList(names) + "."}}, co.Notes...)
+	}
+	var parts []Part
+	if in.Studies != nil && !omit[OmitMeta] {
+		m, err := Meta(*in.Studies, ReportMetaOptions(opt.Meta, opt.NoThreeLevel))
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, m)
+	}
+	if in.Sessions != nil {
+		sp, err := reportSessions(*in.Sessions, opt.Sessions, omit)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, sp...)
+	}
+	if len(parts) == 0 {
+		return nil, nil, invalid("Omit", "every section of the data given was left out: nothing to report")
+	}
+	return Compose(co, parts...), parts, nil
+}
+
+var omitName = map[string]string{
+	OmitMeta:     "the meta-analysis",
+	OmitSessions: "the session-by-session alliance→outcome model",
+	OmitRuptures: "ruptures and repairs",
+	OmitGains:    "sudden gains",
+	OmitChange:   "reliable and clinically significant change",
+}
+
+// ReportSessionsOptions are the report's choices for the session model.
+func ReportSessionsOptions(o ReportSessionOptions) SessionsOptions {
+	return SessionsOptions{Columns: o.Columns, Concurrent: true, Trajectories: true, Level: o.Level,
+		AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel}
+}
+
+// ReportRupturesOptions are the report's choices for ruptures and repairs.
+func ReportRupturesOptions(o ReportSessionOptions) RupturesOptions {
+	return RupturesOptions{Columns: o.Columns, Preset: o.RupturePreset, HigherBetter: o.HigherBetter,
+		Sensitivity: true, NoSessionModel: true, Level: o.Level, AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel}
+}
+
+// ReportGainsOptions are the report's choices for sudden gains: the cutoff
+// from the reliability, losses when higher scores are better.
+func ReportGainsOptions(o ReportSessionOptions) GainsOptions {
+	g := GainsOptions{Columns: o.Columns, ReliabilitySource: o.ReliabilitySource, Losses: o.HigherBetter, Level: o.Level, Label: o.OutcomeLabel}
+	if o.Reliability != 0 {
+		r := o.Reliability
+		g.Reliability = &r
+	}
+	return g
+}
+
+// ReportChangeOptions are the report's choices for reliable change: each
+// patient's first and last outcome score, with the session and outcome
+// columns the session model resolved (roles).
+func ReportChangeOptions(o ReportSessionOptions, roles map[string]string) ChangeOptions {
+	c := ChangeOptions{Patient: roles["patient"], Time: roles["session"], Score: roles["outcome"],
+		ReliabilitySource: o.ReliabilitySource, HigherBetter: o.HigherBetter, Label: o.OutcomeLabel}
+	if o.Reliability != 0 {
+		r := o.Reliability
+		c.Reliability = &r
+	}
+	return c
+}
+
+func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool) ([]Part, error) {
+	var parts []Part
+	wrap := func(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
+	roles := map[string]string{}
+	if !omit[OmitSessions] {
+		s, err := Sessions(src, ReportSessionsOptions(o))
+		if err != nil {
+			return nil, wrap("session model", err)
+		}
+		parts = append(parts, s)
+		roles = s.Data().Roles
+	}
+	if !omit[OmitRuptures] {
+		r, err := Ruptures(src, ReportRupturesOptions(o))
+		if err != nil {
+			return nil, wrap("ruptures", err)
+		}
+		parts = append(parts, r)
+		if len(roles) == 0 && r.Data() != nil {
+			roles = r.Data().Roles
+		}
+	}
+	if !omit[OmitGains] {
+		g, err := Gains(src, ReportGainsOptions(o))
+		if err != nil {
+			return nil, wrap("sudden gains", err)
+		}
+		parts = append(parts, g)
+		if len(roles) == 0 && g.Data() != nil {
+			roles = g.Data().Roles
+		}
+	}
+	if !omit[OmitChange] {
+		if len(roles) == 0 {
+			roles = map[string]string{"patient": o.Columns.Patient, "session": o.Columns.Session, "outcome": o.Columns.Outcome}
+		}
+		c, err := Change(src, ReportChangeOptions(o, roles))
+		if err != nil {
+			return nil, wrap("reliable change", err)
+		}
+		parts = append(parts, c)
+	}
+	return parts, nil
+}
