@@ -41,20 +41,6 @@ func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
 	return cols, w
 }
 
-// load validates the table as session data.
-func (sf *sessionFlags) load(t *datasets.Table, into string, need datasets.SessionOptions) (*datasets.Sessions, error) {
-	cols := datasets.SessionColumns{Patient: sf.patient, Therapist: sf.therapist, Session: sf.session, Alliance: sf.alliance, Outcome: sf.outcome}
-	if sf.wide != "" {
-		if strings.Contains(sf.wide, ",") {
-			need.Wide.Columns = splitList(sf.wide)
-		} else {
-			need.Wide.Prefix = sf.wide
-		}
-		need.Wide.Into = into
-	}
-	return t.Sessions(cols, need)
-}
-
 // gainsFlags are the flags of 'alliance gains'.
 type gainsFlags struct {
 	read            readFlags

@@ -214,7 +214,7 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 		return err
 	}
 	save := report.SaveOptions{Inputs: []string{rf.studies, rf.sessions}, Force: rf.force}
-	if err := checkReportOut(dir, save); err != nil {
+	if err = checkReportOut(dir, save); err != nil {
 		return err
 	}
 	opt, err := rf.readOptions()

@@ -192,7 +192,7 @@ func TestReportOutSafety(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "index.html")); err == nil {
 		t.Error("report written into a foreign directory")
 	}
-	if _, stderr, code := runCLI(t, "", "report", "--out", dir, "--force", "--dpi", "72", "--no-pdf"); code != 0 {
+	if _, stderr, code = runCLI(t, "", "report", "--out", dir, "--force", "--dpi", "72", "--no-pdf"); code != 0 {
 		t.Fatalf("--force: exit %d: %s", code, stderr)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "chapter1.docx")); string(b) != "mine" {

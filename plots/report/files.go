@@ -164,7 +164,7 @@ func Check(dir string, opt SaveOptions) (map[string]bool, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: is a file, not a directory (choose another output directory)", dir)
 	}
-	if err := holdsInput(dir, opt.Inputs); err != nil {
+	if err = holdsInput(dir, opt.Inputs); err != nil {
 		return nil, err
 	}
 	prev := map[string]bool{}

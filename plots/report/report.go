@@ -245,8 +245,8 @@ func figureOf(x *workflow.Figure, num int, opt Options, fonts *fontSet) (*figure
 	fig.DPI = opt.DPI
 	enc := func(format string) ([]byte, error) {
 		var b bytes.Buffer
-		if err := fig.Encode(&b, format); err != nil {
-			return nil, fmt.Errorf("report: figure %s as %s: %w", x.Name, format, err)
+		if e := fig.Encode(&b, format); e != nil {
+			return nil, fmt.Errorf("report: figure %s as %s: %w", x.Name, format, e)
 		}
 		return b.Bytes(), nil
 	}
@@ -264,9 +264,9 @@ func figureOf(x *workflow.Figure, num int, opt Options, fonts *fontSet) (*figure
 	}
 	files := []File{{"figures/" + x.Name + ".svg", svg}, {"figures/" + x.Name + ".png", png}}
 	if !opt.NoPDF {
-		pdf, err := enc("pdf")
-		if err != nil {
-			return nil, nil, err
+		pdf, perr := enc("pdf")
+		if perr != nil {
+			return nil, nil, perr
 		}
 		files = append(files, File{"figures/" + x.Name + ".pdf", pdf})
 	}
