@@ -262,7 +262,38 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	r.AIC = dev + 2*float64(r.NPar)
 	r.BIC = dev + math.Log(float64(n))*float64(r.NPar)
 
-	// Variance components.
+	m.varComps(s2)
+	r.Ranef = m.blups(beta, s2)
+	m.r2(beta, s2)
+
+	// Satterthwaite degrees of freedom.
+	se := make([]float64, p)
+	for i := range se {
+		se[i] = math.Sqrt(r.Vcov[i][i])
+	}
+	df, err := m.satterthwaite(math.Sqrt(s2))
+	r.DFMethod = "Satterthwaite"
+	if err != nil {
+		r.DFMethod = fmt.Sprintf("residual (n - p); Satterthwaite failed: %v", err)
+		df = make([]float64, p)
+		for i := range df {
+			df[i] = float64(n - p)
+		}
+	}
+	if d.formula.Intercept {
+		beta[0] += d.yShift // the (Intercept) column comes first
+	}
+	for i := 0; i < p; i++ {
+		r.Fixed = append(r.Fixed, tTest(d.xnames[i], beta[i], se[i], df[i], m.opts.Level))
+	}
+	return nil
+}
+
+// varComps sets the variance components σ² ΛΛᵀ of every term (lme4's
+// VarCorr), their correlations, the group counts and the singular flag
+// (a diagonal entry of Λ below 1e-4, as lme4's isSingular tolerance).
+func (m *Model) varComps(s2 float64) {
+	d, e, r := m.d, m.e, &m.Result
 	for l, lv := range d.levels {
 		q := lv.q
 		r.NGroups[lv.name] = lv.nodes
@@ -294,28 +325,4 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 			}
 		}
 	}
-	r.Ranef = m.blups(beta, s2)
-	m.r2(beta, s2)
-
-	// Satterthwaite degrees of freedom.
-	se := make([]float64, p)
-	for i := range se {
-		se[i] = math.Sqrt(r.Vcov[i][i])
-	}
-	df, err := m.satterthwaite(math.Sqrt(s2))
-	r.DFMethod = "Satterthwaite"
-	if err != nil {
-		r.DFMethod = fmt.Sprintf("residual (n - p); Satterthwaite failed: %v", err)
-		df = make([]float64, p)
-		for i := range df {
-			df[i] = float64(n - p)
-		}
-	}
-	if d.formula.Intercept {
-		beta[0] += d.yShift // the (Intercept) column comes first
-	}
-	for i := 0; i < p; i++ {
-		r.Fixed = append(r.Fixed, tTest(d.xnames[i], beta[i], se[i], df[i], m.opts.Level))
-	}
-	return nil
 }
