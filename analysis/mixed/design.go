@@ -135,14 +135,14 @@ func modelColumns(f Formula, data Data, ar1 string) (map[string]*column, int, er
 			return nil, 0, fmt.Errorf("mixed: column %q has %d rows, column %q has %d; all columns must have the same length", nm, c.len(), names[0], nrow)
 		}
 	}
-	if cols[f.Response].num == nil {
-		return nil, 0, fmt.Errorf("mixed: response %q is a text column; it must be numeric", f.Response)
+	if cols[f.Response].isFactor() {
+		return nil, 0, fmt.Errorf("mixed: response %q is a text column or a factor; it must be numeric", f.Response)
 	}
 	for _, r := range f.Random {
 		for _, s := range r.Slopes {
 			for _, v := range s {
-				if cols[v].num == nil {
-					return nil, 0, fmt.Errorf("mixed: random slope %q is a text column; factor-valued random slopes are not supported", v)
+				if cols[v].isFactor() {
+					return nil, 0, fmt.Errorf("mixed: random slope %q is a factor; factor-valued random slopes are not supported", v)
 				}
 			}
 		}
@@ -184,7 +184,7 @@ func completeRows(cols map[string]*column, nrow int) []int {
 func fixedColumns(f Formula, cols map[string]*column, keep []int) ([]fixedCol, error) {
 	for _, t := range f.Fixed {
 		for _, v := range t {
-			if c := cols[v]; c.text != nil {
+			if c := cols[v]; c.isFactor() {
 				c.makeFactor(keep)
 			}
 		}
@@ -220,7 +220,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool) (
 	parts := make([]termPart, len(t))
 	for k, v := range t {
 		c := cols[v]
-		if c.num != nil {
+		if !c.isFactor() {
 			x := c.num
 			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}}
 			continue

@@ -164,6 +164,9 @@ func TestFitErrors(t *testing.T) {
 		{"y ~ x + (1 | g)", "half", "not an integer", nil},
 		{"y ~ x + (1 | g)", "", "same length", func(d *Data) { d.Numeric["x"] = []float64{1, 2} }},
 		{"y ~ x + (1 | g) + (0 + x | g)", "", "one grouping factor", nil},
+		{"factor(y) ~ x + (1 | g)", "", "must be numeric", nil},
+		{"y ~ x + (1 + factor(x) | g)", "", "factor-valued random slopes", nil},
+		{"y ~ factor(w) + (1 | g)", "", `column "w"`, nil},
 	}
 	for _, tc := range tests {
 		d := base()
@@ -260,5 +263,36 @@ func TestAR1OneSessionGroups(t *testing.T) {
 	}
 	if m.Result.NGroups["patient"] != 40 {
 		t.Errorf("ngroups = %v", m.Result.NGroups)
+	}
+}
+
+// factor(x) of a text column is the column itself (R: factor() of a
+// character vector), with the columns named factor(x)level.
+func TestFactorOfTextColumn(t *testing.T) {
+	var g goldenFile
+	if err := golden.Load("mixed_factor.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	data := g.data(t)
+	plain, err := Fit("y ~ group + time + (1 | patient)", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapped, err := Fit("y ~ factor(group) + time + (1 | patient)", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "logLik", wrapped.Result.LogLik, plain.Result.LogLik, 1e-12)
+	for i, c := range wrapped.Result.Fixed {
+		p := plain.Result.Fixed[i]
+		want := p.Name
+		if strings.HasPrefix(want, "group") {
+			want = "factor(group)" + strings.TrimPrefix(want, "group")
+		}
+		if c.Name != want {
+			t.Errorf("fixed %d named %q, want %q", i, c.Name, want)
+		}
+		check(t, c.Name, c.Estimate, p.Estimate, 1e-12)
+		check(t, c.Name+" se", c.SE, p.SE, 1e-12)
 	}
 }

@@ -151,24 +151,31 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 func mixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, error) {
 	groups := map[string]bool{}
 	vars := map[string]bool{}
+	// factor(x) reads column x; the model codes it as a factor.
+	column := func(v string) string {
+		if x, ok := mixed.FactorOf(v); ok {
+			return x
+		}
+		return v
+	}
 	for _, s := range formulas {
 		f, err := mixed.ParseFormula(s)
 		if err != nil {
 			return mixed.Data{}, usageError{err}
 		}
-		vars[f.Response] = true
+		vars[column(f.Response)] = true
 		for _, term := range f.Fixed {
 			for _, v := range term {
-				vars[v] = true
+				vars[column(v)] = true
 			}
 		}
 		for _, r := range f.Random {
 			for _, g := range r.Group {
-				groups[g] = true
+				groups[column(g)] = true
 			}
 			for _, term := range r.Slopes {
 				for _, v := range term {
-					vars[v] = true
+					vars[column(v)] = true
 				}
 			}
 		}
