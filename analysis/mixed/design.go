@@ -40,6 +40,7 @@ type design struct {
 	// cancellation and the deviance is smooth to ~1e-15 relative, which the
 	// Newton polish of the optimum needs.
 	yShift float64
+	notes  []string // Result.Notes from the design (codeNotes)
 }
 
 func (d *design) ntheta() int {
@@ -84,6 +85,7 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.notes = codeNotes(f, cols, keep, ar1)
 	d.p = len(fx)
 	for _, c := range fx {
 		d.xnames = append(d.xnames, c.name)

@@ -104,6 +104,10 @@ type Result struct {
 	R2Conditional    float64        `json:"r2_conditional"`
 	Ranef            []BLUP         `json:"ranef"`
 	Level            float64        `json:"level"`
+	// Notes are warnings about the model as specified, in words: a numeric
+	// predictor that looks like the codes of a categorical variable (see
+	// factor(x) in Formula).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Model is a fitted model: its Result plus what Compare needs to refit it.
@@ -231,6 +235,7 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 		Converged: res.Converged, Reason: res.Reason, Iterations: res.Iterations, Evaluations: res.Evals,
 		ResidualVariance: s2, NGroups: map[string]int{}}
 	r.Theta = append([]float64(nil), m.x[:nt]...)
+	r.Notes = append([]string(nil), d.notes...)
 	if d.time != nil {
 		ph := phi
 		r.AR1Phi = &ph

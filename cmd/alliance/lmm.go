@@ -287,6 +287,12 @@ func renderLmmBody(w io.Writer, format string, o *lmmOutput, ranef, header bool)
 	}
 	fmt.Fprintf(w, ".\nlogLik = %s, AIC = %s, BIC = %s; marginal R² = %s, conditional R² = %s (Nakagawa).\n\n",
 		num(r.LogLik, 3), num(r.AIC, 2), num(r.BIC, 2), num(r.R2Marginal, 3), num(r.R2Conditional, 3))
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "Note: %s.\n", n)
+	}
+	if len(r.Notes) > 0 {
+		fmt.Fprintln(w)
+	}
 	if err := fixedTable(r).render(w, format); err != nil {
 		return err
 	}
