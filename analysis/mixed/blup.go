@@ -14,10 +14,18 @@ import "math"
 // where A are the ancestors of group j and W_A its factor rows towards them.
 // Groups are listed term by term (lme4's order), in level order.
 func (m *Model) blups(beta []float64, s2 float64) []BLUP {
+	u, zs := m.condModes(beta)
+	return m.blupList(u, zs, s2)
+}
+
+// condModes returns, per level, the spherical conditional modes û (nodes ×
+// q) and the diagonal blocks Z_jj (nodes × q²) of (ΛᵀZᵀZΛ + I)⁻¹, from the
+// factors kept at the optimum, coarsest level first.
+func (m *Model) condModes(beta []float64) (u, zs [][]float64) {
 	d, e := m.d, m.e
 	nl := len(d.levels)
-	u := make([][]float64, nl)  // per level: nodes × q
-	zs := make([][]float64, nl) // per level: nodes × q² (Z_jj)
+	u = make([][]float64, nl)   // per level: nodes × q
+	zs = make([][]float64, nl)  // per level: nodes × q² (Z_jj)
 	za := make([][]float64, nl) // per level: nodes × K×q (Z_Aj)
 	kdim := make([]int, nl)     // K per level
 	for l := nl - 1; l >= 0; l-- {
@@ -69,42 +77,8 @@ func (m *Model) blups(beta []float64, s2 float64) []BLUP {
 				}
 				uj[i] = s / L[i*q+i]
 			}
-			// M = L⁻¹.
-			clear(M)
-			for c := 0; c < q; c++ {
-				M[c*q+c] = 1 / L[c*q+c]
-				for i := c + 1; i < q; i++ {
-					s := 0.0
-					for k := c; k < i; k++ {
-						s -= L[i*q+k] * M[k*q+c]
-					}
-					M[i*q+c] = s / L[i*q+i]
-				}
-			}
-			// Z_AA from the ancestors' stored blocks.
-			ro := 0
-			for k, a := range as {
-				la := l + 1 + k
-				qa := d.levels[la].q
-				Za := zs[la][a*qa*qa : (a+1)*qa*qa]
-				for i := 0; i < qa; i++ {
-					for jj := 0; jj < qa; jj++ {
-						ZAA[(ro+i)*K+ro+jj] = Za[i*qa+jj]
-					}
-				}
-				// Blocks with the ancestors of a (rows of a's Z_A).
-				Ka := kdim[la]
-				ZaA := za[la][a*Ka*qa : (a+1)*Ka*qa]
-				co := ro + qa
-				for i := 0; i < Ka; i++ {
-					for jj := 0; jj < qa; jj++ {
-						v := ZaA[i*qa+jj]
-						ZAA[(co+i)*K+ro+jj] = v
-						ZAA[(ro+jj)*K+co+i] = v
-					}
-				}
-				ro += qa
-			}
+			lowerInverse(L, M, q) // M = L⁻¹
+			m.ancestorBlock(ZAA, K, l, as, zs, za, kdim)
 			// T = W_Aᵀ M (K×q); W_A[i][a] = W[a*q+i].
 			for a := 0; a < K; a++ {
 				for c := 0; c < q; c++ {
@@ -140,6 +114,56 @@ func (m *Model) blups(beta []float64, s2 float64) []BLUP {
 			}
 		}
 	}
+	return u, zs
+}
+
+// lowerInverse writes the inverse of the q×q lower-triangular L into M.
+func lowerInverse(L, M []float64, q int) {
+	clear(M)
+	for c := 0; c < q; c++ {
+		M[c*q+c] = 1 / L[c*q+c]
+		for i := c + 1; i < q; i++ {
+			s := 0.0
+			for k := c; k < i; k++ {
+				s -= L[i*q+k] * M[k*q+c]
+			}
+			M[i*q+c] = s / L[i*q+i]
+		}
+	}
+}
+
+// ancestorBlock fills Z_AA (K×K), the block of the inverse on the ancestors
+// as of a node of level l (parent first), from their stored blocks: each
+// ancestor's Z_aa on the diagonal and its Z_Aa with its own ancestors off it.
+func (m *Model) ancestorBlock(ZAA []float64, K, l int, as []int, zs, za [][]float64, kdim []int) {
+	ro := 0
+	for k, a := range as {
+		la := l + 1 + k
+		qa := m.d.levels[la].q
+		Za := zs[la][a*qa*qa : (a+1)*qa*qa]
+		for i := 0; i < qa; i++ {
+			for jj := 0; jj < qa; jj++ {
+				ZAA[(ro+i)*K+ro+jj] = Za[i*qa+jj]
+			}
+		}
+		Ka := kdim[la]
+		ZaA := za[la][a*Ka*qa : (a+1)*Ka*qa]
+		co := ro + qa
+		for i := 0; i < Ka; i++ {
+			for jj := 0; jj < qa; jj++ {
+				v := ZaA[i*qa+jj]
+				ZAA[(co+i)*K+ro+jj] = v
+				ZAA[(ro+jj)*K+co+i] = v
+			}
+		}
+		ro += qa
+	}
+}
+
+// blupList turns û and Z_jj into lme4's ranef rows: b = Λ û and conditional
+// SD √(σ² (Λ Z_jj Λᵀ)_ii).
+func (m *Model) blupList(u, zs [][]float64, s2 float64) []BLUP {
+	d, e := m.d, m.e
 	var out []BLUP
 	for l, lv := range d.levels {
 		q := lv.q

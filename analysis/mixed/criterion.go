@@ -274,58 +274,71 @@ func (a *logAcc) value() float64 { return a.sum + math.Log(a.prod) }
 // (D nil for finest groups; both m×m, lower triangle significant, own block
 // first). It adds D_rest,rest + C′ᵀC′ into the parent's Δ.
 func (e *engine) eliminate(l, j int, F, D []float64, m int, ld *logAcc) bool {
-	lv := &e.d.levels[l]
-	q := lv.q
-	mr := m - q
+	q := e.d.levels[l].q
 	lam := e.lam[l]
 	pm := e.mdim[l+1]
 	par := e.parentOf(l, j)
 	P := e.delta[l+1][par*pm*pm : (par+1)*pm*pm]
-	if q == 1 {
-		lm := lam[0]
-		f00 := F[0]
-		if D != nil {
-			f00 -= D[0]
-		}
-		s := lm*lm*f00 + 1
-		if !(s > 0) {
-			return false
-		}
-		ld.add(s)
-		L := math.Sqrt(s)
-		sc := lm / L
-		C := e.cbuf[:mr]
-		for r := 0; r < mr; r++ {
-			v := F[(r+1)*m]
-			if D != nil {
-				v -= D[(r+1)*m]
-			}
-			C[r] = sc * v
-		}
-		for a := 0; a < mr; a++ {
-			ca := C[a]
-			prow := P[a*pm : a*pm+a+1]
-			if D != nil {
-				drow := D[(a+1)*m+1 : (a+1)*m+a+2]
-				for b := range prow {
-					prow[b] += drow[b] + ca*C[b]
-				}
-			} else {
-				for b := range prow {
-					prow[b] += ca * C[b]
-				}
-			}
-		}
-		if e.keep {
-			e.fac[l].L[j] = L
-			e.keepW(l, j, C, 1)
-		}
-		return true
-	}
-	if q == 2 && !e.keep {
+	switch {
+	case q == 1:
+		return e.eliminate1(l, j, F, D, m, P, pm, ld)
+	case q == 2 && !e.keep:
 		return e.eliminate2(F, D, m, P, pm, lam, ld)
 	}
-	// General q: A = Λᵀ F_oo Λ + I, T = Λᵀ F_o,rest, C′ = L⁻¹ T.
+	return e.eliminateQ(l, j, F, D, m, P, pm, ld)
+}
+
+// eliminate1 is eliminate for q = 1 (a random intercept): L = √(λ²f₀₀ + 1),
+// C′ = (λ/L) F_own,rest.
+func (e *engine) eliminate1(l, j int, F, D []float64, m int, P []float64, pm int, ld *logAcc) bool {
+	mr := m - 1
+	lm := e.lam[l][0]
+	f00 := F[0]
+	if D != nil {
+		f00 -= D[0]
+	}
+	s := lm*lm*f00 + 1
+	if !(s > 0) {
+		return false
+	}
+	ld.add(s)
+	L := math.Sqrt(s)
+	sc := lm / L
+	C := e.cbuf[:mr]
+	for r := 0; r < mr; r++ {
+		v := F[(r+1)*m]
+		if D != nil {
+			v -= D[(r+1)*m]
+		}
+		C[r] = sc * v
+	}
+	for a := 0; a < mr; a++ {
+		ca := C[a]
+		prow := P[a*pm : a*pm+a+1]
+		if D != nil {
+			drow := D[(a+1)*m+1 : (a+1)*m+a+2]
+			for b := range prow {
+				prow[b] += drow[b] + ca*C[b]
+			}
+		} else {
+			for b := range prow {
+				prow[b] += ca * C[b]
+			}
+		}
+	}
+	if e.keep {
+		e.fac[l].L[j] = L
+		e.keepW(l, j, C, 1)
+	}
+	return true
+}
+
+// eliminateQ is eliminate for any q: A = Λᵀ F_oo Λ + I = L Lᵀ,
+// T = Λᵀ F_o,rest, C′ = L⁻¹ T.
+func (e *engine) eliminateQ(l, j int, F, D []float64, m int, P []float64, pm int, ld *logAcc) bool {
+	q := e.d.levels[l].q
+	mr := m - q
+	lam := e.lam[l]
 	Fo := e.fbuf[:m*q] // rows 0..m-1, own columns, unscaled: Fo[r*q+i] = (F − D)[r][i]
 	for r := 0; r < m; r++ {
 		for i := 0; i < q && (r >= q || i <= r); i++ {

@@ -28,16 +28,27 @@ type Data struct {
 type column struct {
 	num    []float64
 	text   []string
+	factor bool     // factor(x): a factor even when numeric
 	levels []string // sorted levels (when used as a factor)
 	codes  []int    // level index per kept row (when used as a factor)
 }
 
+// lookup finds the column of a formula variable; factor(x) is column x
+// marked to be coded as a factor.
 func (d Data) lookup(name string) (*column, error) {
 	if v, ok := d.Numeric[name]; ok {
 		return &column{num: v}, nil
 	}
 	if v, ok := d.Text[name]; ok {
 		return &column{text: v}, nil
+	}
+	if x, ok := FactorOf(name); ok {
+		c, err := d.lookup(x)
+		if err != nil {
+			return nil, err
+		}
+		c.factor = true
+		return c, nil
 	}
 	var have []string
 	for k := range d.Numeric {
@@ -176,3 +187,7 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 	}
 	return codes, labels
 }
+
+// isFactor reports whether the column is coded as a factor in the fixed
+// part: text, or factor(x) of a numeric column.
+func (c *column) isFactor() bool { return c.text != nil || c.factor }

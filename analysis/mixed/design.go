@@ -34,6 +34,14 @@ type design struct {
 	time     []float64 // AR(1) time per row (nil without AR(1))
 	timeName string
 	dropped  int
+	// yShift is subtracted from y in rows when the model has an intercept
+	// (then r², the determinants and every β but the intercept are
+	// unchanged, and β̂_0 is the fitted one plus yShift). Centring keeps
+	// the cross-products of y small, so r² = yᵀy − … loses fewer digits to
+	// cancellation and the deviance is smooth to ~1e-15 relative, which the
+	// Newton polish of the optimum needs.
+	yShift float64
+	notes  []string // Result.Notes from the design (codeNotes)
 }
 
 func (d *design) ntheta() int {
@@ -44,27 +52,62 @@ func (d *design) ntheta() int {
 	return t
 }
 
-// fixedColumns builds the fixed-effect columns of one term with R's
-// treatment coding; full indicates which factors get full indicator coding.
+// fixedCol is one column of X: its name as R's model.matrix gives it and its
+// value at input row i (kept-row index k).
 type fixedCol struct {
 	name string
 	vals func(i, k int) float64 // i: input row, k: kept-row index
 }
 
+// rterm is a random-effects term with its grouping factor coded over the
+// kept rows.
+type rterm struct {
+	rt     RandomTerm
+	codes  []int
+	labels []string
+}
+
+// buildDesign turns a parsed formula and data into the design a fit needs:
+// the columns used (modelColumns), the complete rows (completeRows), X with
+// R's treatment coding (fixedColumns), the random-effects levels ordered and
+// checked for nesting (randomLevels), and the row vectors [z x y] in node
+// order (fillRows).
 func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
-	// Collect variables.
-	cols := map[string]*column{}
-	need := func(name string) (*column, error) {
-		if c, ok := cols[name]; ok {
-			return c, nil
-		}
-		c, err := data.lookup(name)
-		if err != nil {
-			return nil, err
-		}
-		cols[name] = c
-		return c, nil
+	cols, nrow, err := modelColumns(f, data, ar1)
+	if err != nil {
+		return nil, err
 	}
+	keep := completeRows(cols, nrow)
+	d := &design{formula: f, n: len(keep), dropped: nrow - len(keep), timeName: ar1}
+	if d.n == 0 {
+		return nil, errs.New(errs.TooFew, "mixed", "no complete rows (every row has a missing value in a model column)")
+	}
+	fx, err := fixedColumns(f, cols, keep)
+	if err != nil {
+		return nil, err
+	}
+	d.notes = codeNotes(f, cols, keep, ar1)
+	d.p = len(fx)
+	for _, c := range fx {
+		d.xnames = append(d.xnames, c.name)
+	}
+	rts, err := d.randomLevels(f, cols, keep, ar1)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.fillRows(cols, keep, rts, fx, ar1); err != nil {
+		return nil, err
+	}
+	if err := d.checkRank(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// modelColumns looks up every variable of the formula (and the AR(1) time
+// column) and checks lengths and kinds.
+func modelColumns(f Formula, data Data, ar1 string) (map[string]*column, int, error) {
+	cols := map[string]*column{}
 	var names []string
 	names = append(names, f.Response)
 	for _, t := range f.Fixed {
@@ -81,32 +124,40 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 	}
 	nrow := -1
 	for _, nm := range names {
-		c, err := need(nm)
-		if err != nil {
-			return nil, err
+		c, ok := cols[nm]
+		if !ok {
+			var err error
+			if c, err = data.lookup(nm); err != nil {
+				return nil, 0, err
+			}
+			cols[nm] = c
 		}
 		if nrow < 0 {
 			nrow = c.len()
 		} else if c.len() != nrow {
-			return nil, errs.New(errs.InvalidOption, "mixed", "column %q has %d rows, column %q has %d; all columns must have the same length", nm, c.len(), names[0], nrow)
+			return nil, 0, errs.New(errs.InvalidOption, "mixed", "column %q has %d rows, column %q has %d; all columns must have the same length", nm, c.len(), names[0], nrow)
 		}
 	}
-	if cols[f.Response].num == nil {
-		return nil, errs.New(errs.InvalidOption, "mixed", "response %q is a text column; it must be numeric", f.Response)
+	if cols[f.Response].isFactor() {
+		return nil, 0, errs.New(errs.InvalidOption, "mixed", "response %q is a text column or a factor; it must be numeric", f.Response)
 	}
 	for _, r := range f.Random {
 		for _, s := range r.Slopes {
 			for _, v := range s {
-				if cols[v].num == nil {
-					return nil, errs.New(errs.InvalidOption, "mixed", "random slope %q is a text column; factor-valued random slopes are not supported", v)
+				if cols[v].isFactor() {
+					return nil, 0, errs.New(errs.InvalidOption, "mixed", "random slope %q is a factor; factor-valued random slopes are not supported", v)
 				}
 			}
 		}
 	}
 	if ar1 != "" && cols[ar1].num == nil {
-		return nil, errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q must be numeric (integer session numbers)", ar1)
+		return nil, 0, errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q must be numeric (integer session numbers)", ar1)
 	}
-	// Rows kept: no NaN in used numeric columns.
+	return cols, nrow, nil
+}
+
+// completeRows returns the rows with no NaN in any numeric column used.
+func completeRows(cols map[string]*column, nrow int) []int {
 	var numCols [][]float64
 	for _, c := range cols {
 		if c.num != nil {
@@ -126,19 +177,21 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 			keep = append(keep, i)
 		}
 	}
-	d := &design{formula: f, n: len(keep), dropped: nrow - len(keep), timeName: ar1}
-	if d.n == 0 {
-		return nil, errs.New(errs.TooFew, "mixed", "no complete rows (every row has a missing value in a model column)")
-	}
+	return keep
+}
+
+// fixedColumns builds X by R's model.matrix conventions: an intercept
+// column, then each term's columns; a factor gets treatment coding (first
+// level dropped) when the term without it is in the model, full indicator
+// coding otherwise.
+func fixedColumns(f Formula, cols map[string]*column, keep []int) ([]fixedCol, error) {
 	for _, t := range f.Fixed {
 		for _, v := range t {
-			if c := cols[v]; c.text != nil {
+			if c := cols[v]; c.isFactor() {
 				c.makeFactor(keep)
 			}
 		}
 	}
-
-	// Fixed-effect columns, R's model.matrix conventions.
 	var fx []fixedCol
 	if f.Intercept {
 		fx = append(fx, fixedCol{"(Intercept)", func(int, int) float64 { return 1 }})
@@ -148,87 +201,95 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		present[termKey(t)] = true
 	}
 	for _, t := range f.Fixed {
-		// parts: for each variable, its list of (suffix, value function)
-		type part struct {
-			names []string
-			vals  []func(i, k int) float64
+		tc, err := termColumns(t, cols, present)
+		if err != nil {
+			return nil, err
 		}
-		parts := make([]part, len(t))
-		for k, v := range t {
-			c := cols[v]
-			if c.num != nil {
-				x := c.num
-				parts[k] = part{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}}
-				continue
-			}
-			rest := make([]string, 0, len(t)-1)
-			for _, w := range t {
-				if w != v {
-					rest = append(rest, w)
-				}
-			}
-			full := !present[termKey(rest)]
-			first := 1
-			if full {
-				first = 0
-			}
-			if len(c.levels) < 2 && !full {
-				return nil, errs.New(errs.TooFew, "mixed", "factor %q has a single level (%q) in the rows used; drop it from the formula", v, c.levels[0])
-			}
-			var p part
-			for l := first; l < len(c.levels); l++ {
-				code, l := c.codes, l
-				p.names = append(p.names, v+c.levels[l])
-				p.vals = append(p.vals, func(_, k int) float64 {
-					if code[k] == l {
-						return 1
-					}
-					return 0
-				})
-			}
-			parts[k] = p
+		fx = append(fx, tc...)
+	}
+	return fx, nil
+}
+
+// termPart is one variable of an interaction term: its column names
+// (suffixes) and value functions.
+type termPart struct {
+	names []string
+	vals  []func(i, k int) float64
+}
+
+// termColumns returns the columns of one (interaction) term: the Cartesian
+// product of its variables' columns, the first variable varying fastest.
+func termColumns(t []string, cols map[string]*column, present map[string]bool) ([]fixedCol, error) {
+	parts := make([]termPart, len(t))
+	for k, v := range t {
+		c := cols[v]
+		if !c.isFactor() {
+			x := c.num
+			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}}
+			continue
 		}
-		// Cartesian product, first variable varying fastest.
-		idx := make([]int, len(parts))
-		for {
-			var nm []string
-			fs := make([]func(int, int) float64, len(parts))
-			for k := range parts {
-				nm = append(nm, parts[k].names[idx[k]])
-				fs[k] = parts[k].vals[idx[k]]
+		rest := make([]string, 0, len(t)-1)
+		for _, w := range t {
+			if w != v {
+				rest = append(rest, w)
 			}
-			fx = append(fx, fixedCol{strings.Join(nm, ":"), func(i, k int) float64 {
-				v := 1.0
-				for _, g := range fs {
-					v *= g(i, k)
+		}
+		full := !present[termKey(rest)]
+		first := 1
+		if full {
+			first = 0
+		}
+		if len(c.levels) < 2 && !full {
+			return nil, errs.New(errs.TooFew, "mixed", "factor %q has a single level (%q) in the rows used; drop it from the formula", v, c.levels[0])
+		}
+		var p termPart
+		for l := first; l < len(c.levels); l++ {
+			code, l := c.codes, l
+			p.names = append(p.names, v+c.levels[l])
+			p.vals = append(p.vals, func(_, k int) float64 {
+				if code[k] == l {
+					return 1
 				}
-				return v
-			}})
-			k := 0
-			for k < len(parts) {
-				idx[k]++
-				if idx[k] < len(parts[k].names) {
-					break
-				}
-				idx[k] = 0
-				k++
+				return 0
+			})
+		}
+		parts[k] = p
+	}
+	var fx []fixedCol
+	idx := make([]int, len(parts))
+	for {
+		var nm []string
+		fs := make([]func(int, int) float64, len(parts))
+		for k := range parts {
+			nm = append(nm, parts[k].names[idx[k]])
+			fs[k] = parts[k].vals[idx[k]]
+		}
+		fx = append(fx, fixedCol{strings.Join(nm, ":"), func(i, k int) float64 {
+			v := 1.0
+			for _, g := range fs {
+				v *= g(i, k)
 			}
-			if k == len(parts) {
+			return v
+		}})
+		k := 0
+		for k < len(parts) {
+			idx[k]++
+			if idx[k] < len(parts[k].names) {
 				break
 			}
+			idx[k] = 0
+			k++
+		}
+		if k == len(parts) {
+			return fx, nil
 		}
 	}
-	d.p = len(fx)
-	for _, c := range fx {
-		d.xnames = append(d.xnames, c.name)
-	}
+}
 
-	// Random-effect terms: grouping factors, ordered by decreasing number of levels.
-	type rterm struct {
-		rt     RandomTerm
-		codes  []int
-		labels []string
-	}
+// randomLevels codes the grouping factors, orders the terms by decreasing
+// number of groups (finest first) and sets d.levels with each level's
+// parent map, refusing crossed factors and several terms on one factor.
+func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, ar1 string) ([]rterm, error) {
 	var rts []rterm
 	for _, r := range f.Random {
 		gc := make([]*column, len(r.Group))
@@ -265,35 +326,46 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 			return nil, errs.New(errs.Singular, "mixed", "grouping factor %q has %d levels for %d observations; the random effects and the residual cannot be told apart (lme4 refuses this too)", l.name, l.nodes, d.n)
 		}
 		if li > 0 {
-			prev := rts[li-1]
-			par := make([]int, len(prev.labels))
-			for i := range par {
-				par[i] = -1
-			}
-			for k := range keep {
-				c, pc := prev.codes[k], rt.codes[k]
-				if par[c] < 0 {
-					par[c] = pc
-				} else if par[c] != pc {
-					if len(prev.labels) == len(rt.labels) {
-						return nil, errs.New(errs.InvalidOption, "mixed", "random terms for %q and %q: several terms on one grouping factor, or crossed factors, are not supported; use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
-					}
-					return nil, errs.New(errs.InvalidOption, "mixed", "grouping factors %q and %q are crossed (group %q of %q occurs in several groups of %q); only nested random effects are supported", prev.rt.Name, rt.rt.Name, prev.labels[c], prev.rt.Name, rt.rt.Name)
-				}
-			}
-			if len(prev.labels) == len(rt.labels) {
-				return nil, errs.New(errs.InvalidOption, "mixed", "random terms for %q and %q use the same grouping; several terms on one grouping factor are not supported, use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
+			par, err := parentMap(rts[li-1], rt, len(keep))
+			if err != nil {
+				return nil, err
 			}
 			d.levels[li-1].parent = par
 		}
 		d.levels = append(d.levels, l)
 	}
-	Q := off
-	d.m0 = Q + d.p + 1
+	d.m0 = off + d.p + 1
+	return rts, nil
+}
 
-	// Row order: by finest node (a stable counting sort), then time (AR(1)),
-	// then input order.
-	fine := rts[0].codes
+// parentMap maps every group of the finer term prev to the group of rt that
+// holds it, or says why rt's groups do not nest prev's.
+func parentMap(prev, rt rterm, n int) ([]int, error) {
+	par := make([]int, len(prev.labels))
+	for i := range par {
+		par[i] = -1
+	}
+	for k := 0; k < n; k++ {
+		c, pc := prev.codes[k], rt.codes[k]
+		if par[c] < 0 {
+			par[c] = pc
+		} else if par[c] != pc {
+			if len(prev.labels) == len(rt.labels) {
+				return nil, errs.New(errs.InvalidOption, "mixed", "random terms for %q and %q: several terms on one grouping factor, or crossed factors, are not supported; use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
+			}
+			return nil, errs.New(errs.InvalidOption, "mixed", "grouping factors %q and %q are crossed (group %q of %q occurs in several groups of %q); only nested random effects are supported", prev.rt.Name, rt.rt.Name, prev.labels[c], prev.rt.Name, rt.rt.Name)
+		}
+	}
+	if len(prev.labels) == len(rt.labels) {
+		return nil, errs.New(errs.InvalidOption, "mixed", "random terms for %q and %q use the same grouping; several terms on one grouping factor are not supported, use one term such as (1 + x | g)", prev.rt.Name, rt.rt.Name)
+	}
+	return par, nil
+}
+
+// rowOrder returns the kept-row indices sorted by finest node (a stable
+// counting sort), then by time within a node (AR(1)), then input order, and
+// sets d.start.
+func (d *design) rowOrder(fine []int, tcol []float64, keep []int) []int {
 	d.start = make([]int, d.levels[0].nodes+1)
 	for _, c := range fine {
 		d.start[c+1]++
@@ -307,19 +379,35 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		order[next[c]] = k
 		next[c]++
 	}
-	var tcol []float64
-	if ar1 != "" {
-		tcol = cols[ar1].num
+	if tcol != nil {
 		for j := 0; j+1 < len(d.start); j++ {
 			grp := order[d.start[j]:d.start[j+1]]
 			sort.SliceStable(grp, func(a, b int) bool { return tcol[keep[grp[a]]] < tcol[keep[grp[b]]] })
 		}
 	}
-	d.rows = make([]float64, d.n*d.m0)
-	if tcol != nil {
+	return order
+}
+
+// fillRows writes the row vectors [z of every level, x, y − yShift] in node
+// order (and the AR(1) times, checked to be integers unique within a group).
+func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx []fixedCol, ar1 string) error {
+	f := d.formula
+	Q := d.m0 - d.p - 1
+	fine := rts[0].codes
+	var tcol []float64
+	if ar1 != "" {
+		tcol = cols[ar1].num
 		d.time = make([]float64, d.n)
 	}
+	order := d.rowOrder(fine, tcol, keep)
+	d.rows = make([]float64, d.n*d.m0)
 	y := cols[f.Response].num
+	if f.Intercept {
+		for _, i := range keep {
+			d.yShift += y[i]
+		}
+		d.yShift /= float64(d.n)
+	}
 	for r, k := range order {
 		i := keep[k]
 		v := d.rows[r*d.m0 : (r+1)*d.m0]
@@ -342,22 +430,19 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		for j, c := range fx {
 			v[Q+j] = c.vals(i, k)
 		}
-		v[d.m0-1] = y[i]
+		v[d.m0-1] = y[i] - d.yShift
 		if tcol != nil {
 			t := tcol[i]
 			if t != math.Trunc(t) {
-				return nil, errs.Inputf("mixed", 0, "AR(1) time column %q: value %g in row %d is not an integer", ar1, t, i+1)
+				return errs.Inputf("mixed", 0, "AR(1) time column %q: value %g in row %d is not an integer", ar1, t, i+1)
 			}
 			d.time[r] = t
 			if r > 0 && fine[order[r-1]] == fine[k] && d.time[r-1] == t {
-				return nil, errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q: group %q has two rows at time %g (row %d); times must be unique within a group", ar1, d.levels[0].labels[fine[k]], t, i+1)
+				return errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q: group %q has two rows at time %g (row %d); times must be unique within a group", ar1, d.levels[0].labels[fine[k]], t, i+1)
 			}
 		}
 	}
-	if err := d.checkRank(); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return nil
 }
 
 // checkRank verifies that X has full column rank (lme4 would drop columns;

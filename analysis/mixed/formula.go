@@ -18,9 +18,17 @@ import (
 //	y ~ x + (1 | therapist) + (1 | patient)     several terms on nested factors
 //	y ~ 0 + x + ...  or  y ~ x - 1 + ...        no fixed intercept
 //
-// Not supported (an error says so): functions of variables (log(x), I(x^2),
-// poly), the double-bar form (… || g), factor-valued random slopes, crossed
-// (non-nested) grouping factors and several terms on one grouping factor.
+//	y ~ factor(arm) + time + (1 | patient)     numeric codes as a factor
+//
+// factor(x) codes x as a factor with treatment contrasts whether x is
+// numeric or text (R's factor(): levels sorted, numbers numerically), and
+// names its columns as R does: factor(arm)2, factor(arm)3, factor(arm)2:time.
+// It may stand wherever a variable does in the fixed part or the grouping.
+//
+// Not supported (an error says so): other functions of variables (log(x),
+// I(x^2), poly), the double-bar form (… || g), factor-valued random slopes,
+// crossed (non-nested) grouping factors and several terms on one grouping
+// factor.
 type Formula struct {
 	Response  string
 	Intercept bool       // fixed intercept present
@@ -71,7 +79,16 @@ func tokenize(s string) ([]token, error) {
 				k++
 			}
 			if k < len(rs) && rs[k] == '(' {
-				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: functions such as %s() are not supported; compute the transformed column first and use its name", s, name)
+				if name != "factor" {
+					return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: functions such as %s() are not supported (factor() is); compute the transformed column first and use its name", s, name)
+				}
+				arg, end, err := factorArg(s, rs, k+1)
+				if err != nil {
+					return nil, err
+				}
+				toks = append(toks, token{"id", "factor(" + arg + ")", i})
+				i = end
+				continue
 			}
 			toks = append(toks, token{"id", name, i})
 			i = j
@@ -96,6 +113,53 @@ func tokenize(s string) ([]token, error) {
 		}
 	}
 	return toks, nil
+}
+
+// factorArg reads the argument of factor( … ) from rs[i:]: one variable
+// name, plain or backquoted, then ')'. It returns the name and the index
+// after ')'.
+func factorArg(s string, rs []rune, i int) (string, int, error) {
+	bad := errs.New(errs.InvalidOption, "mixed", "formula %q: factor() at position %d takes one variable name, as factor(arm)", s, i)
+	for i < len(rs) && unicode.IsSpace(rs[i]) {
+		i++
+	}
+	j := i
+	var name string
+	switch {
+	case i < len(rs) && rs[i] == '`':
+		j = i + 1
+		for j < len(rs) && rs[j] != '`' {
+			j++
+		}
+		if j == len(rs) {
+			return "", 0, bad
+		}
+		name = string(rs[i+1 : j])
+		j++
+	case i < len(rs) && (unicode.IsLetter(rs[i]) || rs[i] == '.' || rs[i] == '_'):
+		for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) || rs[j] == '.' || rs[j] == '_') {
+			j++
+		}
+		name = string(rs[i:j])
+	default:
+		return "", 0, bad
+	}
+	for j < len(rs) && unicode.IsSpace(rs[j]) {
+		j++
+	}
+	if j == len(rs) || rs[j] != ')' || name == "" {
+		return "", 0, bad
+	}
+	return name, j + 1, nil
+}
+
+// FactorOf reports whether the formula variable name is factor(x), and x:
+// a variable to be coded as a factor whatever its column type.
+func FactorOf(name string) (string, bool) {
+	if strings.HasPrefix(name, "factor(") && strings.HasSuffix(name, ")") {
+		return name[len("factor(") : len(name)-1], true
+	}
+	return "", false
 }
 
 type parser struct {

@@ -38,6 +38,9 @@ func TestParseFormula(t *testing.T) {
 		{"y ~ x*z - z + (1 | a:b)", "y", true, []string{"x", "x:z"}, []rt{{"a:b", true, "", "a:b"}}},
 		{"y ~ 0 + g + t:g + (1 | p)", "y", false, []string{"g", "g:t"}, []rt{{"p", true, "", "p"}}},
 		{"`my y` ~ `x 1` + (1 | g)", "my y", true, []string{"x 1"}, []rt{{"g", true, "", "g"}}},
+		{"y ~ factor(arm)*time + ( 1 | factor( site ))", "y", true, []string{"factor(arm)", "time", "factor(arm):time"},
+			[]rt{{"factor(site)", true, "", "factor(site)"}}},
+		{"y ~ time + factor(`arm 2`) + (1 | g)", "y", true, []string{"time", "factor(arm 2)"}, []rt{{"g", true, "", "g"}}},
 	}
 	for _, tc := range tests {
 		f, err := ParseFormula(tc.f)
@@ -89,6 +92,10 @@ func TestParseFormulaErrors(t *testing.T) {
 		{"y ~ (x + z) + (1 | g)", "random-effect terms"},
 		{"y ~ x/z + (1 | g)", "nested grouping"},
 		{"y ~ x + (1 | )", "grouping variable"},
+		{"y ~ factor(a, b) + (1 | g)", "one variable name"},
+		{"y ~ factor() + (1 | g)", "one variable name"},
+		{"y ~ factor(a + (1 | g)", "one variable name"},
+		{"y ~ as.factor(a) + (1 | g)", "factor() is"},
 	}
 	for _, tc := range tests {
 		_, err := ParseFormula(tc.f)

@@ -125,8 +125,19 @@ const (
 	tolBLUP   = 1e-5
 )
 
+// dfTol is tolDF, except for the nested random slopes of mixed_multilevel:
+// there lmerTest's own df move by up to 7e-4 (relative) with numDeriv's
+// settings (Richardson r = 4 or 6, d = 1e-4 or 1e-3: 25.376–25.393 for the
+// intercept, where summary() gives 25.370), so R pins them to ~1e-3 only.
+func dfTol(formula string) float64 {
+	if formula == "y ~ x + session + (1 + x | tid/pid)" {
+		return 1e-3
+	}
+	return tolDF
+}
+
 func TestGoldenLmer(t *testing.T) {
-	for _, file := range []string{"mixed_sleepstudy.json", "mixed_nested.json", "mixed_factor.json", "mixed_ar1.json", "mixed_multilevel.json"} {
+	for _, file := range []string{"mixed_sleepstudy.json", "mixed_nested.json", "mixed_factor.json", "mixed_ar1.json", "mixed_multilevel.json", "mixed_factor_numeric.json"} {
 		var g goldenFile
 		if err := golden.Load(file, &g); err != nil {
 			t.Fatal(err)
@@ -176,7 +187,7 @@ func TestGoldenLmer(t *testing.T) {
 					check(t, c.Name+" estimate", c.Estimate, gf.Estimate[i], tolFixed)
 					check(t, c.Name+" se", c.SE, gf.SE[i]*seScale, tolSE)
 					if gf.DF != nil {
-						check(t, c.Name+" df", c.DF, gf.DF[i], tolDF)
+						check(t, c.Name+" df", c.DF, gf.DF[i], dfTol(gf.Formula))
 						check(t, c.Name+" t", c.Statistic, gf.Stat[i], tolFixed)
 						// p follows df; in the far tail (p < 1e-10) a 1e-4 change in
 						// df moves p by more than 1e-3 relative.

@@ -106,15 +106,22 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, error) {
 	groups := map[string]bool{}
 	vars := map[string]bool{}
+	// factor(x) reads column x; the model codes it as a factor.
+	column := func(v string) string {
+		if x, ok := mixed.FactorOf(v); ok {
+			return x
+		}
+		return v
+	}
 	for _, s := range formulas {
 		f, err := mixed.ParseFormula(s)
 		if err != nil {
 			return mixed.Data{}, invalid("Formula", "%v", err)
 		}
-		vars[f.Response] = true
+		vars[column(f.Response)] = true
 		for _, term := range f.Fixed {
 			for _, v := range term {
-				vars[v] = true
+				vars[column(v)] = true
 			}
 		}
 		for _, r := range f.Random {
@@ -123,7 +130,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			}
 			for _, term := range r.Slopes {
 				for _, v := range term {
-					vars[v] = true
+					vars[column(v)] = true
 				}
 			}
 		}
@@ -218,6 +225,10 @@ func (r *LMMRun) compose() {
 		num(res.LogLik, 3), num(res.AIC, 2), num(res.BIC, 2), num(res.R2Marginal, 3), num(res.R2Conditional, 3)))
 	s.Add(FixedTable(res))
 	s.Add(randomTable(res))
+	for _, n := range res.Notes {
+		s.P(NoteText, n)
+		r.top = append(r.top, Note{Level: Warning, Text: n})
+	}
 	if c := r.Compare; c != nil {
 		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
 		for _, m := range c.Models {
