@@ -244,7 +244,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool) (
 		}
 		var p termPart
 		for l := first; l < len(c.levels); l++ {
-			code, l := c.codes, l
+			code := c.codes // l is per-iteration (Go ≥ 1.22)
 			p.names = append(p.names, v+c.levels[l])
 			p.vals = append(p.vals, func(_, k int) float64 {
 				if code[k] == l {
