@@ -63,6 +63,9 @@ func (r *MetaRun) composeUnivariate(s *Section) {
 		r.cite("fluckiger2018")
 	}
 	s.P(Reading, reading)
+	if strings.Contains(reading, "Cohen's (1988)") {
+		r.cite("cohen1988")
+	}
 	for _, n := range append(append([]string(nil), res.Notes...), r.Notes...) {
 		s.P(NoteText, n)
 	}
@@ -74,9 +77,13 @@ func (r *MetaRun) composeUnivariate(s *Section) {
 		s.Add(r.studyTable())
 	}
 	r.cite("viechtbauer2010", "hedges1998")
-	m := fmt.Sprintf("%d %s were pooled in a %s meta-analysis (Hedges & Vevea, 1998)", res.K, measureName(res.Measure), strings.ToLower(methodName(res.Method)))
+	model := "random-effects"
+	if res.Method == "FE" || res.Method == "EE" {
+		model = "fixed-effects (" + res.Method + ")"
+	}
+	m := fmt.Sprintf("%d %s were pooled in a %s meta-analysis (Hedges & Vevea, 1998)", res.K, measureName(res.Measure), model)
 	if res.Measure == "ZCOR" {
-		m = fmt.Sprintf("Alliance–outcome correlations (k = %d) were pooled in a %s meta-analysis (Hedges & Vevea, 1998) after Fisher's r-to-z transformation and back-transformed to r", res.K, strings.ToLower(methodName(res.Method)))
+		m = fmt.Sprintf("Alliance–outcome correlations (k = %d) were pooled in a %s meta-analysis (Hedges & Vevea, 1998) after Fisher's r-to-z transformation and back-transformed to r", res.K, model)
 	}
 	switch {
 	case o.Tau2 != nil:

@@ -52,4 +52,5 @@ var references = map[string]Citation{
 	"mulder2021":            {Key: "mulder2021", Before: "Mulder, J. D., & Hamaker, E. L. (2021). Three extensions of the random intercept cross-lagged panel model. ", Italic: "Structural Equation Modeling, 28", After: "(4), 638–648."},
 	"falkenstrom2017":       {Key: "falkenstrom2017", Before: "Falkenström, F., Finkel, S., Sandell, R., Rubel, J. A., & Holmqvist, R. (2017). Dynamic models of individual change in psychotherapy process research. ", Italic: "Journal of Consulting and Clinical Psychology, 85", After: "(6), 537–549."},
 	"rosseel2012":           {Key: "rosseel2012", Before: "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. ", Italic: "Journal of Statistical Software, 48", After: "(2), 1–36."},
+	"cohen1988":             {Key: "cohen1988", Before: "Cohen, J. (1988). ", Italic: "Statistical power analysis for the behavioral sciences", After: " (2nd ed.). Erlbaum."},
 }
