@@ -18,6 +18,10 @@ func (r *SessionsRun) compose() {
 			Reason: "a missing score in the model, or (lagged models) no next session within the largest lag gap: the last session of each patient or a gap"})
 	}
 	r.note(Info, "%s", r.centringNote())
+	if res.Model == "lagged" {
+		r.note(Info, "the lagged multilevel model with a centred alliance and the lagged outcome is subject to dynamic-panel (Nickell) bias in short panels (Falkenström et al., 2017); the random-intercept cross-lagged panel model ('alliance panel') estimates the within-person lagged effects without it")
+		r.cite("falkenstrom2017")
+	}
 	s := &Section{ID: "sessions", Title: fmt.Sprintf("Session-by-session %s model — %s", res.Model, r.DataName)}
 	r.sec = s
 	sm := res.Summary
