@@ -144,32 +144,11 @@ func JTFromChange(res *change.Result) (pre, post []float64, opt JTOptions, err e
 // threshold, the threshold of the first episode (its reference minus the
 // drop needed). opt supplies labels and size; its data fields are filled.
 func RupturePatient(series []rupture.Series, res *rupture.Result, patient string, opt RuptureOptions) (*Figure, error) {
-	var s *rupture.Series
-	for i := range series {
-		if series[i].Patient == patient {
-			s = &series[i]
-		}
+	x, y, mean, err := patientScores(series, patient)
+	if err != nil {
+		return nil, err
 	}
-	if s == nil {
-		return nil, fmt.Errorf("plots: rupture plot: patient %q is not in the data", patient)
-	}
-	var x, y []float64
-	var sum float64
-	for i, a := range s.Score {
-		if math.IsNaN(a) {
-			continue
-		}
-		sess := float64(i + 1)
-		if s.Session != nil {
-			sess = float64(s.Session[i])
-		}
-		x, y = append(x, sess), append(y, a)
-		sum += a
-	}
-	if len(y) == 0 {
-		return nil, fmt.Errorf("plots: rupture plot: patient %q has no alliance scores", patient)
-	}
-	opt.Threshold, opt.Mean, opt.Ruptures, opt.Repairs = math.NaN(), sum/float64(len(y)), nil, nil
+	opt.Threshold, opt.Mean, opt.Ruptures, opt.Repairs = math.NaN(), mean, nil, nil
 	for _, ep := range res.Episodes {
 		if ep.Patient != patient {
 			continue
@@ -183,4 +162,34 @@ func RupturePatient(series []rupture.Series, res *rupture.Result, patient string
 		}
 	}
 	return Rupture(x, y, opt)
+}
+
+// patientScores returns one patient's observed alliance scores by session
+// and their mean, for the rupture plots.
+func patientScores(series []rupture.Series, patient string) (x, y []float64, mean float64, err error) {
+	var s *rupture.Series
+	for i := range series {
+		if series[i].Patient == patient {
+			s = &series[i]
+		}
+	}
+	if s == nil {
+		return nil, nil, 0, fmt.Errorf("plots: rupture plot: patient %q is not in the data", patient)
+	}
+	var sum float64
+	for i, a := range s.Score {
+		if math.IsNaN(a) {
+			continue
+		}
+		sess := float64(i + 1)
+		if s.Session != nil {
+			sess = float64(s.Session[i])
+		}
+		x, y = append(x, sess), append(y, a)
+		sum += a
+	}
+	if len(y) == 0 {
+		return nil, nil, 0, fmt.Errorf("plots: rupture plot: patient %q has no alliance scores", patient)
+	}
+	return x, y, sum / float64(len(y)), nil
 }

@@ -106,32 +106,11 @@ func RuptureFromSpec(s workflow.RuptureSpec) (*Figure, error) {
 
 func rupturePanel(s workflow.RuptureSpec, patient string) (*Figure, error) {
 	res := s.Result
-	var ser *rupture.Series
-	for i := range s.Series {
-		if s.Series[i].Patient == patient {
-			ser = &s.Series[i]
-		}
+	x, y, mean, err := patientScores(s.Series, patient)
+	if err != nil {
+		return nil, err
 	}
-	if ser == nil {
-		return nil, fmt.Errorf("plots: rupture plot: patient %q is not in the data", patient)
-	}
-	var x, y []float64
-	var sum float64
-	for j, a := range ser.Score {
-		if math.IsNaN(a) {
-			continue
-		}
-		sess := float64(j + 1)
-		if ser.Session != nil {
-			sess = float64(ser.Session[j])
-		}
-		x, y = append(x, sess), append(y, a)
-		sum += a
-	}
-	if len(y) == 0 {
-		return nil, fmt.Errorf("plots: rupture plot: patient %q has no alliance scores", patient)
-	}
-	opt := RuptureOptions{YLabel: s.Label, XLabel: "Session", Title: "Patient " + patient, Threshold: math.NaN(), Mean: sum / float64(len(y))}
+	opt := RuptureOptions{YLabel: s.Label, XLabel: "Session", Title: "Patient " + patient, Threshold: math.NaN(), Mean: mean}
 	var eps []rupture.Episode
 	for _, ep := range res.Episodes {
 		if ep.Patient == patient {

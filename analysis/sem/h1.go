@@ -11,28 +11,7 @@ import (
 // and returns them with their log-likelihood.
 func (d *Data) saturated() (sigma, mu []float64, ll float64) {
 	p := d.P
-	mu = make([]float64, p)
-	cnt := make([]float64, p)
-	for _, pt := range d.patterns {
-		for a, j := range pt.obs {
-			mu[j] += pt.n * pt.mean[a]
-			cnt[j] += pt.n
-		}
-	}
-	for j := range mu {
-		mu[j] /= cnt[j]
-	}
-	sigma = make([]float64, p*p)
-	for _, pt := range d.patterns {
-		q := len(pt.obs)
-		for a, j := range pt.obs {
-			dm := pt.mean[a] - mu[j]
-			sigma[j*p+j] += pt.n * (pt.cov[a*q+a] + dm*dm)
-		}
-	}
-	for j := 0; j < p; j++ {
-		sigma[j*p+j] /= cnt[j]
-	}
+	sigma, mu = d.independence()
 	ll, _ = d.logLik(sigma, mu, nil, nil)
 	if len(d.patterns) == 1 && len(d.patterns[0].obs) == p {
 		pt := d.patterns[0]
@@ -169,11 +148,12 @@ func (d *Data) estep(pt pattern, sigma, mu, t1, t2 []float64) {
 	}
 }
 
-// baseline is the independence model: every variable's own ML mean and
-// variance over its observed values, no covariances.
-func (d *Data) baseline() float64 {
+// independence returns every variable's own ML mean and variance over its
+// observed values, with no covariances: the independence model, and the
+// start of EM.
+func (d *Data) independence() (sigma, mu []float64) {
 	p := d.P
-	mu := make([]float64, p)
+	mu = make([]float64, p)
 	cnt := make([]float64, p)
 	for _, pt := range d.patterns {
 		for a, j := range pt.obs {
@@ -184,7 +164,7 @@ func (d *Data) baseline() float64 {
 	for j := range mu {
 		mu[j] /= cnt[j]
 	}
-	sigma := make([]float64, p*p)
+	sigma = make([]float64, p*p)
 	for _, pt := range d.patterns {
 		q := len(pt.obs)
 		for a, j := range pt.obs {
@@ -195,5 +175,11 @@ func (d *Data) baseline() float64 {
 	for j := 0; j < p; j++ {
 		sigma[j*p+j] /= cnt[j]
 	}
+	return sigma, mu
+}
+
+// baseline is the log-likelihood of the independence model.
+func (d *Data) baseline() float64 {
+	sigma, mu := d.independence()
 	return d.mustLL(sigma, mu)
 }

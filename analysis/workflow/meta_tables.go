@@ -29,20 +29,27 @@ func unitNote(measure string) string {
 
 // coefTable lists the model's coefficients (and the back-transformed r).
 func coefTable(r *meta.Result) *Table {
-	t := &Table{Name: "coefficients", Title: "Model coefficients",
-		Columns: []string{"Term", "Estimate", "SE", statName(r.Test), "df", "p", apa.Level(r.Level) + " CI"},
+	return coefficientTable("Model coefficients", r.Coefficients, r.R, r.Test, r.Level, r.Measure)
+}
+
+// coefficientTable is the coefficient table of a univariate or
+// three-level model: estimate, SE, the z or t statistic, df, p and CI, and
+// the back-transformed r when there is one.
+func coefficientTable(title string, coefs []meta.Coef, rb *meta.RBlock, test string, level float64, measure string) *Table {
+	t := &Table{Name: "coefficients", Title: title,
+		Columns: []string{"Term", "Estimate", "SE", statName(test), "df", "p", apa.Level(level) + " CI"},
 		Right:   []bool{false, true, true, true, true, true, false}}
-	for _, c := range r.Coefficients {
+	for _, c := range coefs {
 		df := ""
 		if c.DF != nil {
 			df = strconv.FormatFloat(*c.DF, 'f', -1, 64)
 		}
 		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), df, pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
 	}
-	if r.R != nil {
-		t.Rows = append(t.Rows, []string{"r (back-transformed)", num(r.R.Estimate, 4), "", "", "", "", interval(r.R.CILB, r.R.CIUB, 4, false)})
+	if rb != nil {
+		t.Rows = append(t.Rows, []string{"r (back-transformed)", num(rb.Estimate, 4), "", "", "", "", interval(rb.CILB, rb.CIUB, 4, false)})
 	}
-	if n := unitNote(r.Measure); n != "" {
+	if n := unitNote(measure); n != "" {
 		t.Notes = append(t.Notes, n)
 	}
 	return t
@@ -294,24 +301,9 @@ func robustTable(rb *metamv.Robust) *Table {
 }
 
 func mvCoefTable(r *metamv.Result) *Table {
-	t := &Table{Name: "coefficients", Title: "Model coefficients (three-level model)",
-		Columns: []string{"Term", "Estimate", "SE", r.Test, "df", "p", apa.Level(r.Level) + " CI"},
-		Right:   []bool{false, true, true, true, true, true, false}}
-	for _, c := range r.Coefficients {
-		df := ""
-		if c.DF != nil {
-			df = strconv.FormatFloat(*c.DF, 'f', -1, 64)
-		}
-		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), df, pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
-	}
-	if r.R != nil {
-		t.Rows = append(t.Rows, []string{"r (back-transformed)", num(r.R.Estimate, 4), "", "", "", "", interval(r.R.CILB, r.R.CIUB, 4, false)})
-	}
+	t := coefficientTable("Model coefficients (three-level model)", r.Coefficients, r.R, r.Test, r.Level, r.Measure)
 	if r.PILB != nil && r.PIUB != nil {
-		t.Notes = append(t.Notes, fmt.Sprintf("%s prediction interval: %s.", apa.Level(r.Level), interval(*r.PILB, *r.PIUB, 4, false)))
-	}
-	if n := unitNote(r.Measure); n != "" {
-		t.Notes = append(t.Notes, n)
+		t.Notes = append([]string{fmt.Sprintf("%s prediction interval: %s.", apa.Level(r.Level), interval(*r.PILB, *r.PIUB, 4, false))}, t.Notes...)
 	}
 	return t
 }
