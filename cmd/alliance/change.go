@@ -147,7 +147,9 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 	if err != nil {
 		return err
 	}
+	stop := e.busy("reliable change")
 	run, err := workflow.Change(e.describe(src), opt)
+	stop()
 	if err != nil {
 		return withOptionFlag(err, changeOptionFlags)
 	}

@@ -187,7 +187,9 @@ func runGains(e *env, cmd *cobra.Command, gf *gainsFlags, args []string) error {
 		gf.sess.wide = src.embedded.Wide.Prefix
 	}
 	opt.Columns, opt.Wide = gf.sess.columns()
+	stop := e.busy("sudden gains")
 	run, err := workflow.Gains(e.describe(src), opt)
+	stop()
 	if err != nil {
 		return withOptionFlag(err, gainsOptionFlags)
 	}

@@ -91,7 +91,9 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if lf.plot != "" {
 		opt.Figures = []string{"caterpillar"}
 	}
+	stop := e.busy("fitting the mixed model")
 	run, fitErr := workflow.LMM(src, opt)
+	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
 		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level"})
 	}

@@ -103,7 +103,9 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 		return err
 	}
 	cols, _ := pf.sess.columns()
+	stop := e.busy("fitting the panel model")
 	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Listwise: pf.missing == "listwise", Level: level})
+	stop()
 	if run == nil {
 		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level"})
 	}

@@ -236,7 +236,9 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 			return err
 		}
 	}
+	stop := e.busy("analysing")
 	doc, parts, err := workflow.Report(in, ropt)
+	stop()
 	if err != nil {
 		return withOptionFlag(err, reportOptionFlags)
 	}

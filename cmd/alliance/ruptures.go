@@ -140,7 +140,9 @@ func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) e
 	ws := e.describe(src)
 	name := ws.Name
 	src = source{} // the workflow keeps what it needs; let the parsed table go
+	stop := e.busy("ruptures")
 	run, err := workflow.Ruptures(ws, opt)
+	stop()
 	if err != nil {
 		return withOptionFlag(err, rupturesOptionFlags)
 	}

@@ -107,7 +107,9 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 		return usagef("--max-lag-gap %d: give at least 1", sf.maxLagGap)
 	}
 	opt.Columns, opt.Wide = sf.sess.columns()
+	stop := e.busy("fitting the session model")
 	run, err := workflow.Sessions(e.describe(src), opt)
+	stop()
 	if err != nil {
 		return withOptionFlag(err, sessionsOptionFlags)
 	}
