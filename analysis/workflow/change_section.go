@@ -23,7 +23,7 @@ func (r *ChangeRun) compose() {
 	case o.Method == string(change.HLM):
 		r.note(Info, "The HLM method uses every measurement of each patient (a growth model); pre and post are each patient's first and last complete score.")
 	case r.firstLst && !o.Wide:
-		r.note(Info, "Pre and post are each patient's first and last session with a %s score (no pre and post time values given).", r.label)
+		r.note(Info, "Pre and post are each patient's first and last session with a score on %s (no pre and post time values given).", r.label)
 	}
 	if o.Approach == "combined" && r.opt.MFunctional != nil && o.Method != string(change.HLM) {
 		r.note(Info, "Approach: combined (reliable change and the clinical cutoff %s).", o.CutoffType)
