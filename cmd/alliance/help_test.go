@@ -167,3 +167,20 @@ func TestPanelCommand(t *testing.T) {
 		t.Errorf("two waves: exit %d %q", code, stderr)
 	}
 }
+
+// alliance ipd: per-study estimates, the pooled one, and the study that
+// could not be fitted listed with its reason.
+func TestIPDCommand(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "ipd", "../../analysis/workflow/testdata/ipd_sim.csv", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	for _, w := range []string{`"study": "S4"`, `"error": "sessions:`, `"pooled"`, `"effect": "within"`} {
+		if !strings.Contains(out, w) {
+			t.Errorf("JSON lacks %s", w)
+		}
+	}
+	if !strings.Contains(stderr, "1 of 4 studies could not contribute") {
+		t.Errorf("stderr %q", stderr)
+	}
+}

@@ -80,6 +80,7 @@ bad input.`,
 		newLmmCmd(e),
 		newSessionsCmd(e),
 		newPanelCmd(e),
+		newIPDCmd(e),
 		newReportCmd(e),
 	)
 	root.Version = version
