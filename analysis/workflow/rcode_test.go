@@ -1,0 +1,55 @@
+package workflow
+
+import (
+	"encoding/json"
+	"math"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The R code beside the numbers reproduces them: where R with metafor and
+// jsonlite is installed, the meta part's R code is run and its rma, regtest,
+// ranktest, trimfill and fsn results compared with ours (issue 14). CI has
+// no R: the test says so and skips.
+func TestMetaRCodeRunsInR(t *testing.T) {
+	rs, err := exec.LookPath("Rscript")
+	if err != nil {
+		t.Skip("Rscript not installed: the generated R code is not run (install r-base-core r-cran-metafor r-cran-jsonlite to run this test)")
+	}
+	if exec.Command(rs, "-e", "library(metafor); library(jsonlite)").Run() != nil {
+		t.Skip("R lacks metafor or jsonlite: the generated R code is not run")
+	}
+	run, err := Meta(embedded(t, "molloy2014"), MetaOptions{Bias: true, Influence: true, LeaveOneOut: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := run.Steps()[0].RCode + `
+rg <- regtest(res, model = "rma", predictor = "sei"); rk <- ranktest(res); tf <- trimfill(res, estimator = "L0")
+fo <- fsn(yi, vi, data = dat, type = "Orwin", weighted = TRUE)
+cat(jsonlite::toJSON(list(b = unname(coef(res)), se = res$se, tau2 = res$tau2, QE = res$QE, reg_z = rg$zval, rank_tau = unname(rk$tau),
+  tf_k0 = tf$k0, tf_b = unname(coef(tf)), orwin = fo$fsnum), digits = NA, auto_unbox = TRUE))
+`
+	out, err := exec.Command(rs, "-e", code).Output()
+	if err != nil {
+		t.Fatalf("the generated R code failed: %v\n%s", err, code)
+	}
+	s := string(out)
+	var got map[string]float64
+	if err := json.Unmarshal([]byte(s[strings.LastIndex(s, "{"):]), &got); err != nil {
+		t.Fatalf("R output %q: %v", s, err)
+	}
+	m, b := run.Model, run.Bias
+	for _, c := range []struct {
+		name      string
+		ours, tol float64
+	}{
+		{"b", m.Coefficients[0].Estimate, 1e-8}, {"se", m.Coefficients[0].SE, 1e-8}, {"tau2", m.Tau2, 1e-6}, {"QE", m.QE, 1e-8},
+		{"reg_z", b.Egger.Statistic, 1e-6}, {"rank_tau", b.Rank.Tau, 1e-10}, {"tf_k0", float64(b.TrimFill.K0), 0},
+		{"tf_b", b.TrimFill.Estimate, 1e-6}, {"orwin", float64(b.FSN.Orwin), 0},
+	} {
+		if math.Abs(c.ours-got[c.name]) > c.tol*math.Max(1, math.Abs(got[c.name])) {
+			t.Errorf("%s: ours %.10g, the generated R code %.10g", c.name, c.ours, got[c.name])
+		}
+	}
+}
