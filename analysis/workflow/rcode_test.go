@@ -30,7 +30,9 @@ fo <- fsn(yi, vi, data = dat, type = "Orwin", weighted = TRUE)
 cat(jsonlite::toJSON(list(b = unname(coef(res)), se = res$se, tau2 = res$tau2, QE = res$QE, reg_z = rg$zval, rank_tau = unname(rk$tau),
   tf_k0 = tf$k0, tf_b = unname(coef(tf)), orwin = fo$fsnum), digits = NA, auto_unbox = TRUE))
 `
-	out, err := exec.Command(rs, "-e", code).Output()
+	cmd := exec.Command(rs, "-e", code)
+	cmd.Dir = t.TempDir() // R's graphics device writes Rplots.pdf there
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("the generated R code failed: %v\n%s", err, code)
 	}
