@@ -216,7 +216,7 @@ func (r *resolver) merge(err error) {
 		return
 	}
 	for _, p := range ie.Problems {
-		r.probs.add(p.Line, p.Column, []byte(p.Value), p.Msg)
+		r.probs.keep(p)
 	}
 	r.probs.total += ie.Total - len(ie.Problems)
 }

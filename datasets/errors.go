@@ -25,20 +25,35 @@ type Problem = errs.Problem
 type InputError = errs.InputError
 
 // problems collects Problems for one file, keeping at most MaxProblems.
+// For a table made from a DataFrame (frame), "lines" are 1-based row
+// numbers and are stored as Problem.Row with the frame's name as Source, so
+// that messages index the column as Go code would ("frame: ri[1] = ...").
 type problems struct {
 	file  string
+	frame bool
 	list  []Problem
 	total int
 }
 
 func newProblems(file string) *problems { return &problems{file: file} }
 
+// problems returns a collector for problems of t's cells.
+func (t *Table) problems() *problems { return &problems{file: t.Name, frame: t.frame} }
+
+// problem makes one Problem at line (a row number for a frame).
+func (p *problems) problem(line int, column string, val []byte, msg, hint string) Problem {
+	if p.frame {
+		return Problem{Source: p.file, Row: line, Column: column, Value: string(val), Msg: msg, Hint: hint}
+	}
+	return Problem{File: p.file, Line: line, Column: column, Value: string(val), Msg: msg, Hint: hint}
+}
+
 // add records a problem. val is converted to a string only when stored, so
 // adding is cheap once the store is full.
 func (p *problems) add(line int, column string, val []byte, msg string) {
 	p.total++
 	if len(p.list) < MaxProblems {
-		p.list = append(p.list, Problem{File: p.file, Line: line, Column: column, Value: string(val), Msg: msg})
+		p.list = append(p.list, p.problem(line, column, val, msg, ""))
 	}
 }
 
@@ -46,7 +61,7 @@ func (p *problems) add(line int, column string, val []byte, msg string) {
 func (p *problems) addf(line int, column string, val []byte, format string, args ...any) {
 	p.total++
 	if len(p.list) < MaxProblems {
-		p.list = append(p.list, Problem{File: p.file, Line: line, Column: column, Value: string(val), Msg: fmt.Sprintf(format, args...)})
+		p.list = append(p.list, p.problem(line, column, val, fmt.Sprintf(format, args...), ""))
 	}
 }
 
@@ -54,7 +69,15 @@ func (p *problems) addf(line int, column string, val []byte, format string, args
 func (p *problems) addh(line int, column string, val []byte, hint, format string, args ...any) {
 	p.total++
 	if len(p.list) < MaxProblems {
-		p.list = append(p.list, Problem{File: p.file, Line: line, Column: column, Value: string(val), Msg: fmt.Sprintf(format, args...), Hint: hint})
+		p.list = append(p.list, p.problem(line, column, val, fmt.Sprintf(format, args...), hint))
+	}
+}
+
+// keep records a problem made elsewhere, as it is.
+func (p *problems) keep(pr Problem) {
+	p.total++
+	if len(p.list) < MaxProblems {
+		p.list = append(p.list, pr)
 	}
 }
 
@@ -65,7 +88,7 @@ func (p *problems) err() error {
 	if p.total == 0 {
 		return nil
 	}
-	slices.SortStableFunc(p.list, func(a, b Problem) int { return a.Line - b.Line })
+	slices.SortStableFunc(p.list, func(a, b Problem) int { return a.Line + a.Row - b.Line - b.Row })
 	return &InputError{Problems: p.list, Total: p.total}
 }
 

@@ -14,10 +14,17 @@ import (
 // for users who hold their data in gota: the table is then validated by
 // Studies or Sessions exactly as a file is (the same NA vocabulary plus
 // opt.NA, the same non-numeric checks, duplicate ids, order), and every
-// problem names the column and the row ("name:row N" in messages, row 1
-// being the first data row, as line 2 of a file with a header). gota's
-// missing values become missing cells; floats are written with full
-// precision. name is used in messages (e.g. "frame").
+// problem names the column and the row. A problem of a DataFrame has no
+// file: Problem.Source is name, Problem.Row the 1-based row, and messages
+// index the column from 0 as gota's Elem does:
+//
+//	frame: ri[1] = 0,35 is not a number (decimal comma? ...)
+//
+// Table.Line (and Studies.Line, Sessions.Line) give the 1-based row.
+// gota's missing values become missing cells; floats are written with full
+// precision (strconv 'g', -1), so they parse back to the same float64.
+// name is used in messages (e.g. "frame"). Only opt.NA is used; the other
+// ReadOptions concern files.
 func FromDataFrame(name string, df dataframe.DataFrame, opt ReadOptions) (*Table, error) {
 	if err := df.Error(); err != nil {
 		return nil, inputErr(name, 0, "the DataFrame carries an error: %v", err)
@@ -29,7 +36,7 @@ func FromDataFrame(name string, df dataframe.DataFrame, opt ReadOptions) (*Table
 	if nr == 0 {
 		return nil, inputErr(name, 0, "header only, no data rows (columns: %s)", strings.Join(df.Names(), ", "))
 	}
-	t := &Table{Name: name, Header: make([]string, nc), Delimiter: 0, Decimal: '.',
+	t := &Table{Name: name, Header: make([]string, nc), Delimiter: 0, Decimal: '.', frame: true,
 		start: make([][]uint32, nc), end: make([][]uint32, nc), line: make([]int32, nr)}
 	seen := map[string]bool{}
 	for j, h := range df.Names() {
@@ -55,7 +62,7 @@ func FromDataFrame(name string, df dataframe.DataFrame, opt ReadOptions) (*Table
 		}
 	}
 	for i := range t.line {
-		t.line[i] = int32(i + 2) // as a file with a header line: row 1 is line 2
+		t.line[i] = int32(i + 1)
 	}
 	t.buf = buf
 	t.naTxt = append(append([]string(nil), DefaultNA...), opt.NA...)

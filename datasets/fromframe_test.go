@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -24,8 +25,12 @@ func TestFromDataFrame(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = tab.Studies(StudyColumns{}, StudyOptions{FisherZ: true})
-	if err == nil || !strings.Contains(err.Error(), `frame:3: column "ri": "0,35" is not a number`) {
+	if err == nil || err.Error() != `frame: ri[1] = 0,35 is not a number (decimal comma? set the decimal separator to ',')` {
 		t.Errorf("bad cell: %v", err)
+	}
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Problems[0].Row != 2 || ie.Problems[0].File != "" || ie.Problems[0].Column != "ri" || ie.Problems[0].Hint != "decimal=," {
+		t.Errorf("bad cell problem: %#v", err)
 	}
 	x := 0.1 + 0.2
 	df2 := dataframe.New(
@@ -37,15 +42,96 @@ func TestFromDataFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tab2.Studies(StudyColumns{}, StudyOptions{}); err == nil || !strings.Contains(err.Error(), `frame:4: column "yi"`) {
+	if _, err := tab2.Studies(StudyColumns{}, StudyOptions{}); err == nil ||
+		err.Error() != `frame: yi[2]: missing value; every study needs an effect size (fill it in or remove the row)` {
 		t.Errorf("missing effect size: %v", err)
 	}
 	back := tab2.DataFrame()
 	if got := back.Col("yi").Float()[0]; got != x || !math.IsNaN(back.Col("yi").Float()[2]) || back.Col("study").Type() != series.String {
 		t.Errorf("round trip: %v", back)
 	}
-	if _, err := FromDataFrame("frame", dataframe.New(series.New([]int{1}, series.Int, "a"), series.New([]int{1}, series.Int, "A")), ReadOptions{}); err == nil {
-		t.Error("duplicate column names accepted")
+	if _, err := FromDataFrame("frame", dataframe.New(series.New([]int{1}, series.Int, "a"), series.New([]int{1}, series.Int, "A")), ReadOptions{}); err == nil ||
+		err.Error() != `frame: column name "A" appears twice; rename one` {
+		t.Errorf("duplicate column names: %v", err)
+	}
+}
+
+// The loaders' rules hold for a DataFrame as for a file: the NA vocabulary
+// ("NA", ".", ReadOptions.NA with numeric codes matched as numbers), gota's
+// own missing values, the detection of a mostly numeric column with a typo,
+// and the session checks (duplicates, order), each located by row.
+func TestFromDataFrameRules(t *testing.T) {
+	df := dataframe.New(
+		series.New([]string{"a", "b", "c", "d", "e", "f", "g"}, series.String, "study"),
+		series.New([]float64{0.3, 0.2, 0.1, 0.25, 0.15, 0.2, 0.3}, series.Float, "ri"),
+		series.New([]int{50, 60, 70, 80, 90, 100, 110}, series.Int, "ni"),
+		series.New([]string{"2001", "NA", "199 4", "-99.0", "2003", "2004", "2005"}, series.String, "year"),
+		series.New([]string{"x", ".", "y", "", "x", "y", "x"}, series.String, "rater"),
+	)
+	tab, err := FromDataFrame("frame", df, ReadOptions{NA: []string{"-99"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tab.Studies(StudyColumns{Mods: []string{"year", "rater"}}, StudyOptions{FisherZ: true})
+	want := `frame: year[2] = 199 4 is not a number; 4 of the column's 5 non-missing cells are numbers, so this looks like a typo: ` +
+		`correct it, or declare it a missing-value code (if the column holds labels rather than numbers, start every label with a letter)`
+	if err == nil || err.Error() != want {
+		t.Errorf("typo in a numeric moderator:\n got %v\nwant %s", err, want)
+	}
+	df = df.Set([]int{2}, dataframe.New(
+		series.New([]string{"c"}, series.String, "study"), series.New([]float64{0.1}, series.Float, "ri"),
+		series.New([]int{70}, series.Int, "ni"), series.New([]string{"1994"}, series.String, "year"),
+		series.New([]string{"y"}, series.String, "rater")))
+	tab, err = FromDataFrame("frame", df, ReadOptions{NA: []string{"-99"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := tab.Studies(StudyColumns{Mods: []string{"year", "rater"}}, StudyOptions{FisherZ: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	year, rater := st.Mods[0], st.Mods[1]
+	if !year.Numeric || year.Num[2] != 1994 || !math.IsNaN(year.Num[1]) || !math.IsNaN(year.Num[3]) {
+		t.Errorf("year %v: NA and -99.0 (code -99) must be missing", year.Num)
+	}
+	if rater.Numeric || rater.Text[1] != "" || rater.Text[3] != "" || rater.Text[4] != "x" {
+		t.Errorf("rater %q", rater.Text)
+	}
+	if !equalInts(st.Line, []int{1, 2, 3, 4, 5, 6, 7}) {
+		t.Errorf("lines %v, want the 1-based rows", st.Line)
+	}
+
+	// gota's own NA elements (an int column with a missing value) are
+	// missing cells, required here.
+	ni := series.New([]any{50, nil, 70}, series.Int, "ni")
+	df = dataframe.New(series.New([]float64{.3, .2, .1}, series.Float, "ri"), ni)
+	tab, err = FromDataFrame("frame", df, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = tab.Studies(StudyColumns{}, StudyOptions{}); err == nil ||
+		err.Error() != `frame: ni[1]: missing value; every study needs a sample size (fill it in or remove the row)` {
+		t.Errorf("gota NA: %v", err)
+	}
+
+	// Sessions: a duplicate (patient, session) names both rows by index.
+	df = dataframe.New(
+		series.New([]string{"p1", "p1", "p1", "p2"}, series.String, "patient"),
+		series.New([]int{1, 2, 2, 1}, series.Int, "session"),
+		series.New([]float64{5, 5.5, 6, 4}, series.Float, "alliance"),
+		series.New([]float64{20, 18, 17, 25}, series.Float, "outcome"),
+	)
+	tab, err = FromDataFrame("frame", df, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tab.Sessions(SessionColumns{}, SessionOptions{})
+	if err == nil || err.Error() != `frame: session[2]: patient "p1" has session 2 twice (indices 1 and 2); each (patient, session) must be unique` {
+		t.Errorf("duplicate session: %v", err)
+	}
+	if _, err := FromDataFrame("frame", dataframe.New(series.New([]int{}, series.Int, "a")), ReadOptions{}); err == nil ||
+		err.Error() != `frame: header only, no data rows (columns: a)` {
+		t.Errorf("empty frame: %v", err)
 	}
 }
 

@@ -74,7 +74,7 @@ func (s *Sessions) Len() int { return len(s.Session) }
 // outcome may be missing in a row (NaN). All problems are returned together
 // in an *InputError.
 func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, error) {
-	r := &resolver{t: t, probs: newProblems(t.Name)}
+	r := &resolver{t: t, probs: t.problems()}
 	wide := opt.Wide.Prefix != "" || len(opt.Wide.Columns) > 0
 	jp := r.find(cols.Patient, "patient", DefaultPatient)
 	jt := r.find(cols.Therapist, "therapist", DefaultTherapist)
@@ -380,24 +380,24 @@ func (r *resolver) checkOrder(s *Sessions, col string) {
 	for k := range lastRow {
 		lastRow[k] = -1
 	}
-	dups := newProblems(r.t.Name)
+	dups := r.t.problems()
 	outOfOrder := false
 	for i, c := range s.Patient.Codes {
 		sess := s.Session[i]
 		if p := lastRow[c]; p >= 0 {
 			switch {
 			case sess == last[c]:
-				dups.add(s.Line[i], col, nil, fmt.Sprintf("patient %q has session %d twice (lines %d and %d); each (patient, session) must be unique", s.Patient.Levels[c], sess, s.Line[p], s.Line[i]))
+				dups.add(s.Line[i], col, nil, fmt.Sprintf("patient %q has session %d twice (%s); each (patient, session) must be unique", s.Patient.Levels[c], sess, r.t.where(s.Line[p], s.Line[i])))
 			case sess < last[c]:
 				outOfOrder = true
-				r.probs.add(s.Line[i], col, nil, fmt.Sprintf("patient %q: session %d comes after session %d (line %d); sessions must increase within a patient — sort the rows by patient and session", s.Patient.Levels[c], sess, last[c], s.Line[p]))
+				r.probs.add(s.Line[i], col, nil, fmt.Sprintf("patient %q: session %d comes after session %d (%s); sessions must increase within a patient — sort the rows by patient and session", s.Patient.Levels[c], sess, last[c], r.t.where(s.Line[p])))
 			}
 		}
 		last[c], lastRow[c] = sess, int32(i)
 	}
 	if outOfOrder {
 		// Duplicates need not be adjacent: find them by sorting.
-		dups = newProblems(r.t.Name)
+		dups = r.t.problems()
 		idx := make([]int32, len(s.Session))
 		for i := range idx {
 			idx[i] = int32(i)
@@ -411,12 +411,12 @@ func (r *resolver) checkOrder(s *Sessions, col string) {
 		for k := 1; k < len(idx); k++ {
 			a, b := idx[k-1], idx[k]
 			if s.Patient.Codes[a] == s.Patient.Codes[b] && s.Session[a] == s.Session[b] {
-				dups.add(s.Line[b], col, nil, fmt.Sprintf("patient %q has session %d twice (lines %d and %d); each (patient, session) must be unique", s.Patient.Levels[s.Patient.Codes[a]], s.Session[a], s.Line[a], s.Line[b]))
+				dups.add(s.Line[b], col, nil, fmt.Sprintf("patient %q has session %d twice (%s); each (patient, session) must be unique", s.Patient.Levels[s.Patient.Codes[a]], s.Session[a], r.t.where(s.Line[a], s.Line[b])))
 			}
 		}
 	}
 	for _, p := range dups.list {
-		r.probs.add(p.Line, p.Column, nil, p.Msg)
+		r.probs.keep(p)
 	}
 	r.probs.total += dups.total - len(dups.list)
 }
@@ -429,7 +429,7 @@ func (r *resolver) uniquePatients(pf *Factor, col string) {
 	}
 	for i, c := range pf.Codes {
 		if f := first[c]; f >= 0 {
-			r.probs.addf(r.t.Line(i), col, nil, "patient %q has two rows (lines %d and %d); a wide table has one row per patient", pf.Levels[c], r.t.Line(f), r.t.Line(i))
+			r.probs.addf(r.t.Line(i), col, nil, "patient %q has two rows (%s); a wide table has one row per patient", pf.Levels[c], r.t.where(r.t.Line(f), r.t.Line(i)))
 			continue
 		}
 		first[c] = i

@@ -53,6 +53,10 @@ type Studies struct {
 	Cluster []Var        // cluster ids (text), in the order named; never missing
 	Line    []int        // source line of each row
 	Columns StudyColumns // the header names used for each role ("" when absent)
+
+	req    StudyColumns // the columns as named to Table.Studies (for EffectSizes)
+	header []string     // the table's header (for messages)
+	frame  bool         // read from a DataFrame: Line holds row numbers
 }
 
 // K returns the number of rows (effect sizes).
@@ -64,7 +68,7 @@ func (s *Studies) K() int { return len(s.Line) }
 // values (NaN or ""), which the analysis drops with a message; cluster ids
 // may not. All problems are returned together in an *InputError.
 func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
-	r := &resolver{t: t, probs: newProblems(t.Name)}
+	r := &resolver{t: t, probs: t.problems()}
 	namedES := cols.Yi != "" || cols.Vi != "" || cols.Sei != ""
 	// A named correlation column chooses the r/n family; a sample-size
 	// column alone does not (it also serves effect sizes, e.g. for the
@@ -108,7 +112,7 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 	}
 
 	k := t.NumRows()
-	s := &Studies{Name: t.Name, Line: t.Lines()}
+	s := &Studies{Name: t.Name, Line: t.Lines(), req: cols, header: t.Header, frame: t.frame}
 	s.Columns = StudyColumns{Label: nameOf(t, jl), R: nameOf(t, jr), N: nameOf(t, jn), Yi: nameOf(t, jy), Vi: nameOf(t, jv), Sei: nameOf(t, js)}
 	if jl >= 0 {
 		s.Label = t.Col(jl).Strings()

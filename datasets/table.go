@@ -3,6 +3,7 @@ package datasets
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +24,8 @@ type Table struct {
 	// "windows-1252" when the file was not valid UTF-8 (front ends say so).
 	Encoding string
 
+	frame bool // made by FromDataFrame: lines are 1-based row numbers
+
 	buf   []byte
 	start [][]uint32 // per column, start offset of each cell in buf
 	end   [][]uint32 // per column, end offset of each cell in buf
@@ -37,10 +40,12 @@ func (t *Table) NumRows() int { return len(t.line) }
 // NumCols returns the number of columns.
 func (t *Table) NumCols() int { return len(t.Header) }
 
-// Line returns the physical line (or XLSX row number) of data row i.
+// Line returns the physical line (or XLSX row number) of data row i; for
+// a table made by FromDataFrame, its 1-based row number (i + 1).
 func (t *Table) Line(i int) int { return int(t.line[i]) }
 
-// Lines returns the physical line (or XLSX row number) of every data row.
+// Lines returns the physical line (or XLSX row number) of every data row
+// (row numbers for a table made by FromDataFrame).
 func (t *Table) Lines() []int {
 	out := make([]int, len(t.line))
 	for i, l := range t.line {
@@ -75,9 +80,13 @@ func (t *Table) ColumnIndex(name string) int {
 func (t *Table) Column(name string) (*Column, error) {
 	switch j := t.ColumnIndex(name); j {
 	case -1:
-		return nil, inputErr(t.Name, 0, "column %q not found; columns are: %s", name, t.columnList())
+		p := t.problems()
+		p.addf(0, "", nil, "column %q not found; columns are: %s", name, t.columnList())
+		return nil, p.err()
 	case -2:
-		return nil, inputErr(t.Name, 0, "column name %q is ambiguous: several columns match it ignoring case; rename them", name)
+		p := t.problems()
+		p.addf(0, "", nil, "column name %q is ambiguous: several columns match it ignoring case; rename them", name)
+		return nil, p.err()
 	default:
 		return t.Col(j), nil
 	}
@@ -85,6 +94,24 @@ func (t *Table) Column(name string) (*Column, error) {
 
 // Col returns column j (0-based); it panics if j is out of range, like a slice index.
 func (t *Table) Col(j int) *Column { return &Column{t: t, j: j, Name: t.Header[j]} }
+
+// where names lines of t in a message: "line 3", "lines 3 and 5"; for a
+// table made by FromDataFrame, the 0-based row indices, "index 2",
+// "indices 2 and 4" (as Problem.String indexes a column).
+func (t *Table) where(lines ...int) string {
+	word, plural, off := "line", "lines", 0
+	if t.frame {
+		word, plural, off = "index", "indices", 1
+	}
+	if len(lines) == 1 {
+		return fmt.Sprintf("%s %d", word, lines[0]-off)
+	}
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = strconv.Itoa(l - off)
+	}
+	return plural + " " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
 
 func (t *Table) columnList() string { return strings.Join(t.Header, ", ") }
 
@@ -151,7 +178,7 @@ func (c *Column) Float(i int) (v float64, missing bool, err error) {
 // cell with file, line, column and value.
 func (c *Column) Floats() ([]float64, error) {
 	out := make([]float64, c.Len())
-	p := newProblems(c.t.Name)
+	p := c.t.problems()
 	for i := range out {
 		v, _, err := c.Float(i)
 		if err != nil {
@@ -218,7 +245,7 @@ func (c *Column) Numbers() (v []float64, numeric bool, err error) {
 	case p < MostlyNumbersMin || float64(p) < MostlyNumbersShare*float64(m):
 		return nil, false, nil
 	}
-	probs := newProblems(c.t.Name)
+	probs := c.t.problems()
 	hint := fmt.Sprintf("; %d of the column's %d non-missing cells are numbers, so this looks like a typo: "+
 		"correct it, or declare it a missing-value code "+
 		"(if the column holds labels rather than numbers, start every label with a letter)", p, m)
