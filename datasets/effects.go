@@ -71,11 +71,11 @@ type Effects struct {
 // StudyOptions.FisherZ) is an *InputError located at the file line of the
 // row and naming the file's column, as every loader error is; for a table
 // from a DataFrame, at the row. When neither source is complete, the error
-// lists the columns the table has. An unknown measure is an
-// errs.InvalidOption error (Hint "measure").
+// lists the columns the table has (Hint "effects"). An unknown measure or
+// source is an errs.InvalidOption error with Hint "Measure" or "From".
 //
-// This replaces the effect-size shaping that front ends did themselves
-// (e.g. the meta workflow's effectSizes).
+// Front ends and workflows call this rather than shaping yi and vi
+// themselves, so that every one of them analyses the same numbers.
 func (s *Studies) EffectSizes(opt EffectOptions) (*Effects, error) {
 	k := s.K()
 	haveRN := s.R != nil && s.N != nil && len(s.R) == k && len(s.N) == k
@@ -98,7 +98,7 @@ func (s *Studies) EffectSizes(opt EffectOptions) (*Effects, error) {
 		}
 		useES = true
 	default:
-		return nil, errs.New(errs.InvalidOption, "datasets: EffectSizes", "unknown source %q of effect sizes: use %q (automatic), %q or %q", opt.From, EffectsAuto, EffectsFromR, EffectsFromYi).WithHint("from")
+		return nil, errs.New(errs.InvalidOption, "datasets: EffectSizes", "unknown source %q of effect sizes: use %q (automatic), %q or %q", opt.From, EffectsAuto, EffectsFromR, EffectsFromYi).WithHint("From")
 	}
 	if useES {
 		return s.precomputed(opt)
@@ -159,6 +159,10 @@ func (s *Studies) precomputed(opt EffectOptions) (*Effects, error) {
 func (s *Studies) fromCorrelations(opt EffectOptions) (*Effects, error) {
 	m, err := effectsize.ParseMeasure(or(opt.Measure, "ZCOR"))
 	if err != nil {
+		var ee *errs.Error
+		if errors.As(err, &ee) && ee.Hint == "" {
+			ee.Hint = "Measure"
+		}
 		return nil, err
 	}
 	tab, err := effectsize.Escalc(m, effectsize.VType(opt.VType), s.R, s.N)

@@ -196,11 +196,12 @@ func TestEffectSizesErrors(t *testing.T) {
 
 	st, _ = mustRead(t, "s.csv", "ri,ni\n.3,50\n", ReadOptions{}).Studies(StudyColumns{}, StudyOptions{})
 	_, err = st.EffectSizes(EffectOptions{Measure: "SMD"})
-	if !errors.Is(err, errs.InvalidOption) || err.Error() != `effectsize: unknown measure "SMD": use one of ZCOR, COR, UCOR, PCOR, ZPCOR, SPCOR` {
+	var ee *errs.Error
+	if !errors.As(err, &ee) || ee.Kind != errs.InvalidOption || ee.Hint != "Measure" || err.Error() != `effectsize: unknown measure "SMD": use one of ZCOR, COR, UCOR, PCOR, ZPCOR, SPCOR` {
 		t.Errorf("unknown measure: %v", err)
 	}
 	_, err = st.EffectSizes(EffectOptions{From: "z"})
-	if !errors.Is(err, errs.InvalidOption) || err.Error() != `datasets: EffectSizes: unknown source "z" of effect sizes: use "" (automatic), "r" or "yi"` {
+	if !errors.As(err, &ee) || ee.Kind != errs.InvalidOption || ee.Hint != "From" || err.Error() != `datasets: EffectSizes: unknown source "z" of effect sizes: use "" (automatic), "r" or "yi"` {
 		t.Errorf("unknown source: %v", err)
 	}
 }
