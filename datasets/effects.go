@@ -78,6 +78,9 @@ type Effects struct {
 // themselves, so that every one of them analyses the same numbers.
 func (s *Studies) EffectSizes(opt EffectOptions) (*Effects, error) {
 	k := s.K()
+	if len(s.Line) == 0 { // a Studies built by hand may leave Line out
+		k = max(len(s.R), len(s.Yi))
+	}
 	haveRN := s.R != nil && s.N != nil && len(s.R) == k && len(s.N) == k
 	haveES := s.Yi != nil && len(s.Yi) == k && ((s.Vi != nil && len(s.Vi) == k) || (s.Sei != nil && len(s.Sei) == k))
 	useES := false
@@ -106,27 +109,37 @@ func (s *Studies) EffectSizes(opt EffectOptions) (*Effects, error) {
 	return s.fromCorrelations(opt)
 }
 
+// sized returns v when it has k values, else nil.
+func sized(v []float64, k int) []float64 {
+	if len(v) != k {
+		return nil
+	}
+	return v
+}
+
 // precomputed returns yi with vi, or sei² where vi is missing.
 func (s *Studies) precomputed(opt EffectOptions) (*Effects, error) {
-	e := &Effects{Measure: opt.Measure, Yi: append([]float64(nil), s.Yi...), Vi: make([]float64, s.K())}
+	k := len(s.Yi)
+	sv, ss := sized(s.Vi, k), sized(s.Sei, k)
+	e := &Effects{Measure: opt.Measure, Yi: append([]float64(nil), s.Yi...), Vi: make([]float64, k)}
 	if e.Measure == "" {
 		e.Measure = "GEN"
 	}
 	e.Roles, e.Columns = []string{"yi"}, []string{or(s.Columns.Yi, "yi")}
-	preferSei := s.Sei != nil && (s.Vi == nil || (s.req.Sei != "" && s.req.Vi == ""))
+	preferSei := ss != nil && (sv == nil || (s.req.Sei != "" && s.req.Vi == ""))
 	usedVi, usedSei := false, false
 	p := s.problems()
 	for i := range e.Vi {
 		vi, sei := math.NaN(), math.NaN()
-		if s.Vi != nil {
-			vi = s.Vi[i]
+		if sv != nil {
+			vi = sv[i]
 		}
-		if s.Sei != nil {
-			sei = s.Sei[i] * s.Sei[i]
+		if ss != nil {
+			sei = ss[i] * ss[i]
 		}
 		role, col, val := "vi", or(s.Columns.Vi, "vi"), vi
-		if s.Vi == nil || preferSei && !math.IsNaN(sei) || math.IsNaN(vi) && !math.IsNaN(sei) {
-			role, col, val = "sei", or(s.Columns.Sei, "sei"), s.Sei[i]
+		if sv == nil || preferSei && !math.IsNaN(sei) || math.IsNaN(vi) && !math.IsNaN(sei) {
+			role, col, val = "sei", or(s.Columns.Sei, "sei"), ss[i]
 			e.Vi[i], usedSei = sei, true
 		} else {
 			e.Vi[i], usedVi = vi, true
