@@ -1,8 +1,13 @@
 package datasets
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -34,19 +39,80 @@ func TestWindows1252(t *testing.T) {
 	if err != nil || utf.Encoding != "" {
 		t.Errorf("UTF-8 file: %v %q", err, utf.Encoding)
 	}
-	if _, err := ReadBytes("u.csv", []byte("a\n1\n"), ReadOptions{Encoding: "ebcdic"}); err == nil {
-		t.Error("unknown encoding accepted")
+}
+
+// Bytes that Windows-1252 leaves undefined are refused at their line and
+// column, never decoded to U+FFFD; Latin-1 decodes every byte; the column
+// counts characters (UTF-8 characters when UTF-8 is forced).
+func TestEncodingRefusals(t *testing.T) {
+	for _, c := range []struct {
+		name, enc string
+		data      string
+		want      string
+	}{
+		{"auto", "", "study,ri\nA\x81b,.3\n", `x.csv:2: byte 0x81 at character 2 is neither UTF-8 nor Windows-1252 text; save the file as UTF-8 ("CSV UTF-8" in Excel), or choose its encoding`},
+		{"cp1252", "windows-1252", "study,ri\nM\xfcller,.3\nX\x9d,.2\n", `x.csv:3: byte 0x9D at character 2 has no character in Windows-1252; choose another encoding or save the file as UTF-8`},
+		{"utf-8 column in characters", "UTF-8", "study,ri\nFalkenström \xf6,.3\n", `x.csv:2: byte 0xF6 at character 13 is not UTF-8; the file may be Windows-1252 or Latin-1 (choose that encoding) or save it as UTF-8`},
+		{"unknown", "ebcdic", "a\n1\n", `x.csv: unknown encoding "ebcdic": give utf-8, windows-1252 or latin-1`},
+	} {
+		_, err := ReadBytes("x.csv", []byte(c.data), ReadOptions{Encoding: c.enc})
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s:\n got %v\nwant %s", c.name, err, c.want)
+		}
+	}
+	tab, err := ReadBytes("x.csv", []byte("study,ri\nA\x81b,.3\n"), ReadOptions{Encoding: "latin-1"})
+	if err != nil || tab.Col(0).String(0) != "A\u0081b" || tab.Encoding != Latin1 {
+		t.Errorf("latin-1: %v", err)
+	}
+	// Windows-1252's own letters beyond Latin-1: € (0x80), Š (0x8A), „ (0x84).
+	tab, err = ReadBytes("x.csv", []byte("label;cost\n\x84\x8aibenik\x93;\x80 5\n"), ReadOptions{})
+	if err != nil || tab.Col(0).String(0) != "„Šibenik“" || tab.Col(1).String(0) != "€ 5" {
+		t.Errorf("windows-1252 letters: %v %q", err, tab.Col(0).String(0))
 	}
 }
 
+// FuzzDecodeText checks the encoding rules on any bytes: what is accepted
+// is valid UTF-8; valid UTF-8 comes back unchanged; detected Windows-1252
+// encodes back to the very bytes read (nothing replaced, nothing lost); a
+// refusal names the line of the offending byte.
 func FuzzDecodeText(f *testing.F) {
 	f.Add([]byte("a,b\n1,2\n"), "")
 	f.Add([]byte("a;b\nFalkenstr\xf6m;1\n"), "")
+	f.Add([]byte("a;b\nFalkenstr\xf6m;1\n"), "utf-8")
 	f.Add([]byte{0x80, 0x81, 0xff}, "utf-8")
+	f.Add([]byte("x\n\x9d"), "windows-1252")
+	f.Add([]byte("\x84\x8a\x93"), "latin-1")
 	f.Fuzz(func(t *testing.T, data []byte, enc string) {
-		out, _, err := decodeText("f.csv", data, enc)
-		if err == nil && (enc == "" || enc == "utf-8") && !strings.Contains(string(out), "\uFFFD") && len(out) < len(data) {
-			t.Errorf("decoding lost bytes: %q → %q", data, out)
+		out, got, err := decodeText("f.csv", data, enc)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || len(ie.Problems) != 1 {
+				t.Fatalf("%v is not one input problem", err)
+			}
+			if l := ie.Problems[0].Line; l > 0 && l > 1+bytes.Count(data, []byte{'\n'}) {
+				t.Errorf("line %d beyond the text's %d lines", l, 1+bytes.Count(data, []byte{'\n'}))
+			}
+			return
+		}
+		if !utf8.Valid(out) {
+			t.Fatalf("%q (%s) decoded to invalid UTF-8 %q", data, enc, out)
+		}
+		switch got {
+		case "":
+			if !bytes.Equal(out, data) {
+				t.Errorf("UTF-8 text changed: %q → %q", data, out)
+			}
+		case Windows1252:
+			back, err := charmap.Windows1252.NewEncoder().Bytes(out)
+			if err != nil || !bytes.Equal(back, data) {
+				t.Errorf("Windows-1252 %q → %q does not encode back (%v)", data, out, err)
+			}
+		case Latin1:
+			if utf8.RuneCount(out) != len(data) {
+				t.Errorf("Latin-1 %q → %q: %d characters for %d bytes", data, out, utf8.RuneCount(out), len(data))
+			}
+		default:
+			t.Errorf("encoding %q", got)
 		}
 	})
 }

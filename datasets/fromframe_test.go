@@ -157,19 +157,46 @@ func ExampleFromDataFrame() {
 	// Output: 3 r n Flückiger 2018 0.278
 }
 
+// FuzzFromDataFrame: any one-row DataFrame becomes a Table; what Studies
+// accepts is a valid study (r in (-1, 1), n > 3 for Fisher z); a float
+// element comes back as the same float64, NaN as missing, ±Inf as an
+// error naming the column and row.
 func FuzzFromDataFrame(f *testing.F) {
-	f.Add("0.3", "50", "a")
-	f.Add("NA", "", ".")
-	f.Add("1e309", "-3", "\x00")
-	f.Fuzz(func(t *testing.T, r, n, label string) {
-		df := dataframe.New(series.New([]string{label}, series.String, "study"), series.New([]string{r}, series.String, "ri"), series.New([]string{n}, series.String, "ni"))
-		tab, err := FromDataFrame("frame", df, ReadOptions{})
+	f.Add("0.3", "50", "a", 0.1)
+	f.Add("NA", "", ".", math.NaN())
+	f.Add("1e309", "-3", "\x00", math.Inf(1))
+	f.Add("0,3", "4", "Falkenström", -0.0)
+	f.Add(" .5 ", "-99", "NA", 5e-324)
+	f.Fuzz(func(t *testing.T, r, n, label string, x float64) {
+		df := dataframe.New(series.New([]string{label}, series.String, "study"), series.New([]string{r}, series.String, "ri"),
+			series.New([]string{n}, series.String, "ni"), series.New([]float64{x}, series.Float, "x"))
+		tab, err := FromDataFrame("frame", df, ReadOptions{NA: []string{"-99"}})
 		if err != nil {
-			return
+			t.Fatalf("a one-row frame was refused: %v", err)
 		}
-		st, err := tab.Studies(StudyColumns{}, StudyOptions{FisherZ: true})
+		st, err := tab.Studies(StudyColumns{Mods: []string{"x"}}, StudyOptions{FisherZ: true})
 		if err == nil && (math.IsNaN(st.R[0]) || st.R[0] <= -1 || st.R[0] >= 1 || !(st.N[0] > 3)) {
 			t.Errorf("accepted r=%q n=%q", r, n)
+		}
+		v, miss, ferr := tab.Col(3).Float(0)
+		switch {
+		case math.IsNaN(x):
+			if !miss {
+				t.Errorf("NaN is not missing: %v %v", v, ferr)
+			}
+		case math.IsInf(x, 0):
+			var ie *InputError
+			if _, err := tab.Col(3).Floats(); !errors.As(err, &ie) || ie.Problems[0].Row != 1 || ie.Problems[0].Column != "x" {
+				t.Errorf("Inf: %v", err)
+			}
+		case x == -99:
+			if !miss {
+				t.Errorf("the NA code -99 is not missing")
+			}
+		default:
+			if ferr != nil || v != x || math.Signbit(v) != math.Signbit(x) && x != 0 {
+				t.Errorf("float %v came back as %v (%v)", x, v, ferr)
+			}
 		}
 	})
 }
