@@ -14,7 +14,15 @@
 // semicolon outside quotes). With a semicolon delimiter numbers are taken to
 // use a decimal comma (European spreadsheets); ReadOptions override both.
 // XLSX workbooks (recognised by name or content) are read from the first
-// sheet or a named one, using the stored cell values.
+// sheet or a named one (ReadOptions.Sheet), using the stored cell values; a
+// sheet without data rows names the workbook's sheets.
+//
+// Text that is valid UTF-8 is read as UTF-8. Other text is read as
+// Windows-1252 (Excel's "CSV" in western European locales) and
+// Table.Encoding says so, for the front end to show; text in neither is
+// refused at the line and column of the first offending byte, never
+// decoded to replacement characters. ReadOptions.Encoding forces utf-8,
+// windows-1252 or latin-1.
 //
 // Missing values are empty cells, "NA" and "." plus the codes in
 // ReadOptions.NA (for example "-99" and "999"; a numeric code also matches
@@ -32,19 +40,34 @@
 // variances, complete required columns, whole session numbers increasing
 // within each patient, no duplicate (patient, session). A wide session table
 // (one row per patient, columns such as bdi_s0 ... bdi_s12) is turned into
-// long format with SessionOptions.Wide. DataFrame methods build gota
-// DataFrames from the typed columns, so gota never guesses a type.
+// long format with SessionOptions.Wide. Studies.EffectSizes turns a study
+// table into the yi and vi of a meta-analysis (escalc's measures from r and
+// n, or the precomputed effect sizes).
+//
+// # gota
+//
+// FromDataFrame takes a gota DataFrame and returns a Table that Studies and
+// Sessions validate exactly as they validate a file; its problems name the
+// column and the row. Table.DataFrame, Studies.DataFrame and
+// Sessions.DataFrame return gota DataFrames built from the parsed or typed
+// columns, so gota never guesses a type.
 //
 // # Errors
 //
 // Every problem with the input is an *InputError listing up to MaxProblems
 // Problems at once, each formatted as
 //
-//	studies.csv:17: column "ri": "0,35" is not a number (decimal comma? try --decimal ,)
+//	studies.csv:17: column "ri": "0,35" is not a number (decimal comma? set the decimal separator to ',')
 //
-// naming the file, the line, the column, the value and what to do. The flag
-// names in the advice (--decimal, --r, --n, --na, ...) are those of the
-// alliance command. No function of this package panics on any input.
+// naming the file, the line, the column, the value and what to do, in the
+// terms of this package (ReadOptions, StudyColumns, ...), never a
+// command-line flag. Problem.Hint names, machine-readably, the role
+// ("r", "n", "patient", ...) or reading option ("decimal=,", "na",
+// "delimiter", "sheet=Notes,Data") that would fix the problem, so that a
+// front end can add advice in its own words. Problems of a table made from
+// a DataFrame have no file: they give the row (Problem.Row) and print as
+// "frame: ri[1] = 0,35 ...". No function of this package panics on any
+// input.
 //
 // # Embedded datasets
 //

@@ -137,8 +137,25 @@ func TestXLSXNamesSheets(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = ReadBytes("book.xlsx", buf.Bytes(), ReadOptions{})
-	if err == nil || !strings.Contains(err.Error(), "the workbook's sheets are Notes, Data: choose the one with the data") {
-		t.Fatalf("error %v", err)
+	want := "book.xlsx[Notes]: header only, no data rows (columns: read me first); the workbook's sheets are Notes, Data: choose the one with the data (ReadOptions.Sheet)"
+	var ie *InputError
+	if err == nil || err.Error() != want || !errors.As(err, &ie) || ie.Problems[0].Hint != "sheet=Notes,Data" {
+		t.Fatalf("error:\n got %v\nwant %s", err, want)
+	}
+	// An empty first sheet says the same.
+	_ = f.SetCellValue("Notes", "A1", nil)
+	buf, err = f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadBytes("book.xlsx", buf.Bytes(), ReadOptions{})
+	want = "book.xlsx[Notes]: empty sheet: no header and no data; the workbook's sheets are Notes, Data: choose the one with the data (ReadOptions.Sheet)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("empty first sheet:\n got %v\nwant %s", err, want)
+	}
+	_, err = ReadBytes("book.xlsx", buf.Bytes(), ReadOptions{Sheet: "Daten"})
+	if want := `book.xlsx: sheet "Daten" not found; sheets are: Notes, Data`; err == nil || err.Error() != want || !errors.As(err, &ie) || ie.Problems[0].Hint != "sheet=Notes,Data" {
+		t.Errorf("unknown sheet:\n got %v\nwant %s", err, want)
 	}
 	tab, err := ReadBytes("book.xlsx", buf.Bytes(), ReadOptions{Sheet: "data"})
 	if err != nil || tab.NumRows() != 1 {

@@ -213,3 +213,36 @@ func ExampleTable_DataFrame() {
 	fmt.Println(df.Names(), df.Col("ri").Type(), df.Col("rater").Type(), math.IsNaN(df.Col("ri").Float()[1]))
 	// Output: [study ri ni rater] float string true
 }
+
+// A validated study table as a gota DataFrame: typed columns named as in
+// the file, moderators as floats or strings.
+func ExampleStudies_DataFrame() {
+	st, err := EmbeddedStudies("molloy2014", StudyOptions{FisherZ: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	df := st.DataFrame()
+	fmt.Println(df.Nrow(), df.Names())
+	fmt.Println(df.Col("ri").Type(), df.Col("ni").Float()[0])
+	// Output:
+	// 16 [authors ri ni]
+	// float 109
+}
+
+// A validated session table as a gota DataFrame in long format.
+func ExampleSessions_DataFrame() {
+	tab, err := Read("s.csv", strings.NewReader("patient,session,alliance,outcome\np1,1,5,20\np1,2,5.5,18\np2,1,4,NA\n"), ReadOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := tab.Sessions(SessionColumns{}, SessionOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	df := s.DataFrame()
+	fmt.Println(df.Names(), df.Col("session").Type(), df.Col("outcome").Float())
+	// Output: [patient session alliance outcome] int [20 18 NaN]
+}

@@ -18,8 +18,12 @@ var (
 
 // StudyColumns names the columns of a study table. An empty name means "use
 // the default names"; a name given here must exist. If only the effect-size
-// roles (Yi, Vi, Sei) are named, the r/n defaults are not looked for, and vice
-// versa, so that an unused column cannot make the load fail.
+// roles (Yi, Vi, Sei) are named, the r/n defaults are not looked for, and if
+// R is named the yi/vi/sei defaults are not, so that an unused column cannot
+// make the load fail. Naming N alone keeps every default: a sample-size
+// column also serves precomputed effect sizes (e.g. the sample-size
+// predictors of Egger's test). The comment of each field gives the flag
+// of the alliance command that sets it.
 type StudyColumns struct {
 	Label   string   // study label (default: label, study, author, authors); --study
 	R       string   // correlation (default: ri, r); --r

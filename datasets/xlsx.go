@@ -50,7 +50,7 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 			}
 		}
 		if sheet == "" {
-			return nil, inputErr(name, 0, "sheet %q not found; sheets are: %s", opt.Sheet, strings.Join(sheets, ", "))
+			return nil, sheetErr(name, fmt.Sprintf("sheet %q not found; sheets are: %s", opt.Sheet, strings.Join(sheets, ", ")), sheets)
 		}
 	}
 	tname := fmt.Sprintf("%s[%s]", name, sheet)
