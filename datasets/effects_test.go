@@ -23,7 +23,7 @@ func TestEffectSizesMolloy(t *testing.T) {
 		t.Fatal(err)
 	}
 	var gold map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &gold); err != nil {
+	if err = json.Unmarshal(raw, &gold); err != nil {
 		t.Fatal(err)
 	}
 	st, err := EmbeddedStudies("molloy2014", StudyOptions{FisherZ: true})
@@ -157,7 +157,7 @@ func TestEffectSizesErrors(t *testing.T) {
 		t.Errorf("n = 3 for ZCOR:\n got %v\nwant %s", err, want)
 	}
 	_, err = st.EffectSizes(EffectOptions{Measure: "COR"})
-	if want := `small.csv:3: column "ni": "3" is not valid: the sampling variance of r (as metafor) needs n > 3`; err == nil || err.Error() != want {
+	if want = `small.csv:3: column "ni": "3" is not valid: the sampling variance of r (as metafor) needs n > 3`; err == nil || err.Error() != want {
 		t.Errorf("n = 3 for COR:\n got %v\nwant %s", err, want)
 	}
 
@@ -170,7 +170,7 @@ func TestEffectSizesErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = st.EffectSizes(EffectOptions{})
-	if want := `frame: n[1] = 3 is not valid: the variance of Fisher's z, 1/(n-3), needs n > 3`; err == nil || err.Error() != want {
+	if want = `frame: n[1] = 3 is not valid: the variance of Fisher's z, 1/(n-3), needs n > 3`; err == nil || err.Error() != want {
 		t.Errorf("frame:\n got %v\nwant %s", err, want)
 	}
 

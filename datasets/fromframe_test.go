@@ -165,7 +165,7 @@ func FuzzFromDataFrame(f *testing.F) {
 	f.Add("0.3", "50", "a", 0.1)
 	f.Add("NA", "", ".", math.NaN())
 	f.Add("1e309", "-3", "\x00", math.Inf(1))
-	f.Add("0,3", "4", "Falkenström", -0.0)
+	f.Add("0,3", "4", "Falkenström", math.Copysign(0, -1))
 	f.Add(" .5 ", "-99", "NA", 5e-324)
 	f.Fuzz(func(t *testing.T, r, n, label string, x float64) {
 		df := dataframe.New(series.New([]string{label}, series.String, "study"), series.New([]string{r}, series.String, "ri"),
