@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -206,52 +205,12 @@ func (r *MetaRun) suggestModerators() {
 // effectSizes picks the effect sizes: precomputed yi with vi (or sei) when
 // they are named or when the table has no r and n; else r and n through
 // escalc.
-func (r *MetaRun) effectSizes(e *effects, useES bool) error {
-	st, o := r.st, r.opt
-	switch {
-	case st.Yi != nil && (st.Vi != nil || st.Sei != nil) && (useES || st.R == nil):
-		e.yi, e.vi = st.Yi, st.Vi
-		if st.Sei != nil && (e.vi == nil || o.Sei != "") {
-			e.vi = make([]float64, len(st.Sei))
-			for i, s := range st.Sei {
-				e.vi[i] = s * s
-			}
-		}
-		e.measure = o.Measure
-		if e.measure == "" {
-			e.measure = "GEN"
-		}
-	case st.R != nil && st.N != nil:
-		e.measure = o.Measure
-		if e.measure == "" {
-			e.measure = "ZCOR"
-		}
-		m, err := effectsize.ParseMeasure(e.measure)
-		if err != nil {
-			return invalid("Measure", "%v", err)
-		}
-		tab, err := effectsize.Escalc(m, effectsize.VType(o.VType), st.R, st.N)
-		if err != nil {
-			var ie *effectsize.InputError
-			if errors.As(err, &ie) {
-				// Locate the row in the file and name the file's column.
-				out := ie.At(st.Name, st.Line)
-				for i := range out.Problems {
-					switch out.Problems[i].Column {
-					case "r", "ri":
-						out.Problems[i].Column = st.Columns.R
-					case "n", "ni":
-						out.Problems[i].Column = st.Columns.N
-					}
-				}
-				return out
-			}
-			return inputErr(datasets.Problem{File: st.Name, Msg: err.Error()})
-		}
-		e.yi, e.vi = tab.Yi, tab.Vi
-	default:
-		return inputErr(datasets.Problem{File: st.Name, Msg: "need correlations and sample sizes or effect sizes with variances (or standard errors); columns found: " + strings.Join(r.src.Table.Header, ", ")})
+func (r *MetaRun) effectSizes(e *effects, _ bool) error {
+	es, err := r.st.EffectSizes(datasets.EffectOptions{Measure: r.opt.Measure, VType: r.opt.VType})
+	if err != nil {
+		return err
 	}
+	e.yi, e.vi, e.measure = es.Yi, es.Vi, es.Measure
 	return nil
 }
 

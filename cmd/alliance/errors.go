@@ -84,6 +84,7 @@ var hintFlags = map[string]struct {
 	"nfactors":        {"try --nfactors %s", false},
 	"drop-incomplete": {"try --drop-incomplete", false},
 	"robust-type":     {"try --robust-type %s", false},
+	"Measure":         {"see --measure", false},
 	"sheet":           {"choose it with --sheet", false},
 }
 
