@@ -17,24 +17,26 @@ type polishResult struct {
 //
 //	x ← x − H⁻¹ g,
 //
-// with g and H from central differences of step h_i = 10⁻⁴·max(|x_i|, 0.5),
-// the gradient Richardson-extrapolated ((4 D(h/2) − D(h))/3, error O(h⁴)),
+// with g and H from central differences of step h_i = 10⁻³·max(|x_i|, 0.5).
+// The first step uses the plain central gradient (error O(h²), enough to get
+// close) and computes H; later steps reuse that H while the free set stands
+// and Richardson-extrapolate the gradient ((4 D(h/2) − D(h))/3, error O(h⁴)),
 // so that g is limited by the rounding of f rather than by truncation.
 // Coordinates next to a bound where f grows into the box stay fixed there
 // (a boundary optimum such as a zero variance).
 //
 // The simplex stops where f is flat to its tolerance: near the optimum
 // f − f* ≈ ½ δᵀHδ, so a change of 10⁻¹² in f leaves x about 10⁻⁶ short, and
-// Newton's method closes that gap in one or two steps (quadratic
-// convergence). Close to the optimum the predicted decrease λ²/2
-// (λ² = gᵀH⁻¹g, the Newton decrement) falls below the resolution of f, so a
-// step is accepted when it lowers f, or raises it by no more than 10⁻¹¹·|f|
-// while moving every coordinate by at most 10⁻⁴·max(|x_i|, 0.5); otherwise it
-// is halved up to four times. The search stops when every coordinate moves by
-// less than 10⁻⁸·max(|x_i|, 0.5); when λ² stops shrinking fourfold per step
-// (the differences are down to the rounding noise of f; the point of smaller
-// λ² is kept); when H is not positive definite on the free coordinates; or
-// after maxSteps steps.
+// Newton's method closes that gap in one or two steps. Close to the optimum
+// the predicted decrease λ²/2 (λ² = gᵀH⁻¹g, the Newton decrement) falls
+// below the resolution of f, so a step is accepted when it lowers f, or
+// raises it by no more than 10⁻¹¹·|f| while moving every coordinate by at
+// most 10⁻⁴·max(|x_i|, 0.5); otherwise it is halved up to four times. The
+// search stops when an extrapolated step moves every coordinate by less than
+// 10⁻⁸·max(|x_i|, 0.5); when λ², already below 10⁻¹²·(1 + |f|), stops
+// shrinking fourfold per step (the differences are down to the rounding
+// noise of f; the point of smaller λ² is kept); when H is not positive
+// definite on the free coordinates; or after maxSteps steps.
 func newtonPolish(f func([]float64) float64, x0 []float64, f0 float64, lo, up []float64, maxSteps int) polishResult {
 	n := len(x0)
 	nw := &newton{f: f, lo: lo, up: up, x: append([]float64(nil), x0...), fx: f0,
@@ -45,14 +47,23 @@ func newtonPolish(f func([]float64) float64, x0 []float64, f0 float64, lo, up []
 	prevX := make([]float64, n)
 	prevF, prevLambda2 := f0, math.Inf(1)
 	steps := 0
+	var H []float64 // Hessian on the free set hFree
+	var hFree []int
 	for steps < maxSteps {
 		nw.freeSet()
 		if len(nw.free) == 0 {
 			break
 		}
-		g, H, ok := nw.derivatives()
+		// The first step needs no extrapolated gradient (it only has to get
+		// close); later steps reuse its Hessian while the free set stands.
+		fine := steps > 0
+		reuse := fine && H != nil && equalInts(nw.free, hFree)
+		g, Hn, ok := nw.derivatives(fine, !reuse)
 		if !ok {
 			break
+		}
+		if !reuse {
+			H, hFree = Hn, append(hFree[:0], nw.free...)
 		}
 		d, ok := newtonStep(H, g, len(nw.free))
 		if !ok {
@@ -66,7 +77,7 @@ func newtonPolish(f func([]float64) float64, x0 []float64, f0 float64, lo, up []
 				small = false
 			}
 		}
-		if steps > 0 && lambda2 > 0.25*prevLambda2 {
+		if steps > 0 && lambda2 > 0.25*prevLambda2 && prevLambda2 <= 1e-12*(1+math.Abs(nw.fx)) {
 			copy(nw.x, prevX)
 			nw.fx = prevF
 			steps--
@@ -78,7 +89,7 @@ func newtonPolish(f func([]float64) float64, x0 []float64, f0 float64, lo, up []
 			break
 		}
 		steps++
-		if small {
+		if small && fine {
 			break
 		}
 	}
@@ -113,7 +124,7 @@ func (nw *newton) freeSet() {
 	nw.free = nw.free[:0]
 	copy(y, x)
 	for i := range x {
-		nw.h[i] = 1e-4 * math.Max(math.Abs(x[i]), 0.5)
+		nw.h[i] = 1e-3 * math.Max(math.Abs(x[i]), 0.5)
 		room := math.Min(x[i]-nw.lo[i], nw.up[i]-x[i])
 		if room >= 2*nw.h[i] {
 			nw.free = append(nw.free, i)
@@ -136,27 +147,41 @@ func (nw *newton) freeSet() {
 	}
 }
 
-// derivatives returns g and H (k×k) on the free coordinates; ok is false
-// when f cannot be evaluated at a difference point.
-func (nw *newton) derivatives() (g, H []float64, ok bool) {
+// derivatives returns g, Richardson-extrapolated when fine, and, when
+// wantH, H (k×k) on the free coordinates; ok is false when f cannot be
+// evaluated at a difference point.
+func (nw *newton) derivatives(fine, wantH bool) (g, H []float64, ok bool) {
 	x, y, h, fp, fm := nw.x, nw.y, nw.h, nw.fp, nw.fm
 	k := len(nw.free)
 	g = make([]float64, k)
-	H = make([]float64, k*k)
 	for a, i := range nw.free {
 		y[i] = x[i] + h[i]
 		fp[a] = nw.eval(y)
 		y[i] = x[i] - h[i]
 		fm[a] = nw.eval(y)
+		y[i] = x[i]
+		if math.IsInf(fp[a], 1) || math.IsInf(fm[a], 1) {
+			return nil, nil, false
+		}
+		g[a] = (fp[a] - fm[a]) / (2 * h[i])
+		if !fine {
+			continue
+		}
 		y[i] = x[i] + h[i]/2
 		fp2 := nw.eval(y)
 		y[i] = x[i] - h[i]/2
 		fm2 := nw.eval(y)
 		y[i] = x[i]
-		if math.IsInf(fp[a], 1) || math.IsInf(fm[a], 1) || math.IsInf(fp2, 1) || math.IsInf(fm2, 1) {
+		if math.IsInf(fp2, 1) || math.IsInf(fm2, 1) {
 			return nil, nil, false
 		}
-		g[a] = (4*(fp2-fm2)/h[i] - (fp[a]-fm[a])/(2*h[i])) / 3
+		g[a] = (4*(fp2-fm2)/h[i] - g[a]) / 3
+	}
+	if !wantH {
+		return g, nil, true
+	}
+	H = make([]float64, k*k)
+	for a, i := range nw.free {
 		H[a*k+a] = (fp[a] - 2*nw.fx + fm[a]) / (h[i] * h[i])
 	}
 	for a, i := range nw.free {
@@ -240,4 +265,16 @@ func newtonStep(H, g []float64, k int) ([]float64, bool) {
 		d[i] = s / L[i*k+i]
 	}
 	return d, true
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
