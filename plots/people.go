@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 
@@ -292,36 +293,9 @@ func WithinBetween(patient []string, x, y []float64, opt WBOptions) (*Figure, er
 	if n == 0 || len(x) != n || len(y) != n {
 		return nil, fmt.Errorf("plots: within/between plot: patient, x and y must be non-empty and of equal length")
 	}
-	type acc struct{ sx, sy, n float64 }
-	by := map[string]*acc{}
-	var order []string
-	for i, id := range patient {
-		if !finite(x[i]) || !finite(y[i]) {
-			continue
-		}
-		a := by[id]
-		if a == nil {
-			a = &acc{}
-			by[id] = a
-			order = append(order, id)
-		}
-		a.sx += x[i]
-		a.sy += y[i]
-		a.n++
-	}
-	if len(order) < 2 {
-		return nil, fmt.Errorf("plots: within/between plot needs at least 2 patients with data, found %d", len(order))
-	}
-	mx, my := make([]float64, len(order)), make([]float64, len(order))
-	for j, id := range order {
-		a := by[id]
-		mx[j], my[j] = a.sx/a.n, a.sy/a.n
-	}
-	var dx, dy []float64
-	for i, id := range patient {
-		if a := by[id]; a != nil && finite(x[i]) && finite(y[i]) {
-			dx, dy = append(dx, x[i]-a.sx/a.n), append(dy, y[i]-a.sy/a.n)
-		}
+	mx, my, dx, dy, err := wbSplit(patient, x, y)
+	if err != nil {
+		return nil, err
 	}
 	xl, yl := opt.XLabel, opt.YLabel
 	if xl == "" {
@@ -332,19 +306,9 @@ func WithinBetween(patient []string, x, y []float64, opt WBOptions) (*Figure, er
 	}
 	th := opt.Theme.orDefault()
 	panel := func(title, xlab, ylab string, px, py []float64, b0, b1 float64) (*plot.Plot, error) {
-		p := th.newPlot()
-		p.Title.Text = title
-		p.Title.TextStyle.Font.Size = th.FontSize
-		p.X.Label.Text, p.Y.Label.Text = xlab, ylab
-		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
-		pts, err := points(px, py, openCircle{}, 1.5, black)
+		p, lo, hi, err := scatterBase(th, title, xlab, ylab, px, py, black)
 		if err != nil {
 			return nil, err
-		}
-		p.Add(pts)
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, v := range px {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		l, err := line([]float64{lo, hi}, []float64{b0 + b1*lo, b0 + b1*hi}, lineStyle(1.2, black))
 		if err != nil {
@@ -398,4 +362,61 @@ func olsLine(x, y []float64) (b0, b1 float64) {
 	}
 	b1 = sxy / sxx
 	return my - b1*mx, b1
+}
+
+// wbSplit splits paired scores into patient means (one point per patient
+// with data, in order of first appearance) and each session's deviation
+// from its patient's mean: the two panels of a within/between figure.
+func wbSplit(patient []string, x, y []float64) (mx, my, dx, dy []float64, err error) {
+	type acc struct{ sx, sy, n float64 }
+	by := map[string]*acc{}
+	var order []string
+	for i, id := range patient {
+		if !finite(x[i]) || !finite(y[i]) {
+			continue
+		}
+		a := by[id]
+		if a == nil {
+			a = &acc{}
+			by[id] = a
+			order = append(order, id)
+		}
+		a.sx += x[i]
+		a.sy += y[i]
+		a.n++
+	}
+	if len(order) < 2 {
+		return nil, nil, nil, nil, fmt.Errorf("plots: within/between plot needs at least 2 patients with data, found %d", len(order))
+	}
+	mx, my = make([]float64, len(order)), make([]float64, len(order))
+	for j, id := range order {
+		a := by[id]
+		mx[j], my[j] = a.sx/a.n, a.sy/a.n
+	}
+	for i, id := range patient {
+		if a := by[id]; a != nil && finite(x[i]) && finite(y[i]) {
+			dx, dy = append(dx, x[i]-a.sx/a.n), append(dy, y[i]-a.sy/a.n)
+		}
+	}
+	return mx, my, dx, dy, nil
+}
+
+// scatterBase is one panel of a within/between figure: open circles in
+// colour c on nice axes, and the range of px for the lines drawn over it.
+func scatterBase(th Theme, title, xlab, ylab string, px, py []float64, c color.Color) (p *plot.Plot, lo, hi float64, err error) {
+	p = th.newPlot()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = th.FontSize
+	p.X.Label.Text, p.Y.Label.Text = xlab, ylab
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	pts, err := points(px, py, openCircle{}, 1.5, c)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	p.Add(pts)
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range px {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return p, lo, hi, nil
 }

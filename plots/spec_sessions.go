@@ -177,38 +177,15 @@ func WithinBetweenFromSpec(s workflow.WithinBetweenSpec) (*Figure, error) {
 	if within == nil || between == nil {
 		return nil, fmt.Errorf("plots: within/between plot: the model has no within and between alliance effects")
 	}
-	type acc struct{ sx, sy, n float64 }
-	by := map[string]*acc{}
-	var order []string
-	for i, id := range s.Patient {
-		if !finite(s.Alliance[i]) || !finite(s.Outcome[i]) {
-			continue
-		}
-		a := by[id]
-		if a == nil {
-			a = &acc{}
-			by[id] = a
-			order = append(order, id)
-		}
-		a.sx, a.sy, a.n = a.sx+s.Alliance[i], a.sy+s.Outcome[i], a.n+1
+	mx, my, dx, dy, err := wbSplit(s.Patient, s.Alliance, s.Outcome)
+	if err != nil {
+		return nil, err
 	}
-	if len(order) < 2 {
-		return nil, fmt.Errorf("plots: within/between plot needs at least 2 patients with data, found %d", len(order))
-	}
-	mx, my := make([]float64, len(order)), make([]float64, len(order))
 	var cx, cy float64
-	for j, id := range order {
-		a := by[id]
-		mx[j], my[j] = a.sx/a.n, a.sy/a.n
+	for j := range mx {
 		cx, cy = cx+mx[j], cy+my[j]
 	}
-	cx, cy = cx/float64(len(order)), cy/float64(len(order))
-	var dx, dy []float64
-	for i, id := range s.Patient {
-		if a := by[id]; a != nil && finite(s.Alliance[i]) && finite(s.Outcome[i]) {
-			dx, dy = append(dx, s.Alliance[i]-a.sx/a.n), append(dy, s.Outcome[i]-a.sy/a.n)
-		}
-	}
+	cx, cy = cx/float64(len(mx)), cy/float64(len(mx))
 	xl, yl := s.XLabel, s.YLabel
 	if xl == "" {
 		xl = "Alliance"
@@ -219,19 +196,9 @@ func WithinBetweenFromSpec(s workflow.WithinBetweenSpec) (*Figure, error) {
 	th := Theme{}.orDefault()
 	lvl := pctLevel(s.Model.Level)
 	panel := func(title, xlab, ylab string, px, py []float64, x0, y0 float64, b *mixedCoef) (*plot.Plot, error) {
-		p := th.newPlot()
-		p.Title.Text = title
-		p.Title.TextStyle.Font.Size = th.FontSize
-		p.X.Label.Text, p.Y.Label.Text = xlab, ylab
-		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
-		pts, err := points(px, py, openCircle{}, 1.5, midGrey)
+		p, lo, hi, err := scatterBase(th, title, xlab, ylab, px, py, midGrey)
 		if err != nil {
 			return nil, err
-		}
-		p.Add(pts)
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, v := range px {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		for k, slope := range []float64{b.est, b.lb, b.ub} {
 			ls := lineStyle(1.2, black)

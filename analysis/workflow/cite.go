@@ -20,27 +20,30 @@ func (c Citation) MarshalJSON() ([]byte, error) {
 	return []byte(fmt.Sprintf(`{"key":%q,"text":%q}`, c.Key, c.Text())), nil
 }
 
-// Cite returns the reference of key; it panics on an unknown key, which is
-// a programming error caught by the tests of every part.
-func Cite(key string) Citation {
+// Cite returns the reference of key and whether the reference list has
+// it.
+func Cite(key string) (Citation, bool) {
 	c, ok := references[key]
-	if !ok {
-		panic("workflow: unknown citation key " + key)
-	}
-	return c
+	return c, ok
 }
 
 // Citations returns the references of the given keys, each once, in
-// reference-list (alphabetical) order.
-func Citations(keys ...string) []Citation {
+// reference-list (alphabetical) order, and the keys the reference list
+// does not have (a front end says so; TestEveryCitedKeyExists keeps the
+// list empty for every part).
+func Citations(keys ...string) (cites []Citation, unknown []string) {
 	seen := map[string]bool{}
-	var out []Citation
 	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, Cite(k))
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if c, ok := Cite(k); ok {
+			cites = append(cites, c)
+		} else {
+			unknown = append(unknown, k)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Text() < out[j].Text() })
-	return out
+	sort.Slice(cites, func(i, j int) bool { return cites[i].Text() < cites[j].Text() })
+	return cites, unknown
 }

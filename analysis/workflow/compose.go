@@ -74,7 +74,11 @@ func Compose(opt ComposeOptions, parts ...Part) *Document {
 		cites = append(cites, p.Cites()...)
 	}
 	d.Sections = append(d.Sections, methodsSection(version, parts))
-	d.Citations = Citations(cites...)
+	var unknown []string
+	d.Citations, unknown = Citations(cites...)
+	if len(unknown) > 0 {
+		d.Notes = append(d.Notes, Note{Level: Warning, Text: "references missing from the reference list: " + strings.Join(unknown, ", ")})
+	}
 	if len(d.Citations) > 0 {
 		d.Sections = append(d.Sections, &Section{ID: "references", Title: "References"})
 	}

@@ -109,14 +109,9 @@ type MetaOptions struct {
 	RCode bool
 }
 
-// MetaRun is a study-level meta-analysis: the typed results (its JSON is
-// the output of 'alliance meta') and the document part every front end
-// renders.
-type MetaRun struct {
-	DataName string `json:"data"`
-	// Model is the univariate model (nil when only a three-level model was
-	// asked for).
-	Model       *meta.Result         `json:"-"`
+// MetaExtras are the optional analyses beside a univariate model, in the
+// JSON names of DESIGN.md.
+type MetaExtras struct {
 	Subgroups   *meta.SubgroupResult `json:"subgroups,omitempty"`
 	Permutation *meta.PermResult     `json:"permutation,omitempty"`
 	Bias        *meta.BiasResult     `json:"bias,omitempty"`
@@ -126,9 +121,21 @@ type MetaRun struct {
 	Cumulative  []meta.SummaryRow    `json:"cumulative,omitempty"`
 	Robust      *metamv.Robust       `json:"robust,omitempty"`
 	Aggregated  *metamv.AggTable     `json:"aggregated,omitempty"`
-	ThreeLevel  *metamv.Result       `json:"-"`
-	RCode       string               `json:"r_code,omitempty"`
-	Notes       []string             `json:"-"`
+}
+
+// MetaRun is a study-level meta-analysis: the typed results (its JSON is
+// the output of 'alliance meta') and the document part every front end
+// renders.
+type MetaRun struct {
+	DataName string `json:"data"`
+	// Model is the univariate model (nil when only a three-level model was
+	// asked for).
+	Model *meta.Result `json:"-"`
+	// MetaExtras are the optional analyses of the univariate model.
+	MetaExtras
+	ThreeLevel *metamv.Result `json:"-"`
+	RCode      string         `json:"r_code,omitempty"`
+	Notes      []string       `json:"-"`
 
 	influence *meta.InfluenceResult
 	failed    bool

@@ -95,7 +95,11 @@ func TestMetaMethodsFollowWhatRan(t *testing.T) {
 			t.Errorf("full run does not cite %s: %s", k, cites)
 		}
 	}
-	for _, c := range Citations(full.Cites()...) {
+	cits, unknown := Citations(full.Cites()...)
+	if len(unknown) > 0 {
+		t.Errorf("keys missing from the reference list: %v", unknown)
+	}
+	for _, c := range cits {
 		if c.Text() == "" {
 			t.Errorf("empty citation %s", c.Key)
 		}

@@ -219,11 +219,7 @@ func (r *RupturesRun) commandLine() string {
 	o := r.opt
 	c := newCommand("ruptures", r.src)
 	cols := o.Columns
-	c.col("patient", cols.Patient)
-	c.col("therapist", cols.Therapist)
-	c.col("session", cols.Session)
-	c.col("alliance", cols.Alliance)
-	c.col("outcome", cols.Outcome)
+	c.roles(cols)
 	if r.Preset != "" {
 		c.flag("preset", r.Preset)
 	} else {

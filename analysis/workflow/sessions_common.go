@@ -132,6 +132,15 @@ func (c *command) col(name, value string) {
 	}
 }
 
+// roles adds the session role columns the user named.
+func (c *command) roles(cols datasets.SessionColumns) {
+	c.col("patient", cols.Patient)
+	c.col("therapist", cols.Therapist)
+	c.col("session", cols.Session)
+	c.col("alliance", cols.Alliance)
+	c.col("outcome", cols.Outcome)
+}
+
 func (c *command) String() string { return strings.Join(c.parts, " ") }
 
 // rNum formats a number for R code.

@@ -42,7 +42,11 @@ func TestSessionPartsCiteWhatTheyUse(t *testing.T) {
 		if p.Methods() == "" || p.Data() == nil || p.Data().Counts["patients"] == 0 {
 			t.Errorf("%s: methods %q data %+v", name, p.Methods(), p.Data())
 		}
-		for _, cit := range Citations(p.Cites()...) {
+		cits, unknown := Citations(p.Cites()...)
+		if len(unknown) > 0 {
+			t.Errorf("%s cites keys missing from the reference list: %v", name, unknown)
+		}
+		for _, cit := range cits {
 			surname, _, _ := strings.Cut(cit.Before, ",")
 			if !strings.Contains(text, surname) {
 				t.Errorf("%s cites %s but never names %s", name, cit.Key, surname)

@@ -266,11 +266,7 @@ func (r *SessionsRun) commandLine() string {
 	o := r.opt
 	c := newCommand("sessions", r.src)
 	cols := o.Columns
-	c.col("patient", cols.Patient)
-	c.col("therapist", cols.Therapist)
-	c.col("session", cols.Session)
-	c.col("alliance", cols.Alliance)
-	c.col("outcome", cols.Outcome)
+	c.roles(cols)
 	if o.Wide.Prefix != "" {
 		c.flag("wide", o.Wide.Prefix)
 	}
