@@ -293,9 +293,9 @@ func WithinBetween(patient []string, x, y []float64, opt WBOptions) (*Figure, er
 	if n == 0 || len(x) != n || len(y) != n {
 		return nil, fmt.Errorf("plots: within/between plot: patient, x and y must be non-empty and of equal length")
 	}
-	mx, my, dx, dy, err := wbSplit(patient, x, y)
-	if err != nil {
-		return nil, err
+	mx, my, dx, dy, serr := wbSplit(patient, x, y)
+	if serr != nil {
+		return nil, serr
 	}
 	xl, yl := opt.XLabel, opt.YLabel
 	if xl == "" {

@@ -177,9 +177,9 @@ func WithinBetweenFromSpec(s workflow.WithinBetweenSpec) (*Figure, error) {
 	if within == nil || between == nil {
 		return nil, fmt.Errorf("plots: within/between plot: the model has no within and between alliance effects")
 	}
-	mx, my, dx, dy, err := wbSplit(s.Patient, s.Alliance, s.Outcome)
-	if err != nil {
-		return nil, err
+	mx, my, dx, dy, serr := wbSplit(s.Patient, s.Alliance, s.Outcome)
+	if serr != nil {
+		return nil, serr
 	}
 	var cx, cy float64
 	for j := range mx {
