@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,6 +32,11 @@ type ReportSessionOptions struct {
 	RupturePreset string
 	// Level is the confidence level (default .95).
 	Level float64
+	// Centring, AR1 and MaxLagGap are the session model's choices (see
+	// SessionsOptions; empty/zero: its defaults).
+	Centring  string
+	AR1       bool
+	MaxLagGap int
 }
 
 // Report section names accepted by ReportOptions.Omit.
@@ -65,6 +71,25 @@ type ReportOptions struct {
 // returns the document and the parts in order (their typed results are the
 // report's results.json).
 func Report(in ReportInput, opt ReportOptions) (*Document, []Part, error) {
+	return ReportContext(context.Background(), in, opt, nil)
+}
+
+// ReportContext is Report with cancellation and progress: ctx is checked
+// before each analysis (an analysis already running finishes first, so a
+// cancelled report returns ctx.Err() after at most one analysis), and
+// progress, when not nil, is called with the name of each analysis as it
+// starts ("meta-analysis", "session model", "ruptures", "sudden gains",
+// "reliable change").
+func ReportContext(ctx context.Context, in ReportInput, opt ReportOptions, progress func(stage string)) (*Document, []Part, error) {
+	step := func(stage string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(stage)
+		}
+		return nil
+	}
 	if in.Studies == nil && in.Sessions == nil {
 		return nil, nil, errors.New("report: no data: give study-level data, session data or both")
 	}
@@ -90,6 +115,9 @@ func Report(in ReportInput, opt ReportOptions) (*Document, []Part, error) {
 	}
 	var parts []Part
 	if in.Studies != nil && !omit[OmitMeta] {
+		if err := step("meta-analysis"); err != nil {
+			return nil, nil, err
+		}
 		m, err := Meta(*in.Studies, ReportMetaOptions(opt.Meta, opt.NoThreeLevel))
 		if err != nil {
 			return nil, nil, err
@@ -97,7 +125,7 @@ func Report(in ReportInput, opt ReportOptions) (*Document, []Part, error) {
 		parts = append(parts, m)
 	}
 	if in.Sessions != nil {
-		sp, err := reportSessions(*in.Sessions, opt.Sessions, omit)
+		sp, err := reportSessions(*in.Sessions, opt.Sessions, omit, step)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -120,7 +148,7 @@ var omitName = map[string]string{
 // ReportSessionsOptions are the report's choices for the session model.
 func ReportSessionsOptions(o ReportSessionOptions) SessionsOptions {
 	return SessionsOptions{Columns: o.Columns, Concurrent: true, Trajectories: true, Level: o.Level,
-		AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel}
+		AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel, Centring: o.Centring, AR1: o.AR1, MaxLagGap: o.MaxLagGap}
 }
 
 // ReportRupturesOptions are the report's choices for ruptures and repairs.
@@ -153,11 +181,14 @@ func ReportChangeOptions(o ReportSessionOptions, roles map[string]string) Change
 	return c
 }
 
-func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool) ([]Part, error) {
+func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, step func(string) error) ([]Part, error) {
 	var parts []Part
 	wrap := func(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
 	roles := map[string]string{}
 	if !omit[OmitSessions] {
+		if err := step("session model"); err != nil {
+			return nil, err
+		}
 		s, err := Sessions(src, ReportSessionsOptions(o))
 		if err != nil {
 			return nil, wrap("session model", err)
@@ -166,6 +197,9 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool) ([
 		roles = s.Data().Roles
 	}
 	if !omit[OmitRuptures] {
+		if err := step("ruptures"); err != nil {
+			return nil, err
+		}
 		r, err := Ruptures(src, ReportRupturesOptions(o))
 		if err != nil {
 			return nil, wrap("ruptures", err)
@@ -176,6 +210,9 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool) ([
 		}
 	}
 	if !omit[OmitGains] {
+		if err := step("sudden gains"); err != nil {
+			return nil, err
+		}
 		g, err := Gains(src, ReportGainsOptions(o))
 		if err != nil {
 			return nil, wrap("sudden gains", err)
@@ -186,6 +223,9 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool) ([
 		}
 	}
 	if !omit[OmitChange] {
+		if err := step("reliable change"); err != nil {
+			return nil, err
+		}
 		if len(roles) == 0 {
 			roles = map[string]string{"patient": o.Columns.Patient, "session": o.Columns.Session, "outcome": o.Columns.Outcome}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -22,7 +23,10 @@ type reportFlags struct {
 	cluster, esID, mods       string
 	noThreeLevel              bool
 	sess                      sessionFlags
-	method                    string
+	method, test              string
+	centring                  string
+	ar1                       bool
+	maxLagGap                 int
 	level                     float64
 	reliability               float64
 	outcomeLabel, allianceLbl string
@@ -31,6 +35,10 @@ type reportFlags struct {
 	title, author, omit, date string
 	force, noPDF              bool
 	dpi                       float64
+
+	// uploads hold files sent to 'alliance serve', by role ("studies",
+	// "sessions"): they are read from memory under the name given.
+	uploads map[string][]byte
 }
 
 const (
@@ -39,6 +47,12 @@ const (
 )
 
 func newReportCmd(e *env) *cobra.Command {
+	cmd, _ := reportCommand(e)
+	return cmd
+}
+
+// reportCommand returns the report command and the flags it fills.
+func reportCommand(e *env) (*cobra.Command, *reportFlags) {
 	rf := &reportFlags{}
 	cmd := &cobra.Command{
 		Use:   "report [--studies FILE] [--sessions FILE] --out DIR",
@@ -98,6 +112,10 @@ for the same input.`,
 	f.BoolVar(&rf.noThreeLevel, "no-three-level", false, "study data: do not fit the three-level model even when effect sizes are nested in studies")
 	rf.sess.register(cmd)
 	f.StringVar(&rf.method, "method", "REML", "tau² estimator of the meta-analysis: FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM")
+	f.StringVar(&rf.test, "test", "z", "test of the meta-analysis coefficients: z, t or knha (Knapp–Hartung)")
+	f.StringVar(&rf.centring, "centring", "", "session model: person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
+	f.BoolVar(&rf.ar1, "ar1", false, "session model: AR(1) residuals within patients over sessions (gaps respected)")
+	f.IntVar(&rf.maxLagGap, "max-lag-gap", 1, "session model: largest session gap a lag may bridge")
 	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
 	f.Float64Var(&rf.reliability, "reliability", 0.84, "reliability of the outcome measure for sudden gains and reliable change (default .84, the PHQ-9's test–retest reliability; an assumption: give yours)")
 	f.StringVar(&rf.outcomeLabel, "outcome-label", "outcome", "name of the outcome measure in the text (e.g. PHQ-9)")
@@ -111,7 +129,7 @@ for the same input.`,
 	f.BoolVar(&rf.force, "force", false, "write into a non-empty --out DIR that holds no previous report (its files are kept, never replaced)")
 	f.BoolVar(&rf.noPDF, "no-pdf", false, "skip the PDF versions of the figures")
 	f.Float64Var(&rf.dpi, "dpi", 200, "resolution of the PNG figures")
-	return cmd
+	return cmd, rf
 }
 
 func (rf *reportFlags) readOptions() (datasets.ReadOptions, error) {
@@ -120,7 +138,7 @@ func (rf *reportFlags) readOptions() (datasets.ReadOptions, error) {
 }
 
 // readSource reads a file, stdin or an embedded dataset.
-func (rf *reportFlags) readSource(e *env, file, dataset string, opt datasets.ReadOptions) (*workflow.Source, error) {
+func (rf *reportFlags) readSource(e *env, role, file, dataset string, opt datasets.ReadOptions) (*workflow.Source, error) {
 	if file != "" && dataset != "" {
 		return nil, usagef("give a file or an embedded dataset, not both")
 	}
@@ -138,7 +156,9 @@ func (rf *reportFlags) readSource(e *env, file, dataset string, opt datasets.Rea
 	}
 	var t *datasets.Table
 	var err error
-	if file == "-" {
+	if data, ok := rf.uploads[role]; ok {
+		t, err = datasets.ReadBytes(file, data, opt)
+	} else if file == "-" {
 		t, err = datasets.Read("stdin", e.stdin, opt)
 	} else {
 		e.inputs = append(e.inputs, file)
@@ -154,7 +174,7 @@ func (rf *reportFlags) readSource(e *env, file, dataset string, opt datasets.Rea
 // reportOptionFlags names the flag of each workflow option, for hints.
 var reportOptionFlags = map[string]string{
 	"Level": "--level", "Method": "--method", "Mods": "--mods", "Cluster": "--cluster", "Omit": "--omit",
-	"Preset": "--rupture-preset", "Reliability": "--reliability",
+	"Preset": "--rupture-preset", "Reliability": "--reliability", "Test": "--test", "Centring": "--centring", "MaxLagGap": "--max-lag-gap",
 }
 
 // options turns the flags into the report's options.
@@ -165,7 +185,7 @@ func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.Repo
 		mods = nil
 	}
 	o.Meta = workflow.MetaOptions{R: rf.r, N: rf.n, Yi: rf.yi, Vi: rf.vi, Sei: rf.sei, Study: rf.study,
-		Method: strings.ToUpper(rf.method), Level: level, Mods: mods}
+		Method: strings.ToUpper(rf.method), Test: rf.test, Level: level, Mods: mods}
 	switch {
 	case rf.cluster != "" && rf.esID != "":
 		o.Meta.Cluster = rf.cluster + "/" + rf.esID
@@ -180,7 +200,8 @@ func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.Repo
 	}
 	cols, _ := rf.sess.columns()
 	o.Sessions = workflow.ReportSessionOptions{Columns: cols, AllianceLabel: rf.allianceLbl, OutcomeLabel: rf.outcomeLabel,
-		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level}
+		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level,
+		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap}
 	if cmd.Flags().Changed("reliability") {
 		o.Sessions.ReliabilitySource = "as given with --reliability"
 	} else {
@@ -196,53 +217,17 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 	if dir == "" || dir == "-" {
 		return usagef("give the output directory with --out DIR (e.g. --out report)")
 	}
-	if rf.studies == "-" && rf.sessions == "-" {
-		return usagef("only one of --studies and --sessions can read standard input")
-	}
-	if !(rf.reliability > 0 && rf.reliability < 1) {
-		return usagef("--reliability %v: give the outcome measure's reliability between 0 and 1 (e.g. .84)", rf.reliability)
-	}
-	if !(rf.dpi > 0) {
-		return usagef("--dpi %v: give a positive resolution (e.g. 200)", rf.dpi)
-	}
-	level, err := parseLevel(rf.level)
-	if err != nil {
-		return err
-	}
-	ropt, err := rf.options(cmd, level)
-	if err != nil {
-		return err
-	}
 	save := report.SaveOptions{Inputs: []string{rf.studies, rf.sessions}, Force: rf.force}
-	if err = checkReportOut(dir, save); err != nil {
-		return err
-	}
-	opt, err := rf.readOptions()
-	if err != nil {
+	if err := checkReportOut(dir, save); err != nil {
 		return err
 	}
 	if rf.studies == "" && rf.sessions == "" && rf.studiesDataset == "" && rf.sessionsData == "" {
 		rf.studiesDataset, rf.sessionsData = reportStudiesDataset, reportSessionsDataset
 		e.infof("alliance: no --studies or --sessions given: reporting on the embedded demo-studies and demo-sessions (SIMULATED data); see 'alliance datasets describe demo-studies'")
 	}
-	var in workflow.ReportInput
-	if rf.studies != "" || rf.studiesDataset != "" {
-		if in.Studies, err = rf.readSource(e, rf.studies, rf.studiesDataset, opt); err != nil {
-			return err
-		}
-	}
-	if rf.sessions != "" || rf.sessionsData != "" {
-		if in.Sessions, err = rf.readSource(e, rf.sessions, rf.sessionsData, opt); err != nil {
-			return err
-		}
-	}
 	stop := e.busy("analysing")
-	doc, parts, err := workflow.Report(in, ropt)
+	files, err := buildReport(context.Background(), e, cmd, rf, nil)
 	stop()
-	if err != nil {
-		return withOptionFlag(err, reportOptionFlags)
-	}
-	files, err := report.Render(doc, parts, report.Options{DPI: rf.dpi, NoPDF: rf.noPDF, Version: version, Date: rf.date})
 	if err != nil {
 		return err
 	}
@@ -267,6 +252,61 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 		e.infof("removed %d files of the previous report that this one does not write: %s", len(saved.Removed), strings.Join(saved.Removed, ", "))
 	}
 	return nil
+}
+
+// buildReport reads the data, runs the report's analyses and renders its
+// files: the one path of 'alliance report' and of 'alliance serve'.
+// progress (may be nil) is told each stage; ctx cancels between stages.
+func buildReport(ctx context.Context, e *env, cmd *cobra.Command, rf *reportFlags, progress func(string)) ([]report.File, error) {
+	if rf.studies == "-" && rf.sessions == "-" {
+		return nil, usagef("only one of --studies and --sessions can read standard input")
+	}
+	if rf.studies == "" && rf.sessions == "" && rf.studiesDataset == "" && rf.sessionsData == "" {
+		return nil, usagef("no data: give --studies FILE, --sessions FILE or an embedded dataset")
+	}
+	if !(rf.reliability > 0 && rf.reliability < 1) {
+		return nil, usagef("--reliability %v: give the outcome measure's reliability between 0 and 1 (e.g. .84)", rf.reliability)
+	}
+	if !(rf.dpi > 0) {
+		return nil, usagef("--dpi %v: give a positive resolution (e.g. 200)", rf.dpi)
+	}
+	level, err := parseLevel(rf.level)
+	if err != nil {
+		return nil, err
+	}
+	ropt, err := rf.options(cmd, level)
+	if err != nil {
+		return nil, err
+	}
+	opt, err := rf.readOptions()
+	if err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		progress("reading the data")
+	}
+	var in workflow.ReportInput
+	if rf.studies != "" || rf.studiesDataset != "" {
+		if in.Studies, err = rf.readSource(e, "studies", rf.studies, rf.studiesDataset, opt); err != nil {
+			return nil, err
+		}
+	}
+	if rf.sessions != "" || rf.sessionsData != "" {
+		if in.Sessions, err = rf.readSource(e, "sessions", rf.sessions, rf.sessionsData, opt); err != nil {
+			return nil, err
+		}
+	}
+	doc, parts, err := workflow.ReportContext(ctx, in, ropt, progress)
+	if err != nil {
+		return nil, withOptionFlag(err, reportOptionFlags)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		progress("drawing the figures")
+	}
+	return report.Render(doc, parts, report.Options{DPI: rf.dpi, NoPDF: rf.noPDF, Version: version, Date: rf.date})
 }
 
 // checkReportOut refuses early, before any work, an --out that Save would

@@ -82,6 +82,7 @@ bad input.`,
 		newPanelCmd(e),
 		newIPDCmd(e),
 		newReportCmd(e),
+		newServeCmd(e),
 	)
 	root.Version = version
 	root.SetVersionTemplate("alliance {{.Version}}\n")

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/plots/report"
+	"github.com/alliance-research/alliance/plots/web"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+func newServeCmd(e *env) *cobra.Command {
+	var addr string
+	var open, remote bool
+	var maxMB int64
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--open]",
+		Short: "A local web page: upload data, choose roles and options, read the report",
+		Long: `Serves a page on this computer where you upload a CSV/TSV/XLSX (or pick an
+embedded dataset), check the detected column roles, choose the analyses and
+run the same report 'alliance report' writes; download it as a zip, with
+results.json, each figure, the analysis file and the command line.
+
+Loopback only by default; another address needs --allow-remote (session data
+are clinical data). Uploads stay in memory and are forgotten on exit.
+SIGINT/SIGTERM shut the server down gracefully.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, e, addr, open, remote, maxMB<<20)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.BoolVar(&open, "open", false, "open the page in the default browser")
+	f.BoolVar(&remote, "allow-remote", false, "allow a non-loopback address (anyone who can reach it sees the page)")
+	f.Int64Var(&maxMB, "max-upload", 256, "largest upload in MB")
+	return cmd
+}
+
+func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUpload int64) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("--addr %s: give host:port (e.g. 127.0.0.1:8080)", addr)
+	}
+	if !isLoopback(host) && !remote {
+		return usagef("--addr %s is not a loopback address: other computers could reach the page and the clinical data uploaded to it; give --allow-remote to allow it", addr)
+	}
+	if maxUpload <= 0 {
+		return usagef("--max-upload: give a positive size in MB")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return usagef("--addr %s: %v", addr, err)
+	}
+	srv, err := newWebServer(e, ln.Addr().String(), remote, maxUpload)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	if remote && !isLoopback(host) {
+		fmt.Fprintln(e.stderr, "alliance: warning: serving beyond this computer (--allow-remote): anyone who can reach it can upload and read data")
+	}
+	fmt.Fprintf(e.stderr, "listening on %s\n", url)
+	if open {
+		openBrowser(url)
+	}
+	err = web.Serve(ctx, ln, srv)
+	fmt.Fprintln(e.stderr, "alliance: server stopped")
+	return err
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// newWebServer is the page over the report command: its options are the
+// report's flags, and each run is the report command's own path.
+func newWebServer(e *env, bound string, remote bool, maxUpload int64) (*web.Server, error) {
+	opt := web.Options{Version: version, MaxUpload: maxUpload, Fields: reportFields(),
+		Datasets: map[string][]web.Dataset{}, Inspect: inspectReport, Run: runWebReport, Describe: describeError}
+	for _, info := range datasets.List() {
+		switch info.Kind {
+		case datasets.KindStudies, datasets.KindSessions:
+			opt.Datasets[info.Kind] = append(opt.Datasets[info.Kind], web.Dataset{Name: info.Name, Title: info.Title})
+		}
+	}
+	if !remote {
+		_, port, _ := net.SplitHostPort(bound)
+		opt.Hosts = []string{bound, "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port}
+	}
+	opt.Log = e.stderr
+	return web.New(opt)
+}
+
+// webOnly are report flags the page sets itself (data) or does not offer.
+var webOnly = map[string]bool{"studies": true, "sessions": true, "force": true, "help": true}
+
+// fieldGroups places the report's flags on the page.
+var fieldGroups = map[string]string{
+	"delimiter": "read", "decimal": "read", "sheet": "read", "na": "read",
+	"studies-dataset": "data", "sessions-dataset": "data",
+	"r": "meta", "n": "meta", "yi": "meta", "vi": "meta", "sei": "meta", "study": "meta", "cluster": "meta", "es-id": "meta",
+	"mods": "meta", "no-three-level": "meta", "method": "meta", "test": "meta", "level": "meta",
+	"patient": "sessions", "therapist": "sessions", "session": "sessions", "alliance": "sessions", "outcome": "sessions", "wide": "sessions",
+	"centring": "sessions", "ar1": "sessions", "max-lag-gap": "sessions", "reliability": "sessions", "higher-better": "sessions",
+	"rupture-preset": "sessions", "alliance-label": "sessions", "outcome-label": "sessions",
+}
+
+var fieldChoices = map[string][]string{
+	"method":   {"REML", "ML", "DL", "HE", "HS", "SJ", "EB", "PM", "FE", "EE"},
+	"test":     {"z", "t", "knha"},
+	"centring": {"", "person", "therapist"},
+	"omit":     {"meta", "sessions", "ruptures", "gains", "change"},
+}
+
+// reportFields lists the report's flags as the page's fields.
+func reportFields() []web.Field {
+	cmd, _ := reportCommand(&env{})
+	var out []web.Field
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if webOnly[f.Name] {
+			return
+		}
+		g := fieldGroups[f.Name]
+		if g == "" {
+			g = "report"
+		}
+		def := f.DefValue
+		if f.Value.Type() == "bool" {
+			def = ""
+		}
+		out = append(out, web.Field{Name: f.Name, Usage: f.Usage, Default: def, Bool: f.Value.Type() == "bool",
+			Choices: fieldChoices[f.Name], Multi: f.Name == "omit", Group: g})
+	})
+	return out
+}
+
+// reportFor is the report command with the request's fields set as flags.
+func reportFor(req web.Request) (*env, *cobra.Command, *reportFlags, error) {
+	e := &env{stdin: strings.NewReader(""), stdout: &strings.Builder{}, stderr: &strings.Builder{}, quiet: true, format: "text"}
+	cmd, rf := reportCommand(e)
+	for name, v := range req.Fields {
+		if webOnly[name] || cmd.Flags().Lookup(name) == nil {
+			return nil, nil, nil, usagef("%q is not an option of the report (see 'alliance report --help')", name)
+		}
+		if err := cmd.Flags().Set(name, v); err != nil {
+			return nil, nil, nil, usagef("%s=%q: %v", name, v, err)
+		}
+	}
+	rf.uploads = map[string][]byte{}
+	if req.Studies != nil {
+		rf.studies, rf.uploads["studies"] = req.Studies.Name, req.Studies.Data
+	}
+	if req.Sessions != nil {
+		rf.sessions, rf.uploads["sessions"] = req.Sessions.Name, req.Sessions.Data
+	}
+	return e, cmd, rf, nil
+}
+
+func runWebReport(ctx context.Context, req web.Request, progress func(string)) ([]report.File, error) {
+	e, cmd, rf, err := reportFor(req)
+	if err != nil {
+		return nil, err
+	}
+	return buildReport(ctx, e, cmd, rf, progress)
+}
+
+// inspectReport reads the request's tables as the report would and names
+// the column each role resolves to.
+func inspectReport(req web.Request) ([]web.Table, error) {
+	e, cmd, rf, err := reportFor(req)
+	if err != nil {
+		return nil, err
+	}
+	level, err := parseLevel(rf.level)
+	if err != nil {
+		return nil, err
+	}
+	ropt, err := rf.options(cmd, level)
+	if err != nil {
+		return nil, err
+	}
+	ro, err := rf.readOptions()
+	if err != nil {
+		return nil, err
+	}
+	var out []web.Table
+	if rf.studies != "" || rf.studiesDataset != "" {
+		src, err := rf.readSource(e, "studies", rf.studies, rf.studiesDataset, ro)
+		if err != nil {
+			return nil, err
+		}
+		m := ropt.Meta
+		t := web.Table{Role: "studies", Name: src.Name, Rows: src.Rows, Columns: src.Columns, Multi: "mods", MultiLabel: "Moderators to test", Chosen: m.Mods}
+		s, err := src.Table.Studies(datasets.StudyColumns{Label: m.Study, R: m.R, N: m.N, Yi: m.Yi, Vi: m.Vi, Sei: m.Sei}, datasets.StudyOptions{})
+		var c datasets.StudyColumns
+		if err != nil {
+			t.Error = withFlagHints(err)
+		} else {
+			c = s.Columns
+		}
+		t.Roles = []web.Role{{Field: "study", Label: "Study label", Column: c.Label}, {Field: "r", Label: "Correlation r", Column: c.R},
+			{Field: "n", Label: "Sample size n", Column: c.N}, {Field: "yi", Label: "Effect size yi", Column: c.Yi},
+			{Field: "vi", Label: "Sampling variance vi", Column: c.Vi}, {Field: "sei", Label: "Standard error sei", Column: c.Sei},
+			{Field: "cluster", Label: "Cluster (three-level outer level)", Column: rf.cluster}, {Field: "es-id", Label: "Effect-size id", Column: rf.esID}}
+		for _, n := range src.Notes {
+			t.Notes = append(t.Notes, n.Text)
+		}
+		out = append(out, t)
+	}
+	if rf.sessions != "" || rf.sessionsData != "" {
+		src, err := rf.readSource(e, "sessions", rf.sessions, rf.sessionsData, ro)
+		if err != nil {
+			return nil, err
+		}
+		t := web.Table{Role: "sessions", Name: src.Name, Rows: src.Rows, Columns: src.Columns}
+		s, err := src.Table.Sessions(ropt.Sessions.Columns, datasets.SessionOptions{RequireAlliance: true, RequireOutcome: true})
+		var c datasets.SessionColumns
+		if err != nil {
+			t.Error = withFlagHints(err)
+		} else {
+			c = s.Columns
+		}
+		t.Roles = []web.Role{{Field: "patient", Label: "Patient id", Column: c.Patient}, {Field: "therapist", Label: "Therapist id", Column: c.Therapist},
+			{Field: "session", Label: "Session number", Column: c.Session}, {Field: "alliance", Label: "Alliance score", Column: c.Alliance},
+			{Field: "outcome", Label: "Outcome score", Column: c.Outcome}}
+		for _, n := range src.Notes {
+			t.Notes = append(t.Notes, n.Text)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// describeError words an error as the command line does, and tells whether
+// it is bad input.
+func describeError(err error) (string, bool) {
+	return strings.TrimRight(withFlagHints(err), "\n"), isUsage(err) || isCobraUsage(err)
+}
+
+// openBrowser asks the desktop to open url; failing silently is fine (the
+// address is printed).
+func openBrowser(url string) {
+	var c *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		c = exec.Command("open", url)
+	case "windows":
+		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		c = exec.Command("xdg-open", url)
+	}
+	_ = c.Start()
+}
