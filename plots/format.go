@@ -31,7 +31,8 @@ func formatNum(x float64, d int, noLead bool) string {
 
 // niceTicks are major ticks at 1, 2, 2.5 or 5 × 10^k steps, 4 to 7 of them,
 // labelled with the decimals the step needs; noLead drops the leading zero
-// (APA style for correlations, zero printed as "0"); integer restricts the
+// (APA style for correlations, zero printed as "0"); negative labels use the
+// minus sign U+2212, not hyphen-minus; integer restricts the
 // steps to whole numbers (session axes).
 type niceTicks struct{ noLead, integer bool }
 
@@ -85,6 +86,8 @@ func (t niceTicks) Ticks(min, max float64) []plot.Tick {
 		if t.noLead && v == 0 {
 			l = "0"
 		}
+		// Negative labels take the true minus sign U+2212, as the legends do.
+		l = strings.Replace(l, "-", "\u2212", 1)
 		ticks = append(ticks, plot.Tick{Value: v, Label: l})
 	}
 	return ticks

@@ -44,7 +44,7 @@ func coefficientTable(title string, coefs []meta.Coef, rb *meta.RBlock, test str
 		if c.DF != nil {
 			df = strconv.FormatFloat(*c.DF, 'f', -1, 64)
 		}
-		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), df, pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
+		t.Rows = append(t.Rows, []string{termName(c.Name), num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), df, pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
 	}
 	if rb != nil {
 		t.Rows = append(t.Rows, []string{"r (back-transformed)", num(rb.Estimate, 4), "", "", "", "", interval(rb.CILB, rb.CIUB, 4, false)})
@@ -159,7 +159,7 @@ func permTable(p *meta.PermResult) *Table {
 	t := &Table{Name: "permutation", Title: "Permutation test (" + kind + ")",
 		Columns: []string{"Term", "Statistic", "Permutation p"}, Right: []bool{false, true, true}}
 	for i, n := range p.Names {
-		t.Rows = append(t.Rows, []string{n, num(p.Statistic[i], 3), pcell(p.P[i])})
+		t.Rows = append(t.Rows, []string{termName(n), num(p.Statistic[i], 3), pcell(p.P[i])})
 	}
 	t.Rows = append(t.Rows, []string{"omnibus (Q_M)", num(p.QM, 3), pcell(p.QMP)})
 	if p.Failed > 0 {
@@ -289,7 +289,7 @@ func robustTable(rb *metamv.Robust) *Table {
 		Columns: []string{"Term", "Estimate", "Robust SE", "t", "df", "p", apa.Level(rb.Level) + " CI"},
 		Right:   []bool{false, true, true, true, true, true, false}}
 	for _, c := range rb.Coefficients {
-		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), num(c.DF, 2), pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
+		t.Rows = append(t.Rows, []string{termName(c.Name), num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), num(c.DF, 2), pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
 	}
 	if q := rb.QM; q != nil {
 		t.Notes = append(t.Notes, fmt.Sprintf("Robust test of the moderators (%s): F(%s, %s) = %s, %s.", q.Test, num(q.DFNum, 0), num(q.DFDenom, 2), num(q.Fstat, 2), apa.P(q.P)))
@@ -329,4 +329,13 @@ func varianceTable(r *metamv.Result) *Table {
 	}
 	t.Notes = append(t.Notes, r.CINotes...)
 	return t
+}
+
+// termName is the report's name of a model term: metafor's internal
+// "intrcpt" is shown as "Intercept"; other names are kept.
+func termName(n string) string {
+	if n == "intrcpt" {
+		return "Intercept"
+	}
+	return n
 }
