@@ -1,0 +1,393 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// The flags several commands share, registered and parsed in one place so
+// that one concept has one spelling and one meaning everywhere (DESIGN.md).
+
+// readFlags are the file-reading flags of every command that takes a FILE.
+type readFlags struct {
+	delimiter, decimal, sheet, na, dataset, encoding string
+}
+
+func (rf *readFlags) register(cmd *cobra.Command, defaultDataset string) {
+	f := cmd.Flags()
+	f.StringVar(&rf.delimiter, "delimiter", "", "field delimiter: , ; tab or any single character (default: detected)")
+	f.StringVar(&rf.decimal, "decimal", "", "decimal separator: . or , (default: , for ;-separated files, else .)")
+	f.StringVar(&rf.sheet, "sheet", "", "worksheet of an .xlsx file (default: the first)")
+	f.StringVar(&rf.na, "na", "", "extra missing-value codes, comma-separated (NA, empty and . always are), e.g. -99,999")
+	enumVar(cmd, &rf.encoding, "encoding", "", "text encoding of the file: utf-8, windows-1252 or latin-1 (default: UTF-8, else Windows-1252, said in a note)", "utf-8", "windows-1252", "latin-1")
+	help := "use the embedded dataset `NAME` instead of FILE (see 'alliance datasets list')"
+	if defaultDataset != "" {
+		help += "; default without FILE: " + defaultDataset
+	}
+	f.StringVar(&rf.dataset, "dataset", "", help)
+	_ = cmd.RegisterFlagCompletionFunc("dataset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var names []string
+		for _, in := range datasets.List() {
+			names = append(names, in.Name+"\t"+in.Title)
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// options converts the flags into datasets.ReadOptions.
+func (rf *readFlags) options() (datasets.ReadOptions, error) {
+	var o datasets.ReadOptions
+	switch d := rf.delimiter; strings.ToLower(d) {
+	case "":
+	case "tab", `\t`:
+		o.Delimiter = '\t'
+	case "comma":
+		o.Delimiter = ','
+	case "semicolon":
+		o.Delimiter = ';'
+	default:
+		if utf8.RuneCountInString(d) != 1 {
+			return o, usagef("--delimiter %q: give one character, or tab", d)
+		}
+		o.Delimiter, _ = utf8.DecodeRuneInString(d)
+	}
+	switch rf.decimal {
+	case "":
+	case ".", ",":
+		o.Decimal = rune(rf.decimal[0])
+	default:
+		return o, usagef("--decimal %q: give . or ,", rf.decimal)
+	}
+	o.Sheet, o.Encoding, o.NA = rf.sheet, rf.encoding, splitList(rf.na)
+	return o, nil
+}
+
+// source reads FILE (args[0]; "-" is standard input), or the --dataset,
+// or the command's default embedded dataset (announced on stderr), and
+// describes it for the workflow.
+func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workflow.Source, error) {
+	opt, err := rf.options()
+	if err != nil {
+		return workflow.Source{}, err
+	}
+	if len(args) > 0 && rf.dataset != "" {
+		return workflow.Source{}, usagef("give either FILE or --dataset, not both")
+	}
+	name := rf.dataset
+	if len(args) == 0 && name == "" {
+		if defaultDataset == "" {
+			return workflow.Source{}, usagef("no input: give a FILE (or - for standard input) or --dataset NAME")
+		}
+		name = defaultDataset
+	}
+	if name != "" {
+		info, err := datasets.Lookup(name)
+		if err != nil {
+			return workflow.Source{}, err
+		}
+		if rf.dataset == "" {
+			sim := ""
+			if info.Simulated && !strings.Contains(info.Title, "SIMULATED") {
+				sim = ", SIMULATED data"
+			}
+			e.infof("alliance: no FILE given: using the embedded dataset %s (%s%s); see 'alliance datasets describe %s'", info.Name, info.Title, sim, info.Name)
+		}
+		t, err := datasets.ReadEmbedded(info.Name, opt)
+		if err != nil {
+			return workflow.Source{}, err
+		}
+		return workflow.EmbeddedSource(info, t), nil
+	}
+	var t *datasets.Table
+	if args[0] == "-" {
+		t, err = datasets.Read("stdin", e.stdin, opt)
+	} else {
+		e.inputs = append(e.inputs, args[0])
+		t, err = datasets.ReadFile(args[0], opt)
+	}
+	if err != nil {
+		return workflow.Source{}, err
+	}
+	ws := workflow.FileSource(t.Name, t)
+	for _, n := range ws.Notes {
+		e.infof("alliance: %s", n.Text)
+	}
+	return ws, nil
+}
+
+// isExample reports whether a command runs on its default embedded
+// dataset because neither FILE nor --dataset was given.
+func (rf *readFlags) isExample(args []string) bool { return len(args) == 0 && rf.dataset == "" }
+
+// sessionFlags are the role-column flags of the session-data commands.
+type sessionFlags struct {
+	patient, therapist, session, alliance, outcome string
+	wide                                           string
+}
+
+func (sf *sessionFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&sf.patient, "patient", "", "patient id column (default: patient or id)")
+	f.StringVar(&sf.therapist, "therapist", "", "therapist id column (default: therapist)")
+	f.StringVar(&sf.session, "session", "", "session number column (default: session)")
+	f.StringVar(&sf.alliance, "alliance", "", "alliance score column (default: alliance)")
+	f.StringVar(&sf.outcome, "outcome", "", "outcome (symptom) column (default: outcome)")
+	f.StringVar(&sf.wide, "wide", "", "wide data, one row per patient: a column prefix (e.g. bdi_s) or a comma-separated list of session columns")
+	aliases(cmd)
+}
+
+// columns returns the role columns and the wide layout of the flags.
+func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
+	cols := datasets.SessionColumns{Patient: sf.patient, Therapist: sf.therapist, Session: sf.session, Alliance: sf.alliance, Outcome: sf.outcome}
+	var w datasets.WideSpec
+	if strings.Contains(sf.wide, ",") {
+		w.Columns = splitList(sf.wide)
+	} else {
+		w.Prefix = sf.wide
+	}
+	return cols, w
+}
+
+// long refuses --wide for a command that reads long data only.
+func (sf *sessionFlags) long(what string) error {
+	if sf.wide != "" {
+		return usagef("--wide: %s read long data (one row per patient and session)", what)
+	}
+	return nil
+}
+
+// flagAliases are the older spellings of the role flags, accepted by every
+// command and listed in no help: one concept, one name (DESIGN.md).
+var flagAliases = map[string]string{"id": "patient", "time": "session", "score": "outcome"}
+
+// aliases makes cmd accept the older spellings of its flags.
+func aliases(cmd *cobra.Command) {
+	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if to, ok := flagAliases[name]; ok {
+			return pflag.NormalizedName(to)
+		}
+		return pflag.NormalizedName(name)
+	})
+}
+
+// levelValue is --level: a confidence level given in percent (95) or as a
+// proportion (.95), stored as the proportion and checked when parsed.
+type levelValue struct{ p *float64 }
+
+func (v levelValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(100**v.p, 'g', 6, 64)
+}
+
+func (v levelValue) Set(s string) error {
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	l, err := parseLevel(x)
+	if err != nil {
+		return fmt.Errorf("give a confidence level between 0 and 100 (e.g. 95)")
+	}
+	*v.p = l
+	return nil
+}
+
+func (levelValue) Type() string { return "float" }
+
+// levelVar registers --level (default 95) for the intervals of what.
+func levelVar(cmd *cobra.Command, p *float64, what string) {
+	*p = 0.95
+	cmd.Flags().Var(levelValue{p}, "level", "confidence level of "+what+", in percent (or as a proportion)")
+}
+
+// parseLevel reads a level given in percent (95) or as a proportion (.95)
+// and returns the proportion.
+func parseLevel(flag float64) (float64, error) {
+	level := flag
+	if level > 1 {
+		level /= 100
+	}
+	if !(level > 0 && level < 1) {
+		return 0, usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", flag)
+	}
+	return level, nil
+}
+
+// figureValue is a figure file flag: the name must end in .png, .svg or
+// .pdf, checked when parsed, before any work.
+type figureValue struct{ p *string }
+
+func (v figureValue) String() string { return *v.p }
+
+func (v figureValue) Set(s string) error {
+	switch strings.ToLower(filepath.Ext(s)) {
+	case ".png", ".svg", ".pdf":
+		*v.p = s
+		return nil
+	}
+	return fmt.Errorf("give a file name ending in .png, .svg or .pdf")
+}
+
+func (figureValue) Type() string { return "string" }
+
+// figureVar registers a figure file flag.
+func figureVar(cmd *cobra.Command, p *string, name, usage string) {
+	cmd.Flags().Var(figureValue{p}, name, usage)
+}
+
+// enumValue is a flag that takes one of a fixed set of words, matched
+// case-insensitively and stored in the listed spelling. Every enumerated
+// flag of every command is parsed here, so a wrong value is refused at
+// parse time with the list of choices, and shell completion offers them.
+type enumValue struct {
+	p       *string
+	allowed []string
+}
+
+func (v *enumValue) Set(s string) error {
+	for _, a := range v.allowed {
+		if strings.EqualFold(a, s) {
+			*v.p = a
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of %s", s, strings.Join(v.allowed, ", "))
+}
+
+func (v *enumValue) String() string { return *v.p }
+
+func (v *enumValue) Type() string { return "string" }
+
+// enumVar defines an enumerated flag with its default, help text and
+// choices (appended to the help).
+func enumVar(cmd *cobra.Command, p *string, name, def, usage string, allowed ...string) {
+	*p = def
+	cmd.Flags().Var(&enumValue{p: p, allowed: allowed}, name, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return allowed, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// betterVar registers --better lower|higher; *higher is set for higher.
+func betterVar(cmd *cobra.Command, higher *bool, usage string) {
+	cmd.Flags().Var(&betterValue{higher}, "better", usage+": lower or higher")
+}
+
+type betterValue struct{ p *bool }
+
+func (v *betterValue) Set(s string) error {
+	switch strings.ToLower(s) {
+	case "lower":
+		*v.p = false
+	case "higher":
+		*v.p = true
+	default:
+		return fmt.Errorf("%q: give lower or higher", s)
+	}
+	return nil
+}
+
+func (v *betterValue) String() string {
+	if v.p != nil && *v.p {
+		return "higher"
+	}
+	return "lower"
+}
+
+func (v *betterValue) Type() string { return "string" }
+
+// optFloat is a number flag without a default: help shows none (not
+// "(default NaN)"), and the value is nil until the flag is given.
+type optFloat struct{ p *float64 }
+
+func (o *optFloat) String() string {
+	if o == nil || o.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*o.p, 'g', -1, 64)
+}
+
+func (o *optFloat) Set(s string) error {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	o.p = &x
+	return nil
+}
+
+func (o *optFloat) Type() string { return "float" }
+
+// value is the number given, or nil.
+func (o *optFloat) value() *float64 { return o.p }
+
+// optInt is a whole-number flag without a default (help shows none).
+type optInt struct{ p *int }
+
+func (o *optInt) String() string {
+	if o == nil || o.p == nil {
+		return ""
+	}
+	return strconv.Itoa(*o.p)
+}
+
+func (o *optInt) Set(s string) error {
+	x, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", s)
+	}
+	o.p = &x
+	return nil
+}
+
+func (o *optInt) Type() string { return "int" }
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// countValue is a whole-number flag that must be at least min, checked
+// when parsed (a count is never replaced by another value).
+type countValue struct {
+	p   *int
+	min int
+}
+
+func (v countValue) String() string { return strconv.Itoa(*v.p) }
+
+func (v countValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", s)
+	}
+	if n < v.min {
+		return fmt.Errorf("%d: give at least %d", n, v.min)
+	}
+	*v.p = n
+	return nil
+}
+
+func (countValue) Type() string { return "int" }
+
+// countVar registers a count flag with its default and least value.
+func countVar(cmd *cobra.Command, p *int, name string, def, min int, usage string) {
+	*p = def
+	cmd.Flags().Var(countValue{p, min}, name, usage)
+}
