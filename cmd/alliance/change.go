@@ -13,13 +13,13 @@ type changeFlags struct {
 	id, time, score, group     string
 	approach, method           string
 	higher                     bool
-	reliability, reliabilityPo optFloat
+	reliability, reliabilityPo *float64
 	significance, level        float64
 	cutoffType                 string
-	mFunc, sdFunc              optFloat
-	mClin, sdClin              optFloat
+	mFunc, sdFunc              *float64
+	mClin, sdClin              *float64
 	bFunctionalSD              bool
-	pctImprove, pctDeteriorate optFloat
+	pctImprove, pctDeteriorate *float64
 	persons                    bool
 	wide                       string
 	plot                       string
@@ -69,19 +69,19 @@ reliability = 0.8, m_functional = 8, sd_functional = 8, cutoff_type = "c").`,
 	f.StringVar(&cf.approach, "approach", "", "distribution, combined, statistical or percentage (default: combined when functional norms are given, else distribution)")
 	f.StringVar(&cf.method, "method", "JT", "reliable change index: JT, GLN, HLL, EN, NK, HA or HLM")
 	betterVar(cmd, &cf.higher, "which scores are improvement")
-	f.Var(&cf.reliability, "reliability", "reliability of the measure (test–retest or alpha), between 0 and 1")
-	f.Var(&cf.reliabilityPo, "reliability-post", "NK: reliability of the post measurement (default: --reliability)")
+	numVar(cmd, &cf.reliability, "reliability", "reliability of the measure (test–retest or alpha), between 0 and 1")
+	numVar(cmd, &cf.reliabilityPo, "reliability-post", "NK: reliability of the post measurement (default: --reliability)")
 	levelVar(cmd, &cf.level, "the reliable change criterion (95: |RCI| > 1.96)")
 	f.Float64Var(&cf.significance, "significance", 0.05, "significance level of the reliable change criterion (1 − level)")
 	_ = f.MarkHidden("significance")
 	f.StringVar(&cf.cutoffType, "cutoff-type", "", "clinical cutoff (default a): a (2 SD beyond the clinical mean), b (2 SD within the functional mean), c (between the two)")
-	f.Var(&cf.mFunc, "m-functional", "mean of the functional (non-clinical) population")
-	f.Var(&cf.sdFunc, "sd-functional", "SD of the functional population")
-	f.Var(&cf.mClin, "m-clinical", "mean of the clinical population (default: the mean of the pre scores)")
-	f.Var(&cf.sdClin, "sd-clinical", "SD of the clinical population (default: the SD of the pre scores)")
+	numVar(cmd, &cf.mFunc, "m-functional", "mean of the functional (non-clinical) population")
+	numVar(cmd, &cf.sdFunc, "sd-functional", "SD of the functional population")
+	numVar(cmd, &cf.mClin, "m-clinical", "mean of the clinical population (default: the mean of the pre scores)")
+	numVar(cmd, &cf.sdClin, "sd-clinical", "SD of the clinical population (default: the SD of the pre scores)")
 	f.BoolVar(&cf.bFunctionalSD, "b-functional-sd", false, "cutoff b with the functional SD, as Jacobson & Truax (1991) define it (clinicalsignificance uses the clinical SD)")
-	f.Var(&cf.pctImprove, "pct-improvement", "percentage approach: proportion of change that counts as improvement (e.g. .5)")
-	f.Var(&cf.pctDeteriorate, "pct-deterioration", "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
+	numVar(cmd, &cf.pctImprove, "pct-improvement", "percentage approach: proportion of change that counts as improvement (e.g. .5)")
+	numVar(cmd, &cf.pctDeteriorate, "pct-deterioration", "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
 	figureVar(cmd, &cf.plot, "plot", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&cf.persons, "persons", false, "list every patient (text and Markdown; JSON and CSV always do)")
 	return cmd
@@ -106,8 +106,8 @@ func changeArgs(cf *changeFlags) cobra.PositionalArgs {
 func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error {
 	opt := workflow.ChangeOptions{Patient: cf.id, Time: cf.time, Score: cf.score, Group: cf.group, Pre: cf.pre, Post: cf.post,
 		Approach: cf.approach, Method: cf.method, CutoffType: cf.cutoffType, BFunctionalSD: cf.bFunctionalSD, Persons: cf.persons,
-		Reliability: cf.reliability.value(), ReliabilityPost: cf.reliabilityPo.value(), MFunctional: cf.mFunc.value(), SDFunctional: cf.sdFunc.value(),
-		MClinical: cf.mClin.value(), SDClinical: cf.sdClin.value(), PctImprovement: cf.pctImprove.value(), PctDeterioration: cf.pctDeteriorate.value(),
+		Reliability: cf.reliability, ReliabilityPost: cf.reliabilityPo, MFunctional: cf.mFunc, SDFunctional: cf.sdFunc,
+		MClinical: cf.mClin, SDClinical: cf.sdClin, PctImprovement: cf.pctImprove, PctDeterioration: cf.pctDeteriorate,
 		HigherBetter: cf.higher, Level: cf.level}
 	if cols := splitList(cf.wide); len(cols) == 2 {
 		if cf.pre != "" || cf.post != "" {

@@ -150,15 +150,6 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
-// analysisOrInput marks bad usage or input (by type, see isUsage) as a
-// usageError; other errors pass unchanged.
-func analysisOrInput(err error) error {
-	if isUsage(err) {
-		return usageError{err}
-	}
-	return err
-}
-
 // withOptionFlag names the command's flag for a workflow option that
 // cannot be honoured (an errs.InvalidOption whose hint is the option's
 // field name); other errors pass unchanged, classified by type.

@@ -134,13 +134,19 @@ type sessionFlags struct {
 }
 
 func (sf *sessionFlags) register(cmd *cobra.Command) {
+	sf.registerLong(cmd)
+	cmd.Flags().StringVar(&sf.wide, "wide", "", "wide data, one row per patient: a column prefix (e.g. bdi_s) or a comma-separated list of session columns")
+}
+
+// registerLong registers the role flags of a command that reads long data
+// only (one row per patient and session): no --wide.
+func (sf *sessionFlags) registerLong(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&sf.patient, "patient", "", "patient id column (default: patient or id)")
 	f.StringVar(&sf.therapist, "therapist", "", "therapist id column (default: therapist)")
 	f.StringVar(&sf.session, "session", "", "session number column (default: session)")
 	f.StringVar(&sf.alliance, "alliance", "", "alliance score column (default: alliance)")
 	f.StringVar(&sf.outcome, "outcome", "", "outcome (symptom) column (default: outcome)")
-	f.StringVar(&sf.wide, "wide", "", "wide data, one row per patient: a column prefix (e.g. bdi_s) or a comma-separated list of session columns")
 	aliases(cmd)
 }
 
@@ -154,14 +160,6 @@ func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
 		w.Prefix = sf.wide
 	}
 	return cols, w
-}
-
-// long refuses --wide for a command that reads long data only.
-func (sf *sessionFlags) long(what string) error {
-	if sf.wide != "" {
-		return usagef("--wide: %s read long data (one row per patient and session)", what)
-	}
-	return nil
 }
 
 // flagAliases are the older spellings of the role flags, accepted by every
@@ -178,36 +176,86 @@ func aliases(cmd *cobra.Command) {
 	})
 }
 
-// levelValue is --level: a confidence level given in percent (95) or as a
-// proportion (.95), stored as the proportion and checked when parsed.
-type levelValue struct{ p *float64 }
+// value is a pflag.Value made of a parser: every flag whose text is
+// checked when it is parsed, before any work, is one of these.
+type value struct {
+	set  func(string) error
+	show func() string
+	typ  string
+}
 
-func (v levelValue) String() string {
-	if v.p == nil {
+func (v *value) Set(s string) error { return v.set(strings.TrimSpace(s)) }
+func (v *value) Type() string       { return v.typ }
+func (v *value) String() string {
+	if v == nil || v.show == nil {
 		return ""
 	}
-	return strconv.FormatFloat(100**v.p, 'g', 6, 64)
+	return v.show()
 }
 
-func (v levelValue) Set(s string) error {
-	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+func parseNum(s string) (float64, error) {
+	x, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return fmt.Errorf("%q is not a number", s)
+		return 0, fmt.Errorf("%q is not a number", s)
 	}
-	l, err := parseLevel(x)
-	if err != nil {
-		return fmt.Errorf("give a confidence level between 0 and 100 (e.g. 95)")
-	}
-	*v.p = l
-	return nil
+	return x, nil
 }
 
-func (levelValue) Type() string { return "float" }
+func parseInt(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a whole number", s)
+	}
+	return n, nil
+}
 
-// levelVar registers --level (default 95) for the intervals of what.
+// numVar registers a number flag without a default: *p stays nil until the
+// flag is given, and help shows no "(default NaN)".
+func numVar(cmd *cobra.Command, p **float64, name, usage string) {
+	cmd.Flags().Var(&value{typ: "float", set: func(s string) error {
+		x, err := parseNum(s)
+		*p = &x
+		return err
+	}}, name, usage)
+}
+
+// intVar is numVar for a whole number.
+func intVar(cmd *cobra.Command, p **int, name, usage string) {
+	cmd.Flags().Var(&value{typ: "int", set: func(s string) error {
+		n, err := parseInt(s)
+		*p = &n
+		return err
+	}}, name, usage)
+}
+
+// countVar registers a count flag with its default and least value (a
+// count is refused, never replaced by another value).
+func countVar(cmd *cobra.Command, p *int, name string, def, min int, usage string) {
+	*p = def
+	cmd.Flags().Var(&value{typ: "int", show: func() string { return strconv.Itoa(*p) }, set: func(s string) error {
+		n, err := parseInt(s)
+		if err == nil && n < min {
+			err = fmt.Errorf("%d: give at least %d", n, min)
+		}
+		*p = n
+		return err
+	}}, name, usage)
+}
+
+// levelVar registers --level (default 95) for the intervals of what: a
+// confidence level given in percent (95) or as a proportion (.95), stored
+// as the proportion.
 func levelVar(cmd *cobra.Command, p *float64, what string) {
 	*p = 0.95
-	cmd.Flags().Var(levelValue{p}, "level", "confidence level of "+what+", in percent (or as a proportion)")
+	cmd.Flags().Var(&value{typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
+		x, err := parseNum(s)
+		if err == nil {
+			if *p, err = parseLevel(x); err != nil {
+				err = fmt.Errorf("give a confidence level between 0 and 100 (e.g. 95)")
+			}
+		}
+		return err
+	}}, "level", "confidence level of "+what+", in percent (or as a proportion)")
 }
 
 // parseLevel reads a level given in percent (95) or as a proportion (.95)
@@ -223,134 +271,51 @@ func parseLevel(flag float64) (float64, error) {
 	return level, nil
 }
 
-// figureValue is a figure file flag: the name must end in .png, .svg or
-// .pdf, checked when parsed, before any work.
-type figureValue struct{ p *string }
-
-func (v figureValue) String() string { return *v.p }
-
-func (v figureValue) Set(s string) error {
-	switch strings.ToLower(filepath.Ext(s)) {
-	case ".png", ".svg", ".pdf":
-		*v.p = s
-		return nil
-	}
-	return fmt.Errorf("give a file name ending in .png, .svg or .pdf")
-}
-
-func (figureValue) Type() string { return "string" }
-
-// figureVar registers a figure file flag.
+// figureVar registers a figure file flag: the name must end in .png, .svg
+// or .pdf.
 func figureVar(cmd *cobra.Command, p *string, name, usage string) {
-	cmd.Flags().Var(figureValue{p}, name, usage)
-}
-
-// enumValue is a flag that takes one of a fixed set of words, matched
-// case-insensitively and stored in the listed spelling. Every enumerated
-// flag of every command is parsed here, so a wrong value is refused at
-// parse time with the list of choices, and shell completion offers them.
-type enumValue struct {
-	p       *string
-	allowed []string
-}
-
-func (v *enumValue) Set(s string) error {
-	for _, a := range v.allowed {
-		if strings.EqualFold(a, s) {
-			*v.p = a
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+		switch strings.ToLower(filepath.Ext(s)) {
+		case ".png", ".svg", ".pdf":
+			*p = s
 			return nil
 		}
-	}
-	return fmt.Errorf("%q is not one of %s", s, strings.Join(v.allowed, ", "))
+		return fmt.Errorf("give a file name ending in .png, .svg or .pdf")
+	}}, name, usage)
 }
 
-func (v *enumValue) String() string { return *v.p }
-
-func (v *enumValue) Type() string { return "string" }
-
-// enumVar defines an enumerated flag with its default, help text and
-// choices (appended to the help).
+// enumVar defines a flag that takes one of a fixed set of words, matched
+// case-insensitively and stored in the listed spelling, with its default;
+// a wrong word is refused with the list of choices, and shell completion
+// offers them. Every enumerated flag of every command is parsed here.
 func enumVar(cmd *cobra.Command, p *string, name, def, usage string, allowed ...string) {
 	*p = def
-	cmd.Flags().Var(&enumValue{p: p, allowed: allowed}, name, usage)
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+		for _, a := range allowed {
+			if strings.EqualFold(a, s) {
+				*p = a
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(allowed, ", "))
+	}}, name, usage)
 	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return allowed, cobra.ShellCompDirectiveNoFileComp
 	})
 }
 
-// betterVar registers --better lower|higher; *higher is set for higher.
+// betterVar registers --better lower|higher (default lower); *higher is
+// set for higher.
 func betterVar(cmd *cobra.Command, higher *bool, usage string) {
-	cmd.Flags().Var(&betterValue{higher}, "better", usage+": lower or higher")
+	word := map[bool]string{false: "lower", true: "higher"}
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return word[*higher] }, set: func(s string) error {
+		if !strings.EqualFold(s, "lower") && !strings.EqualFold(s, "higher") {
+			return fmt.Errorf("%q is not one of lower, higher", s)
+		}
+		*higher = strings.EqualFold(s, "higher")
+		return nil
+	}}, "better", usage+": lower or higher")
 }
-
-type betterValue struct{ p *bool }
-
-func (v *betterValue) Set(s string) error {
-	switch strings.ToLower(s) {
-	case "lower":
-		*v.p = false
-	case "higher":
-		*v.p = true
-	default:
-		return fmt.Errorf("%q: give lower or higher", s)
-	}
-	return nil
-}
-
-func (v *betterValue) String() string {
-	if v.p != nil && *v.p {
-		return "higher"
-	}
-	return "lower"
-}
-
-func (v *betterValue) Type() string { return "string" }
-
-// optFloat is a number flag without a default: help shows none (not
-// "(default NaN)"), and the value is nil until the flag is given.
-type optFloat struct{ p *float64 }
-
-func (o *optFloat) String() string {
-	if o == nil || o.p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*o.p, 'g', -1, 64)
-}
-
-func (o *optFloat) Set(s string) error {
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("%q is not a number", s)
-	}
-	o.p = &x
-	return nil
-}
-
-func (o *optFloat) Type() string { return "float" }
-
-// value is the number given, or nil.
-func (o *optFloat) value() *float64 { return o.p }
-
-// optInt is a whole-number flag without a default (help shows none).
-type optInt struct{ p *int }
-
-func (o *optInt) String() string {
-	if o == nil || o.p == nil {
-		return ""
-	}
-	return strconv.Itoa(*o.p)
-}
-
-func (o *optInt) Set(s string) error {
-	x, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a whole number", s)
-	}
-	o.p = &x
-	return nil
-}
-
-func (o *optInt) Type() string { return "int" }
 
 // splitList splits a comma-separated flag value, dropping empty items.
 func splitList(s string) []string {
@@ -361,33 +326,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// countValue is a whole-number flag that must be at least min, checked
-// when parsed (a count is never replaced by another value).
-type countValue struct {
-	p   *int
-	min int
-}
-
-func (v countValue) String() string { return strconv.Itoa(*v.p) }
-
-func (v countValue) Set(s string) error {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return fmt.Errorf("%q is not a whole number", s)
-	}
-	if n < v.min {
-		return fmt.Errorf("%d: give at least %d", n, v.min)
-	}
-	*v.p = n
-	return nil
-}
-
-func (countValue) Type() string { return "int" }
-
-// countVar registers a count flag with its default and least value.
-func countVar(cmd *cobra.Command, p *int, name string, def, min int, usage string) {
-	*p = def
-	cmd.Flags().Var(countValue{p, min}, name, usage)
 }

@@ -9,15 +9,15 @@ import (
 type gainsFlags struct {
 	read            readFlags
 	sess            sessionFlags
-	first, last     optInt
-	cutoff          optFloat
+	first, last     *int
+	cutoff          *float64
 	fromRCI         bool
-	sd, reliability optFloat
+	sd, reliability *float64
 	pct             float64
 	noCutoff, noPct bool
 	noStability     bool
 	alpha           float64
-	critical        optFloat
+	critical        *float64
 	baselineFirst   bool
 	direction       string
 	lossPct         string
@@ -65,18 +65,18 @@ Without FILE the embedded sgdata are analysed as in the suddengains vignette:
 	f := cmd.Flags()
 	gf.read.register(cmd, gainsDefaultDataset)
 	gf.sess.register(cmd)
-	f.Var(&gf.first, "first", "first session to examine (default: the smallest session number)")
-	f.Var(&gf.last, "last", "last session to examine (default: the largest)")
-	f.Var(&gf.cutoff, "cutoff", "criterion 1: minimum drop (for losses, minimum rise; given as a positive number)")
+	intVar(cmd, &gf.first, "first", "first session to examine (default: the smallest session number)")
+	intVar(cmd, &gf.last, "last", "last session to examine (default: the largest)")
+	numVar(cmd, &gf.cutoff, "cutoff", "criterion 1: minimum drop (for losses, minimum rise; given as a positive number)")
 	f.BoolVar(&gf.fromRCI, "cutoff-from-rci", false, "criterion 1 from the reliable change index: 1.96·√2·SD·√(1 − reliability) (suddengains define_crit1_cutoff)")
-	f.Var(&gf.sd, "sd", "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)")
-	f.Var(&gf.reliability, "reliability", "with --cutoff-from-rci: the reliability of the measure")
+	numVar(cmd, &gf.sd, "sd", "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)")
+	numVar(cmd, &gf.reliability, "reliability", "with --cutoff-from-rci: the reliability of the measure")
 	f.Float64Var(&gf.pct, "pct", 0.25, "criterion 2: the drop as a proportion of the pregain score")
 	f.BoolVar(&gf.noCutoff, "no-cutoff", false, "switch criterion 1 off")
 	f.BoolVar(&gf.noPct, "no-pct", false, "switch criterion 2 off")
 	f.BoolVar(&gf.noStability, "no-stability", false, "switch criterion 3 off")
 	f.Float64Var(&gf.alpha, "alpha", 0.05, "criterion 3: significance level of the critical t")
-	f.Var(&gf.critical, "critical-value", "criterion 3: a fixed critical value (e.g. 2.776) instead of one adjusted for missing sessions")
+	numVar(cmd, &gf.critical, "critical-value", "criterion 3: a fixed critical value (e.g. 2.776) instead of one adjusted for missing sessions")
 	f.BoolVar(&gf.baselineFirst, "baseline-first", false, "the first session is a baseline: examine from session 1→2 (identify_sg_1to2)")
 	enumVar(cmd, &gf.direction, "direction", "gains", "gains (scores fall) or losses (scores rise)", "gains", "losses")
 	enumVar(cmd, &gf.lossPct, "loss-pct", "package", "losses, criterion 2: package (suddengains 0.7.2, which does not restrict) or intended (rise ≥ pct of the pregain score)", "package", "intended")
@@ -93,20 +93,20 @@ var gainsOptionFlags = map[string]string{"Pct": "--pct", "Select": "--select", "
 
 func runGains(e *env, gf *gainsFlags, args []string) error {
 	cols, wide := gf.sess.columns()
-	opt := workflow.GainsOptions{Columns: cols, Wide: wide, Score: cols.Outcome, First: gf.first.p, Last: gf.last.p, Losses: gf.direction == "losses",
-		Pct: gf.pct, NoPct: gf.noPct, NoStability: gf.noStability, Alpha: gf.alpha, CriticalValue: gf.critical.value(), LossPctIntended: gf.lossPct == "intended",
+	opt := workflow.GainsOptions{Columns: cols, Wide: wide, Score: cols.Outcome, First: gf.first, Last: gf.last, Losses: gf.direction == "losses",
+		Pct: gf.pct, NoPct: gf.noPct, NoStability: gf.noStability, Alpha: gf.alpha, CriticalValue: gf.critical, LossPctIntended: gf.lossPct == "intended",
 		BaselineFirst: gf.baselineFirst, ReversalFromN2: gf.reversalFromN2, ByPerson: gf.byPerson, Select: gf.selectRule, Level: gf.level}
 	opt.Columns.Outcome = "" // the scores are the outcome of this analysis (GainsOptions.Score)
 	switch {
 	case gf.noCutoff:
 		opt.NoCutoff = true
 	case gf.fromRCI:
-		if gf.reliability.value() == nil {
+		if gf.reliability == nil {
 			return usagef("--cutoff-from-rci needs --reliability (e.g. .93)")
 		}
-		opt.Reliability, opt.SD = gf.reliability.value(), gf.sd.value()
+		opt.Reliability, opt.SD = gf.reliability, gf.sd
 	default:
-		opt.Cutoff = gf.cutoff.value()
+		opt.Cutoff = gf.cutoff
 	}
 	if gf.read.isExample(args) {
 		var note workflow.Note

@@ -34,7 +34,7 @@ stage 1.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args) },
 	}
 	f.read.register(cmd, "")
-	f.sess.register(cmd)
+	f.sess.registerLong(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.study, "study", "study", "study column")
 	enumVar(cmd, &f.effect, "effect", "within", "the pooled coefficient: within, between, patient or therapist", "within", "between", "patient", "therapist")
@@ -49,9 +49,6 @@ stage 1.`,
 }
 
 func runIPD(e *env, f *ipdFlags, args []string) error {
-	if err := f.sess.long("IPD analyses"); err != nil {
-		return err
-	}
 	src, err := f.read.source(e, args, "")
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ Without FILE the embedded, simulated demo-sessions are analysed.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runPanel(e, pf, args) },
 	}
 	pf.read.register(cmd, panelDefaultDataset)
-	pf.sess.register(cmd)
+	pf.sess.registerLong(cmd)
 	f := cmd.Flags()
 	enumVar(cmd, &pf.model, "model", "riclpm", "panel model: riclpm or clpm", "riclpm", "clpm")
 	f.StringVar(&pf.waves, "waves", "", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
@@ -87,9 +87,6 @@ func parseWaves(s string) ([]int, error) {
 func runPanel(e *env, pf *panelFlags, args []string) error {
 	waves, err := parseWaves(pf.waves)
 	if err != nil {
-		return err
-	}
-	if err := pf.sess.long("panel models"); err != nil {
 		return err
 	}
 	src, err := pf.read.source(e, args, panelDefaultDataset)

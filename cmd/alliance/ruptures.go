@@ -17,16 +17,14 @@ type rupturesFlags struct {
 	preset                   string
 	sensitivity              bool
 	method, sdSource, ref    string
-	k                        float64
-	threshold, percent       optFloat
-	reliability              optFloat
+	k, threshold, percent    *float64
+	reliability, lossCutoff  *float64
 	rciSD                    float64
-	window, maxGap           int
-	repairWindow             int
-	repairFraction           float64
+	maxGap                   int
+	window, repairWindow     *int
+	repairFraction           *float64
 	ruptureItem, resolution  string
-	ruptureMin, resolutionMn float64
-	lossCutoff               optFloat
+	ruptureMin, resolutionMn *float64
 	measure                  string
 	higher                   bool
 	episodes                 bool
@@ -71,38 +69,38 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
   alliance ruptures sessions.csv --sensitivity
   alliance ruptures sessions.csv --method rci --reliability .9 --export-effect effect.csv --study "Site A"`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runRuptures(e, cmd, rf, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runRuptures(e, rf, args) },
 	}
 	f := cmd.Flags()
 	def := rupture.DefaultOptions()
 	rf.read.register(cmd, rupturesDefaultDataset)
-	rf.sess.register(cmd)
+	rf.sess.registerLong(cmd)
 	var presetNames []string
 	for _, p := range rupture.Presets() {
 		presetNames = append(presetNames, p.Name)
 	}
 	f.StringVar(&rf.preset, "preset", "", "a published criterion: "+strings.Join(presetNames, ", ")+" (each says what is verified and what is our reading)")
 	f.BoolVar(&rf.sensitivity, "sensitivity", false, "apply every preset and tabulate episodes and classes side by side (Gumz et al. 2012)")
-	f.StringVar(&rf.method, "method", string(def.Method), "rupture rule: sd, threshold, percent, rci, sudden-loss, self-report")
-	f.Float64Var(&rf.k, "k", def.K, "sd method: number of SDs a drop must reach")
-	f.StringVar(&rf.sdSource, "sd-source", string(def.SDSource), "sd method: sample (pooled within-patient SD of the sample), within (the patient's own SD), max (the larger)")
-	f.StringVar(&rf.ref, "reference", string(def.Reference), "the level a session is compared with: previous or mean")
-	f.IntVar(&rf.window, "window", def.Window, "reference mean: number of preceding sessions (0 = all)")
-	f.Var(&rf.threshold, "threshold", "a drop of at least X scale points (sets --method threshold)")
-	f.Var(&rf.percent, "percent", "percent method: drop in percent of the reference")
-	f.Var(&rf.reliability, "reliability", "rci method: reliability of the alliance measure")
+	f.StringVar(&rf.method, "method", "", "rupture rule: sd, threshold, percent, rci, sudden-loss, self-report (default "+string(def.Method)+")")
+	numVar(cmd, &rf.k, "k", fmt.Sprintf("sd method: number of SDs a drop must reach (default %g)", def.K))
+	f.StringVar(&rf.sdSource, "sd-source", "", "sd method: sample (pooled within-patient SD of the sample; the default), within (the patient's own SD), max (the larger)")
+	f.StringVar(&rf.ref, "reference", "", "the level a session is compared with: previous (the default) or mean")
+	intVar(cmd, &rf.window, "window", fmt.Sprintf("reference mean: number of preceding sessions (0 = all; default %d)", def.Window))
+	numVar(cmd, &rf.threshold, "threshold", "a drop of at least X scale points (sets --method threshold)")
+	numVar(cmd, &rf.percent, "percent", "percent method: drop in percent of the reference")
+	numVar(cmd, &rf.reliability, "reliability", "rci method: reliability of the alliance measure")
 	f.Float64Var(&rf.rciSD, "sd", 0, "rci method: the SD s (default: the SD of all observed scores)")
 	f.StringVar(&rf.preCol, "pre", "", "outcome effects: column with each patient's pre-treatment score (default: the first session's outcome)")
 	f.StringVar(&rf.postCol, "post", "", "outcome effects: column with each patient's post-treatment score (default: the last session's outcome)")
 	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures")
-	f.Var(&rf.lossCutoff, "loss-cutoff", "sudden-loss method: absolute criterion in scale points (default: off)")
+	numVar(cmd, &rf.lossCutoff, "loss-cutoff", "sudden-loss method: absolute criterion in scale points (default: off)")
 	f.IntVar(&rf.maxGap, "max-gap", 0, "break a series where consecutive sessions are more than N apart (0 = never)")
-	countVar(cmd, &rf.repairWindow, "repair-window", def.RepairWindow, 1, "sessions after the rupture within which a repair must occur")
-	f.Float64Var(&rf.repairFraction, "repair-fraction", def.RepairFraction, "part of the drop the score must regain to count as repaired")
+	intVar(cmd, &rf.repairWindow, "repair-window", fmt.Sprintf("sessions after the rupture within which a repair must occur (default %d)", def.RepairWindow))
+	numVar(cmd, &rf.repairFraction, "repair-fraction", fmt.Sprintf("part of the drop the score must regain to count as repaired (default %g)", def.RepairFraction))
 	f.StringVar(&rf.ruptureItem, "rupture-item", "", "self-report method: post-session rupture item column")
-	f.Float64Var(&rf.ruptureMin, "rupture-min", def.RuptureMin, "self-report: least rupture-item value marking a rupture")
+	numVar(cmd, &rf.ruptureMin, "rupture-min", fmt.Sprintf("self-report: least rupture-item value marking a rupture (default %g)", def.RuptureMin))
 	f.StringVar(&rf.resolution, "resolution-item", "", "self-report: resolution item column (optional)")
-	f.Float64Var(&rf.resolutionMn, "resolution-min", def.ResolutionMin, "self-report: least resolution-item value marking a repair")
+	numVar(cmd, &rf.resolutionMn, "resolution-min", fmt.Sprintf("self-report: least resolution-item value marking a repair (default %g)", def.ResolutionMin))
 	f.StringVar(&rf.measure, "outcome-measure", "change", "effects on outcome: change (last − first session) or post (last session)")
 	betterVar(cmd, &rf.higher, "outcome: which scores are better")
 	f.BoolVar(&rf.episodes, "episodes", false, "list every episode (text and Markdown; JSON always does, CSV is the episode list)")
@@ -122,44 +120,16 @@ var rupturesOptionFlags = map[string]string{"Preset": "--preset", "Method": "--m
 	"MaxGap": "--max-gap", "RepairWindow": "--repair-window", "RepairFraction": "--repair-fraction", "RuptureItem": "--rupture-item",
 	"RuptureMin": "--rupture-min", "ResolutionMin": "--resolution-min", "Measure": "--outcome-measure", "PlotPatients": "--plot-patient", "Export": "--export-effect"}
 
-func runRuptures(e *env, cmd *cobra.Command, rf *rupturesFlags, args []string) error {
-	if err := rf.sess.long("ruptures"); err != nil {
-		return err
-	}
+func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 	cols, _ := rf.sess.columns()
 	o := workflow.RupturesOptions{Columns: cols, Preset: rf.preset, Sensitivity: rf.sensitivity, Episodes: rf.episodes,
 		RuptureItem: rf.ruptureItem, ResolutionItem: rf.resolution, PreColumn: rf.preCol, PostColumn: rf.postCol,
 		Measure: rf.measure, NoSessionModel: !rf.sessionModel, PlotPatients: splitList(rf.plotPatient), HigherBetter: rf.higher, Level: rf.level,
-		Threshold: rf.threshold.value(), Percent: rf.percent.value(), Reliability: rf.reliability.value(), LossCutoff: rf.lossCutoff.value(),
-		RCISD: rf.rciSD, MaxGap: rf.maxGap}
-	// a rule parameter is set only when its flag is given: the defaults are the library's
-	given := cmd.Flags().Changed
-	if given("method") {
-		o.Method = rf.method
-	}
-	if given("k") {
-		o.K = rf.k
-	}
-	if given("sd-source") {
-		o.SDSource = rf.sdSource
-	}
-	if given("reference") {
-		o.Reference = rf.ref
-	}
-	if given("window") {
-		o.Window = &rf.window
-	}
-	if given("repair-window") {
-		o.RepairWindow = &rf.repairWindow
-	}
-	if given("repair-fraction") {
-		o.RepairFraction = &rf.repairFraction
-	}
-	if given("rupture-min") {
-		o.RuptureMin = &rf.ruptureMin
-	}
-	if given("resolution-min") {
-		o.ResolutionMin = &rf.resolutionMn
+		Threshold: rf.threshold, Percent: rf.percent, Reliability: rf.reliability, LossCutoff: rf.lossCutoff,
+		RCISD: rf.rciSD, MaxGap: rf.maxGap, Method: rf.method, SDSource: rf.sdSource, Reference: rf.ref, Window: rf.window,
+		RepairWindow: rf.repairWindow, RepairFraction: rf.repairFraction, RuptureMin: rf.ruptureMin, ResolutionMin: rf.resolutionMn}
+	if rf.k != nil {
+		o.K = *rf.k
 	}
 	src, err := rf.read.source(e, args, rupturesDefaultDataset)
 	if err != nil {
