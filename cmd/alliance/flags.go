@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
@@ -44,30 +43,8 @@ func (rf *readFlags) register(cmd *cobra.Command, defaultDataset string) {
 
 // options converts the flags into datasets.ReadOptions.
 func (rf *readFlags) options() (datasets.ReadOptions, error) {
-	var o datasets.ReadOptions
-	switch d := rf.delimiter; strings.ToLower(d) {
-	case "":
-	case "tab", `\t`:
-		o.Delimiter = '\t'
-	case "comma":
-		o.Delimiter = ','
-	case "semicolon":
-		o.Delimiter = ';'
-	default:
-		if utf8.RuneCountInString(d) != 1 {
-			return o, usagef("--delimiter %q: give one character, or tab", d)
-		}
-		o.Delimiter, _ = utf8.DecodeRuneInString(d)
-	}
-	switch rf.decimal {
-	case "":
-	case ".", ",":
-		o.Decimal = rune(rf.decimal[0])
-	default:
-		return o, usagef("--decimal %q: give . or ,", rf.decimal)
-	}
-	o.Sheet, o.Encoding, o.NA = rf.sheet, rf.encoding, splitList(rf.na)
-	return o, nil
+	o, err := workflow.ReadText{Delimiter: rf.delimiter, Decimal: rf.decimal, NA: rf.na, Sheet: rf.sheet, Encoding: rf.encoding}.Options()
+	return o, withOptionFlag(err, map[string]string{"Delimiter": "--delimiter", "Decimal": "--decimal"})
 }
 
 // source reads FILE (args[0]; "-" is standard input), or the --dataset,
@@ -152,14 +129,8 @@ func (sf *sessionFlags) registerLong(cmd *cobra.Command) {
 
 // columns returns the role columns and the wide layout of the flags.
 func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
-	cols := datasets.SessionColumns{Patient: sf.patient, Therapist: sf.therapist, Session: sf.session, Alliance: sf.alliance, Outcome: sf.outcome}
-	var w datasets.WideSpec
-	if strings.Contains(sf.wide, ",") {
-		w.Columns = splitList(sf.wide)
-	} else {
-		w.Prefix = sf.wide
-	}
-	return cols, w
+	return datasets.SessionColumns{Patient: sf.patient, Therapist: sf.therapist, Session: sf.session, Alliance: sf.alliance, Outcome: sf.outcome},
+		workflow.ParseWide(sf.wide)
 }
 
 // flagAliases are the older spellings of the role flags, accepted by every
@@ -318,12 +289,4 @@ func betterVar(cmd *cobra.Command, higher *bool, usage string) {
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+var splitList = workflow.SplitList

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
@@ -56,38 +53,10 @@ Without FILE the embedded, simulated demo-sessions are analysed.`,
 	return cmd
 }
 
-// parseWaves reads "1:8" or "1,2,3,5".
-func parseWaves(s string) ([]int, error) {
-	if s == "" {
-		return nil, nil
-	}
-	if a, b, ok := strings.Cut(s, ":"); ok {
-		lo, e1 := strconv.Atoi(strings.TrimSpace(a))
-		hi, e2 := strconv.Atoi(strings.TrimSpace(b))
-		if e1 != nil || e2 != nil || hi < lo || hi-lo > 1000 {
-			return nil, usagef("--waves %q: give a range such as 1:8", s)
-		}
-		var out []int
-		for w := lo; w <= hi; w++ {
-			out = append(out, w)
-		}
-		return out, nil
-	}
-	var out []int
-	for _, p := range splitList(s) {
-		w, err := strconv.Atoi(p)
-		if err != nil {
-			return nil, usagef("--waves %q: %q is not a session number", s, p)
-		}
-		out = append(out, w)
-	}
-	return out, nil
-}
-
 func runPanel(e *env, pf *panelFlags, args []string) error {
-	waves, err := parseWaves(pf.waves)
+	waves, err := workflow.ParseWaves(pf.waves)
 	if err != nil {
-		return err
+		return withOptionFlag(err, map[string]string{"Waves": "--waves"})
 	}
 	src, err := pf.read.source(e, args, panelDefaultDataset)
 	if err != nil {
