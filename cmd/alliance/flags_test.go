@@ -76,3 +76,16 @@ func TestLevelInChangeAndGains(t *testing.T) {
 		}
 	}
 }
+
+// A missing role column names the columns found and the flag once, not
+// also the library's field (issue 13/14).
+func TestSessionRoleErrorOnce(t *testing.T) {
+	csv := "client,therapist,session,wai,outcome\n1,1,1,2.75,25\n1,1,2,2.58,22\n"
+	_, stderr, code := runCLI(t, csv, "sessions", "-", "--patient", "client")
+	if code != 2 || !strings.Contains(stderr, "columns are: client, therapist, session, wai, outcome (name it with --alliance)") {
+		t.Errorf("exit %d %q", code, stderr)
+	}
+	if strings.Contains(stderr, "SessionColumns") || strings.Count(stderr, "--alliance") != 1 {
+		t.Errorf("the hint is given twice: %q", stderr)
+	}
+}
