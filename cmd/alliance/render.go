@@ -178,3 +178,12 @@ func tidyCSV(tables []workflow.TidyTable, name string) func(w io.Writer) error {
 		return usagef("no table %q in this output (tables: %s)", name, strings.Join(names, ", "))
 	}
 }
+
+// noNotes is a part of one table and no notes (lists of what is built in).
+type noNotes struct{ t *workflow.Table }
+
+func (noNotes) TopNotes() []workflow.Note { return nil }
+
+func (n noNotes) Section() *workflow.Section {
+	return &workflow.Section{Blocks: []workflow.Block{n.t}}
+}

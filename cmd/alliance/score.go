@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 
 	"github.com/alliance-research/alliance/analysis/measures"
@@ -64,25 +62,8 @@ or a prefix ending in * (e.g. "wai*", columns in file order).`,
 
 func runScore(e *env, sf *scoreFlags, args []string) error {
 	if sf.list {
-		var keys []measures.Key
-		for _, n := range measures.Measures() {
-			k, _ := measures.Get(n)
-			keys = append(keys, k)
-		}
-		return e.emit(func(w io.Writer) error {
-			if e.format == "json" {
-				return jsonout.Write(w, keys)
-			}
-			t := &table{Title: "Built-in scoring keys", Columns: []string{"measure", "items", "range", "rule", "subscales", "name"}, Right: []bool{false, true, false, false, false, false}}
-			for _, k := range keys {
-				var subs []string
-				for _, s := range k.Subscales {
-					subs = append(subs, s.Name)
-				}
-				t.Rows = append(t.Rows, []string{k.Name, strconv.Itoa(k.Items), fmt.Sprintf("%g–%g", k.Min, k.Max), k.Rule, strings.Join(subs, ", "), k.FullName})
-			}
-			return t.render(w, e.format)
-		})
+		keys, t := workflow.ScoringKeys()
+		return e.emitRun(noNotes{t}, keys, tableCSV(t))
 	}
 	var key measures.Key
 	var err error
