@@ -139,15 +139,16 @@ func (r *ChangeRun) methodsText() string {
 func (r *ChangeRun) commandLine() string {
 	o := r.opt
 	c := newCommand("change", r.src)
-	if o.Wide {
-		c.flag("wide", "")
-	}
 	c.col("patient", o.Patient)
-	c.col("time", o.Time)
-	c.col("score", o.Score)
+	c.col("session", o.Time)
+	c.col("outcome", o.Score)
 	c.col("group", o.Group)
-	c.col("pre", o.Pre)
-	c.col("post", o.Post)
+	if o.Wide {
+		c.flag("wide", o.Pre+","+o.Post)
+	} else {
+		c.col("pre", o.Pre)
+		c.col("post", o.Post)
+	}
 	c.flag("approach", o.Approach)
 	c.flag("method", o.Method)
 	if o.HigherBetter {

@@ -19,7 +19,9 @@ type GainsOptions struct {
 	Columns datasets.SessionColumns
 	Wide    datasets.WideSpec
 	// Score is the column of long data holding the scores (default: the
-	// outcome; "alliance" or another numeric column).
+	// outcome; "alliance" or another numeric column). A front end names it
+	// with its outcome control: the scores are the outcome of this
+	// analysis.
 	Score string
 	// First and Last bound the sessions examined (default: all).
 	First, Last *int
@@ -96,6 +98,9 @@ type GainsCriteria struct {
 
 // Gains identifies sudden gains (or losses) as opt asks.
 func Gains(src Source, opt GainsOptions) (*GainsRun, error) {
+	if opt.Wide.Prefix == "" && len(opt.Wide.Columns) == 0 && src.Info != nil {
+		opt.Wide = src.Info.Wide // an embedded wide dataset's own layout
+	}
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err

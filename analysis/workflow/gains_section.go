@@ -156,14 +156,16 @@ func (r *GainsRun) commandLine() string {
 	cols := o.Columns
 	c.col("patient", cols.Patient)
 	c.col("session", cols.Session)
-	c.col("outcome", cols.Outcome)
+	if o.Score == "" {
+		c.col("outcome", cols.Outcome)
+	}
 	c.col("alliance", cols.Alliance)
 	if o.Wide.Prefix != "" {
 		c.flag("wide", o.Wide.Prefix)
 	} else if len(o.Wide.Columns) > 0 {
 		c.flag("wide", strings.Join(o.Wide.Columns, ","))
 	}
-	c.col("score", o.Score)
+	c.col("outcome", o.Score)
 	c.flag("first", strconv.Itoa(r.Sessions[0]))
 	c.flag("last", strconv.Itoa(r.Sessions[1]))
 	switch {
@@ -198,9 +200,18 @@ func (r *GainsRun) commandLine() string {
 	if o.BaselineFirst {
 		c.flag("baseline-first", "")
 	}
+	if o.LossPctIntended {
+		c.flag("loss-pct", "intended")
+	}
+	if o.ReversalFromN2 {
+		c.flag("reversal-from-n2", "")
+	}
 	if o.ByPerson {
 		c.flag("byperson", "")
 		c.flag("select", o.Select)
+	}
+	if o.Level != 0.95 {
+		c.flag("level", levelPct(o.Level))
 	}
 	return c.String()
 }

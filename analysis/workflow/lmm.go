@@ -329,7 +329,7 @@ func (r *LMMRun) Steps() []Step {
 		cmd = append(cmd, "--ml")
 	}
 	if r.opt.AR1 != "" {
-		cmd = append(cmd, "--ar1", shellQuote(r.opt.AR1))
+		cmd = append(cmd, "--ar1", "--session", shellQuote(r.opt.AR1))
 	}
 	if r.opt.Compare != "" {
 		cmd = append(cmd, "--compare", shellQuote(r.opt.Compare))

@@ -34,8 +34,9 @@ type RupturesOptions struct {
 	LossCutoff                  *float64
 	RuptureItem, ResolutionItem string
 	RuptureMin, ResolutionMin   *float64
-	MaxGap, RepairWindow        int
-	RepairFraction              float64
+	MaxGap                      int
+	RepairWindow                *int
+	RepairFraction              *float64
 
 	// Outcome effects (when the data have an outcome): Measure change
 	// (default: last − first session) or post; HigherBetter; PreColumn and
@@ -140,10 +141,17 @@ func (o RupturesOptions) rule() (rupture.Options, error) {
 		if _, err := rupture.Preset(o.Preset); err != nil {
 			return r, invalid("Preset", "%v", err)
 		}
-		if o.Method != "" || o.SDSource != "" || o.Reference != "" || o.K != 0 || o.Window != nil || o.Threshold != nil || o.Percent != nil ||
-			o.Reliability != nil || o.RCISD != 0 || o.LossCutoff != nil || o.RuptureMin != nil || o.ResolutionMin != nil ||
-			o.MaxGap != 0 || o.RepairWindow != 0 || o.RepairFraction != 0 {
-			return r, invalid("Preset", "the preset %s fixes the rupture rule; give the rule's parameters without a preset", o.Preset)
+		for _, f := range []struct {
+			field string
+			given bool
+		}{{"Method", o.Method != ""}, {"K", o.K != 0}, {"SDSource", o.SDSource != ""}, {"Reference", o.Reference != ""},
+			{"Window", o.Window != nil}, {"Threshold", o.Threshold != nil}, {"Percent", o.Percent != nil},
+			{"Reliability", o.Reliability != nil}, {"RCISD", o.RCISD != 0}, {"LossCutoff", o.LossCutoff != nil},
+			{"MaxGap", o.MaxGap != 0}, {"RepairWindow", o.RepairWindow != nil}, {"RepairFraction", o.RepairFraction != nil},
+			{"RuptureMin", o.RuptureMin != nil}, {"ResolutionMin", o.ResolutionMin != nil}} {
+			if f.given {
+				return r, invalid(f.field, "the preset %s fixes the rupture rule; give %s without a preset, or the preset alone", o.Preset, f.field)
+			}
 		}
 		return r, nil
 	}
@@ -199,11 +207,17 @@ func (o RupturesOptions) rule() (rupture.Options, error) {
 		r.Window = *o.Window
 	}
 	r.MaxGap = o.MaxGap
-	if o.RepairWindow != 0 {
-		r.RepairWindow = o.RepairWindow
+	if o.RepairWindow != nil {
+		if *o.RepairWindow < 1 {
+			return r, invalid("RepairWindow", "repair window %d: give at least 1 session", *o.RepairWindow)
+		}
+		r.RepairWindow = *o.RepairWindow
 	}
-	if o.RepairFraction != 0 {
-		r.RepairFraction = o.RepairFraction
+	if o.RepairFraction != nil {
+		if !(*o.RepairFraction > 0) || math.IsInf(*o.RepairFraction, 0) {
+			return r, invalid("RepairFraction", "repair fraction %v: give a positive part of the drop (1 = back to the reference)", *o.RepairFraction)
+		}
+		r.RepairFraction = *o.RepairFraction
 	}
 	if o.RuptureMin != nil {
 		r.RuptureMin = *o.RuptureMin

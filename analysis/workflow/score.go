@@ -167,3 +167,24 @@ func (r *ScoreRun) Data() *DataPart {
 }
 
 var _ Part = (*ScoreRun)(nil)
+
+// ScoringKeys lists the built-in scoring keys (measures.Measures) and
+// tabulates them: name, number of items, response range, scoring rule,
+// subscales and full name.
+func ScoringKeys() ([]measures.Key, *Table) {
+	var keys []measures.Key
+	t := &Table{Name: "keys", Title: "Built-in scoring keys", Columns: []string{"measure", "items", "range", "rule", "subscales", "name"}, Right: []bool{false, true, false, false, false, false}}
+	for _, n := range measures.Measures() {
+		k, err := measures.Get(n)
+		if err != nil {
+			continue
+		}
+		keys = append(keys, k)
+		var subs []string
+		for _, s := range k.Subscales {
+			subs = append(subs, s.Name)
+		}
+		t.Rows = append(t.Rows, []string{k.Name, strconv.Itoa(k.Items), fmt.Sprintf("%g–%g", k.Min, k.Max), k.Rule, strings.Join(subs, ", "), k.FullName})
+	}
+	return keys, t
+}

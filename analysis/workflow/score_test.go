@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,5 +41,17 @@ func TestScorePHQ9(t *testing.T) {
 	}
 	if _, err := Score(src, key, ScoreOptions{Items: "q1,q2"}); err == nil {
 		t.Error("two items for a nine-item key accepted")
+	}
+}
+
+func TestScoringKeys(t *testing.T) {
+	keys, tab := ScoringKeys()
+	if len(keys) == 0 || len(tab.Rows) != len(keys) {
+		t.Fatalf("%d keys, %d rows", len(keys), len(tab.Rows))
+	}
+	for i, k := range keys {
+		if tab.Rows[i][0] != k.Name || tab.Rows[i][1] != strconv.Itoa(k.Items) {
+			t.Errorf("row %d %v for key %s with %d items", i, tab.Rows[i], k.Name, k.Items)
+		}
 	}
 }

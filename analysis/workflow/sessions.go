@@ -91,8 +91,11 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	if err := checkLevel(&opt.Level); err != nil {
 		return nil, err
 	}
-	if opt.MaxLagGap == 0 {
+	switch {
+	case opt.MaxLagGap == 0:
 		opt.MaxLagGap = 1
+	case opt.MaxLagGap < 0:
+		return nil, invalid("MaxLagGap", "largest lag gap %d: give at least 1 session", opt.MaxLagGap)
 	}
 	if opt.AllianceLabel == "" {
 		opt.AllianceLabel = "alliance"

@@ -126,3 +126,13 @@ type kappaRow struct {
 	Weights string `json:"weights"`
 	reliability.KappaEstimate
 }
+
+// Tidy lists the machine-readable tables of a panel model: the lagged
+// paths and every parameter.
+func (r *PanelRun) Tidy() []TidyTable {
+	return []TidyTable{{"lagged", r.Lagged}, {"parameters", r.Parameters}}
+}
+
+// Tidy lists the machine-readable table of an IPD meta-analysis: one row
+// per study.
+func (r *IPDRun) Tidy() []TidyTable { return []TidyTable{{"studies", r.Studies}} }

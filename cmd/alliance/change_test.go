@@ -81,7 +81,7 @@ func TestChangeWideAndErrors(t *testing.T) {
 	// Jacobson & Truax style by hand: SD_pre of (10, 20, 30) is 10, r = .75 →
 	// SEM = 5, S_diff = √50 ≈ 7.07; reliable change needs |Δ| > 13.86.
 	csv := "id,pre,post\na,10,30\nb,20,15\nc,30,50\n"
-	out, stderr, code := runCLI(t, csv, "change", "-", "--wide", "--pre", "pre", "--post", "post", "--reliability", ".75", "--better", "higher", "--format", "csv")
+	out, stderr, code := runCLI(t, csv, "change", "-", "--wide", "pre,post", "--reliability", ".75", "--better", "higher", "--format", "csv")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -89,12 +89,23 @@ func TestChangeWideAndErrors(t *testing.T) {
 	if len(lines) != 4 || !strings.HasSuffix(lines[1], ",improved") || !strings.HasSuffix(lines[2], ",unchanged") || !strings.HasSuffix(lines[3], ",improved") {
 		t.Errorf("categories:\n%s", out)
 	}
-	if _, stderr, code := runCLI(t, csv, "change", "-", "--wide", "--pre", "pre", "--post", "post"); code != 2 || !strings.Contains(stderr, "reliability") {
+	if _, stderr, code := runCLI(t, csv, "change", "-", "--wide", "pre,post"); code != 2 || !strings.Contains(stderr, "reliability") {
 		t.Errorf("missing reliability: exit %d %q", code, stderr)
 	}
 	bad := "id,pre,post\na,10,x\n"
-	if _, stderr, code := runCLI(t, bad, "change", "-", "--wide", "--pre", "pre", "--post", "post", "--reliability", ".8"); code != 2 || !strings.Contains(stderr, "stdin:2") || !strings.Contains(stderr, `"x"`) {
+	if _, stderr, code := runCLI(t, bad, "change", "-", "--wide", "pre,post", "--reliability", ".8"); code != 2 || !strings.Contains(stderr, "stdin:2") || !strings.Contains(stderr, `"x"`) {
 		t.Errorf("bad cell: exit %d %q", code, stderr)
+	}
+	// --wide takes the columns in every command; the old switch form is
+	// refused with the new spelling.
+	for _, args := range [][]string{{"--wide", "--pre", "pre", "--post", "post"}, {"--wide", "pre"}} {
+		_, stderr, code := runCLI(t, csv, append([]string{"change", "-", "--reliability", ".75"}, args...)...)
+		if code != 2 || !strings.Contains(stderr, "--wide PRE,POST") {
+			t.Errorf("%v: exit %d %q", args, code, stderr)
+		}
+	}
+	if _, stderr, code := runCLI(t, csv, "change", "-", "--wide", "pre,post", "--pre", "pre"); code != 2 || !strings.Contains(stderr, "only with long data") {
+		t.Errorf("--wide with --pre: exit %d %q", code, stderr)
 	}
 }
 

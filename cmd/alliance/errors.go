@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -88,6 +89,12 @@ var hintFlags = map[string]struct {
 	"sheet":           {"choose it with --sheet", false},
 }
 
+// libraryAdvice is the datasets loaders' advice in library terms on
+// naming a role column ("; name it in SessionColumns.Alliance"): where
+// this program gives its own flag instead, the advice is left out, so
+// that the message names the columns found and the flag once.
+var libraryAdvice = regexp.MustCompile(`; name it in SessionColumns\.\w+(, or describe a wide layout \(one row per patient\) in SessionOptions\.Wide)?`)
+
 // flagHint returns the command-line hint for a library hint, or "".
 func flagHint(hint string, cell bool) string {
 	name, val, _ := strings.Cut(hint, "=")
@@ -105,20 +112,20 @@ func flagHint(hint string, cell bool) string {
 // error that carries a hint, the flag that acts on it in parentheses.
 func withFlagHints(err error) string {
 	msg := err.Error()
-	type add struct{ at, text string }
+	type add struct{ at, repl, text string }
 	var adds []add
 	var ie *errs.InputError
 	if errors.As(err, &ie) {
 		for _, p := range ie.Problems {
 			if h := flagHint(p.Hint, p.Value != ""); h != "" {
-				adds = append(adds, add{p.String(), h})
+				adds = append(adds, add{p.String(), libraryAdvice.ReplaceAllString(p.String(), ""), h})
 			}
 		}
 	}
 	var ae *errs.Error
 	if errors.As(err, &ae) {
 		if h := flagHint(ae.Hint, false); h != "" {
-			adds = append(adds, add{ae.Error(), h})
+			adds = append(adds, add{ae.Error(), ae.Error(), h})
 		}
 	}
 	var b strings.Builder
@@ -127,10 +134,10 @@ func withFlagHints(err error) string {
 		if i < 0 {
 			continue
 		}
-		end := i + len(a.at)
-		b.WriteString(msg[:end])
+		b.WriteString(msg[:i])
+		b.WriteString(a.repl)
 		fmt.Fprintf(&b, " (%s)", a.text)
-		msg = msg[end:]
+		msg = msg[i+len(a.at):]
 	}
 	b.WriteString(msg)
 	return b.String()
@@ -148,15 +155,6 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
-}
-
-// analysisOrInput marks bad usage or input (by type, see isUsage) as a
-// usageError; other errors pass unchanged.
-func analysisOrInput(err error) error {
-	if isUsage(err) {
-		return usageError{err}
-	}
-	return err
 }
 
 // withOptionFlag names the command's flag for a workflow option that

@@ -91,8 +91,8 @@ func TestErrorClassesAndExitCodes(t *testing.T) {
 				if got := exitCode(errors.Join(errors.New("context"), err), io.Discard); got != c.code {
 					t.Errorf("wrapped: exit code %d, want %d", got, c.code)
 				}
-				if got := exitCode(analysisOrInput(err), io.Discard); got != c.code {
-					t.Errorf("analysisOrInput: exit code %d, want %d", got, c.code)
+				if got := exitCode(err, io.Discard); got != c.code {
+					t.Errorf("exit code %d, want %d", got, c.code)
 				}
 			}
 		})

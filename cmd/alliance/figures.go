@@ -2,43 +2,14 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots"
 )
 
-// checkFigurePath rejects a figure file name without a known extension
-// before any work is done.
-func checkFigurePath(flag, path string) error {
-	if path == "" {
-		return nil
-	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".png", ".svg", ".pdf":
-		return nil
-	}
-	return usagef("%s %s: give a file name ending in .png, .svg or .pdf", flag, path)
-}
-
-// saveFigure writes fig to path (atomically, by extension) and says so.
-func (e *env) saveFigure(fig *plots.Figure, err error, path string) error {
-	if err != nil {
-		return fmt.Errorf("figure %s: %w", path, err)
-	}
-	if in := e.sameAsInput(path); in != "" {
-		return usagef("refusing to write %s: it is the input file %s", path, in)
-	}
-	if err := fig.Save(path); err != nil {
-		return err
-	}
-	e.infof("wrote %s", path)
-	return nil
-}
-
 // saveSectionFigures draws every figure of a section for which path
-// returns a file name, and writes it.
+// returns a file name (plots.FromSpec), and writes it atomically by
+// extension.
 func (e *env) saveSectionFigures(s *workflow.Section, path func(name string) string) error {
 	for _, fig := range s.Figures() {
 		p := path(fig.Name)
@@ -46,9 +17,35 @@ func (e *env) saveSectionFigures(s *workflow.Section, path func(name string) str
 			continue
 		}
 		f, err := plots.FromSpec(fig.Spec)
-		if err = e.saveFigure(f, err, p); err != nil {
+		if err != nil {
+			return fmt.Errorf("figure %s: %w", p, err)
+		}
+		if in := e.sameAsInput(p); in != "" {
+			return usagef("refusing to write %s: it is the input file %s", p, in)
+		}
+		if err := f.Save(p); err != nil {
 			return err
 		}
+		e.infof("wrote %s", p)
 	}
 	return nil
+}
+
+// saveNamedFigure draws the figure called name of a section to path (none
+// when path is "").
+func (e *env) saveNamedFigure(s *workflow.Section, name, path string) error {
+	if path == "" {
+		return nil
+	}
+	for _, f := range s.Figures() {
+		if f.Name == name {
+			return e.saveSectionFigures(s, func(n string) string {
+				if n == name {
+					return path
+				}
+				return ""
+			})
+		}
+	}
+	return fmt.Errorf("figure %s: there is no %s figure for these data", path, name)
 }

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"io"
-
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
@@ -37,7 +34,7 @@ stage 1.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args) },
 	}
 	f.read.register(cmd, "")
-	f.sess.register(cmd)
+	f.sess.registerLong(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.study, "study", "study", "study column")
 	enumVar(cmd, &f.effect, "effect", "within", "the pooled coefficient: within, between, patient or therapist", "within", "between", "patient", "therapist")
@@ -47,18 +44,11 @@ stage 1.`,
 	fl.BoolVar(&f.detrend, "detrend", false, "stage 1: detrend the alliance within patients")
 	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
 	enumVar(cmd, &f.test, "test", "z", "stage-2 inference: z, t or knha", "z", "t", "knha")
-	fl.Float64Var(&f.level, "level", 95, "confidence level in percent")
+	levelVar(cmd, &f.level, "the pooled coefficient")
 	return cmd
 }
 
 func runIPD(e *env, f *ipdFlags, args []string) error {
-	level, err := parseLevel(f.level)
-	if err != nil {
-		return err
-	}
-	if err = e.checkOutputs(e.out); err != nil {
-		return err
-	}
 	src, err := f.read.source(e, args, "")
 	if err != nil {
 		return err
@@ -66,21 +56,10 @@ func runIPD(e *env, f *ipdFlags, args []string) error {
 	cols, _ := f.sess.columns()
 	stop := e.busy("fitting every study")
 	run, err := workflow.IPD(src, workflow.IPDOptions{Study: f.study, Effect: f.effect, Method: f.method, Test: f.test,
-		Sessions: workflow.SessionsOptions{Columns: cols, Model: f.model, Centring: f.centring, IgnoreTherapist: f.noTherapist, Detrend: f.detrend, Level: level}})
+		Sessions: workflow.SessionsOptions{Columns: cols, Model: f.model, Centring: f.centring, IgnoreTherapist: f.noTherapist, Detrend: f.detrend, Level: f.level}})
 	stop()
 	if err != nil {
-		return withOptionFlag(err, map[string]string{"Effect": "--effect", "Model": "--model", "Centring": "--centring"})
+		return withOptionFlag(err, map[string]string{"Effect": "--effect", "Model": "--model", "Centring": "--centring", "Study": "--study"})
 	}
-	for _, n := range run.TopNotes() {
-		e.infof("alliance: %s", n.Text)
-	}
-	return e.emit(func(w io.Writer) error {
-		switch e.format {
-		case "json":
-			return jsonout.Write(w, run.Output())
-		case "csv":
-			return renderTidy(w, []workflow.TidyTable{{Name: "studies", Rows: run.Studies}}, "")
-		}
-		return renderSection(w, e.format, run.Section())
-	})
+	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), ""))
 }

@@ -2,13 +2,9 @@ package main
 
 import (
 	"io"
-	"strings"
 
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // metaFlags are the flags of 'alliance meta'; every analysis decision is
@@ -100,7 +96,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	enumVar(cmd, &mf.vtype, "vtype", "LS", "variance type for COR and UCOR: LS, AV, H0 (UCOR: also UB)", "LS", "AV", "H0", "UB")
 	enumVar(cmd, &mf.method, "method", "REML", "tau² estimator: FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
 	enumVar(cmd, &mf.test, "test", "z", "inference: z, t, knha (Knapp–Hartung) or adhoc", "z", "t", "knha", "adhoc")
-	f.Float64Var(&mf.level, "level", 95, "confidence level in percent (or as a proportion)")
+	levelVar(cmd, &mf.level, "the intervals")
 	f.StringVar(&mf.mods, "mods", "", "moderator columns, comma-separated (text columns become factors)")
 	f.StringVar(&mf.subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
 	f.IntVar(&mf.permutations, "permutations", 0, "permutation test with `N` iterations (exact when 2^k ≤ N for intercept-only models)")
@@ -135,16 +131,16 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	for _, ff := range metaFigureFlags {
 		p := new(string)
 		mf.figures[ff.flag] = p
-		f.StringVar(p, ff.flag, "", ff.help)
+		figureVar(cmd, p, ff.flag, ff.help)
 	}
 	return cmd
 }
 
 // options turns the flags into the workflow's options.
-func (mf *metaFlags) options(level float64) workflow.MetaOptions {
+func (mf *metaFlags) options() workflow.MetaOptions {
 	o := workflow.MetaOptions{
 		R: mf.r, N: mf.n, Yi: mf.yi, Vi: mf.vi, Sei: mf.sei, Study: mf.study,
-		Measure: mf.measure, VType: mf.vtype, Method: mf.method, Test: mf.test, Level: level,
+		Measure: mf.measure, VType: mf.vtype, Method: mf.method, Test: mf.test, Level: mf.level,
 		Mods: splitList(mf.mods), Subgroup: mf.subgroup,
 		Permutations: mf.permutations, Exact: mf.exact, Seed: mf.seed,
 		Bias: mf.bias, RegTestModel: mf.regModel, RegTestPredictor: mf.predictor,
@@ -179,15 +175,6 @@ var metaOptionFlags = map[string]string{
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
-	level, err := parseLevel(mf.level)
-	if err != nil {
-		return err
-	}
-	for _, ff := range metaFigureFlags {
-		if err = checkFigurePath("--"+ff.flag, *mf.figures[ff.flag]); err != nil {
-			return err
-		}
-	}
 	src, err := mf.read.source(e, args, metaDefaultDataset)
 	if err != nil {
 		return err
@@ -199,33 +186,20 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err = e.checkOutputs(outs...); err != nil {
 		return err
 	}
-	opt := mf.options(level)
-	var bar *progressbar.ProgressBar
-	if (mf.permutations > 0 || mf.exact) && !e.quiet {
-		if f, ok := e.stderr.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
-			bar = progressbar.NewOptions(max(mf.permutations, 1), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("permutations"), progressbar.OptionClearOnFinish())
-			opt.Progress = func(done int) { _ = bar.Set(done) }
-		}
+	opt := mf.options()
+	var done func()
+	if mf.permutations > 0 || mf.exact {
+		opt.Progress, done = e.progress(max(mf.permutations, 1), "permutations")
 	}
 	run, err := workflow.Meta(src, opt)
-	if bar != nil {
-		_ = bar.Finish()
+	if done != nil {
+		done()
 	}
 	if err != nil {
 		return withOptionFlag(err, metaOptionFlags)
 	}
-	for _, n := range run.TopNotes() {
-		e.infof("alliance: %s", n.Text)
-	}
 	if mf.aggOut != "" && run.Aggregated != nil {
-		var b strings.Builder
-		if err := run.Aggregated.WriteCSV(&b); err != nil {
-			return err
-		}
-		if err := e.checkOutputs(mf.aggOut); err != nil {
-			return err
-		}
-		if err := writeFileAtomic(mf.aggOut, []byte(b.String())); err != nil {
+		if err := writeAtomic(mf.aggOut, run.Aggregated.WriteCSV); err != nil {
 			return err
 		}
 		e.infof("wrote the aggregated table (%d clusters) to %s", len(run.Aggregated.Rows), mf.aggOut)
@@ -240,19 +214,10 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}); err != nil {
 		return err
 	}
-	return e.emit(func(w io.Writer) error {
-		switch e.format {
-		case "json":
-			return jsonout.Write(w, run.Output())
-		case "csv":
-			return renderTidy(w, run.Tidy(), mf.table)
-		}
-		if err := renderSection(w, e.format, run.Section()); err != nil {
-			return err
-		}
+	rcode := func(w io.Writer) {
 		if mf.rcode {
 			renderRCode(w, e.format, run.Steps())
 		}
-		return nil
-	})
+	}
+	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), mf.table), rcode)
 }

@@ -10,31 +10,22 @@ import (
 )
 
 // emit renders the command's result with render into memory and then writes
-// it either to standard output or, with --out, atomically to the named file
-// (a temporary file in the same directory renamed into place), so that a
-// failed run never leaves a half-written file behind.
+// it either to standard output or, with --out, atomically to the named file,
+// so that a failed run never leaves a half-written file behind.
 func (e *env) emit(render func(w io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
 		return err
 	}
-	if e.out == "" || e.out == "-" {
-		_, err := e.stdout.Write(buf.Bytes())
+	return e.emitStream(func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
 		return err
-	}
-	if err := e.checkOutputs(e.out); err != nil {
-		return err
-	}
-	if err := writeFileAtomic(e.out, buf.Bytes()); err != nil {
-		return err
-	}
-	e.infof("wrote %s", e.out)
-	return nil
+	})
 }
 
 // emitStream is emit for large outputs (simulated data, exports): render
-// writes straight into a buffered temporary file that is renamed into place
-// only when render succeeds, or straight to standard output.
+// writes straight to standard output, or into the temporary file that
+// writeAtomic renames into place only when render succeeds.
 func (e *env) emitStream(render func(w io.Writer) error) error {
 	if e.out == "" || e.out == "-" {
 		bw := bufio.NewWriterSize(e.stdout, 1<<16)
@@ -46,33 +37,8 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 	if err := e.checkOutputs(e.out); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(e.out), "."+filepath.Base(e.out)+".tmp*")
-	if err != nil {
-		return usagef("cannot write %s: %v (does the directory exist and is it writable?)", e.out, err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
+	if err := writeAtomic(e.out, render); err != nil {
 		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := render(bw); err != nil {
-		return fail(err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fail(fmt.Errorf("writing %s: %w", e.out, err))
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fail(fmt.Errorf("writing %s: %w", e.out, err))
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", e.out, err)
-	}
-	if err := os.Rename(tmp, e.out); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", e.out, err)
 	}
 	e.infof("wrote %s", e.out)
 	return nil
@@ -116,29 +82,40 @@ func (e *env) sameAsInput(path string) string {
 	return ""
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so readers see either the old or the new content.
+// writeFileAtomic writes data to path atomically (writeAtomic).
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomic writes what render writes to path through a buffered
+// temporary file in the same directory (mode 0644) and a rename, so that
+// readers see either the old or the complete new content, never a part.
+func writeAtomic(path string, render func(w io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return usagef("cannot write %s: %v (does the directory exist and is it writable?)", path, err)
 	}
 	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := render(bw); err != nil {
 		f.Close()
 		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
+		return err
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
+	err = bw.Flush()
+	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes 0600 files
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

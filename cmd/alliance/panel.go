@@ -1,11 +1,6 @@
 package main
 
 import (
-	"io"
-	"strconv"
-	"strings"
-
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
@@ -48,55 +43,20 @@ Without FILE the embedded, simulated demo-sessions are analysed.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runPanel(e, pf, args) },
 	}
 	pf.read.register(cmd, panelDefaultDataset)
-	pf.sess.register(cmd)
+	pf.sess.registerLong(cmd)
 	f := cmd.Flags()
 	enumVar(cmd, &pf.model, "model", "riclpm", "panel model: riclpm or clpm", "riclpm", "clpm")
 	f.StringVar(&pf.waves, "waves", "", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
 	f.BoolVar(&pf.stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
 	enumVar(cmd, &pf.missing, "missing", "fiml", "missing sessions: fiml (full-information ML) or listwise", "fiml", "listwise")
-	f.Float64Var(&pf.level, "level", 95, "confidence level in percent")
+	levelVar(cmd, &pf.level, "the paths")
 	return cmd
 }
 
-// parseWaves reads "1:8" or "1,2,3,5".
-func parseWaves(s string) ([]int, error) {
-	if s == "" {
-		return nil, nil
-	}
-	if a, b, ok := strings.Cut(s, ":"); ok {
-		lo, e1 := strconv.Atoi(strings.TrimSpace(a))
-		hi, e2 := strconv.Atoi(strings.TrimSpace(b))
-		if e1 != nil || e2 != nil || hi < lo || hi-lo > 1000 {
-			return nil, usagef("--waves %q: give a range such as 1:8", s)
-		}
-		var out []int
-		for w := lo; w <= hi; w++ {
-			out = append(out, w)
-		}
-		return out, nil
-	}
-	var out []int
-	for _, p := range splitList(s) {
-		w, err := strconv.Atoi(p)
-		if err != nil {
-			return nil, usagef("--waves %q: %q is not a session number", s, p)
-		}
-		out = append(out, w)
-	}
-	return out, nil
-}
-
 func runPanel(e *env, pf *panelFlags, args []string) error {
-	level, err := parseLevel(pf.level)
+	waves, err := workflow.ParseWaves(pf.waves)
 	if err != nil {
-		return err
-	}
-	waves, err := parseWaves(pf.waves)
-	if err != nil {
-		return err
-	}
-	if err = e.checkOutputs(e.out); err != nil {
-		return err
+		return withOptionFlag(err, map[string]string{"Waves": "--waves"})
 	}
 	src, err := pf.read.source(e, args, panelDefaultDataset)
 	if err != nil {
@@ -104,23 +64,12 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 	}
 	cols, _ := pf.sess.columns()
 	stop := e.busy("fitting the panel model")
-	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Listwise: pf.missing == "listwise", Level: level})
+	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Listwise: pf.missing == "listwise", Level: pf.level})
 	stop()
 	if run == nil {
-		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level"})
+		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves"})
 	}
-	for _, n := range run.TopNotes() {
-		e.infof("alliance: %s", n.Text)
-	}
-	if err := e.emit(func(w io.Writer) error {
-		switch e.format {
-		case "json":
-			return jsonout.Write(w, run.Output())
-		case "csv":
-			return renderTidy(w, []workflow.TidyTable{{Name: "lagged", Rows: run.Lagged}, {Name: "parameters", Rows: run.Parameters}}, "")
-		}
-		return renderSection(w, e.format, run.Section())
-	}); err != nil {
+	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "")); err != nil {
 		return err
 	}
 	return fitErr

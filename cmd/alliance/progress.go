@@ -7,13 +7,18 @@ import (
 	"golang.org/x/term"
 )
 
-// busy shows a spinner with desc on standard error while long work runs,
-// only when standard error is a terminal (and not with --quiet); it
-// returns the function that clears it. Nothing is written otherwise, so
-// logs and pipes stay clean.
-func (e *env) busy(desc string) func() {
+// onTerminal reports whether progress may be shown: standard error is a
+// terminal and --quiet is not set. Nothing is written otherwise, so logs
+// and pipes stay clean.
+func (e *env) onTerminal() bool {
 	f, ok := e.stderr.(interface{ Fd() uintptr })
-	if e.quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+	return !e.quiet && ok && term.IsTerminal(int(f.Fd()))
+}
+
+// busy shows a spinner with desc on standard error while long work runs
+// (only on a terminal); it returns the function that clears it.
+func (e *env) busy(desc string) func() {
+	if !e.onTerminal() {
 		return func() {}
 	}
 	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc),
@@ -35,4 +40,14 @@ func (e *env) busy(desc string) func() {
 		close(done)
 		_ = bar.Finish()
 	}
+}
+
+// progress shows a bar of n steps (only on a terminal): set reports the
+// steps done, done clears it. set is nil when nothing is shown.
+func (e *env) progress(n int, desc string) (set func(done int), done func()) {
+	if !e.onTerminal() {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc), progressbar.OptionClearOnFinish())
+	return func(d int) { _ = bar.Set(d) }, func() { _ = bar.Finish() }
 }

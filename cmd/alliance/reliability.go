@@ -1,9 +1,6 @@
 package main
 
 import (
-	"io"
-
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 
 	"github.com/spf13/cobra"
@@ -65,52 +62,33 @@ func newReliabilityCmd(e *env) *cobra.Command {
 	f.BoolVar(&rf.alpha, "alpha", false, "Cronbach's alpha and item statistics (default when nothing else is asked)")
 	f.BoolVar(&rf.icc, "icc", false, "intraclass correlations (Shrout & Fleiss)")
 	f.BoolVar(&rf.omega, "omega", false, "McDonald's omega total and hierarchical (minres, oblimin, Schmid–Leiman; psych::omega)")
-	f.IntVar(&rf.nfactors, "nfactors", 3, "omega: number of group factors (1: omega total of a one-factor model)")
+	countVar(cmd, &rf.nfactors, "nfactors", 3, 1, "omega: number of group factors (1: omega total of a one-factor model)")
 	f.BoolVar(&rf.kappa, "kappa", false, "Cohen's kappa (2 raters) or Fleiss' kappa (more)")
 	enumVar(cmd, &rf.kripp, "krippendorff", "", "Krippendorff's alpha with metric nominal, ordinal, interval or ratio", "nominal", "ordinal", "interval", "ratio")
 	f.BoolVar(&rf.cumulative, "cumulative", false, "alpha: total score as the sum of the items (default: the mean)")
 	f.BoolVar(&rf.dropIncomplete, "drop-incomplete", false, "ICC: drop targets with a missing rating (psych::ICC(na.omit(x))); default: error")
 	f.StringVar(&rf.levels, "levels", "", "kappa and Krippendorff: the categories in order, comma-separated (text labels allowed; default: the labels found, sorted)")
-	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
+	levelVar(cmd, &rf.level, "the coefficients")
 	rf.rrs.register(cmd)
 	return cmd
 }
 
 func runReliability(e *env, rf *reliabilityFlags, args []string) error {
-	level, err := parseLevel(rf.level)
-	if err != nil {
-		return err
-	}
-	if rf.rrs.on {
-		src, serr := rf.read.source(e, args, "")
-		if serr != nil {
-			return serr
-		}
-		return runThreeRS(e, &rf.rrs, src, level)
-	}
-	if rf.nfactors < 1 {
-		return usagef("--nfactors %d: give 1 or more group factors", rf.nfactors)
-	}
-	if rf.items == "" {
+	if !rf.rrs.on && rf.items == "" {
 		return usagef("name the item or rater columns with --items (a list, or a prefix ending in *)")
 	}
 	src, err := rf.read.source(e, args, "")
 	if err != nil {
 		return err
 	}
+	if rf.rrs.on {
+		return runThreeRS(e, &rf.rrs, src, rf.level)
+	}
 	run, err := workflow.Reliability(src, workflow.ReliabilityOptions{Items: rf.items, Alpha: rf.alpha, Reverse: splitList(rf.reverse),
 		Cumulative: rf.cumulative, Omega: rf.omega, NFactors: rf.nfactors, ICC: rf.icc, DropIncomplete: rf.dropIncomplete,
-		Kappa: rf.kappa, Krippendorff: rf.kripp, Levels: splitList(rf.levels), Level: level})
+		Kappa: rf.kappa, Krippendorff: rf.kripp, Levels: splitList(rf.levels), Level: rf.level})
 	if err != nil {
-		return withOptionFlag(err, map[string]string{"Items": "--items", "Reverse": "--reverse", "Krippendorff": "--krippendorff", "NFactors": "--nfactors", "DropIncomplete": "--drop-incomplete"})
+		return withOptionFlag(err, map[string]string{"Items": "--items", "Reverse": "--reverse", "Krippendorff": "--krippendorff", "NFactors": "--nfactors", "DropIncomplete": "--drop-incomplete", "Level": "--level"})
 	}
-	return e.emit(func(w io.Writer) error {
-		switch e.format {
-		case "json":
-			return jsonout.Write(w, run.Output())
-		case "csv":
-			return renderTidy(w, run.Tidy(), "")
-		}
-		return renderSection(w, e.format, run.Section())
-	})
+	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), ""))
 }

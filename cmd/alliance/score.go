@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 
 	"github.com/alliance-research/alliance/analysis/measures"
@@ -41,7 +39,7 @@ Responses outside the key's range are errors naming file, line and column.
 --items gives the item columns in the key's order: a comma-separated list,
 or a prefix ending in * (e.g. "wai*", columns in file order).`,
 		Example: `  alliance score --list
-  alliance score wai.csv --measure WAI-SR --items "wai*" --id patient --format csv --out scores.csv
+  alliance score wai.csv --measure WAI-SR --items "wai*" --patient patient --format csv --out scores.csv
   alliance score phq.csv --measure PHQ-9 --items "phq*" --max-missing .2`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runScore(e, sf, args) },
@@ -51,7 +49,8 @@ or a prefix ending in * (e.g. "wai*", columns in file order).`,
 	f.StringVar(&sf.measure, "measure", "", "built-in key: "+strings.Join(measures.Measures(), ", "))
 	f.StringVar(&sf.key, "key", "", "your own scoring key (JSON or YAML `FILE`) instead of --measure")
 	f.StringVar(&sf.items, "items", "", "item columns in key order: a list, or a prefix ending in *")
-	f.StringVar(&sf.id, "id", "", "id column to carry into the output (default: id or patient if present)")
+	f.StringVar(&sf.id, "patient", "", "patient id column to carry into the output (default: id or patient if present)")
+	aliases(cmd)
 	f.Float64Var(&sf.maxMissing, "max-missing", 0, "largest share of a scale's items that may be missing (prorated), e.g. .2")
 	f.BoolVar(&sf.allowIncomplete, "allow-incomplete", false, "score with a key marked incomplete (unverified reversed items etc.)")
 	f.BoolVar(&sf.list, "list", false, "list the built-in keys and exit")
@@ -63,25 +62,8 @@ or a prefix ending in * (e.g. "wai*", columns in file order).`,
 
 func runScore(e *env, sf *scoreFlags, args []string) error {
 	if sf.list {
-		var keys []measures.Key
-		for _, n := range measures.Measures() {
-			k, _ := measures.Get(n)
-			keys = append(keys, k)
-		}
-		return e.emit(func(w io.Writer) error {
-			if e.format == "json" {
-				return jsonout.Write(w, keys)
-			}
-			t := &table{Title: "Built-in scoring keys", Columns: []string{"measure", "items", "range", "rule", "subscales", "name"}, Right: []bool{false, true, false, false, false, false}}
-			for _, k := range keys {
-				var subs []string
-				for _, s := range k.Subscales {
-					subs = append(subs, s.Name)
-				}
-				t.Rows = append(t.Rows, []string{k.Name, strconv.Itoa(k.Items), fmt.Sprintf("%g–%g", k.Min, k.Max), k.Rule, strings.Join(subs, ", "), k.FullName})
-			}
-			return t.render(w, e.format)
-		})
+		keys, t := workflow.ScoringKeys()
+		return e.emitRun(noNotes{t}, keys, tableCSV(t))
 	}
 	var key measures.Key
 	var err error
@@ -114,16 +96,7 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 	}
 	run, err := workflow.Score(src, key, workflow.ScoreOptions{Items: sf.items, ID: sf.id, MaxMissing: sf.maxMissing, AllowIncomplete: sf.allowIncomplete})
 	if err != nil {
-		return withOptionFlag(err, map[string]string{"Items": "--items"})
+		return withOptionFlag(err, map[string]string{"Items": "--items", "ID": "--patient"})
 	}
-	return e.emit(func(w io.Writer) error {
-		switch e.format {
-		case "json":
-			return jsonout.Write(w, run.Output())
-		case "csv":
-			return renderCSV(w, run.Section(), "scores")
-		}
-		renderNotes(w, run.TopNotes())
-		return renderSection(w, e.format, run.Section())
-	})
+	return e.emitRun(run, run.Output(), func(w io.Writer) error { return renderCSV(w, run.Section(), "scores") })
 }

@@ -2,12 +2,9 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"strings"
-
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
+	"strings"
 )
 
 // sessionsFlags are the flags of 'alliance sessions'.
@@ -74,70 +71,45 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.BoolVar(&sf.noTherapist, "no-therapist", false, "ignore the therapist column (no therapist level)")
 	f.BoolVar(&sf.noTime, "no-time", false, "leave session out of the fixed effects")
 	f.BoolVar(&sf.ml, "ml", false, "fit by maximum likelihood instead of REML")
-	f.IntVar(&sf.maxLagGap, "max-lag-gap", 1, "largest session gap a lag may bridge")
+	countVar(cmd, &sf.maxLagGap, "max-lag-gap", 1, 1, "largest session gap a lag may bridge")
 	f.StringVar(&sf.covariates, "covariates", "", "numeric columns added as fixed covariates, comma-separated")
 	f.StringVar(&sf.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences (e.g. WAI-SR)")
 	f.StringVar(&sf.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences (e.g. PHQ-9)")
 	f.StringVar(&sf.export, "export", "", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
-	f.StringVar(&sf.plot, "plot", "", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
-	f.Float64Var(&sf.level, "level", 95, "confidence level in percent")
+	figureVar(cmd, &sf.plot, "plot", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
+	levelVar(cmd, &sf.level, "the fixed effects")
 	f.BoolVar(&sf.concurrent, "concurrent", false, "with the lagged model, also fit the same-session (concurrent) model, as the report does")
 	f.BoolVar(&sf.trajectories, "trajectories", false, "add the table of mean scores by session")
 	return cmd
 }
 
-var sessionsOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level"}
+var sessionsOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level", "MaxLagGap": "--max-lag-gap", "Covariates": "--covariates"}
 
 func runSessions(e *env, sf *sessionsFlags, args []string) error {
-	if err := checkFigurePath("--plot", sf.plot); err != nil {
-		return err
-	}
-	level, err := parseLevel(sf.level)
-	if err != nil {
-		return err
-	}
-	src, err := sf.read.load(e, args, sessionsDefaultDataset)
+	src, err := sf.read.source(e, args, sessionsDefaultDataset)
 	if err != nil {
 		return err
 	}
 	opt := workflow.SessionsOptions{Model: sf.model, Centring: sf.centring, Detrend: sf.detrend, RandomSlope: sf.slope, AR1: sf.ar1,
 		IgnoreTherapist: sf.noTherapist, NoTime: sf.noTime, ML: sf.ml, MaxLagGap: sf.maxLagGap, Covariates: splitList(sf.covariates),
-		Concurrent: sf.concurrent, Trajectories: sf.trajectories, Level: level, AllianceLabel: sf.allianceLabel, OutcomeLabel: sf.outLbl}
-	if sf.maxLagGap < 1 {
-		return usagef("--max-lag-gap %d: give at least 1", sf.maxLagGap)
-	}
+		Concurrent: sf.concurrent, Trajectories: sf.trajectories, Level: sf.level, AllianceLabel: sf.allianceLabel, OutcomeLabel: sf.outLbl}
 	opt.Columns, opt.Wide = sf.sess.columns()
 	stop := e.busy("fitting the session model")
-	run, err := workflow.Sessions(e.describe(src), opt)
+	run, err := workflow.Sessions(src, opt)
 	stop()
 	if err != nil {
 		return withOptionFlag(err, sessionsOptionFlags)
 	}
 	if sf.export != "" {
-		var b strings.Builder
-		if err := run.Table.WriteCSV(&b); err != nil {
-			return err
-		}
-		if err := writeFileAtomic(sf.export, []byte(b.String())); err != nil {
+		if err := writeAtomic(sf.export, run.Table.WriteCSV); err != nil {
 			return err
 		}
 		e.infof("wrote the derived columns (%s) to %s", strings.Join(run.Columns, ", "), sf.export)
 	}
-	if sf.plot != "" {
-		if err := e.saveNamedFigure(run.Section(), "trajectory-outcome", sf.plot); err != nil {
-			return err
-		}
+	if err := e.saveNamedFigure(run.Section(), "trajectory-outcome", sf.plot); err != nil {
+		return err
 	}
-	if err := e.emit(func(w io.Writer) error {
-		switch e.format {
-		case "json":
-			return jsonout.Write(w, run)
-		case "csv":
-			return renderCSV(w, &workflow.Section{Blocks: []workflow.Block{run.Tidy()}}, "")
-		}
-		renderNotes(w, run.TopNotes())
-		return renderSection(w, e.format, run.Section())
-	}); err != nil {
+	if err := e.emitRun(run, run, tableCSV(run.Tidy())); err != nil {
 		return err
 	}
 	if !run.Converged {

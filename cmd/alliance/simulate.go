@@ -3,9 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/datasets/simulate"
@@ -39,32 +37,18 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 			if err := p.Validate(); err != nil {
 				return usageError{err}
 			}
-			var tw io.Writer
-			var tf *os.File
-			if truth != "" {
-				var err error
-				if tf, err = os.CreateTemp(dirOf(truth), ".truth.tmp*"); err != nil {
-					return usagef("cannot write %s: %v", truth, err)
-				}
-				defer os.Remove(tf.Name())
-				tw = tf
-			}
 			var sum simulate.SessionSummary
-			err := e.emitStream(func(w io.Writer) error {
-				var err error
-				sum, err = simulate.WriteSessionsCSV(w, p, tw)
-				return err
-			})
-			if tf != nil {
-				if cerr := tf.Close(); err == nil && cerr != nil {
-					err = cerr
-				}
-				if err == nil {
-					err = os.Chmod(tf.Name(), 0o644) // CreateTemp makes 0600 files
-				}
-				if err == nil {
-					err = os.Rename(tf.Name(), truth)
-				}
+			write := func(tw io.Writer) error {
+				return e.emitStream(func(w io.Writer) (err error) {
+					sum, err = simulate.WriteSessionsCSV(w, p, tw)
+					return err
+				})
+			}
+			var err error
+			if truth == "" {
+				err = write(nil)
+			} else if err = e.checkOutputs(truth); err == nil {
+				err = writeAtomic(truth, write) // the truth file is renamed into place only when the data are written
 			}
 			if err != nil {
 				return err
@@ -107,13 +91,6 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func dirOf(path string) string {
-	if i := strings.LastIndexByte(path, os.PathSeparator); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
-}
-
 // bindParams registers one flag per simulator parameter, named and described
 // by the simulator's own Describe, writing into the field of params (a
 // pointer to a struct) with the same Go name.
@@ -139,15 +116,10 @@ func (fv *fieldValue) String() string {
 	if !fv.f.IsValid() {
 		return ""
 	}
-	switch fv.f.Kind() {
-	case reflect.Int, reflect.Int64:
-		return strconv.FormatInt(fv.f.Int(), 10)
-	case reflect.Float64:
-		return strconv.FormatFloat(fv.f.Float(), 'g', -1, 64)
-	case reflect.Array, reflect.Slice:
+	if fv.f.Kind() == reflect.Array {
 		parts := make([]string, fv.f.Len())
 		for i := range parts {
-			parts[i] = strconv.FormatFloat(fv.f.Index(i).Float(), 'g', -1, 64)
+			parts[i] = fmt.Sprint(fv.f.Index(i).Interface())
 		}
 		return strings.Join(parts, ",")
 	}
@@ -157,33 +129,31 @@ func (fv *fieldValue) String() string {
 func (fv *fieldValue) Set(s string) error {
 	switch fv.f.Kind() {
 	case reflect.Int, reflect.Int64:
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if err != nil {
-			return fmt.Errorf("%q is not a whole number", s)
-		}
-		fv.f.SetInt(n)
-	case reflect.Float64:
-		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil {
-			return fmt.Errorf("%q is not a number", s)
-		}
-		fv.f.SetFloat(x)
-	case reflect.Array:
+		n, err := parseInt(strings.TrimSpace(s))
+		fv.f.SetInt(int64(n))
+		return err
+	case reflect.Float64, reflect.Array:
 		parts := strings.Split(s, ",")
-		if len(parts) != fv.f.Len() {
+		if fv.f.Kind() == reflect.Array && len(parts) != fv.f.Len() {
 			return fmt.Errorf("%q: give %d comma-separated numbers", s, fv.f.Len())
 		}
-		for i, p := range parts {
-			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-			if err != nil {
-				return fmt.Errorf("%q is not a number", p)
-			}
-			fv.f.Index(i).SetFloat(x)
+		if fv.f.Kind() == reflect.Float64 {
+			parts = []string{s}
 		}
-	default:
-		return fmt.Errorf("unsupported parameter type %s", fv.f.Type())
+		for i, p := range parts {
+			x, err := parseNum(strings.TrimSpace(p))
+			if err != nil {
+				return err
+			}
+			if fv.f.Kind() == reflect.Array {
+				fv.f.Index(i).SetFloat(x)
+			} else {
+				fv.f.SetFloat(x)
+			}
+		}
+		return nil
 	}
-	return nil
+	return fmt.Errorf("unsupported parameter type %s", fv.f.Type())
 }
 
 func (fv *fieldValue) Type() string {

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 
-	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 
 	"github.com/spf13/cobra"
@@ -40,13 +39,5 @@ func runThreeRS(e *env, x *threeRSFlags, src workflow.Source, level float64) err
 	if err != nil {
 		return withOptionFlag(err, map[string]string{"Withdrawal": "--withdrawal, --confrontation, --resolution, --ratings"})
 	}
-	return e.emit(func(w io.Writer) error {
-		switch e.format {
-		case "json":
-			return jsonout.Write(w, run.Output())
-		case "csv":
-			return renderCSV(w, run.Section(), "sessions")
-		}
-		return renderSection(w, e.format, run.Section())
-	})
+	return e.emitRun(run, run.Output(), func(w io.Writer) error { return renderCSV(w, run.Section(), "sessions") })
 }

@@ -1,38 +1,32 @@
-package main
+package workflow
 
 import (
-	"encoding/csv"
 	"fmt"
-	"io"
 	"math"
 	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/alliance-research/alliance/analysis/workflow"
 )
 
-// writeTidy writes one tidy table as RFC 4180 CSV: one row per element of
-// t.Rows, columns named by the elements' JSON field names (scalar fields
-// only), numbers with up to 15 significant digits (no float noise such as
-// 0.30000000000000004), missing values empty.
-func writeTidy(w io.Writer, t workflow.TidyTable) error {
+// Records returns t as text records, the header first: one record per
+// element of t.Rows, one column per scalar field named by its JSON field
+// name (fields of embedded structs included, nested lists and structs left
+// out), numbers with up to 15 significant digits (no float noise such as
+// 0.30000000000000004), missing values (nil, NaN, ±Inf) empty.
+func (t TidyTable) Records() ([][]string, error) {
 	v := reflect.ValueOf(t.Rows)
 	if v.Kind() != reflect.Slice {
-		return fmt.Errorf("table %s: not a list", t.Name)
+		return nil, fmt.Errorf("table %s: not a list", t.Name)
 	}
 	et := v.Type().Elem()
 	for et.Kind() == reflect.Pointer {
 		et = et.Elem()
 	}
 	if et.Kind() != reflect.Struct {
-		return fmt.Errorf("table %s: rows are not records", t.Name)
+		return nil, fmt.Errorf("table %s: rows are not records", t.Name)
 	}
-	type col struct {
-		name  string
-		index []int
-	}
-	var cols []col
+	var names []string
+	var index [][]int
 	var walk func(t reflect.Type, prefix []int)
 	walk = func(t reflect.Type, prefix []int) {
 		for i := 0; i < t.NumField(); i++ {
@@ -45,7 +39,7 @@ func writeTidy(w io.Writer, t workflow.TidyTable) error {
 				walk(f.Type, idx)
 				continue
 			}
-			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "-" {
 				continue
 			}
@@ -58,34 +52,24 @@ func writeTidy(w io.Writer, t workflow.TidyTable) error {
 			}
 			switch ft.Kind() {
 			case reflect.Float64, reflect.Float32, reflect.Int, reflect.Int64, reflect.Int32, reflect.String, reflect.Bool:
-				cols = append(cols, col{name, idx})
+				names, index = append(names, name), append(index, idx)
 			}
 		}
 	}
 	walk(et, nil)
-	cw := csv.NewWriter(w)
-	header := make([]string, len(cols))
-	for i, c := range cols {
-		header[i] = c.name
-	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
+	out := [][]string{names}
 	for i := 0; i < v.Len(); i++ {
 		e := v.Index(i)
 		for e.Kind() == reflect.Pointer {
 			e = e.Elem()
 		}
-		rec := make([]string, len(cols))
-		for j, c := range cols {
-			rec[j] = tidyCell(e.FieldByIndex(c.index))
+		rec := make([]string, len(index))
+		for j, idx := range index {
+			rec[j] = tidyCell(e.FieldByIndex(idx))
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		out = append(out, rec)
 	}
-	cw.Flush()
-	return cw.Error()
+	return out, nil
 }
 
 func tidyCell(f reflect.Value) string {
@@ -108,16 +92,4 @@ func tidyCell(f reflect.Value) string {
 		return strconv.FormatBool(f.Bool())
 	}
 	return f.String()
-}
-
-// renderTidy writes the named tidy table (the first when name is "").
-func renderTidy(w io.Writer, tables []workflow.TidyTable, name string) error {
-	var names []string
-	for _, t := range tables {
-		if name == "" || t.Name == name {
-			return writeTidy(w, t)
-		}
-		names = append(names, t.Name)
-	}
-	return usagef("no table %q in this output (tables: %s)", name, strings.Join(names, ", "))
 }

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// The flags several commands share, registered and parsed in one place so
+// that one concept has one spelling and one meaning everywhere (DESIGN.md).
+
+// readFlags are the file-reading flags of every command that takes a FILE.
+type readFlags struct {
+	delimiter, decimal, sheet, na, dataset, encoding string
+}
+
+func (rf *readFlags) register(cmd *cobra.Command, defaultDataset string) {
+	f := cmd.Flags()
+	f.StringVar(&rf.delimiter, "delimiter", "", "field delimiter: , ; tab or any single character (default: detected)")
+	f.StringVar(&rf.decimal, "decimal", "", "decimal separator: . or , (default: , for ;-separated files, else .)")
+	f.StringVar(&rf.sheet, "sheet", "", "worksheet of an .xlsx file (default: the first)")
+	f.StringVar(&rf.na, "na", "", "extra missing-value codes, comma-separated (NA, empty and . always are), e.g. -99,999")
+	enumVar(cmd, &rf.encoding, "encoding", "", "text encoding of the file: utf-8, windows-1252 or latin-1 (default: UTF-8, else Windows-1252, said in a note)", "utf-8", "windows-1252", "latin-1")
+	help := "use the embedded dataset `NAME` instead of FILE (see 'alliance datasets list')"
+	if defaultDataset != "" {
+		help += "; default without FILE: " + defaultDataset
+	}
+	f.StringVar(&rf.dataset, "dataset", "", help)
+	_ = cmd.RegisterFlagCompletionFunc("dataset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var names []string
+		for _, in := range datasets.List() {
+			names = append(names, in.Name+"\t"+in.Title)
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// options converts the flags into datasets.ReadOptions.
+func (rf *readFlags) options() (datasets.ReadOptions, error) {
+	o, err := workflow.ReadText{Delimiter: rf.delimiter, Decimal: rf.decimal, NA: rf.na, Sheet: rf.sheet, Encoding: rf.encoding}.Options()
+	return o, withOptionFlag(err, map[string]string{"Delimiter": "--delimiter", "Decimal": "--decimal"})
+}
+
+// source reads FILE (args[0]; "-" is standard input), or the --dataset,
+// or the command's default embedded dataset (announced on stderr), and
+// describes it for the workflow.
+func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workflow.Source, error) {
+	opt, err := rf.options()
+	if err != nil {
+		return workflow.Source{}, err
+	}
+	if len(args) > 0 && rf.dataset != "" {
+		return workflow.Source{}, usagef("give either FILE or --dataset, not both")
+	}
+	name := rf.dataset
+	if len(args) == 0 && name == "" {
+		if defaultDataset == "" {
+			return workflow.Source{}, usagef("no input: give a FILE (or - for standard input) or --dataset NAME")
+		}
+		name = defaultDataset
+	}
+	if name != "" {
+		info, err := datasets.Lookup(name)
+		if err != nil {
+			return workflow.Source{}, err
+		}
+		if rf.dataset == "" {
+			sim := ""
+			if info.Simulated && !strings.Contains(info.Title, "SIMULATED") {
+				sim = ", SIMULATED data"
+			}
+			e.infof("alliance: no FILE given: using the embedded dataset %s (%s%s); see 'alliance datasets describe %s'", info.Name, info.Title, sim, info.Name)
+		}
+		t, err := datasets.ReadEmbedded(info.Name, opt)
+		if err != nil {
+			return workflow.Source{}, err
+		}
+		return workflow.EmbeddedSource(info, t), nil
+	}
+	var t *datasets.Table
+	if args[0] == "-" {
+		t, err = datasets.Read("stdin", e.stdin, opt)
+	} else {
+		e.inputs = append(e.inputs, args[0])
+		t, err = datasets.ReadFile(args[0], opt)
+	}
+	if err != nil {
+		return workflow.Source{}, err
+	}
+	ws := workflow.FileSource(t.Name, t)
+	for _, n := range ws.Notes {
+		e.infof("alliance: %s", n.Text)
+	}
+	return ws, nil
+}
+
+// isExample reports whether a command runs on its default embedded
+// dataset because neither FILE nor --dataset was given.
+func (rf *readFlags) isExample(args []string) bool { return len(args) == 0 && rf.dataset == "" }
+
+// sessionFlags are the role-column flags of the session-data commands.
+type sessionFlags struct {
+	patient, therapist, session, alliance, outcome string
+	wide                                           string
+}
+
+func (sf *sessionFlags) register(cmd *cobra.Command) {
+	sf.registerLong(cmd)
+	cmd.Flags().StringVar(&sf.wide, "wide", "", "wide data, one row per patient: a column prefix (e.g. bdi_s) or a comma-separated list of session columns")
+}
+
+// registerLong registers the role flags of a command that reads long data
+// only (one row per patient and session): no --wide.
+func (sf *sessionFlags) registerLong(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&sf.patient, "patient", "", "patient id column (default: patient or id)")
+	f.StringVar(&sf.therapist, "therapist", "", "therapist id column (default: therapist)")
+	f.StringVar(&sf.session, "session", "", "session number column (default: session)")
+	f.StringVar(&sf.alliance, "alliance", "", "alliance score column (default: alliance)")
+	f.StringVar(&sf.outcome, "outcome", "", "outcome (symptom) column (default: outcome)")
+	aliases(cmd)
+}
+
+// columns returns the role columns and the wide layout of the flags.
+func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
+	return datasets.SessionColumns{Patient: sf.patient, Therapist: sf.therapist, Session: sf.session, Alliance: sf.alliance, Outcome: sf.outcome},
+		workflow.ParseWide(sf.wide)
+}
+
+// flagAliases are the older spellings of the role flags, accepted by every
+// command and listed in no help: one concept, one name (DESIGN.md).
+var flagAliases = map[string]string{"id": "patient", "time": "session", "score": "outcome"}
+
+// aliases makes cmd accept the older spellings of its flags.
+func aliases(cmd *cobra.Command) {
+	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if to, ok := flagAliases[name]; ok {
+			return pflag.NormalizedName(to)
+		}
+		return pflag.NormalizedName(name)
+	})
+}
+
+// value is a pflag.Value made of a parser: every flag whose text is
+// checked when it is parsed, before any work, is one of these.
+type value struct {
+	set  func(string) error
+	show func() string
+	typ  string
+}
+
+func (v *value) Set(s string) error { return v.set(strings.TrimSpace(s)) }
+func (v *value) Type() string       { return v.typ }
+func (v *value) String() string {
+	if v == nil || v.show == nil {
+		return ""
+	}
+	return v.show()
+}
+
+func parseNum(s string) (float64, error) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return x, nil
+}
+
+func parseInt(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a whole number", s)
+	}
+	return n, nil
+}
+
+// numVar registers a number flag without a default: *p stays nil until the
+// flag is given, and help shows no "(default NaN)".
+func numVar(cmd *cobra.Command, p **float64, name, usage string) {
+	cmd.Flags().Var(&value{typ: "float", set: func(s string) error {
+		x, err := parseNum(s)
+		*p = &x
+		return err
+	}}, name, usage)
+}
+
+// intVar is numVar for a whole number.
+func intVar(cmd *cobra.Command, p **int, name, usage string) {
+	cmd.Flags().Var(&value{typ: "int", set: func(s string) error {
+		n, err := parseInt(s)
+		*p = &n
+		return err
+	}}, name, usage)
+}
+
+// countVar registers a count flag with its default and least value (a
+// count is refused, never replaced by another value).
+func countVar(cmd *cobra.Command, p *int, name string, def, min int, usage string) {
+	*p = def
+	cmd.Flags().Var(&value{typ: "int", show: func() string { return strconv.Itoa(*p) }, set: func(s string) error {
+		n, err := parseInt(s)
+		if err == nil && n < min {
+			err = fmt.Errorf("%d: give at least %d", n, min)
+		}
+		*p = n
+		return err
+	}}, name, usage)
+}
+
+// levelVar registers --level (default 95) for the intervals of what: a
+// confidence level given in percent (95) or as a proportion (.95), stored
+// as the proportion.
+func levelVar(cmd *cobra.Command, p *float64, what string) {
+	*p = 0.95
+	cmd.Flags().Var(&value{typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
+		x, err := parseNum(s)
+		if err == nil {
+			if *p, err = parseLevel(x); err != nil {
+				err = fmt.Errorf("give a confidence level between 0 and 100 (e.g. 95)")
+			}
+		}
+		return err
+	}}, "level", "confidence level of "+what+", in percent (or as a proportion)")
+}
+
+// parseLevel reads a level given in percent (95) or as a proportion (.95)
+// and returns the proportion.
+func parseLevel(flag float64) (float64, error) {
+	level := flag
+	if level > 1 {
+		level /= 100
+	}
+	if !(level > 0 && level < 1) {
+		return 0, usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", flag)
+	}
+	return level, nil
+}
+
+// figureVar registers a figure file flag: the name must end in .png, .svg
+// or .pdf.
+func figureVar(cmd *cobra.Command, p *string, name, usage string) {
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+		switch strings.ToLower(filepath.Ext(s)) {
+		case ".png", ".svg", ".pdf":
+			*p = s
+			return nil
+		}
+		return fmt.Errorf("give a file name ending in .png, .svg or .pdf")
+	}}, name, usage)
+}
+
+// enumVar defines a flag that takes one of a fixed set of words, matched
+// case-insensitively and stored in the listed spelling, with its default;
+// a wrong word is refused with the list of choices, and shell completion
+// offers them. Every enumerated flag of every command is parsed here.
+func enumVar(cmd *cobra.Command, p *string, name, def, usage string, allowed ...string) {
+	*p = def
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+		for _, a := range allowed {
+			if strings.EqualFold(a, s) {
+				*p = a
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(allowed, ", "))
+	}}, name, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return allowed, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// betterVar registers --better lower|higher (default lower); *higher is
+// set for higher.
+func betterVar(cmd *cobra.Command, higher *bool, usage string) {
+	word := map[bool]string{false: "lower", true: "higher"}
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return word[*higher] }, set: func(s string) error {
+		if !strings.EqualFold(s, "lower") && !strings.EqualFold(s, "higher") {
+			return fmt.Errorf("%q is not one of lower, higher", s)
+		}
+		*higher = strings.EqualFold(s, "higher")
+		return nil
+	}}, "better", usage+": lower or higher")
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+var splitList = workflow.SplitList
