@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -157,7 +158,8 @@ func (rf *reportFlags) readSource(e *env, role, file, dataset string, opt datase
 	var t *datasets.Table
 	var err error
 	if data, ok := rf.uploads[role]; ok {
-		t, err = datasets.ReadBytes(file, data, opt)
+		// ReadBytes unquotes in place: the upload is read again by later runs.
+		t, err = datasets.ReadBytes(file, bytes.Clone(data), opt)
 	} else if file == "-" {
 		t, err = datasets.Read("stdin", e.stdin, opt)
 	} else {

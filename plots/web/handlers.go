@@ -364,6 +364,9 @@ func (s *Server) Command(req Request) string {
 	order := map[string]int{}
 	for i, f := range s.opt.Fields {
 		order[f.Name] = i
+		if f.Group == "data" {
+			order[f.Name] = i - len(s.opt.Fields) // the data first
+		}
 	}
 	for k := range req.Fields {
 		names = append(names, k)
