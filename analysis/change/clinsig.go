@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -389,7 +390,7 @@ func haGroupLevel(pre, post []float64, p rciParams, cut, rPost float64, b Better
 	for i := range pre {
 		ch[i] = post[i] - pre[i]
 	}
-	mCh, sdCh, _ := meanSD(ch)
+	mCh, sdCh, _ := describe.MeanSD(ch)
 	zc := (0 - mCh) / (sdCh * math.Sqrt(p.RDD))
 	zf := (cut - p.MPost) / (p.SDPost * math.Sqrt(rPost))
 	pc, pf := distuv.UnitNormal.CDF(zc), distuv.UnitNormal.CDF(zf)
@@ -422,8 +423,8 @@ func Statistical(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 	}
 	r := newResult("statistical", pairs, used)
 	p := rciParams{Method: o.Method, R: o.Reliability}
-	p.MPre, p.SDPre, _ = meanSD(pre)
-	p.MPost, p.SDPost, _ = meanSD(post)
+	p.MPre, p.SDPre, _ = describe.MeanSD(pre)
+	p.MPost, p.SDPost, _ = describe.MeanSD(post)
 	cv := o.criticalZ()
 	r.Better, r.Reliability, r.CriticalValue = o.Better.String(), Float(o.Reliability), Float(cv)
 	r.MPre, r.SDPre, r.MPost, r.SDPost = Float(p.MPre), Float(p.SDPre), Float(p.MPost), Float(p.SDPost)

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/effectsize"
@@ -222,13 +223,13 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 	}
 	for k, c := range Classes {
 		co := ClassOutcome{Class: c, N: len(y[k])}
-		m, s, _ := meanSD(pre[k])
+		m, s, _ := describe.MeanSD(pre[k])
 		co.MeanPre, co.SDPre = Float(m), Float(s)
-		m, s, _ = meanSD(post[k])
+		m, s, _ = describe.MeanSD(post[k])
 		co.MeanPost, co.SDPost = Float(m), Float(s)
 		co.MeanChange, co.SDChange = Float(math.NaN()), Float(math.NaN())
 		if eo.Measure == OutcomeChange {
-			m, s, _ = meanSD(y[k])
+			m, s, _ = describe.MeanSD(y[k])
 			co.MeanChange, co.SDChange = Float(m), Float(s)
 		}
 		res.Classes = append(res.Classes, co)
@@ -294,8 +295,8 @@ func TwoGroup(y1, y2 []float64, sign, level float64) Effect {
 	n1, n2 := len(y1), len(y2)
 	n := n1 + n2
 	e := Effect{N1: n1, N2: n2, N: n, DF: n - 2}
-	m1, s1, _ := meanSD(y1)
-	m2, s2, _ := meanSD(y2)
+	m1, s1, _ := describe.MeanSD(y1)
+	m2, s2, _ := describe.MeanSD(y2)
 	e.Mean1, e.Mean2, e.SD1, e.SD2 = Float(m1), Float(m2), Float(s1), Float(s2)
 	na := Float(math.NaN())
 	e.Diff, e.SEDiff, e.T, e.P, e.DiffCILB, e.DiffCIUB = na, na, na, na, na, na
