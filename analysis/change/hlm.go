@@ -220,7 +220,7 @@ func hlmPart(approach string, d Long, o RCIOptions) (*Result, []float64, []float
 	}
 	r := newResult(approach, nil, used)
 	r.NOriginal = nOriginal
-	r.Method, r.Better = HLM, o.Better.String()
+	r.Method, r.Better = HLM, o.Better
 	cv := o.criticalZ()
 	r.CriticalValue = Float(cv)
 	mPre, sdPre, _ := describe.MeanSD(pre)

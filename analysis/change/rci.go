@@ -88,8 +88,8 @@ func (o *RCIOptions) normalise() error {
 	if !(o.SignificanceLevel > 0 && o.SignificanceLevel < 1) {
 		return errs.New(errs.InvalidOption, "change", "significance level %v must lie in (0, 1)", o.SignificanceLevel)
 	}
-	if o.Better != Lower && o.Better != Higher {
-		return errs.New(errs.InvalidOption, "change", "unknown direction %d (use Lower or Higher)", o.Better)
+	if !o.Better.valid() {
+		return errs.New(errs.InvalidOption, "change", "unknown direction %v (use Lower or Higher)", o.Better)
 	}
 	return nil
 }

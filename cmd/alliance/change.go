@@ -2,8 +2,8 @@ package main
 
 import (
 	"io"
-	"strings"
 
+	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
@@ -125,13 +125,11 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		Approach: cf.approach, Method: cf.method, CutoffType: cf.cutoffType, BFunctionalSD: cf.bFunctionalSD, Persons: cf.persons,
 		Reliability: cf.reliability.value(), ReliabilityPost: cf.reliabilityPo.value(), MFunctional: cf.mFunc.value(), SDFunctional: cf.sdFunc.value(),
 		MClinical: cf.mClin.value(), SDClinical: cf.sdClin.value(), PctImprovement: cf.pctImprove.value(), PctDeterioration: cf.pctDeteriorate.value()}
-	switch strings.ToLower(cf.better) {
-	case "lower":
-	case "higher":
-		opt.HigherBetter = true
-	default:
+	better, err := change.ParseBetter(cf.better)
+	if err != nil {
 		return usagef("--better %q: give lower or higher", cf.better)
 	}
+	opt.HigherBetter = better == change.Higher
 	level, err := parseLevel(cf.level)
 	if err != nil {
 		return err

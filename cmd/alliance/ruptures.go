@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/jsonout"
 
 	"github.com/alliance-research/alliance/analysis/rupture"
@@ -221,13 +222,11 @@ func rupturesOptions(cmd *cobra.Command, rf *rupturesFlags) (workflow.RupturesOp
 	if ch("resolution-min") {
 		o.ResolutionMin = &rf.resolutionMn
 	}
-	switch strings.ToLower(rf.better) {
-	case "lower":
-	case "higher":
-		o.HigherBetter = true
-	default:
+	better, err := change.ParseBetter(rf.better)
+	if err != nil {
 		return o, usagef("--better %q: give lower or higher", rf.better)
 	}
+	o.HigherBetter = better == change.Higher
 	level, err := parseLevel(rf.level)
 	if err != nil {
 		return o, err

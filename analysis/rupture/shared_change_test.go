@@ -1,8 +1,10 @@
 package rupture_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/change"
@@ -70,6 +72,22 @@ func TestDescribeAgreesWithChange(t *testing.T) {
 		}
 		if math.Abs(c.chg-c.want) > 1e-14*c.want {
 			t.Errorf("%s = %v, want %v (by hand)", c.name, c.chg, c.want)
+		}
+	}
+}
+
+// TestEffectOptionsJSON: the outcome direction keeps its JSON spelling
+// "better": "lower" / "higher" now that it is change.Better.
+func TestEffectOptionsJSON(t *testing.T) {
+	eo := rupture.DefaultEffectOptions()
+	for _, c := range []struct {
+		b    change.Better
+		want string
+	}{{change.Lower, `"better":"lower"`}, {change.Higher, `"better":"higher"`}} {
+		eo.Better = c.b
+		b, err := json.Marshal(eo)
+		if err != nil || !strings.Contains(string(b), c.want) {
+			t.Errorf("EffectOptions JSON %s (%v), want it to contain %s", b, err, c.want)
 		}
 	}
 }
