@@ -75,93 +75,34 @@ func (s *Sessions) Len() int { return len(s.Session) }
 // in an *InputError.
 func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, error) {
 	r := &resolver{t: t, probs: t.problems()}
-	wide := opt.Wide.Prefix != "" || len(opt.Wide.Columns) > 0
-	jp := r.find(cols.Patient, "patient", DefaultPatient)
-	jt := r.find(cols.Therapist, "therapist", DefaultTherapist)
-	js, ja, jo := -1, -1, -1
-	var wideCols []int
-	var wideSess []int
-	into := strings.ToLower(opt.Wide.Into)
-	if wide {
-		if into == "" {
-			into = "outcome"
-		}
-		if into != "outcome" && into != "alliance" {
-			r.probs.addf(0, "", nil, "wide values can fill \"outcome\" or \"alliance\", not %q", opt.Wide.Into)
-		}
-		wideCols, wideSess = r.wideColumns(opt.Wide)
-		if into != "alliance" {
-			ja = r.find(cols.Alliance, "alliance", nil)
-		}
-		if into != "outcome" {
-			jo = r.find(cols.Outcome, "outcome", nil)
-		}
-	} else {
-		js = r.find(cols.Session, "session", DefaultSession)
-		ja = r.find(cols.Alliance, "alliance", DefaultAlliance)
-		jo = r.find(cols.Outcome, "outcome", DefaultOutcome)
+	ro, err := r.sessionRoles(cols, opt)
+	if err != nil {
+		return nil, err
 	}
-	var jx []int
-	if cols.Extra != nil {
-		for _, x := range cols.Extra {
-			jx = append(jx, r.named(x, "extra"))
-		}
-	}
-	if r.probs.total > 0 {
-		return nil, r.probs.err()
-	}
-	if jp < 0 {
-		r.probs.addh(0, "", nil, "patient", "no patient id column (patient, id); name it in SessionColumns.Patient; columns are: %s", t.columnList())
-	}
-	if !wide && js < 0 {
-		r.probs.addh(0, "", nil, "session", "no session column (session); name it in SessionColumns.Session, or describe a wide layout (one row per patient) in SessionOptions.Wide; columns are: %s", t.columnList())
-	}
-	if opt.RequireTherapist && jt < 0 {
-		r.probs.addh(0, "", nil, "therapist", "no therapist column (therapist); name it in SessionColumns.Therapist; columns are: %s", t.columnList())
-	}
-	if opt.RequireAlliance && ja < 0 && !(wide && into == "alliance") {
-		r.probs.addh(0, "", nil, "alliance", "no alliance column (alliance); name it in SessionColumns.Alliance; columns are: %s", t.columnList())
-	}
-	if opt.RequireOutcome && jo < 0 && !(wide && into == "outcome") {
-		r.probs.addh(0, "", nil, "outcome", "no outcome column (outcome); name it in SessionColumns.Outcome; columns are: %s", t.columnList())
-	}
-	if r.probs.total > 0 {
-		return nil, r.probs.err()
-	}
-	if cols.Extra == nil && !wide {
-		used := map[int]bool{jp: true, jt: true, js: true, ja: true, jo: true}
-		for j := range t.Header {
-			if !used[j] {
-				jx = append(jx, j)
-			}
-		}
-	}
-
 	s := &Sessions{Name: t.Name}
-	s.Columns = SessionColumns{Patient: nameOf(t, jp), Therapist: nameOf(t, jt), Session: nameOf(t, js), Alliance: nameOf(t, ja), Outcome: nameOf(t, jo)}
-	for _, j := range jx {
+	s.Columns = SessionColumns{Patient: nameOf(t, ro.jp), Therapist: nameOf(t, ro.jt), Session: nameOf(t, ro.js), Alliance: nameOf(t, ro.ja), Outcome: nameOf(t, ro.jo)}
+	for _, j := range ro.jx {
 		s.Columns.Extra = append(s.Columns.Extra, t.Header[j])
 	}
-	n := t.NumRows()
-	pf := r.ids(jp, "every row needs a patient id (fill it in or remove the row)")
+	pf := r.ids(ro.jp, "every row needs a patient id (fill it in or remove the row)")
 	var tf *Factor
-	if jt >= 0 {
-		tf = r.ids(jt, "every row needs a therapist id (fill it in or remove the row)")
+	if ro.jt >= 0 {
+		tf = r.ids(ro.jt, "every row needs a therapist id (fill it in or remove the row)")
 	}
 	var alliance, outcome []float64
-	if ja >= 0 {
-		alliance = r.floats(ja, "")
+	if ro.ja >= 0 {
+		alliance = r.floats(ro.ja, "")
 	}
-	if jo >= 0 {
-		outcome = r.floats(jo, "")
+	if ro.jo >= 0 {
+		outcome = r.floats(ro.jo, "")
 	}
-	extras := make([]Var, len(jx))
-	for k, j := range jx {
+	extras := make([]Var, len(ro.jx))
+	for k, j := range ro.jx {
 		extras[k] = r.variable(j)
 	}
 
-	if !wide {
-		s.Session = r.sessionNumbers(js)
+	if !ro.wide {
+		s.Session = r.sessionNumbers(ro.js)
 		s.Patient = *pf
 		if tf != nil {
 			s.Therapist = *tf
@@ -169,72 +110,15 @@ func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, er
 		s.Alliance, s.Outcome, s.Extra = alliance, outcome, extras
 		s.Line = t.Lines()
 	} else {
-		// Wide to long: row i, session column k -> long row i*K + k.
-		K := len(wideCols)
-		m := n * K
-		vals := make([][]float64, K)
-		for k, j := range wideCols {
-			vals[k] = r.floats(j, "")
-		}
-		s.Session = make([]int, m)
-		s.Line = make([]int, m)
-		s.Patient = Factor{Codes: make([]int32, m), Levels: pf.Levels}
-		if tf != nil {
-			s.Therapist = Factor{Codes: make([]int32, m), Levels: tf.Levels}
-		}
-		long := make([]float64, m)
-		var la, lo []float64
-		if alliance != nil {
-			la = make([]float64, m)
-		}
-		if outcome != nil {
-			lo = make([]float64, m)
-		}
-		s.Extra = make([]Var, len(extras))
-		for x, v := range extras {
-			s.Extra[x] = Var{Name: v.Name, Numeric: v.Numeric}
-			if v.Numeric {
-				s.Extra[x].Num = make([]float64, m)
-			} else {
-				s.Extra[x].Text = make([]string, m)
-			}
-		}
-		for i := range n {
-			for k := range K {
-				o := i*K + k
-				s.Session[o] = wideSess[k]
-				s.Line[o] = t.Line(i)
-				s.Patient.Codes[o] = pf.Codes[i]
-				if tf != nil {
-					s.Therapist.Codes[o] = tf.Codes[i]
-				}
-				long[o] = vals[k][i]
-				if la != nil {
-					la[o] = alliance[i]
-				}
-				if lo != nil {
-					lo[o] = outcome[i]
-				}
-				for x, v := range extras {
-					if v.Numeric {
-						s.Extra[x].Num[o] = v.Num[i]
-					} else {
-						s.Extra[x].Text[o] = v.Text[i]
-					}
-				}
-			}
-		}
-		s.Alliance, s.Outcome = la, lo
-		if into == "alliance" {
-			s.Alliance = long
+		r.widen(s, ro, pf, tf, alliance, outcome, extras)
+		if ro.into == "alliance" {
 			s.Columns.Alliance = wideName(opt.Wide)
 		} else {
-			s.Outcome = long
 			s.Columns.Outcome = wideName(opt.Wide)
 		}
 	}
 	if r.probs.total == 0 {
-		if wide {
+		if ro.wide {
 			r.uniquePatients(pf, s.Columns.Patient)
 		} else {
 			r.checkOrder(s, s.Columns.Session)
@@ -244,6 +128,149 @@ func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, er
 		return nil, err
 	}
 	return s, nil
+}
+
+// sessionRoles are the column indices (−1: absent) of a session table's
+// roles, and for a wide layout its session columns and the role they fill.
+type sessionRoles struct {
+	jp, jt, js, ja, jo int
+	jx                 []int // extra columns
+	wide               bool
+	into               string // "outcome" or "alliance" (wide)
+	wideCols, wideSess []int  // the wide session columns and their session numbers
+}
+
+// sessionRoles finds the role columns; a missing required role is an error
+// that lists the columns found. With no Extra named, a long table's unused
+// columns are the extras.
+func (r *resolver) sessionRoles(cols SessionColumns, opt SessionOptions) (sessionRoles, error) {
+	t := r.t
+	ro := sessionRoles{js: -1, ja: -1, jo: -1, wide: opt.Wide.Prefix != "" || len(opt.Wide.Columns) > 0}
+	ro.jp = r.find(cols.Patient, "patient", DefaultPatient)
+	ro.jt = r.find(cols.Therapist, "therapist", DefaultTherapist)
+	ro.into = strings.ToLower(opt.Wide.Into)
+	if ro.wide {
+		if ro.into == "" {
+			ro.into = "outcome"
+		}
+		if ro.into != "outcome" && ro.into != "alliance" {
+			r.probs.addf(0, "", nil, "wide values can fill \"outcome\" or \"alliance\", not %q", opt.Wide.Into)
+		}
+		ro.wideCols, ro.wideSess = r.wideColumns(opt.Wide)
+		if ro.into != "alliance" {
+			ro.ja = r.find(cols.Alliance, "alliance", nil)
+		}
+		if ro.into != "outcome" {
+			ro.jo = r.find(cols.Outcome, "outcome", nil)
+		}
+	} else {
+		ro.js = r.find(cols.Session, "session", DefaultSession)
+		ro.ja = r.find(cols.Alliance, "alliance", DefaultAlliance)
+		ro.jo = r.find(cols.Outcome, "outcome", DefaultOutcome)
+	}
+	if cols.Extra != nil {
+		for _, x := range cols.Extra {
+			ro.jx = append(ro.jx, r.named(x, "extra"))
+		}
+	}
+	if r.probs.total > 0 {
+		return ro, r.probs.err()
+	}
+	if ro.jp < 0 {
+		r.probs.addh(0, "", nil, "patient", "no patient id column (patient, id); name it in SessionColumns.Patient; columns are: %s", t.columnList())
+	}
+	if !ro.wide && ro.js < 0 {
+		r.probs.addh(0, "", nil, "session", "no session column (session); name it in SessionColumns.Session, or describe a wide layout (one row per patient) in SessionOptions.Wide; columns are: %s", t.columnList())
+	}
+	if opt.RequireTherapist && ro.jt < 0 {
+		r.probs.addh(0, "", nil, "therapist", "no therapist column (therapist); name it in SessionColumns.Therapist; columns are: %s", t.columnList())
+	}
+	if opt.RequireAlliance && ro.ja < 0 && !(ro.wide && ro.into == "alliance") {
+		r.probs.addh(0, "", nil, "alliance", "no alliance column (alliance); name it in SessionColumns.Alliance; columns are: %s", t.columnList())
+	}
+	if opt.RequireOutcome && ro.jo < 0 && !(ro.wide && ro.into == "outcome") {
+		r.probs.addh(0, "", nil, "outcome", "no outcome column (outcome); name it in SessionColumns.Outcome; columns are: %s", t.columnList())
+	}
+	if r.probs.total > 0 {
+		return ro, r.probs.err()
+	}
+	if cols.Extra == nil && !ro.wide {
+		used := map[int]bool{ro.jp: true, ro.jt: true, ro.js: true, ro.ja: true, ro.jo: true}
+		for j := range t.Header {
+			if !used[j] {
+				ro.jx = append(ro.jx, j)
+			}
+		}
+	}
+	return ro, nil
+}
+
+// widen fills s from a wide table: row i, session column k becomes long
+// row i·K + k, the patient's other columns repeated on each of its K rows
+// and the session column's values in the role ro.into.
+func (r *resolver) widen(s *Sessions, ro sessionRoles, pf, tf *Factor, alliance, outcome []float64, extras []Var) {
+	t := r.t
+	n := t.NumRows()
+	K := len(ro.wideCols)
+	m := n * K
+	vals := make([][]float64, K)
+	for k, j := range ro.wideCols {
+		vals[k] = r.floats(j, "")
+	}
+	s.Session = make([]int, m)
+	s.Line = make([]int, m)
+	s.Patient = Factor{Codes: make([]int32, m), Levels: pf.Levels}
+	if tf != nil {
+		s.Therapist = Factor{Codes: make([]int32, m), Levels: tf.Levels}
+	}
+	long := make([]float64, m)
+	var la, lo []float64
+	if alliance != nil {
+		la = make([]float64, m)
+	}
+	if outcome != nil {
+		lo = make([]float64, m)
+	}
+	s.Extra = make([]Var, len(extras))
+	for x, v := range extras {
+		s.Extra[x] = Var{Name: v.Name, Numeric: v.Numeric}
+		if v.Numeric {
+			s.Extra[x].Num = make([]float64, m)
+		} else {
+			s.Extra[x].Text = make([]string, m)
+		}
+	}
+	for i := range n {
+		for k := range K {
+			o := i*K + k
+			s.Session[o] = ro.wideSess[k]
+			s.Line[o] = t.Line(i)
+			s.Patient.Codes[o] = pf.Codes[i]
+			if tf != nil {
+				s.Therapist.Codes[o] = tf.Codes[i]
+			}
+			long[o] = vals[k][i]
+			if la != nil {
+				la[o] = alliance[i]
+			}
+			if lo != nil {
+				lo[o] = outcome[i]
+			}
+			for x, v := range extras {
+				if v.Numeric {
+					s.Extra[x].Num[o] = v.Num[i]
+				} else {
+					s.Extra[x].Text[o] = v.Text[i]
+				}
+			}
+		}
+	}
+	s.Alliance, s.Outcome = la, lo
+	if ro.into == "alliance" {
+		s.Alliance = long
+	} else {
+		s.Outcome = long
+	}
 }
 
 // wideName is the name given to the long column made from wide columns: the

@@ -73,48 +73,11 @@ func (s *Studies) K() int { return len(s.Line) }
 // may not. All problems are returned together in an *InputError.
 func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 	r := &resolver{t: t, probs: t.problems()}
-	namedES := cols.Yi != "" || cols.Vi != "" || cols.Sei != ""
-	// A named correlation column chooses the r/n family; a sample-size
-	// column alone does not (it also serves effect sizes, e.g. for the
-	// ni-based Egger predictors), so naming N keeps the yi/vi defaults.
-	namedRN := cols.R != ""
-	defOr := func(use bool, d []string) []string {
-		if use {
-			return d
-		}
-		return nil
+	ro, err := r.studyRoles(cols)
+	if err != nil {
+		return nil, err
 	}
-	jl := r.find(cols.Label, "study", DefaultLabel)
-	jr := r.find(cols.R, "r", defOr(!namedES || namedRN, DefaultR))
-	jn := r.find(cols.N, "n", defOr(!namedES || namedRN, DefaultN))
-	jy := r.find(cols.Yi, "yi", defOr(!namedRN || namedES, DefaultYi))
-	jv := r.find(cols.Vi, "vi", defOr(!namedRN || namedES, DefaultVi))
-	js := r.find(cols.Sei, "sei", defOr(!namedRN || namedES, DefaultSei))
-	jm := make([]int, len(cols.Mods))
-	for k, m := range cols.Mods {
-		jm[k] = r.named(m, "mods")
-	}
-	jc := make([]int, len(cols.Cluster))
-	for k, c := range cols.Cluster {
-		jc[k] = r.named(c, "cluster")
-	}
-	if r.probs.total > 0 {
-		return nil, r.probs.err()
-	}
-	haveRN := jr >= 0 && jn >= 0
-	haveES := jy >= 0 && (jv >= 0 || js >= 0)
-	switch {
-	case jr >= 0 && jn < 0 && !haveES:
-		r.probs.addh(0, "", nil, "n", "found correlations in column %q but no sample sizes (ni, n); name the column in StudyColumns.N; columns are: %s", t.Header[jr], t.columnList())
-	case jy >= 0 && jv < 0 && js < 0 && !haveRN:
-		r.probs.addh(0, "", nil, "vi", "found effect sizes in column %q but no sampling variances (vi) or standard errors (sei); name one in StudyColumns.Vi or StudyColumns.Sei; columns are: %s", t.Header[jy], t.columnList())
-	case !haveRN && !haveES:
-		r.probs.addh(0, "", nil, "effects", "need correlations and sample sizes (columns ri/r and ni/n, or name them in StudyColumns.R and StudyColumns.N) or effect sizes with variances (yi with vi or sei, or name them in StudyColumns.Yi, Vi, Sei); columns are: %s", t.columnList())
-	}
-	if r.probs.total > 0 {
-		return nil, r.probs.err()
-	}
-
+	jl, jr, jn, jy, jv, js := ro.jl, ro.jr, ro.jn, ro.jy, ro.jv, ro.js
 	k := t.NumRows()
 	s := &Studies{Name: t.Name, Line: t.Lines(), req: cols, header: t.Header, frame: t.frame}
 	s.Columns = StudyColumns{Label: nameOf(t, jl), R: nameOf(t, jr), N: nameOf(t, jn), Yi: nameOf(t, jy), Vi: nameOf(t, jv), Sei: nameOf(t, js)}
@@ -131,60 +94,15 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 			s.Label[i] = strconv.Itoa(i + 1)
 		}
 	}
-	if jr >= 0 {
-		s.R = r.floats(jr, "every study needs a correlation (fill it in or remove the row)")
-		for i, v := range s.R {
-			if !math.IsNaN(v) && (v <= -1 || v >= 1) {
-				r.probs.add(t.Line(i), t.Header[jr], t.cell(i, jr), "is outside (-1, 1): a correlation must lie strictly between -1 and 1")
-			}
-		}
-	}
-	if jn >= 0 {
-		s.N = r.floats(jn, "every study needs a sample size (fill it in or remove the row)")
-		for i, v := range s.N {
-			switch {
-			case math.IsNaN(v):
-			case v <= 0:
-				r.probs.add(t.Line(i), t.Header[jn], t.cell(i, jn), "is not a positive sample size")
-			case opt.FisherZ && v <= 3:
-				r.probs.add(t.Line(i), t.Header[jn], t.cell(i, jn), "is too small: Fisher z needs n > 3 (its variance is 1/(n - 3)); remove the study or use raw correlations")
-			}
-		}
-	}
-	if jy >= 0 {
-		s.Yi = r.floats(jy, "every study needs an effect size (fill it in or remove the row)")
-	}
-	need := "every study needs a sampling variance (fill it in or remove the row)"
-	if jv >= 0 {
-		msg := need
-		if js >= 0 {
-			msg = "" // checked jointly below
-		}
-		s.Vi = r.floats(jv, msg)
-		r.positive(s.Vi, jv, "is negative: a sampling variance cannot be negative")
-	}
-	if js >= 0 {
-		msg := "every study needs a standard error (fill it in or remove the row)"
-		if jv >= 0 {
-			msg = ""
-		}
-		s.Sei = r.floats(js, msg)
-		r.positive(s.Sei, js, "is negative: a standard error cannot be negative")
-	}
-	if jv >= 0 && js >= 0 && jy >= 0 {
-		for i := range s.Vi {
-			if math.IsNaN(s.Vi[i]) && math.IsNaN(s.Sei[i]) && t.na.isCode(t.cell(i, jv)) {
-				r.probs.add(t.Line(i), t.Header[jv], t.cell(i, jv), "missing value, and no standard error either; every study needs a sampling variance (fill it in or remove the row)")
-			}
-		}
-	}
-	for k, j := range jm {
+	r.readCorrelations(s, ro, opt)
+	r.readEffectSizes(s, ro)
+	for k, j := range ro.jm {
 		v := r.variable(j)
 		v.Name = t.Header[j]
 		s.Mods = append(s.Mods, v)
-		s.Columns.Mods = append(s.Columns.Mods, t.Header[jm[k]])
+		s.Columns.Mods = append(s.Columns.Mods, t.Header[ro.jm[k]])
 	}
-	for _, j := range jc {
+	for _, j := range ro.jc {
 		s.Cluster = append(s.Cluster, r.textVar(j, "every row needs a cluster id (fill it in or remove the row)"))
 		s.Columns.Cluster = append(s.Columns.Cluster, t.Header[j])
 	}
@@ -192,6 +110,123 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// studyRoles are the column indices (−1: absent) of a study table's roles:
+// label, r, n, yi, vi, sei, and the moderator and cluster columns.
+type studyRoles struct {
+	jl, jr, jn, jy, jv, js int
+	jm, jc                 []int
+}
+
+// studyRoles finds the role columns and checks that they give one family
+// of effects: correlations with sample sizes, or effect sizes with
+// variances or standard errors.
+func (r *resolver) studyRoles(cols StudyColumns) (studyRoles, error) {
+	t := r.t
+	var ro studyRoles
+	namedES := cols.Yi != "" || cols.Vi != "" || cols.Sei != ""
+	// A named correlation column chooses the r/n family; a sample-size
+	// column alone does not (it also serves effect sizes, e.g. for the
+	// ni-based Egger predictors), so naming N keeps the yi/vi defaults.
+	namedRN := cols.R != ""
+	defOr := func(use bool, d []string) []string {
+		if use {
+			return d
+		}
+		return nil
+	}
+	ro.jl = r.find(cols.Label, "study", DefaultLabel)
+	ro.jr = r.find(cols.R, "r", defOr(!namedES || namedRN, DefaultR))
+	ro.jn = r.find(cols.N, "n", defOr(!namedES || namedRN, DefaultN))
+	ro.jy = r.find(cols.Yi, "yi", defOr(!namedRN || namedES, DefaultYi))
+	ro.jv = r.find(cols.Vi, "vi", defOr(!namedRN || namedES, DefaultVi))
+	ro.js = r.find(cols.Sei, "sei", defOr(!namedRN || namedES, DefaultSei))
+	ro.jm = make([]int, len(cols.Mods))
+	for k, m := range cols.Mods {
+		ro.jm[k] = r.named(m, "mods")
+	}
+	ro.jc = make([]int, len(cols.Cluster))
+	for k, c := range cols.Cluster {
+		ro.jc[k] = r.named(c, "cluster")
+	}
+	if r.probs.total > 0 {
+		return ro, r.probs.err()
+	}
+	haveRN := ro.jr >= 0 && ro.jn >= 0
+	haveES := ro.jy >= 0 && (ro.jv >= 0 || ro.js >= 0)
+	switch {
+	case ro.jr >= 0 && ro.jn < 0 && !haveES:
+		r.probs.addh(0, "", nil, "n", "found correlations in column %q but no sample sizes (ni, n); name the column in StudyColumns.N; columns are: %s", t.Header[ro.jr], t.columnList())
+	case ro.jy >= 0 && ro.jv < 0 && ro.js < 0 && !haveRN:
+		r.probs.addh(0, "", nil, "vi", "found effect sizes in column %q but no sampling variances (vi) or standard errors (sei); name one in StudyColumns.Vi or StudyColumns.Sei; columns are: %s", t.Header[ro.jy], t.columnList())
+	case !haveRN && !haveES:
+		r.probs.addh(0, "", nil, "effects", "need correlations and sample sizes (columns ri/r and ni/n, or name them in StudyColumns.R and StudyColumns.N) or effect sizes with variances (yi with vi or sei, or name them in StudyColumns.Yi, Vi, Sei); columns are: %s", t.columnList())
+	}
+	if r.probs.total > 0 {
+		return ro, r.probs.err()
+	}
+
+	return ro, nil
+}
+
+// readCorrelations reads the r and n columns: every r strictly inside
+// (−1, 1), every n positive (and above 3 for Fisher z).
+func (r *resolver) readCorrelations(s *Studies, ro studyRoles, opt StudyOptions) {
+	t := r.t
+	if ro.jr >= 0 {
+		s.R = r.floats(ro.jr, "every study needs a correlation (fill it in or remove the row)")
+		for i, v := range s.R {
+			if !math.IsNaN(v) && (v <= -1 || v >= 1) {
+				r.probs.add(t.Line(i), t.Header[ro.jr], t.cell(i, ro.jr), "is outside (-1, 1): a correlation must lie strictly between -1 and 1")
+			}
+		}
+	}
+	if ro.jn >= 0 {
+		s.N = r.floats(ro.jn, "every study needs a sample size (fill it in or remove the row)")
+		for i, v := range s.N {
+			switch {
+			case math.IsNaN(v):
+			case v <= 0:
+				r.probs.add(t.Line(i), t.Header[ro.jn], t.cell(i, ro.jn), "is not a positive sample size")
+			case opt.FisherZ && v <= 3:
+				r.probs.add(t.Line(i), t.Header[ro.jn], t.cell(i, ro.jn), "is too small: Fisher z needs n > 3 (its variance is 1/(n - 3)); remove the study or use raw correlations")
+			}
+		}
+	}
+}
+
+// readEffectSizes reads the yi, vi and sei columns: variances and standard
+// errors non-negative, and a study missing both is an error.
+func (r *resolver) readEffectSizes(s *Studies, ro studyRoles) {
+	t := r.t
+	if ro.jy >= 0 {
+		s.Yi = r.floats(ro.jy, "every study needs an effect size (fill it in or remove the row)")
+	}
+	need := "every study needs a sampling variance (fill it in or remove the row)"
+	if ro.jv >= 0 {
+		msg := need
+		if ro.js >= 0 {
+			msg = "" // checked jointly below
+		}
+		s.Vi = r.floats(ro.jv, msg)
+		r.positive(s.Vi, ro.jv, "is negative: a sampling variance cannot be negative")
+	}
+	if ro.js >= 0 {
+		msg := "every study needs a standard error (fill it in or remove the row)"
+		if ro.jv >= 0 {
+			msg = ""
+		}
+		s.Sei = r.floats(ro.js, msg)
+		r.positive(s.Sei, ro.js, "is negative: a standard error cannot be negative")
+	}
+	if ro.jv >= 0 && ro.js >= 0 && ro.jy >= 0 {
+		for i := range s.Vi {
+			if math.IsNaN(s.Vi[i]) && math.IsNaN(s.Sei[i]) && t.na.isCode(t.cell(i, ro.jv)) {
+				r.probs.add(t.Line(i), t.Header[ro.jv], t.cell(i, ro.jv), "missing value, and no standard error either; every study needs a sampling variance (fill it in or remove the row)")
+			}
+		}
+	}
 }
 
 // positive reports negative values with msg and zeros as a study without

@@ -3,13 +3,10 @@ package plots
 import (
 	"fmt"
 	"math"
-	"sort"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // ForestRow is one row of a forest plot on the analysis scale (for
@@ -101,13 +98,50 @@ type ForestOptions struct {
 // with equal squares and no weight column. The figure height is
 // proportional to the number of rows, so k = 300 studies stay legible.
 func Forest(rows []ForestRow, opt ForestOptions) (*Figure, error) {
+	b, err := newForestBuild(rows, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err = b.layOut(); err != nil {
+		return nil, err
+	}
+	p := b.th.newPlot()
+	p.HideY()
+	p.Y.Min, p.Y.Max = -float64(len(b.lay.kind))+0.5, 0.5
+	p.X.Label.Text = b.opt.XLabel
+	if p.X.Label.Text == "" {
+		p.X.Label.Text = "Effect size"
+	}
+	p.X.Tick.Marker = niceTicks{noLead: b.opt.NoLeadingZero}
+	ci, diamonds := b.graphics(p)
+	label := b.textColumns(p)
+	h := b.opt.RowHeight*vg.Length(len(b.lay.kind)) + b.th.FontSize*3.6 + 8
+	return &Figure{Panels: [][]*plot.Plot{{p}}, Width: b.opt.Width, Height: h,
+		parts: &forestParts{rows: ci, diamonds: diamonds, layout: b.lay, labels: label}}, nil
+}
+
+// forestBuild is the state shared by the phases of Forest: the validated
+// input with defaults filled in, and the row layout.
+type forestBuild struct {
+	rows []ForestRow
+	opt  ForestOptions
+	th   Theme
+	tr   func(float64) float64
+	// hasN and hasW: some row has a sample size, a weight.
+	hasN, hasW bool
+	lay        forestLayout
+	// studyIdx lists the input rows in drawing order.
+	studyIdx []int
+}
+
+// newForestBuild fills in the defaults of opt and checks every row.
+func newForestBuild(rows []ForestRow, opt ForestOptions) (*forestBuild, error) {
 	if len(rows) == 0 && opt.Overall == nil {
 		return nil, fmt.Errorf("plots: forest plot has no rows")
 	}
-	th := opt.Theme.orDefault()
-	tr := opt.Transform
-	if tr == nil {
-		tr = func(x float64) float64 { return x }
+	b := &forestBuild{rows: rows, th: opt.Theme.orDefault(), tr: opt.Transform}
+	if b.tr == nil {
+		b.tr = func(x float64) float64 { return x }
 	}
 	if opt.Digits <= 0 {
 		opt.Digits = 2
@@ -116,11 +150,12 @@ func Forest(rows []ForestRow, opt ForestOptions) (*Figure, error) {
 		opt.Width = PageWidth
 	}
 	if opt.RowHeight <= 0 {
-		opt.RowHeight = th.FontSize * 1.45
+		opt.RowHeight = b.th.FontSize * 1.45
 	}
 	if opt.MaxLabelWidth <= 0 {
 		opt.MaxLabelWidth = opt.Width * 0.3
 	}
+	b.opt = opt
 	for i, r := range rows {
 		if !finite(r.Estimate) {
 			return nil, fmt.Errorf("plots: forest row %d (%q): estimate %v is not finite", i+1, r.Label, r.Estimate)
@@ -128,106 +163,50 @@ func Forest(rows []ForestRow, opt ForestOptions) (*Figure, error) {
 		if r.Lower > r.Estimate || r.Upper < r.Estimate {
 			return nil, fmt.Errorf("plots: forest row %d (%q): CI [%v, %v] does not contain the estimate %v", i+1, r.Label, r.Lower, r.Upper, r.Estimate)
 		}
+		b.hasN = b.hasN || r.N > 0
+		b.hasW = b.hasW || r.Weight > 0
 	}
-	order, err := forestOrder(rows, opt)
-	if err != nil {
-		return nil, err
-	}
+	return b, nil
+}
 
-	// Lay out the rows top to bottom: y = 0 is the header, then −1, −2, ….
-	var (
-		lay      forestLayout
-		hasN     bool
-		hasW     bool
-		studyIdx []int
-	)
-	for _, r := range rows {
-		hasN = hasN || r.N > 0
-		hasW = hasW || r.Weight > 0
+// summaryOf returns the summary drawn on layout row j (overall or subtotal).
+func (b *forestBuild) summaryOf(j int) *Summary {
+	if b.lay.kind[j] == rowOverall {
+		return b.opt.Overall
 	}
-	lay.add(rowHeader, "", -1)
-	emitStudies := func(idx []int) {
-		for _, i := range idx {
-			lay.add(rowStudy, rows[i].Label, i)
-			studyIdx = append(studyIdx, i)
-		}
-	}
-	if opt.Subgroups != nil {
-		byGroup := map[string][]int{}
-		for _, i := range order {
-			byGroup[rows[i].Group] = append(byGroup[rows[i].Group], i)
-		}
-		known := map[string]bool{}
-		for gi, s := range opt.Subgroups {
-			known[s.Label] = true
-			lay.add(rowGroup, s.Label, -1)
-			emitStudies(byGroup[s.Label])
-			lay.add(rowSubtotal, "Subtotal", gi)
-			if s.Note != "" {
-				lay.add(rowNote, s.Note, -1)
-			}
-			lay.add(rowBlank, "", -1)
-		}
-		for _, i := range order {
-			if !known[rows[i].Group] {
-				return nil, fmt.Errorf("plots: forest row %d (%q): group %q has no subtotal in Subgroups", i+1, rows[i].Label, rows[i].Group)
-			}
-		}
-	} else {
-		emitStudies(order)
-	}
-	if opt.Overall != nil {
-		if opt.Subgroups == nil {
-			lay.add(rowBlank, "", -1)
-		}
-		lay.add(rowOverall, opt.Overall.Label, -1)
-		if opt.Overall.Note != "" {
-			lay.add(rowNote, opt.Overall.Note, -1)
-		}
-	}
+	return &b.opt.Subgroups[b.lay.ref[j]]
+}
 
-	p := th.newPlot()
-	p.HideY()
-	p.Y.Min, p.Y.Max = -float64(len(lay.kind))+0.5, 0.5
-	p.X.Label.Text = opt.XLabel
-	if p.X.Label.Text == "" {
-		p.X.Label.Text = "Effect size"
-	}
-	p.X.Tick.Marker = niceTicks{noLead: opt.NoLeadingZero}
+// graphics adds the reference line, the squares with their whiskers and the
+// diamonds to p, and sets the x range.
+func (b *forestBuild) graphics(p *plot.Plot) (*CIRows, []*Diamond) {
+	opt, th, tr, lay := b.opt, b.th, b.tr, b.lay
 	line := lineStyle(th.LineWidth, black)
-
-	// Graphical elements.
 	ci := &CIRows{MinSize: th.FontSize * 0.35, MaxSize: opt.RowHeight * 0.85, LineStyle: line, Clip: opt.XMin != 0 || opt.XMax != 0}
 	for j, k := range lay.kind {
 		if k != rowStudy {
 			continue
 		}
-		r := rows[lay.ref[j]]
+		r := b.rows[lay.ref[j]]
 		ci.Y = append(ci.Y, -float64(j))
 		ci.Estimate = append(ci.Estimate, tr(r.Estimate))
 		ci.Lower = append(ci.Lower, tr(r.Lower))
 		ci.Upper = append(ci.Upper, tr(r.Upper))
 		w := r.Weight
-		if !hasW {
+		if !b.hasW {
 			w = 0
 		}
 		ci.Weight = append(ci.Weight, w)
 	}
-	if !hasW {
+	if !b.hasW {
 		ci.Weight = nil
 	}
 	var diamonds []*Diamond
-	summaryOf := func(j int) *Summary {
-		if lay.kind[j] == rowOverall {
-			return opt.Overall
-		}
-		return &opt.Subgroups[lay.ref[j]]
-	}
 	for j, k := range lay.kind {
 		if k != rowOverall && k != rowSubtotal {
 			continue
 		}
-		s := summaryOf(j)
+		s := b.summaryOf(j)
 		d := &Diamond{Y: -float64(j), Estimate: tr(s.Estimate), Lower: tr(s.Lower), Upper: tr(s.Upper),
 			PILower: math.NaN(), PIUpper: math.NaN(), Height: opt.RowHeight * 0.8, Fill: black,
 			PIStyle: lineStyle(th.LineWidth, black)}
@@ -259,140 +238,7 @@ func Forest(rows []ForestRow, opt ForestOptions) (*Figure, error) {
 	} else {
 		niceRange(&p.X)
 	}
-
-	// Text columns.
-	body := th.textStyle(false)
-	bold := th.textStyle(true)
-	note := body
-	note.Font.Size = th.FontSize - 1
-	note.Font.Variant = "Sans"
-	n := len(lay.kind)
-	newCol := func() *TextColumn {
-		c := &TextColumn{Y: make([]float64, n), Text: make([]string, n), Style: body, BoldStyle: bold, Bold: make([]bool, n)}
-		for j := range c.Y {
-			c.Y[j] = -float64(j)
-		}
-		return c
-	}
-	label, ncol, est, lo, hi, wcol, notes := newCol(), newCol(), newCol(), newCol(), newCol(), newCol(), newCol()
-	notes.Style, notes.Overflow = note, true
-	piCol := newCol()
-	piCol.Style, piCol.Overflow = note, true
-	hdr := func(s, def string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	}
-	label.Text[0], label.Bold[0] = hdr(opt.LabelHeader, "Study"), true
-	ncol.Text[0], ncol.Bold[0] = hdr(opt.NHeader, "n"), true
-	wcol.Text[0], wcol.Bold[0] = hdr(opt.WeightHeader, "Weight"), true
-	effHeader := hdr(opt.EffectHeader, "Estimate [95% CI]")
-	d := opt.Digits
-	setCI := func(j int, e, l, u float64, b bool) {
-		est.Text[j] = formatNum(tr(e), d, opt.NoLeadingZero)
-		lo.Text[j] = "[" + formatNum(tr(l), d, opt.NoLeadingZero) + ","
-		hi.Text[j] = formatNum(tr(u), d, opt.NoLeadingZero) + "]"
-		est.Bold[j], lo.Bold[j], hi.Bold[j] = b, b, b
-	}
-	// Weights below 1% (large k) get two decimals.
-	wdec := 1
-	for _, r := range rows {
-		if r.Weight > 0 && r.Weight < 1 {
-			wdec = 2
-		}
-	}
-	for j, k := range lay.kind {
-		switch k {
-		case rowStudy:
-			r := rows[lay.ref[j]]
-			label.Text[j] = truncate(body, r.Label, opt.MaxLabelWidth)
-			if r.N > 0 {
-				ncol.Text[j] = strconv.FormatFloat(r.N, 'f', -1, 64)
-			}
-			setCI(j, r.Estimate, r.Lower, r.Upper, false)
-			if hasW && r.Weight > 0 {
-				wcol.Text[j] = strconv.FormatFloat(r.Weight, 'f', wdec, 64) + "%"
-			}
-		case rowGroup:
-			label.Text[j], label.Bold[j] = truncate(bold, lay.label[j], opt.MaxLabelWidth), true
-		case rowSubtotal, rowOverall:
-			s := summaryOf(j)
-			lab := lay.label[j]
-			if k == rowOverall && lab == "" {
-				lab = "Overall"
-			}
-			label.Text[j], label.Bold[j] = truncate(bold, lab, opt.MaxLabelWidth), true
-			setCI(j, s.Estimate, s.Lower, s.Upper, true)
-			if hasW && k == rowSubtotal {
-				var w float64
-				for _, i := range studyIdx {
-					if rows[i].Group == s.Label && rows[i].Weight > 0 {
-						w += rows[i].Weight
-					}
-				}
-				wcol.Text[j], wcol.Bold[j] = strconv.FormatFloat(w, 'f', 1, 64)+"%", true
-			}
-			if finite(s.PILower) && finite(s.PIUpper) {
-				// The PI is written under the diamond's CI, in the note row
-				// if there is one.
-				pi := "PI [" + formatNum(tr(s.PILower), d, opt.NoLeadingZero) + ", " + formatNum(tr(s.PIUpper), d, opt.NoLeadingZero) + "]"
-				if j+1 < n && lay.kind[j+1] == rowNote {
-					piCol.Text[j+1] = pi
-				} else {
-					label.Text[j] += "  (" + pi + ")"
-				}
-			}
-		case rowNote:
-			notes.Text[j] = lay.label[j]
-		}
-	}
-	// Column geometry, in points from the data area's edges.
-	gap := th.FontSize * 1.0
-	space := th.FontSize * 0.3
-	ncol.XAlign = draw.XRight
-	ncol.Offset = -gap
-	ncol.Anchor = 0
-	left := -gap
-	if hasN {
-		left -= ncol.Width() + gap
-	} else {
-		ncol.Text = make([]string, n)
-	}
-	label.Anchor, label.XAlign = 0, draw.XLeft
-	label.Offset = left - label.Width()
-	notes.Anchor, notes.XAlign, notes.Offset = 0, draw.XLeft, label.Offset
-	est.Anchor, lo.Anchor, hi.Anchor, wcol.Anchor = 1, 1, 1, 1
-	est.XAlign, lo.XAlign, hi.XAlign, wcol.XAlign = draw.XRight, draw.XRight, draw.XRight, draw.XRight
-	est.Offset = gap + est.Width()
-	lo.Offset = est.Offset + space + lo.Width()
-	// The PI text in note rows is right-aligned with the CI's end.
-	hiW := hi.Width()
-	hi.Offset = lo.Offset + space + hiW
-	est.Text[0], est.Bold[0] = effHeader, true
-	est.XAlign = draw.XRight
-	// Right-align the header with the end of the CI column.
-	hdrCol := &TextColumn{Y: []float64{0}, Text: []string{effHeader}, Anchor: 1, XAlign: draw.XRight, Offset: hi.Offset, Style: bold}
-	est.Text[0] = ""
-	piCol.Anchor, piCol.XAlign, piCol.Offset = 1, draw.XRight, hi.Offset
-	cols := []*TextColumn{label, ncol, est, lo, hi, hdrCol, notes, piCol}
-	if hasW {
-		wcol.Offset = hi.Offset + gap + wcol.Width()
-		cols = append(cols, wcol)
-	}
-	for _, c := range cols {
-		p.Add(c)
-	}
-	// Rules under the header and above the overall row.
-	rightEdge := hi.Offset
-	if hasW {
-		rightEdge = wcol.Offset
-	}
-	p.Add(&Rule{Y: -0.5, Left: label.Offset, Right: rightEdge, LineStyle: lineStyle(0.5, black)})
-
-	h := opt.RowHeight*vg.Length(n) + th.FontSize*3.6 + 8
-	return &Figure{Panels: [][]*plot.Plot{{p}}, Width: opt.Width, Height: h,
-		parts: &forestParts{rows: ci, diamonds: diamonds, layout: lay, labels: label}}, nil
+	return ci, diamonds
 }
 
 // forestParts are a forest plot's elements, kept for tests.
@@ -401,64 +247,6 @@ type forestParts struct {
 	diamonds []*Diamond
 	layout   forestLayout
 	labels   *TextColumn
-}
-
-type rowKind int
-
-const (
-	rowHeader rowKind = iota
-	rowStudy
-	rowGroup
-	rowSubtotal
-	rowOverall
-	rowNote
-	rowBlank
-)
-
-// forestLayout lists the rows top to bottom with, for study rows, the
-// index into the input and, for subtotals, the index into Subgroups.
-type forestLayout struct {
-	kind  []rowKind
-	label []string
-	ref   []int
-}
-
-func (l *forestLayout) add(k rowKind, label string, ref int) {
-	l.kind = append(l.kind, k)
-	l.label = append(l.label, label)
-	l.ref = append(l.ref, ref)
-}
-
-// forestOrder returns the row indices in drawing order.
-func forestOrder(rows []ForestRow, opt ForestOptions) ([]int, error) {
-	k := len(rows)
-	if opt.Order != nil {
-		if len(opt.Order) != k {
-			return nil, fmt.Errorf("plots: forest Order has %d entries for %d rows; give each row index once", len(opt.Order), k)
-		}
-		seen := make([]bool, k)
-		for _, i := range opt.Order {
-			if i < 0 || i >= k || seen[i] {
-				return nil, fmt.Errorf("plots: forest Order is not a permutation of 0..%d (entry %d)", k-1, i)
-			}
-			seen[i] = true
-		}
-		return append([]int(nil), opt.Order...), nil
-	}
-	idx := make([]int, k)
-	for i := range idx {
-		idx[i] = i
-	}
-	switch opt.Sort {
-	case SortInput:
-	case SortEffect:
-		sort.SliceStable(idx, func(a, b int) bool { return rows[idx[a]].Estimate < rows[idx[b]].Estimate })
-	case SortWeight:
-		sort.SliceStable(idx, func(a, b int) bool { return rows[idx[a]].Weight > rows[idx[b]].Weight })
-	default:
-		return nil, fmt.Errorf("plots: unknown forest sort order %d (use SortInput, SortEffect or SortWeight)", opt.Sort)
-	}
-	return idx, nil
 }
 
 // truncate shortens s with an ellipsis so that it is at most w wide.

@@ -1,5 +1,7 @@
 package change
 
+import "github.com/alliance-research/alliance/analysis/internal/describe"
+
 // IntervalCheck is check_interval's result for one hypothetical interval.
 type IntervalCheck struct {
 	Crit1 Flag `json:"crit1"`
@@ -30,9 +32,9 @@ func CheckInterval(pre, post [3]float64, c Criteria) (IntervalCheck, error) {
 	x := [6]float64{pre[0], pre[1], pre[2], post[0], post[1], post[2]}
 	iv := d.interval(x[:], 2)
 	r := IntervalCheck{Crit1: iv.Crit1, Crit2: iv.Crit2, Crit3: iv.Crit3, Met: iv.Met, CriticalValue: iv.CriticalValue}
-	m, s, n := meanSD(pre[:])
+	m, s, n := describe.MeanSD(pre[:])
 	r.MeanPre, r.SDPre, r.NPre = Float(m), Float(s), n
-	m, s, n = meanSD(post[:])
+	m, s, n = describe.MeanSD(post[:])
 	r.MeanPost, r.SDPost, r.NPost = Float(m), Float(s), n
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -84,7 +85,8 @@ type Result struct {
 	Approach string `json:"approach"`
 	// Method is the RCI method (empty for the percentage and JT statistical approaches).
 	Method RCIMethod `json:"method,omitempty"`
-	Better string    `json:"better_is"`
+	// Better is the beneficial direction ("lower" or "higher" in JSON).
+	Better Better `json:"better_is"`
 	// NOriginal counts the input pairs, NUsed those with both scores.
 	NOriginal int `json:"n_original"`
 	NUsed     int `json:"n_used"`
@@ -174,7 +176,7 @@ func rciPart(r *Result, pre, post []float64, o RCIOptions) (rciParams, float64, 
 		return p, 0, err
 	}
 	cv := o.criticalZ()
-	r.Method, r.Better = o.Method, o.Better.String()
+	r.Method, r.Better = o.Method, o.Better
 	r.Reliability, r.CriticalValue = Float(o.Reliability), Float(cv)
 	if o.Method == NK {
 		r.ReliabilityPost = Float(o.ReliabilityPost)
@@ -389,7 +391,7 @@ func haGroupLevel(pre, post []float64, p rciParams, cut, rPost float64, b Better
 	for i := range pre {
 		ch[i] = post[i] - pre[i]
 	}
-	mCh, sdCh, _ := meanSD(ch)
+	mCh, sdCh, _ := describe.MeanSD(ch)
 	zc := (0 - mCh) / (sdCh * math.Sqrt(p.RDD))
 	zf := (cut - p.MPost) / (p.SDPost * math.Sqrt(rPost))
 	pc, pf := distuv.UnitNormal.CDF(zc), distuv.UnitNormal.CDF(zf)
@@ -422,10 +424,10 @@ func Statistical(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 	}
 	r := newResult("statistical", pairs, used)
 	p := rciParams{Method: o.Method, R: o.Reliability}
-	p.MPre, p.SDPre, _ = meanSD(pre)
-	p.MPost, p.SDPost, _ = meanSD(post)
+	p.MPre, p.SDPre, _ = describe.MeanSD(pre)
+	p.MPost, p.SDPost, _ = describe.MeanSD(post)
 	cv := o.criticalZ()
-	r.Better, r.Reliability, r.CriticalValue = o.Better.String(), Float(o.Reliability), Float(cv)
+	r.Better, r.Reliability, r.CriticalValue = o.Better, Float(o.Reliability), Float(cv)
 	r.MPre, r.SDPre, r.MPost, r.SDPost = Float(p.MPre), Float(p.SDPre), Float(p.MPost), Float(p.SDPost)
 	if o.Method == HA {
 		r.Method = HA
@@ -467,6 +469,9 @@ func Statistical(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 // improved and deteriorated (Both is set, and the patient is counted in both
 // rows of the summary, as the package does).
 func Percentage(pairs []Pair, pctImprovement, pctDeterioration float64, better Better) (*Result, error) {
+	if !better.valid() {
+		return nil, errs.New(errs.InvalidOption, "change", "unknown direction %v (use Lower or Higher)", better)
+	}
 	if !(pctImprovement >= 0 && pctImprovement <= 1) {
 		return nil, errs.New(errs.InvalidOption, "change", "pct_improvement must be between 0 and 1 but %v was supplied", pctImprovement)
 	}
@@ -481,7 +486,7 @@ func Percentage(pairs []Pair, pctImprovement, pctDeterioration float64, better B
 		return nil, err
 	}
 	r := newResult("percentage", pairs, used)
-	r.Better = better.String()
+	r.Better = better
 	r.PctImprovement, r.PctDeterioration = Float(pctImprovement), Float(pctDeterioration)
 	s := better.sign()
 	for i := range r.Persons {

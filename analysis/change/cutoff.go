@@ -6,32 +6,6 @@ import (
 	"github.com/alliance-research/alliance/analysis/errs"
 )
 
-// Better says which direction of change is beneficial on the instrument
-// (clinicalsignificance's better_is; its default is "lower").
-type Better int
-
-const (
-	// Lower: lower scores are better (symptom measures).
-	Lower Better = iota
-	// Higher: higher scores are better (functioning, alliance).
-	Higher
-)
-
-func (b Better) sign() float64 {
-	if b == Higher {
-		return 1
-	}
-	return -1
-}
-
-// String returns "lower" or "higher".
-func (b Better) String() string {
-	if b == Higher {
-		return "higher"
-	}
-	return "lower"
-}
-
 // CutoffType is one of Jacobson & Truax's (1991) cutoffs for clinically
 // significant change.
 type CutoffType byte

@@ -1,6 +1,10 @@
 package change
 
-import "math"
+import (
+	"math"
+
+	"github.com/alliance-research/alliance/analysis/internal/describe"
+)
 
 // GainSummary is describe_sg(sg_data_structure = "bysg"). The package rounds
 // percentages and the magnitude mean and SD to 2 decimals; these are not rounded.
@@ -61,7 +65,7 @@ func DescribeGains(gains []Gain) GainSummary {
 	s.SGPct = Float(pct(n, n))
 	s.SGMultiplePct = Float(pct(multi, n))
 	s.SGReversalPct = Float(pct(s.SGReversalN, n))
-	m, sd, _ := meanSD(mags)
+	m, sd, _ := describe.MeanSD(mags)
 	s.SGMagnitudeM, s.SGMagnitudeSD = Float(m), Float(sd)
 	return s
 }
@@ -88,7 +92,7 @@ func DescribePersons(persons []Person) PersonSummary {
 	s.SGPct = Float(pct(s.SGN, s.TotalN))
 	s.SGMultiplePct = Float(pct(s.SGMultipleN, s.TotalN))
 	s.SGReversalPct = Float(pct(s.SGReversalN, s.SGN))
-	m, sd, _ := meanSD(mags)
+	m, sd, _ := describe.MeanSD(mags)
 	s.SGMagnitudeM, s.SGMagnitudeSD = Float(m), Float(sd)
 	return s
 }

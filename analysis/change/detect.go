@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 )
 
 // Flag is a three-valued criterion result: No, Yes, or NA (not evaluable,
@@ -132,8 +133,8 @@ func (d *Detector) interval(x []float64, p int) Interval {
 		if hi > len(x)-1 {
 			hi = len(x) - 1
 		}
-		mPre, sdPre, nPre := meanSD(x[lo : p+1])
-		mPost, sdPost, nPost := meanSD(x[p+1 : hi+1])
+		mPre, sdPre, nPre := describe.MeanSD(x[lo : p+1])
+		mPost, sdPost, nPost := describe.MeanSD(x[p+1 : hi+1])
 		if nPre >= 2 && nPost >= 2 {
 			cv := d.crit[nPre+nPost-2]
 			iv.CriticalValue = Float(cv)
@@ -160,38 +161,6 @@ func (d *Detector) interval(x []float64, p int) Interval {
 		}
 	}
 	return iv
-}
-
-// meanSD returns the mean, sample SD and count of the non-missing values
-// (NaN SD when fewer than two), as mean(x, na.rm = TRUE) and sd(x, na.rm = TRUE).
-func meanSD(x []float64) (mean, sd float64, n int) {
-	var s float64
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			s += v
-			n++
-		}
-	}
-	if n == 0 {
-		return nan, nan, 0
-	}
-	mean = s / float64(n)
-	var ss, t float64
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			t += v - mean
-		}
-	}
-	mean += t / float64(n) // R's second-pass correction of the mean
-	if n < 2 {
-		return mean, nan, n
-	}
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			ss += (v - mean) * (v - mean)
-		}
-	}
-	return mean, math.Sqrt(ss / float64(n-1)), n
 }
 
 // Intervals appends to dst the verdict on every interval of values, in

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"github.com/alliance-research/alliance/analysis/mixed"
 )
 
@@ -219,11 +220,11 @@ func hlmPart(approach string, d Long, o RCIOptions) (*Result, []float64, []float
 	}
 	r := newResult(approach, nil, used)
 	r.NOriginal = nOriginal
-	r.Method, r.Better = HLM, o.Better.String()
+	r.Method, r.Better = HLM, o.Better
 	cv := o.criticalZ()
 	r.CriticalValue = Float(cv)
-	mPre, sdPre, _ := meanSD(pre)
-	mPost, sdPost, _ := meanSD(post)
+	mPre, sdPre, _ := describe.MeanSD(pre)
+	mPost, sdPost, _ := describe.MeanSD(post)
 	r.MPre, r.SDPre, r.MPost, r.SDPost = Float(mPre), Float(sdPre), Float(mPost), Float(sdPost)
 	r.HLM = f
 	s := o.Better.sign()

@@ -306,7 +306,6 @@ func TestHLMProperties(t *testing.T) {
 }
 
 func TestHLMBadInput(t *testing.T) {
-	nan := math.NaN()
 	ok := Long{
 		Patient: []string{"a", "a", "a", "b", "b", "b", "c", "c", "c"},
 		Time:    []float64{1, 2, 3, 1, 2, 3, 1, 2, 3},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -87,8 +88,8 @@ func (o *RCIOptions) normalise() error {
 	if !(o.SignificanceLevel > 0 && o.SignificanceLevel < 1) {
 		return errs.New(errs.InvalidOption, "change", "significance level %v must lie in (0, 1)", o.SignificanceLevel)
 	}
-	if o.Better != Lower && o.Better != Higher {
-		return errs.New(errs.InvalidOption, "change", "unknown direction %d (use Lower or Higher)", o.Better)
+	if !o.Better.valid() {
+		return errs.New(errs.InvalidOption, "change", "unknown direction %v (use Lower or Higher)", o.Better)
 	}
 	return nil
 }
@@ -114,8 +115,8 @@ type rciParams struct {
 // fitRCI computes the method's constants from the used pairs.
 func fitRCI(pre, post []float64, o RCIOptions) (rciParams, error) {
 	p := rciParams{Method: o.Method, R: o.Reliability, RPost: o.ReliabilityPost}
-	p.MPre, p.SDPre, _ = meanSD(pre)
-	p.MPost, p.SDPost, _ = meanSD(post)
+	p.MPre, p.SDPre, _ = describe.MeanSD(pre)
+	p.MPost, p.SDPost, _ = describe.MeanSD(post)
 	p.SEM = p.SDPre * math.Sqrt(1-p.R)
 	p.SDiff = math.Sqrt(2 * p.SEM * p.SEM)
 	p.SEPred = p.SDPre * math.Sqrt(1-p.R*p.R)

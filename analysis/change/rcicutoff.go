@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 )
 
 // Crit1Cutoff is define_crit1_cutoff's result: a reliable-change value to
@@ -39,6 +40,6 @@ func DefineCrit1Cutoff(sd, reliability float64) (Crit1Cutoff, error) {
 // SampleSD is sd(x, na.rm = TRUE): the sample standard deviation of the
 // non-missing values (NaN with fewer than two), as data_sd uses.
 func SampleSD(x []float64) float64 {
-	_, sd, _ := meanSD(x)
+	_, sd, _ := describe.MeanSD(x)
 	return sd
 }

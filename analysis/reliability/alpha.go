@@ -187,114 +187,27 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if opt.Keys != nil && len(opt.Keys) != k {
-		return res, errs.New(errs.InvalidOption, "reliability: alpha", "%d keys for %d items (give one key, +1 or -1, per item)", len(opt.Keys), k)
+	level, err := alphaLevel(opt, k)
+	if err != nil {
+		return res, err
 	}
-	for j, kj := range opt.Keys {
-		if kj != 1 && kj != -1 {
-			return res, errs.New(errs.InvalidOption, "reliability: alpha", "key of item %d is %v (must be +1 or -1)", j+1, kj)
-		}
-	}
-	level := opt.Level
-	if level == 0 {
-		level = 0.95
-	}
-	if !(level > 0 && level < 1) {
-		return res, errs.New(errs.InvalidOption, "reliability: alpha", "confidence level %v is not in (0, 1)", level)
-	}
-
-	// Find constant items (sd 0 or undefined).
-	var keep []int
-	var sumBad float64
-	for j := 0; j < k; j++ {
-		var vals []float64
-		for i := 0; i < n; i++ {
-			if v := x[i][j]; !math.IsNaN(v) {
-				vals = append(vals, v)
-			}
-		}
-		if len(vals) < 2 {
-			res.Dropped = append(res.Dropped, j)
-			if len(vals) == 1 {
-				sumBad += vals[0]
-			}
-			continue
-		}
-		if _, v := meanVar(vals); !(v > 0) {
-			res.Dropped = append(res.Dropped, j)
-			sumBad += vals[0]
-			continue
-		}
-		keep = append(keep, j)
-	}
+	keep, sumBad := varyingItems(x, &res)
 	nv := len(keep)
 	if nv < 2 {
 		return res, errs.New(errs.Singular, "reliability: alpha", "%d of %d items vary (constant or nearly empty items: %v); alpha needs at least 2", nv, k, oneBased(res.Dropped))
 	}
-
-	// Reverse keyed items into a working copy of the kept columns.
-	w := make([][]float64, n)
-	flat := make([]float64, n*nv)
-	minV, maxV := math.Inf(1), math.Inf(-1)
-	for i := 0; i < n; i++ {
-		w[i] = flat[i*nv : (i+1)*nv]
-		for a, j := range keep {
-			v := x[i][j]
-			w[i][a] = v
-			if !math.IsNaN(v) {
-				minV = math.Min(minV, v)
-				maxV = math.Max(maxV, v)
-			}
-		}
-	}
+	w, reversed := alphaWorkingCopy(x, keep, opt.Keys, &res)
 	cols := make([]int, nv)
 	for a := range cols {
 		cols[a] = a
 	}
-	// Advice: negative loadings on the first principal component.
-	if neg, nerr := negativeLoadings(w, cols); nerr == nil {
-		for _, a := range neg {
-			res.NegativeItems = append(res.NegativeItems, keep[a])
-		}
-	}
-	reversed := make([]bool, nv)
-	for a, j := range keep {
-		if opt.Keys != nil && opt.Keys[j] < 0 {
-			reversed[a] = true
-			for i := 0; i < n; i++ {
-				if v := w[i][a]; !math.IsNaN(v) {
-					w[i][a] = maxV + minV - v
-				}
-			}
-		}
-	}
-
 	c, err := pairwiseCov(w, cols)
 	if err != nil {
 		return res, fmt.Errorf("reliability: alpha: %w", err)
 	}
 	r := cov2cor(c)
 
-	// Total scores.
-	total := make([]float64, n)
-	nBad := float64(len(res.Dropped))
-	for i := 0; i < n; i++ {
-		var s, m float64
-		for a := 0; a < nv; a++ {
-			if v := w[i][a]; !math.IsNaN(v) {
-				s += v
-				m++
-			}
-		}
-		switch {
-		case opt.Cumulative:
-			total[i] = s + sumBad
-		case m == 0:
-			total[i] = math.NaN()
-		default:
-			total[i] = (float64(nv)*s/m + sumBad) / (float64(nv) + nBad)
-		}
-	}
+	total := alphaTotals(w, sumBad, float64(len(res.Dropped)), opt.Cumulative)
 	var tv []float64
 	for _, t := range total {
 		if !math.IsNaN(t) {
@@ -320,10 +233,143 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 	res.FeldtLower = 1 - (1-st.RawAlpha)*fd.Quantile(1-p/2)
 	res.FeldtUpper = 1 - (1-st.RawAlpha)*fd.Quantile(p/2)
 
-	// Item statistics.
-	sm, err := smc(r)
+	res.Items, err = alphaItems(c, r, w, total, keep, reversed)
 	if err != nil {
 		return res, err
+	}
+	return res, nil
+}
+
+// alphaLevel checks the keys (one per item, +1 or −1) and returns the
+// confidence level (default .95).
+func alphaLevel(opt AlphaOptions, k int) (float64, error) {
+	if opt.Keys != nil && len(opt.Keys) != k {
+		return 0, errs.New(errs.InvalidOption, "reliability: alpha", "%d keys for %d items (give one key, +1 or -1, per item)", len(opt.Keys), k)
+	}
+	for j, kj := range opt.Keys {
+		if kj != 1 && kj != -1 {
+			return 0, errs.New(errs.InvalidOption, "reliability: alpha", "key of item %d is %v (must be +1 or -1)", j+1, kj)
+		}
+	}
+	level := opt.Level
+	if level == 0 {
+		level = 0.95
+	}
+	if !(level > 0 && level < 1) {
+		return 0, errs.New(errs.InvalidOption, "reliability: alpha", "confidence level %v is not in (0, 1)", level)
+	}
+	return level, nil
+}
+
+// varyingItems returns the items that vary and records the others (SD 0 or
+// undefined) in res.Dropped; sumBad is the sum of the dropped items'
+// constant values, which psych adds to every total.
+func varyingItems(x [][]float64, res *AlphaResult) (keep []int, sumBad float64) {
+	n, k := len(x), len(x[0])
+	for j := 0; j < k; j++ {
+		var vals []float64
+		for i := 0; i < n; i++ {
+			if v := x[i][j]; !math.IsNaN(v) {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) < 2 {
+			res.Dropped = append(res.Dropped, j)
+			if len(vals) == 1 {
+				sumBad += vals[0]
+			}
+			continue
+		}
+		if _, v := meanVar(vals); !(v > 0) {
+			res.Dropped = append(res.Dropped, j)
+			sumBad += vals[0]
+			continue
+		}
+		keep = append(keep, j)
+	}
+	return keep, sumBad
+}
+
+// alphaWorkingCopy copies the kept columns, records in res.NegativeItems
+// the items loading negatively on the first principal component (advice,
+// before reversal), and reverses the items keyed −1 as max + min − x over
+// the range of all kept items.
+func alphaWorkingCopy(x [][]float64, keep []int, keys []float64, res *AlphaResult) (w [][]float64, reversed []bool) {
+	n, nv := len(x), len(keep)
+	w = make([][]float64, n)
+	flat := make([]float64, n*nv)
+	minV, maxV := math.Inf(1), math.Inf(-1)
+	for i := 0; i < n; i++ {
+		w[i] = flat[i*nv : (i+1)*nv]
+		for a, j := range keep {
+			v := x[i][j]
+			w[i][a] = v
+			if !math.IsNaN(v) {
+				minV = math.Min(minV, v)
+				maxV = math.Max(maxV, v)
+			}
+		}
+	}
+	cols := make([]int, nv)
+	for a := range cols {
+		cols[a] = a
+	}
+	if neg, nerr := negativeLoadings(w, cols); nerr == nil {
+		for _, a := range neg {
+			res.NegativeItems = append(res.NegativeItems, keep[a])
+		}
+	}
+	reversed = make([]bool, nv)
+	for a, j := range keep {
+		if keys != nil && keys[j] < 0 {
+			reversed[a] = true
+			for i := 0; i < n; i++ {
+				if v := w[i][a]; !math.IsNaN(v) {
+					w[i][a] = maxV + minV - v
+				}
+			}
+		}
+	}
+	return w, reversed
+}
+
+// alphaTotals returns each row's total score, as psych: the sum of its
+// responses plus sumBad (cumulative), or else the mean response over the
+// kept and nBad dropped items, a row's missing responses replaced by its
+// mean (NaN for a row with none).
+func alphaTotals(w [][]float64, sumBad, nBad float64, cumulative bool) []float64 {
+	n := len(w)
+	total := make([]float64, n)
+	for i := 0; i < n; i++ {
+		nv := len(w[i])
+		var s, m float64
+		for a := 0; a < nv; a++ {
+			if v := w[i][a]; !math.IsNaN(v) {
+				s += v
+				m++
+			}
+		}
+		switch {
+		case cumulative:
+			total[i] = s + sumBad
+		case m == 0:
+			total[i] = math.NaN()
+		default:
+			total[i] = (float64(nv)*s/m + sumBad) / (float64(nv) + nBad)
+		}
+	}
+	return total
+}
+
+// alphaItems returns the item statistics: mean, SD, the item–total
+// correlations (raw, standardised, corrected for overlap and item
+// unreliability, and with the item dropped) and alpha if the item is
+// deleted.
+func alphaItems(c, r *mat.SymDense, w [][]float64, total []float64, keep []int, reversed []bool) ([]AlphaItem, error) {
+	n, nv := len(w), len(keep)
+	sm, err := smc(r)
+	if err != nil {
+		return nil, err
 	}
 	var sumR, sumRC, sumC float64
 	colR := make([]float64, nv)
@@ -344,9 +390,9 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 		sumRC += colRC[a]
 		sumC += colC[a]
 	}
-	res.Items = make([]AlphaItem, nv)
+	items := make([]AlphaItem, nv)
 	for a := 0; a < nv; a++ {
-		it := &res.Items[a]
+		it := &items[a]
 		it.Item = keep[a]
 		it.Reversed = reversed[a]
 		var vals []float64
@@ -368,7 +414,7 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 		if nv > 2 {
 			d, err := alphaCore(subSym(c, a), subSym(r, a), n)
 			if err != nil {
-				return res, err
+				return nil, err
 			}
 			if n <= nv {
 				d.ASE = nil // psych reports no item-deleted se then
@@ -387,7 +433,7 @@ func Alpha(x [][]float64, opt AlphaOptions) (AlphaResult, error) {
 			}
 		}
 	}
-	return res, nil
+	return items, nil
 }
 
 // pairCor is the Pearson correlation of t with column a of w over the rows

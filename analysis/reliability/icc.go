@@ -79,7 +79,7 @@ type ICCResult struct {
 // the limit of Satterthwaite's df as MSE → 0, v = k − 1.
 func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 	var res ICCResult
-	n0, k, err := checkRect(ratings, "ICC")
+	_, k, err := checkRect(ratings, "ICC")
 	if err != nil {
 		return res, err
 	}
@@ -93,63 +93,11 @@ func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 	if k < 2 {
 		return res, errs.New(errs.TooFew, "reliability: ICC", "%d rater (column); an intraclass correlation needs at least 2", k)
 	}
-	// Pass 1: complete rows, grand and column sums.
-	colSum := make([]float64, k)
-	var grand float64
-	n := 0
-	for i, row := range ratings {
-		complete := true
-		for _, v := range row {
-			if math.IsNaN(v) {
-				complete = false
-				break
-			}
-		}
-		if !complete {
-			if !opt.DropIncomplete {
-				return res, errs.Inputf("reliability: ICC", i+1, "a rating is missing (drop incomplete rows with ICCOptions.DropIncomplete, as psych's na.omit)").WithHint("drop-incomplete")
-			}
-			res.Dropped++
-			continue
-		}
-		n++
-		for j, v := range row {
-			colSum[j] += v
-			grand += v
-		}
-	}
-	if n < 2 {
-		return res, errs.New(errs.TooFew, "reliability: ICC", "%d complete target(s) (rows) of %d; need at least 2", n, n0)
+	n, ssT, ssB, ssJ, err := iccSquares(ratings, opt.DropIncomplete, &res.Dropped)
+	if err != nil {
+		return res, err
 	}
 	fn, fk := float64(n), float64(k)
-	gm := grand / (fn * fk)
-	// Pass 2: sums of squares.
-	var ssT, ssB, ssJ float64
-	for _, row := range ratings {
-		var s float64
-		skip := false
-		for _, v := range row {
-			if math.IsNaN(v) {
-				skip = true
-				break
-			}
-			s += v
-		}
-		if skip {
-			continue
-		}
-		d := s/fk - gm
-		ssB += d * d
-		for _, v := range row {
-			ssT += (v - gm) * (v - gm)
-		}
-	}
-	ssB *= fk
-	for _, s := range colSum {
-		d := s/fn - gm
-		ssJ += d * d
-	}
-	ssJ *= fn
 	ssE := ssT - ssB - ssJ
 	if ssE < 0 {
 		ssE = 0
@@ -190,24 +138,7 @@ func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 	}
 	average := func(f float64) float64 { return 1 - 1/f }
 
-	// ICC2 interval (Satterthwaite df for the denominator).
-	fj := msj / mse
-	vn := (fk - 1) * (fn - 1) * sq(fk*icc2*fj+fn*(1+(fk-1)*icc2)-fk*icc2)
-	vd := (fn-1)*fk*fk*icc2*icc2*fj*fj + sq(fn*(1+(fk-1)*icc2)-fk*icc2)
-	v := vn / vd
-	if mse == 0 {
-		v = fk - 1 // the limit of v as MSE → 0 with ICC2 fixed
-	}
-	var l2, u2 float64
-	if msj > 0 || mse > 0 {
-		fu := fQuantile(1-a/2, fn-1, v)
-		fl := fQuantile(1-a/2, v, fn-1)
-		den := fk*msj + (fk*fn-fk-fn)*mse
-		l2 = fn * (msb - fu*mse) / (fu*den + fn*msb)
-		u2 = fn * (fl*msb - mse) / (den + fn*fl*msb)
-	} else {
-		l2, u2 = 1, 1
-	}
+	l2, u2 := icc2Interval(msb, msj, mse, fn, fk, icc2, a)
 	l2k := l2 * fk / (1 + l2*(fk-1))
 	u2k := u2 * fk / (1 + u2*(fk-1))
 
@@ -223,3 +154,93 @@ func ICC(ratings [][]float64, opt ICCOptions) (ICCResult, error) {
 }
 
 func sq(x float64) float64 { return x * x }
+
+// iccSquares returns, over the n complete rows (targets), the total,
+// between-target and between-rater sums of squares of the two-way layout:
+//
+//	SS_T = Σᵢⱼ (xᵢⱼ − x̄)²,  SS_B = k Σᵢ (x̄ᵢ. − x̄)²,  SS_J = n Σⱼ (x̄.ⱼ − x̄)².
+//
+// Incomplete rows are counted in dropped when dropIncomplete, an input
+// error otherwise.
+func iccSquares(ratings [][]float64, dropIncomplete bool, dropped *int) (n int, ssT, ssB, ssJ float64, err error) {
+	// Pass 1: complete rows, grand and column sums.
+	k := len(ratings[0])
+	colSum := make([]float64, k)
+	var grand float64
+	for i, row := range ratings {
+		complete := true
+		for _, v := range row {
+			if math.IsNaN(v) {
+				complete = false
+				break
+			}
+		}
+		if !complete {
+			if !dropIncomplete {
+				return 0, 0, 0, 0, errs.Inputf("reliability: ICC", i+1, "a rating is missing (drop incomplete rows with ICCOptions.DropIncomplete, as psych's na.omit)").WithHint("drop-incomplete")
+			}
+			*dropped++
+			continue
+		}
+		n++
+		for j, v := range row {
+			colSum[j] += v
+			grand += v
+		}
+	}
+	if n < 2 {
+		return 0, 0, 0, 0, errs.New(errs.TooFew, "reliability: ICC", "%d complete target(s) (rows) of %d; need at least 2", n, len(ratings))
+	}
+	fn, fk := float64(n), float64(k)
+	gm := grand / (fn * fk)
+	// Pass 2: sums of squares.
+	for _, row := range ratings {
+		var s float64
+		skip := false
+		for _, v := range row {
+			if math.IsNaN(v) {
+				skip = true
+				break
+			}
+			s += v
+		}
+		if skip {
+			continue
+		}
+		d := s/fk - gm
+		ssB += d * d
+		for _, v := range row {
+			ssT += (v - gm) * (v - gm)
+		}
+	}
+	ssB *= fk
+	for _, s := range colSum {
+		d := s/fn - gm
+		ssJ += d * d
+	}
+	ssJ *= fn
+	return n, ssT, ssB, ssJ, nil
+}
+
+// icc2Interval is the confidence interval of ICC2 at level 1 − a, with
+// Satterthwaite's df v for the denominator (Shrout & Fleiss 1979;
+// psych::ICC).
+func icc2Interval(msb, msj, mse, fn, fk, icc2, a float64) (l2, u2 float64) {
+	fj := msj / mse
+	vn := (fk - 1) * (fn - 1) * sq(fk*icc2*fj+fn*(1+(fk-1)*icc2)-fk*icc2)
+	vd := (fn-1)*fk*fk*icc2*icc2*fj*fj + sq(fn*(1+(fk-1)*icc2)-fk*icc2)
+	v := vn / vd
+	if mse == 0 {
+		v = fk - 1 // the limit of v as MSE → 0 with ICC2 fixed
+	}
+	if msj > 0 || mse > 0 {
+		fu := fQuantile(1-a/2, fn-1, v)
+		fl := fQuantile(1-a/2, v, fn-1)
+		den := fk*msj + (fk*fn-fk-fn)*mse
+		l2 = fn * (msb - fu*mse) / (fu*den + fn*msb)
+		u2 = fn * (fl*msb - mse) / (den + fn*fl*msb)
+	} else {
+		l2, u2 = 1, 1
+	}
+	return l2, u2
+}

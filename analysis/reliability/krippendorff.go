@@ -78,45 +78,90 @@ func Krippendorff(ratings [][]float64, metric Metric) (KrippendorffResult, error
 	if _, _, err := checkRect(ratings, "Krippendorff's alpha"); err != nil {
 		return res, err
 	}
-	idx := map[float64]int{}
-	for _, row := range ratings {
-		m := 0
-		for _, v := range row {
-			if !math.IsNaN(v) {
-				m++
-			}
-		}
-		if m < 2 {
-			continue
-		}
-		for _, v := range row {
-			if !math.IsNaN(v) {
-				idx[v] = 0
-			}
-		}
-	}
-	for v := range idx {
-		res.Values = append(res.Values, v)
-	}
-	sort.Float64s(res.Values)
+	res.Values = pairableValues(ratings)
 	V := len(res.Values)
 	if V == 0 {
 		return res, errs.New(errs.TooFew, "reliability: Krippendorff", "no unit has two or more values; alpha needs pairable values")
 	}
-	for i, v := range res.Values {
+	o := coincidences(ratings, res.Values, &res)
+	nc := make([]float64, V)
+	var n float64
+	for c := 0; c < V; c++ {
+		for k := 0; k < V; k++ {
+			nc[c] += o[c*V+k]
+		}
+		n += nc[c]
+	}
+	dm := newKrippDelta(metric, res.Values, nc)
+	var do, de float64
+	for c := 0; c < V; c++ {
+		for k := 0; k < V; k++ {
+			d, err := dm.delta(c, k)
+			if err != nil {
+				return res, err
+			}
+			do += o[c*V+k] * d
+			de += nc[c] * nc[k] * d
+		}
+	}
+	if de == 0 {
+		return res, errs.New(errs.Singular, "reliability: Krippendorff", "all pairable values are equal (%v); expected disagreement is 0 and alpha is undefined", res.Values[0])
+	}
+	res.Do = do / n
+	res.De = de / (n * (n - 1))
+	res.Alpha = 1 - res.Do/res.De
+	return res, nil
+}
+
+// pairable reports whether a unit (row) has at least two values.
+func pairable(row []float64) (m int, ok bool) {
+	for _, v := range row {
+		if !math.IsNaN(v) {
+			m++
+		}
+	}
+	return m, m >= 2
+}
+
+// pairableValues returns the distinct values of the pairable units, sorted.
+func pairableValues(ratings [][]float64) []float64 {
+	at := map[float64]int{}
+	var values []float64
+	for _, row := range ratings {
+		if _, ok := pairable(row); !ok {
+			continue
+		}
+		for _, v := range row {
+			if math.IsNaN(v) {
+				continue
+			}
+			if i, ok := at[v]; ok {
+				values[i] = v // the last spelling of ±0 wins, as a map key would
+				continue
+			}
+			at[v] = len(values)
+			values = append(values, v)
+		}
+	}
+	sort.Float64s(values)
+	return values
+}
+
+// coincidences returns the V × V coincidence matrix (row-major), o_ck =
+// Σᵤ (number of c–k pairs of values in unit u) / (mᵤ − 1) over the pairable
+// units u with mᵤ values, and counts the units and pairable values in res.
+func coincidences(ratings [][]float64, values []float64, res *KrippendorffResult) []float64 {
+	V := len(values)
+	idx := make(map[float64]int, V)
+	for i, v := range values {
 		idx[v] = i
 	}
 	o := make([]float64, V*V)
 	cnt := make([]float64, V)
 	var touched []int
 	for _, row := range ratings {
-		m := 0
-		for _, v := range row {
-			if !math.IsNaN(v) {
-				m++
-			}
-		}
-		if m < 2 {
+		m, ok := pairable(row)
+		if !ok {
 			continue
 		}
 		res.Units++
@@ -146,61 +191,51 @@ func Krippendorff(ratings [][]float64, metric Metric) (KrippendorffResult, error
 			cnt[c] = 0
 		}
 	}
-	nc := make([]float64, V)
-	var n float64
-	for c := 0; c < V; c++ {
-		for k := 0; k < V; k++ {
-			nc[c] += o[c*V+k]
-		}
-		n += nc[c]
-	}
-	// cumulative counts for the ordinal metric
-	cum := make([]float64, V+1)
-	for c := 0; c < V; c++ {
+	return o
+}
+
+// krippDelta is the squared difference function δ²(c, k) of a metric over
+// the sorted values, with the marginal counts nc the ordinal metric needs.
+type krippDelta struct {
+	metric Metric
+	values []float64
+	nc     []float64
+	cum    []float64 // cumulative marginal counts (ordinal)
+}
+
+func newKrippDelta(metric Metric, values, nc []float64) krippDelta {
+	cum := make([]float64, len(nc)+1)
+	for c := range nc {
 		cum[c+1] = cum[c] + nc[c]
 	}
-	delta := func(c, k int) (float64, error) {
-		if c == k {
-			return 0, nil
-		}
-		switch metric {
-		case Nominal:
-			return 1, nil
-		case Ordinal:
-			lo, hi := c, k
-			if lo > hi {
-				lo, hi = hi, lo
-			}
-			d := cum[hi+1] - cum[lo] - (nc[lo]+nc[hi])/2
-			return d * d, nil
-		case Interval:
-			d := res.Values[c] - res.Values[k]
-			return d * d, nil
-		default:
-			s := res.Values[c] + res.Values[k]
-			if s == 0 {
-				return 0, errs.New(errs.Singular, "reliability: Krippendorff", "ratio metric undefined for values %v and %v (their sum is 0)", res.Values[c], res.Values[k])
-			}
-			d := (res.Values[c] - res.Values[k]) / s
-			return d * d, nil
-		}
+	return krippDelta{metric: metric, values: values, nc: nc, cum: cum}
+}
+
+// delta is δ²(c, k): nominal 1 for c ≠ k; ordinal (Σ_{g=c..k} n_g − (n_c +
+// n_k)/2)²; interval (v_c − v_k)²; ratio ((v_c − v_k)/(v_c + v_k))².
+func (m krippDelta) delta(c, k int) (float64, error) {
+	if c == k {
+		return 0, nil
 	}
-	var do, de float64
-	for c := 0; c < V; c++ {
-		for k := 0; k < V; k++ {
-			d, err := delta(c, k)
-			if err != nil {
-				return res, err
-			}
-			do += o[c*V+k] * d
-			de += nc[c] * nc[k] * d
+	switch m.metric {
+	case Nominal:
+		return 1, nil
+	case Ordinal:
+		lo, hi := c, k
+		if lo > hi {
+			lo, hi = hi, lo
 		}
+		d := m.cum[hi+1] - m.cum[lo] - (m.nc[lo]+m.nc[hi])/2
+		return d * d, nil
+	case Interval:
+		d := m.values[c] - m.values[k]
+		return d * d, nil
+	default:
+		s := m.values[c] + m.values[k]
+		if s == 0 {
+			return 0, errs.New(errs.Singular, "reliability: Krippendorff", "ratio metric undefined for values %v and %v (their sum is 0)", m.values[c], m.values[k])
+		}
+		d := (m.values[c] - m.values[k]) / s
+		return d * d, nil
 	}
-	if de == 0 {
-		return res, errs.New(errs.Singular, "reliability: Krippendorff", "all pairable values are equal (%v); expected disagreement is 0 and alpha is undefined", res.Values[0])
-	}
-	res.Do = do / n
-	res.De = de / (n * (n - 1))
-	res.Alpha = 1 - res.Do/res.De
-	return res, nil
 }

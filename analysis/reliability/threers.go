@@ -163,34 +163,66 @@ func ThreeRS(segs []RRSSegment, opt RRSOptions) (RRSResult, error) {
 	if !(lo < hi) {
 		return res, errs.New(errs.InvalidOption, "reliability", "3RS: rating range [%v, %v] is empty", lo, hi)
 	}
+	ix, err := indexRRS(segs, lo, hi)
+	if err != nil {
+		return res, err
+	}
+	res.Coders = ix.coders
+	sum := summariseRRS(segs, ix)
+	for _, s := range ix.sessions {
+		for _, ss := range sum[s] {
+			if ss != nil {
+				res.Sessions = append(res.Sessions, *ss)
+			}
+		}
+	}
+	if len(ix.coders) < 2 {
+		return res, nil // reliability needs two coders; the summaries stand
+	}
+	res.Reliability = append(sessionReliability(sum, ix, opt.Level), segmentReliability(segs, ix, opt.Level)...)
+	return res, nil
+}
+
+// rrsIndex is what ThreeRS learns from checking the segments: the coders in
+// order of first appearance, and the sorted sessions and rating scales.
+type rrsIndex struct {
+	coders   []string
+	coderIdx map[string]int
+	sessions []string
+	scales   []string
+}
+
+// indexRRS checks every segment record (see ThreeRS for the errors) and
+// indexes the coders, sessions and rating scales.
+func indexRRS(segs []RRSSegment, lo, hi float64) (rrsIndex, error) {
 	type key struct {
 		session string
 		segment int
 		coder   string
 	}
+	ix := rrsIndex{coderIdx: map[string]int{}}
 	seen := map[key]bool{}
-	coderIdx := map[string]int{}
 	sessionSet := map[string]bool{}
 	scaleSet := map[string]bool{}
 	for i, s := range segs {
 		where := fmt.Sprintf("segment record %d (session %q, segment %d, coder %q)", i+1, s.Session, s.Segment, s.Coder)
 		switch {
 		case s.Session == "":
-			return res, errs.Inputf("reliability", 0, "3RS: segment record %d has no session", i+1)
+			return ix, errs.Inputf("reliability", 0, "3RS: segment record %d has no session", i+1)
 		case s.Coder == "":
-			return res, errs.Inputf("reliability", 0, "3RS: segment record %d has no coder", i+1)
+			return ix, errs.Inputf("reliability", 0, "3RS: segment record %d has no coder", i+1)
 		case s.Segment < 1:
-			return res, errs.Inputf("reliability", 0, "3RS: %s: segment number must be 1 or more", where)
+			return ix, errs.Inputf("reliability", 0, "3RS: %s: segment number must be 1 or more", where)
 		}
 		k := key{s.Session, s.Segment, s.Coder}
 		if seen[k] {
-			return res, errs.Inputf("reliability", 0, "3RS: %s: coded twice (each coder codes each segment once)", where)
+			return ix, errs.Inputf("reliability", 0, "3RS: %s: coded twice (each coder codes each segment once)", where)
 		}
 		seen[k] = true
 		for kind, m := range map[string]map[string]int{"withdrawal": s.Withdrawal, "confrontation": s.Confrontation, "resolution": s.Resolution} {
 			for name, c := range m {
 				if c < 0 {
-					return res, errs.Inputf("reliability", 0, "3RS: %s: %s %q has count %d (counts cannot be negative)", where, kind, name, c)
+					return ix, errs.Inputf("reliability", 0, "3RS: %s: %s %q has count %d (counts cannot be negative)", where, kind, name, c)
 				}
 			}
 		}
@@ -199,28 +231,31 @@ func ThreeRS(segs []RRSSegment, opt RRSOptions) (RRSResult, error) {
 				continue
 			}
 			if v < lo || v > hi {
-				return res, errs.Inputf("reliability", 0, "3RS: %s: rating %q is %v, outside %v–%v", where, name, v, lo, hi)
+				return ix, errs.Inputf("reliability", 0, "3RS: %s: rating %q is %v, outside %v–%v", where, name, v, lo, hi)
 			}
 			scaleSet[name] = true
 		}
-		if _, ok := coderIdx[s.Coder]; !ok {
-			coderIdx[s.Coder] = len(res.Coders)
-			res.Coders = append(res.Coders, s.Coder)
+		if _, ok := ix.coderIdx[s.Coder]; !ok {
+			ix.coderIdx[s.Coder] = len(ix.coders)
+			ix.coders = append(ix.coders, s.Coder)
 		}
 		sessionSet[s.Session] = true
 	}
-	sessions := sortedKeys(sessionSet)
-	scales := sortedKeys(scaleSet)
-	nc := len(res.Coders)
+	ix.sessions = sortedKeys(sessionSet)
+	ix.scales = sortedKeys(scaleSet)
+	return ix, nil
+}
 
-	// Session summaries, indexed [session][coder].
-	sum := make(map[string][]*RRSSession, len(sessions))
-	for _, s := range sessions {
-		sum[s] = make([]*RRSSession, nc)
+// summariseRRS returns the session summaries indexed [session][coder] (nil
+// where the coder did not code the session).
+func summariseRRS(segs []RRSSegment, ix rrsIndex) map[string][]*RRSSession {
+	sum := make(map[string][]*RRSSession, len(ix.sessions))
+	for _, s := range ix.sessions {
+		sum[s] = make([]*RRSSession, len(ix.coders))
 	}
 	ratingSum := map[*RRSSession]map[string]float64{}
 	for _, s := range segs {
-		c := coderIdx[s.Coder]
+		c := ix.coderIdx[s.Coder]
 		ss := sum[s.Session][c]
 		if ss == nil {
 			ss = &RRSSession{Session: s.Session, Coder: s.Coder, Markers: map[string]int{}, Ratings: map[string]float64{}, RatingN: map[string]int{}}
@@ -250,7 +285,7 @@ func ThreeRS(segs []RRSSegment, opt RRSOptions) (RRSResult, error) {
 			}
 		}
 	}
-	for _, s := range sessions {
+	for _, s := range ix.sessions {
 		for _, ss := range sum[s] {
 			if ss == nil {
 				continue
@@ -258,129 +293,9 @@ func ThreeRS(segs []RRSSegment, opt RRSOptions) (RRSResult, error) {
 			for name, n := range ss.RatingN {
 				ss.Ratings[name] = ratingSum[ss][name] / float64(n)
 			}
-			res.Sessions = append(res.Sessions, *ss)
 		}
 	}
-
-	if nc < 2 {
-		return res, nil // reliability needs two coders; the summaries stand
-	}
-	iccOpt := ICCOptions{Level: opt.Level, DropIncomplete: true}
-	sessionScale := func(name string, get func(*RRSSession) (float64, bool)) {
-		rel := RRSReliability{Scale: name, Level: "session", NCoders: nc}
-		var rows [][]float64
-		for _, s := range sessions {
-			row := make([]float64, nc)
-			ok := true
-			for c, ss := range sum[s] {
-				if ss == nil {
-					ok = false
-					break
-				}
-				v, has := get(ss)
-				if !has {
-					ok = false
-					break
-				}
-				row[c] = v
-			}
-			if !ok {
-				rel.Dropped++
-				continue
-			}
-			rows = append(rows, row)
-		}
-		rel.NTargets = len(rows)
-		if len(rows) == 0 {
-			rel.Note = "no session was coded by every coder"
-		} else if icc, err := ICC(rows, iccOpt); err != nil {
-			rel.Note = err.Error()
-		} else {
-			rel.ICC = &icc
-		}
-		res.Reliability = append(res.Reliability, rel)
-	}
-	sessionScale("withdrawal_segments", func(s *RRSSession) (float64, bool) { return float64(s.WithdrawalSegments), true })
-	sessionScale("confrontation_segments", func(s *RRSSession) (float64, bool) { return float64(s.ConfrontationSegments), true })
-	sessionScale("resolution_segments", func(s *RRSSession) (float64, bool) { return float64(s.ResolutionSegments), true })
-	for _, sc := range scales {
-		sessionScale("rating:"+sc, func(s *RRSSession) (float64, bool) {
-			v, ok := s.Ratings[sc]
-			return v, ok
-		})
-	}
-
-	// Segment-level presence: one row per (session, segment).
-	type unit struct {
-		session string
-		segment int
-	}
-	units := map[unit][]*RRSSegment{}
-	var order []unit
-	for i := range segs {
-		u := unit{segs[i].Session, segs[i].Segment}
-		if _, ok := units[u]; !ok {
-			units[u] = make([]*RRSSegment, nc)
-			order = append(order, u)
-		}
-		units[u][coderIdx[segs[i].Coder]] = &segs[i]
-	}
-	sort.Slice(order, func(a, b int) bool {
-		if order[a].session != order[b].session {
-			return order[a].session < order[b].session
-		}
-		return order[a].segment < order[b].segment
-	})
-	presence := func(name string, get func(*RRSSegment) map[string]int) {
-		rel := RRSReliability{Scale: name, Level: "segment", NCoders: nc}
-		var rows [][]float64
-		for _, u := range order {
-			row := make([]float64, nc)
-			ok := true
-			for c, s := range units[u] {
-				if s == nil {
-					ok = false
-					break
-				}
-				if p, _ := countMarkers(get(s), nil); p {
-					row[c] = 1
-				}
-			}
-			if !ok {
-				rel.Dropped++
-				continue
-			}
-			rows = append(rows, row)
-		}
-		rel.NTargets = len(rows)
-		var err error
-		switch {
-		case len(rows) == 0:
-			rel.Note = "no segment was coded by every coder"
-		case nc == 2:
-			r1, r2 := make([]float64, len(rows)), make([]float64, len(rows))
-			for i, row := range rows {
-				r1[i], r2[i] = row[0], row[1]
-			}
-			var k CohenResult
-			if k, err = CohenKappa(r1, r2, KappaOptions{Level: opt.Level, Levels: []float64{0, 1}}); err == nil {
-				rel.Kappa = &k
-			}
-		default:
-			var f FleissResult
-			if f, err = FleissKappa(rows); err == nil {
-				rel.Fleiss = &f
-			}
-		}
-		if err != nil {
-			rel.Note = err.Error()
-		}
-		res.Reliability = append(res.Reliability, rel)
-	}
-	presence("withdrawal_present", func(s *RRSSegment) map[string]int { return s.Withdrawal })
-	presence("confrontation_present", func(s *RRSSegment) map[string]int { return s.Confrontation })
-	presence("resolution_present", func(s *RRSSegment) map[string]int { return s.Resolution })
-	return res, nil
+	return sum
 }
 
 // countMarkers reports whether any marker in m was coded and the total

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/change"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 )
 
 // Detector applies one validated set of Options to patients one at a time.
@@ -69,7 +70,7 @@ func (d *Detector) Patient(s Series, dst []Episode) (Patient, []Episode, error) 
 	if err := s.check(d.o.Method); err != nil {
 		return Patient{}, dst, err
 	}
-	_, sd, n := meanSD(s.Score)
+	_, sd, n := describe.MeanSD(s.Score)
 	p := Patient{Patient: s.Patient, Therapist: s.Therapist, NSessions: n, SD: Float(sd)}
 	first := len(dst)
 	var assessable bool

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/effectsize"
@@ -28,37 +30,28 @@ const (
 	OutcomePost OutcomeMeasure = "post"
 )
 
-// Better says which direction of the outcome is improvement.
-type Better string
-
-const (
-	// LowerBetter: lower outcome scores are better (symptom measures; the
-	// default).
-	LowerBetter Better = "lower"
-	// HigherBetter: higher outcome scores are better (well-being,
-	// functioning).
-	HigherBetter Better = "higher"
-)
-
 // EffectOptions are the options of Effects.
 type EffectOptions struct {
 	Measure OutcomeMeasure `json:"measure"`
-	Better  Better         `json:"better"`
+	// Better is the direction of improvement of the outcome (change.Lower,
+	// the default, for symptom measures; change.Higher for well-being or
+	// functioning); "lower" or "higher" in JSON.
+	Better change.Better `json:"better"`
 	// Level is the confidence level of every interval (default .95).
 	Level float64 `json:"level"`
 }
 
 // DefaultEffectOptions returns change scores, lower = better, 95 % intervals.
 func DefaultEffectOptions() EffectOptions {
-	return EffectOptions{Measure: OutcomeChange, Better: LowerBetter, Level: 0.95}
+	return EffectOptions{Measure: OutcomeChange, Better: change.Lower, Level: 0.95}
 }
 
 func (eo EffectOptions) validate() error {
 	if eo.Measure != OutcomeChange && eo.Measure != OutcomePost {
 		return errs.New(errs.InvalidOption, "rupture", "unknown outcome measure %q (use change or post)", eo.Measure)
 	}
-	if eo.Better != LowerBetter && eo.Better != HigherBetter {
-		return errs.New(errs.InvalidOption, "rupture", "unknown outcome direction %q (use lower or higher)", eo.Better)
+	if eo.Better != change.Lower && eo.Better != change.Higher {
+		return errs.New(errs.InvalidOption, "rupture", "unknown outcome direction %v (use lower or higher)", eo.Better)
 	}
 	if !(eo.Level > 0 && eo.Level < 1) {
 		return errs.New(errs.InvalidOption, "rupture", "confidence level %v must lie in (0, 1), e.g. 0.95", eo.Level)
@@ -83,7 +76,7 @@ type ClassOutcome struct {
 //
 // Mean1, Mean2, SD1, SD2 are raw. Every effect quantity (Diff, T, D, G, R,
 // YI and their intervals) is oriented so that a positive value means group 1
-// did better: with LowerBetter the outcome is negated first.
+// did better: with change.Lower the outcome is negated first.
 type Effect struct {
 	// Contrast is "<group1> vs <group2>", e.g. "repaired vs unrepaired".
 	Contrast string `json:"contrast"`
@@ -222,19 +215,19 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 	}
 	for k, c := range Classes {
 		co := ClassOutcome{Class: c, N: len(y[k])}
-		m, s, _ := meanSD(pre[k])
+		m, s, _ := describe.MeanSD(pre[k])
 		co.MeanPre, co.SDPre = Float(m), Float(s)
-		m, s, _ = meanSD(post[k])
+		m, s, _ = describe.MeanSD(post[k])
 		co.MeanPost, co.SDPost = Float(m), Float(s)
 		co.MeanChange, co.SDChange = Float(math.NaN()), Float(math.NaN())
 		if eo.Measure == OutcomeChange {
-			m, s, _ = meanSD(y[k])
+			m, s, _ = describe.MeanSD(y[k])
 			co.MeanChange, co.SDChange = Float(m), Float(s)
 		}
 		res.Classes = append(res.Classes, co)
 	}
 	sign := 1.0
-	if eo.Better == LowerBetter {
+	if eo.Better == change.Lower {
 		sign = -1
 	}
 	for _, cc := range Contrasts {
@@ -294,8 +287,8 @@ func TwoGroup(y1, y2 []float64, sign, level float64) Effect {
 	n1, n2 := len(y1), len(y2)
 	n := n1 + n2
 	e := Effect{N1: n1, N2: n2, N: n, DF: n - 2}
-	m1, s1, _ := meanSD(y1)
-	m2, s2, _ := meanSD(y2)
+	m1, s1, _ := describe.MeanSD(y1)
+	m2, s2, _ := describe.MeanSD(y2)
 	e.Mean1, e.Mean2, e.SD1, e.SD2 = Float(m1), Float(m2), Float(s1), Float(s2)
 	na := Float(math.NaN())
 	e.Diff, e.SEDiff, e.T, e.P, e.DiffCILB, e.DiffCIUB = na, na, na, na, na, na

@@ -63,29 +63,3 @@ func (s *Series) check(m Method) error {
 	}
 	return nil
 }
-
-// meanSD returns the mean, sample SD (n − 1; NaN when n < 2) and number of
-// the non-missing values of x.
-func meanSD(x []float64) (mean, sd float64, n int) {
-	var sum float64
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			sum += v
-			n++
-		}
-	}
-	if n == 0 {
-		return math.NaN(), math.NaN(), 0
-	}
-	mean = sum / float64(n)
-	if n < 2 {
-		return mean, math.NaN(), n
-	}
-	var ss float64
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			ss += (v - mean) * (v - mean)
-		}
-	}
-	return mean, math.Sqrt(ss / float64(n-1)), n
-}

@@ -1,6 +1,10 @@
 package rupture
 
-import "math"
+import (
+	"math"
+
+	"github.com/alliance-research/alliance/analysis/internal/describe"
+)
 
 // SampleStats accumulates, one patient at a time, the two sample SDs the
 // rules need: the pooled within-patient SD (SDSample, SDMax)
@@ -20,7 +24,7 @@ type SampleStats struct {
 
 // Add adds one patient's scores (NaN = missing).
 func (a *SampleStats) Add(score []float64) {
-	mean, sd, n := meanSD(score)
+	mean, sd, n := describe.MeanSD(score)
 	if n == 0 {
 		return
 	}

@@ -50,15 +50,33 @@ type index struct {
 
 // validate checks d and builds its index.
 func (d Data) validate() (*index, error) {
+	if err := d.checkColumns(); err != nil {
+		return nil, err
+	}
+	n := len(d.Session)
+	ix := &index{n: n, pat: make([]int, n)}
+	if err := ix.indexIDs(d); err != nil {
+		return nil, err
+	}
+	if err := ix.sortByPatient(d); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// checkColumns checks that every column has one entry per row, that scores
+// and covariates are finite (NaN = missing) and that covariate names are
+// plain identifiers not clashing with derived columns.
+func (d Data) checkColumns() error {
 	n := len(d.Session)
 	if n == 0 {
-		return nil, errs.New(errs.TooFew, "sessions", "the data have no rows")
+		return errs.New(errs.TooFew, "sessions", "the data have no rows")
 	}
 	if len(d.Patient) != n {
-		return nil, errs.New(errs.InvalidOption, "sessions", "%d patient ids for %d sessions; Patient and Session must have one entry per row", len(d.Patient), n)
+		return errs.New(errs.InvalidOption, "sessions", "%d patient ids for %d sessions; Patient and Session must have one entry per row", len(d.Patient), n)
 	}
 	if d.Therapist != nil && len(d.Therapist) != n {
-		return nil, errs.New(errs.InvalidOption, "sessions", "%d therapist ids for %d rows; give one per row or none", len(d.Therapist), n)
+		return errs.New(errs.InvalidOption, "sessions", "%d therapist ids for %d rows; give one per row or none", len(d.Therapist), n)
 	}
 	for _, c := range []struct {
 		name string
@@ -68,38 +86,45 @@ func (d Data) validate() (*index, error) {
 			continue
 		}
 		if len(c.v) != n {
-			return nil, errs.New(errs.InvalidOption, "sessions", "%d %s values for %d rows", len(c.v), c.name, n)
+			return errs.New(errs.InvalidOption, "sessions", "%d %s values for %d rows", len(c.v), c.name, n)
 		}
 		for i, x := range c.v {
 			if math.IsInf(x, 0) {
-				return nil, errs.Inputf("sessions", 0, "row %d: %s is %g; scores must be finite (NaN marks a missing value)", i+1, c.name, x)
+				return errs.Inputf("sessions", 0, "row %d: %s is %g; scores must be finite (NaN marks a missing value)", i+1, c.name, x)
 			}
 		}
 	}
 	for _, name := range d.covariateNames() {
 		if !isIdent(name) {
-			return nil, errs.New(errs.InvalidOption, "sessions", "covariate name %q is not a plain identifier (letters, digits, '_' and '.'); rename it", name)
+			return errs.New(errs.InvalidOption, "sessions", "covariate name %q is not a plain identifier (letters, digits, '_' and '.'); rename it", name)
 		}
 		if reserved[name] {
-			return nil, errs.New(errs.InvalidOption, "sessions", "covariate name %q clashes with a derived column; rename it", name)
+			return errs.New(errs.InvalidOption, "sessions", "covariate name %q clashes with a derived column; rename it", name)
 		}
 		v := d.Covariates[name]
 		if len(v) != n {
-			return nil, errs.New(errs.InvalidOption, "sessions", "covariate %q has %d values for %d rows", name, len(v), n)
+			return errs.New(errs.InvalidOption, "sessions", "covariate %q has %d values for %d rows", name, len(v), n)
 		}
 		for i, x := range v {
 			if math.IsInf(x, 0) {
-				return nil, errs.Inputf("sessions", 0, "row %d: covariate %q is %g; values must be finite (NaN marks a missing value)", i+1, name, x)
+				return errs.Inputf("sessions", 0, "row %d: covariate %q is %g; values must be finite (NaN marks a missing value)", i+1, name, x)
 			}
 		}
 	}
 
-	ix := &index{n: n, pat: make([]int, n)}
+	return nil
+}
+
+// indexIDs codes the patients (within therapist, when there are therapists:
+// a patient seen by two therapists is two patients, listed in multiTher) and
+// therapists in order of first appearance. Empty ids are input errors.
+func (ix *index) indexIDs(d Data) error {
+	n := ix.n
 	pid := map[string]int{}
 	patLabel := make([]int, n) // raw patient id code per row
 	for i, p := range d.Patient {
 		if p == "" {
-			return nil, errs.Inputf("sessions", 0, "row %d: empty patient id", i+1)
+			return errs.Inputf("sessions", 0, "row %d: empty patient id", i+1)
 		}
 		c, ok := pid[p]
 		if !ok {
@@ -116,7 +141,7 @@ func (d Data) validate() (*index, error) {
 		ix.ther = make([]int, n)
 		for i, t := range d.Therapist {
 			if t == "" {
-				return nil, errs.Inputf("sessions", 0, "row %d: empty therapist id (patient %q)", i+1, d.Patient[i])
+				return errs.Inputf("sessions", 0, "row %d: empty therapist id (patient %q)", i+1, d.Patient[i])
 			}
 			c, ok := tid[t]
 			if !ok {
@@ -150,6 +175,14 @@ func (d Data) validate() (*index, error) {
 		}
 		sort.Strings(ix.multiTher)
 	}
+	return nil
+}
+
+// sortByPatient orders the rows by patient key (counting sort), then by
+// session within patient (stable); a (patient, session) pair occurring twice
+// is an input error.
+func (ix *index) sortByPatient(d Data) error {
+	n := ix.n
 	np := 0
 	for _, k := range ix.pat {
 		np = max(np, k+1)
@@ -179,11 +212,11 @@ func (d Data) validate() (*index, error) {
 				if d.Therapist != nil {
 					who += fmt.Sprintf(" (therapist %q)", d.Therapist[seg[j]])
 				}
-				return nil, errs.Inputf("sessions", 0, "rows %d and %d: %s has session %d twice; each (patient, session) pair may occur once", seg[j-1]+1, seg[j]+1, who, d.Session[seg[j]])
+				return errs.Inputf("sessions", 0, "rows %d and %d: %s has session %d twice; each (patient, session) pair may occur once", seg[j-1]+1, seg[j]+1, who, d.Session[seg[j]])
 			}
 		}
 	}
-	return ix, nil
+	return nil
 }
 
 func (d Data) covariateNames() []string {

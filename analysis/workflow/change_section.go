@@ -241,7 +241,7 @@ func (r *ChangeRun) rCode() string {
 			args = append(args, "cutoff_type = "+rStr(o.CutoffType))
 		}
 	}
-	args = append(args, "better_is = "+rStr(res.Better))
+	args = append(args, "better_is = "+rStr(res.Better.String()))
 	fmt.Fprintf(&b, "res <- %s(d, %s)\nsummary(res)\n", fn, strings.Join(args, ", "))
 	return b.String()
 }

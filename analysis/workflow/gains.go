@@ -175,88 +175,14 @@ func Crit1FromReliability(series []change.Series, sd, reliability float64) (chan
 
 func (r *GainsRun) fit() error {
 	o := r.opt
-	into := "outcome"
-	if strings.EqualFold(o.Score, "alliance") {
-		into = "alliance"
-	}
-	wide := o.Wide
-	if wide.Prefix != "" || len(wide.Columns) > 0 {
-		wide.Into = into
-	}
-	ss, err := loadSessions(r.src, o.Columns, wide, datasets.SessionOptions{})
+	series, err := r.loadSeries()
 	if err != nil {
 		return err
-	}
-	r.src.Table = nil // the session table holds what the analysis needs
-	r.ss = ss
-	score, col, err := scoreColumn(ss, o.Score)
-	if err != nil {
-		return err
-	}
-	r.col = col
-	if col == "" {
-		col = "score"
-	}
-	r.label = o.Label
-	if r.label == "" {
-		r.label = col
-		if wide.Prefix != "" {
-			r.label = strings.TrimSuffix(strings.TrimSuffix(wide.Prefix, "s"), "_")
-		}
-	}
-	lo, hi := sessionRange(ss.Session)
-	first, last := lo, hi
-	if o.First != nil {
-		first = *o.First
-	}
-	if o.Last != nil {
-		last = *o.Last
-	}
-	if last-first < 3 {
-		return invalid("First", "sessions %d..%d: sudden gains need at least 4 sessions", first, last)
-	}
-	r.Sessions = [2]int{first, last}
-	var pid []string
-	var sn []int
-	var sc []float64
-	for i, s := range ss.Session {
-		if s >= first && s <= last {
-			pid, sn, sc = append(pid, ss.Patient.Value(i)), append(sn, s), append(sc, score[i])
-		}
-	}
-	series, err := change.SeriesFromLong(pid, sn, sc, first, last)
-	if err != nil {
-		return inputErr(datasets.Problem{File: ss.Name, Msg: err.Error()})
 	}
 	r.Patients = len(series)
-	dir := change.Gains
-	if o.Losses {
-		dir = change.Losses
-	}
-	c := change.DefaultCriteria(dir, 0)
-	c.Pct, c.NoPct, c.NoStability, c.Alpha = o.Pct, o.NoPct, o.NoStability, o.Alpha
-	c.BaselineFirst, c.ReversalFromN2 = o.BaselineFirst, o.ReversalFromN2
-	if o.CriticalValue != nil {
-		c.FixedCritical, c.CriticalValue = true, *o.CriticalValue
-	}
-	if o.LossPctIntended {
-		c.LossPct = change.LossPctIntended
-	}
-	switch {
-	case o.NoCutoff:
-		c.NoCutoff = true
-	case o.Reliability != nil:
-		cc, cerr := Crit1FromReliability(series, optional(o.SD), *o.Reliability)
-		if cerr != nil {
-			return invalid("Reliability", "%v", cerr)
-		}
-		r.RCI = &cc
-		c.Cutoff = cc.ReliableChange
-	default:
-		c.Cutoff = math.Abs(*o.Cutoff)
-	}
-	if dir == change.Losses {
-		c.Cutoff = -math.Abs(c.Cutoff)
+	c, err := r.criteria(series)
+	if err != nil {
+		return err
 	}
 	r.crit = c
 	gains, err := change.ByGain(series, c)
@@ -294,4 +220,102 @@ func (r *GainsRun) fit() error {
 		r.Persons = &ps
 	}
 	return nil
+}
+
+// loadSeries reads the session table, chooses the score column, its label
+// and the session range (at least 4 sessions), and returns each patient's
+// series of scores over that range.
+func (r *GainsRun) loadSeries() ([]change.Series, error) {
+	o := r.opt
+	into := "outcome"
+	if strings.EqualFold(o.Score, "alliance") {
+		into = "alliance"
+	}
+	wide := o.Wide
+	if wide.Prefix != "" || len(wide.Columns) > 0 {
+		wide.Into = into
+	}
+	ss, err := loadSessions(r.src, o.Columns, wide, datasets.SessionOptions{})
+	if err != nil {
+		return nil, err
+	}
+	r.src.Table = nil // the session table holds what the analysis needs
+	r.ss = ss
+	score, col, err := scoreColumn(ss, o.Score)
+	if err != nil {
+		return nil, err
+	}
+	r.col = col
+	if col == "" {
+		col = "score"
+	}
+	r.label = o.Label
+	if r.label == "" {
+		r.label = col
+		if wide.Prefix != "" {
+			r.label = strings.TrimSuffix(strings.TrimSuffix(wide.Prefix, "s"), "_")
+		}
+	}
+	lo, hi := sessionRange(ss.Session)
+	first, last := lo, hi
+	if o.First != nil {
+		first = *o.First
+	}
+	if o.Last != nil {
+		last = *o.Last
+	}
+	if last-first < 3 {
+		return nil, invalid("First", "sessions %d..%d: sudden gains need at least 4 sessions", first, last)
+	}
+	r.Sessions = [2]int{first, last}
+	var pid []string
+	var sn []int
+	var sc []float64
+	for i, s := range ss.Session {
+		if s >= first && s <= last {
+			pid, sn, sc = append(pid, ss.Patient.Value(i)), append(sn, s), append(sc, score[i])
+		}
+	}
+	series, err := change.SeriesFromLong(pid, sn, sc, first, last)
+	if err != nil {
+		return nil, inputErr(datasets.Problem{File: ss.Name, Msg: err.Error()})
+	}
+	return series, nil
+}
+
+// criteria sets the Tang & DeRubeis criteria from the options: direction,
+// criterion 1 cutoff (none, from a reliability as a reliable change, or
+// fixed; negative for losses), criteria 2 and 3 settings.
+func (r *GainsRun) criteria(series []change.Series) (change.Criteria, error) {
+	o := r.opt
+	dir := change.Gains
+	if o.Losses {
+		dir = change.Losses
+	}
+	c := change.DefaultCriteria(dir, 0)
+	c.Pct, c.NoPct, c.NoStability, c.Alpha = o.Pct, o.NoPct, o.NoStability, o.Alpha
+	c.BaselineFirst, c.ReversalFromN2 = o.BaselineFirst, o.ReversalFromN2
+	if o.CriticalValue != nil {
+		c.FixedCritical, c.CriticalValue = true, *o.CriticalValue
+	}
+	if o.LossPctIntended {
+		c.LossPct = change.LossPctIntended
+	}
+	switch {
+	case o.NoCutoff:
+		c.NoCutoff = true
+	case o.Reliability != nil:
+		cc, cerr := Crit1FromReliability(series, optional(o.SD), *o.Reliability)
+		if cerr != nil {
+			return c, invalid("Reliability", "%v", cerr)
+		}
+		r.RCI = &cc
+		c.Cutoff = cc.ReliableChange
+	default:
+		c.Cutoff = math.Abs(*o.Cutoff)
+	}
+	if dir == change.Losses {
+		c.Cutoff = -math.Abs(c.Cutoff)
+	}
+	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/datasets"
 )
@@ -323,7 +324,7 @@ func (r *RupturesRun) effects(outcomes []rupture.Outcome) error {
 	eo := rupture.DefaultEffectOptions()
 	eo.Measure = rupture.OutcomeMeasure(o.Measure)
 	if o.HigherBetter {
-		eo.Better = rupture.HigherBetter
+		eo.Better = change.Higher
 	}
 	eo.Level = o.Level
 	er, err := r.Estimate(outcomes, eo)
