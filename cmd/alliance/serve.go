@@ -218,7 +218,8 @@ func inspectReport(req web.Request) ([]web.Table, error) {
 		t.Roles = []web.Role{{Field: "study", Label: "Study label", Column: c.Label}, {Field: "r", Label: "Correlation r", Column: c.R},
 			{Field: "n", Label: "Sample size n", Column: c.N}, {Field: "yi", Label: "Effect size yi", Column: c.Yi},
 			{Field: "vi", Label: "Sampling variance vi", Column: c.Vi}, {Field: "sei", Label: "Standard error sei", Column: c.Sei},
-			{Field: "cluster", Label: "Cluster (three-level outer level)", Column: rf.cluster}, {Field: "es-id", Label: "Effect-size id", Column: rf.esID}}
+			{Field: "cluster", Label: "Cluster (three-level outer level)", Column: rf.cluster, Default: "the study label when it repeats"},
+			{Field: "es-id", Label: "Effect-size id", Column: rf.esID, Default: "es_id when present"}}
 		for _, n := range src.Notes {
 			t.Notes = append(t.Notes, n.Text)
 		}

@@ -59,7 +59,7 @@ type workspaceView struct {
 	ErrInput   bool
 	Figures    []figureLink
 	Command    string
-	Refresh    bool
+	Refresh    string // the URL to reload while a run goes on (not the #fragment: a same-document reload does nothing)
 }
 
 var groupTitles = []struct{ key, title string }{
@@ -70,7 +70,9 @@ func (s *Server) workspaceView(snap snapshot) workspaceView {
 	v := workspaceView{Token: s.token, ID: snap.ID, InspectErr: snap.Inspect, Stage: snap.Stage, ErrMsg: snap.ErrMsg, ErrInput: snap.ErrInput,
 		Command: s.Command(snap.Req), Hidden: map[string]string{}}
 	roleFields := map[string]bool{}
+	present := map[string]bool{"report": true, "read": true}
 	for _, t := range snap.Tables {
+		present[map[string]string{"studies": "meta", "sessions": "sessions"}[t.Role]] = true
 		tv := tableView{Table: t, Chosen: map[string]bool{}}
 		for _, r := range t.Roles {
 			roleFields[r.Field] = true
@@ -85,6 +87,9 @@ func (s *Server) workspaceView(snap snapshot) workspaceView {
 		v.Tables = append(v.Tables, tv)
 	}
 	for _, g := range groupTitles {
+		if !present[g.key] && len(snap.Tables) > 0 {
+			continue // options of data not given
+		}
 		gv := groupView{Title: g.title}
 		for _, f := range s.opt.Fields {
 			if f.Group != g.key || roleFields[f.Name] {
@@ -105,7 +110,7 @@ func (s *Server) workspaceView(snap snapshot) workspaceView {
 	}
 	switch snap.State {
 	case running:
-		v.State, v.Refresh = "running", true
+		v.State, v.Refresh = "running", "/w/"+snap.ID
 	case done:
 		v.State = "done"
 		for _, f := range snap.Files {
@@ -158,7 +163,7 @@ ul.downloads{columns:2} code{font-family:ui-monospace,monospace;font-size:.85rem
 const pageTemplates = `
 {{define "head"}}<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-{{if .}}<meta http-equiv="refresh" content="1">{{end}}
+{{if .}}<meta http-equiv="refresh" content="1; url={{.}}">{{end}}
 <title>alliance</title><style>` + pageStyle + `</style></head><body>
 <header><h1>alliance — alliance–outcome analyses</h1><p>Runs on this computer only: the data you upload are not sent anywhere and are forgotten when the server stops.</p></header><main>{{end}}
 {{define "foot"}}</main></body></html>{{end}}
@@ -169,7 +174,7 @@ const pageTemplates = `
 {{else}}<input type="text" name="{{.Name}}" value="{{.Value}}" placeholder="{{.Default}}">{{end}}{{end}}
 <br><span class="hint">{{.Usage}}</span></label>{{end}}
 
-{{define "home"}}{{template "head" false}}
+{{define "home"}}{{template "head" ""}}
 <section><h2>1. Data</h2>
 <form method="post" action="/new" enctype="multipart/form-data">
 <input type="hidden" name="csrf" value="{{.Token}}">
@@ -198,7 +203,7 @@ const pageTemplates = `
 <p class="cols">Columns: {{range $i, $c := .Columns}}{{if $i}}, {{end}}{{$c}}{{end}}</p>
 {{if .Error}}<div class="error">{{.Error}}</div>{{end}}
 <div class="grid">{{range .RoleViews}}<label>{{.Label}} <span class="hint">({{.Field}})</span><br>
-<select name="{{.Field}}"><option value="">{{if .Column}}detected: {{.Column}}{{else}}none found{{end}}</option>{{$r := .}}{{range .Columns}}<option value="{{.}}"{{if eq . $r.Given}} selected{{end}}>{{.}}</option>{{end}}</select></label>{{end}}</div>
+<select name="{{.Field}}"><option value="">{{if .Column}}detected: {{.Column}}{{else if .Default}}default: {{.Default}}{{else}}none found{{end}}</option>{{$r := .}}{{range .Columns}}<option value="{{.}}"{{if eq . $r.Given}} selected{{end}}>{{.}}</option>{{end}}</select></label>{{end}}</div>
 {{if .Multi}}<p>{{.MultiLabel}} <span class="hint">({{.Multi}})</span>:<br>{{$t := .}}{{range .Columns}} <label style="display:inline"><input type="checkbox" name="{{$t.Multi}}" value="{{.}}"{{if index $t.Chosen .}} checked{{end}}> {{.}}</label>{{end}}</p>{{end}}
 {{end}}
 <p class="hint"><a href="/">Choose other data</a></p></section>
@@ -223,5 +228,5 @@ const pageTemplates = `
 </section>
 {{template "foot"}}{{end}}
 
-{{define "error"}}{{template "head" false}}<section><h2>{{.Status}} {{.Text}}</h2><div class="error">{{.Msg}}</div><p><a href="/">Back to the start</a></p></section>{{template "foot"}}{{end}}
+{{define "error"}}{{template "head" ""}}<section><h2>{{.Status}} {{.Text}}</h2><div class="error">{{.Msg}}</div><p><a href="/">Back to the start</a></p></section>{{template "foot"}}{{end}}
 `

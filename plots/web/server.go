@@ -48,6 +48,9 @@ type Role struct {
 	Field  string // the option naming the column, e.g. "r"
 	Label  string // what the role is, e.g. "correlation"
 	Column string // the column used
+	// Default says what is used when no column is named and none was
+	// found by name (e.g. "the study label when it repeats").
+	Default string
 }
 
 // Table describes one table as the analyses would read it.
