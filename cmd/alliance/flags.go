@@ -66,9 +66,9 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 		name = defaultDataset
 	}
 	if name != "" {
-		info, err := datasets.Lookup(name)
-		if err != nil {
-			return workflow.Source{}, err
+		info, lerr := datasets.Lookup(name)
+		if lerr != nil {
+			return workflow.Source{}, lerr
 		}
 		if rf.dataset == "" {
 			sim := ""
@@ -77,11 +77,11 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 			}
 			e.infof("alliance: no FILE given: using the embedded dataset %s (%s%s); see 'alliance datasets describe %s'", info.Name, info.Title, sim, info.Name)
 		}
-		t, err := datasets.ReadEmbedded(info.Name, opt)
-		if err != nil {
-			return workflow.Source{}, err
+		et, eerr := datasets.ReadEmbedded(info.Name, opt)
+		if eerr != nil {
+			return workflow.Source{}, eerr
 		}
-		return workflow.EmbeddedSource(info, t), nil
+		return workflow.EmbeddedSource(info, et), nil
 	}
 	var t *datasets.Table
 	if args[0] == "-" {

@@ -100,10 +100,10 @@ func writeAtomic(path string, render func(w io.Writer) error) error {
 	}
 	tmp := f.Name()
 	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := render(bw); err != nil {
+	if rerr := render(bw); rerr != nil {
 		f.Close()
 		os.Remove(tmp)
-		return err
+		return rerr
 	}
 	err = bw.Flush()
 	if err == nil {

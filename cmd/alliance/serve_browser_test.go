@@ -122,7 +122,7 @@ func TestServeInBrowser(t *testing.T) {
 	do("download the zip", chromedp.Click(`a[href$="report.zip"]`))
 	zpath := filepath.Join(downloads, "report.zip")
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if st, err := os.Stat(zpath); err == nil && st.Size() > 0 {
+		if st, serr := os.Stat(zpath); serr == nil && st.Size() > 0 {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -166,34 +166,34 @@ func TestServeAPIErrors(t *testing.T) {
 	}
 	// Unknown option and a bad value.
 	good := map[string][2]string{"studies": {"s.csv", embeddedCSV(t, "demo-studies")}}
-	if resp, b := apiReport(t, ts, srv.Token(), good, url.Values{"bogus": {"1"}}); resp.StatusCode != 400 || !bytes.Contains(b, []byte("not an option")) {
-		t.Errorf("unknown option: %d %s", resp.StatusCode, b)
+	if r2, b := apiReport(t, ts, srv.Token(), good, url.Values{"bogus": {"1"}}); r2.StatusCode != 400 || !bytes.Contains(b, []byte("not an option")) {
+		t.Errorf("unknown option: %d %s", r2.StatusCode, b)
 	}
-	if resp, b := apiReport(t, ts, srv.Token(), good, url.Values{"method": {"XX"}}); resp.StatusCode != 400 {
-		t.Errorf("bad method: %d %s", resp.StatusCode, b)
+	if r2, b := apiReport(t, ts, srv.Token(), good, url.Values{"method": {"XX"}}); r2.StatusCode != 400 {
+		t.Errorf("bad method: %d %s", r2.StatusCode, b)
 	}
 	// No token (CSRF): 403.
-	if resp, _ := apiReport(t, ts, "", good, nil); resp.StatusCode != 403 {
-		t.Errorf("no token: %d", resp.StatusCode)
+	if r2, _ := apiReport(t, ts, "", good, nil); r2.StatusCode != 403 {
+		t.Errorf("no token: %d", r2.StatusCode)
 	}
 	// Too large: 413 with the flag to raise it.
 	big := map[string][2]string{"studies": {"big.csv", strings.Repeat("x", 2<<20)}}
-	if resp, b := apiReport(t, ts, srv.Token(), big, nil); resp.StatusCode != 413 || !bytes.Contains(b, []byte("--max-upload")) {
-		t.Errorf("too large: %d %s", resp.StatusCode, b)
+	if r2, b := apiReport(t, ts, srv.Token(), big, nil); r2.StatusCode != 413 || !bytes.Contains(b, []byte("--max-upload")) {
+		t.Errorf("too large: %d %s", r2.StatusCode, b)
 	}
 	// Host check (DNS rebinding) and a cross-site Origin.
 	req, _ := http.NewRequest("GET", ts.URL+"/", nil)
 	req.Host = "evil.example:80"
-	if resp, err := ts.Client().Do(req); err != nil || resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Errorf("foreign Host accepted: %v %v", resp, err)
+	if r2, err2 := ts.Client().Do(req); err2 != nil || r2.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("foreign Host accepted: %v %v", r2, err2)
 	}
 	body, ctype := multipartBody(t, good, nil)
 	req, _ = http.NewRequest("POST", ts.URL+"/api/report", body)
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("X-Alliance-Token", srv.Token())
 	req.Header.Set("Origin", "http://evil.example")
-	if resp, err := ts.Client().Do(req); err != nil || resp.StatusCode != 403 {
-		t.Errorf("cross-site Origin accepted: %v %v", resp, err)
+	if r2, err2 := ts.Client().Do(req); err2 != nil || r2.StatusCode != 403 {
+		t.Errorf("cross-site Origin accepted: %v %v", r2, err2)
 	}
 	// Headers: CSP, no external anything.
 	resp, err := ts.Client().Get(ts.URL + "/")
@@ -333,8 +333,8 @@ func TestServePageFlow(t *testing.T) {
 		t.Errorf("detected roles not shown")
 	}
 	// Without the token the run is refused.
-	if resp, _ := client.PostForm(ts.URL+loc+"/run", url.Values{"method": {"DL"}}); resp.StatusCode != 403 {
-		t.Errorf("run without token: %d", resp.StatusCode)
+	if r2, _ := client.PostForm(ts.URL+loc+"/run", url.Values{"method": {"DL"}}); r2.StatusCode != 403 {
+		t.Errorf("run without token: %d", r2.StatusCode)
 	}
 	resp, err = client.PostForm(ts.URL+loc+"/run", url.Values{"csrf": {srv.Token()}, "method": {"ML"}, "study": {"study"}, "no-pdf": {"true"}})
 	if err != nil || resp.StatusCode != http.StatusSeeOther {
@@ -357,8 +357,8 @@ func TestServePageFlow(t *testing.T) {
 	}
 	// Analysis file: options and data.
 	var a web.AnalysisFile
-	if err := json.Unmarshal(get(t, ts, loc+"/analysis.json"), &a); err != nil || a.Options["method"] != "ML" || len(a.Data) != 1 || a.Data[0].Dataset != "demo-studies" {
-		t.Errorf("analysis file %+v %v", a, err)
+	if jerr := json.Unmarshal(get(t, ts, loc+"/analysis.json"), &a); jerr != nil || a.Options["method"] != "ML" || len(a.Data) != 1 || a.Data[0].Dataset != "demo-studies" {
+		t.Errorf("analysis file %+v %v", a, jerr)
 	}
 	if len(z["results.json"]) == 0 {
 		t.Errorf("zip without results.json")

@@ -36,8 +36,8 @@ func (s *Server) newWorkspace(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	if a, ok, err := formFile(r, "analysis"); err != nil {
-		s.fail(w, r, http.StatusBadRequest, err.Error())
+	if a, ok, ferr := formFile(r, "analysis"); ferr != nil {
+		s.fail(w, r, http.StatusBadRequest, ferr.Error())
 		return
 	} else if ok {
 		if req, err = s.restore(a, req); err != nil {
