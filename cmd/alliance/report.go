@@ -256,6 +256,21 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 	return nil
 }
 
+// parsed turns the flags into the report's options and the reading
+// options.
+func (rf *reportFlags) parsed(cmd *cobra.Command) (workflow.ReportOptions, datasets.ReadOptions, error) {
+	level, err := parseLevel(rf.level)
+	if err != nil {
+		return workflow.ReportOptions{}, datasets.ReadOptions{}, err
+	}
+	ropt, err := rf.options(cmd, level)
+	if err != nil {
+		return ropt, datasets.ReadOptions{}, err
+	}
+	opt, err := rf.readOptions()
+	return ropt, opt, err
+}
+
 // buildReport reads the data, runs the report's analyses and renders its
 // files: the one path of 'alliance report' and of 'alliance serve'.
 // progress (may be nil) is told each stage; ctx cancels between stages.
@@ -272,15 +287,7 @@ func buildReport(ctx context.Context, e *env, cmd *cobra.Command, rf *reportFlag
 	if !(rf.dpi > 0) {
 		return nil, usagef("--dpi %v: give a positive resolution (e.g. 200)", rf.dpi)
 	}
-	level, err := parseLevel(rf.level)
-	if err != nil {
-		return nil, err
-	}
-	ropt, err := rf.options(cmd, level)
-	if err != nil {
-		return nil, err
-	}
-	opt, err := rf.readOptions()
+	ropt, opt, err := rf.parsed(cmd)
 	if err != nil {
 		return nil, err
 	}

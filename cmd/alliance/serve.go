@@ -188,15 +188,7 @@ func inspectReport(req web.Request) ([]web.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	level, err := parseLevel(rf.level)
-	if err != nil {
-		return nil, err
-	}
-	ropt, err := rf.options(cmd, level)
-	if err != nil {
-		return nil, err
-	}
-	ro, err := rf.readOptions()
+	ropt, ro, err := rf.parsed(cmd)
 	if err != nil {
 		return nil, err
 	}
