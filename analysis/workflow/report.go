@@ -37,6 +37,9 @@ type ReportSessionOptions struct {
 	Centring  string
 	AR1       bool
 	MaxLagGap int
+	// GainsCutoff, when set, is the sudden-gains criterion 1 in points
+	// instead of the reliable change value from Reliability.
+	GainsCutoff *float64
 }
 
 // Report section names accepted by ReportOptions.Omit.
@@ -161,6 +164,11 @@ func ReportRupturesOptions(o ReportSessionOptions) RupturesOptions {
 // from the reliability, losses when higher scores are better.
 func ReportGainsOptions(o ReportSessionOptions) GainsOptions {
 	g := GainsOptions{Columns: o.Columns, ReliabilitySource: o.ReliabilitySource, Losses: o.HigherBetter, Level: o.Level, Label: o.OutcomeLabel}
+	if o.GainsCutoff != nil {
+		c := *o.GainsCutoff
+		g.Cutoff = &c
+		return g
+	}
 	if o.Reliability != 0 {
 		r := o.Reliability
 		g.Reliability = &r

@@ -28,6 +28,7 @@ type reportFlags struct {
 	centring                  string
 	ar1                       bool
 	maxLagGap                 int
+	gainsCutoff               *float64
 	level                     float64
 	reliability               float64
 	outcomeLabel, allianceLbl string
@@ -117,6 +118,7 @@ for the same input.`,
 	f.StringVar(&rf.centring, "centring", "", "session model: person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
 	f.BoolVar(&rf.ar1, "ar1", false, "session model: AR(1) residuals within patients over sessions (gaps respected)")
 	f.IntVar(&rf.maxLagGap, "max-lag-gap", 1, "session model: largest session gap a lag may bridge")
+	numVar(cmd, &rf.gainsCutoff, "gains-cutoff", "sudden gains: criterion 1 as a minimum drop in points (default: the reliable change value from --reliability)")
 	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
 	f.Float64Var(&rf.reliability, "reliability", 0.84, "reliability of the outcome measure for sudden gains and reliable change (default .84, the PHQ-9's test–retest reliability; an assumption: give yours)")
 	f.StringVar(&rf.outcomeLabel, "outcome-label", "outcome", "name of the outcome measure in the text (e.g. PHQ-9)")
@@ -203,7 +205,7 @@ func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.Repo
 	cols, _ := rf.sess.columns()
 	o.Sessions = workflow.ReportSessionOptions{Columns: cols, AllianceLabel: rf.allianceLbl, OutcomeLabel: rf.outcomeLabel,
 		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level,
-		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap}
+		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap, GainsCutoff: rf.gainsCutoff}
 	if cmd.Flags().Changed("reliability") {
 		o.Sessions.ReliabilitySource = "as given with --reliability"
 	} else {

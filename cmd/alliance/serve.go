@@ -119,7 +119,7 @@ var fieldGroups = map[string]string{
 	"mods": "meta", "no-three-level": "meta", "method": "meta", "test": "meta", "level": "meta",
 	"patient": "sessions", "therapist": "sessions", "session": "sessions", "alliance": "sessions", "outcome": "sessions", "wide": "sessions",
 	"centring": "sessions", "ar1": "sessions", "max-lag-gap": "sessions", "reliability": "sessions", "higher-better": "sessions",
-	"rupture-preset": "sessions", "alliance-label": "sessions", "outcome-label": "sessions",
+	"rupture-preset": "sessions", "gains-cutoff": "sessions", "alliance-label": "sessions", "outcome-label": "sessions",
 }
 
 var fieldChoices = map[string][]string{
