@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/alliance-research/alliance/datasets"
@@ -37,6 +38,12 @@ type ReportSessionOptions struct {
 	Centring  string
 	AR1       bool
 	MaxLagGap int
+	// Model is the session model (lagged, the default, reverse or
+	// concurrent; the concurrent model is fitted beside a lagged one).
+	Model string
+	// RuptureK is the default (sd) rupture rule's number of SDs (see
+	// RupturesOptions.K; zero: the rule's default or the preset's).
+	RuptureK float64
 	// GainsCutoff, when set, is the sudden-gains criterion 1 in points
 	// instead of the reliable change value from Reliability.
 	GainsCutoff *float64
@@ -57,8 +64,12 @@ const (
 type ReportOptions struct {
 	Meta         MetaOptions
 	NoThreeLevel bool
-	Sessions     ReportSessionOptions
-	Compose      ComposeOptions
+	// NoBias leaves out the publication-bias analyses (Egger, rank
+	// correlation, trim-and-fill, fail-safe N), which a report runs by
+	// default.
+	NoBias   bool
+	Sessions ReportSessionOptions
+	Compose  ComposeOptions
 	// Omit names sections left out on request (OmitMeta, OmitSessions,
 	// OmitRuptures, OmitGains, OmitChange); the document says so at the
 	// top. Nothing is left out otherwise: a role column the session
@@ -121,7 +132,12 @@ func ReportContext(ctx context.Context, in ReportInput, opt ReportOptions, progr
 		if err := step("meta-analysis"); err != nil {
 			return nil, nil, err
 		}
-		m, err := Meta(*in.Studies, ReportMetaOptions(opt.Meta, opt.NoThreeLevel))
+		mo := ReportMetaOptions(opt.Meta, opt.NoThreeLevel)
+		if opt.NoBias { // the funnel plot shows trim-and-fill and Egger's line: it goes too
+			mo.Bias = false
+			mo.Figures = slices.DeleteFunc(mo.Figures, func(f string) bool { return f == "funnel" })
+		}
+		m, err := Meta(*in.Studies, mo)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -150,13 +166,14 @@ var omitName = map[string]string{
 
 // ReportSessionsOptions are the report's choices for the session model.
 func ReportSessionsOptions(o ReportSessionOptions) SessionsOptions {
-	return SessionsOptions{Columns: o.Columns, Concurrent: true, Trajectories: true, Level: o.Level,
+	lagged := o.Model == "" || strings.EqualFold(o.Model, "lagged")
+	return SessionsOptions{Columns: o.Columns, Model: o.Model, Concurrent: lagged, Trajectories: true, Level: o.Level,
 		AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel, Centring: o.Centring, AR1: o.AR1, MaxLagGap: o.MaxLagGap}
 }
 
 // ReportRupturesOptions are the report's choices for ruptures and repairs.
 func ReportRupturesOptions(o ReportSessionOptions) RupturesOptions {
-	return RupturesOptions{Columns: o.Columns, Preset: o.RupturePreset, HigherBetter: o.HigherBetter,
+	return RupturesOptions{Columns: o.Columns, Preset: o.RupturePreset, K: o.RuptureK, HigherBetter: o.HigherBetter,
 		Sensitivity: true, NoSessionModel: true, Level: o.Level, AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel}
 }
 

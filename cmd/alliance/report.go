@@ -29,6 +29,9 @@ type reportFlags struct {
 	ar1                       bool
 	maxLagGap                 int
 	gainsCutoff               *float64
+	noBias                    bool
+	model                     string
+	ruptureK                  float64
 	level                     float64
 	reliability               float64
 	outcomeLabel, allianceLbl string
@@ -118,6 +121,9 @@ for the same input.`,
 	f.StringVar(&rf.centring, "centring", "", "session model: person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
 	f.BoolVar(&rf.ar1, "ar1", false, "session model: AR(1) residuals within patients over sessions (gaps respected)")
 	f.IntVar(&rf.maxLagGap, "max-lag-gap", 1, "session model: largest session gap a lag may bridge")
+	f.BoolVar(&rf.noBias, "no-bias", false, "study data: leave out the publication-bias analyses (Egger, rank correlation, trim-and-fill, fail-safe N)")
+	f.StringVar(&rf.model, "model", "", "session model: lagged (default; with the concurrent model beside it), reverse or concurrent")
+	f.Float64Var(&rf.ruptureK, "rupture-k", 0, "rupture rule (the default sd rule): number of SDs a drop must reach (default: the rule's, or the preset's)")
 	numVar(cmd, &rf.gainsCutoff, "gains-cutoff", "sudden gains: criterion 1 as a minimum drop in points (default: the reliable change value from --reliability)")
 	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
 	f.Float64Var(&rf.reliability, "reliability", 0.84, "reliability of the outcome measure for sudden gains and reliable change (default .84, the PHQ-9's test–retest reliability; an assumption: give yours)")
@@ -178,7 +184,7 @@ func (rf *reportFlags) readSource(e *env, role, file, dataset string, opt datase
 // reportOptionFlags names the flag of each workflow option, for hints.
 var reportOptionFlags = map[string]string{
 	"Level": "--level", "Method": "--method", "Mods": "--mods", "Cluster": "--cluster", "Omit": "--omit",
-	"Preset": "--rupture-preset", "Reliability": "--reliability", "Test": "--test", "Centring": "--centring", "MaxLagGap": "--max-lag-gap",
+	"Preset": "--rupture-preset", "Reliability": "--reliability", "Test": "--test", "Model": "--model", "K": "--rupture-k", "Centring": "--centring", "MaxLagGap": "--max-lag-gap",
 }
 
 // options turns the flags into the report's options.
@@ -198,14 +204,15 @@ func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.Repo
 	case rf.esID != "":
 		return o, usagef("--es-id %s: give the column it is nested in with --cluster", rf.esID)
 	}
-	o.NoThreeLevel = rf.noThreeLevel
+	o.NoThreeLevel, o.NoBias = rf.noThreeLevel, rf.noBias
 	if rf.sess.wide != "" {
 		return o, usagef("--wide: the report reads long session data (one row per patient and session)")
 	}
 	cols, _ := rf.sess.columns()
 	o.Sessions = workflow.ReportSessionOptions{Columns: cols, AllianceLabel: rf.allianceLbl, OutcomeLabel: rf.outcomeLabel,
 		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level,
-		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap, GainsCutoff: rf.gainsCutoff}
+		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap, GainsCutoff: rf.gainsCutoff,
+		Model: rf.model, RuptureK: rf.ruptureK}
 	if cmd.Flags().Changed("reliability") {
 		o.Sessions.ReliabilitySource = "as given with --reliability"
 	} else {

@@ -39,4 +39,40 @@ func TestReportSessionOptions(t *testing.T) {
 	if d := read("--omit", "ruptures,gains,change")["sessions"].(map[string]any); d["ar1"] != nil {
 		t.Errorf("AR(1) without --ar1: %v", d["ar1"])
 	}
+	if k := read("--omit", "sessions,gains,change", "--rupture-k", "3")["ruptures"].(map[string]any)["options"].(map[string]any)["k"]; k != 3.0 {
+		t.Errorf("--rupture-k 3: options.k = %v", k)
+	}
+}
+
+// --no-bias leaves out the bias analyses and the funnel plot that shows
+// them; by default both are there.
+func TestReportNoBias(t *testing.T) {
+	for _, noBias := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "r")
+		args := []string{"report", "--quiet", "--no-pdf", "--studies-dataset", "demo-studies", "--out", dir}
+		if noBias {
+			args = append(args, "--no-bias")
+		}
+		if _, stderr, code := runCLI(t, "", args...); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "results.json"))
+		var v struct {
+			Results struct {
+				Meta map[string]any `json:"meta"`
+			} `json:"results"`
+			Figures []struct{ Name string } `json:"figures"`
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		_, hasBias := v.Results.Meta["bias"]
+		funnel := false
+		for _, f := range v.Figures {
+			funnel = funnel || f.Name == "funnel"
+		}
+		if hasBias == noBias || funnel == noBias {
+			t.Errorf("--no-bias %v: bias %v, funnel %v", noBias, hasBias, funnel)
+		}
+	}
 }

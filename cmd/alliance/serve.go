@@ -119,13 +119,15 @@ var fieldGroups = map[string]string{
 	"mods": "meta", "no-three-level": "meta", "method": "meta", "test": "meta", "level": "meta",
 	"patient": "sessions", "therapist": "sessions", "session": "sessions", "alliance": "sessions", "outcome": "sessions", "wide": "sessions",
 	"centring": "sessions", "ar1": "sessions", "max-lag-gap": "sessions", "reliability": "sessions", "higher-better": "sessions",
-	"rupture-preset": "sessions", "gains-cutoff": "sessions", "alliance-label": "sessions", "outcome-label": "sessions",
+	"rupture-preset": "sessions", "gains-cutoff": "sessions", "no-bias": "meta",
+	"model": "sessions", "rupture-k": "sessions", "alliance-label": "sessions", "outcome-label": "sessions",
 }
 
 var fieldChoices = map[string][]string{
 	"method":   {"REML", "ML", "DL", "HE", "HS", "SJ", "EB", "PM", "FE", "EE"},
 	"test":     {"z", "t", "knha"},
 	"centring": {"", "person", "therapist"},
+	"model":    {"", "lagged", "reverse", "concurrent"},
 	"omit":     {"meta", "sessions", "ruptures", "gains", "change"},
 }
 
