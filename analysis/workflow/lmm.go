@@ -340,7 +340,15 @@ func (r *LMMRun) Steps() []Step {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))
 	} else {
 		b.WriteString("library(lmerTest)\n")
-		fmt.Fprintf(&b, "m <- lmer(%s, data = dat, REML = %s)\nsummary(m)   # Satterthwaite df\nconfint(m, method = \"Wald\")\n", r.opt.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+		fmt.Fprintf(&b, "m <- lmer(%s, data = dat, REML = %s)\nsummary(m)   # Satterthwaite df\n", r.opt.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+		level := r.opt.Level
+		if level == 0 {
+			level = 0.95
+		}
+		// The intervals of the table: t with the Satterthwaite df (not
+		// confint's Wald intervals, which differ in small samples).
+		fmt.Fprintf(&b, "cs <- coef(summary(m)); q <- qt(1 - (1 - %s) / 2, cs[, \"df\"])\n", rNum(level))
+		b.WriteString("cbind(cs[, c(\"Estimate\", \"Std. Error\", \"df\")], ci_lb = cs[, \"Estimate\"] - q * cs[, \"Std. Error\"], ci_ub = cs[, \"Estimate\"] + q * cs[, \"Std. Error\"])\n")
 		if r.opt.Compare != "" {
 			fmt.Fprintf(&b, "m0 <- lmer(%s, data = dat, REML = %s)\nanova(m0, m)\n", r.opt.Compare, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
 		}
