@@ -198,7 +198,7 @@ func (r *MetaRun) suggestModerators() {
 		}
 	}
 	if len(cand) > 0 {
-		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("not tested as moderators: %s; moderators are analysed only when named", strings.Join(cand, ", "))})
+		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("Not tested as moderators: %s; moderators are analysed only when named.", strings.Join(cand, ", "))})
 	}
 }
 

@@ -19,7 +19,7 @@ func (r *SessionsRun) compose() {
 	}
 	r.note(Info, "%s", r.centringNote())
 	if res.Model == "lagged" {
-		r.note(Info, "the lagged multilevel model with a centred alliance and the lagged outcome is subject to dynamic-panel (Nickell) bias in short panels (Falkenström et al., 2017); the random-intercept cross-lagged panel model ('alliance panel') estimates the within-person lagged effects without it")
+		r.note(Info, "The lagged multilevel model with a centred alliance and the lagged outcome is subject to dynamic-panel (Nickell) bias in short panels (Falkenström et al., 2017); the random-intercept cross-lagged panel model ('alliance panel') estimates the within-person lagged effects without it.")
 		r.cite("falkenstrom2017")
 	}
 	s := &Section{ID: "sessions", Title: fmt.Sprintf("Session-by-session %s model — %s", res.Model, r.DataName)}
