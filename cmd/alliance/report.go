@@ -115,7 +115,7 @@ for the same input.`,
 	f.StringVar(&rf.esID, "es-id", "", "study data: effect-size id column (the inner level; default es_id when present)")
 	f.StringVar(&rf.mods, "mods", "", "study data: the moderator columns to test, comma-separated (default: none; candidates are suggested in a note)")
 	f.BoolVar(&rf.noThreeLevel, "no-three-level", false, "study data: do not fit the three-level model even when effect sizes are nested in studies")
-	rf.sess.register(cmd)
+	rf.sess.registerLong(cmd) // the report reads long session data only
 	f.StringVar(&rf.method, "method", "REML", "tau² estimator of the meta-analysis: FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM")
 	f.StringVar(&rf.test, "test", "z", "test of the meta-analysis coefficients: z, t or knha (Knapp–Hartung)")
 	f.StringVar(&rf.centring, "centring", "", "session model: person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
@@ -205,9 +205,6 @@ func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.Repo
 		return o, usagef("--es-id %s: give the column it is nested in with --cluster", rf.esID)
 	}
 	o.NoThreeLevel, o.NoBias = rf.noThreeLevel, rf.noBias
-	if rf.sess.wide != "" {
-		return o, usagef("--wide: the report reads long session data (one row per patient and session)")
-	}
 	cols, _ := rf.sess.columns()
 	o.Sessions = workflow.ReportSessionOptions{Columns: cols, AllianceLabel: rf.allianceLbl, OutcomeLabel: rf.outcomeLabel,
 		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level,

@@ -117,7 +117,7 @@ var fieldGroups = map[string]string{
 	"studies-dataset": "data", "sessions-dataset": "data",
 	"r": "meta", "n": "meta", "yi": "meta", "vi": "meta", "sei": "meta", "study": "meta", "cluster": "meta", "es-id": "meta",
 	"mods": "meta", "no-three-level": "meta", "method": "meta", "test": "meta", "level": "meta",
-	"patient": "sessions", "therapist": "sessions", "session": "sessions", "alliance": "sessions", "outcome": "sessions", "wide": "sessions",
+	"patient": "sessions", "therapist": "sessions", "session": "sessions", "alliance": "sessions", "outcome": "sessions",
 	"centring": "sessions", "ar1": "sessions", "max-lag-gap": "sessions", "reliability": "sessions", "higher-better": "sessions",
 	"rupture-preset": "sessions", "gains-cutoff": "sessions", "no-bias": "meta",
 	"model": "sessions", "rupture-k": "sessions", "alliance-label": "sessions", "outcome-label": "sessions",

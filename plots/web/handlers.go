@@ -194,9 +194,37 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 			req.Fields[d.dataset] = v
 		}
 	}
-	s.inspect(ws, req)
+	if s.rolesChanged(snap, req) {
+		s.inspect(ws, req) // the roles shown follow what the run uses
+	}
 	s.start(ws, req)
 	http.Redirect(w, r, "/w/"+ws.id+"#report", http.StatusSeeOther)
+}
+
+// rolesChanged reports whether req reads the data or resolves its roles
+// differently from the inspection shown (so that a run does not parse a
+// large upload twice for nothing).
+func (s *Server) rolesChanged(snap snapshot, req Request) bool {
+	names := map[string]bool{}
+	for _, f := range s.opt.Fields {
+		if f.Group == "read" {
+			names[f.Name] = true
+		}
+	}
+	for _, t := range snap.Tables {
+		for _, r := range t.Roles {
+			names[r.Field] = true
+		}
+		if t.Multi != "" {
+			names[t.Multi] = true
+		}
+	}
+	for n := range names {
+		if snap.Req.Fields[n] != req.Fields[n] {
+			return true
+		}
+	}
+	return snap.Inspect != "" // inspection failed: try again
 }
 
 func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
