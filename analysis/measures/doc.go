@@ -1,4 +1,4 @@
-// Package measures scores questionnaires: alliance measures (WAI-SR, WAI-S,
+// Package measures scores questionnaires: alliance measures (WAI-SR, WAI-S, SAI,
 // SRS, HAq-II) and outcome measures (PHQ-9, GAD-7, CORE-10, CORE-OM, OQ-45,
 // BDI-II).
 //

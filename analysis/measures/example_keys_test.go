@@ -11,7 +11,7 @@ import (
 func ExampleMeasures() {
 	fmt.Println(strings.Join(measures.Measures(), ", "))
 	// Output:
-	// BDI-II, CORE-10, CORE-OM, GAD-7, HAq-II, OQ-45, PHQ-9, SRS, WAI-S, WAI-SR
+	// BDI-II, CORE-10, CORE-OM, GAD-7, HAq-II, OQ-45, PHQ-9, SAI, SRS, WAI-S, WAI-SR
 }
 
 // The PHQ-9 key as published by Kroenke, Spitzer & Williams (2001): nine

@@ -14,8 +14,8 @@ func TestBuiltinKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(builtin) != len(entries) || len(entries) != 10 {
-		t.Fatalf("%d keys loaded from %d files, want 10", len(builtin), len(entries))
+	if len(builtin) != len(entries) || len(entries) != 11 {
+		t.Fatalf("%d keys loaded from %d files, want 11", len(builtin), len(entries))
 	}
 	for _, e := range entries {
 		f, _ := keyFiles.Open("keys/" + e.Name())
@@ -24,7 +24,7 @@ func TestBuiltinKeys(t *testing.T) {
 		}
 		f.Close()
 	}
-	for _, name := range []string{"WAI-SR", "WAI-S", "SRS", "HAq-II", "PHQ-9", "GAD-7", "CORE-10", "CORE-OM", "OQ-45", "BDI-II"} {
+	for _, name := range []string{"WAI-SR", "WAI-S", "SRS", "HAq-II", "PHQ-9", "GAD-7", "CORE-10", "CORE-OM", "OQ-45", "BDI-II", "SAI"} {
 		k, err := Get(name)
 		if err != nil {
 			t.Error(err)
@@ -262,5 +262,30 @@ subscales:
 	}
 	if _, err := LoadKey(strings.NewReader("name: X\nitemz: 3\n")); err == nil || !strings.Contains(err.Error(), "itemz") {
 		t.Errorf("misspelt field: %v", err)
+	}
+}
+
+// The SAI composite is the mean of its 6 items (Falkenström et al. 2015):
+// (6 + 5 + 5 + 4 + 6 + 4) / 6 = 5; a 7 is outside the (unverified) 0–6
+// range and refused, naming row and item.
+func TestSAIKey(t *testing.T) {
+	k, err := Get("sai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Items != 6 || k.Rule != "mean" || len(k.Subscales) != 0 || !strings.Contains(k.Description, "NOT verified") {
+		t.Fatalf("SAI key: %+v", k)
+	}
+	res, err := Score(k, [][]float64{{6, 5, 5, 4, 6, 4}}, ScoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *res.Rows[0].Scales[0].Score; got != 5 {
+		t.Errorf("SAI mean = %v, want 5", got)
+	}
+	_, err = Score(k, [][]float64{{6, 5, 5, 7, 6, 4}}, ScoreOptions{})
+	var ve *ValueError
+	if !errors.As(err, &ve) || ve.Row != 1 || ve.Item != 4 {
+		t.Errorf("7 on item 4: %v", err)
 	}
 }
