@@ -20,7 +20,7 @@ embedded demo-sessions and demo-studies datasets are this command's output
 with the default parameters. Every parameter is a flag.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newSimulateSessionsCmd(e), newSimulateStudiesCmd(e))
+	cmd.AddCommand(newSimulateSessionsCmd(e), newSimulateStudiesCmd(e), newSimulatePanelCmd(e))
 	return cmd
 }
 
