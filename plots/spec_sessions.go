@@ -29,6 +29,8 @@ func fromSessionSpec(s workflow.FigureSpec) (*Figure, error) {
 		return WithinBetweenFromSpec(s)
 	case workflow.CaterpillarSpec:
 		return CaterpillarFromMixed(s)
+	case workflow.PanelLaggedSpec:
+		return PanelLaggedFromSpec(s)
 	}
 	return nil, fmt.Errorf("plots: no drawing for figure kind %q", s.Kind())
 }

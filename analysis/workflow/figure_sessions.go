@@ -3,6 +3,7 @@ package workflow
 import (
 	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/mixed"
+	"github.com/alliance-research/alliance/analysis/panel"
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/sessions"
 )
@@ -75,3 +76,15 @@ func (RuptureSpec) Kind() string       { return "rupture" }
 func (TrajectorySpec) Kind() string    { return "trajectories" }
 func (WithinBetweenSpec) Kind() string { return "within-between" }
 func (CaterpillarSpec) Kind() string   { return "caterpillar" }
+func (PanelLaggedSpec) Kind() string   { return "panel-lagged" }
+
+// PanelLaggedSpec draws the lagged paths of a panel model with their
+// confidence intervals: by wave in a 2 × 2 grid (autoregressive paths
+// above, cross-lagged below) when they vary over waves, as one row per
+// path when the model is stationary. XName and YName label the two
+// variables (the Lagged From/To names).
+type PanelLaggedSpec struct {
+	Lagged       []panel.LaggedEffect
+	XName, YName string
+	Level        float64
+}
