@@ -183,7 +183,7 @@ func TestReportMissingAlliance(t *testing.T) {
 	if err == nil || !errors.As(err, &ie) || !strings.Contains(err.Error(), "alliance") {
 		t.Fatalf("err %v (%T), want an input error naming the alliance column", err, err)
 	}
-	opt.Omit = []string{"sessions", "ruptures"}
+	opt.Omit = []string{"sessions", "panel", "ruptures"}
 	doc, parts, err := Report(ReportInput{Sessions: &src}, opt)
 	if err != nil {
 		t.Fatal(err)

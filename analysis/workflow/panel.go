@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
@@ -64,7 +65,7 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	r := &PanelRun{DataName: src.Label(), Model: opt.Model, src: src, opt: opt}
 	if waves == nil {
 		waves = panel.DefaultWaves(patient, ss.Session, ss.Alliance, ss.Outcome, 12)
-		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("waves: sessions %s, those observed for at least half of the patients (choose others explicitly)", joinInts(waves))})
+		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("Waves: sessions %s, those observed for at least half of the patients (choose others explicitly).", joinInts(waves))})
 	}
 	min := 3
 	if opt.Model == string(panel.CLPM) {
@@ -140,6 +141,7 @@ func (r *PanelRun) compose() {
 		t.Notes = append(t.Notes, "The CLPM mixes within- and between-patient variation (no random intercepts); compare the RI-CLPM. β is the completely standardized estimate.")
 	}
 	s.Add(t)
+	s.Add(r.laggedFigure())
 	if cross := r.crossLag(); cross != nil {
 		s.P(Reading, fmt.Sprintf("A patient whose %s is 1 point above their own usual level at a session reports %s %s points %s at the next (b = %s, %s).",
 			r.roles["x (alliance)"], r.roles["y (outcome)"], num(math.Abs(cross.Estimate), 2), map[bool]string{true: "higher", false: "lower"}[cross.Estimate >= 0], num(cross.Estimate, 3), apa.P(cross.P)))
@@ -159,6 +161,21 @@ func (r *PanelRun) compose() {
 	if !r.Converged {
 		r.top = append(r.top, Note{Level: Warning, Text: "the optimiser did not converge: the estimates are where it stopped"})
 	}
+}
+
+// laggedFigure draws the lagged effects with their intervals.
+func (r *PanelRun) laggedFigure() *Figure {
+	x, y := r.roles["x (alliance)"], r.roles["y (outcome)"]
+	f := &Figure{Name: "panel-lagged", Spec: PanelLaggedSpec{Lagged: r.Lagged, XName: x, YName: y, Level: r.opt.Level}}
+	if r.opt.Stationary {
+		f.Title = "Lagged effects of the panel model"
+		f.Caption = fmt.Sprintf("Each lagged path with its %s confidence interval; the paths are constrained equal over sessions. The dashed line is 0.", apa.Level(r.opt.Level))
+	} else {
+		f.Title = "Lagged effects of the panel model by session"
+		f.Caption = fmt.Sprintf("Top: the autoregressive paths (%s → %s, %s → %s); bottom: the cross-lagged paths (%s → %s, %s → %s), each at the later session of its lag with its %s confidence interval. The dashed line is 0.",
+			x, x, y, y, x, y, y, x, apa.Level(r.opt.Level))
+	}
+	return f
 }
 
 // crossLag is the alliance → outcome path of a stationary model, or of the
@@ -216,6 +233,9 @@ func (r *PanelRun) Steps() []Step {
 	cmd = append(cmd, "--model", r.Model, "--waves", strings.ReplaceAll(joinInts(r.Waves), " ", ""))
 	if r.opt.Stationary {
 		cmd = append(cmd, "--stationary")
+	}
+	if r.opt.Level != 0.95 {
+		cmd = append(cmd, "--level", strconv.FormatFloat(100*r.opt.Level, 'g', -1, 64))
 	}
 	T := len(r.Waves)
 	var b strings.Builder

@@ -56,6 +56,7 @@ const (
 	OmitRuptures = "ruptures"
 	OmitGains    = "gains"
 	OmitChange   = "change"
+	OmitPanel    = "panel"
 )
 
 // ReportOptions are every choice of a report: the study-level meta-analysis
@@ -111,16 +112,16 @@ func ReportContext(ctx context.Context, in ReportInput, opt ReportOptions, progr
 	for _, o := range opt.Omit {
 		o = strings.ToLower(strings.TrimSpace(o))
 		switch o {
-		case OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange:
+		case OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange, OmitPanel:
 			omit[o] = true
 		default:
-			return nil, nil, invalid("Omit", "section %q cannot be left out: give meta, sessions, ruptures, gains or change", o)
+			return nil, nil, invalid("Omit", "section %q cannot be left out: give meta, sessions, panel, ruptures, gains or change", o)
 		}
 	}
 	co := opt.Compose
 	if len(omit) > 0 {
 		var names []string
-		for _, o := range []string{OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange} {
+		for _, o := range []string{OmitMeta, OmitSessions, OmitPanel, OmitRuptures, OmitGains, OmitChange} {
 			if omit[o] {
 				names = append(names, omitName[o])
 			}
@@ -162,6 +163,7 @@ var omitName = map[string]string{
 	OmitRuptures: "ruptures and repairs",
 	OmitGains:    "sudden gains",
 	OmitChange:   "reliable and clinically significant change",
+	OmitPanel:    "the random-intercept cross-lagged panel model",
 }
 
 // ReportSessionsOptions are the report's choices for the session model.
@@ -169,6 +171,14 @@ func ReportSessionsOptions(o ReportSessionOptions) SessionsOptions {
 	lagged := o.Model == "" || strings.EqualFold(o.Model, "lagged")
 	return SessionsOptions{Columns: o.Columns, Model: o.Model, Concurrent: lagged, Trajectories: true, Level: o.Level,
 		AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel, Centring: o.Centring, AR1: o.AR1, MaxLagGap: o.MaxLagGap}
+}
+
+// ReportPanelOptions are the report's choices for the panel model: the
+// RI-CLPM with the four lagged paths equal over sessions (one within-person
+// effect per path, the summary Falkenström et al. 2024 recommend), on the
+// sessions observed for at least half of the patients.
+func ReportPanelOptions(o ReportSessionOptions) PanelOptions {
+	return PanelOptions{Columns: o.Columns, Stationary: true, Level: o.Level}
 }
 
 // ReportRupturesOptions are the report's choices for ruptures and repairs.
@@ -220,6 +230,16 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 		}
 		parts = append(parts, s)
 		roles = s.Data().Roles
+	}
+	if !omit[OmitPanel] {
+		if err := step("panel model"); err != nil {
+			return nil, err
+		}
+		pr, err := Panel(src, ReportPanelOptions(o))
+		if err != nil {
+			return nil, wrap("panel model", err)
+		}
+		parts = append(parts, pr)
 	}
 	if !omit[OmitRuptures] {
 		if err := step("ruptures"); err != nil {

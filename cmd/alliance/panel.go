@@ -14,6 +14,7 @@ type panelFlags struct {
 	stationary bool
 	missing    string
 	level      float64
+	plot       string
 }
 
 const panelDefaultDataset = "demo-sessions"
@@ -50,6 +51,7 @@ Without FILE the embedded, simulated demo-sessions are analysed.`,
 	f.BoolVar(&pf.stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
 	enumVar(cmd, &pf.missing, "missing", "fiml", "missing sessions: fiml (full-information ML) or listwise", "fiml", "listwise")
 	levelVar(cmd, &pf.level, "the paths")
+	figureVar(cmd, &pf.plot, "plot", "write the lagged effects with their CIs (by session, or one row per path with --stationary) to `FILE` (.png, .svg, .pdf)")
 	return cmd
 }
 
@@ -70,6 +72,9 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves"})
 	}
 	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "")); err != nil {
+		return err
+	}
+	if err := e.saveNamedFigure(run.Section(), "panel-lagged", pf.plot); err != nil {
 		return err
 	}
 	return fitErr

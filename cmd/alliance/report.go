@@ -133,7 +133,7 @@ for the same input.`,
 	f.StringVar(&rf.rupturePreset, "rupture-preset", "", "rupture criterion preset (see 'alliance ruptures --help'; default: the default rule)")
 	f.StringVar(&rf.title, "title", "", "title of the report (default \""+workflow.DefaultTitle+"\")")
 	f.StringVar(&rf.author, "author", "", "author printed under the title")
-	f.StringVar(&rf.omit, "omit", "", "sections to leave out, comma-separated: meta, sessions, ruptures, gains, change (the report says so at the top)")
+	f.StringVar(&rf.omit, "omit", "", "sections to leave out, comma-separated: meta, sessions, panel, ruptures, gains, change (the report says so at the top)")
 	f.StringVar(&rf.date, "date", "", "a date to print in the report (default: none, so that runs are byte-identical)")
 	f.BoolVar(&rf.force, "force", false, "write into a non-empty --out DIR that holds no previous report (its files are kept, never replaced)")
 	f.BoolVar(&rf.noPDF, "no-pdf", false, "skip the PDF versions of the figures")

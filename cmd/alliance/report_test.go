@@ -288,7 +288,7 @@ func TestReportMissingRoleColumn(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "wai") {
 		t.Errorf("missing alliance column: exit %d, stderr %q; want 2 and the columns found", code, stderr)
 	}
-	_, stderr, code = runCLI(t, "", "report", "--sessions", f, "--patient", "client", "--outcome", "phq9", "--omit", "sessions,ruptures", "--out", out, "--no-pdf", "--dpi", "72")
+	_, stderr, code = runCLI(t, "", "report", "--sessions", f, "--patient", "client", "--outcome", "phq9", "--omit", "sessions,panel,ruptures", "--out", out, "--no-pdf", "--dpi", "72")
 	if code != 0 {
 		t.Fatalf("--omit: exit %d: %s", code, stderr)
 	}

@@ -55,7 +55,8 @@ type Results struct {
 }
 
 // PartName is the key of a part in results.json: "meta", "sessions",
-// "ruptures", "gains", "change", "lmm", "reliability", "score", "threers".
+// "ruptures", "gains", "change", "lmm", "reliability", "score", "threers",
+// "panel".
 func PartName(p workflow.Part) string {
 	switch p.(type) {
 	case *workflow.MetaRun:
@@ -76,6 +77,8 @@ func PartName(p workflow.Part) string {
 		return "score"
 	case *workflow.ThreeRSRun:
 		return "threers"
+	case *workflow.PanelRun:
+		return "panel"
 	}
 	return strings.TrimPrefix(fmt.Sprintf("%T", p), "*workflow.")
 }
