@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -190,5 +191,39 @@ func TestReportMissingAlliance(t *testing.T) {
 	}
 	if len(parts) != 2 || !strings.Contains(doc.Notes[0].Text, "Left out on request") || !strings.Contains(doc.Notes[0].Text, "ruptures") {
 		t.Errorf("%d parts, first note %+v", len(parts), doc.Notes)
+	}
+}
+
+// Session data too short for the RI-CLPM (two waves: the third session
+// is observed for a third of the patients only) give a
+// report without the panel section and a warning first that says why;
+// the other session sections are there.
+func TestReportPanelTooShortIsSaidFirst(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("patient,session,alliance,outcome\n")
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&b, "p%d,1,%.1f,%d\np%d,2,%.1f,%d\n", i, 3+float64(i%5)/4, 20-i%7, i, 3.2+float64(i%3)/4, 18-i%5)
+		if i%3 == 0 { // a third session for a third of the patients: not a wave
+			fmt.Fprintf(&b, "p%d,3,%.1f,%d\n", i, 3.1+float64(i%4)/4, 17-i%6)
+		}
+	}
+	src := FileSource("short.csv", readCSV(t, b.String()))
+	doc, parts, err := Report(ReportInput{Sessions: &src}, ReportOptions{Omit: []string{"ruptures", "gains", "change"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parts {
+		if _, ok := p.(*PanelRun); ok {
+			t.Error("a panel part from two waves")
+		}
+	}
+	found := false
+	for _, n := range doc.Notes {
+		if n.Level == Warning && strings.Contains(n.Text, "cross-lagged panel model was left out") && strings.Contains(n.Text, "at least 3 waves") {
+			found = true
+		}
+	}
+	if !found || len(parts) != 1 {
+		t.Errorf("%d parts; notes %+v", len(parts), doc.Notes)
 	}
 }

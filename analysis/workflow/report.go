@@ -145,11 +145,12 @@ func ReportContext(ctx context.Context, in ReportInput, opt ReportOptions, progr
 		parts = append(parts, m)
 	}
 	if in.Sessions != nil {
-		sp, err := reportSessions(*in.Sessions, opt.Sessions, omit, step)
+		sp, notes, err := reportSessions(*in.Sessions, opt.Sessions, omit, step)
 		if err != nil {
 			return nil, nil, err
 		}
 		parts = append(parts, sp...)
+		co.Notes = append(co.Notes, notes...)
 	}
 	if len(parts) == 0 {
 		return nil, nil, invalid("Omit", "every section of the data given was left out: nothing to report")
@@ -216,38 +217,59 @@ func ReportChangeOptions(o ReportSessionOptions, roles map[string]string) Change
 	return c
 }
 
-func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, step func(string) error) ([]Part, error) {
+// reportPanel fits the report's panel model. A role the data lack is an
+// error (as for every session analysis); a panel the data cannot support —
+// fewer than three waves, a model that is not identified or does not
+// converge to an admissible solution — leaves the section out with a
+// warning at the top of the report that gives the reason, so the rest of
+// the report is not lost to it and the omission is never silent.
+func reportPanel(src Source, o ReportSessionOptions) (*PanelRun, []Note, error) {
+	if _, err := loadSessions(src, o.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireOutcome: true, RequireAlliance: true}); err != nil {
+		return nil, nil, err
+	}
+	pr, err := Panel(src, ReportPanelOptions(o))
+	if pr == nil {
+		return nil, []Note{{Level: Warning, Text: "The random-intercept cross-lagged panel model was left out: " + err.Error() + ". Leave it out on request to silence this note, or fit it with other waves in the panel command."}}, nil
+	}
+	return pr, nil, nil // a fit that stopped early says so in its own top note
+}
+
+func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, step func(string) error) ([]Part, []Note, error) {
 	var parts []Part
+	var notes []Note
 	wrap := func(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
 	roles := map[string]string{}
 	if !omit[OmitSessions] {
 		if err := step("session model"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		s, err := Sessions(src, ReportSessionsOptions(o))
 		if err != nil {
-			return nil, wrap("session model", err)
+			return nil, nil, wrap("session model", err)
 		}
 		parts = append(parts, s)
 		roles = s.Data().Roles
 	}
 	if !omit[OmitPanel] {
 		if err := step("panel model"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		pr, err := Panel(src, ReportPanelOptions(o))
+		pr, note, err := reportPanel(src, o)
 		if err != nil {
-			return nil, wrap("panel model", err)
+			return nil, nil, wrap("panel model", err)
 		}
-		parts = append(parts, pr)
+		if pr != nil {
+			parts = append(parts, pr)
+		}
+		notes = append(notes, note...)
 	}
 	if !omit[OmitRuptures] {
 		if err := step("ruptures"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r, err := Ruptures(src, ReportRupturesOptions(o))
 		if err != nil {
-			return nil, wrap("ruptures", err)
+			return nil, nil, wrap("ruptures", err)
 		}
 		parts = append(parts, r)
 		if len(roles) == 0 && r.Data() != nil {
@@ -256,11 +278,11 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 	}
 	if !omit[OmitGains] {
 		if err := step("sudden gains"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		g, err := Gains(src, ReportGainsOptions(o))
 		if err != nil {
-			return nil, wrap("sudden gains", err)
+			return nil, nil, wrap("sudden gains", err)
 		}
 		parts = append(parts, g)
 		if len(roles) == 0 && g.Data() != nil {
@@ -269,16 +291,16 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 	}
 	if !omit[OmitChange] {
 		if err := step("reliable change"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(roles) == 0 {
 			roles = map[string]string{"patient": o.Columns.Patient, "session": o.Columns.Session, "outcome": o.Columns.Outcome}
 		}
 		c, err := Change(src, ReportChangeOptions(o, roles))
 		if err != nil {
-			return nil, wrap("reliable change", err)
+			return nil, nil, wrap("reliable change", err)
 		}
 		parts = append(parts, c)
 	}
-	return parts, nil
+	return parts, notes, nil
 }

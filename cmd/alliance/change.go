@@ -1,9 +1,10 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
-	"strings"
 )
 
 // changeFlags are the flags of 'alliance change'.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/alliance-research/alliance/analysis/jsonout"
+	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/plots/textout"
 
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
@@ -89,7 +91,7 @@ func listDatasets(e *env) error {
 		if e.format == "json" {
 			return jsonout.Write(w, list)
 		}
-		t := &table{
+		t := &workflow.Table{
 			Title:   "Embedded datasets",
 			Columns: []string{"name", "kind", "rows", "licence", "what"},
 			Right:   []bool{false, false, true, false, false},
@@ -100,6 +102,6 @@ func listDatasets(e *env) error {
 		if e.format == "text" {
 			t.Notes = append(t.Notes, "Use one with --dataset NAME; 'alliance datasets describe NAME' shows its source and licence.")
 		}
-		return t.render(w, e.format)
+		return textout.Table(w, textout.Format(e.format), t)
 	})
 }

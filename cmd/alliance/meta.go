@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/plots/textout"
 	"github.com/spf13/cobra"
 )
 
@@ -216,7 +217,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}
 	rcode := func(w io.Writer) {
 		if mf.rcode {
-			renderRCode(w, e.format, run.Steps())
+			textout.RCode(w, textout.Format(e.format), run.Steps())
 		}
 	}
 	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), mf.table), rcode)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/plots/textout"
 
 	"github.com/alliance-research/alliance/analysis/measures"
 	"github.com/spf13/cobra"
@@ -98,5 +99,5 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 	if err != nil {
 		return withOptionFlag(err, map[string]string{"Items": "--items", "ID": "--patient"})
 	}
-	return e.emitRun(run, run.Output(), func(w io.Writer) error { return renderCSV(w, run.Section(), "scores") })
+	return e.emitRun(run, run.Output(), func(w io.Writer) error { return textout.SectionCSV(w, run.Section(), "scores") })
 }

@@ -2,9 +2,10 @@ package main
 
 import (
 	"fmt"
+	"strings"
+
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
-	"strings"
 )
 
 // sessionsFlags are the flags of 'alliance sessions'.

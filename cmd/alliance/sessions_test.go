@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alliance-research/alliance/analysis/apa"
 )
 
 // TestSessionsMatchesLme4 runs 'alliance sessions' on the embedded
@@ -161,7 +163,7 @@ func TestSessionsCLIAndPartAgree(t *testing.T) {
 	}
 	text, _, _ := runCLI(t, "", "sessions", "--quiet")
 	for _, c := range js.Fixed {
-		cell := num(c.Estimate, 3)
+		cell := apa.Cell(c.Estimate, 3)
 		if !strings.Contains(text, c.Name) || !strings.Contains(text, cell) {
 			t.Errorf("text lacks %s = %s", c.Name, cell)
 		}
@@ -220,7 +222,7 @@ func TestChangeAndGainsCLIAndPartAgree(t *testing.T) {
 	}
 	md, _, _ = runCLI(t, "", "gains", "--format", "markdown", "--quiet")
 	for _, g := range gj.Gains {
-		if !strings.Contains(md, fmt.Sprintf("| %s | %d |", g.Patient, g.Session)) || !strings.Contains(md, num(g.Magnitude, 2)) {
+		if !strings.Contains(md, fmt.Sprintf("| %s | %d |", g.Patient, g.Session)) || !strings.Contains(md, apa.Cell(g.Magnitude, 2)) {
 			t.Errorf("markdown lacks gain %s/%d (magnitude %v)", g.Patient, g.Session, g.Magnitude)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/plots/textout"
 
 	"github.com/spf13/cobra"
 )
@@ -39,5 +40,5 @@ func runThreeRS(e *env, x *threeRSFlags, src workflow.Source, level float64) err
 	if err != nil {
 		return withOptionFlag(err, map[string]string{"Withdrawal": "--withdrawal, --confrontation, --resolution, --ratings"})
 	}
-	return e.emitRun(run, run.Output(), func(w io.Writer) error { return renderCSV(w, run.Section(), "sessions") })
+	return e.emitRun(run, run.Output(), func(w io.Writer) error { return textout.SectionCSV(w, run.Section(), "sessions") })
 }

@@ -1,4 +1,4 @@
-package main
+package textout
 
 import (
 	"encoding/csv"
@@ -7,27 +7,42 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/workflow"
 )
 
-// table is the one tabular shape every command renders as text, Markdown or
-// CSV. Cells are already formatted strings.
-type table struct {
-	Title   string
-	Columns []string
-	Right   []bool // right-align column i in text output (numbers)
-	Rows    [][]string
-	Notes   []string
+// Table writes t as an aligned plain-text APA table (Text), a
+// GitHub-flavoured Markdown table (Markdown) or RFC 4180 CSV of the header
+// and rows only (CSV; cells as they are, for programs).
+func Table(w io.Writer, f Format, t *workflow.Table) error {
+	switch f {
+	case Markdown:
+		return markdownTable(w, t)
+	case CSV:
+		cw := csv.NewWriter(w)
+		if err := cw.Write(t.Columns); err != nil {
+			return err
+		}
+		if err := cw.WriteAll(t.Rows); err != nil {
+			return err
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	return textTable(w, t)
 }
 
-// text writes t as an aligned plain-text table in the APA style: a title, a
-// rule, the header, a rule, the rows, a rule, then notes.
-func (t *table) text(w io.Writer) error {
-	width := make([]int, len(t.Columns))
-	for i, c := range t.Columns {
+// textTable writes the aligned plain-text table.
+func textTable(w io.Writer, t *workflow.Table) error {
+	cols := cleanAll(t.Columns)
+	rows := make([][]string, len(t.Rows))
+	for i, r := range t.Rows {
+		rows[i] = cleanAll(r)
+	}
+	width := make([]int, len(cols))
+	for i, c := range cols {
 		width[i] = utf8.RuneCountInString(c)
 	}
-	for _, r := range t.Rows {
+	for _, r := range rows {
 		for i, c := range r {
 			if i < len(width) && utf8.RuneCountInString(c) > width[i] {
 				width[i] = utf8.RuneCountInString(c)
@@ -61,24 +76,24 @@ func (t *table) text(w io.Writer) error {
 	}
 	rule := strings.Repeat("─", total)
 	if t.Title != "" {
-		fmt.Fprintln(w, t.Title)
+		fmt.Fprintln(w, Clean(t.Title))
 	}
 	fmt.Fprintln(w, rule)
-	fmt.Fprintln(w, line(t.Columns))
+	fmt.Fprintln(w, line(cols))
 	fmt.Fprintln(w, rule)
-	for _, r := range t.Rows {
+	for _, r := range rows {
 		fmt.Fprintln(w, line(r))
 	}
 	fmt.Fprintln(w, rule)
 	for _, n := range t.Notes {
-		fmt.Fprintln(w, n)
+		fmt.Fprintln(w, Clean(n))
 	}
 	return nil
 }
 
-// markdown writes t as a GitHub-flavoured Markdown table.
-func (t *table) markdown(w io.Writer) error {
-	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+// markdownTable writes the Markdown table, pipes escaped.
+func markdownTable(w io.Writer, t *workflow.Table) error {
+	esc := func(s string) string { return strings.ReplaceAll(Clean(s), "|", `\|`) }
 	if t.Title != "" {
 		fmt.Fprintf(w, "**%s**\n\n", esc(t.Title))
 	}
@@ -105,36 +120,16 @@ func (t *table) markdown(w io.Writer) error {
 	if len(t.Notes) > 0 {
 		fmt.Fprintln(w)
 		for _, n := range t.Notes {
-			fmt.Fprintf(w, "%s\n", n)
+			fmt.Fprintf(w, "%s\n", Clean(n))
 		}
 	}
 	return nil
 }
 
-// csv writes the header and rows of t as RFC 4180 CSV (no title, no notes).
-func (t *table) csv(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(t.Columns); err != nil {
-		return err
+func cleanAll(v []string) []string {
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = Clean(s)
 	}
-	if err := cw.WriteAll(t.Rows); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
+	return out
 }
-
-// render writes t in the given non-JSON format.
-func (t *table) render(w io.Writer, format string) error {
-	switch format {
-	case "markdown":
-		return t.markdown(w)
-	case "csv":
-		return t.csv(w)
-	default:
-		return t.text(w)
-	}
-}
-
-// num formats a number for a table cell ("NA" when undefined).
-func num(x float64, d int) string { return apa.Cell(x, d) }
