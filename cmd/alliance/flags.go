@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -77,27 +78,49 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 			}
 			e.infof("alliance: no FILE given: using the embedded dataset %s (%s%s); see 'alliance datasets describe %s'", info.Name, info.Title, sim, info.Name)
 		}
-		et, eerr := datasets.ReadEmbedded(info.Name, opt)
-		if eerr != nil {
-			return workflow.Source{}, eerr
-		}
-		return workflow.EmbeddedSource(info, et), nil
+		return e.readInput("", info.Name, nil, opt)
 	}
-	var t *datasets.Table
-	if args[0] == "-" {
-		t, err = datasets.Read("stdin", e.stdin, opt)
-	} else {
-		e.inputs = append(e.inputs, args[0])
-		t, err = datasets.ReadFile(args[0], opt)
-	}
+	ws, err := e.readInput(args[0], "", nil, opt)
 	if err != nil {
-		return workflow.Source{}, err
+		return ws, err
 	}
-	ws := workflow.FileSource(t.Name, t)
 	for _, n := range ws.Notes {
 		e.infof("alliance: %s", n.Text)
 	}
 	return ws, nil
+}
+
+// readInput reads one input of a command: the embedded dataset, or the
+// bytes of an upload (the page; file is then its name), or file ("-" is
+// standard input). Every front end reads through it, so a file means the
+// same wherever it is given.
+func (e *env) readInput(file, dataset string, upload []byte, opt datasets.ReadOptions) (workflow.Source, error) {
+	if dataset != "" {
+		info, err := datasets.Lookup(dataset)
+		if err != nil {
+			return workflow.Source{}, err
+		}
+		t, err := datasets.ReadEmbedded(info.Name, opt)
+		if err != nil {
+			return workflow.Source{}, err
+		}
+		return workflow.EmbeddedSource(info, t), nil
+	}
+	var t *datasets.Table
+	var err error
+	switch {
+	case upload != nil: // ReadBytes unquotes in place: the upload is read again by later runs
+		t, err = datasets.ReadBytes(file, bytes.Clone(upload), opt)
+	case file == "-":
+		t, err = datasets.Read("stdin", e.stdin, opt)
+	default:
+		e.inputs = append(e.inputs, file)
+		t, err = datasets.ReadFile(file, opt)
+	}
+	if err != nil {
+		return workflow.Source{}, err
+	}
+	return workflow.FileSource(t.Name, t), nil
 }
 
 // isExample reports whether a command runs on its default embedded

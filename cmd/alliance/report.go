@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -146,38 +145,15 @@ func (rf *reportFlags) readOptions() (datasets.ReadOptions, error) {
 	return r.options()
 }
 
-// readSource reads a file, stdin or an embedded dataset.
+// readSource reads the report's input of a role (studies or sessions).
 func (rf *reportFlags) readSource(e *env, role, file, dataset string, opt datasets.ReadOptions) (*workflow.Source, error) {
 	if file != "" && dataset != "" {
 		return nil, usagef("give a file or an embedded dataset, not both")
 	}
-	if dataset != "" {
-		info, err := datasets.Lookup(dataset)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		t, err := datasets.ReadEmbedded(info.Name, opt)
-		if err != nil {
-			return nil, err
-		}
-		s := workflow.EmbeddedSource(info, t)
-		return &s, nil
-	}
-	var t *datasets.Table
-	var err error
-	if data, ok := rf.uploads[role]; ok {
-		// ReadBytes unquotes in place: the upload is read again by later runs.
-		t, err = datasets.ReadBytes(file, bytes.Clone(data), opt)
-	} else if file == "-" {
-		t, err = datasets.Read("stdin", e.stdin, opt)
-	} else {
-		e.inputs = append(e.inputs, file)
-		t, err = datasets.ReadFile(file, opt)
-	}
+	s, err := e.readInput(file, dataset, rf.uploads[role], opt)
 	if err != nil {
 		return nil, err
 	}
-	s := workflow.FileSource(file, t)
 	return &s, nil
 }
 
