@@ -3,6 +3,7 @@ package metamv
 import (
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -89,7 +90,7 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 		}
 	}
 	lb := append([]float64(nil), bread...)
-	if _, err := cholesky(lb, p); err != nil {
+	if err := linalg.Cholesky(lb, p); err != nil {
 		return nil, false
 	}
 	s := make([]float64, p*p)
@@ -223,10 +224,10 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 		}
 		// sol = (B⁻¹ − X'PX)⁻¹ X'PY.
 		copy(sol, xpy)
-		if _, err := cholesky(sys, p); err != nil {
+		if err := linalg.Cholesky(sys, p); err != nil {
 			return nil, false
 		}
-		cholSolveCols(sys, sol, p, p+1)
+		linalg.SolveCols(sys, p, sol, p+1)
 		wt := t
 		if node == 0 || node == nodes-1 {
 			wt *= 1 + tail
@@ -267,25 +268,4 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 		}
 	}
 	return out, true
-}
-
-// cholSolveCols overwrites b (p×m) with (LL')⁻¹b, L the lower factor from
-// cholesky.
-func cholSolveCols(l, b []float64, p, m int) {
-	for j := 0; j < m; j++ {
-		for i := 0; i < p; i++ {
-			v := b[i*m+j]
-			for a := 0; a < i; a++ {
-				v -= l[i*p+a] * b[a*m+j]
-			}
-			b[i*m+j] = v / l[i*p+i]
-		}
-		for i := p - 1; i >= 0; i-- {
-			v := b[i*m+j]
-			for a := i + 1; a < p; a++ {
-				v -= l[a*p+i] * b[a*m+j]
-			}
-			b[i*m+j] = v / l[i*p+i]
-		}
-	}
 }

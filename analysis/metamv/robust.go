@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/meta"
@@ -309,7 +310,7 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 				return nil, err
 			}
 			w := make([]float64, n*n)
-			cholInverse(w, b.l, make([]float64, n*n), n)
+			linalg.Inverse(b.l, n, w, make([]float64, n*n))
 			for i := 0; i < p; i++ {
 				for c := 0; c < n; c++ {
 					var t float64
@@ -513,7 +514,7 @@ func denseBlock(in robustIn, rows []int, g int, typ string) (th, l []float64, er
 		}
 	}
 	l = append([]float64(nil), th...)
-	if _, err := cholesky(l, n); err != nil {
+	if err := linalg.Cholesky(l, n); err != nil {
 		return nil, nil, errs.New(errs.Singular, "metamv", "robust cluster %d: working covariance not positive definite: %v", g+1, err)
 	}
 	return th, l, nil

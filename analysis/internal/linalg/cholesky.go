@@ -161,3 +161,24 @@ func InvertSPD(a []float64, n int) ([]float64, float64, error) {
 	Inverse(l, n, inv, make([]float64, n*n))
 	return inv, LogDet(l, n), nil
 }
+
+// SolveCols overwrites the n×m row-major b with A⁻¹b, column by column, A =
+// LLᵀ given by its lower factor l.
+func SolveCols(l []float64, n int, b []float64, m int) {
+	for j := 0; j < m; j++ {
+		for i := 0; i < n; i++ {
+			v := b[i*m+j]
+			for a := 0; a < i; a++ {
+				v -= l[i*n+a] * b[a*m+j]
+			}
+			b[i*m+j] = v / l[i*n+i]
+		}
+		for i := n - 1; i >= 0; i-- {
+			v := b[i*m+j]
+			for a := i + 1; a < n; a++ {
+				v -= l[a*n+i] * b[a*m+j]
+			}
+			b[i*m+j] = v / l[i*n+i]
+		}
+	}
+}

@@ -257,3 +257,31 @@ func BenchmarkCholesky(b *testing.B) {
 		})
 	}
 }
+
+func TestSolveColsMatchesSolve(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	n, m := 6, 3
+	a := randSPD(rng, n)
+	l := append([]float64(nil), a...)
+	if err := Cholesky(l, n); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]float64, n*m)
+	for i := range b {
+		b[i] = rng.NormFloat64()
+	}
+	x := append([]float64(nil), b...)
+	SolveCols(l, n, x, m)
+	for j := 0; j < m; j++ {
+		col := make([]float64, n)
+		for i := range col {
+			col[i] = b[i*m+j]
+		}
+		Solve(l, n, col)
+		for i := range col {
+			if col[i] != x[i*m+j] {
+				t.Errorf("column %d row %d: SolveCols %g, Solve %g", j, i, x[i*m+j], col[i])
+			}
+		}
+	}
+}
