@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -160,36 +161,10 @@ func waldQ(b, v []float64, p, lo int) (float64, error) {
 			a[i*n+j] = v[(i+lo)*p+j+lo]
 		}
 	}
-	// Cholesky solve.
-	for j := 0; j < n; j++ {
-		dj := a[j*n+j]
-		for c := 0; c < j; c++ {
-			dj -= a[j*n+c] * a[j*n+c]
-		}
-		if !(dj > 0) {
-			return math.NaN(), errs.New(errs.Singular, "meta", "covariance of the tested coefficients is singular")
-		}
-		dj = math.Sqrt(dj)
-		a[j*n+j] = dj
-		for i := j + 1; i < n; i++ {
-			t := a[i*n+j]
-			for c := 0; c < j; c++ {
-				t -= a[i*n+c] * a[j*n+c]
-			}
-			a[i*n+j] = t / dj
-		}
+	if err := linalg.Cholesky(a, n); err != nil {
+		return math.NaN(), errs.New(errs.Singular, "meta", "covariance of the tested coefficients is singular")
 	}
-	z := make([]float64, n)
-	var q float64
-	for i := 0; i < n; i++ {
-		t := b[i+lo]
-		for c := 0; c < i; c++ {
-			t -= a[i*n+c] * z[c]
-		}
-		z[i] = t / a[i*n+i]
-		q += z[i] * z[i]
-	}
-	return q, nil
+	return linalg.QuadInv(a, n, b[lo:], make([]float64, n)), nil
 }
 
 // heterogeneity computes Q_E, I², H² (metafor's i2def = "1").

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -225,42 +226,23 @@ func solveSym(a, b []float64, n int) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	z := make([]float64, n)
-	for i := 0; i < n; i++ {
-		t := b[i]
-		for c := 0; c < i; c++ {
-			t -= l[i*n+c] * z[c]
-		}
-		z[i] = t / l[i*n+i]
-	}
-	x := make([]float64, n)
-	for i := n - 1; i >= 0; i-- {
-		t := z[i]
-		for c := i + 1; c < n; c++ {
-			t -= l[c*n+i] * x[c]
-		}
-		x[i] = t / l[i*n+i]
-	}
+	x := append([]float64(nil), b[:n]...)
+	linalg.Solve(l, n, x)
 	return x, nil
 }
 
-// invSym inverts a symmetric positive definite matrix.
+// invSym inverts a symmetric positive definite matrix, column by column
+// (A⁻¹ = A⁻¹I).
 func invSym(a []float64, n int) ([]float64, error) {
-	inv := make([]float64, n*n)
-	e := make([]float64, n)
-	for j := 0; j < n; j++ {
-		for i := range e {
-			e[i] = 0
-		}
-		e[j] = 1
-		col, err := solveSym(a, e, n)
-		if err != nil {
-			return nil, err
-		}
-		for i := 0; i < n; i++ {
-			inv[i*n+j] = col[i]
-		}
+	l, err := cholesky(a, n)
+	if err != nil {
+		return nil, err
 	}
+	inv := make([]float64, n*n)
+	for j := 0; j < n; j++ {
+		inv[j*n+j] = 1
+	}
+	linalg.SolveCols(l, n, inv, n)
 	return inv, nil
 }
 
