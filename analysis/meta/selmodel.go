@@ -5,6 +5,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -155,9 +156,11 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 		x = append(x, math.Log(r.Tau2+0.001))
 	}
 	x = append(x, math.Log(1/(dmax-1)))
-	var iters int
-	x, iters, res.Converged = minimizeLM(f, gradf, x)
-	_ = iters
+	lm, err := optim.MinimizeLM(f, gradf, x, optim.LMSettings{})
+	if err != nil {
+		return res, errs.New(errs.InvalidOption, "meta: selection model", "%v", err)
+	}
+	x, res.Converged = lm.X, lm.Converged
 	mu, tau2, delta := untrans(x)
 	res.Estimate, res.Tau2, res.Delta = mu, tau2, delta
 	res.LogLik = llgrad(mu, tau2, delta, nil)
@@ -220,17 +223,6 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	return res, nil
 }
 
-// solveSym solves A x = b for a symmetric positive definite A.
-func solveSym(a, b []float64, n int) ([]float64, error) {
-	l, err := cholesky(a, n)
-	if err != nil {
-		return nil, err
-	}
-	x := append([]float64(nil), b[:n]...)
-	linalg.Solve(l, n, x)
-	return x, nil
-}
-
 // invSym inverts a symmetric positive definite matrix, column by column
 // (A⁻¹ = A⁻¹I).
 func invSym(a []float64, n int) ([]float64, error) {
@@ -244,75 +236,4 @@ func invSym(a []float64, n int) ([]float64, error) {
 	}
 	linalg.SolveCols(l, n, inv, n)
 	return inv, nil
-}
-
-// minimizeLM minimises f from x by Newton steps damped à la
-// Levenberg–Marquardt, (H + λ diag(H))s = −g with H from central
-// differences of the analytic gradient; λ shrinks after a successful step
-// and grows after a failed one. It stops when the step is below 1e-12
-// (relative) or after 500 iterations.
-func minimizeLM(f func([]float64) float64, grad func(g, x []float64), x []float64) ([]float64, int, bool) {
-	n := len(x)
-	g := make([]float64, n)
-	gp, gm := make([]float64, n), make([]float64, n)
-	h := make([]float64, n*n)
-	a := make([]float64, n*n)
-	xn := make([]float64, n)
-	lambda := 1e-3
-	fx := f(x)
-	for it := 1; it <= 500; it++ {
-		grad(g, x)
-		for j := 0; j < n; j++ {
-			hj := 1e-5 * math.Max(1, math.Abs(x[j]))
-			xj := x[j]
-			x[j] = xj + hj
-			grad(gp, x)
-			x[j] = xj - hj
-			grad(gm, x)
-			x[j] = xj
-			for i := 0; i < n; i++ {
-				h[i*n+j] = (gp[i] - gm[i]) / (2 * hj)
-			}
-		}
-		for i := 0; i < n; i++ {
-			for j := 0; j < i; j++ {
-				m := (h[i*n+j] + h[j*n+i]) / 2
-				h[i*n+j], h[j*n+i] = m, m
-			}
-		}
-		for tries := 0; tries < 60; tries++ {
-			copy(a, h)
-			for i := 0; i < n; i++ {
-				a[i*n+i] += lambda * math.Max(math.Abs(h[i*n+i]), 1e-8)
-			}
-			s, err := solveSym(a, g, n)
-			if err != nil {
-				lambda *= 10
-				continue
-			}
-			small := true
-			for j := range x {
-				xn[j] = x[j] - s[j]
-				if math.Abs(s[j]) > 1e-12*math.Max(1, math.Abs(x[j])) {
-					small = false
-				}
-			}
-			fn := f(xn)
-			if small && !(fn > fx+1e-14*math.Abs(fx)) {
-				copy(x, xn)
-				return x, it, true
-			}
-			if fn <= fx {
-				copy(x, xn)
-				fx = fn
-				lambda = math.Max(lambda/10, 1e-12)
-				break
-			}
-			lambda *= 10
-			if tries == 59 {
-				return x, it, small
-			}
-		}
-	}
-	return x, 500, false
 }
