@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 )
 
 // PermResult holds permutation p-values (metafor permutest.rma.uni).
@@ -396,9 +397,9 @@ func (m *model) quick(z []float64, qm *float64) error {
 	for i := range v {
 		v[i] = s2w * m.s.ainv[i]
 	}
-	q, err := waldQ(m.s.beta, v, p, lo)
+	q, err := wald.Q(m.s.beta, v, p, wald.Span(lo, p))
 	if err != nil {
-		return err
+		return errs.New(errs.Singular, "meta", "%v", err)
 	}
 	if m.opt.isT() {
 		q /= float64(p - lo)

@@ -6,6 +6,7 @@ import (
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"github.com/alliance-research/alliance/analysis/internal/optim"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -204,10 +205,10 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	} else {
 		res.Note = "the Hessian could not be inverted: standard errors are not available"
 	}
-	crit := distuv.UnitNormal.Quantile(1 - (1-r.Level)/2)
-	res.Statistic = mu / res.SE
-	res.P = 2 * normSF(math.Abs(res.Statistic))
-	res.CILB, res.CIUB = mu-crit*res.SE, mu+crit*res.SE
+	ref := wald.Normal(r.Level)
+	crit := ref.Crit()
+	w := ref.Coef(mu, res.SE*res.SE)
+	res.Statistic, res.P, res.CILB, res.CIUB = w.Statistic, w.P, w.CILB, w.CIUB
 	res.DeltaCILB, res.DeltaCIUB = math.Max(0, delta-crit*res.SEDelta), delta+crit*res.SEDelta
 	m := newModel(r.d, r.opt)
 	ll0, err := m.logLikAt(r.Tau2, false)

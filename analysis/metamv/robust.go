@@ -2,11 +2,11 @@ package metamv
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/meta"
@@ -448,24 +448,20 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 		}
 	}
 	out := &Robust{Type: opt.Type, Clusters: J, Level: opt.Level, Vcov: vc, Coefficients: make([]RobustCoef, p)}
-	alpha := 1 - opt.Level
 	var sat *satt
 	if opt.Type == CR2 {
 		sat = &satt{p: p, bread: bread, hx: hx, ete: ete}
 	}
 	for j := 0; j < p; j++ {
-		b, se := in.beta[j], math.Sqrt(vc[j*p+j])
 		df := float64(J - p)
 		if sat != nil {
 			c := make([]float64, p)
 			c[j] = 1
 			df = sat.df(c)
 		}
-		td := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-		crit := td.Quantile(1 - alpha/2)
-		st := b / se
-		out.Coefficients[j] = RobustCoef{Name: in.names[j], Estimate: b, SE: se, Statistic: st, DF: df,
-			P: 2 * td.Survival(math.Abs(st)), CILB: b - crit*se, CIUB: b + crit*se}
+		w := wald.StudentT(df, opt.Level).Coef(in.beta[j], vc[j*p+j])
+		out.Coefficients[j] = RobustCoef{Name: in.names[j], Estimate: w.Estimate, SE: w.SE, Statistic: w.Statistic, DF: df,
+			P: w.P, CILB: w.CILB, CIUB: w.CIUB}
 	}
 	if p > 0 {
 		c := out.Coefficients[0]
@@ -476,11 +472,8 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	if p == 1 {
 		lo = 0
 	}
-	idx := make([]int, 0, p)
-	for j := lo; j < p; j++ {
-		idx = append(idx, j)
-	}
-	q, err := wald(in.beta, vc, p, idx)
+	idx := wald.Span(lo, p)
+	q, err := wald.Q(in.beta, vc, p, idx)
 	if err == nil {
 		m := float64(len(idx))
 		switch {
