@@ -3,6 +3,8 @@ package effectsize
 import (
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // hyp2f1 against an independent evaluation in R (Euler's integral by
@@ -72,6 +74,52 @@ func TestHyp2f1Properties(t *testing.T) {
 			if !ok1 || !ok2 || !near(trans, series, 1e-13, 0) {
 				t.Errorf("c=%g x=%g: transformation %.17g, series %.17g", c, x, trans, series)
 			}
+		}
+	}
+}
+
+// hyp2f1 against gonum's mathext.Hypergeo where the latter applies (|x| < 1;
+// it sums the series or uses the linear transformations of A&S 15.3), on
+// the UCOR arguments a = b = ½ and a = b = 1 and on non-integer a, b.
+// Hypergeo loses accuracy as x → 1 when c − a − b is an integer (it warns
+// of this in its documentation), so the cross-check stops at x = 0.99 and
+// allows 1e-10 there; ours is pinned to R at 1e-12 in TestHyp2f1GSL.
+func TestHyp2f1Hypergeo(t *testing.T) {
+	for _, ab := range [][2]float64{{0.5, 0.5}, {1, 1}, {0.7, 1.3}} {
+		for _, c := range []float64{2.5, 3, 4, 7.25, 12, 40} {
+			if !(c > ab[0]+ab[1]) {
+				continue
+			}
+			for _, x := range []float64{0, 0.05, 0.3, 0.6, 0.75, 0.8, 0.9, 0.95, 0.99} {
+				ours, ok := hyp2f1(ab[0], ab[1], c, x, 1-x)
+				theirs := mathext.Hypergeo(ab[0], ab[1], c, x)
+				tol := 1e-13
+				if x > 0.75 {
+					tol = 1e-10
+				}
+				if !ok || !near(ours, theirs, tol, 0) {
+					t.Errorf("2F1(%g, %g; %g; %g) = %.17g (ok %v); mathext.Hypergeo %.17g (rel. diff %.2g)", ab[0], ab[1], c, x, ours, ok, theirs, (ours-theirs)/theirs)
+				}
+			}
+		}
+	}
+}
+
+// digamma against its closed forms at the integers and half-integers
+// (A&S 6.3.2, 6.3.4): ψ(n) = −γ + Σ_{k<n} 1/k and
+// ψ(n + ½) = −γ − 2 ln 2 + Σ_{k≤n} 2/(2k − 1).
+func TestDigamma(t *testing.T) {
+	for n := 1; n <= 60; n++ {
+		want := -eulerGamma + harmonic(n-1)
+		if got := digamma(float64(n)); !near(got, want, 1e-15, 1e-15) {
+			t.Errorf("ψ(%d) = %.17g, want %.17g", n, got, want)
+		}
+		half := -eulerGamma - 2*math.Ln2
+		for k := 1; k <= n; k++ {
+			half += 2 / float64(2*k-1)
+		}
+		if got := digamma(float64(n) + 0.5); !near(got, half, 1e-15, 1e-15) {
+			t.Errorf("ψ(%d.5) = %.17g, want %.17g", n, got, half)
 		}
 	}
 }

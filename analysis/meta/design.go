@@ -25,37 +25,73 @@ type design struct {
 // newDesign validates the input, drops incomplete rows and builds the model
 // matrix with treatment-coded factors. Notes describe dropped rows.
 func newDesign(yi, vi []float64, mods []Moderator, labels []string) (*design, []string, error) {
+	if err := checkDesignInput(yi, vi, mods, labels); err != nil {
+		return nil, nil, err
+	}
+	keep, notes, err := completeCases(yi, vi, mods)
+	if err != nil {
+		return nil, notes, err
+	}
+	k := len(keep)
+	d := &design{k: k, y: make([]float64, k), v: make([]float64, k), rows: keep}
+	for j, i := range keep {
+		d.y[j], d.v[j] = yi[i], vi[i]
+	}
+	if labels != nil {
+		d.labels = make([]string, k)
+		for j, i := range keep {
+			d.labels[j] = labels[i]
+		}
+	}
+	d.modelMatrix(mods)
+	if err := d.checkRank(); err != nil {
+		return nil, notes, err
+	}
+	return d, notes, nil
+}
+
+// checkDesignInput refuses empty input, lengths that do not match and
+// moderators without a name, given twice, or with no or two kinds of
+// values.
+func checkDesignInput(yi, vi []float64, mods []Moderator, labels []string) error {
 	n := len(yi)
 	if n == 0 {
-		return nil, nil, errs.New(errs.TooFew, "meta", "no studies (yi is empty)")
+		return errs.New(errs.TooFew, "meta", "no studies (yi is empty)")
 	}
 	if len(vi) != n {
-		return nil, nil, errs.New(errs.InvalidOption, "meta", "yi has %d values but vi has %d; give one variance per effect size", n, len(vi))
+		return errs.New(errs.InvalidOption, "meta", "yi has %d values but vi has %d; give one variance per effect size", n, len(vi))
 	}
 	if labels != nil && len(labels) != n {
-		return nil, nil, errs.New(errs.InvalidOption, "meta", "%d labels for %d studies", len(labels), n)
+		return errs.New(errs.InvalidOption, "meta", "%d labels for %d studies", len(labels), n)
 	}
 	seen := map[string]bool{}
 	for _, m := range mods {
 		if m.Name == "" {
-			return nil, nil, errs.New(errs.InvalidOption, "meta", "a moderator has no name")
+			return errs.New(errs.InvalidOption, "meta", "a moderator has no name")
 		}
 		if seen[m.Name] {
-			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q given twice", m.Name)
+			return errs.New(errs.InvalidOption, "meta", "moderator %q given twice", m.Name)
 		}
 		seen[m.Name] = true
 		switch {
 		case m.Numeric != nil && m.Text != nil:
-			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has both numeric and text values; give one", m.Name)
+			return errs.New(errs.InvalidOption, "meta", "moderator %q has both numeric and text values; give one", m.Name)
 		case m.Numeric != nil && len(m.Numeric) != n:
-			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has %d values for %d studies", m.Name, len(m.Numeric), n)
+			return errs.New(errs.InvalidOption, "meta", "moderator %q has %d values for %d studies", m.Name, len(m.Numeric), n)
 		case m.Text != nil && len(m.Text) != n:
-			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has %d values for %d studies", m.Name, len(m.Text), n)
+			return errs.New(errs.InvalidOption, "meta", "moderator %q has %d values for %d studies", m.Name, len(m.Text), n)
 		case m.Numeric == nil && m.Text == nil:
-			return nil, nil, errs.New(errs.InvalidOption, "meta", "moderator %q has no values", m.Name)
+			return errs.New(errs.InvalidOption, "meta", "moderator %q has no values", m.Name)
 		}
 	}
-	// Complete cases.
+	return nil
+}
+
+// completeCases returns the rows with yi, vi and every moderator present
+// (NaN or blank text is missing), with notes on the rows dropped; an
+// infinite value or a non-positive variance is an input error.
+func completeCases(yi, vi []float64, mods []Moderator) ([]int, []string, error) {
+	n := len(yi)
 	keep := make([]int, 0, n)
 	var nMissY, nMissMod int
 	for i := 0; i < n; i++ {
@@ -90,28 +126,24 @@ func newDesign(yi, vi []float64, mods []Moderator, labels []string) (*design, []
 	if nMissMod > 0 {
 		notes = append(notes, fmt.Sprintf("%d %s with missing moderators dropped", nMissMod, plural(nMissMod, "study", "studies")))
 	}
-	k := len(keep)
-	if k == 0 {
+	if len(keep) == 0 {
 		return nil, notes, errs.New(errs.TooFew, "meta", "no complete studies left (all rows have missing values)")
 	}
-	d := &design{k: k, y: make([]float64, k), v: make([]float64, k), rows: keep}
-	for j, i := range keep {
-		d.y[j], d.v[j] = yi[i], vi[i]
-	}
-	if labels != nil {
-		d.labels = make([]string, k)
-		for j, i := range keep {
-			d.labels[j] = labels[i]
-		}
-	}
-	// Columns.
+	return keep, notes, nil
+}
+
+// modelMatrix sets d.x, d.p, d.names and d.mods from the moderators on the
+// kept rows d.rows: the intercept, numeric moderators as they are, and text
+// moderators treatment-coded (one 0/1 column per level after the first in
+// sorted order, named moderator+level as R).
+func (d *design) modelMatrix(mods []Moderator) {
+	k, keep := d.k, d.rows
 	type col struct {
 		name string
 		val  func(row int) float64
 	}
 	cols := []col{{"intrcpt", func(int) float64 { return 1 }}}
 	for _, m := range mods {
-		m := m
 		if m.Numeric != nil {
 			vals := make([]float64, k)
 			for j, i := range keep {
@@ -127,7 +159,6 @@ func newDesign(yi, vi []float64, mods []Moderator, labels []string) (*design, []
 		}
 		d.mods = append(d.mods, Moderator{Name: m.Name, Text: vals})
 		for _, lv := range levels(vals)[1:] {
-			lv := lv
 			cols = append(cols, col{m.Name + lv, func(r int) float64 {
 				if vals[r] == lv {
 					return 1
@@ -145,10 +176,6 @@ func newDesign(yi, vi []float64, mods []Moderator, labels []string) (*design, []
 			d.x[r*d.p+c] = cl.val(r)
 		}
 	}
-	if err := d.checkRank(); err != nil {
-		return nil, notes, err
-	}
-	return d, notes, nil
 }
 
 // levels returns the sorted distinct values (byte order; for ASCII names

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -107,24 +108,16 @@ func (m *model) infer(r *Result) error {
 		r.Vcov[i] = s2w * m.s.ainv[i]
 	}
 	ddf := float64(k - p)
-	var crit float64
-	alpha := 1 - opt.Level
+	ref := wald.Normal(opt.Level)
 	if opt.isT() {
-		crit = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: ddf}.Quantile(1 - alpha/2)
-	} else {
-		crit = distuv.UnitNormal.Quantile(1 - alpha/2)
+		ref = wald.StudentT(ddf, opt.Level)
 	}
 	r.Coefficients = make([]Coef, p)
 	for j := 0; j < p; j++ {
-		b := m.s.beta[j]
-		se := math.Sqrt(r.Vcov[j*p+j])
-		c := Coef{Name: d.names[j], Estimate: b, SE: se, Statistic: b / se,
-			CILB: b - crit*se, CIUB: b + crit*se}
-		if opt.isT() {
+		w := ref.Coef(m.s.beta[j], r.Vcov[j*p+j])
+		c := Coef{Name: d.names[j], Estimate: w.Estimate, SE: w.SE, Statistic: w.Statistic, P: w.P, CILB: w.CILB, CIUB: w.CIUB}
+		if ref.IsT() {
 			c.DF = f64(ddf)
-			c.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: ddf}.Survival(math.Abs(c.Statistic))
-		} else {
-			c.P = 2 * normSF(math.Abs(c.Statistic))
 		}
 		r.Coefficients[j] = c
 	}
@@ -133,63 +126,19 @@ func (m *model) infer(r *Result) error {
 	if p == 1 {
 		lo = 0
 	}
-	qm, err := waldQ(m.s.beta, r.Vcov, p, lo)
+	qm, qmp, err := ref.Omnibus(m.s.beta, r.Vcov, p, wald.Span(lo, p))
 	if err != nil {
 		qm = math.NaN()
 	}
 	md := p - lo
 	r.QMDF = md
-	if opt.isT() {
-		qm /= float64(md)
+	r.QMP = qmp
+	if ref.IsT() {
 		df2 := k - p
 		r.QMDF2 = &df2
-		r.QMP = distuv.F{D1: float64(md), D2: ddf}.Survival(qm)
-	} else {
-		r.QMP = distuv.ChiSquared{K: float64(md)}.Survival(qm)
 	}
 	r.QM = qm
 	return nil
-}
-
-// waldQ returns b[lo:]' V[lo:,lo:]⁻¹ b[lo:].
-func waldQ(b, v []float64, p, lo int) (float64, error) {
-	n := p - lo
-	a := make([]float64, n*n)
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			a[i*n+j] = v[(i+lo)*p+j+lo]
-		}
-	}
-	// Cholesky solve.
-	for j := 0; j < n; j++ {
-		dj := a[j*n+j]
-		for c := 0; c < j; c++ {
-			dj -= a[j*n+c] * a[j*n+c]
-		}
-		if !(dj > 0) {
-			return math.NaN(), errs.New(errs.Singular, "meta", "covariance of the tested coefficients is singular")
-		}
-		dj = math.Sqrt(dj)
-		a[j*n+j] = dj
-		for i := j + 1; i < n; i++ {
-			t := a[i*n+j]
-			for c := 0; c < j; c++ {
-				t -= a[i*n+c] * a[j*n+c]
-			}
-			a[i*n+j] = t / dj
-		}
-	}
-	z := make([]float64, n)
-	var q float64
-	for i := 0; i < n; i++ {
-		t := b[i+lo]
-		for c := 0; c < i; c++ {
-			t -= a[i*n+c] * z[c]
-		}
-		z[i] = t / a[i*n+i]
-		q += z[i] * z[i]
-	}
-	return q, nil
 }
 
 // heterogeneity computes Q_E, I², H² (metafor's i2def = "1").
@@ -265,11 +214,11 @@ func (m *model) fitStats(r *Result) error {
 // β̂ ± crit·√(SE² + τ²) (metafor predict.rma), and the r block for ZCOR.
 func (m *model) predict(r *Result) {
 	c := r.Coefficients[0]
-	alpha := 1 - r.Level
-	crit := distuv.UnitNormal.Quantile(1 - alpha/2)
+	ref := wald.Normal(r.Level)
 	if m.opt.isT() {
-		crit = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(r.K - r.P)}.Quantile(1 - alpha/2)
+		ref = wald.StudentT(float64(r.K-r.P), r.Level)
 	}
+	crit := ref.Crit()
 	if !m.opt.isFE() {
 		h := crit * math.Sqrt(c.SE*c.SE+r.Tau2)
 		r.PILB, r.PIUB = f64(c.Estimate-h), f64(c.Estimate+h)

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -280,27 +281,13 @@ func quadForm(a, x []float64, p int) float64 {
 	return t
 }
 
-// cholesky factors the n×n symmetric positive definite a (row-major) into
-// its lower triangle, in a new slice.
+// cholesky returns the lower Cholesky factor of the n×n symmetric
+// positive-definite a (row-major) in a new slice, a matrix that is not
+// positive definite as an errs.Singular error.
 func cholesky(a []float64, n int) ([]float64, error) {
-	l := append([]float64(nil), a...)
-	for j := 0; j < n; j++ {
-		dj := l[j*n+j]
-		for c := 0; c < j; c++ {
-			dj -= l[j*n+c] * l[j*n+c]
-		}
-		if !(dj > 0) {
-			return nil, errs.New(errs.Singular, "", "matrix is not positive definite (pivot %d = %g)", j+1, dj)
-		}
-		dj = math.Sqrt(dj)
-		l[j*n+j] = dj
-		for i := j + 1; i < n; i++ {
-			t := l[i*n+j]
-			for c := 0; c < j; c++ {
-				t -= l[i*n+c] * l[j*n+c]
-			}
-			l[i*n+j] = t / dj
-		}
+	l := append([]float64(nil), a[:n*n]...)
+	if err := linalg.Cholesky(l, n); err != nil {
+		return nil, errs.New(errs.Singular, "", "%v", err)
 	}
 	return l, nil
 }
@@ -311,11 +298,7 @@ func logDet(a []float64, n int) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
-	var s float64
-	for j := 0; j < n; j++ {
-		s += 2 * math.Log(l[j*n+j])
-	}
-	return s, nil
+	return linalg.LogDet(l, n), nil
 }
 
 // quadInv returns b'a⁻¹b for a symmetric positive definite a.
@@ -324,15 +307,5 @@ func quadInv(a, b []float64, n int) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
-	z := make([]float64, n)
-	var q float64
-	for i := 0; i < n; i++ {
-		t := b[i]
-		for c := 0; c < i; c++ {
-			t -= l[i*n+c] * z[c]
-		}
-		z[i] = t / l[i*n+i]
-		q += z[i] * z[i]
-	}
-	return q, nil
+	return linalg.QuadInv(l, n, b, make([]float64, n)), nil
 }

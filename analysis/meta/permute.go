@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 )
 
 // PermResult holds permutation p-values (metafor permutest.rma.uni).
@@ -184,6 +185,17 @@ type permTally struct {
 	failed     int
 }
 
+// merge adds the counts of u to t.
+func (t *permTally) merge(u *permTally) {
+	for j := range t.hit {
+		t.hit[j] += u.hit[j]
+		t.cnt[j] += u.cnt[j]
+	}
+	t.qHit += u.qHit
+	t.qCnt += u.qCnt
+	t.failed += u.failed
+}
+
 func (t *permTally) add(z []float64, qm float64, zObs []float64, qmObs float64) {
 	for j, v := range z {
 		if math.IsNaN(v) {
@@ -204,47 +216,33 @@ func (t *permTally) add(z []float64, qm float64, zObs []float64, qmObs float64) 
 	}
 }
 
+// permute runs the permutation test behind Permute: it fits the observed
+// data, plans the permutations (permPlan), shares them out in chunks to
+// one worker per CPU (permWorker) and turns the merged tallies into
+// p-values.
 func permute(yi, vi []float64, opt Options, n int, exact bool, seed uint64, progress func(done int)) (*PermResult, error) {
 	obs, err := Fit(yi, vi, opt)
 	if err != nil {
 		return nil, err
 	}
 	d := obs.d
-	k, p := d.k, d.p
+	p := d.p
 	res := &PermResult{Names: d.names, Seed: seed, QM: obs.QM}
 	for _, c := range obs.Coefficients {
 		res.Statistic = append(res.Statistic, c.Statistic)
 	}
-	intOnly := p == 1
-
-	// The number of distinct permutations and metafor's choice of test.
-	var rep, count []int
-	var nPerm *big.Int
-	if intOnly {
-		nPerm = new(big.Int).Lsh(big.NewInt(1), uint(k))
-	} else {
-		_, rep, count = rowGroups(d.x, k, p)
-		nPerm = multinomial(count)
+	plan, err := newPermPlan(obs, n, exact, seed)
+	if err != nil {
+		return nil, err
 	}
-	if !exact && nPerm.Cmp(big.NewInt(int64(n))) <= 0 {
-		exact = true
-	}
-	total := n
-	if exact {
-		if nPerm.Cmp(big.NewInt(maxExact)) > 0 {
-			return nil, errs.New(errs.InvalidOption, "meta", "an exact permutation test needs %s permutations (more than %d); use random permutations instead", nPerm, int64(maxExact))
-		}
-		total = int(nPerm.Int64())
+	if plan.exact {
 		res.Seed = 0
 	}
-	res.Exact = exact
-	res.Iterations = total
+	res.Exact = plan.exact
+	res.Iterations = plan.total
 
-	workers := runtime.NumCPU()
-	if workers > total {
-		workers = total
-	}
-	chunk := total / (16 * workers)
+	workers := min(runtime.NumCPU(), plan.total)
+	chunk := plan.total / (16 * workers)
 	chunk = max(1, min(chunk, 1024))
 	var next, done atomic.Int64
 	var mu sync.Mutex
@@ -254,84 +252,22 @@ func permute(yi, vi []float64, opt Options, n int, exact bool, seed uint64, prog
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pd := *d
-			pd.y = append([]float64(nil), d.y...)
-			pd.x = append([]float64(nil), d.x...)
-			m := newModel(&pd, obs.opt)
+			pw := newPermWorker(plan)
 			t := permTally{hit: make([]int, p), cnt: make([]int, p)}
-			z := make([]float64, p)
-			perm := make([]int, k)
-			var lab, scratch []int
-			if exact && !intOnly {
-				lab, scratch = make([]int, k), make([]int, len(count))
-			}
 			for {
 				lo := int(next.Add(int64(chunk))) - chunk
-				if lo >= total {
+				if lo >= plan.total {
 					break
 				}
-				hi := min(lo+chunk, total)
-				for i := lo; i < hi; i++ {
-					var qm float64
-					ok := false
-					switch {
-					case exact && intOnly:
-						for j := range pd.y {
-							pd.y[j] = d.y[j]
-							if i>>uint(j)&1 == 1 {
-								pd.y[j] = -d.y[j]
-							}
-						}
-						m.center()
-						ok = m.quick(z, &qm) == nil
-					case exact:
-						from := 0
-						if i == lo {
-							unrankMultiset(uint64(i), uint64(total), count, scratch, lab)
-						} else {
-							from = nextMultiset(lab)
-						}
-						for j := from; j < k; j++ {
-							src := rep[lab[j]]
-							copy(pd.x[j*p:(j+1)*p], d.x[src*p:(src+1)*p])
-						}
-						ok = m.quick(z, &qm) == nil
-					case i == 0: // the observed data, as metafor
-						copy(z, res.Statistic)
-						qm, ok = obs.QM, true
-					default:
-						rng := rand.New(rand.NewPCG(seed, uint64(i)))
-						for try := 0; try < 100 && !ok; try++ {
-							if intOnly {
-								for j := range pd.y {
-									pd.y[j] = d.y[j]
-									if rng.Uint64()&1 == 1 {
-										pd.y[j] = -d.y[j]
-									}
-								}
-								m.center()
-							} else {
-								for j := range perm {
-									perm[j] = j
-								}
-								for j := k - 1; j > 0; j-- {
-									r := rng.IntN(j + 1)
-									perm[j], perm[r] = perm[r], perm[j]
-								}
-								for j, src := range perm {
-									copy(pd.x[j*p:(j+1)*p], d.x[src*p:(src+1)*p])
-								}
-							}
-							ok = m.quick(z, &qm) == nil
-						}
-					}
+				for i := lo; i < min(lo+chunk, plan.total); i++ {
+					qm, ok := pw.one(i, lo, res.Statistic)
 					if !ok {
-						for j := range z {
-							z[j] = math.NaN()
+						for j := range pw.z {
+							pw.z[j] = math.NaN()
 						}
 						qm = math.NaN()
 					}
-					t.add(z, qm, res.Statistic, obs.QM)
+					t.add(pw.z, qm, res.Statistic, obs.QM)
 					c := done.Add(1)
 					if progress != nil {
 						mu.Lock()
@@ -341,13 +277,7 @@ func permute(yi, vi []float64, opt Options, n int, exact bool, seed uint64, prog
 				}
 			}
 			mu.Lock()
-			for j := range t.hit {
-				tally.hit[j] += t.hit[j]
-				tally.cnt[j] += t.cnt[j]
-			}
-			tally.qHit += t.qHit
-			tally.qCnt += t.qCnt
-			tally.failed += t.failed
+			tally.merge(&t)
 			mu.Unlock()
 		}()
 	}
@@ -359,6 +289,136 @@ func permute(yi, vi []float64, opt Options, n int, exact bool, seed uint64, prog
 	res.QMP = float64(tally.qHit) / float64(tally.qCnt)
 	res.Failed = tally.failed
 	return res, nil
+}
+
+// permPlan is what every permutation worker shares: the observed fit, the
+// distinct rows of X and their counts (meta-regression), and whether the
+// test is exact and how many permutations it runs.
+type permPlan struct {
+	obs        *Result
+	rep, count []int
+	intOnly    bool
+	exact      bool
+	total      int
+	seed       uint64
+}
+
+// newPermPlan counts the distinct permutations (2^k sign flips for an
+// intercept-only model, the multinomial of the distinct rows of X
+// otherwise) and makes metafor's choice: exact when they do not exceed n.
+func newPermPlan(obs *Result, n int, exact bool, seed uint64) (*permPlan, error) {
+	d := obs.d
+	pl := &permPlan{obs: obs, intOnly: d.p == 1, seed: seed}
+	var nPerm *big.Int
+	if pl.intOnly {
+		nPerm = new(big.Int).Lsh(big.NewInt(1), uint(d.k))
+	} else {
+		_, pl.rep, pl.count = rowGroups(d.x, d.k, d.p)
+		nPerm = multinomial(pl.count)
+	}
+	if !exact && nPerm.Cmp(big.NewInt(int64(n))) <= 0 {
+		exact = true
+	}
+	pl.total = n
+	if exact {
+		if nPerm.Cmp(big.NewInt(maxExact)) > 0 {
+			return nil, errs.New(errs.InvalidOption, "meta", "an exact permutation test needs %s permutations (more than %d); use random permutations instead", nPerm, int64(maxExact))
+		}
+		pl.total = int(nPerm.Int64())
+	}
+	pl.exact = exact
+	return pl, nil
+}
+
+// permWorker refits permuted copies of the data; one per goroutine.
+type permWorker struct {
+	pl           *permPlan
+	pd           design // the permuted copy of the data
+	m            *model
+	z            []float64
+	perm         []int
+	lab, scratch []int // the current multiset arrangement (exact meta-regression)
+}
+
+func newPermWorker(pl *permPlan) *permWorker {
+	d := pl.obs.d
+	w := &permWorker{pl: pl, pd: *d, z: make([]float64, d.p), perm: make([]int, d.k)}
+	w.pd.y = append([]float64(nil), d.y...)
+	w.pd.x = append([]float64(nil), d.x...)
+	w.m = newModel(&w.pd, pl.obs.opt)
+	if pl.exact && !pl.intOnly {
+		w.lab, w.scratch = make([]int, d.k), make([]int, len(pl.count))
+	}
+	return w
+}
+
+// one fits permutation i (lo: the first of the worker's current chunk) and
+// leaves its statistics in w.z; it returns QM and whether the fit worked.
+// Permutation 0 of a random test is the observed data, as in metafor.
+func (w *permWorker) one(i, lo int, zObs []float64) (qm float64, ok bool) {
+	pl, d, k, p := w.pl, w.pl.obs.d, w.pl.obs.d.k, w.pl.obs.d.p
+	switch {
+	case pl.exact && pl.intOnly:
+		for j := range w.pd.y {
+			w.pd.y[j] = d.y[j]
+			if i>>uint(j)&1 == 1 {
+				w.pd.y[j] = -d.y[j]
+			}
+		}
+		w.m.center()
+		ok = w.m.quick(w.z, &qm) == nil
+	case pl.exact:
+		from := 0
+		if i == lo {
+			unrankMultiset(uint64(i), uint64(pl.total), pl.count, w.scratch, w.lab)
+		} else {
+			from = nextMultiset(w.lab)
+		}
+		for j := from; j < k; j++ {
+			src := pl.rep[w.lab[j]]
+			copy(w.pd.x[j*p:(j+1)*p], d.x[src*p:(src+1)*p])
+		}
+		ok = w.m.quick(w.z, &qm) == nil
+	case i == 0:
+		copy(w.z, zObs)
+		qm, ok = pl.obs.QM, true
+	default:
+		qm, ok = w.random(i)
+	}
+	return qm, ok
+}
+
+// random fits a random permutation drawn from the stream (seed, i): sign
+// flips of y (intercept-only) or a shuffle of the rows of X, retried up to
+// 100 times while the fit fails.
+func (w *permWorker) random(i int) (qm float64, ok bool) {
+	d := w.pl.obs.d
+	k, p := d.k, d.p
+	rng := rand.New(rand.NewPCG(w.pl.seed, uint64(i)))
+	for try := 0; try < 100 && !ok; try++ {
+		if w.pl.intOnly {
+			for j := range w.pd.y {
+				w.pd.y[j] = d.y[j]
+				if rng.Uint64()&1 == 1 {
+					w.pd.y[j] = -d.y[j]
+				}
+			}
+			w.m.center()
+		} else {
+			for j := range w.perm {
+				w.perm[j] = j
+			}
+			for j := k - 1; j > 0; j-- {
+				r := rng.IntN(j + 1)
+				w.perm[j], w.perm[r] = w.perm[r], w.perm[j]
+			}
+			for j, src := range w.perm {
+				copy(w.pd.x[j*p:(j+1)*p], d.x[src*p:(src+1)*p])
+			}
+		}
+		ok = w.m.quick(w.z, &qm) == nil
+	}
+	return qm, ok
 }
 
 // quick fits the model to the current data of m and stores the coefficient
@@ -396,9 +456,9 @@ func (m *model) quick(z []float64, qm *float64) error {
 	for i := range v {
 		v[i] = s2w * m.s.ainv[i]
 	}
-	q, err := waldQ(m.s.beta, v, p, lo)
+	q, err := wald.Q(m.s.beta, v, p, wald.Span(lo, p))
 	if err != nil {
-		return err
+		return errs.New(errs.Singular, "meta", "%v", err)
 	}
 	if m.opt.isT() {
 		q /= float64(p - lo)

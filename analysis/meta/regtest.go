@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -171,12 +172,10 @@ func RegTest(r *Result, opt RegTestOptions) (*RegTestResult, error) {
 	out.P = 2 * tdist.Survival(math.Abs(out.Statistic))
 	out.DF = f64(df)
 	if limit {
-		b0, se0 := s.beta[0], math.Sqrt(sigma2*s.ainv[0])
-		crit := tdist.Quantile(1 - (1-r.Level)/2)
-		t0 := b0 / se0
-		out.Estimate, out.SE, out.EstStat = f64(b0), f64(se0), f64(t0)
-		out.EstP = f64(2 * tdist.Survival(math.Abs(t0)))
-		out.CILB, out.CIUB = f64(b0-crit*se0), f64(b0+crit*se0)
+		w := wald.StudentT(df, r.Level).Coef(s.beta[0], sigma2*s.ainv[0])
+		out.Estimate, out.SE, out.EstStat = f64(w.Estimate), f64(w.SE), f64(w.Statistic)
+		out.EstP = f64(w.P)
+		out.CILB, out.CIUB = f64(w.CILB), f64(w.CIUB)
 	}
 	return out, nil
 }

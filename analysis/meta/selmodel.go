@@ -4,6 +4,9 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -69,101 +72,155 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	if !(step > 0 && step < 1) {
 		return nil, errs.New(errs.InvalidOption, "meta: selection model", "step %g must be a p-value in (0, 1)", step)
 	}
-	y, v := r.Yi, r.Vi
-	k := len(y)
-	fe := r.Method == FE || r.Method == EE
-	npar := 3
-	if fe {
-		npar = 2
+	lik := newSelLik(r.Yi, r.Vi, step, r.Method == FE || r.Method == EE)
+	k := len(lik.y)
+	if k < lik.npar {
+		return nil, errs.New(errs.TooFew, "meta: selection model", "k = %d is too small for %d parameters", k, lik.npar)
 	}
-	if k < npar {
-		return nil, errs.New(errs.TooFew, "meta: selection model", "k = %d is too small for %d parameters", k, npar)
-	}
-	zc := distuv.UnitNormal.Quantile(1 - step)
-	sel := make([]bool, k) // true: p > step (weight δ)
-	res := &SelModelResult{Step: step}
-	for i := range y {
-		p := normSF(y[i] / math.Sqrt(v[i]))
-		sel[i] = !(p <= step)
-		if sel[i] {
-			res.PTable[1]++
-		} else {
-			res.PTable[0]++
-		}
-	}
+	res := &SelModelResult{Step: step, PTable: lik.ptable}
 	if res.PTable[0] == 0 || res.PTable[1] == 0 {
 		return nil, errs.New(errs.TooFew, "meta: selection model", "no study has p %s %g, so δ cannot be estimated", map[bool]string{true: "≤", false: ">"}[res.PTable[0] == 0], step)
 	}
-	// ll and its gradient in θ = (μ, τ², δ).
-	llgrad := func(mu, tau2, delta float64, g []float64) float64 {
-		var ll, gm, gt, gd float64
-		for i := range y {
-			s2 := v[i] + tau2
-			s := math.Sqrt(s2)
-			e := y[i] - mu
-			ll += -0.5*math.Log(2*math.Pi*s2) - e*e/(2*s2)
-			gm += e / s2
-			gt += -0.5/s2 + e*e/(2*s2*s2)
-			if sel[i] {
-				ll += math.Log(delta)
-				gd += 1 / delta
-			}
-			a := (zc*math.Sqrt(v[i]) - mu) / s
-			phiA := normCDF(a)
-			A := 1 - (1-delta)*phiA
-			ll -= math.Log(A)
-			dens := math.Exp(-0.5*a*a) / math.Sqrt(2*math.Pi)
-			gm -= (1 - delta) * dens / s / A
-			gt -= (1 - delta) * dens * a / (2 * s2) / A
-			gd -= phiA / A
-		}
-		if g != nil {
-			g[0], g[1], g[2] = gm, gt, gd
-		}
-		return ll
-	}
-	// Transformed parameters: μ, log τ², logit(δ/100).
-	const dmax = 100.0
-	untrans := func(x []float64) (mu, tau2, delta float64) {
-		mu = x[0]
-		if !fe {
-			tau2 = math.Exp(x[1])
-			if tau2 < 10*2.220446049250313e-16 {
-				tau2 = 0
-			}
-		}
-		delta = dmax / (1 + math.Exp(-x[npar-1]))
-		return
-	}
-	g3 := make([]float64, 3)
-	f := func(x []float64) float64 {
-		mu, t, d := untrans(x)
-		return -llgrad(mu, t, d, nil)
-	}
-	gradf := func(grad, x []float64) {
-		mu, t, d := untrans(x)
-		llgrad(mu, t, d, g3)
-		grad[0] = -g3[0]
-		if !fe {
-			grad[1] = -g3[1] * t
-		}
-		grad[npar-1] = -g3[2] * d * (1 - d/dmax)
-	}
 	x := []float64{r.Coefficients[0].Estimate}
-	if !fe {
+	if !lik.fe {
 		x = append(x, math.Log(r.Tau2+0.001))
 	}
-	x = append(x, math.Log(1/(dmax-1)))
-	var iters int
-	x, iters, res.Converged = minimizeLM(f, gradf, x)
-	_ = iters
-	mu, tau2, delta := untrans(x)
+	x = append(x, math.Log(1/(selDmax-1)))
+	lm, err := optim.MinimizeLM(lik.objective, lik.gradient, x, optim.LMSettings{})
+	if err != nil {
+		return res, errs.New(errs.InvalidOption, "meta: selection model", "%v", err)
+	}
+	res.Converged = lm.Converged
+	mu, tau2, delta := lik.untrans(lm.X)
 	res.Estimate, res.Tau2, res.Delta = mu, tau2, delta
-	res.LogLik = llgrad(mu, tau2, delta, nil)
-	// Hessian of −ℓ in (μ, τ², δ).
+	res.LogLik = lik.llgrad(mu, tau2, delta, nil)
+	nan := math.NaN()
+	res.SE, res.SETau2, res.SEDelta = nan, nan, nan
+	if se, ok := lik.standardErrors(mu, tau2, delta); ok {
+		res.SE, res.SETau2, res.SEDelta = se[0], se[1], se[2]
+	} else {
+		res.Note = "the Hessian could not be inverted: standard errors are not available"
+	}
+	ref := wald.Normal(r.Level)
+	crit := ref.Crit()
+	w := ref.Coef(mu, res.SE*res.SE)
+	res.Statistic, res.P, res.CILB, res.CIUB = w.Statistic, w.P, w.CILB, w.CIUB
+	res.DeltaCILB, res.DeltaCIUB = math.Max(0, delta-crit*res.SEDelta), delta+crit*res.SEDelta
+	m := newModel(r.d, r.opt)
+	ll0, err := m.logLikAt(r.Tau2, false)
+	if err != nil {
+		return nil, err
+	}
+	res.LogLik0 = ll0
+	res.LRT = math.Max(0, -2*(ll0-res.LogLik))
+	res.LRTP = distuv.ChiSquared{K: 1}.Survival(res.LRT)
+	if delta <= 1.2e-4 || delta >= selDmax-100*1.2e-4 {
+		res.Note = "δ is at (or near) its bound [0, 100]; treat the results with caution"
+	}
+	return res, nil
+}
+
+// selDmax is the upper bound of δ (metafor's default for stepfun).
+const selDmax = 100.0
+
+// selLik is the step-function selection likelihood of SelModel.
+type selLik struct {
+	y, v   []float64
+	sel    []bool // true: p > step (weight δ)
+	ptable [2]int // studies with p ≤ step and p > step
+	zc     float64
+	fe     bool // τ² fixed at 0
+	npar   int  // 2 (FE/EE) or 3
+	g3     []float64
+}
+
+func newSelLik(y, v []float64, step float64, fe bool) *selLik {
+	l := &selLik{y: y, v: v, sel: make([]bool, len(y)), zc: distuv.UnitNormal.Quantile(1 - step), fe: fe, npar: 3, g3: make([]float64, 3)}
+	if fe {
+		l.npar = 2
+	}
+	for i := range y {
+		p := normSF(y[i] / math.Sqrt(v[i]))
+		l.sel[i] = !(p <= step)
+		if l.sel[i] {
+			l.ptable[1]++
+		} else {
+			l.ptable[0]++
+		}
+	}
+	return l
+}
+
+// llgrad returns ℓ(μ, τ², δ) and, if g is not nil, stores its gradient in
+// (μ, τ², δ) in g[0:3].
+func (l *selLik) llgrad(mu, tau2, delta float64, g []float64) float64 {
+	var ll, gm, gt, gd float64
+	for i, y := range l.y {
+		s2 := l.v[i] + tau2
+		s := math.Sqrt(s2)
+		e := y - mu
+		ll += -0.5*math.Log(2*math.Pi*s2) - e*e/(2*s2)
+		gm += e / s2
+		gt += -0.5/s2 + e*e/(2*s2*s2)
+		if l.sel[i] {
+			ll += math.Log(delta)
+			gd += 1 / delta
+		}
+		a := (l.zc*math.Sqrt(l.v[i]) - mu) / s
+		phiA := normCDF(a)
+		A := 1 - (1-delta)*phiA
+		ll -= math.Log(A)
+		dens := math.Exp(-0.5*a*a) / math.Sqrt(2*math.Pi)
+		gm -= (1 - delta) * dens / s / A
+		gt -= (1 - delta) * dens * a / (2 * s2) / A
+		gd -= phiA / A
+	}
+	if g != nil {
+		g[0], g[1], g[2] = gm, gt, gd
+	}
+	return ll
+}
+
+// untrans maps the optimiser's x = (μ, log τ², logit(δ/100)) (no τ² for
+// FE/EE) to (μ, τ², δ).
+func (l *selLik) untrans(x []float64) (mu, tau2, delta float64) {
+	mu = x[0]
+	if !l.fe {
+		tau2 = math.Exp(x[1])
+		if tau2 < 10*2.220446049250313e-16 {
+			tau2 = 0
+		}
+	}
+	delta = selDmax / (1 + math.Exp(-x[l.npar-1]))
+	return
+}
+
+// objective is −ℓ at the transformed x.
+func (l *selLik) objective(x []float64) float64 {
+	mu, t, d := l.untrans(x)
+	return -l.llgrad(mu, t, d, nil)
+}
+
+// gradient stores ∂(−ℓ)/∂x in grad (chain rule through untrans).
+func (l *selLik) gradient(grad, x []float64) {
+	mu, t, d := l.untrans(x)
+	l.llgrad(mu, t, d, l.g3)
+	grad[0] = -l.g3[0]
+	if !l.fe {
+		grad[1] = -l.g3[1] * t
+	}
+	grad[l.npar-1] = -l.g3[2] * d * (1 - d/selDmax)
+}
+
+// standardErrors returns the standard errors of (μ, τ², δ) (NaN for τ²
+// under FE/EE) from the inverse of the Hessian of −ℓ in (μ, τ², δ), by
+// central differences of the gradient (one-sided upwards in τ² near 0);
+// ok is false when the Hessian is not positive definite.
+func (l *selLik) standardErrors(mu, tau2, delta float64) ([3]float64, bool) {
+	npar := l.npar
 	theta := []float64{mu, tau2, delta}
 	idx := []int{0, 1, 2}
-	if fe {
+	if l.fe {
 		idx = []int{0, 2}
 	}
 	h := make([]float64, npar*npar)
@@ -177,8 +234,8 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 			tm[j], tp[j] = theta[j], theta[j]+2*hj
 		}
 		gp, gm := make([]float64, 3), make([]float64, 3)
-		llgrad(tp[0], tp[1], tp[2], gp)
-		llgrad(tm[0], tm[1], tm[2], gm)
+		l.llgrad(tp[0], tp[1], tp[2], gp)
+		l.llgrad(tm[0], tm[1], tm[2], gm)
 		for ii, i := range idx {
 			h[ii*npar+jj] = -(gp[i] - gm[i]) / (tp[j] - tm[j])
 		}
@@ -190,147 +247,30 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 		}
 	}
 	nan := math.NaN()
-	res.SE, res.SETau2, res.SEDelta = nan, nan, nan
-	if inv, err := invSym(h, npar); err == nil {
-		res.SE = math.Sqrt(inv[0])
-		if !fe {
-			res.SETau2 = math.Sqrt(inv[1*npar+1])
-		}
-		res.SEDelta = math.Sqrt(inv[(npar-1)*npar+npar-1])
-	} else {
-		res.Note = "the Hessian could not be inverted: standard errors are not available"
-	}
-	crit := distuv.UnitNormal.Quantile(1 - (1-r.Level)/2)
-	res.Statistic = mu / res.SE
-	res.P = 2 * normSF(math.Abs(res.Statistic))
-	res.CILB, res.CIUB = mu-crit*res.SE, mu+crit*res.SE
-	res.DeltaCILB, res.DeltaCIUB = math.Max(0, delta-crit*res.SEDelta), delta+crit*res.SEDelta
-	m := newModel(r.d, r.opt)
-	ll0, err := m.logLikAt(r.Tau2, false)
+	se := [3]float64{nan, nan, nan}
+	inv, err := invSym(h, npar)
 	if err != nil {
-		return nil, err
+		return se, false
 	}
-	res.LogLik0 = ll0
-	res.LRT = math.Max(0, -2*(ll0-res.LogLik))
-	res.LRTP = distuv.ChiSquared{K: 1}.Survival(res.LRT)
-	if delta <= 1.2e-4 || delta >= dmax-100*1.2e-4 {
-		res.Note = "δ is at (or near) its bound [0, 100]; treat the results with caution"
+	se[0] = math.Sqrt(inv[0])
+	if !l.fe {
+		se[1] = math.Sqrt(inv[1*npar+1])
 	}
-	return res, nil
+	se[2] = math.Sqrt(inv[(npar-1)*npar+npar-1])
+	return se, true
 }
 
-// solveSym solves A x = b for a symmetric positive definite A.
-func solveSym(a, b []float64, n int) ([]float64, error) {
+// invSym inverts a symmetric positive definite matrix, column by column
+// (A⁻¹ = A⁻¹I).
+func invSym(a []float64, n int) ([]float64, error) {
 	l, err := cholesky(a, n)
 	if err != nil {
 		return nil, err
 	}
-	z := make([]float64, n)
-	for i := 0; i < n; i++ {
-		t := b[i]
-		for c := 0; c < i; c++ {
-			t -= l[i*n+c] * z[c]
-		}
-		z[i] = t / l[i*n+i]
-	}
-	x := make([]float64, n)
-	for i := n - 1; i >= 0; i-- {
-		t := z[i]
-		for c := i + 1; c < n; c++ {
-			t -= l[c*n+i] * x[c]
-		}
-		x[i] = t / l[i*n+i]
-	}
-	return x, nil
-}
-
-// invSym inverts a symmetric positive definite matrix.
-func invSym(a []float64, n int) ([]float64, error) {
 	inv := make([]float64, n*n)
-	e := make([]float64, n)
 	for j := 0; j < n; j++ {
-		for i := range e {
-			e[i] = 0
-		}
-		e[j] = 1
-		col, err := solveSym(a, e, n)
-		if err != nil {
-			return nil, err
-		}
-		for i := 0; i < n; i++ {
-			inv[i*n+j] = col[i]
-		}
+		inv[j*n+j] = 1
 	}
+	linalg.SolveCols(l, n, inv, n)
 	return inv, nil
-}
-
-// minimizeLM minimises f from x by Newton steps damped à la
-// Levenberg–Marquardt, (H + λ diag(H))s = −g with H from central
-// differences of the analytic gradient; λ shrinks after a successful step
-// and grows after a failed one. It stops when the step is below 1e-12
-// (relative) or after 500 iterations.
-func minimizeLM(f func([]float64) float64, grad func(g, x []float64), x []float64) ([]float64, int, bool) {
-	n := len(x)
-	g := make([]float64, n)
-	gp, gm := make([]float64, n), make([]float64, n)
-	h := make([]float64, n*n)
-	a := make([]float64, n*n)
-	xn := make([]float64, n)
-	lambda := 1e-3
-	fx := f(x)
-	for it := 1; it <= 500; it++ {
-		grad(g, x)
-		for j := 0; j < n; j++ {
-			hj := 1e-5 * math.Max(1, math.Abs(x[j]))
-			xj := x[j]
-			x[j] = xj + hj
-			grad(gp, x)
-			x[j] = xj - hj
-			grad(gm, x)
-			x[j] = xj
-			for i := 0; i < n; i++ {
-				h[i*n+j] = (gp[i] - gm[i]) / (2 * hj)
-			}
-		}
-		for i := 0; i < n; i++ {
-			for j := 0; j < i; j++ {
-				m := (h[i*n+j] + h[j*n+i]) / 2
-				h[i*n+j], h[j*n+i] = m, m
-			}
-		}
-		for tries := 0; tries < 60; tries++ {
-			copy(a, h)
-			for i := 0; i < n; i++ {
-				a[i*n+i] += lambda * math.Max(math.Abs(h[i*n+i]), 1e-8)
-			}
-			s, err := solveSym(a, g, n)
-			if err != nil {
-				lambda *= 10
-				continue
-			}
-			small := true
-			for j := range x {
-				xn[j] = x[j] - s[j]
-				if math.Abs(s[j]) > 1e-12*math.Max(1, math.Abs(x[j])) {
-					small = false
-				}
-			}
-			fn := f(xn)
-			if small && !(fn > fx+1e-14*math.Abs(fx)) {
-				copy(x, xn)
-				return x, it, true
-			}
-			if fn <= fx {
-				copy(x, xn)
-				fx = fn
-				lambda = math.Max(lambda/10, 1e-12)
-				break
-			}
-			lambda *= 10
-			if tries == 59 {
-				return x, it, small
-			}
-		}
-	}
-	return x, 500, false
 }

@@ -105,59 +105,95 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 		return nil, errs.New(errs.TooFew, "meta", "trim and fill needs more than one study")
 	}
 	base := Options{Method: r.Method, Measure: r.Measure, MaxIter: r.opt.MaxIter, Tol: r.opt.Tol}
-	side := strings.ToLower(opt.Side)
-	switch side {
-	case "left", "right":
-	case "":
-		s, err := funnelSide(r.d, base)
-		if err != nil {
-			return nil, err
-		}
-		side = s
-	default:
-		return nil, errs.New(errs.InvalidOption, "meta", "trim-and-fill side %q must be left or right (or empty to choose)", opt.Side)
+	side, err := trimFillSide(r, opt.Side, base)
+	if err != nil {
+		return nil, err
 	}
 	sign := 1.0
 	if side == "right" {
 		sign = -1
 	}
-	// Flip and sort (stably, as R's sort(index.return = TRUE)).
+	ys, vs := flipSort(r.d.y, r.d.v, sign)
+	res := &TrimFillResult{Estimator: est, Side: side, Original: r.Coefficients[0].Estimate}
+	k0, sek0, beta, err := trimIterate(r, res, ys, vs, est, base, maxIter)
+	if err != nil {
+		return nil, err
+	}
+	res.K0, res.SEK0 = k0, sek0
+	if est == R0 {
+		res.PK0 = f64(math.Pow(0.5, float64(k0+1)))
+	}
+	fit := r
+	if k0 > 0 {
+		if fit, err = fillAndRefit(r, res, k0, beta, ys, vs, sign, base); err != nil {
+			return nil, err
+		}
+	}
+	c := fit.Coefficients[0]
+	res.Fit = fit
+	res.K, res.Estimate, res.SE, res.CILB, res.CIUB, res.P = fit.K, c.Estimate, c.SE, c.CILB, c.CIUB, c.P
+	res.Tau2, res.QE, res.I2 = fit.Tau2, fit.QE, fit.I2
+	return res, nil
+}
+
+// trimFillSide returns the side to fill: the one asked for, or (empty) the
+// one funnelSide chooses.
+func trimFillSide(r *Result, side string, base Options) (string, error) {
+	switch s := strings.ToLower(side); s {
+	case "left", "right":
+		return s, nil
+	case "":
+		return funnelSide(r.d, base)
+	}
+	return "", errs.New(errs.InvalidOption, "meta", "trim-and-fill side %q must be left or right (or empty to choose)", side)
+}
+
+// flipSort returns sign·y sorted increasingly (stably, as R's
+// sort(index.return = TRUE)) and the matching v.
+func flipSort(y, v []float64, sign float64) (ys, vs []float64) {
+	k := len(y)
 	idx := make([]int, k)
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(a, b int) int {
-		if c := cmp.Compare(sign*r.d.y[a], sign*r.d.y[b]); c != 0 {
+		if c := cmp.Compare(sign*y[a], sign*y[b]); c != 0 {
 			return c
 		}
 		return a - b // stable: ties keep their input order
 	})
-	ys := make([]float64, k)
-	vs := make([]float64, k)
+	ys, vs = make([]float64, k), make([]float64, k)
 	for j, i := range idx {
-		ys[j], vs[j] = sign*r.d.y[i], r.d.v[i]
+		ys[j], vs[j] = sign*y[i], v[i]
 	}
+	return ys, vs
+}
+
+// trimIterate alternates fitting the k − k0 least extreme of the sorted
+// effects ys and re-estimating k0 until k0 repeats; it returns k0, its
+// standard error and the last trimmed estimate β̂, and counts the
+// iterations in res.
+func trimIterate(r *Result, res *TrimFillResult, ys, vs []float64, est string, base Options, maxIter int) (k0 int, sek0, beta float64, err error) {
+	k := len(ys)
 	pm := newPrefixModel(ys, vs, withDefaultsOrZero(base))
-	res := &TrimFillResult{Estimator: est, Side: side, Original: r.Coefficients[0].Estimate}
-	k0, k0sav := 0, -1
-	var beta, sek0 float64
+	k0sav := -1
 	warm := r.Tau2
 	for k0 != k0sav {
 		k0sav = k0
 		res.Iterations++
 		if res.Iterations > maxIter {
-			return nil, errs.New(errs.NoConvergence, "meta", "trim and fill did not converge in %d iterations (k0 = %d); raise MaxIter or try another estimator", maxIter, k0)
+			return 0, 0, 0, errs.New(errs.NoConvergence, "meta", "trim and fill did not converge in %d iterations (k0 = %d); raise MaxIter or try another estimator", maxIter, k0)
 		}
 		n := k - k0
 		if n < 1 {
-			return nil, errs.New(errs.TooFew, "meta: trim and fill", "estimator %s trims all %d studies; the method does not apply to these data", est, k)
+			return 0, 0, 0, errs.New(errs.TooFew, "meta: trim and fill", "estimator %s trims all %d studies; the method does not apply to these data", est, k)
 		}
 		m := pm.prefix(n)
 		m.warm, m.noSE = warm, true // only τ̂² and β̂ are needed here
-		te, err := m.estimateTau2()
+		te, ferr := m.estimateTau2()
 		m.warm, m.noSE = math.NaN(), false
-		if err != nil {
-			return nil, fmt.Errorf("meta: trim and fill: fit to the %d least extreme studies: %w", n, err)
+		if ferr != nil {
+			return 0, 0, 0, fmt.Errorf("meta: trim and fill: fit to the %d least extreme studies: %w", n, ferr)
 		}
 		warm = te.tau2
 		var sw, swy float64
@@ -167,68 +203,75 @@ func TrimFill(r *Result, opt TrimFillOptions) (*TrimFillResult, error) {
 			swy += w * pm.y[i]
 		}
 		beta = swy / sw
-		sr, maxNeg := signedRanks(ys, beta)
-		fk := float64(k)
 		var k0f float64
-		switch est {
-		case R0:
-			if maxNeg == 0 {
-				return nil, errs.New(errs.TooFew, "meta", "trim and fill (R0): no study lies below the trimmed estimate; use L0")
-			}
-			k0f = fk - float64(maxNeg) - 1
-			sek0 = math.Sqrt(2*math.Max(0, k0f) + 2)
-		case L0:
-			k0f = (4*sr - fk*(fk+1)) / (2*fk - 1)
-			sek0 = 4 * math.Sqrt(varSr(fk, k0f)) / (2*fk - 1)
-		case Q0:
-			disc := 2*fk*fk - 4*sr + 0.25
-			if disc < 0 {
-				return nil, errs.New(errs.Singular, "meta", "trim and fill (Q0): 2k² − 4Sr + 1/4 = %g < 0; the Q0 estimator is undefined here, use L0", disc)
-			}
-			k0f = fk - 0.5 - math.Sqrt(disc)
-			sek0 = 2 * math.Sqrt(varSr(fk, k0f)) / math.Sqrt((fk-0.5)*(fk-0.5)-k0f*(2*fk-k0f-1))
-		}
-		if math.IsNaN(k0f) {
-			return nil, errs.New(errs.Singular, "meta: trim and fill", "k0 is undefined (NaN)")
+		if k0f, sek0, err = k0Estimate(est, ys, beta); err != nil {
+			return 0, 0, 0, err
 		}
 		k0 = int(math.Max(0, math.RoundToEven(k0f)))
 		if sek0 < 0 {
 			sek0 = 0
 		}
 	}
-	res.K0, res.SEK0 = k0, sek0
-	if est == R0 {
-		res.PK0 = f64(math.Pow(0.5, float64(k0+1)))
+	return k0, sek0, beta, nil
+}
+
+// k0Estimate returns the estimator est of the number of missing studies
+// from the signed ranks of ys − β̂ (Duval & Tweedie 2000), unrounded, and
+// its standard error.
+func k0Estimate(est string, ys []float64, beta float64) (k0f, sek0 float64, err error) {
+	sr, maxNeg := signedRanks(ys, beta)
+	fk := float64(len(ys))
+	switch est {
+	case R0:
+		if maxNeg == 0 {
+			return 0, 0, errs.New(errs.TooFew, "meta", "trim and fill (R0): no study lies below the trimmed estimate; use L0")
+		}
+		k0f = fk - float64(maxNeg) - 1
+		sek0 = math.Sqrt(2*math.Max(0, k0f) + 2)
+	case L0:
+		k0f = (4*sr - fk*(fk+1)) / (2*fk - 1)
+		sek0 = 4 * math.Sqrt(varSr(fk, k0f)) / (2*fk - 1)
+	case Q0:
+		disc := 2*fk*fk - 4*sr + 0.25
+		if disc < 0 {
+			return 0, 0, errs.New(errs.Singular, "meta", "trim and fill (Q0): 2k² − 4Sr + 1/4 = %g < 0; the Q0 estimator is undefined here, use L0", disc)
+		}
+		k0f = fk - 0.5 - math.Sqrt(disc)
+		sek0 = 2 * math.Sqrt(varSr(fk, k0f)) / math.Sqrt((fk-0.5)*(fk-0.5)-k0f*(2*fk-k0f-1))
 	}
-	fit := r
-	if k0 > 0 {
-		yy := append(append([]float64(nil), r.Yi...), make([]float64, k0)...)
-		vv := append(append([]float64(nil), r.Vi...), make([]float64, k0)...)
-		var labels []string // only when the studies are labelled
-		if r.d.labels != nil {
-			labels = append([]string(nil), r.d.labels...)
-		}
-		for j := 0; j < k0; j++ {
-			src := k - k0 + j
-			f := FilledStudy{Study: fmt.Sprintf("Filled %d", j+1), Yi: sign * (2*beta - ys[src]), Vi: vs[src]}
-			res.Filled = append(res.Filled, f)
-			yy[k+j], vv[k+j] = f.Yi, f.Vi
-			if labels != nil {
-				labels = append(labels, f.Study)
-			}
-		}
-		o := base
-		o.Labels = labels
-		var err error
-		if fit, err = Fit(yy, vv, o); err != nil {
-			return nil, fmt.Errorf("meta: trim and fill: fit with the filled studies: %w", err)
+	if math.IsNaN(k0f) {
+		return 0, 0, errs.New(errs.Singular, "meta: trim and fill", "k0 is undefined (NaN)")
+	}
+	return k0f, sek0, nil
+}
+
+// fillAndRefit mirrors the k0 most extreme sorted effects about β̂ (back on
+// the original side), records them in res.Filled and fits the model to all
+// k + k0 studies.
+func fillAndRefit(r *Result, res *TrimFillResult, k0 int, beta float64, ys, vs []float64, sign float64, base Options) (*Result, error) {
+	k := len(ys)
+	yy := append(append([]float64(nil), r.Yi...), make([]float64, k0)...)
+	vv := append(append([]float64(nil), r.Vi...), make([]float64, k0)...)
+	var labels []string // only when the studies are labelled
+	if r.d.labels != nil {
+		labels = append([]string(nil), r.d.labels...)
+	}
+	for j := 0; j < k0; j++ {
+		src := k - k0 + j
+		f := FilledStudy{Study: fmt.Sprintf("Filled %d", j+1), Yi: sign * (2*beta - ys[src]), Vi: vs[src]}
+		res.Filled = append(res.Filled, f)
+		yy[k+j], vv[k+j] = f.Yi, f.Vi
+		if labels != nil {
+			labels = append(labels, f.Study)
 		}
 	}
-	c := fit.Coefficients[0]
-	res.Fit = fit
-	res.K, res.Estimate, res.SE, res.CILB, res.CIUB, res.P = fit.K, c.Estimate, c.SE, c.CILB, c.CIUB, c.P
-	res.Tau2, res.QE, res.I2 = fit.Tau2, fit.QE, fit.I2
-	return res, nil
+	o := base
+	o.Labels = labels
+	fit, err := Fit(yy, vv, o)
+	if err != nil {
+		return nil, fmt.Errorf("meta: trim and fill: fit with the filled studies: %w", err)
+	}
+	return fit, nil
 }
 
 func withDefaultsOrZero(o Options) Options {

@@ -1,9 +1,10 @@
 package meta
 
 import (
-	"math"
+	"errors"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
 
 // wls is the workspace for weighted least squares with diagonal weights on
@@ -89,54 +90,14 @@ func (s *wls) factor(w []float64) error {
 // factorA factors the X'WX already stored in s.a.
 func (s *wls) factorA() error {
 	p := s.p
-	// Cholesky A = LL' in place (lower triangle).
-	s.logdet = 0
-	for j := 0; j < p; j++ {
-		d := s.a[j*p+j]
-		for c := 0; c < j; c++ {
-			d -= s.a[j*p+c] * s.a[j*p+c]
-		}
-		if !(d > 0) || math.IsInf(d, 0) {
-			return errs.New(errs.Singular, "meta", "X'WX is not positive definite (pivot %d = %g); the weights or the design are degenerate", j+1, d)
-		}
-		d = math.Sqrt(d)
-		s.a[j*p+j] = d
-		s.logdet += 2 * math.Log(d)
-		for i := j + 1; i < p; i++ {
-			t := s.a[i*p+j]
-			for c := 0; c < j; c++ {
-				t -= s.a[i*p+c] * s.a[j*p+c]
-			}
-			s.a[i*p+j] = t / d
-		}
+	var np *linalg.NotPositiveDefinite
+	if err := linalg.Cholesky(s.a, p); errors.As(err, &np) {
+		return errs.New(errs.Singular, "meta", "X'WX is not positive definite (pivot %d = %g); the weights or the design are degenerate", np.Pivot+1, np.Value)
+	} else if err != nil {
+		return errs.New(errs.Singular, "meta", "X'WX: %v", err)
 	}
-	// Inverse: solve L Z = I (Z lower), then A⁻¹ = Z'Z.
-	z := s.t1
-	for i := range z {
-		z[i] = 0
-	}
-	for c := 0; c < p; c++ {
-		for i := c; i < p; i++ {
-			t := 0.0
-			if i == c {
-				t = 1
-			}
-			for m := c; m < i; m++ {
-				t -= s.a[i*p+m] * z[m*p+c]
-			}
-			z[i*p+c] = t / s.a[i*p+i]
-		}
-	}
-	for i := 0; i < p; i++ {
-		for j := 0; j <= i; j++ {
-			var t float64
-			for m := i; m < p; m++ {
-				t += z[m*p+i] * z[m*p+j]
-			}
-			s.ainv[i*p+j] = t
-			s.ainv[j*p+i] = t
-		}
-	}
+	s.logdet = linalg.LogDet(s.a, p)
+	linalg.Inverse(s.a, p, s.ainv, s.t1)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package metamv
 import (
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -73,12 +74,52 @@ func newCR2Quad(ev *evaluator, s2 [2]float64, x, e, wx []float64, outerOf []int)
 // path handles, with clubSandwich's generalised inverse.
 func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 	ev := q.ev
-	p, lay := ev.p, ev.lay
-	n := len(rows)
-	if n <= q.minRows || ev.rho < 0 || q.s2[0] < 0 || q.s2[1] < 0 {
+	p := ev.p
+	if len(rows) <= q.minRows || ev.rho < 0 || q.s2[0] < 0 || q.s2[1] < 0 {
 		return nil, false
 	}
-	// π = λ_max(B F), F = X_j'W_jX_j, from L'FL with B = LL'.
+	lb, oneMinusPi, ok := q.breadFactor(rows, bread)
+	if !ok {
+		return nil, false
+	}
+	lmin, lmax, clusters := q.spectrumBounds(rows)
+	// clubSandwich zeroes eigenvalues of D K D' below 1e-12; stay clear.
+	if !(lmin*lmin*oneMinusPi > 1e-10) {
+		return nil, false
+	}
+	h := q.step
+	sLo := math.Log(lmin) + 0.5*math.Log(oneMinusPi) - q.margin
+	sHi := math.Log(lmax) + q.margin
+	nodes := int(math.Ceil((sHi-sLo)/h)) + 1
+	// Beyond the end nodes the integrand t·Φ(t) is e^{±s} times a constant
+	// to relative O(e^{−2·margin}); their trapezoidal terms sum to the end
+	// node's times r/(1 − r), r = e^{−h}.
+	tail := math.Exp(-h) / (1 - math.Exp(-h))
+	nw := newCR2Node(p, q.whiten(rows, lb))
+	for node := 0; node < nodes; node++ {
+		t := math.Exp(sLo + float64(node)*h)
+		q.nodeSums(nw, t, clusters)
+		wt := t
+		if node == 0 || node == nodes-1 {
+			wt *= 1 + tail
+		}
+		if !nw.accumulate(wt) {
+			return nil, false
+		}
+	}
+	scale := 2 / math.Pi * h
+	for i := range nw.out {
+		nw.out[i] *= scale
+	}
+	unwhiten(nw.out, lb, p)
+	return nw.out, true
+}
+
+// breadFactor returns the lower Cholesky factor L of the bread B = LL' and
+// 1 − π, π = λ_max(B F) the largest eigenvalue of L'FL, F = X_j'W_jX_j; ok
+// is false when B is not positive definite or 1 − π ≤ 1e-8.
+func (q *cr2Quad) breadFactor(rows []int, bread []float64) (lb []float64, oneMinusPi float64, ok bool) {
+	p := q.ev.p
 	f := make([]float64, p*p)
 	for _, a := range rows {
 		xr, wr := q.x[a*p:(a+1)*p], q.wx[a*p:(a+1)*p]
@@ -88,9 +129,9 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 			}
 		}
 	}
-	lb := append([]float64(nil), bread...)
-	if _, err := cholesky(lb, p); err != nil {
-		return nil, false
+	lb = append([]float64(nil), bread...)
+	if err := linalg.Cholesky(lb, p); err != nil {
+		return nil, 0, false
 	}
 	s := make([]float64, p*p)
 	for i := 0; i < p; i++ {
@@ -106,18 +147,20 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 	}
 	var es mat.EigenSym
 	if !es.Factorize(mat.NewSymDense(p, s), false) {
-		return nil, false
+		return nil, 0, false
 	}
 	vals := es.Values(nil)
-	oneMinusPi := 1 - vals[len(vals)-1]
-	if !(oneMinusPi > 1e-8) {
-		return nil, false
-	}
-	// Bounds on the spectrum of Θ_j: λ_min ≥ (1−ρ)·min v (the rest is
-	// positive semi-definite for ρ, σ² ≥ 0); λ_max ≤ the largest absolute
-	// row sum (Gershgorin), bounded by v_a + (σ²₁ + σ²₂)n_c + ρ s_a Σs.
-	lmin, lmax := math.Inf(1), 0.0
-	var clusters []int
+	oneMinusPi = 1 - vals[len(vals)-1]
+	return lb, oneMinusPi, oneMinusPi > 1e-8
+}
+
+// spectrumBounds bounds the spectrum of Θ_j: λ_min ≥ (1−ρ)·min v (the rest
+// is positive semi-definite for ρ, σ² ≥ 0); λ_max ≤ the largest absolute
+// row sum (Gershgorin), bounded by v_a + (σ²₁ + σ²₂)n_c + ρ s_a Σs. It also
+// returns the outer clusters the rows belong to, in order.
+func (q *cr2Quad) spectrumBounds(rows []int) (lmin, lmax float64, clusters []int) {
+	ev, lay := q.ev, q.ev.lay
+	lmin = math.Inf(1)
 	for i, a := range rows {
 		if c := q.outerOf[a]; i == 0 || c != clusters[len(clusters)-1] {
 			clusters = append(clusters, c)
@@ -134,23 +177,15 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 			lmax = math.Max(lmax, ev.v[a]+(q.s2[0]+q.s2[1])*float64(nc)+ev.rho*ev.sd[a]*ssum)
 		}
 	}
-	// clubSandwich zeroes eigenvalues of D K D' below 1e-12; stay clear.
-	if !(lmin*lmin*oneMinusPi > 1e-10) {
-		return nil, false
-	}
-	h := q.step
-	sLo := math.Log(lmin) + 0.5*math.Log(oneMinusPi) - q.margin
-	sHi := math.Log(lmax) + q.margin
-	nodes := int(math.Ceil((sHi-sLo)/h)) + 1
-	// Beyond the end nodes the integrand t·Φ(t) is e^{±s} times a constant
-	// to relative O(e^{−2·margin}); their trapezoidal terms sum to the end
-	// node's times r/(1 − r), r = e^{−h}.
-	tail := math.Exp(-h) / (1 - math.Exp(-h))
+	return lmin, lmax, clusters
+}
 
-	// Work in the whitened basis X̃ = XL (X̃'WX̃ = I in place of B⁻¹), so
-	// that B⁻¹ − X'PX is well conditioned whatever the scaling of X; at the
-	// end H = L⁻ᵀH̃L⁻¹ and u = L⁻ᵀũ.
-	xt := make([]float64, n*p)
+// whiten returns X̃ = XL for the rows (n×p). Working in this basis
+// (X̃'WX̃ = I in place of B⁻¹) keeps B⁻¹ − X'PX well conditioned whatever
+// the scaling of X; unwhiten maps the result back.
+func (q *cr2Quad) whiten(rows []int, lb []float64) []float64 {
+	p := q.ev.p
+	xt := make([]float64, len(rows)*p)
 	for r, a := range rows {
 		xr := q.x[a*p : (a+1)*p]
 		for j := 0; j < p; j++ {
@@ -161,92 +196,102 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 			xt[r*p+j] = t
 		}
 	}
+	return xt
+}
+
+// cr2Node holds the per-node sums of the quadrature and its running total.
+type cr2Node struct {
+	p                   int
+	xt                  []float64 // whitened rows, n×p
+	xpx, sys            []float64 // p×p
+	xpy, xwpy, sol, out []float64 // p×(p+1)
+}
+
+func newCR2Node(p int, xt []float64) *cr2Node {
+	return &cr2Node{p: p, xt: xt, xpx: make([]float64, p*p), sys: make([]float64, p*p),
+		xpy: make([]float64, p*(p+1)), xwpy: make([]float64, p*(p+1)), sol: make([]float64, p*(p+1)), out: make([]float64, p*(p+1))}
+}
+
+// nodeSums sets X̃'P[X̃ e] (real part, xpy) and X̃'WP[X̃ e]/t (imaginary
+// part, xwpy) at t from the Woodbury solve of (Θ − it)⁻¹[X̃ e 1 s] for
+// every outer cluster of the robust cluster.
+func (q *cr2Quad) nodeSums(nw *cr2Node, t float64, clusters []int) {
+	ev, lay, p := q.ev, q.ev.lay, q.ev.p
 	m := p + 3 // [X̃ e 1 s]
-	xpx := make([]float64, p*p)
-	xpy := make([]float64, p*(p+1))
-	xwpy := make([]float64, p*(p+1))
-	sys := make([]float64, p*p)
-	sol := make([]float64, p*(p+1))
-	out := make([]float64, p*(p+1))
-	for node := 0; node < nodes; node++ {
-		t := math.Exp(sLo + float64(node)*h)
-		for i := range xpx {
-			xpx[i] = 0
-		}
-		for i := range xpy {
-			xpy[i], xwpy[i] = 0, 0
-		}
-		it := 1 / t
-		off := 0 // position of cluster c's first row in rows
-		for _, c := range clusters {
-			st, nc := lay.start[c], lay.start[c+1]-lay.start[c]
-			y := q.y[:nc*m]
-			xc := xt[off*p : (off+nc)*p]
-			off += nc
-			for a := 0; a < nc; a++ {
-				ya := y[a*m : (a+1)*m]
-				xr := xc[a*p : (a+1)*p]
-				for j, v := range xr {
-					ya[j] = complex(v, 0)
-				}
-				ya[p] = complex(q.e[st+a], 0)
-				ya[p+1] = 1
-				ya[p+2] = complex(ev.sd[st+a], 0)
-				l := (1 - ev.rho) * ev.v[st+a]
-				q.lam[a] = complex(l, t) / complex(l*l+t*t, 0) // 1/(l − it)
-				q.sd[a] = complex(ev.sd[st+a], 0)
+	clear(nw.xpy)
+	clear(nw.xwpy)
+	it := 1 / t
+	off := 0 // position of cluster c's first row in rows
+	for _, c := range clusters {
+		st, nc := lay.start[c], lay.start[c+1]-lay.start[c]
+		y := q.y[:nc*m]
+		xc := nw.xt[off*p : (off+nc)*p]
+		off += nc
+		for a := 0; a < nc; a++ {
+			ya := y[a*m : (a+1)*m]
+			xr := xc[a*p : (a+1)*p]
+			for j, v := range xr {
+				ya[j] = complex(v, 0)
 			}
-			wbSolve(y, m, q.lam[:nc], q.sd[:nc], lay.inner[st:st+nc], lay.ninner[c],
-				complex(q.s2[1], 0), complex(q.s2[0], 0), complex(ev.rho, 0), &q.ws)
-			for a := 0; a < nc; a++ {
-				ya := y[a*m : (a+1)*m]
-				xr := xc[a*p : (a+1)*p]
-				for i, xi := range xr {
-					if xi == 0 {
-						continue
-					}
-					for j := 0; j <= p; j++ {
-						xpy[i*(p+1)+j] += xi * real(ya[j])
-						xwpy[i*(p+1)+j] += xi * imag(ya[j]) * it
-					}
+			ya[p] = complex(q.e[st+a], 0)
+			ya[p+1] = 1
+			ya[p+2] = complex(ev.sd[st+a], 0)
+			l := (1 - ev.rho) * ev.v[st+a]
+			q.lam[a] = complex(l, t) / complex(l*l+t*t, 0) // 1/(l − it)
+			q.sd[a] = complex(ev.sd[st+a], 0)
+		}
+		wbSolve(y, m, q.lam[:nc], q.sd[:nc], lay.inner[st:st+nc], lay.ninner[c],
+			complex(q.s2[1], 0), complex(q.s2[0], 0), complex(ev.rho, 0), &q.ws)
+		for a := 0; a < nc; a++ {
+			ya := y[a*m : (a+1)*m]
+			xr := xc[a*p : (a+1)*p]
+			for i, xi := range xr {
+				if xi == 0 {
+					continue
 				}
-			}
-		}
-		for i := 0; i < p; i++ {
-			for j := 0; j < p; j++ {
-				xpx[i*p+j] = xpy[i*(p+1)+j]
-				sys[i*p+j] = -xpx[i*p+j]
-				if i == j {
-					sys[i*p+j]++
+				for j := 0; j <= p; j++ {
+					nw.xpy[i*(p+1)+j] += xi * real(ya[j])
+					nw.xwpy[i*(p+1)+j] += xi * imag(ya[j]) * it
 				}
-			}
-		}
-		// sol = (B⁻¹ − X'PX)⁻¹ X'PY.
-		copy(sol, xpy)
-		if _, err := cholesky(sys, p); err != nil {
-			return nil, false
-		}
-		cholSolveCols(sys, sol, p, p+1)
-		wt := t
-		if node == 0 || node == nodes-1 {
-			wt *= 1 + tail
-		}
-		for i := 0; i < p; i++ {
-			for j := 0; j <= p; j++ {
-				v := xwpy[i*(p+1)+j]
-				for a := 0; a < p; a++ {
-					v += xwpy[i*(p+1)+a] * sol[a*(p+1)+j]
-				}
-				out[i*(p+1)+j] += wt * v
 			}
 		}
 	}
-	scale := 2 / math.Pi * h
-	for i := range out {
-		out[i] *= scale
+}
+
+// accumulate adds wt·X̃'WP[X̃ e](I + (B⁻¹ − X̃'PX̃)⁻¹X̃'P[X̃ e]) to out; it
+// is false when B⁻¹ − X̃'PX̃ is not positive definite.
+func (nw *cr2Node) accumulate(wt float64) bool {
+	p := nw.p
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			nw.xpx[i*p+j] = nw.xpy[i*(p+1)+j]
+			nw.sys[i*p+j] = -nw.xpx[i*p+j]
+			if i == j {
+				nw.sys[i*p+j]++
+			}
+		}
 	}
-	// Back to the original basis: out ← L⁻ᵀ·out, then its first p columns
-	// ← (·)L⁻¹.
+	// sol = (B⁻¹ − X'PX)⁻¹ X'PY.
+	copy(nw.sol, nw.xpy)
+	if err := linalg.Cholesky(nw.sys, p); err != nil {
+		return false
+	}
+	linalg.SolveCols(nw.sys, p, nw.sol, p+1)
+	for i := 0; i < p; i++ {
+		for j := 0; j <= p; j++ {
+			v := nw.xwpy[i*(p+1)+j]
+			for a := 0; a < p; a++ {
+				v += nw.xwpy[i*(p+1)+a] * nw.sol[a*(p+1)+j]
+			}
+			nw.out[i*(p+1)+j] += wt * v
+		}
+	}
+	return true
+}
+
+// unwhiten maps the p×(p+1) out back to the original basis: out ← L⁻ᵀ·out,
+// then its first p columns ← (·)L⁻¹ (H = L⁻ᵀH̃L⁻¹, u = L⁻ᵀũ).
+func unwhiten(out, lb []float64, p int) {
 	for j := 0; j <= p; j++ {
 		for i := p - 1; i >= 0; i-- {
 			v := out[i*(p+1)+j]
@@ -264,28 +309,6 @@ func (q *cr2Quad) forms(rows []int, bread []float64) ([]float64, bool) {
 				v -= row[a] * lb[a*p+j]
 			}
 			row[j] = v / lb[j*p+j]
-		}
-	}
-	return out, true
-}
-
-// cholSolveCols overwrites b (p×m) with (LL')⁻¹b, L the lower factor from
-// cholesky.
-func cholSolveCols(l, b []float64, p, m int) {
-	for j := 0; j < m; j++ {
-		for i := 0; i < p; i++ {
-			v := b[i*m+j]
-			for a := 0; a < i; a++ {
-				v -= l[i*p+a] * b[a*m+j]
-			}
-			b[i*m+j] = v / l[i*p+i]
-		}
-		for i := p - 1; i >= 0; i-- {
-			v := b[i*m+j]
-			for a := i + 1; a < p; a++ {
-				v -= l[a*p+i] * b[a*m+j]
-			}
-			b[i*m+j] = v / l[i*p+i]
 		}
 	}
 }

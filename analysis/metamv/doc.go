@@ -34,8 +34,9 @@
 // three-level fit or a univariate meta.Result: CR1 as metafor's
 // robust(adjust = TRUE), CR2 with Satterthwaite degrees of freedom and the
 // HTZ Wald test as clubSandwich (Tipton 2015; Pustejovsky & Tipton 2018).
-// AggregateCS (metafor's aggregate.escalc, struct = "CS") and AggregateMAc
-// (the MAc composite of correlations) reduce each cluster to one row.
+// Within-cluster aggregation to one row per cluster (metafor's
+// aggregate.escalc, the MAc composite) is effect-size algebra and lives in
+// package effectsize (AggregateCS, AggregateMAc).
 //
 // Numbers agree with metafor 3.8-1 and clubSandwich 0.5.8; the reference
 // values and the tolerances reached are in testdata/golden/R/metamv.R and

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/meta"
@@ -228,24 +229,19 @@ func (e *evaluator) optimize(reml bool, fixed [2]*float64, s [2]float64, vt, tol
 func (r *Result) infer(st *state) error {
 	p, k := r.P, r.K
 	r.Vcov = st.h
-	isT := r.Test == "t"
 	ddf := float64(k - p)
-	alpha := 1 - r.Level
-	crit := distuv.UnitNormal.Quantile(1 - alpha/2)
-	tdist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: ddf}
-	if isT {
-		crit = tdist.Quantile(1 - alpha/2)
+	ref := wald.Normal(r.Level)
+	if r.Test == "t" {
+		ref = wald.StudentT(ddf, r.Level)
 	}
+	crit := ref.Crit()
 	r.Coefficients = make([]meta.Coef, p)
 	for j := 0; j < p; j++ {
-		b, se := st.beta[j], math.Sqrt(st.h[j*p+j])
-		c := meta.Coef{Name: r.names[j], Estimate: b, SE: se, Statistic: b / se, CILB: b - crit*se, CIUB: b + crit*se}
-		if isT {
+		w := ref.Coef(st.beta[j], st.h[j*p+j])
+		c := meta.Coef{Name: r.names[j], Estimate: w.Estimate, SE: w.SE, Statistic: w.Statistic, P: w.P, CILB: w.CILB, CIUB: w.CIUB}
+		if ref.IsT() {
 			df := ddf
 			c.DF = &df
-			c.P = 2 * tdist.Survival(math.Abs(c.Statistic))
-		} else {
-			c.P = 2 * distuv.UnitNormal.Survival(math.Abs(c.Statistic))
 		}
 		r.Coefficients[j] = c
 	}
@@ -253,23 +249,15 @@ func (r *Result) infer(st *state) error {
 	if p == 1 {
 		lo = 0
 	}
-	idx := make([]int, 0, p)
-	for j := lo; j < p; j++ {
-		idx = append(idx, j)
-	}
-	qm, err := wald(st.beta, st.h, p, idx)
+	qm, qmp, err := ref.Omnibus(st.beta, st.h, p, wald.Span(lo, p))
 	if err != nil {
-		return fmt.Errorf("metamv: %w", err)
+		return errs.New(errs.Singular, "metamv", "%v", err)
 	}
-	m := len(idx)
-	r.QMDF = m
-	if isT {
-		qm /= float64(m)
+	r.QMDF = p - lo
+	r.QMP = qmp
+	if ref.IsT() {
 		df2 := k - p
 		r.QMDF2 = &df2
-		r.QMP = distuv.F{D1: float64(m), D2: ddf}.Survival(qm)
-	} else {
-		r.QMP = distuv.ChiSquared{K: float64(m)}.Survival(qm)
 	}
 	r.QM = qm
 	if p == 1 {
@@ -283,24 +271,6 @@ func (r *Result) infer(st *state) error {
 		}
 	}
 	return nil
-}
-
-// wald returns b[idx]' V[idx,idx]⁻¹ b[idx].
-func wald(b, v []float64, p int, idx []int) (float64, error) {
-	m := len(idx)
-	a := make([]float64, m*m)
-	bb := make([]float64, m)
-	for i, ii := range idx {
-		bb[i] = b[ii]
-		for j, jj := range idx {
-			a[i*m+j] = v[ii*p+jj]
-		}
-	}
-	inv, _, err := invertSPD(a, m)
-	if err != nil {
-		return math.NaN(), errs.New(errs.Singular, "", "covariance of the tested coefficients is singular: %v", err)
-	}
-	return quad(bb, inv, m), nil
 }
 
 // heterogeneity sets QE = e'V⁻¹e from the fit with σ² = 0 (rma.mv's QE).

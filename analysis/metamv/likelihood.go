@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
 
 // evaluator computes the (restricted) log-likelihood of the three-level
@@ -75,11 +76,10 @@ func newEvaluator(lay *layout, x, y, v []float64, p int, rho float64, dense bool
 			}
 		}
 	}
-	ld, err := cholesky(xtx, p)
-	if err != nil {
+	if err := linalg.Cholesky(xtx, p); err != nil {
 		return nil, errs.New(errs.Singular, "metamv: X'X is singular", "%v", err)
 	}
-	e.ldXX = ld
+	e.ldXX = linalg.LogDet(xtx, p)
 	return e, nil
 }
 
@@ -136,13 +136,12 @@ func (e *evaluator) evalDense(s2 [2]float64, deriv bool, o *evalOut) error {
 				mb[a*n+b], mb[b*n+a] = m, m
 			}
 		}
-		ld, err := cholesky(mb, n)
-		if err != nil {
+		if err := linalg.Cholesky(mb, n); err != nil {
 			return errs.New(errs.Singular, "metamv", "cluster %q: the marginal covariance is not positive definite (%v); check rho and the sampling variances", lay.names[c], err)
 		}
-		o.ldM += ld
+		o.ldM += linalg.LogDet(mb, n)
 		mi := e.mi[:n*n]
-		cholInverse(mi, mb, e.tmp, n)
+		linalg.Inverse(mb, n, mi, e.tmp)
 		xa := e.xa[st*q : (st+n)*q]
 		qm := e.qm[:n*q]
 		for a := 0; a < n; a++ {

@@ -4,81 +4,21 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/mat"
 )
 
 // Small dense helpers on row-major n×n slices. The matrices here are
 // per-cluster blocks or p×p cross-products, never k×k.
 
-// cholesky factors the symmetric positive-definite a (n×n, row-major) in
-// place into its lower Cholesky factor L (the strict upper triangle is
-// zeroed) and returns log det(a).
-func cholesky(a []float64, n int) (float64, error) {
-	var ld float64
-	for j := 0; j < n; j++ {
-		d := a[j*n+j]
-		for c := 0; c < j; c++ {
-			d -= a[j*n+c] * a[j*n+c]
-		}
-		if !(d > 0) || math.IsInf(d, 0) {
-			return math.NaN(), errs.New(errs.Singular, "", "matrix is not positive definite (pivot %d = %g)", j+1, d)
-		}
-		d = math.Sqrt(d)
-		a[j*n+j] = d
-		ld += 2 * math.Log(d)
-		for i := j + 1; i < n; i++ {
-			t := a[i*n+j]
-			for c := 0; c < j; c++ {
-				t -= a[i*n+c] * a[j*n+c]
-			}
-			a[i*n+j] = t / d
-		}
-		for c := j + 1; c < n; c++ {
-			a[j*n+c] = 0
-		}
-	}
-	return ld, nil
-}
-
-// cholInverse sets inv = (LL')⁻¹ from the lower factor l; tmp has n*n room.
-func cholInverse(inv, l, tmp []float64, n int) {
-	// tmp = L⁻¹ (lower).
-	for i := range tmp[:n*n] {
-		tmp[i] = 0
-	}
-	for c := 0; c < n; c++ {
-		tmp[c*n+c] = 1 / l[c*n+c]
-		for i := c + 1; i < n; i++ {
-			var t float64
-			for m := c; m < i; m++ {
-				t -= l[i*n+m] * tmp[m*n+c]
-			}
-			tmp[i*n+c] = t / l[i*n+i]
-		}
-	}
-	// inv = L⁻ᵀL⁻¹.
-	for i := 0; i < n; i++ {
-		for j := 0; j <= i; j++ {
-			var t float64
-			for m := i; m < n; m++ {
-				t += tmp[m*n+i] * tmp[m*n+j]
-			}
-			inv[i*n+j] = t
-			inv[j*n+i] = t
-		}
-	}
-}
-
 // invertSPD returns the inverse and log determinant of the symmetric
-// positive-definite p×p matrix a (a is not modified).
+// positive-definite p×p matrix a (a is not modified), a matrix that is not
+// positive definite as an errs.Singular error.
 func invertSPD(a []float64, p int) ([]float64, float64, error) {
-	l := append([]float64(nil), a...)
-	ld, err := cholesky(l, p)
+	inv, ld, err := linalg.InvertSPD(a, p)
 	if err != nil {
-		return nil, math.NaN(), err
+		return nil, math.NaN(), errs.New(errs.Singular, "", "%v", err)
 	}
-	inv := make([]float64, p*p)
-	cholInverse(inv, l, make([]float64, p*p), p)
 	return inv, ld, nil
 }
 

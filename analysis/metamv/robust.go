@@ -2,10 +2,11 @@ package metamv
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/meta"
@@ -264,39 +265,70 @@ func ClusterRobustUni(res *meta.Result, cluster []string, opt RobustOptions) (*R
 //
 //	df = [Σ(s_j − z_j'Bz_j)]² / [Σs_j² − 2Σs_j z_j'Bz_j + tr(BSBS)],  S = Σz_jz_j'.
 func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
+	if err := robustOptions(in, &opt); err != nil {
+		return nil, err
+	}
+	bl, bread, err := robustBlocks(in, opt.Type)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := clusterScores(in, opt.Type, bl, bread)
+	if err != nil {
+		return nil, err
+	}
+	vc := sandwich(sc.u, bread, in.p, opt.Type)
+	var sat *satt
+	if opt.Type == CR2 {
+		sat = &satt{p: in.p, bread: bread, hx: sc.hx, ete: sc.ete}
+	}
+	return robustTable(in, opt, vc, sat), nil
+}
+
+// robustOptions fills the defaults of opt (CR2, level 0.95) and refuses an
+// unknown type, a level outside (0, 1) and too few clusters.
+func robustOptions(in robustIn, opt *RobustOptions) error {
 	if opt.Type == "" {
 		opt.Type = CR2
 	}
 	opt.Type = strings.ToUpper(opt.Type)
 	if opt.Type != CR1 && opt.Type != CR2 {
-		return nil, errs.New(errs.InvalidOption, "metamv", "unknown robust type %q (use CR1 or CR2)", opt.Type)
+		return errs.New(errs.InvalidOption, "metamv", "unknown robust type %q (use CR1 or CR2)", opt.Type)
 	}
 	if opt.Level == 0 {
 		opt.Level = 0.95
 	}
 	if !(opt.Level > 0 && opt.Level < 1) {
-		return nil, errs.New(errs.InvalidOption, "metamv", "level %g must be in (0, 1)", opt.Level)
+		return errs.New(errs.InvalidOption, "metamv", "level %g must be in (0, 1)", opt.Level)
 	}
 	p, J := in.p, len(in.groups)
 	if J < 2 {
-		return nil, errs.New(errs.TooFew, "metamv", "cluster-robust inference needs at least two clusters (found %d)", J)
+		return errs.New(errs.TooFew, "metamv", "cluster-robust inference needs at least two clusters (found %d)", J)
 	}
 	if opt.Type == CR1 && J <= p {
-		return nil, errs.New(errs.TooFew, "metamv", "CR1 needs more clusters (%d) than coefficients (%d)", J, p)
+		return errs.New(errs.TooFew, "metamv", "CR1 needs more clusters (%d) than coefficients (%d)", J, p)
 	}
-	// Per cluster: X_j'W_j (from in.wx, or from a dense Θ_j, its Cholesky
-	// factor and inverse W_j), F_j = X_j'W_jX_j; bread.
-	type blk struct {
-		rows  []int
-		th, l []float64 // dense Θ_j and its lower Cholesky factor (when needed)
-		xw    []float64 // X_j'W_j, p×n
-		f     []float64 // X_j'W_jX_j
-	}
-	bl := make([]blk, J)
+	return nil
+}
+
+// robustBlock is one robust cluster: its rows, X_j'W_j and F_j = X_j'W_jX_j,
+// and (when needed) the dense Θ_j and its lower Cholesky factor.
+type robustBlock struct {
+	rows  []int
+	th, l []float64 // dense Θ_j and its lower Cholesky factor (when needed)
+	xw    []float64 // X_j'W_j, p×n
+	f     []float64 // X_j'W_jX_j
+}
+
+// robustBlocks sets up every cluster — X_j'W_j from in.wx, or from a dense
+// Θ_j, its Cholesky factor and inverse W_j — and returns them with the
+// bread B = (Σ F_j)⁻¹.
+func robustBlocks(in robustIn, typ string) ([]robustBlock, []float64, error) {
+	p := in.p
+	bl := make([]robustBlock, len(in.groups))
 	xwx := make([]float64, p*p)
 	for g, rows := range in.groups {
 		n := len(rows)
-		b := blk{rows: rows, xw: make([]float64, p*n), f: make([]float64, p*p)}
+		b := robustBlock{rows: rows, xw: make([]float64, p*n), f: make([]float64, p*p)}
 		if in.wx != nil {
 			for c, a := range rows {
 				for i := 0; i < p; i++ {
@@ -305,11 +337,11 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 			}
 		} else {
 			var err error
-			if b.th, b.l, err = denseBlock(in, rows, g, opt.Type); err != nil {
-				return nil, err
+			if b.th, b.l, err = denseBlock(in, rows, g, typ); err != nil {
+				return nil, nil, err
 			}
 			w := make([]float64, n*n)
-			cholInverse(w, b.l, make([]float64, n*n), n)
+			linalg.Inverse(b.l, n, w, make([]float64, n*n))
 			for i := 0; i < p; i++ {
 				for c := 0; c < n; c++ {
 					var t float64
@@ -336,21 +368,32 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	}
 	bread, _, err := invertSPD(xwx, p)
 	if err != nil {
-		return nil, errs.New(errs.Singular, "metamv: X'WX is singular", "%v", err)
+		return nil, nil, errs.New(errs.Singular, "metamv: X'WX is singular", "%v", err)
 	}
-	// Per cluster: u_j = E_je_j, E_j = X_j'W_j (CR1) or X_j'W_jA_j (CR2);
-	// for CR2 also H_j = E_jX_j and E_jΘ_jE_j' (all Satterthwaite needs).
-	u := make([][]float64, J)
-	var hx, ete [][]float64
-	if opt.Type == CR2 {
-		hx, ete = make([][]float64, J), make([][]float64, J)
+	return bl, bread, nil
+}
+
+// scores holds, per cluster, u_j = E_je_j with E_j = X_j'W_j (CR1) or
+// X_j'W_jA_j (CR2), and for CR2 also H_j = E_jX_j and E_jΘ_jE_j' (all the
+// Satterthwaite degrees of freedom need).
+type scores struct {
+	u, hx, ete [][]float64
+}
+
+// clusterScores computes the scores of every cluster: CR1 directly, CR2 by
+// the quadrature forms (in.cr2) where available and by the dense
+// adjustment otherwise.
+func clusterScores(in robustIn, typ string, bl []robustBlock, bread []float64) (scores, error) {
+	p, J := in.p, len(bl)
+	sc := scores{u: make([][]float64, J)}
+	if typ == CR2 {
+		sc.hx, sc.ete = make([][]float64, J), make([][]float64, J)
 	}
 	for g := range bl {
 		b := &bl[g]
 		n := len(b.rows)
-		ug := make([]float64, p)
-		u[g] = ug
-		if opt.Type == CR1 {
+		if typ == CR1 {
+			ug := make([]float64, p)
 			for i := 0; i < p; i++ {
 				var t float64
 				for a := 0; a < n; a++ {
@@ -358,76 +401,93 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 				}
 				ug[i] = t
 			}
+			sc.u[g] = ug
 			continue
 		}
 		if in.cr2 != nil {
 			if hxu, ok := in.cr2(b.rows, bread); ok {
-				h := make([]float64, p*p)
-				for i := 0; i < p; i++ {
-					copy(h[i*p:(i+1)*p], hxu[i*(p+1):i*(p+1)+p])
-					ug[i] = hxu[i*(p+1)+p]
-				}
-				hx[g] = h
-				// E_jΘ_jE_j' = F_j + H_jBH_j'.
-				hb := make([]float64, p*p)
-				mulSq(hb, h, bread, p)
-				et := append([]float64(nil), b.f...)
-				for i := 0; i < p; i++ {
-					for j := 0; j < p; j++ {
-						var t float64
-						for a := 0; a < p; a++ {
-							t += hb[i*p+a] * h[j*p+a]
-						}
-						et[i*p+j] += t
-					}
-				}
-				ete[g] = et
+				sc.u[g], sc.hx[g], sc.ete[g] = cr2FromForms(hxu, b.f, bread, p)
 				continue
 			}
 		}
 		if b.l == nil {
-			var derr error
-			if b.th, b.l, derr = denseBlock(in, b.rows, g, opt.Type); derr != nil {
-				return nil, derr
+			var err error
+			if b.th, b.l, err = denseBlock(in, b.rows, g, typ); err != nil {
+				return sc, err
 			}
 		}
-		e, aerr := cr2Adjusted(in, b.rows, b.th, b.l, b.xw, bread)
-		if aerr != nil {
-			return nil, fmt.Errorf("metamv: robust cluster %d: %w", g+1, aerr)
+		e, err := cr2Adjusted(in, b.rows, b.th, b.l, b.xw, bread)
+		if err != nil {
+			return sc, fmt.Errorf("metamv: robust cluster %d: %w", g+1, err)
 		}
-		h, et := make([]float64, p*p), make([]float64, p*p)
-		tv := make([]float64, n)
-		for i := 0; i < p; i++ {
-			ei := e[i*n : (i+1)*n]
+		sc.u[g], sc.hx[g], sc.ete[g] = cr2FromDense(in, b, e)
+	}
+	return sc, nil
+}
+
+// cr2FromForms unpacks the quadrature forms [H_j | u_j] (p×(p+1)) and sets
+// E_jΘ_jE_j' = F_j + H_jBH_j'.
+func cr2FromForms(hxu, f, bread []float64, p int) (u, h, et []float64) {
+	u, h = make([]float64, p), make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		copy(h[i*p:(i+1)*p], hxu[i*(p+1):i*(p+1)+p])
+		u[i] = hxu[i*(p+1)+p]
+	}
+	hb := make([]float64, p*p)
+	mulSq(hb, h, bread, p)
+	et = append([]float64(nil), f...)
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			var t float64
+			for a := 0; a < p; a++ {
+				t += hb[i*p+a] * h[j*p+a]
+			}
+			et[i*p+j] += t
+		}
+	}
+	return u, h, et
+}
+
+// cr2FromDense forms u_j = E_je_j, H_j = E_jX_j and E_jΘ_jE_j' from the
+// dense E_j (p×n) of cluster b.
+func cr2FromDense(in robustIn, b *robustBlock, e []float64) (u, h, et []float64) {
+	p, n := in.p, len(b.rows)
+	u, h, et = make([]float64, p), make([]float64, p*p), make([]float64, p*p)
+	tv := make([]float64, n)
+	for i := 0; i < p; i++ {
+		ei := e[i*n : (i+1)*n]
+		var t float64
+		for a := 0; a < n; a++ {
+			t += ei[a] * in.e[b.rows[a]]
+		}
+		u[i] = t
+		for j := 0; j < p; j++ {
 			var t float64
 			for a := 0; a < n; a++ {
-				t += ei[a] * in.e[b.rows[a]]
+				t += ei[a] * in.x[b.rows[a]*p+j]
 			}
-			ug[i] = t
-			for j := 0; j < p; j++ {
-				var t float64
-				for a := 0; a < n; a++ {
-					t += ei[a] * in.x[b.rows[a]*p+j]
-				}
-				h[i*p+j] = t
-			}
-			for a := 0; a < n; a++ {
-				var t float64
-				for c := 0; c < n; c++ {
-					t += ei[c] * b.th[c*n+a]
-				}
-				tv[a] = t
-			}
-			for j := 0; j < p; j++ {
-				var t float64
-				for a := 0; a < n; a++ {
-					t += tv[a] * e[j*n+a]
-				}
-				et[i*p+j] = t
-			}
+			h[i*p+j] = t
 		}
-		hx[g], ete[g] = h, et
+		for a := 0; a < n; a++ {
+			var t float64
+			for c := 0; c < n; c++ {
+				t += ei[c] * b.th[c*n+a]
+			}
+			tv[a] = t
+		}
+		for j := 0; j < p; j++ {
+			var t float64
+			for a := 0; a < n; a++ {
+				t += tv[a] * e[j*n+a]
+			}
+			et[i*p+j] = t
+		}
 	}
+	return u, h, et
+}
+
+// sandwich returns V = B (Σ u_ju_j') B, times J/(J − p) for CR1.
+func sandwich(u [][]float64, bread []float64, p int, typ string) []float64 {
 	meat := make([]float64, p*p)
 	for _, ug := range u {
 		for i := 0; i < p; i++ {
@@ -440,62 +500,60 @@ func robustCore(in robustIn, opt RobustOptions) (*Robust, error) {
 	tmp := make([]float64, p*p)
 	mulSq(tmp, bread, meat, p)
 	mulSq(vc, tmp, bread, p)
-	if opt.Type == CR1 {
+	if typ == CR1 {
+		J := len(u)
 		f := float64(J) / float64(J-p)
 		for i := range vc {
 			vc[i] *= f
 		}
 	}
+	return vc
+}
+
+// robustTable sets the coefficient tests (t with J − p df for CR1,
+// Satterthwaite df for CR2) and the test of the moderators (F for CR1, t²
+// for one coefficient, HTZ for CR2).
+func robustTable(in robustIn, opt RobustOptions, vc []float64, sat *satt) *Robust {
+	p, J := in.p, len(in.groups)
 	out := &Robust{Type: opt.Type, Clusters: J, Level: opt.Level, Vcov: vc, Coefficients: make([]RobustCoef, p)}
-	alpha := 1 - opt.Level
-	var sat *satt
-	if opt.Type == CR2 {
-		sat = &satt{p: p, bread: bread, hx: hx, ete: ete}
-	}
 	for j := 0; j < p; j++ {
-		b, se := in.beta[j], math.Sqrt(vc[j*p+j])
 		df := float64(J - p)
 		if sat != nil {
 			c := make([]float64, p)
 			c[j] = 1
 			df = sat.df(c)
 		}
-		td := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-		crit := td.Quantile(1 - alpha/2)
-		st := b / se
-		out.Coefficients[j] = RobustCoef{Name: in.names[j], Estimate: b, SE: se, Statistic: st, DF: df,
-			P: 2 * td.Survival(math.Abs(st)), CILB: b - crit*se, CIUB: b + crit*se}
+		w := wald.StudentT(df, opt.Level).Coef(in.beta[j], vc[j*p+j])
+		out.Coefficients[j] = RobustCoef{Name: in.names[j], Estimate: w.Estimate, SE: w.SE, Statistic: w.Statistic, DF: df,
+			P: w.P, CILB: w.CILB, CIUB: w.CIUB}
 	}
 	if p > 0 {
 		c := out.Coefficients[0]
 		out.SE, out.DF, out.P, out.CILB, out.CIUB = c.SE, c.DF, c.P, c.CILB, c.CIUB
 	}
-	// Test of the moderators.
 	lo := 1
 	if p == 1 {
 		lo = 0
 	}
-	idx := make([]int, 0, p)
-	for j := lo; j < p; j++ {
-		idx = append(idx, j)
+	idx := wald.Span(lo, p)
+	q, err := wald.Q(in.beta, vc, p, idx)
+	if err != nil {
+		return out
 	}
-	q, err := wald(in.beta, vc, p, idx)
-	if err == nil {
-		m := float64(len(idx))
-		switch {
-		case opt.Type == CR1:
-			df2 := float64(J - p)
-			out.QM = &WaldTest{Test: "F", Fstat: q / m, Delta: 1, DFNum: m, DFDenom: df2, P: distuv.F{D1: m, D2: df2}.Survival(q / m)}
-		case p == 1:
-			c := out.Coefficients[0]
-			out.QM = &WaldTest{Test: "t²", Fstat: q, Delta: 1, DFNum: 1, DFDenom: c.DF, P: c.P}
-		default:
-			if w, err := sat.htz(idx, q); err == nil {
-				out.QM = w
-			}
+	m := float64(len(idx))
+	switch {
+	case opt.Type == CR1:
+		df2 := float64(J - p)
+		out.QM = &WaldTest{Test: "F", Fstat: q / m, Delta: 1, DFNum: m, DFDenom: df2, P: distuv.F{D1: m, D2: df2}.Survival(q / m)}
+	case p == 1:
+		c := out.Coefficients[0]
+		out.QM = &WaldTest{Test: "t²", Fstat: q, Delta: 1, DFNum: 1, DFDenom: c.DF, P: c.P}
+	default:
+		if w, err := sat.htz(idx, q); err == nil {
+			out.QM = w
 		}
 	}
-	return out, nil
+	return out
 }
 
 // denseBlock sets th (Θ_j) and l (its lower Cholesky factor) of robust
@@ -513,7 +571,7 @@ func denseBlock(in robustIn, rows []int, g int, typ string) (th, l []float64, er
 		}
 	}
 	l = append([]float64(nil), th...)
-	if _, err := cholesky(l, n); err != nil {
+	if err := linalg.Cholesky(l, n); err != nil {
 		return nil, nil, errs.New(errs.Singular, "metamv", "robust cluster %d: working covariance not positive definite: %v", g+1, err)
 	}
 	return th, l, nil

@@ -1,6 +1,10 @@
 package mixed
 
-import "math"
+import (
+	"math"
+
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
+)
 
 // blups returns the conditional modes b = Λθ û of every random effect and
 // their conditional standard deviations, the square roots of the diagonal of
@@ -77,7 +81,7 @@ func (m *Model) condModes(beta []float64) (u, zs [][]float64) {
 				}
 				uj[i] = s / L[i*q+i]
 			}
-			lowerInverse(L, M, q) // M = L⁻¹
+			linalg.LowerInverse(L, M, q) // M = L⁻¹
 			m.ancestorBlock(ZAA, K, l, as, zs, za, kdim)
 			// T = W_Aᵀ M (K×q); W_A[i][a] = W[a*q+i].
 			for a := 0; a < K; a++ {
@@ -115,21 +119,6 @@ func (m *Model) condModes(beta []float64) (u, zs [][]float64) {
 		}
 	}
 	return u, zs
-}
-
-// lowerInverse writes the inverse of the q×q lower-triangular L into M.
-func lowerInverse(L, M []float64, q int) {
-	clear(M)
-	for c := 0; c < q; c++ {
-		M[c*q+c] = 1 / L[c*q+c]
-		for i := c + 1; i < q; i++ {
-			s := 0.0
-			for k := c; k < i; k++ {
-				s -= L[i*q+k] * M[k*q+c]
-			}
-			M[i*q+c] = s / L[i*q+i]
-		}
-	}
 }
 
 // ancestorBlock fills Z_AA (K×K), the block of the inverse on the ancestors

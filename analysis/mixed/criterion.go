@@ -2,6 +2,8 @@ package mixed
 
 import (
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
 
 // engine evaluates the profiled (RE)ML criterion of Bates, Mächler, Bolker &
@@ -219,31 +221,15 @@ func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
 	for i := range G {
 		G[i] = e.base[nl][i] - e.delta[nl][i]
 	}
-	for j := 0; j < p; j++ {
-		s := G[j*pp+j]
-		for k := 0; k < j; k++ {
-			s -= G[j*pp+k] * G[j*pp+k]
-		}
-		if !(s > 0) {
-			return c, false
-		}
-		G[j*pp+j] = math.Sqrt(s)
-		c.ldRX2 += math.Log(s)
-		for i := j + 1; i < pp; i++ {
-			t := G[i*pp+j]
-			for k := 0; k < j; k++ {
-				t -= G[i*pp+k] * G[j*pp+k]
-			}
-			G[i*pp+j] = t / G[j*pp+j]
-		}
-	}
-	r2 := G[p*pp+p]
-	for k := 0; k < p; k++ {
-		r2 -= G[p*pp+k] * G[p*pp+k]
-	}
-	if !(r2 > 0) {
+	// The factor of the whole (p+1)×(p+1) block: its leading p×p part is
+	// L_X, its last pivot r² = l_pp² the penalised residual sum of squares.
+	if linalg.Cholesky(G, pp) != nil {
 		return c, false
 	}
+	for j := 0; j < p; j++ {
+		c.ldRX2 += 2 * math.Log(G[j*pp+j])
+	}
+	r2 := G[p*pp+p] * G[p*pp+p]
 	c.r2 = r2
 	if e.keep {
 		e.LX = make([]float64, p*p)
@@ -377,23 +363,11 @@ func (e *engine) eliminateQ(l, j int, F, D []float64, m int, P []float64, pm int
 		}
 		A[i*q+i]++
 	}
+	if linalg.Cholesky(A, q) != nil {
+		return false
+	}
 	for jj := 0; jj < q; jj++ {
-		s := A[jj*q+jj]
-		for k := 0; k < jj; k++ {
-			s -= A[jj*q+k] * A[jj*q+k]
-		}
-		if !(s > 0) {
-			return false
-		}
-		ld.add(s)
-		A[jj*q+jj] = math.Sqrt(s)
-		for i := jj + 1; i < q; i++ {
-			t := A[i*q+jj]
-			for k := 0; k < jj; k++ {
-				t -= A[i*q+k] * A[jj*q+k]
-			}
-			A[i*q+jj] = t / A[jj*q+jj]
-		}
+		ld.add(A[jj*q+jj] * A[jj*q+jj])
 	}
 	for r := 0; r < mr; r++ {
 		fr := Fo[(q+r)*q : (q+r+1)*q]
@@ -498,29 +472,12 @@ func (e *engine) devianceAt(c crit, sigma float64, reml bool) float64 {
 func (e *engine) covBetaUnscaled() []float64 {
 	p := e.d.p
 	pp := p + 1
-	// Inverse of lower triangular L (from G).
-	Li := make([]float64, p*p)
-	for j := 0; j < p; j++ {
-		Li[j*p+j] = 1 / e.G[j*pp+j]
-		for i := j + 1; i < p; i++ {
-			s := 0.0
-			for k := j; k < i; k++ {
-				s -= e.G[i*pp+k] * Li[k*p+j]
-			}
-			Li[i*p+j] = s / e.G[i*pp+i]
-		}
+	LX := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		copy(LX[i*p:i*p+i+1], e.G[i*pp:i*pp+i+1])
 	}
 	C := make([]float64, p*p)
-	for i := 0; i < p; i++ {
-		for j := 0; j <= i; j++ {
-			s := 0.0
-			for k := i; k < p; k++ {
-				s += Li[k*p+i] * Li[k*p+j]
-			}
-			C[i*p+j] = s
-			C[j*p+i] = s
-		}
-	}
+	linalg.Inverse(LX, p, C, make([]float64, p*p))
 	return C
 }
 

@@ -1,11 +1,13 @@
 package mixed
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
 
 // level is one random-effects term; levels are ordered finest (most groups)
@@ -464,23 +466,13 @@ func (d *design) checkRank() error {
 			}
 		}
 	}
-	for j := 0; j < p; j++ {
-		orig := a[j*p+j]
-		s := orig
-		for k := 0; k < j; k++ {
-			s -= a[j*p+k] * a[j*p+k]
-		}
-		if orig == 0 || s <= 1e-10*orig {
-			return errs.New(errs.Singular, "mixed", "fixed-effect column %q is constant zero or a linear combination of earlier columns (rank-deficient design); remove it from the formula", d.xnames[j])
-		}
-		a[j*p+j] = math.Sqrt(s)
-		for i := j + 1; i < p; i++ {
-			t := a[i*p+j]
-			for k := 0; k < j; k++ {
-				t -= a[i*p+k] * a[j*p+k]
-			}
-			a[i*p+j] = t / a[j*p+j]
-		}
+	// A pivot below 1e-10 of its diagonal: column j is (numerically) a
+	// linear combination of the earlier ones.
+	var np *linalg.NotPositiveDefinite
+	if err := linalg.CholeskyTol(a, p, 1e-10); errors.As(err, &np) {
+		return errs.New(errs.Singular, "mixed", "fixed-effect column %q is constant zero or a linear combination of earlier columns (rank-deficient design); remove it from the formula", d.xnames[np.Pivot])
+	} else if err != nil {
+		return errs.New(errs.Singular, "mixed", "fixed-effect cross-product: %v", err)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package mixed
 
 import (
 	"math"
+
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
 
 // polishResult reports what newtonPolish did.
@@ -231,39 +233,12 @@ func (nw *newton) lineSearch(d []float64) bool {
 // newtonStep solves H d = g by Cholesky; ok is false when H (k×k,
 // symmetric) is not positive definite.
 func newtonStep(H, g []float64, k int) ([]float64, bool) {
-	L := make([]float64, k*k)
-	for j := 0; j < k; j++ {
-		s := H[j*k+j]
-		for m := 0; m < j; m++ {
-			s -= L[j*k+m] * L[j*k+m]
-		}
-		if !(s > 0) {
-			return nil, false
-		}
-		L[j*k+j] = math.Sqrt(s)
-		for i := j + 1; i < k; i++ {
-			t := H[i*k+j]
-			for m := 0; m < j; m++ {
-				t -= L[i*k+m] * L[j*k+m]
-			}
-			L[i*k+j] = t / L[j*k+j]
-		}
+	L := append([]float64(nil), H[:k*k]...)
+	if linalg.Cholesky(L, k) != nil {
+		return nil, false
 	}
-	d := make([]float64, k)
-	for i := 0; i < k; i++ {
-		s := g[i]
-		for m := 0; m < i; m++ {
-			s -= L[i*k+m] * d[m]
-		}
-		d[i] = s / L[i*k+i]
-	}
-	for i := k - 1; i >= 0; i-- {
-		s := d[i]
-		for m := i + 1; m < k; m++ {
-			s -= L[m*k+i] * d[m]
-		}
-		d[i] = s / L[i*k+i]
-	}
+	d := append([]float64(nil), g[:k]...)
+	linalg.Solve(L, k, d)
 	return d, true
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -169,8 +170,12 @@ func minres(s *mat.SymDense, nf int) (*mat.Dense, []float64, int, error) {
 		lo[i], hi[i] = minresLower, upper
 	}
 	w := newMinresWork(s, nf)
-	psi, iters, ok := boxBFGS(w.eval, start, lo, hi, minresGtol, minresMaxIt)
-	if !ok {
+	opt, err := optim.MinimizeBoxBFGS(w.eval, start, lo, hi, optim.BFGSSettings{GTol: minresGtol, FloorGTol: floorGtol, MaxIter: minresMaxIt})
+	if err != nil {
+		return nil, nil, 0, errs.New(errs.InvalidOption, "reliability: factor analysis", "%v", err)
+	}
+	psi, iters := opt.X, opt.Iterations
+	if !opt.Converged {
 		return nil, nil, iters, errs.New(errs.NoConvergence, "reliability: factor analysis", "minres did not converge in %d iterations (try fewer factors)", iters)
 	}
 	w.eval(psi, nil)
@@ -238,139 +243,6 @@ func (w *minresWork) eval(psi, grad []float64) float64 {
 		}
 	}
 	return f
-}
-
-// boxBFGS minimises f over the box lo ≤ x ≤ hi by a projected quasi-Newton
-// method: variables at a bound whose gradient points outwards are held
-// fixed, the others move along −H·g with H the BFGS inverse-Hessian
-// approximation (reset when the active set changes), with a projected
-// backtracking (Armijo) line search. It stops when the largest projected
-// gradient component is below gtol and reports whether it did.
-//
-// This is a small private optimiser for the few dozen uniquenesses of a
-// factor model; see FactorAnalysis.
-func boxBFGS(f func(x, grad []float64) float64, x0, lo, hi []float64, gtol float64, maxIt int) ([]float64, int, bool) {
-	n := len(x0)
-	x := make([]float64, n)
-	for i, v := range x0 {
-		x[i] = math.Min(math.Max(v, lo[i]), hi[i])
-	}
-	g := make([]float64, n)
-	fx := f(x, g)
-	h := mat.NewDense(n, n, nil)
-	resetH := func() {
-		h.Zero()
-		for i := 0; i < n; i++ {
-			h.Set(i, i, 1)
-		}
-	}
-	resetH()
-	free := make([]bool, n)
-	prevFree := make([]bool, n)
-	d := make([]float64, n)
-	xn := make([]float64, n)
-	gn := make([]float64, n)
-	sv := make([]float64, n)
-	yv := make([]float64, n)
-	hy := make([]float64, n)
-	for it := 0; it < maxIt; it++ {
-		if math.IsNaN(fx) {
-			return x, it, false
-		}
-		var pg float64
-		changed := false
-		for i := 0; i < n; i++ {
-			free[i] = !((x[i] <= lo[i] && g[i] > 0) || (x[i] >= hi[i] && g[i] < 0))
-			if free[i] {
-				pg = math.Max(pg, math.Abs(g[i]))
-			}
-			if free[i] != prevFree[i] {
-				changed = true
-			}
-			prevFree[i] = free[i]
-		}
-		if pg < gtol {
-			return x, it, true
-		}
-		if changed {
-			resetH()
-		}
-		var slope float64
-		for i := 0; i < n; i++ {
-			d[i] = 0
-			if !free[i] {
-				continue
-			}
-			for j := 0; j < n; j++ {
-				if free[j] {
-					d[i] -= h.At(i, j) * g[j]
-				}
-			}
-			slope += d[i] * g[i]
-		}
-		if slope >= 0 { // not a descent direction: steepest descent
-			resetH()
-			for i := 0; i < n; i++ {
-				d[i] = 0
-				if free[i] {
-					d[i] = -g[i]
-				}
-			}
-		}
-		t := 1.0
-		accepted := false
-		var fn float64
-		for ls := 0; ls < 60; ls++ {
-			var dec float64
-			for i := 0; i < n; i++ {
-				xn[i] = math.Min(math.Max(x[i]+t*d[i], lo[i]), hi[i])
-				dec += g[i] * (xn[i] - x[i])
-			}
-			fn = f(xn, gn)
-			if fn <= fx+1e-4*dec {
-				accepted = true
-				break
-			}
-			t /= 2
-		}
-		var sy, yhy, step float64
-		for i := 0; i < n; i++ {
-			sv[i] = xn[i] - x[i]
-			yv[i] = gn[i] - g[i]
-			sy += sv[i] * yv[i]
-			step = math.Max(step, math.Abs(sv[i]))
-		}
-		if !accepted || step < 1e-14 || fx-fn <= 1e-16*math.Abs(fx) {
-			// No further decrease is possible in floating point: x is the
-			// optimum to the accuracy F and its gradient can be computed.
-			if accepted {
-				copy(x, xn)
-			}
-			return x, it, pg < floorGtol
-		}
-		copy(x, xn)
-		copy(g, gn)
-		fx = fn
-		if sy <= 1e-16 {
-			continue
-		}
-		// H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ, ρ = 1/sᵀy.
-		for i := 0; i < n; i++ {
-			hy[i] = 0
-			for j := 0; j < n; j++ {
-				hy[i] += h.At(i, j) * yv[j]
-			}
-			yhy += yv[i] * hy[i]
-		}
-		rho := 1 / sy
-		for i := 0; i < n; i++ {
-			for j := 0; j < n; j++ {
-				v := h.At(i, j) - rho*(hy[i]*sv[j]+sv[i]*hy[j]) + (rho*rho*yhy+rho)*sv[i]*sv[j]
-				h.Set(i, j, v)
-			}
-		}
-	}
-	return x, maxIt, false
 }
 
 // flipColumns multiplies each column of l whose sum is negative by −1, and

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/effectsize"
 	"github.com/alliance-research/alliance/analysis/meta"
 	"github.com/alliance-research/alliance/analysis/metamv"
 	"github.com/alliance-research/alliance/datasets"
@@ -120,7 +121,7 @@ type MetaExtras struct {
 	Leave1out   []meta.SummaryRow    `json:"leave1out,omitempty"`
 	Cumulative  []meta.SummaryRow    `json:"cumulative,omitempty"`
 	Robust      *metamv.Robust       `json:"robust,omitempty"`
-	Aggregated  *metamv.AggTable     `json:"aggregated,omitempty"`
+	Aggregated  *effectsize.AggTable `json:"aggregated,omitempty"`
 }
 
 // MetaRun is a study-level meta-analysis: the typed results (its JSON is

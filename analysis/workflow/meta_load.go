@@ -8,7 +8,6 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/effectsize"
 	"github.com/alliance-research/alliance/analysis/meta"
-	"github.com/alliance-research/alliance/analysis/metamv"
 	"github.com/alliance-research/alliance/datasets"
 )
 
@@ -223,15 +222,15 @@ func (r *MetaRun) aggregate(e *effects) error {
 		rho = 0.5
 		r.top = append(r.top, Note{Level: Warning, Text: "aggregation assumes a within-cluster correlation of .5 between effect sizes (set it explicitly)"})
 	}
-	var tab *metamv.AggTable
+	var tab *effectsize.AggTable
 	var err error
 	if o.AggregateMethod == "mac" {
 		if st.R == nil || st.N == nil {
 			return invalid("AggregateMethod", "the MAc composite needs correlations and sample sizes")
 		}
-		tab, err = metamv.AggregateMAc(st.R, st.N, cluster, rho)
+		tab, err = effectsize.AggregateMAc(st.R, st.N, cluster, rho)
 	} else {
-		tab, err = metamv.AggregateCS(e.yi, e.vi, st.N, cluster, rho)
+		tab, err = effectsize.AggregateCS(e.yi, e.vi, st.N, cluster, rho)
 	}
 	if err != nil {
 		return invalid("Aggregate", "%v", err)

@@ -36,30 +36,6 @@ func TestRoot(t *testing.T) {
 	}
 }
 
-func TestMinimize(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		f    func(float64) float64
-		a, b float64
-		want float64
-	}{
-		{"parabola", func(x float64) float64 { return (x - 0.3) * (x - 0.3) }, -1, 2, 0.3},
-		{"x log x", func(x float64) float64 { return x * math.Log(x) }, 0.01, 2, 1 / math.E},
-		{"quartic", func(x float64) float64 { return math.Pow(x-2, 4) + x - 2 }, 0, 5, 2 - math.Cbrt(0.25)},
-	} {
-		r, err := Minimize(tc.f, tc.a, tc.b, 1e-12, 0)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if math.Abs(r.X-tc.want) > 1e-7 {
-			t.Errorf("%s: argmin %.12g, want %.12g", tc.name, r.X, tc.want)
-		}
-	}
-	if _, err := Minimize(func(x float64) float64 { return x }, 1, 0, 0, 0); err == nil {
-		t.Error("a > b: want an error")
-	}
-}
-
 func ExampleRoot() {
 	r, _ := Root(func(x float64) float64 { return x*x - 2 }, 0, 2, 0, 0)
 	fmt.Printf("%.12f\n", r.X)

@@ -1,4 +1,4 @@
-package metamv
+package effectsize
 
 import (
 	"bytes"
@@ -18,14 +18,14 @@ func TestGoldenAggregate(t *testing.T) {
 		}
 		Aggregate struct {
 			Rho     float64
-			Cluster svec
-			Yi, Vi  fvec
+			Cluster []string
+			Yi, Vi  []float64
 			Ki      []int
 		}
 		Mac struct {
 			Rho  float64
-			ID   svec
-			R, N fvec
+			ID   []string
+			R, N []float64
 		}
 	}
 	if err := golden.Load("metamv_demo.json", &g); err != nil {
@@ -43,8 +43,8 @@ func TestGoldenAggregate(t *testing.T) {
 		if r.Cluster != g.Aggregate.Cluster[i] || r.K != g.Aggregate.Ki[i] {
 			t.Errorf("row %d: cluster %q k %d, want %q k %d", i, r.Cluster, r.K, g.Aggregate.Cluster[i], g.Aggregate.Ki[i])
 		}
-		near(t, "agg yi "+r.Cluster, r.Yi, g.Aggregate.Yi[i], 1e-12, 1e-15)
-		near(t, "agg vi "+r.Cluster, r.Vi, g.Aggregate.Vi[i], 1e-12, 0)
+		nearT(t, "agg yi "+r.Cluster, r.Yi, g.Aggregate.Yi[i], 1e-12, 1e-15)
+		nearT(t, "agg vi "+r.Cluster, r.Vi, g.Aggregate.Vi[i], 1e-12, 0)
 	}
 	mt, err := AggregateMAc(d.Ri, d.Ni, d.Study, g.Mac.Rho)
 	if err != nil {
@@ -54,7 +54,7 @@ func TestGoldenAggregate(t *testing.T) {
 		if r.Cluster != g.Mac.ID[i] {
 			t.Errorf("MAc row %d: %q, want %q", i, r.Cluster, g.Mac.ID[i])
 		}
-		near(t, "MAc r "+r.Cluster, r.Yi, g.Mac.R[i], 1e-13, 1e-15)
+		nearT(t, "MAc r "+r.Cluster, r.Yi, g.Mac.R[i], 1e-13, 1e-15)
 		if r.N != g.Mac.N[i] {
 			t.Errorf("MAc n %s = %g, want %g", r.Cluster, r.N, g.Mac.N[i])
 		}
@@ -80,8 +80,8 @@ func TestAggregateProperties(t *testing.T) {
 		t.Fatal(err)
 	}
 	wa := 1/0.01 + 1/0.02
-	near(t, "rho 0 mean", at.Rows[0].Yi, (0.1/0.01+0.3/0.02)/wa, 1e-14, 0)
-	near(t, "rho 0 var", at.Rows[0].Vi, 1/wa, 1e-14, 0)
+	nearT(t, "rho 0 mean", at.Rows[0].Yi, (0.1/0.01+0.3/0.02)/wa, 1e-14, 0)
+	nearT(t, "rho 0 var", at.Rows[0].Vi, 1/wa, 1e-14, 0)
 	if at.Rows[1].Yi != 0.2 || at.Rows[1].Vi != 0.04 {
 		t.Errorf("singleton changed: %+v", at.Rows[1])
 	}
@@ -89,8 +89,8 @@ func TestAggregateProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	near(t, "equal-v mean", at.Rows[2].Yi, 0.45, 1e-14, 0)
-	near(t, "equal-v var", at.Rows[2].Vi, 0.03*1.5/2, 1e-14, 0)
+	nearT(t, "equal-v mean", at.Rows[2].Yi, 0.45, 1e-14, 0)
+	nearT(t, "equal-v var", at.Rows[2].Vi, 0.03*1.5/2, 1e-14, 0)
 	if _, err := AggregateCS(y, v, nil, cl, 1); err == nil {
 		t.Error("rho = 1 with clusters of two: want an error")
 	}
@@ -99,5 +99,13 @@ func TestAggregateProperties(t *testing.T) {
 	}
 	if math.IsNaN(at.Rows[0].Yi) {
 		t.Error("NaN")
+	}
+}
+
+// nearT reports an error unless |got − want| ≤ rel·|want| + abs.
+func nearT(t *testing.T, what string, got, want, rel, abs float64) {
+	t.Helper()
+	if !near(got, want, rel, abs) {
+		t.Errorf("%s = %.17g, want %.17g", what, got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package metamv
+package effectsize
 
 import (
 	"encoding/csv"
@@ -39,10 +39,10 @@ type AggTable struct {
 func AggregateCS(yi, vi, n []float64, cluster []string, rho float64) (*AggTable, error) {
 	k := len(yi)
 	if len(vi) != k || len(cluster) != k || (n != nil && len(n) != k) {
-		return nil, errs.New(errs.InvalidOption, "metamv: aggregate", "yi, vi, n and cluster must have the same length (got %d, %d, %d, %d)", k, len(vi), len(n), len(cluster))
+		return nil, errs.New(errs.InvalidOption, "effectsize: aggregate", "yi, vi, n and cluster must have the same length (got %d, %d, %d, %d)", k, len(vi), len(n), len(cluster))
 	}
 	if !(rho >= -1 && rho <= 1) {
-		return nil, errs.New(errs.InvalidOption, "metamv: aggregate", "rho = %g must lie in [−1, 1]", rho)
+		return nil, errs.New(errs.InvalidOption, "effectsize: aggregate", "rho = %g must lie in [−1, 1]", rho)
 	}
 	groups, names, err := groupRows(cluster)
 	if err != nil {
@@ -52,7 +52,7 @@ func AggregateCS(yi, vi, n []float64, cluster []string, rho float64) (*AggTable,
 	for g, rows := range groups {
 		for _, i := range rows {
 			if math.IsNaN(yi[i]) || !(vi[i] > 0) || math.IsInf(yi[i], 0) || math.IsInf(vi[i], 0) {
-				return nil, errs.Inputf("metamv: aggregate", 0, "row %d: yi = %g, vi = %g; need a finite yi and a positive vi", i+1, yi[i], vi[i])
+				return nil, errs.Inputf("effectsize: aggregate", 0, "row %d: yi = %g, vi = %g; need a finite yi and a positive vi", i+1, yi[i], vi[i])
 			}
 		}
 		m := len(rows)
@@ -61,7 +61,7 @@ func AggregateCS(yi, vi, n []float64, cluster []string, rho float64) (*AggTable,
 			row.Yi, row.Vi = yi[rows[0]], vi[rows[0]]
 		} else {
 			if rho == 1 || rho <= -1/float64(m-1) {
-				return nil, errs.New(errs.Singular, "metamv: aggregate", "cluster %q: with rho = %g the %d×%d sampling covariance is not positive definite", names[g], rho, m, m)
+				return nil, errs.New(errs.Singular, "effectsize: aggregate", "cluster %q: with rho = %g the %d×%d sampling covariance is not positive definite", names[g], rho, m, m)
 			}
 			// V⁻¹ = D⁻¹ − ρD⁻¹ss'D⁻¹/(1 + ρ s'D⁻¹s), D = (1 − ρ)diag(v).
 			var s1, sy, s1s, sys float64 // 1'D⁻¹1, 1'D⁻¹y, 1'D⁻¹s, s'D⁻¹y
@@ -101,10 +101,10 @@ func AggregateCS(yi, vi, n []float64, cluster []string, rho float64) (*AggTable,
 func AggregateMAc(r, n []float64, cluster []string, rho float64) (*AggTable, error) {
 	k := len(r)
 	if len(n) != k || len(cluster) != k {
-		return nil, errs.New(errs.InvalidOption, "metamv: MAc composite", "r, n and cluster must have the same length (got %d, %d, %d)", k, len(n), len(cluster))
+		return nil, errs.New(errs.InvalidOption, "effectsize: MAc composite", "r, n and cluster must have the same length (got %d, %d, %d)", k, len(n), len(cluster))
 	}
 	if !(rho >= -1 && rho <= 1) {
-		return nil, errs.New(errs.InvalidOption, "metamv: MAc composite", "rho = %g must lie in [−1, 1]", rho)
+		return nil, errs.New(errs.InvalidOption, "effectsize: MAc composite", "rho = %g must lie in [−1, 1]", rho)
 	}
 	groups, names, err := groupRows(cluster)
 	if err != nil {
@@ -115,10 +115,10 @@ func AggregateMAc(r, n []float64, cluster []string, rho float64) (*AggTable, err
 		var sr, sn float64
 		for _, i := range rows {
 			if !(r[i] > -1 && r[i] < 1) {
-				return nil, errs.Inputf("metamv: MAc composite", 0, "row %d: r = %g must lie in (−1, 1)", i+1, r[i])
+				return nil, errs.Inputf("effectsize: MAc composite", 0, "row %d: r = %g must lie in (−1, 1)", i+1, r[i])
 			}
 			if !(n[i] > 0) {
-				return nil, errs.Inputf("metamv: MAc composite", 0, "row %d: n = %g must be positive", i+1, n[i])
+				return nil, errs.Inputf("effectsize: MAc composite", 0, "row %d: n = %g must be positive", i+1, n[i])
 			}
 			sr += r[i]
 			sn += n[i]
@@ -126,7 +126,7 @@ func AggregateMAc(r, n []float64, cluster []string, rho float64) (*AggTable, err
 		m := float64(len(rows))
 		den := m + m*(m-1)*rho
 		if !(den > 0) {
-			return nil, errs.New(errs.Singular, "metamv: MAc composite", "cluster %q: m + m(m−1)ρ = %g is not positive", names[g], den)
+			return nil, errs.New(errs.Singular, "effectsize: MAc composite", "cluster %q: m + m(m−1)ρ = %g is not positive", names[g], den)
 		}
 		t.Rows[g] = AggRow{Cluster: names[g], Yi: sr / math.Sqrt(den), Vi: math.NaN(), N: math.RoundToEven(sn / m), K: len(rows)}
 	}
@@ -140,7 +140,7 @@ func groupRows(cluster []string) ([][]int, []string, error) {
 	for i, c := range cluster {
 		c = strings.TrimSpace(c)
 		if c == "" {
-			return nil, nil, errs.Inputf("metamv: aggregate", 0, "row %d has an empty cluster label", i+1)
+			return nil, nil, errs.Inputf("effectsize: aggregate", 0, "row %d has an empty cluster label", i+1)
 		}
 		g, ok := idx[c]
 		if !ok {
@@ -152,7 +152,7 @@ func groupRows(cluster []string) ([][]int, []string, error) {
 		groups[g] = append(groups[g], i)
 	}
 	if len(groups) == 0 {
-		return nil, nil, errs.New(errs.TooFew, "metamv: aggregate", "no rows")
+		return nil, nil, errs.New(errs.TooFew, "effectsize: aggregate", "no rows")
 	}
 	return groups, names, nil
 }
