@@ -12,6 +12,10 @@ type Options struct {
 	Listwise bool
 	// Level of the confidence intervals (default 0.95).
 	Level float64
+	// Information (sem.Observed, default, or sem.Expected) and Estimator
+	// (sem.ML, default, or sem.MLR) of the standard errors; see
+	// sem.Options.
+	Information, Estimator string
 }
 
 // LaggedEffect is one lagged path of a fitted panel model, in the names
@@ -71,7 +75,7 @@ func Fit(rows [][]float64, s Spec, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fit, err := sem.Fit(m, d, sem.Options{Level: opt.Level})
+	fit, err := sem.Fit(m, d, sem.Options{Level: opt.Level, Information: opt.Information, Estimator: opt.Estimator})
 	if fit == nil {
 		return nil, err
 	}

@@ -14,6 +14,9 @@ type pattern struct {
 	n    float64
 	mean []float64
 	cov  []float64 // len(obs)², row-major
+	// x are the cases' observed values, n × len(obs) row-major (for
+	// casewise scores).
+	x []float64
 }
 
 // Data are the observed cases grouped by missing-data pattern.
@@ -73,10 +76,11 @@ func NewData(rows [][]float64, listwise bool) (*Data, error) {
 			}
 		}
 		q := len(obs)
-		pt := pattern{obs: obs, n: float64(len(groups[k])), mean: make([]float64, q), cov: make([]float64, q*q)}
+		pt := pattern{obs: obs, n: float64(len(groups[k])), mean: make([]float64, q), cov: make([]float64, q*q), x: make([]float64, 0, q*len(groups[k]))}
 		for _, i := range groups[k] {
 			for a, j := range obs {
 				pt.mean[a] += rows[i][j]
+				pt.x = append(pt.x, rows[i][j])
 			}
 		}
 		for a := range pt.mean {
