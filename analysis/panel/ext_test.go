@@ -166,3 +166,62 @@ func checkScaled(t *testing.T, f sem.FitIndices, w map[string]float64) {
 		}
 	}
 }
+
+// The DPM of y (and of x) equals lavaan on the dpm package's
+// specification: estimates, ML (observed), expected and MLR SEs, fit.
+func TestDPMMatchesLavaan(t *testing.T) {
+	rows := readPanel(t)
+	for _, c := range readExt(t) {
+		var spec Spec
+		switch c.Name {
+		case "dpm_y":
+			spec = Spec{Kind: DPM, Waves: 5}
+		case "dpm_x":
+			spec = Spec{Kind: DPM, Waves: 5, Outcome: "x"}
+		default:
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			res, err := Fit(rows, spec, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareParams(t, res, c.ML.Parameters)
+			f, w := res.Fit, c.ML.Fit
+			for _, x := range []struct {
+				name      string
+				got, want float64
+				tol       float64
+			}{
+				{"logl", f.LogLik, w["logl"], 1e-7},
+				{"unrestricted.logl", f.LogLikH1, w["unrestricted.logl"], 1e-7},
+				{"chisq", f.Chisq, w["chisq"], 1e-5},
+				{"cfi", f.CFI, w["cfi"], 1e-5},
+				{"tli", f.TLI, w["tli"], 1e-5},
+				{"rmsea", f.RMSEA, w["rmsea"], 1e-5},
+				{"srmr", f.SRMR, w["srmr"], 1e-5},
+				{"npar", float64(f.NPar), w["npar"], 0},
+				{"df", float64(f.DF), w["df"], 0},
+				{"ntotal", float64(f.N), w["ntotal"], 0},
+			} {
+				if math.Abs(x.got-x.want) > x.tol*math.Max(1, math.Abs(x.want)) {
+					t.Errorf("%s = %.10g, lavaan %.10g", x.name, x.got, x.want)
+				}
+			}
+			if len(res.Lagged) != 2 || res.Lagged[0].Wave != nil {
+				t.Errorf("lagged rows: %+v", res.Lagged)
+			}
+			ex, err := Fit(rows, spec, Options{Information: sem.Expected})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareParams(t, ex, c.Expected.Parameters)
+			mlr, err := Fit(rows, spec, Options{Estimator: sem.MLR})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareParams(t, mlr, c.MLR.Parameters)
+			checkScaled(t, mlr.Fit, c.MLR.Fit)
+		})
+	}
+}
