@@ -39,6 +39,11 @@ type Result struct {
 	Spec Spec `json:"-"`
 	*sem.Result
 	Lagged []LaggedEffect `json:"lagged"`
+	// LongRun are the long-run (cumulative) effects of the stationary
+	// models and the DPM (see longRunVAR); empty, with LongRunErr a
+	// *NonStationaryError, when the lagged process is not stationary.
+	LongRun    []LongRunEffect `json:"long_run"`
+	LongRunErr error           `json:"-"`
 }
 
 // Fit fits the panel model to wide data: rows are persons, columns
@@ -117,6 +122,11 @@ func Fit(rows [][]float64, s Spec, opt Options) (*Result, error) {
 		}
 		out.Lagged = append(out.Lagged, e)
 	}
+	level := opt.Level
+	if level == 0 {
+		level = 0.95
+	}
+	out.longRun(lags, level)
 	return out, err
 }
 
