@@ -30,7 +30,7 @@ func TestPanelPart(t *testing.T) {
 	if cross == 0 || math.IsNaN(cross) {
 		t.Errorf("no alliance → outcome path: %+v", run.Lagged)
 	}
-	if len(run.TopNotes()) == 0 || !strings.Contains(run.TopNotes()[0].Text, "waves: sessions") {
+	if len(run.TopNotes()) == 0 || !strings.Contains(run.TopNotes()[0].Text, "Waves: sessions") {
 		t.Errorf("waves not said: %v", run.TopNotes())
 	}
 	rc := run.Steps()[0].RCode
