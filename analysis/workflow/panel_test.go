@@ -1,7 +1,11 @@
 package workflow
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,5 +45,95 @@ func TestPanelPart(t *testing.T) {
 	}
 	if _, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Waves: []int{1, 2}}); err == nil || !strings.Contains(err.Error(), "at least 3 waves") {
 		t.Errorf("two waves: %v", err)
+	}
+}
+
+// The generated lavaan code refits the same model: run in R (where
+// lavaan is installed) it gives our estimates, SEs, log-likelihood and
+// long-run effects, for the DPM with MLR and the stationary RI-CLPM with
+// expected-information SEs.
+func TestPanelRCodeRunsInR(t *testing.T) {
+	rs, err := exec.LookPath("Rscript")
+	if err != nil {
+		t.Skip("Rscript not installed: the generated R code is not run")
+	}
+	if exec.Command(rs, "-e", "library(lavaan); library(jsonlite)").Run() != nil {
+		t.Skip("R lacks lavaan or jsonlite: the generated R code is not run")
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", "..", "datasets", "data", "demo-sessions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if werr := os.WriteFile(filepath.Join(dir, "demo-sessions.csv"), data, 0o644); werr != nil {
+		t.Fatal(werr)
+	}
+	for _, opt := range []PanelOptions{
+		{Model: "dpm", Estimator: "MLR", Waves: []int{1, 2, 3, 4, 5}},
+		{Stationary: true, Information: "expected", Waves: []int{1, 2, 3, 4, 5}},
+	} {
+		run, err := Panel(embedded(t, "demo-sessions"), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := run.Steps()[0].RCode + `
+pe <- parameterEstimates(fit)
+cat("\n", jsonlite::toJSON(list(key = paste0(pe$lhs, pe$op, pe$rhs), lhs = pe$lhs, op = pe$op, est = pe$est, se = pe$se, logl = fitMeasures(fit, "logl")[[1]]), digits = NA, auto_unbox = TRUE), "\n")
+`
+		cmd := exec.Command(rs, "-e", code)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("the generated R code failed: %v\n%s", err, code)
+		}
+		s := string(out)
+		var got struct {
+			Key, LHS, Op []string
+			Est, SE      []float64
+			Logl         float64
+		}
+		if err := json.Unmarshal([]byte(s[strings.LastIndex(s, "{"):]), &got); err != nil {
+			t.Fatalf("R output %q: %v", s, err)
+		}
+		if math.Abs(run.Fit.LogLik-got.Logl) > 1e-6*math.Abs(got.Logl) {
+			t.Errorf("%s: logLik %.10g, R %.10g", run.Model, run.Fit.LogLik, got.Logl)
+		}
+		ours := map[string][2]float64{}
+		for _, p := range run.Parameters {
+			if p.SE != nil {
+				ours[p.LHS+p.Op+p.RHS] = [2]float64{p.Estimate, *p.SE}
+			}
+		}
+		lr := map[string][2]float64{}
+		for _, l := range run.LongRun {
+			lr[l.From+">"+l.To] = [2]float64{l.Estimate, l.SE}
+		}
+		lrName := map[string]string{"lr": "alliance>outcome", "lr_x_x": "alliance>alliance", "lr_y_x": "outcome>alliance", "lr_x_y": "alliance>outcome", "lr_y_y": "outcome>outcome"}
+		n := 0
+		for i, k := range got.Key {
+			var o [2]float64
+			var ok bool
+			if got.Op[i] == ":=" {
+				if got.LHS[i] == "D" {
+					continue
+				}
+				o, ok = lr[lrName[got.LHS[i]]]
+			} else if got.SE[i] > 0 {
+				o, ok = ours[k]
+			} else {
+				continue
+			}
+			if !ok {
+				t.Errorf("%s: R's %s is not ours", run.Model, k)
+				continue
+			}
+			n++
+			if math.Abs(o[0]-got.Est[i]) > 1e-5*math.Max(1, math.Abs(got.Est[i])) || math.Abs(o[1]-got.SE[i]) > 1e-4*got.SE[i] {
+				t.Errorf("%s: %s = %.8g (%.8g), R %.8g (%.8g)", run.Model, k, o[0], o[1], got.Est[i], got.SE[i])
+			}
+		}
+		if n < 20 {
+			t.Errorf("%s: only %d parameters compared", run.Model, n)
+		}
 	}
 }
