@@ -11,6 +11,7 @@ import (
 // the ML covariance (divisor n) of those cases.
 type pattern struct {
 	obs  []int
+	mis  []int // the variables not observed
 	n    float64
 	mean []float64
 	cov  []float64 // len(obs)², row-major
@@ -69,14 +70,16 @@ func NewData(rows [][]float64, listwise bool) (*Data, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		var obs []int
+		var obs, mis []int
 		for j := 0; j < p; j++ {
 			if k[j] == '1' {
 				obs = append(obs, j)
+			} else {
+				mis = append(mis, j)
 			}
 		}
 		q := len(obs)
-		pt := pattern{obs: obs, n: float64(len(groups[k])), mean: make([]float64, q), cov: make([]float64, q*q), x: make([]float64, 0, q*len(groups[k]))}
+		pt := pattern{obs: obs, mis: mis, n: float64(len(groups[k])), mean: make([]float64, q), cov: make([]float64, q*q), x: make([]float64, 0, q*len(groups[k]))}
 		for _, i := range groups[k] {
 			for a, j := range obs {
 				pt.mean[a] += rows[i][j]
