@@ -118,7 +118,9 @@ func TestPanelExpectedInformationMatchesLavaan(t *testing.T) {
 }
 
 // MLR: Huber–White SEs and the Yuan–Bentler (Mplus) scaled χ² with its
-// scaled fit indices equal lavaan's estimator = "MLR".
+// scaled fit indices, and the robust (FIML-corrected) CFI, TLI and RMSEA,
+// equal lavaan's estimator = "MLR" (run with tight EM controls for the
+// saturated model).
 func TestPanelMLRMatchesLavaan(t *testing.T) {
 	rows := readPanel(t)
 	for _, c := range readExt(t) {
@@ -159,6 +161,11 @@ func checkScaled(t *testing.T, f sem.FitIndices, w map[string]float64) {
 		{"rmsea.scaled", s.RMSEAScaled, w["rmsea.scaled"]},
 		{"rmsea.ci.lower.scaled", s.RMSEALBScaled, w["rmsea.ci.lower.scaled"]},
 		{"rmsea.ci.upper.scaled", s.RMSEAUBScaled, w["rmsea.ci.upper.scaled"]},
+		{"cfi.robust", s.CFIRobust, w["cfi.robust"]},
+		{"tli.robust", s.TLIRobust, w["tli.robust"]},
+		{"rmsea.robust", s.RMSEARobust, w["rmsea.robust"]},
+		{"rmsea.ci.lower.robust", s.RMSEALBRobust, w["rmsea.ci.lower.robust"]},
+		{"rmsea.ci.upper.robust", s.RMSEAUBRobust, w["rmsea.ci.upper.robust"]},
 	} {
 		t.Logf("%s = %.10g, lavaan %.10g", x.name, x.got, x.want)
 		if math.Abs(x.got-x.want) > 1e-5*math.Max(1, math.Abs(x.want)) {

@@ -22,6 +22,12 @@ type Scaled struct {
 	RMSEAScaled       float64 `json:"rmsea_scaled"`
 	RMSEALBScaled     float64 `json:"rmsea_ci_lb_scaled"`
 	RMSEAUBScaled     float64 `json:"rmsea_ci_ub_scaled"`
+	// The robust indices (see robustFIML); NaN when not available.
+	CFIRobust     float64 `json:"cfi_robust"`
+	TLIRobust     float64 `json:"tli_robust"`
+	RMSEARobust   float64 `json:"rmsea_robust"`
+	RMSEALBRobust float64 `json:"rmsea_ci_lb_robust"`
+	RMSEAUBRobust float64 `json:"rmsea_ci_ub_robust"`
 }
 
 // scaled computes the Yuan–Bentler scaled χ² in its Mplus form (Yuan &
@@ -86,7 +92,8 @@ func (res *Result) scaled(obj objective, opt Options) error {
 	}
 	s := &Scaled{ChisqScaled: math.NaN(), ScalingFactor: math.NaN(), PValueScaled: math.NaN(),
 		BaseChisqScaled: math.NaN(), BaseScalingFactor: math.NaN(), CFIScaled: math.NaN(), TLIScaled: math.NaN(),
-		RMSEAScaled: math.NaN(), RMSEALBScaled: math.NaN(), RMSEAUBScaled: math.NaN()}
+		RMSEAScaled: math.NaN(), RMSEALBScaled: math.NaN(), RMSEAUBScaled: math.NaN(),
+		CFIRobust: math.NaN(), TLIRobust: math.NaN(), RMSEARobust: math.NaN(), RMSEALBRobust: math.NaN(), RMSEAUBRobust: math.NaN()}
 	f.Scaled = s
 	df, dfb := float64(f.DF), float64(f.BaseDF)
 	if dfb > 0 {
@@ -117,6 +124,9 @@ func (res *Result) scaled(obj objective, opt Options) error {
 	hi := ncpFor(f.Chisq, trUG, 0.05)
 	s.RMSEALBScaled = math.Sqrt(lo / (trUG * N))
 	s.RMSEAUBScaled = math.Sqrt(hi / (trUG * N))
+	if opt.Information == Observed && !res.robustFIML(obj, A1, B1) {
+		s.CFIRobust, s.TLIRobust, s.RMSEARobust, s.RMSEALBRobust, s.RMSEAUBRobust = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	}
 	return nil
 }
 

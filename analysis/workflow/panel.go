@@ -182,6 +182,10 @@ func (r *PanelRun) compose() {
 	if sc := f.Scaled; sc != nil {
 		s.P(Result, fmt.Sprintf("Yuan–Bentler scaled χ²(%d) = %s, %s (scaling factor %s); scaled CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s].",
 			f.DF, num(sc.ChisqScaled, 2), apa.P(sc.PValueScaled), num(sc.ScalingFactor, 3), num(sc.CFIScaled, 3), num(sc.TLIScaled, 3), num(sc.RMSEAScaled, 3), num(sc.RMSEALBScaled, 3), num(sc.RMSEAUBScaled, 3)))
+		if !math.IsNaN(sc.CFIRobust) {
+			s.P(Result, fmt.Sprintf("Robust (FIML-corrected) CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s].",
+				num(sc.CFIRobust, 3), num(sc.TLIRobust, 3), num(sc.RMSEARobust, 3), num(sc.RMSEALBRobust, 3), num(sc.RMSEAUBRobust, 3)))
+		}
 	}
 	t := &Table{Name: "lagged", Title: "Lagged effects", Columns: []string{"From", "To", "Session", "b", "SE", "p", apa.Level(r.opt.Level) + " CI", "β"},
 		Right: []bool{false, false, true, true, true, true, false, true}}

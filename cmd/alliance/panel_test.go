@@ -147,7 +147,8 @@ func TestPanelCLIMatchesLavaan(t *testing.T) {
 			}
 			for k, v := range fit {
 				name := map[string]string{"chisq.scaled": "chisq_scaled", "chisq.scaling.factor": "chisq_scaling_factor", "cfi.scaled": "cfi_scaled",
-					"tli.scaled": "tli_scaled", "rmsea.scaled": "rmsea_scaled", "logl": "logLik", "chisq": "chisq", "cfi": "cfi", "srmr": "srmr"}[k]
+					"tli.scaled": "tli_scaled", "rmsea.scaled": "rmsea_scaled", "logl": "logLik", "chisq": "chisq", "cfi": "cfi", "srmr": "srmr",
+					"cfi.robust": "cfi_robust", "tli.robust": "tli_robust", "rmsea.robust": "rmsea_robust"}[k]
 				if name == "" {
 					continue
 				}
@@ -183,7 +184,7 @@ func TestPanelCLITextAndErrors(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, w := range []string{"Dynamic panel model", "Yuan–Bentler scaled χ²(15) = 25.38", "Long-run (cumulative) effects", "robust (Huber–White)"} {
+	for _, w := range []string{"Dynamic panel model", "Yuan–Bentler scaled χ²(15) = 25.38", "Robust (FIML-corrected) CFI", "Long-run (cumulative) effects", "robust (Huber–White)"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("text lacks %q", w)
 		}
