@@ -2,6 +2,7 @@ package sem
 
 import (
 	"fmt"
+	"sync"
 	"math"
 	"sort"
 )
@@ -28,6 +29,9 @@ type Data struct {
 	// Dropped counts cases with no observed value (they carry no
 	// information and are left out, as lavaan does).
 	Dropped int
+
+	splitOnce sync.Once
+	splitAt   int
 }
 
 // NewData groups the rows (cases × variables, NaN = missing) by pattern.

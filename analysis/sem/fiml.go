@@ -1,19 +1,91 @@
 package sem
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // logLik returns the FIML log-likelihood of the moments (sigma p×p,
 // mu p) and, when gS and gM are non-nil, adds its gradient with respect to
 // Σ (treating every entry as free: dℓ = tr(G dΣ)) and μ. ok is false when
 // some pattern's Σ is not positive definite.
+//
+// With much work the patterns are shared between two goroutines (the
+// budget machine has two cores), each with its own gradient, summed
+// after.
 func (d *Data) logLik(sigma, mu []float64, gS, gM []float64) (ll float64, ok bool) {
+	p := d.P
+	pi := newPatternInverse(sigma, p)
+	k := d.split()
+	if k <= 0 || k >= len(d.patterns) {
+		return d.logLikRange(d.patterns, pi, sigma, mu, gS, gM)
+	}
+	var (
+		wg       sync.WaitGroup
+		ll2      float64
+		ok2      bool
+		gS2, gM2 []float64
+	)
+	if gS != nil {
+		gS2, gM2 = make([]float64, p*p), make([]float64, p)
+	}
+	pi2 := *pi
+	pi2.mm, pi2.t = nil, nil
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ll2, ok2 = d.logLikRange(d.patterns[k:], &pi2, sigma, mu, gS2, gM2)
+	}()
+	ll, ok = d.logLikRange(d.patterns[:k], pi, sigma, mu, gS, gM)
+	wg.Wait()
+	if !ok || !ok2 {
+		return math.Inf(-1), false
+	}
+	if gS != nil {
+		for i, v := range gS2 {
+			gS[i] += v
+		}
+		for i, v := range gM2 {
+			gM[i] += v
+		}
+	}
+	return ll + ll2, true
+}
+
+// split is the index that shares the patterns' work (about q³ + n q²
+// each) in two halves, 0 when the work is too small to share.
+func (d *Data) split() int {
+	d.splitOnce.Do(func() {
+		cost := make([]float64, len(d.patterns))
+		total := 0.0
+		for i, pt := range d.patterns {
+			q := float64(len(pt.obs))
+			cost[i] = q*q*q + pt.n*q*q
+			total += cost[i]
+		}
+		if total < 2e5 {
+			return
+		}
+		acc := 0.0
+		for i, c := range cost {
+			acc += c
+			if acc >= total/2 {
+				d.splitAt = i + 1
+				return
+			}
+		}
+	})
+	return d.splitAt
+}
+
+// logLikRange is logLik over some of the patterns.
+func (d *Data) logLikRange(patterns []pattern, pi *patternInverse, sigma, mu []float64, gS, gM []float64) (ll float64, ok bool) {
 	p := d.P
 	inv := make([]float64, p*p)
 	work := make([]float64, p*p)
 	dev := make([]float64, p)
 	u := make([]float64, p)
-	pi := newPatternInverse(sigma, p)
-	for _, pt := range d.patterns {
+	for _, pt := range patterns {
 		q := len(pt.obs)
 		inv = inv[:q*q]
 		logdet, pd := pi.of(pt, inv, work)
