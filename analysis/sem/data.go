@@ -2,9 +2,9 @@ package sem
 
 import (
 	"fmt"
-	"sync"
 	"math"
 	"sort"
+	"sync"
 )
 
 // pattern is the sufficient statistics of the cases sharing one
