@@ -111,15 +111,19 @@ func (d *Data) momentGrad(v []float64, out []float64) bool {
 // observedInfo is the observed information −∂²ℓ/∂v∂vᵀ of the moments v
 // = (μ, vech Σ), by central differences of the analytic gradient
 // (lavaan's lav_mvnorm_missing_information_observed_samplestats, which
-// lavaan computes in closed form).
-func (d *Data) observedInfo(sigma, mu []float64) ([]float64, bool) {
+// lavaan computes in closed form). With cols non-nil only the rows and
+// columns cols are computed (the rest is zero).
+func (d *Data) observedInfo(sigma, mu []float64, cols []int) ([]float64, bool) {
 	p := d.P
 	K := nMoments(p)
 	v := momentVector(sigma, mu, p)
 	H := make([]float64, K*K)
 	gp, gm := make([]float64, K), make([]float64, K)
 	x := append([]float64(nil), v...)
-	for l := 0; l < K; l++ {
+	if cols == nil {
+		cols = seq(K)
+	}
+	for _, l := range cols {
 		h := 1e-5 * math.Max(1, math.Abs(v[l]))
 		x[l] = v[l] + h
 		okp := d.momentGrad(x, gp)
@@ -133,10 +137,21 @@ func (d *Data) observedInfo(sigma, mu []float64) ([]float64, bool) {
 			H[k*K+l] = -(gp[k] - gm[k]) / (2 * h)
 		}
 	}
+	in := make([]bool, K)
+	for _, l := range cols {
+		in[l] = true
+	}
 	for k := 0; k < K; k++ {
 		for l := 0; l < k; l++ {
+			if !in[k] || !in[l] {
+				H[k*K+l], H[l*K+k] = 0, 0
+				continue
+			}
 			s := (H[k*K+l] + H[l*K+k]) / 2
 			H[k*K+l], H[l*K+k] = s, s
+		}
+		if !in[k] {
+			H[k*K+k] = 0
 		}
 	}
 	return H, true
@@ -202,16 +217,29 @@ func (d *Data) caseScores(sigma, mu []float64, visit func(nz []int, g []float64)
 }
 
 // firstOrder is Σ_i g_i g_iᵀ of the case scores in moment space at (Σ, μ)
-// (lavaan's lav_mvnorm_missing_information_firstorder, times N).
-func (d *Data) firstOrder(sigma, mu []float64) ([]float64, bool) {
+// (lavaan's lav_mvnorm_missing_information_firstorder, times N). With
+// cols non-nil only the rows and columns cols are computed.
+func (d *Data) firstOrder(sigma, mu []float64, cols []int) ([]float64, bool) {
 	K := nMoments(d.P)
 	B := make([]float64, K*K)
+	var in []bool
+	if cols != nil {
+		in = make([]bool, K)
+		for _, c := range cols {
+			in[c] = true
+		}
+	}
 	ok := d.caseScores(sigma, mu, func(nz []int, g []float64) {
 		for a, r := range nz {
+			if in != nil && !in[r] {
+				continue
+			}
 			ga := g[a]
 			row := B[r*K:]
 			for b, c := range nz {
-				row[c] += ga * g[b]
+				if in == nil || in[c] {
+					row[c] += ga * g[b]
+				}
 			}
 		}
 	})

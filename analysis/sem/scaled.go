@@ -49,14 +49,14 @@ func (res *Result) scaled(obj objective, opt Options) error {
 	p := d.P
 	K := nMoments(p)
 	f := &res.Fit
-	info := func(sigma, mu []float64) ([]float64, bool) {
+	info := func(sigma, mu []float64, cols []int) ([]float64, bool) {
 		if opt.Information == Expected {
 			return d.expectedInfo(sigma)
 		}
-		return d.observedInfo(sigma, mu)
+		return d.observedInfo(sigma, mu, cols)
 	}
-	A1, ok1 := info(res.h1sigma, res.h1mu)
-	B1, ok2 := d.firstOrder(res.h1sigma, res.h1mu)
+	A1, ok1 := info(res.h1sigma, res.h1mu, nil)
+	B1, ok2 := d.firstOrder(res.h1sigma, res.h1mu, nil)
 	if !ok1 || !ok2 {
 		return fmt.Errorf("sem: the saturated model's information is not available (its covariance matrix is not positive definite)")
 	}
@@ -77,8 +77,6 @@ func (res *Result) scaled(obj objective, opt Options) error {
 	}
 	// Independence baseline: θ = the means and the variances.
 	sb, mb := d.independence()
-	Ab, ok1 := info(sb, mb)
-	Bb, ok2 := d.firstOrder(sb, mb)
 	sub := make([]int, 0, 2*p)
 	for j := 0; j < p; j++ {
 		sub = append(sub, j)
@@ -86,6 +84,8 @@ func (res *Result) scaled(obj objective, opt Options) error {
 	for j := 0; j < p; j++ {
 		sub = append(sub, vechIndex(p, j, j))
 	}
+	Ab, ok1 := info(sb, mb, sub)
+	Bb, ok2 := d.firstOrder(sb, mb, sub)
 	thb, ok3 := traceInvProd(Ab, Bb, K, sub)
 	if !ok1 || !ok2 || !ok3 {
 		return fmt.Errorf("sem: the baseline model's information matrix is singular")
