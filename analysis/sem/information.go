@@ -1,7 +1,5 @@
 package sem
 
-import "math"
-
 // Information matrices of the normal FIML likelihood in moment space
 // (μ, vech Σ); see jacobian.go for the layout. All are totals over the N
 // cases (lavaan's are per case: divided by N).
@@ -109,49 +107,142 @@ func (d *Data) momentGrad(v []float64, out []float64) bool {
 }
 
 // observedInfo is the observed information −∂²ℓ/∂v∂vᵀ of the moments v
-// = (μ, vech Σ), by central differences of the analytic gradient
-// (lavaan's lav_mvnorm_missing_information_observed_samplestats, which
-// lavaan computes in closed form). With cols non-nil only the rows and
-// columns cols are computed (the rest is zero).
+// = (μ, vech Σ) under missing data (lavaan's
+// lav_mvnorm_missing_information_observed_samplestats), in closed form:
+// per pattern, with P = Σ_oo⁻¹, s = Σᵢ dᵢ, W = Σᵢ dᵢdᵢᵀ (dᵢ = xᵢ − μ_o),
+// v = P s, Q = P W P and E_ab the symmetric unit matrices,
+//
+//	−∂²ℓ/∂μ∂μᵀ = n P,   −∂²ℓ/∂μ∂σ_ab = P E_ab v,
+//	−∂²ℓ/∂σ_ab∂σ_cd = ½[−n tr(P E_ab P E_cd) + tr(E_cd P E_ab Q) + tr(E_ab P E_cd Q)].
+//
+// With cols non-nil only the rows and columns cols are computed (the rest
+// is zero).
 func (d *Data) observedInfo(sigma, mu []float64, cols []int) ([]float64, bool) {
 	p := d.P
 	K := nMoments(p)
-	v := momentVector(sigma, mu, p)
 	H := make([]float64, K*K)
-	gp, gm := make([]float64, K), make([]float64, K)
-	x := append([]float64(nil), v...)
+	in := make([]bool, K)
 	if cols == nil {
 		cols = seq(K)
 	}
-	for _, l := range cols {
-		h := 1e-5 * math.Max(1, math.Abs(v[l]))
-		x[l] = v[l] + h
-		okp := d.momentGrad(x, gp)
-		x[l] = v[l] - h
-		okm := d.momentGrad(x, gm)
-		x[l] = v[l]
-		if !okp || !okm {
+	for _, c := range cols {
+		in[c] = true
+	}
+	pi := newPatternInverse(sigma, p)
+	P := make([]float64, p*p)
+	work := make([]float64, p*p)
+	W := make([]float64, p*p)
+	Q := make([]float64, p*p)
+	t := make([]float64, p*p)
+	v, dev := make([]float64, p), make([]float64, p)
+	type pair struct{ a, b int }
+	for _, pt := range d.patterns {
+		q := len(pt.obs)
+		P, W, Q, t = P[:q*q], W[:q*q], Q[:q*q], t[:q*q]
+		if _, ok := pi.of(pt, P, work); !ok {
 			return nil, false
 		}
-		for k := 0; k < K; k++ {
-			H[k*K+l] = -(gp[k] - gm[k]) / (2 * h)
+		n := pt.n
+		for a, i := range pt.obs {
+			dev[a] = pt.mean[a] - mu[i]
 		}
-	}
-	in := make([]bool, K)
-	for _, l := range cols {
-		in[l] = true
-	}
-	for k := 0; k < K; k++ {
-		for l := 0; l < k; l++ {
-			if !in[k] || !in[l] {
-				H[k*K+l], H[l*K+k] = 0, 0
+		for a := 0; a < q; a++ {
+			for b := 0; b < q; b++ {
+				W[a*q+b] = n * (pt.cov[a*q+b] + dev[a]*dev[b])
+			}
+		}
+		for a := 0; a < q; a++ {
+			sv := 0.0
+			for b := 0; b < q; b++ {
+				sv += P[a*q+b] * n * dev[b]
+			}
+			v[a] = sv
+		}
+		// Q = P W P.
+		for a := 0; a < q; a++ {
+			for b := 0; b < q; b++ {
+				sv := 0.0
+				for c := 0; c < q; c++ {
+					sv += P[a*q+c] * W[c*q+b]
+				}
+				t[a*q+b] = sv
+			}
+		}
+		for a := 0; a < q; a++ {
+			for b := 0; b <= a; b++ {
+				sv := 0.0
+				for c := 0; c < q; c++ {
+					sv += t[a*q+c] * P[c*q+b]
+				}
+				Q[a*q+b], Q[b*q+a] = sv, sv
+			}
+		}
+		obs := pt.obs
+		sym := func(a, b int) []pair {
+			if a == b {
+				return []pair{{a, a}}
+			}
+			return []pair{{a, b}, {b, a}}
+		}
+		// Means.
+		for a, i := range obs {
+			if !in[i] {
 				continue
 			}
-			s := (H[k*K+l] + H[l*K+k]) / 2
-			H[k*K+l], H[l*K+k] = s, s
+			for c, j := range obs {
+				if in[j] {
+					H[i*K+j] += n * P[a*q+c]
+				}
+			}
+			// Mean × covariance.
+			for e := 0; e < q; e++ {
+				for f := 0; f <= e; f++ {
+					r := vechIndex(p, obs[e], obs[f])
+					if !in[r] {
+						continue
+					}
+					val := P[a*q+e] * v[f]
+					if e != f {
+						val += P[a*q+f] * v[e]
+					}
+					H[i*K+r] += val
+					H[r*K+i] += val
+				}
+			}
 		}
-		if !in[k] {
-			H[k*K+k] = 0
+		// Covariance × covariance, the lower triangle of the vech pairs.
+		for a := 0; a < q; a++ {
+			for b := 0; b <= a; b++ {
+				r1 := vechIndex(p, obs[a], obs[b])
+				if !in[r1] {
+					continue
+				}
+				s1 := sym(a, b)
+				for c := 0; c < q; c++ {
+					for e := 0; e <= c; e++ {
+						r2 := vechIndex(p, obs[c], obs[e])
+						if r2 > r1 || !in[r2] {
+							continue
+						}
+						val := 0.0
+						for _, x := range s1 {
+							for _, y := range sym(c, e) {
+								// x = (a', b'), y = (c', d'):
+								// tr(P E_y P E_x) ∋ P_{b'c'} P_{d'a'},
+								// tr(E_y P E_x Q) ∋ P_{d'a'} Q_{b'c'},
+								// tr(E_x P E_y Q) ∋ P_{b'c'} Q_{d'a'}.
+								pbc, pda := P[x.b*q+y.a], P[y.b*q+x.a]
+								val += -n*pbc*pda + pda*Q[x.b*q+y.a] + pbc*Q[y.b*q+x.a]
+							}
+						}
+						val *= 0.5
+						H[r1*K+r2] += val
+						if r1 != r2 {
+							H[r2*K+r1] += val
+						}
+					}
+				}
+			}
 		}
 	}
 	return H, true
