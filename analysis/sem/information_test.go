@@ -55,7 +55,6 @@ func (d *Data) observedInfoNumeric(sigma, mu []float64, cols []int) ([]float64, 
 	return H, true
 }
 
-
 // The closed-form observed information of the moments equals central
 // differences of the analytic gradient, at moments that are not the
 // saturated estimates (so that the mean and residual terms matter), on
