@@ -30,6 +30,10 @@ type extCase struct {
 		Parameters []extParam
 		Fit        map[string]float64
 	}
+	MLRExpected struct {
+		Parameters []extParam
+		Fit        map[string]float64
+	} `json:"mlr_expected"`
 }
 
 func readExt(t *testing.T) []extCase {
@@ -229,6 +233,48 @@ func TestDPMMatchesLavaan(t *testing.T) {
 			}
 			compareParams(t, mlr, c.MLR.Parameters)
 			checkScaled(t, mlr.Fit, c.MLR.Fit)
+		})
+	}
+}
+
+// MLR with the expected information (lavaan's estimator = "MLR",
+// information = "expected"): the sandwich's bread, the Yuan–Bentler
+// traces and the robust indices' E use the expected information.
+func TestPanelMLRExpectedMatchesLavaan(t *testing.T) {
+	rows := readPanel(t)
+	specs := map[string]Spec{"dpm_y": {Kind: DPM, Waves: 5}}
+	for k, v := range extSpecs {
+		specs[k] = v
+	}
+	for _, c := range readExt(t) {
+		spec, ok := specs[c.Name]
+		if !ok {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			res, err := Fit(rows, spec, Options{Estimator: sem.MLR, Information: sem.Expected})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareParams(t, res, c.MLRExpected.Parameters)
+			s, w := res.Fit.Scaled, c.MLRExpected.Fit
+			for _, x := range []struct {
+				name      string
+				got, want float64
+			}{
+				{"chisq.scaling.factor", s.ScalingFactor, w["chisq.scaling.factor"]},
+				{"baseline.chisq.scaling.factor", s.BaseScalingFactor, w["baseline.chisq.scaling.factor"]},
+				{"cfi.scaled", s.CFIScaled, w["cfi.scaled"]},
+				{"rmsea.scaled", s.RMSEAScaled, w["rmsea.scaled"]},
+				{"cfi.robust", s.CFIRobust, w["cfi.robust"]},
+				{"tli.robust", s.TLIRobust, w["tli.robust"]},
+				{"rmsea.robust", s.RMSEARobust, w["rmsea.robust"]},
+				{"rmsea.ci.upper.robust", s.RMSEAUBRobust, w["rmsea.ci.upper.robust"]},
+			} {
+				if math.Abs(x.got-x.want) > 1e-5*math.Max(1, math.Abs(x.want)) {
+					t.Errorf("%s = %.10g, lavaan %.10g", x.name, x.got, x.want)
+				}
+			}
 		})
 	}
 }

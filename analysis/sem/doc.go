@@ -36,7 +36,7 @@
 //     factor alike, and the scaled CFI, TLI and RMSEA (lavaan's estimator =
 //     "MLR", test = "yuan.bentler.mplus"), and lavaan's "robust" CFI, TLI
 //     and RMSEA for missing data (the FIML-corrected statistics, see
-//     robustFIML; with the observed information only).
+//     robustFIML).
 //
 // Parity with lavaan 0.6-14 (testdata/golden/panel_lavaan*.json) on a
 // simulated panel with 12% missing values: estimates within 1e-5, SEs

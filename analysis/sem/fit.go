@@ -81,8 +81,9 @@ type Result struct {
 	Fit        FitIndices    `json:"fit"`
 	Converged  bool          `json:"converged"`
 	Iterations int           `json:"iterations"`
-	// Theta are the free parameters; Vcov their covariance (row-major)
-	// from the observed information.
+	// Theta are the free parameters; Vcov their covariance (row-major):
+	// the inverse observed or expected information, or with MLR the
+	// sandwich.
 	Theta []float64 `json:"-"`
 	Vcov  []float64 `json:"-"`
 	// Patterns is the number of missing-data patterns.

@@ -17,14 +17,17 @@ import (
 //
 // with W and J the observed and first-order information of the saturated
 // moments under missing data (per case), W_C the complete-data
-// information at S̃, Δ the Jacobian of the moments and E = ΔᵀWΔ the
-// information of θ built on W (lavaan's h1.information = "unstructured",
+// information at S̃, Δ the Jacobian of the moments and E = ΔᵀAΔ the
+// information of θ built on the saturated moments' information A of the
+// chosen kind (A = W for the observed information, the expected one at
+// S̃, m̃ otherwise: lavaan's h1.information = "unstructured",
 // observed.information = "h1" there); the baseline alike with Δ the
 // selection of the means and variances. Then CFI = 1 − max(χ²_C − ĉ df, 0)/max(χ²_C − ĉ df,
 // χ²_{C,0} − ĉ₀ df₀, 0), TLI = 1 − (χ²_C − ĉ df) df₀ / ((χ²_{C,0} − ĉ₀ df₀) df),
 // RMSEA = √max(χ²_C/(N df) − ĉ/N, 0) with its CI on χ²_C/ĉ scaled by √ĉ.
-func (res *Result) robustFIML(obj objective, A1, B1 []float64) bool {
-	// A1 and B1 are totals over the N cases; lavaan's matrices are per case.
+func (res *Result) robustFIML(obj objective, A1, B1, Wobs []float64) bool {
+	// A1 (A), B1 (J) and Wobs (W) are totals over the N cases; lavaan's
+	// matrices are per case.
 	d := obj.d
 	p, K := d.P, nMoments(d.P)
 	N := float64(d.N)
@@ -52,7 +55,7 @@ func (res *Result) robustFIML(obj objective, A1, B1 []float64) bool {
 	W := mat.NewSymDense(K, nil)
 	for i := 0; i < K; i++ {
 		for j := i; j < K; j++ {
-			W.SetSym(i, j, (A1[i*K+j]+A1[j*K+i])/(2*N))
+			W.SetSym(i, j, (Wobs[i*K+j]+Wobs[j*K+i])/(2*N))
 		}
 	}
 	var ch mat.Cholesky
@@ -93,8 +96,14 @@ func (res *Result) robustFIML(obj objective, A1, B1 []float64) bool {
 	}
 	n := len(res.Theta)
 	D := mat.NewDense(K, n, res.model.jacobian(r, res.idx, n))
+	A := mat.NewDense(K, K, nil)
+	for i := 0; i < K; i++ {
+		for j := 0; j < K; j++ {
+			A.Set(i, j, (A1[i*K+j]+A1[j*K+i])/(2*N))
+		}
+	}
 	var Einv, e, wd mat.Dense
-	wd.Mul(W, D)
+	wd.Mul(A, D)
 	e.Mul(D.T(), &wd)
 	if Einv.Inverse(&e) != nil {
 		return false
@@ -114,7 +123,7 @@ func (res *Result) robustFIML(obj objective, A1, B1 []float64) bool {
 	eb := mat.NewDense(len(sub), len(sub), nil)
 	for a, i := range sub {
 		for b, j := range sub {
-			eb.Set(a, b, W.At(i, j))
+			eb.Set(a, b, A.At(i, j))
 		}
 	}
 	if EinvB.Inverse(eb) != nil {

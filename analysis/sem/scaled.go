@@ -124,7 +124,11 @@ func (res *Result) scaled(obj objective, opt Options) error {
 	hi := ncpFor(f.Chisq, trUG, 0.05)
 	s.RMSEALBScaled = math.Sqrt(lo / (trUG * N))
 	s.RMSEAUBScaled = math.Sqrt(hi / (trUG * N))
-	if opt.Information == Observed && !res.robustFIML(obj, A1, B1) {
+	Wobs := A1
+	if opt.Information == Expected {
+		Wobs, _ = d.observedInfo(res.h1sigma, res.h1mu, nil)
+	}
+	if Wobs == nil || !res.robustFIML(obj, A1, B1, Wobs) {
 		s.CFIRobust, s.TLIRobust, s.RMSEARobust, s.RMSEALBRobust, s.RMSEAUBRobust = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	}
 	return nil

@@ -74,16 +74,19 @@ fm_mlr <- c(fm_ml, "chisq.scaled", "df.scaled", "pvalue.scaled", "chisq.scaling.
 call_ml <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
 call_exp <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
 call_mlr <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
+call_mlre <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
 one <- function(model, name) {
   t0 <- proc.time()
   ml <- lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, em.h1.tol = 1e-12, em.h1.iter.max = 100000L)
   ex <- lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)
   mlr <- lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)
+  mlre <- lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)
   cat(name, "done in", (proc.time() - t0)[3], "s\n")
-  list(name = name, model = model, calls = list(ml = call_ml, expected = call_exp, mlr = call_mlr),
+  list(name = name, model = model, calls = list(ml = call_ml, expected = call_exp, mlr = call_mlr, mlr_expected = call_mlre),
        ml = list(parameters = pars(ml, TRUE), fit = as.list(fitMeasures(ml, fm_ml))),
        expected = list(parameters = pars(ex)),
-       mlr = list(parameters = pars(mlr), fit = as.list(fitMeasures(mlr, fm_mlr))))
+       mlr = list(parameters = pars(mlr), fit = as.list(fitMeasures(mlr, fm_mlr))),
+       mlr_expected = list(parameters = pars(mlre), fit = as.list(fitMeasures(mlre, fm_mlr))))
 }
 out <- list(`_provenance` = list(R = R.version.string, lavaan = as.character(packageVersion("lavaan"))),
             r_version = R.version.string, lavaan = as.character(packageVersion("lavaan")),
