@@ -88,13 +88,27 @@ one <- function(model, name) {
        mlr = list(parameters = pars(mlr), fit = as.list(fitMeasures(mlr, fm_mlr))),
        mlr_expected = list(parameters = pars(mlre), fit = as.list(fitMeasures(mlre, fm_mlr))))
 }
-out <- list(`_provenance` = list(R = R.version.string, lavaan = as.character(packageVersion("lavaan"))),
-            r_version = R.version.string, lavaan = as.character(packageVersion("lavaan")),
-            data = "analysis/panel/testdata/panel_sim.csv (simulated by panel.R, seed 20261203)",
-            cases = list(one(riclpm(FALSE), "riclpm"),
-                         one(paste(riclpm(TRUE), longrun_var, sep = "\n"), "riclpm_stationary"),
-                         one(clpm(FALSE), "clpm"),
-                         one(paste(clpm(TRUE), longrun_var, sep = "\n"), "clpm_stationary"),
-                         one(dpm("y", "x"), "dpm_y"),
-                         one(dpm("x", "y"), "dpm_x")))
-writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null"), "testdata/golden/panel_lavaan_ext.json")
+# write_golden is make_golden.R's writer (which sources this script); run
+# alone, a writer of the same shape.
+if (!exists("write_golden")) {
+  write_golden <- function(name, obj, packages = character()) {
+    obj[["_provenance"]] <- list(R = R.version.string,
+      packages = setNames(lapply(packages, function(p) as.character(packageVersion(p))), packages),
+      script = "testdata/golden/R/panel_ext.R")
+    writeLines(toJSON(obj, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null", null = "null"),
+               file.path("testdata", "golden", paste0(name, ".json")))
+  }
+}
+write_golden("panel_lavaan_ext", list(
+  call = paste('lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE,',
+               'em.h1.tol = 1e-12, em.h1.iter.max = 100000L), also with information = "expected",',
+               'estimator = "MLR" and both (each case\'s calls), on the syntax stored in each case'),
+  r_version = R.version.string, lavaan = as.character(packageVersion("lavaan")),
+  data = "analysis/panel/testdata/panel_sim.csv (simulated by panel.R, seed 20261203)",
+  cases = list(one(riclpm(FALSE), "riclpm"),
+               one(paste(riclpm(TRUE), longrun_var, sep = "\n"), "riclpm_stationary"),
+               one(clpm(FALSE), "clpm"),
+               one(paste(clpm(TRUE), longrun_var, sep = "\n"), "clpm_stationary"),
+               one(dpm("y", "x"), "dpm_y"),
+               one(dpm("x", "y"), "dpm_x"))),
+  packages = c("lavaan"))
