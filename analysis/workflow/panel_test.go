@@ -137,3 +137,64 @@ cat("\n", jsonlite::toJSON(list(key = paste0(pe$lhs, pe$op, pe$rhs), lhs = pe$lh
 		}
 	}
 }
+
+// The DPM of the alliance (the symmetric model): rows named by the
+// columns, the long-run effect of the outcome on the alliance, the dpm
+// syntax of that direction in the R code, the citations of what ran, and
+// contradictory options refused naming the option.
+func TestPanelDPMPart(t *testing.T) {
+	run, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Model: "DPM", DPMOutcome: "x", Estimator: "mlr", Waves: []int{1, 2, 3, 4, 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.DPMOutcome != "alliance" || len(run.Lagged) != 2 || len(run.LongRun) != 1 {
+		t.Fatalf("outcome %q, %d lagged, %d long-run", run.DPMOutcome, len(run.Lagged), len(run.LongRun))
+	}
+	lr := run.LongRun[0]
+	if lr.From != "outcome" || lr.To != "alliance" || !(lr.SE > 0) || math.Abs(lr.Z-lr.Estimate/lr.SE) > 1e-12 {
+		t.Errorf("long run %+v", lr)
+	}
+	var b, a float64
+	for _, l := range run.Lagged {
+		switch {
+		case l.From == "outcome" && l.To == "alliance":
+			b = l.Estimate
+		case l.From == "alliance" && l.To == "alliance":
+			a = l.Estimate
+		}
+	}
+	if math.Abs(lr.Estimate-b/(1-a)) > 1e-12 {
+		t.Errorf("long run %g, β/(1 − α) = %g", lr.Estimate, b/(1-a))
+	}
+	rc := run.Steps()[0].RCode
+	for _, w := range []string{"x2 ~ en1*y1 + p1*x1", "alpha =~ 1*x2", "lr := en1/(1 - p1)", `estimator = "MLR"`} {
+		if !strings.Contains(rc, w) {
+			t.Errorf("R code lacks %q", w)
+		}
+	}
+	cmd := run.Steps()[0].Command
+	if !strings.Contains(cmd, "--model dpm") || !strings.Contains(cmd, "--dpm-outcome x") || !strings.Contains(cmd, "--estimator MLR") {
+		t.Errorf("command %q", cmd)
+	}
+	cites := strings.Join(run.Cites(), " ")
+	if !strings.Contains(cites, "allison2017") || !strings.Contains(cites, "yuan2000") || strings.Contains(cites, "mulder2021") {
+		t.Errorf("cites %s", cites)
+	}
+	if !strings.Contains(run.Methods(), "Allison, Williams & Moral-Benito, 2017") || !strings.Contains(run.Methods(), "Yuan & Bentler, 2000") {
+		t.Errorf("methods %s", run.Methods())
+	}
+	for _, c := range []struct {
+		opt   PanelOptions
+		field string
+	}{
+		{PanelOptions{Model: "dpm", Stationary: true}, "Stationary"},
+		{PanelOptions{DPMOutcome: "x"}, "DPMOutcome"},
+		{PanelOptions{Model: "dpm", DPMOutcome: "z"}, "DPMOutcome"},
+		{PanelOptions{Estimator: "WLS"}, "Estimator"},
+		{PanelOptions{Information: "first.order"}, "Information"},
+	} {
+		if _, err := Panel(embedded(t, "demo-sessions"), c.opt); OptionOf(err) != c.field {
+			t.Errorf("%+v: %v (option %q)", c.opt, err, OptionOf(err))
+		}
+	}
+}
