@@ -30,6 +30,10 @@ type Data struct {
 	// information and are left out, as lavaan does).
 	Dropped int
 
+	// Listwise says that incomplete cases were dropped (then the MLR
+	// robust indices are the complete-data ones).
+	Listwise bool
+
 	splitOnce sync.Once
 	splitAt   int
 }
@@ -43,7 +47,7 @@ func NewData(rows [][]float64, listwise bool) (*Data, error) {
 	p := len(rows[0])
 	groups := map[string][]int{}
 	var keys []string
-	d := &Data{P: p}
+	d := &Data{P: p, Listwise: listwise}
 	for i, r := range rows {
 		if len(r) != p {
 			return nil, fmt.Errorf("sem: case %d has %d values, want %d", i+1, len(r), p)

@@ -124,6 +124,23 @@ func (res *Result) scaled(obj objective, opt Options) error {
 	hi := ncpFor(f.Chisq, trUG, 0.05)
 	s.RMSEALBScaled = math.Sqrt(lo / (trUG * N))
 	s.RMSEAUBScaled = math.Sqrt(hi / (trUG * N))
+	if d.Listwise {
+		// Complete data (lavaan's missing = "listwise"): the robust
+		// indices use the Yuan–Bentler factors themselves (Brosseau-Liard,
+		// Savalei & Li 2012; Brosseau-Liard & Savalei 2014).
+		c, cb := s.ScalingFactor, s.BaseScalingFactor
+		t1 := math.Max(f.Chisq-c*df, 0)
+		t2 := math.Max(math.Max(f.Chisq-c*df, f.BaseChisq-cb*dfb), 0)
+		s.CFIRobust = 1
+		if t2 > 0 {
+			s.CFIRobust = 1 - t1/t2
+		}
+		s.TLIRobust = 1 - (f.Chisq-c*df)*dfb/((f.BaseChisq-cb*dfb)*df)
+		s.RMSEARobust = math.Sqrt(math.Max(f.Chisq/N/df-c/N, 0))
+		s.RMSEALBRobust = math.Sqrt(c * ncpFor(s.ChisqScaled, df, 0.95) / (N * df))
+		s.RMSEAUBRobust = math.Sqrt(c * ncpFor(s.ChisqScaled, df, 0.05) / (N * df))
+		return nil
+	}
 	Wobs := A1
 	if opt.Information == Expected {
 		Wobs, _ = d.observedInfo(res.h1sigma, res.h1mu, nil)

@@ -145,7 +145,9 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 		}
 		r.DPMOutcome = col[o]
 	}
-	if res.Dropped > 0 {
+	if res.Dropped > 0 && opt.Listwise {
+		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d patients with a missing wave were left out (complete cases only).", res.Dropped)})
+	} else if res.Dropped > 0 {
 		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d patients had no observed wave and were left out.", res.Dropped)})
 	}
 	if res.LongRunErr != nil {
@@ -175,15 +177,23 @@ func (r *PanelRun) compose() {
 	if r.opt.Listwise {
 		miss = "complete cases (listwise)"
 	}
-	s.P(Plain, fmt.Sprintf("%s (x) and %s (y) over sessions %s — %s: %d patients, %d missing-data patterns, %s; %s.",
-		capitalise(r.roles["x (alliance)"]), r.roles["y (outcome)"], joinInts(r.Waves), r.src.Label(), r.Patients, r.Patterns, miss, r.seText()))
+	patterns := fmt.Sprintf("%d missing-data patterns", r.Patterns)
+	if r.Patterns == 1 {
+		patterns = "1 missing-data pattern"
+	}
+	s.P(Plain, fmt.Sprintf("%s (x) and %s (y) over sessions %s — %s: %d patients, %s, %s; %s.",
+		capitalise(r.roles["x (alliance)"]), r.roles["y (outcome)"], joinInts(r.Waves), r.src.Label(), r.Fit.N, patterns, miss, r.seText()))
 	s.P(Result, fmt.Sprintf("χ²(%d) = %s, %s; CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s], SRMR = %s; logLik = %s, AIC = %s, BIC = %s.",
 		f.DF, num(f.Chisq, 2), apa.P(f.PValue), num(f.CFI, 3), num(f.TLI, 3), num(f.RMSEA, 3), num(f.RMSEALB, 3), num(f.RMSEAUB, 3), num(f.SRMR, 3), num(f.LogLik, 2), num(f.AIC, 2), num(f.BIC, 2)))
 	if sc := f.Scaled; sc != nil {
 		s.P(Result, fmt.Sprintf("Yuan–Bentler scaled χ²(%d) = %s, %s (scaling factor %s); scaled CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s].",
 			f.DF, num(sc.ChisqScaled, 2), apa.P(sc.PValueScaled), num(sc.ScalingFactor, 3), num(sc.CFIScaled, 3), num(sc.TLIScaled, 3), num(sc.RMSEAScaled, 3), num(sc.RMSEALBScaled, 3), num(sc.RMSEAUBScaled, 3)))
 		if !math.IsNaN(sc.CFIRobust) {
-			s.P(Result, fmt.Sprintf("Robust (FIML-corrected) CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s].",
+			kind := "Robust (FIML-corrected)"
+			if r.opt.Listwise {
+				kind = "Robust"
+			}
+			s.P(Result, fmt.Sprintf("%s CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s].", kind,
 				num(sc.CFIRobust, 3), num(sc.TLIRobust, 3), num(sc.RMSEARobust, 3), num(sc.RMSEALBRobust, 3), num(sc.RMSEAUBRobust, 3)))
 		}
 	}

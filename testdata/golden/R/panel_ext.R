@@ -74,6 +74,7 @@ fm_mlr <- c(fm_ml, "chisq.scaled", "df.scaled", "pvalue.scaled", "chisq.scaling.
 call_ml <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
 call_exp <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
 call_mlr <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
+call_mlrl <- 'lavaan(model, data = dat, missing = "listwise", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR")'
 call_mlre <- 'lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)'
 one <- function(model, name) {
   t0 <- proc.time()
@@ -81,12 +82,14 @@ one <- function(model, name) {
   ex <- lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)
   mlr <- lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)
   mlre <- lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR", information = "expected", em.h1.tol = 1e-12, em.h1.iter.max = 100000L)
+  mlrl <- lavaan(model, data = dat, missing = "listwise", meanstructure = TRUE, int.ov.free = TRUE, estimator = "MLR")
   cat(name, "done in", (proc.time() - t0)[3], "s\n")
-  list(name = name, model = model, calls = list(ml = call_ml, expected = call_exp, mlr = call_mlr, mlr_expected = call_mlre),
+  list(name = name, model = model, calls = list(ml = call_ml, expected = call_exp, mlr = call_mlr, mlr_expected = call_mlre, mlr_listwise = call_mlrl),
        ml = list(parameters = pars(ml, TRUE), fit = as.list(fitMeasures(ml, fm_ml))),
        expected = list(parameters = pars(ex)),
        mlr = list(parameters = pars(mlr), fit = as.list(fitMeasures(mlr, fm_mlr))),
-       mlr_expected = list(parameters = pars(mlre), fit = as.list(fitMeasures(mlre, fm_mlr))))
+       mlr_expected = list(parameters = pars(mlre), fit = as.list(fitMeasures(mlre, fm_mlr))),
+       mlr_listwise = list(parameters = pars(mlrl), fit = as.list(fitMeasures(mlrl, fm_mlr))))
 }
 # write_golden is make_golden.R's writer (which sources this script); run
 # alone, a writer of the same shape.
@@ -102,7 +105,7 @@ if (!exists("write_golden")) {
 write_golden("panel_lavaan_ext", list(
   call = paste('lavaan(model, data = dat, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE,',
                'em.h1.tol = 1e-12, em.h1.iter.max = 100000L), also with information = "expected",',
-               'estimator = "MLR" and both (each case\'s calls), on the syntax stored in each case'),
+               'estimator = "MLR", both, and MLR with missing = "listwise" (each case\'s calls), on the syntax stored in each case'),
   r_version = R.version.string, lavaan = as.character(packageVersion("lavaan")),
   data = "analysis/panel/testdata/panel_sim.csv (simulated by panel.R, seed 20261203)",
   cases = list(one(riclpm(FALSE), "riclpm"),
