@@ -1,7 +1,8 @@
 // Package panel fits dynamic panel models of session-by-session data on the
 // SEM engine of package sem: the random-intercept cross-lagged panel model
 // (RI-CLPM; Hamaker, Kuiper & Grasman 2015, in the basic form of Mulder &
-// Hamaker 2021) and the classic cross-lagged panel model (CLPM).
+// Hamaker 2021), the classic cross-lagged panel model (CLPM) and the ML-SEM
+// dynamic panel model (DPM).
 //
 // In the RI-CLPM each observed score is a stable person level plus a
 // within-person deviation,
@@ -21,6 +22,27 @@
 // lagged outcome (package sessions) has dynamic-panel (Nickell) bias for
 // the short panels of psychotherapy (Falkenström et al. 2017, 2024).
 //
+// The ML-SEM dynamic panel model with fixed effects (Kind DPM; Allison,
+// Williams & Moral-Benito 2017) regresses the outcome on its own previous
+// session and the previous session of the predictor with constant paths,
+//
+//	y_t = ν_t + α y_{t−1} + β x_{t−1} + η + ε_t,   t = 2..T,
+//
+// the person effect η (loadings 1) correlated with every predictor (fixed
+// effects), and x predetermined: ε_w may covary with x at later waves. The
+// lavaan specification is the one the R package dpm (1.2.0) writes with its
+// defaults; Spec.Outcome = "x" gives the symmetric model of x.
+//
+// Long-run (cumulative) effects (Result.LongRun) are reported for the
+// stationary models and the DPM: for the bivariate within-person VAR(1)
+// with lag matrix Φ, L = Σ_{k≥1} Φᵏ = (I − Φ)⁻¹ − I, L_ij the total
+// response of variable i over all later sessions to a one-session unit
+// deviation of variable j; for the DPM β/(1 − α), the effect of a lasting
+// unit change of x on y. Standard errors by the delta method with the
+// analytic Jacobian (dL = (I − Φ)⁻¹ dΦ (I − Φ)⁻¹); a lag matrix with
+// spectral radius ≥ 1 has none (NonStationaryError).
+//
 // Parameter names follow Mulder & Hamaker's lavaan syntax (RIx, RIy, wx1,
-// wy1, ...), so that estimates can be set beside lavaan's.
+// wy1, ...; for the DPM the dpm package's alpha, en1, p1), so that
+// estimates can be set beside lavaan's.
 package panel

@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/sem"
@@ -12,6 +13,10 @@ type Options struct {
 	Listwise bool
 	// Level of the confidence intervals (default 0.95).
 	Level float64
+	// Information (sem.Observed, default, or sem.Expected) and Estimator
+	// (sem.ML, default, or sem.MLR) of the standard errors; see
+	// sem.Options.
+	Information, Estimator string
 }
 
 // LaggedEffect is one lagged path of a fitted panel model, in the names
@@ -34,14 +39,34 @@ type Result struct {
 	Spec Spec `json:"-"`
 	*sem.Result
 	Lagged []LaggedEffect `json:"lagged"`
+	// LongRun are the long-run (cumulative) effects of the stationary
+	// models and the DPM (see longRunVAR); empty, with LongRunErr a
+	// *NonStationaryError, when the lagged process is not stationary.
+	LongRun    []LongRunEffect `json:"long_run"`
+	LongRunErr error           `json:"-"`
 }
 
 // Fit fits the panel model to wide data: rows are persons, columns
 // X1..XT then Y1..YT, NaN for a missing wave.
 func Fit(rows [][]float64, s Spec, opt Options) (*Result, error) {
-	T := s.Waves
-	mean, vr := make([]float64, 2*T), make([]float64, 2*T)
-	for j := 0; j < 2*T; j++ {
+	if s.X == "" {
+		s.X = "x"
+	}
+	if s.Y == "" {
+		s.Y = "y"
+	}
+	if s.Kind == DPM && s.Outcome != "" && s.Outcome != "x" && s.Outcome != "y" {
+		return nil, fmt.Errorf("panel: the DPM's outcome is x or y, not %q", s.Outcome)
+	}
+	if c := s.dropped(); c >= 0 {
+		rows = dropColumn(rows, c)
+	}
+	P := 2 * s.Waves
+	if s.dropped() >= 0 {
+		P--
+	}
+	mean, vr := make([]float64, P), make([]float64, P)
+	for j := 0; j < P; j++ {
 		var n, sum, ss float64
 		for _, r := range rows {
 			if j < len(r) && !math.IsNaN(r[j]) {
@@ -71,7 +96,7 @@ func Fit(rows [][]float64, s Spec, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fit, err := sem.Fit(m, d, sem.Options{Level: opt.Level})
+	fit, err := sem.Fit(m, d, sem.Options{Level: opt.Level, Information: opt.Information, Estimator: opt.Estimator})
 	if fit == nil {
 		return nil, err
 	}
@@ -80,14 +105,15 @@ func Fit(rows [][]float64, s Spec, opt Options) (*Result, error) {
 	for _, l := range lags {
 		pr := fit.Parameters[l.param]
 		key := l.From + ">" + l.To
-		if s.Stationary {
+		constant := s.Stationary || s.Kind == DPM
+		if constant {
 			if seen[key] {
 				continue
 			}
 			seen[key] = true
 		}
 		e := LaggedEffect{From: name(s, l.From), To: name(s, l.To), Estimate: pr.Estimate, StdAll: pr.StdAll, SE: math.NaN(), P: math.NaN(), CILB: math.NaN(), CIUB: math.NaN()}
-		if !s.Stationary {
+		if !constant {
 			w := l.Wave
 			e.Wave = &w
 		}
@@ -96,7 +122,27 @@ func Fit(rows [][]float64, s Spec, opt Options) (*Result, error) {
 		}
 		out.Lagged = append(out.Lagged, e)
 	}
+	level := opt.Level
+	if level == 0 {
+		level = 0.95
+	}
+	out.longRun(lags, level)
 	return out, err
+}
+
+// dropColumn returns the rows without column c.
+func dropColumn(rows [][]float64, c int) [][]float64 {
+	out := make([][]float64, len(rows))
+	for i, r := range rows {
+		if c >= len(r) {
+			out[i] = r
+			continue
+		}
+		nr := make([]float64, 0, len(r)-1)
+		nr = append(nr, r[:c]...)
+		out[i] = append(nr, r[c+1:]...)
+	}
+	return out
 }
 
 func name(s Spec, v string) string {

@@ -14,6 +14,9 @@ const (
 	RICLPM Kind = "riclpm"
 	// CLPM is the cross-lagged panel model without random intercepts.
 	CLPM Kind = "clpm"
+	// DPM is the ML-SEM dynamic panel model with fixed effects of
+	// Allison, Williams & Moral-Benito (2017; R package dpm).
+	DPM Kind = "dpm"
 )
 
 // Spec describes a model of two variables over T waves.
@@ -26,8 +29,34 @@ type Spec struct {
 	// are X1..XT then Y1..YT.
 	X, Y string
 	// Stationary constrains each of the four lagged paths to one value
-	// over waves.
+	// over waves (the DPM's two paths are always constant).
 	Stationary bool
+	// Outcome is the DPM's dependent variable, "y" (default: the outcome
+	// regressed on its own lag and the lagged alliance) or "x" (the
+	// symmetric model of the alliance).
+	Outcome string
+}
+
+// dpmRoles are the DPM's outcome and predetermined predictor ("x" or
+// "y").
+func (s Spec) dpmRoles() (outcome, predictor string) {
+	if s.Outcome == "x" {
+		return "x", "y"
+	}
+	return "y", "x"
+}
+
+// dropped is the data column (of X1..XT, Y1..YT) the model does not use,
+// −1 for none: the DPM's predictor at the last wave, which predicts
+// nothing.
+func (s Spec) dropped() int {
+	if s.Kind != DPM {
+		return -1
+	}
+	if _, r := s.dpmRoles(); r == "x" {
+		return s.Waves - 1
+	}
+	return 2*s.Waves - 1
 }
 
 // Lag identifies a lagged path of the model.
@@ -49,11 +78,17 @@ func Build(s Spec, start, startVar []float64) (*sem.Model, []Lag, error) {
 	}
 	T := s.Waves
 	min := 2
-	if s.Kind == RICLPM {
+	if s.Kind == RICLPM || s.Kind == DPM {
 		min = 3
 	}
 	if T < min {
 		return nil, nil, fmt.Errorf("panel: the %s needs at least %d waves, not %d", s.Kind, min, T)
+	}
+	if s.Kind == DPM {
+		return buildDPM(s, start, startVar)
+	}
+	if s.Kind != RICLPM && s.Kind != CLPM {
+		return nil, nil, fmt.Errorf("panel: unknown model %q", s.Kind)
 	}
 	if len(start) != 2*T || len(startVar) != 2*T {
 		return nil, nil, fmt.Errorf("panel: %d start means for %d waves", len(start), T)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 )
 
 // pattern is the sufficient statistics of the cases sharing one
@@ -11,9 +12,13 @@ import (
 // the ML covariance (divisor n) of those cases.
 type pattern struct {
 	obs  []int
+	mis  []int // the variables not observed
 	n    float64
 	mean []float64
 	cov  []float64 // len(obs)², row-major
+	// x are the cases' observed values, n × len(obs) row-major (for
+	// casewise scores).
+	x []float64
 }
 
 // Data are the observed cases grouped by missing-data pattern.
@@ -24,6 +29,13 @@ type Data struct {
 	// Dropped counts cases with no observed value (they carry no
 	// information and are left out, as lavaan does).
 	Dropped int
+
+	// Listwise says that incomplete cases were dropped (then the MLR
+	// robust indices are the complete-data ones).
+	Listwise bool
+
+	splitOnce sync.Once
+	splitAt   int
 }
 
 // NewData groups the rows (cases × variables, NaN = missing) by pattern.
@@ -35,7 +47,7 @@ func NewData(rows [][]float64, listwise bool) (*Data, error) {
 	p := len(rows[0])
 	groups := map[string][]int{}
 	var keys []string
-	d := &Data{P: p}
+	d := &Data{P: p, Listwise: listwise}
 	for i, r := range rows {
 		if len(r) != p {
 			return nil, fmt.Errorf("sem: case %d has %d values, want %d", i+1, len(r), p)
@@ -66,17 +78,20 @@ func NewData(rows [][]float64, listwise bool) (*Data, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		var obs []int
+		var obs, mis []int
 		for j := 0; j < p; j++ {
 			if k[j] == '1' {
 				obs = append(obs, j)
+			} else {
+				mis = append(mis, j)
 			}
 		}
 		q := len(obs)
-		pt := pattern{obs: obs, n: float64(len(groups[k])), mean: make([]float64, q), cov: make([]float64, q*q)}
+		pt := pattern{obs: obs, mis: mis, n: float64(len(groups[k])), mean: make([]float64, q), cov: make([]float64, q*q), x: make([]float64, 0, q*len(groups[k]))}
 		for _, i := range groups[k] {
 			for a, j := range obs {
 				pt.mean[a] += rows[i][j]
+				pt.x = append(pt.x, rows[i][j])
 			}
 		}
 		for a := range pt.mean {

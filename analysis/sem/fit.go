@@ -16,7 +16,25 @@ type Options struct {
 	Level float64
 	// MaxIter bounds the optimiser's iterations (default 10000).
 	MaxIter int
+	// Information is the information matrix of the standard errors:
+	// Observed (default: the Hessian of −ℓ, lavaan's default for ML with
+	// missing = "ML") or Expected (per missing-data pattern at the
+	// model-implied moments, lavaan's information = "expected" with its
+	// default h1.information = "structured").
+	Information string
+	// Estimator is ML (default) or MLR: ML estimates with Huber–White
+	// (sandwich) standard errors and the Yuan–Bentler scaled χ² (lavaan's
+	// estimator = "MLR", test "yuan.bentler.mplus").
+	Estimator string
 }
+
+// Values of Options.Information and Options.Estimator.
+const (
+	Observed = "observed"
+	Expected = "expected"
+	ML       = "ML"
+	MLR      = "MLR"
+)
 
 // ParamResult is one parameter of the fitted model, in lavaan's
 // parameterEstimates() names.
@@ -54,6 +72,7 @@ type FitIndices struct {
 	AIC       float64 `json:"aic"`
 	BIC       float64 `json:"bic"`
 	N         int     `json:"ntotal"`
+	*Scaled
 }
 
 // Result is a fitted model.
@@ -62,17 +81,30 @@ type Result struct {
 	Fit        FitIndices    `json:"fit"`
 	Converged  bool          `json:"converged"`
 	Iterations int           `json:"iterations"`
-	// Theta are the free parameters; Vcov their covariance (row-major)
-	// from the observed information.
+	// Theta are the free parameters; Vcov their covariance (row-major):
+	// the inverse observed or expected information, or with MLR the
+	// sandwich.
 	Theta []float64 `json:"-"`
 	Vcov  []float64 `json:"-"`
 	// Patterns is the number of missing-data patterns.
 	Patterns int `json:"missing_patterns"`
 	Dropped  int `json:"dropped_cases,omitempty"`
+	// Estimator and Information say how the SEs were computed.
+	Estimator   string `json:"estimator"`
+	Information string `json:"information"`
 
 	model *Model
 	idx   []int
+	// ainv is the inverse information (total, not per case) and b0 the
+	// first-order information Σ sᵢsᵢᵀ of the case scores (MLR only).
+	ainv, b0 []float64
+	// h1sigma, h1mu are the saturated model's moments.
+	h1sigma, h1mu []float64
 }
+
+// FreeIndex is the position in Theta of the model's k-th parameter, −1
+// when it is fixed.
+func (res *Result) FreeIndex(k int) int { return res.idx[k] }
 
 // ErrNotPositiveDefinite says that the implied covariance matrix of some
 // missing-data pattern is not positive definite at the start values or the
@@ -121,6 +153,20 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 	if opt.MaxIter == 0 {
 		opt.MaxIter = 10000
 	}
+	switch opt.Information {
+	case "":
+		opt.Information = Observed
+	case Observed, Expected:
+	default:
+		return nil, fmt.Errorf("sem: information %q: give %s or %s", opt.Information, Observed, Expected)
+	}
+	switch opt.Estimator {
+	case "":
+		opt.Estimator = ML
+	case ML, MLR:
+	default:
+		return nil, fmt.Errorf("sem: estimator %q: give %s or %s", opt.Estimator, ML, MLR)
+	}
 	idx, nfree, err := md.freeIndex()
 	if err != nil {
 		return nil, err
@@ -153,51 +199,50 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 		obj.eval(res.X, g)
 		converged = mat.Norm(mat.NewVecDense(nfree, g), math.Inf(1)) < 1e-6
 	}
-	out := &Result{Theta: res.X, Converged: converged, Iterations: res.MajorIterations, Patterns: d.Patterns(), Dropped: d.Dropped, model: md, idx: idx}
-	if err := out.inference(obj, opt.Level); err != nil {
+	out := &Result{Theta: res.X, Converged: converged, Iterations: res.MajorIterations, Patterns: d.Patterns(), Dropped: d.Dropped,
+		Estimator: opt.Estimator, Information: opt.Information, model: md, idx: idx}
+	if err := out.inference(obj, opt); err != nil {
 		return nil, err
 	}
 	out.indices(obj)
+	if opt.Estimator == MLR {
+		if err := out.scaled(obj, opt); err != nil {
+			return nil, err
+		}
+	}
 	if !converged {
 		return out, fmt.Errorf("sem: the optimiser did not converge (%v)", res.Status)
 	}
 	return out, nil
 }
 
-// inference computes the observed-information covariance of θ (the
-// inverse Hessian of −ℓ, by central differences of the analytic gradient)
-// and the parameter table.
-func (res *Result) inference(obj objective, level float64) error {
+// inference computes the covariance of θ and the parameter table. The
+// observed information is the Hessian of −ℓ (central differences of the
+// analytic gradient), the expected one Δᵀ I(Σ(θ)) Δ with I of
+// expectedInfo and Δ of jacobian. For MLR the covariance is the sandwich
+// A⁻¹ (Σᵢ sᵢsᵢᵀ) A⁻¹ with sᵢ = Δᵀ gᵢ the case scores at the solution
+// (Huber 1967; White 1982; lavaan's se = "robust.huber.white").
+func (res *Result) inference(obj objective, opt Options) error {
+	level := opt.Level
 	n := len(res.Theta)
-	N := float64(obj.d.N)
-	H := mat.NewSymDense(n, nil)
-	gp, gm := make([]float64, n), make([]float64, n)
-	x := append([]float64(nil), res.Theta...)
-	for j := 0; j < n; j++ {
-		h := 1e-5 * math.Max(1, math.Abs(x[j]))
-		x[j] = res.Theta[j] + h
-		obj.eval(x, gp)
-		x[j] = res.Theta[j] - h
-		obj.eval(x, gm)
-		x[j] = res.Theta[j]
-		for i := 0; i <= j; i++ {
-			H.SetSym(i, j, H.At(i, j)+N*(gp[i]-gm[i])/(4*h))
-		}
-		for i := j; i < n; i++ {
-			H.SetSym(j, i, H.At(j, i)+N*(gp[i]-gm[i])/(4*h))
-		}
+	var H *mat.SymDense
+	if opt.Information == Expected {
+		H = res.expectedInformation(obj)
+	} else {
+		H = res.observedInformation(obj)
 	}
-	var ch mat.Cholesky
 	res.Vcov = nil
-	if n > 0 && ch.Factorize(H) {
-		var inv mat.SymDense
-		if err := ch.InverseTo(&inv); err == nil {
-			res.Vcov = make([]float64, n*n)
-			for i := 0; i < n; i++ {
-				for j := 0; j < n; j++ {
-					res.Vcov[i*n+j] = inv.At(i, j)
-				}
+	if n > 0 && H != nil {
+		res.ainv = invertSym(H)
+	}
+	if res.ainv != nil {
+		res.Vcov = res.ainv
+		if opt.Estimator == MLR {
+			res.b0 = res.scoreProducts(obj)
+			if res.b0 == nil {
+				return ErrNotPositiveDefinite
 			}
+			res.Vcov = sandwich(res.ainv, res.b0, n)
 		}
 	}
 	md := res.model

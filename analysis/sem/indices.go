@@ -13,6 +13,7 @@ func (res *Result) indices(obj objective) {
 	N := float64(d.N)
 	ll := -obj.eval(res.Theta, nil) * N
 	sig1, mu1, ll1 := d.saturated()
+	res.h1sigma, res.h1mu = sig1, mu1
 	llb := d.baseline()
 	f := &res.Fit
 	f.LogLik, f.LogLikH1, f.N = ll, ll1, d.N

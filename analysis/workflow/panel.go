@@ -8,6 +8,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/panel"
+	"github.com/alliance-research/alliance/analysis/sem"
 	"github.com/alliance-research/alliance/datasets"
 )
 
@@ -16,8 +17,14 @@ type PanelOptions struct {
 	// Columns name the session roles (patient, session, alliance,
 	// outcome); the alliance is X and the outcome Y.
 	Columns datasets.SessionColumns
-	// Model is riclpm (default) or clpm.
+	// Model is riclpm (default), clpm or dpm (the ML-SEM dynamic panel
+	// model of Allison, Williams & Moral-Benito 2017).
 	Model string
+	// DPMOutcome is the dependent variable of the DPM: "y" (default: the
+	// outcome on its previous session and the previous alliance) or "x"
+	// (the alliance on its previous session and the previous outcome).
+	// Fit the model twice for both directions.
+	DPMOutcome string
 	// Waves are the session numbers used as waves; nil: the sessions
 	// observed for at least half the patients (at most 12).
 	Waves []int
@@ -27,6 +34,12 @@ type PanelOptions struct {
 	Listwise bool
 	// Level of the confidence intervals (default 0.95).
 	Level float64
+	// Information is observed (default: lavaan's default for ML with
+	// missing = "ML") or expected: the information matrix of the SEs.
+	Information string
+	// Estimator is ML (default) or MLR (robust Huber–White SEs and the
+	// Yuan–Bentler scaled χ², lavaan's estimator = "MLR").
+	Estimator string
 }
 
 // PanelRun is a fitted panel model and the part every front end renders.
@@ -35,6 +48,8 @@ type PanelRun struct {
 	Model    string `json:"model"`
 	Waves    []int  `json:"waves"`
 	Patients int    `json:"patients"`
+	// DPMOutcome is the DPM's dependent variable (its column name).
+	DPMOutcome string `json:"dpm_outcome,omitempty"`
 	*panel.Result
 
 	src   Source
@@ -50,8 +65,33 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	if opt.Model == "" {
 		opt.Model = string(panel.RICLPM)
 	}
-	if opt.Model != string(panel.RICLPM) && opt.Model != string(panel.CLPM) {
-		return nil, invalid("Model", "panel model %q: give riclpm or clpm", opt.Model)
+	if opt.Model != string(panel.RICLPM) && opt.Model != string(panel.CLPM) && opt.Model != string(panel.DPM) {
+		return nil, invalid("Model", "panel model %q: give riclpm, clpm or dpm", opt.Model)
+	}
+	switch opt.DPMOutcome = strings.ToLower(opt.DPMOutcome); opt.DPMOutcome {
+	case "", "y", "x":
+	default:
+		return nil, invalid("DPMOutcome", "DPM outcome %q: give y (the outcome) or x (the alliance)", opt.DPMOutcome)
+	}
+	if opt.DPMOutcome != "" && opt.Model != string(panel.DPM) {
+		return nil, invalid("DPMOutcome", "the DPM outcome applies to the dpm model only, not %s", opt.Model)
+	}
+	if opt.Model == string(panel.DPM) && opt.Stationary {
+		return nil, invalid("Stationary", "the DPM's lagged paths are constant over waves already; stationary applies to riclpm and clpm")
+	}
+	switch opt.Information = strings.ToLower(opt.Information); opt.Information {
+	case "":
+		opt.Information = sem.Observed
+	case sem.Observed, sem.Expected:
+	default:
+		return nil, invalid("Information", "information %q: give observed or expected", opt.Information)
+	}
+	switch opt.Estimator = strings.ToUpper(opt.Estimator); opt.Estimator {
+	case "":
+		opt.Estimator = sem.ML
+	case sem.ML, sem.MLR:
+	default:
+		return nil, invalid("Estimator", "estimator %q: give ML or MLR", opt.Estimator)
 	}
 	if err := checkLevel(&opt.Level); err != nil {
 		return nil, err
@@ -78,25 +118,41 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := panel.Spec{Kind: panel.Kind(opt.Model), Waves: len(waves), X: "x", Y: "y", Stationary: opt.Stationary}
-	res, err := panel.Fit(rows, spec, panel.Options{Listwise: opt.Listwise, Level: opt.Level})
+	spec := panel.Spec{Kind: panel.Kind(opt.Model), Waves: len(waves), X: "x", Y: "y", Stationary: opt.Stationary, Outcome: opt.DPMOutcome}
+	res, err := panel.Fit(rows, spec, panel.Options{Listwise: opt.Listwise, Level: opt.Level, Information: opt.Information, Estimator: opt.Estimator})
 	if res == nil {
 		return nil, err
 	}
 	r.Result, r.Waves, r.Patients = res, waves, len(rows)
 	r.roles = map[string]string{"patient": ss.Columns.Patient, "session": ss.Columns.Session, "x (alliance)": ss.Columns.Alliance, "y (outcome)": ss.Columns.Outcome}
-	// Lagged rows name the columns and the waves the sessions.
+	// Lagged and long-run rows name the columns and the waves the sessions.
+	col := map[string]string{"x": ss.Columns.Alliance, "y": ss.Columns.Outcome}
 	for i := range r.Lagged {
 		l := &r.Lagged[i]
-		l.From = map[string]string{"x": ss.Columns.Alliance, "y": ss.Columns.Outcome}[l.From]
-		l.To = map[string]string{"x": ss.Columns.Alliance, "y": ss.Columns.Outcome}[l.To]
+		l.From, l.To = col[l.From], col[l.To]
 		if l.Wave != nil {
 			w := waves[*l.Wave-1]
 			l.Wave = &w
 		}
 	}
-	if res.Dropped > 0 {
-		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d patients had no observed wave and were left out", res.Dropped)})
+	for i := range r.LongRun {
+		l := &r.LongRun[i]
+		l.From, l.To = col[l.From], col[l.To]
+	}
+	if opt.Model == string(panel.DPM) {
+		o := opt.DPMOutcome
+		if o == "" {
+			o = "y"
+		}
+		r.DPMOutcome = col[o]
+	}
+	if res.Dropped > 0 && opt.Listwise {
+		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d patients with a missing wave were left out (complete cases only).", res.Dropped)})
+	} else if res.Dropped > 0 {
+		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d patients had no observed wave and were left out.", res.Dropped)})
+	}
+	if res.LongRunErr != nil {
+		r.top = append(r.top, Note{Level: Warning, Text: "No long-run effects: " + strings.TrimPrefix(res.LongRunErr.Error(), "panel: ") + "."})
 	}
 	r.compose()
 	return r, err
@@ -112,7 +168,7 @@ func joinInts(v []int) string {
 
 func (r *PanelRun) compose() {
 	f := r.Fit
-	name := map[string]string{"riclpm": "Random-intercept cross-lagged panel model", "clpm": "Cross-lagged panel model"}[r.Model]
+	name := map[string]string{"riclpm": "Random-intercept cross-lagged panel model", "clpm": "Cross-lagged panel model", "dpm": "Dynamic panel model with fixed effects (ML-SEM)"}[r.Model]
 	if r.opt.Stationary {
 		name += " (stationary lagged paths)"
 	}
@@ -122,10 +178,26 @@ func (r *PanelRun) compose() {
 	if r.opt.Listwise {
 		miss = "complete cases (listwise)"
 	}
-	s.P(Plain, fmt.Sprintf("%s (x) and %s (y) over sessions %s — %s: %d patients, %d missing-data patterns, %s.",
-		capitalise(r.roles["x (alliance)"]), r.roles["y (outcome)"], joinInts(r.Waves), r.src.Label(), r.Patients, r.Patterns, miss))
+	patterns := fmt.Sprintf("%d missing-data patterns", r.Patterns)
+	if r.Patterns == 1 {
+		patterns = "1 missing-data pattern"
+	}
+	s.P(Plain, fmt.Sprintf("%s (x) and %s (y) over sessions %s — %s: %d patients, %s, %s; %s.",
+		capitalise(r.roles["x (alliance)"]), r.roles["y (outcome)"], joinInts(r.Waves), r.src.Label(), r.Fit.N, patterns, miss, r.seText()))
 	s.P(Result, fmt.Sprintf("χ²(%d) = %s, %s; CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s], SRMR = %s; logLik = %s, AIC = %s, BIC = %s.",
 		f.DF, num(f.Chisq, 2), apa.P(f.PValue), num(f.CFI, 3), num(f.TLI, 3), num(f.RMSEA, 3), num(f.RMSEALB, 3), num(f.RMSEAUB, 3), num(f.SRMR, 3), num(f.LogLik, 2), num(f.AIC, 2), num(f.BIC, 2)))
+	if sc := f.Scaled; sc != nil {
+		s.P(Result, fmt.Sprintf("Yuan–Bentler scaled χ²(%d) = %s, %s (scaling factor %s); scaled CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s].",
+			f.DF, num(sc.ChisqScaled, 2), apa.P(sc.PValueScaled), num(sc.ScalingFactor, 3), num(sc.CFIScaled, 3), num(sc.TLIScaled, 3), num(sc.RMSEAScaled, 3), num(sc.RMSEALBScaled, 3), num(sc.RMSEAUBScaled, 3)))
+		if !math.IsNaN(sc.CFIRobust) {
+			kind := "Robust (FIML-corrected)"
+			if r.opt.Listwise {
+				kind = "Robust"
+			}
+			s.P(Result, fmt.Sprintf("%s CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s].", kind,
+				num(sc.CFIRobust, 3), num(sc.TLIRobust, 3), num(sc.RMSEARobust, 3), num(sc.RMSEALBRobust, 3), num(sc.RMSEAUBRobust, 3)))
+		}
+	}
 	t := &Table{Name: "lagged", Title: "Lagged effects", Columns: []string{"From", "To", "Session", "b", "SE", "p", apa.Level(r.opt.Level) + " CI", "β"},
 		Right: []bool{false, false, true, true, true, true, false, true}}
 	for _, l := range r.Lagged {
@@ -135,17 +207,24 @@ func (r *PanelRun) compose() {
 		}
 		t.Rows = append(t.Rows, []string{l.From, l.To, w, num(l.Estimate, 3), num(l.SE, 3), pcell(l.P), interval(l.CILB, l.CIUB, 3, false), num(l.StdAll, 3)})
 	}
-	if r.Model == "riclpm" {
+	switch r.Model {
+	case "riclpm":
 		t.Notes = append(t.Notes, "Within-person effects: paths between the deviations of each session's scores from the patient's own stable level (the random intercepts). β is the completely standardized estimate (lavaan's std.all).")
-	} else {
+	case "dpm":
+		t.Notes = append(t.Notes, fmt.Sprintf("%s at each session regressed on itself and on the other variable at the previous session, with a person effect (fixed effect, loadings 1) free to correlate with the predictors, which may depend on earlier errors (predetermined); the two paths are constant over sessions. β is the completely standardized estimate of the first wave's path.", capitalise(r.DPMOutcome)))
+	default:
 		t.Notes = append(t.Notes, "The CLPM mixes within- and between-patient variation (no random intercepts); compare the RI-CLPM. β is the completely standardized estimate.")
 	}
 	s.Add(t)
 	s.Add(r.laggedFigure())
-	if cross := r.crossLag(); cross != nil {
+	if cross := r.crossLag(); cross != nil && r.Model == "dpm" {
+		s.P(Reading, fmt.Sprintf("A 1-point higher %s at a session predicts %s %s points %s at the next, for the same patient (fixed effect) and the same previous %s (b = %s, %s).",
+			r.roles["x (alliance)"], r.roles["y (outcome)"], num(math.Abs(cross.Estimate), 2), map[bool]string{true: "higher", false: "lower"}[cross.Estimate >= 0], r.roles["y (outcome)"], num(cross.Estimate, 3), apa.P(cross.P)))
+	} else if cross != nil {
 		s.P(Reading, fmt.Sprintf("A patient whose %s is 1 point above their own usual level at a session reports %s %s points %s at the next (b = %s, %s).",
 			r.roles["x (alliance)"], r.roles["y (outcome)"], num(math.Abs(cross.Estimate), 2), map[bool]string{true: "higher", false: "lower"}[cross.Estimate >= 0], num(cross.Estimate, 3), apa.P(cross.P)))
 	}
+	r.longRunTable(s)
 	pt := &Table{Name: "parameters", Title: "All parameters", Columns: []string{"lhs", "op", "rhs", "Estimate", "SE", "z", "p", "β"}, Right: []bool{false, false, false, true, true, true, true, true}}
 	for _, p := range r.Parameters {
 		if !p.Free {
@@ -159,7 +238,7 @@ func (r *PanelRun) compose() {
 	}
 	s.Add(pt)
 	if !r.Converged {
-		r.top = append(r.top, Note{Level: Warning, Text: "the optimiser did not converge: the estimates are where it stopped"})
+		r.top = append(r.top, Note{Level: Warning, Text: "The optimiser did not converge: the estimates are where it stopped."})
 	}
 }
 
@@ -176,6 +255,38 @@ func (r *PanelRun) laggedFigure() *Figure {
 			x, x, y, y, x, y, y, x, apa.Level(r.opt.Level))
 	}
 	return f
+}
+
+// seText says how the standard errors were computed.
+func (r *PanelRun) seText() string {
+	if r.Estimator == sem.MLR {
+		return fmt.Sprintf("robust (Huber–White) standard errors with the %s information and the Yuan–Bentler scaled χ² (MLR)", r.Information)
+	}
+	if r.Information == sem.Expected {
+		return "standard errors from the expected information (per missing-data pattern)"
+	}
+	return "standard errors from the observed information (lavaan's default with missing data)"
+}
+
+// longRunTable adds the long-run effects, or says why there are none.
+func (r *PanelRun) longRunTable(s *Section) {
+	if len(r.LongRun) == 0 {
+		if r.LongRunErr == nil {
+			s.P(Plain, "Long-run effects need lagged paths that are constant over sessions: fit the stationary model for them.")
+		}
+		return
+	}
+	t := &Table{Name: "long_run", Title: "Long-run (cumulative) effects", Columns: []string{"From", "To", "Estimate", "SE", "z", "p", apa.Level(r.opt.Level) + " CI"},
+		Right: []bool{false, false, true, true, true, true, false}}
+	for _, l := range r.LongRun {
+		t.Rows = append(t.Rows, []string{l.From, l.To, num(l.Estimate, 3), num(l.SE, 3), num(l.Z, 2), pcell(l.P), interval(l.CILB, l.CIUB, 3, false)})
+	}
+	if r.Model == "dpm" {
+		t.Notes = append(t.Notes, "The effect of a lasting 1-point change of the predictor on the outcome once the outcome's own carry-over has run its course, β/(1 − α) (Allison, Williams & Moral-Benito, 2017); SE by the delta method.")
+	} else {
+		t.Notes = append(t.Notes, "The sum over all later sessions of the responses to a 1-point deviation at one session: the entries of (I − Φ)⁻¹ − I, Φ the matrix of the four lagged paths (a stationary process: the largest eigenvalue modulus of Φ is below 1); SEs by the delta method.")
+	}
+	s.Add(t)
 }
 
 // crossLag is the alliance → outcome path of a stationary model, or of the
@@ -202,18 +313,36 @@ func (r *PanelRun) Section() *Section { return r.sec }
 
 // Methods is the methods text.
 func (r *PanelRun) Methods() string {
-	if r.Model == "riclpm" {
-		return "Within-person lagged effects of the alliance on the outcome (and back) were estimated with a random-intercept cross-lagged panel model (Hamaker, Kuiper & Grasman, 2015; Mulder & Hamaker, 2021) by full-information maximum likelihood, which avoids the dynamic panel bias of lagged multilevel models with person-mean centring (Falkenström et al., 2017)."
+	var m string
+	switch r.Model {
+	case "riclpm":
+		m = "Within-person lagged effects of the alliance on the outcome (and back) were estimated with a random-intercept cross-lagged panel model (Hamaker, Kuiper & Grasman, 2015; Mulder & Hamaker, 2021) by full-information maximum likelihood, which avoids the dynamic panel bias of lagged multilevel models with person-mean centring (Falkenström et al., 2017)."
+	case "dpm":
+		m = "Lagged effects were estimated with the maximum-likelihood dynamic panel model with fixed effects (Allison, Williams & Moral-Benito, 2017) by full-information maximum likelihood, which avoids the dynamic panel bias of lagged multilevel models with person-mean centring (Falkenström et al., 2017)."
+	default:
+		m = "A cross-lagged panel model was fitted by full-information maximum likelihood for comparison with the random-intercept model (Hamaker, Kuiper & Grasman, 2015)."
 	}
-	return "A cross-lagged panel model was fitted by full-information maximum likelihood for comparison with the random-intercept model (Hamaker, Kuiper & Grasman, 2015)."
+	if r.Estimator == sem.MLR {
+		m += " Standard errors are robust (Huber–White) and the χ² test is the Yuan–Bentler scaled statistic (Yuan & Bentler, 2000)."
+	}
+	return m
 }
 
 // Cites lists the citation keys used.
 func (r *PanelRun) Cites() []string {
-	if r.Model == "riclpm" {
-		return []string{"hamaker2015", "mulder2021", "falkenstrom2017", "rosseel2012"}
+	var c []string
+	switch r.Model {
+	case "riclpm":
+		c = []string{"hamaker2015", "mulder2021", "falkenstrom2017", "rosseel2012"}
+	case "dpm":
+		c = []string{"allison2017", "falkenstrom2017", "rosseel2012"}
+	default:
+		c = []string{"hamaker2015", "rosseel2012"}
 	}
-	return []string{"hamaker2015", "rosseel2012"}
+	if r.Estimator == sem.MLR {
+		c = append(c, "yuan2000")
+	}
+	return c
 }
 
 // Packages names the R package whose results this part reproduces.
@@ -237,6 +366,21 @@ func (r *PanelRun) Steps() []Step {
 	if r.opt.Level != 0.95 {
 		cmd = append(cmd, "--level", strconv.FormatFloat(100*r.opt.Level, 'g', -1, 64))
 	}
+	if r.opt.DPMOutcome != "" {
+		cmd = append(cmd, "--dpm-outcome", r.opt.DPMOutcome)
+	}
+	if r.opt.Listwise {
+		cmd = append(cmd, "--missing", "listwise")
+	}
+	extra := ""
+	if r.Estimator == sem.MLR {
+		cmd = append(cmd, "--estimator", "MLR")
+		extra += `, estimator = "MLR"`
+	}
+	if r.Information == sem.Expected {
+		cmd = append(cmd, "--information", "expected")
+		extra += `, information = "expected"`
+	}
 	T := len(r.Waves)
 	var b strings.Builder
 	fmt.Fprintf(&b, "library(lavaan)\nlong <- %s\nlong <- long[long$%s %%in%% c(%s), ]\n", r.src.RRead(), rName(r.roles["session"]), joinInts(r.Waves))
@@ -253,13 +397,18 @@ func (r *PanelRun) Steps() []Step {
 		}
 		fmt.Fprintf(&b, "y%d = w[[\"%s.%d\"]]%s", t+1, r.roles["y (outcome)"], w, sep)
 	}
-	fmt.Fprintf(&b, "model <- '\n%s'\nfit <- lavaan(model, data = dat, missing = %q, meanstructure = TRUE, int.ov.free = TRUE)\nsummary(fit, fit.measures = TRUE, standardized = TRUE)\n",
-		lavaanSyntax(r.Model, T, r.opt.Stationary), map[bool]string{true: "listwise", false: "ML"}[r.opt.Listwise])
+	fmt.Fprintf(&b, "model <- '\n%s'\nfit <- lavaan(model, data = dat, missing = %q, meanstructure = TRUE, int.ov.free = TRUE%s)\nsummary(fit, fit.measures = TRUE, standardized = TRUE)\n",
+		lavaanSyntax(r.Model, T, r.opt.Stationary, r.opt.DPMOutcome), map[bool]string{true: "listwise", false: "ML"}[r.opt.Listwise], extra)
 	return []Step{{Purpose: "the panel model", Command: strings.Join(cmd, " "), RCode: b.String()}}
 }
 
-// lavaanSyntax is the model in Mulder & Hamaker's (2021) lavaan syntax.
-func lavaanSyntax(model string, T int, stationary bool) string {
+// lavaanSyntax is the model in Mulder & Hamaker's (2021) lavaan syntax
+// (the DPM as the R package dpm writes it), with the long-run effects as
+// defined parameters.
+func lavaanSyntax(model string, T int, stationary bool, dpmOutcome string) string {
+	if model == "dpm" {
+		return dpmSyntax(T, dpmOutcome)
+	}
 	var b strings.Builder
 	lab := func(l string) string {
 		if stationary {
@@ -294,6 +443,49 @@ func lavaanSyntax(model string, T int, stationary bool) string {
 			fmt.Fprintf(&b, "x%d ~~ 0*x%d\ny%d ~~ 0*y%d\n", t, t, t, t)
 		}
 	}
+	if stationary {
+		b.WriteString("# long-run effects: (I - Phi)^-1 - I\nD := (1 - ax)*(1 - ay) - bxy*byx\nlr_x_x := (1 - ay)/D - 1\nlr_y_x := bxy/D\nlr_x_y := byx/D\nlr_y_y := (1 - ax)/D - 1\n")
+	}
+	return b.String()
+}
+
+// dpmSyntax is the dynamic panel model in the lavaan syntax of the R
+// package dpm (y ~ pre(lag(x)), its defaults), written out for lavaan().
+func dpmSyntax(T int, outcome string) string {
+	o, r := "y", "x"
+	if outcome == "x" {
+		o, r = "x", "y"
+	}
+	var b strings.Builder
+	for t := 2; t <= T; t++ {
+		fmt.Fprintf(&b, "%s%d ~ en1*%s%d + p1*%s%d\n", o, t, r, t-1, o, t-1)
+	}
+	var load []string
+	for t := 2; t <= T; t++ {
+		load = append(load, fmt.Sprintf("1*%s%d", o, t))
+	}
+	fmt.Fprintf(&b, "alpha =~ %s\nalpha ~~ alpha\n", strings.Join(load, " + "))
+	ex := []string{r + "1", o + "1"}
+	for t := 2; t < T; t++ {
+		ex = append(ex, fmt.Sprintf("%s%d", r, t))
+	}
+	fmt.Fprintf(&b, "alpha ~~ %s\n", strings.Join(ex, " + "))
+	for w := 2; w <= T-2; w++ {
+		var later []string
+		for w2 := w + 1; w2 <= T-1; w2++ {
+			later = append(later, fmt.Sprintf("%s%d", r, w2))
+		}
+		fmt.Fprintf(&b, "%s%d ~~ %s\n", o, w, strings.Join(later, " + "))
+	}
+	for i, a := range ex {
+		for _, c := range ex[i:] {
+			fmt.Fprintf(&b, "%s ~~ %s\n", a, c)
+		}
+	}
+	for t := 2; t <= T; t++ {
+		fmt.Fprintf(&b, "%s%d ~~ %s%d\n", o, t, o, t)
+	}
+	b.WriteString("# long-run effect\nlr := en1/(1 - p1)\n")
 	return b.String()
 }
 

@@ -1,7 +1,11 @@
 package workflow
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,5 +45,156 @@ func TestPanelPart(t *testing.T) {
 	}
 	if _, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Waves: []int{1, 2}}); err == nil || !strings.Contains(err.Error(), "at least 3 waves") {
 		t.Errorf("two waves: %v", err)
+	}
+}
+
+// The generated lavaan code refits the same model: run in R (where
+// lavaan is installed) it gives our estimates, SEs, log-likelihood and
+// long-run effects, for the DPM with MLR and the stationary RI-CLPM with
+// expected-information SEs.
+func TestPanelRCodeRunsInR(t *testing.T) {
+	rs, err := exec.LookPath("Rscript")
+	if err != nil {
+		t.Skip("Rscript not installed: the generated R code is not run")
+	}
+	if exec.Command(rs, "-e", "library(lavaan); library(jsonlite)").Run() != nil {
+		t.Skip("R lacks lavaan or jsonlite: the generated R code is not run")
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", "..", "datasets", "data", "demo-sessions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if werr := os.WriteFile(filepath.Join(dir, "demo-sessions.csv"), data, 0o644); werr != nil {
+		t.Fatal(werr)
+	}
+	for _, opt := range []PanelOptions{
+		{Model: "dpm", Estimator: "MLR", Waves: []int{1, 2, 3, 4, 5}},
+		{Stationary: true, Information: "expected", Waves: []int{1, 2, 3, 4, 5}},
+	} {
+		run, err := Panel(embedded(t, "demo-sessions"), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := run.Steps()[0].RCode + `
+pe <- parameterEstimates(fit)
+cat("\n", jsonlite::toJSON(list(key = paste0(pe$lhs, pe$op, pe$rhs), lhs = pe$lhs, op = pe$op, est = pe$est, se = pe$se, logl = fitMeasures(fit, "logl")[[1]]), digits = NA, auto_unbox = TRUE), "\n")
+`
+		cmd := exec.Command(rs, "-e", code)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("the generated R code failed: %v\n%s", err, code)
+		}
+		s := string(out)
+		var got struct {
+			Key, LHS, Op []string
+			Est, SE      []float64
+			Logl         float64
+		}
+		if err := json.Unmarshal([]byte(s[strings.LastIndex(s, "{"):]), &got); err != nil {
+			t.Fatalf("R output %q: %v", s, err)
+		}
+		if math.Abs(run.Fit.LogLik-got.Logl) > 1e-6*math.Abs(got.Logl) {
+			t.Errorf("%s: logLik %.10g, R %.10g", run.Model, run.Fit.LogLik, got.Logl)
+		}
+		ours := map[string][2]float64{}
+		for _, p := range run.Parameters {
+			if p.SE != nil {
+				ours[p.LHS+p.Op+p.RHS] = [2]float64{p.Estimate, *p.SE}
+			}
+		}
+		lr := map[string][2]float64{}
+		for _, l := range run.LongRun {
+			lr[l.From+">"+l.To] = [2]float64{l.Estimate, l.SE}
+		}
+		lrName := map[string]string{"lr": "alliance>outcome", "lr_x_x": "alliance>alliance", "lr_y_x": "outcome>alliance", "lr_x_y": "alliance>outcome", "lr_y_y": "outcome>outcome"}
+		n := 0
+		for i, k := range got.Key {
+			var o [2]float64
+			var ok bool
+			if got.Op[i] == ":=" {
+				if got.LHS[i] == "D" {
+					continue
+				}
+				o, ok = lr[lrName[got.LHS[i]]]
+			} else if got.SE[i] > 0 {
+				o, ok = ours[k]
+			} else {
+				continue
+			}
+			if !ok {
+				t.Errorf("%s: R's %s is not ours", run.Model, k)
+				continue
+			}
+			n++
+			if math.Abs(o[0]-got.Est[i]) > 1e-5*math.Max(1, math.Abs(got.Est[i])) || math.Abs(o[1]-got.SE[i]) > 1e-4*got.SE[i] {
+				t.Errorf("%s: %s = %.8g (%.8g), R %.8g (%.8g)", run.Model, k, o[0], o[1], got.Est[i], got.SE[i])
+			}
+		}
+		if n < 20 {
+			t.Errorf("%s: only %d parameters compared", run.Model, n)
+		}
+	}
+}
+
+// The DPM of the alliance (the symmetric model): rows named by the
+// columns, the long-run effect of the outcome on the alliance, the dpm
+// syntax of that direction in the R code, the citations of what ran, and
+// contradictory options refused naming the option.
+func TestPanelDPMPart(t *testing.T) {
+	run, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Model: "DPM", DPMOutcome: "x", Estimator: "mlr", Waves: []int{1, 2, 3, 4, 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.DPMOutcome != "alliance" || len(run.Lagged) != 2 || len(run.LongRun) != 1 {
+		t.Fatalf("outcome %q, %d lagged, %d long-run", run.DPMOutcome, len(run.Lagged), len(run.LongRun))
+	}
+	lr := run.LongRun[0]
+	if lr.From != "outcome" || lr.To != "alliance" || !(lr.SE > 0) || math.Abs(lr.Z-lr.Estimate/lr.SE) > 1e-12 {
+		t.Errorf("long run %+v", lr)
+	}
+	var b, a float64
+	for _, l := range run.Lagged {
+		switch {
+		case l.From == "outcome" && l.To == "alliance":
+			b = l.Estimate
+		case l.From == "alliance" && l.To == "alliance":
+			a = l.Estimate
+		}
+	}
+	if math.Abs(lr.Estimate-b/(1-a)) > 1e-12 {
+		t.Errorf("long run %g, β/(1 − α) = %g", lr.Estimate, b/(1-a))
+	}
+	rc := run.Steps()[0].RCode
+	for _, w := range []string{"x2 ~ en1*y1 + p1*x1", "alpha =~ 1*x2", "lr := en1/(1 - p1)", `estimator = "MLR"`} {
+		if !strings.Contains(rc, w) {
+			t.Errorf("R code lacks %q", w)
+		}
+	}
+	cmd := run.Steps()[0].Command
+	if !strings.Contains(cmd, "--model dpm") || !strings.Contains(cmd, "--dpm-outcome x") || !strings.Contains(cmd, "--estimator MLR") {
+		t.Errorf("command %q", cmd)
+	}
+	cites := strings.Join(run.Cites(), " ")
+	if !strings.Contains(cites, "allison2017") || !strings.Contains(cites, "yuan2000") || strings.Contains(cites, "mulder2021") {
+		t.Errorf("cites %s", cites)
+	}
+	if !strings.Contains(run.Methods(), "Allison, Williams & Moral-Benito, 2017") || !strings.Contains(run.Methods(), "Yuan & Bentler, 2000") {
+		t.Errorf("methods %s", run.Methods())
+	}
+	for _, c := range []struct {
+		opt   PanelOptions
+		field string
+	}{
+		{PanelOptions{Model: "dpm", Stationary: true}, "Stationary"},
+		{PanelOptions{DPMOutcome: "x"}, "DPMOutcome"},
+		{PanelOptions{Model: "dpm", DPMOutcome: "z"}, "DPMOutcome"},
+		{PanelOptions{Estimator: "WLS"}, "Estimator"},
+		{PanelOptions{Information: "first.order"}, "Information"},
+	} {
+		if _, err := Panel(embedded(t, "demo-sessions"), c.opt); OptionOf(err) != c.field {
+			t.Errorf("%+v: %v (option %q)", c.opt, err, OptionOf(err))
+		}
 	}
 }

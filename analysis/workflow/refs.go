@@ -4,6 +4,7 @@ package workflow
 // (APA 7 style). Each is split around its italic part (journal and volume,
 // or a book title) so that renderers set it in italics without HTML here.
 var references = map[string]Citation{
+	"allison2017":           {Key: "allison2017", Before: "Allison, P. D., Williams, R., & Moral-Benito, E. (2017). Maximum likelihood for cross-lagged panel models with fixed effects. ", Italic: "Socius, 3", After: ", 1–17."},
 	"assink2016":            {Key: "assink2016", Before: "Assink, M., & Wibbelink, C. J. M. (2016). Fitting three-level meta-analytic models in R: A step-by-step tutorial. ", Italic: "The Quantitative Methods for Psychology, 12", After: "(3), 154–174."},
 	"bates2015":             {Key: "bates2015", Before: "Bates, D., Mächler, M., Bolker, B., & Walker, S. (2015). Fitting linear mixed-effects models using lme4. ", Italic: "Journal of Statistical Software, 67", After: "(1), 1–48."},
 	"baujat2002":            {Key: "baujat2002", Before: "Baujat, B., Mahé, C., Pignon, J.-P., & Hill, C. (2002). A graphical method for exploring heterogeneity in meta-analyses. ", Italic: "Statistics in Medicine, 21", After: "(18), 2641–2652."},
@@ -38,6 +39,7 @@ var references = map[string]Citation{
 	"viechtbauercheung2010": {Key: "viechtbauercheung2010", Before: "Viechtbauer, W., & Cheung, M. W.-L. (2010). Outlier and influence diagnostics for meta-analysis. ", Italic: "Research Synthesis Methods, 1", After: "(2), 112–125."},
 	"wang2015":              {Key: "wang2015", Before: "Wang, L. P., & Maxwell, S. E. (2015). On disaggregating between-person and within-person effects with longitudinal data using multilevel models. ", Italic: "Psychological Methods, 20", After: "(1), 63–83."},
 	"wiedemann2020":         {Key: "wiedemann2020", Before: "Wiedemann, M., Thew, G. R., Stott, R., & Ehlers, A. (2020). suddengains: An R package to identify sudden gains in longitudinal data. ", Italic: "PLOS ONE, 15", After: "(3), e0230276."},
+	"yuan2000":              {Key: "yuan2000", Before: "Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean and covariance structure analysis with nonnormal missing data. ", Italic: "Sociological Methodology, 30", After: "(1), 165–200."},
 	"follmann1999":          {Key: "follmann1999", Before: "Follmann, D. A., & Proschan, M. A. (1999). Valid inference in random effects meta-analysis. ", Italic: "Biometrics, 55", After: "(3), 732–737."},
 	"higgins2004":           {Key: "higgins2004", Before: "Higgins, J. P. T., & Thompson, S. G. (2004). Controlling the risk of spurious findings from meta-regression. ", Italic: "Statistics in Medicine, 23", After: "(11), 1663–1682."},
 	"stanley2014":           {Key: "stanley2014", Before: "Stanley, T. D., & Doucouliagos, H. (2014). Meta-regression approximations to reduce publication selection bias. ", Italic: "Research Synthesis Methods, 5", After: "(1), 60–78."},

@@ -128,9 +128,13 @@ type kappaRow struct {
 }
 
 // Tidy lists the machine-readable tables of a panel model: the lagged
-// paths and every parameter.
+// paths, the long-run effects (when there are) and every parameter.
 func (r *PanelRun) Tidy() []TidyTable {
-	return []TidyTable{{"lagged", r.Lagged}, {"parameters", r.Parameters}}
+	out := []TidyTable{{"lagged", r.Lagged}}
+	if len(r.LongRun) > 0 {
+		out = append(out, TidyTable{"long_run", r.LongRun})
+	}
+	return append(out, TidyTable{"parameters", r.Parameters})
 }
 
 // Tidy lists the machine-readable table of an IPD meta-analysis: one row

@@ -15,6 +15,10 @@ type panelFlags struct {
 	missing    string
 	level      float64
 	plot       string
+	dpmOutcome string
+	estimator  string
+	info       string
+	dpmSet     bool // --dpm-outcome given
 }
 
 const panelDefaultDataset = "demo-sessions"
@@ -23,14 +27,29 @@ func newPanelCmd(e *env) *cobra.Command {
 	pf := &panelFlags{}
 	cmd := &cobra.Command{
 		Use:   "panel [FILE]",
-		Short: "Dynamic panel models of session data: RI-CLPM and CLPM (lavaan's numbers)",
+		Short: "Dynamic panel models of session data: RI-CLPM, CLPM and the ML-SEM dynamic panel model (lavaan's numbers)",
 		Long: `Fits the random-intercept cross-lagged panel model (Hamaker, Kuiper &
 Grasman 2015; Mulder & Hamaker 2021) of alliance (x) and outcome (y) over
 sessions, by full-information maximum likelihood over missing sessions, as
 lavaan(model, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE). Its
 cross-lagged paths are within-person effects, free of the dynamic-panel bias
 of the lagged multilevel model ('alliance sessions --model lagged'). --model
-clpm fits the classic cross-lagged panel model for comparison.
+clpm fits the classic cross-lagged panel model for comparison. --model dpm
+fits the ML-SEM dynamic panel model with fixed effects of Allison, Williams &
+Moral-Benito (2017) as the R package dpm specifies it: the outcome on its
+previous session and the previous alliance (constant paths), a person effect
+correlated with the alliance, the alliance predetermined; --dpm-outcome x
+fits the symmetric model of the alliance (run both for both directions).
+
+Long-run (cumulative) effects with delta-method SEs are reported for the
+stationary models (--stationary) and the DPM: (I − Φ)⁻¹ − I of the four
+lagged paths Φ, β/(1 − α) for the DPM.
+
+Standard errors come from the observed information (lavaan's default for ML
+with missing = "ML"); --information expected uses the expected information
+(per missing-data pattern, as lavaan's information = "expected"). --estimator
+MLR gives robust (Huber–White) SEs and the Yuan–Bentler scaled χ² with the
+scaled CFI, TLI and RMSEA (lavaan's estimator = "MLR").
 
 Long session data (one row per patient and session) become one row per
 patient with one column per wave; --waves chooses the sessions (default: the
@@ -39,14 +58,21 @@ sessions observed for at least half of the patients, at most 12).
 Without FILE the embedded, simulated demo-sessions are analysed.`,
 		Example: `  alliance panel                                 # embedded demo data
   alliance panel sessions.csv --waves 1:8 --stationary
-  alliance panel sessions.csv --model clpm --format json`,
+  alliance panel sessions.csv --model clpm --format json
+  alliance panel sessions.csv --model dpm --estimator MLR`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runPanel(e, pf, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pf.dpmSet = cmd.Flags().Changed("dpm-outcome")
+			return runPanel(e, pf, args)
+		},
 	}
 	pf.read.register(cmd, panelDefaultDataset)
 	pf.sess.registerLong(cmd)
 	f := cmd.Flags()
-	enumVar(cmd, &pf.model, "model", "riclpm", "panel model: riclpm or clpm", "riclpm", "clpm")
+	enumVar(cmd, &pf.model, "model", "riclpm", "panel model: riclpm, clpm or dpm", "riclpm", "clpm", "dpm")
+	enumVar(cmd, &pf.dpmOutcome, "dpm-outcome", "y", "the DPM's dependent variable: y (the outcome) or x (the alliance)", "y", "x")
+	enumVar(cmd, &pf.estimator, "estimator", "ML", "ML, or MLR (robust SEs, Yuan–Bentler scaled χ²)", "ML", "MLR")
+	enumVar(cmd, &pf.info, "information", "observed", "information matrix of the SEs: observed or expected", "observed", "expected")
 	f.StringVar(&pf.waves, "waves", "", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
 	f.BoolVar(&pf.stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
 	enumVar(cmd, &pf.missing, "missing", "fiml", "missing sessions: fiml (full-information ML) or listwise", "fiml", "listwise")
@@ -65,11 +91,16 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 		return err
 	}
 	cols, _ := pf.sess.columns()
+	outcome := ""
+	if pf.model == "dpm" || pf.dpmSet {
+		outcome = pf.dpmOutcome
+	}
 	stop := e.busy("fitting the panel model")
-	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Listwise: pf.missing == "listwise", Level: pf.level})
+	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Listwise: pf.missing == "listwise", Level: pf.level,
+		DPMOutcome: outcome, Estimator: pf.estimator, Information: pf.info})
 	stop()
 	if run == nil {
-		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves"})
+		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves", "Stationary": "--stationary", "DPMOutcome": "--dpm-outcome", "Estimator": "--estimator", "Information": "--information"})
 	}
 	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "")); err != nil {
 		return err
