@@ -95,11 +95,11 @@ func densityPanel(th Theme, x []float64, dens, prior, avg func(float64) float64,
 		for i, v := range x {
 			py[i] = prior(v)
 		}
-		l, err := line(x, py, lineStyle(th.LineWidth, darkGrey, 1, 2))
-		if err != nil {
-			return nil, err
+		pl, perr := line(x, py, lineStyle(th.LineWidth, darkGrey, 1, 2))
+		if perr != nil {
+			return nil, perr
 		}
-		p.Add(l)
+		p.Add(pl)
 	}
 	if avg != nil {
 		ay := make([]float64, len(x))
@@ -107,11 +107,11 @@ func densityPanel(th Theme, x []float64, dens, prior, avg func(float64) float64,
 			ay[i] = avg(v)
 			ymax = math.Max(ymax, ay[i])
 		}
-		l, err := line(x, ay, lineStyle(th.LineWidth, black, 4, 2))
-		if err != nil {
-			return nil, err
+		al, aerr := line(x, ay, lineStyle(th.LineWidth, black, 4, 2))
+		if aerr != nil {
+			return nil, aerr
 		}
-		p.Add(l)
+		p.Add(al)
 	}
 	l, err := line(x, y, lineStyle(1.2*th.LineWidth, black))
 	if err != nil {

@@ -103,7 +103,7 @@ func BMA(r *Result, prior []float64) (*BMAResult, error) {
 	c, sd, _ := r.md.cond(0)
 	fixed := &mixture{lo: r.md.lo, hi: r.md.hi, comps: []comp{newComp(1, c, sd, r.md.lo, r.md.hi)}}
 	fm, fs := fixed.moments()
-	out.Fixed = summarise(fm, fs, fixed.quantile, fixed.pdf, r.Level)
+	out.Fixed = fixed.summarise(fm, fs, r.Level)
 	out.Random = r.Mu
 	wf := 0.5
 	if post[1]+post[3] > 0 {
@@ -119,7 +119,7 @@ func BMA(r *Result, prior []float64) (*BMAResult, error) {
 	// Mean and SD from the exactly integrated moments of the random model.
 	am := wf*fm + (1-wf)*r.Mu.Mean
 	a2 := wf*(fs*fs+fm*fm) + (1-wf)*(r.Mu.SD*r.Mu.SD+r.Mu.Mean*r.Mu.Mean)
-	out.Averaged = summarise(am, math.Sqrt(math.Max(0, a2-am*am)), avg.quantile, avg.pdf, r.Level)
+	out.Averaged = avg.summarise(am, math.Sqrt(math.Max(0, a2-am*am)), r.Level)
 	return out, nil
 }
 

@@ -61,8 +61,10 @@ func bruteCases() []struct {
 }
 
 // TestBruteForce checks the adaptive quadrature against the brute-force
-// integral: posterior moments to 1e-8 relative, the CDFs at the reported
-// quantiles to 1e-8, and the marginal likelihoods (Bayes factors) to 1e-8.
+// integral: posterior moments to 1e-10 relative, the CDFs at the reported
+// quantiles to 1e-10, and the log marginal likelihoods (Bayes factors) to
+// 1e-10 (the agreement measured is better than 1e-11; the requirement is
+// 1e-8).
 func TestBruteForce(t *testing.T) {
 	for _, c := range bruteCases() {
 		r, err := Fit(c.y, c.v, c.opt)
@@ -74,13 +76,13 @@ func TestBruteForce(t *testing.T) {
 		b := 2 * r.Tau.Median
 		rel := func(what string, got, want float64) {
 			t.Helper()
-			if math.Abs(got-want) > 1e-8*math.Abs(want) {
+			if math.Abs(got-want) > 1e-10*math.Abs(want) {
 				t.Errorf("%s: %s = %.12g, brute force %.12g (rel. diff %.2g)", c.name, what, got, want, math.Abs(got-want)/math.Abs(want))
 			}
 		}
 		abs := func(what string, got, want float64) {
 			t.Helper()
-			if math.Abs(got-want) > 1e-8 {
+			if math.Abs(got-want) > 1e-10 {
 				t.Errorf("%s: %s = %.12g, brute force %.12g", c.name, what, got, want)
 			}
 		}

@@ -175,7 +175,7 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 		return point{tau: t, logf: opt.Tau.LogDensity(t) + lm + lj, c: c, sd: sd, m1: m1, m2: v + m1*m1}
 	}}
 	conv := in.run(r.xmax, 16, 1e-11, 2000, ncomp)
-	if !conv[0] || !conv[3] || !conv[4] {
+	if !conv[0] {
 		return nil, errs.New(errs.NoConvergence, an, "the integral over τ did not converge (the posterior of τ may be improper or extremely heavy-tailed); use a proper, lighter-tailed prior on τ")
 	}
 	r.in = in
@@ -205,16 +205,26 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 			}
 		}
 	}
-	mMean := in.total(3) / r.z
-	mSD := math.Sqrt(math.Max(0, in.total(4)/r.z-mMean*mMean))
-	r.Mu = summarise(mMean, mSD, r.mu.quantile, r.mu.pdf, opt.Level)
+	// Moments that do not exist (heavy tails for k ≤ 2) show as
+	// non-converging integrals: reported as NaN with a note.
+	mMean, mSD := math.NaN(), math.NaN()
+	if conv[3] {
+		mMean = in.total(3) / r.z
+		if conv[4] {
+			mSD = math.Sqrt(math.Max(0, in.total(4)/r.z-mMean*mMean))
+		}
+	}
+	if !conv[3] || !conv[4] {
+		r.Notes = append(r.Notes, "The posterior mean or SD of μ is not finite (the posterior is too heavy-tailed); medians and intervals are reported.")
+	}
+	r.Mu = r.mu.summarise(mMean, mSD, opt.Level)
 	if r.theta != nil {
 		// E θ = E μ; Var θ = Var μ + E τ².
 		tsd := math.NaN()
-		if conv[2] {
+		if conv[2] && conv[4] {
 			tsd = math.Sqrt(mSD*mSD + in.total(2)/r.z)
 		}
-		th := summarise(mMean, tsd, r.theta.quantile, r.theta.pdf, opt.Level)
+		th := r.theta.summarise(mMean, tsd, opt.Level)
 		r.ThetaNew = &th
 	}
 	tMean, tSD := math.NaN(), math.NaN()
@@ -223,8 +233,9 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 		if conv[2] {
 			tSD = math.Sqrt(math.Max(0, in.total(2)/r.z-tMean*tMean))
 		}
-	} else {
-		r.Notes = append(r.Notes, "The posterior mean and SD of τ are not finite (the posterior of τ is too heavy-tailed).")
+	}
+	if !conv[1] || !conv[2] {
+		r.Notes = append(r.Notes, "The posterior mean or SD of τ is not finite (the posterior of τ is too heavy-tailed); medians and intervals are reported.")
 	}
 	r.Tau = summarise(tMean, tSD, r.QuantileTau, r.DensityTau, opt.Level)
 	r.PMuPositive = 1 - r.mu.cdf(0)
@@ -268,7 +279,7 @@ func bf(log01 float64) BayesFactor { return BayesFactor{BF01: math.Exp(log01), B
 
 // transformScale is s of τ = s·x/(1−x): the DerSimonian–Laird estimate of
 // τ, or when that is small the resolution of τ, σ̃·(2/k)^¼ (σ̃² the median
-// sampling variance), capped by the prior's scale. It affects only the
+// sampling variance), capped by twice a half-normal or uniform prior's scale. It affects only the
 // efficiency of the quadrature, not its result.
 func transformScale(y, v []float64, p TauPrior) float64 {
 	var W, S, W2 float64
@@ -293,7 +304,9 @@ func transformScale(y, v []float64, p TauPrior) float64 {
 	sort.Float64s(vs)
 	med := vs[len(vs)/2]
 	s := math.Max(math.Sqrt(t2), math.Sqrt(med)*math.Pow(2/k, 0.25))
-	if p.Family != Uniform || !math.IsInf(p.Scale, 1) {
+	// A light-tailed prior confines τ to its scale; the half-Cauchy's tail
+	// does not, so its scale is not a cap.
+	if p.Family == HalfNormal || (p.Family == Uniform && !math.IsInf(p.Scale, 1)) {
 		s = math.Min(s, 2*p.Scale)
 	}
 	return s
