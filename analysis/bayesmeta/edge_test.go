@@ -83,3 +83,18 @@ func TestTauAtZero(t *testing.T) {
 		t.Errorf("tau %+v, BF01 %v", r.Tau, r.BFTau0.BF01)
 	}
 }
+
+// TestExpectMu: E[μ] and E[μ²] by ExpectMu equal the integrated moments,
+// and E[tanh μ] lies between tanh of the 2.5% and 97.5% quantiles.
+func TestExpectMu(t *testing.T) {
+	y, v := simZ(40, 0.3, 0.1, 2)
+	r, err := Fit(y, v, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "E mu", r.ExpectMu(func(m float64) float64 { return m }), r.Mu.Mean, 1e-12)
+	near(t, "E mu^2", r.ExpectMu(func(m float64) float64 { return m * m }), r.Mu.SD*r.Mu.SD+r.Mu.Mean*r.Mu.Mean, 1e-12)
+	if e := r.ExpectMu(math.Tanh); !(e > math.Tanh(r.Mu.CILB) && e < math.Tanh(r.Mu.Mean)) {
+		t.Errorf("E tanh mu = %v", e)
+	}
+}

@@ -107,9 +107,9 @@ func (r *MetaRun) fitBayes() error {
 		}
 	}
 	if r.isR() {
-		out.R = &BayesR{Mu: tanhSummary(fit.Mu, fit.QuantileMu, fit.DensityMu)}
+		out.R = &BayesR{Mu: tanhSummary(fit.Mu, fit.ExpectMu)}
 		if fit.ThetaNew != nil {
-			th := tanhSummary(*fit.ThetaNew, nil, nil)
+			th := tanhSummary(*fit.ThetaNew, nil)
 			out.R.ThetaNew = &th
 		}
 	}
@@ -118,19 +118,13 @@ func (r *MetaRun) fitBayes() error {
 }
 
 // tanhSummary back-transforms a z-scale summary: quantiles and interval
-// bounds map through tanh; the mean of r, E[tanh μ], is integrated when
-// the density is given (by the midpoint rule on 4,000 quantile cells),
-// else reported as NaN. The SD on the r scale is left out (NaN).
-func tanhSummary(s bayesmeta.Summary, q func(float64) float64, dens func(float64) float64) bayesmeta.Summary {
+// bounds map through tanh; the mean of r is E[tanh μ] when mean is given
+// (else NaN); the SD on the r scale is left out (NaN).
+func tanhSummary(s bayesmeta.Summary, mean func(func(float64) float64) float64) bayesmeta.Summary {
 	out := bayesmeta.Summary{Mean: math.NaN(), SD: math.NaN(), Median: math.Tanh(s.Median),
 		CILB: math.Tanh(s.CILB), CIUB: math.Tanh(s.CIUB), ShortestLB: math.Tanh(s.ShortestLB), ShortestUB: math.Tanh(s.ShortestUB)}
-	if q != nil {
-		const n = 4000
-		var m float64
-		for i := range n {
-			m += math.Tanh(q((float64(i) + 0.5) / n))
-		}
-		out.Mean = m / n
+	if mean != nil {
+		out.Mean = mean(math.Tanh)
 	}
 	return out
 }
