@@ -376,3 +376,34 @@ func (r *MetaRun) bayesSteps() []Step {
 	}
 	return []Step{{Purpose: "the Bayesian meta-analysis", Command: cmd, RCode: b.String()}}
 }
+
+// bayesRow is a row of the tidy "bayes" table.
+type bayesRow struct {
+	Parameter string `json:"parameter"`
+	bayesmeta.Summary
+}
+
+// bayesTidy are the tidy tables of the Bayesian analysis: "bayes" (the
+// posterior summaries of mu, tau, theta_new and, for Fisher z, r_mu and
+// r_theta_new) and "bma" (the four models).
+func (r *MetaRun) bayesTidy() []TidyTable {
+	b := r.Bayes
+	if b == nil {
+		return nil
+	}
+	rows := []bayesRow{{"mu", b.Mu}, {"tau", b.Tau}}
+	if b.ThetaNew != nil {
+		rows = append(rows, bayesRow{"theta_new", *b.ThetaNew})
+	}
+	if b.R != nil {
+		rows = append(rows, bayesRow{"r_mu", b.R.Mu})
+		if b.R.ThetaNew != nil {
+			rows = append(rows, bayesRow{"r_theta_new", *b.R.ThetaNew})
+		}
+	}
+	out := []TidyTable{{"bayes", rows}}
+	if b.BMA != nil {
+		out = append(out, TidyTable{"bma", b.BMA.Models})
+	}
+	return out
+}
