@@ -30,6 +30,8 @@ func FromSpec(s workflow.FigureSpec) (*Figure, error) {
 		return RadialFromMeta(s.Fit)
 	case workflow.BubbleSpec:
 		return BubbleFromMeta(s)
+	case workflow.BayesPosteriorSpec:
+		return PosteriorFromSpec(s)
 	case nil:
 		return nil, fmt.Errorf("no figure specification")
 	}

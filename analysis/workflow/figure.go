@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"github.com/alliance-research/alliance/analysis/bayesmeta"
 	"github.com/alliance-research/alliance/analysis/meta"
 	"github.com/alliance-research/alliance/analysis/metamv"
 )
@@ -76,3 +77,15 @@ func (BaujatSpec) Kind() string           { return "baujat" }
 func (InfluenceSpec) Kind() string        { return "influence" }
 func (RadialSpec) Kind() string           { return "radial" }
 func (BubbleSpec) Kind() string           { return "bubble" }
+
+// BayesPosteriorSpec is the marginal posterior densities of μ and τ of a
+// Bayesian random-effects meta-analysis with their shortest credible
+// intervals and medians marked, the prior densities, and the
+// model-averaged posterior of μ when BMA is set. R labels μ as Fisher z.
+type BayesPosteriorSpec struct {
+	Fit *bayesmeta.Result
+	BMA *bayesmeta.BMAResult // may be nil
+	R   bool
+}
+
+func (BayesPosteriorSpec) Kind() string { return "bayes-posterior" }

@@ -108,6 +108,10 @@ type MetaOptions struct {
 
 	// RCode includes the R code in the typed results (JSON r_code).
 	RCode bool
+
+	// Bayes, if set, adds the Bayesian random-effects meta-analysis and
+	// model averaging of the univariate model (JSON "bayes").
+	Bayes *BayesOptions
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -122,6 +126,7 @@ type MetaExtras struct {
 	Cumulative  []meta.SummaryRow    `json:"cumulative,omitempty"`
 	Robust      *metamv.Robust       `json:"robust,omitempty"`
 	Aggregated  *effectsize.AggTable `json:"aggregated,omitempty"`
+	Bayes       *BayesMeta           `json:"bayes,omitempty"`
 }
 
 // MetaRun is a study-level meta-analysis: the typed results (its JSON is
@@ -169,6 +174,11 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 	}
 	if run.opt.Cluster == "" || run.opt.Univariate {
 		if err := run.fitUnivariate(); err != nil {
+			return nil, err
+		}
+	}
+	if run.opt.Bayes != nil {
+		if err := run.fitBayes(); err != nil {
 			return nil, err
 		}
 	}
@@ -220,7 +230,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	for _, f := range o.Figures {
 		switch f {
-		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest":
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior":
 		default:
 			return o, invalid("Figures", "unknown figure %q", f)
 		}
@@ -234,6 +244,12 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, invalid("Aggregate", "aggregation cannot be combined with moderators or subgroups (moderators may differ within a cluster)")
 	case o.Aggregate != "" && o.Robust != "":
 		return o, invalid("Robust", "robust inference clusters rows; after aggregation each cluster is one row, so drop one of the two")
+	case o.Bayes != nil && (len(o.Mods) > 0 || o.Subgroup != ""):
+		return o, invalid("Bayes", "the Bayesian meta-analysis is for an intercept-only model; drop the moderators and subgroups")
+	case o.Bayes != nil && o.Cluster != "" && !o.Univariate:
+		return o, invalid("Bayes", "the Bayesian meta-analysis is univariate; it cannot be combined with a three-level model alone")
+	case o.has("posterior") && o.Bayes == nil:
+		return o, invalid("Figures", "the posterior plot needs the Bayesian meta-analysis")
 	case o.has("cumulative-forest") && o.Cumulative == "":
 		return o, invalid("Figures", "the cumulative forest plot needs a cumulative meta-analysis (the column that orders the studies)")
 	case o.Subgroup != "" && len(o.Mods) > 0:

@@ -41,7 +41,10 @@ func (r *MetaRun) compose() {
 	if r.ThreeLevel != nil {
 		r.composeThreeLevel(s)
 	}
-	r.steps = r.reproSteps()
+	if r.Bayes != nil {
+		r.composeBayes(s)
+	}
+	r.steps = append(r.reproSteps(), r.bayesSteps()...)
 	if r.opt.RCode {
 		r.RCode = r.rCode()
 	}
@@ -395,6 +398,12 @@ func (r *MetaRun) Data() *DataPart { return r.data }
 // Packages names the R packages whose results this part reproduces.
 func (r *MetaRun) Packages() []string {
 	p := []string{"metafor"}
+	if r.Bayes != nil {
+		p = append(p, "bayesmeta")
+		if r.Bayes.BMA != nil {
+			p = append(p, "metaBMA")
+		}
+	}
 	if (r.Robust != nil && r.Robust.Type == metamv.CR2) || (r.ThreeLevel != nil && r.ThreeLevel.Robust != nil) {
 		p = append(p, "clubSandwich")
 	}

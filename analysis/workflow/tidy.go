@@ -51,7 +51,7 @@ func (r *MetaRun) Tidy() []TidyTable {
 	if r.Aggregated != nil {
 		out = append(out, TidyTable{"aggregated", r.Aggregated.Rows})
 	}
-	return out
+	return append(out, r.bayesTidy()...)
 }
 
 type metaHet struct {

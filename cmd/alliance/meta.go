@@ -39,6 +39,10 @@ type metaFlags struct {
 	aggOut               string
 	robust, robustType   string
 	noProfile            bool
+	bayes, noBMA         bool
+	tauPrior, muPrior    string
+	tauScale             float64
+	muMean, muSD         float64
 	figures              map[string]*string // figure name → --flag value (path)
 	set                  func(string) bool
 }
@@ -55,6 +59,7 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 	{"influence-plot", "influence", "write the influence panel (rstudent, DFFITS, Cook's D, COVRATIO, τ² and Q_E left out, hat, weight by study) to `FILE`"},
 	{"leave1out-forest", "leave1out-forest", "write the leave-one-out estimates as a forest plot to `FILE` (implies --leave1out)"},
 	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
+	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
 }
 
 func newMetaCmd(e *env) *cobra.Command {
@@ -69,7 +74,10 @@ HS, SJ, ML, REML, EB, PM), z, t or Knapp–Hartung tests, heterogeneity (Q, I²,
 H², τ² with Q-profile CIs), the prediction interval, moderators, subgroups
 and permutation tests; publication bias, influence, leave-one-out and
 cumulative analyses; three-level models, aggregation and CR2 robust
-inference. Numbers equal metafor 3.8-1's.
+inference. Numbers equal metafor 3.8-1's. --bayes adds a Bayesian
+random-effects meta-analysis by numerical integration (as bayesmeta) with
+Bayes factors and model averaging over fixed/random and effect/no effect
+(as metaBMA).
 
 Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 		Example: `  alliance meta                                   # embedded demo data
@@ -78,7 +86,8 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
   alliance meta studies.csv --yi d --vi v --method DL --format json
   alliance meta studies.csv --subgroup rater --r-code
   alliance meta studies.csv --bias --influence --leave1out --cumulative year
-  alliance meta studies.csv --cluster study/es_id --robust study`,
+  alliance meta studies.csv --cluster study/es_id --robust study
+  alliance meta studies.csv --bayes --tau-prior half-cauchy --tau-scale 0.3 --posterior-plot post.png`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mf.set = cmd.Flags().Changed
@@ -129,6 +138,13 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.StringVar(&mf.robust, "robust", "", "cluster-robust inference clustering by this `COLUMN` (CR2 with Satterthwaite df by default)")
 	enumVar(cmd, &mf.robustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich) or CR1 (metafor robust, adjust = TRUE)", "CR2", "CR1")
 	f.BoolVar(&mf.noProfile, "no-profile", false, "three-level model: skip the profile-likelihood CIs and likelihood-ratio tests (faster for large k)")
+	f.BoolVar(&mf.bayes, "bayes", false, "Bayesian random-effects meta-analysis: posterior of μ, τ and a new study's effect, Bayes factors for μ = 0 and τ = 0, model averaging (bayesmeta/metaBMA)")
+	enumVar(cmd, &mf.tauPrior, "tau-prior", "half-normal", "with --bayes: prior on τ: half-normal, half-cauchy or uniform", "half-normal", "half-cauchy", "uniform")
+	f.Float64Var(&mf.tauScale, "tau-scale", 0, "with --bayes: scale of the half-normal/half-Cauchy prior on τ (default 0.5, weakly informative on Fisher z), or the upper bound of the uniform prior (default: none, bayesmeta's improper uniform)")
+	enumVar(cmd, &mf.muPrior, "mu-prior", "normal", "with --bayes: prior on μ: normal or flat (flat: no Bayes factor for μ = 0, no model averaging)", "normal", "flat")
+	f.Float64Var(&mf.muMean, "mu-mean", 0, "with --bayes: mean of the normal prior on μ")
+	f.Float64Var(&mf.muSD, "mu-sd", 0, "with --bayes: SD of the normal prior on μ (default 1; Bayes factors depend on it)")
+	f.BoolVar(&mf.noBMA, "no-bma", false, "with --bayes: skip model averaging")
 	for _, ff := range metaFigureFlags {
 		p := new(string)
 		mf.figures[ff.flag] = p
@@ -165,6 +181,20 @@ func (mf *metaFlags) options() workflow.MetaOptions {
 			o.Figures = append(o.Figures, ff.name)
 		}
 	}
+	bayesSet := false
+	for _, fl := range []string{"bayes", "tau-prior", "tau-scale", "mu-prior", "mu-mean", "mu-sd", "no-bma", "posterior-plot"} {
+		bayesSet = bayesSet || mf.set(fl)
+	}
+	if bayesSet && !(mf.set("bayes") && !mf.bayes) {
+		b := &workflow.BayesOptions{TauScale: mf.tauScale, MuMean: mf.muMean, MuSD: mf.muSD, NoBMA: mf.noBMA}
+		if mf.set("tau-prior") {
+			b.TauPrior = mf.tauPrior
+		}
+		if mf.set("mu-prior") {
+			b.MuPrior = mf.muPrior
+		}
+		o.Bayes = b
+	}
 	return o
 }
 
@@ -173,6 +203,7 @@ var metaOptionFlags = map[string]string{
 	"Level": "--level", "AggregateMethod": "--aggregate-method", "RobustType": "--robust-type", "Rho": "--rho",
 	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
 	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
+	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
