@@ -164,7 +164,7 @@ func (r *resolver) floats(j int, need string) []float64 {
 		}
 		v, err := parseNumber(b, dec)
 		if err != nil {
-			r.probs.addh(t.Line(i), c.Name, b, numHint(err), "%s", err)
+			r.probs.num(t.Line(i), c.Name, b, err)
 			out[i] = math.NaN()
 			continue
 		}

@@ -87,6 +87,20 @@ func (p *problems) advise(hint, advice, format string, args ...any) {
 	}
 }
 
+// num records a cell that is not a number (err from parseNumber or
+// Column.Float): what is wrong in Msg, the reading option in Hint and
+// Advice, so that a front end can name its own setting once.
+func (p *problems) num(line int, column string, val []byte, err error) {
+	p.total++
+	if len(p.list) < MaxProblems {
+		pr := p.problem(line, column, val, err.Error(), numHint(err))
+		if e, ok := err.(numError); ok {
+			pr.Msg, pr.Advice = e.msg(), e.advice()
+		}
+		p.list = append(p.list, pr)
+	}
+}
+
 // keep records a problem made elsewhere, as it is.
 func (p *problems) keep(pr Problem) {
 	p.total++

@@ -386,7 +386,7 @@ func (r *resolver) sessionNumbers(j int) []int {
 		v, err := parseNumber(b, dec)
 		switch {
 		case err != nil:
-			r.probs.addh(t.Line(i), name, b, numHint(err), "%s", err)
+			r.probs.num(t.Line(i), name, b, err)
 		case v != math.Trunc(v):
 			r.probs.add(t.Line(i), name, b, "is not a whole number: sessions are numbered 0, 1, 2, ...")
 		case math.Abs(v) > 1e9:

@@ -87,6 +87,12 @@ func (e *Error) WithHint(hint string) *Error {
 	return e
 }
 
+// WithAdvice sets e.Advice and returns e.
+func (e *Error) WithAdvice(advice string) *Error {
+	e.Advice = advice
+	return e
+}
+
 // New returns an *Error of the given kind for analysis, with the reason
 // formatted as by fmt.Errorf: a %w verb wraps its operand as the cause.
 func New(kind Kind, analysis, format string, args ...any) *Error {

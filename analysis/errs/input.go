@@ -181,6 +181,16 @@ func (e *InputError) WithHint(hint string) *InputError {
 	return e
 }
 
+// WithAdvice sets the Advice of every problem that has none and returns e.
+func (e *InputError) WithAdvice(advice string) *InputError {
+	for i := range e.Problems {
+		if e.Problems[i].Advice == "" {
+			e.Problems[i].Advice = advice
+		}
+	}
+	return e
+}
+
 // Advised returns a copy of e in which each problem's Advice is replaced by
 // advice(p) when that is not "": a front end's words for the option that
 // acts on the problem (a flag, a form field). e itself is not changed.

@@ -80,6 +80,8 @@ var hintFlags = map[string]struct {
 	"wide":  {"see --wide", true},
 	"group": {"name it with --group", true}, "pre": {"see --pre", true}, "post": {"see --post", true},
 	"decimal":         {"try --decimal %s", false},
+	"decimal=,":       {"decimal comma? try --decimal ,", false},
+	"decimal=.":       {"decimal point? try --decimal .", false},
 	"na":              {"declare missing-value codes with --na", false},
 	"delimiter":       {"try --delimiter", false},
 	"nfactors":        {"try --nfactors %s", false},
@@ -92,7 +94,10 @@ var hintFlags = map[string]struct {
 // flagHint returns the command-line hint for a library hint, or "".
 func flagHint(hint string, cell bool) string {
 	name, val, _ := strings.Cut(hint, "=")
-	h, ok := hintFlags[name]
+	h, ok := hintFlags[hint]
+	if !ok {
+		h, ok = hintFlags[name]
+	}
 	if !ok || h.role && cell {
 		return ""
 	}

@@ -127,3 +127,22 @@ func TestSessionRoleErrorOnce(t *testing.T) {
 		}
 	}
 }
+
+// A decimal comma is pointed out once, with the flag (DESIGN.md's example
+// message), not also with the library's words for the reading option.
+func TestDecimalHintOnce(t *testing.T) {
+	_, stderr, code := runCLI(t, "study,ri,ni\na,\"0,35\",50\nb,.2,40\nc,.25,60\n", "meta", "-")
+	want := `stdin:2: column "ri": "0,35" is not a number (decimal comma? try --decimal ,)`
+	if code != 2 || !strings.Contains(stderr, want) || strings.Count(stderr, "decimal comma") != 1 || strings.Contains(stderr, "separator") {
+		t.Errorf("exit %d %q, want %q once", code, stderr, want)
+	}
+}
+
+// An analysis error's advice (errs.Error.Advice) is replaced by the flag,
+// not followed by it: omega's factor count is named once.
+func TestAnalysisAdviceOnce(t *testing.T) {
+	_, stderr, code := runCLI(t, "a,b,c\n1,2,3\n2,3,3\n3,3,4\n4,5,5\n2,2,1\n", "reliability", "-", "--items", "a,b,c", "--omega", "--nfactors", "5")
+	if code != 2 || !strings.Contains(stderr, "(try --nfactors 2)") || strings.Contains(stderr, "OmegaOptions") || strings.Count(stderr, "try ") != 1 {
+		t.Errorf("exit %d %q", code, stderr)
+	}
+}
