@@ -1,9 +1,9 @@
 package workflow
 
 import (
-	"fmt"
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
