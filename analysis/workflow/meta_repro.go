@@ -193,16 +193,17 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 		b.WriteString("predict(res3)\n")
 	}
 	if !o.NoProfile {
-		b.WriteString("confint(res3)\n")
+		b.WriteString("ci3 <- confint(res3, control = list(tol = 1e-12)); ci3\n")
 	}
 	if rb := res.Robust; rb != nil {
 		fmt.Fprintf(b, "cl <- %s\n", rStrs(e.ids[strings.ToLower(o.Robust)]))
 		if rb.Type == metamv.CR2 {
-			b.WriteString("robust(res3, cluster = cl, clubSandwich = TRUE)   # CR2, Satterthwaite df\n")
+			b.WriteString("rob3 <- robust(res3, cluster = cl, clubSandwich = TRUE); rob3   # CR2, Satterthwaite df\n")
 		} else {
-			b.WriteString("robust(res3, cluster = cl, adjust = TRUE)         # CR1\n")
+			b.WriteString("rob3 <- robust(res3, cluster = cl, adjust = TRUE); rob3         # CR1\n")
 		}
 	}
+	r.rThreeLevelJSON(b)
 }
 
 func rNums(x []float64) string {

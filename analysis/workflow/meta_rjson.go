@@ -3,6 +3,8 @@ package workflow
 import (
 	"fmt"
 	"strings"
+
+	"github.com/alliance-research/alliance/analysis/metamv"
 )
 
 // rRmaOut is R code defining rma_out(m): the numbers alliance reports for
@@ -111,4 +113,59 @@ out$robust$QM <- list(Fstat = w$Fstat, delta = w$delta, df_num = w$df_num, df_de
 		}
 	}
 	b.WriteString("cat(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n")
+}
+
+// rThreeLevelJSON writes the R code that prints every number of the
+// three-level model as one line of JSON under alliance's field names: the
+// fit (rma.mv), σ² with profile intervals (confint), the likelihood-ratio
+// tests against the two-level models (each σ² fixed at 0, anova), the
+// distribution of the variance over the levels (Cheung 2014: the typical
+// sampling variance ṽ = (k − 1) Σw / ((Σw)² − Σw²), w = 1/v, and each
+// level's share of ṽ + σ²_outer + σ²_inner), and CR1/CR2 robust inference.
+func (r *MetaRun) rThreeLevelJSON(b *strings.Builder) {
+	res, o := r.ThreeLevel, r.opt
+	b.WriteString("# every number of alliance's output for the three-level model, as JSON under its field names\n")
+	fmt.Fprintf(b, `local({
+  m <- res3
+  o <- list(k = m$k, p = m$p, coefficients = data.frame(estimate = c(m$beta), se = m$se, statistic = m$zval,
+    p = m$pval, ci_lb = m$ci.lb, ci_ub = m$ci.ub), sigma2 = m$sigma2, s_nlevels = m$s.nlevels,
+    QE = m$QE, QE_df = m$k - m$p, QE_p = m$QEp, QM = m$QM, QM_df = m$QMdf[1], QM_p = m$QMp)
+  if (m$test == "t") { o$coefficients$df <- m$ddf; o$QM_df2 <- m$QMdf[2] }
+  fs <- fitstats(m); o$fit <- list(logLik = fs[1, 1], deviance = fs[2, 1], AIC = fs[3, 1], BIC = fs[4, 1], AICc = fs[5, 1])
+  if (m$p == 1) {
+    pr <- predict(m); o$pi_lb <- pr$pi.lb; o$pi_ub <- pr$pi.ub
+    if (%s) { z <- predict(m, transf = transf.ztor)
+      o$r <- list(estimate = z$pred, ci_lb = z$ci.lb, ci_ub = z$ci.ub, pi_lb = z$pi.lb, pi_ub = z$pi.ub) }
+  }
+`, map[bool]string{true: "TRUE", false: "FALSE"}[res.Measure == "ZCOR"])
+	if !o.NoProfile {
+		b.WriteString("  o$sigma2_ci <- lapply(1:2, function(j) unname(ci3[[j]]$random[1, 2:3]))\n")
+	}
+	if len(res.LRT) > 0 {
+		b.WriteString(`  o$lrt <- lapply(1:2, function(j) { s <- c(NA, NA); s[j] <- 0
+    a <- anova(m, update(m, sigma2 = s))
+    list(component = j - 1, logLik_full = unname(a$fit.stats.f["ll"]), logLik_reduced = unname(a$fit.stats.r["ll"]),
+      AIC_full = unname(a$fit.stats.f["AIC"]), AIC_reduced = unname(a$fit.stats.r["AIC"]),
+      BIC_full = unname(a$fit.stats.f["BIC"]), BIC_reduced = unname(a$fit.stats.r["BIC"]), LRT = a$LRT, df = a$parms.f - a$parms.r, p = a$pval) })
+`)
+	}
+	{
+		b.WriteString(`  w <- 1 / dat3$vi; v <- (m$k - 1) * sum(w) / (sum(w)^2 - sum(w^2)); tot <- v + sum(m$sigma2)
+  o$variance_distribution <- list(typical_v = v, I2_level1 = 100 * v / tot, I2_level2 = 100 * m$sigma2[2] / tot,
+    I2_level3 = 100 * m$sigma2[1] / tot, I2_total = 100 * sum(m$sigma2) / tot)
+`)
+	}
+	if rb := res.Robust; rb != nil {
+		b.WriteString(`  o$robust <- list(se = rob3$se[1], df = rob3$ddf[1], p = rob3$pval[1], ci_lb = rob3$ci.lb[1], ci_ub = rob3$ci.ub[1], clusters = rob3$n,
+    coefficients = data.frame(estimate = c(rob3$beta), se = rob3$se, statistic = rob3$zval, df = rob3$ddf, p = rob3$pval, ci_lb = rob3$ci.lb, ci_ub = rob3$ci.ub))
+`)
+		if rb.Type == metamv.CR2 {
+			b.WriteString(`  w <- clubSandwich::Wald_test(m, constraints = clubSandwich::constrain_zero(if (m$p == 1) 1 else m$btt), vcov = "CR2", cluster = cl, test = "HTZ")
+  o$robust$QM <- list(Fstat = w$Fstat, delta = w$delta, df_num = w$df_num, df_denom = w$df_denom, p = w$p_val)
+`)
+		} else {
+			b.WriteString("  o$robust$QM <- list(Fstat = rob3$QM, delta = 1, df_num = rob3$QMdf[1], df_denom = rob3$QMdf[2], p = rob3$QMp)\n")
+		}
+	}
+	b.WriteString("  cat(jsonlite::toJSON(o, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n})\n")
 }

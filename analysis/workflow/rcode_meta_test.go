@@ -43,6 +43,7 @@ var notInR = []struct {
 }{
 	{regexp.MustCompile(`(^|\.)iterations$`), "the optimiser's own iteration count"},
 	{regexp.MustCompile(`(^|\.)level$`), "the confidence level asked for (an input)"},
+	{regexp.MustCompile(`^rho$`), "the within-cluster correlation asked for (an input)"},
 	{regexp.MustCompile(`(^|\.)(rank\.ties|rank\.exact|orwin_weighted)$`), "an option or flag, not an estimate"},
 }
 
@@ -126,6 +127,9 @@ func TestMetaExtrasRCodeRunsInR(t *testing.T) {
 		{"robust+leave-cluster-out", "demo-studies", MetaOptions{Robust: "study", LeaveClusterOut: "study"}},
 		{"robust-CR1+moderators", "demo-studies", MetaOptions{Robust: "study", RobustType: "CR1", Mods: []string{"year"}}},
 		{"robust-CR2+moderators", "demo-studies", MetaOptions{Robust: "study", Mods: []string{"year", "treatment"}}},
+		{"three-level+CR2", "demo-studies", MetaOptions{Cluster: "study", Robust: "study"}},
+		{"three-level+CR1+moderators", "demo-studies", MetaOptions{Cluster: "study", Robust: "study", RobustType: "CR1", Mods: []string{"year"}}},
+		{"three-level-rho", "demo-studies", MetaOptions{Cluster: "study", Rho: 0.6, RhoSet: true}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			run, err := Meta(embedded(t, c.data), c.opt)
