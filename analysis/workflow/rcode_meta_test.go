@@ -14,19 +14,26 @@ import (
 // flatten lists the numeric leaves of a decoded JSON value by path
 // ("coefficients[0].estimate"); null is NaN, strings and booleans are left
 // out.
-func flatten(v any, path string, out map[string]float64) {
+func flatten(v any, path string, out map[string]float64) { flattenB(v, path, out, false) }
+
+// flattenB is flatten that also lists booleans (as 1 and 0) when bools.
+func flattenB(v any, path string, out map[string]float64, bools bool) {
 	switch x := v.(type) {
+	case bool:
+		if bools {
+			out[path] = rVal(x)
+		}
 	case map[string]any:
 		for k, e := range x {
 			p := k
 			if path != "" {
 				p = path + "." + k
 			}
-			flatten(e, p, out)
+			flattenB(e, p, out, bools)
 		}
 	case []any:
 		for i, e := range x {
-			flatten(e, fmt.Sprintf("%s[%d]", path, i), out)
+			flattenB(e, fmt.Sprintf("%s[%d]", path, i), out, bools)
 		}
 	case float64:
 		out[path] = x
