@@ -122,7 +122,7 @@ func (r *resolver) find(explicit, role string, defaults []string) int {
 		case j >= 0:
 			return j
 		case j == -2:
-			r.probs.addh(0, "", nil, role, "several columns are named %q (ignoring case); name the one to use in %s", d, roleField[role])
+			r.probs.advise(role, "name the one to use in "+roleField[role], "several columns are named %q (ignoring case)", d)
 			return -1
 		}
 	}
@@ -133,10 +133,10 @@ func (r *resolver) find(explicit, role string, defaults []string) int {
 func (r *resolver) named(name, role string) int {
 	switch j := r.t.ColumnIndex(name); j {
 	case -1:
-		r.probs.addh(0, "", nil, role, "column %q named in %s not found; columns are: %s", name, roleField[role], r.t.columnList())
+		r.probs.advise(role, "name an existing column in "+roleField[role], "column %q not found; columns are: %s", name, r.t.columnList())
 		return -1
 	case -2:
-		r.probs.addh(0, "", nil, role, "column %q named in %s is ambiguous: several columns match it ignoring case; rename them", name, roleField[role])
+		r.probs.advise(role, "rename them, or name the one to use in "+roleField[role]+" exactly", "column %q is ambiguous: several columns match it ignoring case", name)
 		return -1
 	default:
 		return j
@@ -164,7 +164,7 @@ func (r *resolver) floats(j int, need string) []float64 {
 		}
 		v, err := parseNumber(b, dec)
 		if err != nil {
-			r.probs.addh(t.Line(i), c.Name, b, numHint(err), "%s", err)
+			r.probs.num(t.Line(i), c.Name, b, err)
 			out[i] = math.NaN()
 			continue
 		}

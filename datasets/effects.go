@@ -89,15 +89,15 @@ func (s *Studies) EffectSizes(opt EffectOptions) (*Effects, error) {
 		namedES := s.req.Yi != "" || s.req.Vi != "" || s.req.Sei != ""
 		useES = haveES && (namedES || !haveRN)
 		if !useES && !haveRN {
-			return nil, s.effectsErr("need correlations and sample sizes, or effect sizes with sampling variances or standard errors")
+			return nil, s.effectsErr("need correlations and sample sizes, or effect sizes with sampling variances or standard errors", effectsAdvice)
 		}
 	case EffectsFromR:
 		if !haveRN {
-			return nil, s.effectsErr("effect sizes from correlations need correlations and sample sizes")
+			return nil, s.effectsErr("effect sizes from correlations need correlations and sample sizes", "name them in StudyColumns.R and StudyColumns.N")
 		}
 	case EffectsFromYi:
 		if !haveES {
-			return nil, s.effectsErr("precomputed effect sizes need an effect size and a sampling variance or standard error for every study")
+			return nil, s.effectsErr("precomputed effect sizes need an effect size and a sampling variance or standard error for every study", "name them in StudyColumns.Yi with StudyColumns.Vi or StudyColumns.Sei")
 		}
 		useES = true
 	default:
@@ -213,9 +213,13 @@ func (s *Studies) locate(ie *effectsize.InputError) error {
 	return out
 }
 
+// effectsAdvice is the advice of a table without usable effect-size columns.
+const effectsAdvice = "name them in StudyColumns.R and StudyColumns.N, or StudyColumns.Yi with StudyColumns.Vi or StudyColumns.Sei"
+
 // effectsErr is the input error of a table without the columns the effect
-// sizes need; it lists the columns the table has.
-func (s *Studies) effectsErr(what string) error {
+// sizes need; it lists the columns the table has, with advice on the
+// StudyColumns fields that name them.
+func (s *Studies) effectsErr(what, advice string) error {
 	found := s.header
 	if found == nil {
 		for _, c := range []string{s.Columns.Label, s.Columns.R, s.Columns.N, s.Columns.Yi, s.Columns.Vi, s.Columns.Sei} {
@@ -227,7 +231,7 @@ func (s *Studies) effectsErr(what string) error {
 		found = append(found, s.Columns.Cluster...)
 	}
 	p := s.problems()
-	p.addh(0, "", nil, "effects", "%s; columns are: %s", what, strings.Join(found, ", "))
+	p.advise("effects", advice, "%s; columns are: %s", what, strings.Join(found, ", "))
 	return p.err()
 }
 

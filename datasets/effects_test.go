@@ -179,13 +179,13 @@ func TestEffectSizesErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = st.EffectSizes(EffectOptions{From: EffectsFromR})
-	want = `yi.csv: effect sizes from correlations need correlations and sample sizes; columns are: study, yi, vi, year`
+	want = `yi.csv: effect sizes from correlations need correlations and sample sizes; columns are: study, yi, vi, year (name them in StudyColumns.R and StudyColumns.N)`
 	if err == nil || err.Error() != want || !errors.As(err, &ie) || ie.Problems[0].Hint != "effects" {
 		t.Errorf("no r:\n got %v\nwant %s", err, want)
 	}
 	hand := &Studies{Name: "hand", Label: []string{"a"}, N: []float64{40}, Line: []int{2}, Columns: StudyColumns{Label: "study", N: "ni"}}
 	_, err = hand.EffectSizes(EffectOptions{})
-	if want := `hand: need correlations and sample sizes, or effect sizes with sampling variances or standard errors; columns are: study, ni`; err == nil || err.Error() != want {
+	if want := `hand: need correlations and sample sizes, or effect sizes with sampling variances or standard errors; columns are: study, ni (name them in StudyColumns.R and StudyColumns.N, or StudyColumns.Yi with StudyColumns.Vi or StudyColumns.Sei)`; err == nil || err.Error() != want {
 		t.Errorf("hand-built:\n got %v\nwant %s", err, want)
 	}
 	hand = &Studies{Name: "hand", Label: []string{"a", "b"}, Yi: []float64{.2, math.NaN()}, Vi: []float64{0, .1}, Line: []int{2, 3}}

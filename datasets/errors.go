@@ -15,7 +15,10 @@ const MaxProblems = errs.MaxProblems
 // machine-readable Hint naming the role (StudyColumns / SessionColumns field,
 // lower-case: "r", "n", "patient", ...; "effects" when no effect-size columns
 // are found at all) or reading option ("decimal=,",
-// "na", "delimiter") that would fix it. It is errs.Problem.
+// "na", "delimiter") that would fix it, and, for a role, Advice naming the
+// option field in this package's terms ("name it in
+// SessionColumns.Alliance"), which a front end replaces with its own words
+// (errs.InputError.Advised). It is errs.Problem.
 type Problem = errs.Problem
 
 // InputError reports everything that is wrong with an input table at once.
@@ -70,6 +73,31 @@ func (p *problems) addh(line int, column string, val []byte, hint, format string
 	p.total++
 	if len(p.list) < MaxProblems {
 		p.list = append(p.list, p.problem(line, column, val, fmt.Sprintf(format, args...), hint))
+	}
+}
+
+// advise is addh with the advice (see Problem.Advice) naming the option
+// field that acts on the hint, in this package's terms.
+func (p *problems) advise(hint, advice, format string, args ...any) {
+	p.total++
+	if len(p.list) < MaxProblems {
+		pr := p.problem(0, "", nil, fmt.Sprintf(format, args...), hint)
+		pr.Advice = advice
+		p.list = append(p.list, pr)
+	}
+}
+
+// num records a cell that is not a number (err from parseNumber or
+// Column.Float): what is wrong in Msg, the reading option in Hint and
+// Advice, so that a front end can name its own setting once.
+func (p *problems) num(line int, column string, val []byte, err error) {
+	p.total++
+	if len(p.list) < MaxProblems {
+		pr := p.problem(line, column, val, err.Error(), numHint(err))
+		if e, ok := err.(numError); ok {
+			pr.Msg, pr.Advice = e.msg(), e.advice()
+		}
+		p.list = append(p.list, pr)
 	}
 }
 

@@ -92,6 +92,27 @@ func (e numError) Error() string {
 	return "is not a number"
 }
 
+// msg and advice split Error into what is wrong and what to set, for a
+// Problem's Msg and Advice.
+func (e numError) msg() string {
+	if e == numNonFinite {
+		return "is not a finite number"
+	}
+	return "is not a number"
+}
+
+func (e numError) advice() string {
+	switch e {
+	case numDecimalComma:
+		return "decimal comma? set the decimal separator to ','"
+	case numDecimalPoint:
+		return "decimal point? set the decimal separator to '.'"
+	case numNonFinite:
+		return "if it marks a missing value, declare it a missing-value code"
+	}
+	return ""
+}
+
 // hint is the reading option that would fix e (see Problem.Hint).
 func (e numError) hint() string {
 	switch e {

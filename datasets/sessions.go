@@ -177,19 +177,19 @@ func (r *resolver) sessionRoles(cols SessionColumns, opt SessionOptions) (sessio
 		return ro, r.probs.err()
 	}
 	if ro.jp < 0 {
-		r.probs.addh(0, "", nil, "patient", "no patient id column (patient, id); name it in SessionColumns.Patient; columns are: %s", t.columnList())
+		r.probs.advise("patient", "name it in SessionColumns.Patient", "no patient id column (patient, id); columns are: %s", t.columnList())
 	}
 	if !ro.wide && ro.js < 0 {
-		r.probs.addh(0, "", nil, "session", "no session column (session); name it in SessionColumns.Session, or describe a wide layout (one row per patient) in SessionOptions.Wide; columns are: %s", t.columnList())
+		r.probs.advise("session", "name it in SessionColumns.Session, or describe a wide layout (one row per patient) in SessionOptions.Wide", "no session column (session); columns are: %s", t.columnList())
 	}
 	if opt.RequireTherapist && ro.jt < 0 {
-		r.probs.addh(0, "", nil, "therapist", "no therapist column (therapist); name it in SessionColumns.Therapist; columns are: %s", t.columnList())
+		r.probs.advise("therapist", "name it in SessionColumns.Therapist", "no therapist column (therapist); columns are: %s", t.columnList())
 	}
 	if opt.RequireAlliance && ro.ja < 0 && !(ro.wide && ro.into == "alliance") {
-		r.probs.addh(0, "", nil, "alliance", "no alliance column (alliance); name it in SessionColumns.Alliance; columns are: %s", t.columnList())
+		r.probs.advise("alliance", "name it in SessionColumns.Alliance", "no alliance column (alliance); columns are: %s", t.columnList())
 	}
 	if opt.RequireOutcome && ro.jo < 0 && !(ro.wide && ro.into == "outcome") {
-		r.probs.addh(0, "", nil, "outcome", "no outcome column (outcome); name it in SessionColumns.Outcome; columns are: %s", t.columnList())
+		r.probs.advise("outcome", "name it in SessionColumns.Outcome", "no outcome column (outcome); columns are: %s", t.columnList())
 	}
 	if r.probs.total > 0 {
 		return ro, r.probs.err()
@@ -386,7 +386,7 @@ func (r *resolver) sessionNumbers(j int) []int {
 		v, err := parseNumber(b, dec)
 		switch {
 		case err != nil:
-			r.probs.addh(t.Line(i), name, b, numHint(err), "%s", err)
+			r.probs.num(t.Line(i), name, b, err)
 		case v != math.Trunc(v):
 			r.probs.add(t.Line(i), name, b, "is not a whole number: sessions are numbered 0, 1, 2, ...")
 		case math.Abs(v) > 1e9:

@@ -78,16 +78,16 @@ func TestSessionsBadInput(t *testing.T) {
 			`values2.csv:2: column "alliance": "high" is not a number`,
 			`values2.csv:3: column "outcome": "0,5" is not a number (decimal comma? set the decimal separator to ',')`}},
 		{"nosession.csv", "patient,week,outcome\n1,1,2\n", SessionColumns{}, SessionOptions{}, []string{
-			`nosession.csv: no session column (session); name it in SessionColumns.Session, or describe a wide layout (one row per patient) in SessionOptions.Wide; columns are: patient, week, outcome`}},
+			`nosession.csv: no session column (session); columns are: patient, week, outcome (name it in SessionColumns.Session, or describe a wide layout (one row per patient) in SessionOptions.Wide)`}},
 		{"nopatient.csv", "client,session\n1,1\n", SessionColumns{}, SessionOptions{}, []string{
-			`nopatient.csv: no patient id column (patient, id); name it in SessionColumns.Patient; columns are: client, session`}},
+			`nopatient.csv: no patient id column (patient, id); columns are: client, session (name it in SessionColumns.Patient)`}},
 		{"require.csv", "patient,session\n1,1\n", SessionColumns{}, SessionOptions{RequireTherapist: true, RequireAlliance: true, RequireOutcome: true}, []string{
-			`require.csv: no therapist column (therapist); name it in SessionColumns.Therapist; columns are: patient, session`,
-			`require.csv: no alliance column (alliance); name it in SessionColumns.Alliance; columns are: patient, session`,
-			`require.csv: no outcome column (outcome); name it in SessionColumns.Outcome; columns are: patient, session`}},
+			`require.csv: no therapist column (therapist); columns are: patient, session (name it in SessionColumns.Therapist)`,
+			`require.csv: no alliance column (alliance); columns are: patient, session (name it in SessionColumns.Alliance)`,
+			`require.csv: no outcome column (outcome); columns are: patient, session (name it in SessionColumns.Outcome)`}},
 		{"named.csv", "patient,session\n1,1\n", SessionColumns{Outcome: "phq", Extra: []string{"age"}}, SessionOptions{}, []string{
-			`named.csv: column "phq" named in SessionColumns.Outcome not found; columns are: patient, session`,
-			`named.csv: column "age" named in SessionColumns.Extra not found; columns are: patient, session`}},
+			`named.csv: column "phq" not found; columns are: patient, session (name an existing column in SessionColumns.Outcome)`,
+			`named.csv: column "age" not found; columns are: patient, session (name an existing column in SessionColumns.Extra)`}},
 		{"therapist.csv", "patient,therapist,session\n1,NA,1\n", SessionColumns{}, SessionOptions{}, []string{
 			`therapist.csv:2: column "therapist": "NA" is a missing-value code; every row needs a therapist id (fill it in or remove the row)`}},
 		{"wide-dup.csv", "id,bdi_s1,bdi_s2\n1,20,18\n2,30,25\n1,19,17\n", SessionColumns{}, SessionOptions{Wide: WideSpec{Prefix: "bdi_s"}}, []string{
@@ -96,7 +96,7 @@ func TestSessionsBadInput(t *testing.T) {
 			`wide-none.csv: no column is named "bdi_s" followed by a session number (e.g. bdi_s1); columns are: id, phq1, phq2`}},
 		{"wide-list.csv", "id,pre,post,wk2,WK02\n1,20,18,3,4\n", SessionColumns{}, SessionOptions{Wide: WideSpec{Columns: []string{"pre", "wk2", "wk02", "week9"}}}, []string{
 			`wide-list.csv: column "pre": named in WideSpec.Columns does not end in a session number (e.g. bdi_s3)`,
-			`wide-list.csv: column "week9" named in WideSpec.Columns not found; columns are: id, pre, post, wk2, WK02`,
+			`wide-list.csv: column "week9" not found; columns are: id, pre, post, wk2, WK02 (name an existing column in WideSpec.Columns)`,
 			`wide-list.csv: wide columns "wk2" and "WK02" both hold session 2`}},
 	} {
 		tab := mustRead(t, tc.name, tc.text, ReadOptions{Delimiter: ','})

@@ -157,11 +157,11 @@ func (r *resolver) studyRoles(cols StudyColumns) (studyRoles, error) {
 	haveES := ro.jy >= 0 && (ro.jv >= 0 || ro.js >= 0)
 	switch {
 	case ro.jr >= 0 && ro.jn < 0 && !haveES:
-		r.probs.addh(0, "", nil, "n", "found correlations in column %q but no sample sizes (ni, n); name the column in StudyColumns.N; columns are: %s", t.Header[ro.jr], t.columnList())
+		r.probs.advise("n", "name it in StudyColumns.N", "found correlations in column %q but no sample sizes (ni, n); columns are: %s", t.Header[ro.jr], t.columnList())
 	case ro.jy >= 0 && ro.jv < 0 && ro.js < 0 && !haveRN:
-		r.probs.addh(0, "", nil, "vi", "found effect sizes in column %q but no sampling variances (vi) or standard errors (sei); name one in StudyColumns.Vi or StudyColumns.Sei; columns are: %s", t.Header[ro.jy], t.columnList())
+		r.probs.advise("vi", "name one in StudyColumns.Vi or StudyColumns.Sei", "found effect sizes in column %q but no sampling variances (vi) or standard errors (sei); columns are: %s", t.Header[ro.jy], t.columnList())
 	case !haveRN && !haveES:
-		r.probs.addh(0, "", nil, "effects", "need correlations and sample sizes (columns ri/r and ni/n, or name them in StudyColumns.R and StudyColumns.N) or effect sizes with variances (yi with vi or sei, or name them in StudyColumns.Yi, Vi, Sei); columns are: %s", t.columnList())
+		r.probs.advise("effects", effectsAdvice, "need correlations and sample sizes (columns ri/r and ni/n) or effect sizes with variances (yi with vi or sei); columns are: %s", t.columnList())
 	}
 	if r.probs.total > 0 {
 		return ro, r.probs.err()

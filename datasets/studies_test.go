@@ -94,19 +94,19 @@ func TestStudiesBadInput(t *testing.T) {
 			`missing-es.csv:2: column "yi": "NA" is a missing-value code; every study needs an effect size (fill it in or remove the row)`,
 			`missing-es.csv:3: column "vi": "NA" is a missing-value code; every study needs a sampling variance (fill it in or remove the row)`}},
 		{"neither.csv", "study,x,y\nA,1,2\n", StudyColumns{}, StudyOptions{}, []string{
-			`neither.csv: need correlations and sample sizes (columns ri/r and ni/n, or name them in StudyColumns.R and StudyColumns.N) or effect sizes with variances (yi with vi or sei, or name them in StudyColumns.Yi, Vi, Sei); columns are: study, x, y`}},
+			`neither.csv: need correlations and sample sizes (columns ri/r and ni/n) or effect sizes with variances (yi with vi or sei); columns are: study, x, y (name them in StudyColumns.R and StudyColumns.N, or StudyColumns.Yi with StudyColumns.Vi or StudyColumns.Sei)`}},
 		{"r-only.csv", "study,r\nA,.1\n", StudyColumns{}, StudyOptions{}, []string{
-			`r-only.csv: found correlations in column "r" but no sample sizes (ni, n); name the column in StudyColumns.N; columns are: study, r`}},
+			`r-only.csv: found correlations in column "r" but no sample sizes (ni, n); columns are: study, r (name it in StudyColumns.N)`}},
 		{"yi-only.csv", "study,yi\nA,.1\n", StudyColumns{}, StudyOptions{}, []string{
-			`yi-only.csv: found effect sizes in column "yi" but no sampling variances (vi) or standard errors (sei); name one in StudyColumns.Vi or StudyColumns.Sei; columns are: study, yi`}},
+			`yi-only.csv: found effect sizes in column "yi" but no sampling variances (vi) or standard errors (sei); columns are: study, yi (name one in StudyColumns.Vi or StudyColumns.Sei)`}},
 		{"unknown.csv", "study,ri,ni\nA,.1,20\n", StudyColumns{R: "rr", Mods: []string{"year"}, Cluster: []string{"lab"}}, StudyOptions{}, []string{
-			`unknown.csv: column "rr" named in StudyColumns.R not found; columns are: study, ri, ni`,
-			`unknown.csv: column "year" named in StudyColumns.Mods not found; columns are: study, ri, ni`,
-			`unknown.csv: column "lab" named in StudyColumns.Cluster not found; columns are: study, ri, ni`}},
+			`unknown.csv: column "rr" not found; columns are: study, ri, ni (name an existing column in StudyColumns.R)`,
+			`unknown.csv: column "year" not found; columns are: study, ri, ni (name an existing column in StudyColumns.Mods)`,
+			`unknown.csv: column "lab" not found; columns are: study, ri, ni (name an existing column in StudyColumns.Cluster)`}},
 		{"cluster.csv", "lab,ri,ni\na,.1,20\n,.2,30\n", StudyColumns{Cluster: []string{"lab"}}, StudyOptions{}, []string{
 			`cluster.csv:3: column "lab": missing value; every row needs a cluster id (fill it in or remove the row)`}},
 		{"ambiguous.csv", "ri,RI,ni\n.1,.2,20\n", StudyColumns{}, StudyOptions{}, []string{
-			`ambiguous.csv: several columns are named "ri" (ignoring case); name the one to use in StudyColumns.R`}},
+			`ambiguous.csv: several columns are named "ri" (ignoring case) (name the one to use in StudyColumns.R)`}},
 		{"text.csv", "study,ri,ni\nA,.1,twenty\nB,35%,30\n", StudyColumns{}, StudyOptions{}, []string{
 			`text.csv:2: column "ni": "twenty" is not a number`,
 			`text.csv:3: column "ri": "35%" is not a number`}},

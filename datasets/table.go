@@ -182,7 +182,7 @@ func (c *Column) Floats() ([]float64, error) {
 	for i := range out {
 		v, _, err := c.Float(i)
 		if err != nil {
-			p.addh(c.t.Line(i), c.Name, c.Bytes(i), numHint(err), "%s", err)
+			p.num(c.t.Line(i), c.Name, c.Bytes(i), err)
 		}
 		out[i] = v
 	}

@@ -52,15 +52,24 @@ type Error struct {
 	// Hint is machine-readable: the option whose setting would fix the
 	// problem, optionally "name=value" (see the package documentation).
 	Hint string
-	Err  error // the cause, or nil
+	// Advice is what to do, in library terms, naming the option that acts
+	// on Hint; Error prints it in parentheses after Reason. A front end
+	// replaces it with its own words for the same option.
+	Advice string
+	Err    error // the cause, or nil
 }
 
-// Error returns "analysis: reason".
+// Error returns "analysis: reason", followed by " (advice)" when Advice is
+// set.
 func (e *Error) Error() string {
-	if e.Analysis == "" {
-		return e.Reason
+	s := e.Reason
+	if e.Analysis != "" {
+		s = e.Analysis + ": " + s
 	}
-	return e.Analysis + ": " + e.Reason
+	if e.Advice != "" {
+		s += " (" + e.Advice + ")"
+	}
+	return s
 }
 
 // Unwrap returns the cause.
@@ -75,6 +84,12 @@ func (e *Error) Is(target error) bool {
 // WithHint sets e.Hint and returns e.
 func (e *Error) WithHint(hint string) *Error {
 	e.Hint = hint
+	return e
+}
+
+// WithAdvice sets e.Advice and returns e.
+func (e *Error) WithAdvice(advice string) *Error {
+	e.Advice = advice
 	return e
 }
 

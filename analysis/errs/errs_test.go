@@ -117,3 +117,33 @@ func ExampleInputError_At() {
 	// effectsize: ZCOR: n[1] = 3 is too small: Fisher z needs n > 3
 	// studies.csv:5: column "n": "3" is too small: Fisher z needs n > 3
 }
+
+// Advice is printed once, after the message, and a front end replaces it by
+// field (Advised), leaving the original error unchanged.
+func TestProblemAdvice(t *testing.T) {
+	e := &InputError{Problems: []Problem{
+		{File: "s.csv", Msg: "no alliance column (alliance); columns are: client, wai", Hint: "alliance", Advice: "name it in SessionColumns.Alliance"},
+		{File: "s.csv", Line: 3, Column: "wai", Value: "x", Msg: "is not a number"},
+	}, Total: 2}
+	lib := "s.csv: no alliance column (alliance); columns are: client, wai (name it in SessionColumns.Alliance)\ns.csv:3: column \"wai\": \"x\" is not a number"
+	if got := e.Error(); got != lib {
+		t.Errorf("library text\n got %q\nwant %q", got, lib)
+	}
+	cli := e.Advised(func(p Problem) string {
+		if p.Hint == "alliance" {
+			return "name it with --alliance"
+		}
+		return ""
+	})
+	want := "s.csv: no alliance column (alliance); columns are: client, wai (name it with --alliance)\ns.csv:3: column \"wai\": \"x\" is not a number"
+	if got := cli.Error(); got != want {
+		t.Errorf("advised\n got %q\nwant %q", got, want)
+	}
+	if e.Error() != lib {
+		t.Errorf("Advised changed the original: %q", e.Error())
+	}
+	ae := &Error{Kind: InvalidOption, Analysis: "omega", Reason: "3 factors for 3 items", Advice: "try OmegaOptions.NFactors = 2"}
+	if got := ae.Error(); got != "omega: 3 factors for 3 items (try OmegaOptions.NFactors = 2)" {
+		t.Errorf("analysis error with advice: %q", got)
+	}
+}

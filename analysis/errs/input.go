@@ -36,6 +36,12 @@ type Problem struct {
 	// Hint is machine-readable: the role or option whose setting would fix
 	// the problem, optionally "name=value" (see the package documentation).
 	Hint string
+	// Advice is what to do, in library terms, naming the option field that
+	// acts on Hint (e.g. "name it in SessionColumns.Alliance"); String
+	// prints it in parentheses after Msg. A front end replaces it with its
+	// own words for the same option (InputError.Advised), so that the
+	// advice is given once.
+	Advice string
 }
 
 // String formats the problem. With a file:
@@ -47,8 +53,18 @@ type Problem struct {
 //
 //	source: name[row-1] = value message
 //
-// Parts that are empty are left out.
+// followed by " (advice)" when Advice is set. Parts that are empty are left
+// out.
 func (p Problem) String() string {
+	s := p.located()
+	if p.Advice != "" {
+		s += " (" + p.Advice + ")"
+	}
+	return s
+}
+
+// located is String without the advice.
+func (p Problem) located() string {
 	var b strings.Builder
 	if p.File != "" {
 		b.WriteString(p.File)
@@ -163,6 +179,29 @@ func (e *InputError) WithHint(hint string) *InputError {
 		}
 	}
 	return e
+}
+
+// WithAdvice sets the Advice of every problem that has none and returns e.
+func (e *InputError) WithAdvice(advice string) *InputError {
+	for i := range e.Problems {
+		if e.Problems[i].Advice == "" {
+			e.Problems[i].Advice = advice
+		}
+	}
+	return e
+}
+
+// Advised returns a copy of e in which each problem's Advice is replaced by
+// advice(p) when that is not "": a front end's words for the option that
+// acts on the problem (a flag, a form field). e itself is not changed.
+func (e *InputError) Advised(advice func(Problem) string) *InputError {
+	out := &InputError{Problems: slices.Clone(e.Problems), Total: e.Total}
+	for i := range out.Problems {
+		if a := advice(out.Problems[i]); a != "" {
+			out.Problems[i].Advice = a
+		}
+	}
+	return out
 }
 
 // At returns a copy of e in which every problem without a file is placed in

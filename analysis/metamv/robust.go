@@ -561,7 +561,7 @@ func robustTable(in robustIn, opt RobustOptions, vc []float64, sat *satt) *Robus
 func denseBlock(in robustIn, rows []int, g int, typ string) (th, l []float64, err error) {
 	n := len(rows)
 	if typ == CR2 && n > maxCR2Rows {
-		return nil, nil, errs.New(errs.InvalidOption, "metamv: CR2", "robust cluster %d has %d effect sizes and needs the dense CR2 adjustment (n×n matrices), limited to %d rows per cluster; use CR1 (RobustOptions.Type = \"CR1\") for clusters this large", g+1, n, maxCR2Rows).WithHint("robust-type=CR1")
+		return nil, nil, errs.New(errs.InvalidOption, "metamv: CR2", "robust cluster %d has %d effect sizes and needs the dense CR2 adjustment (n×n matrices), limited to %d rows per cluster; use CR1 for clusters this large", g+1, n, maxCR2Rows).WithHint("robust-type=CR1").WithAdvice(`set RobustOptions.Type = "CR1"`)
 	}
 	th = make([]float64, n*n)
 	for a := 0; a < n; a++ {

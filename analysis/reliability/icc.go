@@ -177,7 +177,7 @@ func iccSquares(ratings [][]float64, dropIncomplete bool, dropped *int) (n int, 
 		}
 		if !complete {
 			if !dropIncomplete {
-				return 0, 0, 0, 0, errs.Inputf("reliability: ICC", i+1, "a rating is missing (drop incomplete rows with ICCOptions.DropIncomplete, as psych's na.omit)").WithHint("drop-incomplete")
+				return 0, 0, 0, 0, errs.Inputf("reliability: ICC", i+1, "a rating is missing").WithHint("drop-incomplete").WithAdvice("drop incomplete rows with ICCOptions.DropIncomplete, as psych's na.omit")
 			}
 			*dropped++
 			continue

@@ -128,7 +128,7 @@ func omegaCore(r *mat.SymDense, opt OmegaOptions) (OmegaResult, error) {
 	}
 	k := r.SymmetricDim()
 	if nf < 1 || nf >= k {
-		return res, errs.New(errs.InvalidOption, "reliability: omega", "%d factors for %d items (need 1 ≤ factors < items; try OmegaOptions.NFactors = %d)", nf, k, max(1, min(3, k-1))).WithHint(fmt.Sprintf("nfactors=%d", max(1, min(3, k-1))))
+		return res, errs.New(errs.InvalidOption, "reliability: omega", "%d factors for %d items (need 1 ≤ factors < items)", nf, k).WithHint(fmt.Sprintf("nfactors=%d", max(1, min(3, k-1)))).WithAdvice(fmt.Sprintf("try OmegaOptions.NFactors = %d", max(1, min(3, k-1))))
 	}
 	sl, err := schmid(r, nf)
 	if err != nil {

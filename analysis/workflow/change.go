@@ -168,12 +168,25 @@ func (o ChangeOptions) norms() change.Norms {
 	return n
 }
 
+// changeRoles maps each role of the change analysis to its hint (the
+// session role a front end names it with, errs.Problem.Hint) and the
+// ChangeOptions field that names it.
+var changeRoles = map[string]struct{ hint, field string }{
+	"patient id": {"patient", "Patient"}, "time": {"session", "Time"}, "score": {"outcome", "Score"},
+	"group": {"group", "Group"}, "pre": {"pre", "Pre"}, "post": {"post", "Post"},
+}
+
 // column resolves a role: the named column, or the first default present.
+// A role it cannot find is an input error listing the columns, with the
+// role as Hint and advice naming the ChangeOptions field.
 func (r *ChangeRun) column(role, name string, defaults ...string) (string, error) {
 	t := r.src.Table
+	cr := changeRoles[role]
+	p := datasets.Problem{File: t.Name, Hint: cr.hint, Advice: "name it in ChangeOptions." + cr.field}
 	if name != "" {
 		if t.ColumnIndex(name) < 0 {
-			return "", inputErr(datasets.Problem{File: t.Name, Column: name, Msg: fmt.Sprintf("no %s column %q; columns are: %s", role, name, strings.Join(t.Header, ", "))})
+			p.Msg = fmt.Sprintf("no %s column %q; columns are: %s", role, name, strings.Join(t.Header, ", "))
+			return "", inputErr(p)
 		}
 		return t.Header[t.ColumnIndex(name)], nil
 	}
@@ -182,7 +195,8 @@ func (r *ChangeRun) column(role, name string, defaults ...string) (string, error
 			return t.Header[j], nil
 		}
 	}
-	return "", inputErr(datasets.Problem{File: t.Name, Msg: fmt.Sprintf("no %s column (%s); columns are: %s", role, strings.Join(defaults, ", "), strings.Join(t.Header, ", "))})
+	p.Msg = fmt.Sprintf("no %s column (%s); columns are: %s", role, strings.Join(defaults, ", "), strings.Join(t.Header, ", "))
+	return "", inputErr(p)
 }
 
 func (r *ChangeRun) numbers(col string) ([]float64, error) {

@@ -179,12 +179,147 @@ func (r *ChangeRun) commandLine() string {
 	return c.String()
 }
 
-// rCode is the clinicalsignificance call reproducing the analysis.
+// rCode reproduces the analysis. For the Jacobson–Truax method (and the
+// percentage approach) it is base R: the clinicalsignificance package is
+// not in every R installation (not in Debian), so the reliable change
+// index, the cutoff and the categories are computed explicitly, as
+// clinicalsignificance applies them, printing every number of alliance's
+// output as JSON, with the package's call kept as a commented
+// alternative. The other RCI methods (GLN, HLL, EN, NK, HA, HLM) are
+// given as the package call alone: their formulas are not written out in
+// base R here.
 func (r *ChangeRun) rCode() string {
+	res := r.Result
+	base := res.Approach == "percentage" || res.Method != change.HA && (res.Method == change.JT || res.Approach == "statistical")
+	if !base || r.roles["group"] != "" {
+		return r.rPackage(false)
+	}
+	var b strings.Builder
+	b.WriteString("# Reliable and clinically significant change (Jacobson & Truax 1991) in base R, as\n")
+	b.WriteString("# clinicalsignificance applies it (the package call is at the end, commented).\n")
+	r.rBase(&b)
+	b.WriteString("# With the clinicalsignificance package installed, the same analysis:\n")
+	for _, line := range strings.Split(strings.TrimRight(r.rPackage(true), "\n"), "\n") {
+		b.WriteString("# " + line + "\n")
+	}
+	return b.String()
+}
+
+// rBase writes the base-R computation of a JT or percentage analysis.
+func (r *ChangeRun) rBase(b *strings.Builder) {
+	o, res := r.opt, r.Result
+	fmt.Fprintf(b, "d <- %s\n", r.src.RRead())
+	switch {
+	case o.Wide:
+		if r.roles["patient"] != "" {
+			fmt.Fprintf(b, "id <- as.character(d[[%q]])\n", r.roles["patient"])
+		} else {
+			b.WriteString("id <- as.character(seq_len(nrow(d)))\n")
+		}
+		fmt.Fprintf(b, "p <- data.frame(id = id, pre = d[[%q]], post = d[[%q]])\n", r.roles["pre"], r.roles["post"])
+	case r.firstLst:
+		// each patient's first and last observed score
+		fmt.Fprintf(b, "id <- as.character(d[[%q]]); tm <- d[[%q]]; y <- d[[%q]]\n", r.roles["patient"], r.roles["time"], r.roles["score"])
+		b.WriteString(`p <- do.call(rbind, lapply(unique(id), function(i) { k <- which(id == i & !is.na(y)); k <- k[order(tm[k])]
+  if (length(k) < 2) data.frame(id = i, pre = NA, post = NA) else data.frame(id = i, pre = y[k[1]], post = y[k[length(k)]]) }))
+`)
+	default:
+		fmt.Fprintf(b, "id <- as.character(d[[%q]]); tm <- d[[%q]]; y <- d[[%q]]\n", r.roles["patient"], r.roles["time"], r.roles["score"])
+		fmt.Fprintf(b, `at <- function(i, t) { k <- which(id == i & tm == t & !is.na(y)); if (length(k)) y[k[1]] else NA }
+p <- do.call(rbind, lapply(unique(id), function(i) data.frame(id = i, pre = at(i, %s), post = at(i, %s))))
+`, o.Pre, o.Post)
+	}
+	b.WriteString("n_original <- nrow(p); p <- p[!is.na(p$pre) & !is.na(p$post), ]\n")
+	fmt.Fprintf(b, "s <- %s   # 1: higher scores are better, -1: lower\n", map[bool]string{true: "1", false: "-1"}[res.Better.String() == "higher"])
+	b.WriteString("out <- list(n_original = n_original, n_used = nrow(p))\n")
+	if res.Approach != "percentage" {
+		b.WriteString("m_pre <- mean(p$pre); sd_pre <- sd(p$pre); m_post <- mean(p$post); sd_post <- sd(p$post)\n")
+		b.WriteString("out$m_pre <- m_pre; out$sd_pre <- sd_pre; out$m_post <- m_post; out$sd_post <- sd_post\n")
+	}
+	b.WriteString("p$change <- p$post - p$pre\n")
+	if res.Approach == "percentage" || res.Approach == "distribution" {
+		b.WriteString("p$clinical_pre <- FALSE; p$functional_post <- FALSE   # no cutoff in this approach (alliance's JSON says false)\n")
+	}
+	var cats []string
+	if res.Approach == "percentage" {
+		pd := *o.PctImprovement
+		if o.PctDeterioration != nil && *o.PctDeterioration > 0 {
+			pd = *o.PctDeterioration
+		}
+		fmt.Fprintf(b, "p_imp <- %s; p_det <- %s\n", rNum(*o.PctImprovement), rNum(pd))
+		b.WriteString(`p$pct_change <- (p$post - p$pre) / p$pre
+imp <- (s * p$pct_change >= p_imp | (p$pre == 0 & p$post > 0)) & p$pre != p$post
+det <- (s * p$pct_change <= -p_det | (p$pre == 0 & p$post < 0)) & p$pre != p$post
+p$category <- ifelse(imp, "improved", ifelse(det, "deteriorated", "unchanged"))
+out$pct_improvement <- p_imp; out$pct_deterioration <- p_det
+`)
+		cats = []string{"improved", "unchanged", "deteriorated"}
+		// a patient both improved and deteriorated counts in both rows
+		b.WriteString(`count <- c(improved = sum(imp), unchanged = sum(!imp & !det), deteriorated = sum(det))
+`)
+	} else {
+		fmt.Fprintf(b, "rel <- %s; z <- qnorm(1 - %s / 2)\n", rNum(float64(res.Reliability)), rNum(1-o.Level))
+		b.WriteString("out$reliability <- rel; out$critical_value <- z\n")
+		if res.Approach != "statistical" {
+			b.WriteString(`se <- sd_pre * sqrt(1 - rel); s_diff <- sqrt(2 * se^2)   # SE of measurement, SE of a difference
+p$rci <- (p$post - p$pre) / s_diff; imp <- s * p$rci > z; det <- s * p$rci < -z
+out$se_measurement <- se; out$s_diff <- s_diff
+`)
+		}
+		if res.Approach != "distribution" {
+			c := res.Cutoff
+			fmt.Fprintf(b, "m_clin <- %s; sd_clin <- %s   # the clinical population (default: the pre scores)\n",
+				map[bool]string{true: rNum(float64(c.MClinical)), false: "m_pre"}[o.MClinical != nil], map[bool]string{true: rNum(float64(c.SDClinical)), false: "sd_pre"}[o.MClinical != nil])
+			switch c.Type {
+			case "a":
+				b.WriteString("cut <- m_clin + s * 2 * sd_clin   # cutoff a\n")
+			case "b":
+				sd := "sd_clin"
+				if o.BFunctionalSD {
+					sd = "sd_func"
+				}
+				fmt.Fprintf(b, "m_func <- %s; sd_func <- %s\ncut <- m_func - s * 2 * %s   # cutoff b\n", rNum(float64(c.MFunctional)), rNum(float64(c.SDFunctional)), sd)
+			default:
+				fmt.Fprintf(b, "m_func <- %s; sd_func <- %s\ncut <- (sd_clin * m_func + sd_func * m_clin) / (sd_clin + sd_func)   # cutoff c\n", rNum(float64(c.MFunctional)), rNum(float64(c.SDFunctional)))
+			}
+			b.WriteString("p$clinical_pre <- s * p$pre < s * cut; p$functional_post <- s * p$post > s * cut\n")
+			b.WriteString("out$cutoff <- list(value = cut, m_clinical = m_clin, sd_clinical = sd_clin)\n")
+			if c.Type != "a" {
+				b.WriteString("out$cutoff$m_functional <- m_func; out$cutoff$sd_functional <- sd_func\n")
+			}
+		}
+		switch res.Approach {
+		case "distribution":
+			b.WriteString(`p$category <- ifelse(imp, "improved", ifelse(det, "deteriorated", "unchanged"))
+`)
+			cats = []string{"improved", "unchanged", "deteriorated"}
+		case "statistical":
+			b.WriteString(`imp <- p$clinical_pre & p$functional_post; det <- !p$clinical_pre & !p$functional_post
+p$category <- ifelse(imp, "improved", ifelse(det, "deteriorated", "unchanged"))
+`)
+			cats = []string{"improved", "unchanged", "deteriorated"}
+		default:
+			b.WriteString(`rec <- p$clinical_pre & p$functional_post & imp; harm <- !p$clinical_pre & !p$functional_post & det
+p$category <- ifelse(rec, "recovered", ifelse(imp, "improved", ifelse(harm, "harmed", ifelse(det, "deteriorated", "unchanged"))))
+`)
+			cats = []string{"recovered", "improved", "unchanged", "deteriorated", "harmed"}
+		}
+		fmt.Fprintf(b, "count <- table(factor(p$category, c(%s)))\n", quoteAll(cats))
+	}
+	b.WriteString(`out$summary <- lapply(names(count), function(k) list(category = k, n = unname(count[[k]]), percent = unname(count[[k]]) / nrow(p)))
+out$persons <- lapply(seq_len(nrow(p)), function(i) as.list(p[i, ]))
+cat(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, na = "null"), "\n")
+`)
+}
+
+// rPackage is the clinicalsignificance call reproducing the analysis.
+func (r *ChangeRun) rPackage(commented bool) string {
 	o, res := r.opt, r.Result
 	var b strings.Builder
 	b.WriteString("library(clinicalsignificance)\n")
-	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
+	if !commented {
+		fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
+	}
 	var args []string
 	if o.Wide {
 		args = append(args, "id = "+rName(r.roleOr("patient", "id")), "pre = "+rName(r.roles["pre"]), "post = "+rName(r.roles["post"]))

@@ -216,45 +216,157 @@ func (r *GainsRun) commandLine() string {
 	return c.String()
 }
 
-// rCode is the suddengains call reproducing the analysis.
+// rCode reproduces the analysis in base R: the suddengains package is not
+// in every R installation (not in Debian), so the Tang & DeRubeis (1999)
+// criteria are computed explicitly, as suddengains 0.7.2 applies them
+// (identify_sg / identify_sl, create_bysg, create_byperson, describe_sg),
+// and the package's call is kept as a commented alternative. The code
+// prints every number of alliance's output as one line of JSON.
 func (r *GainsRun) rCode() string {
 	o, c := r.opt, r.crit
 	var b strings.Builder
-	b.WriteString("library(suddengains)\n")
+	b.WriteString("# Sudden gains by the Tang & DeRubeis (1999) criteria, computed in base R as\n")
+	b.WriteString("# suddengains 0.7.2 applies them (the package call is at the end, commented).\n")
 	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
-	var vars, idVar string
-	idVar = r.ss.Columns.Patient
+	idVar := r.ss.Columns.Patient
 	if o.Wide.Prefix != "" || len(o.Wide.Columns) > 0 {
 		if o.Wide.Prefix != "" {
 			fmt.Fprintf(&b, "vars <- paste0(%q, %d:%d)\n", o.Wide.Prefix, r.Sessions[0], r.Sessions[1])
 		} else {
 			fmt.Fprintf(&b, "vars <- c(%s)\n", quoteAll(o.Wide.Columns))
 		}
-		vars = "vars"
 	} else {
 		// long to wide: one column per session
 		fmt.Fprintf(&b, "d <- d[d[[%q]] >= %d & d[[%q]] <= %d, c(%q, %q, %q)]\n", r.ss.Columns.Session, r.Sessions[0], r.ss.Columns.Session, r.Sessions[1], idVar, r.ss.Columns.Session, r.col)
 		fmt.Fprintf(&b, "d <- reshape(d, idvar = %q, timevar = %q, direction = \"wide\")\n", idVar, r.ss.Columns.Session)
 		fmt.Fprintf(&b, "vars <- paste0(%q, %d:%d)\n", r.col+".", r.Sessions[0], r.Sessions[1])
-		fmt.Fprintf(&b, "for (v in setdiff(vars, names(d))) d[[v]] <- NA   # sessions nobody attended\n")
-		vars = "vars"
+		b.WriteString("for (v in setdiff(vars, names(d))) d[[v]] <- NA   # sessions nobody attended\n")
 	}
-	cut := "NULL"
+	fmt.Fprintf(&b, "x <- as.matrix(d[, vars]); ids <- as.character(d[[%q]])\n", idVar)
+	sign := "1"
+	if o.Losses {
+		sign = "-1"
+	}
+	fmt.Fprintf(&b, "s <- %s   # 1: gains (scores fall), -1: losses (scores rise)\n", sign)
+	cut := "NA"
 	if cc := r.RCI; cc != nil {
 		sd := rNum(cc.SD)
 		if o.SD == nil {
-			sd = "sd(d[[vars[1]]], na.rm = TRUE)"
+			sd = "sd(x[, 1], na.rm = TRUE)"
 		}
-		fmt.Fprintf(&b, "crit1 <- define_crit1_cutoff(sd = %s, reliability = %s)\n", sd, rNum(cc.Reliability))
-		cut = "crit1$reliable_change_value"
+		fmt.Fprintf(&b, "# criterion 1 from the reliable change (Jacobson & Truax 1991), as define_crit1_cutoff\nrci_sd <- %s; rci_r <- %s\n", sd, rNum(cc.Reliability))
+		b.WriteString("sem <- rci_sd * sqrt(1 - rci_r); sdiff <- sqrt(2 * sem^2); cutoff <- s * 1.96 * sdiff\n")
+		cut = ""
 	} else if !c.NoCutoff {
-		cut = rNum(math.Abs(c.Cutoff))
+		cut = rNum(c.Cutoff)
 	}
-	if o.Losses && cut != "NULL" {
-		cut = "-" + cut
+	if cut != "" {
+		fmt.Fprintf(&b, "cutoff <- %s   # criterion 1 (NA: switched off)\n", cut)
 	}
-	args := []string{"data = d", "sg_crit1_cutoff = " + cut, "id_var_name = " + rStr(idVar), "sg_var_list = " + vars,
-		"tx_start_var_name = " + vars + "[1]", "tx_end_var_name = " + vars + "[length(" + vars + ")]", "sg_measure_name = " + rStr(r.label)}
+	pct := "NA"
+	if !c.NoPct {
+		pct = rNum(c.Pct)
+	}
+	fmt.Fprintf(&b, "pct <- %s   # criterion 2 (NA: switched off)\n", pct)
+	crit := "NA"
+	switch {
+	case c.NoStability:
+	case c.FixedCritical:
+		crit = "function(df) " + rNum(c.CriticalValue)
+	default:
+		crit = "function(df) qt(1 - " + rNum(c.Alpha) + " / 2, df)"
+	}
+	fmt.Fprintf(&b, "crit <- %s   # criterion 3's critical value (NA: switched off)\n", crit)
+	intended := "FALSE"
+	if o.Losses && c.LossPct == change.LossPctIntended {
+		intended = "TRUE"
+	}
+	fmt.Fprintf(&b, "loss_pct_intended <- %s; baseline_first <- %s; reversal_from <- %d\n", intended,
+		map[bool]string{true: "TRUE", false: "FALSE"}[c.BaselineFirst], map[bool]int{true: 2, false: 3}[c.BaselineFirst || c.ReversalFromN2])
+	b.WriteString(`met <- function(v, p) {   # the interval from v[p] (pregain) to v[p + 1]
+  a <- v[p]; b <- v[p + 1]; ok <- TRUE
+  if (!is.na(cutoff)) ok <- ok && !is.na(a - b) && s * (a - b) >= s * cutoff
+  if (!is.na(pct)) ok <- ok && !is.na(a - b) && (if (s == 1) a - b >= pct * a else if (loss_pct_intended) b - a >= pct * a else a - b <= pct * a)
+  if (is.function(crit)) {
+    pre <- v[max(1, p - 2):p]; post <- v[(p + 1):min(p + 3, length(v))]
+    pre <- pre[!is.na(pre)]; post <- post[!is.na(post)]
+    if (length(pre) < 2 || length(post) < 2) return(FALSE)
+    df <- length(pre) + length(post) - 2
+    pooled <- sqrt(((length(pre) - 1) * var(pre) + (length(post) - 1) * var(post)) / df)
+    ok <- ok && s * (mean(pre) - mean(post)) > crit(df) * pooled
+  }
+  isTRUE(ok)
+}
+at <- function(v, k) if (k >= 1 && k <= length(v)) unname(v[k]) else NA
+gains <- list()
+for (i in seq_len(nrow(x))) {
+  v <- x[i, ]; n <- length(v); found <- list()
+  if (n >= 4) for (p in 2:(n - 2)) if (met(v, p)) {
+    mag <- v[p] - v[p + 1]; tx <- v[1] - v[n]
+    prop <- if (s == 1) mag / tx else abs(mag) / tx
+    if (isTRUE(prop == -Inf)) prop <- NA
+    rv <- v[p + 1] + mag / 2; later <- if (p + reversal_from <= n) v[(p + reversal_from):n] else numeric(0)
+    sess <- if (baseline_first) p - 1 else p
+    found[[length(found) + 1]] <- list(id_sg = paste0(ids[i], "_sg_", sess), patient = ids[i],
+      session = sess, position = p - 1, x_2n = at(v, p - 2), x_1n = at(v, p - 1), x_n = at(v, p), x_n1 = at(v, p + 1),
+      x_n2 = at(v, p + 2), x_n3 = at(v, p + 3), magnitude = unname(mag), tx_start = unname(v[1]), tx_end = unname(v[n]),
+      tx_change = unname(tx), change_proportion = unname(prop), reversal_value = unname(rv),
+      reversal = any(if (s == 1) later > rv else later < rv, na.rm = TRUE))
+  }
+  for (g in found) { g$freq_byperson <- length(found); gains[[length(gains) + 1]] <- g }
+}
+mag <- sapply(gains, function(g) g$magnitude); multi <- sapply(gains, function(g) g$freq_byperson > 1)
+rev <- sapply(gains, function(g) g$reversal); n_g <- length(gains)
+out <- list(gains = gains, patients = nrow(x), patients_with_gain = length(unique(sapply(gains, function(g) g$patient))),
+  summary = list(total_n = n_g, sg_total_n = n_g, sg_pct = 100 * n_g / n_g, sg_multiple_pct = 100 * sum(multi) / n_g,
+    sg_reversal_n = sum(rev), sg_reversal_pct = 100 * sum(rev) / n_g, sg_magnitude_m = mean(mag, na.rm = TRUE),
+    sg_magnitude_sd = sd(mag, na.rm = TRUE)))
+`)
+	if cut == "" {
+		b.WriteString("out$rci_cutoff <- list(sd = rci_sd, reliability = rci_r, standard_error_measurement = sem, standard_error_difference = sdiff, reliable_change_value = 1.96 * sdiff)\n")
+	}
+	if !c.NoCutoff {
+		b.WriteString("out$criteria <- list(cutoff = cutoff)\n")
+	}
+	if o.ByPerson {
+		fmt.Fprintf(&b, "select <- %q   # the gain kept for a patient with several\n", o.Select)
+		b.WriteString(`pick <- function(gs) { m <- sapply(gs, function(g) g$magnitude); se <- sapply(gs, function(g) g$session)
+  if (select %in% c("smallest", "largest") && anyNA(m)) return(NULL)
+  gs[[switch(select, first = which.min(se), last = which.max(se), smallest = which.min(m), largest = which.max(m))]] }
+gp <- split(gains, sapply(gains, function(g) g$patient))
+byperson <- lapply(ids, function(id) { g <- if (is.null(gp[[id]])) NULL else pick(gp[[id]])
+  list(patient = id, sg = !is.null(g), freq_byperson = if (is.null(g)) 0 else g$freq_byperson, gain = g) })
+sel <- Filter(function(p) p$sg, byperson); m <- sapply(sel, function(p) p$gain$magnitude)
+fr <- sapply(byperson, function(p) length(gp[[p$patient]])); r2 <- sapply(sel, function(p) p$gain$reversal)
+out$byperson <- byperson
+out$person_summary <- list(total_n = length(ids), sg_total_n = sum(fr), sg_n = length(sel), sg_pct = 100 * length(sel) / length(ids),
+  sg_multiple_n = sum(fr > 1), sg_multiple_pct = 100 * sum(fr > 1) / length(ids), sg_reversal_n = sum(r2),
+  sg_reversal_pct = 100 * sum(r2) / length(sel), sg_magnitude_m = mean(m), sg_magnitude_sd = sd(m))
+`)
+	}
+	b.WriteString("cat(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, null = \"null\", na = \"null\"), \"\\n\")\n")
+	r.rSuddengains(&b)
+	return b.String()
+}
+
+// rSuddengains writes the suddengains call, commented: it reproduces the
+// same gains where the package is installed.
+func (r *GainsRun) rSuddengains(w *strings.Builder) {
+	o, c := r.opt, r.crit
+	var b strings.Builder
+	b.WriteString("library(suddengains)\n")
+	cut := "NULL"
+	if cc := r.RCI; cc != nil {
+		b.WriteString("crit1 <- define_crit1_cutoff(sd = rci_sd, reliability = rci_r)\n")
+		cut = "crit1$reliable_change_value"
+		if o.Losses {
+			cut = "-" + cut
+		}
+	} else if !c.NoCutoff {
+		cut = rNum(c.Cutoff)
+	}
+	args := []string{"data = d", "sg_crit1_cutoff = " + cut, "id_var_name = " + rStr(r.ss.Columns.Patient), "sg_var_list = vars",
+		"tx_start_var_name = vars[1]", "tx_end_var_name = vars[length(vars)]", "sg_measure_name = " + rStr(r.label)}
 	if c.NoPct {
 		args = append(args, "sg_crit2_pct = NULL")
 	} else if c.Pct != 0.25 {
@@ -275,18 +387,16 @@ func (r *GainsRun) rCode() string {
 		identify = `"sl"`
 	}
 	args = append(args, "identify = "+identify)
-	fn := "create_bysg"
+	fn, structure := "create_bysg", "bysg"
 	if o.ByPerson {
-		fn = "create_byperson"
+		fn, structure = "create_byperson", "byperson"
 		args = append(args, "multiple_sg_select = "+rStr(o.Select))
 	}
-	fmt.Fprintf(&b, "res <- %s(%s)\n", fn, strings.Join(args, ", "))
-	if o.ByPerson {
-		b.WriteString("describe_sg(res, sg_data_structure = \"byperson\")\n")
-	} else {
-		b.WriteString("describe_sg(res, sg_data_structure = \"bysg\")\n")
+	fmt.Fprintf(&b, "res <- %s(%s)\ndescribe_sg(res, sg_data_structure = %q)\n", fn, strings.Join(args, ", "), structure)
+	w.WriteString("# With the suddengains package installed, the same analysis:\n")
+	for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		w.WriteString("# " + line + "\n")
 	}
-	return b.String()
 }
 
 func quoteAll(s []string) string {

@@ -338,9 +338,11 @@ func (r *LMMRun) Steps() []Step {
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
 	if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))
+		rLmeNumbers(&b, "m", r.opt.Level)
 	} else {
 		b.WriteString("library(lmerTest)\n")
-		fmt.Fprintf(&b, "m <- lmer(%s, data = dat, REML = %s)\nsummary(m)   # Satterthwaite df\n", r.opt.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+		b.WriteString(rLmerControl)
+		fmt.Fprintf(&b, "m <- lmer(%s, data = dat, REML = %s, control = ctl)\nsummary(m)   # Satterthwaite df\n", r.opt.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
 		level := r.opt.Level
 		if level == 0 {
 			level = 0.95
@@ -349,8 +351,12 @@ func (r *LMMRun) Steps() []Step {
 		// confint's Wald intervals, which differ in small samples).
 		fmt.Fprintf(&b, "cs <- coef(summary(m)); q <- qt(1 - (1 - %s) / 2, cs[, \"df\"])\n", rNum(level))
 		b.WriteString("cbind(cs[, c(\"Estimate\", \"Std. Error\", \"df\")], ci_lb = cs[, \"Estimate\"] - q * cs[, \"Std. Error\"], ci_ub = cs[, \"Estimate\"] + q * cs[, \"Std. Error\"])\n")
+		rLmerNumbers(&b, "m", level)
 		if r.opt.Compare != "" {
-			fmt.Fprintf(&b, "m0 <- lmer(%s, data = dat, REML = %s)\nanova(m0, m)\n", r.opt.Compare, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+			fmt.Fprintf(&b, "m0 <- lmer(%s, data = dat, REML = %s, control = ctl)\na <- anova(m0, m); a\n", r.opt.Compare, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+			b.WriteString(`cat(jsonlite::toJSON(list(compare = list(npar = a$npar, AIC = a$AIC, BIC = a$BIC, logLik = a$logLik, deviance = a$deviance,
+  Chisq = a$Chisq[2], Df = a$Df[2], p = a[["Pr(>Chisq)"]][2])), digits = NA, auto_unbox = TRUE), "\n")
+`)
 		}
 	}
 	return []Step{{Purpose: "the mixed model", Command: strings.Join(cmd, " "), RCode: b.String()}}
@@ -427,7 +433,7 @@ func nlmeCall(formula, time string, ml bool) string {
 	inner = levels[len(levels)-1]
 	var b strings.Builder
 	b.WriteString("library(nlme)\n")
-	fmt.Fprintf(&b, "m <- lme(%s ~ %s, %s,\n         correlation = corAR1(form = ~ %s | %s),\n         data = dat, method = %q, na.action = na.omit)\nsummary(m)\nintervals(m)\n",
+	fmt.Fprintf(&b, "m <- lme(%s ~ %s, %s,\n         correlation = corAR1(form = ~ %s | %s),\n         data = dat, method = %q, na.action = na.omit,\n         control = lmeControl(maxIter = 1000, msMaxIter = 1000, niterEM = 100, msTol = 1e-14, tolerance = 1e-12))\nsummary(m)\nintervals(m)\n",
 		f.Response, terms(f.Fixed, f.Intercept), random, time, inner, map[bool]string{true: "ML", false: "REML"}[ml])
 	return b.String()
 }

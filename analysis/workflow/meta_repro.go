@@ -66,8 +66,8 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 	if r.Subgroups != nil {
 		fmt.Fprintf(b, "# subgroups by %s\ng <- %s\n", o.Subgroup, rStrs(r.eff.subgroup))
 		fmt.Fprintf(b, "dat_all <- data.frame(yi = %s, vi = %s, g = g)\n", rNums(r.eff.yi), rNums(r.eff.vi))
-		fmt.Fprintf(b, "by_g <- lapply(split(dat_all, dat_all$g), function(d) rma(yi, vi, data = d, method = %q, test = %q))\nby_g\n", res.Method, res.Test)
-		fmt.Fprintf(b, "rma(yi, vi, mods = ~ factor(g), data = dat_all, method = %q, test = %q)   # common tau2\n", res.Method, res.Test)
+		fmt.Fprintf(b, "by_g <- lapply(split(dat_all, dat_all$g), function(d) rma(yi, vi, data = d, method = %q, test = %q,\n  control = list(threshold = 1e-10, maxiter = 1000, tol = 1e-12)))\nby_g\n", res.Method, res.Test)
+		fmt.Fprintf(b, "common <- rma(yi, vi, mods = ~ factor(g), data = dat_all, method = %q, test = %q,\n  control = list(threshold = 1e-10, maxiter = 1000, tol = 1e-12))   # common tau2\ncommon   # its QM is the test of differences between the subgroups\n", res.Method, res.Test)
 	}
 	if p := r.Permutation; p != nil {
 		if p.Exact {
@@ -81,21 +81,21 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 		if e := bi.Egger; e != nil {
 			if e.Predictor == "ni" || e.Predictor == "ninv" || e.Predictor == "sqrtni" || e.Predictor == "sqrtninv" {
 				fmt.Fprintf(b, "ni <- %s\n", rNums(r.analysedN(res)))
-				fmt.Fprintf(b, "regtest(res, model = %q, predictor = %q, ni = ni)\n", e.Model, e.Predictor)
+				fmt.Fprintf(b, "rg <- regtest(res, model = %q, predictor = %q, ni = ni); rg\n", e.Model, e.Predictor)
 			} else {
-				fmt.Fprintf(b, "regtest(res, model = %q, predictor = %q)\n", e.Model, e.Predictor)
+				fmt.Fprintf(b, "rg <- regtest(res, model = %q, predictor = %q); rg\n", e.Model, e.Predictor)
 			}
 		}
 		if bi.Rank != nil {
-			b.WriteString("ranktest(res)\n")
+			b.WriteString("rk <- ranktest(res); rk\n")
 		}
 		if tf := bi.TrimFill; tf != nil {
-			fmt.Fprintf(b, "trimfill(res, estimator = %q, side = %q)\n", tf.Estimator, tf.Side)
+			fmt.Fprintf(b, "tf <- trimfill(res, estimator = %q, side = %q, control = list(threshold = 1e-10, maxiter = 1000, tol = 1e-12)); tf\n", tf.Estimator, tf.Side)
 		}
 		if f := bi.FSN; f != nil {
-			b.WriteString("fsn(yi, vi, data = dat)                     # Rosenthal\n")
-			fmt.Fprintf(b, "fsn(yi, vi, data = dat, type = \"Orwin\", target = %s, weighted = %s)\n", strconv.FormatFloat(f.OrwinTarget, 'g', 17, 64), map[bool]string{true: "TRUE", false: "FALSE"}[f.OrwinWeighted])
-			b.WriteString("fsn(yi, vi, data = dat, type = \"Rosenberg\")\n")
+			b.WriteString("f1 <- fsn(yi, vi, data = dat); f1                     # Rosenthal\n")
+			fmt.Fprintf(b, "f2 <- fsn(yi, vi, data = dat, type = \"Orwin\", target = %s, weighted = %s); f2\n", strconv.FormatFloat(f.OrwinTarget, 'g', 17, 64), map[bool]string{true: "TRUE", false: "FALSE"}[f.OrwinWeighted])
+			b.WriteString("f3 <- fsn(yi, vi, data = dat, type = \"Rosenberg\"); f3\n")
 		}
 		if bi.PETPEESE != nil {
 			b.WriteString("rma(yi, vi, mods = ~ sqrt(vi), data = dat, method = \"FE\")   # PET\nrma(yi, vi, mods = ~ vi, data = dat, method = \"FE\")         # PEESE\n")
@@ -105,13 +105,21 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 		}
 	}
 	if r.influence != nil {
-		b.WriteString("inf <- influence(res)\ninf\nbaujat(res)\n")
+		b.WriteString("inf <- influence(res)\ninf\nbj <- baujat(res)\n")
 	}
 	if len(r.Leave1out) > 0 {
 		if o.LeaveClusterOut != "" {
-			fmt.Fprintf(b, "cluster <- %s\nleave1out(res, cluster = cluster)\n", rStrs(pick(r.eff.ids[strings.ToLower(o.LeaveClusterOut)])))
+			// metafor ≥ 4.0 has leave1out(res, cluster = cluster); written
+			// out, this runs with every version
+			fmt.Fprintf(b, "cluster <- %s\n", rStrs(pick(r.eff.ids[strings.ToLower(o.LeaveClusterOut)])))
+			fmt.Fprintf(b, `l1o <- do.call(rbind, lapply(unique(cluster), function(cl) {
+  f <- rma(yi, vi, data = dat, subset = cluster != cl, method = %q, test = %q, control = list(threshold = 1e-10, maxiter = 1000, tol = 1e-12))
+  data.frame(cluster = cl, k = f$k, estimate = c(f$beta), se = f$se, zval = f$zval, pval = f$pval, ci.lb = f$ci.lb, ci.ub = f$ci.ub,
+    Q = f$QE, Qp = f$QEp, tau2 = f$tau2, I2 = f$I2, H2 = f$H2) }))
+l1o   # leaving out one cluster at a time
+`, res.Method, res.Test)
 		} else {
-			b.WriteString("leave1out(res)\n")
+			b.WriteString("l1o <- leave1out(res); l1o\n")
 		}
 	}
 	if len(r.Cumulative) > 0 {
@@ -119,20 +127,23 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 		for i, j := range rows {
 			order[i] = r.eff.cumOrder[j]
 		}
+		// metafor ≥ 3.0 sorts by the variable given as order (order(ord)
+		// there would sort by the ranks' positions instead)
 		dec := ""
 		if o.CumulativeDecreasing {
-			dec = "-"
+			dec = ", decreasing = TRUE"
 		}
-		fmt.Fprintf(b, "ord <- %s\ncumul(res, order = order(%sord))\n", rNums(order), dec)
+		fmt.Fprintf(b, "ord <- %s\ncum <- cumul(res, order = ord%s); cum\n", rNums(order), dec)
 	}
 	if rb := r.Robust; rb != nil {
 		fmt.Fprintf(b, "cl <- %s\n", rStrs(pick(r.eff.ids[strings.ToLower(o.Robust)])))
 		if rb.Type == metamv.CR2 {
-			b.WriteString("robust(res, cluster = cl, clubSandwich = TRUE)   # CR2, Satterthwaite df\n")
+			b.WriteString("rob <- robust(res, cluster = cl, clubSandwich = TRUE); rob   # CR2, Satterthwaite df\n")
 		} else {
-			b.WriteString("robust(res, cluster = cl, adjust = TRUE)         # CR1\n")
+			b.WriteString("rob <- robust(res, cluster = cl, adjust = TRUE); rob         # CR1\n")
 		}
 	}
+	r.rUnivariateJSON(b)
 }
 
 // rThreeLevel is the one R script of the three-level model (command line
@@ -182,16 +193,17 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 		b.WriteString("predict(res3)\n")
 	}
 	if !o.NoProfile {
-		b.WriteString("confint(res3)\n")
+		b.WriteString("ci3 <- confint(res3, control = list(tol = 1e-12)); ci3\n")
 	}
 	if rb := res.Robust; rb != nil {
 		fmt.Fprintf(b, "cl <- %s\n", rStrs(e.ids[strings.ToLower(o.Robust)]))
 		if rb.Type == metamv.CR2 {
-			b.WriteString("robust(res3, cluster = cl, clubSandwich = TRUE)   # CR2, Satterthwaite df\n")
+			b.WriteString("rob3 <- robust(res3, cluster = cl, clubSandwich = TRUE); rob3   # CR2, Satterthwaite df\n")
 		} else {
-			b.WriteString("robust(res3, cluster = cl, adjust = TRUE)         # CR1\n")
+			b.WriteString("rob3 <- robust(res3, cluster = cl, adjust = TRUE); rob3         # CR1\n")
 		}
 	}
+	r.rThreeLevelJSON(b)
 }
 
 func rNums(x []float64) string {

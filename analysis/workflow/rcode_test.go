@@ -2,10 +2,9 @@ package workflow
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -58,59 +57,55 @@ cat(jsonlite::toJSON(list(b = unname(coef(res)), se = res$se, tau2 = res$tau2, Q
 	}
 }
 
-// The LMM part's R code (lmerTest) reproduces its fixed effects, SEs,
-// Satterthwaite df and the t intervals of its table, and the residual
-// variance; skipped without R, lmerTest and jsonlite.
+// The LMM part's R code (lmerTest, nlme with AR(1)) reproduces every
+// number of the model (compareLmer, compareLme) and of the likelihood-ratio
+// comparison; skipped without R, lmerTest, nlme and jsonlite.
 func TestLMMRCodeRunsInR(t *testing.T) {
-	rs, err := exec.LookPath("Rscript")
-	if err != nil {
-		t.Skip("Rscript not installed: the generated R code is not run (install r-base-core r-cran-lmertest r-cran-jsonlite to run this test)")
+	rs := rscript(t, "lme4", "lmerTest", "nlme", "jsonlite")
+	for _, opt := range []LMMOptions{
+		{Formula: "outcome ~ alliance + session + (1 | patient)"},
+		{Formula: "outcome ~ alliance + session + (1 + session | patient)", ML: true, Level: 0.9,
+			Compare: "outcome ~ session + (1 + session | patient)"},
+		{Formula: "outcome ~ alliance + session + (1 | therapist/patient)", Compare: "outcome ~ session + (1 | therapist/patient)"},
+		{Formula: "outcome ~ alliance + session + (1 | patient)", AR1: "session"},
+	} {
+		t.Run(opt.Formula, func(t *testing.T) {
+			run, err := LMM(embedded(t, "demo-sessions"), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			objs := runRCode(t, rs, run.Steps()[0].RCode, "demo-sessions")
+			c := &comparer{t: t, what: opt.Formula}
+			if opt.AR1 != "" {
+				compareLme(c, &run.Result, objs[0], 2e-4) // nlme stops short: see compareLme
+			} else {
+				compareLmer(c, &run.Result, objs[0])
+			}
+			if run.Compare != nil {
+				if len(objs) < 2 {
+					t.Fatal("the comparison's numbers are not printed")
+				}
+				a, _ := objs[1]["compare"].(map[string]any)
+				l := run.Compare
+				for i, m := range l.Models {
+					at := func(k string) any {
+						v, _ := a[k].([]any)
+						if len(v) == 2 {
+							return v[i]
+						}
+						return nil
+					}
+					c.num(fmt.Sprint("compare npar ", i), float64(m.NPar), at("npar"), 0)
+					c.num(fmt.Sprint("compare AIC ", i), m.AIC, at("AIC"), tolEst)
+					c.num(fmt.Sprint("compare BIC ", i), m.BIC, at("BIC"), tolEst)
+					c.num(fmt.Sprint("compare logLik ", i), m.LogLik, at("logLik"), tolEst)
+					c.num(fmt.Sprint("compare deviance ", i), m.Deviance, at("deviance"), tolEst)
+				}
+				c.num("Chisq", l.Chisq, a["Chisq"], tolOpt)
+				c.num("Df", float64(l.DF), a["Df"], 0)
+				c.num("p", l.P, a["p"], tolOpt)
+			}
+			c.log()
+		})
 	}
-	if exec.Command(rs, "-e", "library(lmerTest); library(jsonlite)").Run() != nil {
-		t.Skip("R lacks lmerTest or jsonlite: the generated R code is not run")
-	}
-	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ alliance + session + (1 | patient)"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join("..", "..", "datasets", "data", "demo-sessions.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if werr := os.WriteFile(filepath.Join(dir, "demo-sessions.csv"), data, 0o644); werr != nil {
-		t.Fatal(werr)
-	}
-	code := run.Steps()[0].RCode + `
-ci <- cbind(cs[, "Estimate"] - q * cs[, "Std. Error"], cs[, "Estimate"] + q * cs[, "Std. Error"])
-cat("\n", jsonlite::toJSON(list(b = unname(cs[, "Estimate"]), se = unname(cs[, "Std. Error"]), df = unname(cs[, "df"]),
-  lb = unname(ci[, 1]), ub = unname(ci[, 2]), sigma2 = sigma(m)^2), digits = NA), "\n")
-`
-	cmd := exec.Command(rs, "-e", code)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("the generated R code failed: %v\n%s", err, code)
-	}
-	s := string(out)
-	var got struct{ B, SE, DF, LB, UB, Sigma2 []float64 }
-	if err := json.Unmarshal([]byte(s[strings.LastIndex(s, "{"):]), &got); err != nil {
-		t.Fatalf("R output %q: %v", s, err)
-	}
-	if len(got.B) != len(run.Fixed) {
-		t.Fatalf("R has %d fixed effects, we %d", len(got.B), len(run.Fixed))
-	}
-	near := func(what string, ours, r, tol float64) {
-		if math.Abs(ours-r) > tol*math.Max(1, math.Abs(r)) {
-			t.Errorf("%s: ours %.10g, the generated R code %.10g", what, ours, r)
-		}
-	}
-	for i, c := range run.Fixed {
-		near(c.Name+" estimate", c.Estimate, got.B[i], 1e-6)
-		near(c.Name+" SE", c.SE, got.SE[i], 1e-6)
-		near(c.Name+" df", c.DF, got.DF[i], 1e-4)
-		near(c.Name+" ci_lb", c.CILB, got.LB[i], 1e-6)
-		near(c.Name+" ci_ub", c.CIUB, got.UB[i], 1e-6)
-	}
-	near("residual variance", run.ResidualVariance, got.Sigma2[0], 1e-6)
 }

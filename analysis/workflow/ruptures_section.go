@@ -273,7 +273,12 @@ func (r *RupturesRun) commandLine() string {
 }
 
 // rCode reproduces the effects from the classes: R has no implementation
-// of the rupture rule, so the classes are read from alliance's output.
+// of the rupture rule, so the classes are read from alliance's output; the
+// outcomes by class, the two-group effects (t test, Hedges' g as metafor's
+// escalc "SMD", the point-biserial r with its Fisher-z interval) and the
+// ANCOVA of the post scores are computed in base R and printed as JSON.
+// The episodes and the session-level model (lme4 on alliance's
+// after-rupture indicators) are not reproduced here.
 func (r *RupturesRun) rCode() string {
 	if len(r.Effects) == 0 {
 		return ""
@@ -283,36 +288,78 @@ func (r *RupturesRun) rCode() string {
 	fmt.Fprintf(&b, "#   %s --format json --out ruptures.json\n", r.commandLine())
 	b.WriteString("library(jsonlite)\nj <- fromJSON(\"ruptures.json\")\n")
 	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
-	pat := r.ss.Columns.Patient
+	pat, ses := r.ss.Columns.Patient, r.ss.Columns.Session
 	out := r.ss.Columns.Outcome
-	preCol, postCol := out, out
+	fmt.Fprintf(&b, "d <- d[order(d[[%q]], d[[%q]]), ]; id <- as.character(d[[%q]])\n", pat, ses, pat)
+	// each patient's first and last observed outcome, or the first
+	// non-missing value of the pre and post columns
+	first := func(col string, last bool) string {
+		if last {
+			return fmt.Sprintf("function(i) { v <- d[[%q]][id == i]; v <- v[!is.na(v)]; if (length(v) >= 2) v[length(v)] else NA }", col)
+		}
+		return fmt.Sprintf("function(i) { v <- d[[%q]][id == i]; v <- v[!is.na(v)]; if (length(v)) v[1] else NA }", col)
+	}
+	preF, postF := first(out, false), first(out, true)
 	if r.opt.PreColumn != "" {
-		preCol = r.opt.PreColumn
+		preF = first(r.opt.PreColumn, false)
 	}
 	if r.opt.PostColumn != "" {
-		postCol = r.opt.PostColumn
+		postF = first(r.opt.PostColumn, false)
 	}
-	// each patient's first and last non-missing value of the pre and post columns
-	fmt.Fprintf(&b, "pre <- d[!is.na(d[[%q]]), ]; pre <- pre[!duplicated(pre[[%q]]), ]\n", preCol, pat)
-	if r.opt.PostColumn != "" {
-		fmt.Fprintf(&b, "post <- d[!is.na(d[[%q]]), ]; post <- post[!duplicated(post[[%q]]), ]\n", postCol, pat)
-	} else {
-		fmt.Fprintf(&b, "post <- d[!is.na(d[[%q]]), ]; post <- post[!duplicated(post[[%q]], fromLast = TRUE), ]\n", postCol, pat)
-	}
-	fmt.Fprintf(&b, "p <- merge(j$patients, data.frame(patient = pre[[%q]], pre = pre[[%q]]), by = \"patient\")\n", pat, preCol)
-	fmt.Fprintf(&b, "p <- merge(p, data.frame(patient = post[[%q]], post = post[[%q]]), by = \"patient\")\n", pat, postCol)
-	sign := "-"
-	if r.opt.HigherBetter {
-		sign = ""
-	}
-	y := "(p$post - p$pre)"
+	fmt.Fprintf(&b, "pre_of <- %s\npost_of <- %s\n", preF, postF)
+	b.WriteString("p <- j$patients[j$patients$class != \"insufficient\", c(\"patient\", \"class\")]\n")
+	b.WriteString("p$pre <- sapply(p$patient, pre_of); p$post <- sapply(p$patient, post_of)\n")
+	y := "p$post - p$pre"
 	if r.opt.Measure == string(rupture.OutcomePost) {
 		y = "p$post"
 	}
-	fmt.Fprintf(&b, "p$y <- %s%s\n", sign, y)
-	b.WriteString("g <- p[p$class %in% c(\"repaired\", \"unrepaired\"), ]\n")
-	fmt.Fprintf(&b, "t.test(y ~ factor(class, c(\"repaired\", \"unrepaired\")), data = g, var.equal = TRUE, conf.level = %s)\n", rNum(r.opt.Level))
-	b.WriteString("library(metafor)\nescalc(\"SMD\", m1i = mean(g$y[g$class == \"repaired\"]), sd1i = sd(g$y[g$class == \"repaired\"]), n1i = sum(g$class == \"repaired\"),\n")
-	b.WriteString("       m2i = mean(g$y[g$class == \"unrepaired\"]), sd2i = sd(g$y[g$class == \"unrepaired\"]), n2i = sum(g$class == \"unrepaired\"))   # Hedges' g\n")
+	sign := "-1"
+	if r.opt.HigherBetter {
+		sign = "1"
+	}
+	fmt.Fprintf(&b, "p$y <- %s; s <- %s   # s: 1 when higher outcomes are better, -1 when lower\nlevel <- %s\n", y, sign, rNum(r.opt.Level))
+	fmt.Fprintf(&b, "change <- %s\n", map[bool]string{true: "TRUE", false: "FALSE"}[r.opt.Measure != string(rupture.OutcomePost)])
+	b.WriteString(`classes <- c("none", "repaired", "unrepaired", "censored")
+msd <- function(x) { x <- x[!is.na(x)]; c(m = if (length(x)) mean(x) else NA, sd = if (length(x) > 1) sd(x) else NA) }
+class_outcomes <- lapply(classes, function(k) { q <- p[p$class == k, ]
+  a <- msd(q$pre); b <- msd(q$post); c <- msd(q$y)
+  list(class = k, n = sum(!is.na(q$y)), mean_pre = a[[1]], sd_pre = a[[2]], mean_post = b[[1]], sd_post = b[[2]],
+    mean_change = if (change) c[[1]] else NA, sd_change = if (change) c[[2]] else NA) })
+two <- function(g1, g2) {   # group g1 against g2: t test, Hedges' g, point-biserial r
+  y1 <- p$y[p$class == g1 & !is.na(p$y)]; y2 <- p$y[p$class == g2 & !is.na(p$y)]
+  n1 <- length(y1); n2 <- length(y2); n <- n1 + n2; e <- list(contrast = paste(g1, "vs", g2), n1 = n1, n2 = n2, n = n, df = max(0, n - 2))
+  e <- c(e, list(mean1 = mean(y1), mean2 = mean(y2), sd1 = if (n1 > 1) sd(y1) else NA, sd2 = if (n2 > 1) sd(y2) else NA))
+  if (n1 < 2 || n2 < 2) return(e)
+  tt <- t.test(y1, y2, var.equal = TRUE, conf.level = level)   # tt$estimate: the means
+  diff <- s * (mean(y1) - mean(y2)); se <- unname(tt$stderr); tc <- qt(1 - (1 - level) / 2, n - 2); zc <- qnorm(1 - (1 - level) / 2)
+  sp <- sqrt(((n1 - 1) * var(y1) + (n2 - 1) * var(y2)) / (n - 2))
+  es <- metafor::escalc("SMD", m1i = s * mean(y1), sd1i = sd(y1), n1i = n1, m2i = s * mean(y2), sd2i = sd(y2), n2i = n2)
+  r <- s * (mean(y1) - mean(y2)) / sd(c(y1, y2)) * sqrt(n1 * n2 / (n * (n - 1))); z <- atanh(r); vz <- 1 / (n - 3)
+  c(e, list(diff = diff, se_diff = se, t = diff / se,
+    p = 2 * pt(-abs(diff / se), n - 2), diff_ci_lb = diff - tc * se, diff_ci_ub = diff + tc * se, d = diff / sp,
+    g = c(es$yi), vg = c(es$vi), ci_lb = c(es$yi) - zc * sqrt(c(es$vi)), ci_ub = c(es$yi) + zc * sqrt(c(es$vi)),
+    r = r, r_ci_lb = tanh(z - zc * sqrt(vz)), r_ci_ub = tanh(z + zc * sqrt(vz)), yi = z, vi = vz))
+}
+effects <- list(two("repaired", "unrepaired"), two("repaired", "none"), two("unrepaired", "none"))
+if (any(p$class == "censored" & !is.na(p$y))) effects[[4]] <- two("censored", "none")
+# ANCOVA of the post scores on class and pre (reference: no rupture)
+a <- p[!is.na(p$pre) & !is.na(p$post), ]; a$class <- factor(a$class, intersect(classes, a$class))
+fit <- lm(post ~ class + pre, data = a); cf <- summary(fit)$coefficients; ci <- confint(fit, level = level)
+row <- function(name, est, se) { t <- est / se
+  list(name = name, estimate = est, se = se, statistic = t, df = fit$df.residual, p = 2 * pt(-abs(t), fit$df.residual),
+    ci_lb = est - qt(1 - (1 - level) / 2, fit$df.residual) * se, ci_ub = est + qt(1 - (1 - level) / 2, fit$df.residual) * se) }
+coefs <- lapply(seq_len(nrow(cf)), function(i) row(rownames(cf)[i], cf[i, 1], cf[i, 2]))
+V <- vcov(fit); contr <- list()
+for (pr in list(c("repaired", "unrepaired"), c("repaired", "none"), c("unrepaired", "none"), c("censored", "none"))) {
+  if (!all(pr %in% levels(a$class))) next
+  w <- setNames(numeric(length(coef(fit))), names(coef(fit)))
+  if (pr[1] != "none") w[paste0("class", pr[1])] <- 1
+  if (pr[2] != "none") w[paste0("class", pr[2])] <- -1
+  contr[[length(contr) + 1]] <- row(paste(pr[1], "-", pr[2]), sum(w * coef(fit)), sqrt(c(t(w) %*% V %*% w)))
+}
+ancova <- list(n = nrow(a), df = fit$df.residual, coefficients = coefs, contrasts = contr, sigma = summary(fit)$sigma,
+  r_squared = summary(fit)$r.squared)
+cat(toJSON(list(class_outcomes = class_outcomes, effects = effects, ancova = ancova), digits = NA, auto_unbox = TRUE, na = "null"), "\n")
+`)
 	return b.String()
 }

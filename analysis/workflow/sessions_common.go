@@ -227,16 +227,17 @@ func scoreColumn(ss *datasets.Sessions, name string) ([]float64, string, error) 
 	switch {
 	case name == "" || strings.EqualFold(name, ss.Columns.Outcome) || strings.EqualFold(name, "outcome"):
 		if ss.Outcome == nil {
-			return nil, "", inputErr(datasets.Problem{File: ss.Name, Msg: "no outcome column; name the column of the scores"})
+			return nil, "", inputErr(datasets.Problem{File: ss.Name, Msg: "no outcome column (outcome); columns are: " + strings.Join(sessionColumns(ss), ", "),
+				Hint: "outcome", Advice: "name the column of the scores in the Score option"})
 		}
 		return ss.Outcome, ss.Columns.Outcome, nil
 	case strings.EqualFold(name, ss.Columns.Alliance) || strings.EqualFold(name, "alliance"):
 		if ss.Alliance == nil {
-			return nil, "", inputErr(datasets.Problem{File: ss.Name, Msg: "no alliance column"})
+			return nil, "", inputErr(datasets.Problem{File: ss.Name, Msg: "no alliance column (alliance); columns are: " + strings.Join(sessionColumns(ss), ", "),
+				Hint: "alliance", Advice: "name it in SessionColumns.Alliance"})
 		}
 		return ss.Alliance, ss.Columns.Alliance, nil
 	}
-	var names []string
 	for _, v := range ss.Extra {
 		if strings.EqualFold(v.Name, name) {
 			if !v.Numeric {
@@ -244,9 +245,25 @@ func scoreColumn(ss *datasets.Sessions, name string) ([]float64, string, error) 
 			}
 			return v.Num, v.Name, nil
 		}
-		names = append(names, v.Name)
 	}
-	return nil, "", inputErr(datasets.Problem{File: ss.Name, Column: name, Msg: "no such column; other columns are: " + strings.Join(names, ", ")})
+	return nil, "", inputErr(datasets.Problem{File: ss.Name, Msg: fmt.Sprintf("column %q not found; columns are: %s", name, strings.Join(sessionColumns(ss), ", ")),
+		Hint: "outcome", Advice: "name the column of the scores in the Score option"})
+}
+
+// sessionColumns lists the columns of a session table: the role columns
+// present, then the others.
+func sessionColumns(ss *datasets.Sessions) []string {
+	var out []string
+	c := ss.Columns
+	for _, n := range []string{c.Patient, c.Therapist, c.Session, c.Alliance, c.Outcome} {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	for _, v := range ss.Extra {
+		out = append(out, v.Name)
+	}
+	return out
 }
 
 // The session-level runs are document parts.

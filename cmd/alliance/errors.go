@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -78,8 +77,11 @@ var hintFlags = map[string]struct {
 	"patient": {"name it with --patient", true}, "therapist": {"name it with --therapist", true},
 	"session":  {"name it with --session, or give --wide for one row per patient", true},
 	"alliance": {"name it with --alliance", true}, "outcome": {"name it with --outcome", true},
-	"wide":            {"see --wide", true},
+	"wide":  {"see --wide", true},
+	"group": {"name it with --group", true}, "pre": {"see --pre", true}, "post": {"see --post", true},
 	"decimal":         {"try --decimal %s", false},
+	"decimal=,":       {"decimal comma? try --decimal ,", false},
+	"decimal=.":       {"decimal point? try --decimal .", false},
 	"na":              {"declare missing-value codes with --na", false},
 	"delimiter":       {"try --delimiter", false},
 	"nfactors":        {"try --nfactors %s", false},
@@ -89,16 +91,13 @@ var hintFlags = map[string]struct {
 	"sheet":           {"choose it with --sheet", false},
 }
 
-// libraryAdvice is the datasets loaders' advice in library terms on
-// naming a role column ("; name it in SessionColumns.Alliance"): where
-// this program gives its own flag instead, the advice is left out, so
-// that the message names the columns found and the flag once.
-var libraryAdvice = regexp.MustCompile(`; name it in SessionColumns\.\w+(, or describe a wide layout \(one row per patient\) in SessionOptions\.Wide)?`)
-
 // flagHint returns the command-line hint for a library hint, or "".
 func flagHint(hint string, cell bool) string {
 	name, val, _ := strings.Cut(hint, "=")
-	h, ok := hintFlags[name]
+	h, ok := hintFlags[hint]
+	if !ok {
+		h, ok = hintFlags[name]
+	}
 	if !ok || h.role && cell {
 		return ""
 	}
@@ -108,39 +107,28 @@ func flagHint(hint string, cell bool) string {
 	return h.text
 }
 
-// withFlagHints returns err's message with, after each problem or analysis
-// error that carries a hint, the flag that acts on it in parentheses.
+// withFlagHints returns err's message with the library's advice on each
+// problem or analysis error that carries a hint (errs.Problem.Advice,
+// errs.Error.Advice: what to set, in library terms) replaced by the flag
+// that acts on it, in parentheses; where the library gave no advice the
+// flag is added. The advice is replaced by field, not by matching words, so
+// each hint is said once.
 func withFlagHints(err error) string {
 	msg := err.Error()
-	type add struct{ at, repl, text string }
-	var adds []add
 	var ie *errs.InputError
 	if errors.As(err, &ie) {
-		for _, p := range ie.Problems {
-			if h := flagHint(p.Hint, p.Value != ""); h != "" {
-				adds = append(adds, add{p.String(), libraryAdvice.ReplaceAllString(p.String(), ""), h})
-			}
-		}
+		cli := ie.Advised(func(p errs.Problem) string { return flagHint(p.Hint, p.Value != "") })
+		msg = strings.Replace(msg, ie.Error(), cli.Error(), 1)
 	}
 	var ae *errs.Error
 	if errors.As(err, &ae) {
 		if h := flagHint(ae.Hint, false); h != "" {
-			adds = append(adds, add{ae.Error(), ae.Error(), h})
+			cli := *ae
+			cli.Advice = h
+			msg = strings.Replace(msg, ae.Error(), cli.Error(), 1)
 		}
 	}
-	var b strings.Builder
-	for _, a := range adds {
-		i := strings.Index(msg, a.at)
-		if i < 0 {
-			continue
-		}
-		b.WriteString(msg[:i])
-		b.WriteString(a.repl)
-		fmt.Fprintf(&b, " (%s)", a.text)
-		msg = msg[i+len(a.at):]
-	}
-	b.WriteString(msg)
-	return b.String()
+	return msg
 }
 
 // isCobraUsage recognises cobra's own flag and argument errors. cobra (and

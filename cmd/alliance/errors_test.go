@@ -113,7 +113,7 @@ func TestExitCodesByErrorType(t *testing.T) {
 		{"study,yi,vi,s\nA,0.2,0.01,x\nB,0.3,0.02,x\n", []string{"meta", "-", "--cluster", "s"}, exitAnalysis, []string{"only one outer cluster"}},
 		{constMod, []string{"meta", "-", "--mods", "x"}, exitAnalysis, []string{"constant"}},
 		{twoStudies, []string{"meta", "-", "--method", "XYZ"}, exitUsage, []string{"XYZ"}},
-		{"study,ri,ni\nA,\"0,3\",20\n", []string{"meta", "-"}, exitUsage, []string{"stdin:2", "(try --decimal ,)"}},
+		{"study,ri,ni\nA,\"0,3\",20\n", []string{"meta", "-"}, exitUsage, []string{"stdin:2", "(decimal comma? try --decimal ,)"}},
 		{"study,ri,ni\nA,.3,20\n", []string{"meta", "-", "--r", "rr"}, exitUsage, []string{`"rr"`, "(name it with --r)"}},
 		{"client,session\na,1\n", []string{"sessions", "-"}, exitUsage, []string{"(name it with --patient)"}},
 		{items, []string{"reliability", "-", "--items", "a,b,c", "--omega", "--nfactors", "5"}, exitUsage, []string{"5 factors for 3 items", "(try --nfactors 2)"}},
@@ -136,8 +136,8 @@ func TestFlagHints(t *testing.T) {
 		{File: "f.csv", Line: 3, Column: "ri", Value: "0,3", Msg: "is not a number", Hint: "decimal=,"},
 		{File: "f.csv", Line: 4, Column: "r", Value: "1.5", Msg: "is outside (-1, 1)", Hint: "r"}, // a cell: no role hint
 	}}
-	want := "f.csv:2: column \"ri\": \"0,3\" is not a number (try --decimal ,)\n" +
-		"f.csv:3: column \"ri\": \"0,3\" is not a number (try --decimal ,)\n" +
+	want := "f.csv:2: column \"ri\": \"0,3\" is not a number (decimal comma? try --decimal ,)\n" +
+		"f.csv:3: column \"ri\": \"0,3\" is not a number (decimal comma? try --decimal ,)\n" +
 		"f.csv:4: column \"r\": \"1.5\" is outside (-1, 1)"
 	if got := withFlagHints(e); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
