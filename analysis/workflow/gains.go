@@ -166,7 +166,7 @@ func Crit1FromReliability(series []change.Series, sd, reliability float64) (chan
 	if math.IsNaN(sd) {
 		first := make([]float64, 0, len(series))
 		for _, s := range series {
-			first = append(first, s.Values[0])
+			first = append(first, s.At(0))
 		}
 		sd = change.SampleSD(first)
 	}
