@@ -3,9 +3,37 @@ package plots
 import (
 	"strconv"
 
+	"sort"
+
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
+
+// truncate shortens s with an ellipsis so that it is at most w wide: the
+// longest prefix p (at least one rune) with width(p + "…") ≤ w, plus "…".
+// Widths grow with the prefix, so a binary search over the rune count finds
+// it with O(log n) measures of O(n) each: O(n log n) for a label of n runes
+// (a 100 KB label takes milliseconds).
+func truncate(st text.Style, s string, w vg.Length) string {
+	if st.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= 1 {
+		return s + "…"
+	}
+	// The first k in 1..len(r)−1 whose prefix no longer fits; keep k−1 runes
+	// (at least 1).
+	k := 1 + sort.Search(len(r)-1, func(i int) bool {
+		return st.Width(string(r[:i+1])+"…") > w
+	})
+	if k > 1 {
+		k--
+	}
+	return string(r[:k]) + "…"
+}
 
 // forestColumns are the text columns of a forest plot, one entry per
 // layout row.
