@@ -87,6 +87,7 @@ var hintFlags = map[string]struct {
 	"robust-type":     {"try --robust-type %s", false},
 	"Measure":         {"see --measure", false},
 	"sheet":           {"choose it with --sheet", false},
+	"max-bytes":       {"raise it with --max-bytes", false},
 }
 
 // libraryAdvice is the datasets loaders' advice in library terms on

@@ -148,6 +148,7 @@ func (rf *reportFlags) readOptions() (datasets.ReadOptions, error) {
 
 // readSource reads a file, stdin or an embedded dataset.
 func (rf *reportFlags) readSource(e *env, role, file, dataset string, opt datasets.ReadOptions) (*workflow.Source, error) {
+	opt.MaxBytes = e.maxBytes
 	if file != "" && dataset != "" {
 		return nil, usagef("give a file or an embedded dataset, not both")
 	}

@@ -16,6 +16,9 @@ type env struct {
 	format string // text, json, csv, markdown
 	out    string // --out FILE ("" = stdout)
 	quiet  bool
+	// maxBytes bounds the bytes read from one input (--max-bytes; 0 =
+	// datasets.DefaultMaxBytes).
+	maxBytes int64
 
 	// inputs are the files read by the command: no output may replace one.
 	inputs []string
@@ -60,6 +63,7 @@ bad input.`,
 	pf.StringVar(&e.format, "format", "text", "output format: text, json, csv or markdown")
 	pf.StringVar(&e.out, "out", "", "write results to `FILE` (atomically) instead of standard output")
 	pf.BoolVarP(&e.quiet, "quiet", "q", false, "print no notes on standard error")
+	pf.Var(byteSizeValue{&e.maxBytes}, "max-bytes", "read at most this many bytes from one input, e.g. 500MB or 4GiB")
 	_ = root.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"text", "json", "csv", "markdown"}, cobra.ShellCompDirectiveNoFileComp
 	})
