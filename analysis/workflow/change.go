@@ -105,6 +105,12 @@ func (o ChangeOptions) withDefaults() (ChangeOptions, error) {
 	if err := checkLevel(&o.Level); err != nil {
 		return o, err
 	}
+	if err := checkReliability("Reliability", o.Reliability); err != nil {
+		return o, err
+	}
+	if err := checkReliability("ReliabilityPost", o.ReliabilityPost); err != nil {
+		return o, err
+	}
 	o.Approach = strings.ToLower(o.Approach)
 	if o.Approach == "" {
 		o.Approach = "distribution"

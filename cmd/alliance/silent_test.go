@@ -1,0 +1,25 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSilentAcceptancesRefused: options that used to run with another
+// value exit 2 naming their flag.
+func TestSilentAcceptancesRefused(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"change", "--significance", "0"}, "--significance 0"},
+		{[]string{"change", "--significance", "1"}, "--significance 1"},
+		{[]string{"change", "--reliability", "0"}, "(--reliability)"},
+		{[]string{"gains", "--dataset", "demo-sessions", "--cutoff", "-5"}, "cutoff -5"},
+	} {
+		_, stderr, code := runCLI(t, "", tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q", tc.args, code, stderr)
+		}
+	}
+}
