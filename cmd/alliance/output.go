@@ -93,8 +93,13 @@ func writeFileAtomic(path string, data []byte) error {
 // writeAtomic writes what render writes to path through a buffered
 // temporary file in the same directory (mode 0644) and a rename, so that
 // readers see either the old or the complete new content, never a part.
+//
+// The temporary is registered (temps.go): an interrupted run removes it,
+// and temporaries of path left by a killed run over an hour ago are
+// removed first.
 func writeAtomic(path string, render func(w io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	sweepStale(path, false)
+	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return usagef("cannot write %s: %v (does the directory exist and is it writable?)", path, err)
 	}
@@ -102,7 +107,7 @@ func writeAtomic(path string, render func(w io.Writer) error) error {
 	bw := bufio.NewWriterSize(f, 1<<16)
 	if rerr := render(bw); rerr != nil {
 		f.Close()
-		os.Remove(tmp)
+		finishTemp(tmp, "")
 		return rerr
 	}
 	err = bw.Flush()
@@ -113,10 +118,10 @@ func writeAtomic(path string, render func(w io.Writer) error) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = finishTemp(tmp, path)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		finishTemp(tmp, "")
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
