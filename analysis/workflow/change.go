@@ -179,7 +179,7 @@ func (r *ChangeRun) column(role, name string, defaults ...string) (string, error
 	t := r.src.Table
 	if name != "" {
 		if t.ColumnIndex(name) < 0 {
-			return "", inputErr(datasets.Problem{File: t.Name, Column: name, Msg: fmt.Sprintf("no %s column %q; columns are: %s", role, name, strings.Join(t.Header, ", "))})
+			return "", inputErr(datasets.Problem{File: t.Name, Column: name, Msg: fmt.Sprintf("no %s column %q; columns are: %s", role, name, t.ColumnList())})
 		}
 		return t.Header[t.ColumnIndex(name)], nil
 	}
@@ -188,7 +188,7 @@ func (r *ChangeRun) column(role, name string, defaults ...string) (string, error
 			return t.Header[j], nil
 		}
 	}
-	return "", inputErr(datasets.Problem{File: t.Name, Msg: fmt.Sprintf("no %s column (%s); columns are: %s", role, strings.Join(defaults, ", "), strings.Join(t.Header, ", "))})
+	return "", inputErr(datasets.Problem{File: t.Name, Msg: fmt.Sprintf("no %s column (%s); columns are: %s", role, strings.Join(defaults, ", "), t.ColumnList())})
 }
 
 func (r *ChangeRun) numbers(col string) ([]float64, error) {

@@ -39,7 +39,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	msg := strings.TrimRight(withFlagHints(err), "\n")
+	msg := string(escapeControls([]byte(strings.TrimRight(withFlagHints(err), "\n"))))
 	fmt.Fprintf(stderr, "alliance: %s\n", msg)
 	switch {
 	case isUsage(err):
