@@ -23,3 +23,17 @@ func TestSilentAcceptancesRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestNoGoNamesInMessages: simulate's parameter errors name flags, not Go
+// fields or constructors.
+func TestNoGoNamesInMessages(t *testing.T) {
+	for _, args := range [][]string{
+		{"simulate", "sessions", "--missing-rate", "2"},
+		{"simulate", "studies", "--studies", "0"},
+	} {
+		_, stderr, code := runCLI(t, "", args...)
+		if code != exitUsage || !strings.Contains(stderr, args[2]) || strings.Contains(stderr, "Params()") || strings.Contains(stderr, "MissingRate") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}
