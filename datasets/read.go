@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,6 +26,10 @@ type ReadOptions struct {
 	// Encoding of delimited text: "" detects (UTF-8, else Windows-1252,
 	// said in Table.Encoding), or "utf-8", "windows-1252", "latin-1".
 	Encoding string
+	// MaxBytes bounds the bytes read from a file or stream; 0 means
+	// DefaultMaxBytes. A larger input is an *InputError with hint
+	// "max-bytes".
+	MaxBytes int64
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -38,9 +41,9 @@ func ReadFile(path string, opt ReadOptions) (*Table, error) {
 	if path == "-" {
 		return Read("stdin", os.Stdin, opt)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readPath(path, opt)
 	if err != nil {
-		return nil, &InputError{Problems: []Problem{{File: path, Msg: "cannot read: " + describeOSError(err)}}, Total: 1}
+		return nil, err
 	}
 	return parse(path, data, opt)
 }
@@ -53,11 +56,12 @@ func describeOSError(err error) string {
 }
 
 // Read reads a table from r. name is used in messages and to recognise
-// ".xlsx" files (which are also recognised by their content).
+// ".xlsx" files (which are also recognised by their content). At most
+// opt.MaxBytes are read.
 func Read(name string, r io.Reader, opt ReadOptions) (*Table, error) {
-	data, err := io.ReadAll(r)
+	data, err := readBounded(name, r, opt.maxBytes(), -1)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	return parse(name, data, opt)
 }

@@ -113,7 +113,29 @@ func (t *Table) where(lines ...int) string {
 	return plural + " " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
-func (t *Table) columnList() string { return strings.Join(t.Header, ", ") }
+func (t *Table) columnList() string { return ListNames(t.Header) }
+
+// ColumnList is the table's column names for a message: ListNames(Header).
+func (t *Table) ColumnList() string { return ListNames(t.Header) }
+
+// MaxListed is the number of names a message lists before it counts the
+// rest.
+const MaxListed = 30
+
+// ListNames joins names for a message with ", ": at most MaxListed names,
+// each cut to 60 characters, then "… and N more", so that a 100,000-column
+// header gives a one-line message.
+func ListNames(names []string) string {
+	n := min(len(names), MaxListed)
+	parts := make([]string, n, n+1)
+	for i := range parts {
+		parts[i] = cutValue(names[i], 60)
+	}
+	if len(names) > n {
+		parts = append(parts, fmt.Sprintf("… and %d more", len(names)-n))
+	}
+	return strings.Join(parts, ", ")
+}
 
 // cell returns the trimmed bytes of cell (i, j). The slice aliases the
 // table's buffer and must not be modified.

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
+
+// xlsxXMLInMemory is the size above which excelize extracts a worksheet's
+// XML to a temporary file instead of memory (a variable for tests).
+var xlsxXMLInMemory int64 = excelize.StreamChunkSize
 
 // readXLSX reads one worksheet of an .xlsx workbook: the first sheet, or
 // opt.Sheet. Cells are taken as stored (raw values, not as displayed), so
@@ -28,9 +33,22 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 	// Bound what a (possibly corrupt or hostile) archive may make us unzip:
 	// excelize allocates the declared size of each part up front.
 	limit := min(max(int64(len(data))*100, 64<<20), 4<<30)
+	// Damage is found before excelize reads anything (see xlsx_verify.go).
+	zr, parts, err := checkArchive(name, data, limit)
+	if err != nil {
+		return nil, err
+	}
+	// excelize's temporary files (large sheets, shared strings) go into a
+	// directory of ours, removed on every return.
+	tmp, err := os.MkdirTemp("", "alliance-xlsx-")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer os.RemoveAll(tmp)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    limit,
-		UnzipXMLSizeLimit: min(limit, excelize.StreamChunkSize),
+		UnzipXMLSizeLimit: min(limit, xlsxXMLInMemory),
+		TmpDir:            tmp,
 	})
 	if err != nil {
 		return nil, inputErr(name, 0, "not a readable .xlsx workbook (%v)", err)
@@ -54,6 +72,13 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 		}
 	}
 	tname := fmt.Sprintf("%s[%s]", name, sheet)
+	nShared, err := countSharedStrings(zr, parts.shared, limit)
+	if err != nil {
+		return nil, damaged(name, parts.shared, "", err)
+	}
+	if err := checkSheet(zr, parts.sheets[sheet], nShared, limit); err != nil {
+		return nil, damaged(name, parts.sheets[sheet], sheet, err)
+	}
 	dec := byte('.')
 	switch opt.Decimal {
 	case 0, '.':

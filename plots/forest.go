@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -247,16 +246,4 @@ type forestParts struct {
 	diamonds []*Diamond
 	layout   forestLayout
 	labels   *TextColumn
-}
-
-// truncate shortens s with an ellipsis so that it is at most w wide.
-func truncate(st text.Style, s string, w vg.Length) string {
-	if st.Width(s) <= w {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 1 && st.Width(string(r)+"…") > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
 }

@@ -3,9 +3,47 @@ package plots
 import (
 	"strconv"
 
+	"sort"
+
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
+
+// truncate shortens s with an ellipsis so that it is at most w wide: the
+// longest prefix p (at least one rune) with width(p + "…") ≤ w, plus "…".
+// Widths grow with the prefix, so a galloping binary search over the rune
+// count finds it with O(log m) measures of at most 2m runes, m the kept
+// length, after one measure of s: O(n + m log m) for a label of n runes.
+func truncate(st text.Style, s string, w vg.Length) string {
+	if st.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= 1 {
+		return s + "…"
+	}
+	fits := func(k int) bool { return st.Width(string(r[:k])+"…") <= w }
+	// Galloping: the first power of two hi whose prefix does not fit (or
+	// len(r)−1), then a binary search in (hi/2, hi]: every measure is of at
+	// most twice the kept prefix, plus one of s itself.
+	hi := 1
+	for hi < len(r)-1 && fits(hi) {
+		hi *= 2
+	}
+	if hi > len(r)-1 {
+		hi = len(r) - 1
+	}
+	lo := hi / 2 // fits(lo) when lo ≥ 1
+	// The smallest k in lo+1..hi whose prefix does not fit, or hi+1.
+	k := lo + 1 + sort.Search(hi-lo, func(i int) bool { return !fits(lo + 1 + i) })
+	k-- // the longest prefix that fits
+	if k < 1 {
+		k = 1
+	}
+	return string(r[:k]) + "…"
+}
 
 // forestColumns are the text columns of a forest plot, one entry per
 // layout row.

@@ -30,7 +30,7 @@ func CheckInterval(pre, post [3]float64, c Criteria) (IntervalCheck, error) {
 	// Lay the six scores out as a series whose only interval is 2→3 with
 	// three pre scores: pad so that the pregain score sits at position 2.
 	x := [6]float64{pre[0], pre[1], pre[2], post[0], post[1], post[2]}
-	iv := d.interval(x[:], 2)
+	iv := d.interval(x, 2)
 	r := IntervalCheck{Crit1: iv.Crit1, Crit2: iv.Crit2, Crit3: iv.Crit3, Met: iv.Met, CriticalValue: iv.CriticalValue}
 	m, s, n := describe.MeanSD(pre[:])
 	r.MeanPre, r.SDPre, r.NPre = Float(m), Float(s), n

@@ -100,11 +100,12 @@ func (d *Detector) session(pos int) int {
 	return pos + 1
 }
 
-// interval evaluates the interval whose pregain score is x[p].
-func (d *Detector) interval(x []float64, p int) Interval {
+// interval evaluates the interval whose pregain score is at position p,
+// from w = the scores at p−2 … p+3 (NaN where missing or outside the series).
+func (d *Detector) interval(w [6]float64, p int) Interval {
 	c := &d.c
 	iv := Interval{Position: p, Session: d.session(p), Crit1: NA, Crit2: NA, Crit3: NA, CriticalValue: Float(nan)}
-	a, b := x[p], x[p+1]
+	a, b := w[2], w[3]
 	diff := a - b
 	missing := math.IsNaN(a) || math.IsNaN(b)
 	if !c.NoCutoff && !missing {
@@ -125,16 +126,8 @@ func (d *Detector) interval(x []float64, p int) Interval {
 		}
 	}
 	if !c.NoStability {
-		lo := p - 2
-		if lo < 0 {
-			lo = 0
-		}
-		hi := p + 3
-		if hi > len(x)-1 {
-			hi = len(x) - 1
-		}
-		mPre, sdPre, nPre := describe.MeanSD(x[lo : p+1])
-		mPost, sdPost, nPost := describe.MeanSD(x[p+1 : hi+1])
+		mPre, sdPre, nPre := describe.MeanSD(w[0:3])
+		mPost, sdPost, nPost := describe.MeanSD(w[3:6])
 		if nPre >= 2 && nPost >= 2 {
 			cv := d.crit[nPre+nPost-2]
 			iv.CriticalValue = Float(cv)
@@ -168,8 +161,16 @@ func (d *Detector) interval(x []float64, p int) Interval {
 // and returns the extended slice.
 func (d *Detector) Intervals(values []float64, dst []Interval) []Interval {
 	for p := 1; p+1 <= len(values)-2; p++ {
-		dst = append(dst, d.interval(values, p))
+		dst = append(dst, d.interval(ExtractValues(values, p), p))
 	}
+	return dst
+}
+
+// evaluable appends to dst the verdict on every interval of s whose window
+// holds an observed score, in session order; every other interval (of the
+// NumIntervals(s.Len()) in all) has all criteria NA.
+func (d *Detector) evaluable(s *Series, dst []Interval) []Interval {
+	s.candidates(func(p int) { dst = append(dst, d.interval(s.window(p), p)) })
 	return dst
 }
 
@@ -178,14 +179,12 @@ func (d *Detector) Intervals(values []float64, dst []Interval) []Interval {
 // It allocates only when dst must grow, so a caller streaming patients can
 // reuse one buffer: buf = d.Find(s, buf[:0]).
 func (d *Detector) Find(s Series, dst []Gain) []Gain {
-	x := s.Values
 	first := len(dst)
-	for p := 1; p+1 <= len(x)-2; p++ {
-		if d.interval(x, p).Met != Yes {
-			continue
+	s.candidates(func(p int) {
+		if d.interval(s.window(p), p).Met == Yes {
+			dst = append(dst, d.gain(&s, p))
 		}
-		dst = append(dst, d.gain(s, p))
-	}
+	})
 	freq := len(dst) - first
 	for i := first; i < len(dst); i++ {
 		dst[i].FreqByPerson = freq
@@ -194,9 +193,8 @@ func (d *Detector) Find(s Series, dst []Gain) []Gain {
 }
 
 // gain builds the create_bysg row for the gain with pregain position p.
-func (d *Detector) gain(s Series, p int) Gain {
+func (d *Detector) gain(s *Series, p int) Gain {
 	c := &d.c
-	x := s.Values
 	g := Gain{
 		Patient:   s.ID,
 		Session:   d.session(p),
@@ -205,7 +203,7 @@ func (d *Detector) gain(s Series, p int) Gain {
 		TxStart:   Float(s.Start),
 		TxEnd:     Float(s.End),
 	}
-	v := ExtractValues(x, p)
+	v := s.window(p)
 	g.X2n, g.X1n, g.Xn, g.Xn1, g.Xn2, g.Xn3 = Float(v[0]), Float(v[1]), Float(v[2]), Float(v[3]), Float(v[4]), Float(v[5])
 	mag := v[2] - v[3]
 	g.Magnitude = Float(mag)
@@ -227,15 +225,11 @@ func (d *Detector) gain(s Series, p int) Gain {
 	if c.BaselineFirst || c.ReversalFromN2 {
 		start = p + 2
 	}
-	for k := start; k < len(x); k++ {
-		if math.IsNaN(x[k]) {
-			continue
-		}
-		if (c.Direction == Gains && x[k] > rv) || (c.Direction == Losses && x[k] < rv) {
+	s.Observed(func(k int, x float64) {
+		if k >= start && ((c.Direction == Gains && x > rv) || (c.Direction == Losses && x < rv)) {
 			g.Reversal = true
-			break
 		}
-	}
+	})
 	return g
 }
 
@@ -272,10 +266,14 @@ func ByGain(series []Series, c Criteria) ([]Gain, error) {
 		if series[i].ID == "" {
 			return nil, errs.Inputf("change", 0, "series %d has an empty patient id", i+1)
 		}
-		for j, v := range series[i].Values {
-			if math.IsInf(v, 0) {
-				return nil, errs.Inputf("change", 0, "patient %q, position %d: score %v is not finite (use NaN for missing)", series[i].ID, j, v)
+		var bad error
+		series[i].Observed(func(j int, v float64) {
+			if math.IsInf(v, 0) && bad == nil {
+				bad = errs.Inputf("change", 0, "patient %q, position %d: score %v is not finite (use NaN for missing)", series[i].ID, j, v)
 			}
+		})
+		if bad != nil {
+			return nil, bad
 		}
 		out = d.Find(series[i], out)
 	}

@@ -202,7 +202,7 @@ func TestSeriesFromLong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s) != 2 || s[0].ID != "b" || s[1].ID != "a" || s[0].Values[0] != 5 || !math.IsNaN(s[0].Values[1]) || s[0].Values[2] != 7 || s[0].Start != 5 || !math.IsNaN(s[0].End) {
+	if len(s) != 2 || s[0].ID != "b" || s[1].ID != "a" || s[0].At(0) != 5 || !math.IsNaN(s[0].At(1)) || s[0].At(2) != 7 || s[0].Start != 5 || !math.IsNaN(s[0].End) {
 		t.Errorf("%+v", s)
 	}
 	if _, err := SeriesFromLong([]string{"a", "a"}, []int{1, 1}, []float64{1, 2}, 1, 4); err == nil || !strings.Contains(err.Error(), "twice") {

@@ -34,6 +34,29 @@ func SelectPattern(values []float64) bool {
 	return false
 }
 
+// selectPatternSeries is SelectPattern on a series: a pattern starts at an
+// observed score, so only those starts are tried.
+func selectPatternSeries(s *Series) bool {
+	if !s.sparse {
+		return SelectPattern(s.Values)
+	}
+	patterns := [4]string{"xxxx", "xxx.x", "x.xxx", "x.xx.x"}
+	found := false
+	s.Observed(func(q int, _ float64) {
+		for _, pat := range patterns {
+			if found || q+len(pat) > s.Len() {
+				continue
+			}
+			ok := true
+			for j := 0; j < len(pat) && ok; j++ {
+				ok = (pat[j] == 'x') != math.IsNaN(s.At(q+j))
+			}
+			found = found || ok
+		}
+	})
+	return found
+}
+
 // SelectMinSessions reports whether values have at least min non-missing
 // scores: select_cases(method = "min_sess", min_sess_num = min). It is an
 // error, as in the package, when min exceeds the number of sessions.
@@ -56,14 +79,15 @@ func SelectCases(series []Series, min int) ([]bool, error) {
 	out := make([]bool, len(series))
 	for i, s := range series {
 		if min <= 0 {
-			out[i] = SelectPattern(s.Values)
+			out[i] = selectPatternSeries(&series[i])
 			continue
 		}
-		ok, err := SelectMinSessions(s.Values, min)
-		if err != nil {
-			return nil, fmt.Errorf("series %q: %w", s.ID, err)
+		if min > s.Len() {
+			return nil, fmt.Errorf("series %q: %w", s.ID, errs.New(errs.InvalidOption, "change", "minimum number of sessions %d is greater than the number of sessions (%d)", min, s.Len()))
 		}
-		out[i] = ok
+		n := 0
+		series[i].Observed(func(int, float64) { n++ })
+		out[i] = n >= min
 	}
 	return out, nil
 }
@@ -92,7 +116,7 @@ func CountIntervals(series []Series, baselineFirst bool) IntervalCount {
 	var out IntervalCount
 	var buf []Interval
 	for _, s := range series {
-		n := len(s.Values)
+		n := s.Len()
 		if n > 0 {
 			out.Total += n - 1
 		}
@@ -101,7 +125,8 @@ func CountIntervals(series []Series, baselineFirst bool) IntervalCount {
 			drop = 1
 		}
 		out.TotalSG += n - 1 - drop
-		buf = d.Intervals(s.Values, buf[:0])
+		buf = d.evaluable(&s, buf[:0])
+		out.NotAvailable += NumIntervals(n) - len(buf)
 		for _, iv := range buf {
 			if iv.Met == NA {
 				out.NotAvailable++

@@ -27,6 +27,11 @@ type Key struct {
 	Items int     `json:"items"`
 	Min   float64 `json:"min"`
 	Max   float64 `json:"max"`
+	// Step, when not 0, is the spacing of the allowed responses Min,
+	// Min + Step, …, Max (1 for rating scales: a PHQ-9 answer is 0, 1, 2 or
+	// 3, never 2.5); 0 allows any value from Min to Max (visual analogue
+	// scales such as the SRS).
+	Step float64 `json:"step,omitempty"`
 	// Reversed items are scored Min + Max − x.
 	Reversed []int `json:"reversed"`
 	// Rule is "sum" or "mean"; the score is multiplied by Multiplier when

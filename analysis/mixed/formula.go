@@ -64,7 +64,7 @@ func tokenize(s string) ([]token, error) {
 				j++
 			}
 			if j == len(rs) {
-				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: unterminated backquote at %d", s, i+1)
+				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: unterminated backquote at %d", shortFormula(s), i+1)
 			}
 			toks = append(toks, token{"id", string(rs[i+1 : j]), i})
 			i = j + 1
@@ -80,7 +80,7 @@ func tokenize(s string) ([]token, error) {
 			}
 			if k < len(rs) && rs[k] == '(' {
 				if name != "factor" {
-					return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: functions such as %s() are not supported (factor() is); compute the transformed column first and use its name", s, name)
+					return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: functions such as %s() are not supported (factor() is); compute the transformed column first and use its name", shortFormula(s), name)
 				}
 				arg, end, err := factorArg(s, rs, k+1)
 				if err != nil {
@@ -101,7 +101,7 @@ func tokenize(s string) ([]token, error) {
 			i = j
 		case c == '|':
 			if i+1 < len(rs) && rs[i+1] == '|' {
-				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: the double-bar form (… || g) (uncorrelated random effects) is not supported; use (1 + x | g)", s)
+				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: the double-bar form (… || g) (uncorrelated random effects) is not supported; use (1 + x | g)", shortFormula(s))
 			}
 			toks = append(toks, token{"|", "|", i})
 			i++
@@ -109,7 +109,7 @@ func tokenize(s string) ([]token, error) {
 			toks = append(toks, token{string(c), string(c), i})
 			i++
 		default:
-			return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: character %q at position %d is not supported", s, c, i+1)
+			return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: character %q at position %d is not supported", shortFormula(s), c, i+1)
 		}
 	}
 	return toks, nil
@@ -119,7 +119,7 @@ func tokenize(s string) ([]token, error) {
 // name, plain or backquoted, then ')'. It returns the name and the index
 // after ')'.
 func factorArg(s string, rs []rune, i int) (string, int, error) {
-	bad := errs.New(errs.InvalidOption, "mixed", "formula %q: factor() at position %d takes one variable name, as factor(arm)", s, i)
+	bad := errs.New(errs.InvalidOption, "mixed", "formula %q: factor() at position %d takes one variable name, as factor(arm)", shortFormula(s), i)
 	for i < len(rs) && unicode.IsSpace(rs[i]) {
 		i++
 	}
@@ -180,7 +180,18 @@ func (p *parser) errf(format string, a ...any) error {
 	if p.i < len(p.toks) {
 		pos = p.toks[p.i].pos
 	}
-	return errs.New(errs.InvalidOption, "mixed", "formula %q at position %d: %s", p.src, pos+1, fmt.Sprintf(format, a...))
+	return errs.New(errs.InvalidOption, "mixed", "formula %q at position %d: %s", shortFormula(p.src), pos+1, fmt.Sprintf(format, a...))
+}
+
+// shortFormula is s for a message: at most 200 runes, longer ones cut in
+// the middle with the number of runes left out.
+func shortFormula(s string) string {
+	const max = 200
+	rs := []rune(s)
+	if len(rs) <= max {
+		return s
+	}
+	return fmt.Sprintf("%s … (%d characters left out) … %s", string(rs[:max/2]), len(rs)-max, string(rs[len(rs)-max/2:]))
 }
 
 // item is one summand of a right-hand side.
@@ -223,7 +234,7 @@ func ParseFormula(s string) (Formula, error) {
 		switch {
 		case it.random != nil:
 			if it.sign < 0 {
-				return f, errs.New(errs.InvalidOption, "mixed", "formula %q: a random term cannot be subtracted", s)
+				return f, errs.New(errs.InvalidOption, "mixed", "formula %q: a random term cannot be subtracted", shortFormula(s))
 			}
 			f.Random = append(f.Random, expandNested(*it.random)...)
 		case it.num != "":
@@ -233,14 +244,14 @@ func ParseFormula(s string) (Formula, error) {
 			case it.num == "1" && it.sign > 0:
 				f.Intercept = true
 			default:
-				return f, errs.New(errs.InvalidOption, "mixed", "formula %q: number %s is not a model term (use 0, 1 or -1)", s, it.num)
+				return f, errs.New(errs.InvalidOption, "mixed", "formula %q: number %s is not a model term (use 0, 1 or -1)", shortFormula(s), it.num)
 			}
 		default:
 			for _, t := range it.terms {
 				k := termKey(t)
 				if it.sign < 0 {
 					if !seen[k] {
-						return f, errs.New(errs.InvalidOption, "mixed", "formula %q: cannot remove term %s that is not in the model", s, strings.Join(t, ":"))
+						return f, errs.New(errs.InvalidOption, "mixed", "formula %q: cannot remove term %s that is not in the model", shortFormula(s), strings.Join(t, ":"))
 					}
 					delete(seen, k)
 					for j := range fixed {
@@ -253,6 +264,9 @@ func ParseFormula(s string) (Formula, error) {
 				if !seen[k] {
 					seen[k] = true
 					fixed = append(fixed, t)
+					if len(seen) > MaxFixedTerms {
+						return f, errs.New(errs.InvalidOption, "mixed", "formula %q has more than %d fixed-effect terms after expanding '*'", shortFormula(s), MaxFixedTerms)
+					}
 				}
 			}
 		}
@@ -277,7 +291,7 @@ func ParseFormula(s string) (Formula, error) {
 	}
 	sort.SliceStable(f.Fixed, func(a, b int) bool { return len(f.Fixed[a]) < len(f.Fixed[b]) })
 	if len(f.Random) == 0 {
-		return f, errs.New(errs.InvalidOption, "mixed", "formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", s)
+		return f, errs.New(errs.InvalidOption, "mixed", "formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", shortFormula(s))
 	}
 	return f, nil
 }
@@ -415,6 +429,15 @@ func (p *parser) item(allowRandom bool) (item, error) {
 	}
 }
 
+// MaxCrossedFactors bounds the factors of one '*' product: n factors
+// expand to 2ⁿ − 1 terms, so 10 give 1,023 (a product of 20 would give
+// 1,048,575 terms and gigabytes before any check).
+const MaxCrossedFactors = 10
+
+// MaxFixedTerms bounds the number of fixed-effect terms of a formula after
+// expansion.
+const MaxFixedTerms = 1024
+
 // product parses id {(':'|'*') id} and expands '*' as R does:
 // a*b:c = a + b:c + a:b:c.
 func (p *parser) product() (item, error) {
@@ -441,6 +464,19 @@ func (p *parser) product() (item, error) {
 		break
 	}
 	groups = append(groups, cur)
+	// A factor repeated in a product counts once (a*a*b = a + b + a:b in R).
+	uniq := groups[:0]
+	seenGroup := map[string]bool{}
+	for _, g := range groups {
+		if k := termKey(g); !seenGroup[k] {
+			seenGroup[k] = true
+			uniq = append(uniq, g)
+		}
+	}
+	groups = uniq
+	if len(groups) > MaxCrossedFactors {
+		return item{}, p.errf("%d factors crossed with '*' expand to %d terms; at most %d factors (%d terms) may be crossed in one product: name the interactions wanted with ':'", len(groups), uint64(1)<<uint(min(len(groups), 63))-1, MaxCrossedFactors, 1<<MaxCrossedFactors-1)
+	}
 	var terms [][]string
 	// All non-empty subsets of groups in R's order: by size, then lexicographic by position.
 	n := len(groups)

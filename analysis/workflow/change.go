@@ -105,6 +105,12 @@ func (o ChangeOptions) withDefaults() (ChangeOptions, error) {
 	if err := checkLevel(&o.Level); err != nil {
 		return o, err
 	}
+	if err := checkReliability("Reliability", o.Reliability); err != nil {
+		return o, err
+	}
+	if err := checkReliability("ReliabilityPost", o.ReliabilityPost); err != nil {
+		return o, err
+	}
 	o.Approach = strings.ToLower(o.Approach)
 	if o.Approach == "" {
 		o.Approach = "distribution"
@@ -185,7 +191,7 @@ func (r *ChangeRun) column(role, name string, defaults ...string) (string, error
 	p := datasets.Problem{File: t.Name, Hint: cr.hint, Advice: "name it in ChangeOptions." + cr.field}
 	if name != "" {
 		if t.ColumnIndex(name) < 0 {
-			p.Msg = fmt.Sprintf("no %s column %q; columns are: %s", role, name, strings.Join(t.Header, ", "))
+			p.Column, p.Msg = name, fmt.Sprintf("no %s column %q; columns are: %s", role, name, t.ColumnList())
 			return "", inputErr(p)
 		}
 		return t.Header[t.ColumnIndex(name)], nil
@@ -195,7 +201,7 @@ func (r *ChangeRun) column(role, name string, defaults ...string) (string, error
 			return t.Header[j], nil
 		}
 	}
-	p.Msg = fmt.Sprintf("no %s column (%s); columns are: %s", role, strings.Join(defaults, ", "), strings.Join(t.Header, ", "))
+	p.Msg = fmt.Sprintf("no %s column (%s); columns are: %s", role, strings.Join(defaults, ", "), t.ColumnList())
 	return "", inputErr(p)
 }
 

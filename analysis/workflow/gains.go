@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -154,6 +155,11 @@ func (o GainsOptions) withDefaults() (GainsOptions, error) {
 		return o, invalid("Cutoff", "give one of a cutoff, a reliability (the reliable change value) or no cutoff")
 	case o.SD != nil && o.Reliability == nil:
 		return o, invalid("SD", "an SD is used only with a reliability (the reliable change value)")
+	case o.Cutoff != nil && !(*o.Cutoff > 0):
+		return o, invalid("Cutoff", "cutoff %v: give the minimum change as a positive number of points (for losses too: the direction says which way)", *o.Cutoff)
+	}
+	if err := checkReliability("Reliability", o.Reliability); err != nil {
+		return o, err
 	}
 	return o, nil
 }
@@ -166,7 +172,7 @@ func Crit1FromReliability(series []change.Series, sd, reliability float64) (chan
 	if math.IsNaN(sd) {
 		first := make([]float64, 0, len(series))
 		for _, s := range series {
-			first = append(first, s.Values[0])
+			first = append(first, s.At(0))
 		}
 		sd = change.SampleSD(first)
 	}
@@ -248,6 +254,9 @@ func (r *GainsRun) loadSeries() ([]change.Series, error) {
 	r.col = col
 	if col == "" {
 		col = "score"
+	}
+	if allMissing(score) {
+		return nil, inputErr(datasets.Problem{File: ss.Name, Column: col, Msg: fmt.Sprintf("has no scores: all %d values are missing, so no sudden gain can be looked for", len(score))})
 	}
 	r.label = o.Label
 	if r.label == "" {

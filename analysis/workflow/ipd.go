@@ -73,7 +73,7 @@ func IPD(src Source, opt IPDOptions) (*IPDRun, error) {
 	t := src.Table
 	j := t.ColumnIndex(opt.Study)
 	if j < 0 {
-		return nil, inputErr(datasets.Problem{File: t.Name, Column: opt.Study, Msg: "no study column; columns are: " + strings.Join(t.Header, ", "), Hint: "study"})
+		return nil, inputErr(datasets.Problem{File: t.Name, Column: opt.Study, Msg: "no study column; columns are: " + t.ColumnList(), Hint: "study"})
 	}
 	parts, order, err := splitByStudy(t, j)
 	if err != nil {

@@ -20,7 +20,7 @@ func ItemColumns(t *datasets.Table, spec string) ([]string, error) {
 			}
 		}
 		if len(out) == 0 {
-			return nil, inputErr(datasets.Problem{File: t.Name, Msg: fmt.Sprintf("no column starts with %q; columns are: %s", prefix, strings.Join(t.Header, ", "))})
+			return nil, inputErr(datasets.Problem{File: t.Name, Msg: fmt.Sprintf("no column starts with %q; columns are: %s", prefix, t.ColumnList())})
 		}
 		return out, nil
 	}
@@ -37,7 +37,7 @@ func ItemColumns(t *datasets.Table, spec string) ([]string, error) {
 		names = append(names, t.Header[j])
 	}
 	if len(missing) > 0 {
-		return nil, inputErr(datasets.Problem{File: t.Name, Msg: fmt.Sprintf("item column(s) %s not found; columns are: %s", strings.Join(missing, ", "), strings.Join(t.Header, ", "))})
+		return nil, inputErr(datasets.Problem{File: t.Name, Msg: fmt.Sprintf("item column(s) %s not found; columns are: %s", datasets.ListNames(missing), t.ColumnList())})
 	}
 	if len(names) == 0 {
 		return nil, invalid("Items", "name the item columns (a comma-separated list, or a prefix ending in *)")

@@ -89,6 +89,9 @@ func (r *MetaRun) load() error {
 			m.Numeric = v.Num
 		} else {
 			m.Text = v.Text
+			if lv, n := levels(v.Text); n == 1 {
+				return inputErr(datasets.Problem{File: st.Name, Column: v.Name, Msg: fmt.Sprintf("moderator %q has the one value %q in every study, so it cannot explain differences between studies; drop it or check the column", v.Name, cutValue(lv))})
+			}
 		}
 		e.mods = append(e.mods, m)
 	}
@@ -275,6 +278,30 @@ func varText(v *datasets.Var) []string {
 		}
 	}
 	return out
+}
+
+// levels returns one non-empty value of s and the number of distinct
+// non-empty values.
+func levels(s []string) (string, int) {
+	seen := map[string]bool{}
+	one := ""
+	for _, x := range s {
+		if x != "" && !seen[x] {
+			seen[x] = true
+			one = x
+		}
+	}
+	return one, len(seen)
+}
+
+// cutValue shortens a cell value for a message: at most 80 runes, with the
+// number left out.
+func cutValue(s string) string {
+	r := []rune(s)
+	if len(r) <= 80 {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d more characters)", string(r[:80]), len(r)-80)
 }
 
 func distinct(s []string) int {

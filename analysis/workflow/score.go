@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -53,6 +54,9 @@ func Score(src Source, key measures.Key, opt ScoreOptions) (*ScoreRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkResponses(t, key, names, rows); err != nil {
+		return nil, err
+	}
 	idCol := opt.ID
 	if idCol == "" {
 		for _, c := range []string{"id", "patient"} {
@@ -82,6 +86,51 @@ func Score(src Source, key measures.Key, opt ScoreOptions) (*ScoreRun, error) {
 	r := &ScoreRun{DataName: src.Label(), Key: key, IDs: ids, ScoreResult: res, src: src, opt: opt}
 	r.compose()
 	return r, nil
+}
+
+// checkResponses reports, all at once, the item answers that are not among
+// the key's allowed responses Min, Min + Step, …, Max (a PHQ-9 answer 2.5).
+// Values outside Min–Max are left to measures.Score's range check.
+func checkResponses(t *datasets.Table, key measures.Key, names []string, rows [][]float64) error {
+	if !(key.Step > 0) {
+		return nil
+	}
+	var list []datasets.Problem
+	total := 0
+	for i, row := range rows {
+		for j, x := range row {
+			if math.IsNaN(x) || x < key.Min || x > key.Max {
+				continue
+			}
+			k := (x - key.Min) / key.Step
+			if math.Abs(k-math.Round(k)) <= 1e-9 {
+				continue
+			}
+			total++
+			if len(list) < datasets.MaxProblems {
+				list = append(list, datasets.Problem{File: t.Name, Line: t.Line(i), Column: names[j], Value: strconv.FormatFloat(x, 'g', -1, 64),
+					Msg: fmt.Sprintf("is not one of %s's answers %s", key.Name, answers(key))})
+			}
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	return &datasets.InputError{Problems: list, Total: total}
+}
+
+// answers lists a key's allowed responses: "0, 1, 2, 3", or "1, 2, …, 7".
+func answers(key measures.Key) string {
+	n := int(math.Round((key.Max-key.Min)/key.Step)) + 1
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	if n > 5 {
+		return f(key.Min) + ", " + f(key.Min+key.Step) + ", …, " + f(key.Max)
+	}
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = f(key.Min + float64(i)*key.Step)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (r *ScoreRun) compose() {

@@ -179,6 +179,26 @@ func checkLevel(level *float64) error {
 	return nil
 }
 
+// checkReliability refuses a reliability (the option named opt) outside
+// (0, 1): 0 says the scores measure nothing reliably and 1 leaves no
+// measurement error, so neither gives a reliable change criterion.
+func checkReliability(opt string, r *float64) error {
+	if r != nil && !(*r > 0 && *r < 1) {
+		return invalid(opt, "reliability %v: give a value between 0 and 1, not including either (e.g. .8)", *r)
+	}
+	return nil
+}
+
+// allMissing reports whether every value of x is NaN (true when x is empty).
+func allMissing(x []float64) bool {
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
+}
+
 // optional returns the value of an optional number (NaN when not given).
 func optional(p *float64) float64 {
 	if p == nil {

@@ -120,6 +120,9 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		if cmd.Flags().Changed("level") {
 			return usagef("give --level or --significance, not both")
 		}
+		if !(cf.significance > 0 && cf.significance < 1) {
+			return usagef("--significance %v: give a significance level between 0 and 1 (e.g. 0.05)", cf.significance)
+		}
 		opt.Level = 1 - cf.significance
 	}
 	if cf.read.isExample(args) {

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets/simulate"
 )
 
 // Exit codes of the command-line contract (DESIGN.md).
@@ -38,7 +41,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	msg := strings.TrimRight(withFlagHints(err), "\n")
+	msg := string(escapeControls([]byte(strings.TrimRight(withFlagHints(err), "\n"))))
 	fmt.Fprintf(stderr, "alliance: %s\n", msg)
 	switch {
 	case isUsage(err):
@@ -89,6 +92,7 @@ var hintFlags = map[string]struct {
 	"robust-type":     {"try --robust-type %s", false},
 	"Measure":         {"see --measure", false},
 	"sheet":           {"choose it with --sheet", false},
+	"max-bytes":       {"raise it with --max-bytes", false},
 }
 
 // flagHint returns the command-line hint for a library hint, or "".
@@ -144,6 +148,22 @@ func isCobraUsage(err error) bool {
 	}
 	return false
 }
+
+// withParamFlags rewrites a simulate.Validate message, which names the
+// parameters by their Go field names (MissingRate), with this program's
+// flags (--missing-rate): users never see Go names.
+func withParamFlags(err error, infos []simulate.ParamInfo) error {
+	msg := err.Error()
+	sort.Slice(infos, func(i, j int) bool { return len(infos[i].Name) > len(infos[j].Name) })
+	for _, in := range infos {
+		msg = regexp.MustCompile(`\b`+regexp.QuoteMeta(in.Name)+`\b`).ReplaceAllString(msg, "--"+in.Flag)
+	}
+	msg = goDefaults.ReplaceAllString(msg, "the defaults")
+	return usageError{errors.New(msg)}
+}
+
+// goDefaults is a Go constructor of default parameters named in a message.
+var goDefaults = regexp.MustCompile(`Default\w*Params\(\)`)
 
 // withOptionFlag names the command's flag for a workflow option that
 // cannot be honoured (an errs.InvalidOption whose hint is the option's

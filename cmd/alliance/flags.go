@@ -56,6 +56,7 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 	if err != nil {
 		return workflow.Source{}, err
 	}
+	opt.MaxBytes = e.maxBytes
 	if len(args) > 0 && rf.dataset != "" {
 		return workflow.Source{}, usagef("give either FILE or --dataset, not both")
 	}

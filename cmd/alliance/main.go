@@ -11,16 +11,40 @@
 // embedded dataset when no FILE is given and say so on standard error.
 //
 // Exit codes: 0 success; 1 the analysis failed (for example no convergence);
-// 2 bad usage or bad input.
+// 2 bad usage or bad input; 130 interrupted (SIGINT), 143 terminated
+// (SIGTERM): an interrupted run removes its temporary files and leaves every
+// target as it was.
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 func main() {
+	catchSignals()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// catchSignals makes SIGINT and SIGTERM remove this process's temporary
+// files (interrupted) and exit with 128 + the signal number, as shells
+// report a process killed by it.
+func catchSignals() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-ch
+		interrupted()
+		code := 130
+		if sig == syscall.SIGTERM {
+			code = 143
+		}
+		fmt.Fprintf(os.Stderr, "alliance: %v: stopped, its temporary files removed\n", sig)
+		os.Exit(code)
+	}()
 }
 
 // run executes the command line args with the given streams and returns the

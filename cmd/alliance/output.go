@@ -12,13 +12,20 @@ import (
 // emit renders the command's result with render into memory and then writes
 // it either to standard output or, with --out, atomically to the named file,
 // so that a failed run never leaves a half-written file behind.
+//
+// Text and markdown are written with terminal control characters escaped
+// (escapeControls); CSV with formula-like cells neutralised (csvSafe).
 func (e *env) emit(render func(w io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
 		return err
 	}
+	out := buf.Bytes()
+	if e.format == "text" || e.format == "markdown" {
+		out = escapeControls(out)
+	}
 	return e.emitStream(func(w io.Writer) error {
-		_, err := w.Write(buf.Bytes())
+		_, err := w.Write(out)
 		return err
 	})
 }
@@ -27,6 +34,9 @@ func (e *env) emit(render func(w io.Writer) error) error {
 // writes straight to standard output, or into the temporary file that
 // writeAtomic renames into place only when render succeeds.
 func (e *env) emitStream(render func(w io.Writer) error) error {
+	if e.format == "csv" {
+		render = safeRender(render, ',')
+	}
 	if e.out == "" || e.out == "-" {
 		bw := bufio.NewWriterSize(e.stdout, 1<<16)
 		if err := render(bw); err != nil {
@@ -93,8 +103,16 @@ func writeFileAtomic(path string, data []byte) error {
 // writeAtomic writes what render writes to path through a buffered
 // temporary file in the same directory (mode 0644) and a rename, so that
 // readers see either the old or the complete new content, never a part.
+//
+// The temporary is registered (temps.go): an interrupted run removes it,
+// and temporaries of path left by a killed run over an hour ago are
+// removed first.
+//
+// A .csv or .tsv path has its formula-like cells neutralised (csvSafe).
 func writeAtomic(path string, render func(w io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	render = safeRender(render, csvDelim(path))
+	sweepStale(path, false)
+	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return usagef("cannot write %s: %v (does the directory exist and is it writable?)", path, err)
 	}
@@ -102,7 +120,7 @@ func writeAtomic(path string, render func(w io.Writer) error) error {
 	bw := bufio.NewWriterSize(f, 1<<16)
 	if rerr := render(bw); rerr != nil {
 		f.Close()
-		os.Remove(tmp)
+		finishTemp(tmp, "")
 		return rerr
 	}
 	err = bw.Flush()
@@ -113,10 +131,10 @@ func writeAtomic(path string, render func(w io.Writer) error) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = finishTemp(tmp, path)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		finishTemp(tmp, "")
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

@@ -147,6 +147,7 @@ func (rf *reportFlags) readOptions() (datasets.ReadOptions, error) {
 
 // readSource reads the report's input of a role (studies or sessions).
 func (rf *reportFlags) readSource(e *env, role, file, dataset string, opt datasets.ReadOptions) (*workflow.Source, error) {
+	opt.MaxBytes = e.maxBytes
 	if file != "" && dataset != "" {
 		return nil, usagef("give a file or an embedded dataset, not both")
 	}
@@ -215,6 +216,8 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 	if err != nil {
 		return err
 	}
+	watchReportDir(dir)   // an interrupt removes Save's temporaries
+	sweepStale(dir, true) // and a killed run's, an hour old
 	saved, err := report.Save(dir, files, save)
 	if err != nil {
 		if errors.Is(err, report.ErrNotReport) || errors.Is(err, report.ErrHoldsInput) {

@@ -16,6 +16,9 @@ type env struct {
 	format string // text, json, csv, markdown
 	out    string // --out FILE ("" = stdout)
 	quiet  bool
+	// maxBytes bounds the bytes read from one input (--max-bytes; 0 =
+	// datasets.DefaultMaxBytes).
+	maxBytes int64
 
 	// inputs are the files read by the command: no output may replace one.
 	inputs []string
@@ -53,13 +56,14 @@ bad input.`,
 			if e.format == "md" {
 				e.format = "markdown"
 			}
-			return nil
+			return e.checkOutputFlags(cmd)
 		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&e.format, "format", "text", "output format: text, json, csv or markdown")
 	pf.StringVar(&e.out, "out", "", "write results to `FILE` (atomically) instead of standard output")
 	pf.BoolVarP(&e.quiet, "quiet", "q", false, "print no notes on standard error")
+	pf.Var(byteSizeValue{&e.maxBytes}, "max-bytes", "read at most this many bytes from one input, e.g. 500MB or 4GiB")
 	_ = root.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"text", "json", "csv", "markdown"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -88,6 +92,27 @@ bad input.`,
 	root.SetVersionTemplate("alliance {{.Version}}\n")
 	hideUnsetDefaults(root)
 	return root
+}
+
+// outputFlags are the flags that name a file the command writes: all are
+// checked before any work, so that a run that cannot write one of its
+// outputs writes none (a failing --out used to leave the --forest file).
+var outputFlags = map[string]bool{
+	"out": true, "aggregate-out": true, "export": true, "export-effect": true, "truth": true, "plot": true,
+	"forest": true, "funnel": true, "baujat": true, "bubble": true, "radial": true, "influence-plot": true,
+	"leave1out-forest": true, "cumulative-forest": true,
+}
+
+// checkOutputFlags applies checkOutputs to every output flag cmd was given
+// (report's --out is a directory, checked by the report itself).
+func (e *env) checkOutputFlags(cmd *cobra.Command) error {
+	var paths []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if outputFlags[f.Name] && !(f.Name == "out" && (cmd.Name() == "report" || cmd.Name() == "serve")) {
+			paths = append(paths, f.Value.String())
+		}
+	})
+	return e.checkOutputs(paths...)
 }
 
 // hideUnsetDefaults blanks the printed default of flags whose zero value

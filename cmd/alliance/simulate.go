@@ -35,7 +35,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := p.Validate(); err != nil {
-				return usageError{err}
+				return withParamFlags(err, p.Describe())
 			}
 			var sum simulate.SessionSummary
 			write := func(tw io.Writer) error {
@@ -72,7 +72,7 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := p.Validate(); err != nil {
-				return usageError{err}
+				return withParamFlags(err, p.Describe())
 			}
 			var sum simulate.StudySummary
 			err := e.emitStream(func(w io.Writer) error {

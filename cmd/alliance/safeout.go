@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Output hygiene: what the program prints or writes must not act on the
+// terminal or the spreadsheet that shows it.
+
+// escapeControls returns b with terminal control characters written as
+// escapes: C0 controls but tab, newline and carriage return, DEL and the
+// C1 controls become \xNN (\x1b for ESC, \x07 for BEL), and invalid UTF-8
+// bytes too, so that a study label "\x1b]0;…" cannot retitle the terminal
+// or colour what follows. Text and markdown output and every message go
+// through it.
+func escapeControls(b []byte) []byte {
+	clean := true
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return b
+	}
+	var out bytes.Buffer
+	out.Grow(len(b) + 16)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&out, `\x%02x`, b[0])
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0x7f:
+			fmt.Fprintf(&out, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&out, `\u%04x`, r)
+		default:
+			out.Write(b[:n])
+		}
+		b = b[n:]
+	}
+	return out.Bytes()
+}
+
+// csvSafe is a writer that passes a CSV stream through, neutralising cells
+// that a spreadsheet would run as a formula: a cell starting with =, +, -
+// or @ (after an opening quote, if quoted) that is not a number gets a
+// leading ', as a user types text such as '=x in Excel or LibreOffice; a
+// number such as -0.5 or +1e3, and a lone "-", stay as they are (OWASP's
+// "CSV injection" advice). It works on the bytes as they come: a cell is
+// held until its end, so nothing else is buffered.
+type csvSafe struct {
+	w     io.Writer
+	delim byte
+	cell  []byte // the current cell, from its first byte
+	quote bool   // inside a quoted cell
+	err   error
+}
+
+func newCSVSafe(w io.Writer, delim byte) *csvSafe { return &csvSafe{w: w, delim: delim} }
+
+func (c *csvSafe) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	for i := 0; i < len(p); i++ {
+		b := p[i]
+		if c.quote {
+			if b == '"' {
+				// A doubled quote or the closing one: both keep the cell open
+				// for the decision (a closing quote is followed by a
+				// delimiter or the line's end).
+				c.quote = false
+			}
+			c.cell = append(c.cell, b)
+			continue
+		}
+		switch {
+		case b == c.delim || b == '\n' || b == '\r':
+			c.endCell()
+			c.write([]byte{b})
+		case b == '"':
+			c.quote = true
+			c.cell = append(c.cell, b)
+		default:
+			c.cell = append(c.cell, b)
+		}
+	}
+	return len(p), c.err
+}
+
+// endCell writes the held cell, neutralised when it needs it.
+func (c *csvSafe) endCell() {
+	cell := c.cell
+	c.cell = c.cell[:0]
+	if len(cell) == 0 {
+		return
+	}
+	body, quoted := cell, false
+	if cell[0] == '"' {
+		body, quoted = cell[1:], true
+	}
+	if dangerous(body, quoted) {
+		if quoted {
+			c.write([]byte{'"', '\''})
+			c.write(body)
+			return
+		}
+		c.write([]byte{'\''})
+	}
+	c.write(cell)
+}
+
+// dangerous reports whether a cell's content (without its opening quote
+// when quoted) starts like a formula and is not a number.
+func dangerous(body []byte, quoted bool) bool {
+	if len(body) == 0 {
+		return false
+	}
+	switch body[0] {
+	case '=', '+', '-', '@':
+	default:
+		return false
+	}
+	text := body
+	if quoted && len(text) > 0 && text[len(text)-1] == '"' {
+		text = text[:len(text)-1]
+	}
+	if len(text) <= 1 {
+		return false
+	}
+	_, err := strconv.ParseFloat(string(text), 64)
+	return err != nil
+}
+
+func (c *csvSafe) write(b []byte) {
+	if c.err == nil {
+		_, c.err = c.w.Write(b)
+	}
+}
+
+// Flush writes the last cell (a stream that does not end with a newline).
+func (c *csvSafe) Flush() error {
+	c.endCell()
+	return c.err
+}
+
+// csvDelim is the delimiter of a CSV output path by its extension (0: the
+// path is not a CSV or TSV file).
+func csvDelim(path string) byte {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return ','
+	case ".tsv":
+		return '\t'
+	}
+	return 0
+}
+
+// safeRender wraps render so that what it writes is neutralised as CSV
+// with the delimiter (none when delim is 0).
+func safeRender(render func(io.Writer) error, delim byte) func(io.Writer) error {
+	if delim == 0 {
+		return render
+	}
+	return func(w io.Writer) error {
+		cw := newCSVSafe(w, delim)
+		if err := render(cw); err != nil {
+			return err
+		}
+		return cw.Flush()
+	}
+}
