@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,5 +82,91 @@ func TestIPDTwoStage(t *testing.T) {
 	}
 	if len(run.TopNotes()) == 0 || !strings.Contains(run.TopNotes()[0].Text, "1 of 4 studies could not contribute") {
 		t.Errorf("notes %v", run.TopNotes())
+	}
+}
+
+// A study-level moderator enters stage 2 as meta.Fit's meta-regression on
+// the stage-1 estimates (one value per study, read from its rows); the
+// standardised analysis equals stage 1 on z-scores computed here.
+func TestIPDModsAndStandardize(t *testing.T) {
+	b, err := os.ReadFile("testdata/ipd_sim.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := map[string]string{"S1": "2001", "S2": "2010", "S3": "2004", "S4": "2020"}
+	var all strings.Builder
+	all.WriteString(strings.Join(recs[0], ",") + ",year\n")
+	for _, r := range recs[1:] {
+		all.WriteString(strings.Join(r, ",") + "," + year[r[0]] + "\n")
+	}
+	run, err := IPD(csvSource(t, "ipd.csv", all.String()), IPDOptions{Terms: []string{"within"}, Mods: []string{"year"}, Method: "ML", Test: "z", NoOneStage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var yi, vi, x []float64
+	for _, s := range run.Stage1 {
+		if s.usable() {
+			yi, vi = append(yi, s.Estimate), append(vi, s.SE*s.SE)
+			v, _ := strconv.ParseFloat(year[s.Study], 64)
+			x = append(x, v)
+		}
+	}
+	want, err := meta.Fit(yi, vi, meta.Options{Method: "ML", Mods: []meta.Moderator{{Name: "year", Numeric: x}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := run.pooledTerm("within").Model
+	if len(got.Coefficients) != 2 || got.Coefficients[1].Estimate != want.Coefficients[1].Estimate || got.Tau2 != want.Tau2 {
+		t.Errorf("meta-regression %+v, want %+v", got.Coefficients, want.Coefficients)
+	}
+
+	// --standardize: z-scores of alliance and outcome within S1, by hand.
+	std, err := IPD(csvSource(t, "ipd.csv", string(b)), IPDOptions{Terms: []string{"within"}, Standardize: true, NoOneStage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	for _, r := range recs[1:] {
+		if r[0] == "S1" {
+			rows = append(rows, r[1:])
+		}
+	}
+	for _, col := range []int{3, 4} { // alliance, outcome
+		var s, ss float64
+		for _, r := range rows {
+			v, _ := strconv.ParseFloat(r[col], 64)
+			s += v
+		}
+		m := s / float64(len(rows))
+		for _, r := range rows {
+			v, _ := strconv.ParseFloat(r[col], 64)
+			ss += (v - m) * (v - m)
+		}
+		sd := math.Sqrt(ss / float64(len(rows)-1))
+		for _, r := range rows {
+			v, _ := strconv.ParseFloat(r[col], 64)
+			r[col] = strconv.FormatFloat((v-m)/sd, 'g', -1, 64)
+		}
+	}
+	var sub strings.Builder
+	sub.WriteString(strings.Join(recs[0][1:], ",") + "\n")
+	for _, r := range rows {
+		sub.WriteString(strings.Join(r, ",") + "\n")
+	}
+	one, err := Sessions(csvSource(t, "S1.csv", sub.String()), SessionsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range one.Effects {
+		if e.Role == "within" && math.Abs(e.Estimate-std.Stage1[0].Estimate) > 1e-9*math.Abs(e.Estimate) {
+			t.Errorf("standardised S1: %v, by hand %v", std.Stage1[0].Estimate, e.Estimate)
+		}
+	}
+	if !std.Standardized || !strings.Contains(std.Methods(), "z-standardising") {
+		t.Errorf("methods %q", std.Methods())
 	}
 }
