@@ -114,7 +114,7 @@ func Multivariate(studies, terms []string, y [][]float64, v [][][]float64, level
 			idx++
 		}
 	}
-	res, err := optim.MinimizeBounded(m.deviance, x0, lower, upper, optim.BoundedSettings{FTolRel: 1e-14, FTolAbs: 1e-14, XTolAbs: 1e-10, MaxEval: 50000, Restarts: 4})
+	res, err := optim.MinimizeBounded(m.deviance, x0, lower, upper, optim.BoundedSettings{FTolRel: 1e-14, FTolAbs: 1e-14, XTolAbs: 1e-10, MaxEval: 50000, Restarts: 10, Step: 0.1})
 	if err != nil {
 		return nil, errs.New(errs.NoConvergence, "ipd", "the REML search could not start: %v", err)
 	}
