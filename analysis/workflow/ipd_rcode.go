@@ -89,9 +89,27 @@ func (r *IPDRun) rCode() string {
 			b.WriteString("d$tid <- paste(d$study, d$therapist)\n")
 		}
 		fmt.Fprintf(&b, "d$pid <- %s\n", pid)
+		b.WriteString("cs <- function(x) ave(x, d$study, FUN = function(z) z - mean(z, na.rm = TRUE))   # centre on the study mean\n")
+		resp, rhs, _ := strings.Cut(r.formula, " ~ ")
+		fx, _, _ := strings.Cut(rhs, " + (")
+		for _, v := range append([]string{resp}, strings.Split(fx, " + ")...) {
+			if v != r.withinName() {
+				fmt.Fprintf(&b, "d$%s <- cs(d$%s)\n", v, v)
+			}
+		}
 		f := strings.ReplaceAll(r.OneStage.Formula, "(1 | patient)", "(1 | pid)")
 		f = strings.ReplaceAll(f, "(1 | therapist)", "(1 | tid)")
 		fmt.Fprintf(&b, "one <- lmer(%s, data = d, REML = %s)\nsummary(one); logLik(one)\n", f, reml)
 	}
 	return b.String()
+}
+
+// withinName is the stage-1 coefficient of the within term.
+func (r *IPDRun) withinName() string {
+	for _, s := range r.Stage1 {
+		if s.Term == "within" && s.Name != "" {
+			return s.Name
+		}
+	}
+	return ""
 }

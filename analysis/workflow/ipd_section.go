@@ -220,7 +220,7 @@ func (r *IPDRun) methodsText() {
 		r.methods = append(r.methods, fmt.Sprintf("The %s and %s terms were also pooled jointly in a multivariate random-effects model with each study's within-study covariance of the two estimates and an unstructured between-study covariance, by REML (Jackson, Riley & White, 2011).", r.Multivariate.Terms[0], r.Multivariate.Terms[1]))
 	}
 	if r.OneStage != nil {
-		r.methods = append(r.methods, "As a cross-check, one mixed model over all studies was fitted with study-specific intercepts, a random study slope of the within-patient term and the stage-1 random intercepts (Riley et al., 2023).")
+		r.methods = append(r.methods, "As a cross-check, one mixed model over all studies was fitted with a random study slope of the within-patient term and the stage-1 random intercepts, the response and the other predictors centred on their study means in place of study-specific intercepts, so that every coefficient is a within-study contrast (Riley et al., 2023).")
 		r.cite("riley2023")
 	}
 }

@@ -11,7 +11,8 @@
 #   stage 1: lmerTest::lmer per study (bobyqa, rhoend 1e-12), Satterthwaite df
 #   stage 2: metafor::rma(yi, sei = se, method = "REML", test = "knha") per
 #            term, and method = "DL" with z tests
-#   one stage: lmer over all studies with study intercepts and a random
+#   one stage: lmer over all studies, response and predictors but
+#            alliance_within centred on their study means, with a random
 #            study slope of alliance_within
 #   multivariate: rma.mv(yi, V, mods = ~ 0 + term, random = ~ term | study,
 #            struct = "UN") with V block-diagonal from each study's vcov
@@ -80,11 +81,15 @@ for (t in names(terms)) {
 all <- do.call(rbind, derived)
 all$pid <- paste(all$study, all$therapist, all$patient)
 all$tid <- paste(all$study, all$therapist)
-one_formula <- outcome_next ~ factor(study) + alliance_within + alliance_patient + alliance_therapist + outcome + session + (0 + alliance_within | study) + (1 | tid) + (1 | pid)
+# the response and every predictor but alliance_within centred on the
+# study mean of its observed values (in place of study intercepts)
+for (v in c("outcome_next", "alliance_patient", "alliance_therapist", "outcome", "session"))
+  all[[v]] <- ave(all[[v]], all$study, FUN = function(z) z - mean(z, na.rm = TRUE))
+one_formula <- outcome_next ~ alliance_within + alliance_patient + alliance_therapist + outcome + session + (0 + alliance_within | study) + (1 | tid) + (1 | pid)
 one <- lmer(one_formula, data = all, REML = TRUE, control = ctrl)
 ocf <- summary(one)$coefficients
 vc <- as.data.frame(VarCorr(one))
-one_stage <- list(r_call = paste0("lmer(", deparse1(one_formula), ", data = all, REML = TRUE, control = ctrl)"),
+one_stage <- list(r_call = paste0("lmer(", deparse1(one_formula), ", data = all, REML = TRUE, control = ctrl) after all[[v]] <- ave(all[[v]], all$study, FUN = function(z) z - mean(z, na.rm = TRUE)) for v in outcome_next, alliance_patient, alliance_therapist, outcome, session"),
   fixed = lapply(unname(terms), function(n) list(name = n, estimate = ocf[n, "Estimate"], se = ocf[n, "Std. Error"], df = ocf[n, "df"])),
   random = lapply(seq_len(nrow(vc)), function(i) list(group = vc$grp[i], variance = vc$vcov[i])),
   logLik = as.numeric(logLik(one)), nobs = nobs(one))
