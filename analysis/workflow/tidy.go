@@ -138,5 +138,5 @@ func (r *PanelRun) Tidy() []TidyTable {
 }
 
 // Tidy lists the machine-readable table of an IPD meta-analysis: one row
-// per study.
-func (r *IPDRun) Tidy() []TidyTable { return []TidyTable{{"studies", r.Studies}} }
+// per study and term (stage 1).
+func (r *IPDRun) Tidy() []TidyTable { return []TidyTable{{"stage1", r.Stage1}} }

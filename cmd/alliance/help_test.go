@@ -175,7 +175,7 @@ func TestIPDCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d %s", code, stderr)
 	}
-	for _, w := range []string{`"study": "S4"`, `"error": "sessions:`, `"pooled"`, `"effect": "within"`} {
+	for _, w := range []string{`"study": "S4"`, `"note": "not fitted: sessions:`, `"pooled"`, `"term": "within"`, `"stage1"`, `"one_stage"`} {
 		if !strings.Contains(out, w) {
 			t.Errorf("JSON lacks %s", w)
 		}

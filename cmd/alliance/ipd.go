@@ -1,65 +1,150 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
+
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
 
 // ipdFlags are the flags of 'alliance ipd'.
 type ipdFlags struct {
-	read                 readFlags
-	sess                 sessionFlags
-	study, effect        string
-	model, centring      string
-	method, test         string
-	level                float64
-	noTherapist, detrend bool
+	read                  readFlags
+	sess                  sessionFlags
+	study, studyNames     string
+	model, centring       string
+	detrend, slope, ar1   bool
+	noTherapist, noTime   bool
+	ml                    bool
+	maxLagGap             int
+	covariates            string
+	allianceLabel, outLbl string
+	level                 float64
+	standardize           bool
+	terms, effect         string
+	method, test          string
+	mods                  string
+	multivariate          bool
+	noOneStage            bool
+	forest                string
 }
 
 func newIPDCmd(e *env) *cobra.Command {
 	f := &ipdFlags{}
 	cmd := &cobra.Command{
-		Use:   "ipd FILE --study COLUMN",
-		Short: "Two-stage IPD meta-analysis of session-level alliance effects",
-		Long: `Fits the session model of 'alliance sessions' in every study of a long session
-file (a study column), then pools one alliance coefficient across studies in a
-random-effects meta-analysis (Flückiger et al. 2020's design). Studies whose
-model cannot be fitted are listed with the reason.
+		Use:   "ipd FILE [FILE...]",
+		Short: "IPD meta-analysis of session-level alliance effects (two-stage, with a one-stage cross-check)",
+		Long: `Individual-participant-data meta-analysis of session data (Flückiger et al.
+2020's design; Burke, Ensor & Riley 2017):
 
-Not yet: several files, one-stage models, --standardize, the panel model as
-stage 1.`,
+  stage 1   the session model of 'alliance sessions' in every study, with the
+            same flags (--model, --centring, --detrend, --ar1, --no-therapist, …);
+            --standardize z-standardises alliance and outcome within each study
+  stage 2   each alliance term (--terms; default every one the models have:
+            within, between, patient, therapist) pooled across studies by the
+            random-effects model of 'alliance meta' (REML and Knapp–Hartung by
+            default; --method, --test), with prediction interval, I², Q, a
+            forest plot (--forest) and study-level moderators (--mods, columns
+            constant within each study) as a meta-regression; --multivariate
+            pools the within and between terms jointly with their within-study
+            covariance
+  one stage one mixed model over all studies (study intercepts, a random study
+            slope of the within term), set beside the two-stage result
+            (--no-one-stage skips it)
+
+One file with a study column (--study, default study), or several files, one
+study each, named by the file's base name or by --study-names. Studies whose
+model cannot be fitted are listed with the reason.`,
 		Example: `  alliance ipd sessions.csv --study site
-  alliance ipd sessions.csv --study site --effect between --method DL --test knha`,
-		Args: cobra.ExactArgs(1),
+  alliance ipd a.csv b.csv c.csv --study-names Bern,Basel,Zurich --standardize
+  alliance ipd sessions.csv --terms within --method DL --test z --forest within.png
+  alliance ipd sessions.csv --mods country --multivariate --format json`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args) },
 	}
 	f.read.register(cmd, "")
 	f.sess.registerLong(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.study, "study", "study", "study column")
-	enumVar(cmd, &f.effect, "effect", "within", "the pooled coefficient: within, between, patient or therapist", "within", "between", "patient", "therapist")
-	enumVar(cmd, &f.model, "model", "lagged", "stage-1 session model: lagged, reverse or concurrent", "lagged", "reverse", "concurrent")
-	enumVar(cmd, &f.centring, "centring", "", "stage 1: person or therapist (default as 'alliance sessions')", "person", "therapist")
+	fl.StringVar(&f.study, "study", "study", "study column (one file)")
+	fl.StringVar(&f.studyNames, "study-names", "", "names of the studies of several files, comma-separated (default: the files' base names)")
+	fl.StringVar(&f.model, "model", "", "stage-1 session model: lagged (default), reverse or concurrent")
+	fl.StringVar(&f.centring, "centring", "", "stage 1: person or therapist (default as 'alliance sessions')")
+	fl.BoolVar(&f.detrend, "detrend", false, "stage 1: remove each patient's linear trend over sessions before centring")
+	fl.BoolVar(&f.slope, "random-slope", false, "stage 1: random slope of session for patients")
+	fl.BoolVar(&f.ar1, "ar1", false, "stage 1: AR(1) residuals within patients over sessions")
 	fl.BoolVar(&f.noTherapist, "no-therapist", false, "stage 1: ignore the therapist column")
-	fl.BoolVar(&f.detrend, "detrend", false, "stage 1: detrend the alliance within patients")
+	fl.BoolVar(&f.noTime, "no-time", false, "stage 1: leave session out of the fixed effects")
+	fl.BoolVar(&f.ml, "ml", false, "stage 1: maximum likelihood instead of REML")
+	countVar(cmd, &f.maxLagGap, "max-lag-gap", 1, 1, "stage 1: largest session gap a lag may bridge")
+	fl.StringVar(&f.covariates, "covariates", "", "stage 1: numeric columns added as fixed covariates, comma-separated")
+	fl.StringVar(&f.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences")
+	fl.StringVar(&f.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences")
+	levelVar(cmd, &f.level, "every interval")
+	fl.BoolVar(&f.standardize, "standardize", false, "z-standardise alliance and outcome within each study before stage 1")
+	fl.StringVar(&f.terms, "terms", "", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
+	fl.StringVar(&f.effect, "effect", "", "")
+	_ = fl.MarkHidden("effect") // the first version's one-term flag
 	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
-	enumVar(cmd, &f.test, "test", "z", "stage-2 inference: z, t or knha", "z", "t", "knha")
-	levelVar(cmd, &f.level, "the pooled coefficient")
+	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t or knha (Knapp–Hartung)", "z", "t", "knha")
+	fl.StringVar(&f.mods, "mods", "", "study-level moderators (columns constant within each study), comma-separated")
+	fl.BoolVar(&f.multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
+	fl.BoolVar(&f.noOneStage, "no-one-stage", false, "skip the one-stage cross-check")
+	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
 	return cmd
 }
 
+var ipdOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level", "MaxLagGap": "--max-lag-gap",
+	"Covariates": "--covariates", "Study": "--study", "StudyNames": "--study-names", "Terms": "--terms", "Mods": "--mods", "Wide": "--wide"}
+
 func runIPD(e *env, f *ipdFlags, args []string) error {
-	src, err := f.read.source(e, args, "")
-	if err != nil {
-		return err
+	var srcs []workflow.Source
+	stdin := 0
+	for _, a := range args {
+		if a == "-" {
+			if stdin++; stdin > 1 {
+				return usagef("standard input (-) can be given once")
+			}
+		}
+		src, err := f.read.source(e, []string{a}, "")
+		if err != nil {
+			return err
+		}
+		srcs = append(srcs, src)
+	}
+	if f.studyNames != "" && len(args) == 1 {
+		return usagef("--study-names names the studies of several files; one file names its studies in its --study column")
 	}
 	cols, _ := f.sess.columns()
+	terms := splitList(f.terms)
+	if f.effect != "" && len(terms) == 0 {
+		terms = []string{f.effect}
+	}
+	opt := workflow.IPDOptions{Study: f.study, StudyNames: splitList(f.studyNames), Standardize: f.standardize, Terms: terms,
+		Method: f.method, Test: f.test, Mods: splitList(f.mods), Multivariate: f.multivariate, NoOneStage: f.noOneStage,
+		Sessions: workflow.SessionsOptions{Columns: cols, Model: f.model, Centring: f.centring, Detrend: f.detrend, RandomSlope: f.slope,
+			AR1: f.ar1, IgnoreTherapist: f.noTherapist, NoTime: f.noTime, ML: f.ml, MaxLagGap: f.maxLagGap, Covariates: splitList(f.covariates),
+			Level: f.level, AllianceLabel: f.allianceLabel, OutcomeLabel: f.outLbl}}
+	if f.forest != "" {
+		opt.Figures = []string{"forest"}
+	}
 	stop := e.busy("fitting every study")
-	run, err := workflow.IPD(src, workflow.IPDOptions{Study: f.study, Effect: f.effect, Method: f.method, Test: f.test,
-		Sessions: workflow.SessionsOptions{Columns: cols, Model: f.model, Centring: f.centring, IgnoreTherapist: f.noTherapist, Detrend: f.detrend, Level: f.level}})
+	run, err := workflow.IPDFiles(srcs, opt)
 	stop()
 	if err != nil {
-		return withOptionFlag(err, map[string]string{"Effect": "--effect", "Model": "--model", "Centring": "--centring", "Study": "--study"})
+		return withOptionFlag(err, ipdOptionFlags)
+	}
+	if f.forest != "" {
+		for _, p := range run.Pooled {
+			path := f.forest
+			if len(run.Pooled) > 1 {
+				ext := filepath.Ext(path)
+				path = strings.TrimSuffix(path, ext) + "-" + p.Term + ext
+			}
+			if err := e.saveNamedFigure(run.Section(), "forest-"+p.Term, path); err != nil {
+				return err
+			}
+		}
 	}
 	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), ""))
 }

@@ -27,6 +27,8 @@ with the default parameters. Every parameter is a flag.`,
 func newSimulateSessionsCmd(e *env) *cobra.Command {
 	p := simulate.DefaultSessionParams()
 	var truth string
+	var studies int
+	var studySD float64
 	cmd := &cobra.Command{
 		Use:   "sessions",
 		Short: "Patients nested in therapists, alliance and symptoms every session, ruptures and repairs",
@@ -36,6 +38,9 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := p.Validate(); err != nil {
 				return withParamFlags(err, p.Describe())
+			}
+			if studies > 0 || cmd.Flags().Changed("study-sd") {
+				return writeMultiStudy(e, p, studies, studySD, truth)
 			}
 			var sum simulate.SessionSummary
 			write := func(tw io.Writer) error {
@@ -59,8 +64,39 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 		},
 	}
 	bindParams(cmd.Flags(), &p, p.Describe())
-	cmd.Flags().StringVar(&truth, "truth", "", "also write the planted truth per patient (class, rupture session) to `FILE`")
+	cmd.Flags().StringVar(&truth, "truth", "", "also write the planted truth per patient (class, rupture session) to `FILE`; with --studies, each study's within effect")
+	cmd.Flags().IntVar(&studies, "studies", 0, "simulate `K` studies of --patients patients each, with a study column (for 'alliance ipd')")
+	cmd.Flags().Float64Var(&studySD, "study-sd", 0.3, "with --studies: between-study SD of the within-patient effect (symptom points per alliance point)")
 	return cmd
+}
+
+// writeMultiStudy writes --studies K studies (simulate.WriteMultiStudyCSV).
+func writeMultiStudy(e *env, p simulate.SessionParams, k int, sd float64, truth string) error {
+	if k < 1 {
+		return usagef("--studies %d: give at least 1 study (--study-sd needs --studies)", k)
+	}
+	if !(sd >= 0) {
+		return usagef("--study-sd %v: give an SD of 0 or more", sd)
+	}
+	var sum simulate.MultiStudySummary
+	write := func(tw io.Writer) error {
+		return e.emitStream(func(w io.Writer) (err error) {
+			sum, err = simulate.WriteMultiStudyCSV(w, p, k, sd, tw)
+			return err
+		})
+	}
+	var err error
+	if truth == "" {
+		err = write(nil)
+	} else if err = e.checkOutputs(truth); err == nil {
+		err = writeAtomic(truth, write)
+	}
+	if err != nil {
+		return err
+	}
+	e.infof("simulated %d studies of %d patients (%d sessions, %d missing; within effect %v, between-study SD %v; seed %d)",
+		k, p.Patients, sum.Total.Rows, sum.Total.Missing, p.WithinEffect, sd, p.Seed)
+	return nil
 }
 
 func newSimulateStudiesCmd(e *env) *cobra.Command {

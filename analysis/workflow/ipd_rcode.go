@@ -1,0 +1,115 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+)
+
+// rCode writes R code (lme4, lmerTest, metafor) reproducing the two
+// stages and the one-stage model for the designs whose columns are
+// quick to derive in base R (no detrending, lags over consecutive
+// sessions, no AR(1), no covariates); for the others it says which
+// command exports the derived columns.
+func (r *IPDRun) rCode() string {
+	o := r.opt
+	so := o.Sessions
+	var b strings.Builder
+	if so.Detrend || so.MaxLagGap != 1 || so.AR1 || len(so.Covariates) > 0 || r.formula == "" {
+		fmt.Fprintf(&b, "# this design's derived columns are long to write in base R: export them per study with\n#   alliance sessions STUDY.csv --export derived.csv  (the options of %s)\n", r.commandLine())
+		return b.String()
+	}
+	b.WriteString("library(lme4); library(lmerTest); library(metafor)\n")
+	names := strings.Split(r.src.Name, ", ")
+	if r.studyCol != "" {
+		fmt.Fprintf(&b, "d <- read.csv(%q)\nd$study <- as.character(d[[%q]])\n", names[0], r.studyCol)
+	} else {
+		var parts []string
+		for i, n := range names {
+			st := n
+			if i < len(r.Stage1) {
+				st = r.studyOrder[i]
+			}
+			parts = append(parts, fmt.Sprintf("cbind(study = %q, read.csv(%q))", st, n))
+		}
+		fmt.Fprintf(&b, "d <- rbind(%s)\n", strings.Join(parts, ",\n  "))
+	}
+	c := so.Columns
+	for role, col := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
+		if col != "" && col != role {
+			fmt.Fprintf(&b, "d$%s <- d[[%q]]\n", role, col)
+		}
+	}
+	ther := strings.Contains(r.formula, "therapist")
+	b.WriteString("derive <- function(d) {\n")
+	if o.Standardize {
+		b.WriteString("  z <- function(x) (x - mean(x, na.rm = TRUE)) / sd(x, na.rm = TRUE)\n  d$alliance <- z(d$alliance); d$outcome <- z(d$outcome)\n")
+	}
+	key := "d$patient"
+	if ther {
+		key = "paste(d$therapist, d$patient)"
+	}
+	fmt.Fprintf(&b, "  key <- %s\n  pm <- function(x) ave(x, key, FUN = function(z) mean(z, na.rm = TRUE))\n", key)
+	for _, v := range []string{"alliance", "outcome"} {
+		fmt.Fprintf(&b, "  d$%s_between <- pm(d$%s); d$%s_within <- d$%s - d$%s_between\n", v, v, v, v, v)
+		if strings.Contains(r.formula, "_therapist") {
+			fmt.Fprintf(&b, "  pl <- tapply(d$%s, key, mean, na.rm = TRUE); th <- tapply(d$therapist, key, function(z) z[1])\n", v)
+			fmt.Fprintf(&b, "  tm <- tapply(pl, th, mean, na.rm = TRUE)\n  d$%s_therapist <- as.vector(tm[as.character(d$therapist)]); d$%s_patient <- d$%s_between - d$%s_therapist\n", v, v, v, v)
+		}
+	}
+	b.WriteString("  nxt <- match(paste(key, d$session + 1), paste(key, d$session))\n")
+	b.WriteString("  d$outcome_next <- d$outcome[nxt]; d$alliance_next <- d$alliance[nxt]\n  d\n}\n")
+	fmt.Fprintf(&b, "d <- do.call(rbind, lapply(split(d, d$study), derive))\n")
+	reml := map[bool]string{true: "FALSE", false: "TRUE"}[so.ML]
+	var coefNames []string
+	for _, t := range r.Terms {
+		for _, s := range r.Stage1 {
+			if s.Term == t && s.Name != "" {
+				coefNames = append(coefNames, fmt.Sprintf("%s = %q", t, s.Name))
+				break
+			}
+		}
+	}
+	fmt.Fprintf(&b, "terms <- c(%s)\n", strings.Join(coefNames, ", "))
+	fmt.Fprintf(&b, "stage1 <- do.call(rbind, lapply(split(d, d$study), function(ds) {\n  cf <- summary(lmer(%s, data = ds, REML = %s))$coefficients\n", r.formula, reml)
+	b.WriteString("  data.frame(study = ds$study[1], term = names(terms), yi = cf[terms, \"Estimate\"], sei = cf[terms, \"Std. Error\"], df = cf[terms, \"df\"])\n}))\nstage1\n")
+	method := strings.ToUpper(o.Method)
+	if method == "" {
+		method = "REML"
+	}
+	mods := ""
+	if len(r.Mods) > 0 {
+		mods = ", mods = ~ " + strings.Join(r.Mods, " + ")
+		fmt.Fprintf(&b, "sl <- d[!duplicated(d$study), c(\"study\", %s)]\nstage1 <- merge(stage1, sl, by = \"study\")\n", rStrs(r.Mods))
+	}
+	fmt.Fprintf(&b, "for (t in names(terms)) print(rma(yi, sei = sei%s, data = stage1[stage1$term == t, ], method = %q, test = %q, level = %s))\n", mods, method, o.Test, rNum(100*so.Level))
+	if r.OneStage != nil {
+		pid := "paste(d$study, d$patient)"
+		if ther {
+			pid = "paste(d$study, d$therapist, d$patient)"
+			b.WriteString("d$tid <- paste(d$study, d$therapist)\n")
+		}
+		fmt.Fprintf(&b, "d$pid <- %s\n", pid)
+		b.WriteString("cs <- function(x) ave(x, d$study, FUN = function(z) z - mean(z, na.rm = TRUE))   # centre on the study mean\n")
+		resp, rhs, _ := strings.Cut(r.formula, " ~ ")
+		fx, _, _ := strings.Cut(rhs, " + (")
+		for _, v := range append([]string{resp}, strings.Split(fx, " + ")...) {
+			if v != r.withinName() {
+				fmt.Fprintf(&b, "d$%s <- cs(d$%s)\n", v, v)
+			}
+		}
+		f := strings.ReplaceAll(r.OneStage.Formula, "(1 | patient)", "(1 | pid)")
+		f = strings.ReplaceAll(f, "(1 | therapist)", "(1 | tid)")
+		fmt.Fprintf(&b, "one <- lmer(%s, data = d, REML = %s)\nsummary(one); logLik(one)\n", f, reml)
+	}
+	return b.String()
+}
+
+// withinName is the stage-1 coefficient of the within term.
+func (r *IPDRun) withinName() string {
+	for _, s := range r.Stage1 {
+		if s.Term == "within" && s.Name != "" {
+			return s.Name
+		}
+	}
+	return ""
+}

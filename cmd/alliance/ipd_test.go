@@ -1,0 +1,135 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+type ipdJSON struct {
+	Stage1 []struct {
+		Study, Term string
+		Estimate    *float64
+		SE          *float64 `json:"se"`
+	} `json:"stage1"`
+	Pooled []struct {
+		Term         string `json:"term"`
+		K            int    `json:"k"`
+		Coefficients []struct {
+			Name     string  `json:"name"`
+			Estimate float64 `json:"estimate"`
+		} `json:"coefficients"`
+	} `json:"pooled"`
+}
+
+// splitStudies writes each study of ipd_sim.csv (study column first) as
+// its own file, without the study column, with a study-level column
+// "site" (constant within a study unless vary) and returns the paths.
+func splitStudies(t *testing.T, vary bool) (one string, files []string) {
+	t.Helper()
+	f, err := os.Open("../../analysis/workflow/testdata/ipd_sim.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	by := map[string][]string{}
+	var order []string
+	var all strings.Builder
+	all.WriteString(strings.Join(recs[0], ",") + ",site\n")
+	for i, r := range recs[1:] {
+		if by[r[0]] == nil {
+			order = append(order, r[0])
+		}
+		site := "site" + r[0]
+		if vary && r[0] == "S2" && i%2 == 0 {
+			site = "other"
+		}
+		by[r[0]] = append(by[r[0]], strings.Join(r[1:], ",")+","+site)
+		all.WriteString(strings.Join(r, ",") + "," + site + "\n")
+	}
+	for _, s := range order[:3] { // S4 (one patient) left out
+		p := filepath.Join(dir, s+".csv")
+		if err := os.WriteFile(p, []byte(strings.Join(recs[0][1:], ",")+",site\n"+strings.Join(by[s], "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	one = filepath.Join(dir, "all.csv")
+	if err := os.WriteFile(one, []byte(all.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return one, files
+}
+
+// Several files, one study each (named by --study-names), give the same
+// stage-1 estimates as the one file with a study column; --forest writes
+// one plot per term; a study-level moderator that varies within a study
+// is refused naming the study.
+func TestIPDSeveralFiles(t *testing.T) {
+	one, files := splitStudies(t, false)
+	out1, stderr, code := runCLI(t, "", "ipd", one, "--format", "json", "--no-one-stage")
+	if code != 0 {
+		t.Fatalf("one file: exit %d %s", code, stderr)
+	}
+	dir := filepath.Dir(one)
+	args := append([]string{"ipd"}, files...)
+	args = append(args, "--study-names", "S1,S2,S3", "--format", "json", "--no-one-stage", "--forest", filepath.Join(dir, "f.svg"))
+	out3, stderr, code := runCLI(t, "", args...)
+	if code != 0 {
+		t.Fatalf("three files: exit %d %s", code, stderr)
+	}
+	var a, b ipdJSON
+	if err := json.Unmarshal([]byte(out1), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(out3), &b); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for _, s := range a.Stage1 {
+		if s.Estimate != nil {
+			want[s.Study+"/"+s.Term] = *s.Estimate
+		}
+	}
+	if len(b.Stage1) == 0 || len(b.Pooled) == 0 {
+		t.Fatalf("three files: %s", out3)
+	}
+	for _, s := range b.Stage1 {
+		if s.Estimate == nil || *s.Estimate != want[s.Study+"/"+s.Term] {
+			t.Errorf("%s %s: %v, one file %v", s.Study, s.Term, s.Estimate, want[s.Study+"/"+s.Term])
+		}
+	}
+	for _, p := range b.Pooled {
+		if _, err := os.Stat(filepath.Join(dir, "f-"+p.Term+".svg")); err != nil {
+			t.Errorf("forest of %s: %v", p.Term, err)
+		}
+	}
+	// Default names: the files' base names.
+	out, stderr, code := runCLI(t, "", append(append([]string{"ipd"}, files...), "--format", "json", "--no-one-stage")...)
+	if code != 0 || !strings.Contains(out, `"study": "S2"`) {
+		t.Errorf("base names: exit %d %s", code, stderr)
+	}
+	// A moderator that varies within study S2 is refused.
+	_, vfiles := splitStudies(t, true)
+	one2 := filepath.Join(filepath.Dir(vfiles[0]), "all.csv")
+	_, stderr, code = runCLI(t, "", "ipd", one2, "--mods", "site", "--no-one-stage")
+	if code != 2 || !strings.Contains(stderr, `study "S2"`) || !strings.Contains(stderr, "constant within each study") {
+		t.Errorf("varying moderator: exit %d %s", code, stderr)
+	}
+	_, stderr, code = runCLI(t, "", "ipd", one, "--mods", "nosuch")
+	if code != 2 || !strings.Contains(stderr, "nosuch") {
+		t.Errorf("missing moderator: exit %d %s", code, stderr)
+	}
+	_, stderr, code = runCLI(t, "", "ipd", files[0], files[1], "--study-names", "A")
+	if code != 2 || !strings.Contains(stderr, "--study-names") {
+		t.Errorf("too few names: exit %d %s", code, stderr)
+	}
+}
