@@ -186,7 +186,7 @@ func chol2(s [2][2]float64) (l00, l10, l11 float64) {
 
 // PanelRow is one observed session of the panel simulator.
 type PanelRow struct {
-	Patient, Session   int
+	Patient, Session  int
 	Alliance, Outcome float64
 }
 
