@@ -39,7 +39,11 @@ func ExampleSeriesFromLong() {
 		return
 	}
 	for _, s := range series {
-		fmt.Println(s.ID, s.Values, s.Start, s.End)
+		vals := make([]float64, s.Len())
+		for i := range vals {
+			vals[i] = s.At(i)
+		}
+		fmt.Println(s.ID, vals, s.Start, s.End)
 	}
 	// Output:
 	// A [30 28 19 NaN 18] 30 18

@@ -245,6 +245,7 @@ func ExampleReport() {
 	// Output:
 	// Meta-analysis
 	// Session-by-session lagged model — demo-sessions (SIMULATED)
+	// Random-intercept cross-lagged panel model (stationary lagged paths)
 	// Rupture–repair episodes — demo-sessions (SIMULATED) (sd)
 	// Sudden gains — demo-sessions (SIMULATED), 240 patients, sessions 1–20
 	// Clinically significant change — distribution approach, RCI JT — demo-sessions (SIMULATED)
@@ -266,6 +267,7 @@ func ExampleReportContext() {
 	fmt.Println(errors.Is(err, context.Canceled))
 	// Output:
 	// session model
+	// panel model
 	// ruptures
 	// sudden gains
 	// sudden gains: give criterion 1: a cutoff in points (e.g. 7 for the BDI), a reliability for the reliable change value, or switch it off

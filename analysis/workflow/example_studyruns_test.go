@@ -117,7 +117,7 @@ func ipdCSV() string {
 }
 
 func ipd() *workflow.IPDRun {
-	run, err := workflow.IPD(csvSource("ipd.csv", ipdCSV()), workflow.IPDOptions{})
+	run, err := workflow.IPD(csvSource("ipd.csv", ipdCSV()), workflow.IPDOptions{Terms: []string{"within"}, Test: "z"})
 	if err != nil {
 		panic(err)
 	}
@@ -131,15 +131,16 @@ func ipd() *workflow.IPDRun {
 // within effect is −2 at lag 1.
 func ExampleIPD() {
 	run := ipd()
-	for _, s := range run.Studies {
-		fmt.Printf("%s: %d patients, %s %.4f (SE %.4f)\n", s.Study, s.Patients, s.Term, s.Estimate, s.SE)
+	for _, s := range run.Stage1 {
+		fmt.Printf("%s: %d patients, %s %.4f (SE %.4f)\n", s.Study, s.NPatients, s.Name, s.Estimate, s.SE)
 	}
-	c := run.Pooled.Coefficients[0]
-	fmt.Printf("pooled %.4f (SE %.4f), tau2 %.4f\n", c.Estimate, c.SE, run.Pooled.Tau2)
+	pooled := run.Pooled[0].Meta.Model
+	c := pooled.Coefficients[0]
+	fmt.Printf("pooled %.4f (SE %.4f), tau2 %.4f\n", c.Estimate, c.SE, pooled.Tau2)
 	// Stage 2 by hand: meta.Fit of the stage-1 estimates and variances.
-	yi := make([]float64, len(run.Studies))
-	vi := make([]float64, len(run.Studies))
-	for i, s := range run.Studies {
+	yi := make([]float64, len(run.Stage1))
+	vi := make([]float64, len(run.Stage1))
+	for i, s := range run.Stage1 {
 		yi[i], vi[i] = s.Estimate, s.SE*s.SE
 	}
 	m, err := meta.Fit(yi, vi, meta.Options{})
@@ -166,28 +167,30 @@ func ExampleIPDRun_Output() {
 func ExampleIPDRun_Section() {
 	showSection(ipd().Section())
 	// Output:
-	// section: Two-stage IPD meta-analysis of the within-patient alliance effect
-	//   table: studies
-	//   table: coefficients
-	//   table: heterogeneity
+	// section: IPD meta-analysis of session-level alliance effects
+	//   table: stage1
+	//   table: coefficients-within
+	//   table: heterogeneity-within
+	//   table: studies-within
+	//   table: comparison
 }
 
 func ExampleIPDRun_Steps() {
 	showSteps(ipd().Steps())
 	// Output:
-	// alliance ipd ipd.csv --study study --effect within (R code: false)
+	// alliance ipd ipd.csv --model lagged --terms within --test z (R code: true)
 }
 
 func ExampleIPDRun_Data() {
 	showData(ipd().Data())
 	// Output:
-	// session study=study map[rows:1060 studies:3 studies pooled:3]
+	// session study=study map[rows:1060 studies:3 studies pooled (within):3]
 }
 
 func ExampleIPDRun_Tidy() {
 	showTidy(ipd().Tidy())
 	// Output:
-	// studies: 3 rows, [study patients rows term estimate se error]
+	// stage1: 3 rows, [study term name estimate se df n_patients n_sessions converged note]
 }
 
 func ExampleIPDRun_Cites() {
@@ -262,7 +265,9 @@ func ExamplePanelRun_Section() {
 	// Output:
 	// section: Random-intercept cross-lagged panel model (stationary lagged paths)
 	//   table: lagged
+	//   table: long_run
 	//   table: parameters
+	//   figure: panel-lagged panel-lagged
 }
 
 func ExamplePanelRun_Steps() {
@@ -281,6 +286,7 @@ func ExamplePanelRun_Tidy() {
 	showTidy(demoPanel().Tidy())
 	// Output:
 	// lagged: 4 rows, [from to wave estimate se p ci_lb ci_ub std_all]
+	// long_run: 4 rows, [from to estimate se z p ci_lb ci_ub]
 	// parameters: 179 rows, [lhs op rhs label free estimate se z p ci_lb ci_ub std_all]
 }
 
@@ -294,7 +300,7 @@ func ExamplePanelRun_TopNotes() {
 	showNotes(demoPanel().TopNotes())
 	// Output:
 	// 1 notes
-	// - waves: sessions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, those observed for at least half of the patients (choose others explicitly)
+	// - Waves: sessions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, those observed for at least half of the patients (choose others explicitly).
 }
 
 func ExamplePanelRun_Methods() {
