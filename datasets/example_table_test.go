@@ -62,7 +62,7 @@ func ExampleReadFile() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "sessions.tsv")
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(sessionsCSV, ",", "\t")), 0o600); err != nil {
+	if err = os.WriteFile(path, []byte(strings.ReplaceAll(sessionsCSV, ",", "\t")), 0o600); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -69,7 +69,7 @@ func readPath(path string, opt ReadOptions) ([]byte, error) {
 	}
 	defer f.Close()
 	size := int64(-1)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+	if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
 		size = st.Size()
 		if size > max {
 			return nil, tooLarge(path, max)

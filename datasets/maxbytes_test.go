@@ -45,7 +45,7 @@ func TestReadByteBound(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "big.csv")
 	data := "r,n\n" + strings.Repeat("0.3,40\n", 200)
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+	if err = os.WriteFile(p, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, err = ReadFile(p, ReadOptions{MaxBytes: int64(len(data)) - 1})

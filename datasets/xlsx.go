@@ -76,7 +76,7 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 	if err != nil {
 		return nil, damaged(name, parts.shared, "", err)
 	}
-	if err := checkSheet(zr, parts.sheets[sheet], nShared, limit); err != nil {
+	if err = checkSheet(zr, parts.sheets[sheet], nShared, limit); err != nil {
 		return nil, damaged(name, parts.sheets[sheet], sheet, err)
 	}
 	dec := byte('.')

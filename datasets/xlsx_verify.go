@@ -135,7 +135,7 @@ func partMap(zr *zip.Reader) (xlsxParts, error) {
 			ID   string `xml:"id,attr"`
 		} `xml:"sheets>sheet"`
 	}
-	if err := decodePart(zf, &book); err != nil {
+	if err = decodePart(zf, &book); err != nil {
 		return p, err
 	}
 	dir := path.Dir(wb)

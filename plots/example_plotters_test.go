@@ -323,7 +323,7 @@ func ExampleFigure_Save() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "funnel.SVG")
-	if err := figure().Save(path); err != nil {
+	if err = figure().Save(path); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -253,7 +253,6 @@ det <- (s * p$pct_change <= -p_det | (p$pre == 0 & p$post < 0)) & p$pre != p$pos
 p$category <- ifelse(imp, "improved", ifelse(det, "deteriorated", "unchanged"))
 out$pct_improvement <- p_imp; out$pct_deterioration <- p_det
 `)
-		cats = []string{"improved", "unchanged", "deteriorated"}
 		// a patient both improved and deteriorated counts in both rows
 		b.WriteString(`count <- c(improved = sum(imp), unchanged = sum(!imp & !det), deteriorated = sum(det))
 `)

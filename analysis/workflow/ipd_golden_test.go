@@ -96,7 +96,7 @@ func TestIPDGoldenR(t *testing.T) {
 		t.Fatal(err)
 	}
 	var g ipdGolden
-	if err := json.Unmarshal(b, &g); err != nil {
+	if err = json.Unmarshal(b, &g); err != nil {
 		t.Fatal(err)
 	}
 	tab, err := datasets.ReadFile("../../testdata/golden/ipd_sim6.csv", datasets.ReadOptions{})

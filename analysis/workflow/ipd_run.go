@@ -61,7 +61,7 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 			return nil, invalid("Terms", "term %q: give within, between, patient or therapist", t)
 		}
 	}
-	if err := checkModNames(opt.Mods); err != nil {
+	if err = checkModNames(opt.Mods); err != nil {
 		return nil, err
 	}
 	if len(studies) < 2 {

@@ -54,7 +54,7 @@ func Score(src Source, key measures.Key, opt ScoreOptions) (*ScoreRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkResponses(t, key, names, rows); err != nil {
+	if err = checkResponses(t, key, names, rows); err != nil {
 		return nil, err
 	}
 	idCol := opt.ID

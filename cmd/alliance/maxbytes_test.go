@@ -33,9 +33,9 @@ func TestMaxBytes(t *testing.T) {
 		t.Fatalf("stdin: exit %d, %q", code, errb.String())
 	}
 	for _, bad := range []string{"-5", "abc", "1.5.2GB", "0"} {
-		_, stderr, code := runCLI(t, "", "meta", "--max-bytes", bad)
-		if code != exitUsage || !strings.Contains(stderr, "max-bytes") {
-			t.Errorf("--max-bytes %s: exit %d, %q", bad, code, stderr)
+		_, stderr, c := runCLI(t, "", "meta", "--max-bytes", bad)
+		if c != exitUsage || !strings.Contains(stderr, "max-bytes") {
+			t.Errorf("--max-bytes %s: exit %d, %q", bad, c, stderr)
 		}
 	}
 	for in, want := range map[string]int64{"100": 100, "1KiB": 1024, "1kb": 1000, "2GiB": 2 << 30, "1.5MB": 1500000, "3G": 3 << 30} {

@@ -61,7 +61,7 @@ func TestWriteMultiStudyCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteMultiStudyCSV(&b, p, 3, 0.5, nil); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+	if _, err = WriteMultiStudyCSV(&b, p, 3, 0.5, nil); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Fatalf("not deterministic (err %v)", err)
 	}
 	recs, err := csv.NewReader(&a).ReadAll()

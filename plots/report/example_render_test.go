@@ -116,7 +116,7 @@ func ExampleCheck() {
 	defer os.RemoveAll(dir)
 	prev, err := report.Check(dir, report.SaveOptions{})
 	fmt.Println(len(prev), err)
-	if err := os.WriteFile(filepath.Join(dir, "thesis.docx"), []byte("x"), 0o600); err != nil {
+	if err = os.WriteFile(filepath.Join(dir, "thesis.docx"), []byte("x"), 0o600); err != nil {
 		fmt.Println(err)
 		return
 	}
