@@ -47,18 +47,19 @@ func PanelLagged(lagged []panel.LaggedEffect, x, y string, th Theme) (*Figure, e
 
 // panelPath is one path's estimates by wave.
 func panelPath(lagged []panel.LaggedEffect, pth [2]string, th Theme) (*plot.Plot, error) {
-	var pts plotter.XYs
+	var xs, ys []float64
 	var errs plotter.YErrors
 	for _, l := range lagged {
 		if l.From != pth[0] || l.To != pth[1] || l.Wave == nil {
 			continue
 		}
-		pts = append(pts, plotter.XY{X: float64(*l.Wave), Y: l.Estimate})
+		xs, ys = append(xs, float64(*l.Wave)), append(ys, l.Estimate)
 		errs = append(errs, struct{ Low, High float64 }{l.Estimate - l.CILB, l.CIUB - l.Estimate})
 	}
-	if len(pts) == 0 {
+	if len(xs) == 0 {
 		return nil, fmt.Errorf("plots: panel plot: no effect of %s on %s", pth[0], pth[1])
 	}
+	pts := xys(xs, ys)
 	p := th.newPlot()
 	p.Title.Text = pth[0] + " → " + pth[1]
 	p.X.Label.Text = "Session (later wave of the lag)"
@@ -66,7 +67,7 @@ func panelPath(lagged []panel.LaggedEffect, pth [2]string, th Theme) (*plot.Plot
 	p.X.Tick.Marker = niceTicks{}
 	p.Y.Tick.Marker = niceTicks{}
 	eb := &plotter.YErrorBars{XYs: pts, YErrors: errs, LineStyle: lineStyle(th.LineWidth, black), CapWidth: th.FontSize * 0.5}
-	sc, err := points(xsOf(pts), ysOf(pts), draw.CircleGlyph{}, th.FontSize*0.25, black)
+	sc, err := points(xs, ys, draw.CircleGlyph{}, th.FontSize*0.25, black)
 	if err != nil {
 		return nil, err
 	}
@@ -112,22 +113,6 @@ func panelRows(lagged []panel.LaggedEffect, paths [][2]string, th Theme) (*Figur
 	niceRange(&p.X)
 	rowH := th.FontSize * 1.6
 	return single(p, ColumnWidth, rowH*vg.Length(n)+th.FontSize*3.6+8), nil
-}
-
-func xsOf(v plotter.XYs) []float64 {
-	out := make([]float64, len(v))
-	for i := range v {
-		out[i] = v[i].X
-	}
-	return out
-}
-
-func ysOf(v plotter.XYs) []float64 {
-	out := make([]float64, len(v))
-	for i := range v {
-		out[i] = v[i].Y
-	}
-	return out
 }
 
 // PanelLaggedFromSpec draws a [workflow.PanelLaggedSpec].

@@ -223,9 +223,14 @@ func ReportChangeOptions(o ReportSessionOptions, roles map[string]string) Change
 // converge to an admissible solution — leaves the section out with a
 // warning at the top of the report that gives the reason, so the rest of
 // the report is not lost to it and the omission is never silent.
-func reportPanel(src Source, o ReportSessionOptions) (*PanelRun, []Note, error) {
-	if _, err := loadSessions(src, o.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireOutcome: true, RequireAlliance: true}); err != nil {
-		return nil, nil, err
+//
+// rolesChecked says the session model has already resolved the same roles
+// on the same table, so the table is not read a second time for them.
+func reportPanel(src Source, o ReportSessionOptions, rolesChecked bool) (*PanelRun, []Note, error) {
+	if !rolesChecked {
+		if _, err := loadSessions(src, o.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireOutcome: true, RequireAlliance: true}); err != nil {
+			return nil, nil, err
+		}
 	}
 	pr, err := Panel(src, ReportPanelOptions(o))
 	if pr == nil {
@@ -254,7 +259,7 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 		if err := step("panel model"); err != nil {
 			return nil, nil, err
 		}
-		pr, note, err := reportPanel(src, o)
+		pr, note, err := reportPanel(src, o, !omit[OmitSessions])
 		if err != nil {
 			return nil, nil, wrap("panel model", err)
 		}

@@ -120,13 +120,5 @@ func WriteMultiStudyCSV(w io.Writer, p SessionParams, k int, studySD float64, tr
 	if err != nil {
 		return sum, err
 	}
-	if err := bw.Flush(); err != nil {
-		return sum, fmt.Errorf("simulate: writing sessions CSV: %w", err)
-	}
-	if tw != nil {
-		if err := tw.Flush(); err != nil {
-			return sum, fmt.Errorf("simulate: writing truth CSV: %w", err)
-		}
-	}
-	return sum, nil
+	return sum, flushCSV(bw, tw)
 }

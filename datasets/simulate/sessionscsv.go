@@ -52,15 +52,21 @@ func WriteSessionsCSV(w io.Writer, p SessionParams, truth io.Writer) (SessionSum
 	if err != nil {
 		return sum, err
 	}
-	if err := bw.Flush(); err != nil {
-		return sum, fmt.Errorf("simulate: writing sessions CSV: %w", err)
+	return sum, flushCSV(bw, tw)
+}
+
+// flushCSV flushes the data writer and, when not nil, the truth writer of
+// a simulation, naming which failed.
+func flushCSV(data, truth *bufio.Writer) error {
+	if err := data.Flush(); err != nil {
+		return fmt.Errorf("simulate: writing sessions CSV: %w", err)
 	}
-	if tw != nil {
-		if err := tw.Flush(); err != nil {
-			return sum, fmt.Errorf("simulate: writing truth CSV: %w", err)
+	if truth != nil {
+		if err := truth.Flush(); err != nil {
+			return fmt.Errorf("simulate: writing truth CSV: %w", err)
 		}
 	}
-	return sum, nil
+	return nil
 }
 
 // appendRow appends one sessions CSV line.
