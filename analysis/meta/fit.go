@@ -55,6 +55,10 @@ func fitDesign(d *design, opt Options, notes []string) (*Result, error) {
 		r.SETau2 = f64(est.se)
 	}
 	r.Tau2Fix = opt.Tau2 != nil
+	r.MethodShown = r.Method
+	if r.Tau2Fix {
+		r.MethodShown, r.FitMethod = MethodUserTau2, r.Method
+	}
 	if err := m.infer(r); err != nil {
 		return nil, err
 	}

@@ -21,6 +21,10 @@ const (
 	PM   = "PM"   // Paule–Mandel (1982)
 )
 
+// MethodUserTau2 is what Result's JSON "method" says when τ² was given
+// (Options.Tau2) rather than estimated.
+const MethodUserTau2 = "user-specified"
+
 // Tests accepted in Options.Test.
 const (
 	TestZ     = "z"     // Wald z and χ² tests (metafor's default)

@@ -26,7 +26,7 @@ func (m *model) fitQuick(warm float64, out *refit) error {
 		return err
 	}
 	r := &out.r
-	*r = Result{K: m.d.k, P: m.d.p, Measure: m.opt.Measure, Method: m.opt.Method, Test: m.opt.Test,
+	*r = Result{K: m.d.k, P: m.d.p, Measure: m.opt.Measure, Method: m.opt.Method, MethodShown: m.opt.Method, Test: m.opt.Test,
 		Level: m.opt.Level, Tau2: est.tau2, Tau: math.Sqrt(est.tau2), Iter: est.iter,
 		Yi: m.d.y, Vi: m.d.v, opt: m.opt, d: m.d}
 	if !math.IsNaN(est.se) {

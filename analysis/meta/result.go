@@ -39,7 +39,17 @@ type Result struct {
 	K       int    `json:"k"`       // number of effect sizes (studies) used
 	P       int    `json:"p"`       // number of coefficients
 	Measure string `json:"measure"` // effect-size measure, e.g. "ZCOR"
-	Method  string `json:"method"`  // τ² estimator (metafor's res$method; kept when τ² is user-specified)
+	// Method is the τ² estimator asked for (metafor's res$method). When τ²
+	// is user-specified it is kept, because it still names the likelihood
+	// of the fit statistics (logLik, AIC, … as metafor), but the JSON then
+	// says "method": "user-specified" and gives it as fit_method.
+	Method string `json:"-"`
+	// MethodShown is the JSON "method": Method, or "user-specified" when
+	// Tau2Fix, so that no reader takes a given τ² for an estimate.
+	MethodShown string `json:"method"`
+	// FitMethod names the likelihood of the fit statistics when τ² is
+	// user-specified (empty otherwise).
+	FitMethod string `json:"fit_method,omitempty"`
 	// Tau2Fix says τ² was specified by the user (Options.Tau2), not
 	// estimated: metafor's res$tau2.fix, printed "user-specified tau^2
 	// value".
