@@ -47,6 +47,10 @@ type ReportSessionOptions struct {
 	// GainsCutoff, when set, is the sudden-gains criterion 1 in points
 	// instead of the reliable change value from Reliability.
 	GainsCutoff *float64
+	// Study names the study column of multi-study session data (default
+	// "study"). When the table has it, the report adds an IPD
+	// meta-analysis of the alliance effects across the studies.
+	Study string
 }
 
 // Report section names accepted by ReportOptions.Omit.
@@ -57,6 +61,7 @@ const (
 	OmitGains    = "gains"
 	OmitChange   = "change"
 	OmitPanel    = "panel"
+	OmitIPD      = "ipd"
 )
 
 // ReportOptions are every choice of a report: the study-level meta-analysis
@@ -72,8 +77,8 @@ type ReportOptions struct {
 	Sessions ReportSessionOptions
 	Compose  ComposeOptions
 	// Omit names sections left out on request (OmitMeta, OmitSessions,
-	// OmitRuptures, OmitGains, OmitChange); the document says so at the
-	// top. Nothing is left out otherwise: a role column the session
+	// OmitPanel, OmitIPD, OmitRuptures, OmitGains, OmitChange); the
+	// document says so at the top. Nothing is left out otherwise: a role column the session
 	// analyses need and cannot find is an input error.
 	Omit []string
 }
@@ -112,16 +117,16 @@ func ReportContext(ctx context.Context, in ReportInput, opt ReportOptions, progr
 	for _, o := range opt.Omit {
 		o = strings.ToLower(strings.TrimSpace(o))
 		switch o {
-		case OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange, OmitPanel:
+		case OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange, OmitPanel, OmitIPD:
 			omit[o] = true
 		default:
-			return nil, nil, invalid("Omit", "section %q cannot be left out: give meta, sessions, panel, ruptures, gains or change", o)
+			return nil, nil, invalid("Omit", "section %q cannot be left out: give meta, sessions, panel, ipd, ruptures, gains or change", o)
 		}
 	}
 	co := opt.Compose
 	if len(omit) > 0 {
 		var names []string
-		for _, o := range []string{OmitMeta, OmitSessions, OmitPanel, OmitRuptures, OmitGains, OmitChange} {
+		for _, o := range []string{OmitMeta, OmitSessions, OmitPanel, OmitIPD, OmitRuptures, OmitGains, OmitChange} {
 			if omit[o] {
 				names = append(names, omitName[o])
 			}
@@ -165,6 +170,7 @@ var omitName = map[string]string{
 	OmitGains:    "sudden gains",
 	OmitChange:   "reliable and clinically significant change",
 	OmitPanel:    "the random-intercept cross-lagged panel model",
+	OmitIPD:      "the IPD meta-analysis across studies",
 }
 
 // ReportSessionsOptions are the report's choices for the session model.
@@ -241,9 +247,13 @@ func reportPanel(src Source, o ReportSessionOptions, rolesChecked bool) (*PanelR
 
 func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, step func(string) error) ([]Part, []Note, error) {
 	var parts []Part
-	var notes []Note
 	wrap := func(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
 	roles := map[string]string{}
+	ipdSrc := src
+	src, notes, err := qualifyByStudy(src, o)
+	if err != nil {
+		return nil, nil, err
+	}
 	if !omit[OmitSessions] {
 		if err := step("session model"); err != nil {
 			return nil, nil, err
@@ -265,6 +275,16 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 		}
 		if pr != nil {
 			parts = append(parts, pr)
+		}
+		notes = append(notes, note...)
+	}
+	if !omit[OmitIPD] {
+		if err := step("IPD meta-analysis"); err != nil {
+			return nil, nil, err
+		}
+		ir, note := reportIPD(ipdSrc, o)
+		if ir != nil {
+			parts = append(parts, ir)
 		}
 		notes = append(notes, note...)
 	}

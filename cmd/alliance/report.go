@@ -29,7 +29,7 @@ type reportFlags struct {
 	maxLagGap                 int
 	gainsCutoff               *float64
 	noBias                    bool
-	model                     string
+	model, ipdStudy           string
 	ruptureK                  float64
 	level                     float64
 	reliability               float64
@@ -121,6 +121,7 @@ for the same input.`,
 	f.BoolVar(&rf.ar1, "ar1", false, "session model: AR(1) residuals within patients over sessions (gaps respected)")
 	f.IntVar(&rf.maxLagGap, "max-lag-gap", 1, "session model: largest session gap a lag may bridge")
 	f.BoolVar(&rf.noBias, "no-bias", false, "study data: leave out the publication-bias analyses (Egger, rank correlation, trim-and-fill, fail-safe N)")
+	f.StringVar(&rf.ipdStudy, "ipd-study", "", "study column of multi-study session data (default study): when the session file has it, the report adds an IPD meta-analysis across the studies")
 	f.StringVar(&rf.model, "model", "", "session model: lagged (default; with the concurrent model beside it), reverse or concurrent")
 	f.Float64Var(&rf.ruptureK, "rupture-k", 0, "rupture rule (the default sd rule): number of SDs a drop must reach (default: the rule's, or the preset's)")
 	numVar(cmd, &rf.gainsCutoff, "gains-cutoff", "sudden gains: criterion 1 as a minimum drop in points (default: the reliable change value from --reliability)")
@@ -132,7 +133,7 @@ for the same input.`,
 	f.StringVar(&rf.rupturePreset, "rupture-preset", "", "rupture criterion preset (see 'alliance ruptures --help'; default: the default rule)")
 	f.StringVar(&rf.title, "title", "", "title of the report (default \""+workflow.DefaultTitle+"\")")
 	f.StringVar(&rf.author, "author", "", "author printed under the title")
-	f.StringVar(&rf.omit, "omit", "", "sections to leave out, comma-separated: meta, sessions, panel, ruptures, gains, change (the report says so at the top)")
+	f.StringVar(&rf.omit, "omit", "", "sections to leave out, comma-separated: meta, sessions, panel, ipd, ruptures, gains, change (the report says so at the top)")
 	f.StringVar(&rf.date, "date", "", "a date to print in the report (default: none, so that runs are byte-identical)")
 	f.BoolVar(&rf.force, "force", false, "write into a non-empty --out DIR that holds no previous report (its files are kept, never replaced)")
 	f.BoolVar(&rf.noPDF, "no-pdf", false, "skip the PDF versions of the figures")
@@ -186,7 +187,7 @@ func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.Repo
 	o.Sessions = workflow.ReportSessionOptions{Columns: cols, AllianceLabel: rf.allianceLbl, OutcomeLabel: rf.outcomeLabel,
 		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level,
 		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap, GainsCutoff: rf.gainsCutoff,
-		Model: rf.model, RuptureK: rf.ruptureK}
+		Model: rf.model, RuptureK: rf.ruptureK, Study: rf.ipdStudy}
 	if cmd.Flags().Changed("reliability") {
 		o.Sessions.ReliabilitySource = "as given with --reliability"
 	} else {
