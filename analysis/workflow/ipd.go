@@ -38,6 +38,13 @@ type IPDOptions struct {
 	// Mods are study-level moderators (columns constant within each
 	// study) entered in every stage-2 model as a meta-regression.
 	Mods []string
+	// Robust names a column constant within each stage-1 study that
+	// groups the studies (samples) into clusters, such as the trial or
+	// research group several samples come from: stage 2 then uses CR2
+	// cluster-robust inference clustered by it (Pustejovsky & Tipton
+	// 2018; 'alliance meta' with a robust cluster column), because
+	// samples of one cluster are not independent.
+	Robust string
 	// Multivariate also pools the within and between (or patient) terms
 	// jointly with their within-study covariance (a bivariate
 	// random-effects model with known sampling covariances).
@@ -74,7 +81,7 @@ func IPD(src Source, opt IPDOptions) (*IPDRun, error) {
 	if j < 0 {
 		return nil, inputErr(datasets.Problem{File: t.Name, Column: opt.Study, Msg: "no study column; columns are: " + t.ColumnList(), Hint: "study"})
 	}
-	studies, err := splitByStudy(src, j, opt.Mods)
+	studies, err := splitByStudy(src, j, opt.studyLevel())
 	if err != nil {
 		return nil, err
 	}
@@ -107,12 +114,12 @@ func IPDFiles(srcs []Source, opt IPDOptions) (*IPDRun, error) {
 		}
 		seen[name] = true
 		st := ipdStudy{name: name, src: s}
-		if len(opt.Mods) > 0 {
+		if lv := opt.studyLevel(); len(lv) > 0 {
 			all := make([]int, s.Table.NumRows())
 			for k := range all {
 				all[k] = k
 			}
-			m, err := studyMods(s.Table, name, all, opt.Mods)
+			m, err := studyMods(s.Table, name, all, lv)
 			if err != nil {
 				return nil, err
 			}
@@ -131,6 +138,15 @@ func IPDFiles(srcs []Source, opt IPDOptions) (*IPDRun, error) {
 		combined.Notes = append(combined.Notes, s.Notes...)
 	}
 	return runIPD(combined, studies, "", opt)
+}
+
+// studyLevel are the columns read once per study: the moderators and the
+// robust cluster column.
+func (o IPDOptions) studyLevel() []string {
+	if o.Robust == "" {
+		return o.Mods
+	}
+	return append(append([]string(nil), o.Mods...), o.Robust)
 }
 
 // studyMods reads the study-level moderators of one study (rows of t):

@@ -81,7 +81,13 @@ func (r *IPDRun) rCode() string {
 		mods = ", mods = ~ " + strings.Join(r.Mods, " + ")
 		fmt.Fprintf(&b, "sl <- d[!duplicated(d$study), c(\"study\", %s)]\nstage1 <- merge(stage1, sl, by = \"study\")\n", rStrs(r.Mods))
 	}
-	fmt.Fprintf(&b, "for (t in names(terms)) print(rma(yi, sei = sei%s, data = stage1[stage1$term == t, ], method = %q, test = %q, level = %s))\n", mods, method, o.Test, rNum(100*so.Level))
+	if r.robustCol == "" {
+		fmt.Fprintf(&b, "for (t in names(terms)) print(rma(yi, sei = sei%s, data = stage1[stage1$term == t, ], method = %q, test = %q, level = %s))\n", mods, method, o.Test, rNum(100*so.Level))
+	} else {
+		fmt.Fprintf(&b, "cl <- d[!duplicated(d$study), c(\"study\", %q)]\nstage1 <- merge(stage1, cl, by = \"study\")\n", r.robustCol)
+		fmt.Fprintf(&b, "for (t in names(terms)) {\n  s2 <- stage1[stage1$term == t, ]\n  res <- rma(yi, sei = sei%s, data = s2, method = %q, test = %q, level = %s)\n", mods, method, o.Test, rNum(100*so.Level))
+		fmt.Fprintf(&b, "  print(res)\n  print(clubSandwich::coef_test(res, vcov = \"CR2\", cluster = s2$%s, test = \"Satterthwaite\"))   # several samples per cluster\n}\n", r.robustCol)
+	}
 	if r.OneStage != nil {
 		pid := "paste(d$study, d$patient)"
 		if ther {

@@ -35,6 +35,8 @@ type IPDRun struct {
 	studyCol string
 	fits     []ipdFit
 	modNames []string
+	// robustCol is the robust cluster column as the data spell it.
+	robustCol string
 	// formula is the first study's stage-1 formula; studyOrder the studies.
 	formula    string
 	studyOrder []string
@@ -64,11 +66,19 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	if err = checkModNames(opt.Mods); err != nil {
 		return nil, err
 	}
+	if opt.Robust != "" && opt.Multivariate {
+		return nil, invalid("Robust", "cluster-robust inference applies to the univariate stage-2 models, not to the multivariate one: drop one of the two")
+	}
 	if len(studies) < 2 {
 		return nil, errs.New(errs.TooFew, "ipd", "%d study: an IPD meta-analysis needs at least 2", len(studies))
 	}
 	r := &IPDRun{DataName: src.Label(), Model: so.Model, Standardized: opt.Standardize, Studies: len(studies), src: src, opt: opt, studyCol: studyCol}
 	if len(studies) > 0 && studies[0].mods != nil {
+		for k := range studies[0].mods {
+			if opt.Robust != "" && strings.EqualFold(k, opt.Robust) {
+				r.robustCol = k
+			}
+		}
 		for _, m := range opt.Mods {
 			for k := range studies[0].mods {
 				if strings.EqualFold(k, m) {

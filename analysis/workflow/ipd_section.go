@@ -128,6 +128,11 @@ func (r *IPDRun) pooledLine(p IPDPooled) string {
 		stat = "t"
 	}
 	line := fmt.Sprintf("%s (%s, %s%s = %s, %s)", what, apa.CI(res.Level, c.CILB, c.CIUB, 3, false), stat, df, num(c.Statistic, 2), apa.P(c.P))
+	if rb := p.Meta.Robust; rb != nil && len(rb.Coefficients) > 0 {
+		rc := rb.Coefficients[0]
+		line += fmt.Sprintf("; %s cluster-robust over %d clusters of %s: SE = %s, %s, t(%s) = %s, %s", rb.Type, rb.Clusters, r.robustCol,
+			num(rc.SE, 3), apa.CI(rb.Level, rc.CILB, rc.CIUB, 3, false), num(rc.DF, 2), num(rc.Statistic, 2), apa.P(rc.P))
+	}
 	if res.Method != "FE" && res.Method != "EE" {
 		line += fmt.Sprintf("; between-study SD τ = %s, I² = %s%%, Q(%d) = %s, %s; %s prediction interval [%s, %s]",
 			num(res.Tau, 3), num(res.I2, 1), res.QEDF, num(res.QE, 2), apa.P(optional(res.QEP)), apa.Level(res.Level), num(optional(res.PILB), 3), num(optional(res.PIUB), 3))
@@ -216,6 +221,10 @@ func (r *IPDRun) methodsText() {
 	if len(r.Mods) > 0 {
 		r.methods = append(r.methods, fmt.Sprintf("Study-level moderators (%s) entered each stage-2 model as a meta-regression.", strings.Join(r.Mods, ", ")))
 	}
+	if r.robustCol != "" {
+		r.methods = append(r.methods, fmt.Sprintf("Because several studies (samples) share a %s, each stage-2 estimate was also tested with CR2 cluster-robust standard errors and Satterthwaite degrees of freedom clustered by %s (Pustejovsky & Tipton, 2018).", r.robustCol, r.robustCol))
+		r.cite("pustejovsky2018")
+	}
 	if r.Multivariate != nil {
 		r.methods = append(r.methods, fmt.Sprintf("The %s and %s terms were also pooled jointly in a multivariate random-effects model with each study's within-study covariance of the two estimates and an unstructured between-study covariance, by REML (Jackson, Riley & White, 2011).", r.Multivariate.Terms[0], r.Multivariate.Terms[1]))
 	}
@@ -268,6 +277,9 @@ func (r *IPDRun) commandLine() string {
 	}
 	if len(o.Mods) > 0 {
 		c.flag("mods", strings.Join(o.Mods, ","))
+	}
+	if o.Robust != "" {
+		c.flag("robust", o.Robust)
 	}
 	if o.Method != "" && strings.ToUpper(o.Method) != "REML" {
 		c.flag("method", o.Method)

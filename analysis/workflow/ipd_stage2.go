@@ -43,7 +43,11 @@ func (r *IPDRun) pool(term string, rows []IPDStage1) (*MetaRun, int, error) {
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write(append([]string{"study", "yi", "sei"}, r.modNames...))
+	head := append([]string{"study", "yi", "sei"}, r.modNames...)
+	if r.robustCol != "" {
+		head = append(head, ipdClusterCol)
+	}
+	_ = w.Write(head)
 	k := 0
 	for _, s := range rows {
 		if s.Term != term || !s.usable() {
@@ -52,6 +56,9 @@ func (r *IPDRun) pool(term string, rows []IPDStage1) (*MetaRun, int, error) {
 		rec := []string{s.Study, strconv.FormatFloat(s.Estimate, 'g', -1, 64), strconv.FormatFloat(s.SE, 'g', -1, 64)}
 		for _, m := range r.modNames {
 			rec = append(rec, mods[s.Study][m])
+		}
+		if r.robustCol != "" {
+			rec = append(rec, mods[s.Study][r.robustCol])
 		}
 		_ = w.Write(rec)
 		k++
@@ -67,6 +74,10 @@ func (r *IPDRun) pool(term string, rows []IPDStage1) (*MetaRun, int, error) {
 	}
 	src := FileSource(name, t)
 	src.Simulated = r.src.Simulated
+	robust := ""
+	if r.robustCol != "" {
+		robust = ipdClusterCol
+	}
 	var figs []string
 	for _, f := range r.opt.Figures {
 		if f == "forest" {
@@ -74,17 +85,20 @@ func (r *IPDRun) pool(term string, rows []IPDStage1) (*MetaRun, int, error) {
 		}
 	}
 	run, err := Meta(src, MetaOptions{Yi: "yi", Sei: "sei", Study: "study", Method: r.opt.Method, Test: r.opt.Test,
-		Level: r.opt.Sessions.Level, Mods: r.modNames, Figures: figs, StudyTable: true})
+		Level: r.opt.Sessions.Level, Mods: r.modNames, Figures: figs, StudyTable: true, Robust: robust})
 	return run, k, err
 }
+
+// ipdClusterCol is the stage-2 table's column of the robust clusters.
+const ipdClusterCol = "robust_cluster"
 
 // checkModNames refuses moderator names that clash with the stage-2
 // table's own columns.
 func checkModNames(mods []string) error {
 	for _, m := range mods {
 		switch strings.ToLower(m) {
-		case "study", "yi", "sei":
-			return invalid("Mods", "moderator %q has the name of a stage-2 column (study, yi, sei): rename the column", m)
+		case "study", "yi", "sei", ipdClusterCol:
+			return invalid("Mods", "moderator %q has the name of a stage-2 column (study, yi, sei, robust_cluster): rename the column", m)
 		}
 	}
 	return nil

@@ -24,7 +24,7 @@ type ipdFlags struct {
 	standardize           bool
 	terms, effect         string
 	method, test          string
-	mods                  string
+	mods, robust          string
 	multivariate          bool
 	noOneStage            bool
 	forest                string
@@ -88,6 +88,7 @@ model cannot be fitted are listed with the reason.`,
 	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
 	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t or knha (Knapp–Hartung)", "z", "t", "knha")
 	fl.StringVar(&f.mods, "mods", "", "study-level moderators (columns constant within each study), comma-separated")
+	fl.StringVar(&f.robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
 	fl.BoolVar(&f.multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
 	fl.BoolVar(&f.noOneStage, "no-one-stage", false, "skip the one-stage cross-check")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
@@ -95,7 +96,7 @@ model cannot be fitted are listed with the reason.`,
 }
 
 var ipdOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level", "MaxLagGap": "--max-lag-gap",
-	"Covariates": "--covariates", "Study": "--study", "StudyNames": "--study-names", "Terms": "--terms", "Mods": "--mods", "Wide": "--wide"}
+	"Covariates": "--covariates", "Study": "--study", "StudyNames": "--study-names", "Terms": "--terms", "Mods": "--mods", "Robust": "--robust", "Wide": "--wide"}
 
 func runIPD(e *env, f *ipdFlags, args []string) error {
 	var srcs []workflow.Source
@@ -121,7 +122,7 @@ func runIPD(e *env, f *ipdFlags, args []string) error {
 		terms = []string{f.effect}
 	}
 	opt := workflow.IPDOptions{Study: f.study, StudyNames: splitList(f.studyNames), Standardize: f.standardize, Terms: terms,
-		Method: f.method, Test: f.test, Mods: splitList(f.mods), Multivariate: f.multivariate, NoOneStage: f.noOneStage,
+		Method: f.method, Test: f.test, Mods: splitList(f.mods), Robust: f.robust, Multivariate: f.multivariate, NoOneStage: f.noOneStage,
 		Sessions: workflow.SessionsOptions{Columns: cols, Model: f.model, Centring: f.centring, Detrend: f.detrend, RandomSlope: f.slope,
 			AR1: f.ar1, IgnoreTherapist: f.noTherapist, NoTime: f.noTime, ML: f.ml, MaxLagGap: f.maxLagGap, Covariates: splitList(f.covariates),
 			Level: f.level, AllianceLabel: f.allianceLabel, OutcomeLabel: f.outLbl}}
