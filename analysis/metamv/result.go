@@ -81,7 +81,8 @@ type Result struct {
 	// Rows are the indices in the input of the effect sizes used.
 	Rows []int `json:"-"`
 
-	opt   Options
-	ev    *evaluator
-	names []string
+	opt    Options
+	ev     *evaluator
+	names  []string
+	design *meta.Design // the coded moderators, for Predict and TestTerms
 }
