@@ -188,3 +188,37 @@ func (o MetaOptions) predictArgs() []string {
 	}
 	return a
 }
+
+// rPredictJSON writes the R code that adds the predictions, the named vcov
+// and the term tests of model obj to the R list out (the JSON of
+// rUnivariateJSON and rThreeLevelJSON), under alliance's field names; X is
+// the matrix rPredict defined. zcor is the R expression saying the r scale
+// is reported.
+func rPredictJSON(b *strings.Builder, indent, obj, out, zcor string, preds []meta.Prediction, vc *meta.NamedMatrix, tests []meta.TermTest) {
+	if vc == nil {
+		return
+	}
+	fmt.Fprintf(b, "%s%s$vcov <- list(names = rownames(%s$beta), matrix = unname(vcov(%s)))\n", indent, out, obj, obj)
+	if len(preds) > 0 {
+		fmt.Fprintf(b, `%[1]spp <- predict(%[2]s, newmods = X); pz <- predict(%[2]s, newmods = X, transf = transf.ztor)
+%[1]s%[3]s$predictions <- lapply(seq_len(nrow(X)), function(j) {
+%[1]s  q <- list(x = c(1, X[j, ]), pred = pp$pred[j], se = pp$se[j], ci_lb = pp$ci.lb[j], ci_ub = pp$ci.ub[j])
+%[1]s  if (!(%[2]s$method %%in%% c("FE", "EE"))) { q$pi_lb <- pp$pi.lb[j]; q$pi_ub <- pp$pi.ub[j] }
+%[1]s  if (%[4]s) { q$r <- list(estimate = pz$pred[j], ci_lb = pz$ci.lb[j], ci_ub = pz$ci.ub[j])
+%[1]s    if (!is.null(q$pi_lb)) { q$r$pi_lb <- pz$pi.lb[j]; q$r$pi_ub <- pz$pi.ub[j] } }
+%[1]s  q })
+`, indent, obj, out, zcor)
+	}
+	for i, t := range tests {
+		idx := make([]string, 0, len(t.Coefs))
+		for _, c := range t.Coefs {
+			for j, n := range vc.Names {
+				if n == c {
+					idx = append(idx, strconv.Itoa(j+1))
+				}
+			}
+		}
+		fmt.Fprintf(b, "%sa <- anova(%s, btt = c(%s)); %s$term_tests[[%d]] <- list(QM = a$QM, df = a$QMdf[1], df2 = a$QMdf[2], p = a$QMp)\n",
+			indent, obj, strings.Join(idx, ", "), out, i+1)
+	}
+}
