@@ -13,6 +13,9 @@ type Design struct {
 	Names []string  // column names, "intrcpt" first
 	Rows  []int     // index of each kept row in the input
 	Notes []string  // what was dropped and why
+	// Mods are the moderators on the kept rows (factor levels trimmed), as
+	// the model matrix codes them; Design.CodeRow uses them.
+	Mods []Moderator
 }
 
 // BuildDesign validates yi, vi and the moderators, drops rows with missing
@@ -25,7 +28,7 @@ func BuildDesign(yi, vi []float64, mods []Moderator) (*Design, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Design{K: d.k, P: d.p, Y: d.y, V: d.v, X: d.x, Names: d.names, Rows: d.rows, Notes: notes}, nil
+	return &Design{K: d.k, P: d.p, Y: d.y, V: d.v, X: d.x, Names: d.names, Rows: d.rows, Notes: notes, Mods: d.mods}, nil
 }
 
 // ModelMatrix returns the k×p model matrix (row-major) of a fitted model and

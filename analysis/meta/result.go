@@ -89,6 +89,12 @@ type Result struct {
 	Iter   int      `json:"iterations"` // iterations of the τ² estimator (0 if closed form)
 	Notes  []string `json:"notes,omitempty"`
 
+	// Predictions, VcovNamed and TermTests are attached by a caller that
+	// asks for them (Predict, VcovMatrix, TestTerms); Fit leaves them nil.
+	Predictions []Prediction `json:"predictions,omitempty"`
+	VcovNamed   *NamedMatrix `json:"vcov,omitempty"`
+	TermTests   []TermTest   `json:"term_tests,omitempty"`
+
 	// Vcov is the p×p covariance matrix of the coefficients (row-major).
 	Vcov []float64 `json:"-"`
 	// Yi and Vi are the effect sizes and variances actually used (after

@@ -87,7 +87,7 @@ func Fit(yi, vi []float64, outer, inner []string, opt Options) (*Result, error) 
 		Rho: opt.Rho, Sigma2: st.s2, Sigma2Fixed: [2]bool{!free[0], !free[1]},
 		Levels:  [2]string{opt.OuterName, opt.OuterName + "/" + opt.InnerName},
 		NLevels: [2]int{lay.nclust(), lay.nInner}, Iter: iter, Notes: d.Notes,
-		Rows: d.Rows, opt: opt, ev: ev, names: d.Names}
+		Rows: d.Rows, opt: opt, ev: ev, names: d.Names, design: d}
 	if err := r.infer(st); err != nil {
 		return nil, err
 	}

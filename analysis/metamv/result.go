@@ -75,13 +75,19 @@ type Result struct {
 	// Robust holds cluster-robust inference when the caller attaches it
 	// (see ClusterRobust); Fit leaves it nil.
 	Robust *Robust `json:"robust,omitempty"`
+	// Predictions, VcovNamed and TermTests are attached by a caller that
+	// asks for them (Predict, VcovMatrix, TestTerms); Fit leaves them nil.
+	Predictions []meta.Prediction `json:"predictions,omitempty"`
+	VcovNamed   *meta.NamedMatrix `json:"vcov,omitempty"`
+	TermTests   []meta.TermTest   `json:"term_tests,omitempty"`
 
 	// Vcov is the p×p model-based covariance of the coefficients (row-major).
 	Vcov []float64 `json:"-"`
 	// Rows are the indices in the input of the effect sizes used.
 	Rows []int `json:"-"`
 
-	opt   Options
-	ev    *evaluator
-	names []string
+	opt    Options
+	ev     *evaluator
+	names  []string
+	design *meta.Design // the coded moderators, for Predict and TestTerms
 }

@@ -109,6 +109,16 @@ type MetaOptions struct {
 	// RCode includes the R code in the typed results (JSON r_code).
 	RCode bool
 
+	// Predict lists points of moderator values (moderator name → number,
+	// or level name for a factor) at which the meta-regression's fitted
+	// values, CIs and prediction intervals are reported (metafor
+	// predict(res, newmods = …)), with the named covariance of the
+	// coefficients (JSON predictions, vcov). TestTerms names moderators (or
+	// coefficients) whose coefficients are tested jointly, as
+	// anova(res, btt = …) (JSON term_tests).
+	Predict   []map[string]string
+	TestTerms []string
+
 	// Bayes, if set, adds the Bayesian random-effects meta-analysis and
 	// model averaging of the univariate model (JSON "bayes").
 	Bayes *BayesOptions
@@ -181,6 +191,9 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 		if err := run.fitBayes(); err != nil {
 			return nil, err
 		}
+	}
+	if err := run.predictions(); err != nil {
+		return nil, err
 	}
 	run.compose()
 	return run, nil
@@ -258,6 +271,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, invalid("Cluster", "subgroups, permutation tests and a fixed τ² are available for univariate models; with a three-level model use moderators")
 	case o.Cluster != "" && !o.Univariate && (o.Bias || o.Influence || o.LeaveOneOut || o.LeaveClusterOut != "" || o.Cumulative != "" || o.hasUniFigure()):
 		return o, invalid("Cluster", "bias tests, influence, leave-one-out, cumulative analyses and their figures are available for univariate models; drop the three-level model, or use robust inference in a univariate model")
+	}
+	if err := o.checkPredict(); err != nil {
+		return o, err
 	}
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {
 		o.LeaveOneOut = true

@@ -25,7 +25,7 @@ func (r *MetaRun) reproSteps() []Step {
 	uni.Cluster, uni.Univariate, uni.Robust, uni.NoProfile = "", false, "", false
 	three := MetaOptions{R: o.R, N: o.N, Yi: o.Yi, Vi: o.Vi, Sei: o.Sei, Study: o.Study, Measure: o.Measure, VType: o.VType,
 		Method: o.Method, Test: o.Test, Level: o.Level, Mods: o.Mods, Cluster: o.Cluster, Rho: o.Rho, RhoSet: o.RhoSet,
-		NoProfile: o.NoProfile, Robust: o.Robust, RobustType: o.RobustType}
+		NoProfile: o.NoProfile, Robust: o.Robust, RobustType: o.RobustType, Predict: o.Predict, TestTerms: o.TestTerms}
 	var ub, tb strings.Builder
 	r.rUnivariate(&ub)
 	r.rThreeLevel(&tb)
@@ -143,6 +143,7 @@ l1o   # leaving out one cluster at a time
 			b.WriteString("rob <- robust(res, cluster = cl, adjust = TRUE); rob         # CR1\n")
 		}
 	}
+	rPredict(b, "res", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
 	r.rUnivariateJSON(b)
 }
 
@@ -203,6 +204,7 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 			b.WriteString("rob3 <- robust(res3, cluster = cl, adjust = TRUE); rob3         # CR1\n")
 		}
 	}
+	rPredict(b, "res3", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
 	r.rThreeLevelJSON(b)
 }
 
@@ -306,6 +308,7 @@ func (o MetaOptions) commandLine(src Source) string {
 	if o.Robust != "" {
 		str("--robust-type", o.RobustType, "CR2")
 	}
+	a = append(a, o.predictArgs()...)
 	return strings.Join(a, " ")
 }
 

@@ -18,7 +18,7 @@ const rRmaOut = `rma_out <- function(m, zcor = FALSE) {
     p = m$pval, ci_lb = m$ci.lb, ci_ub = m$ci.ub), tau2 = m$tau2, tau = sqrt(m$tau2), I2 = m$I2, H2 = m$H2,
     QE = m$QE, QE_df = m$k - m$p, QE_p = m$QEp, QM = m$QM, QM_df = m$QMdf[1], QM_p = m$QMp,
     I2_Q = 100 * max(0, (m$QE - (m$k - m$p)) / m$QE), vt = m$vt)
-  if (m$test == "t") { o$coefficients$df <- m$ddf; o$QM_df2 <- m$QMdf[2] }
+  if (m$test != "z") { o$coefficients$df <- m$ddf; o$QM_df2 <- m$QMdf[2] }   # t, knha, adhoc
   if (!is.null(m$R2)) o$R2 <- m$R2
   if (!(m$method %in% c("FE", "EE"))) o$se_tau2 <- m$se.tau2
   fs <- fitstats(m); o$fit <- list(logLik = fs[1, 1], deviance = fs[2, 1], AIC = fs[3, 1], BIC = fs[4, 1], AICc = fs[5, 1])
@@ -112,6 +112,7 @@ out$robust$QM <- list(Fstat = w$Fstat, delta = w$delta, df_num = w$df_num, df_de
 			b.WriteString("out$robust$QM <- list(Fstat = rob$QM, delta = 1, df_num = rob$QMdf[1], df_denom = rob$QMdf[2], p = rob$QMp)\n")
 		}
 	}
+	rPredictJSON(b, "", "res", "out", "zcor", r.Model.Predictions, r.Model.VcovNamed, r.Model.TermTests)
 	b.WriteString("cat(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n")
 }
 
@@ -167,5 +168,6 @@ func (r *MetaRun) rThreeLevelJSON(b *strings.Builder) {
 			b.WriteString("  o$robust$QM <- list(Fstat = rob3$QM, delta = 1, df_num = rob3$QMdf[1], df_denom = rob3$QMdf[2], p = rob3$QMp)\n")
 		}
 	}
+	rPredictJSON(b, "  ", "m", "o", map[bool]string{true: "TRUE", false: "FALSE"}[res.Measure == "ZCOR"], res.Predictions, res.VcovNamed, res.TermTests)
 	b.WriteString("  cat(jsonlite::toJSON(o, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n})\n")
 }

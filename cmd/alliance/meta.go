@@ -22,6 +22,7 @@ type metaFlags struct {
 	rcode                        bool
 	tau2                         float64
 	table                        string
+	predict, testTerms           string
 
 	bias                 bool
 	regModel, predictor  string
@@ -108,6 +109,8 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	enumVar(cmd, &mf.test, "test", "z", "inference: z, t, knha (Knapp–Hartung) or adhoc", "z", "t", "knha", "adhoc")
 	levelVar(cmd, &mf.level, "the intervals")
 	f.StringVar(&mf.mods, "mods", "", "moderator columns, comma-separated (text columns become factors)")
+	f.StringVar(&mf.predict, "predict", "", "meta-regression predictions at moderator values: points separated by ';', each `year=2010,rater=patient` (factors by level name), as metafor predict(res, newmods)")
+	f.StringVar(&mf.testTerms, "test-terms", "", "Wald test (F under t/knha) that the coefficients of these comma-separated moderators are all zero, as anova(res, btt)")
 	f.StringVar(&mf.subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
 	f.IntVar(&mf.permutations, "permutations", 0, "permutation test with `N` iterations (exact when 2^k ≤ N for intercept-only models)")
 	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test")
@@ -167,6 +170,7 @@ func (mf *metaFlags) options() workflow.MetaOptions {
 		Cluster: mf.cluster, Rho: mf.rho, RhoSet: mf.set("rho"), NoProfile: mf.noProfile,
 		Aggregate: mf.aggregate, AggregateMethod: mf.aggMethod,
 		Robust: mf.robust, RobustType: mf.robustType, RCode: mf.rcode,
+		TestTerms: splitList(mf.testTerms),
 	}
 	if mf.set("tau2") {
 		t := mf.tau2
@@ -204,6 +208,7 @@ var metaOptionFlags = map[string]string{
 	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
 	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
+	"Predict": "--predict", "TestTerms": "--test-terms",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
@@ -219,6 +224,9 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		return err
 	}
 	opt := mf.options()
+	if opt.Predict, err = parsePredict(mf.predict); err != nil {
+		return err
+	}
 	var done func()
 	if mf.permutations > 0 || mf.exact {
 		opt.Progress, done = e.progress(max(mf.permutations, 1), "permutations")
