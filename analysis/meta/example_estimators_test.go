@@ -182,9 +182,9 @@ func ExampleSelModel() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("estimate = %.4f, se = %.4f, tau2 = %.6f, delta = %.4f, LRT = %.4f\n", s.Estimate, s.SE, s.Tau2, s.Delta, s.LRT)
+	fmt.Printf("estimate = %.4f, se = %.4f, tau2 = %.6f, delta = %.4f, LRT = %.4f (df %d), ptable = %v\n", s.Estimate, s.SE, s.Tau2, s.Delta, s.LRT, s.LRTDF, s.PTable)
 	// Output:
-	// estimate = 0.0915, se = 0.0445, tau2 = 0.005564, delta = 0.2404, LRT = 2.9851
+	// estimate = 0.0915, se = 0.0445, tau2 = 0.005564, delta = [1.0000 0.2404], LRT = 2.9851 (df 1), ptable = [9 7]
 }
 
 // As metafor: regtest(res, predictor = "sei") and regtest(res, predictor = "vi")
@@ -342,4 +342,28 @@ func ExampleFunnel() {
 	fmt.Printf("centre = %.4f, crit = %.4f, se_max = %.4f, %d points\n", f.Center, f.Crit, f.SEMax, len(f.Points))
 	// Output:
 	// centre = 0.1499, crit = 1.9600, se_max = 0.1387, 16 points
+}
+
+// As metafor: selmodel(rma(yi, vi, data = dat.molloy2014, method = "ML"),
+// type = "stepfun", steps = c(0.025, 0.5, 1)): the publication probability
+// steps down at one-sided p = .025 and .5 (δ₁ = 1 fixed).
+func ExampleSelModel_steps() {
+	_, yi, vi := studies("molloy2014", nil, nil)
+	res, err := meta.Fit(yi, vi, meta.Options{Method: "ML", Measure: "ZCOR"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := meta.SelModel(res, meta.SelModelOptions{Steps: []float64{0.025, 0.5, 1}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("ptable = %v\nestimate = %.4f, se = %.4f, tau2 = %.6f\ndelta = %.4f, se = %.4f\nLRT(df = %d) = %.4f, p = %.4f\n",
+		s.PTable, s.Estimate, s.SE, s.Tau2, s.Delta, s.SEDelta[1:], s.LRTDF, s.LRT, s.LRTP)
+	// Output:
+	// ptable = [9 6 1]
+	// estimate = -0.0094, se = 0.1393, tau2 = 0.013335
+	// delta = [1.0000 0.1866 0.0220], se = [0.1612 0.0464]
+	// LRT(df = 2) = 5.0331, p = 0.0807
 }

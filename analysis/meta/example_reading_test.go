@@ -81,7 +81,7 @@ func ExampleSelModelResult_Reading() {
 	}
 	fmt.Println(s.Reading())
 	// Output:
-	// Allowing non-significant studies (p > 0.025) to be published at 0.24 times the rate of significant ones, the adjusted estimate is 0.092, 95% CI [0.004, 0.179]; the likelihood-ratio test gives no significant evidence of selection (χ²(1) = 2.99, p = .084).
+	// Allowing non-significant studies (p > .025) to be published at 0.24 times the rate of significant ones, the adjusted estimate is 0.092, 95% CI [0.004, 0.179]; the likelihood-ratio test gives no significant evidence of selection (χ²(1) = 2.99, p = .084).
 }
 
 func ExamplePETPEESEResult_Reading() {

@@ -2,6 +2,7 @@ package meta
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
@@ -68,8 +69,20 @@ func (s *SelModelResult) Reading() string {
 	if s.LRTP < 0.05 {
 		sel = "evidence of selection"
 	}
-	return fmt.Sprintf("Allowing non-significant studies (p > %s) to be published at %s times the rate of significant ones, the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(1) = %s, %s).",
-		apa.Num(s.Step, 3), apa.Num(s.Delta, 2), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, apa.Num(s.LRT, 2), apa.P(s.LRTP))
+	if len(s.Steps) == 2 && len(s.Delta) == 2 {
+		return fmt.Sprintf("Allowing non-significant studies (p > %s) to be published at %s times the rate of significant ones, the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(1) = %s, %s).",
+			strings.TrimPrefix(strconv.FormatFloat(s.Steps[0], 'g', -1, 64), "0"), apa.Num(s.Delta[1], 2), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, apa.Num(s.LRT, 2), apa.P(s.LRTP))
+	}
+	cuts := make([]string, 0, len(s.Steps))
+	for _, c := range s.Steps[:len(s.Steps)-1] {
+		cuts = append(cuts, strings.TrimPrefix(strconv.FormatFloat(c, 'g', -1, 64), "0"))
+	}
+	ds := make([]string, 0, len(s.Delta))
+	for _, d := range s.Delta[1:] {
+		ds = append(ds, apa.Num(d, 2))
+	}
+	return fmt.Sprintf("With publication probabilities stepping at one-sided p = %s (relative to the most significant studies: %s), the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(%d) = %s, %s).",
+		strings.Join(cuts, ", "), strings.Join(ds, ", "), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, s.LRTDF, apa.Num(s.LRT, 2), apa.P(s.LRTP))
 }
 
 // Reading returns one plain-language sentence naming the influential

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -12,100 +13,133 @@ import (
 
 // SelModelOptions configures SelModel.
 type SelModelOptions struct {
-	// Step is the one-sided p-value cut of the step function (default
-	// 0.025: significant in the expected direction at the two-sided .05
-	// level).
+	// Steps are the one-sided p-value cut points α₁ < α₂ < … < α_J = 1 of
+	// the step function (metafor's steps); a last step of 1 is added when
+	// missing. Empty: {Step, 1}.
+	Steps []float64
+	// Step is the single cut used when Steps is empty (default 0.025:
+	// significant in the expected direction at the two-sided .05 level).
 	Step float64
 }
 
-// SelModelResult is the three-parameter selection model (Vevea & Hedges
-// 1995; metafor's selmodel(type = "stepfun", steps = Step)).
+// SelModelResult is the step-function selection model (Vevea & Hedges
+// 1995; metafor's selmodel(x, type = "stepfun", steps = Steps)).
 type SelModelResult struct {
-	Step      float64 `json:"step"`
-	Estimate  float64 `json:"estimate"` // selection-adjusted mean effect
-	SE        float64 `json:"se"`
-	Statistic float64 `json:"statistic"`
-	P         float64 `json:"p"`
-	CILB      float64 `json:"ci_lb"`
-	CIUB      float64 `json:"ci_ub"`
-	Tau2      float64 `json:"tau2"`
-	SETau2    float64 `json:"se_tau2"`
-	// Delta is the relative likelihood of selection of a study with
-	// p > Step (the first interval's is fixed at 1).
-	Delta     float64 `json:"delta"`
-	SEDelta   float64 `json:"se_delta"`
-	DeltaCILB float64 `json:"delta_ci_lb"`
-	DeltaCIUB float64 `json:"delta_ci_ub"`
-	LogLik    float64 `json:"logLik"`  // maximised log-likelihood
-	LogLik0   float64 `json:"logLik0"` // ML log-likelihood of the model without selection
-	LRT       float64 `json:"LRT"`     // 2(logLik − logLik0), χ²(1) under no selection
-	LRTP      float64 `json:"LRT_p"`   //
-	PTable    [2]int  `json:"ptable"`  // studies with p ≤ Step and p > Step
-	Converged bool    `json:"converged"`
-	Note      string  `json:"note,omitempty"`
+	Type      string    `json:"type"`     // "stepfun"
+	Steps     []float64 `json:"steps"`    // the cut points, the last one 1
+	Estimate  float64   `json:"estimate"` // selection-adjusted mean effect
+	SE        float64   `json:"se"`
+	Statistic float64   `json:"statistic"`
+	P         float64   `json:"p"`
+	CILB      float64   `json:"ci_lb"`
+	CIUB      float64   `json:"ci_ub"`
+	Tau2      float64   `json:"tau2"`
+	SETau2    float64   `json:"se_tau2"`
+	// Delta[j] is the relative likelihood of selection of a study with
+	// Steps[j-1] < p ≤ Steps[j]; Delta[0] is fixed at 1 (its SE and CI are
+	// NaN). The CIs are Wald intervals δ ± z·SE, the lower bound cut at 0.
+	Delta     []float64 `json:"delta"`
+	SEDelta   []float64 `json:"se_delta"`
+	DeltaCILB []float64 `json:"delta_ci_lb"`
+	DeltaCIUB []float64 `json:"delta_ci_ub"`
+	LogLik    float64   `json:"logLik"`  // maximised log-likelihood
+	LogLik0   float64   `json:"logLik0"` // ML log-likelihood of the model without selection
+	LRT       float64   `json:"LRT"`     // 2(logLik − logLik0), χ²(LRTDF) under no selection
+	LRTDF     int       `json:"LRT_df"`  // number of estimated δ (len(Steps) − 1)
+	LRTP      float64   `json:"LRT_p"`
+	PTable    []int     `json:"ptable"` // studies per p-value interval
+	Converged bool      `json:"converged"`
+	Note      string    `json:"note,omitempty"`
 }
 
-// SelModel fits the step-function selection model with one cut at a
-// one-sided p-value (default .025) by maximum likelihood, as metafor's
-// selmodel(x, type = "stepfun", steps = Step) (Vevea & Hedges 1995,
-// Psychometrika 60:419–435; Hedges 1992). With pᵢ = 1 − Φ(yᵢ/√vᵢ),
-// cᵢ = z_{1−Step}√vᵢ, sᵢ² = vᵢ + τ² and weights 1 for pᵢ ≤ Step, δ otherwise,
+// SelModel fits the step-function selection model by maximum likelihood,
+// as metafor's selmodel(x, type = "stepfun", steps = Steps) (Vevea &
+// Hedges 1995, Psychometrika 60:419–435; Hedges 1992). With the one-sided
+// pᵢ = 1 − Φ(yᵢ/√vᵢ), cut points α₀ = 0 < α₁ < … < α_J = 1, study i in
+// interval g(i) = j when α_{j−1} < pᵢ ≤ α_j, sᵢ² = vᵢ + τ²,
+// b_{ij} = (z_{1−α_j}√vᵢ − μ)/sᵢ (b_{i0} = +∞, b_{iJ} = −∞) and δ₁ = 1,
 //
 //	ℓ(μ, τ², δ) = Σ [log δ_{g(i)} + log φ(yᵢ; μ, sᵢ²) − log Aᵢ],
-//	Aᵢ = 1 − Φ((cᵢ − μ)/sᵢ) + δ Φ((cᵢ − μ)/sᵢ).
+//	Aᵢ = Σ_j δ_j [Φ(b_{i,j−1}) − Φ(b_{ij})].
 //
-// τ² is fixed at 0 for FE/EE models. As metafor, δ is bounded to [0, 100]
-// (logistic map) and τ² optimised on the log scale; the optimum is found
-// by Levenberg–Marquardt-damped Newton steps on the analytic gradient
+// τ² is fixed at 0 for FE/EE models. As metafor, each δ is bounded to
+// [0, 100] (logistic map) and τ² optimised on the log scale; the optimum is
+// found by Levenberg–Marquardt-damped Newton steps on the analytic gradient
 // (Hessian by central differences of the gradient) until the step is below
-// 1e-12, so it does not depend on an optimiser's stopping rule. Standard errors come
-// from the Hessian in (μ, τ², δ) (metafor: numDeriv); LRT compares with the
-// ML log-likelihood of r's model at its τ̂² (logLik(x, REML = FALSE)).
+// 1e-12, so it does not depend on an optimiser's stopping rule. Standard
+// errors come from the Hessian in (μ, τ², δ₂…δ_J) (metafor: numDeriv); the
+// LRT (J − 1 df) compares with the ML log-likelihood of r's model at its τ̂²
+// (logLik(x, REML = FALSE)). As metafor, an interval without studies is an
+// error (its δ is not identified).
 func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	if err := r.needIntOnly("the selection model"); err != nil {
 		return nil, err
 	}
-	step := opt.Step
-	if step == 0 {
-		step = 0.025
+	steps, err := selSteps(opt)
+	if err != nil {
+		return nil, err
 	}
-	if !(step > 0 && step < 1) {
-		return nil, errs.New(errs.InvalidOption, "meta: selection model", "step %g must be a p-value in (0, 1)", step)
-	}
-	lik := newSelLik(r.Yi, r.Vi, step, r.Method == FE || r.Method == EE)
+	lik := newSelLik(r.Yi, r.Vi, steps, r.Method == FE || r.Method == EE)
 	k := len(lik.y)
 	if k < lik.npar {
 		return nil, errs.New(errs.TooFew, "meta: selection model", "k = %d is too small for %d parameters", k, lik.npar)
 	}
-	res := &SelModelResult{Step: step, PTable: lik.ptable}
-	if res.PTable[0] == 0 || res.PTable[1] == 0 {
-		return nil, errs.New(errs.TooFew, "meta: selection model", "no study has p %s %g, so δ cannot be estimated", map[bool]string{true: "≤", false: ">"}[res.PTable[0] == 0], step)
+	res := &SelModelResult{Type: "stepfun", Steps: steps, PTable: lik.ptable, LRTDF: len(steps) - 1}
+	for j, n := range res.PTable {
+		if n == 0 {
+			lo := 0.0
+			if j > 0 {
+				lo = steps[j-1]
+			}
+			return nil, errs.New(errs.TooFew, "meta: selection model", "no study has %g < p ≤ %g, so its δ cannot be estimated (ptable %v)", lo, steps[j], res.PTable)
+		}
 	}
 	x := []float64{r.Coefficients[0].Estimate}
 	if !lik.fe {
 		x = append(x, math.Log(r.Tau2+0.001))
 	}
-	x = append(x, math.Log(1/(selDmax-1)))
+	for j := 1; j < len(steps); j++ {
+		x = append(x, math.Log(1/(selDmax-1)))
+	}
 	lm, err := optim.MinimizeLM(lik.objective, lik.gradient, x, optim.LMSettings{})
 	if err != nil {
-		return res, errs.New(errs.InvalidOption, "meta: selection model", "%v", err)
+		return nil, errs.New(errs.InvalidOption, "meta: selection model", "the optimisation failed: %v", err)
 	}
 	res.Converged = lm.Converged
 	mu, tau2, delta := lik.untrans(lm.X)
 	res.Estimate, res.Tau2, res.Delta = mu, tau2, delta
 	res.LogLik = lik.llgrad(mu, tau2, delta, nil)
+	if math.IsNaN(res.LogLik) || math.IsInf(res.LogLik, 0) {
+		return nil, errs.New(errs.InvalidOption, "meta: selection model", "the log-likelihood is not finite at the optimiser's last point (μ = %g, τ² = %g, δ = %v)", mu, tau2, delta)
+	}
 	nan := math.NaN()
-	res.SE, res.SETau2, res.SEDelta = nan, nan, nan
+	var notes []string
+	if !lm.Converged {
+		notes = append(notes, fmt.Sprintf("the optimiser stopped after %d iterations without meeting its step criterion", lm.Iterations))
+	}
+	nd := len(delta)
+	res.SEDelta, res.DeltaCILB, res.DeltaCIUB = make([]float64, nd), make([]float64, nd), make([]float64, nd)
+	res.SE, res.SETau2 = nan, nan
+	for j := range res.SEDelta {
+		res.SEDelta[j] = nan
+	}
 	if se, ok := lik.standardErrors(mu, tau2, delta); ok {
-		res.SE, res.SETau2, res.SEDelta = se[0], se[1], se[2]
+		res.SE, res.SETau2 = se[0], se[1]
+		copy(res.SEDelta[1:], se[2:])
 	} else {
-		res.Note = "the Hessian could not be inverted: standard errors are not available"
+		notes = append(notes, "the Hessian could not be inverted: standard errors are not available")
 	}
 	ref := wald.Normal(r.Level)
 	crit := ref.Crit()
 	w := ref.Coef(mu, res.SE*res.SE)
 	res.Statistic, res.P, res.CILB, res.CIUB = w.Statistic, w.P, w.CILB, w.CIUB
-	res.DeltaCILB, res.DeltaCIUB = math.Max(0, delta-crit*res.SEDelta), delta+crit*res.SEDelta
+	res.DeltaCILB[0], res.DeltaCIUB[0] = nan, nan
+	for j := 1; j < nd; j++ {
+		res.DeltaCILB[j], res.DeltaCIUB[j] = math.Max(0, delta[j]-crit*res.SEDelta[j]), delta[j]+crit*res.SEDelta[j]
+		if delta[j] <= 1.2e-4 || delta[j] >= selDmax-100*1.2e-4 {
+			notes = append(notes, fmt.Sprintf("δ%d is at (or near) its bound [0, %g]; treat the results with caution", j+1, selDmax))
+		}
+	}
 	m := newModel(r.d, r.opt)
 	ll0, err := m.logLikAt(r.Tau2, false)
 	if err != nil {
@@ -113,11 +147,42 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	}
 	res.LogLik0 = ll0
 	res.LRT = math.Max(0, -2*(ll0-res.LogLik))
-	res.LRTP = distuv.ChiSquared{K: 1}.Survival(res.LRT)
-	if delta <= 1.2e-4 || delta >= selDmax-100*1.2e-4 {
-		res.Note = "δ is at (or near) its bound [0, 100]; treat the results with caution"
+	res.LRTP = distuv.ChiSquared{K: float64(res.LRTDF)}.Survival(res.LRT)
+	for i, n := range notes {
+		if i > 0 {
+			res.Note += "; "
+		}
+		res.Note += n
 	}
 	return res, nil
+}
+
+// selSteps validates the cut points: increasing, in (0, 1], a last 1
+// appended when missing.
+func selSteps(opt SelModelOptions) ([]float64, error) {
+	steps := append([]float64(nil), opt.Steps...)
+	if len(steps) == 0 {
+		s := opt.Step
+		if s == 0 {
+			s = 0.025
+		}
+		steps = []float64{s}
+	}
+	for i, s := range steps {
+		if !(s > 0 && s <= 1) {
+			return nil, errs.New(errs.InvalidOption, "meta: selection model", "step %g must be a p-value in (0, 1]", s)
+		}
+		if i > 0 && !(s > steps[i-1]) {
+			return nil, errs.New(errs.InvalidOption, "meta: selection model", "steps %v must be strictly increasing", steps)
+		}
+	}
+	if steps[len(steps)-1] != 1 {
+		steps = append(steps, 1)
+	}
+	if len(steps) < 2 {
+		return nil, errs.New(errs.InvalidOption, "meta: selection model", "steps %v: at least one cut point below 1 is needed", opt.Steps)
+	}
+	return steps, nil
 }
 
 // selDmax is the upper bound of δ (metafor's default for stepfun).
@@ -126,72 +191,102 @@ const selDmax = 100.0
 // selLik is the step-function selection likelihood of SelModel.
 type selLik struct {
 	y, v   []float64
-	sel    []bool // true: p > step (weight δ)
-	ptable [2]int // studies with p ≤ step and p > step
-	zc     float64
-	fe     bool // τ² fixed at 0
-	npar   int  // 2 (FE/EE) or 3
-	g3     []float64
+	group  []int     // interval of each study (0 … J−1)
+	ptable []int     // studies per interval
+	zc     []float64 // z_{1−α_j}, j < J−1 (the finite cuts)
+	fe     bool      // τ² fixed at 0
+	npar   int       // optimiser parameters: μ, (log τ²), J−1 logit δ
+	g      []float64 // scratch gradient in (μ, τ², δ₁…δ_J)
+	b, phi []float64 // scratch per cut
+	p      []float64 // scratch per interval: P_j
 }
 
-func newSelLik(y, v []float64, step float64, fe bool) *selLik {
-	l := &selLik{y: y, v: v, sel: make([]bool, len(y)), zc: distuv.UnitNormal.Quantile(1 - step), fe: fe, npar: 3, g3: make([]float64, 3)}
-	if fe {
-		l.npar = 2
+func newSelLik(y, v []float64, steps []float64, fe bool) *selLik {
+	J := len(steps)
+	l := &selLik{y: y, v: v, group: make([]int, len(y)), ptable: make([]int, J), fe: fe,
+		g: make([]float64, 2+J), zc: make([]float64, J-1), b: make([]float64, J-1), phi: make([]float64, J-1), p: make([]float64, J)}
+	l.npar = J
+	if !fe {
+		l.npar++
+	}
+	for j := range l.zc {
+		l.zc[j] = distuv.UnitNormal.Quantile(1 - steps[j])
 	}
 	for i := range y {
 		p := normSF(y[i] / math.Sqrt(v[i]))
-		l.sel[i] = !(p <= step)
-		if l.sel[i] {
-			l.ptable[1]++
-		} else {
-			l.ptable[0]++
+		j := 0
+		for j < J-1 && !(p <= steps[j]) {
+			j++
 		}
+		l.group[i] = j
+		l.ptable[j]++
 	}
 	return l
 }
 
-// llgrad returns ℓ(μ, τ², δ) and, if g is not nil, stores its gradient in
-// (μ, τ², δ) in g[0:3].
-func (l *selLik) llgrad(mu, tau2, delta float64, g []float64) float64 {
-	var ll, gm, gt, gd float64
+// llgrad returns ℓ(μ, τ², δ) (δ[0] = 1) and, if g is not nil, stores its
+// gradient in g = (μ, τ², δ₁, …, δ_J) (len(δ) + 2; the δ₁ entry is unused).
+func (l *selLik) llgrad(mu, tau2 float64, delta []float64, g []float64) float64 {
+	J := len(delta)
+	for j := range g {
+		g[j] = 0
+	}
+	var ll float64
 	for i, y := range l.y {
 		s2 := l.v[i] + tau2
 		s := math.Sqrt(s2)
 		e := y - mu
-		ll += -0.5*math.Log(2*math.Pi*s2) - e*e/(2*s2)
-		gm += e / s2
-		gt += -0.5/s2 + e*e/(2*s2*s2)
-		if l.sel[i] {
-			ll += math.Log(delta)
-			gd += 1 / delta
+		ll += -0.5*math.Log(2*math.Pi*s2) - e*e/(2*s2) + math.Log(delta[l.group[i]])
+		sv := math.Sqrt(l.v[i])
+		for j := range l.b {
+			l.b[j] = (l.zc[j]*sv - mu) / s
+			l.phi[j] = math.Exp(-0.5*l.b[j]*l.b[j]) / math.Sqrt(2*math.Pi)
 		}
-		a := (l.zc*math.Sqrt(l.v[i]) - mu) / s
-		phiA := normCDF(a)
-		A := 1 - (1-delta)*phiA
+		// A = Σ δ_j P_j with P_j = Φ(b_{j−1}) − Φ(b_j).
+		var A, dAm, dAt float64
+		hiCDF, hiPhi, hiPhiB := 1.0, 0.0, 0.0
+		for j := 0; j < J; j++ {
+			loCDF, loPhi, loPhiB := 0.0, 0.0, 0.0
+			if j < J-1 {
+				loCDF, loPhi, loPhiB = normCDF(l.b[j]), l.phi[j], l.phi[j]*l.b[j]
+			}
+			P := hiCDF - loCDF
+			A += delta[j] * P
+			dAm += delta[j] * (loPhi - hiPhi) / s
+			dAt += delta[j] * (loPhiB - hiPhiB) / (2 * s2)
+			l.p[j] = P
+			hiCDF, hiPhi, hiPhiB = loCDF, loPhi, loPhiB
+		}
 		ll -= math.Log(A)
-		dens := math.Exp(-0.5*a*a) / math.Sqrt(2*math.Pi)
-		gm -= (1 - delta) * dens / s / A
-		gt -= (1 - delta) * dens * a / (2 * s2) / A
-		gd -= phiA / A
-	}
-	if g != nil {
-		g[0], g[1], g[2] = gm, gt, gd
+		if g != nil {
+			g[0] += e/s2 - dAm/A
+			g[1] += -0.5/s2 + e*e/(2*s2*s2) - dAt/A
+			for j := 0; j < J; j++ {
+				g[2+j] -= l.p[j] / A
+			}
+			g[2+l.group[i]] += 1 / delta[l.group[i]]
+		}
 	}
 	return ll
 }
 
-// untrans maps the optimiser's x = (μ, log τ², logit(δ/100)) (no τ² for
-// FE/EE) to (μ, τ², δ).
-func (l *selLik) untrans(x []float64) (mu, tau2, delta float64) {
+// untrans maps the optimiser's x = (μ, log τ², logit(δ₂/100), …) (no τ²
+// for FE/EE) to (μ, τ², δ) with δ[0] = 1.
+func (l *selLik) untrans(x []float64) (mu, tau2 float64, delta []float64) {
 	mu = x[0]
+	off := 1
 	if !l.fe {
 		tau2 = math.Exp(x[1])
 		if tau2 < 10*2.220446049250313e-16 {
 			tau2 = 0
 		}
+		off = 2
 	}
-	delta = selDmax / (1 + math.Exp(-x[l.npar-1]))
+	delta = make([]float64, 1+len(x)-off)
+	delta[0] = 1
+	for j, xj := range x[off:] {
+		delta[1+j] = selDmax / (1 + math.Exp(-xj))
+	}
 	return
 }
 
@@ -204,26 +299,44 @@ func (l *selLik) objective(x []float64) float64 {
 // gradient stores ∂(−ℓ)/∂x in grad (chain rule through untrans).
 func (l *selLik) gradient(grad, x []float64) {
 	mu, t, d := l.untrans(x)
-	l.llgrad(mu, t, d, l.g3)
-	grad[0] = -l.g3[0]
+	l.llgrad(mu, t, d, l.g)
+	grad[0] = -l.g[0]
+	off := 1
 	if !l.fe {
-		grad[1] = -l.g3[1] * t
+		grad[1] = -l.g[1] * t
+		off = 2
 	}
-	grad[l.npar-1] = -l.g3[2] * d * (1 - d/selDmax)
+	for j := 1; j < len(d); j++ {
+		grad[off+j-1] = -l.g[2+j] * d[j] * (1 - d[j]/selDmax)
+	}
 }
 
-// standardErrors returns the standard errors of (μ, τ², δ) (NaN for τ²
-// under FE/EE) from the inverse of the Hessian of −ℓ in (μ, τ², δ), by
+// standardErrors returns the standard errors of θ = (μ, τ², δ₂, …, δ_J)
+// (τ²'s NaN under FE/EE) from the inverse of the Hessian of −ℓ in θ, by
 // central differences of the gradient (one-sided upwards in τ² near 0);
 // ok is false when the Hessian is not positive definite.
-func (l *selLik) standardErrors(mu, tau2, delta float64) ([3]float64, bool) {
-	npar := l.npar
-	theta := []float64{mu, tau2, delta}
-	idx := []int{0, 1, 2}
-	if l.fe {
-		idx = []int{0, 2}
+func (l *selLik) standardErrors(mu, tau2 float64, delta []float64) ([]float64, bool) {
+	J := len(delta)
+	theta := append([]float64{mu, tau2}, delta[1:]...) // θ index t ↔ gradient index t (t < 2) or t+1
+	gi := func(t int) int {
+		if t < 2 {
+			return t
+		}
+		return t + 1
 	}
-	h := make([]float64, npar*npar)
+	var idx []int
+	for t := range theta {
+		if !(l.fe && t == 1) {
+			idx = append(idx, t)
+		}
+	}
+	n := len(idx)
+	h := make([]float64, n*n)
+	gp, gm := make([]float64, 2+J), make([]float64, 2+J)
+	at := func(th []float64, g []float64) {
+		d := append([]float64{1}, th[2:]...)
+		l.llgrad(th[0], th[1], d, g)
+	}
 	for jj, j := range idx {
 		hj := 1e-5 * math.Max(math.Abs(theta[j]), 1e-3)
 		tp := append([]float64(nil), theta...)
@@ -233,30 +346,29 @@ func (l *selLik) standardErrors(mu, tau2, delta float64) ([3]float64, bool) {
 		if j == 1 && tm[j] < 0 {
 			tm[j], tp[j] = theta[j], theta[j]+2*hj
 		}
-		gp, gm := make([]float64, 3), make([]float64, 3)
-		l.llgrad(tp[0], tp[1], tp[2], gp)
-		l.llgrad(tm[0], tm[1], tm[2], gm)
+		at(tp, gp)
+		at(tm, gm)
 		for ii, i := range idx {
-			h[ii*npar+jj] = -(gp[i] - gm[i]) / (tp[j] - tm[j])
+			h[ii*n+jj] = -(gp[gi(i)] - gm[gi(i)]) / (tp[j] - tm[j])
 		}
 	}
-	for i := 0; i < npar; i++ {
+	for i := 0; i < n; i++ {
 		for j := 0; j < i; j++ {
-			a := (h[i*npar+j] + h[j*npar+i]) / 2
-			h[i*npar+j], h[j*npar+i] = a, a
+			a := (h[i*n+j] + h[j*n+i]) / 2
+			h[i*n+j], h[j*n+i] = a, a
 		}
 	}
-	nan := math.NaN()
-	se := [3]float64{nan, nan, nan}
-	inv, err := invSym(h, npar)
+	se := make([]float64, len(theta))
+	for i := range se {
+		se[i] = math.NaN()
+	}
+	inv, err := invSym(h, n)
 	if err != nil {
 		return se, false
 	}
-	se[0] = math.Sqrt(inv[0])
-	if !l.fe {
-		se[1] = math.Sqrt(inv[1*npar+1])
+	for ii, i := range idx {
+		se[i] = math.Sqrt(inv[ii*n+ii])
 	}
-	se[2] = math.Sqrt(inv[(npar-1)*npar+npar-1])
 	return se, true
 }
 

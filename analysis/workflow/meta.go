@@ -122,6 +122,10 @@ type MetaOptions struct {
 	// Bayes, if set, adds the Bayesian random-effects meta-analysis and
 	// model averaging of the univariate model (JSON "bayes").
 	Bayes *BayesOptions
+
+	// SelSteps are the selection model's one-sided p-value cut points
+	// (metafor's steps; a last 1 is added). Empty: {.025, 1}.
+	SelSteps []float64
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the

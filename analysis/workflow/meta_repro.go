@@ -101,7 +101,7 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 			b.WriteString("rma(yi, vi, mods = ~ sqrt(vi), data = dat, method = \"FE\")   # PET\nrma(yi, vi, mods = ~ vi, data = dat, method = \"FE\")         # PEESE\n")
 		}
 		if s := bi.SelModel; s != nil {
-			fmt.Fprintf(b, "selmodel(res, type = \"stepfun\", steps = c(%s, 1))\n", strconv.FormatFloat(s.Step, 'g', -1, 64))
+			fmt.Fprintf(b, "selmodel(res, type = \"stepfun\", steps = c(%s))\n", floatList(s.Steps, ", "))
 		}
 	}
 	if r.influence != nil {
@@ -280,6 +280,9 @@ func (o MetaOptions) commandLine(src Source) string {
 		}
 		if o.SelModel {
 			a = append(a, "--selmodel")
+			if len(o.SelSteps) > 0 {
+				a = append(a, "--steps", floatList(o.SelSteps, ","))
+			}
 		}
 	}
 	if o.Influence {

@@ -164,7 +164,7 @@ func (r *MetaRun) composeBias(s *Section) {
 		r.cite("stanley2014")
 	}
 	if b.SelModel != nil {
-		r.methods = append(r.methods, "A step-function selection model (Vevea & Hedges, 1995) with one cut point at one-sided p = .025 was fitted by maximum likelihood.")
+		r.methods = append(r.methods, selModelMethods(b.SelModel))
 		r.cite("vevea1995")
 	}
 	cap := "Contour-enhanced funnel plot: shaded regions mark p < .10, .05 and .01 around zero; the triangle is the pseudo-confidence region around the pooled estimate"

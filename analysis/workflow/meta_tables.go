@@ -219,8 +219,8 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 		readings = append(readings, p.Reading())
 	}
 	if s := b.SelModel; s != nil {
-		t.Rows = append(t.Rows, []string{fmt.Sprintf("Selection model (step at p = %s; δ = %s)", num(s.Step, 3), num(s.Delta, 2)),
-			"LRT χ²(1) = " + num(s.LRT, 2), pcell(s.LRTP), est(s.Estimate) + " " + ciw(s.CILB, s.CIUB)})
+		t.Rows = append(t.Rows, []string{selModelLabel(s),
+			fmt.Sprintf("LRT χ²(%d) = %s", s.LRTDF, num(s.LRT, 2)), pcell(s.LRTP), est(s.Estimate) + " " + ciw(s.CILB, s.CIUB)})
 		readings = append(readings, s.Reading())
 	}
 	for _, m := range []struct{ key, name string }{{"egger", "Egger's regression test"}, {"rank", "Begg & Mazumdar rank correlation"}, {"trimfill", "Trim and fill"}, {"fsn", "Fail-safe N"}, {"pet_peese", "PET-PEESE"}, {"selmodel", "Selection model"}} {

@@ -29,6 +29,7 @@ type metaFlags struct {
 	tfEstimator, tfSide  string
 	fsnTarget            float64
 	petPeese, selModel   bool
+	selSteps             []float64
 	fsnUnweighted        bool
 	influence, leave1out bool
 	leaveCluster         string
@@ -128,6 +129,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.BoolVar(&mf.fsnUnweighted, "fsn-unweighted", false, "Orwin's fail-safe N from the unweighted mean effect (metafor before 4.4); default: the inverse-variance weighted mean, as metafor ≥ 4.4")
 	f.BoolVar(&mf.petPeese, "pet-peese", false, "with --bias: the conditional PET-PEESE estimate")
 	f.BoolVar(&mf.selModel, "selmodel", false, "with --bias: the three-parameter selection model (one step at one-sided p = .025, ML)")
+	floatsVar(cmd, &mf.selSteps, "steps", "with --bias: the step-function selection model with these one-sided p-value cut points, e.g. .025,.05,.5,1 (metafor's steps; a last 1 is added; implies --selmodel)")
 	f.BoolVar(&mf.influence, "influence", false, "influence diagnostics: studentized residuals, DFFITS, Cook's distance, COVRATIO, leave-one-out τ² and Q, hat values, weights")
 	f.BoolVar(&mf.leave1out, "leave1out", false, "leave-one-out estimates, one study at a time")
 	f.StringVar(&mf.leaveCluster, "leave1out-cluster", "", "leave-one-out by cluster: leave out all rows of one value of `COLUMN` at a time (e.g. study)")
@@ -175,6 +177,9 @@ func (mf *metaFlags) options() workflow.MetaOptions {
 	if mf.set("tau2") {
 		t := mf.tau2
 		o.Tau2 = &t
+	}
+	if mf.set("steps") {
+		o.SelModel, o.SelSteps = true, mf.selSteps
 	}
 	if mf.set("fsn-target") {
 		t := mf.fsnTarget
