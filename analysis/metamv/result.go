@@ -75,6 +75,9 @@ type Result struct {
 	// Robust holds cluster-robust inference when the caller attaches it
 	// (see ClusterRobust); Fit leaves it nil.
 	Robust *Robust `json:"robust,omitempty"`
+	// Bias holds the multilevel small-study tests when the caller attaches
+	// them (see Bias); Fit leaves it nil.
+	Bias *meta.BiasResult `json:"bias,omitempty"`
 
 	// Vcov is the p×p model-based covariance of the coefficients (row-major).
 	Vcov []float64 `json:"-"`
