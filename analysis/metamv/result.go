@@ -80,6 +80,9 @@ type Result struct {
 	Predictions []meta.Prediction `json:"predictions,omitempty"`
 	VcovNamed   *meta.NamedMatrix `json:"vcov,omitempty"`
 	TermTests   []meta.TermTest   `json:"term_tests,omitempty"`
+	// Bias holds the multilevel small-study tests when the caller attaches
+	// them (see Bias); Fit leaves it nil.
+	Bias *meta.BiasResult `json:"bias,omitempty"`
 
 	// Vcov is the p×p model-based covariance of the coefficients (row-major).
 	Vcov []float64 `json:"-"`
