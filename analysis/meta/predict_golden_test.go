@@ -158,11 +158,11 @@ func TestPredictBadValues(t *testing.T) {
 		{"x": "one", "g": "a"},          // not a number
 		{"x": "1", "g": "a", "zz": "3"}, // not a moderator
 	} {
-		if _, err := res.Predict([]map[string]string{nm}); err == nil {
+		if _, perr := res.Predict([]map[string]string{nm}); perr == nil {
 			t.Errorf("Predict(%v): no error", nm)
 		}
 	}
-	if _, err := res.TestTerms([]string{"nope"}); err == nil {
+	if _, terr := res.TestTerms([]string{"nope"}); terr == nil {
 		t.Error("TestTerms(nope): no error")
 	}
 	// The reference level codes to zeros: the prediction at (x, a) is

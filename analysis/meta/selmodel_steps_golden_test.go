@@ -129,8 +129,8 @@ func TestSelModelStepsValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, steps := range [][]float64{{0.5, 0.025}, {0}, {1.5}, {1}, {0.05, 0.05, 1}} {
-		if _, err := SelModel(r, SelModelOptions{Steps: steps}); !errors.Is(err, errs.InvalidOption) {
-			t.Errorf("steps %v: err %v, want an invalid-option error", steps, err)
+		if _, serr := SelModel(r, SelModelOptions{Steps: steps}); !errors.Is(serr, errs.InvalidOption) {
+			t.Errorf("steps %v: err %v, want an invalid-option error", steps, serr)
 		}
 	}
 	// With and without the final 1 the model is the same.
