@@ -232,6 +232,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.AggregateMethod != "cs" && o.AggregateMethod != "mac" {
 		return o, invalid("AggregateMethod", "aggregation method %q: give cs or mac", o.AggregateMethod)
 	}
+	if !o.Bias && (o.PETPEESE || o.SelModel || len(o.SelSteps) > 0) {
+		return o, invalid("Bias", "PET-PEESE and the selection model are part of the small-study (bias) analysis: ask for it too")
+	}
 	o.RobustType = strings.ToUpper(o.RobustType)
 	if o.RobustType == "" {
 		o.RobustType = metamv.CR2

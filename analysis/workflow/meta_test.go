@@ -224,3 +224,13 @@ func TestMetaFixedTau2Said(t *testing.T) {
 		t.Errorf("text says: %s", all)
 	}
 }
+
+// PET-PEESE and the selection model without the bias analysis are refused,
+// not silently skipped.
+func TestMetaSelModelNeedsBias(t *testing.T) {
+	for _, o := range []MetaOptions{{SelModel: true}, {SelSteps: []float64{0.025, 0.5, 1}}, {PETPEESE: true}} {
+		if _, err := Meta(embedded(t, "molloy2014"), o); err == nil || !strings.Contains(err.Error(), "bias") {
+			t.Errorf("%+v: err %v", o, err)
+		}
+	}
+}

@@ -209,7 +209,7 @@ func (mf *metaFlags) options() workflow.MetaOptions {
 
 // metaOptionFlags names the flag of each workflow option, for hints.
 var metaOptionFlags = map[string]string{
-	"Level": "--level", "AggregateMethod": "--aggregate-method", "RobustType": "--robust-type", "Rho": "--rho",
+	"Level": "--level", "Bias": "--bias", "AggregateMethod": "--aggregate-method", "RobustType": "--robust-type", "Rho": "--rho",
 	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
 	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
