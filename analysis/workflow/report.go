@@ -278,7 +278,7 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 		}
 		notes = append(notes, note...)
 	}
-	if !omit[OmitIPD] {
+	if !omit[OmitIPD] && hasStudyColumn(ipdSrc, o) {
 		if err := step("IPD meta-analysis"); err != nil {
 			return nil, nil, err
 		}

@@ -26,6 +26,11 @@ func reportStudyColumn(o ReportSessionOptions) string {
 	return o.Study
 }
 
+// hasStudyColumn says the session table has the report's study column.
+func hasStudyColumn(src Source, o ReportSessionOptions) bool {
+	return src.Table != nil && src.Table.ColumnIndex(reportStudyColumn(o)) >= 0
+}
+
 // reportIPD runs the report's IPD meta-analysis when the session table has
 // a study column (ReportSessionOptions.Study, default "study"); a table
 // without one gets no IPD section and needs no note (it holds one
@@ -34,7 +39,7 @@ func reportStudyColumn(o ReportSessionOptions) string {
 // warning at the top giving the reason.
 func reportIPD(src Source, o ReportSessionOptions) (*IPDRun, []Note) {
 	col := reportStudyColumn(o)
-	if src.Table == nil || src.Table.ColumnIndex(col) < 0 {
+	if !hasStudyColumn(src, o) {
 		return nil, nil
 	}
 	r, err := IPD(src, ReportIPDOptions(o))
