@@ -1,8 +1,6 @@
 package workflow
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"strings"
@@ -60,25 +58,9 @@ func splitByStudy(src Source, j int, mods []string) ([]ipdStudy, error) {
 	if len(order) < 2 {
 		return nil, inputErr(datasets.Problem{File: t.Name, Column: t.Header[j], Msg: fmt.Sprintf("%d study: an IPD meta-analysis needs at least 2", len(order))})
 	}
-	cols := make([]*datasets.Column, t.NumCols())
-	for k := range cols {
-		cols[k] = t.Col(k)
-	}
 	var out []ipdStudy
 	for _, s := range order {
-		var b bytes.Buffer
-		w := csv.NewWriter(&b)
-		_ = w.Write(t.Header)
-		rec := make([]string, len(cols))
-		for _, i := range rows[s] {
-			for k, c := range cols {
-				rec[k] = c.String(i)
-			}
-			_ = w.Write(rec)
-		}
-		w.Flush()
-		name := t.Name + "[" + s + "]"
-		sub, err := datasets.ReadBytes(name, b.Bytes(), datasets.ReadOptions{Decimal: t.Decimal, NA: t.NA()})
+		sub, err := retable(t, t.Name+"["+s+"]", rows[s], nil)
 		if err != nil {
 			return nil, err
 		}

@@ -138,16 +138,22 @@ func rPredict(b *strings.Builder, obj string, preds []meta.Prediction, vc *meta.
 		}
 	}
 	for _, t := range tests {
-		idx := make([]string, 0, len(t.Coefs))
-		for _, c := range t.Coefs {
-			for j, n := range vc.Names {
-				if n == c {
-					idx = append(idx, strconv.Itoa(j+1))
-				}
+		fmt.Fprintf(b, "anova(%s, btt = c(%s))   # %s\n", obj, bttIndex(t, vc), strings.Join(t.Terms, ", "))
+	}
+}
+
+// bttIndex is R's btt of a term test: the 1-based positions of its
+// coefficients among the model's, comma-separated.
+func bttIndex(t meta.TermTest, vc *meta.NamedMatrix) string {
+	idx := make([]string, 0, len(t.Coefs))
+	for _, c := range t.Coefs {
+		for j, n := range vc.Names {
+			if n == c {
+				idx = append(idx, strconv.Itoa(j+1))
 			}
 		}
-		fmt.Fprintf(b, "anova(%s, btt = c(%s))   # %s\n", obj, strings.Join(idx, ", "), strings.Join(t.Terms, ", "))
 	}
+	return strings.Join(idx, ", ")
 }
 
 // predictArgs are the command-line flags of the prediction options, points
@@ -210,15 +216,7 @@ func rPredictJSON(b *strings.Builder, indent, obj, out, zcor string, preds []met
 `, indent, obj, out, zcor)
 	}
 	for i, t := range tests {
-		idx := make([]string, 0, len(t.Coefs))
-		for _, c := range t.Coefs {
-			for j, n := range vc.Names {
-				if n == c {
-					idx = append(idx, strconv.Itoa(j+1))
-				}
-			}
-		}
 		fmt.Fprintf(b, "%sa <- anova(%s, btt = c(%s)); %s$term_tests[[%d]] <- list(QM = a$QM, df = a$QMdf[1], df2 = a$QMdf[2], p = a$QMp)\n",
-			indent, obj, strings.Join(idx, ", "), out, i+1)
+			indent, obj, bttIndex(t, vc), out, i+1)
 	}
 }

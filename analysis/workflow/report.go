@@ -78,8 +78,8 @@ type ReportOptions struct {
 	Compose  ComposeOptions
 	// Omit names sections left out on request (OmitMeta, OmitSessions,
 	// OmitPanel, OmitIPD, OmitRuptures, OmitGains, OmitChange); the
-	// document says so at the top. Nothing is left out otherwise: a role column the session
-	// analyses need and cannot find is an input error.
+	// document says so at the top. Nothing is left out otherwise: a role
+	// column the session analyses need and cannot find is an input error.
 	Omit []string
 }
 

@@ -1,8 +1,6 @@
 package workflow
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 
 	"github.com/alliance-research/alliance/datasets"
@@ -31,17 +29,14 @@ func hasStudyColumn(src Source, o ReportSessionOptions) bool {
 	return src.Table != nil && src.Table.ColumnIndex(reportStudyColumn(o)) >= 0
 }
 
-// reportIPD runs the report's IPD meta-analysis when the session table has
-// a study column (ReportSessionOptions.Study, default "study"); a table
-// without one gets no IPD section and needs no note (it holds one
-// sample). Data with a study column that cannot support the analysis
+// reportIPD runs the report's IPD meta-analysis of a session table with a
+// study column (ReportSessionOptions.Study, default "study"; the caller
+// checks hasStudyColumn: a table without one gets no IPD section and needs
+// no note, as it holds one sample). Data with a study column that cannot support the analysis
 // (one study, every study's model failing) leave the section out with a
 // warning at the top giving the reason.
 func reportIPD(src Source, o ReportSessionOptions) (*IPDRun, []Note) {
 	col := reportStudyColumn(o)
-	if !hasStudyColumn(src, o) {
-		return nil, nil
-	}
 	r, err := IPD(src, ReportIPDOptions(o))
 	if err != nil {
 		return nil, []Note{{Level: Warning, Text: "The IPD meta-analysis across the studies of column '" + col + "' was left out: " + err.Error() + ". Leave it out on request to silence this note, or run it with the ipd command."}}
@@ -76,25 +71,12 @@ func qualifyByStudy(src Source, o ReportSessionOptions) (Source, []Note, error) 
 	if jt := roleIndex(t, o.Columns.Therapist, datasets.DefaultTherapist); jt >= 0 {
 		qual[jt] = true
 	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	_ = w.Write(t.Header)
-	cols := make([]*datasets.Column, t.NumCols())
-	for k := range cols {
-		cols[k] = t.Col(k)
-	}
-	rec := make([]string, len(cols))
-	for i := 0; i < t.NumRows(); i++ {
-		for k, c := range cols {
-			rec[k] = c.String(i)
-			if qual[k] && rec[k] != "" {
-				rec[k] = study[i] + "/" + rec[k]
-			}
+	q, err := retable(t, t.Name, nil, func(i, k int, v string) string {
+		if qual[k] && v != "" {
+			return study[i] + "/" + v
 		}
-		_ = w.Write(rec)
-	}
-	w.Flush()
-	q, err := datasets.ReadBytes(t.Name, b.Bytes(), datasets.ReadOptions{Decimal: t.Decimal, NA: t.NA()})
+		return v
+	})
 	if err != nil {
 		return src, nil, err
 	}
