@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/meta"
 )
 
@@ -218,5 +219,54 @@ func rPredictJSON(b *strings.Builder, indent, obj, out, zcor string, preds []met
 	for i, t := range tests {
 		fmt.Fprintf(b, "%sa <- anova(%s, btt = c(%s)); %s$term_tests[[%d]] <- list(QM = a$QM, df = a$QMdf[1], df2 = a$QMdf[2], p = a$QMp)\n",
 			indent, obj, bttIndex(t, vc), out, i+1)
+	}
+}
+
+// composePredictions adds to the section what --predict and --test-terms
+// asked for, so that the text a user reads holds them too: a table of the
+// predicted values (with the r scale for Fisher z) and one line per term
+// test, for the model they were computed on (level the confidence level).
+func composePredictions(s *Section, model string, level float64, preds []meta.Prediction, tests []meta.TermTest) {
+	if len(preds) > 0 {
+		ci, pi := apa.Level(level)+" CI", apa.Level(level)+" PI"
+		t := &Table{Name: "predictions", Title: "Predicted effects at chosen moderator values (" + model + ")",
+			Columns: []string{"Moderator values", "Predicted", "SE", ci, pi}, Right: []bool{false, true, true, false, false}}
+		withR := preds[0].R != nil
+		if withR {
+			t.Columns = append(t.Columns, "r", "r "+ci)
+			t.Right = append(t.Right, true, false)
+		}
+		for _, p := range preds {
+			keys := make([]string, 0, len(p.Values))
+			for k := range p.Values {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			kv := make([]string, len(keys))
+			for i, k := range keys {
+				kv[i] = k + " = " + p.Values[k]
+			}
+			piText := "–"
+			if p.PILB != nil && p.PIUB != nil {
+				piText = "[" + num(*p.PILB, 4) + ", " + num(*p.PIUB, 4) + "]"
+			}
+			row := []string{strings.Join(kv, ", "), num(p.Pred, 4), num(p.SE, 4), "[" + num(p.CILB, 4) + ", " + num(p.CIUB, 4) + "]", piText}
+			if withR && p.R != nil {
+				row = append(row, num(p.R.Estimate, 3), "["+num(p.R.CILB, 3)+", "+num(p.R.CIUB, 3)+"]")
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		if withR {
+			t.Notes = append(t.Notes, "Predicted values, SEs and intervals are in Fisher z units; the last two columns give them as r.")
+		}
+		s.Add(t)
+	}
+	for _, tt := range tests {
+		stat := fmt.Sprintf("Q_M(%d) = %s", tt.DF, num(tt.QM, 2))
+		if tt.DF2 != nil {
+			stat = fmt.Sprintf("F(%d, %d) = %s", tt.DF, *tt.DF2, num(tt.QM, 2))
+		}
+		s.P(Result, fmt.Sprintf("Test that the coefficients of %s (%s) are all zero (%s): %s, %s.",
+			strings.Join(tt.Terms, ", "), strings.Join(tt.Coefs, ", "), model, stat, apa.P(tt.P)))
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/alliance-research/alliance/analysis/apa"
 )
 
 var demoPoints = []map[string]string{{"year": "2010", "alliance_rater": "patient"}, {"Year": "2020", "alliance_rater": "therapist"}}
@@ -132,5 +134,47 @@ func TestMetaPredictRCodeRunsInR(t *testing.T) {
 			flatten(objs[len(objs)-1], "", r)
 			compareJSON(t, c.name, oursJSON(t, run.Output()), r, c.tol)
 		})
+	}
+}
+
+// What --predict and --test-terms computed is in the section a user reads
+// (text, markdown, the report), not in the JSON only: a predictions table
+// whose cells are the predicted values, and the term test line with its
+// statistic and p, for both model kinds.
+func TestMetaPredictInSection(t *testing.T) {
+	for _, o := range []MetaOptions{{Test: "knha"}, {Cluster: "study/es_id", Test: "t", NoProfile: true}} {
+		o.Mods, o.Predict, o.TestTerms = []string{"year", "alliance_rater"}, demoPoints, []string{"alliance_rater"}
+		run, err := Meta(embedded(t, "demo-studies"), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		preds, tests := run.Model, run.ThreeLevel
+		var p0 float64
+		var tt string
+		if preds != nil {
+			p0, tt = preds.Predictions[0].Pred, apa.P(preds.TermTests[0].P)
+		} else {
+			p0, tt = tests.Predictions[0].Pred, apa.P(tests.TermTests[0].P)
+		}
+		var table *Table
+		line := ""
+		for _, b := range run.Section().Blocks {
+			switch x := b.(type) {
+			case *Table:
+				if x.Name == "predictions" {
+					table = x
+				}
+			case *Paragraph:
+				if strings.HasPrefix(x.Text, "Test that the coefficients of alliance_rater") {
+					line = x.Text
+				}
+			}
+		}
+		if table == nil || len(table.Rows) != 2 || table.Rows[0][1] != num(p0, 4) || !strings.Contains(table.Rows[0][0], "year = 2010") {
+			t.Fatalf("%+v: predictions table %+v", o, table)
+		}
+		if !strings.Contains(line, tt) {
+			t.Errorf("%+v: term test line %q lacks %s", o, line, tt)
+		}
 	}
 }

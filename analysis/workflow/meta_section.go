@@ -41,6 +41,12 @@ func (r *MetaRun) compose() {
 	if r.ThreeLevel != nil {
 		r.composeThreeLevel(s)
 	}
+	if m := r.Model; m != nil {
+		composePredictions(s, "univariate model", r.opt.Level, m.Predictions, m.TermTests)
+	}
+	if m := r.ThreeLevel; m != nil {
+		composePredictions(s, "three-level model", r.opt.Level, m.Predictions, m.TermTests)
+	}
 	if r.Bayes != nil {
 		r.composeBayes(s)
 	}
