@@ -1,8 +1,10 @@
 package workflow
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,7 +23,42 @@ func loadSessions(src Source, cols datasets.SessionColumns, wide datasets.WideSp
 		return nil, invalid("Source", "no input table")
 	}
 	need.Wide = wide
-	return src.Table.Sessions(cols, need)
+	ss, err := src.Table.Sessions(cols, need)
+	if err != nil {
+		return nil, pooledStudiesHint(src, cols, err)
+	}
+	return ss, nil
+}
+
+// pooledStudiesHint explains a session table that pools several studies
+// numbering their patients within each study: when the table has a "study"
+// column and some patient id occurs in two studies, the rows of "patient 1"
+// of study A and of study B interleave and the table reads as out of order.
+// The first problem then says so and what to do, before the problems the
+// loader found; any other error is returned as it is. Single-study commands
+// do not pool studies on their own: that is the ipd command's analysis (and
+// the report's, which identifies patients as study/id and says so).
+func pooledStudiesHint(src Source, cols datasets.SessionColumns, err error) error {
+	var in *datasets.InputError
+	t := src.Table
+	js := t.ColumnIndex("study")
+	jp := roleIndex(t, cols.Patient, datasets.DefaultPatient)
+	if !errors.As(err, &in) || js < 0 || jp < 0 || js == jp {
+		return err
+	}
+	study, patient := t.Col(js).Strings(), t.Col(jp).Strings()
+	i := firstShared(study, patient)
+	if i < 0 {
+		return err
+	}
+	f := slices.Index(patient, patient[i])
+	p := datasets.Problem{File: t.Name, Line: t.Line(i), Column: t.Header[jp], Value: patient[i],
+		Msg: fmt.Sprintf("is a patient of study %q (line %d) and of study %q (column %q): the file pools studies that number their patients within each study. Pool them with 'alliance ipd FILE' (or 'alliance report --sessions FILE', which identifies patients as study/id), analyse one study at a time, or make the patient ids unique across studies", study[f], t.Line(f), study[i], t.Header[js])}
+	out := &datasets.InputError{Problems: append([]datasets.Problem{p}, in.Problems...), Total: in.Total + 1}
+	if len(out.Problems) > datasets.MaxProblems {
+		out.Problems = out.Problems[:datasets.MaxProblems]
+	}
+	return out
 }
 
 // sessionsDataPart accounts for a session table: the column of each role,

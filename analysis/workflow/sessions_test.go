@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"strings"
@@ -138,5 +139,32 @@ func TestSessionsNeedsAlliance(t *testing.T) {
 	_, err := Sessions(FileSource("x.csv", tab), SessionsOptions{Columns: cols})
 	if err == nil || !strings.Contains(err.Error(), "alliance") || !strings.Contains(err.Error(), "patient, session, phq9") {
 		t.Errorf("err %v", err)
+	}
+}
+
+// TestPooledStudiesHint: a file pooling studies that number patients within
+// each study reads as out of order; the first problem says why (both
+// studies, the line of each) and what to do, for every session command; a
+// single-study file out of order keeps the plain sorting message.
+func TestPooledStudiesHint(t *testing.T) {
+	pooled := readCSV(t, "study,patient,session,alliance,outcome\nA,1,1,3,10\nA,1,2,4,9\nA,2,1,3,8\nA,2,2,2,9\nB,1,1,4,7\nB,1,2,3,6\n")
+	_, err := Sessions(FileSource("x.csv", pooled), SessionsOptions{})
+	var in *datasets.InputError
+	if !errors.As(err, &in) {
+		t.Fatalf("want an input error, got %v", err)
+	}
+	p := in.Problems[0]
+	if p.Line != 6 || p.Column != "patient" || p.Value != "1" || !strings.Contains(p.Msg, `study "A" (line 2) and of study "B"`) || !strings.Contains(p.Msg, "alliance ipd") {
+		t.Errorf("first problem: %+v", p)
+	}
+	if in.Total != len(in.Problems) || len(in.Problems) < 2 || !strings.Contains(in.Problems[1].Msg, "sort the rows") {
+		t.Errorf("the loader's own problems must follow: %v", err)
+	}
+	if _, err := Ruptures(FileSource("x.csv", pooled), RupturesOptions{}); err == nil || !strings.Contains(err.Error(), "pools studies") {
+		t.Errorf("ruptures: %v", err)
+	}
+	single := readCSV(t, "study,patient,session,alliance,outcome\nA,1,2,3,10\nA,1,1,4,9\nA,2,1,3,8\n")
+	if _, err := Sessions(FileSource("x.csv", single), SessionsOptions{}); err == nil || strings.Contains(err.Error(), "pools studies") || !strings.Contains(err.Error(), "sort the rows") {
+		t.Errorf("single study: %v", err)
 	}
 }
