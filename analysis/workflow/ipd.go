@@ -21,8 +21,19 @@ type IPDOptions struct {
 	Study      string
 	StudyNames []string
 	// Sessions is the stage-1 model: every option of 'alliance sessions'
-	// but the growth model (which has no alliance term).
+	// but the growth model (which has no alliance term). Its columns and
+	// confidence level apply to a panel stage 1 too.
 	Sessions SessionsOptions
+	// Stage1 is the stage-1 model: Stage1Sessions (default), or
+	// Stage1Panel, the dynamic panel model of 'alliance panel' (Panel) in
+	// every study, whose lagged paths are pooled (terms crosslag, reverse,
+	// ar_alliance, ar_outcome; default the two cross-lagged ones). The
+	// RI-CLPM and the CLPM are then fitted stationary (lagged paths equal
+	// over waves) so that each study gives one estimate per path, and every
+	// study has the same waves: Panel.Waves, or the sessions observed for
+	// at least half of all patients (at most 12).
+	Stage1 string
+	Panel  PanelOptions
 	// Standardize z-standardises alliance and outcome within each study,
 	// z = (x − mean)/SD over the study's observed values (SD with n − 1),
 	// before stage 1, so that the coefficients are in SD units as
@@ -31,6 +42,8 @@ type IPDOptions struct {
 	// Terms are the alliance terms pooled in stage 2, by role: within,
 	// between (patient mean), patient (patient mean minus therapist mean)
 	// and therapist. Default: every one of these the stage-1 models have.
+	// With a panel stage 1: crosslag, reverse, ar_alliance, ar_outcome
+	// (default crosslag and reverse).
 	Terms []string
 	// Method is the τ² estimator of stage 2 (default REML) and Test its
 	// inference (default knha: Knapp–Hartung), as 'alliance meta'.

@@ -110,7 +110,7 @@ func TestIPDGoldenR(t *testing.T) {
 		t.Fatal(err)
 	}
 	so, _ := ipdSessionOptions(SessionsOptions{})
-	fits, err := fitStudies(studies, so, false)
+	fits, err := fitStudies(studies, so, PanelOptions{}, IPDOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,9 @@ func (r *IPDRun) rCode() string {
 	o := r.opt
 	so := o.Sessions
 	var b strings.Builder
+	if r.Stage1Model == Stage1Panel {
+		return r.panelRCode()
+	}
 	if so.Detrend || so.MaxLagGap != 1 || so.AR1 || len(so.Covariates) > 0 || r.formula == "" {
 		fmt.Fprintf(&b, "# this design's derived columns are long to write in base R: export them per study with\n#   alliance sessions STUDY.csv --export derived.csv  (the options of %s)\n", r.commandLine())
 		return b.String()

@@ -17,8 +17,13 @@ import (
 // joint pooling, with Multivariate) and one_stage (the one mixed model
 // over all studies) with comparison (two-stage minus one-stage per term).
 type IPDRun struct {
-	DataName     string            `json:"data"`
+	DataName string `json:"data"`
+	// Stage1Model is "sessions" or "panel"; Model the session model
+	// (lagged, …) or the panel model (riclpm, clpm, dpm); Waves the panel
+	// model's sessions.
+	Stage1Model  string            `json:"stage1_model"`
 	Model        string            `json:"model"`
+	Waves        []int             `json:"waves,omitempty"`
 	Standardized bool              `json:"standardized"`
 	Studies      int               `json:"studies"`
 	Terms        []string          `json:"terms"`
@@ -32,6 +37,7 @@ type IPDRun struct {
 
 	src      Source
 	opt      IPDOptions
+	panelOpt PanelOptions
 	studyCol string
 	fits     []ipdFit
 	modNames []string
@@ -57,10 +63,26 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	if opt.Test == "" {
 		opt.Test = "knha"
 	}
+	var po PanelOptions
+	allowed := ipdTerms
+	switch opt.Stage1 = strings.ToLower(opt.Stage1); opt.Stage1 {
+	case "", Stage1Sessions:
+		opt.Stage1 = Stage1Sessions
+	case Stage1Panel:
+		if po, err = ipdPanelOptions(opt); err != nil {
+			return nil, err
+		}
+		allowed = ipdPanelTerms
+		if len(opt.Terms) == 0 {
+			opt.Terms = []string{"crosslag", "reverse"}
+		}
+	default:
+		return nil, invalid("Stage1", "stage 1 %q: give sessions (the session model) or panel (the dynamic panel model)", opt.Stage1)
+	}
 	for i, t := range opt.Terms {
 		opt.Terms[i] = strings.ToLower(strings.TrimSpace(t))
-		if !slices.Contains(ipdTerms, opt.Terms[i]) {
-			return nil, invalid("Terms", "term %q: give within, between, patient or therapist", t)
+		if !slices.Contains(allowed, opt.Terms[i]) {
+			return nil, invalid("Terms", "term %q: give %s", t, strings.Join(allowed, ", "))
 		}
 	}
 	if err = checkModNames(opt.Mods); err != nil {
@@ -72,7 +94,7 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	if len(studies) < 2 {
 		return nil, errs.New(errs.TooFew, "ipd", "%d study: an IPD meta-analysis needs at least 2", len(studies))
 	}
-	r := &IPDRun{DataName: src.Label(), Model: so.Model, Standardized: opt.Standardize, Studies: len(studies), src: src, opt: opt, studyCol: studyCol}
+	r := &IPDRun{DataName: src.Label(), Stage1Model: opt.Stage1, Model: so.Model, Standardized: opt.Standardize, Studies: len(studies), src: src, opt: opt, studyCol: studyCol}
 	if len(studies) > 0 && studies[0].mods != nil {
 		for k := range studies[0].mods {
 			if opt.Robust != "" && strings.EqualFold(k, opt.Robust) {
@@ -88,14 +110,23 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 		}
 		r.Mods = r.modNames
 	}
-	if r.fits, err = fitStudies(studies, so, opt.Standardize); err != nil {
+	if opt.Stage1 == Stage1Panel {
+		if po.Waves == nil {
+			if po.Waves, err = ipdPanelWaves(studies, po); err != nil {
+				return nil, err
+			}
+			r.note(Info, "Waves: sessions %s, those observed for at least half of the patients of all studies, in every study's panel model (choose others explicitly).", joinInts(po.Waves))
+		}
+		r.Model, r.Waves, r.panelOpt = po.Model, po.Waves, po
+	}
+	if r.fits, err = fitStudies(studies, so, po, opt); err != nil {
 		return nil, err
 	}
 	r.Terms = opt.Terms
 	if len(r.Terms) == 0 {
 		for _, t := range ipdTerms {
 			for _, f := range r.fits {
-				if f.res != nil && hasRole(f, t) {
+				if !f.failed() && hasRole(f, t) {
 					r.Terms = append(r.Terms, t)
 					break
 				}
@@ -106,7 +137,7 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	failed := 0
 	var reasons []string
 	for _, f := range r.fits {
-		if f.res == nil {
+		if f.failed() {
 			failed++
 			reasons = append(reasons, f.study.name+": "+f.err.Error())
 		}
@@ -133,7 +164,9 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 			return nil, err
 		}
 	}
-	if !opt.NoOneStage {
+	if !opt.NoOneStage && opt.Stage1 == Stage1Panel {
+		r.note(Info, "No one-stage cross-check: it is a mixed model of the session model's terms; with the panel stage 1 only the two-stage analysis is run.")
+	} else if !opt.NoOneStage {
 		r.oneStage()
 	}
 	for _, f := range r.fits {
@@ -147,8 +180,9 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	return r, nil
 }
 
-// fitStudies fits stage 1 in every study, two or more at a time.
-func fitStudies(studies []ipdStudy, o SessionsOptions, standardize bool) ([]ipdFit, error) {
+// fitStudies fits stage 1 in every study, two or more at a time: the
+// panel model po with a panel stage 1, else the session model o.
+func fitStudies(studies []ipdStudy, o SessionsOptions, po PanelOptions, opt IPDOptions) ([]ipdFit, error) {
 	fits := make([]ipdFit, len(studies))
 	errsOut := make([]error, len(studies))
 	var wg sync.WaitGroup
@@ -158,7 +192,11 @@ func fitStudies(studies []ipdStudy, o SessionsOptions, standardize bool) ([]ipdF
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				fits[i], errsOut[i] = fitStudy(studies[i], o, standardize)
+				if opt.Stage1 == Stage1Panel {
+					fits[i], errsOut[i] = fitStudyPanel(studies[i], po)
+				} else {
+					fits[i], errsOut[i] = fitStudy(studies[i], o, opt.Standardize)
+				}
 			}
 		}()
 	}
@@ -176,7 +214,7 @@ func fitStudies(studies []ipdStudy, o SessionsOptions, standardize bool) ([]ipdF
 }
 
 func hasRole(f ipdFit, role string) bool {
-	for _, e := range f.res.Effects {
+	for _, e := range f.effects {
 		if e.Role == role {
 			return true
 		}

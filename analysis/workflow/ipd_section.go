@@ -21,7 +21,7 @@ func ipdTermTitle(term string) string {
 	case "therapist":
 		return "therapist-level"
 	}
-	return term
+	return ipdPanelTitle(term)
 }
 
 func (r *IPDRun) compose() {
@@ -32,12 +32,17 @@ func (r *IPDRun) compose() {
 	if o.Standardize {
 		std = ", with alliance and outcome z-standardised within each study"
 	}
-	s.P(Plain, fmt.Sprintf("Stage 1: the %s session model of 'alliance sessions' in each of %d studies of %s%s; stage 2: a random-effects meta-analysis of each alliance term across studies.",
-		r.Model, r.Studies, r.src.Label(), std))
+	if r.Stage1Model == Stage1Panel {
+		s.P(Plain, fmt.Sprintf("Stage 1: %s, in each of %d studies of %s; stage 2: a random-effects meta-analysis of each lagged path across studies.",
+			r.panelStage1Text(), r.Studies, r.src.Label()))
+	} else {
+		s.P(Plain, fmt.Sprintf("Stage 1: the %s session model of 'alliance sessions' in each of %d studies of %s%s; stage 2: a random-effects meta-analysis of each alliance term across studies.",
+			r.Model, r.Studies, r.src.Label(), std))
+	}
 	s.Add(r.stage1Table())
 	for _, p := range r.Pooled {
 		res := p.Meta.Model
-		s.H("ipd-"+p.Term, "Stage 2: the "+ipdTermTitle(p.Term)+" alliance effect")
+		s.H("ipd-"+p.Term, "Stage 2: the "+ipdTermTitle(p.Term)+" "+r.effectWord())
 		if res != nil && len(res.Coefficients) > 0 {
 			s.P(Result, r.pooledLine(p))
 		}
@@ -53,7 +58,7 @@ func (r *IPDRun) compose() {
 			case *Figure:
 				f := *x
 				f.Name = x.Name + "-" + p.Term
-				f.Title = x.Title + ": " + ipdTermTitle(p.Term) + " alliance effect by study"
+				f.Title = x.Title + ": " + ipdTermTitle(p.Term) + " " + r.effectWord() + " by study"
 				s.Add(&f)
 			case *Table:
 				t := *x
@@ -116,8 +121,11 @@ func (r *IPDRun) pooledLine(p IPDPooled) string {
 		unit = "1-SD"
 	}
 	what := fmt.Sprintf("Across %d studies, a %s %s difference in alliance goes with a change of %s in the %s", res.K, unit, ipdTermTitle(p.Term), num(c.Estimate, 3), r.target())
+	if r.Stage1Model == Stage1Panel {
+		what = fmt.Sprintf("Across %d studies, the pooled within-person %s path is %s", res.K, ipdTermTitle(p.Term), num(c.Estimate, 3))
+	}
 	if len(res.Coefficients) > 1 {
-		what = fmt.Sprintf("In the meta-regression on %s over %d studies, the intercept of the %s alliance effect is %s", strings.Join(r.Mods, ", "), res.K, ipdTermTitle(p.Term), num(c.Estimate, 3))
+		what = fmt.Sprintf("In the meta-regression on %s over %d studies, the intercept of the %s %s is %s", strings.Join(r.Mods, ", "), res.K, ipdTermTitle(p.Term), r.effectWord(), num(c.Estimate, 3))
 	}
 	df := ""
 	if c.DF != nil {
@@ -137,6 +145,9 @@ func (r *IPDRun) pooledLine(p IPDPooled) string {
 		line += fmt.Sprintf("; between-study SD τ = %s, I² = %s%%, Q(%d) = %s, %s; %s prediction interval [%s, %s]",
 			num(res.Tau, 3), num(res.I2, 1), res.QEDF, num(res.QE, 2), apa.P(optional(res.QEP)), apa.Level(res.Level), num(optional(res.PILB), 3), num(optional(res.PIUB), 3))
 	}
+	if r.Stage1Model == Stage1Panel && p.Term == "crosslag" && len(res.Coefficients) == 1 {
+		line += ". Pooled over studies: " + crossLagReading(r.opt.Sessions.AllianceLabel, r.opt.Sessions.OutcomeLabel, c.Estimate, r.Model == "dpm")
+	}
 	return line + "."
 }
 
@@ -151,10 +162,22 @@ func (r *IPDRun) target() string {
 	return "next session's " + o.OutcomeLabel
 }
 
+// effectWord is what a pooled term is: an alliance effect of the session
+// model or a lagged path of the panel model.
+func (r *IPDRun) effectWord() string {
+	if r.Stage1Model == Stage1Panel {
+		return "path"
+	}
+	return "alliance effect"
+}
+
 // stage1Table is the APA table of the stage-1 estimates: one row per
 // study, one column pair per term.
 func (r *IPDRun) stage1Table() *Table {
 	t := &Table{Name: "stage1", Title: "Stage 1: the alliance terms of each study's session model", Columns: []string{"Study", "Patients", "Sessions"}, Right: []bool{false, true, true}}
+	if r.Stage1Model == Stage1Panel {
+		t.Title = "Stage 1: the lagged paths of each study's " + map[string]string{"riclpm": "RI-CLPM", "clpm": "CLPM", "dpm": "dynamic panel model"}[r.Model]
+	}
 	for _, term := range r.Terms {
 		t.Columns = append(t.Columns, "b ("+term+")", "SE")
 		t.Right = append(t.Right, true, true)
@@ -190,7 +213,11 @@ func (r *IPDRun) stage1Table() *Table {
 		}
 		t.Rows = append(t.Rows, append(row, strings.Join(notes, "; ")))
 	}
-	t.Notes = append(t.Notes, "Sessions are the rows of each study's model (a next session within the lag gap, every value observed); SEs are the stage-1 model's.")
+	if r.Stage1Model == Stage1Panel {
+		t.Notes = append(t.Notes, "Sessions are each study's session rows at the panel's waves; estimates are the unstandardized within-person paths and SEs the panel model's (observed information).")
+	} else {
+		t.Notes = append(t.Notes, "Sessions are the rows of each study's model (a next session within the lag gap, every value observed); SEs are the stage-1 model's.")
+	}
 	return t
 }
 
@@ -213,8 +240,22 @@ func (r *IPDRun) methodsText() {
 		m += " after z-standardising alliance and outcome within the study, so that coefficients are in within-study SD units"
 	}
 	m += "; then each alliance term (" + strings.Join(r.Terms, ", ") + ") was pooled across studies in a random-effects meta-analysis of the stage-1 estimates and their standard errors."
+	if r.Stage1Model == Stage1Panel {
+		refs := "Hamaker, Kuiper & Grasman, 2015; Mulder & Hamaker, 2021"
+		if r.Model == "dpm" {
+			refs = "Allison, Williams & Moral-Benito, 2017"
+		}
+		m = fmt.Sprintf("Individual participant data of %d studies were analysed in two stages (Burke, Ensor & Riley, 2017): in each study, %s (%s; maximum likelihood, missing sessions by full-information ML as lavaan's missing = \"ML\"); then each lagged path (%s) was pooled across studies in a random-effects meta-analysis of the stage-1 estimates and their standard errors.", r.Studies, r.panelStage1Text(), refs, strings.Join(r.Terms, ", "))
+		if r.Model == "dpm" {
+			r.cite("allison2017")
+		} else {
+			r.cite("hamaker2015", "mulder2021")
+		}
+		r.cite("burke2017")
+	} else {
+		r.cite("burke2017", "fluckiger2020")
+	}
 	r.methods = append(r.methods, m)
-	r.cite("burke2017", "fluckiger2020")
 	if len(r.Pooled) > 0 {
 		r.methods = append(r.methods, r.Pooled[0].Meta.Methods())
 	}
@@ -254,6 +295,10 @@ func (r *IPDRun) commandLine() string {
 	}
 	so := o.Sessions
 	c.roles(so.Columns)
+	if r.Stage1Model == Stage1Panel {
+		r.panelFlags(c)
+		return c.String()
+	}
 	c.flag("model", r.Model)
 	if so.Centring != "" {
 		c.flag("centring", so.Centring)

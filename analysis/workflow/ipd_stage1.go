@@ -29,13 +29,34 @@ type IPDStage1 struct {
 	Note      string `json:"note,omitempty"`
 }
 
-// ipdFit is one study's stage-1 model (nil res: failed with err).
+// ipdFit is one study's stage-1 model: the session model (res) or the
+// panel model (panel); both nil when it failed with err. effects are the
+// model's poolable terms and patients, nobs, converged and reason its
+// summary, whichever model it is.
 type ipdFit struct {
 	study ipdStudy
 	res   *sessions.Result
+	panel *PanelRun
 	err   error
 	rows  int
+
+	effects   []ipdEffect
+	patients  int
+	nobs      int
+	converged bool
+	reason    string
 }
+
+// ipdEffect is one poolable term of a stage-1 model: its role (within,
+// crosslag, …), the model's name for it, and its estimate, SE and df (NaN
+// for a z test).
+type ipdEffect struct {
+	Role, Name       string
+	Estimate, SE, DF float64
+}
+
+// failed says the study's model could not be fitted.
+func (f ipdFit) failed() bool { return f.res == nil && f.panel == nil }
 
 // splitByStudy gives each study's rows of src as a table of its own,
 // written through the strict CSV reader so that each is validated as a
@@ -144,6 +165,12 @@ func fitStudy(st ipdStudy, o SessionsOptions, standardize bool) (ipdFit, error) 
 	}
 	run := &SessionsRun{opt: o}
 	f.res, f.err = sessions.Fit(d, run.sessionsOptions(sessions.Model(o.Model)))
+	if f.res != nil {
+		f.patients, f.nobs, f.converged, f.reason = f.res.Summary.Patients, f.res.NObs, f.res.Converged, f.res.Reason
+		for _, e := range f.res.Effects {
+			f.effects = append(f.effects, ipdEffect{Role: e.Role, Name: e.Name, Estimate: e.Estimate, SE: e.SE, DF: e.DF})
+		}
+	}
 	return f, nil
 }
 
@@ -184,14 +211,14 @@ func stage1Rows(fits []ipdFit, terms []string) []IPDStage1 {
 	for _, term := range terms {
 		for _, f := range fits {
 			row := IPDStage1{Study: f.study.name, Term: term, Estimate: math.NaN(), SE: math.NaN(), DF: math.NaN()}
-			if f.res == nil {
+			if f.failed() {
 				row.Note = "not fitted: " + f.err.Error()
 				out = append(out, row)
 				continue
 			}
-			row.NPatients, row.NSessions, row.Converged = f.res.Summary.Patients, f.res.NObs, f.res.Converged
+			row.NPatients, row.NSessions, row.Converged = f.patients, f.nobs, f.converged
 			found := false
-			for _, e := range f.res.Effects {
+			for _, e := range f.effects {
 				if e.Role == term {
 					row.Name, row.Estimate, row.SE, row.DF, found = e.Name, e.Estimate, e.SE, e.DF, true
 				}
@@ -202,7 +229,7 @@ func stage1Rows(fits []ipdFit, terms []string) []IPDStage1 {
 			case !(row.SE > 0) || math.IsNaN(row.Estimate):
 				row.Note = "no standard error: the term is not estimable in this study"
 			case !row.Converged:
-				row.Note = "the optimiser did not converge (" + f.res.Reason + "); the estimate is pooled with caution"
+				row.Note = "the optimiser did not converge (" + f.reason + "); the estimate is pooled with caution"
 			}
 			out = append(out, row)
 		}

@@ -217,12 +217,8 @@ func (r *PanelRun) compose() {
 	}
 	s.Add(t)
 	s.Add(r.laggedFigure())
-	if cross := r.crossLag(); cross != nil && r.Model == "dpm" {
-		s.P(Reading, fmt.Sprintf("A 1-point higher %s at a session predicts %s %s points %s at the next, for the same patient (fixed effect) and the same previous %s (b = %s, %s).",
-			r.roles["x (alliance)"], r.roles["y (outcome)"], num(math.Abs(cross.Estimate), 2), map[bool]string{true: "higher", false: "lower"}[cross.Estimate >= 0], r.roles["y (outcome)"], num(cross.Estimate, 3), apa.P(cross.P)))
-	} else if cross != nil {
-		s.P(Reading, fmt.Sprintf("A patient whose %s is 1 point above their own usual level at a session reports %s %s points %s at the next (b = %s, %s).",
-			r.roles["x (alliance)"], r.roles["y (outcome)"], num(math.Abs(cross.Estimate), 2), map[bool]string{true: "higher", false: "lower"}[cross.Estimate >= 0], num(cross.Estimate, 3), apa.P(cross.P)))
+	if cross := r.crossLag(); cross != nil {
+		s.P(Reading, fmt.Sprintf("%s (b = %s, %s).", crossLagReading(r.roles["x (alliance)"], r.roles["y (outcome)"], cross.Estimate, r.Model == "dpm"), num(cross.Estimate, 3), apa.P(cross.P)))
 	}
 	r.longRunTable(s)
 	pt := &Table{Name: "parameters", Title: "All parameters", Columns: []string{"lhs", "op", "rhs", "Estimate", "SE", "z", "p", "β"}, Right: []bool{false, false, false, true, true, true, true, true}}
@@ -400,6 +396,18 @@ func (r *PanelRun) Steps() []Step {
 	fmt.Fprintf(&b, "model <- '\n%s'\nfit <- lavaan(model, data = dat, missing = %q, meanstructure = TRUE, int.ov.free = TRUE%s)\nsummary(fit, fit.measures = TRUE, standardized = TRUE)\n",
 		lavaanSyntax(r.Model, T, r.opt.Stationary, r.opt.DPMOutcome), map[bool]string{true: "listwise", false: "ML"}[r.opt.Listwise], extra)
 	return []Step{{Purpose: "the panel model", Command: strings.Join(cmd, " "), RCode: b.String()}}
+}
+
+// crossLagReading says a cross-lagged effect b of x on the next session's
+// y in words: for the RI-CLPM and CLPM a within-person deviation ("1 point
+// above their own usual level"), for the DPM a within-patient (fixed
+// effect) contrast given the previous y.
+func crossLagReading(x, y string, b float64, dpm bool) string {
+	dir := map[bool]string{true: "higher", false: "lower"}[b >= 0]
+	if dpm {
+		return fmt.Sprintf("A 1-point higher %s at a session predicts %s %s points %s at the next, for the same patient (fixed effect) and the same previous %s", x, y, num(math.Abs(b), 2), dir, y)
+	}
+	return fmt.Sprintf("A patient whose %s is 1 point above their own usual level at a session reports %s %s points %s at the next", x, y, num(math.Abs(b), 2), dir)
 }
 
 // lavaanSyntax is the model in Mulder & Hamaker's (2021) lavaan syntax

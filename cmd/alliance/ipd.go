@@ -28,6 +28,8 @@ type ipdFlags struct {
 	multivariate          bool
 	noOneStage            bool
 	forest                string
+	stage1, panelModel    string
+	waves, estimator      string
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -53,15 +55,22 @@ func newIPDCmd(e *env) *cobra.Command {
             slope of the within term), set beside the two-stage result
             (--no-one-stage skips it)
 
+--stage1 panel fits the dynamic panel model of 'alliance panel' in every study
+instead (--panel-model riclpm, clpm or dpm; the RI-CLPM and CLPM stationary, so
+each study gives one estimate per path; the same --waves in every study) and
+pools its lagged paths (--terms crosslag, reverse, ar_alliance, ar_outcome;
+default the two cross-lagged ones); there is no one-stage cross-check then.
+
 One file with a study column (--study, default study), or several files, one
 study each, named by the file's base name or by --study-names. Studies whose
 model cannot be fitted are listed with the reason.`,
 		Example: `  alliance ipd sessions.csv --study site
   alliance ipd a.csv b.csv c.csv --study-names Bern,Basel,Zurich --standardize
   alliance ipd sessions.csv --terms within --method DL --test z --forest within.png
-  alliance ipd sessions.csv --mods country --multivariate --format json`,
+  alliance ipd sessions.csv --mods country --multivariate --format json
+  alliance ipd sessions.csv --stage1 panel --waves 1:8`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args, cmd.Flags().Changed) },
 	}
 	f.read.register(cmd, "")
 	f.sess.registerLong(cmd)
@@ -91,14 +100,19 @@ model cannot be fitted are listed with the reason.`,
 	fl.StringVar(&f.robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
 	fl.BoolVar(&f.multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
 	fl.BoolVar(&f.noOneStage, "no-one-stage", false, "skip the one-stage cross-check")
+	enumVar(cmd, &f.stage1, "stage1", "sessions", "stage-1 model: sessions (the session model) or panel (the dynamic panel model of 'alliance panel')", "sessions", "panel")
+	enumVar(cmd, &f.panelModel, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", "riclpm", "clpm", "dpm")
+	fl.StringVar(&f.waves, "waves", "", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
+	enumVar(cmd, &f.estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", "ML", "MLR")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
 	return cmd
 }
 
 var ipdOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level", "MaxLagGap": "--max-lag-gap",
-	"Covariates": "--covariates", "Study": "--study", "StudyNames": "--study-names", "Terms": "--terms", "Mods": "--mods", "Robust": "--robust", "Wide": "--wide"}
+	"Covariates": "--covariates", "Study": "--study", "StudyNames": "--study-names", "Terms": "--terms", "Mods": "--mods", "Robust": "--robust", "Wide": "--wide",
+	"Stage1": "--stage1", "Panel.Model": "--panel-model", "Waves": "--waves", "Multivariate": "--multivariate", "Standardize": "--standardize"}
 
-func runIPD(e *env, f *ipdFlags, args []string) error {
+func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error {
 	var srcs []workflow.Source
 	stdin := 0
 	for _, a := range args {
@@ -128,6 +142,19 @@ func runIPD(e *env, f *ipdFlags, args []string) error {
 			Level: f.level, AllianceLabel: f.allianceLabel, OutcomeLabel: f.outLbl}}
 	if f.forest != "" {
 		opt.Figures = []string{"forest"}
+	}
+	if f.stage1 == workflow.Stage1Panel {
+		waves, err := workflow.ParseWaves(f.waves)
+		if err != nil {
+			return withOptionFlag(err, ipdOptionFlags)
+		}
+		opt.Stage1, opt.Panel = f.stage1, workflow.PanelOptions{Model: f.panelModel, Waves: waves, Estimator: f.estimator}
+	} else {
+		for _, n := range []string{"panel-model", "waves", "estimator"} {
+			if changed(n) {
+				return usagef("--%s applies to the panel stage 1: add --stage1 panel", n)
+			}
+		}
 	}
 	stop := e.busy("fitting every study")
 	run, err := workflow.IPDFiles(srcs, opt)

@@ -133,3 +133,40 @@ func TestIPDSeveralFiles(t *testing.T) {
 		t.Errorf("too few names: exit %d %s", code, stderr)
 	}
 }
+
+// TestIPDStage1PanelCLI: 'alliance ipd FILE --stage1 panel' pools the
+// RI-CLPM's cross-lagged paths (the same numbers as the workflow, whose
+// golden test holds them to lavaan and metafor); panel-only flags without
+// --stage1 panel, and --multivariate with it, are usage errors naming the
+// flag.
+func TestIPDStage1PanelCLI(t *testing.T) {
+	file := "../../analysis/workflow/testdata/ipd_panel.csv"
+	out, stderr, code := runCLI(t, "", "ipd", file, "--stage1", "panel", "--waves", "1:6", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r ipdJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pooled) != 2 || r.Pooled[0].Term != "crosslag" || r.Pooled[0].K != 5 || len(r.Stage1) != 10 {
+		t.Errorf("pooled %+v, %d stage-1 rows", r.Pooled, len(r.Stage1))
+	}
+	if !strings.Contains(stderr, "No one-stage cross-check") || strings.Contains(stderr, "Waves: sessions") {
+		t.Errorf("notes: %s", stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--waves", "1:6"}, "--waves applies to the panel stage 1"},
+		{[]string{"--panel-model", "clpm"}, "--panel-model applies"},
+		{[]string{"--stage1", "panel", "--multivariate"}, "--multivariate"},
+		{[]string{"--stage1", "panel", "--terms", "within"}, "--terms"},
+	} {
+		_, stderr, code := runCLI(t, "", append([]string{"ipd", file}, c.args...)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %s", c.args, code, stderr)
+		}
+	}
+}
