@@ -112,7 +112,7 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	default:
 		return nil, invalid("Estimator", "estimator %q: give ML or MLR", opt.Estimator)
 	}
-	if err := checkLevel(&opt.Level); err != nil {
+	if err = checkLevel(&opt.Level); err != nil {
 		return nil, err
 	}
 	ss, err := loadSessions(src, opt.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireOutcome: true, RequireAlliance: true})

@@ -90,9 +90,9 @@ func TestPanelCLIConstrain(t *testing.T) {
 		}
 	}
 	for _, c := range [][]string{{"--constrain", "cov,loadings"}, {"--model", "dpm", "--constrain", "cov"}} {
-		_, stderr, code := runCLI(t, "", append([]string{"panel", file, "--waves", "1:5", "--quiet"}, c...)...)
-		if code != 2 || !strings.Contains(stderr, "--constrain") {
-			t.Errorf("%v: exit %d, %s", c, code, stderr)
+		_, msg, rc := runCLI(t, "", append([]string{"panel", file, "--waves", "1:5", "--quiet"}, c...)...)
+		if rc != 2 || !strings.Contains(msg, "--constrain") {
+			t.Errorf("%v: exit %d, %s", c, rc, msg)
 		}
 	}
 	_, stderr, _ = runCLI(t, "", "panel", file, "--waves", "1:5", "--quiet", "--constrain", "loadings")
