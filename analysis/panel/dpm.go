@@ -92,8 +92,12 @@ func buildDPM(s Spec, start, startVar []float64) (*sem.Model, []Lag, error) {
 			m.Covary(a, b, "", v)
 		}
 	}
+	lv := ""
+	if s.Constrain.Resid {
+		lv = "v" + o
+	}
 	for t := 2; t <= T; t++ {
-		m.Covary(ov[t], ov[t], "", varOf(ov[t])/2)
+		m.Covary(ov[t], ov[t], lv, varOf(ov[t])/2)
 	}
 	return m, lags, nil
 }

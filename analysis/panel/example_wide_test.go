@@ -39,3 +39,9 @@ func ExampleDefaultWaves() {
 	// Output:
 	// [1 2 3]
 }
+
+// The constraints imposed, as the JSON lists them.
+func ExampleConstraints_Names() {
+	fmt.Println(panel.Constraints{Cov: true, Resid: true}.Names())
+	// Output: [cov resid]
+}

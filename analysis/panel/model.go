@@ -35,6 +35,42 @@ type Spec struct {
 	// regressed on its own lag and the lagged alliance) or "x" (the
 	// symmetric model of the alliance).
 	Outcome string
+	// Constrain imposes further equalities over waves (see Constraints).
+	Constrain Constraints
+}
+
+// Constraints are equalities over waves beyond the stationary lagged
+// paths, labelled as in Mulder & Hamaker's (2021) lavaan syntax. W_t is
+// the within-person component of wave t (wx_t, wy_t) in the RI-CLPM and
+// the observed x_t, y_t in the CLPM.
+type Constraints struct {
+	// Cov: Cov(εx_t, εy_t) equal for t = 2..T, label cov
+	// ("wx2 ~~ cov*wy2"); the wave-1 covariance is of the exogenous
+	// components, not a residual one, and stays free. Not for the DPM.
+	Cov bool
+	// Resid: Var(εx_t) equal for t = 2..T (label vx) and Var(εy_t) equal
+	// (label vy), "wx2 ~~ vx*wx2"; the wave-1 variances stay free. In the
+	// DPM the outcome's error variances o_2..o_T (label vy or vx, the
+	// outcome's).
+	Resid bool
+	// Means: the wave means μx_t equal for t = 1..T (label mx,
+	// "x1 ~ mx*1") and μy_t equal (label my). Not for the DPM, whose
+	// intercepts are of regressions.
+	Means bool
+}
+
+// Names lists the constraints imposed, in the order cov, resid, means.
+func (c Constraints) Names() []string {
+	var out []string
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{{c.Cov, "cov"}, {c.Resid, "resid"}, {c.Means, "means"}} {
+		if x.on {
+			out = append(out, x.name)
+		}
+	}
+	return out
 }
 
 // dpmRoles are the DPM's outcome and predetermined predictor ("x" or
@@ -84,6 +120,9 @@ func Build(s Spec, start, startVar []float64) (*sem.Model, []Lag, error) {
 	if T < min {
 		return nil, nil, fmt.Errorf("panel: the %s needs at least %d waves, not %d", s.Kind, min, T)
 	}
+	if s.Kind == DPM && (s.Constrain.Cov || s.Constrain.Means) {
+		return nil, nil, fmt.Errorf("panel: the DPM takes only the resid constraint (equal error variances), not cov or means")
+	}
 	if s.Kind == DPM {
 		return buildDPM(s, start, startVar)
 	}
@@ -101,9 +140,13 @@ func Build(s Spec, start, startVar []float64) (*sem.Model, []Lag, error) {
 	for t := 0; t < T; t++ {
 		ys[t] = m.Var(fmt.Sprintf("%s%d", s.Y, t+1))
 	}
+	mx, my := "", ""
+	if s.Constrain.Means {
+		mx, my = "mx", "my"
+	}
 	for t := 0; t < T; t++ {
-		m.Intercept(xs[t], "", start[t])
-		m.Intercept(ys[t], "", start[T+t])
+		m.Intercept(xs[t], mx, start[t])
+		m.Intercept(ys[t], my, start[T+t])
 	}
 	wx, wy := xs, ys
 	vx, vy := startVar[:T], startVar[T:]
@@ -154,10 +197,17 @@ func Build(s Spec, start, startVar []float64) (*sem.Model, []Lag, error) {
 	m.Covary(wx[0], wx[0], "", vx[0])
 	m.Covary(wy[0], wy[0], "", vy[0])
 	m.Covary(wx[0], wy[0], "", 0)
+	lc, lx, ly := "", "", ""
+	if s.Constrain.Cov {
+		lc = "cov"
+	}
+	if s.Constrain.Resid {
+		lx, ly = "vx", "vy"
+	}
 	for t := 1; t < T; t++ {
-		m.Covary(wx[t], wx[t], "", vx[t])
-		m.Covary(wy[t], wy[t], "", vy[t])
-		m.Covary(wx[t], wy[t], "", 0)
+		m.Covary(wx[t], wx[t], lx, vx[t])
+		m.Covary(wy[t], wy[t], ly, vy[t])
+		m.Covary(wx[t], wy[t], lc, 0)
 	}
 	return m, lags, nil
 }

@@ -30,6 +30,14 @@ type PanelOptions struct {
 	Waves []int
 	// Stationary constrains the four lagged paths to be equal over waves.
 	Stationary bool
+	// Constrain lists further equalities over waves (Mulder & Hamaker's
+	// lavaan labels): "cov", the within-wave residual covariances of x and
+	// y at waves 2..T (cov); "resid", the residual variances of x and of y
+	// at waves 2..T (vx, vy); "means", the wave means of x and of y (mx,
+	// my, all waves). The wave-1 (co)variances are of the exogenous
+	// components and stay free. The DPM takes only "resid" (the outcome's
+	// error variances). See panel.Constraints.
+	Constrain []string
 	// Listwise drops patients with a missing wave (default: FIML).
 	Listwise bool
 	// Level of the confidence intervals (default 0.95).
@@ -50,6 +58,9 @@ type PanelRun struct {
 	Patients int    `json:"patients"`
 	// DPMOutcome is the DPM's dependent variable (its column name).
 	DPMOutcome string `json:"dpm_outcome,omitempty"`
+	// Constraints are the equalities imposed over waves: "stationary"
+	// (the four lagged paths) and those of PanelOptions.Constrain.
+	Constraints []string `json:"constraints"`
 	*panel.Result
 
 	src   Source
@@ -79,6 +90,14 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	if opt.Model == string(panel.DPM) && opt.Stationary {
 		return nil, invalid("Stationary", "the DPM's lagged paths are constant over waves already; stationary applies to riclpm and clpm")
 	}
+	cons, err := panelConstraints(opt.Constrain)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Model == string(panel.DPM) && (cons.Cov || cons.Means) {
+		return nil, invalid("Constrain", "the DPM takes only the resid constraint (equal error variances of the outcome); cov and means apply to riclpm and clpm")
+	}
+	opt.Constrain = cons.Names()
 	switch opt.Information = strings.ToLower(opt.Information); opt.Information {
 	case "":
 		opt.Information = sem.Observed
@@ -93,7 +112,7 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	default:
 		return nil, invalid("Estimator", "estimator %q: give ML or MLR", opt.Estimator)
 	}
-	if err := checkLevel(&opt.Level); err != nil {
+	if err = checkLevel(&opt.Level); err != nil {
 		return nil, err
 	}
 	ss, err := loadSessions(src, opt.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireOutcome: true, RequireAlliance: true})
@@ -118,12 +137,17 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := panel.Spec{Kind: panel.Kind(opt.Model), Waves: len(waves), X: "x", Y: "y", Stationary: opt.Stationary, Outcome: opt.DPMOutcome}
+	spec := panel.Spec{Kind: panel.Kind(opt.Model), Waves: len(waves), X: "x", Y: "y", Stationary: opt.Stationary, Outcome: opt.DPMOutcome, Constrain: cons}
 	res, err := panel.Fit(rows, spec, panel.Options{Listwise: opt.Listwise, Level: opt.Level, Information: opt.Information, Estimator: opt.Estimator})
 	if res == nil {
 		return nil, err
 	}
 	r.Result, r.Waves, r.Patients = res, waves, len(rows)
+	r.Constraints = []string{}
+	if opt.Stationary {
+		r.Constraints = append(r.Constraints, "stationary")
+	}
+	r.Constraints = append(r.Constraints, opt.Constrain...)
 	r.roles = map[string]string{"patient": ss.Columns.Patient, "session": ss.Columns.Session, "x (alliance)": ss.Columns.Alliance, "y (outcome)": ss.Columns.Outcome}
 	// Lagged and long-run rows name the columns and the waves the sessions.
 	col := map[string]string{"x": ss.Columns.Alliance, "y": ss.Columns.Outcome}
@@ -158,6 +182,59 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	return r, err
 }
 
+// PanelConstraintNames are the valid tokens of PanelOptions.Constrain.
+var PanelConstraintNames = []string{"cov", "resid", "means"}
+
+// panelConstraints parses the constraint tokens (case-insensitive,
+// repeats allowed); an unknown one is an error listing the valid ones.
+func panelConstraints(tokens []string) (panel.Constraints, error) {
+	var c panel.Constraints
+	for _, tok := range tokens {
+		switch strings.ToLower(strings.TrimSpace(tok)) {
+		case "cov":
+			c.Cov = true
+		case "resid":
+			c.Resid = true
+		case "means":
+			c.Means = true
+		case "":
+		default:
+			return c, invalid("Constrain", "constraint %q: give any of %s (comma-separated)", tok, strings.Join(PanelConstraintNames, ", "))
+		}
+	}
+	return c, nil
+}
+
+// constraintText says in words which equalities were imposed, "" for
+// none.
+func (r *PanelRun) constraintText() string {
+	var parts []string
+	w := "within-person residual"
+	if r.Model == "clpm" {
+		w = "residual"
+	}
+	for _, c := range r.Constraints {
+		switch c {
+		case "stationary":
+			parts = append(parts, "the four lagged paths over waves")
+		case "cov":
+			parts = append(parts, fmt.Sprintf("the within-wave %s covariances of x and y over waves 2–%d (label cov)", w, len(r.Waves)))
+		case "resid":
+			if r.Model == "dpm" {
+				parts = append(parts, fmt.Sprintf("the outcome's error variances over waves 2–%d", len(r.Waves)))
+			} else {
+				parts = append(parts, fmt.Sprintf("the %s variances of x and of y, each over waves 2–%d (labels vx, vy)", w, len(r.Waves)))
+			}
+		case "means":
+			parts = append(parts, fmt.Sprintf("the means of x and of y, each over waves 1–%d (labels mx, my)", len(r.Waves)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Constrained equal: " + strings.Join(parts, "; ") + "."
+}
+
 func joinInts(v []int) string {
 	s := make([]string, len(v))
 	for i, x := range v {
@@ -184,6 +261,9 @@ func (r *PanelRun) compose() {
 	}
 	s.P(Plain, fmt.Sprintf("%s (x) and %s (y) over sessions %s — %s: %d patients, %s, %s; %s.",
 		capitalise(r.roles["x (alliance)"]), r.roles["y (outcome)"], joinInts(r.Waves), r.src.Label(), r.Fit.N, patterns, miss, r.seText()))
+	if ct := r.constraintText(); ct != "" {
+		s.P(Plain, ct)
+	}
 	s.P(Result, fmt.Sprintf("χ²(%d) = %s, %s; CFI = %s, TLI = %s, RMSEA = %s, 90%% CI [%s, %s], SRMR = %s; logLik = %s, AIC = %s, BIC = %s.",
 		f.DF, num(f.Chisq, 2), apa.P(f.PValue), num(f.CFI, 3), num(f.TLI, 3), num(f.RMSEA, 3), num(f.RMSEALB, 3), num(f.RMSEAUB, 3), num(f.SRMR, 3), num(f.LogLik, 2), num(f.AIC, 2), num(f.BIC, 2)))
 	if sc := f.Scaled; sc != nil {
@@ -318,6 +398,9 @@ func (r *PanelRun) Methods() string {
 	default:
 		m = "A cross-lagged panel model was fitted by full-information maximum likelihood for comparison with the random-intercept model (Hamaker, Kuiper & Grasman, 2015)."
 	}
+	if ct := r.constraintText(); ct != "" {
+		m += " " + ct
+	}
 	if r.Estimator == sem.MLR {
 		m += " Standard errors are robust (Huber–White) and the χ² test is the Yuan–Bentler scaled statistic (Yuan & Bentler, 2000)."
 	}
@@ -359,6 +442,9 @@ func (r *PanelRun) Steps() []Step {
 	if r.opt.Stationary {
 		cmd = append(cmd, "--stationary")
 	}
+	if len(r.opt.Constrain) > 0 {
+		cmd = append(cmd, "--constrain", strings.Join(r.opt.Constrain, ","))
+	}
 	if r.opt.Level != 0.95 {
 		cmd = append(cmd, "--level", strconv.FormatFloat(100*r.opt.Level, 'g', -1, 64))
 	}
@@ -394,7 +480,7 @@ func (r *PanelRun) Steps() []Step {
 		fmt.Fprintf(&b, "y%d = w[[\"%s.%d\"]]%s", t+1, r.roles["y (outcome)"], w, sep)
 	}
 	fmt.Fprintf(&b, "model <- '\n%s'\nfit <- lavaan(model, data = dat, missing = %q, meanstructure = TRUE, int.ov.free = TRUE%s)\nsummary(fit, fit.measures = TRUE, standardized = TRUE)\n",
-		lavaanSyntax(r.Model, T, r.opt.Stationary, r.opt.DPMOutcome), map[bool]string{true: "listwise", false: "ML"}[r.opt.Listwise], extra)
+		lavaanSyntax(r.Model, T, r.opt.Stationary, r.opt.DPMOutcome, r.opt.Constrain), map[bool]string{true: "listwise", false: "ML"}[r.opt.Listwise], extra)
 	return []Step{{Purpose: "the panel model", Command: strings.Join(cmd, " "), RCode: b.String()}}
 }
 
@@ -413,9 +499,20 @@ func crossLagReading(x, y string, b float64, dpm bool) string {
 // lavaanSyntax is the model in Mulder & Hamaker's (2021) lavaan syntax
 // (the DPM as the R package dpm writes it), with the long-run effects as
 // defined parameters.
-func lavaanSyntax(model string, T int, stationary bool, dpmOutcome string) string {
+//
+// The constraints (PanelOptions.Constrain) carry Mulder & Hamaker's
+// labels: cov on the wave-2..T within-wave covariances, vx and vy on the
+// wave-2..T residual variances, mx and my on the means.
+func lavaanSyntax(model string, T int, stationary bool, dpmOutcome string, constrain []string) string {
+	cons, _ := panelConstraints(constrain)
 	if model == "dpm" {
-		return dpmSyntax(T, dpmOutcome)
+		return dpmSyntax(T, dpmOutcome, cons.Resid)
+	}
+	on := func(l string, yes bool, t int) string {
+		if yes && t >= 2 {
+			return l + "*"
+		}
+		return ""
 	}
 	var b strings.Builder
 	lab := func(l string) string {
@@ -443,7 +540,13 @@ func lavaanSyntax(model string, T int, stationary bool, dpmOutcome string) strin
 		fmt.Fprintf(&b, "%sy%d ~ %s%sy%d + %s%sx%d\n", w, t, lab("ay"), w, t-1, lab("byx"), w, t-1)
 	}
 	for t := 1; t <= T; t++ {
-		fmt.Fprintf(&b, "%sx%d ~~ %sy%d\n%sx%d ~~ %sx%d\n%sy%d ~~ %sy%d\n", w, t, w, t, w, t, w, t, w, t, w, t)
+		fmt.Fprintf(&b, "%sx%d ~~ %s%sy%d\n%sx%d ~~ %s%sx%d\n%sy%d ~~ %s%sy%d\n", w, t, on("cov", cons.Cov, t), w, t,
+			w, t, on("vx", cons.Resid, t), w, t, w, t, on("vy", cons.Resid, t), w, t)
+	}
+	if cons.Means {
+		for t := 1; t <= T; t++ {
+			fmt.Fprintf(&b, "x%d ~ mx*1\ny%d ~ my*1\n", t, t)
+		}
 	}
 	if model == "riclpm" {
 		b.WriteString("RIx ~~ RIx\nRIy ~~ RIy\nRIx ~~ RIy\n")
@@ -459,7 +562,7 @@ func lavaanSyntax(model string, T int, stationary bool, dpmOutcome string) strin
 
 // dpmSyntax is the dynamic panel model in the lavaan syntax of the R
 // package dpm (y ~ pre(lag(x)), its defaults), written out for lavaan().
-func dpmSyntax(T int, outcome string) string {
+func dpmSyntax(T int, outcome string, resid bool) string {
 	o, r := "y", "x"
 	if outcome == "x" {
 		o, r = "x", "y"
@@ -490,8 +593,12 @@ func dpmSyntax(T int, outcome string) string {
 			fmt.Fprintf(&b, "%s ~~ %s\n", a, c)
 		}
 	}
+	lv := ""
+	if resid {
+		lv = "v" + o + "*"
+	}
 	for t := 2; t <= T; t++ {
-		fmt.Fprintf(&b, "%s%d ~~ %s%d\n", o, t, o, t)
+		fmt.Fprintf(&b, "%s%d ~~ %s%s%d\n", o, t, lv, o, t)
 	}
 	b.WriteString("# long-run effect\nlr := en1/(1 - p1)\n")
 	return b.String()

@@ -71,6 +71,9 @@ func TestPanelRCodeRunsInR(t *testing.T) {
 	for _, opt := range []PanelOptions{
 		{Model: "dpm", Estimator: "MLR", Waves: []int{1, 2, 3, 4, 5}},
 		{Stationary: true, Information: "expected", Waves: []int{1, 2, 3, 4, 5}},
+		{Stationary: true, Constrain: []string{"cov", "resid", "means"}, Waves: []int{1, 2, 3, 4, 5}},
+		{Constrain: []string{"cov", "resid"}, Estimator: "MLR", Waves: []int{1, 2, 3, 4, 5}},
+		{Model: "dpm", Constrain: []string{"resid"}, Waves: []int{1, 2, 3, 4, 5}},
 	} {
 		run, err := Panel(embedded(t, "demo-sessions"), opt)
 		if err != nil {
@@ -196,5 +199,36 @@ func TestPanelDPMPart(t *testing.T) {
 		if _, err := Panel(embedded(t, "demo-sessions"), c.opt); OptionOf(err) != c.field {
 			t.Errorf("%+v: %v (option %q)", c.opt, err, OptionOf(err))
 		}
+	}
+}
+
+// The constraints are listed in the run, said in the text and the methods,
+// and written with Mulder & Hamaker's labels into the lavaan code and the
+// command line; unknown tokens and DPM-meaningless ones are refused.
+func TestPanelConstrainPart(t *testing.T) {
+	run, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Stationary: true, Constrain: []string{"Resid", "cov", "means", "cov"}, Waves: []int{1, 2, 3, 4, 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(run.Constraints, ",") != "stationary,cov,resid,means" {
+		t.Errorf("constraints %v", run.Constraints)
+	}
+	st := run.Steps()[0]
+	for _, w := range []string{"wx1 ~~ wy1\n", "wx2 ~~ cov*wy2", "wx5 ~~ vx*wx5", "wy2 ~~ vy*wy2", "wy1 ~~ wy1\n", "x3 ~ mx*1", "y5 ~ my*1"} {
+		if !strings.Contains(st.RCode, w) {
+			t.Errorf("R code lacks %q", w)
+		}
+	}
+	if !strings.Contains(st.Command, "--stationary --constrain cov,resid,means") {
+		t.Errorf("command %q", st.Command)
+	}
+	if !strings.Contains(run.Methods(), "Constrained equal: the four lagged paths") {
+		t.Errorf("methods: %s", run.Methods())
+	}
+	if _, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Constrain: []string{"loadings"}}); err == nil || !strings.Contains(err.Error(), "cov, resid, means") {
+		t.Errorf("unknown token: %v", err)
+	}
+	if _, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Model: "dpm", Constrain: []string{"means"}}); err == nil {
+		t.Error("DPM with means: no error")
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
@@ -12,6 +14,7 @@ type panelFlags struct {
 	model      string
 	waves      string
 	stationary bool
+	constrain  string
 	missing    string
 	level      float64
 	plot       string
@@ -58,6 +61,7 @@ sessions observed for at least half of the patients, at most 12).
 Without FILE the embedded, simulated demo-sessions are analysed.`,
 		Example: `  alliance panel                                 # embedded demo data
   alliance panel sessions.csv --waves 1:8 --stationary
+  alliance panel sessions.csv --stationary --constrain cov,resid
   alliance panel sessions.csv --model clpm --format json
   alliance panel sessions.csv --model dpm --estimator MLR`,
 		Args: cobra.MaximumNArgs(1),
@@ -75,6 +79,7 @@ Without FILE the embedded, simulated demo-sessions are analysed.`,
 	enumVar(cmd, &pf.info, "information", "observed", "information matrix of the SEs: observed or expected", "observed", "expected")
 	f.StringVar(&pf.waves, "waves", "", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
 	f.BoolVar(&pf.stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
+	f.StringVar(&pf.constrain, "constrain", "", "further equalities over waves, comma-separated: cov (within-wave residual covariances, waves 2..T), resid (residual variances of x and of y, waves 2..T), means (wave means of x and of y); the DPM takes resid only")
 	enumVar(cmd, &pf.missing, "missing", "fiml", "missing sessions: fiml (full-information ML) or listwise", "fiml", "listwise")
 	levelVar(cmd, &pf.level, "the paths")
 	figureVar(cmd, &pf.plot, "plot", "write the lagged effects with their CIs (by session, or one row per path with --stationary) to `FILE` (.png, .svg, .pdf)")
@@ -95,12 +100,16 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 	if pf.model == "dpm" || pf.dpmSet {
 		outcome = pf.dpmOutcome
 	}
+	var cons []string
+	if pf.constrain != "" {
+		cons = strings.Split(pf.constrain, ",")
+	}
 	stop := e.busy("fitting the panel model")
-	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Listwise: pf.missing == "listwise", Level: pf.level,
+	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Constrain: cons, Listwise: pf.missing == "listwise", Level: pf.level,
 		DPMOutcome: outcome, Estimator: pf.estimator, Information: pf.info})
 	stop()
 	if run == nil {
-		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves", "Stationary": "--stationary", "DPMOutcome": "--dpm-outcome", "Estimator": "--estimator", "Information": "--information"})
+		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves", "Stationary": "--stationary", "Constrain": "--constrain", "DPMOutcome": "--dpm-outcome", "Estimator": "--estimator", "Information": "--information"})
 	}
 	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "")); err != nil {
 		return err
