@@ -59,6 +59,9 @@ func ipdPanelOptions(o IPDOptions) (PanelOptions, error) {
 		return p, invalid("Panel.Model", "panel model %q: give riclpm, clpm or dpm", o.Panel.Model)
 	}
 	p.Stationary = p.Model != string(panel.DPM)
+	if _, err := panelConstraints(p.Constrain); err != nil {
+		return p, err
+	}
 	if o.Multivariate {
 		return p, invalid("Multivariate", "the multivariate pooling is of the session model's within and between terms; with the panel stage 1 the lagged paths are pooled one at a time")
 	}
@@ -164,6 +167,9 @@ func (r *IPDRun) panelFlags(c *command) {
 	if r.panelOpt.Estimator == "MLR" {
 		c.flag("estimator", "MLR")
 	}
+	if len(r.panelOpt.Constrain) > 0 {
+		c.flag("constrain", strings.Join(r.panelOpt.Constrain, ","))
+	}
 	if len(o.Terms) > 0 && !slices.Equal(o.Terms, []string{"crosslag", "reverse"}) {
 		c.flag("terms", strings.Join(o.Terms, ","))
 	}
@@ -227,7 +233,7 @@ func (r *IPDRun) panelRCode() string {
 		fmt.Fprintf(&b, "d <- rbind(%s)\n", strings.Join(parts, ",\n  "))
 	}
 	T := len(r.Waves)
-	fmt.Fprintf(&b, "waves <- c(%s)\nmodel <- '\n%s'\n", joinInts(r.Waves), lavaanSyntax(r.Model, T, r.panelOpt.Stationary, r.panelOpt.DPMOutcome))
+	fmt.Fprintf(&b, "waves <- c(%s)\nmodel <- '\n%s'\n", joinInts(r.Waves), lavaanSyntax(r.Model, T, r.panelOpt.Stationary, r.panelOpt.DPMOutcome, r.panelOpt.Constrain))
 	labels := r.panelLabels()
 	var lab []string
 	for _, t := range r.Terms {

@@ -38,6 +38,8 @@ type IPDRun struct {
 	src      Source
 	opt      IPDOptions
 	panelOpt PanelOptions
+	// panelCons says the panel model's equality constraints in words.
+	panelCons string
 	studyCol string
 	fits     []ipdFit
 	modNames []string
@@ -121,6 +123,12 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	}
 	if r.fits, err = fitStudies(studies, so, po, opt); err != nil {
 		return nil, err
+	}
+	for _, f := range r.fits {
+		if f.panel != nil {
+			r.panelCons = f.panel.constraintText()
+			break
+		}
 	}
 	r.Terms = opt.Terms
 	if len(r.Terms) == 0 {

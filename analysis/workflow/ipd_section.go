@@ -33,8 +33,8 @@ func (r *IPDRun) compose() {
 		std = ", with alliance and outcome z-standardised within each study"
 	}
 	if r.Stage1Model == Stage1Panel {
-		s.P(Plain, fmt.Sprintf("Stage 1: %s, in each of %d studies of %s; stage 2: a random-effects meta-analysis of each lagged path across studies.",
-			r.panelStage1Text(), r.Studies, r.src.Label()))
+		s.P(Plain, strings.TrimSpace(fmt.Sprintf("Stage 1: %s, in each of %d studies of %s; stage 2: a random-effects meta-analysis of each lagged path across studies. %s",
+			r.panelStage1Text(), r.Studies, r.src.Label(), r.panelCons)))
 	} else {
 		s.P(Plain, fmt.Sprintf("Stage 1: the %s session model of 'alliance sessions' in each of %d studies of %s%s; stage 2: a random-effects meta-analysis of each alliance term across studies.",
 			r.Model, r.Studies, r.src.Label(), std))
@@ -246,6 +246,9 @@ func (r *IPDRun) methodsText() {
 			refs = "Allison, Williams & Moral-Benito, 2017"
 		}
 		m = fmt.Sprintf("Individual participant data of %d studies were analysed in two stages (Burke, Ensor & Riley, 2017): in each study, %s (%s; maximum likelihood, missing sessions by full-information ML as lavaan's missing = \"ML\"); then each lagged path (%s) was pooled across studies in a random-effects meta-analysis of the stage-1 estimates and their standard errors.", r.Studies, r.panelStage1Text(), refs, strings.Join(r.Terms, ", "))
+		if r.panelCons != "" {
+			m += " " + r.panelCons
+		}
 		if r.Model == "dpm" {
 			r.cite("allison2017")
 		} else {

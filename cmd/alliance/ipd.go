@@ -30,6 +30,7 @@ type ipdFlags struct {
 	forest                string
 	stage1, panelModel    string
 	waves, estimator      string
+	constrain             string
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -104,13 +105,14 @@ model cannot be fitted are listed with the reason.`,
 	enumVar(cmd, &f.panelModel, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", "riclpm", "clpm", "dpm")
 	fl.StringVar(&f.waves, "waves", "", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
 	enumVar(cmd, &f.estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", "ML", "MLR")
+	fl.StringVar(&f.constrain, "constrain", "", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
 	return cmd
 }
 
 var ipdOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level", "MaxLagGap": "--max-lag-gap",
 	"Covariates": "--covariates", "Study": "--study", "StudyNames": "--study-names", "Terms": "--terms", "Mods": "--mods", "Robust": "--robust", "Wide": "--wide",
-	"Stage1": "--stage1", "Panel.Model": "--panel-model", "Waves": "--waves", "Multivariate": "--multivariate", "Standardize": "--standardize"}
+	"Stage1": "--stage1", "Panel.Model": "--panel-model", "Waves": "--waves", "Constrain": "--constrain", "Multivariate": "--multivariate", "Standardize": "--standardize"}
 
 func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error {
 	var srcs []workflow.Source
@@ -148,9 +150,9 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 		if err != nil {
 			return withOptionFlag(err, ipdOptionFlags)
 		}
-		opt.Stage1, opt.Panel = f.stage1, workflow.PanelOptions{Model: f.panelModel, Waves: waves, Estimator: f.estimator}
+		opt.Stage1, opt.Panel = f.stage1, workflow.PanelOptions{Model: f.panelModel, Waves: waves, Estimator: f.estimator, Constrain: splitList(f.constrain)}
 	} else {
-		for _, n := range []string{"panel-model", "waves", "estimator"} {
+		for _, n := range []string{"panel-model", "waves", "estimator", "constrain"} {
 			if changed(n) {
 				return usagef("--%s applies to the panel stage 1: add --stage1 panel", n)
 			}

@@ -163,6 +163,8 @@ func TestIPDStage1PanelCLI(t *testing.T) {
 		{[]string{"--panel-model", "clpm"}, "--panel-model applies"},
 		{[]string{"--stage1", "panel", "--multivariate"}, "--multivariate"},
 		{[]string{"--stage1", "panel", "--terms", "within"}, "--terms"},
+		{[]string{"--stage1", "panel", "--constrain", "bogus"}, "--constrain"},
+		{[]string{"--constrain", "cov"}, "--constrain applies to the panel stage 1"},
 	} {
 		_, stderr, code := runCLI(t, "", append([]string{"ipd", file}, c.args...)...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
