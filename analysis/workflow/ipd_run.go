@@ -40,9 +40,9 @@ type IPDRun struct {
 	panelOpt PanelOptions
 	// panelCons says the panel model's equality constraints in words.
 	panelCons string
-	studyCol string
-	fits     []ipdFit
-	modNames []string
+	studyCol  string
+	fits      []ipdFit
+	modNames  []string
 	// robustCol is the robust cluster column as the data spell it.
 	robustCol string
 	// formula is the first study's stage-1 formula; studyOrder the studies.
