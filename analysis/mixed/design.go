@@ -90,7 +90,7 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		return nil, err
 	}
 	d.notes = codeNotes(f, cols, keep, ar1)
-	if err := d.anovaInputs(f, cols, keep, fx); err != nil {
+	if err = d.anovaInputs(f, cols, keep, fx); err != nil {
 		return nil, err
 	}
 	d.p = len(fx)
