@@ -168,8 +168,8 @@ func TestLmmDefaultMatchesLme4(t *testing.T) {
 func TestLmmAnovaMatchesLmerTest(t *testing.T) {
 	var g struct {
 		Data struct {
-			Y, Time      []float64
-			Arm, Patient []string
+			Y, Time            []float64
+			Arm, Patient, Site []string
 		}
 		Fits []struct {
 			Formula string
@@ -187,9 +187,9 @@ func TestLmmAnovaMatchesLmerTest(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	b.WriteString("y,time,arm,patient\n")
+	b.WriteString("y,time,arm,patient,site\n")
 	for i := range g.Data.Y {
-		fmt.Fprintf(&b, "%v,%v,%v,%v\n", g.Data.Y[i], g.Data.Time[i], g.Data.Arm[i], g.Data.Patient[i])
+		fmt.Fprintf(&b, "%v,%v,%v,%v,%v\n", g.Data.Y[i], g.Data.Time[i], g.Data.Arm[i], g.Data.Patient[i], g.Data.Site[i])
 	}
 	csv := b.String()
 	for _, f := range g.Fits {

@@ -44,11 +44,15 @@ d <- do.call(rbind, lapply(1:n_p, function(i) {
   data.frame(patient = sprintf("p%02d", i), arm = arm, time = time,
              y = 20 + b0 + (-0.5 + b1 + eff) * time + rnorm(nt, 0, 2))
 }))
-dd <- list(y = d$y, time = d$time, arm = d$arm, patient = d$patient)
+# site: a patient-level 2-level factor (unbalanced across arms), for a
+# factor x factor interaction.
+d$site <- ifelse(as.integer(sub("p", "", d$patient)) %% 5 < 2, "north", "south")
+dd <- list(y = d$y, time = d$time, arm = d$arm, patient = d$patient, site = d$site)
 fits <- list()
 for (ty in c(3L, 1L)) {
   fits[[length(fits) + 1]] <- rec("y ~ arm * time + (1 + time | patient)", d, "sim", ty)
   fits[[length(fits) + 1]] <- rec("y ~ arm + time + (1 + time | patient)", d, "sim", ty)
+  fits[[length(fits) + 1]] <- rec("y ~ arm * site + time + (1 + time | patient)", d, "sim", ty)
 }
 write_golden("mixed_anova_arm", list(
   call = "anova(lmerTest::lmer(f, data = sim), type = 3 / 1, ddf = 'Satterthwaite') on a simulated 3-arm trial (set.seed(20261204) in R/mixed_anova.R) for each fit (see fits[].call)",
