@@ -44,6 +44,7 @@ type design struct {
 	// Newton polish of the optimum needs.
 	yShift float64
 	notes  []string // Result.Notes from the design (codeNotes)
+	anova  *anovaDesign
 }
 
 func (d *design) ntheta() int {
@@ -89,6 +90,9 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		return nil, err
 	}
 	d.notes = codeNotes(f, cols, keep, ar1)
+	if err = d.anovaInputs(f, cols, keep, fx); err != nil {
+		return nil, err
+	}
 	d.p = len(fx)
 	for _, c := range fx {
 		d.xnames = append(d.xnames, c.name)

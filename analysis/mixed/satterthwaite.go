@@ -14,11 +14,73 @@ import (
 // covariance of ψ from the Hessian H of the unprofiled (RE)ML deviance, and
 // g = ∂C_ii/∂ψ the gradient of var(β̂_i) = [σ² (XᵀV⁻¹X)⁻¹]_ii,
 //
-//	df_i = 2 C_ii² / (gᵀ A g).
+//	df_i = 2 C_ii² / (gᵀ A g)
 //
-// H and g are numerical (central differences with one Richardson
-// extrapolation); H is inverted on its positive eigenvalues, as lmerTest does.
+// (vcovDerivs, vcovDeriv.df).
 func (m *Model) satterthwaite(sigma float64) ([]float64, error) {
+	vd, err := m.vcovDerivs(sigma)
+	if err != nil {
+		return nil, err
+	}
+	p := m.d.p
+	df := make([]float64, p)
+	for i := 0; i < p; i++ {
+		l := make([]float64, p)
+		l[i] = 1
+		df[i] = vd.df(l)
+		if !(df[i] > 0) || math.IsInf(df[i], 0) {
+			return nil, fmt.Errorf("non-positive variance of var(β̂_%d)", i)
+		}
+	}
+	return df, nil
+}
+
+// vcovDeriv holds the ingredients of Satterthwaite's df for any contrast:
+// V = σ²(XᵀV⁻¹X)⁻¹ at the optimum (p × p), its derivatives J_j = ∂V/∂ψ_j
+// and A = 2H⁻¹, the asymptotic covariance of ψ (k × k).
+type vcovDeriv struct {
+	p, k int
+	V    []float64
+	J    [][]float64
+	A    []float64
+}
+
+// df returns Satterthwaite's df of the contrast lᵀβ̂:
+// 2 (lᵀVl)² / (gᵀAg) with g_j = lᵀ J_j l.
+func (vd *vcovDeriv) df(l []float64) float64 {
+	p, k := vd.p, vd.k
+	qf := func(M []float64) float64 {
+		s := 0.0
+		for i := 0; i < p; i++ {
+			if l[i] == 0 {
+				continue
+			}
+			for j := 0; j < p; j++ {
+				s += l[i] * M[i*p+j] * l[j]
+			}
+		}
+		return s
+	}
+	g := make([]float64, k)
+	for j := range g {
+		g[j] = qf(vd.J[j])
+	}
+	v := 0.0
+	for a := 0; a < k; a++ {
+		for b := 0; b < k; b++ {
+			v += g[a] * vd.A[a*k+b] * g[b]
+		}
+	}
+	c := qf(vd.V)
+	return 2 * c * c / v
+}
+
+// vcovDerivs computes vcovDeriv as lmerTest (Kuznetsova et al. 2017,
+// section 3.2): ψ = (θ, [φ], σ), H the Hessian of the unprofiled (RE)ML
+// deviance, inverted on its positive eigenvalues (tolerance 1e-6, lmerTest's
+// default). H and J are numerical (central differences with one Richardson
+// extrapolation).
+func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	d, e := m.d, m.e
 	nt := d.ntheta()
 	reml := !m.opts.ML
@@ -49,8 +111,8 @@ func (m *Model) satterthwaite(sigma float64) ([]float64, error) {
 			return
 		}
 		C := e.covBetaUnscaled()
-		for i := 0; i < p; i++ {
-			out[i] = s * s * C[i*p+i]
+		for i := range C {
+			out[i] = s * s * C[i]
 		}
 	}
 	steps := make([]float64, k)
@@ -61,7 +123,7 @@ func (m *Model) satterthwaite(sigma float64) ([]float64, error) {
 		steps[nt] = math.Min(steps[nt], (1-math.Abs(psi[nt]))/4)
 	}
 	H := hessian(dev, psi, steps)
-	J := jacobianDiag(cov, psi, steps, p) // J[i][j] = ∂C_ii/∂ψ_j
+	Jr := jacobianDiag(cov, psi, steps, p*p) // Jr[i][j] = ∂V_i/∂ψ_j
 	if evalErr != nil {
 		return nil, evalErr
 	}
@@ -95,26 +157,22 @@ func (m *Model) satterthwaite(sigma float64) ([]float64, error) {
 	if npos == 0 {
 		return nil, fmt.Errorf("the Hessian of the deviance has no positive eigenvalue")
 	}
-	C := e.covBetaUnscaled()
 	// Restore the factorisation at the optimum (the derivatives moved it).
 	th, phi, _ := split(psi)
 	e.eval(th, phi)
-	df := make([]float64, p)
-	for i := 0; i < p; i++ {
-		g := J[i]
-		v := 0.0
-		for a := 0; a < k; a++ {
-			for b := 0; b < k; b++ {
-				v += g[a] * A[a*k+b] * g[b]
-			}
-		}
-		cii := sigma * sigma * C[i*p+i]
-		df[i] = 2 * cii * cii / v
-		if !(df[i] > 0) || math.IsInf(df[i], 0) {
-			return nil, fmt.Errorf("non-positive variance of var(β̂_%d)", i)
+	C := e.covBetaUnscaled()
+	V := make([]float64, p*p)
+	for i := range C {
+		V[i] = sigma * sigma * C[i]
+	}
+	J := make([][]float64, k)
+	for j := range J {
+		J[j] = make([]float64, p*p)
+		for i := range J[j] {
+			J[j][i] = Jr[i][j]
 		}
 	}
-	return df, nil
+	return &vcovDeriv{p: p, k: k, V: V, J: J, A: A}, nil
 }
 
 // hessian approximates the Hessian of f at x by central differences with

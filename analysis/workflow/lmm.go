@@ -27,6 +27,10 @@ type LMMOptions struct {
 	AR1 string
 	// Level is the confidence level (default 0.95).
 	Level float64
+	// Anova adds the F tests of the fixed-effect terms: 3 (type III) or 1
+	// (type I, sequential), with Satterthwaite's denominator df, as
+	// lmerTest's anova(m, type = 3); 0 for none.
+	Anova int
 	// Ranef lists the BLUPs with their conditional SDs in the tables.
 	Ranef bool
 	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
@@ -40,6 +44,9 @@ type LMMRun struct {
 	DataName string `json:"data"`
 	mixed.Result
 	Compare *mixed.LRT `json:"compare,omitempty"`
+	// AnovaType is 1 or 3 with Anova (the F tests of the fixed terms).
+	AnovaType int              `json:"anova_type,omitempty"`
+	Anova     []mixed.AnovaRow `json:"anova,omitempty"`
 
 	opt   LMMOptions
 	src   Source
@@ -66,6 +73,12 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	if strings.TrimSpace(opt.Formula) == "" {
 		return nil, invalid("Formula", "give the model as a formula, e.g. outcome ~ alliance + (1 | patient)")
 	}
+	switch {
+	case opt.Anova != 0 && opt.Anova != 1 && opt.Anova != 3:
+		return nil, invalid("Anova", "ANOVA type %d: give 3 (type III) or 1 (type I, sequential); type II is not available yet", opt.Anova)
+	case opt.Anova != 0 && opt.AR1 != "":
+		return nil, invalid("Anova", "F tests of the terms are not available with AR(1) residuals yet (lmerTest, their reference, has no AR(1)); drop --anova or --ar1")
+	}
 	forms := []string{opt.Formula}
 	if opt.Compare != "" {
 		forms = append(forms, opt.Compare)
@@ -80,6 +93,13 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		return nil, err
 	}
 	run := &LMMRun{DataName: src.Label(), Result: m.Result, opt: opt, src: src}
+	if opt.Anova != 0 {
+		rows, err := m.Anova(opt.Anova)
+		if err != nil {
+			return nil, fmt.Errorf("the ANOVA table: %w", err)
+		}
+		run.AnovaType, run.Anova = opt.Anova, rows
+	}
 	if opt.Compare != "" {
 		m2, err := mixed.Fit(opt.Compare, data, mo)
 		if err != nil {
@@ -229,6 +249,9 @@ func (r *LMMRun) compose() {
 		s.P(NoteText, n)
 		r.top = append(r.top, Note{Level: Warning, Text: n})
 	}
+	if len(r.Anova) > 0 {
+		s.Add(anovaTable(r.AnovaType, r.Anova))
+	}
 	if c := r.Compare; c != nil {
 		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
 		for _, m := range c.Models {
@@ -271,6 +294,22 @@ func FixedTable(r *mixed.Result) *Table {
 		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.DF, 1), num(c.Statistic, 2), pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
 	}
 	t.Notes = append(t.Notes, "df by "+r.DFMethod+".")
+	return t
+}
+
+// anovaTable is the table of F tests of the fixed-effect terms (lmerTest's
+// anova), with an APA line per term.
+func anovaTable(typ int, rows []mixed.AnovaRow) *Table {
+	name := map[int]string{1: "Type I (sequential)", 3: "Type III"}[typ]
+	t := &Table{Name: "anova", Title: name + " tests of fixed effects",
+		Columns: []string{"Term", "Sum Sq", "Mean Sq", "df1", "df2", "F", "p"},
+		Right:   []bool{false, true, true, true, true, true, true}}
+	var lines []string
+	for _, a := range rows {
+		t.Rows = append(t.Rows, []string{a.Term, num(a.SumSq, 3), num(a.MeanSq, 3), strconv.Itoa(a.NumDF), num(a.DenDF, 2), num(a.F, 2), pcell(a.P)})
+		lines = append(lines, fmt.Sprintf("%s: F(%d, %s) = %s, %s", a.Term, a.NumDF, num(a.DenDF, 2), num(a.F, 2), apa.P(a.P)))
+	}
+	t.Notes = append(t.Notes, "Denominator df by Satterthwaite's method (lmerTest's anova(m, type = "+strconv.Itoa(typ)+")). "+strings.Join(lines, "; ")+".")
 	return t
 }
 
@@ -334,6 +373,9 @@ func (r *LMMRun) Steps() []Step {
 	if r.opt.Compare != "" {
 		cmd = append(cmd, "--compare", shellQuote(r.opt.Compare))
 	}
+	if r.opt.Anova != 0 {
+		cmd = append(cmd, "--anova", strconv.Itoa(r.opt.Anova))
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
 	if r.opt.AR1 != "" {
@@ -352,6 +394,9 @@ func (r *LMMRun) Steps() []Step {
 		fmt.Fprintf(&b, "cs <- coef(summary(m)); q <- qt(1 - (1 - %s) / 2, cs[, \"df\"])\n", rNum(level))
 		b.WriteString("cbind(cs[, c(\"Estimate\", \"Std. Error\", \"df\")], ci_lb = cs[, \"Estimate\"] - q * cs[, \"Std. Error\"], ci_ub = cs[, \"Estimate\"] + q * cs[, \"Std. Error\"])\n")
 		rLmerNumbers(&b, "m", level)
+		if r.opt.Anova != 0 {
+			fmt.Fprintf(&b, "anova(m, type = %d)   # Satterthwaite df\n", r.opt.Anova)
+		}
 		if r.opt.Compare != "" {
 			fmt.Fprintf(&b, "m0 <- lmer(%s, data = dat, REML = %s, control = ctl)\na <- anova(m0, m); a\n", r.opt.Compare, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
 			b.WriteString(`cat(jsonlite::toJSON(list(compare = list(npar = a$npar, AIC = a$AIC, BIC = a$BIC, logLik = a$logLik, deviance = a$deviance,

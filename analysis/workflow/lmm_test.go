@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -41,5 +42,40 @@ func TestLMMPartTables(t *testing.T) {
 	}
 	if !strings.Contains(run.Steps()[0].RCode, "lmer(outcome ~ session + alliance + (1 | therapist/patient)") {
 		t.Errorf("R code %s", run.Steps()[0].RCode)
+	}
+}
+
+// --anova 3 adds the type III table, the anova field and anova(m, type = 3)
+// to the R code; type 2 and AR(1) are refused, naming the option.
+func TestLMMAnova(t *testing.T) {
+	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session * alliance + (1 | patient)", Anova: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.AnovaType != 3 || len(run.Anova) != 3 || run.Anova[2].Term != "session:alliance" {
+		t.Fatalf("anova %+v", run.Anova)
+	}
+	// A single-df term's F is the square of its t (lmerTest: same df).
+	c := run.Fixed[3]
+	if d := math.Abs(run.Anova[2].F-c.Statistic*c.Statistic) / run.Anova[2].F; d > 1e-9 {
+		t.Errorf("F %v, t² %v", run.Anova[2].F, c.Statistic*c.Statistic)
+	}
+	if d := math.Abs(run.Anova[2].DenDF-c.DF) / c.DF; d > 1e-9 {
+		t.Errorf("den df %v, t df %v", run.Anova[2].DenDF, c.DF)
+	}
+	found := false
+	for _, tb := range run.Section().Tables() {
+		found = found || tb.Name == "anova"
+	}
+	if !found {
+		t.Error("no anova table")
+	}
+	if st := run.Steps()[0]; !strings.Contains(st.RCode, "anova(m, type = 3)") || !strings.Contains(st.Command, "--anova 3") {
+		t.Errorf("steps %+v", st)
+	}
+	for want, o := range map[string]LMMOptions{"type II is not available": {Formula: "outcome ~ session + (1 | patient)", Anova: 2}, "AR(1)": {Formula: "outcome ~ session + (1 | patient)", Anova: 3, AR1: "session"}} {
+		if _, err := LMM(embedded(t, "demo-sessions"), o); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: error %v, want one saying %q", o, err, want)
+		}
 	}
 }

@@ -22,6 +22,7 @@ type lmmFlags struct {
 	ranef   bool
 	level   float64
 	plot    string
+	anova   int
 }
 
 const lmmDefaultDataset = "demo-sessions"
@@ -39,14 +40,17 @@ Fixed effects are tested with Satterthwaite's degrees of freedom (lmerTest);
 session column (--session; default session), gaps respected (nlme's
 corAR1). Output: fixed effects, variance components and correlations,
 logLik/AIC/BIC, ICC, Nakagawa R², BLUPs with conditional SDs (--ranef), and
-a likelihood-ratio test (--compare).
+a likelihood-ratio test (--compare). --anova 3 adds type III F tests of
+the fixed-effect terms (--anova 1: sequential), Satterthwaite df for
+multi-df terms as lmerTest's anova.
 
 Without FILE the embedded, simulated demo-sessions data are analysed with
 ` + workflow.LMMExampleFormula + `.`,
 		Example: `  alliance lmm                                               # embedded demo data
   alliance lmm sessions.csv --formula "outcome ~ session + (1 + session | patient)"
   alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | therapist/patient)" --ar1 --session week
-  alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | patient)" --compare "outcome ~ 1 + (1 | patient)"`,
+  alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | patient)" --compare "outcome ~ 1 + (1 | patient)"
+  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 3`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if n := len(args); lf.ar1 && n > 0 && !strings.ContainsAny(args[0], "./") {
 				if _, err := os.Stat(args[0]); err != nil || n > 1 {
@@ -74,6 +78,7 @@ Without FILE the embedded, simulated demo-sessions data are analysed with
 	f.StringVar(&lf.session, "session", "session", "the integer time `COLUMN` of --ar1")
 	aliases(cmd)
 	f.StringVar(&lf.compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
+	f.IntVar(&lf.anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3)")
 	f.BoolVar(&lf.ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
 	levelVar(cmd, &lf.level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
@@ -88,7 +93,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if err := e.checkOutputs(e.out, lf.plot); err != nil {
 		return err
 	}
-	opt := workflow.LMMOptions{Formula: lf.formula, Compare: lf.compare, ML: lf.ml, Level: lf.level, Ranef: lf.ranef}
+	opt := workflow.LMMOptions{Formula: lf.formula, Compare: lf.compare, ML: lf.ml, Level: lf.level, Ranef: lf.ranef, Anova: lf.anova}
 	if lf.ar1 {
 		opt.AR1 = lf.session
 	}
@@ -99,7 +104,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
-		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session"})
+		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova"})
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err

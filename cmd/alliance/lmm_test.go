@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -158,5 +159,77 @@ func TestLmmDefaultMatchesLme4(t *testing.T) {
 	}
 	if !relClose(got.ResidualVariance, g.Variance[len(g.Variance)-1], 1e-4) {
 		t.Errorf("residual variance %v, lme4 %v", got.ResidualVariance, g.Variance[len(g.Variance)-1])
+	}
+}
+
+// TestLmmAnovaMatchesLmerTest runs 'alliance lmm --anova 3' and '--anova 1'
+// on the simulated 3-arm trial of testdata/golden/R/mixed_anova.R and
+// compares the F tests with lmerTest 3.1-3's anova(m, type = 3 / 1).
+func TestLmmAnovaMatchesLmerTest(t *testing.T) {
+	var g struct {
+		Data struct {
+			Y, Time            []float64
+			Arm, Patient, Site []string
+		}
+		Fits []struct {
+			Formula string
+			Type    int
+			Anova   []struct {
+				Term  string
+				NumDF int     `json:"num_df"`
+				DenDF float64 `json:"den_df"`
+				F, P  float64
+				SumSq float64 `json:"sum_sq"`
+			}
+		}
+	}
+	if err := loadGolden("mixed_anova_arm.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("y,time,arm,patient,site\n")
+	for i := range g.Data.Y {
+		fmt.Fprintf(&b, "%v,%v,%v,%v,%v\n", g.Data.Y[i], g.Data.Time[i], g.Data.Arm[i], g.Data.Patient[i], g.Data.Site[i])
+	}
+	csv := b.String()
+	for _, f := range g.Fits {
+		out, stderr, code := runCLI(t, csv, "lmm", "-", "--formula", f.Formula, "--anova", fmt.Sprint(f.Type), "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d %s", f.Formula, code, stderr)
+		}
+		var got struct {
+			AnovaType int `json:"anova_type"`
+			Anova     []struct {
+				Term  string
+				NumDF int     `json:"num_df"`
+				DenDF float64 `json:"den_df"`
+				F, P  float64
+				SumSq float64 `json:"sum_sq"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.AnovaType != f.Type || len(got.Anova) != len(f.Anova) {
+			t.Fatalf("%s: type %d with %d rows, want %d with %d", f.Formula, got.AnovaType, len(got.Anova), f.Type, len(f.Anova))
+		}
+		for i, w := range f.Anova {
+			a := got.Anova[i]
+			if a.Term != w.Term || a.NumDF != w.NumDF {
+				t.Errorf("%s: row %d %s(%d), want %s(%d)", f.Formula, i, a.Term, a.NumDF, w.Term, w.NumDF)
+			}
+			for _, c := range [][3]float64{{a.F, w.F, 1e-6}, {a.DenDF, w.DenDF, 1e-5}, {a.P, w.P, 1e-5}, {a.SumSq, w.SumSq, 1e-6}} {
+				if d := math.Abs(c[0]-c[1]) / math.Abs(c[1]); !(d <= c[2]) {
+					t.Errorf("%s %s: %v, want %v (rel %.1e)", f.Formula, w.Term, c[0], c[1], d)
+				}
+			}
+		}
+	}
+	text, stderr, code := runCLI(t, csv, "lmm", "-", "--formula", g.Fits[0].Formula, "--anova", "3")
+	if code != 0 || !strings.Contains(text, "Type III tests of fixed effects") || !strings.Contains(text, "arm:time: F(2, ") {
+		t.Errorf("text output (exit %d, %s):\n%s", code, stderr, text)
+	}
+	if _, stderr, code := runCLI(t, csv, "lmm", "-", "--formula", g.Fits[0].Formula, "--anova", "2"); code != 2 || !strings.Contains(stderr, "--anova") {
+		t.Errorf("--anova 2: exit %d, stderr %q; want exit 2 naming --anova", code, stderr)
 	}
 }
