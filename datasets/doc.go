@@ -1,5 +1,6 @@
 // Package datasets reads, validates and provides the data of alliance
-// analyses: strict loaders for CSV, TSV, semicolon-separated and XLSX files,
+// analyses: strict loaders for CSV, TSV, semicolon-separated, XLSX and
+// Parquet files,
 // typed study and session tables, gota DataFrames built from them, and
 // embedded example datasets with their provenance.
 //
@@ -16,6 +17,21 @@
 // XLSX workbooks (recognised by name or content) are read from the first
 // sheet or a named one (ReadOptions.Sheet), using the stored cell values; a
 // sheet without data rows names the workbook's sheets.
+//
+// Parquet files (recognised by the .parquet extension or the PAR1 marker)
+// are read row group by row group into the same Table a CSV file with the
+// same cells gives, so every command accepts them. The expected schema is
+// flat: one top-level column per variable, named as in a CSV header
+// (patient, therapist, session, alliance, outcome; study, ri, ni, ...),
+// each INT32 or INT64 (optionally with a signed or unsigned INT logical
+// type), FLOAT, DOUBLE, BOOLEAN, or BYTE_ARRAY text (STRING/ENUM or no
+// annotation), REQUIRED or OPTIONAL; a null is a missing value exactly as
+// an NA cell. Nested groups, lists, maps, INT96 and the DECIMAL, DATE,
+// TIME, TIMESTAMP, UUID and JSON logical types are refused, naming the
+// column and its type. All columns are read (the reading options name no
+// column set). Errors give the 1-based row number in place of the line.
+// WriteParquet writes a Table in this schema (INT64, DOUBLE or STRING per
+// column, OPTIONAL where cells are missing).
 //
 // Text that is valid UTF-8 is read as UTF-8. Other text is read as
 // Windows-1252 (Excel's "CSV" in western European locales) and

@@ -34,7 +34,8 @@ type ReadOptions struct {
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// ReadFile reads a CSV, TSV, semicolon-separated or XLSX file into a Table.
+// ReadFile reads a CSV, TSV, semicolon-separated, XLSX or Parquet file into
+// a Table.
 // path "-" reads standard input (reported as "stdin" in messages). Problems
 // with the content are returned as an *InputError.
 func ReadFile(path string, opt ReadOptions) (*Table, error) {
@@ -56,7 +57,7 @@ func describeOSError(err error) string {
 }
 
 // Read reads a table from r. name is used in messages and to recognise
-// ".xlsx" files (which are also recognised by their content). At most
+// ".xlsx" and ".parquet" files (which are also recognised by their content). At most
 // opt.MaxBytes are read.
 func Read(name string, r io.Reader, opt ReadOptions) (*Table, error) {
 	data, err := readBounded(name, r, opt.maxBytes(), -1)
@@ -79,6 +80,8 @@ func parse(name string, data []byte, opt ReadOptions) (*Table, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || strings.EqualFold(filepath.Ext(name), ".xlsx"):
 		t, err = readXLSX(name, data, opt)
+	case bytes.HasPrefix(data, parquetMagic) || strings.EqualFold(filepath.Ext(name), ".parquet"):
+		t, err = readParquet(name, data, opt)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) || strings.EqualFold(filepath.Ext(name), ".xls"):
 		return nil, inputErr(name, 0, "old Excel .xls files are not supported; save the sheet as .xlsx or .csv")
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}):

@@ -75,7 +75,7 @@ parameters and seed). Every command that needs data can use them with
 			if err != nil {
 				return err
 			}
-			return e.emitStream(func(w io.Writer) error {
+			return e.emitTable(func(w io.Writer) error {
 				_, err := io.Copy(w, r)
 				return err
 			})

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/alliance-research/alliance/datasets"
 )
 
 // emit renders the command's result with render into memory and then writes
@@ -34,6 +36,12 @@ func (e *env) emit(render func(w io.Writer) error) error {
 // writes straight to standard output, or into the temporary file that
 // writeAtomic renames into place only when render succeeds.
 func (e *env) emitStream(render func(w io.Writer) error) error {
+	if datasets.IsParquetPath(e.out) {
+		if e.format != "csv" {
+			return usagef("--out %s writes a table as Parquet: add --format csv (the Parquet file holds the table --format csv writes)", e.out)
+		}
+		return e.emitParquet(render)
+	}
 	if e.format == "csv" {
 		render = safeRender(render, ',')
 	}

@@ -15,7 +15,8 @@ func newSimulateCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "simulate",
 		Short: "Simulate session-by-session or study-level data with known parameters",
-		Long: `Writes synthetic data as long-format CSV, deterministic for a --seed: the
+		Long: `Writes synthetic data as long-format CSV (Parquet when --out or --truth
+names a .parquet file), deterministic for a --seed: the
 embedded demo-sessions and demo-studies datasets are this command's output
 with the default parameters. Every parameter is a flag.`,
 		Args: cobra.NoArgs,
@@ -33,7 +34,8 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 		Use:   "sessions",
 		Short: "Patients nested in therapists, alliance and symptoms every session, ruptures and repairs",
 		Example: `  alliance simulate sessions --seed 7 --out sessions.csv
-  alliance simulate sessions --patients 1000000 --therapists 5000 --out big.csv --truth truth.csv`,
+  alliance simulate sessions --patients 1000000 --therapists 5000 --out big.csv --truth truth.csv
+  alliance simulate sessions --patients 100000 --out sessions.parquet`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := p.Validate(); err != nil {
@@ -44,7 +46,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 			}
 			var sum simulate.SessionSummary
 			write := func(tw io.Writer) error {
-				return e.emitStream(func(w io.Writer) (err error) {
+				return e.emitTable(func(w io.Writer) (err error) {
 					sum, err = simulate.WriteSessionsCSV(w, p, tw)
 					return err
 				})
@@ -53,7 +55,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 			if truth == "" {
 				err = write(nil)
 			} else if err = e.checkOutputs(truth); err == nil {
-				err = writeAtomic(truth, write) // the truth file is renamed into place only when the data are written
+				err = writeAtomic(truth, parquetIf(truth, write)) // the truth file is renamed into place only when the data are written
 			}
 			if err != nil {
 				return err
@@ -80,7 +82,7 @@ func writeMultiStudy(e *env, p simulate.SessionParams, k int, sd float64, truth 
 	}
 	var sum simulate.MultiStudySummary
 	write := func(tw io.Writer) error {
-		return e.emitStream(func(w io.Writer) (err error) {
+		return e.emitTable(func(w io.Writer) (err error) {
 			sum, err = simulate.WriteMultiStudyCSV(w, p, k, sd, tw)
 			return err
 		})
@@ -89,7 +91,7 @@ func writeMultiStudy(e *env, p simulate.SessionParams, k int, sd float64, truth 
 	if truth == "" {
 		err = write(nil)
 	} else if err = e.checkOutputs(truth); err == nil {
-		err = writeAtomic(truth, write)
+		err = writeAtomic(truth, parquetIf(truth, write))
 	}
 	if err != nil {
 		return err
@@ -111,7 +113,7 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 				return withParamFlags(err, p.Describe())
 			}
 			var sum simulate.StudySummary
-			err := e.emitStream(func(w io.Writer) error {
+			err := e.emitTable(func(w io.Writer) error {
 				var err error
 				sum, err = simulate.WriteStudiesCSV(w, p)
 				return err

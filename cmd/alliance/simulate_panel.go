@@ -31,7 +31,7 @@ planted effect) against the lagged multilevel model of 'alliance sessions'
 				return usageError{err}
 			}
 			var sum simulate.PanelSummary
-			err := e.emitStream(func(w io.Writer) (err error) {
+			err := e.emitTable(func(w io.Writer) (err error) {
 				sum, err = simulate.WritePanelCSV(w, p)
 				return err
 			})
