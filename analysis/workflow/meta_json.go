@@ -15,8 +15,9 @@ func (r *MetaRun) Output() any {
 		return struct {
 			Data string `json:"data"`
 			*metamv.Result
-			RCode string `json:"r_code,omitempty"`
-		}{r.DataName, r.ThreeLevel, r.RCode}
+			Bias  *meta.BiasResult `json:"bias,omitempty"`
+			RCode string           `json:"r_code,omitempty"`
+		}{r.DataName, r.ThreeLevel, r.ThreeLevelBias, r.RCode}
 	}
 	return struct {
 		Data string `json:"data"`

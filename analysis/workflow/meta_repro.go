@@ -15,7 +15,7 @@ func (r *MetaRun) reproSteps() []Step {
 	o := r.opt
 	// An optional analysis that could not be run (ContinueOnFailure) is
 	// not in the command line, which must run and give these numbers.
-	o.Bias = o.Bias && r.Bias != nil
+	o.Bias = o.Bias && (r.Bias != nil || r.ThreeLevelBias != nil)
 	o.Influence = o.Influence && r.Influence != nil
 	o.LeaveOneOut = o.LeaveOneOut && (r.Leave1out != nil || o.LeaveClusterOut != "")
 	if r.Model == nil || r.ThreeLevel == nil {
@@ -204,6 +204,7 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 			b.WriteString("rob3 <- robust(res3, cluster = cl, adjust = TRUE); rob3         # CR1\n")
 		}
 	}
+	r.rThreeLevelBias(b, v, on, in)
 	rPredict(b, "res3", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
 	r.rThreeLevelJSON(b)
 }
