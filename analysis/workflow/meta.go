@@ -188,7 +188,9 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 		if err := run.fitThreeLevel(); err != nil {
 			return nil, err
 		}
-		if run.opt.Bias && !run.opt.Univariate {
+		// beside a univariate model (the report) only for an intercept-only
+		// model; the univariate side already says why moderators stop it
+		if run.opt.Bias && len(run.eff.mods) == 0 {
 			if err := run.fitThreeLevelBias(); err != nil {
 				return nil, err
 			}

@@ -27,7 +27,11 @@ func (r *MetaRun) fitThreeLevelBias() error {
 		return r.optional("The multilevel Egger test", err)
 	}
 	r.ThreeLevelBias = b
-	r.top = append(r.top, Note{Level: Info, Text: "Dependent effect sizes: the rank correlation test, trim and fill and the fail-safe numbers assume independent effects and are not run with --cluster; the multilevel Egger test (CR2, Satterthwaite df, clustered by " + e.outer + ") is reported instead (Rodgers & Pustejovsky, 2021)."})
+	where := "are not run with --cluster"
+	if o.Univariate {
+		where = "are reported for the univariate model only, which treats the effects as independent"
+	}
+	r.top = append(r.top, Note{Level: Info, Text: "Dependent effect sizes: the rank correlation test, trim and fill and the fail-safe numbers assume independent effects and " + where + "; for the three-level model the multilevel Egger test (CR2, Satterthwaite df, clustered by " + e.outer + ") is reported (Rodgers & Pustejovsky, 2021)."})
 	return nil
 }
 

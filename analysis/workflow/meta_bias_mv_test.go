@@ -114,3 +114,41 @@ func TestMetaClusterBiasRCodeRunsInR(t *testing.T) {
 		compareJSON(t, fmt.Sprintf("rho %g", rho), oursJSON(t, run.Output()), r, 2e-5)
 	}
 }
+
+// Beside a univariate model (as the report asks, ReportMetaOptions), the
+// three-level section carries the same multilevel Egger test as the
+// three-level model alone, in JSON under three_level.bias, and the
+// three-level command line asks for it.
+func TestMetaClusterBiasBesideUnivariate(t *testing.T) {
+	src, _ := konstantopoulosSource(t)
+	alone, err := Meta(src, MetaOptions{Yi: "yi", Vi: "vi", Cluster: "district/school", Bias: true, NoProfile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Meta(src, ReportMetaOptions(MetaOptions{Yi: "yi", Vi: "vi", Cluster: "district/school", NoProfile: true}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Bias == nil || rep.ThreeLevelBias == nil {
+		t.Fatalf("report run: univariate bias %v, three-level bias %v", rep.Bias != nil, rep.ThreeLevelBias != nil)
+	}
+	if a, b := alone.ThreeLevelBias.Egger, rep.ThreeLevelBias.Egger; a.Statistic != b.Statistic || *a.DF != *b.DF || a.P != b.P {
+		t.Errorf("report's multilevel Egger %+v differs from the three-level run's %+v", b, a)
+	}
+	out := oursJSON(t, rep.Output())
+	if out["three_level.bias.egger.statistic"] != alone.ThreeLevelBias.Egger.Statistic {
+		t.Errorf("three_level.bias.egger.statistic = %v", out["three_level.bias.egger.statistic"])
+	}
+	found := false
+	for _, b := range rep.Section().Blocks {
+		if tb, ok := b.(*Table); ok && len(tb.Rows) > 0 && strings.HasPrefix(tb.Rows[0][0], "Multilevel Egger test") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the report's section has no multilevel Egger table")
+	}
+	if steps := rep.Steps(); len(steps) < 2 || !strings.Contains(steps[1].Command, "--bias") {
+		t.Errorf("three-level step: %+v", steps)
+	}
+}

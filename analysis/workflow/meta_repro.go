@@ -25,7 +25,8 @@ func (r *MetaRun) reproSteps() []Step {
 	uni.Cluster, uni.Univariate, uni.Robust, uni.NoProfile = "", false, "", false
 	three := MetaOptions{R: o.R, N: o.N, Yi: o.Yi, Vi: o.Vi, Sei: o.Sei, Study: o.Study, Measure: o.Measure, VType: o.VType,
 		Method: o.Method, Test: o.Test, Level: o.Level, Mods: o.Mods, Cluster: o.Cluster, Rho: o.Rho, RhoSet: o.RhoSet,
-		NoProfile: o.NoProfile, Robust: o.Robust, RobustType: o.RobustType, Predict: o.Predict, TestTerms: o.TestTerms}
+		NoProfile: o.NoProfile, Robust: o.Robust, RobustType: o.RobustType, Predict: o.Predict, TestTerms: o.TestTerms,
+		Bias: r.ThreeLevelBias != nil, PETPEESE: r.ThreeLevelBias != nil && r.ThreeLevelBias.PETPEESE != nil}
 	var ub, tb strings.Builder
 	r.rUnivariate(&ub)
 	r.rThreeLevel(&tb)
