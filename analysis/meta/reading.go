@@ -2,6 +2,7 @@ package meta
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,9 @@ func (t *RegTestResult) Reading() string {
 	stat := "z"
 	if t.DF != nil {
 		stat = fmt.Sprintf("t(%g)", *t.DF)
+		if *t.DF != math.Trunc(*t.DF) { // Satterthwaite df (multilevel Egger, CR2)
+			stat = "t(" + apa.Num(*t.DF, 1) + ")"
+		}
 	}
 	if t.P < 0.05 {
 		fmt.Fprintf(&b, "The regression test finds funnel-plot asymmetry (%s = %s, %s): smaller, less precise studies report systematically different effects", stat, apa.Num(t.Statistic, 2), apa.P(t.P))

@@ -154,8 +154,11 @@ type MetaRun struct {
 	// MetaExtras are the optional analyses of the univariate model.
 	MetaExtras
 	ThreeLevel *metamv.Result `json:"-"`
-	RCode      string         `json:"r_code,omitempty"`
-	Notes      []string       `json:"-"`
+	// ThreeLevelBias is the multilevel Egger test (and PET-PEESE) of the
+	// three-level model (with --cluster --bias; JSON "bias").
+	ThreeLevelBias *meta.BiasResult `json:"-"`
+	RCode          string           `json:"r_code,omitempty"`
+	Notes          []string         `json:"-"`
 
 	influence *meta.InfluenceResult
 	failed    bool
@@ -184,6 +187,13 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 	if run.opt.Cluster != "" {
 		if err := run.fitThreeLevel(); err != nil {
 			return nil, err
+		}
+		// beside a univariate model (the report) only for an intercept-only
+		// model; the univariate side already says why moderators stop it
+		if run.opt.Bias && len(run.eff.mods) == 0 {
+			if err := run.fitThreeLevelBias(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if run.opt.Cluster == "" || run.opt.Univariate {
@@ -276,8 +286,10 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, invalid("Subgroup", "subgroups cannot be combined with moderators; use the subgroup column as a moderator instead")
 	case o.Cluster != "" && !o.Univariate && (o.Subgroup != "" || o.Permutations > 0 || o.Exact || o.Tau2 != nil):
 		return o, invalid("Cluster", "subgroups, permutation tests and a fixed τ² are available for univariate models; with a three-level model use moderators")
-	case o.Cluster != "" && !o.Univariate && (o.Bias || o.Influence || o.LeaveOneOut || o.LeaveClusterOut != "" || o.Cumulative != "" || o.hasUniFigure()):
-		return o, invalid("Cluster", "bias tests, influence, leave-one-out, cumulative analyses and their figures are available for univariate models; drop the three-level model, or use robust inference in a univariate model")
+	case o.Cluster != "" && !o.Univariate && o.Bias && (o.SelModel || len(o.SelSteps) > 0 || len(o.Mods) > 0 || (o.RegTestModel != "" && o.RegTestModel != "rma") || (o.RegTestPredictor != "" && o.RegTestPredictor != "sei") || (o.TrimFillEstimator != "" && o.TrimFillEstimator != "L0") || o.TrimFillSide != "" || o.FSNTarget != nil || o.FSNUnweighted):
+		return o, invalid("Cluster", "with a three-level model the small-study analysis is the multilevel Egger test (predictor sqrt(vi), CR2) and PET-PEESE on an intercept-only model; the selection model, trim and fill, fail-safe N, other Egger variants and moderators assume independent effects or a different model: drop them, or add --univariate")
+	case o.Cluster != "" && !o.Univariate && (o.Influence || o.LeaveOneOut || o.LeaveClusterOut != "" || o.Cumulative != "" || o.hasUniFigure()):
+		return o, invalid("Cluster", "influence, leave-one-out, cumulative analyses and their figures are available for univariate models; drop the three-level model, or use robust inference in a univariate model")
 	}
 	if err := o.checkPredict(); err != nil {
 		return o, err

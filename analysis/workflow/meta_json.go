@@ -15,14 +15,23 @@ func (r *MetaRun) Output() any {
 		return struct {
 			Data string `json:"data"`
 			*metamv.Result
-			RCode string `json:"r_code,omitempty"`
-		}{r.DataName, r.ThreeLevel, r.RCode}
+			Bias  *meta.BiasResult `json:"bias,omitempty"`
+			RCode string           `json:"r_code,omitempty"`
+		}{r.DataName, r.ThreeLevel, r.ThreeLevelBias, r.RCode}
+	}
+	type threeLevel struct {
+		*metamv.Result
+		Bias *meta.BiasResult `json:"bias,omitempty"`
+	}
+	var three *threeLevel
+	if r.ThreeLevel != nil {
+		three = &threeLevel{r.ThreeLevel, r.ThreeLevelBias}
 	}
 	return struct {
 		Data string `json:"data"`
 		*meta.Result
 		MetaExtras
-		ThreeLevel *metamv.Result `json:"three_level,omitempty"`
-		RCode      string         `json:"r_code,omitempty"`
-	}{r.DataName, r.Model, r.MetaExtras, r.ThreeLevel, r.RCode}
+		ThreeLevel *threeLevel `json:"three_level,omitempty"`
+		RCode      string      `json:"r_code,omitempty"`
+	}{r.DataName, r.Model, r.MetaExtras, three, r.RCode}
 }

@@ -15,7 +15,7 @@ func (r *MetaRun) reproSteps() []Step {
 	o := r.opt
 	// An optional analysis that could not be run (ContinueOnFailure) is
 	// not in the command line, which must run and give these numbers.
-	o.Bias = o.Bias && r.Bias != nil
+	o.Bias = o.Bias && (r.Bias != nil || r.ThreeLevelBias != nil)
 	o.Influence = o.Influence && r.Influence != nil
 	o.LeaveOneOut = o.LeaveOneOut && (r.Leave1out != nil || o.LeaveClusterOut != "")
 	if r.Model == nil || r.ThreeLevel == nil {
@@ -25,7 +25,8 @@ func (r *MetaRun) reproSteps() []Step {
 	uni.Cluster, uni.Univariate, uni.Robust, uni.NoProfile = "", false, "", false
 	three := MetaOptions{R: o.R, N: o.N, Yi: o.Yi, Vi: o.Vi, Sei: o.Sei, Study: o.Study, Measure: o.Measure, VType: o.VType,
 		Method: o.Method, Test: o.Test, Level: o.Level, Mods: o.Mods, Cluster: o.Cluster, Rho: o.Rho, RhoSet: o.RhoSet,
-		NoProfile: o.NoProfile, Robust: o.Robust, RobustType: o.RobustType, Predict: o.Predict, TestTerms: o.TestTerms}
+		NoProfile: o.NoProfile, Robust: o.Robust, RobustType: o.RobustType, Predict: o.Predict, TestTerms: o.TestTerms,
+		Bias: r.ThreeLevelBias != nil, PETPEESE: r.ThreeLevelBias != nil && r.ThreeLevelBias.PETPEESE != nil}
 	var ub, tb strings.Builder
 	r.rUnivariate(&ub)
 	r.rThreeLevel(&tb)
@@ -204,6 +205,7 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 			b.WriteString("rob3 <- robust(res3, cluster = cl, adjust = TRUE); rob3         # CR1\n")
 		}
 	}
+	r.rThreeLevelBias(b, v, on, in)
 	rPredict(b, "res3", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
 	r.rThreeLevelJSON(b)
 }

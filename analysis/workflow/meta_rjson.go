@@ -168,6 +168,7 @@ func (r *MetaRun) rThreeLevelJSON(b *strings.Builder) {
 			b.WriteString("  o$robust$QM <- list(Fstat = rob3$QM, delta = 1, df_num = rob3$QMdf[1], df_denom = rob3$QMdf[2], p = rob3$QMp)\n")
 		}
 	}
+	r.rThreeLevelBiasJSON(b)
 	rPredictJSON(b, "  ", "m", "o", map[bool]string{true: "TRUE", false: "FALSE"}[res.Measure == "ZCOR"], res.Predictions, res.VcovNamed, res.TermTests)
 	b.WriteString("  cat(jsonlite::toJSON(o, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n})\n")
 }

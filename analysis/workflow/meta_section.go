@@ -40,6 +40,7 @@ func (r *MetaRun) compose() {
 	}
 	if r.ThreeLevel != nil {
 		r.composeThreeLevel(s)
+		r.composeThreeLevelBias(s)
 	}
 	if m := r.Model; m != nil {
 		composePredictions(s, "univariate model", r.opt.Level, m.Predictions, m.TermTests)

@@ -191,12 +191,19 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 		s := "z"
 		if e.DF != nil {
 			s = fmt.Sprintf("t(%s)", num(*e.DF, 0))
+			if e.Model == "rma.mv" { // Satterthwaite df of the CR2 test
+				s = fmt.Sprintf("t(%s)", num(*e.DF, 1))
+			}
 		}
 		lim := ""
 		if e.Estimate != nil {
 			lim = est(*e.Estimate) + " (limit estimate, SE → 0)"
 		}
-		t.Rows = append(t.Rows, []string{fmt.Sprintf("Egger's regression test (%s, predictor %s)", e.Model, e.Predictor), s + " = " + num(e.Statistic, 2), pcell(e.P), lim})
+		name := fmt.Sprintf("Egger's regression test (%s, predictor %s)", e.Model, e.Predictor)
+		if e.Model == "rma.mv" {
+			name = "Multilevel Egger test (rma.mv, predictor √vᵢ, CR2)"
+		}
+		t.Rows = append(t.Rows, []string{name, s + " = " + num(e.Statistic, 2), pcell(e.P), lim})
 		readings = append(readings, e.Reading())
 	}
 	if rk := b.Rank; rk != nil {

@@ -131,7 +131,9 @@ func TestMetaOptionErrors(t *testing.T) {
 	}{
 		{MetaOptions{Aggregate: "study", Cumulative: "year"}, "Aggregate"},
 		{MetaOptions{Cluster: "study", Subgroup: "treatment"}, "Cluster"},
-		{MetaOptions{Cluster: "study", Bias: true}, "Cluster"},
+		{MetaOptions{Cluster: "study", Bias: true, SelModel: true}, "Cluster"},
+		{MetaOptions{Cluster: "study", Bias: true, TrimFillEstimator: "R0"}, "Cluster"},
+		{MetaOptions{Cluster: "study", Influence: true}, "Cluster"},
 		{MetaOptions{Level: 1.5}, "Level"},
 		{MetaOptions{RobustType: "HC0"}, "RobustType"},
 		{MetaOptions{Cluster: "study", Method: "DL"}, "Method"},

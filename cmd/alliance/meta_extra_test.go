@@ -196,7 +196,8 @@ func TestMetaFiguresAndFlagErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"meta", "--forest", "x.gif"}, ".png, .svg or .pdf"},
-		{[]string{"meta", "--cluster", "study", "--bias"}, "univariate"},
+		{[]string{"meta", "--cluster", "study", "--bias", "--trimfill", "R0"}, "multilevel Egger"},
+		{[]string{"meta", "--cluster", "study", "--influence"}, "univariate"},
 		{[]string{"meta", "--cluster", "study", "--aggregate", "study"}, "not both"},
 		{[]string{"meta", "--cluster", "study", "--method", "DL"}, "REML or ML"},
 		{[]string{"meta", "--mods", "year", "--bias"}, "intercept-only"},
