@@ -241,13 +241,22 @@ func (r *MetaRun) composeInfluence(s *Section) {
 	}
 }
 
+// nestedTerm is metafor's nesting outer/inner; an inner level already
+// named as nested in outer ("district/school") is not prefixed again.
+func nestedTerm(outer, inner string) string {
+	if strings.HasPrefix(inner, outer+"/") {
+		return inner
+	}
+	return outer + "/" + inner
+}
+
 func (r *MetaRun) composeThreeLevel(s *Section) {
 	res := r.ThreeLevel
 	isR := r.isR()
 	outer, inner := res.Levels[0], res.Levels[1]
 	s.H("meta-threelevel", "Three-level model: effects nested in studies")
-	s.P(Plain, fmt.Sprintf("Three-level meta-analysis (%s) of %d effects in %d clusters (%s) — %s. A random effect for each cluster (level 3) is added to the random effect of each effect size within it (level 2) and its sampling error (level 1), as metafor's rma.mv(yi, V, random = ~ 1 | %s/%s).",
-		res.Method, res.K, res.NLevels[0], outer, r.src.Label(), outer, inner))
+	s.P(Plain, fmt.Sprintf("Three-level meta-analysis (%s) of %d effects in %d clusters (%s) — %s. A random effect for each cluster (level 3) is added to the random effect of each effect size within it (level 2) and its sampling error (level 1), as metafor's rma.mv(yi, V, random = ~ 1 | %s).",
+		res.Method, res.K, res.NLevels[0], outer, r.src.Label(), nestedTerm(outer, inner)))
 	s.P(Result, threeLevelSentence(res, isR))
 	for _, n := range res.Notes {
 		s.P(NoteText, n)
