@@ -362,6 +362,9 @@ func (r *resolver) ids(j int, need string) *Factor {
 			fb.f.Codes = append(fb.f.Codes, 0)
 			continue
 		}
+		if invisible(b) {
+			r.probs.add(t.Line(i), name, b, invisibleMsg)
+		}
 		fb.f.Codes = append(fb.f.Codes, fb.code(b))
 	}
 	if len(fb.f.Levels) == 0 {

@@ -84,6 +84,9 @@ func (t *Table) Studies(cols StudyColumns, opt StudyOptions) (*Studies, error) {
 	if jl >= 0 {
 		s.Label = t.Col(jl).Strings()
 		for i, l := range s.Label {
+			if invisible([]byte(l)) {
+				r.probs.add(t.Line(i), t.Header[jl], []byte(l), invisibleMsg)
+			}
 			if l == "" {
 				s.Label[i] = strconv.Itoa(i + 1)
 			}

@@ -82,7 +82,13 @@ func damaged(name, part, sheet string, err error) error {
 	if sheet != "" {
 		what = fmt.Sprintf("sheet %q (%s)", sheet, part)
 	}
+	var ss *shortSheet
 	switch {
+	case errors.As(err, &ss):
+		if sheet == "" {
+			sheet = part
+		}
+		return inputErr(name, 0, "sheet %q declares %d rows but only %d could be read: the file is damaged (re-save or re-export it)", sheet, ss.declared, ss.read)
 	case errors.Is(err, zip.ErrChecksum):
 		return inputErr(name, 0, "the workbook is damaged: %s fails its checksum; nothing was read from it (re-save or re-export the file)", what)
 	case errors.Is(err, errPartTooLarge):
@@ -192,9 +198,36 @@ func countSharedStrings(zr *zip.Reader, part string, limit int64) (int, error) {
 	return n, err
 }
 
+// shortSheet is a worksheet holding fewer rows than its <dimension>
+// declares.
+type shortSheet struct{ declared, read int }
+
+func (e *shortSheet) Error() string {
+	return fmt.Sprintf("declares %d rows but only %d could be read", e.declared, e.read)
+}
+
+// dimensionRows is the last row of a <dimension ref="A1:F40001">, 0 when
+// the ref names a single cell ("A1", which writers such as excelize declare
+// for any sheet) or cannot be read: then there is no claim to check.
+func dimensionRows(ref string) int {
+	_, last, ok := strings.Cut(ref, ":")
+	if !ok {
+		return 0
+	}
+	last = strings.TrimLeft(strings.ToUpper(last), "ABCDEFGHIJKLMNOPQRSTUVWXYZ$")
+	n, err := strconv.Atoi(last)
+	if err != nil || n < 1 {
+		return 0
+	}
+	return n
+}
+
 // checkSheet decodes the worksheet part to its end (an XML error anywhere
 // is damage) and checks that every shared-string cell (t="s") indexes one
-// of the nShared strings.
+// of the nShared strings, and that the rows reach the last row the sheet's
+// <dimension> declares (a sheet that ends early is damaged even when its
+// XML and checksums are whole). The rows read are the highest row number
+// seen (<row r="N">, or the count of rows when r is absent).
 func checkSheet(zr *zip.Reader, part string, nShared int, limit int64) error {
 	zf := findPart(zr, part)
 	if zf == nil {
@@ -202,8 +235,25 @@ func checkSheet(zr *zip.Reader, part string, nShared int, limit int64) error {
 	}
 	inShared := false
 	cell := ""
-	return scanXML(zf, limit, func(d *xml.Decoder, se xml.StartElement) error {
+	declared, read := 0, 0
+	err := scanXML(zf, limit, func(d *xml.Decoder, se xml.StartElement) error {
 		switch se.Name.Local {
+		case "dimension":
+			for _, a := range se.Attr {
+				if a.Name.Local == "ref" {
+					declared = dimensionRows(a.Value)
+				}
+			}
+		case "row":
+			r := read + 1
+			for _, a := range se.Attr {
+				if a.Name.Local == "r" {
+					if k, err := strconv.Atoi(strings.TrimSpace(a.Value)); err == nil && k > 0 {
+						r = k
+					}
+				}
+			}
+			read = max(read, r)
 		case "c":
 			inShared, cell = false, ""
 			for _, a := range se.Attr {
@@ -229,6 +279,10 @@ func checkSheet(zr *zip.Reader, part string, nShared int, limit int64) error {
 		}
 		return nil
 	})
+	if err == nil && read < declared {
+		err = &shortSheet{declared: declared, read: read}
+	}
+	return err
 }
 
 func findPart(zr *zip.Reader, part string) *zip.File {

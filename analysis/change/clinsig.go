@@ -132,12 +132,12 @@ func pairsMethod(o RCIOptions) error {
 
 // usedPairs drops pairs with a missing score (na.omit) and checks IDs.
 func usedPairs(pairs []Pair) (used []Pair, pre, post []float64, err error) {
-	seen := make(map[string]bool, len(pairs))
+	seen := make(map[string]int, len(pairs)) // ID → index + 1
 	for i, p := range pairs {
-		if seen[p.ID] {
-			return nil, nil, nil, errs.Inputf("change", 0, "pair %d: patient %q appears twice", i+1, p.ID)
+		if j := seen[p.ID]; j > 0 {
+			return nil, nil, nil, &DuplicateError{Patient: p.ID, Time: math.NaN(), Pairs: true, Rows: [2]int{j - 1, i}}
 		}
-		seen[p.ID] = true
+		seen[p.ID] = i + 1
 		if math.IsInf(p.Pre, 0) || math.IsInf(p.Post, 0) {
 			return nil, nil, nil, errs.Inputf("change", 0, "pair %d (patient %q): scores must be finite", i+1, p.ID)
 		}

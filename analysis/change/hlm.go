@@ -76,7 +76,7 @@ func hlmPrep(d Long) (used []Pair, nobs []int, nOriginal int, rows []int, err er
 	type acc struct {
 		pair  Pair
 		n     int
-		times map[float64]bool
+		times map[float64]int // time → row + 1
 	}
 	index := map[string]int{}
 	var ps []acc
@@ -93,7 +93,7 @@ func hlmPrep(d Long) (used []Pair, nobs []int, nOriginal int, rows []int, err er
 		if !ok {
 			k = len(ps)
 			index[id] = k
-			ps = append(ps, acc{pair: Pair{ID: id, Group: g, Pre: nan, Post: nan}, times: map[float64]bool{}})
+			ps = append(ps, acc{pair: Pair{ID: id, Group: g, Pre: nan, Post: nan}, times: map[float64]int{}})
 		} else if ps[k].pair.Group != g {
 			return nil, nil, 0, nil, errs.Inputf("change", 0, "row %d: patient %q is in group %q here but %q before (a patient must belong to one group)", i+1, id, g, ps[k].pair.Group)
 		}
@@ -101,10 +101,10 @@ func hlmPrep(d Long) (used []Pair, nobs []int, nOriginal int, rows []int, err er
 			continue
 		}
 		a := &ps[k]
-		if a.times[t] {
-			return nil, nil, 0, nil, errs.Inputf("change", 0, "row %d: patient %q has time %v twice (remove the duplicate row)", i+1, id, t)
+		if j := a.times[t]; j > 0 {
+			return nil, nil, 0, nil, &DuplicateError{Patient: id, Time: t, Rows: [2]int{j - 1, i}}
 		}
-		a.times[t] = true
+		a.times[t] = i + 1
 		if a.n == 0 {
 			a.pair.Pre = y
 		}

@@ -29,7 +29,7 @@ func PairsAt(patient []string, session []int, score []float64, pre, post int) ([
 	}
 	index := map[string]int{}
 	var out []Pair
-	seen := map[[2]int]bool{}
+	seen := map[[2]int]int{} // (patient, session) → row + 1
 	for i, id := range patient {
 		k, ok := index[id]
 		if !ok {
@@ -41,10 +41,10 @@ func PairsAt(patient []string, session []int, score []float64, pre, post int) ([
 		if s != pre && s != post {
 			continue
 		}
-		if seen[[2]int{k, s}] {
-			return nil, errs.Inputf("change", 0, "row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
+		if j := seen[[2]int{k, s}]; j > 0 {
+			return nil, &DuplicateError{Patient: id, Time: float64(s), Rows: [2]int{j - 1, i}}
 		}
-		seen[[2]int{k, s}] = true
+		seen[[2]int{k, s}] = i + 1
 		if s == pre {
 			out[k].Pre = score[i]
 		} else {
@@ -83,8 +83,11 @@ func PairsFirstLast(patient []string, session []int, score []float64) ([]Pair, e
 		}
 		sp := &spans[k]
 		s := session[i]
-		if (sp.lo >= 0 && s == sp.slo) || (sp.hi >= 0 && s == sp.shi) {
-			return nil, errs.Inputf("change", 0, "row %d: patient %q has session %d twice (remove the duplicate row)", i+1, id, s)
+		if sp.lo >= 0 && s == sp.slo {
+			return nil, &DuplicateError{Patient: id, Time: float64(s), Rows: [2]int{sp.lo, i}}
+		}
+		if sp.hi >= 0 && s == sp.shi {
+			return nil, &DuplicateError{Patient: id, Time: float64(s), Rows: [2]int{sp.hi, i}}
 		}
 		if sp.lo < 0 || s < sp.slo {
 			sp.lo, sp.slo = i, s

@@ -184,7 +184,7 @@ func SeriesFromLong(patient []string, session []int, score []float64, first, las
 		sort.Stable(byPos{s.pos, s.obs, rows[k]})
 		for j := 1; j < len(s.pos); j++ {
 			if s.pos[j] == s.pos[j-1] {
-				return nil, errs.Inputf("change", 0, "row %d: patient %q has session %d twice (remove the duplicate row)", rows[k][j]+1, s.ID, s.pos[j]+first)
+				return nil, &DuplicateError{Patient: s.ID, Time: float64(s.pos[j] + first), Rows: [2]int{rows[k][j-1], rows[k][j]}}
 			}
 		}
 		s.Start, s.End = s.At(0), s.At(s.n-1)

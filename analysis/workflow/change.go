@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -356,6 +357,9 @@ func (r *ChangeRun) longPairs(idCol string, idErr error, groups []string) ([]cha
 		pairs, err = change.PairsFirstLast(ids, sess, score)
 	}
 	if err != nil {
+		if d := r.duplicate(err, idCol); d != nil {
+			return nil, d
+		}
 		return nil, inputErr(datasets.Problem{File: t.Name, Msg: err.Error()})
 	}
 	if groups != nil {
@@ -394,10 +398,27 @@ func (r *ChangeRun) classify(pairs []change.Pair) error {
 		res, err = change.Statistical(pairs, ro, o.norms())
 	}
 	if err != nil {
+		if d := r.duplicate(err, r.roles["patient"]); d != nil {
+			return d
+		}
 		return invalid("Approach", "%v", err)
 	}
 	r.Result = res
 	return nil
+}
+
+// duplicate turns a change.DuplicateError about rows of the input table
+// into an input error at the file line of the second row that names the
+// lines of both; nil when err is not one.
+func (r *ChangeRun) duplicate(err error, idCol string) error {
+	var d *change.DuplicateError
+	t := r.src.Table
+	if t == nil || !errors.As(err, &d) || d.Rows[1] >= t.NumRows() {
+		return nil
+	}
+	a, b := t.Line(d.Rows[0]), t.Line(d.Rows[1])
+	return inputErr(datasets.Problem{File: t.Name, Line: b, Column: idCol,
+		Msg: fmt.Sprintf("%s (lines %d and %d): %s", d.What(), a, b, d.Fix())})
 }
 
 // fitHLM classifies change by the HLM method from every measurement.
@@ -446,6 +467,9 @@ func (r *ChangeRun) fitHLM() error {
 		res, err = change.HLMDistribution(d, o.rciOptions())
 	}
 	if err != nil {
+		if d := r.duplicate(err, idCol); d != nil {
+			return d
+		}
 		return err
 	}
 	r.Result = res

@@ -43,7 +43,7 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 		return e.emitParquet(render)
 	}
 	if e.format == "csv" {
-		render = safeRender(render, ',')
+		render = safeRender(render, true, ',')
 	}
 	if e.out == "" || e.out == "-" {
 		bw := bufio.NewWriterSize(e.stdout, 1<<16)
@@ -118,7 +118,7 @@ func writeFileAtomic(path string, data []byte) error {
 //
 // A .csv or .tsv path has its formula-like cells neutralised (csvSafe).
 func writeAtomic(path string, render func(w io.Writer) error) error {
-	render = safeRender(render, csvDelim(path))
+	render = safeRender(render, csvPath(path), 0)
 	sweepStale(path, false)
 	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {

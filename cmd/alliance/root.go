@@ -60,7 +60,7 @@ bad input.`,
 		},
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&e.format, "format", "text", "output format: text, json, csv or markdown")
+	pf.StringVar(&e.format, "format", "text", "output format: text, json, csv or markdown (CSV cells starting with =, +, - or @ that are not numbers get a leading ', so a spreadsheet shows them as text)")
 	pf.StringVar(&e.out, "out", "", "write results to `FILE` (atomically) instead of standard output")
 	pf.BoolVarP(&e.quiet, "quiet", "q", false, "print no notes on standard error")
 	pf.Var(byteSizeValue{&e.maxBytes}, "max-bytes", "read at most this many bytes from one input, e.g. 500MB or 4GiB")

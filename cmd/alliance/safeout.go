@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -54,11 +53,17 @@ func escapeControls(b []byte) []byte {
 // or @ (after an opening quote, if quoted) that is not a number gets a
 // leading ', as a user types text such as '=x in Excel or LibreOffice; a
 // number such as -0.5 or +1e3, and a lone "-", stay as they are (OWASP's
-// "CSV injection" advice). It works on the bytes as they come: a cell is
-// held until its end, so nothing else is buffered.
+// "CSV injection" advice); "-Infinity", "-inf" or "-0x1p2", which Go parses
+// but a spreadsheet does not, are text and neutralised. It works on the
+// bytes as they come: a cell is held until its end, so nothing else is
+// buffered, except, with delimiter 0, the first line, whose tabs or
+// commas (outside quotes) choose the delimiter: tab-separated content
+// written to a .csv path, or CSV content to a .tsv path, is still cut into
+// its own cells.
 type csvSafe struct {
 	w     io.Writer
 	delim byte
+	head  []byte // delim 0: the first line, held until it ends
 	cell  []byte // the current cell, from its first byte
 	quote bool   // inside a quoted cell
 	err   error
@@ -69,6 +74,17 @@ func newCSVSafe(w io.Writer, delim byte) *csvSafe { return &csvSafe{w: w, delim:
 func (c *csvSafe) Write(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
+	}
+	if c.delim == 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			c.head = append(c.head, p...)
+			return len(p), nil
+		}
+		c.head = append(c.head, p[:i+1]...)
+		c.sniff()
+		_, err := c.Write(p[i+1:])
+		return len(p), err
 	}
 	for i := 0; i < len(p); i++ {
 		b := p[i]
@@ -94,6 +110,24 @@ func (c *csvSafe) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), c.err
+}
+
+// sniff chooses the delimiter from the held first line (a tab outside
+// quotes: tab-separated; else comma-separated) and passes the line on.
+func (c *csvSafe) sniff() {
+	c.delim = ','
+	quote := false
+	for _, b := range c.head {
+		switch {
+		case b == '"':
+			quote = !quote
+		case b == '\t' && !quote:
+			c.delim = '\t'
+		}
+	}
+	head := c.head
+	c.head = nil
+	_, _ = c.Write(head)
 }
 
 // endCell writes the held cell, neutralised when it needs it.
@@ -136,8 +170,47 @@ func dangerous(body []byte, quoted bool) bool {
 	if len(text) <= 1 {
 		return false
 	}
-	_, err := strconv.ParseFloat(string(text), 64)
-	return err != nil
+	// -Inf and +Inf are how infinite numbers are written (Go and R read
+	// them back as numbers); other spellings (-Infinity, -inf) are text.
+	return !decimalNumber(text) && string(text) != "-Inf" && string(text) != "+Inf"
+}
+
+// decimalNumber reports whether b is a number as a spreadsheet reads it:
+// an optional sign, digits with at most one decimal point, and an optional
+// exponent ([+-]?(d+.?d*|.d+)([eE][+-]?d+)?). Go's ParseFloat also takes
+// "Inf", "NaN", hex floats and underscores, which a spreadsheet does not.
+func decimalNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i, digits = i+1, digits+1
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		e := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i, e = i+1, e+1
+		}
+		if e == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }
 
 func (c *csvSafe) write(b []byte) {
@@ -148,26 +221,29 @@ func (c *csvSafe) write(b []byte) {
 
 // Flush writes the last cell (a stream that does not end with a newline).
 func (c *csvSafe) Flush() error {
+	if c.delim == 0 {
+		c.sniff()
+	}
 	c.endCell()
 	return c.err
 }
 
-// csvDelim is the delimiter of a CSV output path by its extension (0: the
-// path is not a CSV or TSV file).
-func csvDelim(path string) byte {
+// csvPath reports whether an output path is a CSV or TSV file by its
+// extension; its content is neutralised cell by cell, with the delimiter
+// the content uses (csvSafe with delimiter 0).
+func csvPath(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return ','
-	case ".tsv":
-		return '\t'
+	case ".csv", ".tsv":
+		return true
 	}
-	return 0
+	return false
 }
 
 // safeRender wraps render so that what it writes is neutralised as CSV
-// with the delimiter (none when delim is 0).
-func safeRender(render func(io.Writer) error, delim byte) func(io.Writer) error {
-	if delim == 0 {
+// with the delimiter (0: chosen from the first line); not at all when
+// neutralise is false.
+func safeRender(render func(io.Writer) error, neutralise bool, delim byte) func(io.Writer) error {
+	if !neutralise {
 		return render
 	}
 	return func(w io.Writer) error {

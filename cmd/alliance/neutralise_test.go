@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// neutraliseInput is wide change data whose patient ids start like
+// formulas (=, +, -, @, and -Infinity / -inf / a hex float, which Go parses
+// as numbers but a spreadsheet does not), and one id that is a plain
+// negative number; the pre scores include negative numbers.
+const neutraliseInput = "id,pre,post\n=1+2,20,10\n-Infinity,22,12\n@SUM(A1),25,26\n+cmd,21,11\n-inf,30,20\n-0x1p2,30,21\n-5,-0.25,-10\n"
+
+// checkNeutralised parses a CSV/TSV output and checks every id cell is
+// neutralised with a leading ' (the plain number -5 left as it is), and
+// every numeric cell still parses as a number (-0.25 is not text).
+func checkNeutralised(t *testing.T, what, out string, delim rune) {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(out))
+	r.Comma = delim
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: not %q-separated: %v\n%s", what, delim, err, out)
+	}
+	want := map[string]bool{"'=1+2": true, "'-Infinity": true, "'@SUM(A1)": true, "'+cmd": true, "'-inf": true, "'-0x1p2": true, "-5": true}
+	if len(recs) != 8 || len(recs[0]) != 7 {
+		t.Fatalf("%s: %d records of %d cells:\n%s", what, len(recs), len(recs[0]), out)
+	}
+	for _, rec := range recs[1:] {
+		if !want[rec[0]] {
+			t.Errorf("%s: id cell %q not neutralised as expected", what, rec[0])
+		}
+		for _, c := range rec[2:6] {
+			if strings.HasPrefix(c, "'") {
+				t.Errorf("%s: numeric cell %q turned into text", what, c)
+			}
+		}
+	}
+	if recs[7][2] != "-0.25" {
+		t.Errorf("%s: pre of -5 is %q, want -0.25", what, recs[7][2])
+	}
+}
+
+// TestCSVStdoutNeutralised: --format csv to standard output neutralises
+// formula-like cells, including labels Go would parse as numbers.
+func TestCSVStdoutNeutralised(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "w.csv")
+	if err := os.WriteFile(in, []byte(neutraliseInput), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, "", "change", in, "--wide", "pre,post", "--reliability", ".8", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	checkNeutralised(t, "stdout", out, ',')
+}
+
+// TestTSVCellNeutralised: --out x.tsv neutralises cell by cell (a line
+// whose first cell is the number -5 is not made text as a whole), and
+// so does --out x.csv.
+func TestTSVCellNeutralised(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "w.csv")
+	if err := os.WriteFile(in, []byte(neutraliseInput), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"o.tsv", "o.csv"} {
+		outPath := filepath.Join(dir, name)
+		_, stderr, code := runCLI(t, "", "change", in, "--wide", "pre,post", "--reliability", ".8", "--format", "csv", "--out", outPath)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, err := os.ReadFile(outPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkNeutralised(t, name, string(b), ',')
+	}
+	// Tab-separated content (a stream whose first line has tabs) is
+	// neutralised per tab-separated cell.
+	var sb strings.Builder
+	w := newCSVSafe(&sb, 0)
+	_, _ = w.Write([]byte("id\tx\n-5\t-0.25\n=A1,b\t-inf\n"))
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sb.String(), "id\tx\n-5\t-0.25\n'=A1,b\t'-inf\n"; got != want {
+		t.Errorf("tab-separated: %q, want %q", got, want)
+	}
+}
