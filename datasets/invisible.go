@@ -28,3 +28,11 @@ func invisible(b []byte) bool {
 	}
 	return true
 }
+
+// Invisible reports whether a non-empty label shows nothing (see
+// invisible): a front end or workflow reading its own label columns
+// refuses such a label with InvisibleMsg, as the loaders do.
+func Invisible(label string) bool { return invisible([]byte(label)) }
+
+// InvisibleMsg is the problem message of an invisible label cell.
+const InvisibleMsg = invisibleMsg

@@ -222,6 +222,23 @@ func (r *ChangeRun) texts(col string) ([]string, error) {
 	return c.Strings(), nil
 }
 
+// ids reads a patient-id column: a label that shows nothing (only NUL
+// bytes, control or zero-width characters) is an input error at its line,
+// as the loaders' label columns refuse it.
+func (r *ChangeRun) ids(col string) ([]string, error) {
+	v, err := r.texts(col)
+	if err != nil {
+		return nil, err
+	}
+	t := r.src.Table
+	for i, s := range v {
+		if datasets.Invisible(s) {
+			return nil, inputErr(datasets.Problem{File: t.Name, Line: t.Line(i), Column: col, Value: strconv.QuoteToASCII(s), Msg: datasets.InvisibleMsg})
+		}
+	}
+	return v, nil
+}
+
 // sessions reads the time column as whole numbers.
 func (r *ChangeRun) sessions(col string) ([]int, error) {
 	v, err := r.numbers(col)
@@ -293,7 +310,9 @@ func (r *ChangeRun) widePairs(idCol string, hasID bool, groups []string) ([]chan
 	var ids []string
 	if hasID {
 		r.roles["patient"] = idCol
-		ids, _ = r.texts(idCol)
+		if ids, err = r.ids(idCol); err != nil {
+			return nil, err
+		}
 	}
 	pairs := make([]change.Pair, len(x))
 	for i := range x {
@@ -330,7 +349,10 @@ func (r *ChangeRun) longPairs(idCol string, idErr error, groups []string) ([]cha
 		return nil, err
 	}
 	r.roles["patient"], r.roles["time"], r.roles["score"] = idCol, timeCol, scoreCol
-	ids, _ := r.texts(idCol)
+	ids, err := r.ids(idCol)
+	if err != nil {
+		return nil, err
+	}
 	for i, id := range ids {
 		if id == "" {
 			return nil, inputErr(datasets.Problem{File: t.Name, Line: t.Line(i), Column: idCol, Msg: "missing patient id"})
@@ -441,7 +463,9 @@ func (r *ChangeRun) fitHLM() error {
 	}
 	r.roles["patient"], r.roles["time"], r.roles["score"] = idCol, timeCol, scoreCol
 	var d change.Long
-	d.Patient, _ = r.texts(idCol)
+	if d.Patient, err = r.ids(idCol); err != nil {
+		return err
+	}
 	if d.Time, err = r.numbers(timeCol); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,5 +94,30 @@ func TestChangeFirstLast(t *testing.T) {
 	}
 	if n := run.TopNotes(); len(n) == 0 || !strings.Contains(n[0].Text, "first and last") {
 		t.Errorf("notes %v", n)
+	}
+}
+
+// TestChangeInvisibleIDs: a patient id made only of NUL bytes (or other
+// invisible characters) is refused at its line, in long, wide and HLM data,
+// as the loaders refuse such labels.
+func TestChangeInvisibleIDs(t *testing.T) {
+	long := readCSV(t, "id,time,score\na,1,20\na,2,10\n\x00\x00,1,22\n\x00\x00,2,12\nc,1,25\nc,2,9\n")
+	wide := readCSV(t, "id,pre,post\na,20,10\n\u200b,22,12\nc,25,9\n")
+	rel := 0.8
+	for _, c := range []struct {
+		name string
+		tab  *datasets.Table
+		opt  ChangeOptions
+		line int
+	}{
+		{"long", long, ChangeOptions{Reliability: &rel}, 4},
+		{"hlm", long, ChangeOptions{Method: "HLM"}, 4},
+		{"wide", wide, ChangeOptions{Wide: true, Pre: "pre", Post: "post", Reliability: &rel}, 3},
+	} {
+		_, err := Change(FileSource("x.csv", c.tab), c.opt)
+		var in *datasets.InputError
+		if !errors.As(err, &in) || in.Problems[0].Line != c.line || !strings.Contains(in.Problems[0].Msg, "invisible") {
+			t.Errorf("%s: %v, want an input error at line %d", c.name, err, c.line)
+		}
 	}
 }
