@@ -126,3 +126,42 @@ func TestReproduceCommandsParse(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeCommandsParse: every indented 'alliance …' example of the
+// README is a valid command line for the program's own flag parser (the
+// part before a # comment).
+func TestReadmeCommandsParse(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, "    alliance ") {
+			continue
+		}
+		line = strings.TrimSpace(line)
+		if i := strings.Index(line, " #"); i > 0 {
+			line = strings.TrimSpace(line[:i])
+		}
+		n++
+		words := shellWords(t, line)
+		var sink bytes.Buffer
+		root := newRootCmd(&env{stdin: strings.NewReader(""), stdout: &sink, stderr: &sink})
+		cmd, rest, err := root.Find(words[1:])
+		if err != nil || cmd == root {
+			t.Errorf("README %q: no such command (%v)", line, err)
+			continue
+		}
+		if err := cmd.ParseFlags(rest); err != nil {
+			t.Errorf("README %q: %v", line, err)
+			continue
+		}
+		if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil {
+			t.Errorf("README %q: %v", line, err)
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d README examples found", n)
+	}
+}
