@@ -170,26 +170,13 @@ func (r *IPDRun) panelFlags(c *command) {
 	if len(r.panelOpt.Constrain) > 0 {
 		c.flag("constrain", strings.Join(r.panelOpt.Constrain, ","))
 	}
-	if len(o.Terms) > 0 && !slices.Equal(o.Terms, []string{"crosslag", "reverse"}) {
-		c.flag("terms", strings.Join(o.Terms, ","))
+	terms := o.Terms
+	if slices.Equal(terms, []string{"crosslag", "reverse"}) {
+		terms = nil // the default
 	}
-	if len(o.Mods) > 0 {
-		c.flag("mods", strings.Join(o.Mods, ","))
-	}
-	if o.Robust != "" {
-		c.flag("robust", o.Robust)
-	}
-	if o.Method != "" && strings.ToUpper(o.Method) != "REML" {
-		c.flag("method", o.Method)
-	}
-	if o.Test != "knha" {
-		c.flag("test", o.Test)
-	}
+	r.stage2Flags(c, terms)
 	if o.NoOneStage {
 		c.flag("no-one-stage", "")
-	}
-	if o.Sessions.Level != 0.95 {
-		c.flag("level", levelPct(o.Sessions.Level))
 	}
 }
 
@@ -251,21 +238,6 @@ func (r *IPDRun) panelRCode() string {
 	fmt.Fprintf(&b, "  fit <- lavaan(model, data = dat, missing = \"ML\", meanstructure = TRUE, int.ov.free = TRUE%s)\n", extra)
 	b.WriteString("  pe <- parameterEstimates(fit); pe <- pe[match(labels, pe$label), ]\n")
 	b.WriteString("  data.frame(study = ds$study[1], term = names(labels), yi = pe$est, sei = pe$se)\n}))\nstage1\n")
-	method := strings.ToUpper(o.Method)
-	if method == "" {
-		method = "REML"
-	}
-	mods := ""
-	if len(r.Mods) > 0 {
-		mods = ", mods = ~ " + strings.Join(r.Mods, " + ")
-		fmt.Fprintf(&b, "sl <- d[!duplicated(d$study), c(\"study\", %s)]\nstage1 <- merge(stage1, sl, by = \"study\")\n", rStrs(r.Mods))
-	}
-	if r.robustCol == "" {
-		fmt.Fprintf(&b, "for (t in names(labels)) print(rma(yi, sei = sei%s, data = stage1[stage1$term == t, ], method = %q, test = %q, level = %s))\n", mods, method, o.Test, rNum(100*o.Sessions.Level))
-	} else {
-		fmt.Fprintf(&b, "cl <- d[!duplicated(d$study), c(\"study\", %q)]\nstage1 <- merge(stage1, cl, by = \"study\")\n", r.robustCol)
-		fmt.Fprintf(&b, "for (t in names(labels)) {\n  s2 <- stage1[stage1$term == t, ]\n  res <- rma(yi, sei = sei%s, data = s2, method = %q, test = %q, level = %s)\n", mods, method, o.Test, rNum(100*o.Sessions.Level))
-		fmt.Fprintf(&b, "  print(res)\n  print(clubSandwich::coef_test(res, vcov = \"CR2\", cluster = s2$%s, test = \"Satterthwaite\"))   # several samples per cluster\n}\n", r.robustCol)
-	}
+	r.rStage2(&b, "labels")
 	return b.String()
 }

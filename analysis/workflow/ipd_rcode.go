@@ -75,22 +75,7 @@ func (r *IPDRun) rCode() string {
 	fmt.Fprintf(&b, "terms <- c(%s)\n", strings.Join(coefNames, ", "))
 	fmt.Fprintf(&b, "stage1 <- do.call(rbind, lapply(split(d, d$study), function(ds) {\n  cf <- summary(lmer(%s, data = ds, REML = %s))$coefficients\n", r.formula, reml)
 	b.WriteString("  data.frame(study = ds$study[1], term = names(terms), yi = cf[terms, \"Estimate\"], sei = cf[terms, \"Std. Error\"], df = cf[terms, \"df\"])\n}))\nstage1\n")
-	method := strings.ToUpper(o.Method)
-	if method == "" {
-		method = "REML"
-	}
-	mods := ""
-	if len(r.Mods) > 0 {
-		mods = ", mods = ~ " + strings.Join(r.Mods, " + ")
-		fmt.Fprintf(&b, "sl <- d[!duplicated(d$study), c(\"study\", %s)]\nstage1 <- merge(stage1, sl, by = \"study\")\n", rStrs(r.Mods))
-	}
-	if r.robustCol == "" {
-		fmt.Fprintf(&b, "for (t in names(terms)) print(rma(yi, sei = sei%s, data = stage1[stage1$term == t, ], method = %q, test = %q, level = %s))\n", mods, method, o.Test, rNum(100*so.Level))
-	} else {
-		fmt.Fprintf(&b, "cl <- d[!duplicated(d$study), c(\"study\", %q)]\nstage1 <- merge(stage1, cl, by = \"study\")\n", r.robustCol)
-		fmt.Fprintf(&b, "for (t in names(terms)) {\n  s2 <- stage1[stage1$term == t, ]\n  res <- rma(yi, sei = sei%s, data = s2, method = %q, test = %q, level = %s)\n", mods, method, o.Test, rNum(100*so.Level))
-		fmt.Fprintf(&b, "  print(res)\n  print(clubSandwich::coef_test(res, vcov = \"CR2\", cluster = s2$%s, test = \"Satterthwaite\"))   # several samples per cluster\n}\n", r.robustCol)
-	}
+	r.rStage2(&b, "terms")
 	if r.OneStage != nil {
 		pid := "paste(d$study, d$patient)"
 		if ther {
@@ -121,4 +106,28 @@ func (r *IPDRun) withinName() string {
 		}
 	}
 	return ""
+}
+
+// rStage2 writes the stage-2 R code: rma of each term of the named R
+// vector of terms on the stage1 data frame (yi, sei), with the
+// study-level moderators and the CR2 test when a robust cluster is set.
+func (r *IPDRun) rStage2(b *strings.Builder, termsVar string) {
+	o := r.opt
+	method := strings.ToUpper(o.Method)
+	if method == "" {
+		method = "REML"
+	}
+	level := rNum(100 * o.Sessions.Level)
+	mods := ""
+	if len(r.Mods) > 0 {
+		mods = ", mods = ~ " + strings.Join(r.Mods, " + ")
+		fmt.Fprintf(b, "sl <- d[!duplicated(d$study), c(\"study\", %s)]\nstage1 <- merge(stage1, sl, by = \"study\")\n", rStrs(r.Mods))
+	}
+	if r.robustCol == "" {
+		fmt.Fprintf(b, "for (t in names(%s)) print(rma(yi, sei = sei%s, data = stage1[stage1$term == t, ], method = %q, test = %q, level = %s))\n", termsVar, mods, method, o.Test, level)
+		return
+	}
+	fmt.Fprintf(b, "cl <- d[!duplicated(d$study), c(\"study\", %q)]\nstage1 <- merge(stage1, cl, by = \"study\")\n", r.robustCol)
+	fmt.Fprintf(b, "for (t in names(%s)) {\n  s2 <- stage1[stage1$term == t, ]\n  res <- rma(yi, sei = sei%s, data = s2, method = %q, test = %q, level = %s)\n", termsVar, mods, method, o.Test, level)
+	fmt.Fprintf(b, "  print(res)\n  print(clubSandwich::coef_test(res, vcov = \"CR2\", cluster = s2$%s, test = \"Satterthwaite\"))   # several samples per cluster\n}\n", r.robustCol)
 }

@@ -320,8 +320,16 @@ func (r *IPDRun) commandLine() string {
 	if len(so.Covariates) > 0 {
 		c.flag("covariates", strings.Join(so.Covariates, ","))
 	}
-	if len(o.Terms) > 0 {
-		c.flag("terms", strings.Join(o.Terms, ","))
+	r.stage2Flags(c, o.Terms)
+	return c.String()
+}
+
+// stage2Flags are the command-line flags of the pooled terms and stage 2
+// (terms, moderators, robust cluster, τ² method, test, level).
+func (r *IPDRun) stage2Flags(c *command, terms []string) {
+	o := r.opt
+	if len(terms) > 0 {
+		c.flag("terms", strings.Join(terms, ","))
 	}
 	if len(o.Mods) > 0 {
 		c.flag("mods", strings.Join(o.Mods, ","))
@@ -335,8 +343,7 @@ func (r *IPDRun) commandLine() string {
 	if o.Test != "knha" {
 		c.flag("test", o.Test)
 	}
-	if so.Level != 0.95 {
-		c.flag("level", levelPct(so.Level))
+	if o.Sessions.Level != 0.95 {
+		c.flag("level", levelPct(o.Sessions.Level))
 	}
-	return c.String()
 }
