@@ -209,16 +209,7 @@ func (r *IPDRun) panelRCode() string {
 	ac, oc := role(c.Alliance, "alliance"), role(c.Outcome, "outcome")
 	var b strings.Builder
 	b.WriteString("library(lavaan); library(metafor)\n")
-	names := strings.Split(r.src.Name, ", ")
-	if r.studyCol != "" {
-		fmt.Fprintf(&b, "d <- read.csv(%q)\nd$study <- as.character(d[[%q]])\n", names[0], r.studyCol)
-	} else {
-		var parts []string
-		for i, n := range names {
-			parts = append(parts, fmt.Sprintf("cbind(study = %q, read.csv(%q))", r.studyOrder[i], n))
-		}
-		fmt.Fprintf(&b, "d <- rbind(%s)\n", strings.Join(parts, ",\n  "))
-	}
+	r.rReadStudies(&b)
 	T := len(r.Waves)
 	fmt.Fprintf(&b, "waves <- c(%s)\nmodel <- '\n%s'\n", joinInts(r.Waves), lavaanSyntax(r.Model, T, r.panelOpt.Stationary, r.panelOpt.DPMOutcome, r.panelOpt.Constrain))
 	labels := r.panelLabels()

@@ -22,20 +22,7 @@ func (r *IPDRun) rCode() string {
 		return b.String()
 	}
 	b.WriteString("library(lme4); library(lmerTest); library(metafor)\n")
-	names := strings.Split(r.src.Name, ", ")
-	if r.studyCol != "" {
-		fmt.Fprintf(&b, "d <- read.csv(%q)\nd$study <- as.character(d[[%q]])\n", names[0], r.studyCol)
-	} else {
-		var parts []string
-		for i, n := range names {
-			st := n
-			if i < len(r.Stage1) {
-				st = r.studyOrder[i]
-			}
-			parts = append(parts, fmt.Sprintf("cbind(study = %q, read.csv(%q))", st, n))
-		}
-		fmt.Fprintf(&b, "d <- rbind(%s)\n", strings.Join(parts, ",\n  "))
-	}
+	r.rReadStudies(&b)
 	c := so.Columns
 	for role, col := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
 		if col != "" && col != role {
@@ -130,4 +117,24 @@ func (r *IPDRun) rStage2(b *strings.Builder, termsVar string) {
 	fmt.Fprintf(b, "cl <- d[!duplicated(d$study), c(\"study\", %q)]\nstage1 <- merge(stage1, cl, by = \"study\")\n", r.robustCol)
 	fmt.Fprintf(b, "for (t in names(%s)) {\n  s2 <- stage1[stage1$term == t, ]\n  res <- rma(yi, sei = sei%s, data = s2, method = %q, test = %q, level = %s)\n", termsVar, mods, method, o.Test, level)
 	fmt.Fprintf(b, "  print(res)\n  print(clubSandwich::coef_test(res, vcov = \"CR2\", cluster = s2$%s, test = \"Satterthwaite\"))   # several samples per cluster\n}\n", r.robustCol)
+}
+
+// rReadStudies writes the R code reading the studies into d with a
+// character study column: the one file with its study column, or the
+// files bound together, each named by its study.
+func (r *IPDRun) rReadStudies(b *strings.Builder) {
+	names := strings.Split(r.src.Name, ", ")
+	if r.studyCol != "" {
+		fmt.Fprintf(b, "d <- read.csv(%q)\nd$study <- as.character(d[[%q]])\n", names[0], r.studyCol)
+		return
+	}
+	var parts []string
+	for i, n := range names {
+		st := n
+		if i < len(r.studyOrder) {
+			st = r.studyOrder[i]
+		}
+		parts = append(parts, fmt.Sprintf("cbind(study = %q, read.csv(%q))", st, n))
+	}
+	fmt.Fprintf(b, "d <- rbind(%s)\n", strings.Join(parts, ",\n  "))
 }
