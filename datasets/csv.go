@@ -167,16 +167,13 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		}
 		d = byte(opt.Delimiter)
 	}
-	dec := byte('.')
-	switch opt.Decimal {
-	case 0:
-		if d == ';' {
-			dec = ','
-		}
-	case '.', ',':
-		dec = byte(opt.Decimal)
-	default:
-		return nil, inputErr(name, 0, "decimal separator %q is not supported; use . or ,", opt.Decimal)
+	auto := byte('.')
+	if d == ';' {
+		auto = ','
+	}
+	dec, err := opt.decimalSeparator(name, auto)
+	if err != nil {
+		return nil, err
 	}
 
 	p := &csvParser{data: data, delim: d, line: 1}

@@ -63,13 +63,9 @@ func readParquet(name string, data []byte, opt ReadOptions) (t *Table, err error
 	if len(data) < 12 || !bytes.HasPrefix(data, parquetMagic) || !bytes.HasSuffix(data, parquetMagic) {
 		return nil, inputErr(name, 0, "not a Parquet file: it does not start and end with the PAR1 marker (a file cut short, or another format named .parquet)")
 	}
-	dec := byte('.')
-	switch opt.Decimal {
-	case 0, '.':
-	case ',':
-		dec = ','
-	default:
-		return nil, inputErr(name, 0, "decimal separator %q is not supported; use . or ,", opt.Decimal)
+	dec, err := opt.decimalSeparator(name, '.')
+	if err != nil {
+		return nil, err
 	}
 	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)),
 		parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))

@@ -103,3 +103,16 @@ func parse(name string, data []byte, opt ReadOptions) (*Table, error) {
 	t.na = newNASet(opt.NA, byte(t.Decimal))
 	return t, nil
 }
+
+// decimalSeparator is the decimal separator of opt for the file name: the
+// one given ('.' or ','), else auto (the ',' of a ';'-separated text file,
+// '.' otherwise); any other rune is an input error.
+func (opt ReadOptions) decimalSeparator(name string, auto byte) (byte, error) {
+	switch opt.Decimal {
+	case 0:
+		return auto, nil
+	case '.', ',':
+		return byte(opt.Decimal), nil
+	}
+	return 0, inputErr(name, 0, "decimal separator %q is not supported; use . or ,", opt.Decimal)
+}

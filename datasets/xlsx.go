@@ -79,13 +79,9 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 	if err = checkSheet(zr, parts.sheets[sheet], nShared, limit); err != nil {
 		return nil, damaged(name, parts.sheets[sheet], sheet, err)
 	}
-	dec := byte('.')
-	switch opt.Decimal {
-	case 0, '.':
-	case ',':
-		dec = ','
-	default:
-		return nil, inputErr(tname, 0, "decimal separator %q is not supported; use . or ,", opt.Decimal)
+	dec, err := opt.decimalSeparator(tname, '.')
+	if err != nil {
+		return nil, err
 	}
 
 	rows, err := f.Rows(sheet)

@@ -25,8 +25,9 @@ type anovaDesign struct {
 	xtr    []float64
 }
 
-// anovaInputs builds d.anova from the columns used and the X columns fx.
-func (d *design) anovaInputs(f Formula, cols map[string]*column, keep []int, fx []fixedCol) error {
+// anovaInputs builds d.anova from the columns used, the X columns fx and
+// the number of X columns of each fixed term (perTerm, from fixedColumns).
+func (d *design) anovaInputs(f Formula, cols map[string]*column, keep []int, fx []fixedCol, perTerm []int) error {
 	a := &anovaDesign{}
 	var rd []fixedCol
 	off := 0
@@ -34,20 +35,13 @@ func (d *design) anovaInputs(f Formula, cols map[string]*column, keep []int, fx 
 		rd = append(rd, fx[0])
 		off = 1
 	}
-	present := map[string]bool{"": f.Intercept}
-	for _, t := range f.Fixed {
-		present[termKey(t)] = true
-	}
-	for _, t := range f.Fixed {
-		tc, err := termColumns(t, cols, present)
-		if err != nil {
-			return err
-		}
-		idx := make([]int, len(tc))
-		for j := range tc {
+	for ti, t := range f.Fixed {
+		tc := perTerm[ti]
+		idx := make([]int, tc)
+		for j := range idx {
 			idx[j] = off + j
 		}
-		off += len(tc)
+		off += tc
 		a.termCols = append(a.termCols, idx)
 		a.terms = append(a.terms, strings.Join(t, ":"))
 		a.vars = append(a.vars, t)

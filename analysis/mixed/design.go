@@ -85,12 +85,12 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 	if d.n == 0 {
 		return nil, errs.New(errs.TooFew, "mixed", "no complete rows (every row has a missing value in a model column)")
 	}
-	fx, err := fixedColumns(f, cols, keep)
+	fx, perTerm, err := fixedColumns(f, cols, keep)
 	if err != nil {
 		return nil, err
 	}
 	d.notes = codeNotes(f, cols, keep, ar1)
-	if err = d.anovaInputs(f, cols, keep, fx); err != nil {
+	if err = d.anovaInputs(f, cols, keep, fx, perTerm); err != nil {
 		return nil, err
 	}
 	d.p = len(fx)
@@ -189,8 +189,9 @@ func completeRows(cols map[string]*column, nrow int) []int {
 // fixedColumns builds X by R's model.matrix conventions: an intercept
 // column, then each term's columns; a factor gets treatment coding (first
 // level dropped) when the term without it is in the model, full indicator
-// coding otherwise.
-func fixedColumns(f Formula, cols map[string]*column, keep []int) ([]fixedCol, error) {
+// coding otherwise. perTerm is the number of columns of each term of
+// f.Fixed, in order.
+func fixedColumns(f Formula, cols map[string]*column, keep []int) (fx []fixedCol, perTerm []int, err error) {
 	for _, t := range f.Fixed {
 		for _, v := range t {
 			if c := cols[v]; c.isFactor() {
@@ -198,7 +199,6 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) ([]fixedCol, e
 			}
 		}
 	}
-	var fx []fixedCol
 	if f.Intercept {
 		fx = append(fx, fixedCol{"(Intercept)", func(int, int) float64 { return 1 }})
 	}
@@ -207,13 +207,14 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) ([]fixedCol, e
 		present[termKey(t)] = true
 	}
 	for _, t := range f.Fixed {
-		tc, err := termColumns(t, cols, present)
-		if err != nil {
-			return nil, err
+		tc, terr := termColumns(t, cols, present)
+		if terr != nil {
+			return nil, nil, terr
 		}
 		fx = append(fx, tc...)
+		perTerm = append(perTerm, len(tc))
 	}
-	return fx, nil
+	return fx, perTerm, nil
 }
 
 // termPart is one variable of an interaction term: its column names

@@ -105,25 +105,34 @@ func TestReproduceCommandsParse(t *testing.T) {
 		t.Fatalf("found %d command lines, want every step's (≥ 7): %v", len(lines), lines)
 	}
 	for _, line := range lines {
-		words := shellWords(t, line)
-		if len(words) < 2 || words[0] != "alliance" {
-			t.Errorf("%q: not an alliance command", line)
-			continue
-		}
-		var sink bytes.Buffer
-		root := newRootCmd(&env{stdin: strings.NewReader(""), stdout: &sink, stderr: &sink})
-		cmd, rest, err := root.Find(words[1:])
-		if err != nil || cmd == root {
-			t.Errorf("%q: no such command (%v)", line, err)
-			continue
-		}
-		if err := cmd.ParseFlags(rest); err != nil {
-			t.Errorf("%q: %v", line, err)
-			continue
-		}
-		if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil {
-			t.Errorf("%q: %v", line, err)
-		}
+		checkParses(t, "", line)
+	}
+}
+
+// checkParses reports (labelled by where) a command line that is not an
+// 'alliance' command the program's own parser accepts: a known
+// subcommand, known flags with values they take, the right number of
+// arguments. Nothing runs.
+func checkParses(t *testing.T, where, line string) {
+	t.Helper()
+	words := shellWords(t, line)
+	if len(words) < 2 || words[0] != "alliance" {
+		t.Errorf("%s%q: not an alliance command", where, line)
+		return
+	}
+	var sink bytes.Buffer
+	root := newRootCmd(&env{stdin: strings.NewReader(""), stdout: &sink, stderr: &sink})
+	cmd, rest, err := root.Find(words[1:])
+	if err != nil || cmd == root {
+		t.Errorf("%s%q: no such command (%v)", where, line, err)
+		return
+	}
+	if err := cmd.ParseFlags(rest); err != nil {
+		t.Errorf("%s%q: %v", where, line, err)
+		return
+	}
+	if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil {
+		t.Errorf("%s%q: %v", where, line, err)
 	}
 }
 
@@ -145,21 +154,7 @@ func TestReadmeCommandsParse(t *testing.T) {
 			line = strings.TrimSpace(line[:i])
 		}
 		n++
-		words := shellWords(t, line)
-		var sink bytes.Buffer
-		root := newRootCmd(&env{stdin: strings.NewReader(""), stdout: &sink, stderr: &sink})
-		cmd, rest, err := root.Find(words[1:])
-		if err != nil || cmd == root {
-			t.Errorf("README %q: no such command (%v)", line, err)
-			continue
-		}
-		if err := cmd.ParseFlags(rest); err != nil {
-			t.Errorf("README %q: %v", line, err)
-			continue
-		}
-		if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil {
-			t.Errorf("README %q: %v", line, err)
-		}
+		checkParses(t, "README ", line)
 	}
 	if n < 20 {
 		t.Errorf("only %d README examples found", n)
