@@ -3,6 +3,8 @@ package sem
 import (
 	"math"
 	"sync"
+
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
 
 // logLik returns the FIML log-likelihood of the moments (sigma p×p,
@@ -228,7 +230,7 @@ func newPatternInverse(sigma []float64, p int) *patternInverse {
 	pi := &patternInverse{sigma: sigma, p: p}
 	full := append([]float64(nil), sigma...)
 	work := make([]float64, p*p)
-	if ld, ok := cholInverse(full, p, work); ok {
+	if ld, err := linalg.InvertInPlace(full, p, work); err == nil {
 		pi.full, pi.logdet = full, ld
 	}
 	return pi
@@ -243,7 +245,8 @@ func (pi *patternInverse) of(pt pattern, inv, work []float64) (float64, bool) {
 				inv[a*q+b] = pi.sigma[i*p+j]
 			}
 		}
-		return cholInverse(inv, q, work)
+		ld, err := linalg.InvertInPlace(inv, q, work)
+		return ld, err == nil
 	}
 	P := pi.full
 	for a, i := range pt.obs {
@@ -263,8 +266,8 @@ func (pi *patternInverse) of(pt pattern, inv, work []float64) (float64, bool) {
 			mm[a*r+b] = P[i*p+j]
 		}
 	}
-	ldm, ok := cholInverse(mm, r, work)
-	if !ok {
+	ldm, err := linalg.InvertInPlace(mm, r, work)
+	if err != nil {
 		return 0, false
 	}
 	// t = P_mm⁻¹ P_mo (r × q).

@@ -1,5 +1,7 @@
 package sem
 
+import "github.com/alliance-research/alliance/analysis/internal/linalg"
+
 // Information matrices of the normal FIML likelihood in moment space
 // (μ, vech Σ); see jacobian.go for the layout. All are totals over the N
 // cases (lavaan's are per case: divided by N).
@@ -52,7 +54,7 @@ func (d *Data) expectedInfo(sigma []float64) ([]float64, bool) {
 				inv[a*q+b] = sigma[i*p+j]
 			}
 		}
-		if _, ok := cholInverse(inv, q, work); !ok {
+		if _, err := linalg.InvertInPlace(inv, q, work); err != nil {
 			return nil, false
 		}
 		n := pt.n
@@ -266,7 +268,7 @@ func (d *Data) caseScores(sigma, mu []float64, visit func(nz []int, g []float64)
 				inv[a*q+b] = sigma[i*p+j]
 			}
 		}
-		if _, ok := cholInverse(inv, q, work); !ok {
+		if _, err := linalg.InvertInPlace(inv, q, work); err != nil {
 			return false
 		}
 		nz := make([]int, 0, q+q*(q+1)/2)

@@ -182,3 +182,31 @@ func SolveCols(l []float64, n int, b []float64, m int) {
 		}
 	}
 }
+
+// InvertInPlace overwrites the symmetric positive-definite n×n a with A⁻¹
+// and returns log det A, using work (room for n*n values) for L⁻¹:
+//
+//	A = LLᵀ,  A⁻¹ = L⁻ᵀL⁻¹,  log det A = 2 Σ_j log l_jj.
+//
+// It is Cholesky, LowerInverse and the product without a second n×n
+// buffer for the result, for callers that factor one small matrix per
+// evaluation (the FIML likelihood per missing-data pattern). On a
+// *NotPositiveDefinite error a is partly overwritten.
+func InvertInPlace(a []float64, n int, work []float64) (float64, error) {
+	if err := Cholesky(a, n); err != nil {
+		return math.NaN(), err
+	}
+	logdet := LogDet(a, n)
+	li := work[:n*n]
+	LowerInverse(a, li, n)
+	for i := 0; i < n; i++ {
+		for j := 0; j <= i; j++ {
+			var t float64
+			for k := i; k < n; k++ {
+				t += li[k*n+i] * li[k*n+j]
+			}
+			a[i*n+j], a[j*n+i] = t, t
+		}
+	}
+	return logdet, nil
+}

@@ -285,3 +285,44 @@ func TestSolveColsMatchesSolve(t *testing.T) {
 		}
 	}
 }
+
+// TestInvertInPlace checks A·A⁻¹ = I and log det A against gonum's
+// Cholesky, and that a matrix that is not positive definite is refused.
+func TestInvertInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 3, 10} {
+		a := randSPD(rng, n)
+		inv := append([]float64(nil), a...)
+		ld, err := InvertInPlace(inv, n, make([]float64, n*n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				var s float64
+				for k := 0; k < n; k++ {
+					s += a[i*n+k] * inv[k*n+j]
+				}
+				want := 0.0
+				if i == j {
+					want = 1
+				}
+				if math.Abs(s-want) > 1e-12 {
+					t.Errorf("n=%d: (A A⁻¹)[%d,%d] = %g", n, i, j, s)
+				}
+			}
+		}
+		var ch mat.Cholesky
+		if !ch.Factorize(mat.NewSymDense(n, append([]float64(nil), a...))) {
+			t.Fatal("gonum refused an SPD matrix")
+		}
+		if g := ch.LogDet(); math.Abs(ld-g) > 1e-12*math.Max(1, math.Abs(g)) {
+			t.Errorf("n=%d: log det %g, gonum %g", n, ld, g)
+		}
+	}
+	bad := []float64{1, 2, 2, 1}
+	var npd *NotPositiveDefinite
+	if _, err := InvertInPlace(bad, 2, make([]float64, 4)); !errors.As(err, &npd) {
+		t.Errorf("indefinite matrix: error %v, want *NotPositiveDefinite", err)
+	}
+}
