@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Coef is one estimate of the ANCOVA, named as R's lm names coefficients.
@@ -108,8 +108,7 @@ func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
 		return nil, fmt.Errorf("inverting XᵀX: %w", err)
 	}
 	cov.ScaleSym(s2, &cov)
-	tdist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}
-	tc := tdist.Quantile(1 - (1-level)/2)
+	ref := wald.StudentT(float64(df), level)
 	coef := func(name string, c []float64) Coef {
 		var est, v float64
 		for i := range c {
@@ -118,10 +117,9 @@ func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
 				v += c[i] * c[j] * cov.At(i, j)
 			}
 		}
-		se := math.Sqrt(v)
-		t := est / se
-		return Coef{Name: name, Estimate: Float(est), SE: Float(se), Statistic: Float(t), DF: df,
-			P: Float(2 * tdist.Survival(math.Abs(t))), CILB: Float(est - tc*se), CIUB: Float(est + tc*se)}
+		w := ref.Coef(est, v)
+		return Coef{Name: name, Estimate: Float(w.Estimate), SE: Float(w.SE), Statistic: Float(w.Statistic), DF: df,
+			P: Float(w.P), CILB: Float(w.CILB), CIUB: Float(w.CIUB)}
 	}
 	a := &ANCOVA{N: n, DF: df, Reference: Classes[levels[0]], Sigma: Float(math.Sqrt(s2)), RSquared: Float(1 - rss/tss)}
 	unit := func(j int) []float64 { c := make([]float64, p); c[j] = 1; return c }

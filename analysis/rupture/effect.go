@@ -7,6 +7,7 @@ import (
 	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/describe"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/alliance-research/alliance/analysis/effectsize"
@@ -311,12 +312,9 @@ func TwoGroup(y1, y2 []float64, sign, level float64) Effect {
 	}
 	alpha := 1 - level
 	se := sp * math.Sqrt(1/float64(n1)+1/float64(n2))
-	t := diff / se
-	tdist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-	tc := tdist.Quantile(1 - alpha/2)
-	e.SEDiff, e.T = Float(se), Float(t)
-	e.P = Float(2 * tdist.Survival(math.Abs(t)))
-	e.DiffCILB, e.DiffCIUB = Float(diff-tc*se), Float(diff+tc*se)
+	w := wald.StudentT(df, level).Coef(diff, se*se)
+	e.SEDiff, e.T, e.P = Float(w.SE), Float(w.Statistic), Float(w.P)
+	e.DiffCILB, e.DiffCIUB = Float(w.CILB), Float(w.CIUB)
 	zc := distuv.UnitNormal.Quantile(1 - alpha/2)
 	d := diff / sp
 	e.D = Float(d)
