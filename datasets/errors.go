@@ -3,6 +3,7 @@ package datasets
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 )
@@ -123,4 +124,15 @@ func (p *problems) err() error {
 // inputErr makes a single-problem InputError.
 func inputErr(file string, line int, format string, args ...any) error {
 	return &InputError{Problems: []Problem{{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}}, Total: 1}
+}
+
+// otherSheets adds, to role problems already recorded for t, that t is
+// only the first of a workbook's sheets (a notes or codebook sheet often
+// comes first), with the sheets as the hint "sheet=Name,Other".
+func (p *problems) otherSheets(t *Table) {
+	if p.total == 0 || len(t.sheets) < 2 {
+		return
+	}
+	p.advise("sheet="+strings.Join(t.sheets, ","), "choose the sheet in ReadOptions.Sheet",
+		"this is the first of the workbook's sheets (%s): the data may be on another one", strings.Join(t.sheets, ", "))
 }

@@ -191,6 +191,7 @@ func (r *resolver) sessionRoles(cols SessionColumns, opt SessionOptions) (sessio
 	if opt.RequireOutcome && ro.jo < 0 && !(ro.wide && ro.into == "outcome") {
 		r.probs.advise("outcome", "name it in SessionColumns.Outcome", "no outcome column (outcome); columns are: %s", t.columnList())
 	}
+	r.probs.otherSheets(t)
 	if r.probs.total > 0 {
 		return ro, r.probs.err()
 	}

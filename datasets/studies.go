@@ -166,6 +166,7 @@ func (r *resolver) studyRoles(cols StudyColumns) (studyRoles, error) {
 	case !haveRN && !haveES:
 		r.probs.advise("effects", effectsAdvice, "need correlations and sample sizes (columns ri/r and ni/n) or effect sizes with variances (yi with vi or sei); columns are: %s", t.columnList())
 	}
+	r.probs.otherSheets(t)
 	if r.probs.total > 0 {
 		return ro, r.probs.err()
 	}

@@ -26,6 +26,11 @@ type Table struct {
 
 	frame bool // made by FromDataFrame: lines are 1-based row numbers
 
+	// sheets lists the workbook's worksheets when this table is the first
+	// sheet of a workbook with several, read because none was chosen: a
+	// missing role column then says the data may be on another sheet.
+	sheets []string
+
 	buf   []byte
 	start [][]uint32 // per column, start offset of each cell in buf
 	end   [][]uint32 // per column, end offset of each cell in buf

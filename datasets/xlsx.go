@@ -149,6 +149,9 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 	if len(t.line) == 0 {
 		return nil, sheetErr(tname, fmt.Sprintf("header only, no data rows (columns: %s)%s", t.columnList(), others), sheets)
 	}
+	if len(sheets) > 1 && opt.Sheet == "" {
+		t.sheets = sheets
+	}
 	t.buf = buf
 	return t, nil
 }
