@@ -97,7 +97,7 @@ func ForestFromMeta(res *meta.Result, labels []string, n []float64) ([]ForestRow
 	if res.QEP != nil {
 		qp = pText(*res.QEP)
 	}
-	s.Note = fmt.Sprintf("tau² = %s, I² = %.1f%%, Q(%d) = %.2f, %s", formatNum(res.Tau2, 3, false), res.I2, res.QEDF, res.QE, qp)
+	s.Note = fmt.Sprintf("τ² = %s, I² = %.1f%%, Q(%d) = %.2f, %s", formatNum(res.Tau2, 3, false), res.I2, res.QEDF, res.QE, qp)
 	return rows, s, nil
 }
 

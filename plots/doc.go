@@ -25,8 +25,9 @@
 // Helvetica) are embedded in PDF and in SVG, and the SVG names generic
 // fallback families, so the figures render the same without the Liberation
 // fonts installed. PDF text is encoded in code page 1252 (Western European):
-// characters outside it (for example Greek letters) are drawn as "?"; the
-// builders therefore write "tau²" rather than the Greek letter.
+// characters outside it (for example Greek letters) would be drawn as "?",
+// so the PDF canvas spells τ as "tau" and the minus sign U+2212 as "-"; PNG
+// and SVG keep τ² and the true minus sign.
 //
 // Figures are readable in greyscale: groups and categories are told apart by
 // marker shape, fill and line dash, never by colour alone.

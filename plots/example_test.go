@@ -47,5 +47,5 @@ func ExampleForest() {
 	fmt.Println(overall.Note)
 	// Output:
 	// 16 studies, 7 × 3.7 in
-	// tau² = 0.008, I² = 61.7%, Q(15) = 38.16, p < .001
+	// τ² = 0.008, I² = 61.7%, Q(15) = 38.16, p < .001
 }

@@ -200,7 +200,7 @@ func fixPDF(c *vgpdf.Canvas) error {
 // as two wrong glyphs). Runes outside the code page print as "?".
 type cp1252Canvas struct{ *vgpdf.Canvas }
 
-var pdfReplacer = strings.NewReplacer("\u2212", "-", "\u2009", " ", "\u202f", " ", "\u00a0", " ", "\u2264", "<=", "\u2265", ">=")
+var pdfReplacer = strings.NewReplacer("\u2212", "-", "\u03c4", "tau", "\u2009", " ", "\u202f", " ", "\u00a0", " ", "\u2264", "<=", "\u2265", ">=")
 
 func (c cp1252Canvas) FillString(f font.Face, pt vg.Point, s string) {
 	// vgpdf registers every font with an empty fpdf style but selects bold

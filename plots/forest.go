@@ -31,7 +31,7 @@ type Summary struct {
 	Estimate, Lower, Upper float64
 	// PILower and PIUpper give the prediction interval (NaN: none).
 	PILower, PIUpper float64
-	// Note is printed under the row, e.g. "tau² = 0.008, I² = 62%".
+	// Note is printed under the row, e.g. "τ² = 0.008, I² = 62%".
 	Note string
 }
 

@@ -8,7 +8,8 @@ import (
 	"gonum.org/v1/plot"
 )
 
-// formatNum formats x with d decimals; noLead drops the leading zero of
+// formatNum formats x with d decimals and the true minus sign U+2212 (the
+// PDF canvas maps it back to '-'); noLead drops the leading zero of
 // values below 1 in magnitude (APA style for correlations). Negative zero
 // prints as zero.
 func formatNum(x float64, d int, noLead bool) string {
@@ -26,7 +27,7 @@ func formatNum(x float64, d int, noLead bool) string {
 			s = "-" + s[2:]
 		}
 	}
-	return s
+	return strings.Replace(s, "-", "\u2212", 1)
 }
 
 // niceTicks are major ticks at 1, 2, 2.5 or 5 × 10^k steps, 4 to 7 of them,
@@ -86,8 +87,6 @@ func (t niceTicks) Ticks(min, max float64) []plot.Tick {
 		if t.noLead && v == 0 {
 			l = "0"
 		}
-		// Negative labels take the true minus sign U+2212, as the legends do.
-		l = strings.Replace(l, "-", "\u2212", 1)
 		ticks = append(ticks, plot.Tick{Value: v, Label: l})
 	}
 	return ticks

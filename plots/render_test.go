@@ -24,7 +24,7 @@ func figures(t testing.TB) map[string]*Figure {
 		t.Fatal(err)
 	}
 	overall := Summary{Label: "RE model", Estimate: 0.1499, Lower: 0.0881, Upper: 0.2117, PILower: math.Atanh(-0.045), PIUpper: math.Atanh(0.325),
-		Note: "tau² = 0.008, I² = 61.7%, Q(15) = 38.16, p < .001"}
+		Note: "τ² = 0.008, I² = 61.7%, Q(15) = 38.16, p < .001"}
 	rOpt := ForestOptions{Transform: math.Tanh, NoLeadingZero: true, EffectHeader: "r [95% CI]", XLabel: "Correlation (r)"}
 	o := rOpt
 	o.Overall = &overall
@@ -40,7 +40,7 @@ func figures(t testing.TB) map[string]*Figure {
 	o.Overall = &overall
 	o.Sort = SortEffect
 	o.Subgroups = []Summary{
-		{Label: "Self-report adherence", Estimate: 0.17, Lower: 0.09, Upper: 0.25, PILower: math.NaN(), PIUpper: math.NaN(), Note: "tau² = 0.006, I² = 48.0%"},
+		{Label: "Self-report adherence", Estimate: 0.17, Lower: 0.09, Upper: 0.25, PILower: math.NaN(), PIUpper: math.NaN(), Note: "τ² = 0.006, I² = 48.0%"},
 		{Label: "Objective adherence", Estimate: 0.12, Lower: 0.03, Upper: 0.21, PILower: math.NaN(), PIUpper: math.NaN()},
 	}
 	f, err = Forest(sg, o)

@@ -246,7 +246,7 @@ func TestFormatNum(t *testing.T) {
 		d      int
 		noLead bool
 		want   string
-	}{{0.278, 2, true, ".28"}, {-0.045, 2, true, "-.04"}, {-0.001, 2, true, ".00"}, {1, 2, true, "1.00"}, {0.5, 2, false, "0.50"}, {-12.345, 1, false, "-12.3"}} {
+	}{{0.278, 2, true, ".28"}, {-0.045, 2, true, "\u2212.04"}, {-0.001, 2, true, ".00"}, {1, 2, true, "1.00"}, {0.5, 2, false, "0.50"}, {-12.345, 1, false, "\u221212.3"}} {
 		if got := formatNum(c.x, c.d, c.noLead); got != c.want {
 			t.Errorf("formatNum(%v, %d, %v) = %q, want %q", c.x, c.d, c.noLead, got, c.want)
 		}
@@ -275,5 +275,26 @@ func TestRupturePatientMarksEpisodes(t *testing.T) {
 	}
 	if _, err := RupturePatient(series, res, "q", RuptureOptions{}); err == nil {
 		t.Error("unknown patient: no error")
+	}
+}
+
+// TestForestTextUsesMinusSign: the forest plot's estimate and CI columns
+// and its note are figure text too, and used to print "[-.04," with a
+// hyphen and "tau²" where the axis ticks already had U+2212.
+func TestForestTextUsesMinusSign(t *testing.T) {
+	for _, name := range []string{"forest", "forest_subgroups", "forest_k300"} {
+		f := figures(t)[name]
+		f.SVGFontsByName = true
+		var b bytes.Buffer
+		if err := f.Encode(&b, "svg"); err != nil {
+			t.Fatal(err)
+		}
+		svg := b.String()
+		if strings.Contains(svg, "[-") || strings.Contains(svg, ">-") || strings.Contains(svg, "tau²") {
+			t.Errorf("%s: figure text has a hyphen-minus or \"tau²\"", name)
+		}
+		if !strings.Contains(svg, "[\u2212") && !strings.Contains(svg, ">\u2212") {
+			t.Errorf("%s: no negative number printed with U+2212 (the fixture has negative CI bounds)", name)
+		}
 	}
 }
