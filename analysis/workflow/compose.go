@@ -213,10 +213,39 @@ func methodsSection(version string, parts []Part) *Section {
 	}
 	close := "The analyses were run with alliance " + version + "."
 	if len(pkgs) > 0 {
-		close = "The analyses were run with alliance " + version + ", whose estimates reproduce those of the R " + plural(len(pkgs), "package ", "packages ") + andList(pkgs) + "."
+		close = "The analyses were run with alliance " + version + ", whose estimates reproduce those of the R " + plural(len(pkgs), "package ", "packages ") + andList(citedPackages(pkgs, parts)) + "."
 	}
 	s.P(Methods, close)
 	return s
+}
+
+// packageCitations are the in-text citations of the R packages whose
+// papers are in the reference list (refs.go).
+var packageCitations = map[string]struct{ key, text string }{
+	"metafor":  {"viechtbauer2010", "Viechtbauer, 2010"},
+	"lavaan":   {"rosseel2012", "Rosseel, 2012"},
+	"lme4":     {"bates2015", "Bates et al., 2015"},
+	"lmerTest": {"kuznetsova2017", "Kuznetsova et al., 2017"},
+}
+
+// citedPackages writes each package with its paper's in-text citation,
+// "metafor (Viechtbauer, 2010)", when some part cites that paper, so that
+// every entry of the reference list is cited in the text.
+func citedPackages(pkgs []string, parts []Part) []string {
+	cited := map[string]bool{}
+	for _, p := range parts {
+		for _, k := range p.Cites() {
+			cited[k] = true
+		}
+	}
+	out := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		out[i] = p
+		if c, ok := packageCitations[p]; ok && cited[c.key] {
+			out[i] = p + " (" + c.text + ")"
+		}
+	}
+	return out
 }
 
 func plural(n int, one, many string) string {

@@ -227,3 +227,39 @@ func TestReportPanelTooShortIsSaidFirst(t *testing.T) {
 		t.Errorf("%d parts; notes %+v", len(parts), doc.Notes)
 	}
 }
+
+// TestEveryReferenceIsCitedInTheText: a reference list entry whose work the
+// text never cites is padding a student would have to remove (the audit of
+// #14 found Viechtbauer 2010 and Rosseel 2012 listed while the text only
+// named metafor and lavaan). Each entry's first author's surname and year
+// must appear in the document's text, as "Surname … year".
+func TestEveryReferenceIsCitedInTheText(t *testing.T) {
+	studies, sessions := embedded(t, "demo-studies"), embedded(t, "demo-sessions")
+	doc, _, err := Report(ReportInput{Studies: &studies, Sessions: &sessions}, ReportOptions{Compose: ComposeOptions{Version: "1.2.3"}, Sessions: ReportSessionOptions{Reliability: .84}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := allText(doc)
+	for _, c := range doc.Citations {
+		surname, _, _ := strings.Cut(c.Before, ",")
+		if c.Key == "rcoreteam2022" {
+			surname = "R Core Team"
+		}
+		year := c.Key[len(c.Key)-4:]
+		found := false
+		for i := 0; ; {
+			j := strings.Index(text[i:], surname)
+			if j < 0 {
+				break
+			}
+			i += j + len(surname)
+			if end := min(len(text), i+60); strings.Contains(text[i:end], year) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("reference %s (%s %s) is listed but never cited in the text", c.Key, surname, year)
+		}
+	}
+}
