@@ -10,7 +10,7 @@ import (
 )
 
 // AnovaRow is the F test of one fixed-effect term, as a row of lmerTest's
-// anova(m, type = 1 or 3, ddf = "Satterthwaite").
+// anova(m, type = 1, 2 or 3, ddf = "Satterthwaite").
 type AnovaRow struct {
 	Term   string  `json:"term"`
 	SumSq  float64 `json:"sum_sq"`  // F σ̂² q
@@ -25,7 +25,9 @@ type AnovaRow struct {
 // denominator df, as lmerTest 3.1-3's anova(m, type = typ) (Kuznetsova,
 // Brockhoff & Christensen 2017, J. Stat. Softw. 82(13), section 3.3):
 // typ 3 uses the contrast-independent type III hypotheses of lmerTest
-// (design.type3), typ 1 the sequential ones (design.type1).
+// (design.type3), typ 2 lmerTest's type II ones (each term adjusted for
+// the terms that do not contain it; design.type2), typ 1 the sequential
+// ones (design.type1).
 //
 // For a term with hypothesis matrix L (q × p) and V = cov(β̂), let
 // LVLᵀ = P D Pᵀ (eigenvalues d_1 ≥ … ≥ d_q > √ε·d_1 kept). Then
@@ -37,15 +39,38 @@ type AnovaRow struct {
 // when any ν_m ≤ 2, and otherwise 2E/(E − q) with E = Σ ν_m/(ν_m − 2)
 // (the moment match of Fai & Cornelius 1996). p = P(F_{q,df} > F).
 func (m *Model) Anova(typ int) ([]AnovaRow, error) {
+	t, err := m.AnovaTable(typ)
+	if err != nil {
+		return nil, err
+	}
+	return t.Rows, nil
+}
+
+// AnovaResult is an ANOVA table of the fixed-effect terms with the terms
+// it could not test.
+type AnovaResult struct {
+	Rows []AnovaRow `json:"rows"`
+	// Omitted are the terms whose hypothesis has rank 0 (every direction
+	// aliased with other terms), left out of Rows as lmerTest leaves their
+	// F, df and p empty; Notes says so in words.
+	Omitted []string `json:"omitted,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
+}
+
+// AnovaTable is Anova with the terms left out of the table named (see
+// AnovaResult).
+func (m *Model) AnovaTable(typ int) (*AnovaResult, error) {
 	var Ls [][][]float64
 	var err error
 	switch typ {
 	case 1:
 		Ls, err = m.d.type1()
+	case 2:
+		Ls, err = m.d.type2()
 	case 3:
 		Ls, err = m.d.type3()
 	default:
-		return nil, errs.New(errs.InvalidOption, "mixed", "ANOVA type %d: give 1 or 3 (type II is not available yet)", typ)
+		return nil, errs.New(errs.InvalidOption, "mixed", "ANOVA type %d: give 1, 2 or 3", typ)
 	}
 	if err != nil {
 		return nil, err
@@ -59,20 +84,28 @@ func (m *Model) Anova(typ int) ([]AnovaRow, error) {
 	for i, c := range m.Result.Fixed {
 		beta[i] = c.Estimate
 	}
-	var rows []AnovaRow
+	return anovaRows(m.d.anova.terms, Ls, beta, sigma, vd), nil
+}
+
+// anovaRows tests each term t with hypothesis matrix Ls[t]; a term whose
+// hypothesis has rank 0 is named in Omitted and Notes instead of a row.
+func anovaRows(terms []string, Ls [][][]float64, beta []float64, sigma float64, vd *vcovDeriv) *AnovaResult {
+	out := &AnovaResult{}
 	for t, L := range Ls {
-		if len(L) == 0 {
-			continue
+		q, F, df := 0, math.NaN(), math.NaN()
+		if len(L) > 0 {
+			F, q, df = contestMD(L, beta, vd)
 		}
-		F, q, df := contestMD(L, beta, vd)
 		if q == 0 {
+			out.Omitted = append(out.Omitted, terms[t])
+			out.Notes = append(out.Notes, fmt.Sprintf("term %s is not tested: its hypothesis has rank 0 (the term is aliased with other terms of the model), so it has no F test", terms[t]))
 			continue
 		}
 		p := distuv.F{D1: float64(q), D2: df}.Survival(F)
 		ms := F * sigma * sigma
-		rows = append(rows, AnovaRow{Term: m.d.anova.terms[t], SumSq: ms * float64(q), MeanSq: ms, NumDF: q, DenDF: df, F: F, P: p})
+		out.Rows = append(out.Rows, AnovaRow{Term: terms[t], SumSq: ms * float64(q), MeanSq: ms, NumDF: q, DenDF: df, F: F, P: p})
 	}
-	return rows, nil
+	return out
 }
 
 // contestMD returns the F statistic, its numerator df q and Satterthwaite

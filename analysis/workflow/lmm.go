@@ -27,7 +27,8 @@ type LMMOptions struct {
 	AR1 string
 	// Level is the confidence level (default 0.95).
 	Level float64
-	// Anova adds the F tests of the fixed-effect terms: 3 (type III) or 1
+	// Anova adds the F tests of the fixed-effect terms: 3 (type III), 2
+	// (type II: each term adjusted for the terms not containing it) or 1
 	// (type I, sequential), with Satterthwaite's denominator df, as
 	// lmerTest's anova(m, type = 3); 0 for none.
 	Anova int
@@ -44,9 +45,13 @@ type LMMRun struct {
 	DataName string `json:"data"`
 	mixed.Result
 	Compare *mixed.LRT `json:"compare,omitempty"`
-	// AnovaType is 1 or 3 with Anova (the F tests of the fixed terms).
-	AnovaType int              `json:"anova_type,omitempty"`
-	Anova     []mixed.AnovaRow `json:"anova,omitempty"`
+	// AnovaType is 1, 2 or 3 with Anova (the F tests of the fixed terms);
+	// AnovaOmitted names the terms whose hypothesis has rank 0 (aliased),
+	// which have no row.
+	AnovaType    int              `json:"anova_type,omitempty"`
+	Anova        []mixed.AnovaRow `json:"anova,omitempty"`
+	AnovaOmitted []string         `json:"anova_omitted,omitempty"`
+	anovaNotes   []string
 
 	opt   LMMOptions
 	src   Source
@@ -74,8 +79,8 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		return nil, invalid("Formula", "give the model as a formula, e.g. outcome ~ alliance + (1 | patient)")
 	}
 	switch {
-	case opt.Anova != 0 && opt.Anova != 1 && opt.Anova != 3:
-		return nil, invalid("Anova", "ANOVA type %d: give 3 (type III) or 1 (type I, sequential); type II is not available yet", opt.Anova)
+	case opt.Anova < 0 || opt.Anova > 3:
+		return nil, invalid("Anova", "ANOVA type %d: give 3 (type III), 2 (type II) or 1 (type I, sequential)", opt.Anova)
 	case opt.Anova != 0 && opt.AR1 != "":
 		return nil, invalid("Anova", "F tests of the terms are not available with AR(1) residuals yet (lmerTest, their reference, has no AR(1)); drop --anova or --ar1")
 	}
@@ -94,11 +99,11 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	}
 	run := &LMMRun{DataName: src.Label(), Result: m.Result, opt: opt, src: src}
 	if opt.Anova != 0 {
-		rows, err := m.Anova(opt.Anova)
+		tab, err := m.AnovaTable(opt.Anova)
 		if err != nil {
 			return nil, fmt.Errorf("the ANOVA table: %w", err)
 		}
-		run.AnovaType, run.Anova = opt.Anova, rows
+		run.AnovaType, run.Anova, run.AnovaOmitted, run.anovaNotes = opt.Anova, tab.Rows, tab.Omitted, tab.Notes
 	}
 	if opt.Compare != "" {
 		m2, err := mixed.Fit(opt.Compare, data, mo)
@@ -250,7 +255,15 @@ func (r *LMMRun) compose() {
 		r.top = append(r.top, Note{Level: Warning, Text: n})
 	}
 	if len(r.Anova) > 0 {
-		s.Add(anovaTable(r.AnovaType, r.Anova))
+		t := anovaTable(r.AnovaType, r.Anova)
+		t.Notes = append(t.Notes, r.anovaNotes...)
+		s.Add(t)
+	}
+	for _, n := range r.anovaNotes {
+		if len(r.Anova) == 0 {
+			s.P(NoteText, n)
+		}
+		r.top = append(r.top, Note{Level: Warning, Text: "ANOVA: " + n})
 	}
 	if c := r.Compare; c != nil {
 		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
@@ -300,7 +313,7 @@ func FixedTable(r *mixed.Result) *Table {
 // anovaTable is the table of F tests of the fixed-effect terms (lmerTest's
 // anova), with an APA line per term.
 func anovaTable(typ int, rows []mixed.AnovaRow) *Table {
-	name := map[int]string{1: "Type I (sequential)", 3: "Type III"}[typ]
+	name := map[int]string{1: "Type I (sequential)", 2: "Type II", 3: "Type III"}[typ]
 	t := &Table{Name: "anova", Title: name + " tests of fixed effects",
 		Columns: []string{"Term", "Sum Sq", "Mean Sq", "df1", "df2", "F", "p"},
 		Right:   []bool{false, true, true, true, true, true, true}}
@@ -395,7 +408,10 @@ func (r *LMMRun) Steps() []Step {
 		b.WriteString("cbind(cs[, c(\"Estimate\", \"Std. Error\", \"df\")], ci_lb = cs[, \"Estimate\"] - q * cs[, \"Std. Error\"], ci_ub = cs[, \"Estimate\"] + q * cs[, \"Std. Error\"])\n")
 		rLmerNumbers(&b, "m", level)
 		if r.opt.Anova != 0 {
-			fmt.Fprintf(&b, "anova(m, type = %d)   # Satterthwaite df\n", r.opt.Anova)
+			fmt.Fprintf(&b, "a <- anova(m, type = %d); a   # Satterthwaite df\n", r.opt.Anova)
+			b.WriteString(`cat(jsonlite::toJSON(list(anova = data.frame(term = rownames(a), sum_sq = a[["Sum Sq"]], mean_sq = a[["Mean Sq"]],
+  num_df = a$NumDF, den_df = a$DenDF, F = a[["F value"]], p = a[["Pr(>F)"]])), digits = NA, dataframe = "rows"), "\n")
+`)
 		}
 		if r.opt.Compare != "" {
 			fmt.Fprintf(&b, "m0 <- lmer(%s, data = dat, REML = %s, control = ctl)\na <- anova(m0, m); a\n", r.opt.Compare, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])

@@ -46,7 +46,8 @@ func TestLMMPartTables(t *testing.T) {
 }
 
 // --anova 3 adds the type III table, the anova field and anova(m, type = 3)
-// to the R code; type 2 and AR(1) are refused, naming the option.
+// to the R code, --anova 2 the type II table; type 4 and AR(1) are
+// refused, naming the option.
 func TestLMMAnova(t *testing.T) {
 	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session * alliance + (1 | patient)", Anova: 3})
 	if err != nil {
@@ -73,9 +74,47 @@ func TestLMMAnova(t *testing.T) {
 	if st := run.Steps()[0]; !strings.Contains(st.RCode, "anova(m, type = 3)") || !strings.Contains(st.Command, "--anova 3") {
 		t.Errorf("steps %+v", st)
 	}
-	for want, o := range map[string]LMMOptions{"type II is not available": {Formula: "outcome ~ session + (1 | patient)", Anova: 2}, "AR(1)": {Formula: "outcome ~ session + (1 | patient)", Anova: 3, AR1: "session"}} {
+	run2, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session * alliance + (1 | patient)", Anova: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := run2.Steps()[0]; run2.AnovaType != 2 || !strings.Contains(st.RCode, "anova(m, type = 2)") || !strings.Contains(st.Command, "--anova 2") {
+		t.Errorf("type 2: %d, steps %+v", run2.AnovaType, st)
+	}
+	for _, tb := range run2.Section().Tables() {
+		if tb.Name == "anova" && tb.Title != "Type II tests of fixed effects" {
+			t.Errorf("type II table titled %q", tb.Title)
+		}
+	}
+	for want, o := range map[string]LMMOptions{"ANOVA type 4": {Formula: "outcome ~ session + (1 | patient)", Anova: 4}, "AR(1)": {Formula: "outcome ~ session + (1 | patient)", Anova: 3, AR1: "session"}} {
 		if _, err := LMM(embedded(t, "demo-sessions"), o); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%+v: error %v, want one saying %q", o, err, want)
 		}
+	}
+}
+
+// A term the ANOVA leaves out (rank-0 hypothesis; mixed's
+// TestAnovaRankZeroTermNoted makes one) reaches the reader: its note is
+// under the table and among the top notes.
+func TestLMMAnovaOmittedNoted(t *testing.T) {
+	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session * alliance + (1 | patient)", Anova: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = "term alliance is not tested: its hypothesis has rank 0"
+	run.anovaNotes, run.top, run.cites = []string{n}, nil, nil
+	run.compose()
+	top := false
+	for _, x := range run.TopNotes() {
+		top = top || strings.Contains(x.Text, n)
+	}
+	under := false
+	for _, tb := range run.Section().Tables() {
+		if tb.Name == "anova" {
+			under = strings.Contains(strings.Join(tb.Notes, " "), n)
+		}
+	}
+	if !top || !under {
+		t.Errorf("note in top notes %v, under the table %v", top, under)
 	}
 }

@@ -58,8 +58,8 @@ cat(jsonlite::toJSON(list(b = unname(coef(res)), se = res$se, tau2 = res$tau2, Q
 }
 
 // The LMM part's R code (lmerTest, nlme with AR(1)) reproduces every
-// number of the model (compareLmer, compareLme) and of the likelihood-ratio
-// comparison; skipped without R, lmerTest, nlme and jsonlite.
+// number of the model (compareLmer, compareLme), of the likelihood-ratio
+// comparison and of the type II ANOVA table; skipped without R, lmerTest, nlme and jsonlite.
 func TestLMMRCodeRunsInR(t *testing.T) {
 	rs := rscript(t, "lme4", "lmerTest", "nlme", "jsonlite")
 	for _, opt := range []LMMOptions{
@@ -68,6 +68,7 @@ func TestLMMRCodeRunsInR(t *testing.T) {
 			Compare: "outcome ~ session + (1 + session | patient)"},
 		{Formula: "outcome ~ alliance + session + (1 | therapist/patient)", Compare: "outcome ~ session + (1 | therapist/patient)"},
 		{Formula: "outcome ~ alliance + session + (1 | patient)", AR1: "session"},
+		{Formula: "outcome ~ alliance * session + (1 + session | patient)", Anova: 2},
 	} {
 		t.Run(opt.Formula, func(t *testing.T) {
 			run, err := LMM(embedded(t, "demo-sessions"), opt)
@@ -81,11 +82,33 @@ func TestLMMRCodeRunsInR(t *testing.T) {
 			} else {
 				compareLmer(c, &run.Result, objs[0])
 			}
-			if run.Compare != nil {
-				if len(objs) < 2 {
-					t.Fatal("the comparison's numbers are not printed")
+			keyed := func(k string) any {
+				for _, o := range objs[1:] {
+					if v, ok := o[k]; ok {
+						return v
+					}
 				}
-				a, _ := objs[1]["compare"].(map[string]any)
+				t.Fatalf("the R code printed no %s", k)
+				return nil
+			}
+			if run.AnovaType != 0 {
+				rows, _ := keyed("anova").([]any)
+				if len(rows) != len(run.Anova) {
+					t.Fatalf("R's anova has %d rows, ours %d", len(rows), len(run.Anova))
+				}
+				for i, a := range run.Anova {
+					w, _ := rows[i].(map[string]any)
+					if w["term"] != a.Term {
+						t.Errorf("anova row %d: R %v, ours %s", i, w["term"], a.Term)
+					}
+					c.num("anova num_df "+a.Term, float64(a.NumDF), w["num_df"], 0)
+					c.num("anova den_df "+a.Term, a.DenDF, w["den_df"], tolDF)
+					c.num("anova F "+a.Term, a.F, w["F"], tolOpt)
+					c.num("anova p "+a.Term, a.P, w["p"], tolOpt)
+				}
+			}
+			if run.Compare != nil {
+				a, _ := keyed("compare").(map[string]any)
 				l := run.Compare
 				for i, m := range l.Models {
 					at := func(k string) any {

@@ -41,8 +41,10 @@ session column (--session; default session), gaps respected (nlme's
 corAR1). Output: fixed effects, variance components and correlations,
 logLik/AIC/BIC, ICC, Nakagawa R², BLUPs with conditional SDs (--ranef), and
 a likelihood-ratio test (--compare). --anova 3 adds type III F tests of
-the fixed-effect terms (--anova 1: sequential), Satterthwaite df for
-multi-df terms as lmerTest's anova.
+the fixed-effect terms (--anova 2: type II, each term adjusted for the
+terms not containing it; --anova 1: sequential), Satterthwaite df for
+multi-df terms as lmerTest's anova; a term aliased with others (rank 0)
+is named in a note, not tested.
 
 Without FILE the embedded, simulated demo-sessions data are analysed with
 ` + workflow.LMMExampleFormula + `.`,
@@ -50,7 +52,8 @@ Without FILE the embedded, simulated demo-sessions data are analysed with
   alliance lmm sessions.csv --formula "outcome ~ session + (1 + session | patient)"
   alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | therapist/patient)" --ar1 --session week
   alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | patient)" --compare "outcome ~ 1 + (1 | patient)"
-  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 3`,
+  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 3
+  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 2`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if n := len(args); lf.ar1 && n > 0 && !strings.ContainsAny(args[0], "./") {
 				if _, err := os.Stat(args[0]); err != nil || n > 1 {
@@ -78,7 +81,7 @@ Without FILE the embedded, simulated demo-sessions data are analysed with
 	f.StringVar(&lf.session, "session", "session", "the integer time `COLUMN` of --ar1")
 	aliases(cmd)
 	f.StringVar(&lf.compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
-	f.IntVar(&lf.anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3)")
+	f.IntVar(&lf.anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III), 2 (type II) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3)")
 	f.BoolVar(&lf.ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
 	levelVar(cmd, &lf.level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")

@@ -162,9 +162,9 @@ func TestLmmDefaultMatchesLme4(t *testing.T) {
 	}
 }
 
-// TestLmmAnovaMatchesLmerTest runs 'alliance lmm --anova 3' and '--anova 1'
+// TestLmmAnovaMatchesLmerTest runs 'alliance lmm --anova 3', '--anova 2' and '--anova 1'
 // on the simulated 3-arm trial of testdata/golden/R/mixed_anova.R and
-// compares the F tests with lmerTest 3.1-3's anova(m, type = 3 / 1).
+// compares the F tests with lmerTest 3.1-3's anova(m, type = 3 / 2 / 1).
 func TestLmmAnovaMatchesLmerTest(t *testing.T) {
 	var g struct {
 		Data struct {
@@ -218,7 +218,7 @@ func TestLmmAnovaMatchesLmerTest(t *testing.T) {
 			if a.Term != w.Term || a.NumDF != w.NumDF {
 				t.Errorf("%s: row %d %s(%d), want %s(%d)", f.Formula, i, a.Term, a.NumDF, w.Term, w.NumDF)
 			}
-			for _, c := range [][3]float64{{a.F, w.F, 1e-6}, {a.DenDF, w.DenDF, 1e-5}, {a.P, w.P, 1e-5}, {a.SumSq, w.SumSq, 1e-6}} {
+			for _, c := range [][3]float64{{a.F, w.F, 1e-6}, {a.DenDF, w.DenDF, 1e-6}, {a.P, w.P, 1e-5}, {a.SumSq, w.SumSq, 1e-6}} {
 				if d := math.Abs(c[0]-c[1]) / math.Abs(c[1]); !(d <= c[2]) {
 					t.Errorf("%s %s: %v, want %v (rel %.1e)", f.Formula, w.Term, c[0], c[1], d)
 				}
@@ -229,7 +229,7 @@ func TestLmmAnovaMatchesLmerTest(t *testing.T) {
 	if code != 0 || !strings.Contains(text, "Type III tests of fixed effects") || !strings.Contains(text, "arm:time: F(2, ") {
 		t.Errorf("text output (exit %d, %s):\n%s", code, stderr, text)
 	}
-	if _, stderr, code := runCLI(t, csv, "lmm", "-", "--formula", g.Fits[0].Formula, "--anova", "2"); code != 2 || !strings.Contains(stderr, "--anova") {
-		t.Errorf("--anova 2: exit %d, stderr %q; want exit 2 naming --anova", code, stderr)
+	if _, stderr, code := runCLI(t, csv, "lmm", "-", "--formula", g.Fits[0].Formula, "--anova", "4"); code != 2 || !strings.Contains(stderr, "--anova") {
+		t.Errorf("--anova 4: exit %d, stderr %q; want exit 2 naming --anova", code, stderr)
 	}
 }

@@ -1,5 +1,5 @@
 # Reference ANOVA tables of fixed-effect terms from lmerTest 3.1-3:
-# anova(m, type = 1 / 3, ddf = "Satterthwaite") — F, NumDF, DenDF
+# anova(m, type = 1 / 2 / 3, ddf = "Satterthwaite") — F, NumDF, DenDF
 # (Satterthwaite, multi-df via lmerTest's contestMD), Sum Sq, Mean Sq, p.
 # Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed_anova
 suppressPackageStartupMessages({ library(lme4); library(lmerTest) })
@@ -24,12 +24,12 @@ ss <- lme4::sleepstudy
 ss$phase <- as.character(cut(ss$Days, c(-1, 2, 5, 9), labels = c("early", "middle", "late")))
 ssd <- list(Reaction = ss$Reaction, Days = ss$Days, Subject = as.character(ss$Subject), phase = ss$phase)
 fits <- list()
-for (ty in c(3L, 1L)) {
+for (ty in c(3L, 1L, 2L)) {
   fits[[length(fits) + 1]] <- rec("Reaction ~ Days + (Days | Subject)", ss, "sleepstudy", ty)
   fits[[length(fits) + 1]] <- rec("Reaction ~ phase * Days + (Days | Subject)", ss, "sleepstudy (phase = cut(Days, c(-1, 2, 5, 9)))", ty)
 }
 write_golden("mixed_anova_sleepstudy", list(
-  call = "anova(lmerTest::lmer(f, data = sleepstudy + phase), type = 3 / 1, ddf = 'Satterthwaite') for each fit (see fits[].call)",
+  call = "anova(lmerTest::lmer(f, data = sleepstudy + phase), type = 3 / 1 / 2, ddf = 'Satterthwaite') for each fit (see fits[].call)",
   data = ssd, fits = fits), packages = pkgs)
 
 # --- simulated treatment arm (3 levels) x time, random intercept + slope ----
@@ -49,11 +49,11 @@ d <- do.call(rbind, lapply(1:n_p, function(i) {
 d$site <- ifelse(as.integer(sub("p", "", d$patient)) %% 5 < 2, "north", "south")
 dd <- list(y = d$y, time = d$time, arm = d$arm, patient = d$patient, site = d$site)
 fits <- list()
-for (ty in c(3L, 1L)) {
+for (ty in c(3L, 1L, 2L)) {
   fits[[length(fits) + 1]] <- rec("y ~ arm * time + (1 + time | patient)", d, "sim", ty)
   fits[[length(fits) + 1]] <- rec("y ~ arm + time + (1 + time | patient)", d, "sim", ty)
   fits[[length(fits) + 1]] <- rec("y ~ arm * site + time + (1 + time | patient)", d, "sim", ty)
 }
 write_golden("mixed_anova_arm", list(
-  call = "anova(lmerTest::lmer(f, data = sim), type = 3 / 1, ddf = 'Satterthwaite') on a simulated 3-arm trial (set.seed(20261204) in R/mixed_anova.R) for each fit (see fits[].call)",
+  call = "anova(lmerTest::lmer(f, data = sim), type = 3 / 1 / 2, ddf = 'Satterthwaite') on a simulated 3-arm trial (set.seed(20261204) in R/mixed_anova.R) for each fit (see fits[].call)",
   data = dd, fits = fits), packages = pkgs)
