@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -225,27 +226,9 @@ func (d *design) type3() ([][][]float64, error) {
 func (d *design) type1() ([][][]float64, error) {
 	a, p := d.anova, d.p
 	a.cross()
-	R := append([]float64(nil), a.xtx...)
-	for j := 0; j < p; j++ {
-		s := R[j*p+j]
-		for k := 0; k < j; k++ {
-			s -= R[k*p+j] * R[k*p+j]
-		}
-		if !(s > 0) {
-			return nil, fmt.Errorf("mixed: XᵀX is not positive definite")
-		}
-		rjj := math.Sqrt(s)
-		R[j*p+j] = rjj
-		for i := j + 1; i < p; i++ {
-			s := R[j*p+i]
-			for k := 0; k < j; k++ {
-				s -= R[k*p+j] * R[k*p+i]
-			}
-			R[j*p+i] = s / rjj
-		}
-		for i := 0; i < j; i++ {
-			R[j*p+i] = 0
-		}
+	R, err := upperCholesky(a.xtx, p)
+	if err != nil {
+		return nil, err
 	}
 	out := make([][][]float64, len(a.terms))
 	for t, tc := range a.termCols {
@@ -352,4 +335,21 @@ func pinvSym(G []float64, k int) []float64 {
 		}
 	}
 	return out
+}
+
+// upperCholesky returns the upper Cholesky factor R of the symmetric
+// positive-definite p×p G (row-major), G = RᵀR, R = Lᵀ for linalg's lower
+// factor L, with a zero strict lower triangle.
+func upperCholesky(G []float64, p int) ([]float64, error) {
+	l := append([]float64(nil), G[:p*p]...)
+	if err := linalg.Cholesky(l, p); err != nil {
+		return nil, fmt.Errorf("mixed: XᵀX is not positive definite")
+	}
+	R := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j <= i; j++ {
+			R[j*p+i] = l[i*p+j]
+		}
+	}
+	return R, nil
 }

@@ -1,7 +1,6 @@
 package mixed
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -86,24 +85,9 @@ func (d *design) type2() ([][][]float64, error) {
 // R (G = RᵀR) divided by R_ii, with entries of absolute value below 1e-6
 // set to zero (the threshold of lmerTest's doolittle).
 func doolittleUpper(G []float64, p int) ([]float64, error) {
-	R := append([]float64(nil), G...)
-	for j := 0; j < p; j++ {
-		s := R[j*p+j]
-		for k := 0; k < j; k++ {
-			s -= R[k*p+j] * R[k*p+j]
-		}
-		if !(s > 0) {
-			return nil, fmt.Errorf("mixed: XᵀX is not positive definite")
-		}
-		rjj := math.Sqrt(s)
-		R[j*p+j] = rjj
-		for i := j + 1; i < p; i++ {
-			s := R[j*p+i]
-			for k := 0; k < j; k++ {
-				s -= R[k*p+j] * R[k*p+i]
-			}
-			R[j*p+i] = s / rjj
-		}
+	R, err := upperCholesky(G, p)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]float64, p*p)
 	for i := 0; i < p; i++ {
