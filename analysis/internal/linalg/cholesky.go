@@ -138,14 +138,20 @@ func LowerInverse(l, m []float64, n int) {
 func Inverse(l []float64, n int, inv, work []float64) {
 	li := work[:n*n]
 	LowerInverse(l, li, n)
+	lowerGram(li, n, inv)
+}
+
+// lowerGram sets out (n×n, symmetric) to MᵀM for the n×n lower-triangular
+// m, the product A⁻¹ = L⁻ᵀL⁻¹ of Inverse and InvertInPlace; out may not
+// alias m.
+func lowerGram(m []float64, n int, out []float64) {
 	for i := 0; i < n; i++ {
 		for j := 0; j <= i; j++ {
 			var t float64
 			for k := i; k < n; k++ {
-				t += li[k*n+i] * li[k*n+j]
+				t += m[k*n+i] * m[k*n+j]
 			}
-			inv[i*n+j] = t
-			inv[j*n+i] = t
+			out[i*n+j], out[j*n+i] = t, t
 		}
 	}
 }
@@ -188,10 +194,10 @@ func SolveCols(l []float64, n int, b []float64, m int) {
 //
 //	A = LLᵀ,  A⁻¹ = L⁻ᵀL⁻¹,  log det A = 2 Σ_j log l_jj.
 //
-// It is Cholesky, LowerInverse and the product without a second n×n
-// buffer for the result, for callers that factor one small matrix per
-// evaluation (the FIML likelihood per missing-data pattern). On a
-// *NotPositiveDefinite error a is partly overwritten.
+// It is Inverse without a second n×n buffer for the result, for callers
+// that factor one small matrix per evaluation (the FIML likelihood per
+// missing-data pattern). On a *NotPositiveDefinite error a is partly
+// overwritten.
 func InvertInPlace(a []float64, n int, work []float64) (float64, error) {
 	if err := Cholesky(a, n); err != nil {
 		return math.NaN(), err
@@ -199,14 +205,6 @@ func InvertInPlace(a []float64, n int, work []float64) (float64, error) {
 	logdet := LogDet(a, n)
 	li := work[:n*n]
 	LowerInverse(a, li, n)
-	for i := 0; i < n; i++ {
-		for j := 0; j <= i; j++ {
-			var t float64
-			for k := i; k < n; k++ {
-				t += li[k*n+i] * li[k*n+j]
-			}
-			a[i*n+j], a[j*n+i] = t, t
-		}
-	}
+	lowerGram(li, n, a)
 	return logdet, nil
 }

@@ -30,6 +30,26 @@ func randSPD(rng *rand.Rand, n int) []float64 {
 	return a
 }
 
+// checkInverse requires A·inv = I to 1e-12 in every entry.
+func checkInverse(t *testing.T, a, inv []float64, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for k := 0; k < n; k++ {
+				s += a[i*n+k] * inv[k*n+j]
+			}
+			want := 0.0
+			if i == j {
+				want = 1
+			}
+			if math.Abs(s-want) > 1e-12 {
+				t.Errorf("n=%d: (A A⁻¹)[%d,%d] = %g", n, i, j, s)
+			}
+		}
+	}
+}
+
 func maxAbsDiff(a, b []float64) float64 {
 	var m float64
 	for i := range a {
@@ -124,21 +144,7 @@ func TestSolveInverseLogDet(t *testing.T) {
 		// Inverse: A A⁻¹ = I, and against gonum.
 		inv := make([]float64, n*n)
 		Inverse(l, n, inv, make([]float64, n*n))
-		for i := 0; i < n; i++ {
-			for j := 0; j < n; j++ {
-				var s float64
-				for k := 0; k < n; k++ {
-					s += a[i*n+k] * inv[k*n+j]
-				}
-				want := 0.0
-				if i == j {
-					want = 1
-				}
-				if math.Abs(s-want) > 1e-12 {
-					t.Errorf("n=%d: (A A⁻¹)[%d,%d] = %g", n, i, j, s)
-				}
-			}
-		}
+		checkInverse(t, a, inv, n)
 		// Log determinant: 2 Σ log l_jj = log of the product of the pivots
 		// l_jj², and gonum's LU determinant.
 		prod := 1.0
@@ -297,21 +303,7 @@ func TestInvertInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < n; i++ {
-			for j := 0; j < n; j++ {
-				var s float64
-				for k := 0; k < n; k++ {
-					s += a[i*n+k] * inv[k*n+j]
-				}
-				want := 0.0
-				if i == j {
-					want = 1
-				}
-				if math.Abs(s-want) > 1e-12 {
-					t.Errorf("n=%d: (A A⁻¹)[%d,%d] = %g", n, i, j, s)
-				}
-			}
-		}
+		checkInverse(t, a, inv, n)
 		var ch mat.Cholesky
 		if !ch.Factorize(mat.NewSymDense(n, append([]float64(nil), a...))) {
 			t.Fatal("gonum refused an SPD matrix")
