@@ -1,7 +1,6 @@
 package datasets
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -43,20 +42,73 @@ func byteSize(n int64) string {
 
 // readBounded reads r to its end, at most max bytes: more is a tooLarge
 // error, after reading max+1 bytes at most. size (≥ 0 when known, as a
-// regular file's) sizes the buffer once.
+// regular file's) sizes the buffer once. A stream of unknown size is read in
+// chunks (doubling up to 64 MiB) and joined once at its end, so that a
+// stream over the bound is refused holding about max bytes (bytes.Buffer's
+// doubling held up to 4·max: 8.4 GB for /dev/zero at the 2 GiB default);
+// and a stream whose first 64 KiB are nothing but NUL bytes (/dev/zero, a
+// zeroed disk image) is refused at once as not a table.
 func readBounded(name string, r io.Reader, max, size int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if size > 0 && size <= max {
-		buf.Grow(int(size) + 1)
+	if size >= 0 {
+		buf := make([]byte, 0, min(size+1, max+1))
+		for {
+			if len(buf) == cap(buf) { // the file grew while being read
+				buf = append(buf, 0)[:len(buf)]
+			}
+			n, err := r.Read(buf[len(buf):min(cap(buf), int(max+1))])
+			buf = buf[:len(buf)+n]
+			if int64(len(buf)) > max {
+				return nil, tooLarge(name, max)
+			}
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		}
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	var chunks [][]byte
+	var total int64
+	chunk := make([]byte, 0, 64<<10)
+	for {
+		n, err := io.ReadFull(r, chunk[len(chunk):cap(chunk)])
+		chunk = chunk[:len(chunk)+n]
+		total += int64(n)
+		if len(chunks) == 0 && len(chunk) == cap(chunk) && allZero(chunk) {
+			return nil, &InputError{Problems: []Problem{{File: name, Msg: fmt.Sprintf("the first %s are all NUL bytes: this is not a text table, a workbook or a Parquet file", byteSize(int64(len(chunk))))}}, Total: 1}
+		}
+		if total > max {
+			return nil, tooLarge(name, max)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		chunks = append(chunks, chunk)
+		chunk = make([]byte, 0, min(2*cap(chunk), 64<<20, int(max+1-total)+1))
 	}
-	if n > max {
-		return nil, tooLarge(name, max)
+	if len(chunks) == 0 {
+		return chunk, nil
 	}
-	return buf.Bytes(), nil
+	out := make([]byte, 0, total)
+	for i, c := range chunks {
+		out = append(out, c...)
+		chunks[i] = nil
+	}
+	return append(out, chunk...), nil
+}
+
+// allZero reports whether b holds only NUL bytes.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // readPath reads the file at path within opt's bound; a regular file over

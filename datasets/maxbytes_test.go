@@ -1,12 +1,14 @@
 package datasets
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // zeros is an endless reader, as /dev/zero or a runaway pipe.
@@ -61,14 +63,38 @@ func TestReadByteBound(t *testing.T) {
 	}
 }
 
-// TestReadDeviceBound: /dev/zero (a character device, size 0) is read up
-// to the bound only.
+// TestReadDeviceBound: /dev/zero (a character device, size 0) is refused
+// after its first 64 KiB as not a table, instead of being read up to the
+// bound (2 GiB by default, 8.4 GB of memory before).
 func TestReadDeviceBound(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero")
 	}
-	_, err := ReadFile("/dev/zero", ReadOptions{MaxBytes: 1 << 20})
-	wantLimitErr(t, err, "1048576")
+	_, err := ReadFile("/dev/zero", ReadOptions{})
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "all NUL bytes") {
+		t.Fatalf("error %v, want an input error saying the data are NUL bytes", err)
+	}
+}
+
+// TestReadChunksJoin: a stream read in chunks comes back byte for byte,
+// whatever its length and however the reader splits it.
+func TestReadChunksJoin(t *testing.T) {
+	for _, n := range []int{0, 1, 64<<10 - 1, 64 << 10, 64<<10 + 1, 3 << 20, 5<<20 + 7} {
+		want := make([]byte, n)
+		for i := range want {
+			want[i] = byte('a' + i*7%26)
+		}
+		got, err := readBounded("s", iotest.HalfReader(bytes.NewReader(want)), int64(n), -1)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("n = %d: %d bytes back, error %v", n, len(got), err)
+		}
+		if n > 0 {
+			if _, err := readBounded("s", bytes.NewReader(want), int64(n-1), -1); err == nil {
+				t.Fatalf("n = %d over a bound of n−1 was accepted", n)
+			}
+		}
+	}
 }
 
 var _ io.Reader = (*zeros)(nil)

@@ -184,3 +184,32 @@ func TestIPDCommand(t *testing.T) {
 		t.Errorf("stderr %q", stderr)
 	}
 }
+
+// Every session command refuses an output that is its input, also where the
+// output is written by a command-specific flag (sessions --export used to
+// replace its input: the check ran before the input was known).
+func TestSessionOutputIsNotInput(t *testing.T) {
+	dir := t.TempDir()
+	in := dir + "/d.csv"
+	if _, stderr, code := runCLI(t, "", "datasets", "export", "demo-sessions", "--out", in); code != 0 {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	before, _ := os.ReadFile(in)
+	for _, args := range [][]string{
+		{"sessions", in, "--export", in},
+		{"sessions", in, "--out", in},
+		{"ruptures", in, "--export-effect", in},
+		{"gains", in, "--patient", "patient", "--outcome", "outcome", "--out", in},
+		{"lmm", in, "--formula", "outcome ~ session + (1 | patient)", "--out", in},
+		{"panel", in, "--out", in},
+		{"report", "--sessions", in, "--out", dir},
+	} {
+		_, stderr, code := runCLI(t, "", args...)
+		if code != 2 || !strings.Contains(stderr, "input file") {
+			t.Errorf("%v: exit %d %q", args, code, stderr)
+		}
+	}
+	if after, _ := os.ReadFile(in); string(after) != string(before) {
+		t.Fatal("an input was changed")
+	}
+}

@@ -17,13 +17,13 @@ func (endless) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestMaxBytes: /dev/zero and an endless standard input stop at the
-// reading bound with exit 2 and a message naming --max-bytes; the flag
+// TestMaxBytes: /dev/zero is refused at once as not a table; an endless
+// standard input stops at the reading bound with exit 2 and a message naming --max-bytes; the flag
 // takes binary and decimal units; a bad value is a usage error.
 func TestMaxBytes(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err == nil {
-		_, stderr, code := runCLI(t, "", "meta", "/dev/zero", "--max-bytes", "1MiB")
-		if code != exitUsage || !strings.Contains(stderr, "--max-bytes") || !strings.Contains(stderr, "1048576") {
+		_, stderr, code := runCLI(t, "", "meta", "/dev/zero")
+		if code != exitUsage || !strings.Contains(stderr, "NUL bytes") {
 			t.Fatalf("/dev/zero: exit %d, %q", code, stderr)
 		}
 	}

@@ -56,6 +56,7 @@ bad input.`,
 			if e.format == "md" {
 				e.format = "markdown"
 			}
+			e.noteInputs(cmd, args)
 			return e.checkOutputFlags(cmd)
 		},
 	}
@@ -101,6 +102,25 @@ var outputFlags = map[string]bool{
 	"out": true, "aggregate-out": true, "export": true, "export-effect": true, "truth": true, "plot": true,
 	"forest": true, "funnel": true, "baujat": true, "bubble": true, "radial": true, "influence-plot": true,
 	"leave1out-forest": true, "cumulative-forest": true,
+}
+
+// inputFlags are the flags that name a file the command reads.
+var inputFlags = map[string]bool{"studies": true, "sessions": true, "key": true}
+
+// noteInputs records the files the command will read (its FILE argument and
+// input flags) before any output path is checked, so that no output can be
+// one of them (sessions d.csv --export d.csv used to replace its input).
+func (e *env) noteInputs(cmd *cobra.Command, args []string) {
+	for _, a := range args {
+		if a != "-" && a != "" && !(cmd.HasParent() && cmd.Parent().Name() == "datasets") { // datasets' arguments are names
+			e.inputs = append(e.inputs, a)
+		}
+	}
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if v := f.Value.String(); inputFlags[f.Name] && v != "" && v != "-" {
+			e.inputs = append(e.inputs, v)
+		}
+	})
 }
 
 // checkOutputFlags applies checkOutputs to every output flag cmd was given
