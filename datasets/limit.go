@@ -61,7 +61,7 @@ func readBounded(name string, r io.Reader, max, size int64) ([]byte, error) {
 				return nil, tooLarge(name, max)
 			}
 			if err == io.EOF {
-				return buf, nil
+				return buf, zeroData(name, buf)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
@@ -75,8 +75,10 @@ func readBounded(name string, r io.Reader, max, size int64) ([]byte, error) {
 		n, err := io.ReadFull(r, chunk[len(chunk):cap(chunk)])
 		chunk = chunk[:len(chunk)+n]
 		total += int64(n)
-		if len(chunks) == 0 && len(chunk) == cap(chunk) && allZero(chunk) {
-			return nil, &InputError{Problems: []Problem{{File: name, Msg: fmt.Sprintf("the first %s are all NUL bytes: this is not a text table, a workbook or a Parquet file", byteSize(int64(len(chunk))))}}, Total: 1}
+		if len(chunks) == 0 && (len(chunk) == cap(chunk) || err != nil) {
+			if zerr := zeroData(name, chunk); zerr != nil {
+				return nil, zerr
+			}
 		}
 		if total > max {
 			return nil, tooLarge(name, max)
@@ -101,14 +103,24 @@ func readBounded(name string, r io.Reader, max, size int64) ([]byte, error) {
 	return append(out, chunk...), nil
 }
 
-// allZero reports whether b holds only NUL bytes.
-func allZero(b []byte) bool {
-	for _, c := range b {
+// zeroData refuses data whose first 64 KiB (or all, if shorter) are NUL
+// bytes: no table, workbook or Parquet file starts so, and reading one as a
+// CSV would make a header of NUL characters.
+func zeroData(name string, b []byte) error {
+	head := b[:min(len(b), 64<<10)]
+	if len(head) == 0 {
+		return nil
+	}
+	for _, c := range head {
 		if c != 0 {
-			return false
+			return nil
 		}
 	}
-	return true
+	what := fmt.Sprintf("the first %s are", byteSize(int64(len(head))))
+	if len(head) == len(b) {
+		what = fmt.Sprintf("all its %s are", byteSize(int64(len(b))))
+	}
+	return &InputError{Problems: []Problem{{File: name, Msg: what + " NUL bytes: this is not a text table, a workbook or a Parquet file"}}, Total: 1}
 }
 
 // readPath reads the file at path within opt's bound; a regular file over

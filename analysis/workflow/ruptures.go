@@ -184,7 +184,20 @@ func (o RupturesOptions) rule() (rupture.Options, error) {
 	case m == rupture.MethodSelfReport && o.RuptureItem == "":
 		return r, invalid("RuptureItem", "the self-report method needs the column of the post-session rupture item")
 	}
+	for _, f := range []struct {
+		field, what string
+		given       bool
+		method      rupture.Method
+	}{{"Reliability", "a reliability", o.Reliability != nil, rupture.MethodRCI}, {"RCISD", "a reliable-change SD", o.RCISD != 0, rupture.MethodRCI},
+		{"LossCutoff", "a sudden-loss cutoff", o.LossCutoff != nil, rupture.MethodSuddenLoss}} {
+		if f.given && m != f.method { // never accepted and then ignored
+			return r, invalid(f.field, "%s is used by the %s method only, and the rule is the %s method: choose the %s method or leave it out", f.what, f.method, m, f.method)
+		}
+	}
 	if m == rupture.MethodRCI {
+		if !(*o.Reliability >= 0 && *o.Reliability < 1) {
+			return r, invalid("Reliability", "reliability %v: give a value from 0 up to, not including, 1 (e.g. .9)", *o.Reliability)
+		}
 		r.Reliability, r.RCISD = *o.Reliability, o.RCISD
 	}
 	if m == rupture.MethodSuddenLoss && o.LossCutoff != nil {

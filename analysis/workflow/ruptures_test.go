@@ -77,6 +77,31 @@ func TestRupturesHandMade(t *testing.T) {
 	}
 }
 
+// A setting of another rule than the one that runs is refused, never
+// accepted and ignored; a reliability of the rci rule outside [0, 1) names
+// the reliability (it used to be reported as a bad method).
+func TestRuptureSettingOfAnotherRule(t *testing.T) {
+	cols := datasets.SessionColumns{Alliance: "wai", Outcome: "phq"}
+	for _, c := range []struct {
+		opt   RupturesOptions
+		field string
+	}{
+		{RupturesOptions{Columns: cols, Reliability: fp(.9)}, "Reliability"},
+		{RupturesOptions{Columns: cols, Threshold: fp(1), RCISD: 2}, "RCISD"},
+		{RupturesOptions{Columns: cols, Method: "rci", Reliability: fp(.9), LossCutoff: fp(3)}, "LossCutoff"},
+		{RupturesOptions{Columns: cols, Method: "rci", Reliability: fp(1.5)}, "Reliability"},
+		{RupturesOptions{Columns: cols, Method: "rci", Reliability: fp(-.1)}, "Reliability"},
+	} {
+		_, err := Ruptures(handRuptures(t), c.opt)
+		if OptionOf(err) != c.field {
+			t.Errorf("%+v: error %v names %q, want %s", c.opt, err, OptionOf(err), c.field)
+		}
+	}
+	if _, err := Ruptures(handRuptures(t), RupturesOptions{Columns: cols, Method: "rci", Reliability: fp(.9)}); err != nil {
+		t.Errorf("rci with a reliability: %v", err)
+	}
+}
+
 func readCSV(t *testing.T, s string) *datasets.Table {
 	t.Helper()
 	tab, err := datasets.Read("x.csv", strings.NewReader(s), datasets.ReadOptions{})

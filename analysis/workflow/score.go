@@ -88,28 +88,29 @@ func Score(src Source, key measures.Key, opt ScoreOptions) (*ScoreRun, error) {
 	return r, nil
 }
 
-// checkResponses reports, all at once, the item answers that are not among
-// the key's allowed responses Min, Min + Step, …, Max (a PHQ-9 answer 2.5).
-// Values outside Min–Max are left to measures.Score's range check.
+// checkResponses reports, all at once, the item answers that are outside
+// the key's range Min–Max or not among its allowed responses Min,
+// Min + Step, …, Max (a PHQ-9 answer 2.5), so that one run lists every bad
+// cell (measures.Score stops at the first).
 func checkResponses(t *datasets.Table, key measures.Key, names []string, rows [][]float64) error {
-	if !(key.Step > 0) {
-		return nil
-	}
 	var list []datasets.Problem
 	total := 0
 	for i, row := range rows {
 		for j, x := range row {
-			if math.IsNaN(x) || x < key.Min || x > key.Max {
+			var msg string
+			switch {
+			case math.IsNaN(x):
 				continue
-			}
-			k := (x - key.Min) / key.Step
-			if math.Abs(k-math.Round(k)) <= 1e-9 {
+			case x < key.Min || x > key.Max:
+				msg = fmt.Sprintf("is outside %s's range %g–%g (check the coding or the key)", key.Name, key.Min, key.Max)
+			case key.Step > 0 && math.Abs((x-key.Min)/key.Step-math.Round((x-key.Min)/key.Step)) > 1e-9:
+				msg = fmt.Sprintf("is not one of %s's answers %s", key.Name, answers(key))
+			default:
 				continue
 			}
 			total++
 			if len(list) < datasets.MaxProblems {
-				list = append(list, datasets.Problem{File: t.Name, Line: t.Line(i), Column: names[j], Value: strconv.FormatFloat(x, 'g', -1, 64),
-					Msg: fmt.Sprintf("is not one of %s's answers %s", key.Name, answers(key))})
+				list = append(list, datasets.Problem{File: t.Name, Line: t.Line(i), Column: names[j], Value: strconv.FormatFloat(x, 'g', -1, 64), Msg: msg})
 			}
 		}
 	}

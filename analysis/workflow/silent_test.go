@@ -81,6 +81,13 @@ func TestScoreResponseValues(t *testing.T) {
 	if err == nil || !isInput(err) || !strings.Contains(err.Error(), `"2.5"`) || !strings.Contains(err.Error(), `"0.1"`) || !strings.Contains(err.Error(), `phq.csv:2: column "q2"`) {
 		t.Fatalf("PHQ-9 item 2.5: %v", err)
 	}
+	// An answer outside the range is listed with the others, not after they
+	// are fixed (it used to stop the run at the first one).
+	bad = csvSource(t, "phq.csv", "id,q1,q2,q3,q4,q5,q6,q7,q8,q9\na,1,2.5,1,1,1,1,1,1,1\nb,0,0,7,0,0,0,0,0,0\nc,0,0,0,0,0,0,0,0,-1\n")
+	_, err = Score(bad, key, ScoreOptions{Items: "q*"})
+	if err == nil || !isInput(err) || !strings.Contains(err.Error(), `"2.5"`) || !strings.Contains(err.Error(), `phq.csv:3: column "q3": "7" is outside`) || !strings.Contains(err.Error(), `phq.csv:4: column "q9": "-1" is outside`) {
+		t.Fatalf("PHQ-9 items 2.5, 7 and -1: %v", err)
+	}
 	srs, err := measures.Get("SRS")
 	if err != nil {
 		t.Fatal(err)

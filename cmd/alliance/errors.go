@@ -18,6 +18,7 @@ const (
 	exitOK       = 0
 	exitAnalysis = 1 // the analysis failed: no convergence, degenerate model, ...
 	exitUsage    = 2 // bad usage or bad input
+	exitInternal = 3 // a bug: a panic caught by run
 )
 
 // usageError marks an error caused by the command line or the input data; it

@@ -31,6 +31,21 @@ func TestHostileCorpus(t *testing.T) {
 		{"garbage.xlsx", []string{"meta"}, exitUsage},
 		{"all-missing-outcome.csv", []string{"gains", "--cutoff", "5"}, exitUsage},
 		{"dup-session.csv", []string{"gains", "--cutoff", "5"}, exitUsage},
+		{"last-2e9.csv", []string{"gains", "--cutoff", "5", "--last", "2000000000"}, exitOK}, // sparse: no 8 GB per patient
+		{"ctrl-header.csv", []string{"meta"}, exitUsage},                                     // column names printed escaped
+		{"european-semicolon.csv", []string{"meta"}, exitOK},                                 // BOM, CRLF, ';' and decimal commas
+		{"huge-number.csv", []string{"meta"}, exitUsage},                                     // 1e400 is not finite
+		{"inf-cell.csv", []string{"meta"}, exitUsage},
+		{"long-label.csv", []string{"meta", "--leave1out"}, exitOK}, // a 100 KB study label
+		{"n-three.csv", []string{"meta"}, exitUsage},
+		{"negative-variance.csv", []string{"meta"}, exitUsage},
+		{"phq9-items.csv", []string{"score", "--measure", "PHQ-9", "--items", "phq9_*"}, exitUsage}, // 2.5 and 7, both listed
+		{"wide-header.csv", []string{"sessions", "--alliance", "nope"}, exitUsage},                  // 20,004 columns: the list is cut
+		{"xlsx-bad-crc.xlsx", []string{"meta"}, exitUsage},                                          // deflate data damaged
+		{"xlsx-crc-mismatch.xlsx", []string{"meta"}, exitUsage},                                     // stored data changed under its checksum
+		{"xlsx-short-sheet.xlsx", []string{"meta"}, exitUsage},                                      // fewer rows than its dimension
+		{"xlsx-string-index.xlsx", []string{"meta"}, exitUsage},                                     // a shared-string index out of range
+		{"zeros.bin", []string{"meta"}, exitUsage},                                                  // 64 KiB of NUL bytes
 	}
 	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "hostile", "*"))
 	n := 0
@@ -64,6 +79,9 @@ func TestHostileCorpus(t *testing.T) {
 		}
 		if code == exitUsage && !strings.Contains(stderr, tc.file) {
 			t.Errorf("%s: message does not name the file: %s", tc.file, stderr)
+		}
+		if len(stderr) > 2000 {
+			t.Errorf("%s: a message of %d bytes", tc.file, len(stderr))
 		}
 		if strings.ContainsAny(stderr, "\x1b\x07") {
 			t.Errorf("%s: raw control characters in the message", tc.file)

@@ -11,7 +11,8 @@
 // embedded dataset when no FILE is given and say so on standard error.
 //
 // Exit codes: 0 success; 1 the analysis failed (for example no convergence);
-// 2 bad usage or bad input; 130 interrupted (SIGINT), 143 terminated
+// 2 bad usage or bad input; 3 an internal error (a bug in alliance: a panic
+// is caught and reported in one line, never as exit 2); 130 interrupted (SIGINT), 143 terminated
 // (SIGTERM): an interrupted run removes its temporary files and leaves every
 // target as it was.
 package main
@@ -49,7 +50,18 @@ func catchSignals() {
 
 // run executes the command line args with the given streams and returns the
 // process exit code. It is the testable entry point of the program.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			interrupted() // remove this run's temporaries, as on a signal
+			msg := string(escapeControls([]byte(fmt.Sprint(v))))
+			if len(msg) > 300 {
+				msg = msg[:300] + "…"
+			}
+			fmt.Fprintf(stderr, "alliance: internal error: %s\nThis is a bug in alliance, not in your data or command: please report it with the command line (alliance %s).\n", msg, version)
+			code = exitInternal
+		}
+	}()
 	root := newRootCmd(&env{stdin: stdin, stdout: stdout, stderr: stderr})
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -50,3 +50,22 @@ func TestMaxBytes(t *testing.T) {
 		t.Fatalf("report: exit %d, %q", code, stderr)
 	}
 }
+
+// panicky is a reader that panics, standing in for a bug anywhere on the
+// command's path.
+type panicky struct{}
+
+func (panicky) Read([]byte) (int, error) { panic("boom\x1b[2J") }
+
+// TestPanicIsInternalError: a panic is caught, reported in one escaped line
+// that says it is a bug, and exits 3, never 2 (bad input) and never with a
+// Go stack dump.
+func TestPanicIsInternalError(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"meta", "-"}, io.Reader(panicky{}), &out, &errb)
+	msg := errb.String()
+	if code != exitInternal || !strings.Contains(msg, "internal error: boom") || !strings.Contains(msg, "bug") ||
+		strings.Contains(msg, "goroutine") || strings.Contains(msg, "\x1b") {
+		t.Fatalf("exit %d, %q", code, msg)
+	}
+}

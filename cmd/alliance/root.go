@@ -44,7 +44,7 @@ against the R reference implementations.
 
 Output: --format text (default; APA-style), json, csv or markdown; --out FILE
 writes atomically. Exit codes: 0 success, 1 analysis failed, 2 bad usage or
-bad input.`,
+bad input, 3 internal error (a bug: please report it).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
