@@ -146,3 +146,21 @@ func TestAnalysisAdviceOnce(t *testing.T) {
 		t.Errorf("exit %d %q", code, stderr)
 	}
 }
+
+// TestNumericFlagsFinite: no numeric flag takes NaN or ±Inf (--fsn-target
+// NaN used to run with the default target, exit 0).
+func TestNumericFlagsFinite(t *testing.T) {
+	for _, args := range [][]string{
+		{"meta", "--bias", "--fsn-target", "NaN"},
+		{"meta", "--tau2", "-Inf"},
+		{"meta", "--bayes", "--mu-mean", "inf"},
+		{"gains", "--pct", "NaN"},
+		{"change", "--significance", "+Inf"},
+		{"score", "--list", "--max-missing", "nan"},
+	} {
+		_, stderr, code := runCLI(t, "", args...)
+		if code != exitUsage || !strings.Contains(stderr, "give a finite number") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}

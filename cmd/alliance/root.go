@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -57,6 +60,9 @@ bad input, 3 internal error (a bug: please report it).`,
 				e.format = "markdown"
 			}
 			e.noteInputs(cmd, args)
+			if err := finiteFlags(cmd); err != nil {
+				return err
+			}
 			return e.checkOutputFlags(cmd)
 		},
 	}
@@ -102,6 +108,25 @@ var outputFlags = map[string]bool{
 	"out": true, "aggregate-out": true, "export": true, "export-effect": true, "truth": true, "plot": true,
 	"forest": true, "funnel": true, "baujat": true, "bubble": true, "radial": true, "influence-plot": true,
 	"leave1out-forest": true, "cumulative-forest": true,
+}
+
+// finiteFlags refuses NaN and ±Inf in every numeric flag given: no setting
+// has a meaning for them, and some were taken as "not given" (--fsn-target
+// NaN ran with the default target).
+func finiteFlags(cmd *cobra.Command) error {
+	var bad error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if bad != nil || !strings.Contains(f.Value.Type(), "float") {
+			return
+		}
+		for _, tok := range strings.FieldsFunc(f.Value.String(), func(r rune) bool { return r == ',' || r == '[' || r == ']' || r == ' ' }) {
+			if x, err := strconv.ParseFloat(tok, 64); err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
+				bad = usagef("--%s %s: give a finite number", f.Name, tok)
+				return
+			}
+		}
+	})
+	return bad
 }
 
 // inputFlags are the flags that name a file the command reads.
