@@ -105,3 +105,16 @@ func ExampleInfluenceResult_Reading() {
 	// Output:
 	// None of the 16 studies is influential by metafor's criteria (DFFITS, Cook's distance, leverage, DFBETAS).
 }
+
+// On Fisher's z scale (correlations pooled as ZCOR) the sentence gives each
+// estimate with its r, as the tables beside it do.
+func ExampleTrimFillResult_ReadingIn() {
+	tf, err := meta.TrimFill(molloy(), meta.TrimFillOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(tf.ReadingIn(meta.FisherZ))
+	// Output:
+	// Trim and fill (L0) estimates 2 missing studies on the left side; with them filled in, the estimate moves from Fisher z = 0.150 (r = .149) to Fisher z = 0.129 (r = .128), 95% CI [0.063, 0.194] (r [.063, .192]) — a sensitivity check, not a corrected effect.
+}

@@ -10,7 +10,10 @@ import (
 )
 
 // Reading returns one plain-language sentence on the Egger-type test.
-func (t *RegTestResult) Reading() string {
+func (t *RegTestResult) Reading() string { return t.ReadingIn(Units{}) }
+
+// ReadingIn is Reading with the limit estimate stated in u.
+func (t *RegTestResult) ReadingIn(u Units) string {
 	var b strings.Builder
 	stat := "z"
 	if t.DF != nil {
@@ -25,7 +28,7 @@ func (t *RegTestResult) Reading() string {
 		fmt.Fprintf(&b, "The regression test finds no clear funnel-plot asymmetry (%s = %s, %s); the test has little power, so this does not rule out small-study effects", stat, apa.Num(t.Statistic, 2), apa.P(t.P))
 	}
 	if t.Estimate != nil {
-		fmt.Fprintf(&b, "; the effect expected in a perfectly precise study is %s, %s CI [%s, %s]", apa.Num(*t.Estimate, 3), apa.Level(t.Level), apa.Num(*t.CILB, 3), apa.Num(*t.CIUB, 3))
+		fmt.Fprintf(&b, "; the effect expected in a perfectly precise study is %s, %s", u.effect(*t.Estimate), u.interval(t.Level, *t.CILB, *t.CIUB))
 	}
 	b.WriteString(".")
 	return b.String()
@@ -44,27 +47,36 @@ func (t *RankTestResult) Reading() string {
 }
 
 // Reading returns one plain-language sentence on trim and fill.
-func (t *TrimFillResult) Reading() string {
+func (t *TrimFillResult) Reading() string { return t.ReadingIn(Units{}) }
+
+// ReadingIn is Reading with the estimates stated in u.
+func (t *TrimFillResult) ReadingIn(u Units) string {
 	if t.K0 == 0 {
-		return fmt.Sprintf("Trim and fill (%s) estimates no missing studies on the %s side; the estimate stays %s.", t.Estimator, t.Side, apa.Num(t.Estimate, 3))
+		return fmt.Sprintf("Trim and fill (%s) estimates no missing studies on the %s side; the estimate stays %s.", t.Estimator, t.Side, u.effect(t.Estimate))
 	}
-	return fmt.Sprintf("Trim and fill (%s) estimates %d missing %s on the %s side; with them filled in, the estimate moves from %s to %s, 95%% CI [%s, %s] — a sensitivity check, not a corrected effect.",
-		t.Estimator, t.K0, plural(t.K0, "study", "studies"), t.Side, apa.Num(t.Original, 3), apa.Num(t.Estimate, 3), apa.Num(t.CILB, 3), apa.Num(t.CIUB, 3))
+	return fmt.Sprintf("Trim and fill (%s) estimates %d missing %s on the %s side; with them filled in, the estimate moves from %s to %s, %s — a sensitivity check, not a corrected effect.",
+		t.Estimator, t.K0, plural(t.K0, "study", "studies"), t.Side, u.effect(t.Original), u.effect(t.Estimate), u.interval(0.95, t.CILB, t.CIUB))
 }
 
 // Reading returns one plain-language sentence on the fail-safe numbers.
-func (f *FSNResult) Reading() string {
+func (f *FSNResult) Reading() string { return f.ReadingIn(Units{}) }
+
+// ReadingIn is Reading with Orwin's target effect stated in u.
+func (f *FSNResult) ReadingIn(u Units) string {
 	return fmt.Sprintf("It would take %d unpublished null studies to make the combined result non-significant (Rosenthal; Rosenberg: %d), and %d to halve the mean effect to %s (Orwin; the target is arbitrary).",
-		f.Rosenthal, f.Rosenberg, f.Orwin, apa.Num(f.OrwinTarget, 3))
+		f.Rosenthal, f.Rosenberg, f.Orwin, u.effect(f.OrwinTarget))
 }
 
 // Reading returns one plain-language sentence on PET-PEESE.
-func (p *PETPEESEResult) Reading() string {
+func (p *PETPEESEResult) Reading() string { return p.ReadingIn(Units{}) }
+
+// ReadingIn is Reading with the estimate stated in u.
+func (p *PETPEESEResult) ReadingIn(u Units) string {
 	why := "PET's intercept does not differ from zero, so PET is used"
 	if p.Use == "PEESE" {
 		why = "PET's intercept differs from zero, so PEESE is used"
 	}
-	return fmt.Sprintf("The PET-PEESE estimate is %s, 95%% CI [%s, %s] (%s at α = %s).", apa.Num(p.Estimate, 3), apa.Num(p.CILB, 3), apa.Num(p.CIUB, 3), why, apa.Num(p.Alpha, 2))
+	return fmt.Sprintf("The PET-PEESE estimate is %s, %s (%s at α = %s).", u.effect(p.Estimate), u.interval(0.95, p.CILB, p.CIUB), why, apa.Num(p.Alpha, 2))
 }
 
 // Reading returns one plain-language sentence on the selection model.

@@ -187,6 +187,10 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 		return interval(lb, ub, 3, false)
 	}
 	var readings []string
+	var u meta.Units // the sentences state the unit where the table gives r
+	if isR {
+		u = meta.FisherZ
+	}
 	if e := b.Egger; e != nil {
 		s := "z"
 		if e.DF != nil {
@@ -204,7 +208,7 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 			name = "Multilevel Egger test (rma.mv, predictor √vᵢ, CR2)"
 		}
 		t.Rows = append(t.Rows, []string{name, s + " = " + num(e.Statistic, 2), pcell(e.P), lim})
-		readings = append(readings, e.Reading())
+		readings = append(readings, e.ReadingIn(u))
 	}
 	if rk := b.Rank; rk != nil {
 		t.Rows = append(t.Rows, []string{"Begg & Mazumdar rank correlation", "Kendall's τ = " + rnum(rk.Tau, 3), pcell(rk.P), ""})
@@ -212,18 +216,18 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 	}
 	if tf := b.TrimFill; tf != nil {
 		t.Rows = append(t.Rows, []string{fmt.Sprintf("Trim and fill (%s)", tf.Estimator), fmt.Sprintf("k₀ = %d (%s side)", tf.K0, tf.Side), pcell(tf.P), est(tf.Estimate) + " " + ciw(tf.CILB, tf.CIUB)})
-		readings = append(readings, tf.Reading())
+		readings = append(readings, tf.ReadingIn(u))
 	}
 	if f := b.FSN; f != nil {
 		t.Rows = append(t.Rows,
 			[]string{"Fail-safe N (Rosenthal)", strconv.Itoa(f.Rosenthal), pcell(f.RosenthalP), ""},
 			[]string{"Fail-safe N (Orwin" + map[bool]string{true: ", weighted mean", false: ", unweighted mean"}[f.OrwinWeighted] + ")", strconv.Itoa(f.Orwin), "", "target effect " + num(f.OrwinTarget, 3)},
 			[]string{"Fail-safe N (Rosenberg)", strconv.Itoa(f.Rosenberg), pcell(f.RosenbergP), ""})
-		readings = append(readings, f.Reading())
+		readings = append(readings, f.ReadingIn(u))
 	}
 	if p := b.PETPEESE; p != nil {
 		t.Rows = append(t.Rows, []string{"PET-PEESE (" + p.Use + ")", "", "", est(p.Estimate) + " " + ciw(p.CILB, p.CIUB)})
-		readings = append(readings, p.Reading())
+		readings = append(readings, p.ReadingIn(u))
 	}
 	if s := b.SelModel; s != nil {
 		t.Rows = append(t.Rows, []string{selModelLabel(s),
