@@ -172,14 +172,14 @@ func InfluenceFromMeta(inf *meta.InfluenceResult) (*Figure, error) {
 		flagged[i] = r.Inf
 	}
 	series := []InfluenceSeries{
-		{Name: "rstudent", Values: get(func(r meta.InfluenceRow) float64 { return r.RStudent }), RefLines: []float64{-1.96, 0, 1.96}},
+		{Name: "Studentized residual", Values: get(func(r meta.InfluenceRow) float64 { return r.RStudent }), RefLines: []float64{-1.96, 0, 1.96}},
 		{Name: "DFFITS", Values: get(func(r meta.InfluenceRow) float64 { return r.DFFITS }), RefLines: []float64{0}},
-		{Name: "Cook's D", Values: get(func(r meta.InfluenceRow) float64 { return r.CookD })},
+		{Name: "Cook's distance", Values: get(func(r meta.InfluenceRow) float64 { return r.CookD })},
 		{Name: "COVRATIO", Values: get(func(r meta.InfluenceRow) float64 { return r.CovR }), RefLines: []float64{1}},
 		{Name: "τ² left out", Values: get(func(r meta.InfluenceRow) float64 { return r.Tau2Del })},
-		{Name: "Q_E left out", Values: get(func(r meta.InfluenceRow) float64 { return r.QEDel })},
-		{Name: "hat", Values: get(func(r meta.InfluenceRow) float64 { return r.Hat })},
-		{Name: "weight %", Values: get(func(r meta.InfluenceRow) float64 { return r.Weight })},
+		{Name: "Residual Q left out", Values: get(func(r meta.InfluenceRow) float64 { return r.QEDel })},
+		{Name: "Leverage (hat)", Values: get(func(r meta.InfluenceRow) float64 { return r.Hat })},
+		{Name: "Weight (%)", Values: get(func(r meta.InfluenceRow) float64 { return r.Weight })},
 	}
 	return Influence(series, InfluenceOptions{Flagged: flagged, Columns: 2})
 }

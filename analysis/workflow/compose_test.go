@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -261,5 +262,24 @@ func TestEveryReferenceIsCitedInTheText(t *testing.T) {
 		if !found {
 			t.Errorf("reference %s (%s %s) is listed but never cited in the text", c.Key, surname, year)
 		}
+	}
+}
+
+// The report's prose names no command-line flag (a student hands it in; the
+// command lines are in the reproduce section), and the default reliability
+// is said to be an assumption, in words (it read "give your measure's with
+// --reliability").
+func TestReportProseHasNoFlags(t *testing.T) {
+	studies, sessions := embedded(t, "demo-studies"), embedded(t, "demo-sessions")
+	doc, _, err := Report(ReportInput{Studies: &studies, Sessions: &sessions}, ReportOptions{Compose: ComposeOptions{Version: "1.2.3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := allText(doc)
+	if m := regexp.MustCompile(`(^|[\s(])--[a-z][a-z-]*`).FindAllString(text, -1); len(m) > 0 {
+		t.Errorf("flag names in the report's prose: %v", m)
+	}
+	if !strings.Contains(text, "r = .84 (an assumed value: the test–retest reliability of the PHQ-9 (Kroenke, Spitzer & Williams, 2001); replace it with the reliability of the measure used)") {
+		t.Error("the default reliability is not said to be an assumption")
 	}
 }

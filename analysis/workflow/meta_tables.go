@@ -250,7 +250,7 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 // (or k ≤ 30), else the flagged ones.
 func influenceTable(inf *meta.InfluenceResult, all bool) *Table {
 	t := &Table{Name: "influence", Title: "Influence diagnostics (* = influential by metafor's criteria)",
-		Columns: []string{"Row", "Study", "rstudent", "DFFITS", "Cook's D", "COVRATIO", "τ² without", "Q_E without", "hat", "weight (%)", ""},
+		Columns: []string{"Row", "Study", "Studentized residual", "DFFITS", "Cook's D", "COVRATIO", "τ² without", "Q_E without", "Leverage (hat)", "Weight (%)", ""},
 		Right:   []bool{true, false, true, true, true, true, true, true, true, true, false}}
 	all = all || len(inf.Rows) <= 30
 	if !all {
@@ -266,7 +266,7 @@ func influenceTable(inf *meta.InfluenceResult, all bool) *Table {
 		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), x.Study, num(x.RStudent, 3), num(x.DFFITS, 3), num(x.CookD, 3), num(x.CovR, 3), num(x.Tau2Del, 4), num(x.QEDel, 2), num(x.Hat, 3), num(x.Weight, 2), flag})
 	}
-	t.Notes = append(t.Notes, "A study is flagged (as by metafor's influence()) when any of DFFITS, Cook's distance, the covariance ratio or the hat value exceeds its cut-off; the values without a study refit the model without it.")
+	t.Notes = append(t.Notes, "Studentized residual: the study's deletion residual divided by its SE (metafor's rstudent); DFFITS: the change of the fitted value in SEs when the study is left out; Cook's D: the change of the coefficients; COVRATIO: the ratio of the coefficients' variances without and with the study; leverage: the hat value, the study's weight in its own fitted value. A study is flagged (as by metafor's influence()) when any of DFFITS, Cook's distance, the covariance ratio or the leverage exceeds its cut-off; the values without a study refit the model without it.")
 	return t
 }
 

@@ -23,7 +23,9 @@ type ReportSessionOptions struct {
 	// AllianceLabel and OutcomeLabel name the measures in text and figures.
 	AllianceLabel, OutcomeLabel string
 	// Reliability of the outcome measure (sudden-gains cutoff and reliable
-	// change); ReliabilitySource says where it comes from.
+	// change); 0: DefaultReliability, said to be an assumption.
+	// ReliabilitySource says where a given one comes from (empty: "the
+	// value given").
 	Reliability       float64
 	ReliabilitySource string
 	// HigherBetter: higher outcome scores are better (default: lower).
@@ -194,19 +196,34 @@ func ReportRupturesOptions(o ReportSessionOptions) RupturesOptions {
 		Sensitivity: true, NoSessionModel: true, Level: o.Level, AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel}
 }
 
+// DefaultReliability is the report's outcome reliability when none is
+// given: the PHQ-9's test–retest reliability, .84 (Kroenke, Spitzer &
+// Williams, 2001). The methods text says it is an assumption.
+const DefaultReliability = 0.84
+
+// reliability is the outcome reliability the report uses and the words
+// that say where it comes from.
+func (o ReportSessionOptions) reliability() (float64, string) {
+	if o.Reliability == 0 {
+		return DefaultReliability, "an assumed value: the test–retest reliability of the PHQ-9 (Kroenke, Spitzer & Williams, 2001); replace it with the reliability of the measure used"
+	}
+	if o.ReliabilitySource == "" {
+		return o.Reliability, "the value given"
+	}
+	return o.Reliability, o.ReliabilitySource
+}
+
 // ReportGainsOptions are the report's choices for sudden gains: the cutoff
 // from the reliability, losses when higher scores are better.
 func ReportGainsOptions(o ReportSessionOptions) GainsOptions {
-	g := GainsOptions{Columns: o.Columns, ReliabilitySource: o.ReliabilitySource, Losses: o.HigherBetter, Level: o.Level, Label: o.OutcomeLabel}
+	r, src := o.reliability()
+	g := GainsOptions{Columns: o.Columns, ReliabilitySource: src, Losses: o.HigherBetter, Level: o.Level, Label: o.OutcomeLabel}
 	if o.GainsCutoff != nil {
 		c := *o.GainsCutoff
 		g.Cutoff = &c
 		return g
 	}
-	if o.Reliability != 0 {
-		r := o.Reliability
-		g.Reliability = &r
-	}
+	g.Reliability = &r
 	return g
 }
 
@@ -214,13 +231,9 @@ func ReportGainsOptions(o ReportSessionOptions) GainsOptions {
 // patient's first and last outcome score, with the session and outcome
 // columns the session model resolved (roles).
 func ReportChangeOptions(o ReportSessionOptions, roles map[string]string) ChangeOptions {
-	c := ChangeOptions{Patient: roles["patient"], Time: roles["session"], Score: roles["outcome"],
-		ReliabilitySource: o.ReliabilitySource, HigherBetter: o.HigherBetter, Label: o.OutcomeLabel}
-	if o.Reliability != 0 {
-		r := o.Reliability
-		c.Reliability = &r
-	}
-	return c
+	r, src := o.reliability()
+	return ChangeOptions{Patient: roles["patient"], Time: roles["session"], Score: roles["outcome"],
+		ReliabilitySource: src, HigherBetter: o.HigherBetter, Label: o.OutcomeLabel, Reliability: &r}
 }
 
 // reportPanel fits the report's panel model. A role the data lack is an

@@ -221,10 +221,9 @@ func (r *SessionsRun) figures(s *Section) {
 			cap += fmt.Sprintf(" Variance %s (SD %s).", num(v.Variance, 3), num(v.SD, 3))
 		}
 	}
-	resp, _, _ := strings.Cut(res.Formula, " ~")
 	s.Add(&Figure{Name: "caterpillar", Title: capitalise(who) + " effects", Caption: cap,
 		Spec: CaterpillarSpec{Fit: &res.Result, Group: group, Term: "(Intercept)", Level: o.Level,
-			Label: fmt.Sprintf("%s random intercept (%s)", capitalise(who), resp)}})
+			Label: fmt.Sprintf("%s random intercept (%s)", capitalise(who), r.responseLabel())}})
 }
 
 func (r *SessionsRun) meansTable() *Table {
@@ -322,4 +321,17 @@ func (r *SessionsRun) withinBetween(patient []string) *Figure {
 	f.Title = "Raw association of alliance and outcome between and within patients"
 	f.Caption = "Raw associations, not the model: left, each patient's mean outcome against mean alliance with the least-squares line; right, session deviations from the patient's means with the pooled within-patient slope. Neither is adjusted for session, the lagged outcome or the therapist level. The model's estimates (" + string(res.Model) + " model): " + strings.Join(est, "; ") + "."
 	return f
+}
+
+// responseLabel names the model's response in words, with the measure's
+// label ("next-session PHQ-9"), not the derived column (outcome_next).
+func (r *SessionsRun) responseLabel() string {
+	o := r.opt
+	switch r.Result.Model {
+	case sessions.Lagged:
+		return "next-session " + o.OutcomeLabel
+	case sessions.Reverse:
+		return "next-session " + o.AllianceLabel
+	}
+	return o.OutcomeLabel
 }

@@ -102,6 +102,9 @@ func TestSessionsDefaultCentring(t *testing.T) {
 	var names []string
 	for _, f := range run.Section().Figures() {
 		names = append(names, f.Name)
+		if f.Name == "caterpillar" && f.Spec.(CaterpillarSpec).Label != "Therapist random intercept (next-session outcome)" { // not "(outcome_next)"
+			t.Errorf("caterpillar label %q", f.Spec.(CaterpillarSpec).Label)
+		}
 		if f.Name == "within-between" && (f.Spec.(WithinBetweenSpec).Model != run.ConcurrentModel || !strings.Contains(f.Caption, "concurrent model's between-patient and within-patient slopes")) {
 			t.Errorf("within-between: model %v caption %s", f.Spec.(WithinBetweenSpec).Model, f.Caption)
 		}

@@ -126,7 +126,7 @@ for the same input.`,
 	f.Float64Var(&rf.ruptureK, "rupture-k", 0, "rupture rule (the default sd rule): number of SDs a drop must reach (default: the rule's, or the preset's)")
 	numVar(cmd, &rf.gainsCutoff, "gains-cutoff", "sudden gains: criterion 1 as a minimum drop in points (default: the reliable change value from --reliability)")
 	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
-	f.Float64Var(&rf.reliability, "reliability", 0.84, "reliability of the outcome measure for sudden gains and reliable change (default .84, the PHQ-9's test–retest reliability; an assumption: give yours)")
+	f.Float64Var(&rf.reliability, "reliability", workflow.DefaultReliability, "reliability of the outcome measure for sudden gains and reliable change (default .84, the PHQ-9's test–retest reliability; an assumption: give yours)")
 	f.StringVar(&rf.outcomeLabel, "outcome-label", "outcome", "name of the outcome measure in the text (e.g. PHQ-9)")
 	f.StringVar(&rf.allianceLbl, "alliance-label", "alliance", "name of the alliance measure in the text (e.g. WAI-SR)")
 	f.BoolVar(&rf.higherBetter, "higher-better", false, "higher outcome scores are better (default: lower, as symptom measures)")
@@ -188,10 +188,8 @@ func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.Repo
 		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level,
 		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap, GainsCutoff: rf.gainsCutoff,
 		Model: rf.model, RuptureK: rf.ruptureK, Study: rf.ipdStudy}
-	if cmd.Flags().Changed("reliability") {
-		o.Sessions.ReliabilitySource = "as given with --reliability"
-	} else {
-		o.Sessions.ReliabilitySource = "an assumed value: the test–retest reliability of the PHQ-9 (Kroenke, Spitzer & Williams, 2001); give your measure's with --reliability"
+	if !cmd.Flags().Changed("reliability") {
+		o.Sessions.Reliability = 0 // the workflow's default, said to be an assumption
 	}
 	o.Compose = workflow.ComposeOptions{Title: rf.title, Author: rf.author, Date: rf.date, Version: version}
 	o.Omit = splitList(rf.omit)

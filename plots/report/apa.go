@@ -11,15 +11,17 @@ import (
 )
 
 // apaToken matches the candidates for APA set-off: statistical symbols
-// (italic, APA 7 §6.45), Q with a subscript written Q_M, Q_E or Q_b, and
+// (italic, APA 7 §6.45), Q with a subscript written Q_M, Q_E or Q_b, S_diff,
+// SD_pre and SD_post (reliable change), and
 // "Note.". Whether a candidate is a whole token is decided by its
 // neighbours (see wholeToken).
-var apaToken = regexp.MustCompile(`Note\.|Q_[MEb]|[IHτχσ]²|SE|SD|df|[kprztFQMNnb]`)
+var apaToken = regexp.MustCompile(`Note\.|Q_[MEb]|S_diff|SD_pre|SD_post|[IHτχσ]²|SE|SD|df|[kprztFQMNnb]`)
 
 // APA turns plain text into safe HTML in APA style: the text is escaped,
 // statistical symbols that stand as whole tokens (k, p, r, z, t, F, Q, SE,
-// M, SD, N, n, b, df, I², τ², H², χ², σ²) are set in italics, Q_M, Q_E and
-// Q_b become an italic Q with the subscript, and "Note." is italic. A
+// M, SD, N, n, b, df, I², τ², H², χ², σ²) are set in italics, Q_M, Q_E,
+// Q_b, S_diff, SD_pre and SD_post become the italic symbol with the
+// subscript, and "Note." is italic. A
 // letter inside a word, a file name (t.csv) or a contraction (don't) is
 // left alone.
 func APA(text string) template.HTML {
@@ -35,8 +37,9 @@ func APA(text string) template.HTML {
 		switch {
 		case tok == "Note.":
 			b.WriteString("<em>Note.</em>")
-		case strings.HasPrefix(tok, "Q_"):
-			b.WriteString("<i>Q</i><sub>" + tok[2:] + "</sub>")
+		case strings.Contains(tok, "_"): // Q_M, S_diff, SD_pre: an italic symbol with its subscript
+			sym, sub, _ := strings.Cut(tok, "_")
+			b.WriteString("<i>" + sym + "</i><sub>" + sub + "</sub>")
 		case strings.HasSuffix(tok, "²"):
 			b.WriteString("<i>" + strings.TrimSuffix(tok, "²") + "</i><sup>2</sup>")
 		default:
