@@ -336,7 +336,11 @@ func varianceTable(r *metamv.Result) *Table {
 		[]string{"1", "sampling error", "", "", "", pct(v.Level1)})
 	t.Notes = append(t.Notes, fmt.Sprintf("Shares after Cheung (2014) with the typical sampling variance ṽ = %s; heterogeneity at levels 2 and 3 together: I² = %s.", num(v.TypicalV, 4), pct(v.I2Total)))
 	for _, l := range r.LRT {
-		t.Notes = append(t.Notes, fmt.Sprintf("Likelihood-ratio test of %s: χ²(%d) = %s, %s.", l.Reduced, l.DF, num(l.LRT, 2), apa.P(l.P)))
+		what := map[string]string{"sigma2_outer = 0": "no variance between clusters (σ² at level 3 = 0)", "sigma2_inner = 0": "no variance within clusters (σ² at level 2 = 0)"}[l.Reduced]
+		if what == "" {
+			what = l.Reduced
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("Likelihood-ratio test of %s: χ²(%d) = %s, %s.", what, l.DF, num(l.LRT, 2), apa.P(l.P)))
 	}
 	t.Notes = append(t.Notes, r.CINotes...)
 	return t

@@ -74,7 +74,7 @@ func (r *SessionsRun) centringNote() string {
 	res := r.Result
 	switch {
 	case res.Centring == sessions.TherapistMean && r.opt.Centring == "":
-		return "Alliance is centred on therapist means (therapist mean, the patient mean's deviation from it, and the session's deviation from the patient mean; Baldwin, Wampold & Imel, 2007), the default when the data name therapists; person-mean centring is the other choice (centring person)."
+		return "Alliance is centred on therapist means (therapist mean, the patient mean's deviation from it, and the session's deviation from the patient mean; Baldwin, Wampold & Imel, 2007), the default when the data name therapists; person-mean centring (each patient's own mean only) is the other choice."
 	case res.Centring == sessions.TherapistMean:
 		return "Alliance is centred on therapist means (therapist mean, patient deviation, session deviation)."
 	case res.Centring == sessions.PersonMean && r.opt.Centring == "":
