@@ -348,7 +348,7 @@ func (r *ChangeRun) longPairs(idCol string, idErr error, groups []string) ([]cha
 	if err != nil {
 		return nil, err
 	}
-	r.roles["patient"], r.roles["time"], r.roles["score"] = idCol, timeCol, scoreCol
+	r.roles["patient"], r.roles["session"], r.roles["outcome"] = idCol, timeCol, scoreCol
 	ids, err := r.ids(idCol)
 	if err != nil {
 		return nil, err
@@ -461,7 +461,7 @@ func (r *ChangeRun) fitHLM() error {
 	if err != nil {
 		return err
 	}
-	r.roles["patient"], r.roles["time"], r.roles["score"] = idCol, timeCol, scoreCol
+	r.roles["patient"], r.roles["session"], r.roles["outcome"] = idCol, timeCol, scoreCol
 	var d change.Long
 	if d.Patient, err = r.ids(idCol); err != nil {
 		return err

@@ -219,12 +219,12 @@ func (r *ChangeRun) rBase(b *strings.Builder) {
 		fmt.Fprintf(b, "p <- data.frame(id = id, pre = d[[%q]], post = d[[%q]])\n", r.roles["pre"], r.roles["post"])
 	case r.firstLst:
 		// each patient's first and last observed score
-		fmt.Fprintf(b, "id <- as.character(d[[%q]]); tm <- d[[%q]]; y <- d[[%q]]\n", r.roles["patient"], r.roles["time"], r.roles["score"])
+		fmt.Fprintf(b, "id <- as.character(d[[%q]]); tm <- d[[%q]]; y <- d[[%q]]\n", r.roles["patient"], r.roles["session"], r.roles["outcome"])
 		b.WriteString(`p <- do.call(rbind, lapply(unique(id), function(i) { k <- which(id == i & !is.na(y)); k <- k[order(tm[k])]
   if (length(k) < 2) data.frame(id = i, pre = NA, post = NA) else data.frame(id = i, pre = y[k[1]], post = y[k[length(k)]]) }))
 `)
 	default:
-		fmt.Fprintf(b, "id <- as.character(d[[%q]]); tm <- d[[%q]]; y <- d[[%q]]\n", r.roles["patient"], r.roles["time"], r.roles["score"])
+		fmt.Fprintf(b, "id <- as.character(d[[%q]]); tm <- d[[%q]]; y <- d[[%q]]\n", r.roles["patient"], r.roles["session"], r.roles["outcome"])
 		fmt.Fprintf(b, `at <- function(i, t) { k <- which(id == i & tm == t & !is.na(y)); if (length(k)) y[k[1]] else NA }
 p <- do.call(rbind, lapply(unique(id), function(i) data.frame(id = i, pre = at(i, %s), post = at(i, %s))))
 `, o.Pre, o.Post)
@@ -328,13 +328,13 @@ func (r *ChangeRun) rPackage(commented bool) string {
 	} else {
 		if r.firstLst && o.Method != string(change.HLM) {
 			// first and last observed score of each patient, as two time points
-			fmt.Fprintf(&b, "d <- d[!is.na(d[[%q]]), ]\n", r.roles["score"])
-			fmt.Fprintf(&b, "d <- d[order(d[[%q]], d[[%q]]), ]\n", r.roles["patient"], r.roles["time"])
+			fmt.Fprintf(&b, "d <- d[!is.na(d[[%q]]), ]\n", r.roles["outcome"])
+			fmt.Fprintf(&b, "d <- d[order(d[[%q]], d[[%q]]), ]\n", r.roles["patient"], r.roles["session"])
 			fmt.Fprintf(&b, "first <- !duplicated(d[[%q]]); last <- !duplicated(d[[%q]], fromLast = TRUE)\n", r.roles["patient"], r.roles["patient"])
 			fmt.Fprintf(&b, "d <- rbind(transform(d[first & !last, ], tp = 1), transform(d[last & !first, ], tp = 2))\n")
-			args = append(args, "id = "+rName(r.roles["patient"]), "time = tp", "outcome = "+rName(r.roles["score"]), "pre = 1", "post = 2")
+			args = append(args, "id = "+rName(r.roles["patient"]), "time = tp", "outcome = "+rName(r.roles["outcome"]), "pre = 1", "post = 2")
 		} else {
-			args = append(args, "id = "+rName(r.roles["patient"]), "time = "+rName(r.roles["time"]), "outcome = "+rName(r.roles["score"]))
+			args = append(args, "id = "+rName(r.roles["patient"]), "time = "+rName(r.roles["session"]), "outcome = "+rName(r.roles["outcome"]))
 			if o.Pre != "" && o.Method != string(change.HLM) {
 				args = append(args, "pre = "+o.Pre, "post = "+o.Post)
 			}

@@ -253,8 +253,8 @@ func ExampleReport() {
 }
 
 // ReportContext reports each stage as it starts, and stops when the
-// context is cancelled. Without a reliability (or a cutoff) the sudden
-// gains cannot be defined, and the report says what to give.
+// context is cancelled. Without a reliability the report assumes the
+// PHQ-9's (.84, DefaultReliability) and says so in its methods.
 func ExampleReportContext() {
 	sess := embedded("demo-sessions")
 	in := workflow.ReportInput{Sessions: &sess}
@@ -270,7 +270,8 @@ func ExampleReportContext() {
 	// panel model
 	// ruptures
 	// sudden gains
-	// sudden gains: give criterion 1: a cutoff in points (e.g. 7 for the BDI), a reliability for the reliable change value, or switch it off
+	// reliable change
+	// <nil>
 	// true
 }
 
