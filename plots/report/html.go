@@ -94,7 +94,8 @@ thead tr { border-top: 1.5px solid var(--rule); border-bottom: 1px solid var(--r
 tbody tr:last-child { border-bottom: 1.5px solid var(--rule); }
 th { font-weight: 600; text-align: left; padding: .35rem .7rem; vertical-align: bottom; font-size: .82rem; }
 td { padding: .22rem .7rem; vertical-align: top; }
-th.num, td.num { text-align: right; white-space: nowrap; }
+th.num { text-align: right; }
+td.num { text-align: right; white-space: nowrap; }
 .tnote { margin: .35rem 0 0; }
 figure { margin: 1.6rem 0 2rem; break-inside: avoid; }
 figure svg { display: block; max-width: 100%; height: auto; margin: .3rem 0; }
