@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"github.com/alliance-research/alliance/analysis/sessions"
 	"github.com/alliance-research/alliance/datasets"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // SessionsOptions are every choice of the session-by-session
@@ -203,7 +203,7 @@ func sessionMeans(session []int, x []float64, level float64) []SessionMean {
 				ss += (y - m.Mean) * (y - m.Mean)
 			}
 			se := math.Sqrt(ss/float64(len(v)-1)) / math.Sqrt(float64(len(v)))
-			t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(v) - 1)}.Quantile(1 - (1-level)/2)
+			t := wald.StudentT(float64(len(v)-1), level).Crit()
 			m.CILB, m.CIUB = m.Mean-t*se, m.Mean+t*se
 		}
 		out = append(out, m)
