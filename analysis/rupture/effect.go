@@ -323,22 +323,7 @@ func TwoGroup(y1, y2 []float64, sign, level float64) Effect {
 		e.Note = "g not estimated: " + err.Error()
 	}
 	// point-biserial r from the SD of all n values
-	var sum float64
-	for _, v := range y1 {
-		sum += v
-	}
-	for _, v := range y2 {
-		sum += v
-	}
-	my := sum / float64(n)
-	var ss float64
-	for _, v := range y1 {
-		ss += (v - my) * (v - my)
-	}
-	for _, v := range y2 {
-		ss += (v - my) * (v - my)
-	}
-	sy := math.Sqrt(ss / float64(n-1))
+	_, sy, _ := describe.MeanSD(append(append(make([]float64, 0, n), y1...), y2...))
 	r := sign * (m1 - m2) / sy * math.Sqrt(float64(n1)*float64(n2)/(float64(n)*float64(n-1)))
 	if r > 1 {
 		r = 1
