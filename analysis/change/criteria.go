@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 )
 
 // Direction selects sudden gains (scores fall; lower is better) or sudden
@@ -129,10 +129,11 @@ func (c Criteria) Validate() error {
 // CriticalT returns the two-sided critical value |qt(alpha/2, df)| of
 // Student's t distribution, the value identify_sg uses for the stability
 // criterion with df = n_pre + n_post − 2 (2.776 for df 4, 3.182 for df 3,
-// 4.303 for df 2 at alpha = .05).
+// 4.303 for df 2 at alpha = .05), the critical value of the one Wald helper
+// (wald.StudentT(df, 1 − alpha).Crit()).
 func CriticalT(alpha float64, df int) float64 {
 	if !(alpha > 0 && alpha < 1) || df < 1 {
 		return nan
 	}
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(1 - alpha/2)
+	return wald.StudentT(float64(df), 1-alpha).Crit()
 }

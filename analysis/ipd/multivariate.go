@@ -5,21 +5,14 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/optim"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Coef is one pooled coefficient with its Wald z test (rma.mv's default
-// test = "z").
-type Coef struct {
-	Name      string  `json:"name"`
-	Estimate  float64 `json:"estimate"`
-	SE        float64 `json:"se"`
-	Statistic float64 `json:"statistic"`
-	P         float64 `json:"p"`
-	CILB      float64 `json:"ci_lb"`
-	CIUB      float64 `json:"ci_ub"`
-}
+// test = "z"; DF is nil): the one coefficient type of the meta-analysis
+// packages (meta.Coef), from analysis/internal/wald.
+type Coef = wald.Coef
 
 // Bivariate is a multivariate random-effects meta-analysis of p
 // coefficients (the name is kept for the usual p = 2: the within- and
@@ -125,12 +118,10 @@ func Multivariate(studies, terms []string, y [][]float64, v [][][]float64, level
 	}
 	out := &Bivariate{Method: "REML", K: k, Terms: terms, Studies: studies, Level: level, Converged: res.Converged, Reason: res.Reason,
 		LogLik: -dev / 2}
-	z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	ref := wald.Normal(level)
 	for a := 0; a < p; a++ {
-		se := math.Sqrt(cov.At(a, a))
-		c := Coef{Name: terms[a], Estimate: beta.AtVec(a), SE: se, Statistic: beta.AtVec(a) / se}
-		c.P = 2 * distuv.UnitNormal.CDF(-math.Abs(c.Statistic))
-		c.CILB, c.CIUB = c.Estimate-z*se, c.Estimate+z*se
+		c := ref.Coef(beta.AtVec(a), cov.At(a, a))
+		c.Name = terms[a]
 		out.Coefficients = append(out.Coefficients, c)
 		row := make([]float64, p)
 		srow := make([]float64, p)

@@ -118,11 +118,8 @@ func (m *model) infer(r *Result) error {
 	}
 	r.Coefficients = make([]Coef, p)
 	for j := 0; j < p; j++ {
-		w := ref.Coef(m.s.beta[j], r.Vcov[j*p+j])
-		c := Coef{Name: d.names[j], Estimate: w.Estimate, SE: w.SE, Statistic: w.Statistic, P: w.P, CILB: w.CILB, CIUB: w.CIUB}
-		if ref.IsT() {
-			c.DF = f64(ddf)
-		}
+		c := ref.Coef(m.s.beta[j], r.Vcov[j*p+j])
+		c.Name = d.names[j]
 		r.Coefficients[j] = c
 	}
 	// Omnibus Wald test of the moderators (of the intercept if there are none).

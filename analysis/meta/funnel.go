@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 )
 
 // FunnelPoint is one study in a funnel plot.
@@ -33,7 +33,7 @@ func Funnel(r *Result, tf *TrimFillResult) (*FunnelData, error) {
 		return nil, err
 	}
 	f := &FunnelData{Center: r.Coefficients[0].Estimate,
-		Crit: distuv.UnitNormal.Quantile(1 - (1-r.Level)/2)}
+		Crit: wald.Normal(r.Level).Crit()}
 	for i, y := range r.Yi {
 		se := math.Sqrt(r.Vi[i])
 		f.Points = append(f.Points, FunnelPoint{Study: r.label(i), Yi: y, SEI: se})

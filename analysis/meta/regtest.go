@@ -7,7 +7,6 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/wald"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Predictors of RegTest, with metafor's names.
@@ -165,14 +164,11 @@ func RegTest(r *Result, opt RegTestOptions) (*RegTestResult, error) {
 	rss, _ := s.solve(w, d.y)
 	df := float64(k - q)
 	sigma2 := rss / df
-	tdist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-	se := math.Sqrt(sigma2 * s.ainv[p*q+p])
-	out.Slope = s.beta[p]
-	out.Statistic = s.beta[p] / se
-	out.P = 2 * tdist.Survival(math.Abs(out.Statistic))
-	out.DF = f64(df)
+	ref := wald.StudentT(df, r.Level)
+	slope := ref.Coef(s.beta[p], sigma2*s.ainv[p*q+p])
+	out.Slope, out.Statistic, out.P, out.DF = slope.Estimate, slope.Statistic, slope.P, slope.DF
 	if limit {
-		w := wald.StudentT(df, r.Level).Coef(s.beta[0], sigma2*s.ainv[0])
+		w := ref.Coef(s.beta[0], sigma2*s.ainv[0])
 		out.Estimate, out.SE, out.EstStat = f64(w.Estimate), f64(w.SE), f64(w.Statistic)
 		out.EstP = f64(w.P)
 		out.CILB, out.CIUB = f64(w.CILB), f64(w.CIUB)

@@ -1,16 +1,14 @@
 package meta
 
-// Coef is one model coefficient with its test and confidence interval.
-type Coef struct {
-	Name      string   `json:"name"`      // "intrcpt" or the design column name
-	Estimate  float64  `json:"estimate"`  // β̂
-	SE        float64  `json:"se"`        // standard error (Knapp–Hartung-scaled under knha/adhoc)
-	Statistic float64  `json:"statistic"` // z or t value, β̂/SE
-	DF        *float64 `json:"df,omitempty"`
-	P         float64  `json:"p"`     // two-sided p-value
-	CILB      float64  `json:"ci_lb"` // lower confidence bound
-	CIUB      float64  `json:"ci_ub"` // upper confidence bound
-}
+import "github.com/alliance-research/alliance/analysis/internal/wald"
+
+// Coef is one model coefficient with its test and confidence interval:
+// name ("intrcpt" or the design column name), estimate β̂, standard error
+// (Knapp–Hartung-scaled under knha/adhoc), statistic β̂/SE (z or t), df (t
+// tests only, else nil), two-sided p, ci_lb and ci_ub. It is the one
+// coefficient type of the Wald inference (analysis/internal/wald), shared
+// with metamv (also its cluster-robust coefficients) and ipd.
+type Coef = wald.Coef
 
 // RBlock holds the pooled estimate back-transformed to a correlation with
 // tanh (Fisher z → r), metafor's predict(res, transf = transf.ztor).

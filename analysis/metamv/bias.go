@@ -102,7 +102,7 @@ func regTestMV(yi, vi []float64, outer, inner []string, opt Options, pred string
 		return nil, errs.New(errs.Singular, "metamv", "the precision moderator is collinear with the intercept (all sampling variances equal)")
 	}
 	b0, b1 := rb.Coefficients[0], rb.Coefficients[1]
-	df := b1.DF
+	df := *b1.DF
 	est, se, st, p, lb, ub := b0.Estimate, b0.SE, b0.Statistic, b0.P, b0.CILB, b0.CIUB
 	return &meta.RegTestResult{Model: "rma.mv", Predictor: pred, Statistic: b1.Statistic, DF: &df, P: b1.P, Slope: b1.Estimate,
 		Estimate: &est, SE: &se, EstStat: &st, EstP: &p, CILB: &lb, CIUB: &ub, Level: rb.Level, Intercept: true}, nil

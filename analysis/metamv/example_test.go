@@ -33,7 +33,7 @@ func Example() {
 		return
 	}
 	rc := rob.Coefficients[0]
-	fmt.Printf("CR2: SE %.4f, df %.2f, p %.4f\n", rc.SE, rc.DF, rc.P)
+	fmt.Printf("CR2: SE %.4f, df %.2f, p %.4f\n", rc.SE, *rc.DF, rc.P)
 	// Output:
 	// estimate 0.1847 (SE 0.0846), sigma2 = 0.0651, 0.0327
 	// sigma2 district 95% CI [0.0222, 0.2072]

@@ -82,7 +82,7 @@ func ExampleClusterRobust() {
 		return
 	}
 	rc := rob.Coefficients[0]
-	fmt.Printf("CR2: SE %.4f, df %.2f, p %.3g\n", rc.SE, rc.DF, rc.P)
+	fmt.Printf("CR2: SE %.4f, df %.2f, p %.3g\n", rc.SE, *rc.DF, rc.P)
 	// Output:
 	// CR2: SE 0.0166, df 39.73, p 6.57e-20
 }

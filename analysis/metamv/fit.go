@@ -237,12 +237,8 @@ func (r *Result) infer(st *state) error {
 	crit := ref.Crit()
 	r.Coefficients = make([]meta.Coef, p)
 	for j := 0; j < p; j++ {
-		w := ref.Coef(st.beta[j], st.h[j*p+j])
-		c := meta.Coef{Name: r.names[j], Estimate: w.Estimate, SE: w.SE, Statistic: w.Statistic, P: w.P, CILB: w.CILB, CIUB: w.CIUB}
-		if ref.IsT() {
-			df := ddf
-			c.DF = &df
-		}
+		c := ref.Coef(st.beta[j], st.h[j*p+j])
+		c.Name = r.names[j]
 		r.Coefficients[j] = c
 	}
 	lo := 1

@@ -30,19 +30,6 @@ type RobustOptions struct {
 	quadAll bool
 }
 
-// RobustCoef is one coefficient under cluster-robust inference: t test with
-// DF degrees of freedom (J − p for CR1, Satterthwaite for CR2).
-type RobustCoef struct {
-	Name      string  `json:"name"`
-	Estimate  float64 `json:"estimate"`
-	SE        float64 `json:"se"`
-	Statistic float64 `json:"statistic"`
-	DF        float64 `json:"df"`
-	P         float64 `json:"p"`
-	CILB      float64 `json:"ci_lb"`
-	CIUB      float64 `json:"ci_ub"`
-}
-
 // WaldTest is the robust test of the moderators (all coefficients but the
 // intercept; the intercept alone in an intercept-only model): an F test,
 // for CR2 the HTZ Hotelling-T² approximation (Pustejovsky & Tipton 2018;
@@ -65,13 +52,15 @@ type Robust struct {
 	// SE, DF, P, CILB and CIUB repeat the first coefficient's robust
 	// inference (the pooled estimate of an intercept-only model), the flat
 	// "robust" block of DESIGN.md's JSON contract.
-	SE           float64      `json:"se"`
-	DF           float64      `json:"df"`
-	P            float64      `json:"p"`
-	CILB         float64      `json:"ci_lb"`
-	CIUB         float64      `json:"ci_ub"`
-	Coefficients []RobustCoef `json:"coefficients"`
-	QM           *WaldTest    `json:"QM,omitempty"`
+	SE   float64 `json:"se"`
+	DF   float64 `json:"df"`
+	P    float64 `json:"p"`
+	CILB float64 `json:"ci_lb"`
+	CIUB float64 `json:"ci_ub"`
+	// Coefficients are the robust t tests, one meta.Coef each with DF set
+	// (J − p for CR1, Satterthwaite for CR2).
+	Coefficients []meta.Coef `json:"coefficients"`
+	QM           *WaldTest   `json:"QM,omitempty"`
 	// Vcov is the p×p robust covariance of the coefficients (row-major).
 	Vcov []float64 `json:"-"`
 }
@@ -515,7 +504,7 @@ func sandwich(u [][]float64, bread []float64, p int, typ string) []float64 {
 // for one coefficient, HTZ for CR2).
 func robustTable(in robustIn, opt RobustOptions, vc []float64, sat *satt) *Robust {
 	p, J := in.p, len(in.groups)
-	out := &Robust{Type: opt.Type, Clusters: J, Level: opt.Level, Vcov: vc, Coefficients: make([]RobustCoef, p)}
+	out := &Robust{Type: opt.Type, Clusters: J, Level: opt.Level, Vcov: vc, Coefficients: make([]meta.Coef, p)}
 	for j := 0; j < p; j++ {
 		df := float64(J - p)
 		if sat != nil {
@@ -523,13 +512,13 @@ func robustTable(in robustIn, opt RobustOptions, vc []float64, sat *satt) *Robus
 			c[j] = 1
 			df = sat.df(c)
 		}
-		w := wald.StudentT(df, opt.Level).Coef(in.beta[j], vc[j*p+j])
-		out.Coefficients[j] = RobustCoef{Name: in.names[j], Estimate: w.Estimate, SE: w.SE, Statistic: w.Statistic, DF: df,
-			P: w.P, CILB: w.CILB, CIUB: w.CIUB}
+		c := wald.StudentT(df, opt.Level).Coef(in.beta[j], vc[j*p+j])
+		c.Name = in.names[j]
+		out.Coefficients[j] = c
 	}
 	if p > 0 {
 		c := out.Coefficients[0]
-		out.SE, out.DF, out.P, out.CILB, out.CIUB = c.SE, c.DF, c.P, c.CILB, c.CIUB
+		out.SE, out.DF, out.P, out.CILB, out.CIUB = c.SE, *c.DF, c.P, c.CILB, c.CIUB
 	}
 	lo := 1
 	if p == 1 {
@@ -547,7 +536,7 @@ func robustTable(in robustIn, opt RobustOptions, vc []float64, sat *satt) *Robus
 		out.QM = &WaldTest{Test: "F", Fstat: q / m, Delta: 1, DFNum: m, DFDenom: df2, P: distuv.F{D1: m, D2: df2}.Survival(q / m)}
 	case p == 1:
 		c := out.Coefficients[0]
-		out.QM = &WaldTest{Test: "t²", Fstat: q, Delta: 1, DFNum: 1, DFDenom: c.DF, P: c.P}
+		out.QM = &WaldTest{Test: "t²", Fstat: q, Delta: 1, DFNum: 1, DFDenom: *c.DF, P: c.P}
 	default:
 		if w, err := sat.htz(idx, q); err == nil {
 			out.QM = w

@@ -19,16 +19,19 @@ func checkRobust(t *testing.T, name string, cr1, cr2 *Robust, g gRob) {
 		near(t, name+" CR1 p "+c.Name, c.P, g.CR1.P[j], 1e-5, 1e-12)
 		near(t, name+" CR1 ci_lb "+c.Name, c.CILB, g.CR1.CILB[j], tolFix, 1e-9)
 		near(t, name+" CR1 ci_ub "+c.Name, c.CIUB, g.CR1.CIUB[j], tolFix, 1e-9)
-		if c.DF != g.CR1.DF {
-			t.Errorf("%s CR1 df = %g, want %g", name, c.DF, g.CR1.DF)
+		if c.DF == nil || *c.DF != g.CR1.DF {
+			t.Errorf("%s CR1 df = %v, want %g", name, c.DF, g.CR1.DF)
 		}
 	}
 	near(t, name+" CR1 QM", cr1.QM.Fstat, g.CR1.QM, tolFix, 0)
 	near(t, name+" CR1 QM_p", cr1.QM.P, g.CR1.QMP, 1e-5, 1e-14)
 	for j, c := range cr2.Coefficients {
+		if c.DF == nil {
+			t.Fatalf("%s CR2 %s: no df", name, c.Name)
+		}
 		near(t, name+" CR2 se "+c.Name, c.SE, g.CR2.SE[j], tolFix, 0)
 		near(t, name+" CR2 t "+c.Name, c.Statistic, g.CR2.Statistic[j], tolFix, 1e-8)
-		near(t, name+" CR2 df "+c.Name, c.DF, g.CR2.DF[j], 1e-6, 0)
+		near(t, name+" CR2 df "+c.Name, *c.DF, g.CR2.DF[j], 1e-6, 0)
 		near(t, name+" CR2 p "+c.Name, c.P, g.CR2.P[j], 1e-5, 1e-12)
 		near(t, name+" CR2 ci_lb "+c.Name, c.CILB, g.CR2.CILB[j], tolFix, 1e-9)
 		near(t, name+" CR2 ci_ub "+c.Name, c.CIUB, g.CR2.CIUB[j], tolFix, 1e-9)
@@ -184,7 +187,7 @@ func TestRobustFlatBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := rb.Coefficients[0]
-	if rb.SE != c.SE || rb.DF != c.DF || rb.P != c.P || rb.CILB != c.CILB || rb.CIUB != c.CIUB {
+	if rb.SE != c.SE || c.DF == nil || rb.DF != *c.DF || rb.P != c.P || rb.CILB != c.CILB || rb.CIUB != c.CIUB {
 		t.Errorf("flat block %+v differs from the first coefficient %+v", rb, c)
 	}
 }

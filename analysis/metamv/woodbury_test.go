@@ -285,7 +285,10 @@ func sameRobust(t *testing.T, name string, a, b *Robust, rel float64) {
 	for j := range a.Coefficients {
 		x, y := a.Coefficients[j], b.Coefficients[j]
 		cmp("se "+x.Name, x.SE, y.SE)
-		cmp("df "+x.Name, x.DF, y.DF)
+		if x.DF == nil || y.DF == nil {
+			t.Fatalf("%s: %s has no robust df", name, x.Name)
+		}
+		cmp("df "+x.Name, *x.DF, *y.DF)
 		cmp("p "+x.Name, x.P, y.P)
 		cmp("ci_lb "+x.Name, x.CILB, y.CILB)
 	}

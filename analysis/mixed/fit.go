@@ -29,7 +29,11 @@ type Options struct {
 	MaxEval int
 }
 
-// Coef is one fixed effect with its Satterthwaite t test (lmerTest).
+// Coef is one fixed effect with its Satterthwaite t test (lmerTest), the
+// inference from the one Wald helper (analysis/internal/wald) with the
+// coefficient's own df. It is not the meta packages' coefficient type
+// (meta.Coef) because its df is always present and comes before the
+// statistic, as the lmm/sessions JSON contract lists it (DESIGN.md).
 type Coef struct {
 	Name      string  `json:"name"`
 	Estimate  float64 `json:"estimate"`

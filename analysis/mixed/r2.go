@@ -1,5 +1,7 @@
 package mixed
 
+import "github.com/alliance-research/alliance/analysis/internal/describe"
+
 // r2 sets the ICCs and Nakagawa's R².
 //
 // Marginal R² = σ²_f / (σ²_f + σ²_r + σ²) and conditional R² =
@@ -13,8 +15,6 @@ package mixed
 func (m *Model) r2(beta []float64, s2 float64) {
 	d := m.d
 	Q := d.m0 - d.p - 1
-	n := float64(d.n)
-	var sum, sumsq float64
 	fx := make([]float64, d.n)
 	for r := 0; r < d.n; r++ {
 		x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
@@ -23,15 +23,10 @@ func (m *Model) r2(beta []float64, s2 float64) {
 			v += x[k] * b
 		}
 		fx[r] = v
-		sum += v
-	}
-	mean := sum / n
-	for _, v := range fx {
-		sumsq += (v - mean) * (v - mean)
 	}
 	varF := 0.0
 	if d.n > 1 {
-		varF = sumsq / (n - 1)
+		_, varF, _ = describe.MeanVar(fx)
 	}
 	// Σ per level, and mean z'Σz.
 	varR := 0.0
@@ -68,7 +63,7 @@ func (m *Model) r2(beta []float64, s2 float64) {
 				}
 			}
 		}
-		varR += acc / n
+		varR += acc / float64(d.n)
 	}
 	tot := varF + varR + s2
 	res.R2Marginal = varF / tot

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // satterthwaite returns the Satterthwaite degrees of freedom of every fixed
@@ -243,12 +243,10 @@ func jacobianDiag(g func(x, out []float64), x, h []float64, p int) [][]float64 {
 	return J
 }
 
-// tTest builds a coefficient row: t = est/se, two-sided p from Student's t
-// with df, interval est ± t_{(1+level)/2, df}·se.
+// tTest builds a coefficient row from the one Wald helper: t = est/se,
+// two-sided p from Student's t with df, interval est ± t_{(1+level)/2, df}·se
+// (wald.StudentT(df, level).CoefSE).
 func tTest(name string, est, se, df, level float64) Coef {
-	t := est / se
-	dist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-	p := 2 * dist.Survival(math.Abs(t))
-	crit := dist.Quantile((1 + level) / 2)
-	return Coef{Name: name, Estimate: est, SE: se, DF: df, Statistic: t, P: p, CILB: est - crit*se, CIUB: est + crit*se}
+	w := wald.StudentT(df, level).CoefSE(est, se)
+	return Coef{Name: name, Estimate: w.Estimate, SE: w.SE, DF: df, Statistic: w.Statistic, P: w.P, CILB: w.CILB, CIUB: w.CIUB}
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 )
 
 // LongRunEffect is a long-run (cumulative) effect of a stationary lagged
@@ -121,11 +121,11 @@ func (r *Result) longRun(lags []Lag, level float64) {
 		}
 		return math.Sqrt(v)
 	}
-	z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	ref := wald.Normal(level)
 	row := func(from, to string, e, sd float64) LongRunEffect {
-		zz := e / sd
-		return LongRunEffect{From: name(s, from), To: name(s, to), Estimate: e, SE: sd, Z: zz,
-			P: 2 * distuv.UnitNormal.CDF(-math.Abs(zz)), CILB: e - z*sd, CIUB: e + z*sd}
+		w := ref.CoefSE(e, sd)
+		return LongRunEffect{From: name(s, from), To: name(s, to), Estimate: e, SE: sd, Z: w.Statistic,
+			P: w.P, CILB: w.CILB, CIUB: w.CIUB}
 	}
 	if s.Kind == DPM {
 		o, p := s.dpmRoles()

@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 )
 
 // KappaOptions controls CohenKappa and CohenKappaTable.
@@ -184,7 +184,7 @@ func CohenKappaTable(counts [][]float64, opt KappaOptions) (CohenResult, error) 
 			res.Levels[i] = float64(i + 1)
 		}
 	}
-	z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	z := wald.Normal(level).Crit()
 	d := float64(L - 1)
 	weights := []func(i, j int) float64{
 		func(i, j int) float64 {

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -185,20 +186,12 @@ func median(v []float64) float64 {
 	return (v[m-1] + v[m]) / 2
 }
 
-// meanVar returns the mean and the sample variance (divisor n−1) of v.
+// meanVar returns the mean and the sample variance (divisor n−1) of v
+// (NaN with fewer than two values), by the one implementation of the
+// analysis packages, describe.MeanVar (R's two-pass mean, as psych's
+// mean() and var()).
 func meanVar(v []float64) (m, s2 float64) {
-	for _, x := range v {
-		m += x
-	}
-	m /= float64(len(v))
-	for _, x := range v {
-		s2 += (x - m) * (x - m)
-	}
-	if len(v) > 1 {
-		s2 /= float64(len(v) - 1)
-	} else {
-		s2 = math.NaN()
-	}
+	m, s2, _ = describe.MeanVar(v)
 	return m, s2
 }
 

@@ -9,7 +9,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Coef is one estimate of the ANCOVA, named as R's lm names coefficients.
+// Coef is one estimate of the ANCOVA, named as R's lm names coefficients,
+// with the t test of the one Wald helper (analysis/internal/wald). It keeps
+// its own type (not meta.Coef) for rupture's JSON conventions: Float
+// fields that encode NaN as null under encoding/json, and an integer df.
 type Coef struct {
 	Name      string `json:"name"`
 	Estimate  Float  `json:"estimate"`

@@ -5,12 +5,10 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/change"
+	"github.com/alliance-research/alliance/analysis/effectsize"
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"github.com/alliance-research/alliance/analysis/internal/wald"
-	"gonum.org/v1/gonum/stat/distuv"
-
-	"github.com/alliance-research/alliance/analysis/effectsize"
 )
 
 // Outcome is one patient's outcome scores (NaN = missing), e.g. a symptom
@@ -310,37 +308,22 @@ func TwoGroup(y1, y2 []float64, sign, level float64) Effect {
 		e.Note = "the outcome does not vary within groups (pooled SD 0)"
 		return e
 	}
-	alpha := 1 - level
 	se := sp * math.Sqrt(1/float64(n1)+1/float64(n2))
 	w := wald.StudentT(df, level).Coef(diff, se*se)
 	e.SEDiff, e.T, e.P = Float(w.SE), Float(w.Statistic), Float(w.P)
 	e.DiffCILB, e.DiffCIUB = Float(w.CILB), Float(w.CIUB)
-	zc := distuv.UnitNormal.Quantile(1 - alpha/2)
+	z := wald.Normal(level) // for g and for Fisher's z of r
 	d := diff / sp
 	e.D = Float(d)
 	if g, vg, err := effectsize.HedgesG(d, float64(n1), float64(n2)); err == nil {
 		e.G, e.VG = Float(g), Float(vg)
-		e.CILB, e.CIUB = Float(g-zc*math.Sqrt(vg)), Float(g+zc*math.Sqrt(vg))
+		gw := z.Coef(g, vg)
+		e.CILB, e.CIUB = Float(gw.CILB), Float(gw.CIUB)
 	} else {
 		e.Note = "g not estimated: " + err.Error()
 	}
 	// point-biserial r from the SD of all n values
-	var sum float64
-	for _, v := range y1 {
-		sum += v
-	}
-	for _, v := range y2 {
-		sum += v
-	}
-	my := sum / float64(n)
-	var ss float64
-	for _, v := range y1 {
-		ss += (v - my) * (v - my)
-	}
-	for _, v := range y2 {
-		ss += (v - my) * (v - my)
-	}
-	sy := math.Sqrt(ss / float64(n-1))
+	_, sy, _ := describe.MeanSD(append(append(make([]float64, 0, n), y1...), y2...))
 	r := sign * (m1 - m2) / sy * math.Sqrt(float64(n1)*float64(n2)/(float64(n)*float64(n-1)))
 	if r > 1 {
 		r = 1
@@ -349,10 +332,11 @@ func TwoGroup(y1, y2 []float64, sign, level float64) Effect {
 	}
 	e.R = Float(r)
 	if n > 3 && math.Abs(r) < 1 {
-		z := math.Atanh(r)
+		fz := math.Atanh(r)
 		vz := 1 / float64(n-3)
-		e.YI, e.VI = Float(z), Float(vz)
-		e.RCILB, e.RCIUB = Float(math.Tanh(z-zc*math.Sqrt(vz))), Float(math.Tanh(z+zc*math.Sqrt(vz)))
+		e.YI, e.VI = Float(fz), Float(vz)
+		zw := z.Coef(fz, vz)
+		e.RCILB, e.RCIUB = Float(math.Tanh(zw.CILB)), Float(math.Tanh(zw.CIUB))
 	} else if e.Note == "" {
 		e.Note = "Fisher z needs n ≥ 4 and |r| < 1"
 	}

@@ -236,17 +236,25 @@ func newPatternInverse(sigma []float64, p int) *patternInverse {
 	return pi
 }
 
+// observedInverse writes Σ_oo⁻¹, the inverse of the rows and columns obs of
+// the p × p matrix sigma, into inv (q × q, q = len(obs)) and returns
+// log|Σ_oo|; false when Σ_oo is not positive definite.
+func observedInverse(sigma []float64, p int, obs []int, inv, work []float64) (float64, bool) {
+	q := len(obs)
+	for a, i := range obs {
+		for b, j := range obs {
+			inv[a*q+b] = sigma[i*p+j]
+		}
+	}
+	ld, err := linalg.InvertInPlace(inv, q, work)
+	return ld, err == nil
+}
+
 // of writes Σ_oo⁻¹ of the pattern into inv (q × q) and returns log|Σ_oo|.
 func (pi *patternInverse) of(pt pattern, inv, work []float64) (float64, bool) {
 	p, q, r := pi.p, len(pt.obs), len(pt.mis)
 	if pi.full == nil || 2*r > q {
-		for a, i := range pt.obs {
-			for b, j := range pt.obs {
-				inv[a*q+b] = pi.sigma[i*p+j]
-			}
-		}
-		ld, err := linalg.InvertInPlace(inv, q, work)
-		return ld, err == nil
+		return observedInverse(pi.sigma, p, pt.obs, inv, work)
 	}
 	P := pi.full
 	for a, i := range pt.obs {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Options configure Fit.
@@ -249,7 +249,7 @@ func (res *Result) inference(obj objective, opt Options) error {
 	r := md.build(res.Theta, res.idx)
 	r.moments()
 	m := r.m
-	z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	ref := wald.Normal(level)
 	for k, p := range md.Params {
 		v := p.Value
 		pr := ParamResult{Op: p.Op, Label: p.Label, Free: res.idx[k] >= 0}
@@ -277,11 +277,8 @@ func (res *Result) inference(obj objective, opt Options) error {
 		}
 		if pr.Free && res.Vcov != nil {
 			j := res.idx[k]
-			se := math.Sqrt(res.Vcov[j*n+j])
-			zz := v / se
-			pv := 2 * distuv.UnitNormal.CDF(-math.Abs(zz))
-			lb, ub := v-z*se, v+z*se
-			pr.SE, pr.Z, pr.P, pr.CILB, pr.CIUB = &se, &zz, &pv, &lb, &ub
+			w := ref.Coef(v, res.Vcov[j*n+j])
+			pr.SE, pr.Z, pr.P, pr.CILB, pr.CIUB = &w.SE, &w.Statistic, &w.P, &w.CILB, &w.CIUB
 		}
 		res.Parameters = append(res.Parameters, pr)
 	}

@@ -1,7 +1,5 @@
 package sem
 
-import "github.com/alliance-research/alliance/analysis/internal/linalg"
-
 // Information matrices of the normal FIML likelihood in moment space
 // (μ, vech Σ); see jacobian.go for the layout. All are totals over the N
 // cases (lavaan's are per case: divided by N).
@@ -49,12 +47,7 @@ func (d *Data) expectedInfo(sigma []float64) ([]float64, bool) {
 	for _, pt := range d.patterns {
 		q := len(pt.obs)
 		inv = inv[:q*q]
-		for a, i := range pt.obs {
-			for b, j := range pt.obs {
-				inv[a*q+b] = sigma[i*p+j]
-			}
-		}
-		if _, err := linalg.InvertInPlace(inv, q, work); err != nil {
+		if _, ok := observedInverse(sigma, p, pt.obs, inv, work); !ok {
 			return nil, false
 		}
 		n := pt.n
@@ -263,12 +256,7 @@ func (d *Data) caseScores(sigma, mu []float64, visit func(nz []int, g []float64)
 	for _, pt := range d.patterns {
 		q := len(pt.obs)
 		inv = inv[:q*q]
-		for a, i := range pt.obs {
-			for b, j := range pt.obs {
-				inv[a*q+b] = sigma[i*p+j]
-			}
-		}
-		if _, err := linalg.InvertInPlace(inv, q, work); err != nil {
+		if _, ok := observedInverse(sigma, p, pt.obs, inv, work); !ok {
 			return false
 		}
 		nz := make([]int, 0, q+q*(q+1)/2)

@@ -139,7 +139,7 @@ func (r *IPDRun) pooledLine(p IPDPooled) string {
 	if rb := p.Meta.Robust; rb != nil && len(rb.Coefficients) > 0 {
 		rc := rb.Coefficients[0]
 		line += fmt.Sprintf("; %s cluster-robust over %d clusters of %s: SE = %s, %s, t(%s) = %s, %s", rb.Type, rb.Clusters, r.robustCol,
-			num(rc.SE, 3), apa.CI(rb.Level, rc.CILB, rc.CIUB, 3, false), num(rc.DF, 2), num(rc.Statistic, 2), apa.P(rc.P))
+			num(rc.SE, 3), apa.CI(rb.Level, rc.CILB, rc.CIUB, 3, false), num(optional(rc.DF), 2), num(rc.Statistic, 2), apa.P(rc.P))
 	}
 	if res.Method != "FE" && res.Method != "EE" {
 		line += fmt.Sprintf("; between-study SD τ = %s, I² = %s%%, Q(%d) = %s, %s; %s prediction interval [%s, %s]",

@@ -305,7 +305,7 @@ func threeLevelSentence(res *metamv.Result, isR bool) string {
 	s := fmt.Sprintf("k = %d effect sizes in %d clusters, %s, %s = %s, %s", res.K, res.NLevels[0], est, st, num(c.Statistic, 2), apa.P(c.P))
 	if rob := res.Robust; rob != nil && len(rob.Coefficients) > 0 {
 		rc := rob.Coefficients[0]
-		s += fmt.Sprintf("; %s robust: t(%s) = %s, %s", rob.Type, num(rc.DF, 1), num(rc.Statistic, 2), apa.P(rc.P))
+		s += fmt.Sprintf("; %s robust: t(%s) = %s, %s", rob.Type, num(optional(rc.DF), 1), num(rc.Statistic, 2), apa.P(rc.P))
 	}
 	s += fmt.Sprintf("; σ² between clusters = %s, σ² within clusters = %s", num(res.Sigma2[0], 4), num(res.Sigma2[1], 4))
 	if res.PILB != nil && res.PIUB != nil {

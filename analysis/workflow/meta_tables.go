@@ -300,7 +300,7 @@ func robustTable(rb *metamv.Robust) *Table {
 		Columns: []string{"Term", "Estimate", "Robust SE", "t", "df", "p", apa.Level(rb.Level) + " CI"},
 		Right:   []bool{false, true, true, true, true, true, false}}
 	for _, c := range rb.Coefficients {
-		t.Rows = append(t.Rows, []string{termName(c.Name), num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), num(c.DF, 2), pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
+		t.Rows = append(t.Rows, []string{termName(c.Name), num(c.Estimate, 4), num(c.SE, 4), num(c.Statistic, 2), num(optional(c.DF), 2), pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
 	}
 	if q := rb.QM; q != nil {
 		t.Notes = append(t.Notes, fmt.Sprintf("Robust test of the moderators (%s): F(%s, %s) = %s, %s.", q.Test, num(q.DFNum, 0), num(q.DFDenom, 2), num(q.Fstat, 2), apa.P(q.P)))

@@ -5,9 +5,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/internal/describe"
+	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"github.com/alliance-research/alliance/analysis/sessions"
 	"github.com/alliance-research/alliance/datasets"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // SessionsOptions are every choice of the session-by-session
@@ -190,20 +191,13 @@ func sessionMeans(session []int, x []float64, level float64) []SessionMean {
 	for _, s := range keys {
 		v := by[s]
 		m := SessionMean{Session: float64(s), N: len(v), Mean: math.NaN(), CILB: math.NaN(), CIUB: math.NaN()}
+		mean, sd, _ := describe.MeanSD(v)
 		if len(v) > 0 {
-			var sum float64
-			for _, y := range v {
-				sum += y
-			}
-			m.Mean = sum / float64(len(v))
+			m.Mean = mean
 		}
 		if len(v) > 1 {
-			var ss float64
-			for _, y := range v {
-				ss += (y - m.Mean) * (y - m.Mean)
-			}
-			se := math.Sqrt(ss/float64(len(v)-1)) / math.Sqrt(float64(len(v)))
-			t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(v) - 1)}.Quantile(1 - (1-level)/2)
+			se := sd / math.Sqrt(float64(len(v)))
+			t := wald.StudentT(float64(len(v)-1), level).Crit()
 			m.CILB, m.CIUB = m.Mean-t*se, m.Mean+t*se
 		}
 		out = append(out, m)

@@ -2,24 +2,25 @@ package describe
 
 import "math"
 
-// MeanSD returns the mean, the sample standard deviation and the number n of
-// the non-missing (non-NaN) values of x:
+// MeanVar returns the mean, the sample variance and the number n of the
+// non-missing (non-NaN) values of x:
 //
-//	x̄ = Σ xᵢ / n,    s = √( Σ (xᵢ − x̄)² / (n − 1) ),
+//	x̄ = Σ xᵢ / n,    s² = Σ (xᵢ − x̄)² / (n − 1),
 //
 // the sums running over the non-missing values only (R's mean(x, na.rm =
-// TRUE) and sd(x, na.rm = TRUE)). The SD is the sample SD with divisor n − 1,
-// which is what suddengains (sd(), in define_crit1_cutoff and the
-// pre/post-gain means of criterion 3) and clinicalsignificance (sd() of the
-// pre and post scores) use; no caller needs the population SD.
+// TRUE) and var(x, na.rm = TRUE)). The variance is the sample variance with
+// divisor n − 1, which is what suddengains (sd(), in define_crit1_cutoff and
+// the pre/post-gain means of criterion 3), clinicalsignificance (sd() of the
+// pre and post scores) and psych (alpha's item and total variances) use; no
+// caller needs the population variance.
 //
 // The mean is computed in two passes, as R's mean does: x̄₀ = Σ xᵢ / n, then
 // x̄ = x̄₀ + Σ (xᵢ − x̄₀) / n, which removes most of the rounding error of the
 // first sum (R Core Team, src/main/summary.c; Higham 2002, Accuracy and
-// Stability of Numerical Algorithms, §1.9). With n = 0 mean and SD are NaN;
-// with n = 1 the SD is NaN (undefined), as in R. Infinite values are not
-// missing: they propagate as in R.
-func MeanSD(x []float64) (mean, sd float64, n int) {
+// Stability of Numerical Algorithms, §1.9). With n = 0 mean and variance are
+// NaN; with n = 1 the variance is NaN (undefined), as in R. Infinite values
+// are not missing: they propagate as in R.
+func MeanVar(x []float64) (mean, variance float64, n int) {
 	var sum float64
 	for _, v := range x {
 		if !math.IsNaN(v) {
@@ -50,7 +51,14 @@ func MeanSD(x []float64) (mean, sd float64, n int) {
 			ss += d * d
 		}
 	}
-	return mean, math.Sqrt(ss / float64(n-1)), n
+	return mean, ss / float64(n-1), n
+}
+
+// MeanSD returns the mean, the sample standard deviation s = √s² and the
+// number n of the non-missing values of x; see MeanVar.
+func MeanSD(x []float64) (mean, sd float64, n int) {
+	mean, v, n := MeanVar(x)
+	return mean, math.Sqrt(v), n
 }
 
 // Mean returns the mean of the non-missing values of x (NaN when none); see

@@ -32,6 +32,9 @@ func TestMeanSDByHand(t *testing.T) {
 		if !same(m, c.mean) || !same(s, c.sd) || n != c.n {
 			t.Errorf("%s: MeanSD = %v, %v, %d; want %v, %v, %d", c.name, m, s, n, c.mean, c.sd, c.n)
 		}
+		if mv, v, nv := MeanVar(c.x); !same(mv, c.mean) || !same(v, c.sd*c.sd) || nv != c.n {
+			t.Errorf("%s: MeanVar = %v, %v, %d; want %v, %v, %d", c.name, mv, v, nv, c.mean, c.sd*c.sd, c.n)
+		}
 		if !same(Mean(c.x), c.mean) || !same(SD(c.x), c.sd) {
 			t.Errorf("%s: Mean, SD = %v, %v; want %v, %v", c.name, Mean(c.x), SD(c.x), c.mean, c.sd)
 		}
@@ -65,5 +68,18 @@ func TestMeanSDInfinite(t *testing.T) {
 	m, s, n := MeanSD([]float64{1, math.Inf(1), math.NaN()})
 	if !math.IsInf(m, 1) || !math.IsNaN(s) || n != 2 {
 		t.Errorf("MeanSD(1, Inf, NaN) = %v, %v, %d; want +Inf, NaN, 2", m, s, n)
+	}
+}
+
+// TestMeanVarByHand: the variance is returned as the sum of squares over
+// n − 1, not as the square of the SD (which would round twice): for
+// {2, 4, 4, 4, 5, 5, 7, 9} it is 32/7 exactly as a float64 division, and for
+// {1, 2, 3, 4} Σ(x − 2.5)² = 2.25 + 0.25 + 0.25 + 2.25 = 5, so 5/3.
+func TestMeanVarByHand(t *testing.T) {
+	if _, v, _ := MeanVar([]float64{2, 4, math.NaN(), 4, 4, 5, 5, 7, 9}); v != 32.0/7 {
+		t.Errorf("MeanVar variance %v, want 32/7 = %v", v, 32.0/7)
+	}
+	if m, v, n := MeanVar([]float64{1, 2, 3, 4}); m != 2.5 || v != 5.0/3 || n != 4 {
+		t.Errorf("MeanVar(1..4) = %v, %v, %d; want 2.5, 5/3, 4", m, v, n)
 	}
 }

@@ -44,20 +44,41 @@ func (r Ref) DF() float64 { return r.df }
 // Crit returns the two-sided critical value c of the confidence interval.
 func (r Ref) Crit() float64 { return r.crit }
 
-// Coef is the Wald inference of one coefficient.
+// Coef is the Wald inference of one coefficient, the one coefficient type
+// of the meta-analysis packages: meta.Coef, metamv's cluster-robust
+// coefficients and ipd.Coef are this type. Its JSON names are metafor's
+// (DESIGN.md: name, estimate, se, statistic, df for t tests only, p, ci_lb,
+// ci_ub). mixed.Coef (df always present, before the statistic, as the lmm
+// JSON contract) and rupture.Coef (integer df, null-encoding Float) keep
+// their own field types but are built from Ref.Coef too.
 type Coef struct {
-	Estimate, SE, Statistic, P, CILB, CIUB float64
+	Name      string   `json:"name"`         // "intrcpt" or the design column name
+	Estimate  float64  `json:"estimate"`     // β̂
+	SE        float64  `json:"se"`           // standard error
+	Statistic float64  `json:"statistic"`    // z or t value, β̂/SE
+	DF        *float64 `json:"df,omitempty"` // t degrees of freedom; nil for a z test
+	P         float64  `json:"p"`            // two-sided p-value
+	CILB      float64  `json:"ci_lb"`        // lower confidence bound
+	CIUB      float64  `json:"ci_ub"`        // upper confidence bound
 }
 
 // Coef returns the inference for estimate est with variance variance:
 // SE = √variance, statistic est/SE, p = 2·S(|est/SE|) with S the survival
-// function of the reference, CI est ± c·SE.
+// function of the reference, CI est ± c·SE, and DF the t degrees of
+// freedom (nil for the normal reference). Name is left empty.
 func (r Ref) Coef(est, variance float64) Coef {
-	se := math.Sqrt(variance)
+	return r.CoefSE(est, math.Sqrt(variance))
+}
+
+// CoefSE is Coef for an estimate est whose standard error se is already
+// known (so that it is not squared and rooted again).
+func (r Ref) CoefSE(est, se float64) Coef {
 	z := est / se
 	c := Coef{Estimate: est, SE: se, Statistic: z, CILB: est - r.crit*se, CIUB: est + r.crit*se}
 	if r.IsT() {
 		c.P = 2 * r.t.Survival(math.Abs(z))
+		df := r.df
+		c.DF = &df
 	} else {
 		c.P = math.Erfc(math.Abs(z) / math.Sqrt2) // 2·(1 − Φ(|z|))
 	}

@@ -1,7 +1,9 @@
 package wald
 
 import (
+	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -77,5 +79,59 @@ func TestOmnibus(t *testing.T) {
 	}
 	if _, err := Q(b, v, 3, nil); err == nil {
 		t.Error("empty index accepted")
+	}
+}
+
+// TestCoefDF: a t reference records its degrees of freedom in the
+// coefficient (a copy, not shared between coefficients), a normal one
+// leaves DF nil, so the JSON has "df" for t tests only (DESIGN.md).
+func TestCoefDF(t *testing.T) {
+	r := StudentT(12.5, 0.95)
+	a, b := r.Coef(1, 1), r.Coef(2, 1)
+	if a.DF == nil || *a.DF != 12.5 || b.DF == nil || a.DF == b.DF {
+		t.Fatalf("t coefficients df %v %v", a.DF, b.DF)
+	}
+	*a.DF = 3
+	if *b.DF != 12.5 || r.DF() != 12.5 {
+		t.Error("the df of one coefficient is shared with another")
+	}
+	if c := Normal(0.95).Coef(1, 1); c.DF != nil {
+		t.Errorf("z coefficient has df %v", *c.DF)
+	}
+	zj, err := json.Marshal(Normal(0.95).Coef(1, 4))
+	if err != nil || strings.Contains(string(zj), `"df"`) {
+		t.Errorf("z JSON %s (%v)", zj, err)
+	}
+	c := r.Coef(1, 4)
+	c.Name = "intrcpt"
+	tj, _ := json.Marshal(c)
+	for _, k := range []string{"name", "estimate", "se", "statistic", "df", "p", "ci_lb", "ci_ub"} {
+		if !strings.Contains(string(tj), `"`+k+`":`) {
+			t.Errorf("t JSON %s has no %q", tj, k)
+		}
+	}
+}
+
+// TestCoefSE: CoefSE takes the standard error as given. √(se²) = se is exact
+// in IEEE arithmetic, so CoefSE(est, se) equals Coef(est, se²) bit for bit
+// for ordinary values; where se² underflows (se = 1e-170, se² = 0) only
+// CoefSE keeps se and a finite statistic.
+func TestCoefSE(t *testing.T) {
+	r := StudentT(4, 0.9)
+	for _, se := range []float64{0.3, math.Pi, 1.7e-3, 123.456} {
+		c, d := r.CoefSE(1, se), r.Coef(1, se*se)
+		if c.SE != se || c.Statistic != 1/se || c.CILB != 1-r.Crit()*se || c.CIUB != 1+r.Crit()*se {
+			t.Errorf("CoefSE(1, %v) = %+v", se, c)
+		}
+		if c.SE != d.SE || c.P != d.P || c.CILB != d.CILB || c.CIUB != d.CIUB {
+			t.Errorf("se %v: CoefSE %+v, Coef %+v", se, c, d)
+		}
+	}
+	se := 1e-170
+	if c := r.CoefSE(1e-170, se); c.SE != se || c.Statistic != 1 {
+		t.Errorf("CoefSE(1e-170, 1e-170) = %+v", c)
+	}
+	if d := r.Coef(1e-170, se*se); d.SE != 0 {
+		t.Errorf("se² did not underflow (%+v); the test needs a case where it does", d)
 	}
 }
