@@ -18,9 +18,9 @@ import (
 // between-study variance that depends on the scale moderators through the
 // log link, τ²ᵢ = exp(zᵢ'α).
 type LocScaleResult struct {
-	K       int     `json:"k"`      // number of studies used
-	P       int     `json:"p"`      // location coefficients
-	Q       int     `json:"q"`      // scale coefficients
+	K       int     `json:"k"` // number of studies used
+	P       int     `json:"p"` // location coefficients
+	Q       int     `json:"q"` // scale coefficients
 	Measure string  `json:"measure"`
 	Method  string  `json:"method"` // ML or REML
 	Test    string  `json:"test"`   // z, t, knha or adhoc
