@@ -188,10 +188,10 @@ func locScaleDesigns(yi, vi []float64, opt Options, scale []Moderator) (dx, dz *
 	if len(scale) == 0 {
 		return nil, nil, nil, errs.New(errs.InvalidOption, "meta", "a location–scale model needs at least one scale moderator")
 	}
-	if err := checkDesignInput(yi, vi, opt.Mods, opt.Labels); err != nil {
+	if err = checkDesignInput(yi, vi, opt.Mods, opt.Labels); err != nil {
 		return nil, nil, nil, err
 	}
-	if err := checkDesignInput(yi, vi, scale, nil); err != nil {
+	if err = checkDesignInput(yi, vi, scale, nil); err != nil {
 		return nil, nil, nil, fmt.Errorf("scale: %w", err)
 	}
 	all := append(append([]Moderator(nil), opt.Mods...), scale...)
@@ -319,7 +319,11 @@ func (ls *lsModel) standardise() {
 
 // eval sets τ², w, β̂, e, h, u at α (original scale) and returns ℓ(α); it
 // returns −Inf when X'WX cannot be factored or τ² overflows.
-func (ls *lsModel) eval(alpha []float64) float64 {
+func (ls *lsModel) eval(alpha []float64) float64 { return ls.evalAt(alpha, true) }
+
+// evalAt is eval; without ll it skips the log terms (gradient only) and
+// returns 0 on success.
+func (ls *lsModel) evalAt(alpha []float64, ll bool) float64 {
 	d, q := ls.dz, ls.dz.p
 	var sl float64
 	for i := 0; i < ls.k; i++ {
@@ -334,7 +338,9 @@ func (ls *lsModel) eval(alpha []float64) float64 {
 		ls.tau2[i] = t
 		vt := ls.dx.v[i] + t
 		ls.w[i] = 1 / vt
-		sl += math.Log(vt)
+		if ll {
+			sl += math.Log(vt)
+		}
 	}
 	s := ls.s
 	if err := s.factor(ls.w); err != nil {
@@ -363,6 +369,9 @@ func (ls *lsModel) eval(alpha []float64) float64 {
 		} else {
 			ls.u[i] = 0.5 * (r2 - w)
 		}
+	}
+	if !ll {
+		return 0
 	}
 	k := float64(ls.k)
 	if !ls.reml {
@@ -414,7 +423,7 @@ func (ls *lsModel) optimise(tau20, vt float64) (alpha []float64, iter int, conve
 	}
 	grad := func(gs, as []float64) {
 		ls.toAlpha(alpha, as)
-		if ll := ls.eval(alpha); math.IsInf(ll, -1) {
+		if ll := ls.evalAt(alpha, false); math.IsInf(ll, -1) {
 			for j := range gs {
 				gs[j] = math.NaN()
 			}
