@@ -224,6 +224,9 @@ func locScaleDesigns(yi, vi []float64, opt Options, scale []Moderator) (dx, dz *
 	if err != nil {
 		return nil, nil, notes, fmt.Errorf("scale part: %w", err)
 	}
+	if dz.p == 1 {
+		return nil, nil, notes, errs.New(errs.Singular, "meta", "the scale moderators add nothing to the intercept (a factor with one level in the %d complete studies?); a location–scale model needs a scale moderator that varies", dz.k)
+	}
 	dx.rows, dz.rows = keep, keep
 	if len(notes) > 0 {
 		notes = append([]string(nil), notes...)
