@@ -85,6 +85,7 @@ type LocScaleResult struct {
 	Rows       []int     `json:"-"`
 
 	scaleMods []Moderator
+	locMods   []Moderator
 	opt       Options
 }
 
@@ -157,7 +158,7 @@ func FitLocationScale(yi, vi []float64, opt Options, scale []Moderator) (*LocSca
 	}
 	ls := newLSModel(dx, dz, opt.Method == REML)
 	res := &LocScaleResult{K: dx.k, P: dx.p, Q: dz.p, Measure: opt.Measure, Method: opt.Method, Test: opt.Test, Level: opt.Level, Link: "log",
-		Homogeneous: hom, ScaleNames: dz.names, Yi: dx.y, Vi: dx.v, Rows: dx.rows, scaleMods: dz.mods, opt: opt, Notes: notes}
+		Homogeneous: hom, ScaleNames: dz.names, Yi: dx.y, Vi: dx.v, Rows: dx.rows, scaleMods: dz.mods, locMods: dx.mods, opt: opt, Notes: notes}
 	alpha, it, conv, why := ls.optimise(hom.Tau2, hom.VT)
 	res.Iterations, res.Converged = it, conv
 	if !conv {
