@@ -81,14 +81,14 @@ func (r *MetaRun) load() error {
 	for i, c := range ids {
 		e.ids[strings.ToLower(c)] = st.Cluster[i].Text
 	}
-	if err := r.effectSizes(&e, useES); err != nil {
+	if err = r.effectSizes(&e, useES); err != nil {
 		return err
 	}
 	nm := len(o.Mods)
 	for _, v := range st.Mods[:nm] {
-		m, err := moderatorOf(st, v, "moderator")
-		if err != nil {
-			return err
+		m, merr := moderatorOf(st, v, "moderator")
+		if merr != nil {
+			return merr
 		}
 		e.mods = append(e.mods, m)
 	}
