@@ -174,10 +174,12 @@ func FitLocationScale(yi, vi []float64, opt Options, scale []Moderator) (*LocSca
 		res.ScaleLRT, res.ScaleLRTDF = f64(lrt), df
 		res.ScaleLRTP = f64(distuv.ChiSquared{K: float64(df)}.Survival(lrt))
 	}
-	for j, a := range alpha {
-		if j > 0 && math.Abs(a) > 20 || j == 0 && a < -30 {
-			res.Notes = append(res.Notes, fmt.Sprintf("scale coefficient %s = %.4g is extreme: τ² of some studies is near 0 or unbounded, and its SE and test are unreliable", dz.names[j], a))
-		}
+	minT := math.Inf(1)
+	for _, t := range res.Tau2 {
+		minT = math.Min(minT, t)
+	}
+	if minT < 1e-6*hom.VT {
+		res.Notes = append(res.Notes, fmt.Sprintf("the smallest fitted τ²ᵢ is %.3g, practically 0: the likelihood keeps rising as log τ² → −∞ for some studies, so the scale coefficients that set it, their SEs and tests are unreliable; merge sparse levels or use fewer scale moderators", minT))
 	}
 	res.tau2Levels()
 	return res, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -151,6 +152,27 @@ func BenchmarkLocationScale1000(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := FitLocationScale(yi, vi, opt, scale); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// A level without heterogeneity drives its log τ² to −∞: the fit stops
+// with τ² practically 0 there and says that its scale coefficients are
+// unreliable, instead of reporting them silently.
+func TestLocScaleBoundary(t *testing.T) {
+	yi, vi, x, g := simLocScale(60, 3)
+	for i := range yi {
+		if g[i] == "observer" {
+			yi[i] = 0.25 + 0.001*float64(i%3)
+		}
+	}
+	for _, m := range []string{ML, REML} {
+		res, err := FitLocationScale(yi, vi, Options{Method: m, Mods: []Moderator{{Name: "x", Numeric: x}}}, []Moderator{{Name: "g", Text: g}})
+		if err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+		if len(res.Notes) == 0 || !strings.Contains(res.Notes[len(res.Notes)-1], "practically 0") {
+			t.Errorf("%s: no note on the boundary (α₀ = %g): %q", m, res.ScaleCoefficients[0].Estimate, res.Notes)
 		}
 	}
 }
