@@ -104,11 +104,11 @@ func (r *MetaRun) fitLocScale() error {
 func (r *MetaRun) composeLocScale(s *Section) {
 	res, o := r.LocScale, r.opt
 	s.H("meta-locscale", "Location–scale model")
-	loc := "the average effect is one intercept"
+	loc := "the average effect is a single intercept"
 	if len(o.Mods) > 0 {
 		loc = "the average effect depends on " + strings.Join(o.Mods, ", ")
 	}
-	s.P(Plain, fmt.Sprintf("Location–scale meta-regression (%s) of %d %s — %s: %s, and the between-study variance τ² on %s (log link).",
+	s.P(Plain, fmt.Sprintf("Location–scale meta-regression (%s) of %d %s — %s: %s; the between-study variance τ² depends on %s (log link).",
 		res.Method, res.K, measureName(res.Measure), r.src.Label(), loc, strings.Join(o.Scale, ", ")))
 	s.P(Result, locScaleSummary(res))
 	s.P(Reading, locScaleReading(res, o.Scale))
