@@ -126,6 +126,13 @@ type MetaOptions struct {
 	// SelSteps are the selection model's one-sided p-value cut points
 	// (metafor's steps; a last 1 is added). Empty: {.025, 1}.
 	SelSteps []float64
+
+	// Scale names the scale moderator columns of a location–scale model
+	// (log τ² = z'α; text columns become factors), fitted instead of the
+	// univariate model (see meta_scale.go); NewScale lists points of scale
+	// values at which τ² is predicted (metafor predict(res, newscale)).
+	Scale    []string
+	NewScale []map[string]string
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -159,6 +166,9 @@ type MetaRun struct {
 	ThreeLevelBias *meta.BiasResult `json:"-"`
 	RCode          string           `json:"r_code,omitempty"`
 	Notes          []string         `json:"-"`
+
+	// LocScale is the location–scale model (with Scale; then Model is nil).
+	LocScale *meta.LocScaleResult `json:"-"`
 
 	influence *meta.InfluenceResult
 	failed    bool
@@ -196,7 +206,11 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 			}
 		}
 	}
-	if run.opt.Cluster == "" || run.opt.Univariate {
+	if len(run.opt.Scale) > 0 {
+		if err := run.fitLocScale(); err != nil {
+			return nil, err
+		}
+	} else if run.opt.Cluster == "" || run.opt.Univariate {
 		if err := run.fitUnivariate(); err != nil {
 			return nil, err
 		}
@@ -292,6 +306,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, invalid("Cluster", "influence, leave-one-out, cumulative analyses and their figures are available for univariate models; drop the three-level model, or use robust inference in a univariate model")
 	}
 	if err := o.checkPredict(); err != nil {
+		return o, err
+	}
+	if err := o.checkScale(); err != nil {
 		return o, err
 	}
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {

@@ -11,6 +11,9 @@ import (
 // beside them; a three-level model alone at the top level (sigma2,
 // robust, ...), or under "three_level" beside a univariate model.
 func (r *MetaRun) Output() any {
+	if r.LocScale != nil {
+		return r.locScaleOutput()
+	}
 	if r.Model == nil {
 		return struct {
 			Data string `json:"data"`

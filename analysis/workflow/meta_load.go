@@ -18,6 +18,7 @@ type effects struct {
 	labels  []string
 	n       []float64
 	mods    []meta.Moderator
+	scale   []meta.Moderator // scale moderators of a location–scale model
 	// id columns, by lower-case name: cluster, inner, aggregation, robust,
 	// leave-cluster-out.
 	ids            map[string][]string
@@ -69,6 +70,7 @@ func (r *MetaRun) load() error {
 	if o.Cumulative != "" {
 		cols.Mods = append(cols.Mods, o.Cumulative)
 	}
+	cols.Mods = append(cols.Mods, o.Scale...)
 	useES := o.Yi != "" || o.Vi != "" || o.Sei != ""
 	st, err := r.src.Table.Studies(cols, datasets.StudyOptions{FisherZ: !useES && (o.Measure == "" || o.Measure == "ZCOR")})
 	if err != nil {
@@ -79,19 +81,14 @@ func (r *MetaRun) load() error {
 	for i, c := range ids {
 		e.ids[strings.ToLower(c)] = st.Cluster[i].Text
 	}
-	if err := r.effectSizes(&e, useES); err != nil {
+	if err = r.effectSizes(&e, useES); err != nil {
 		return err
 	}
 	nm := len(o.Mods)
 	for _, v := range st.Mods[:nm] {
-		m := meta.Moderator{Name: v.Name}
-		if v.Numeric {
-			m.Numeric = v.Num
-		} else {
-			m.Text = v.Text
-			if lv, n := levels(v.Text); n == 1 {
-				return inputErr(datasets.Problem{File: st.Name, Column: v.Name, Msg: fmt.Sprintf("moderator %q has the one value %q in every study, so it cannot explain differences between studies; drop it or check the column", v.Name, cutValue(lv))})
-			}
+		m, merr := moderatorOf(st, v, "moderator")
+		if merr != nil {
+			return merr
 		}
 		e.mods = append(e.mods, m)
 	}
@@ -106,6 +103,10 @@ func (r *MetaRun) load() error {
 			return inputErr(datasets.Problem{File: st.Name, Column: v.Name, Msg: fmt.Sprintf("the cumulative meta-analysis is ordered by a numeric column; %q is text", v.Name)})
 		}
 		e.cumOrder = v.Num
+		next++
+	}
+	if e.scale, err = r.scaleModerators(st, next); err != nil {
+		return err
 	}
 	r.data = &DataPart{Kind: "study-level", Source: r.src, Roles: map[string]string{}, Counts: map[string]int{"rows": st.K()}}
 	for role, name := range map[string]string{"study label": st.Columns.Label, "r": st.Columns.R, "n": st.Columns.N, "yi": st.Columns.Yi, "vi": st.Columns.Vi, "sei": st.Columns.Sei} {
@@ -145,6 +146,21 @@ func (r *MetaRun) load() error {
 	}
 	r.eff = e
 	return nil
+}
+
+// moderatorOf is the moderator of column v (a factor when it is text); a
+// text column with one value in every study is an input error.
+func moderatorOf(st *datasets.Studies, v datasets.Var, what string) (meta.Moderator, error) {
+	m := meta.Moderator{Name: v.Name}
+	if v.Numeric {
+		m.Numeric = v.Num
+		return m, nil
+	}
+	m.Text = v.Text
+	if lv, n := levels(v.Text); n == 1 {
+		return m, inputErr(datasets.Problem{File: st.Name, Column: v.Name, Msg: fmt.Sprintf("%s %q has the one value %q in every study, so it cannot explain differences between studies; drop it or check the column", what, v.Name, cutValue(lv))})
+	}
+	return m, nil
 }
 
 // detectNesting sets up the three-level model when effects are nested in

@@ -41,6 +41,9 @@ func (r *MetaRun) reproSteps() []Step {
 // numbers match exactly, then one call per analysis that ran.
 func (r *MetaRun) rCode() string {
 	var b strings.Builder
+	if r.LocScale != nil {
+		b.WriteString(r.LocScale.RCode())
+	}
 	if r.Model != nil {
 		r.rUnivariate(&b)
 	}
@@ -314,6 +317,7 @@ func (o MetaOptions) commandLine(src Source) string {
 		str("--robust-type", o.RobustType, "CR2")
 	}
 	a = append(a, o.predictArgs()...)
+	a = append(a, o.scaleArgs()...)
 	return strings.Join(a, " ")
 }
 

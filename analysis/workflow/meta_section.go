@@ -38,6 +38,9 @@ func (r *MetaRun) compose() {
 	if r.Model != nil {
 		r.composeUnivariate(s)
 	}
+	if r.LocScale != nil {
+		r.composeLocScale(s)
+	}
 	if r.ThreeLevel != nil {
 		r.composeThreeLevel(s)
 		r.composeThreeLevelBias(s)

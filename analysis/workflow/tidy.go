@@ -19,6 +19,9 @@ type TidyTable struct {
 // coefficients first.
 func (r *MetaRun) Tidy() []TidyTable {
 	var out []TidyTable
+	if r.LocScale != nil {
+		return r.locScaleTidy()
+	}
 	if r.Model != nil {
 		out = append(out, TidyTable{"coefficients", r.Model.Coefficients})
 		out = append(out, TidyTable{"heterogeneity", []metaHet{hetRow(r.Model)}})

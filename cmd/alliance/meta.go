@@ -23,6 +23,7 @@ type metaFlags struct {
 	tau2                         float64
 	table                        string
 	predict, testTerms           string
+	scale                        scaleFlags
 
 	bias                 bool
 	regModel, predictor  string
@@ -112,6 +113,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.StringVar(&mf.mods, "mods", "", "moderator columns, comma-separated (text columns become factors)")
 	f.StringVar(&mf.predict, "predict", "", "meta-regression predictions at moderator values: points separated by ';', each `year=2010,rater=patient` (factors by level name), as metafor predict(res, newmods)")
 	f.StringVar(&mf.testTerms, "test-terms", "", "Wald test (F under t/knha) that the coefficients of these comma-separated moderators are all zero, as anova(res, btt)")
+	mf.scale.register(cmd)
 	f.StringVar(&mf.subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
 	f.IntVar(&mf.permutations, "permutations", 0, "permutation test with `N` iterations (exact when 2^k ≤ N for intercept-only models)")
 	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test")
@@ -213,7 +215,7 @@ var metaOptionFlags = map[string]string{
 	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
 	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
-	"Predict": "--predict", "TestTerms": "--test-terms",
+	"Predict": "--predict", "TestTerms": "--test-terms", "Scale": "--scale", "NewScale": "--newscale",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
@@ -230,6 +232,9 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}
 	opt := mf.options()
 	if opt.Predict, err = parsePredict(mf.predict); err != nil {
+		return err
+	}
+	if err = mf.scale.apply(&opt); err != nil {
 		return err
 	}
 	var done func()
