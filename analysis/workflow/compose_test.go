@@ -282,4 +282,11 @@ func TestReportProseHasNoFlags(t *testing.T) {
 	if !strings.Contains(text, "r = .84 (an assumed value: the test–retest reliability of the PHQ-9 (Kroenke, Spitzer & Williams, 2001); replace it with the reliability of the measure used)") {
 		t.Error("the default reliability is not said to be an assumption")
 	}
+	top := ""
+	for _, n := range doc.Notes {
+		top += n.Text + "\n"
+	}
+	if !strings.Contains(top, "reliability .84 (an assumed value") {
+		t.Errorf("the notes at the top do not say the reliability is assumed:\n%s", top)
+	}
 }

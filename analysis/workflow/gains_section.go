@@ -25,7 +25,11 @@ func (r *GainsRun) compose() {
 	r.data = sessionsDataPart(r.src, r.ss)
 	r.data.Counts["patients analysed"] = r.Patients
 	if r.RCI != nil && o.SD == nil {
-		r.note(Info, "Criterion 1 is the reliable change value from the reliability %s and the SD of the session-%d scores, %s.", apa.NoZero(r.RCI.Reliability, 2), r.Sessions[0], apa.Num(r.RCI.SD, 3))
+		src := ""
+		if o.ReliabilitySource != "" {
+			src = " (" + o.ReliabilitySource + ")"
+		}
+		r.note(Info, "Criterion 1 is the reliable change value from the reliability %s%s and the SD of the session-%d scores, %s.", apa.NoZero(r.RCI.Reliability, 2), src, r.Sessions[0], apa.Num(r.RCI.SD, 3))
 	}
 	if o.Losses && !o.LossPctIntended && !o.NoPct {
 		r.note(Info, "Sudden losses: criterion 2 is applied as suddengains 0.7.2 does, which does not restrict rises (see the loss-pct option).")
