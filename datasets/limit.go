@@ -61,7 +61,7 @@ func readBounded(name string, r io.Reader, max, size int64) ([]byte, error) {
 				return nil, tooLarge(name, max)
 			}
 			if err == io.EOF {
-				return buf, zeroData(name, buf)
+				return buf, zeroData(name, buf, true)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
@@ -76,7 +76,7 @@ func readBounded(name string, r io.Reader, max, size int64) ([]byte, error) {
 		chunk = chunk[:len(chunk)+n]
 		total += int64(n)
 		if len(chunks) == 0 && (len(chunk) == cap(chunk) || err != nil) {
-			if zerr := zeroData(name, chunk); zerr != nil {
+			if zerr := zeroData(name, chunk, err != nil); zerr != nil {
 				return nil, zerr
 			}
 		}
@@ -105,8 +105,8 @@ func readBounded(name string, r io.Reader, max, size int64) ([]byte, error) {
 
 // zeroData refuses data whose first 64 KiB (or all, if shorter) are NUL
 // bytes: no table, workbook or Parquet file starts so, and reading one as a
-// CSV would make a header of NUL characters.
-func zeroData(name string, b []byte) error {
+// CSV would make a header of NUL characters. whole says b is all the data.
+func zeroData(name string, b []byte, whole bool) error {
 	head := b[:min(len(b), 64<<10)]
 	if len(head) == 0 {
 		return nil
@@ -117,10 +117,10 @@ func zeroData(name string, b []byte) error {
 		}
 	}
 	what := fmt.Sprintf("the first %s are", byteSize(int64(len(head))))
-	if len(head) == len(b) {
-		what = fmt.Sprintf("all its %s are", byteSize(int64(len(b))))
+	if whole && len(head) == len(b) {
+		what = fmt.Sprintf("its %s are", byteSize(int64(len(b))))
 	}
-	return &InputError{Problems: []Problem{{File: name, Msg: what + " NUL bytes: this is not a text table, a workbook or a Parquet file"}}, Total: 1}
+	return &InputError{Problems: []Problem{{File: name, Msg: what + " all NUL bytes: this is not a text table, a workbook or a Parquet file"}}, Total: 1}
 }
 
 // readPath reads the file at path within opt's bound; a regular file over
