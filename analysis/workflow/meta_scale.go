@@ -3,7 +3,6 @@ package workflow
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
@@ -194,17 +193,17 @@ func locScaleReading(res *meta.LocScaleResult, scale []string) string {
 	return s
 }
 
-func levelLabel(v map[string]string) string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+func levelLabel(v map[string]string) string { return joinPairs(v, " = ", ", ") }
+
+// joinPairs writes a map as "k1=v1,k2=v2" in key order, with the given
+// separators.
+func joinPairs(v map[string]string, eq, sep string) string {
+	keys := sortedKeys(v)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + " = " + v[k]
+		parts[i] = k + eq + v[k]
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, sep)
 }
 
 // tau2Table lists τ² with its CI per level of the scale factors and at
@@ -297,16 +296,7 @@ func (o MetaOptions) scaleArgs() []string {
 	if len(o.NewScale) > 0 {
 		pts := make([]string, len(o.NewScale))
 		for i, p := range o.NewScale {
-			keys := make([]string, 0, len(p))
-			for k := range p {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			kv := make([]string, len(keys))
-			for j, k := range keys {
-				kv[j] = k + "=" + p[k]
-			}
-			pts[i] = strings.Join(kv, ",")
+			pts[i] = joinPairs(p, "=", ",")
 		}
 		a = append(a, "--newscale", shellQuote(strings.Join(pts, ";")))
 	}
