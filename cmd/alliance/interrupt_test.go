@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,6 +135,62 @@ func TestInterruptCleansUp(t *testing.T) {
 				names = append(names, l.Name())
 			}
 			t.Errorf("%v %v left %v", tc.sig, tc.args(dir)[0:2], names)
+		}
+	}
+}
+
+// TestKillNeverLeavesPartialTarget is the SIGKILL half of the kill test: a
+// run killed at a random point cannot clean up, but its target is either
+// the previous file, untouched, or the whole new one (written to a
+// temporary and renamed), never a part; what it leaves is only its own
+// temporaries (.NAME.tmp*), which a later run sweeps once stale.
+func TestKillNeverLeavesPartialTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program")
+	}
+	bin := filepath.Join(t.TempDir(), "alliance")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	args := func(out string) []string {
+		return []string{"simulate", "sessions", "--patients", "60000", "--therapists", "600", "--out", out}
+	}
+	refDir := t.TempDir()
+	if out, err := exec.Command(bin, args(filepath.Join(refDir, "sim.csv"))...).CombinedOutput(); err != nil {
+		t.Fatalf("reference run: %v\n%s", err, out)
+	}
+	want, err := os.ReadFile(filepath.Join(refDir, "sim.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := []byte("previous,file\n1,2\n")
+	rng := rand.New(rand.NewPCG(22, 2026))
+	for i := 0; i < 6; i++ {
+		dir := t.TempDir()
+		target := filepath.Join(dir, "sim.csv")
+		if err := os.WriteFile(target, old, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, args(target)...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		delay := time.Duration(rng.IntN(900)) * time.Millisecond
+		time.Sleep(delay)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		got, err := os.ReadFile(target)
+		if err != nil {
+			t.Fatalf("killed after %v: the target is gone: %v", delay, err)
+		}
+		if !bytes.Equal(got, old) && !bytes.Equal(got, want) {
+			t.Fatalf("killed after %v: the target holds %d bytes, neither the old file nor the whole new one", delay, len(got))
+		}
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if e.Name() != "sim.csv" && !strings.HasPrefix(e.Name(), ".sim.csv.tmp") {
+				t.Errorf("killed after %v: left %s", delay, e.Name())
+			}
 		}
 	}
 }
