@@ -6,7 +6,7 @@ type I2Level struct {
 	I2    float64 `json:"I2"`    // percent
 }
 
-// MultilevelI2 is the I² of a multilevel model as the metafor FAQ ("I² for
+// multilevelI2Value is the I² of a multilevel model as the metafor FAQ ("I² for
 // multilevel and multivariate models") generalises Higgins & Thompson's:
 // with W = V⁻¹ (the sampling covariance only) and
 //
@@ -17,17 +17,17 @@ type I2Level struct {
 // For an intercept-only model with diagonal V, ṽ equals Cheung's (2014)
 // typical variance of VarianceDistribution; with moderators or ρ ≠ 0 the
 // two differ.
-type MultilevelI2 struct {
+type multilevelI2Value struct {
 	TypicalV float64   `json:"typical_v"` // (k − p)/tr(P)
 	I2       float64   `json:"I2"`        // total, percent
 	Levels   []I2Level `json:"levels"`    // [outer, inner]
 }
 
-// multilevelI2 computes MultilevelI2 from the fit, cluster by cluster: V_c⁻¹
+// multilevelI2 computes multilevelI2Value from the fit, cluster by cluster: V_c⁻¹
 // applied to [X 1 s] by the structured solve at σ² = 0, tr(V_c⁻¹) =
 // Σ 1/λᵢ − r₂₂ Σ (sᵢ/λᵢ)² with λᵢ = (1 − ρ)vᵢ (Sherman–Morrison), and
 // tr(P) = tr(W) − tr((X'WX)⁻¹ X'W²X).
-func (r *Result) multilevelI2() (*MultilevelI2, error) {
+func (r *Result) multilevelI2() (*multilevelI2Value, error) {
 	p := r.P
 	e := r.ev
 	if e.dense { // the structured solve needs its workspace
@@ -72,7 +72,7 @@ func (r *Result) multilevelI2() (*MultilevelI2, error) {
 	trP := trW - trProd(ai, b)
 	vt := float64(r.K-p) / trP
 	tot := r.Sigma2[0] + r.Sigma2[1] + vt
-	out := &MultilevelI2{TypicalV: vt, I2: 100 * (r.Sigma2[0] + r.Sigma2[1]) / tot}
+	out := &multilevelI2Value{TypicalV: vt, I2: 100 * (r.Sigma2[0] + r.Sigma2[1]) / tot}
 	for j := 0; j < 2; j++ {
 		out.Levels = append(out.Levels, I2Level{Level: r.Levels[j], I2: 100 * r.Sigma2[j] / tot})
 	}

@@ -36,27 +36,34 @@ type ClusterInfluence struct {
 	CookD   float64   `json:"cook_d"`  // cooks.distance(res, cluster = outer)
 	DFBetas []float64 `json:"dfbetas"` // dfbetas(res, cluster = outer), one per coefficient
 	Hat     float64   `json:"hat"`     // Σ of the cluster's hat values, tr(H_cc)
-	// Sigma2Del are σ²_outer and σ²_inner re-estimated without the cluster.
-	Sigma2Del [2]float64 `json:"sigma2_del"`
 }
 
 // EffectInfluence is the influence of one effect size.
 type EffectInfluence struct {
-	Row       int        `json:"row"` // 1-based row of the input
-	Cluster   string     `json:"cluster"`
-	CookD     float64    `json:"cook_d"`  // cooks.distance(res)
-	DFBetas   []float64  `json:"dfbetas"` // dfbetas(res)
-	Hat       float64    `json:"hat"`     // hatvalues(res)
-	Sigma2Del [2]float64 `json:"sigma2_del"`
+	Row     int       `json:"row"` // 1-based row of the input
+	Cluster string    `json:"cluster"`
+	CookD   float64   `json:"cook_d"`  // cooks.distance(res)
+	DFBetas []float64 `json:"dfbetas"` // dfbetas(res)
+	Hat     float64   `json:"hat"`     // hatvalues(res)
 }
 
-// LeaveOut is the model refitted without one outer cluster.
+// LeaveOut is the model refitted without one outer cluster (σ²
+// re-estimated): the first coefficient (the pooled estimate of an
+// intercept-only model) with its test and CI, and with moderators every
+// coefficient.
 type LeaveOut struct {
 	Cluster      string      `json:"cluster"`
 	K            int         `json:"k"` // effect sizes in the fit
-	Coefficients []meta.Coef `json:"coefficients"`
+	Estimate     float64     `json:"estimate"`
+	SE           float64     `json:"se"`
+	Statistic    float64     `json:"statistic"`
+	DF           *float64    `json:"df,omitempty"` // test t: k − p
+	P            float64     `json:"p"`
+	CILB         float64     `json:"ci_lb"`
+	CIUB         float64     `json:"ci_ub"`
 	Sigma2       [2]float64  `json:"sigma2"`
 	LogLik       float64     `json:"logLik"`
+	Coefficients []meta.Coef `json:"coefficients,omitempty"` // with moderators
 }
 
 // InfluenceResult holds the deletion diagnostics of a three-level fit.
@@ -154,25 +161,31 @@ func (r *Result) Influence(opt InfluenceOptions) (*InfluenceResult, error) {
 	}
 	for c := 0; c < nc; c++ {
 		d := res[c]
-		ci := ClusterInfluence{Cluster: lay.names[c], K: lay.start[c+1] - lay.start[c], CookD: d.cook, DFBetas: d.dfbs, Sigma2Del: d.s2}
+		ci := ClusterInfluence{Cluster: lay.names[c], K: lay.start[c+1] - lay.start[c], CookD: d.cook, DFBetas: d.dfbs}
 		for pos := lay.start[c]; pos < lay.start[c+1]; pos++ {
 			ci.Hat += hat[pos]
 		}
 		if d.err != nil {
-			ci.CookD, ci.DFBetas, ci.Sigma2Del = nan, nanv(), [2]float64{nan, nan}
+			ci.CookD, ci.DFBetas = nan, nanv()
 			out.Notes = append(out.Notes, fmt.Sprintf("Without cluster %s: %v; its Cook's distance and DFBETAS are not available.", lay.names[c], d.err))
 		}
 		out.Clusters = append(out.Clusters, ci)
 		if opt.LeaveOut {
 			lo := LeaveOut{Cluster: lay.names[c], K: e.k - ci.K}
+			var cs []meta.Coef
 			if d.err != nil {
 				lo.Sigma2, lo.LogLik = [2]float64{nan, nan}, nan
 				for j := 0; j < p; j++ {
-					lo.Coefficients = append(lo.Coefficients, meta.Coef{Name: r.names[j], Estimate: nan, SE: nan, Statistic: nan, P: nan, CILB: nan, CIUB: nan})
+					cs = append(cs, meta.Coef{Name: r.names[j], Estimate: nan, SE: nan, Statistic: nan, P: nan, CILB: nan, CIUB: nan})
 				}
 			} else {
 				lo.Sigma2, lo.LogLik = d.s2, d.ll
-				lo.Coefficients = r.coefs(d.beta, d.h, lo.K)
+				cs = r.coefs(d.beta, d.h, lo.K)
+			}
+			c0 := cs[0]
+			lo.Estimate, lo.SE, lo.Statistic, lo.DF, lo.P, lo.CILB, lo.CIUB = c0.Estimate, c0.SE, c0.Statistic, c0.DF, c0.P, c0.CILB, c0.CIUB
+			if p > 1 {
+				lo.Coefficients = cs
 			}
 			out.LeaveOut = append(out.LeaveOut, lo)
 		}
@@ -189,9 +202,9 @@ func (r *Result) Influence(opt InfluenceOptions) (*InfluenceResult, error) {
 		for pos := 0; pos < e.k; pos++ {
 			d := res[nc+pos]
 			j := lay.order[pos] // design row
-			ef := EffectInfluence{Row: r.Rows[j] + 1, Cluster: lay.names[cl[pos]], CookD: d.cook, DFBetas: d.dfbs, Hat: hat[pos], Sigma2Del: d.s2}
+			ef := EffectInfluence{Row: r.Rows[j] + 1, Cluster: lay.names[cl[pos]], CookD: d.cook, DFBetas: d.dfbs, Hat: hat[pos]}
 			if d.err != nil {
-				ef.CookD, ef.DFBetas, ef.Sigma2Del = nan, nanv(), [2]float64{nan, nan}
+				ef.CookD, ef.DFBetas = nan, nanv()
 				failed = append(failed, fmt.Sprintf("row %d (%v)", ef.Row, d.err))
 			}
 			out.Effects[j] = ef

@@ -63,7 +63,6 @@ type surrogate struct {
 	bw     [2][]float64 // barycentric weights
 	vals   []*evalOut   // node (i, j) at i*len(nodes[1]) + j
 	q      int
-	wa, wb [2][]float64 // scratch
 }
 
 func chebNodes(lo, hi float64, n int) ([]float64, []float64) {

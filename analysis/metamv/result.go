@@ -71,7 +71,7 @@ type Result struct {
 	LRT         []LRTest             `json:"lrt,omitempty"`       // vs two-level models
 	Variance    VarianceDistribution `json:"variance_distribution"`
 	// I2, I2Levels and I2TypicalV are the multilevel I² of the metafor FAQ
-	// (see MultilevelI2): total and per level, in percent, with the typical
+	// (see multilevelI2Value): total and per level, in percent, with the typical
 	// sampling variance (k − p)/tr(P) they use.
 	I2         float64   `json:"I2"`
 	I2Levels   []I2Level `json:"I2_levels"`
