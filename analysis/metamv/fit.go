@@ -209,6 +209,23 @@ func optimizeWith(at func([2]float64) (*state, error), fixed [2]*float64, s [2]f
 		if nxt == nil {
 			return cur, it, nil // no ascent possible: at the optimum to machine precision
 		}
+		// an overshoot (the slope along the step changes sign: expected
+		// information flatter than the likelihood, so the iterates would
+		// alternate around the optimum and converge slowly) is cut back to
+		// the secant estimate of the maximum along the step
+		d := [2]float64{cand[0] - cur.s2[0], cand[1] - cur.s2[1]}
+		g0 := d[0]*cur.score[0] + d[1]*cur.score[1]
+		g1 := d[0]*nxt.score[0] + d[1]*nxt.score[1]
+		if g0 > 0 && g1 < 0 {
+			t := g0 / (g0 - g1)
+			var c2 [2]float64
+			for j := 0; j < 2; j++ {
+				c2[j] = math.Max(0, cur.s2[j]+t*d[j])
+			}
+			if mid, err := at(c2); err == nil && mid.ll >= nxt.ll {
+				nxt, cand = mid, c2
+			}
+		}
 		change := math.Max(math.Abs(cand[0]-cur.s2[0]), math.Abs(cand[1]-cur.s2[1]))
 		cur = nxt
 		if change <= tol*(cur.s2[0]+cur.s2[1]+vt) {
