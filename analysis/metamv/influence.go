@@ -73,6 +73,8 @@ type InfluenceResult struct {
 	Effects  []EffectInfluence  `json:"effects,omitempty"`
 	LeaveOut []LeaveOut         `json:"leave1out,omitempty"`
 	Notes    []string           `json:"notes,omitempty"`
+
+	exactRefits int // refits done by exact evaluations (the rest fast)
 }
 
 // Influence computes the deletion diagnostics of a three-level fit as
@@ -93,7 +95,8 @@ type InfluenceResult struct {
 // the deleted set) or that do not converge give NaN and a note, as
 // metafor's NA.
 //
-// Each refit reuses the structured evaluator (never a k×k matrix), starts
+// Influence does not modify r and may run concurrently with its other
+// methods. Each refit reuses the structured evaluator (never a k×k matrix), starts
 // from the full fit and runs on a bounded pool of workers, so the k + m
 // refits of k effect sizes in m clusters cost about (k + m) likelihood
 // evaluations' worth of O(k) work each, divided by the workers.
@@ -105,7 +108,7 @@ func (r *Result) Influence(opt InfluenceOptions) (*InfluenceResult, error) {
 	lay := e.lay
 	out := &InfluenceResult{Names: append([]string(nil), r.names...)}
 	// the hat values at the full fit
-	wx, err := e.weightedX(r.Sigma2)
+	wx, err := e.clone().weightedX(r.Sigma2) // a clone: r's workspace stays untouched
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +154,7 @@ func (r *Result) Influence(opt InfluenceOptions) (*InfluenceResult, error) {
 		workers = len(jobs)
 	}
 	res := r.deletions(jobs, workers, beta, svb, opt.exact)
+	out.exactRefits = res[0].nExact
 	nan := math.NaN()
 	nanv := func() []float64 {
 		v := make([]float64, p)
@@ -228,6 +232,8 @@ type delFit struct {
 	beta []float64
 	h    []float64
 	err  error
+
+	nExact int // (first job only) how many refits were exact
 }
 
 // deletions runs the refits of jobs on workers goroutines: fast refits
@@ -298,7 +304,7 @@ func (r *Result) deletions(jobs []delJob, workers int, beta, svb []float64, exac
 	if !exact {
 		// the first Fisher step of every deletion, from the exact full sums at σ̂²
 		o0 := newEvalOut(e.q)
-		if err := e.eval(r.Sigma2, true, o0); err == nil {
+		if err := ws[0].full.eval(r.Sigma2, true, o0); err == nil {
 			at0 := &surrogate{q: e.q, vals: []*evalOut{o0}, lo: r.Sigma2, hi: r.Sigma2}
 			for j := 0; j < 2; j++ {
 				at0.nodes[j], at0.bw[j] = []float64{r.Sigma2[j]}, []float64{1}
@@ -355,7 +361,9 @@ func (r *Result) deletions(jobs []delJob, workers int, beta, svb []float64, exac
 		res[i] = r.deleteFit(w.red, w.full, j.lo, j.hi, beta, svb)
 		nExact.Add(1)
 	})
-	r.lastExact = int(nExact.Load())
+	if len(res) > 0 {
+		res[0].nExact = int(nExact.Load())
+	}
 	return res
 }
 

@@ -226,7 +226,7 @@ func TestInfluenceFastEqualsExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(c.name, err)
 		}
-		nExact := r.lastExact
+		nExact := fast.exactRefits
 		exact, err := r.Influence(InfluenceOptions{Effects: true, LeaveOut: true, exact: true})
 		if err != nil {
 			t.Fatal(c.name, err)

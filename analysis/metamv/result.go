@@ -99,7 +99,4 @@ type Result struct {
 	ev     *evaluator
 	names  []string
 	design *meta.Design // the coded moderators, for Predict and TestTerms
-	// lastExact counts the refits of the last Influence call done by exact
-	// evaluations (the rest used the interpolated full-data sums).
-	lastExact int
 }
