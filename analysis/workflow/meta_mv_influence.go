@@ -86,9 +86,14 @@ func (r *MetaRun) fitThreeLevelInfluence() error {
 const maxEffectInfluenceRows = 10
 
 // composeThreeLevelInfluence renders the three-level model's influence
-// and leave-one-cluster-out tables.
+// and leave-one-cluster-out tables, after the methods sentence of the
+// multilevel I².
 func (r *MetaRun) composeThreeLevelInfluence(s *Section) {
 	inf, res := r.ThreeLevelInfluence, r.ThreeLevel
+	if res != nil && len(res.I2Levels) == 2 && finite(res.I2) {
+		r.methods = append(r.methods, "Heterogeneity was apportioned to the levels both as Cheung (2014), with the typical sampling variance of the univariate I², and as the multilevel I² of Nakagawa and Santos (2012), with the typical sampling variance (k − p)/tr(P) of the metafor FAQ.")
+		r.cite("nakagawa2012", "cheung2014")
+	}
 	if inf == nil || res == nil {
 		return
 	}
@@ -222,6 +227,23 @@ func (r *MetaRun) multilevelI2Note(res *metamv.Result) string {
 	r.cite("nakagawa2012")
 	return fmt.Sprintf("Multilevel I² (Nakagawa & Santos, 2012; the metafor FAQ), with the typical sampling variance (k − p)/tr(P) = %s, P = W − WX(X′WX)⁻¹X′W, W = V⁻¹: %s in total, %s between clusters (%s) and %s within clusters (%s).",
 		num(res.I2TypicalV, 4), pct(res.I2), pct(res.I2Levels[0].I2), res.I2Levels[0].Level, pct(res.I2Levels[1].I2), res.I2Levels[1].Level)
+}
+
+// mvHetRow is one level of the three-level model's heterogeneity table
+// (--format csv --table heterogeneity).
+type mvHetRow struct {
+	Level    string  `json:"level"`
+	Sigma2   float64 `json:"sigma2"`
+	I2       float64 `json:"I2"`        // multilevel I² (metafor FAQ), percent
+	I2Cheung float64 `json:"I2_cheung"` // Cheung (2014), percent
+}
+
+// mvHetRows are the rows of that table: between and within clusters.
+func mvHetRows(m *metamv.Result) []mvHetRow {
+	if len(m.I2Levels) != 2 {
+		return nil
+	}
+	return []mvHetRow{{m.Levels[0], m.Sigma2[0], m.I2Levels[0].I2, m.Variance.Level3}, {m.Levels[1], m.Sigma2[1], m.I2Levels[1].I2, m.Variance.Level2}}
 }
 
 // rModsFormula is the mods argument of the R calls (", mods = ~ a + b"),

@@ -24,6 +24,9 @@ func (r *MetaRun) Tidy() []TidyTable {
 		out = append(out, TidyTable{"heterogeneity", []metaHet{hetRow(r.Model)}})
 	} else if r.ThreeLevel != nil {
 		out = append(out, TidyTable{"coefficients", r.ThreeLevel.Coefficients})
+		if h := mvHetRows(r.ThreeLevel); h != nil {
+			out = append(out, TidyTable{"heterogeneity", h})
+		}
 	}
 	if r.Subgroups != nil {
 		var rows []subgroupRow
