@@ -30,6 +30,15 @@
 // univariate fits use the dense adjustment (limited to 3,000 rows per
 // robust cluster).
 //
+// Result.Influence gives metafor's deletion diagnostics of rma.mv —
+// Cook's distance and DFBETAS with each outer cluster and each effect size
+// left out (σ² re-estimated), hat values, and the leave-one-cluster-out
+// fits. The refits interpolate the full-data sums over a small checked box
+// of σ² (influence_fast.go), so each costs O(n_c) per iteration: k = 2,000
+// effect sizes in 400 clusters take about 0.2 s of CPU for all 2,400 refits.
+// Result.I2 and I2Levels are the multilevel I² of the metafor FAQ
+// (Nakagawa & Santos 2012), beside Cheung's (2014) shares.
+//
 // ClusterRobust and ClusterRobustUni give sandwich inference for a
 // three-level fit or a univariate meta.Result: CR1 as metafor's
 // robust(adjust = TRUE), CR2 with Satterthwaite degrees of freedom and the

@@ -102,6 +102,12 @@ func Fit(yi, vi []float64, outer, inner []string, opt Options) (*Result, error) 
 	}
 	r.Fit = fitStats(st.ll, d.K, d.P, nfree, reml, r.devianceSat())
 	r.Variance = varianceDistribution(d.V, st.s2)
+	if mi, err := r.multilevelI2(); err == nil {
+		r.I2, r.I2Levels, r.I2TypicalV = mi.I2, mi.Levels, mi.TypicalV
+	} else {
+		r.I2, r.I2TypicalV = math.NaN(), math.NaN()
+		r.Notes = append(r.Notes, "The multilevel I² could not be computed: "+err.Error())
+	}
 	if !opt.NoProfile {
 		r.profile(st, vt)
 	}
@@ -168,32 +174,19 @@ func (e *evaluator) start(fixed [2]*float64, vt float64) [2]float64 {
 // a component at 0 whose score is ≤ 0 stays there (active-set rule).
 func (e *evaluator) optimize(reml bool, fixed [2]*float64, s [2]float64, vt, tol float64, maxIter int) (*state, int, error) {
 	o := newEvalOut(e.q)
-	cur, err := e.at(s, reml, true, o)
+	return optimizeWith(func(s2 [2]float64) (*state, error) { return e.at(s2, reml, true, o) }, fixed, s, vt, tol, maxIter)
+}
+
+// optimizeWith is optimize with the model evaluated (with score and
+// information) by at.
+func optimizeWith(at func([2]float64) (*state, error), fixed [2]*float64, s [2]float64, vt, tol float64, maxIter int) (*state, int, error) {
+	cur, err := at(s)
 	if err != nil {
 		return nil, 0, err
 	}
 	for it := 1; it <= maxIter; it++ {
-		var act [2]bool
-		for j := 0; j < 2; j++ {
-			act[j] = fixed[j] == nil && !(cur.s2[j] <= 0 && cur.score[j] <= 0)
-		}
-		var delta [2]float64
-		switch {
-		case act[0] && act[1]:
-			a, b, c := cur.info[0][0], cur.info[0][1], cur.info[1][1]
-			det := a*c - b*b
-			if det > 1e-14*a*c && a > 0 {
-				delta[0] = (c*cur.score[0] - b*cur.score[1]) / det
-				delta[1] = (a*cur.score[1] - b*cur.score[0]) / det
-			} else {
-				delta[0] = cur.score[0] / a
-				delta[1] = cur.score[1] / c
-			}
-		case act[0]:
-			delta[0] = cur.score[0] / cur.info[0][0]
-		case act[1]:
-			delta[1] = cur.score[1] / cur.info[1][1]
-		default:
+		delta, ok := fisherStep(cur, fixed)
+		if !ok {
 			return cur, it - 1, nil
 		}
 		step := 1.0
@@ -206,7 +199,7 @@ func (e *evaluator) optimize(reml bool, fixed [2]*float64, s [2]float64, vt, tol
 					cand[j] = 0
 				}
 			}
-			nxt, err = e.at(cand, reml, true, o)
+			nxt, err = at(cand)
 			if err == nil && nxt.ll >= cur.ll-1e-13*(1+math.Abs(cur.ll)) {
 				break
 			}
@@ -216,6 +209,23 @@ func (e *evaluator) optimize(reml bool, fixed [2]*float64, s [2]float64, vt, tol
 		if nxt == nil {
 			return cur, it, nil // no ascent possible: at the optimum to machine precision
 		}
+		// an overshoot (the slope along the step changes sign: expected
+		// information flatter than the likelihood, so the iterates would
+		// alternate around the optimum and converge slowly) is cut back to
+		// the secant estimate of the maximum along the step
+		d := [2]float64{cand[0] - cur.s2[0], cand[1] - cur.s2[1]}
+		g0 := d[0]*cur.score[0] + d[1]*cur.score[1]
+		g1 := d[0]*nxt.score[0] + d[1]*nxt.score[1]
+		if g0 > 0 && g1 < 0 {
+			t := g0 / (g0 - g1)
+			var c2 [2]float64
+			for j := 0; j < 2; j++ {
+				c2[j] = math.Max(0, cur.s2[j]+t*d[j])
+			}
+			if mid, err := at(c2); err == nil && mid.ll >= nxt.ll {
+				nxt, cand = mid, c2
+			}
+		}
 		change := math.Max(math.Abs(cand[0]-cur.s2[0]), math.Abs(cand[1]-cur.s2[1]))
 		cur = nxt
 		if change <= tol*(cur.s2[0]+cur.s2[1]+vt) {
@@ -223,6 +233,35 @@ func (e *evaluator) optimize(reml bool, fixed [2]*float64, s [2]float64, vt, tol
 		}
 	}
 	return nil, maxIter, errs.New(errs.NoConvergence, "metamv", "Fisher scoring did not converge in %d iterations (σ² = %g, %g); raise MaxIter or check the data", maxIter, cur.s2[0], cur.s2[1])
+}
+
+// fisherStep is the Fisher-scoring step from cur over the components that
+// are free and not held at 0 by the active-set rule; ok is false when no
+// component can move.
+func fisherStep(cur *state, fixed [2]*float64) (delta [2]float64, ok bool) {
+	var act [2]bool
+	for j := 0; j < 2; j++ {
+		act[j] = fixed[j] == nil && !(cur.s2[j] <= 0 && cur.score[j] <= 0)
+	}
+	switch {
+	case act[0] && act[1]:
+		a, b, c := cur.info[0][0], cur.info[0][1], cur.info[1][1]
+		det := a*c - b*b
+		if det > 1e-14*a*c && a > 0 {
+			delta[0] = (c*cur.score[0] - b*cur.score[1]) / det
+			delta[1] = (a*cur.score[1] - b*cur.score[0]) / det
+		} else {
+			delta[0] = cur.score[0] / a
+			delta[1] = cur.score[1] / c
+		}
+	case act[0]:
+		delta[0] = cur.score[0] / cur.info[0][0]
+	case act[1]:
+		delta[1] = cur.score[1] / cur.info[1][1]
+	default:
+		return delta, false
+	}
+	return delta, true
 }
 
 // infer sets the coefficients, their tests, QM and the prediction interval.

@@ -261,7 +261,13 @@ func (e *evaluator) at(s2 [2]float64, reml, deriv bool, o *evalOut) (*state, err
 	if err := e.eval(s2, deriv, o); err != nil {
 		return nil, err
 	}
-	p, q := e.p, e.q
+	return stateFrom(o, s2, e.k, e.p, e.ldXX, reml, deriv)
+}
+
+// stateFrom forms the state at s2 from the sums o of a model with k effect
+// sizes, p coefficients and log|X'X| = ldXX.
+func stateFrom(o *evalOut, s2 [2]float64, nk, p int, ldXX float64, reml, deriv bool) (*state, error) {
+	q := p + 1
 	xx := make([]float64, p*p)
 	for i := 0; i < p; i++ {
 		copy(xx[i*p:(i+1)*p], o.s0[i*q:i*q+p])
@@ -284,9 +290,9 @@ func (e *evaluator) at(s2 [2]float64, reml, deriv bool, o *evalOut) (*state, err
 	}
 	w[p] = 1
 	st.rss = math.Max(0, quad(w, o.s0, q))
-	k := float64(e.k)
+	k := float64(nk)
 	if reml {
-		st.ll = -0.5*(k-float64(p))*math.Log(2*math.Pi) + 0.5*e.ldXX - 0.5*o.ldM - 0.5*ldXMX - 0.5*st.rss
+		st.ll = -0.5*(k-float64(p))*math.Log(2*math.Pi) + 0.5*ldXX - 0.5*o.ldM - 0.5*ldXMX - 0.5*st.rss
 	} else {
 		st.ll = -0.5*k*math.Log(2*math.Pi) - 0.5*o.ldM - 0.5*st.rss
 	}

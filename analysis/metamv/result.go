@@ -70,8 +70,14 @@ type Result struct {
 	Fit         meta.FitStats        `json:"fit"`                 //
 	LRT         []LRTest             `json:"lrt,omitempty"`       // vs two-level models
 	Variance    VarianceDistribution `json:"variance_distribution"`
-	Iter        int                  `json:"iterations"`
-	Notes       []string             `json:"notes,omitempty"`
+	// I2, I2Levels and I2TypicalV are the multilevel I² of the metafor FAQ
+	// (see multilevelI2Value): total and per level, in percent, with the typical
+	// sampling variance (k − p)/tr(P) they use.
+	I2         float64   `json:"I2"`
+	I2Levels   []I2Level `json:"I2_levels"`
+	I2TypicalV float64   `json:"I2_typical_v"`
+	Iter       int       `json:"iterations"`
+	Notes      []string  `json:"notes,omitempty"`
 	// Robust holds cluster-robust inference when the caller attaches it
 	// (see ClusterRobust); Fit leaves it nil.
 	Robust *Robust `json:"robust,omitempty"`

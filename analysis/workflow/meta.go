@@ -182,6 +182,11 @@ type MetaRun struct {
 	methods   []string
 	cites     []string
 	steps     []Step
+
+	// ThreeLevelInfluence holds the three-level model's influence
+	// diagnostics and leave-one-cluster-out fits (with --cluster and
+	// --influence or --leave1out; JSON "influence" and "leave1out").
+	ThreeLevelInfluence *metamv.InfluenceResult `json:"-"`
 }
 
 // Meta runs a study-level meta-analysis of src as opt asks.
@@ -204,6 +209,9 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 			if err := run.fitThreeLevelBias(); err != nil {
 				return nil, err
 			}
+		}
+		if err := run.fitThreeLevelInfluence(); err != nil {
+			return nil, err
 		}
 	}
 	if len(run.opt.Scale) > 0 {
@@ -302,8 +310,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, invalid("Cluster", "subgroups, permutation tests and a fixed τ² are available for univariate models; with a three-level model use moderators")
 	case o.Cluster != "" && !o.Univariate && o.Bias && (o.SelModel || len(o.SelSteps) > 0 || len(o.Mods) > 0 || (o.RegTestModel != "" && o.RegTestModel != "rma") || (o.RegTestPredictor != "" && o.RegTestPredictor != "sei") || (o.TrimFillEstimator != "" && o.TrimFillEstimator != "L0") || o.TrimFillSide != "" || o.FSNTarget != nil || o.FSNUnweighted):
 		return o, invalid("Cluster", "with a three-level model the small-study analysis is the multilevel Egger test (predictor sqrt(vi), CR2) and PET-PEESE on an intercept-only model; the selection model, trim and fill, fail-safe N, other Egger variants and moderators assume independent effects or a different model: drop them, or add --univariate")
-	case o.Cluster != "" && !o.Univariate && (o.Influence || o.LeaveOneOut || o.LeaveClusterOut != "" || o.Cumulative != "" || o.hasUniFigure()):
-		return o, invalid("Cluster", "influence, leave-one-out, cumulative analyses and their figures are available for univariate models; drop the three-level model, or use robust inference in a univariate model")
+	}
+	if err := o.threeLevelDiagnostics(); err != nil {
+		return o, err
 	}
 	if err := o.checkPredict(); err != nil {
 		return o, err

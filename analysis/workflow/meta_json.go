@@ -18,9 +18,10 @@ func (r *MetaRun) Output() any {
 		return struct {
 			Data string `json:"data"`
 			*metamv.Result
-			Bias  *meta.BiasResult `json:"bias,omitempty"`
-			RCode string           `json:"r_code,omitempty"`
-		}{r.DataName, r.ThreeLevel, r.ThreeLevelBias, r.RCode}
+			Bias *meta.BiasResult `json:"bias,omitempty"`
+			mvInfluenceJSON
+			RCode string `json:"r_code,omitempty"`
+		}{r.DataName, r.ThreeLevel, r.ThreeLevelBias, r.mvInfluenceJSON(), r.RCode}
 	}
 	type threeLevel struct {
 		*metamv.Result

@@ -16,8 +16,8 @@ func (r *MetaRun) reproSteps() []Step {
 	// An optional analysis that could not be run (ContinueOnFailure) is
 	// not in the command line, which must run and give these numbers.
 	o.Bias = o.Bias && (r.Bias != nil || r.ThreeLevelBias != nil)
-	o.Influence = o.Influence && r.Influence != nil
-	o.LeaveOneOut = o.LeaveOneOut && (r.Leave1out != nil || o.LeaveClusterOut != "")
+	o.Influence = o.Influence && (r.Influence != nil || r.ThreeLevelInfluence != nil)
+	o.LeaveOneOut = o.LeaveOneOut && (r.Leave1out != nil || o.LeaveClusterOut != "" || r.ThreeLevelInfluence != nil)
 	if r.Model == nil || r.ThreeLevel == nil {
 		return []Step{{Purpose: "the meta-analysis", Command: o.commandLine(r.src), RCode: r.rCode()}}
 	}
@@ -183,14 +183,7 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 		fmt.Fprintf(b, "V <- vcalc(vi, cluster = %s, obs = %s, rho = %g, data = dat3)\n", on, in, o.Rho)
 		v = "V"
 	}
-	mods := ""
-	if len(e.mods) > 0 {
-		names := make([]string, len(e.mods))
-		for i, m := range e.mods {
-			names[i] = rName(m.Name)
-		}
-		mods = ", mods = ~ " + strings.Join(names, " + ")
-	}
+	mods := r.rModsFormula()
 	fmt.Fprintf(b, "res3 <- rma.mv(yi, %s%s, random = ~ 1 | %s/%s, data = dat3, method = %q, test = %q,\n               control = list(rel.tol = 1e-10))\nsummary(res3)\n", v, mods, on, in, res.Method, res.Test)
 	if res.Measure == "ZCOR" && len(res.Coefficients) == 1 {
 		b.WriteString("predict(res3, transf = transf.ztor)\n")
@@ -209,6 +202,7 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 		}
 	}
 	r.rThreeLevelBias(b, v, on, in)
+	r.rThreeLevelInfluence(b, v, on, in)
 	rPredict(b, "res3", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
 	r.rThreeLevelJSON(b)
 }

@@ -169,6 +169,7 @@ func (r *MetaRun) rThreeLevelJSON(b *strings.Builder) {
 		}
 	}
 	r.rThreeLevelBiasJSON(b)
+	r.rThreeLevelInfluenceJSON(b)
 	rPredictJSON(b, "  ", "m", "o", map[bool]string{true: "TRUE", false: "FALSE"}[res.Measure == "ZCOR"], res.Predictions, res.VcovNamed, res.TermTests)
 	b.WriteString("  cat(jsonlite::toJSON(o, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n})\n")
 }

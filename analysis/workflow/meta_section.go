@@ -44,6 +44,7 @@ func (r *MetaRun) compose() {
 	if r.ThreeLevel != nil {
 		r.composeThreeLevel(s)
 		r.composeThreeLevelBias(s)
+		r.composeThreeLevelInfluence(s)
 	}
 	if m := r.Model; m != nil {
 		composePredictions(s, "univariate model", r.opt.Level, m.Predictions, m.TermTests)
@@ -264,7 +265,11 @@ func (r *MetaRun) composeThreeLevel(s *Section) {
 	for _, n := range res.Notes {
 		s.P(NoteText, n)
 	}
-	s.Add(mvCoefTable(res), varianceTable(res))
+	vt := varianceTable(res)
+	if n := r.multilevelI2Note(res); n != "" {
+		vt.Notes = append(vt.Notes, n)
+	}
+	s.Add(mvCoefTable(res), vt)
 	if res.Robust != nil {
 		s.Add(robustTable(res.Robust))
 	}

@@ -27,6 +27,9 @@ func (r *MetaRun) Tidy() []TidyTable {
 		out = append(out, TidyTable{"heterogeneity", []metaHet{hetRow(r.Model)}})
 	} else if r.ThreeLevel != nil {
 		out = append(out, TidyTable{"coefficients", r.ThreeLevel.Coefficients})
+		if h := mvHetRows(r.ThreeLevel); h != nil {
+			out = append(out, TidyTable{"heterogeneity", h})
+		}
 	}
 	if r.Subgroups != nil {
 		var rows []subgroupRow
@@ -41,6 +44,14 @@ func (r *MetaRun) Tidy() []TidyTable {
 	}
 	if len(r.Leave1out) > 0 {
 		out = append(out, TidyTable{"leave1out", r.Leave1out})
+	}
+	if j := r.mvInfluenceJSON(); j.Influence != nil || j.Leave1out != nil {
+		if j.Influence != nil {
+			out = append(out, TidyTable{"influence", j.Influence.Clusters}, TidyTable{"influence-effects", j.Influence.Effects})
+		}
+		if j.Leave1out != nil {
+			out = append(out, TidyTable{"leave1out", j.Leave1out})
+		}
 	}
 	if len(r.Cumulative) > 0 {
 		out = append(out, TidyTable{"cumulative", r.Cumulative})

@@ -197,7 +197,8 @@ func TestMetaFiguresAndFlagErrors(t *testing.T) {
 	}{
 		{[]string{"meta", "--forest", "x.gif"}, ".png, .svg or .pdf"},
 		{[]string{"meta", "--cluster", "study", "--bias", "--trimfill", "R0"}, "multilevel Egger"},
-		{[]string{"meta", "--cluster", "study", "--influence"}, "univariate"},
+		{[]string{"meta", "--cluster", "study", "--cumulative", "year"}, "univariate"},
+		{[]string{"meta", "--cluster", "study", "--leave1out-cluster", "study"}, "already leaves out one study"},
 		{[]string{"meta", "--cluster", "study", "--aggregate", "study"}, "not both"},
 		{[]string{"meta", "--cluster", "study", "--method", "DL"}, "REML or ML"},
 		{[]string{"meta", "--mods", "year", "--bias"}, "intercept-only"},
