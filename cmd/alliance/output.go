@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/plots/textout"
 )
 
 // emit renders the command's result with render into memory and then writes
@@ -16,7 +17,8 @@ import (
 // so that a failed run never leaves a half-written file behind.
 //
 // Text and markdown are written with terminal control characters escaped
-// (escapeControls); CSV with formula-like cells neutralised (csvSafe).
+// (textout.EscapeControls); CSV with formula-like cells neutralised
+// (textout.SafeCSV).
 func (e *env) emit(render func(w io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
@@ -24,7 +26,7 @@ func (e *env) emit(render func(w io.Writer) error) error {
 	}
 	out := buf.Bytes()
 	if e.format == "text" || e.format == "markdown" {
-		out = escapeControls(out)
+		out = textout.EscapeControls(out)
 	}
 	return e.emitStream(func(w io.Writer) error {
 		_, err := w.Write(out)
@@ -43,7 +45,7 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 		return e.emitParquet(render)
 	}
 	if e.format == "csv" {
-		render = safeRender(render, true, ',')
+		render = textout.SafeCSV(render, ',')
 	}
 	if e.out == "" || e.out == "-" {
 		bw := bufio.NewWriterSize(e.stdout, 1<<16)
@@ -116,9 +118,12 @@ func writeFileAtomic(path string, data []byte) error {
 // and temporaries of path left by a killed run over an hour ago are
 // removed first.
 //
-// A .csv or .tsv path has its formula-like cells neutralised (csvSafe).
+// A .csv or .tsv path has its formula-like cells neutralised
+// (textout.SafeCSV).
 func writeAtomic(path string, render func(w io.Writer) error) error {
-	render = safeRender(render, csvPath(path), 0)
+	if textout.IsCSVPath(path) {
+		render = textout.SafeCSV(render, 0)
+	}
 	sweepStale(path, false)
 	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
