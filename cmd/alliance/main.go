@@ -22,6 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/alliance-research/alliance/datasets/fileout"
 )
 
 func main() {
@@ -30,14 +32,14 @@ func main() {
 }
 
 // catchSignals makes SIGINT and SIGTERM remove this process's temporary
-// files (interrupted) and exit with 128 + the signal number, as shells
+// files and directories (fileout.Interrupted) and exit with 128 + the signal number, as shells
 // report a process killed by it.
 func catchSignals() {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		sig := <-ch
-		interrupted()
+		fileout.Interrupted()
 		code := 130
 		if sig == syscall.SIGTERM {
 			code = 143

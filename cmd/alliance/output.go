@@ -3,12 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/datasets/fileout"
 	"github.com/alliance-research/alliance/plots/textout"
 )
 
@@ -64,42 +63,15 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 	return nil
 }
 
-// checkOutputs refuses, before any work, an output path whose directory
-// does not exist, that names a directory, or that is one of the command's
-// input files (the same file by device and inode, whatever its name): an
-// output must never replace the data it was computed from.
+// checkOutputs refuses, before any work, an output path that cannot be
+// written or that is one of the command's input files (fileout.Check).
 func (e *env) checkOutputs(paths ...string) error {
 	for _, p := range paths {
-		if p == "" || p == "-" {
-			continue
-		}
-		dir := filepath.Dir(p)
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return usagef("cannot write %s: the directory %s does not exist", p, dir)
-		}
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return usagef("cannot write %s: it is a directory; give a file name", p)
-		}
-		if in := e.sameAsInput(p); in != "" {
-			return usagef("refusing to write %s: it is the input file %s; give another output name", p, in)
+		if err := fileout.Check(p, e.inputs); err != nil {
+			return usageError{err}
 		}
 	}
 	return nil
-}
-
-// sameAsInput returns the input file that path is (by device and inode),
-// or "".
-func (e *env) sameAsInput(path string) string {
-	out, err := os.Stat(path)
-	if err != nil {
-		return ""
-	}
-	for _, in := range e.inputs {
-		if fi, err := os.Stat(in); err == nil && os.SameFile(fi, out) {
-			return in
-		}
-	}
-	return ""
 }
 
 // writeFileAtomic writes data to path atomically (writeAtomic).
@@ -110,45 +82,18 @@ func writeFileAtomic(path string, data []byte) error {
 	})
 }
 
-// writeAtomic writes what render writes to path through a buffered
-// temporary file in the same directory (mode 0644) and a rename, so that
-// readers see either the old or the complete new content, never a part.
-//
-// The temporary is registered (temps.go): an interrupted run removes it,
-// and temporaries of path left by a killed run over an hour ago are
-// removed first.
-//
-// A .csv or .tsv path has its formula-like cells neutralised
-// (textout.SafeCSV).
+// writeAtomic writes what render writes to path atomically, its
+// temporary file removed by an interrupt (fileout.Write); a .csv or .tsv
+// path has its formula-like cells neutralised (textout.SafeCSV). A
+// directory that cannot be written to is bad usage.
 func writeAtomic(path string, render func(w io.Writer) error) error {
 	if textout.IsCSVPath(path) {
 		render = textout.SafeCSV(render, 0)
 	}
-	sweepStale(path, false)
-	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return usagef("cannot write %s: %v (does the directory exist and is it writable?)", path, err)
+	err := fileout.Write(path, render)
+	var fe *fileout.Error
+	if errors.As(err, &fe) && fe.Create {
+		return usageError{err}
 	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if rerr := render(bw); rerr != nil {
-		f.Close()
-		finishTemp(tmp, "")
-		return rerr
-	}
-	err = bw.Flush()
-	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes 0600 files
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = finishTemp(tmp, path)
-	}
-	if err != nil {
-		finishTemp(tmp, "")
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return err
 }

@@ -217,8 +217,6 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 	if err != nil {
 		return err
 	}
-	watchReportDir(dir)   // an interrupt removes Save's temporaries
-	sweepStale(dir, true) // and a killed run's, an hour old
 	saved, err := report.Save(dir, files, save)
 	if err != nil {
 		if errors.Is(err, report.ErrNotReport) || errors.Is(err, report.ErrHoldsInput) {
