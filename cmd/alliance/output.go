@@ -97,3 +97,35 @@ func writeAtomic(path string, render func(w io.Writer) error) error {
 	}
 	return err
 }
+
+// emitParquet writes the CSV table that render writes to --out as a
+// Parquet file (datasets.WriteParquet), atomically like every output.
+func (e *env) emitParquet(render func(w io.Writer) error) error {
+	if err := e.checkOutputs(e.out); err != nil {
+		return err
+	}
+	if err := writeAtomic(e.out, datasets.ParquetFromCSV(render)); err != nil {
+		return err
+	}
+	e.infof("wrote %s", e.out)
+	return nil
+}
+
+// parquetIf is datasets.ParquetFromCSV(render) when path names a Parquet
+// file, and render otherwise.
+func parquetIf(path string, render func(w io.Writer) error) func(w io.Writer) error {
+	if datasets.IsParquetPath(path) {
+		return datasets.ParquetFromCSV(render)
+	}
+	return render
+}
+
+// emitTable writes render's CSV table: as Parquet when --out names a
+// .parquet file, whatever --format is (the simulators write CSV only),
+// and through emitStream otherwise.
+func (e *env) emitTable(render func(w io.Writer) error) error {
+	if datasets.IsParquetPath(e.out) {
+		return e.emitParquet(render)
+	}
+	return e.emitStream(render)
+}
