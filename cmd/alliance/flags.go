@@ -142,12 +142,10 @@ func (sf *sessionFlags) register(cmd *cobra.Command) {
 // registerLong registers the role flags of a command that reads long data
 // only (one row per patient and session): no --wide.
 func (sf *sessionFlags) registerLong(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringVar(&sf.patient, "patient", "", "patient id column (default: patient or id)")
-	f.StringVar(&sf.therapist, "therapist", "", "therapist id column (default: therapist)")
-	f.StringVar(&sf.session, "session", "", "session number column (default: session)")
-	f.StringVar(&sf.alliance, "alliance", "", "alliance score column (default: alliance)")
-	f.StringVar(&sf.outcome, "outcome", "", "outcome (symptom) column (default: outcome)")
+	to := map[string]*string{"patient": &sf.patient, "therapist": &sf.therapist, "session": &sf.session, "alliance": &sf.alliance, "outcome": &sf.outcome}
+	for _, f := range workflow.SessionRoleFields {
+		cmd.Flags().StringVar(to[f.Name], f.Name, "", f.Usage)
+	}
 	aliases(cmd)
 }
 
@@ -207,7 +205,13 @@ func parseInt(s string) (int, error) {
 // numVar registers a number flag without a default: *p stays nil until the
 // flag is given, and help shows no "(default NaN)".
 func numVar(cmd *cobra.Command, p **float64, name, usage string) {
-	cmd.Flags().Var(&value{typ: "float", set: func(s string) error {
+	show := func() string {
+		if *p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(**p, 'g', -1, 64)
+	}
+	cmd.Flags().Var(&value{typ: "float", show: show, set: func(s string) error {
 		x, err := parseNum(s)
 		*p = &x
 		return err
