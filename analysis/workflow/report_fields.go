@@ -147,11 +147,8 @@ func ParseReportFields(values map[string]string) (ReportOptions, datasets.ReadOp
 	if !(reliability > 0 && reliability < 1) {
 		return o, none, invalid("reliability", "--reliability %v: give the outcome measure's reliability between 0 and 1 (e.g. .84)", reliability)
 	}
-	level := pct
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
+	level, err := ParseLevel(pct)
+	if err != nil {
 		return o, none, invalid("level", "--level %v: give a confidence level between 0 and 100 (e.g. 95)", pct)
 	}
 	mods := SplitList(get("mods"))

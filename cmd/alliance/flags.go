@@ -241,6 +241,29 @@ func countVar(cmd *cobra.Command, p *int, name string, def, min int, usage strin
 	}}, name, usage)
 }
 
+// floatsVar defines a flag holding a comma-separated list of numbers
+// (e.g. --steps .025,.05,.5,1), checked when it is parsed.
+func floatsVar(cmd *cobra.Command, p *[]float64, name, usage string) {
+	cmd.Flags().Var(&value{typ: "numbers", show: func() string {
+		s := make([]string, len(*p))
+		for i, x := range *p {
+			s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		return strings.Join(s, ",")
+	}, set: func(s string) error {
+		var xs []float64
+		for _, f := range strings.Split(s, ",") {
+			x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a comma-separated list of numbers", s)
+			}
+			xs = append(xs, x)
+		}
+		*p = xs
+		return nil
+	}}, name, usage)
+}
+
 // levelVar registers --level (default 95) for the intervals of what: a
 // confidence level given in percent (95) or as a proportion (.95), stored
 // as the proportion.
@@ -249,25 +272,12 @@ func levelVar(cmd *cobra.Command, p *float64, what string) {
 	cmd.Flags().Var(&value{typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
 		x, err := parseNum(s)
 		if err == nil {
-			if *p, err = parseLevel(x); err != nil {
+			if *p, err = workflow.ParseLevel(x); err != nil {
 				err = fmt.Errorf("give a confidence level between 0 and 100 (e.g. 95)")
 			}
 		}
 		return err
 	}}, "level", "confidence level of "+what+", in percent (or as a proportion)")
-}
-
-// parseLevel reads a level given in percent (95) or as a proportion (.95)
-// and returns the proportion.
-func parseLevel(flag float64) (float64, error) {
-	level := flag
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
-		return 0, usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", flag)
-	}
-	return level, nil
 }
 
 // figureVar registers a figure file flag: the name must end in .png, .svg
@@ -318,3 +328,24 @@ func betterVar(cmd *cobra.Command, higher *bool, usage string) {
 
 // splitList splits a comma-separated flag value, dropping empty items.
 var splitList = workflow.SplitList
+
+// byteSizeValue is the --max-bytes flag: a byte count with an optional unit.
+type byteSizeValue struct{ v *int64 }
+
+func (b byteSizeValue) String() string {
+	if b.v == nil || *b.v == 0 {
+		return "2GiB"
+	}
+	return strconv.FormatInt(*b.v, 10)
+}
+
+func (b byteSizeValue) Set(s string) error {
+	v, err := workflow.ParseByteSize(s)
+	if err != nil {
+		return err
+	}
+	*b.v = v
+	return nil
+}
+
+func (byteSizeValue) Type() string { return "size" }

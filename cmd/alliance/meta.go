@@ -229,8 +229,8 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		return err
 	}
 	opt := mf.options()
-	if opt.Predict, err = parsePredict(mf.predict); err != nil {
-		return err
+	if opt.Predict, err = workflow.ParsePredict(mf.predict); err != nil {
+		return withOptionFlag(err, metaOptionFlags)
 	}
 	var done func()
 	if mf.permutations > 0 || mf.exact {
