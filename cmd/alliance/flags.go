@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -91,37 +90,14 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 	return ws, nil
 }
 
-// readInput reads one input of a command: the embedded dataset, or the
-// bytes of an upload (the page; file is then its name), or file ("-" is
-// standard input). Every front end reads through it, so a file means the
-// same wherever it is given.
+// readInput reads one input of a command (workflow.Input): the embedded
+// dataset, the bytes of an upload (the page; file is then its name), or
+// file ("-" is standard input), which no output may then replace.
 func (e *env) readInput(file, dataset string, upload []byte, opt datasets.ReadOptions) (workflow.Source, error) {
-	if dataset != "" {
-		info, err := datasets.Lookup(dataset)
-		if err != nil {
-			return workflow.Source{}, err
-		}
-		t, err := datasets.ReadEmbedded(info.Name, opt)
-		if err != nil {
-			return workflow.Source{}, err
-		}
-		return workflow.EmbeddedSource(info, t), nil
-	}
-	var t *datasets.Table
-	var err error
-	switch {
-	case upload != nil: // ReadBytes unquotes in place: the upload is read again by later runs
-		t, err = datasets.ReadBytes(file, bytes.Clone(upload), opt)
-	case file == "-":
-		t, err = datasets.Read("stdin", e.stdin, opt)
-	default:
+	if dataset == "" && upload == nil && file != "-" {
 		e.inputs = append(e.inputs, file)
-		t, err = datasets.ReadFile(file, opt)
 	}
-	if err != nil {
-		return workflow.Source{}, err
-	}
-	return workflow.FileSource(t.Name, t), nil
+	return workflow.Input{File: file, Dataset: dataset, Upload: upload, Stdin: e.stdin}.Read(opt)
 }
 
 // isExample reports whether a command runs on its default embedded
