@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"github.com/alliance-research/alliance/analysis/meta"
+	"github.com/alliance-research/alliance/analysis/panel"
+	"github.com/alliance-research/alliance/analysis/sem"
 	"github.com/alliance-research/alliance/analysis/sessions"
 )
 
@@ -18,6 +20,10 @@ var Tau2Methods = []string{meta.FE, meta.EE, meta.DL, meta.HE, meta.HS, meta.SJ,
 // stage): z, t and Knapp–Hartung.
 var PoolTests = []string{meta.TestZ, meta.TestT, meta.TestKNHA}
 
+// MetaTests are the tests of a meta-analysis (MetaOptions.Test): PoolTests
+// and adhoc (Knapp–Hartung with its scale factor truncated below at 1).
+var MetaTests = append(PoolTests[:len(PoolTests):len(PoolTests)], meta.TestAdhoc)
+
 // Centrings are the session model's centrings (SessionsOptions.Centring).
 var Centrings = []string{string(sessions.PersonMean), string(sessions.TherapistMean)}
 
@@ -26,3 +32,11 @@ var ReportModels = []string{string(sessions.Lagged), string(sessions.Reverse), s
 
 // ReportSections are the sections a report can leave out (ReportOptions.Omit).
 var ReportSections = []string{OmitMeta, OmitSessions, OmitPanel, OmitIPD, OmitRuptures, OmitGains, OmitChange}
+
+// PanelModels are the dynamic panel models (PanelOptions.Model), the
+// RI-CLPM first (the default).
+var PanelModels = []string{string(panel.RICLPM), string(panel.CLPM), string(panel.DPM)}
+
+// PanelEstimators are the estimators of a panel model
+// (PanelOptions.Estimator): ML, and MLR with robust standard errors.
+var PanelEstimators = []string{sem.ML, sem.MLR}
