@@ -131,6 +131,43 @@ func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
 		workflow.ParseWide(sf.wide)
 }
 
+// sessionModelFlags are the session model's choices: the flags of
+// 'alliance sessions' and, with the same meaning, of the first stage of
+// 'alliance ipd'.
+type sessionModelFlags struct {
+	centring              string
+	detrend, slope, ar1   bool
+	noTherapist, noTime   bool
+	ml                    bool
+	maxLagGap             int
+	covariates            string
+	allianceLabel, outLbl string
+}
+
+// register registers the flags, their help after prefix (e.g. "stage 1: ").
+func (m *sessionModelFlags) register(cmd *cobra.Command, prefix string) {
+	f := cmd.Flags()
+	f.StringVar(&m.centring, "centring", "", prefix+"person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
+	f.BoolVar(&m.detrend, "detrend", false, prefix+"remove each patient's linear trend over sessions before centring (Falkenström et al. 2017)")
+	f.BoolVar(&m.slope, "random-slope", false, prefix+"random slope of session for patients")
+	f.BoolVar(&m.ar1, "ar1", false, prefix+"AR(1) residuals within patients over sessions (gaps respected)")
+	f.BoolVar(&m.noTherapist, "no-therapist", false, prefix+"ignore the therapist column (no therapist level)")
+	f.BoolVar(&m.noTime, "no-time", false, prefix+"leave session out of the fixed effects")
+	f.BoolVar(&m.ml, "ml", false, prefix+"fit by maximum likelihood instead of REML")
+	countVar(cmd, &m.maxLagGap, "max-lag-gap", 1, 1, prefix+"largest session gap a lag may bridge")
+	f.StringVar(&m.covariates, "covariates", "", prefix+"numeric columns added as fixed covariates, comma-separated")
+	f.StringVar(&m.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences (e.g. WAI-SR)")
+	f.StringVar(&m.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences (e.g. PHQ-9)")
+}
+
+// options returns the session model's options of the flags, with the
+// model and the level of the command.
+func (m *sessionModelFlags) options(model string, level float64) workflow.SessionsOptions {
+	return workflow.SessionsOptions{Model: model, Centring: m.centring, Detrend: m.detrend, RandomSlope: m.slope, AR1: m.ar1,
+		IgnoreTherapist: m.noTherapist, NoTime: m.noTime, ML: m.ml, MaxLagGap: m.maxLagGap, Covariates: splitList(m.covariates),
+		Level: level, AllianceLabel: m.allianceLabel, OutcomeLabel: m.outLbl}
+}
+
 // flagAliases are the older spellings of the role flags, accepted by every
 // command and listed in no help: one concept, one name (DESIGN.md).
 var flagAliases = map[string]string{"id": "patient", "time": "session", "score": "outcome"}

@@ -146,3 +146,20 @@ func TestAnalysisAdviceOnce(t *testing.T) {
 		t.Errorf("exit %d %q", code, stderr)
 	}
 }
+
+// TestIPDStage1FlagsAreSessionFlags: the session model's flags of 'alliance
+// ipd' (its first stage) are those of 'alliance sessions', with the same
+// defaults and help, said to be about stage 1 (a deliberate change: the
+// copies' help texts had drifted apart).
+func TestIPDStage1FlagsAreSessionFlags(t *testing.T) {
+	ipd, sess := newIPDCmd(&env{}).Flags(), newSessionsCmd(&env{}).Flags()
+	for _, name := range []string{"centring", "detrend", "random-slope", "ar1", "no-therapist", "no-time", "ml", "max-lag-gap", "covariates", "alliance-label", "outcome-label"} {
+		a, b := ipd.Lookup(name), sess.Lookup(name)
+		if a == nil || b == nil {
+			t.Fatalf("--%s: ipd %v, sessions %v", name, a != nil, b != nil)
+		}
+		if a.DefValue != b.DefValue || a.Value.Type() != b.Value.Type() || strings.TrimPrefix(a.Usage, "stage 1: ") != b.Usage {
+			t.Errorf("--%s: ipd %q (default %q), sessions %q (default %q)", name, a.Usage, a.DefValue, b.Usage, b.DefValue)
+		}
+	}
+}

@@ -10,27 +10,22 @@ import (
 
 // ipdFlags are the flags of 'alliance ipd'.
 type ipdFlags struct {
-	read                  readFlags
-	sess                  sessionFlags
-	study, studyNames     string
-	model, centring       string
-	detrend, slope, ar1   bool
-	noTherapist, noTime   bool
-	ml                    bool
-	maxLagGap             int
-	covariates            string
-	allianceLabel, outLbl string
-	level                 float64
-	standardize           bool
-	terms, effect         string
-	method, test          string
-	mods, robust          string
-	multivariate          bool
-	noOneStage            bool
-	forest                string
-	stage1, panelModel    string
-	waves, estimator      string
-	constrain             string
+	read               readFlags
+	sess               sessionFlags
+	study, studyNames  string
+	m                  sessionModelFlags
+	model              string
+	level              float64
+	standardize        bool
+	terms, effect      string
+	method, test       string
+	mods, robust       string
+	multivariate       bool
+	noOneStage         bool
+	forest             string
+	stage1, panelModel string
+	waves, estimator   string
+	constrain          string
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -79,17 +74,7 @@ model cannot be fitted are listed with the reason.`,
 	fl.StringVar(&f.study, "study", "study", "study column (one file)")
 	fl.StringVar(&f.studyNames, "study-names", "", "names of the studies of several files, comma-separated (default: the files' base names)")
 	fl.StringVar(&f.model, "model", "", "stage-1 session model: lagged (default), reverse or concurrent")
-	fl.StringVar(&f.centring, "centring", "", "stage 1: person or therapist (default as 'alliance sessions')")
-	fl.BoolVar(&f.detrend, "detrend", false, "stage 1: remove each patient's linear trend over sessions before centring")
-	fl.BoolVar(&f.slope, "random-slope", false, "stage 1: random slope of session for patients")
-	fl.BoolVar(&f.ar1, "ar1", false, "stage 1: AR(1) residuals within patients over sessions")
-	fl.BoolVar(&f.noTherapist, "no-therapist", false, "stage 1: ignore the therapist column")
-	fl.BoolVar(&f.noTime, "no-time", false, "stage 1: leave session out of the fixed effects")
-	fl.BoolVar(&f.ml, "ml", false, "stage 1: maximum likelihood instead of REML")
-	countVar(cmd, &f.maxLagGap, "max-lag-gap", 1, 1, "stage 1: largest session gap a lag may bridge")
-	fl.StringVar(&f.covariates, "covariates", "", "stage 1: numeric columns added as fixed covariates, comma-separated")
-	fl.StringVar(&f.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences")
-	fl.StringVar(&f.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences")
+	f.m.register(cmd, "stage 1: ")
 	levelVar(cmd, &f.level, "every interval")
 	fl.BoolVar(&f.standardize, "standardize", false, "z-standardise alliance and outcome within each study before stage 1")
 	fl.StringVar(&f.terms, "terms", "", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
@@ -139,9 +124,8 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 	}
 	opt := workflow.IPDOptions{Study: f.study, StudyNames: splitList(f.studyNames), Standardize: f.standardize, Terms: terms,
 		Method: f.method, Test: f.test, Mods: splitList(f.mods), Robust: f.robust, Multivariate: f.multivariate, NoOneStage: f.noOneStage,
-		Sessions: workflow.SessionsOptions{Columns: cols, Model: f.model, Centring: f.centring, Detrend: f.detrend, RandomSlope: f.slope,
-			AR1: f.ar1, IgnoreTherapist: f.noTherapist, NoTime: f.noTime, ML: f.ml, MaxLagGap: f.maxLagGap, Covariates: splitList(f.covariates),
-			Level: f.level, AllianceLabel: f.allianceLabel, OutcomeLabel: f.outLbl}}
+		Sessions: f.m.options(f.model, f.level)}
+	opt.Sessions.Columns = cols
 	if f.forest != "" {
 		opt.Figures = []string{"forest"}
 	}
