@@ -54,7 +54,7 @@ func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUp
 	if err != nil {
 		return usagef("--addr %s: give host:port (e.g. 127.0.0.1:8080)", addr)
 	}
-	if !isLoopback(host) && !remote {
+	if !web.IsLoopback(host) && !remote {
 		return usagef("--addr %s is not a loopback address: other computers could reach the page and the clinical data uploaded to it; give --allow-remote to allow it", addr)
 	}
 	if maxUpload <= 0 {
@@ -70,7 +70,7 @@ func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUp
 		return err
 	}
 	url := "http://" + ln.Addr().String() + "/"
-	if remote && !isLoopback(host) {
+	if remote && !web.IsLoopback(host) {
 		fmt.Fprintln(e.stderr, "alliance: warning: serving beyond this computer (--allow-remote): anyone who can reach it can upload and read data")
 	}
 	fmt.Fprintf(e.stderr, "listening on %s\n", url)
@@ -80,14 +80,6 @@ func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUp
 	err = web.Serve(ctx, ln, srv)
 	fmt.Fprintln(e.stderr, "alliance: server stopped")
 	return err
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // newWebServer is the page over the report command: its options are the
@@ -102,8 +94,7 @@ func newWebServer(e *env, bound string, remote bool, maxUpload int64) (*web.Serv
 		}
 	}
 	if !remote {
-		_, port, _ := net.SplitHostPort(bound)
-		opt.Hosts = []string{bound, "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port}
+		opt.Hosts = web.LoopbackHosts(bound)
 	}
 	opt.Log = e.stderr
 	return web.New(opt)

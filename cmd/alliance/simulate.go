@@ -48,13 +48,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 					return err
 				})
 			}
-			var err error
-			if truth == "" {
-				err = write(nil)
-			} else if err = e.checkOutputs(truth); err == nil {
-				err = writeAtomic(truth, parquetIf(truth, write)) // the truth file is renamed into place only when the data are written
-			}
-			if err != nil {
+			if err := e.writeWithTruth(truth, write); err != nil {
 				return err
 			}
 			e.infof("simulated %d patients of %d therapists: %d sessions (%d missing), %d repaired and %d unrepaired ruptures (seed %d)",
@@ -84,18 +78,25 @@ func writeMultiStudy(e *env, p simulate.SessionParams, k int, sd float64, truth 
 			return err
 		})
 	}
-	var err error
-	if truth == "" {
-		err = write(nil)
-	} else if err = e.checkOutputs(truth); err == nil {
-		err = writeAtomic(truth, parquetIf(truth, write))
-	}
-	if err != nil {
+	if err := e.writeWithTruth(truth, write); err != nil {
 		return err
 	}
 	e.infof("simulated %d studies of %d patients (%d sessions, %d missing; within effect %v, between-study SD %v; seed %d)",
 		k, p.Patients, sum.Total.Rows, sum.Total.Missing, p.WithinEffect, sd, p.Seed)
 	return nil
+}
+
+// writeWithTruth runs write, which writes the data, with the writer of
+// the truth file when truth is given: the truth file is renamed into place
+// only when the data are written.
+func (e *env) writeWithTruth(truth string, write func(tw io.Writer) error) error {
+	if truth == "" {
+		return write(nil)
+	}
+	if err := e.checkOutputs(truth); err != nil {
+		return err
+	}
+	return writeAtomic(truth, parquetIf(truth, write))
 }
 
 func newSimulateStudiesCmd(e *env) *cobra.Command {
