@@ -5,11 +5,16 @@ import (
 	"github.com/alliance-research/alliance/analysis/panel"
 	"github.com/alliance-research/alliance/analysis/sem"
 	"github.com/alliance-research/alliance/analysis/sessions"
+	"github.com/alliance-research/alliance/datasets"
 )
 
 // The values of the enumerated options that more than one front end
 // offers, in one place: the command line's flags and the page's choices
 // are made from these lists.
+
+// Encodings are the text encodings a file may be read as
+// (datasets.ReadOptions.Encoding; "" detects).
+var Encodings = []string{datasets.UTF8, datasets.Windows1252, datasets.Latin1}
 
 // Tau2Methods are the τ² estimators of a meta-analysis (MetaOptions.Method,
 // IPDOptions.Method), with metafor's names, in metafor's order.

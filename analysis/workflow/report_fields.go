@@ -42,6 +42,17 @@ const (
 	DefaultReliabilitySource = "an assumed value: the test–retest reliability of the PHQ-9 (Kroenke, Spitzer & Williams, 2001); give your measure's with --reliability"
 )
 
+// ReadFields are the reading options of every command that reads a file
+// (of both files, for the report): workflow.ReadText's fields.
+var ReadFields = []Field{
+	{Name: "delimiter", Usage: "field delimiter: , ; tab or any single character (default: detected)", Group: "read"},
+	{Name: "decimal", Usage: "decimal separator: . or , (default: , for ;-separated files, else .)", Group: "read"},
+	{Name: "sheet", Usage: "worksheet of an .xlsx file (default: the first)", Group: "read"},
+	{Name: "na", Usage: "extra missing-value codes, comma-separated (NA, empty and . always are), e.g. -99,999", Group: "read"},
+	{Name: "encoding", Choices: append([]string{""}, Encodings...), Group: "read",
+		Usage: "text encoding of the file: utf-8, windows-1252 or latin-1 (default: UTF-8, else Windows-1252, said in a note)"},
+}
+
 // SessionRoleFields are the role columns of long session data (one row per
 // patient and session), as every command and the page name them.
 var SessionRoleFields = []Field{
@@ -59,11 +70,8 @@ var SessionRoleFields = []Field{
 func ReportFields() []Field {
 	meta := func(name, usage string) Field { return Field{Name: name, Usage: usage, Group: "meta"} }
 	sess := func(name, usage string) Field { return Field{Name: name, Usage: usage, Group: "sessions"} }
-	fields := []Field{
-		{Name: "delimiter", Usage: "field delimiter of both files: , ; tab or any single character (default: detected)", Group: "read"},
-		{Name: "decimal", Usage: "decimal separator: . or , (default: , for ;-separated files, else .)", Group: "read"},
-		{Name: "sheet", Usage: "worksheet of .xlsx files (default: the first)", Group: "read"},
-		{Name: "na", Usage: "extra missing-value codes, comma-separated (NA, empty and . always are)", Group: "read"},
+	fields := append([]Field(nil), ReadFields...)
+	fields = append(fields,
 		meta("r", "study data: correlation column (default: ri or r)"),
 		meta("n", "study data: sample-size column (default: ni or n)"),
 		meta("yi", "study data: precomputed effect-size column, instead of --r/--n"),
@@ -73,12 +81,12 @@ func ReportFields() []Field {
 		meta("cluster", "study data: column nesting effect sizes (the three-level model's outer level; default: the study label when it repeats)"),
 		meta("es-id", "study data: effect-size id column (the inner level; default es_id when present)"),
 		meta("mods", "study data: the moderator columns to test, comma-separated (default: none; candidates are suggested in a note)"),
-		{Name: "no-three-level", Kind: SwitchField, Group: "meta", Usage: "study data: do not fit the three-level model even when effect sizes are nested in studies"},
-		{Name: "method", Default: "REML", Choices: Tau2Methods, Group: "meta", Usage: "tau² estimator of the meta-analysis: " + strings.Join(Tau2Methods, ", ")},
-		{Name: "test", Default: "z", Choices: PoolTests, Group: "meta", Usage: "test of the meta-analysis coefficients: z, t or knha (Knapp–Hartung)"},
-		{Name: "no-bias", Kind: SwitchField, Group: "meta", Usage: "study data: leave out the publication-bias analyses (Egger, rank correlation, trim-and-fill, fail-safe N)"},
-		{Name: "level", Kind: NumberField, Default: "95", Group: "meta", Usage: "confidence level in percent"},
-	}
+		Field{Name: "no-three-level", Kind: SwitchField, Group: "meta", Usage: "study data: do not fit the three-level model even when effect sizes are nested in studies"},
+		Field{Name: "method", Default: "REML", Choices: Tau2Methods, Group: "meta", Usage: "tau² estimator of the meta-analysis: " + strings.Join(Tau2Methods, ", ")},
+		Field{Name: "test", Default: "z", Choices: PoolTests, Group: "meta", Usage: "test of the meta-analysis coefficients: z, t or knha (Knapp–Hartung)"},
+		Field{Name: "no-bias", Kind: SwitchField, Group: "meta", Usage: "study data: leave out the publication-bias analyses (Egger, rank correlation, trim-and-fill, fail-safe N)"},
+		Field{Name: "level", Kind: NumberField, Default: "95", Group: "meta", Usage: "confidence level in percent"},
+	)
 	fields = append(fields, SessionRoleFields...)
 	return append(fields,
 		Field{Name: "centring", Choices: append([]string{""}, Centrings...), Group: "sessions",
@@ -176,6 +184,6 @@ func ParseReportFields(values map[string]string) (ReportOptions, datasets.ReadOp
 	}
 	o.Compose = ComposeOptions{Title: get("title"), Author: get("author"), Date: get("date")}
 	o.Omit = SplitList(get("omit"))
-	read, err := ReadText{Delimiter: get("delimiter"), Decimal: get("decimal"), NA: get("na"), Sheet: get("sheet")}.Options()
+	read, err := ReadText{Delimiter: get("delimiter"), Decimal: get("decimal"), NA: get("na"), Sheet: get("sheet"), Encoding: get("encoding")}.Options()
 	return o, read, err
 }

@@ -22,11 +22,10 @@ type readFlags struct {
 
 func (rf *readFlags) register(cmd *cobra.Command, defaultDataset string) {
 	f := cmd.Flags()
-	f.StringVar(&rf.delimiter, "delimiter", "", "field delimiter: , ; tab or any single character (default: detected)")
-	f.StringVar(&rf.decimal, "decimal", "", "decimal separator: . or , (default: , for ;-separated files, else .)")
-	f.StringVar(&rf.sheet, "sheet", "", "worksheet of an .xlsx file (default: the first)")
-	f.StringVar(&rf.na, "na", "", "extra missing-value codes, comma-separated (NA, empty and . always are), e.g. -99,999")
-	enumVar(cmd, &rf.encoding, "encoding", "", "text encoding of the file: utf-8, windows-1252 or latin-1 (default: UTF-8, else Windows-1252, said in a note)", "utf-8", "windows-1252", "latin-1")
+	to := map[string]*string{"delimiter": &rf.delimiter, "decimal": &rf.decimal, "sheet": &rf.sheet, "na": &rf.na, "encoding": &rf.encoding}
+	for _, fd := range workflow.ReadFields {
+		fieldVar(cmd, to[fd.Name], fd)
+	}
 	help := "use the embedded dataset `NAME` instead of FILE (see 'alliance datasets list')"
 	if defaultDataset != "" {
 		help += "; default without FILE: " + defaultDataset
@@ -324,6 +323,16 @@ func enumVar(cmd *cobra.Command, p *string, name, def, usage string, allowed ...
 	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return allowed, cobra.ShellCompDirectiveNoFileComp
 	})
+}
+
+// fieldVar registers a text flag of a workflow field: one of its
+// choices (enumVar) when it has a fixed list, any text otherwise.
+func fieldVar(cmd *cobra.Command, p *string, fd workflow.Field) {
+	if len(fd.Choices) > 0 && !fd.Multi {
+		enumVar(cmd, p, fd.Name, fd.Default, fd.Usage, fd.Choices...)
+		return
+	}
+	cmd.Flags().StringVar(p, fd.Name, fd.Default, fd.Usage)
 }
 
 // betterVar registers --better lower|higher (default lower); *higher is

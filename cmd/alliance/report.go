@@ -143,7 +143,7 @@ func bindFields(cmd *cobra.Command, fields []workflow.Field) {
 			x, _ := strconv.ParseFloat(fd.Default, 64)
 			f.Float64(fd.Name, x, fd.Usage)
 		default:
-			f.String(fd.Name, fd.Default, fd.Usage)
+			fieldVar(cmd, new(string), fd)
 		}
 	}
 }
