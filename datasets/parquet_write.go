@@ -191,3 +191,23 @@ func (g orderedGroup) Fields() []parquet.Field {
 func IsParquetPath(path string) bool {
 	return strings.HasSuffix(strings.ToLower(path), ".parquet")
 }
+
+// ParquetFromCSV turns render, which writes one comma-separated CSV table,
+// into a render that writes the same table as Parquet: the CSV is held in
+// memory, read by the CSV loader (so the column types and missing cells
+// are those a reader of the CSV file would get) and written by
+// WriteParquet. Front ends use it to write as Parquet any table they write
+// as CSV.
+func ParquetFromCSV(render func(w io.Writer) error) func(w io.Writer) error {
+	return func(w io.Writer) error {
+		var buf bytes.Buffer
+		if err := render(&buf); err != nil {
+			return err
+		}
+		t, err := ReadBytes("the CSV table", buf.Bytes(), ReadOptions{Delimiter: ','})
+		if err != nil {
+			return err
+		}
+		return WriteParquet(w, t)
+	}
+}

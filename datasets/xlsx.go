@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"strings"
 
+	"github.com/alliance-research/alliance/datasets/fileout"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -39,12 +39,14 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 		return nil, err
 	}
 	// excelize's temporary files (large sheets, shared strings) go into a
-	// directory of ours, removed on every return.
-	tmp, err := os.MkdirTemp("", "alliance-xlsx-")
+	// directory of ours, removed on every return, and by an interrupted
+	// front end (fileout.Interrupted) or the next read when a signal or a
+	// kill stops us first.
+	tmp, err := fileout.TempDir("alliance-xlsx-")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	defer os.RemoveAll(tmp)
+	defer fileout.RemoveTempDir(tmp)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    limit,
 		UnzipXMLSizeLimit: min(limit, xlsxXMLInMemory),

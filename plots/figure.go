@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"unsafe"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/alliance-research/alliance/datasets/fileout"
 	xfont "golang.org/x/image/font"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -87,8 +87,8 @@ func (f *Figure) Draw(c draw.Canvas) {
 
 // Save writes the figure to path in the format given by its extension
 // (.png, .svg or .pdf, case-insensitive). The file is written to a
-// temporary file in the same directory and renamed, so a failed write never
-// leaves a partial figure.
+// temporary file in the same directory and renamed (fileout.WriteFile), so
+// a failed write never leaves a partial figure.
 func (f *Figure) Save(path string) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	switch format {
@@ -100,23 +100,8 @@ func (f *Figure) Save(path string) error {
 	if err := f.Encode(&buf, format); err != nil {
 		return fmt.Errorf("plots: %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("plots: %s: %w", path, err)
-	}
-	_, err = tmp.Write(buf.Bytes())
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("plots: %s: %w", path, err)
+	if err := fileout.WriteFile(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("plots: %w", err)
 	}
 	return nil
 }

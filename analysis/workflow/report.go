@@ -118,17 +118,15 @@ func ReportContext(ctx context.Context, in ReportInput, opt ReportOptions, progr
 	omit := map[string]bool{}
 	for _, o := range opt.Omit {
 		o = strings.ToLower(strings.TrimSpace(o))
-		switch o {
-		case OmitMeta, OmitSessions, OmitRuptures, OmitGains, OmitChange, OmitPanel, OmitIPD:
-			omit[o] = true
-		default:
+		if !slices.Contains(ReportSections, o) {
 			return nil, nil, invalid("Omit", "section %q cannot be left out: give meta, sessions, panel, ipd, ruptures, gains or change", o)
 		}
+		omit[o] = true
 	}
 	co := opt.Compose
 	if len(omit) > 0 {
 		var names []string
-		for _, o := range []string{OmitMeta, OmitSessions, OmitPanel, OmitIPD, OmitRuptures, OmitGains, OmitChange} {
+		for _, o := range ReportSections {
 			if omit[o] {
 				names = append(names, omitName[o])
 			}

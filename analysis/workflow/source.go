@@ -1,7 +1,10 @@
 package workflow
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/datasets"
@@ -44,6 +47,56 @@ func EmbeddedSource(info datasets.Info, t *datasets.Table) Source {
 	s.Embedded, s.Simulated, s.Title, s.Citation = true, info.Simulated, info.Title, info.Citation
 	s.Info = &info
 	return s
+}
+
+// Input names one input of a front end: an embedded dataset (Dataset),
+// the bytes of an upload (Upload, read under the name File), standard
+// input (File "-", read from Stdin) or a file.
+type Input struct {
+	File, Dataset string
+	Upload        []byte
+	Stdin         io.Reader
+}
+
+// Read reads the input and describes it. Every front end reads through
+// it, so that a file means the same wherever it is given.
+func (in Input) Read(opt datasets.ReadOptions) (Source, error) {
+	if in.Dataset != "" {
+		info, err := datasets.Lookup(in.Dataset)
+		if err != nil {
+			return Source{}, err
+		}
+		t, err := datasets.ReadEmbedded(info.Name, opt)
+		if err != nil {
+			return Source{}, err
+		}
+		return EmbeddedSource(info, t), nil
+	}
+	var t *datasets.Table
+	var err error
+	switch {
+	case in.Upload != nil: // ReadBytes unquotes in place: an upload may be read again by later runs
+		t, err = datasets.ReadBytes(in.File, bytes.Clone(in.Upload), opt)
+	case in.File == "-":
+		t, err = datasets.Read("stdin", in.Stdin, opt)
+	default:
+		t, err = datasets.ReadFile(in.File, opt)
+	}
+	if err != nil {
+		return Source{}, err
+	}
+	return FileSource(t.Name, t), nil
+}
+
+// Datasets lists the embedded datasets (datasets.List) and tabulates
+// them: name, kind, rows, licence and what they are.
+func Datasets() ([]datasets.Info, *Table) {
+	list := datasets.List()
+	t := &Table{Title: "Embedded datasets", Columns: []string{"name", "kind", "rows", "licence", "what"}, Right: []bool{false, false, true, false, false}}
+	for _, in := range list {
+		t.Rows = append(t.Rows, []string{in.Name, in.Kind, strconv.Itoa(in.Rows), in.Licence, in.Title})
+	}
+	return list, t
 }
 
 // Label is the data name printed in headings: the file or dataset name,

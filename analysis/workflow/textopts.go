@@ -96,3 +96,74 @@ func (t ReadText) Options() (datasets.ReadOptions, error) {
 	}
 	return o, nil
 }
+
+// ParseLevel reads a confidence level given in percent (95) or as a
+// proportion (.95) and returns the proportion.
+func ParseLevel(x float64) (float64, error) {
+	level := x
+	if level > 1 {
+		level /= 100
+	}
+	if !(level > 0 && level < 1) {
+		return 0, invalid("Level", "level %v: give a confidence level between 0 and 100 (e.g. 95)", x)
+	}
+	return level, nil
+}
+
+// ParseByteSize reads a positive byte count: a number with an optional
+// unit, case-insensitive: B; KB, MB, GB, TB (powers of 1000); KiB, MiB,
+// GiB, TiB or K, M, G, T (powers of 1024).
+func ParseByteSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := len(t)
+	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
+		i--
+	}
+	num, unit := t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
+	mult := map[string]float64{"": 1, "b": 1,
+		"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+		"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[unit]
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || mult == 0 || !(f > 0) || f*mult >= 1<<62 {
+		return 0, invalid("MaxBytes", "%q is not a positive size such as 500MB or 2GiB", s)
+	}
+	return int64(f * mult), nil
+}
+
+// ParsePredict reads the points of meta-regression predictions
+// (MetaOptions.Predict): points separated by ';', each a comma-separated
+// list of moderator=value, e.g. "year=2010,rater=patient;year=2020,rater=patient"
+// ("" is none).
+func ParsePredict(spec string) ([]map[string]string, error) { return ParsePoints("Predict", spec) }
+
+// ParsePoints reads points of moderator (or scale) values in ParsePredict's
+// form for the option named option (Predict, NewScale), which an error
+// names.
+func ParsePoints(option, spec string) ([]map[string]string, error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return nil, nil
+	}
+	var out []map[string]string
+	for i, pt := range strings.Split(spec, ";") {
+		pt = strings.TrimSpace(pt)
+		if pt == "" {
+			continue
+		}
+		m := map[string]string{}
+		for _, kv := range strings.Split(pt, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if !ok || k == "" || v == "" {
+				return nil, invalid(option, "point %d: %q is not moderator=value (e.g. %s)", i+1, strings.TrimSpace(kv), `"year=2010,rater=patient;year=2020,rater=patient"`)
+			}
+			if _, dup := m[k]; dup {
+				return nil, invalid(option, "point %d gives %s twice", i+1, k)
+			}
+			m[k] = v
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

@@ -50,3 +50,35 @@ func TestReadText(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLevelByteSizePredict(t *testing.T) {
+	for in, want := range map[float64]float64{95: 0.95, 0.9: 0.9, 99: 0.99} {
+		if got, err := ParseLevel(in); err != nil || got != want {
+			t.Errorf("ParseLevel(%v) = %v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []float64{0, 100, -5, 150} {
+		if _, err := ParseLevel(bad); OptionOf(err) != "Level" {
+			t.Errorf("ParseLevel(%v): %v", bad, err)
+		}
+	}
+	for in, want := range map[string]int64{"100": 100, "1KiB": 1024, "1kb": 1000, "2GiB": 2 << 30, "1.5MB": 1500000, "3G": 3 << 30} {
+		if v, err := ParseByteSize(in); err != nil || v != want {
+			t.Errorf("ParseByteSize(%q) = %d, %v; want %d", in, v, err, want)
+		}
+	}
+	for _, bad := range []string{"-5", "abc", "1.5.2GB", "0", "5XB"} {
+		if _, err := ParseByteSize(bad); OptionOf(err) != "MaxBytes" {
+			t.Errorf("ParseByteSize(%q): %v", bad, err)
+		}
+	}
+	pts, err := ParsePredict(" year=2010, rater=patient ; year=2020,rater=patient;")
+	if err != nil || !reflect.DeepEqual(pts, []map[string]string{{"year": "2010", "rater": "patient"}, {"year": "2020", "rater": "patient"}}) {
+		t.Errorf("ParsePredict: %v, %v", pts, err)
+	}
+	for _, bad := range []string{"year", "year=", "year=1,year=2"} {
+		if _, err := ParsePredict(bad); OptionOf(err) != "Predict" {
+			t.Errorf("ParsePredict(%q): %v", bad, err)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"strconv"
 
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
@@ -86,18 +85,10 @@ parameters and seed). Every command that needs data can use them with
 }
 
 func listDatasets(e *env) error {
-	list := datasets.List()
+	list, t := workflow.Datasets()
 	return e.emit(func(w io.Writer) error {
 		if e.format == "json" {
 			return jsonout.Write(w, list)
-		}
-		t := &workflow.Table{
-			Title:   "Embedded datasets",
-			Columns: []string{"name", "kind", "rows", "licence", "what"},
-			Right:   []bool{false, false, true, false, false},
-		}
-		for _, in := range list {
-			t.Rows = append(t.Rows, []string{in.Name, in.Kind, strconv.Itoa(in.Rows), in.Licence, in.Title})
 		}
 		if e.format == "text" {
 			t.Notes = append(t.Notes, "Use one with --dataset NAME; 'alliance datasets describe NAME' shows its source and licence.")

@@ -11,6 +11,7 @@ import (
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets/simulate"
+	"github.com/alliance-research/alliance/plots/textout"
 )
 
 // Exit codes of the command-line contract (DESIGN.md).
@@ -42,7 +43,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	msg := string(escapeControls([]byte(strings.TrimRight(withFlagHints(err), "\n"))))
+	msg := string(textout.EscapeControls([]byte(strings.TrimRight(withFlagHints(err), "\n"))))
 	fmt.Fprintf(stderr, "alliance: %s\n", msg)
 	switch {
 	case isUsage(err):

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets/fileout"
 	"github.com/alliance-research/alliance/plots"
 )
 
@@ -20,7 +21,7 @@ func (e *env) saveSectionFigures(s *workflow.Section, path func(name string) str
 		if err != nil {
 			return fmt.Errorf("figure %s: %w", p, err)
 		}
-		if in := e.sameAsInput(p); in != "" {
+		if in := fileout.SameFile(p, e.inputs); in != "" {
 			return usagef("refusing to write %s: it is the input file %s", p, in)
 		}
 		if err := f.Save(p); err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -23,11 +22,10 @@ type readFlags struct {
 
 func (rf *readFlags) register(cmd *cobra.Command, defaultDataset string) {
 	f := cmd.Flags()
-	f.StringVar(&rf.delimiter, "delimiter", "", "field delimiter: , ; tab or any single character (default: detected)")
-	f.StringVar(&rf.decimal, "decimal", "", "decimal separator: . or , (default: , for ;-separated files, else .)")
-	f.StringVar(&rf.sheet, "sheet", "", "worksheet of an .xlsx file (default: the first)")
-	f.StringVar(&rf.na, "na", "", "extra missing-value codes, comma-separated (NA, empty and . always are), e.g. -99,999")
-	enumVar(cmd, &rf.encoding, "encoding", "", "text encoding of the file: utf-8, windows-1252 or latin-1 (default: UTF-8, else Windows-1252, said in a note)", "utf-8", "windows-1252", "latin-1")
+	to := map[string]*string{"delimiter": &rf.delimiter, "decimal": &rf.decimal, "sheet": &rf.sheet, "na": &rf.na, "encoding": &rf.encoding}
+	for _, fd := range workflow.ReadFields {
+		fieldVar(cmd, to[fd.Name], fd)
+	}
 	help := "use the embedded dataset `NAME` instead of FILE (see 'alliance datasets list')"
 	if defaultDataset != "" {
 		help += "; default without FILE: " + defaultDataset
@@ -91,37 +89,14 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 	return ws, nil
 }
 
-// readInput reads one input of a command: the embedded dataset, or the
-// bytes of an upload (the page; file is then its name), or file ("-" is
-// standard input). Every front end reads through it, so a file means the
-// same wherever it is given.
+// readInput reads one input of a command (workflow.Input): the embedded
+// dataset, the bytes of an upload (the page; file is then its name), or
+// file ("-" is standard input), which no output may then replace.
 func (e *env) readInput(file, dataset string, upload []byte, opt datasets.ReadOptions) (workflow.Source, error) {
-	if dataset != "" {
-		info, err := datasets.Lookup(dataset)
-		if err != nil {
-			return workflow.Source{}, err
-		}
-		t, err := datasets.ReadEmbedded(info.Name, opt)
-		if err != nil {
-			return workflow.Source{}, err
-		}
-		return workflow.EmbeddedSource(info, t), nil
-	}
-	var t *datasets.Table
-	var err error
-	switch {
-	case upload != nil: // ReadBytes unquotes in place: the upload is read again by later runs
-		t, err = datasets.ReadBytes(file, bytes.Clone(upload), opt)
-	case file == "-":
-		t, err = datasets.Read("stdin", e.stdin, opt)
-	default:
+	if dataset == "" && upload == nil && file != "-" {
 		e.inputs = append(e.inputs, file)
-		t, err = datasets.ReadFile(file, opt)
 	}
-	if err != nil {
-		return workflow.Source{}, err
-	}
-	return workflow.FileSource(t.Name, t), nil
+	return workflow.Input{File: file, Dataset: dataset, Upload: upload, Stdin: e.stdin}.Read(opt)
 }
 
 // isExample reports whether a command runs on its default embedded
@@ -142,12 +117,10 @@ func (sf *sessionFlags) register(cmd *cobra.Command) {
 // registerLong registers the role flags of a command that reads long data
 // only (one row per patient and session): no --wide.
 func (sf *sessionFlags) registerLong(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringVar(&sf.patient, "patient", "", "patient id column (default: patient or id)")
-	f.StringVar(&sf.therapist, "therapist", "", "therapist id column (default: therapist)")
-	f.StringVar(&sf.session, "session", "", "session number column (default: session)")
-	f.StringVar(&sf.alliance, "alliance", "", "alliance score column (default: alliance)")
-	f.StringVar(&sf.outcome, "outcome", "", "outcome (symptom) column (default: outcome)")
+	to := map[string]*string{"patient": &sf.patient, "therapist": &sf.therapist, "session": &sf.session, "alliance": &sf.alliance, "outcome": &sf.outcome}
+	for _, f := range workflow.SessionRoleFields {
+		cmd.Flags().StringVar(to[f.Name], f.Name, "", f.Usage)
+	}
 	aliases(cmd)
 }
 
@@ -155,6 +128,43 @@ func (sf *sessionFlags) registerLong(cmd *cobra.Command) {
 func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
 	return datasets.SessionColumns{Patient: sf.patient, Therapist: sf.therapist, Session: sf.session, Alliance: sf.alliance, Outcome: sf.outcome},
 		workflow.ParseWide(sf.wide)
+}
+
+// sessionModelFlags are the session model's choices: the flags of
+// 'alliance sessions' and, with the same meaning, of the first stage of
+// 'alliance ipd'.
+type sessionModelFlags struct {
+	centring              string
+	detrend, slope, ar1   bool
+	noTherapist, noTime   bool
+	ml                    bool
+	maxLagGap             int
+	covariates            string
+	allianceLabel, outLbl string
+}
+
+// register registers the flags, their help after prefix (e.g. "stage 1: ").
+func (m *sessionModelFlags) register(cmd *cobra.Command, prefix string) {
+	f := cmd.Flags()
+	f.StringVar(&m.centring, "centring", "", prefix+"person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
+	f.BoolVar(&m.detrend, "detrend", false, prefix+"remove each patient's linear trend over sessions before centring (Falkenström et al. 2017)")
+	f.BoolVar(&m.slope, "random-slope", false, prefix+"random slope of session for patients")
+	f.BoolVar(&m.ar1, "ar1", false, prefix+"AR(1) residuals within patients over sessions (gaps respected)")
+	f.BoolVar(&m.noTherapist, "no-therapist", false, prefix+"ignore the therapist column (no therapist level)")
+	f.BoolVar(&m.noTime, "no-time", false, prefix+"leave session out of the fixed effects")
+	f.BoolVar(&m.ml, "ml", false, prefix+"fit by maximum likelihood instead of REML")
+	countVar(cmd, &m.maxLagGap, "max-lag-gap", 1, 1, prefix+"largest session gap a lag may bridge")
+	f.StringVar(&m.covariates, "covariates", "", prefix+"numeric columns added as fixed covariates, comma-separated")
+	f.StringVar(&m.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences (e.g. WAI-SR)")
+	f.StringVar(&m.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences (e.g. PHQ-9)")
+}
+
+// options returns the session model's options of the flags, with the
+// model and the level of the command.
+func (m *sessionModelFlags) options(model string, level float64) workflow.SessionsOptions {
+	return workflow.SessionsOptions{Model: model, Centring: m.centring, Detrend: m.detrend, RandomSlope: m.slope, AR1: m.ar1,
+		IgnoreTherapist: m.noTherapist, NoTime: m.noTime, ML: m.ml, MaxLagGap: m.maxLagGap, Covariates: splitList(m.covariates),
+		Level: level, AllianceLabel: m.allianceLabel, OutcomeLabel: m.outLbl}
 }
 
 // flagAliases are the older spellings of the role flags, accepted by every
@@ -207,7 +217,13 @@ func parseInt(s string) (int, error) {
 // numVar registers a number flag without a default: *p stays nil until the
 // flag is given, and help shows no "(default NaN)".
 func numVar(cmd *cobra.Command, p **float64, name, usage string) {
-	cmd.Flags().Var(&value{typ: "float", set: func(s string) error {
+	show := func() string {
+		if *p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(**p, 'g', -1, 64)
+	}
+	cmd.Flags().Var(&value{typ: "float", show: show, set: func(s string) error {
 		x, err := parseNum(s)
 		*p = &x
 		return err
@@ -237,6 +253,29 @@ func countVar(cmd *cobra.Command, p *int, name string, def, min int, usage strin
 	}}, name, usage)
 }
 
+// floatsVar defines a flag holding a comma-separated list of numbers
+// (e.g. --steps .025,.05,.5,1), checked when it is parsed.
+func floatsVar(cmd *cobra.Command, p *[]float64, name, usage string) {
+	cmd.Flags().Var(&value{typ: "numbers", show: func() string {
+		s := make([]string, len(*p))
+		for i, x := range *p {
+			s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		return strings.Join(s, ",")
+	}, set: func(s string) error {
+		var xs []float64
+		for _, f := range strings.Split(s, ",") {
+			x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a comma-separated list of numbers", s)
+			}
+			xs = append(xs, x)
+		}
+		*p = xs
+		return nil
+	}}, name, usage)
+}
+
 // levelVar registers --level (default 95) for the intervals of what: a
 // confidence level given in percent (95) or as a proportion (.95), stored
 // as the proportion.
@@ -245,25 +284,12 @@ func levelVar(cmd *cobra.Command, p *float64, what string) {
 	cmd.Flags().Var(&value{typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
 		x, err := parseNum(s)
 		if err == nil {
-			if *p, err = parseLevel(x); err != nil {
+			if *p, err = workflow.ParseLevel(x); err != nil {
 				err = fmt.Errorf("give a confidence level between 0 and 100 (e.g. 95)")
 			}
 		}
 		return err
 	}}, "level", "confidence level of "+what+", in percent (or as a proportion)")
-}
-
-// parseLevel reads a level given in percent (95) or as a proportion (.95)
-// and returns the proportion.
-func parseLevel(flag float64) (float64, error) {
-	level := flag
-	if level > 1 {
-		level /= 100
-	}
-	if !(level > 0 && level < 1) {
-		return 0, usagef("--level %v: give a confidence level between 0 and 100 (e.g. 95)", flag)
-	}
-	return level, nil
 }
 
 // figureVar registers a figure file flag: the name must end in .png, .svg
@@ -299,6 +325,16 @@ func enumVar(cmd *cobra.Command, p *string, name, def, usage string, allowed ...
 	})
 }
 
+// fieldVar registers a text flag of a workflow field: one of its
+// choices (enumVar) when it has a fixed list, any text otherwise.
+func fieldVar(cmd *cobra.Command, p *string, fd workflow.Field) {
+	if len(fd.Choices) > 0 && !fd.Multi {
+		enumVar(cmd, p, fd.Name, fd.Default, fd.Usage, fd.Choices...)
+		return
+	}
+	cmd.Flags().StringVar(p, fd.Name, fd.Default, fd.Usage)
+}
+
 // betterVar registers --better lower|higher (default lower); *higher is
 // set for higher.
 func betterVar(cmd *cobra.Command, higher *bool, usage string) {
@@ -314,3 +350,24 @@ func betterVar(cmd *cobra.Command, higher *bool, usage string) {
 
 // splitList splits a comma-separated flag value, dropping empty items.
 var splitList = workflow.SplitList
+
+// byteSizeValue is the --max-bytes flag: a byte count with an optional unit.
+type byteSizeValue struct{ v *int64 }
+
+func (b byteSizeValue) String() string {
+	if b.v == nil || *b.v == 0 {
+		return "2GiB"
+	}
+	return strconv.FormatInt(*b.v, 10)
+}
+
+func (b byteSizeValue) Set(s string) error {
+	v, err := workflow.ParseByteSize(s)
+	if err != nil {
+		return err
+	}
+	*b.v = v
+	return nil
+}
+
+func (byteSizeValue) Type() string { return "size" }

@@ -10,27 +10,22 @@ import (
 
 // ipdFlags are the flags of 'alliance ipd'.
 type ipdFlags struct {
-	read                  readFlags
-	sess                  sessionFlags
-	study, studyNames     string
-	model, centring       string
-	detrend, slope, ar1   bool
-	noTherapist, noTime   bool
-	ml                    bool
-	maxLagGap             int
-	covariates            string
-	allianceLabel, outLbl string
-	level                 float64
-	standardize           bool
-	terms, effect         string
-	method, test          string
-	mods, robust          string
-	multivariate          bool
-	noOneStage            bool
-	forest                string
-	stage1, panelModel    string
-	waves, estimator      string
-	constrain             string
+	read               readFlags
+	sess               sessionFlags
+	study, studyNames  string
+	m                  sessionModelFlags
+	model              string
+	level              float64
+	standardize        bool
+	terms, effect      string
+	method, test       string
+	mods, robust       string
+	multivariate       bool
+	noOneStage         bool
+	forest             string
+	stage1, panelModel string
+	waves, estimator   string
+	constrain          string
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -79,32 +74,22 @@ model cannot be fitted are listed with the reason.`,
 	fl.StringVar(&f.study, "study", "study", "study column (one file)")
 	fl.StringVar(&f.studyNames, "study-names", "", "names of the studies of several files, comma-separated (default: the files' base names)")
 	fl.StringVar(&f.model, "model", "", "stage-1 session model: lagged (default), reverse or concurrent")
-	fl.StringVar(&f.centring, "centring", "", "stage 1: person or therapist (default as 'alliance sessions')")
-	fl.BoolVar(&f.detrend, "detrend", false, "stage 1: remove each patient's linear trend over sessions before centring")
-	fl.BoolVar(&f.slope, "random-slope", false, "stage 1: random slope of session for patients")
-	fl.BoolVar(&f.ar1, "ar1", false, "stage 1: AR(1) residuals within patients over sessions")
-	fl.BoolVar(&f.noTherapist, "no-therapist", false, "stage 1: ignore the therapist column")
-	fl.BoolVar(&f.noTime, "no-time", false, "stage 1: leave session out of the fixed effects")
-	fl.BoolVar(&f.ml, "ml", false, "stage 1: maximum likelihood instead of REML")
-	countVar(cmd, &f.maxLagGap, "max-lag-gap", 1, 1, "stage 1: largest session gap a lag may bridge")
-	fl.StringVar(&f.covariates, "covariates", "", "stage 1: numeric columns added as fixed covariates, comma-separated")
-	fl.StringVar(&f.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences")
-	fl.StringVar(&f.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences")
+	f.m.register(cmd, "stage 1: ")
 	levelVar(cmd, &f.level, "every interval")
 	fl.BoolVar(&f.standardize, "standardize", false, "z-standardise alliance and outcome within each study before stage 1")
 	fl.StringVar(&f.terms, "terms", "", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
 	fl.StringVar(&f.effect, "effect", "", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
-	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
-	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t or knha (Knapp–Hartung)", "z", "t", "knha")
+	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", workflow.Tau2Methods...)
+	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t or knha (Knapp–Hartung)", workflow.PoolTests...)
 	fl.StringVar(&f.mods, "mods", "", "study-level moderators (columns constant within each study), comma-separated")
 	fl.StringVar(&f.robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
 	fl.BoolVar(&f.multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
 	fl.BoolVar(&f.noOneStage, "no-one-stage", false, "skip the one-stage cross-check")
 	enumVar(cmd, &f.stage1, "stage1", "sessions", "stage-1 model: sessions (the session model) or panel (the dynamic panel model of 'alliance panel')", "sessions", "panel")
-	enumVar(cmd, &f.panelModel, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", "riclpm", "clpm", "dpm")
+	enumVar(cmd, &f.panelModel, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", workflow.PanelModels...)
 	fl.StringVar(&f.waves, "waves", "", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
-	enumVar(cmd, &f.estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", "ML", "MLR")
+	enumVar(cmd, &f.estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", workflow.PanelEstimators...)
 	fl.StringVar(&f.constrain, "constrain", "", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
 	return cmd
@@ -139,9 +124,8 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 	}
 	opt := workflow.IPDOptions{Study: f.study, StudyNames: splitList(f.studyNames), Standardize: f.standardize, Terms: terms,
 		Method: f.method, Test: f.test, Mods: splitList(f.mods), Robust: f.robust, Multivariate: f.multivariate, NoOneStage: f.noOneStage,
-		Sessions: workflow.SessionsOptions{Columns: cols, Model: f.model, Centring: f.centring, Detrend: f.detrend, RandomSlope: f.slope,
-			AR1: f.ar1, IgnoreTherapist: f.noTherapist, NoTime: f.noTime, ML: f.ml, MaxLagGap: f.maxLagGap, Covariates: splitList(f.covariates),
-			Level: f.level, AllianceLabel: f.allianceLabel, OutcomeLabel: f.outLbl}}
+		Sessions: f.m.options(f.model, f.level)}
+	opt.Sessions.Columns = cols
 	if f.forest != "" {
 		opt.Figures = []string{"forest"}
 	}

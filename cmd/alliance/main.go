@@ -23,6 +23,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/alliance-research/alliance/datasets/fileout"
+	"github.com/alliance-research/alliance/plots/textout"
 )
 
 func main() {
@@ -31,14 +34,14 @@ func main() {
 }
 
 // catchSignals makes SIGINT and SIGTERM remove this process's temporary
-// files (interrupted) and exit with 128 + the signal number, as shells
+// files and directories (fileout.Interrupted) and exit with 128 + the signal number, as shells
 // report a process killed by it.
 func catchSignals() {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		sig := <-ch
-		interrupted()
+		fileout.Interrupted()
 		code := 130
 		if sig == syscall.SIGTERM {
 			code = 143
@@ -53,8 +56,8 @@ func catchSignals() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if v := recover(); v != nil {
-			interrupted() // remove this run's temporaries, as on a signal
-			msg := string(escapeControls([]byte(fmt.Sprint(v))))
+			fileout.Interrupted() // remove this run's temporaries, as on a signal
+			msg := string(textout.EscapeControls([]byte(fmt.Sprint(v))))
 			if len(msg) > 300 {
 				msg = msg[:300] + "…"
 			}

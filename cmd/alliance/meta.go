@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots/textout"
@@ -107,8 +108,8 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.StringVar(&mf.study, "study", "", "study-label column (default: label, study, author or authors)")
 	f.StringVar(&mf.measure, "measure", "", "effect-size measure: ZCOR (default for r), COR, UCOR; for yi/vi a label, e.g. ZCOR when yi are Fisher z values (adds the r back-transform)")
 	enumVar(cmd, &mf.vtype, "vtype", "LS", "variance type for COR and UCOR: LS, AV, H0 (UCOR: also UB)", "LS", "AV", "H0", "UB")
-	enumVar(cmd, &mf.method, "method", "REML", "tau² estimator: FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
-	enumVar(cmd, &mf.test, "test", "z", "inference: z, t, knha (Knapp–Hartung) or adhoc", "z", "t", "knha", "adhoc")
+	enumVar(cmd, &mf.method, "method", "REML", "tau² estimator: "+strings.Join(workflow.Tau2Methods, ", "), workflow.Tau2Methods...)
+	enumVar(cmd, &mf.test, "test", "z", "inference: z, t, knha (Knapp–Hartung) or adhoc", workflow.MetaTests...)
 	levelVar(cmd, &mf.level, "the intervals")
 	f.StringVar(&mf.mods, "mods", "", "moderator columns, comma-separated (text columns become factors)")
 	f.StringVar(&mf.predict, "predict", "", "meta-regression predictions at moderator values: points separated by ';', each `year=2010,rater=patient` (factors by level name), as metafor predict(res, newmods)")
@@ -231,8 +232,8 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		return err
 	}
 	opt := mf.options()
-	if opt.Predict, err = parsePredict(mf.predict); err != nil {
-		return err
+	if opt.Predict, err = workflow.ParsePredict(mf.predict); err != nil {
+		return withOptionFlag(err, metaOptionFlags)
 	}
 	if err = mf.scale.apply(&opt); err != nil {
 		return err

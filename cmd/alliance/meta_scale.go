@@ -21,6 +21,6 @@ func (s *scaleFlags) register(cmd *cobra.Command) {
 func (s *scaleFlags) apply(o *workflow.MetaOptions) error {
 	o.Scale = splitList(s.scale)
 	var err error
-	o.NewScale, err = parsePoints("--newscale", s.newscale)
-	return err
+	o.NewScale, err = workflow.ParsePoints("NewScale", s.newscale)
+	return withOptionFlag(err, metaOptionFlags)
 }

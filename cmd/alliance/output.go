@@ -3,12 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/datasets/fileout"
+	"github.com/alliance-research/alliance/plots/textout"
 )
 
 // emit renders the command's result with render into memory and then writes
@@ -16,7 +16,8 @@ import (
 // so that a failed run never leaves a half-written file behind.
 //
 // Text and markdown are written with terminal control characters escaped
-// (escapeControls); CSV with formula-like cells neutralised (csvSafe).
+// (textout.EscapeControls); CSV with formula-like cells neutralised
+// (textout.SafeCSV).
 func (e *env) emit(render func(w io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
@@ -24,7 +25,7 @@ func (e *env) emit(render func(w io.Writer) error) error {
 	}
 	out := buf.Bytes()
 	if e.format == "text" || e.format == "markdown" {
-		out = escapeControls(out)
+		out = textout.EscapeControls(out)
 	}
 	return e.emitStream(func(w io.Writer) error {
 		_, err := w.Write(out)
@@ -43,7 +44,7 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 		return e.emitParquet(render)
 	}
 	if e.format == "csv" {
-		render = safeRender(render, true, ',')
+		render = textout.SafeCSV(render, ',')
 	}
 	if e.out == "" || e.out == "-" {
 		bw := bufio.NewWriterSize(e.stdout, 1<<16)
@@ -62,42 +63,15 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 	return nil
 }
 
-// checkOutputs refuses, before any work, an output path whose directory
-// does not exist, that names a directory, or that is one of the command's
-// input files (the same file by device and inode, whatever its name): an
-// output must never replace the data it was computed from.
+// checkOutputs refuses, before any work, an output path that cannot be
+// written or that is one of the command's input files (fileout.Check).
 func (e *env) checkOutputs(paths ...string) error {
 	for _, p := range paths {
-		if p == "" || p == "-" {
-			continue
-		}
-		dir := filepath.Dir(p)
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return usagef("cannot write %s: the directory %s does not exist", p, dir)
-		}
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return usagef("cannot write %s: it is a directory; give a file name", p)
-		}
-		if in := e.sameAsInput(p); in != "" {
-			return usagef("refusing to write %s: it is the input file %s; give another output name", p, in)
+		if err := fileout.Check(p, e.inputs); err != nil {
+			return usageError{err}
 		}
 	}
 	return nil
-}
-
-// sameAsInput returns the input file that path is (by device and inode),
-// or "".
-func (e *env) sameAsInput(path string) string {
-	out, err := os.Stat(path)
-	if err != nil {
-		return ""
-	}
-	for _, in := range e.inputs {
-		if fi, err := os.Stat(in); err == nil && os.SameFile(fi, out) {
-			return in
-		}
-	}
-	return ""
 }
 
 // writeFileAtomic writes data to path atomically (writeAtomic).
@@ -108,42 +82,50 @@ func writeFileAtomic(path string, data []byte) error {
 	})
 }
 
-// writeAtomic writes what render writes to path through a buffered
-// temporary file in the same directory (mode 0644) and a rename, so that
-// readers see either the old or the complete new content, never a part.
-//
-// The temporary is registered (temps.go): an interrupted run removes it,
-// and temporaries of path left by a killed run over an hour ago are
-// removed first.
-//
-// A .csv or .tsv path has its formula-like cells neutralised (csvSafe).
+// writeAtomic writes what render writes to path atomically, its
+// temporary file removed by an interrupt (fileout.Write); a .csv or .tsv
+// path has its formula-like cells neutralised (textout.SafeCSV). A
+// directory that cannot be written to is bad usage.
 func writeAtomic(path string, render func(w io.Writer) error) error {
-	render = safeRender(render, csvPath(path), 0)
-	sweepStale(path, false)
-	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return usagef("cannot write %s: %v (does the directory exist and is it writable?)", path, err)
+	if textout.IsCSVPath(path) {
+		render = textout.SafeCSV(render, 0)
 	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if rerr := render(bw); rerr != nil {
-		f.Close()
-		finishTemp(tmp, "")
-		return rerr
+	err := fileout.Write(path, render)
+	var fe *fileout.Error
+	if errors.As(err, &fe) && fe.Create {
+		return usageError{err}
 	}
-	err = bw.Flush()
-	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes 0600 files
+	return err
+}
+
+// emitParquet writes the CSV table that render writes to --out as a
+// Parquet file (datasets.WriteParquet), atomically like every output.
+func (e *env) emitParquet(render func(w io.Writer) error) error {
+	if err := e.checkOutputs(e.out); err != nil {
+		return err
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if err := writeAtomic(e.out, datasets.ParquetFromCSV(render)); err != nil {
+		return err
 	}
-	if err == nil {
-		err = finishTemp(tmp, path)
-	}
-	if err != nil {
-		finishTemp(tmp, "")
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
+	e.infof("wrote %s", e.out)
 	return nil
+}
+
+// parquetIf is datasets.ParquetFromCSV(render) when path names a Parquet
+// file, and render otherwise.
+func parquetIf(path string, render func(w io.Writer) error) func(w io.Writer) error {
+	if datasets.IsParquetPath(path) {
+		return datasets.ParquetFromCSV(render)
+	}
+	return render
+}
+
+// emitTable writes render's CSV table: as Parquet when --out names a
+// .parquet file, whatever --format is (the simulators write CSV only),
+// and through emitStream otherwise.
+func (e *env) emitTable(render func(w io.Writer) error) error {
+	if datasets.IsParquetPath(e.out) {
+		return e.emitParquet(render)
+	}
+	return e.emitStream(render)
 }

@@ -5,40 +5,24 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots/report"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-// reportFlags are the flags of 'alliance report'.
+// reportFlags are the flags of 'alliance report' that are the command
+// line's: the inputs and how the report is drawn and saved. The report's
+// options are workflow.ReportFields, one flag each.
 type reportFlags struct {
-	studies, sessions             string
-	studiesDataset, sessionsData  string
-	delimiter, decimal, sheet, na string
-
-	r, n, yi, vi, sei, study  string
-	cluster, esID, mods       string
-	noThreeLevel              bool
-	sess                      sessionFlags
-	method, test              string
-	centring                  string
-	ar1                       bool
-	maxLagGap                 int
-	gainsCutoff               *float64
-	noBias                    bool
-	model, ipdStudy           string
-	ruptureK                  float64
-	level                     float64
-	reliability               float64
-	outcomeLabel, allianceLbl string
-	higherBetter              bool
-	rupturePreset             string
-	title, author, omit, date string
-	force, noPDF              bool
-	dpi                       float64
+	studies, sessions            string
+	studiesDataset, sessionsData string
+	force, noPDF                 bool
+	dpi                          float64
 
 	// uploads hold files sent to 'alliance serve', by role ("studies",
 	// "sessions"): they are read from memory under the name given.
@@ -100,100 +84,86 @@ for the same input.`,
 	f.StringVar(&rf.sessions, "sessions", "", "session-level `FILE`: one row per patient and session")
 	f.StringVar(&rf.studiesDataset, "studies-dataset", "", "use the embedded dataset `NAME` as study data")
 	f.StringVar(&rf.sessionsData, "sessions-dataset", "", "use the embedded dataset `NAME` as session data")
-	f.StringVar(&rf.delimiter, "delimiter", "", "field delimiter of both files: , ; tab or any single character (default: detected)")
-	f.StringVar(&rf.decimal, "decimal", "", "decimal separator: . or , (default: , for ;-separated files, else .)")
-	f.StringVar(&rf.sheet, "sheet", "", "worksheet of .xlsx files (default: the first)")
-	f.StringVar(&rf.na, "na", "", "extra missing-value codes, comma-separated (NA, empty and . always are)")
-	f.StringVar(&rf.r, "r", "", "study data: correlation column (default: ri or r)")
-	f.StringVar(&rf.n, "n", "", "study data: sample-size column (default: ni or n)")
-	f.StringVar(&rf.yi, "yi", "", "study data: precomputed effect-size column, instead of --r/--n")
-	f.StringVar(&rf.vi, "vi", "", "study data: sampling-variance column")
-	f.StringVar(&rf.sei, "sei", "", "study data: standard-error column, instead of --vi")
-	f.StringVar(&rf.study, "study", "", "study data: study-label column (default: label, study, author or authors)")
-	f.StringVar(&rf.cluster, "cluster", "", "study data: column nesting effect sizes (the three-level model's outer level; default: the study label when it repeats)")
-	f.StringVar(&rf.esID, "es-id", "", "study data: effect-size id column (the inner level; default es_id when present)")
-	f.StringVar(&rf.mods, "mods", "", "study data: the moderator columns to test, comma-separated (default: none; candidates are suggested in a note)")
-	f.BoolVar(&rf.noThreeLevel, "no-three-level", false, "study data: do not fit the three-level model even when effect sizes are nested in studies")
-	rf.sess.registerLong(cmd) // the report reads long session data only
-	f.StringVar(&rf.method, "method", "REML", "tau² estimator of the meta-analysis: FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM")
-	f.StringVar(&rf.test, "test", "z", "test of the meta-analysis coefficients: z, t or knha (Knapp–Hartung)")
-	f.StringVar(&rf.centring, "centring", "", "session model: person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
-	f.BoolVar(&rf.ar1, "ar1", false, "session model: AR(1) residuals within patients over sessions (gaps respected)")
-	f.IntVar(&rf.maxLagGap, "max-lag-gap", 1, "session model: largest session gap a lag may bridge")
-	f.BoolVar(&rf.noBias, "no-bias", false, "study data: leave out the publication-bias analyses (Egger, rank correlation, trim-and-fill, fail-safe N)")
-	f.StringVar(&rf.ipdStudy, "ipd-study", "", "study column of multi-study session data (default study): when the session file has it, the report adds an IPD meta-analysis across the studies")
-	f.StringVar(&rf.model, "model", "", "session model: lagged (default; with the concurrent model beside it), reverse or concurrent")
-	f.Float64Var(&rf.ruptureK, "rupture-k", 0, "rupture rule (the default sd rule): number of SDs a drop must reach (default: the rule's, or the preset's)")
-	numVar(cmd, &rf.gainsCutoff, "gains-cutoff", "sudden gains: criterion 1 as a minimum drop in points (default: the reliable change value from --reliability)")
-	f.Float64Var(&rf.level, "level", 95, "confidence level in percent")
-	f.Float64Var(&rf.reliability, "reliability", workflow.DefaultReliability, "reliability of the outcome measure for sudden gains and reliable change (default .84, the PHQ-9's test–retest reliability; an assumption: give yours)")
-	f.StringVar(&rf.outcomeLabel, "outcome-label", "outcome", "name of the outcome measure in the text (e.g. PHQ-9)")
-	f.StringVar(&rf.allianceLbl, "alliance-label", "alliance", "name of the alliance measure in the text (e.g. WAI-SR)")
-	f.BoolVar(&rf.higherBetter, "higher-better", false, "higher outcome scores are better (default: lower, as symptom measures)")
-	f.StringVar(&rf.rupturePreset, "rupture-preset", "", "rupture criterion preset (see 'alliance ruptures --help'; default: the default rule)")
-	f.StringVar(&rf.title, "title", "", "title of the report (default \""+workflow.DefaultTitle+"\")")
-	f.StringVar(&rf.author, "author", "", "author printed under the title")
-	f.StringVar(&rf.omit, "omit", "", "sections to leave out, comma-separated: meta, sessions, panel, ipd, ruptures, gains, change (the report says so at the top)")
-	f.StringVar(&rf.date, "date", "", "a date to print in the report (default: none, so that runs are byte-identical)")
+	bindFields(cmd, workflow.ReportFields())
+	aliases(cmd)
 	f.BoolVar(&rf.force, "force", false, "write into a non-empty --out DIR that holds no previous report (its files are kept, never replaced)")
 	f.BoolVar(&rf.noPDF, "no-pdf", false, "skip the PDF versions of the figures")
 	f.Float64Var(&rf.dpi, "dpi", 200, "resolution of the PNG figures")
 	return cmd, rf
 }
 
-func (rf *reportFlags) readOptions() (datasets.ReadOptions, error) {
-	r := readFlags{delimiter: rf.delimiter, decimal: rf.decimal, sheet: rf.sheet, na: rf.na}
-	return r.options()
-}
-
-// readSource reads the report's input of a role (studies or sessions).
-func (rf *reportFlags) readSource(e *env, role, file, dataset string, opt datasets.ReadOptions) (*workflow.Source, error) {
+// inputs reads the report's inputs (studies and sessions), each a file,
+// an upload or an embedded dataset.
+func (rf *reportFlags) inputs(e *env, opt datasets.ReadOptions) (workflow.ReportInput, error) {
 	opt.MaxBytes = e.maxBytes
-	if file != "" && dataset != "" {
-		return nil, usagef("give a file or an embedded dataset, not both")
+	var in workflow.ReportInput
+	for _, x := range []struct {
+		role, file, dataset string
+		to                  **workflow.Source
+	}{{"studies", rf.studies, rf.studiesDataset, &in.Studies}, {"sessions", rf.sessions, rf.sessionsData, &in.Sessions}} {
+		if x.file == "" && x.dataset == "" {
+			continue
+		}
+		if x.file != "" && x.dataset != "" {
+			return in, usagef("give a file or an embedded dataset, not both")
+		}
+		s, err := e.readInput(x.file, x.dataset, rf.uploads[x.role], opt)
+		if err != nil {
+			return in, err
+		}
+		*x.to = &s
 	}
-	s, err := e.readInput(file, dataset, rf.uploads[role], opt)
-	if err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return in, nil
 }
 
-// reportOptionFlags names the flag of each workflow option, for hints.
+// reportOptionFlags names the flag of each workflow option, for hints
+// (the report's fields name themselves).
 var reportOptionFlags = map[string]string{
 	"Level": "--level", "Method": "--method", "Mods": "--mods", "Cluster": "--cluster", "Omit": "--omit",
 	"Preset": "--rupture-preset", "Reliability": "--reliability", "Test": "--test", "Model": "--model", "K": "--rupture-k", "Centring": "--centring", "MaxLagGap": "--max-lag-gap",
+	"Delimiter": "--delimiter", "Decimal": "--decimal",
 }
 
-// options turns the flags into the report's options.
-func (rf *reportFlags) options(cmd *cobra.Command, level float64) (workflow.ReportOptions, error) {
-	var o workflow.ReportOptions
-	mods := splitList(rf.mods)
-	if len(mods) == 1 && strings.EqualFold(mods[0], "none") {
-		mods = nil
+// bindFields registers one flag for each field, with its name, help,
+// default and type.
+func bindFields(cmd *cobra.Command, fields []workflow.Field) {
+	f := cmd.Flags()
+	for _, fd := range fields {
+		switch fd.Kind {
+		case workflow.SwitchField:
+			f.Bool(fd.Name, false, fd.Usage)
+		case workflow.CountField:
+			n, _ := strconv.Atoi(fd.Default)
+			f.Int(fd.Name, n, fd.Usage)
+		case workflow.NumberField:
+			if fd.Default == "" {
+				numVar(cmd, new(*float64), fd.Name, fd.Usage)
+				continue
+			}
+			x, _ := strconv.ParseFloat(fd.Default, 64)
+			f.Float64(fd.Name, x, fd.Usage)
+		default:
+			fieldVar(cmd, new(string), fd)
+		}
 	}
-	o.Meta = workflow.MetaOptions{R: rf.r, N: rf.n, Yi: rf.yi, Vi: rf.vi, Sei: rf.sei, Study: rf.study,
-		Method: strings.ToUpper(rf.method), Test: rf.test, Level: level, Mods: mods}
-	switch {
-	case rf.cluster != "" && rf.esID != "":
-		o.Meta.Cluster = rf.cluster + "/" + rf.esID
-	case rf.cluster != "":
-		o.Meta.Cluster = rf.cluster
-	case rf.esID != "":
-		return o, usagef("--es-id %s: give the column it is nested in with --cluster", rf.esID)
+}
+
+// parsed turns the report's fields given on cmd into the report's options
+// and the reading options (workflow.ParseReportFields).
+func parsed(cmd *cobra.Command) (workflow.ReportOptions, datasets.ReadOptions, error) {
+	fields := map[string]bool{}
+	for _, f := range workflow.ReportFields() {
+		fields[f.Name] = true
 	}
-	o.NoThreeLevel, o.NoBias = rf.noThreeLevel, rf.noBias
-	cols, _ := rf.sess.columns()
-	o.Sessions = workflow.ReportSessionOptions{Columns: cols, AllianceLabel: rf.allianceLbl, OutcomeLabel: rf.outcomeLabel,
-		Reliability: rf.reliability, HigherBetter: rf.higherBetter, RupturePreset: rf.rupturePreset, Level: level,
-		Centring: rf.centring, AR1: rf.ar1, MaxLagGap: rf.maxLagGap, GainsCutoff: rf.gainsCutoff,
-		Model: rf.model, RuptureK: rf.ruptureK, Study: rf.ipdStudy}
-	if !cmd.Flags().Changed("reliability") {
-		o.Sessions.Reliability = 0 // the workflow's default, said to be an assumption
-	}
-	o.Compose = workflow.ComposeOptions{Title: rf.title, Author: rf.author, Date: rf.date, Version: version}
-	o.Omit = splitList(rf.omit)
-	return o, nil
+	values := map[string]string{}
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if fields[f.Name] {
+			values[f.Name] = f.Value.String()
+		}
+	})
+	o, read, err := workflow.ParseReportFields(values)
+	o.Compose.Version = version
+	return o, read, withOptionFlag(err, reportOptionFlags)
 }
 
 func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
@@ -215,8 +185,6 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 	if err != nil {
 		return err
 	}
-	watchReportDir(dir)   // an interrupt removes Save's temporaries
-	sweepStale(dir, true) // and a killed run's, an hour old
 	saved, err := report.Save(dir, files, save)
 	if err != nil {
 		if errors.Is(err, report.ErrNotReport) || errors.Is(err, report.ErrHoldsInput) {
@@ -240,21 +208,6 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 	return nil
 }
 
-// parsed turns the flags into the report's options and the reading
-// options.
-func (rf *reportFlags) parsed(cmd *cobra.Command) (workflow.ReportOptions, datasets.ReadOptions, error) {
-	level, err := parseLevel(rf.level)
-	if err != nil {
-		return workflow.ReportOptions{}, datasets.ReadOptions{}, err
-	}
-	ropt, err := rf.options(cmd, level)
-	if err != nil {
-		return ropt, datasets.ReadOptions{}, err
-	}
-	opt, err := rf.readOptions()
-	return ropt, opt, err
-}
-
 // buildReport reads the data, runs the report's analyses and renders its
 // files: the one path of 'alliance report' and of 'alliance serve'.
 // progress (may be nil) is told each stage; ctx cancels between stages.
@@ -265,29 +218,19 @@ func buildReport(ctx context.Context, e *env, cmd *cobra.Command, rf *reportFlag
 	if rf.studies == "" && rf.sessions == "" && rf.studiesDataset == "" && rf.sessionsData == "" {
 		return nil, usagef("no data: give --studies FILE, --sessions FILE or an embedded dataset")
 	}
-	if !(rf.reliability > 0 && rf.reliability < 1) {
-		return nil, usagef("--reliability %v: give the outcome measure's reliability between 0 and 1 (e.g. .84)", rf.reliability)
-	}
 	if !(rf.dpi > 0) {
 		return nil, usagef("--dpi %v: give a positive resolution (e.g. 200)", rf.dpi)
 	}
-	ropt, opt, err := rf.parsed(cmd)
+	ropt, opt, err := parsed(cmd)
 	if err != nil {
 		return nil, err
 	}
 	if progress != nil {
 		progress("reading the data")
 	}
-	var in workflow.ReportInput
-	if rf.studies != "" || rf.studiesDataset != "" {
-		if in.Studies, err = rf.readSource(e, "studies", rf.studies, rf.studiesDataset, opt); err != nil {
-			return nil, err
-		}
-	}
-	if rf.sessions != "" || rf.sessionsData != "" {
-		if in.Sessions, err = rf.readSource(e, "sessions", rf.sessions, rf.sessionsData, opt); err != nil {
-			return nil, err
-		}
+	in, err := rf.inputs(e, opt)
+	if err != nil {
+		return nil, err
 	}
 	doc, parts, err := workflow.ReportContext(ctx, in, ropt, progress)
 	if err != nil {
@@ -299,7 +242,7 @@ func buildReport(ctx context.Context, e *env, cmd *cobra.Command, rf *reportFlag
 	if progress != nil {
 		progress("drawing the figures")
 	}
-	return report.Render(doc, parts, report.Options{DPI: rf.dpi, NoPDF: rf.noPDF, Version: version, Date: rf.date})
+	return report.Render(doc, parts, report.Options{DPI: rf.dpi, NoPDF: rf.noPDF, Version: version, Date: ropt.Compose.Date})
 }
 
 // checkReportOut refuses early, before any work, an --out that Save would

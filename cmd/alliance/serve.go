@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots/report"
 	"github.com/alliance-research/alliance/plots/web"
@@ -53,7 +54,7 @@ func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUp
 	if err != nil {
 		return usagef("--addr %s: give host:port (e.g. 127.0.0.1:8080)", addr)
 	}
-	if !isLoopback(host) && !remote {
+	if !web.IsLoopback(host) && !remote {
 		return usagef("--addr %s is not a loopback address: other computers could reach the page and the clinical data uploaded to it; give --allow-remote to allow it", addr)
 	}
 	if maxUpload <= 0 {
@@ -69,7 +70,7 @@ func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUp
 		return err
 	}
 	url := "http://" + ln.Addr().String() + "/"
-	if remote && !isLoopback(host) {
+	if remote && !web.IsLoopback(host) {
 		fmt.Fprintln(e.stderr, "alliance: warning: serving beyond this computer (--allow-remote): anyone who can reach it can upload and read data")
 	}
 	fmt.Fprintf(e.stderr, "listening on %s\n", url)
@@ -79,14 +80,6 @@ func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUp
 	err = web.Serve(ctx, ln, srv)
 	fmt.Fprintln(e.stderr, "alliance: server stopped")
 	return err
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // newWebServer is the page over the report command: its options are the
@@ -101,8 +94,7 @@ func newWebServer(e *env, bound string, remote bool, maxUpload int64) (*web.Serv
 		}
 	}
 	if !remote {
-		_, port, _ := net.SplitHostPort(bound)
-		opt.Hosts = []string{bound, "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port}
+		opt.Hosts = web.LoopbackHosts(bound)
 	}
 	opt.Log = e.stderr
 	return web.New(opt)
@@ -111,44 +103,30 @@ func newWebServer(e *env, bound string, remote bool, maxUpload int64) (*web.Serv
 // webOnly are report flags the page sets itself (data) or does not offer.
 var webOnly = map[string]bool{"studies": true, "sessions": true, "force": true, "help": true}
 
-// fieldGroups places the report's flags on the page.
-var fieldGroups = map[string]string{
-	"delimiter": "read", "decimal": "read", "sheet": "read", "na": "read",
-	"studies-dataset": "data", "sessions-dataset": "data",
-	"r": "meta", "n": "meta", "yi": "meta", "vi": "meta", "sei": "meta", "study": "meta", "cluster": "meta", "es-id": "meta",
-	"mods": "meta", "no-three-level": "meta", "method": "meta", "test": "meta", "level": "meta",
-	"patient": "sessions", "therapist": "sessions", "session": "sessions", "alliance": "sessions", "outcome": "sessions",
-	"centring": "sessions", "ar1": "sessions", "max-lag-gap": "sessions", "reliability": "sessions", "higher-better": "sessions",
-	"rupture-preset": "sessions", "gains-cutoff": "sessions", "no-bias": "meta",
-	"model": "sessions", "rupture-k": "sessions", "alliance-label": "sessions", "outcome-label": "sessions",
-}
-
-var fieldChoices = map[string][]string{
-	"method":   {"REML", "ML", "DL", "HE", "HS", "SJ", "EB", "PM", "FE", "EE"},
-	"test":     {"z", "t", "knha"},
-	"centring": {"", "person", "therapist"},
-	"model":    {"", "lagged", "reverse", "concurrent"},
-	"omit":     {"meta", "sessions", "ruptures", "gains", "change"},
-}
-
-// reportFields lists the report's flags as the page's fields.
+// reportFields lists the report's flags as the page's fields, with the
+// choices and places the workflow gives its fields (workflow.ReportFields);
+// the command line's own flags go with the data or the report.
 func reportFields() []web.Field {
 	cmd, _ := reportCommand(&env{})
+	desc := map[string]workflow.Field{}
+	for _, f := range workflow.ReportFields() {
+		desc[f.Name] = f
+	}
 	var out []web.Field
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if webOnly[f.Name] {
 			return
 		}
-		g := fieldGroups[f.Name]
-		if g == "" {
-			g = "report"
+		d, ok := desc[f.Name]
+		if !ok {
+			d.Group = map[bool]string{true: "data", false: "report"}[strings.HasSuffix(f.Name, "-dataset")]
 		}
 		def := f.DefValue
 		if f.Value.Type() == "bool" {
 			def = ""
 		}
 		out = append(out, web.Field{Name: f.Name, Usage: f.Usage, Default: def, Bool: f.Value.Type() == "bool",
-			Choices: fieldChoices[f.Name], Multi: f.Name == "omit", Group: g})
+			Choices: d.Choices, Multi: d.Multi, Group: d.Group})
 	})
 	return out
 }
@@ -184,61 +162,30 @@ func runWebReport(ctx context.Context, req web.Request, progress func(string)) (
 }
 
 // inspectReport reads the request's tables as the report would and names
-// the column each role resolves to.
+// the column each role resolves to (workflow.InspectReport).
 func inspectReport(req web.Request) ([]web.Table, error) {
 	e, cmd, rf, err := reportFor(req)
 	if err != nil {
 		return nil, err
 	}
-	ropt, ro, err := rf.parsed(cmd)
+	ropt, ro, err := parsed(cmd)
+	if err != nil {
+		return nil, err
+	}
+	in, err := rf.inputs(e, ro)
 	if err != nil {
 		return nil, err
 	}
 	var out []web.Table
-	if rf.studies != "" || rf.studiesDataset != "" {
-		src, err := rf.readSource(e, "studies", rf.studies, rf.studiesDataset, ro)
-		if err != nil {
-			return nil, err
+	for _, t := range workflow.InspectReport(in, ropt) {
+		wt := web.Table{Role: t.Role, Name: t.Name, Rows: t.Rows, Columns: t.Columns, Multi: t.Multi, MultiLabel: t.MultiLabel, Chosen: t.Chosen, Notes: t.Notes}
+		for _, r := range t.Roles {
+			wt.Roles = append(wt.Roles, web.Role(r))
 		}
-		m := ropt.Meta
-		t := web.Table{Role: "studies", Name: src.Name, Rows: src.Rows, Columns: src.Columns, Multi: "mods", MultiLabel: "Moderators to test", Chosen: m.Mods}
-		s, err := src.Table.Studies(datasets.StudyColumns{Label: m.Study, R: m.R, N: m.N, Yi: m.Yi, Vi: m.Vi, Sei: m.Sei}, datasets.StudyOptions{})
-		var c datasets.StudyColumns
-		if err != nil {
-			t.Error = withFlagHints(err)
-		} else {
-			c = s.Columns
+		if t.Err != nil {
+			wt.Error = withFlagHints(t.Err)
 		}
-		t.Roles = []web.Role{{Field: "study", Label: "Study label", Column: c.Label}, {Field: "r", Label: "Correlation r", Column: c.R},
-			{Field: "n", Label: "Sample size n", Column: c.N}, {Field: "yi", Label: "Effect size yi", Column: c.Yi},
-			{Field: "vi", Label: "Sampling variance vi", Column: c.Vi}, {Field: "sei", Label: "Standard error sei", Column: c.Sei},
-			{Field: "cluster", Label: "Cluster (three-level outer level)", Column: rf.cluster, Default: "the study label when it repeats"},
-			{Field: "es-id", Label: "Effect-size id", Column: rf.esID, Default: "es_id when present"}}
-		for _, n := range src.Notes {
-			t.Notes = append(t.Notes, n.Text)
-		}
-		out = append(out, t)
-	}
-	if rf.sessions != "" || rf.sessionsData != "" {
-		src, err := rf.readSource(e, "sessions", rf.sessions, rf.sessionsData, ro)
-		if err != nil {
-			return nil, err
-		}
-		t := web.Table{Role: "sessions", Name: src.Name, Rows: src.Rows, Columns: src.Columns}
-		s, err := src.Table.Sessions(ropt.Sessions.Columns, datasets.SessionOptions{RequireAlliance: true, RequireOutcome: true})
-		var c datasets.SessionColumns
-		if err != nil {
-			t.Error = withFlagHints(err)
-		} else {
-			c = s.Columns
-		}
-		t.Roles = []web.Role{{Field: "patient", Label: "Patient id", Column: c.Patient}, {Field: "therapist", Label: "Therapist id", Column: c.Therapist},
-			{Field: "session", Label: "Session number", Column: c.Session}, {Field: "alliance", Label: "Alliance score", Column: c.Alliance},
-			{Field: "outcome", Label: "Outcome score", Column: c.Outcome}}
-		for _, n := range src.Notes {
-			t.Notes = append(t.Notes, n.Text)
-		}
-		out = append(out, t)
+		out = append(out, wt)
 	}
 	return out, nil
 }

@@ -10,19 +10,14 @@ import (
 
 // sessionsFlags are the flags of 'alliance sessions'.
 type sessionsFlags struct {
-	read                  readFlags
-	sess                  sessionFlags
-	model, centring       string
-	detrend, slope, ar1   bool
-	noTherapist, noTime   bool
-	ml                    bool
-	maxLagGap             int
-	covariates            string
-	allianceLabel, outLbl string
-	export, plot          string
-	level                 float64
-	concurrent            bool
-	trajectories          bool
+	read         readFlags
+	sess         sessionFlags
+	m            sessionModelFlags
+	model        string
+	export, plot string
+	level        float64
+	concurrent   bool
+	trajectories bool
 }
 
 const sessionsDefaultDataset = "demo-sessions"
@@ -65,17 +60,7 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	sf.read.register(cmd, sessionsDefaultDataset)
 	sf.sess.register(cmd)
 	f.StringVar(&sf.model, "model", "", "lagged (default), reverse, concurrent or growth (the only one without an alliance column)")
-	f.StringVar(&sf.centring, "centring", "", "person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
-	f.BoolVar(&sf.detrend, "detrend", false, "remove each patient's linear trend over sessions before centring (Falkenström et al. 2017)")
-	f.BoolVar(&sf.slope, "random-slope", false, "random slope of session for patients")
-	f.BoolVar(&sf.ar1, "ar1", false, "AR(1) residuals within patients over sessions (gaps respected)")
-	f.BoolVar(&sf.noTherapist, "no-therapist", false, "ignore the therapist column (no therapist level)")
-	f.BoolVar(&sf.noTime, "no-time", false, "leave session out of the fixed effects")
-	f.BoolVar(&sf.ml, "ml", false, "fit by maximum likelihood instead of REML")
-	countVar(cmd, &sf.maxLagGap, "max-lag-gap", 1, 1, "largest session gap a lag may bridge")
-	f.StringVar(&sf.covariates, "covariates", "", "numeric columns added as fixed covariates, comma-separated")
-	f.StringVar(&sf.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences (e.g. WAI-SR)")
-	f.StringVar(&sf.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences (e.g. PHQ-9)")
+	sf.m.register(cmd, "")
 	f.StringVar(&sf.export, "export", "", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
 	figureVar(cmd, &sf.plot, "plot", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
 	levelVar(cmd, &sf.level, "the fixed effects")
@@ -91,9 +76,8 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := workflow.SessionsOptions{Model: sf.model, Centring: sf.centring, Detrend: sf.detrend, RandomSlope: sf.slope, AR1: sf.ar1,
-		IgnoreTherapist: sf.noTherapist, NoTime: sf.noTime, ML: sf.ml, MaxLagGap: sf.maxLagGap, Covariates: splitList(sf.covariates),
-		Concurrent: sf.concurrent, Trajectories: sf.trajectories, Level: sf.level, AllianceLabel: sf.allianceLabel, OutcomeLabel: sf.outLbl}
+	opt := sf.m.options(sf.model, sf.level)
+	opt.Concurrent, opt.Trajectories = sf.concurrent, sf.trajectories
 	opt.Columns, opt.Wide = sf.sess.columns()
 	stop := e.busy("fitting the session model")
 	run, err := workflow.Sessions(src, opt)

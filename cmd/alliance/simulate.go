@@ -1,10 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"reflect"
-	"strings"
 
 	"github.com/alliance-research/alliance/datasets/simulate"
 	"github.com/spf13/cobra"
@@ -51,13 +48,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 					return err
 				})
 			}
-			var err error
-			if truth == "" {
-				err = write(nil)
-			} else if err = e.checkOutputs(truth); err == nil {
-				err = writeAtomic(truth, parquetIf(truth, write)) // the truth file is renamed into place only when the data are written
-			}
-			if err != nil {
+			if err := e.writeWithTruth(truth, write); err != nil {
 				return err
 			}
 			e.infof("simulated %d patients of %d therapists: %d sessions (%d missing), %d repaired and %d unrepaired ruptures (seed %d)",
@@ -87,18 +78,25 @@ func writeMultiStudy(e *env, p simulate.SessionParams, k int, sd float64, truth 
 			return err
 		})
 	}
-	var err error
-	if truth == "" {
-		err = write(nil)
-	} else if err = e.checkOutputs(truth); err == nil {
-		err = writeAtomic(truth, parquetIf(truth, write))
-	}
-	if err != nil {
+	if err := e.writeWithTruth(truth, write); err != nil {
 		return err
 	}
 	e.infof("simulated %d studies of %d patients (%d sessions, %d missing; within effect %v, between-study SD %v; seed %d)",
 		k, p.Patients, sum.Total.Rows, sum.Total.Missing, p.WithinEffect, sd, p.Seed)
 	return nil
+}
+
+// writeWithTruth runs write, which writes the data, with the writer of
+// the truth file when truth is given: the truth file is renamed into place
+// only when the data are written.
+func (e *env) writeWithTruth(truth string, write func(tw io.Writer) error) error {
+	if truth == "" {
+		return write(nil)
+	}
+	if err := e.checkOutputs(truth); err != nil {
+		return err
+	}
+	return writeAtomic(truth, parquetIf(truth, write))
 }
 
 func newSimulateStudiesCmd(e *env) *cobra.Command {
@@ -130,76 +128,32 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 }
 
 // bindParams registers one flag per simulator parameter, named and described
-// by the simulator's own Describe, writing into the field of params (a
-// pointer to a struct) with the same Go name.
+// by the simulator's own Describe, setting the parameter of params (a
+// pointer to the simulator's parameters) from its text (simulate.SetParam).
 func bindParams(fs *pflag.FlagSet, params any, infos []simulate.ParamInfo) {
-	v := reflect.ValueOf(params).Elem()
 	for _, in := range infos {
-		f := v.FieldByName(in.Name)
-		if !f.IsValid() {
+		if simulate.ParamKind(params, in) == "" {
 			continue
 		}
 		usage := in.Meaning
 		if in.Unit != "" {
 			usage += " (" + in.Unit + ")"
 		}
-		fs.Var(&fieldValue{f: f}, in.Flag, usage)
+		fs.Var(&paramValue{params, in}, in.Flag, usage)
 	}
 }
 
-// fieldValue adapts an int, float or float-array struct field to pflag.Value.
-type fieldValue struct{ f reflect.Value }
-
-func (fv *fieldValue) String() string {
-	if !fv.f.IsValid() {
-		return ""
-	}
-	if fv.f.Kind() == reflect.Array {
-		parts := make([]string, fv.f.Len())
-		for i := range parts {
-			parts[i] = fmt.Sprint(fv.f.Index(i).Interface())
-		}
-		return strings.Join(parts, ",")
-	}
-	return fmt.Sprint(fv.f.Interface())
+// paramValue is a simulator parameter as a flag value.
+type paramValue struct {
+	params any
+	info   simulate.ParamInfo
 }
 
-func (fv *fieldValue) Set(s string) error {
-	switch fv.f.Kind() {
-	case reflect.Int, reflect.Int64:
-		n, err := parseInt(strings.TrimSpace(s))
-		fv.f.SetInt(int64(n))
-		return err
-	case reflect.Float64, reflect.Array:
-		parts := strings.Split(s, ",")
-		if fv.f.Kind() == reflect.Array && len(parts) != fv.f.Len() {
-			return fmt.Errorf("%q: give %d comma-separated numbers", s, fv.f.Len())
-		}
-		if fv.f.Kind() == reflect.Float64 {
-			parts = []string{s}
-		}
-		for i, p := range parts {
-			x, err := parseNum(strings.TrimSpace(p))
-			if err != nil {
-				return err
-			}
-			if fv.f.Kind() == reflect.Array {
-				fv.f.Index(i).SetFloat(x)
-			} else {
-				fv.f.SetFloat(x)
-			}
-		}
-		return nil
-	}
-	return fmt.Errorf("unsupported parameter type %s", fv.f.Type())
-}
-
-func (fv *fieldValue) Type() string {
-	switch fv.f.Kind() {
-	case reflect.Int, reflect.Int64:
-		return "int"
-	case reflect.Array, reflect.Slice:
-		return "numbers"
+func (v *paramValue) String() string     { return simulate.ParamText(v.params, v.info) }
+func (v *paramValue) Set(s string) error { return simulate.SetParam(v.params, v.info, s) }
+func (v *paramValue) Type() string {
+	if k := simulate.ParamKind(v.params, v.info); k != "" {
+		return k
 	}
 	return "float"
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/alliance-research/alliance/datasets/fileout"
 )
 
 // ManifestName is the file in a report directory that lists the files the
@@ -52,10 +54,12 @@ type Saved struct {
 // removes a file it did not write: a file is replaced only when the
 // previous report's manifest lists it, and the previous report's files
 // that the new report lacks are removed. Every file is written to a
-// temporary file in its directory and renamed into place, so no file is
-// ever half-written. Save refuses (changing nothing) a dir that holds an
-// input file, a file of the report's names that no report wrote, or —
-// without opt.Force — a non-empty directory without a manifest.
+// temporary file in its directory and renamed into place
+// (fileout.WriteFile), so no file is ever half-written, and an interrupted
+// front end removes the temporaries (fileout.Interrupted). Save refuses
+// (changing nothing) a dir that holds an input file, a file of the
+// report's names that no report wrote, or — without opt.Force — a
+// non-empty directory without a manifest.
 func Save(dir string, files []File, opt SaveOptions) (*Saved, error) {
 	if dir == "" {
 		return nil, errors.New("report: no output directory")
@@ -94,31 +98,12 @@ func Save(dir string, files []File, opt SaveOptions) (*Saved, error) {
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return err
 		}
-		tmp, err := os.CreateTemp(filepath.Dir(full), ".tmp-"+filepath.Base(full)+"-")
-		if err != nil {
-			return err
-		}
-		_, werr := tmp.Write(data)
-		cerr := tmp.Close()
-		if werr == nil {
-			werr = cerr
-		}
-		if werr == nil {
-			werr = os.Chmod(tmp.Name(), 0o644)
-		}
-		if werr == nil {
-			werr = os.Rename(tmp.Name(), full)
-		}
-		if werr != nil {
-			os.Remove(tmp.Name())
-			return werr
-		}
-		return nil
+		return fileout.WriteFile(full, data)
 	}
 	man := manifest{Generator: Generator}
 	for _, f := range files {
 		if err := write(f.Path, f.Data); err != nil {
-			return out, fmt.Errorf("%s: writing %s: %w", dir, f.Path, err)
+			return out, fmt.Errorf("%s: %w", dir, err)
 		}
 		out.Written = append(out.Written, f.Path)
 		if prev[f.Path] {
@@ -129,7 +114,7 @@ func Save(dir string, files []File, opt SaveOptions) (*Saved, error) {
 	sort.Strings(man.Files)
 	js, _ := json.MarshalIndent(man, "", "  ")
 	if err := write(ManifestName, append(js, '\n')); err != nil {
-		return out, fmt.Errorf("%s: writing %s: %w", dir, ManifestName, err)
+		return out, fmt.Errorf("%s: %w", dir, err)
 	}
 	var stale []string
 	for p := range prev {

@@ -9,6 +9,10 @@
 // are kept where the layout puts them. Plain-text tables are APA-styled: a
 // title, a rule, the header, a rule, the rows, a rule, then notes, with
 // numeric columns right-aligned by rune count.
+//
+// A front end's whole output passes through the same hygiene: text and
+// Markdown through EscapeControls, CSV through CSVWriter, which gives a
+// cell a spreadsheet would run as a formula a leading ' (SafeCSV).
 package textout
 
 import (

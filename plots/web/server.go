@@ -97,6 +97,26 @@ type Options struct {
 	Log io.Writer
 }
 
+// IsLoopback reports whether host (a name or an address, without a port)
+// is this computer only: "localhost" or a loopback address. A page served
+// elsewhere shows clinical data to anyone who can reach it.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// LoopbackHosts are the Host header values of a page bound to the loopback
+// address bound (host:port): the address itself and localhost, 127.0.0.1
+// and [::1] with its port (Options.Hosts; any other Host is a DNS
+// rebinding attempt).
+func LoopbackHosts(bound string) []string {
+	_, port, _ := net.SplitHostPort(bound)
+	return []string{bound, "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port}
+}
+
 // Dataset is an embedded dataset offered on the page.
 type Dataset struct{ Name, Title string }
 

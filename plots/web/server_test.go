@@ -144,3 +144,20 @@ func getBody(t *testing.T, ts *httptest.Server, path string) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+// TestLoopback: only this computer's names and addresses are loopback; a
+// loopback page accepts its own address and localhost's spellings with its
+// port, and nothing else.
+func TestLoopback(t *testing.T) {
+	for host, want := range map[string]bool{"localhost": true, "LocalHost": true, "127.0.0.1": true, "127.8.9.1": true, "::1": true,
+		"0.0.0.0": false, "192.168.1.10": false, "example.org": false, "": false} {
+		if IsLoopback(host) != want {
+			t.Errorf("IsLoopback(%q) = %v", host, !want)
+		}
+	}
+	got := LoopbackHosts("127.0.0.1:8080")
+	want := []string{"127.0.0.1:8080", "localhost:8080", "127.0.0.1:8080", "[::1]:8080"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("LoopbackHosts: %v", got)
+	}
+}

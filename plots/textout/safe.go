@@ -1,4 +1,4 @@
-package main
+package textout
 
 import (
 	"bytes"
@@ -9,16 +9,19 @@ import (
 	"unicode/utf8"
 )
 
-// Output hygiene: what the program prints or writes must not act on the
-// terminal or the spreadsheet that shows it.
+// Output hygiene: what a front end prints or writes must not act on the
+// terminal or the spreadsheet that shows it. Clean escapes the strings of
+// the data as a table is laid out; EscapeControls is the pass over a whole
+// stream (a rendered output, a message), and CSVWriter neutralises a CSV
+// stream cell by cell.
 
-// escapeControls returns b with terminal control characters written as
+// EscapeControls returns b with terminal control characters written as
 // escapes: C0 controls but tab, newline and carriage return, DEL and the
 // C1 controls become \xNN (\x1b for ESC, \x07 for BEL), and invalid UTF-8
 // bytes too, so that a study label "\x1b]0;…" cannot retitle the terminal
-// or colour what follows. Text and markdown output and every message go
-// through it.
-func escapeControls(b []byte) []byte {
+// or colour what follows. Text and Markdown output and every message of
+// the command line go through it.
+func EscapeControls(b []byte) []byte {
 	clean := true
 	for _, c := range b {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7f {
@@ -48,7 +51,7 @@ func escapeControls(b []byte) []byte {
 	return out.Bytes()
 }
 
-// csvSafe is a writer that passes a CSV stream through, neutralising cells
+// CSVWriter is a writer that passes a CSV stream through, neutralising cells
 // that a spreadsheet would run as a formula: a cell starting with =, +, -
 // or @ (after an opening quote, if quoted) that is not a number gets a
 // leading ', as a user types text such as '=x in Excel or LibreOffice; a
@@ -60,7 +63,7 @@ func escapeControls(b []byte) []byte {
 // commas (outside quotes) choose the delimiter: tab-separated content
 // written to a .csv path, or CSV content to a .tsv path, is still cut into
 // its own cells.
-type csvSafe struct {
+type CSVWriter struct {
 	w     io.Writer
 	delim byte
 	head  []byte // delim 0: the first line, held until it ends
@@ -69,9 +72,11 @@ type csvSafe struct {
 	err   error
 }
 
-func newCSVSafe(w io.Writer, delim byte) *csvSafe { return &csvSafe{w: w, delim: delim} }
+// NewCSVWriter returns a CSVWriter passing w a CSV stream with the
+// delimiter (0: chosen from the first line). Call Flush at the end.
+func NewCSVWriter(w io.Writer, delim byte) *CSVWriter { return &CSVWriter{w: w, delim: delim} }
 
-func (c *csvSafe) Write(p []byte) (int, error) {
+func (c *CSVWriter) Write(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
@@ -114,7 +119,7 @@ func (c *csvSafe) Write(p []byte) (int, error) {
 
 // sniff chooses the delimiter from the held first line (a tab outside
 // quotes: tab-separated; else comma-separated) and passes the line on.
-func (c *csvSafe) sniff() {
+func (c *CSVWriter) sniff() {
 	c.delim = ','
 	quote := false
 	for _, b := range c.head {
@@ -131,7 +136,7 @@ func (c *csvSafe) sniff() {
 }
 
 // endCell writes the held cell, neutralised when it needs it.
-func (c *csvSafe) endCell() {
+func (c *CSVWriter) endCell() {
 	cell := c.cell
 	c.cell = c.cell[:0]
 	if len(cell) == 0 {
@@ -213,14 +218,14 @@ func decimalNumber(b []byte) bool {
 	return i == len(b)
 }
 
-func (c *csvSafe) write(b []byte) {
+func (c *CSVWriter) write(b []byte) {
 	if c.err == nil {
 		_, c.err = c.w.Write(b)
 	}
 }
 
 // Flush writes the last cell (a stream that does not end with a newline).
-func (c *csvSafe) Flush() error {
+func (c *CSVWriter) Flush() error {
 	if c.delim == 0 {
 		c.sniff()
 	}
@@ -228,10 +233,10 @@ func (c *csvSafe) Flush() error {
 	return c.err
 }
 
-// csvPath reports whether an output path is a CSV or TSV file by its
-// extension; its content is neutralised cell by cell, with the delimiter
-// the content uses (csvSafe with delimiter 0).
-func csvPath(path string) bool {
+// IsCSVPath reports whether an output path is a CSV or TSV file by its
+// extension; its content is to be neutralised cell by cell, with the
+// delimiter the content uses (CSVWriter with delimiter 0).
+func IsCSVPath(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv", ".tsv":
 		return true
@@ -239,15 +244,11 @@ func csvPath(path string) bool {
 	return false
 }
 
-// safeRender wraps render so that what it writes is neutralised as CSV
-// with the delimiter (0: chosen from the first line); not at all when
-// neutralise is false.
-func safeRender(render func(io.Writer) error, neutralise bool, delim byte) func(io.Writer) error {
-	if !neutralise {
-		return render
-	}
+// SafeCSV wraps render so that what it writes is neutralised as CSV with
+// the delimiter (0: chosen from the first line; CSVWriter).
+func SafeCSV(render func(io.Writer) error, delim byte) func(io.Writer) error {
 	return func(w io.Writer) error {
-		cw := newCSVSafe(w, delim)
+		cw := NewCSVWriter(w, delim)
 		if err := render(cw); err != nil {
 			return err
 		}
