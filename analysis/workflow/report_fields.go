@@ -31,7 +31,6 @@ type Field struct {
 	Group   string   // "read", "meta", "sessions" or "report": what the field is about
 }
 
-
 // ReadFields are the reading options of every command that reads a file
 // (of both files, for the report): workflow.ReadText's fields.
 var ReadFields = []Field{
