@@ -250,7 +250,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		return withOptionFlag(err, metaOptionFlags)
 	}
 	if mf.aggOut != "" && run.Aggregated != nil {
-		if err := writeAtomic(mf.aggOut, run.Aggregated.WriteCSV); err != nil {
+		if err := writeTable(mf.aggOut, run.Aggregated.WriteCSV); err != nil {
 			return err
 		}
 		e.infof("wrote the aggregated table (%d clusters) to %s", len(run.Aggregated.Rows), mf.aggOut)

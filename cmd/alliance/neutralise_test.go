@@ -80,3 +80,48 @@ func TestTSVCellNeutralised(t *testing.T) {
 		checkNeutralised(t, name, string(b), ',')
 	}
 }
+
+// TestTSVOutputsAreTabSeparated: every table written to a .tsv path is
+// tab-separated (--export x.tsv used to write commas), and reads back as
+// the same table as its .csv twin.
+func TestTSVOutputsAreTabSeparated(t *testing.T) {
+	dir := t.TempDir()
+	in := dir + "/d.csv"
+	if _, stderr, code := runCLI(t, "", "datasets", "export", "demo-sessions", "--out", in); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"sessions", in, "--export", "OUT"}, "exp"},
+		{[]string{"datasets", "export", "demo-studies", "--out", "OUT"}, "ds"},
+		{[]string{"meta", "--format", "csv", "--out", "OUT"}, "meta"},
+		{[]string{"meta", "--aggregate", "study", "--aggregate-out", "OUT"}, "agg"},
+	} {
+		var tables [2]string
+		for i, ext := range []string{".tsv", ".csv"} {
+			path := dir + "/" + c.out + ext
+			args := make([]string, len(c.args))
+			for j, a := range c.args {
+				args[j] = strings.ReplaceAll(a, "OUT", path)
+			}
+			if _, stderr, code := runCLI(t, "", args...); code != 0 {
+				t.Fatalf("%v: %s", args, stderr)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tables[i] = string(b)
+		}
+		tsvHead, _, _ := strings.Cut(tables[0], "\n")
+		csvHead, _, _ := strings.Cut(tables[1], "\n")
+		if strings.Contains(tsvHead, ",") || strings.ReplaceAll(tsvHead, "\t", ",") != csvHead {
+			t.Errorf("%s: .tsv header %q, .csv header %q", c.out, tsvHead, csvHead)
+		}
+		if strings.Count(tables[0], "\n") != strings.Count(tables[1], "\n") {
+			t.Errorf("%s: .tsv has %d lines, .csv %d", c.out, strings.Count(tables[0], "\n"), strings.Count(tables[1], "\n"))
+		}
+	}
+}

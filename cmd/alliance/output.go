@@ -44,7 +44,7 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 		return e.emitParquet(render)
 	}
 	if e.format == "csv" {
-		render = textout.SafeCSV(render, ',')
+		render = textout.DelimitedFor(e.out, textout.SafeCSV(render, ','))
 	}
 	if e.out == "" || e.out == "-" {
 		bw := bufio.NewWriterSize(e.stdout, 1<<16)
@@ -120,12 +120,21 @@ func parquetIf(path string, render func(w io.Writer) error) func(w io.Writer) er
 	return render
 }
 
+// writeTable writes render's CSV table to path atomically in the format
+// the path names: Parquet (.parquet), tab-separated (.tsv) or CSV.
+func writeTable(path string, render func(w io.Writer) error) error {
+	return writeAtomic(path, parquetIf(path, textout.DelimitedFor(path, render)))
+}
+
 // emitTable writes render's CSV table: as Parquet when --out names a
 // .parquet file, whatever --format is (the simulators write CSV only),
 // and through emitStream otherwise.
 func (e *env) emitTable(render func(w io.Writer) error) error {
 	if datasets.IsParquetPath(e.out) {
 		return e.emitParquet(render)
+	}
+	if e.format != "csv" { // emitStream makes a --format csv table tab-separated for a .tsv path
+		render = textout.DelimitedFor(e.out, render)
 	}
 	return e.emitStream(render)
 }

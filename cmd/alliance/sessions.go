@@ -86,7 +86,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 		return withOptionFlag(err, sessionsOptionFlags)
 	}
 	if sf.export != "" {
-		if err := writeAtomic(sf.export, run.Table.WriteCSV); err != nil {
+		if err := writeTable(sf.export, run.Table.WriteCSV); err != nil {
 			return err
 		}
 		e.infof("wrote the derived columns (%s) to %s", strings.Join(run.Columns, ", "), sf.export)

@@ -96,7 +96,7 @@ func (e *env) writeWithTruth(truth string, write func(tw io.Writer) error) error
 	if err := e.checkOutputs(truth); err != nil {
 		return err
 	}
-	return writeAtomic(truth, parquetIf(truth, write))
+	return writeTable(truth, write)
 }
 
 func newSimulateStudiesCmd(e *env) *cobra.Command {
