@@ -77,7 +77,11 @@ func TestTSVCellNeutralised(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkNeutralised(t, name, string(b), ',')
+		delim := ','
+		if strings.HasSuffix(name, ".tsv") { // a .tsv output is tab-separated
+			delim = '\t'
+		}
+		checkNeutralised(t, name, string(b), delim)
 	}
 }
 
@@ -123,5 +127,34 @@ func TestTSVOutputsAreTabSeparated(t *testing.T) {
 		if strings.Count(tables[0], "\n") != strings.Count(tables[1], "\n") {
 			t.Errorf("%s: .tsv has %d lines, .csv %d", c.out, strings.Count(tables[0], "\n"), strings.Count(tables[1], "\n"))
 		}
+	}
+}
+
+// TestCSVTablesToDirectory: --format csv --out DIR writes each tidy table
+// as DIR/NAME.csv, each equal to what --table NAME prints; a command of one
+// table refuses a directory before any work.
+func TestCSVTablesToDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, stderr, code := runCLI(t, "", "meta", "--influence", "--format", "csv", "--out", dir)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) < 3 {
+		t.Fatalf("%d files in the directory", len(ents))
+	}
+	for _, e := range ents {
+		name := strings.TrimSuffix(e.Name(), ".csv")
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		one, stderr, code := runCLI(t, "", "meta", "--influence", "--format", "csv", "--table", name)
+		if code != 0 || one != string(b) {
+			t.Errorf("%s: differs from --table %s (exit %d, %s)", e.Name(), name, code, stderr)
+		}
+	}
+	if _, stderr, code := runCLI(t, "", "sessions", "--format", "csv", "--out", dir); code != exitUsage || !strings.Contains(stderr, "directory") {
+		t.Errorf("sessions --out DIR: exit %d, %s", code, stderr)
 	}
 }

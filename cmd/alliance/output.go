@@ -67,6 +67,9 @@ func (e *env) emitStream(render func(w io.Writer) error) error {
 // written or that is one of the command's input files (fileout.Check).
 func (e *env) checkOutputs(paths ...string) error {
 	for _, p := range paths {
+		if e.tablesDir && p == e.out {
+			continue // a directory of tables: each file is checked as it is written
+		}
 		if err := fileout.Check(p, e.inputs); err != nil {
 			return usageError{err}
 		}

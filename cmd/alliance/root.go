@@ -23,6 +23,9 @@ type env struct {
 	// datasets.DefaultMaxBytes).
 	maxBytes int64
 
+	// tablesDir: --format csv with --out naming a directory, into which a
+	// command of several tidy tables writes one file each (tablesTo).
+	tablesDir bool
 	// inputs are the files read by the command: no output may replace one.
 	inputs []string
 }
@@ -60,6 +63,7 @@ bad input, 3 internal error (a bug: please report it).`,
 				e.format = "markdown"
 			}
 			e.noteInputs(cmd, args)
+			e.tablesDir = e.csvDir(cmd)
 			if err := finiteFlags(cmd); err != nil {
 				return err
 			}
@@ -68,7 +72,7 @@ bad input, 3 internal error (a bug: please report it).`,
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&e.format, "format", "text", "output format: text, json, csv or markdown (CSV cells starting with =, +, - or @ that are not numbers get a leading ', so a spreadsheet shows them as text)")
-	pf.StringVar(&e.out, "out", "", "write results to `FILE` (atomically) instead of standard output")
+	pf.StringVar(&e.out, "out", "", "write results to `FILE` (atomically) instead of standard output; with --format csv, an existing directory gets one NAME.csv per table (meta, lmm, panel, reliability, ipd)")
 	pf.BoolVarP(&e.quiet, "quiet", "q", false, "print no notes on standard error")
 	pf.Var(byteSizeValue{&e.maxBytes}, "max-bytes", "read at most this many bytes from one input, e.g. 500MB or 4GiB")
 	_ = root.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
