@@ -73,7 +73,7 @@ func TestReportFieldErrors(t *testing.T) {
 		field  string
 		msg    string
 	}{
-		{map[string]string{"level": "120"}, "level", "--level 120: give a confidence level between 0 and 100"},
+		{map[string]string{"level": "120"}, "level", "level 120: give a confidence level between 0 and 100"},
 		{map[string]string{"reliability": "1.5"}, "reliability", "between 0 and 1"},
 		{map[string]string{"es-id": "es"}, "es-id", "nested in"},
 		{map[string]string{"max-lag-gap": "two"}, "max-lag-gap", "whole number"},

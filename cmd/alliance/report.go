@@ -163,6 +163,9 @@ func parsed(cmd *cobra.Command) (workflow.ReportOptions, datasets.ReadOptions, e
 	})
 	o, read, err := workflow.ParseReportFields(values)
 	o.Compose.Version = version
+	if opt := workflow.OptionOf(err); fields[opt] { // a field is named as its flag
+		return o, read, usagef("%v (--%s)", err, opt)
+	}
 	return o, read, withOptionFlag(err, reportOptionFlags)
 }
 
