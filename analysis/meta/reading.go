@@ -73,6 +73,14 @@ func (s *SelModelResult) Reading() string {
 	if s.LRTP < 0.05 {
 		sel = "evidence of selection"
 	}
+	if s.Type != SelStepFun && s.Type != "" {
+		ds := make([]string, len(s.Delta))
+		for j, d := range s.Delta {
+			ds[j] = apa.Num(d, 2)
+		}
+		return fmt.Sprintf("With a %s selection function (δ = %s), the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(%d) = %s, %s).",
+			selTypeNames[s.Type], strings.Join(ds, ", "), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, s.LRTDF, apa.Num(s.LRT, 2), apa.P(s.LRTP))
+	}
 	if len(s.Steps) == 2 && len(s.Delta) == 2 {
 		return fmt.Sprintf("Allowing non-significant studies (p > %s) to be published at %s times the rate of significant ones, the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(1) = %s, %s).",
 			strings.TrimPrefix(strconv.FormatFloat(s.Steps[0], 'g', -1, 64), "0"), apa.Num(s.Delta[1], 2), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, apa.Num(s.LRT, 2), apa.P(s.LRTP))

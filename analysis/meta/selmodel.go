@@ -19,14 +19,25 @@ type SelModelOptions struct {
 	Steps []float64
 	// Step is the single cut used when Steps is empty (default 0.025:
 	// significant in the expected direction at the two-sided .05 level).
+	// For the continuous types Steps (one cut and 1) is optional: the
+	// weight is 1 for p ≤ Steps[0] and w(p)/w(Steps[0]) above it.
 	Step float64
+	// Type is the selection function (SelTypes; empty: stepfun).
+	Type string
+	// Prec is the precision measure of halfnorm, negexp, logistic, power
+	// and negexppow (PrecSEI, PrecVI, PrecNInv, PrecSqrtNInv; empty: none),
+	// divided by its maximum as metafor does; Ni holds the sample sizes
+	// (one per input row of Fit) for ninv and sqrtninv.
+	Prec string
+	Ni   []float64
 }
 
 // SelModelResult is the step-function selection model (Vevea & Hedges
 // 1995; metafor's selmodel(x, type = "stepfun", steps = Steps)).
 type SelModelResult struct {
-	Type      string    `json:"type"`     // "stepfun"
-	Steps     []float64 `json:"steps"`    // the cut points, the last one 1
+	Type      string    `json:"type"`           // SelTypes
+	Prec      string    `json:"prec,omitempty"` // precision measure, if any
+	Steps     []float64 `json:"steps"`          // the cut points, the last one 1 (nil: none)
 	Estimate  float64   `json:"estimate"` // selection-adjusted mean effect
 	SE        float64   `json:"se"`
 	Statistic float64   `json:"statistic"`
@@ -42,6 +53,12 @@ type SelModelResult struct {
 	SEDelta   []float64 `json:"se_delta"`
 	DeltaCILB []float64 `json:"delta_ci_lb"`
 	DeltaCIUB []float64 `json:"delta_ci_ub"`
+	// PDelta are the Wald tests of δ against no selection (δ = 1 for
+	// stepfun and beta, 0 otherwise), as metafor's pval.delta.
+	PDelta []float64 `json:"pval_delta"`
+	// VCovDelta is the covariance of δ (row-major, len(Delta)²; for
+	// stepfun the fixed δ₁'s row and column are NaN).
+	VCovDelta []float64 `json:"-"`
 	LogLik    float64   `json:"logLik"`  // maximised log-likelihood
 	LogLik0   float64   `json:"logLik0"` // ML log-likelihood of the model without selection
 	LRT       float64   `json:"LRT"`     // 2(logLik − logLik0), χ²(LRTDF) under no selection
@@ -74,6 +91,21 @@ type SelModelResult struct {
 func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	if err := r.needIntOnly("the selection model"); err != nil {
 		return nil, err
+	}
+	r, err := r.mlRefit()
+	if err != nil {
+		return nil, err
+	}
+	switch opt.Type {
+	case "", SelStepFun:
+	default:
+		if selFuns[opt.Type] == nil {
+			return nil, errs.New(errs.InvalidOption, "meta: selection model", "unknown selection function %q: give one of %v", opt.Type, SelTypes)
+		}
+		return selContModel(r, opt, opt.Type)
+	}
+	if opt.Prec != "" {
+		return nil, errs.New(errs.InvalidOption, "meta: selection model", "the step-function selection model takes no precision measure (metafor calls it experimental); drop prec")
 	}
 	steps, err := selSteps(opt)
 	if err != nil {
@@ -140,8 +172,12 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 			notes = append(notes, fmt.Sprintf("δ%d is at (or near) its bound [0, %g]; treat the results with caution", j+1, selDmax))
 		}
 	}
-	m := newModel(r.d, r.opt)
-	ll0, err := m.logLikAt(r.Tau2, false)
+	res.PDelta = make([]float64, nd)
+	res.PDelta[0] = nan
+	for j := 1; j < nd; j++ {
+		res.PDelta[j] = 2 * normSF(math.Abs((delta[j]-1)/res.SEDelta[j]))
+	}
+	ll0, err := r.mlLogLik()
 	if err != nil {
 		return nil, err
 	}
@@ -385,4 +421,33 @@ func invSym(a []float64, n int) ([]float64, error) {
 	}
 	linalg.SolveCols(l, n, inv, n)
 	return inv, nil
+}
+
+// mlRefit returns r refitted by ML when it was fitted otherwise (as
+// metafor's selmodel, which refits with method = "ML"; FE and EE models and
+// a fixed τ² are kept).
+func (r *Result) mlRefit() (*Result, error) {
+	switch r.Method {
+	case FE, EE, ML:
+		return r, nil
+	}
+	o := r.opt
+	o.Method = ML
+	o.Mods = nil
+	if r.Tau2Fix {
+		t := r.Tau2
+		o.Tau2 = &t
+	}
+	ml, err := Fit(r.Yi, r.Vi, o)
+	if err != nil {
+		return nil, errs.New(errs.NoConvergence, "meta: selection model", "the model could not be refitted by maximum likelihood: %v", err)
+	}
+	ml.d.rows = r.d.rows
+	return ml, nil
+}
+
+// mlLogLik is the ML log-likelihood of r at its τ̂² (logLik(x, REML =
+// FALSE) of an ML, FE or EE model).
+func (r *Result) mlLogLik() (float64, error) {
+	return newModel(r.d, r.opt).logLikAt(r.Tau2, false)
 }

@@ -124,8 +124,14 @@ type MetaOptions struct {
 	Bayes *BayesOptions
 
 	// SelSteps are the selection model's one-sided p-value cut points
-	// (metafor's steps; a last 1 is added). Empty: {.025, 1}.
+	// (metafor's steps; a last 1 is added). Empty: {.025, 1} for stepfun,
+	// none for the continuous types (which take at most one).
 	SelSteps []float64
+	// SelType is the selection function (meta.SelTypes; empty: stepfun);
+	// setting it implies SelModel. SelPrec is the precision measure of
+	// halfnorm, negexp, logistic, power and negexppow (sei, vi, ninv,
+	// sqrtninv; empty: none).
+	SelType, SelPrec string
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -242,6 +248,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.AggregateMethod != "cs" && o.AggregateMethod != "mac" {
 		return o, invalid("AggregateMethod", "aggregation method %q: give cs or mac", o.AggregateMethod)
 	}
+	if err := o.selModelDefaults(); err != nil {
+		return o, err
+	}
 	if !o.Bias && (o.PETPEESE || o.SelModel || len(o.SelSteps) > 0) {
 		return o, invalid("Bias", "PET-PEESE and the selection model are part of the small-study (bias) analysis: ask for it too")
 	}
@@ -260,7 +269,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	for _, f := range o.Figures {
 		switch f {
-		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior":
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel":
 		default:
 			return o, invalid("Figures", "unknown figure %q", f)
 		}

@@ -102,7 +102,7 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 			b.WriteString("rma(yi, vi, mods = ~ sqrt(vi), data = dat, method = \"FE\")   # PET\nrma(yi, vi, mods = ~ vi, data = dat, method = \"FE\")         # PEESE\n")
 		}
 		if s := bi.SelModel; s != nil {
-			fmt.Fprintf(b, "selmodel(res, type = \"stepfun\", steps = c(%s))\n", floatList(s.Steps, ", "))
+			b.WriteString(r.selModelRCode(s))
 		}
 	}
 	if r.influence != nil {
@@ -281,10 +281,7 @@ func (o MetaOptions) commandLine(src Source) string {
 			a = append(a, "--pet-peese")
 		}
 		if o.SelModel {
-			a = append(a, "--selmodel")
-			if len(o.SelSteps) > 0 {
-				a = append(a, "--steps", floatList(o.SelSteps, ","))
-			}
+			a = append(a, selModelArgs(o)...)
 		}
 	}
 	if o.Influence {

@@ -172,7 +172,8 @@ func (r *MetaRun) composeBias(s *Section) {
 	}
 	if b.SelModel != nil {
 		r.methods = append(r.methods, selModelMethods(b.SelModel))
-		r.cite("vevea1995")
+		r.cite(selModelCites(b.SelModel)...)
+		r.selModelFigure(s, b.SelModel)
 	}
 	cap := "Contour-enhanced funnel plot: shaded regions mark p < .10, .05 and .01 around zero; the triangle is the pseudo-confidence region around the pooled estimate"
 	if b.TrimFill != nil && b.TrimFill.K0 > 0 {

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,5 +53,60 @@ func TestMetaSelModelSteps(t *testing.T) {
 	}
 	if !strings.Contains(rcode, `selmodel(res, type = "stepfun", steps = c(0.025, 0.5, 1))`) {
 		t.Errorf("R code lacks the steps: %s", rcode)
+	}
+}
+
+// A continuous selection model reaches meta with its type, precision and
+// step; the methods cite its source, the bias table, the R code and the
+// command line name it, and its figure is specified.
+func TestMetaSelModelType(t *testing.T) {
+	run, err := Meta(embedded(t, "molloy2014"), MetaOptions{Method: "ML", SelType: "HalfNorm", SelPrec: "sei", SelSteps: []float64{0.025}, Figures: []string{"selmodel"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Bias == nil || run.Bias.SelModel == nil {
+		t.Fatalf("no selection model: %+v", run.Bias)
+	}
+	s := run.Bias.SelModel
+	want, err := meta.SelModel(run.Model, meta.SelModelOptions{Type: meta.SelHalfNorm, Prec: meta.PrecSEI, Steps: []float64{0.025}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Type != "halfnorm" || s.Prec != "sei" || s.Estimate != want.Estimate || s.LRT != want.LRT || len(s.PTable) != 2 {
+		t.Errorf("selmodel %+v; direct fit %+v", s, want)
+	}
+	if m := run.Methods(); !strings.Contains(m, "half-normal selection model (Preston, Ashby & Smyth, 2004)") || !strings.Contains(m, "standard error divided by its maximum") || !strings.Contains(m, "p ≤ .025") {
+		t.Errorf("methods: %s", m)
+	}
+	if !slices.Contains(run.Cites(), "preston2004") {
+		t.Errorf("cites %v", run.Cites())
+	}
+	var cmd, rcode string
+	for _, st := range run.Steps() {
+		cmd += st.Command + "\n"
+		rcode += st.RCode + "\n"
+	}
+	if !strings.Contains(cmd, "--selmodel=halfnorm --prec sei --steps 0.025") || !strings.Contains(cmd, "--selmodel-plot") && !strings.Contains(cmd, "--bias") {
+		t.Errorf("command line: %s", cmd)
+	}
+	if !strings.Contains(rcode, `selmodel(res, type = "halfnorm", steps = 0.025, prec = "sei"`) || !strings.Contains(rcode, `plot(sel, ci = "wald")`) {
+		t.Errorf("R code: %s", rcode)
+	}
+	found := false
+	for _, tab := range run.Section().Tables() {
+		for _, row := range tab.Rows {
+			if len(row) > 1 && strings.HasPrefix(row[0], "Selection model (half-normal, prec sei, step at p = .025; δ = ") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no bias-table row for the half-normal model")
+	}
+	if _, err := Meta(embedded(t, "molloy2014"), MetaOptions{Bias: true, SelType: "beta", SelPrec: "sei"}); OptionOf(err) != "SelPrec" {
+		t.Errorf("beta with prec: %v", err)
+	}
+	if _, err := Meta(embedded(t, "molloy2014"), MetaOptions{Bias: true, SelType: "gamma"}); OptionOf(err) != "SelType" {
+		t.Errorf("unknown type: %v", err)
 	}
 }

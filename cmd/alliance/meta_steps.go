@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -29,4 +30,22 @@ func floatsVar(cmd *cobra.Command, p *[]float64, name, usage string) {
 		*p = xs
 		return nil
 	}}, name, usage)
+}
+
+// selModelTypeAsFile catches "--selmodel beta": the type must be attached
+// (--selmodel=beta), because a bare --selmodel means stepfun and the next
+// word is then read as the data file.
+func selModelTypeAsFile(mf *metaFlags, args []string) error {
+	if len(args) == 0 || !mf.set("selmodel") || mf.selType != "stepfun" {
+		return nil
+	}
+	for _, t := range []string{"beta", "halfnorm", "negexp", "logistic", "power", "negexppow", "stepfun"} {
+		if strings.EqualFold(args[0], t) {
+			if _, err := os.Stat(args[0]); err == nil {
+				return nil // a file of that name
+			}
+			return fmt.Errorf("--selmodel %s: write --selmodel=%s (a bare --selmodel is the step-function model, and %q was taken as the data file)", args[0], strings.ToLower(args[0]), args[0])
+		}
+	}
+	return nil
 }
