@@ -38,7 +38,7 @@ type SelModelResult struct {
 	Type      string    `json:"type"`           // SelTypes
 	Prec      string    `json:"prec,omitempty"` // precision measure, if any
 	Steps     []float64 `json:"steps"`          // the cut points, the last one 1 (nil: none)
-	Estimate  float64   `json:"estimate"` // selection-adjusted mean effect
+	Estimate  float64   `json:"estimate"`       // selection-adjusted mean effect
 	SE        float64   `json:"se"`
 	Statistic float64   `json:"statistic"`
 	P         float64   `json:"p"`
