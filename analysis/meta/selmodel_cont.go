@@ -3,6 +3,8 @@ package meta
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
@@ -149,12 +151,23 @@ type selCont struct {
 	// adapt false they are reused, one 15-point rule per piece.
 	mesh  [][]float64
 	adapt bool
-	// scratch
+	sc    []*selScratch // one per worker
+}
+
+// selScratch is one worker's scratch space.
+type selScratch struct {
 	gw, hw   []float64
 	gwc, hwc []float64
 	gs, hs   []float64 // log g at the step
-	lgs      float64
 	mom      selMoments
+	g, h     []float64 // the worker's share of ∇ℓ, ∇²ℓ
+	ll       float64
+	ok       bool
+}
+
+func newSelScratch(nd, nth int) *selScratch {
+	return &selScratch{gw: make([]float64, nd), hw: make([]float64, nd*nd), gwc: make([]float64, nd), hwc: make([]float64, nd*nd),
+		gs: make([]float64, nd), hs: make([]float64, nd*nd), g: make([]float64, nth), h: make([]float64, nth*nth)}
 }
 
 // selMoments accumulates ∫ w φ tᵐ (m ≤ 4), ∫ w φ tᵐ ∂log w (m ≤ 2) and
@@ -176,7 +189,7 @@ var selQuadTol = 1e-10
 
 // logw returns log w(p) for study i (1 for p ≤ step, else g(p)/g(step)),
 // with its δ gradient in gw and Hessian in hw.
-func (l *selCont) logw(p, c float64, d []float64, gw, hw []float64) float64 {
+func (l *selCont) logw(sc *selScratch, p, c float64, d []float64, gw, hw []float64) float64 {
 	for j := range gw {
 		gw[j] = 0
 	}
@@ -188,18 +201,18 @@ func (l *selCont) logw(p, c float64, d []float64, gw, hw []float64) float64 {
 	}
 	lw := l.f.logg(p, c, d, gw, hw)
 	if l.f.step && l.step > 0 {
-		for j := range l.gs {
-			l.gs[j] = 0
+		for j := range sc.gs {
+			sc.gs[j] = 0
 		}
-		for j := range l.hs {
-			l.hs[j] = 0
+		for j := range sc.hs {
+			sc.hs[j] = 0
 		}
-		lw -= l.f.logg(l.step, c, d, l.gs, l.hs)
+		lw -= l.f.logg(l.step, c, d, sc.gs, sc.hs)
 		for j := range gw {
-			gw[j] -= l.gs[j]
+			gw[j] -= sc.gs[j]
 		}
 		for j := range hw {
-			hw[j] -= l.hs[j]
+			hw[j] -= sc.hs[j]
 		}
 	}
 	return lw
@@ -217,7 +230,7 @@ func (l *selCont) clip(p float64) float64 {
 
 // addConst adds the moments of a piece [a, b] (in t) on which w is
 // constant, with log w = lw and derivatives gw, hw.
-func (l *selCont) addConst(a, b, lw float64, gw, hw []float64) {
+func (l *selCont) addConst(sc *selScratch, a, b, lw float64, gw, hw []float64) {
 	if !(b > a) {
 		return
 	}
@@ -249,7 +262,7 @@ func (l *selCont) addConst(a, b, lw float64, gw, hw []float64) {
 	}
 	w := math.Exp(lw)
 	nd := l.f.nd
-	mo := &l.mom
+	mo := &sc.mom
 	for m := 0; m < 5; m++ {
 		mo.s[m] += w * M[m]
 	}
@@ -302,14 +315,14 @@ func legendreRule(x, w []float64) {
 
 // glPiece adds the Gauss–Legendre moments of [a, b] for study i into m and
 // returns ∫ w φ over it.
-func (l *selCont) glPiece(i int, mu, s, a, b float64, d []float64, m *selMoments) float64 {
+func (l *selCont) glPiece(sc *selScratch, i int, mu, s, a, b float64, d []float64, m *selMoments) float64 {
 	c, h := (a+b)/2, (b-a)/2
 	nd := l.f.nd
 	var s0 float64
 	for q, xq := range glX15 {
 		t := c + h*xq
 		p := l.clip(normSF((mu + s*t) / l.sv[i]))
-		lw := l.logw(p, l.c[i], d, l.gw, l.hw)
+		lw := l.logw(sc, p, l.c[i], d, sc.gw, sc.hw)
 		f := glW15[q] * h * math.Exp(lw-t*t/2) / math.Sqrt(2*math.Pi)
 		s0 += f
 		ft := f
@@ -317,14 +330,14 @@ func (l *selCont) glPiece(i int, mu, s, a, b float64, d []float64, m *selMoments
 			m.s[k] += ft
 			if k < 3 {
 				for j := 0; j < nd; j++ {
-					m.sg[k][j] += ft * l.gw[j]
+					m.sg[k][j] += ft * sc.gw[j]
 				}
 			}
 			ft *= t
 		}
 		for j := 0; j < nd; j++ {
 			for k := 0; k < nd; k++ {
-				m.sgg[j*nd+k] += f * (l.gw[j]*l.gw[k] + l.hw[j*nd+k])
+				m.sgg[j*nd+k] += f * (sc.gw[j]*sc.gw[k] + sc.hw[j*nd+k])
 			}
 		}
 	}
@@ -349,7 +362,7 @@ func (m *selMoments) add(o *selMoments) {
 // a piece is accepted when its 15-point value and the sum over its halves
 // agree to rel times the whole integral's running estimate. ok is false
 // when 60 levels of bisection do not reach that.
-func (l *selCont) integrate(i int, mu, s, a, b float64, d []float64, total float64) bool {
+func (l *selCont) integrate(sc *selScratch, i int, mu, s, a, b float64, d []float64, total float64) bool {
 	type span struct {
 		a, b float64
 		m    selMoments
@@ -357,7 +370,7 @@ func (l *selCont) integrate(i int, mu, s, a, b float64, d []float64, total float
 		lvl  int
 	}
 	var whole selMoments
-	v := l.glPiece(i, mu, s, a, b, d, &whole)
+	v := l.glPiece(sc, i, mu, s, a, b, d, &whole)
 	stack := []span{{a, b, whole, v, 0}}
 	tot := total + v
 	for len(stack) > 0 {
@@ -365,14 +378,14 @@ func (l *selCont) integrate(i int, mu, s, a, b float64, d []float64, total float
 		stack = stack[:len(stack)-1]
 		mid := (sp.a + sp.b) / 2
 		var ml, mr selMoments
-		vl := l.glPiece(i, mu, s, sp.a, mid, d, &ml)
-		vr := l.glPiece(i, mu, s, mid, sp.b, d, &mr)
+		vl := l.glPiece(sc, i, mu, s, sp.a, mid, d, &ml)
+		vr := l.glPiece(sc, i, mu, s, mid, sp.b, d, &mr)
 		if math.Abs(vl+vr-sp.v) <= selQuadTol*math.Abs(tot) || sp.lvl >= 60 {
 			if sp.lvl >= 60 {
 				return false
 			}
-			l.mom.add(&ml)
-			l.mom.add(&mr)
+			sc.mom.add(&ml)
+			sc.mom.add(&mr)
 			l.mesh[i] = append(l.mesh[i], (mid-a)/(b-a), (sp.b-a)/(b-a))
 			continue
 		}
@@ -384,8 +397,8 @@ func (l *selCont) integrate(i int, mu, s, a, b float64, d []float64, total float
 
 // study returns the moments of Aᵢ = ∫ w(p(y)) φ(y; μ, vᵢ + τ²) dy in
 // l.mom (t = (y − μ)/s).
-func (l *selCont) study(i int, mu, s float64, d []float64) bool {
-	l.mom.reset()
+func (l *selCont) study(sc *selScratch, i int, mu, s float64, d []float64) bool {
+	sc.mom.reset()
 	lo := math.Max(math.Min((l.ya[i]-mu)/s, selT), -selT)
 	hi := math.Max(math.Min((l.yb[i]-mu)/s, selT), -selT)
 	if hi < lo {
@@ -393,26 +406,26 @@ func (l *selCont) study(i int, mu, s float64, d []float64) bool {
 	}
 	// left: w = w(p at t = lo); right: w = w(p at t = hi)
 	pl := l.clip(normSF((mu + s*lo) / l.sv[i]))
-	lw := l.logw(pl, l.c[i], d, l.gwc, l.hwc)
-	l.addConst(math.Inf(-1), lo, lw, l.gwc, l.hwc)
+	lw := l.logw(sc, pl, l.c[i], d, sc.gwc, sc.hwc)
+	l.addConst(sc, math.Inf(-1), lo, lw, sc.gwc, sc.hwc)
 	pr := l.clip(normSF((mu + s*hi) / l.sv[i]))
-	lw = l.logw(pr, l.c[i], d, l.gwc, l.hwc)
-	l.addConst(hi, math.Inf(1), lw, l.gwc, l.hwc)
+	lw = l.logw(sc, pr, l.c[i], d, sc.gwc, sc.hwc)
+	l.addConst(sc, hi, math.Inf(1), lw, sc.gwc, sc.hwc)
 	if !(hi > lo) {
 		return true
 	}
 	if l.adapt || len(l.mesh[i]) == 0 {
 		l.mesh[i] = l.mesh[i][:0]
-		return l.integrate(i, mu, s, lo, hi, d, l.mom.s[0])
+		return l.integrate(sc, i, mu, s, lo, hi, d, sc.mom.s[0])
 	}
 	var m selMoments
 	a := lo
 	for _, fr := range l.mesh[i] {
 		b := lo + fr*(hi-lo)
-		l.glPiece(i, mu, s, a, b, d, &m)
+		l.glPiece(sc, i, mu, s, a, b, d, &m)
 		a = b
 	}
-	l.mom.add(&m)
+	sc.mom.add(&m)
 	return true
 }
 
@@ -420,6 +433,61 @@ func (l *selCont) study(i int, mu, s float64, d []float64) bool {
 // gradient and Hessian in θ (len nth, nth×nth). ok is false when an
 // integral did not converge or a value is not finite.
 func (l *selCont) eval(mu, tau2 float64, d []float64, g, h []float64) (float64, bool) {
+	k := len(l.y)
+	nw := len(l.sc)
+	if k < 256 {
+		nw = 1
+	}
+	grad := g != nil
+	if nw == 1 {
+		l.evalRange(l.sc[0], 0, k, mu, tau2, d, grad)
+	} else {
+		var wg sync.WaitGroup
+		chunk := (k + nw - 1) / nw
+		for w := 0; w < nw; w++ {
+			lo, hi := w*chunk, min((w+1)*chunk, k)
+			wg.Add(1)
+			go func(sc *selScratch, lo, hi int) {
+				defer wg.Done()
+				l.evalRange(sc, lo, hi, mu, tau2, d, grad)
+			}(l.sc[w], lo, hi)
+		}
+		wg.Wait()
+	}
+	var ll float64
+	for j := range g {
+		g[j] = 0
+	}
+	for j := range h {
+		h[j] = 0
+	}
+	for w := 0; w < nw; w++ {
+		sc := l.sc[w]
+		if !sc.ok {
+			return math.NaN(), false
+		}
+		ll += sc.ll
+		if grad {
+			for j := range g {
+				g[j] += sc.g[j]
+			}
+			for j := range h {
+				h[j] += sc.h[j]
+			}
+		}
+	}
+	if math.IsNaN(ll) || math.IsInf(ll, 0) {
+		return ll, false
+	}
+	return ll, true
+}
+
+// evalRange adds studies lo…hi−1's terms of ℓ (and, if grad, of its
+// gradient and Hessian) into sc.ll, sc.g, sc.h; sc.ok is false when an
+// integral failed.
+func (l *selCont) evalRange(sc *selScratch, lo, hi int, mu, tau2 float64, d []float64, grad bool) {
+	g, h := sc.g, sc.h
+	sc.ll, sc.ok = 0, false
 	n := l.nth
 	nd := l.f.nd
 	for j := range g {
@@ -430,13 +498,14 @@ func (l *selCont) eval(mu, tau2 float64, d []float64, g, h []float64) (float64, 
 	}
 	var ll float64
 	var dA [8]float64
-	for i, y := range l.y {
+	for i := lo; i < hi; i++ {
+		y := l.y[i]
 		s2 := l.v[i] + tau2
 		s := math.Sqrt(s2)
 		e := y - mu
-		lw := l.logw(l.pobs[i], l.c[i], d, l.gw, l.hw)
+		lw := l.logw(sc, l.pobs[i], l.c[i], d, sc.gw, sc.hw)
 		ll += lw - 0.5*math.Log(2*math.Pi*s2) - e*e/(2*s2)
-		if g != nil {
+		if grad {
 			g[0] += e / s2
 			g[1] += -0.5/s2 + e*e/(2*s2*s2)
 			h[0] += -1 / s2
@@ -444,22 +513,22 @@ func (l *selCont) eval(mu, tau2 float64, d []float64, g, h []float64) (float64, 
 			h[n] += -e / (s2 * s2)
 			h[n+1] += 0.5/(s2*s2) - e*e/(s2*s2*s2)
 			for j := 0; j < nd; j++ {
-				g[2+j] += l.gw[j]
+				g[2+j] += sc.gw[j]
 				for k := 0; k < nd; k++ {
-					h[(2+j)*n+2+k] += l.hw[j*nd+k]
+					h[(2+j)*n+2+k] += sc.hw[j*nd+k]
 				}
 			}
 		}
-		if !l.study(i, mu, s, d) {
-			return math.NaN(), false
+		if !l.study(sc, i, mu, s, d) {
+			return
 		}
-		mo := &l.mom
+		mo := &sc.mom
 		A := mo.s[0]
 		if !(A > 0) || math.IsInf(A, 0) {
-			return math.NaN(), false
+			return
 		}
 		ll -= math.Log(A)
-		if g == nil {
+		if !grad {
 			continue
 		}
 		S := mo.s
@@ -494,10 +563,7 @@ func (l *selCont) eval(mu, tau2 float64, d []float64, g, h []float64) (float64, 
 			}
 		}
 	}
-	if math.IsNaN(ll) || math.IsInf(ll, 0) {
-		return ll, false
-	}
-	return ll, true
+	sc.ll, sc.ok = ll, true
 }
 
 // selContModel fits a continuous selection model (SelModel's work for
@@ -508,9 +574,10 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 	k := len(r.Yi)
 	res := &SelModelResult{Type: typ}
 	l := &selCont{f: f, y: r.Yi, v: r.Vi, sv: make([]float64, k), c: make([]float64, k), pobs: make([]float64, k),
-		ya: make([]float64, k), yb: make([]float64, k), nth: 2 + f.nd,
-		gw: make([]float64, f.nd), hw: make([]float64, f.nd*f.nd), gwc: make([]float64, f.nd), hwc: make([]float64, f.nd*f.nd),
-		gs: make([]float64, f.nd), hs: make([]float64, f.nd*f.nd), mesh: make([][]float64, k), adapt: true}
+		ya: make([]float64, k), yb: make([]float64, k), nth: 2 + f.nd, mesh: make([][]float64, k), adapt: true}
+	for w := 0; w < max(1, min(runtime.NumCPU(), 8)); w++ {
+		l.sc = append(l.sc, newSelScratch(f.nd, l.nth))
+	}
 	// steps: one cut (and 1) where the type has them
 	if len(opt.Steps) > 0 {
 		if !f.step {
@@ -896,8 +963,8 @@ func (s *SelModelResult) weightAt(p float64, d []float64) float64 {
 	if len(s.Steps) > 0 {
 		l.step = s.Steps[0]
 	}
-	l.gs, l.hs = make([]float64, f.nd), make([]float64, f.nd*f.nd)
-	return math.Exp(l.logw(l.clip(p), 1, d, make([]float64, f.nd), nil))
+	sc := newSelScratch(f.nd, 0)
+	return math.Exp(l.logw(sc, l.clip(p), 1, d, sc.gw, nil))
 }
 
 // WeightCI returns pointwise confidence limits of the selection function
@@ -929,9 +996,9 @@ func (s *SelModelResult) WeightCI(p float64, level float64) (lo, hi float64) {
 	if len(s.Steps) > 0 {
 		l.step = s.Steps[0]
 	}
-	l.gs, l.hs = make([]float64, f.nd), make([]float64, f.nd*f.nd)
-	g := make([]float64, f.nd)
-	lw := l.logw(l.clip(p), 1, s.Delta, g, nil)
+	sc := newSelScratch(f.nd, 0)
+	g := sc.gw
+	lw := l.logw(sc, l.clip(p), 1, s.Delta, g, nil)
 	var v float64
 	for j := range g {
 		for m := range g {

@@ -14,9 +14,8 @@ func newTestSelCont(typ string, yi, vi []float64, step float64) *selCont {
 	k := len(yi)
 	f := selFuns[typ]
 	l := &selCont{f: f, y: yi, v: vi, sv: make([]float64, k), c: make([]float64, k), pobs: make([]float64, k),
-		ya: make([]float64, k), yb: make([]float64, k), nth: 2 + f.nd, step: step,
-		gw: make([]float64, f.nd), hw: make([]float64, f.nd*f.nd), gwc: make([]float64, f.nd), hwc: make([]float64, f.nd*f.nd),
-		gs: make([]float64, f.nd), hs: make([]float64, f.nd*f.nd), mesh: make([][]float64, k), adapt: true}
+		ya: make([]float64, k), yb: make([]float64, k), nth: 2 + f.nd, step: step, mesh: make([][]float64, k), adapt: true}
+	l.sc = []*selScratch{newSelScratch(f.nd, l.nth)}
 	for i, v := range vi {
 		l.c[i] = 0.5 + 0.5*float64(i%3)/2 // a precision in (0, 1]
 		l.sv[i] = math.Sqrt(v)
