@@ -134,10 +134,37 @@ func (b *BiasResult) Reading() string {
 	if b.SelModel != nil {
 		parts = append(parts, b.SelModel.Reading())
 	}
-	for _, k := range []string{"egger", "rank", "trimfill", "fsn", "pet_peese", "selmodel"} {
+	if b.TES != nil {
+		parts = append(parts, b.TES.Reading())
+	}
+	if b.HC != nil {
+		parts = append(parts, b.HC.Reading())
+	}
+	for _, k := range []string{"egger", "rank", "trimfill", "fsn", "pet_peese", "selmodel", "tes", "hc"} {
 		if m, ok := b.Errors[k]; ok {
 			parts = append(parts, fmt.Sprintf("Not computed (%s): %s.", k, strings.TrimSuffix(m, ".")))
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// Reading returns one plain-language sentence on the test of excess
+// significance.
+func (t *TESResult) Reading() string {
+	verdict := "no significant excess of significant results"
+	if t.P < t.Alpha {
+		verdict = "an excess of significant results"
+	}
+	s := fmt.Sprintf("%d of %d studies are significant where %s are expected from their power at the pooled estimate (O/E = %s; test of excess significance, %s p = %s at α = %s): %s.",
+		t.O, t.K, apa.Num(t.E, 2), apa.Num(t.OERatio, 2), map[string]string{"exact": "exact", "chi2": "χ²"}[t.Test], apa.Num(t.P, 3), apa.Num(t.Alpha, 2), verdict)
+	if t.ThetaLim != nil {
+		s += fmt.Sprintf(" The excess would no longer be significant if the true effect were %s or further from zero.", apa.Num(*t.ThetaLim, 3))
+	}
+	return s
+}
+
+// Reading returns one plain-language sentence on the Henmi–Copas CI.
+func (h *HCResult) Reading() string {
+	return fmt.Sprintf("The Henmi–Copas interval around the fixed-effect estimate %s is [%s, %s] (random-effects model: %s [%s, %s]); it is less sensitive to publication bias.",
+		apa.Num(h.Estimate, 3), apa.Num(h.CILB, 3), apa.Num(h.CIUB, 3), apa.Num(h.EstimateRMA, 3), apa.Num(h.CILBRMA, 3), apa.Num(h.CIUBRMA, 3))
 }

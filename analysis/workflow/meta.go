@@ -132,6 +132,9 @@ type MetaOptions struct {
 	// halfnorm, negexp, logistic, power and negexppow (sei, vi, ninv,
 	// sqrtninv; empty: none).
 	SelType, SelPrec string
+	// TES adds the test of excess significance (metafor's tes) and HC the
+	// Henmi–Copas CI (metafor's hc) to the bias analysis.
+	TES, HC bool
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -251,8 +254,8 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if err := o.selModelDefaults(); err != nil {
 		return o, err
 	}
-	if !o.Bias && (o.PETPEESE || o.SelModel || len(o.SelSteps) > 0) {
-		return o, invalid("Bias", "PET-PEESE and the selection model are part of the small-study (bias) analysis: ask for it too")
+	if !o.Bias && (o.PETPEESE || o.SelModel || len(o.SelSteps) > 0 || o.TES || o.HC) {
+		return o, invalid("Bias", "PET-PEESE, the selection model, the test of excess significance and the Henmi–Copas CI are part of the small-study (bias) analysis: ask for it too")
 	}
 	o.RobustType = strings.ToUpper(o.RobustType)
 	if o.RobustType == "" {
@@ -295,7 +298,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, invalid("Subgroup", "subgroups cannot be combined with moderators; use the subgroup column as a moderator instead")
 	case o.Cluster != "" && !o.Univariate && (o.Subgroup != "" || o.Permutations > 0 || o.Exact || o.Tau2 != nil):
 		return o, invalid("Cluster", "subgroups, permutation tests and a fixed τ² are available for univariate models; with a three-level model use moderators")
-	case o.Cluster != "" && !o.Univariate && o.Bias && (o.SelModel || len(o.SelSteps) > 0 || len(o.Mods) > 0 || (o.RegTestModel != "" && o.RegTestModel != "rma") || (o.RegTestPredictor != "" && o.RegTestPredictor != "sei") || (o.TrimFillEstimator != "" && o.TrimFillEstimator != "L0") || o.TrimFillSide != "" || o.FSNTarget != nil || o.FSNUnweighted):
+	case o.Cluster != "" && !o.Univariate && o.Bias && (o.SelModel || o.TES || o.HC || len(o.SelSteps) > 0 || len(o.Mods) > 0 || (o.RegTestModel != "" && o.RegTestModel != "rma") || (o.RegTestPredictor != "" && o.RegTestPredictor != "sei") || (o.TrimFillEstimator != "" && o.TrimFillEstimator != "L0") || o.TrimFillSide != "" || o.FSNTarget != nil || o.FSNUnweighted):
 		return o, invalid("Cluster", "with a three-level model the small-study analysis is the multilevel Egger test (predictor sqrt(vi), CR2) and PET-PEESE on an intercept-only model; the selection model, trim and fill, fail-safe N, other Egger variants and moderators assume independent effects or a different model: drop them, or add --univariate")
 	case o.Cluster != "" && !o.Univariate && (o.Influence || o.LeaveOneOut || o.LeaveClusterOut != "" || o.Cumulative != "" || o.hasUniFigure()):
 		return o, invalid("Cluster", "influence, leave-one-out, cumulative analyses and their figures are available for univariate models; drop the three-level model, or use robust inference in a univariate model")

@@ -104,6 +104,12 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 		if s := bi.SelModel; s != nil {
 			b.WriteString(r.selModelRCode(s))
 		}
+		if bi.TES != nil {
+			b.WriteString("tes(res)\n")
+		}
+		if bi.HC != nil {
+			b.WriteString("hc(res)\n")
+		}
 	}
 	if r.influence != nil {
 		b.WriteString("inf <- influence(res)\ninf\nbj <- baujat(res)\n")
@@ -282,6 +288,12 @@ func (o MetaOptions) commandLine(src Source) string {
 		}
 		if o.SelModel {
 			a = append(a, selModelArgs(o)...)
+		}
+		if o.TES {
+			a = append(a, "--tes")
+		}
+		if o.HC {
+			a = append(a, "--hc")
 		}
 	}
 	if o.Influence {

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -108,5 +109,36 @@ func TestMetaSelModelType(t *testing.T) {
 	}
 	if _, err := Meta(embedded(t, "molloy2014"), MetaOptions{Bias: true, SelType: "gamma"}); OptionOf(err) != "SelType" {
 		t.Errorf("unknown type: %v", err)
+	}
+}
+
+// --tes and --hc reach meta (metafor 3.8-1 on dat.molloy2014, REML:
+// tes O = 9, E = 7.0531, exact p = .2110; hc 0.1252 [0.0400, 0.2104]), and
+// the methods, citations, R code and command line name them.
+func TestMetaTESHC(t *testing.T) {
+	run, err := Meta(embedded(t, "molloy2014"), MetaOptions{Bias: true, TES: true, HC: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := run.Bias
+	if b.TES == nil || b.HC == nil {
+		t.Fatalf("tes %v hc %v (errors %v)", b.TES, b.HC, b.Errors)
+	}
+	if b.TES.O != 9 || math.Abs(b.TES.E-7.05308441051349) > 1e-6 || b.TES.Test != "exact" || math.Abs(b.TES.P-0.211033418474341) > 1e-6 {
+		t.Errorf("tes %+v", b.TES)
+	}
+	if math.Abs(b.HC.CILB-0.03997531019961786) > 1e-6 || math.Abs(b.HC.CIUB-0.21037801731141004) > 1e-6 {
+		t.Errorf("hc %+v", b.HC)
+	}
+	if m := run.Methods(); !strings.Contains(m, "Ioannidis & Trikalinos, 2007") || !strings.Contains(m, "Henmi & Copas, 2010") {
+		t.Errorf("methods: %s", m)
+	}
+	var cmd, rcode string
+	for _, st := range run.Steps() {
+		cmd += st.Command + "\n"
+		rcode += st.RCode + "\n"
+	}
+	if !strings.Contains(cmd, "--tes --hc") || !strings.Contains(rcode, "tes(res)") || !strings.Contains(rcode, "hc(res)") {
+		t.Errorf("command %s / R %s", cmd, rcode)
 	}
 }

@@ -77,6 +77,7 @@ func (r *MetaRun) fitUnivariate() error {
 			TrimFill: meta.TrimFillOptions{Estimator: o.TrimFillEstimator, Side: o.TrimFillSide},
 			FSN:      fsn, PETPEESE: o.PETPEESE, SelModel: o.SelModel,
 			SelModelOpts: meta.SelModelOptions{Steps: o.SelSteps, Type: o.SelType, Prec: o.SelPrec, Ni: r.analysedN(res)},
+			TES:          o.TES, HC: o.HC,
 		})
 		if err = r.optional("the publication-bias analyses", berr); err != nil {
 			return err

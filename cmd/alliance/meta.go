@@ -28,7 +28,7 @@ type metaFlags struct {
 	regModel, predictor  string
 	tfEstimator, tfSide  string
 	fsnTarget            float64
-	petPeese             bool
+	petPeese, tes, hc    bool
 	selType, selPrec     string
 	selSteps             []float64
 	fsnUnweighted        bool
@@ -132,6 +132,8 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.BoolVar(&mf.petPeese, "pet-peese", false, "with --bias: the conditional PET-PEESE estimate")
 	enumVar(cmd, &mf.selType, "selmodel", "", "with --bias: a selection model (metafor's selmodel), --selmodel=TYPE with TYPE one of beta, halfnorm, negexp, logistic, power, negexppow, stepfun; a bare --selmodel is stepfun (one step at one-sided p = .025 unless --steps)", "beta", "halfnorm", "negexp", "logistic", "power", "negexppow", "stepfun")
 	f.Lookup("selmodel").NoOptDefVal = "stepfun"
+	f.BoolVar(&mf.tes, "tes", false, "with --bias: the test of excess significance (Ioannidis & Trikalinos 2007; metafor's tes)")
+	f.BoolVar(&mf.hc, "hc", false, "with --bias: the Henmi–Copas confidence interval around the fixed-effect estimate (metafor's hc)")
 	enumVar(cmd, &mf.selPrec, "prec", "", "with --selmodel=halfnorm, negexp, logistic, power or negexppow: let selection depend on precision: sei, vi, ninv or sqrtninv (divided by its maximum, as metafor)", "sei", "vi", "ninv", "sqrtninv")
 	floatsVar(cmd, &mf.selSteps, "steps", "with --bias: the step-function selection model with these one-sided p-value cut points, e.g. .025,.05,.5,1 (metafor's steps; a last 1 is added; implies --selmodel)")
 	f.BoolVar(&mf.influence, "influence", false, "influence diagnostics: studentized residuals, DFFITS, Cook's distance, COVRATIO, leave-one-out τ² and Q, hat values, weights")
@@ -170,7 +172,7 @@ func (mf *metaFlags) options() workflow.MetaOptions {
 		Mods: splitList(mf.mods), Subgroup: mf.subgroup,
 		Permutations: mf.permutations, Exact: mf.exact, Seed: mf.seed,
 		Bias: mf.bias, RegTestModel: mf.regModel, RegTestPredictor: mf.predictor,
-		TrimFillEstimator: mf.tfEstimator, TrimFillSide: mf.tfSide, FSNUnweighted: mf.fsnUnweighted, PETPEESE: mf.petPeese, SelModel: mf.selType != "", SelType: mf.selType, SelPrec: mf.selPrec,
+		TrimFillEstimator: mf.tfEstimator, TrimFillSide: mf.tfSide, FSNUnweighted: mf.fsnUnweighted, PETPEESE: mf.petPeese, SelModel: mf.selType != "", SelType: mf.selType, SelPrec: mf.selPrec, TES: mf.tes, HC: mf.hc,
 		Influence: mf.influence, LeaveOneOut: mf.leave1out, LeaveClusterOut: mf.leaveCluster,
 		Cumulative: mf.cumulative, CumulativeDecreasing: mf.cumDecreasing,
 		Cluster: mf.cluster, Rho: mf.rho, RhoSet: mf.set("rho"), NoProfile: mf.noProfile,
