@@ -32,8 +32,9 @@ type SelModelOptions struct {
 	Ni   []float64
 }
 
-// SelModelResult is the step-function selection model (Vevea & Hedges
-// 1995; metafor's selmodel(x, type = "stepfun", steps = Steps)).
+// SelModelResult is a fitted selection model (metafor's selmodel(x, type
+// = Type, steps = Steps, prec = Prec)): the step function of Vevea &
+// Hedges (1995) or one of the continuous selection functions.
 type SelModelResult struct {
 	Type      string    `json:"type"`           // SelTypes
 	Prec      string    `json:"prec,omitempty"` // precision measure, if any
@@ -88,6 +89,36 @@ type SelModelResult struct {
 // LRT (J − 1 df) compares with the ML log-likelihood of r's model at its τ̂²
 // (logLik(x, REML = FALSE)). As metafor, an interval without studies is an
 // error (its δ is not identified).
+//
+// Type selects a continuous selection function instead (metafor 3.8-1's
+// types, with pval.min, δ bounds, starting values and the no-selection
+// value of δ as metafor): with cᵢ the precision measure Prec divided by
+// its maximum (1 without Prec) and pᵢ clipped to [pval.min, 1 − pval.min],
+//
+//	beta       w = p^(δ₁−1)(1−p)^(δ₂−1)    (Citkowicz & Vevea 2017; pval.min 1e-5)
+//	halfnorm   w = exp(−δ cᵢ p²)             (Preston, Ashby & Smyth 2004)
+//	negexp     w = exp(−δ cᵢ p)
+//	logistic   w = 2exp(−δ cᵢ p)/(1 + exp(−δ cᵢ p))
+//	power      w = (1 − p)^(cᵢ δ)            (pval.min 1e-5)
+//	negexppow  w = exp(−δ₁ cᵢ p^(1/δ₂)),
+//
+// and, with a step α (Steps = {α}), w = 1 for p ≤ α and w(p)/w(α) above.
+// The log-likelihood is Σ [log w(pᵢ) + log φ(yᵢ; μ, sᵢ²) − log Aᵢ] with
+// Aᵢ = ∫ w(p(y)) φ(y; μ, sᵢ²) dy, p(y) = 1 − Φ(y/√vᵢ). Aᵢ and its first
+// and second derivatives in (μ, τ², δ) are integrated together: in
+// closed form where w is constant (beyond the clipping points and below
+// the step, and beyond |t| = 9 in t = (y − μ)/sᵢ), by adaptive 15-point
+// Gauss–Legendre quadrature (relative 1e-10, the halves kept) in between.
+// The maximum is found by damped Newton steps on that analytic gradient
+// and Hessian in x = (μ, log τ², logit-scaled δ) (metafor: optim's BFGS
+// on numerical derivatives, integrate at rel.tol 1.2e-4), until the Newton
+// decrement is below 1e-15 with fresh adaptive integrals; SEs are from the
+// inverse of the analytic observed information in (μ, τ², δ), Wald CIs
+// (δ's cut at 0) as metafor, the LRT against the ML model has one df per δ.
+// A model fitted by REML (or another τ² estimator) is refitted by ML first,
+// as metafor does. An optimisation that stalls, or a likelihood that
+// cannot be evaluated, is an error of kind errs.NoConvergence with the
+// reason.
 func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	if err := r.needIntOnly("the selection model"); err != nil {
 		return nil, err

@@ -811,9 +811,10 @@ type selNewton struct {
 // D = diag(max(|H_jj|, 1e-8)), takes the step if −ℓ does not rise
 // (λ /= 10) and otherwise raises λ tenfold. It stops when the Newton
 // decrement gᵀH⁻¹g/2 is below 1e-15 (a possible gain in ℓ far below any
-// reported digit), or when no step lowers −ℓ while the decrement is below
-// 1e-9 (the quadrature's noise floor); anything else is a failure with
-// its reason.
+// reported digit), or below 1e-10 when the last step gained less than
+// 1e-13 relative or no step lowers −ℓ (the quadrature's noise floor),
+// each time confirmed with fresh adaptive integrals; anything else is a
+// failure with its reason.
 func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 	const what = "meta: selection model"
 	m := len(x0)
@@ -833,6 +834,7 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 	defer func() { l.adapt = true }()
 	l.adapt = false
 	remesh := 0
+	gain := math.Inf(1)
 	lambda := 1e-3
 	for it := 1; it <= 500; it++ {
 		// Newton decrement at x (undamped, if H is positive definite)
@@ -847,7 +849,9 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 			}
 			decr /= 2
 		}
-		if decr < 1e-15 {
+		// converged: the decrement is negligible, or small and the last
+		// step gained nothing above rounding (the quadrature's noise floor)
+		if decr < 1e-15 || (decr < 1e-10 && gain <= 1e-13*math.Max(1, math.Abs(fx))) {
 			if l.adapt || remesh >= 5 {
 				return &selNewton{x: x, iter: it, f: fx, decr: decr}, nil
 			}
@@ -855,6 +859,7 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 			// integrals (which also renew the pieces)
 			l.adapt = true
 			remesh++
+			gain = math.Inf(1)
 			if fx, ok = l.fgh(x, g, h, gt, ht); !ok {
 				return nil, errs.New(errs.NoConvergence, what, "an integral over the weighted density did not converge at the optimiser's point")
 			}
@@ -879,6 +884,7 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 			}
 			fn, ok := l.fgh(xn, gn, hn, gt, ht)
 			if ok && fn <= fx {
+				gain = fx - fn
 				copy(x, xn)
 				copy(g, gn)
 				copy(h, hn)
@@ -890,7 +896,7 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 			lambda *= 10
 		}
 		if !moved {
-			if decr < 1e-9 {
+			if decr < 1e-10 {
 				return &selNewton{x: x, iter: it, f: fx, decr: decr, stuck: true}, nil
 			}
 			mu, tau2, d := l.untrans(x)
