@@ -685,7 +685,10 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 	}
 	mu, tau2, d := l.untrans(nr.x)
 	res.Estimate, res.Tau2, res.Delta = mu, tau2, d
-	ll, ok := l.eval(mu, tau2, d, nil, nil)
+	ll, ok := -nr.f, nr.hth != nil
+	if !ok {
+		ll, ok = l.eval(mu, tau2, d, nil, nil)
+	}
 	if !ok {
 		return nil, errs.New(errs.NoConvergence, what, "the log-likelihood is not finite at the optimiser's last point (μ = %g, τ² = %g, δ = %v)", mu, tau2, d)
 	}
@@ -699,7 +702,7 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 	for j := range res.SEDelta {
 		res.SEDelta[j] = nan
 	}
-	cov, ok := l.covariance(mu, tau2, d)
+	cov, ok := l.covariance(mu, tau2, d, nr.hth)
 	if ok {
 		res.SE = math.Sqrt(cov[0])
 		if !l.fixT {
@@ -804,6 +807,9 @@ type selNewton struct {
 	f     float64
 	decr  float64
 	stuck bool
+	// hth is ∇²ℓ in θ at x from fresh adaptive integrals (nil if the last
+	// evaluation at x reused the pieces)
+	hth []float64
 }
 
 // newton minimises −ℓ in x by Levenberg–Marquardt-damped Newton steps on
@@ -835,6 +841,14 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 	l.adapt = false
 	remesh := 0
 	gain := math.Inf(1)
+	thAtX := false // gt, ht were computed at x with adaptive integrals
+	done := func(it int, decr float64, stuck bool) *selNewton {
+		nr := &selNewton{x: x, iter: it, f: fx, decr: decr, stuck: stuck}
+		if thAtX && l.adapt {
+			nr.hth = append([]float64(nil), ht...)
+		}
+		return nr
+	}
 	lambda := 1e-3
 	for it := 1; it <= 500; it++ {
 		// Newton decrement at x (undamped, if H is positive definite)
@@ -853,14 +867,16 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 		// step gained nothing above rounding (the quadrature's noise floor)
 		if decr < 1e-15 || (decr < 1e-10 && gain <= 1e-13*math.Max(1, math.Abs(fx))) {
 			if l.adapt || remesh >= 5 {
-				return &selNewton{x: x, iter: it, f: fx, decr: decr}, nil
+				return done(it, decr, false), nil
 			}
 			// converged on the reused pieces: check with fresh adaptive
 			// integrals (which also renew the pieces)
 			l.adapt = true
 			remesh++
 			gain = math.Inf(1)
-			if fx, ok = l.fgh(x, g, h, gt, ht); !ok {
+			fx, ok = l.fgh(x, g, h, gt, ht)
+			thAtX = ok
+			if !ok {
 				return nil, errs.New(errs.NoConvergence, what, "an integral over the weighted density did not converge at the optimiser's point")
 			}
 			continue
@@ -883,6 +899,7 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 				xn[j] = x[j] - st[j]
 			}
 			fn, ok := l.fgh(xn, gn, hn, gt, ht)
+			thAtX = false
 			if ok && fn <= fx {
 				gain = fx - fn
 				copy(x, xn)
@@ -897,7 +914,7 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 		}
 		if !moved {
 			if decr < 1e-10 {
-				return &selNewton{x: x, iter: it, f: fx, decr: decr, stuck: true}, nil
+				return done(it, decr, true), nil
 			}
 			mu, tau2, d := l.untrans(x)
 			return nil, errs.New(errs.NoConvergence, what, "the optimisation stalled after %d iterations: no damped Newton step lowers the negative log-likelihood (%.10g at μ = %.6g, τ² = %.6g, δ = %.6g; Newton decrement %.3g)", it, fx, mu, tau2, d, decr)
@@ -907,14 +924,17 @@ func (l *selCont) newton(x0 []float64) (*selNewton, error) {
 }
 
 // covariance returns the inverse of the observed information −∇²ℓ in
-// θ = (μ, τ², δ…) at the estimate (the τ² row and column are left out
+// θ = (μ, τ², δ…) at the estimate (h: ∇²ℓ there, if already computed) (the τ² row and column are left out
 // when τ² is fixed and are then NaN); ok is false when it is not
 // positive definite.
-func (l *selCont) covariance(mu, tau2 float64, d []float64) ([]float64, bool) {
+func (l *selCont) covariance(mu, tau2 float64, d []float64, h []float64) ([]float64, bool) {
 	n := l.nth
-	g, h := make([]float64, n), make([]float64, n*n)
-	if _, ok := l.eval(mu, tau2, d, g, h); !ok {
-		return nil, false
+	if h == nil {
+		g := make([]float64, n)
+		h = make([]float64, n*n)
+		if _, ok := l.eval(mu, tau2, d, g, h); !ok {
+			return nil, false
+		}
 	}
 	var idx []int
 	for t := 0; t < n; t++ {

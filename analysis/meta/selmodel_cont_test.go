@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -156,5 +157,15 @@ func TestSelModelContValidation(t *testing.T) {
 	}
 	if _, err := SelModel(r, SelModelOptions{Type: SelNegExp, Steps: []float64{1e-9}}); !errors.Is(err, errs.TooFew) {
 		t.Errorf("empty interval: err %v, want too few", err)
+	}
+}
+
+// A likelihood that cannot be evaluated is a typed no-convergence error
+// with the reason, never a result.
+func TestSelModelContFailureIsTyped(t *testing.T) {
+	l := newTestSelCont(SelBeta, []float64{0.2, math.Inf(1), 0.1}, []float64{0.01, 0.02, 0.03}, 0)
+	_, err := l.newton([]float64{0.1, math.Log(0.01), 0, 0})
+	if !errors.Is(err, errs.NoConvergence) || err == nil || !strings.Contains(err.Error(), "cannot be evaluated") {
+		t.Errorf("err %v, want a no-convergence error saying why", err)
 	}
 }
