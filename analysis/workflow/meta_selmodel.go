@@ -203,11 +203,11 @@ func (r *MetaRun) selModelRCode(s *meta.SelModelResult) string {
 			res = "res_n"
 		}
 	}
-	ctl := ""
 	if s.Type != meta.SelStepFun && s.Type != "" {
-		ctl = ", control = list(optimizer = \"nlminb\", rel.tol = 1e-13, intCtrl = list(rel.tol = 1e-12, subdivisions = 1000))"
+		b.WriteString("# metafor's optimiser (optim BFGS, integrals to 1.2e-4) can stop short of the maximum or fail;\n" +
+			"# closer values: add control = list(optimizer = \"nlminb\", rel.tol = 1e-13, intCtrl = list(rel.tol = 1e-12))\n")
 	}
-	fmt.Fprintf(&b, "sel <- selmodel(%s, %s%s); sel\n", res, args, ctl)
+	fmt.Fprintf(&b, "sel <- selmodel(%s, %s); sel\n", res, args)
 	if r.has("selmodel") {
 		b.WriteString("plot(sel, ci = \"wald\")\n")
 	}
