@@ -465,6 +465,7 @@ func (r *Result) mlRefit() (*Result, error) {
 	o := r.opt
 	o.Method = ML
 	o.Mods = nil
+	o.Labels = r.d.labels // the kept rows'
 	if r.Tau2Fix {
 		t := r.Tau2
 		o.Tau2 = &t
