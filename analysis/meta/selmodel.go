@@ -142,7 +142,10 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	lik := newSelLik(r.Yi, r.Vi, steps, r.Method == FE || r.Method == EE)
+	lik := newSelLik(r.Yi, r.Vi, steps, r.Method == FE || r.Method == EE || r.Tau2Fix)
+	if r.Tau2Fix {
+		lik.t2 = r.Tau2 // a user-specified τ² stays fixed, as in metafor
+	}
 	k := len(lik.y)
 	if k < lik.npar {
 		return nil, errs.New(errs.TooFew, "meta: selection model", "k = %d is too small for %d parameters", k, lik.npar)
@@ -261,7 +264,8 @@ type selLik struct {
 	group  []int     // interval of each study (0 … J−1)
 	ptable []int     // studies per interval
 	zc     []float64 // z_{1−α_j}, j < J−1 (the finite cuts)
-	fe     bool      // τ² fixed at 0
+	fe     bool      // τ² fixed (at 0, or at t2 when user-specified)
+	t2     float64   // the fixed τ²
 	npar   int       // optimiser parameters: μ, (log τ²), J−1 logit δ
 	g      []float64 // scratch gradient in (μ, τ², δ₁…δ_J)
 	b, phi []float64 // scratch per cut
@@ -342,6 +346,7 @@ func (l *selLik) llgrad(mu, tau2 float64, delta []float64, g []float64) float64 
 func (l *selLik) untrans(x []float64) (mu, tau2 float64, delta []float64) {
 	mu = x[0]
 	off := 1
+	tau2 = l.t2
 	if !l.fe {
 		tau2 = math.Exp(x[1])
 		if tau2 < 10*2.220446049250313e-16 {

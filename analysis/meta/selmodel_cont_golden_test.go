@@ -123,3 +123,55 @@ func TestSelModelContGolden(t *testing.T) {
 	}
 	w.log(t)
 }
+
+// A user-specified τ² stays fixed in the selection model, as metafor
+// (testdata/golden/R/selmodel_tau2fix.R: rma(yi, vi, tau2 = 0.01) on
+// dat.hackshaw1998, stepfun and negexp, metafor's default optimiser):
+// logLik and the ML log-likelihood without selection to 1e-6, the
+// estimates to 1e-4 (optimiser-dependent).
+func TestSelModelTau2FixedGolden(t *testing.T) {
+	var g struct {
+		Cases []struct {
+			Type                    string
+			Steps                   flex
+			Tau2Fixed               float64 `json:"tau2_fixed"`
+			Yi, Vi, Estimate, Delta flex
+			SEDelta                 flex `json:"se_delta"`
+			SE, Tau2, LL, LL0, LRT  float64
+		}
+	}
+	if err := golden.Load("selmodel_tau2fix.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	w := worst{}
+	for _, c := range g.Cases {
+		t2 := c.Tau2Fixed
+		r, err := Fit(c.Yi, c.Vi, Options{Tau2: &t2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []float64
+		if len(c.Steps) > 0 {
+			steps = c.Steps[:1]
+		}
+		s, err := SelModel(r, SelModelOptions{Type: c.Type, Steps: steps})
+		if err != nil {
+			t.Fatal(c.Type, err)
+		}
+		if s.Tau2 != t2 || !math.IsNaN(s.SETau2) {
+			t.Errorf("%s: tau2 %g (SE %g), want fixed at %g", c.Type, s.Tau2, s.SETau2, t2)
+		}
+		if s.LogLik < c.LL-1e-6*math.Abs(c.LL) {
+			t.Errorf("%s: logLik %.12g below metafor's %.12g", c.Type, s.LogLik, c.LL)
+		}
+		w.near(t, c.Type, "selmodel logLik", s.LogLik, c.LL, 1e-6)
+		w.near(t, c.Type, "selmodel logLik0", s.LogLik0, c.LL0, 1e-9)
+		w.near(t, c.Type, "selmodel estimate", s.Estimate, c.Estimate[0], 1e-4)
+		w.near(t, c.Type, "selmodel se", s.SE, c.SE, 1e-4)
+		for j := range s.Delta {
+			w.near(t, c.Type, "selmodel delta", s.Delta[j], c.Delta[j], 1e-4)
+			w.near(t, c.Type, "selmodel se_delta", s.SEDelta[j], c.SEDelta[j], 1e-4)
+		}
+	}
+	w.log(t)
+}
