@@ -32,6 +32,8 @@ func FromSpec(s workflow.FigureSpec) (*Figure, error) {
 		return BubbleFromMeta(s)
 	case workflow.BayesPosteriorSpec:
 		return PosteriorFromSpec(s)
+	case workflow.SelModelSpec:
+		return SelModelFromSpec(s)
 	case nil:
 		return nil, fmt.Errorf("no figure specification")
 	}

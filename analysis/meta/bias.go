@@ -16,6 +16,8 @@ type BiasOptions struct {
 	PETPEESEOpts PETPEESEOptions
 	SelModel     bool
 	SelModelOpts SelModelOptions
+	// TES adds the test of excess significance, HC the Henmi–Copas CI.
+	TES, HC bool
 }
 
 // BiasResult collects the small-study-effect and publication-bias analyses
@@ -27,8 +29,10 @@ type BiasResult struct {
 	FSN      *FSNResult      `json:"fsn"`
 	PETPEESE *PETPEESEResult `json:"pet_peese,omitempty"`
 	SelModel *SelModelResult `json:"selmodel,omitempty"`
+	TES      *TESResult      `json:"tes,omitempty"`
+	HC       *HCResult       `json:"hc,omitempty"`
 	// Errors gives, by method (egger, rank, trimfill, fsn, pet_peese,
-	// selmodel), why a method could not be computed; the others stand.
+	// selmodel, tes, hc), why a method could not be computed; the others stand.
 	Errors map[string]string `json:"errors,omitempty"`
 }
 
@@ -91,9 +95,19 @@ func Bias(r *Result, opt BiasOptions) (*BiasResult, error) {
 			return nil, err
 		}
 	}
+	if opt.TES {
+		if err = step("tes", func() (e error) { out.TES, e = TES(r); return }); err != nil {
+			return nil, err
+		}
+	}
+	if opt.HC {
+		if err = step("hc", func() (e error) { out.HC, e = HenmiCopas(r); return }); err != nil {
+			return nil, err
+		}
+	}
 	if failed == tried {
 		var reasons []string
-		for _, k := range []string{"egger", "rank", "trimfill", "fsn", "pet_peese", "selmodel"} {
+		for _, k := range []string{"egger", "rank", "trimfill", "fsn", "pet_peese", "selmodel", "tes", "hc"} {
 			if m, ok := out.Errors[k]; ok {
 				reasons = append(reasons, k+": "+m)
 			}

@@ -85,6 +85,14 @@ func (s *SelModelResult) Reading() string {
 	if s.LRTP < 0.05 {
 		sel = "evidence of selection"
 	}
+	if s.Type != SelStepFun && s.Type != "" {
+		ds := make([]string, len(s.Delta))
+		for j, d := range s.Delta {
+			ds[j] = apa.Num(d, 2)
+		}
+		return fmt.Sprintf("With a %s selection function (δ = %s), the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(%d) = %s, %s).",
+			selTypeNames[s.Type], strings.Join(ds, ", "), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, s.LRTDF, apa.Num(s.LRT, 2), apa.P(s.LRTP))
+	}
 	if len(s.Steps) == 2 && len(s.Delta) == 2 {
 		return fmt.Sprintf("Allowing non-significant studies (p > %s) to be published at %s times the rate of significant ones, the adjusted estimate is %s, 95%% CI [%s, %s]; the likelihood-ratio test gives %s (χ²(1) = %s, %s).",
 			strings.TrimPrefix(strconv.FormatFloat(s.Steps[0], 'g', -1, 64), "0"), apa.Num(s.Delta[1], 2), apa.Num(s.Estimate, 3), apa.Num(s.CILB, 3), apa.Num(s.CIUB, 3), sel, apa.Num(s.LRT, 2), apa.P(s.LRTP))
@@ -138,10 +146,37 @@ func (b *BiasResult) Reading() string {
 	if b.SelModel != nil {
 		parts = append(parts, b.SelModel.Reading())
 	}
-	for _, k := range []string{"egger", "rank", "trimfill", "fsn", "pet_peese", "selmodel"} {
+	if b.TES != nil {
+		parts = append(parts, b.TES.Reading())
+	}
+	if b.HC != nil {
+		parts = append(parts, b.HC.Reading())
+	}
+	for _, k := range []string{"egger", "rank", "trimfill", "fsn", "pet_peese", "selmodel", "tes", "hc"} {
 		if m, ok := b.Errors[k]; ok {
 			parts = append(parts, fmt.Sprintf("Not computed (%s): %s.", k, strings.TrimSuffix(m, ".")))
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// Reading returns one plain-language sentence on the test of excess
+// significance.
+func (t *TESResult) Reading() string {
+	verdict := "no significant excess of significant results"
+	if t.P < t.Alpha {
+		verdict = "an excess of significant results"
+	}
+	s := fmt.Sprintf("%d of %d studies are significant where %s are expected from their power at the pooled estimate (O/E = %s; test of excess significance, %s p = %s at α = %s): %s.",
+		t.O, t.K, apa.Num(t.E, 2), apa.Num(t.OERatio, 2), map[string]string{"exact": "exact", "chi2": "χ²"}[t.Test], apa.Num(t.P, 3), apa.Num(t.Alpha, 2), verdict)
+	if t.ThetaLim != nil {
+		s += fmt.Sprintf(" The excess would no longer be significant if the true effect were %s or further from zero.", apa.Num(*t.ThetaLim, 3))
+	}
+	return s
+}
+
+// Reading returns one plain-language sentence on the Henmi–Copas CI.
+func (h *HCResult) Reading() string {
+	return fmt.Sprintf("The Henmi–Copas interval around the fixed-effect estimate %s is [%s, %s] (random-effects model: %s [%s, %s]); it is less sensitive to publication bias.",
+		apa.Num(h.Estimate, 3), apa.Num(h.CILB, 3), apa.Num(h.CIUB, 3), apa.Num(h.EstimateRMA, 3), apa.Num(h.CILBRMA, 3), apa.Num(h.CIUBRMA, 3))
 }

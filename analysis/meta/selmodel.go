@@ -19,15 +19,27 @@ type SelModelOptions struct {
 	Steps []float64
 	// Step is the single cut used when Steps is empty (default 0.025:
 	// significant in the expected direction at the two-sided .05 level).
+	// For the continuous types Steps (one cut and 1) is optional: the
+	// weight is 1 for p ≤ Steps[0] and w(p)/w(Steps[0]) above it.
 	Step float64
+	// Type is the selection function (SelTypes; empty: stepfun).
+	Type string
+	// Prec is the precision measure of halfnorm, negexp, logistic, power
+	// and negexppow (PrecSEI, PrecVI, PrecNInv, PrecSqrtNInv; empty: none),
+	// divided by its maximum as metafor does; Ni holds the sample sizes
+	// (one per input row of Fit) for ninv and sqrtninv.
+	Prec string
+	Ni   []float64
 }
 
-// SelModelResult is the step-function selection model (Vevea & Hedges
-// 1995; metafor's selmodel(x, type = "stepfun", steps = Steps)).
+// SelModelResult is a fitted selection model (metafor's selmodel(x, type
+// = Type, steps = Steps, prec = Prec)): the step function of Vevea &
+// Hedges (1995) or one of the continuous selection functions.
 type SelModelResult struct {
-	Type      string    `json:"type"`     // "stepfun"
-	Steps     []float64 `json:"steps"`    // the cut points, the last one 1
-	Estimate  float64   `json:"estimate"` // selection-adjusted mean effect
+	Type      string    `json:"type"`           // SelTypes
+	Prec      string    `json:"prec,omitempty"` // precision measure, if any
+	Steps     []float64 `json:"steps"`          // the cut points, the last one 1 (nil: none)
+	Estimate  float64   `json:"estimate"`       // selection-adjusted mean effect
 	SE        float64   `json:"se"`
 	Statistic float64   `json:"statistic"`
 	P         float64   `json:"p"`
@@ -42,6 +54,12 @@ type SelModelResult struct {
 	SEDelta   []float64 `json:"se_delta"`
 	DeltaCILB []float64 `json:"delta_ci_lb"`
 	DeltaCIUB []float64 `json:"delta_ci_ub"`
+	// PDelta are the Wald tests of δ against no selection (δ = 1 for
+	// stepfun and beta, 0 otherwise), as metafor's pval.delta.
+	PDelta []float64 `json:"pval_delta"`
+	// VCovDelta is the covariance of δ (row-major, len(Delta)²; for
+	// stepfun the fixed δ₁'s row and column are NaN).
+	VCovDelta []float64 `json:"-"`
 	LogLik    float64   `json:"logLik"`  // maximised log-likelihood
 	LogLik0   float64   `json:"logLik0"` // ML log-likelihood of the model without selection
 	LRT       float64   `json:"LRT"`     // 2(logLik − logLik0), χ²(LRTDF) under no selection
@@ -71,15 +89,63 @@ type SelModelResult struct {
 // LRT (J − 1 df) compares with the ML log-likelihood of r's model at its τ̂²
 // (logLik(x, REML = FALSE)). As metafor, an interval without studies is an
 // error (its δ is not identified).
+//
+// Type selects a continuous selection function instead (metafor 3.8-1's
+// types, with pval.min, δ bounds, starting values and the no-selection
+// value of δ as metafor): with cᵢ the precision measure Prec divided by
+// its maximum (1 without Prec) and pᵢ clipped to [pval.min, 1 − pval.min],
+//
+//	beta       w = p^(δ₁−1)(1−p)^(δ₂−1)    (Citkowicz & Vevea 2017; pval.min 1e-5)
+//	halfnorm   w = exp(−δ cᵢ p²)             (Preston, Ashby & Smyth 2004)
+//	negexp     w = exp(−δ cᵢ p)
+//	logistic   w = 2exp(−δ cᵢ p)/(1 + exp(−δ cᵢ p))
+//	power      w = (1 − p)^(cᵢ δ)            (pval.min 1e-5)
+//	negexppow  w = exp(−δ₁ cᵢ p^(1/δ₂)),
+//
+// and, with a step α (Steps = {α}), w = 1 for p ≤ α and w(p)/w(α) above.
+// The log-likelihood is Σ [log w(pᵢ) + log φ(yᵢ; μ, sᵢ²) − log Aᵢ] with
+// Aᵢ = ∫ w(p(y)) φ(y; μ, sᵢ²) dy, p(y) = 1 − Φ(y/√vᵢ). Aᵢ and its first
+// and second derivatives in (μ, τ², δ) are integrated together: in
+// closed form where w is constant (beyond the clipping points and below
+// the step, and beyond |t| = 9 in t = (y − μ)/sᵢ), by adaptive 15-point
+// Gauss–Legendre quadrature (relative 1e-10, the halves kept) in between.
+// The maximum is found by damped Newton steps on that analytic gradient
+// and Hessian in x = (μ, log τ², logit-scaled δ) (metafor: optim's BFGS
+// on numerical derivatives, integrate at rel.tol 1.2e-4), until the Newton
+// decrement is below 1e-15 with fresh adaptive integrals; SEs are from the
+// inverse of the analytic observed information in (μ, τ², δ), Wald CIs
+// (δ's cut at 0) as metafor, the LRT against the ML model has one df per δ.
+// A model fitted by REML (or another τ² estimator) is refitted by ML first,
+// as metafor does. An optimisation that stalls, or a likelihood that
+// cannot be evaluated, is an error of kind errs.NoConvergence with the
+// reason.
 func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	if err := r.needIntOnly("the selection model"); err != nil {
 		return nil, err
+	}
+	r, err := r.mlRefit()
+	if err != nil {
+		return nil, err
+	}
+	switch opt.Type {
+	case "", SelStepFun:
+	default:
+		if selFuns[opt.Type] == nil {
+			return nil, errs.New(errs.InvalidOption, "meta: selection model", "unknown selection function %q: give one of %v", opt.Type, SelTypes)
+		}
+		return selContModel(r, opt, opt.Type)
+	}
+	if opt.Prec != "" {
+		return nil, errs.New(errs.InvalidOption, "meta: selection model", "the step-function selection model takes no precision measure (metafor calls it experimental); drop prec")
 	}
 	steps, err := selSteps(opt)
 	if err != nil {
 		return nil, err
 	}
-	lik := newSelLik(r.Yi, r.Vi, steps, r.Method == FE || r.Method == EE)
+	lik := newSelLik(r.Yi, r.Vi, steps, r.Method == FE || r.Method == EE || r.Tau2Fix)
+	if r.Tau2Fix {
+		lik.t2 = r.Tau2 // a user-specified τ² stays fixed, as in metafor
+	}
 	k := len(lik.y)
 	if k < lik.npar {
 		return nil, errs.New(errs.TooFew, "meta: selection model", "k = %d is too small for %d parameters", k, lik.npar)
@@ -140,8 +206,12 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 			notes = append(notes, fmt.Sprintf("δ%d is at (or near) its bound [0, %g]; treat the results with caution", j+1, selDmax))
 		}
 	}
-	m := newModel(r.d, r.opt)
-	ll0, err := m.logLikAt(r.Tau2, false)
+	res.PDelta = make([]float64, nd)
+	res.PDelta[0] = nan
+	for j := 1; j < nd; j++ {
+		res.PDelta[j] = 2 * normSF(math.Abs((delta[j]-1)/res.SEDelta[j]))
+	}
+	ll0, err := r.mlLogLik()
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +264,8 @@ type selLik struct {
 	group  []int     // interval of each study (0 … J−1)
 	ptable []int     // studies per interval
 	zc     []float64 // z_{1−α_j}, j < J−1 (the finite cuts)
-	fe     bool      // τ² fixed at 0
+	fe     bool      // τ² fixed (at 0, or at t2 when user-specified)
+	t2     float64   // the fixed τ²
 	npar   int       // optimiser parameters: μ, (log τ²), J−1 logit δ
 	g      []float64 // scratch gradient in (μ, τ², δ₁…δ_J)
 	b, phi []float64 // scratch per cut
@@ -275,6 +346,7 @@ func (l *selLik) llgrad(mu, tau2 float64, delta []float64, g []float64) float64 
 func (l *selLik) untrans(x []float64) (mu, tau2 float64, delta []float64) {
 	mu = x[0]
 	off := 1
+	tau2 = l.t2
 	if !l.fe {
 		tau2 = math.Exp(x[1])
 		if tau2 < 10*2.220446049250313e-16 {
@@ -385,4 +457,34 @@ func invSym(a []float64, n int) ([]float64, error) {
 	}
 	linalg.SolveCols(l, n, inv, n)
 	return inv, nil
+}
+
+// mlRefit returns r refitted by ML when it was fitted otherwise (as
+// metafor's selmodel, which refits with method = "ML"; FE and EE models and
+// a fixed τ² are kept).
+func (r *Result) mlRefit() (*Result, error) {
+	switch r.Method {
+	case FE, EE, ML:
+		return r, nil
+	}
+	o := r.opt
+	o.Method = ML
+	o.Mods = nil
+	o.Labels = r.d.labels // the kept rows'
+	if r.Tau2Fix {
+		t := r.Tau2
+		o.Tau2 = &t
+	}
+	ml, err := Fit(r.Yi, r.Vi, o)
+	if err != nil {
+		return nil, errs.New(errs.NoConvergence, "meta: selection model", "the model could not be refitted by maximum likelihood: %v", err)
+	}
+	ml.d.rows = r.d.rows
+	return ml, nil
+}
+
+// mlLogLik is the ML log-likelihood of r at its τ̂² (logLik(x, REML =
+// FALSE) of an ML, FE or EE model).
+func (r *Result) mlLogLik() (float64, error) {
+	return newModel(r.d, r.opt).logLikAt(r.Tau2, false)
 }

@@ -14,15 +14,27 @@ import (
 // selmodel on dat.hackshaw1998 and dat.bangertdrowns2004); each case
 // records its R call.
 type gSelCase struct {
-	Name      string   `json:"name"`
-	Method    string   `json:"method"`
-	Type      string   `json:"type"`
-	Steps     flex     `json:"steps"`
-	RCall     string   `json:"r_call"`
-	Tight     bool     `json:"tight"`
-	Error     string   `json:"error"`
-	Yi        flex     `json:"yi"`
-	Vi        flex     `json:"vi"`
+	gSelFit
+	Polished *gSelFit `json:"polished"`
+	Name     string   `json:"name"`
+	Method   string   `json:"method"`
+	Type     string   `json:"type"`
+	Steps    flex     `json:"steps"`
+	Prec     string   `json:"prec"`
+	Ni       flex     `json:"ni"`
+	RCall    string   `json:"r_call"`
+	Tight    bool     `json:"tight"`
+	Error    string   `json:"error"`
+	Yi       flex     `json:"yi"`
+	Vi       flex     `json:"vi"`
+	LL0      float64  `json:"ll0"`
+	LRTDF    int      `json:"LRT_df"`
+	PTable   flex     `json:"ptable"`
+}
+
+// gSelFit are the fitted values of a golden case (metafor's, or polished).
+type gSelFit struct {
+	PDelta    flex     `json:"pval_delta"`
 	Estimate  flex     `json:"estimate"`
 	SE        flex     `json:"se"`
 	CILB      flex     `json:"ci_lb"`
@@ -35,11 +47,8 @@ type gSelCase struct {
 	DeltaCILB flex     `json:"ci_lb_delta"`
 	DeltaCIUB flex     `json:"ci_ub_delta"`
 	LL        float64  `json:"ll"`
-	LL0       float64  `json:"ll0"`
 	LRT       float64  `json:"LRT"`
-	LRTDF     int      `json:"LRT_df"`
 	LRTP      float64  `json:"LRT_p"`
-	PTable    flex     `json:"ptable"`
 }
 
 func TestSelModelStepsGolden(t *testing.T) {

@@ -45,3 +45,10 @@ var PanelModels = []string{string(panel.RICLPM), string(panel.CLPM), string(pane
 // PanelEstimators are the estimators of a panel model
 // (PanelOptions.Estimator): ML, and MLR with robust standard errors.
 var PanelEstimators = []string{sem.ML, sem.MLR}
+
+// SelModelTypes are the selection functions of MetaOptions.SelType
+// (metafor's selmodel types).
+var SelModelTypes = meta.SelTypes
+
+// SelModelPrecs are the precision measures of MetaOptions.SelPrec.
+var SelModelPrecs = []string{meta.PrecSEI, meta.PrecVI, meta.PrecNInv, meta.PrecSqrtNInv}

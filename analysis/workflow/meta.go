@@ -124,8 +124,17 @@ type MetaOptions struct {
 	Bayes *BayesOptions
 
 	// SelSteps are the selection model's one-sided p-value cut points
-	// (metafor's steps; a last 1 is added). Empty: {.025, 1}.
+	// (metafor's steps; a last 1 is added). Empty: {.025, 1} for stepfun,
+	// none for the continuous types (which take at most one).
 	SelSteps []float64
+	// SelType is the selection function (meta.SelTypes; empty: stepfun);
+	// setting it implies SelModel. SelPrec is the precision measure of
+	// halfnorm, negexp, logistic, power and negexppow (sei, vi, ninv,
+	// sqrtninv; empty: none).
+	SelType, SelPrec string
+	// TES adds the test of excess significance (metafor's tes) and HC the
+	// Henmi–Copas CI (metafor's hc) to the bias analysis.
+	TES, HC bool
 
 	// Scale names the scale moderator columns of a location–scale model
 	// (log τ² = z'α; text columns become factors), fitted instead of the
@@ -264,8 +273,11 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.AggregateMethod != "cs" && o.AggregateMethod != "mac" {
 		return o, invalid("AggregateMethod", "aggregation method %q: give cs or mac", o.AggregateMethod)
 	}
-	if !o.Bias && (o.PETPEESE || o.SelModel || len(o.SelSteps) > 0) {
-		return o, invalid("Bias", "PET-PEESE and the selection model are part of the small-study (bias) analysis: ask for it too")
+	if err := o.selModelDefaults(); err != nil {
+		return o, err
+	}
+	if !o.Bias && (o.PETPEESE || o.SelModel || len(o.SelSteps) > 0 || o.TES || o.HC) {
+		return o, invalid("Bias", "PET-PEESE, the selection model, the test of excess significance and the Henmi–Copas CI are part of the small-study (bias) analysis: ask for it too")
 	}
 	o.RobustType = strings.ToUpper(o.RobustType)
 	if o.RobustType == "" {
@@ -282,7 +294,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	for _, f := range o.Figures {
 		switch f {
-		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior":
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel":
 		default:
 			return o, invalid("Figures", "unknown figure %q", f)
 		}
@@ -308,7 +320,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, invalid("Subgroup", "subgroups cannot be combined with moderators; use the subgroup column as a moderator instead")
 	case o.Cluster != "" && !o.Univariate && (o.Subgroup != "" || o.Permutations > 0 || o.Exact || o.Tau2 != nil):
 		return o, invalid("Cluster", "subgroups, permutation tests and a fixed τ² are available for univariate models; with a three-level model use moderators")
-	case o.Cluster != "" && !o.Univariate && o.Bias && (o.SelModel || len(o.SelSteps) > 0 || len(o.Mods) > 0 || (o.RegTestModel != "" && o.RegTestModel != "rma") || (o.RegTestPredictor != "" && o.RegTestPredictor != "sei") || (o.TrimFillEstimator != "" && o.TrimFillEstimator != "L0") || o.TrimFillSide != "" || o.FSNTarget != nil || o.FSNUnweighted):
+	case o.Cluster != "" && !o.Univariate && o.Bias && (o.SelModel || o.TES || o.HC || len(o.SelSteps) > 0 || len(o.Mods) > 0 || (o.RegTestModel != "" && o.RegTestModel != "rma") || (o.RegTestPredictor != "" && o.RegTestPredictor != "sei") || (o.TrimFillEstimator != "" && o.TrimFillEstimator != "L0") || o.TrimFillSide != "" || o.FSNTarget != nil || o.FSNUnweighted):
 		return o, invalid("Cluster", "with a three-level model the small-study analysis is the multilevel Egger test (predictor sqrt(vi), CR2) and PET-PEESE on an intercept-only model; the selection model, trim and fill, fail-safe N, other Egger variants and moderators assume independent effects or a different model: drop them, or add --univariate")
 	}
 	if err := o.threeLevelDiagnostics(); err != nil {

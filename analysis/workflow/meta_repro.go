@@ -105,7 +105,13 @@ func (r *MetaRun) rUnivariate(b *strings.Builder) {
 			b.WriteString("rma(yi, vi, mods = ~ sqrt(vi), data = dat, method = \"FE\")   # PET\nrma(yi, vi, mods = ~ vi, data = dat, method = \"FE\")         # PEESE\n")
 		}
 		if s := bi.SelModel; s != nil {
-			fmt.Fprintf(b, "selmodel(res, type = \"stepfun\", steps = c(%s))\n", floatList(s.Steps, ", "))
+			b.WriteString(r.selModelRCode(s))
+		}
+		if bi.TES != nil {
+			b.WriteString("tes(res)\n")
+		}
+		if bi.HC != nil {
+			b.WriteString("hc(res)\n")
 		}
 	}
 	if r.influence != nil {
@@ -278,10 +284,13 @@ func (o MetaOptions) commandLine(src Source) string {
 			a = append(a, "--pet-peese")
 		}
 		if o.SelModel {
-			a = append(a, "--selmodel")
-			if len(o.SelSteps) > 0 {
-				a = append(a, "--steps", floatList(o.SelSteps, ","))
-			}
+			a = append(a, selModelArgs(o)...)
+		}
+		if o.TES {
+			a = append(a, "--tes")
+		}
+		if o.HC {
+			a = append(a, "--hc")
 		}
 	}
 	if o.Influence {

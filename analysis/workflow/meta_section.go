@@ -176,7 +176,16 @@ func (r *MetaRun) composeBias(s *Section) {
 	}
 	if b.SelModel != nil {
 		r.methods = append(r.methods, selModelMethods(b.SelModel))
-		r.cite("vevea1995")
+		r.cite(selModelCites(b.SelModel)...)
+		r.selModelFigure(s, b.SelModel)
+	}
+	if b.TES != nil {
+		r.methods = append(r.methods, "The test of excess significance (Ioannidis & Trikalinos, 2007) compared the number of significant studies (two-sided p < .05) with the number expected from each study's power at the pooled estimate (one-sided, α = .10).")
+		r.cite("ioannidis2007")
+	}
+	if b.HC != nil {
+		r.methods = append(r.methods, "The Henmi–Copas confidence interval (Henmi & Copas, 2010) around the fixed-effect estimate, which is robust to publication bias, is reported beside the random-effects estimate.")
+		r.cite("henmi2010")
 	}
 	cap := "Contour-enhanced funnel plot: shaded regions mark p < .10, .05 and .01 around zero; the triangle is the pseudo-confidence region around the pooled estimate"
 	if b.TrimFill != nil && b.TrimFill.K0 > 0 {

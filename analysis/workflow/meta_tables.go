@@ -234,7 +234,23 @@ func biasTable(b *meta.BiasResult, isR bool) (*Table, []string) {
 			fmt.Sprintf("LRT χ²(%d) = %s", s.LRTDF, num(s.LRT, 2)), pcell(s.LRTP), est(s.Estimate) + " " + ciw(s.CILB, s.CIUB)})
 		readings = append(readings, s.Reading())
 	}
-	for _, m := range []struct{ key, name string }{{"egger", "Egger's regression test"}, {"rank", "Begg & Mazumdar rank correlation"}, {"trimfill", "Trim and fill"}, {"fsn", "Fail-safe N"}, {"pet_peese", "PET-PEESE"}, {"selmodel", "Selection model"}} {
+	if x := b.TES; x != nil {
+		stat := fmt.Sprintf("O = %d, E = %s", x.O, num(x.E, 2))
+		if x.X2 != nil {
+			stat += fmt.Sprintf(", χ² = %s", num(*x.X2, 2))
+		}
+		lim := ""
+		if x.ThetaLim != nil {
+			lim = "θ_lim = " + num(*x.ThetaLim, 3)
+		}
+		t.Rows = append(t.Rows, []string{"Test of excess significance (" + x.Test + ")", stat, pcell(x.P), lim})
+		readings = append(readings, x.Reading())
+	}
+	if h := b.HC; h != nil {
+		t.Rows = append(t.Rows, []string{"Henmi–Copas CI (fixed-effect estimate)", "", "", est(h.Estimate) + " " + ciw(h.CILB, h.CIUB)})
+		readings = append(readings, h.Reading())
+	}
+	for _, m := range []struct{ key, name string }{{"egger", "Egger's regression test"}, {"rank", "Begg & Mazumdar rank correlation"}, {"trimfill", "Trim and fill"}, {"fsn", "Fail-safe N"}, {"pet_peese", "PET-PEESE"}, {"selmodel", "Selection model"}, {"tes", "Test of excess significance"}, {"hc", "Henmi–Copas CI"}} {
 		if why, ok := b.Errors[m.key]; ok {
 			t.Rows = append(t.Rows, []string{m.name, "not computed", "", why})
 		}

@@ -76,7 +76,8 @@ func (r *MetaRun) fitUnivariate() error {
 			RegTest:  meta.RegTestOptions{Model: o.RegTestModel, Predictor: o.RegTestPredictor, Ni: r.analysedN(res)},
 			TrimFill: meta.TrimFillOptions{Estimator: o.TrimFillEstimator, Side: o.TrimFillSide},
 			FSN:      fsn, PETPEESE: o.PETPEESE, SelModel: o.SelModel,
-			SelModelOpts: meta.SelModelOptions{Steps: o.SelSteps},
+			SelModelOpts: meta.SelModelOptions{Steps: o.SelSteps, Type: o.SelType, Prec: o.SelPrec, Ni: r.analysedN(res)},
+			TES:          o.TES, HC: o.HC,
 		})
 		if err = r.optional("the publication-bias analyses", berr); err != nil {
 			return err

@@ -30,7 +30,8 @@ type metaFlags struct {
 	regModel, predictor  string
 	tfEstimator, tfSide  string
 	fsnTarget            float64
-	petPeese, selModel   bool
+	petPeese, tes, hc    bool
+	selType, selPrec     string
 	selSteps             []float64
 	fsnUnweighted        bool
 	influence, leave1out bool
@@ -63,6 +64,7 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 	{"influence-plot", "influence", "write the influence panel (rstudent, DFFITS, Cook's D, COVRATIO, τ² and Q_E left out, hat, weight by study) to `FILE`"},
 	{"leave1out-forest", "leave1out-forest", "write the leave-one-out estimates as a forest plot to `FILE` (implies --leave1out)"},
 	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
+	{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
 	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
 }
 
@@ -131,7 +133,11 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	f.Float64Var(&mf.fsnTarget, "fsn-target", 0, "Orwin's fail-safe N target effect (default: half the mean effect, as metafor — an arbitrary choice)")
 	f.BoolVar(&mf.fsnUnweighted, "fsn-unweighted", false, "Orwin's fail-safe N from the unweighted mean effect (metafor before 4.4); default: the inverse-variance weighted mean, as metafor ≥ 4.4")
 	f.BoolVar(&mf.petPeese, "pet-peese", false, "with --bias: the conditional PET-PEESE estimate")
-	f.BoolVar(&mf.selModel, "selmodel", false, "with --bias: the three-parameter selection model (one step at one-sided p = .025, ML)")
+	enumVar(cmd, &mf.selType, "selmodel", "", "with --bias: a selection model (metafor's selmodel), --selmodel=TYPE with TYPE one of beta, halfnorm, negexp, logistic, power, negexppow, stepfun; a bare --selmodel is stepfun (one step at one-sided p = .025 unless --steps)", workflow.SelModelTypes...)
+	f.Lookup("selmodel").NoOptDefVal = "stepfun"
+	f.BoolVar(&mf.tes, "tes", false, "with --bias: the test of excess significance (Ioannidis & Trikalinos 2007; metafor's tes)")
+	f.BoolVar(&mf.hc, "hc", false, "with --bias: the Henmi–Copas confidence interval around the fixed-effect estimate (metafor's hc)")
+	enumVar(cmd, &mf.selPrec, "prec", "", "with --selmodel=halfnorm, negexp, logistic, power or negexppow: let selection depend on precision: sei, vi, ninv or sqrtninv (divided by its maximum, as metafor)", workflow.SelModelPrecs...)
 	floatsVar(cmd, &mf.selSteps, "steps", "with --bias: the step-function selection model with these one-sided p-value cut points, e.g. .025,.05,.5,1 (metafor's steps; a last 1 is added; implies --selmodel)")
 	f.BoolVar(&mf.influence, "influence", false, "influence diagnostics: studentized residuals, DFFITS, Cook's distance, COVRATIO, leave-one-out τ² and Q, hat values, weights; with --cluster, Cook's distance, DFBETAS and hat values per cluster and per effect size")
 	f.BoolVar(&mf.leave1out, "leave1out", false, "leave-one-out estimates, one study at a time (with --cluster, one cluster at a time)")
@@ -169,7 +175,7 @@ func (mf *metaFlags) options() workflow.MetaOptions {
 		Mods: splitList(mf.mods), Subgroup: mf.subgroup,
 		Permutations: mf.permutations, Exact: mf.exact, Seed: mf.seed,
 		Bias: mf.bias, RegTestModel: mf.regModel, RegTestPredictor: mf.predictor,
-		TrimFillEstimator: mf.tfEstimator, TrimFillSide: mf.tfSide, FSNUnweighted: mf.fsnUnweighted, PETPEESE: mf.petPeese, SelModel: mf.selModel,
+		TrimFillEstimator: mf.tfEstimator, TrimFillSide: mf.tfSide, FSNUnweighted: mf.fsnUnweighted, PETPEESE: mf.petPeese, SelModel: mf.selType != "", SelType: mf.selType, SelPrec: mf.selPrec, TES: mf.tes, HC: mf.hc,
 		Influence: mf.influence, LeaveOneOut: mf.leave1out, LeaveClusterOut: mf.leaveCluster,
 		Cumulative: mf.cumulative, CumulativeDecreasing: mf.cumDecreasing,
 		Cluster: mf.cluster, Rho: mf.rho, RhoSet: mf.set("rho"), NoProfile: mf.noProfile,
@@ -216,10 +222,13 @@ var metaOptionFlags = map[string]string{
 	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
 	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
-	"Predict": "--predict", "TestTerms": "--test-terms", "Scale": "--scale", "NewScale": "--newscale",
+	"Predict": "--predict", "TestTerms": "--test-terms", "Scale": "--scale", "NewScale": "--newscale", "SelType": "--selmodel", "SelPrec": "--prec", "SelSteps": "--steps",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
+	if err := selModelTypeAsFile(mf, args); err != nil {
+		return err
+	}
 	src, err := mf.read.source(e, args, metaDefaultDataset)
 	if err != nil {
 		return err
