@@ -56,7 +56,7 @@ func catchSignals() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if v := recover(); v != nil {
-			fileout.Interrupted() // remove this run's temporaries, as on a signal
+			fileout.Cleanup() // remove this run's temporaries (Interrupted would hold the registry for good)
 			msg := string(textout.EscapeControls([]byte(fmt.Sprint(v))))
 			if len(msg) > 300 {
 				msg = msg[:300] + "…"

@@ -139,6 +139,22 @@ func Interrupted() {
 	}
 }
 
+// Cleanup removes this process's temporary files and directories and
+// forgets them; unlike Interrupted the registry stays usable (a front end
+// that recovers from a failure and goes on, as a test harness does).
+func Cleanup() {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	for f := range registry.files {
+		os.Remove(f)
+		delete(registry.files, f)
+	}
+	for d := range registry.dirs {
+		os.RemoveAll(d)
+		delete(registry.dirs, d)
+	}
+}
+
 // createTemp creates a temporary file in dir with the pattern and
 // registers it.
 func createTemp(dir, pattern string) (*os.File, error) {

@@ -159,3 +159,29 @@ func ExampleWriteFile() {
 	// estimate
 	// 0.28
 }
+
+// Cleanup removes the registered temporaries and leaves the registry
+// usable: a write after it still works (Interrupted, by contrast, is for
+// the process's last moment).
+func TestCleanupKeepsRegistryUsable(t *testing.T) {
+	dir := t.TempDir()
+	tmp, err := createTemp(dir, ".x.tmp*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp.Close()
+	Cleanup()
+	if _, err := os.Stat(tmp.Name()); !os.IsNotExist(err) {
+		t.Fatalf("the temporary is still there: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- WriteFile(filepath.Join(dir, "after.txt"), []byte("ok")) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a write after Cleanup blocked")
+	}
+}
