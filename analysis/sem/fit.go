@@ -100,7 +100,14 @@ type Result struct {
 	ainv, b0 []float64
 	// h1sigma, h1mu are the saturated model's moments.
 	h1sigma, h1mu []float64
+	// hess is the observed information left by newtonPolish (nil: compute
+	// it at Theta).
+	hess *mat.SymDense
 }
+
+// bfgsGradTol is the largest gradient component of −ℓ/N at which the
+// quasi-Newton search stops and the Newton polish takes over.
+const bfgsGradTol = 1e-8
 
 // FreeIndex is the position in Theta of the model's k-th parameter, −1
 // when it is fixed.
@@ -185,22 +192,21 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 		Func: func(x []float64) float64 { return obj.eval(x, nil) },
 		Grad: func(g, x []float64) { obj.eval(x, g) },
 	}
-	set := &optimize.Settings{GradientThreshold: 1e-10, MajorIterations: opt.MaxIter}
+	set := &optimize.Settings{GradientThreshold: bfgsGradTol, MajorIterations: opt.MaxIter}
 	res, err := optimize.Minimize(prob, theta, set, &optimize.BFGS{})
-	converged := err == nil && res.Status == optimize.GradientThreshold
 	if res == nil {
 		return nil, fmt.Errorf("sem: the optimiser failed: %v", err)
 	}
-	if !converged {
-		// Polish from where BFGS stopped (a line search that cannot
-		// improve is usual at the optimum): accept when the gradient is
-		// small relative to the scale of −ℓ/N.
-		g := make([]float64, nfree)
-		obj.eval(res.X, g)
-		converged = mat.Norm(mat.NewVecDense(nfree, g), math.Inf(1)) < 1e-6
+	// Newton steps on the central-difference Hessian finish the search
+	// (newtonPolish): converged when the last Newton decrement gᵀH⁻¹g
+	// (twice the gain in ℓ still to be had) is below 10⁻⁸.
+	x, hess, dec := newtonPolish(obj, res.X, 4)
+	converged := dec >= 0 && dec < 1e-8
+	if !converged && err == nil && res.Status == optimize.GradientThreshold {
+		converged = true
 	}
-	out := &Result{Theta: res.X, Converged: converged, Iterations: res.MajorIterations, Patterns: d.Patterns(), Dropped: d.Dropped,
-		Estimator: opt.Estimator, Information: opt.Information, model: md, idx: idx}
+	out := &Result{Theta: x, Converged: converged, Iterations: res.MajorIterations, Patterns: d.Patterns(), Dropped: d.Dropped,
+		Estimator: opt.Estimator, Information: opt.Information, model: md, idx: idx, hess: hess}
 	if err := out.inference(obj, opt); err != nil {
 		return nil, err
 	}
