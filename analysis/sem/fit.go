@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -188,19 +189,26 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 	if math.IsInf(obj.eval(theta, nil), 1) {
 		return nil, ErrNotPositiveDefinite
 	}
+	// BFGS runs on z = Lᵀ(θ − θ₀), L the Cholesky factor of the Hessian
+	// of −ℓ/N at the start values (hessianAt), so that its first steps
+	// are Newton steps in a well-scaled space: panels mix scales (an
+	// alliance SD of 0.3 beside a symptom SD of 4) and identity-started
+	// BFGS needed hundreds of iterations. When that Hessian is not
+	// positive definite, the square roots of its diagonal scale z.
+	pre := newPreconditioner(obj, theta)
 	prob := optimize.Problem{
-		Func: func(x []float64) float64 { return obj.eval(x, nil) },
-		Grad: func(g, x []float64) { obj.eval(x, g) },
+		Func: func(z []float64) float64 { return obj.eval(pre.theta(z), nil) },
+		Grad: func(g, z []float64) { obj.eval(pre.theta(z), g); pre.gradient(g) },
 	}
 	set := &optimize.Settings{GradientThreshold: bfgsGradTol, MajorIterations: opt.MaxIter}
-	res, err := optimize.Minimize(prob, theta, set, &optimize.BFGS{})
+	res, err := optimize.Minimize(prob, make([]float64, nfree), set, &optimize.BFGS{})
 	if res == nil {
 		return nil, fmt.Errorf("sem: the optimiser failed: %v", err)
 	}
-	// Newton steps on the central-difference Hessian finish the search
+	// Newton steps on the closed-form Hessian finish the search
 	// (newtonPolish): converged when the last Newton decrement gᵀH⁻¹g
 	// (twice the gain in ℓ still to be had) is below 10⁻⁸.
-	x, hess, dec := newtonPolish(obj, res.X, 4)
+	x, hess, dec := newtonPolish(obj, append([]float64(nil), pre.theta(res.X)...), 4)
 	converged := dec >= 0 && dec < 1e-8
 	if !converged && err == nil && res.Status == optimize.GradientThreshold {
 		converged = true
@@ -292,4 +300,70 @@ func (res *Result) inference(obj objective, opt Options) error {
 		return fmt.Errorf("sem: the information matrix is not positive definite: the model is not identified or the solution is on a boundary")
 	}
 	return nil
+}
+
+// preconditioner maps BFGS's variables z to θ = θ₀ + L⁻ᵀz with H₀ = LLᵀ
+// the Hessian of −ℓ/N at θ₀ (or L = diag(√|H₀,jj|) when H₀ is not
+// positive definite, or L = I when there is no Hessian), and gradients
+// ∂/∂θ to ∂/∂z = L⁻¹ ∂/∂θ.
+type preconditioner struct {
+	theta0, x []float64
+	l         []float64 // lower factor, n × n; nil: diagonal d
+	d         []float64
+}
+
+func newPreconditioner(obj objective, theta0 []float64) *preconditioner {
+	n := len(theta0)
+	p := &preconditioner{theta0: theta0, x: make([]float64, n), d: make([]float64, n)}
+	for i := range p.d {
+		p.d[i] = 1
+	}
+	H := hessianAt(obj, theta0)
+	if H == nil || n == 0 {
+		return p
+	}
+	N := float64(obj.d.N)
+	l := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			l[i*n+j] = H.At(i, j) / N
+		}
+	}
+	if linalg.Cholesky(l, n) == nil {
+		p.l = l
+		return p
+	}
+	for i := range p.d {
+		if v := math.Abs(H.At(i, i)) / N; v > 1e-12 {
+			p.d[i] = math.Sqrt(v)
+		}
+	}
+	return p
+}
+
+// theta is θ₀ + L⁻ᵀz (shared storage: copy to keep it).
+func (p *preconditioner) theta(z []float64) []float64 {
+	copy(p.x, z)
+	if p.l != nil {
+		linalg.BackSolve(p.l, len(z), p.x)
+	} else {
+		for i := range p.x {
+			p.x[i] /= p.d[i]
+		}
+	}
+	for i, v := range p.theta0 {
+		p.x[i] += v
+	}
+	return p.x
+}
+
+// gradient turns g = ∂f/∂θ into ∂f/∂z = L⁻¹g in place.
+func (p *preconditioner) gradient(g []float64) {
+	if p.l != nil {
+		linalg.ForwardSolve(p.l, len(g), g)
+		return
+	}
+	for i := range g {
+		g[i] /= p.d[i]
+	}
 }
