@@ -114,10 +114,59 @@ const bfgsGradTol = 1e-8
 // when it is fixed.
 func (res *Result) FreeIndex(k int) int { return res.idx[k] }
 
-// ErrNotPositiveDefinite says that the implied covariance matrix of some
-// missing-data pattern is not positive definite at the start values or the
-// solution.
-var ErrNotPositiveDefinite = errors.New("sem: the model-implied covariance matrix is not positive definite")
+// ErrNotPositiveDefinite is what every *NotPositiveDefiniteError is
+// (errors.Is).
+var ErrNotPositiveDefinite = errors.New("sem: a matrix that must be positive definite is not")
+
+// NotPositiveDefiniteError says which matrix of the fit is not positive
+// definite, and where.
+type NotPositiveDefiniteError struct {
+	// Matrix is "implied" (the model-implied covariance matrix of some
+	// missing-data pattern) or "information" (the information matrix of
+	// the standard errors).
+	Matrix string
+	// At is "start" (the start values) or "solution".
+	At string
+}
+
+func (e *NotPositiveDefiniteError) Error() string {
+	if e.Matrix == "information" {
+		return "sem: the information matrix is not positive definite at the solution, so there are no standard errors: the model is not identified, or an estimate is on a boundary (a variance at 0)"
+	}
+	if e.At == "start" {
+		return "sem: the model-implied covariance matrix is not positive definite at the start values: a variable may have (almost) no variance, or two variables be (almost) copies of each other"
+	}
+	return "sem: the model-implied covariance matrix is not positive definite at the solution: a variance is negative or a correlation beyond ±1 (a Heywood case); the model does not suit the data"
+}
+
+// Is makes errors.Is(err, ErrNotPositiveDefinite) true.
+func (e *NotPositiveDefiniteError) Is(target error) bool { return target == ErrNotPositiveDefinite }
+
+// ConvergenceError says that the optimiser stopped before the optimum;
+// Fit returns it with the result where it stopped.
+type ConvergenceError struct {
+	// Iterations are the quasi-Newton iterations used.
+	Iterations int
+	// MaxGradient is the largest |∂ℓ/∂θ_j| (total over cases) where it
+	// stopped, Decrement the last Newton decrement gᵀH⁻¹g (−1 when the
+	// Hessian was not positive definite there, NaN when the iteration
+	// limit left no Newton step).
+	MaxGradient, Decrement float64
+	// Reason is the quasi-Newton search's status.
+	Reason string
+}
+
+func (e *ConvergenceError) Error() string {
+	why := ""
+	switch {
+	case e.Decrement >= 0:
+		why = fmt.Sprintf("log-likelihood still about %.3g below the optimum; ", e.Decrement/2)
+	case e.Decrement < 0:
+		why = "the Hessian is not positive definite there; "
+	}
+	return fmt.Sprintf("sem: the optimiser did not converge after %d iterations (%slargest gradient component %.3g; %s): the estimates are where it stopped; simplify the model (fewer waves, equality constraints)",
+		e.Iterations, why, e.MaxGradient, e.Reason)
+}
 
 // objective is −ℓ(θ)/N and its gradient.
 type objective struct {
@@ -187,7 +236,7 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 	}
 	obj := objective{md, d, idx}
 	if math.IsInf(obj.eval(theta, nil), 1) {
-		return nil, ErrNotPositiveDefinite
+		return nil, &NotPositiveDefiniteError{Matrix: "implied", At: "start"}
 	}
 	// BFGS runs on z = Lᵀ(θ − θ₀), L the Cholesky factor of the Hessian
 	// of −ℓ/N at θ₀ (hessianAt; damped towards its diagonal when not
@@ -221,8 +270,11 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 	// Newton steps on the closed-form Hessian finish the search
 	// (newtonPolish): converged when the last Newton decrement gᵀH⁻¹g
 	// (twice the gain in ℓ still to be had) is below 10⁻⁸.
-	x, hess, dec := newtonPolish(obj, theta, 4)
-	converged := dec >= 0 && dec < 1e-8
+	x, hess, dec := theta, (*mat.SymDense)(nil), math.NaN()
+	if k := min(4, opt.MaxIter-iters); k > 0 {
+		x, hess, dec = newtonPolish(obj, theta, k)
+	}
+	converged := dec >= 0 && dec < 1e-8 // false for NaN
 	if !converged && err == nil && res.Status == optimize.GradientThreshold {
 		converged = true
 	}
@@ -238,7 +290,13 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 		}
 	}
 	if !converged {
-		return out, fmt.Errorf("sem: the optimiser did not converge (%v)", res.Status)
+		g := make([]float64, len(x))
+		obj.eval(x, g)
+		mg := 0.0
+		for _, v := range g {
+			mg = math.Max(mg, math.Abs(v)*float64(d.N))
+		}
+		return out, &ConvergenceError{Iterations: iters, MaxGradient: mg, Decrement: dec, Reason: res.Status.String()}
 	}
 	return out, nil
 }
@@ -267,7 +325,7 @@ func (res *Result) inference(obj objective, opt Options) error {
 		if opt.Estimator == MLR {
 			res.b0 = res.scoreProducts(obj)
 			if res.b0 == nil {
-				return ErrNotPositiveDefinite
+				return &NotPositiveDefiniteError{Matrix: "implied", At: "solution"}
 			}
 			res.Vcov = sandwich(res.ainv, res.b0, n)
 		}
@@ -310,7 +368,7 @@ func (res *Result) inference(obj objective, opt Options) error {
 		res.Parameters = append(res.Parameters, pr)
 	}
 	if res.Vcov == nil && n > 0 {
-		return fmt.Errorf("sem: the information matrix is not positive definite: the model is not identified or the solution is on a boundary")
+		return &NotPositiveDefiniteError{Matrix: "information", At: "solution"}
 	}
 	return nil
 }
