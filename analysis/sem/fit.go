@@ -43,7 +43,7 @@ type ParamResult struct {
 	LHS      string   `json:"lhs"`
 	Op       string   `json:"op"`
 	RHS      string   `json:"rhs"`
-	Label    string   `json:"label,omitempty"`
+	Label    string   `json:"label"`
 	Free     bool     `json:"free"`
 	Estimate float64  `json:"estimate"`
 	SE       *float64 `json:"se"`
