@@ -277,3 +277,25 @@ func TestPanelJSONFields(t *testing.T) {
 		}
 	}
 }
+
+// 'alliance sessions --model lagged' (the default) says that its
+// specification has dynamic-panel bias and points to 'alliance panel';
+// the reverse model, which is not the lagged-outcome specification of
+// Falkenström et al., does not.
+func TestSessionsLaggedPointsToPanel(t *testing.T) {
+	for _, model := range []string{"", "reverse"} {
+		run, err := Sessions(embedded(t, "demo-sessions"), SessionsOptions{Model: model})
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := false
+		for _, n := range run.TopNotes() {
+			if strings.Contains(n.Text, "dynamic-panel (Nickell) bias") && strings.Contains(n.Text, "'alliance panel'") {
+				said = true
+			}
+		}
+		if said != (model == "") {
+			t.Errorf("model %q: note said = %v; notes %v", model, said, run.TopNotes())
+		}
+	}
+}
