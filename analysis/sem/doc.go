@@ -17,7 +17,8 @@
 // missing = "ML"). The gradient is analytic (the chain rule through
 // (I − A)⁻¹), and equality constraints are parameters sharing a label.
 //
-// The optimiser is quasi-Newton (BFGS) in preconditioned coordinates
+// The optimiser is quasi-Newton (BFGS, internal/optim's MinimizeBoxBFGS
+// without bounds) in preconditioned coordinates
 // z = Lᵀ(θ − θ₀), LLᵀ the Hessian at the point where a round starts (two
 // rounds: to |∇_z| < 0.1, then to 10⁻⁸), followed by Newton steps
 // θ ← θ − H⁻¹g on the Hessian of −ℓ in closed form through the moments v,

@@ -6,9 +6,9 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize"
 )
 
 // Options configure Fit.
@@ -248,20 +248,25 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 	// |∇_z| < 0.1 and the second starts afresh from there with the
 	// Hessian at that point (10,000 patients × 10 waves: 360 iterations →
 	// 13 + 12).
-	var res *optimize.Result
+	var res optim.BFGSResult
 	iters := 0
+	inf := make([]float64, nfree)
+	ninf := make([]float64, nfree)
+	for i := range inf {
+		inf[i], ninf[i] = math.Inf(1), math.Inf(-1)
+	}
 	for _, gtol := range []float64{1e-1, bfgsGradTol} {
 		pre := newPreconditioner(obj, theta)
-		prob := optimize.Problem{
-			Func: func(z []float64) float64 { return obj.eval(pre.theta(z), nil) },
-			Grad: func(g, z []float64) { obj.eval(pre.theta(z), g); pre.gradient(g) },
+		f := func(z, g []float64) float64 {
+			v := obj.eval(pre.theta(z), g)
+			pre.gradient(g)
+			return v
 		}
-		set := &optimize.Settings{GradientThreshold: gtol, MajorIterations: opt.MaxIter - iters}
-		res, err = optimize.Minimize(prob, make([]float64, nfree), set, &optimize.BFGS{})
-		if res == nil {
+		res, err = optim.MinimizeBoxBFGS(f, make([]float64, nfree), ninf, inf, optim.BFGSSettings{GTol: gtol, MaxIter: opt.MaxIter - iters})
+		if err != nil {
 			return nil, fmt.Errorf("sem: the optimiser failed: %v", err)
 		}
-		iters += res.MajorIterations
+		iters += res.Iterations
 		theta = append([]float64(nil), pre.theta(res.X)...)
 		if iters >= opt.MaxIter {
 			break
@@ -275,7 +280,7 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 		x, hess, dec = newtonPolish(obj, theta, k)
 	}
 	converged := dec >= 0 && dec < 1e-8 // false for NaN
-	if !converged && err == nil && res.Status == optimize.GradientThreshold {
+	if !converged && res.Converged {
 		converged = true
 	}
 	out := &Result{Theta: x, Converged: converged, Iterations: iters, Patterns: d.Patterns(), Dropped: d.Dropped,
@@ -296,7 +301,7 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 		for _, v := range g {
 			mg = math.Max(mg, math.Abs(v)*float64(d.N))
 		}
-		return out, &ConvergenceError{Iterations: iters, MaxGradient: mg, Decrement: dec, Reason: res.Status.String()}
+		return out, &ConvergenceError{Iterations: iters, MaxGradient: mg, Decrement: dec, Reason: res.Reason}
 	}
 	return out, nil
 }
