@@ -30,11 +30,12 @@
 // over the data. Fit is converged when the Newton decrement gᵀH⁻¹g is
 // below 10⁻⁸ (ℓ within 5·10⁻⁹ of its maximum). lavaan's nlminb stops
 // earlier: on the demo sessions' CLPM with equal residual variances
-// (240 patients, 12 waves, 104 parameters) its solution has
-// max |∂ℓ/∂θ| = 0.012 and a log-likelihood 1.8·10⁻⁷ below ours (2.3·10⁻⁸
-// with ceq.simple = TRUE; tighter rel.tol ends in nlminb's false
-// convergence, lower still), and its estimates differ from the optimum by
-// up to 1.2·10⁻⁴ relative in the flattest directions. Failures are typed:
+// (240 patients, 12 waves, 84 parameters; TestOptimumBeyondLavaan) its
+// solution has max |∂ℓ/∂θ| = 0.003 and a log-likelihood 1.6·10⁻⁷ below
+// ours (0.044 and 8.6·10⁻⁷ with ceq.simple = TRUE; a tighter rel.tol
+// ends in nlminb's false convergence, lower still), and its estimates
+// differ from the optimum by up to 1.1·10⁻⁴ (2.9·10⁻⁴) relative in the
+// flattest directions. Failures are typed:
 // *NotPositiveDefiniteError, *ConvergenceError.
 //
 // Standard errors (Options.Information, Options.Estimator), as lavaan's:
