@@ -238,13 +238,13 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 	if math.IsInf(obj.eval(theta, nil), 1) {
 		return nil, &NotPositiveDefiniteError{Matrix: "implied", At: "start"}
 	}
-	// BFGS runs on z = Lᵀ(θ − θ₀), L the Cholesky factor of the Hessian
-	// of −ℓ/N at θ₀ (hessianAt; damped towards its diagonal when not
-	// positive definite, see newPreconditioner), so that its steps are
+	// BFGS runs on z = Lᵀ(θ − θ₀), L the Cholesky factor of the expected
+	// information at θ₀ (damped towards its diagonal when not positive
+	// definite, see newPreconditioner), so that its steps are
 	// taken in a well-scaled space: panels mix scales (an alliance SD of
 	// 0.3 beside a symptom SD of 4), and identity-started BFGS needed
-	// hundreds of iterations. Far from the optimum H₀ is indefinite and
-	// the damped factor a poor scale, so a first round stops at
+	// hundreds of iterations. Far from the optimum the information at the
+	// start values is a poor scale, so a first round stops at
 	// |∇_z| < 0.1 and the second starts afresh from there with the
 	// Hessian at that point (10,000 patients × 10 waves: 360 iterations →
 	// 13 + 12).
@@ -379,7 +379,9 @@ func (res *Result) inference(obj objective, opt Options) error {
 }
 
 // preconditioner maps BFGS's variables z to θ = θ₀ + L⁻ᵀz with H₀ = LLᵀ
-// the Hessian of −ℓ/N at θ₀ (or L = diag(√|H₀,jj|) when H₀ is not
+// the expected information of −ℓ/N at θ₀ (Δᵀ E Δ, the Fisher-scoring
+// metric: positive semi-definite everywhere and, without the second-order
+// term of hessianAt, a fraction of its cost; or L = diag(√|H₀,jj|) when H₀ is not
 // positive definite, or L = I when there is no Hessian), and gradients
 // ∂/∂θ to ∂/∂z = L⁻¹ ∂/∂θ.
 type preconditioner struct {
@@ -394,7 +396,7 @@ func newPreconditioner(obj objective, theta0 []float64) *preconditioner {
 	for i := range p.d {
 		p.d[i] = 1
 	}
-	H := hessianAt(obj, theta0)
+	H := expectedAt(obj, theta0)
 	if H == nil || n == 0 {
 		return p
 	}
@@ -448,4 +450,20 @@ func (p *preconditioner) gradient(g []float64) {
 	for i := range g {
 		g[i] /= p.d[i]
 	}
+}
+
+// expectedAt is the expected information Δᵀ E Δ of −ℓ (total over cases)
+// at theta (see Result.expectedInformation), nil when some implied
+// covariance matrix is not positive definite.
+func expectedAt(obj objective, theta []float64) *mat.SymDense {
+	r := obj.md.build(theta, obj.idx)
+	if !r.moments() {
+		return nil
+	}
+	W, ok := obj.d.expectedInfo(r.sigma)
+	if !ok {
+		return nil
+	}
+	n := len(theta)
+	return congruence(W, obj.md.jacobian(r, obj.idx, n), nMoments(obj.d.P), n)
 }

@@ -173,17 +173,7 @@ func newtonPolish(obj objective, theta []float64, maxIter int) ([]float64, *mat.
 // model-implied Σ (lavaan's h1.information = "structured"), carried to θ
 // by the Jacobian Δ.
 func (res *Result) expectedInformation(obj objective) *mat.SymDense {
-	r := res.model.build(res.Theta, res.idx)
-	if !r.moments() {
-		return nil
-	}
-	W, ok := obj.d.expectedInfo(r.sigma)
-	if !ok {
-		return nil
-	}
-	n := len(res.Theta)
-	J := res.model.jacobian(r, res.idx, n)
-	return congruence(W, J, nMoments(obj.d.P), n)
+	return expectedAt(obj, res.Theta)
 }
 
 // congruence is Jᵀ W J for W (K × K) and J (K × n), symmetrised.
