@@ -19,8 +19,9 @@
 //
 // The optimiser is quasi-Newton (BFGS, internal/optim's MinimizeBoxBFGS
 // without bounds) in preconditioned coordinates
-// z = Lᵀ(θ − θ₀), LLᵀ the Hessian at the point where a round starts (two
-// rounds: to |∇_z| < 0.1, then to 10⁻⁸), followed by Newton steps
+// z = Lᵀ(θ − θ₀), LLᵀ the expected information Δᵀ E Δ at the point where a
+// round starts (two rounds: to |∇_z| < 0.1, then to 10⁻⁸; 13 iterations
+// for 10,000 patients × 10 waves), followed by Newton steps
 // θ ← θ − H⁻¹g on the Hessian of −ℓ in closed form through the moments v,
 //
 //	H = Δᵀ W Δ − Σ_k (∂ℓ/∂v_k) ∂²v_k/∂θ∂θᵀ,
