@@ -64,7 +64,7 @@ func panelPath(lagged []panel.LaggedEffect, pth [2]string, th Theme) (*plot.Plot
 	p.Title.Text = pth[0] + " → " + pth[1]
 	p.X.Label.Text = "Session (later wave of the lag)"
 	p.Y.Label.Text = "Estimate"
-	p.X.Tick.Marker = niceTicks{}
+	p.X.Tick.Marker = niceTicks{integer: true} // sessions are whole numbers
 	p.Y.Tick.Marker = niceTicks{}
 	eb := &plotter.YErrorBars{XYs: pts, YErrors: errs, LineStyle: lineStyle(th.LineWidth, black), CapWidth: th.FontSize * 0.5}
 	sc, err := points(xs, ys, draw.CircleGlyph{}, th.FontSize*0.25, black)

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,6 +47,15 @@ func TestPanelLaggedFigure(t *testing.T) {
 		}
 		if !stationary && fig.Panels[1][0].Title.Text != "alliance → outcome" {
 			t.Errorf("cross-lag panel titled %q", fig.Panels[1][0].Title.Text)
+		}
+		// The session axis has whole sessions only (it showed 2.5, 7.5).
+		if !stationary {
+			x := fig.Panels[0][0].X
+			for _, tk := range x.Tick.Marker.Ticks(x.Min, x.Max) {
+				if tk.Label != "" && tk.Value != math.Trunc(tk.Value) {
+					t.Errorf("session tick %v (%q)", tk.Value, tk.Label)
+				}
+			}
 		}
 		for _, ext := range []string{"png", "svg"} {
 			path := filepath.Join(dir, "panel."+ext)

@@ -42,6 +42,21 @@
 // analytic Jacobian (dL = (I − Φ)⁻¹ dΦ (I − Φ)⁻¹); a lag matrix with
 // spectral radius ≥ 1 has none (NonStationaryError).
 //
+// Recovery (docs/panel-recovery.md): 200 panels from the RI-CLPM
+// (alliance simulate panel defaults: 500 patients × 8 sessions, 5 %
+// missing, a planted within-person effect of alliance on next-session
+// symptoms of −1), each analysed by the stationary RI-CLPM and by the
+// lagged multilevel model of 'alliance sessions' on the same file:
+//
+//	model                     mean estimate   bias     95 % CI coverage
+//	RI-CLPM, stationary       −0.978          +0.022   94.0 %
+//	lagged multilevel model    0.430          +1.430    0.0 %
+//
+// Reproduce with ALLIANCE_RECOVERY=200 go test ./analysis/workflow/ -run
+// TestPanelRecovers -v (43 s); without the variable the test runs 4
+// panels and checks the RI-CLPM's bias is below 0.3 and the lagged
+// model's above 0.5.
+//
 // Parameter names follow Mulder & Hamaker's lavaan syntax (RIx, RIy, wx1,
 // wy1, ...; for the DPM the dpm package's alpha, en1, p1), so that
 // estimates can be set beside lavaan's.

@@ -127,6 +127,9 @@ func Fit(rows [][]float64, s Spec, opt Options) (*Result, error) {
 		level = 0.95
 	}
 	out.longRun(lags, level)
+	if out.LongRun == nil {
+		out.LongRun = []LongRunEffect{} // JSON [], not null, for the models without long-run effects
+	}
 	return out, err
 }
 

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/analysis/internal/optim"
 	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize"
 )
 
 // Options configure Fit.
@@ -42,7 +43,7 @@ type ParamResult struct {
 	LHS      string   `json:"lhs"`
 	Op       string   `json:"op"`
 	RHS      string   `json:"rhs"`
-	Label    string   `json:"label,omitempty"`
+	Label    string   `json:"label"`
 	Free     bool     `json:"free"`
 	Estimate float64  `json:"estimate"`
 	SE       *float64 `json:"se"`
@@ -100,16 +101,72 @@ type Result struct {
 	ainv, b0 []float64
 	// h1sigma, h1mu are the saturated model's moments.
 	h1sigma, h1mu []float64
+	// hess is the observed information left by newtonPolish (nil: compute
+	// it at Theta).
+	hess *mat.SymDense
 }
+
+// bfgsGradTol is the largest gradient component of −ℓ/N at which the
+// quasi-Newton search stops and the Newton polish takes over.
+const bfgsGradTol = 1e-8
 
 // FreeIndex is the position in Theta of the model's k-th parameter, −1
 // when it is fixed.
 func (res *Result) FreeIndex(k int) int { return res.idx[k] }
 
-// ErrNotPositiveDefinite says that the implied covariance matrix of some
-// missing-data pattern is not positive definite at the start values or the
-// solution.
-var ErrNotPositiveDefinite = errors.New("sem: the model-implied covariance matrix is not positive definite")
+// ErrNotPositiveDefinite is what every *NotPositiveDefiniteError is
+// (errors.Is).
+var ErrNotPositiveDefinite = errors.New("sem: a matrix that must be positive definite is not")
+
+// NotPositiveDefiniteError says which matrix of the fit is not positive
+// definite, and where.
+type NotPositiveDefiniteError struct {
+	// Matrix is "implied" (the model-implied covariance matrix of some
+	// missing-data pattern) or "information" (the information matrix of
+	// the standard errors).
+	Matrix string
+	// At is "start" (the start values) or "solution".
+	At string
+}
+
+func (e *NotPositiveDefiniteError) Error() string {
+	if e.Matrix == "information" {
+		return "sem: the information matrix is not positive definite at the solution, so there are no standard errors: the model is not identified, or an estimate is on a boundary (a variance at 0)"
+	}
+	if e.At == "start" {
+		return "sem: the model-implied covariance matrix is not positive definite at the start values: a variable may have (almost) no variance, or two variables be (almost) copies of each other"
+	}
+	return "sem: the model-implied covariance matrix is not positive definite at the solution: a variance is negative or a correlation beyond ±1 (a Heywood case); the model does not suit the data"
+}
+
+// Is makes errors.Is(err, ErrNotPositiveDefinite) true.
+func (e *NotPositiveDefiniteError) Is(target error) bool { return target == ErrNotPositiveDefinite }
+
+// ConvergenceError says that the optimiser stopped before the optimum;
+// Fit returns it with the result where it stopped.
+type ConvergenceError struct {
+	// Iterations are the quasi-Newton iterations used.
+	Iterations int
+	// MaxGradient is the largest |∂ℓ/∂θ_j| (total over cases) where it
+	// stopped, Decrement the last Newton decrement gᵀH⁻¹g (−1 when the
+	// Hessian was not positive definite there, NaN when the iteration
+	// limit left no Newton step).
+	MaxGradient, Decrement float64
+	// Reason is the quasi-Newton search's status.
+	Reason string
+}
+
+func (e *ConvergenceError) Error() string {
+	why := ""
+	switch {
+	case e.Decrement >= 0:
+		why = fmt.Sprintf("log-likelihood still about %.3g below the optimum; ", e.Decrement/2)
+	case e.Decrement < 0:
+		why = "the Hessian is not positive definite there; "
+	}
+	return fmt.Sprintf("sem: the optimiser did not converge after %d iterations (%slargest gradient component %.3g; %s): the estimates are where it stopped; simplify the model (fewer waves, equality constraints)",
+		e.Iterations, why, e.MaxGradient, e.Reason)
+}
 
 // objective is −ℓ(θ)/N and its gradient.
 type objective struct {
@@ -179,28 +236,55 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 	}
 	obj := objective{md, d, idx}
 	if math.IsInf(obj.eval(theta, nil), 1) {
-		return nil, ErrNotPositiveDefinite
+		return nil, &NotPositiveDefiniteError{Matrix: "implied", At: "start"}
 	}
-	prob := optimize.Problem{
-		Func: func(x []float64) float64 { return obj.eval(x, nil) },
-		Grad: func(g, x []float64) { obj.eval(x, g) },
+	// BFGS runs on z = Lᵀ(θ − θ₀), L the Cholesky factor of the expected
+	// information at θ₀ (damped towards its diagonal when not positive
+	// definite, see newPreconditioner), so that its steps are
+	// taken in a well-scaled space: panels mix scales (an alliance SD of
+	// 0.3 beside a symptom SD of 4), and identity-started BFGS needed
+	// hundreds of iterations. Far from the optimum the information at the
+	// start values is a poor scale, so a first round stops at
+	// |∇_z| < 0.1 and the second starts afresh from there with the
+	// Hessian at that point (10,000 patients × 10 waves: 360 iterations →
+	// 13 + 12).
+	var res optim.BFGSResult
+	iters := 0
+	inf := make([]float64, nfree)
+	ninf := make([]float64, nfree)
+	for i := range inf {
+		inf[i], ninf[i] = math.Inf(1), math.Inf(-1)
 	}
-	set := &optimize.Settings{GradientThreshold: 1e-10, MajorIterations: opt.MaxIter}
-	res, err := optimize.Minimize(prob, theta, set, &optimize.BFGS{})
-	converged := err == nil && res.Status == optimize.GradientThreshold
-	if res == nil {
-		return nil, fmt.Errorf("sem: the optimiser failed: %v", err)
+	for _, gtol := range []float64{1e-1, bfgsGradTol} {
+		pre := newPreconditioner(obj, theta)
+		f := func(z, g []float64) float64 {
+			v := obj.eval(pre.theta(z), g)
+			pre.gradient(g)
+			return v
+		}
+		res, err = optim.MinimizeBoxBFGS(f, make([]float64, nfree), ninf, inf, optim.BFGSSettings{GTol: gtol, MaxIter: opt.MaxIter - iters})
+		if err != nil {
+			return nil, fmt.Errorf("sem: the optimiser failed: %v", err)
+		}
+		iters += res.Iterations
+		theta = append([]float64(nil), pre.theta(res.X)...)
+		if iters >= opt.MaxIter {
+			break
+		}
 	}
-	if !converged {
-		// Polish from where BFGS stopped (a line search that cannot
-		// improve is usual at the optimum): accept when the gradient is
-		// small relative to the scale of −ℓ/N.
-		g := make([]float64, nfree)
-		obj.eval(res.X, g)
-		converged = mat.Norm(mat.NewVecDense(nfree, g), math.Inf(1)) < 1e-6
+	// Newton steps on the closed-form Hessian finish the search
+	// (newtonPolish): converged when the last Newton decrement gᵀH⁻¹g
+	// (twice the gain in ℓ still to be had) is below 10⁻⁸.
+	x, hess, dec := theta, (*mat.SymDense)(nil), math.NaN()
+	if k := min(4, opt.MaxIter-iters); k > 0 {
+		x, hess, dec = newtonPolish(obj, theta, k)
 	}
-	out := &Result{Theta: res.X, Converged: converged, Iterations: res.MajorIterations, Patterns: d.Patterns(), Dropped: d.Dropped,
-		Estimator: opt.Estimator, Information: opt.Information, model: md, idx: idx}
+	converged := dec >= 0 && dec < 1e-8 // false for NaN
+	if !converged && res.Converged {
+		converged = true
+	}
+	out := &Result{Theta: x, Converged: converged, Iterations: iters, Patterns: d.Patterns(), Dropped: d.Dropped,
+		Estimator: opt.Estimator, Information: opt.Information, model: md, idx: idx, hess: hess}
 	if err := out.inference(obj, opt); err != nil {
 		return nil, err
 	}
@@ -211,7 +295,13 @@ func Fit(md *Model, d *Data, opt Options) (*Result, error) {
 		}
 	}
 	if !converged {
-		return out, fmt.Errorf("sem: the optimiser did not converge (%v)", res.Status)
+		g := make([]float64, len(x))
+		obj.eval(x, g)
+		mg := 0.0
+		for _, v := range g {
+			mg = math.Max(mg, math.Abs(v)*float64(d.N))
+		}
+		return out, &ConvergenceError{Iterations: iters, MaxGradient: mg, Decrement: dec, Reason: res.Reason}
 	}
 	return out, nil
 }
@@ -240,7 +330,7 @@ func (res *Result) inference(obj objective, opt Options) error {
 		if opt.Estimator == MLR {
 			res.b0 = res.scoreProducts(obj)
 			if res.b0 == nil {
-				return ErrNotPositiveDefinite
+				return &NotPositiveDefiniteError{Matrix: "implied", At: "solution"}
 			}
 			res.Vcov = sandwich(res.ainv, res.b0, n)
 		}
@@ -283,7 +373,97 @@ func (res *Result) inference(obj objective, opt Options) error {
 		res.Parameters = append(res.Parameters, pr)
 	}
 	if res.Vcov == nil && n > 0 {
-		return fmt.Errorf("sem: the information matrix is not positive definite: the model is not identified or the solution is on a boundary")
+		return &NotPositiveDefiniteError{Matrix: "information", At: "solution"}
 	}
 	return nil
+}
+
+// preconditioner maps BFGS's variables z to θ = θ₀ + L⁻ᵀz with H₀ = LLᵀ
+// the expected information of −ℓ/N at θ₀ (Δᵀ E Δ, the Fisher-scoring
+// metric: positive semi-definite everywhere and, without the second-order
+// term of hessianAt, a fraction of its cost; or L = diag(√|H₀,jj|) when H₀ is not
+// positive definite, or L = I when there is no Hessian), and gradients
+// ∂/∂θ to ∂/∂z = L⁻¹ ∂/∂θ.
+type preconditioner struct {
+	theta0, x []float64
+	l         []float64 // lower factor, n × n; nil: diagonal d
+	d         []float64
+}
+
+func newPreconditioner(obj objective, theta0 []float64) *preconditioner {
+	n := len(theta0)
+	p := &preconditioner{theta0: theta0, x: make([]float64, n), d: make([]float64, n)}
+	for i := range p.d {
+		p.d[i] = 1
+	}
+	H := expectedAt(obj, theta0)
+	if H == nil || n == 0 {
+		return p
+	}
+	N := float64(obj.d.N)
+	l := make([]float64, n*n)
+	// Far from the optimum H₀ is often indefinite: add λ·diag(|H₀|) with
+	// λ growing tenfold from 0 (Levenberg–Marquardt's damping) until it
+	// is positive definite, and fall back to the diagonal after 10⁴.
+	for lambda := 0.0; lambda <= 1e4; lambda = math.Max(10*lambda, 1e-3) {
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				l[i*n+j] = H.At(i, j) / N
+			}
+			l[i*n+i] += lambda * math.Abs(H.At(i, i)) / N
+		}
+		if linalg.Cholesky(l, n) == nil {
+			p.l = l
+			return p
+		}
+	}
+	for i := range p.d {
+		if v := math.Abs(H.At(i, i)) / N; v > 1e-12 {
+			p.d[i] = math.Sqrt(v)
+		}
+	}
+	return p
+}
+
+// theta is θ₀ + L⁻ᵀz (shared storage: copy to keep it).
+func (p *preconditioner) theta(z []float64) []float64 {
+	copy(p.x, z)
+	if p.l != nil {
+		linalg.BackSolve(p.l, len(z), p.x)
+	} else {
+		for i := range p.x {
+			p.x[i] /= p.d[i]
+		}
+	}
+	for i, v := range p.theta0 {
+		p.x[i] += v
+	}
+	return p.x
+}
+
+// gradient turns g = ∂f/∂θ into ∂f/∂z = L⁻¹g in place.
+func (p *preconditioner) gradient(g []float64) {
+	if p.l != nil {
+		linalg.ForwardSolve(p.l, len(g), g)
+		return
+	}
+	for i := range g {
+		g[i] /= p.d[i]
+	}
+}
+
+// expectedAt is the expected information Δᵀ E Δ of −ℓ (total over cases)
+// at theta (see Result.expectedInformation), nil when some implied
+// covariance matrix is not positive definite.
+func expectedAt(obj objective, theta []float64) *mat.SymDense {
+	r := obj.md.build(theta, obj.idx)
+	if !r.moments() {
+		return nil
+	}
+	W, ok := obj.d.expectedInfo(r.sigma)
+	if !ok {
+		return nil
+	}
+	n := len(theta)
+	return congruence(W, obj.md.jacobian(r, obj.idx, n), nMoments(obj.d.P), n)
 }

@@ -232,3 +232,70 @@ func TestPanelConstrainPart(t *testing.T) {
 		t.Error("DPM with means: no error")
 	}
 }
+
+// The JSON of a panel run has the field names of issue #16's contract:
+// parameters {lhs, op, rhs, label, estimate, se, z, p, ci_lb, ci_ub,
+// std_all} (label "" when none, as lavaan), fit {logLik, npar, chisq, df,
+// pvalue, cfi, tli, rmsea, rmsea_ci_lb, rmsea_ci_ub, srmr, aic, bic},
+// lagged {from, to, wave, estimate, se, p, ci_lb, ci_ub, std_all} with
+// wave null for the stationary model, and long_run an array ([] for the
+// by-wave model, which has none).
+func TestPanelJSONFields(t *testing.T) {
+	for _, stationary := range []bool{false, true} {
+		run, err := Panel(embedded(t, "demo-sessions"), PanelOptions{Stationary: stationary, Waves: []int{1, 2, 3, 4, 5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(run.Output())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Parameters []map[string]any
+			Fit        map[string]any
+			Lagged     []map[string]any
+			LongRun    json.RawMessage `json:"long_run"`
+		}
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		has := func(what string, m map[string]any, keys string) {
+			for _, k := range strings.Fields(keys) {
+				if _, ok := m[k]; !ok {
+					t.Errorf("stationary=%v: %s lacks %q (has %v)", stationary, what, k, m)
+				}
+			}
+		}
+		has("parameters[0]", got.Parameters[0], "lhs op rhs label estimate se z p ci_lb ci_ub std_all")
+		has("fit", got.Fit, "logLik npar chisq df pvalue cfi tli rmsea rmsea_ci_lb rmsea_ci_ub srmr aic bic")
+		has("lagged[0]", got.Lagged[0], "from to wave estimate se p ci_lb ci_ub std_all")
+		if w := got.Lagged[0]["wave"]; stationary != (w == nil) {
+			t.Errorf("stationary=%v: wave %v", stationary, w)
+		}
+		if lr := strings.TrimSpace(string(got.LongRun)); !strings.HasPrefix(lr, "[") || stationary == (lr == "[]") {
+			t.Errorf("stationary=%v: long_run %s", stationary, lr)
+		}
+	}
+}
+
+// 'alliance sessions --model lagged' (the default) says that its
+// specification has dynamic-panel bias and points to 'alliance panel';
+// the reverse model, which is not the lagged-outcome specification of
+// Falkenström et al., does not.
+func TestSessionsLaggedPointsToPanel(t *testing.T) {
+	for _, model := range []string{"", "reverse"} {
+		run, err := Sessions(embedded(t, "demo-sessions"), SessionsOptions{Model: model})
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := false
+		for _, n := range run.TopNotes() {
+			if strings.Contains(n.Text, "dynamic-panel (Nickell) bias") && strings.Contains(n.Text, "'alliance panel'") {
+				said = true
+			}
+		}
+		if said != (model == "") {
+			t.Errorf("model %q: note said = %v; notes %v", model, said, run.TopNotes())
+		}
+	}
+}
