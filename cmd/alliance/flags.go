@@ -171,11 +171,17 @@ func (m *sessionModelFlags) options(model string, level float64) workflow.Sessio
 // command and listed in no help: one concept, one name (DESIGN.md).
 var flagAliases = map[string]string{"id": "patient", "time": "session", "score": "outcome"}
 
-// aliases makes cmd accept the older spellings of its flags.
-func aliases(cmd *cobra.Command) {
+// aliases makes cmd accept the older spellings of its flags, and the
+// command's own extra ones (panel's --x and --y, the SEM names).
+func aliases(cmd *cobra.Command, extra ...map[string]string) {
 	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
 		if to, ok := flagAliases[name]; ok {
 			return pflag.NormalizedName(to)
+		}
+		for _, m := range extra {
+			if to, ok := m[name]; ok {
+				return pflag.NormalizedName(to)
+			}
 		}
 		return pflag.NormalizedName(name)
 	})

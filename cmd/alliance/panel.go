@@ -83,6 +83,7 @@ Without FILE the embedded, simulated demo-sessions are analysed.`,
 	enumVar(cmd, &pf.missing, "missing", "fiml", "missing sessions: fiml (full-information ML) or listwise", "fiml", "listwise")
 	levelVar(cmd, &pf.level, "the paths")
 	figureVar(cmd, &pf.plot, "plot", "write the lagged effects with their CIs (by session, or one row per path with --stationary) to `FILE` (.png, .svg, .pdf)")
+	aliases(cmd, map[string]string{"x": "alliance", "y": "outcome"}) // the SEM names of the two series, as in the issue and the lavaan code
 	return cmd
 }
 

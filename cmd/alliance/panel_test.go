@@ -208,3 +208,17 @@ func TestPanelCLITextAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// --x and --y (the SEM names of the two series) name the alliance and
+// outcome columns, as --alliance and --outcome do.
+func TestPanelXYAliases(t *testing.T) {
+	a, _, c1 := runCLI(t, "", "panel", "--alliance", "alliance", "--outcome", "outcome", "--format", "json")
+	b, _, c2 := runCLI(t, "", "panel", "--x", "alliance", "--y", "outcome", "--format", "json")
+	if c1 != 0 || c2 != 0 || a != b {
+		t.Fatalf("--x/--y differ from --alliance/--outcome (exit %d, %d)", c1, c2)
+	}
+	_, stderr, code := runCLI(t, "", "panel", "--x", "nope")
+	if code != exitUsage || !strings.Contains(stderr, `"nope"`) {
+		t.Errorf("--x nope: exit %d, %s", code, stderr)
+	}
+}
