@@ -22,6 +22,7 @@ func (r *IPDRun) rCode() string {
 		return b.String()
 	}
 	b.WriteString("library(lme4); library(lmerTest); library(metafor)\n")
+	b.WriteString(rLmerControl) // every lmer to its optimum, as ours: lme4's default stopping rule leaves SEs ~1e-4 off
 	r.rReadStudies(&b)
 	c := so.Columns
 	for role, col := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
@@ -60,7 +61,7 @@ func (r *IPDRun) rCode() string {
 		}
 	}
 	fmt.Fprintf(&b, "terms <- c(%s)\n", strings.Join(coefNames, ", "))
-	fmt.Fprintf(&b, "stage1 <- do.call(rbind, lapply(split(d, d$study), function(ds) {\n  cf <- summary(lmer(%s, data = ds, REML = %s))$coefficients\n", r.formula, reml)
+	fmt.Fprintf(&b, "stage1 <- do.call(rbind, lapply(split(d, d$study), function(ds) {\n  cf <- summary(lmer(%s, data = ds, REML = %s, control = ctl))$coefficients\n", r.formula, reml)
 	b.WriteString("  data.frame(study = ds$study[1], term = names(terms), yi = cf[terms, \"Estimate\"], sei = cf[terms, \"Std. Error\"], df = cf[terms, \"df\"])\n}))\nstage1\n")
 	r.rStage2(&b, "terms")
 	if r.OneStage != nil {
@@ -80,7 +81,7 @@ func (r *IPDRun) rCode() string {
 		}
 		f := strings.ReplaceAll(r.OneStage.Formula, "(1 | patient)", "(1 | pid)")
 		f = strings.ReplaceAll(f, "(1 | therapist)", "(1 | tid)")
-		fmt.Fprintf(&b, "one <- lmer(%s, data = d, REML = %s)\nsummary(one); logLik(one)\n", f, reml)
+		fmt.Fprintf(&b, "one <- lmer(%s, data = d, REML = %s, control = ctl)\nsummary(one); logLik(one)\n", f, reml)
 	}
 	return b.String()
 }

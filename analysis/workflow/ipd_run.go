@@ -205,6 +205,14 @@ func fitStudies(studies []ipdStudy, o SessionsOptions, po PanelOptions, opt IPDO
 				} else {
 					fits[i], errsOut[i] = fitStudy(studies[i], o, opt.Standardize)
 				}
+				// Stage 2 and the one-stage model need the study's
+				// estimates and derived columns only: its input table and
+				// its fitted mixed model (design, engine) are let go, so
+				// that 50 studies do not hold them all at once.
+				studies[i].src.Table, fits[i].study.src.Table = nil, nil
+				if fits[i].res != nil {
+					fits[i].res.Mixed = nil
+				}
 			}
 		}()
 	}

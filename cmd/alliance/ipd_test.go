@@ -172,3 +172,22 @@ func TestIPDStage1PanelCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestIPDRCodeFlag: --r-code prints the R code (lme4, lmerTest, metafor)
+// after the results, and nothing of it without the flag; the workflow's
+// TestIPDRCodeRunsInR runs that code in R.
+func TestIPDRCodeFlag(t *testing.T) {
+	file := "../../testdata/golden/ipd_sim6.csv"
+	out, stderr, code := runCLI(t, "", "ipd", file, "--no-one-stage", "--r-code")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	i := strings.Index(out, "library(lme4); library(lmerTest); library(metafor)")
+	if i < 0 || !strings.Contains(out[i:], "rma(yi, sei = sei") || !strings.Contains(out[i:], "control = ctl") || i < strings.Index(out, "Stage 2") {
+		t.Errorf("no R code after the results:\n%s", out)
+	}
+	out, _, _ = runCLI(t, "", "ipd", file, "--no-one-stage")
+	if strings.Contains(out, "library(") {
+		t.Errorf("R code without --r-code:\n%s", out)
+	}
+}
