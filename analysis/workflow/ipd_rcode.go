@@ -25,9 +25,9 @@ func (r *IPDRun) rCode() string {
 	b.WriteString(rLmerControl) // every lmer to its optimum, as ours: lme4's default stopping rule leaves SEs ~1e-4 off
 	r.rReadStudies(&b)
 	c := so.Columns
-	for role, col := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
-		if col != "" && col != role {
-			fmt.Fprintf(&b, "d$%s <- d[[%q]]\n", role, col)
+	for _, rc := range [][2]string{{"patient", c.Patient}, {"therapist", c.Therapist}, {"session", c.Session}, {"alliance", c.Alliance}, {"outcome", c.Outcome}} {
+		if rc[1] != "" && rc[1] != rc[0] {
+			fmt.Fprintf(&b, "d$%s <- d[[%q]]\n", rc[0], rc[1])
 		}
 	}
 	ther := strings.Contains(r.formula, "therapist")

@@ -191,3 +191,67 @@ func TestIPDRCodeFlag(t *testing.T) {
 		t.Errorf("R code without --r-code:\n%s", out)
 	}
 }
+
+// TestIPDColumnFlags: the column flags of 'alliance sessions' apply to
+// every study: the file with renamed columns, named by --patient,
+// --therapist, --session, --alliance, --outcome (and --study), gives the
+// same stage-1 and pooled numbers as the file with the default names, and
+// the printed R code maps each role to its column once, in the same order
+// on every run.
+func TestIPDColumnFlags(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/golden/ipd_sim6.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(string(b), "\n", 2)
+	if lines[0] != "study,patient,therapist,session,alliance,outcome" {
+		t.Fatalf("header %q", lines[0])
+	}
+	ren := filepath.Join(t.TempDir(), "renamed.csv")
+	if err := os.WriteFile(ren, []byte("site,pid,tid,visit,wai,phq\n"+lines[1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	flags := []string{"--study", "site", "--patient", "pid", "--therapist", "tid", "--session", "visit", "--alliance", "wai", "--outcome", "phq", "--no-one-stage"}
+	want, stderr, code := runCLI(t, "", "ipd", "../../testdata/golden/ipd_sim6.csv", "--no-one-stage", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	got, stderr, code := runCLI(t, "", append([]string{"ipd", ren, "--format", "json"}, flags...)...)
+	if code != 0 {
+		t.Fatalf("renamed: exit %d %s", code, stderr)
+	}
+	var a, c ipdJSON
+	if json.Unmarshal([]byte(want), &a) != nil || json.Unmarshal([]byte(got), &c) != nil || len(a.Stage1) != 18 || len(c.Stage1) != 18 || len(c.Pooled) != 3 {
+		t.Fatalf("JSON:\n%s\n%s", want, got)
+	}
+	for i := range a.Stage1 {
+		if *a.Stage1[i].Estimate != *c.Stage1[i].Estimate || *a.Stage1[i].SE != *c.Stage1[i].SE {
+			t.Errorf("%s %s: renamed %v, default names %v", c.Stage1[i].Study, c.Stage1[i].Term, *c.Stage1[i].Estimate, *a.Stage1[i].Estimate)
+		}
+	}
+	for i := range a.Pooled {
+		if a.Pooled[i].Coefficients[0].Estimate != c.Pooled[i].Coefficients[0].Estimate {
+			t.Errorf("pooled %s differs", a.Pooled[i].Term)
+		}
+	}
+	first := ""
+	for range 10 {
+		out, _, _ := runCLI(t, "", append([]string{"ipd", ren, "--r-code"}, flags...)...)
+		i := strings.Index(out, "d$study <- ")
+		j := strings.Index(out, "derive <- ")
+		if i < 0 || j < i {
+			t.Fatalf("R code:\n%s", out)
+		}
+		code := out[i:j]
+		if first == "" {
+			first = code
+			for _, m := range []string{`d$patient <- d[["pid"]]`, `d$therapist <- d[["tid"]]`, `d$session <- d[["visit"]]`, `d$alliance <- d[["wai"]]`, `d$outcome <- d[["phq"]]`} {
+				if strings.Count(code, m) != 1 {
+					t.Errorf("R code maps %s %d times:\n%s", m, strings.Count(code, m), code)
+				}
+			}
+		} else if code != first {
+			t.Fatalf("R code differs between runs:\n%s\n%s", first, code)
+		}
+	}
+}
