@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,43 @@ j(study = "one", term = "logLik", estimate = as.numeric(logLik(one)), se = 0)
 	// the log-likelihood.
 	if want := 18 + 3 + 6 + 1; n != want {
 		t.Errorf("%d values compared, want %d:\n%s", n, want, out)
+	}
+}
+
+// TestIPDStudyTableN: each pooled term's table of included studies gives
+// every study's number of patients (the stage-1 n_patients) in its n
+// column, which was left empty; the pooled JSON is that of 'alliance
+// meta' on yi and sei whatever n says (checked by TestIPDTwoStage).
+func TestIPDStudyTableN(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/golden/ipd_sim6.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := IPD(csvSource(t, "ipd_sim6.csv", string(b)), IPDOptions{NoOneStage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, s := range r.Stage1 {
+		want[s.Study] = strconv.Itoa(s.NPatients)
+	}
+	tables := 0
+	for _, bl := range r.Section().Blocks {
+		tb, ok := bl.(*Table)
+		if !ok || !strings.HasPrefix(tb.Name, "studies-") {
+			continue
+		}
+		tables++
+		if len(tb.Rows) != 6 || tb.Columns[1] != "n" {
+			t.Fatalf("studies table %v with %d rows", tb.Columns, len(tb.Rows))
+		}
+		for _, row := range tb.Rows {
+			if row[1] == "" || row[1] != want[row[0]] {
+				t.Errorf("study %s: n %q, stage 1 has %s patients", row[0], row[1], want[row[0]])
+			}
+		}
+	}
+	if tables != len(r.Pooled) || tables != 3 {
+		t.Errorf("%d study tables for %d pooled terms", tables, len(r.Pooled))
 	}
 }
