@@ -99,7 +99,7 @@ model cannot be fitted are listed with the reason.`,
 	fl.StringVar(&f.effect, "effect", "", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
 	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", "FE", "EE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
-	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t or knha (Knapp–Hartung)", "z", "t", "knha")
+	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t, knha (Knapp–Hartung) or adhoc, as 'alliance meta'", "z", "t", "knha", "adhoc")
 	fl.StringVar(&f.mods, "mods", "", "study-level moderators (columns constant within each study), comma-separated")
 	fl.StringVar(&f.robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
 	fl.BoolVar(&f.multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -253,5 +254,65 @@ func TestIPDColumnFlags(t *testing.T) {
 		} else if code != first {
 			t.Fatalf("R code differs between runs:\n%s\n%s", first, code)
 		}
+	}
+}
+
+// TestIPDEveryTestOfMeta: --test takes every inference of 'alliance meta',
+// adhoc included (refused before), and the pooled term is then the meta
+// run of the stage-1 estimates with that test: here, where the
+// Knapp–Hartung factor is below 1, adhoc widens the knha interval.
+func TestIPDEveryTestOfMeta(t *testing.T) {
+	file := "../../testdata/golden/ipd_sim6.csv"
+	type coef struct {
+		Estimate float64 `json:"estimate"`
+		SE       float64 `json:"se"`
+		CILB     float64 `json:"ci_lb"`
+		CIUB     float64 `json:"ci_ub"`
+	}
+	pooled := func(test string) (coef, []byte) {
+		out, stderr, code := runCLI(t, "", "ipd", file, "--terms", "therapist", "--no-one-stage", "--test", test, "--format", "json")
+		if code != 0 {
+			t.Fatalf("--test %s: exit %d %s", test, code, stderr)
+		}
+		var r struct {
+			Stage1 []struct {
+				Study    string  `json:"study"`
+				Estimate float64 `json:"estimate"`
+				SE       float64 `json:"se"`
+			} `json:"stage1"`
+			Pooled []struct {
+				Coefficients []coef `json:"coefficients"`
+			} `json:"pooled"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Pooled) != 1 {
+			t.Fatalf("--test %s: %v %s", test, err, out)
+		}
+		var b strings.Builder
+		b.WriteString("study,yi,sei\n")
+		for _, s := range r.Stage1 {
+			b.WriteString(s.Study + "," + strconv.FormatFloat(s.Estimate, 'g', -1, 64) + "," + strconv.FormatFloat(s.SE, 'g', -1, 64) + "\n")
+		}
+		return r.Pooled[0].Coefficients[0], []byte(b.String())
+	}
+	for _, test := range []string{"z", "t", "knha", "adhoc"} {
+		got, studies := pooled(test)
+		out, stderr, code := runCLI(t, string(studies), "meta", "-", "--yi", "yi", "--sei", "sei", "--method", "REML", "--test", test, "--format", "json")
+		if code != 0 {
+			t.Fatalf("meta --test %s: exit %d %s", test, code, stderr)
+		}
+		var m struct {
+			Coefficients []coef `json:"coefficients"`
+		}
+		if err := json.Unmarshal([]byte(out), &m); err != nil || len(m.Coefficients) != 1 {
+			t.Fatalf("meta: %v %s", err, out)
+		}
+		if m.Coefficients[0] != got {
+			t.Errorf("--test %s: ipd %+v, meta on its stage 1 %+v", test, got, m.Coefficients[0])
+		}
+	}
+	kh, _ := pooled("knha")
+	ah, _ := pooled("adhoc")
+	if !(ah.CIUB-ah.CILB > kh.CIUB-kh.CILB) {
+		t.Errorf("adhoc CI %+v not wider than knha %+v", ah, kh)
 	}
 }
