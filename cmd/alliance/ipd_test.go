@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -314,5 +316,66 @@ func TestIPDEveryTestOfMeta(t *testing.T) {
 	ah, _ := pooled("adhoc")
 	if !(ah.CIUB-ah.CILB > kh.CIUB-kh.CILB) {
 		t.Errorf("adhoc CI %+v not wider than knha %+v", ah, kh)
+	}
+}
+
+// TestIPDJSONFields: the JSON has the fields issue 17 lists: every stage-1
+// entry {study, term, estimate, se, df, n_patients, n_sessions, converged,
+// note} (note "" when the row is fine, and name, the model's coefficient),
+// each pooled entry the 'alliance meta' JSON object of its term (the same
+// keys as 'alliance meta' on the stage-1 estimates) with term added, and
+// one_stage with fixed, random and logLik.
+func TestIPDJSONFields(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "ipd", "../../testdata/golden/ipd_sim6.csv", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	var r struct {
+		Stage1   []map[string]any `json:"stage1"`
+		Pooled   []map[string]any `json:"pooled"`
+		OneStage map[string]any   `json:"one_stage"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(m map[string]any) string {
+		var k []string
+		for n := range m {
+			k = append(k, n)
+		}
+		slices.Sort(k)
+		return strings.Join(k, ",")
+	}
+	if len(r.Stage1) != 18 {
+		t.Fatalf("%d stage-1 entries", len(r.Stage1))
+	}
+	for _, s := range r.Stage1 {
+		if got := keys(s); got != "converged,df,estimate,n_patients,n_sessions,name,note,se,study,term" {
+			t.Errorf("stage-1 entry keys %s", got)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("study,yi,sei\n")
+	for _, s := range r.Stage1 {
+		if s["term"] == "within" {
+			fmt.Fprintf(&b, "%s,%v,%v\n", s["study"], s["estimate"], s["se"])
+		}
+	}
+	mout, stderr, code := runCLI(t, b.String(), "meta", "-", "--yi", "yi", "--sei", "sei", "--test", "knha", "--format", "json")
+	if code != 0 {
+		t.Fatalf("meta: exit %d %s", code, stderr)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(mout), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["term"] = ""
+	if len(r.Pooled) != 3 || r.Pooled[0]["term"] != "within" || keys(r.Pooled[0]) != keys(m) {
+		t.Errorf("pooled keys\n%s\nmeta + term\n%s", keys(r.Pooled[0]), keys(m))
+	}
+	for _, k := range []string{"fixed", "random", "logLik"} {
+		if _, ok := r.OneStage[k]; !ok {
+			t.Errorf("one_stage lacks %s: %s", k, keys(r.OneStage))
+		}
 	}
 }
