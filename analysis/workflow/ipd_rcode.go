@@ -64,6 +64,13 @@ func (r *IPDRun) rCode() string {
 	fmt.Fprintf(&b, "stage1 <- do.call(rbind, lapply(split(d, d$study), function(ds) {\n  cf <- summary(lmer(%s, data = ds, REML = %s, control = ctl))$coefficients\n", r.formula, reml)
 	b.WriteString("  data.frame(study = ds$study[1], term = names(terms), yi = cf[terms, \"Estimate\"], sei = cf[terms, \"Std. Error\"], df = cf[terms, \"df\"])\n}))\nstage1\n")
 	r.rStage2(&b, "terms")
+	if mv := r.Multivariate; mv != nil {
+		fmt.Fprintf(&b, "# the %s and %s terms pooled jointly: each study's two estimates with their stage-1 covariance\nmvt <- terms[c(%q, %q)]\n", mv.Terms[0], mv.Terms[1], mv.Terms[0], mv.Terms[1])
+		fmt.Fprintf(&b, "mvs <- lapply(split(d, d$study), function(ds) {\n  m <- lmer(%s, data = ds, REML = %s, control = ctl)\n  list(yi = fixef(m)[mvt], V = as.matrix(vcov(m))[mvt, mvt])\n})\n", r.formula, reml)
+		b.WriteString("long <- data.frame(study = rep(names(mvs), each = 2), term = rep(names(mvt), length(mvs)), yi = unlist(lapply(mvs, `[[`, \"yi\")))\n")
+		b.WriteString("V <- bldiag(lapply(mvs, `[[`, \"V\"))\n")
+		fmt.Fprintf(&b, "mv <- rma.mv(yi, V, mods = ~ 0 + term, random = ~ term | study, struct = \"UN\", data = long, method = \"REML\", level = %s, control = list(rel.tol = 1e-10, iter.max = 10000, eval.max = 20000))\nmv\n", rNum(100*o.Sessions.Level))
+	}
 	if r.OneStage != nil {
 		pid := "paste(d$study, d$patient)"
 		if ther {

@@ -24,11 +24,11 @@ func TestIPDRCodeRunsInR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := IPD(csvSource(t, "testdata/golden/ipd_sim6.csv", string(b)), IPDOptions{})
+	r, err := IPD(csvSource(t, "testdata/golden/ipd_sim6.csv", string(b)), IPDOptions{Multivariate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.OneStage == nil || len(r.Pooled) != 3 {
+	if r.OneStage == nil || len(r.Pooled) != 3 || r.Multivariate == nil {
 		t.Fatalf("one stage %v, %d pooled terms", r.OneStage, len(r.Pooled))
 	}
 	code := r.Steps()[0].RCode + `
@@ -39,6 +39,8 @@ for (t in names(terms)) { res <- rma(yi, sei = sei, data = stage1[stage1$term ==
 fx <- summary(one)$coefficients
 for (n in rownames(fx)) j(study = "one", term = n, estimate = fx[n, 1], se = fx[n, 2])
 j(study = "one", term = "logLik", estimate = as.numeric(logLik(one)), se = 0)
+for (i in seq_along(mv$beta)) j(study = "multivariate", term = sub("^term", "", rownames(mv$beta)[i]), estimate = mv$beta[i, 1], se = mv$se[i], tau2 = mv$tau2[match(sub("^term", "", rownames(mv$beta)[i]), mv$g.levels.f[[1]])])
+j(study = "multivariate", term = "logLik", estimate = as.numeric(logLik(mv)), se = 0)
 `
 	dir := t.TempDir()
 	if werr := os.WriteFile(dir+"/code.R", []byte(code), 0o644); werr != nil {
@@ -71,6 +73,22 @@ j(study = "one", term = "logLik", estimate = as.numeric(logLik(one)), se = 0)
 					t.Errorf("pooled %s tau2: ours %.8g, R %.8g", m.Term, p.Model.Tau2, *m.Tau2)
 				}
 			}
+		case "multivariate":
+			mv := r.Multivariate
+			if m.Term == "logLik" {
+				est, se, tol = mv.LogLik, 0, 1e-7
+			}
+			for i, n := range mv.Terms {
+				if n == m.Term {
+					// metafor's nlminb settles τ² of the flat REML surface
+					// to ~1e-5; the estimates follow to 1e-5 (the golden
+					// test's tolerances).
+					est, se = mv.Coefficients[i].Estimate, mv.Coefficients[i].SE
+					if m.Tau2 == nil || !near(mv.Tau2[i], *m.Tau2, 1e-4) {
+						t.Errorf("multivariate %s tau2: ours %.8g, R %v", n, mv.Tau2[i], m.Tau2)
+					}
+				}
+			}
 		case "one":
 			if m.Term == "logLik" {
 				est, se, tol = r.OneStage.LogLik, 0, 1e-7
@@ -93,8 +111,9 @@ j(study = "one", term = "logLik", estimate = as.numeric(logLik(one)), se = 0)
 		n++
 	}
 	// 6 studies × 3 terms, 3 pooled terms, 6 one-stage coefficients and
-	// the log-likelihood.
-	if want := 18 + 3 + 6 + 1; n != want {
+	// the log-likelihood, 2 multivariate coefficients and the
+	// log-likelihood.
+	if want := 18 + 3 + 6 + 1 + 2 + 1; n != want {
 		t.Errorf("%d values compared, want %d:\n%s", n, want, out)
 	}
 }
