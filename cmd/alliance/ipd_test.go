@@ -379,3 +379,46 @@ func TestIPDJSONFields(t *testing.T) {
 		}
 	}
 }
+
+// TestIPDSimulatedStudies: 'alliance simulate sessions --studies K' writes
+// K studies with a study column that 'alliance ipd' reads as they are, its
+// truth file one planted within effect per study; --study-sd 0 plants the
+// same effect in every study.
+func TestIPDSimulatedStudies(t *testing.T) {
+	dir := t.TempDir()
+	data, truth := filepath.Join(dir, "s.csv"), filepath.Join(dir, "truth.csv")
+	if _, stderr, code := runCLI(t, "", "simulate", "sessions", "--studies", "4", "--patients", "30", "--seed", "3", "--out", data, "--truth", truth); code != 0 {
+		t.Fatalf("simulate: exit %d %s", code, stderr)
+	}
+	tb, err := os.ReadFile(truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(string(tb))).ReadAll()
+	if err != nil || len(recs) != 5 || recs[0][0] != "study" || recs[0][2] != "within_effect" {
+		t.Fatalf("truth %v %v", recs, err)
+	}
+	out, stderr, code := runCLI(t, "", "ipd", data, "--terms", "within", "--no-one-stage", "--format", "json")
+	if code != 0 {
+		t.Fatalf("ipd: exit %d %s", code, stderr)
+	}
+	var r ipdJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Stage1) != 4 || len(r.Pooled) != 1 || r.Pooled[0].K != 4 {
+		t.Fatalf("ipd: %v %s", err, out)
+	}
+	for i, s := range r.Stage1 {
+		if s.Study != recs[i+1][0] {
+			t.Errorf("stage-1 study %s, truth %s", s.Study, recs[i+1][0])
+		}
+	}
+	if _, _, code := runCLI(t, "", "simulate", "sessions", "--studies", "3", "--patients", "30", "--study-sd", "0", "--out", data, "--truth", truth); code != 0 {
+		t.Fatal("simulate --study-sd 0")
+	}
+	tb, _ = os.ReadFile(truth)
+	recs, _ = csv.NewReader(strings.NewReader(string(tb))).ReadAll()
+	for _, rec := range recs[1:] {
+		if rec[2] != recs[1][2] {
+			t.Errorf("--study-sd 0: within effects %v", recs)
+		}
+	}
+}
