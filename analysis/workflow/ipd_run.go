@@ -165,6 +165,21 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 		r.Pooled = append(r.Pooled, IPDPooled{Term: term, Meta: run})
 	}
 	if len(r.Pooled) == 0 {
+		// A term no study's model has is a choice of design, not a lack
+		// of studies: say why and what to pool instead.
+		var absent []string
+		for _, term := range r.Terms {
+			has := false
+			for _, f := range r.fits {
+				has = has || (!f.failed() && hasRole(f, term))
+			}
+			if !has && opt.Stage1 != Stage1Panel {
+				absent = append(absent, "the "+term+" term"+termWhy(term))
+			}
+		}
+		if len(absent) == len(r.Terms) && len(absent) > 0 {
+			return nil, invalid("Terms", "no alliance term could be pooled: no study's model has %s; choose terms the models have", strings.Join(absent, ", nor "))
+		}
 		return nil, errs.New(errs.TooFew, "ipd", "no alliance term could be pooled: fewer than 2 studies gave an estimate of any of %s", strings.Join(r.Terms, ", "))
 	}
 	if opt.Multivariate {

@@ -146,3 +146,25 @@ func TestIPDRileyCaveat(t *testing.T) {
 		t.Errorf("the designs gave %d disagreeing and %d agreeing runs: both cases must be checked", disagreed, agreed)
 	}
 }
+
+// TestIPDAbsentTerm: asking for a term no study's model has (between
+// under therapist-mean centring, patient under person centring) is an
+// option error that says why, not "fewer than 2 studies".
+func TestIPDAbsentTerm(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/golden/ipd_sim6.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		opt  IPDOptions
+		want string
+	}{
+		{IPDOptions{Terms: []string{"between"}, NoOneStage: true}, "no study's model has the between term (therapist-mean centring splits it"},
+		{IPDOptions{Terms: []string{"patient"}, NoOneStage: true, Sessions: SessionsOptions{Centring: "person"}}, "no study's model has the patient term (no therapist-mean centring"},
+	} {
+		_, err := IPD(csvSource(t, "ipd_sim6.csv", string(b)), c.opt)
+		if err == nil || OptionOf(err) != "Terms" || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "fewer than 2 studies") {
+			t.Errorf("%v: %v, want an error on Terms saying %q", c.opt.Terms, err, c.want)
+		}
+	}
+}
