@@ -98,6 +98,7 @@ func IPD(src Source, opt IPDOptions) (*IPDRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	src.Table = nil // each study has its own table now; the run keeps the source's description
 	return runIPD(src, studies, t.Header[j], opt)
 }
 

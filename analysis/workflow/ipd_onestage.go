@@ -84,19 +84,40 @@ func (r *IPDRun) oneStage() {
 		}
 	}
 	md := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}}
-	var study, patient, ther []string
+	n := 0
+	for _, f := range fits {
+		n += len(f.res.Table.Session)
+	}
+	// The labels are made once per study, therapist and patient (rows of
+	// one patient are contiguous, so the last key is reused) instead of
+	// once per row: 300,000 rows would otherwise make 900,000 strings.
+	study, patient := make([]string, 0, n), make([]string, 0, n)
+	var ther []string
+	if therapist {
+		ther = make([]string, 0, n)
+	}
 	for _, f := range fits {
 		t := f.res.Table
+		var lastT, lastP, thKey, pKey string
 		for i := range t.Session {
 			study = append(study, f.study.name)
-			key := f.study.name + "\x1f"
+			th := ""
 			if t.Therapist != nil {
-				key += t.Therapist[i] + "\x1f"
-				if therapist {
-					ther = append(ther, f.study.name+"\x1f"+t.Therapist[i])
-				}
+				th = t.Therapist[i]
 			}
-			patient = append(patient, key+t.Patient[i])
+			if i == 0 || th != lastT || t.Patient[i] != lastP {
+				lastT, lastP = th, t.Patient[i]
+				pKey = f.study.name + "\x1f"
+				if t.Therapist != nil {
+					thKey = f.study.name + "\x1f" + th
+					pKey = thKey + "\x1f"
+				}
+				pKey += lastP
+			}
+			if therapist {
+				ther = append(ther, thKey)
+			}
+			patient = append(patient, pKey)
 		}
 	}
 	names := []string{"session"}
@@ -105,17 +126,21 @@ func (r *IPDRun) oneStage() {
 	}
 	resp, _, _ := strings.Cut(fixed, " ~ ")
 	for _, name := range names {
-		var v []float64
+		v := make([]float64, 0, n)
 		for _, f := range fits {
 			col := f.res.Table.Column(name)
 			if name != within && (name == resp || !strings.HasSuffix(name, "_next")) {
-				col = centred(col)
+				v = appendCentred(v, col)
+			} else {
+				v = append(v, col...)
 			}
-			v = append(v, col...)
 		}
 		md.Numeric[name] = v
 	}
 	md.Text["study"], md.Text["patient"] = study, patient
+	for _, f := range fits {
+		f.res.Table = nil // copied into md: nothing after this reads the derived columns
+	}
 	re := "(1 | patient)"
 	if therapist {
 		md.Text["therapist"] = ther
@@ -179,9 +204,10 @@ func (r *IPDRun) compare() {
 	}
 }
 
-// centred returns x minus its mean over the observed (non-NaN) values of
-// one study: the study's centring of a one-stage predictor.
-func centred(x []float64) []float64 {
+// appendCentred appends to dst x minus its mean over the observed
+// (non-NaN) values of one study: the study's centring of a one-stage
+// predictor.
+func appendCentred(dst, x []float64) []float64 {
 	var n, sum float64
 	for _, v := range x {
 		if !math.IsNaN(v) {
@@ -189,9 +215,8 @@ func centred(x []float64) []float64 {
 			sum += v
 		}
 	}
-	out := make([]float64, len(x))
-	for i, v := range x {
-		out[i] = v - sum/n
+	for _, v := range x {
+		dst = append(dst, v-sum/n)
 	}
-	return out
+	return dst
 }

@@ -22,11 +22,12 @@ func (r *IPDRun) rCode() string {
 		return b.String()
 	}
 	b.WriteString("library(lme4); library(lmerTest); library(metafor)\n")
+	b.WriteString(rLmerControl) // every lmer to its optimum, as ours: lme4's default stopping rule leaves SEs ~1e-4 off
 	r.rReadStudies(&b)
 	c := so.Columns
-	for role, col := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
-		if col != "" && col != role {
-			fmt.Fprintf(&b, "d$%s <- d[[%q]]\n", role, col)
+	for _, rc := range [][2]string{{"patient", c.Patient}, {"therapist", c.Therapist}, {"session", c.Session}, {"alliance", c.Alliance}, {"outcome", c.Outcome}} {
+		if rc[1] != "" && rc[1] != rc[0] {
+			fmt.Fprintf(&b, "d$%s <- d[[%q]]\n", rc[0], rc[1])
 		}
 	}
 	ther := strings.Contains(r.formula, "therapist")
@@ -60,9 +61,16 @@ func (r *IPDRun) rCode() string {
 		}
 	}
 	fmt.Fprintf(&b, "terms <- c(%s)\n", strings.Join(coefNames, ", "))
-	fmt.Fprintf(&b, "stage1 <- do.call(rbind, lapply(split(d, d$study), function(ds) {\n  cf <- summary(lmer(%s, data = ds, REML = %s))$coefficients\n", r.formula, reml)
+	fmt.Fprintf(&b, "stage1 <- do.call(rbind, lapply(split(d, d$study), function(ds) {\n  cf <- summary(lmer(%s, data = ds, REML = %s, control = ctl))$coefficients\n", r.formula, reml)
 	b.WriteString("  data.frame(study = ds$study[1], term = names(terms), yi = cf[terms, \"Estimate\"], sei = cf[terms, \"Std. Error\"], df = cf[terms, \"df\"])\n}))\nstage1\n")
 	r.rStage2(&b, "terms")
+	if mv := r.Multivariate; mv != nil {
+		fmt.Fprintf(&b, "# the %s and %s terms pooled jointly: each study's two estimates with their stage-1 covariance\nmvt <- terms[c(%q, %q)]\n", mv.Terms[0], mv.Terms[1], mv.Terms[0], mv.Terms[1])
+		fmt.Fprintf(&b, "mvs <- lapply(split(d, d$study), function(ds) {\n  m <- lmer(%s, data = ds, REML = %s, control = ctl)\n  list(yi = fixef(m)[mvt], V = as.matrix(vcov(m))[mvt, mvt])\n})\n", r.formula, reml)
+		b.WriteString("long <- data.frame(study = rep(names(mvs), each = 2), term = rep(names(mvt), length(mvs)), yi = unlist(lapply(mvs, `[[`, \"yi\")))\n")
+		b.WriteString("V <- bldiag(lapply(mvs, `[[`, \"V\"))\n")
+		fmt.Fprintf(&b, "mv <- rma.mv(yi, V, mods = ~ 0 + term, random = ~ term | study, struct = \"UN\", data = long, method = \"REML\", level = %s, control = list(rel.tol = 1e-10, iter.max = 10000, eval.max = 20000))\nmv\n", rNum(100*o.Sessions.Level))
+	}
 	if r.OneStage != nil {
 		pid := "paste(d$study, d$patient)"
 		if ther {
@@ -80,7 +88,7 @@ func (r *IPDRun) rCode() string {
 		}
 		f := strings.ReplaceAll(r.OneStage.Formula, "(1 | patient)", "(1 | pid)")
 		f = strings.ReplaceAll(f, "(1 | therapist)", "(1 | tid)")
-		fmt.Fprintf(&b, "one <- lmer(%s, data = d, REML = %s)\nsummary(one); logLik(one)\n", f, reml)
+		fmt.Fprintf(&b, "one <- lmer(%s, data = d, REML = %s, control = ctl)\nsummary(one); logLik(one)\n", f, reml)
 	}
 	return b.String()
 }

@@ -165,6 +165,21 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 		r.Pooled = append(r.Pooled, IPDPooled{Term: term, Meta: run})
 	}
 	if len(r.Pooled) == 0 {
+		// A term no study's model has is a choice of design, not a lack
+		// of studies: say why and what to pool instead.
+		var absent []string
+		for _, term := range r.Terms {
+			has := false
+			for _, f := range r.fits {
+				has = has || (!f.failed() && hasRole(f, term))
+			}
+			if !has && opt.Stage1 != Stage1Panel {
+				absent = append(absent, "the "+term+" term"+termWhy(term))
+			}
+		}
+		if len(absent) == len(r.Terms) && len(absent) > 0 {
+			return nil, invalid("Terms", "no alliance term could be pooled: no study's model has %s; choose terms the models have", strings.Join(absent, ", nor "))
+		}
 		return nil, errs.New(errs.TooFew, "ipd", "no alliance term could be pooled: fewer than 2 studies gave an estimate of any of %s", strings.Join(r.Terms, ", "))
 	}
 	if opt.Multivariate {
@@ -204,6 +219,14 @@ func fitStudies(studies []ipdStudy, o SessionsOptions, po PanelOptions, opt IPDO
 					fits[i], errsOut[i] = fitStudyPanel(studies[i], po)
 				} else {
 					fits[i], errsOut[i] = fitStudy(studies[i], o, opt.Standardize)
+				}
+				// Stage 2 and the one-stage model need the study's
+				// estimates and derived columns only: its input table and
+				// its fitted mixed model (design, engine) are let go, so
+				// that 50 studies do not hold them all at once.
+				studies[i].src.Table, fits[i].study.src.Table = nil, nil
+				if fits[i].res != nil {
+					fits[i].res.Mixed = nil
 				}
 			}
 		}()

@@ -26,7 +26,7 @@ type IPDStage1 struct {
 	NPatients int    `json:"n_patients"`
 	NSessions int    `json:"n_sessions"`
 	Converged bool   `json:"converged"`
-	Note      string `json:"note,omitempty"`
+	Note      string `json:"note"` // "" when the row is fine: the field is always there
 }
 
 // ipdFit is one study's stage-1 model: the session model (res) or the

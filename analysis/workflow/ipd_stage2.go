@@ -43,7 +43,7 @@ func (r *IPDRun) pool(term string, rows []IPDStage1) (*MetaRun, int, error) {
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	head := append([]string{"study", "yi", "sei"}, r.modNames...)
+	head := append([]string{"study", "yi", "sei", "ni"}, r.modNames...)
 	if r.robustCol != "" {
 		head = append(head, ipdClusterCol)
 	}
@@ -53,7 +53,7 @@ func (r *IPDRun) pool(term string, rows []IPDStage1) (*MetaRun, int, error) {
 		if s.Term != term || !s.usable() {
 			continue
 		}
-		rec := []string{s.Study, strconv.FormatFloat(s.Estimate, 'g', -1, 64), strconv.FormatFloat(s.SE, 'g', -1, 64)}
+		rec := []string{s.Study, strconv.FormatFloat(s.Estimate, 'g', -1, 64), strconv.FormatFloat(s.SE, 'g', -1, 64), strconv.Itoa(s.NPatients)}
 		for _, m := range r.modNames {
 			rec = append(rec, mods[s.Study][m])
 		}
@@ -84,7 +84,7 @@ func (r *IPDRun) pool(term string, rows []IPDStage1) (*MetaRun, int, error) {
 			figs = append(figs, "forest")
 		}
 	}
-	run, err := Meta(src, MetaOptions{Yi: "yi", Sei: "sei", Study: "study", Method: r.opt.Method, Test: r.opt.Test,
+	run, err := Meta(src, MetaOptions{Yi: "yi", Sei: "sei", N: "ni", Study: "study", Method: r.opt.Method, Test: r.opt.Test,
 		Level: r.opt.Sessions.Level, Mods: r.modNames, Figures: figs, StudyTable: true, Robust: robust})
 	return run, k, err
 }
@@ -97,8 +97,8 @@ const ipdClusterCol = "robust_cluster"
 func checkModNames(mods []string) error {
 	for _, m := range mods {
 		switch strings.ToLower(m) {
-		case "study", "yi", "sei", ipdClusterCol:
-			return invalid("Mods", "moderator %q has the name of a stage-2 column (study, yi, sei, robust_cluster): rename the column", m)
+		case "study", "yi", "sei", "ni", ipdClusterCol:
+			return invalid("Mods", "moderator %q has the name of a stage-2 column (study, yi, sei, ni, robust_cluster): rename the column", m)
 		}
 	}
 	return nil

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/plots/textout"
 	"github.com/spf13/cobra"
 )
 
@@ -26,6 +28,7 @@ type ipdFlags struct {
 	stage1, panelModel string
 	waves, estimator   string
 	constrain          string
+	rcode              bool
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -81,7 +84,7 @@ model cannot be fitted are listed with the reason.`,
 	fl.StringVar(&f.effect, "effect", "", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
 	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", workflow.Tau2Methods...)
-	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t or knha (Knapp–Hartung)", workflow.PoolTests...)
+	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t, knha (Knapp–Hartung) or adhoc, as 'alliance meta'", workflow.MetaTests...)
 	fl.StringVar(&f.mods, "mods", "", "study-level moderators (columns constant within each study), comma-separated")
 	fl.StringVar(&f.robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
 	fl.BoolVar(&f.multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
@@ -91,6 +94,7 @@ model cannot be fitted are listed with the reason.`,
 	fl.StringVar(&f.waves, "waves", "", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
 	enumVar(cmd, &f.estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", workflow.PanelEstimators...)
 	fl.StringVar(&f.constrain, "constrain", "", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
+	fl.BoolVar(&f.rcode, "r-code", false, "also print the R code (lme4, lmerTest, metafor) that reproduces both stages and the one-stage model")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
 	return cmd
 }
@@ -160,5 +164,10 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 			}
 		}
 	}
-	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), ""))
+	rcode := func(w io.Writer) {
+		if f.rcode {
+			textout.RCode(w, textout.Format(e.format), run.Steps())
+		}
+	}
+	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), ""), rcode)
 }
