@@ -23,7 +23,7 @@ func openPTY(t *testing.T) (ptm, tty *os.File) {
 		t.Skipf("no pseudo-terminal here (%v): the progress display cannot be tested", err)
 	}
 	fd := int(m.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+	if err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
 		m.Close()
 		t.Skipf("cannot unlock the pseudo-terminal: %v", err)
 	}
