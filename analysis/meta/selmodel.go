@@ -3,6 +3,7 @@ package meta
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
@@ -211,18 +212,8 @@ func SelModel(r *Result, opt SelModelOptions) (*SelModelResult, error) {
 	for j := 1; j < nd; j++ {
 		res.PDelta[j] = 2 * normSF(math.Abs((delta[j]-1)/res.SEDelta[j]))
 	}
-	ll0, err := r.mlLogLik()
-	if err != nil {
+	if err := res.finish(r, notes); err != nil {
 		return nil, err
-	}
-	res.LogLik0 = ll0
-	res.LRT = math.Max(0, -2*(ll0-res.LogLik))
-	res.LRTP = distuv.ChiSquared{K: float64(res.LRTDF)}.Survival(res.LRT)
-	for i, n := range notes {
-		if i > 0 {
-			res.Note += "; "
-		}
-		res.Note += n
 	}
 	return res, nil
 }
@@ -487,4 +478,18 @@ func (r *Result) mlRefit() (*Result, error) {
 // FALSE) of an ML, FE or EE model).
 func (r *Result) mlLogLik() (float64, error) {
 	return newModel(r.d, r.opt).logLikAt(r.Tau2, false)
+}
+
+// finish adds the likelihood-ratio test against the model without
+// selection (the ML fit of r, df = LRTDF) and joins the notes.
+func (res *SelModelResult) finish(r *Result, notes []string) error {
+	ll0, err := r.mlLogLik()
+	if err != nil {
+		return err
+	}
+	res.LogLik0 = ll0
+	res.LRT = math.Max(0, -2*(ll0-res.LogLik))
+	res.LRTP = distuv.ChiSquared{K: float64(res.LRTDF)}.Survival(res.LRT)
+	res.Note += strings.Join(notes, "; ")
+	return nil
 }

@@ -731,18 +731,8 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 			notes = append(notes, fmt.Sprintf("δ%d = %.4g is at (or near) its bound [%g, %g]; treat the results with caution", j+1, d[j], f.min[j], f.max[j]))
 		}
 	}
-	ll0, err := r.mlLogLik()
-	if err != nil {
+	if err := res.finish(r, notes); err != nil {
 		return nil, err
-	}
-	res.LogLik0 = ll0
-	res.LRT = math.Max(0, -2*(ll0-res.LogLik))
-	res.LRTP = distuv.ChiSquared{K: float64(res.LRTDF)}.Survival(res.LRT)
-	for i, n := range notes {
-		if i > 0 {
-			res.Note += "; "
-		}
-		res.Note += n
 	}
 	return res, nil
 }

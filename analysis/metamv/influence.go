@@ -517,21 +517,7 @@ func (e *evaluator) dropInto(dst *evaluator, lo, hi int) error {
 			} else {
 				m = make([]int, g)
 			}
-			for i := range m {
-				m[i] = -1
-			}
-			n := 0
-			for pos := s; pos < t; pos++ {
-				if pos >= lo && pos < hi {
-					continue
-				}
-				u := l.inner[pos]
-				if m[u] < 0 {
-					m[u] = n
-					n++
-				}
-				dst.appendRow(e, pos, m[u])
-			}
+			n := dst.appendRenumbered(e, m, s, t, lo, hi)
 			dl.ninner = append(dl.ninner, n)
 			dl.nInner += n
 			continue
@@ -563,6 +549,29 @@ func (e *evaluator) dropInto(dst *evaluator, lo, hi int) error {
 
 // appendRow appends sorted position pos of src as a row of inner unit
 // inner of the last cluster.
+// appendRenumbered appends src's rows at sorted positions [from, to)
+// except [lo, hi), numbering their inner units 0, 1, … in order of first
+// appearance (m, of the cluster's inner count, is the workspace), and
+// returns how many inner units were kept.
+func (e *evaluator) appendRenumbered(src *evaluator, m []int, from, to, lo, hi int) int {
+	for i := range m {
+		m[i] = -1
+	}
+	n := 0
+	for pos := from; pos < to; pos++ {
+		if pos >= lo && pos < hi {
+			continue
+		}
+		u := src.lay.inner[pos]
+		if m[u] < 0 {
+			m[u] = n
+			n++
+		}
+		e.appendRow(src, pos, m[u])
+	}
+	return n
+}
+
 func (e *evaluator) appendRow(src *evaluator, pos, inner int) {
 	q := src.q
 	e.xa = append(e.xa, src.xa[pos*q:(pos+1)*q]...)

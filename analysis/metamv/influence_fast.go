@@ -273,21 +273,7 @@ func (e *evaluator) clusterInto(dst *evaluator, c, lo, hi int) {
 	dl.start, dl.inner, dl.ninner, dl.names = append(dl.start[:0], 0), dl.inner[:0], dl.ninner[:0], append(dl.names[:0], l.names[c])
 	dst.xa, dst.v, dst.sd = dst.xa[:0], dst.v[:0], dst.sd[:0]
 	m := make([]int, l.ninner[c])
-	for i := range m {
-		m[i] = -1
-	}
-	n := 0
-	for pos := l.start[c]; pos < l.start[c+1]; pos++ {
-		if pos >= lo && pos < hi {
-			continue
-		}
-		u := l.inner[pos]
-		if m[u] < 0 {
-			m[u] = n
-			n++
-		}
-		dst.appendRow(e, pos, m[u])
-	}
+	n := dst.appendRenumbered(e, m, l.start[c], l.start[c+1], lo, hi)
 	dl.ninner = append(dl.ninner, n)
 	dl.nInner = n
 	dl.start = append(dl.start, len(dst.v))
