@@ -78,10 +78,24 @@ write_golden("mixed_emmeans_public", list(
   packages = pkgs)
 
 # --- ptukey --------------------------------------------------------------
-grid <- expand.grid(q = c(0.1, 0.5, 1, 2, 3, 3.5, 4.5, 6, 8, 12), nmeans = c(2, 3, 4, 6, 10, 20),
-                    df = c(2, 5, 10, 41.57696, 153, 1000, Inf))
+# R's ptukey is accurate to about 1e-7 relative (and 5e-13 absolute), so the
+# "exact" entries are the defining integrals by integrate() at rel.tol 1e-13:
+# P(Q <= q) = int_0^Inf f_S(s) k int phi(z) [Phi(z + q s) - Phi(z)]^(k-1) dz ds.
+grid <- expand.grid(q = c(0.5, 2, 3.5, 6, 12), nmeans = c(2, 3, 6, 10, 20),
+                    df = c(2, 5, 41.57696, 153, Inf))
 grid$p_lower <- ptukey(grid$q, grid$nmeans, grid$df)
 grid$p_upper <- ptukey(grid$q, grid$nmeans, grid$df, lower.tail = FALSE)
+prange <- function(w, k) integrate(function(z) k * dnorm(z) * (pnorm(z + w) - pnorm(z))^(k - 1),
+                                   -Inf, Inf, rel.tol = 1e-13, subdivisions = 2000L)$value
+exact_lower <- function(q, k, df) {
+  if (is.infinite(df)) return(prange(q, k))
+  fs <- function(s) ifelse(s > 0, exp(log(2) + df / 2 * log(df / 2) - lgamma(df / 2) + (df - 1) * log(s) - df * s^2 / 2), 0)
+  integrate(function(s) sapply(s, function(si) fs(si) * prange(q * si, k)), 0, Inf,
+            rel.tol = 1e-12, subdivisions = 2000L)$value
+}
+ex <- data.frame(q = c(2, 3.5, 3.5, 4.5, 1, 3), nmeans = c(20, 20, 3, 6, 4, 10), df = c(Inf, Inf, 10, 41.57696, 5, 153))
+ex$p_lower <- mapply(exact_lower, ex$q, ex$nmeans, ex$df)
 write_golden("ptukey", list(
-  call = "ptukey(q, nmeans, df) and ptukey(q, nmeans, df, lower.tail = FALSE) on expand.grid(q, nmeans, df) (testdata/golden/R/mixed_emmeans.R)",
-  values = lapply(seq_len(nrow(grid)), function(i) as.list(grid[i, ]))), packages = character())
+  call = "ptukey(q, nmeans, df) and ptukey(q, nmeans, df, lower.tail = FALSE) on expand.grid(q, nmeans, df); exact: the defining double integral by integrate(rel.tol = 1e-13) (testdata/golden/R/mixed_emmeans.R)",
+  values = lapply(seq_len(nrow(grid)), function(i) as.list(grid[i, ])),
+  exact = lapply(seq_len(nrow(ex)), function(i) as.list(ex[i, ]))), packages = character())
