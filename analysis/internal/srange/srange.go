@@ -53,7 +53,7 @@ func gl(f func(float64) float64, a, b float64, n int) float64 {
 	return s
 }
 
-func phi(z float64) float64     { return math.Exp(-z*z/2) / math.Sqrt(2*math.Pi) }
+func phi(z float64) float64      { return math.Exp(-z*z/2) / math.Sqrt(2*math.Pi) }
 func upperPhi(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }
 
 // between is P(z < X < z + w) for X ~ N(0, 1), from the tail where it
