@@ -395,12 +395,12 @@ func (d *design) referenceGrid(spec EMMSpec) ([]gridVar, error) {
 	}
 	at := map[int][]string{}
 	for name, vals := range spec.At {
-		i, err := find(name, "--at variable")
+		i, err := find(name, "grid variable (at)")
 		if err != nil {
-			return nil, err
+			return nil, err.(*errs.Error).WithHint("At")
 		}
 		if len(vals) == 0 {
-			return nil, errs.New(errs.InvalidOption, "mixed", "--at %s: give one or more values", name)
+			return nil, errs.New(errs.InvalidOption, "mixed", "at %s: give one or more values", name).WithHint("At")
 		}
 		at[i] = vals
 	}
@@ -419,7 +419,7 @@ func (d *design) referenceGrid(spec EMMSpec) ([]gridVar, error) {
 			for _, s := range vals {
 				l := indexOf(c.levels, strings.TrimSpace(s))
 				if l < 0 {
-					return nil, errs.New(errs.InvalidOption, "mixed", "--at %s=%s: %q is not a level of %s (levels: %s)", g.display, strings.Join(vals, ","), s, g.display, strings.Join(c.levels, ", "))
+					return nil, errs.New(errs.InvalidOption, "mixed", "at %s=%s: %q is not a level of %s (levels: %s)", g.display, strings.Join(vals, ","), s, g.display, strings.Join(c.levels, ", ")).WithHint("At")
 				}
 				g.labels, g.levels = append(g.labels, c.levels[l]), append(g.levels, l)
 			}
@@ -437,7 +437,7 @@ func (d *design) referenceGrid(spec EMMSpec) ([]gridVar, error) {
 		for _, s := range vals {
 			x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, errs.New(errs.InvalidOption, "mixed", "--at %s=%s: %q is not a number (%s is a numeric covariate)", g.display, strings.Join(vals, ","), s, g.display)
+				return nil, errs.New(errs.InvalidOption, "mixed", "at %s=%s: %q is not a number (%s is a numeric covariate)", g.display, strings.Join(vals, ","), s, g.display).WithHint("At")
 			}
 			g.values, g.labels = append(g.values, x), append(g.labels, strconv.FormatFloat(x, 'g', -1, 64))
 		}
@@ -499,5 +499,5 @@ func (d *design) interactionNotes(grid []gridVar, role map[string]int) []string 
 	if len(over) == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("the means average over %s, which interacts with the variables of the means; they may mislead (emmeans says the same: \"Results may be misleading due to involvement in interactions\")", strings.Join(over, ", "))}
+	return []string{fmt.Sprintf("The means average over %s, which interacts with the variables of the means; they may mislead (emmeans says the same: \"Results may be misleading due to involvement in interactions\")", strings.Join(over, ", "))}
 }

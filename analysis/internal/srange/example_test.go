@@ -13,3 +13,11 @@ func ExampleSurvival() {
 	fmt.Printf("%.6f\n", srange.Survival(1.41421356*1.3128754, 3, 41.94174))
 	// Output: 0.396077
 }
+
+// The 95% point of the studentized range for 3 means and 10 df is 3.877
+// (Tukey's HSD tables; R: qtukey(0.95, 3, 10) = 3.876777), so the CDF
+// there is 0.95.
+func ExampleCDF() {
+	fmt.Printf("%.6f\n", srange.CDF(3.876777, 3, 10))
+	// Output: 0.950000
+}
