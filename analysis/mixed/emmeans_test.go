@@ -12,7 +12,7 @@ import (
 
 type emmGoldenCase struct {
 	Spec      string                                  `json:"spec"`
-	At        map[string]fl                           `json:"at"`
+	At        map[string]json.RawMessage              `json:"at"`
 	Call      string                                  `json:"call"`
 	Vars      strs                                    `json:"vars"`
 	By        strs                                    `json:"by"`
@@ -63,10 +63,19 @@ func checkEMMCase(t *testing.T, m *Model, c emmGoldenCase, w *emmWorst) {
 	spec := EMMSpec{Vars: vars, By: by, Pairs: true}
 	if len(c.At) > 0 {
 		spec.At = map[string][]string{}
-		for k, vs := range c.At {
-			for _, v := range vs {
-				spec.At[k] = append(spec.At[k], strconv.FormatFloat(v, 'g', -1, 64))
+		for k, raw := range c.At {
+			var xs fl
+			if err := json.Unmarshal(raw, &xs); err == nil {
+				for _, v := range xs {
+					spec.At[k] = append(spec.At[k], strconv.FormatFloat(v, 'g', -1, 64))
+				}
+				continue
 			}
+			var ss strs
+			if err := json.Unmarshal(raw, &ss); err != nil {
+				t.Fatalf("at %s: %v", k, err)
+			}
+			spec.At[k] = ss
 		}
 	}
 	for _, adj := range []string{"tukey", "none", "bonferroni", "holm"} {
@@ -153,7 +162,8 @@ func sortedKeysS(m map[string]string) []string {
 // Marginal means and pairwise contrasts against emmeans 1.8.4-1
 // (emmeans(m, spec, lmer.df = "satterthwaite"), summary(pairs(.), adjust =
 // tukey / none / bonferroni / holm)) on the simulated 3-arm trial (arm ×
-// time, at the mean time, at time = 5, by time = 0, 5; arm × site averaged
+// time, at the mean time, at time = 5, by time = 0, 5, the 6 arm:time cells
+// at time = 0, 5 (labels "cbt time0"), arm restricted to cbt, ipt; arm × site averaged
 // over site, by site, and the 6 arm:site cells).
 func TestEMMeansArm(t *testing.T) {
 	var g struct {

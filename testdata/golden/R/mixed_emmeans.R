@@ -51,7 +51,9 @@ fits <- list(
   fit_case("y ~ arm * time + (1 + time | patient)", sim, "sim", list(
     list(spec = "~ arm"),
     list(spec = "~ arm", at = list(time = 5), at_text = "list(time = 5)"),
-    list(spec = "~ arm | time", at = list(time = c(0, 5)), at_text = "list(time = c(0, 5))"))),
+    list(spec = "~ arm | time", at = list(time = c(0, 5)), at_text = "list(time = c(0, 5))"),
+    list(spec = "~ arm * time", at = list(time = c(0, 5)), at_text = "list(time = c(0, 5))"),
+    list(spec = "~ arm", at = list(arm = c("cbt", "ipt")), at_text = "list(arm = c(\"cbt\", \"ipt\"))"))),
   fit_case("y ~ arm * site + time + (1 + time | patient)", sim, "sim", list(
     list(spec = "~ arm"),
     list(spec = "~ arm | site"),
