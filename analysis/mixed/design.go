@@ -45,6 +45,11 @@ type design struct {
 	yShift float64
 	notes  []string // Result.Notes from the design (codeNotes)
 	anova  *anovaDesign
+	// xcols are the columns of X, cols the model's variables and keep the
+	// input rows used: what a reference grid needs (emmeans.go).
+	xcols []fixedCol
+	cols  map[string]*column
+	keep  []int
 }
 
 func (d *design) ntheta() int {
@@ -60,6 +65,17 @@ func (d *design) ntheta() int {
 type fixedCol struct {
 	name string
 	vals func(i, k int) float64 // i: input row, k: kept-row index
+	// parts say what the column multiplies, for evaluating it away from the
+	// data (a reference grid, emmeans.go): one entry per variable of its
+	// term, level −1 for a numeric variable (its value) and otherwise the
+	// factor level whose indicator it is. The intercept has none.
+	parts []colPart
+}
+
+// colPart is one factor of a fixed-effect column (see fixedCol.parts).
+type colPart struct {
+	v     string // formula variable, e.g. "factor(arm)"
+	level int    // factor level index, or −1 for a numeric variable
 }
 
 // rterm is a random-effects term with its grouping factor coded over the
@@ -89,6 +105,7 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.xcols, d.cols, d.keep = fx, cols, keep
 	d.notes = codeNotes(f, cols, keep, ar1)
 	if err = d.anovaInputs(f, cols, keep, fx, perTerm); err != nil {
 		return nil, err
@@ -200,7 +217,7 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) (fx []fixedCol
 		}
 	}
 	if f.Intercept {
-		fx = append(fx, fixedCol{"(Intercept)", func(int, int) float64 { return 1 }})
+		fx = append(fx, fixedCol{name: "(Intercept)", vals: func(int, int) float64 { return 1 }})
 	}
 	present := map[string]bool{"": f.Intercept}
 	for _, t := range f.Fixed {
@@ -220,8 +237,9 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) (fx []fixedCol
 // termPart is one variable of an interaction term: its column names
 // (suffixes) and value functions.
 type termPart struct {
-	names []string
-	vals  []func(i, k int) float64
+	names  []string
+	vals   []func(i, k int) float64
+	levels []int // factor level of each column; −1 for a numeric variable
 }
 
 // termColumns returns the columns of one (interaction) term: the Cartesian
@@ -232,7 +250,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool) (
 		c := cols[v]
 		if !c.isFactor() {
 			x := c.num
-			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}}
+			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}, []int{-1}}
 			continue
 		}
 		rest := make([]string, 0, len(t)-1)
@@ -253,6 +271,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool) (
 		for l := first; l < len(c.levels); l++ {
 			code := c.codes // l is per-iteration (Go ≥ 1.22)
 			p.names = append(p.names, v+c.levels[l])
+			p.levels = append(p.levels, l)
 			p.vals = append(p.vals, func(_, k int) float64 {
 				if code[k] == l {
 					return 1
@@ -267,17 +286,19 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool) (
 	for {
 		var nm []string
 		fs := make([]func(int, int) float64, len(parts))
+		cp := make([]colPart, len(parts))
 		for k := range parts {
 			nm = append(nm, parts[k].names[idx[k]])
 			fs[k] = parts[k].vals[idx[k]]
+			cp[k] = colPart{t[k], parts[k].levels[idx[k]]}
 		}
-		fx = append(fx, fixedCol{strings.Join(nm, ":"), func(i, k int) float64 {
+		fx = append(fx, fixedCol{name: strings.Join(nm, ":"), vals: func(i, k int) float64 {
 			v := 1.0
 			for _, g := range fs {
 				v *= g(i, k)
 			}
 			return v
-		}})
+		}, parts: cp})
 		k := 0
 		for k < len(parts) {
 			idx[k]++

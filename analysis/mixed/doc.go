@@ -25,5 +25,7 @@
 // log-likelihood, AIC, BIC, conditional modes with conditional SDs, ICCs and
 // Nakagawa's R²; Compare gives lme4 anova's likelihood-ratio test; Model.Anova
 // gives lmerTest's type III (or I) F tests of the fixed-effect terms with
-// Satterthwaite df, multi-df terms included.
+// Satterthwaite df, multi-df terms included; Model.EMMeans gives emmeans'
+// estimated marginal means on the reference grid and their pairwise
+// contrasts (Satterthwaite df, Tukey/Holm/Bonferroni adjustment).
 package mixed

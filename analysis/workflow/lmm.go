@@ -32,6 +32,17 @@ type LMMOptions struct {
 	// (type I, sequential), with Satterthwaite's denominator df, as
 	// lmerTest's anova(m, type = 3); 0 for none.
 	Anova int
+	// EMMeans asks for estimated marginal means of a term, "arm" or
+	// "arm | site" (means of arm within each site), as emmeans(m, ~ arm |
+	// site, lmer.df = "satterthwaite"); At fixes variables of the reference
+	// grid ("time=5", "time=0,5", "arm=cbt,ipt"; numeric covariates default
+	// to their means); Pairs adds the pairwise differences within each by
+	// group, with p adjusted by Adjust: tukey (default), holm, bonferroni
+	// or none.
+	EMMeans string
+	At      []string
+	Pairs   bool
+	Adjust  string
 	// Ranef lists the BLUPs with their conditional SDs in the tables.
 	Ranef bool
 	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
@@ -52,6 +63,12 @@ type LMMRun struct {
 	Anova        []mixed.AnovaRow `json:"anova,omitempty"`
 	AnovaOmitted []string         `json:"anova_omitted,omitempty"`
 	anovaNotes   []string
+	// EMMeans are the estimated marginal means (with EMMeans), Contrasts
+	// their pairwise differences (with Pairs), EMMGrid the reference grid.
+	EMMeans   []mixed.EMM         `json:"emmeans,omitempty"`
+	Contrasts []mixed.EMMContrast `json:"contrasts,omitempty"`
+	EMMGrid   []mixed.GridVar     `json:"emmeans_grid,omitempty"`
+	emm       *mixed.EMMResult
 
 	opt   LMMOptions
 	src   Source
@@ -84,6 +101,10 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	case opt.Anova != 0 && opt.AR1 != "":
 		return nil, invalid("Anova", "F tests of the terms are not available with AR(1) residuals yet (lmerTest, their reference, has no AR(1)); drop --anova or --ar1")
 	}
+	emmSpec, err := emmOptions(opt)
+	if err != nil {
+		return nil, err
+	}
 	forms := []string{opt.Formula}
 	if opt.Compare != "" {
 		forms = append(forms, opt.Compare)
@@ -104,6 +125,11 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 			return nil, fmt.Errorf("the ANOVA table: %w", err)
 		}
 		run.AnovaType, run.Anova, run.AnovaOmitted, run.anovaNotes = opt.Anova, tab.Rows, tab.Omitted, tab.Notes
+	}
+	if emmSpec != nil {
+		if err := run.runEMMeans(m, emmSpec); err != nil {
+			return nil, err
+		}
 	}
 	if opt.Compare != "" {
 		m2, err := mixed.Fit(opt.Compare, data, mo)
@@ -265,6 +291,7 @@ func (r *LMMRun) compose() {
 		}
 		r.top = append(r.top, Note{Level: Warning, Text: "ANOVA: " + n})
 	}
+	r.emmSection(s)
 	if c := r.Compare; c != nil {
 		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
 		for _, m := range c.Models {
@@ -295,6 +322,9 @@ func (r *LMMRun) compose() {
 		}
 	}
 	r.cites = append(r.cites, "bates2015", "kuznetsova2017")
+	if r.emm != nil {
+		r.cites = append(r.cites, "searle1980", "lenth2023")
+	}
 }
 
 // FixedTable is the table of fixed effects of a mixed model with its df
@@ -359,7 +389,7 @@ func (r *LMMRun) Methods() string {
 	if r.opt.AR1 != "" {
 		m += " and AR(1) residuals over " + r.opt.AR1
 	}
-	return m + "."
+	return m + "." + r.emmMethods()
 }
 
 // Cites lists the citation keys used.
@@ -389,6 +419,7 @@ func (r *LMMRun) Steps() []Step {
 	if r.opt.Anova != 0 {
 		cmd = append(cmd, "--anova", strconv.Itoa(r.opt.Anova))
 	}
+	cmd = append(cmd, r.emmArgs()...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
 	if r.opt.AR1 != "" {
@@ -419,6 +450,7 @@ func (r *LMMRun) Steps() []Step {
   Chisq = a$Chisq[2], Df = a$Df[2], p = a[["Pr(>Chisq)"]][2])), digits = NA, auto_unbox = TRUE), "\n")
 `)
 		}
+		r.emmRCode(&b)
 	}
 	return []Step{{Purpose: "the mixed model", Command: strings.Join(cmd, " "), RCode: b.String()}}
 }

@@ -23,6 +23,7 @@ type lmmFlags struct {
 	level   float64
 	plot    string
 	anova   int
+	emm     workflow.LMMOptions // EMMeans, At, Pairs, Adjust
 }
 
 const lmmDefaultDataset = "demo-sessions"
@@ -44,7 +45,10 @@ a likelihood-ratio test (--compare). --anova 3 adds type III F tests of
 the fixed-effect terms (--anova 2: type II, each term adjusted for the
 terms not containing it; --anova 1: sequential), Satterthwaite df for
 multi-df terms as lmerTest's anova; a term aliased with others (rank 0)
-is named in a note, not tested.
+is named in a note, not tested. --emmeans arm gives the estimated marginal
+means of arm (emmeans: numeric covariates at their means or --at, equal
+weights over other factors, Satterthwaite df); --pairs their pairwise
+differences, Tukey-adjusted unless --adjust holm|bonferroni|none.
 
 Without FILE the embedded, simulated demo-sessions data are analysed with
 ` + workflow.LMMExampleFormula + `.`,
@@ -53,7 +57,8 @@ Without FILE the embedded, simulated demo-sessions data are analysed with
   alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | therapist/patient)" --ar1 --session week
   alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | patient)" --compare "outcome ~ 1 + (1 | patient)"
   alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 3
-  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 2`,
+  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 2
+  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --emmeans arm --at time=5 --pairs`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if n := len(args); lf.ar1 && n > 0 && !strings.ContainsAny(args[0], "./") {
 				if _, err := os.Stat(args[0]); err != nil || n > 1 {
@@ -82,6 +87,10 @@ Without FILE the embedded, simulated demo-sessions data are analysed with
 	aliases(cmd)
 	f.StringVar(&lf.compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
 	f.IntVar(&lf.anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III), 2 (type II) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3)")
+	f.StringVar(&lf.emm.EMMeans, "emmeans", "", "estimated marginal means of `TERM` (\"arm\", \"arm | site\"), as emmeans with Satterthwaite df")
+	f.StringArrayVar(&lf.emm.At, "at", nil, "fix a reference-grid variable for --emmeans: `VAR=V[,V…]` (repeatable; numeric covariates default to their means)")
+	f.BoolVar(&lf.emm.Pairs, "pairs", false, "pairwise differences of the --emmeans means (Tukey-adjusted by default)")
+	f.StringVar(&lf.emm.Adjust, "adjust", "", "p adjustment of --pairs: `METHOD` tukey (default), holm, bonferroni or none")
 	f.BoolVar(&lf.ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
 	levelVar(cmd, &lf.level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
@@ -96,7 +105,8 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if err := e.checkOutputs(e.out, lf.plot); err != nil {
 		return err
 	}
-	opt := workflow.LMMOptions{Formula: lf.formula, Compare: lf.compare, ML: lf.ml, Level: lf.level, Ranef: lf.ranef, Anova: lf.anova}
+	opt := workflow.LMMOptions{Formula: lf.formula, Compare: lf.compare, ML: lf.ml, Level: lf.level, Ranef: lf.ranef, Anova: lf.anova,
+		EMMeans: lf.emm.EMMeans, At: lf.emm.At, Pairs: lf.emm.Pairs, Adjust: lf.emm.Adjust}
 	if lf.ar1 {
 		opt.AR1 = lf.session
 	}
@@ -107,7 +117,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
-		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova"})
+		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust"})
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err
