@@ -1,9 +1,9 @@
 package meta
 
 import (
+	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"runtime"
-	"sync"
 )
 
 // refit is the part of a fit that the sensitivity analyses (leave-one-out,
@@ -66,34 +66,14 @@ func (d *design) fillFrom(src *design, keep func(i int) bool) {
 	}
 }
 
-// parallelFor runs body(worker, i) for i in [0, n) on up to NumCPU
-// goroutines; each worker gets its own index for scratch state.
+// parallelFor runs body(worker, i) for i in [0, n) in contiguous ranges on
+// up to NumCPU goroutines (parallel.Chunks); each range gets its own
+// worker state from newWorker.
 func parallelFor(n int, newWorker func() any, body func(w any, i int)) {
-	workers := runtime.NumCPU()
-	if workers > n {
-		workers = n
-	}
-	if workers < 1 {
-		return
-	}
-	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, (w+1)*chunk
-		if hi > n {
-			hi = n
+	parallel.Chunks(n, runtime.NumCPU(), func(_, lo, hi int) {
+		st := newWorker()
+		for i := lo; i < hi; i++ {
+			body(st, i)
 		}
-		if lo >= hi {
-			continue
-		}
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			st := newWorker()
-			for i := lo; i < hi; i++ {
-				body(st, i)
-			}
-		}(lo, hi)
-	}
-	wg.Wait()
+	})
 }

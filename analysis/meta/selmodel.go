@@ -335,16 +335,7 @@ func (l *selLik) llgrad(mu, tau2 float64, delta []float64, g []float64) float64 
 // untrans maps the optimiser's x = (μ, log τ², logit(δ₂/100), …) (no τ²
 // for FE/EE) to (μ, τ², δ) with δ[0] = 1.
 func (l *selLik) untrans(x []float64) (mu, tau2 float64, delta []float64) {
-	mu = x[0]
-	off := 1
-	tau2 = l.t2
-	if !l.fe {
-		tau2 = math.Exp(x[1])
-		if tau2 < 10*2.220446049250313e-16 {
-			tau2 = 0
-		}
-		off = 2
-	}
+	mu, tau2, off := untransMuTau2(x, l.fe, l.t2)
 	delta = make([]float64, 1+len(x)-off)
 	delta[0] = 1
 	for j, xj := range x[off:] {
@@ -492,4 +483,18 @@ func (res *SelModelResult) finish(r *Result, notes []string) error {
 	res.LRTP = distuv.ChiSquared{K: float64(res.LRTDF)}.Survival(res.LRT)
 	res.Note += strings.Join(notes, "; ")
 	return nil
+}
+
+// untransMuTau2 maps the first coordinates of a selection model's
+// optimiser x to μ and τ² = exp(x[1]) (τ² below 10 ε taken as 0), or to the
+// fixed τ² when fixed; off is where δ's coordinates start.
+func untransMuTau2(x []float64, fixed bool, t2 float64) (mu, tau2 float64, off int) {
+	if fixed {
+		return x[0], t2, 1
+	}
+	tau2 = math.Exp(x[1])
+	if tau2 < 10*2.220446049250313e-16 {
+		tau2 = 0
+	}
+	return x[0], tau2, 2
 }

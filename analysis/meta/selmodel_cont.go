@@ -2,9 +2,9 @@ package meta
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
@@ -439,21 +439,10 @@ func (l *selCont) eval(mu, tau2 float64, d []float64, g, h []float64) (float64, 
 		nw = 1
 	}
 	grad := g != nil
-	if nw == 1 {
-		l.evalRange(l.sc[0], 0, k, mu, tau2, d, grad)
-	} else {
-		var wg sync.WaitGroup
-		chunk := (k + nw - 1) / nw
-		for w := 0; w < nw; w++ {
-			lo, hi := w*chunk, min((w+1)*chunk, k)
-			wg.Add(1)
-			go func(sc *selScratch, lo, hi int) {
-				defer wg.Done()
-				l.evalRange(sc, lo, hi, mu, tau2, d, grad)
-			}(l.sc[w], lo, hi)
-		}
-		wg.Wait()
+	for _, sc := range l.sc[:nw] {
+		l.evalRange(sc, 0, 0, mu, tau2, d, grad) // a worker left without a range adds nothing
 	}
+	parallel.Chunks(k, nw, func(w, lo, hi int) { l.evalRange(l.sc[w], lo, hi, mu, tau2, d, grad) })
 	var ll float64
 	for j := range g {
 		g[j] = 0
@@ -739,16 +728,7 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 
 // untrans maps the optimiser's x to (μ, τ², δ).
 func (l *selCont) untrans(x []float64) (mu, tau2 float64, d []float64) {
-	mu = x[0]
-	off := 1
-	tau2 = l.tau2
-	if !l.fixT {
-		tau2 = math.Exp(x[1])
-		if tau2 < 10*2.220446049250313e-16 {
-			tau2 = 0
-		}
-		off = 2
-	}
+	mu, tau2, off := untransMuTau2(x, l.fixT, l.tau2)
 	d = make([]float64, l.f.nd)
 	for j := range d {
 		d[j] = l.f.min[j] + (l.f.max[j]-l.f.min[j])/(1+math.Exp(-x[off+j]))

@@ -2,9 +2,9 @@ package metamv
 
 import (
 	"fmt"
+	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"runtime"
-	"sync"
 	"sync/atomic"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -281,22 +281,7 @@ func (r *Result) deletions(jobs []delJob, workers int, beta, svb []float64, exac
 		ws[w] = &wstate{red: e.emptyLike(), full: e.clone()}
 	}
 	run := func(f func(w *wstate, i int)) {
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for _, w := range ws {
-			wg.Add(1)
-			go func(w *wstate) {
-				defer wg.Done()
-				for i := range next {
-					f(w, i)
-				}
-			}(w)
-		}
-		for i := range jobs {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		parallel.Each(len(jobs), len(ws), func(w, i int) { f(ws[w], i) })
 	}
 	var nExact atomic.Int64
 	var sur *surrogate

@@ -2,9 +2,9 @@ package metamv
 
 import (
 	"errors"
+	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"sort"
-	"sync"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
@@ -170,24 +170,11 @@ func buildSurrogate(evs []*evaluator, lo, hi [2]float64, n int) *surrogate {
 	}
 	outs := make([]*evalOut, len(pts))
 	errs := make([]error, len(pts))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for _, ev := range evs {
-		wg.Add(1)
-		go func(ev *evaluator) {
-			defer wg.Done()
-			for i := range next {
-				o := newEvalOut(ev.q)
-				errs[i] = ev.eval(pts[i], true, o)
-				outs[i] = o
-			}
-		}(ev)
-	}
-	for i := range pts {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.Each(len(pts), len(evs), func(w, i int) {
+		o := newEvalOut(evs[w].q)
+		errs[i] = evs[w].eval(pts[i], true, o)
+		outs[i] = o
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil

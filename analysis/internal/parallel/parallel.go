@@ -1,0 +1,59 @@
+// Package parallel is the one home of the worker pools of the analysis
+// packages: contiguous ranges for work of even cost (likelihood sums over
+// studies, leave-one-out refits of equal size) and one index at a time for
+// work of uneven cost (refits that converge in different numbers of steps).
+// Each body gets its worker's number w in [0, workers), so that it can use
+// scratch state of its own without locking.
+package parallel
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Chunks splits [0, n) into at most workers contiguous ranges of nearly
+// equal length and runs body(w, lo, hi) for range w on a goroutine of its
+// own; it returns when every range is done. With one range it runs on the
+// calling goroutine.
+func Chunks(n, workers int, body func(w, lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	workers = max(1, min(workers, n)) // fewer than one worker is one
+	chunk := (n + workers - 1) / workers
+	if workers == 1 || chunk >= n {
+		body(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w*chunk < n; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			body(w, w*chunk, min((w+1)*chunk, n))
+		}(w)
+	}
+	wg.Wait()
+}
+
+// Each runs body(w, i) for every i in [0, n) on workers goroutines, each
+// taking the next index when it is free (items of uneven cost balance
+// out); w is the goroutine's number. It returns when every item is done.
+func Each(n, workers int, body func(w, i int)) {
+	if n <= 0 {
+		return
+	}
+	workers = max(1, min(workers, n)) // fewer than one worker is one
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				body(w, i)
+			}
+		}(w)
+	}
+	wg.Wait()
+}
