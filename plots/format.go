@@ -102,3 +102,37 @@ func niceRange(a *plot.Axis) {
 	a.Min = math.Floor(a.Min/st+1e-9) * st
 	a.Max = math.Ceil(a.Max/st-1e-9) * st
 }
+
+// powerTicks marks a log axis at powers of ten, at most about six of them
+// labelled (every s-th power when the range spans many decades), as "0.01",
+// "1", "100" within four decades of 1 and "1e−43" beyond: gonum's LogTicks
+// labels every decade with the float's full digits, which is unreadable on
+// a range such as 1e-43 … 1.
+type powerTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (powerTicks) Ticks(vmin, vmax float64) []plot.Tick {
+	if !(vmin > 0 && vmax > vmin) {
+		return nil
+	}
+	lo, hi := int(math.Ceil(math.Log10(vmin)-1e-9)), int(math.Floor(math.Log10(vmax)+1e-9))
+	stride := max(1, (hi-lo+1+5)/6)
+	var ticks []plot.Tick
+	for k := lo; k <= hi; k++ {
+		t := plot.Tick{Value: math.Pow(10, float64(k))}
+		if (hi-k)%stride == 0 { // counted from the top, so that 1 (or the largest power) is labelled
+			t.Label = powerLabel(k)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+// powerLabel writes 10^k as a plain number for |k| ≤ 4, else as "1e−43"
+// with a true minus sign (the figure fonts lack superscript digits).
+func powerLabel(k int) string {
+	if k >= -4 && k <= 4 {
+		return strconv.FormatFloat(math.Pow(10, float64(k)), 'f', -1, 64)
+	}
+	return "1e" + strings.ReplaceAll(strconv.Itoa(k), "-", "\u2212")
+}

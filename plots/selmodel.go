@@ -67,7 +67,7 @@ func SelModelFromSpec(s workflow.SelModelSpec) (*Figure, error) {
 	}
 	if logY {
 		top, bottom = 3*yhi, ylo/3
-		pl.Y.Scale, pl.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		pl.Y.Scale, pl.Y.Tick.Marker = plot.LogScale{}, powerTicks{}
 		pl.Y.Label.Text += " (log scale)"
 	}
 	for i := range yu {
