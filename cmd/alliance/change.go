@@ -31,28 +31,11 @@ const changeDefaultDataset = "claus2020"
 func newChangeCmd(e *env) *cobra.Command {
 	cf := &changeFlags{}
 	cmd := &cobra.Command{
-		Use:   "change [FILE]",
-		Short: "Reliable change and clinically significant change (Jacobson & Truax; clinicalsignificance)",
-		Long: `Classifies each patient's pre–post change as recovered, improved, unchanged,
-deteriorated or harmed, as the R package clinicalsignificance does:
-
-  --approach distribution   reliable change only (RCI methods JT, GLN, HLL, EN, NK, HA, HLM)
-  --approach combined       reliable change and a clinical cutoff (a, b or c)
-  --approach statistical    the cutoff only
-  --approach percentage     a percentage change criterion
-
-Data: long (one row per patient and time point: --patient, --session,
---outcome, with --pre and --post naming the two time values; default the
-first and last observed score of each patient) or wide (one row per patient:
---wide PRE,POST names the two columns).
-
-Without FILE the embedded claus2020 data are analysed as clinicalsignificance's
-documented example: cs_combined(claus_2020, id, time, hamd, pre = 1, post = 4,
-reliability = 0.8, m_functional = 8, sd_functional = 8, cutoff_type = "c").`,
-		Example: `  alliance change                                  # embedded example
-  alliance change outcomes.csv --patient patient --session session --outcome phq9 --pre 1 --post 12 --reliability .84 --approach combined --cutoff-type a
-  alliance change prepost.csv --wide bdi_pre,bdi_post --reliability .9 --better lower`,
-		Args: changeArgs(cf),
+		Use:     "change [FILE]",
+		Short:   "Reliable change and clinically significant change (Jacobson & Truax; clinicalsignificance)",
+		Long:    helpText("change", "long"),
+		Example: helpText("change", "example"),
+		Args:    changeArgs(cf),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runChange(e, cmd, cf, args)
 		},

@@ -15,12 +15,9 @@ func newDatasetsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "datasets",
 		Short: "List, describe and export the embedded datasets",
-		Long: `The embedded datasets are published example data (with their source,
-citation and licence) and simulated demonstration data (with the simulator's
-parameters and seed). Every command that needs data can use them with
---dataset NAME.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return listDatasets(e) },
+		Long:  helpText("datasets", "long"),
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return listDatasets(e) },
 	}
 	complete := func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		var names []string

@@ -33,34 +33,12 @@ const gainsDefaultDataset = "sgdata"
 func newGainsCmd(e *env) *cobra.Command {
 	gf := &gainsFlags{}
 	cmd := &cobra.Command{
-		Use:   "gains [FILE]",
-		Short: "Sudden gains and sudden losses (Tang & DeRubeis 1999; suddengains 0.7.2)",
-		Long: `Finds sudden gains (or losses) in session-by-session symptom scores with the
-three criteria of Tang & DeRubeis (1999), exactly as the R package
-suddengains 0.7.2 (create_bysg, create_byperson, describe_sg):
-
-  1. absolute: the drop from session n to n+1 is at least --cutoff
-     (or the reliable change value, --cutoff-from-rci --reliability r [--sd s]);
-  2. relative: the drop is at least --pct (25%) of the score at n;
-  3. stability: mean of up to 3 sessions before vs up to 3 after differ by more
-     than t(alpha, df)·pooled SD, the critical t adjusted for missing sessions
-     (2.776, 3.182, 4.303 at alpha .05) unless --critical-value fixes it.
-
-Scores: the outcome column of long data (patient, session, outcome; --outcome
-names another column, e.g. --outcome alliance) or wide data with --wide
-PREFIX (e.g. bdi_s).
-
-JSON: the list is "gains" for both directions; "direction" says whether it
-holds sudden gains or sudden losses.
-
-Without FILE the embedded sgdata are analysed as in the suddengains vignette:
---wide bdi_s --first 1 --last 12 --cutoff 7 (24 sudden gains).`,
-		Example: `  alliance gains                                    # the suddengains vignette
-  alliance gains sessions.csv --cutoff 5 --byperson --select largest
-  alliance gains sessions.csv --cutoff-from-rci --reliability .93 --direction losses
-  alliance gains --dataset demo-sessions --outcome alliance --direction losses --cutoff-from-rci --reliability .9`,
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runGains(e, gf, args) },
+		Use:     "gains [FILE]",
+		Short:   "Sudden gains and sudden losses (Tang & DeRubeis 1999; suddengains 0.7.2)",
+		Long:    helpText("gains", "long"),
+		Example: helpText("gains", "example"),
+		Args:    cobra.MaximumNArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runGains(e, gf, args) },
 	}
 	f := cmd.Flags()
 	gf.read.register(cmd, gainsDefaultDataset)

@@ -34,42 +34,12 @@ type ipdFlags struct {
 func newIPDCmd(e *env) *cobra.Command {
 	f := &ipdFlags{}
 	cmd := &cobra.Command{
-		Use:   "ipd FILE [FILE...]",
-		Short: "IPD meta-analysis of session-level alliance effects (two-stage, with a one-stage cross-check)",
-		Long: `Individual-participant-data meta-analysis of session data (Flückiger et al.
-2020's design; Burke, Ensor & Riley 2017):
-
-  stage 1   the session model of 'alliance sessions' in every study, with the
-            same flags (--model, --centring, --detrend, --ar1, --no-therapist, …);
-            --standardize z-standardises alliance and outcome within each study
-  stage 2   each alliance term (--terms; default every one the models have:
-            within, between, patient, therapist) pooled across studies by the
-            random-effects model of 'alliance meta' (REML and Knapp–Hartung by
-            default; --method, --test), with prediction interval, I², Q, a
-            forest plot (--forest) and study-level moderators (--mods, columns
-            constant within each study) as a meta-regression; --multivariate
-            pools the within and between terms jointly with their within-study
-            covariance
-  one stage one mixed model over all studies (study intercepts, a random study
-            slope of the within term), set beside the two-stage result
-            (--no-one-stage skips it)
-
---stage1 panel fits the dynamic panel model of 'alliance panel' in every study
-instead (--panel-model riclpm, clpm or dpm; the RI-CLPM and CLPM stationary, so
-each study gives one estimate per path; the same --waves in every study) and
-pools its lagged paths (--terms crosslag, reverse, ar_alliance, ar_outcome;
-default the two cross-lagged ones); there is no one-stage cross-check then.
-
-One file with a study column (--study, default study), or several files, one
-study each, named by the file's base name or by --study-names. Studies whose
-model cannot be fitted are listed with the reason.`,
-		Example: `  alliance ipd sessions.csv --study site
-  alliance ipd a.csv b.csv c.csv --study-names Bern,Basel,Zurich --standardize
-  alliance ipd sessions.csv --terms within --method DL --test z --forest within.png
-  alliance ipd sessions.csv --mods country --multivariate --format json
-  alliance ipd sessions.csv --stage1 panel --waves 1:8`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args, cmd.Flags().Changed) },
+		Use:     "ipd FILE [FILE...]",
+		Short:   "IPD meta-analysis of session-level alliance effects (two-stage, with a one-stage cross-check)",
+		Long:    helpText("ipd", "long"),
+		Example: helpText("ipd", "example"),
+		Args:    cobra.MinimumNArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args, cmd.Flags().Changed) },
 	}
 	f.read.register(cmd, "")
 	f.sess.registerLong(cmd)

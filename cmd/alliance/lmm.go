@@ -31,34 +31,10 @@ const lmmDefaultDataset = "demo-sessions"
 func newLmmCmd(e *env) *cobra.Command {
 	lf := &lmmFlags{}
 	cmd := &cobra.Command{
-		Use:   "lmm [FILE] --formula \"y ~ x + (1 | g)\"",
-		Short: "Linear mixed model from an R-style formula (lme4's lmer, lmerTest's Satterthwaite df, nlme's AR(1))",
-		Long: `Fits a linear mixed model by REML (default) or ML with the formula syntax of
-lme4: fixed terms with + : * (text columns become factors, treatment coding
-as R), random terms (1 | g), (1 + t | g), (0 + t | g), nested (1 | g1/g2).
-Fixed effects are tested with Satterthwaite's degrees of freedom (lmerTest);
---ar1 adds AR(1) residuals within the innermost group over the integer
-session column (--session; default session), gaps respected (nlme's
-corAR1). Output: fixed effects, variance components and correlations,
-logLik/AIC/BIC, ICC, Nakagawa R², BLUPs with conditional SDs (--ranef), and
-a likelihood-ratio test (--compare). --anova 3 adds type III F tests of
-the fixed-effect terms (--anova 2: type II, each term adjusted for the
-terms not containing it; --anova 1: sequential), Satterthwaite df for
-multi-df terms as lmerTest's anova; a term aliased with others (rank 0)
-is named in a note, not tested. --emmeans arm gives the estimated marginal
-means of arm (emmeans: numeric covariates at their means or --at, equal
-weights over other factors, Satterthwaite df); --pairs their pairwise
-differences, Tukey-adjusted unless --adjust holm|bonferroni|none.
-
-Without FILE the embedded, simulated demo-sessions data are analysed with
-` + workflow.LMMExampleFormula + `.`,
-		Example: `  alliance lmm                                               # embedded demo data
-  alliance lmm sessions.csv --formula "outcome ~ session + (1 + session | patient)"
-  alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | therapist/patient)" --ar1 --session week
-  alliance lmm sessions.csv --formula "outcome ~ alliance + (1 | patient)" --compare "outcome ~ 1 + (1 | patient)"
-  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 3
-  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --anova 2
-  alliance lmm trial.csv --formula "y ~ arm * time + (1 + time | patient)" --emmeans arm --at time=5 --pairs`,
+		Use:     "lmm [FILE] --formula \"y ~ x + (1 | g)\"",
+		Short:   "Linear mixed model from an R-style formula (lme4's lmer, lmerTest's Satterthwaite df, nlme's AR(1))",
+		Long:    helpText("lmm", "long"),
+		Example: helpText("lmm", "example"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if n := len(args); lf.ar1 && n > 0 && !strings.ContainsAny(args[0], "./") {
 				if _, err := os.Stat(args[0]); err != nil || n > 1 {

@@ -71,30 +71,11 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 func newMetaCmd(e *env) *cobra.Command {
 	mf := &metaFlags{figures: map[string]*string{}}
 	cmd := &cobra.Command{
-		Use:   "meta [FILE]",
-		Short: "Meta-analysis of correlations or precomputed effect sizes (metafor's rma)",
-		Long: `Pools study-level correlations (columns ri and ni by default; Fisher z,
-measure ZCOR) or precomputed effect sizes (yi with vi or sei) in a fixed- or
-random-effects model, with every tau² estimator of metafor (FE, EE, DL, HE,
-HS, SJ, ML, REML, EB, PM), z, t or Knapp–Hartung tests, heterogeneity (Q, I²,
-H², τ² with Q-profile CIs), the prediction interval, moderators, subgroups
-and permutation tests; publication bias, influence, leave-one-out and
-cumulative analyses; three-level models, aggregation and CR2 robust
-inference. Numbers equal metafor 3.8-1's. --bayes adds a Bayesian
-random-effects meta-analysis by numerical integration (as bayesmeta) with
-Bayes factors and model averaging over fixed/random and effect/no effect
-(as metaBMA).
-
-Without FILE the embedded, simulated dataset demo-studies is analysed.`,
-		Example: `  alliance meta                                   # embedded demo data
-  alliance meta --dataset molloy2014 --test knha
-  alliance meta studies.csv --r r --n n --mods year,rater
-  alliance meta studies.csv --yi d --vi v --method DL --format json
-  alliance meta studies.csv --subgroup rater --r-code
-  alliance meta studies.csv --bias --influence --leave1out --cumulative year
-  alliance meta studies.csv --cluster study/es_id --robust study
-  alliance meta studies.csv --bayes --tau-prior half-cauchy --tau-scale 0.3 --posterior-plot post.png`,
-		Args: cobra.MaximumNArgs(1),
+		Use:     "meta [FILE]",
+		Short:   "Meta-analysis of correlations or precomputed effect sizes (metafor's rma)",
+		Long:    helpText("meta", "long"),
+		Example: helpText("meta", "example"),
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mf.set = cmd.Flags().Changed
 			return runMeta(e, mf, args)

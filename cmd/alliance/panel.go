@@ -29,42 +29,11 @@ const panelDefaultDataset = "demo-sessions"
 func newPanelCmd(e *env) *cobra.Command {
 	pf := &panelFlags{}
 	cmd := &cobra.Command{
-		Use:   "panel [FILE]",
-		Short: "Dynamic panel models of session data: RI-CLPM, CLPM and the ML-SEM dynamic panel model (lavaan's numbers)",
-		Long: `Fits the random-intercept cross-lagged panel model (Hamaker, Kuiper &
-Grasman 2015; Mulder & Hamaker 2021) of alliance (x) and outcome (y) over
-sessions, by full-information maximum likelihood over missing sessions, as
-lavaan(model, missing = "ML", meanstructure = TRUE, int.ov.free = TRUE). Its
-cross-lagged paths are within-person effects, free of the dynamic-panel bias
-of the lagged multilevel model ('alliance sessions --model lagged'). --model
-clpm fits the classic cross-lagged panel model for comparison. --model dpm
-fits the ML-SEM dynamic panel model with fixed effects of Allison, Williams &
-Moral-Benito (2017) as the R package dpm specifies it: the outcome on its
-previous session and the previous alliance (constant paths), a person effect
-correlated with the alliance, the alliance predetermined; --dpm-outcome x
-fits the symmetric model of the alliance (run both for both directions).
-
-Long-run (cumulative) effects with delta-method SEs are reported for the
-stationary models (--stationary) and the DPM: (I − Φ)⁻¹ − I of the four
-lagged paths Φ, β/(1 − α) for the DPM.
-
-Standard errors come from the observed information (lavaan's default for ML
-with missing = "ML"); --information expected uses the expected information
-(per missing-data pattern, as lavaan's information = "expected"). --estimator
-MLR gives robust (Huber–White) SEs and the Yuan–Bentler scaled χ² with the
-scaled CFI, TLI and RMSEA (lavaan's estimator = "MLR").
-
-Long session data (one row per patient and session) become one row per
-patient with one column per wave; --waves chooses the sessions (default: the
-sessions observed for at least half of the patients, at most 12).
-
-Without FILE the embedded, simulated demo-sessions are analysed.`,
-		Example: `  alliance panel                                 # embedded demo data
-  alliance panel sessions.csv --waves 1:8 --stationary
-  alliance panel sessions.csv --stationary --constrain cov,resid
-  alliance panel sessions.csv --model clpm --format json
-  alliance panel sessions.csv --model dpm --estimator MLR`,
-		Args: cobra.MaximumNArgs(1),
+		Use:     "panel [FILE]",
+		Short:   "Dynamic panel models of session data: RI-CLPM, CLPM and the ML-SEM dynamic panel model (lavaan's numbers)",
+		Long:    helpText("panel", "long"),
+		Example: helpText("panel", "example"),
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pf.dpmSet = cmd.Flags().Changed("dpm-outcome")
 			return runPanel(e, pf, args)

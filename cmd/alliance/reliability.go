@@ -25,35 +25,12 @@ type reliabilityFlags struct {
 func newReliabilityCmd(e *env) *cobra.Command {
 	rf := &reliabilityFlags{}
 	cmd := &cobra.Command{
-		Use:   "reliability FILE --items a,b,c",
-		Short: "Alpha, omega, ICC, Cohen/Fleiss kappa, Krippendorff's alpha and 3RS codes (psych's numbers)",
-		Long: `Reliability of questionnaire items and of raters, as the R package psych
-2.2.9 computes it:
-
-  --alpha          Cronbach's alpha (raw and standardized), Guttman's lambda 6,
-                   average inter-item r, item–total correlations, alpha if item
-                   deleted, Feldt CI (psych::alpha); the default
-  --omega          omega total and hierarchical via minres factoring, oblimin
-                   rotation and the Schmid–Leiman transformation (psych::omega;
-                   --nfactors 3)
-  --icc            the six Shrout & Fleiss (1979) ICCs with F tests and CIs
-                   (psych::ICC); columns = raters, rows = targets
-  --kappa          Cohen's kappa (unweighted, linear, quadratic) for two rater
-                   columns (psych::cohen.kappa); Fleiss' kappa for more
-  --3rs            3RS rupture-resolution codes (Eubanks, Muran & Safran):
-                   segment rows (session, segment, coder, marker counts
-                   w_*, c_*, r_*, ratings rating_*) → session frequencies and
-                   ratings per coder, ICCs and kappas across coders
-  --krippendorff M Krippendorff's alpha, metric nominal, ordinal, interval or
-                   ratio; missing ratings allowed
-
---items names the columns: a comma-separated list, or a prefix ending in *
-(e.g. "wai*").`,
-		Example: `  alliance reliability wai.csv --items "wai*" --reverse wai3,wai7
-  alliance reliability ratings.csv --items r1,r2,r3,r4 --icc
-  alliance reliability codes.csv --items coderA,coderB --kappa --krippendorff nominal`,
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runReliability(e, rf, args) },
+		Use:     "reliability FILE --items a,b,c",
+		Short:   "Alpha, omega, ICC, Cohen/Fleiss kappa, Krippendorff's alpha and 3RS codes (psych's numbers)",
+		Long:    helpText("reliability", "long"),
+		Example: helpText("reliability", "example"),
+		Args:    cobra.MaximumNArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runReliability(e, rf, args) },
 	}
 	f := cmd.Flags()
 	rf.read.register(cmd, "")

@@ -43,41 +43,12 @@ func newReportCmd(e *env) *cobra.Command {
 func reportCommand(e *env) (*cobra.Command, *reportFlags) {
 	rf := &reportFlags{}
 	cmd := &cobra.Command{
-		Use:   "report [--studies FILE] [--sessions FILE] --out DIR",
-		Short: "A self-contained HTML report: meta-analysis, session analyses, methods, R code",
-		Long: `Writes DIR/index.html — one self-contained page (figures and CSS inline, no
-network, no JavaScript) — with the data read and dropped, the meta-analysis of
-study-level alliance–outcome correlations (APA table, forest and funnel plots,
-bias tests, influence, moderators, the three-level model when effects are
-nested in studies, CR2 robust inference), the session analyses (trajectories,
-the within/between alliance→outcome model, therapist effects, ruptures and
-repairs, sudden gains, reliable change), a methods paragraph with references,
-and the R code and command lines that reproduce every number. Beside it:
-DIR/results.json (every number shown) and DIR/figures/ (SVG, PNG, PDF).
-
-Without --studies and --sessions the embedded, SIMULATED demo-studies and
-demo-sessions are analysed, and the report says so.
-
-Study columns default to ri, ni (or yi with vi/sei) and study; the
-moderators tested are exactly those named with --mods (the report suggests
-candidates in a note). Session columns default to patient, therapist,
-session, alliance and outcome; a role column the analyses need and cannot
-find is an error (exit 2) — leave a section out with --omit, and the report
-says so at the top.
-
-DIR/manifest.json lists the files the report wrote: a later report into the
-same DIR replaces those files and removes those it no longer writes, and
-never touches any other file. A DIR that holds an input file is refused; a
-non-empty DIR without a manifest is refused unless --force (which writes
-beside its files, still replacing none of them). Each file is written to a
-temporary file and renamed into place. The output is byte-for-byte the same
-for the same input.`,
-		Example: `  alliance report --out report                           # demo data (SIMULATED)
-  alliance report --studies studies.csv --out report
-  alliance report --studies studies.csv --sessions sessions.csv --reliability .84 --outcome-label PHQ-9 --out report
-  alliance report --sessions sessions.xlsx --sheet Data --alliance wai --outcome phq9 --out report`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runReport(e, cmd, rf) },
+		Use:     "report [--studies FILE] [--sessions FILE] --out DIR",
+		Short:   "A self-contained HTML report: meta-analysis, session analyses, methods, R code",
+		Long:    helpText("report", "long"),
+		Example: helpText("report", "example"),
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, args []string) error { return runReport(e, cmd, rf) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&rf.studies, "studies", "", "study-level `FILE` (CSV, TSV or XLSX; - for standard input): one row per effect size")

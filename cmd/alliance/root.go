@@ -40,17 +40,9 @@ func (e *env) infof(format string, a ...any) {
 
 func newRootCmd(e *env) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "alliance",
-		Short: "Alliance–outcome research: meta-analysis, session models, ruptures, change, reliability",
-		Long: `alliance is a toolkit for psychotherapy alliance–outcome research.
-
-It pools study-level alliance–outcome correlations with the estimators of
-metafor, and works on session-by-session data. Every number is checked
-against the R reference implementations.
-
-Output: --format text (default; APA-style), json, csv or markdown; --out FILE
-writes atomically. Exit codes: 0 success, 1 analysis failed, 2 bad usage or
-bad input, 3 internal error (a bug: please report it).`,
+		Use:           "alliance",
+		Short:         "Alliance–outcome research: meta-analysis, session models, ruptures, change, reliability",
+		Long:          helpText("alliance", "long"),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {

@@ -40,36 +40,12 @@ const rupturesDefaultDataset = "demo-sessions"
 func newRupturesCmd(e *env) *cobra.Command {
 	rf := &rupturesFlags{}
 	cmd := &cobra.Command{
-		Use:   "ruptures [FILE]",
-		Short: "Rupture–repair episodes in session-by-session alliance ratings, patient classes, effects on outcome",
-		Long: `Finds ruptures (drops) in each patient's alliance series and their repair
-(recovery within --repair-window sessions), classifies patients as none (no
-rupture), repaired (every rupture repaired), unrepaired (at least one rupture
-not repaired although its whole repair window was observed) or censored (a
-rupture's repair window runs past the last session and none was observed
-unrepaired), and — when the data hold an outcome column — compares
-the classes' pre–post outcome change (mean difference, Hedges' g, point-biserial
-r and Fisher z with its variance, ready to pool with 'alliance meta').
-
-Rules (published criteria differ; see --preset and --sensitivity):
-  --method sd           drop ≥ k·SD (--k 2; --sd-source sample | within | max; the
-                        default, the pooled within-patient SD, recovers the
-                        planted episodes of simulated data best: see the
-                        analysis/rupture documentation)
-  --threshold X         drop ≥ X scale points
-  --method percent      drop ≥ --percent P % of the reference
-  --method rci          drop beyond 1.96·√2·s·√(1 − r) (--reliability r [--sd s])
-  --method sudden-loss  Tang & DeRubeis criteria applied to alliance falls
-  --method self-report  post-session rupture item ≥ --rupture-min (--rupture-item COL)
-The reference is the previous session or the mean of --window preceding ones.
-
-Without FILE the embedded, simulated demo-sessions data are analysed.`,
-		Example: `  alliance ruptures                                  # embedded demo data
-  alliance ruptures sessions.csv --preset larsson2018
-  alliance ruptures sessions.csv --sensitivity
-  alliance ruptures sessions.csv --method rci --reliability .9 --export-effect effect.csv --study "Site A"`,
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runRuptures(e, rf, args) },
+		Use:     "ruptures [FILE]",
+		Short:   "Rupture–repair episodes in session-by-session alliance ratings, patient classes, effects on outcome",
+		Long:    helpText("ruptures", "long"),
+		Example: helpText("ruptures", "example"),
+		Args:    cobra.MaximumNArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runRuptures(e, rf, args) },
 	}
 	f := cmd.Flags()
 	def := rupture.DefaultOptions()

@@ -26,24 +26,12 @@ type scoreFlags struct {
 func newScoreCmd(e *env) *cobra.Command {
 	sf := &scoreFlags{}
 	cmd := &cobra.Command{
-		Use:   "score FILE --measure NAME --items COLUMNS",
-		Short: "Score questionnaire items into scale and subscale totals (WAI-SR, PHQ-9, ...)",
-		Long: `Scores item responses with a scoring key: reversed items, subscales, sum or
-mean, severity bands and clinical cut-offs. Built-in keys (no item texts,
-only keys; each key says what in it is not verified): see --list. Your own
-key: --key FILE.json or .yaml (fields as 'alliance score --list --format json').
-
-Missing items: a scale is prorated when at most --max-missing of its items
-are missing, and left missing otherwise; the summary says how many.
-Responses outside the key's range are errors naming file, line and column.
-
---items gives the item columns in the key's order: a comma-separated list,
-or a prefix ending in * (e.g. "wai*", columns in file order).`,
-		Example: `  alliance score --list
-  alliance score wai.csv --measure WAI-SR --items "wai*" --patient patient --format csv --out scores.csv
-  alliance score phq.csv --measure PHQ-9 --items "phq*" --max-missing .2`,
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runScore(e, sf, args) },
+		Use:     "score FILE --measure NAME --items COLUMNS",
+		Short:   "Score questionnaire items into scale and subscale totals (WAI-SR, PHQ-9, ...)",
+		Long:    helpText("score", "long"),
+		Example: helpText("score", "example"),
+		Args:    cobra.MaximumNArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runScore(e, sf, args) },
 	}
 	f := cmd.Flags()
 	sf.read.register(cmd, "")

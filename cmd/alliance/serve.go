@@ -26,15 +26,8 @@ func newServeCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--open]",
 		Short: "A local web page: upload data, choose roles and options, read the report",
-		Long: `Serves a page on this computer where you upload a CSV/TSV/XLSX (or pick an
-embedded dataset), check the detected column roles, choose the analyses and
-run the same report 'alliance report' writes; download it as a zip, with
-results.json, each figure, the analysis file and the command line.
-
-Loopback only by default; another address needs --allow-remote (session data
-are clinical data). Uploads stay in memory and are forgotten on exit.
-SIGINT/SIGTERM shut the server down gracefully.`,
-		Args: cobra.NoArgs,
+		Long:  helpText("serve", "long"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()

@@ -25,36 +25,12 @@ const sessionsDefaultDataset = "demo-sessions"
 func newSessionsCmd(e *env) *cobra.Command {
 	sf := &sessionsFlags{}
 	cmd := &cobra.Command{
-		Use:   "sessions [FILE]",
-		Short: "Session-by-session alliance→outcome models: within/between effects, lags, therapists",
-		Long: `The workflow researchers run on session-by-session data (Falkenström et al.
-2013, 2017; Baldwin, Wampold & Imel 2007), as a linear mixed model (REML,
-Satterthwaite df; numbers as lme4/lmerTest/nlme):
-
-  --model lagged      alliance at session t predicts the outcome at t+1,
-                      controlling the outcome at t (the default)
-  --model reverse     the outcome at t predicts alliance at t+1
-  --model concurrent  alliance and outcome of the same session
-  --model growth      the outcome's course over sessions
-
-Alliance is split into a within-patient part (deviation from the patient's
-mean) and a between-patient part (the patient mean); with therapists, into
-therapist mean, patient deviation from it and session deviation
-(--centring therapist, the default when the file has therapists). Patients
-get random intercepts, nested in therapists when present; --random-slope
-adds a random slope of session, --ar1 AR(1) residuals, --detrend removes each
-patient's linear trend first. Lags link consecutive sessions only
-(--max-lag-gap). Each effect is stated in words; --export writes the derived
-columns. A file without an alliance column is an error (name it with
---alliance) unless --model growth is asked for.
-
-Without FILE the embedded, simulated demo-sessions data are analysed.`,
-		Example: `  alliance sessions                                   # embedded demo data
-  alliance sessions sessions.csv --alliance wai --outcome phq9 --alliance-label WAI-SR --outcome-label PHQ-9
-  alliance sessions sessions.csv --detrend --ar1 --export derived.csv
-  alliance sessions sessions.csv --model reverse`,
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runSessions(e, sf, args) },
+		Use:     "sessions [FILE]",
+		Short:   "Session-by-session alliance→outcome models: within/between effects, lags, therapists",
+		Long:    helpText("sessions", "long"),
+		Example: helpText("sessions", "example"),
+		Args:    cobra.MaximumNArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runSessions(e, sf, args) },
 	}
 	f := cmd.Flags()
 	sf.read.register(cmd, sessionsDefaultDataset)

@@ -12,11 +12,8 @@ func newSimulateCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "simulate",
 		Short: "Simulate session-by-session or study-level data with known parameters",
-		Long: `Writes synthetic data as long-format CSV (Parquet when --out or --truth
-names a .parquet file), deterministic for a --seed: the
-embedded demo-sessions and demo-studies datasets are this command's output
-with the default parameters. Every parameter is a flag.`,
-		Args: cobra.NoArgs,
+		Long:  helpText("simulate", "long"),
+		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newSimulateSessionsCmd(e), newSimulateStudiesCmd(e), newSimulatePanelCmd(e))
 	return cmd
@@ -28,12 +25,10 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 	var studies int
 	var studySD float64
 	cmd := &cobra.Command{
-		Use:   "sessions",
-		Short: "Patients nested in therapists, alliance and symptoms every session, ruptures and repairs",
-		Example: `  alliance simulate sessions --seed 7 --out sessions.csv
-  alliance simulate sessions --patients 1000000 --therapists 5000 --out big.csv --truth truth.csv
-  alliance simulate sessions --patients 100000 --out sessions.parquet`,
-		Args: cobra.NoArgs,
+		Use:     "sessions",
+		Short:   "Patients nested in therapists, alliance and symptoms every session, ruptures and repairs",
+		Example: helpText("simulate-sessions", "example"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := p.Validate(); err != nil {
 				return withParamFlags(err, p.Describe())
@@ -104,7 +99,7 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "studies",
 		Short:   "Study-level alliance–outcome correlations with moderators and several effects per study",
-		Example: `  alliance simulate studies --studies 3000 --seed 1 --out studies.csv`,
+		Example: helpText("simulate-studies", "example"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := p.Validate(); err != nil {
