@@ -377,3 +377,12 @@ func (b byteSizeValue) Set(s string) error {
 }
 
 func (byteSizeValue) Type() string { return "size" }
+
+// listVar registers a comma-separated list flag (workflow.SplitList: empty
+// items dropped).
+func listVar(cmd *cobra.Command, p *[]string, name, usage string) {
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return strings.Join(*p, ",") }, set: func(s string) error {
+		*p = splitList(s)
+		return nil
+	}}, name, usage)
+}

@@ -11,7 +11,7 @@ import (
 // (--selmodel=beta), because a bare --selmodel means stepfun and the next
 // word is then read as the data file.
 func selModelTypeAsFile(mf *metaFlags, args []string) error {
-	if len(args) == 0 || !mf.set("selmodel") || mf.selType != "stepfun" {
+	if len(args) == 0 || !mf.set("selmodel") || mf.opt.SelType != "stepfun" {
 		return nil
 	}
 	for _, t := range workflow.SelModelTypes {
