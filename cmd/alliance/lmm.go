@@ -11,19 +11,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// lmmFlags are the flags of 'alliance lmm'.
+// lmmFlags are the flags of 'alliance lmm', bound to the workflow's
+// options but for --ar1, a switch whose time column is --session.
 type lmmFlags struct {
 	read    readFlags
-	formula string
-	ml      bool
+	opt     workflow.LMMOptions
 	ar1     bool
 	session string
-	compare string
-	ranef   bool
-	level   float64
 	plot    string
-	anova   int
-	emm     workflow.LMMOptions // EMMeans, At, Pairs, Adjust
 }
 
 const lmmDefaultDataset = "demo-sessions"
@@ -44,31 +39,31 @@ func newLmmCmd(e *env) *cobra.Command {
 			return cobra.MaximumNArgs(1)(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if lf.formula == "" {
+			if lf.opt.Formula == "" {
 				if !lf.read.isExample(args) {
 					return usagef("give the model with --formula, e.g. --formula \"outcome ~ alliance + (1 | patient)\"")
 				}
-				lf.formula = workflow.LMMExampleFormula
-				e.infof("alliance: example model: --formula %q", lf.formula)
+				lf.opt.Formula = workflow.LMMExampleFormula
+				e.infof("alliance: example model: --formula %q", lf.opt.Formula)
 			}
 			return runLmm(e, lf, args)
 		},
 	}
 	f := cmd.Flags()
 	lf.read.register(cmd, lmmDefaultDataset)
-	f.StringVar(&lf.formula, "formula", "", "the model, lme4 syntax: response ~ fixed terms + (random | group)")
-	f.BoolVar(&lf.ml, "ml", false, "fit by maximum likelihood instead of REML")
+	f.StringVar(&lf.opt.Formula, "formula", "", "the model, lme4 syntax: response ~ fixed terms + (random | group)")
+	f.BoolVar(&lf.opt.ML, "ml", false, "fit by maximum likelihood instead of REML")
 	f.BoolVar(&lf.ar1, "ar1", false, "AR(1) residuals over the session column within the innermost group")
 	f.StringVar(&lf.session, "session", "session", "the integer time `COLUMN` of --ar1")
 	aliases(cmd)
-	f.StringVar(&lf.compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
-	f.IntVar(&lf.anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III), 2 (type II) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3)")
-	f.StringVar(&lf.emm.EMMeans, "emmeans", "", "estimated marginal means of `TERM` (\"arm\", \"arm | site\"), as emmeans with Satterthwaite df")
-	f.StringArrayVar(&lf.emm.At, "at", nil, "fix a reference-grid variable for --emmeans: `VAR=V[,V…]` (repeatable; numeric covariates default to their means)")
-	f.BoolVar(&lf.emm.Pairs, "pairs", false, "pairwise differences of the --emmeans means (Tukey-adjusted by default)")
-	f.StringVar(&lf.emm.Adjust, "adjust", "", "p adjustment of --pairs: `METHOD` tukey (default), holm, bonferroni or none")
-	f.BoolVar(&lf.ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
-	levelVar(cmd, &lf.level, "the fixed effects")
+	f.StringVar(&lf.opt.Compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
+	f.IntVar(&lf.opt.Anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III), 2 (type II) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3)")
+	f.StringVar(&lf.opt.EMMeans, "emmeans", "", "estimated marginal means of `TERM` (\"arm\", \"arm | site\"), as emmeans with Satterthwaite df")
+	f.StringArrayVar(&lf.opt.At, "at", nil, "fix a reference-grid variable for --emmeans: `VAR=V[,V…]` (repeatable; numeric covariates default to their means)")
+	f.BoolVar(&lf.opt.Pairs, "pairs", false, "pairwise differences of the --emmeans means (Tukey-adjusted by default)")
+	f.StringVar(&lf.opt.Adjust, "adjust", "", "p adjustment of --pairs: `METHOD` tukey (default), holm, bonferroni or none")
+	f.BoolVar(&lf.opt.Ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
+	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	return cmd
 }
@@ -81,8 +76,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if err := e.checkOutputs(e.out, lf.plot); err != nil {
 		return err
 	}
-	opt := workflow.LMMOptions{Formula: lf.formula, Compare: lf.compare, ML: lf.ml, Level: lf.level, Ranef: lf.ranef, Anova: lf.anova,
-		EMMeans: lf.emm.EMMeans, At: lf.emm.At, Pairs: lf.emm.Pairs, Adjust: lf.emm.Adjust}
+	opt := lf.opt
 	if lf.ar1 {
 		opt.AR1 = lf.session
 	}

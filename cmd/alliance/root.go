@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -66,7 +67,7 @@ func newRootCmd(e *env) *cobra.Command {
 	pf.StringVar(&e.format, "format", "text", "output format: text, json, csv or markdown (CSV cells starting with =, +, - or @ that are not numbers get a leading ', so a spreadsheet shows them as text)")
 	pf.StringVar(&e.out, "out", "", "write results to `FILE` (atomically) instead of standard output; with --format csv, an existing directory gets one NAME.csv per table (meta, lmm, panel, reliability, ipd)")
 	pf.BoolVarP(&e.quiet, "quiet", "q", false, "print no notes on standard error")
-	pf.Var(byteSizeValue{&e.maxBytes}, "max-bytes", "read at most this many bytes from one input, e.g. 500MB or 4GiB")
+	pf.Var(flagx.ByteSize{V: &e.maxBytes}, "max-bytes", "read at most this many bytes from one input, e.g. 500MB or 4GiB")
 	_ = root.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"text", "json", "csv", "markdown"}, cobra.ShellCompDirectiveNoFileComp
 	})

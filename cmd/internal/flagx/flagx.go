@@ -1,0 +1,213 @@
+// Package flagx holds the typed command-line flags of alliance: each flag
+// whose text is checked when it is parsed, before any work (numbers
+// without a default, counts with a least value, lists, confidence levels,
+// figure file names, one-of-a-list words, byte sizes). A wrong value is
+// refused with what to give instead; none is replaced by another value.
+package flagx
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/spf13/cobra"
+)
+
+// value is a pflag.Value made of a parser: every flag whose text is
+// checked when it is parsed, before any work, is one of these.
+type value struct {
+	set  func(string) error
+	show func() string
+	typ  string
+}
+
+func (v *value) Set(s string) error { return v.set(strings.TrimSpace(s)) }
+func (v *value) Type() string       { return v.typ }
+func (v *value) String() string {
+	if v == nil || v.show == nil {
+		return ""
+	}
+	return v.show()
+}
+
+func parseNum(s string) (float64, error) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return x, nil
+}
+
+func parseInt(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a whole number", s)
+	}
+	return n, nil
+}
+
+// Num registers a number flag without a default: *p stays nil until the
+// flag is given, and help shows no "(default NaN)".
+func Num(cmd *cobra.Command, p **float64, name, usage string) {
+	show := func() string {
+		if *p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(**p, 'g', -1, 64)
+	}
+	cmd.Flags().Var(&value{typ: "float", show: show, set: func(s string) error {
+		x, err := parseNum(s)
+		*p = &x
+		return err
+	}}, name, usage)
+}
+
+// Int is Num for a whole number.
+func Int(cmd *cobra.Command, p **int, name, usage string) {
+	cmd.Flags().Var(&value{typ: "int", set: func(s string) error {
+		n, err := parseInt(s)
+		*p = &n
+		return err
+	}}, name, usage)
+}
+
+// Count registers a count flag with its default and least value (a
+// count is refused, never replaced by another value).
+func Count(cmd *cobra.Command, p *int, name string, def, min int, usage string) {
+	*p = def
+	cmd.Flags().Var(&value{typ: "int", show: func() string { return strconv.Itoa(*p) }, set: func(s string) error {
+		n, err := parseInt(s)
+		if err == nil && n < min {
+			err = fmt.Errorf("%d: give at least %d", n, min)
+		}
+		*p = n
+		return err
+	}}, name, usage)
+}
+
+// Floats defines a flag holding a comma-separated list of numbers
+// (e.g. --steps .025,.05,.5,1), checked when it is parsed.
+func Floats(cmd *cobra.Command, p *[]float64, name, usage string) {
+	cmd.Flags().Var(&value{typ: "numbers", show: func() string {
+		s := make([]string, len(*p))
+		for i, x := range *p {
+			s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		return strings.Join(s, ",")
+	}, set: func(s string) error {
+		var xs []float64
+		for _, f := range strings.Split(s, ",") {
+			x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a comma-separated list of numbers", s)
+			}
+			xs = append(xs, x)
+		}
+		*p = xs
+		return nil
+	}}, name, usage)
+}
+
+// Level registers --level (default 95) for the intervals of what: a
+// confidence level given in percent (95) or as a proportion (.95), stored
+// as the proportion.
+func Level(cmd *cobra.Command, p *float64, what string) {
+	*p = 0.95
+	cmd.Flags().Var(&value{typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
+		x, err := parseNum(s)
+		if err == nil {
+			if *p, err = workflow.ParseLevel(x); err != nil {
+				err = fmt.Errorf("give a confidence level between 0 and 100 (e.g. 95)")
+			}
+		}
+		return err
+	}}, "level", "confidence level of "+what+", in percent (or as a proportion)")
+}
+
+// Figure registers a figure file flag: the name must end in .png, .svg
+// or .pdf.
+func Figure(cmd *cobra.Command, p *string, name, usage string) {
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+		switch strings.ToLower(filepath.Ext(s)) {
+		case ".png", ".svg", ".pdf":
+			*p = s
+			return nil
+		}
+		return fmt.Errorf("give a file name ending in .png, .svg or .pdf")
+	}}, name, usage)
+}
+
+// Enum defines a flag that takes one of a fixed set of words, matched
+// case-insensitively and stored in the listed spelling, with its default;
+// a wrong word is refused with the list of choices, and shell completion
+// offers them. Every enumerated flag of every command is parsed here.
+func Enum(cmd *cobra.Command, p *string, name, def, usage string, allowed ...string) {
+	*p = def
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+		for _, a := range allowed {
+			if strings.EqualFold(a, s) {
+				*p = a
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(allowed, ", "))
+	}}, name, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return allowed, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// Field registers a text flag of a workflow field: one of its
+// choices (Enum) when it has a fixed list, any text otherwise.
+func Field(cmd *cobra.Command, p *string, fd workflow.Field) {
+	if len(fd.Choices) > 0 && !fd.Multi {
+		Enum(cmd, p, fd.Name, fd.Default, fd.Usage, fd.Choices...)
+		return
+	}
+	cmd.Flags().StringVar(p, fd.Name, fd.Default, fd.Usage)
+}
+
+// Better registers --better lower|higher (default lower); *higher is
+// set for higher.
+func Better(cmd *cobra.Command, higher *bool, usage string) {
+	word := map[bool]string{false: "lower", true: "higher"}
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return word[*higher] }, set: func(s string) error {
+		if !strings.EqualFold(s, "lower") && !strings.EqualFold(s, "higher") {
+			return fmt.Errorf("%q is not one of lower, higher", s)
+		}
+		*higher = strings.EqualFold(s, "higher")
+		return nil
+	}}, "better", usage+": lower or higher")
+}
+
+// ByteSize is the --max-bytes flag: a byte count with an optional unit.
+type ByteSize struct{ V *int64 }
+
+func (b ByteSize) String() string {
+	if b.V == nil || *b.V == 0 {
+		return "2GiB"
+	}
+	return strconv.FormatInt(*b.V, 10)
+}
+
+func (b ByteSize) Set(s string) error {
+	v, err := workflow.ParseByteSize(s)
+	if err != nil {
+		return err
+	}
+	*b.V = v
+	return nil
+}
+
+func (ByteSize) Type() string { return "size" }
+
+// List registers a comma-separated list flag (workflow.SplitList: empty
+// items dropped).
+func List(cmd *cobra.Command, p *[]string, name, usage string) {
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return strings.Join(*p, ",") }, set: func(s string) error {
+		*p = workflow.SplitList(s)
+		return nil
+	}}, name, usage)
+}

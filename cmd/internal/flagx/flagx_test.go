@@ -1,0 +1,69 @@
+package flagx
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// TestTypedFlags: each typed flag keeps what it is given in the form the
+// command uses, and refuses a wrong text with what to give instead.
+func TestTypedFlags(t *testing.T) {
+	var (
+		num           *float64
+		n             *int
+		count         int
+		xs            []float64
+		level         float64
+		fig, word     string
+		higher        bool
+		list          []string
+		size          int64
+		unsetNum      *float64
+		unsetInt      *int
+		enumUntouched string
+	)
+	cmd := &cobra.Command{Use: "x"}
+	Num(cmd, &num, "num", "")
+	Num(cmd, &unsetNum, "unset", "")
+	Int(cmd, &n, "n", "")
+	Int(cmd, &unsetInt, "unset-int", "")
+	Count(cmd, &count, "count", 3, 1, "")
+	Floats(cmd, &xs, "steps", "")
+	Level(cmd, &level, "the intervals")
+	Figure(cmd, &fig, "plot", "")
+	Enum(cmd, &word, "method", "REML", "", "REML", "DL")
+	Enum(cmd, &enumUntouched, "side", "left", "", "left", "right")
+	Better(cmd, &higher, "which is better")
+	List(cmd, &list, "mods", "")
+	cmd.Flags().Var(ByteSize{V: &size}, "max-bytes", "")
+	good := map[string]string{"num": "0.25", "n": "7", "count": "2", "steps": ".025, .5,1", "level": "90", "plot": "f.SVG",
+		"method": "dl", "better": "Higher", "mods": "year,,rater", "max-bytes": "2KiB"}
+	for name, v := range good {
+		if err := cmd.Flags().Set(name, v); err != nil {
+			t.Fatalf("--%s %s: %v", name, v, err)
+		}
+	}
+	if *num != 0.25 || *n != 7 || count != 2 || len(xs) != 3 || xs[0] != 0.025 || xs[2] != 1 || level != 0.9 || fig != "f.SVG" ||
+		word != "DL" || !higher || strings.Join(list, "|") != "year|rater" || size != 2048 {
+		t.Errorf("got num %v n %v count %d steps %v level %v plot %q method %q higher %v mods %q size %d",
+			*num, *n, count, xs, level, fig, word, higher, list, size)
+	}
+	if unsetNum != nil || unsetInt != nil || enumUntouched != "left" {
+		t.Errorf("flags not given changed: %v %v %q", unsetNum, unsetInt, enumUntouched)
+	}
+	if cmd.Flags().Set("level", ".8"); level != 0.8 {
+		t.Errorf("--level .8 gave %v, want the proportion 0.8", level)
+	}
+	bad := map[string]string{"num": "abc", "n": "1.5", "count": "0", "steps": ".05,x", "level": "200", "plot": "f.jpg",
+		"method": "PM", "better": "more", "max-bytes": "5xx"}
+	want := map[string]string{"num": "not a number", "n": "not a whole number", "count": "at least 1", "steps": "list of numbers",
+		"level": "between 0 and 100", "plot": ".png, .svg or .pdf", "method": "REML, DL", "better": "one of lower, higher", "max-bytes": "500MB"}
+	for name, v := range bad {
+		err := cmd.Flags().Set(name, v)
+		if err == nil || !strings.Contains(err.Error(), want[name]) {
+			t.Errorf("--%s %s: got %v, want an error saying %q", name, v, err, want[name])
+		}
+	}
+}
