@@ -10,25 +10,19 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// ipdFlags are the flags of 'alliance ipd'.
+// ipdFlags are the flags of 'alliance ipd', bound to the workflow's
+// options where they are one; the stage-1 session model's are shared with
+// 'alliance sessions' (sessionModelFlags).
 type ipdFlags struct {
-	read               readFlags
-	sess               sessionFlags
-	study, studyNames  string
-	m                  sessionModelFlags
-	model              string
-	level              float64
-	standardize        bool
-	terms, effect      string
-	method, test       string
-	mods, robust       string
-	multivariate       bool
-	noOneStage         bool
-	forest             string
-	stage1, panelModel string
-	waves, estimator   string
-	constrain          string
-	rcode              bool
+	read          readFlags
+	sess          sessionFlags
+	opt           workflow.IPDOptions
+	m             sessionModelFlags
+	model         string
+	level         float64
+	effect, waves string
+	forest        string
+	rcode         bool
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -44,26 +38,26 @@ func newIPDCmd(e *env) *cobra.Command {
 	f.read.register(cmd, "")
 	f.sess.registerLong(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.study, "study", "study", "study column (one file)")
-	fl.StringVar(&f.studyNames, "study-names", "", "names of the studies of several files, comma-separated (default: the files' base names)")
+	fl.StringVar(&f.opt.Study, "study", "study", "study column (one file)")
+	listVar(cmd, &f.opt.StudyNames, "study-names", "names of the studies of several files, comma-separated (default: the files' base names)")
 	fl.StringVar(&f.model, "model", "", "stage-1 session model: lagged (default), reverse or concurrent")
 	f.m.register(cmd, "stage 1: ")
 	levelVar(cmd, &f.level, "every interval")
-	fl.BoolVar(&f.standardize, "standardize", false, "z-standardise alliance and outcome within each study before stage 1")
-	fl.StringVar(&f.terms, "terms", "", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
+	fl.BoolVar(&f.opt.Standardize, "standardize", false, "z-standardise alliance and outcome within each study before stage 1")
+	listVar(cmd, &f.opt.Terms, "terms", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
 	fl.StringVar(&f.effect, "effect", "", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
-	enumVar(cmd, &f.method, "method", "REML", "stage-2 τ² estimator", workflow.Tau2Methods...)
-	enumVar(cmd, &f.test, "test", "knha", "stage-2 inference: z, t, knha (Knapp–Hartung) or adhoc, as 'alliance meta'", workflow.MetaTests...)
-	fl.StringVar(&f.mods, "mods", "", "study-level moderators (columns constant within each study), comma-separated")
-	fl.StringVar(&f.robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
-	fl.BoolVar(&f.multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
-	fl.BoolVar(&f.noOneStage, "no-one-stage", false, "skip the one-stage cross-check")
-	enumVar(cmd, &f.stage1, "stage1", "sessions", "stage-1 model: sessions (the session model) or panel (the dynamic panel model of 'alliance panel')", "sessions", "panel")
-	enumVar(cmd, &f.panelModel, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", workflow.PanelModels...)
+	enumVar(cmd, &f.opt.Method, "method", "REML", "stage-2 τ² estimator", workflow.Tau2Methods...)
+	enumVar(cmd, &f.opt.Test, "test", "knha", "stage-2 inference: z, t, knha (Knapp–Hartung) or adhoc, as 'alliance meta'", workflow.MetaTests...)
+	listVar(cmd, &f.opt.Mods, "mods", "study-level moderators (columns constant within each study), comma-separated")
+	fl.StringVar(&f.opt.Robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
+	fl.BoolVar(&f.opt.Multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
+	fl.BoolVar(&f.opt.NoOneStage, "no-one-stage", false, "skip the one-stage cross-check")
+	enumVar(cmd, &f.opt.Stage1, "stage1", "sessions", "stage-1 model: sessions (the session model) or panel (the dynamic panel model of 'alliance panel')", "sessions", "panel")
+	enumVar(cmd, &f.opt.Panel.Model, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", workflow.PanelModels...)
 	fl.StringVar(&f.waves, "waves", "", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
-	enumVar(cmd, &f.estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", workflow.PanelEstimators...)
-	fl.StringVar(&f.constrain, "constrain", "", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
+	enumVar(cmd, &f.opt.Panel.Estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", workflow.PanelEstimators...)
+	listVar(cmd, &f.opt.Panel.Constrain, "constrain", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
 	fl.BoolVar(&f.rcode, "r-code", false, "also print the R code (lme4, lmerTest, metafor) that reproduces both stages and the one-stage model")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
 	return cmd
@@ -88,33 +82,32 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 		}
 		srcs = append(srcs, src)
 	}
-	if f.studyNames != "" && len(args) == 1 {
+	if len(f.opt.StudyNames) > 0 && len(args) == 1 {
 		return usagef("--study-names names the studies of several files; one file names its studies in its --study column")
 	}
 	cols, _ := f.sess.columns()
-	terms := splitList(f.terms)
-	if f.effect != "" && len(terms) == 0 {
-		terms = []string{f.effect}
+	opt := f.opt
+	if f.effect != "" && len(opt.Terms) == 0 {
+		opt.Terms = []string{f.effect}
 	}
-	opt := workflow.IPDOptions{Study: f.study, StudyNames: splitList(f.studyNames), Standardize: f.standardize, Terms: terms,
-		Method: f.method, Test: f.test, Mods: splitList(f.mods), Robust: f.robust, Multivariate: f.multivariate, NoOneStage: f.noOneStage,
-		Sessions: f.m.options(f.model, f.level)}
+	opt.Sessions = f.m.options(f.model, f.level)
 	opt.Sessions.Columns = cols
 	if f.forest != "" {
 		opt.Figures = []string{"forest"}
 	}
-	if f.stage1 == workflow.Stage1Panel {
+	if opt.Stage1 == workflow.Stage1Panel {
 		waves, err := workflow.ParseWaves(f.waves)
 		if err != nil {
 			return withOptionFlag(err, ipdOptionFlags)
 		}
-		opt.Stage1, opt.Panel = f.stage1, workflow.PanelOptions{Model: f.panelModel, Waves: waves, Estimator: f.estimator, Constrain: splitList(f.constrain)}
+		opt.Panel.Waves = waves
 	} else {
 		for _, n := range []string{"panel-model", "waves", "estimator", "constrain"} {
 			if changed(n) {
 				return usagef("--%s applies to the panel stage 1: add --stage1 panel", n)
 			}
 		}
+		opt.Panel = workflow.PanelOptions{}
 	}
 	stop := e.busy("fitting every study")
 	run, err := workflow.IPDFiles(srcs, opt)
