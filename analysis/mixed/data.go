@@ -50,6 +50,9 @@ func (d Data) lookup(name string) (*column, error) {
 		c.factor = true
 		return c, nil
 	}
+	if e, ok := transformOf(name); ok {
+		return d.transformColumn(name, e)
+	}
 	var have []string
 	for k := range d.Numeric {
 		have = append(have, k)

@@ -50,6 +50,9 @@ type design struct {
 	xcols []fixedCol
 	cols  map[string]*column
 	keep  []int
+	// transformInputs are the columns read only inside a transformed
+	// variable (time in log(time + 1)): a reference grid sets them.
+	transformInputs map[string]*column
 }
 
 func (d *design) ntheta() int {
@@ -106,6 +109,9 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 		return nil, err
 	}
 	d.xcols, d.cols, d.keep = fx, cols, keep
+	if d.transformInputs, err = transformInputs(cols, data); err != nil {
+		return nil, err
+	}
 	d.notes = codeNotes(f, cols, keep, ar1)
 	if err = d.anovaInputs(f, cols, keep, fx, perTerm); err != nil {
 		return nil, err

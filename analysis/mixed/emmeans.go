@@ -348,23 +348,31 @@ func (g gridVar) contrastLabel(i int) string {
 func (d *design) referenceGrid(spec EMMSpec) ([]gridVar, error) {
 	var grid []gridVar
 	seen := map[string]int{}
+	var vars []string // the grid's variables: a transform's columns stand for it
 	for _, t := range d.formula.Fixed {
 		for _, v := range t {
-			if _, ok := seen[v]; ok {
-				continue
+			if e, ok := transformOf(v); ok {
+				vars = append(vars, e.vars(nil)...)
+			} else {
+				vars = append(vars, v)
 			}
-			disp := v
-			if x, ok := FactorOf(v); ok {
-				disp = x
-			}
-			for _, g := range grid {
-				if g.display == disp {
-					return nil, errs.New(errs.InvalidOption, "mixed", "marginal means: variable %q enters the model both as %s and as %s; use one form", disp, g.v, v)
-				}
-			}
-			seen[v] = len(grid)
-			grid = append(grid, gridVar{v: v, display: disp})
 		}
+	}
+	for _, v := range vars {
+		if _, ok := seen[v]; ok {
+			continue
+		}
+		disp := v
+		if x, ok := FactorOf(v); ok {
+			disp = x
+		}
+		for _, g := range grid {
+			if g.display == disp {
+				return nil, errs.New(errs.InvalidOption, "mixed", "marginal means: variable %q enters the model both as %s and as %s; use one form", disp, g.v, v)
+			}
+		}
+		seen[v] = len(grid)
+		grid = append(grid, gridVar{v: v, display: disp})
 	}
 	find := func(name, what string) (int, error) {
 		for i, g := range grid {
@@ -407,6 +415,9 @@ func (d *design) referenceGrid(spec EMMSpec) ([]gridVar, error) {
 	for i := range grid {
 		g := &grid[i]
 		c := d.cols[g.v]
+		if c == nil { // a column read only inside a transform
+			c = d.transformInputs[g.v]
+		}
 		g.factor = c.isFactor()
 		vals, fixed := at[i]
 		if g.factor {
@@ -455,16 +466,32 @@ func (d *design) gridRow(grid []gridVar, idx []int, x []float64) {
 	for j, c := range d.xcols {
 		v := 1.0
 		for _, pt := range c.parts {
-			g := grid[at[pt.v]]
 			if pt.level < 0 {
-				v *= g.values[idx[at[pt.v]]]
-			} else if g.levels[idx[at[pt.v]]] != pt.level {
+				v *= gridValue(pt.v, grid, at, idx)
+				continue
+			}
+			if g := grid[at[pt.v]]; g.levels[idx[at[pt.v]]] != pt.level {
 				v = 0
 				break
 			}
 		}
 		x[j] = v
 	}
+}
+
+// gridValue is the numeric formula variable v at the grid point idx: the
+// grid's value of a column, or a transform of the grid's values of its
+// columns (emmeans puts time, not log(time + 1), on the grid).
+func gridValue(v string, grid []gridVar, at map[string]int, idx []int) float64 {
+	if i, ok := at[v]; ok {
+		return grid[i].values[idx[i]]
+	}
+	e, _ := transformOf(v)
+	vals := map[string][]float64{}
+	for _, c := range e.vars(nil) {
+		vals[c] = []float64{grid[at[c]].values[idx[at[c]]]}
+	}
+	return e.eval(vals, 0)
 }
 
 // interactionNotes says when the means average over a factor that

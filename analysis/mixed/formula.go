@@ -25,8 +25,13 @@ import (
 // names its columns as R does: factor(arm)2, factor(arm)3, factor(arm)2:time.
 // It may stand wherever a variable does in the fixed part or the grouping.
 //
-// Not supported (an error says so): other functions of variables (log(x),
-// I(x^2), poly), the double-bar form (… || g), factor-valued random slopes,
+//	log(y) ~ Days + I(Days^2) + (1 | g)        transformed variables
+//
+// Transformed variables (I(), log(), log2(), log10(), exp(), sqrt(), abs();
+// see transform.go) are numeric and named as R names them.
+//
+// Not supported (an error says so): other functions of variables (poly,
+// scale, …), the double-bar form (… || g), factor-valued random slopes,
 // crossed (non-nested) grouping factors and several terms on one grouping
 // factor.
 type Formula struct {
@@ -79,8 +84,17 @@ func tokenize(s string) ([]token, error) {
 				k++
 			}
 			if k < len(rs) && rs[k] == '(' {
+				if transformFuncs[name] != nil {
+					e, end, err := parseTransformCall(s, name, rs, k)
+					if err != nil {
+						return nil, err
+					}
+					toks = append(toks, token{"id", e.String(), i})
+					i = end
+					continue
+				}
 				if name != "factor" {
-					return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: functions such as %s() are not supported (factor() is); compute the transformed column first and use its name", shortFormula(s), name)
+					return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: %s() is not supported (%s); compute the column first and use its name", shortFormula(s), name, transformList)
 				}
 				arg, end, err := factorArg(s, rs, k+1)
 				if err != nil {

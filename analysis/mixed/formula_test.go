@@ -80,7 +80,10 @@ func TestParseFormula(t *testing.T) {
 
 func TestParseFormulaErrors(t *testing.T) {
 	tests := []struct{ f, want string }{
-		{"y ~ log(x) + (1 | g)", "functions"},
+		{"y ~ scale(x) + (1 | g)", "scale() is not supported"},
+		{"y ~ I(x^) + (1 | g)", "cannot stand"},
+		{"y ~ log(x, 2) + (1 | g)", "one argument"},
+		{"y ~ I(x + (1 | g)", "missing"},
 		{"y ~ x + (1 + x || g)", "double-bar"},
 		{"y ~ x", "no random-effect term"},
 		{"y ~ x + (1 | g", "expected ')'"},

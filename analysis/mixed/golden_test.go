@@ -137,7 +137,7 @@ func dfTol(formula string) float64 {
 }
 
 func TestGoldenLmer(t *testing.T) {
-	for _, file := range []string{"mixed_sleepstudy.json", "mixed_nested.json", "mixed_factor.json", "mixed_ar1.json", "mixed_multilevel.json", "mixed_factor_numeric.json"} {
+	for _, file := range []string{"mixed_sleepstudy.json", "mixed_nested.json", "mixed_factor.json", "mixed_ar1.json", "mixed_multilevel.json", "mixed_factor_numeric.json", "mixed_transform.json"} {
 		var g goldenFile
 		if err := golden.Load(file, &g); err != nil {
 			t.Fatal(err)

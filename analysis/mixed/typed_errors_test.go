@@ -17,7 +17,8 @@ func TestTypedErrors(t *testing.T) {
 		formula string
 		kind    errs.Kind
 	}{
-		{"y ~ log(x) + (1 | g)", errs.InvalidOption},
+		{"y ~ scale(x) + (1 | g)", errs.InvalidOption},
+		{"y ~ log(x, 2) + (1 | g)", errs.InvalidOption},
 		{"y ~ x + (1 | one)", errs.TooFew},
 		{"y ~ x + x2 + (1 | g)", errs.Singular},
 		{"y ~ x + (1 | nosuch)", errs.InvalidOption},

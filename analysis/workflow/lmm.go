@@ -157,22 +157,21 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, error) {
 	groups := map[string]bool{}
 	vars := map[string]bool{}
-	// factor(x) reads column x; the model codes it as a factor.
-	column := func(v string) string {
-		if x, ok := mixed.FactorOf(v); ok {
-			return x
+	// factor(x) reads column x, I(Days^2) column Days (mixed.Columns).
+	use := func(v string) {
+		for _, c := range mixed.Columns(v) {
+			vars[c] = true
 		}
-		return v
 	}
 	for _, s := range formulas {
 		f, err := mixed.ParseFormula(s)
 		if err != nil {
 			return mixed.Data{}, invalid("Formula", "%v", err)
 		}
-		vars[column(f.Response)] = true
+		use(f.Response)
 		for _, term := range f.Fixed {
 			for _, v := range term {
-				vars[column(v)] = true
+				use(v)
 			}
 		}
 		for _, r := range f.Random {
@@ -181,7 +180,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			}
 			for _, term := range r.Slopes {
 				for _, v := range term {
-					vars[column(v)] = true
+					use(v)
 				}
 			}
 		}

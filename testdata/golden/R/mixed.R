@@ -86,6 +86,18 @@ write_golden("mixed_sleepstudy", list(
          Chisq = unname(a$Chisq[2]), Df = unname(a$Df[2]), p = unname(a[["Pr(>Chisq)"]][2]))
   })), packages = pkgs)
 
+# --- transformed variables (I(), log(), sqrt(), exp(), abs()) on sleepstudy ---
+# The variable names are R's deparsed calls: the Go side must name them alike.
+write_golden("mixed_transform", list(
+  data = ssd,
+  fits = list(
+    fit("Reaction ~ Days + I(Days^2) + (Days | Subject)", ss, TRUE),
+    fit("log(Reaction) ~ sqrt(Days + 1) + (1 | Subject)", ss, TRUE),
+    fit("log(Reaction) ~ sqrt(Days + 1) + (1 | Subject)", ss, FALSE),
+    fit("Reaction ~ I(Days/10) + (1 + I(Days/10) | Subject)", ss, TRUE),
+    fit("Reaction ~ log(Days + 1) * I(Days^2) + (1 | Subject)", ss, TRUE),
+    fit("exp(Reaction/1000) ~ abs(Days - 4.5) + I(-Days) + (1 | Subject)", ss, TRUE))), packages = pkgs)
+
 # --- nested therapist / patient, simulated ---------------------------------
 set.seed(20240501)
 nt <- 15; np <- 6; ns <- 8
