@@ -194,3 +194,49 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 // isFactor reports whether the column is coded as a factor in the fixed
 // part: text, or factor(x) of a numeric column.
 func (c *column) isFactor() bool { return c.text != nil || c.factor }
+
+// setReferences codes the fixed part's factors (makeFactor) and moves each
+// reference level of ref (variable → level) first, as R's relevel; a
+// reference for a variable that is not a factor of the fixed part, or a
+// level the data do not have, is an error.
+func setReferences(f Formula, cols map[string]*column, keep []int, ref map[string]string) error {
+	used := map[string]bool{}
+	for _, t := range f.Fixed {
+		for _, v := range t {
+			c := cols[v]
+			if !c.isFactor() {
+				continue
+			}
+			c.makeFactor(keep)
+			name, level, ok := v, "", false
+			if level, ok = ref[v]; !ok {
+				if x, isF := FactorOf(v); isF {
+					name = x
+					level, ok = ref[x]
+				}
+			}
+			if !ok || used[v] {
+				continue
+			}
+			used[v], used[name] = true, true
+			i := indexOf(c.levels, level)
+			if i < 0 {
+				return errs.New(errs.InvalidOption, "mixed", "reference level %s=%s: %s has no level %q (levels: %s)", name, level, name, level, strings.Join(c.levels, ", ")).WithHint("Ref")
+			}
+			perm := []int{i}
+			for j := range c.levels {
+				if j != i {
+					perm = append(perm, j)
+				}
+			}
+			old := append([]string(nil), c.levels...)
+			c.relabel(perm, func(j int) string { return old[j] })
+		}
+	}
+	for v := range ref {
+		if !used[v] {
+			return errs.New(errs.InvalidOption, "mixed", "reference level for %q: it is not a factor of the fixed part of the model", v).WithHint("Ref")
+		}
+	}
+	return nil
+}

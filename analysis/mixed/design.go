@@ -94,7 +94,7 @@ type rterm struct {
 // R's treatment coding (fixedColumns), the random-effects levels ordered and
 // checked for nesting (randomLevels), and the row vectors [z x y] in node
 // order (fillRows).
-func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
+func buildDesign(f Formula, data Data, ar1 string, ref map[string]string) (*design, error) {
 	cols, nrow, err := modelColumns(f, data, ar1)
 	if err != nil {
 		return nil, err
@@ -103,6 +103,9 @@ func buildDesign(f Formula, data Data, ar1 string) (*design, error) {
 	d := &design{formula: f, n: len(keep), dropped: nrow - len(keep), timeName: ar1}
 	if d.n == 0 {
 		return nil, errs.New(errs.TooFew, "mixed", "no complete rows (every row has a missing value in a model column)")
+	}
+	if err = setReferences(f, cols, keep, ref); err != nil {
+		return nil, err
 	}
 	fx, perTerm, err := fixedColumns(f, cols, keep)
 	if err != nil {

@@ -27,6 +27,11 @@ type Options struct {
 	// MaxEval caps the simplex's criterion evaluations; default 20000 (the
 	// Newton polish after it adds a few dozen).
 	MaxEval int
+	// Ref names the reference level of factors, by variable (arm or
+	// factor(arm)) → level, as R's relevel(arm, ref = "control"): the
+	// level treatment coding drops, listed first (levels are otherwise
+	// sorted, R's factor()).
+	Ref map[string]string
 }
 
 // Coef is one fixed effect with its Satterthwaite t test (lmerTest), the
@@ -151,7 +156,7 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 	if !(opts.Level > 0 && opts.Level < 1) {
 		return nil, errs.New(errs.InvalidOption, "mixed", "confidence level %g must lie in (0, 1)", opts.Level)
 	}
-	d, err := buildDesign(f, data, opts.AR1)
+	d, err := buildDesign(f, data, opts.AR1, opts.Ref)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,10 @@ type LMMOptions struct {
 	At      []string
 	Pairs   bool
 	Adjust  string
+	// Ref sets the reference level of factors, "arm=control" each (R's
+	// relevel(arm, ref = "control")); default the first level in sorted
+	// order, as R's factor().
+	Ref []string
 	// Ranef lists the BLUPs with their conditional SDs in the tables.
 	Ranef bool
 	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
@@ -114,6 +118,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		return nil, err
 	}
 	mo := mixed.Options{ML: opt.ML, AR1: opt.AR1, Level: opt.Level}
+	if mo.Ref, err = parseRef(opt.Ref); err != nil {
+		return nil, err
+	}
 	m, err := mixed.Fit(opt.Formula, data, mo)
 	if err != nil {
 		return nil, err
@@ -132,7 +139,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		}
 	}
 	if opt.Compare != "" {
-		m2, err := mixed.Fit(opt.Compare, data, mo)
+		m2, err := mixed.Fit(opt.Compare, data, mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Ref: refsIn(opt.Compare, mo.Ref)})
 		if err != nil {
 			return nil, fmt.Errorf("the comparison model: %w", err)
 		}
@@ -421,6 +428,12 @@ func (r *LMMRun) Steps() []Step {
 	cmd = append(cmd, r.emmArgs()...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
+	for _, ref := range r.opt.Ref {
+		cmd = append(cmd, "--ref", shellQuote(ref))
+		v, level, _ := strings.Cut(ref, "=")
+		v, level = strings.TrimSpace(v), strings.TrimSpace(level)
+		fmt.Fprintf(&b, "dat[[%q]] <- relevel(factor(dat[[%q]]), ref = %q)\n", v, v, level)
+	}
 	if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))
 		rLmeNumbers(&b, "m", r.opt.Level)
@@ -533,3 +546,47 @@ func nlmeCall(formula, time string, ml bool) string {
 // MixedTables are the fixed-effects and random-effects tables of a mixed
 // model, as every part that fits one shows them.
 func MixedTables(r *mixed.Result) []*Table { return []*Table{FixedTable(r), randomTable(r)} }
+
+// parseRef reads the reference levels ("arm=control" each) into the map
+// mixed.Options.Ref takes.
+func parseRef(refs []string) (map[string]string, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, r := range refs {
+		v, level, ok := strings.Cut(r, "=")
+		v, level = strings.TrimSpace(v), strings.TrimSpace(level)
+		if !ok || v == "" || level == "" {
+			return nil, invalid("Ref", "reference level %q: give VARIABLE=LEVEL, e.g. arm=control", r)
+		}
+		if _, dup := out[v]; dup {
+			return nil, invalid("Ref", "reference level of %s given twice", v)
+		}
+		out[v] = level
+	}
+	return out, nil
+}
+
+// refsIn keeps the reference levels of the variables the formula uses in
+// its fixed part (the comparison model may leave a factor out).
+func refsIn(formula string, ref map[string]string) map[string]string {
+	f, err := mixed.ParseFormula(formula)
+	if err != nil || ref == nil {
+		return ref
+	}
+	out := map[string]string{}
+	for _, t := range f.Fixed {
+		for _, v := range t {
+			for _, c := range mixed.Columns(v) {
+				if level, ok := ref[c]; ok {
+					out[c] = level
+				}
+			}
+			if level, ok := ref[v]; ok {
+				out[v] = level
+			}
+		}
+	}
+	return out
+}

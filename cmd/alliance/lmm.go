@@ -63,6 +63,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	f.BoolVar(&lf.opt.Pairs, "pairs", false, "pairwise differences of the --emmeans means (Tukey-adjusted by default)")
 	f.StringVar(&lf.opt.Adjust, "adjust", "", "p adjustment of --pairs: `METHOD` tukey (default), holm, bonferroni or none")
 	f.BoolVar(&lf.opt.Ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
+	f.StringArrayVar(&lf.opt.Ref, "ref", nil, "reference level of a factor, `VAR=LEVEL` (repeatable), as R's relevel(arm, ref = \"control\"); default: the first level in sorted order")
 	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	return cmd
@@ -87,7 +88,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
-		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust"})
+		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref"})
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err

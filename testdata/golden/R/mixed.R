@@ -98,6 +98,21 @@ write_golden("mixed_transform", list(
     fit("Reaction ~ log(Days + 1) * I(Days^2) + (1 | Subject)", ss, TRUE),
     fit("exp(Reaction/1000) ~ abs(Days - 4.5) + I(-Days) + (1 | Subject)", ss, TRUE))), packages = pkgs)
 
+# --- reference levels (relevel) on the simulated 3-arm trial of mixed_anova_arm --
+# lmer on arm = relevel(factor(arm), ref = "control"): coefficients armcbt,
+# armipt against control (sorted levels would make cbt the reference).
+ga <- jsonlite::fromJSON(file.path(golden_dir, "mixed_anova_arm.json"))$data
+sa <- as.data.frame(ga, stringsAsFactors = FALSE)
+sa$arm <- relevel(factor(sa$arm), ref = "control")
+sa$site <- relevel(factor(sa$site), ref = "south")
+fr <- function(formula, ref, REML = TRUE) c(fit(formula, sa, REML), list(ref = ref))
+write_golden("mixed_ref", list(
+  call = "lmerTest::lmer(formula, data = sim, REML = TRUE / FALSE, control = ctrl) with sim$arm <- relevel(factor(sim$arm), ref = 'control') and sim$site <- relevel(factor(sim$site), ref = 'south'), on the simulated trial of mixed_anova_arm.json (testdata/golden/R/mixed.R)",
+  data = ga,
+  fits = list(
+    fr("y ~ arm * time + (1 + time | patient)", list(arm = "control")),
+    fr("y ~ arm + site + time + (1 | patient)", list(arm = "control", site = "south"), FALSE))), packages = pkgs)
+
 # --- nested therapist / patient, simulated ---------------------------------
 set.seed(20240501)
 nt <- 15; np <- 6; ns <- 8
