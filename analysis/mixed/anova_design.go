@@ -48,12 +48,16 @@ func (d *design) anovaInputs(f Formula, cols map[string]*column, keep []int, fx 
 		a.vars = append(a.vars, t)
 		var num []string
 		for _, v := range t {
-			if !cols[v].isFactor() {
+			// poly(x, k) is a matrix variable ("nmatrix.k" in R's
+			// dataClasses): lmerTest counts only "numeric" variables as
+			// numeric here, so poly() terms take part in containment like
+			// factors.
+			if !cols[v].isFactor() && cols[v].polyDegree == 0 {
 				num = append(num, v)
 			}
 		}
 		a.numerics = append(a.numerics, num)
-		full, err := termColumns(t, cols, map[string]bool{})
+		full, err := termColumns(t, cols, map[string]bool{}, keep)
 		if err != nil {
 			return err
 		}

@@ -31,6 +31,10 @@ type column struct {
 	factor bool     // factor(x): a factor even when numeric
 	levels []string // sorted levels (when used as a factor)
 	codes  []int    // level index per kept row (when used as a factor)
+	// polyDegree is k of poly(x, k) (num holds x) and poly its basis,
+	// fitted over the rows used (poly.go).
+	polyDegree int
+	poly       *polyBasis
 }
 
 // lookup finds the column of a formula variable; factor(x) is column x
@@ -52,6 +56,9 @@ func (d Data) lookup(name string) (*column, error) {
 	}
 	if e, ok := transformOf(name); ok {
 		return d.transformColumn(name, e)
+	}
+	if arg, k, ok := polyOf(name); ok {
+		return d.polyColumn(name, arg, k)
 	}
 	var have []string
 	for k := range d.Numeric {

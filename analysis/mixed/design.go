@@ -77,8 +77,9 @@ type fixedCol struct {
 
 // colPart is one factor of a fixed-effect column (see fixedCol.parts).
 type colPart struct {
-	v     string // formula variable, e.g. "factor(arm)"
-	level int    // factor level index, or −1 for a numeric variable
+	v      string // formula variable, e.g. "factor(arm)"
+	level  int    // factor level index, or −1 for a numeric variable
+	degree int    // column j of poly(x, k), else 0
 }
 
 // rterm is a random-effects term with its grouping factor coded over the
@@ -179,6 +180,9 @@ func modelColumns(f Formula, data Data, ar1 string) (map[string]*column, int, er
 				if cols[v].isFactor() {
 					return nil, 0, errs.New(errs.InvalidOption, "mixed", "random slope %q is a factor; factor-valued random slopes are not supported", v)
 				}
+				if cols[v].polyDegree > 0 {
+					return nil, 0, errs.New(errs.InvalidOption, "mixed", "random slope %q: poly() in the random part is not supported; use the raw terms, e.g. (1 + x + I(x^2) | g)", v)
+				}
 			}
 		}
 	}
@@ -233,7 +237,7 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) (fx []fixedCol
 		present[termKey(t)] = true
 	}
 	for _, t := range f.Fixed {
-		tc, terr := termColumns(t, cols, present)
+		tc, terr := termColumns(t, cols, present, keep)
 		if terr != nil {
 			return nil, nil, terr
 		}
@@ -246,20 +250,29 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) (fx []fixedCol
 // termPart is one variable of an interaction term: its column names
 // (suffixes) and value functions.
 type termPart struct {
-	names  []string
-	vals   []func(i, k int) float64
-	levels []int // factor level of each column; −1 for a numeric variable
+	names   []string
+	vals    []func(i, k int) float64
+	levels  []int // factor level of each column; −1 for a numeric variable
+	degrees []int // column j of poly(x, k): j (1…k); 0 otherwise
 }
 
 // termColumns returns the columns of one (interaction) term: the Cartesian
 // product of its variables' columns, the first variable varying fastest.
-func termColumns(t []string, cols map[string]*column, present map[string]bool) ([]fixedCol, error) {
+func termColumns(t []string, cols map[string]*column, present map[string]bool, keep []int) ([]fixedCol, error) {
 	parts := make([]termPart, len(t))
 	for k, v := range t {
 		c := cols[v]
+		if c.polyDegree > 0 {
+			p, err := polyPart(v, c, keep)
+			if err != nil {
+				return nil, err
+			}
+			parts[k] = p
+			continue
+		}
 		if !c.isFactor() {
 			x := c.num
-			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}, []int{-1}}
+			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}, []int{-1}, []int{0}}
 			continue
 		}
 		rest := make([]string, 0, len(t)-1)
@@ -280,7 +293,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool) (
 		for l := first; l < len(c.levels); l++ {
 			code := c.codes // l is per-iteration (Go ≥ 1.22)
 			p.names = append(p.names, v+c.levels[l])
-			p.levels = append(p.levels, l)
+			p.levels, p.degrees = append(p.levels, l), append(p.degrees, 0)
 			p.vals = append(p.vals, func(_, k int) float64 {
 				if code[k] == l {
 					return 1
@@ -299,7 +312,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool) (
 		for k := range parts {
 			nm = append(nm, parts[k].names[idx[k]])
 			fs[k] = parts[k].vals[idx[k]]
-			cp[k] = colPart{t[k], parts[k].levels[idx[k]]}
+			cp[k] = colPart{t[k], parts[k].levels[idx[k]], parts[k].degrees[idx[k]]}
 		}
 		fx = append(fx, fixedCol{name: strings.Join(nm, ":"), vals: func(i, k int) float64 {
 			v := 1.0

@@ -351,8 +351,8 @@ func (d *design) referenceGrid(spec EMMSpec) ([]gridVar, error) {
 	var vars []string // the grid's variables: a transform's columns stand for it
 	for _, t := range d.formula.Fixed {
 		for _, v := range t {
-			if e, ok := transformOf(v); ok {
-				vars = append(vars, e.vars(nil)...)
+			if in, ok := inputsOf(v); ok {
+				vars = append(vars, in...)
 			} else {
 				vars = append(vars, v)
 			}
@@ -467,7 +467,7 @@ func (d *design) gridRow(grid []gridVar, idx []int, x []float64) {
 		v := 1.0
 		for _, pt := range c.parts {
 			if pt.level < 0 {
-				v *= gridValue(pt.v, grid, at, idx)
+				v *= d.gridValue(pt, grid, at, idx)
 				continue
 			}
 			if g := grid[at[pt.v]]; g.levels[idx[at[pt.v]]] != pt.level {
@@ -479,19 +479,27 @@ func (d *design) gridRow(grid []gridVar, idx []int, x []float64) {
 	}
 }
 
-// gridValue is the numeric formula variable v at the grid point idx: the
-// grid's value of a column, or a transform of the grid's values of its
-// columns (emmeans puts time, not log(time + 1), on the grid).
-func gridValue(v string, grid []gridVar, at map[string]int, idx []int) float64 {
-	if i, ok := at[v]; ok {
+// gridValue is the numeric part pt of a column at the grid point idx: the
+// grid's value of a column, a transform of the grid's values of its
+// columns (emmeans puts time, not log(time + 1), on the grid), or a poly()
+// column evaluated there with the fitted basis (R's predict.poly).
+func (d *design) gridValue(pt colPart, grid []gridVar, at map[string]int, idx []int) float64 {
+	if i, ok := at[pt.v]; ok {
 		return grid[i].values[idx[i]]
 	}
-	e, _ := transformOf(v)
+	e, ok := transformOf(pt.v)
+	if !ok {
+		e, _, _ = polyOf(pt.v)
+	}
 	vals := map[string][]float64{}
 	for _, c := range e.vars(nil) {
 		vals[c] = []float64{grid[at[c]].values[idx[at[c]]]}
 	}
-	return e.eval(vals, 0)
+	x := e.eval(vals, 0)
+	if pt.degree > 0 {
+		x = d.cols[pt.v].poly.eval(x, pt.degree)
+	}
+	return x
 }
 
 // interactionNotes says when the means average over a factor that

@@ -30,8 +30,11 @@ import (
 // Transformed variables (I(), log(), log2(), log10(), exp(), sqrt(), abs();
 // see transform.go) are numeric and named as R names them.
 //
-// Not supported (an error says so): other functions of variables (poly,
-// scale, …), the double-bar form (… || g), factor-valued random slopes,
+// poly(x, k) is R's orthogonal polynomial basis (poly.go), one term of k
+// columns.
+//
+// Not supported (an error says so): other functions of variables (scale,
+// poly's raw = TRUE, …), the double-bar form (… || g), factor-valued random slopes,
 // crossed (non-nested) grouping factors and several terms on one grouping
 // factor.
 type Formula struct {
@@ -84,6 +87,15 @@ func tokenize(s string) ([]token, error) {
 				k++
 			}
 			if k < len(rs) && rs[k] == '(' {
+				if name == "poly" {
+					arg, deg, end, err := parsePolyCall(s, rs, k)
+					if err != nil {
+						return nil, err
+					}
+					toks = append(toks, token{"id", polyName(arg, deg), i})
+					i = end
+					continue
+				}
 				if transformFuncs[name] != nil {
 					e, end, err := parseTransformCall(s, name, rs, k)
 					if err != nil {

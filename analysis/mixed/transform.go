@@ -196,7 +196,7 @@ func (p *exprParser) name() (string, error) {
 	return s, nil
 }
 
-const transformList = "I(), log(), log2(), log10(), exp(), sqrt(), abs() and factor() are"
+const transformList = "I(), log(), log2(), log10(), exp(), sqrt(), abs(), poly() and factor() are"
 
 // parseTransformCall parses fn(...) starting at rs[open], the '(' after the
 // function name, and returns the call and the index after its ')'.
@@ -331,7 +331,22 @@ func Columns(name string) []string {
 	if e, ok := transformOf(name); ok {
 		return e.vars(nil)
 	}
+	if e, _, ok := polyOf(name); ok {
+		return e.vars(nil)
+	}
 	return []string{name}
+}
+
+// inputsOf returns the columns a transform or poly() variable reads, and
+// whether name is one.
+func inputsOf(name string) ([]string, bool) {
+	if e, ok := transformOf(name); ok {
+		return e.vars(nil), true
+	}
+	if e, _, ok := polyOf(name); ok {
+		return e.vars(nil), true
+	}
+	return nil, false
 }
 
 // transformColumn evaluates the transform e, named name, over the numeric
@@ -382,11 +397,11 @@ func (d Data) transformColumn(name string, e *expr) (*column, error) {
 func transformInputs(cols map[string]*column, d Data) (map[string]*column, error) {
 	out := map[string]*column{}
 	for name := range cols {
-		e, ok := transformOf(name)
+		vars, ok := inputsOf(name)
 		if !ok {
 			continue
 		}
-		for _, v := range e.vars(nil) {
+		for _, v := range vars {
 			if cols[v] != nil || out[v] != nil {
 				continue
 			}

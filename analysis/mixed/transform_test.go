@@ -113,3 +113,63 @@ func ExampleFit_transformed() {
 	// Days           7.434085
 	// I(Days^2)      0.337022
 }
+
+// TestPoly: poly(x, k) columns are orthonormal and orthogonal to the
+// constant over the rows used (the property that defines R's basis), are
+// named as R names them, and the basis evaluates at new x by the same
+// recurrence (predict.poly); bad uses are errors that say why.
+func TestPoly(t *testing.T) {
+	x := []float64{0, 1, 2, 3, 5, 8, 13}
+	b, err := fitPoly("poly(x, 3)", x, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := 0; j <= 3; j++ {
+		for l := j; l <= 3; l++ {
+			s := 0.0
+			for _, v := range x {
+				pj, pl := 1/math.Sqrt(float64(len(x))), 1/math.Sqrt(float64(len(x)))
+				if j > 0 {
+					pj = b.eval(v, j)
+				}
+				if l > 0 {
+					pl = b.eval(v, l)
+				}
+				s += pj * pl
+			}
+			want := 0.0
+			if j == l {
+				want = 1
+			}
+			if math.Abs(s-want) > 1e-12 {
+				t.Errorf("columns %d and %d: inner product %v, want %v", j, l, s, want)
+			}
+		}
+	}
+	// p_1 is the centred x, scaled: at the mean it is 0.
+	mean := (0 + 1 + 2 + 3 + 5 + 8 + 13) / 7.0
+	if v := b.eval(mean, 1); math.Abs(v) > 1e-15 {
+		t.Errorf("p_1 at the mean = %v", v)
+	}
+	f, err := ParseFormula("y ~ poly(x,2) * arm + (1 | g)")
+	if err != nil || f.Fixed[0][0] != "poly(x, 2)" {
+		t.Errorf("parsed %v, %v", f.Fixed, err)
+	}
+	for formula, msg := range map[string]string{
+		"y ~ poly(x) + (1 | g)":                "whole-number degree",
+		"y ~ poly(x, 2, raw = TRUE) + (1 | g)": "whole-number degree",
+		"y ~ poly(x, 0) + (1 | g)":             "whole-number degree",
+		"y ~ poly(x, 11) + (1 | g)":            "at most 10",
+	} {
+		if _, err := ParseFormula(formula); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%s: %v, want %q", formula, err, msg)
+		}
+	}
+	d := Data{Numeric: map[string][]float64{"y": {1, 2, 3, 4, 5, 6}, "x": {0, 1, 0, 1, 0, 1}}, Text: map[string][]string{"g": {"a", "a", "b", "b", "c", "c"}}}
+	if _, err := Fit("y ~ poly(x, 2) + (1 | g)", d, Options{}); err == nil || !strings.Contains(err.Error(), "less than the number of distinct values (2)") {
+		t.Errorf("degree ≥ distinct values: %v", err)
+	}
+	if _, err := Fit("y ~ x + (1 + poly(x, 1) | g)", d, Options{}); err == nil || !strings.Contains(err.Error(), "poly() in the random part") {
+		t.Errorf("poly in a random slope: %v", err)
+	}
+}

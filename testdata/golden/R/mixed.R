@@ -96,7 +96,10 @@ write_golden("mixed_transform", list(
     fit("log(Reaction) ~ sqrt(Days + 1) + (1 | Subject)", ss, FALSE),
     fit("Reaction ~ I(Days/10) + (1 + I(Days/10) | Subject)", ss, TRUE),
     fit("Reaction ~ log(Days + 1) * I(Days^2) + (1 | Subject)", ss, TRUE),
-    fit("exp(Reaction/1000) ~ abs(Days - 4.5) + I(-Days) + (1 | Subject)", ss, TRUE))), packages = pkgs)
+    fit("exp(Reaction/1000) ~ abs(Days - 4.5) + I(-Days) + (1 | Subject)", ss, TRUE),
+    fit("Reaction ~ poly(Days, 2) + (Days | Subject)", ss, TRUE),
+    fit("Reaction ~ poly(Days, 3) + (1 | Subject)", ss, FALSE),
+    fit("Reaction ~ poly(log(Days + 1), 2) + (1 | Subject)", ss, TRUE))), packages = pkgs)
 
 # --- reference levels (relevel) on the simulated 3-arm trial of mixed_anova_arm --
 # lmer on arm = relevel(factor(arm), ref = "control"): coefficients armcbt,

@@ -54,6 +54,7 @@ for (ty in c(3L, 1L, 2L)) {
   fits[[length(fits) + 1]] <- rec("y ~ arm + time + (1 + time | patient)", d, "sim", ty)
   fits[[length(fits) + 1]] <- rec("y ~ arm * site + time + (1 + time | patient)", d, "sim", ty)
   fits[[length(fits) + 1]] <- rec("y ~ arm * log(time + 1) + I(time^2) + (1 + time | patient)", d, "sim", ty)
+  fits[[length(fits) + 1]] <- rec("y ~ arm * poly(time, 2) + (1 + time | patient)", d, "sim", ty)
 }
 write_golden("mixed_anova_arm", list(
   call = "anova(lmerTest::lmer(f, data = sim), type = 3 / 1 / 2, ddf = 'Satterthwaite') on a simulated 3-arm trial (set.seed(20261204) in R/mixed_anova.R) for each fit (see fits[].call)",

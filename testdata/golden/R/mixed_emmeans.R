@@ -63,6 +63,10 @@ fits <- list(
   fit_case("y ~ arm * log(time + 1) + I(time^2) + (1 + time | patient)", sim, "sim", list(
     list(spec = "~ arm"),
     list(spec = "~ arm", at = list(time = 5), at_text = "list(time = 5)"),
+    list(spec = "~ arm | time", at = list(time = c(0, 5)), at_text = "list(time = c(0, 5))"))),
+  # poly(): emmeans evaluates the basis at the grid's time (predict.poly)
+  fit_case("y ~ arm * poly(time, 2) + (1 + time | patient)", sim, "sim", list(
+    list(spec = "~ arm"),
     list(spec = "~ arm | time", at = list(time = c(0, 5)), at_text = "list(time = c(0, 5))"))))
 write_golden("mixed_emmeans_arm", list(
   call = "emmeans(lmerTest::lmer(f, data = sim), spec, lmer.df = 'satterthwaite') and summary(pairs(.), adjust = a) on the simulated 3-arm trial of mixed_anova_arm.json (see fits[].call, fits[].cases[].call)",
