@@ -68,6 +68,18 @@ func (m *Model) AnovaTable(typ int) (*AnovaResult, error) {
 	case 2:
 		Ls, err = m.d.type2()
 	case 3:
+		if c := m.opts.Contrasts; c != "" && c != "treatment" {
+			// lmerTest's type III hypotheses are built on treatment coding
+			// and are the same hypotheses under any coding: test them on the
+			// same model coded that way (same fit, other coefficients).
+			o := m.opts
+			o.Contrasts = ""
+			t, ferr := Fit(m.formula, m.data, o)
+			if ferr != nil {
+				return nil, ferr
+			}
+			return t.AnovaTable(3)
+		}
 		Ls, err = m.d.type3()
 	default:
 		return nil, errs.New(errs.InvalidOption, "mixed", "ANOVA type %d: give 1, 2 or 3", typ)

@@ -35,6 +35,7 @@ type column struct {
 	// fitted over the rows used (poly.go).
 	polyDegree int
 	poly       *polyBasis
+	contrast   string // a factor's coding: "" (treatment), "sum" or "helmert"
 }
 
 // lookup finds the column of a formula variable; factor(x) is column x
@@ -202,11 +203,17 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 // part: text, or factor(x) of a numeric column.
 func (c *column) isFactor() bool { return c.text != nil || c.factor }
 
-// setReferences codes the fixed part's factors (makeFactor) and moves each
-// reference level of ref (variable → level) first, as R's relevel; a
-// reference for a variable that is not a factor of the fixed part, or a
-// level the data do not have, is an error.
-func setReferences(f Formula, cols map[string]*column, keep []int, ref map[string]string) error {
+// codeFactors codes the fixed part's factors (makeFactor), sets their
+// contrasts (Options.Contrasts) and moves each reference level of ref
+// (variable → level) first, as R's relevel; a reference for a variable
+// that is not a factor of the fixed part, or a level the data do not have,
+// is an error.
+func codeFactors(f Formula, cols map[string]*column, keep []int, ref map[string]string, contrasts string) error {
+	switch contrasts {
+	case "", "treatment", "sum", "helmert":
+	default:
+		return errs.New(errs.InvalidOption, "mixed", "contrasts %q: give treatment, sum or helmert", contrasts).WithHint("Contrasts")
+	}
 	used := map[string]bool{}
 	for _, t := range f.Fixed {
 		for _, v := range t {
@@ -215,6 +222,7 @@ func setReferences(f Formula, cols map[string]*column, keep []int, ref map[strin
 				continue
 			}
 			c.makeFactor(keep)
+			c.contrast = contrasts
 			name, level, ok := v, "", false
 			if level, ok = ref[v]; !ok {
 				if x, isF := FactorOf(v); isF {
@@ -246,4 +254,68 @@ func setReferences(f Formula, cols map[string]*column, keep []int, ref map[strin
 		}
 	}
 	return nil
+}
+
+// factorPart is the columns of factor v in a term: an indicator of every
+// level when the term without v is absent (full), and otherwise the
+// columns of its contrast matrix C (levels × levels−1) — treatment:
+// indicators of levels 2…L, named v + level; sum (contr.sum): C[l][j] = 1
+// for l = j, −1 for the last level; Helmert (contr.helmert): C[l][j] = −1
+// for l ≤ j, j+1 for l = j+1, 0 above — named v1 … v(L−1), as R names them.
+func factorPart(v string, c *column, full bool) termPart {
+	L := len(c.levels)
+	var p termPart
+	add := func(name string, coding []float64) {
+		code := c.codes
+		p.names = append(p.names, name)
+		p.levels, p.degrees, p.coding = append(p.levels, 0), append(p.degrees, 0), append(p.coding, coding)
+		p.vals = append(p.vals, func(_, k int) float64 { return coding[code[k]] })
+	}
+	if full || c.contrast == "" || c.contrast == "treatment" {
+		first := 1
+		if full {
+			first = 0
+		}
+		for l := first; l < L; l++ {
+			ind := make([]float64, L)
+			ind[l] = 1
+			add(v+c.levels[l], ind)
+		}
+		return p
+	}
+	for j := 0; j < L-1; j++ {
+		col := make([]float64, L)
+		switch c.contrast {
+		case "sum":
+			col[j], col[L-1] = 1, -1
+		case "helmert":
+			for l := 0; l <= j; l++ {
+				col[l] = -1
+			}
+			col[j+1] = float64(j + 1)
+		}
+		add(v+strconv.Itoa(j+1), col)
+	}
+	return p
+}
+
+// factorCodings lists the fixed part's factors in formula order.
+func (d *design) factorCodings() []FactorCoding {
+	var out []FactorCoding
+	seen := map[string]bool{}
+	for _, t := range d.formula.Fixed {
+		for _, v := range t {
+			c := d.cols[v]
+			if seen[v] || !c.isFactor() {
+				continue
+			}
+			seen[v] = true
+			ct := c.contrast
+			if ct == "" {
+				ct = "treatment"
+			}
+			out = append(out, FactorCoding{Variable: v, Levels: append([]string(nil), c.levels...), Contrasts: ct})
+		}
+	}
+	return out
 }

@@ -78,8 +78,11 @@ type fixedCol struct {
 // colPart is one factor of a fixed-effect column (see fixedCol.parts).
 type colPart struct {
 	v      string // formula variable, e.g. "factor(arm)"
-	level  int    // factor level index, or −1 for a numeric variable
+	level  int    // −1 for a numeric variable, 0 for a factor (see coding)
 	degree int    // column j of poly(x, k), else 0
+	// coding is a factor column's value at each level (an indicator for
+	// treatment coding, a contrast column otherwise).
+	coding []float64
 }
 
 // rterm is a random-effects term with its grouping factor coded over the
@@ -95,7 +98,8 @@ type rterm struct {
 // R's treatment coding (fixedColumns), the random-effects levels ordered and
 // checked for nesting (randomLevels), and the row vectors [z x y] in node
 // order (fillRows).
-func buildDesign(f Formula, data Data, ar1 string, ref map[string]string) (*design, error) {
+func buildDesign(f Formula, data Data, opts Options) (*design, error) {
+	ar1 := opts.AR1
 	cols, nrow, err := modelColumns(f, data, ar1)
 	if err != nil {
 		return nil, err
@@ -105,7 +109,7 @@ func buildDesign(f Formula, data Data, ar1 string, ref map[string]string) (*desi
 	if d.n == 0 {
 		return nil, errs.New(errs.TooFew, "mixed", "no complete rows (every row has a missing value in a model column)")
 	}
-	if err = setReferences(f, cols, keep, ref); err != nil {
+	if err = codeFactors(f, cols, keep, opts.Ref, opts.Contrasts); err != nil {
 		return nil, err
 	}
 	fx, perTerm, err := fixedColumns(f, cols, keep)
@@ -252,8 +256,9 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) (fx []fixedCol
 type termPart struct {
 	names   []string
 	vals    []func(i, k int) float64
-	levels  []int // factor level of each column; −1 for a numeric variable
-	degrees []int // column j of poly(x, k): j (1…k); 0 otherwise
+	levels  []int       // −1 for a numeric variable's column, 0 for a factor's
+	degrees []int       // column j of poly(x, k): j (1…k); 0 otherwise
+	coding  [][]float64 // a factor column's value at each level; nil otherwise
 }
 
 // termColumns returns the columns of one (interaction) term: the Cartesian
@@ -272,7 +277,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool, k
 		}
 		if !c.isFactor() {
 			x := c.num
-			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}, []int{-1}, []int{0}}
+			parts[k] = termPart{[]string{v}, []func(int, int) float64{func(i, _ int) float64 { return x[i] }}, []int{-1}, []int{0}, [][]float64{nil}}
 			continue
 		}
 		rest := make([]string, 0, len(t)-1)
@@ -282,26 +287,10 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool, k
 			}
 		}
 		full := !present[termKey(rest)]
-		first := 1
-		if full {
-			first = 0
-		}
 		if len(c.levels) < 2 && !full {
 			return nil, errs.New(errs.TooFew, "mixed", "factor %q has a single level (%q) in the rows used; drop it from the formula", v, c.levels[0])
 		}
-		var p termPart
-		for l := first; l < len(c.levels); l++ {
-			code := c.codes // l is per-iteration (Go ≥ 1.22)
-			p.names = append(p.names, v+c.levels[l])
-			p.levels, p.degrees = append(p.levels, l), append(p.degrees, 0)
-			p.vals = append(p.vals, func(_, k int) float64 {
-				if code[k] == l {
-					return 1
-				}
-				return 0
-			})
-		}
-		parts[k] = p
+		parts[k] = factorPart(v, c, full)
 	}
 	var fx []fixedCol
 	idx := make([]int, len(parts))
@@ -312,7 +301,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool, k
 		for k := range parts {
 			nm = append(nm, parts[k].names[idx[k]])
 			fs[k] = parts[k].vals[idx[k]]
-			cp[k] = colPart{t[k], parts[k].levels[idx[k]], parts[k].degrees[idx[k]]}
+			cp[k] = colPart{t[k], parts[k].levels[idx[k]], parts[k].degrees[idx[k]], parts[k].coding[idx[k]]}
 		}
 		fx = append(fx, fixedCol{name: strings.Join(nm, ":"), vals: func(i, k int) float64 {
 			v := 1.0

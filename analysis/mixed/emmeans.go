@@ -470,10 +470,8 @@ func (d *design) gridRow(grid []gridVar, idx []int, x []float64) {
 				v *= d.gridValue(pt, grid, at, idx)
 				continue
 			}
-			if g := grid[at[pt.v]]; g.levels[idx[at[pt.v]]] != pt.level {
-				v = 0
-				break
-			}
+			g := grid[at[pt.v]]
+			v *= pt.coding[g.levels[idx[at[pt.v]]]]
 		}
 		x[j] = v
 	}

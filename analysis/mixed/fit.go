@@ -32,6 +32,21 @@ type Options struct {
 	// level treatment coding drops, listed first (levels are otherwise
 	// sorted, R's factor()).
 	Ref map[string]string
+	// Contrasts codes every factor of the fixed part: "treatment" (the
+	// default: indicators of all levels but the first), "sum" (R's
+	// contr.sum: the last level −1 in every column) or "helmert"
+	// (contr.helmert: column j contrasts level j+1 with the levels before
+	// it), as options(contrasts = c("contr.sum", "contr.poly")) in R. The
+	// fit, the ANOVA tables and marginal means do not depend on it; the
+	// coefficients and their names (arm1, arm2 for sum and Helmert) do.
+	Contrasts string
+}
+
+// FactorCoding is how one factor of the fixed part is coded.
+type FactorCoding struct {
+	Variable  string   `json:"variable"`
+	Levels    []string `json:"levels"`
+	Contrasts string   `json:"contrasts"` // treatment, sum or helmert
 }
 
 // Coef is one fixed effect with its Satterthwaite t test (lmerTest), the
@@ -114,6 +129,10 @@ type Result struct {
 	R2Conditional    float64        `json:"r2_conditional"`
 	Ranef            []BLUP         `json:"ranef"`
 	Level            float64        `json:"level"`
+	// Factors are the fixed part's factors: their levels in coding order
+	// (the first is the reference of treatment coding; the last has no
+	// coefficient under sum coding) and the contrasts.
+	Factors []FactorCoding `json:"factors,omitempty"`
 	// Notes are warnings about the model as specified, in words: a numeric
 	// predictor that looks like the codes of a categorical variable (see
 	// factor(x) in Formula).
@@ -156,7 +175,7 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 	if !(opts.Level > 0 && opts.Level < 1) {
 		return nil, errs.New(errs.InvalidOption, "mixed", "confidence level %g must lie in (0, 1)", opts.Level)
 	}
-	d, err := buildDesign(f, data, opts.AR1, opts.Ref)
+	d, err := buildDesign(f, data, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -246,6 +265,7 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 		ResidualVariance: s2, NGroups: map[string]int{}}
 	r.Theta = append([]float64(nil), m.x[:nt]...)
 	r.Notes = append([]string(nil), d.notes...)
+	r.Factors = d.factorCodings()
 	if d.time != nil {
 		ph := phi
 		r.AR1Phi = &ph

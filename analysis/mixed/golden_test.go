@@ -39,18 +39,19 @@ func (s *strs) UnmarshalJSON(b []byte) error {
 }
 
 type goldenFit struct {
-	Formula  string            `json:"formula"`
-	AR1      string            `json:"ar1"`
-	Ref      map[string]string `json:"ref"`
-	REML     bool              `json:"REML"`
-	Names    strs              `json:"names"`
-	Estimate fl                `json:"estimate"`
-	SE       fl                `json:"se"`
-	DF       fl                `json:"df"`
-	Stat     fl                `json:"statistic"`
-	P        fl                `json:"p"`
-	Vcov     [][]float64       `json:"vcov"`
-	Random   struct {
+	Formula   string            `json:"formula"`
+	AR1       string            `json:"ar1"`
+	Ref       map[string]string `json:"ref"`
+	Contrasts string            `json:"contrasts"`
+	REML      bool              `json:"REML"`
+	Names     strs              `json:"names"`
+	Estimate  fl                `json:"estimate"`
+	SE        fl                `json:"se"`
+	DF        fl                `json:"df"`
+	Stat      fl                `json:"statistic"`
+	P         fl                `json:"p"`
+	Vcov      [][]float64       `json:"vcov"`
+	Random    struct {
 		Group    strs `json:"group"`
 		Name     strs `json:"name"`
 		Variance fl   `json:"variance"`
@@ -138,7 +139,7 @@ func dfTol(formula string) float64 {
 }
 
 func TestGoldenLmer(t *testing.T) {
-	for _, file := range []string{"mixed_sleepstudy.json", "mixed_nested.json", "mixed_factor.json", "mixed_ar1.json", "mixed_multilevel.json", "mixed_factor_numeric.json", "mixed_transform.json", "mixed_ref.json"} {
+	for _, file := range []string{"mixed_sleepstudy.json", "mixed_nested.json", "mixed_factor.json", "mixed_ar1.json", "mixed_multilevel.json", "mixed_factor_numeric.json", "mixed_transform.json", "mixed_ref.json", "mixed_contrasts.json"} {
 		var g goldenFile
 		if err := golden.Load(file, &g); err != nil {
 			t.Fatal(err)
@@ -152,7 +153,7 @@ func TestGoldenLmer(t *testing.T) {
 				name += " ML"
 			}
 			t.Run(name, func(t *testing.T) {
-				m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, AR1: gf.AR1, Ref: gf.Ref})
+				m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, AR1: gf.AR1, Ref: gf.Ref, Contrasts: gf.Contrasts})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -295,7 +296,7 @@ func TestGoldenAR1Multilevel(t *testing.T) {
 	nlmeGroup := map[string]string{"tid": "tid", "pid": "pid"}
 	for _, gf := range g.Fits {
 		t.Run(gf.Formula, func(t *testing.T) {
-			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, AR1: gf.AR1, Ref: gf.Ref})
+			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, AR1: gf.AR1, Ref: gf.Ref, Contrasts: gf.Contrasts})
 			if err != nil {
 				t.Fatal(err)
 			}

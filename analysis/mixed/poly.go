@@ -162,7 +162,7 @@ func polyPart(v string, c *column, keep []int) (termPart, error) {
 			vals[i] = b.eval(xi, j)
 		}
 		p.names = append(p.names, v+strconv.Itoa(j))
-		p.levels, p.degrees = append(p.levels, -1), append(p.degrees, j)
+		p.levels, p.degrees, p.coding = append(p.levels, -1), append(p.degrees, j), append(p.coding, nil)
 		p.vals = append(p.vals, func(i, _ int) float64 { return vals[i] })
 	}
 	return p, nil

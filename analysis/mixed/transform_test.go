@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
 // TestTransformNames: transformed variables are named as R deparses them
@@ -171,5 +173,60 @@ func TestPoly(t *testing.T) {
 	}
 	if _, err := Fit("y ~ x + (1 + poly(x, 1) | g)", d, Options{}); err == nil || !strings.Contains(err.Error(), "poly() in the random part") {
 		t.Errorf("poly in a random slope: %v", err)
+	}
+}
+
+// TestContrastsInvariance: the coding of factors changes the coefficients,
+// not the model: logLik, the type I–III tables and the marginal means under
+// sum and Helmert contrasts equal those under treatment coding (as
+// lmerTest's anova and emmeans, which are coding-invariant; checked in R
+// for this trial).
+func TestContrastsInvariance(t *testing.T) {
+	var g goldenFile
+	if err := golden.Load("mixed_anova_arm.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	data := g.data(t)
+	const formula = "y ~ arm * time + (1 + time | patient)"
+	fit := func(ct string) *Model {
+		m, err := Fit(formula, data, Options{Contrasts: ct})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	base := fit("")
+	for _, ct := range []string{"sum", "helmert"} {
+		m := fit(ct)
+		// The REML criterion changes with the coding by log det of the
+		// reparametrisation (lme4 alike); the variance parameters do not.
+		if relErr(m.Result.ResidualVariance, base.Result.ResidualVariance) > 1e-7 {
+			t.Errorf("%s: σ² %v, treatment %v", ct, m.Result.ResidualVariance, base.Result.ResidualVariance)
+		}
+		for typ := 1; typ <= 3; typ++ {
+			a, err1 := m.AnovaTable(typ)
+			b, err2 := base.AnovaTable(typ)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			for i := range b.Rows {
+				if relErr(a.Rows[i].F, b.Rows[i].F) > 1e-6 || relErr(a.Rows[i].DenDF, b.Rows[i].DenDF) > 1e-4 { // lmerTest's df move by 3e-5 too
+					t.Errorf("%s type %d %s: F %v df %v, treatment F %v df %v", ct, typ, b.Rows[i].Term, a.Rows[i].F, a.Rows[i].DenDF, b.Rows[i].F, b.Rows[i].DenDF)
+				}
+			}
+		}
+		e1, err1 := m.EMMeans(EMMSpec{Vars: []string{"arm"}, At: map[string][]string{"time": {"5"}}})
+		e2, err2 := base.EMMeans(EMMSpec{Vars: []string{"arm"}, At: map[string][]string{"time": {"5"}}})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		for i := range e2.EMMeans {
+			if relErr(e1.EMMeans[i].EMMean, e2.EMMeans[i].EMMean) > 1e-7 || relErr(e1.EMMeans[i].SE, e2.EMMeans[i].SE) > 1e-6 {
+				t.Errorf("%s: EMM %v ± %v, treatment %v ± %v", ct, e1.EMMeans[i].EMMean, e1.EMMeans[i].SE, e2.EMMeans[i].EMMean, e2.EMMeans[i].SE)
+			}
+		}
+	}
+	if _, err := Fit(formula, data, Options{Contrasts: "poly"}); err == nil || !strings.Contains(err.Error(), "treatment, sum or helmert") {
+		t.Errorf("contrasts poly: %v", err)
 	}
 }

@@ -47,6 +47,10 @@ type LMMOptions struct {
 	// relevel(arm, ref = "control")); default the first level in sorted
 	// order, as R's factor().
 	Ref []string
+	// Contrasts codes the factors: treatment (default), sum or helmert, as
+	// R's options(contrasts = c("contr.sum", "contr.poly")); the fit, the F
+	// tests and the marginal means do not depend on it.
+	Contrasts string
 	// Ranef lists the BLUPs with their conditional SDs in the tables.
 	Ranef bool
 	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
@@ -117,7 +121,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	mo := mixed.Options{ML: opt.ML, AR1: opt.AR1, Level: opt.Level}
+	mo := mixed.Options{ML: opt.ML, AR1: opt.AR1, Level: opt.Level, Contrasts: opt.Contrasts}
 	if mo.Ref, err = parseRef(opt.Ref); err != nil {
 		return nil, err
 	}
@@ -139,7 +143,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		}
 	}
 	if opt.Compare != "" {
-		m2, err := mixed.Fit(opt.Compare, data, mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Ref: refsIn(opt.Compare, mo.Ref)})
+		m2, err := mixed.Fit(opt.Compare, data, mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Contrasts: mo.Contrasts, Ref: refsIn(opt.Compare, mo.Ref)})
 		if err != nil {
 			return nil, fmt.Errorf("the comparison model: %w", err)
 		}
@@ -281,6 +285,9 @@ func (r *LMMRun) compose() {
 	s.P(Result, fmt.Sprintf("logLik = %s, AIC = %s, BIC = %s; marginal R² = %s, conditional R² = %s (Nakagawa).",
 		num(res.LogLik, 3), num(res.AIC, 2), num(res.BIC, 2), num(res.R2Marginal, 3), num(res.R2Conditional, 3)))
 	s.Add(FixedTable(res))
+	if n := codingNote(res.Factors); n != "" {
+		s.P(NoteText, n)
+	}
 	s.Add(randomTable(res))
 	for _, n := range res.Notes {
 		s.P(NoteText, n)
@@ -428,6 +435,10 @@ func (r *LMMRun) Steps() []Step {
 	cmd = append(cmd, r.emmArgs()...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
+	if c := r.opt.Contrasts; c != "" && c != "treatment" {
+		cmd = append(cmd, "--contrasts", c)
+		fmt.Fprintf(&b, "options(contrasts = c(\"contr.%s\", \"contr.poly\"))\n", c)
+	}
 	for _, ref := range r.opt.Ref {
 		cmd = append(cmd, "--ref", shellQuote(ref))
 		v, level, _ := strings.Cut(ref, "=")
@@ -589,4 +600,30 @@ func refsIn(formula string, ref map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// codingNote says how sum- or Helmert-coded factors read (treatment coding
+// is R's default and goes unsaid).
+func codingNote(fs []mixed.FactorCoding) string {
+	var parts []string
+	for _, f := range fs {
+		L := len(f.Levels)
+		if L < 2 {
+			continue
+		}
+		switch f.Contrasts {
+		case "sum":
+			var m []string
+			for j := 0; j < L-1; j++ {
+				m = append(m, fmt.Sprintf("%s%d = %s", f.Variable, j+1, f.Levels[j]))
+			}
+			parts = append(parts, fmt.Sprintf("%s is sum-coded (R's contr.sum): %s, each as its deviation from the mean of the %d level means; %s, the last level, has no coefficient (minus the sum of the others)", f.Variable, strings.Join(m, ", "), L, f.Levels[L-1]))
+		case "helmert":
+			parts = append(parts, fmt.Sprintf("%s is Helmert-coded (R's contr.helmert, levels %s): %s1 contrasts %s with %s, each next coefficient the next level with the mean of those before it, scaled as R's: coefficient j is (level j+1 − the mean of levels 1…j)/(j+1), in the model's level means", f.Variable, strings.Join(f.Levels, ", "), f.Variable, f.Levels[1], f.Levels[0]))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, ". ") + "."
 }

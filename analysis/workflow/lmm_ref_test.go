@@ -77,3 +77,56 @@ func nearRel(a, b, tol float64) bool {
 	}
 	return d <= tol*(1+max(a, -a, b, -b))
 }
+
+// --contrasts sum: the coefficients are sum contrasts (what the note says
+// they are, checked against the treatment fit's level means), the command
+// line and the R code carry the choice, and the F tests do not change.
+func TestLMMContrasts(t *testing.T) {
+	src := embedded(t, "demo-sessions")
+	base := LMMOptions{Formula: "outcome ~ factor(therapist) + session + (1 | patient)", Anova: 3}
+	tr, err := LMM(src, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := base
+	opt.Contrasts = "sum"
+	run, err := LMM(src, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Level means at session 0 from the treatment fit: intercept, plus each
+	// level's coefficient; under sum coding coefficient j is level j's
+	// deviation from their mean.
+	f := run.Factors[0]
+	means := []float64{tr.Fixed[0].Estimate}
+	for _, l := range f.Levels[1:] {
+		for _, c := range tr.Fixed {
+			if c.Name == "factor(therapist)"+l {
+				means = append(means, tr.Fixed[0].Estimate+c.Estimate)
+			}
+		}
+	}
+	grand := 0.0
+	for _, m := range means {
+		grand += m / float64(len(means))
+	}
+	if !nearRel(run.Fixed[0].Estimate, grand, 1e-6) || !nearRel(run.Fixed[1].Estimate, means[0]-grand, 1e-5) || run.Fixed[1].Name != "factor(therapist)1" {
+		t.Errorf("sum coding: intercept %v (want %v), %s %v (want %v)", run.Fixed[0].Estimate, grand, run.Fixed[1].Name, run.Fixed[1].Estimate, means[0]-grand)
+	}
+	said := false
+	for _, b := range run.Section().Blocks {
+		if p, ok := b.(*Paragraph); ok && strings.Contains(p.Text, "factor(therapist) is sum-coded") {
+			said = true
+		}
+	}
+	if f.Contrasts != "sum" || !said {
+		t.Errorf("coding %+v; the note is missing", f)
+	}
+	if !nearRel(run.Anova[0].F, tr.Anova[0].F, 1e-6) {
+		t.Errorf("F %v under sum coding, %v under treatment", run.Anova[0].F, tr.Anova[0].F)
+	}
+	step := run.Steps()[0]
+	if !strings.Contains(step.Command, "--contrasts sum") || !strings.Contains(step.RCode, `options(contrasts = c("contr.sum", "contr.poly"))`) {
+		t.Errorf("steps:\n%s\n%s", step.Command, step.RCode)
+	}
+}

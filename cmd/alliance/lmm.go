@@ -64,6 +64,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	f.StringVar(&lf.opt.Adjust, "adjust", "", "p adjustment of --pairs: `METHOD` tukey (default), holm, bonferroni or none")
 	f.BoolVar(&lf.opt.Ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
 	f.StringArrayVar(&lf.opt.Ref, "ref", nil, "reference level of a factor, `VAR=LEVEL` (repeatable), as R's relevel(arm, ref = \"control\"); default: the first level in sorted order")
+	enumVar(cmd, &lf.opt.Contrasts, "contrasts", "treatment", "coding of factors: treatment, sum (R's contr.sum: coefficients arm1, arm2 …) or helmert; F tests and marginal means are the same under each", "treatment", "sum", "helmert")
 	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	return cmd
@@ -88,7 +89,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
-		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref"})
+		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref", "Contrasts": "--contrasts"})
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err

@@ -116,6 +116,23 @@ write_golden("mixed_ref", list(
     fr("y ~ arm * time + (1 + time | patient)", list(arm = "control")),
     fr("y ~ arm + site + time + (1 | patient)", list(arm = "control", site = "south"), FALSE))), packages = pkgs)
 
+# --- sum and Helmert contrasts on the same trial ------------------------------
+# options(contrasts = c("contr.sum" / "contr.helmert", "contr.poly")) around lmer:
+# coefficients arm1, arm2 (and arm1:time, ...), the fit itself unchanged.
+sb <- as.data.frame(ga, stringsAsFactors = FALSE)
+fc <- function(formula, ct, REML = TRUE) {
+  op <- options(contrasts = c(paste0("contr.", ct), "contr.poly")); on.exit(options(op))
+  c(fit(formula, sb, REML), list(contrasts = ct))
+}
+write_golden("mixed_contrasts", list(
+  call = "options(contrasts = c('contr.sum' / 'contr.helmert', 'contr.poly')); lmerTest::lmer(formula, data = sim, REML = TRUE / FALSE, control = ctrl) on the simulated trial of mixed_anova_arm.json (testdata/golden/R/mixed.R)",
+  data = ga,
+  fits = list(
+    fc("y ~ arm * time + (1 + time | patient)", "sum"),
+    fc("y ~ arm * time + (1 + time | patient)", "helmert"),
+    fc("y ~ arm * site + time + (1 | patient)", "sum", FALSE),
+    fc("y ~ arm * site + time + (1 | patient)", "helmert", FALSE))), packages = pkgs)
+
 # --- nested therapist / patient, simulated ---------------------------------
 set.seed(20240501)
 nt <- 15; np <- 6; ns <- 8
