@@ -564,3 +564,47 @@ func expandNested(rt RandomTerm) []RandomTerm {
 	}
 	return out
 }
+
+// String writes the formula in lme4 syntax: y ~ 1 + a + a:b + (1 + t | g),
+// which ParseFormula reads back to the same formula.
+func (f Formula) String() string {
+	var terms []string
+	if !f.Intercept {
+		terms = append(terms, "0")
+	}
+	for _, t := range f.Fixed {
+		terms = append(terms, joinVars(t))
+	}
+	if len(terms) == 0 {
+		terms = append(terms, "1")
+	}
+	for _, r := range f.Random {
+		terms = append(terms, r.String())
+	}
+	return f.Response + " ~ " + strings.Join(terms, " + ")
+}
+
+// String writes the term as (1 + t | g) or (0 + t | g).
+func (r RandomTerm) String() string {
+	lhs := []string{"0"}
+	if r.Intercept {
+		lhs[0] = "1"
+	}
+	for _, s := range r.Slopes {
+		lhs = append(lhs, joinVars(s))
+	}
+	return "(" + strings.Join(lhs, " + ") + " | " + joinVars(r.Group) + ")"
+}
+
+// joinVars writes an interaction of variables, backquoting a plain name
+// that R would (a call such as factor(arm) or I(t^2) is written as is).
+func joinVars(vs []string) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v
+		if !isSyntactic(v) && !strings.Contains(v, "(") {
+			out[i] = "`" + v + "`"
+		}
+	}
+	return strings.Join(out, ":")
+}

@@ -51,6 +51,11 @@ type LMMOptions struct {
 	// R's options(contrasts = c("contr.sum", "contr.poly")); the fit, the F
 	// tests and the marginal means do not depend on it.
 	Contrasts string
+	// Ranova adds likelihood-ratio tests of the random-effects terms, as
+	// lmerTest's ranova: "reduce" (each slope removed in turn; terms
+	// without slopes deleted) or "delete" (each term deleted,
+	// reduce.terms = FALSE); "" for none.
+	Ranova string
 	// Ranef lists the BLUPs with their conditional SDs in the tables.
 	Ranef bool
 	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
@@ -71,6 +76,8 @@ type LMMRun struct {
 	Anova        []mixed.AnovaRow `json:"anova,omitempty"`
 	AnovaOmitted []string         `json:"anova_omitted,omitempty"`
 	anovaNotes   []string
+	// Ranova are the tests of the random-effects terms (with Ranova).
+	Ranova []mixed.RanovaRow `json:"ranova,omitempty"`
 	// EMMeans are the estimated marginal means (with EMMeans), Contrasts
 	// their pairwise differences (with Pairs), EMMGrid the reference grid.
 	EMMeans   []mixed.EMM         `json:"emmeans,omitempty"`
@@ -136,6 +143,15 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 			return nil, fmt.Errorf("the ANOVA table: %w", err)
 		}
 		run.AnovaType, run.Anova, run.AnovaOmitted, run.anovaNotes = opt.Anova, tab.Rows, tab.Omitted, tab.Notes
+	}
+	switch opt.Ranova {
+	case "":
+	case "reduce", "delete":
+		if run.Ranova, err = m.Ranova(opt.Ranova == "reduce"); err != nil {
+			return nil, fmt.Errorf("the tests of the random effects: %w", err)
+		}
+	default:
+		return nil, invalid("Ranova", "random-effect tests %q: give reduce or delete", opt.Ranova)
 	}
 	if emmSpec != nil {
 		if err := run.runEMMeans(m, emmSpec); err != nil {
@@ -305,6 +321,7 @@ func (r *LMMRun) compose() {
 		r.top = append(r.top, Note{Level: Warning, Text: "ANOVA: " + n})
 	}
 	r.emmSection(s)
+	r.ranovaSection(s)
 	if c := r.Compare; c != nil {
 		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
 		for _, m := range c.Models {
@@ -432,6 +449,9 @@ func (r *LMMRun) Steps() []Step {
 	if r.opt.Anova != 0 {
 		cmd = append(cmd, "--anova", strconv.Itoa(r.opt.Anova))
 	}
+	if r.opt.Ranova != "" {
+		cmd = append(cmd, "--ranova="+r.opt.Ranova)
+	}
 	cmd = append(cmd, r.emmArgs()...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
@@ -461,6 +481,9 @@ func (r *LMMRun) Steps() []Step {
 		fmt.Fprintf(&b, "cs <- coef(summary(m)); q <- qt(1 - (1 - %s) / 2, cs[, \"df\"])\n", rNum(level))
 		b.WriteString("cbind(cs[, c(\"Estimate\", \"Std. Error\", \"df\")], ci_lb = cs[, \"Estimate\"] - q * cs[, \"Std. Error\"], ci_ub = cs[, \"Estimate\"] + q * cs[, \"Std. Error\"])\n")
 		rLmerNumbers(&b, "m", level)
+		if r.opt.Ranova != "" {
+			fmt.Fprintf(&b, "ranova(m, reduce.terms = %s)\n", map[bool]string{true: "TRUE", false: "FALSE"}[r.opt.Ranova == "reduce"])
+		}
 		if r.opt.Anova != 0 {
 			fmt.Fprintf(&b, "a <- anova(m, type = %d); a   # Satterthwaite df\n", r.opt.Anova)
 			b.WriteString(`cat(jsonlite::toJSON(list(anova = data.frame(term = rownames(a), sum_sq = a[["Sum Sq"]], mean_sq = a[["Mean Sq"]],
@@ -626,4 +649,27 @@ func codingNote(fs []mixed.FactorCoding) string {
 		return ""
 	}
 	return strings.Join(parts, ". ") + "."
+}
+
+// ranovaSection is the table of the random-effects tests (lmerTest's
+// ranova), with what its p-values mean.
+func (r *LMMRun) ranovaSection(s *Section) {
+	if len(r.Ranova) == 0 {
+		return
+	}
+	t := &Table{Name: "ranova", Title: "Likelihood-ratio tests of the random effects", Columns: []string{"Model", "npar", "logLik", "AIC", "LRT", "df", "p"},
+		Right: []bool{false, true, true, true, true, true, true}}
+	for _, row := range r.Ranova {
+		cells := []string{row.Term, strconv.Itoa(row.NPar), num(row.LogLik, 3), num(row.AIC, 2), "", "", ""}
+		if row.LRT != nil {
+			cells[4], cells[5], cells[6] = num(*row.LRT, 2), strconv.Itoa(row.DF), pcell(*row.P)
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	crit := "REML"
+	if !r.Result.REML {
+		crit = "ML"
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("Each row drops one random-effects term (\"x in (1 + x | g)\": the slope x only) and compares the %s likelihoods, as lmerTest's ranova. A variance tested at zero lies on the boundary: the χ² p-values are conservative (about twice the mixture-χ² ones for one variance; Self & Liang, 1987).", crit))
+	s.Add(t)
 }

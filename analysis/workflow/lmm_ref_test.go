@@ -130,3 +130,27 @@ func TestLMMContrasts(t *testing.T) {
 		t.Errorf("steps:\n%s\n%s", step.Command, step.RCode)
 	}
 }
+
+// --ranova: the random-effect tests reach the JSON, the table, the command
+// line and the R code; their numbers are lmerTest's (mixed_ranova golden,
+// analysis/mixed).
+func TestLMMRanova(t *testing.T) {
+	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session + alliance + (1 | therapist/patient)", Ranova: "reduce"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Ranova) != 3 || run.Ranova[1].Term != "(1 | patient:therapist)" || run.Ranova[1].LRT == nil {
+		t.Fatalf("ranova rows %+v", run.Ranova)
+	}
+	found := false
+	for _, tb := range run.Section().Tables() {
+		found = found || tb.Name == "ranova" && len(tb.Rows) == 3
+	}
+	step := run.Steps()[0]
+	if !found || !strings.Contains(step.Command, "--ranova=reduce") || !strings.Contains(step.RCode, "ranova(m, reduce.terms = TRUE)") {
+		t.Errorf("table %v; steps:\n%s\n%s", found, step.Command, step.RCode)
+	}
+	if _, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session + (1 | patient)", Ranova: "all"}); OptionOf(err) != "Ranova" {
+		t.Errorf("--ranova all: %v", err)
+	}
+}

@@ -64,6 +64,8 @@ func newLmmCmd(e *env) *cobra.Command {
 	f.StringVar(&lf.opt.Adjust, "adjust", "", "p adjustment of --pairs: `METHOD` tukey (default), holm, bonferroni or none")
 	f.BoolVar(&lf.opt.Ranef, "ranef", false, "list the BLUPs (conditional modes) with conditional SDs (text and Markdown; JSON always does)")
 	f.StringArrayVar(&lf.opt.Ref, "ref", nil, "reference level of a factor, `VAR=LEVEL` (repeatable), as R's relevel(arm, ref = \"control\"); default: the first level in sorted order")
+	enumVar(cmd, &lf.opt.Ranova, "ranova", "", "likelihood-ratio tests of the random-effects terms, as lmerTest's ranova: --ranova (each slope removed in turn, terms without slopes deleted) or --ranova=delete (each term deleted)", "reduce", "delete")
+	f.Lookup("ranova").NoOptDefVal = "reduce"
 	enumVar(cmd, &lf.opt.Contrasts, "contrasts", "treatment", "coding of factors: treatment, sum (R's contr.sum: coefficients arm1, arm2 …) or helmert; F tests and marginal means are the same under each", "treatment", "sum", "helmert")
 	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
@@ -89,7 +91,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
-		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref", "Contrasts": "--contrasts"})
+		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref", "Contrasts": "--contrasts", "Ranova": "--ranova"})
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err

@@ -1,0 +1,153 @@
+package mixed
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// RanovaRow is one row of lmerTest's ranova table: the model with one
+// random-effects term reduced or deleted, and its likelihood-ratio test
+// against the full model (the first row, "<none>", has no test).
+type RanovaRow struct {
+	Term    string   `json:"term"`    // "<none>", "(1 | Subject)", "Days in (1 + Days | Subject)"
+	Formula string   `json:"formula"` // the model fitted for the row
+	NPar    int      `json:"npar"`
+	LogLik  float64  `json:"logLik"`
+	AIC     float64  `json:"AIC"`
+	LRT     *float64 `json:"LRT"`
+	DF      int      `json:"Df,omitempty"`
+	P       *float64 `json:"p"`
+}
+
+// Ranova tests each random-effects term by the likelihood ratio of the
+// model without it, as lmerTest's ranova(m, reduce.terms = reduce): with
+// reduce, a term with an intercept and slopes loses one slope at a time
+// ("Days in (1 + Days | Subject)": (1 + Days | Subject) becomes
+// (1 | Subject)); a term without slopes, or any term without reduce, is
+// deleted. The models keep the fit's criterion (REML likelihoods compare
+// here, the fixed effects being the same), LRT = 2(ℓ − ℓ_reduced) on the
+// difference in parameters, p from χ². Deleting the last random term
+// leaves a linear model, whose likelihood is R's logLik.lm(REML =): for
+// REML ℓ = −½(n−p)(log 2π + 1 − log(n−p) + log RSS) − ½ log det XᵀX.
+// The p-values are conservative for variances tested at the boundary
+// (Self & Liang 1987); lmerTest reports them as they are, and so do we.
+func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
+	if m.opts.AR1 != "" {
+		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) with AR(1) residuals are not available (lmerTest, their reference, has no AR(1))").WithHint("Ranova")
+	}
+	f := m.d.formula
+	full := RanovaRow{Term: "<none>", Formula: m.formula, NPar: m.Result.NPar, LogLik: m.Result.LogLik, AIC: m.Result.AIC}
+	rows := []RanovaRow{full}
+	// lme4's order of terms: finest grouping first (d.levels).
+	rank := map[string]int{}
+	for k, l := range m.d.levels {
+		rank[l.name] = k
+	}
+	order := make([]int, len(f.Random))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rank[f.Random[order[a]].Name] < rank[f.Random[order[b]].Name] })
+	for _, i := range order {
+		rt := f.Random[i]
+		type variant struct {
+			label string
+			term  *RandomTerm // nil: deleted
+		}
+		var vs []variant
+		if reduce && rt.Intercept && len(rt.Slopes) > 0 {
+			for s := range rt.Slopes {
+				r := rt
+				r.Slopes = append(append([][]string(nil), rt.Slopes[:s]...), rt.Slopes[s+1:]...)
+				vs = append(vs, variant{strings.Join(rt.Slopes[s], ":") + " in " + rt.String(), &r})
+			}
+		} else {
+			vs = append(vs, variant{rt.String(), nil})
+		}
+		for _, v := range vs {
+			g := f
+			g.Random = nil
+			for j, o := range f.Random {
+				switch {
+				case j != i:
+					g.Random = append(g.Random, o)
+				case v.term != nil:
+					g.Random = append(g.Random, *v.term)
+				}
+			}
+			row := RanovaRow{Term: v.label, Formula: g.String()}
+			if len(g.Random) == 0 {
+				row.NPar, row.LogLik = m.d.p+1, m.d.lmLogLik(!m.opts.ML)
+			} else {
+				r, err := Fit(row.Formula, m.data, m.opts)
+				if err != nil {
+					return nil, err
+				}
+				if r.d.n != m.d.n {
+					return nil, errs.New(errs.InvalidOption, "mixed", "ranova: the model without %s uses %d rows, the full model %d (missing values in a grouping column); complete the data first", v.label, r.d.n, m.d.n)
+				}
+				row.NPar, row.LogLik = r.Result.NPar, r.Result.LogLik
+			}
+			row.AIC = -2*row.LogLik + 2*float64(row.NPar)
+			lrt := 2 * (full.LogLik - row.LogLik)
+			if lrt < 0 && lrt > -1e-8*math.Abs(full.LogLik) {
+				lrt = 0 // the optimiser's last digits
+			}
+			row.DF = full.NPar - row.NPar
+			p := distuv.ChiSquared{K: float64(row.DF)}.Survival(lrt)
+			row.LRT, row.P = &lrt, &p
+			rows = append(rows, row)
+		}
+	}
+	return rows, nil
+}
+
+// lmLogLik is the log-likelihood of the linear model y = Xβ + ε on the
+// design's rows (no random effects), REML or ML, as R's logLik.lm.
+func (d *design) lmLogLik(reml bool) float64 {
+	p, n := d.p, d.n
+	zoff := d.m0 - p - 1
+	xtx := make([]float64, p*p)
+	xty := make([]float64, p)
+	yty := 0.0
+	for i := 0; i < n; i++ {
+		row := d.rows[i*d.m0 : (i+1)*d.m0]
+		x, y := row[zoff:zoff+p], row[zoff+p]
+		for a := 0; a < p; a++ {
+			xty[a] += x[a] * y
+			for b := 0; b < p; b++ {
+				xtx[a*p+b] += x[a] * x[b]
+			}
+		}
+		yty += y * y
+	}
+	R, err := upperCholesky(xtx, p)
+	if err != nil {
+		return math.NaN()
+	}
+	// RSS = yᵀy − ‖R⁻ᵀXᵀy‖².
+	w := make([]float64, p)
+	rss, logDet := yty, 0.0
+	for a := 0; a < p; a++ {
+		s := xty[a]
+		for b := 0; b < a; b++ {
+			s -= R[b*p+a] * w[b]
+		}
+		w[a] = s / R[a*p+a]
+		rss -= w[a] * w[a]
+		logDet += math.Log(math.Abs(R[a*p+a]))
+	}
+	N := float64(n)
+	if reml {
+		N -= float64(p)
+	}
+	ll := -0.5 * N * (math.Log(2*math.Pi) + 1 - math.Log(N) + math.Log(rss))
+	if reml {
+		ll -= logDet
+	}
+	return ll
+}
