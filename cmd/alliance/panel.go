@@ -1,27 +1,19 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
 
-// panelFlags are the flags of 'alliance panel'.
+// panelFlags are the flags of 'alliance panel', bound to the workflow's
+// options but for the text ones it parses (waves, missing) and the figure.
 type panelFlags struct {
-	read       readFlags
-	sess       sessionFlags
-	model      string
-	waves      string
-	stationary bool
-	constrain  string
-	missing    string
-	level      float64
-	plot       string
-	dpmOutcome string
-	estimator  string
-	info       string
-	dpmSet     bool // --dpm-outcome given
+	read           readFlags
+	sess           sessionFlags
+	opt            workflow.PanelOptions
+	waves, missing string
+	plot           string
+	dpmSet         bool // --dpm-outcome given
 }
 
 const panelDefaultDataset = "demo-sessions"
@@ -42,15 +34,15 @@ func newPanelCmd(e *env) *cobra.Command {
 	pf.read.register(cmd, panelDefaultDataset)
 	pf.sess.registerLong(cmd)
 	f := cmd.Flags()
-	enumVar(cmd, &pf.model, "model", "riclpm", "panel model: riclpm, clpm or dpm", workflow.PanelModels...)
-	enumVar(cmd, &pf.dpmOutcome, "dpm-outcome", "y", "the DPM's dependent variable: y (the outcome) or x (the alliance)", "y", "x")
-	enumVar(cmd, &pf.estimator, "estimator", "ML", "ML, or MLR (robust SEs, Yuan–Bentler scaled χ²)", workflow.PanelEstimators...)
-	enumVar(cmd, &pf.info, "information", "observed", "information matrix of the SEs: observed or expected", "observed", "expected")
+	enumVar(cmd, &pf.opt.Model, "model", "riclpm", "panel model: riclpm, clpm or dpm", workflow.PanelModels...)
+	enumVar(cmd, &pf.opt.DPMOutcome, "dpm-outcome", "y", "the DPM's dependent variable: y (the outcome) or x (the alliance)", "y", "x")
+	enumVar(cmd, &pf.opt.Estimator, "estimator", "ML", "ML, or MLR (robust SEs, Yuan–Bentler scaled χ²)", workflow.PanelEstimators...)
+	enumVar(cmd, &pf.opt.Information, "information", "observed", "information matrix of the SEs: observed or expected", "observed", "expected")
 	f.StringVar(&pf.waves, "waves", "", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
-	f.BoolVar(&pf.stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
-	f.StringVar(&pf.constrain, "constrain", "", "further equalities over waves, comma-separated: cov (within-wave residual covariances, waves 2..T), resid (residual variances of x and of y, waves 2..T), means (wave means of x and of y); the DPM takes resid only")
+	f.BoolVar(&pf.opt.Stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
+	listVar(cmd, &pf.opt.Constrain, "constrain", "further equalities over waves, comma-separated: cov (within-wave residual covariances, waves 2..T), resid (residual variances of x and of y, waves 2..T), means (wave means of x and of y); the DPM takes resid only")
 	enumVar(cmd, &pf.missing, "missing", "fiml", "missing sessions: fiml (full-information ML) or listwise", "fiml", "listwise")
-	levelVar(cmd, &pf.level, "the paths")
+	levelVar(cmd, &pf.opt.Level, "the paths")
 	figureVar(cmd, &pf.plot, "plot", "write the lagged effects with their CIs (by session, or one row per path with --stationary) to `FILE` (.png, .svg, .pdf)")
 	aliases(cmd, map[string]string{"x": "alliance", "y": "outcome"}) // the SEM names of the two series, as in the issue and the lavaan code
 	return cmd
@@ -65,18 +57,14 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	cols, _ := pf.sess.columns()
-	outcome := ""
-	if pf.model == "dpm" || pf.dpmSet {
-		outcome = pf.dpmOutcome
-	}
-	var cons []string
-	if pf.constrain != "" {
-		cons = strings.Split(pf.constrain, ",")
+	opt := pf.opt
+	opt.Columns, _ = pf.sess.columns()
+	opt.Waves, opt.Listwise = waves, pf.missing == "listwise"
+	if opt.Model != "dpm" && !pf.dpmSet {
+		opt.DPMOutcome = "" // the DPM's choice, not given: no model of another kind gets it
 	}
 	stop := e.busy("fitting the panel model")
-	run, fitErr := workflow.Panel(src, workflow.PanelOptions{Columns: cols, Model: pf.model, Waves: waves, Stationary: pf.stationary, Constrain: cons, Listwise: pf.missing == "listwise", Level: pf.level,
-		DPMOutcome: outcome, Estimator: pf.estimator, Information: pf.info})
+	run, fitErr := workflow.Panel(src, opt)
 	stop()
 	if run == nil {
 		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves", "Stationary": "--stationary", "Constrain": "--constrain", "DPMOutcome": "--dpm-outcome", "Estimator": "--estimator", "Information": "--information"})
