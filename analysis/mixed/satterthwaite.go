@@ -115,10 +115,7 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 			out[i] = s * s * C[i]
 		}
 	}
-	steps := make([]float64, k)
-	for i, v := range psi {
-		steps[i] = 1e-3 * math.Max(math.Abs(v), 0.1)
-	}
+	steps := derivSteps(dev, psi)
 	if d.time != nil { // keep φ ± 2h inside (−1, 1)
 		steps[nt] = math.Min(steps[nt], (1-math.Abs(psi[nt]))/4)
 	}
@@ -174,6 +171,35 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	}
 	return &vcovDeriv{p: p, k: k, V: V, J: J, A: A}, nil
 }
+
+// derivSteps returns the difference step of every variance parameter:
+// a hundredth of a standard error, h_i = 0.01·√(2/H_ii), from a pilot second
+// difference H_ii at the step 10⁻³·max(|ψ_i|, 0.1), so that the deviance
+// moves by about 0.01 along each axis whatever the parameter's scale. Kept
+// within [h⁰_i/100, max(|ψ_i|, 0.1)/2]; h⁰_i when the pilot is not positive.
+func derivSteps(f func([]float64) float64, x []float64) []float64 {
+	k := len(x)
+	h := make([]float64, k)
+	y := append([]float64(nil), x...)
+	f0 := f(x)
+	for i, v := range x {
+		h0 := 1e-3 * math.Max(math.Abs(v), 0.1)
+		h[i] = h0
+		y[i] = v + h0
+		fp := f(y)
+		y[i] = v - h0
+		fm := f(y)
+		y[i] = v
+		hii := (fp - 2*f0 + fm) / (h0 * h0)
+		if !(hii > 0) || math.IsInf(hii, 0) {
+			continue
+		}
+		h[i] = math.Min(math.Max(stepSE*math.Sqrt(2/hii), h0/100), math.Max(math.Abs(v), 0.1)/2)
+	}
+	return h
+}
+
+var stepSE = 0.01
 
 // hessian approximates the Hessian of f at x by central differences with
 // steps h and h/2 combined by Richardson extrapolation (error O(h⁴)).
