@@ -45,11 +45,7 @@ type boundaryGolden struct {
 // boundaryData reads the raw sessions of mixed_boundary_s16.csv and derives
 // the stage-1 columns of 'alliance ipd' (therapist-mean centring, the next
 // session's outcome), written here independently of the workflow.
-func boundaryData(t *testing.T, file string) Data {
-	path, err := golden.Path(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+func boundaryData(t *testing.T, path string) Data {
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +121,11 @@ func TestBoundarySatterthwaite(t *testing.T) {
 	if err := golden.Load("mixed_boundary.json", &g); err != nil {
 		t.Fatal(err)
 	}
-	m, err := Fit(g.Formula, boundaryData(t, g.DataFile), Options{})
+	path, err := golden.Path(g.DataFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Fit(g.Formula, boundaryData(t, path), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
