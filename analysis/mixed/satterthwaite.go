@@ -77,9 +77,9 @@ func (vd *vcovDeriv) df(l []float64) float64 {
 
 // vcovDerivs computes vcovDeriv as lmerTest (Kuznetsova et al. 2017,
 // section 3.2): ψ = (θ, [φ], σ), H the Hessian of the unprofiled (RE)ML
-// deviance, inverted on its positive eigenvalues (tolerance 1e-6, lmerTest's
-// default). H and J are numerical (central differences with one Richardson
-// extrapolation).
+// deviance, inverted on its eigenvalues above 1e-8 (the tol of lmerTest
+// 3.1-3's as_lmerModLT). H and J are numerical (central differences with one
+// Richardson extrapolation, steps from derivSteps).
 func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	d, e := m.d, m.e
 	nt := d.ntheta()
@@ -115,10 +115,7 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 			out[i] = s * s * C[i]
 		}
 	}
-	steps := make([]float64, k)
-	for i, v := range psi {
-		steps[i] = 1e-3 * math.Max(math.Abs(v), 0.1)
-	}
+	steps := derivSteps(dev, psi)
 	if d.time != nil { // keep φ ± 2h inside (−1, 1)
 		steps[nt] = math.Min(steps[nt], (1-math.Abs(psi[nt]))/4)
 	}
@@ -140,7 +137,7 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	vals := eig.Values(nil)
 	var vecs mat.Dense
 	eig.VectorsTo(&vecs)
-	tol := 1e-6 // lmerTest's default tolerance on eigenvalues
+	tol := 1e-8 // lmerTest 3.1-3: as_lmerModLT(model, devfun, tol = 1e-8)
 	A := make([]float64, k*k)
 	npos := 0
 	for t, ev := range vals {
@@ -173,6 +170,42 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 		}
 	}
 	return &vcovDeriv{p: p, k: k, V: V, J: J, A: A}, nil
+}
+
+// derivSteps returns the difference step of every variance parameter: a
+// hundredth of its standard error, h_i = 0.01·√(2/H_ii), with H_ii a pilot
+// second difference at the step h⁰_i = 10⁻³·max(|ψ_i|, 0.1), kept within
+// [h⁰_i/100, max(|ψ_i|, 0.1)/2] (h⁰_i when the pilot is not positive). Each
+// step then moves the deviance by about 10⁻⁴ whatever the parameter's scale.
+// A fixed relative step fails near a boundary: with a therapist variance
+// close to 0 (θ = 0.022, H_θθ = 3.7 beside a deviance of 27,518 evaluated to
+// ~10⁻¹⁰) a step of 10⁻⁴ left the second difference mostly rounding (df 17.2
+// where the closed form gives 18.13); at 0.01 SE the rounding is ~10⁻⁵ of
+// H_ii and Richardson's truncation below it (TestBoundarySatterthwaite).
+// lmerTest's numDeriv steps (10⁻⁴·|ψ_i|, halved three times) are smaller
+// still; its df there move from 18.1 to 32 or 504 with numDeriv's d = 10⁻³
+// or 10⁻⁵ (testdata/golden/R/mixed_boundary.R).
+func derivSteps(f func([]float64) float64, x []float64) []float64 {
+	const stepSE = 0.01
+	k := len(x)
+	h := make([]float64, k)
+	y := append([]float64(nil), x...)
+	f0 := f(x)
+	for i, v := range x {
+		h0 := 1e-3 * math.Max(math.Abs(v), 0.1)
+		h[i] = h0
+		y[i] = v + h0
+		fp := f(y)
+		y[i] = v - h0
+		fm := f(y)
+		y[i] = v
+		hii := (fp - 2*f0 + fm) / (h0 * h0)
+		if !(hii > 0) || math.IsInf(hii, 0) {
+			continue
+		}
+		h[i] = math.Min(math.Max(stepSE*math.Sqrt(2/hii), h0/100), math.Max(math.Abs(v), 0.1)/2)
+	}
+	return h
 }
 
 // hessian approximates the Hessian of f at x by central differences with
