@@ -2,6 +2,7 @@ package meta
 
 import (
 	"math"
+	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -72,7 +73,7 @@ func Compare(a, b *Result) (*Comparison, error) {
 		return nil, errs.New(errs.InvalidOption, "meta", "one model has a user-specified τ² and the other not: fit both the same way")
 	}
 	if col, ok := nested(full.d, red.d); !ok {
-		return nil, errs.New(errs.InvalidOption, "meta", "the models are not nested: the reduced model's term %q is not a combination of the full model's terms (%v); a likelihood-ratio test needs the smaller model's terms within the larger one's", red.d.names[col], full.d.names)
+		return nil, errs.New(errs.InvalidOption, "meta", "the models are not nested: the reduced model's term %q is not a combination of the full model's terms (%s); a likelihood-ratio test needs the smaller model's terms within the larger one's", red.d.names[col], strings.Join(full.d.names, ", "))
 	}
 	out := &Comparison{Method: full.Method}
 	refit := func(r *Result) (*Result, error) {
