@@ -81,7 +81,7 @@ func hetTable(r *meta.Result) *Table {
 		[]string{"I² (Q-based, %)", num(r.I2Q, 2), ""},
 	)
 	if c := r.Tau2CIPL; c != nil {
-		t.Rows = append(t.Rows[:1], append([][]string{{"τ² (profile-likelihood CI)", "", ci(c, 4)}}, t.Rows[1:]...)...)
+		t.Rows = append(t.Rows[:1], append([][]string{{"τ² (profile likelihood)", "", ci(c, 4)}}, t.Rows[1:]...)...)
 		if r.PLNote != "" {
 			t.Notes = append(t.Notes, "Profile likelihood: "+r.PLNote)
 		}
