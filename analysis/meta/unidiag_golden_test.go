@@ -189,7 +189,7 @@ func TestUniDiagGolden(t *testing.T) {
 				}
 			}
 			if f.PL == nil {
-				if _, err := ProfileCI(res); err == nil {
+				if _, perr := ProfileCI(res); perr == nil {
 					t.Errorf("ProfileCI of a %s model: no error", res.Method)
 				}
 				return
@@ -332,15 +332,15 @@ func TestCompareRefusesNonNested(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Compare(a, b); err == nil || !strings.Contains(err.Error(), "same number of coefficients") {
-		t.Errorf("same p: %v", err)
+	if _, cerr := Compare(a, b); cerr == nil || !strings.Contains(cerr.Error(), "same number of coefficients") {
+		t.Errorf("same p: %v", cerr)
 	}
 	c, err := Fit(yi, vi, Options{Mods: []Moderator{{Name: "x1", Numeric: x1}, {Name: "x3", Numeric: []float64{0, 1, 0, 1, 1, 0, 0, 1}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Compare(b, c); err == nil || !strings.Contains(err.Error(), "not nested") {
-		t.Errorf("x2 vs x1 + x3: %v", err)
+	if _, cerr := Compare(b, c); cerr == nil || !strings.Contains(cerr.Error(), "not nested") {
+		t.Errorf("x2 vs x1 + x3: %v", cerr)
 	}
 	// a linear recoding of x1 is nested (same column space)
 	x1r := make([]float64, len(x1))
