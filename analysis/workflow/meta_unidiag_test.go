@@ -43,7 +43,6 @@ func unidiagGolden(t *testing.T) (pl [2]float64, lrt, r2 float64) {
 	return pl, lrt, r2
 }
 
-
 func TestMetaUniDiag(t *testing.T) {
 	pl, lrt, r2 := unidiagGolden(t)
 	run, err := Meta(embedded(t, "molloy2014"), MetaOptions{Residuals: true, Influence: true, Figures: []string{"tau2-profile"}})
