@@ -213,11 +213,8 @@ func Influence(r *Result) (*InfluenceResult, error) {
 			delpred += xi[j] * l.coefs[j].Estimate
 		}
 		vdel := quadForm(l.vcov, xi, p)
-		e := d.y[i] - delpred
-		if math.Abs(e) < 100*2.220446049250313e-16 {
-			e = 0
-		}
-		row.RStudent = e / math.Sqrt(d.v[i]*l.s2w+vdel+l.tau2*l.s2w)
+		e, se := r.deletedResidual(i, l)
+		row.RStudent = e / se
 		row.DFFITS = (predFull - delpred) / math.Sqrt(l.s2w*row.Hat*(l.tau2+d.v[i]))
 		out.Baujat[i].Y = (delpred - predFull) * (delpred - predFull) / vdel
 		// Cook's distance and COVRATIO on the tested coefficients.

@@ -106,6 +106,12 @@ type Result struct {
 	// loo caches the leave-one-out refits shared by Influence, Baujat and
 	// LeaveOneOut (nil for refits).
 	loo *looCache
+
+	// Tau2CIPL is the profile-likelihood CI of τ² (ProfileCI; metafor's
+	// confint(res, type = "PL")) and PLNote says when a bound is the end
+	// of the search interval; attached by a caller that asks for them.
+	Tau2CIPL *[2]float64 `json:"tau2_ci_pl,omitempty"`
+	PLNote   string      `json:"ci_pl_note,omitempty"`
 }
 
 func f64(x float64) *float64 { return &x }

@@ -142,6 +142,16 @@ type MetaOptions struct {
 	// values at which τ² is predicted (metafor predict(res, newscale)).
 	Scale    []string
 	NewScale []map[string]string
+
+	// Residuals adds each study's fitted value, BLUP with its prediction
+	// interval, and standardized and studentized residuals of the
+	// univariate model (metafor's fitted, blup, rstandard, rstudent; JSON
+	// studies). Compare names the moderators of a second model ("1": the
+	// intercept-only model), tested against the main one by a
+	// likelihood-ratio test with both refitted by ML (metafor's
+	// anova(m1, m2, refit = TRUE); JSON compare).
+	Residuals bool
+	Compare   []string
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -157,6 +167,8 @@ type MetaExtras struct {
 	Robust      *metamv.Robust       `json:"robust,omitempty"`
 	Aggregated  *effectsize.AggTable `json:"aggregated,omitempty"`
 	Bayes       *BayesMeta           `json:"bayes,omitempty"`
+	Studies     []meta.StudyRow      `json:"studies,omitempty"`
+	Compare     *meta.Comparison     `json:"compare,omitempty"`
 }
 
 // MetaRun is a study-level meta-analysis: the typed results (its JSON is
@@ -196,6 +208,14 @@ type MetaRun struct {
 	// diagnostics and leave-one-cluster-out fits (with --cluster and
 	// --influence or --leave1out; JSON "influence" and "leave1out").
 	ThreeLevelInfluence *metamv.InfluenceResult `json:"-"`
+
+	// the univariate model's profile-likelihood CI of τ², profile plot and
+	// model comparison (meta_unidiag.go)
+	plci        *meta.PLCI
+	profile     *Tau2ProfileSpec
+	compareMods [2][]string // moderators of the full and reduced models
+	compareNote string
+	compareData *compareData
 }
 
 // Meta runs a study-level meta-analysis of src as opt asks.
@@ -238,6 +258,9 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 		}
 	}
 	if err := run.predictions(); err != nil {
+		return nil, err
+	}
+	if err := run.uniDiagnostics(); err != nil {
 		return nil, err
 	}
 	run.compose()
@@ -294,7 +317,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	for _, f := range o.Figures {
 		switch f {
-		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel":
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel", "tau2-profile":
 		default:
 			return o, invalid("Figures", "unknown figure %q", f)
 		}
@@ -330,6 +353,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, err
 	}
 	if err := o.checkScale(); err != nil {
+		return o, err
+	}
+	if err := o.checkUniDiag(); err != nil {
 		return o, err
 	}
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {

@@ -154,6 +154,7 @@ l1o   # leaving out one cluster at a time
 		}
 	}
 	rPredict(b, "res", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
+	r.rUniDiag(b)
 	r.rUnivariateJSON(b)
 }
 
@@ -321,6 +322,7 @@ func (o MetaOptions) commandLine(src Source) string {
 	}
 	a = append(a, o.predictArgs()...)
 	a = append(a, o.scaleArgs()...)
+	a = append(a, o.uniDiagArgs()...)
 	return strings.Join(a, " ")
 }
 

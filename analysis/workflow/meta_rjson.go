@@ -113,6 +113,7 @@ out$robust$QM <- list(Fstat = w$Fstat, delta = w$delta, df_num = w$df_num, df_de
 		}
 	}
 	rPredictJSON(b, "", "res", "out", "zcor", r.Model.Predictions, r.Model.VcovNamed, r.Model.TermTests)
+	r.rUniDiagJSON(b)
 	b.WriteString("cat(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n")
 }
 

@@ -37,6 +37,7 @@ func (r *MetaRun) compose() {
 	r.sec = s
 	if r.Model != nil {
 		r.composeUnivariate(s)
+		r.composeUniDiag(s)
 	}
 	if r.LocScale != nil {
 		r.composeLocScale(s)

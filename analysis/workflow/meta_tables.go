@@ -80,6 +80,12 @@ func hetTable(r *meta.Result) *Table {
 		[]string{"H²", num(r.H2, 2), ci(r.H2CI, 2)},
 		[]string{"I² (Q-based, %)", num(r.I2Q, 2), ""},
 	)
+	if c := r.Tau2CIPL; c != nil {
+		t.Rows = append(t.Rows[:1], append([][]string{{"τ² (profile likelihood)", "", ci(c, 4)}}, t.Rows[1:]...)...)
+		if r.PLNote != "" {
+			t.Notes = append(t.Notes, "Profile likelihood: "+r.PLNote)
+		}
+	}
 	qp := ""
 	if r.QEP != nil {
 		qp = ", " + apa.P(*r.QEP)

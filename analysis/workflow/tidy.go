@@ -65,6 +65,7 @@ func (r *MetaRun) Tidy() []TidyTable {
 	if r.Aggregated != nil {
 		out = append(out, TidyTable{"aggregated", r.Aggregated.Rows})
 	}
+	out = append(out, r.uniDiagTidy()...)
 	return append(out, r.bayesTidy()...)
 }
 

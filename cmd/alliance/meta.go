@@ -37,6 +37,7 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
 	{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
 	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
+	{"profile-plot", "tau2-profile", "write the profile (restricted) log-likelihood of τ² with its profile-likelihood CI marked to `FILE`, as metafor's profile(res) (REML or ML)"},
 }
 
 func newMetaCmd(e *env) *cobra.Command {
@@ -75,7 +76,7 @@ func newMetaCmd(e *env) *cobra.Command {
 	f.Uint64Var(&o.Seed, "seed", 1, "seed of the permutation test")
 	f.BoolVar(&o.Exact, "exact", false, "exact permutation test: enumerate every sign flip (intercept-only) or unique row permutation (moderators), as permutest(exact = TRUE)")
 	f.BoolVar(&o.RCode, "r-code", false, "also print the equivalent metafor call, so a reviewer can check the numbers")
-	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, influence-effects, leave1out, cumulative, robust, aggregated; default the first)")
+	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, influence-effects, leave1out, cumulative, robust, aggregated, studies, compare; default the first)")
 	numVar(cmd, &o.Tau2, "tau2", "fix tau² at this value instead of estimating it (default: estimated)")
 
 	f.BoolVar(&o.Bias, "bias", false, "publication bias: Egger's regression test, rank correlation test, trim-and-fill, fail-safe N")
@@ -117,6 +118,8 @@ func newMetaCmd(e *env) *cobra.Command {
 		mf.figures[ff.flag] = p
 		figureVar(cmd, p, ff.flag, ff.help)
 	}
+	f.BoolVar(&o.Residuals, "residuals", false, "per-study fitted values, BLUPs with prediction intervals, standardized and studentized residuals (metafor's fitted, blup, rstandard, rstudent); JSON studies, --format csv --table studies")
+	listVar(cmd, &o.Compare, "compare", "likelihood-ratio test against a second, nested model with these comma-separated moderators (1: intercept only), both refitted by ML, as anova(m1, m2, refit = TRUE); e.g. --mods ablat,year --compare ablat")
 	return cmd
 }
 
@@ -160,6 +163,7 @@ var metaOptionFlags = map[string]string{
 	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
 	"Predict": "--predict", "TestTerms": "--test-terms", "Scale": "--scale", "NewScale": "--newscale", "SelType": "--selmodel", "SelPrec": "--prec", "SelSteps": "--steps",
+	"Residuals": "--residuals", "Compare": "--compare", "Tau2Profile": "--profile-plot",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
