@@ -142,6 +142,12 @@ type MetaOptions struct {
 	// values at which τ² is predicted (metafor predict(res, newscale)).
 	Scale    []string
 	NewScale []map[string]string
+
+	// Weights names a numeric column of user weights aᵢ ≥ 0 for the
+	// univariate model, metafor's rma(yi, vi, weights = w): β̂ = (X'AX)⁻¹X'Ay
+	// with metafor's sandwich SEs (see analysis/meta/weights.go); methods
+	// GENQ and GENQM need it. A missing weight drops the study.
+	Weights string
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -330,6 +336,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, err
 	}
 	if err := o.checkScale(); err != nil {
+		return o, err
+	}
+	if err := o.checkWeights(); err != nil {
 		return o, err
 	}
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {

@@ -321,6 +321,7 @@ func (o MetaOptions) commandLine(src Source) string {
 	}
 	a = append(a, o.predictArgs()...)
 	a = append(a, o.scaleArgs()...)
+	str("--weights", o.Weights, "")
 	return strings.Join(a, " ")
 }
 

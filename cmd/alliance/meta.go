@@ -117,6 +117,7 @@ func newMetaCmd(e *env) *cobra.Command {
 		mf.figures[ff.flag] = p
 		figureVar(cmd, p, ff.flag, ff.help)
 	}
+	f.StringVar(&o.Weights, "weights", "", "user weights: a numeric `COLUMN` of weights ≥ 0 for the pooled estimate, as metafor rma(yi, vi, weights = w) (SEs from the sandwich with the random-effects variances; a missing weight drops the study); needed by --method GENQ and GENQM; not with --bias, --influence, --cluster, --subgroup, --robust, --aggregate, --permutations, --bayes, --scale or the figures")
 	return cmd
 }
 
