@@ -43,20 +43,23 @@ type gT2Fit struct {
 	Tight    flex        `json:"tau2_ci_tight"`
 	PILB     *float64    `json:"pi_lb"`
 	PIUB     *float64    `json:"pi_ub"`
-	L1O      *struct {
-		Estimate flex `json:"estimate"`
-		SE       flex `json:"se"`
-		CILB     flex `json:"ci_lb"`
-		CIUB     flex `json:"ci_ub"`
-		Tau2     flex `json:"tau2"`
-		QE       flex `json:"QE"`
-		I2       flex `json:"I2"`
-	} `json:"leave1out"`
+	L1O      *gT2Rows    `json:"leave1out"`
+	Cumul    *gT2Rows    `json:"cumul"`
+}
+
+type gT2Rows struct {
+	Estimate flex `json:"estimate"`
+	SE       flex `json:"se"`
+	CILB     flex `json:"ci_lb"`
+	CIUB     flex `json:"ci_ub"`
+	Tau2     flex `json:"tau2"`
+	QE       flex `json:"QE"`
+	I2       flex `json:"I2"`
 }
 
 type gT2 struct {
 	BCG struct {
-		Yi, Vi, Ablat, N, Wsd flex
+		Yi, Vi, Ablat, Year, N, Wsd flex
 	} `json:"bcg"`
 	Molloy struct {
 		Yi, Vi, Meanage, Ni flex
@@ -185,20 +188,36 @@ func TestTau2MoreGolden(t *testing.T) {
 				chk("pi_lb", *r.PILB, *f.PILB)
 				chk("pi_ub", *r.PIUB, *f.PIUB)
 			}
+			rowsChk := func(what string, rows []SummaryRow, want *gT2Rows) {
+				t.Helper()
+				if len(rows) != len(want.Estimate) {
+					t.Fatalf("%s: %d rows, metafor %d", what, len(rows), len(want.Estimate))
+				}
+				for j, row := range rows {
+					chk(what+" estimate", row.Estimate, want.Estimate[j])
+					chk(what+" se", row.SE, want.SE[j])
+					chk(what+" ci_lb", row.CILB, want.CILB[j])
+					chk(what+" ci_ub", row.CIUB, want.CIUB[j])
+					chk(what+" tau2", row.Tau2, want.Tau2[j])
+					if j > 0 || what == "leave1out" { // metafor's k = 1 row has QE and I2 as NA or 0
+						chk(what+" QE", row.QE, want.QE[j])
+						chk(what+" I2", row.I2, want.I2[j])
+					}
+				}
+			}
 			if f.L1O != nil {
 				rows, err := LeaveOneOut(r)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for j, row := range rows {
-					chk("leave1out estimate", row.Estimate, f.L1O.Estimate[j])
-					chk("leave1out se", row.SE, f.L1O.SE[j])
-					chk("leave1out ci_lb", row.CILB, f.L1O.CILB[j])
-					chk("leave1out ci_ub", row.CIUB, f.L1O.CIUB[j])
-					chk("leave1out tau2", row.Tau2, f.L1O.Tau2[j])
-					chk("leave1out QE", row.QE, f.L1O.QE[j])
-					chk("leave1out I2", row.I2, f.L1O.I2[j])
+				rowsChk("leave1out", rows, f.L1O)
+			}
+			if f.Cumul != nil {
+				rows, err := Cumulative(r, g.BCG.Year, false)
+				if err != nil {
+					t.Fatal(err)
 				}
+				rowsChk("cumul", rows, f.Cumul)
 			}
 		})
 	}

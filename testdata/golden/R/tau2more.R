@@ -68,8 +68,10 @@ add <- function(data, dname, method, test = "z", wcol = NULL, mods = NULL, loo =
   r <- rec(res, call, dname, wcol, mods)
   if (loo) {
     l <- leave1out(res)
-    r$r_call <- paste0(r$r_call, "; leave1out(res)")
+    cu <- cumul(res, order = data$year)
+    r$r_call <- paste0(r$r_call, "; leave1out(res); cumul(res, order = year)")
     r$leave1out <- list(estimate = l$estimate, se = l$se, ci_lb = l$ci.lb, ci_ub = l$ci.ub, tau2 = l$tau2, QE = l$Q, I2 = l$I2)
+    r$cumul <- list(estimate = cu$estimate, se = cu$se, ci_lb = cu$ci.lb, ci_ub = cu$ci.ub, tau2 = cu$tau2, QE = cu$Q, I2 = cu$I2)
   }
   fits[[length(fits) + 1]] <<- r
 }
@@ -91,7 +93,7 @@ add(mol, "molloy", "REML", wcol = "ni")
 add(mol, "molloy", "HSk", test = "knha")
 
 write_golden("meta_tau2more", list(
-  call = "metafor 3.8-1 rma(yi, vi, [weights = w,] [mods = ~ m,] method = HSk / PMM / GENQ / GENQM / REML / DL / ML / FE / PM, test = z / knha, control = list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)) on escalc('RR', ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg) (weights n = tpos + tneg + cpos + cneg or wsd = 1/sqrt(vi), moderator ablat) and escalc('ZCOR', ri = ri, ni = ni, data = dat.molloy2014) (weights ni, moderator meanage); confint(res, control = list(tol = 1e-12)); predict(res); weights(res); fitstats(res); leave1out(res) — each fit records its r_call (testdata/golden/R/tau2more.R)",
-  bcg = list(yi = as.vector(bcg$yi), vi = as.vector(bcg$vi), ablat = bcg$ablat, n = bcg$n, wsd = as.vector(bcg$wsd)),
+  call = "metafor 3.8-1 rma(yi, vi, [weights = w,] [mods = ~ m,] method = HSk / PMM / GENQ / GENQM / REML / DL / ML / FE / PM, test = z / knha, control = list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)) on escalc('RR', ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg) (weights n = tpos + tneg + cpos + cneg or wsd = 1/sqrt(vi), moderator ablat) and escalc('ZCOR', ri = ri, ni = ni, data = dat.molloy2014) (weights ni, moderator meanage); confint(res, control = list(tol = 1e-12)); predict(res); weights(res); fitstats(res); leave1out(res); cumul(res, order = year) — each fit records its r_call (testdata/golden/R/tau2more.R)",
+  bcg = list(yi = as.vector(bcg$yi), vi = as.vector(bcg$vi), ablat = bcg$ablat, year = bcg$year, n = bcg$n, wsd = as.vector(bcg$wsd)),
   molloy = list(yi = as.vector(mol$yi), vi = as.vector(mol$vi), meanage = mol$meanage, ni = mol$ni),
   fits = fits), packages = c("metafor", "metadat", "CompQuadForm"))
