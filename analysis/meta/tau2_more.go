@@ -297,7 +297,7 @@ func (m *model) genqProfile(r *Result) error {
 	var notes []string
 	switch {
 	case flo < alpha/2:
-		lb, ub = lo, lo
+		ub = lo // and lb = lo below (flo < α/2 < 1 − α/2)
 		notes = append(notes, "the generalised Q at τ² = 0 is below its lower critical value: the CI for τ² is the null set {0}")
 	case fhi > alpha/2:
 		ub = hi

@@ -186,15 +186,14 @@ func (m *model) r2FEUserWeights() float64 {
 		return math.NaN()
 	}
 	rss, _ := m.s.solve(d.a, m.y)
-	k, p := float64(d.k), float64(d.p)
 	// lm counts only the observations with positive weight.
-	var npos float64
+	var k float64
 	for _, a := range d.a {
 		if a > 0 {
-			npos++
+			k++
 		}
 	}
-	k = npos
+	p := float64(d.p)
 	adj := 1 - (rss/tss)*(k-1)/(k-p)
 	return math.Max(0, 100*adj)
 }
