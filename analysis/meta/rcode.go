@@ -57,6 +57,9 @@ func (r *Result) RCode(data string) string {
 	b.WriteString(",\n           control = list(threshold = 1e-10, maxiter = 1000, tol = 1e-12))\n")
 	b.WriteString("summary(res)\n")
 	if r.Method != FE && r.Method != EE && r.K > r.P {
+		if r.Method == GENQ || r.Method == GENQM {
+			b.WriteString("# confint's generalised Q-profile bounds (type \"GENQ\", needs CompQuadForm) are solved with\n# uniroot's default tolerance (about 1e-4); alliance's to 1e-12\n")
+		}
 		b.WriteString("confint(res)\n")
 	}
 	if r.P == 1 {

@@ -78,3 +78,33 @@ func TestMetaWeightsRefused(t *testing.T) {
 		t.Errorf("text weight column: %v", err)
 	}
 }
+
+// The R code of a run with user weights reproduces it in metafor (its
+// JSON fields equal ours).
+func TestMetaWeightsRCodeRunsInR(t *testing.T) {
+	rs := rscript(t, "metafor", "jsonlite")
+	for _, o := range []MetaOptions{{Method: "REML", Weights: "ni", Mods: []string{"meanage"}}, {Method: "GENQ", Weights: "ni"}, {Method: "HSK", Test: "knha"}, {Method: "PMM"}} {
+		run, err := Meta(embedded(t, "molloy2014"), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs := runRCode(t, rs, run.Steps()[0].RCode)
+		r := map[string]float64{}
+		flatten(objs[len(objs)-1], "", r)
+		ours := oursJSON(t, run.Output())
+		if o.Method == "GENQ" {
+			// metafor's confint type "GENQ" solves with uniroot's default
+			// tolerance (≈ 1.2e-4); ours to 1e-12 (matched to 1e-6 against
+			// tight bounds in analysis/meta's golden test).
+			for _, k := range []string{"tau2_ci", "I2_ci", "H2_ci"} {
+				for _, j := range []string{"[0]", "[1]"} {
+					if math.Abs(ours[k+j]-r[k+j]) > 1e-2*math.Abs(r[k+j]) {
+						t.Errorf("GENQ %s%s: ours %g, R %g", k, j, ours[k+j], r[k+j])
+					}
+					delete(ours, k+j)
+				}
+			}
+		}
+		compareJSON(t, o.Method, ours, r, tolEst)
+	}
+}
