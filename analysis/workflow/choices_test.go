@@ -8,7 +8,11 @@ import "testing"
 func TestChoicesAreAccepted(t *testing.T) {
 	studies := sessEmbedded(t, "demo-studies")
 	for _, m := range Tau2Methods {
-		if _, err := Meta(studies, MetaOptions{Method: m}); err != nil {
+		o := MetaOptions{Method: m}
+		if m == "GENQ" || m == "GENQM" {
+			o.Weights = "ni" // the generalised Q estimators need user weights
+		}
+		if _, err := Meta(studies, o); err != nil {
 			t.Errorf("method %s: %v", m, err)
 		}
 	}
