@@ -34,3 +34,15 @@ func TestChoicesAreAccepted(t *testing.T) {
 		t.Error("centring grand accepted")
 	}
 }
+
+// PoolTau2Methods are Tau2Methods without the two that need user weights.
+func TestPoolTau2Methods(t *testing.T) {
+	if len(PoolTau2Methods) != len(Tau2Methods)-2 {
+		t.Fatalf("%v", PoolTau2Methods)
+	}
+	for _, m := range PoolTau2Methods {
+		if m == "GENQ" || m == "GENQM" {
+			t.Errorf("%s offered where no weights can be given", m)
+		}
+	}
+}
