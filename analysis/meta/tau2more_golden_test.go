@@ -45,6 +45,14 @@ type gT2Fit struct {
 	PIUB     *float64    `json:"pi_ub"`
 	L1O      *gT2Rows    `json:"leave1out"`
 	Cumul    *gT2Rows    `json:"cumul"`
+	Pred     *struct {
+		Pred flex `json:"pred"`
+		SE   flex `json:"se"`
+		CILB flex `json:"ci_lb"`
+		CIUB flex `json:"ci_ub"`
+		PILB flex `json:"pi_lb"`
+		PIUB flex `json:"pi_ub"`
+	} `json:"pred"`
 }
 
 type gT2Rows struct {
@@ -211,6 +219,23 @@ func TestTau2MoreGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				rowsChk("leave1out", rows, f.L1O)
+			}
+			if pw := f.Pred; pw != nil {
+				pts := []map[string]string{{*f.Mods: "20"}, {*f.Mods: "40"}}
+				ps, err := r.Predict(pts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for j, pr := range ps {
+					chk("pred", pr.Pred, pw.Pred[j])
+					chk("pred se", pr.SE, pw.SE[j])
+					chk("pred ci_lb", pr.CILB, pw.CILB[j])
+					chk("pred ci_ub", pr.CIUB, pw.CIUB[j])
+					if len(pw.PILB) == len(ps) {
+						chk("pred pi_lb", *pr.PILB, pw.PILB[j])
+						chk("pred pi_ub", *pr.PIUB, pw.PIUB[j])
+					}
+				}
 			}
 			if f.Cumul != nil {
 				rows, err := Cumulative(r, g.BCG.Year, false)

@@ -52,6 +52,11 @@ rec <- function(res, call, data, wcol, mods) {
   if (res$p == 1) {
     pr <- predict(res)
     if (!is.null(pr$pi.lb)) { out$pi_lb <- pr$pi.lb; out$pi_ub <- pr$pi.ub }
+  } else {
+    pr <- predict(res, newmods = c(20, 40))   # predictions at the moderator values 20 and 40
+    out$r_call <- paste0(out$r_call, "; predict(res, newmods = c(20, 40))")
+    out$pred <- list(at = c(20, 40), pred = pr$pred, se = pr$se, ci_lb = pr$ci.lb, ci_ub = pr$ci.ub,
+                     pi_lb = if (is.null(pr$pi.lb)) NULL else pr$pi.lb, pi_ub = if (is.null(pr$pi.ub)) NULL else pr$pi.ub)
   }
   out
 }
@@ -93,7 +98,7 @@ add(mol, "molloy", "REML", wcol = "ni")
 add(mol, "molloy", "HSk", test = "knha")
 
 write_golden("meta_tau2more", list(
-  call = "metafor 3.8-1 rma(yi, vi, [weights = w,] [mods = ~ m,] method = HSk / PMM / GENQ / GENQM / REML / DL / ML / FE / PM, test = z / knha, control = list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)) on escalc('RR', ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg) (weights n = tpos + tneg + cpos + cneg or wsd = 1/sqrt(vi), moderator ablat) and escalc('ZCOR', ri = ri, ni = ni, data = dat.molloy2014) (weights ni, moderator meanage); confint(res, control = list(tol = 1e-12)); predict(res); weights(res); fitstats(res); leave1out(res); cumul(res, order = year) — each fit records its r_call (testdata/golden/R/tau2more.R)",
+  call = "metafor 3.8-1 rma(yi, vi, [weights = w,] [mods = ~ m,] method = HSk / PMM / GENQ / GENQM / REML / DL / ML / FE / PM, test = z / knha, control = list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)) on escalc('RR', ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg) (weights n = tpos + tneg + cpos + cneg or wsd = 1/sqrt(vi), moderator ablat) and escalc('ZCOR', ri = ri, ni = ni, data = dat.molloy2014) (weights ni, moderator meanage); confint(res, control = list(tol = 1e-12)); predict(res) (with a moderator: predict(res, newmods = c(20, 40))); weights(res); fitstats(res); leave1out(res); cumul(res, order = year) — each fit records its r_call (testdata/golden/R/tau2more.R)",
   bcg = list(yi = as.vector(bcg$yi), vi = as.vector(bcg$vi), ablat = bcg$ablat, year = bcg$year, n = bcg$n, wsd = as.vector(bcg$wsd)),
   molloy = list(yi = as.vector(mol$yi), vi = as.vector(mol$vi), meanage = mol$meanage, ni = mol$ni),
   fits = fits), packages = c("metafor", "metadat", "CompQuadForm"))
