@@ -48,6 +48,9 @@ func Bias(r *Result, opt BiasOptions) (*BiasResult, error) {
 	if err := r.needIntOnly("the publication-bias analyses"); err != nil {
 		return nil, err
 	}
+	if err := r.refuseUserWeights("the publication-bias analysis", "Egger's test, trim and fill and the selection model would each need the weights carried into their own models"); err != nil {
+		return nil, err
+	}
 	out := &BiasResult{}
 	failed := 0
 	record := func(name string, err error) error {

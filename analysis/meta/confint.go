@@ -19,6 +19,9 @@ import (
 // Q at the upper search limit is above it, the bound is the limit, as
 // metafor reports.
 func (m *model) qprofile(r *Result) error {
+	if m.opt.Method == GENQ || m.opt.Method == GENQM {
+		return m.genqProfile(r)
+	}
 	k, p := m.d.k, m.d.p
 	alpha := 1 - r.Level
 	chi := distuv.ChiSquared{K: float64(k - p)}

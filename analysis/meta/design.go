@@ -20,6 +20,9 @@ type design struct {
 	rows   []int     // index of each kept row in the caller's input
 	// the moderators after dropping, for RCode and permutations
 	mods []Moderator
+	// a are the user weights of the kept rows (nil: inverse-variance
+	// weights; see weights.go).
+	a []float64
 }
 
 // newDesign validates the input, drops incomplete rows and builds the model

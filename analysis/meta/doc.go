@@ -6,7 +6,9 @@
 //	yi = xi'β + ui + ei,  ui ~ N(0, τ²),  ei ~ N(0, vi).
 //
 // Fit estimates τ² with any of metafor 3.8's estimators (FE/EE, DL, HE, HS,
-// SJ, ML, REML, EB, PM), tests the coefficients with z, t, Knapp–Hartung or
+// HSk, SJ, ML, REML, EB, PM, PMM, GENQ, GENQM; see tau2.go and tau2_more.go),
+// takes user weights as rma(yi, vi, weights = w) (Options.Weights,
+// weights.go), tests the coefficients with z, t, Knapp–Hartung or
 // metafor's ad hoc variant, and reports heterogeneity (Q_E, τ², I², H² and
 // their Q-profile confidence intervals), fit statistics, the prediction
 // interval and, for Fisher-z correlations, the back-transform to r.

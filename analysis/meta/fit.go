@@ -28,7 +28,7 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, notes, err := newDesign(yi, vi, opt.Mods, opt.Labels)
+	d, notes, err := newWeightedDesign(yi, vi, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +55,10 @@ func fitDesign(d *design, opt Options, notes []string) (*Result, error) {
 		r.SETau2 = f64(est.se)
 	}
 	r.Tau2Fix = opt.Tau2 != nil
+	if d.a != nil {
+		r.UserWeights = true
+		r.Weights = r.StudyWeights()
+	}
 	r.MethodShown = r.Method
 	if r.Tau2Fix {
 		r.MethodShown, r.FitMethod = MethodUserTau2, r.Method
@@ -108,8 +112,14 @@ func (m *model) infer(r *Result) error {
 	}
 	r.s2w = s2w
 	r.Vcov = make([]float64, p*p)
-	for i := range r.Vcov {
-		r.Vcov[i] = s2w * m.s.ainv[i]
+	if d.a != nil {
+		if err := m.userWeightedVcov(r.Tau2, s2w, r.Vcov); err != nil {
+			return err
+		}
+	} else {
+		for i := range r.Vcov {
+			r.Vcov[i] = s2w * m.s.ainv[i]
+		}
 	}
 	ddf := float64(k - p)
 	ref := wald.Normal(opt.Level)
@@ -187,7 +197,13 @@ func (m *model) fitStats(r *Result) error {
 		parms++
 	}
 	reml := opt.Method == REML
-	ll, err := m.logLikAt(r.Tau2, reml)
+	var ll float64
+	var err error
+	if d.a != nil {
+		ll, err = m.logLikUserWeights(r.Tau2, r.beta(), reml)
+	} else {
+		ll, err = m.logLikAt(r.Tau2, reml)
+	}
 	if err != nil {
 		return err
 	}
@@ -238,6 +254,10 @@ func (m *model) predict(r *Result) {
 // the adjusted R² of the weighted regression.
 func (m *model) r2(r *Result) {
 	d := m.d
+	if m.opt.isFE() && d.a != nil {
+		r.R2 = f64(m.r2FEUserWeights())
+		return
+	}
 	if m.opt.isFE() {
 		allSame := true
 		for _, y := range d.y {
@@ -268,7 +288,7 @@ func (m *model) r2(r *Result) {
 	if m.opt.Tau2 != nil {
 		return
 	}
-	d0 := &design{k: d.k, p: 1, y: d.y, v: d.v, x: ones(d.k), names: []string{"intrcpt"}}
+	d0 := &design{k: d.k, p: 1, y: d.y, v: d.v, x: ones(d.k), names: []string{"intrcpt"}, a: d.a}
 	m0 := newModel(d0, m.opt)
 	est, err := m0.estimateTau2()
 	if err != nil {

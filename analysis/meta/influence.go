@@ -134,6 +134,9 @@ func Influence(r *Result) (*InfluenceResult, error) {
 	if r == nil || r.d == nil {
 		return nil, errs.New(errs.InvalidOption, "meta", "Influence needs a model from Fit")
 	}
+	if err := r.refuseUserWeights("the influence analysis", "its hat values and Cook's distances here assume inverse-variance weights"); err != nil {
+		return nil, err
+	}
 	d := r.d
 	k, p := d.k, d.p
 	if k == 1 {

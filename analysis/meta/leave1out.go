@@ -155,12 +155,18 @@ func Cumulative(r *Result, order []float64, decreasing bool) ([]SummaryRow, erro
 	for j, i := range idx {
 		full.y[j], full.v[j] = r.d.y[i], r.d.v[i]
 		full.x[j] = 1
+		if r.d.a != nil {
+			full.a[j] = r.d.a[i]
+		}
 	}
 	out := make([]SummaryRow, k)
 	warm := math.NaN()
 	var rf refit
 	for n := 1; n <= k; n++ {
 		sub := &design{k: n, p: 1, y: full.y[:n], v: full.v[:n], x: full.x[:n], names: full.names}
+		if full.a != nil {
+			sub.a = full.a[:n]
+		}
 		m := newModel(sub, r.opt)
 		var l looFit
 		if err := m.fitQuick(warm, &rf); err == nil {

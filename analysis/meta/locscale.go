@@ -139,6 +139,9 @@ func FitLocationScale(yi, vi []float64, opt Options, scale []Moderator) (*LocSca
 	if err != nil {
 		return nil, err
 	}
+	if opt.Weights != nil {
+		return nil, errs.New(errs.InvalidOption, "meta", "the location–scale model is fitted by ML or REML with inverse-variance weights; drop the user weights")
+	}
 	if opt.Method != ML && opt.Method != REML {
 		return nil, errs.New(errs.InvalidOption, "meta", "location–scale models are fitted by ML or REML, not %s", opt.Method)
 	}

@@ -19,6 +19,17 @@ const (
 	REML = "REML" // restricted maximum likelihood (the default)
 	EB   = "EB"   // empirical Bayes (Morris 1983)
 	PM   = "PM"   // Paule–Mandel (1982)
+	// HSk is Hunter–Schmidt with the small-sample correction k/(k − p).
+	HSk = "HSk"
+	// GENQ is the generalised Q-statistic estimator (DerSimonian & Kacker
+	// 2007) with the user weights (Options.Weights) as its aᵢ.
+	GENQ = "GENQ"
+	// PMM is the median-unbiased Paule–Mandel estimator (Viechtbauer 2021):
+	// the root of y'P(τ²)y = the median of χ²(k − p).
+	PMM = "PMM"
+	// GENQM is the median-unbiased generalised Q estimator (Jackson 2013)
+	// with the user weights as its aᵢ.
+	GENQM = "GENQM"
 )
 
 // MethodUserTau2 is what Result's JSON "method" says when τ² was given
@@ -48,8 +59,8 @@ type Moderator struct {
 // Options configures Fit. The zero value gives metafor's defaults: REML,
 // z tests, 95% level, intercept-only.
 type Options struct {
-	// Method is the τ² estimator: FE, EE, DL, HE, HS, SJ, ML, REML (default),
-	// EB or PM.
+	// Method is the τ² estimator: FE, EE, DL, HE, HS, HSk, SJ, ML, REML
+	// (default), EB, PM, PMM, GENQ or GENQM.
 	Method string
 	// Test is "z" (default), "t", "knha" or "adhoc".
 	Test string
@@ -70,6 +81,11 @@ type Options struct {
 	// when |Δτ²| ≤ Tol·(τ² + ṽ) with ṽ = k/Σ(1/vi) the typical sampling
 	// variance. Default 1e-10.
 	Tol float64
+	// Weights, when set, are user weights aᵢ (one per study, ≥ 0; NaN is
+	// missing and drops the study), metafor's rma(yi, vi, weights = a): β̂ =
+	// (X'AX)⁻¹X'Ay with the sandwich covariance (see weights.go). τ² is still
+	// estimated by Method (GENQ and GENQM use aᵢ; they need Weights).
+	Weights []float64
 }
 
 // withDefaults fills in defaults and validates the options.
@@ -78,10 +94,16 @@ func (o Options) withDefaults() (Options, error) {
 		o.Method = REML
 	}
 	o.Method = strings.ToUpper(o.Method)
+	if o.Method == strings.ToUpper(HSk) {
+		o.Method = HSk
+	}
 	switch o.Method {
-	case FE, EE, DL, HE, HS, SJ, ML, REML, EB, PM:
+	case FE, EE, DL, HE, HS, HSk, SJ, ML, REML, EB, PM, PMM, GENQ, GENQM:
 	default:
-		return o, errs.New(errs.InvalidOption, "meta", "unknown method %q (use FE, EE, DL, HE, HS, SJ, ML, REML, EB or PM)", o.Method)
+		return o, errs.New(errs.InvalidOption, "meta", "unknown method %q (use FE, EE, DL, HE, HS, HSk, SJ, ML, REML, EB, PM, PMM, GENQ or GENQM)", o.Method)
+	}
+	if err := o.checkWeights(); err != nil {
+		return o, err
 	}
 	if o.Test == "" {
 		o.Test = TestZ

@@ -225,6 +225,9 @@ func permute(yi, vi []float64, opt Options, n int, exact bool, seed uint64, prog
 	if err != nil {
 		return nil, err
 	}
+	if err = obs.refuseUserWeights("the permutation test", "its refits use inverse-variance weights"); err != nil {
+		return nil, err
+	}
 	d := obs.d
 	p := d.p
 	res := &PermResult{Names: d.names, Seed: seed, QM: obs.QM}

@@ -11,7 +11,7 @@ import (
 // the original columns (e.g. `read.csv("studies.csv")`); for measures
 // ZCOR/COR it is passed through escalc(measure, ri = ri, ni = ni), so its
 // columns must be named ri and ni (and yi, vi otherwise) plus the
-// moderators. With data == "" the code carries the analysed yi, vi and
+// moderators (and w, the user weights, if any). With data == "" the code carries the analysed yi, vi and
 // moderators inline, which reproduces the fit exactly.
 func (r *Result) RCode(data string) string {
 	var b strings.Builder
@@ -19,6 +19,9 @@ func (r *Result) RCode(data string) string {
 	if data == "" {
 		b.WriteString("dat <- data.frame(\n")
 		fmt.Fprintf(&b, "  yi = %s,\n  vi = %s", rNum(r.Yi), rNum(r.Vi))
+		if r.d.a != nil {
+			fmt.Fprintf(&b, ",\n  w = %s", rNum(r.d.a))
+		}
 		for _, m := range r.d.mods {
 			if m.Numeric != nil {
 				fmt.Fprintf(&b, ",\n  %s = %s", rName(m.Name), rNum(m.Numeric))
@@ -40,6 +43,10 @@ func (r *Result) RCode(data string) string {
 		}
 		fmt.Fprintf(&b, ", mods = ~ %s", strings.Join(names, " + "))
 	}
+	if r.d.a != nil {
+		// User weights: the column w (inline, or named w in data).
+		b.WriteString(", weights = w")
+	}
 	fmt.Fprintf(&b, ", data = dat, method = %q, test = %q", r.Method, r.Test)
 	if r.Level != 0.95 {
 		fmt.Fprintf(&b, ", level = %s", strconv.FormatFloat(100*r.Level, 'g', -1, 64))
@@ -50,6 +57,9 @@ func (r *Result) RCode(data string) string {
 	b.WriteString(",\n           control = list(threshold = 1e-10, maxiter = 1000, tol = 1e-12))\n")
 	b.WriteString("summary(res)\n")
 	if r.Method != FE && r.Method != EE && r.K > r.P {
+		if r.Method == GENQ || r.Method == GENQM {
+			b.WriteString("# confint's generalised Q-profile bounds (type \"GENQ\", needs CompQuadForm) are solved with\n# uniroot's default tolerance (about 1e-4); alliance's to 1e-12\n")
+		}
 		b.WriteString("confint(res)\n")
 	}
 	if r.P == 1 {

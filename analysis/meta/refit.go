@@ -47,8 +47,12 @@ func (m *model) fitQuick(warm float64, out *refit) error {
 
 // subDesign returns a design with room for n rows of d's columns.
 func (d *design) subDesign(n int) *design {
-	return &design{k: n, p: d.p, y: make([]float64, n), v: make([]float64, n),
+	sub := &design{k: n, p: d.p, y: make([]float64, n), v: make([]float64, n),
 		x: make([]float64, n*d.p), names: d.names}
+	if d.a != nil {
+		sub.a = make([]float64, n)
+	}
+	return sub
 }
 
 // fillFrom copies the rows of src for which keep(i) is true into d (which
@@ -61,6 +65,9 @@ func (d *design) fillFrom(src *design, keep func(i int) bool) {
 			continue
 		}
 		d.y[j], d.v[j] = src.y[i], src.v[i]
+		if src.a != nil {
+			d.a[j] = src.a[i]
+		}
 		copy(d.x[j*p:(j+1)*p], src.x[i*p:(i+1)*p])
 		j++
 	}

@@ -93,6 +93,12 @@ type Result struct {
 	VcovNamed   *NamedMatrix `json:"vcov,omitempty"`
 	TermTests   []TermTest   `json:"term_tests,omitempty"`
 
+	// UserWeights says β̂ was estimated with user weights (Options.Weights;
+	// metafor's rma(…, weights = w)); Weights are then the study weights in
+	// percent, 100·aᵢ/Σa (metafor's weights(res)).
+	UserWeights bool      `json:"user_weights,omitempty"`
+	Weights     []float64 `json:"weights,omitempty"`
+
 	// Vcov is the p×p covariance matrix of the coefficients (row-major).
 	Vcov []float64 `json:"-"`
 	// Yi and Vi are the effect sizes and variances actually used (after

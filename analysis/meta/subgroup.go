@@ -34,6 +34,9 @@ func Subgroups(yi, vi []float64, groups []string, opt Options) (*SubgroupResult,
 	if len(opt.Mods) > 0 {
 		return nil, errs.New(errs.InvalidOption, "meta", "Subgroups fits intercept-only models per subgroup; remove the moderators (or use them in Fit)")
 	}
+	if opt.Weights != nil {
+		return nil, errs.New(errs.InvalidOption, "meta", "subgroup analyses with user weights are not available; fit each subgroup with Fit and the weights")
+	}
 	if len(groups) != len(yi) {
 		return nil, errs.New(errs.InvalidOption, "meta", "%d group labels for %d studies", len(groups), len(yi))
 	}

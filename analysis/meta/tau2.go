@@ -217,6 +217,8 @@ func (m *model) estimateTau2() (tau2Est, error) {
 			return tau2Est{}, err
 		}
 		return tau2Est{tau2: t, se: m.seEB(t)}, nil
+	case HSk, PMM, GENQ, GENQM:
+		return m.estimateTau2More()
 	}
 	return tau2Est{}, errs.New(errs.InvalidOption, "meta", "unknown method %q", opt.Method)
 }
@@ -432,7 +434,11 @@ func (m *model) method() string { return m.opt.Method }
 // pauleMandel solves y'P(τ²)y = k − p on [0, τ²max] with Brent's method,
 // τ²max = max(100, 10·mad(y)²) as metafor.
 func (m *model) pauleMandel() (float64, error) {
-	target := float64(m.d.k - m.d.p)
+	return m.qRoot(float64(m.d.k-m.d.p), "PM")
+}
+
+// qRoot solves y'P(τ²)y = target on [0, τ²max] (0 when Q(0) < target).
+func (m *model) qRoot(target float64, name string) (float64, error) {
 	q0, err := m.qAt(0)
 	if err != nil {
 		return 0, err
@@ -446,7 +452,7 @@ func (m *model) pauleMandel() (float64, error) {
 		return 0, err
 	}
 	if qh > target {
-		return 0, errs.New(errs.NoConvergence, "meta: PM", "Q(τ² = %g) = %g still exceeds k − p = %g; the effects are extremely heterogeneous for their variances — check yi and vi, or use method REML", hi, qh, target)
+		return 0, errs.New(errs.NoConvergence, "meta: "+name, "Q(τ² = %g) = %g still exceeds the target %g; the effects are extremely heterogeneous for their variances — check yi and vi, or use method REML", hi, qh, target)
 	}
 	var ferr error
 	r, err := optim.Root(func(t float64) float64 {
@@ -460,7 +466,7 @@ func (m *model) pauleMandel() (float64, error) {
 		return 0, ferr
 	}
 	if err != nil {
-		return 0, fmt.Errorf("meta: PM: %w", err)
+		return 0, fmt.Errorf("meta: %s: %w", name, err)
 	}
 	return r.X, nil
 }

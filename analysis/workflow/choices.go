@@ -18,7 +18,12 @@ var Encodings = []string{datasets.UTF8, datasets.Windows1252, datasets.Latin1}
 
 // Tau2Methods are the τ² estimators of a meta-analysis (MetaOptions.Method,
 // IPDOptions.Method), with metafor's names, in metafor's order.
-var Tau2Methods = []string{meta.FE, meta.EE, meta.DL, meta.HE, meta.HS, meta.SJ, meta.ML, meta.REML, meta.EB, meta.PM}
+var Tau2Methods = []string{meta.FE, meta.EE, meta.DL, meta.HE, meta.HS, meta.HSk, meta.SJ, meta.ML, meta.REML, meta.EB, meta.PM, meta.PMM, meta.GENQ, meta.GENQM}
+
+// PoolTau2Methods are the τ² estimators of the analyses that pool without
+// user weights (the report's meta-analysis, the IPD meta-analysis' second
+// stage): Tau2Methods less GENQ and GENQM, which need weights.
+var PoolTau2Methods = Tau2Methods[:len(Tau2Methods)-2]
 
 // PoolTests are the tests of pooled coefficients offered by the analyses
 // that pool (the report's meta-analysis, the IPD meta-analysis' second

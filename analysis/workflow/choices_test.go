@@ -8,7 +8,11 @@ import "testing"
 func TestChoicesAreAccepted(t *testing.T) {
 	studies := sessEmbedded(t, "demo-studies")
 	for _, m := range Tau2Methods {
-		if _, err := Meta(studies, MetaOptions{Method: m}); err != nil {
+		o := MetaOptions{Method: m}
+		if m == "GENQ" || m == "GENQM" {
+			o.Weights = "ni" // the generalised Q estimators need user weights
+		}
+		if _, err := Meta(studies, o); err != nil {
 			t.Errorf("method %s: %v", m, err)
 		}
 	}
@@ -28,5 +32,17 @@ func TestChoicesAreAccepted(t *testing.T) {
 	}
 	if _, err := Sessions(sess, SessionsOptions{Centring: "grand"}); err == nil {
 		t.Error("centring grand accepted")
+	}
+}
+
+// PoolTau2Methods are Tau2Methods without the two that need user weights.
+func TestPoolTau2Methods(t *testing.T) {
+	if len(PoolTau2Methods) != len(Tau2Methods)-2 {
+		t.Fatalf("%v", PoolTau2Methods)
+	}
+	for _, m := range PoolTau2Methods {
+		if m == "GENQ" || m == "GENQM" {
+			t.Errorf("%s offered where no weights can be given", m)
+		}
 	}
 }

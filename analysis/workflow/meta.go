@@ -152,6 +152,11 @@ type MetaOptions struct {
 	// anova(m1, m2, refit = TRUE); JSON compare).
 	Residuals bool
 	Compare   []string
+	// Weights names a numeric column of user weights aᵢ ≥ 0 for the
+	// univariate model, metafor's rma(yi, vi, weights = w): β̂ = (X'AX)⁻¹X'Ay
+	// with metafor's sandwich SEs (see analysis/meta/weights.go); methods
+	// GENQ and GENQM need it. A missing weight drops the study.
+	Weights string
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -356,6 +361,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 		return o, err
 	}
 	if err := o.checkUniDiag(); err != nil {
+		return o, err
+	}
+	if err := o.checkWeights(); err != nil {
 		return o, err
 	}
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {

@@ -27,6 +27,7 @@ type effects struct {
 	subgroup       []string
 	aggregatedFrom int
 	nClusters      int
+	weights        []float64 // user weights (MetaOptions.Weights), nil if none
 }
 
 // idColumns lists the id columns the options need, in a fixed order.
@@ -71,6 +72,9 @@ func (r *MetaRun) load() error {
 		cols.Mods = append(cols.Mods, o.Cumulative)
 	}
 	cols.Mods = append(cols.Mods, o.Scale...)
+	if o.Weights != "" {
+		cols.Mods = append(cols.Mods, o.Weights)
+	}
 	useES := o.Yi != "" || o.Vi != "" || o.Sei != ""
 	st, err := r.src.Table.Studies(cols, datasets.StudyOptions{FisherZ: !useES && (o.Measure == "" || o.Measure == "ZCOR")})
 	if err != nil {
@@ -107,6 +111,12 @@ func (r *MetaRun) load() error {
 	}
 	if e.scale, err = r.scaleModerators(st, next); err != nil {
 		return err
+	}
+	next += len(o.Scale)
+	if o.Weights != "" {
+		if e.weights, err = weightsOf(st, st.Mods[next]); err != nil {
+			return err
+		}
 	}
 	r.data = &DataPart{Kind: "study-level", Source: r.src, Roles: map[string]string{}, Counts: map[string]int{"rows": st.K()}}
 	for role, name := range map[string]string{"study label": st.Columns.Label, "r": st.Columns.R, "n": st.Columns.N, "yi": st.Columns.Yi, "vi": st.Columns.Vi, "sei": st.Columns.Sei} {

@@ -323,6 +323,7 @@ func (o MetaOptions) commandLine(src Source) string {
 	a = append(a, o.predictArgs()...)
 	a = append(a, o.scaleArgs()...)
 	a = append(a, o.uniDiagArgs()...)
+	str("--weights", o.Weights, "")
 	return strings.Join(a, " ")
 }
 

@@ -44,6 +44,9 @@ func (r *MetaRun) rUnivariateJSON(b *strings.Builder) {
 	b.WriteString(rRmaOut)
 	fmt.Fprintf(b, "zcor <- %s   # the effect sizes are Fisher's z: the r scale too\n", map[bool]string{true: "TRUE", false: "FALSE"}[r.Model.Measure == "ZCOR"])
 	b.WriteString("out <- rma_out(res, zcor)\n")
+	if r.Model.UserWeights {
+		b.WriteString("out$user_weights <- TRUE; out$weights <- unname(weights(res))   # user weights, percent\n")
+	}
 	if r.Subgroups != nil {
 		b.WriteString("out$subgroups <- list(fits = unname(lapply(by_g, rma_out, zcor = zcor)), Q_between = common$QM, Q_between_df = common$QMdf[1], Q_between_p = common$QMp, common = rma_out(common))\n")
 	}

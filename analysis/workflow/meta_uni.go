@@ -11,7 +11,7 @@ import (
 // metaOptions are the options of meta.Fit for the analysed effects.
 func (r *MetaRun) metaOptions() meta.Options {
 	o := r.opt
-	return meta.Options{Method: o.Method, Test: o.Test, Level: o.Level, Labels: r.eff.labels, Measure: r.eff.measure, Tau2: o.Tau2, Mods: r.eff.mods}
+	return meta.Options{Method: o.Method, Test: o.Test, Level: o.Level, Labels: r.eff.labels, Measure: r.eff.measure, Tau2: o.Tau2, Mods: r.eff.mods, Weights: r.eff.weights}
 }
 
 // fitUnivariate fits rma(yi, vi, mods) and every univariate extra asked for.
@@ -23,8 +23,13 @@ func (r *MetaRun) fitUnivariate() error {
 		return err
 	}
 	r.Model = res
+	r.weightsNote()
 	if d := len(e.yi) - res.K; d > 0 {
-		r.data.Dropped = append(r.data.Dropped, Dropped{Analysis: "meta-analysis", N: d, Unit: "effect sizes", Reason: "a missing moderator value"})
+		reason := "a missing moderator value"
+		if o.Weights != "" {
+			reason = "a missing moderator value or weight"
+		}
+		r.data.Dropped = append(r.data.Dropped, Dropped{Analysis: "meta-analysis", N: d, Unit: "effect sizes", Reason: reason})
 	}
 	r.data.Counts["effects analysed"] = res.K
 	if o.Cluster == "" && o.Aggregate == "" {

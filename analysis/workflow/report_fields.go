@@ -71,7 +71,7 @@ func ReportFields() []Field {
 		meta("es-id", "study data: effect-size id column (the inner level; default es_id when present)"),
 		meta("mods", "study data: the moderator columns to test, comma-separated (default: none; candidates are suggested in a note)"),
 		Field{Name: "no-three-level", Kind: SwitchField, Group: "meta", Usage: "study data: do not fit the three-level model even when effect sizes are nested in studies"},
-		Field{Name: "method", Default: "REML", Choices: Tau2Methods, Group: "meta", Usage: "tau² estimator of the meta-analysis: " + strings.Join(Tau2Methods, ", ")},
+		Field{Name: "method", Default: "REML", Choices: PoolTau2Methods, Group: "meta", Usage: "tau² estimator of the meta-analysis: " + strings.Join(PoolTau2Methods, ", ")},
 		Field{Name: "test", Default: "z", Choices: PoolTests, Group: "meta", Usage: "test of the meta-analysis coefficients: z, t or knha (Knapp–Hartung)"},
 		Field{Name: "no-bias", Kind: SwitchField, Group: "meta", Usage: "study data: leave out the publication-bias analyses (Egger, rank correlation, trim-and-fill, fail-safe N)"},
 		Field{Name: "level", Kind: NumberField, Default: "95", Group: "meta", Usage: "confidence level in percent"},

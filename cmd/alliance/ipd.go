@@ -47,7 +47,7 @@ func newIPDCmd(e *env) *cobra.Command {
 	listVar(cmd, &f.opt.Terms, "terms", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
 	fl.StringVar(&f.effect, "effect", "", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
-	enumVar(cmd, &f.opt.Method, "method", "REML", "stage-2 τ² estimator", workflow.Tau2Methods...)
+	enumVar(cmd, &f.opt.Method, "method", "REML", "stage-2 τ² estimator", workflow.PoolTau2Methods...)
 	enumVar(cmd, &f.opt.Test, "test", "knha", "stage-2 inference: z, t, knha (Knapp–Hartung) or adhoc, as 'alliance meta'", workflow.MetaTests...)
 	listVar(cmd, &f.opt.Mods, "mods", "study-level moderators (columns constant within each study), comma-separated")
 	fl.StringVar(&f.opt.Robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")

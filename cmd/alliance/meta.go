@@ -120,6 +120,7 @@ func newMetaCmd(e *env) *cobra.Command {
 	}
 	f.BoolVar(&o.Residuals, "residuals", false, "per-study fitted values, BLUPs with prediction intervals, standardized and studentized residuals (metafor's fitted, blup, rstandard, rstudent); JSON studies, --format csv --table studies")
 	listVar(cmd, &o.Compare, "compare", "likelihood-ratio test against a second, nested model with these comma-separated moderators (1: intercept only), both refitted by ML, as anova(m1, m2, refit = TRUE); e.g. --mods ablat,year --compare ablat")
+	f.StringVar(&o.Weights, "weights", "", "user weights: a numeric `COLUMN` of weights ≥ 0 for the pooled estimate, as metafor rma(yi, vi, weights = w) (SEs from the sandwich with the random-effects variances; a missing weight drops the study); needed by --method GENQ and GENQM; not with --bias, --influence, --cluster, --subgroup, --robust, --aggregate, --permutations, --bayes, --scale or the figures")
 	return cmd
 }
 
