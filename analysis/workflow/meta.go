@@ -86,7 +86,7 @@ type MetaOptions struct {
 	Aggregate, AggregateMethod string
 
 	// Robust a column: cluster-robust inference clustered by it (RobustType
-	// CR2, the default, or CR1).
+	// CR2, the default, CR1 or CR0).
 	Robust, RobustType string
 
 	// Figures to specify (their names: forest, funnel, baujat, bubble,
@@ -157,6 +157,9 @@ type MetaExtras struct {
 	Robust      *metamv.Robust       `json:"robust,omitempty"`
 	Aggregated  *effectsize.AggTable `json:"aggregated,omitempty"`
 	Bayes       *BayesMeta           `json:"bayes,omitempty"`
+	// RobustTermTests are the cluster-robust tests of --test-terms (with
+	// --robust): CR2 HTZ, CR0/CR1 F.
+	RobustTermTests []metamv.RobustTermTest `json:"robust_term_tests,omitempty"`
 }
 
 // MetaRun is a study-level meta-analysis: the typed results (its JSON is
@@ -283,8 +286,8 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.RobustType == "" {
 		o.RobustType = metamv.CR2
 	}
-	if o.RobustType != metamv.CR1 && o.RobustType != metamv.CR2 {
-		return o, invalid("RobustType", "robust variance %q: give CR2 or CR1", o.RobustType)
+	if o.RobustType != metamv.CR0 && o.RobustType != metamv.CR1 && o.RobustType != metamv.CR2 {
+		return o, invalid("RobustType", "robust variance %q: give CR2, CR1 or CR0", o.RobustType)
 	}
 	if o.Permutations < 0 {
 		return o, invalid("Permutations", "%d permutations: give a positive number (1000 or more for p-values)", o.Permutations)

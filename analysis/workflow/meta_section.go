@@ -52,6 +52,10 @@ func (r *MetaRun) compose() {
 	if m := r.ThreeLevel; m != nil {
 		composePredictions(s, "three-level model", r.opt.Level, m.Predictions, m.TermTests)
 	}
+	composeRobustTermTests(s, "univariate model", r.RobustTermTests)
+	if m := r.ThreeLevel; m != nil {
+		composeRobustTermTests(s, "three-level model", m.RobustTermTests)
+	}
 	if r.Bayes != nil {
 		r.composeBayes(s)
 	}

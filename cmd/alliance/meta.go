@@ -103,7 +103,7 @@ func newMetaCmd(e *env) *cobra.Command {
 	enumVar(cmd, &o.AggregateMethod, "aggregate-method", "cs", "aggregation: cs (metafor aggregate.escalc, compound symmetry) or mac (the MAc composite of correlations)", "cs", "mac")
 	f.StringVar(&mf.aggOut, "aggregate-out", "", "also write the aggregated table as CSV to `FILE`")
 	f.StringVar(&o.Robust, "robust", "", "cluster-robust inference clustering by this `COLUMN` (CR2 with Satterthwaite df by default)")
-	enumVar(cmd, &o.RobustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich) or CR1 (metafor robust, adjust = TRUE)", "CR2", "CR1")
+	enumVar(cmd, &o.RobustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich), CR1 (metafor robust, adjust = TRUE) or CR0 (adjust = FALSE)", "CR2", "CR1", "CR0")
 	f.BoolVar(&o.NoProfile, "no-profile", false, "three-level model: skip the profile-likelihood CIs and likelihood-ratio tests (faster for large k)")
 	f.BoolVar(&mf.bayesOn, "bayes", false, "Bayesian random-effects meta-analysis: posterior of μ, τ and a new study's effect, Bayes factors for μ = 0 and τ = 0, model averaging (bayesmeta/metaBMA)")
 	enumVar(cmd, &mf.bayes.TauPrior, "tau-prior", "half-normal", "with --bayes: prior on τ: half-normal, half-cauchy or uniform", "half-normal", "half-cauchy", "uniform")
