@@ -24,6 +24,13 @@ type gTermsCase struct {
 		VcovClubSandwich fvec     `json:"vcov_clubsandwich"`
 		F                []gTermF `json:"f"`
 	} `json:"cr0"`
+	Figures struct {
+		Weights, Fitted fvec
+		ClusterMeans    []struct {
+			Cluster              string
+			Estimate, SE, Weight float64
+		} `json:"cluster_means"`
+	}
 	Profile0 struct {
 		Sigma2       [2]float64 `json:"sigma2"`
 		LogLik       float64    `json:"logLik"`
@@ -106,6 +113,31 @@ func checkTermsCase(t *testing.T, name string, y, v []float64, outer, inner []st
 	}
 	near(t, name+" CR0 QM", c0.QM.Fstat, g.CR0.QM, tolFix, 0)
 	near(t, name+" CR0 QM_p", c0.QM.P, g.CR0.QMP, 1e-5, 1e-14)
+
+	// what the figures show, at metafor's σ²
+	w, err := rf.Weights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range rf.Fitted() {
+		near(t, name+" fitted", f, g.Figures.Fitted[i], tolFix, 1e-12)
+		near(t, name+" weights", w[i], g.Figures.Weights[i], tolFix, 0)
+	}
+	cm, err := rf.ClusterMeans()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cm) != len(g.Figures.ClusterMeans) {
+		t.Fatalf("%s: %d cluster means, want %d", name, len(cm), len(g.Figures.ClusterMeans))
+	}
+	for i, c := range g.Figures.ClusterMeans {
+		if cm[i].Cluster != c.Cluster {
+			t.Errorf("%s cluster %d = %q, want %q", name, i, cm[i].Cluster, c.Cluster)
+		}
+		near(t, name+" cluster mean", cm[i].Estimate, c.Estimate, tolFix, 1e-12)
+		near(t, name+" cluster mean se", cm[i].SE, c.SE, tolFix, 0)
+		near(t, name+" cluster weight", cm[i].Weight, c.Weight, tolFix, 0)
+	}
 
 	// the profiles of the intercept-only model
 	opt.Mods = nil

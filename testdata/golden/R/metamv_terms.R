@@ -26,6 +26,21 @@ prof <- function(res, j, xs) {
   p <- profile(res, sigma2 = j, xlim = range(xs), steps = length(xs), plot = FALSE, progbar = FALSE)
   list(sigma2 = unname(p[[1]]), ll = unname(p$ll))
 }
+# figures(): metafor weights() and fitted() of an rma.mv fit, and each outer
+# cluster's GLS mean under M_j - sigma2_outer (the block of res$M without the
+# between-cluster component), by dense R matrix algebra.
+figures <- function(res, cl) {
+  M <- as.matrix(res$M)
+  cm <- lapply(unique(cl), function(s) {
+    i <- which(cl == s)
+    Mj <- M[i, i, drop = FALSE] - res$sigma2[1]
+    Wj <- solve(Mj); a <- sum(Wj)
+    list(cluster = s, estimate = sum(Wj %*% res$yi[i]) / a, se = 1 / sqrt(a), w = a / (1 + res$sigma2[1] * a))
+  })
+  w <- sapply(cm, function(x) x$w)
+  for (j in seq_along(cm)) cm[[j]]$weight <- 100 * w[j] / sum(w)
+  list(weights = unname(weights(res)), fitted = unname(fitted(res)), cluster_means = cm)
+}
 cases <- list()
 
 ## 1. Konstantopoulos (2011): district/school, moderator year ------------------
@@ -35,12 +50,13 @@ kon$yc2 <- kon$yc^2
 k1 <- rma.mv(yi, vi, mods = ~ yc + yc2, random = ~ 1 | district/school, data = kon, control = ctl <- ctrl)
 k0 <- rma.mv(yi, vi, random = ~ 1 | district/school, data = kon, control = ctrl)
 cases$konstantopoulos <- list(
-  call = "rma.mv(yi, vi, mods = ~ yc + yc2, random = ~ 1 | district/school, data = dat.konstantopoulos2011 (yc = year - 1990, yc2 = yc^2), control = list(rel.tol = 1e-10)); clubSandwich::Wald_test(res, constraints = constrain_zero(2:3) / 2 / 3, vcov = 'CR2', cluster = district, test = 'HTZ'); anova(robust(res, cluster = district, adjust = TRUE / FALSE), btt = ...); robust(res, district, adjust = FALSE); vcovCR(res, district, type = 'CR0'); profile(rma.mv(yi, vi, random = ~ 1 | district/school), sigma2 = 1 / 2, xlim, steps, plot = FALSE)",
+  call = "rma.mv(yi, vi, mods = ~ yc + yc2, random = ~ 1 | district/school, data = dat.konstantopoulos2011 (yc = year - 1990, yc2 = yc^2), control = list(rel.tol = 1e-10)); clubSandwich::Wald_test(res, constraints = constrain_zero(2:3) / 2 / 3, vcov = 'CR2', cluster = district, test = 'HTZ'); anova(robust(res, cluster = district, adjust = TRUE / FALSE), btt = ...); robust(res, district, adjust = FALSE); vcovCR(res, district, type = 'CR0'); profile(rma.mv(yi, vi, random = ~ 1 | district/school), sigma2 = 1 / 2, xlim, steps, plot = FALSE); weights(res); fitted(res); cluster GLS means from res$M - sigma2[1]",
   data = list(district = as.character(kon$district), school = as.character(kon$school), year = kon$year, yi = c(kon$yi), vi = kon$vi),
   sigma2 = k1$sigma2, logLik = c(logLik(k1)), estimate = unname(c(k1$beta)),
   htz = list(wald(k1, kon$district, 2:3), wald(k1, kon$district, 2), wald(k1, kon$district, 3)),
   cr1 = list(ftest(robust(k1, cluster = kon$district, adjust = TRUE), 2:3)),
   cr0 = c(rob0(k1, kon$district), list(f = list(ftest(robust(k1, cluster = kon$district, adjust = FALSE), 2:3)))),
+  figures = figures(k1, as.character(kon$district)),
   profile0 = list(sigma2 = k0$sigma2, logLik = c(logLik(k0)),
                   outer = prof(k0, 1, seq(0, 0.5, length.out = 6)), inner = prof(k0, 2, seq(0.01, 0.06, length.out = 6)))
 )
@@ -66,12 +82,13 @@ V <- vcalc(vi, cluster = study, obs = es, rho = 0.6, data = sim)
 s1 <- rma.mv(yi, V, mods = ~ x + g, random = ~ 1 | study/es, data = sim, control = ctrl)
 s0 <- rma.mv(yi, V, random = ~ 1 | study/es, data = sim, control = ctrl)
 cases$che <- list(
-  call = "V <- vcalc(vi, cluster = study, obs = es, rho = 0.6); rma.mv(yi, V, mods = ~ x + g, random = ~ 1 | study/es, data = sim, control = list(rel.tol = 1e-10)); clubSandwich::Wald_test(res, constraints = constrain_zero(3:4) / 2:4 / 2, vcov = 'CR2', cluster = study, test = 'HTZ'); anova(robust(res, cluster = study, adjust = TRUE / FALSE), btt = ...); vcovCR(res, study, type = 'CR0'); profile(rma.mv(yi, V, random = ~ 1 | study/es), sigma2 = 1 / 2, xlim, steps, plot = FALSE)",
+  call = "V <- vcalc(vi, cluster = study, obs = es, rho = 0.6); rma.mv(yi, V, mods = ~ x + g, random = ~ 1 | study/es, data = sim, control = list(rel.tol = 1e-10)); clubSandwich::Wald_test(res, constraints = constrain_zero(3:4) / 2:4 / 2, vcov = 'CR2', cluster = study, test = 'HTZ'); anova(robust(res, cluster = study, adjust = TRUE / FALSE), btt = ...); vcovCR(res, study, type = 'CR0'); profile(rma.mv(yi, V, random = ~ 1 | study/es), sigma2 = 1 / 2, xlim, steps, plot = FALSE); weights(res); fitted(res); cluster GLS means from res$M - sigma2[1]",
   data = list(study = study, es = as.character(es), yi = yi, vi = vi, x = x, g = g),
   sigma2 = s1$sigma2, logLik = c(logLik(s1)), estimate = unname(c(s1$beta)),
   htz = list(wald(s1, study, 3:4), wald(s1, study, 2:4), wald(s1, study, 2)),
   cr1 = list(ftest(robust(s1, cluster = study, adjust = TRUE), 3:4), ftest(robust(s1, cluster = study, adjust = TRUE), 2:4)),
   cr0 = c(rob0(s1, study), list(f = list(ftest(robust(s1, cluster = study, adjust = FALSE), 3:4)))),
+  figures = figures(s1, study),
   profile0 = list(sigma2 = s0$sigma2, logLik = c(logLik(s0)),
                   outer = prof(s0, 1, seq(0, 0.2, length.out = 6)), inner = prof(s0, 2, seq(0, 0.1, length.out = 6)))
 )
