@@ -297,7 +297,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	for _, f := range o.Figures {
 		switch f {
-		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel":
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel", "profile":
 		default:
 			return o, invalid("Figures", "unknown figure %q", f)
 		}
@@ -338,7 +338,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {
 		o.LeaveOneOut = true
 	}
-	if o.has("funnel") && !o.Bias {
+	if o.has("funnel") && !o.Bias && !(o.Cluster != "" && !o.Univariate && len(o.Mods) > 0) {
 		o.Bias = true // the funnel plot shows trim and fill and Egger's line
 	}
 	if (o.has("baujat") || o.has("influence")) && !o.Influence {
@@ -358,7 +358,7 @@ func (o MetaOptions) has(fig string) bool {
 
 func (o MetaOptions) hasUniFigure() bool {
 	for _, f := range o.Figures {
-		if f != "forest" {
+		if !threeLevelFigures[f] {
 			return true
 		}
 	}

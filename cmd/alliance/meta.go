@@ -37,6 +37,7 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
 	{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
 	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
+	{"profile-plot", "profile", "write the profile log-likelihood of the fitted model's variance components to `FILE` (with --cluster: each σ², as metafor profile(res), with the profile-likelihood CI marked)"},
 }
 
 func newMetaCmd(e *env) *cobra.Command {
@@ -200,7 +201,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}
 	if err := e.saveSectionFigures(run.Section(), func(name string) string {
 		for _, ff := range metaFigureFlags {
-			if ff.name == name || (ff.name == "forest" && name == "forest-three-level") {
+			if ff.name == name || ff.name == strings.TrimSuffix(name, "-three-level") {
 				return *mf.figures[ff.flag]
 			}
 		}
