@@ -1,7 +1,7 @@
 package workflow
 
 import (
-		"math"
+	"math"
 	"strings"
 	"testing"
 
