@@ -128,3 +128,13 @@ func (r *MetaRun) forestClusterMeans() []metamv.ClusterMean {
 	}
 	return cm
 }
+
+// checkThreeLevelProfile refuses the profile plot where no model drawn
+// here has one: today the σ² profiles of a three-level model (--cluster).
+// (When the univariate τ² profile exists, this check goes.)
+func (o MetaOptions) checkThreeLevelProfile() error {
+	if o.has("profile") && o.Cluster == "" && !o.ThreeLevelAuto {
+		return invalid("Figures", "the profile plot is drawn for the variance components of a three-level model: add --cluster")
+	}
+	return nil
+}

@@ -329,6 +329,9 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if err := o.threeLevelDiagnostics(); err != nil {
 		return o, err
 	}
+	if err := o.checkThreeLevelProfile(); err != nil {
+		return o, err
+	}
 	if err := o.checkPredict(); err != nil {
 		return o, err
 	}
