@@ -68,7 +68,7 @@ func newMetaCmd(e *env) *cobra.Command {
 	levelVar(cmd, &o.Level, "the intervals")
 	listVar(cmd, &o.Mods, "mods", "moderator columns, comma-separated (text columns become factors)")
 	f.StringVar(&mf.predict, "predict", "", "meta-regression predictions at moderator values: points separated by ';', each `year=2010,rater=patient` (factors by level name), as metafor predict(res, newmods)")
-	listVar(cmd, &o.TestTerms, "test-terms", "Wald test (F under t/knha) that the coefficients of these comma-separated moderators are all zero, as anova(res, btt)")
+	listVar(cmd, &o.TestTerms, "test-terms", "Wald test (F under t/knha) that the coefficients of these comma-separated moderators are all zero, as anova(res, btt); with --robust also the cluster-robust test (CR2: HTZ, clubSandwich Wald_test; CR1/CR0: F)")
 	listVar(cmd, &o.Scale, "scale", "location–scale model: scale moderator columns, comma-separated, for log τ² (text columns become factors), as metafor rma(yi, vi, mods, scale = ~ …); with --method REML or ML")
 	f.StringVar(&mf.newscale, "newscale", "", "with --scale: τ² predicted at scale values, points separated by ';', each `rater=patient,year=2010`, as predict(res, newscale, transf = exp)")
 	f.StringVar(&o.Subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
