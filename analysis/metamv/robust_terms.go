@@ -17,7 +17,7 @@ import (
 type RobustTermTest struct {
 	Terms []string `json:"terms"` // as given
 	Coefs []string `json:"coefs"` // the coefficients tested
-	Type  string   `json:"vcov"`  // CR0, CR1 or CR2
+	Type  string   `json:"type"`  // CR0, CR1 or CR2, as Robust.Type
 	WaldTest
 }
 
