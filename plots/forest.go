@@ -66,7 +66,7 @@ type ForestOptions struct {
 	Order []int
 	// Subgroups, if non-nil, groups the studies by ForestRow.Group in the
 	// order of the summaries, each followed by its subtotal diamond; the
-	// Summary's Label is the group name.
+	// Summary's Label is the group name (see also CompactGroups).
 	Subgroups []Summary
 	// Overall is the pooled estimate drawn at the bottom (nil: none).
 	Overall *Summary
@@ -84,6 +84,11 @@ type ForestOptions struct {
 	// 30% of the width).
 	MaxLabelWidth vg.Length
 	Theme         Theme
+	// CompactGroups lays the Subgroups out without a heading and a blank
+	// row per group: each group's studies, then (for a group of two or
+	// more) its diamond labelled by the Summary's Label, e.g. the clusters
+	// of a three-level model.
+	CompactGroups bool
 }
 
 // Forest builds a forest plot: study labels and n in columns to the left,

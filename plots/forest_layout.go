@@ -88,6 +88,13 @@ func (b *forestBuild) layOut() error {
 		known := map[string]bool{}
 		for gi, s := range opt.Subgroups {
 			known[s.Label] = true
+			if opt.CompactGroups {
+				emitStudies(byGroup[s.Label])
+				if len(byGroup[s.Label]) > 1 {
+					lay.add(rowSubtotal, s.Label, gi)
+				}
+				continue
+			}
 			lay.add(rowGroup, s.Label, -1)
 			emitStudies(byGroup[s.Label])
 			lay.add(rowSubtotal, "Subtotal", gi)
@@ -105,7 +112,7 @@ func (b *forestBuild) layOut() error {
 		emitStudies(order)
 	}
 	if opt.Overall != nil {
-		if opt.Subgroups == nil {
+		if opt.Subgroups == nil || opt.CompactGroups {
 			lay.add(rowBlank, "", -1)
 		}
 		lay.add(rowOverall, opt.Overall.Label, -1)

@@ -97,6 +97,10 @@ type FunnelOptions struct {
 	XLabel string
 	Size
 	Theme Theme
+	// Groups, if set (one label per study), colours the studies by group
+	// (the Okabe–Ito palette, cycled; see groupColours), with a key entry
+	// per group when there are at most maxKeyGroups.
+	Groups []string
 }
 
 // Funnel builds a funnel plot: effect size against its standard error,
@@ -177,6 +181,15 @@ func Funnel(yi, sei []float64, opt FunnelOptions) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
+	var groupKey []groupEntry
+	if opt.Groups != nil {
+		if len(opt.Groups) != len(yi) {
+			return nil, fmt.Errorf("plots: funnel plot: %d group labels for %d studies", len(opt.Groups), len(yi))
+		}
+		if groupKey, err = colourByGroup(obs, yi, sei, opt.Groups); err != nil {
+			return nil, err
+		}
+	}
 	p.Add(obs)
 	if len(opt.FilledYi) > 0 {
 		filled, err := points(opt.FilledYi, opt.FilledSEI, openCircle{}, 2, black)
@@ -189,7 +202,15 @@ func Funnel(yi, sei []float64, opt FunnelOptions) (*Figure, error) {
 	if finite(opt.Estimate) {
 		key.add(fmt.Sprintf("%g%% region", 100*opt.Level), reg)
 	}
-	key.add("studies", obs)
+	switch {
+	case opt.Groups == nil:
+		key.add("studies", obs)
+	case groupKey == nil:
+		key.add("effects, by cluster", paletteThumb{})
+	}
+	for _, g := range groupKey {
+		key.add(g.label, g.thumb)
+	}
 	p.Add(key)
 	p.Y.Min, p.Y.Max = 0, top
 	if opt.Contours {

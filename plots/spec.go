@@ -32,6 +32,12 @@ func FromSpec(s workflow.FigureSpec) (*Figure, error) {
 		return BubbleFromMeta(s)
 	case workflow.BayesPosteriorSpec:
 		return PosteriorFromSpec(s)
+	case workflow.ThreeLevelFunnelSpec:
+		return ThreeLevelFunnel(s)
+	case workflow.ThreeLevelBubbleSpec:
+		return ThreeLevelBubble(s)
+	case workflow.ThreeLevelProfileSpec:
+		return ThreeLevelProfile(s)
 	case workflow.SelModelSpec:
 		return SelModelFromSpec(s)
 	case workflow.Tau2ProfileSpec:
@@ -88,8 +94,11 @@ func SummaryForestFromMeta(s workflow.SummaryForestSpec) (*Figure, error) {
 }
 
 // ThreeLevelForest draws the effects of a three-level model, labelled by
-// cluster, with the pooled estimate and its prediction interval; the
-// effects' intervals use the model's confidence level.
+// cluster, with the pooled estimate and its prediction interval (none for
+// a meta-regression); the effects' intervals use the model's confidence
+// level. With ClusterMeans the effects are grouped by cluster, each
+// cluster of two or more followed by its GLS mean, and every effect shows
+// its weight in the model (metafor's weights(res)).
 func ThreeLevelForest(s workflow.ThreeLevelForestSpec) (*Figure, error) {
 	res := s.Fit
 	tr, xlab, eff := effectAxis(res.Measure, s.R)
@@ -105,8 +114,18 @@ func ThreeLevelForest(s workflow.ThreeLevelForestSpec) (*Figure, error) {
 	if res.PILB != nil && res.PIUB != nil {
 		sum.PILower, sum.PIUpper = *res.PILB, *res.PIUB
 	}
-	return Forest(rows, ForestOptions{Transform: tr, Overall: &sum, XLabel: xlab, NoLeadingZero: s.R,
-		EffectHeader: eff + " [" + pctLevel(res.Level) + " CI]"})
+	opt := ForestOptions{Transform: tr, Overall: &sum, XLabel: xlab, NoLeadingZero: s.R,
+		EffectHeader: eff + " [" + pctLevel(res.Level) + " CI]"}
+	if len(res.Coefficients) > 1 {
+		// a meta-regression's intercept is no pooled estimate: no diamond
+		opt.Overall = nil
+	}
+	if s.ClusterMeans != nil {
+		rows, opt.Subgroups = groupThreeLevelRows(s, rows, z)
+		opt.CompactGroups = true
+		opt.WeightHeader = "Weight"
+	}
+	return Forest(rows, opt)
 }
 
 // FunnelFromMeta draws the contour-enhanced funnel plot of a univariate

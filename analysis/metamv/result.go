@@ -99,4 +99,8 @@ type Result struct {
 	ev     *evaluator
 	names  []string
 	design *meta.Design // the coded moderators, for Predict and TestTerms
+
+	// RobustTermTests are the cluster-robust tests of the same terms as
+	// TermTests (see Robust.TestCoefficients), attached by a caller.
+	RobustTermTests []RobustTermTest `json:"robust_term_tests,omitempty"`
 }

@@ -14,13 +14,14 @@ import (
 
 // Cluster-robust variance estimators accepted in RobustOptions.Type.
 const (
+	CR0 = "CR0" // metafor robust(x, cluster, adjust = FALSE); clubSandwich vcovCR(type = "CR0")
 	CR1 = "CR1" // metafor robust(x, cluster, adjust = TRUE)
 	CR2 = "CR2" // clubSandwich vcovCR(type = "CR2") with Satterthwaite df
 )
 
 // RobustOptions configures ClusterRobust and ClusterRobustUni.
 type RobustOptions struct {
-	// Type is CR2 (default) or CR1.
+	// Type is CR2 (default), CR1 or CR0.
 	Type string
 	// Level is the confidence level (default: the model's, else 0.95).
 	Level float64
@@ -46,7 +47,7 @@ type WaldTest struct {
 // Robust is cluster-robust inference for a fitted model (the DESIGN's
 // "robust" block).
 type Robust struct {
-	Type     string  `json:"type"`     // CR1 or CR2
+	Type     string  `json:"type"`     // CR0, CR1 or CR2
 	Clusters int     `json:"clusters"` // J
 	Level    float64 `json:"level"`
 	// SE, DF, P, CILB and CIUB repeat the first coefficient's robust
@@ -58,11 +59,14 @@ type Robust struct {
 	CILB float64 `json:"ci_lb"`
 	CIUB float64 `json:"ci_ub"`
 	// Coefficients are the robust t tests, one meta.Coef each with DF set
-	// (J − p for CR1, Satterthwaite for CR2).
+	// (J − p for CR0 and CR1, Satterthwaite for CR2).
 	Coefficients []meta.Coef `json:"coefficients"`
 	QM           *WaldTest   `json:"QM,omitempty"`
 	// Vcov is the p×p robust covariance of the coefficients (row-major).
 	Vcov []float64 `json:"-"`
+
+	beta []float64 // the coefficients, for TestCoefficients
+	sat  *satt     // CR2's moments, for HTZ tests of subsets
 }
 
 // robustIn is what the sandwich needs: the model matrix, residuals and the
@@ -90,7 +94,7 @@ type robustIn struct {
 // adjustment; three-level fits otherwise use the quadrature of cr2quad.go.
 const maxCR2Rows = 3000
 
-// ClusterRobust gives CR1 or CR2 cluster-robust inference for a three-level
+// ClusterRobust gives CR0, CR1 or CR2 cluster-robust inference for a three-level
 // fit, clustering by cluster (one label per input row, as given to Fit;
 // usually the outer cluster). Every outer cluster must lie within one robust
 // cluster. The working model is the fitted one: W = M⁻¹ blockwise, as
@@ -179,7 +183,7 @@ func ClusterRobust(r *Result, cluster []string, opt RobustOptions) (*Robust, err
 	return robustCore(in, opt)
 }
 
-// ClusterRobustUni gives CR1 or CR2 cluster-robust inference for a
+// ClusterRobustUni gives CR0, CR1 or CR2 cluster-robust inference for a
 // univariate fit from analysis/meta (weights 1/(vᵢ + τ̂²), as metafor's
 // robust() and clubSandwich's vcovCR.rma.uni), clustering by cluster (one
 // label per input row given to meta.Fit).
@@ -243,6 +247,7 @@ func ClusterRobustUni(res *meta.Result, cluster []string, opt RobustOptions) (*R
 // robustCore computes the sandwich estimators. With bread B = (X'WX)⁻¹,
 // W_j = Θ_j⁻¹ and residuals e_j,
 //
+//	CR0: V = B [Σ X_j'W_j e_j e_j'W_j X_j] B
 //	CR1: V = J/(J − p) · B [Σ X_j'W_j e_j e_j'W_j X_j] B
 //	CR2: V = B [Σ X_j'W_j A_j e_j e_j'A_j W_j X_j] B,
 //	     A_j = D_j' G_j^{−1/2} D_j, Θ_j = D_j'D_j, G_j = D_j(Θ_j − X_jBX_j')D_j'
@@ -280,8 +285,8 @@ func robustOptions(in robustIn, opt *RobustOptions) error {
 		opt.Type = CR2
 	}
 	opt.Type = strings.ToUpper(opt.Type)
-	if opt.Type != CR1 && opt.Type != CR2 {
-		return errs.New(errs.InvalidOption, "metamv", "unknown robust type %q (use CR1 or CR2)", opt.Type)
+	if opt.Type != CR0 && opt.Type != CR1 && opt.Type != CR2 {
+		return errs.New(errs.InvalidOption, "metamv", "unknown robust type %q (use CR2, CR1 or CR0)", opt.Type)
 	}
 	if opt.Level == 0 {
 		opt.Level = 0.95
@@ -293,8 +298,8 @@ func robustOptions(in robustIn, opt *RobustOptions) error {
 	if J < 2 {
 		return errs.New(errs.TooFew, "metamv", "cluster-robust inference needs at least two clusters (found %d)", J)
 	}
-	if opt.Type == CR1 && J <= p {
-		return errs.New(errs.TooFew, "metamv", "CR1 needs more clusters (%d) than coefficients (%d)", J, p)
+	if opt.Type != CR2 && J <= p {
+		return errs.New(errs.TooFew, "metamv", "%s needs more clusters (%d) than coefficients (%d)", opt.Type, J, p)
 	}
 	return nil
 }
@@ -362,14 +367,14 @@ func robustBlocks(in robustIn, typ string) ([]robustBlock, []float64, error) {
 	return bl, bread, nil
 }
 
-// scores holds, per cluster, u_j = E_je_j with E_j = X_j'W_j (CR1) or
+// scores holds, per cluster, u_j = E_je_j with E_j = X_j'W_j (CR0, CR1) or
 // X_j'W_jA_j (CR2), and for CR2 also H_j = E_jX_j and E_jΘ_jE_j' (all the
 // Satterthwaite degrees of freedom need).
 type scores struct {
 	u, hx, ete [][]float64
 }
 
-// clusterScores computes the scores of every cluster: CR1 directly, CR2 by
+// clusterScores computes the scores of every cluster: CR0 and CR1 directly, CR2 by
 // the quadrature forms (in.cr2) where available and by the dense
 // adjustment otherwise.
 func clusterScores(in robustIn, typ string, bl []robustBlock, bread []float64) (scores, error) {
@@ -381,7 +386,7 @@ func clusterScores(in robustIn, typ string, bl []robustBlock, bread []float64) (
 	for g := range bl {
 		b := &bl[g]
 		n := len(b.rows)
-		if typ == CR1 {
+		if typ != CR2 {
 			ug := make([]float64, p)
 			for i := 0; i < p; i++ {
 				var t float64
@@ -499,12 +504,12 @@ func sandwich(u [][]float64, bread []float64, p int, typ string) []float64 {
 	return vc
 }
 
-// robustTable sets the coefficient tests (t with J − p df for CR1,
-// Satterthwaite df for CR2) and the test of the moderators (F for CR1, t²
-// for one coefficient, HTZ for CR2).
+// robustTable sets the coefficient tests (t with J − p df for CR0 and CR1,
+// Satterthwaite df for CR2) and the test of the moderators (F for CR0 and
+// CR1, t² for one coefficient, HTZ for CR2).
 func robustTable(in robustIn, opt RobustOptions, vc []float64, sat *satt) *Robust {
 	p, J := in.p, len(in.groups)
-	out := &Robust{Type: opt.Type, Clusters: J, Level: opt.Level, Vcov: vc, Coefficients: make([]meta.Coef, p)}
+	out := &Robust{Type: opt.Type, Clusters: J, Level: opt.Level, Vcov: vc, Coefficients: make([]meta.Coef, p), beta: in.beta, sat: sat}
 	for j := 0; j < p; j++ {
 		df := float64(J - p)
 		if sat != nil {
@@ -531,7 +536,7 @@ func robustTable(in robustIn, opt RobustOptions, vc []float64, sat *satt) *Robus
 	}
 	m := float64(len(idx))
 	switch {
-	case opt.Type == CR1:
+	case opt.Type != CR2:
 		df2 := float64(J - p)
 		out.QM = &WaldTest{Test: "F", Fstat: q / m, Delta: 1, DFNum: m, DFDenom: df2, P: distuv.F{D1: m, D2: df2}.Survival(q / m)}
 	case p == 1:

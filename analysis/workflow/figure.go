@@ -40,6 +40,10 @@ type ThreeLevelForestSpec struct {
 	Yi, Vi []float64 // per input row
 	Labels []string  // per input row
 	R      bool
+	// ClusterMeans, if set, groups the effects by outer cluster, each
+	// cluster with several effects followed by its GLS mean (see
+	// metamv.Result.ClusterMeans).
+	ClusterMeans []metamv.ClusterMean
 }
 
 // FunnelSpec is the contour-enhanced funnel plot of a univariate model,

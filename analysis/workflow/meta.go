@@ -86,7 +86,7 @@ type MetaOptions struct {
 	Aggregate, AggregateMethod string
 
 	// Robust a column: cluster-robust inference clustered by it (RobustType
-	// CR2, the default, or CR1).
+	// CR2, the default, CR1 or CR0).
 	Robust, RobustType string
 
 	// Figures to specify (their names: forest, funnel, baujat, bubble,
@@ -174,6 +174,9 @@ type MetaExtras struct {
 	Bayes       *BayesMeta           `json:"bayes,omitempty"`
 	Studies     []meta.StudyRow      `json:"studies,omitempty"`
 	Compare     *meta.Comparison     `json:"compare,omitempty"`
+	// RobustTermTests are the cluster-robust tests of --test-terms (with
+	// --robust): CR2 HTZ, CR0/CR1 F.
+	RobustTermTests []metamv.RobustTermTest `json:"robust_term_tests,omitempty"`
 }
 
 // MetaRun is a study-level meta-analysis: the typed results (its JSON is
@@ -311,8 +314,8 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.RobustType == "" {
 		o.RobustType = metamv.CR2
 	}
-	if o.RobustType != metamv.CR1 && o.RobustType != metamv.CR2 {
-		return o, invalid("RobustType", "robust variance %q: give CR2 or CR1", o.RobustType)
+	if o.RobustType != metamv.CR0 && o.RobustType != metamv.CR1 && o.RobustType != metamv.CR2 {
+		return o, invalid("RobustType", "robust variance %q: give CR2, CR1 or CR0", o.RobustType)
 	}
 	if o.Permutations < 0 {
 		return o, invalid("Permutations", "%d permutations: give a positive number (1000 or more for p-values)", o.Permutations)
@@ -322,7 +325,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	for _, f := range o.Figures {
 		switch f {
-		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel", "tau2-profile":
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel", "profile":
 		default:
 			return o, invalid("Figures", "unknown figure %q", f)
 		}
@@ -369,7 +372,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {
 		o.LeaveOneOut = true
 	}
-	if o.has("funnel") && !o.Bias {
+	if o.has("funnel") && !o.Bias && !(o.Cluster != "" && !o.Univariate && len(o.Mods) > 0) {
 		o.Bias = true // the funnel plot shows trim and fill and Egger's line
 	}
 	if (o.has("baujat") || o.has("influence")) && !o.Influence {
@@ -389,7 +392,7 @@ func (o MetaOptions) has(fig string) bool {
 
 func (o MetaOptions) hasUniFigure() bool {
 	for _, f := range o.Figures {
-		if f != "forest" {
+		if !threeLevelFigures[f] {
 			return true
 		}
 	}

@@ -56,7 +56,7 @@ func (o MetaOptions) threeLevelDiagnostics() error {
 	case o.Cumulative != "":
 		return invalid("Cluster", "the cumulative meta-analysis is available for univariate models; drop --cumulative, or add --univariate")
 	case o.hasUniFigure():
-		return invalid("Cluster", "the figures other than the forest plot (funnel, Baujat, bubble, radial, influence, leave-one-out and cumulative forests) are drawn for univariate models; the three-level model's influence and leave-one-out results are in the tables and the JSON")
+		return invalid("Cluster", "the figures other than the forest, funnel, bubble and profile plots (Baujat, radial, influence, leave-one-out and cumulative forests) are drawn for univariate models; the three-level model's influence and leave-one-out results are in the tables and the JSON")
 	}
 	return nil
 }

@@ -115,7 +115,7 @@ func (r *MetaRun) predictions() error {
 			return err
 		}
 	}
-	return nil
+	return r.robustTermTests()
 }
 
 // rPredict writes the R code of the predictions and term tests of the

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/alliance-research/alliance/analysis/metamv"
 )
 
 // reproSteps are the command lines and R code of the run: one step for a
@@ -147,14 +145,11 @@ l1o   # leaving out one cluster at a time
 	}
 	if rb := r.Robust; rb != nil {
 		fmt.Fprintf(b, "cl <- %s\n", rStrs(pick(r.eff.ids[strings.ToLower(o.Robust)])))
-		if rb.Type == metamv.CR2 {
-			b.WriteString("rob <- robust(res, cluster = cl, clubSandwich = TRUE); rob   # CR2, Satterthwaite df\n")
-		} else {
-			b.WriteString("rob <- robust(res, cluster = cl, adjust = TRUE); rob         # CR1\n")
-		}
+		b.WriteString(rRobustCall("res", "rob", rb.Type))
 	}
 	rPredict(b, "res", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
 	r.rUniDiag(b)
+	rRobustTerms(b, "res", "rob", r.RobustTermTests, res.VcovNamed)
 	r.rUnivariateJSON(b)
 }
 
@@ -202,15 +197,12 @@ func (r *MetaRun) rThreeLevel(b *strings.Builder) {
 	}
 	if rb := res.Robust; rb != nil {
 		fmt.Fprintf(b, "cl <- %s\n", rStrs(e.ids[strings.ToLower(o.Robust)]))
-		if rb.Type == metamv.CR2 {
-			b.WriteString("rob3 <- robust(res3, cluster = cl, clubSandwich = TRUE); rob3   # CR2, Satterthwaite df\n")
-		} else {
-			b.WriteString("rob3 <- robust(res3, cluster = cl, adjust = TRUE); rob3         # CR1\n")
-		}
+		b.WriteString(rRobustCall("res3", "rob3", rb.Type))
 	}
 	r.rThreeLevelBias(b, v, on, in)
 	r.rThreeLevelInfluence(b, v, on, in)
 	rPredict(b, "res3", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
+	rRobustTerms(b, "res3", "rob3", res.RobustTermTests, res.VcovNamed)
 	r.rThreeLevelJSON(b)
 }
 

@@ -117,6 +117,7 @@ out$robust$QM <- list(Fstat = w$Fstat, delta = w$delta, df_num = w$df_num, df_de
 	}
 	rPredictJSON(b, "", "res", "out", "zcor", r.Model.Predictions, r.Model.VcovNamed, r.Model.TermTests)
 	r.rUniDiagJSON(b)
+	rRobustTermsJSON(b, "", "res", "rob", "out", r.RobustTermTests, r.Model.VcovNamed)
 	b.WriteString("cat(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n")
 }
 
@@ -175,5 +176,6 @@ func (r *MetaRun) rThreeLevelJSON(b *strings.Builder) {
 	r.rThreeLevelBiasJSON(b)
 	r.rThreeLevelInfluenceJSON(b)
 	rPredictJSON(b, "  ", "m", "o", map[bool]string{true: "TRUE", false: "FALSE"}[res.Measure == "ZCOR"], res.Predictions, res.VcovNamed, res.TermTests)
+	rRobustTermsJSON(b, "  ", "m", "rob3", "o", res.RobustTermTests, res.VcovNamed)
 	b.WriteString("  cat(jsonlite::toJSON(o, digits = NA, auto_unbox = TRUE, dataframe = \"rows\", na = \"null\"), \"\\n\")\n})\n")
 }

@@ -53,6 +53,10 @@ func (r *MetaRun) compose() {
 	if m := r.ThreeLevel; m != nil {
 		composePredictions(s, "three-level model", r.opt.Level, m.Predictions, m.TermTests)
 	}
+	composeRobustTermTests(s, "univariate model", r.RobustTermTests)
+	if m := r.ThreeLevel; m != nil {
+		composeRobustTermTests(s, "three-level model", m.RobustTermTests)
+	}
 	if r.Bayes != nil {
 		r.composeBayes(s)
 	}
@@ -305,8 +309,13 @@ func (r *MetaRun) composeThreeLevel(s *Section) {
 			labels[i] += " · " + innerIDs[i]
 		}
 	}
-	r.figure(s, "forest-three-level", "Forest plot of the three-level model", fmt.Sprintf("Effect sizes with %s confidence intervals, labelled by %s; the diamond is the three-level estimate and the line through it the prediction interval.", apa.Level(res.Level), outer),
-		ThreeLevelForestSpec{Fit: res, Yi: r.eff.yi, Vi: r.eff.vi, Labels: labels, R: isR})
+	fcap := fmt.Sprintf("Effect sizes with %s confidence intervals, labelled by %s, grouped by %s: each %s with several effect sizes is followed by their mean (generalized least squares under the within-cluster covariance: sampling covariance plus σ² within clusters) and the summed weights of its effects in the model; the diamond at the bottom is the three-level estimate and the line through it the prediction interval.", apa.Level(res.Level), outer, outer, outer)
+	if len(res.Coefficients) > 1 {
+		fcap = strings.Replace(fcap, "; the diamond at the bottom is the three-level estimate and the line through it the prediction interval.", "; a meta-regression has no single pooled estimate, so none is drawn.", 1)
+	}
+	r.figure(s, "forest-three-level", "Forest plot of the three-level model", fcap,
+		ThreeLevelForestSpec{Fit: res, Yi: r.eff.yi, Vi: r.eff.vi, Labels: labels, R: isR, ClusterMeans: r.forestClusterMeans()})
+	r.composeThreeLevelFigures(s)
 }
 
 // threeLevelSentence is the APA results line of a three-level model.
@@ -402,7 +411,7 @@ func (r *MetaRun) has(fig string) bool { return r.opt.has(fig) }
 
 // figure adds a figure block when the options ask for it.
 func (r *MetaRun) figure(s *Section, name, title, caption string, spec FigureSpec) {
-	if r.has(name) || (name == "forest-three-level" && r.has("forest")) {
+	if r.has(name) || (strings.HasSuffix(name, "-three-level") && r.has(threeLevelFigure(name))) {
 		s.Add(&Figure{Name: name, Title: title, Caption: caption, Spec: spec})
 	}
 }

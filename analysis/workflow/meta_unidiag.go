@@ -37,11 +37,11 @@ func (o MetaOptions) checkUniDiag() error {
 	switch {
 	case o.Residuals && (three || len(o.Scale) > 0):
 		return invalid("Residuals", "fitted values, BLUPs and residuals per study are computed for the univariate model; drop the three-level or location–scale model")
-	case o.has("tau2-profile") && (three || len(o.Scale) > 0):
-		return invalid("Tau2Profile", "the profile plot of τ² is drawn for the univariate model; drop the three-level or location–scale model")
-	case o.has("tau2-profile") && o.Tau2 != nil:
+	case o.has("profile") && !three && len(o.Scale) > 0:
+		return invalid("Tau2Profile", "the profile plot of τ² is drawn for the univariate model; drop the location–scale model")
+	case o.has("profile") && !three && o.Tau2 != nil:
 		return invalid("Tau2Profile", "τ² is fixed (--tau2): there is no estimate to profile")
-	case o.has("tau2-profile") && o.Method != "REML" && o.Method != "ML":
+	case o.has("profile") && !three && o.Method != "REML" && o.Method != "ML":
 		return invalid("Tau2Profile", "the profile plot of τ² shows a likelihood, so it needs a model fitted by REML or ML, not %s", o.Method)
 	}
 	if len(o.Compare) == 0 {
@@ -89,7 +89,7 @@ func (r *MetaRun) uniDiagnostics() error {
 		}
 		r.Studies = rows
 	}
-	if r.has("tau2-profile") {
+	if r.has("profile") && (r.opt.Cluster == "" || r.opt.Univariate) {
 		if r.plci == nil {
 			return invalid("Tau2Profile", "the profile plot of τ² needs its profile-likelihood CI, which could not be computed for this model")
 		}
@@ -261,7 +261,7 @@ func (r *MetaRun) composeUniDiag(s *Section) {
 		if res.Measure == "ZCOR" {
 			cap += " τ² is in Fisher z units."
 		}
-		r.figure(s, "tau2-profile", "Profile likelihood of τ²", cap, *r.profile)
+		r.figure(s, "profile", "Profile likelihood of τ²", cap, *r.profile)
 	}
 	if len(r.Studies) > 0 {
 		s.H("meta-studies", "Fitted values, BLUPs and residuals")

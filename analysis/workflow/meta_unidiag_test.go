@@ -45,7 +45,7 @@ func unidiagGolden(t *testing.T) (pl [2]float64, lrt, r2 float64) {
 
 func TestMetaUniDiag(t *testing.T) {
 	pl, lrt, r2 := unidiagGolden(t)
-	run, err := Meta(embedded(t, "molloy2014"), MetaOptions{Residuals: true, Influence: true, Figures: []string{"tau2-profile"}})
+	run, err := Meta(embedded(t, "molloy2014"), MetaOptions{Residuals: true, Influence: true, Figures: []string{"profile"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestMetaUniDiag(t *testing.T) {
 	}
 	found := false
 	for _, b := range run.Section().Blocks {
-		if f, ok := b.(*Figure); ok && f.Name == "tau2-profile" {
+		if f, ok := b.(*Figure); ok && f.Name == "profile" {
 			sp := f.Spec.(Tau2ProfileSpec)
 			found = len(sp.Points) > 10 && sp.Points[len(sp.Points)-1].Tau2 >= pl[1]
 		}
@@ -113,8 +113,8 @@ func TestMetaUniDiagRefusals(t *testing.T) {
 		{"not nested", "Compare", "not nested", MetaOptions{Mods: []string{"meanage", "year"}, Compare: []string{"quality"}}},
 		{"intercept and columns", "Compare", "either 1", MetaOptions{Mods: []string{"meanage"}, Compare: []string{"1", "year"}}},
 		{"three-level", "Compare", "univariate", MetaOptions{Cluster: "authors", Compare: []string{"year"}}},
-		{"profile DL", "Tau2Profile", "REML or ML", MetaOptions{Method: "DL", Figures: []string{"tau2-profile"}}},
-		{"profile fixed tau2", "Tau2Profile", "fixed", MetaOptions{Tau2: new(float64), Figures: []string{"tau2-profile"}}},
+		{"profile DL", "Tau2Profile", "REML or ML", MetaOptions{Method: "DL", Figures: []string{"profile"}}},
+		{"profile fixed tau2", "Tau2Profile", "fixed", MetaOptions{Tau2: new(float64), Figures: []string{"profile"}}},
 		{"unknown column", "", "nosuch", MetaOptions{Compare: []string{"nosuch"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

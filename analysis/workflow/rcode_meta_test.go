@@ -138,6 +138,10 @@ func TestMetaExtrasRCodeRunsInR(t *testing.T) {
 		{"three-level+CR2", "demo-studies", MetaOptions{Cluster: "study", Robust: "study"}},
 		{"three-level+CR1+moderators", "demo-studies", MetaOptions{Cluster: "study", Robust: "study", RobustType: "CR1", Mods: []string{"year"}}},
 		{"three-level-rho", "demo-studies", MetaOptions{Cluster: "study", Rho: 0.6, RhoSet: true}},
+		{"three-level+CR2+test-terms", "demo-studies", MetaOptions{Cluster: "study", Robust: "study", Mods: []string{"year", "alliance_rater"}, TestTerms: []string{"alliance_rater"}}},
+		{"three-level-rho+CR0+test-terms", "demo-studies", MetaOptions{Cluster: "study", Rho: 0.6, RhoSet: true, Robust: "study", RobustType: "CR0", Mods: []string{"year", "alliance_rater"}, TestTerms: []string{"year", "alliance_rater"}}},
+		{"robust-CR2+test-terms", "demo-studies", MetaOptions{Robust: "study", Mods: []string{"year", "alliance_rater"}, TestTerms: []string{"alliance_rater"}}},
+		{"robust-CR0+test-terms", "demo-studies", MetaOptions{Robust: "study", RobustType: "CR0", Mods: []string{"year", "alliance_rater"}, TestTerms: []string{"alliance_rater"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			run, err := Meta(embedded(t, c.data), c.opt)

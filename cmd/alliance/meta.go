@@ -37,7 +37,7 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
 	{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
 	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
-	{"profile-plot", "tau2-profile", "write the profile (restricted) log-likelihood of τ² with its profile-likelihood CI marked to `FILE`, as metafor's profile(res) (REML or ML)"},
+	{"profile-plot", "profile", "write the profile (restricted) log-likelihood of the model's variance components to `FILE`, with the profile-likelihood CI marked, as metafor's profile(res): τ² of the univariate model (REML or ML), each σ² with --cluster"},
 }
 
 func newMetaCmd(e *env) *cobra.Command {
@@ -68,7 +68,7 @@ func newMetaCmd(e *env) *cobra.Command {
 	levelVar(cmd, &o.Level, "the intervals")
 	listVar(cmd, &o.Mods, "mods", "moderator columns, comma-separated (text columns become factors)")
 	f.StringVar(&mf.predict, "predict", "", "meta-regression predictions at moderator values: points separated by ';', each `year=2010,rater=patient` (factors by level name), as metafor predict(res, newmods)")
-	listVar(cmd, &o.TestTerms, "test-terms", "Wald test (F under t/knha) that the coefficients of these comma-separated moderators are all zero, as anova(res, btt)")
+	listVar(cmd, &o.TestTerms, "test-terms", "Wald test (F under t/knha) that the coefficients of these comma-separated moderators are all zero, as anova(res, btt); with --robust also the cluster-robust test (CR2: HTZ, clubSandwich Wald_test; CR1/CR0: F)")
 	listVar(cmd, &o.Scale, "scale", "location–scale model: scale moderator columns, comma-separated, for log τ² (text columns become factors), as metafor rma(yi, vi, mods, scale = ~ …); with --method REML or ML")
 	f.StringVar(&mf.newscale, "newscale", "", "with --scale: τ² predicted at scale values, points separated by ';', each `rater=patient,year=2010`, as predict(res, newscale, transf = exp)")
 	f.StringVar(&o.Subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
@@ -104,7 +104,7 @@ func newMetaCmd(e *env) *cobra.Command {
 	enumVar(cmd, &o.AggregateMethod, "aggregate-method", "cs", "aggregation: cs (metafor aggregate.escalc, compound symmetry) or mac (the MAc composite of correlations)", "cs", "mac")
 	f.StringVar(&mf.aggOut, "aggregate-out", "", "also write the aggregated table as CSV to `FILE`")
 	f.StringVar(&o.Robust, "robust", "", "cluster-robust inference clustering by this `COLUMN` (CR2 with Satterthwaite df by default)")
-	enumVar(cmd, &o.RobustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich) or CR1 (metafor robust, adjust = TRUE)", "CR2", "CR1")
+	enumVar(cmd, &o.RobustType, "robust-type", "CR2", "robust variance: CR2 (clubSandwich), CR1 (metafor robust, adjust = TRUE) or CR0 (adjust = FALSE)", "CR2", "CR1", "CR0")
 	f.BoolVar(&o.NoProfile, "no-profile", false, "three-level model: skip the profile-likelihood CIs and likelihood-ratio tests (faster for large k)")
 	f.BoolVar(&mf.bayesOn, "bayes", false, "Bayesian random-effects meta-analysis: posterior of μ, τ and a new study's effect, Bayes factors for μ = 0 and τ = 0, model averaging (bayesmeta/metaBMA)")
 	enumVar(cmd, &mf.bayes.TauPrior, "tau-prior", "half-normal", "with --bayes: prior on τ: half-normal, half-cauchy or uniform", "half-normal", "half-cauchy", "uniform")
@@ -205,7 +205,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	}
 	if err := e.saveSectionFigures(run.Section(), func(name string) string {
 		for _, ff := range metaFigureFlags {
-			if ff.name == name || (ff.name == "forest" && name == "forest-three-level") {
+			if ff.name == name || ff.name == strings.TrimSuffix(name, "-three-level") {
 				return *mf.figures[ff.flag]
 			}
 		}
