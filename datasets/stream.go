@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -20,7 +22,7 @@ const HintSort = "sort"
 
 // DefaultStreamChunk is the size of the blocks a SessionStream reads from a
 // delimited text file (a Parquet file is read one row group at a time).
-const DefaultStreamChunk = 4 << 20
+const DefaultStreamChunk = 1 << 20
 
 // StreamOptions are the options of OpenSessionStream.
 type StreamOptions struct {
@@ -70,11 +72,62 @@ type SessionStream struct {
 	outT map[string]int32
 	id   string
 
+	blocks chan block // validated blocks read ahead by a goroutine
+	cancel func()     // stops it
+	wg     sync.WaitGroup
+
 	seed  maphash.Seed
 	seen  map[uint64]struct{} // hashes of the patients already returned
 	rows  int
 	pats  int
 	ended bool
+}
+
+// block is one validated block of rows, or the error that ends the read.
+type block struct {
+	ss  *Sessions
+	err error
+}
+
+// readAhead reads and validates the blocks in a goroutine, one block ahead
+// of the caller, so that parsing and the caller's analysis use two cores.
+// The last block sent carries the error that ends the read (io.EOF at the
+// end).
+func (s *SessionStream) readAhead() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.blocks, s.cancel = make(chan block, 1), cancel
+	blocks := s.blocks
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			var b block
+			t, err := s.src.next()
+			if err != nil {
+				b.err = err
+			} else {
+				b.ss, b.err = t.Sessions(s.cols, s.opt.Session)
+			}
+			select {
+			case blocks <- b:
+			case <-ctx.Done():
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+}
+
+// halt stops the goroutine of readAhead and waits for it.
+func (s *SessionStream) halt() {
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	s.wg.Wait()
+	s.cancel, s.blocks = nil, nil
 }
 
 // chunker yields the data rows of a file as Tables of consecutive rows,
@@ -193,10 +246,14 @@ func (s *SessionStream) BytesRead() int64 { return s.src.bytesRead() }
 func (s *SessionStream) Size() int64      { return s.src.size() }
 
 // Close closes the file.
-func (s *SessionStream) Close() error { return s.src.close() }
+func (s *SessionStream) Close() error {
+	s.halt()
+	return s.src.close()
+}
 
 // Rewind starts the read again from the first data row (a second pass).
 func (s *SessionStream) Rewind() error {
+	s.halt()
 	if err := s.src.reset(); err != nil {
 		return err
 	}
@@ -216,7 +273,11 @@ func (s *SessionStream) Next() (*Sessions, error) {
 	s.resetOut()
 	for {
 		if s.cur == nil || s.i >= s.cur.Len() {
-			t, err := s.src.next()
+			if s.blocks == nil {
+				s.readAhead()
+			}
+			b := <-s.blocks
+			cur, err := b.ss, b.err
 			if err == io.EOF {
 				s.ended = true
 				if s.out.Len() > 0 {
@@ -228,10 +289,7 @@ func (s *SessionStream) Next() (*Sessions, error) {
 				return nil, io.EOF
 			}
 			if err != nil {
-				return nil, err
-			}
-			cur, err := t.Sessions(s.cols, s.opt.Session)
-			if err != nil {
+				s.ended = true
 				return nil, err
 			}
 			s.cur, s.i = cur, 0

@@ -34,6 +34,8 @@ const SessionModelRows = 200_000
 // a larger ungrouped file is an error saying how to sort it.
 const StreamFallbackBytes = 64 << 20
 
+var streamFallbackBytes int64 = StreamFallbackBytes // tests lower it
+
 // RupturesStage is the per-patient stage of a rupture–repair analysis, a
 // map whose results merge by summation, so that a sample of any size (or
 // a partitioned one: see docs/scale.md) is analysed patient by patient:
@@ -731,7 +733,7 @@ func RupturesFile(path string, read datasets.ReadOptions, opt RupturesOptions) (
 	run, err := runRupturesStage(st, src, s.Next, s.Rewind)
 	if err != nil {
 		var in *datasets.InputError
-		if errors.As(err, &in) && len(in.Problems) == 1 && in.Problems[0].Hint == datasets.HintSort && s.Size() <= StreamFallbackBytes && opt.EpisodesTo == nil && opt.PatientsTo == nil {
+		if errors.As(err, &in) && len(in.Problems) == 1 && in.Problems[0].Hint == datasets.HintSort && s.Size() <= streamFallbackBytes && opt.EpisodesTo == nil && opt.PatientsTo == nil {
 			return rupturesWhole(path, read, opt, fmt.Sprintf("The rows of %s are not grouped by patient (%s): the file was read whole into memory instead of patient by patient. Sort it by patient and session to analyse a large file in bounded memory.", path, in.Problems[0].String()))
 		}
 		return nil, err
