@@ -61,6 +61,7 @@ type SessionStream struct {
 	opt   StreamOptions
 	src   chunker
 	cols  SessionColumns // the resolved names, given explicitly to every block
+	sopt  SessionOptions // the required roles of the projection
 	found SessionColumns // the header names of each role ("" when absent)
 	hdr   []string       // the file's header
 	jp    int            // header position of the patient and session columns
@@ -97,16 +98,39 @@ func (s *SessionStream) readAhead() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.blocks, s.cancel = make(chan block, 1), cancel
 	blocks := s.blocks
-	s.wg.Add(1)
-	go func() {
+	type parsed struct {
+		t   *Table
+		err error
+	}
+	tables := make(chan parsed, 1)
+	cols, opt := s.cols, s.sopt
+	s.wg.Add(2)
+	go func() { // split the text (or decode the row group) into cells
 		defer s.wg.Done()
 		for {
-			var b block
 			t, err := s.src.next()
+			select {
+			case tables <- parsed{t, err}:
+			case <-ctx.Done():
+				return
+			}
 			if err != nil {
-				b.err = err
-			} else {
-				b.ss, b.err = t.Sessions(s.cols, s.opt.Session)
+				return
+			}
+		}
+	}()
+	go func() { // validate and convert the cells
+		defer s.wg.Done()
+		for {
+			var p parsed
+			select {
+			case p = <-tables:
+			case <-ctx.Done():
+				return
+			}
+			b := block{err: p.err}
+			if p.err == nil {
+				b.ss, b.err = p.t.Sessions(cols, opt)
 			}
 			select {
 			case blocks <- b:
@@ -120,7 +144,7 @@ func (s *SessionStream) readAhead() {
 	}()
 }
 
-// halt stops the goroutine of readAhead and waits for it.
+// halt stops the goroutines of readAhead and waits for them.
 func (s *SessionStream) halt() {
 	if s.cancel == nil {
 		return
@@ -139,6 +163,7 @@ type chunker interface {
 	close() error
 	bytesRead() int64
 	size() int64
+	project(names []string) error // read only these columns (in header order)
 }
 
 // CanStream reports whether path names a file a SessionStream reads:
@@ -194,13 +219,9 @@ func OpenSessionStream(path string, opt StreamOptions) (*SessionStream, error) {
 		src.close()
 		return nil, err
 	}
-	if pc, ok := src.(*parquetChunks); ok {
-		c := s.found
-		names := append([]string{c.Patient, c.Therapist, c.Session, c.Alliance, c.Outcome}, c.Extra...)
-		if err := pc.project(names); err != nil {
-			src.close()
-			return nil, err
-		}
+	if err := s.Project(); err != nil {
+		src.close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -223,6 +244,40 @@ func (s *SessionStream) resolve() error {
 	}
 	s.found.Extra = s.cols.Extra
 	return nil
+}
+
+// Project restricts the next read to the roles named ("patient",
+// "therapist", "session", "alliance", "outcome", "extra"; none: every role
+// and extra column, the default): the other columns are neither converted
+// nor validated (a Parquet file's are not even decoded), for a cheap first
+// pass. Call it before the first Next or after Rewind; Rewind restores
+// every role.
+func (s *SessionStream) Project(roles ...string) error {
+	c := s.found
+	if len(roles) == 0 {
+		roles = []string{"patient", "therapist", "session", "alliance", "outcome", "extra"}
+	}
+	want := map[string]bool{}
+	for _, r := range roles {
+		want[r] = true
+	}
+	pick := func(role, name string) string {
+		if want[role] {
+			return name
+		}
+		return ""
+	}
+	s.cols = SessionColumns{Patient: c.Patient, Session: c.Session, Therapist: pick("therapist", c.Therapist), Alliance: pick("alliance", c.Alliance), Outcome: pick("outcome", c.Outcome), Extra: []string{}}
+	if want["extra"] {
+		s.cols.Extra = c.Extra
+	}
+	names := append([]string{s.cols.Patient, s.cols.Therapist, s.cols.Session, s.cols.Alliance, s.cols.Outcome}, s.cols.Extra...)
+	opt := s.opt.Session
+	s.sopt = opt
+	s.sopt.RequireAlliance = opt.RequireAlliance && want["alliance"]
+	s.sopt.RequireOutcome = opt.RequireOutcome && want["outcome"]
+	s.sopt.RequireTherapist = opt.RequireTherapist && want["therapist"]
+	return s.src.project(names)
 }
 
 // Name returns the file name used in messages.
@@ -260,7 +315,7 @@ func (s *SessionStream) Rewind() error {
 	s.cur, s.i, s.rows, s.pats, s.ended, s.id = nil, 0, 0, 0, false, ""
 	s.seen = map[uint64]struct{}{}
 	s.out = Sessions{}
-	return nil
+	return s.Project()
 }
 
 // Next returns the rows of the next patient, in file order, as a
@@ -459,6 +514,30 @@ type textChunks struct {
 	eof     bool
 	dataOff int64 // file offset of the first data record
 	first   bool
+	proj    []int    // the columns read
+	phdr    []string // their names
+}
+
+func (c *textChunks) project(names []string) error {
+	c.proj, c.phdr = projection(c.hdr, names)
+	return nil
+}
+
+// projection returns the positions and names of the header's columns that
+// are among names, in header order.
+func projection(hdr, names []string) ([]int, []string) {
+	var proj []int
+	var ph []string
+	for j, h := range hdr {
+		for _, n := range names {
+			if n != "" && n == h {
+				proj = append(proj, j)
+				ph = append(ph, h)
+				break
+			}
+		}
+	}
+	return proj, ph
 }
 
 func openTextChunks(name string, f *os.File, opt StreamOptions) (*textChunks, error) {
@@ -700,10 +779,10 @@ func (c *textChunks) parse(data []byte) (*Table, []byte, int, error) {
 	orig := bytes.Clone(data) // the parser unquotes in place; a cut record is re-read from here
 	ncol := len(c.hdr)
 	est := bytes.Count(data, []byte{'\n'}) + 1
-	t := &Table{Name: c.name, Header: c.hdr, Delimiter: rune(c.delim), Decimal: rune(c.dec), buf: data, na: c.na, naTxt: c.naTxt}
-	t.start, t.end = make([][]uint32, ncol), make([][]uint32, ncol)
-	for j := range ncol {
-		t.start[j], t.end[j] = make([]uint32, 0, est), make([]uint32, 0, est)
+	t := &Table{Name: c.name, Header: c.phdr, Delimiter: rune(c.delim), Decimal: rune(c.dec), buf: data, na: c.na, naTxt: c.naTxt}
+	t.start, t.end = make([][]uint32, len(c.proj)), make([][]uint32, len(c.proj))
+	for k := range c.proj {
+		t.start[k], t.end[k] = make([]uint32, 0, est), make([]uint32, 0, est)
 	}
 	t.line = make([]int32, 0, est)
 	p := &csvParser{data: data, delim: c.delim, line: c.line}
@@ -747,9 +826,9 @@ func (c *textChunks) parse(data []byte) (*Table, []byte, int, error) {
 			probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(c.delim))
 			continue
 		}
-		for j := range ncol {
-			t.start[j] = append(t.start[j], p.cells[2*j])
-			t.end[j] = append(t.end[j], p.cells[2*j+1])
+		for k, j := range c.proj {
+			t.start[k] = append(t.start[k], p.cells[2*j])
+			t.end[k] = append(t.end[k], p.cells[2*j+1])
 		}
 		t.line = append(t.line, int32(line))
 	}
@@ -834,19 +913,13 @@ func (c *parquetChunks) open() (err error) {
 
 // project restricts the columns read to those named (the roles).
 func (c *parquetChunks) project(names []string) error {
-	c.proj = c.proj[:0]
+	c.proj, _ = projection(c.hdr, names)
 	probs := newProblems(c.name)
 	fields := c.pf.Schema().Fields()
-	for j, h := range c.hdr {
-		for _, n := range names {
-			if n == h {
-				c.proj = append(c.proj, j)
-				if c.kinds[j] == pqUnsupported {
-					_, what := parquetColumnKind(fields[j])
-					probs.addf(0, h, nil, "%s is not supported; give numbers (int32, int64, float, double), text or booleans, one value per row (write the column as plain values, or drop it)", what)
-				}
-				break
-			}
+	for _, j := range c.proj {
+		if c.kinds[j] == pqUnsupported {
+			_, what := parquetColumnKind(fields[j])
+			probs.addf(0, c.hdr[j], nil, "%s is not supported; give numbers (int32, int64, float, double), text or booleans, one value per row (write the column as plain values, or drop it)", what)
 		}
 	}
 	return probs.err()

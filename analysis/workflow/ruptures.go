@@ -115,17 +115,7 @@ func Ruptures(src Source, opt RupturesOptions) (*RupturesRun, error) {
 		return nil, err
 	}
 	src.Table = nil // the session table holds what the analysis needs
-	pats := sessionPatients(ss)
-	ss = nil
-	k := 0
-	next := func() (*datasets.Sessions, error) {
-		if k >= len(pats) {
-			return nil, io.EOF
-		}
-		k++
-		return pats[k-1], nil
-	}
-	return runRupturesStage(st, src, next, func() error { k = 0; return nil })
+	return runRupturesStage(st, src, &memoryPatients{pats: sessionPatients(ss)})
 }
 
 // rule turns the options into detection options (validated by

@@ -668,12 +668,41 @@ func sessionPatients(ss *datasets.Sessions) []*datasets.Sessions {
 	return out
 }
 
-// runRupturesStage runs the stage over patients given by next (reset
-// starts them again for a second pass).
-func runRupturesStage(st *RupturesStage, src Source, next func() (*datasets.Sessions, error), reset func() error) (*RupturesRun, error) {
+// patientSource yields one patient's rows at a time: a
+// datasets.SessionStream, or the patients of a table in memory.
+type patientSource interface {
+	Next() (*datasets.Sessions, error)
+	Rewind() error
+	Project(roles ...string) error
+}
+
+// memoryPatients are the patients of a table held in memory.
+type memoryPatients struct {
+	pats []*datasets.Sessions
+	k    int
+}
+
+func (m *memoryPatients) Next() (*datasets.Sessions, error) {
+	if m.k >= len(m.pats) {
+		return nil, io.EOF
+	}
+	m.k++
+	return m.pats[m.k-1], nil
+}
+func (m *memoryPatients) Rewind() error           { m.k = 0; return nil }
+func (m *memoryPatients) Project(...string) error { return nil }
+
+// runRupturesStage runs the stage over the patients of ps: a first pass
+// reading only the patient, session and alliance columns when the rule
+// needs a sample SD, then the stage.
+func runRupturesStage(st *RupturesStage, src Source, ps patientSource) (*RupturesRun, error) {
+	next := ps.Next
 	var sample *rupture.SampleStats
 	if st.NeedsSample() {
 		sample = &rupture.SampleStats{}
+		if err := ps.Project("patient", "session", "alliance"); err != nil {
+			return nil, err
+		}
 		for {
 			p, err := next()
 			if err == io.EOF {
@@ -684,7 +713,7 @@ func runRupturesStage(st *RupturesStage, src Source, next func() (*datasets.Sess
 			}
 			st.Sample(sample, p)
 		}
-		if err := reset(); err != nil {
+		if err := ps.Rewind(); err != nil {
 			return nil, err
 		}
 	}
@@ -730,7 +759,7 @@ func RupturesFile(path string, read datasets.ReadOptions, opt RupturesOptions) (
 	}
 	defer s.Close()
 	src := Source{Name: path, Columns: s.Header()}
-	run, err := runRupturesStage(st, src, s.Next, s.Rewind)
+	run, err := runRupturesStage(st, src, s)
 	if err != nil {
 		var in *datasets.InputError
 		if errors.As(err, &in) && len(in.Problems) == 1 && in.Problems[0].Hint == datasets.HintSort && s.Size() <= streamFallbackBytes && opt.EpisodesTo == nil && opt.PatientsTo == nil {
