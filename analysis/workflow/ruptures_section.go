@@ -8,6 +8,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/apa"
 	"github.com/alliance-research/alliance/analysis/rupture"
+	"github.com/alliance-research/alliance/datasets"
 )
 
 // clean formats a value for tidy CSV without binary noise (12 significant
@@ -229,15 +230,20 @@ func (r *RupturesRun) Tidy() *Table {
 }
 
 // dataPart accounts for the session table: roles and counts.
-func (r *RupturesRun) dataPart() *DataPart {
-	d := &DataPart{Kind: "session", Source: r.src, Roles: map[string]string{}, Counts: map[string]int{}}
-	c := r.cols
+func (r *RupturesRun) dataPart() *DataPart { return streamDataPart(r.src, r.cols, r.counts) }
+
+// streamDataPart is sessionsDataPart for a table read patient by patient:
+// the roles and the counts of its rows.
+func streamDataPart(src Source, c datasets.SessionColumns, p *RupturesPart) *DataPart {
+	d := &DataPart{Kind: "session", Source: src, Roles: map[string]string{}, Counts: map[string]int{}}
 	for role, name := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
 		if name != "" {
 			d.Roles[role] = name
 		}
 	}
-	p := r.counts
+	if p == nil {
+		p = &RupturesPart{}
+	}
 	d.Counts["rows"], d.Counts["patients"] = p.Rows, p.Patients
 	if c.Therapist != "" {
 		d.Counts["therapists"] = len(p.Therapists)
