@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -133,6 +134,9 @@ func Gains(src Source, opt GainsOptions) (*GainsRun, error) {
 	run.compose()
 	run.release()
 	run.ss = nil // keep only what the results and figures need
+	if err := run.writeTables(); err != nil {
+		return nil, err
+	}
 	return run, nil
 }
 
@@ -365,4 +369,27 @@ func (r *GainsRun) criteriaSD(sd float64) (change.Criteria, error) {
 		c.Cutoff = -math.Abs(c.Cutoff)
 	}
 	return c, nil
+}
+
+// writeTables writes the bysg and byperson tables to opt.EpisodesTo and
+// PatientsTo (GainsFile writes them as it reads).
+func (r *GainsRun) writeTables() error {
+	write := func(w io.Writer, t *Table) error {
+		cw := csv.NewWriter(w)
+		_ = cw.Write(t.Columns)
+		for _, row := range t.Rows {
+			_ = cw.Write(row)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	if w := r.opt.EpisodesTo; w != nil {
+		if err := write(w, r.BySG()); err != nil {
+			return err
+		}
+	}
+	if w := r.opt.PatientsTo; w != nil && r.opt.ByPerson {
+		return write(w, r.personTable(true))
+	}
+	return nil
 }

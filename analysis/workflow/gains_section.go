@@ -130,6 +130,11 @@ func (r *GainsRun) Tidy() *Table {
 	if r.allPersons != nil {
 		return r.personTable(true)
 	}
+	return r.BySG()
+}
+
+// BySG is the table of every gain (create_bysg), whatever ByPerson says.
+func (r *GainsRun) BySG() *Table {
 	t := &Table{Name: "bysg", Columns: gainColumns,
 		Right: []bool{false, false, true, true, true, true, true, true, true, true, true, true, true, true, false}}
 	for _, g := range r.allGains {
