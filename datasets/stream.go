@@ -196,9 +196,9 @@ func OpenSessionStream(path string, opt StreamOptions) (*SessionStream, error) {
 	}
 	var head [4]byte
 	n, _ := io.ReadFull(f, head[:])
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if _, serr := f.Seek(0, io.SeekStart); serr != nil {
 		f.Close()
-		return nil, &InputError{Problems: []Problem{{File: path, Msg: "cannot read: " + describeOSError(err)}}, Total: 1}
+		return nil, &InputError{Problems: []Problem{{File: path, Msg: "cannot read: " + describeOSError(serr)}}, Total: 1}
 	}
 	var src chunker
 	switch {
@@ -869,7 +869,7 @@ func openParquetChunks(name string, f *os.File, opt StreamOptions) (*parquetChun
 		return nil, inputErr(name, 0, "not a Parquet file: it does not start and end with the PAR1 marker (a file cut short, or another format named .parquet)")
 	}
 	var tail [4]byte
-	if _, err := f.ReadAt(tail[:], st.Size()-4); err != nil || !bytes.Equal(tail[:], parquetMagic) {
+	if _, rerr := f.ReadAt(tail[:], st.Size()-4); rerr != nil || !bytes.Equal(tail[:], parquetMagic) {
 		return nil, inputErr(name, 0, "not a Parquet file: it does not start and end with the PAR1 marker (a file cut short, or another format named .parquet)")
 	}
 	dec, err := opt.Read.decimalSeparator(name, '.')

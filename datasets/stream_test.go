@@ -168,16 +168,16 @@ func TestStreamMatchesTable(t *testing.T) {
 			seen[id] = true
 		}
 		for _, chunk := range []int{17, 64, 301, 1 << 20} {
-			got, err := streamAll(t, path, StreamOptions{ChunkBytes: chunk})
+			got, serr := streamAll(t, path, StreamOptions{ChunkBytes: chunk})
 			if !grouped {
 				var in *InputError
-				if !errors.As(err, &in) || in.Problems[0].Hint != HintSort || !strings.Contains(in.Problems[0].Msg, "sort -t ',' -k1,1 -k3,3n") {
-					t.Fatalf("%d/%d: interleaved file: got %v", it, chunk, err)
+				if !errors.As(serr, &in) || in.Problems[0].Hint != HintSort || !strings.Contains(in.Problems[0].Msg, "sort -t ',' -k1,1 -k3,3n") {
+					t.Fatalf("%d/%d: interleaved file: got %v", it, chunk, serr)
 				}
 				continue
 			}
-			if err != nil {
-				t.Fatalf("%d/%d: %v", it, chunk, err)
+			if serr != nil {
+				t.Fatalf("%d/%d: %v", it, chunk, serr)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%d/%d: stream differs\n got %q\nwant %q", it, chunk, got, want)
@@ -187,12 +187,12 @@ func TestStreamMatchesTable(t *testing.T) {
 			continue
 		}
 		var pq bytes.Buffer
-		if err := WriteParquet(&pq, tab); err != nil {
-			t.Fatal(err)
+		if werr := WriteParquet(&pq, tab); werr != nil {
+			t.Fatal(werr)
 		}
 		ppath := filepath.Join(dir, fmt.Sprintf("s%d.parquet", it))
-		if err := os.WriteFile(ppath, pq.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
+		if werr := os.WriteFile(ppath, pq.Bytes(), 0o644); werr != nil {
+			t.Fatal(werr)
 		}
 		got, err := streamAll(t, ppath, StreamOptions{})
 		if err != nil {

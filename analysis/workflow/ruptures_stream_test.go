@@ -193,8 +193,8 @@ func TestRupturesStreamLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := res.Estimate(outcomes, rupture.DefaultEffectOptions()); err != nil {
-		t.Fatal(err)
+	if _, eerr := res.Estimate(outcomes, rupture.DefaultEffectOptions()); eerr != nil {
+		t.Fatal(eerr)
 	}
 	if jsonOf(t, res.Summary) != jsonOf(t, run.Summary) || jsonOf(t, res.Effects) != jsonOf(t, run.Effects) {
 		t.Fatal("summary or effects differ from the kernels")
@@ -213,12 +213,12 @@ func TestRupturesStreamLarge(t *testing.T) {
 	}
 	// Parquet copy
 	var pq bytes.Buffer
-	if err := datasets.WriteParquet(&pq, src.Table); err != nil {
-		t.Fatal(err)
+	if werr := datasets.WriteParquet(&pq, src.Table); werr != nil {
+		t.Fatal(werr)
 	}
 	ppath := strings.TrimSuffix(path, ".csv") + ".parquet"
-	if err := os.WriteFile(ppath, pq.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	if werr := os.WriteFile(ppath, pq.Bytes(), 0o644); werr != nil {
+		t.Fatal(werr)
 	}
 	prun, err := RupturesFile(ppath, datasets.ReadOptions{}, RupturesOptions{})
 	if err != nil {

@@ -141,8 +141,8 @@ func runGains(e *env, gf *gainsFlags, args []string) error {
 			}
 			ropt.MaxBytes = e.maxBytes
 			e.inputs = append(e.inputs, path)
-			if err := e.checkOutputs(outs...); err != nil {
-				return err
+			if cerr := e.checkOutputs(outs...); cerr != nil {
+				return cerr
 			}
 			run, err = workflow.GainsFile(path, ropt, opt)
 			return err
@@ -151,8 +151,8 @@ func runGains(e *env, gf *gainsFlags, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := e.checkOutputs(outs...); err != nil {
-			return err
+		if cerr := e.checkOutputs(outs...); cerr != nil {
+			return cerr
 		}
 		run, err = workflow.Gains(src, opt)
 		return err

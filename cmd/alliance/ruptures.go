@@ -175,7 +175,7 @@ func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 	var run *workflow.RupturesRun
 	var err error
 	body := func(csvOut io.Writer) error {
-		err := withTables(rf.episodes, rf.patients, func(epW, patW io.Writer) error {
+		werr := withTables(rf.episodes, rf.patients, func(epW, patW io.Writer) error {
 			if csvOut != nil {
 				if epW == nil {
 					epW = csvOut
@@ -187,13 +187,13 @@ func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 			run, aerr = analyse(epW, patW)
 			return aerr
 		})
-		if err != nil {
-			return withOptionFlag(err, rupturesOptionFlags)
+		if werr != nil {
+			return withOptionFlag(werr, rupturesOptionFlags)
 		}
 		return nil
 	}
 	if e.format == "csv" { // the episode table, written as the patients are read
-		if err := e.emitStream(body); err != nil {
+		if err = e.emitStream(body); err != nil {
 			return err
 		}
 		for _, n := range run.TopNotes() {
