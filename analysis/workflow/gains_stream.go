@@ -155,23 +155,14 @@ func (r *GainsRun) stream(s *datasets.SessionStream, role string) error {
 				}
 			}
 		}
-		id := p.Patient.Levels[0]
-		var pid []string
-		var sn []int
-		var v []float64
-		for i, x := range p.Session {
-			if x >= first && x <= last {
-				pid, sn, v = append(pid, id), append(sn, x), append(v, sc[i])
-			}
-		}
-		if len(pid) == 0 {
-			return nil, nil
-		}
-		ser, err := change.SeriesFromLong(pid, sn, v, first, last)
+		ser, ok, err := change.PatientSeries(p.Patient.Levels[0], p.Session, sc, first, last)
 		if err != nil {
 			return nil, inputErr(datasets.Problem{File: p.Name, Msg: err.Error()})
 		}
-		return &ser[0], nil
+		if !ok {
+			return nil, nil
+		}
+		return &ser, nil
 	}
 	sd := optional(o.SD)
 	if o.Reliability != nil && math.IsNaN(sd) {
