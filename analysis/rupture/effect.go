@@ -228,8 +228,8 @@ func EffectsFromRows(rows []OutcomeRow, eo EffectOptions) (*EffectResult, error)
 	for k := range pre {
 		pre[k], post[k], y[k] = make([]float64, 0, n[k]), make([]float64, 0, n[k]), make([]float64, 0, n[k])
 	}
-	var apre, apost []float64
-	var acls []int
+	apre, apost := make([]float64, 0, len(rows)), make([]float64, 0, len(rows))
+	acls := make([]int, 0, len(rows))
 	for _, o := range rows {
 		k := classIndex(o.Class)
 		if math.IsInf(o.Pre, 0) || math.IsInf(o.Post, 0) {
