@@ -67,6 +67,10 @@ type GainsOptions struct {
 	// Progress, when set, is called now and then with the rows read and
 	// the patients analysed (streaming only).
 	Progress func(rows, patients int)
+	// KeepGains keeps every gain in memory when a file is streamed (for
+	// the figure and Tidy); by default GainsFile keeps them only up to
+	// ListLimit patients, so that memory does not grow with the gains.
+	KeepGains bool
 }
 
 // GainsRun is a sudden-gains analysis; its JSON is the output of
@@ -97,6 +101,7 @@ type GainsRun struct {
 	cols       datasets.SessionColumns
 	counts     *RupturesPart // data counts of a streamed file
 	streamed   bool
+	dropped    bool // the gains were not kept (GainsFile, large, no KeepGains)
 	allGains   []change.Gain
 	allPersons []change.Person
 	label      string

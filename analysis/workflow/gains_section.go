@@ -30,7 +30,7 @@ func (r *GainsRun) compose() {
 	r.data.Counts["patients analysed"] = r.Patients
 	listed := r.Patients <= ListLimit
 	if !listed {
-		r.ListsOmitted = &ListsOmitted{Patients: r.Patients, Episodes: len(r.Gains), Limit: ListLimit,
+		r.ListsOmitted = &ListsOmitted{Patients: r.Patients, Episodes: r.Summary.TotalN, Limit: ListLimit,
 			How: "write the full tables to files: one row per " + r.one() + " with --episodes FILE, one row per patient (with --byperson) with --patients FILE (.csv, .tsv or .parquet)"}
 		r.note(Info, "%d patients: the per-%s and per-patient lists are not printed (only summaries, above %d patients); %s.", r.Patients, r.one(), ListLimit, r.ListsOmitted.How)
 	}
@@ -69,7 +69,7 @@ func (r *GainsRun) compose() {
 	s.P(Methods, r.methodsText())
 	sm := r.Summary
 	s.P(Reading, fmt.Sprintf("%d sudden %s in %d of %d patients (%s); mean magnitude %s points (SD %s); %d (%s) reversed.",
-		len(r.Gains), word, r.WithGain, r.Patients, pct(100*float64(r.WithGain)/float64(max(1, r.Patients))),
+		r.Summary.TotalN, word, r.WithGain, r.Patients, pct(100*float64(r.WithGain)/float64(max(1, r.Patients))),
 		apa.Cell(float64(sm.SGMagnitudeM), 2), apa.Cell(float64(sm.SGMagnitudeSD), 2), sm.SGReversalN, pct(float64(sm.SGReversalPct))))
 	if !listed {
 		// the lists are not printed (ListsOmitted)
@@ -87,7 +87,9 @@ func (r *GainsRun) compose() {
 		t.Notes = append(t.Notes, "N is the pregain session, N+1 the postgain session; scores at the sessions around each "+r.one()+"; NA: not observed.")
 		s.Add(t)
 	}
-	if len(r.Gains) > 0 {
+	if r.dropped {
+		r.note(Info, "The figure of the course around the %ss is not drawn: above %d patients the %ss are not kept in memory unless the figure or the CSV table is asked for.", r.one(), ListLimit, r.one())
+	} else if len(r.Gains) > 0 {
 		s.Add(&Figure{Name: "sudden-gains", Title: fmt.Sprintf("Course of the %s around sudden %s", r.label, word),
 			Caption: fmt.Sprintf("Mean %s at the two sessions before the pregain session (N−2, N−1), the pregain session N, the postgain session N+1 and two sessions after, with %s confidence intervals; the dashed line marks the %s.", r.label, apa.Level(o.Level), r.one()),
 			Spec:    SuddenGainSpec{Gains: r.Gains, Label: capitalise(r.label), Level: o.Level}})

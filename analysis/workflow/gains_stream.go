@@ -268,6 +268,16 @@ func (r *GainsRun) stream(s *datasets.SessionStream, role string) error {
 				}
 			}
 		}
+		if !o.KeepGains && r.Patients > ListLimit {
+			if !r.dropped && o.ByPerson {
+				r.ByPerson = nil
+			}
+			r.dropped = true
+			all = all[:0] // counted and written: not kept
+		}
+		if o.ByPerson && r.dropped {
+			r.ByPerson = r.ByPerson[:0]
+		}
 		if o.Progress != nil && r.Patients%4096 == 0 {
 			o.Progress(rows, r.Patients)
 		}

@@ -130,6 +130,7 @@ func runGains(e *env, gf *gainsFlags, args []string) error {
 	var run *workflow.GainsRun
 	err := withTables(gf.episodes, gf.patients, func(epW, patW io.Writer) error {
 		opt.EpisodesTo, opt.PatientsTo = epW, patW
+		opt.KeepGains = gf.plot != "" || e.format == "csv" // the figure and the CSV table need every gain
 		update, done := e.counter("sudden gains")
 		opt.Progress = update
 		defer done()
