@@ -25,8 +25,8 @@ func ExampleRupturesStage() {
 		panic(err)
 	}
 	defer os.Remove(f.Name())
-	if err := datasets.WriteParquet(f, t); err != nil {
-		panic(err)
+	if werr := datasets.WriteParquet(f, t); werr != nil {
+		panic(werr)
 	}
 	f.Close()
 
@@ -42,8 +42,8 @@ func ExampleRupturesStage() {
 	// pass 1: the sample SD of the rule, two partitions merged
 	var a, b rupture.SampleStats
 	for k := 0; ; k++ {
-		p, err := s.Next()
-		if err != nil {
+		p, nerr := s.Next()
+		if nerr != nil {
 			break
 		}
 		if k < 100 {
@@ -53,25 +53,25 @@ func ExampleRupturesStage() {
 		}
 	}
 	a.Merge(&b)
-	if err := st.Prepare(&a); err != nil {
-		panic(err)
+	if perr := st.Prepare(&a); perr != nil {
+		panic(perr)
 	}
 	// pass 2: the per-patient map into two parts, merged in patient order
-	if err := s.Rewind(); err != nil {
-		panic(err)
+	if rerr := s.Rewind(); rerr != nil {
+		panic(rerr)
 	}
 	p1, p2 := st.NewPart(), st.NewPart()
 	for k := 0; ; k++ {
-		p, err := s.Next()
-		if err != nil {
+		p, nerr := s.Next()
+		if nerr != nil {
 			break
 		}
 		part := p1
 		if k >= 100 {
 			part = p2
 		}
-		if err := st.Add(part, p); err != nil {
-			panic(err)
+		if aerr := st.Add(part, p); aerr != nil {
+			panic(aerr)
 		}
 	}
 	p1.Merge(p2)
