@@ -48,51 +48,105 @@ type PersonSummary struct {
 
 // DescribeGains summarises ByGain output as describe_sg(..., "bysg").
 func DescribeGains(gains []Gain) GainSummary {
-	n := len(gains)
-	var s GainSummary
-	s.TotalN, s.SGTotalN = n, n
-	var multi int
-	mags := make([]float64, 0, n)
+	var t GainTally
 	for _, g := range gains {
-		if g.FreqByPerson > 1 {
-			multi++
-		}
-		if g.Reversal {
-			s.SGReversalN++
-		}
-		mags = append(mags, float64(g.Magnitude))
+		t.Add(g)
 	}
+	return t.Summary()
+}
+
+// GainTally accumulates DescribeGains one gain at a time (8 bytes per
+// gain, for the magnitudes' SD), for a caller that streams patients; the
+// zero value is ready to use.
+type GainTally struct {
+	n, multi, reversal int
+	mags               []float64
+}
+
+// Add adds one gain.
+func (t *GainTally) Add(g Gain) {
+	t.n++
+	if g.FreqByPerson > 1 {
+		t.multi++
+	}
+	if g.Reversal {
+		t.reversal++
+	}
+	t.mags = append(t.mags, float64(g.Magnitude))
+}
+
+// Merge adds the gains of u, which follow t's (the merge of a partitioned
+// analysis; in patient order the summary is DescribeGains' exactly).
+func (t *GainTally) Merge(u *GainTally) {
+	t.n += u.n
+	t.multi += u.multi
+	t.reversal += u.reversal
+	t.mags = append(t.mags, u.mags...)
+}
+
+// Summary returns the summary of the gains added.
+func (t *GainTally) Summary() GainSummary {
+	n := t.n
+	s := GainSummary{TotalN: n, SGTotalN: n, SGReversalN: t.reversal}
 	s.SGPct = Float(pct(n, n))
-	s.SGMultiplePct = Float(pct(multi, n))
+	s.SGMultiplePct = Float(pct(t.multi, n))
 	s.SGReversalPct = Float(pct(s.SGReversalN, n))
-	m, sd, _ := describe.MeanSD(mags)
+	m, sd, _ := describe.MeanSD(t.mags)
 	s.SGMagnitudeM, s.SGMagnitudeSD = Float(m), Float(sd)
 	return s
 }
 
 // DescribePersons summarises ByPerson output as describe_sg(..., "byperson").
 func DescribePersons(persons []Person) PersonSummary {
-	var s PersonSummary
-	s.TotalN = len(persons)
-	mags := make([]float64, 0, len(persons))
+	var t PersonTally
 	for _, p := range persons {
-		s.SGTotalN += p.FreqByPerson
-		if p.FreqByPerson > 1 {
-			s.SGMultipleN++
-		}
-		if !p.SG || p.Gain == nil {
-			continue
-		}
-		s.SGN++
-		if p.Gain.Reversal {
-			s.SGReversalN++
-		}
-		mags = append(mags, float64(p.Gain.Magnitude))
+		t.Add(p)
 	}
+	return t.Summary()
+}
+
+// PersonTally accumulates DescribePersons one patient at a time; the zero
+// value is ready to use.
+type PersonTally struct {
+	s    PersonSummary
+	mags []float64
+}
+
+// Add adds one patient.
+func (t *PersonTally) Add(p Person) {
+	s := &t.s
+	s.TotalN++
+	s.SGTotalN += p.FreqByPerson
+	if p.FreqByPerson > 1 {
+		s.SGMultipleN++
+	}
+	if !p.SG || p.Gain == nil {
+		return
+	}
+	s.SGN++
+	if p.Gain.Reversal {
+		s.SGReversalN++
+	}
+	t.mags = append(t.mags, float64(p.Gain.Magnitude))
+}
+
+// Merge adds the patients of u, which follow t's.
+func (t *PersonTally) Merge(u *PersonTally) {
+	t.s.TotalN += u.s.TotalN
+	t.s.SGTotalN += u.s.SGTotalN
+	t.s.SGMultipleN += u.s.SGMultipleN
+	t.s.SGN += u.s.SGN
+	t.s.SGReversalN += u.s.SGReversalN
+	t.mags = append(t.mags, u.mags...)
+}
+
+// Summary returns the summary of the patients added.
+func (t *PersonTally) Summary() PersonSummary {
+	s := t.s
 	s.SGPct = Float(pct(s.SGN, s.TotalN))
 	s.SGMultiplePct = Float(pct(s.SGMultipleN, s.TotalN))
 	s.SGReversalPct = Float(pct(s.SGReversalN, s.SGN))
-	m, sd, _ := describe.MeanSD(mags)
+	m, sd, _ := describe.MeanSD(t.mags)
 	s.SGMagnitudeM, s.SGMagnitudeSD = Float(m), Float(sd)
 	return s
 }

@@ -206,3 +206,44 @@ func (b byPos) Swap(i, j int) {
 	b.obs[i], b.obs[j] = b.obs[j], b.obs[i]
 	b.rows[i], b.rows[j] = b.rows[j], b.rows[i]
 }
+
+// PatientSeries is SeriesFromLong for the rows of one patient (id),
+// without its map: the rows within first..last, sessions increasing (as a
+// validated session table holds them), missing scores (NaN) skipped. ok is
+// false when no row lies within the range (SeriesFromLong then makes no
+// series for the patient). A streaming caller builds one series per
+// patient with it; the series equals SeriesFromLong's.
+func PatientSeries(id string, session []int, score []float64, first, last int) (s Series, ok bool, err error) {
+	if len(session) != len(score) {
+		return s, false, errs.New(errs.InvalidOption, "change", "long data columns differ in length (session %d, score %d)", len(session), len(score))
+	}
+	if last < first {
+		return s, false, errs.New(errs.InvalidOption, "change", "last session %d is before first session %d", last, first)
+	}
+	width := int64(last) - int64(first) + 1
+	if width > math.MaxInt32 {
+		return s, false, errs.New(errs.InvalidOption, "change", "sessions %d..%d: more than %d session positions", first, last, math.MaxInt32)
+	}
+	s = Series{ID: id, sparse: true, n: int(width)}
+	prev := math.MinInt
+	for i, t := range session {
+		if t < first || t > last {
+			continue
+		}
+		ok = true
+		if t <= prev {
+			return s, false, errs.New(errs.InvalidOption, "change", "patient %q: session %d follows session %d (sort the rows by session)", id, t, prev)
+		}
+		prev = t
+		if math.IsInf(score[i], 0) {
+			return s, false, errs.Inputf("change", 0, "patient %q session %d: score %v is not finite", id, t, score[i])
+		}
+		if math.IsNaN(score[i]) {
+			continue
+		}
+		s.pos = append(s.pos, t-first)
+		s.obs = append(s.obs, score[i])
+	}
+	s.Start, s.End = s.At(0), s.At(s.n-1)
+	return s, ok, nil
+}

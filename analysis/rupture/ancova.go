@@ -70,22 +70,35 @@ func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
 	for j, k := range levels[1:] {
 		col[k] = 1 + j
 	}
-	x := mat.NewDense(n, p, nil)
-	for i := 0; i < n; i++ {
-		x.Set(i, 0, 1)
+	// XᵀX and Xᵀy accumulated row by row (no n × p design in memory: the
+	// sample may hold every patient of a registry); b solves the normal
+	// equations by Cholesky.
+	row := make([]float64, p)
+	fill := func(i int) {
+		clear(row)
+		row[0] = 1
 		if j, ok := col[cls[i]]; ok {
-			x.Set(i, j, 1)
+			row[j] = 1
 		}
-		x.Set(i, p-1, pre[i])
+		row[p-1] = pre[i]
 	}
-	y := mat.NewVecDense(n, post)
-	var qr mat.QR
-	qr.Factorize(x)
-	if c := qr.Cond(); c > 1e12 {
-		return nil, errs.New(errs.Singular, "", "the design is singular or nearly so (condition number %.3g: pre is constant or collinear with class)", c)
+	xtx := mat.NewSymDense(p, nil)
+	xty := make([]float64, p)
+	for i := 0; i < n; i++ {
+		fill(i)
+		for a := 0; a < p; a++ {
+			xty[a] += row[a] * post[i]
+			for c := a; c < p; c++ {
+				xtx.SetSym(a, c, xtx.At(a, c)+row[a]*row[c])
+			}
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(xtx) || ch.Cond() > 1e24 {
+		return nil, errs.New(errs.Singular, "", "the design is singular or nearly so (pre is constant or collinear with class)")
 	}
 	var b mat.VecDense
-	if err := qr.SolveVecTo(&b, false, y); err != nil {
+	if err := ch.SolveVecTo(&b, mat.NewVecDense(p, xty)); err != nil {
 		return nil, fmt.Errorf("least squares: %w", err)
 	}
 	var rss, my, tss float64
@@ -94,18 +107,16 @@ func fitANCOVA(post, pre []float64, cls []int, level float64) (*ANCOVA, error) {
 	}
 	my /= float64(n)
 	for i := 0; i < n; i++ {
-		fit := mat.Dot(x.RowView(i), &b)
+		fill(i)
+		fit := 0.0
+		for a := 0; a < p; a++ {
+			fit += row[a] * b.AtVec(a)
+		}
 		rss += (post[i] - fit) * (post[i] - fit)
 		tss += (post[i] - my) * (post[i] - my)
 	}
 	df := n - p
 	s2 := rss / float64(df)
-	var xtx mat.SymDense
-	xtx.SymOuterK(1, x.T())
-	var ch mat.Cholesky
-	if !ch.Factorize(&xtx) {
-		return nil, errs.New(errs.Singular, "", "the cross-product matrix is not positive definite")
-	}
 	var cov mat.SymDense // σ²(XᵀX)⁻¹
 	if err := ch.InverseTo(&cov); err != nil {
 		return nil, fmt.Errorf("inverting XᵀX: %w", err)

@@ -1,7 +1,9 @@
 package workflow
 
 import (
+	"encoding/csv"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -58,6 +60,17 @@ type GainsOptions struct {
 	// Label names the score in sentences and the figure (default: the
 	// score column).
 	Label string
+
+	// EpisodesTo and PatientsTo, when set, receive the full bysg table (one
+	// row per gain) and, with ByPerson, the byperson table, as CSV.
+	EpisodesTo, PatientsTo io.Writer
+	// Progress, when set, is called now and then with the rows read and
+	// the patients analysed (streaming only).
+	Progress func(rows, patients int)
+	// KeepGains keeps every gain in memory when a file is streamed (for
+	// the figure and Tidy); by default GainsFile keeps them only up to
+	// ListLimit patients, so that memory does not grow with the gains.
+	KeepGains bool
 }
 
 // GainsRun is a sudden-gains analysis; its JSON is the output of
@@ -77,13 +90,23 @@ type GainsRun struct {
 	WithGain int    `json:"patients_with_gain"`
 	Sessions [2]int `json:"sessions"`
 
+	// ListsOmitted says that the gain and patient lists were left out of
+	// the output (more than ListLimit patients); nil when listed.
+	ListsOmitted *ListsOmitted `json:"lists_omitted,omitempty"`
+
 	sessionPart
-	opt   GainsOptions
-	src   Source
-	ss    *datasets.Sessions
-	label string
-	col   string
-	crit  change.Criteria
+	opt        GainsOptions
+	src        Source
+	ss         *datasets.Sessions
+	cols       datasets.SessionColumns
+	counts     *RupturesPart // data counts of a streamed file
+	streamed   bool
+	dropped    bool // the gains were not kept (GainsFile, large, no KeepGains)
+	allGains   []change.Gain
+	allPersons []change.Person
+	label      string
+	col        string
+	crit       change.Criteria
 }
 
 // GainsCriteria are the criteria applied (cutoff negative for losses, as
@@ -116,6 +139,9 @@ func Gains(src Source, opt GainsOptions) (*GainsRun, error) {
 	run.compose()
 	run.release()
 	run.ss = nil // keep only what the results and figures need
+	if err := run.writeTables(); err != nil {
+		return nil, err
+	}
 	return run, nil
 }
 
@@ -205,16 +231,7 @@ func (r *GainsRun) fit() error {
 		people[g.Patient] = true
 	}
 	r.WithGain = len(people)
-	r.Criteria = GainsCriteria{Stability: !c.NoStability, Alpha: c.Alpha, BaselineFirst: c.BaselineFirst}
-	if !c.NoCutoff {
-		r.Criteria.Cutoff = &c.Cutoff
-	}
-	if !c.NoPct {
-		r.Criteria.Pct = &c.Pct
-	}
-	if c.FixedCritical {
-		r.Criteria.CriticalValue = &c.CriticalValue
-	}
+	r.setCriteria()
 	if o.ByPerson {
 		sel, _ := change.ParseSelect(o.Select)
 		persons, err := change.ByPerson(series, gains, sel)
@@ -226,6 +243,21 @@ func (r *GainsRun) fit() error {
 		r.Persons = &ps
 	}
 	return nil
+}
+
+// setCriteria reports the criteria applied.
+func (r *GainsRun) setCriteria() {
+	c := r.crit
+	r.Criteria = GainsCriteria{Stability: !c.NoStability, Alpha: c.Alpha, BaselineFirst: c.BaselineFirst}
+	if !c.NoCutoff {
+		r.Criteria.Cutoff = &r.crit.Cutoff
+	}
+	if !c.NoPct {
+		r.Criteria.Pct = &r.crit.Pct
+	}
+	if c.FixedCritical {
+		r.Criteria.CriticalValue = &r.crit.CriticalValue
+	}
 }
 
 // loadSeries reads the session table, chooses the score column, its label
@@ -247,6 +279,7 @@ func (r *GainsRun) loadSeries() ([]change.Series, error) {
 	}
 	r.src.Table = nil // the session table holds what the analysis needs
 	r.ss = ss
+	r.cols = ss.Columns
 	score, col, err := scoreColumn(ss, o.Score)
 	if err != nil {
 		return nil, err
@@ -296,6 +329,20 @@ func (r *GainsRun) loadSeries() ([]change.Series, error) {
 // criterion 1 cutoff (none, from a reliability as a reliable change, or
 // fixed; negative for losses), criteria 2 and 3 settings.
 func (r *GainsRun) criteria(series []change.Series) (change.Criteria, error) {
+	sd := optional(r.opt.SD)
+	if r.opt.Reliability != nil && math.IsNaN(sd) {
+		cc, err := Crit1FromReliability(series, sd, *r.opt.Reliability)
+		if err != nil {
+			return change.Criteria{}, invalid("Reliability", "%v", err)
+		}
+		sd = cc.SD
+	}
+	return r.criteriaSD(sd)
+}
+
+// criteriaSD is criteria with the SD of criterion 1's reliable change
+// value known (NaN when not used).
+func (r *GainsRun) criteriaSD(sd float64) (change.Criteria, error) {
 	o := r.opt
 	dir := change.Gains
 	if o.Losses {
@@ -314,7 +361,7 @@ func (r *GainsRun) criteria(series []change.Series) (change.Criteria, error) {
 	case o.NoCutoff:
 		c.NoCutoff = true
 	case o.Reliability != nil:
-		cc, cerr := Crit1FromReliability(series, optional(o.SD), *o.Reliability)
+		cc, cerr := Crit1FromReliability(nil, sd, *o.Reliability)
 		if cerr != nil {
 			return c, invalid("Reliability", "%v", cerr)
 		}
@@ -327,4 +374,27 @@ func (r *GainsRun) criteria(series []change.Series) (change.Criteria, error) {
 		c.Cutoff = -math.Abs(c.Cutoff)
 	}
 	return c, nil
+}
+
+// writeTables writes the bysg and byperson tables to opt.EpisodesTo and
+// PatientsTo (GainsFile writes them as it reads).
+func (r *GainsRun) writeTables() error {
+	write := func(w io.Writer, t *Table) error {
+		cw := csv.NewWriter(w)
+		_ = cw.Write(t.Columns)
+		for _, row := range t.Rows {
+			_ = cw.Write(row)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	if w := r.opt.EpisodesTo; w != nil {
+		if err := write(w, r.BySG()); err != nil {
+			return err
+		}
+	}
+	if w := r.opt.PatientsTo; w != nil && r.opt.ByPerson {
+		return write(w, r.personTable(true))
+	}
+	return nil
 }

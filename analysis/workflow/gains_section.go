@@ -22,8 +22,18 @@ func (r *GainsRun) one() string {
 
 func (r *GainsRun) compose() {
 	o, c := r.opt, r.crit
-	r.data = sessionsDataPart(r.src, r.ss)
+	if r.streamed {
+		r.data = streamDataPart(r.src, r.cols, r.counts)
+	} else {
+		r.data = sessionsDataPart(r.src, r.ss)
+	}
 	r.data.Counts["patients analysed"] = r.Patients
+	listed := r.Patients <= ListLimit
+	if !listed {
+		r.ListsOmitted = &ListsOmitted{Patients: r.Patients, Episodes: r.Summary.TotalN, Limit: ListLimit,
+			How: "write the full tables to files: one row per " + r.one() + " with --episodes FILE, one row per patient (with --byperson) with --patients FILE (.csv, .tsv or .parquet)"}
+		r.note(Info, "%d patients: the per-%s and per-patient lists are not printed (only summaries, above %d patients); %s.", r.Patients, r.one(), ListLimit, r.ListsOmitted.How)
+	}
 	if r.RCI != nil && o.SD == nil {
 		src := ""
 		if o.ReliabilitySource != "" {
@@ -59,9 +69,11 @@ func (r *GainsRun) compose() {
 	s.P(Methods, r.methodsText())
 	sm := r.Summary
 	s.P(Reading, fmt.Sprintf("%d sudden %s in %d of %d patients (%s); mean magnitude %s points (SD %s); %d (%s) reversed.",
-		len(r.Gains), word, r.WithGain, r.Patients, pct(100*float64(r.WithGain)/float64(max(1, r.Patients))),
+		r.Summary.TotalN, word, r.WithGain, r.Patients, pct(100*float64(r.WithGain)/float64(max(1, r.Patients))),
 		apa.Cell(float64(sm.SGMagnitudeM), 2), apa.Cell(float64(sm.SGMagnitudeSD), 2), sm.SGReversalN, pct(float64(sm.SGReversalPct))))
-	if r.ByPerson != nil {
+	if !listed {
+		// the lists are not printed (ListsOmitted)
+	} else if r.ByPerson != nil {
 		t := r.personTable(false)
 		t.Title = "One row per patient"
 		s.Add(t)
@@ -75,7 +87,9 @@ func (r *GainsRun) compose() {
 		t.Notes = append(t.Notes, "N is the pregain session, N+1 the postgain session; scores at the sessions around each "+r.one()+"; NA: not observed.")
 		s.Add(t)
 	}
-	if len(r.Gains) > 0 {
+	if r.dropped {
+		r.note(Info, "The figure of the course around the %ss is not drawn: above %d patients the %ss are not kept in memory unless the figure or the CSV table is asked for.", r.one(), ListLimit, r.one())
+	} else if len(r.Gains) > 0 {
 		s.Add(&Figure{Name: "sudden-gains", Title: fmt.Sprintf("Course of the %s around sudden %s", r.label, word),
 			Caption: fmt.Sprintf("Mean %s at the two sessions before the pregain session (N−2, N−1), the pregain session N, the postgain session N+1 and two sessions after, with %s confidence intervals; the dashed line marks the %s.", r.label, apa.Level(o.Level), r.one()),
 			Spec:    SuddenGainSpec{Gains: r.Gains, Label: capitalise(r.label), Level: o.Level}})
@@ -83,38 +97,67 @@ func (r *GainsRun) compose() {
 	r.methods = append(r.methods, r.methodsText())
 	r.cite("tang1999", "wiedemann2020")
 	r.steps = []Step{{Purpose: "Sudden " + word, Command: r.commandLine(), RCode: r.rCode()}}
+	r.allGains, r.allPersons = r.Gains, r.ByPerson
+	if !listed {
+		r.Gains, r.ByPerson = nil, nil
+	}
+}
+
+// gainColumns are the columns of the bysg table.
+var gainColumns = []string{"patient", "id_sg", "session", "freq_byperson", "x_2n", "x_1n", "x_n", "x_n1", "x_n2", "x_n3", "magnitude", "tx_change", "change_proportion", "reversal_value", "reversal"}
+
+// gainRow is one gain's row of the bysg table.
+func gainRow(g change.Gain) []string {
+	f := func(x change.Float) string { return full(float64(x)) }
+	return []string{g.Patient, g.IDSG(), strconv.Itoa(g.Session), strconv.Itoa(g.FreqByPerson),
+		f(g.X2n), f(g.X1n), f(g.Xn), f(g.Xn1), f(g.Xn2), f(g.Xn3), f(g.Magnitude), f(g.TxChange), f(g.ChangeProportion), f(g.ReversalValue), strconv.FormatBool(g.Reversal)}
+}
+
+// personColumns are the columns of the byperson table.
+var personColumns = []string{"patient", "sg", "freq_byperson", "session", "magnitude", "change_proportion", "reversal"}
+
+// personRow is one patient's row of the byperson table, numbers formatted by f.
+func personRow(p change.Person, f func(float64) string) []string {
+	row := []string{p.Patient, strconv.FormatBool(p.SG), strconv.Itoa(p.FreqByPerson), "", "", "", ""}
+	if p.Gain != nil {
+		row[3], row[4], row[5], row[6] = strconv.Itoa(p.Gain.Session), f(float64(p.Gain.Magnitude)), f(float64(p.Gain.ChangeProportion)), strconv.FormatBool(p.Gain.Reversal)
+	}
+	return row
 }
 
 // Tidy is the one tidy table (CSV): one row per gain as create_bysg, or
-// one per patient as create_byperson.
+// one per patient as create_byperson (every gain or patient, also when the
+// lists are left out of JSON and text).
 func (r *GainsRun) Tidy() *Table {
-	if r.ByPerson != nil {
+	if r.allPersons != nil {
 		return r.personTable(true)
 	}
-	t := &Table{Name: "bysg",
-		Columns: []string{"patient", "id_sg", "session", "freq_byperson", "x_2n", "x_1n", "x_n", "x_n1", "x_n2", "x_n3", "magnitude", "tx_change", "change_proportion", "reversal_value", "reversal"},
-		Right:   []bool{false, false, true, true, true, true, true, true, true, true, true, true, true, true, false}}
-	for _, g := range r.Gains {
-		f := func(x change.Float) string { return full(float64(x)) }
-		t.Rows = append(t.Rows, []string{g.Patient, g.IDSG(), strconv.Itoa(g.Session), strconv.Itoa(g.FreqByPerson),
-			f(g.X2n), f(g.X1n), f(g.Xn), f(g.Xn1), f(g.Xn2), f(g.Xn3), f(g.Magnitude), f(g.TxChange), f(g.ChangeProportion), f(g.ReversalValue), strconv.FormatBool(g.Reversal)})
+	return r.BySG()
+}
+
+// BySG is the table of every gain (create_bysg), whatever ByPerson says.
+func (r *GainsRun) BySG() *Table {
+	t := &Table{Name: "bysg", Columns: gainColumns,
+		Right: []bool{false, false, true, true, true, true, true, true, true, true, true, true, true, true, false}}
+	for _, g := range r.allGains {
+		t.Rows = append(t.Rows, gainRow(g))
 	}
 	return t
 }
 
 func (r *GainsRun) personTable(tidy bool) *Table {
-	t := &Table{Name: "byperson", Columns: []string{"patient", "sg", "freq_byperson", "session", "magnitude", "change_proportion", "reversal"},
+	t := &Table{Name: "byperson", Columns: personColumns,
 		Right: []bool{false, false, true, true, true, true, false}}
-	f := func(x change.Float) string { return apa.Cell(float64(x), 2) }
+	f := func(x float64) string { return apa.Cell(x, 2) }
 	if tidy {
-		f = func(x change.Float) string { return full(float64(x)) }
+		f = full
 	}
-	for _, p := range r.ByPerson {
-		row := []string{p.Patient, strconv.FormatBool(p.SG), strconv.Itoa(p.FreqByPerson), "", "", "", ""}
-		if p.Gain != nil {
-			row[3], row[4], row[5], row[6] = strconv.Itoa(p.Gain.Session), f(p.Gain.Magnitude), f(p.Gain.ChangeProportion), strconv.FormatBool(p.Gain.Reversal)
-		}
-		t.Rows = append(t.Rows, row)
+	persons := r.ByPerson
+	if tidy {
+		persons = r.allPersons
+	}
+	for _, p := range persons {
+		t.Rows = append(t.Rows, personRow(p, f))
 	}
 	return t
 }
@@ -232,7 +275,7 @@ func (r *GainsRun) rCode() string {
 	b.WriteString("# Sudden gains by the Tang & DeRubeis (1999) criteria, computed in base R as\n")
 	b.WriteString("# suddengains 0.7.2 applies them (the package call is at the end, commented).\n")
 	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
-	idVar := r.ss.Columns.Patient
+	idVar := r.cols.Patient
 	if o.Wide.Prefix != "" || len(o.Wide.Columns) > 0 {
 		if o.Wide.Prefix != "" {
 			fmt.Fprintf(&b, "vars <- paste0(%q, %d:%d)\n", o.Wide.Prefix, r.Sessions[0], r.Sessions[1])
@@ -241,8 +284,8 @@ func (r *GainsRun) rCode() string {
 		}
 	} else {
 		// long to wide: one column per session
-		fmt.Fprintf(&b, "d <- d[d[[%q]] >= %d & d[[%q]] <= %d, c(%q, %q, %q)]\n", r.ss.Columns.Session, r.Sessions[0], r.ss.Columns.Session, r.Sessions[1], idVar, r.ss.Columns.Session, r.col)
-		fmt.Fprintf(&b, "d <- reshape(d, idvar = %q, timevar = %q, direction = \"wide\")\n", idVar, r.ss.Columns.Session)
+		fmt.Fprintf(&b, "d <- d[d[[%q]] >= %d & d[[%q]] <= %d, c(%q, %q, %q)]\n", r.cols.Session, r.Sessions[0], r.cols.Session, r.Sessions[1], idVar, r.cols.Session, r.col)
+		fmt.Fprintf(&b, "d <- reshape(d, idvar = %q, timevar = %q, direction = \"wide\")\n", idVar, r.cols.Session)
 		fmt.Fprintf(&b, "vars <- paste0(%q, %d:%d)\n", r.col+".", r.Sessions[0], r.Sessions[1])
 		b.WriteString("for (v in setdiff(vars, names(d))) d[[v]] <- NA   # sessions nobody attended\n")
 	}
@@ -369,7 +412,7 @@ func (r *GainsRun) rSuddengains(w *strings.Builder) {
 	} else if !c.NoCutoff {
 		cut = rNum(c.Cutoff)
 	}
-	args := []string{"data = d", "sg_crit1_cutoff = " + cut, "id_var_name = " + rStr(r.ss.Columns.Patient), "sg_var_list = vars",
+	args := []string{"data = d", "sg_crit1_cutoff = " + cut, "id_var_name = " + rStr(r.cols.Patient), "sg_var_list = vars",
 		"tx_start_var_name = vars[1]", "tx_end_var_name = vars[length(vars)]", "sg_measure_name = " + rStr(r.label)}
 	if c.NoPct {
 		args = append(args, "sg_crit2_pct = NULL")

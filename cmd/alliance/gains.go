@@ -3,12 +3,15 @@ package main
 import (
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
+	"io"
 )
 
 // gainsFlags are the flags of 'alliance gains'.
 type gainsFlags struct {
 	read            readFlags
 	sess            sessionFlags
+	episodes        string
+	patients        string
 	first, last     *int
 	cutoff          *float64
 	fromRCI         bool
@@ -63,6 +66,8 @@ func newGainsCmd(e *env) *cobra.Command {
 	figureVar(cmd, &gf.plot, "plot", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&gf.byPerson, "byperson", false, "one row per patient (create_byperson) instead of one per gain (create_bysg)")
 	levelVar(cmd, &gf.level, "the intervals of --plot")
+	f.StringVar(&gf.episodes, "episodes", "", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
+	f.StringVar(&gf.patients, "patients", "", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
 	return cmd
 }
 
@@ -91,15 +96,51 @@ func runGains(e *env, gf *gainsFlags, args []string) error {
 		opt, note = workflow.GainsExample(opt)
 		e.infof("alliance: %s", note.Text)
 	}
-	src, err := gf.read.source(e, args, gainsDefaultDataset)
-	if err != nil {
-		return err
+	if gf.patients != "" && !gf.byPerson {
+		return usagef("--patients writes the byperson table: add --byperson")
 	}
-	stop := e.busy("sudden gains")
-	run, err := workflow.Gains(src, opt)
-	stop()
+	var outs []string
+	for _, p := range []string{gf.episodes, gf.patients} {
+		if p != "" {
+			outs = append(outs, p)
+		}
+	}
+	var run *workflow.GainsRun
+	err := withTables(gf.episodes, gf.patients, func(epW, patW io.Writer) error {
+		opt.EpisodesTo, opt.PatientsTo = epW, patW
+		opt.KeepGains = gf.plot != "" || e.format == "csv" // the figure and the CSV table need every gain
+		update, done := e.counter("sudden gains")
+		opt.Progress = update
+		defer done()
+		var err error
+		if stream, path := gf.read.streamable(args); stream {
+			ropt, rerr := gf.read.options()
+			if rerr != nil {
+				return rerr
+			}
+			ropt.MaxBytes = e.maxBytes
+			e.inputs = append(e.inputs, path)
+			if cerr := e.checkOutputs(outs...); cerr != nil {
+				return cerr
+			}
+			run, err = workflow.GainsFile(path, ropt, opt)
+			return err
+		}
+		src, err := gf.read.source(e, args, gainsDefaultDataset)
+		if err != nil {
+			return err
+		}
+		if cerr := e.checkOutputs(outs...); cerr != nil {
+			return cerr
+		}
+		run, err = workflow.Gains(src, opt)
+		return err
+	})
 	if err != nil {
 		return withOptionFlag(err, gainsOptionFlags)
+	}
+	for _, p := range outs {
+		e.infof("wrote %s", p)
 	}
 	if err := e.saveNamedFigure(run.Section(), "sudden-gains", gf.plot); err != nil {
 		return err
