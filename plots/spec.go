@@ -34,6 +34,8 @@ func FromSpec(s workflow.FigureSpec) (*Figure, error) {
 		return PosteriorFromSpec(s)
 	case workflow.SelModelSpec:
 		return SelModelFromSpec(s)
+	case workflow.GoshSpec:
+		return GoshFromSpec(s)
 	case nil:
 		return nil, fmt.Errorf("no figure specification")
 	}

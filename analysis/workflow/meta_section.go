@@ -52,6 +52,9 @@ func (r *MetaRun) compose() {
 	if m := r.ThreeLevel; m != nil {
 		composePredictions(s, "three-level model", r.opt.Level, m.Predictions, m.TermTests)
 	}
+	if r.Gosh != nil {
+		r.composeGosh(s)
+	}
 	if r.Bayes != nil {
 		r.composeBayes(s)
 	}
