@@ -133,11 +133,12 @@ func GoshFromSpec(s workflow.GoshSpec) (*Figure, error) {
 		main.X.Label.Text = "Pooled estimate (Fisher z)"
 	}
 	main.Y.Label.Text = "I² (%)"
-	main.X.Tick.Marker, main.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	main.X.Tick.Marker, main.Y.Tick.Marker = niceTicks{}, niceTicks{integer: true}
 	main.X.Min, main.X.Max, main.Y.Min, main.Y.Max = xr[0], xr[1], yr[0], yr[1]
 	top, right := th.newPlot(), th.newPlot()
 	top.HideAxes()
 	right.HideAxes()
+	top.BackgroundColor, right.BackgroundColor = nil, nil // they overlap the cloud's canvas
 	top.X.Min, top.X.Max = xr[0], xr[1]
 	right.Y.Min, right.Y.Max = yr[0], yr[1]
 
@@ -182,22 +183,27 @@ func GoshFromSpec(s workflow.GoshSpec) (*Figure, error) {
 			}
 		}
 	}
+	var leg *plot.Legend
 	if s.Out >= 0 {
 		lab := g.Labels[s.Out]
-		main.Legend.Add("with study "+lab, swatch(goshRed))
-		main.Legend.Add("without study "+lab, swatch(goshBlue))
-		main.Legend.Top, main.Legend.Left = true, false
+		l := plot.NewLegend()
+		l.TextStyle = main.Legend.TextStyle
+		l.ThumbnailWidth, l.Padding = main.Legend.ThumbnailWidth, main.Legend.Padding
+		l.Add("with study "+lab, swatch(goshRed))
+		l.Add("without", swatch(goshBlue))
+		l.Top, l.Left = true, true
+		leg = &l
 	}
 	top.Y.Min, top.Y.Max = 0, 1.05*topMax
 	right.X.Min, right.X.Max = 0, 1.05*rightMax
 	f := &Figure{Panels: [][]*plot.Plot{{top, nil}, {main, right}}, Width: 4.5 * vg.Inch, Height: 4.5 * vg.Inch}
-	f.layout = goshLayout
+	f.layout = func(f *Figure, c draw.Canvas) { goshLayout(f, c, leg) }
 	return f, nil
 }
 
 // goshLayout draws the GOSH panels: the cloud in the lower-left 72 %, the
 // margins' data areas aligned with its data area.
-func goshLayout(f *Figure, c draw.Canvas) {
+func goshLayout(f *Figure, c draw.Canvas, leg *plot.Legend) {
 	top, main, right := f.Panels[0][0], f.Panels[1][0], f.Panels[1][1]
 	const hh = 0.28
 	r := c.Rectangle
@@ -212,6 +218,12 @@ func goshLayout(f *Figure, c draw.Canvas) {
 	rc := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 		Min: vg.Point{X: dc.Max.X + gap, Y: dc.Min.Y}, Max: vg.Point{X: r.Max.X - 4, Y: dc.Max.Y}}}
 	right.Draw(alignData(right, rc))
+	if leg != nil {
+		// in the free corner above the right margin
+		cc := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: dc.Max.X + gap, Y: dc.Max.Y + gap}, Max: vg.Point{X: r.Max.X - 2, Y: r.Max.Y - 4}}}
+		leg.Draw(cc)
+	}
 }
 
 // alignData widens want so that p's data area (inside its padding) is

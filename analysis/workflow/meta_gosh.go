@@ -69,7 +69,13 @@ func (r *MetaRun) composeGosh(s *Section) {
 		if len(g.Flagged) > 1 {
 			word = "Studies"
 		}
-		line += fmt.Sprintf(" %s %s moved the cloud by more than 1 SD when included.", word, strings.Join(g.Flagged, ", "))
+		var parts []string
+		for _, st := range g.Studies {
+			if st.Flagged {
+				parts = append(parts, fmt.Sprintf("%s (d = %s for the estimate, %s for I²: %s%% with it, %s%% without)", st.Study, num(st.DEstimate, 2), num(st.DI2, 2), num(st.I2With, 1), num(st.I2Without, 1)))
+			}
+		}
+		line += fmt.Sprintf(" %s %s moved the cloud by more than 1 SD when included.", word, strings.Join(parts, "; "))
 	}
 	s.P(Plain, line)
 	s.P(Plain, "Flag rule: "+g.Rule+".")

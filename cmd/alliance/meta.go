@@ -48,6 +48,8 @@ type metaFlags struct {
 	tauPrior, muPrior    string
 	tauScale             float64
 	muMean, muSD         float64
+	goshSubsets          int
+	goshTable            string
 	figures              map[string]*string // figure name → --flag value (path)
 	set                  func(string) bool
 }
@@ -66,6 +68,7 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
 	{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
 	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
+	{"gosh", "gosh", "GOSH (metafor's gosh): refit the model to every subset of the studies (up to 2^20 − 1 = 1,048,575, k ≤ 20; random subsets beyond, see --gosh-subsets and --seed), flag the studies whose inclusion moves the mean estimate or I² by more than 1 SD, and write the I² × estimate plot to `FILE`"},
 }
 
 func newMetaCmd(e *env) *cobra.Command {
@@ -119,7 +122,7 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 	mf.scale.register(cmd)
 	f.StringVar(&mf.subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
 	f.IntVar(&mf.permutations, "permutations", 0, "permutation test with `N` iterations (exact when 2^k ≤ N for intercept-only models)")
-	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test")
+	f.Uint64Var(&mf.seed, "seed", 1, "seed of the permutation test and of GOSH's random subsets")
 	f.BoolVar(&mf.exact, "exact", false, "exact permutation test: enumerate every sign flip (intercept-only) or unique row permutation (moderators), as permutest(exact = TRUE)")
 	f.BoolVar(&mf.rcode, "r-code", false, "also print the equivalent metafor call, so a reviewer can check the numbers")
 	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, influence-effects, leave1out, cumulative, robust, aggregated; default the first)")
@@ -164,6 +167,8 @@ Without FILE the embedded, simulated dataset demo-studies is analysed.`,
 		mf.figures[ff.flag] = p
 		figureVar(cmd, p, ff.flag, ff.help)
 	}
+	f.IntVar(&mf.goshSubsets, "gosh-subsets", 0, "with --gosh: fit every subset when there are at most `N`, else N random subsets drawn with --seed (default 1048575; metafor's default is 1000000)")
+	f.StringVar(&mf.goshTable, "gosh-table", "", "with --gosh: also write every subset's k, QE, I2, H2, tau2, estimate and 0/1 inclusion columns as CSV to `FILE` (gosh()$res and $incl)")
 	return cmd
 }
 
@@ -181,7 +186,8 @@ func (mf *metaFlags) options() workflow.MetaOptions {
 		Cluster: mf.cluster, Rho: mf.rho, RhoSet: mf.set("rho"), NoProfile: mf.noProfile,
 		Aggregate: mf.aggregate, AggregateMethod: mf.aggMethod,
 		Robust: mf.robust, RobustType: mf.robustType, RCode: mf.rcode,
-		TestTerms: splitList(mf.testTerms),
+		TestTerms:   splitList(mf.testTerms),
+		GoshSubsets: mf.goshSubsets,
 	}
 	if mf.set("tau2") {
 		t := mf.tau2
@@ -223,6 +229,7 @@ var metaOptionFlags = map[string]string{
 	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
 	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
 	"Predict": "--predict", "TestTerms": "--test-terms", "Scale": "--scale", "NewScale": "--newscale", "SelType": "--selmodel", "SelPrec": "--prec", "SelSteps": "--steps",
+	"Gosh": "--gosh", "GoshSubsets": "--gosh-subsets",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
@@ -233,7 +240,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	outs := []string{e.out, mf.aggOut}
+	outs := []string{e.out, mf.aggOut, mf.goshTable}
 	for _, ff := range metaFigureFlags {
 		outs = append(outs, *mf.figures[ff.flag])
 	}
@@ -247,13 +254,23 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err = mf.scale.apply(&opt); err != nil {
 		return err
 	}
+	if mf.goshTable != "" && !opt.Gosh && *mf.figures["gosh"] == "" {
+		return usagef("--gosh-table needs --gosh FILE (the GOSH analysis and its plot)")
+	}
 	var done func()
 	if mf.permutations > 0 || mf.exact {
 		opt.Progress, done = e.progress(max(mf.permutations, 1), "permutations")
 	}
+	var goshDone func()
+	if opt.Gosh || *mf.figures["gosh"] != "" {
+		opt.GoshProgress, goshDone = e.lazyProgress("GOSH subset fits")
+	}
 	run, err := workflow.Meta(src, opt)
 	if done != nil {
 		done()
+	}
+	if goshDone != nil {
+		goshDone()
 	}
 	if err != nil {
 		return withOptionFlag(err, metaOptionFlags)
@@ -263,6 +280,12 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 			return err
 		}
 		e.infof("wrote the aggregated table (%d clusters) to %s", len(run.Aggregated.Rows), mf.aggOut)
+	}
+	if mf.goshTable != "" && run.Gosh != nil {
+		if err := writeTable(mf.goshTable, run.Gosh.WriteCSV); err != nil {
+			return err
+		}
+		e.infof("wrote the GOSH table (%d subsets) to %s", run.Gosh.Subsets, mf.goshTable)
 	}
 	if err := e.saveSectionFigures(run.Section(), func(name string) string {
 		for _, ff := range metaFigureFlags {

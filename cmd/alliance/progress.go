@@ -51,3 +51,22 @@ func (e *env) progress(n int, desc string) (set func(done int), done func()) {
 	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc), progressbar.OptionClearOnFinish())
 	return func(d int) { _ = bar.Set(d) }, func() { _ = bar.Finish() }
 }
+
+// lazyProgress is progress for work whose size is known only when it
+// starts: the bar appears at the first report of (done, total).
+func (e *env) lazyProgress(desc string) (set func(done, total int), done func()) {
+	if !e.onTerminal() {
+		return nil, func() {}
+	}
+	var bar *progressbar.ProgressBar
+	return func(d, n int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc), progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(d)
+		}, func() {
+			if bar != nil {
+				_ = bar.Finish()
+			}
+		}
+}
