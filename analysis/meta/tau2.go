@@ -354,20 +354,18 @@ func (m *model) fisherStep1(t float64) float64 {
 // fisherSums are the power sums of fisherStep1 over rows [lo, hi).
 func (m *model) fisherSums(t float64, lo, hi int) (s [7]float64) {
 	yc := m.yc[:len(m.d.v)]
-	{
-		for i, v := range m.d.v[lo:hi] {
-			w := 1 / (v + t)
-			y := yc[lo+i]
-			wy := w * y
-			w2 := w * w
-			s[0] += w
-			s[1] += w2
-			s[2] += w2 * w
-			s[3] += wy
-			s[4] += wy * y
-			s[5] += w2 * y
-			s[6] += w2 * y * y
-		}
+	for i, v := range m.d.v[lo:hi] {
+		w := 1 / (v + t)
+		y := yc[lo+i]
+		wy := w * y
+		w2 := w * w
+		s[0] += w
+		s[1] += w2
+		s[2] += w2 * w
+		s[3] += wy
+		s[4] += wy * y
+		s[5] += w2 * y
+		s[6] += w2 * y * y
 	}
 	return s
 }
@@ -519,19 +517,17 @@ func (m *model) llAboveZero(t float64, reml bool) bool {
 // llSums are the sums of llAboveZero over rows [lo, hi).
 func (m *model) llSums(t float64, lo, hi int) (s [7]float64) {
 	yc := m.yc[:len(m.d.v)]
-	{
-		for i, v := range m.d.v[lo:hi] {
-			x := t / v
-			s[0] += x / math.Sqrt(1+x)
-			y := yc[lo+i]
-			w0, wt := 1/v, 1/(v+t)
-			s[1] += w0
-			s[2] += w0 * y
-			s[3] += w0 * y * y
-			s[4] += wt
-			s[5] += wt * y
-			s[6] += wt * y * y
-		}
+	for i, v := range m.d.v[lo:hi] {
+		x := t / v
+		s[0] += x / math.Sqrt(1+x)
+		y := yc[lo+i]
+		w0, wt := 1/v, 1/(v+t)
+		s[1] += w0
+		s[2] += w0 * y
+		s[3] += w0 * y * y
+		s[4] += wt
+		s[5] += wt * y
+		s[6] += wt * y * y
 	}
 	return s
 }
