@@ -43,6 +43,9 @@ type Figure struct {
 
 	// parts holds the builder's elements for tests of its geometry.
 	parts any
+	// layout, if set, draws the panels instead of the equal tiles (the
+	// GOSH plot's margins).
+	layout func(f *Figure, c draw.Canvas)
 }
 
 // Plot returns the first panel, for single-panel figures.
@@ -61,6 +64,10 @@ func (f *Figure) Draw(c draw.Canvas) {
 	}
 	c.SetColor(white)
 	c.Fill(c.Rectangle.Path())
+	if f.layout != nil {
+		f.layout(f, c)
+		return
+	}
 	if rows == 1 && len(f.Panels[0]) == 1 {
 		f.Panels[0][0].Draw(c)
 		return

@@ -42,6 +42,8 @@ func FromSpec(s workflow.FigureSpec) (*Figure, error) {
 		return SelModelFromSpec(s)
 	case workflow.Tau2ProfileSpec:
 		return Tau2ProfileFromSpec(s)
+	case workflow.GoshSpec:
+		return GoshFromSpec(s)
 	case nil:
 		return nil, fmt.Errorf("no figure specification")
 	}

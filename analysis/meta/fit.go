@@ -161,31 +161,45 @@ func (m *model) heterogeneity(r *Result) error {
 		r.QE, r.QEP, r.I2, r.H2, r.VT = 0, f64(1), 0, 1, 0
 		return nil
 	}
-	for i, v := range d.v {
-		m.w[i] = 1 / v
-	}
-	if err := m.s.factor(m.w); err != nil {
+	qe, vt, i2, h2, err := m.hetStats(r.Tau2)
+	if err != nil {
 		return err
 	}
-	rss, _ := m.s.solve(m.w, m.yc)
-	qe := math.Max(0, rss)
 	kp := float64(k - p)
-	r.QE = qe
+	r.QE, r.VT, r.I2, r.H2 = qe, vt, i2, h2
 	r.QEP = f64(distuv.ChiSquared{K: kp}.Survival(qe))
-	r.VT = kp / m.s.trP(m.w)
 	if qe > 0 {
 		r.I2Q = math.Max(0, 100*(qe-kp)/qe)
 	}
+	return nil
+}
+
+// hetStats returns, for k > p, Q_E = Σ(1/vᵢ)eᵢ² of the fixed-effects fit,
+// the typical sampling variance ṽ = (k − p)/tr(P) and I² and H² at τ²
+// (Q-based for FE models): the one definition that Fit, the refits and
+// GOSH share.
+func (m *model) hetStats(tau2 float64) (qe, vt, i2, h2 float64, err error) {
+	d := m.d
+	for i, v := range d.v {
+		m.w[i] = 1 / v
+	}
+	if err = m.s.factor(m.w); err != nil {
+		return
+	}
+	rss, _ := m.s.solve(m.w, m.yc)
+	qe = math.Max(0, rss)
+	kp := float64(d.k - d.p)
+	vt = kp / m.s.trP(m.w)
 	if m.opt.isFE() {
 		if qe > 0 {
-			r.I2 = math.Max(0, 100*(qe-kp)/qe)
+			i2 = math.Max(0, 100*(qe-kp)/qe)
 		}
-		r.H2 = qe / kp
+		h2 = qe / kp
 	} else {
-		r.I2 = 100 * r.Tau2 / (r.VT + r.Tau2)
-		r.H2 = r.Tau2/r.VT + 1
+		i2 = 100 * tau2 / (vt + tau2)
+		h2 = tau2/vt + 1
 	}
-	return nil
+	return
 }
 
 // fitStats computes metafor's fit statistics (fit.stats, ML or REML column).

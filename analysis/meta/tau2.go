@@ -328,24 +328,12 @@ func splitSums(n int, sums func(lo, hi int) [7]float64) [7]float64 {
 // β = Σwy/S₁, y'Py = Σw(y − β)², y'PPy = Σw²(y − β)², tr P = S₁ − S₂/S₁
 // and tr PP = S₂ − 2S₃/S₁ + (S₂/S₁)².
 func (m *model) fisherStep1(t float64) float64 {
-	yc := m.yc[:len(m.d.v)]
-	sums := func(lo, hi int) (s [7]float64) {
-		for i, v := range m.d.v[lo:hi] {
-			w := 1 / (v + t)
-			y := yc[lo+i]
-			wy := w * y
-			w2 := w * w
-			s[0] += w
-			s[1] += w2
-			s[2] += w2 * w
-			s[3] += wy
-			s[4] += wy * y
-			s[5] += w2 * y
-			s[6] += w2 * y * y
-		}
-		return s
+	var a [7]float64
+	if n := len(m.d.v); n < parallelMin {
+		a = m.fisherSums(t, 0, n) // no closure: small fits (GOSH) do not allocate
+	} else {
+		a = splitSums(n, func(lo, hi int) [7]float64 { return m.fisherSums(t, lo, hi) })
 	}
-	a := splitSums(len(yc), sums)
 	sw, sw2, sw3, swy, swy2, sw2y, sw2y2 := a[0], a[1], a[2], a[3], a[4], a[5], a[6]
 	b := swy / sw
 	k, p := float64(m.d.k), 1.0
@@ -363,6 +351,25 @@ func (m *model) fisherStep1(t float64) float64 {
 		rss := swy2 - b*swy
 		return (rss*k/(k-p) - k) / sw
 	}
+}
+
+// fisherSums are the power sums of fisherStep1 over rows [lo, hi).
+func (m *model) fisherSums(t float64, lo, hi int) (s [7]float64) {
+	yc := m.yc[:len(m.d.v)]
+	for i, v := range m.d.v[lo:hi] {
+		w := 1 / (v + t)
+		y := yc[lo+i]
+		wy := w * y
+		w2 := w * w
+		s[0] += w
+		s[1] += w2
+		s[2] += w2 * w
+		s[3] += wy
+		s[4] += wy * y
+		s[5] += w2 * y
+		s[6] += w2 * y * y
+	}
+	return s
 }
 
 // fisherFinish applies the boundary and ll0 checks and the standard error.
@@ -497,23 +504,12 @@ func median(s []float64) float64 {
 // log(1 + x) ≤ x/√(1 + x) (x = t/vᵢ) to bound Σ log(1 + t/vᵢ) without
 // logarithms. When it returns false the exact comparison is needed.
 func (m *model) llAboveZero(t float64, reml bool) bool {
-	yc := m.yc[:len(m.d.v)]
-	sums := func(lo, hi int) (s [7]float64) {
-		for i, v := range m.d.v[lo:hi] {
-			x := t / v
-			s[0] += x / math.Sqrt(1+x)
-			y := yc[lo+i]
-			w0, wt := 1/v, 1/(v+t)
-			s[1] += w0
-			s[2] += w0 * y
-			s[3] += w0 * y * y
-			s[4] += wt
-			s[5] += wt * y
-			s[6] += wt * y * y
-		}
-		return s
+	var a [7]float64
+	if n := len(m.d.v); n < parallelMin {
+		a = m.llSums(t, 0, n)
+	} else {
+		a = splitSums(n, func(lo, hi int) [7]float64 { return m.llSums(t, lo, hi) })
 	}
-	a := splitSums(len(yc), sums)
 	b, sw0, swy0, swy20, swt, swyt, swy2t := a[0], a[1], a[2], a[3], a[4], a[5], a[6]
 	rss0 := swy20 - swy0*swy0/sw0
 	rsst := swy2t - swyt*swyt/swt
@@ -522,4 +518,22 @@ func (m *model) llAboveZero(t float64, reml bool) bool {
 		lower += -0.5*math.Log(swt) + 0.5*math.Log(sw0)
 	}
 	return lower > 1e-9*(1+math.Abs(rsst))
+}
+
+// llSums are the sums of llAboveZero over rows [lo, hi).
+func (m *model) llSums(t float64, lo, hi int) (s [7]float64) {
+	yc := m.yc[:len(m.d.v)]
+	for i, v := range m.d.v[lo:hi] {
+		x := t / v
+		s[0] += x / math.Sqrt(1+x)
+		y := yc[lo+i]
+		w0, wt := 1/v, 1/(v+t)
+		s[1] += w0
+		s[2] += w0 * y
+		s[3] += w0 * y * y
+		s[4] += wt
+		s[5] += wt * y
+		s[6] += wt * y * y
+	}
+	return s
 }

@@ -90,10 +90,12 @@ func (s *wls) factor(w []float64) error {
 // factorA factors the X'WX already stored in s.a.
 func (s *wls) factorA() error {
 	p := s.p
-	var np *linalg.NotPositiveDefinite
-	if err := linalg.Cholesky(s.a, p); errors.As(err, &np) {
-		return errs.New(errs.Singular, "meta", "X'WX is not positive definite (pivot %d = %g); the weights or the design are degenerate", np.Pivot+1, np.Value)
-	} else if err != nil {
+	if err := linalg.Cholesky(s.a, p); err != nil {
+		// np is declared here so that the common path does not allocate it
+		var np *linalg.NotPositiveDefinite
+		if errors.As(err, &np) {
+			return errs.New(errs.Singular, "meta", "X'WX is not positive definite (pivot %d = %g); the weights or the design are degenerate", np.Pivot+1, np.Value)
+		}
 		return errs.New(errs.Singular, "meta", "X'WX: %v", err)
 	}
 	s.logdet = linalg.LogDet(s.a, p)

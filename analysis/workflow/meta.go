@@ -157,6 +157,13 @@ type MetaOptions struct {
 	// with metafor's sandwich SEs (see analysis/meta/weights.go); methods
 	// GENQ and GENQM need it. A missing weight drops the study.
 	Weights string
+	// Gosh runs GOSH on the univariate intercept-only model (meta.Gosh:
+	// every subset up to GoshSubsets, default meta.DefaultGoshSubsets,
+	// random subsets seeded with Seed beyond); the "gosh" figure implies
+	// it. GoshProgress, if set, is called as subset fits complete.
+	Gosh         bool
+	GoshSubsets  int
+	GoshProgress func(done, total int)
 }
 
 // MetaExtras are the optional analyses beside a univariate model, in the
@@ -177,6 +184,7 @@ type MetaExtras struct {
 	// RobustTermTests are the cluster-robust tests of --test-terms (with
 	// --robust): CR2 HTZ, CR0/CR1 F.
 	RobustTermTests []metamv.RobustTermTest `json:"robust_term_tests,omitempty"`
+	Gosh            *meta.GoshResult        `json:"gosh,omitempty"`
 }
 
 // MetaRun is a study-level meta-analysis: the typed results (its JSON is
@@ -260,6 +268,11 @@ func Meta(src Source, opt MetaOptions) (*MetaRun, error) {
 			return nil, err
 		}
 	}
+	if run.opt.Gosh {
+		if err := run.fitGosh(); err != nil {
+			return nil, err
+		}
+	}
 	if run.opt.Bayes != nil {
 		if err := run.fitBayes(); err != nil {
 			return nil, err
@@ -325,7 +338,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	for _, f := range o.Figures {
 		switch f {
-		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel", "profile":
+		case "forest", "funnel", "baujat", "bubble", "radial", "influence", "leave1out-forest", "cumulative-forest", "posterior", "selmodel", "profile", "gosh":
 		default:
 			return o, invalid("Figures", "unknown figure %q", f)
 		}
@@ -368,6 +381,19 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	if err := o.checkWeights(); err != nil {
 		return o, err
+	}
+	if o.has("gosh") {
+		o.Gosh = true
+	}
+	switch {
+	case o.GoshSubsets != 0 && !o.Gosh:
+		return o, invalid("GoshSubsets", "the number of GOSH subsets needs the GOSH analysis (its figure)")
+	case o.GoshSubsets < 0 || o.GoshSubsets == 1 || o.GoshSubsets > meta.MaxGoshSubsets:
+		return o, invalid("GoshSubsets", "%d GOSH subsets: give a number from 2 to %d", o.GoshSubsets, meta.MaxGoshSubsets)
+	case o.Gosh && (len(o.Mods) > 0 || o.Subgroup != ""):
+		return o, invalid("Gosh", "GOSH is for an intercept-only model; drop the moderators and subgroups")
+	case o.Gosh && o.Cluster != "" && !o.Univariate:
+		return o, invalid("Gosh", "GOSH refits the univariate model; it cannot be combined with a three-level model alone")
 	}
 	if o.has("leave1out-forest") && o.LeaveClusterOut == "" {
 		o.LeaveOneOut = true

@@ -147,6 +147,18 @@ l1o   # leaving out one cluster at a time
 		fmt.Fprintf(b, "cl <- %s\n", rStrs(pick(r.eff.ids[strings.ToLower(o.Robust)])))
 		b.WriteString(rRobustCall("res", "rob", rb.Type))
 	}
+	if g := r.Gosh; g != nil {
+		if g.AllSubsets {
+			fmt.Fprintf(b, "sav <- gosh(res, subsets = %d)   # all %d subsets\n", g.Subsets, g.Subsets)
+		} else {
+			fmt.Fprintf(b, "sav <- gosh(res, subsets = %d, seed = %d)   # random subsets: R's differ from ours\n", g.Subsets, *g.Seed)
+		}
+		if out := goshOut(g); out >= 0 {
+			fmt.Fprintf(b, "plot(sav, out = %d)   # study %s\n", out+1, g.Studies[out].Study)
+		} else {
+			b.WriteString("plot(sav)\n")
+		}
+	}
 	rPredict(b, "res", res.Predictions, res.VcovNamed, res.TermTests, res.Measure == "ZCOR")
 	r.rUniDiag(b)
 	rRobustTerms(b, "res", "rob", r.RobustTermTests, res.VcovNamed)
@@ -311,6 +323,12 @@ func (o MetaOptions) commandLine(src Source) string {
 	str("--robust", o.Robust, "")
 	if o.Robust != "" {
 		str("--robust-type", o.RobustType, "CR2")
+	}
+	if o.GoshSubsets != 0 {
+		a = append(a, "--gosh-subsets", strconv.Itoa(o.GoshSubsets))
+		if o.Permutations == 0 && !o.Exact {
+			a = append(a, "--seed", strconv.FormatUint(o.Seed, 10))
+		}
 	}
 	a = append(a, o.predictArgs()...)
 	a = append(a, o.scaleArgs()...)

@@ -44,6 +44,7 @@ func (o MetaOptions) checkScale() error {
 	add(o.Robust != "", "robust inference")
 	add(o.Aggregate != "", "aggregation")
 	add(o.Bayes != nil, "the Bayesian meta-analysis")
+	add(o.Gosh, "GOSH")
 	add(o.Tau2 != nil, "a fixed τ²")
 	add(len(o.Figures) > 0, "figures")
 	add(len(o.Predict) > 0 || len(o.TestTerms) > 0, "location predictions and term tests")

@@ -57,6 +57,9 @@ func (r *MetaRun) compose() {
 	if m := r.ThreeLevel; m != nil {
 		composeRobustTermTests(s, "three-level model", m.RobustTermTests)
 	}
+	if r.Gosh != nil {
+		r.composeGosh(s)
+	}
 	if r.Bayes != nil {
 		r.composeBayes(s)
 	}

@@ -19,6 +19,7 @@ type metaFlags struct {
 	bayesOn           bool
 	predict, newscale string
 	table, aggOut     string
+	goshTable         string
 	figures           map[string]*string // figure name → --flag value (path)
 	set               func(string) bool
 }
@@ -38,6 +39,7 @@ var metaFigureFlags = []struct{ flag, name, help string }{
 	{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
 	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
 	{"profile-plot", "profile", "write the profile (restricted) log-likelihood of the model's variance components to `FILE`, with the profile-likelihood CI marked, as metafor's profile(res): τ² of the univariate model (REML or ML), each σ² with --cluster"},
+	{"gosh", "gosh", "GOSH (metafor's gosh): refit the model to every subset of the studies (up to 2^20 − 1 = 1,048,575, k ≤ 20; random subsets beyond, see --gosh-subsets and --seed), flag the studies whose inclusion moves the mean estimate or I² by more than 1 SD, and write the I² × estimate plot to `FILE`"},
 }
 
 func newMetaCmd(e *env) *cobra.Command {
@@ -73,7 +75,7 @@ func newMetaCmd(e *env) *cobra.Command {
 	f.StringVar(&mf.newscale, "newscale", "", "with --scale: τ² predicted at scale values, points separated by ';', each `rater=patient,year=2010`, as predict(res, newscale, transf = exp)")
 	f.StringVar(&o.Subgroup, "subgroup", "", "column defining subgroups: a model per level and tests of subgroup differences")
 	f.IntVar(&o.Permutations, "permutations", 0, "permutation test with `N` iterations (exact when 2^k ≤ N for intercept-only models)")
-	f.Uint64Var(&o.Seed, "seed", 1, "seed of the permutation test")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed of the permutation test and of GOSH's random subsets")
 	f.BoolVar(&o.Exact, "exact", false, "exact permutation test: enumerate every sign flip (intercept-only) or unique row permutation (moderators), as permutest(exact = TRUE)")
 	f.BoolVar(&o.RCode, "r-code", false, "also print the equivalent metafor call, so a reviewer can check the numbers")
 	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, influence-effects, leave1out, cumulative, robust, aggregated, studies, compare; default the first)")
@@ -121,6 +123,8 @@ func newMetaCmd(e *env) *cobra.Command {
 	f.BoolVar(&o.Residuals, "residuals", false, "per-study fitted values, BLUPs with prediction intervals, standardized and studentized residuals (metafor's fitted, blup, rstandard, rstudent); JSON studies, --format csv --table studies")
 	listVar(cmd, &o.Compare, "compare", "likelihood-ratio test against a second, nested model with these comma-separated moderators (1: intercept only), both refitted by ML, as anova(m1, m2, refit = TRUE); e.g. --mods ablat,year --compare ablat")
 	f.StringVar(&o.Weights, "weights", "", "user weights: a numeric `COLUMN` of weights ≥ 0 for the pooled estimate, as metafor rma(yi, vi, weights = w) (SEs from the sandwich with the random-effects variances; a missing weight drops the study); needed by --method GENQ and GENQM; not with --bias, --influence, --cluster, --subgroup, --robust, --aggregate, --permutations, --bayes, --scale or the figures")
+	f.IntVar(&o.GoshSubsets, "gosh-subsets", 0, "with --gosh: fit every subset when there are at most `N`, else N random subsets drawn with --seed (default 1048575; metafor's default is 1000000)")
+	f.StringVar(&mf.goshTable, "gosh-table", "", "with --gosh: also write every subset's k, QE, I2, H2, tau2, estimate and 0/1 inclusion columns as CSV to `FILE` (gosh()$res and $incl)")
 	return cmd
 }
 
@@ -165,6 +169,7 @@ var metaOptionFlags = map[string]string{
 	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
 	"Predict": "--predict", "TestTerms": "--test-terms", "Scale": "--scale", "NewScale": "--newscale", "SelType": "--selmodel", "SelPrec": "--prec", "SelSteps": "--steps",
 	"Residuals": "--residuals", "Compare": "--compare", "Tau2Profile": "--profile-plot",
+	"Gosh": "--gosh", "GoshSubsets": "--gosh-subsets",
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
@@ -175,7 +180,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	outs := []string{e.out, mf.aggOut}
+	outs := []string{e.out, mf.aggOut, mf.goshTable}
 	for _, ff := range metaFigureFlags {
 		outs = append(outs, *mf.figures[ff.flag])
 	}
@@ -186,13 +191,23 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	if mf.goshTable != "" && !opt.Gosh && *mf.figures["gosh"] == "" {
+		return usagef("--gosh-table needs --gosh FILE (the GOSH analysis and its plot)")
+	}
 	var done func()
 	if opt.Permutations > 0 || opt.Exact {
 		opt.Progress, done = e.progress(max(opt.Permutations, 1), "permutations")
 	}
+	var goshDone func()
+	if opt.Gosh || *mf.figures["gosh"] != "" {
+		opt.GoshProgress, goshDone = e.lazyProgress("GOSH subset fits")
+	}
 	run, err := workflow.Meta(src, opt)
 	if done != nil {
 		done()
+	}
+	if goshDone != nil {
+		goshDone()
 	}
 	if err != nil {
 		return withOptionFlag(err, metaOptionFlags)
@@ -202,6 +217,12 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 			return err
 		}
 		e.infof("wrote the aggregated table (%d clusters) to %s", len(run.Aggregated.Rows), mf.aggOut)
+	}
+	if mf.goshTable != "" && run.Gosh != nil {
+		if err := writeTable(mf.goshTable, run.Gosh.WriteCSV); err != nil {
+			return err
+		}
+		e.infof("wrote the GOSH table (%d subsets) to %s", run.Gosh.Subsets, mf.goshTable)
 	}
 	if err := e.saveSectionFigures(run.Section(), func(name string) string {
 		for _, ff := range metaFigureFlags {

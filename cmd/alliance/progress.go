@@ -71,3 +71,22 @@ func (e *env) counter(desc string) (update func(rows, patients int), done func()
 			_ = bar.Finish()
 		}
 }
+
+// lazyProgress is progress for work whose size is known only when it
+// starts: the bar appears at the first report of (done, total).
+func (e *env) lazyProgress(desc string) (set func(done, total int), done func()) {
+	if !e.onTerminal() {
+		return nil, func() {}
+	}
+	var bar *progressbar.ProgressBar
+	return func(d, n int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc), progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(d)
+		}, func() {
+			if bar != nil {
+				_ = bar.Finish()
+			}
+		}
+}
