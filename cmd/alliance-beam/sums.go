@@ -143,12 +143,12 @@ type TherapistCounts struct {
 // RuptureSum is the rupture stage's accumulator: the counts and sums of
 // rupture.Tally for any set of patients.
 type RuptureSum struct {
-	Patients, Assessable, Sessions       int
+	Patients, Assessable, Sessions            int
 	Episodes, Repaired, Censored, WithRupture int
-	Classes                              [5]int // none, repaired, unrepaired, censored, insufficient
-	SumRepair, SumDrop, SumDepth         float64
-	NDrop, NDepth                        int
-	Therapists                           map[string]TherapistCounts
+	Classes                                   [5]int // none, repaired, unrepaired, censored, insufficient
+	SumRepair, SumDrop, SumDepth              float64
+	NDrop, NDepth                             int
+	Therapists                                map[string]TherapistCounts
 }
 
 var classIndex = map[rupture.Class]int{rupture.ClassNone: 0, rupture.ClassRepaired: 1, rupture.ClassUnrepaired: 2, rupture.ClassCensored: 3, rupture.ClassInsufficient: 4}
