@@ -124,46 +124,9 @@ func readParquet(name string, data []byte, opt ReadOptions) (t *Table, err error
 		for j, cc := range chunks {
 			column = t.Header[j]
 			row = first + 1
-			got := 0
-			r := parquet.NewColumnChunkValueReader(cc)
-			for {
-				m, rerr := r.ReadValues(vals)
-				if int64(got+m) > n {
-					r.Close()
-					return nil, parquetDamaged(name, row, column, fmt.Errorf("more values than the row group's %d rows", n))
-				}
-				for _, v := range vals[:m] {
-					s := len(buf)
-					if !v.IsNull() {
-						buf = appendParquetValue(buf, v, kinds[j])
-						if dec == ',' && (kinds[j] == pqFloat || kinds[j] == pqDouble) {
-							if k := bytes.IndexByte(buf[s:], '.'); k >= 0 {
-								buf[s+k] = ','
-							}
-						}
-					}
-					if len(buf) > math.MaxUint32-1 {
-						r.Close()
-						return nil, inputErr(name, row, "table too large: more than 4 GiB of cell text")
-					}
-					t.start[j] = append(t.start[j], uint32(s))
-					t.end[j] = append(t.end[j], uint32(len(buf)))
-				}
-				got += m
-				row = first + got + 1
-				if rerr == io.EOF {
-					break
-				}
-				if rerr != nil {
-					r.Close()
-					return nil, parquetDamaged(name, row, column, rerr)
-				}
-			}
-			if err := r.Close(); err != nil {
-				return nil, parquetDamaged(name, row, column, err)
-			}
-			if int64(got) != n {
-				return nil, parquetDamaged(name, row, column, fmt.Errorf("%d values where the row group has %d rows", got, n))
+			var err error
+			if buf, t.start[j], t.end[j], err = appendParquetChunk(name, column, cc, n, first, kinds[j], dec, buf, t.start[j], t.end[j], vals, &row); err != nil {
+				return nil, err
 			}
 		}
 		first += int(n)
@@ -174,6 +137,55 @@ func readParquet(name string, data []byte, opt ReadOptions) (t *Table, err error
 	}
 	t.buf = buf
 	return t, nil
+}
+
+// appendParquetChunk appends the cell text of one column chunk of n rows
+// (the row group starting at 0-based row first) to buf and the cells'
+// offsets to start and end, as readParquet describes; *row follows the
+// 1-based row being read, for the message of a panic.
+func appendParquetChunk(name, column string, cc parquet.ColumnChunk, n int64, first int, kind parquetKind, dec byte, buf []byte, start, end []uint32, vals []parquet.Value, row *int) ([]byte, []uint32, []uint32, error) {
+	got := 0
+	r := parquet.NewColumnChunkValueReader(cc)
+	for {
+		m, rerr := r.ReadValues(vals)
+		if int64(got+m) > n {
+			r.Close()
+			return buf, start, end, parquetDamaged(name, *row, column, fmt.Errorf("more values than the row group's %d rows", n))
+		}
+		for _, v := range vals[:m] {
+			s := len(buf)
+			if !v.IsNull() {
+				buf = appendParquetValue(buf, v, kind)
+				if dec == ',' && (kind == pqFloat || kind == pqDouble) {
+					if k := bytes.IndexByte(buf[s:], '.'); k >= 0 {
+						buf[s+k] = ','
+					}
+				}
+			}
+			if len(buf) > math.MaxUint32-1 {
+				r.Close()
+				return buf, start, end, inputErr(name, *row, "table too large: more than 4 GiB of cell text")
+			}
+			start = append(start, uint32(s))
+			end = append(end, uint32(len(buf)))
+		}
+		got += m
+		*row = first + got + 1
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			r.Close()
+			return buf, start, end, parquetDamaged(name, *row, column, rerr)
+		}
+	}
+	if err := r.Close(); err != nil {
+		return buf, start, end, parquetDamaged(name, *row, column, err)
+	}
+	if int64(got) != n {
+		return buf, start, end, parquetDamaged(name, *row, column, fmt.Errorf("%d values where the row group has %d rows", got, n))
+	}
+	return buf, start, end, nil
 }
 
 // parquetDamaged is the input error for a file parquet-go cannot decode,

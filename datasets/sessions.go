@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -356,17 +357,29 @@ func (r *resolver) ids(j int, need string) *Factor {
 	n := t.NumRows()
 	fb := newFactorBuilder(n)
 	name := t.Header[j]
+	var prev []byte // the previous id and what it gave: ids repeat on consecutive rows
+	prevCode, prevInvisible, havePrev := int32(0), false, false
 	for i := range n {
 		b := t.cell(i, j)
+		if havePrev && bytes.Equal(b, prev) {
+			if prevInvisible {
+				r.probs.add(t.Line(i), name, b, invisibleMsg)
+			}
+			fb.f.Codes = append(fb.f.Codes, prevCode)
+			continue
+		}
 		if t.na.isCode(b) {
 			r.missing(i, name, b, need)
 			fb.f.Codes = append(fb.f.Codes, 0)
+			havePrev = false
 			continue
 		}
-		if invisible(b) {
+		prevInvisible = invisible(b)
+		if prevInvisible {
 			r.probs.add(t.Line(i), name, b, invisibleMsg)
 		}
-		fb.f.Codes = append(fb.f.Codes, fb.code(b))
+		prev, prevCode, havePrev = b, fb.code(b), true
+		fb.f.Codes = append(fb.f.Codes, prevCode)
 	}
 	if len(fb.f.Levels) == 0 {
 		fb.f.Levels = []string{""}

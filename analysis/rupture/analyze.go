@@ -29,15 +29,31 @@ type Result struct {
 // series: SampleSD for SDSample and SDMax, RCISD for MethodRCI, when they
 // are 0. It reports a sample without the variability the rule needs.
 func Prepare(series []Series, o Options) (Options, error) {
-	needW := o.Method == MethodSD && (o.SDSource == SDSample || o.SDSource == SDMax) && o.SampleSD == 0
-	needT := o.Method == MethodRCI && o.RCISD == 0
-	if !needW && !needT {
+	if !NeedsSample(o) {
 		return o, nil
 	}
 	var st SampleStats
 	for i := range series {
 		st.Add(series[i].Score)
 	}
+	return PrepareFrom(&st, o)
+}
+
+// NeedsSample reports whether o needs sample quantities (SampleStats)
+// before detection: SampleSD for SDSample and SDMax, RCISD for MethodRCI,
+// when they are 0. A streaming caller then makes a first pass over the
+// patients with SampleStats.Add.
+func NeedsSample(o Options) bool {
+	needW := o.Method == MethodSD && (o.SDSource == SDSample || o.SDSource == SDMax) && o.SampleSD == 0
+	needT := o.Method == MethodRCI && o.RCISD == 0
+	return needW || needT
+}
+
+// PrepareFrom is Prepare with the sample quantities of st (every patient's
+// scores added, in any order up to rounding).
+func PrepareFrom(st *SampleStats, o Options) (Options, error) {
+	needW := o.Method == MethodSD && (o.SDSource == SDSample || o.SDSource == SDMax) && o.SampleSD == 0
+	needT := o.Method == MethodRCI && o.RCISD == 0
 	if needW {
 		o.SampleSD = st.PooledWithinSD()
 		if !(o.SampleSD > 0) {

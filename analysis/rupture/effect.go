@@ -178,9 +178,7 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 	}
 	res := &EffectResult{Options: eo}
 	seen := make(map[string]bool, len(outcomes))
-	var pre, post, y [4][]float64 // by class index
-	var apre, apost []float64
-	var acls []int
+	rows := make([]OutcomeRow, 0, len(outcomes))
 	for _, o := range outcomes {
 		if seen[o.Patient] {
 			return nil, errs.Inputf("rupture", 0, "patient %q has two outcome rows", o.Patient)
@@ -191,9 +189,51 @@ func Effects(patients []Patient, outcomes []Outcome, eo EffectOptions) (*EffectR
 			res.Unmatched++
 			continue
 		}
-		k := classIndex(c)
 		if math.IsInf(o.Pre, 0) || math.IsInf(o.Post, 0) {
 			return nil, errs.Inputf("rupture", 0, "patient %q: outcome is not finite (pre %v, post %v)", o.Patient, o.Pre, o.Post)
+		}
+		rows = append(rows, OutcomeRow{Class: c, Pre: o.Pre, Post: o.Post})
+	}
+	unmatched := res.Unmatched
+	res, err := EffectsFromRows(rows, eo)
+	if err != nil {
+		return nil, err
+	}
+	res.Unmatched = unmatched
+	return res, nil
+}
+
+// OutcomeRow is one assessable patient's class and outcome scores (NaN =
+// missing), the input of EffectsFromRows.
+type OutcomeRow struct {
+	Class     Class
+	Pre, Post float64
+}
+
+// EffectsFromRows is Effects for patients already matched to their class
+// (none of ClassInsufficient), in the order given: the outcome by class,
+// the contrasts and the ANCOVA. A streaming or partitioned caller collects
+// one row per assessable patient (24 bytes each); rows merged in patient
+// order give Effects' result exactly, in another order to rounding.
+func EffectsFromRows(rows []OutcomeRow, eo EffectOptions) (*EffectResult, error) {
+	if err := eo.validate(); err != nil {
+		return nil, err
+	}
+	res := &EffectResult{Options: eo}
+	var n [4]int
+	for _, o := range rows {
+		n[classIndex(o.Class)]++
+	}
+	var pre, post, y [4][]float64 // by class index
+	for k := range pre {
+		pre[k], post[k], y[k] = make([]float64, 0, n[k]), make([]float64, 0, n[k]), make([]float64, 0, n[k])
+	}
+	var apre, apost []float64
+	var acls []int
+	for _, o := range rows {
+		k := classIndex(o.Class)
+		if math.IsInf(o.Pre, 0) || math.IsInf(o.Post, 0) {
+			return nil, errs.Inputf("rupture", 0, "outcome is not finite (pre %v, post %v)", o.Pre, o.Post)
 		}
 		if !math.IsNaN(o.Pre) {
 			pre[k] = append(pre[k], o.Pre)

@@ -43,3 +43,21 @@ func SeriesFromRows(patient, therapist []string, session []int, alliance, outcom
 	}
 	return series, outcomes
 }
+
+// OutcomeOf returns one patient's default outcome as SeriesFromRows makes
+// it: the first observed value (Pre) and, with at least two, the last
+// (Post); NaN when there is none.
+func OutcomeOf(outcome []float64) (pre, post float64) {
+	pre, post = math.NaN(), math.NaN()
+	for _, y := range outcome {
+		if math.IsNaN(y) {
+			continue
+		}
+		if math.IsNaN(pre) {
+			pre = y
+		} else {
+			post = y
+		}
+	}
+	return pre, post
+}

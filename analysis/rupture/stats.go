@@ -61,3 +61,22 @@ func (a *SampleStats) TotalSD() float64 {
 
 // N returns the number of observed scores added.
 func (a *SampleStats) N() int { return a.n }
+
+// Merge adds the patients b holds to a (the merge step of a partitioned
+// first pass): the within-patient sums add, and the running mean and sum
+// of squares combine by Chan, Golub & LeVeque (1979). Merging partitions
+// in patient order gives Add's result up to rounding.
+func (a *SampleStats) Merge(b *SampleStats) {
+	if b.n == 0 {
+		a.ssWithin += b.ssWithin
+		a.dfWithin += b.dfWithin
+		return
+	}
+	a.ssWithin += b.ssWithin
+	a.dfWithin += b.dfWithin
+	tot := a.n + b.n
+	delta := b.mean - a.mean
+	a.m2 += b.m2 + delta*delta*float64(a.n)*float64(b.n)/float64(tot)
+	a.mean += delta * float64(b.n) / float64(tot)
+	a.n = tot
+}

@@ -171,3 +171,39 @@ func (t *Tally) Summary() Summary {
 	sort.Slice(s.Therapists, func(i, j int) bool { return s.Therapists[i].Therapist < s.Therapists[j].Therapist })
 	return s
 }
+
+// Merge adds the patients u tallied to t (the merge step of a partitioned
+// analysis): every count and sum adds, per therapist too. The sums of
+// Summary's means are added in a different order than one Tally would
+// add them, so its means agree to rounding.
+func (t *Tally) Merge(u *Tally) {
+	t.s.Patients += u.s.Patients
+	t.s.Assessable += u.s.Assessable
+	t.s.Sessions += u.s.Sessions
+	t.s.WithRupture += u.s.WithRupture
+	t.s.Episodes += u.s.Episodes
+	t.s.Repaired += u.s.Repaired
+	t.s.Censored += u.s.Censored
+	for k := range t.classes {
+		t.classes[k] += u.classes[k]
+	}
+	t.sumRepair += u.sumRepair
+	t.sumDrop += u.sumDrop
+	t.sumDepth += u.sumDepth
+	t.nDrop += u.nDrop
+	t.nDepth += u.nDepth
+	for name, us := range u.therapists {
+		if t.therapists == nil {
+			t.therapists = make(map[string]*TherapistSummary)
+		}
+		ts := t.therapists[name]
+		if ts == nil {
+			ts = &TherapistSummary{Therapist: name}
+			t.therapists[name] = ts
+		}
+		ts.Patients += us.Patients
+		ts.WithRupture += us.WithRupture
+		ts.Episodes += us.Episodes
+		ts.Repaired += us.Repaired
+	}
+}

@@ -1,10 +1,10 @@
 package workflow
 
 import (
+	"io"
 	"math"
 	"strings"
 
-	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/datasets"
 )
@@ -47,10 +47,21 @@ type RupturesOptions struct {
 	PreColumn, PostColumn       string
 	NoSessionModel              bool // skip the session-level mixed model
 	Sensitivity                 bool // apply every preset side by side
-	Episodes                    bool // list every episode in the section
+	Episodes                    bool // list every episode in the section (at most ListLimit patients)
 	PlotPatients                []string
 	Level                       float64
 	AllianceLabel, OutcomeLabel string
+
+	// SessionModelAlways fits the session-level model whatever the number
+	// of rows (by default only up to SessionModelRows: it holds every row).
+	SessionModelAlways bool
+	// EpisodesTo and PatientsTo, when set, receive the full episode table
+	// (the columns of Tidy) and the per-patient table (patientColumns) as
+	// CSV, written patient by patient as the analysis runs.
+	EpisodesTo, PatientsTo io.Writer
+	// Progress, when set, is called now and then with the rows read and
+	// the patients analysed so far.
+	Progress func(rows, patients int)
 }
 
 // RupturesRun is a rupture–repair analysis; its JSON is the output of
@@ -60,6 +71,9 @@ type RupturesRun struct {
 	*rupture.Result
 	Sensitivity []rupture.SensitivityRow `json:"sensitivity,omitempty"`
 	EffectNotes []string                 `json:"effect_notes,omitempty"`
+	// ListsOmitted says that the episode and patient lists were left out
+	// (more than ListLimit patients) and how to get them; nil when listed.
+	ListsOmitted *ListsOmitted `json:"lists_omitted,omitempty"`
 	// SessionModel is the session-level mixed model of the outcome after
 	// repaired and unrepaired ruptures.
 	SessionModel *rupture.SessionModelResult `json:"session_model,omitempty"`
@@ -67,71 +81,41 @@ type RupturesRun struct {
 	PlotPatients []string `json:"plot_patients,omitempty"`
 
 	sessionPart
-	opt    RupturesOptions
-	src    Source
-	ss     *datasets.Sessions
-	series []rupture.Series
+	opt        RupturesOptions
+	src        Source
+	series     []rupture.Series // the figure's patients
+	plotResult *rupture.Result  // their episodes
+	listed     bool
+	hasOutcome bool
+	counts     *RupturesPart
+	cols       datasets.SessionColumns
+}
+
+// ListsOmitted is the note of a result whose per-patient and per-episode
+// lists were not kept.
+type ListsOmitted struct {
+	Patients int    `json:"n_patients"`
+	Episodes int    `json:"n_episodes"`
+	Limit    int    `json:"limit"`
+	How      string `json:"how"`
 }
 
 // Ruptures detects ruptures and repairs and relates the classes to the
-// outcome as opt asks.
+// outcome as opt asks, on a table held in memory: it runs the per-patient
+// stage (RupturesStage) over the table's patients, in order of their first
+// rows, exactly as RupturesFile runs it over a file read patient by
+// patient.
 func Ruptures(src Source, opt RupturesOptions) (*RupturesRun, error) {
-	if err := checkLevel(&opt.Level); err != nil {
-		return nil, err
-	}
-	if opt.AllianceLabel == "" {
-		opt.AllianceLabel = "alliance"
-	}
-	if opt.OutcomeLabel == "" {
-		opt.OutcomeLabel = "outcome"
-	}
-	opt.Measure = strings.ToLower(opt.Measure)
-	if opt.Measure == "" {
-		opt.Measure = string(rupture.OutcomeChange)
-	}
-	if opt.Measure != string(rupture.OutcomeChange) && opt.Measure != string(rupture.OutcomePost) {
-		return nil, invalid("Measure", "outcome measure %q: give change or post", opt.Measure)
-	}
-	ro, err := opt.rule()
+	st, err := NewRupturesStage(opt)
 	if err != nil {
 		return nil, err
 	}
-	run := &RupturesRun{DataName: src.Label(), opt: opt, src: src}
 	ss, err := loadSessions(src, opt.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireAlliance: true})
 	if err != nil {
 		return nil, err
 	}
-	run.src.Table = nil // the session table holds what the analysis needs
-	run.ss = ss
-	outcomes, err := run.seriesOf()
-	if err != nil {
-		return nil, err
-	}
-	if opt.Preset != "" {
-		run.Result, err = rupture.AnalyzePreset(run.series, opt.Preset)
-	} else {
-		run.Result, err = rupture.Analyze(run.series, ro)
-	}
-	if err != nil {
-		return nil, invalid("Method", "%v", err)
-	}
-	if outcomes != nil {
-		if err = run.effects(outcomes); err != nil {
-			return nil, err
-		}
-	}
-	if opt.Sensitivity {
-		if run.Sensitivity, err = rupture.Sensitivity(run.series, nil); err != nil {
-			return nil, invalid("Preset", "%v", err)
-		}
-	}
-	if err := run.plotPatients(); err != nil {
-		return nil, err
-	}
-	run.compose()
-	run.release()
-	run.src.Table, run.ss = nil, nil // keep only what the results and figures need
-	return run, nil
+	src.Table = nil // the session table holds what the analysis needs
+	return runRupturesStage(st, src, &memoryPatients{pats: sessionPatients(ss)})
 }
 
 // rule turns the options into detection options (validated by
@@ -240,155 +224,6 @@ func (o RupturesOptions) rule() (rupture.Options, error) {
 		r.ResolutionMin = *o.ResolutionMin
 	}
 	return r, nil
-}
-
-// seriesOf builds one alliance series per patient (with the post-session
-// items of the self-report rule) and, with an outcome, each patient's
-// first and last observed outcome.
-func (r *RupturesRun) seriesOf() ([]rupture.Outcome, error) {
-	ss, o := r.ss, r.opt
-	var ritem, resitem []float64
-	var err error
-	if o.RuptureItem != "" {
-		if ritem, _, err = scoreColumn(ss, o.RuptureItem); err != nil {
-			return nil, err
-		}
-	}
-	if o.ResolutionItem != "" {
-		if resitem, _, err = scoreColumn(ss, o.ResolutionItem); err != nil {
-			return nil, err
-		}
-	}
-	var therapist []string
-	if ss.Therapist.Codes != nil {
-		therapist = ss.Therapist.Strings()
-	}
-	series, outcomes := rupture.SeriesFromRows(ss.Patient.Strings(), therapist, ss.Session, ss.Alliance, ss.Outcome)
-	if ritem != nil || resitem != nil {
-		index := make(map[string]int, len(series))
-		for k, s := range series {
-			index[s.Patient] = k
-		}
-		for i := 0; i < ss.Len(); i++ {
-			s := &series[index[ss.Patient.Value(i)]]
-			if ritem != nil {
-				s.Rupture = append(s.Rupture, ritem[i])
-			}
-			if resitem != nil {
-				s.Resolution = append(s.Resolution, resitem[i])
-			}
-		}
-	}
-	r.series = series
-	if o.PreColumn != "" || o.PostColumn != "" {
-		if outcomes == nil {
-			outcomes = make([]rupture.Outcome, len(series))
-			for k, s := range series {
-				outcomes[k] = rupture.Outcome{Patient: s.Patient, Pre: math.NaN(), Post: math.NaN()}
-			}
-		}
-		if err := r.prePost(outcomes); err != nil {
-			return nil, err
-		}
-	}
-	return outcomes, nil
-}
-
-// prePost replaces each patient's first/last-session outcome by the first
-// non-missing value of the patient's rows in the pre and post columns.
-func (r *RupturesRun) prePost(outcomes []rupture.Outcome) error {
-	ss, o := r.ss, r.opt
-	var pre, post []float64
-	var err error
-	if o.PreColumn != "" {
-		if pre, _, err = scoreColumn(ss, o.PreColumn); err != nil {
-			return err
-		}
-	}
-	if o.PostColumn != "" {
-		if post, _, err = scoreColumn(ss, o.PostColumn); err != nil {
-			return err
-		}
-	}
-	index := make(map[string]int, len(outcomes))
-	for k, x := range outcomes {
-		index[x.Patient] = k
-		if pre != nil {
-			outcomes[k].Pre = math.NaN()
-		}
-		if post != nil {
-			outcomes[k].Post = math.NaN()
-		}
-	}
-	for i := 0; i < ss.Len(); i++ {
-		k := index[ss.Patient.Value(i)]
-		if pre != nil && math.IsNaN(outcomes[k].Pre) {
-			outcomes[k].Pre = pre[i]
-		}
-		if post != nil && math.IsNaN(outcomes[k].Post) {
-			outcomes[k].Post = post[i]
-		}
-	}
-	return nil
-}
-
-func (r *RupturesRun) effects(outcomes []rupture.Outcome) error {
-	o := r.opt
-	eo := rupture.DefaultEffectOptions()
-	eo.Measure = rupture.OutcomeMeasure(o.Measure)
-	if o.HigherBetter {
-		eo.Better = change.Higher
-	}
-	eo.Level = o.Level
-	er, err := r.Estimate(outcomes, eo)
-	if err != nil {
-		return invalid("Measure", "%v", err)
-	}
-	r.EffectNotes = er.Notes
-	if !o.NoSessionModel && r.ss.Outcome != nil {
-		ss := r.ss
-		rows := make([]rupture.SessionRow, ss.Len())
-		for i := range rows {
-			rows[i] = rupture.SessionRow{Patient: ss.Patient.Value(i), Session: ss.Session[i], Outcome: ss.Outcome[i]}
-			if ss.Therapist.Codes != nil {
-				rows[i].Therapist = ss.Therapist.Value(i)
-			}
-		}
-		sm, err := rupture.SessionModel(r.Result, rows, eo.Level)
-		if err != nil {
-			r.EffectNotes = append(r.EffectNotes, "session-level model not fitted: "+err.Error())
-		} else {
-			r.SessionModel = sm
-		}
-	}
-	return nil
-}
-
-// plotPatients chooses the patients of the rupture figure: those named,
-// else the first with a repaired rupture, else the first with any.
-func (r *RupturesRun) plotPatients() error {
-	if len(r.opt.PlotPatients) > 0 {
-		known := map[string]bool{}
-		for _, s := range r.series {
-			known[s.Patient] = true
-		}
-		for _, p := range r.opt.PlotPatients {
-			if !known[p] {
-				return invalid("PlotPatients", "patient %q of the rupture plot is not in the data", p)
-			}
-		}
-		r.PlotPatients = r.opt.PlotPatients
-		return nil
-	}
-	for _, want := range []bool{true, false} {
-		for _, ep := range r.Episodes {
-			if ep.Repaired == want {
-				r.PlotPatients = []string{ep.Patient}
-				return nil
-			}
-		}
-	}
-	return nil
 }
 
 // RepairEffect is the repaired-vs-unrepaired contrast (nil when not

@@ -73,14 +73,19 @@ func (r *RupturesRun) methodsText() string {
 
 func (r *RupturesRun) compose() {
 	o, s := r.opt, r.Summary
-	r.data = sessionsDataPart(r.src, r.ss)
+	r.data = r.dataPart()
 	if d := s.Patients - s.Assessable; d > 0 {
 		r.data.Dropped = append(r.data.Dropped, Dropped{Analysis: "ruptures", N: d, Unit: "patients", Reason: "too few alliance ratings to assess a rupture (class insufficient)"})
 	}
 	if s.Censored > 0 {
 		r.note(Info, "%d of %d ruptures come too close to a patient's last session for the repair window to be observed (censored); patients whose only unrepaired ruptures are censored form the class censored, reported apart from repaired and unrepaired.", s.Censored, s.Episodes)
 	}
-	if r.ss.Outcome == nil && o.PreColumn == "" && o.PostColumn == "" {
+	if !r.listed {
+		r.ListsOmitted = &ListsOmitted{Patients: s.Patients, Episodes: s.Episodes, Limit: ListLimit,
+			How: "write the full tables to files: the episode table with --episodes FILE, the per-patient classes with --patients FILE (.csv, .tsv or .parquet)"}
+		r.note(Info, "%d patients: the per-episode and per-patient lists are not printed (only summaries, above %d patients); %s.", s.Patients, ListLimit, r.ListsOmitted.How)
+	}
+	if !r.hasOutcome && o.PreColumn == "" && o.PostColumn == "" {
 		r.note(Info, "No outcome column: the classes are not related to outcome.")
 	}
 	rule := string(r.Options.Method)
@@ -104,12 +109,12 @@ func (r *RupturesRun) compose() {
 		title := "Rupture and repair of patient " + strings.Join(r.PlotPatients, ", ")
 		sec.Add(&Figure{Name: "rupture-patient", Title: title,
 			Caption: fmt.Sprintf("The patient's %s by session; filled triangles mark ruptures, open triangles repairs; for each episode the dotted line is its reference level and the dashed line its rupture threshold (reference minus the drop needed), from the session before the rupture to its repair or the end of its repair window; the grey dotted line is the patient's mean.", r.opt.AllianceLabel),
-			Spec:    RuptureSpec{Series: r.series, Result: r.Result, Patients: r.PlotPatients, Label: capitalise(r.opt.AllianceLabel)}})
+			Spec:    RuptureSpec{Series: r.series, Result: r.plotResult, Patients: r.PlotPatients, Label: capitalise(r.opt.AllianceLabel)}})
 	}
 	if len(r.Sensitivity) > 0 {
 		sec.Add(r.sensitivityTable())
 	}
-	if o.Episodes {
+	if o.Episodes && r.listed {
 		t := r.Tidy()
 		t.Title = "Episodes"
 		sec.Add(t)
@@ -199,20 +204,51 @@ func (r *RupturesRun) sensitivityTable() *Table {
 	return t
 }
 
-// Tidy is the one tidy table (CSV): every episode.
+// episodeColumns are the columns of the episode table.
+var episodeColumns = []string{"patient", "therapist", "episode", "session", "reference", "score", "drop", "drop_sd", "depth", "threshold", "repaired", "repair_session", "censored"}
+
+// episodeRow is one episode's row of the episode table.
+func episodeRow(ep rupture.Episode) []string {
+	f := func(x rupture.Float) string { return clean(float64(x)) }
+	rs := ""
+	if ep.RepairSession.Valid {
+		rs = strconv.Itoa(ep.RepairSession.V)
+	}
+	return []string{ep.Patient, ep.Therapist, strconv.Itoa(ep.Index), strconv.Itoa(ep.Session), f(ep.Reference), f(ep.Score), f(ep.Drop), f(ep.DropSD), f(ep.Depth), f(ep.Threshold), strconv.FormatBool(ep.Repaired), rs, strconv.FormatBool(ep.Censored)}
+}
+
+// Tidy is the one tidy table (CSV): every episode (none when the lists
+// were not kept: see ListsOmitted).
 func (r *RupturesRun) Tidy() *Table {
-	t := &Table{Name: "episodes",
-		Columns: []string{"patient", "therapist", "episode", "session", "reference", "score", "drop", "drop_sd", "depth", "threshold", "repaired", "repair_session", "censored"},
-		Right:   []bool{false, false, true, true, true, true, true, true, true, true, false, true, false}}
+	t := &Table{Name: "episodes", Columns: episodeColumns,
+		Right: []bool{false, false, true, true, true, true, true, true, true, true, false, true, false}}
 	for _, ep := range r.Episodes {
-		f := func(x rupture.Float) string { return clean(float64(x)) }
-		rs := ""
-		if ep.RepairSession.Valid {
-			rs = strconv.Itoa(ep.RepairSession.V)
-		}
-		t.Rows = append(t.Rows, []string{ep.Patient, ep.Therapist, strconv.Itoa(ep.Index), strconv.Itoa(ep.Session), f(ep.Reference), f(ep.Score), f(ep.Drop), f(ep.DropSD), f(ep.Depth), f(ep.Threshold), strconv.FormatBool(ep.Repaired), rs, strconv.FormatBool(ep.Censored)})
+		t.Rows = append(t.Rows, episodeRow(ep))
 	}
 	return t
+}
+
+// dataPart accounts for the session table: roles and counts.
+func (r *RupturesRun) dataPart() *DataPart {
+	d := &DataPart{Kind: "session", Source: r.src, Roles: map[string]string{}, Counts: map[string]int{}}
+	c := r.cols
+	for role, name := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
+		if name != "" {
+			d.Roles[role] = name
+		}
+	}
+	p := r.counts
+	d.Counts["rows"], d.Counts["patients"] = p.Rows, p.Patients
+	if c.Therapist != "" {
+		d.Counts["therapists"] = len(p.Therapists)
+	}
+	if c.Alliance != "" {
+		d.Counts["missing alliance"] = p.MissingAlliance
+	}
+	if c.Outcome != "" {
+		d.Counts["missing outcome"] = p.MissingOutcome
+	}
+	return d
 }
 
 func (r *RupturesRun) commandLine() string {
@@ -288,8 +324,8 @@ func (r *RupturesRun) rCode() string {
 	fmt.Fprintf(&b, "#   %s --format json --out ruptures.json\n", r.commandLine())
 	b.WriteString("library(jsonlite)\nj <- fromJSON(\"ruptures.json\")\n")
 	fmt.Fprintf(&b, "d <- %s\n", r.src.RRead())
-	pat, ses := r.ss.Columns.Patient, r.ss.Columns.Session
-	out := r.ss.Columns.Outcome
+	pat, ses := r.cols.Patient, r.cols.Session
+	out := r.cols.Outcome
 	fmt.Fprintf(&b, "d <- d[order(d[[%q]], d[[%q]]), ]; id <- as.character(d[[%q]])\n", pat, ses, pat)
 	// each patient's first and last observed outcome, or the first
 	// non-missing value of the pre and post columns
@@ -307,7 +343,12 @@ func (r *RupturesRun) rCode() string {
 		postF = first(r.opt.PostColumn, false)
 	}
 	fmt.Fprintf(&b, "pre_of <- %s\npost_of <- %s\n", preF, postF)
-	b.WriteString("p <- j$patients[j$patients$class != \"insufficient\", c(\"patient\", \"class\")]\n")
+	if r.listed {
+		b.WriteString("p <- j$patients[j$patients$class != \"insufficient\", c(\"patient\", \"class\")]\n")
+	} else { // the JSON holds no patient list: read the per-patient table
+		fmt.Fprintf(&b, "#   %s --patients patients.csv\n", r.commandLine())
+		b.WriteString("p <- read.csv(\"patients.csv\", colClasses = c(patient = \"character\"))\np <- p[p$class != \"insufficient\", c(\"patient\", \"class\")]\n")
+	}
 	b.WriteString("p$pre <- sapply(p$patient, pre_of); p$post <- sapply(p$patient, post_of)\n")
 	y := "p$post - p$pre"
 	if r.opt.Measure == string(rupture.OutcomePost) {

@@ -99,6 +99,16 @@ func (e *env) readInput(file, dataset string, upload []byte, opt datasets.ReadOp
 	return workflow.Input{File: file, Dataset: dataset, Upload: upload, Stdin: e.stdin}.Read(opt)
 }
 
+// streamable reports whether the input is a file a command may read
+// patient by patient (datasets.CanStream: not an embedded dataset,
+// standard input or a workbook), and its path.
+func (rf *readFlags) streamable(args []string) (bool, string) {
+	if len(args) == 0 || rf.dataset != "" || rf.sheet != "" {
+		return false, ""
+	}
+	return datasets.CanStream(args[0]), args[0]
+}
+
 // isExample reports whether a command runs on its default embedded
 // dataset because neither FILE nor --dataset was given.
 func (rf *readFlags) isExample(args []string) bool { return len(args) == 0 && rf.dataset == "" }

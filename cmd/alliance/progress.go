@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -50,4 +51,23 @@ func (e *env) progress(n int, desc string) (set func(done int), done func()) {
 	}
 	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc), progressbar.OptionClearOnFinish())
 	return func(d int) { _ = bar.Set(d) }, func() { _ = bar.Finish() }
+}
+
+// counter shows, on a terminal only, the rows read and patients analysed
+// and their rate while a command reads a file patient by patient; update
+// is nil when nothing is shown.
+func (e *env) counter(desc string) (update func(rows, patients int), done func()) {
+	if !e.onTerminal() {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc),
+		progressbar.OptionSpinnerType(14), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+	start := time.Now()
+	return func(rows, patients int) {
+			s := time.Since(start).Seconds()
+			bar.Describe(fmt.Sprintf("%s: %d rows read, %d patients done (%.0f rows/s)", desc, rows, patients, float64(rows)/max(s, 1e-3)))
+			_ = bar.Add(1)
+		}, func() {
+			_ = bar.Finish()
+		}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -27,11 +28,12 @@ type rupturesFlags struct {
 	ruptureMin, resolutionMn *float64
 	measure                  string
 	higher                   bool
-	episodes                 bool
+	episodes, patients       string
 	exportEffect, study      string
 	plot, plotPatient        string
 	preCol, postCol          string
 	sessionModel             bool
+	sessionModelSet          bool
 	level                    float64
 }
 
@@ -69,7 +71,10 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
   alliance ruptures sessions.csv --sensitivity
   alliance ruptures sessions.csv --method rci --reliability .9 --export-effect effect.csv --study "Site A"`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runRuptures(e, rf, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rf.sessionModelSet = cmd.Flags().Changed("session-model")
+			return runRuptures(e, rf, args)
+		},
 	}
 	f := cmd.Flags()
 	def := rupture.DefaultOptions()
@@ -92,7 +97,7 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	f.Float64Var(&rf.rciSD, "sd", 0, "rci method: the SD s (default: the SD of all observed scores)")
 	f.StringVar(&rf.preCol, "pre", "", "outcome effects: column with each patient's pre-treatment score (default: the first session's outcome)")
 	f.StringVar(&rf.postCol, "post", "", "outcome effects: column with each patient's post-treatment score (default: the last session's outcome)")
-	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures")
+	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures (by default up to 200,000 rows; given explicitly, whatever the size: it holds every row in memory)")
 	numVar(cmd, &rf.lossCutoff, "loss-cutoff", "sudden-loss method: absolute criterion in scale points (default: off)")
 	f.IntVar(&rf.maxGap, "max-gap", 0, "break a series where consecutive sessions are more than N apart (0 = never)")
 	intVar(cmd, &rf.repairWindow, "repair-window", fmt.Sprintf("sessions after the rupture within which a repair must occur (default %d)", def.RepairWindow))
@@ -103,12 +108,13 @@ Without FILE the embedded, simulated demo-sessions data are analysed.`,
 	numVar(cmd, &rf.resolutionMn, "resolution-min", fmt.Sprintf("self-report: least resolution-item value marking a repair (default %g)", def.ResolutionMin))
 	f.StringVar(&rf.measure, "outcome-measure", "change", "effects on outcome: change (last − first session) or post (last session)")
 	betterVar(cmd, &rf.higher, "outcome: which scores are better")
-	f.BoolVar(&rf.episodes, "episodes", false, "list every episode (text and Markdown; JSON always does, CSV is the episode list)")
+	f.StringVar(&rf.episodes, "episodes", "", "write every episode to `FILE` (.csv, .tsv or .parquet), written as the patients are read; JSON and text list the episodes only up to 1,000 patients, CSV output is the episode table")
 	f.StringVar(&rf.exportEffect, "export-effect", "", "write the repaired-vs-unrepaired effect as a study row (study, ri, ni, yi, vi) for 'alliance meta' to `FILE`")
 	f.StringVar(&rf.study, "study", "", "study label of the exported effect (default: the data file name)")
 	figureVar(cmd, &rf.plot, "plot", "write a patient's rupture plot (alliance by session, ruptures and repairs marked) to `FILE` (.png, .svg, .pdf)")
 	f.StringVar(&rf.plotPatient, "plot-patient", "", "the patient(s) of --plot, comma-separated (default: the first with a repaired rupture)")
 	levelVar(cmd, &rf.level, "the effects' intervals")
+	f.StringVar(&rf.patients, "patients", "", "write every patient's class and counts to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000 patients")
 	_ = cmd.RegisterFlagCompletionFunc("preset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return presetNames, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -122,24 +128,82 @@ var rupturesOptionFlags = map[string]string{"Preset": "--preset", "Method": "--m
 
 func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 	cols, _ := rf.sess.columns()
-	o := workflow.RupturesOptions{Columns: cols, Preset: rf.preset, Sensitivity: rf.sensitivity, Episodes: rf.episodes,
+	o := workflow.RupturesOptions{Columns: cols, Preset: rf.preset, Sensitivity: rf.sensitivity,
 		RuptureItem: rf.ruptureItem, ResolutionItem: rf.resolution, PreColumn: rf.preCol, PostColumn: rf.postCol,
 		Measure: rf.measure, NoSessionModel: !rf.sessionModel, PlotPatients: splitList(rf.plotPatient), HigherBetter: rf.higher, Level: rf.level,
 		Threshold: rf.threshold, Percent: rf.percent, Reliability: rf.reliability, LossCutoff: rf.lossCutoff,
 		RCISD: rf.rciSD, MaxGap: rf.maxGap, Method: rf.method, SDSource: rf.sdSource, Reference: rf.ref, Window: rf.window,
-		RepairWindow: rf.repairWindow, RepairFraction: rf.repairFraction, RuptureMin: rf.ruptureMin, ResolutionMin: rf.resolutionMn}
+		RepairWindow: rf.repairWindow, RepairFraction: rf.repairFraction, RuptureMin: rf.ruptureMin, ResolutionMin: rf.resolutionMn,
+		SessionModelAlways: rf.sessionModel && rf.sessionModelSet}
 	if rf.k != nil {
 		o.K = *rf.k
 	}
-	src, err := rf.read.source(e, args, rupturesDefaultDataset)
-	if err != nil {
+	var outs []string
+	for _, p := range []string{rf.episodes, rf.patients} {
+		if p != "" {
+			outs = append(outs, p)
+		}
+	}
+	// analyse runs the analysis, the episode and patient tables written to
+	// epW and patW (nil: not asked for) as the patients are read.
+	analyse := func(epW, patW io.Writer) (*workflow.RupturesRun, error) {
+		o.EpisodesTo, o.PatientsTo = epW, patW
+		update, done := e.counter("ruptures")
+		o.Progress = update
+		defer done()
+		if stream, path := rf.read.streamable(args); stream {
+			ropt, err := rf.read.options()
+			if err != nil {
+				return nil, err
+			}
+			ropt.MaxBytes = e.maxBytes
+			e.inputs = append(e.inputs, path)
+			if err := e.checkOutputs(outs...); err != nil {
+				return nil, err
+			}
+			return workflow.RupturesFile(path, ropt, o)
+		}
+		src, err := rf.read.source(e, args, rupturesDefaultDataset)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.checkOutputs(outs...); err != nil {
+			return nil, err
+		}
+		return workflow.Ruptures(src, o)
+	}
+	var run *workflow.RupturesRun
+	var err error
+	body := func(csvOut io.Writer) error {
+		err := withTables(rf.episodes, rf.patients, func(epW, patW io.Writer) error {
+			if csvOut != nil {
+				if epW == nil {
+					epW = csvOut
+				} else {
+					epW = io.MultiWriter(epW, csvOut)
+				}
+			}
+			var aerr error
+			run, aerr = analyse(epW, patW)
+			return aerr
+		})
+		if err != nil {
+			return withOptionFlag(err, rupturesOptionFlags)
+		}
+		return nil
+	}
+	if e.format == "csv" { // the episode table, written as the patients are read
+		if err := e.emitStream(body); err != nil {
+			return err
+		}
+		for _, n := range run.TopNotes() {
+			e.infof("alliance: %s", n.Text)
+		}
+	} else if err = body(nil); err != nil {
 		return err
 	}
-	stop := e.busy("ruptures")
-	run, err := workflow.Ruptures(src, o)
-	stop()
-	if err != nil {
-		return withOptionFlag(err, rupturesOptionFlags)
+	for _, p := range outs {
+		e.infof("wrote %s", p)
 	}
 	if err := e.saveNamedFigure(run.Section(), "rupture-patient", rf.plot); err != nil {
 		return fmt.Errorf("%w (name a patient with --plot-patient)", err)
@@ -156,5 +220,23 @@ func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 		verb := map[bool]string{false: "wrote", true: "appended"}[appended]
 		e.infof("%s the repaired-vs-unrepaired effect (r = %.3f, n = %d) to %s", verb, row.R, row.N, rf.exportEffect)
 	}
+	if e.format == "csv" {
+		return nil
+	}
 	return e.emitRun(run, run, tableCSV(run.Tidy()))
+}
+
+// withTables runs fn with writers of the tables named (atomically written
+// files, CSV, TSV or Parquet by extension; nil for "").
+func withTables(ep, pat string, fn func(epW, patW io.Writer) error) error {
+	inner := func(epW io.Writer) error {
+		if pat == "" {
+			return fn(epW, nil)
+		}
+		return writeTable(pat, func(w io.Writer) error { return fn(epW, w) })
+	}
+	if ep == "" {
+		return inner(nil)
+	}
+	return writeTable(ep, inner)
 }
