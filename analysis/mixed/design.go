@@ -50,6 +50,8 @@ type design struct {
 	xcols []fixedCol
 	cols  map[string]*column
 	keep  []int
+	// tot holds the totals of a design from statistics (rows is nil).
+	tot *totals
 }
 
 func (d *design) ntheta() int {
