@@ -40,6 +40,7 @@ func main() {
 	flag.Float64Var(&c.Cutoff, "cutoff", 0, "run the sudden-gains stage with criterion 1 = this many points, as 'alliance gains --cutoff' (0: no gains stage)")
 	flag.BoolVar(&c.Losses, "losses", false, "sudden losses instead of gains (with --cutoff)")
 	flag.StringVar(&c.Score, "score", "outcome", "score column of the gains stage: outcome or alliance")
+	flag.BoolVar(&c.Sessions, "sessions", false, "also accumulate the session model's sufficient statistics (the lagged model of 'alliance sessions', its defaults) and fit it once from their sum")
 	flag.Parse()
 	beam.Init()
 	if c.Input == "" || c.Output == "" {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/rupture"
+	"github.com/alliance-research/alliance/analysis/sessions"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 )
@@ -40,10 +41,17 @@ type Config struct {
 	Cutoff float64
 	Losses bool
 	Score  string
+	// Sessions runs the session model's sufficient statistics (the
+	// lagged model of 'alliance sessions' with its defaults: patients
+	// nested in therapists when the data have therapists, person-mean
+	// centring), merged over the patients and fitted on one worker.
+	Sessions bool
 }
 
-// Row is one session row of a shard.
+// Row is one session row of a shard; Has says which role columns its
+// shard has (hasTherapist, hasAlliance, hasOutcome).
 type Row struct {
+	Has       uint8
 	Therapist string
 	Session   int
 	Alliance  float64
@@ -60,7 +68,15 @@ type PatientRows struct {
 	Session   []int
 	Alliance  []float64
 	Outcome   []float64
+	// The role columns the patient's shards have.
+	HasTherapist, HasAlliance, HasOutcome bool
 }
+
+const (
+	hasTherapist = 1 << iota
+	hasAlliance
+	hasOutcome
+)
 
 // readShardFn reads one shard and keys its rows by patient.
 type readShardFn struct {
@@ -96,13 +112,13 @@ func (f *readShardFn) ProcessElement(ctx context.Context, name string, emit func
 	for i := 0; i < ss.Len(); i++ {
 		r := Row{Session: ss.Session[i], Alliance: math.NaN(), Outcome: math.NaN(), File: name, Line: ss.Line[i]}
 		if ss.Therapist.Codes != nil {
-			r.Therapist = ss.Therapist.Value(i)
+			r.Therapist, r.Has = ss.Therapist.Value(i), r.Has|hasTherapist
 		}
 		if ss.Alliance != nil {
-			r.Alliance = ss.Alliance[i]
+			r.Alliance, r.Has = ss.Alliance[i], r.Has|hasAlliance
 		}
 		if ss.Outcome != nil {
-			r.Outcome = ss.Outcome[i]
+			r.Outcome, r.Has = ss.Outcome[i], r.Has|hasOutcome
 		}
 		emit(ss.Patient.Value(i), r)
 	}
@@ -126,6 +142,9 @@ func assemble(patient string, rows func(*Row) bool) (PatientRows, error) {
 		if r.Therapist != p.Therapist {
 			return p, fmt.Errorf("%s, line %d: patient %q is seen by therapist %q here and by %q in session %d; give each patient one therapist", r.File, r.Line, patient, r.Therapist, p.Therapist, all[0].Session)
 		}
+		p.HasTherapist = p.HasTherapist || r.Has&hasTherapist != 0
+		p.HasAlliance = p.HasAlliance || r.Has&hasAlliance != 0
+		p.HasOutcome = p.HasOutcome || r.Has&hasOutcome != 0
 		p.Session = append(p.Session, r.Session)
 		p.Alliance = append(p.Alliance, r.Alliance)
 		p.Outcome = append(p.Outcome, r.Outcome)
@@ -134,13 +153,14 @@ func assemble(patient string, rows func(*Row) bool) (PatientRows, error) {
 }
 
 // ruptureFn is the per-patient rupture stage: rupture.Detector.Patient
-// with the rule whose sample SD comes from the first pass.
+// with the rule whose sample SDs come from the first pass
+// (rupture.PrepareFrom), each patient tallied (rupture.Tally.Add).
 type ruptureFn struct {
 	Preset string
 	d      *rupture.Detector
 }
 
-func (f *ruptureFn) rule(p1 Pass1) (*rupture.Detector, error) {
+func (f *ruptureFn) rule(sample rupture.SampleStats) (*rupture.Detector, error) {
 	if f.d != nil {
 		return f.d, nil
 	}
@@ -151,7 +171,7 @@ func (f *ruptureFn) rule(p1 Pass1) (*rupture.Detector, error) {
 			return nil, err
 		}
 	}
-	o, err := p1.prepare(o)
+	o, err := rupture.PrepareFrom(&sample, o)
 	if err != nil {
 		return nil, err
 	}
@@ -159,8 +179,8 @@ func (f *ruptureFn) rule(p1 Pass1) (*rupture.Detector, error) {
 	return f.d, err
 }
 
-func (f *ruptureFn) ProcessElement(p PatientRows, p1 Pass1, emit func(RuptureSum)) error {
-	d, err := f.rule(p1)
+func (f *ruptureFn) ProcessElement(p PatientRows, sample rupture.SampleStats, emit func(rupture.Tally)) error {
+	d, err := f.rule(sample)
 	if err != nil {
 		return err
 	}
@@ -169,8 +189,57 @@ func (f *ruptureFn) ProcessElement(p PatientRows, p1 Pass1, emit func(RuptureSum
 	if err != nil {
 		return err
 	}
-	emit(ruptureOf(pt, eps))
+	var t rupture.Tally
+	t.Add(pt, eps)
+	emit(t)
 	return nil
+}
+
+// lmmFn accumulates the session model's sufficient statistics
+// (sessions.Stats.AddPatient) over the patients of a bundle and emits
+// them when the bundle ends: a partial sum, merged by mergeLMM.
+type lmmFn struct {
+	st *sessions.Stats
+}
+
+func (f *lmmFn) ProcessElement(p PatientRows, p1 Pass1, _ func(LMMPart)) error {
+	if f.st == nil {
+		var err error
+		if f.st, err = sessions.NewStats(lmmColumns(p1), lmmOptions()); err != nil {
+			return err
+		}
+	}
+	sp := sessions.Patient{ID: p.Patient, Therapist: p.Therapist, Session: p.Session, Outcome: p.Outcome}
+	if p1.HasAlliance {
+		sp.Alliance = p.Alliance
+	}
+	return f.st.AddPatient(sp)
+}
+
+// FinishBundle emits the bundle's statistics (Beam asks the side input of
+// ProcessElement here too).
+func (f *lmmFn) FinishBundle(_ Pass1, emit func(LMMPart)) error {
+	if f.st == nil {
+		return nil
+	}
+	part, err := lmmPart(f.st)
+	if err != nil {
+		return err
+	}
+	emit(part)
+	f.st = nil
+	return nil
+}
+
+// lmmColumns are the role columns of the data, from the first pass.
+func lmmColumns(p1 Pass1) sessions.Columns {
+	return sessions.Columns{Therapist: p1.HasTherapist, Alliance: p1.HasAlliance, Outcome: p1.HasOutcome}
+}
+
+// lmmOptions are the defaults of 'alliance sessions' (workflow.Sessions):
+// the lagged model, lag gap 1, 95% intervals.
+func lmmOptions() sessions.Options {
+	return sessions.Options{Model: sessions.Lagged, MaxLagGap: 1, Level: 0.95}
 }
 
 // gainFn is the per-patient sudden-gains stage over the sample's session
@@ -179,6 +248,11 @@ type gainFn struct {
 	Cutoff float64
 	Losses bool
 	Score  string
+	// Sessions runs the session model's sufficient statistics (the
+	// lagged model of 'alliance sessions' with its defaults: patients
+	// nested in therapists when the data have therapists, person-mean
+	// centring), merged over the patients and fitted on one worker.
+	Sessions bool
 }
 
 func (f *gainFn) criteria() change.Criteria {
@@ -219,6 +293,10 @@ type Result struct {
 	Patients int             `json:"patients"`
 	Ruptures *RupturesResult `json:"ruptures,omitempty"`
 	Gains    *GainsResult    `json:"gains,omitempty"`
+	// SessionModel is the fit of 'alliance sessions' from the merged
+	// statistics, without the conditional modes (one per patient).
+	SessionModel *sessions.Result `json:"session_model,omitempty"`
+	Notes        []string         `json:"notes,omitempty"`
 }
 
 // RupturesResult is the rule applied and the summary of 'alliance ruptures'.
@@ -243,17 +321,33 @@ type writeFn struct {
 	Config Config
 }
 
-func (f *writeFn) ProcessElement(ctx context.Context, p1 Pass1, shards int, rs func(*RuptureSum) bool, gs func(*GainSum) bool) error {
+func (f *writeFn) ProcessElement(ctx context.Context, p1 Pass1, shards int, ss func(*rupture.SampleStats) bool, rs func(*rupture.Tally) bool, gs func(*GainSum) bool, ls func(*LMMPart) bool) error {
 	c := f.Config
 	res := Result{Data: c.Input, Shards: shards, Rows: p1.Rows, Patients: p1.Patients}
-	var r RuptureSum
-	if rs(&r) {
+	var sample rupture.SampleStats
+	var r rupture.Tally
+	if ss(&sample) && rs(&r) {
 		fn := ruptureFn{Preset: c.Preset}
-		d, err := fn.rule(p1)
+		d, err := fn.rule(sample)
 		if err != nil {
 			return err
 		}
 		res.Ruptures = &RupturesResult{Preset: c.Preset, Options: d.Options(), Summary: r.Summary()}
+	}
+	var lp LMMPart
+	if ls(&lp) {
+		st, err := lp.stats()
+		if err != nil {
+			return err
+		}
+		// the one step that runs on one machine: the optimiser over θ
+		fit, err := sessions.FitStats(st)
+		if err != nil {
+			return err
+		}
+		fit.Ranef = nil
+		res.SessionModel = fit
+		res.Notes = append(res.Notes, fmt.Sprintf("the session model's conditional modes (BLUPs, one per patient and therapist) are left out of this JSON; %d patients' statistics were merged", len(st.Patients)))
 	}
 	var g GainSum
 	if gs(&g) {
@@ -314,32 +408,41 @@ func sumInts(a, b int) int { return a + b }
 func init() {
 	register.DoFn3x1[context.Context, string, func(string, Row), error](&readShardFn{})
 	register.Function2x2(assemble)
-	register.DoFn3x1[PatientRows, Pass1, func(RuptureSum), error](&ruptureFn{})
+	register.DoFn3x1[PatientRows, rupture.SampleStats, func(rupture.Tally), error](&ruptureFn{})
 	register.DoFn3x1[PatientRows, Pass1, func(GainSum), error](&gainFn{})
-	register.DoFn5x1[context.Context, Pass1, int, func(*RuptureSum) bool, func(*GainSum) bool, error](&writeFn{})
+	register.DoFn3x1[PatientRows, Pass1, func(LMMPart), error](&lmmFn{})
+	register.DoFn7x1[context.Context, Pass1, int, func(*rupture.SampleStats) bool, func(*rupture.Tally) bool, func(*GainSum) bool, func(*LMMPart) bool, error](&writeFn{})
 	register.Function3x1(expandFn)
 	register.Function1x1(pass1Of)
+	register.Function1x1(sampleOf)
 	register.Function2x1(mergePass1)
-	register.Function2x1(mergeRupture)
+	register.Function2x1(mergeSample)
+	register.Function2x1(mergeTally)
 	register.Function2x1(mergeGain)
+	register.Function2x2(mergeLMM)
 	register.Function1x1(one)
 	register.Function2x1(sumInts)
 	register.Emitter1[string]()
 	register.Emitter2[string, Row]()
-	register.Emitter1[RuptureSum]()
+	register.Emitter1[rupture.Tally]()
 	register.Emitter1[GainSum]()
+	register.Emitter1[LMMPart]()
 	register.Iter1[Row]()
-	register.Iter1[RuptureSum]()
+	register.Iter1[rupture.SampleStats]()
+	register.Iter1[rupture.Tally]()
 	register.Iter1[GainSum]()
+	register.Iter1[LMMPart]()
 }
 
 // Build adds the pipeline to s:
 //
 //	shards ─ read ─ key by patient ─ GroupByKey ─ assemble (one patient's rows in session order)
-//	   ├─ pass 1 per patient ─ Combine(sum) ──────────────┐ (side input: the sample SD, the session range)
-//	   ├─ rupture stage per patient ─ Combine(sum) ◀──────┤
-//	   └─ gains stage per patient ─ Combine(sum) ◀────────┘
-//	                              └──────────── write the JSON (one worker)
+//	   ├─ pass 1 per patient ─ Combine(sum): counts, session range, columns ─┐ side inputs
+//	   ├─ alliance moments per patient ─ Combine(SampleStats.Merge) ─────────┤ (one value each)
+//	   ├─ rupture stage per patient ─ Combine(Tally.Merge) ◀─────────────────┤
+//	   ├─ gains stage per patient ─ Combine(sum) ◀───────────────────────────┤
+//	   └─ session-model statistics per bundle ─ Combine(Stats.Merge) ◀───────┘
+//	            └── write: summaries, FitStats (the optimiser over θ), JSON — one worker
 func Build(s beam.Scope, c Config) {
 	s = s.Scope("alliance")
 	names := beam.ParDo(s, expandFn, beam.Create(s, c.Input))
@@ -347,16 +450,20 @@ func Build(s beam.Scope, c Config) {
 	rows := beam.ParDo(s, &readShardFn{Columns: c.Columns, NeedAlliance: !c.NoRuptures}, beam.Reshuffle(s, names))
 	patients := beam.ParDo(s, assemble, beam.GroupByKey(s, rows))
 	p1 := beam.Combine(s, mergePass1, beam.ParDo(s, pass1Of, patients))
-	var rs, gs beam.PCollection
+	sample := beam.CreateList(s, []rupture.SampleStats{})
+	tally := beam.CreateList(s, []rupture.Tally{})
+	gains := beam.CreateList(s, []GainSum{})
+	lmm := beam.CreateList(s, []LMMPart{})
 	if !c.NoRuptures {
-		rs = beam.Combine(s, mergeRupture, beam.ParDo(s, &ruptureFn{Preset: c.Preset}, patients, beam.SideInput{Input: p1}))
-	} else {
-		rs = beam.CreateList(s, []RuptureSum{})
+		sample = beam.Combine(s, mergeSample, beam.ParDo(s, sampleOf, patients))
+		tally = beam.Combine(s, mergeTally, beam.ParDo(s, &ruptureFn{Preset: c.Preset}, patients, beam.SideInput{Input: sample}))
 	}
 	if c.Cutoff > 0 {
-		gs = beam.Combine(s, mergeGain, beam.ParDo(s, &gainFn{Cutoff: c.Cutoff, Losses: c.Losses, Score: c.Score}, patients, beam.SideInput{Input: p1}))
-	} else {
-		gs = beam.CreateList(s, []GainSum{})
+		gains = beam.Combine(s, mergeGain, beam.ParDo(s, &gainFn{Cutoff: c.Cutoff, Losses: c.Losses, Score: c.Score}, patients, beam.SideInput{Input: p1}))
 	}
-	beam.ParDo0(s, &writeFn{Config: c}, p1, beam.SideInput{Input: shards}, beam.SideInput{Input: rs}, beam.SideInput{Input: gs})
+	if c.Sessions {
+		lmm = beam.Combine(s, mergeLMM, beam.ParDo(s, &lmmFn{}, patients, beam.SideInput{Input: p1}))
+	}
+	beam.ParDo0(s, &writeFn{Config: c}, p1, beam.SideInput{Input: shards}, beam.SideInput{Input: sample}, beam.SideInput{Input: tally},
+		beam.SideInput{Input: gains}, beam.SideInput{Input: lmm})
 }

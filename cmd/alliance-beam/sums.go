@@ -2,22 +2,24 @@ package main
 
 import (
 	"math"
-	"sort"
 
 	"github.com/alliance-research/alliance/analysis/change"
 	"github.com/alliance-research/alliance/analysis/rupture"
 )
 
-// The accumulators below are the merge step of the pipeline: each is the
-// value of one patient (made by the per-patient stage) or of any set of
-// patients, and Merge adds two of them. Addition of counts and of sums is
+// The accumulators are the merge step of the pipeline: each is the value
+// of one patient (made by the per-patient stage) or of any set of
+// patients, and merging adds two of them (the rupture stage's are
+// rupture.SampleStats and rupture.Tally with their Merge, the session
+// model's sessions.Stats; those of the gains stage are here). Addition of counts and of sums is
 // associative and commutative, so a runner may merge in any order and on
 // any worker (combiner lifting). Counts are exact; the float sums agree
 // with the single-machine commands to rounding (summation order), which is
 // the only difference the tests allow (1e-12 relative).
 //
-// Every field is exported: Beam encodes accumulators between workers with
-// its schema coder, which sees exported fields only.
+// Every field here is exported: Beam encodes them between workers with its
+// schema coder, which sees exported fields only (the rupture and session
+// model accumulators travel by gob: coders.go).
 
 // Moments holds n, the mean and M₂ = Σ (x − x̄)² of a set of values,
 // merged as Chan, Golub & LeVeque (1979):
@@ -73,21 +75,19 @@ func (m Moments) sd() float64 {
 	return math.Sqrt(m.M2 / float64(m.N-1))
 }
 
-// Pass1 is the first pass over the patients: what a rule needs from the
-// whole sample before any patient can be classified. SSWithin and
-// DFWithin give the pooled within-patient SD of the alliance scores
-// (rupture.SampleStats.PooledWithinSD: √(Σᵢ Σₜ (xᵢₜ − x̄ᵢ)² / Σᵢ (nᵢ − 1))
-// over patients with nᵢ ≥ 2), All the Moments of all alliance scores
-// (TotalSD, the rci rule's default SD); MinSession and MaxSession the
-// session range of the gains stage.
+// Pass1 is the first pass over the patients: what the stages need from
+// the whole sample before any patient can be analysed, besides the
+// alliance scores' rupture.SampleStats: the counts, the session range of
+// the gains stage, and which role columns the shards have (the session
+// model's columns).
 type Pass1 struct {
-	Patients   int
-	Rows       int
-	SSWithin   float64
-	DFWithin   int
-	All        Moments
-	MinSession int
-	MaxSession int
+	Patients     int
+	Rows         int
+	MinSession   int
+	MaxSession   int
+	HasTherapist bool
+	HasAlliance  bool
+	HasOutcome   bool
 }
 
 func mergePass1(a, b Pass1) Pass1 {
@@ -99,170 +99,33 @@ func mergePass1(a, b Pass1) Pass1 {
 	}
 	return Pass1{
 		Patients: a.Patients + b.Patients, Rows: a.Rows + b.Rows,
-		SSWithin: a.SSWithin + b.SSWithin, DFWithin: a.DFWithin + b.DFWithin,
-		All:        a.All.merge(b.All),
 		MinSession: min(a.MinSession, b.MinSession), MaxSession: max(a.MaxSession, b.MaxSession),
+		HasTherapist: a.HasTherapist || b.HasTherapist, HasAlliance: a.HasAlliance || b.HasAlliance, HasOutcome: a.HasOutcome || b.HasOutcome,
 	}
 }
 
 // pass1Of is one patient's Pass1.
 func pass1Of(p PatientRows) Pass1 {
-	m := momentsOf(p.Alliance)
-	out := Pass1{Patients: 1, Rows: len(p.Session), All: m, MinSession: p.Session[0], MaxSession: p.Session[len(p.Session)-1]}
-	if m.N >= 2 {
-		out.SSWithin, out.DFWithin = m.M2, m.N-1
-	}
-	return out
+	return Pass1{Patients: 1, Rows: len(p.Session), MinSession: p.Session[0], MaxSession: p.Session[len(p.Session)-1],
+		HasTherapist: p.HasTherapist, HasAlliance: p.HasAlliance, HasOutcome: p.HasOutcome}
 }
 
-// prepare fills the sample quantities of the rupture rule from the first
-// pass, as rupture.Prepare does from the whole sample.
-func (p Pass1) prepare(o rupture.Options) (rupture.Options, error) {
-	needW := o.Method == rupture.MethodSD && (o.SDSource == rupture.SDSample || o.SDSource == rupture.SDMax) && o.SampleSD == 0
-	needT := o.Method == rupture.MethodRCI && o.RCISD == 0
-	if needW {
-		o.SampleSD = math.NaN()
-		if p.DFWithin > 0 {
-			o.SampleSD = math.Sqrt(p.SSWithin / float64(p.DFWithin))
-		}
-	}
-	if needT {
-		o.RCISD = p.All.sd()
-	}
-	// rupture.Analyze refuses a non-positive SD; so does NewDetector via
-	// Options.Validate, with the same message to the user.
-	_, err := rupture.NewDetector(o)
-	return o, err
-}
-
-// TherapistCounts are one therapist's counts of assessable patients.
-type TherapistCounts struct {
-	Patients, WithRupture, Episodes, Repaired int
-}
-
-// RuptureSum is the rupture stage's accumulator: the counts and sums of
-// rupture.Tally for any set of patients.
-type RuptureSum struct {
-	Patients, Assessable, Sessions            int
-	Episodes, Repaired, Censored, WithRupture int
-	Classes                                   [5]int // none, repaired, unrepaired, censored, insufficient
-	SumRepair, SumDrop, SumDepth              float64
-	NDrop, NDepth                             int
-	Therapists                                map[string]TherapistCounts
-}
-
-var classIndex = map[rupture.Class]int{rupture.ClassNone: 0, rupture.ClassRepaired: 1, rupture.ClassUnrepaired: 2, rupture.ClassCensored: 3, rupture.ClassInsufficient: 4}
-
-// ruptureOf is one patient's RuptureSum (p and its episodes as
-// rupture.Detector.Patient returns them), counted as rupture.Tally.Add
-// counts them.
-func ruptureOf(p rupture.Patient, episodes []rupture.Episode) RuptureSum {
-	var s RuptureSum
-	s.Patients = 1
-	k := classIndex[p.Class]
-	s.Classes[k]++
-	if p.Class == rupture.ClassInsufficient {
-		return s
-	}
-	s.Assessable, s.Sessions = 1, p.NSessions
-	if p.NRuptures > 0 {
-		s.WithRupture = 1
-	}
-	for _, e := range episodes {
-		s.Episodes++
-		if e.Repaired {
-			s.Repaired++
-			s.SumRepair += float64(e.SessionsToRepair.V)
-		}
-		if e.Censored {
-			s.Censored++
-		}
-		if d := float64(e.Drop); !math.IsNaN(d) && !math.IsInf(d, 0) {
-			s.SumDrop += d
-			s.NDrop++
-		}
-		if d := float64(e.Depth); !math.IsNaN(d) && !math.IsInf(d, 0) {
-			s.SumDepth += d
-			s.NDepth++
-		}
-	}
-	if p.Therapist != "" {
-		t := TherapistCounts{Patients: 1, Episodes: p.NRuptures, Repaired: p.NRepaired}
-		if p.NRuptures > 0 {
-			t.WithRupture = 1
-		}
-		s.Therapists = map[string]TherapistCounts{p.Therapist: t}
-	}
+// sampleOf is one patient's contribution to the sample SDs of a rupture
+// rule (the map of rupture.SampleStats; Merge is its reduce).
+func sampleOf(p PatientRows) rupture.SampleStats {
+	var s rupture.SampleStats
+	s.Add(p.Alliance)
 	return s
 }
 
-func mergeRupture(a, b RuptureSum) RuptureSum {
-	a.Patients += b.Patients
-	a.Assessable += b.Assessable
-	a.Sessions += b.Sessions
-	a.Episodes += b.Episodes
-	a.Repaired += b.Repaired
-	a.Censored += b.Censored
-	a.WithRupture += b.WithRupture
-	for k := range a.Classes {
-		a.Classes[k] += b.Classes[k]
-	}
-	a.SumRepair += b.SumRepair
-	a.SumDrop += b.SumDrop
-	a.SumDepth += b.SumDepth
-	a.NDrop += b.NDrop
-	a.NDepth += b.NDepth
-	if len(b.Therapists) > 0 {
-		m := make(map[string]TherapistCounts, len(a.Therapists)+len(b.Therapists))
-		for k, v := range a.Therapists {
-			m[k] = v
-		}
-		for k, v := range b.Therapists {
-			w := m[k]
-			m[k] = TherapistCounts{Patients: w.Patients + v.Patients, WithRupture: w.WithRupture + v.WithRupture, Episodes: w.Episodes + v.Episodes, Repaired: w.Repaired + v.Repaired}
-		}
-		a.Therapists = m
-	}
+func mergeSample(a, b rupture.SampleStats) rupture.SampleStats {
+	a.Merge(&b)
 	return a
 }
 
-func ratio(a, b int) rupture.Float {
-	if b == 0 {
-		return rupture.Float(math.NaN())
-	}
-	return rupture.Float(float64(a) / float64(b))
-}
-
-func meanOf(sum float64, n int) rupture.Float {
-	if n == 0 {
-		return rupture.Float(math.NaN())
-	}
-	return rupture.Float(sum / float64(n))
-}
-
-// Summary is the rupture.Summary of the merged patients: the summary of
-// 'alliance ruptures --format json', as rupture.Tally.Summary gives it.
-func (s RuptureSum) Summary() rupture.Summary {
-	out := rupture.Summary{
-		Patients: s.Patients, Assessable: s.Assessable, Sessions: s.Sessions,
-		Episodes: s.Episodes, Repaired: s.Repaired, Censored: s.Censored, WithRupture: s.WithRupture,
-		RuptureRate:          ratio(s.WithRupture, s.Assessable),
-		EpisodesPer100:       100 * ratio(s.Episodes, s.Sessions),
-		RepairRate:           ratio(s.Repaired, s.Episodes),
-		MeanSessionsToRepair: meanOf(s.SumRepair, s.Repaired),
-		MeanDrop:             meanOf(s.SumDrop, s.NDrop),
-		MeanDepth:            meanOf(s.SumDepth, s.NDepth),
-	}
-	for k, c := range []rupture.Class{rupture.ClassNone, rupture.ClassRepaired, rupture.ClassUnrepaired, rupture.ClassCensored} {
-		out.Classes = append(out.Classes, rupture.ClassCount{Class: c, N: s.Classes[k], Percent: 100 * ratio(s.Classes[k], s.Assessable)})
-	}
-	out.Classes = append(out.Classes, rupture.ClassCount{Class: rupture.ClassInsufficient, N: s.Classes[4], Percent: rupture.Float(math.NaN())})
-	for name, t := range s.Therapists {
-		out.Therapists = append(out.Therapists, rupture.TherapistSummary{Therapist: name, Patients: t.Patients, WithRupture: t.WithRupture,
-			Episodes: t.Episodes, Repaired: t.Repaired, RuptureRate: ratio(t.WithRupture, t.Patients), RepairRate: ratio(t.Repaired, t.Episodes)})
-	}
-	sort.Slice(out.Therapists, func(i, j int) bool { return out.Therapists[i].Therapist < out.Therapists[j].Therapist })
-	return out
+func mergeTally(a, b rupture.Tally) rupture.Tally {
+	a.Merge(&b)
+	return a
 }
 
 // GainSum is the sudden-gains stage's accumulator: patients, patients with
