@@ -12,8 +12,11 @@
 // The JSON holds the summaries of 'alliance ruptures --format json'
 // ("ruptures": the rule applied and "summary") and of 'alliance gains
 // --format json' ("gains": criteria, summary, patients,
-// patients_with_gain, sessions), equal to the single-machine commands' on
-// the same rows (counts exactly, means and SDs to rounding).
+// patients_with_gain, sessions) and, with --sessions, the session model of
+// 'alliance sessions --format json' ("session_model", fitted once from the
+// merged sufficient statistics, without the per-patient conditional
+// modes), equal to the single-machine commands' on the same rows (counts
+// exactly, means and SDs to rounding, the model's estimates to 1e-6).
 package main
 
 import (

@@ -216,6 +216,10 @@ func (f *lmmFn) ProcessElement(p PatientRows, p1 Pass1, _ func(LMMPart)) error {
 	return f.st.AddPatient(sp)
 }
 
+// StartBundle drops what a failed bundle may have left (a runner retries
+// a bundle on the same DoFn instance). Beam asks the side input here too.
+func (f *lmmFn) StartBundle(_ Pass1, _ func(LMMPart)) { f.st = nil }
+
 // FinishBundle emits the bundle's statistics (Beam asks the side input of
 // ProcessElement here too).
 func (f *lmmFn) FinishBundle(_ Pass1, emit func(LMMPart)) error {
