@@ -60,6 +60,9 @@ type AnovaResult struct {
 // AnovaTable is Anova with the terms left out of the table named (see
 // AnovaResult).
 func (m *Model) AnovaTable(typ int) (*AnovaResult, error) {
+	if m.d.anova == nil {
+		return nil, errNoColumns("an ANOVA table")
+	}
 	var Ls [][][]float64
 	var err error
 	switch typ {

@@ -52,6 +52,9 @@ func Compare(a, b *Model) (LRT, error) {
 		o := m.opts
 		o.ML = true
 		out.Refit = true
+		if m.stats != nil {
+			return FitStats(m.stats, o)
+		}
 		return Fit(m.formula, m.data, o)
 	}
 	ma, err := refit(a)

@@ -29,7 +29,8 @@ import (
 // grouped by time gap.
 type engine struct {
 	d     *design
-	S     []float64 // finest nodes × m0², raw cross-products (full symmetric)
+	S     []float64 // finest nodes × m0·fs0: raw cross-products, columns 0..fs0−1
+	fs0   int       // row stride of a finest node's S: m0 (full, with AR(1)) or q0 (own columns only)
 	ar    *arData
 	mdim  []int       // frontal dimension per level; mdim[nl] = p+1 (the top)
 	base  [][]float64 // level 1..nl: nodes × m², Σ of the descendants' S
@@ -90,6 +91,10 @@ func newEngine(d *design) *engine {
 		e.lam[l] = make([]float64, d.levels[l].q*d.levels[l].q)
 	}
 	nodes := d.levels[0].nodes
+	e.fs0 = m0
+	if d.rows == nil { // fitted from sufficient statistics: newStatsEngine fills S and the bases
+		return e
+	}
 	e.S = make([]float64, nodes*m0*m0)
 	if d.time != nil {
 		e.ar = newARData(d)
@@ -200,15 +205,19 @@ func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
 	ld := logAcc{prod: 1}
 	for l := 0; l < nl; l++ {
 		m := e.mdim[l]
+		fs := m
+		if l == 0 {
+			fs = e.fs0
+		}
 		for j := 0; j < d.levels[l].nodes; j++ {
 			var F, D []float64
 			if l == 0 {
-				F = e.S[j*m0*m0 : (j+1)*m0*m0]
+				F = e.S[j*m0*fs : (j+1)*m0*fs]
 			} else {
 				F = e.base[l][j*m*m : (j+1)*m*m]
 				D = e.delta[l][j*m*m : (j+1)*m*m]
 			}
-			if !e.eliminate(l, j, F, D, m, &ld) {
+			if !e.eliminate(l, j, F, D, m, fs, &ld) {
 				return c, false
 			}
 		}
@@ -258,8 +267,11 @@ func (a *logAcc) value() float64 { return a.sum + math.Log(a.prod) }
 
 // eliminate factors node j of level l. Its unscaled frontal matrix is F − D
 // (D nil for finest groups; both m×m, lower triangle significant, own block
-// first). It adds D_rest,rest + C′ᵀC′ into the parent's Δ.
-func (e *engine) eliminate(l, j int, F, D []float64, m int, ld *logAcc) bool {
+// first). Only F's first q columns are read, F[r*fs+i] for i < q: fs = m, or
+// fs = q for a finest group whose rest block went into its parent's base
+// once (a fit from sufficient statistics). It adds D_rest,rest + C′ᵀC′ into
+// the parent's Δ.
+func (e *engine) eliminate(l, j int, F, D []float64, m, fs int, ld *logAcc) bool {
 	q := e.d.levels[l].q
 	lam := e.lam[l]
 	pm := e.mdim[l+1]
@@ -267,16 +279,16 @@ func (e *engine) eliminate(l, j int, F, D []float64, m int, ld *logAcc) bool {
 	P := e.delta[l+1][par*pm*pm : (par+1)*pm*pm]
 	switch {
 	case q == 1:
-		return e.eliminate1(l, j, F, D, m, P, pm, ld)
+		return e.eliminate1(l, j, F, D, m, fs, P, pm, ld)
 	case q == 2 && !e.keep:
-		return e.eliminate2(F, D, m, P, pm, lam, ld)
+		return e.eliminate2(F, D, m, fs, P, pm, lam, ld)
 	}
-	return e.eliminateQ(l, j, F, D, m, P, pm, ld)
+	return e.eliminateQ(l, j, F, D, m, fs, P, pm, ld)
 }
 
 // eliminate1 is eliminate for q = 1 (a random intercept): L = √(λ²f₀₀ + 1),
 // C′ = (λ/L) F_own,rest.
-func (e *engine) eliminate1(l, j int, F, D []float64, m int, P []float64, pm int, ld *logAcc) bool {
+func (e *engine) eliminate1(l, j int, F, D []float64, m, fs int, P []float64, pm int, ld *logAcc) bool {
 	mr := m - 1
 	lm := e.lam[l][0]
 	f00 := F[0]
@@ -292,7 +304,7 @@ func (e *engine) eliminate1(l, j int, F, D []float64, m int, P []float64, pm int
 	sc := lm / L
 	C := e.cbuf[:mr]
 	for r := 0; r < mr; r++ {
-		v := F[(r+1)*m]
+		v := F[(r+1)*fs]
 		if D != nil {
 			v -= D[(r+1)*m]
 		}
@@ -321,14 +333,14 @@ func (e *engine) eliminate1(l, j int, F, D []float64, m int, P []float64, pm int
 
 // eliminateQ is eliminate for any q: A = Λᵀ F_oo Λ + I = L Lᵀ,
 // T = Λᵀ F_o,rest, C′ = L⁻¹ T.
-func (e *engine) eliminateQ(l, j int, F, D []float64, m int, P []float64, pm int, ld *logAcc) bool {
+func (e *engine) eliminateQ(l, j int, F, D []float64, m, fs int, P []float64, pm int, ld *logAcc) bool {
 	q := e.d.levels[l].q
 	mr := m - q
 	lam := e.lam[l]
 	Fo := e.fbuf[:m*q] // rows 0..m-1, own columns, unscaled: Fo[r*q+i] = (F − D)[r][i]
 	for r := 0; r < m; r++ {
 		for i := 0; i < q && (r >= q || i <= r); i++ {
-			v := F[r*m+i]
+			v := F[r*fs+i]
 			if D != nil {
 				v -= D[r*m+i]
 			}
@@ -483,9 +495,9 @@ func (e *engine) covBetaUnscaled() []float64 {
 
 // eliminate2 is eliminate for q = 2 (random intercept and slope) written
 // out: Λ = [a 0; b c], A = ΛᵀFΛ + I, C′ = L⁻¹ Λᵀ F_own,rest.
-func (e *engine) eliminate2(F, D []float64, m int, P []float64, pm int, lam []float64, ld *logAcc) bool {
+func (e *engine) eliminate2(F, D []float64, m, fs int, P []float64, pm int, lam []float64, ld *logAcc) bool {
 	a, b, c := lam[0], lam[2], lam[3]
-	f00, f10, f11 := F[0], F[m], F[m+1]
+	f00, f10, f11 := F[0], F[fs], F[fs+1]
 	if D != nil {
 		f00, f10, f11 = f00-D[0], f10-D[m], f11-D[m+1]
 	}
@@ -508,7 +520,7 @@ func (e *engine) eliminate2(F, D []float64, m int, P []float64, pm int, lam []fl
 	C := e.cbuf[: 2*mr : 2*mr]
 	C0, C1 := C[:mr], C[mr:]
 	for r := 0; r < mr; r++ {
-		row := F[(r+2)*m : (r+2)*m+2]
+		row := F[(r+2)*fs : (r+2)*fs+2]
 		g0, g1 := row[0], row[1]
 		if D != nil {
 			g0 -= D[(r+2)*m]

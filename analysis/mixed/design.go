@@ -53,6 +53,8 @@ type design struct {
 	// transformInputs are the columns read only inside a transformed
 	// variable (time in log(time + 1)): a reference grid sets them.
 	transformInputs map[string]*column
+	// tot holds the totals of a design from statistics (rows is nil).
+	tot *totals
 }
 
 func (d *design) ntheta() int {

@@ -28,4 +28,11 @@
 // Satterthwaite df, multi-df terms included; Model.EMMeans gives emmeans'
 // estimated marginal means on the reference grid and their pairwise
 // contrasts (Satterthwaite df, Tukey/Holm/Bonferroni adjustment).
+//
+// Because the criterion needs only per-group cross-products, a model can
+// also be fitted from sufficient statistics without its rows: NewStats,
+// Stats.Group and GroupStats.Add accumulate them per finest group over any
+// partition of the rows, Stats.Merge sums partitions, and FitStats fits the
+// merged statistics with the same optimiser and output as Fit (see
+// StatsSpec). This is the distributed (map–reduce) form of the fit.
 package mixed

@@ -131,6 +131,9 @@ func ParseEMMSpec(s string) (vars, by []string, err error) {
 // available.
 func (m *Model) EMMeans(spec EMMSpec) (*EMMResult, error) {
 	d := m.d
+	if d.cols == nil {
+		return nil, errNoColumns("estimated marginal means")
+	}
 	if spec.Level == 0 {
 		spec.Level = m.opts.Level
 	}

@@ -148,6 +148,7 @@ type Model struct {
 	d       *design
 	e       *engine
 	x       []float64 // optimum: θ, then φ with AR(1)
+	stats   *Stats    // the statistics of a FitStats model (nil from Fit)
 }
 
 // Fit fits the linear mixed model y = Xβ + Zb + ε, b ~ N(0, σ²ΛθΛθᵀ),
@@ -182,7 +183,12 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 	if d.n-d.p < 1 {
 		return nil, errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects", d.n, d.p)
 	}
-	e := newEngine(d)
+	return fitDesign(formula, data, opts, d, newEngine(d))
+}
+
+// fitDesign minimises the criterion of engine e over θ (and φ) and
+// summarises the optimum: the common part of Fit and FitStats.
+func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*Model, error) {
 	nt := d.ntheta()
 	np := nt
 	if d.time != nil {

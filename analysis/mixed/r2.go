@@ -12,21 +12,39 @@ import "github.com/alliance-research/alliance/analysis/internal/describe"
 // the variances themselves).
 //
 // For random-intercept models the ICC of term k is τ²_k / (Σ τ² + σ²).
+//
+// A model fitted from sufficient statistics has no rows: there σ²_f =
+// (βᵀ(Σ x xᵀ)β − (βᵀΣx)²/n)/(n − 1) and Σ_r z_rᵀ Σ z_r = tr(Σ · Σ_r z_r z_rᵀ)
+// from the totals, the same quantities up to rounding.
 func (m *Model) r2(beta []float64, s2 float64) {
 	d := m.d
 	Q := d.m0 - d.p - 1
-	fx := make([]float64, d.n)
-	for r := 0; r < d.n; r++ {
-		x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
-		v := 0.0
-		for k, b := range beta {
-			v += x[k] * b
-		}
-		fx[r] = v
-	}
 	varF := 0.0
-	if d.n > 1 {
-		_, varF, _ = describe.MeanVar(fx)
+	if d.tot != nil {
+		if d.n > 1 {
+			m0 := d.m0
+			sf, sff := 0.0, 0.0
+			for i, bi := range beta {
+				sf += bi * d.tot.sum[Q+i]
+				for j, bj := range beta {
+					sff += bi * d.tot.cross[(Q+i)*m0+Q+j] * bj
+				}
+			}
+			varF = (sff - sf*sf/float64(d.n)) / float64(d.n-1)
+		}
+	} else {
+		fx := make([]float64, d.n)
+		for r := 0; r < d.n; r++ {
+			x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
+			v := 0.0
+			for k, b := range beta {
+				v += x[k] * b
+			}
+			fx[r] = v
+		}
+		if d.n > 1 {
+			_, varF, _ = describe.MeanVar(fx)
+		}
 	}
 	// Σ per level, and mean z'Σz.
 	varR := 0.0
@@ -55,7 +73,14 @@ func (m *Model) r2(beta []float64, s2 float64) {
 			S[j*q+i] = S[i*q+j]
 		}
 		acc := 0.0
-		for r := 0; r < d.n; r++ {
+		if d.tot != nil {
+			for i := 0; i < q; i++ {
+				for j := 0; j < q; j++ {
+					acc += S[i*q+j] * d.tot.cross[(lv.off+i)*d.m0+lv.off+j]
+				}
+			}
+		}
+		for r := 0; r < d.n && d.tot == nil; r++ {
 			z := d.rows[r*d.m0+lv.off : r*d.m0+lv.off+q]
 			for i := 0; i < q; i++ {
 				for j := 0; j < q; j++ {

@@ -39,6 +39,9 @@ func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
 	if m.opts.AR1 != "" {
 		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) with AR(1) residuals are not available (lmerTest, their reference, has no AR(1))").WithHint("Ranova")
 	}
+	if m.d.rows == nil {
+		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) need the model fitted from its rows, not from summary statistics").WithHint("Ranova")
+	}
 	f := m.d.formula
 	full := RanovaRow{Term: "<none>", Formula: m.formula, NPar: m.Result.NPar, LogLik: m.Result.LogLik, AIC: m.Result.AIC}
 	rows := []RanovaRow{full}

@@ -134,67 +134,33 @@ func centre(x []float64, session []int, ix *index, opt Options, n int) centred {
 	}
 	np := len(ix.pstart) - 1
 	pmean := make([]float64, np)
+	var xs, within []float64
+	var ss []int
 	for k := 0; k < np; k++ {
 		seg := ix.order[ix.pstart[k]:ix.pstart[k+1]]
-		// Means of x and session over observed values.
-		var m, sm float64
-		cnt := 0
+		xs, ss, within = xs[:0], ss[:0], within[:0]
 		for _, i := range seg {
-			if xi := x[i]; !math.IsNaN(xi) {
-				cnt++
-				m += (xi - m) / float64(cnt)
-				sm += (float64(session[i]) - sm) / float64(cnt)
-			}
+			xs, ss = append(xs, x[i]), append(ss, session[i])
 		}
-		pmean[k] = math.NaN()
-		if cnt > 0 {
-			pmean[k] = m
-		}
-		slope := 0.0
-		if opt.Detrend {
-			var sxy, sxx float64
-			for _, i := range seg {
-				if xi := x[i]; !math.IsNaN(xi) {
-					ds := float64(session[i]) - sm
-					sxy += ds * (xi - m)
-					sxx += ds * ds
-				}
-			}
-			b := math.NaN()
-			if cnt >= 2 && sxx > 0 {
-				b = sxy / sxx
-				slope = b
-			}
-			for _, i := range seg {
-				c.trend[i] = b
-			}
-		}
+		within = append(within, xs...)
+		pc := centrePatient(xs, ss, opt.Detrend, within)
+		pmean[k] = pc.mean
 		for j, i := range seg {
-			if cnt > 0 {
-				c.between[i] = m
+			if opt.Detrend {
+				c.trend[i] = pc.trend
 			}
-			if xi := x[i]; !math.IsNaN(xi) {
-				c.within[i] = xi - m - slope*(float64(session[i])-sm)
+			c.between[i] = pc.mean
+			c.within[i] = within[j]
+			if j > 0 && ss[j]-ss[j-1] <= opt.MaxLagGap {
+				c.lag[i] = xs[j-1]
 			}
-			if j > 0 && session[i]-session[seg[j-1]] <= opt.MaxLagGap {
-				c.lag[i] = x[seg[j-1]]
-			}
-			if j+1 < len(seg) && session[seg[j+1]]-session[i] <= opt.MaxLagGap {
-				c.next[i] = x[seg[j+1]]
+			if j+1 < len(seg) && ss[j+1]-ss[j] <= opt.MaxLagGap {
+				c.next[i] = xs[j+1]
 			}
 		}
 	}
 	if ix.ther != nil {
-		nt := len(ix.therLabels)
-		tm := make([]float64, nt)
-		tc := make([]float64, nt)
-		for k, m := range pmean {
-			if !math.IsNaN(m) {
-				j := ix.patTher[k]
-				tc[j]++
-				tm[j] += (m - tm[j]) / tc[j]
-			}
-		}
+		tm, tc := therapistMeans(pmean, ix.patTher, len(ix.therLabels))
 		c.therapist, c.patient = nans(n), nans(n)
 		for i := 0; i < n; i++ {
 			j := ix.ther[i]
@@ -207,4 +173,67 @@ func centre(x []float64, session []int, ix *index, opt Options, n int) centred {
 		}
 	}
 	return c
+}
+
+// patientCentred is what centrePatient finds for one patient's variable.
+type patientCentred struct {
+	mean  float64 // m_i over the observed values; NaN when none is observed
+	trend float64 // b_i (Detrend); NaN with fewer than two observed values
+}
+
+// centrePatient centres one patient's values x (in session order, sessions
+// s; NaN = missing) in place in within: x − m, or with detrend the residual
+// x − (m + b (s − s̄)) of the OLS line on session. The one definition of the
+// patient-level split, used by Derive and by the sufficient statistics.
+func centrePatient(x []float64, s []int, detrend bool, within []float64) patientCentred {
+	var m, sm float64
+	cnt := 0
+	for k, xi := range x {
+		if !math.IsNaN(xi) {
+			cnt++
+			m += (xi - m) / float64(cnt)
+			sm += (float64(s[k]) - sm) / float64(cnt)
+		}
+	}
+	out := patientCentred{mean: math.NaN(), trend: math.NaN()}
+	if cnt > 0 {
+		out.mean = m
+	}
+	slope := 0.0
+	if detrend {
+		var sxy, sxx float64
+		for k, xi := range x {
+			if !math.IsNaN(xi) {
+				ds := float64(s[k]) - sm
+				sxy += ds * (xi - m)
+				sxx += ds * ds
+			}
+		}
+		if cnt >= 2 && sxx > 0 {
+			out.trend = sxy / sxx
+			slope = out.trend
+		}
+	}
+	for k, xi := range x {
+		within[k] = math.NaN()
+		if !math.IsNaN(xi) {
+			within[k] = xi - m - slope*(float64(s[k])-sm)
+		}
+	}
+	return out
+}
+
+// therapistMeans returns each therapist's mean of its patients' means
+// (patients without a mean left out; each patient weighted equally) and the
+// number of patients in it: patTher[k] is patient k's therapist.
+func therapistMeans(pmean []float64, patTher []int, nt int) (tm, tc []float64) {
+	tm, tc = make([]float64, nt), make([]float64, nt)
+	for k, m := range pmean {
+		if !math.IsNaN(m) {
+			j := patTher[k]
+			tc[j]++
+			tm[j] += (m - tm[j]) / tc[j]
+		}
+	}
+	return tm, tc
 }

@@ -46,6 +46,11 @@ type Result struct {
 // design the data cannot support (no alliance for a lagged model, fewer than
 // two patients with usable rows), or a failure of mixed.Fit. A fit that
 // stops early is returned with Converged false and a note.
+//
+// Without AR(1) the model is fitted from per-patient sufficient statistics
+// (NewStats, Stats.AddPatient, FitStats: the distributed form of this
+// fit), so memory beyond the input is O(patients), not O(rows), when
+// opt.NoTable is set; with AR(1) from the derived rows.
 func Fit(d Data, opt Options) (*Result, error) {
 	opt, err := opt.defaults()
 	if err != nil {
@@ -55,6 +60,15 @@ func Fit(d Data, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !opt.AR1 {
+		return fitByPatient(d, ix, opt)
+	}
+	return fitRows(d, ix, opt)
+}
+
+// fitRows is Fit on the derived table itself: mixed.Fit on its columns
+// (the path of AR(1) residuals, which need the rows).
+func fitRows(d Data, ix *index, opt Options) (*Result, error) {
 	sp, err := resolve(d, ix, &opt)
 	if err != nil {
 		return nil, err
@@ -126,9 +140,64 @@ func Fit(d Data, opt Options) (*Result, error) {
 	}
 	res.Result = m.Result
 	res.Mixed = m
-	res.Notes = append(res.Notes, fitNotes(res, sp, sum, ix, d, opt)...)
+	res.Notes = append(res.Notes, fitNotes(res, sp, sum, opt)...)
 	res.Effects = effects(res, sp, opt)
+	if opt.NoTable {
+		res.Table = nil
+	}
 	return res, nil
+}
+
+// fitByPatient is Fit without AR(1): the sufficient statistics of every
+// patient (in the index's patient order, so that therapist means sum in
+// Derive's order) fitted by FitStats, and the derived table unless
+// opt.NoTable.
+func fitByPatient(d Data, ix *index, opt Options) (*Result, error) {
+	cols := Columns{Therapist: d.Therapist != nil, Alliance: d.Alliance != nil, Outcome: d.Outcome != nil, Covariates: d.covariateNames()}
+	st, err := NewStats(cols, opt)
+	if err != nil {
+		return nil, err
+	}
+	var p Patient
+	covs := map[string][]float64{}
+	for k := 0; k+1 < len(ix.pstart); k++ {
+		seg := ix.order[ix.pstart[k]:ix.pstart[k+1]]
+		i0 := seg[0]
+		p = Patient{ID: d.Patient[i0], Session: p.Session[:0], Covariates: covs}
+		if d.Therapist != nil {
+			p.Therapist = d.Therapist[i0]
+		}
+		p.Alliance, p.Outcome = gather(p.Alliance, d.Alliance, seg), gather(p.Outcome, d.Outcome, seg)
+		for _, i := range seg {
+			p.Session = append(p.Session, d.Session[i])
+		}
+		for name, v := range d.Covariates {
+			covs[name] = gather(covs[name], v, seg)
+		}
+		if aerr := st.AddPatient(p); aerr != nil {
+			return nil, aerr
+		}
+	}
+	res, err := FitStats(st)
+	if err != nil {
+		return nil, err
+	}
+	if !opt.NoTable {
+		res.Table = derive(d, ix, st.Options)
+	}
+	return res, nil
+}
+
+// gather returns x at rows seg, reusing buf (nil when x is nil).
+func gather(buf, x []float64, seg []int) []float64 {
+	if x == nil {
+		return nil
+	}
+	buf = buf[:0]
+	for _, i := range seg {
+		buf = append(buf, x[i])
+	}
+	return buf
 }
 
 // spec is a resolved design.
@@ -161,36 +230,62 @@ func Formula(d Data, opt Options) (string, error) {
 	return sp.formula, nil
 }
 
+// shape is what resolve needs to know of the data: the columns present,
+// the therapists (in order of first appearance), the patient ids seen under
+// several therapists (sorted) and the covariate names (sorted).
+type shape struct {
+	alliance, outcome, therapist bool
+	therLabels                   []string
+	multiTher                    []string
+	covariates                   []string
+}
+
+func (d Data) shape(ix *index) shape {
+	return shape{alliance: d.Alliance != nil, outcome: d.Outcome != nil, therapist: d.Therapist != nil,
+		therLabels: ix.therLabels, multiTher: ix.multiTher, covariates: d.covariateNames()}
+}
+
 // resolve fills the data-dependent defaults of opt and builds the design.
 func resolve(d Data, ix *index, opt *Options) (*spec, error) {
+	return resolveShape(d.shape(ix), opt)
+}
+
+// defaultModel is the model when opt names none: lagged, or growth
+// without an alliance column.
+func defaultModel(alliance bool) Model {
+	if alliance {
+		return Lagged
+	}
+	return Growth
+}
+
+// resolveShape is resolve from the data's shape.
+func resolveShape(d shape, opt *Options) (*spec, error) {
 	sp := &spec{}
 	if opt.Model == "" {
-		opt.Model = Lagged
-		if d.Alliance == nil {
-			opt.Model = Growth
-		}
+		opt.Model = defaultModel(d.alliance)
 	}
-	if d.Outcome == nil {
+	if !d.outcome {
 		return nil, errs.New(errs.InvalidOption, "sessions", "the %s model needs an outcome column", opt.Model)
 	}
-	if opt.Model != Growth && d.Alliance == nil {
+	if opt.Model != Growth && !d.alliance {
 		return nil, errs.New(errs.InvalidOption, "sessions", "the %s model needs an alliance column (without one, use the growth model)", opt.Model)
 	}
 	if opt.Model == Growth && opt.NoTime {
 		return nil, errs.New(errs.InvalidOption, "sessions", "the growth model is a model of session; NoTime cannot be used with it")
 	}
-	nther := len(ix.therLabels)
+	nther := len(d.therLabels)
 	switch {
-	case d.Therapist == nil:
+	case !d.therapist:
 		if opt.Centring == TherapistMean {
 			return nil, errs.New(errs.InvalidOption, "sessions", "therapist-level centring needs therapist ids in the data")
 		}
 	case nther < 2:
 		if opt.Centring == TherapistMean {
-			return nil, errs.New(errs.TooFew, "sessions", "therapist-level centring needs at least 2 therapists; the data have 1 (%q)", ix.therLabels[0])
+			return nil, errs.New(errs.TooFew, "sessions", "therapist-level centring needs at least 2 therapists; the data have 1 (%q)", d.therLabels[0])
 		}
 		if !opt.IgnoreTherapist {
-			sp.notes = append(sp.notes, fmt.Sprintf("only one therapist (%q): no therapist variance can be estimated, so the therapist level is left out", ix.therLabels[0]))
+			sp.notes = append(sp.notes, fmt.Sprintf("only one therapist (%q): no therapist variance can be estimated, so the therapist level is left out", d.therLabels[0]))
 		}
 	default:
 		sp.therapist = !opt.IgnoreTherapist
@@ -201,8 +296,8 @@ func resolve(d Data, ix *index, opt *Options) (*spec, error) {
 			opt.Centring = TherapistMean
 		}
 	}
-	if d.Therapist != nil && len(ix.multiTher) > 0 {
-		sp.notes = append(sp.notes, fmt.Sprintf("%d patient id(s) appear under more than one therapist (first: %q); each (therapist, patient) pair is treated as a separate patient", len(ix.multiTher), ix.multiTher[0]))
+	if d.therapist && len(d.multiTher) > 0 {
+		sp.notes = append(sp.notes, fmt.Sprintf("%d patient id(s) appear under more than one therapist (first: %q); each (therapist, patient) pair is treated as a separate patient", len(d.multiTher), d.multiTher[0]))
 		sp.relabel = !sp.therapist
 	}
 
@@ -233,7 +328,7 @@ func resolve(d Data, ix *index, opt *Options) (*spec, error) {
 	if !opt.NoTime {
 		fixed = append(fixed, "session")
 	}
-	fixed = append(fixed, d.covariateNames()...)
+	fixed = append(fixed, d.covariates...)
 	sp.vars = append([]string{sp.response}, fixed...)
 	if opt.AR1 && opt.NoTime {
 		sp.vars = append(sp.vars, "session")
@@ -271,7 +366,7 @@ func (sp *spec) patientLabels(d Data, ix *index) []string {
 }
 
 // fitNotes explains rows left out and degenerate fits.
-func fitNotes(r *Result, sp *spec, sum Summary, ix *index, d Data, opt Options) []string {
+func fitNotes(r *Result, sp *spec, sum Summary, opt Options) []string {
 	var notes []string
 	if opt.Model == Lagged || opt.Model == Reverse {
 		nolag := sum.Rows - sum.WithNext

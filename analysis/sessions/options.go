@@ -79,6 +79,11 @@ type Options struct {
 	// AllianceLabel and OutcomeLabel name the measures in the sentences of
 	// Effect.Text; defaults "alliance" and "outcome" (e.g. "WAI-SR", "PHQ-9").
 	AllianceLabel, OutcomeLabel string
+	// NoTable leaves Result.Table nil: the derived columns (about 14
+	// numbers per row) are then never held, which is what bounds Fit's
+	// memory on large data (the fit itself runs on per-patient sufficient
+	// statistics; see Stats).
+	NoTable bool
 }
 
 // defaults fills the data-independent defaults and checks the values.
