@@ -158,18 +158,19 @@ func fitByPatient(d Data, ix *index, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p Patient
+	var ses []int
+	var al, out []float64
 	covs := map[string][]float64{}
 	for k := 0; k+1 < len(ix.pstart); k++ {
 		seg := ix.order[ix.pstart[k]:ix.pstart[k+1]]
 		i0 := seg[0]
-		p = Patient{ID: d.Patient[i0], Session: p.Session[:0], Covariates: covs}
+		al, out, ses = gather(al, d.Alliance, seg), gather(out, d.Outcome, seg), ses[:0]
+		for _, i := range seg {
+			ses = append(ses, d.Session[i])
+		}
+		p := Patient{ID: d.Patient[i0], Session: ses, Alliance: al, Outcome: out, Covariates: covs}
 		if d.Therapist != nil {
 			p.Therapist = d.Therapist[i0]
-		}
-		p.Alliance, p.Outcome = gather(p.Alliance, d.Alliance, seg), gather(p.Outcome, d.Outcome, seg)
-		for _, i := range seg {
-			p.Session = append(p.Session, d.Session[i])
 		}
 		for name, v := range d.Covariates {
 			covs[name] = gather(covs[name], v, seg)
@@ -178,7 +179,7 @@ func fitByPatient(d Data, ix *index, opt Options) (*Result, error) {
 			return nil, aerr
 		}
 	}
-	res, err := FitStats(st)
+	res, err := st.fit(true)
 	if err != nil {
 		return nil, err
 	}
