@@ -59,18 +59,15 @@ type SessionsOptions struct {
 type SessionsRun struct {
 	DataName string `json:"data"`
 	*sessions.Result
-	// ConcurrentModel is the same-session model (with Concurrent); its
-	// JSON is Concurrent's.
-	ConcurrentModel *sessions.Result `json:"-"`
-	Concurrent      *BoundedResult   `json:"concurrent,omitempty"`
-	// Ranef shadows the model's conditional modes (BLUPs) in the JSON: one
-	// or more per patient, they are listed only up to maxListedRanef (the
-	// output stays bounded whatever the data); beyond, RanefSummary
-	// summarises them per term, a note says so and WriteRanef writes them
-	// all ('alliance sessions --patients FILE'). The model's own list,
-	// Result.Result.Ranef, is complete.
-	Ranef        []mixed.BLUP   `json:"ranef,omitempty"`
+	// ConcurrentModel is the same-session model (with Concurrent).
+	ConcurrentModel *sessions.Result `json:"concurrent,omitempty"`
+	// The models' conditional modes (BLUPs), one or more per patient, are
+	// listed in Result.Ranef only up to maxListedRanef, so that the output
+	// stays bounded whatever the data; beyond, that list is nil,
+	// RanefSummary summarises them per term, a note says so, and
+	// WriteRanef writes them all ('alliance sessions --patients FILE').
 	RanefSummary []RanefSummary `json:"ranef_summary,omitempty"`
+	ranef        [2][]mixed.BLUP // every conditional mode: model, concurrent model
 	// Trajectories are the mean and t-based CI of each score by session.
 	Trajectories map[string][]SessionMean `json:"trajectories,omitempty"`
 
@@ -81,14 +78,6 @@ type SessionsRun struct {
 	// hasTher and hasAlliance say whether the model saw therapists and
 	// alliance scores (for the R code).
 	hasTher, hasAlliance bool
-}
-
-// BoundedResult is a session model for JSON without its list of
-// conditional modes (see SessionsRun.Ranef).
-type BoundedResult struct {
-	*sessions.Result
-	Ranef        []mixed.BLUP   `json:"ranef,omitempty"`
-	RanefSummary []RanefSummary `json:"ranef_summary,omitempty"`
 }
 
 // RanefSummary describes the conditional modes of one random term: how
@@ -152,11 +141,11 @@ func (r *SessionsRun) WriteRanef(w io.Writer) error {
 	if err := cw.Write([]string{"model", "group", "level", "term", "value", "cond_sd"}); err != nil {
 		return err
 	}
-	for _, m := range []*sessions.Result{r.Result, r.ConcurrentModel} {
+	for k, m := range []*sessions.Result{r.Result, r.ConcurrentModel} {
 		if m == nil {
 			continue
 		}
-		for _, b := range m.Result.Ranef {
+		for _, b := range r.ranef[k] {
 			if err := cw.Write([]string{string(m.Model), b.Group, b.Level, b.Name, full(b.Value), full(b.CondSD)}); err != nil {
 				return err
 			}
@@ -260,15 +249,16 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	if len(models) > 1 {
 		if errs[1] == nil {
 			run.ConcurrentModel = fits[1]
-			run.Concurrent = &BoundedResult{Result: fits[1]}
-			run.Concurrent.Ranef, run.Concurrent.RanefSummary = boundRanef(fits[1].Result.Ranef)
+			run.ranef[1] = fits[1].Result.Ranef
+			fits[1].Result.Ranef, _ = boundRanef(run.ranef[1])
 		} else {
 			run.note(Warning, "The concurrent model could not be fitted: %v", errs[1])
 		}
 	}
-	run.Ranef, run.RanefSummary = boundRanef(run.Result.Result.Ranef)
-	if run.Ranef == nil {
-		run.note(Info, "The %d conditional modes (BLUPs) of the patients and therapists are summarised per term (ranef_summary in the JSON), not listed; 'alliance sessions --patients FILE' writes them all (CSV or Parquet).", len(run.Result.Result.Ranef))
+	run.ranef[0] = run.Result.Result.Ranef
+	run.Result.Result.Ranef, run.RanefSummary = boundRanef(run.ranef[0])
+	if run.Result.Result.Ranef == nil {
+		run.note(Info, "The %d conditional modes (BLUPs) of the patients and therapists are summarised per term (ranef_summary in the JSON), not listed; 'alliance sessions --patients FILE' writes them all (CSV or Parquet).", len(run.ranef[0]))
 	}
 	if opt.Trajectories {
 		run.trajectories()

@@ -288,7 +288,7 @@ func (r *SessionsRun) figures(s *Section) {
 		return
 	}
 	who := strings.SplitN(group, ":", 2)[0]
-	fit, shown, levels := caterpillarFit(&res.Result, group, "(Intercept)", maxCaterpillar)
+	fit, shown, levels := caterpillarFit(&res.Result, r.ranef[0], group, "(Intercept)", maxCaterpillar)
 	cap := fmt.Sprintf("Predicted random intercepts of the %ss in the %s model (conditional modes), sorted, with %s intervals from their conditional standard deviations.", who, res.Model, apa.Level(o.Level))
 	if shown < levels {
 		cap += fmt.Sprintf(" Shown: %d of the %d %ss, evenly spaced in sorted order (the lowest and the highest included); all of them are in the BLUP table ('alliance sessions --patients FILE').", shown, levels, who)
@@ -304,12 +304,12 @@ func (r *SessionsRun) figures(s *Section) {
 }
 
 // caterpillarFit returns a copy of fit whose conditional modes are those
-// of the group's term, at most limit of them: evenly spaced ranks of the
-// sorted values, the lowest and highest included. It also returns how
-// many are kept and how many there are.
-func caterpillarFit(fit *mixed.Result, group, term string, limit int) (*mixed.Result, int, int) {
+// of all (every mode of the model) of the group's term, at most limit of
+// them: evenly spaced ranks of the sorted values, the lowest and highest
+// included. It also returns how many are kept and how many there are.
+func caterpillarFit(fit *mixed.Result, all []mixed.BLUP, group, term string, limit int) (*mixed.Result, int, int) {
 	var bs []mixed.BLUP
-	for _, b := range fit.Ranef {
+	for _, b := range all {
 		if b.Group == group && b.Name == term {
 			bs = append(bs, b)
 		}
