@@ -242,7 +242,7 @@ func tableOf(t *workflow.Table, num int) *tableView {
 const (
 	maxTableRows   = 60
 	shownTableRows = 25
-	maxInlineSVG   = 300 << 10
+	maxInlineSVG   = 1 << 20
 )
 
 // boundedTable is tableOf for the page, shortening a long table (see
