@@ -41,8 +41,8 @@ func TestStatsMemoryBounded(t *testing.T) {
 				p.Alliance[s] = 4 + 0.4*up + 0.3*rng.NormFloat64()
 				p.Outcome[s] = 15 - 2*up + 2*rng.NormFloat64()
 			}
-			if err := st.AddPatient(p); err != nil {
-				t.Fatal(err)
+			if aerr := st.AddPatient(p); aerr != nil {
+				t.Fatal(aerr)
 			}
 		}
 		sizes[ns] = heapOf() - base
