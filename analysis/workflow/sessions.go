@@ -66,7 +66,7 @@ type SessionsRun struct {
 	// stays bounded whatever the data; beyond, that list is nil,
 	// RanefSummary summarises them per term, a note says so, and
 	// WriteRanef writes them all ('alliance sessions --patients FILE').
-	RanefSummary []RanefSummary `json:"ranef_summary,omitempty"`
+	RanefSummary []RanefSummary  `json:"ranef_summary,omitempty"`
 	ranef        [2][]mixed.BLUP // every conditional mode: model, concurrent model
 	// Trajectories are the mean and t-based CI of each score by session.
 	Trajectories map[string][]SessionMean `json:"trajectories,omitempty"`
