@@ -47,10 +47,13 @@ type Result struct {
 // two patients with usable rows), or a failure of mixed.Fit. A fit that
 // stops early is returned with Converged false and a note.
 //
-// Without AR(1) the model is fitted from per-patient sufficient statistics
-// (NewStats, Stats.AddPatient, FitStats: the distributed form of this
-// fit), so memory beyond the input is O(patients), not O(rows), when
-// opt.NoTable is set; with AR(1) from the derived rows.
+// With opt.NoTable (and without AR(1)) the model is fitted from
+// per-patient sufficient statistics (NewStats, Stats.AddPatient,
+// FitStats: the distributed form of this fit), so memory beyond the input
+// is O(patients), not O(rows); otherwise from the derived rows it keeps
+// (the same fit to rounding: TestStatsFitMatchesRows; on a flat criterion,
+// e.g. two or three therapists, Satterthwaite df of the therapist terms can
+// differ in the third digit).
 func Fit(d Data, opt Options) (*Result, error) {
 	opt, err := opt.defaults()
 	if err != nil {
@@ -60,7 +63,7 @@ func Fit(d Data, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !opt.AR1 {
+	if !opt.AR1 && opt.NoTable {
 		return fitByPatient(d, ix, opt)
 	}
 	return fitRows(d, ix, opt)

@@ -94,6 +94,13 @@ type RanefSummary struct {
 	MeanCondSD float64 `json:"mean_cond_sd"`
 }
 
+// maxRowsFit is the largest table fitted on its derived rows; larger ones
+// are fitted from per-patient sufficient statistics (fitByPatient), the
+// same fit to rounding (sessions.TestStatsFitMatchesRows) in O(patients)
+// memory. Below it the fit is the one ipd's stage 1 makes of each study,
+// digit for digit.
+var maxRowsFit = 500_000 // a variable for the test of both paths
+
 // maxListedRanef is the most conditional modes the JSON lists.
 const maxListedRanef = 1000
 
@@ -223,8 +230,10 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	}
 	var fits []*sessions.Result
 	var errs []error
-	if opt.KeepTable || opt.AR1 {
-		// The rows themselves: the derived table (for export) or AR(1).
+	if opt.KeepTable || opt.AR1 || ss.Len() <= maxRowsFit {
+		// The rows themselves: the derived table (for export), AR(1), or
+		// data small enough that the fit on the derived rows (as ipd's
+		// stage 1 fits each study) costs nothing.
 		d := sessions.Data{Session: ss.Session, Outcome: ss.Outcome, Patient: ss.Patient.Strings(), Covariates: covs}
 		if run.hasAlliance {
 			d.Alliance = ss.Alliance
@@ -236,7 +245,12 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 			d.Covariates = nil
 		}
 		for _, m := range models {
-			f, ferr := sessions.Fit(d, run.sessionsOptions(m))
+			so := run.sessionsOptions(m)
+			so.NoTable = false // sessions.Fit on the derived rows
+			f, ferr := sessions.Fit(d, so)
+			if f != nil && (!opt.KeepTable || m != sessions.Model(opt.Model)) {
+				f.Table = nil
+			}
 			fits, errs = append(fits, f), append(errs, ferr)
 		}
 	} else {
