@@ -85,7 +85,11 @@ type TrajectoryOptions struct {
 	// NoSpaghetti omits the individual trajectories.
 	NoSpaghetti bool
 	// Level of the mean's confidence band (default 0.95).
-	Level          float64
+	Level float64
+	// Means, when given (no Group), are the means and bands to draw,
+	// computed over more patients than the rows passed: the grey lines
+	// may then show a sample of the patients while the mean is everyone's.
+	Means          []MeanCI
 	XLabel, YLabel string
 	Size
 	Theme Theme
@@ -164,7 +168,10 @@ func Trajectories(patient []string, session, value []float64, opt TrajectoryOpti
 				s, v = append(s, session[i]), append(v, value[i])
 			}
 		}
-		ms := SessionMeans(s, v, opt.Level)
+		ms := opt.Means
+		if ms == nil || opt.Group != nil {
+			ms = SessionMeans(s, v, opt.Level)
+		}
 		mx, my, lo, hi := make([]float64, len(ms)), make([]float64, len(ms)), make([]float64, len(ms)), make([]float64, len(ms))
 		for j, m := range ms {
 			mx[j], my[j], lo[j], hi[j] = m.X, m.Mean, m.Lower, m.Upper

@@ -24,7 +24,11 @@ func fromSessionSpec(s workflow.FigureSpec) (*Figure, error) {
 	case workflow.RuptureSpec:
 		return RuptureFromSpec(s)
 	case workflow.TrajectorySpec:
-		return Trajectories(s.Patient, s.Session, s.Value, TrajectoryOptions{Level: s.Level, XLabel: "Session", YLabel: s.Label})
+		opt := TrajectoryOptions{Level: s.Level, XLabel: "Session", YLabel: s.Label}
+		for _, m := range s.Means {
+			opt.Means = append(opt.Means, MeanCI{X: m.Session, N: m.N, Mean: m.Mean, Lower: m.CILB, Upper: m.CIUB})
+		}
+		return Trajectories(s.Patient, s.Session, s.Value, opt)
 	case workflow.WithinBetweenSpec:
 		return WithinBetweenFromSpec(s)
 	case workflow.CaterpillarSpec:

@@ -147,23 +147,43 @@ func (g *GroupStats) Merge(o *GroupStats) {
 // the rows u: n, A s and A C Aᵀ. A is rows × len(g.Sum), row-major; the
 // result has g's labels (shared, not copied).
 func (g *GroupStats) Transform(A []float64, rows int) GroupStats {
+	out := GroupStats{Labels: g.Labels, Sum: make([]float64, rows), Cross: make([]float64, rows*(rows+1)/2)}
+	g.TransformAdd(&out, A, nil)
+	return out
+}
+
+// TransformAdd adds the statistics of the rows A u to dst (whose dimension
+// is A's number of rows), given g's statistics of the rows u. scratch, when
+// not nil, is reused between calls (its length is grown as needed).
+func (g *GroupStats) TransformAdd(dst *GroupStats, A []float64, scratch *[]float64) {
 	m := len(g.Sum)
-	C := make([]float64, m*m)
+	rows := len(dst.Sum)
+	var buf []float64
+	if scratch != nil {
+		buf = *scratch
+	}
+	if cap(buf) < m*m+rows*m {
+		buf = make([]float64, m*m+rows*m)
+	}
+	buf = buf[:m*m+rows*m]
+	if scratch != nil {
+		*scratch = buf
+	}
+	C, AC := buf[:m*m], buf[m*m:]
 	for a := 0; a < m; a++ {
 		for b := 0; b <= a; b++ {
 			v := g.Cross[a*(a+1)/2+b]
 			C[a*m+b], C[b*m+a] = v, v
 		}
 	}
-	out := GroupStats{Labels: g.Labels, N: g.N, Sum: make([]float64, rows), Cross: make([]float64, rows*(rows+1)/2)}
-	AC := make([]float64, rows*m)
+	dst.N += g.N
 	for i := 0; i < rows; i++ {
 		Ai := A[i*m : (i+1)*m]
 		s := 0.0
 		for k, x := range Ai {
 			s += x * g.Sum[k]
 		}
-		out.Sum[i] = s
+		dst.Sum[i] += s
 		for c := 0; c < m; c++ {
 			t := 0.0
 			for k, x := range Ai {
@@ -183,10 +203,9 @@ func (g *GroupStats) Transform(A []float64, rows int) GroupStats {
 					t += AC[i*m+k] * x
 				}
 			}
-			out.Cross[i*(i+1)/2+j] = t
+			dst.Cross[i*(i+1)/2+j] += t
 		}
 	}
-	return out
 }
 
 // Stats are the sufficient statistics of one model over the rows
@@ -250,7 +269,8 @@ func (s *Stats) Group(labels ...[]string) *GroupStats {
 	for l, t := range labels {
 		cp[l] = slices.Clone(t)
 	}
-	g := &GroupStats{Labels: cp, Sum: make([]float64, m), Cross: make([]float64, m*(m+1)/2)}
+	buf := make([]float64, m+m*(m+1)/2) // one allocation per group
+	g := &GroupStats{Labels: cp, Sum: buf[:m:m], Cross: buf[m:]}
 	s.index[key] = len(s.Groups)
 	s.Groups = append(s.Groups, g)
 	return g

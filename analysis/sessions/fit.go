@@ -47,10 +47,13 @@ type Result struct {
 // two patients with usable rows), or a failure of mixed.Fit. A fit that
 // stops early is returned with Converged false and a note.
 //
-// Without AR(1) the model is fitted from per-patient sufficient statistics
-// (NewStats, Stats.AddPatient, FitStats: the distributed form of this
-// fit), so memory beyond the input is O(patients), not O(rows), when
-// opt.NoTable is set; with AR(1) from the derived rows.
+// With opt.NoTable (and without AR(1)) the model is fitted from
+// per-patient sufficient statistics (NewStats, Stats.AddPatient,
+// FitStats: the distributed form of this fit), so memory beyond the input
+// is O(patients), not O(rows); otherwise from the derived rows it keeps
+// (the same fit to rounding: TestStatsFitMatchesRows; on a flat criterion,
+// e.g. two or three therapists, Satterthwaite df of the therapist terms can
+// differ in the third digit).
 func Fit(d Data, opt Options) (*Result, error) {
 	opt, err := opt.defaults()
 	if err != nil {
@@ -60,7 +63,7 @@ func Fit(d Data, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !opt.AR1 {
+	if !opt.AR1 && opt.NoTable {
 		return fitByPatient(d, ix, opt)
 	}
 	return fitRows(d, ix, opt)
@@ -158,18 +161,19 @@ func fitByPatient(d Data, ix *index, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p Patient
+	var ses []int
+	var al, out []float64
 	covs := map[string][]float64{}
 	for k := 0; k+1 < len(ix.pstart); k++ {
 		seg := ix.order[ix.pstart[k]:ix.pstart[k+1]]
 		i0 := seg[0]
-		p = Patient{ID: d.Patient[i0], Session: p.Session[:0], Covariates: covs}
+		al, out, ses = gather(al, d.Alliance, seg), gather(out, d.Outcome, seg), ses[:0]
+		for _, i := range seg {
+			ses = append(ses, d.Session[i])
+		}
+		p := Patient{ID: d.Patient[i0], Session: ses, Alliance: al, Outcome: out, Covariates: covs}
 		if d.Therapist != nil {
 			p.Therapist = d.Therapist[i0]
-		}
-		p.Alliance, p.Outcome = gather(p.Alliance, d.Alliance, seg), gather(p.Outcome, d.Outcome, seg)
-		for _, i := range seg {
-			p.Session = append(p.Session, d.Session[i])
 		}
 		for name, v := range d.Covariates {
 			covs[name] = gather(covs[name], v, seg)
@@ -178,7 +182,7 @@ func fitByPatient(d Data, ix *index, opt Options) (*Result, error) {
 			return nil, aerr
 		}
 	}
-	res, err := FitStats(st)
+	res, err := st.fit(true)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,8 @@ type gOptions struct {
 
 func (g gOptions) options() Options {
 	return Options{Model: Model(g.Model), Detrend: g.Detrend, MaxLagGap: g.MaxLagGap, IgnoreTherapist: g.IgnoreTherapist,
-		RandomSlope: g.RandomSlope, ML: g.ML, AR1: g.AR1, Centring: Centring(g.Centring), NoTime: g.NoTime}
+		RandomSlope: g.RandomSlope, ML: g.ML, AR1: g.AR1, Centring: Centring(g.Centring), NoTime: g.NoTime,
+		NoTable: true} // the fit from per-patient sufficient statistics (the rows with AR(1))
 }
 
 type gFit struct {

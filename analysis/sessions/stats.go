@@ -413,7 +413,15 @@ func (s *Stats) summary(sh shape) Summary {
 // FitStats fits the session model from its statistics, as Fit fits it from
 // the rows (the same formula, data-dependent choices, notes, effects and
 // numbers, to rounding; Result.Table is nil). See Stats.
-func FitStats(s *Stats) (*Result, error) {
+func FitStats(s *Stats) (*Result, error) { return s.fit(false) }
+
+// FitStatsConsuming is FitStats releasing each patient's raw statistics as
+// soon as they are mapped to the model's, so that both are not held at
+// once (about half the peak memory on many patients). s cannot be fitted
+// or merged again.
+func FitStatsConsuming(s *Stats) (*Result, error) { return s.fit(true) }
+
+func (s *Stats) fit(consume bool) (*Result, error) {
 	if s == nil || s.Raw == nil {
 		return nil, errs.New(errs.InvalidOption, "sessions", "no statistics to fit (use NewStats)")
 	}
@@ -444,7 +452,7 @@ func FitStats(s *Stats) (*Result, error) {
 	if sp.predictor != "" && !s.Varies {
 		return nil, errs.New(errs.Singular, "sessions", "no patient's %s varies across sessions (every %s_within is 0), so the within-patient effect cannot be estimated", sp.predictor, sp.predictor)
 	}
-	ms, err := s.modelStats(sp, opt, patTher, len(sh.therLabels))
+	ms, err := s.modelStats(sp, opt, patTher, len(sh.therLabels), consume)
 	if err != nil {
 		return nil, err
 	}
@@ -462,7 +470,11 @@ func FitStats(s *Stats) (*Result, error) {
 
 // modelStats maps every patient's raw statistics to those of the model's
 // row vector [z_patient (z_therapist) 1 fixed… response] (see Stats).
-func (s *Stats) modelStats(sp *spec, opt Options, patTher []int, nther int) (*mixed.Stats, error) {
+//
+// With consume, each raw group's statistics are released once mapped, so
+// that the raw and the model's statistics are not held at once (Fit's own
+// statistics; s cannot be fitted again).
+func (s *Stats) modelStats(sp *spec, opt Options, patTher []int, nther int, consume bool) (*mixed.Stats, error) {
 	L := s.layout()
 	zcols := []string{"(Intercept)"}
 	if opt.RandomSlope {
@@ -533,6 +545,7 @@ func (s *Stats) modelStats(sp *spec, opt Options, patTher []int, nther int) (*mi
 		return nil, err
 	}
 	relabel := !sp.therapist && s.Columns.Therapist && sp.relabel
+	var scratch []float64
 	for k, p := range s.Patients {
 		var labels [][]string
 		if s.Columns.Therapist {
@@ -543,6 +556,15 @@ func (s *Stats) modelStats(sp *spec, opt Options, patTher []int, nther int) (*mi
 		g := s.Raw.Group(labels...)
 		if g.N == 0 {
 			continue
+		}
+		var dl [][]string
+		switch {
+		case sp.therapist:
+			dl = labels
+		case relabel:
+			dl = [][]string{{p.ID + ":" + p.Therapist}}
+		default:
+			dl = [][]string{{p.ID}}
 		}
 		if tm != nil {
 			M := tm[patTher[k]]
@@ -557,17 +579,9 @@ func (s *Stats) modelStats(sp *spec, opt Options, patTher []int, nther int) (*mi
 				row[L.one] = M
 			}
 		}
-		t := g.Transform(A, mo)
-		switch {
-		case sp.therapist:
-			t.Labels = labels
-		case relabel:
-			t.Labels = [][]string{{p.ID + ":" + p.Therapist}}
-		default:
-			t.Labels = [][]string{{p.ID}}
-		}
-		if err := out.AddGroup(&t); err != nil {
-			return nil, err
+		g.TransformAdd(out.Group(dl...), A, &scratch)
+		if consume { // the caller keeps no use for the raw statistics
+			g.Sum, g.Cross = nil, nil
 		}
 	}
 	return out, nil

@@ -137,13 +137,15 @@ func TestStatsFitMatchesRows(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: rows: %v", what, err)
 		}
-		stats, err := Fit(d, opt)
+		so := opt
+		so.NoTable = true
+		stats, err := Fit(d, so)
 		if err != nil {
 			t.Fatalf("%s: statistics: %v", what, err)
 		}
 		sameResult(t, what, rows, stats)
-		if !slices.Equal(stats.Columns, stats.Table.Names()) {
-			t.Errorf("%s: columns %q, table %q", what, stats.Columns, stats.Table.Names())
+		if !slices.Equal(stats.Columns, rows.Table.Names()) {
+			t.Errorf("%s: columns %q, table %q", what, stats.Columns, rows.Table.Names())
 		}
 		// Partitions: each patient's rows in one of three, merged.
 		rng := rand.New(rand.NewPCG(seed, 11))

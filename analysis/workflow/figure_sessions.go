@@ -38,13 +38,15 @@ type RuptureSpec struct {
 }
 
 // TrajectorySpec draws each patient's scores by session with the mean and
-// its confidence interval.
+// its confidence interval. With Means the band is theirs (computed over
+// every patient) and the rows may hold a sample of the patients only.
 type TrajectorySpec struct {
 	Patient []string
 	Session []float64
 	Value   []float64
 	Label   string
 	Level   float64
+	Means   []SessionMean
 }
 
 // WithinBetweenSpec is the two-panel figure of alliance and outcome

@@ -163,6 +163,7 @@ func fitStudy(st ipdStudy, o SessionsOptions, standardize bool) (ipdFit, error) 
 		}
 		d.Covariates[c] = v
 	}
+	o.KeepTable = true // the one-stage model pools the derived columns
 	run := &SessionsRun{opt: o}
 	f.res, f.err = sessions.Fit(d, run.sessionsOptions(sessions.Model(o.Model)))
 	if f.res != nil {

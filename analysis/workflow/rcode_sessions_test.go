@@ -127,6 +127,7 @@ func TestSessionsRCodeRunsInR(t *testing.T) {
 		{"ar1-nested", SessionsOptions{AR1: true, Model: "concurrent"}, 2e-4},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			c.opt.KeepTable = true // the R code reads the derived columns
 			run, err := Sessions(embedded(t, "demo-sessions"), c.opt)
 			if err != nil {
 				t.Fatal(err)

@@ -1,12 +1,15 @@
 package workflow
 
 import (
+	"encoding/csv"
+	"io"
 	"math"
 	"sort"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"github.com/alliance-research/alliance/analysis/internal/wald"
+	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/analysis/sessions"
 	"github.com/alliance-research/alliance/datasets"
 )
@@ -44,6 +47,11 @@ type SessionsOptions struct {
 	// AllianceLabel and OutcomeLabel name the measures in sentences and
 	// figures (default "alliance", "outcome").
 	AllianceLabel, OutcomeLabel string
+	// KeepTable keeps the derived columns in SessionsRun.Table (for
+	// export); without it they are never held (the model is fitted from
+	// per-patient sufficient statistics), which bounds the memory on
+	// large files.
+	KeepTable bool
 }
 
 // SessionsRun is the session workflow; its JSON is the output of
@@ -53,6 +61,13 @@ type SessionsRun struct {
 	*sessions.Result
 	// ConcurrentModel is the same-session model (with Concurrent).
 	ConcurrentModel *sessions.Result `json:"concurrent,omitempty"`
+	// The models' conditional modes (BLUPs), one or more per patient, are
+	// listed in Result.Ranef only up to maxListedRanef, so that the output
+	// stays bounded whatever the data; beyond, that list is nil,
+	// RanefSummary summarises them per term, a note says so, and
+	// WriteRanef writes them all ('alliance sessions --patients FILE').
+	RanefSummary []RanefSummary  `json:"ranef_summary,omitempty"`
+	ranef        [2][]mixed.BLUP // every conditional mode: model, concurrent model
 	// Trajectories are the mean and t-based CI of each score by session.
 	Trajectories map[string][]SessionMean `json:"trajectories,omitempty"`
 
@@ -60,7 +75,91 @@ type SessionsRun struct {
 	opt SessionsOptions
 	src Source
 	ss  *datasets.Sessions
-	d   sessions.Data
+	// hasTher and hasAlliance say whether the model saw therapists and
+	// alliance scores (for the R code).
+	hasTher, hasAlliance bool
+}
+
+// RanefSummary describes the conditional modes of one random term: how
+// many, their mean, SD (n − 1), smallest and largest value, and the mean
+// conditional SD.
+type RanefSummary struct {
+	Group      string  `json:"group"`
+	Name       string  `json:"name"`
+	N          int     `json:"n"`
+	Mean       float64 `json:"mean"`
+	SD         float64 `json:"sd"`
+	Min        float64 `json:"min"`
+	Max        float64 `json:"max"`
+	MeanCondSD float64 `json:"mean_cond_sd"`
+}
+
+// maxRowsFit is the largest table fitted on its derived rows; larger ones
+// are fitted from per-patient sufficient statistics (fitByPatient), the
+// same fit to rounding (sessions.TestStatsFitMatchesRows) in O(patients)
+// memory. Below it the fit is the one ipd's stage 1 makes of each study,
+// digit for digit.
+var maxRowsFit = 500_000 // a variable for the test of both paths
+
+// maxListedRanef is the most conditional modes the JSON lists.
+const maxListedRanef = 1000
+
+// boundRanef returns the list of conditional modes to print (all of them
+// up to maxListedRanef) or, beyond, nil and their summary.
+func boundRanef(bs []mixed.BLUP) ([]mixed.BLUP, []RanefSummary) {
+	if len(bs) <= maxListedRanef {
+		return bs, nil
+	}
+	return nil, summariseRanef(bs)
+}
+
+// summariseRanef summarises the conditional modes term by term, in the
+// model's order.
+func summariseRanef(bs []mixed.BLUP) []RanefSummary {
+	var out []RanefSummary
+	idx := map[[2]string]int{}
+	vals := [][]float64{}
+	for _, b := range bs {
+		k := [2]string{b.Group, b.Name}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, RanefSummary{Group: b.Group, Name: b.Name, Min: math.Inf(1), Max: math.Inf(-1)})
+			vals = append(vals, nil)
+		}
+		s := &out[i]
+		s.N++
+		s.Min, s.Max = math.Min(s.Min, b.Value), math.Max(s.Max, b.Value)
+		s.MeanCondSD += (b.CondSD - s.MeanCondSD) / float64(s.N)
+		vals[i] = append(vals[i], b.Value)
+	}
+	for i := range out {
+		out[i].Mean, out[i].SD, _ = describe.MeanSD(vals[i])
+	}
+	return out
+}
+
+// WriteRanef writes every conditional mode of the model (and of the
+// concurrent model, model "concurrent") as CSV: model, group, level, term,
+// value, cond_sd.
+func (r *SessionsRun) WriteRanef(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"model", "group", "level", "term", "value", "cond_sd"}); err != nil {
+		return err
+	}
+	for k, m := range []*sessions.Result{r.Result, r.ConcurrentModel} {
+		if m == nil {
+			continue
+		}
+		for _, b := range r.ranef[k] {
+			if err := cw.Write([]string{string(m.Model), b.Group, b.Level, b.Name, full(b.Value), full(b.CondSD)}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // SessionMean is one session's mean score with its t-based confidence
@@ -115,33 +214,65 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	}
 	src.Table = nil // the session table holds what the analysis needs
 	run := &SessionsRun{DataName: src.Label(), opt: opt, src: src, ss: ss}
-	run.d = sessions.Data{Session: ss.Session, Outcome: ss.Outcome, Patient: ss.Patient.Strings()}
-	if opt.Model != string(sessions.Growth) {
-		run.d.Alliance = ss.Alliance
-	}
-	if ss.Therapist.Codes != nil {
-		run.d.Therapist = ss.Therapist.Strings()
-	}
+	covs := map[string][]float64{}
 	for _, c := range opt.Covariates {
 		v, _, cerr := scoreColumn(ss, c)
 		if cerr != nil {
 			return nil, cerr
 		}
-		if run.d.Covariates == nil {
-			run.d.Covariates = map[string][]float64{}
-		}
-		run.d.Covariates[c] = v
+		covs[c] = v
 	}
-	run.Result, err = sessions.Fit(run.d, run.sessionsOptions(sessions.Model(opt.Model)))
-	if err != nil {
-		return nil, err
-	}
+	run.hasTher = ss.Therapist.Codes != nil
+	run.hasAlliance = opt.Model != string(sessions.Growth) && ss.Alliance != nil
+	models := []sessions.Model{sessions.Model(opt.Model)}
 	if opt.Concurrent && opt.Model == string(sessions.Lagged) {
-		if c, err := sessions.Fit(run.d, run.sessionsOptions(sessions.Concurrent)); err == nil {
-			run.ConcurrentModel = c
-		} else {
-			run.note(Warning, "The concurrent model could not be fitted: %v", err)
+		models = append(models, sessions.Concurrent)
+	}
+	var fits []*sessions.Result
+	var errs []error
+	if opt.KeepTable || opt.AR1 || ss.Len() <= maxRowsFit {
+		// The rows themselves: the derived table (for export), AR(1), or
+		// data small enough that the fit on the derived rows (as ipd's
+		// stage 1 fits each study) costs nothing.
+		d := sessions.Data{Session: ss.Session, Outcome: ss.Outcome, Patient: ss.Patient.Strings(), Covariates: covs}
+		if run.hasAlliance {
+			d.Alliance = ss.Alliance
 		}
+		if run.hasTher {
+			d.Therapist = ss.Therapist.Strings()
+		}
+		if len(covs) == 0 {
+			d.Covariates = nil
+		}
+		for _, m := range models {
+			so := run.sessionsOptions(m)
+			so.NoTable = false // sessions.Fit on the derived rows
+			f, ferr := sessions.Fit(d, so)
+			if f != nil && (!opt.KeepTable || m != sessions.Model(opt.Model)) {
+				f.Table = nil
+			}
+			fits, errs = append(fits, f), append(errs, ferr)
+		}
+	} else {
+		fits, errs = run.fitByPatient(ss, covs, models)
+	}
+	if errs[0] != nil {
+		return nil, errs[0]
+	}
+	run.Result = fits[0]
+	if len(models) > 1 {
+		if errs[1] == nil {
+			run.ConcurrentModel = fits[1]
+			run.ranef[1] = fits[1].Result.Ranef
+			fits[1].Result.Ranef, _ = boundRanef(run.ranef[1])
+		} else {
+			run.note(Warning, "The concurrent model could not be fitted: %v", errs[1])
+		}
+	}
+	run.ranef[0] = run.Result.Result.Ranef
+	run.Result.Result.Ranef, run.RanefSummary = boundRanef(run.ranef[0])
+	if run.Result.Result.Ranef == nil {
+		run.note(Info, "The %d conditional modes (BLUPs) of the patients and therapists are summarised per term (ranef_summary in the JSON), not listed; 'alliance sessions --patients FILE' writes them all (CSV or Parquet).", len(run.ranef[0]))
 	}
 	if opt.Trajectories {
 		run.trajectories()
@@ -156,7 +287,7 @@ func (r *SessionsRun) sessionsOptions(m sessions.Model) sessions.Options {
 	o := r.opt
 	return sessions.Options{Model: m, Centring: sessions.Centring(o.Centring), Detrend: o.Detrend, MaxLagGap: o.MaxLagGap,
 		IgnoreTherapist: o.IgnoreTherapist, RandomSlope: o.RandomSlope, NoTime: o.NoTime, AR1: o.AR1, ML: o.ML, Level: o.Level,
-		AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel}
+		AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel, NoTable: !o.KeepTable || m != sessions.Model(o.Model)}
 }
 
 // trajectories computes each score's mean by session with the t interval
@@ -203,4 +334,109 @@ func sessionMeans(session []int, x []float64, level float64) []SessionMean {
 		out = append(out, m)
 	}
 	return out
+}
+
+// fitByPatient fits the models from per-patient sufficient statistics
+// (sessions.Stats), read patient by patient from the coded table without
+// a string per row or a derived table: a patient is a (therapist,
+// patient) pair, its rows in file order, which datasets has checked to be
+// in increasing session order. Patients are added in order of first
+// appearance, as sessions.Fit orders them, so the therapist means sum in
+// the same order. One pass feeds every model.
+func (r *SessionsRun) fitByPatient(ss *datasets.Sessions, covs map[string][]float64, models []sessions.Model) ([]*sessions.Result, []error) {
+	n := ss.Len()
+	fits, errs := make([]*sessions.Result, len(models)), make([]error, len(models))
+	cols := sessions.Columns{Therapist: r.hasTher, Alliance: r.hasAlliance, Outcome: ss.Outcome != nil}
+	for c := range covs {
+		cols.Covariates = append(cols.Covariates, c)
+	}
+	sts := make([]*sessions.Stats, len(models))
+	for k, m := range models {
+		if sts[k], errs[k] = sessions.NewStats(cols, r.sessionsOptions(m)); errs[k] != nil {
+			return fits, errs
+		}
+	}
+	// Patient keys in order of first appearance, then a counting sort of
+	// the rows by key (stable: file order within a patient).
+	pc := ss.Patient.Codes
+	var tc []int32
+	if r.hasTher {
+		tc = ss.Therapist.Codes
+	}
+	key := make([]int32, n)
+	ids := map[int64]int32{}
+	var first []int32 // first row of each key
+	np := int64(len(ss.Patient.Levels))
+	for i := 0; i < n; i++ {
+		k := int64(pc[i])
+		if tc != nil {
+			k += np * int64(tc[i])
+		}
+		c, ok := ids[k]
+		if !ok {
+			c = int32(len(first))
+			ids[k] = c
+			first = append(first, int32(i))
+		}
+		key[i] = c
+	}
+	ids = nil
+	start := make([]int32, len(first)+1)
+	for _, c := range key {
+		start[c+1]++
+	}
+	for c := range first {
+		start[c+1] += start[c]
+	}
+	order := make([]int32, n)
+	fill := append([]int32(nil), start[:len(first)]...)
+	for i, c := range key {
+		order[fill[c]] = int32(i)
+		fill[c]++
+	}
+	key, fill = nil, nil
+	var ses []int
+	var al, out []float64
+	pcov := map[string][]float64{}
+	take := func(buf, x []float64, seg []int32) []float64 {
+		if x == nil {
+			return nil
+		}
+		buf = buf[:0]
+		for _, i := range seg {
+			buf = append(buf, x[i])
+		}
+		return buf
+	}
+	for c, i0 := range first {
+		seg := order[start[c]:start[c+1]]
+		ses = ses[:0]
+		for _, i := range seg {
+			ses = append(ses, ss.Session[i])
+		}
+		var a []float64
+		if r.hasAlliance {
+			al = take(al, ss.Alliance, seg)
+			a = al
+		}
+		out = take(out, ss.Outcome, seg)
+		for name, v := range covs {
+			pcov[name] = take(pcov[name], v, seg)
+		}
+		p := sessions.Patient{ID: ss.Patient.Value(int(i0)), Session: ses, Alliance: a, Outcome: out, Covariates: pcov}
+		if r.hasTher {
+			p.Therapist = ss.Therapist.Value(int(i0))
+		}
+		for k := range sts {
+			if errs[k] == nil {
+				errs[k] = sts[k].AddPatient(p)
+			}
+		}
+	}
+	for k, st := range sts {
+		if errs[k] == nil {
+			fits[k], errs[k] = sessions.FitStatsConsuming(st)
+		}
+	}
+	return fits, errs
 }

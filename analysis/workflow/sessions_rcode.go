@@ -19,7 +19,7 @@ func (r *SessionsRun) rCode() string {
 			roles[role] = col
 		}
 	}
-	hasTher := r.d.Therapist != nil
+	hasTher := r.hasTher
 	formula := res.Formula
 	if o.AR1 {
 		b.WriteString("library(nlme)\n")
@@ -38,7 +38,7 @@ func (r *SessionsRun) rCode() string {
 		fmt.Fprintf(&b, "key <- %s\n", key)
 		b.WriteString("pm <- function(x) ave(x, key, FUN = function(z) mean(z, na.rm = TRUE))\n")
 		vars := []string{"outcome"}
-		if r.d.Alliance != nil {
+		if r.hasAlliance {
 			vars = []string{"alliance", "outcome"}
 		}
 		for _, v := range vars {

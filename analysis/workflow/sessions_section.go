@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/apa"
+	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/analysis/sessions"
+	"github.com/alliance-research/alliance/datasets"
 )
 
 func (r *SessionsRun) compose() {
@@ -181,14 +183,74 @@ func modelTable(name string, res *sessions.Result, title string) *Table {
 	return t
 }
 
+// The session figures draw at most these many patients (grey trajectory
+// lines, within/between points) and random-effect levels: more would not
+// be seen and would make the page and its drawing grow with the data.
+// Means, bands and model lines always use every patient.
+const (
+	maxTrajectoryPatients = 200
+	maxWithinBetween      = 500
+	maxCaterpillar        = 100
+)
+
+// patientSample keeps every k-th patient (by the table's patient code) so
+// that at most limit are kept: keep[code], the number kept and k.
+func patientSample(f datasets.Factor, limit int) (keep []bool, kept, step int) {
+	n := len(f.Levels)
+	step = (n + limit - 1) / limit
+	if step < 1 {
+		step = 1
+	}
+	keep = make([]bool, n)
+	for c := 0; c < n; c += step {
+		keep[c] = true
+		kept++
+	}
+	return keep, kept, step
+}
+
+// sampleWords says which patients a figure shows ("" when all).
+func sampleWords(kept, total, step int) string {
+	if step == 1 {
+		return ""
+	}
+	return fmt.Sprintf("%d of the %d patients (every %s in file order)", kept, total, ordinal(step))
+}
+
+func ordinal(k int) string {
+	suf := "th"
+	switch {
+	case k%100 >= 11 && k%100 <= 13:
+	case k%10 == 1:
+		suf = "st"
+	case k%10 == 2:
+		suf = "nd"
+	case k%10 == 3:
+		suf = "rd"
+	}
+	return strconv.Itoa(k) + suf
+}
+
+// sampledRows returns the patient labels, sessions and values (each of
+// xs) of the rows of the kept patients.
+func sampledRows(ss *datasets.Sessions, keep []bool, xs ...[]float64) (patient []string, session []float64, vals [][]float64) {
+	vals = make([][]float64, len(xs))
+	for i, c := range ss.Patient.Codes {
+		if !keep[c] {
+			continue
+		}
+		patient = append(patient, ss.Patient.Levels[c])
+		session = append(session, float64(ss.Session[i]))
+		for k, x := range xs {
+			vals[k] = append(vals[k], x[i])
+		}
+	}
+	return patient, session, vals
+}
+
 func (r *SessionsRun) figures(s *Section) {
 	o, res := r.opt, r.Result
 	ss := r.ss
-	sess := make([]float64, ss.Len())
-	for i, v := range ss.Session {
-		sess[i] = float64(v)
-	}
-	patient := ss.Patient.Strings()
 	type score struct {
 		name, label string
 		v           []float64
@@ -197,13 +259,24 @@ func (r *SessionsRun) figures(s *Section) {
 	if r.Trajectories != nil && ss.Alliance != nil {
 		scores = []score{{"alliance", o.AllianceLabel, ss.Alliance}, {"outcome", o.OutcomeLabel, ss.Outcome}}
 	}
+	total := len(ss.Patient.Levels)
+	keep, kept, step := patientSample(ss.Patient, maxTrajectoryPatients)
 	for _, sc := range scores {
+		patient, sess, vals := sampledRows(ss, keep, sc.v)
+		lines := "individual patients"
+		if w := sampleWords(kept, total, step); w != "" {
+			lines = w
+		}
+		means := r.Trajectories[sc.name]
+		if means == nil {
+			means = sessionMeans(ss.Session, sc.v, o.Level)
+		}
 		s.Add(&Figure{Name: "trajectory-" + sc.name, Title: capitalise(sc.label) + " by session",
-			Caption: fmt.Sprintf("Grey lines: individual patients; black line and band: the mean at each session with its %s confidence interval (t-based).", apa.Level(o.Level)),
-			Spec:    TrajectorySpec{Patient: patient, Session: sess, Value: sc.v, Label: capitalise(sc.label), Level: o.Level}})
+			Caption: fmt.Sprintf("Grey lines: %s; black line and band: the mean of all patients at each session with its %s confidence interval (t-based).", lines, apa.Level(o.Level)),
+			Spec:    TrajectorySpec{Patient: patient, Session: sess, Value: vals[0], Label: capitalise(sc.label), Level: o.Level, Means: means}})
 	}
 	if ss.Alliance != nil && res.Model != sessions.Growth {
-		s.Add(r.withinBetween(patient))
+		s.Add(r.withinBetween(total))
 	}
 	group := ""
 	for k := range res.NGroups {
@@ -215,15 +288,44 @@ func (r *SessionsRun) figures(s *Section) {
 		return
 	}
 	who := strings.SplitN(group, ":", 2)[0]
+	fit, shown, levels := caterpillarFit(&res.Result, r.ranef[0], group, "(Intercept)", maxCaterpillar)
 	cap := fmt.Sprintf("Predicted random intercepts of the %ss in the %s model (conditional modes), sorted, with %s intervals from their conditional standard deviations.", who, res.Model, apa.Level(o.Level))
+	if shown < levels {
+		cap += fmt.Sprintf(" Shown: %d of the %d %ss, evenly spaced in sorted order (the lowest and the highest included); all of them are in the BLUP table ('alliance sessions --patients FILE').", shown, levels, who)
+	}
 	for _, v := range res.Random {
 		if v.Group == group && v.Name == "(Intercept)" {
 			cap += fmt.Sprintf(" Variance %s (SD %s).", num(v.Variance, 3), num(v.SD, 3))
 		}
 	}
 	s.Add(&Figure{Name: "caterpillar", Title: capitalise(who) + " effects", Caption: cap,
-		Spec: CaterpillarSpec{Fit: &res.Result, Group: group, Term: "(Intercept)", Level: o.Level,
+		Spec: CaterpillarSpec{Fit: fit, Group: group, Term: "(Intercept)", Level: o.Level,
 			Label: fmt.Sprintf("%s random intercept (%s)", capitalise(who), r.responseLabel())}})
+}
+
+// caterpillarFit returns a copy of fit whose conditional modes are those
+// of all (every mode of the model) of the group's term, at most limit of
+// them: evenly spaced ranks of the sorted values, the lowest and highest
+// included. It also returns how many are kept and how many there are.
+func caterpillarFit(fit *mixed.Result, all []mixed.BLUP, group, term string, limit int) (*mixed.Result, int, int) {
+	var bs []mixed.BLUP
+	for _, b := range all {
+		if b.Group == group && b.Name == term {
+			bs = append(bs, b)
+		}
+	}
+	n := len(bs)
+	out := *fit
+	if n <= limit {
+		out.Ranef = bs
+		return &out, n, n
+	}
+	sort.SliceStable(bs, func(a, b int) bool { return bs[a].Value < bs[b].Value })
+	out.Ranef = make([]mixed.BLUP, 0, limit)
+	for k := 0; k < limit; k++ {
+		out.Ranef = append(out.Ranef, bs[k*(n-1)/(limit-1)])
+	}
+	return &out, limit, n
 }
 
 func (r *SessionsRun) meansTable() *Table {
@@ -298,19 +400,28 @@ func (r *SessionsRun) commandLine() string {
 // model's slopes when that model was fitted (the main model, or the
 // concurrent model beside a lagged one); otherwise they are raw
 // least-squares slopes and the caption says so, with the model's estimates.
-func (r *SessionsRun) withinBetween(patient []string) *Figure {
+func (r *SessionsRun) withinBetween(total int) *Figure {
 	o, res, ss := r.opt, r.Result, r.ss
 	conc := r.ConcurrentModel
 	if res.Model == sessions.Concurrent {
 		conc = res
 	}
-	f := &Figure{Name: "within-between", Spec: WithinBetweenSpec{Patient: patient, Alliance: ss.Alliance, Outcome: ss.Outcome,
+	keep, kept, step := patientSample(ss.Patient, maxWithinBetween)
+	patient, _, vals := sampledRows(ss, keep, ss.Alliance, ss.Outcome)
+	f := &Figure{Name: "within-between", Spec: WithinBetweenSpec{Patient: patient, Alliance: vals[0], Outcome: vals[1],
 		XLabel: capitalise(o.AllianceLabel), YLabel: capitalise(o.OutcomeLabel), Model: conc}}
+	shown := ""
+	if w := sampleWords(kept, total, step); w != "" {
+		shown = " The points are " + w + "."
+	}
 	if conc != nil {
 		f.Title = "Alliance and outcome between and within patients"
 		f.Caption = fmt.Sprintf("Points: left, each patient's mean %s against mean %s; right, session deviations from the patient's means. Lines: the concurrent model's between-patient and within-patient slopes (%s) with their %s confidence limits (dashed), adjusted for session%s.",
-			o.OutcomeLabel, o.AllianceLabel, conc.Formula, apa.Level(conc.Level), map[bool]string{true: " and the therapist level", false: ""}[conc.Centring == sessions.TherapistMean])
+			o.OutcomeLabel, o.AllianceLabel, conc.Formula, apa.Level(conc.Level), map[bool]string{true: " and the therapist level", false: ""}[conc.Centring == sessions.TherapistMean]) + shown
 		return f
+	}
+	if shown != "" {
+		shown += " The least-squares lines are those of the patients shown."
 	}
 	var est []string
 	for _, e := range res.Effects {
@@ -319,7 +430,7 @@ func (r *SessionsRun) withinBetween(patient []string) *Figure {
 		}
 	}
 	f.Title = "Raw association of alliance and outcome between and within patients"
-	f.Caption = "Raw associations, not the model: left, each patient's mean outcome against mean alliance with the least-squares line; right, session deviations from the patient's means with the pooled within-patient slope. Neither is adjusted for session, the lagged outcome or the therapist level. The model's estimates (" + string(res.Model) + " model): " + strings.Join(est, "; ") + "."
+	f.Caption = "Raw associations, not the model: left, each patient's mean outcome against mean alliance with the least-squares line; right, session deviations from the patient's means with the pooled within-patient slope. Neither is adjusted for session, the lagged outcome or the therapist level. The model's estimates (" + string(res.Model) + " model): " + strings.Join(est, "; ") + "." + shown
 	return f
 }
 

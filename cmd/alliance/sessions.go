@@ -18,6 +18,7 @@ type sessionsFlags struct {
 	level        float64
 	concurrent   bool
 	trajectories bool
+	patients     string
 }
 
 const sessionsDefaultDataset = "demo-sessions"
@@ -42,6 +43,7 @@ func newSessionsCmd(e *env) *cobra.Command {
 	levelVar(cmd, &sf.level, "the fixed effects")
 	f.BoolVar(&sf.concurrent, "concurrent", false, "with the lagged model, also fit the same-session (concurrent) model, as the report does")
 	f.BoolVar(&sf.trajectories, "trajectories", false, "add the table of mean scores by session")
+	f.StringVar(&sf.patients, "patients", "", "write every conditional mode (BLUP) of the patients and therapists to `FILE` (CSV, TSV or .parquet); the JSON lists them only up to 1000 and summarises them beyond")
 	return cmd
 }
 
@@ -55,6 +57,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	opt := sf.m.options(sf.model, sf.level)
 	opt.Concurrent, opt.Trajectories = sf.concurrent, sf.trajectories
 	opt.Columns, opt.Wide = sf.sess.columns()
+	opt.KeepTable = sf.export != ""
 	stop := e.busy("fitting the session model")
 	run, err := workflow.Sessions(src, opt)
 	stop()
@@ -66,6 +69,12 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 			return err
 		}
 		e.infof("wrote the derived columns (%s) to %s", strings.Join(run.Columns, ", "), sf.export)
+	}
+	if sf.patients != "" {
+		if err := writeTable(sf.patients, run.WriteRanef); err != nil {
+			return err
+		}
+		e.infof("wrote the conditional modes (BLUPs) to %s", sf.patients)
 	}
 	if err := e.saveNamedFigure(run.Section(), "trajectory-outcome", sf.plot); err != nil {
 		return err

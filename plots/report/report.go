@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/csv"
 	"fmt"
 	"html/template"
 	"strings"
@@ -159,7 +161,9 @@ func Render(doc *workflow.Document, parts []workflow.Part, opt Options) ([]File,
 				sv.Blocks = append(sv.Blocks, blockView{Kind: "code", Lang: x.Lang, Code: strings.TrimRight(x.Text, "\n")})
 			case *workflow.Table:
 				nt++
-				sv.Blocks = append(sv.Blocks, blockView{Kind: "table", Table: tableOf(x, nt)})
+				tv, tf := boundedTable(x, nt, s.ID)
+				files = append(files, tf...)
+				sv.Blocks = append(sv.Blocks, blockView{Kind: "table", Table: tv})
 			case *workflow.Figure:
 				nf++
 				if seen[x.Name] {
@@ -230,6 +234,54 @@ func tableOf(t *workflow.Table, num int) *tableView {
 	return tv
 }
 
+// The page stays bounded whatever the data: a table longer than
+// maxTableRows shows its first shownTableRows rows and is written whole
+// beside the page as tables/SECTION-NAME.csv, and a figure whose vector
+// drawing exceeds maxInlineSVG bytes is shown as its PNG (the SVG and PDF
+// are still written).
+const (
+	maxTableRows   = 60
+	shownTableRows = 25
+	maxInlineSVG   = 1 << 20
+)
+
+// boundedTable is tableOf for the page, shortening a long table (see
+// maxTableRows) and returning the file of its full rows.
+func boundedTable(t *workflow.Table, num int, section string) (*tableView, []File) {
+	if len(t.Rows) <= maxTableRows {
+		return tableOf(t, num), nil
+	}
+	name := t.Name
+	if name == "" {
+		name = fmt.Sprintf("table%d", num)
+	}
+	path := "tables/" + safeName(section+"-"+name) + ".csv"
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	_ = cw.Write(t.Columns) // writes to a buffer cannot fail
+	for _, r := range t.Rows {
+		_ = cw.Write(r)
+	}
+	cw.Flush()
+	short := *t
+	short.Rows = t.Rows[:shownTableRows]
+	if len(t.Strong) > shownTableRows {
+		short.Strong = t.Strong[:shownTableRows]
+	}
+	short.Notes = append([]string{fmt.Sprintf("The first %d of the %d rows; the full table is in %s.", shownTableRows, len(t.Rows), path)}, t.Notes...)
+	return tableOf(&short, num), []File{{path, b.Bytes()}}
+}
+
+// safeName keeps letters, digits, '-' and '_' of a file stem.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
 // figureOf draws a figure and encodes its files; a figure that cannot be
 // drawn is shown as such in place (its error text), not left out silently.
 func figureOf(x *workflow.Figure, num int, opt Options, fonts *fontSet) (*figureView, []File, error) {
@@ -280,6 +332,13 @@ func figureOf(x *workflow.Figure, num int, opt Options, fonts *fontSet) (*figure
 	w, h := fig.Width.Points(), fig.Height.Points()
 	if w < 4*72 {
 		w, h = w*1.4, h*1.4
+	}
+	if len(inl) > maxInlineSVG {
+		// Too many marks to inline as vectors: the page shows the PNG.
+		fv.SVG = template.HTML(fmt.Sprintf(`<img src="data:image/png;base64,%s" width="%.0f" height="%.0f" alt="%s">`,
+			base64.StdEncoding.EncodeToString(png), w*4/3, h*4/3, template.HTMLEscapeString(x.Title)))
+		fv.Caption += template.HTML(fmt.Sprintf(" Shown as an image: its vector drawing (%d kB) is in figures/%s.svg.", len(inl)>>10, x.Name))
+		return fv, files, nil
 	}
 	// Size in CSS pixels (1 pt = 4/3 px); the viewBox keeps the drawing.
 	inl = svgSize.ReplaceAllString(inl, fmt.Sprintf(`<svg$1 width="%.0f" height="%.0f" viewBox=`, w*4/3, h*4/3))
