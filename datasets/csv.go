@@ -227,24 +227,7 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		if blank {
 			continue
 		}
-		nf := len(p.cells) / 2
-		if nf > ncol {
-			// Tolerate trailing empty fields (a delimiter at the end of each line).
-			extra := false
-			for k := ncol; k < nf; k++ {
-				if p.cells[2*k] != p.cells[2*k+1] {
-					extra = true
-					break
-				}
-			}
-			if extra {
-				probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(d))
-				continue
-			}
-			nf = ncol
-		}
-		if nf < ncol {
-			probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(d))
+		if !p.fitsHeader(ncol, line, probs) {
 			continue
 		}
 		if line > math.MaxInt32 {
@@ -264,6 +247,26 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		return nil, inputErr(name, 0, "header only, no data rows (columns: %s)", t.columnList())
 	}
 	return t, nil
+}
+
+// fitsHeader reports whether the record just parsed has the header's ncol
+// fields, tolerating trailing empty fields (a delimiter at the end of each
+// line); otherwise it adds the problem of line to probs.
+func (p *csvParser) fitsHeader(ncol, line int, probs *problems) bool {
+	nf := len(p.cells) / 2
+	for k := ncol; k < nf; k++ {
+		if p.cells[2*k] != p.cells[2*k+1] {
+			break
+		}
+		if k == nf-1 {
+			nf = ncol // only empty fields beyond the header
+		}
+	}
+	if nf != ncol {
+		probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", len(p.cells)/2, ncol, delimName(p.delim))
+		return false
+	}
+	return true
 }
 
 func delimName(d byte) string {

@@ -807,23 +807,7 @@ func (c *textChunks) parse(data []byte) (*Table, []byte, int, error) {
 		if blank {
 			continue
 		}
-		nf := len(p.cells) / 2
-		if nf > ncol {
-			extra := false
-			for k := ncol; k < nf; k++ {
-				if p.cells[2*k] != p.cells[2*k+1] {
-					extra = true
-					break
-				}
-			}
-			if extra {
-				probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(c.delim))
-				continue
-			}
-			nf = ncol
-		}
-		if nf < ncol {
-			probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(c.delim))
+		if !p.fitsHeader(ncol, line, probs) {
 			continue
 		}
 		for k, j := range c.proj {

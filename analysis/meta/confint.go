@@ -25,38 +25,49 @@ func (m *model) qprofile(r *Result) error {
 	k, p := m.d.k, m.d.p
 	alpha := 1 - r.Level
 	chi := distuv.ChiSquared{K: float64(k - p)}
-	critU := chi.Quantile(1 - alpha/2)
-	critL := chi.Quantile(alpha / 2)
+	return r.invertProfile(m.qAt, [2]float64{chi.Quantile(alpha / 2), chi.Quantile(1 - alpha/2)}, 0, "Q(0) is below the lower critical value")
+}
+
+// invertProfile sets the CIs of τ², I² and H² from a statistic S(τ²) that
+// decreases in τ²: the upper bound solves S(τ²_ub) = crit[0] (the lower
+// critical value), the lower bound S(τ²_lb) = crit[1], on
+// [0, max(100, 10τ̂²)] to the root tolerance tol. When S(0) is already below
+// a critical value the bound is 0 (both 0: the null set {0}, zeroNote says
+// why); when S at the search limit is above it, the bound is the limit, as
+// metafor reports. The Q profile and the generalised Q profile of GENQ and
+// GENQM differ only in S and crit.
+func (r *Result) invertProfile(S func(float64) (float64, error), crit [2]float64, tol float64, zeroNote string) error {
 	lo, hi := 0.0, math.Max(100, 10*r.Tau2)
-	qlo, err := m.qAt(lo)
+	slo, err := S(lo)
 	if err != nil {
 		return err
 	}
-	qhi, err := m.qAt(hi)
+	shi, err := S(hi)
 	if err != nil {
 		return err
 	}
 	var ferr error
 	solve := func(target float64) (float64, error) {
 		res, rerr := optim.Root(func(t float64) float64 {
-			q, e := m.qAt(t)
+			v, e := S(t)
 			if e != nil {
 				ferr = e
 			}
-			return q - target
-		}, lo, hi, 0, 10000)
+			return v - target
+		}, lo, hi, tol, 10000)
 		if ferr != nil {
 			return math.NaN(), ferr
 		}
 		return res.X, rerr
 	}
+	critL, critU := crit[0], crit[1]
 	var lb, ub float64
 	var notes []string
 	switch {
-	case qlo < critL:
-		ub = lo // lb is set below (qlo < critL ≤ critU)
-		notes = append(notes, "Q(0) is below the lower critical value: the CI for τ² is the null set {0}")
-	case qhi > critL:
+	case slo < critL:
+		ub = lo // lb is set below (slo < critL ≤ critU)
+		notes = append(notes, zeroNote+": the CI for τ² is the null set {0}")
+	case shi > critL:
 		ub = hi
 		notes = append(notes, fmt.Sprintf("upper bound of τ² > %g (the search limit)", hi))
 	default:
@@ -65,12 +76,12 @@ func (m *model) qprofile(r *Result) error {
 		}
 	}
 	switch {
-	case qhi > critU:
+	case shi > critU:
 		lb, ub = hi, hi
 		notes = append(notes, fmt.Sprintf("both bounds of τ² exceed the search limit %g", hi))
-	case qlo < critU:
+	case slo < critU:
 		lb = lo
-		if qlo >= critL {
+		if slo >= critL {
 			notes = append(notes, "lower bound of τ² truncated at 0")
 		}
 	default:

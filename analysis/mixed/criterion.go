@@ -144,19 +144,26 @@ func (e *engine) sumBases() {
 	}
 	m0 := d.m0
 	for j := 0; j < d.levels[0].nodes; j++ {
-		S := e.S[j*m0*m0 : (j+1)*m0*m0]
-		node := j
-		for l := 1; l <= nl; l++ {
-			node = e.parentOf(l-1, node)
-			m := e.mdim[l]
-			o := m0 - m
-			B := e.base[l][node*m*m : (node+1)*m*m]
-			for a := 0; a < m; a++ {
-				src := S[(o+a)*m0+o : (o+a)*m0+o+a+1]
-				dst := B[a*m : a*m+a+1]
-				for b, v := range src {
-					dst[b] += v
-				}
+		e.addToAncestors(j, e.S[j*m0*m0:(j+1)*m0*m0])
+	}
+}
+
+// addToAncestors adds the cross-products S (m0 × m0, row-major, lower
+// triangle used) of finest node j to the base B of each coarser node above
+// it, restricted to that level's trailing coordinates.
+func (e *engine) addToAncestors(j int, S []float64) {
+	m0 := e.d.m0
+	node := j
+	for l := 1; l <= len(e.d.levels); l++ {
+		node = e.parentOf(l-1, node)
+		m := e.mdim[l]
+		o := m0 - m
+		B := e.base[l][node*m*m : (node+1)*m*m]
+		for a := 0; a < m; a++ {
+			src := S[(o+a)*m0+o : (o+a)*m0+o+a+1]
+			dst := B[a*m : a*m+a+1]
+			for b, v := range src {
+				dst[b] += v
 			}
 		}
 	}

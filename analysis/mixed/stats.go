@@ -526,7 +526,6 @@ func newStatsEngine(d *design, groups []*GroupStats) *engine {
 	e.fs0 = q0
 	e.S = make([]float64, len(groups)*m0*q0)
 	F := make([]float64, m0*m0)
-	nl := len(d.levels)
 	for j, g := range groups {
 		centredCross(g, d.yShift, m0, F)
 		own := e.S[j*m0*q0 : (j+1)*m0*q0]
@@ -535,20 +534,7 @@ func newStatsEngine(d *design, groups []*GroupStats) *engine {
 				own[r*q0+i] = F[r*m0+i]
 			}
 		}
-		node := j
-		for l := 1; l <= nl; l++ {
-			node = e.parentOf(l-1, node)
-			m := e.mdim[l]
-			o := m0 - m
-			B := e.base[l][node*m*m : (node+1)*m*m]
-			for a := 0; a < m; a++ {
-				src := F[(o+a)*m0+o : (o+a)*m0+o+a+1]
-				dst := B[a*m : a*m+a+1]
-				for b, v := range src {
-					dst[b] += v
-				}
-			}
-		}
+		e.addToAncestors(j, F)
 	}
 	return e
 }
