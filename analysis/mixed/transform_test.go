@@ -95,7 +95,7 @@ func ExampleFit_transformed() {
 	d := Data{Numeric: map[string][]float64{}, Text: map[string][]string{}}
 	for _, r := range recs[1:] {
 		for j, name := range recs[0] {
-			if x, err := strconv.ParseFloat(r[j], 64); err == nil && name != "Subject" {
+			if x, perr := strconv.ParseFloat(r[j], 64); perr == nil && name != "Subject" {
 				d.Numeric[name] = append(d.Numeric[name], x)
 			} else {
 				d.Text[name] = append(d.Text[name], r[j])

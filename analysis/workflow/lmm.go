@@ -138,9 +138,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	}
 	run := &LMMRun{DataName: src.Label(), Result: m.Result, opt: opt, src: src}
 	if opt.Anova != 0 {
-		tab, err := m.AnovaTable(opt.Anova)
-		if err != nil {
-			return nil, fmt.Errorf("the ANOVA table: %w", err)
+		tab, aerr := m.AnovaTable(opt.Anova)
+		if aerr != nil {
+			return nil, fmt.Errorf("the ANOVA table: %w", aerr)
 		}
 		run.AnovaType, run.Anova, run.AnovaOmitted, run.anovaNotes = opt.Anova, tab.Rows, tab.Omitted, tab.Notes
 	}
