@@ -2,6 +2,7 @@ package mixed
 
 import (
 	"cmp"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +23,22 @@ import (
 type Data struct {
 	Numeric map[string][]float64
 	Text    map[string][]string
+	// Source and Lines, when set, name the data's file and the line of each
+	// row, for messages about a row ("file.csv line 12" instead of "data
+	// row 11").
+	Source string
+	Lines  []int
+}
+
+// rowName names data row i (0-based) for a message.
+func (d Data) rowName(i int) string {
+	if i < len(d.Lines) {
+		if d.Source != "" {
+			return fmt.Sprintf("%s line %d", d.Source, d.Lines[i])
+		}
+		return fmt.Sprintf("line %d", d.Lines[i])
+	}
+	return fmt.Sprintf("data row %d", i+1)
 }
 
 // column kinds

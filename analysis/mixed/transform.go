@@ -386,7 +386,7 @@ func (d Data) transformColumn(name string, e *expr) (*column, error) {
 			for _, v := range vars {
 				at = append(at, v+" = "+strconv.FormatFloat(cols[v][i], 'g', -1, 64))
 			}
-			return nil, errs.New(errs.InvalidOption, "mixed", "%s is %v at data row %d (%s): not a number a model can use; choose another transformation or drop those rows", name, out[i], i+1, strings.Join(at, ", "))
+			return nil, errs.New(errs.InvalidOption, "mixed", "%s is %v at %s (%s): not a number a model can use; choose another transformation or drop those rows", name, out[i], d.rowName(i), strings.Join(at, ", "))
 		}
 	}
 	return &column{num: out}, nil

@@ -215,7 +215,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 	if ar1 != "" {
 		vars[ar1] = true
 	}
-	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}}
+	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}, Source: t.Name, Lines: t.Lines()}
 	var problems []error
 	for _, g := range sortedKeys(groups) {
 		c, err := t.Column(g)
