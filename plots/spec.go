@@ -117,7 +117,7 @@ func ThreeLevelForest(s workflow.ThreeLevelForestSpec) (*Figure, error) {
 		sum.PILower, sum.PIUpper = *res.PILB, *res.PIUB
 	}
 	opt := ForestOptions{Transform: tr, Overall: &sum, XLabel: xlab, NoLeadingZero: s.R,
-		EffectHeader: eff + " [" + pctLevel(res.Level) + " CI]"}
+		EffectHeader: eff + " [" + pctLevel(res.Level) + " CI]", LabelHeader: s.LabelHeader}
 	if len(res.Coefficients) > 1 {
 		// a meta-regression's intercept is no pooled estimate: no diamond
 		opt.Overall = nil

@@ -44,6 +44,9 @@ type ThreeLevelForestSpec struct {
 	// cluster with several effects followed by its GLS mean (see
 	// metamv.Result.ClusterMeans).
 	ClusterMeans []metamv.ClusterMean
+	// LabelHeader heads the label column: the cluster column's name
+	// (default "Study").
+	LabelHeader string
 }
 
 // FunnelSpec is the contour-enhanced funnel plot of a univariate model,

@@ -317,7 +317,7 @@ func (r *MetaRun) composeThreeLevel(s *Section) {
 		fcap = strings.Replace(fcap, "; the diamond at the bottom is the three-level estimate and the line through it the prediction interval.", "; a meta-regression has no single pooled estimate, so none is drawn.", 1)
 	}
 	r.figure(s, "forest-three-level", "Forest plot of the three-level model", fcap,
-		ThreeLevelForestSpec{Fit: res, Yi: r.eff.yi, Vi: r.eff.vi, Labels: labels, R: isR, ClusterMeans: r.forestClusterMeans()})
+		ThreeLevelForestSpec{Fit: res, Yi: r.eff.yi, Vi: r.eff.vi, Labels: labels, R: isR, ClusterMeans: r.forestClusterMeans(), LabelHeader: outer})
 	r.composeThreeLevelFigures(s)
 }
 
