@@ -2,6 +2,7 @@ package meta
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -63,7 +64,7 @@ func Compare(a, b *Result) (*Comparison, error) {
 	if b.d.p > a.d.p {
 		full, red = b, a
 	}
-	if full.d.k != red.d.k || !sameFloats(full.d.y, red.d.y) || !sameFloats(full.d.v, red.d.v) {
+	if full.d.k != red.d.k || !slices.Equal(full.d.y, red.d.y) || !slices.Equal(full.d.v, red.d.v) {
 		return nil, errs.New(errs.InvalidOption, "meta", "the two models use different studies (k = %d and %d): fit both to the same studies", full.d.k, red.d.k)
 	}
 	if full.opt.Method != red.opt.Method || full.opt.isFE() != red.opt.isFE() {
@@ -120,18 +121,6 @@ func Compare(a, b *Result) (*Comparison, error) {
 		out.R2 = f64(100 * math.Max(0, (rr.Tau2-f.Tau2)/rr.Tau2))
 	}
 	return out, nil
-}
-
-func sameFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // nested reports whether every column of small's model matrix lies in the

@@ -3,6 +3,7 @@ package mixed
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,9 @@ type column struct {
 	polyDegree int
 	poly       *polyBasis
 	contrast   string // a factor's coding: "" (treatment), "sum" or "helmert"
+	// expr is the parsed transform of a transformed variable, or the
+	// argument of poly(); nil for a plain column.
+	expr *expr
 }
 
 // lookup finds the column of a formula variable; factor(x) is column x
@@ -73,10 +77,18 @@ func (d Data) lookup(name string) (*column, error) {
 		return c, nil
 	}
 	if e, ok := transformOf(name); ok {
-		return d.transformColumn(name, e)
+		c, err := d.transformColumn(name, e)
+		if err == nil {
+			c.expr = e
+		}
+		return c, err
 	}
 	if arg, k, ok := polyOf(name); ok {
-		return d.polyColumn(name, arg, k)
+		c, err := d.polyColumn(name, arg, k)
+		if err == nil {
+			c.expr = arg
+		}
+		return c, err
 	}
 	var have []string
 	for k := range d.Numeric {
@@ -251,7 +263,7 @@ func codeFactors(f Formula, cols map[string]*column, keep []int, ref map[string]
 				continue
 			}
 			used[v], used[name] = true, true
-			i := indexOf(c.levels, level)
+			i := slices.Index(c.levels, level)
 			if i < 0 {
 				return errs.New(errs.InvalidOption, "mixed", "reference level %s=%s: %s has no level %q (levels: %s)", name, level, name, level, strings.Join(c.levels, ", ")).WithHint("Ref")
 			}

@@ -3,6 +3,7 @@ package mixed
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -431,7 +432,7 @@ func (d *design) referenceGrid(spec EMMSpec) ([]gridVar, error) {
 				continue
 			}
 			for _, s := range vals {
-				l := indexOf(c.levels, strings.TrimSpace(s))
+				l := slices.Index(c.levels, strings.TrimSpace(s))
 				if l < 0 {
 					return nil, errs.New(errs.InvalidOption, "mixed", "at %s=%s: %q is not a level of %s (levels: %s)", g.display, strings.Join(vals, ","), s, g.display, strings.Join(c.levels, ", ")).WithHint("At")
 				}
@@ -488,17 +489,15 @@ func (d *design) gridValue(pt colPart, grid []gridVar, at map[string]int, idx []
 	if i, ok := at[pt.v]; ok {
 		return grid[i].values[idx[i]]
 	}
-	e, ok := transformOf(pt.v)
-	if !ok {
-		e, _, _ = polyOf(pt.v)
-	}
+	c := d.cols[pt.v]
+	e := c.expr // parsed once, when the column was made (Data.lookup)
 	vals := map[string][]float64{}
 	for _, c := range e.vars(nil) {
 		vals[c] = []float64{grid[at[c]].values[idx[at[c]]]}
 	}
 	x := e.eval(vals, 0)
 	if pt.degree > 0 {
-		x = d.cols[pt.v].poly.eval(x, pt.degree)
+		x = c.poly.eval(x, pt.degree)
 	}
 	return x
 }

@@ -2,6 +2,7 @@ package mixed
 
 import (
 	"math"
+	"slices"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )
@@ -59,7 +60,7 @@ func newtonPolish(f func([]float64) float64, x0 []float64, f0 float64, lo, up []
 		// The first step needs no extrapolated gradient (it only has to get
 		// close); later steps reuse its Hessian while the free set stands.
 		fine := steps > 0
-		reuse := fine && H != nil && equalInts(nw.free, hFree)
+		reuse := fine && H != nil && slices.Equal(nw.free, hFree)
 		g, Hn, ok := nw.derivatives(fine, !reuse)
 		if !ok {
 			break
@@ -240,16 +241,4 @@ func newtonStep(H, g []float64, k int) ([]float64, bool) {
 	d := append([]float64(nil), g[:k]...)
 	linalg.Solve(L, k, d)
 	return d, true
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -1,6 +1,10 @@
 package mixed
 
-import "github.com/alliance-research/alliance/analysis/internal/describe"
+import (
+	"slices"
+
+	"github.com/alliance-research/alliance/analysis/internal/describe"
+)
 
 // r2 sets the ICCs and Nakagawa's R².
 //
@@ -68,7 +72,7 @@ func (m *Model) r2(beta []float64, s2 float64) {
 			if c.Group != lv.name {
 				continue
 			}
-			i, j := indexOf(lv.colNames, c.Name1), indexOf(lv.colNames, c.Name2)
+			i, j := slices.Index(lv.colNames, c.Name1), slices.Index(lv.colNames, c.Name2)
 			S[i*q+j] = c.Corr * sd[i] * sd[j]
 			S[j*q+i] = S[i*q+j]
 		}
@@ -102,13 +106,4 @@ func (m *Model) r2(beta []float64, s2 float64) {
 			res.ICC = append(res.ICC, ICC{Group: v.Group, ICC: v.Variance / den})
 		}
 	}
-}
-
-func indexOf(s []string, x string) int {
-	for i, v := range s {
-		if v == x {
-			return i
-		}
-	}
-	return -1
 }

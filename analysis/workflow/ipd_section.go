@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -204,7 +205,7 @@ func (r *IPDRun) stage1Table() *Table {
 			} else {
 				row = append(row, "", "")
 			}
-			if e.Note != "" && !contains(notes, e.Note) {
+			if e.Note != "" && !slices.Contains(notes, e.Note) {
 				notes = append(notes, e.Note)
 			}
 		}
@@ -219,15 +220,6 @@ func (r *IPDRun) stage1Table() *Table {
 		t.Notes = append(t.Notes, "Sessions are the rows of each study's model (a next session within the lag gap, every value observed); SEs are the stage-1 model's.")
 	}
 	return t
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestMetaScaleDemoGolden(t *testing.T) {
 		if m := run.Methods(); !strings.Contains(m, "Viechtbauer & López-López, 2022") {
 			t.Errorf("methods: %s", m)
 		}
-		if !contains(run.Cites(), "viechtbauer2022") {
+		if !slices.Contains(run.Cites(), "viechtbauer2022") {
 			t.Errorf("citations %v", run.Cites())
 		}
 		st := run.Steps()
