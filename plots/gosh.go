@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -189,23 +191,45 @@ func GoshFromSpec(s workflow.GoshSpec) (*Figure, error) {
 		l := plot.NewLegend()
 		l.TextStyle = main.Legend.TextStyle
 		l.ThumbnailWidth, l.Padding = main.Legend.ThumbnailWidth, main.Legend.Padding
-		l.Add("with study "+lab, swatch(goshRed))
+		// the free corner above the right margin (goshLayout) is narrow: a
+		// long study label is shortened to fit, the full one is in the caption
+		room := goshCorner*goshSize - 10 - l.ThumbnailWidth - l.Padding
+		l.Add(fitText(l.TextStyle, "with "+lab, room), swatch(goshRed))
 		l.Add("without", swatch(goshBlue))
 		l.Top, l.Left = true, true
 		leg = &l
 	}
 	top.Y.Min, top.Y.Max = 0, 1.05*topMax
 	right.X.Min, right.X.Max = 0, 1.05*rightMax
-	f := &Figure{Panels: [][]*plot.Plot{{top, nil}, {main, right}}, Width: 4.5 * vg.Inch, Height: 4.5 * vg.Inch}
+	f := &Figure{Panels: [][]*plot.Plot{{top, nil}, {main, right}}, Width: goshSize, Height: goshSize}
 	f.layout = func(f *Figure, c draw.Canvas) { goshLayout(f, c, leg) }
 	return f, nil
+}
+
+// goshSize is the figure's side; goshCorner the share of it the margins
+// take.
+const (
+	goshSize   = 4.5 * vg.Inch
+	goshCorner = 0.28
+)
+
+// fitText returns s, or s shortened with "…" so that it is at most w wide.
+func fitText(st text.Style, s string, w vg.Length) string {
+	if st.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && st.Width(string(r)+"…") > w {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
 }
 
 // goshLayout draws the GOSH panels: the cloud in the lower-left 72 %, the
 // margins' data areas aligned with its data area.
 func goshLayout(f *Figure, c draw.Canvas, leg *plot.Legend) {
 	top, main, right := f.Panels[0][0], f.Panels[1][0], f.Panels[1][1]
-	const hh = 0.28
+	const hh = goshCorner
 	r := c.Rectangle
 	w, h := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
 	mc := draw.Crop(c, 0, -vg.Length(hh)*w, 0, -vg.Length(hh)*h)
