@@ -208,42 +208,42 @@ func (o Options) Validate() error {
 		return err
 	}
 	if o.Window < 0 {
-		return errs.New(errs.InvalidOption, "rupture", "window %d is negative (use 0 for all preceding sessions)", o.Window)
+		return errs.New(errs.InvalidOption, "rupture", "window %d is negative (use 0 for all preceding sessions)", o.Window).WithHint("Window")
 	}
 	if o.MaxGap < 0 {
-		return errs.New(errs.InvalidOption, "rupture", "max gap %d is negative (use 0 for no limit)", o.MaxGap)
+		return errs.New(errs.InvalidOption, "rupture", "max gap %d is negative (use 0 for no limit)", o.MaxGap).WithHint("MaxGap")
 	}
 	if o.RepairWindow < 1 {
-		return errs.New(errs.InvalidOption, "rupture", "repair window %d must be at least 1 session", o.RepairWindow)
+		return errs.New(errs.InvalidOption, "rupture", "repair window %d must be at least 1 session", o.RepairWindow).WithHint("RepairWindow")
 	}
 	if !(o.RepairFraction > 0) || math.IsInf(o.RepairFraction, 0) {
-		return errs.New(errs.InvalidOption, "rupture", "repair fraction %v must be a positive number (1 = back to the reference)", o.RepairFraction)
+		return errs.New(errs.InvalidOption, "rupture", "repair fraction %v must be a positive number (1 = back to the reference)", o.RepairFraction).WithHint("RepairFraction")
 	}
 	switch o.Method {
 	case MethodSD:
 		if !(o.K > 0) || math.IsInf(o.K, 0) {
-			return errs.New(errs.InvalidOption, "rupture", "k %v must be a positive number of SDs", o.K)
+			return errs.New(errs.InvalidOption, "rupture", "k %v must be a positive number of SDs", o.K).WithHint("K")
 		}
 		if _, err := ParseSDSource(string(o.SDSource)); err != nil {
 			return err
 		}
 		if o.SDSource != SDWithin && !(o.SampleSD > 0 && finite(o.SampleSD)) {
-			return errs.New(errs.InvalidOption, "rupture", "sd source %q needs the sample's pooled within-patient SD (SampleSD = %v); compute it with SampleStats or Prepare", o.SDSource, o.SampleSD)
+			return errs.New(errs.InvalidOption, "rupture", "sd source %q needs the sample's pooled within-patient SD (SampleSD = %v); compute it with SampleStats or Prepare", o.SDSource, o.SampleSD).WithHint("SDSource")
 		}
 	case MethodThreshold:
 		if !(o.Threshold > 0) || math.IsInf(o.Threshold, 0) {
-			return errs.New(errs.InvalidOption, "rupture", "threshold %v must be a positive number of scale points", o.Threshold)
+			return errs.New(errs.InvalidOption, "rupture", "threshold %v must be a positive number of scale points", o.Threshold).WithHint("Threshold")
 		}
 	case MethodPercent:
 		if !(o.Percent > 0 && o.Percent <= 100) {
-			return errs.New(errs.InvalidOption, "rupture", "percent %v must lie in (0, 100]", o.Percent)
+			return errs.New(errs.InvalidOption, "rupture", "percent %v must lie in (0, 100]", o.Percent).WithHint("Percent")
 		}
 	case MethodRCI:
 		if !(o.Reliability >= 0 && o.Reliability < 1) {
-			return errs.New(errs.InvalidOption, "rupture", "reliability %v must lie in [0, 1)", o.Reliability)
+			return errs.New(errs.InvalidOption, "rupture", "reliability %v must lie in [0, 1)", o.Reliability).WithHint("Reliability")
 		}
 		if !(o.RCISD > 0 && finite(o.RCISD)) {
-			return errs.New(errs.InvalidOption, "rupture", "the reliable-change SD %v must be a positive number (set RCISD or let Prepare use the sample SD)", o.RCISD)
+			return errs.New(errs.InvalidOption, "rupture", "the reliable-change SD %v must be a positive number (set RCISD or let Prepare use the sample SD)", o.RCISD).WithHint("RCISD")
 		}
 	case MethodSuddenLoss:
 		if o.SuddenLoss.Direction != change.Gains {
@@ -254,10 +254,10 @@ func (o Options) Validate() error {
 		}
 	case MethodSelfReport:
 		if !finite(o.RuptureMin) {
-			return errs.New(errs.InvalidOption, "rupture", "rupture-item minimum %v is not a finite number", o.RuptureMin)
+			return errs.New(errs.InvalidOption, "rupture", "rupture-item minimum %v is not a finite number", o.RuptureMin).WithHint("RuptureMin")
 		}
 		if !finite(o.ResolutionMin) {
-			return errs.New(errs.InvalidOption, "rupture", "resolution-item minimum %v is not a finite number", o.ResolutionMin)
+			return errs.New(errs.InvalidOption, "rupture", "resolution-item minimum %v is not a finite number", o.ResolutionMin).WithHint("ResolutionMin")
 		}
 	}
 	return nil

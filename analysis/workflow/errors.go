@@ -16,6 +16,16 @@ func invalid(option, format string, a ...any) error {
 	return errs.New(errs.InvalidOption, "", format, a...).WithHint(option)
 }
 
+// invalidOr is err as an invalid-option error naming the option the
+// analysis package's error names (its Hint: rupture's K, Window, …), or
+// option when it names none.
+func invalidOr(option string, err error) error {
+	if h := OptionOf(err); h != "" {
+		option = h
+	}
+	return invalid(option, "%v", err)
+}
+
 // OptionOf returns the options field an invalid-option error names, or "".
 func OptionOf(err error) string {
 	var e *errs.Error

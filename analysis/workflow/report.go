@@ -190,8 +190,12 @@ func ReportPanelOptions(o ReportSessionOptions) PanelOptions {
 
 // ReportRupturesOptions are the report's choices for ruptures and repairs.
 func ReportRupturesOptions(o ReportSessionOptions) RupturesOptions {
-	return RupturesOptions{Columns: o.Columns, Preset: o.RupturePreset, K: o.RuptureK, HigherBetter: o.HigherBetter,
+	r := RupturesOptions{Columns: o.Columns, Preset: o.RupturePreset, HigherBetter: o.HigherBetter,
 		Sensitivity: true, NoSessionModel: true, Level: o.Level, AllianceLabel: o.AllianceLabel, OutcomeLabel: o.OutcomeLabel}
+	if o.RuptureK != 0 { // 0: the rule's default
+		r.K = &o.RuptureK
+	}
+	return r
 }
 
 // DefaultReliability is the report's outcome reliability when none is

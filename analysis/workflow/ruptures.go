@@ -27,7 +27,7 @@ type RupturesOptions struct {
 	// ResolutionItem, RuptureMin, ResolutionMin (self-report), MaxGap,
 	// RepairWindow, RepairFraction.
 	Method, SDSource, Reference string
-	K                           float64
+	K                           *float64
 	Window                      *int
 	Threshold, Percent          *float64
 	Reliability                 *float64
@@ -129,13 +129,13 @@ func (o RupturesOptions) rule() (rupture.Options, error) {
 		for _, f := range []struct {
 			field string
 			given bool
-		}{{"Method", o.Method != ""}, {"K", o.K != 0}, {"SDSource", o.SDSource != ""}, {"Reference", o.Reference != ""},
+		}{{"Method", o.Method != ""}, {"K", o.K != nil}, {"SDSource", o.SDSource != ""}, {"Reference", o.Reference != ""},
 			{"Window", o.Window != nil}, {"Threshold", o.Threshold != nil}, {"Percent", o.Percent != nil},
 			{"Reliability", o.Reliability != nil}, {"RCISD", o.RCISD != 0}, {"LossCutoff", o.LossCutoff != nil},
 			{"MaxGap", o.MaxGap != 0}, {"RepairWindow", o.RepairWindow != nil}, {"RepairFraction", o.RepairFraction != nil},
 			{"RuptureMin", o.RuptureMin != nil}, {"ResolutionMin", o.ResolutionMin != nil}} {
 			if f.given {
-				return r, invalid(f.field, "the preset %s fixes the rupture rule; give %s without a preset, or the preset alone", o.Preset, f.field)
+				return r, invalid(f.field, "the preset %s fixes the rupture rule: give the rule's parameters without a preset, or the preset alone", o.Preset)
 			}
 		}
 		return r, nil
@@ -144,7 +144,7 @@ func (o RupturesOptions) rule() (rupture.Options, error) {
 	if o.Method != "" {
 		var err error
 		if m, err = rupture.ParseMethod(strings.ToLower(o.Method)); err != nil {
-			return r, invalid("Method", "%v", err)
+			return r, invalidOr("Method", err)
 		}
 	}
 	if o.Threshold != nil {
@@ -187,8 +187,8 @@ func (o RupturesOptions) rule() (rupture.Options, error) {
 	if m == rupture.MethodSuddenLoss && o.LossCutoff != nil {
 		r.SuddenLoss.NoCutoff, r.SuddenLoss.Cutoff = false, math.Abs(*o.LossCutoff)
 	}
-	if o.K != 0 {
-		r.K = o.K
+	if o.K != nil {
+		r.K = *o.K
 	}
 	var err error
 	if o.SDSource != "" {

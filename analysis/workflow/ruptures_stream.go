@@ -206,7 +206,7 @@ func (st *RupturesStage) Prepare(sample *rupture.SampleStats) error {
 		if st.opt.Preset != "" {
 			err = fmt.Errorf("preset %s: %w", st.opt.Preset, err)
 		}
-		return invalid("Method", "%v", err)
+		return invalidOr("Method", err)
 	}
 	o, err := rupture.PrepareFrom(sample, st.rule)
 	if err != nil {
@@ -285,7 +285,7 @@ func (st *RupturesStage) Add(part *RupturesPart, p *datasets.Sessions) error {
 	var pat rupture.Patient
 	pat, part.buf, err = st.det.Patient(s, part.buf[:0])
 	if err != nil {
-		return invalid("Method", "%v", err)
+		return invalidOr("Method", err)
 	}
 	eps := part.buf
 	part.Tally.Add(pat, eps)

@@ -72,7 +72,7 @@ func TestRupturesHandMade(t *testing.T) {
 	if st := run.Steps()[0]; !strings.Contains(st.Command, "--method threshold --threshold 1") || !strings.Contains(st.Command, "--alliance wai") {
 		t.Errorf("command %s", st.Command)
 	}
-	if _, err := Ruptures(handRuptures(t), RupturesOptions{Preset: "larsson2018", K: 3}); err == nil {
+	if _, err := Ruptures(handRuptures(t), RupturesOptions{Preset: "larsson2018", K: fp(3)}); err == nil {
 		t.Error("preset with a rule parameter: no error")
 	}
 }

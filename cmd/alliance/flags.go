@@ -112,67 +112,38 @@ func (rf *readFlags) streamable(args []string) (bool, string) {
 func (rf *readFlags) isExample(args []string) bool { return len(args) == 0 && rf.dataset == "" }
 
 // sessionFlags are the role-column flags of the session-data commands.
-type sessionFlags struct {
-	patient, therapist, session, alliance, outcome string
-	wide                                           string
-}
-
-func (sf *sessionFlags) register(cmd *cobra.Command) {
-	sf.registerLong(cmd)
-	cmd.Flags().StringVar(&sf.wide, "wide", "", "wide data, one row per patient: a column prefix (e.g. bdi_s) or a comma-separated list of session columns")
-}
-
-// registerLong registers the role flags of a command that reads long data
-// only (one row per patient and session): no --wide.
-func (sf *sessionFlags) registerLong(cmd *cobra.Command) {
-	to := map[string]*string{"patient": &sf.patient, "therapist": &sf.therapist, "session": &sf.session, "alliance": &sf.alliance, "outcome": &sf.outcome}
+// rolesVar registers the role flags of session data (--patient,
+// --therapist, --session, --alliance, --outcome; workflow.SessionRoleFields),
+// bound to cols.
+func rolesVar(cmd *cobra.Command, cols *datasets.SessionColumns) {
+	to := map[string]*string{"patient": &cols.Patient, "therapist": &cols.Therapist, "session": &cols.Session, "alliance": &cols.Alliance, "outcome": &cols.Outcome}
 	for _, f := range workflow.SessionRoleFields {
 		cmd.Flags().StringVar(to[f.Name], f.Name, "", f.Usage)
 	}
 	aliases(cmd)
 }
 
-// columns returns the role columns and the wide layout of the flags.
-func (sf *sessionFlags) columns() (datasets.SessionColumns, datasets.WideSpec) {
-	return datasets.SessionColumns{Patient: sf.patient, Therapist: sf.therapist, Session: sf.session, Alliance: sf.alliance, Outcome: sf.outcome},
-		workflow.ParseWide(sf.wide)
+// wideVar registers --wide, the layout of wide data.
+func wideVar(cmd *cobra.Command, w *datasets.WideSpec) {
+	flagx.Wide(cmd, w, "wide", "wide data, one row per patient: a column prefix (e.g. bdi_s) or a comma-separated list of session columns")
 }
 
-// sessionModelFlags are the session model's choices: the flags of
-// 'alliance sessions' and, with the same meaning, of the first stage of
-// 'alliance ipd'.
-type sessionModelFlags struct {
-	centring              string
-	detrend, slope, ar1   bool
-	noTherapist, noTime   bool
-	ml                    bool
-	maxLagGap             int
-	covariates            string
-	allianceLabel, outLbl string
-}
-
-// register registers the flags, their help after prefix (e.g. "stage 1: ").
-func (m *sessionModelFlags) register(cmd *cobra.Command, prefix string) {
+// sessionModelVar registers the session model's choices, bound to o: the
+// flags of 'alliance sessions' and, with the same meaning, of the first
+// stage of 'alliance ipd' (their help after prefix, e.g. "stage 1: ").
+func sessionModelVar(cmd *cobra.Command, o *workflow.SessionsOptions, prefix string) {
 	f := cmd.Flags()
-	f.StringVar(&m.centring, "centring", "", prefix+"person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
-	f.BoolVar(&m.detrend, "detrend", false, prefix+"remove each patient's linear trend over sessions before centring (Falkenström et al. 2017)")
-	f.BoolVar(&m.slope, "random-slope", false, prefix+"random slope of session for patients")
-	f.BoolVar(&m.ar1, "ar1", false, prefix+"AR(1) residuals within patients over sessions (gaps respected)")
-	f.BoolVar(&m.noTherapist, "no-therapist", false, prefix+"ignore the therapist column (no therapist level)")
-	f.BoolVar(&m.noTime, "no-time", false, prefix+"leave session out of the fixed effects")
-	f.BoolVar(&m.ml, "ml", false, prefix+"fit by maximum likelihood instead of REML")
-	countVar(cmd, &m.maxLagGap, "max-lag-gap", 1, 1, prefix+"largest session gap a lag may bridge")
-	f.StringVar(&m.covariates, "covariates", "", prefix+"numeric columns added as fixed covariates, comma-separated")
-	f.StringVar(&m.allianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences (e.g. WAI-SR)")
-	f.StringVar(&m.outLbl, "outcome-label", "outcome", "name of the outcome measure in the sentences (e.g. PHQ-9)")
-}
-
-// options returns the session model's options of the flags, with the
-// model and the level of the command.
-func (m *sessionModelFlags) options(model string, level float64) workflow.SessionsOptions {
-	return workflow.SessionsOptions{Model: model, Centring: m.centring, Detrend: m.detrend, RandomSlope: m.slope, AR1: m.ar1,
-		IgnoreTherapist: m.noTherapist, NoTime: m.noTime, ML: m.ml, MaxLagGap: m.maxLagGap, Covariates: splitList(m.covariates),
-		Level: level, AllianceLabel: m.allianceLabel, OutcomeLabel: m.outLbl}
+	f.StringVar(&o.Centring, "centring", "", prefix+"person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
+	f.BoolVar(&o.Detrend, "detrend", false, prefix+"remove each patient's linear trend over sessions before centring (Falkenström et al. 2017)")
+	f.BoolVar(&o.RandomSlope, "random-slope", false, prefix+"random slope of session for patients")
+	f.BoolVar(&o.AR1, "ar1", false, prefix+"AR(1) residuals within patients over sessions (gaps respected)")
+	f.BoolVar(&o.IgnoreTherapist, "no-therapist", false, prefix+"ignore the therapist column (no therapist level)")
+	f.BoolVar(&o.NoTime, "no-time", false, prefix+"leave session out of the fixed effects")
+	f.BoolVar(&o.ML, "ml", false, prefix+"fit by maximum likelihood instead of REML")
+	countVar(cmd, &o.MaxLagGap, "max-lag-gap", 1, 1, prefix+"largest session gap a lag may bridge")
+	listVar(cmd, &o.Covariates, "covariates", prefix+"numeric columns added as fixed covariates, comma-separated")
+	f.StringVar(&o.AllianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences (e.g. WAI-SR)")
+	f.StringVar(&o.OutcomeLabel, "outcome-label", "outcome", "name of the outcome measure in the sentences (e.g. PHQ-9)")
 }
 
 // flagAliases are the older spellings of the role flags, accepted by every
@@ -207,5 +178,7 @@ var (
 	fieldVar  = flagx.Field
 	betterVar = flagx.Better
 	listVar   = flagx.List
+	wavesVar  = flagx.Waves
+	choiceVar = flagx.Choice
 	splitList = workflow.SplitList
 )

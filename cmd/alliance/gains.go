@@ -6,29 +6,14 @@ import (
 	"io"
 )
 
-// gainsFlags are the flags of 'alliance gains'.
+// gainsFlags are the flags of 'alliance gains', bound to the workflow's
+// options.
 type gainsFlags struct {
-	read            readFlags
-	sess            sessionFlags
-	episodes        string
-	patients        string
-	first, last     *int
-	cutoff          *float64
-	fromRCI         bool
-	sd, reliability *float64
-	pct             float64
-	noCutoff, noPct bool
-	noStability     bool
-	alpha           float64
-	critical        *float64
-	baselineFirst   bool
-	direction       string
-	lossPct         string
-	reversalFromN2  bool
-	selectRule      string
-	byPerson        bool
-	plot            string
-	level           float64
+	read               readFlags
+	opt                workflow.GainsOptions
+	episodes, patients string
+	fromRCI            bool
+	plot               string
 }
 
 const gainsDefaultDataset = "sgdata"
@@ -45,27 +30,28 @@ func newGainsCmd(e *env) *cobra.Command {
 	}
 	f := cmd.Flags()
 	gf.read.register(cmd, gainsDefaultDataset)
-	gf.sess.register(cmd)
-	intVar(cmd, &gf.first, "first", "first session to examine (default: the smallest session number)")
-	intVar(cmd, &gf.last, "last", "last session to examine (default: the largest)")
-	numVar(cmd, &gf.cutoff, "cutoff", "criterion 1: minimum drop (for losses, minimum rise; given as a positive number)")
+	rolesVar(cmd, &gf.opt.Columns)
+	wideVar(cmd, &gf.opt.Wide)
+	intVar(cmd, &gf.opt.First, "first", "first session to examine (default: the smallest session number)")
+	intVar(cmd, &gf.opt.Last, "last", "last session to examine (default: the largest)")
+	numVar(cmd, &gf.opt.Cutoff, "cutoff", "criterion 1: minimum drop (for losses, minimum rise; given as a positive number)")
 	f.BoolVar(&gf.fromRCI, "cutoff-from-rci", false, "criterion 1 from the reliable change index: 1.96·√2·SD·√(1 − reliability) (suddengains define_crit1_cutoff)")
-	numVar(cmd, &gf.sd, "sd", "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)")
-	numVar(cmd, &gf.reliability, "reliability", "with --cutoff-from-rci: the reliability of the measure")
-	f.Float64Var(&gf.pct, "pct", 0.25, "criterion 2: the drop as a proportion of the pregain score")
-	f.BoolVar(&gf.noCutoff, "no-cutoff", false, "switch criterion 1 off")
-	f.BoolVar(&gf.noPct, "no-pct", false, "switch criterion 2 off")
-	f.BoolVar(&gf.noStability, "no-stability", false, "switch criterion 3 off")
-	f.Float64Var(&gf.alpha, "alpha", 0.05, "criterion 3: significance level of the critical t")
-	numVar(cmd, &gf.critical, "critical-value", "criterion 3: a fixed critical value (e.g. 2.776) instead of one adjusted for missing sessions")
-	f.BoolVar(&gf.baselineFirst, "baseline-first", false, "the first session is a baseline: examine from session 1→2 (identify_sg_1to2)")
-	enumVar(cmd, &gf.direction, "direction", "gains", "gains (scores fall) or losses (scores rise)", "gains", "losses")
-	enumVar(cmd, &gf.lossPct, "loss-pct", "package", "losses, criterion 2: package (suddengains 0.7.2, which does not restrict) or intended (rise ≥ pct of the pregain score)", "package", "intended")
-	f.BoolVar(&gf.reversalFromN2, "reversal-from-n2", false, "look for reversals from the second session after the gain (the package starts at the third)")
-	f.StringVar(&gf.selectRule, "select", "first", "with --byperson: which gain of a patient with several: first, last, smallest or largest")
+	numVar(cmd, &gf.opt.SD, "sd", "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)")
+	numVar(cmd, &gf.opt.Reliability, "reliability", "the reliability of the measure: criterion 1 is then the reliable change value (--cutoff-from-rci)")
+	f.Float64Var(&gf.opt.Pct, "pct", 0.25, "criterion 2: the drop as a proportion of the pregain score")
+	f.BoolVar(&gf.opt.NoCutoff, "no-cutoff", false, "switch criterion 1 off")
+	f.BoolVar(&gf.opt.NoPct, "no-pct", false, "switch criterion 2 off")
+	f.BoolVar(&gf.opt.NoStability, "no-stability", false, "switch criterion 3 off")
+	f.Float64Var(&gf.opt.Alpha, "alpha", 0.05, "criterion 3: significance level of the critical t")
+	numVar(cmd, &gf.opt.CriticalValue, "critical-value", "criterion 3: a fixed critical value (e.g. 2.776) instead of one adjusted for missing sessions")
+	f.BoolVar(&gf.opt.BaselineFirst, "baseline-first", false, "the first session is a baseline: examine from session 1→2 (identify_sg_1to2)")
+	choiceVar(cmd, &gf.opt.Losses, "direction", "gains", "losses", "gains (scores fall) or losses (scores rise)")
+	choiceVar(cmd, &gf.opt.LossPctIntended, "loss-pct", "package", "intended", "losses, criterion 2: package (suddengains 0.7.2, which does not restrict) or intended (rise ≥ pct of the pregain score)")
+	f.BoolVar(&gf.opt.ReversalFromN2, "reversal-from-n2", false, "look for reversals from the second session after the gain (the package starts at the third)")
+	f.StringVar(&gf.opt.Select, "select", "first", "with --byperson: which gain of a patient with several: first, last, smallest or largest")
 	figureVar(cmd, &gf.plot, "plot", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
-	f.BoolVar(&gf.byPerson, "byperson", false, "one row per patient (create_byperson) instead of one per gain (create_bysg)")
-	levelVar(cmd, &gf.level, "the intervals of --plot")
+	f.BoolVar(&gf.opt.ByPerson, "byperson", false, "one row per patient (create_byperson) instead of one per gain (create_bysg)")
+	levelVar(cmd, &gf.opt.Level, "the intervals of --plot")
 	f.StringVar(&gf.episodes, "episodes", "", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
 	f.StringVar(&gf.patients, "patients", "", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
 	return cmd
@@ -75,28 +61,17 @@ var gainsOptionFlags = map[string]string{"Pct": "--pct", "Select": "--select", "
 	"SD": "--sd with --cutoff-from-rci", "Reliability": "--reliability", "First": "--first and --last", "Level": "--level"}
 
 func runGains(e *env, gf *gainsFlags, args []string) error {
-	cols, wide := gf.sess.columns()
-	opt := workflow.GainsOptions{Columns: cols, Wide: wide, Score: cols.Outcome, First: gf.first, Last: gf.last, Losses: gf.direction == "losses",
-		Pct: gf.pct, NoPct: gf.noPct, NoStability: gf.noStability, Alpha: gf.alpha, CriticalValue: gf.critical, LossPctIntended: gf.lossPct == "intended",
-		BaselineFirst: gf.baselineFirst, ReversalFromN2: gf.reversalFromN2, ByPerson: gf.byPerson, Select: gf.selectRule, Level: gf.level}
-	opt.Columns.Outcome = "" // the scores are the outcome of this analysis (GainsOptions.Score)
-	switch {
-	case gf.noCutoff:
-		opt.NoCutoff = true
-	case gf.fromRCI:
-		if gf.reliability == nil {
-			return usagef("--cutoff-from-rci needs --reliability (e.g. .93)")
-		}
-		opt.Reliability, opt.SD = gf.reliability, gf.sd
-	default:
-		opt.Cutoff = gf.cutoff
+	opt := gf.opt
+	opt.Score, opt.Columns.Outcome = opt.Columns.Outcome, "" // the scores are the outcome of this analysis (GainsOptions.Score)
+	if gf.fromRCI && opt.Reliability == nil {
+		return usagef("--cutoff-from-rci needs --reliability (e.g. .93)")
 	}
 	if gf.read.isExample(args) {
 		var note workflow.Note
 		opt, note = workflow.GainsExample(opt)
 		e.infof("alliance: %s", note.Text)
 	}
-	if gf.patients != "" && !gf.byPerson {
+	if gf.patients != "" && !opt.ByPerson {
 		return usagef("--patients writes the byperson table: add --byperson")
 	}
 	var outs []string

@@ -91,3 +91,14 @@ func TestGainsLossesOneKey(t *testing.T) {
 		t.Errorf("gains %v direction %v: want 3 losses under \"gains\"", got["gains"], got["direction"])
 	}
 }
+
+// TestGainsReliabilityAlone: --reliability without --cutoff-from-rci gives
+// the reliable-change cutoff 1.96·√2·SD·√(1 − r) (it used to be ignored),
+// the same criteria as with the switch.
+func TestGainsReliabilityAlone(t *testing.T) {
+	a, _, code := runCLI(t, "", "gains", "--dataset", "demo-sessions", "--reliability", ".8", "--format", "json")
+	b, _, code2 := runCLI(t, "", "gains", "--dataset", "demo-sessions", "--cutoff-from-rci", "--reliability", ".8", "--format", "json")
+	if code != 0 || code2 != 0 || a != b || !strings.Contains(a, "reliab") {
+		t.Errorf("exit %d / %d; outputs equal: %v", code, code2, a == b)
+	}
+}

@@ -14,15 +14,10 @@ import (
 // options where they are one; the stage-1 session model's are shared with
 // 'alliance sessions' (sessionModelFlags).
 type ipdFlags struct {
-	read          readFlags
-	sess          sessionFlags
-	opt           workflow.IPDOptions
-	m             sessionModelFlags
-	model         string
-	level         float64
-	effect, waves string
-	forest        string
-	rcode         bool
+	read   readFlags
+	opt    workflow.IPDOptions
+	forest string
+	rcode  bool
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -36,16 +31,16 @@ func newIPDCmd(e *env) *cobra.Command {
 		RunE:    func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args, cmd.Flags().Changed) },
 	}
 	f.read.register(cmd, "")
-	f.sess.registerLong(cmd)
+	rolesVar(cmd, &f.opt.Sessions.Columns)
 	fl := cmd.Flags()
 	fl.StringVar(&f.opt.Study, "study", "study", "study column (one file)")
 	listVar(cmd, &f.opt.StudyNames, "study-names", "names of the studies of several files, comma-separated (default: the files' base names)")
-	fl.StringVar(&f.model, "model", "", "stage-1 session model: lagged (default), reverse or concurrent")
-	f.m.register(cmd, "stage 1: ")
-	levelVar(cmd, &f.level, "every interval")
+	fl.StringVar(&f.opt.Sessions.Model, "model", "", "stage-1 session model: lagged (default), reverse or concurrent")
+	sessionModelVar(cmd, &f.opt.Sessions, "stage 1: ")
+	levelVar(cmd, &f.opt.Sessions.Level, "every interval")
 	fl.BoolVar(&f.opt.Standardize, "standardize", false, "z-standardise alliance and outcome within each study before stage 1")
 	listVar(cmd, &f.opt.Terms, "terms", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
-	fl.StringVar(&f.effect, "effect", "", "")
+	listVar(cmd, &f.opt.Terms, "effect", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
 	enumVar(cmd, &f.opt.Method, "method", "REML", "stage-2 τ² estimator", workflow.PoolTau2Methods...)
 	enumVar(cmd, &f.opt.Test, "test", "knha", "stage-2 inference: z, t, knha (Knapp–Hartung) or adhoc, as 'alliance meta'", workflow.MetaTests...)
@@ -55,7 +50,7 @@ func newIPDCmd(e *env) *cobra.Command {
 	fl.BoolVar(&f.opt.NoOneStage, "no-one-stage", false, "skip the one-stage cross-check")
 	enumVar(cmd, &f.opt.Stage1, "stage1", "sessions", "stage-1 model: sessions (the session model) or panel (the dynamic panel model of 'alliance panel')", "sessions", "panel")
 	enumVar(cmd, &f.opt.Panel.Model, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", workflow.PanelModels...)
-	fl.StringVar(&f.waves, "waves", "", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
+	wavesVar(cmd, &f.opt.Panel.Waves, "waves", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
 	enumVar(cmd, &f.opt.Panel.Estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", workflow.PanelEstimators...)
 	listVar(cmd, &f.opt.Panel.Constrain, "constrain", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
 	fl.BoolVar(&f.rcode, "r-code", false, "also print the R code (lme4, lmerTest, metafor) that reproduces both stages and the one-stage model")
@@ -85,23 +80,11 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 	if len(f.opt.StudyNames) > 0 && len(args) == 1 {
 		return usagef("--study-names names the studies of several files; one file names its studies in its --study column")
 	}
-	cols, _ := f.sess.columns()
 	opt := f.opt
-	if f.effect != "" && len(opt.Terms) == 0 {
-		opt.Terms = []string{f.effect}
-	}
-	opt.Sessions = f.m.options(f.model, f.level)
-	opt.Sessions.Columns = cols
 	if f.forest != "" {
 		opt.Figures = []string{"forest"}
 	}
-	if opt.Stage1 == workflow.Stage1Panel {
-		waves, err := workflow.ParseWaves(f.waves)
-		if err != nil {
-			return withOptionFlag(err, ipdOptionFlags)
-		}
-		opt.Panel.Waves = waves
-	} else {
+	if opt.Stage1 != workflow.Stage1Panel {
 		for _, n := range []string{"panel-model", "waves", "estimator", "constrain"} {
 			if changed(n) {
 				return usagef("--%s applies to the panel stage 1: add --stage1 panel", n)

@@ -6,14 +6,12 @@ import (
 )
 
 // panelFlags are the flags of 'alliance panel', bound to the workflow's
-// options but for the text ones it parses (waves, missing) and the figure.
+// options.
 type panelFlags struct {
-	read           readFlags
-	sess           sessionFlags
-	opt            workflow.PanelOptions
-	waves, missing string
-	plot           string
-	dpmSet         bool // --dpm-outcome given
+	read   readFlags
+	opt    workflow.PanelOptions
+	plot   string
+	dpmSet bool // --dpm-outcome given
 }
 
 const panelDefaultDataset = "demo-sessions"
@@ -32,16 +30,16 @@ func newPanelCmd(e *env) *cobra.Command {
 		},
 	}
 	pf.read.register(cmd, panelDefaultDataset)
-	pf.sess.registerLong(cmd)
+	rolesVar(cmd, &pf.opt.Columns)
 	f := cmd.Flags()
 	enumVar(cmd, &pf.opt.Model, "model", "riclpm", "panel model: riclpm, clpm or dpm", workflow.PanelModels...)
 	enumVar(cmd, &pf.opt.DPMOutcome, "dpm-outcome", "y", "the DPM's dependent variable: y (the outcome) or x (the alliance)", "y", "x")
 	enumVar(cmd, &pf.opt.Estimator, "estimator", "ML", "ML, or MLR (robust SEs, Yuan–Bentler scaled χ²)", workflow.PanelEstimators...)
 	enumVar(cmd, &pf.opt.Information, "information", "observed", "information matrix of the SEs: observed or expected", "observed", "expected")
-	f.StringVar(&pf.waves, "waves", "", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
+	wavesVar(cmd, &pf.opt.Waves, "waves", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
 	f.BoolVar(&pf.opt.Stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
 	listVar(cmd, &pf.opt.Constrain, "constrain", "further equalities over waves, comma-separated: cov (within-wave residual covariances, waves 2..T), resid (residual variances of x and of y, waves 2..T), means (wave means of x and of y); the DPM takes resid only")
-	enumVar(cmd, &pf.missing, "missing", "fiml", "missing sessions: fiml (full-information ML) or listwise", "fiml", "listwise")
+	choiceVar(cmd, &pf.opt.Listwise, "missing", "fiml", "listwise", "missing sessions: fiml (full-information ML) or listwise")
 	levelVar(cmd, &pf.opt.Level, "the paths")
 	figureVar(cmd, &pf.plot, "plot", "write the lagged effects with their CIs (by session, or one row per path with --stationary) to `FILE` (.png, .svg, .pdf)")
 	aliases(cmd, map[string]string{"x": "alliance", "y": "outcome"}) // the SEM names of the two series, as in the issue and the lavaan code
@@ -49,17 +47,11 @@ func newPanelCmd(e *env) *cobra.Command {
 }
 
 func runPanel(e *env, pf *panelFlags, args []string) error {
-	waves, err := workflow.ParseWaves(pf.waves)
-	if err != nil {
-		return withOptionFlag(err, map[string]string{"Waves": "--waves"})
-	}
 	src, err := pf.read.source(e, args, panelDefaultDataset)
 	if err != nil {
 		return err
 	}
 	opt := pf.opt
-	opt.Columns, _ = pf.sess.columns()
-	opt.Waves, opt.Listwise = waves, pf.missing == "listwise"
 	if opt.Model != "dpm" && !pf.dpmSet {
 		opt.DPMOutcome = "" // the DPM's choice, not given: no model of another kind gets it
 	}

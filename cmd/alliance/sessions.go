@@ -10,15 +10,9 @@ import (
 
 // sessionsFlags are the flags of 'alliance sessions'.
 type sessionsFlags struct {
-	read         readFlags
-	sess         sessionFlags
-	m            sessionModelFlags
-	model        string
-	export, plot string
-	level        float64
-	concurrent   bool
-	trajectories bool
-	patients     string
+	read                   readFlags
+	opt                    workflow.SessionsOptions
+	export, plot, patients string
 }
 
 const sessionsDefaultDataset = "demo-sessions"
@@ -35,14 +29,15 @@ func newSessionsCmd(e *env) *cobra.Command {
 	}
 	f := cmd.Flags()
 	sf.read.register(cmd, sessionsDefaultDataset)
-	sf.sess.register(cmd)
-	f.StringVar(&sf.model, "model", "", "lagged (default), reverse, concurrent or growth (the only one without an alliance column)")
-	sf.m.register(cmd, "")
+	rolesVar(cmd, &sf.opt.Columns)
+	wideVar(cmd, &sf.opt.Wide)
+	f.StringVar(&sf.opt.Model, "model", "", "lagged (default), reverse, concurrent or growth (the only one without an alliance column)")
+	sessionModelVar(cmd, &sf.opt, "")
 	f.StringVar(&sf.export, "export", "", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
 	figureVar(cmd, &sf.plot, "plot", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
-	levelVar(cmd, &sf.level, "the fixed effects")
-	f.BoolVar(&sf.concurrent, "concurrent", false, "with the lagged model, also fit the same-session (concurrent) model, as the report does")
-	f.BoolVar(&sf.trajectories, "trajectories", false, "add the table of mean scores by session")
+	levelVar(cmd, &sf.opt.Level, "the fixed effects")
+	f.BoolVar(&sf.opt.Concurrent, "concurrent", false, "with the lagged model, also fit the same-session (concurrent) model, as the report does")
+	f.BoolVar(&sf.opt.Trajectories, "trajectories", false, "add the table of mean scores by session")
 	f.StringVar(&sf.patients, "patients", "", "write every conditional mode (BLUP) of the patients and therapists to `FILE` (CSV, TSV or .parquet); the JSON lists them only up to 1000 and summarises them beyond")
 	return cmd
 }
@@ -54,9 +49,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := sf.m.options(sf.model, sf.level)
-	opt.Concurrent, opt.Trajectories = sf.concurrent, sf.trajectories
-	opt.Columns, opt.Wide = sf.sess.columns()
+	opt := sf.opt
 	opt.KeepTable = sf.export != ""
 	stop := e.busy("fitting the session model")
 	run, err := workflow.Sessions(src, opt)

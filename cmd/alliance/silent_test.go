@@ -16,6 +16,10 @@ func TestSilentAcceptancesRefused(t *testing.T) {
 		{[]string{"change", "--significance", "1"}, "--significance 1"},
 		{[]string{"change", "--reliability", "0"}, "(--reliability)"},
 		{[]string{"gains", "--dataset", "demo-sessions", "--cutoff", "-5"}, "cutoff -5"},
+		// --k 0 once meant the default k; --reliability beside --cutoff was ignored
+		{[]string{"ruptures", "--k", "0"}, "(--k)"},
+		{[]string{"ruptures", "--percent", "200"}, "(--percent)"},
+		{[]string{"gains", "--dataset", "demo-sessions", "--cutoff", "5", "--reliability", ".8"}, "give one of a cutoff, a reliability"},
 	} {
 		_, stderr, code := runCLI(t, "", tc.args...)
 		if code != exitUsage || !strings.Contains(stderr, tc.want) {

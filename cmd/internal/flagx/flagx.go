@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
 
@@ -172,14 +173,7 @@ func Field(cmd *cobra.Command, p *string, fd workflow.Field) {
 // Better registers --better lower|higher (default lower); *higher is
 // set for higher.
 func Better(cmd *cobra.Command, higher *bool, usage string) {
-	word := map[bool]string{false: "lower", true: "higher"}
-	cmd.Flags().Var(&value{typ: "string", show: func() string { return word[*higher] }, set: func(s string) error {
-		if !strings.EqualFold(s, "lower") && !strings.EqualFold(s, "higher") {
-			return fmt.Errorf("%q is not one of lower, higher", s)
-		}
-		*higher = strings.EqualFold(s, "higher")
-		return nil
-	}}, "better", usage+": lower or higher")
+	Choice(cmd, higher, "better", "lower", "higher", usage+": lower or higher")
 }
 
 // ByteSize is the --max-bytes flag: a byte count with an optional unit.
@@ -210,4 +204,53 @@ func List(cmd *cobra.Command, p *[]string, name, usage string) {
 		*p = workflow.SplitList(s)
 		return nil
 	}}, name, usage)
+}
+
+// Wide registers the wide-layout flag: a column prefix (bdi_s) or a
+// comma-separated list of session columns (workflow.ParseWide).
+func Wide(cmd *cobra.Command, p *datasets.WideSpec, name, usage string) {
+	cmd.Flags().Var(&value{typ: "string", show: func() string {
+		if len(p.Columns) > 0 {
+			return strings.Join(p.Columns, ",")
+		}
+		return p.Prefix
+	}, set: func(s string) error {
+		*p = workflow.ParseWide(s)
+		return nil
+	}}, name, usage)
+}
+
+// Waves registers a flag of sessions used as panel waves: a range 1:8 or
+// a list 1,2,3,5 (workflow.ParseWaves); a wrong one is refused when parsed.
+func Waves(cmd *cobra.Command, p *[]int, name, usage string) {
+	cmd.Flags().Var(&value{typ: "string", show: func() string {
+		s := make([]string, len(*p))
+		for i, w := range *p {
+			s[i] = strconv.Itoa(w)
+		}
+		return strings.Join(s, ",")
+	}, set: func(s string) error {
+		w, err := workflow.ParseWaves(s)
+		if err != nil {
+			return err
+		}
+		*p = w
+		return nil
+	}}, name, usage)
+}
+
+// Choice registers a two-word flag (e.g. --direction gains|losses) whose
+// second word sets *on; off is the default.
+func Choice(cmd *cobra.Command, on *bool, name, off, onWord, usage string) {
+	word := map[bool]string{false: off, true: onWord}
+	cmd.Flags().Var(&value{typ: "string", show: func() string { return word[*on] }, set: func(s string) error {
+		if !strings.EqualFold(s, off) && !strings.EqualFold(s, onWord) {
+			return fmt.Errorf("%q is not one of %s, %s", s, off, onWord)
+		}
+		*on = strings.EqualFold(s, onWord)
+		return nil
+	}}, name, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{off, onWord}, cobra.ShellCompDirectiveNoFileComp
+	})
 }

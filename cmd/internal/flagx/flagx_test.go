@@ -1,9 +1,11 @@
 package flagx
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
 
@@ -65,5 +67,42 @@ func TestTypedFlags(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want[name]) {
 			t.Errorf("--%s %s: got %v, want an error saying %q", name, v, err, want[name])
 		}
+	}
+}
+
+// TestLayoutFlags: --wide, --waves and two-word choices keep the parsed
+// form, refuse a wrong text, and leave the default when not given.
+func TestLayoutFlags(t *testing.T) {
+	var (
+		wideP, wideL datasets.WideSpec
+		waves, none  []int
+		losses, lw   bool
+	)
+	cmd := &cobra.Command{Use: "x"}
+	Wide(cmd, &wideP, "wide", "")
+	Wide(cmd, &wideL, "cols", "")
+	Waves(cmd, &waves, "waves", "")
+	Waves(cmd, &none, "other", "")
+	Choice(cmd, &losses, "direction", "gains", "losses", "")
+	Choice(cmd, &lw, "missing", "fiml", "listwise", "")
+	for name, v := range map[string]string{"wide": "bdi_s", "cols": "s1, s2,s3", "waves": "2:5", "direction": "LOSSES"} {
+		if err := cmd.Flags().Set(name, v); err != nil {
+			t.Fatalf("--%s %s: %v", name, v, err)
+		}
+	}
+	if wideP.Prefix != "bdi_s" || len(wideP.Columns) != 0 || strings.Join(wideL.Columns, "|") != "s1|s2|s3" ||
+		fmt.Sprint(waves) != "[2 3 4 5]" || !losses || lw || none != nil {
+		t.Errorf("got wide %+v cols %+v waves %v losses %v listwise %v other %v", wideP, wideL, waves, losses, lw, none)
+	}
+	if got := cmd.Flags().Lookup("missing").DefValue; got != "fiml" {
+		t.Errorf("--missing default shown as %q, want fiml", got)
+	}
+	for name, v := range map[string]string{"waves": "1,x", "direction": "up", "missing": "pairwise"} {
+		if err := cmd.Flags().Set(name, v); err == nil {
+			t.Errorf("--%s %s accepted", name, v)
+		}
+	}
+	if fmt.Sprint(waves) != "[2 3 4 5]" {
+		t.Errorf("a refused --waves changed the waves to %v", waves)
 	}
 }
