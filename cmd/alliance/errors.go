@@ -171,6 +171,9 @@ var goDefaults = regexp.MustCompile(`Default\w*Params\(\)`)
 // cannot be honoured (an errs.InvalidOption whose hint is the option's
 // field name); other errors pass unchanged, classified by type.
 func withOptionFlag(err error, flags map[string]string) error {
+	if err == nil {
+		return nil
+	}
 	if opt := workflow.OptionOf(err); opt != "" {
 		if f := flags[opt]; f != "" {
 			return usagef("%v (%s)", err, f)

@@ -168,17 +168,18 @@ func aliases(cmd *cobra.Command, extra ...map[string]string) {
 
 // The typed flags (cmd/internal/flagx), by the names the commands use.
 var (
-	numVar    = flagx.Num
-	intVar    = flagx.Int
-	countVar  = flagx.Count
-	floatsVar = flagx.Floats
-	levelVar  = flagx.Level
-	figureVar = flagx.Figure
-	enumVar   = flagx.Enum
-	fieldVar  = flagx.Field
-	betterVar = flagx.Better
-	listVar   = flagx.List
-	wavesVar  = flagx.Waves
-	choiceVar = flagx.Choice
-	splitList = workflow.SplitList
+	numVar      = flagx.Num
+	intVar      = flagx.Int
+	countVar    = flagx.Count
+	floatsVar   = flagx.Floats
+	levelVar    = flagx.Level
+	figureVar   = flagx.Figure
+	enumVar     = flagx.Enum
+	fieldVar    = flagx.Field
+	betterVar   = flagx.Better
+	listVar     = flagx.List
+	wavesVar    = flagx.Waves
+	choiceVar   = flagx.Choice
+	optionFlags = flagx.OptionFlags
+	splitList   = workflow.SplitList
 )

@@ -14,6 +14,7 @@ type gainsFlags struct {
 	episodes, patients string
 	fromRCI            bool
 	plot               string
+	hints              map[string]string // option → flag (optionFlags)
 }
 
 const gainsDefaultDataset = "sgdata"
@@ -54,11 +55,9 @@ func newGainsCmd(e *env) *cobra.Command {
 	levelVar(cmd, &gf.opt.Level, "the intervals of --plot")
 	f.StringVar(&gf.episodes, "episodes", "", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
 	f.StringVar(&gf.patients, "patients", "", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
+	gf.hints = optionFlags(cmd, map[string]string{"Cutoff": "--cutoff, --reliability r, or --no-cutoff", "First": "--first and --last"}, &gf.opt)
 	return cmd
 }
-
-var gainsOptionFlags = map[string]string{"Pct": "--pct", "Select": "--select", "Cutoff": "--cutoff, --cutoff-from-rci --reliability r, or --no-cutoff",
-	"SD": "--sd with --cutoff-from-rci", "Reliability": "--reliability", "First": "--first and --last", "Level": "--level"}
 
 func runGains(e *env, gf *gainsFlags, args []string) error {
 	opt := gf.opt
@@ -112,7 +111,7 @@ func runGains(e *env, gf *gainsFlags, args []string) error {
 		return err
 	})
 	if err != nil {
-		return withOptionFlag(err, gainsOptionFlags)
+		return withOptionFlag(err, gf.hints)
 	}
 	for _, p := range outs {
 		e.infof("wrote %s", p)

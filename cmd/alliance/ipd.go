@@ -18,6 +18,7 @@ type ipdFlags struct {
 	opt    workflow.IPDOptions
 	forest string
 	rcode  bool
+	hints  map[string]string // option → flag (optionFlags)
 }
 
 func newIPDCmd(e *env) *cobra.Command {
@@ -55,12 +56,9 @@ func newIPDCmd(e *env) *cobra.Command {
 	listVar(cmd, &f.opt.Panel.Constrain, "constrain", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
 	fl.BoolVar(&f.rcode, "r-code", false, "also print the R code (lme4, lmerTest, metafor) that reproduces both stages and the one-stage model")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
+	f.hints = optionFlags(cmd, nil, &f.opt)
 	return cmd
 }
-
-var ipdOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level", "MaxLagGap": "--max-lag-gap",
-	"Covariates": "--covariates", "Study": "--study", "StudyNames": "--study-names", "Terms": "--terms", "Mods": "--mods", "Robust": "--robust", "Wide": "--wide",
-	"Stage1": "--stage1", "Panel.Model": "--panel-model", "Waves": "--waves", "Constrain": "--constrain", "Multivariate": "--multivariate", "Standardize": "--standardize"}
 
 func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error {
 	var srcs []workflow.Source
@@ -96,7 +94,7 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 	run, err := workflow.IPDFiles(srcs, opt)
 	stop()
 	if err != nil {
-		return withOptionFlag(err, ipdOptionFlags)
+		return withOptionFlag(err, f.hints)
 	}
 	if f.forest != "" {
 		for _, p := range run.Pooled {

@@ -19,6 +19,7 @@ type lmmFlags struct {
 	ar1     bool
 	session string
 	plot    string
+	hints   map[string]string // option → flag (optionFlags)
 }
 
 const lmmDefaultDataset = "demo-sessions"
@@ -69,6 +70,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	enumVar(cmd, &lf.opt.Contrasts, "contrasts", "treatment", "coding of factors: treatment, sum (R's contr.sum: coefficients arm1, arm2 …) or helmert; F tests and marginal means are the same under each", "treatment", "sum", "helmert")
 	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
+	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session"}, &lf.opt)
 	return cmd
 }
 
@@ -91,7 +93,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
-		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref", "Contrasts": "--contrasts", "Ranova": "--ranova"})
+		return withOptionFlag(fitErr, lf.hints)
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err

@@ -22,6 +22,7 @@ type metaFlags struct {
 	goshTable         string
 	figures           map[string]*string // figure name → --flag value (path)
 	set               func(string) bool
+	hints             map[string]string // option → flag (optionFlags)
 }
 
 const metaDefaultDataset = "demo-studies"
@@ -125,6 +126,8 @@ func newMetaCmd(e *env) *cobra.Command {
 	f.StringVar(&o.Weights, "weights", "", "user weights: a numeric `COLUMN` of weights ≥ 0 for the pooled estimate, as metafor rma(yi, vi, weights = w) (SEs from the sandwich with the random-effects variances; a missing weight drops the study); needed by --method GENQ and GENQM; not with --bias, --influence, --cluster, --subgroup, --robust, --aggregate, --permutations, --bayes, --scale or the figures")
 	f.IntVar(&o.GoshSubsets, "gosh-subsets", 0, "with --gosh: fit every subset when there are at most `N`, else N random subsets drawn with --seed (default 1048575; metafor's default is 1000000)")
 	f.StringVar(&mf.goshTable, "gosh-table", "", "with --gosh: also write every subset's k, QE, I2, H2, tau2, estimate and 0/1 inclusion columns as CSV to `FILE` (gosh()$res and $incl)")
+	mf.hints = optionFlags(cmd, map[string]string{"Figures": "--cumulative-forest/--bubble", "Bayes": "--bayes", "BMAPrior": "--bayes",
+		"Predict": "--predict", "NewScale": "--newscale", "Tau2Profile": "--profile-plot", "Gosh": "--gosh"}, &mf.opt, &mf.bayes)
 	return cmd
 }
 
@@ -158,18 +161,7 @@ func (mf *metaFlags) options() (workflow.MetaOptions, error) {
 	if o.Predict, err = workflow.ParsePredict(mf.predict); err == nil {
 		o.NewScale, err = workflow.ParsePoints("NewScale", mf.newscale)
 	}
-	return o, withOptionFlag(err, metaOptionFlags)
-}
-
-// metaOptionFlags names the flag of each workflow option, for hints.
-var metaOptionFlags = map[string]string{
-	"Level": "--level", "Bias": "--bias", "AggregateMethod": "--aggregate-method", "RobustType": "--robust-type", "Rho": "--rho",
-	"Aggregate": "--aggregate", "Robust": "--robust", "Figures": "--cumulative-forest/--bubble", "Subgroup": "--subgroup",
-	"Cluster": "--cluster", "Permutations": "--permutations", "Mods": "--mods", "Method": "--method", "Test": "--test", "Measure": "--measure",
-	"Bayes": "--bayes", "TauPrior": "--tau-prior", "TauScale": "--tau-scale", "MuPrior": "--mu-prior", "MuSD": "--mu-sd", "BMAPrior": "--bayes",
-	"Predict": "--predict", "TestTerms": "--test-terms", "Scale": "--scale", "NewScale": "--newscale", "SelType": "--selmodel", "SelPrec": "--prec", "SelSteps": "--steps",
-	"Residuals": "--residuals", "Compare": "--compare", "Tau2Profile": "--profile-plot",
-	"Gosh": "--gosh", "GoshSubsets": "--gosh-subsets",
+	return o, withOptionFlag(err, mf.hints)
 }
 
 func runMeta(e *env, mf *metaFlags, args []string) error {
@@ -210,7 +202,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		goshDone()
 	}
 	if err != nil {
-		return withOptionFlag(err, metaOptionFlags)
+		return withOptionFlag(err, mf.hints)
 	}
 	if mf.aggOut != "" && run.Aggregated != nil {
 		if err := writeTable(mf.aggOut, run.Aggregated.WriteCSV); err != nil {

@@ -11,7 +11,8 @@ type panelFlags struct {
 	read   readFlags
 	opt    workflow.PanelOptions
 	plot   string
-	dpmSet bool // --dpm-outcome given
+	dpmSet bool              // --dpm-outcome given
+	hints  map[string]string // option → flag (optionFlags)
 }
 
 const panelDefaultDataset = "demo-sessions"
@@ -43,6 +44,7 @@ func newPanelCmd(e *env) *cobra.Command {
 	levelVar(cmd, &pf.opt.Level, "the paths")
 	figureVar(cmd, &pf.plot, "plot", "write the lagged effects with their CIs (by session, or one row per path with --stationary) to `FILE` (.png, .svg, .pdf)")
 	aliases(cmd, map[string]string{"x": "alliance", "y": "outcome"}) // the SEM names of the two series, as in the issue and the lavaan code
+	pf.hints = optionFlags(cmd, nil, &pf.opt)
 	return cmd
 }
 
@@ -59,7 +61,7 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 	run, fitErr := workflow.Panel(src, opt)
 	stop()
 	if run == nil {
-		return withOptionFlag(fitErr, map[string]string{"Model": "--model", "Level": "--level", "Waves": "--waves", "Stationary": "--stationary", "Constrain": "--constrain", "DPMOutcome": "--dpm-outcome", "Estimator": "--estimator", "Information": "--information"})
+		return withOptionFlag(fitErr, pf.hints)
 	}
 	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "")); err != nil {
 		return err

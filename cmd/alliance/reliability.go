@@ -9,9 +9,10 @@ import (
 // reliabilityFlags are the flags of 'alliance reliability', bound to the
 // workflow's options, and those of --3rs.
 type reliabilityFlags struct {
-	read readFlags
-	opt  workflow.ReliabilityOptions
-	rrs  threeRSFlags
+	read  readFlags
+	opt   workflow.ReliabilityOptions
+	rrs   threeRSFlags
+	hints map[string]string // option → flag (optionFlags)
 }
 
 func newReliabilityCmd(e *env) *cobra.Command {
@@ -39,6 +40,7 @@ func newReliabilityCmd(e *env) *cobra.Command {
 	listVar(cmd, &o.Levels, "levels", "kappa and Krippendorff: the categories in order, comma-separated (text labels allowed; default: the labels found, sorted)")
 	levelVar(cmd, &o.Level, "the coefficients")
 	rf.rrs.register(cmd)
+	rf.hints = optionFlags(cmd, nil, &rf.opt)
 	return cmd
 }
 
@@ -55,7 +57,7 @@ func runReliability(e *env, rf *reliabilityFlags, args []string) error {
 	}
 	run, err := workflow.Reliability(src, rf.opt)
 	if err != nil {
-		return withOptionFlag(err, map[string]string{"Items": "--items", "Reverse": "--reverse", "Krippendorff": "--krippendorff", "NFactors": "--nfactors", "DropIncomplete": "--drop-incomplete", "Level": "--level"})
+		return withOptionFlag(err, rf.hints)
 	}
 	return e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), ""))
 }

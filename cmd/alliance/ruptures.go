@@ -20,6 +20,7 @@ type rupturesFlags struct {
 	episodes, patients  string
 	exportEffect, study string
 	plot                string
+	hints               map[string]string // option → flag (optionFlags)
 }
 
 const rupturesDefaultDataset = "demo-sessions"
@@ -80,13 +81,9 @@ func newRupturesCmd(e *env) *cobra.Command {
 	_ = cmd.RegisterFlagCompletionFunc("preset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return presetNames, cobra.ShellCompDirectiveNoFileComp
 	})
+	rf.hints = optionFlags(cmd, map[string]string{"Export": "--export-effect", "NoSessionModel": "--session-model", "SessionModelAlways": "--session-model"}, &rf.opt)
 	return cmd
 }
-
-var rupturesOptionFlags = map[string]string{"Preset": "--preset", "Method": "--method", "K": "--k", "SDSource": "--sd-source", "Reference": "--reference",
-	"Window": "--window", "Threshold": "--threshold", "Percent": "--percent", "Reliability": "--reliability", "RCISD": "--sd", "LossCutoff": "--loss-cutoff",
-	"MaxGap": "--max-gap", "RepairWindow": "--repair-window", "RepairFraction": "--repair-fraction", "RuptureItem": "--rupture-item",
-	"RuptureMin": "--rupture-min", "ResolutionMin": "--resolution-min", "Measure": "--outcome-measure", "PlotPatients": "--plot-patient", "Export": "--export-effect"}
 
 func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 	o := rf.opt
@@ -140,7 +137,7 @@ func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 			return aerr
 		})
 		if werr != nil {
-			return withOptionFlag(werr, rupturesOptionFlags)
+			return withOptionFlag(werr, rf.hints)
 		}
 		return nil
 	}
@@ -164,7 +161,7 @@ func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 		old, _ := os.ReadFile(rf.exportEffect)
 		b, row, appended, err := run.ExportEffect(old, rf.study)
 		if err != nil {
-			return withOptionFlag(err, rupturesOptionFlags)
+			return withOptionFlag(err, rf.hints)
 		}
 		if err := writeFileAtomic(rf.exportEffect, b); err != nil {
 			return err

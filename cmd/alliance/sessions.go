@@ -13,6 +13,7 @@ type sessionsFlags struct {
 	read                   readFlags
 	opt                    workflow.SessionsOptions
 	export, plot, patients string
+	hints                  map[string]string // option → flag (optionFlags)
 }
 
 const sessionsDefaultDataset = "demo-sessions"
@@ -39,10 +40,9 @@ func newSessionsCmd(e *env) *cobra.Command {
 	f.BoolVar(&sf.opt.Concurrent, "concurrent", false, "with the lagged model, also fit the same-session (concurrent) model, as the report does")
 	f.BoolVar(&sf.opt.Trajectories, "trajectories", false, "add the table of mean scores by session")
 	f.StringVar(&sf.patients, "patients", "", "write every conditional mode (BLUP) of the patients and therapists to `FILE` (CSV, TSV or .parquet); the JSON lists them only up to 1000 and summarises them beyond")
+	sf.hints = optionFlags(cmd, nil, &sf.opt)
 	return cmd
 }
-
-var sessionsOptionFlags = map[string]string{"Model": "--model", "Centring": "--centring", "Level": "--level", "MaxLagGap": "--max-lag-gap", "Covariates": "--covariates"}
 
 func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	src, err := sf.read.source(e, args, sessionsDefaultDataset)
@@ -55,7 +55,7 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	run, err := workflow.Sessions(src, opt)
 	stop()
 	if err != nil {
-		return withOptionFlag(err, sessionsOptionFlags)
+		return withOptionFlag(err, sf.hints)
 	}
 	if sf.export != "" {
 		if err := writeTable(sf.export, run.Table.WriteCSV); err != nil {

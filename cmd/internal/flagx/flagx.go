@@ -8,20 +8,23 @@ package flagx
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // value is a pflag.Value made of a parser: every flag whose text is
 // checked when it is parsed, before any work, is one of these.
 type value struct {
-	set  func(string) error
-	show func() string
-	typ  string
+	set    func(string) error
+	show   func() string
+	typ    string
+	target any // the variable set (a pointer), for Target
 }
 
 func (v *value) Set(s string) error { return v.set(strings.TrimSpace(s)) }
@@ -31,6 +34,25 @@ func (v *value) String() string {
 		return ""
 	}
 	return v.show()
+}
+
+// Target returns the address and kind of the variable a flag's value
+// sets: the pointer a flag of this package was given, or the variable of
+// one of pflag's own values (*stringValue and the like point at it); 0
+// when unknown (pflag's slice values hold the pointer as their first
+// field). A front end uses it to find the flag bound to an option.
+func Target(v pflag.Value) (uintptr, reflect.Kind) {
+	rv := reflect.ValueOf(v)
+	if fv, ok := v.(*value); ok {
+		rv = reflect.ValueOf(fv.target)
+	}
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return 0, reflect.Invalid
+	}
+	if e := rv.Elem(); e.Kind() == reflect.Struct && e.NumField() > 0 && e.Field(0).Kind() == reflect.Pointer && !e.Field(0).IsNil() {
+		return e.Field(0).Pointer(), e.Field(0).Elem().Kind() // pflag's slice values: {value *[]T; changed bool}
+	}
+	return rv.Pointer(), rv.Elem().Kind()
 }
 
 func parseNum(s string) (float64, error) {
@@ -58,7 +80,7 @@ func Num(cmd *cobra.Command, p **float64, name, usage string) {
 		}
 		return strconv.FormatFloat(**p, 'g', -1, 64)
 	}
-	cmd.Flags().Var(&value{typ: "float", show: show, set: func(s string) error {
+	cmd.Flags().Var(&value{target: p, typ: "float", show: show, set: func(s string) error {
 		x, err := parseNum(s)
 		*p = &x
 		return err
@@ -67,7 +89,7 @@ func Num(cmd *cobra.Command, p **float64, name, usage string) {
 
 // Int is Num for a whole number.
 func Int(cmd *cobra.Command, p **int, name, usage string) {
-	cmd.Flags().Var(&value{typ: "int", set: func(s string) error {
+	cmd.Flags().Var(&value{target: p, typ: "int", set: func(s string) error {
 		n, err := parseInt(s)
 		*p = &n
 		return err
@@ -78,7 +100,7 @@ func Int(cmd *cobra.Command, p **int, name, usage string) {
 // count is refused, never replaced by another value).
 func Count(cmd *cobra.Command, p *int, name string, def, min int, usage string) {
 	*p = def
-	cmd.Flags().Var(&value{typ: "int", show: func() string { return strconv.Itoa(*p) }, set: func(s string) error {
+	cmd.Flags().Var(&value{target: p, typ: "int", show: func() string { return strconv.Itoa(*p) }, set: func(s string) error {
 		n, err := parseInt(s)
 		if err == nil && n < min {
 			err = fmt.Errorf("%d: give at least %d", n, min)
@@ -91,7 +113,7 @@ func Count(cmd *cobra.Command, p *int, name string, def, min int, usage string) 
 // Floats defines a flag holding a comma-separated list of numbers
 // (e.g. --steps .025,.05,.5,1), checked when it is parsed.
 func Floats(cmd *cobra.Command, p *[]float64, name, usage string) {
-	cmd.Flags().Var(&value{typ: "numbers", show: func() string {
+	cmd.Flags().Var(&value{target: p, typ: "numbers", show: func() string {
 		s := make([]string, len(*p))
 		for i, x := range *p {
 			s[i] = strconv.FormatFloat(x, 'g', -1, 64)
@@ -116,7 +138,7 @@ func Floats(cmd *cobra.Command, p *[]float64, name, usage string) {
 // as the proportion.
 func Level(cmd *cobra.Command, p *float64, what string) {
 	*p = 0.95
-	cmd.Flags().Var(&value{typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
+	cmd.Flags().Var(&value{target: p, typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
 		x, err := parseNum(s)
 		if err == nil {
 			if *p, err = workflow.ParseLevel(x); err != nil {
@@ -130,7 +152,7 @@ func Level(cmd *cobra.Command, p *float64, what string) {
 // Figure registers a figure file flag: the name must end in .png, .svg
 // or .pdf.
 func Figure(cmd *cobra.Command, p *string, name, usage string) {
-	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+	cmd.Flags().Var(&value{target: p, typ: "string", show: func() string { return *p }, set: func(s string) error {
 		switch strings.ToLower(filepath.Ext(s)) {
 		case ".png", ".svg", ".pdf":
 			*p = s
@@ -146,7 +168,7 @@ func Figure(cmd *cobra.Command, p *string, name, usage string) {
 // offers them. Every enumerated flag of every command is parsed here.
 func Enum(cmd *cobra.Command, p *string, name, def, usage string, allowed ...string) {
 	*p = def
-	cmd.Flags().Var(&value{typ: "string", show: func() string { return *p }, set: func(s string) error {
+	cmd.Flags().Var(&value{target: p, typ: "string", show: func() string { return *p }, set: func(s string) error {
 		for _, a := range allowed {
 			if strings.EqualFold(a, s) {
 				*p = a
@@ -200,7 +222,7 @@ func (ByteSize) Type() string { return "size" }
 // List registers a comma-separated list flag (workflow.SplitList: empty
 // items dropped).
 func List(cmd *cobra.Command, p *[]string, name, usage string) {
-	cmd.Flags().Var(&value{typ: "string", show: func() string { return strings.Join(*p, ",") }, set: func(s string) error {
+	cmd.Flags().Var(&value{target: p, typ: "string", show: func() string { return strings.Join(*p, ",") }, set: func(s string) error {
 		*p = workflow.SplitList(s)
 		return nil
 	}}, name, usage)
@@ -209,7 +231,7 @@ func List(cmd *cobra.Command, p *[]string, name, usage string) {
 // Wide registers the wide-layout flag: a column prefix (bdi_s) or a
 // comma-separated list of session columns (workflow.ParseWide).
 func Wide(cmd *cobra.Command, p *datasets.WideSpec, name, usage string) {
-	cmd.Flags().Var(&value{typ: "string", show: func() string {
+	cmd.Flags().Var(&value{target: p, typ: "string", show: func() string {
 		if len(p.Columns) > 0 {
 			return strings.Join(p.Columns, ",")
 		}
@@ -223,7 +245,7 @@ func Wide(cmd *cobra.Command, p *datasets.WideSpec, name, usage string) {
 // Waves registers a flag of sessions used as panel waves: a range 1:8 or
 // a list 1,2,3,5 (workflow.ParseWaves); a wrong one is refused when parsed.
 func Waves(cmd *cobra.Command, p *[]int, name, usage string) {
-	cmd.Flags().Var(&value{typ: "string", show: func() string {
+	cmd.Flags().Var(&value{target: p, typ: "string", show: func() string {
 		s := make([]string, len(*p))
 		for i, w := range *p {
 			s[i] = strconv.Itoa(w)
@@ -243,7 +265,7 @@ func Waves(cmd *cobra.Command, p *[]int, name, usage string) {
 // second word sets *on; off is the default.
 func Choice(cmd *cobra.Command, on *bool, name, off, onWord, usage string) {
 	word := map[bool]string{false: off, true: onWord}
-	cmd.Flags().Var(&value{typ: "string", show: func() string { return word[*on] }, set: func(s string) error {
+	cmd.Flags().Var(&value{target: on, typ: "string", show: func() string { return word[*on] }, set: func(s string) error {
 		if !strings.EqualFold(s, off) && !strings.EqualFold(s, onWord) {
 			return fmt.Errorf("%q is not one of %s, %s", s, off, onWord)
 		}
@@ -253,4 +275,49 @@ func Choice(cmd *cobra.Command, on *bool, name, off, onWord, usage string) {
 	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{off, onWord}, cobra.ShellCompDirectiveNoFileComp
 	})
+}
+
+// OptionFlags names the flag bound to each field of the option structs
+// opts point to, found by the field's address (Target), so that a
+// hint can never name a flag the command does not have: by field name
+// ("Centring") and, inside a nested struct, by path ("Panel.Model").
+// extra names the flags of options no single flag sets.
+func OptionFlags(cmd *cobra.Command, extra map[string]string, opts ...any) map[string]string {
+	type slot struct {
+		addr uintptr
+		kind reflect.Kind
+	}
+	bound := map[slot]string{}
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if a, k := Target(f.Value); a != 0 {
+			bound[slot{a, k}] = "--" + f.Name
+		}
+	})
+	out := map[string]string{}
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		for i := 0; i < v.NumField(); i++ {
+			sf, fv := v.Type().Field(i), v.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			name := path + sf.Name
+			if fl, ok := bound[slot{fv.Addr().Pointer(), fv.Kind()}]; ok {
+				out[name] = fl
+				if _, taken := out[sf.Name]; !taken {
+					out[sf.Name] = fl
+				}
+			}
+			if fv.Kind() == reflect.Struct {
+				walk(fv, name+".")
+			}
+		}
+	}
+	for _, o := range opts {
+		walk(reflect.ValueOf(o).Elem(), "")
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
 }
