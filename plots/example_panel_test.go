@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/alliance-research/alliance/analysis/bayesmeta"
 	"github.com/alliance-research/alliance/analysis/panel"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots"
@@ -70,13 +69,7 @@ func ExamplePanelLaggedFromSpec() {
 // without the forest panel) for Rubin's eight schools: the μ panel covers
 // its 95% shortest credible interval, the τ panel starts at 0.
 func ExamplePosteriorFromSpec() {
-	y := []float64{28.39, 7.94, -2.75, 6.82, -0.64, 0.63, 18.01, 12.16}
-	se := []float64{14.9, 10.2, 16.3, 11.0, 9.4, 11.4, 10.4, 17.6}
-	v := make([]float64, len(se))
-	for i, s := range se {
-		v[i] = s * s
-	}
-	r, err := bayesmeta.Fit(y, v, bayesmeta.Options{Tau: bayesmeta.TauPrior{Family: bayesmeta.HalfCauchy, Scale: 25}, Mu: bayesmeta.MuPrior{Family: bayesmeta.Normal, SD: 50}})
+	r, err := eightSchools()
 	if err != nil {
 		fmt.Println(err)
 		return
