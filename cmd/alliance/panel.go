@@ -8,11 +8,10 @@ import (
 // panelFlags are the flags of 'alliance panel', bound to the workflow's
 // options.
 type panelFlags struct {
-	read   readFlags
-	opt    workflow.PanelOptions
-	plot   string
-	dpmSet bool              // --dpm-outcome given
-	hints  map[string]string // option → flag (optionFlags)
+	read  readFlags
+	opt   workflow.PanelOptions
+	plot  string
+	hints map[string]string // option → flag (optionFlags)
 }
 
 const panelDefaultDataset = "demo-sessions"
@@ -25,16 +24,13 @@ func newPanelCmd(e *env) *cobra.Command {
 		Long:    helpText("panel", "long"),
 		Example: helpText("panel", "example"),
 		Args:    cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			pf.dpmSet = cmd.Flags().Changed("dpm-outcome")
-			return runPanel(e, pf, args)
-		},
+		RunE:    func(cmd *cobra.Command, args []string) error { return runPanel(e, pf, args) },
 	}
 	pf.read.register(cmd, panelDefaultDataset)
 	rolesVar(cmd, &pf.opt.Columns)
 	f := cmd.Flags()
 	enumVar(cmd, &pf.opt.Model, "model", "riclpm", "panel model: riclpm, clpm or dpm", workflow.PanelModels...)
-	enumVar(cmd, &pf.opt.DPMOutcome, "dpm-outcome", "y", "the DPM's dependent variable: y (the outcome) or x (the alliance)", "y", "x")
+	enumVar(cmd, &pf.opt.DPMOutcome, "dpm-outcome", "", "with --model dpm: the dependent variable, y (the outcome; the default) or x (the alliance)", "y", "x")
 	enumVar(cmd, &pf.opt.Estimator, "estimator", "ML", "ML, or MLR (robust SEs, Yuan–Bentler scaled χ²)", workflow.PanelEstimators...)
 	enumVar(cmd, &pf.opt.Information, "information", "observed", "information matrix of the SEs: observed or expected", "observed", "expected")
 	wavesVar(cmd, &pf.opt.Waves, "waves", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
@@ -53,12 +49,8 @@ func runPanel(e *env, pf *panelFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := pf.opt
-	if opt.Model != "dpm" && !pf.dpmSet {
-		opt.DPMOutcome = "" // the DPM's choice, not given: no model of another kind gets it
-	}
 	stop := e.busy("fitting the panel model")
-	run, fitErr := workflow.Panel(src, opt)
+	run, fitErr := workflow.Panel(src, pf.opt)
 	stop()
 	if run == nil {
 		return withOptionFlag(fitErr, pf.hints)
