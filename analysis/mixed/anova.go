@@ -90,6 +90,9 @@ func (m *Model) AnovaTable(typ int) (*AnovaResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m.isKR() {
+		return m.krAnova(m.d.anova.terms, Ls)
+	}
 	sigma := math.Sqrt(m.Result.ResidualVariance)
 	vd, err := m.vcovDerivs(sigma)
 	if err != nil {

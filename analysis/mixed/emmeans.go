@@ -192,11 +192,9 @@ func (m *Model) EMMeans(spec EMMSpec) (*EMMResult, error) {
 	for i, c := range m.Result.Fixed {
 		beta[i] = c.Estimate
 	}
-	V := m.Result.Vcov
-	sigma := math.Sqrt(m.Result.ResidualVariance)
-	vd, err := m.vcovDerivs(sigma)
+	V, vd, err := m.contrastInference()
 	if err != nil {
-		return nil, fmt.Errorf("mixed: Satterthwaite df of the marginal means: %w", err)
+		return nil, fmt.Errorf("mixed: df of the marginal means: %w", err)
 	}
 	idx := make([]int, len(grid)) // current level of each grid variable
 	decode := func(cell, a int) {
@@ -262,7 +260,7 @@ func quad(l, beta []float64, V [][]float64) (est, v float64) {
 
 // pairs forms the differences of the means within each By group and
 // adjusts their p-values (see EMMeans).
-func pairs(emms []EMM, ncell, nby int, beta []float64, V [][]float64, vd *vcovDeriv, adjust string, grid []gridVar) []EMMContrast {
+func pairs(emms []EMM, ncell, nby int, beta []float64, V [][]float64, vd contrastDF, adjust string, grid []gridVar) []EMMContrast {
 	var out []EMMContrast
 	for b := 0; b < nby; b++ {
 		grp := emms[b*ncell : (b+1)*ncell]
