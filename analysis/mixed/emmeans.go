@@ -128,8 +128,9 @@ func ParseEMMSpec(s string) (vars, by []string, err error) {
 // has its own SE, Satterthwaite df and t; Tukey's p is P(Q_{k,df} > √2|t|)
 // with k the means in the group (srange, as R's ptukey), Bonferroni's
 // min(1, m·p) and Holm's step-down with m the contrasts in the group.
-// Kenward–Roger df (emmeans' default when pbkrtest is installed) are not
-// available.
+// With Options.DDF kenward-roger the SEs come from Kenward and Roger's
+// adjusted covariance Φ_A and the df are theirs (emmeans' lmer.df =
+// "kenward-roger", pbkrtest's Lb_ddf; see kenwardRoger).
 func (m *Model) EMMeans(spec EMMSpec) (*EMMResult, error) {
 	d := m.d
 	if d.cols == nil {
