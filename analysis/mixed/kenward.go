@@ -21,10 +21,6 @@ const (
 	DDFKenwardRoger = "kenward-roger"
 )
 
-// krMaxGroupRows bounds the rows of one top-level group: the adjustment
-// holds a few dense n_g × n_g matrices per variance parameter.
-const krMaxGroupRows = 3000
-
 // checkDDF validates Options.DDF before a fit.
 func checkDDF(o Options) error {
 	switch strings.ToLower(o.DDF) {
@@ -91,6 +87,42 @@ func (m *Model) kenwardRoger() (*krAdj, error) {
 	if m.kr != nil {
 		return m.kr, nil
 	}
+	kr, err := m.krCompute(krGroupLowRank)
+	if err != nil {
+		return nil, err
+	}
+	m.kr = kr
+	return kr, nil
+}
+
+// krParam is one variance parameter: entry (a, b), a ≥ b, of the
+// covariance matrix of level l's random effects; l = −1 for σ².
+type krParam struct{ l, a, b int }
+
+// krSetup is what every top-level group's sums need: the parameters, the
+// covariance matrices D_l, the node of every finest node at every level,
+// the finest nodes of every top-level group and σ².
+type krSetup struct {
+	pars    []krParam
+	D       [][]float64
+	nodeAt  [][]int
+	members [][]int
+	s2      float64
+}
+
+// krSums accumulates XᵀΣ⁻¹X, P_i, Q_ij (i ≤ j) and tr(Σ⁻¹G_iΣ⁻¹G_j) over
+// the top-level groups.
+type krSums struct {
+	XtVX, K []float64
+	P, Qm   [][]float64
+}
+
+// krGroupFunc adds top-level group g (its rows, in node order, and the
+// finest node of each) to the sums.
+type krGroupFunc func(m *Model, st *krSetup, g int, rows, fine []int, acc *krSums) error
+
+// krCompute is kenwardRoger with the per-group sums of group.
+func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 	d := m.d
 	if d.rows == nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need the data rows; a model fitted from sufficient statistics has none (use Satterthwaite df)")
@@ -101,39 +133,35 @@ func (m *Model) kenwardRoger() (*krAdj, error) {
 	if m.opts.ML {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need a REML fit")
 	}
-	p, m0 := d.p, d.m0
-	Q := m0 - p - 1
+	p := d.p
 	nl := len(d.levels)
-	s2 := m.Result.ResidualVariance
+	st := &krSetup{s2: m.Result.ResidualVariance}
 
 	// The variance parameters: per level, the lower triangle of its
 	// covariance matrix D_l (from the reported components), then σ².
-	type param struct {
-		l, a, b int // level and entry; l = −1 for σ²
-	}
-	var pars []param
 	var names []string
-	D := make([][]float64, nl)
+	st.D = make([][]float64, nl)
 	vi, ci := 0, 0
 	for l, lv := range d.levels {
 		q := lv.q
-		D[l] = make([]float64, q*q)
+		D := make([]float64, q*q)
 		sd := make([]float64, q)
 		for a := 0; a < q; a++ {
-			D[l][a*q+a] = m.Result.Random[vi].Variance
+			D[a*q+a] = m.Result.Random[vi].Variance
 			sd[a] = m.Result.Random[vi].SD
 			vi++
 		}
 		for b := 0; b < q; b++ {
 			for a := b + 1; a < q; a++ {
 				c := m.Result.Correlations[ci].Corr * sd[a] * sd[b]
-				D[l][a*q+b], D[l][b*q+a] = c, c
+				D[a*q+b], D[b*q+a] = c, c
 				ci++
 			}
 		}
+		st.D[l] = D
 		for b := 0; b < q; b++ {
 			for a := b; a < q; a++ {
-				pars = append(pars, param{l, a, b})
+				st.pars = append(st.pars, krParam{l, a, b})
 				if a == b {
 					names = append(names, lv.name+": var("+lv.colNames[a]+")")
 				} else {
@@ -142,135 +170,54 @@ func (m *Model) kenwardRoger() (*krAdj, error) {
 			}
 		}
 	}
-	pars = append(pars, param{l: -1})
+	st.pars = append(st.pars, krParam{l: -1})
 	names = append(names, "residual variance")
-	k := len(pars)
+	k := len(st.pars)
 
-	// Top-level group of every finest node.
+	// The node of every finest node at each level, and the finest nodes
+	// of each top-level group.
 	nodes0 := d.levels[0].nodes
-	nodeAt := make([][]int, nl) // nodeAt[l][finest node] = its node at level l
+	st.nodeAt = make([][]int, nl)
 	for l := 0; l < nl; l++ {
-		nodeAt[l] = make([]int, nodes0)
+		st.nodeAt[l] = make([]int, nodes0)
 		for j := 0; j < nodes0; j++ {
 			if l == 0 {
-				nodeAt[l][j] = j
+				st.nodeAt[l][j] = j
 			} else {
-				nodeAt[l][j] = d.levels[l-1].parent[nodeAt[l-1][j]]
+				st.nodeAt[l][j] = d.levels[l-1].parent[st.nodeAt[l-1][j]]
 			}
 		}
 	}
-	top := nodeAt[nl-1]
+	top := st.nodeAt[nl-1]
 	ntop := d.levels[nl-1].nodes
-	members := make([][]int, ntop)
+	st.members = make([][]int, ntop)
 	for j := 0; j < nodes0; j++ {
-		members[top[j]] = append(members[top[j]], j)
+		st.members[top[j]] = append(st.members[top[j]], j)
 	}
 
-	XtVX := make([]float64, p*p)
-	P := make([][]float64, k)
-	Qm := make([][]float64, k*k) // Q_ij for i ≤ j
-	K := make([]float64, k*k)
-	for i := range P {
-		P[i] = make([]float64, p*p)
-	}
-	for i := 0; i < k; i++ {
+	acc := &krSums{XtVX: make([]float64, p*p), K: make([]float64, k*k), P: make([][]float64, k), Qm: make([][]float64, k*k)}
+	for i := range acc.P {
+		acc.P[i] = make([]float64, p*p)
 		for j := i; j < k; j++ {
-			Qm[i*k+j] = make([]float64, p*p)
+			acc.Qm[i*k+j] = make([]float64, p*p)
 		}
 	}
 	for g := 0; g < ntop; g++ {
 		var rows, fine []int
-		for _, j := range members[g] {
+		for _, j := range st.members[g] {
 			for r := d.start[j]; r < d.start[j+1]; r++ {
 				rows = append(rows, r)
 				fine = append(fine, j)
 			}
 		}
-		n := len(rows)
-		if n == 0 {
+		if len(rows) == 0 {
 			continue
 		}
-		if n > krMaxGroupRows {
-			return nil, errs.New(errs.TooFew, "mixed", "Kenward–Roger df: group %q of %q has %d rows, more than the %d the dense per-group computation allows; use Satterthwaite df", d.levels[nl-1].labels[g], d.levels[nl-1].name, n, krMaxGroupRows)
-		}
-		z := func(r, l, a int) float64 { return d.rows[rows[r]*m0+d.levels[l].off+a] }
-		// Σ_g = σ²I + Σ_l Z_l (I ⊗ D_l) Z_lᵀ.
-		V := make([]float64, n*n)
-		for r := 0; r < n; r++ {
-			for s := 0; s <= r; s++ {
-				v := 0.0
-				for l, lv := range d.levels {
-					if nodeAt[l][fine[r]] != nodeAt[l][fine[s]] {
-						continue
-					}
-					q := lv.q
-					for a := 0; a < q; a++ {
-						za := z(r, l, a)
-						if za == 0 {
-							continue
-						}
-						for b := 0; b < q; b++ {
-							v += za * D[l][a*q+b] * z(s, l, b)
-						}
-					}
-				}
-				if r == s {
-					v += s2
-				}
-				V[r*n+s], V[s*n+r] = v, v
-			}
-		}
-		if err := linalg.Cholesky(V, n); err != nil {
-			return nil, fmt.Errorf("mixed: Kenward–Roger: the covariance of group %q is not positive definite: %w", d.levels[nl-1].labels[g], err)
-		}
-		Vi := make([]float64, n*n)
-		linalg.Inverse(V, n, Vi, make([]float64, n*n))
-		X := make([]float64, n*p)
-		for r := 0; r < n; r++ {
-			copy(X[r*p:(r+1)*p], d.rows[rows[r]*m0+Q:rows[r]*m0+Q+p])
-		}
-		B := matMul(Vi, X, n, n, p) // Σ⁻¹X
-		addTMul(XtVX, X, B, n, p, p, 1)
-		A := make([][]float64, k) // Σ⁻¹G_i
-		H := make([][]float64, k) // G_iΣ⁻¹X
-		N := make([][]float64, k) // Σ⁻¹G_iΣ⁻¹X
-		for i, pr := range pars {
-			if pr.l < 0 {
-				A[i], H[i] = Vi, B
-			} else {
-				G := make([]float64, n*n)
-				for r := 0; r < n; r++ {
-					for s := 0; s < n; s++ {
-						if nodeAt[pr.l][fine[r]] != nodeAt[pr.l][fine[s]] {
-							continue
-						}
-						v := z(r, pr.l, pr.a) * z(s, pr.l, pr.b)
-						if pr.a != pr.b {
-							v += z(r, pr.l, pr.b) * z(s, pr.l, pr.a)
-						}
-						G[r*n+s] = v
-					}
-				}
-				A[i] = matMul(Vi, G, n, n, n)
-				H[i] = matMul(G, B, n, n, p)
-			}
-			N[i] = matMul(Vi, H[i], n, n, p)
-			addTMul(P[i], B, H[i], n, p, p, -1)
-		}
-		for i := 0; i < k; i++ {
-			for j := i; j < k; j++ {
-				t := 0.0
-				Ai, Aj := A[i], A[j]
-				for a := 0; a < n; a++ {
-					for b := 0; b < n; b++ {
-						t += Ai[a*n+b] * Aj[b*n+a]
-					}
-				}
-				K[i*k+j] += t
-				addTMul(Qm[i*k+j], H[i], N[j], n, p, p, 1)
-			}
+		if err := group(m, st, g, rows, fine, acc); err != nil {
+			return nil, err
 		}
 	}
+	XtVX, K, P, Qm := acc.XtVX, acc.K, acc.P, acc.Qm
 	Phi, _, err := linalg.InvertSPD(XtVX, p)
 	if err != nil {
 		return nil, fmt.Errorf("mixed: Kenward–Roger: XᵀΣ⁻¹X: %w", err)
@@ -299,7 +246,7 @@ func (m *Model) kenwardRoger() (*krAdj, error) {
 		condi = math.Min(condi, math.Abs(v))
 		vmax = math.Max(vmax, math.Abs(v))
 	}
-	kr := &krAdj{p: p, k: k, Phi: Phi, P: P, names: names}
+	kr := &krAdj{p: p, k: k, Phi: Phi, P: P}
 	// MASS::ginv drops singular values ≤ √ε · the largest.
 	tol := 0.0
 	if !(condi > 1e-10) {
@@ -343,7 +290,7 @@ func (m *Model) kenwardRoger() (*krAdj, error) {
 			kr.PhiA[a*p+b] = Phi[a*p+b] + (L[a*p+b] + L[b*p+a]) // Φ + 2Λ, symmetrised
 		}
 	}
-	m.kr = kr
+	kr.names = names
 	return kr, nil
 }
 
@@ -677,4 +624,237 @@ func bilinear(x, A, y []float64, p int) float64 {
 func choleskyCopy(a []float64, n int) ([]float64, error) {
 	l := append([]float64(nil), a[:n*n]...)
 	return l, linalg.Cholesky(l, n)
+}
+
+// krGroupLowRank adds one top-level group to the sums through its r random
+// effects (r = Σ_l q_l × its nodes at level l) rather than its n rows.
+// With Z (n × r), D̃ = block-diag(D_l)/σ² over the group's nodes, the
+// cross-products S = ZᵀZ, U = ZᵀX, XᵀX and R = (SD̃ + I)⁻¹, T = D̃R, so that
+// σ²Σ⁻¹ = I − ZTZᵀ and σ²Σ⁻¹Z = ZRᵀ (Woodbury; push-through):
+//
+//	ZᵀΣ⁻¹Z = RS/σ²,       ZᵀΣ⁻²Z = RSRᵀ/σ⁴,
+//	ZᵀΣ⁻¹X = RU/σ²,       ZᵀΣ⁻²X = RRU/σ⁴,
+//	XᵀΣ⁻¹X = (XᵀX − UᵀTU)/σ²,  XᵀΣ⁻²X = WᵀW/σ⁴,  XᵀΣ⁻³X = (WᵀW − (RU)ᵀT(RU))/σ⁶,
+//	tr Σ⁻² = (n − r + tr RR)/σ⁴,  W = X − ZTU,
+//
+// and every G_i of a random-effects parameter is ZE_iZᵀ with E_i a 0/1
+// pattern (entries (a, b) and (b, a) of each node's block), so P_i, Q_ij and
+// the traces are products of r × r and r × p matrices with E_i. The cost is
+// O(n·(Σq)² + r³ + k²r²) per group, with no n × n matrix.
+func krGroupLowRank(m *Model, st *krSetup, g int, rows, fine []int, acc *krSums) error {
+	d := m.d
+	p, m0 := d.p, d.m0
+	Q := m0 - p - 1
+	nl := len(d.levels)
+	k := len(st.pars)
+	n := len(rows)
+	s2 := st.s2
+	// Columns of Z: each node of each level present gets q_l columns.
+	base := make([]map[int]int, nl)
+	nodeCols := make([][]int, nl) // first column of each node, per level
+	r := 0
+	for l := range base {
+		base[l] = map[int]int{}
+	}
+	for _, j := range st.members[g] {
+		for l, lv := range d.levels {
+			u := st.nodeAt[l][j]
+			if _, ok := base[l][u]; !ok {
+				base[l][u] = r
+				nodeCols[l] = append(nodeCols[l], r)
+				r += lv.q
+			}
+		}
+	}
+	if r > krMaxGroupEffects {
+		return errs.New(errs.TooFew, "mixed", "Kenward–Roger df: group %q of %q has %d random effects, more than the %d the per-group computation allows; use Satterthwaite df", d.levels[nl-1].labels[g], d.levels[nl-1].name, r, krMaxGroupEffects)
+	}
+	S := make([]float64, r*r)
+	U := make([]float64, r*p)
+	XX := make([]float64, p*p)
+	var cols []int
+	var vals []float64
+	rowCols := func(t int) {
+		cols, vals = cols[:0], vals[:0]
+		v := d.rows[rows[t]*m0 : (rows[t]+1)*m0]
+		for l, lv := range d.levels {
+			c := base[l][st.nodeAt[l][fine[t]]]
+			for a := 0; a < lv.q; a++ {
+				cols = append(cols, c+a)
+				vals = append(vals, v[lv.off+a])
+			}
+		}
+	}
+	for t := 0; t < n; t++ {
+		rowCols(t)
+		x := d.rows[rows[t]*m0+Q : rows[t]*m0+Q+p]
+		for u, cu := range cols {
+			vu := vals[u]
+			for w, cw := range cols {
+				S[cu*r+cw] += vu * vals[w]
+			}
+			for j, xj := range x {
+				U[cu*p+j] += vu * xj
+			}
+		}
+		for i, xi := range x {
+			for j, xj := range x {
+				XX[i*p+j] += xi * xj
+			}
+		}
+	}
+	// D̃ and R = (SD̃ + I)⁻¹.
+	Dt := make([]float64, r*r)
+	for l, lv := range d.levels {
+		q := lv.q
+		for _, c := range nodeCols[l] {
+			for a := 0; a < q; a++ {
+				for b := 0; b < q; b++ {
+					Dt[(c+a)*r+c+b] = st.D[l][a*q+b] / s2
+				}
+			}
+		}
+	}
+	A := matMul(S, Dt, r, r, r)
+	for i := 0; i < r; i++ {
+		A[i*r+i]++
+	}
+	var lu mat.LU
+	lu.Factorize(mat.NewDense(r, r, A))
+	if c := lu.Cond(); !(c < 1e14) {
+		return fmt.Errorf("mixed: Kenward–Roger: the random-effects system of group %q is singular (condition %.2g)", d.levels[nl-1].labels[g], c)
+	}
+	Rm := mat.NewDense(r, r, nil)
+	eye := mat.NewDense(r, r, nil)
+	for i := 0; i < r; i++ {
+		eye.Set(i, i, 1)
+	}
+	if err := lu.SolveTo(Rm, false, eye); err != nil {
+		return fmt.Errorf("mixed: Kenward–Roger: group %q: %w", d.levels[nl-1].labels[g], err)
+	}
+	R := Rm.RawMatrix().Data
+	T := matMul(Dt, R, r, r, r)
+	symmetrize(T, r)
+	RS := matMul(R, S, r, r, r)
+	M := scaled(RS, 1/s2)
+	symmetrize(M, r)
+	M2 := scaled(matMul(RS, transpose(R, r, r), r, r, r), 1/(s2*s2))
+	symmetrize(M2, r)
+	RU := matMul(R, U, r, r, p)
+	C := scaled(RU, 1/s2)
+	C2 := scaled(matMul(R, RU, r, r, p), 1/(s2*s2))
+	TU := matMul(T, U, r, r, p)
+	X1 := make([]float64, p*p)
+	copy(X1, XX)
+	addTMul(X1, U, TU, r, p, p, -1)
+	// W = X − Z(TU), row by row.
+	WW := make([]float64, p*p)
+	w := make([]float64, p)
+	for t := 0; t < n; t++ {
+		rowCols(t)
+		copy(w, d.rows[rows[t]*m0+Q:rows[t]*m0+Q+p])
+		for u, cu := range cols {
+			vu := vals[u]
+			for j := range w {
+				w[j] -= vu * TU[cu*p+j]
+			}
+		}
+		for i, wi := range w {
+			for j, wj := range w {
+				WW[i*p+j] += wi * wj
+			}
+		}
+	}
+	TRU := matMul(T, RU, r, r, p)
+	X3 := make([]float64, p*p)
+	copy(X3, WW)
+	addTMul(X3, RU, TRU, r, p, p, -1)
+	trRR := 0.0
+	for i := 0; i < r; i++ {
+		for j := 0; j < r; j++ {
+			trRR += R[i*r+j] * R[j*r+i]
+		}
+	}
+	for i := range X1 {
+		acc.XtVX[i] += X1[i] / s2
+	}
+	// E_i as (row, column) pairs.
+	EC := make([][]float64, k) // E_i C
+	EM := make([][]float64, k) // E_i M
+	for i, pr := range st.pars {
+		if pr.l < 0 {
+			continue
+		}
+		var pairs [][2]int
+		for _, c := range nodeCols[pr.l] {
+			pairs = append(pairs, [2]int{c + pr.a, c + pr.b})
+			if pr.a != pr.b {
+				pairs = append(pairs, [2]int{c + pr.b, c + pr.a})
+			}
+		}
+		EC[i] = make([]float64, r*p)
+		EM[i] = make([]float64, r*r)
+		trEM2 := 0.0
+		for _, xy := range pairs {
+			x, y := xy[0], xy[1]
+			for j := 0; j < p; j++ {
+				EC[i][x*p+j] += C[y*p+j]
+			}
+			for j := 0; j < r; j++ {
+				EM[i][x*r+j] += M[y*r+j]
+			}
+			trEM2 += M2[y*r+x]
+		}
+		addTMul(acc.P[i], C, EC[i], r, p, p, -1)
+		acc.K[i*k+k-1] += trEM2
+		addTMul(acc.Qm[i*k+k-1], EC[i], C2, r, p, p, 1)
+	}
+	for j := 0; j < k-1; j++ {
+		MEC := matMul(M, EC[j], r, r, p)
+		for i := 0; i <= j; i++ {
+			addTMul(acc.Qm[i*k+j], EC[i], MEC, r, p, p, 1)
+			acc.K[i*k+j] += traceProd(EM[i], EM[j], r)
+		}
+	}
+	s4, s6 := s2*s2, s2*s2*s2
+	for i := range WW {
+		acc.P[k-1][i] -= WW[i] / s4
+		acc.Qm[(k-1)*k+k-1][i] += X3[i] / s6
+	}
+	acc.K[(k-1)*k+k-1] += (float64(n-r) + trRR) / s4
+	return nil
+}
+
+// krMaxGroupEffects bounds the random effects of one top-level group (the
+// per-group work is cubic in them).
+const krMaxGroupEffects = 4000
+
+// symmetrize replaces the r × r a by (a + aᵀ)/2.
+func symmetrize(a []float64, r int) {
+	for i := 0; i < r; i++ {
+		for j := 0; j < i; j++ {
+			v := (a[i*r+j] + a[j*r+i]) / 2
+			a[i*r+j], a[j*r+i] = v, v
+		}
+	}
+}
+
+// scaled returns s·a.
+func scaled(a []float64, s float64) []float64 {
+	out := make([]float64, len(a))
+	for i, v := range a {
+		out[i] = v * s
+	}
+	return out
+}
+
+// transpose returns the c × r transpose of the r × c a.
+func transpose(a []float64, r, c int) []float64 {
+	out := make([]float64, r*c)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			out[j*r+i] = a[i*c+j]
+		}
+	}
+	return out
 }
