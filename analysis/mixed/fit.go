@@ -186,7 +186,7 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 	if !(opts.Level > 0 && opts.Level < 1) {
 		return nil, errs.New(errs.InvalidOption, "mixed", "confidence level %g must lie in (0, 1)", opts.Level)
 	}
-	if err := checkDDF(opts); err != nil {
+	if err = checkDDF(opts); err != nil {
 		return nil, err
 	}
 	d, err := buildDesign(f, data, opts)

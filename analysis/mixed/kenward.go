@@ -434,7 +434,7 @@ func (m *Model) contrastInference() ([][]float64, contrastDF, error) {
 	}
 	vd, err := m.vcovDerivs(math.Sqrt(m.Result.ResidualVariance))
 	if err != nil {
-		return nil, nil, fmt.Errorf("Satterthwaite df: %w", err)
+		return nil, nil, fmt.Errorf("the Satterthwaite df: %w", err)
 	}
 	return m.Result.Vcov, vd, nil
 }

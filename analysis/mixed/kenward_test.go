@@ -149,10 +149,10 @@ func TestKenwardRogerPbkrtest(t *testing.T) {
 			spec := EMMSpec{Vars: vars, By: by, Pairs: true, At: map[string][]string{}}
 			for k, raw := range c.At {
 				var xs []float64
-				if err := json.Unmarshal(raw, &xs); err != nil {
+				if json.Unmarshal(raw, &xs) != nil {
 					var x float64
-					if err := json.Unmarshal(raw, &x); err != nil {
-						t.Fatal(err)
+					if uerr := json.Unmarshal(raw, &x); uerr != nil {
+						t.Fatal(uerr)
 					}
 					xs = []float64{x}
 				}
