@@ -38,6 +38,11 @@ type AnovaRow struct {
 // denominator df is ν_1 for q = 1, the mean when all ν_m agree to 1e-8, 2
 // when any ν_m ≤ 2, and otherwise 2E/(E − q) with E = Σ ν_m/(ν_m − 2)
 // (the moment match of Fai & Cornelius 1996). p = P(F_{q,df} > F).
+//
+// With Options.DDF kenward-roger the tests are Kenward and Roger's (1997)
+// instead, as lmerTest's anova(m, type = typ, ddf = "Kenward-Roger"):
+// the Wald statistic in the adjusted covariance Φ_A, scaled by λ, on q and
+// m df (krAnova, krAdj.test).
 func (m *Model) Anova(typ int) ([]AnovaRow, error) {
 	t, err := m.AnovaTable(typ)
 	if err != nil {
@@ -89,6 +94,9 @@ func (m *Model) AnovaTable(typ int) (*AnovaResult, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if m.isKR() {
+		return m.krAnova(m.d.anova.terms, Ls)
 	}
 	sigma := math.Sqrt(m.Result.ResidualVariance)
 	vd, err := m.vcovDerivs(sigma)

@@ -51,6 +51,7 @@ func Compare(a, b *Model) (LRT, error) {
 		}
 		o := m.opts
 		o.ML = true
+		o.DDF = "" // the likelihoods only; Kenward–Roger needs REML
 		out.Refit = true
 		if m.stats != nil {
 			return FitStats(m.stats, o)

@@ -27,7 +27,10 @@
 // gives lmerTest's type III (or I) F tests of the fixed-effect terms with
 // Satterthwaite df, multi-df terms included; Model.EMMeans gives emmeans'
 // estimated marginal means on the reference grid and their pairwise
-// contrasts (Satterthwaite df, Tukey/Holm/Bonferroni adjustment).
+// contrasts (Satterthwaite df, Tukey/Holm/Bonferroni adjustment). With
+// Options.DDF kenward-roger all three use Kenward & Roger's (1997)
+// adjusted covariance and df instead, as pbkrtest (lmerTest's ddf =
+// "Kenward-Roger", emmeans' lmer.df = "kenward-roger").
 //
 // Because the criterion needs only per-group cross-products, a model can
 // also be fitted from sufficient statistics without its rows: NewStats,

@@ -128,8 +128,9 @@ func ParseEMMSpec(s string) (vars, by []string, err error) {
 // has its own SE, Satterthwaite df and t; Tukey's p is P(Q_{k,df} > √2|t|)
 // with k the means in the group (srange, as R's ptukey), Bonferroni's
 // min(1, m·p) and Holm's step-down with m the contrasts in the group.
-// Kenward–Roger df (emmeans' default when pbkrtest is installed) are not
-// available.
+// With Options.DDF kenward-roger the SEs come from Kenward and Roger's
+// adjusted covariance Φ_A and the df are theirs (emmeans' lmer.df =
+// "kenward-roger", pbkrtest's Lb_ddf; see kenwardRoger).
 func (m *Model) EMMeans(spec EMMSpec) (*EMMResult, error) {
 	d := m.d
 	if d.cols == nil {
@@ -192,11 +193,9 @@ func (m *Model) EMMeans(spec EMMSpec) (*EMMResult, error) {
 	for i, c := range m.Result.Fixed {
 		beta[i] = c.Estimate
 	}
-	V := m.Result.Vcov
-	sigma := math.Sqrt(m.Result.ResidualVariance)
-	vd, err := m.vcovDerivs(sigma)
+	V, vd, err := m.contrastInference()
 	if err != nil {
-		return nil, fmt.Errorf("mixed: Satterthwaite df of the marginal means: %w", err)
+		return nil, fmt.Errorf("mixed: df of the marginal means: %w", err)
 	}
 	idx := make([]int, len(grid)) // current level of each grid variable
 	decode := func(cell, a int) {
@@ -262,7 +261,7 @@ func quad(l, beta []float64, V [][]float64) (est, v float64) {
 
 // pairs forms the differences of the means within each By group and
 // adjusts their p-values (see EMMeans).
-func pairs(emms []EMM, ncell, nby int, beta []float64, V [][]float64, vd *vcovDeriv, adjust string, grid []gridVar) []EMMContrast {
+func pairs(emms []EMM, ncell, nby int, beta []float64, V [][]float64, vd contrastDF, adjust string, grid []gridVar) []EMMContrast {
 	var out []EMMContrast
 	for b := 0; b < nby; b++ {
 		grp := emms[b*ncell : (b+1)*ncell]

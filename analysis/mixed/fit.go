@@ -40,6 +40,12 @@ type Options struct {
 	// fit, the ANOVA tables and marginal means do not depend on it; the
 	// coefficients and their names (arm1, arm2 for sum and Helmert) do.
 	Contrasts string
+	// DDF is the df method of the fixed-effect t tests, the ANOVA F tests
+	// and the marginal means: "satterthwaite" (the default, "") or
+	// "kenward-roger" (Kenward & Roger 1997, as pbkrtest 0.5.2 through
+	// lmerTest's ddf = "Kenward-Roger" and emmeans' lmer.df =
+	// "kenward-roger"; REML fits without AR(1) only, see kenwardRoger).
+	DDF string
 }
 
 // FactorCoding is how one factor of the fixed part is coded.
@@ -137,6 +143,9 @@ type Result struct {
 	// predictor that looks like the codes of a categorical variable (see
 	// factor(x) in Formula).
 	Notes []string `json:"notes,omitempty"`
+	// VcovAdj is Kenward and Roger's adjusted covariance Φ_A of the fixed
+	// effects (pbkrtest's vcovAdj), with Options.DDF kenward-roger.
+	VcovAdj [][]float64 `json:"vcov_adj,omitempty"`
 }
 
 // Model is a fitted model: its Result plus what Compare needs to refit it.
@@ -149,6 +158,7 @@ type Model struct {
 	e       *engine
 	x       []float64 // optimum: θ, then φ with AR(1)
 	stats   *Stats    // the statistics of a FitStats model (nil from Fit)
+	kr      *krAdj    // the Kenward–Roger adjustment, once computed
 }
 
 // Fit fits the linear mixed model y = Xβ + Zb + ε, b ~ N(0, σ²ΛθΛθᵀ),
@@ -175,6 +185,9 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 	}
 	if !(opts.Level > 0 && opts.Level < 1) {
 		return nil, errs.New(errs.InvalidOption, "mixed", "confidence level %g must lie in (0, 1)", opts.Level)
+	}
+	if err = checkDDF(opts); err != nil {
+		return nil, err
 	}
 	d, err := buildDesign(f, data, opts)
 	if err != nil {
@@ -326,6 +339,9 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	}
 	for i := 0; i < p; i++ {
 		r.Fixed = append(r.Fixed, tTest(d.xnames[i], beta[i], se[i], df[i], m.opts.Level))
+	}
+	if m.isKR() {
+		return m.krFixed()
 	}
 	return nil
 }

@@ -86,7 +86,9 @@ func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
 			if len(g.Random) == 0 {
 				row.NPar, row.LogLik = m.d.p+1, m.d.lmLogLik(!m.opts.ML)
 			} else {
-				r, err := Fit(row.Formula, m.data, m.opts)
+				o := m.opts
+				o.DDF = "" // the likelihood only
+				r, err := Fit(row.Formula, m.data, o)
 				if err != nil {
 					return nil, err
 				}

@@ -61,6 +61,11 @@ type LMMOptions struct {
 	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
 	// fewest levels).
 	Figures []string
+	// DDF is the df method of the t tests, F tests and marginal means:
+	// satterthwaite (the default) or kenward-roger (Kenward & Roger 1997,
+	// as pbkrtest through lmerTest's ddf = "Kenward-Roger" and emmeans'
+	// lmer.df = "kenward-roger"; REML fits without AR(1)).
+	DDF string
 }
 
 // LMMRun is a fitted linear mixed model, its comparison and the part
@@ -84,6 +89,9 @@ type LMMRun struct {
 	Contrasts []mixed.EMMContrast `json:"contrasts,omitempty"`
 	EMMGrid   []mixed.GridVar     `json:"emmeans_grid,omitempty"`
 	emm       *mixed.EMMResult
+	// DDF is "kenward-roger" when the tests use Kenward–Roger's method
+	// (absent: Satterthwaite's).
+	DDF string `json:"ddf,omitempty"`
 
 	opt   LMMOptions
 	src   Source
@@ -120,6 +128,10 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	ddf, err := lmmDDF(opt)
+	if err != nil {
+		return nil, err
+	}
 	forms := []string{opt.Formula}
 	if opt.Compare != "" {
 		forms = append(forms, opt.Compare)
@@ -129,6 +141,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		return nil, err
 	}
 	mo := mixed.Options{ML: opt.ML, AR1: opt.AR1, Level: opt.Level, Contrasts: opt.Contrasts}
+	mo.DDF = ddf
 	if mo.Ref, err = parseRef(opt.Ref); err != nil {
 		return nil, err
 	}
@@ -137,6 +150,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		return nil, err
 	}
 	run := &LMMRun{DataName: src.Label(), Result: m.Result, opt: opt, src: src}
+	run.DDF = ddf
 	if opt.Anova != 0 {
 		tab, aerr := m.AnovaTable(opt.Anova)
 		if aerr != nil {
@@ -311,6 +325,7 @@ func (r *LMMRun) compose() {
 	}
 	if len(r.Anova) > 0 {
 		t := anovaTable(r.AnovaType, r.Anova)
+		r.anovaDDFNote(t)
 		t.Notes = append(t.Notes, r.anovaNotes...)
 		s.Add(t)
 	}
@@ -352,6 +367,7 @@ func (r *LMMRun) compose() {
 		}
 	}
 	r.cites = append(r.cites, "bates2015", "kuznetsova2017")
+	r.cites = append(r.cites, r.krCites()...)
 	if r.emm != nil {
 		r.cites = append(r.cites, "searle1980", "lenth2023")
 	}
@@ -367,6 +383,9 @@ func FixedTable(r *mixed.Result) *Table {
 		t.Rows = append(t.Rows, []string{c.Name, num(c.Estimate, 4), num(c.SE, 4), num(c.DF, 1), num(c.Statistic, 2), pcell(c.P), interval(c.CILB, c.CIUB, 4, false)})
 	}
 	t.Notes = append(t.Notes, "df by "+r.DFMethod+".")
+	if r.DFMethod == "Kenward-Roger" {
+		t.Notes[len(t.Notes)-1] = krFixedNote
+	}
 	return t
 }
 
@@ -415,7 +434,7 @@ func (r *LMMRun) Section() *Section { return r.sec }
 
 // Methods is the methods text of what ran.
 func (r *LMMRun) Methods() string {
-	m := fmt.Sprintf("A linear mixed model (%s) was fitted by %s (Bates, Mächler, Bolker & Walker, 2015), with fixed effects tested with %s degrees of freedom (Kuznetsova, Brockhoff & Christensen, 2017)", r.Result.Formula, map[bool]string{true: "REML", false: "maximum likelihood"}[r.Result.REML], r.Result.DFMethod)
+	m := fmt.Sprintf("A linear mixed model (%s) was fitted by %s (Bates, Mächler, Bolker & Walker, 2015), with fixed effects tested with %s", r.Result.Formula, map[bool]string{true: "REML", false: "maximum likelihood"}[r.Result.REML], r.dfMethodText())
 	if r.opt.AR1 != "" {
 		m += " and AR(1) residuals over " + r.opt.AR1
 	}
@@ -453,6 +472,9 @@ func (r *LMMRun) Steps() []Step {
 		cmd = append(cmd, "--ranova="+r.opt.Ranova)
 	}
 	cmd = append(cmd, r.emmArgs()...)
+	if r.kr() {
+		cmd = append(cmd, "--ddf", r.DDF)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
 	if c := r.opt.Contrasts; c != "" && c != "treatment" {
@@ -471,21 +493,21 @@ func (r *LMMRun) Steps() []Step {
 	} else {
 		b.WriteString("library(lmerTest)\n")
 		b.WriteString(rLmerControl)
-		fmt.Fprintf(&b, "m <- lmer(%s, data = dat, REML = %s, control = ctl)\nsummary(m)   # Satterthwaite df\n", r.opt.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML])
+		fmt.Fprintf(&b, "m <- lmer(%s, data = dat, REML = %s, control = ctl)\nsummary(m%s)   # %s\n", r.opt.Formula, map[bool]string{true: "FALSE", false: "TRUE"}[r.opt.ML], r.rDDFArg(), r.rDDFComment())
 		level := r.opt.Level
 		if level == 0 {
 			level = 0.95
 		}
 		// The intervals of the table: t with the Satterthwaite df (not
 		// confint's Wald intervals, which differ in small samples).
-		fmt.Fprintf(&b, "cs <- coef(summary(m)); q <- qt(1 - (1 - %s) / 2, cs[, \"df\"])\n", rNum(level))
+		fmt.Fprintf(&b, "cs <- coef(summary(m%s)); q <- qt(1 - (1 - %s) / 2, cs[, \"df\"])\n", r.rDDFArg(), rNum(level))
 		b.WriteString("cbind(cs[, c(\"Estimate\", \"Std. Error\", \"df\")], ci_lb = cs[, \"Estimate\"] - q * cs[, \"Std. Error\"], ci_ub = cs[, \"Estimate\"] + q * cs[, \"Std. Error\"])\n")
-		rLmerNumbers(&b, "m", level)
+		r.rLmerNumbersDDF(&b, "m", level)
 		if r.opt.Ranova != "" {
 			fmt.Fprintf(&b, "ranova(m, reduce.terms = %s)\n", map[bool]string{true: "TRUE", false: "FALSE"}[r.opt.Ranova == "reduce"])
 		}
 		if r.opt.Anova != 0 {
-			fmt.Fprintf(&b, "a <- anova(m, type = %d); a   # Satterthwaite df\n", r.opt.Anova)
+			fmt.Fprintf(&b, "a <- anova(m, type = %d%s); a   # %s\n", r.opt.Anova, r.rDDFArg(), strings.TrimSuffix(r.rDDFComment(), " SEs and df")+" df")
 			b.WriteString(`cat(jsonlite::toJSON(list(anova = data.frame(term = rownames(a), sum_sq = a[["Sum Sq"]], mean_sq = a[["Mean Sq"]],
   num_df = a$NumDF, den_df = a$DenDF, F = a[["F value"]], p = a[["Pr(>F)"]])), digits = NA, dataframe = "rows"), "\n")
 `)

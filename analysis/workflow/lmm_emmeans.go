@@ -136,7 +136,7 @@ func (r *LMMRun) emmSection(s *Section) {
 		parts = append(parts, "the levels of "+andList(cols))
 	}
 	t.Notes = append(t.Notes, note+strings.Join(parts, "; ")+".")
-	t.Notes = append(t.Notes, "df by Satterthwaite's method (emmeans' lmer.df = \"satterthwaite\"); Kenward–Roger df, emmeans' default when pbkrtest is installed, are not available.")
+	t.Notes = append(t.Notes, r.emmDFNote())
 	t.Notes = append(t.Notes, e.Notes...)
 	s.Add(t)
 	for _, n := range e.Notes {
@@ -182,7 +182,7 @@ func (r *LMMRun) emmMethods() string {
 	if len(e.By) > 0 {
 		m += " within " + andList(e.By)
 	}
-	m += " were computed on the reference grid of the model (numeric covariates at their means unless fixed, equal weights over the levels of the other factors), as in the emmeans package (Lenth, 2023), with Satterthwaite degrees of freedom"
+	m += " were computed on the reference grid of the model (numeric covariates at their means unless fixed, equal weights over the levels of the other factors), as in the emmeans package (Lenth, 2023), with " + r.emmDFMethods()
 	if len(e.Contrasts) > 0 {
 		m += "; their pairwise differences were " + map[string]string{
 			"tukey": "adjusted for multiple comparisons by Tukey's method", "holm": "adjusted by Holm's method",
@@ -254,7 +254,7 @@ func (r *LMMRun) emmRCode(b *strings.Builder) {
 		at = ", at = list(" + strings.Join(ps, ", ") + ")"
 	}
 	b.WriteString("library(emmeans)\n")
-	fmt.Fprintf(b, "e <- emmeans(m, %s%s, lmer.df = \"satterthwaite\")\n", emmSpecText(e.Vars, e.By), at)
+	fmt.Fprintf(b, "e <- emmeans(m, %s%s, %s)\n", emmSpecText(e.Vars, e.By), at, r.emmDF())
 	fmt.Fprintf(b, "es <- summary(e, level = %s); es\n", rNum(e.Level))
 	out := "emmeans = as.data.frame(es)"
 	if len(e.Contrasts) > 0 {

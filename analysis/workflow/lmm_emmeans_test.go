@@ -15,6 +15,7 @@ func TestLMMEMMeansRCodeRunsInR(t *testing.T) {
 		{Formula: "bdi ~ treatment * time + sex + (1 | id)", EMMeans: "treatment | sex", At: []string{"time=1,4"}, Pairs: true},
 		{Formula: "bdi ~ treatment * time + (1 + time | id)", EMMeans: "treatment", Pairs: true, Adjust: "holm", Level: 0.9},
 		{Formula: "bdi ~ treatment * sex + time + (1 | id)", EMMeans: "treatment * sex", Pairs: true},
+		{Formula: "bdi ~ treatment * time + (1 + time | id)", EMMeans: "treatment", At: []string{"time=4"}, Pairs: true, DDF: "kenward-roger"},
 	} {
 		t.Run(opt.Formula, func(t *testing.T) {
 			run, err := LMM(embedded(t, "claus2020"), opt)

@@ -69,6 +69,8 @@ func TestLMMRCodeRunsInR(t *testing.T) {
 		{Formula: "outcome ~ alliance + session + (1 | therapist/patient)", Compare: "outcome ~ session + (1 | therapist/patient)"},
 		{Formula: "outcome ~ alliance + session + (1 | patient)", AR1: "session"},
 		{Formula: "outcome ~ alliance * session + (1 + session | patient)", Anova: 2},
+		{Formula: "outcome ~ alliance * session + (1 + session | patient)", Anova: 3, DDF: "kenward-roger"},
+		{Formula: "outcome ~ alliance + session + (1 | therapist/patient)", DDF: "kenward-roger"},
 	} {
 		t.Run(opt.Formula, func(t *testing.T) {
 			run, err := LMM(embedded(t, "demo-sessions"), opt)
@@ -90,6 +92,15 @@ func TestLMMRCodeRunsInR(t *testing.T) {
 				}
 				t.Fatalf("the R code printed no %s", k)
 				return nil
+			}
+			if run.VcovAdj != nil {
+				va, _ := keyed("vcov_adj").([]any)
+				for i, row := range run.VcovAdj {
+					w, _ := va[i].([]any)
+					for j, v := range row {
+						c.num(fmt.Sprintf("vcov_adj[%d][%d]", i, j), v, w[j], tolEst)
+					}
+				}
 			}
 			if run.AnovaType != 0 {
 				rows, _ := keyed("anova").([]any)

@@ -70,6 +70,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	enumVar(cmd, &lf.opt.Contrasts, "contrasts", "treatment", "coding of factors: treatment, sum (R's contr.sum: coefficients arm1, arm2 …) or helmert; F tests and marginal means are the same under each", "treatment", "sum", "helmert")
 	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
+	enumVar(cmd, &lf.opt.DDF, "ddf", "satterthwaite", "df method of the t tests, --anova and --emmeans: satterthwaite (lmerTest's default) or kenward-roger (Kenward & Roger 1997: adjusted SEs and df, as pbkrtest; REML, no --ar1)", "satterthwaite", "kenward-roger")
 	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session"}, &lf.opt)
 	return cmd
 }

@@ -1,0 +1,118 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/mixed"
+)
+
+// lmmDDF checks opt.DDF and returns the method for mixed.Options.DDF:
+// "" (Satterthwaite, the default) or mixed.DDFKenwardRoger.
+func lmmDDF(opt LMMOptions) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(opt.DDF)) {
+	case "", mixed.DDFSatterthwaite:
+		return "", nil
+	case mixed.DDFKenwardRoger:
+	default:
+		return "", invalid("DDF", "denominator df %q: give satterthwaite (the default) or kenward-roger", opt.DDF)
+	}
+	switch {
+	case opt.ML:
+		return "", invalid("DDF", "Kenward–Roger df need a REML fit (lmerTest refuses them for ML fits too); drop --ml, or use --ddf satterthwaite")
+	case opt.AR1 != "":
+		return "", invalid("DDF", "Kenward–Roger df are not available with AR(1) residuals (pbkrtest, their reference, fits lme4 models, which have none); drop --ar1, or use --ddf satterthwaite")
+	}
+	return mixed.DDFKenwardRoger, nil
+}
+
+// kr says whether the run's tests use Kenward–Roger's method.
+func (r *LMMRun) kr() bool { return r.DDF == mixed.DDFKenwardRoger }
+
+// krFixedNote is the fixed-effects table's note on the method.
+const krFixedNote = "Standard errors from Kenward and Roger's (1997) adjusted covariance of the fixed effects, df by their method (pbkrtest's vcovAdj and Lb_ddf, as lmerTest's summary(m, ddf = \"Kenward-Roger\"))."
+
+// anovaDDFNote is the first note of the ANOVA table: the df method.
+func (r *LMMRun) anovaDDFNote(t *Table) {
+	if !r.kr() || len(t.Notes) == 0 {
+		return
+	}
+	_, lines, _ := strings.Cut(t.Notes[0], ")). ")
+	t.Notes[0] = fmt.Sprintf("Kenward–Roger F tests (Kenward & Roger, 1997): the Wald statistic in the adjusted covariance, scaled, with its denominator df (pbkrtest's KRmodcomp, as lmerTest's anova(m, type = %d, ddf = \"Kenward-Roger\")); Sum Sq and Mean Sq are those of the unscaled statistic, as lmerTest's. %s", r.AnovaType, lines)
+}
+
+// dfMethodText names the df method in the methods text.
+func (r *LMMRun) dfMethodText() string {
+	if r.kr() {
+		return "Kenward–Roger adjusted standard errors and degrees of freedom (Kenward & Roger, 1997), as in the pbkrtest package (Halekoh & Højsgaard, 2014), through lmerTest (Kuznetsova, Brockhoff & Christensen, 2017)"
+	}
+	return r.Result.DFMethod + " degrees of freedom (Kuznetsova, Brockhoff & Christensen, 2017)"
+}
+
+// krCites are the references of Kenward–Roger inference.
+func (r *LMMRun) krCites() []string {
+	if !r.kr() {
+		return nil
+	}
+	return []string{"kenward1997", "halekoh2014"}
+}
+
+// rDDFArg is the ddf argument of lmerTest's summary() and anova().
+func (r *LMMRun) rDDFArg() string {
+	if r.kr() {
+		return `, ddf = "Kenward-Roger"`
+	}
+	return ""
+}
+
+// rDDFComment names the df of summary() in the R code.
+func (r *LMMRun) rDDFComment() string {
+	if r.kr() {
+		return "Kenward-Roger SEs and df"
+	}
+	return "Satterthwaite df"
+}
+
+// rLmerNumbersDDF is rLmerNumbers with the fixed effects from summary(m,
+// ddf = "Kenward-Roger") when the run uses Kenward–Roger, and then one
+// more JSON line with pbkrtest's adjusted covariance (vcov_adj).
+func (r *LMMRun) rLmerNumbersDDF(b *strings.Builder, m string, level float64) {
+	if !r.kr() {
+		rLmerNumbers(b, m, level)
+		return
+	}
+	var t strings.Builder
+	rLmerNumbers(&t, m, level)
+	b.WriteString(strings.Replace(t.String(), "cs <- coef(summary(m))", `cs <- coef(summary(m, ddf = "Kenward-Roger"))`, 1))
+	fmt.Fprintf(b, "cat(jsonlite::toJSON(list(vcov_adj = unname(as.matrix(pbkrtest::vcovAdj(%s)))), digits = NA), \"\\n\")\n", m)
+}
+
+// emmDF is emmeans' lmer.df argument (with pbkrtest.limit or
+// lmerTest.limit raised past emmeans' 3000 observations, beyond which it
+// would switch the df method silently).
+func (r *LMMRun) emmDF() string {
+	lim := ""
+	if r.NObs > 3000 {
+		lim = fmt.Sprintf(", %s.limit = %d", map[bool]string{true: "pbkrtest", false: "lmerTest"}[r.kr()], r.NObs)
+	}
+	if r.kr() {
+		return `lmer.df = "kenward-roger"` + lim
+	}
+	return `lmer.df = "satterthwaite"` + lim
+}
+
+// emmDFNote is the marginal-means table's note on the df.
+func (r *LMMRun) emmDFNote() string {
+	if r.kr() {
+		return "SEs from Kenward and Roger's (1997) adjusted covariance and df by their method (emmeans' lmer.df = \"kenward-roger\")."
+	}
+	return "df by Satterthwaite's method (emmeans' lmer.df = \"satterthwaite\"); add --ddf kenward-roger for Kenward–Roger SEs and df (emmeans' default when pbkrtest is installed)."
+}
+
+// emmDFMethods names the df of the marginal means in the methods text.
+func (r *LMMRun) emmDFMethods() string {
+	if r.kr() {
+		return "Kenward–Roger adjusted standard errors and degrees of freedom"
+	}
+	return "Satterthwaite degrees of freedom"
+}
