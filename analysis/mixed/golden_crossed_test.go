@@ -156,3 +156,41 @@ func TestGoldenCrossed(t *testing.T) {
 		})
 	}
 }
+
+// TestRanovaCrossed: lmerTest's ranova(m, reduce.terms = TRUE) on crossed
+// factors and on a double-bar term (its scalar terms tested one by one,
+// "Days in (0 + Days | Subject)").
+func TestRanovaCrossed(t *testing.T) {
+	g, data := loadCrossed(t)
+	for _, c := range g.Ranova {
+		t.Run(c.Formula, func(t *testing.T) {
+			m, err := Fit(c.Formula, data[c.Data], Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := m.Ranova(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != len(c.Rows) {
+				t.Fatalf("%d rows, lmerTest %d", len(rows), len(c.Rows))
+			}
+			for i, w := range c.Rows {
+				r := rows[i]
+				if r.Term != w.Term || r.NPar != w.NPar {
+					t.Errorf("row %d: %q npar %d, lmerTest %q npar %d", i, r.Term, r.NPar, w.Term, w.NPar)
+				}
+				// lmerTest refits with bobyqa (rhoend 1e-12): 1e-9 of logLik.
+				check(t, w.Term+" logLik", r.LogLik, w.LogLik, 1e-9)
+				if w.LRT != nil {
+					if r.LRT == nil || math.Abs(*r.LRT-*w.LRT) > 1e-6*math.Max(1, *w.LRT) {
+						t.Errorf("%s LRT %v, lmerTest %g", w.Term, r.LRT, *w.LRT)
+					}
+					if r.DF != *w.Df {
+						t.Errorf("%s Df %d, lmerTest %d", w.Term, r.DF, *w.Df)
+					}
+				}
+			}
+		})
+	}
+}
