@@ -41,6 +41,10 @@ type general struct {
 	rzx   []float64 // nq × (p+1): L⁻¹ Λᵀ Zᵀ[X y] at the last evaluation
 }
 
+// maxDense bounds the dimension of the trailing block factored densely
+// (2000² doubles: 32 MB).
+const maxDense = 2000
+
 // newGeneralEngine returns an engine whose criterion is general's.
 func newGeneralEngine(d *design) *engine {
 	e := &engine{d: d}
@@ -90,7 +94,17 @@ func newGeneralEngine(d *design) *engine {
 		slices.Sort(adj[j])
 		adj[j] = slices.Compact(adj[j])
 	}
-	g.chol = newBlockChol(dim, adj)
+	g.chol = newBlockChol(dim, adj, g.nodes)
+	// The smallest factor's block is factored densely when the fill makes
+	// it dense (at least a third of its blocks) or it is small.
+	if nl > 1 {
+		s := g.nlev[nl-1]
+		have, full := g.chol.denseCount(s)
+		nd := g.nq - g.uoff[s]
+		if nd <= maxDense && (nd <= 100 || 3*have >= full) {
+			g.chol = newBlockChol(dim, adj, s)
+		}
+	}
 	g.S = make([]float64, len(g.chol.val))
 	w := p + 1
 	g.zx = make([]float64, g.nq*w)

@@ -25,6 +25,15 @@ import (
 // L_jj = chol(A_jj) and L_ij = A_ij L_jj⁻ᵀ.
 type blockChol struct {
 	n    int
+	// dense is the first node of the trailing block factored as one dense
+	// matrix (n: none). Its columns' patterns are full; the columns before
+	// it update it by dense outer products L_Rk L_Rkᵀ, and it is factored
+	// by a dense Cholesky: for crossed factors the smaller factor's block,
+	// which the fill makes dense anyway.
+	dense int
+	dbuf  []float64 // the dense block, nd × nd, row-major
+	nd    int       // its dimension: Σ dim over the dense nodes
+	doff  []int     // row of node i ≥ dense in dbuf
 	dim  []int
 	rows [][]int // rows[j]: the nodes i > j with a block in panel j, ascending
 	roff [][]int // roff[j][t]: row offset of rows[j][t] in panel j (dim[j] for the first)
@@ -41,10 +50,13 @@ type kref struct{ k, t int }
 
 // newBlockChol builds the symbolic factorisation from the lower adjacency
 // adj[j] (nodes i > j with A_ij ≠ 0, any order, duplicates allowed).
-func newBlockChol(dim []int, adj [][]int) *blockChol {
+//
+// dense is the first node of a trailing block to factor densely (len(dim)
+// for none).
+func newBlockChol(dim []int, adj [][]int, dense int) *blockChol {
 	n := len(dim)
 	c := &blockChol{n: n, dim: dim, rows: make([][]int, n), roff: make([][]int, n),
-		poff: make([]int, n+1), plen: make([]int, n), upd: make([][]kref, n), pos: make([]int, n)}
+		poff: make([]int, n+1), plen: make([]int, n), upd: make([][]kref, n), pos: make([]int, n), dense: dense}
 	children := make([][]int, n)
 	mark := make([]int, n)
 	for i := range mark {
@@ -53,6 +65,13 @@ func newBlockChol(dim []int, adj [][]int) *blockChol {
 	}
 	for j := 0; j < n; j++ {
 		var s []int
+		if j >= dense { // full pattern
+			for i := j + 1; i < n; i++ {
+				s = append(s, i)
+			}
+			c.setColumn(j, s)
+			continue
+		}
 		add := func(i int) {
 			if i != j && mark[i] != j {
 				mark[i] = j
@@ -68,27 +87,55 @@ func newBlockChol(dim []int, adj [][]int) *blockChol {
 			}
 		}
 		slices.Sort(s)
-		c.rows[j] = s
 		if len(s) > 0 {
 			children[s[0]] = append(children[s[0]], j)
 		}
-		off := dim[j]
-		c.roff[j] = make([]int, len(s))
-		for t, i := range s {
-			c.roff[j][t] = off
-			off += dim[i]
-			c.upd[i] = append(c.upd[i], kref{j, t})
-		}
-		c.plen[j] = off
-		c.poff[j+1] = c.poff[j] + off*dim[j]
+		c.setColumn(j, s)
 	}
 	c.val = make([]float64, c.poff[n])
+	c.doff = make([]int, n+1)
+	for i := dense; i < n; i++ {
+		c.doff[i+1] = c.doff[i] + dim[i]
+	}
+	c.nd = c.doff[n]
+	c.dbuf = make([]float64, c.nd*c.nd)
 	maxd := 0
 	for _, d := range dim {
 		maxd = max(maxd, d)
 	}
 	c.tmp = make([]float64, maxd*maxd)
 	return c
+}
+
+// setColumn records the pattern s of column j, its panel's layout and the
+// updates it sends to later sparse columns.
+func (c *blockChol) setColumn(j int, s []int) {
+	c.rows[j] = s
+	off := c.dim[j]
+	c.roff[j] = make([]int, len(s))
+	for t, i := range s {
+		c.roff[j][t] = off
+		off += c.dim[i]
+		if i < c.dense {
+			c.upd[i] = append(c.upd[i], kref{j, t})
+		}
+	}
+	c.plen[j] = off
+	c.poff[j+1] = c.poff[j] + off*c.dim[j]
+}
+
+// denseCount returns the blocks of the pattern within the trailing nodes
+// from s on and the number a full pattern would have.
+func (c *blockChol) denseCount(s int) (have, full int) {
+	for j := s; j < c.n; j++ {
+		for _, i := range c.rows[j] {
+			if i >= s {
+				have++
+			}
+		}
+	}
+	m := c.n - s
+	return have, m * (m - 1) / 2
 }
 
 // panel returns panel j (plen[j] × dim[j], row-major) of v, laid out as val.
@@ -111,7 +158,7 @@ func (c *blockChol) find(j, i int) int {
 // log det A; ok is false when A is not positive definite.
 func (c *blockChol) factor() (logdet float64, ok bool) {
 	ld := logAcc{prod: 1}
-	for j := 0; j < c.n; j++ {
+	for j := 0; j < c.dense; j++ {
 		qj := c.dim[j]
 		P := c.panel(c.val, j)
 		c.pos[j] = 0
@@ -183,7 +230,116 @@ func (c *blockChol) factor() (logdet float64, ok bool) {
 			c.pos[i] = -1
 		}
 	}
+	if c.dense < c.n && !c.factorDense(&ld) {
+		return 0, false
+	}
 	return ld.value(), true
+}
+
+// factorDense factors the trailing dense block: D = A_DD − Σ_k L_Dk L_Dkᵀ
+// over the sparse columns k, then D = L_DD L_DDᵀ, stored back into the
+// panels.
+func (c *blockChol) factorDense(ld *logAcc) bool {
+	nd, s := c.nd, c.dense
+	D := c.dbuf
+	clear(D)
+	for j := s; j < c.n; j++ { // A's blocks (lower triangle)
+		qj := c.dim[j]
+		P := c.panel(c.val, j)
+		cj := c.doff[j]
+		for a := 0; a < qj; a++ {
+			copy(D[(cj+a)*nd+cj:(cj+a)*nd+cj+a+1], P[a*qj:a*qj+a+1])
+		}
+		for t, i := range c.rows[j] {
+			o, ri := c.roff[j][t], c.doff[i]
+			for a := 0; a < c.dim[i]; a++ {
+				copy(D[(ri+a)*nd+cj:(ri+a)*nd+cj+qj], P[(o+a)*qj:(o+a+1)*qj])
+			}
+		}
+	}
+	var idx []int
+	var vals []float64
+	for k := 0; k < s; k++ {
+		rows := c.rows[k]
+		t0, _ := slices.BinarySearch(rows, s)
+		if t0 == len(rows) {
+			continue
+		}
+		qk := c.dim[k]
+		K := c.panel(c.val, k)
+		idx, vals = idx[:0], vals[:0]
+		for t := t0; t < len(rows); t++ {
+			i := rows[t]
+			o := c.roff[k][t]
+			for a := 0; a < c.dim[i]; a++ {
+				idx = append(idx, c.doff[i]+a)
+				vals = append(vals, K[(o+a)*qk:(o+a+1)*qk]...)
+			}
+		}
+		if qk == 1 {
+			for a, ra := range idx {
+				va := vals[a]
+				row := D[ra*nd:]
+				for b, rb := range idx[:a+1] {
+					row[rb] -= va * vals[b]
+				}
+			}
+			continue
+		}
+		for a, ra := range idx {
+			va := vals[a*qk : (a+1)*qk]
+			row := D[ra*nd:]
+			for b, rb := range idx[:a+1] {
+				vb := vals[b*qk : (b+1)*qk]
+				sum := 0.0
+				for m := range va {
+					sum += va[m] * vb[m]
+				}
+				row[rb] -= sum
+			}
+		}
+	}
+	// Dense Cholesky, rows of the lower triangle.
+	for a := 0; a < nd; a++ {
+		ra := D[a*nd : a*nd+a+1]
+		for b := 0; b <= a; b++ {
+			rb := D[b*nd : b*nd+b]
+			sum := ra[b]
+			for m, v := range rb {
+				sum -= ra[m] * v
+			}
+			if a == b {
+				if !(sum > 0) {
+					return false
+				}
+				ld.add(sum)
+				ra[a] = math.Sqrt(sum)
+			} else {
+				ra[b] = sum / D[b*nd+b]
+			}
+		}
+	}
+	for j := s; j < c.n; j++ {
+		qj := c.dim[j]
+		P := c.panel(c.val, j)
+		cj := c.doff[j]
+		for a := 0; a < qj; a++ {
+			for b := 0; b < qj; b++ {
+				v := 0.0
+				if b <= a {
+					v = D[(cj+a)*nd+cj+b]
+				}
+				P[a*qj+b] = v
+			}
+		}
+		for t, i := range c.rows[j] {
+			o, ri := c.roff[j][t], c.doff[i]
+			for a := 0; a < c.dim[i]; a++ {
+				copy(P[(o+a)*qj:(o+a+1)*qj], D[(ri+a)*nd+cj:(ri+a)*nd+cj+qj])
+			}
+		}
+	}
+	return true
 }
 
 // solveL overwrites B (rows of the nodes, uoff offsets, w columns) with
