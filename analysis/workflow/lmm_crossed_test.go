@@ -14,7 +14,8 @@ import (
 // The printed R code of crossed (patients × raters) and uncorrelated
 // ((1 + x || patient), (1 | patient) + (0 + x | patient)) models
 // reproduces the fixed effects, df, variance components, logLik and BLUPs
-// with conditional SDs; skipped without R. The data are the simulated
+// with conditional SDs, and lmerTest's type III F tests and emmeans'
+// marginal means and contrasts on a crossed model; skipped without R. The data are the simulated
 // patients × raters of testdata/golden/mixed_crossed.json, written to a CSV.
 func TestLMMCrossedRCodeRunsInR(t *testing.T) {
 	rs := rscript(t, "lme4", "lmerTest", "jsonlite")
@@ -26,9 +27,14 @@ func TestLMMCrossedRCodeRunsInR(t *testing.T) {
 	}
 	cols := g.Datasets["raters"]
 	var b strings.Builder
-	b.WriteString("y,x,patient,rater\n")
+	// arm: a patient-level factor (from the patient's number) for the F
+	// tests and marginal means.
+	b.WriteString("y,x,patient,rater,arm\n")
 	for i := range cols["y"] {
-		fmt.Fprintf(&b, "%v,%v,%v,%v\n", cols["y"][i], cols["x"][i], cols["patient"][i], cols["rater"][i])
+		p := fmt.Sprint(cols["patient"][i])
+		var num int
+		fmt.Sscanf(p, "P%d", &num)
+		fmt.Fprintf(&b, "%v,%v,%v,%v,%s\n", cols["y"][i], cols["x"][i], p, cols["rater"][i], []string{"cbt", "control", "ipt"}[num%3])
 	}
 	path := filepath.Join(t.TempDir(), "raters.csv")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -38,28 +44,64 @@ func TestLMMCrossedRCodeRunsInR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{
-		"y ~ x + (1 | patient) + (1 | rater)",
-		"y ~ x + (1 + x || patient) + (1 | rater)",
-		"y ~ x + (1 | patient) + (0 + x | patient) + (1 | rater)",
+	for _, opt := range []LMMOptions{
+		{Formula: "y ~ x + (1 | patient) + (1 | rater)"},
+		{Formula: "y ~ x + (1 + x || patient) + (1 | rater)"},
+		{Formula: "y ~ x + (1 | patient) + (0 + x | patient) + (1 | rater)"},
+		{Formula: "y ~ arm * x + (1 | patient) + (1 | rater)", Anova: 3, EMMeans: "arm", Pairs: true},
 	} {
+		f := opt.Formula
 		t.Run(f, func(t *testing.T) {
-			run, err := LMM(FileSource(path, tab), LMMOptions{Formula: f})
+			run, err := LMM(FileSource(path, tab), opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			objs := runRCode(t, rs, run.Steps()[0].RCode)
 			var got map[string]any
+			c := &comparer{t: t, what: f}
 			for _, o := range objs {
 				if _, ok := o["fixed"]; ok {
 					got = o
+				}
+				if a, ok := o["anova"]; ok {
+					rows := rRows(a)
+					if len(rows) != len(run.Anova) {
+						t.Fatalf("R has %d F tests, ours %d", len(rows), len(run.Anova))
+					}
+					for i, w := range run.Anova {
+						c.num("F", w.F, rows[i]["F"], tolOpt)
+						c.num("den_df", w.DenDF, rows[i]["den_df"], tolDF)
+						c.num("num_df", float64(w.NumDF), rows[i]["num_df"], tolEst)
+					}
+				}
+				if e, ok := o["emmeans"]; ok {
+					rows := rRows(e)
+					if len(rows) != len(run.EMMeans) {
+						t.Fatalf("R has %d means, ours %d", len(rows), len(run.EMMeans))
+					}
+					for i, w := range run.EMMeans {
+						c.num("emmean", w.EMMean, rows[i]["emmean"], tolEst)
+						c.num("emmean SE", w.SE, rows[i]["SE"], tolOpt)
+						c.num("emmean df", w.DF, rows[i]["df"], tolDF)
+					}
+					cr := rRows(o["contrasts"])
+					if len(cr) != len(run.Contrasts) {
+						t.Fatalf("R has %d contrasts, ours %d", len(cr), len(run.Contrasts))
+					}
+					for i, k := range run.Contrasts {
+						c.num("contrast", k.Estimate, cr[i]["estimate"], tolEst)
+						c.num("contrast df", k.DF, cr[i]["df"], tolDF)
+						c.num("contrast p", k.P, cr[i]["p.value"], tolOpt)
+					}
 				}
 			}
 			if got == nil {
 				t.Fatal("the R code printed no model")
 			}
+			if opt.Anova != 0 && len(run.Anova) == 0 || opt.EMMeans != "" && len(run.EMMeans) == 0 {
+				t.Fatal("no F tests or marginal means")
+			}
 			r := run.Result
-			c := &comparer{t: t, what: f}
 			fx := rRows(got["fixed"])
 			if len(fx) != len(r.Fixed) {
 				t.Fatalf("R has %d fixed effects, ours %d", len(fx), len(r.Fixed))
