@@ -112,7 +112,6 @@ func newGeneralEngine(d *design) *engine {
 	g.rzx = make([]float64, g.nq*w)
 	m0 := d.m0
 	Q := m0 - w
-	offs := make([]int, nl) // row offset of node b in node a's panel, per pair
 	for r := 0; r < d.n; r++ {
 		v := d.rows[r*m0 : (r+1)*m0]
 		xy := v[Q:]
@@ -142,9 +141,8 @@ func newGeneralEngine(d *design) *engine {
 				lb := d.levels[b]
 				zb := v[lb.off : lb.off+lb.q]
 				// block (row node nb, column node na): q_b × q_a
-				offs[b] = g.chol.find(na, nb)
+				o := g.chol.find(na, nb)
 				P := g.chol.panel(g.S, na)
-				o := offs[b]
 				for i, zi := range zb {
 					if zi == 0 {
 						continue
@@ -165,10 +163,10 @@ func newGeneralEngine(d *design) *engine {
 			}
 		}
 	}
-	// Two terms on one factor give two levels whose groups share a node
-	// only when they are the same node; a term's own diagonal block was
-	// summed once per row above (a == b), the pair (a, b) of distinct
-	// levels once. Symmetrise the diagonal blocks' upper triangles.
+	// Every row added its own z zᵀ to each node's diagonal block (a == b)
+	// and z_b z_aᵀ once to each pair of distinct nodes (nodes of different
+	// levels are distinct, two terms on one factor included). The diagonal
+	// blocks are full already; keep them exactly symmetric.
 	for j := 0; j < g.nodes; j++ {
 		q := dim[j]
 		D := g.chol.panel(g.S, j)[:q*q]

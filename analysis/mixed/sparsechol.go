@@ -24,7 +24,7 @@ import (
 // −L_ik L_jkᵀ from the columns k < j with a block in row j (upd[j]), then
 // L_jj = chol(A_jj) and L_ij = A_ij L_jj⁻ᵀ.
 type blockChol struct {
-	n    int
+	n int
 	// dense is the first node of the trailing block factored as one dense
 	// matrix (n: none). Its columns' patterns are full; the columns before
 	// it update it by dense outer products L_Rk L_Rkᵀ, and it is factored
@@ -34,15 +34,15 @@ type blockChol struct {
 	dbuf  []float64 // the dense block, nd × nd, row-major
 	nd    int       // its dimension: Σ dim over the dense nodes
 	doff  []int     // row of node i ≥ dense in dbuf
-	dim  []int
-	rows [][]int // rows[j]: the nodes i > j with a block in panel j, ascending
-	roff [][]int // roff[j][t]: row offset of rows[j][t] in panel j (dim[j] for the first)
-	poff []int   // offset of panel j in val
-	plen []int   // rows of panel j
-	upd  [][]kref
-	val  []float64
-	pos  []int // scratch: node → row offset in the current panel (−1: none)
-	tmp  []float64
+	dim   []int
+	rows  [][]int // rows[j]: the nodes i > j with a block in panel j, ascending
+	roff  [][]int // roff[j][t]: row offset of rows[j][t] in panel j (dim[j] for the first)
+	poff  []int   // offset of panel j in val
+	plen  []int   // rows of panel j
+	upd   [][]kref
+	val   []float64
+	pos   []int // scratch: node → row offset in the current panel (−1: none)
+	tmp   []float64
 }
 
 // kref names the block of row node j in panel k: rows[k][t] = j.
@@ -443,7 +443,6 @@ func (c *blockChol) selectedInverse() []float64 {
 		Zj := c.panel(Z, j)
 		for t, i := range rows {
 			qi := c.dim[i]
-			oi := c.roff[j][t] - qj
 			dst := Zj[c.roff[j][t]*qj : (c.roff[j][t]+qi)*qj]
 			for tt, i2 := range rows {
 				q2 := c.dim[i2]
@@ -460,7 +459,6 @@ func (c *blockChol) selectedInverse() []float64 {
 					}
 				}
 			}
-			_ = oi
 		}
 		for a := 0; a < qj; a++ {
 			for b := 0; b < qj; b++ {
