@@ -39,6 +39,9 @@ type general struct {
 	zx    []float64 // nq × (p+1): Zᵀ[X y]
 	xx    []float64 // (p+1)²: [X y]ᵀ[X y]
 	rzx   []float64 // nq × (p+1): L⁻¹ Λᵀ Zᵀ[X y] at the last evaluation
+	// noShortcut forces the sparse factorisation (tests compare the two).
+	noShortcut bool
+	grp        *grouped // the shortcut for two terms, the first scalar (general_grouped.go); nil if none
 }
 
 // maxDense bounds the dimension of the trailing block factored densely
@@ -176,6 +179,7 @@ func newGeneralEngine(d *design) *engine {
 			}
 		}
 	}
+	g.grp = newGrouped(g)
 	e.gen = g
 	return e
 }
@@ -185,6 +189,9 @@ func (g *general) eval(e *engine, theta []float64) (crit, bool) {
 	d := g.d
 	var c crit
 	e.setLambda(theta)
+	if g.grp != nil && !e.keep && !g.noShortcut {
+		return g.grp.eval(g, e)
+	}
 	ch := g.chol
 	copy(ch.val, g.S)
 	// A = Λᵀ S Λ + I block by block: block (i, j) ← Λ_iᵀ S_ij Λ_j.

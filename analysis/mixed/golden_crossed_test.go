@@ -194,3 +194,50 @@ func TestRanovaCrossed(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupedShortcut: the per-size shortcut of two-term models
+// (general_grouped.go) gives the sparse factorisation's criterion, fixed
+// effect covariance and r² to rounding, at θ away from the optimum too.
+func TestGroupedShortcut(t *testing.T) {
+	_, data := loadCrossed(t)
+	for _, tc := range []struct{ data, formula string }{
+		{"penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)"},
+		{"raters", "y ~ x + (1 | patient) + (1 | rater)"},
+		{"sleepstudy", "Reaction ~ Days + (1 | Subject) + (0 + Days | Subject)"},
+		{"raters", "y ~ x + (1 | patient) + (1 + x | rater)"},
+	} {
+		m, err := Fit(tc.formula, data[tc.data], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := m.e.gen
+		if g == nil || g.grp == nil {
+			t.Fatalf("%s: no shortcut", tc.formula)
+		}
+		for _, scale := range []float64{1, 0.3, 2.5} {
+			th := append([]float64(nil), m.x...)
+			for i := range th {
+				th[i] = th[i]*scale + 0.01
+			}
+			c1, ok1 := m.e.eval(th, 0)
+			C1 := m.e.covBetaUnscaled()
+			g.noShortcut = true
+			c2, ok2 := m.e.eval(th, 0)
+			C2 := m.e.covBetaUnscaled()
+			g.noShortcut = false
+			if !ok1 || !ok2 {
+				t.Fatalf("%s: evaluation failed", tc.formula)
+			}
+			for _, v := range [][2]float64{{c1.ldL2, c2.ldL2}, {c1.ldRX2, c2.ldRX2}, {c1.r2, c2.r2}} {
+				if math.Abs(v[0]-v[1]) > 1e-10*math.Max(1, math.Abs(v[1])) {
+					t.Errorf("%s θ×%g: shortcut %.15g, sparse %.15g", tc.formula, scale, v[0], v[1])
+				}
+			}
+			for i := range C1 {
+				if math.Abs(C1[i]-C2[i]) > 1e-10*math.Max(1e-3, math.Abs(C2[i])) {
+					t.Errorf("%s θ×%g: cov[%d] shortcut %g, sparse %g", tc.formula, scale, i, C1[i], C2[i])
+				}
+			}
+		}
+	}
+}
