@@ -273,7 +273,13 @@ func scaleBlock(B []float64, r, c int, L1, L2 []float64) {
 		B[0] *= L1[0] * L2[0]
 		return
 	}
-	T := make([]float64, r*c)
+	var buf [16]float64
+	var T []float64
+	if r*c <= len(buf) {
+		T = buf[:r*c]
+	} else {
+		T = make([]float64, r*c)
+	}
 	for i := 0; i < r; i++ { // T = L1ᵀ B
 		for j := 0; j < c; j++ {
 			s := 0.0

@@ -286,6 +286,16 @@ func (c *blockChol) factorDense(ld *logAcc) bool {
 			}
 			continue
 		}
+		if qk == 2 {
+			for a, ra := range idx {
+				v0, v1 := vals[2*a], vals[2*a+1]
+				row := D[ra*nd:]
+				for b, rb := range idx[:a+1] {
+					row[rb] -= v0*vals[2*b] + v1*vals[2*b+1]
+				}
+			}
+			continue
+		}
 		for a, ra := range idx {
 			va := vals[a*qk : (a+1)*qk]
 			row := D[ra*nd:]
