@@ -93,7 +93,10 @@ up <- rnorm(npat, 0, 1.2); ur <- rnorm(nrat, 0, 0.7); sp <- rnorm(npat, 0, 0.4)
 rows$y <- round(3 + 0.5 * rows$x + up[rows$patient] + sp[rows$patient] * rows$x + ur[rows$rater] + rnorm(nrow(rows), 0, 1), 4)
 rows <- rows[-sample(nrow(rows), 40), ]  # unbalanced
 rows$patient <- sprintf("P%03d", rows$patient); rows$rater <- sprintf("R%02d", rows$rater)
-crd <- list(y = rows$y, x = rows$x, patient = rows$patient, rater = rows$rater)
+# a third crossed factor (the questionnaire form used), with its own effect
+rows$form <- sprintf("F%d", sample(8, nrow(rows), TRUE))
+rows$y3 <- round(rows$y + c(-0.6, 0.2, 0.9, -0.3, 0.1, 0.5, -0.8, 0.0)[as.integer(substr(rows$form, 2, 2))], 4)
+crd <- list(y = rows$y, x = rows$x, patient = rows$patient, rater = rows$rater, form = rows$form, y3 = rows$y3)
 
 # --- sleepstudy: uncorrelated intercept and slope -------------------------------
 ss <- as.data.frame(lme4::sleepstudy); ss$Subject <- as.character(ss$Subject)
@@ -118,6 +121,8 @@ write_golden("mixed_crossed", list(
     c(list(data = "raters"), fit("y ~ x + (1 | patient) + (1 | rater)", rows, "raters", TRUE)),
     c(list(data = "raters"), fit("y ~ x + (1 | patient) + (1 | rater)", rows, "raters", FALSE)),
     c(list(data = "raters"), fit("y ~ x + (1 + x | patient) + (1 | rater)", rows, "raters", TRUE)),
+    c(list(data = "raters"), fit("y3 ~ x + (1 | patient) + (1 | rater) + (1 | form)", rows, "raters", TRUE)),
+    c(list(data = "raters"), fit("y3 ~ x + (1 | form) + (1 + x | patient) + (1 | rater)", rows, "raters", FALSE)),
     c(list(data = "sleepstudy"), fit("Reaction ~ Days + (Days || Subject)", ss, "sleepstudy", TRUE)),
     c(list(data = "sleepstudy"), fit("Reaction ~ Days + (1 | Subject) + (0 + Days | Subject)", ss, "sleepstudy", FALSE)),
     c(list(data = "slopes"), fit("y ~ x + z + (1 + x + z | g)", ts, "slopes", TRUE)),
