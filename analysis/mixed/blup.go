@@ -18,6 +18,9 @@ import (
 // where A are the ancestors of group j and W_A its factor rows towards them.
 // Groups are listed term by term (lme4's order), in level order.
 func (m *Model) blups(beta []float64, s2 float64) []BLUP {
+	if m.e.gen != nil {
+		return m.e.gen.blups(m.e, beta, s2)
+	}
 	u, zs := m.condModes(beta)
 	return m.blupList(u, zs, s2)
 }

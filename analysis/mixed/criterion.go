@@ -43,6 +43,7 @@ type engine struct {
 	fac   []nodeFactors
 	LX    []float64 // p×p lower Cholesky factor of the reduced XᵀX (kept)
 	cX    []float64 // L_X⁻¹ times the reduced Xᵀy (kept)
+	gen   *general  // the general sparse path (general.go) instead of the nested one
 }
 
 // nodeFactors keeps, for every node of one level, its Cholesky block L (q×q,
@@ -62,6 +63,9 @@ type crit struct {
 }
 
 func newEngine(d *design) *engine {
+	if d.general {
+		return newGeneralEngine(d)
+	}
 	e := &engine{d: d}
 	m0 := d.m0
 	nl := len(d.levels)
@@ -188,6 +192,9 @@ func (e *engine) setLambda(theta []float64) {
 // eval factors the system at θ (and φ with AR(1)). It reports false when a
 // block is not positive definite or r² is not positive.
 func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
+	if e.gen != nil {
+		return e.gen.eval(e, theta)
+	}
 	d := e.d
 	var c crit
 	e.setLambda(theta)

@@ -21,6 +21,18 @@ type level struct {
 	parent   []int    // node → node of the next (coarser) level; nil at the top
 	off      int      // offset of this level's z columns in a row vector
 	thetaOff int      // offset of this level's θ entries
+	// group is the grouping factor's name (ngrps, ranef) when it differs
+	// from name, lme4's VarCorr name: the second term on one factor is
+	// "Subject.1" (see uniqueTermNames).
+	group string
+}
+
+// groupName is the level's grouping factor as lme4's ngrps and ranef name it.
+func (l level) groupName() string {
+	if l.group != "" {
+		return l.group
+	}
+	return l.name
 }
 
 // design holds everything a fit needs, in node order: rows are sorted by
@@ -55,6 +67,12 @@ type design struct {
 	transformInputs map[string]*column
 	// tot holds the totals of a design from statistics (rows is nil).
 	tot *totals
+	// general is set when the grouping factors are not nested (crossed or
+	// partially crossed) or one factor carries several terms: the fit then
+	// uses the sparse path of general.go, and codes[l][r] is the group of
+	// row r (node order) at level l.
+	general bool
+	codes   [][]int
 }
 
 func (d *design) ntheta() int {
@@ -344,13 +362,19 @@ func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, ar
 			name = strings.Join(r.Group, ":")
 		}
 		r.Name = name
-		rts = append(rts, rterm{r, codes, labels})
+		for _, sub := range splitUncorrelated(r) {
+			rts = append(rts, rterm{sub, codes, labels})
+		}
 	}
 	sort.SliceStable(rts, func(a, b int) bool { return len(rts[a].labels) > len(rts[b].labels) })
+	if err := checkRepeatedColumns(rts); err != nil {
+		return nil, err
+	}
+	names := uniqueTermNames(rts)
 	off := 0
 	toff := 0
 	for li, rt := range rts {
-		l := level{name: rt.rt.Name, labels: rt.labels, nodes: len(rt.labels), off: off, thetaOff: toff}
+		l := level{name: names[li], group: rt.rt.Name, labels: rt.labels, nodes: len(rt.labels), off: off, thetaOff: toff}
 		if rt.rt.Intercept {
 			l.colNames = append(l.colNames, "(Intercept)")
 		}
@@ -366,16 +390,25 @@ func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, ar
 		if li == 0 && l.nodes >= d.n && ar1 == "" {
 			return nil, errs.New(errs.Singular, "mixed", "grouping factor %q has %d levels for %d observations; the random effects and the residual cannot be told apart (lme4 refuses this too)", l.name, l.nodes, d.n)
 		}
-		if li > 0 {
-			par, err := parentMap(rts[li-1], rt, len(keep))
-			if err != nil {
-				return nil, err
+		if li > 0 && !d.general {
+			// Factors that do not nest go to the general sparse path.
+			if par, err := parentMap(rts[li-1], rt, len(keep)); err == nil {
+				d.levels[li-1].parent = par
+			} else {
+				d.general = true
 			}
-			d.levels[li-1].parent = par
 		}
 		d.levels = append(d.levels, l)
 	}
 	d.m0 = off + d.p + 1
+	if d.general {
+		for li := range d.levels {
+			d.levels[li].parent = nil
+		}
+		if ar1 != "" {
+			return nil, errs.New(errs.InvalidOption, "mixed", "AR(1) residuals need nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with AR(1)", termList(rts)).WithHint("AR1")
+		}
+	}
 	return rts, nil
 }
 
@@ -449,10 +482,19 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 		}
 		d.yShift /= float64(d.n)
 	}
+	if d.general {
+		d.codes = make([][]int, len(rts))
+		for li := range rts {
+			d.codes[li] = make([]int, d.n)
+		}
+	}
 	for r, k := range order {
 		i := keep[k]
 		v := d.rows[r*d.m0 : (r+1)*d.m0]
 		for li, rt := range rts {
+			if d.general {
+				d.codes[li][r] = rt.codes[k]
+			}
 			o := d.levels[li].off
 			c := 0
 			if rt.rt.Intercept {

@@ -10,11 +10,14 @@
 // The model is y = Xβ + Zb + ε with b ~ N(0, σ²ΛθΛθᵀ) and ε ~ N(0, σ²R).
 // Fit minimises the profiled deviance over the relative covariance factor θ
 // (Bates, Mächler, Bolker & Walker 2015, "Fitting linear mixed-effects models
-// using lme4", J. Stat. Softw. 67(1), section 3). Random-effect terms must sit
-// on nested grouping factors (e.g. patients within therapists); the
-// penalised least-squares system is then factored group by group from
+// using lme4", J. Stat. Softw. 67(1), section 3). When the random-effect terms
+// sit on nested grouping factors (e.g. patients within therapists) the
+// penalised least-squares system is factored group by group from
 // per-group cross-products computed once, so each evaluation of the criterion
-// costs O(groups·q³) rather than O(rows). The simplex's optimum is polished
+// costs O(groups·q³) rather than O(rows). Crossed or partially crossed
+// factors (patients × raters), uncorrelated terms (1 + t || g) and several
+// terms on one factor take the general path (general.go): a sparse block
+// Cholesky factor of ΛᵀZᵀZΛ + I from the cross-products, also computed once. The simplex's optimum is polished
 // by Newton steps, so variance parameters match lme4/nlme run to their exact
 // optimum to ~1e-8 (Dyestuff, Orthodont goldens). With Options.AR1 the residuals of
 // the finest groups follow an AR(1) process in an integer time column, gaps

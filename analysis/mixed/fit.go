@@ -353,7 +353,7 @@ func (m *Model) varComps(s2 float64) {
 	d, e, r := m.d, m.e, &m.Result
 	for l, lv := range d.levels {
 		q := lv.q
-		r.NGroups[lv.name] = lv.nodes
+		r.NGroups[lv.groupName()] = lv.nodes
 		L := e.lam[l]
 		S := make([]float64, q*q) // σ² Λ Λᵀ
 		for i := 0; i < q; i++ {

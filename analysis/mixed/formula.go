@@ -16,6 +16,10 @@ import (
 //	y ~ t + (0 + t | g)                         slope only
 //	y ~ x + (1 | g1/g2)                         nested: terms g1 and g2:g1
 //	y ~ x + (1 | therapist) + (1 | patient)     several terms on nested factors
+//	y ~ x + (1 | patient) + (1 | rater)         crossed (or partially crossed) factors
+//	y ~ t + (1 + t || g)                        uncorrelated intercept and slope
+//	y ~ t + (1 | g) + (0 + t | g)               the same, written out
+//	y ~ t + z + (1 + t + z | g)                 several random slopes
 //	y ~ 0 + x + ...  or  y ~ x - 1 + ...        no fixed intercept
 //
 //	y ~ factor(arm) + time + (1 | patient)     numeric codes as a factor
@@ -34,9 +38,9 @@ import (
 // columns.
 //
 // Not supported (an error says so): other functions of variables (scale,
-// poly's raw = TRUE, …), the double-bar form (… || g), factor-valued random slopes,
-// crossed (non-nested) grouping factors and several terms on one grouping
-// factor.
+// poly's raw = TRUE, …) and factor-valued random slopes. Crossed factors and
+// several terms on one factor are fitted by the general sparse path
+// (general.go); nested ones by the faster group-by-group path.
 type Formula struct {
 	Response  string
 	Intercept bool       // fixed intercept present
@@ -50,6 +54,10 @@ type RandomTerm struct {
 	Slopes    [][]string // numeric slope terms (products of numeric variables)
 	Group     []string   // grouping variables; more than one means their interaction
 	Name      string     // group name as lme4 prints it, e.g. "patient:therapist"
+	// Uncorrelated is the double-bar form (1 + t || g): lme4 splits it into
+	// one scalar term per column, (1 | g) + (0 + t | g), so the columns get
+	// separate variances and no correlations.
+	Uncorrelated bool
 }
 
 type token struct {
@@ -127,7 +135,9 @@ func tokenize(s string) ([]token, error) {
 			i = j
 		case c == '|':
 			if i+1 < len(rs) && rs[i+1] == '|' {
-				return nil, errs.New(errs.InvalidOption, "mixed", "formula %q: the double-bar form (… || g) (uncorrelated random effects) is not supported; use (1 + x | g)", shortFormula(s))
+				toks = append(toks, token{"||", "||", i})
+				i += 2
+				continue
 			}
 			toks = append(toks, token{"|", "|", i})
 			i++
@@ -375,11 +385,12 @@ func (p *parser) item(allowRandom bool) (item, error) {
 		if err != nil {
 			return item{}, err
 		}
-		if p.peek() != "|" {
+		if p.peek() != "|" && p.peek() != "||" {
 			return item{}, p.errf("parentheses are only supported around random-effect terms (lhs | group)")
 		}
+		uncorrelated := p.peek() == "||"
 		p.i++
-		rt := RandomTerm{Intercept: true}
+		rt := RandomTerm{Intercept: true, Uncorrelated: uncorrelated}
 		for _, it := range lhs {
 			switch {
 			case it.num != "":
@@ -436,7 +447,7 @@ func (p *parser) item(allowRandom bool) (item, error) {
 		}
 		p.i++
 		rt.Group = nil
-		groups := &RandomTerm{Intercept: rt.Intercept, Slopes: rt.Slopes}
+		groups := &RandomTerm{Intercept: rt.Intercept, Slopes: rt.Slopes, Uncorrelated: rt.Uncorrelated}
 		// Encode the nesting path in Group with "/" separators; expandNested splits it.
 		for k, part := range path {
 			if k > 0 {
@@ -560,7 +571,7 @@ func expandNested(rt RandomTerm) []RandomTerm {
 		} else {
 			name = pn + ":" + name
 		}
-		out = append(out, RandomTerm{Intercept: rt.Intercept, Slopes: rt.Slopes, Group: append([]string(nil), vars...), Name: name})
+		out = append(out, RandomTerm{Intercept: rt.Intercept, Slopes: rt.Slopes, Group: append([]string(nil), vars...), Name: name, Uncorrelated: rt.Uncorrelated})
 	}
 	return out
 }
@@ -584,7 +595,7 @@ func (f Formula) String() string {
 	return f.Response + " ~ " + strings.Join(terms, " + ")
 }
 
-// String writes the term as (1 + t | g) or (0 + t | g).
+// String writes the term as (1 + t | g), (0 + t | g) or (1 + t || g).
 func (r RandomTerm) String() string {
 	lhs := []string{"0"}
 	if r.Intercept {
@@ -593,7 +604,11 @@ func (r RandomTerm) String() string {
 	for _, s := range r.Slopes {
 		lhs = append(lhs, joinVars(s))
 	}
-	return "(" + strings.Join(lhs, " + ") + " | " + joinVars(r.Group) + ")"
+	bar := " | "
+	if r.Uncorrelated {
+		bar = " || "
+	}
+	return "(" + strings.Join(lhs, " + ") + bar + joinVars(r.Group) + ")"
 }
 
 // joinVars writes an interaction of variables, backquoting a plain name

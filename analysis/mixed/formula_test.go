@@ -84,7 +84,7 @@ func TestParseFormulaErrors(t *testing.T) {
 		{"y ~ I(x^) + (1 | g)", "cannot stand"},
 		{"y ~ log(x, 2) + (1 | g)", "one argument"},
 		{"y ~ I(x + (1 | g)", "missing"},
-		{"y ~ x + (1 + x || g)", "double-bar"},
+		{"y ~ x + (1 + x ||| g)", "grouping variable"},
 		{"y ~ x", "no random-effect term"},
 		{"y ~ x + (1 | g", "expected ')'"},
 		{"~ x + (1 | g)", "response"},

@@ -25,10 +25,12 @@ type RanovaRow struct {
 
 // Ranova tests each random-effects term by the likelihood ratio of the
 // model without it, as lmerTest's ranova(m, reduce.terms = reduce): with
-// reduce, a term with an intercept and slopes loses one slope at a time
+// reduce, a term with slopes loses one slope at a time
 // ("Days in (1 + Days | Subject)": (1 + Days | Subject) becomes
-// (1 | Subject)); a term without slopes, or any term without reduce, is
-// deleted. The models keep the fit's criterion (REML likelihoods compare
+// (1 | Subject); (0 + Days | Subject) without Days is deleted); a term
+// without slopes, or any term without reduce, is deleted. A double-bar term
+// (1 + Days || Subject) counts as its scalar terms (1 | Subject) and
+// (0 + Days | Subject), as lme4 fits it. The models keep the fit's criterion (REML likelihoods compare
 // here, the fixed effects being the same), LRT = 2(ℓ − ℓ_reduced) on the
 // difference in parameters, p from χ². Deleting the last random term
 // leaves a linear model, whose likelihood is R's logLik.lm(REML =): for
@@ -43,12 +45,15 @@ func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
 		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) need the model fitted from its rows, not from summary statistics").WithHint("Ranova")
 	}
 	f := m.d.formula
+	f.Random = expandUncorrelated(f.Random) // lmerTest tests the terms of (1 + t || g) one by one
 	full := RanovaRow{Term: "<none>", Formula: m.formula, NPar: m.Result.NPar, LogLik: m.Result.LogLik, AIC: m.Result.AIC}
 	rows := []RanovaRow{full}
 	// lme4's order of terms: finest grouping first (d.levels).
 	rank := map[string]int{}
 	for k, l := range m.d.levels {
-		rank[l.name] = k
+		if _, ok := rank[l.groupName()]; !ok {
+			rank[l.groupName()] = k
+		}
 	}
 	order := make([]int, len(f.Random))
 	for i := range order {
@@ -62,11 +67,15 @@ func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
 			term  *RandomTerm // nil: deleted
 		}
 		var vs []variant
-		if reduce && rt.Intercept && len(rt.Slopes) > 0 {
+		if reduce && len(rt.Slopes) > 0 {
 			for s := range rt.Slopes {
 				r := rt
 				r.Slopes = append(append([][]string(nil), rt.Slopes[:s]...), rt.Slopes[s+1:]...)
-				vs = append(vs, variant{strings.Join(rt.Slopes[s], ":") + " in " + rt.String(), &r})
+				v := variant{strings.Join(rt.Slopes[s], ":") + " in " + rt.String(), &r}
+				if !r.Intercept && len(r.Slopes) == 0 { // (0 + t | g) without t: deleted
+					v.term = nil
+				}
+				vs = append(vs, v)
 			}
 		} else {
 			vs = append(vs, variant{rt.String(), nil})
@@ -109,6 +118,15 @@ func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
 		}
 	}
 	return rows, nil
+}
+
+// expandUncorrelated replaces every double-bar term by its scalar terms.
+func expandUncorrelated(rts []RandomTerm) []RandomTerm {
+	var out []RandomTerm
+	for _, r := range rts {
+		out = append(out, splitUncorrelated(r)...)
+	}
+	return out
 }
 
 // lmLogLik is the log-likelihood of the linear model y = Xβ + ε on the

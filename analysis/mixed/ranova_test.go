@@ -80,6 +80,8 @@ func TestFormulaStringRoundTrip(t *testing.T) {
 		"y ~ 0 + factor(arm) * time + (1 + time | patient)",
 		"log(y + 1) ~ I(t^2) + poly(t, 2) + (0 + t | g) + (1 | h)",
 		"y ~ `my x` + (1 | therapist/patient)",
+		"Reaction ~ Days + (Days || Subject)",
+		"y ~ x + (0 + x + z || g) + (1 | rater)",
 	} {
 		f, err := ParseFormula(s)
 		if err != nil {

@@ -115,8 +115,11 @@ local({
   icc <- if (all(ri$var1 == "(Intercept)")) data.frame(group = ri$grp, icc = ri$vcov / (sum(ri$vcov) + sigma(m)^2))
   re <- ranef(m, condVar = TRUE)
   blup <- do.call(rbind, lapply(names(re), function(g) { x <- re[[g]]; pv <- attr(x, "postVar")
+    # several terms on one factor ((1 | g) + (0 + t | g), (t || g)): a list of per-term arrays
+    if (is.list(pv)) pv <- lapply(seq_along(x), function(j) { k <- 0; for (a in pv) { d <- dim(a)[1]
+      if (j <= k + d) return(a[j - k, j - k, ]); k <- k + d } }) else pv <- lapply(seq_along(x), function(j) pv[j, j, ])
     do.call(rbind, lapply(seq_along(x), function(j) data.frame(group = g, level = rownames(x), name = names(x)[j],
-      value = x[[j]], cond_sd = sqrt(pv[j, j, ])))) }))
+      value = x[[j]], cond_sd = sqrt(pv[[j]])))) }))
   cr <- vc[vc$grp != "Residual" & !is.na(vc$var2), ]
   cat(jsonlite::toJSON(list(model = %q,
     fixed = data.frame(name = rownames(cs), estimate = cs[, "Estimate"], se = cs[, "Std. Error"], df = cs[, "df"],
