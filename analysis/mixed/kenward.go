@@ -130,6 +130,9 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 	if d.time != nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are not available with AR(1) residuals")
 	}
+	if d.general {
+		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are available for nested grouping factors with one term each; this model has crossed factors, uncorrelated (||) terms or several terms on one factor: use Satterthwaite df").WithHint("DDF")
+	}
 	if m.opts.ML {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need a REML fit")
 	}

@@ -367,3 +367,24 @@ func TestKenwardRogerLowRankIsDense(t *testing.T) {
 		t.Logf("%s: Φ_A low-rank vs dense, worst relative gap %.1e", c.formula, worst)
 	}
 }
+
+// TestKRRefusesGeneralPath: the Kenward–Roger sums are written for nested
+// factors with one term each; a model of the general path (here an
+// uncorrelated || term) is refused as an invalid option, not run (it
+// crashed with an index out of range before).
+func TestKRRefusesGeneralPath(t *testing.T) {
+	d := oneWay(12, 6, 1, 1, 3)
+	x := make([]float64, len(d.Numeric["y"]))
+	for i := range x {
+		x[i] = float64(i % 6)
+		d.Numeric["y"][i] += 0.3 * x[i] * float64(1+i/6%3)
+	}
+	d.Numeric["x"] = x
+	_, err := Fit("y ~ x + (1 + x || g)", d, Options{DDF: DDFKenwardRoger})
+	if errs.KindOf(err) != errs.InvalidOption {
+		t.Fatalf("want an invalid-option error, got %v", err)
+	}
+	if _, err := Fit("y ~ x + (1 + x || g)", d, Options{}); err != nil {
+		t.Fatalf("Satterthwaite fit: %v", err)
+	}
+}
