@@ -231,6 +231,16 @@ type item struct {
 
 // ParseFormula parses an lme4-style formula; see Formula for the subset.
 func ParseFormula(s string) (Formula, error) {
+	f, err := parseFormulaAny(s)
+	if err == nil && len(f.Random) == 0 {
+		return f, errs.New(errs.InvalidOption, "mixed", "formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", shortFormula(s))
+	}
+	return f, err
+}
+
+// parseFormulaAny is ParseFormula allowing a formula without random terms
+// (Fit fits it by generalised least squares, as nlme's gls).
+func parseFormulaAny(s string) (Formula, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return Formula{}, err
@@ -316,9 +326,6 @@ func ParseFormula(s string) (Formula, error) {
 		}
 	}
 	sort.SliceStable(f.Fixed, func(a, b int) bool { return len(f.Fixed[a]) < len(f.Fixed[b]) })
-	if len(f.Random) == 0 {
-		return f, errs.New(errs.InvalidOption, "mixed", "formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", shortFormula(s))
-	}
 	return f, nil
 }
 
