@@ -125,40 +125,40 @@ type ICC struct {
 
 // Result is a fitted linear mixed model, with JSON names as DESIGN.md.
 type Result struct {
-	Formula          string         `json:"formula"`
-	Fixed            []Coef         `json:"fixed"`
-	DFMethod         string         `json:"df_method"`
-	Vcov             [][]float64    `json:"vcov"` // covariance of the fixed effects
-	Random           []VarComp      `json:"random"`
-	Correlations     []Corr         `json:"correlations"`
-	ResidualVariance float64        `json:"residual_variance"`
-	AR1Phi           *float64       `json:"ar1_phi,omitempty"`
+	Formula          string      `json:"formula"`
+	Fixed            []Coef      `json:"fixed"`
+	DFMethod         string      `json:"df_method"`
+	Vcov             [][]float64 `json:"vcov"` // covariance of the fixed effects
+	Random           []VarComp   `json:"random"`
+	Correlations     []Corr      `json:"correlations"`
+	ResidualVariance float64     `json:"residual_variance"`
+	AR1Phi           *float64    `json:"ar1_phi,omitempty"`
 	// CorStruct and VarFunction are the residual correlation structure and
 	// variance function with their estimates (nil without them).
 	CorStruct   *ResidStructure `json:"correlation_structure,omitempty"`
 	VarFunction *ResidStructure `json:"variance_function,omitempty"`
 	// GLS is set for a formula without random effects (nlme's gls).
-	GLS bool `json:"gls,omitempty"`
-	LogLik           float64        `json:"logLik"`
-	AIC              float64        `json:"AIC"`      // −2 logLik + 2 npar
-	BIC              float64        `json:"BIC"`      // −2 logLik + log(nobs) npar (lme4)
-	Deviance         float64        `json:"deviance"` // −2 logLik (the REML criterion when REML)
-	NPar             int            `json:"npar"`     // fixed effects + θ + σ (+ φ)
-	REML             bool           `json:"REML"`
-	NObs             int            `json:"nobs"`
-	Dropped          int            `json:"dropped"` // rows dropped for missing values
-	NGroups          map[string]int `json:"ngroups"`
-	Theta            []float64      `json:"theta"` // relative covariance factor, lme4's order
-	Singular         bool           `json:"singular"`
-	Converged        bool           `json:"converged"`
-	Reason           string         `json:"reason"`
-	Iterations       int            `json:"iterations"`
-	Evaluations      int            `json:"evaluations"`
-	ICC              []ICC          `json:"icc,omitempty"`
-	R2Marginal       float64        `json:"r2_marginal"`
-	R2Conditional    float64        `json:"r2_conditional"`
-	Ranef            []BLUP         `json:"ranef"`
-	Level            float64        `json:"level"`
+	GLS           bool           `json:"gls,omitempty"`
+	LogLik        float64        `json:"logLik"`
+	AIC           float64        `json:"AIC"`      // −2 logLik + 2 npar
+	BIC           float64        `json:"BIC"`      // −2 logLik + log(nobs) npar (lme4)
+	Deviance      float64        `json:"deviance"` // −2 logLik (the REML criterion when REML)
+	NPar          int            `json:"npar"`     // fixed effects + θ + σ (+ φ)
+	REML          bool           `json:"REML"`
+	NObs          int            `json:"nobs"`
+	Dropped       int            `json:"dropped"` // rows dropped for missing values
+	NGroups       map[string]int `json:"ngroups"`
+	Theta         []float64      `json:"theta"` // relative covariance factor, lme4's order
+	Singular      bool           `json:"singular"`
+	Converged     bool           `json:"converged"`
+	Reason        string         `json:"reason"`
+	Iterations    int            `json:"iterations"`
+	Evaluations   int            `json:"evaluations"`
+	ICC           []ICC          `json:"icc,omitempty"`
+	R2Marginal    float64        `json:"r2_marginal"`
+	R2Conditional float64        `json:"r2_conditional"`
+	Ranef         []BLUP         `json:"ranef"`
+	Level         float64        `json:"level"`
 	// Factors are the fixed part's factors: their levels in coding order
 	// (the first is the reference of treatment coding; the last has no
 	// coefficient under sum coding) and the contrasts.
