@@ -312,10 +312,11 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	}
 	C := e.covBetaUnscaled()
 	r.Vcov = make([][]float64, p)
+	vs2 := s2 * d.resid.vcovScale(n, p, reml)
 	for i := range r.Vcov {
 		r.Vcov[i] = make([]float64, p)
 		for j := range r.Vcov[i] {
-			r.Vcov[i][j] = s2 * C[i*p+j]
+			r.Vcov[i][j] = vs2 * C[i*p+j]
 		}
 	}
 	dev := e.deviance(c, reml)

@@ -61,6 +61,16 @@ func (rs *residual) init() (x0, lo, up []float64) {
 	return x0, lo, up
 }
 
+// vcovScale is the factor on σ̂² in the fixed effects' covariance: n/(n−p)
+// for an ML gls fit, whose covariance nlme's gls computes from r²/(n−p)
+// (lme's and lme4's ML covariance use σ̂² = r²/n), 1 otherwise.
+func (rs *residual) vcovScale(n, p int, reml bool) float64 {
+	if rs == nil || !rs.gls || reml {
+		return 1
+	}
+	return float64(n) / float64(n-p)
+}
+
 // glsGroup is the name of the one-row groups of a model without random
 // effects and without a correlation group.
 const glsGroup = "(row)"
