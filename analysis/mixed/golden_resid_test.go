@@ -155,4 +155,3 @@ func checkParams(t *testing.T, what string, got, want []ResidParam) {
 		check(t, what+" "+want[i].Name, got[i].Value, want[i].Value, 1e-6)
 	}
 }
-
