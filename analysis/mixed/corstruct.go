@@ -24,12 +24,19 @@ type corStruct interface {
 	// name is the option's name (ar1, car1, exp, cs, arma11); class nlme's.
 	name() string
 	class() string
-	// npar is the number of parameters; start, lo, up their starting values
-	// and bounds in the optimiser's coordinates (maxn: the largest group).
+	// npar is the number of parameters and start their starting values.
+	// The optimiser works in unconstrained coordinates z (as nlme's
+	// "unconstrained" coefficients), which natural maps to the parameters
+	// (maxn: the largest group, which bounds ρ of compound symmetry):
+	// φ = tanh z for AR(1) and ARMA(1, 1), φ = 1/(1 + e^(−z)) for CAR(1)
+	// and exp, ρ = l + (1 − l)/(1 + e^(−z)) with l = −1/(maxn − 1) for
+	// compound symmetry. Near a bound (φ = 0.99) the criterion is far from
+	// quadratic in φ but not in z, which the Newton polish needs.
 	npar() int
 	start() []float64
-	bounds(maxn int) (lo, up []float64)
-	// corr is the correlation of two rows at time distance d > 0.
+	natural(z []float64, maxn int) []float64
+	// corr is the correlation of two rows at time distance d > 0, at the
+	// natural parameters par.
 	corr(par []float64, d float64) float64
 	// markov reports a bidiagonal inverse Cholesky factor in time order.
 	markov() bool
@@ -37,7 +44,7 @@ type corStruct interface {
 	needsTime() bool
 	integerTime() bool
 	// params are the parameters by nlme's names (coef(…, unconstrained =
-	// FALSE)) at the optimiser's coordinates par.
+	// FALSE)) at the natural parameters par.
 	params(par []float64) []ResidParam
 }
 
@@ -70,7 +77,8 @@ func newCorStruct(name string) (corStruct, error) {
 	return nil, fmt.Errorf("unknown residual correlation %q; use one of ar1, car1, exp, cs, arma11", name)
 }
 
-const corBound = 0.999999
+func logistic(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+func logit(p float64) float64    { return math.Log(p / (1 - p)) }
 
 type corAR1 struct{}
 
@@ -78,7 +86,7 @@ func (corAR1) name() string                          { return "ar1" }
 func (corAR1) class() string                         { return "corAR1" }
 func (corAR1) npar() int                             { return 1 }
 func (corAR1) start() []float64                      { return []float64{0} }
-func (corAR1) bounds(int) (lo, up []float64)         { return []float64{-corBound}, []float64{corBound} }
+func (corAR1) natural(z []float64, _ int) []float64  { return []float64{math.Tanh(z[0])} }
 func (corAR1) corr(par []float64, d float64) float64 { return math.Pow(par[0], d) }
 func (corAR1) markov() bool                          { return true }
 func (corAR1) needsTime() bool                       { return true }
@@ -92,8 +100,8 @@ type corCAR1 struct{}
 func (corCAR1) name() string                          { return "car1" }
 func (corCAR1) class() string                         { return "corCAR1" }
 func (corCAR1) npar() int                             { return 1 }
-func (corCAR1) start() []float64                      { return []float64{0.2} }
-func (corCAR1) bounds(int) (lo, up []float64)         { return []float64{0}, []float64{corBound} }
+func (corCAR1) start() []float64                      { return []float64{logit(0.2)} }
+func (corCAR1) natural(z []float64, _ int) []float64  { return []float64{logistic(z[0])} }
 func (corCAR1) corr(par []float64, d float64) float64 { return math.Pow(par[0], d) }
 func (corCAR1) markov() bool                          { return true }
 func (corCAR1) needsTime() bool                       { return true }
@@ -109,8 +117,8 @@ type corExp struct{}
 func (corExp) name() string                          { return "exp" }
 func (corExp) class() string                         { return "corExp" }
 func (corExp) npar() int                             { return 1 }
-func (corExp) start() []float64                      { return []float64{0.2} }
-func (corExp) bounds(int) (lo, up []float64)         { return []float64{0}, []float64{corBound} }
+func (corExp) start() []float64                      { return []float64{logit(0.2)} }
+func (corExp) natural(z []float64, _ int) []float64  { return []float64{logistic(z[0])} }
 func (corExp) corr(par []float64, d float64) float64 { return math.Pow(par[0], d) }
 func (corExp) markov() bool                          { return true }
 func (corExp) needsTime() bool                       { return true }
@@ -127,12 +135,12 @@ func (corCS) name() string     { return "cs" }
 func (corCS) class() string    { return "corCompSymm" }
 func (corCS) npar() int        { return 1 }
 func (corCS) start() []float64 { return []float64{0} }
-func (corCS) bounds(maxn int) (lo, up []float64) {
-	l := -corBound
+func (corCS) natural(z []float64, maxn int) []float64 {
+	l := -1.0
 	if maxn > 1 {
-		l = -1/float64(maxn-1) + 1e-6
+		l = -1 / float64(maxn-1)
 	}
-	return []float64{l}, []float64{corBound}
+	return []float64{l + (1-l)*logistic(z[0])}
 }
 func (corCS) corr(par []float64, _ float64) float64 { return par[0] }
 func (corCS) markov() bool                          { return false }
@@ -152,9 +160,9 @@ type corARMA11 struct{}
 func (corARMA11) name() string     { return "arma11" }
 func (corARMA11) class() string    { return "corARMA" }
 func (corARMA11) npar() int        { return 2 }
-func (corARMA11) start() []float64 { return []float64{0.2, 0.1} }
-func (corARMA11) bounds(int) (lo, up []float64) {
-	return []float64{-corBound, -corBound}, []float64{corBound, corBound}
+func (corARMA11) start() []float64 { return []float64{math.Atanh(0.2), math.Atanh(0.1)} }
+func (corARMA11) natural(z []float64, _ int) []float64 {
+	return []float64{math.Tanh(z[0]), math.Tanh(z[1])}
 }
 func (corARMA11) corr(par []float64, d float64) float64 {
 	phi, th := par[0], par[1]
@@ -166,4 +174,11 @@ func (corARMA11) needsTime() bool   { return true }
 func (corARMA11) integerTime() bool { return true }
 func (corARMA11) params(par []float64) []ResidParam {
 	return []ResidParam{{"Phi1", par[0]}, {"Theta1", par[1]}}
+}
+
+// CorrelationUsesTime reports whether the residual correlation of an
+// Options.Correlation name depends on a time column (all but "cs").
+func CorrelationUsesTime(name string) bool {
+	c, err := newCorStruct(name)
+	return err == nil && c.needsTime()
 }

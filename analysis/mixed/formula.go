@@ -238,8 +238,11 @@ func ParseFormula(s string) (Formula, error) {
 	return f, err
 }
 
-// parseFormulaAny is ParseFormula allowing a formula without random terms
-// (Fit fits it by generalised least squares, as nlme's gls).
+// ParseGLSFormula is ParseFormula allowing a formula without random terms,
+// which Fit fits by generalised least squares (nlme's gls).
+func ParseGLSFormula(s string) (Formula, error) { return parseFormulaAny(s) }
+
+// parseFormulaAny is ParseFormula allowing a formula without random terms.
 func parseFormulaAny(s string) (Formula, error) {
 	toks, err := tokenize(s)
 	if err != nil {

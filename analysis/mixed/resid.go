@@ -48,11 +48,14 @@ func (rs *residual) npar() int {
 	return n
 }
 
-// init returns the residual parameters' start and bounds.
+// init returns the residual parameters' start and bounds in the
+// optimiser's (unconstrained) coordinates.
 func (rs *residual) init() (x0, lo, up []float64) {
-	if rs.cor != nil {
-		l, u := rs.cor.bounds(rs.maxn)
-		x0, lo, up = append(x0, rs.cor.start()...), append(lo, l...), append(up, u...)
+	if c := rs.cor; c != nil {
+		x0 = append(x0, c.start()...)
+		for range c.npar() {
+			lo, up = append(lo, math.Inf(-1)), append(up, math.Inf(1))
+		}
 	}
 	if rs.vf != nil {
 		l, u := rs.vf.bounds()
@@ -363,7 +366,10 @@ func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
 	m0 := d.m0
 	mm := m0 * m0
 	nc := rs.ncor()
-	cp := rp[:nc]
+	var cp []float64
+	if nc > 0 {
+		cp = rs.cor.natural(rp[:nc], rs.maxn)
+	}
 	nodes := d.levels[0].nodes
 	ld := 0.0
 	if re.ar != nil {

@@ -33,9 +33,10 @@ func (m *Model) residReport() {
 		if c.needsTime() {
 			form = "~ " + rs.time + " | " + grp
 		}
-		r.CorStruct = &ResidStructure{Class: c.class(), Form: form, Params: c.params(rp[:c.npar()])}
+		par := c.natural(rp[:c.npar()], rs.maxn)
+		r.CorStruct = &ResidStructure{Class: c.class(), Form: form, Params: c.params(par)}
 		if c.name() == "ar1" {
-			ph := rp[0]
+			ph := par[0]
 			r.AR1Phi = &ph
 		}
 		if c.name() == "cs" && m.opts.Time != "" {

@@ -26,7 +26,7 @@ func emmOptions(opt LMMOptions) (*mixed.EMMSpec, error) {
 		}
 		return nil, nil
 	}
-	if opt.AR1 != "" {
+	if opt.residual() {
 		return nil, invalid("EMMeans", "marginal means are not available with AR(1) residuals yet (emmeans on nlme's lme uses other df, with no reference here); drop --emmeans or --ar1")
 	}
 	vars, by, err := mixed.ParseEMMSpec(opt.EMMeans)
