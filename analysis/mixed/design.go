@@ -108,7 +108,7 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 		return nil, err
 	}
 	if rs != nil && rs.gls {
-		if err := rs.glsFormula(&f, &data); err != nil {
+		if err = rs.glsFormula(&f, &data); err != nil {
 			return nil, err
 		}
 	}
@@ -120,7 +120,7 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := rs.checkTimes(data, cols); err != nil {
+	if err = rs.checkTimes(data, cols); err != nil {
 		return nil, err
 	}
 	keep := completeRows(cols, nrow)

@@ -124,7 +124,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	case opt.Anova < 0 || opt.Anova > 3:
 		return nil, invalid("Anova", "ANOVA type %d: give 3 (type III), 2 (type II) or 1 (type I, sequential)", opt.Anova)
 	case opt.Anova != 0 && opt.residual():
-		return nil, invalid("Anova", "F tests of the terms are not available with a residual structure (--ar1, --correlation, --weights) or without random effects yet (lmerTest, their reference, has neither); drop --anova or the structure")
+		return nil, invalid("Anova", "F tests of the terms are not available with a residual structure (AR(1) residuals, --correlation, --weights) or without random effects yet (lmerTest, their reference, has neither); drop --anova or the structure")
 	}
 	emmSpec, err := emmOptions(opt)
 	if err != nil {
@@ -138,7 +138,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := opt.residualData(src.Table, &data); err != nil {
+	if err = opt.residualData(src.Table, &data); err != nil {
 		return nil, err
 	}
 	mo := mixed.Options{ML: opt.ML, AR1: opt.AR1, Level: opt.Level, Contrasts: opt.Contrasts}

@@ -302,4 +302,3 @@ func nlmeRandom(f mixed.Formula) (string, []string, bool) {
 	}
 	return "random = list(" + strings.Join(parts, ", ") + ")", levels, true
 }
-
