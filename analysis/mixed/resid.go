@@ -340,6 +340,10 @@ type residEngine struct {
 	ar  *arData
 	lam []float64
 	buf []float64
+	// lags holds corr(d) for integer distances d = 0…maxLag at the current
+	// parameters (integer-time structures: one Pow per lag, not per pair).
+	lags   []float64
+	maxLag int
 }
 
 func newResidEngine(d *design) *residEngine {
@@ -349,6 +353,14 @@ func newResidEngine(d *design) *residEngine {
 		return re
 	}
 	re.lam = make([]float64, d.n)
+	if c := re.rs.cor; c != nil && c.integerTime() && d.time != nil {
+		for j := 0; j+1 < len(d.start); j++ {
+			if s, e := d.start[j], d.start[j+1]; e > s {
+				re.maxLag = max(re.maxLag, int(d.time[e-1]-d.time[s]))
+			}
+		}
+		re.lags = make([]float64, re.maxLag+1)
+	}
 	nmax := re.rs.maxn
 	if markovOKOf(re.rs.cor) {
 		re.buf = make([]float64, 2*d.m0)
@@ -382,6 +394,13 @@ func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
 			ld += l
 		}
 		return ld, true
+	}
+	corr := func(dist float64) float64 { return rs.cor.corr(cp, dist) }
+	if re.lags != nil {
+		for k := 1; k <= re.maxLag; k++ {
+			re.lags[k] = rs.cor.corr(cp, float64(k))
+		}
+		corr = func(dist float64) float64 { return re.lags[int(dist)] }
 	}
 	lam := re.lam
 	if rs.vf != nil {
@@ -422,7 +441,7 @@ func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
 						w[k] = v[k] / lam[r]
 					}
 				} else {
-					a := rs.cor.corr(cp, d.time[r]-d.time[r-1])
+					a := corr(d.time[r] - d.time[r-1])
 					s2 := 1 - a*a
 					if !(s2 > 0) {
 						return 0, false
@@ -447,7 +466,7 @@ func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
 					if d.time != nil {
 						dist = math.Abs(d.time[s+a] - d.time[s+b])
 					}
-					C[a*nj+b] = rs.cor.corr(cp, dist)
+					C[a*nj+b] = corr(dist)
 				}
 			}
 			if linalg.Cholesky(C, nj) != nil {
