@@ -182,15 +182,20 @@ type Model struct {
 }
 
 // Fit fits the linear mixed model y = Xβ + Zb + ε, b ~ N(0, σ²ΛθΛθᵀ),
-// ε ~ N(0, σ²R) (R = I, or block AR(1) with Options.AR1) by REML (default)
-// or ML, minimising the profiled deviance over θ (and φ) with a bounded
+// ε ~ N(0, σ²R) (R = I, or block diagonal over the finest groups with
+// Options.Correlation and Options.Weights: R_j = Λ_j C_j Λ_j, see residual)
+// by REML (default) or ML, minimising the profiled deviance over θ (and the
+// residual structure's parameters) with a bounded
 // Nelder–Mead search (θ's diagonal ≥ 0), as lme4's lmer (Bates et al. 2015,
 // J. Stat. Softw. 67(1)), then Newton steps on the same deviance with
 // Richardson-extrapolated numerical derivatives (see newtonPolish), which put
 // the variance parameters at the optimum to ~1e-8 relative where the simplex
 // (and bobyqa) stop ~1e-7 short on the flat criterion. Fixed effects are tested with Satterthwaite's
 // degrees of freedom as lmerTest (Kuznetsova, Brockhoff & Christensen 2017,
-// J. Stat. Softw. 82(13)).
+// J. Stat. Softw. 82(13)); with a residual structure by nlme's containment
+// df (see Options.Correlation). A formula without random-effect terms is
+// fitted as nlme's gls: the same criterion with Λ empty (R = I gives
+// ordinary least squares with the REML or ML σ̂²), df n − p.
 //
 // An error is returned for an unsupported formula, missing columns, or data
 // that cannot be fitted; a search that stops early returns a Model with

@@ -309,6 +309,9 @@ func (r *LMMRun) compose() {
 	}
 	s.P(Plain, fmt.Sprintf("Linear mixed model (%s) — %s: %s", crit, r.src.Label(), res.Formula))
 	line := fmt.Sprintf("%d observations; groups: %s", res.NObs, strings.Join(groups, ", "))
+	if res.GLS {
+		line = glsLine(res, groups)
+	}
 	if res.Dropped > 0 {
 		line += fmt.Sprintf("; %d rows with missing values dropped", res.Dropped)
 		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d rows with missing values in the model's variables were left out", res.Dropped)})

@@ -302,3 +302,11 @@ func nlmeRandom(f mixed.Formula) (string, []string, bool) {
 	}
 	return "random = list(" + strings.Join(parts, ", ") + ")", levels, true
 }
+
+// glsLine is the counts line of a model without random effects.
+func glsLine(r *mixed.Result, groups []string) string {
+	if len(groups) == 0 {
+		return fmt.Sprintf("%d observations; no random effects (generalised least squares)", r.NObs)
+	}
+	return fmt.Sprintf("%d observations; no random effects (generalised least squares); correlation groups: %s", r.NObs, strings.Join(groups, ", "))
+}
