@@ -128,7 +128,7 @@ func (r *LMMRun) residArgs() []string {
 	if c := r.opt.Correlation; c != "" {
 		a = append(a, "--correlation", c)
 		if mixed.CorrelationUsesTime(c) {
-			a = append(a, "--time", shellQuote(r.opt.Time))
+			a = append(a, "--session", shellQuote(r.opt.Time))
 		}
 	}
 	if g := r.opt.CorGroup; g != "" {
