@@ -78,15 +78,20 @@ func outer(M, x, y []float64, m int, s float64) {
 	}
 }
 
-// assemble writes the whitened cross-product matrix of finest group j at φ
-// into F and returns that group's log|R|.
-func (a *arData) assemble(j int, phi float64, F []float64) float64 {
+// assemble writes the whitened cross-product matrix of finest group j into F
+// and returns that group's log|R|, for a Markov correlation whose lag
+// correlation at time gap d is corr(d) (φ^d for AR(1) and CAR(1)); false
+// when a gap's 1 − corr² is not positive.
+func (a *arData) assemble(j int, corr func(gap float64) float64, F []float64) (float64, bool) {
 	mm := a.m0 * a.m0
 	copy(F, a.first[j*mm:(j+1)*mm])
 	ld := 0.0
 	for g := a.gstart[j]; g < a.gstart[j+1]; g++ {
-		c := math.Pow(phi, a.gap[g])
+		c := corr(a.gap[g])
 		s2 := 1 - c*c
+		if !(s2 > 0) {
+			return 0, false
+		}
 		ld += a.count[g] * math.Log(s2)
 		M := a.mats[g*3*mm : (g+1)*3*mm]
 		P, Q, R := M[:mm], M[mm:2*mm], M[2*mm:]
@@ -95,5 +100,5 @@ func (a *arData) assemble(j int, phi float64, F []float64) float64 {
 			F[k] += w0*P[k] + w1*Q[k] + w2*R[k]
 		}
 	}
-	return ld
+	return ld, true
 }

@@ -29,15 +29,15 @@ import (
 // grouped by time gap.
 type engine struct {
 	d     *design
-	S     []float64 // finest nodes × m0·fs0: raw cross-products, columns 0..fs0−1
-	fs0   int       // row stride of a finest node's S: m0 (full, with AR(1)) or q0 (own columns only)
-	ar    *arData
-	mdim  []int       // frontal dimension per level; mdim[nl] = p+1 (the top)
-	base  [][]float64 // level 1..nl: nodes × m², Σ of the descendants' S
-	delta [][]float64 // level 1..nl: nodes × m², lower triangle
-	G     []float64   // (p+1)², lower triangle: reduced [X y] block, factored
-	cbuf  []float64   // scratch: C′ (q × m0) and friends
-	fbuf  []float64   // scratch frontal own rows
+	S     []float64    // finest nodes × m0·fs0: raw cross-products, columns 0..fs0−1
+	fs0   int          // row stride of a finest node's S: m0 (full, with AR(1)) or q0 (own columns only)
+	res   *residEngine // residual structure (resid.go); nil for independent, homoscedastic residuals
+	mdim  []int        // frontal dimension per level; mdim[nl] = p+1 (the top)
+	base  [][]float64  // level 1..nl: nodes × m², Σ of the descendants' S
+	delta [][]float64  // level 1..nl: nodes × m², lower triangle
+	G     []float64    // (p+1)², lower triangle: reduced [X y] block, factored
+	cbuf  []float64    // scratch: C′ (q × m0) and friends
+	fbuf  []float64    // scratch frontal own rows
 	lam   [][]float64
 	keep  bool
 	fac   []nodeFactors
@@ -100,8 +100,8 @@ func newEngine(d *design) *engine {
 		return e
 	}
 	e.S = make([]float64, nodes*m0*m0)
-	if d.time != nil {
-		e.ar = newARData(d)
+	if d.resid != nil {
+		e.res = newResidEngine(d)
 		return e
 	}
 	for j := 0; j < nodes; j++ {
@@ -189,9 +189,10 @@ func (e *engine) setLambda(theta []float64) {
 	}
 }
 
-// eval factors the system at θ (and φ with AR(1)). It reports false when a
-// block is not positive definite or r² is not positive.
-func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
+// eval factors the system at θ and the residual structure's parameters rp
+// (φ with AR(1); none without a structure). It reports false when a block
+// is not positive definite or r² is not positive.
+func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
 	if e.gen != nil {
 		return e.gen.eval(e, theta)
 	}
@@ -200,10 +201,12 @@ func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
 	e.setLambda(theta)
 	nl := len(d.levels)
 	m0 := d.m0
-	if e.ar != nil {
-		for j := 0; j < d.levels[0].nodes; j++ {
-			c.logdetR += e.ar.assemble(j, phi, e.S[j*m0*m0:(j+1)*m0*m0])
+	if e.res != nil {
+		ldR, ok := e.res.fill(rp, e.S)
+		if !ok {
+			return c, false
 		}
+		c.logdetR = ldR
 		e.sumBases()
 	}
 	for l := 1; l <= nl; l++ {

@@ -45,8 +45,10 @@ type design struct {
 	m0       int       // row-vector length: Σq + p + 1
 	rows     []float64 // n × m0: z columns of every level, x, y
 	start    []int     // finest node k holds rows start[k]..start[k+1]-1
-	time     []float64 // AR(1) time per row (nil without AR(1))
+	time     []float64 // time per row of a residual correlation (nil without one)
 	timeName string
+	resid    *residual // residual structure (resid.go); nil: independent, homoscedastic
+	input    []int     // the input data row of every design row
 	dropped  int
 	// yShift is subtracted from y in rows when the model has an intercept
 	// (then r², the determinants and every β but the intercept are
@@ -119,9 +121,24 @@ type rterm struct {
 // checked for nesting (randomLevels), and the row vectors [z x y] in node
 // order (fillRows).
 func buildDesign(f Formula, data Data, opts Options) (*design, error) {
-	ar1 := opts.AR1
+	rs, err := resolveResidual(opts, f)
+	if err != nil {
+		return nil, err
+	}
+	if rs != nil && rs.gls {
+		if err = rs.glsFormula(&f, &data); err != nil {
+			return nil, err
+		}
+	}
+	ar1 := ""
+	if rs != nil {
+		ar1 = rs.time
+	}
 	cols, nrow, err := modelColumns(f, data, ar1)
 	if err != nil {
+		return nil, err
+	}
+	if err = rs.checkTimes(data, cols); err != nil {
 		return nil, err
 	}
 	keep := completeRows(cols, nrow)
@@ -148,12 +165,24 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 	for _, c := range fx {
 		d.xnames = append(d.xnames, c.name)
 	}
-	rts, err := d.randomLevels(f, cols, keep, ar1)
+	rts, err := d.randomLevels(f, cols, keep, rs != nil && (rs.cor != nil || rs.gls))
 	if err != nil {
 		return nil, err
 	}
+	if d.general && rs != nil {
+		hint := "Correlation"
+		if rs.cor == nil {
+			hint = "Weights"
+		}
+		return nil, errs.New(errs.InvalidOption, "mixed", "a residual correlation or variance function needs nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with one", termList(rts)).WithHint(hint)
+	}
 	if err := d.fillRows(cols, keep, rts, fx, ar1); err != nil {
 		return nil, err
+	}
+	if rs != nil {
+		if err := rs.setup(d, data, d.input); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.checkRank(); err != nil {
 		return nil, err
@@ -211,7 +240,7 @@ func modelColumns(f Formula, data Data, ar1 string) (map[string]*column, int, er
 		}
 	}
 	if ar1 != "" && cols[ar1].num == nil {
-		return nil, 0, errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q must be numeric (integer session numbers)", ar1)
+		return nil, 0, errs.New(errs.InvalidOption, "mixed", "time column %q of the residual correlation must be numeric (session numbers or times)", ar1)
 	}
 	return cols, nrow, nil
 }
@@ -348,7 +377,9 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool, k
 // randomLevels codes the grouping factors, orders the terms by decreasing
 // number of groups (finest first) and sets d.levels with each level's
 // parent map, refusing crossed factors and several terms on one factor.
-func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, ar1 string) ([]rterm, error) {
+// correlated says the residuals are correlated within the finest groups
+// (or the model has no random effects), which may then hold one row each.
+func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, correlated bool) ([]rterm, error) {
 	var rts []rterm
 	for _, r := range f.Random {
 		gc := make([]*column, len(r.Group))
@@ -384,10 +415,10 @@ func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, ar
 		l.q = len(l.colNames)
 		off += l.q
 		toff += l.q * (l.q + 1) / 2
-		if l.nodes < 2 {
+		if l.nodes < 2 && l.q > 0 {
 			return nil, errs.New(errs.TooFew, "mixed", "grouping factor %q has a single level in the rows used; a variance between groups needs at least two groups (drop the term)", l.name)
 		}
-		if li == 0 && l.nodes >= d.n && ar1 == "" {
+		if li == 0 && l.nodes >= d.n && !correlated {
 			return nil, errs.New(errs.Singular, "mixed", "grouping factor %q has %d levels for %d observations; the random effects and the residual cannot be told apart (lme4 refuses this too)", l.name, l.nodes, d.n)
 		}
 		if li > 0 && !d.general {
@@ -404,9 +435,6 @@ func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, ar
 	if d.general {
 		for li := range d.levels {
 			d.levels[li].parent = nil
-		}
-		if ar1 != "" {
-			return nil, errs.New(errs.InvalidOption, "mixed", "AR(1) residuals need nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with AR(1)", termList(rts)).WithHint("AR1")
 		}
 	}
 	return rts, nil
@@ -463,7 +491,8 @@ func (d *design) rowOrder(fine []int, tcol []float64, keep []int) []int {
 }
 
 // fillRows writes the row vectors [z of every level, x, y − yShift] in node
-// order (and the AR(1) times, checked to be integers unique within a group).
+// order, the input row of each (d.input) and the residual correlation's
+// times (checked by residual.setup).
 func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx []fixedCol, ar1 string) error {
 	f := d.formula
 	Q := d.m0 - d.p - 1
@@ -475,6 +504,7 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 	}
 	order := d.rowOrder(fine, tcol, keep)
 	d.rows = make([]float64, d.n*d.m0)
+	d.input = make([]int, d.n)
 	y := cols[f.Response].num
 	if f.Intercept {
 		for _, i := range keep {
@@ -491,6 +521,7 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 	for r, k := range order {
 		i := keep[k]
 		v := d.rows[r*d.m0 : (r+1)*d.m0]
+		d.input[r] = i
 		for li, rt := range rts {
 			if d.general {
 				d.codes[li][r] = rt.codes[k]
@@ -515,14 +546,7 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 		}
 		v[d.m0-1] = y[i] - d.yShift
 		if tcol != nil {
-			t := tcol[i]
-			if t != math.Trunc(t) {
-				return errs.Inputf("mixed", 0, "AR(1) time column %q: value %g in row %d is not an integer", ar1, t, i+1)
-			}
-			d.time[r] = t
-			if r > 0 && fine[order[r-1]] == fine[k] && d.time[r-1] == t {
-				return errs.New(errs.InvalidOption, "mixed", "AR(1) time column %q: group %q has two rows at time %g (row %d); times must be unique within a group", ar1, d.levels[0].labels[fine[k]], t, i+1)
-			}
+			d.time[r] = tcol[i]
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 // Package mixed fits linear mixed-effects models by REML or maximum
 // likelihood, with the numbers of R's lme4 (lmer), lmerTest (Satterthwaite
-// degrees of freedom) and nlme (lme with corAR1 residuals).
+// degrees of freedom) and nlme (lme and gls with residual correlation
+// structures and variance functions).
 //
 // A model is given as an lme4-style formula (see Formula for the supported
 // subset) over columns in a Data value:
@@ -19,9 +20,13 @@
 // terms on one factor take the general path (general.go): a sparse block
 // Cholesky factor of ΛᵀZᵀZΛ + I from the cross-products, also computed once. The simplex's optimum is polished
 // by Newton steps, so variance parameters match lme4/nlme run to their exact
-// optimum to ~1e-8 (Dyestuff, Orthodont goldens). With Options.AR1 the residuals of
-// the finest groups follow an AR(1) process in an integer time column, gaps
-// respected (nlme's corAR1), and φ is estimated jointly with θ.
+// optimum to ~1e-8 (Dyestuff, Orthodont goldens). With Options.Correlation
+// the residuals of the finest groups are correlated over a time column as
+// nlme's corAR1, corCAR1 (continuous, unevenly spaced times), corExp,
+// corCompSymm or corARMA(1, 1), and with Options.Weights their variance
+// follows varIdent or varPower; these parameters are estimated jointly with
+// θ (corstruct.go, varfunc.go, resid.go). A formula without random terms is
+// fitted as nlme's gls.
 //
 // Result reports fixed effects with Satterthwaite t tests (as lmerTest's
 // summary), variance components, correlations, residual variance, φ,

@@ -15,13 +15,37 @@ type Options struct {
 	// AR1 names an integer time column (e.g. "session"): residuals within each
 	// finest group are AR(1) with correlation φ^|s−s′|, gaps respected, as
 	// nlme's lme(…, correlation = corAR1(form = ~ session | patient)).
-	// The finest grouping factor of the formula is the AR(1) group.
-	// Conventions then follow lme4, not nlme: the fixed-effect covariance of
-	// an ML fit uses σ̂² = r²/n (nlme's vcov() agrees, its summary() table
-	// rescales by n/(n−p)); BIC uses log n (nlme's REML BIC uses log(n−p));
-	// and df are Satterthwaite's with φ among the variance parameters (nlme
-	// reports containment df; this case has no R reference).
+	// It is Correlation "ar1" with Time AR1.
 	AR1 string
+	// Correlation is a residual correlation structure within the finest
+	// grouping factor of the formula (nlme's form = ~ Time | group): "ar1"
+	// (corAR1, integer times, gaps respected), "car1" (corCAR1, continuous
+	// times, uneven spacing respected), "exp" (corExp), "cs" (corCompSymm,
+	// no time needed) or "arma11" (corARMA(p = 1, q = 1), integer times);
+	// see corStruct. Its parameters are estimated jointly with θ.
+	// With a residual structure (Correlation or Weights) the conventions are
+	// nlme's where it has them and lme4's otherwise: df are nlme's
+	// containment df (lme; Pinheiro & Bates 2000, section 2.4.2) or n − p
+	// (gls), not Satterthwaite's (lmerTest has no residual structures); the
+	// fixed-effect covariance of an ML fit uses σ̂² = r²/n as nlme's vcov()
+	// (its summary() table rescales the SEs by √(n/(n−p))); BIC uses
+	// log n (nlme's REML BIC uses log(n−p)).
+	Correlation string
+	// Time is the time column of Correlation (session numbers for ar1 and
+	// arma11, times for car1 and exp). Rows need not be in time order;
+	// times must be unique within a group and none missing.
+	Time string
+	// Group is the group within which residuals are correlated for a
+	// formula without random effects (nlme's gls(…, correlation =
+	// corCAR1(form = ~ time | patient))); with random effects it is the
+	// finest grouping factor and Group must be empty.
+	Group string
+	// Weights is a variance function of the residuals (see varFunc):
+	// "varident:COL" (nlme's varIdent(form = ~ 1 | COL): one SD ratio per
+	// level of COL, the first level of the data in nlme's group order the
+	// reference) or "varpower:COL" (varPower(form = ~ COL): SD ∝ |COL|^δ).
+	// varPower of the fitted values, nlme's default, is not supported.
+	Weights string
 	// Level is the confidence level of the fixed-effect intervals; default 0.95.
 	Level float64
 	// MaxEval caps the simplex's criterion evaluations; default 20000 (the
@@ -107,34 +131,40 @@ type ICC struct {
 
 // Result is a fitted linear mixed model, with JSON names as DESIGN.md.
 type Result struct {
-	Formula          string         `json:"formula"`
-	Fixed            []Coef         `json:"fixed"`
-	DFMethod         string         `json:"df_method"`
-	Vcov             [][]float64    `json:"vcov"` // covariance of the fixed effects
-	Random           []VarComp      `json:"random"`
-	Correlations     []Corr         `json:"correlations"`
-	ResidualVariance float64        `json:"residual_variance"`
-	AR1Phi           *float64       `json:"ar1_phi,omitempty"`
-	LogLik           float64        `json:"logLik"`
-	AIC              float64        `json:"AIC"`      // −2 logLik + 2 npar
-	BIC              float64        `json:"BIC"`      // −2 logLik + log(nobs) npar (lme4)
-	Deviance         float64        `json:"deviance"` // −2 logLik (the REML criterion when REML)
-	NPar             int            `json:"npar"`     // fixed effects + θ + σ (+ φ)
-	REML             bool           `json:"REML"`
-	NObs             int            `json:"nobs"`
-	Dropped          int            `json:"dropped"` // rows dropped for missing values
-	NGroups          map[string]int `json:"ngroups"`
-	Theta            []float64      `json:"theta"` // relative covariance factor, lme4's order
-	Singular         bool           `json:"singular"`
-	Converged        bool           `json:"converged"`
-	Reason           string         `json:"reason"`
-	Iterations       int            `json:"iterations"`
-	Evaluations      int            `json:"evaluations"`
-	ICC              []ICC          `json:"icc,omitempty"`
-	R2Marginal       float64        `json:"r2_marginal"`
-	R2Conditional    float64        `json:"r2_conditional"`
-	Ranef            []BLUP         `json:"ranef"`
-	Level            float64        `json:"level"`
+	Formula          string      `json:"formula"`
+	Fixed            []Coef      `json:"fixed"`
+	DFMethod         string      `json:"df_method"`
+	Vcov             [][]float64 `json:"vcov"` // covariance of the fixed effects
+	Random           []VarComp   `json:"random"`
+	Correlations     []Corr      `json:"correlations"`
+	ResidualVariance float64     `json:"residual_variance"`
+	AR1Phi           *float64    `json:"ar1_phi,omitempty"`
+	// CorStruct and VarFunction are the residual correlation structure and
+	// variance function with their estimates (nil without them).
+	CorStruct   *ResidStructure `json:"correlation_structure,omitempty"`
+	VarFunction *ResidStructure `json:"variance_function,omitempty"`
+	// GLS is set for a formula without random effects (nlme's gls).
+	GLS           bool           `json:"gls,omitempty"`
+	LogLik        float64        `json:"logLik"`
+	AIC           float64        `json:"AIC"`      // −2 logLik + 2 npar
+	BIC           float64        `json:"BIC"`      // −2 logLik + log(nobs) npar (lme4)
+	Deviance      float64        `json:"deviance"` // −2 logLik (the REML criterion when REML)
+	NPar          int            `json:"npar"`     // fixed effects + θ + σ (+ φ)
+	REML          bool           `json:"REML"`
+	NObs          int            `json:"nobs"`
+	Dropped       int            `json:"dropped"` // rows dropped for missing values
+	NGroups       map[string]int `json:"ngroups"`
+	Theta         []float64      `json:"theta"` // relative covariance factor, lme4's order
+	Singular      bool           `json:"singular"`
+	Converged     bool           `json:"converged"`
+	Reason        string         `json:"reason"`
+	Iterations    int            `json:"iterations"`
+	Evaluations   int            `json:"evaluations"`
+	ICC           []ICC          `json:"icc,omitempty"`
+	R2Marginal    float64        `json:"r2_marginal"`
+	R2Conditional float64        `json:"r2_conditional"`
+	Ranef         []BLUP         `json:"ranef"`
+	Level         float64        `json:"level"`
 	// Factors are the fixed part's factors: their levels in coding order
 	// (the first is the reference of treatment coding; the last has no
 	// coefficient under sum coding) and the contrasts.
@@ -162,21 +192,26 @@ type Model struct {
 }
 
 // Fit fits the linear mixed model y = Xβ + Zb + ε, b ~ N(0, σ²ΛθΛθᵀ),
-// ε ~ N(0, σ²R) (R = I, or block AR(1) with Options.AR1) by REML (default)
-// or ML, minimising the profiled deviance over θ (and φ) with a bounded
+// ε ~ N(0, σ²R) (R = I, or block diagonal over the finest groups with
+// Options.Correlation and Options.Weights: R_j = Λ_j C_j Λ_j, see residual)
+// by REML (default) or ML, minimising the profiled deviance over θ (and the
+// residual structure's parameters) with a bounded
 // Nelder–Mead search (θ's diagonal ≥ 0), as lme4's lmer (Bates et al. 2015,
 // J. Stat. Softw. 67(1)), then Newton steps on the same deviance with
 // Richardson-extrapolated numerical derivatives (see newtonPolish), which put
 // the variance parameters at the optimum to ~1e-8 relative where the simplex
 // (and bobyqa) stop ~1e-7 short on the flat criterion. Fixed effects are tested with Satterthwaite's
 // degrees of freedom as lmerTest (Kuznetsova, Brockhoff & Christensen 2017,
-// J. Stat. Softw. 82(13)).
+// J. Stat. Softw. 82(13)); with a residual structure by nlme's containment
+// df (see Options.Correlation). A formula without random-effect terms is
+// fitted as nlme's gls: the same criterion with Λ empty (R = I gives
+// ordinary least squares with the REML or ML σ̂²), df n − p.
 //
 // An error is returned for an unsupported formula, missing columns, or data
 // that cannot be fitted; a search that stops early returns a Model with
 // Result.Converged false and the reason.
 func Fit(formula string, data Data, opts Options) (*Model, error) {
-	f, err := ParseFormula(formula)
+	f, err := parseFormulaAny(formula)
 	if err != nil {
 		return nil, err
 	}
@@ -203,10 +238,7 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 // summarises the optimum: the common part of Fit and FitStats.
 func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*Model, error) {
 	nt := d.ntheta()
-	np := nt
-	if d.time != nil {
-		np++
-	}
+	np := nt + d.resid.npar()
 	x0 := make([]float64, np)
 	lo := make([]float64, np)
 	up := make([]float64, np)
@@ -224,26 +256,31 @@ func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*
 			}
 		}
 	}
-	if d.time != nil {
-		lo[nt], up[nt] = -0.999999, 0.999999
+	if d.resid != nil {
+		r0, rl, ru := d.resid.init()
+		copy(x0[nt:], r0)
+		copy(lo[nt:], rl)
+		copy(up[nt:], ru)
 	}
 	reml := !opts.ML
 	obj := func(x []float64) float64 {
-		phi := 0.0
-		if d.time != nil {
-			phi = x[nt]
-		}
-		c, ok := e.eval(x[:nt], phi)
+		c, ok := e.eval(x[:nt], x[nt:]...)
 		if !ok {
 			return math.Inf(1)
 		}
 		return e.deviance(c, reml)
 	}
-	res, err := optim.MinimizeBounded(obj, x0, lo, up, optim.BoundedSettings{MaxEval: opts.MaxEval, FTolRel: 1e-8, XTolAbs: 1e-4, Restarts: 1})
-	if err != nil {
-		return nil, fmt.Errorf("mixed: %w", err)
+	var res optim.BoundedResult
+	if np == 0 { // gls without a correlation or variance function: closed form
+		res = optim.BoundedResult{X: []float64{}, F: obj(nil), Converged: true, Reason: "no variance parameter to optimise (generalised least squares in closed form)"}
+	} else {
+		var err error
+		res, err = optim.MinimizeBounded(obj, x0, lo, up, optim.BoundedSettings{MaxEval: opts.MaxEval, FTolRel: 1e-8, XTolAbs: 1e-4, Restarts: 1})
+		if err != nil {
+			return nil, fmt.Errorf("mixed: %w", err)
+		}
 	}
-	if res.Converged {
+	if res.Converged && np > 0 {
 		pr := newtonPolish(obj, res.X, res.F, lo, up, 6)
 		res.X, res.F = pr.x, pr.f
 		res.Evals += pr.evals
@@ -262,12 +299,8 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	d, e := m.d, m.e
 	nt := d.ntheta()
 	reml := !m.opts.ML
-	phi := 0.0
-	if d.time != nil {
-		phi = m.x[nt]
-	}
 	e.keep = true
-	c, ok := e.eval(m.x[:nt], phi)
+	c, ok := e.eval(m.x[:nt], m.x[nt:]...)
 	e.keep = false
 	if !ok {
 		return errs.New(errs.Singular, "mixed", "the criterion cannot be evaluated at the optimum (perfect fit or degenerate data)")
@@ -285,10 +318,7 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	r.Theta = append([]float64(nil), m.x[:nt]...)
 	r.Notes = append([]string(nil), d.notes...)
 	r.Factors = d.factorCodings()
-	if d.time != nil {
-		ph := phi
-		r.AR1Phi = &ph
-	}
+	m.residReport()
 	// β = L_X⁻ᵀ c.
 	beta := make([]float64, p)
 	for i := p - 1; i >= 0; i-- {
@@ -300,19 +330,17 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	}
 	C := e.covBetaUnscaled()
 	r.Vcov = make([][]float64, p)
+	vs2 := s2 * d.resid.vcovScale(n, p, reml)
 	for i := range r.Vcov {
 		r.Vcov[i] = make([]float64, p)
 		for j := range r.Vcov[i] {
-			r.Vcov[i][j] = s2 * C[i*p+j]
+			r.Vcov[i][j] = vs2 * C[i*p+j]
 		}
 	}
 	dev := e.deviance(c, reml)
 	r.Deviance = dev
 	r.LogLik = -dev / 2
-	r.NPar = p + nt + 1
-	if d.time != nil {
-		r.NPar++
-	}
+	r.NPar = p + nt + 1 + d.resid.npar()
 	r.AIC = dev + 2*float64(r.NPar)
 	r.BIC = dev + math.Log(float64(n))*float64(r.NPar)
 
@@ -325,8 +353,14 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	for i := range se {
 		se[i] = math.Sqrt(r.Vcov[i][i])
 	}
-	df, err := m.satterthwaite(math.Sqrt(s2))
-	r.DFMethod = "Satterthwaite"
+	var df []float64
+	var err error
+	if d.resid != nil {
+		df, r.DFMethod = d.residDF()
+	} else {
+		df, err = m.satterthwaite(math.Sqrt(s2))
+		r.DFMethod = "Satterthwaite"
+	}
 	if err != nil {
 		r.DFMethod = fmt.Sprintf("residual (n - p); Satterthwaite failed: %v", err)
 		df = make([]float64, p)
@@ -353,7 +387,9 @@ func (m *Model) varComps(s2 float64) {
 	d, e, r := m.d, m.e, &m.Result
 	for l, lv := range d.levels {
 		q := lv.q
-		r.NGroups[lv.groupName()] = lv.nodes
+		if lv.name != glsGroup {
+			r.NGroups[lv.groupName()] = lv.nodes
+		}
 		L := e.lam[l]
 		S := make([]float64, q*q) // σ² Λ Λᵀ
 		for i := 0; i < q; i++ {

@@ -241,6 +241,19 @@ type item struct {
 
 // ParseFormula parses an lme4-style formula; see Formula for the subset.
 func ParseFormula(s string) (Formula, error) {
+	f, err := parseFormulaAny(s)
+	if err == nil && len(f.Random) == 0 {
+		return f, errs.New(errs.InvalidOption, "mixed", "formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", shortFormula(s))
+	}
+	return f, err
+}
+
+// ParseGLSFormula is ParseFormula allowing a formula without random terms,
+// which Fit fits by generalised least squares (nlme's gls).
+func ParseGLSFormula(s string) (Formula, error) { return parseFormulaAny(s) }
+
+// parseFormulaAny is ParseFormula allowing a formula without random terms.
+func parseFormulaAny(s string) (Formula, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return Formula{}, err
@@ -326,9 +339,6 @@ func ParseFormula(s string) (Formula, error) {
 		}
 	}
 	sort.SliceStable(f.Fixed, func(a, b int) bool { return len(f.Fixed[a]) < len(f.Fixed[b]) })
-	if len(f.Random) == 0 {
-		return f, errs.New(errs.InvalidOption, "mixed", "formula %q has no random-effect term such as (1 | patient); a model without one is an ordinary regression", shortFormula(s))
-	}
 	return f, nil
 }
 

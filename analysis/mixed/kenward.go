@@ -33,8 +33,8 @@ func checkDDF(o Options) error {
 	if o.ML {
 		return errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need a REML fit (as lmerTest's); drop the ML fit or use Satterthwaite df")
 	}
-	if o.AR1 != "" {
-		return errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are not available with AR(1) residuals (pbkrtest, their reference, has no residual correlation; the covariance is not linear in φ); use Satterthwaite df")
+	if o.AR1 != "" || o.Correlation != "" || o.Weights != "" {
+		return errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are not available with a residual correlation or variance function (pbkrtest, their reference, has no residual correlation; the covariance is not linear in φ); leave the df method at its default").WithHint("DDF")
 	}
 	return nil
 }
@@ -127,8 +127,8 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 	if d.rows == nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need the data rows; a model fitted from sufficient statistics has none (use Satterthwaite df)")
 	}
-	if d.time != nil {
-		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are not available with AR(1) residuals")
+	if d.resid != nil {
+		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are not available with a residual structure")
 	}
 	if d.general {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are available for nested grouping factors with one term each; this model has crossed factors, uncorrelated (||) terms or several terms on one factor: use Satterthwaite df").WithHint("DDF")

@@ -38,8 +38,8 @@ type RanovaRow struct {
 // The p-values are conservative for variances tested at the boundary
 // (Self & Liang 1987); lmerTest reports them as they are, and so do we.
 func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
-	if m.opts.AR1 != "" {
-		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) with AR(1) residuals are not available (lmerTest, their reference, has no AR(1))").WithHint("Ranova")
+	if m.d.resid != nil {
+		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) with a residual correlation or variance function (AR(1) included) are not available (lmerTest, their reference, has neither)").WithHint("Ranova")
 	}
 	if m.d.rows == nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) need the model fitted from its rows, not from summary statistics").WithHint("Ranova")

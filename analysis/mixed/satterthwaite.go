@@ -86,17 +86,13 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	reml := !m.opts.ML
 	psi := append(append([]float64(nil), m.x...), sigma)
 	k := len(psi)
-	split := func(x []float64) ([]float64, float64, float64) {
-		phi := 0.0
-		if d.time != nil {
-			phi = x[nt]
-		}
-		return x[:nt], phi, x[k-1]
+	split := func(x []float64) ([]float64, []float64, float64) {
+		return x[:nt], x[nt : k-1], x[k-1] // θ, residual parameters, σ
 	}
 	var evalErr error
 	dev := func(x []float64) float64 {
 		th, phi, s := split(x)
-		c, ok := e.eval(th, phi)
+		c, ok := e.eval(th, phi...)
 		if !ok {
 			evalErr = fmt.Errorf("criterion not defined near the optimum")
 			return math.NaN()
@@ -106,7 +102,7 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	p := d.p
 	cov := func(x []float64, out []float64) {
 		th, phi, s := split(x)
-		if _, ok := e.eval(th, phi); !ok {
+		if _, ok := e.eval(th, phi...); !ok {
 			evalErr = fmt.Errorf("criterion not defined near the optimum")
 			return
 		}
@@ -116,8 +112,13 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 		}
 	}
 	steps := derivSteps(dev, psi)
-	if d.time != nil { // keep φ ± 2h inside (−1, 1)
-		steps[nt] = math.Min(steps[nt], (1-math.Abs(psi[nt]))/4)
+	if d.resid != nil { // keep bounded residual parameters ± 2h inside their bounds
+		_, lo, up := d.resid.init()
+		for i := range lo {
+			if w := math.Min(psi[nt+i]-lo[i], up[i]-psi[nt+i]); !math.IsInf(w, 0) {
+				steps[nt+i] = math.Min(steps[nt+i], w/4)
+			}
+		}
 	}
 	H := hessian(dev, psi, steps)
 	Jr := jacobianDiag(cov, psi, steps, p*p) // Jr[i][j] = ∂V_i/∂ψ_j
@@ -156,7 +157,7 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	}
 	// Restore the factorisation at the optimum (the derivatives moved it).
 	th, phi, _ := split(psi)
-	e.eval(th, phi)
+	e.eval(th, phi...)
 	C := e.covBetaUnscaled()
 	V := make([]float64, p*p)
 	for i := range C {

@@ -333,8 +333,8 @@ func FitStats(s *Stats, opts Options) (*Model, error) {
 	if s == nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "no statistics to fit")
 	}
-	if opts.AR1 != "" {
-		return nil, errs.New(errs.InvalidOption, "mixed", "AR(1) residuals cannot be fitted from sufficient statistics; use Fit on the rows")
+	if opts.AR1 != "" || opts.Correlation != "" || opts.Weights != "" {
+		return nil, errs.New(errs.InvalidOption, "mixed", "residual correlation structures and variance functions (AR(1) included) cannot be fitted from sufficient statistics; use Fit on the rows")
 	}
 	if err := s.Spec.Check(); err != nil {
 		return nil, err

@@ -227,7 +227,11 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // methodsText writes the methods sentences of what ran.
 func (r *IPDRun) methodsText() {
 	o := r.opt
-	m := fmt.Sprintf("Individual participant data of %d studies were analysed in two stages (Burke, Ensor & Riley, 2017; Flückiger et al., 2020): in each study, the %s session model (linear mixed model by %s with Satterthwaite degrees of freedom)", r.Studies, r.Model, map[bool]string{true: "ML", false: "REML"}[o.Sessions.ML])
+	dfs := "Satterthwaite"
+	if o.Sessions.AR1 {
+		dfs = "nlme's containment" // AR(1) residuals: mixed.Options.Correlation
+	}
+	m := fmt.Sprintf("Individual participant data of %d studies were analysed in two stages (Burke, Ensor & Riley, 2017; Flückiger et al., 2020): in each study, the %s session model (linear mixed model by %s with %s degrees of freedom)", r.Studies, r.Model, map[bool]string{true: "ML", false: "REML"}[o.Sessions.ML], dfs)
 	if o.Standardize {
 		m += " after z-standardising alliance and outcome within the study, so that coefficients are in within-study SD units"
 	}

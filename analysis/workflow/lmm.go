@@ -66,6 +66,16 @@ type LMMOptions struct {
 	// as pbkrtest through lmerTest's ddf = "Kenward-Roger" and emmeans'
 	// lmer.df = "kenward-roger"; REML fits without AR(1)).
 	DDF string
+	// Correlation, Time, CorGroup and Weights are the residual structure
+	// (lmm_resid.go): a correlation ar1, car1, exp, cs or arma11 within the
+	// innermost group over the Time column (nlme's corStruct, form = ~ Time
+	// | group; CorGroup is the group of a formula without random effects,
+	// fitted as nlme's gls), and a variance function varident:COL or
+	// varpower:COL (nlme's varIdent, varPower).
+	Correlation string
+	Time        string
+	CorGroup    string
+	Weights     string
 }
 
 // LMMRun is a fitted linear mixed model, its comparison and the part
@@ -121,8 +131,8 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	switch {
 	case opt.Anova < 0 || opt.Anova > 3:
 		return nil, invalid("Anova", "ANOVA type %d: give 3 (type III), 2 (type II) or 1 (type I, sequential)", opt.Anova)
-	case opt.Anova != 0 && opt.AR1 != "":
-		return nil, invalid("Anova", "F tests of the terms are not available with AR(1) residuals yet (lmerTest, their reference, has no AR(1)); drop --anova or --ar1")
+	case opt.Anova != 0 && opt.residual():
+		return nil, invalid("Anova", "F tests of the terms are not available with a residual structure (AR(1) residuals, --correlation, --weights) or without random effects yet (lmerTest, their reference, has neither); drop --anova or the structure")
 	}
 	emmSpec, err := emmOptions(opt)
 	if err != nil {
@@ -140,8 +150,12 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err = opt.residualData(src.Table, &data); err != nil {
+		return nil, err
+	}
 	mo := mixed.Options{ML: opt.ML, AR1: opt.AR1, Level: opt.Level, Contrasts: opt.Contrasts}
 	mo.DDF = ddf
+	opt.residualOptions(&mo)
 	if mo.Ref, err = parseRef(opt.Ref); err != nil {
 		return nil, err
 	}
@@ -173,7 +187,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		}
 	}
 	if opt.Compare != "" {
-		m2, err := mixed.Fit(opt.Compare, data, mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Contrasts: mo.Contrasts, Ref: refsIn(opt.Compare, mo.Ref)})
+		mo2 := mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Contrasts: mo.Contrasts, Ref: refsIn(opt.Compare, mo.Ref)}
+		opt.residualOptions(&mo2)
+		m2, err := mixed.Fit(opt.Compare, data, mo2)
 		if err != nil {
 			return nil, fmt.Errorf("the comparison model: %w", err)
 		}
@@ -205,7 +221,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 		}
 	}
 	for _, s := range formulas {
-		f, err := mixed.ParseFormula(s)
+		f, err := mixed.ParseGLSFormula(s)
 		if err != nil {
 			return mixed.Data{}, invalid("Formula", "%v", err)
 		}
@@ -307,6 +323,9 @@ func (r *LMMRun) compose() {
 	}
 	s.P(Plain, fmt.Sprintf("Linear mixed model (%s) — %s: %s", crit, r.src.Label(), res.Formula))
 	line := fmt.Sprintf("%d observations; groups: %s", res.NObs, strings.Join(groups, ", "))
+	if res.GLS {
+		line = glsLine(res, groups)
+	}
 	if res.Dropped > 0 {
 		line += fmt.Sprintf("; %d rows with missing values dropped", res.Dropped)
 		r.top = append(r.top, Note{Level: Warning, Text: fmt.Sprintf("%d rows with missing values in the model's variables were left out", res.Dropped)})
@@ -417,6 +436,7 @@ func randomTable(r *mixed.Result) *Table {
 	if r.AR1Phi != nil {
 		v.Notes = append(v.Notes, fmt.Sprintf("AR(1) residual correlation φ = %s.", num(*r.AR1Phi, 4)))
 	}
+	v.Notes = append(v.Notes, residNotes(r)...)
 	for _, c := range r.ICC {
 		v.Notes = append(v.Notes, fmt.Sprintf("ICC (%s) = %s.", c.Group, num(c.ICC, 3)))
 	}
@@ -438,6 +458,7 @@ func (r *LMMRun) Methods() string {
 	if r.opt.AR1 != "" {
 		m += " and AR(1) residuals over " + r.opt.AR1
 	}
+	m += r.residMethods()
 	return m + "." + r.emmMethods()
 }
 
@@ -462,6 +483,7 @@ func (r *LMMRun) Steps() []Step {
 	if r.opt.AR1 != "" {
 		cmd = append(cmd, "--ar1", "--session", shellQuote(r.opt.AR1))
 	}
+	cmd = append(cmd, r.residArgs()...)
 	if r.opt.Compare != "" {
 		cmd = append(cmd, "--compare", shellQuote(r.opt.Compare))
 	}
@@ -487,7 +509,9 @@ func (r *LMMRun) Steps() []Step {
 		v, level = strings.TrimSpace(v), strings.TrimSpace(level)
 		fmt.Fprintf(&b, "dat[[%q]] <- relevel(factor(dat[[%q]]), ref = %q)\n", v, v, level)
 	}
-	if r.opt.AR1 != "" {
+	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS {
+		b.WriteString(r.nlmeResidCall())
+	} else if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))
 		rLmeNumbers(&b, "m", r.opt.Level)
 	} else {

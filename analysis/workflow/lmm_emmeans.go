@@ -26,8 +26,8 @@ func emmOptions(opt LMMOptions) (*mixed.EMMSpec, error) {
 		}
 		return nil, nil
 	}
-	if opt.AR1 != "" {
-		return nil, invalid("EMMeans", "marginal means are not available with AR(1) residuals yet (emmeans on nlme's lme uses other df, with no reference here); drop --emmeans or --ar1")
+	if opt.residual() {
+		return nil, invalid("EMMeans", "marginal means are not available with AR(1) or other residual structures, or without random effects, yet (emmeans on nlme's lme and gls uses other df, with no reference here); drop --emmeans or the structure")
 	}
 	vars, by, err := mixed.ParseEMMSpec(opt.EMMeans)
 	if err != nil {

@@ -191,6 +191,7 @@ func compareLme(c *comparer, res *mixed.Result, o map[string]any, tol float64) {
 	for i, f := range res.Fixed {
 		c.num(f.Name+" estimate", f.Estimate, fixed[i]["estimate"], tolEst)
 		c.num(f.Name+" se", f.SE, fixed[i]["se"], tolEst)
+		c.num(f.Name+" df", f.DF, fixed[i]["df"], 0) // containment df
 	}
 	random := rRows(o["random"])
 	if len(random) != len(res.Random) {

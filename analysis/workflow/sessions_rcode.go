@@ -138,20 +138,18 @@ local({
 // of an nlme fit m with AR(1) residuals that nlme reproduces: the fixed
 // effects, their SEs from vcov(m) (summary's table rescales an ML fit's by
 // n/(n−p)), the variance components, φ, the log-likelihood, AIC, and BIC
-// as lme4 defines it (log n; nlme's REML BIC uses log(n − p)). The df of
-// alliance's table are Satterthwaite's with φ among the variance
-// parameters; nlme gives containment df, so the df, p values and
-// intervals have no R reference and are not printed.
+// as lme4 defines it (log n; nlme's REML BIC uses log(n − p)), and the df of
+// the summary table: nlme's containment df, which alliance reports with a
+// residual structure (mixed.Options.Correlation).
 func rLmeNumbers(b *strings.Builder, m string, level float64) {
-	fmt.Fprintf(b, `# the numbers nlme reproduces, as JSON. alliance's df (and so its p values and
-# intervals) are Satterthwaite's with phi among the variance parameters; nlme
-# reports containment df instead, so those have no R reference here.
+	fmt.Fprintf(b, `# the numbers nlme reproduces, as JSON; df are the summary table's (containment).
 local({
   m <- %s
   re <- as.list(m$modelStruct$reStruct)   # innermost group first, as alliance
   ll <- logLik(m); np <- attr(ll, "df")
   cat(jsonlite::toJSON(list(model = %q,
-    fixed = data.frame(name = names(fixef(m)), estimate = unname(fixef(m)), se = unname(sqrt(diag(vcov(m))))),
+    fixed = data.frame(name = names(fixef(m)), estimate = unname(fixef(m)), se = unname(sqrt(diag(vcov(m)))),
+      df = unname(summary(m)$tTable[, "DF"])),
     random = do.call(rbind, lapply(names(re), function(g) { v <- as.matrix(re[[g]]) * sigma(m)^2
       data.frame(group = g, name = colnames(v), variance = diag(v), sd = sqrt(diag(v))) })),
     residual_variance = sigma(m)^2, ar1_phi = unname(coef(m$modelStruct$corStruct, unconstrained = FALSE)),

@@ -129,7 +129,11 @@ func (r *SessionsRun) methodsText() string {
 	if o.ML {
 		est = "maximum likelihood"
 	}
-	fmt.Fprintf(&b, "; %s; %s with Satterthwaite degrees of freedom and t-based %s confidence intervals, as lme4 and lmerTest (Bates et al., 2015; Kuznetsova et al., 2017).", re, est, apa.Level(o.Level))
+	dfs := "Satterthwaite degrees of freedom"
+	if o.AR1 {
+		dfs = "nlme's containment degrees of freedom (lmerTest's Satterthwaite df are not defined with AR(1) residuals)"
+	}
+	fmt.Fprintf(&b, "; %s; %s with %s and t-based %s confidence intervals, as lme4 and lmerTest (Bates et al., 2015; Kuznetsova et al., 2017).", re, est, dfs, apa.Level(o.Level))
 	return b.String()
 }
 
@@ -178,7 +182,11 @@ func modelTable(name string, res *sessions.Result, title string) *Table {
 	if !res.REML {
 		crit = "ML"
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("%d observations; groups: %s; %s log-likelihood %s. df by Satterthwaite's method; intervals t-based.", res.NObs, strings.Join(ng, ", "), crit, num(res.LogLik, 2)))
+	dfs := "df by Satterthwaite's method"
+	if res.DFMethod != "Satterthwaite" {
+		dfs = "df: " + res.DFMethod
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("%d observations; groups: %s; %s log-likelihood %s. %s; intervals t-based.", res.NObs, strings.Join(ng, ", "), crit, num(res.LogLik, 2), dfs))
 	t.Notes = append(t.Notes, "_within: the session's deviation from the patient's mean (or trend); _between: the patient's mean over sessions; _patient: the patient mean's deviation from the therapist mean; _therapist: the therapist mean; _next: the score at the next session.")
 	return t
 }

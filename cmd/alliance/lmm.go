@@ -55,7 +55,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	f.StringVar(&lf.opt.Formula, "formula", "", "the model, lme4 syntax: response ~ fixed terms + (random | group)")
 	f.BoolVar(&lf.opt.ML, "ml", false, "fit by maximum likelihood instead of REML")
 	f.BoolVar(&lf.ar1, "ar1", false, "AR(1) residuals over the session column within the innermost group")
-	f.StringVar(&lf.session, "session", "session", "the integer time `COLUMN` of --ar1")
+	f.StringVar(&lf.session, "session", "session", "the time `COLUMN` of --ar1 and --correlation: session numbers, or times for car1 and exp")
 	aliases(cmd)
 	f.StringVar(&lf.opt.Compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
 	f.IntVar(&lf.opt.Anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III), 2 (type II) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3)")
@@ -71,7 +71,10 @@ func newLmmCmd(e *env) *cobra.Command {
 	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	enumVar(cmd, &lf.opt.DDF, "ddf", "satterthwaite", "df method of the t tests, --anova and --emmeans: satterthwaite (lmerTest's default) or kenward-roger (Kenward & Roger 1997: adjusted SEs and df, as pbkrtest; REML, no --ar1)", "satterthwaite", "kenward-roger")
-	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session"}, &lf.opt)
+	enumVar(cmd, &lf.opt.Correlation, "correlation", "", "residual correlation within the innermost group over --session (the time column), as nlme: ar1 (corAR1, session numbers, gaps respected), car1 (corCAR1, continuous times, uneven spacing respected), exp (corExp), cs (corCompSymm) or arma11 (corARMA(p = 1, q = 1)); df are then nlme's containment df", "ar1", "car1", "exp", "cs", "arma11")
+	f.StringVar(&lf.opt.CorGroup, "cor-group", "", "for a formula without random effects (fitted as nlme's gls): the `COLUMN` within which --correlation applies (form = ~ time | COLUMN)")
+	f.StringVar(&lf.opt.Weights, "weights", "", "residual variance function, as nlme: `varident:COLUMN` (one SD per level, varIdent(form = ~ 1 | COLUMN)) or varpower:COLUMN (SD ∝ |COLUMN|^power, varPower(form = ~ COLUMN))")
+	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session", "Time": "--session"}, &lf.opt)
 	return cmd
 }
 
@@ -87,6 +90,7 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if lf.ar1 {
 		opt.AR1 = lf.session
 	}
+	opt.Time = lf.session
 	if lf.plot != "" {
 		opt.Figures = []string{"caterpillar"}
 	}

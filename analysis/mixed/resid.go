@@ -1,0 +1,504 @@
+package mixed
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/internal/linalg"
+)
+
+// residual is the residual structure of a design (Options.Correlation,
+// Options.Weights): within finest group j, ε_j ~ N(0, σ² R_j) with
+//
+//	R_j = Λ_j C_j Λ_j,  Λ_j = diag(λ_i) (the variance function),  C_j the correlation,
+//
+// as nlme's lme and gls (Pinheiro & Bates 2000, sections 5.1–5.3). The
+// criterion is that of independent rows after whitening each group's rows
+// [z x y] by R_j^(−1/2) (the inverse of R_j's Cholesky factor), plus
+// log|R_j|; its parameters follow θ in the optimiser's vector, the
+// correlation's first.
+type residual struct {
+	cor   corStruct // nil: uncorrelated
+	vf    varFunc   // nil: homoscedastic
+	time  string    // time column ("" when the structure uses none)
+	group string    // the correlation group of a model without random effects ("" otherwise)
+	gls   bool      // no random effects: nlme's gls
+	maxn  int       // the largest finest group
+}
+
+func (rs *residual) ncor() int {
+	if rs == nil || rs.cor == nil {
+		return 0
+	}
+	return rs.cor.npar()
+}
+
+// npar is the number of residual parameters (0 for a nil residual).
+func (rs *residual) npar() int {
+	if rs == nil {
+		return 0
+	}
+	n := rs.ncor()
+	if rs.vf != nil {
+		n += rs.vf.npar()
+	}
+	return n
+}
+
+// init returns the residual parameters' start and bounds in the
+// optimiser's (unconstrained) coordinates.
+func (rs *residual) init() (x0, lo, up []float64) {
+	if c := rs.cor; c != nil {
+		x0 = append(x0, c.start()...)
+		for range c.npar() {
+			lo, up = append(lo, math.Inf(-1)), append(up, math.Inf(1))
+		}
+	}
+	if rs.vf != nil {
+		l, u := rs.vf.bounds()
+		x0, lo, up = append(x0, rs.vf.start()...), append(lo, l...), append(up, u...)
+	}
+	return x0, lo, up
+}
+
+// vcovScale is the factor on σ̂² in the fixed effects' covariance: n/(n−p)
+// for an ML gls fit, whose covariance nlme's gls computes from r²/(n−p)
+// (lme's and lme4's ML covariance use σ̂² = r²/n), 1 otherwise.
+func (rs *residual) vcovScale(n, p int, reml bool) float64 {
+	if rs == nil || !rs.gls || reml {
+		return 1
+	}
+	return float64(n) / float64(n-p)
+}
+
+// glsGroup is the name of the one-row groups of a model without random
+// effects and without a correlation group.
+const glsGroup = "(row)"
+
+// resolveResidual reads the residual options: Options.AR1 is Correlation
+// "ar1" with Time AR1. It returns nil for independent, homoscedastic
+// residuals with random effects.
+func resolveResidual(opts Options, f Formula) (*residual, error) {
+	bad := func(format string, a ...any) error {
+		return errs.New(errs.InvalidOption, "mixed", format, a...)
+	}
+	corr, tm := strings.ToLower(opts.Correlation), opts.Time
+	if opts.AR1 != "" {
+		if corr != "" && corr != "ar1" {
+			return nil, bad("AR(1) residuals and a %q correlation were both asked for; choose one", opts.Correlation)
+		}
+		if tm != "" && tm != opts.AR1 {
+			return nil, bad("two time columns, %q and %q; name one", opts.AR1, tm)
+		}
+		corr, tm = "ar1", opts.AR1
+	}
+	rs := &residual{gls: len(f.Random) == 0}
+	if corr != "" {
+		c, err := newCorStruct(corr)
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		rs.cor = c
+		if c.needsTime() {
+			if tm == "" {
+				return nil, bad("the %s correlation needs a time column (the session number or the time of each row)", corr)
+			}
+			rs.time = tm
+		}
+	}
+	if opts.Group != "" {
+		if !rs.gls {
+			return nil, bad("a correlation group %q is given for a model with random effects; the correlation group is the finest grouping factor of the formula", opts.Group)
+		}
+		if rs.cor == nil {
+			return nil, bad("a correlation group %q is given without a correlation structure", opts.Group)
+		}
+		rs.group = opts.Group
+	}
+	if rs.gls && rs.cor != nil && rs.group == "" {
+		return nil, bad("a model without random effects needs the group within which residuals are correlated (nlme's form = ~ time | patient)")
+	}
+	if w := opts.Weights; w != "" {
+		kind, col, _ := strings.Cut(w, ":")
+		col = strings.TrimSpace(col)
+		switch strings.ToLower(strings.TrimSpace(kind)) {
+		case "varident":
+			if col == "" {
+				return nil, bad("variance function %q: name the stratum column, e.g. varident:arm", w)
+			}
+			rs.vf = &varIdent{col: col}
+		case "varpower":
+			if col == "" {
+				return nil, bad("variance function %q: varPower of the fitted values (nlme's default) is not supported; name a covariate, e.g. varpower:session", w)
+			}
+			rs.vf = &varPower{col: col}
+		default:
+			return nil, bad("unknown variance function %q; use varident:COLUMN or varpower:COLUMN", w)
+		}
+	}
+	if rs.cor == nil && rs.vf == nil && !rs.gls {
+		return nil, nil
+	}
+	return rs, nil
+}
+
+// glsFormula gives a formula without random terms one random term of no
+// columns (q = 0) on the correlation group, or on one-row groups: a level
+// whose groups only carry the residual structure.
+func (rs *residual) glsFormula(f *Formula, data *Data) error {
+	g := rs.group
+	if g == "" {
+		n := -1
+		for _, v := range data.Numeric {
+			n = len(v)
+			break
+		}
+		for _, v := range data.Text {
+			n = len(v)
+			break
+		}
+		if n < 0 {
+			return errs.New(errs.TooFew, "mixed", "no data columns")
+		}
+		ids := make([]float64, n)
+		for i := range ids {
+			ids[i] = float64(i)
+		}
+		num := make(map[string][]float64, len(data.Numeric)+1)
+		for k, v := range data.Numeric {
+			num[k] = v
+		}
+		num[glsGroup] = ids
+		data.Numeric = num
+		g = glsGroup
+	}
+	f.Random = append(f.Random[:0:0], RandomTerm{Group: []string{g}, Name: g})
+	return nil
+}
+
+// checkTimes reads the time column before rows are dropped: a missing time
+// is an error, not a dropped row.
+func (rs *residual) checkTimes(data Data, cols map[string]*column) error {
+	if rs == nil || rs.time == "" {
+		return nil
+	}
+	c := cols[rs.time]
+	if c.num == nil {
+		return errs.New(errs.InvalidOption, "mixed", "time column %q of the %s correlation must be numeric (session numbers or times)", rs.time, rs.cor.name())
+	}
+	for i, t := range c.num {
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return errs.New(errs.InvalidOption, "mixed", "time column %q is missing at %s; give every row its time or remove the row", rs.time, data.rowName(i))
+		}
+	}
+	return nil
+}
+
+// setup checks the times of the design's rows (integers for ar1 and
+// arma11, unique within a group) and codes the variance function's column.
+// Rows are in node order, by time within a node.
+func (rs *residual) setup(d *design, data Data, input []int) error {
+	d.resid = rs
+	for j := 0; j+1 < len(d.start); j++ {
+		rs.maxn = max(rs.maxn, d.start[j+1]-d.start[j])
+	}
+	if d.time != nil {
+		for r, t := range d.time {
+			if rs.cor.integerTime() && t != math.Trunc(t) {
+				return errs.New(errs.InvalidOption, "mixed", "time column %q: value %g at %s is not an integer; the %s correlation counts sessions (use car1 or exp for continuous times)", rs.time, t, data.rowName(input[r]), rs.cor.name())
+			}
+			if r > 0 && r != d.start[d.nodeOf(r)] && d.time[r-1] == t {
+				return errs.New(errs.InvalidOption, "mixed", "time column %q: group %q has two rows at time %g (%s and %s); times must be unique within a group", rs.time, d.levels[0].labels[d.nodeOf(r)], t, data.rowName(input[r-1]), data.rowName(input[r]))
+			}
+		}
+	}
+	if !markovOKOf(rs.cor) && rs.maxn > 4000 {
+		return errs.New(errs.TooFew, "mixed", "a group of %d rows is too large for the %s correlation (each group's matrix is factored); use car1 or split the series", rs.maxn, rs.cor.name())
+	}
+	switch vf := rs.vf.(type) {
+	case *varIdent:
+		c, err := data.lookup(vf.col)
+		if err != nil {
+			return err
+		}
+		if c.len() != len(input) && c.len() <= maxIndex(input) {
+			return errs.New(errs.InvalidOption, "mixed", "variance-function column %q is shorter than the data", vf.col)
+		}
+		// Strata by first appearance after ordering by groups, outermost
+		// first (nlme orders the data so, and its first stratum is the reference).
+		code := map[string]int{}
+		vf.strata = make([]int, d.n)
+		for _, r := range d.nlmeOrder(input) {
+			i := input[r]
+			lab := ""
+			if c.num != nil {
+				if math.IsNaN(c.num[i]) {
+					return errs.New(errs.InvalidOption, "mixed", "variance-function column %q is missing at %s", vf.col, data.rowName(i))
+				}
+				lab = fmt.Sprintf("%g", c.num[i])
+			} else {
+				lab = c.text[i]
+			}
+			k, ok := code[lab]
+			if !ok {
+				k = len(vf.labels)
+				code[lab] = k
+				vf.labels = append(vf.labels, lab)
+			}
+			vf.strata[r] = k
+		}
+		if len(vf.labels) < 2 {
+			return errs.New(errs.TooFew, "mixed", "variance-function column %q has a single level (%q) in the rows used; varIdent needs two or more strata", vf.col, vf.labels[0])
+		}
+	case *varPower:
+		c, err := data.lookup(vf.col)
+		if err != nil {
+			return err
+		}
+		if c.num == nil {
+			return errs.New(errs.InvalidOption, "mixed", "variance covariate %q of varPower must be numeric", vf.col)
+		}
+		vf.v = make([]float64, d.n)
+		for r, i := range input {
+			x := c.num[i]
+			if math.IsNaN(x) || x == 0 || math.IsInf(x, 0) {
+				return errs.New(errs.InvalidOption, "mixed", "variance covariate %q is %g at %s; varPower needs a non-zero, non-missing value in every row (|v|^δ)", vf.col, x, data.rowName(i))
+			}
+			vf.v[r] = x
+		}
+	}
+	return nil
+}
+
+func maxIndex(x []int) int {
+	m := -1
+	for _, v := range x {
+		m = max(m, v)
+	}
+	return m
+}
+
+// markovOKOf is false for structures whose groups' matrices are factored.
+func markovOKOf(c corStruct) bool { return c == nil || c.markov() }
+
+// nodeOf returns the finest node that holds design row r.
+func (d *design) nodeOf(r int) int {
+	lo, hi := 0, len(d.start)-1
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if d.start[mid] <= r {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// nlmeOrder returns the design rows ordered by group, outermost level
+// first, then by input row: the order nlme puts a grouped data set in.
+func (d *design) nlmeOrder(input []int) []int {
+	nl := len(d.levels)
+	key := make([][]int, d.n)
+	for j := 0; j+1 < len(d.start); j++ {
+		path := make([]int, nl)
+		node := j
+		path[nl-1] = node
+		for l := 1; l < nl; l++ {
+			node = d.levels[l-1].parent[node]
+			path[nl-1-l] = node
+		}
+		for r := d.start[j]; r < d.start[j+1]; r++ {
+			key[r] = path
+		}
+	}
+	order := make([]int, d.n)
+	for r := range order {
+		order[r] = r
+	}
+	less := func(a, b int) int {
+		for l := 0; l < nl; l++ {
+			if key[a][l] != key[b][l] {
+				return key[a][l] - key[b][l]
+			}
+		}
+		return input[a] - input[b]
+	}
+	slices.SortFunc(order, less)
+	return order
+}
+
+// residEngine fills the finest groups' whitened cross-products at the
+// residual parameters: with a Markov correlation and no variance function
+// from the per-gap sums of arData; otherwise by whitening every group's rows.
+type residEngine struct {
+	d   *design
+	rs  *residual
+	ar  *arData
+	lam []float64
+	buf []float64
+	// lags holds corr(d) for integer distances d = 0…maxLag at the current
+	// parameters (integer-time structures: one Pow per lag, not per pair).
+	lags   []float64
+	maxLag int
+}
+
+func newResidEngine(d *design) *residEngine {
+	re := &residEngine{d: d, rs: d.resid}
+	if re.rs.cor != nil && re.rs.cor.markov() && re.rs.vf == nil {
+		re.ar = newARData(d)
+		return re
+	}
+	re.lam = make([]float64, d.n)
+	if c := re.rs.cor; c != nil && c.integerTime() && d.time != nil {
+		for j := 0; j+1 < len(d.start); j++ {
+			if s, e := d.start[j], d.start[j+1]; e > s {
+				re.maxLag = max(re.maxLag, int(d.time[e-1]-d.time[s]))
+			}
+		}
+		re.lags = make([]float64, re.maxLag+1)
+	}
+	nmax := re.rs.maxn
+	if markovOKOf(re.rs.cor) {
+		re.buf = make([]float64, 2*d.m0)
+	} else {
+		re.buf = make([]float64, nmax*nmax+nmax*d.m0)
+	}
+	return re
+}
+
+// fill writes S_j = V_jᵀ R_j⁻¹ V_j (m0 × m0, full) of every finest group j
+// into S and returns Σ_j log|R_j|; false when some R_j is not positive
+// definite at rp.
+func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
+	d, rs := re.d, re.rs
+	m0 := d.m0
+	mm := m0 * m0
+	nc := rs.ncor()
+	var cp []float64
+	if nc > 0 {
+		cp = rs.cor.natural(rp[:nc], rs.maxn)
+	}
+	nodes := d.levels[0].nodes
+	ld := 0.0
+	if re.ar != nil {
+		cf := func(gap float64) float64 { return rs.cor.corr(cp, gap) }
+		for j := 0; j < nodes; j++ {
+			l, ok := re.ar.assemble(j, cf, S[j*mm:(j+1)*mm])
+			if !ok {
+				return 0, false
+			}
+			ld += l
+		}
+		return ld, true
+	}
+	corr := func(dist float64) float64 { return rs.cor.corr(cp, dist) }
+	if re.lags != nil {
+		for k := 1; k <= re.maxLag; k++ {
+			re.lags[k] = rs.cor.corr(cp, float64(k))
+		}
+		corr = func(dist float64) float64 { return re.lags[int(dist)] }
+	}
+	lam := re.lam
+	if rs.vf != nil {
+		rs.vf.sd(rp[nc:], lam)
+	} else {
+		for r := range lam {
+			lam[r] = 1
+		}
+	}
+	for r := range lam {
+		if !(lam[r] > 0) || math.IsInf(lam[r], 0) {
+			return 0, false
+		}
+		ld += 2 * math.Log(lam[r])
+	}
+	for j := 0; j < nodes; j++ {
+		Sj := S[j*mm : (j+1)*mm]
+		clear(Sj)
+		s, e := d.start[j], d.start[j+1]
+		switch {
+		case rs.cor == nil:
+			w := re.buf[:m0]
+			for r := s; r < e; r++ {
+				v := d.rows[r*m0 : (r+1)*m0]
+				for k := range w {
+					w[k] = v[k] / lam[r]
+				}
+				outer(Sj, w, w, m0, 1)
+			}
+		case rs.cor.markov():
+			// w_1 = v_1/λ_1; w_k = (v_k/λ_k − a v_{k−1}/λ_{k−1})/s_k with
+			// a = corr(t_k − t_{k−1}), s_k² = 1 − a².
+			w := re.buf[:m0]
+			for r := s; r < e; r++ {
+				v := d.rows[r*m0 : (r+1)*m0]
+				if r == s {
+					for k := range w {
+						w[k] = v[k] / lam[r]
+					}
+				} else {
+					a := corr(d.time[r] - d.time[r-1])
+					s2 := 1 - a*a
+					if !(s2 > 0) {
+						return 0, false
+					}
+					ld += math.Log(s2)
+					sq := math.Sqrt(s2)
+					pv := d.rows[(r-1)*m0 : r*m0]
+					for k := range w {
+						w[k] = (v[k]/lam[r] - a*pv[k]/lam[r-1]) / sq
+					}
+				}
+				outer(Sj, w, w, m0, 1)
+			}
+		default:
+			nj := e - s
+			C := re.buf[:nj*nj]
+			W := re.buf[nj*nj : nj*nj+nj*m0]
+			for a := 0; a < nj; a++ {
+				C[a*nj+a] = 1
+				for b := 0; b < a; b++ {
+					dist := 0.0
+					if d.time != nil {
+						dist = math.Abs(d.time[s+a] - d.time[s+b])
+					}
+					C[a*nj+b] = corr(dist)
+				}
+			}
+			if linalg.Cholesky(C, nj) != nil {
+				return 0, false
+			}
+			for a := 0; a < nj; a++ {
+				ld += 2 * math.Log(C[a*nj+a])
+			}
+			// W = L⁻¹ Λ⁻¹ V, row by row (forward substitution).
+			for a := 0; a < nj; a++ {
+				wa := W[a*m0 : (a+1)*m0]
+				v := d.rows[(s+a)*m0 : (s+a+1)*m0]
+				for k := range wa {
+					wa[k] = v[k] / lam[s+a]
+				}
+				for b := 0; b < a; b++ {
+					l := C[a*nj+b]
+					if l == 0 {
+						continue
+					}
+					wb := W[b*m0 : (b+1)*m0]
+					for k := range wa {
+						wa[k] -= l * wb[k]
+					}
+				}
+				inv := 1 / C[a*nj+a]
+				for k := range wa {
+					wa[k] *= inv
+				}
+				outer(Sj, wa, wa, m0, 1)
+			}
+		}
+	}
+	return ld, true
+}

@@ -1,0 +1,94 @@
+package workflow
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/alliance-research/alliance/analysis/mixed"
+)
+
+// The R code of a model with a residual structure (nlme::lme or nlme::gls
+// with its corStruct and varFunc) reproduces the model's numbers: fixed
+// effects, SEs, nlme's df (containment; n − p for gls), intervals, σ², the
+// structure's parameters and logLik; skipped without R, nlme and jsonlite.
+func TestLMMResidRCodeRunsInR(t *testing.T) {
+	rs := rscript(t, "nlme", "jsonlite")
+	for _, opt := range []LMMOptions{
+		{Formula: "outcome ~ alliance + session + (1 | patient)", Correlation: "car1", Time: "session"},
+		{Formula: "outcome ~ alliance + session + (1 | therapist/patient)", Correlation: "exp", Time: "session", ML: true},
+		{Formula: "outcome ~ alliance + session", Correlation: "cs", CorGroup: "patient", Time: "session"},
+		{Formula: "outcome ~ alliance + session", Correlation: "arma11", CorGroup: "patient", Time: "session", ML: true},
+		{Formula: "outcome ~ alliance + session + (1 | patient)", Weights: "varpower:session", Level: 0.9},
+	} {
+		t.Run(opt.Formula+" "+opt.Correlation+opt.Weights, func(t *testing.T) {
+			run, err := LMM(embedded(t, "demo-sessions"), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code := run.Steps()[0].RCode
+			want := "lme("
+			if run.Result.GLS {
+				want = "gls("
+			}
+			if !strings.Contains(code, want) {
+				t.Fatalf("R code without %s:\n%s", want, code)
+			}
+			o := runRCode(t, rs, code, "demo-sessions")[0]
+			c := &comparer{t: t, what: opt.Formula}
+			res := &run.Result
+			fixed := rRows(o["fixed"])
+			if len(fixed) != len(res.Fixed) {
+				t.Fatalf("R has %d fixed effects, we %d", len(fixed), len(res.Fixed))
+			}
+			for i, f := range res.Fixed {
+				g := fixed[i]
+				c.num(f.Name+" estimate", f.Estimate, g["estimate"], tolEst)
+				c.num(f.Name+" se", f.SE, g["se"], tolOpt)
+				c.num(f.Name+" df", f.DF, g["df"], 0)
+				c.num(f.Name+" ci_lb", f.CILB, g["ci_lb"], tolOpt)
+				c.num(f.Name+" ci_ub", f.CIUB, g["ci_ub"], tolOpt)
+			}
+			c.num("residual variance", res.ResidualVariance, o["residual_variance"], tolOpt)
+			c.num("logLik", res.LogLik, o["logLik"], tolEst)
+			c.num("AIC", res.AIC, o["AIC"], tolEst)
+			c.num("npar", float64(res.NPar), o["npar"], 0)
+			c.num("nobs", float64(res.NObs), o["nobs"], 0)
+			params := func(key string, s *mixed.ResidStructure) {
+				rows := rRows(o[key])
+				if s == nil {
+					if len(rows) > 0 {
+						t.Errorf("%s: R has %v, we none", key, rows)
+					}
+					return
+				}
+				if len(rows) != len(s.Params) {
+					t.Fatalf("%s: R has %v, we %v", key, rows, s.Params)
+				}
+				for i, p := range s.Params {
+					c.num(key+" "+p.Name, p.Value, rows[i]["value"], tolOpt)
+				}
+			}
+			params("correlation_structure", res.CorStruct)
+			params("variance_function", res.VarFunction)
+			c.log()
+		})
+	}
+}
+
+// Options that have no residual-structure form are refused in words.
+func TestLMMResidErrors(t *testing.T) {
+	for _, tc := range []struct {
+		opt  LMMOptions
+		want string
+	}{
+		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Correlation: "car1", Time: "session", Anova: 3}, "not available with a residual structure"},
+		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Weights: "varident:therapist", EMMeans: "alliance"}, "not available"},
+		{LMMOptions{Formula: "outcome ~ alliance", Correlation: "car1", Time: "session"}, "needs the group"},
+		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Weights: "varident:nosuch"}, "nosuch"},
+	} {
+		_, err := LMM(embedded(t, "demo-sessions"), tc.opt)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want one mentioning %q", tc.opt, err, tc.want)
+		}
+	}
+}
