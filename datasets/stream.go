@@ -55,7 +55,10 @@ type StreamOptions struct {
 // detected from its first block, and a later block that is not valid in
 // it is an error asking for the encoding; a Parquet file's columns that no
 // role uses are not read (column projection), so their types do not
-// matter. XLSX files, standard input and wide layouts are read whole.
+// matter; its integer and double columns are decoded page by page
+// straight into numbers, without the cell text the whole-file reader
+// makes, with the same values and the same errors (parquet_typed.go).
+// XLSX files, standard input and wide layouts are read whole.
 type SessionStream struct {
 	name  string
 	opt   StreamOptions
@@ -918,7 +921,8 @@ func (c *parquetChunks) reset() error {
 	return nil
 }
 
-// next reads the next row group's projected columns into a Table.
+// next reads the next row group's projected columns into a Table: the
+// numeric columns as numbers (typedCol), the others as cell text.
 func (c *parquetChunks) next() (t *Table, err error) {
 	groups := c.pf.RowGroups()
 	if c.rg >= len(groups) {
@@ -950,6 +954,16 @@ func (c *parquetChunks) next() (t *Table, err error) {
 	for k, j := range c.proj {
 		hdr[k] = c.hdr[j]
 		column, row = c.hdr[j], c.first+1
+		if typedKind(c.kinds[j]) { // numbers, not text (parquet_typed.go)
+			if t.typed == nil {
+				t.typed = make([]*typedCol, len(c.proj))
+			}
+			if t.typed[k], err = readTypedChunk(c.name, column, chunks[j], n, c.first, c.kinds[j], vals, &row); err != nil {
+				return nil, err
+			}
+			c.read += chunks[j].NumValues()
+			continue
+		}
 		t.start[k], t.end[k] = make([]uint32, 0, n), make([]uint32, 0, n)
 		if buf, t.start[k], t.end[k], err = appendParquetChunk(c.name, column, chunks[j], n, c.first, c.kinds[j], c.dec, buf, t.start[k], t.end[k], vals, &row); err != nil {
 			return nil, err
