@@ -46,6 +46,10 @@ type SessionOptions struct {
 	RequireTherapist bool     // fail when there is no therapist column
 	RequireAlliance  bool     // fail when there is no alliance column
 	RequireOutcome   bool     // fail when there is no outcome column
+	// Labels names extra columns read as text labels whatever their cells
+	// (Column.Strings: a missing cell is ""), never typed as numbers: a
+	// group column "1", "01", "2" keeps its labels.
+	Labels []string
 }
 
 // Sessions is a validated session-by-session table in long format: one row
@@ -99,6 +103,10 @@ func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, er
 	}
 	extras := make([]Var, len(ro.jx))
 	for k, j := range ro.jx {
+		if slices.ContainsFunc(opt.Labels, func(l string) bool { return strings.EqualFold(strings.TrimSpace(l), t.Header[j]) }) {
+			extras[k] = Var{Name: t.Header[j], Text: t.Col(j).Strings()}
+			continue
+		}
 		extras[k] = r.variable(j)
 	}
 

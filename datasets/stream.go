@@ -229,6 +229,33 @@ func OpenSessionStream(path string, opt StreamOptions) (*SessionStream, error) {
 	return s, nil
 }
 
+// ReadHeader returns the column names of a file a SessionStream reads
+// (CanStream), as OpenSessionStream reads them, without resolving roles:
+// for an analysis whose default column names are not the session table's.
+func ReadHeader(path string, opt ReadOptions) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &InputError{Problems: []Problem{{File: path, Msg: "cannot read: " + describeOSError(err)}}, Total: 1}
+	}
+	defer f.Close()
+	var head [4]byte
+	n, _ := io.ReadFull(f, head[:])
+	if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+		return nil, &InputError{Problems: []Problem{{File: path, Msg: "cannot read: " + describeOSError(serr)}}, Total: 1}
+	}
+	so := StreamOptions{Read: opt, ChunkBytes: DefaultStreamChunk}
+	var src chunker
+	if bytes.HasPrefix(head[:n], parquetMagic) || IsParquetPath(path) {
+		src, err = openParquetChunks(path, f, so)
+	} else {
+		src, err = openTextChunks(path, f, so)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append([]string(nil), src.header()...), nil
+}
+
 // resolve finds the role columns in the header (as Table.Sessions does)
 // and fixes their names for every block.
 func (s *SessionStream) resolve() error {

@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -58,6 +59,18 @@ type ChangeOptions struct {
 	// Label names the score in sentences and figure axes (default: the
 	// score column, or "score").
 	Label string
+
+	// PatientsTo, when set, receives the per-patient table (the columns of
+	// Tidy) of ChangeFile, written as the file is read; the JSON and text
+	// list the patients only up to ListLimit.
+	PatientsTo io.Writer
+	// Progress, when set, is called now and then with the rows read and
+	// the patients done (ChangeFile).
+	Progress func(rows, patients int)
+	// KeepPersons keeps every patient's classification in memory when a
+	// file is streamed (for the Jacobson–Truax figure and the CSV table);
+	// by default ChangeFile keeps them only up to ListLimit patients.
+	KeepPersons bool
 }
 
 // ChangeRun is a reliable-change analysis: its JSON is the output of
@@ -65,8 +78,12 @@ type ChangeOptions struct {
 type ChangeRun struct {
 	DataName string `json:"data"`
 	*change.Result
+	// ListsOmitted says that the patient list was left out of the output
+	// (more than ListLimit patients); nil when listed.
+	ListsOmitted *ListsOmitted `json:"lists_omitted,omitempty"`
 
 	sessionPart
+	allPersons []change.PersonChange // every patient's, when kept (Tidy, the figure)
 	opt      ChangeOptions
 	src      Source
 	roles    map[string]string
@@ -411,7 +428,7 @@ func (r *ChangeRun) classify(pairs []change.Pair) error {
 	switch o.Approach {
 	case "percentage":
 		better := ro.Better
-		res, err = change.Percentage(pairs, *o.PctImprovement, optional(o.PctDeterioration), better)
+		res, err = change.Percentage(pairs, *o.PctImprovement, o.spec().PctDeterioration, better)
 	case "distribution":
 		res, err = change.Distribution(pairs, ro)
 	case "combined":
@@ -506,10 +523,10 @@ func (r *ChangeRun) Label() string { return r.label }
 // Tidy is the one tidy table of the analysis (CSV output): one row per
 // patient with full-precision numbers.
 func (r *ChangeRun) Tidy() *Table {
-	t := &Table{Name: "persons", Columns: []string{"id", "group", "pre", "post", "change", "rci", "category"},
+	t := &Table{Name: "persons", Columns: changeColumns,
 		Right: []bool{false, false, true, true, true, true, false}}
-	for _, p := range r.Persons {
-		t.Rows = append(t.Rows, []string{p.ID, p.Group, full(float64(p.Pre)), full(float64(p.Post)), full(float64(p.Change)), full(float64(p.RCI)), string(p.Category)})
+	for _, p := range r.allPersons {
+		t.Rows = append(t.Rows, personChangeRow(p))
 	}
 	return t
 }
