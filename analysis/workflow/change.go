@@ -84,11 +84,11 @@ type ChangeRun struct {
 
 	sessionPart
 	allPersons []change.PersonChange // every patient's, when kept (Tidy, the figure)
-	opt      ChangeOptions
-	src      Source
-	roles    map[string]string
-	firstLst bool
-	label    string
+	opt        ChangeOptions
+	src        Source
+	roles      map[string]string
+	firstLst   bool
+	label      string
 }
 
 // Change classifies each patient's change as opt asks.
