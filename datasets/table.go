@@ -201,8 +201,8 @@ func (c *Column) Missing(i int) bool {
 // a finite number gives an error explaining why.
 func (c *Column) Float(i int) (v float64, missing bool, err error) {
 	if tc := c.t.typedCol(c.j); tc != nil {
-		if v, ok := tc.number(i, &c.t.na); ok {
-			return v, false, nil
+		if x, ok := tc.number(i, &c.t.na); ok {
+			return x, false, nil
 		}
 	}
 	b := c.t.cell(i, c.j)

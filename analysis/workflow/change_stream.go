@@ -121,7 +121,6 @@ type changeStage struct {
 
 	cl   *change.Classifier
 	k    int // pass 2: patients seen
-	used int // pass 2: used patients written
 	pw   *csv.Writer
 }
 
