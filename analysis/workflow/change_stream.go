@@ -119,9 +119,9 @@ type changeStage struct {
 	kept           []change.Pair // the used pairs while listed (every one with KeepPersons)
 	listed         bool
 
-	cl   *change.Classifier
-	k    int // pass 2: patients seen
-	pw   *csv.Writer
+	cl *change.Classifier
+	k  int // pass 2: patients seen
+	pw *csv.Writer
 }
 
 // newChangeStage resolves the roles in the header of r.src.Table as
