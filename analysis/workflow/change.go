@@ -71,6 +71,10 @@ type ChangeOptions struct {
 	// file is streamed (for the Jacobson–Truax figure and the CSV table);
 	// by default ChangeFile keeps them only up to ListLimit patients.
 	KeepPersons bool
+	// Bounded gives summaries only above ListLimit used patients: the
+	// patient list is left out of the output (ListsOmitted, a note), as
+	// 'alliance change' does; ChangeFile always bounds its output.
+	Bounded bool
 }
 
 // ChangeRun is a reliable-change analysis: its JSON is the output of
@@ -78,17 +82,20 @@ type ChangeOptions struct {
 type ChangeRun struct {
 	DataName string `json:"data"`
 	*change.Result
-	// ListsOmitted says that the patient list was left out of the output
-	// (more than ListLimit patients); nil when listed.
-	ListsOmitted *ListsOmitted `json:"lists_omitted,omitempty"`
+
+	allPersons []change.PersonChange // every patient's, when kept (Tidy, the figure)
 
 	sessionPart
-	allPersons []change.PersonChange // every patient's, when kept (Tidy, the figure)
-	opt        ChangeOptions
-	src        Source
-	roles      map[string]string
-	firstLst   bool
-	label      string
+	opt      ChangeOptions
+	src      Source
+	roles    map[string]string
+	firstLst bool
+	label    string
+
+	// ListsOmitted says that the per-patient classification was left out
+	// of a report's results.json (more than ListLimit patients; it is in
+	// a table beside the page); nil when listed.
+	ListsOmitted *ListsOmitted `json:"lists_omitted,omitempty"`
 }
 
 // Change classifies each patient's change as opt asks.

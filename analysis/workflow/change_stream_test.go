@@ -113,7 +113,9 @@ func TestChangeStreamMatchesMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mem, merr := Change(src, opt)
+		mopt := opt
+		mopt.Bounded = true // as the CLI asks
+		mem, merr := Change(src, mopt)
 		sopt := opt
 		var pat bytes.Buffer
 		if !shuffled {

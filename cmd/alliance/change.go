@@ -106,6 +106,7 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		e.infof("alliance: %s", note.Text)
 	}
 	opt.KeepPersons = cf.plot != "" || e.format == "csv" // the figure and the CSV table need every patient
+	opt.Bounded = true                                   // summaries only above 1,000 patients, whatever the input
 	var run *workflow.ChangeRun
 	err := withTables("", cf.patients, func(_, patW io.Writer) error {
 		update, done := e.counter("reliable change")
