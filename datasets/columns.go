@@ -153,8 +153,15 @@ func (r *resolver) floats(j int, need string) []float64 {
 	out := make([]float64, n)
 	dec := byte(t.Decimal)
 	hasNum := len(t.na.nums) > 0
+	tc := t.typedCol(j)
 	for i := range out {
-		b := t.buf[t.start[j][i]:t.end[j][i]]
+		if tc != nil {
+			if v, ok := tc.number(i, &t.na); ok {
+				out[i] = v
+				continue
+			}
+		}
+		b := t.cell(i, j)
 		if t.na.isCode(b) {
 			out[i] = math.NaN()
 			if need != "" {

@@ -46,6 +46,10 @@ type SessionOptions struct {
 	RequireTherapist bool     // fail when there is no therapist column
 	RequireAlliance  bool     // fail when there is no alliance column
 	RequireOutcome   bool     // fail when there is no outcome column
+	// Labels names extra columns read as text labels whatever their cells
+	// (Column.Strings: a missing cell is ""), never typed as numbers: a
+	// group column "1", "01", "2" keeps its labels.
+	Labels []string
 }
 
 // Sessions is a validated session-by-session table in long format: one row
@@ -99,6 +103,10 @@ func (t *Table) Sessions(cols SessionColumns, opt SessionOptions) (*Sessions, er
 	}
 	extras := make([]Var, len(ro.jx))
 	for k, j := range ro.jx {
+		if slices.ContainsFunc(opt.Labels, func(l string) bool { return strings.EqualFold(strings.TrimSpace(l), t.Header[j]) }) {
+			extras[k] = Var{Name: t.Header[j], Text: t.Col(j).Strings()}
+			continue
+		}
 		extras[k] = r.variable(j)
 	}
 
@@ -359,7 +367,12 @@ func (r *resolver) ids(j int, need string) *Factor {
 	name := t.Header[j]
 	var prev []byte // the previous id and what it gave: ids repeat on consecutive rows
 	prevCode, prevInvisible, havePrev := int32(0), false, false
+	tc := t.typedCol(j)
 	for i := range n {
+		if tc != nil && havePrev && tc.same(i, i-1) { // a number's text shows nothing invisible
+			fb.f.Codes = append(fb.f.Codes, prevCode)
+			continue
+		}
 		b := t.cell(i, j)
 		if havePrev && bytes.Equal(b, prev) {
 			if prevInvisible {
@@ -394,20 +407,30 @@ func (r *resolver) sessionNumbers(j int) []int {
 	out := make([]int, n)
 	dec := byte(t.Decimal)
 	name := t.Header[j]
+	tc := t.typedCol(j)
 	for i := range out {
-		b := t.cell(i, j)
-		if t.na.isCode(b) {
-			r.missing(i, name, b, "every row needs a session number (fill it in or remove the row)")
-			continue
+		var v float64
+		var err error
+		var b []byte // the cell's text, read only when the number needs it
+		typed := false
+		if tc != nil {
+			v, typed = tc.number(i, &t.na)
 		}
-		v, err := parseNumber(b, dec)
+		if !typed {
+			b = t.cell(i, j)
+			if t.na.isCode(b) {
+				r.missing(i, name, b, "every row needs a session number (fill it in or remove the row)")
+				continue
+			}
+			v, err = parseNumber(b, dec)
+		}
 		switch {
 		case err != nil:
 			r.probs.num(t.Line(i), name, b, err)
 		case v != math.Trunc(v):
-			r.probs.add(t.Line(i), name, b, "is not a whole number: sessions are numbered 0, 1, 2, ...")
+			r.probs.add(t.Line(i), name, t.cell(i, j), "is not a whole number: sessions are numbered 0, 1, 2, ...")
 		case math.Abs(v) > 1e9:
-			r.probs.add(t.Line(i), name, b, "is not a plausible session number")
+			r.probs.add(t.Line(i), name, t.cell(i, j), "is not a plausible session number")
 		default:
 			out[i] = int(v)
 		}

@@ -35,6 +35,10 @@ type Table struct {
 	start [][]uint32 // per column, start offset of each cell in buf
 	end   [][]uint32 // per column, end offset of each cell in buf
 	line  []int32    // per row, physical line of the record
+	// typed holds, per column, the numbers of a numeric Parquet column of a
+	// streamed block (nil: the column is cell text, as every column of a
+	// table read whole); start and end are then unused for it.
+	typed []*typedCol
 	na    naSet
 	naTxt []string
 }
@@ -144,7 +148,12 @@ func ListNames(names []string) string {
 
 // cell returns the trimmed bytes of cell (i, j). The slice aliases the
 // table's buffer and must not be modified.
-func (t *Table) cell(i, j int) []byte { return t.buf[t.start[j][i]:t.end[j][i]] }
+func (t *Table) cell(i, j int) []byte {
+	if t.typed != nil && t.typed[j] != nil {
+		return t.typed[j].text(i, byte(t.Decimal))
+	}
+	return t.buf[t.start[j][i]:t.end[j][i]]
+}
 
 // Column is a view of one column of a Table.
 type Column struct {
@@ -170,6 +179,11 @@ func (c *Column) String(i int) string { return string(c.t.cell(i, c.j)) }
 // or one of ReadOptions.NA (numeric codes also match the same number written
 // differently, e.g. -99.0 for -99).
 func (c *Column) Missing(i int) bool {
+	if tc := c.t.typedCol(c.j); tc != nil {
+		if _, ok := tc.number(i, &c.t.na); ok {
+			return false
+		}
+	}
 	b := c.t.cell(i, c.j)
 	if c.t.na.isCode(b) {
 		return true
@@ -186,6 +200,11 @@ func (c *Column) Missing(i int) bool {
 // A missing cell gives (NaN, true, nil); a cell that is neither missing nor
 // a finite number gives an error explaining why.
 func (c *Column) Float(i int) (v float64, missing bool, err error) {
+	if tc := c.t.typedCol(c.j); tc != nil {
+		if x, ok := tc.number(i, &c.t.na); ok {
+			return x, false, nil
+		}
+	}
 	b := c.t.cell(i, c.j)
 	if c.t.na.isCode(b) {
 		return math.NaN(), true, nil

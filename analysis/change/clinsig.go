@@ -168,8 +168,8 @@ func newResult(approach string, pairs, used []Pair) *Result {
 	return r
 }
 
-// rciPart fits the RCI and fills the RCI fields and categories
-// (improved, unchanged, deteriorated) of r.
+// rciPart fits the RCI and fills the RCI fields of r; the categories
+// (improved, unchanged, deteriorated) are rciCategory's.
 func rciPart(r *Result, pre, post []float64, o RCIOptions) (rciParams, float64, error) {
 	p, err := fitRCI(pre, post, o)
 	if err != nil {
@@ -191,21 +191,22 @@ func rciPart(r *Result, pre, post []float64, o RCIOptions) (rciParams, float64, 
 	case GLN, HLL:
 		r.SEPrediction = Float(p.SEPred)
 	}
-	s := o.Better.sign()
-	for i := range r.Persons {
-		x := &r.Persons[i]
-		v := p.rci(pre[i], post[i])
-		x.RCI = Float(v)
-		switch {
-		case s*v > cv:
-			x.Category = Improved
-		case s*v < -cv:
-			x.Category = Deteriorated
-		default:
-			x.Category = Unchanged
-		}
-	}
 	return p, cv, nil
+}
+
+// rciCategory sets a patient's RCI and its category: improved when
+// s·RCI > cv, deteriorated when s·RCI < −cv, else unchanged.
+func rciCategory(x *PersonChange, p *rciParams, s, cv float64) {
+	v := p.rci(float64(x.Pre), float64(x.Post))
+	x.RCI = Float(v)
+	switch {
+	case s*v > cv:
+		x.Category = Improved
+	case s*v < -cv:
+		x.Category = Deteriorated
+	default:
+		x.Category = Unchanged
+	}
 }
 
 // Distribution classifies each patient's change by the reliable change
@@ -214,22 +215,7 @@ func rciPart(r *Result, pre, post []float64, o RCIOptions) (rciParams, float64, 
 // (qnorm(1 − α) for HA). Sample means and SDs are those of the patients with
 // both scores. clinicalsignificance::cs_distribution.
 func Distribution(pairs []Pair, o RCIOptions) (*Result, error) {
-	if err := o.normalise(); err != nil {
-		return nil, err
-	}
-	if err := pairsMethod(o); err != nil {
-		return nil, err
-	}
-	used, pre, post, err := usedPairs(pairs)
-	if err != nil {
-		return nil, err
-	}
-	r := newResult("distribution", pairs, used)
-	if _, _, err := rciPart(r, pre, post, o); err != nil {
-		return nil, err
-	}
-	r.summarise([]Category{Improved, Unchanged, Deteriorated})
-	return r, nil
+	return classifyPairs(Spec{Approach: "distribution", RCI: o}, pairs)
 }
 
 // Norms are the functional-population norms and cutoff choice of the
@@ -269,9 +255,17 @@ func (n *Norms) normalise() error {
 	return nil
 }
 
-// cutoffPart computes the cutoff and each patient's clinical_pre,
-// functional_post (and HA's cs_indiv, clinical_post), returning clinical_post.
-func cutoffPart(r *Result, pre, post []float64, p rciParams, o RCIOptions, n Norms, cv float64) ([]bool, error) {
+// cutState is a fitted cutoff: what each patient's clinical_pre,
+// functional_post (and HA's cs_indiv, clinical_post) need.
+type cutState struct {
+	ha                   bool
+	s, cut, cv           float64
+	mPost, rPost, semSqr float64 // HA: M_post, r_post and √r_post·SEM
+}
+
+// fitCutoff computes the cutoff of the combined and statistical
+// approaches from the RCI parameters p (means and SDs of the used pairs).
+func fitCutoff(p rciParams, o RCIOptions, n Norms, cv float64) (*Cutoff, cutState, error) {
 	mC, sdC := p.MPre, p.SDPre
 	if n.ClinicalNorms {
 		mC, sdC = n.MClinical, n.SDClinical
@@ -282,43 +276,60 @@ func cutoffPart(r *Result, pre, post []float64, p rciParams, o RCIOptions, n Nor
 	if n.Type != CutoffA {
 		c.MFunctional, c.SDFunctional = Float(n.MFunctional), Float(n.SDFunctional)
 	}
-	s := o.Better.sign()
-	clinicalPost := make([]bool, len(pre))
+	st := cutState{s: o.Better.sign(), cv: cv}
 	var err error
-	var cut float64
 	if o.Method != HA {
-		cut, err = CutoffJT(mC, sdC, n.MFunctional, n.SDFunctional, n.Type, o.Better, n.BFunctionalSD)
+		st.cut, err = CutoffJT(mC, sdC, n.MFunctional, n.SDFunctional, n.Type, o.Better, n.BFunctionalSD)
 		if err != nil {
-			return nil, err
-		}
-		for i := range r.Persons {
-			r.Persons[i].ClinicalPre = s*pre[i] < s*cut
-			r.Persons[i].FunctionalPost = s*post[i] > s*cut
+			return nil, st, err
 		}
 	} else {
 		sem := sdC * math.Sqrt(1-o.Reliability)
 		rC := haReliability(sdC, sem)
 		rPost := haReliability(p.SDPost, sem)
 		rF := haReliability(n.SDFunctional, sem)
-		cut, err = CutoffHA(mC, sdC, rC, n.MFunctional, n.SDFunctional, rF, n.Type, o.Better, n.BFunctionalSD)
+		st.cut, err = CutoffHA(mC, sdC, rC, n.MFunctional, n.SDFunctional, rF, n.Type, o.Better, n.BFunctionalSD)
 		if err != nil {
-			return nil, err
+			return nil, st, err
 		}
 		c.Type += "_true"
 		c.ReliabilityClinical, c.ReliabilityPost = Float(rC), Float(rPost)
 		if n.Type != CutoffA {
 			c.ReliabilityFunctional = Float(rF)
 		}
-		for i := range r.Persons {
-			x := &r.Persons[i]
-			ci := (p.MPost + (post[i]-p.MPost)*rPost - cut) / (math.Sqrt(rPost) * sem)
-			x.CSIndiv = Float(ci)
-			x.ClinicalPre = s*pre[i] < s*cut
-			x.FunctionalPost = x.ClinicalPre && s*ci > cv
-			clinicalPost[i] = !x.ClinicalPre && s*ci < -cv
-		}
+		st.ha, st.mPost, st.rPost, st.semSqr = true, p.MPost, rPost, math.Sqrt(rPost)*sem
 	}
-	c.Value = Float(cut)
+	c.Value = Float(st.cut)
+	return c, st, nil
+}
+
+// flags sets a patient's clinical_pre and functional_post (and HA's
+// cs_indiv) and returns HA's clinical_post.
+func (st *cutState) flags(x *PersonChange) bool {
+	pre, post, s := float64(x.Pre), float64(x.Post), st.s
+	if !st.ha {
+		x.ClinicalPre = s*pre < s*st.cut
+		x.FunctionalPost = s*post > s*st.cut
+		return false
+	}
+	ci := (st.mPost + (post-st.mPost)*st.rPost - st.cut) / st.semSqr
+	x.CSIndiv = Float(ci)
+	x.ClinicalPre = s*pre < s*st.cut
+	x.FunctionalPost = x.ClinicalPre && s*ci > st.cv
+	return !x.ClinicalPre && s*ci < -st.cv
+}
+
+// cutoffPart computes the cutoff and each patient's clinical_pre,
+// functional_post (and HA's cs_indiv, clinical_post), returning clinical_post.
+func cutoffPart(r *Result, pre, post []float64, p rciParams, o RCIOptions, n Norms, cv float64) ([]bool, error) {
+	c, st, err := fitCutoff(p, o, n, cv)
+	if err != nil {
+		return nil, err
+	}
+	clinicalPost := make([]bool, len(pre))
+	for i := range r.Persons {
+		clinicalPost[i] = st.flags(&r.Persons[i])
+	}
 	r.Cutoff = c
 	return clinicalPost, nil
 }
@@ -337,49 +348,29 @@ func cutoffPart(r *Result, pre, post []float64, p rciParams, o RCIOptions, n Nor
 // true-score cutoff and functional_post = clinical_pre ∧ s·cs_indiv > z, and
 // the group-level proportions changed and functional are reported.
 func Combined(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
-	if err := o.normalise(); err != nil {
-		return nil, err
-	}
-	if err := pairsMethod(o); err != nil {
-		return nil, err
-	}
-	if err := n.normalise(); err != nil {
-		return nil, err
-	}
-	used, pre, post, err := usedPairs(pairs)
-	if err != nil {
-		return nil, err
-	}
-	r := newResult("combined", pairs, used)
-	p, cv, err := rciPart(r, pre, post, o)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := cutoffPart(r, pre, post, p, o, n, cv); err != nil {
-		return nil, err
-	}
-	r.combine()
-	if o.Method == HA {
-		r.GroupLevel = haGroupLevel(pre, post, p, float64(r.Cutoff.Value), float64(r.Cutoff.ReliabilityPost), o.Better)
-	}
-	return r, nil
+	return classifyPairs(Spec{Approach: "combined", RCI: o, Norms: n}, pairs)
 }
 
 // combine refines the reliable-change categories with the cutoff, as
-// cs_combined: improved patients who moved from clinical to functional are
-// recovered, deteriorated patients who moved the other way are harmed; then
-// the categories are counted.
+// cs_combined (combineOne), then counts the categories.
 func (r *Result) combine() {
 	for i := range r.Persons {
-		x := &r.Persons[i]
-		switch {
-		case x.Category == Improved && x.ClinicalPre && x.FunctionalPost:
-			x.Category = Recovered
-		case x.Category == Deteriorated && !x.ClinicalPre && !x.FunctionalPost:
-			x.Category = Harmed
-		}
+		combineOne(&r.Persons[i])
 	}
-	r.summarise([]Category{Recovered, Improved, Unchanged, Deteriorated, Harmed})
+	r.summarise(combinedCategories)
+}
+
+var combinedCategories = []Category{Recovered, Improved, Unchanged, Deteriorated, Harmed}
+
+// combineOne makes an improved patient who moved from clinical to
+// functional recovered, a deteriorated one who moved the other way harmed.
+func combineOne(x *PersonChange) {
+	switch {
+	case x.Category == Improved && x.ClinicalPre && x.FunctionalPost:
+		x.Category = Recovered
+	case x.Category == Deteriorated && !x.ClinicalPre && !x.FunctionalPost:
+		x.Category = Harmed
+	}
 }
 
 // haGroupLevel is the HA group-level summary of cs_combined:
@@ -409,52 +400,26 @@ func haGroupLevel(pre, post []float64, p rciParams, cut, rPost float64, b Better
 // The RCI options give the method (JT cutoffs unless HA), reliability and
 // direction; no RCI is computed for the categories.
 func Statistical(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
-	if err := o.normalise(); err != nil {
-		return nil, err
+	return classifyPairs(Spec{Approach: "statistical", RCI: o, Norms: n}, pairs)
+}
+
+// statisticalCategory is a patient's category in the statistical
+// approach, from the cutoff flags (clinicalPost: HA's).
+func statisticalCategory(x *PersonChange, ha, clinicalPost bool) {
+	var imp, det bool
+	if ha {
+		imp, det = x.FunctionalPost, clinicalPost
+	} else {
+		imp, det = x.ClinicalPre && x.FunctionalPost, !x.ClinicalPre && !x.FunctionalPost
 	}
-	if err := pairsMethod(o); err != nil {
-		return nil, err
+	switch {
+	case imp:
+		x.Category = Improved
+	case det:
+		x.Category = Deteriorated
+	default:
+		x.Category = Unchanged
 	}
-	if err := n.normalise(); err != nil {
-		return nil, err
-	}
-	used, pre, post, err := usedPairs(pairs)
-	if err != nil {
-		return nil, err
-	}
-	r := newResult("statistical", pairs, used)
-	p := rciParams{Method: o.Method, R: o.Reliability}
-	p.MPre, p.SDPre, _ = describe.MeanSD(pre)
-	p.MPost, p.SDPost, _ = describe.MeanSD(post)
-	cv := o.criticalZ()
-	r.Better, r.Reliability, r.CriticalValue = o.Better, Float(o.Reliability), Float(cv)
-	r.MPre, r.SDPre, r.MPost, r.SDPost = Float(p.MPre), Float(p.SDPre), Float(p.MPost), Float(p.SDPost)
-	if o.Method == HA {
-		r.Method = HA
-	}
-	clinicalPost, err := cutoffPart(r, pre, post, p, o, n, cv)
-	if err != nil {
-		return nil, err
-	}
-	for i := range r.Persons {
-		x := &r.Persons[i]
-		var imp, det bool
-		if o.Method == HA {
-			imp, det = x.FunctionalPost, clinicalPost[i]
-		} else {
-			imp, det = x.ClinicalPre && x.FunctionalPost, !x.ClinicalPre && !x.FunctionalPost
-		}
-		switch {
-		case imp:
-			x.Category = Improved
-		case det:
-			x.Category = Deteriorated
-		default:
-			x.Category = Unchanged
-		}
-	}
-	r.summarise([]Category{Improved, Unchanged, Deteriorated})
-	return r, nil
 }
 
 // Percentage classifies patients by their percentage change
@@ -469,103 +434,37 @@ func Statistical(pairs []Pair, o RCIOptions, n Norms) (*Result, error) {
 // improved and deteriorated (Both is set, and the patient is counted in both
 // rows of the summary, as the package does).
 func Percentage(pairs []Pair, pctImprovement, pctDeterioration float64, better Better) (*Result, error) {
-	if !better.valid() {
-		return nil, errs.New(errs.InvalidOption, "change", "unknown direction %v (use Lower or Higher)", better)
+	return classifyPairs(Spec{Approach: "percentage", RCI: RCIOptions{Better: better}, PctImprovement: pctImprovement, PctDeterioration: pctDeterioration}, pairs)
+}
+
+// pctCategory is a patient's percentage change and category.
+func pctCategory(x *PersonChange, s, pctImprovement, pctDeterioration float64) {
+	pre, post := float64(x.Pre), float64(x.Post)
+	pct := (post - pre) / pre
+	x.PctChange = Float(pct)
+	imp := s*pct >= pctImprovement || (pre == 0 && post > 0)
+	det := s*pct <= -pctDeterioration || (pre == 0 && post < 0)
+	if pre == post {
+		imp, det = false, false
 	}
-	if !(pctImprovement >= 0 && pctImprovement <= 1) {
-		return nil, errs.New(errs.InvalidOption, "change", "pct_improvement must be between 0 and 1 but %v was supplied", pctImprovement)
+	switch {
+	case imp && det:
+		x.Category, x.Both = Improved, true
+	case imp:
+		x.Category = Improved
+	case det:
+		x.Category = Deteriorated
+	default:
+		x.Category = Unchanged
 	}
-	if pctDeterioration <= 0 {
-		pctDeterioration = pctImprovement
-	}
-	if pctDeterioration > 1 {
-		return nil, errs.New(errs.InvalidOption, "change", "pct_deterioration must be between 0 and 1 but %v was supplied", pctDeterioration)
-	}
-	used, pre, post, err := usedPairs(pairs)
-	if err != nil {
-		return nil, err
-	}
-	r := newResult("percentage", pairs, used)
-	r.Better = better
-	r.PctImprovement, r.PctDeterioration = Float(pctImprovement), Float(pctDeterioration)
-	s := better.sign()
-	for i := range r.Persons {
-		x := &r.Persons[i]
-		pct := (post[i] - pre[i]) / pre[i]
-		x.PctChange = Float(pct)
-		imp := s*pct >= pctImprovement || (pre[i] == 0 && post[i] > 0)
-		det := s*pct <= -pctDeterioration || (pre[i] == 0 && post[i] < 0)
-		if pre[i] == post[i] {
-			imp, det = false, false
-		}
-		switch {
-		case imp && det:
-			x.Category, x.Both = Improved, true
-		case imp:
-			x.Category = Improved
-		case det:
-			x.Category = Deteriorated
-		default:
-			x.Category = Unchanged
-		}
-	}
-	r.summarise([]Category{Improved, Unchanged, Deteriorated})
-	return r, nil
 }
 
 // summarise fills Summary (and Groups when groups are labelled) with the
-// counts of cats, in that order. Percentages are over all used patients
-// (and over the group's patients in PercentByGroup).
+// counts of cats, in that order (Tally).
 func (r *Result) summarise(cats []Category) {
-	count := func(x PersonChange, c Category) bool {
-		return x.Category == c || (x.Both && c == Deteriorated)
-	}
-	grouped := false
-	var groups []string
-	seen := map[string]bool{}
+	t := NewTally(cats)
 	for _, x := range r.Persons {
-		if x.Group != "" {
-			grouped = true
-		}
-		if !seen[x.Group] {
-			seen[x.Group] = true
-			groups = append(groups, x.Group)
-		}
+		t.Add(x)
 	}
-	total := 0
-	counts := make([]int, len(cats))
-	for _, x := range r.Persons {
-		for j, c := range cats {
-			if count(x, c) {
-				counts[j]++
-				total++
-			}
-		}
-	}
-	r.Summary = make([]CategoryCount, len(cats))
-	for j, c := range cats {
-		r.Summary[j] = CategoryCount{Category: c, N: counts[j], Percent: Float(float64(counts[j]) / float64(total))}
-	}
-	if !grouped {
-		return
-	}
-	for _, g := range groups {
-		gc := make([]int, len(cats))
-		gt := 0
-		for _, x := range r.Persons {
-			if x.Group != g {
-				continue
-			}
-			for j, c := range cats {
-				if count(x, c) {
-					gc[j]++
-					gt++
-				}
-			}
-		}
-		for j, c := range cats {
-			r.Groups = append(r.Groups, CategoryCount{Category: c, Group: g, N: gc[j],
-				Percent: Float(float64(gc[j]) / float64(total)), PercentByGroup: Float(float64(gc[j]) / float64(gt))})
-		}
-	}
+	t.Fill(r)
 }

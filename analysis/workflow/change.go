@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -58,6 +59,22 @@ type ChangeOptions struct {
 	// Label names the score in sentences and figure axes (default: the
 	// score column, or "score").
 	Label string
+
+	// PatientsTo, when set, receives the per-patient table (the columns of
+	// Tidy) of ChangeFile, written as the file is read; the JSON and text
+	// list the patients only up to ListLimit.
+	PatientsTo io.Writer
+	// Progress, when set, is called now and then with the rows read and
+	// the patients done (ChangeFile).
+	Progress func(rows, patients int)
+	// KeepPersons keeps every patient's classification in memory when a
+	// file is streamed (for the Jacobson–Truax figure and the CSV table);
+	// by default ChangeFile keeps them only up to ListLimit patients.
+	KeepPersons bool
+	// Bounded gives summaries only above ListLimit used patients: the
+	// patient list is left out of the output (ListsOmitted, a note), as
+	// 'alliance change' does; ChangeFile always bounds its output.
+	Bounded bool
 }
 
 // ChangeRun is a reliable-change analysis: its JSON is the output of
@@ -66,12 +83,19 @@ type ChangeRun struct {
 	DataName string `json:"data"`
 	*change.Result
 
+	allPersons []change.PersonChange // every patient's, when kept (Tidy, the figure)
+
 	sessionPart
 	opt      ChangeOptions
 	src      Source
 	roles    map[string]string
 	firstLst bool
 	label    string
+
+	// ListsOmitted says that the per-patient classification was left out
+	// of a report's results.json (more than ListLimit patients; it is in
+	// a table beside the page); nil when listed.
+	ListsOmitted *ListsOmitted `json:"lists_omitted,omitempty"`
 }
 
 // Change classifies each patient's change as opt asks.
@@ -411,7 +435,7 @@ func (r *ChangeRun) classify(pairs []change.Pair) error {
 	switch o.Approach {
 	case "percentage":
 		better := ro.Better
-		res, err = change.Percentage(pairs, *o.PctImprovement, optional(o.PctDeterioration), better)
+		res, err = change.Percentage(pairs, *o.PctImprovement, o.spec().PctDeterioration, better)
 	case "distribution":
 		res, err = change.Distribution(pairs, ro)
 	case "combined":
@@ -506,10 +530,10 @@ func (r *ChangeRun) Label() string { return r.label }
 // Tidy is the one tidy table of the analysis (CSV output): one row per
 // patient with full-precision numbers.
 func (r *ChangeRun) Tidy() *Table {
-	t := &Table{Name: "persons", Columns: []string{"id", "group", "pre", "post", "change", "rci", "category"},
+	t := &Table{Name: "persons", Columns: changeColumns,
 		Right: []bool{false, false, true, true, true, true, false}}
-	for _, p := range r.Persons {
-		t.Rows = append(t.Rows, []string{p.ID, p.Group, full(float64(p.Pre)), full(float64(p.Post)), full(float64(p.Change)), full(float64(p.RCI)), string(p.Category)})
+	for _, p := range r.allPersons {
+		t.Rows = append(t.Rows, personChangeRow(p))
 	}
 	return t
 }

@@ -11,6 +11,14 @@ import (
 
 func (r *ChangeRun) compose() {
 	res, o := r.Result, r.opt
+	r.allPersons = res.Persons
+	all := len(res.Persons) == res.NUsed // every patient's classification is at hand
+	listed := res.NUsed <= ListLimit || !o.Bounded
+	if !listed {
+		r.ListsOmitted = &ListsOmitted{Patients: res.NUsed, Limit: ListLimit,
+			How: "write the full table to a file: one row per patient with --patients FILE (.csv, .tsv or .parquet)"}
+		r.note(Info, "%d patients: the per-patient list is not printed (only summaries, above %d patients); %s.", res.NUsed, ListLimit, r.ListsOmitted.How)
+	}
 	r.data = &DataPart{Kind: "session", Source: r.src, Roles: r.roles, Counts: map[string]int{"patients": res.NOriginal, "patients analysed": res.NUsed}}
 	if d := res.NOriginal - res.NUsed; d > 0 {
 		why := "no score at one of the two time points"
@@ -59,7 +67,7 @@ func (r *ChangeRun) compose() {
 		}
 		s.Add(g)
 	}
-	if o.Persons {
+	if o.Persons && all {
 		p := r.Tidy()
 		p.Title = "Patients"
 		s.Add(p)
@@ -73,14 +81,22 @@ func (r *ChangeRun) compose() {
 		}
 		s.P(Reading, fmt.Sprintf("%d of the %d patients (%s) are classified as %s.", best.N, res.NUsed, pct(100*float64(best.Percent)), best.Category))
 	}
-	if res.Approach != "percentage" && o.Method != string(change.HLM) && res.NUsed > 0 {
+	switch {
+	case res.Approach == "percentage" || o.Method == string(change.HLM) || res.NUsed == 0:
+	case !all:
+		r.note(Info, "The Jacobson–Truax figure is not drawn: above %d patients the classifications are not kept in memory unless the figure or the CSV table is asked for.", ListLimit)
+	default:
+		fig := *res // the figure's own copy: every patient, whatever the output lists
 		s.Add(&Figure{Name: "jacobson-truax", Title: "Jacobson–Truax plot",
 			Caption: "Post against pre score of each patient; the diagonal is no change, the shaded band the change that is not reliable (±" + apa.Cell(float64(res.CriticalValue), 2) + "·S_diff); marker shapes give the categories.",
-			Spec:    JacobsonTruaxSpec{Change: res, Label: capitalise(r.label)}})
+			Spec:    JacobsonTruaxSpec{Change: &fig, Label: capitalise(r.label)}})
 	}
 	r.methods = append(r.methods, r.methodsText())
 	r.cite("jacobson1991", "claus2023")
 	r.steps = []Step{{Purpose: "Reliable and clinically significant change", Command: r.commandLine(), RCode: r.rCode()}}
+	if !listed {
+		res.Persons = nil // the output's list; allPersons keeps them
+	}
 }
 
 func (r *ChangeRun) categoryTable() *Table {

@@ -15,7 +15,7 @@ import (
 )
 
 // TestStreamMemoryBounded: the peak resident memory of a whole process
-// running RupturesFile and GainsFile on 10⁶ and 10⁷ session rows (50,000
+// running RupturesFile, GainsFile and ChangeFile on 10⁶ and 10⁷ session rows (50,000
 // and 500,000 patients × 20 sessions, simulated) differs by less than 2×.
 // Each run is a child process (this test binary) that reports its VmHWM.
 // Slow (about a minute and 250 MB of temporary files): it runs only with
@@ -46,7 +46,7 @@ func TestStreamMemoryBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Close()
-		for _, cmd := range []string{"ruptures", "gains"} {
+		for _, cmd := range []string{"ruptures", "gains", "change"} {
 			c := exec.Command(os.Args[0], "-test.run=^TestStreamMemoryBounded$")
 			c.Env = append(os.Environ(), "ALLIANCE_MEMCHILD="+path, "ALLIANCE_MEMCMD="+cmd)
 			out, err := c.CombinedOutput()
@@ -74,9 +74,12 @@ func TestStreamMemoryBounded(t *testing.T) {
 
 func memChild(t *testing.T, path string) {
 	var err error
-	if os.Getenv("ALLIANCE_MEMCMD") == "gains" {
+	switch os.Getenv("ALLIANCE_MEMCMD") {
+	case "gains":
 		_, err = GainsFile(path, datasets.ReadOptions{}, GainsOptions{Cutoff: fp(5)})
-	} else {
+	case "change":
+		_, err = ChangeFile(path, datasets.ReadOptions{}, ChangeOptions{Reliability: fp(0.8)})
+	default:
 		_, err = RupturesFile(path, datasets.ReadOptions{}, RupturesOptions{})
 	}
 	if err != nil {

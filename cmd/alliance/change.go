@@ -1,29 +1,23 @@
 package main
 
 import (
+	"io"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/spf13/cobra"
 )
 
-// changeFlags are the flags of 'alliance change'.
+// changeFlags are the flags of 'alliance change', bound to the workflow's
+// options but for --wide (the two columns, or long data), --significance
+// (1 − --level), --plot and --patients.
 type changeFlags struct {
-	read                       readFlags
-	pre, post                  string // wide: column names; long: time values
-	id, time, score, group     string
-	approach, method           string
-	higher                     bool
-	reliability, reliabilityPo *float64
-	significance, level        float64
-	cutoffType                 string
-	mFunc, sdFunc              *float64
-	mClin, sdClin              *float64
-	bFunctionalSD              bool
-	pctImprove, pctDeteriorate *float64
-	persons                    bool
-	wide                       string
-	plot                       string
+	read         readFlags
+	opt          workflow.ChangeOptions
+	significance float64
+	wide         string
+	plot         string
+	patients     string
 }
 
 const changeDefaultDataset = "claus2020"
@@ -41,33 +35,35 @@ func newChangeCmd(e *env) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	o := &cf.opt
 	cf.read.register(cmd, changeDefaultDataset)
-	f.StringVar(&cf.id, "patient", "", "patient id column (default: id, patient or subject)")
-	f.StringVar(&cf.time, "session", "", "long data: time (session) column (default: time, session or wave)")
-	f.StringVar(&cf.score, "outcome", "", "outcome column (default: outcome or score)")
+	f.StringVar(&o.Patient, "patient", "", "patient id column (default: id, patient or subject)")
+	f.StringVar(&o.Time, "session", "", "long data: time (session) column (default: time, session or wave)")
+	f.StringVar(&o.Score, "outcome", "", "outcome column (default: outcome or score)")
 	aliases(cmd)
-	f.StringVar(&cf.pre, "pre", "", "long data: the time value of the pre measurement (default: each patient's first)")
-	f.StringVar(&cf.post, "post", "", "long data: the time value of the post measurement (default: each patient's last)")
+	f.StringVar(&o.Pre, "pre", "", "long data: the time value of the pre measurement (default: each patient's first)")
+	f.StringVar(&o.Post, "post", "", "long data: the time value of the post measurement (default: each patient's last)")
 	f.StringVar(&cf.wide, "wide", "", "wide data, one row per patient: the pre and post columns, `PRE,POST`")
-	f.StringVar(&cf.group, "group", "", "column with a group label (e.g. treatment) for group summaries")
-	f.StringVar(&cf.approach, "approach", "", "distribution, combined, statistical or percentage (default: combined when functional norms are given, else distribution)")
-	f.StringVar(&cf.method, "method", "JT", "reliable change index: JT, GLN, HLL, EN, NK, HA or HLM")
-	betterVar(cmd, &cf.higher, "which scores are improvement")
-	numVar(cmd, &cf.reliability, "reliability", "reliability of the measure (test–retest or alpha), between 0 and 1")
-	numVar(cmd, &cf.reliabilityPo, "reliability-post", "NK: reliability of the post measurement (default: --reliability)")
-	levelVar(cmd, &cf.level, "the reliable change criterion (95: |RCI| > 1.96)")
+	f.StringVar(&o.Group, "group", "", "column with a group label (e.g. treatment) for group summaries")
+	f.StringVar(&o.Approach, "approach", "", "distribution, combined, statistical or percentage (default: combined when functional norms are given, else distribution)")
+	f.StringVar(&o.Method, "method", "JT", "reliable change index: JT, GLN, HLL, EN, NK, HA or HLM")
+	betterVar(cmd, &o.HigherBetter, "which scores are improvement")
+	numVar(cmd, &o.Reliability, "reliability", "reliability of the measure (test–retest or alpha), between 0 and 1")
+	numVar(cmd, &o.ReliabilityPost, "reliability-post", "NK: reliability of the post measurement (default: --reliability)")
+	levelVar(cmd, &o.Level, "the reliable change criterion (95: |RCI| > 1.96)")
 	f.Float64Var(&cf.significance, "significance", 0.05, "significance level of the reliable change criterion (1 − level)")
 	_ = f.MarkHidden("significance")
-	f.StringVar(&cf.cutoffType, "cutoff-type", "", "clinical cutoff (default a): a (2 SD beyond the clinical mean), b (2 SD within the functional mean), c (between the two)")
-	numVar(cmd, &cf.mFunc, "m-functional", "mean of the functional (non-clinical) population")
-	numVar(cmd, &cf.sdFunc, "sd-functional", "SD of the functional population")
-	numVar(cmd, &cf.mClin, "m-clinical", "mean of the clinical population (default: the mean of the pre scores)")
-	numVar(cmd, &cf.sdClin, "sd-clinical", "SD of the clinical population (default: the SD of the pre scores)")
-	f.BoolVar(&cf.bFunctionalSD, "b-functional-sd", false, "cutoff b with the functional SD, as Jacobson & Truax (1991) define it (clinicalsignificance uses the clinical SD)")
-	numVar(cmd, &cf.pctImprove, "pct-improvement", "percentage approach: proportion of change that counts as improvement (e.g. .5)")
-	numVar(cmd, &cf.pctDeteriorate, "pct-deterioration", "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
+	f.StringVar(&o.CutoffType, "cutoff-type", "", "clinical cutoff (default a): a (2 SD beyond the clinical mean), b (2 SD within the functional mean), c (between the two)")
+	numVar(cmd, &o.MFunctional, "m-functional", "mean of the functional (non-clinical) population")
+	numVar(cmd, &o.SDFunctional, "sd-functional", "SD of the functional population")
+	numVar(cmd, &o.MClinical, "m-clinical", "mean of the clinical population (default: the mean of the pre scores)")
+	numVar(cmd, &o.SDClinical, "sd-clinical", "SD of the clinical population (default: the SD of the pre scores)")
+	f.BoolVar(&o.BFunctionalSD, "b-functional-sd", false, "cutoff b with the functional SD, as Jacobson & Truax (1991) define it (clinicalsignificance uses the clinical SD)")
+	numVar(cmd, &o.PctImprovement, "pct-improvement", "percentage approach: proportion of change that counts as improvement (e.g. .5)")
+	numVar(cmd, &o.PctDeterioration, "pct-deterioration", "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
 	figureVar(cmd, &cf.plot, "plot", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
-	f.BoolVar(&cf.persons, "persons", false, "list every patient (text and Markdown; JSON and CSV always do)")
+	f.BoolVar(&o.Persons, "persons", false, "list every patient (text and Markdown; JSON and CSV always do, up to 1,000 patients)")
+	f.StringVar(&cf.patients, "patients", "", "write every patient's row (id, group, pre, post, change, rci, category) to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000")
 	return cmd
 }
 
@@ -88,13 +84,9 @@ func changeArgs(cf *changeFlags) cobra.PositionalArgs {
 }
 
 func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error {
-	opt := workflow.ChangeOptions{Patient: cf.id, Time: cf.time, Score: cf.score, Group: cf.group, Pre: cf.pre, Post: cf.post,
-		Approach: cf.approach, Method: cf.method, CutoffType: cf.cutoffType, BFunctionalSD: cf.bFunctionalSD, Persons: cf.persons,
-		Reliability: cf.reliability, ReliabilityPost: cf.reliabilityPo, MFunctional: cf.mFunc, SDFunctional: cf.sdFunc,
-		MClinical: cf.mClin, SDClinical: cf.sdClin, PctImprovement: cf.pctImprove, PctDeterioration: cf.pctDeteriorate,
-		HigherBetter: cf.higher, Level: cf.level}
+	opt := cf.opt
 	if cols := splitList(cf.wide); len(cols) == 2 {
-		if cf.pre != "" || cf.post != "" {
+		if opt.Pre != "" || opt.Post != "" {
 			return usagef("--wide names the pre and post columns; give --pre and --post only with long data")
 		}
 		opt.Wide, opt.Pre, opt.Post = true, cols[0], cols[1]
@@ -113,15 +105,48 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		opt, note = workflow.ChangeExample(opt)
 		e.infof("alliance: %s", note.Text)
 	}
-	src, err := cf.read.source(e, args, changeDefaultDataset)
-	if err != nil {
-		return err
-	}
-	stop := e.busy("reliable change")
-	run, err := workflow.Change(src, opt)
-	stop()
+	opt.KeepPersons = cf.plot != "" || e.format == "csv" // the figure and the CSV table need every patient
+	opt.Bounded = true                                   // summaries only above 1,000 patients, whatever the input
+	var run *workflow.ChangeRun
+	err := withTables("", cf.patients, func(_, patW io.Writer) error {
+		update, done := e.counter("reliable change")
+		opt.Progress = update
+		defer done()
+		if stream, path := cf.read.streamable(args); stream {
+			ropt, rerr := cf.read.options()
+			if rerr != nil {
+				return rerr
+			}
+			ropt.MaxBytes = e.maxBytes
+			e.inputs = append(e.inputs, path)
+			if cerr := e.checkOutputs(cf.patients); cerr != nil {
+				return cerr
+			}
+			opt.PatientsTo = patW
+			var err error
+			run, err = workflow.ChangeFile(path, ropt, opt)
+			return err
+		}
+		src, err := cf.read.source(e, args, changeDefaultDataset)
+		if err != nil {
+			return err
+		}
+		if cerr := e.checkOutputs(cf.patients); cerr != nil {
+			return cerr
+		}
+		if run, err = workflow.Change(src, opt); err != nil {
+			return err
+		}
+		if patW != nil {
+			return tableCSV(run.Tidy())(patW)
+		}
+		return nil
+	})
 	if err != nil {
 		return withOptionFlag(err, changeOptionFlags)
+	}
+	if cf.patients != "" {
+		e.infof("wrote %s", cf.patients)
 	}
 	if err := e.saveNamedFigure(run.Section(), "jacobson-truax", cf.plot); err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 
 // TestParquetMatchesCSV simulates the same data as CSV and as Parquet
 // (simulate --out x.csv / x.parquet) and checks that ruptures, gains,
-// sessions and meta give byte-identical JSON from both files, once the file
+// sessions, change and meta give byte-identical JSON from both files, once the file
 // name (echoed in the "data" field) is replaced. Missing cells (nulls ↔ NA)
 // are compared in datasets' TestParquetNullsAreNA.
 func TestParquetMatchesCSV(t *testing.T) {
@@ -35,6 +35,8 @@ func TestParquetMatchesCSV(t *testing.T) {
 		{"s", []string{"ruptures"}},
 		{"s", []string{"gains", "--cutoff", "5"}},
 		{"s", []string{"sessions"}},
+		{"s", []string{"change", "--reliability", ".8"}},
+		{"s", []string{"change", "--reliability", ".8", "--approach", "combined", "--pre", "1", "--post", "6"}},
 		{"m", []string{"meta"}},
 	}
 	for _, c := range cases {
