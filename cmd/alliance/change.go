@@ -18,6 +18,7 @@ type changeFlags struct {
 	wide         string
 	plot         string
 	patients     string
+	hints        map[string]string // option → flag (optionFlags)
 }
 
 const changeDefaultDataset = "claus2020"
@@ -64,13 +65,10 @@ func newChangeCmd(e *env) *cobra.Command {
 	figureVar(cmd, &cf.plot, "plot", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&o.Persons, "persons", false, "list every patient (text and Markdown; JSON and CSV always do, up to 1,000 patients)")
 	f.StringVar(&cf.patients, "patients", "", "write every patient's row (id, group, pre, post, change, rci, category) to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000")
+	cf.hints = optionFlags(cmd, map[string]string{"MClinical": "--m-clinical and --sd-clinical", "Pre": "--pre and --post (or --wide PRE,POST)",
+		"SDFunctional": "--m-functional and --sd-functional", "Wide": "--wide PRE,POST"}, &cf.opt)
 	return cmd
 }
-
-// changeOptionFlags names the flag of each ChangeOptions field, for hints.
-var changeOptionFlags = map[string]string{"Method": "--method", "Approach": "--approach", "CutoffType": "--cutoff-type",
-	"MClinical": "--m-clinical and --sd-clinical", "PctImprovement": "--pct-improvement", "Reliability": "--reliability",
-	"Pre": "--pre and --post (or --wide PRE,POST)", "SDFunctional": "--m-functional and --sd-functional", "Level": "--level"}
 
 // changeArgs accepts at most one FILE and points the switch form of --wide
 // (before it took the two columns) to its new spelling.
@@ -143,7 +141,7 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		return nil
 	})
 	if err != nil {
-		return withOptionFlag(err, changeOptionFlags)
+		return withOptionFlag(err, cf.hints)
 	}
 	if cf.patients != "" {
 		e.infof("wrote %s", cf.patients)
