@@ -72,6 +72,11 @@ type ChangeRun struct {
 	roles    map[string]string
 	firstLst bool
 	label    string
+
+	// ListsOmitted says that the per-patient classification was left out
+	// of a report's results.json (more than ListLimit patients; it is in
+	// a table beside the page); nil when listed.
+	ListsOmitted *ListsOmitted `json:"lists_omitted,omitempty"`
 }
 
 // Change classifies each patient's change as opt asks.

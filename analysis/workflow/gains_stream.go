@@ -414,18 +414,5 @@ func (r *GainsRun) count(p *datasets.Sessions) {
 	if r.counts == nil {
 		r.counts = &RupturesPart{Therapists: map[string]struct{}{}}
 	}
-	c := r.counts
-	c.Rows += p.Len()
-	c.Patients++
-	for i := 0; i < p.Len(); i++ {
-		if p.Therapist.Codes != nil {
-			c.Therapists[p.Therapist.Value(i)] = struct{}{}
-		}
-		if p.Alliance != nil && math.IsNaN(p.Alliance[i]) {
-			c.MissingAlliance++
-		}
-		if p.Outcome != nil && math.IsNaN(p.Outcome[i]) {
-			c.MissingOutcome++
-		}
-	}
+	countRows(r.counts, p)
 }

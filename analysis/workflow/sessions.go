@@ -353,19 +353,26 @@ func sessionMeans(session []int, x []float64, level float64) []SessionMean {
 	out := make([]SessionMean, 0, len(keys))
 	for _, s := range keys {
 		v := by[s]
-		m := SessionMean{Session: float64(s), N: len(v), Mean: math.NaN(), CILB: math.NaN(), CIUB: math.NaN()}
 		mean, sd, _ := describe.MeanSD(v)
-		if len(v) > 0 {
-			m.Mean = mean
-		}
-		if len(v) > 1 {
-			se := sd / math.Sqrt(float64(len(v)))
-			t := wald.StudentT(float64(len(v)-1), level).Crit()
-			m.CILB, m.CIUB = m.Mean-t*se, m.Mean+t*se
-		}
-		out = append(out, m)
+		out = append(out, sessionMean(s, len(v), mean, sd, level))
 	}
 	return out
+}
+
+// sessionMean is session s's mean of n scores with its t interval
+// mean ± t(1 − α/2, n − 1)·sd/√n (NaN mean without scores, NaN bounds
+// with n < 2).
+func sessionMean(s, n int, mean, sd, level float64) SessionMean {
+	m := SessionMean{Session: float64(s), N: n, Mean: math.NaN(), CILB: math.NaN(), CIUB: math.NaN()}
+	if n > 0 {
+		m.Mean = mean
+	}
+	if n > 1 {
+		se := sd / math.Sqrt(float64(n))
+		t := wald.StudentT(float64(n-1), level).Crit()
+		m.CILB, m.CIUB = m.Mean-t*se, m.Mean+t*se
+	}
+	return m
 }
 
 // fitByPatient fits the models from per-patient sufficient statistics
