@@ -258,6 +258,7 @@ type sessionsStream struct {
 	k      int // patients seen in pass 2
 	total  int
 	steps  map[int]int
+	done   []chan struct{}
 }
 
 func newSessionsStream(src Source, opt SessionsOptions, found datasets.SessionColumns) (*sessionsStream, error) {
@@ -366,14 +367,33 @@ func (ss *sessionsStream) score(name string, p *datasets.Sessions) []float64 {
 	return p.Outcome
 }
 
-// between fits the first model and starts the second's statistics.
+// fitAsync fits the statistics of model k in a goroutine (the other
+// core reads the file and runs the other stages meanwhile); wait waits
+// for it.
+func (ss *sessionsStream) fitAsync(k int) {
+	st := ss.st
+	ss.st = nil
+	if k >= len(ss.models) || st == nil || ss.errs[k] != nil {
+		return
+	}
+	done := make(chan struct{})
+	ss.done = append(ss.done, done)
+	go func() {
+		defer close(done)
+		ss.fits[k], ss.errs[k] = sessions.FitStatsConsuming(st)
+	}()
+}
+
+func (ss *sessionsStream) wait() {
+	for _, d := range ss.done {
+		<-d
+	}
+	ss.done = nil
+}
+
+// between starts the first model's fit and the second's statistics.
 func (ss *sessionsStream) between() error {
-	if ss.errs[0] == nil {
-		ss.fits[0], ss.errs[0] = sessions.FitStatsConsuming(ss.st)
-	}
-	if ss.errs[0] != nil {
-		return ss.errs[0]
-	}
+	ss.fitAsync(0)
 	ss.steps = map[int]int{}
 	ss.run.samples = map[int]*rowSample{}
 	for _, limit := range []int{maxTrajectoryPatients, maxWithinBetween} {
@@ -408,13 +428,10 @@ func (ss *sessionsStream) pass2(p *datasets.Sessions) {
 	ss.k++
 }
 
-// finish fits the second model and composes the part; counts are the
-// data counts of the reads.
+// finish waits for the fits and composes the part; counts are the data
+// counts of the reads.
 func (ss *sessionsStream) finish(src Source, counts *RupturesPart) (*SessionsRun, error) {
-	if len(ss.models) > 1 && ss.errs[1] == nil {
-		ss.fits[1], ss.errs[1] = sessions.FitStatsConsuming(ss.st)
-	}
-	ss.st = nil
+	ss.wait()
 	r := ss.run
 	r.src, r.counts = src, counts
 	if len(ss.traj) > 0 {
@@ -756,21 +773,27 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 		}
 	}
 	if sm != nil {
+		sm.fitAsync(1) // beside the panel model
+		defer sm.wait()
+	}
+	var pr *PanelRun
+	if pn != nil {
+		if err := step("panel model"); err != nil {
+			return nil, nil, err
+		}
+		var note []Note
+		pr, note = pn.finish(found)
+		notes = append(notes, note...)
+	}
+	if sm != nil {
 		run, err := sm.finish(src, counts)
 		if err != nil {
 			return nil, nil, wrap("session model", err)
 		}
 		parts = append(parts, run)
 	}
-	if pn != nil {
-		if err := step("panel model"); err != nil {
-			return nil, nil, err
-		}
-		pr, note := pn.finish(found)
-		if pr != nil {
-			parts = append(parts, pr)
-		}
-		notes = append(notes, note...)
+	if pr != nil {
+		parts = append(parts, pr)
 	}
 	if rst != nil {
 		if err := rst.flush(); err != nil {
