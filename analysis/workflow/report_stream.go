@@ -23,10 +23,9 @@ import (
 // session section then runs on the per-patient stages of 'alliance
 // ruptures', 'alliance gains', 'alliance change' and 'alliance sessions'
 // over two shared reads of the file, so that memory does not grow with
-// the rows (beyond a few hundred bytes per patient).
-const ReportStreamBytes = StreamFallbackBytes
-
-var reportStreamBytes int64 = ReportStreamBytes // tests lower it
+// the rows (beyond a few hundred bytes per patient). It is a variable so
+// that a front end (or a test) may stream smaller files too.
+var ReportStreamBytes int64 = StreamFallbackBytes
 
 // sessionsFile is a session file read patient by patient.
 type sessionsFile struct {
@@ -46,7 +45,7 @@ func ReportSessionsSource(in Input, opt datasets.ReadOptions) (Source, error) {
 		return in.Read(opt)
 	}
 	fi, err := os.Stat(in.File)
-	if err != nil || fi.IsDir() || fi.Size() <= reportStreamBytes {
+	if err != nil || fi.IsDir() || fi.Size() <= ReportStreamBytes {
 		return in.Read(opt)
 	}
 	return Source{Name: in.File, stream: &sessionsFile{path: in.File, read: opt}}, nil
