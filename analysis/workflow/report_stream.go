@@ -76,7 +76,7 @@ func (p *sessionPart) tablesNote(what []string) {
 	if p.sec == nil || len(what) == 0 {
 		return
 	}
-	p.sec.P(NoteText, "The full "+andList(what)+" beside this page (CSV); the page and results.json give the summaries and the first rows only.")
+	p.sec.P(NoteText, "The full tables are beside this page, as CSV: "+andList(what)+". The page and results.json give the summaries only.")
 }
 
 // reportTables are the writers of a part's full tables while the report
@@ -123,7 +123,7 @@ func boundChange(r *ChangeRun) {
 			f.Caption += fmt.Sprintf(" Shown: %d of the %d patients (every %s in file order); the categories and their counts are those of all patients.", len(shown.Persons), n, ordinal(step))
 		}
 	}
-	r.tablesNote([]string{"classification of every patient (pre, post, change, RCI, category) is " + path})
+	r.tablesNote([]string{"the classification of every patient (pre, post, change, RCI, category) in " + path})
 	r.note(Info, "%d patients: the per-patient classification of reliable change is not listed in results.json; it is in %s beside the page.", n, path)
 	r.Persons = nil
 }
@@ -154,7 +154,7 @@ func keepRupturesTables(r *RupturesRun, tb *reportTables) {
 	}
 	ep := r.attach("ruptures-episodes", &tb.a)
 	pp := r.attach("ruptures-patients", &tb.b)
-	r.tablesNote([]string{"table of the " + fmt.Sprint(r.Summary.Episodes) + " episodes is " + ep, "table of the " + fmt.Sprint(r.Summary.Patients) + " patients' classes and counts is " + pp})
+	r.tablesNote([]string{"the " + fmt.Sprint(r.Summary.Episodes) + " episodes in " + ep, "the " + fmt.Sprint(r.Summary.Patients) + " patients' classes and counts in " + pp})
 }
 
 // reportGainsTables makes the gains part write its gain table into tb.
@@ -168,7 +168,7 @@ func keepGainsTables(r *GainsRun, tb *reportTables) {
 		return
 	}
 	p := r.attach("gains-bysg", &tb.a)
-	r.tablesNote([]string{"table of the " + fmt.Sprint(r.Summary.TotalN) + " sudden " + r.word() + " (one row per " + r.one() + ", as suddengains' create_bysg) is " + p})
+	r.tablesNote([]string{"the " + fmt.Sprint(r.Summary.TotalN) + " sudden " + r.word() + " (one row per " + r.one() + ", as suddengains' create_bysg) in " + p})
 }
 
 // streamRequired are the roles the report's session sections need.
