@@ -146,22 +146,21 @@ func (r *GainsRun) stream(s *datasets.SessionStream, role string) error {
 // report feeds the first two from one shared read (addRangeSD) and the
 // third from a second, beside its other analyses.
 type gainsStage struct {
-	r            *GainsRun
-	role         string
-	lo, hi       int
-	any          bool
-	first, last  int
-	firsts       []float64
-	firstsAt     int // addRangeSD: the session of firsts (the smallest so far)
-	sd           float64
-	d            *change.Detector
-	sel          change.Select
-	gt           change.GainTally
-	pt           change.PersonTally
-	gw, pw       *csv.Writer
-	all          []change.Gain
-	rows         int
-	scoreMissing bool
+	r           *GainsRun
+	role        string
+	lo, hi      int
+	any         bool
+	first, last int
+	firsts      []float64
+	firstsAt    int // addRangeSD: the session of firsts (the smallest so far)
+	sd          float64
+	d           *change.Detector
+	sel         change.Select
+	gt          change.GainTally
+	pt          change.PersonTally
+	gw, pw      *csv.Writer
+	all         []change.Gain
+	rows        int
 }
 
 func newGainsStage(r *GainsRun, found datasets.SessionColumns, role string) *gainsStage {

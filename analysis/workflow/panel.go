@@ -136,7 +136,7 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 		waves = panel.DefaultWaves(patient, ss.Session, ss.Alliance, ss.Outcome, 12)
 		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("Waves: sessions %s, those observed for at least half of the patients (choose others explicitly).", joinInts(waves))})
 	}
-	if err := r.checkWaves(ss.Name, waves); err != nil {
+	if err = r.checkWaves(ss.Name, waves); err != nil {
 		return nil, err
 	}
 	rows, _, err := panel.Wide(patient, ss.Session, ss.Alliance, ss.Outcome, waves)

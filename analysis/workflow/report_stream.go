@@ -662,12 +662,12 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 
 	// pass 1
 	for {
-		p, err := s.Next()
-		if err == io.EOF {
+		p, nerr := s.Next()
+		if nerr == io.EOF {
 			break
 		}
-		if err != nil {
-			return nil, nil, err
+		if nerr != nil {
+			return nil, nil, nerr
 		}
 		countRows(counts, p)
 		if sm != nil {
@@ -680,14 +680,14 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 			rst.Sample(sample, p)
 		}
 		if gs != nil {
-			if err := gs.addRangeSD(p); err != nil {
+			if err = gs.addRangeSD(p); err != nil {
 				return nil, nil, wrap("sudden gains", err)
 			}
 		}
 		if !omit[OmitChange] {
-			pp, err := change.PairsFirstLast(idsOf(p), p.Session, p.Outcome)
-			if err != nil {
-				return nil, nil, wrap("reliable change", inputErr(datasets.Problem{File: s.Name(), Msg: err.Error()}))
+			pp, perr := change.PairsFirstLast(idsOf(p), p.Session, p.Outcome)
+			if perr != nil {
+				return nil, nil, wrap("reliable change", inputErr(datasets.Problem{File: s.Name(), Msg: perr.Error()}))
 			}
 			pairs = append(pairs, pp...)
 		}
@@ -695,10 +695,10 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 	src.Rows = counts.Rows
 	if sm != nil {
 		sm.run.src.Rows, sm.run.src.Columns = src.Rows, src.Columns
-		if err := step("session model"); err != nil {
+		if err = step("session model"); err != nil {
 			return nil, nil, err
 		}
-		if err := sm.between(); err != nil {
+		if err = sm.between(); err != nil {
 			return nil, nil, wrap("session model", err)
 		}
 	}
@@ -706,7 +706,7 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 	var notes []Note
 	var chg *ChangeRun
 	if !omit[OmitChange] {
-		if err := step("reliable change"); err != nil {
+		if err = step("reliable change"); err != nil {
 			return nil, nil, err
 		}
 		copt := ReportChangeOptions(o, map[string]string{"patient": found.Patient, "session": found.Session, "outcome": found.Outcome})
@@ -721,7 +721,7 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 		pn.between(s.Name())
 	}
 	if rst != nil {
-		if err := rst.Prepare(sample); err != nil {
+		if err = rst.Prepare(sample); err != nil {
 			return nil, nil, wrap("ruptures", err)
 		}
 	}
@@ -731,28 +731,28 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 	}
 	if gs != nil {
 		gs.r.src = src
-		if err := gs.fixRange(s.Name(), counts.Rows); err != nil {
+		if err = gs.fixRange(s.Name(), counts.Rows); err != nil {
 			return nil, nil, wrap("sudden gains", err)
 		}
-		if err := gs.prepare(); err != nil {
+		if err = gs.prepare(); err != nil {
 			return nil, nil, wrap("sudden gains", err)
 		}
 	}
 
 	// pass 2
-	if err := step("ruptures and sudden gains"); err != nil {
+	if err = step("ruptures and sudden gains"); err != nil {
 		return nil, nil, err
 	}
-	if err := s.Rewind(); err != nil {
+	if err = s.Rewind(); err != nil {
 		return nil, nil, err
 	}
 	for {
-		p, err := s.Next()
-		if err == io.EOF {
+		p, nerr := s.Next()
+		if nerr == io.EOF {
 			break
 		}
-		if err != nil {
-			return nil, nil, err
+		if nerr != nil {
+			return nil, nil, nerr
 		}
 		if sm != nil {
 			sm.pass2(p)
@@ -761,12 +761,12 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 			pn.pass2(p, idsOf(p))
 		}
 		if rst != nil {
-			if err := rst.Add(rpart, p); err != nil {
+			if err = rst.Add(rpart, p); err != nil {
 				return nil, nil, wrap("ruptures", err)
 			}
 		}
 		if gs != nil {
-			if err := gs.add(p); err != nil {
+			if err = gs.add(p); err != nil {
 				return nil, nil, wrap("sudden gains", err)
 			}
 		}
@@ -777,7 +777,7 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 	}
 	var pr *PanelRun
 	if pn != nil {
-		if err := step("panel model"); err != nil {
+		if err = step("panel model"); err != nil {
 			return nil, nil, err
 		}
 		var note []Note
@@ -785,9 +785,9 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 		notes = append(notes, note...)
 	}
 	if sm != nil {
-		run, err := sm.finish(src, counts)
-		if err != nil {
-			return nil, nil, wrap("session model", err)
+		run, ferr := sm.finish(src, counts)
+		if ferr != nil {
+			return nil, nil, wrap("session model", ferr)
 		}
 		parts = append(parts, run)
 	}
@@ -795,18 +795,18 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 		parts = append(parts, pr)
 	}
 	if rst != nil {
-		if err := rst.flush(); err != nil {
+		if err = rst.flush(); err != nil {
 			return nil, nil, wrap("ruptures", err)
 		}
-		run, err := rst.Finish(src, rpart)
-		if err != nil {
-			return nil, nil, wrap("ruptures", err)
+		run, ferr := rst.Finish(src, rpart)
+		if ferr != nil {
+			return nil, nil, wrap("ruptures", ferr)
 		}
 		keepRupturesTables(run, &rtab)
 		parts = append(parts, run)
 	}
 	if gs != nil {
-		if err := gs.finish(); err != nil {
+		if err = gs.finish(); err != nil {
 			return nil, nil, wrap("sudden gains", err)
 		}
 		gs.r.src.Rows = src.Rows
