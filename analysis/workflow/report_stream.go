@@ -582,8 +582,9 @@ var errNotStreamed = errors.New("read whole")
 // Every stage is the one the commands run ('alliance ruptures', 'gains',
 // 'sessions' on a large file; 'change' classifies the same pairs), so the
 // numbers are theirs. It returns errNotStreamed when the file must be read
-// whole instead (a study column: the IPD meta-analysis; AR(1) residuals,
-// which the session model's statistics do not give).
+// whole instead (a study column: the IPD meta-analysis, and patients
+// named within studies; AR(1) residuals, which the session model's
+// statistics do not give).
 func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bool, step func(string) error) ([]Part, []Note, error) {
 	f := src.stream
 	wrap := func(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
@@ -602,7 +603,7 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 	defer s.Close()
 	src.Columns = s.Header()
 	for _, h := range src.Columns {
-		if !omit[OmitIPD] && strings.EqualFold(strings.TrimSpace(h), reportStudyColumn(o)) {
+		if strings.EqualFold(strings.TrimSpace(h), reportStudyColumn(o)) { // patients are qualified by study, and the IPD analysis needs the table
 			return nil, nil, errNotStreamed
 		}
 	}

@@ -335,3 +335,31 @@ func TestReportStreamUnsorted(t *testing.T) {
 		t.Fatalf("unsorted file: %v, want an error saying how to sort it", err)
 	}
 }
+
+// TestReportStreamStudyColumnReadsWhole: a file with a study column is
+// read whole (the IPD meta-analysis and the patients named within
+// studies need the table), with the same parts as the in-memory report.
+func TestReportStreamStudyColumnReadsWhole(t *testing.T) {
+	streamEverything(t)
+	p := simulate.DefaultSessionParams()
+	p.Patients, p.Therapists, p.MinSessions, p.MaxSessions = 60, 6, 8, 10
+	var b bytes.Buffer
+	if _, err := simulate.WriteMultiStudyCSV(&b, p, 3, 0.3, nil); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "studies.csv")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := ReportSessionsSource(Input{File: path}, datasets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, parts, err := Report(ReportInput{Sessions: &src}, ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if partByName(parts)["IPDRun"] == nil {
+		t.Error("no IPD meta-analysis: the file with a study column was not read whole")
+	}
+}
