@@ -71,6 +71,9 @@ type GainsOptions struct {
 	// the figure and Tidy); by default GainsFile keeps them only up to
 	// ListLimit patients, so that memory does not grow with the gains.
 	KeepGains bool
+	// tablesHow, when set, replaces the advice of ListsOmitted (the report
+	// writes the full tables beside its page).
+	tablesHow string
 }
 
 // GainsRun is a sudden-gains analysis; its JSON is the output of

@@ -32,6 +32,9 @@ func (r *GainsRun) compose() {
 	if !listed {
 		r.ListsOmitted = &ListsOmitted{Patients: r.Patients, Episodes: r.Summary.TotalN, Limit: ListLimit,
 			How: "write the full tables to files: one row per " + r.one() + " with --episodes FILE, one row per patient (with --byperson) with --patients FILE (.csv, .tsv or .parquet)"}
+		if o.tablesHow != "" {
+			r.ListsOmitted.How = o.tablesHow
+		}
 		r.note(Info, "%d patients: the per-%s and per-patient lists are not printed (only summaries, above %d patients); %s.", r.Patients, r.one(), ListLimit, r.ListsOmitted.How)
 	}
 	if r.RCI != nil && o.SD == nil {

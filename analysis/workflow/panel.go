@@ -70,32 +70,33 @@ type PanelRun struct {
 	roles map[string]string
 }
 
-// Panel fits the RI-CLPM (or CLPM) of alliance and outcome over sessions.
-func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
+// withDefaults checks the options, fills in the defaults and parses the
+// constraints.
+func (opt PanelOptions) withDefaults() (PanelOptions, panel.Constraints, error) {
 	opt.Model = strings.ToLower(opt.Model)
 	if opt.Model == "" {
 		opt.Model = string(panel.RICLPM)
 	}
 	if opt.Model != string(panel.RICLPM) && opt.Model != string(panel.CLPM) && opt.Model != string(panel.DPM) {
-		return nil, invalid("Model", "panel model %q: give riclpm, clpm or dpm", opt.Model)
+		return opt, panel.Constraints{}, invalid("Model", "panel model %q: give riclpm, clpm or dpm", opt.Model)
 	}
 	switch opt.DPMOutcome = strings.ToLower(opt.DPMOutcome); opt.DPMOutcome {
 	case "", "y", "x":
 	default:
-		return nil, invalid("DPMOutcome", "DPM outcome %q: give y (the outcome) or x (the alliance)", opt.DPMOutcome)
+		return opt, panel.Constraints{}, invalid("DPMOutcome", "DPM outcome %q: give y (the outcome) or x (the alliance)", opt.DPMOutcome)
 	}
 	if opt.DPMOutcome != "" && opt.Model != string(panel.DPM) {
-		return nil, invalid("DPMOutcome", "the DPM outcome applies to the dpm model only, not %s", opt.Model)
+		return opt, panel.Constraints{}, invalid("DPMOutcome", "the DPM outcome applies to the dpm model only, not %s", opt.Model)
 	}
 	if opt.Model == string(panel.DPM) && opt.Stationary {
-		return nil, invalid("Stationary", "the DPM's lagged paths are constant over waves already; stationary applies to riclpm and clpm")
+		return opt, panel.Constraints{}, invalid("Stationary", "the DPM's lagged paths are constant over waves already; stationary applies to riclpm and clpm")
 	}
 	cons, err := panelConstraints(opt.Constrain)
 	if err != nil {
-		return nil, err
+		return opt, cons, err
 	}
 	if opt.Model == string(panel.DPM) && (cons.Cov || cons.Means) {
-		return nil, invalid("Constrain", "the DPM takes only the resid constraint (equal error variances of the outcome); cov and means apply to riclpm and clpm")
+		return opt, cons, invalid("Constrain", "the DPM takes only the resid constraint (equal error variances of the outcome); cov and means apply to riclpm and clpm")
 	}
 	opt.Constrain = cons.Names()
 	switch opt.Information = strings.ToLower(opt.Information); opt.Information {
@@ -103,16 +104,25 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 		opt.Information = sem.Observed
 	case sem.Observed, sem.Expected:
 	default:
-		return nil, invalid("Information", "information %q: give observed or expected", opt.Information)
+		return opt, panel.Constraints{}, invalid("Information", "information %q: give observed or expected", opt.Information)
 	}
 	switch opt.Estimator = strings.ToUpper(opt.Estimator); opt.Estimator {
 	case "":
 		opt.Estimator = sem.ML
 	case sem.ML, sem.MLR:
 	default:
-		return nil, invalid("Estimator", "estimator %q: give ML or MLR", opt.Estimator)
+		return opt, panel.Constraints{}, invalid("Estimator", "estimator %q: give ML or MLR", opt.Estimator)
 	}
 	if err = checkLevel(&opt.Level); err != nil {
+		return opt, cons, err
+	}
+	return opt, cons, nil
+}
+
+// Panel fits the RI-CLPM (or CLPM) of alliance and outcome over sessions.
+func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
+	opt, cons, err := opt.withDefaults()
+	if err != nil {
 		return nil, err
 	}
 	ss, err := loadSessions(src, opt.Columns, datasets.WideSpec{}, datasets.SessionOptions{RequireOutcome: true, RequireAlliance: true})
@@ -126,17 +136,32 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 		waves = panel.DefaultWaves(patient, ss.Session, ss.Alliance, ss.Outcome, 12)
 		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("Waves: sessions %s, those observed for at least half of the patients (choose others explicitly).", joinInts(waves))})
 	}
-	min := 3
-	if opt.Model == string(panel.CLPM) {
-		min = 2
-	}
-	if len(waves) < min {
-		return nil, inputErr(datasets.Problem{File: ss.Name, Msg: fmt.Sprintf("the %s needs at least %d waves; the data give %d (sessions %s); choose the waves, or use the lagged multilevel model", strings.ToUpper(opt.Model), min, len(waves), joinInts(waves))})
+	if err = r.checkWaves(ss.Name, waves); err != nil {
+		return nil, err
 	}
 	rows, _, err := panel.Wide(patient, ss.Session, ss.Alliance, ss.Outcome, waves)
 	if err != nil {
 		return nil, err
 	}
+	return r.fit(rows, waves, cons, ss.Columns)
+}
+
+// checkWaves refuses too few waves for the model (name: the file).
+func (r *PanelRun) checkWaves(name string, waves []int) error {
+	min := 3
+	if r.opt.Model == string(panel.CLPM) {
+		min = 2
+	}
+	if len(waves) < min {
+		return inputErr(datasets.Problem{File: name, Msg: fmt.Sprintf("the %s needs at least %d waves; the data give %d (sessions %s); choose the waves, or use the lagged multilevel model", strings.ToUpper(r.opt.Model), min, len(waves), joinInts(waves))})
+	}
+	return nil
+}
+
+// fit fits the model to the wide rows (panel.Wide) of the waves; cols are
+// the session columns found.
+func (r *PanelRun) fit(rows [][]float64, waves []int, cons panel.Constraints, cols datasets.SessionColumns) (*PanelRun, error) {
+	opt := r.opt
 	spec := panel.Spec{Kind: panel.Kind(opt.Model), Waves: len(waves), X: "x", Y: "y", Stationary: opt.Stationary, Outcome: opt.DPMOutcome, Constrain: cons}
 	res, err := panel.Fit(rows, spec, panel.Options{Listwise: opt.Listwise, Level: opt.Level, Information: opt.Information, Estimator: opt.Estimator})
 	if res == nil {
@@ -148,9 +173,9 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 		r.Constraints = append(r.Constraints, "stationary")
 	}
 	r.Constraints = append(r.Constraints, opt.Constrain...)
-	r.roles = map[string]string{"patient": ss.Columns.Patient, "session": ss.Columns.Session, "x (alliance)": ss.Columns.Alliance, "y (outcome)": ss.Columns.Outcome}
+	r.roles = map[string]string{"patient": cols.Patient, "session": cols.Session, "x (alliance)": cols.Alliance, "y (outcome)": cols.Outcome}
 	// Lagged and long-run rows name the columns and the waves the sessions.
-	col := map[string]string{"x": ss.Columns.Alliance, "y": ss.Columns.Outcome}
+	col := map[string]string{"x": cols.Alliance, "y": cols.Outcome}
 	for i := range r.Lagged {
 		l := &r.Lagged[i]
 		l.From, l.To = col[l.From], col[l.To]

@@ -261,6 +261,15 @@ func reportPanel(src Source, o ReportSessionOptions, rolesChecked bool) (*PanelR
 }
 
 func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, step func(string) error) ([]Part, []Note, error) {
+	if src.stream != nil {
+		parts, notes, err := reportSessionsStream(src, o, omit, step)
+		if !errors.Is(err, errNotStreamed) {
+			return parts, notes, err
+		}
+		if src, err = (Input{File: src.stream.path}).Read(src.stream.read); err != nil {
+			return nil, nil, err
+		}
+	}
 	var parts []Part
 	wrap := func(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
 	roles := map[string]string{}
@@ -307,10 +316,14 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 		if err := step("ruptures"); err != nil {
 			return nil, nil, err
 		}
-		r, err := Ruptures(src, ReportRupturesOptions(o))
+		var tb reportTables
+		ro := ReportRupturesOptions(o)
+		reportRupturesTables(&ro, &tb)
+		r, err := Ruptures(src, ro)
 		if err != nil {
 			return nil, nil, wrap("ruptures", err)
 		}
+		keepRupturesTables(r, &tb)
 		parts = append(parts, r)
 		if len(roles) == 0 && r.Data() != nil {
 			roles = r.Data().Roles
@@ -320,10 +333,14 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 		if err := step("sudden gains"); err != nil {
 			return nil, nil, err
 		}
-		g, err := Gains(src, ReportGainsOptions(o))
+		var tb reportTables
+		gopt := ReportGainsOptions(o)
+		reportGainsTables(&gopt, &tb)
+		g, err := Gains(src, gopt)
 		if err != nil {
 			return nil, nil, wrap("sudden gains", err)
 		}
+		keepGainsTables(g, &tb)
 		parts = append(parts, g)
 		if len(roles) == 0 && g.Data() != nil {
 			roles = g.Data().Roles
@@ -340,6 +357,7 @@ func reportSessions(src Source, o ReportSessionOptions, omit map[string]bool, st
 		if err != nil {
 			return nil, nil, wrap("reliable change", err)
 		}
+		boundChange(c)
 		parts = append(parts, c)
 	}
 	return parts, notes, nil

@@ -61,7 +61,15 @@ func InspectReport(in ReportInput, opt ReportOptions) []InputTable {
 	if src := in.Sessions; src != nil {
 		t := InputTable{Role: "sessions", Name: src.Name, Rows: src.Rows, Columns: src.Columns}
 		var c datasets.SessionColumns
-		if s, err := src.Table.Sessions(opt.Sessions.Columns, datasets.SessionOptions{RequireAlliance: true, RequireOutcome: true}); err != nil {
+		need := datasets.SessionOptions{RequireAlliance: true, RequireOutcome: true}
+		if f := src.stream; src.Table == nil && f != nil { // a large file, read patient by patient
+			if s, err := datasets.OpenSessionStream(f.path, datasets.StreamOptions{Read: f.read, Columns: opt.Sessions.Columns, Session: need}); err != nil {
+				t.Err = err
+			} else {
+				c, t.Columns = s.Columns(), s.Header()
+				_ = s.Close()
+			}
+		} else if s, err := src.Table.Sessions(opt.Sessions.Columns, need); err != nil {
 			t.Err = err
 		} else {
 			c = s.Columns

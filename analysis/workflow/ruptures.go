@@ -62,6 +62,9 @@ type RupturesOptions struct {
 	// Progress, when set, is called now and then with the rows read and
 	// the patients analysed so far.
 	Progress func(rows, patients int)
+	// tablesHow, when set, replaces the advice of ListsOmitted (the report
+	// writes the full tables beside its page).
+	tablesHow string
 }
 
 // RupturesRun is a rupture–repair analysis; its JSON is the output of

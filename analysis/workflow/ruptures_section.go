@@ -84,6 +84,9 @@ func (r *RupturesRun) compose() {
 	if !r.listed {
 		r.ListsOmitted = &ListsOmitted{Patients: s.Patients, Episodes: s.Episodes, Limit: ListLimit,
 			How: "write the full tables to files: the episode table with --episodes FILE, the per-patient classes with --patients FILE (.csv, .tsv or .parquet)"}
+		if o.tablesHow != "" {
+			r.ListsOmitted.How = o.tablesHow
+		}
 		r.note(Info, "%d patients: the per-episode and per-patient lists are not printed (only summaries, above %d patients); %s.", s.Patients, ListLimit, r.ListsOmitted.How)
 	}
 	if !r.hasOutcome && o.PreColumn == "" && o.PostColumn == "" {

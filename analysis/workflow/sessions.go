@@ -78,6 +78,11 @@ type SessionsRun struct {
 	// hasTher and hasAlliance say whether the model saw therapists and
 	// alliance scores (for the R code).
 	hasTher, hasAlliance bool
+	// Read patient by patient (ss nil): the columns found, the data
+	// counts and the figures' samples of patients.
+	cols    datasets.SessionColumns
+	counts  *RupturesPart
+	samples map[int]*rowSample
 }
 
 // RanefSummary describes the conditional modes of one random term: how
@@ -172,36 +177,55 @@ type SessionMean struct {
 	CIUB    float64 `json:"ci_ub"`
 }
 
-// Sessions fits the session-by-session model as opt asks.
-func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
+// withDefaults checks the options and fills in the defaults.
+func (opt SessionsOptions) withDefaults() (SessionsOptions, error) {
 	opt.Model, opt.Centring = strings.ToLower(opt.Model), strings.ToLower(opt.Centring)
 	switch sessions.Model(opt.Model) {
 	case "", sessions.Lagged, sessions.Reverse, sessions.Concurrent, sessions.Growth:
 	default:
-		return nil, invalid("Model", "model %q: give lagged, reverse, concurrent or growth", opt.Model)
+		return opt, invalid("Model", "model %q: give lagged, reverse, concurrent or growth", opt.Model)
 	}
 	switch sessions.Centring(opt.Centring) {
 	case "", sessions.PersonMean, sessions.TherapistMean:
 	default:
-		return nil, invalid("Centring", "centring %q: give person or therapist", opt.Centring)
+		return opt, invalid("Centring", "centring %q: give person or therapist", opt.Centring)
 	}
 	if opt.Model == "" {
 		opt.Model = string(sessions.Lagged)
 	}
 	if err := checkLevel(&opt.Level); err != nil {
-		return nil, err
+		return opt, err
 	}
 	switch {
 	case opt.MaxLagGap == 0:
 		opt.MaxLagGap = 1
 	case opt.MaxLagGap < 0:
-		return nil, invalid("MaxLagGap", "largest lag gap %d: give at least 1 session", opt.MaxLagGap)
+		return opt, invalid("MaxLagGap", "largest lag gap %d: give at least 1 session", opt.MaxLagGap)
 	}
 	if opt.AllianceLabel == "" {
 		opt.AllianceLabel = "alliance"
 	}
 	if opt.OutcomeLabel == "" {
 		opt.OutcomeLabel = "outcome"
+	}
+	return opt, nil
+}
+
+// models are the models the options fit: the model, and the concurrent
+// one beside a lagged model with Concurrent.
+func (opt SessionsOptions) models() []sessions.Model {
+	models := []sessions.Model{sessions.Model(opt.Model)}
+	if opt.Concurrent && opt.Model == string(sessions.Lagged) {
+		models = append(models, sessions.Concurrent)
+	}
+	return models
+}
+
+// Sessions fits the session-by-session model as opt asks.
+func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	need := datasets.SessionOptions{RequireOutcome: true, RequireAlliance: opt.Model != string(sessions.Growth)}
 	wide := opt.Wide
@@ -224,10 +248,7 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	}
 	run.hasTher = ss.Therapist.Codes != nil
 	run.hasAlliance = opt.Model != string(sessions.Growth) && ss.Alliance != nil
-	models := []sessions.Model{sessions.Model(opt.Model)}
-	if opt.Concurrent && opt.Model == string(sessions.Lagged) {
-		models = append(models, sessions.Concurrent)
-	}
+	models := opt.models()
 	var fits []*sessions.Result
 	var errs []error
 	if opt.KeepTable || opt.AR1 || ss.Len() <= maxRowsFit {
@@ -256,11 +277,22 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	} else {
 		fits, errs = run.fitByPatient(ss, covs, models)
 	}
+	if err := run.finish(fits, errs); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// finish keeps the fits (errs[k] the error of fits[k]), bounds the
+// conditional modes, adds the trajectories (from the table, unless the
+// caller set them) and composes the part.
+func (run *SessionsRun) finish(fits []*sessions.Result, errs []error) error {
+	opt := run.opt
 	if errs[0] != nil {
-		return nil, errs[0]
+		return errs[0]
 	}
 	run.Result = fits[0]
-	if len(models) > 1 {
+	if len(fits) > 1 {
 		if errs[1] == nil {
 			run.ConcurrentModel = fits[1]
 			run.ranef[1] = fits[1].Result.Ranef
@@ -274,13 +306,13 @@ func Sessions(src Source, opt SessionsOptions) (*SessionsRun, error) {
 	if run.Result.Result.Ranef == nil {
 		run.note(Info, "The %d conditional modes (BLUPs) of the patients and therapists are summarised per term (ranef_summary in the JSON), not listed; 'alliance sessions --patients FILE' writes them all (CSV or Parquet).", len(run.ranef[0]))
 	}
-	if opt.Trajectories {
+	if opt.Trajectories && run.Trajectories == nil && run.ss != nil {
 		run.trajectories()
 	}
 	run.compose()
 	run.release()
 	run.src.Table = nil // keep only what the results and figures need
-	return run, nil
+	return nil
 }
 
 func (r *SessionsRun) sessionsOptions(m sessions.Model) sessions.Options {
@@ -321,19 +353,26 @@ func sessionMeans(session []int, x []float64, level float64) []SessionMean {
 	out := make([]SessionMean, 0, len(keys))
 	for _, s := range keys {
 		v := by[s]
-		m := SessionMean{Session: float64(s), N: len(v), Mean: math.NaN(), CILB: math.NaN(), CIUB: math.NaN()}
 		mean, sd, _ := describe.MeanSD(v)
-		if len(v) > 0 {
-			m.Mean = mean
-		}
-		if len(v) > 1 {
-			se := sd / math.Sqrt(float64(len(v)))
-			t := wald.StudentT(float64(len(v)-1), level).Crit()
-			m.CILB, m.CIUB = m.Mean-t*se, m.Mean+t*se
-		}
-		out = append(out, m)
+		out = append(out, sessionMean(s, len(v), mean, sd, level))
 	}
 	return out
+}
+
+// sessionMean is session s's mean of n scores with its t interval
+// mean ± t(1 − α/2, n − 1)·sd/√n (NaN mean without scores, NaN bounds
+// with n < 2).
+func sessionMean(s, n int, mean, sd, level float64) SessionMean {
+	m := SessionMean{Session: float64(s), N: n, Mean: math.NaN(), CILB: math.NaN(), CIUB: math.NaN()}
+	if n > 0 {
+		m.Mean = mean
+	}
+	if n > 1 {
+		se := sd / math.Sqrt(float64(n))
+		t := wald.StudentT(float64(n-1), level).Crit()
+		m.CILB, m.CIUB = m.Mean-t*se, m.Mean+t*se
+	}
+	return m
 }
 
 // fitByPatient fits the models from per-patient sufficient statistics

@@ -253,6 +253,8 @@ type sessionPart struct {
 	cites   []string
 	steps   []Step
 	data    *DataPart
+	// files are full tables written beside a report's page (TableFiles).
+	files []TableFile
 }
 
 func (p *sessionPart) note(level NoteLevel, format string, a ...any) {

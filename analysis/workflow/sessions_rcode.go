@@ -13,7 +13,10 @@ func (r *SessionsRun) rCode() string {
 	res, o := r.Result, r.opt
 	var b strings.Builder
 	roles := map[string]string{}
-	c := r.ss.Columns
+	c := r.cols
+	if r.ss != nil {
+		c = r.ss.Columns
+	}
 	for role, col := range map[string]string{"patient": c.Patient, "therapist": c.Therapist, "session": c.Session, "alliance": c.Alliance, "outcome": c.Outcome} {
 		if col != "" {
 			roles[role] = col

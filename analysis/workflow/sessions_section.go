@@ -14,7 +14,11 @@ import (
 
 func (r *SessionsRun) compose() {
 	res := r.Result
-	r.data = sessionsDataPart(r.src, r.ss)
+	if r.ss != nil {
+		r.data = sessionsDataPart(r.src, r.ss)
+	} else { // read patient by patient (the report on a large file)
+		r.data = streamDataPart(r.src, r.cols, r.counts)
+	}
 	if res.Dropped > 0 {
 		r.data.Dropped = append(r.data.Dropped, Dropped{Analysis: string(res.Model) + " session model", N: res.Dropped, Unit: "session rows",
 			Reason: "a missing score in the model, or (lagged models) no next session within the largest lag gap: the last session of each patient or a gap"})
@@ -256,34 +260,69 @@ func sampledRows(ss *datasets.Sessions, keep []bool, xs ...[]float64) (patient [
 	return patient, session, vals
 }
 
+// rowSample is the rows of every step-th patient (in file order) of the
+// total, at most a figure's limit of them: their labels, sessions and
+// scores (Alliance nil without an alliance column).
+type rowSample struct {
+	kept, total, step int
+	patient           []string
+	session           []float64
+	alliance, outcome []float64
+}
+
+// sampleOf returns the sample of at most limit patients the figures
+// show: from the table, or as collected while the patients were read.
+func (r *SessionsRun) sampleOf(limit int) *rowSample {
+	if s := r.samples[limit]; s != nil || r.ss == nil {
+		return s
+	}
+	ss := r.ss
+	keep, kept, step := patientSample(ss.Patient, limit)
+	xs := [][]float64{ss.Outcome}
+	if ss.Alliance != nil {
+		xs = append(xs, ss.Alliance)
+	}
+	patient, sess, vals := sampledRows(ss, keep, xs...)
+	out := &rowSample{kept: kept, total: len(ss.Patient.Levels), step: step, patient: patient, session: sess, outcome: vals[0]}
+	if ss.Alliance != nil {
+		out.alliance = vals[1]
+	}
+	return out
+}
+
 func (r *SessionsRun) figures(s *Section) {
 	o, res := r.opt, r.Result
-	ss := r.ss
+	smp := r.sampleOf(maxTrajectoryPatients)
+	if smp == nil {
+		return
+	}
 	type score struct {
 		name, label string
 		v           []float64
 	}
-	scores := []score{{"outcome", o.OutcomeLabel, ss.Outcome}}
-	if r.Trajectories != nil && ss.Alliance != nil {
-		scores = []score{{"alliance", o.AllianceLabel, ss.Alliance}, {"outcome", o.OutcomeLabel, ss.Outcome}}
+	scores := []score{{"outcome", o.OutcomeLabel, smp.outcome}}
+	if r.Trajectories != nil && smp.alliance != nil {
+		scores = []score{{"alliance", o.AllianceLabel, smp.alliance}, {"outcome", o.OutcomeLabel, smp.outcome}}
 	}
-	total := len(ss.Patient.Levels)
-	keep, kept, step := patientSample(ss.Patient, maxTrajectoryPatients)
+	total := smp.total
 	for _, sc := range scores {
-		patient, sess, vals := sampledRows(ss, keep, sc.v)
 		lines := "individual patients"
-		if w := sampleWords(kept, total, step); w != "" {
+		if w := sampleWords(smp.kept, total, smp.step); w != "" {
 			lines = w
 		}
 		means := r.Trajectories[sc.name]
-		if means == nil {
-			means = sessionMeans(ss.Session, sc.v, o.Level)
+		if means == nil && r.ss != nil {
+			x := r.ss.Outcome
+			if sc.name == "alliance" {
+				x = r.ss.Alliance
+			}
+			means = sessionMeans(r.ss.Session, x, o.Level)
 		}
 		s.Add(&Figure{Name: "trajectory-" + sc.name, Title: capitalise(sc.label) + " by session",
 			Caption: fmt.Sprintf("Grey lines: %s; black line and band: the mean of all patients at each session with its %s confidence interval (t-based).", lines, apa.Level(o.Level)),
-			Spec:    TrajectorySpec{Patient: patient, Session: sess, Value: vals[0], Label: capitalise(sc.label), Level: o.Level, Means: means}})
+			Spec:    TrajectorySpec{Patient: smp.patient, Session: smp.session, Value: sc.v, Label: capitalise(sc.label), Level: o.Level, Means: means}})
 	}
-	if ss.Alliance != nil && res.Model != sessions.Growth {
+	if smp.alliance != nil && res.Model != sessions.Growth {
 		s.Add(r.withinBetween(total))
 	}
 	group := ""
@@ -409,14 +448,14 @@ func (r *SessionsRun) commandLine() string {
 // concurrent model beside a lagged one); otherwise they are raw
 // least-squares slopes and the caption says so, with the model's estimates.
 func (r *SessionsRun) withinBetween(total int) *Figure {
-	o, res, ss := r.opt, r.Result, r.ss
+	o, res := r.opt, r.Result
 	conc := r.ConcurrentModel
 	if res.Model == sessions.Concurrent {
 		conc = res
 	}
-	keep, kept, step := patientSample(ss.Patient, maxWithinBetween)
-	patient, _, vals := sampledRows(ss, keep, ss.Alliance, ss.Outcome)
-	f := &Figure{Name: "within-between", Spec: WithinBetweenSpec{Patient: patient, Alliance: vals[0], Outcome: vals[1],
+	smp := r.sampleOf(maxWithinBetween)
+	kept, step := smp.kept, smp.step
+	f := &Figure{Name: "within-between", Spec: WithinBetweenSpec{Patient: smp.patient, Alliance: smp.alliance, Outcome: smp.outcome,
 		XLabel: capitalise(o.AllianceLabel), YLabel: capitalise(o.OutcomeLabel), Model: conc}}
 	shown := ""
 	if w := sampleWords(kept, total, step); w != "" {

@@ -30,6 +30,10 @@ type Source struct {
 	// Notes say how the file was read when a reader must know it (a
 	// decoded text encoding); every front end shows them first.
 	Notes []Note `json:"notes,omitempty"`
+
+	// stream, when set, is a session file the report reads patient by
+	// patient instead of whole (ReportSessionsSource); Table is nil.
+	stream *sessionsFile
 }
 
 // FileSource describes a table read from a file (or standard input).

@@ -78,7 +78,16 @@ func (rf *reportFlags) inputs(e *env, opt datasets.ReadOptions) (workflow.Report
 		if x.file != "" && x.dataset != "" {
 			return in, usagef("give a file or an embedded dataset, not both")
 		}
-		s, err := e.readInput(x.file, x.dataset, rf.uploads[x.role], opt)
+		var s workflow.Source
+		var err error
+		if x.role == "sessions" { // a large file is read patient by patient by the report
+			if x.dataset == "" && rf.uploads[x.role] == nil && x.file != "-" {
+				e.inputs = append(e.inputs, x.file)
+			}
+			s, err = workflow.ReportSessionsSource(workflow.Input{File: x.file, Dataset: x.dataset, Upload: rf.uploads[x.role], Stdin: e.stdin}, opt)
+		} else {
+			s, err = e.readInput(x.file, x.dataset, rf.uploads[x.role], opt)
+		}
 		if err != nil {
 			return in, err
 		}

@@ -187,6 +187,7 @@ func Render(doc *workflow.Document, parts []workflow.Part, opt Options) ([]File,
 		}
 		pg.Sections = append(pg.Sections, sv)
 	}
+	files = append(files, tableFiles(parts, files)...)
 	pg.Fonts = template.CSS(strings.Join(fonts.rules, "\n"))
 	var html bytes.Buffer
 	if err := pageTemplate.Execute(&html, pg); err != nil {
@@ -270,6 +271,32 @@ func boundedTable(t *workflow.Table, num int, section string) (*tableView, []Fil
 	}
 	short.Notes = append([]string{fmt.Sprintf("The first %d of the %d rows; the full table is in %s.", shownTableRows, len(t.Rows), path)}, t.Notes...)
 	return tableOf(&short, num), []File{{path, b.Bytes()}}
+}
+
+// tableFiles are the full tables the parts write beside the page
+// (workflow.TableFile: per-patient and per-episode tables of large
+// samples), each under tables/ and not already among files.
+func tableFiles(parts []workflow.Part, files []File) []File {
+	have := map[string]bool{}
+	for _, f := range files {
+		have[f.Path] = true
+	}
+	var out []File
+	for _, p := range parts {
+		tf, ok := p.(interface{ TableFiles() []workflow.TableFile })
+		if !ok {
+			continue
+		}
+		for _, t := range tf.TableFiles() {
+			name, ok := strings.CutPrefix(t.Path, "tables/")
+			if !ok || safeName(strings.TrimSuffix(name, ".csv"))+".csv" != name || have[t.Path] {
+				continue
+			}
+			have[t.Path] = true
+			out = append(out, File{t.Path, t.Data})
+		}
+	}
+	return out
 }
 
 // safeName keeps letters, digits, '-' and '_' of a file stem.
