@@ -43,6 +43,7 @@ type engine struct {
 	fac   []nodeFactors
 	LX    []float64 // p×p lower Cholesky factor of the reduced XᵀX (kept)
 	cX    []float64 // L_X⁻¹ times the reduced Xᵀy (kept)
+	gw    *gradWork // scratch of evalGrad (gradient.go)
 }
 
 // nodeFactors keeps, for every node of one level, its Cholesky block L (q×q,
@@ -202,7 +203,7 @@ func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
 	for l := 1; l <= nl; l++ {
 		clear(e.delta[l])
 	}
-	if e.keep {
+	if e.keep && e.fac == nil { // allocated once, reused by every kept evaluation
 		e.fac = make([]nodeFactors, nl)
 		for l, lv := range d.levels {
 			m := e.mdim[l]
@@ -248,8 +249,10 @@ func (e *engine) eval(theta []float64, phi float64) (crit, bool) {
 	r2 := G[p*pp+p] * G[p*pp+p]
 	c.r2 = r2
 	if e.keep {
-		e.LX = make([]float64, p*p)
-		e.cX = make([]float64, p)
+		if e.LX == nil {
+			e.LX = make([]float64, p*p)
+			e.cX = make([]float64, p)
+		}
 		for i := 0; i < p; i++ {
 			copy(e.LX[i*p:i*p+i+1], G[i*pp:i*pp+i+1])
 			e.cX[i] = G[p*pp+i]
