@@ -214,28 +214,9 @@ func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*
 	if d.time != nil {
 		lo[nt], up[nt] = -0.999999, 0.999999
 	}
-	reml := !opts.ML
-	obj := func(x []float64) float64 {
-		phi := 0.0
-		if d.time != nil {
-			phi = x[nt]
-		}
-		c, ok := e.eval(x[:nt], phi)
-		if !ok {
-			return math.Inf(1)
-		}
-		return e.deviance(c, reml)
-	}
-	res, err := optim.MinimizeBounded(obj, x0, lo, up, optim.BoundedSettings{MaxEval: opts.MaxEval, FTolRel: 1e-8, XTolAbs: 1e-4, Restarts: 1})
+	res, err := e.minimise(x0, lo, up, !opts.ML, opts.MaxEval)
 	if err != nil {
-		return nil, fmt.Errorf("mixed: %w", err)
-	}
-	if res.Converged {
-		pr := newtonPolish(obj, res.X, res.F, lo, up, 6)
-		res.X, res.F = pr.x, pr.f
-		res.Evals += pr.evals
-		res.Iterations += pr.steps
-		res.Reason += fmt.Sprintf("; %d Newton step(s) on the deviance", pr.steps)
+		return nil, err
 	}
 	m := &Model{formula: formula, data: data, opts: opts, d: d, e: e, x: res.X}
 	if err := m.summarise(res); err != nil {
