@@ -290,8 +290,8 @@ func (e *engine) eliminate(l, j int, F, D []float64, m, fs int, ld *logAcc) bool
 	switch {
 	case q == 1:
 		return e.eliminate1(l, j, F, D, m, fs, P, pm, ld)
-	case q == 2 && !e.keep:
-		return e.eliminate2(F, D, m, fs, P, pm, lam, ld)
+	case q == 2:
+		return e.eliminate2(l, j, F, D, m, fs, P, pm, lam, ld)
 	}
 	return e.eliminateQ(l, j, F, D, m, fs, P, pm, ld)
 }
@@ -505,7 +505,7 @@ func (e *engine) covBetaUnscaled() []float64 {
 
 // eliminate2 is eliminate for q = 2 (random intercept and slope) written
 // out: Λ = [a 0; b c], A = ΛᵀFΛ + I, C′ = L⁻¹ Λᵀ F_own,rest.
-func (e *engine) eliminate2(F, D []float64, m, fs int, P []float64, pm int, lam []float64, ld *logAcc) bool {
+func (e *engine) eliminate2(l, j int, F, D []float64, m, fs int, P []float64, pm int, lam []float64, ld *logAcc) bool {
 	a, b, c := lam[0], lam[2], lam[3]
 	f00, f10, f11 := F[0], F[fs], F[fs+1]
 	if D != nil {
@@ -555,6 +555,11 @@ func (e *engine) eliminate2(F, D []float64, m, fs int, P []float64, pm int, lam 
 				prow[k] += x0*c0[k] + x1*c1[k]
 			}
 		}
+	}
+	if e.keep {
+		L := e.fac[l].L[j*4 : (j+1)*4]
+		L[0], L[2], L[3] = L00, L10, L11
+		e.keepW(l, j, C, 2)
 	}
 	return true
 }

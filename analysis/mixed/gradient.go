@@ -55,11 +55,11 @@ import (
 // gradWork holds the scratch of evalGrad, kept between calls.
 type gradWork struct {
 	zf      [][]float64 // per level ≥ 1: nodes × m², the frontal blocks of the combined inverse
-	z0      []float64   // a finest node's frontal block
 	ztop    []float64   // (p+1)², the top block
 	bw, zrh []float64   // W L⁻¹ and Z_{R,h}
 	linv    []float64   // L⁻¹
-	zd      []float64   // Z Dᵀ, z rows only
+	zd      []float64   // Z_hh
+	u, lf   []float64   // D_rᵀ F_ro and Λᵀ F_oo
 	lx      []float64   // L_X⁻¹
 }
 
@@ -137,16 +137,14 @@ func (e *engine) evalGrad(theta []float64, phi float64, reml bool, sigma float64
 				par := lv.parent[j]
 				Zp = gw.zf[l+1][par*mp*mp : (par+1)*mp*mp]
 			}
-			Z := gw.z0
-			var F []float64
+			var Z, F []float64
 			if l == 0 {
 				F = e.S[j*m*fs : (j+1)*m*fs]
 			} else {
 				Z = gw.zf[l][j*m*m : (j+1)*m*m]
 				F = e.base[l][j*m*m : (j+1)*m*m]
 			}
-			e.frontalInverse(l, j, Zp, Z, gw)
-			e.addGradient(l, Z, F, fs, gw, grad)
+			e.nodeGradient(l, j, Zp, Z, F, fs, gw, grad)
 		}
 	}
 	for k := range grad {
@@ -163,9 +161,10 @@ func (e *engine) gradWork() *gradWork {
 	d := e.d
 	nl := len(d.levels)
 	m0 := d.m0
-	gw := &gradWork{zf: make([][]float64, nl), z0: make([]float64, m0*m0),
+	gw := &gradWork{zf: make([][]float64, nl),
 		ztop: make([]float64, (d.p+1)*(d.p+1)), bw: make([]float64, m0*m0), zrh: make([]float64, m0*m0),
-		linv: make([]float64, m0*m0), zd: make([]float64, m0*m0), lx: make([]float64, d.p*d.p)}
+		linv: make([]float64, m0*m0), zd: make([]float64, m0*m0), u: make([]float64, m0*m0),
+		lf: make([]float64, m0*m0), lx: make([]float64, d.p*d.p)}
 	for l := 1; l < nl; l++ {
 		m := e.mdim[l]
 		gw.zf[l] = make([]float64, d.levels[l].nodes*m*m)
@@ -174,23 +173,47 @@ func (e *engine) gradWork() *gradWork {
 	return gw
 }
 
-// frontalInverse fills Z (m×m, full) with the block of the combined inverse
-// on the frontal coordinates of node j of level l, from its parent's block
-// Zp (mr×mr) and the node's kept factor blocks L and W.
-func (e *engine) frontalInverse(l, j int, Zp, Z []float64, gw *gradWork) {
-	q := e.d.levels[l].q
+// nodeGradient adds node j's (level l) terms 2·tr(Z_h Dᵀ F_h D_k) to grad
+// (the factor 2 is applied by the caller) and, when Z is not nil, fills Z
+// (m×m, full) with the node's frontal block of the combined inverse for its
+// children. Zp (mr×mr) is the parent's block; F the node's raw frontal
+// cross-products (row stride fs; own columns, lower triangle read).
+//
+// With B = W L⁻¹, Z_R = −Zp B and Z_hh = L⁻ᵀL⁻¹ − BᵀZ_R, and F split into
+// F_oo (own × own) and F_ro (rest × own), the trace for θ_k of the node's
+// own term at (i, j) is Q_ji with
+//
+//	Q = Z_hh Λᵀ F_oo + Z_Rᵀ D_rᵀ F_ro
+//
+// (D_r = D on the rest coordinates), and for θ_k of an ancestor's term at
+// (i, j) it is P_ji with P = Z_R (F_ro Λ)ᵀ on that term's coordinates.
+func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, gw *gradWork, grad []float64) {
+	d := e.d
+	q := d.levels[l].q
 	m := e.mdim[l]
 	mr := m - q
 	L := e.fac[l].L[j*q*q : (j+1)*q*q]
 	W := e.fac[l].W[j*mr*q : (j+1)*mr*q]
+	lam := e.lam[l]
 	B := gw.bw[:mr*q]
-	for r := 0; r < mr; r++ { // solve B[r] L = W[r] (Lᵀ B[r]ᵀ = W[r]ᵀ)
-		for i := q - 1; i >= 0; i-- {
-			s := W[r*q+i]
-			for k := i + 1; k < q; k++ {
-				s -= B[r*q+k] * L[k*q+i]
+	Li := gw.linv[:q*q]
+	switch q {
+	case 1:
+		Li[0] = 1 / L[0]
+	case 2:
+		Li[0], Li[1], Li[3] = 1/L[0], 0, 1/L[3]
+		Li[2] = -L[2] * Li[0] * Li[3]
+	default:
+		linalg.LowerInverse(L, Li, q)
+	}
+	for r := 0; r < mr; r++ { // B[r] = W[r] L⁻¹
+		w := W[r*q : (r+1)*q]
+		for i := 0; i < q; i++ {
+			s := 0.0
+			for k := i; k < q; k++ {
+				s += w[k] * Li[k*q+i]
 			}
-			B[r*q+i] = s / L[i*q+i]
+			B[r*q+i] = s
 		}
 	}
 	ZR := gw.zrh[:mr*q]
@@ -204,12 +227,7 @@ func (e *engine) frontalInverse(l, j int, Zp, Z []float64, gw *gradWork) {
 			ZR[r*q+i] = -s
 		}
 	}
-	Li := gw.linv[:q*q]
-	if q == 1 {
-		Li[0] = 1 / L[0]
-	} else {
-		linalg.LowerInverse(L, Li, q)
-	}
+	Zh := gw.zd[:q*q]
 	for i := 0; i < q; i++ {
 		for k := 0; k <= i; k++ {
 			s := 0.0
@@ -219,71 +237,86 @@ func (e *engine) frontalInverse(l, j int, Zp, Z []float64, gw *gradWork) {
 			for r := 0; r < mr; r++ {
 				s -= B[r*q+i] * ZR[r*q+k]
 			}
-			Z[i*m+k], Z[k*m+i] = s, s
+			Zh[i*q+k], Zh[k*q+i] = s, s
 		}
 	}
-	for r := 0; r < mr; r++ {
+	if Z != nil {
 		for i := 0; i < q; i++ {
-			Z[(q+r)*m+i] = ZR[r*q+i]
-			Z[i*m+q+r] = ZR[r*q+i]
+			copy(Z[i*m:i*m+q], Zh[i*q:(i+1)*q])
 		}
-		copy(Z[(q+r)*m+q:(q+r+1)*m], Zp[r*mr:(r+1)*mr])
-	}
-}
-
-// addGradient adds tr(Z Dᵀ F_own D_k) of node h (level l) to grad[k] for
-// every θ_k of level l and the levels above it. F is the node's raw frontal
-// cross-product block (row stride fs; own columns, lower triangle read),
-// Z its block of the combined inverse.
-func (e *engine) addGradient(l int, Z, F []float64, fs int, gw *gradWork, grad []float64) {
-	d := e.d
-	q := d.levels[l].q
-	m := e.mdim[l]
-	nz := m - d.p - 1 // z coordinates of the frontal
-	// ZD = Z Dᵀ on the z rows: ZD[b][c] = Σ_e Z[b][e] D[c][e].
-	ZD := gw.zd[:nz*m]
-	for b := 0; b < nz; b++ {
-		zrow := Z[b*m : (b+1)*m]
-		out := ZD[b*m : (b+1)*m]
-		o := 0
-		for a := l; a < len(d.levels); a++ {
-			qa := d.levels[a].q
-			la := e.lam[a]
-			for c := 0; c < qa; c++ {
-				s := 0.0
-				for k := 0; k <= c; k++ {
-					s += zrow[o+k] * la[c*qa+k]
-				}
-				out[o+c] = s
+		for r := 0; r < mr; r++ {
+			for i := 0; i < q; i++ {
+				Z[(q+r)*m+i] = ZR[r*q+i]
+				Z[i*m+q+r] = ZR[r*q+i]
 			}
-			o += qa
+			copy(Z[(q+r)*m+q:(q+r+1)*m], Zp[r*mr:(r+1)*mr])
 		}
-		copy(out[nz:], zrow[nz:])
 	}
-	fown := func(r, a int) float64 { // F[r][a] for a own, r any
-		if r < q && r < a {
-			return F[a*fs+r]
-		}
-		return F[r*fs+a]
-	}
+	// U = D_rᵀ F_ro (mr×q): the rest rows of F scaled by the ancestors' Λ.
+	U := gw.u[:mr*q]
 	o := 0
-	for a := l; a < len(d.levels); a++ {
+	for a := l + 1; a < len(d.levels); a++ {
+		qa := d.levels[a].q
+		la := e.lam[a]
+		for c := 0; c < qa; c++ { // U[o+c] = Σ_{c' ≥ c} Λ_a[c'][c] F[q+o+c']
+			for i := 0; i < q; i++ {
+				s := 0.0
+				for k := c; k < qa; k++ {
+					s += la[k*qa+c] * F[(q+o+k)*fs+i]
+				}
+				U[(o+c)*q+i] = s
+			}
+		}
+		o += qa
+	}
+	for r := o; r < mr; r++ {
+		copy(U[r*q:(r+1)*q], F[(q+r)*fs:(q+r)*fs+q])
+	}
+	// Q = Z_hh (Λᵀ F_oo) + Z_Rᵀ U; only Q[j][i] with i ≥ j is needed.
+	LF := gw.lf[:q*q] // Λᵀ F_oo
+	for i := 0; i < q; i++ {
+		for c := 0; c < q; c++ {
+			s := 0.0
+			for k := i; k < q; k++ {
+				fk := F[k*fs+c]
+				if c > k {
+					fk = F[c*fs+k]
+				}
+				s += lam[k*q+i] * fk
+			}
+			LF[i*q+c] = s
+		}
+	}
+	k := d.levels[l].thetaOff
+	for jj := 0; jj < q; jj++ {
+		for ii := jj; ii < q; ii++ {
+			s := 0.0
+			for t := 0; t < q; t++ {
+				s += Zh[jj*q+t] * LF[t*q+ii]
+			}
+			for r := 0; r < mr; r++ {
+				s += ZR[r*q+jj] * U[r*q+ii]
+			}
+			grad[k] += s
+			k++
+		}
+	}
+	// Ancestors: P[b][a] = Σ_i Z_R[b][i] (F_ro Λ)[a][i].
+	o = 0
+	for a := l + 1; a < len(d.levels); a++ {
 		lv := d.levels[a]
 		qa := lv.q
 		k := lv.thetaOff
 		for jj := 0; jj < qa; jj++ {
 			for ii := jj; ii < qa; ii++ {
-				row := ZD[(o+jj)*m : (o+jj+1)*m]
-				col := o + ii
+				fr := F[(q+o+ii)*fs : (q+o+ii)*fs+q]
 				s := 0.0
-				if a == l {
-					for r := 0; r < m; r++ {
-						s += row[r] * fown(r, col)
+				for i := 0; i < q; i++ {
+					v := 0.0 // (F_ro Λ)[o+ii][i]
+					for c := i; c < q; c++ {
+						v += fr[c] * lam[c*q+i]
 					}
-				} else {
-					for r := 0; r < q; r++ {
-						s += row[r] * F[col*fs+r]
-					}
+					s += ZR[(o+jj)*q+i] * v
 				}
 				grad[k] += s
 				k++
