@@ -30,7 +30,11 @@ type BFGSSettings struct {
 	// MaxHalvings caps the halvings of the step in one line search.
 	// Default 60.
 	MaxHalvings int
-	// Evals, when not nil, is incremented at every evaluation of f.
+	// Value, when not nil, is f without its gradient (cheaper to compute):
+	// the line search evaluates its trial points with Value and f only at
+	// the point it accepts.
+	Value func(x []float64) float64
+	// Evals, when not nil, is incremented at every evaluation of f or Value.
 	Evals *int
 }
 
@@ -93,20 +97,30 @@ func MinimizeBoxBFGS(f func(x, grad []float64) float64, x0, lower, upper []float
 	if s.MaxHalvings <= 0 {
 		s.MaxHalvings = 60
 	}
+	value := s.Value
 	if s.Evals != nil {
 		inner, count := f, s.Evals
 		f = func(x, grad []float64) float64 {
 			*count++
 			return inner(x, grad)
 		}
+		if value != nil {
+			innerV := value
+			value = func(x []float64) float64 {
+				*count++
+				return innerV(x)
+			}
+		}
 	}
 	b := newBoxBFGS(f, x0, lower, upper)
+	b.value = value
 	return b.run(s), nil
 }
 
 // boxBFGS is the state of one MinimizeBoxBFGS search.
 type boxBFGS struct {
 	f              func(x, grad []float64) float64
+	value          func(x []float64) float64 // f without the gradient, or nil
 	n              int
 	lo, hi         []float64
 	x, g, xn, gn   []float64
@@ -249,9 +263,17 @@ func (b *boxBFGS) lineSearch(t0 float64, halvings int) bool {
 			b.xn[i] = math.Min(math.Max(b.x[i]+t*b.d[i], b.lo[i]), b.hi[i])
 			dec += b.g[i] * (b.xn[i] - b.x[i])
 		}
-		b.fn = b.f(b.xn, b.gn)
-		if b.fn <= b.fx+1e-4*dec {
-			return true
+		if b.value != nil {
+			b.fn = b.value(b.xn)
+			if b.fn <= b.fx+1e-4*dec {
+				b.fn = b.f(b.xn, b.gn)
+				return true
+			}
+		} else {
+			b.fn = b.f(b.xn, b.gn)
+			if b.fn <= b.fx+1e-4*dec {
+				return true
+			}
 		}
 		t /= 2
 	}
