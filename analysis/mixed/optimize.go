@@ -163,8 +163,8 @@ type newtonResult struct {
 // free coordinates (those not at a bound with the gradient pointing out of
 // the box), g the analytic gradient and H its forward differences (backward
 // at an upper bound) with steps 10⁻⁵·max(|x_i|, 0.1), recomputed when the
-// free set changes (the steps need H only roughly: each reduces the error
-// by the relative error of H). A step is accepted when the deviance does not rise beyond its
+// free set changes or a step is not a tenth of the one before (H changes
+// fast near a zero variance, and a stale H converges only linearly). A step is accepted when the deviance does not rise beyond its
 // rounding, 10⁻¹¹·max(1, |f|) (r² carries ~10⁻¹² relative rounding, times
 // n), else halved up to three times. It converges when the Newton step after
 // one taken would move every coordinate by at most 10⁻⁹·max(|x_i|, 0.1)
@@ -179,6 +179,7 @@ func gradNewton(fg func(x, g []float64) float64, x0, lo, up []float64, evals *in
 	y, gy, gp, gm := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	var H []float64
 	var hFree, free []int
+	slow, prevSize := false, math.Inf(1)
 	for res.steps < 8 {
 		free = free[:0]
 		for i := range x {
@@ -192,7 +193,7 @@ func gradNewton(fg func(x, g []float64) float64, x0, lo, up []float64, evals *in
 			res.ok = true
 			return res
 		}
-		if H == nil || !slices.Equal(free, hFree) {
+		if H == nil || !slices.Equal(free, hFree) || slow {
 			H = make([]float64, k*k)
 			for a, i := range free {
 				h := 1e-5 * math.Max(math.Abs(x[i]), 0.1)
@@ -233,11 +234,18 @@ func gradNewton(fg func(x, g []float64) float64, x0, lo, up []float64, evals *in
 			return res
 		}
 		small := true
+		size := 0.0 // the largest step relative to max(|x_i|, 0.1)
 		for a, i := range free {
-			if math.Abs(d[a]) > 1e-9*math.Max(math.Abs(x[i]), 0.1) {
+			r := math.Abs(d[a]) / math.Max(math.Abs(x[i]), 0.1)
+			size = math.Max(size, r)
+			if r > 1e-9 {
 				small = false
 			}
 		}
+		// A step that is not a tenth of the one before means H is off (it
+		// changes fast near a zero variance): it is recomputed.
+		slow = res.steps > 0 && size > 0.1*prevSize
+		prevSize = size
 		if small && res.steps > 0 { // x is the optimum to 10⁻⁹
 			res.ok = true
 			return res
