@@ -11,13 +11,16 @@ import (
 // minimise finds the minimum of the profiled deviance over x = (θ, [φ]) in
 // the box lo ≤ x ≤ up, starting from x0: a projected quasi-Newton search
 // (optim.MinimizeBoxBFGS, Shanno–Phua scaling) on the analytic gradient
-// (gradient.go) until the gradient is below 10⁻⁶·max(1, |d|) or the
-// deviance stops decreasing in floating point, then Newton steps with the
+// (gradient.go) until the gradient is below 10⁻⁶·max(1, |d|), or the
+// deviance stops decreasing in floating point with the gradient below
+// 10⁻⁴·max(1, |d|) (trial points of the line search are evaluated without
+// the gradient, a third of the cost), then Newton steps with the
 // Hessian from differences of the analytic gradient (gradNewton), which put
 // x where the gradient vanishes to its own precision — beyond the
 // resolution of the deviance, where the quasi-Newton line search stalls.
 //
-// A diagonal θ_ii that ends at its bound 0 is probed: the deviance is even
+// A diagonal θ_ii that ends at (or within 10⁻¹⁰ of) its bound 0, after the
+// quasi-Newton search or the Newton steps, is probed: the deviance is even
 // in θ_ii for a single random effect, so its gradient vanishes there whether
 // or not 0 is the minimum, and a projected step may land on it. If the
 // deviance is lower at θ_ii = 0.5, 0.05 or 0.005, the search restarts from
@@ -70,7 +73,7 @@ func (e *engine) minimise(x0, lo, up []float64, reml bool, maxEval int) (optim.B
 	why := ""
 	iters := 0
 	for round := 0; round < 4; round++ {
-		qn, err := optim.MinimizeBoxBFGS(fg, start, lo, up, optim.BFGSSettings{GTol: gtol, FloorGTol: math.Inf(1), MaxIter: 200, Scale: true, MaxStep: 1, MaxHalvings: 8, Value: value, Evals: &evals})
+		qn, err := optim.MinimizeBoxBFGS(fg, start, lo, up, optim.BFGSSettings{GTol: gtol, FloorGTol: 100 * gtol, MaxIter: 200, Scale: true, MaxStep: 1, MaxHalvings: 30, Value: value, Evals: &evals})
 		if err != nil {
 			return optim.BoundedResult{}, fmt.Errorf("mixed: %w", err)
 		}
@@ -79,7 +82,25 @@ func (e *engine) minimise(x0, lo, up []float64, reml bool, maxEval int) (optim.B
 			why = qn.Reason
 			break
 		}
-		nr := gradNewton(fg, qn.X, lo, up, &evals)
+		// A variance the search left within 10⁻¹⁰ of 0 is put on the bound
+		// (its gradient is ~0 either way) and probed before the Newton steps,
+		// which need a positive curvature.
+		x, fx := qn.X, qn.F
+		for i := range x {
+			if lo[i] == 0 && x[i] != 0 && x[i] < 1e-10 {
+				x[i] = 0
+				fx = math.NaN()
+			}
+		}
+		if math.IsNaN(fx) {
+			fx = fg(x, g)
+			evals++
+		}
+		if y := e.probeBounds(fg, x, fx, lo, &evals); y != nil && round < 3 {
+			start = y
+			continue
+		}
+		nr := gradNewton(fg, x, lo, up, &evals)
 		iters += nr.steps
 		if !nr.ok {
 			why = "the Newton steps after the quasi-Newton search did not settle"
