@@ -24,8 +24,8 @@ type Options struct {
 	AR1 string
 	// Level is the confidence level of the fixed-effect intervals; default 0.95.
 	Level float64
-	// MaxEval caps the simplex's criterion evaluations; default 20000 (the
-	// Newton polish after it adds a few dozen).
+	// MaxEval caps the criterion evaluations of the fallback simplex
+	// search; default 20000 (the Newton polish after it adds a few dozen).
 	MaxEval int
 	// Ref names the reference level of factors, by variable (arm or
 	// factor(arm)) → level, as R's relevel(arm, ref = "control"): the
@@ -153,12 +153,14 @@ type Model struct {
 
 // Fit fits the linear mixed model y = Xβ + Zb + ε, b ~ N(0, σ²ΛθΛθᵀ),
 // ε ~ N(0, σ²R) (R = I, or block AR(1) with Options.AR1) by REML (default)
-// or ML, minimising the profiled deviance over θ (and φ) with a bounded
-// Nelder–Mead search (θ's diagonal ≥ 0), as lme4's lmer (Bates et al. 2015,
-// J. Stat. Softw. 67(1)), then Newton steps on the same deviance with
-// Richardson-extrapolated numerical derivatives (see newtonPolish), which put
-// the variance parameters at the optimum to ~1e-8 relative where the simplex
-// (and bobyqa) stop ~1e-7 short on the flat criterion. Fixed effects are tested with Satterthwaite's
+// or ML, minimising the profiled deviance over θ (and φ) as lme4's lmer
+// (Bates et al. 2015, J. Stat. Softw. 67(1)) with θ's diagonal ≥ 0: a
+// bounded quasi-Newton search on the analytic gradient (gradient.go), then
+// Newton steps on differences of that gradient, which put the variance
+// parameters at the optimum to ~1e-9 relative where lme4's simplex (and
+// bobyqa) stop ~1e-7 short on the flat criterion (see minimise; the bounded
+// Nelder–Mead search with numerical Newton steps is the fallback). Fixed
+// effects are tested with Satterthwaite's
 // degrees of freedom as lmerTest (Kuznetsova, Brockhoff & Christensen 2017,
 // J. Stat. Softw. 82(13)).
 //

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -106,5 +107,69 @@ func TestGradientMatchesDifferences(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkGradient(t, "statistics "+sc.formula, mdl, 0, seed)
+	}
+}
+
+// TestQuasiNewtonOptimum: the optimum of the quasi-Newton search is where the
+// gradient vanishes, and the simplex's optimum (lme4's method, polished by
+// numerical Newton steps) carried there by Newton steps on the analytic
+// gradient lands on it to 1e-7 relative in every θ (so it is the optimum,
+// not a point the search stopped at), with a deviance no higher than the
+// simplex's beyond rounding.
+func TestQuasiNewtonOptimum(t *testing.T) {
+	cases := []struct {
+		formula string
+		data    Data
+		opts    Options
+	}{
+		{"y ~ session + x + (1 + session | patient)", simSessions(1, 300, 12, 21), Options{}},
+		{"y ~ session + x + (1 + session | patient)", simSessions(1, 300, 12, 22), Options{ML: true}},
+		{"y ~ session + x + (1 | therapist/patient)", simSessions(40, 8, 10, 23), Options{}},
+		{"y ~ session + x + (1 + session | therapist/patient)", simSessions(30, 6, 8, 24), Options{}},
+	}
+	for _, c := range cases {
+		qn, err := Fit(c.formula, c.data, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(qn.Result.Reason, "converged: quasi-Newton") {
+			t.Errorf("%s: %s", c.formula, qn.Result.Reason)
+		}
+		simplexOnly = true
+		sx, err := Fit(c.formula, c.data, c.opts)
+		simplexOnly = false
+		if err != nil {
+			t.Fatal(err)
+		}
+		reml := !c.opts.ML
+		fg := func(x, g []float64) float64 { return sx.e.devianceGrad(x, g, reml) }
+		n := len(sx.x)
+		lo, up := make([]float64, n), make([]float64, n)
+		for i := range lo {
+			lo[i], up[i] = math.Inf(-1), math.Inf(1)
+		}
+		for _, lv := range sx.d.levels {
+			k := lv.thetaOff
+			for j := 0; j < lv.q; j++ {
+				lo[k] = 0
+				k += lv.q - j
+			}
+		}
+		ev := 0
+		nr := gradNewton(fg, sx.x, lo, up, &ev)
+		if !nr.ok {
+			t.Fatalf("%s: Newton steps from the simplex's optimum did not settle", c.formula)
+		}
+		for i := range nr.x {
+			if d := math.Abs(nr.x[i] - qn.x[i]); d > 1e-7*math.Max(math.Abs(nr.x[i]), 0.1) {
+				t.Errorf("%s: θ_%d = %.12g, the simplex's optimum carried by Newton steps %.12g", c.formula, i, qn.x[i], nr.x[i])
+			}
+		}
+		if qn.Result.Deviance > sx.Result.Deviance+1e-11*math.Abs(sx.Result.Deviance) {
+			t.Errorf("%s: deviance %.15g above the simplex's %.15g", c.formula, qn.Result.Deviance, sx.Result.Deviance)
+		}
+		if qn.Result.Evaluations >= sx.Result.Evaluations {
+			t.Errorf("%s: %d evaluations, the simplex %d", c.formula, qn.Result.Evaluations, sx.Result.Evaluations)
+		}
 	}
 }
