@@ -27,7 +27,7 @@ type BFGSSettings struct {
 	// gradient's units): the line search starts from t = min(1, MaxStep /
 	// max|d_i|).
 	MaxStep float64
-	// MaxHalvings caps the halvings of the step in one line search.
+	// MaxHalvings caps the trial steps of one line search (t, t/2, …).
 	// Default 60.
 	MaxHalvings int
 	// Value, when not nil, is f without its gradient (cheaper to compute):
@@ -257,7 +257,7 @@ func (b *boxBFGS) direction() {
 // condition; it leaves f(xn) in fn and its gradient in gn.
 func (b *boxBFGS) lineSearch(t0 float64, halvings int) bool {
 	t := t0
-	for ls := 0; ls <= halvings; ls++ {
+	for ls := 0; ls < halvings; ls++ {
 		var dec float64
 		for i := 0; i < b.n; i++ {
 			b.xn[i] = math.Min(math.Max(b.x[i]+t*b.d[i], b.lo[i]), b.hi[i])
