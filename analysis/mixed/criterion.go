@@ -44,6 +44,7 @@ type engine struct {
 	LX    []float64 // p×p lower Cholesky factor of the reduced XᵀX (kept)
 	cX    []float64 // L_X⁻¹ times the reduced Xᵀy (kept)
 	gen   *general  // the general sparse path (general.go) instead of the nested one
+	gw    *gradWork // scratch of evalGrad (gradient.go)
 }
 
 // nodeFactors keeps, for every node of one level, its Cholesky block L (q×q,
@@ -212,7 +213,7 @@ func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
 	for l := 1; l <= nl; l++ {
 		clear(e.delta[l])
 	}
-	if e.keep {
+	if e.keep && e.fac == nil { // allocated once, reused by every kept evaluation
 		e.fac = make([]nodeFactors, nl)
 		for l, lv := range d.levels {
 			m := e.mdim[l]
@@ -258,8 +259,10 @@ func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
 	r2 := G[p*pp+p] * G[p*pp+p]
 	c.r2 = r2
 	if e.keep {
-		e.LX = make([]float64, p*p)
-		e.cX = make([]float64, p)
+		if e.LX == nil {
+			e.LX = make([]float64, p*p)
+			e.cX = make([]float64, p)
+		}
 		for i := 0; i < p; i++ {
 			copy(e.LX[i*p:i*p+i+1], G[i*pp:i*pp+i+1])
 			e.cX[i] = G[p*pp+i]
@@ -297,8 +300,8 @@ func (e *engine) eliminate(l, j int, F, D []float64, m, fs int, ld *logAcc) bool
 	switch {
 	case q == 1:
 		return e.eliminate1(l, j, F, D, m, fs, P, pm, ld)
-	case q == 2 && !e.keep:
-		return e.eliminate2(F, D, m, fs, P, pm, lam, ld)
+	case q == 2:
+		return e.eliminate2(l, j, F, D, m, fs, P, pm, lam, ld)
 	}
 	return e.eliminateQ(l, j, F, D, m, fs, P, pm, ld)
 }
@@ -512,7 +515,7 @@ func (e *engine) covBetaUnscaled() []float64 {
 
 // eliminate2 is eliminate for q = 2 (random intercept and slope) written
 // out: Λ = [a 0; b c], A = ΛᵀFΛ + I, C′ = L⁻¹ Λᵀ F_own,rest.
-func (e *engine) eliminate2(F, D []float64, m, fs int, P []float64, pm int, lam []float64, ld *logAcc) bool {
+func (e *engine) eliminate2(l, j int, F, D []float64, m, fs int, P []float64, pm int, lam []float64, ld *logAcc) bool {
 	a, b, c := lam[0], lam[2], lam[3]
 	f00, f10, f11 := F[0], F[fs], F[fs+1]
 	if D != nil {
@@ -562,6 +565,11 @@ func (e *engine) eliminate2(F, D []float64, m, fs int, P []float64, pm int, lam 
 				prow[k] += x0*c0[k] + x1*c1[k]
 			}
 		}
+	}
+	if e.keep {
+		L := e.fac[l].L[j*4 : (j+1)*4]
+		L[0], L[2], L[3] = L00, L10, L11
+		e.keepW(l, j, C, 2)
 	}
 	return true
 }

@@ -131,8 +131,14 @@ func (c *column) makeFactor(keep []int) {
 func codeLevels[T comparable](keep []int, value func(int) T) (codes []int, vals []T) {
 	codes = make([]int, len(keep))
 	id := map[T]int{}
+	var last T
 	for k, i := range keep {
 		v := value(i)
+		if k > 0 && v == last { // rows of a group are usually contiguous
+			codes[k] = codes[k-1]
+			continue
+		}
+		last = v
 		x, ok := id[v]
 		if !ok {
 			x = len(vals)
@@ -177,19 +183,57 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 	}
 	n := len(cols[0].codes)
 	codes = make([]int, n)
+	// The key of a row is its codes in mixed radix (the level counts) when
+	// that fits an int, else their bytes.
+	radix := true
+	span := 1
+	for _, c := range cols {
+		if span > (1<<62)/max(len(c.levels), 1) {
+			radix = false
+			break
+		}
+		span *= max(len(c.levels), 1)
+	}
+	idInt := map[int]int{}
 	id := map[string]int{}
 	var tuples [][]int
 	key := make([]byte, 0, 8*len(cols))
 	for k := 0; k < n; k++ {
-		key = key[:0]
-		for _, c := range cols {
-			x := c.codes[k]
-			key = append(key, byte(x), byte(x>>8), byte(x>>16), byte(x>>24), byte(x>>32), byte(x>>40), byte(x>>48), byte(x>>56))
+		if k > 0 { // rows of a group are usually contiguous
+			same := true
+			for _, c := range cols {
+				if c.codes[k] != c.codes[k-1] {
+					same = false
+					break
+				}
+			}
+			if same {
+				codes[k] = codes[k-1]
+				continue
+			}
 		}
-		x, ok := id[string(key)]
+		var x int
+		var ok bool
+		if radix {
+			kv := 0
+			for _, c := range cols {
+				kv = kv*max(len(c.levels), 1) + c.codes[k]
+			}
+			if x, ok = idInt[kv]; !ok {
+				idInt[kv] = len(tuples)
+			}
+		} else {
+			key = key[:0]
+			for _, c := range cols {
+				v := c.codes[k]
+				key = append(key, byte(v), byte(v>>8), byte(v>>16), byte(v>>24), byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
+			}
+			if x, ok = id[string(key)]; !ok {
+				id[string(key)] = len(tuples)
+			}
+		}
 		if !ok {
 			x = len(tuples)
-			id[string(key)] = x
 			t := make([]int, len(cols))
 			for v, c := range cols {
 				t[v] = c.codes[k]

@@ -15,12 +15,16 @@
 // sit on nested grouping factors (e.g. patients within therapists) the
 // penalised least-squares system is factored group by group from
 // per-group cross-products computed once, so each evaluation of the criterion
-// costs O(groups·q³) rather than O(rows). Crossed or partially crossed
+// costs O(groups·q³) rather than O(rows), and so does its analytic gradient
+// over θ (one more pass over the groups): a quasi-Newton search on that
+// gradient, ended by Newton steps, finds the optimum in a few dozen
+// evaluations (lme4's simplex: 60–250). Crossed or partially crossed
 // factors (patients × raters), uncorrelated terms (1 + t || g) and several
 // terms on one factor take the general path (general.go): a sparse block
-// Cholesky factor of ΛᵀZᵀZΛ + I from the cross-products, also computed once. The simplex's optimum is polished
-// by Newton steps, so variance parameters match lme4/nlme run to their exact
-// optimum to ~1e-8 (Dyestuff, Orthodont goldens). With Options.Correlation
+// Cholesky factor of ΛᵀZᵀZΛ + I from the cross-products, also computed
+// once, optimised by the simplex and Newton steps on the deviance.
+// Variance parameters match lme4/nlme run to their exact optimum to ~1e-8
+// (Dyestuff, Orthodont goldens). With Options.Correlation
 // the residuals of the finest groups are correlated over a time column as
 // nlme's corAR1, corCAR1 (continuous, unevenly spaced times), corExp,
 // corCompSymm or corARMA(1, 1), and with Options.Weights their variance

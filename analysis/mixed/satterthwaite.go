@@ -78,8 +78,9 @@ func (vd *vcovDeriv) df(l []float64) float64 {
 // vcovDerivs computes vcovDeriv as lmerTest (Kuznetsova et al. 2017,
 // section 3.2): ψ = (θ, [φ], σ), H the Hessian of the unprofiled (RE)ML
 // deviance, inverted on its eigenvalues above 1e-8 (the tol of lmerTest
-// 3.1-3's as_lmerModLT). H and J are numerical (central differences with one
-// Richardson extrapolation, steps from derivSteps).
+// 3.1-3's as_lmerModLT). H and J are central differences with one
+// Richardson extrapolation, steps from derivSteps: of the analytic gradient
+// (derivsFromGradient), or with AR(1) residuals of the deviance itself.
 func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	d, e := m.d, m.e
 	nt := d.ntheta()
@@ -120,8 +121,17 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 			}
 		}
 	}
-	H := hessian(dev, psi, steps)
-	Jr := jacobianDiag(cov, psi, steps, p*p) // Jr[i][j] = ∂V_i/∂ψ_j
+	var H []float64
+	var Jr [][]float64 // Jr[i][j] = ∂V_i/∂ψ_j
+	if m.e.gradientOK() { // from the analytic gradient (satterthwaite_grad.go)
+		var err error
+		if H, Jr, err = m.derivsFromGradient(psi, steps); err != nil {
+			return nil, err
+		}
+	} else {
+		H = hessian(dev, psi, steps)
+		Jr = jacobianDiag(cov, psi, steps, p*p)
+	}
 	if evalErr != nil {
 		return nil, evalErr
 	}

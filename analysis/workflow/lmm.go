@@ -253,7 +253,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			problems = append(problems, fmt.Errorf("%w (a grouping factor of the formula)", err))
 			continue
 		}
-		v := c.Strings()
+		v := groupIDs(c)
 		var lines []string
 		for i, id := range v {
 			if id == "" && len(lines) < 5 {

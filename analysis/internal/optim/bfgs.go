@@ -17,6 +17,25 @@ type BFGSSettings struct {
 	FloorGTol float64
 	// MaxIter caps the quasi-Newton iterations. Default 1000.
 	MaxIter int
+	// Scale, when set, replaces H = I by (sᵀy / yᵀy) I before the first
+	// update after every reset (Shanno & Phua's scaling, Nocedal & Wright
+	// 2006, eq. 6.20), so that the quasi-Newton steps have the objective's
+	// scale from the second iteration on.
+	Scale bool
+	// MaxStep, when positive, caps the largest component of the first trial
+	// step after a reset (a steepest-descent step −g, whose length has the
+	// gradient's units): the line search starts from t = min(1, MaxStep /
+	// max|d_i|).
+	MaxStep float64
+	// MaxHalvings caps the trial steps of one line search (t, t/2, …).
+	// Default 60.
+	MaxHalvings int
+	// Value, when not nil, is f without its gradient (cheaper to compute):
+	// the line search evaluates its trial points with Value and f only at
+	// the point it accepts.
+	Value func(x []float64) float64
+	// Evals, when not nil, is incremented at every evaluation of f or Value.
+	Evals *int
 }
 
 // BFGSResult is the outcome of MinimizeBoxBFGS.
@@ -42,7 +61,7 @@ type BFGSResult struct {
 //  2. moves the free variables along d = −H g, H the BFGS approximation of
 //     the inverse Hessian, reset to I when the free set changes or d is not
 //     a descent direction (then d = −g);
-//  3. halves the step t (at most 60 times) until the projected point
+//  3. halves the step t (at most 60 times, MaxHalvings) until the projected point
 //     x⁺ = P(x + t d) satisfies Armijo's condition
 //     f(x⁺) ≤ f(x) + 10⁻⁴ gᵀ(x⁺ − x);
 //  4. updates H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ, s = x⁺ − x, y = g⁺ − g,
@@ -75,13 +94,33 @@ func MinimizeBoxBFGS(f func(x, grad []float64) float64, x0, lower, upper []float
 	if s.MaxIter <= 0 {
 		s.MaxIter = 1000
 	}
+	if s.MaxHalvings <= 0 {
+		s.MaxHalvings = 60
+	}
+	value := s.Value
+	if s.Evals != nil {
+		inner, count := f, s.Evals
+		f = func(x, grad []float64) float64 {
+			*count++
+			return inner(x, grad)
+		}
+		if value != nil {
+			innerV := value
+			value = func(x []float64) float64 {
+				*count++
+				return innerV(x)
+			}
+		}
+	}
 	b := newBoxBFGS(f, x0, lower, upper)
+	b.value = value
 	return b.run(s), nil
 }
 
 // boxBFGS is the state of one MinimizeBoxBFGS search.
 type boxBFGS struct {
 	f              func(x, grad []float64) float64
+	value          func(x []float64) float64 // f without the gradient, or nil
 	n              int
 	lo, hi         []float64
 	x, g, xn, gn   []float64
@@ -89,6 +128,7 @@ type boxBFGS struct {
 	h              []float64 // n×n inverse-Hessian approximation
 	free, prevFree []bool
 	fx, fn         float64
+	fresh          bool // H was reset since the last update
 }
 
 func newBoxBFGS(f func(x, grad []float64) float64, x0, lo, hi []float64) *boxBFGS {
@@ -122,7 +162,17 @@ func (b *boxBFGS) run(s BFGSSettings) BFGSResult {
 			b.resetH()
 		}
 		b.direction()
-		accepted := b.lineSearch()
+		t0 := 1.0
+		if b.fresh && s.MaxStep > 0 {
+			big := 0.0
+			for _, di := range b.d {
+				big = math.Max(big, math.Abs(di))
+			}
+			if big > s.MaxStep {
+				t0 = s.MaxStep / big
+			}
+		}
+		accepted := b.lineSearch(t0, s.MaxHalvings)
 		sy, step := b.differences()
 		if !accepted || step < 1e-14 || b.fx-b.fn <= 1e-16*math.Abs(b.fx) {
 			// No further decrease is possible in floating point: x is the
@@ -140,7 +190,11 @@ func (b *boxBFGS) run(s BFGSSettings) BFGSResult {
 		copy(b.g, b.gn)
 		b.fx = b.fn
 		if sy > 1e-16 {
+			if b.fresh && s.Scale {
+				b.scaleH(sy)
+			}
 			b.update(sy)
+			b.fresh = false
 		}
 	}
 	return res(s.MaxIter, false, fmt.Sprintf("iteration limit %d reached", s.MaxIter))
@@ -148,6 +202,7 @@ func (b *boxBFGS) run(s BFGSSettings) BFGSResult {
 
 // resetH sets H = I.
 func (b *boxBFGS) resetH() {
+	b.fresh = true
 	clear(b.h)
 	for i := 0; i < b.n; i++ {
 		b.h[i*b.n+i] = 1
@@ -198,19 +253,27 @@ func (b *boxBFGS) direction() {
 	}
 }
 
-// lineSearch halves t from 1 until xn = P(x + t d) meets Armijo's
+// lineSearch halves t from t0 until xn = P(x + t d) meets Armijo's
 // condition; it leaves f(xn) in fn and its gradient in gn.
-func (b *boxBFGS) lineSearch() bool {
-	t := 1.0
-	for ls := 0; ls < 60; ls++ {
+func (b *boxBFGS) lineSearch(t0 float64, halvings int) bool {
+	t := t0
+	for ls := 0; ls < halvings; ls++ {
 		var dec float64
 		for i := 0; i < b.n; i++ {
 			b.xn[i] = math.Min(math.Max(b.x[i]+t*b.d[i], b.lo[i]), b.hi[i])
 			dec += b.g[i] * (b.xn[i] - b.x[i])
 		}
-		b.fn = b.f(b.xn, b.gn)
-		if b.fn <= b.fx+1e-4*dec {
-			return true
+		if b.value != nil {
+			b.fn = b.value(b.xn)
+			if b.fn <= b.fx+1e-4*dec {
+				b.fn = b.f(b.xn, b.gn)
+				return true
+			}
+		} else {
+			b.fn = b.f(b.xn, b.gn)
+			if b.fn <= b.fx+1e-4*dec {
+				return true
+			}
 		}
 		t /= 2
 	}
@@ -226,6 +289,21 @@ func (b *boxBFGS) differences() (sy, step float64) {
 		step = math.Max(step, math.Abs(b.sv[i]))
 	}
 	return sy, step
+}
+
+// scaleH sets H = (sᵀy / yᵀy) I.
+func (b *boxBFGS) scaleH(sy float64) {
+	yy := 0.0
+	for _, v := range b.yv {
+		yy += v * v
+	}
+	if !(yy > 0) {
+		return
+	}
+	clear(b.h)
+	for i := 0; i < b.n; i++ {
+		b.h[i*b.n+i] = sy / yy
+	}
 }
 
 // update applies the BFGS update of the inverse Hessian,

@@ -151,3 +151,35 @@ func TestMinimizeLMQuadratic(t *testing.T) {
 		t.Error("no parameters accepted")
 	}
 }
+
+// TestMinimizeBoxBFGSScaledValue: Shanno–Phua scaling, the first-step cap
+// and a value-only line search find the minimum of a badly scaled quadratic
+// (curvatures 10⁴ and 1, the minimum at (0.01, 3)) with a bound active
+// (x₂ ≤ 2: the constrained minimum is (0.01, 2)), with fewer evaluations
+// than the unscaled search, every evaluation counted.
+func TestMinimizeBoxBFGSScaledValue(t *testing.T) {
+	fg := func(x, g []float64) float64 {
+		a, b := x[0]-0.01, x[1]-3
+		g[0], g[1] = 2e4*a, 2*b
+		return 1e4*a*a + b*b
+	}
+	value := func(x []float64) float64 { return fg(x, make([]float64, 2)) }
+	lo, hi := []float64{-10, -10}, []float64{10, 2}
+	var plain, scaled int
+	r1, err := MinimizeBoxBFGS(fg, []float64{1, 0}, lo, hi, BFGSSettings{GTol: 1e-9, Evals: &plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := MinimizeBoxBFGS(fg, []float64{1, 0}, lo, hi, BFGSSettings{GTol: 1e-9, Scale: true, MaxStep: 1, Value: value, Evals: &scaled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []BFGSResult{r1, r2} {
+		if !r.Converged || math.Abs(r.X[0]-0.01) > 1e-9 || r.X[1] != 2 {
+			t.Errorf("%+v, want (0.01, 2) converged", r)
+		}
+	}
+	if scaled >= plain || scaled == 0 {
+		t.Errorf("%d evaluations scaled, %d plain", scaled, plain)
+	}
+}
