@@ -122,7 +122,7 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 		}
 	}
 	var H []float64
-	var Jr [][]float64 // Jr[i][j] = ∂V_i/∂ψ_j
+	var Jr [][]float64    // Jr[i][j] = ∂V_i/∂ψ_j
 	if m.e.gradientOK() { // from the analytic gradient (satterthwaite_grad.go)
 		var err error
 		if H, Jr, err = m.derivsFromGradient(psi, steps); err != nil {
