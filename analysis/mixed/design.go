@@ -174,7 +174,7 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 		if rs.cor == nil {
 			hint = "Weights"
 		}
-		return nil, errs.New(errs.InvalidOption, "mixed", "a residual correlation or variance function needs nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with one", termList(rts)).WithHint(hint)
+		return nil, errs.New(errs.InvalidOption, "mixed", "residual structures (a correlation or variance function) need nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with them", termList(rts)).WithHint(hint)
 	}
 	if err := d.fillRows(cols, keep, rts, fx, ar1); err != nil {
 		return nil, err
