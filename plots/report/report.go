@@ -6,11 +6,13 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html/template"
+	"io"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots"
+	"github.com/alliance-research/alliance/plots/textout"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -270,7 +272,18 @@ func boundedTable(t *workflow.Table, num int, section string) (*tableView, []Fil
 		short.Strong = t.Strong[:shownTableRows]
 	}
 	short.Notes = append([]string{fmt.Sprintf("The first %d of the %d rows; the full table is in %s.", shownTableRows, len(t.Rows), path)}, t.Notes...)
-	return tableOf(&short, num), []File{{path, b.Bytes()}}
+	return tableOf(&short, num), []File{{path, safeCSV(b.Bytes())}}
+}
+
+// safeCSV neutralises a table file's cells as every CSV the program writes
+// (textout.SafeCSV: a cell a spreadsheet would run as a formula, such as a
+// patient id "=HYPERLINK(…)" from a hostile input, gets a leading ').
+func safeCSV(data []byte) []byte {
+	var b bytes.Buffer
+	if err := textout.SafeCSV(func(w io.Writer) error { _, err := w.Write(data); return err }, ',')(&b); err != nil {
+		return data // cannot happen writing to a buffer
+	}
+	return b.Bytes()
 }
 
 // tableFiles are the full tables the parts write beside the page
@@ -293,7 +306,7 @@ func tableFiles(parts []workflow.Part, files []File) []File {
 				continue
 			}
 			have[t.Path] = true
-			out = append(out, File{t.Path, t.Data})
+			out = append(out, File{t.Path, safeCSV(t.Data)})
 		}
 	}
 	return out
