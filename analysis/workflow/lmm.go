@@ -61,6 +61,9 @@ type LMMOptions struct {
 	// Figures: "caterpillar" (the BLUPs of the grouping factor with the
 	// fewest levels).
 	Figures []string
+	// LMMConfintOptions: confidence intervals of the variance components
+	// (--confint profile|boot|wald, lmm_confint.go).
+	LMMConfintOptions
 }
 
 // LMMRun is a fitted linear mixed model, its comparison and the part
@@ -84,6 +87,8 @@ type LMMRun struct {
 	Contrasts []mixed.EMMContrast `json:"contrasts,omitempty"`
 	EMMGrid   []mixed.GridVar     `json:"emmeans_grid,omitempty"`
 	emm       *mixed.EMMResult
+	// LMMConfint are the intervals of the variance components (with Confint).
+	LMMConfint
 
 	opt   LMMOptions
 	src   Source
@@ -118,6 +123,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	}
 	emmSpec, err := emmOptions(opt)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkConfint(opt); err != nil {
 		return nil, err
 	}
 	forms := []string{opt.Formula}
@@ -157,6 +165,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		if err := run.runEMMeans(m, emmSpec); err != nil {
 			return nil, err
 		}
+	}
+	if err := run.runConfint(m); err != nil {
+		return nil, err
 	}
 	if opt.Compare != "" {
 		m2, err := mixed.Fit(opt.Compare, data, mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Contrasts: mo.Contrasts, Ref: refsIn(opt.Compare, mo.Ref)})
@@ -322,6 +333,7 @@ func (r *LMMRun) compose() {
 	}
 	r.emmSection(s)
 	r.ranovaSection(s)
+	r.confintSection(s)
 	if c := r.Compare; c != nil {
 		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
 		for _, m := range c.Models {
@@ -419,7 +431,7 @@ func (r *LMMRun) Methods() string {
 	if r.opt.AR1 != "" {
 		m += " and AR(1) residuals over " + r.opt.AR1
 	}
-	return m + "." + r.emmMethods()
+	return m + "." + r.emmMethods() + r.confintMethodsText()
 }
 
 // Cites lists the citation keys used.
@@ -453,6 +465,7 @@ func (r *LMMRun) Steps() []Step {
 		cmd = append(cmd, "--ranova="+r.opt.Ranova)
 	}
 	cmd = append(cmd, r.emmArgs()...)
+	cmd = append(cmd, r.confintArgs()...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
 	if c := r.opt.Contrasts; c != "" && c != "treatment" {
@@ -497,6 +510,7 @@ func (r *LMMRun) Steps() []Step {
 `)
 		}
 		r.emmRCode(&b)
+		r.confintRCode(&b)
 	}
 	return []Step{{Purpose: "the mixed model", Command: strings.Join(cmd, " "), RCode: b.String()}}
 }

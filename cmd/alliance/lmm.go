@@ -2,11 +2,13 @@ package main
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/plots/textout"
 
 	"github.com/spf13/cobra"
 )
@@ -19,6 +21,7 @@ type lmmFlags struct {
 	ar1     bool
 	session string
 	plot    string
+	rcode   bool
 }
 
 const lmmDefaultDataset = "demo-sessions"
@@ -69,6 +72,10 @@ func newLmmCmd(e *env) *cobra.Command {
 	enumVar(cmd, &lf.opt.Contrasts, "contrasts", "treatment", "coding of factors: treatment, sum (R's contr.sum: coefficients arm1, arm2 …) or helmert; F tests and marginal means are the same under each", "treatment", "sum", "helmert")
 	levelVar(cmd, &lf.opt.Level, "the fixed effects")
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
+	enumVar(cmd, &lf.opt.Confint, "confint", "", "confidence intervals of the random-effect SDs and correlations, σ and the fixed effects, as lme4's confint: `METHOD` profile (profile likelihood), boot (parametric bootstrap, see --nsim, --seed) or wald (fixed effects only)", "profile", "boot", "wald")
+	f.IntVar(&lf.opt.NSim, "nsim", 0, "`N` bootstrap samples for --confint boot (default 500, as lme4)")
+	f.Uint64Var(&lf.opt.Seed, "seed", 1, "seed of --confint boot (the same seed gives the same intervals on any number of CPUs)")
+	f.BoolVar(&lf.rcode, "r-code", false, "also print the equivalent lme4/lmerTest (or nlme) code, so a reviewer can check the numbers")
 	return cmd
 }
 
@@ -87,16 +94,26 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if lf.plot != "" {
 		opt.Figures = []string{"caterpillar"}
 	}
-	stop := e.busy("fitting the mixed model")
+	var stop func()
+	if opt.Confint == "boot" {
+		opt.ConfintProgress, stop = e.lazyProgress("bootstrap refits")
+	} else {
+		stop = e.busy("fitting the mixed model")
+	}
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
-		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref", "Contrasts": "--contrasts", "Ranova": "--ranova"})
+		return withOptionFlag(fitErr, map[string]string{"Formula": "--formula", "Compare": "--compare", "Level": "--level", "AR1": "--session", "Anova": "--anova", "EMMeans": "--emmeans", "At": "--at", "Adjust": "--adjust", "Ref": "--ref", "Contrasts": "--contrasts", "Ranova": "--ranova", "Confint": "--confint", "NSim": "--nsim"})
 	}
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err
 	}
-	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "fixed")); err != nil {
+	rcode := func(w io.Writer) {
+		if lf.rcode {
+			textout.RCode(w, textout.Format(e.format), run.Steps())
+		}
+	}
+	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "fixed"), rcode); err != nil {
 		return err
 	}
 	return fitErr
