@@ -79,7 +79,6 @@ type simulator struct {
 	sigma float64
 	beta  []float64
 	node  [][]int // per level, the node of each finest node
-	b     [][]float64
 }
 
 func newSimulator(d *design, theta []float64, sigma float64, beta []float64) *simulator {

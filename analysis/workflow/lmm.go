@@ -125,7 +125,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkConfint(opt); err != nil {
+	if err = checkConfint(opt); err != nil {
 		return nil, err
 	}
 	forms := []string{opt.Formula}
@@ -166,8 +166,8 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 			return nil, err
 		}
 	}
-	if err := run.runConfint(m); err != nil {
-		return nil, err
+	if cerr := run.runConfint(m); cerr != nil {
+		return nil, cerr
 	}
 	if opt.Compare != "" {
 		m2, err := mixed.Fit(opt.Compare, data, mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Contrasts: mo.Contrasts, Ref: refsIn(opt.Compare, mo.Ref)})

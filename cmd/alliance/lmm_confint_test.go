@@ -45,7 +45,7 @@ func TestLmmConfintProfile(t *testing.T) {
 		var got struct {
 			Confint []struct {
 				Parm, Group, Name, Method string
-				Lower, Upper          float64
+				Lower, Upper              float64
 			}
 		}
 		if err := json.Unmarshal([]byte(out), &got); err != nil {
@@ -65,9 +65,9 @@ func TestLmmConfintProfile(t *testing.T) {
 			}
 		}
 		boot := func() string {
-			out, stderr, code := runCLI(t, b.String(), "lmm", "-", "--formula", c.Formula, "--confint", "boot", "--nsim", "30", "--seed", "4", "--format", "json")
-			if code != 0 {
-				t.Fatalf("boot: exit %d %s", code, stderr)
+			out, errOut, status := runCLI(t, b.String(), "lmm", "-", "--formula", c.Formula, "--confint", "boot", "--nsim", "30", "--seed", "4", "--format", "json")
+			if status != 0 {
+				t.Fatalf("boot: exit %d %s", status, errOut)
 			}
 			return out
 		}
