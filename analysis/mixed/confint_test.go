@@ -2,7 +2,9 @@ package mixed
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/internal/golden"
@@ -126,4 +128,98 @@ func TestConfintProfileGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// thetaFromPsi inverts psiFromTheta for terms of 1–3 effects (random θ,
+// negative off-diagonals included), and refuses correlations no covariance
+// matrix has.
+func TestThetaPsiRoundTrip(t *testing.T) {
+	d := &design{levels: []level{{q: 3, thetaOff: 0, colNames: []string{"a", "b", "c"}}, {q: 1, thetaOff: 6, colNames: []string{"a"}}, {q: 2, thetaOff: 7, colNames: []string{"a", "b"}}}}
+	for s := 0; s < 200; s++ {
+		th := make([]float64, 10)
+		for i := range th {
+			th[i] = math.Sin(float64(7*s+13*i)) * 2
+		}
+		for _, k := range []int{0, 3, 5, 6, 7, 9} { // diagonals > 0 (an SD of 0 leaves its correlations undefined)
+			th[k] = math.Abs(th[k]) + 0.01
+		}
+		psi := d.psiFromTheta(th, 1.7)
+		back := make([]float64, 10)
+		if !d.thetaFromPsi(psi, back) {
+			t.Fatalf("θ %v: ψ %v refused", th, psi)
+		}
+		for i := range th {
+			if math.Abs(back[i]-th[i]) > 1e-12*math.Max(1, math.Abs(th[i])) {
+				t.Fatalf("θ %v → ψ %v → θ %v", th, psi, back)
+			}
+		}
+	}
+	// Correlations 0.9, 0.9 and −0.9 among three effects: not a correlation matrix.
+	if d.thetaFromPsi([]float64{1, 0.9, 0.9, 1, -0.9, 1, 1, 1, 0, 1, 1}, make([]float64, 10)) {
+		t.Error("an indefinite correlation matrix was accepted")
+	}
+	// A correlation of 1 is semidefinite: accepted, with a zero pivot.
+	th := make([]float64, 10)
+	if !d.thetaFromPsi([]float64{1, 1, 0, 2, 0, 1, 1, 1, 1, 1, 1}, th) || th[3] != 0 || th[1] != 2 {
+		t.Errorf("correlation 1: θ %v", th)
+	}
+}
+
+// For a term of three effects (no R reference: lme4's profile warns on
+// it) every limit is where ζ = ±z, checked by evaluating the profile
+// there afresh, and brackets the ML estimate.
+func TestConfintProfileThreeEffects(t *testing.T) {
+	// 40 patients × 12 sessions: intercept SD 2, slopes on x (SD 1) and t
+	// (SD 0.5), correlations 0.4, −0.3, 0.2, σ = 1.
+	rng := rand.New(rand.NewPCG(21, 3))
+	var y, x, tt []float64
+	var g []string
+	for p := 0; p < 40; p++ {
+		z0, z1, z2 := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+		// Cholesky factor of the correlation matrix [1 .4 −.3; .4 1 .2; −.3 .2 1].
+		u0 := 2 * z0
+		u1 := 1 * (0.4*z0 + 0.9165151*z1)
+		u2 := 0.5 * (-0.3*z0 + 0.3491486*z1 + 0.8875203*z2)
+		for s := 0; s < 12; s++ {
+			xv := rng.NormFloat64()
+			y = append(y, 10+u0+(0.5+u1)*xv+(-0.2+u2)*float64(s)+rng.NormFloat64())
+			x, tt, g = append(x, xv), append(tt, float64(s)), append(g, fmt.Sprintf("p%02d", p))
+		}
+	}
+	data := Data{Numeric: map[string][]float64{"y": y, "x": x, "session": tt}, Text: map[string][]string{"patient": g}}
+	m, err := Fit("y ~ x + session + (1 + x + session | patient)", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Confint(ConfintOptions{Level: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ml, err := Fit(m.formula, m.data, Options{ML: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := newProfiler(ml)
+	e := newEngine(ml.d)
+	z := 1.6448536269514722
+	for k, ci := range r.Intervals {
+		if !(ci.Lower <= ci.Estimate && ci.Estimate <= ci.Upper) {
+			t.Errorf("%s: estimate %g outside [%g, %g]", ci.Parm, ci.Estimate, ci.Lower, ci.Upper)
+		}
+		if k >= len(pr.psi) {
+			continue
+		}
+		for s, x := range []float64{ci.Lower, ci.Upper} {
+			dv, _, ok := pr.profileVC(e, k, x, pr.psi)
+			if !ok {
+				t.Fatalf("%s: profile at %g failed", ci.Parm, x)
+			}
+			zeta := math.Sqrt(math.Max(dv-pr.base, 0))
+			atBound := x == pr.lo[k] || x == pr.up[k]
+			if atBound && zeta > z+1e-6 || !atBound && math.Abs(zeta-z) > 1e-6 {
+				t.Errorf("%s %s limit %g: |ζ| = %.9f, z = %.9f (bound %v)", ci.Parm, []string{"lower", "upper"}[s], x, zeta, z, atBound)
+			}
+		}
+	}
+	t.Log(r.Notes)
 }

@@ -293,6 +293,67 @@ func minimise(f func([]float64) float64, x0, lo, up []float64) ([]float64, float
 	return pol.x, pol.f, res.Converged
 }
 
+// profileMin is the minimiser of the profile, whose every point starts
+// next to the optimum of a neighbouring point: projected BFGS with
+// central-difference gradients (steps 10⁻⁵·max(|x_i|, 0.1), one-sided at
+// a bound), then the Newton steps of Fit. When BFGS does not converge (or
+// in one dimension) the bounded simplex of Fit runs first and BFGS again
+// from its point; the best point is kept. (The simplex alone stalls on
+// the curved valleys of the SD/correlation scale in several dimensions.)
+// Only a criterion that cannot be evaluated fails.
+func profileMin(f func([]float64) float64, x0, lo, up []float64) ([]float64, float64, bool) {
+	n := len(x0)
+	y := make([]float64, n)
+	fg := func(z, g []float64) float64 {
+		v := f(z)
+		if g == nil {
+			return v
+		}
+		copy(y, z)
+		for i := range z {
+			h := 1e-5 * math.Max(math.Abs(z[i]), 0.1)
+			a, b := math.Max(z[i]-h, lo[i]), math.Min(z[i]+h, up[i])
+			y[i] = b
+			fb := f(y)
+			y[i] = a
+			fa := f(y)
+			y[i] = z[i]
+			if b == a || math.IsInf(fa, 0) || math.IsInf(fb, 0) {
+				g[i] = 0
+				continue
+			}
+			g[i] = (fb - fa) / (b - a)
+		}
+		return v
+	}
+	x := append([]float64(nil), x0...)
+	fx := f(x)
+	bfgs := func() bool {
+		br, err := optim.MinimizeBoxBFGS(fg, x, lo, up, optim.BFGSSettings{GTol: 1e-6, FloorGTol: 1e-4, MaxIter: 300})
+		if err != nil {
+			return false
+		}
+		if br.F < fx {
+			x, fx = br.X, br.F
+		}
+		return br.Converged
+	}
+	if n == 1 || math.IsInf(fx, 0) || math.IsNaN(fx) || !bfgs() {
+		res, err := optim.MinimizeBounded(f, x, lo, up, optim.BoundedSettings{FTolRel: 1e-10, XTolAbs: 1e-6, Restarts: 1, Step: 0.1})
+		if err != nil || math.IsInf(res.F, 0) || math.IsNaN(res.F) {
+			return nil, 0, false
+		}
+		if !(res.F >= fx) {
+			x, fx = res.X, res.F
+		}
+		if n > 1 {
+			bfgs()
+		}
+	}
+	pol := newtonPolish(f, x, fx, lo, up, 6)
+	return pol.x, pol.f, true
+}
+
 // profileVC returns the ML deviance minimised over the other variance
 // parameters with parameter k held at x (lme4's devfun2, re-optimised as
 // profile.merMod does), and the optimum (the whole psi vector); start is
@@ -326,7 +387,23 @@ func (pr *profiler) profileVC(e *engine, k int, x float64, start []float64) (flo
 			lo, up = append(lo, pr.lo[a]), append(up, pr.up[a])
 		}
 	}
-	y, f, ok := minimise(dev, y0, lo, up)
+	// A start whose correlations no longer fit the fixed one (a
+	// correlation moved towards ±1) is pulled towards zero correlation.
+	for it := 0; it < 31 && math.IsInf(dev(y0), 1); it++ {
+		for a, b := 0, 0; a < np; a++ {
+			if a == k {
+				continue
+			}
+			if pr.lo[a] == -1 {
+				y0[b] *= 0.8
+				if it == 30 {
+					y0[b] = 0
+				}
+			}
+			b++
+		}
+	}
+	y, f, ok := profileMin(dev, y0, lo, up)
 	if !ok {
 		return math.NaN(), nil, false
 	}
@@ -361,7 +438,7 @@ func (pr *profiler) profileFixed(e *engine, j int, b float64, start []float64) (
 		}
 		return c.ldL2 + n*(1+math.Log(2*math.Pi*r2/n))
 	}
-	th, f, ok := minimise(dev, start, pr.thLo, pr.thUp)
+	th, f, ok := profileMin(dev, start, pr.thLo, pr.thUp)
 	if !ok {
 		return math.NaN(), nil, false
 	}
@@ -437,9 +514,14 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 			b = (a + bound) / 2
 		}
 		zb := zeta(b)
+		reached := false // ζ stays within ±z up to (next to) the bound
 		for it := 0; !math.IsNaN(zb) && math.Abs(zb) < z; it++ {
-			if it > 60 {
+			if it > 80 {
 				return lim, atBound, fmt.Errorf("the profile of %s does not reach the confidence level", pr.label(k))
+			}
+			if !math.IsInf(bound, 0) && math.Abs(bound-b) <= 1e-9*math.Max(1, math.Abs(bound)) {
+				reached = true
+				break
 			}
 			a = b
 			b = xhat + 2*(b-xhat)
@@ -447,6 +529,10 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 				b = (a + bound) / 2
 			}
 			zb = zeta(b)
+		}
+		if reached {
+			lim[s], atBound[s] = bound, true
+			continue
 		}
 		// Near σ = 0 the deviance may not be defined: close in by bisection.
 		for it := 0; math.IsNaN(zb) && it < 60; it++ {
