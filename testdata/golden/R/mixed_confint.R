@@ -12,7 +12,7 @@
 # Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed_confint
 suppressPackageStartupMessages({ library(lme4); library(minqa) })
 
-pkgs <- c("lme4", "Matrix", "minqa", "boot")
+pkgs <- c("lme4", "Matrix", "minqa", "boot", "nlme")
 ctrl <- lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e6),
                     check.conv.singular = "ignore")
 bctrl <- list(rhoend = 1e-12, maxfun = 1e5)
@@ -100,6 +100,7 @@ rec <- function(name, formula, re, data, data_list, boot_nsim = 0) {
 dy <- as.data.frame(lme4::Dyestuff); dy$Batch <- as.character(dy$Batch)
 dy2 <- as.data.frame(lme4::Dyestuff2); dy2$Batch <- as.character(dy2$Batch)
 ss <- as.data.frame(lme4::sleepstudy); ss$Subject <- as.character(ss$Subject)
+orth <- as.data.frame(nlme::Orthodont); orth$Subject <- as.character(orth$Subject)
 nd <- jsonlite::fromJSON(file.path(golden_dir, "mixed_nested.json"))$data
 ndf <- as.data.frame(nd, stringsAsFactors = FALSE)
 
@@ -108,7 +109,9 @@ cases <- list(
   rec("Dyestuff2", "Yield ~ 1 + (1 | Batch)", "(1 | Batch)", dy2, list(Yield = dy2$Yield, Batch = dy2$Batch)),
   rec("sleepstudy", "Reaction ~ Days + (Days | Subject)", "(Days | Subject)", ss,
       list(Reaction = ss$Reaction, Days = ss$Days, Subject = ss$Subject), boot_nsim = 1000),
-  rec("nested", "y ~ x + (1 | therapist/patient)", "(1 | therapist/patient)", ndf, nd))
+  rec("nested", "y ~ x + (1 | therapist/patient)", "(1 | therapist/patient)", ndf, nd),
+  rec("Orthodont", "distance ~ age + (age | Subject)", "(age | Subject)", orth,
+      list(distance = orth$distance, age = orth$age, Subject = orth$Subject)))
 write_golden("mixed_confint", list(
   call = "confint(lmer(formula, data, REML = TRUE, control = lmerControl(optimizer = 'bobyqa', optCtrl = list(rhoend = 1e-12, maxfun = 1e6))), method = 'profile' / 'Wald' / 'boot') per case (cases[].call), plus exact roots of the same ML profile by uniroot (testdata/golden/R/mixed_confint.R)",
   cases = cases), packages = pkgs)
