@@ -473,20 +473,38 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 		}
 		start = pr.psi
 	}
-	last := start
+	// Each point of the profile starts from the optimum of the evaluated
+	// point nearest to it on the way from x̂ (as lme4 walks outwards from
+	// the estimate): a start from farther out may sit in another valley
+	// (e.g. a correlation flipped with an SD at 0) and overstate D.
+	type point struct {
+		x  float64
+		at []float64
+	}
+	var pts []point
 	zeta := func(x float64) float64 {
+		if x == xhat {
+			return 0
+		}
+		from := start
+		best := -1.0
+		for _, p := range pts {
+			if d := (p.x - xhat) / (x - xhat); d >= 0 && d <= 1 && d > best {
+				best, from = d, p.at
+			}
+		}
 		var dv float64
 		var at []float64
 		var ok bool
 		if fixed {
-			dv, at, ok = pr.profileFixed(e, k-nvp, x, last)
+			dv, at, ok = pr.profileFixed(e, k-nvp, x, from)
 		} else {
-			dv, at, ok = pr.profileVC(e, k, x, last)
+			dv, at, ok = pr.profileVC(e, k, x, from)
 		}
 		if !ok {
 			return math.NaN()
 		}
-		last = at
+		pts = append(pts, point{x, at})
 		dd := math.Max(dv-pr.base, 0)
 		if x < xhat {
 			return -math.Sqrt(dd)
@@ -494,57 +512,44 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 		return math.Sqrt(dd)
 	}
 	for s, dir := range []float64{-1, 1} {
-		last = start
+		pts = pts[:0]
 		bound := lob
 		if dir > 0 {
 			bound = upb
 		}
-		sigmaLow := !fixed && pr.params[k].level < 0 && dir < 0 // σ = 0 has no deviance
-		if !math.IsInf(bound, 0) && !sigmaLow {
-			zb := zeta(bound)
-			if !math.IsNaN(zb) && math.Abs(zb) < z {
-				lim[s], atBound[s] = bound, true
-				continue
-			}
-		}
-		last = start
-		a, b := xhat, xhat+dir*step
 		inside := func(x float64) bool { return math.IsInf(bound, 0) || dir*(bound-x) > 0 }
-		if !inside(b) {
-			b = (a + bound) / 2
-		}
-		zb := zeta(b)
-		reached := false // ζ stays within ±z up to (next to) the bound
-		for it := 0; !math.IsNaN(zb) && math.Abs(zb) < z; it++ {
-			if it > 80 {
-				return lim, atBound, fmt.Errorf("the profile of %s does not reach the confidence level", pr.label(k))
+		// Bracket: steps doubling away from x̂, the last one at the bound;
+		// where D cannot be evaluated (σ = 0) back halfway towards x̂.
+		a, b := xhat, xhat+dir*step
+		found, atB := false, false
+		for it := 0; it < 200 && !found && !atB; it++ {
+			if !inside(b) {
+				b = bound
 			}
-			if !math.IsInf(bound, 0) && math.Abs(bound-b) <= 1e-9*math.Max(1, math.Abs(bound)) {
-				reached = true
-				break
+			zb := zeta(b)
+			switch {
+			case math.IsNaN(zb):
+				b = (a + b) / 2
+				continue
+			case math.Abs(zb) >= z:
+				found = true
+				continue
+			case b == bound:
+				atB = true
+				continue
 			}
 			a = b
 			b = xhat + 2*(b-xhat)
-			if !inside(b) {
-				b = (a + bound) / 2
-			}
-			zb = zeta(b)
 		}
-		if reached {
+		if atB {
 			lim[s], atBound[s] = bound, true
 			continue
 		}
-		// Near σ = 0 the deviance may not be defined: close in by bisection.
-		for it := 0; math.IsNaN(zb) && it < 60; it++ {
-			b = (a + b) / 2
-			zb = zeta(b)
-		}
-		if math.IsNaN(zb) {
-			return lim, atBound, fmt.Errorf("the profile of %s could not be evaluated", pr.label(k))
+		if !found {
+			return lim, atBound, fmt.Errorf("the profile of %s does not reach the confidence level", pr.label(k))
 		}
 		target := dir * z
 		scale := math.Max(math.Abs(xhat), math.Abs(b-xhat))
-		last = start
 		rr, rerr := optim.Root(func(x float64) float64 { return zeta(x) - target }, a, b, 1e-10*scale, 200)
 		if rerr != nil {
 			return lim, atBound, fmt.Errorf("the profile of %s: %w", pr.label(k), rerr)
