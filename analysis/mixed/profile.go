@@ -460,16 +460,16 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 	if fixed {
 		j := k - nvp
 		xhat, lob, upb = pr.beta[j], math.Inf(-1), math.Inf(1)
-		step = 2 * pr.se[j]
+		step = 0.5 * pr.se[j]
 		start = pr.theta
 	} else {
 		xhat, lob, upb = pr.psi[k], pr.lo[k], pr.up[k]
 		sigma := pr.psi[nvp-1]
 		switch {
 		case pr.lo[k] == -1: // a correlation
-			step = 0.25
+			step = 0.1
 		default:
-			step = 0.5 * math.Max(xhat, 0.05*sigma)
+			step = 0.1 * math.Max(xhat, 0.05*sigma)
 		}
 		start = pr.psi
 	}
@@ -518,9 +518,14 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 			bound = upb
 		}
 		inside := func(x float64) bool { return math.IsInf(bound, 0) || dir*(bound-x) > 0 }
-		// Bracket: steps doubling away from x̂, the last one at the bound;
-		// where D cannot be evaluated (σ = 0) back halfway towards x̂.
-		a, b := xhat, xhat+dir*step
+		// Bracket: walk away from x̂ in steps that raise |ζ| by about ½
+		// (lme4's profile steps by a fixed ζ increment too; the step from
+		// the last two points' slope, between 1 and 4 times the previous),
+		// the last one at the bound; where D cannot be evaluated (σ = 0)
+		// back halfway. Small steps keep every start on the branch of the
+		// profile that is continuous from x̂: a long jump from the optimum
+		// can land on another (an SD stuck at 0) with a higher D.
+		a, za, b := xhat, 0.0, xhat+dir*step
 		found, atB := false, false
 		for it := 0; it < 200 && !found && !atB; it++ {
 			if !inside(b) {
@@ -538,8 +543,13 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 				atB = true
 				continue
 			}
-			a = b
-			b = xhat + 2*(b-xhat)
+			h := math.Abs(b - a)
+			next := 2 * h
+			if slope := (math.Abs(zb) - math.Abs(za)) / h; slope > 0 {
+				next = math.Min(math.Max(0.5/slope, h), 4*h)
+			}
+			a, za = b, zb
+			b = a + dir*next
 		}
 		if atB {
 			lim[s], atBound[s] = bound, true
