@@ -294,13 +294,16 @@ func minimise(f func([]float64) float64, x0, lo, up []float64) ([]float64, float
 }
 
 // profileMin is the minimiser of the profile, whose every point starts
-// next to the optimum of a neighbouring point: projected BFGS with
-// central-difference gradients (steps 10⁻⁵·max(|x_i|, 0.1), one-sided at
-// a bound), then the Newton steps of Fit. When BFGS does not converge (or
-// in one dimension) the bounded simplex of Fit runs first and BFGS again
-// from its point; the best point is kept. (The simplex alone stalls on
-// the curved valleys of the SD/correlation scale in several dimensions.)
-// Only a criterion that cannot be evaluated fails.
+// next to the optimum of a neighbouring point: at most 30 steps of
+// projected BFGS with central-difference gradients (steps
+// 10⁻⁴·max(|x_i|, 0.1), one-sided at a bound; the gradient tolerance
+// grows with |f| above 10³, as its rounding does), then the Newton steps
+// of Fit, which finish the minimisation with Richardson-extrapolated
+// derivatives. Where BFGS makes no progress (or in one dimension) the
+// bounded simplex of Fit runs first (at most 3000 evaluations) and BFGS
+// again from its point; the best point is kept. (The simplex alone stalls
+// on the curved valleys of the SD/correlation scale in several
+// dimensions.) Only a criterion that cannot be evaluated fails.
 func profileMin(f func([]float64) float64, x0, lo, up []float64) ([]float64, float64, bool) {
 	n := len(x0)
 	y := make([]float64, n)
@@ -311,7 +314,7 @@ func profileMin(f func([]float64) float64, x0, lo, up []float64) ([]float64, flo
 		}
 		copy(y, z)
 		for i := range z {
-			h := 1e-5 * math.Max(math.Abs(z[i]), 0.1)
+			h := 1e-4 * math.Max(math.Abs(z[i]), 0.1)
 			a, b := math.Max(z[i]-h, lo[i]), math.Min(z[i]+h, up[i])
 			y[i] = b
 			fb := f(y)
@@ -329,7 +332,11 @@ func profileMin(f func([]float64) float64, x0, lo, up []float64) ([]float64, flo
 	x := append([]float64(nil), x0...)
 	fx := f(x)
 	bfgs := func() bool {
-		br, err := optim.MinimizeBoxBFGS(fg, x, lo, up, optim.BFGSSettings{GTol: 1e-6, FloorGTol: 1e-4, MaxIter: 300})
+		// The gradient is good to about 10⁻⁹·|f| (rounding of f over steps
+		// of 10⁻⁵), and the curvature grows with f (with the rows), so the
+		// tolerance scales with |f| above 10³.
+		gtol := 1e-5 * math.Max(1, math.Abs(fx)/1e3)
+		br, err := optim.MinimizeBoxBFGS(fg, x, lo, up, optim.BFGSSettings{GTol: gtol, FloorGTol: 100 * gtol, MaxIter: 30})
 		if err != nil {
 			return false
 		}
@@ -338,8 +345,9 @@ func profileMin(f func([]float64) float64, x0, lo, up []float64) ([]float64, flo
 		}
 		return br.Converged
 	}
-	if n == 1 || math.IsInf(fx, 0) || math.IsNaN(fx) || !bfgs() {
-		res, err := optim.MinimizeBounded(f, x, lo, up, optim.BoundedSettings{FTolRel: 1e-10, XTolAbs: 1e-6, Restarts: 1, Step: 0.1})
+	fStart := fx
+	if n == 1 || math.IsInf(fx, 0) || math.IsNaN(fx) || !bfgs() && !(fx < fStart) {
+		res, err := optim.MinimizeBounded(f, x, lo, up, optim.BoundedSettings{FTolRel: 1e-10, XTolAbs: 1e-6, Restarts: 1, Step: 0.1, MaxEval: 3000})
 		if err != nil || math.IsInf(res.F, 0) || math.IsNaN(res.F) {
 			return nil, 0, false
 		}
