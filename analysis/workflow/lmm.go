@@ -76,6 +76,9 @@ type LMMOptions struct {
 	Time        string
 	CorGroup    string
 	Weights     string
+	// LMMConfintOptions: confidence intervals of the variance components
+	// (--confint profile|boot|wald, lmm_confint.go).
+	LMMConfintOptions
 }
 
 // LMMRun is a fitted linear mixed model, its comparison and the part
@@ -102,6 +105,8 @@ type LMMRun struct {
 	// DDF is "kenward-roger" when the tests use Kenward–Roger's method
 	// (absent: Satterthwaite's).
 	DDF string `json:"ddf,omitempty"`
+	// LMMConfint are the intervals of the variance components (with Confint).
+	LMMConfint
 
 	opt   LMMOptions
 	src   Source
@@ -140,6 +145,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	}
 	ddf, err := lmmDDF(opt)
 	if err != nil {
+		return nil, err
+	}
+	if err = checkConfint(opt); err != nil {
 		return nil, err
 	}
 	forms := []string{opt.Formula}
@@ -185,6 +193,9 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 		if err := run.runEMMeans(m, emmSpec); err != nil {
 			return nil, err
 		}
+	}
+	if cerr := run.runConfint(m); cerr != nil {
+		return nil, cerr
 	}
 	if opt.Compare != "" {
 		mo2 := mixed.Options{ML: mo.ML, AR1: mo.AR1, Level: mo.Level, Contrasts: mo.Contrasts, Ref: refsIn(opt.Compare, mo.Ref)}
@@ -356,6 +367,7 @@ func (r *LMMRun) compose() {
 	}
 	r.emmSection(s)
 	r.ranovaSection(s)
+	r.confintSection(s)
 	if c := r.Compare; c != nil {
 		t := &Table{Name: "compare", Title: "Likelihood-ratio test", Columns: []string{"Model", "npar", "AIC", "BIC", "logLik"}, Right: []bool{false, true, true, true, true}}
 		for _, m := range c.Models {
@@ -459,7 +471,7 @@ func (r *LMMRun) Methods() string {
 		m += " and AR(1) residuals over " + r.opt.AR1
 	}
 	m += r.residMethods()
-	return m + "." + r.emmMethods()
+	return m + "." + r.emmMethods() + r.confintMethodsText()
 }
 
 // Cites lists the citation keys used.
@@ -497,6 +509,7 @@ func (r *LMMRun) Steps() []Step {
 	if r.kr() {
 		cmd = append(cmd, "--ddf", r.DDF)
 	}
+	cmd = append(cmd, r.confintArgs()...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "dat <- %s\n", r.src.RRead())
 	if c := r.opt.Contrasts; c != "" && c != "treatment" {
@@ -543,6 +556,7 @@ func (r *LMMRun) Steps() []Step {
 `)
 		}
 		r.emmRCode(&b)
+		r.confintRCode(&b)
 	}
 	return []Step{{Purpose: "the mixed model", Command: strings.Join(cmd, " "), RCode: b.String()}}
 }

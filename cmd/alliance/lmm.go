@@ -2,11 +2,13 @@ package main
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/plots/textout"
 
 	"github.com/spf13/cobra"
 )
@@ -20,6 +22,7 @@ type lmmFlags struct {
 	session string
 	plot    string
 	hints   map[string]string // option → flag (optionFlags)
+	rcode   bool
 }
 
 const lmmDefaultDataset = "demo-sessions"
@@ -74,6 +77,10 @@ func newLmmCmd(e *env) *cobra.Command {
 	enumVar(cmd, &lf.opt.Correlation, "correlation", "", "residual correlation within the innermost group over --session (the time column), as nlme: ar1 (corAR1, session numbers, gaps respected), car1 (corCAR1, continuous times, uneven spacing respected), exp (corExp), cs (corCompSymm) or arma11 (corARMA(p = 1, q = 1)); df are then nlme's containment df", "ar1", "car1", "exp", "cs", "arma11")
 	f.StringVar(&lf.opt.CorGroup, "cor-group", "", "for a formula without random effects (fitted as nlme's gls): the `COLUMN` within which --correlation applies (form = ~ time | COLUMN)")
 	f.StringVar(&lf.opt.Weights, "weights", "", "residual variance function, as nlme: `varident:COLUMN` (one SD per level, varIdent(form = ~ 1 | COLUMN)) or varpower:COLUMN (SD ∝ |COLUMN|^power, varPower(form = ~ COLUMN))")
+	enumVar(cmd, &lf.opt.Confint, "confint", "", "confidence intervals of the random-effect SDs and correlations, σ and the fixed effects, as lme4's confint: `METHOD` profile (profile likelihood), boot (parametric bootstrap, see --nsim, --seed) or wald (fixed effects only)", "profile", "boot", "wald")
+	f.IntVar(&lf.opt.NSim, "nsim", 0, "`N` bootstrap samples for --confint boot (default 500, as lme4)")
+	f.Uint64Var(&lf.opt.Seed, "seed", 1, "seed of --confint boot (the same seed gives the same intervals on any number of CPUs)")
+	f.BoolVar(&lf.rcode, "r-code", false, "also print the equivalent lme4/lmerTest (or nlme) code, so a reviewer can check the numbers")
 	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session", "Time": "--session"}, &lf.opt)
 	return cmd
 }
@@ -94,7 +101,12 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if lf.plot != "" {
 		opt.Figures = []string{"caterpillar"}
 	}
-	stop := e.busy("fitting the mixed model")
+	var stop func()
+	if opt.Confint == "boot" {
+		opt.ConfintProgress, stop = e.lazyProgress("bootstrap refits")
+	} else {
+		stop = e.busy("fitting the mixed model")
+	}
 	run, fitErr := workflow.LMM(src, opt)
 	stop()
 	if fitErr != nil && !errors.Is(fitErr, errs.NoConvergence) {
@@ -103,7 +115,12 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 	if err := e.saveSectionFigures(run.Section(), func(string) string { return lf.plot }); err != nil {
 		return err
 	}
-	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "fixed")); err != nil {
+	rcode := func(w io.Writer) {
+		if lf.rcode {
+			textout.RCode(w, textout.Format(e.format), run.Steps())
+		}
+	}
+	if err := e.emitRun(run, run.Output(), tidyCSV(run.Tidy(), "fixed"), rcode); err != nil {
 		return err
 	}
 	return fitErr

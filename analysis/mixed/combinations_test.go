@@ -1,0 +1,78 @@
+package mixed
+
+import (
+	"testing"
+
+	"github.com/alliance-research/alliance/analysis/errs"
+)
+
+// The tests of option combinations that no single feature's tests cover:
+// each is refused as an invalid option where it is not supported, never
+// run on a path that does not handle it.
+
+// TestKRRefusesGeneralPath: the Kenward–Roger sums are written for nested
+// factors with one term each; a model of the general path (here an
+// uncorrelated || term) is refused as an invalid option, not run (it
+// crashed with an index out of range before).
+func TestKRRefusesGeneralPath(t *testing.T) {
+	d := oneWay(12, 6, 1, 1, 3)
+	x := make([]float64, len(d.Numeric["y"]))
+	for i := range x {
+		x[i] = float64(i % 6)
+		d.Numeric["y"][i] += 0.3 * x[i] * float64(1+i/6%3)
+	}
+	d.Numeric["x"] = x
+	_, err := Fit("y ~ x + (1 + x || g)", d, Options{DDF: DDFKenwardRoger})
+	if errs.KindOf(err) != errs.InvalidOption {
+		t.Fatalf("want an invalid-option error, got %v", err)
+	}
+	if _, err := Fit("y ~ x + (1 + x || g)", d, Options{}); err != nil {
+		t.Fatalf("Satterthwaite fit: %v", err)
+	}
+}
+
+// TestResidualStructureNeedsNested: the general (crossed or several-term)
+// path has no residual structure; asking for one is refused, not fitted
+// with independent residuals.
+func TestResidualStructureNeedsNested(t *testing.T) {
+	d := oneWay(12, 6, 1, 1, 4)
+	x := make([]float64, len(d.Numeric["y"]))
+	for i := range x {
+		x[i] = float64(i % 6)
+	}
+	d.Numeric["x"] = x
+	for _, o := range []Options{{Correlation: "car1", Time: "x"}, {AR1: "x"}} {
+		if _, err := Fit("y ~ x + (1 + x || g)", d, o); errs.KindOf(err) != errs.InvalidOption {
+			t.Errorf("%+v: want an invalid-option error, got %v", o, err)
+		}
+	}
+}
+
+// TestConfintRefusals: the profile and the bootstrap refuse what they do
+// not handle (a residual structure, the general path) instead of crashing
+// (index out of range in the reduced block before); Wald intervals stay.
+func TestConfintRefusals(t *testing.T) {
+	d := oneWay(12, 6, 1, 1, 5)
+	x := make([]float64, len(d.Numeric["y"]))
+	for i := range x {
+		x[i] = float64(i % 6)
+	}
+	d.Numeric["x"] = x
+	for _, c := range []struct {
+		f string
+		o Options
+	}{{"y ~ x + (1 | g)", Options{Correlation: "car1", Time: "x"}}, {"y ~ x + (1 + x || g)", Options{}}, {"y ~ x", Options{Correlation: "ar1", Time: "x", Group: "g"}}} {
+		m, err := Fit(c.f, d, c.o)
+		if err != nil {
+			t.Fatalf("%s: %v", c.f, err)
+		}
+		for _, method := range []string{"profile", "boot"} {
+			if _, err := m.Confint(ConfintOptions{Method: method, NSim: 10}); errs.KindOf(err) != errs.InvalidOption {
+				t.Errorf("%s %+v %s: want an invalid-option error, got %v", c.f, c.o, method, err)
+			}
+		}
+		if _, err := m.Confint(ConfintOptions{Method: "Wald"}); err != nil {
+			t.Errorf("%s: Wald: %v", c.f, err)
+		}
+	}
+}
