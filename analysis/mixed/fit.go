@@ -3,6 +3,7 @@ package mixed
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/optim"
@@ -381,8 +382,15 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	if d.formula.Intercept {
 		beta[0] += d.yShift // the (Intercept) column comes first
 	}
+	var untested []string
 	for i := 0; i < p; i++ {
 		r.Fixed = append(r.Fixed, tTest(d.xnames[i], beta[i], se[i], df[i], m.opts.Level))
+		if !(df[i] > 0) {
+			untested = append(untested, d.xnames[i])
+		}
+	}
+	if len(untested) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%s: no degrees of freedom are left for the t test (too few groups at the level of the term for the containment df), so no p-value or interval is given.", strings.Join(untested, ", ")))
 	}
 	if m.isKR() {
 		return m.krFixed()

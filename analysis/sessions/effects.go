@@ -128,6 +128,9 @@ func effects(r *Result, sp *spec, opt Options) []Effect {
 				e.Text = fmt.Sprintf("%s is not reliably associated with %s%s %s", c.Name, target, holding, st)
 			}
 		}
+		if !(c.DF > 0) { // no t test: say so rather than "not reliably associated"
+			e.Text = fmt.Sprintf("the %s term cannot be tested: no degrees of freedom are left for it (too few groups at its level; b = %s)", c.Name, apa.Num(b, decimals(b)))
+		}
 		out = append(out, e)
 	}
 	return out

@@ -45,15 +45,29 @@ func newSessionsCmd(e *env) *cobra.Command {
 }
 
 func runSessions(e *env, sf *sessionsFlags, args []string) error {
-	src, err := sf.read.source(e, args, sessionsDefaultDataset)
-	if err != nil {
-		return err
-	}
 	opt := sf.opt
 	opt.KeepTable = sf.export != ""
-	stop := e.busy("fitting the session model")
-	run, err := workflow.Sessions(src, opt)
-	stop()
+	var run *workflow.SessionsRun
+	var err error
+	if stream, path := sf.read.streamable(args); stream { // a large file is read patient by patient
+		ropt, rerr := sf.read.options()
+		if rerr != nil {
+			return rerr
+		}
+		ropt.MaxBytes = e.maxBytes
+		e.inputs = append(e.inputs, path)
+		stop := e.busy("reading and fitting the session model")
+		run, err = workflow.SessionsFile(path, ropt, opt)
+		stop()
+	} else {
+		src, serr := sf.read.source(e, args, sessionsDefaultDataset)
+		if serr != nil {
+			return serr
+		}
+		stop := e.busy("fitting the session model")
+		run, err = workflow.Sessions(src, opt)
+		stop()
+	}
 	if err != nil {
 		return withOptionFlag(err, sf.hints)
 	}

@@ -29,8 +29,13 @@ func Normal(level float64) Ref {
 }
 
 // StudentT returns the Student-t reference with df degrees of freedom at
-// confidence level.
+// confidence level. With df ≤ 0 (or NaN) there is no t distribution: the
+// critical value and every p-value of the reference are NaN, so a test
+// without degrees of freedom is reported as untested, never as a number.
 func StudentT(df, level float64) Ref {
+	if !(df > 0) {
+		return Ref{df: df, crit: math.NaN(), t: distuv.StudentsT{Mu: 0, Sigma: 1, Nu: math.NaN()}}
+	}
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
 	return Ref{df: df, crit: t.Quantile(1 - (1-level)/2), t: t}
 }
@@ -76,7 +81,10 @@ func (r Ref) CoefSE(est, se float64) Coef {
 	z := est / se
 	c := Coef{Estimate: est, SE: se, Statistic: z, CILB: est - r.crit*se, CIUB: est + r.crit*se}
 	if r.IsT() {
-		c.P = 2 * r.t.Survival(math.Abs(z))
+		c.P = math.NaN()
+		if r.df > 0 {
+			c.P = 2 * r.t.Survival(math.Abs(z))
+		}
 		df := r.df
 		c.DF = &df
 	} else {

@@ -135,3 +135,18 @@ func TestCoefSE(t *testing.T) {
 		t.Errorf("se² did not underflow (%+v); the test needs a case where it does", d)
 	}
 }
+
+// TestStudentTNoDF: a t reference without degrees of freedom (df 0, as
+// nlme's containment df with as many therapists as therapist-level terms)
+// reports NaN p and interval, not a crash (cephes panicked before).
+func TestStudentTNoDF(t *testing.T) {
+	for _, df := range []float64{0, -1, math.NaN()} {
+		c := StudentT(df, 0.95).CoefSE(1, 0.5)
+		if !math.IsNaN(c.P) || !math.IsNaN(c.CILB) || !math.IsNaN(c.CIUB) || c.Statistic != 2 {
+			t.Errorf("df %v: %+v", df, c)
+		}
+	}
+	if c := StudentT(10, 0.95).CoefSE(1, 0.5); !(math.Abs(c.P-0.07338803477074) < 1e-10) {
+		t.Errorf("df 10: p %v, want 0.0733880 (R: 2*pt(-2, 10))", c.P)
+	}
+}
