@@ -23,14 +23,11 @@ func Marshal(v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(x); err != nil {
+	w := indentWriter{buf: make([]byte, 0, 4096)}
+	if err := w.node(x, 0); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return append(w.buf, '\n'), nil
 }
 
 var (
