@@ -286,16 +286,8 @@ func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*
 		}
 	default: // a residual structure or the general path: no analytic gradient
 		var err error
-		res, err = optim.MinimizeBounded(obj, x0, lo, up, optim.BoundedSettings{MaxEval: opts.MaxEval, FTolRel: 1e-8, XTolAbs: 1e-4, Restarts: 1})
-		if err != nil {
-			return nil, fmt.Errorf("mixed: %w", err)
-		}
-		if res.Converged {
-			pr := newtonPolish(obj, res.X, res.F, lo, up, 6)
-			res.X, res.F = pr.x, pr.f
-			res.Evals += pr.evals
-			res.Iterations += pr.steps
-			res.Reason += fmt.Sprintf("; %d Newton step(s) on the deviance", pr.steps)
+		if res, err = e.simplex(x0, lo, up, reml, opts.MaxEval); err != nil {
+			return nil, err
 		}
 	}
 	m := &Model{formula: formula, data: data, opts: opts, d: d, e: e, x: res.X}

@@ -306,11 +306,7 @@ func (e *engine) simplex(x0, lo, up []float64, reml bool, maxEval int) (optim.Bo
 	d := e.d
 	nt := d.ntheta()
 	obj := func(x []float64) float64 {
-		phi := 0.0
-		if d.time != nil {
-			phi = x[nt]
-		}
-		c, ok := e.eval(x[:nt], phi)
+		c, ok := e.eval(x[:nt], x[nt:]...) // θ, then the residual structure's parameters
 		if !ok {
 			return math.Inf(1)
 		}

@@ -2,11 +2,8 @@ package workflow
 
 import (
 	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 
 	"github.com/alliance-research/alliance/analysis/change"
@@ -53,7 +50,7 @@ func ChangeFile(path string, read datasets.ReadOptions, opt ChangeOptions) (*Cha
 		return nil, err
 	}
 	if o.Wide || o.Method == string(change.HLM) || !datasets.CanStream(path) {
-		return changeWhole(path, read, opt, "")
+		return readWhole(path, read, "", func(src Source) (*ChangeRun, error) { return Change(src, opt) })
 	}
 	hdr, err := datasets.ReadHeader(path, read)
 	if err != nil {
@@ -72,9 +69,8 @@ func ChangeFile(path string, read datasets.ReadOptions, opt ChangeOptions) (*Cha
 	defer s.Close()
 	err = g.stream(s)
 	if err != nil {
-		var in *datasets.InputError
-		if errors.As(err, &in) && len(in.Problems) == 1 && in.Problems[0].Hint == datasets.HintSort && s.Size() <= streamFallbackBytes && opt.PatientsTo == nil {
-			return changeWhole(path, read, opt, fmt.Sprintf("The rows of %s are not grouped by patient (%s): the file was read whole into memory instead of patient by patient. Sort it by patient and session to analyse a large file in bounded memory.", path, in.Problems[0].String()))
+		if note, ok := unsortedNote(err, s, path, opt.PatientsTo != nil); ok {
+			return readWhole(path, read, note, func(src Source) (*ChangeRun, error) { return Change(src, opt) })
 		}
 		return nil, err
 	}
@@ -82,21 +78,6 @@ func ChangeFile(path string, read datasets.ReadOptions, opt ChangeOptions) (*Cha
 	run.compose()
 	run.release()
 	run.src.Table = nil
-	return run, nil
-}
-
-func changeWhole(path string, read datasets.ReadOptions, opt ChangeOptions, note string) (*ChangeRun, error) {
-	src, err := Input{File: path, Stdin: os.Stdin}.Read(read)
-	if err != nil {
-		return nil, err
-	}
-	run, err := Change(src, opt)
-	if err != nil {
-		return nil, err
-	}
-	if note != "" {
-		run.top = append([]Note{{Level: Warning, Text: note}}, run.top...)
-	}
 	return run, nil
 }
 

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -37,7 +36,7 @@ func GainsFile(path string, read datasets.ReadOptions, opt GainsOptions) (*Gains
 		return nil, err
 	}
 	if o.Wide.Prefix != "" || len(o.Wide.Columns) > 0 || !datasets.CanStream(path) {
-		return gainsWhole(path, read, opt, "")
+		return readWhole(path, read, "", func(src Source) (*GainsRun, error) { return Gains(src, opt) })
 	}
 	cols := o.Columns
 	cols.Extra = []string{}
@@ -61,29 +60,13 @@ func GainsFile(path string, read datasets.ReadOptions, opt GainsOptions) (*Gains
 	}
 	err = run.stream(s, role)
 	if err != nil {
-		var in *datasets.InputError
-		if errors.As(err, &in) && len(in.Problems) == 1 && in.Problems[0].Hint == datasets.HintSort && s.Size() <= streamFallbackBytes && opt.EpisodesTo == nil && opt.PatientsTo == nil {
-			return gainsWhole(path, read, opt, fmt.Sprintf("The rows of %s are not grouped by patient (%s): the file was read whole into memory instead of patient by patient. Sort it by patient and session to analyse a large file in bounded memory.", path, in.Problems[0].String()))
+		if note, ok := unsortedNote(err, s, path, opt.EpisodesTo != nil || opt.PatientsTo != nil); ok {
+			return readWhole(path, read, note, func(src Source) (*GainsRun, error) { return Gains(src, opt) })
 		}
 		return nil, err
 	}
 	run.compose()
 	run.release()
-	return run, nil
-}
-
-func gainsWhole(path string, read datasets.ReadOptions, opt GainsOptions, note string) (*GainsRun, error) {
-	src, err := Input{File: path}.Read(read)
-	if err != nil {
-		return nil, err
-	}
-	run, err := Gains(src, opt)
-	if err != nil {
-		return nil, err
-	}
-	if note != "" {
-		run.top = append([]Note{{Level: Warning, Text: note}}, run.top...)
-	}
 	return run, nil
 }
 

@@ -96,10 +96,10 @@ func TestSessionsMemoryBounded(t *testing.T) {
 		p := simulate.DefaultSessionParams()
 		p.Patients, p.Therapists, p.MinSessions, p.MaxSessions = 50_000, 1000, ns, ns
 		w := bufio.NewWriter(f)
-		if _, err := simulate.WriteSessionsCSV(w, p, nil); err != nil {
+		if _, err = simulate.WriteSessionsCSV(w, p, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.Flush(); err != nil {
+		if err = w.Flush(); err != nil {
 			t.Fatal(err)
 		}
 		f.Close()

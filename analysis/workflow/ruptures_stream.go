@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -751,7 +750,7 @@ func RupturesFile(path string, read datasets.ReadOptions, opt RupturesOptions) (
 		return nil, err
 	}
 	if !datasets.CanStream(path) {
-		return rupturesWhole(path, read, opt, "")
+		return readWhole(path, read, "", func(src Source) (*RupturesRun, error) { return Ruptures(src, opt) })
 	}
 	s, err := datasets.OpenSessionStream(path, datasets.StreamOptions{Read: read, Columns: st.Columns(), Session: datasets.SessionOptions{RequireAlliance: true}})
 	if err != nil {
@@ -761,26 +760,10 @@ func RupturesFile(path string, read datasets.ReadOptions, opt RupturesOptions) (
 	src := Source{Name: path, Columns: s.Header()}
 	run, err := runRupturesStage(st, src, s)
 	if err != nil {
-		var in *datasets.InputError
-		if errors.As(err, &in) && len(in.Problems) == 1 && in.Problems[0].Hint == datasets.HintSort && s.Size() <= streamFallbackBytes && opt.EpisodesTo == nil && opt.PatientsTo == nil {
-			return rupturesWhole(path, read, opt, fmt.Sprintf("The rows of %s are not grouped by patient (%s): the file was read whole into memory instead of patient by patient. Sort it by patient and session to analyse a large file in bounded memory.", path, in.Problems[0].String()))
+		if note, ok := unsortedNote(err, s, path, opt.EpisodesTo != nil || opt.PatientsTo != nil); ok {
+			return readWhole(path, read, note, func(src Source) (*RupturesRun, error) { return Ruptures(src, opt) })
 		}
 		return nil, err
-	}
-	return run, nil
-}
-
-func rupturesWhole(path string, read datasets.ReadOptions, opt RupturesOptions, note string) (*RupturesRun, error) {
-	src, err := Input{File: path, Stdin: os.Stdin}.Read(read)
-	if err != nil {
-		return nil, err
-	}
-	run, err := Ruptures(src, opt)
-	if err != nil {
-		return nil, err
-	}
-	if note != "" {
-		run.top = append([]Note{{Level: Warning, Text: note}}, run.top...)
 	}
 	return run, nil
 }

@@ -257,6 +257,11 @@ type sessionPart struct {
 	files []TableFile
 }
 
+// warnFirst puts a warning before the part's other notes.
+func (p *sessionPart) warnFirst(text string) {
+	p.top = append([]Note{{Level: Warning, Text: text}}, p.top...)
+}
+
 func (p *sessionPart) note(level NoteLevel, format string, a ...any) {
 	p.top = append(p.top, Note{Level: level, Text: fmt.Sprintf(format, a...)})
 }

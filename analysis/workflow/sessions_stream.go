@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -92,4 +94,35 @@ func eachPatient(s *datasets.SessionStream, fn func(p *datasets.Sessions)) error
 		}
 		fn(p)
 	}
+}
+
+// unsortedNote is the note of a file read whole because its rows are not
+// grouped by patient, when err is the stream's refusal of such a file and
+// the file is small enough to read whole (streamFallbackBytes) and no
+// table is being written as the patients are read (tablesOut); "" and
+// false otherwise.
+func unsortedNote(err error, s *datasets.SessionStream, path string, tablesOut bool) (string, bool) {
+	var in *datasets.InputError
+	if tablesOut || !errors.As(err, &in) || len(in.Problems) != 1 || in.Problems[0].Hint != datasets.HintSort || s.Size() > streamFallbackBytes {
+		return "", false
+	}
+	return fmt.Sprintf("The rows of %s are not grouped by patient (%s): the file was read whole into memory instead of patient by patient. Sort it by patient and session to analyse a large file in bounded memory.", path, in.Problems[0].String()), true
+}
+
+// readWhole reads path whole and runs analyse on it, with note (if any)
+// shown first: the fallback of the streaming commands.
+func readWhole[R interface{ warnFirst(string) }](path string, read datasets.ReadOptions, note string, analyse func(Source) (R, error)) (R, error) {
+	var zero R
+	src, err := Input{File: path, Stdin: os.Stdin}.Read(read)
+	if err != nil {
+		return zero, err
+	}
+	run, err := analyse(src)
+	if err != nil {
+		return zero, err
+	}
+	if note != "" {
+		run.warnFirst(note)
+	}
+	return run, nil
 }

@@ -101,7 +101,7 @@ func TestSessionsFileUnsorted(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	lines[1], lines[len(lines)-1] = lines[len(lines)-1], lines[1]
 	path := filepath.Join(t.TempDir(), "shuffled.csv")
-	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+	if err = os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, err = SessionsFile(path, datasets.ReadOptions{}, SessionsOptions{})
