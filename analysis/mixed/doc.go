@@ -33,7 +33,8 @@
 // fitted as nlme's gls.
 //
 // Result reports fixed effects with Satterthwaite t tests (as lmerTest's
-// summary), variance components, correlations, residual variance, φ,
+// summary; Kenward–Roger's with Options.DDF, nlme's containment df with a
+// residual structure), variance components, correlations, residual variance, φ,
 // log-likelihood, AIC, BIC, conditional modes with conditional SDs, ICCs and
 // Nakagawa's R²; Compare gives lme4 anova's likelihood-ratio test; Model.Anova
 // gives lmerTest's type III (or I) F tests of the fixed-effect terms with
