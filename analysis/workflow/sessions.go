@@ -52,6 +52,9 @@ type SessionsOptions struct {
 	// per-patient sufficient statistics), which bounds the memory on
 	// large files.
 	KeepTable bool
+	// Progress, when set, is called now and then with the rows read and
+	// the patients done while SessionsFile reads a file patient by patient.
+	Progress func(rows, patients int)
 }
 
 // SessionsRun is the session workflow; its JSON is the output of

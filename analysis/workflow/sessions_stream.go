@@ -52,7 +52,13 @@ func SessionsFile(path string, read datasets.ReadOptions, opt SessionsOptions) (
 		return nil, err
 	}
 	counts := &RupturesPart{Therapists: map[string]struct{}{}}
-	if err = eachPatient(s, func(p *datasets.Sessions) { countRows(counts, p); ss.pass1(p) }); err != nil {
+	if err = eachPatient(s, func(p *datasets.Sessions) {
+		countRows(counts, p)
+		ss.pass1(p)
+		if opt.Progress != nil && counts.Patients%4096 == 0 {
+			opt.Progress(counts.Rows, counts.Patients)
+		}
+	}); err != nil {
 		return nil, err
 	}
 	src.Rows = counts.Rows
@@ -63,7 +69,14 @@ func SessionsFile(path string, read datasets.ReadOptions, opt SessionsOptions) (
 	if err = s.Rewind(); err != nil {
 		return nil, err
 	}
-	if err = eachPatient(s, ss.pass2); err != nil {
+	done, rows := 0, counts.Rows // the second pass counts on from the first
+	if err = eachPatient(s, func(p *datasets.Sessions) {
+		ss.pass2(p)
+		done, rows = done+1, rows+p.Len()
+		if opt.Progress != nil && done%4096 == 0 {
+			opt.Progress(rows, counts.Patients+done)
+		}
+	}); err != nil {
 		ss.wait()
 		return nil, err
 	}

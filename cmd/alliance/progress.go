@@ -20,3 +20,7 @@ func (e *env) counter(desc string) (func(rows, patients int), func()) {
 func (e *env) lazyProgress(desc string) (func(done, total int), func()) {
 	return progress.Lazy(e.stderr, e.onTerminal(), desc)
 }
+
+func (e *env) working(desc string) (func(rows, patients int), func()) {
+	return progress.Working(e.stderr, e.onTerminal(), desc)
+}

@@ -56,9 +56,10 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 		}
 		ropt.MaxBytes = e.maxBytes
 		e.inputs = append(e.inputs, path)
-		stop := e.busy("reading and fitting the session model")
+		update, done := e.working("fitting the session model")
+		opt.Progress = update
 		run, err = workflow.SessionsFile(path, ropt, opt)
-		stop()
+		done()
 	} else {
 		src, serr := sf.read.source(e, args, sessionsDefaultDataset)
 		if serr != nil {

@@ -33,27 +33,39 @@ func bar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 // Busy shows a spinner with desc on w while long work runs; it returns
 // the function that clears it.
 func Busy(w io.Writer, on bool, desc string) func() {
+	_, done := Working(w, on, desc)
+	return done
+}
+
+// Working is Busy for work that may also report the rows read and patients
+// done: the spinner turns from the start with desc, and each update
+// rewrites its text with the counts and their rate (as Counter).
+func Working(w io.Writer, on bool, desc string) (update func(rows, patients int), done func()) {
 	if !on {
-		return func() {}
+		return nil, func() {}
 	}
 	b := spinner(w, desc)
-	done := make(chan struct{})
+	stop := make(chan struct{})
 	go func() {
 		t := time.NewTicker(150 * time.Millisecond)
 		defer t.Stop()
 		for {
 			select {
-			case <-done:
+			case <-stop:
 				return
 			case <-t.C:
 				_ = b.Add(1)
 			}
 		}
 	}()
-	return func() {
-		close(done)
-		_ = b.Finish()
-	}
+	start := time.Now()
+	return func(rows, patients int) {
+			s := time.Since(start).Seconds()
+			b.Describe(fmt.Sprintf("%s: %d rows read, %d patients done (%.0f rows/s)", desc, rows, patients, float64(rows)/max(s, 1e-3)))
+		}, func() {
+			close(stop)
+			_ = b.Finish()
+		}
 }
 
 // Bar shows a bar of n steps: set reports the steps done, done clears it.

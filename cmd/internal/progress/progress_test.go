@@ -18,7 +18,9 @@ func TestOffWritesNothing(t *testing.T) {
 	done2()
 	lz, done3 := Lazy(&w, false, "x")
 	done3()
-	if w.Len() != 0 || set != nil || up != nil || lz != nil {
+	wk, done4 := Working(&w, false, "x")
+	done4()
+	if w.Len() != 0 || set != nil || up != nil || lz != nil || wk != nil {
 		t.Errorf("wrote %q; set %v, update %v, lazy %v", w.String(), set != nil, up != nil, lz != nil)
 	}
 	if OnTerminal(&w) {
@@ -39,7 +41,12 @@ func TestOnShowsWork(t *testing.T) {
 	lz, done3 := Lazy(&w, true, "GOSH subset fits")
 	lz(3, 6)
 	done3()
-	for _, want := range []string{"permutations", "ruptures: 1000 rows read, 50 patients done", "GOSH subset fits"} {
+	wk, done4 := Working(&w, true, "fitting the session model")
+	time.Sleep(200 * time.Millisecond) // the spinner turns without updates
+	wk(2000, 100)
+	time.Sleep(200 * time.Millisecond)
+	done4()
+	for _, want := range []string{"permutations", "ruptures: 1000 rows read, 50 patients done", "GOSH subset fits", "fitting the session model: 2000 rows read, 100 patients done"} {
 		if !strings.Contains(w.String(), want) {
 			t.Errorf("missing %q in %q", want, w.String())
 		}
