@@ -577,64 +577,15 @@ func nlmeCall(formula, time string, ml bool) string {
 	if err != nil {
 		return "# " + err.Error() + "\n"
 	}
-	terms := func(ts [][]string, icpt bool) string {
-		var out []string
-		for _, t := range ts {
-			out = append(out, strings.Join(t, ":"))
-		}
-		if len(out) == 0 {
-			return map[bool]string{true: "1", false: "0"}[icpt]
-		}
-		if !icpt {
-			out = append([]string{"0"}, out...)
-		}
-		return strings.Join(out, " + ")
-	}
-	var random, inner string
-	rts := append([]mixed.RandomTerm(nil), f.Random...)
-	sort.SliceStable(rts, func(i, j int) bool { return len(rts[i].Group) < len(rts[j].Group) })
-	// Nested terms: each term's groups are the previous term's plus one,
-	// the new one being the inner level.
-	var levels []string
-	nested := len(rts) > 0 && len(rts[0].Group) == 1
-	for i, rt := range rts {
-		if i == 0 {
-			levels = append(levels, rt.Group[0])
-			continue
-		}
-		in := map[string]bool{}
-		for _, g := range rts[i-1].Group {
-			in[g] = true
-		}
-		var extra []string
-		for _, g := range rt.Group {
-			if !in[g] {
-				extra = append(extra, g)
-			}
-		}
-		if len(rt.Group) != len(rts[i-1].Group)+1 || len(extra) != 1 {
-			nested = false
-			break
-		}
-		levels = append(levels, extra[0])
-	}
-	switch {
-	case !nested:
+	random, levels, nested := nlmeRandom(f)
+	if !nested {
 		return "# these random effects (crossed or interaction groups) have no nlme::lme form; fit them without AR(1) in lme4\n"
-	case len(rts) == 1:
-		random = "random = ~ " + terms(rts[0].Slopes, rts[0].Intercept) + " | " + levels[0]
-	default:
-		var parts []string
-		for i, rt := range rts {
-			parts = append(parts, levels[i]+" = ~ "+terms(rt.Slopes, rt.Intercept))
-		}
-		random = "random = list(" + strings.Join(parts, ", ") + ")"
 	}
-	inner = levels[len(levels)-1]
+	inner := levels[len(levels)-1]
 	var b strings.Builder
 	b.WriteString("library(nlme)\n")
 	fmt.Fprintf(&b, "m <- lme(%s ~ %s, %s,\n         correlation = corAR1(form = ~ %s | %s),\n         data = dat, method = %q, na.action = na.omit,\n         control = lmeControl(maxIter = 1000, msMaxIter = 1000, niterEM = 100, msTol = 1e-14, tolerance = 1e-12))\nsummary(m)\nintervals(m)\n",
-		f.Response, terms(f.Fixed, f.Intercept), random, time, inner, map[bool]string{true: "ML", false: "REML"}[ml])
+		f.Response, nlmeTerms(f.Fixed, f.Intercept), random, time, inner, map[bool]string{true: "ML", false: "REML"}[ml])
 	return b.String()
 }
 

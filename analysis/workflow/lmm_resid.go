@@ -265,8 +265,11 @@ func nlmeTerms(ts [][]string, icpt bool) string {
 
 // nlmeRandom writes lme's random argument of nested random terms and the
 // grouping levels, outermost first; false for crossed or interaction
-// groups, which lme cannot express.
+// groups, which lme cannot express (and for no random term).
 func nlmeRandom(f mixed.Formula) (string, []string, bool) {
+	if len(f.Random) == 0 {
+		return "", nil, false
+	}
 	rts := append([]mixed.RandomTerm(nil), f.Random...)
 	sort.SliceStable(rts, func(i, j int) bool { return len(rts[i].Group) < len(rts[j].Group) })
 	var levels []string
