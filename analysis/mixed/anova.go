@@ -134,35 +134,50 @@ func anovaRows(terms []string, Ls [][][]float64, beta []float64, sigma float64, 
 // contestMD returns the F statistic, its numerator df q and Satterthwaite
 // denominator df of H0: Lβ = 0 (see Anova).
 func contestMD(L [][]float64, beta []float64, vd *vcovDeriv) (F float64, q int, df float64) {
-	p, r := vd.p, len(L)
-	VL := mat.NewSymDense(r, nil)
+	dirs, vals := directions(L, vd.V, vd.p)
+	var nu []float64
+	sum := 0.0
+	for m, l := range dirs {
+		lb := 0.0
+		for i := range l {
+			lb += l[i] * beta[i]
+		}
+		sum += lb * lb / vals[m]
+		nu = append(nu, vd.df(l))
+	}
+	q = len(nu)
+	if q == 0 {
+		return math.NaN(), 0, math.NaN()
+	}
+	return sum / float64(q), q, fstatDDF(nu)
+}
+
+// directions returns the independent directions of the hypothesis Lβ = 0
+// under the covariance V (p × p): the eigenvectors P_m of LVLᵀ whose
+// eigenvalues exceed √ε times the largest, as rows P_mᵀL, largest
+// eigenvalue first, with the eigenvalues (lmerTest's contestMD, pbkrtest's
+// reduction of L). None when LVLᵀ cannot be factored.
+func directions(L [][]float64, V []float64, p int) (dirs [][]float64, vals []float64) {
+	r := len(L)
+	if r == 0 {
+		return nil, nil
+	}
+	S := mat.NewSymDense(r, nil)
 	for a := 0; a < r; a++ {
 		for b := 0; b <= a; b++ {
-			s := 0.0
-			for i := 0; i < p; i++ {
-				if L[a][i] == 0 {
-					continue
-				}
-				for j := 0; j < p; j++ {
-					s += L[a][i] * vd.V[i*p+j] * L[b][j]
-				}
-			}
-			VL.SetSym(a, b, s)
+			S.SetSym(a, b, bilinear(L[a], V, L[b], p))
 		}
 	}
 	var eig mat.EigenSym
-	if !eig.Factorize(VL, true) {
-		return math.NaN(), 0, math.NaN()
+	if !eig.Factorize(S, true) {
+		return nil, nil
 	}
-	vals := eig.Values(nil) // ascending
+	ev := eig.Values(nil) // ascending
 	var vecs mat.Dense
 	eig.VectorsTo(&vecs)
-	dmax := vals[r-1]
-	tol := math.Max(math.Sqrt(2.220446049250313e-16)*dmax, 0)
-	var nu []float64
-	sum := 0.0
+	tol := math.Max(math.Sqrt(2.220446049250313e-16)*ev[r-1], 0)
 	for c := r - 1; c >= 0; c-- {
-		if !(vals[c] > tol) {
+		if !(ev[c] > tol) {
 			break
 		}
 		l := make([]float64, p)
@@ -171,18 +186,9 @@ func contestMD(L [][]float64, beta []float64, vd *vcovDeriv) (F float64, q int, 
 				l[i] += vecs.At(a, c) * L[a][i]
 			}
 		}
-		lb := 0.0
-		for i := range l {
-			lb += l[i] * beta[i]
-		}
-		sum += lb * lb / vals[c]
-		nu = append(nu, vd.df(l))
+		dirs, vals = append(dirs, l), append(vals, ev[c])
 	}
-	q = len(nu)
-	if q == 0 {
-		return math.NaN(), 0, math.NaN()
-	}
-	return sum / float64(q), q, fstatDDF(nu)
+	return dirs, vals
 }
 
 // fstatDDF combines the per-direction df ν_m into the F test's

@@ -164,20 +164,26 @@ func (m *Model) blupList(u, zs [][]float64, s2 float64) []BLUP {
 			uj := u[l][j*q : (j+1)*q]
 			Zj := zs[l][j*q*q : (j+1)*q*q]
 			for i := 0; i < q; i++ {
-				b := 0.0
-				for k := 0; k <= i; k++ {
-					b += lam[i*q+k] * uj[k]
-				}
-				// (Λ Z Λᵀ)_ii
-				v := 0.0
-				for a := 0; a <= i; a++ {
-					for c := 0; c <= i; c++ {
-						v += lam[i*q+a] * Zj[a*q+c] * lam[i*q+c]
-					}
-				}
+				b, v := condMode(lam, uj, Zj, q, i)
 				out = append(out, BLUP{Group: lv.name, Level: lv.labels[j], Name: lv.colNames[i], Value: b, CondSD: math.Sqrt(s2 * v)})
 			}
 		}
 	}
 	return out
+}
+
+// condMode is effect i of a node's conditional mode, b_i = (Λu)_i, and the
+// factor (ΛZΛᵀ)_ii of its conditional variance σ²(ΛZΛᵀ)_ii, from the
+// node's q × q block Λ (lower triangular), its spherical mode u and the
+// block Z of (ΛᵀZᵀZΛ + I)⁻¹.
+func condMode(lam, u, Z []float64, q, i int) (b, v float64) {
+	for k := 0; k <= i; k++ {
+		b += lam[i*q+k] * u[k]
+	}
+	for a := 0; a <= i; a++ {
+		for c := 0; c <= i; c++ {
+			v += lam[i*q+a] * Z[a*q+c] * lam[i*q+c]
+		}
+	}
+	return b, v
 }

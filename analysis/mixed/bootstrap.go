@@ -86,13 +86,7 @@ func newSimulator(d *design, theta []float64, sigma float64, beta []float64) *si
 	for l, lv := range d.levels {
 		q := lv.q
 		L := make([]float64, q*q)
-		k := lv.thetaOff
-		for j := 0; j < q; j++ {
-			for i := j; i < q; i++ {
-				L[i*q+j] = theta[k]
-				k++
-			}
-		}
+		lv.fillLambda(L, theta)
 		s.lam = append(s.lam, L)
 		nodes := make([]int, d.levels[0].nodes)
 		for j := range nodes {

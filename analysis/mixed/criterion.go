@@ -174,18 +174,22 @@ func (e *engine) addToAncestors(j int, S []float64) {
 	}
 }
 
-// setLambda fills the Λ blocks from θ (per term, the lower triangle column by
-// column, as lme4 orders θ).
+// setLambda fills the Λ blocks from θ (fillLambda).
 func (e *engine) setLambda(theta []float64) {
-	for l, lv := range e.d.levels {
-		q := lv.q
-		L := e.lam[l]
-		k := lv.thetaOff
-		for j := 0; j < q; j++ {
-			for i := j; i < q; i++ {
-				L[i*q+j] = theta[k]
-				k++
-			}
+	for l := range e.d.levels {
+		e.d.levels[l].fillLambda(e.lam[l], theta)
+	}
+}
+
+// fillLambda writes the level's q × q block of Λ (row-major, lower
+// triangular) from its part of θ: the lower triangle column by column, as
+// lme4 orders θ.
+func (lv *level) fillLambda(L, theta []float64) {
+	q, k := lv.q, lv.thetaOff
+	for j := 0; j < q; j++ {
+		for i := j; i < q; i++ {
+			L[i*q+j] = theta[k]
+			k++
 		}
 	}
 }

@@ -329,16 +329,7 @@ func (g *general) blups(e *engine, beta []float64, s2 float64) []BLUP {
 			uj := u[g.uoff[node] : g.uoff[node]+q]
 			Zj := g.chol.panel(Z, node)[:q*q]
 			for i := 0; i < q; i++ {
-				b := 0.0
-				for k := 0; k <= i; k++ {
-					b += lam[i*q+k] * uj[k]
-				}
-				v := 0.0
-				for a := 0; a <= i; a++ {
-					for c := 0; c <= i; c++ {
-						v += lam[i*q+a] * Zj[a*q+c] * lam[i*q+c]
-					}
-				}
+				b, v := condMode(lam, uj, Zj, q, i)
 				out = append(out, BLUP{Group: lv.groupName(), Level: lv.labels[j], Name: lv.colNames[i], Value: b, CondSD: math.Sqrt(s2 * v)})
 			}
 		}

@@ -504,38 +504,8 @@ func (m *Model) krAnova(terms []string, Ls [][][]float64) (*AnovaResult, error) 
 // reduce returns the independent directions P_mᵀL of the hypothesis L
 // (eigenvalues of LΦLᵀ above √ε times the largest).
 func (kr *krAdj) reduce(L [][]float64) [][]float64 {
-	p, r := kr.p, len(L)
-	if r == 0 {
-		return nil
-	}
-	S := mat.NewSymDense(r, nil)
-	for a := 0; a < r; a++ {
-		for b := 0; b <= a; b++ {
-			S.SetSym(a, b, bilinear(L[a], kr.Phi, L[b], p))
-		}
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(S, true) {
-		return nil
-	}
-	vals := eig.Values(nil)
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	tol := math.Max(math.Sqrt(2.220446049250313e-16)*vals[r-1], 0)
-	var out [][]float64
-	for c := r - 1; c >= 0; c-- {
-		if !(vals[c] > tol) {
-			break
-		}
-		l := make([]float64, p)
-		for a := 0; a < r; a++ {
-			for i := 0; i < p; i++ {
-				l[i] += vecs.At(a, c) * L[a][i]
-			}
-		}
-		out = append(out, l)
-	}
-	if len(out) == r {
+	out, _ := directions(L, kr.Phi, kr.p)
+	if len(out) == len(L) {
 		return L // full rank: test L itself
 	}
 	return out

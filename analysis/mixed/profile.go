@@ -48,13 +48,7 @@ func (d *design) psiFromTheta(theta []float64, sigma float64) []float64 {
 	for _, lv := range d.levels {
 		q := lv.q
 		L := make([]float64, q*q)
-		k := lv.thetaOff
-		for j := 0; j < q; j++ {
-			for i := j; i < q; i++ {
-				L[i*q+j] = theta[k]
-				k++
-			}
-		}
+		lv.fillLambda(L, theta)
 		S := func(a, b int) float64 {
 			s := 0.0
 			for c := 0; c <= min(a, b); c++ {
