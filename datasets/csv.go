@@ -155,17 +155,9 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, inputErr(name, 0, "empty file: no header and no data")
 	}
-	var d byte
-	switch opt.Delimiter {
-	case 0:
-		d = detectDelimiter(data)
-	case ',', ';', '\t', '|', ' ':
-		d = byte(opt.Delimiter)
-	default:
-		if opt.Delimiter > 127 || opt.Delimiter == '"' || opt.Delimiter == '\n' || opt.Delimiter == '\r' {
-			return nil, inputErr(name, 0, "delimiter %q is not supported; use one ASCII character such as , ; or tab", opt.Delimiter)
-		}
-		d = byte(opt.Delimiter)
+	d, err := delimiterOf(name, data, opt.Delimiter)
+	if err != nil {
+		return nil, err
 	}
 	auto := byte('.')
 	if d == ';' {
@@ -299,4 +291,19 @@ func cleanHeader(h []string) []string {
 type lineErr struct {
 	line int
 	msg  string
+}
+
+// delimiterOf is the field delimiter of a text file: the one given, or the
+// one detected in data (0); a delimiter the parser cannot use is refused.
+func delimiterOf(name string, data []byte, given rune) (byte, error) {
+	switch given {
+	case 0:
+		return detectDelimiter(data), nil
+	case ',', ';', '\t', '|', ' ':
+		return byte(given), nil
+	}
+	if given > 127 || given == '"' || given == '\n' || given == '\r' {
+		return 0, inputErr(name, 0, "delimiter %q is not supported; use one ASCII character such as , ; or tab", given)
+	}
+	return byte(given), nil
 }

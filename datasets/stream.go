@@ -748,17 +748,9 @@ func (c *textChunks) readHeader() error {
 		return inputErr(c.name, 0, "empty file: no header and no data")
 	}
 	opt := c.opt.Read
-	var d byte
-	switch opt.Delimiter {
-	case 0:
-		d = detectDelimiter(data)
-	case ',', ';', '\t', '|', ' ':
-		d = byte(opt.Delimiter)
-	default:
-		if opt.Delimiter > 127 || opt.Delimiter == '"' || opt.Delimiter == '\n' || opt.Delimiter == '\r' {
-			return inputErr(c.name, 0, "delimiter %q is not supported; use one ASCII character such as , ; or tab", opt.Delimiter)
-		}
-		d = byte(opt.Delimiter)
+	d, err := delimiterOf(c.name, data, opt.Delimiter)
+	if err != nil {
+		return err
 	}
 	auto := byte('.')
 	if d == ';' {

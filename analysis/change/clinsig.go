@@ -197,7 +197,13 @@ func rciPart(r *Result, pre, post []float64, o RCIOptions) (rciParams, float64, 
 // rciCategory sets a patient's RCI and its category: improved when
 // s·RCI > cv, deteriorated when s·RCI < −cv, else unchanged.
 func rciCategory(x *PersonChange, p *rciParams, s, cv float64) {
-	v := p.rci(float64(x.Pre), float64(x.Post))
+	setRCI(x, p.rci(float64(x.Pre), float64(x.Post)), s, cv)
+}
+
+// setRCI sets a patient's reliable change index v and its category:
+// improved when s·v > cv, deteriorated when s·v < −cv, else unchanged (s
+// is +1 when higher scores are better, −1 otherwise).
+func setRCI(x *PersonChange, v, s, cv float64) {
 	x.RCI = Float(v)
 	switch {
 	case s*v > cv:

@@ -230,16 +230,7 @@ func hlmPart(approach string, d Long, o RCIOptions) (*Result, []float64, []float
 	s := o.Better.sign()
 	for i := range r.Persons {
 		x := &r.Persons[i]
-		v := float64(f.Slopes[i].EB / f.Slopes[i].SD)
-		x.RCI = Float(v)
-		switch {
-		case s*v > cv:
-			x.Category = Improved
-		case s*v < -cv:
-			x.Category = Deteriorated
-		default:
-			x.Category = Unchanged
-		}
+		setRCI(x, float64(f.Slopes[i].EB/f.Slopes[i].SD), s, cv)
 	}
 	return r, pre, post, nil
 }
