@@ -1,18 +1,10 @@
 package datasets
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strings"
-
-	"github.com/alliance-research/alliance/datasets/fileout"
-	"github.com/xuri/excelize/v2"
 )
-
-// xlsxXMLInMemory is the size above which excelize extracts a worksheet's
-// XML to a temporary file instead of memory (a variable for tests).
-var xlsxXMLInMemory int64 = excelize.StreamChunkSize
 
 // readXLSX reads one worksheet of an .xlsx workbook: the first sheet, or
 // opt.Sheet. Cells are taken as stored (raw values, not as displayed), so
@@ -21,8 +13,8 @@ var xlsxXMLInMemory int64 = excelize.StreamChunkSize
 // spreadsheet's. Table.Name is "file[Sheet]".
 func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 	defer func() {
-		// excelize is third-party code parsing untrusted input: never let a
-		// panic in it cross our API.
+		// The workbook is untrusted input: should the reader have a bug
+		// that panics on it, the panic does not cross our API.
 		if r := recover(); r != nil {
 			t, err = nil, inputErr(name, 0, "not a readable .xlsx workbook (%v)", r)
 		}
@@ -30,33 +22,14 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 	if len(data) == 0 {
 		return nil, inputErr(name, 0, "empty file: no header and no data")
 	}
-	// Bound what a (possibly corrupt or hostile) archive may make us unzip:
-	// excelize allocates the declared size of each part up front.
+	// Bound what a (possibly corrupt or hostile) archive may make us unzip.
 	limit := min(max(int64(len(data))*100, 64<<20), 4<<30)
-	// Damage is found before excelize reads anything (see xlsx_verify.go).
+	// Damage is found before any cell is read (see xlsx_verify.go).
 	zr, parts, err := checkArchive(name, data, limit)
 	if err != nil {
 		return nil, err
 	}
-	// excelize's temporary files (large sheets, shared strings) go into a
-	// directory of ours, removed on every return, and by an interrupted
-	// front end (fileout.Interrupted) or the next read when a signal or a
-	// kill stops us first.
-	tmp, err := fileout.TempDir("alliance-xlsx-")
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	defer fileout.RemoveTempDir(tmp)
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    limit,
-		UnzipXMLSizeLimit: min(limit, xlsxXMLInMemory),
-		TmpDir:            tmp,
-	})
-	if err != nil {
-		return nil, inputErr(name, 0, "not a readable .xlsx workbook (%v)", err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
+	sheets := parts.order
 	if len(sheets) == 0 {
 		return nil, inputErr(name, 0, "the workbook has no worksheets")
 	}
@@ -74,32 +47,24 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 		}
 	}
 	tname := fmt.Sprintf("%s[%s]", name, sheet)
-	nShared, err := countSharedStrings(zr, parts.shared, limit)
+	zf := findPart(zr, parts.sheets[sheet])
+	if zf == nil {
+		return nil, inputErr(tname, 0, "the workbook has no worksheet part for sheet %q (a chart sheet, or a damaged file)", sheet)
+	}
+	shared, err := readSharedStrings(zr, parts.shared, limit)
 	if err != nil {
 		return nil, damaged(name, parts.shared, "", err)
-	}
-	if err = checkSheet(zr, parts.sheets[sheet], nShared, limit); err != nil {
-		return nil, damaged(name, parts.sheets[sheet], sheet, err)
 	}
 	dec, err := opt.decimalSeparator(tname, '.')
 	if err != nil {
 		return nil, err
 	}
 
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return nil, inputErr(tname, 0, "cannot read sheet (%v)", err)
-	}
-	defer rows.Close()
 	t = &Table{Name: tname, Decimal: rune(dec)}
 	probs := newProblems(tname)
 	var buf []byte
 	ncol := -1
-	for r := 1; rows.Next(); r++ {
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, inputErr(tname, r, "cannot read row (%v)", err)
-		}
+	rowErr, err := readSheet(zf, shared, limit, func(r int, cells []string) error {
 		// Trim cells and drop trailing empty ones.
 		for k := range cells {
 			cells[k] = strings.TrimSpace(cells[k])
@@ -109,34 +74,38 @@ func readXLSX(name string, data []byte, opt ReadOptions) (t *Table, err error) {
 			n--
 		}
 		if n == 0 {
-			continue // empty row
+			return nil // empty row
 		}
 		if ncol < 0 {
 			t.Header = cleanHeader(append([]string(nil), cells...))
 			ncol = len(t.Header)
 			t.start = make([][]uint32, ncol)
 			t.end = make([][]uint32, ncol)
-			continue
+			return nil
 		}
 		if n > ncol {
 			probs.addf(r, "", nil, "%d cells, but the header row has %d columns (cells to the right of the header)", n, ncol)
-			continue
+			return nil
 		}
 		if r > math.MaxInt32 || len(buf) > math.MaxUint32-1<<20 {
-			return nil, inputErr(tname, r, "sheet too large")
+			return inputErr(tname, r, "sheet too large")
 		}
 		for j := range ncol {
 			s := uint32(len(buf))
-			if j < len(cells) {
+			if j < n {
 				buf = append(buf, cells[j]...)
 			}
 			t.start[j] = append(t.start[j], s)
 			t.end[j] = append(t.end[j], uint32(len(buf)))
 		}
 		t.line = append(t.line, int32(r))
+		return nil
+	})
+	if rowErr != nil {
+		return nil, rowErr
 	}
-	if err := rows.Error(); err != nil {
-		return nil, inputErr(tname, 0, "cannot read sheet (%v)", err)
+	if err != nil {
+		return nil, damaged(name, parts.sheets[sheet], sheet, err)
 	}
 	if err := probs.err(); err != nil {
 		return nil, err

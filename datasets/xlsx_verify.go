@@ -12,18 +12,17 @@ import (
 	"strings"
 )
 
-// An .xlsx workbook is a zip archive of XML parts. excelize drops some
-// errors of both layers (a part whose CRC does not match is read up to the
-// damage; Rows.Next stops quietly at an XML error), so that a damaged
-// workbook could be analysed on the rows before the damage. The checks
-// here read the archive with archive/zip, which verifies every part's
-// CRC-32 at its end, and decode the chosen worksheet and the shared
-// strings as XML to their end, before excelize reads any cell.
+// An .xlsx workbook is a zip archive of XML parts. A damaged workbook must
+// not be analysed on the rows before the damage: the archive is read with
+// archive/zip, which verifies every part's CRC-32 at its end, before any
+// cell is read, and the chosen worksheet and the shared strings are decoded
+// as XML to their end (xlsx_cells.go), any XML error being damage.
 
 // xlsxParts maps a workbook's sheet names to their worksheet parts and
 // names its shared-strings part, from xl/workbook.xml and its relations.
 type xlsxParts struct {
 	sheets map[string]string // sheet name → part path, e.g. "xl/worksheets/sheet1.xml"
+	order  []string          // the sheet names in the workbook's order
 	shared string            // shared-strings part ("" when none)
 }
 
@@ -133,7 +132,7 @@ func partMap(zr *zip.Reader) (xlsxParts, error) {
 	}
 	zf := files[wb]
 	if zf == nil {
-		return p, nil // excelize reports what is missing
+		return p, fmt.Errorf("it has no workbook part %s", wb)
 	}
 	var book struct {
 		Sheets []struct {
@@ -161,6 +160,7 @@ func partMap(zr *zip.Reader) (xlsxParts, error) {
 		}
 	}
 	for _, s := range book.Sheets {
+		p.order = append(p.order, s.Name)
 		if t, ok := target[s.ID]; ok {
 			p.sheets[s.Name] = t
 		}
@@ -179,23 +179,6 @@ func decodePart(zf *zip.File, v any) error {
 		return fmt.Errorf("%s: %v", zf.Name, err)
 	}
 	return nil
-}
-
-// countSharedStrings decodes the shared-strings part to its end and
-// returns the number of strings (<si> items).
-func countSharedStrings(zr *zip.Reader, part string, limit int64) (int, error) {
-	zf := findPart(zr, part)
-	if zf == nil {
-		return 0, nil
-	}
-	n := 0
-	err := scanXML(zf, limit, func(d *xml.Decoder, se xml.StartElement) error {
-		if se.Name.Local == "si" {
-			n++
-		}
-		return nil
-	})
-	return n, err
 }
 
 // shortSheet is a worksheet holding fewer rows than its <dimension>
@@ -220,69 +203,6 @@ func dimensionRows(ref string) int {
 		return 0
 	}
 	return n
-}
-
-// checkSheet decodes the worksheet part to its end (an XML error anywhere
-// is damage) and checks that every shared-string cell (t="s") indexes one
-// of the nShared strings, and that the rows reach the last row the sheet's
-// <dimension> declares (a sheet that ends early is damaged even when its
-// XML and checksums are whole). The rows read are the highest row number
-// seen (<row r="N">, or the count of rows when r is absent).
-func checkSheet(zr *zip.Reader, part string, nShared int, limit int64) error {
-	zf := findPart(zr, part)
-	if zf == nil {
-		return nil // excelize reports a missing sheet part
-	}
-	inShared := false
-	cell := ""
-	declared, read := 0, 0
-	err := scanXML(zf, limit, func(d *xml.Decoder, se xml.StartElement) error {
-		switch se.Name.Local {
-		case "dimension":
-			for _, a := range se.Attr {
-				if a.Name.Local == "ref" {
-					declared = dimensionRows(a.Value)
-				}
-			}
-		case "row":
-			r := read + 1
-			for _, a := range se.Attr {
-				if a.Name.Local == "r" {
-					if k, err := strconv.Atoi(strings.TrimSpace(a.Value)); err == nil && k > 0 {
-						r = k
-					}
-				}
-			}
-			read = max(read, r)
-		case "c":
-			inShared, cell = false, ""
-			for _, a := range se.Attr {
-				switch a.Name.Local {
-				case "t":
-					inShared = a.Value == "s"
-				case "r":
-					cell = a.Value
-				}
-			}
-		case "v":
-			if !inShared {
-				return nil
-			}
-			var v string
-			if err := d.DecodeElement(&v, &se); err != nil {
-				return err
-			}
-			k, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || k < 0 || k >= nShared {
-				return fmt.Errorf("cell %s refers to shared string %s, but the workbook has %d", cell, cutValue(v, 40), nShared)
-			}
-		}
-		return nil
-	})
-	if err == nil && read < declared {
-		err = &shortSheet{declared: declared, read: read}
-	}
-	return err
 }
 
 func findPart(zr *zip.Reader, part string) *zip.File {

@@ -24,11 +24,24 @@ import (
 type Data struct {
 	Numeric map[string][]float64
 	Text    map[string][]string
+	// Factors are text columns given as codes into their labels, as a
+	// reader that meets each distinct value once can hand them over without
+	// a string per row; they are used exactly as a Text column holding
+	// Labels[Codes[i]] would be (levels sorted by label).
+	Factors map[string]Factor
 	// Source and Lines, when set, name the data's file and the line of each
 	// row, for messages about a row ("file.csv line 12" instead of "data
 	// row 11").
 	Source string
 	Lines  []int
+}
+
+// Factor is a text column coded as Codes[i], an index into Labels, for
+// each row. Labels need not be sorted or all used: the levels are the
+// labels of the rows a model uses, in sorted (byte) order, as for Text.
+type Factor struct {
+	Codes  []int32
+	Labels []string
 }
 
 // rowName names data row i (0-based) for a message.
@@ -46,6 +59,7 @@ func (d Data) rowName(i int) string {
 type column struct {
 	num    []float64
 	text   []string
+	coded  *Factor  // a text column given coded (Data.Factors)
 	factor bool     // factor(x): a factor even when numeric
 	levels []string // sorted levels (when used as a factor)
 	codes  []int    // level index per kept row (when used as a factor)
@@ -67,6 +81,9 @@ func (d Data) lookup(name string) (*column, error) {
 	}
 	if v, ok := d.Text[name]; ok {
 		return &column{text: v}, nil
+	}
+	if v, ok := d.Factors[name]; ok {
+		return &column{coded: &v}, nil
 	}
 	if x, ok := FactorOf(name); ok {
 		c, err := d.lookup(x)
@@ -97,15 +114,29 @@ func (d Data) lookup(name string) (*column, error) {
 	for k := range d.Text {
 		have = append(have, k)
 	}
+	for k := range d.Factors {
+		have = append(have, k)
+	}
 	sort.Strings(have)
 	return nil, errs.New(errs.InvalidOption, "mixed", "the formula uses column %q, which the data do not have (columns: %s)", name, strings.Join(have, ", "))
 }
 
 func (c *column) len() int {
-	if c.num != nil {
+	switch {
+	case c.num != nil:
 		return len(c.num)
+	case c.coded != nil:
+		return len(c.coded.Codes)
 	}
 	return len(c.text)
+}
+
+// label returns the text of row i of a text column (plain or coded).
+func (c *column) label(i int) string {
+	if c.coded != nil {
+		return c.coded.Labels[c.coded.Codes[i]]
+	}
+	return c.text[i]
 }
 
 // makeFactor codes the rows keep of the column: levels sorted (text in byte
@@ -119,6 +150,16 @@ func (c *column) makeFactor(keep []int) {
 		var vals []float64
 		c.codes, vals = codeLevels(keep, func(i int) float64 { return c.num[i] })
 		c.relabel(sortedPerm(vals), func(i int) string { return strconv.FormatFloat(vals[i], 'g', -1, 64) })
+		return
+	}
+	if f := c.coded; f != nil {
+		var vals []int32
+		c.codes, vals = codeLevels(keep, func(i int) int32 { return f.Codes[i] })
+		labels := make([]string, len(vals))
+		for k, v := range vals {
+			labels[k] = f.Labels[v]
+		}
+		c.relabel(sortedPerm(labels), func(i int) string { return labels[i] })
 		return
 	}
 	var vals []string
@@ -274,7 +315,7 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 
 // isFactor reports whether the column is coded as a factor in the fixed
 // part: text, or factor(x) of a numeric column.
-func (c *column) isFactor() bool { return c.text != nil || c.factor }
+func (c *column) isFactor() bool { return c.text != nil || c.coded != nil || c.factor }
 
 // codeFactors codes the fixed part's factors (makeFactor), sets their
 // contrasts (Options.Contrasts) and moves each reference level of ref

@@ -160,6 +160,10 @@ func (rs *residual) glsFormula(f *Formula, data *Data) error {
 			n = len(v)
 			break
 		}
+		for _, v := range data.Factors {
+			n = len(v.Codes)
+			break
+		}
 		if n < 0 {
 			return errs.New(errs.TooFew, "mixed", "no data columns")
 		}
@@ -240,7 +244,7 @@ func (rs *residual) setup(d *design, data Data, input []int) error {
 				}
 				lab = fmt.Sprintf("%g", c.num[i])
 			} else {
-				lab = c.text[i]
+				lab = c.label(i)
 			}
 			k, ok := code[lab]
 			if !ok {

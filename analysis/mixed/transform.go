@@ -359,7 +359,8 @@ func (d Data) transformColumn(name string, e *expr) (*column, error) {
 	for _, v := range vars {
 		x, ok := d.Numeric[v]
 		if !ok {
-			if _, text := d.Text[v]; text {
+			_, text := d.Text[v]
+			if _, coded := d.Factors[v]; text || coded {
 				return nil, errs.New(errs.InvalidOption, "mixed", "%s: column %q is text; a transformed variable needs numbers", name, v)
 			}
 			_, err := d.lookup(v) // the message listing the columns

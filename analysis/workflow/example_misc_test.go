@@ -394,8 +394,8 @@ func ExampleMixedTidy() {
 	// random: 1 rows, [group name variance sd]
 }
 
-// The columns a formula uses, typed: grouping factors as text, the rest as
-// numbers.
+// The columns a formula uses, typed: grouping factors coded (each distinct
+// id once, with a code per row), the rest as numbers.
 func ExampleMixedData() {
 	src := csvSource("s.csv", "patient,session,outcome,alliance\n1,1,20,4\n1,2,18,5\n2,1,25,3\n2,2,22,4\n")
 	d, err := workflow.MixedData(src.Table, []string{"outcome ~ alliance + (1 | patient)"}, "")
@@ -403,9 +403,10 @@ func ExampleMixedData() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(d.Numeric["outcome"], d.Numeric["alliance"], d.Text["patient"])
+	p := d.Factors["patient"]
+	fmt.Println(d.Numeric["outcome"], d.Numeric["alliance"], p.Labels, p.Codes)
 	// Output:
-	// [20 18 25 22] [4 5 3 4] [1 1 2 2]
+	// [20 18 25 22] [4 5 3 4] [1 2] [0 0 1 1]
 }
 
 // OptionOf names the option an invalid-option error is about, for the

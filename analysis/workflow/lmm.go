@@ -257,7 +257,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 	if ar1 != "" {
 		vars[ar1] = true
 	}
-	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}, Source: t.Name, Lines: t.Lines()}
+	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}, Factors: map[string]mixed.Factor{}, Source: t.Name, Lines: t.Lines()}
 	var problems []error
 	for _, g := range sortedKeys(groups) {
 		c, err := t.Column(g)
@@ -265,10 +265,10 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			problems = append(problems, fmt.Errorf("%w (a grouping factor of the formula)", err))
 			continue
 		}
-		v := groupIDs(c)
+		v := groupCodes(c)
 		var lines []string
-		for i, id := range v {
-			if id == "" && len(lines) < 5 {
+		for i, id := range v.Codes {
+			if id < 0 && len(lines) < 5 {
 				lines = append(lines, strconv.Itoa(t.Line(i)))
 			}
 		}
@@ -276,7 +276,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 			problems = append(problems, fmt.Errorf("%s: column %q: missing group id on line %s: every row needs its group (remove or complete those rows)", t.Name, g, strings.Join(lines, ", ")))
 			continue
 		}
-		d.Text[g] = v
+		d.Factors[g] = v
 	}
 	for _, v := range sortedKeys(vars) {
 		if groups[v] {

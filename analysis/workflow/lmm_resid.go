@@ -51,6 +51,9 @@ func (opt LMMOptions) residualData(t *datasets.Table, d *mixed.Data) error {
 		if _, ok := d.Text[name]; ok {
 			continue
 		}
+		if _, ok := d.Factors[name]; ok {
+			continue
+		}
 		c, err := t.Column(name)
 		if err != nil {
 			return fmt.Errorf("%w (named for the residual structure)", err)
