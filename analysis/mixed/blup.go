@@ -156,7 +156,11 @@ func (m *Model) ancestorBlock(ZAA []float64, K, l int, as []int, zs, za [][]floa
 // SD √(σ² (Λ Z_jj Λᵀ)_ii).
 func (m *Model) blupList(u, zs [][]float64, s2 float64) []BLUP {
 	d, e := m.d, m.e
-	var out []BLUP
+	total := 0
+	for _, lv := range d.levels {
+		total += lv.nodes * lv.q
+	}
+	out := make([]BLUP, 0, total)
 	for l, lv := range d.levels {
 		q := lv.q
 		lam := e.lam[l]
