@@ -70,8 +70,9 @@ type LMMOptions struct {
 	// (lmm_resid.go): a correlation ar1, car1, exp, cs or arma11 within the
 	// innermost group over the Time column (nlme's corStruct, form = ~ Time
 	// | group; CorGroup is the group of a formula without random effects,
-	// fitted as nlme's gls), and a variance function varident:COL or
-	// varpower:COL (nlme's varIdent, varPower).
+	// fitted as nlme's gls), and a variance function varident:COL,
+	// varpower:COL (nlme's varIdent, varPower) or varpower (nlme's default
+	// varPower(), the power of the fitted values).
 	Correlation string
 	Time        string
 	CorGroup    string

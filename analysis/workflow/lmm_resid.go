@@ -193,6 +193,7 @@ func (r *LMMRun) nlmeResidCall() string {
 			args = append(args, fmt.Sprintf("correlation = corARMA(form = %s, p = 1, q = 1)", cf))
 		}
 	}
+	fittedNote := ""
 	if w := opt.Weights; w != "" {
 		kind, col, _ := strings.Cut(w, ":")
 		col = strings.TrimSpace(col)
@@ -200,12 +201,18 @@ func (r *LMMRun) nlmeResidCall() string {
 		case "varident":
 			args = append(args, fmt.Sprintf("weights = varIdent(form = ~ 1 | %s)", col))
 		case "varpower":
-			args = append(args, fmt.Sprintf("weights = varPower(form = ~ %s)", col))
+			if col == "" {
+				args = append(args, "weights = varPower()")
+				fittedNote = "# varPower() is the power of the fitted values (form = ~ fitted(.)): nlme refits until\n# the parameters settle; its loop can stop ~1e-5 (relative) short of the fixed point alliance reports.\n"
+			} else {
+				args = append(args, fmt.Sprintf("weights = varPower(form = ~ %s)", col))
+			}
 		}
 	}
 	method := map[bool]string{true: "ML", false: "REML"}[opt.ML]
 	var b strings.Builder
 	b.WriteString("library(nlme)\n")
+	b.WriteString(fittedNote)
 	extra := ""
 	if len(args) > 0 {
 		extra = ",\n         " + strings.Join(args, ",\n         ")

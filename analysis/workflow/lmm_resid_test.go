@@ -92,3 +92,27 @@ func TestLMMResidErrors(t *testing.T) {
 		}
 	}
 }
+
+// --weights varpower (no column) fits nlme's default varPower(), the power
+// of the fitted values, to its fixed point, and the methods text, the
+// notes and the R code say so.
+func TestLMMFittedPower(t *testing.T) {
+	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ alliance + session + (1 | patient)", Weights: "varpower"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &run.Result
+	if res.VarFunction == nil || res.VarFunction.Form != "~ fitted(.)" || !res.Converged {
+		t.Fatalf("variance function %+v, converged %v (%s)", res.VarFunction, res.Converged, res.Reason)
+	}
+	if !strings.Contains(res.Reason, "fixed point of the fitted values") {
+		t.Errorf("reason %q", res.Reason)
+	}
+	if m := run.Methods(); !strings.Contains(m, "varPower(form = ~ fitted(.))") {
+		t.Errorf("methods text without the variance function: %s", m)
+	}
+	code := run.Steps()[0].RCode
+	if !strings.Contains(code, "weights = varPower()") || !strings.Contains(code, "fixed point") {
+		t.Errorf("R code:\n%s", code)
+	}
+}
