@@ -44,8 +44,10 @@ type Options struct {
 	// Weights is a variance function of the residuals (see varFunc):
 	// "varident:COL" (nlme's varIdent(form = ~ 1 | COL): one SD ratio per
 	// level of COL, the first level of the data in nlme's group order the
-	// reference) or "varpower:COL" (varPower(form = ~ COL): SD ∝ |COL|^δ).
-	// varPower of the fitted values, nlme's default, is not supported.
+	// reference), "varpower:COL" (varPower(form = ~ COL): SD ∝ |COL|^δ) or
+	// "varpower" (nlme's default varPower(): SD ∝ |fitted|^δ, the fitted
+	// values at the innermost level for lme; fitted by alternation to a
+	// fixed point, see fitFittedPower).
 	Weights string
 	// Level is the confidence level of the fixed-effect intervals; default 0.95.
 	Level float64
@@ -267,6 +269,9 @@ func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*
 		copy(lo[nt:], rl)
 		copy(up[nt:], ru)
 	}
+	if vp := d.resid.fittedPower(); vp != nil {
+		return fitFittedPower(formula, data, opts, d, e, vp, x0, lo, up)
+	}
 	reml := !opts.ML
 	obj := func(x []float64) float64 {
 		c, ok := e.eval(x[:nt], x[nt:]...)
@@ -322,15 +327,7 @@ func (m *Model) summarise(res optim.BoundedResult) error {
 	r.Notes = append([]string(nil), d.notes...)
 	r.Factors = d.factorCodings()
 	m.residReport()
-	// β = L_X⁻ᵀ c.
-	beta := make([]float64, p)
-	for i := p - 1; i >= 0; i-- {
-		s := e.cX[i]
-		for k := i + 1; k < p; k++ {
-			s -= e.LX[k*p+i] * beta[k]
-		}
-		beta[i] = s / e.LX[i*p+i]
-	}
+	beta := e.betaHat()
 	C := e.covBetaUnscaled()
 	r.Vcov = make([][]float64, p)
 	vs2 := s2 * d.resid.vcovScale(n, p, reml)

@@ -34,13 +34,13 @@ type residGoldenFit struct {
 	} `json:"re_cov"`
 }
 
-func loadResidGolden(t *testing.T) (Data, []residGoldenFit) {
+func loadResidGolden(t *testing.T, file string) (Data, []residGoldenFit) {
 	t.Helper()
 	var g struct {
 		Data json.RawMessage  `json:"data"`
 		Fits []residGoldenFit `json:"fits"`
 	}
-	if err := golden.Load("mixed_resid.json", &g); err != nil {
+	if err := golden.Load(file, &g); err != nil {
 		t.Fatal(err)
 	}
 	var gd goldenFile
@@ -56,7 +56,71 @@ func loadResidGolden(t *testing.T) (Data, []residGoldenFit) {
 // effects, their SEs and the variance parameters to 1e-6 relative, logLik to
 // 1e-8, nlme's containment df exactly.
 func TestGoldenResid(t *testing.T) {
-	data, fits := loadResidGolden(t)
+	data, fits := loadResidGolden(t, "mixed_resid.json")
+	checkResidFits(t, data, fits, func(residGoldenFit) residTol { return residTol{fixed: 1e-6, params: 1e-6, variance: 1e-5, below: true} })
+}
+
+// residTol are the tolerances of checkResidFits: fixed effects and SEs,
+// correlation and variance-function parameters, variances (relative), and
+// whether a logLik below nlme's fails.
+type residTol struct {
+	fixed, params, variance float64
+	below                   bool
+}
+
+// nlme's default varPower() — the power of the fitted values, at the
+// innermost level for lme — against nlme 3.1-162's alternation continued to
+// its fixed point (testdata/golden/R/mixed_resid_fitted.R): lme REML and ML,
+// with corCAR1, with nested therapist/patient intercepts, and gls REML and
+// ML with corCAR1. Fixed effects and SEs to 1e-6, the power and the other
+// variance parameters to 1e-5, logLik to 1e-8. nlme's own varPower() call
+// stops short of that fixed point (its nlminb rounds, warm-started, stop at
+// rel.tol 1e-10): the test reports the gap to it.
+func TestGoldenResidFittedPower(t *testing.T) {
+	var g struct {
+		Fits []struct {
+			NLME residGoldenFit `json:"nlme"`
+		} `json:"fits"`
+	}
+	if err := golden.Load("mixed_resid_fitted.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	data, fits := loadResidGolden(t, "mixed_resid_fitted.json")
+	checkResidFits(t, data, fits, func(gf residGoldenFit) residTol {
+		// A fixed point is no optimum of one criterion: a higher logLik is
+		// not better (below: false). With corCAR1 the lme criterion is flat
+		// along θ–φ–δ: at nlme's covariate our optimum's logLik is 5e-10
+		// above nlme's with θ 1.8e-5 and δ 8e-6 apart (and at nlme's
+		// parameters our criterion and fitted values equal nlme's to
+		// 1e-12 and 2e-9), so the fixed point is determined only to ~2e-5.
+		if gf.Model == "lme" && gf.Correlation == "car1" {
+			return residTol{fixed: 5e-6, params: 2e-5, variance: 5e-5}
+		}
+		return residTol{fixed: 1e-6, params: 1e-5, variance: 1e-5}
+	})
+	for i, gf := range fits {
+		m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group, Weights: gf.Weights})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nl := g.Fits[i].NLME
+		worst := 0.0
+		for k, c := range m.Result.Fixed {
+			worst = math.Max(worst, relErr(c.Estimate, nl.Estimate[k]))
+		}
+		t.Logf("%s %s: vs nlme's own varPower() fit: fixed effects %.1e, power %.1e, logLik %.1e (ours %.10f, nlme %.10f); %s",
+			gf.Model, gf.Formula, worst, relErr(m.Result.VarFunction.Params[0].Value, nl.VarParams[0].Value),
+			relErr(m.Result.LogLik, nl.LogLik), m.Result.LogLik, nl.LogLik, m.Result.Reason)
+		if m.Result.VarFunction.Form != "~ fitted(.)" {
+			t.Errorf("variance function form %q", m.Result.VarFunction.Form)
+		}
+	}
+}
+
+// checkResidFits compares Fit with every golden fit; varTol is the
+// tolerance of the correlation and variance-function parameters.
+func checkResidFits(t *testing.T, data Data, fits []residGoldenFit, tolOf func(residGoldenFit) residTol) {
+	t.Helper()
 	for _, gf := range fits {
 		name := gf.Model + " " + gf.Formula + " " + gf.Correlation + " " + gf.Weights
 		if gf.REML {
@@ -64,6 +128,7 @@ func TestGoldenResid(t *testing.T) {
 		} else {
 			name += " ML"
 		}
+		tol := tolOf(gf)
 		t.Run(name, func(t *testing.T) {
 			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group, Weights: gf.Weights})
 			if err != nil {
@@ -81,8 +146,8 @@ func TestGoldenResid(t *testing.T) {
 			// Variance components to 1e-5: on these flat optima 1e-6 moves
 			// logLik by ~1e-12, below both sides' rounding; ours is the
 			// higher logLik wherever the two differ by more than 1e-12.
-			check(t, "residual variance", r.ResidualVariance, gf.ResidVar, 1e-5)
-			if r.LogLik < gf.LogLik-1e-9 {
+			check(t, "residual variance", r.ResidualVariance, gf.ResidVar, tol.variance)
+			if tol.below && r.LogLik < gf.LogLik-1e-9 {
 				t.Errorf("logLik %.12f below nlme's %.12f", r.LogLik, gf.LogLik)
 			}
 			if len(r.Fixed) != len(gf.Names) {
@@ -92,8 +157,8 @@ func TestGoldenResid(t *testing.T) {
 				if c.Name != gf.Names[i] {
 					t.Errorf("fixed %d named %q, want %q", i, c.Name, gf.Names[i])
 				}
-				check(t, c.Name, c.Estimate, gf.Estimate[i], 1e-6)
-				check(t, c.Name+" se", c.SE, gf.SE[i], 1e-6)
+				check(t, c.Name, c.Estimate, gf.Estimate[i], tol.fixed)
+				check(t, c.Name+" se", c.SE, gf.SE[i], tol.fixed)
 				if c.DF != gf.DF[i] {
 					t.Errorf("%s df = %g, want %g (%s)", c.Name, c.DF, gf.DF[i], r.DFMethod)
 				}
@@ -105,12 +170,12 @@ func TestGoldenResid(t *testing.T) {
 			if gf.Correlation == "ar1" && len(gf.CorParams) == 1 && gf.CorParams[0].Name == "Phi1" {
 				gf.CorParams[0].Name = "Phi" // nlme's corAR1 becomes corARMA(p = 1) when sessions have gaps
 			}
-			checkParams(t, "correlation", got, gf.CorParams)
+			checkParams(t, "correlation", got, gf.CorParams, tol.params)
 			got = nil
 			if r.VarFunction != nil {
 				got = r.VarFunction.Params
 			}
-			checkParams(t, "variance function", got, gf.VarParams)
+			checkParams(t, "variance function", got, gf.VarParams, tol.params)
 			for _, rc := range gf.ReCov {
 				grp := rc.Group
 				if grp == "patient" && len(gf.ReCov) == 2 {
@@ -130,11 +195,11 @@ func TestGoldenResid(t *testing.T) {
 					// the arma11 lme: nlme stops there 8.5e-8 short in logLik)
 					// absolutely, to 1e-5 σ².
 					want := rc.Cov[i][i]
-					tol := 1e-5 * want
+					vt := tol.variance * want
 					if want < 1e-4*gf.ResidVar {
-						tol = 1e-5 * gf.ResidVar
+						vt = 1e-5 * gf.ResidVar
 					}
-					if e := math.Abs(vs[i].Variance - want); e > tol {
+					if e := math.Abs(vs[i].Variance - want); e > vt {
 						t.Errorf("%s %s variance = %.10g, want %.10g", grp, vs[i].Name, vs[i].Variance, rc.Cov[i][i])
 					}
 				}
@@ -143,7 +208,7 @@ func TestGoldenResid(t *testing.T) {
 	}
 }
 
-func checkParams(t *testing.T, what string, got, want []ResidParam) {
+func checkParams(t *testing.T, what string, got, want []ResidParam, tol float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d parameters %v, want %d %v", what, len(got), got, len(want), want)
@@ -152,6 +217,6 @@ func checkParams(t *testing.T, what string, got, want []ResidParam) {
 		if !strings.EqualFold(got[i].Name, want[i].Name) {
 			t.Errorf("%s parameter %d named %q, want %q", what, i, got[i].Name, want[i].Name)
 		}
-		check(t, what+" "+want[i].Name, got[i].Value, want[i].Value, 1e-6)
+		check(t, what+" "+want[i].Name, got[i].Value, want[i].Value, tol)
 	}
 }

@@ -37,10 +37,15 @@ type RanovaRow struct {
 // REML ℓ = −½(n−p)(log 2π + 1 − log(n−p) + log RSS) − ½ log det XᵀX.
 // The p-values are conservative for variances tested at the boundary
 // (Self & Liang 1987); lmerTest reports them as they are, and so do we.
+//
+// With a residual structure (a correlation or variance function) every
+// reduced model keeps it, as nlme's anova(reduced, full) of two lme fits
+// with the same corStruct and varFunc: deleting the last random term leaves
+// nlme's gls with the correlation within the full model's finest groups
+// (form = ~ time | patient). A reduction that would change the finest
+// grouping factor of a correlated model (deleting the patient term of
+// (1 | therapist/patient)) moves the correlation groups and is refused.
 func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
-	if m.d.resid != nil {
-		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) with a residual correlation or variance function (AR(1) included) are not available (lmerTest, their reference, has neither)").WithHint("Ranova")
-	}
 	if m.d.rows == nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) need the model fitted from its rows, not from summary statistics").WithHint("Ranova")
 	}
@@ -92,11 +97,14 @@ func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
 				}
 			}
 			row := RanovaRow{Term: v.label, Formula: g.String()}
-			if len(g.Random) == 0 {
+			if len(g.Random) == 0 && m.d.resid == nil {
 				row.NPar, row.LogLik = m.d.p+1, m.d.lmLogLik(!m.opts.ML)
 			} else {
 				o := m.opts
 				o.DDF = "" // the likelihood only
+				if err := m.keepResidual(&o, g, v.label); err != nil {
+					return nil, err
+				}
 				r, err := Fit(row.Formula, m.data, o)
 				if err != nil {
 					return nil, err
@@ -118,6 +126,44 @@ func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
 		}
 	}
 	return rows, nil
+}
+
+// keepResidual sets the options of a reduced model g so that it keeps the
+// full model's residual structure: for a model left without random
+// effects, the correlation group is the full model's finest grouping
+// factor (a gls); a correlated model whose reduction changes that factor
+// is refused.
+func (m *Model) keepResidual(o *Options, g Formula, label string) error {
+	rs := m.d.resid
+	if rs == nil || rs.cor == nil {
+		return nil
+	}
+	finest := m.d.levels[0].name
+	if rs.gls {
+		return nil // no random term to test
+	}
+	if len(g.Random) == 0 {
+		if strings.Contains(finest, ":") {
+			return errs.New(errs.InvalidOption, "mixed", "ranova: without %s the model has no random effects, and its residual correlation would be within the groups %q, an interaction; make that grouping a column of its own", label, finest).WithHint("Ranova")
+		}
+		o.Group = finest
+		return nil
+	}
+	if len(g.maxGroup()) != len(m.d.formula.maxGroup()) {
+		return errs.New(errs.InvalidOption, "mixed", "ranova: deleting %s would move the residual correlation from the groups %q to coarser ones, which changes the residual structure; test that term by comparing models by hand", label, finest).WithHint("Ranova")
+	}
+	return nil
+}
+
+// maxGroup is the grouping factors of the formula's finest random term.
+func (f Formula) maxGroup() []string {
+	var g []string
+	for _, rt := range f.Random {
+		if len(rt.Group) > len(g) {
+			g = rt.Group
+		}
+	}
+	return g
 }
 
 // expandUncorrelated replaces every double-bar term by its scalar terms.

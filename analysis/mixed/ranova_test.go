@@ -3,6 +3,7 @@ package mixed
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/internal/golden"
@@ -94,5 +95,75 @@ func TestFormulaStringRoundTrip(t *testing.T) {
 		if f.String() != g.String() || fmt.Sprint(f) != fmt.Sprint(g) {
 			t.Errorf("%s → %s → %s", s, f.String(), g.String())
 		}
+	}
+}
+
+// ranova with a residual structure against nlme 3.1-162's anova(reduced,
+// full), both keeping the corCAR1 / varIdent structure, the last random term
+// deleted to a gls (testdata/golden/R/mixed_resid_ranova.R): npar, logLik
+// to 1e-8, L.Ratio to 1e-6 and p to 1e-6 relative.
+func TestGoldenRanovaResid(t *testing.T) {
+	var g struct {
+		Cases []struct {
+			Formula     string `json:"formula"`
+			REML        bool   `json:"REML"`
+			Correlation string `json:"correlation"`
+			Time        string `json:"time"`
+			Weights     string `json:"weights"`
+			Rows        []struct {
+				Term   string   `json:"term"`
+				NPar   int      `json:"npar"`
+				LogLik float64  `json:"logLik"`
+				LRT    *float64 `json:"LRT"`
+				Df     int      `json:"Df"`
+				P      *float64 `json:"p"`
+			} `json:"rows"`
+		} `json:"cases"`
+	}
+	if err := golden.Load("mixed_resid_ranova.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := loadResidGolden(t, "mixed_resid_ranova.json")
+	for _, c := range g.Cases {
+		t.Run(c.Formula+" "+c.Correlation+c.Weights, func(t *testing.T) {
+			m, err := Fit(c.Formula, data, Options{ML: !c.REML, Correlation: c.Correlation, Time: c.Time, Weights: c.Weights})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := m.Ranova(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != len(c.Rows) {
+				t.Fatalf("%d rows, want %d", len(rows), len(c.Rows))
+			}
+			for i, w := range c.Rows {
+				r := rows[i]
+				if r.Term != w.Term || r.NPar != w.NPar {
+					t.Errorf("row %d: %q npar %d, want %q npar %d", i, r.Term, r.NPar, w.Term, w.NPar)
+				}
+				check(t, w.Term+" logLik", r.LogLik, w.LogLik, 1e-8)
+				if w.LRT == nil {
+					continue
+				}
+				if r.DF != w.Df {
+					t.Errorf("%s: Df %d, want %d", w.Term, r.DF, w.Df)
+				}
+				check(t, w.Term+" LRT", *r.LRT, *w.LRT, 1e-6)
+				check(t, w.Term+" p", *r.P, *w.P, 1e-6)
+			}
+		})
+	}
+}
+
+// A reduction that moves a correlation's groups is refused in words.
+func TestRanovaResidRefusesCoarserGroups(t *testing.T) {
+	data, _ := loadResidGolden(t, "mixed_resid.json")
+	m, err := Fit("y ~ week + x + arm + (1 | therapist/patient)", data, Options{Correlation: "car1", Time: "week"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = m.Ranova(true); err == nil || !strings.Contains(err.Error(), "move the residual correlation") {
+		t.Errorf("error %v", err)
 	}
 }

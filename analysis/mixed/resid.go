@@ -131,12 +131,11 @@ func resolveResidual(opts Options, f Formula) (*residual, error) {
 			}
 			rs.vf = &varIdent{col: col}
 		case "varpower":
-			if col == "" {
-				return nil, bad("variance function %q: varPower of the fitted values (nlme's default) is not supported; name a covariate, e.g. varpower:session", w)
-			}
-			rs.vf = &varPower{col: col}
+			// No column: the power of the fitted values, nlme's varPower()
+			// (fitFittedPower).
+			rs.vf = &varPower{col: col, fitted: col == ""}
 		default:
-			return nil, bad("unknown variance function %q; use varident:COLUMN or varpower:COLUMN", w)
+			return nil, bad("unknown variance function %q; use varident:COLUMN, varpower:COLUMN or varpower (the power of the fitted values)", w)
 		}
 	}
 	if rs.cor == nil && rs.vf == nil && !rs.gls {
@@ -258,6 +257,10 @@ func (rs *residual) setup(d *design, data Data, input []int) error {
 			return errs.New(errs.TooFew, "mixed", "variance-function column %q has a single level (%q) in the rows used; varIdent needs two or more strata", vf.col, vf.labels[0])
 		}
 	case *varPower:
+		if vf.fitted {
+			vf.v = make([]float64, d.n) // the fitted values, set by fitFittedPower
+			break
+		}
 		c, err := data.lookup(vf.col)
 		if err != nil {
 			return err

@@ -11,7 +11,7 @@ import (
 // range = −1/log φ; the row-by-row whitening equals the per-gap sums; and
 // ARMA(1, 1), which holds AR(1) at θ = 0, fits at least as well.
 func TestResidProperties(t *testing.T) {
-	data, _ := loadResidGolden(t)
+	data, _ := loadResidGolden(t, "mixed_resid.json")
 	f := "y ~ session + x + arm + (1 | patient)"
 	ar1, err := Fit(f, data, Options{AR1: "session"})
 	if err != nil {
@@ -93,7 +93,7 @@ func TestResidErrors(t *testing.T) {
 		{"y ~ x + (1 | g)", Options{Correlation: "car1"}, "needs a time column", nil},
 		{"y ~ x + (1 | g)", Options{Correlation: "gauss", Time: "t"}, "unknown residual correlation", nil},
 		{"y ~ x + (1 | g)", Options{Weights: "varident:arm"}, `column "arm" has a single level ("c")`, nil},
-		{"y ~ x + (1 | g)", Options{Weights: "varpower"}, "fitted values", nil},
+		{"y ~ 0 + x", Options{Weights: "varpower"}, "fitted value at s.csv line 9 is 0", func(d *Data) { d.Numeric["x"][7] = 0 }},
 		{"y ~ x + (1 | g)", Options{Weights: "varexp:x"}, "unknown variance function", nil},
 		{"y ~ x + (1 | g)", Options{Weights: "varpower:x"}, "is 0 at s.csv line 9", func(d *Data) { d.Numeric["x"][7] = 0 }},
 		{"y ~ x + (1 | g)", Options{AR1: "t", Correlation: "car1"}, "choose one", nil},
@@ -110,5 +110,24 @@ func TestResidErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %+v: error %v, want one mentioning %q", tc.f, tc.o, err, tc.want)
 		}
+	}
+}
+
+// An alternation for varPower of the fitted values that is stopped before
+// its fixed point says so: Converged false, the reason, and a note.
+func TestFittedPowerNotSettled(t *testing.T) {
+	data, _ := loadResidGolden(t, "mixed_resid_fitted.json")
+	defer func(n int) { fittedRounds = n }(fittedRounds)
+	fittedRounds = 1
+	m, err := Fit("y ~ week + x + arm + (1 | patient)", data, Options{Weights: "varpower"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := m.Result
+	if r.Converged || !strings.Contains(r.Reason, "still changed") {
+		t.Errorf("converged = %v, reason %q", r.Converged, r.Reason)
+	}
+	if len(r.Notes) == 0 || !strings.Contains(r.Notes[len(r.Notes)-1], "not at the fixed point") {
+		t.Errorf("notes %q", r.Notes)
 	}
 }

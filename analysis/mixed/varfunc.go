@@ -10,10 +10,12 @@ import (
 //
 //	varident  varIdent(form = ~ 1 | s)  λ_i = δ_{s(i)}, δ of the reference stratum 1
 //	varpower  varPower(form = ~ v)      λ_i = |v_i|^δ
+//	varpower  varPower()                λ_i = |μ̂_i|^δ, μ̂ the fitted values (nlme's default form = ~ fitted(.))
 //
 // The likelihood gains −Σ log λ_i (the Jacobian of ε_i/λ_i), as nlme's.
-// varPower's nlme default covariate, the fitted values, is not supported:
-// it makes the weights depend on β and nlme alternates between the two.
+// With the fitted values as covariate the weights depend on β (and for lme
+// on the random effects): the fit alternates between the criterion with
+// the covariate held fixed and updating it, as nlme (fitFittedPower).
 type varFunc interface {
 	class() string
 	form() string
@@ -66,14 +68,21 @@ func (v *varIdent) params(par []float64) []ResidParam {
 	return out
 }
 
-// varPower holds the covariate of every design row.
+// varPower holds the covariate of every design row: the column col, or
+// with fitted the current fitted values (set by fitFittedPower).
 type varPower struct {
-	col string
-	v   []float64
+	col    string
+	fitted bool
+	v      []float64
 }
 
-func (v *varPower) class() string    { return "varPower" }
-func (v *varPower) form() string     { return "~ " + v.col }
+func (v *varPower) class() string { return "varPower" }
+func (v *varPower) form() string {
+	if v.fitted {
+		return "~ fitted(.)"
+	}
+	return "~ " + v.col
+}
 func (v *varPower) npar() int        { return 1 }
 func (v *varPower) start() []float64 { return []float64{0} }
 func (v *varPower) bounds() (lo, up []float64) {

@@ -70,8 +70,9 @@ type LMMOptions struct {
 	// (lmm_resid.go): a correlation ar1, car1, exp, cs or arma11 within the
 	// innermost group over the Time column (nlme's corStruct, form = ~ Time
 	// | group; CorGroup is the group of a formula without random effects,
-	// fitted as nlme's gls), and a variance function varident:COL or
-	// varpower:COL (nlme's varIdent, varPower).
+	// fitted as nlme's gls), and a variance function varident:COL,
+	// varpower:COL (nlme's varIdent, varPower) or varpower (nlme's default
+	// varPower(), the power of the fitted values).
 	Correlation string
 	Time        string
 	CorGroup    string
@@ -523,7 +524,7 @@ func (r *LMMRun) Steps() []Step {
 		v, level = strings.TrimSpace(v), strings.TrimSpace(level)
 		fmt.Fprintf(&b, "dat[[%q]] <- relevel(factor(dat[[%q]]), ref = %q)\n", v, v, level)
 	}
-	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS {
+	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS || (r.opt.AR1 != "" && len(r.Ranova) > 0) {
 		b.WriteString(r.nlmeResidCall())
 	} else if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))
@@ -682,6 +683,10 @@ func (r *LMMRun) ranovaSection(s *Section) {
 	if !r.Result.REML {
 		crit = "ML"
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("Each row drops one random-effects term (\"x in (1 + x | g)\": the slope x only) and compares the %s likelihoods, as lmerTest's ranova. A variance tested at zero lies on the boundary: the χ² p-values are conservative (about twice the mixture-χ² ones for one variance; Self & Liang, 1987).", crit))
+	as := "as lmerTest's ranova"
+	if r.opt.residual() {
+		as = "both models keeping the residual structure (without random effects: nlme's gls), as nlme's anova(reduced, full); lmerTest has no residual structures"
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("Each row drops one random-effects term (\"x in (1 + x | g)\": the slope x only) and compares the %s likelihoods, %s. A variance tested at zero lies on the boundary: the χ² p-values are conservative (about twice the mixture-χ² ones for one variance; Self & Liang, 1987).", crit, as))
 	s.Add(t)
 }

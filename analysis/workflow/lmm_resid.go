@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/mixed"
@@ -145,25 +146,132 @@ func (r *LMMRun) residArgs() []string {
 
 // nlmeResidCall writes the nlme::lme (or, without random effects,
 // nlme::gls) call of the model with its corStruct and varFunc, and the
-// numbers alliance reports, as JSON.
+// numbers alliance reports, as JSON; with --ranova, each reduced model
+// with the same structure and nlme's anova(reduced, full).
 func (r *LMMRun) nlmeResidCall() string {
 	opt := r.opt
-	f, err := mixed.ParseGLSFormula(opt.Formula)
+	call, model, fittedNote, ok := r.nlmeModel(opt.Formula, opt.CorGroup)
+	if !ok {
+		return call
+	}
+	var b strings.Builder
+	b.WriteString("library(nlme)\n")
+	b.WriteString(fittedNote)
+	if model == "gls" || len(r.Ranova) > 0 {
+		b.WriteString(rGLSBest)
+	}
+	fmt.Fprintf(&b, "m <- %s\n", call)
+	b.WriteString("summary(m)\n")
+	level := opt.Level
+	if level == 0 {
+		level = 0.95
+	}
+	fmt.Fprintf(&b, `# the numbers alliance reports, as JSON: SEs from vcov(m) (summary's table
+# rescales an lme ML fit's by sqrt(n/(n - p))), df of the summary table
+# (containment for lme, n - p for gls), intervals with them.
+local({
+  tt <- summary(m)$tTable; se <- sqrt(diag(vcov(m)))
+  df <- if (inherits(m, "lme")) tt[, "DF"] else rep(m$dims$N - m$dims$p, nrow(tt))
+  q <- qt(1 - (1 - %s) / 2, df)
+  par <- function(s) if (is.null(s)) NULL else { v <- coef(s, unconstrained = FALSE); data.frame(name = names(v), value = unname(v)) }
+  ll <- logLik(m)
+  cat(jsonlite::toJSON(list(model = %q,
+    fixed = data.frame(name = rownames(tt), estimate = tt[, "Value"], se = unname(se), df = unname(df),
+      ci_lb = tt[, "Value"] - q * se, ci_ub = tt[, "Value"] + q * se),
+    residual_variance = sigma(m)^2,
+    correlation_structure = par(m$modelStruct$corStruct), variance_function = par(m$modelStruct$varStruct),
+    logLik = as.numeric(ll), AIC = AIC(m), npar = attr(ll, "df"), nobs = m$dims$N), digits = NA, auto_unbox = TRUE, dataframe = "rows"), "\n")
+})
+`, rNum(level), model)
+	r.nlmeRanovaCode(&b)
+	return b.String()
+}
+
+// nlmeRanovaCode writes the ranova rows' models, each keeping the residual
+// structure (the last random term deleted: a gls with the correlation
+// within the full model's finest groups), and nlme's anova(reduced, full)
+// of each, as JSON.
+func (r *LMMRun) nlmeRanovaCode(b *strings.Builder) {
+	if len(r.Ranova) == 0 {
+		return
+	}
+	f, err := mixed.ParseGLSFormula(r.opt.Formula)
 	if err != nil {
-		return "# " + err.Error() + "\n"
+		return
+	}
+	_, levels, _ := nlmeRandom(f)
+	finest := ""
+	if len(levels) > 0 {
+		finest = levels[len(levels)-1]
+	}
+	b.WriteString("# ranova: each random term reduced or deleted, the residual structure kept, tested by nlme's anova(reduced, full)\n")
+	var names []string
+	for _, row := range r.Ranova {
+		if row.LRT == nil {
+			continue
+		}
+		call, _, _, ok := r.nlmeModel(row.Formula, finest)
+		if !ok {
+			b.WriteString(call)
+			return
+		}
+		k := len(names) + 1
+		names = append(names, row.Term)
+		fmt.Fprintf(b, "m%d <- %s   # without %s\nanova(m%d, m)\n", k, call, row.Term, k)
+	}
+	fmt.Fprintf(b, `local({
+  terms <- c(%s)
+  rows <- lapply(seq_along(terms), function(k) { a <- anova(get(paste0("m", k)), m)
+    data.frame(term = terms[k], npar = a$df[1], logLik = a$logLik[1], LRT = a$L.Ratio[2], Df = a$df[2] - a$df[1], p = a[["p-value"]][2]) })
+  cat(jsonlite::toJSON(list(ranova = do.call(rbind, rows)), digits = NA, dataframe = "rows"), "\n")
+})
+`, rStrings(names))
+}
+
+// rGLSBest defines glsBest: nlme's gls fitted by each of its optimisers,
+// the higher likelihood kept — optim can stop on a boundary (corCAR1's Phi
+// at 1) and fails on corARMA and corAR1 ("Coefficient matrix not
+// invertible"), nlminb stops short on other fits.
+const rGLSBest = `glsBest <- function(...) {
+  fits <- lapply(c("optim", "nlminb"), function(o) try(do.call("gls", c(list(...),
+    list(control = glsControl(maxIter = 1000, msMaxIter = 1000, msTol = 1e-14, tolerance = 1e-12, opt = o)))), silent = TRUE))
+  fits <- Filter(function(f) !inherits(f, "try-error"), fits)
+  fits[[which.max(vapply(fits, function(f) as.numeric(logLik(f)), 0))]]
+}
+`
+
+// rStrings writes strings as the arguments of R's c().
+func rStrings(v []string) string {
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// nlmeModel writes the nlme::lme (or, without random effects, nlme::gls)
+// call of formula with the run's corStruct and varFunc, the correlation
+// within corGroup for a gls; the model's class, a comment on varPower of
+// the fitted values, and false (with a comment as the call) when lme has
+// no form for the random effects.
+func (r *LMMRun) nlmeModel(formula, corGroup string) (call, model, fittedNote string, ok bool) {
+	opt := r.opt
+	f, err := mixed.ParseGLSFormula(formula)
+	if err != nil {
+		return "# " + err.Error() + "\n", "", "", false
 	}
 	fixed := f.Response + " ~ " + nlmeTerms(f.Fixed, f.Intercept)
 	var random, form string
 	if len(f.Random) > 0 {
 		var levels []string
-		var ok bool
-		random, levels, ok = nlmeRandom(f)
-		if !ok {
-			return "# these random effects (crossed or interaction groups) have no nlme::lme form\n"
+		var nested bool
+		random, levels, nested = nlmeRandom(f)
+		if !nested {
+			return "# these random effects (crossed or interaction groups) have no nlme::lme form\n", "", "", false
 		}
 		form = strings.Join(levels, "/")
 	} else {
-		form = opt.CorGroup
+		form = corGroup
 	}
 	corr := opt.Correlation
 	if corr == "" && opt.AR1 != "" {
@@ -196,6 +304,7 @@ func (r *LMMRun) nlmeResidCall() string {
 			args = append(args, fmt.Sprintf("correlation = corARMA(form = %s, p = 1, q = 1)", cf))
 		}
 	}
+	fittedNote = ""
 	if w := opt.Weights; w != "" {
 		kind, col, _ := strings.Cut(w, ":")
 		col = strings.TrimSpace(col)
@@ -203,52 +312,23 @@ func (r *LMMRun) nlmeResidCall() string {
 		case "varident":
 			args = append(args, fmt.Sprintf("weights = varIdent(form = ~ 1 | %s)", col))
 		case "varpower":
-			args = append(args, fmt.Sprintf("weights = varPower(form = ~ %s)", col))
+			if col == "" {
+				args = append(args, "weights = varPower()")
+				fittedNote = "# varPower() is the power of the fitted values (form = ~ fitted(.)): nlme refits until\n# the parameters settle; its loop can stop ~1e-5 (relative) short of the fixed point alliance reports.\n"
+			} else {
+				args = append(args, fmt.Sprintf("weights = varPower(form = ~ %s)", col))
+			}
 		}
 	}
 	method := map[bool]string{true: "ML", false: "REML"}[opt.ML]
-	var b strings.Builder
-	b.WriteString("library(nlme)\n")
 	extra := ""
 	if len(args) > 0 {
 		extra = ",\n         " + strings.Join(args, ",\n         ")
 	}
-	model := "lme"
 	if random == "" {
-		model = "gls"
-		// optim gets closer to the optimum than nlminb, but fails on corARMA
-		// ("Coefficient matrix not invertible").
-		gopt := "optim"
-		if corr == "arma11" {
-			gopt = "nlminb"
-		}
-		fmt.Fprintf(&b, "m <- gls(%s%s,\n         data = dat, method = %q, na.action = na.omit,\n         control = glsControl(maxIter = 1000, msMaxIter = 1000, msTol = 1e-14, tolerance = 1e-12, opt = %q))\n", fixed, extra, method, gopt)
-	} else {
-		fmt.Fprintf(&b, "m <- lme(%s, %s%s,\n         data = dat, method = %q, na.action = na.omit,\n         control = lmeControl(maxIter = 1000, msMaxIter = 1000, msMaxEval = 10000, niterEM = 0, msTol = 1e-14, tolerance = 1e-12, opt = \"nlminb\"))\n", fixed, random, extra, method)
+		return fmt.Sprintf("glsBest(%s%s,\n         data = dat, method = %q, na.action = na.omit)", fixed, extra, method), "gls", fittedNote, true
 	}
-	b.WriteString("summary(m)\n")
-	level := opt.Level
-	if level == 0 {
-		level = 0.95
-	}
-	fmt.Fprintf(&b, `# the numbers alliance reports, as JSON: SEs from vcov(m) (summary's table
-# rescales an lme ML fit's by sqrt(n/(n - p))), df of the summary table
-# (containment for lme, n - p for gls), intervals with them.
-local({
-  tt <- summary(m)$tTable; se <- sqrt(diag(vcov(m)))
-  df <- if (inherits(m, "lme")) tt[, "DF"] else rep(m$dims$N - m$dims$p, nrow(tt))
-  q <- qt(1 - (1 - %s) / 2, df)
-  par <- function(s) if (is.null(s)) NULL else { v <- coef(s, unconstrained = FALSE); data.frame(name = names(v), value = unname(v)) }
-  ll <- logLik(m)
-  cat(jsonlite::toJSON(list(model = %q,
-    fixed = data.frame(name = rownames(tt), estimate = tt[, "Value"], se = unname(se), df = unname(df),
-      ci_lb = tt[, "Value"] - q * se, ci_ub = tt[, "Value"] + q * se),
-    residual_variance = sigma(m)^2,
-    correlation_structure = par(m$modelStruct$corStruct), variance_function = par(m$modelStruct$varStruct),
-    logLik = as.numeric(ll), AIC = AIC(m), npar = attr(ll, "df"), nobs = m$dims$N), digits = NA, auto_unbox = TRUE, dataframe = "rows"), "\n")
-})
-`, rNum(level), model)
-	return b.String()
+	return fmt.Sprintf("lme(%s, %s%s,\n         data = dat, method = %q, na.action = na.omit,\n         control = lmeControl(maxIter = 1000, msMaxIter = 1000, msMaxEval = 10000, niterEM = 0, msTol = 1e-14, tolerance = 1e-12, opt = \"nlminb\"))", fixed, random, extra, method), "lme", fittedNote, true
 }
 
 // nlmeTerms writes fixed or random terms as an R formula's right side.

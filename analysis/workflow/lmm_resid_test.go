@@ -28,7 +28,7 @@ func TestLMMResidRCodeRunsInR(t *testing.T) {
 			code := run.Steps()[0].RCode
 			want := "lme("
 			if run.Result.GLS {
-				want = "gls("
+				want = "glsBest("
 			}
 			if !strings.Contains(code, want) {
 				t.Fatalf("R code without %s:\n%s", want, code)
@@ -90,5 +90,88 @@ func TestLMMResidErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v, want one mentioning %q", tc.opt, err, tc.want)
 		}
+	}
+}
+
+// --weights varpower (no column) fits nlme's default varPower(), the power
+// of the fitted values, to its fixed point, and the methods text, the
+// notes and the R code say so.
+func TestLMMFittedPower(t *testing.T) {
+	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ alliance + session + (1 | patient)", Weights: "varpower"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &run.Result
+	if res.VarFunction == nil || res.VarFunction.Form != "~ fitted(.)" || !res.Converged {
+		t.Fatalf("variance function %+v, converged %v (%s)", res.VarFunction, res.Converged, res.Reason)
+	}
+	if !strings.Contains(res.Reason, "fixed point of the fitted values") {
+		t.Errorf("reason %q", res.Reason)
+	}
+	if m := run.Methods(); !strings.Contains(m, "varPower(form = ~ fitted(.))") {
+		t.Errorf("methods text without the variance function: %s", m)
+	}
+	code := run.Steps()[0].RCode
+	if !strings.Contains(code, "weights = varPower()") || !strings.Contains(code, "fixed point") {
+		t.Errorf("R code:\n%s", code)
+	}
+}
+
+// --ranova with a residual structure: the table says the reduced models
+// keep the structure (nlme's anova), and its R code's anova(reduced, full)
+// gives our rows: npar, logLik, LRT, df and p (skipped without R).
+func TestLMMRanovaResid(t *testing.T) {
+	for _, opt := range []LMMOptions{
+		{Formula: "outcome ~ alliance + session + (1 | patient)", Correlation: "car1", Time: "session", Ranova: "reduce"},
+		{Formula: "outcome ~ alliance + session + (1 + session | patient)", Correlation: "exp", Time: "session", Ranova: "reduce", ML: true},
+		{Formula: "outcome ~ alliance + session + (1 | patient)", AR1: "session", Ranova: "delete"},
+		{Formula: "outcome ~ alliance + session + (1 | patient)", Weights: "varpower:session", Ranova: "reduce"},
+	} {
+		t.Run(opt.Formula+" "+opt.Correlation+opt.AR1+opt.Weights, func(t *testing.T) {
+			run, err := LMM(embedded(t, "demo-sessions"), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(run.Ranova) < 2 {
+				t.Fatalf("ranova rows %v", run.Ranova)
+			}
+			said := false
+			for _, tab := range run.Section().Tables() {
+				if tab.Name == "ranova" {
+					said = strings.Contains(strings.Join(tab.Notes, " "), "nlme's anova(reduced, full)")
+				}
+			}
+			if !said {
+				t.Error("the ranova table does not say the residual structure is kept")
+			}
+			code := run.Steps()[0].RCode
+			if !strings.Contains(code, "anova(m1, m)") {
+				t.Fatalf("R code without the reduced model:\n%s", code)
+			}
+			rs := rscript(t, "nlme", "jsonlite")
+			objs := runRCode(t, rs, code, "demo-sessions")
+			rows := rRows(objs[len(objs)-1]["ranova"])
+			c := &comparer{t: t, what: opt.Formula}
+			k := 0
+			for _, row := range run.Ranova {
+				if row.LRT == nil {
+					continue
+				}
+				if k >= len(rows) {
+					t.Fatalf("R has %d tests, we more", len(rows))
+				}
+				g := rows[k]
+				c.num(row.Term+" npar", float64(row.NPar), g["npar"], 0)
+				c.num(row.Term+" logLik", row.LogLik, g["logLik"], tolEst)
+				c.num(row.Term+" LRT", *row.LRT, g["LRT"], tolOpt)
+				c.num(row.Term+" df", float64(row.DF), g["Df"], 0)
+				c.num(row.Term+" p", *row.P, g["p"], tolOpt)
+				k++
+			}
+			if k != len(rows) {
+				t.Errorf("R has %d tests, we %d", len(rows), k)
+			}
+			c.log()
+		})
 	}
 }
