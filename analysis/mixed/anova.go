@@ -68,6 +68,9 @@ func (m *Model) AnovaTable(typ int) (*AnovaResult, error) {
 	if m.d.anova == nil {
 		return nil, errNoColumns("an ANOVA table")
 	}
+	if m.d.resid != nil {
+		return m.nlmeAnova(typ)
+	}
 	var Ls [][][]float64
 	var err error
 	switch typ {

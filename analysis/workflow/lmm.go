@@ -137,8 +137,8 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	switch {
 	case opt.Anova < 0 || opt.Anova > 3:
 		return nil, invalid("Anova", "ANOVA type %d: give 3 (type III), 2 (type II) or 1 (type I, sequential)", opt.Anova)
-	case opt.Anova != 0 && opt.residual():
-		return nil, invalid("Anova", "F tests of the terms are not available with a residual structure (AR(1) residuals, --correlation, --weights) or without random effects yet (lmerTest, their reference, has neither); drop --anova or the structure")
+	case opt.Anova == 2 && opt.residual():
+		return nil, invalid("Anova", "type II F tests are not available with a residual structure (AR(1) residuals, --correlation, --weights) or without random effects: nlme, the reference there, has type 1 (sequential) and type 3 (marginal) tests; give --anova 1 or 3")
 	}
 	emmSpec, err := emmOptions(opt)
 	if err != nil {
@@ -524,7 +524,7 @@ func (r *LMMRun) Steps() []Step {
 		v, level = strings.TrimSpace(v), strings.TrimSpace(level)
 		fmt.Fprintf(&b, "dat[[%q]] <- relevel(factor(dat[[%q]]), ref = %q)\n", v, v, level)
 	}
-	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS || (r.opt.AR1 != "" && len(r.Ranova) > 0) {
+	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS || (r.opt.AR1 != "" && (len(r.Ranova) > 0 || r.opt.Anova != 0)) {
 		b.WriteString(r.nlmeResidCall())
 	} else if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))

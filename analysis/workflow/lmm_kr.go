@@ -34,7 +34,16 @@ const krFixedNote = "Standard errors from Kenward and Roger's (1997) adjusted co
 
 // anovaDDFNote is the first note of the ANOVA table: the df method.
 func (r *LMMRun) anovaDDFNote(t *Table) {
-	if !r.kr() || len(t.Notes) == 0 {
+	if len(t.Notes) == 0 {
+		return
+	}
+	if r.opt.residual() {
+		_, lines, _ := strings.Cut(t.Notes[0], ")). ")
+		kind := map[int]string{1: "sequential", 3: "marginal"}[r.AnovaType]
+		t.Notes[0] = fmt.Sprintf("F tests as nlme's anova(m, type = %q) (Pinheiro & Bates, 2000), with nlme's denominator df (containment for lme, n − p for gls; lmerTest has no residual structures); the (Intercept) row is nlme's; type III (marginal) tests depend on the coding of factors, as nlme's. %s", kind, lines)
+		return
+	}
+	if !r.kr() {
 		return
 	}
 	_, lines, _ := strings.Cut(t.Notes[0], ")). ")

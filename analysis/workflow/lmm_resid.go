@@ -183,6 +183,16 @@ local({
     logLik = as.numeric(ll), AIC = AIC(m), npar = attr(ll, "df"), nobs = m$dims$N), digits = NA, auto_unbox = TRUE, dataframe = "rows"), "\n")
 })
 `, rNum(level), model)
+	if r.opt.Anova == 1 || r.opt.Anova == 3 {
+		kind := map[int]string{1: "sequential", 3: "marginal"}[r.opt.Anova]
+		fmt.Fprintf(&b, `a <- anova(m, type = %q); a
+local({
+  den <- if (is.null(a$denDF)) rep(m$dims$N - m$dims$p, nrow(a)) else a$denDF   # gls: "Denom. DF" n - p
+  cat(jsonlite::toJSON(list(anova = data.frame(term = rownames(a), num_df = a$numDF, den_df = den,
+    F = a[["F-value"]], p = a[["p-value"]])), digits = NA, dataframe = "rows"), "\n")
+})
+`, kind)
+	}
 	r.nlmeRanovaCode(&b)
 	return b.String()
 }

@@ -81,7 +81,7 @@ func TestLMMResidErrors(t *testing.T) {
 		opt  LMMOptions
 		want string
 	}{
-		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Correlation: "car1", Time: "session", Anova: 3}, "not available with a residual structure"},
+		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Correlation: "car1", Time: "session", Anova: 2}, "not available with a residual structure"},
 		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Weights: "varident:therapist", EMMeans: "alliance"}, "not available"},
 		{LMMOptions{Formula: "outcome ~ alliance", Correlation: "car1", Time: "session"}, "needs the group"},
 		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Weights: "varident:nosuch"}, "nosuch"},
@@ -173,5 +173,67 @@ func TestLMMRanovaResid(t *testing.T) {
 			}
 			c.log()
 		})
+	}
+}
+
+// --anova 1 and 3 with a residual structure are nlme's sequential and
+// marginal F tests: the table says so, and the R code's anova(m, type =
+// …) gives our rows (skipped without R); type 2 is refused.
+func TestLMMAnovaResid(t *testing.T) {
+	for _, opt := range []LMMOptions{
+		{Formula: "outcome ~ alliance * session + (1 | patient)", Correlation: "car1", Time: "session", Anova: 1},
+		{Formula: "outcome ~ alliance * session + (1 | therapist/patient)", Correlation: "exp", Time: "session", Anova: 3, ML: true},
+		{Formula: "outcome ~ alliance + session + (1 | patient)", AR1: "session", Anova: 3},
+		{Formula: "outcome ~ alliance * session", Correlation: "ar1", CorGroup: "patient", Time: "session", Anova: 1, ML: true},
+		{Formula: "outcome ~ alliance + poly(session, 2) + (1 | patient)", Weights: "varpower:session", Anova: 3},
+	} {
+		t.Run(opt.Formula+" "+opt.Correlation+opt.AR1+opt.Weights, func(t *testing.T) {
+			run, err := LMM(embedded(t, "demo-sessions"), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			said := false
+			for _, tab := range run.Section().Tables() {
+				if tab.Name == "anova" {
+					said = strings.Contains(strings.Join(tab.Notes, " "), "nlme's anova(m, type =")
+				}
+			}
+			if !said || len(run.Anova) < 2 || run.Anova[0].Term != "(Intercept)" {
+				t.Fatalf("the anova table is not nlme's: %v (note said %v)", run.Anova, said)
+			}
+			code := run.Steps()[0].RCode
+			if !strings.Contains(code, "anova(m, type = ") {
+				t.Fatalf("R code without the F tests:\n%s", code)
+			}
+			rs := rscript(t, "nlme", "jsonlite")
+			objs := runRCode(t, rs, code, "demo-sessions")
+			var rows []map[string]any
+			for _, o := range objs {
+				if a, ok := o["anova"]; ok {
+					rows = rRows(a)
+				}
+			}
+			if len(rows) != len(run.Anova) {
+				t.Fatalf("R has %d rows, we %d", len(rows), len(run.Anova))
+			}
+			c := &comparer{t: t, what: opt.Formula}
+			for i, a := range run.Anova {
+				g := rows[i]
+				if g["term"] != a.Term {
+					t.Errorf("row %d: %v, we %s", i, g["term"], a.Term)
+				}
+				c.num(a.Term+" num_df", float64(a.NumDF), g["num_df"], 0)
+				c.num(a.Term+" den_df", a.DenDF, g["den_df"], 0)
+				c.num(a.Term+" F", a.F, g["F"], tolOpt)
+				if p, ok := g["p"].(float64); ok && p > 1e-10 {
+					c.num(a.Term+" p", a.P, p, tolOpt)
+				}
+			}
+			c.log()
+		})
+	}
+	o := LMMOptions{Formula: "outcome ~ alliance + session + (1 | patient)", Correlation: "car1", Time: "session", Anova: 2}
+	if _, err := LMM(embedded(t, "demo-sessions"), o); err == nil || !strings.Contains(err.Error(), "type II") {
+		t.Errorf("type II with a residual structure: %v", err)
 	}
 }

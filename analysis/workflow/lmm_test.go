@@ -86,7 +86,7 @@ func TestLMMAnova(t *testing.T) {
 			t.Errorf("type II table titled %q", tb.Title)
 		}
 	}
-	for want, o := range map[string]LMMOptions{"ANOVA type 4": {Formula: "outcome ~ session + (1 | patient)", Anova: 4}, "AR(1)": {Formula: "outcome ~ session + (1 | patient)", Anova: 3, AR1: "session"}} {
+	for want, o := range map[string]LMMOptions{"ANOVA type 4": {Formula: "outcome ~ session + (1 | patient)", Anova: 4}, "AR(1)": {Formula: "outcome ~ session + (1 | patient)", Anova: 2, AR1: "session"}} {
 		if _, err := LMM(embedded(t, "demo-sessions"), o); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%+v: error %v, want one saying %q", o, err, want)
 		}
