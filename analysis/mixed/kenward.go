@@ -426,7 +426,8 @@ type contrastDF interface {
 
 // contrastInference returns the covariance of β̂ and the df method the
 // marginal means and their contrasts use: Φ_A and Kenward–Roger df, or
-// cov(β̂) and Satterthwaite df.
+// cov(β̂) and Satterthwaite df, or with a residual structure cov(β̂) and
+// emmeans' df for nlme models (containmentDF).
 func (m *Model) contrastInference() ([][]float64, contrastDF, error) {
 	if m.isKR() {
 		kr, err := m.kenwardRoger()
@@ -434,6 +435,9 @@ func (m *Model) contrastInference() ([][]float64, contrastDF, error) {
 			return nil, nil, err
 		}
 		return kr.vcovA(), kr, nil
+	}
+	if m.d.resid != nil {
+		return m.emmCovariance(), m.emmContainment(), nil
 	}
 	vd, err := m.vcovDerivs(math.Sqrt(m.Result.ResidualVariance))
 	if err != nil {

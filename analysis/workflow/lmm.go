@@ -524,7 +524,7 @@ func (r *LMMRun) Steps() []Step {
 		v, level = strings.TrimSpace(v), strings.TrimSpace(level)
 		fmt.Fprintf(&b, "dat[[%q]] <- relevel(factor(dat[[%q]]), ref = %q)\n", v, v, level)
 	}
-	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS || (r.opt.AR1 != "" && (len(r.Ranova) > 0 || r.opt.Anova != 0)) {
+	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS || (r.opt.AR1 != "" && (len(r.Ranova) > 0 || r.opt.Anova != 0 || r.emm != nil)) {
 		b.WriteString(r.nlmeResidCall())
 	} else if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))

@@ -26,9 +26,6 @@ func emmOptions(opt LMMOptions) (*mixed.EMMSpec, error) {
 		}
 		return nil, nil
 	}
-	if opt.residual() {
-		return nil, invalid("EMMeans", "marginal means are not available with AR(1) or other residual structures, or without random effects, yet (emmeans on nlme's lme and gls uses other df, with no reference here); drop --emmeans or the structure")
-	}
 	vars, by, err := mixed.ParseEMMSpec(opt.EMMeans)
 	if err != nil {
 		return nil, invalid("EMMeans", "%v", err)

@@ -10,8 +10,13 @@ import (
 // contrast on the embedded claus2020 trial (treatment × time); skipped
 // without R, lmerTest, emmeans and jsonlite.
 func TestLMMEMMeansRCodeRunsInR(t *testing.T) {
-	rs := rscript(t, "lme4", "lmerTest", "emmeans", "jsonlite")
+	rs := rscript(t, "lme4", "lmerTest", "nlme", "emmeans", "jsonlite")
 	for _, opt := range []LMMOptions{
+		// with a residual structure: emmeans on nlme's lme (containment df)
+		// and gls (mode = "df.error")
+		{Formula: "bdi ~ treatment * time + (1 | id)", EMMeans: "treatment", Pairs: true, Correlation: "car1", Time: "time"},
+		{Formula: "bdi ~ treatment + time + (1 | id)", EMMeans: "treatment", At: []string{"time=4"}, Pairs: true, Correlation: "ar1", Time: "time", ML: true},
+		{Formula: "bdi ~ treatment * time", EMMeans: "treatment", Pairs: true, Correlation: "car1", Time: "time", CorGroup: "id"},
 		{Formula: "bdi ~ treatment * time + sex + (1 | id)", EMMeans: "treatment | sex", At: []string{"time=1,4"}, Pairs: true},
 		{Formula: "bdi ~ treatment * time + (1 + time | id)", EMMeans: "treatment", Pairs: true, Adjust: "holm", Level: 0.9},
 		{Formula: "bdi ~ treatment * sex + time + (1 | id)", EMMeans: "treatment * sex", Pairs: true},
@@ -91,7 +96,6 @@ func TestLMMEMMeansErrors(t *testing.T) {
 		{LMMOptions{Formula: f, EMMeans: "treatment", At: []string{"time=late"}}, "At", "not a number"},
 		{LMMOptions{Formula: f, EMMeans: "treatment", At: []string{"treatment=CBT"}}, "At", "levels: PA, TAU"},
 		{LMMOptions{Formula: f, EMMeans: "arm"}, "EMMeans", "variables: treatment, time"},
-		{LMMOptions{Formula: f, EMMeans: "treatment", AR1: "time"}, "EMMeans", "AR(1)"},
 	} {
 		_, err := LMM(src, c.opt)
 		if err == nil {

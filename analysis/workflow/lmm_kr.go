@@ -100,6 +100,12 @@ func (r *LMMRun) rLmerNumbersDDF(b *strings.Builder, m string, level float64) {
 // lmerTest.limit raised past emmeans' 3000 observations, beyond which it
 // would switch the df method silently).
 func (r *LMMRun) emmDF() string {
+	if r.opt.residual() {
+		if r.Result.GLS {
+			return `mode = "df.error"`
+		}
+		return `mode = "containment"`
+	}
 	lim := ""
 	if r.NObs > 3000 {
 		lim = fmt.Sprintf(", %s.limit = %d", map[bool]string{true: "pbkrtest", false: "lmerTest"}[r.kr()], r.NObs)
@@ -112,6 +118,12 @@ func (r *LMMRun) emmDF() string {
 
 // emmDFNote is the marginal-means table's note on the df.
 func (r *LMMRun) emmDFNote() string {
+	if r.opt.residual() {
+		if r.Result.GLS {
+			return "df n − p − k (k correlation and variance parameters), emmeans' mode = \"df.error\" for nlme's gls; emmeans' default there, an approximate Satterthwaite df, is not computed here."
+		}
+		return "df by the containment method, as emmeans' default for nlme's lme (mode = \"containment\"): the smallest nlme df of the coefficients a mean involves, the intercept's being the number of outermost groups − 1; with an ML fit the covariance of the summary table (V·n/(n − p)), as emmeans."
+	}
 	if r.kr() {
 		return "SEs from Kenward and Roger's (1997) adjusted covariance and df by their method (emmeans' lmer.df = \"kenward-roger\")."
 	}
@@ -120,6 +132,12 @@ func (r *LMMRun) emmDFNote() string {
 
 // emmDFMethods names the df of the marginal means in the methods text.
 func (r *LMMRun) emmDFMethods() string {
+	if r.opt.residual() {
+		if r.Result.GLS {
+			return "residual degrees of freedom (n − p − k, emmeans' mode \"df.error\")"
+		}
+		return "containment degrees of freedom (emmeans' default for nlme's lme)"
+	}
 	if r.kr() {
 		return "Kenward–Roger adjusted standard errors and degrees of freedom"
 	}

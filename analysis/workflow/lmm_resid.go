@@ -194,6 +194,7 @@ local({
 `, kind)
 	}
 	r.nlmeRanovaCode(&b)
+	r.emmRCode(&b)
 	return b.String()
 }
 

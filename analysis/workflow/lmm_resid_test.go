@@ -82,7 +82,7 @@ func TestLMMResidErrors(t *testing.T) {
 		want string
 	}{
 		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Correlation: "car1", Time: "session", Anova: 2}, "not available with a residual structure"},
-		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Weights: "varident:therapist", EMMeans: "alliance"}, "not available"},
+		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Weights: "varident:therapist", EMMeans: "alliance", DDF: "kenward-roger"}, "not available"},
 		{LMMOptions{Formula: "outcome ~ alliance", Correlation: "car1", Time: "session"}, "needs the group"},
 		{LMMOptions{Formula: "outcome ~ alliance + (1 | patient)", Weights: "varident:nosuch"}, "nosuch"},
 	} {

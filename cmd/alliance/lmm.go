@@ -62,7 +62,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	aliases(cmd)
 	f.StringVar(&lf.opt.Compare, "compare", "", "a second, nested formula: likelihood-ratio test of the two (refitted by ML, as lme4's anova)")
 	f.IntVar(&lf.opt.Anova, "anova", 0, "F tests of the fixed-effect terms: `TYPE` 3 (type III), 2 (type II) or 1 (sequential), Satterthwaite df as lmerTest's anova(m, type = 3); with a residual structure nlme's anova(m, type = \"sequential\" / \"marginal\") for 1 / 3")
-	f.StringVar(&lf.opt.EMMeans, "emmeans", "", "estimated marginal means of `TERM` (\"arm\", \"arm | site\"), as emmeans with Satterthwaite df")
+	f.StringVar(&lf.opt.EMMeans, "emmeans", "", "estimated marginal means of `TERM` (\"arm\", \"arm | site\"), as emmeans with Satterthwaite df (with a residual structure: emmeans' df for nlme fits)")
 	f.StringArrayVar(&lf.opt.At, "at", nil, "fix a reference-grid variable for --emmeans: `VAR=V[,V…]` (repeatable; numeric covariates default to their means)")
 	f.BoolVar(&lf.opt.Pairs, "pairs", false, "pairwise differences of the --emmeans means (Tukey-adjusted by default)")
 	f.StringVar(&lf.opt.Adjust, "adjust", "", "p adjustment of --pairs: `METHOD` tukey (default), holm, bonferroni or none")
