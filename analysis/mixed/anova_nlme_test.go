@@ -25,14 +25,9 @@ func TestGoldenAnovaResid(t *testing.T) {
 	}
 	var g struct {
 		Cases []struct {
-			Formula     string `json:"formula"`
-			REML        bool   `json:"REML"`
-			Correlation string `json:"correlation"`
-			Time        string `json:"time"`
-			CorGroup    string `json:"cor_group"`
-			Weights     string `json:"weights"`
-			Type1       []row  `json:"type1"`
-			Type3       []row  `json:"type3"`
+			residCase
+			Type1 []row `json:"type1"`
+			Type3 []row `json:"type3"`
 		} `json:"cases"`
 	}
 	if err := golden.Load("mixed_resid_anova.json", &g); err != nil {
@@ -40,11 +35,8 @@ func TestGoldenAnovaResid(t *testing.T) {
 	}
 	data, _ := loadResidGolden(t, "mixed_resid_anova.json")
 	for _, c := range g.Cases {
-		t.Run(c.Formula+" "+c.Correlation+c.Weights, func(t *testing.T) {
-			m, err := Fit(c.Formula, data, Options{ML: !c.REML, Correlation: c.Correlation, Time: c.Time, Group: c.CorGroup, Weights: c.Weights})
-			if err != nil {
-				t.Fatal(err)
-			}
+		t.Run(c.name(), func(t *testing.T) {
+			m := c.fit(t, data)
 			tol := 1e-6
 			if strings.Contains(c.Formula, "/") {
 				tol = 3e-5

@@ -220,3 +220,27 @@ func checkParams(t *testing.T, what string, got, want []ResidParam, tol float64)
 		check(t, what+" "+want[i].Name, got[i].Value, want[i].Value, tol)
 	}
 }
+
+// residCase is the model of a residual-structure golden case (the ranova,
+// anova and emmeans goldens): its formula, criterion and structure.
+type residCase struct {
+	Formula     string `json:"formula"`
+	REML        bool   `json:"REML"`
+	Correlation string `json:"correlation"`
+	Time        string `json:"time"`
+	CorGroup    string `json:"cor_group"`
+	Weights     string `json:"weights"`
+}
+
+// name names the case's subtest.
+func (c residCase) name() string { return c.Formula + " " + c.Correlation + c.Weights }
+
+// fit fits the case's model to data.
+func (c residCase) fit(t *testing.T, data Data) *Model {
+	t.Helper()
+	m, err := Fit(c.Formula, data, Options{ML: !c.REML, Correlation: c.Correlation, Time: c.Time, Group: c.CorGroup, Weights: c.Weights})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -91,14 +91,7 @@ func (e *engine) evalGrad(theta []float64, phi float64, reml bool, sigma float64
 	// The top block.
 	Zt := gw.ztop
 	clear(Zt)
-	beta := make([]float64, p)
-	for i := p - 1; i >= 0; i-- {
-		s := e.cX[i]
-		for k := i + 1; k < p; k++ {
-			s -= e.LX[k*p+i] * beta[k]
-		}
-		beta[i] = s / e.LX[i*p+i]
-	}
+	beta := e.betaHat()
 	if reml && p > 0 {
 		linalg.LowerInverse(e.LX, gw.lx, p)
 		for i := 0; i < p; i++ {

@@ -105,12 +105,8 @@ func TestFormulaStringRoundTrip(t *testing.T) {
 func TestGoldenRanovaResid(t *testing.T) {
 	var g struct {
 		Cases []struct {
-			Formula     string `json:"formula"`
-			REML        bool   `json:"REML"`
-			Correlation string `json:"correlation"`
-			Time        string `json:"time"`
-			Weights     string `json:"weights"`
-			Rows        []struct {
+			residCase
+			Rows []struct {
 				Term   string   `json:"term"`
 				NPar   int      `json:"npar"`
 				LogLik float64  `json:"logLik"`
@@ -125,11 +121,8 @@ func TestGoldenRanovaResid(t *testing.T) {
 	}
 	data, _ := loadResidGolden(t, "mixed_resid_ranova.json")
 	for _, c := range g.Cases {
-		t.Run(c.Formula+" "+c.Correlation+c.Weights, func(t *testing.T) {
-			m, err := Fit(c.Formula, data, Options{ML: !c.REML, Correlation: c.Correlation, Time: c.Time, Weights: c.Weights})
-			if err != nil {
-				t.Fatal(err)
-			}
+		t.Run(c.name(), func(t *testing.T) {
+			m := c.fit(t, data)
 			rows, err := m.Ranova(true)
 			if err != nil {
 				t.Fatal(err)
