@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
 
@@ -110,35 +111,21 @@ func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error
 		update, done := e.counter("reliable change")
 		opt.Progress = update
 		defer done()
-		if stream, path := cf.read.streamable(args); stream {
-			ropt, rerr := cf.read.options()
-			if rerr != nil {
-				return rerr
-			}
-			ropt.MaxBytes = e.maxBytes
-			e.inputs = append(e.inputs, path)
-			if cerr := e.checkOutputs(cf.patients); cerr != nil {
-				return cerr
-			}
-			opt.PatientsTo = patW
-			var err error
-			run, err = workflow.ChangeFile(path, ropt, opt)
-			return err
-		}
-		src, err := cf.read.source(e, args, changeDefaultDataset)
-		if err != nil {
-			return err
-		}
-		if cerr := e.checkOutputs(cf.patients); cerr != nil {
-			return cerr
-		}
-		if run, err = workflow.Change(src, opt); err != nil {
-			return err
-		}
-		if patW != nil {
-			return tableCSV(run.Tidy())(patW)
-		}
-		return nil
+		var err error
+		run, err = readAndRun(e, &cf.read, args, changeDefaultDataset, []string{cf.patients},
+			func(path string, ro datasets.ReadOptions) (*workflow.ChangeRun, error) {
+				o := opt
+				o.PatientsTo = patW // written as the patients are read
+				return workflow.ChangeFile(path, ro, o)
+			},
+			func(src workflow.Source) (*workflow.ChangeRun, error) {
+				r, werr := workflow.Change(src, opt)
+				if werr == nil && patW != nil {
+					werr = tableCSV(r.Tidy())(patW)
+				}
+				return r, werr
+			})
+		return err
 	})
 	if err != nil {
 		return withOptionFlag(err, cf.hints)

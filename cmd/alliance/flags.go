@@ -183,3 +183,38 @@ var (
 	optionFlags = flagx.OptionFlags
 	splitList   = workflow.SplitList
 )
+
+// readAndRun runs a session-data analysis on its input: a file that can be
+// read patient by patient (streamable) through file, anything else read
+// whole (source) through whole. The outputs outs ("" ignored) are checked
+// once the input is known, so that none of them can replace it.
+func readAndRun[R any](e *env, rf *readFlags, args []string, defaultDataset string, outs []string,
+	file func(path string, o datasets.ReadOptions) (R, error), whole func(workflow.Source) (R, error)) (R, error) {
+	var zero R
+	var paths []string
+	for _, p := range outs {
+		if p != "" {
+			paths = append(paths, p)
+		}
+	}
+	if stream, path := rf.streamable(args); stream {
+		ropt, err := rf.options()
+		if err != nil {
+			return zero, err
+		}
+		ropt.MaxBytes = e.maxBytes
+		e.inputs = append(e.inputs, path)
+		if err := e.checkOutputs(paths...); err != nil {
+			return zero, err
+		}
+		return file(path, ropt)
+	}
+	src, err := rf.source(e, args, defaultDataset)
+	if err != nil {
+		return zero, err
+	}
+	if err := e.checkOutputs(paths...); err != nil {
+		return zero, err
+	}
+	return whole(src)
+}

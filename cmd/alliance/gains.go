@@ -1,9 +1,11 @@
 package main
 
 import (
-	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/spf13/cobra"
 	"io"
+
+	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets"
+	"github.com/spf13/cobra"
 )
 
 // gainsFlags are the flags of 'alliance gains', bound to the workflow's
@@ -87,27 +89,11 @@ func runGains(e *env, gf *gainsFlags, args []string) error {
 		opt.Progress = update
 		defer done()
 		var err error
-		if stream, path := gf.read.streamable(args); stream {
-			ropt, rerr := gf.read.options()
-			if rerr != nil {
-				return rerr
-			}
-			ropt.MaxBytes = e.maxBytes
-			e.inputs = append(e.inputs, path)
-			if cerr := e.checkOutputs(outs...); cerr != nil {
-				return cerr
-			}
-			run, err = workflow.GainsFile(path, ropt, opt)
-			return err
-		}
-		src, err := gf.read.source(e, args, gainsDefaultDataset)
-		if err != nil {
-			return err
-		}
-		if cerr := e.checkOutputs(outs...); cerr != nil {
-			return cerr
-		}
-		run, err = workflow.Gains(src, opt)
+		run, err = readAndRun(e, &gf.read, args, gainsDefaultDataset, outs,
+			func(path string, ro datasets.ReadOptions) (*workflow.GainsRun, error) {
+				return workflow.GainsFile(path, ro, opt)
+			},
+			func(src workflow.Source) (*workflow.GainsRun, error) { return workflow.Gains(src, opt) })
 		return err
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
 
@@ -100,26 +101,11 @@ func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 		update, done := e.counter("ruptures")
 		o.Progress = update
 		defer done()
-		if stream, path := rf.read.streamable(args); stream {
-			ropt, err := rf.read.options()
-			if err != nil {
-				return nil, err
-			}
-			ropt.MaxBytes = e.maxBytes
-			e.inputs = append(e.inputs, path)
-			if err := e.checkOutputs(outs...); err != nil {
-				return nil, err
-			}
-			return workflow.RupturesFile(path, ropt, o)
-		}
-		src, err := rf.read.source(e, args, rupturesDefaultDataset)
-		if err != nil {
-			return nil, err
-		}
-		if err := e.checkOutputs(outs...); err != nil {
-			return nil, err
-		}
-		return workflow.Ruptures(src, o)
+		return readAndRun(e, &rf.read, args, rupturesDefaultDataset, outs,
+			func(path string, ro datasets.ReadOptions) (*workflow.RupturesRun, error) {
+				return workflow.RupturesFile(path, ro, o)
+			},
+			func(src workflow.Source) (*workflow.RupturesRun, error) { return workflow.Ruptures(src, o) })
 	}
 	var run *workflow.RupturesRun
 	var err error
