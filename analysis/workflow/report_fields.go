@@ -16,6 +16,7 @@ const (
 	SwitchField                  // a switch: "true" when on
 	NumberField                  // a number; Default "" means none (not given)
 	CountField                   // a whole number
+	LevelField                   // a confidence level, given in percent (95) or as a proportion (.95)
 )
 
 // Field is one option of the report as a user gives it: the flag --Name of
@@ -29,6 +30,15 @@ type Field struct {
 	Choices []string // the values allowed, when they are a fixed list
 	Multi   bool     // Choices may be combined, comma-separated
 	Group   string   // "read", "meta", "sessions" or "report": what the field is about
+
+	// Option is the field of the analysis's options struct that this
+	// field sets ("Method"; a dotted path inside a nested struct), for a
+	// front end that binds fields to options by name (BindTarget); ""
+	// for the report's fields, which ParseReportFields reads.
+	Option string
+	// Bare is the value taken when the field is given without one (a
+	// bare --selmodel is "stepfun"); "" when a value is needed.
+	Bare string
 }
 
 // ReadFields are the reading options of every command that reads a file

@@ -321,3 +321,52 @@ func OptionFlags(cmd *cobra.Command, extra map[string]string, opts ...any) map[s
 	}
 	return out
 }
+
+// Bind registers one flag for each field (workflow.MetaFields and the
+// like), set straight into the options struct opts points to
+// (workflow.BindTarget), with the field's name, help, default, choices
+// and bare value; the flag's type follows the option's: a text option
+// with choices is an Enum, a *float64 a Num (nil until given), a list
+// a List or Floats, a LevelField a Level. A field the options cannot
+// take is a fault of the tables, returned (TestOptionTables finds none).
+func Bind(cmd *cobra.Command, opts any, fields []workflow.Field) error {
+	f := cmd.Flags()
+	for _, fd := range fields {
+		target, err := workflow.BindTarget(opts, fd)
+		if err != nil {
+			return err
+		}
+		switch p := target.(type) {
+		case *string:
+			Field(cmd, p, fd)
+		case *bool:
+			f.BoolVar(p, fd.Name, fd.Default == "true", fd.Usage)
+		case *int:
+			n, _ := strconv.Atoi(fd.Default)
+			f.IntVar(p, fd.Name, n, fd.Usage)
+		case *uint64:
+			n, _ := strconv.ParseUint(fd.Default, 10, 64)
+			f.Uint64Var(p, fd.Name, n, fd.Usage)
+		case *float64:
+			if fd.Kind == workflow.LevelField && fd.Name == "level" {
+				Level(cmd, p, "")
+				f.Lookup(fd.Name).Usage = fd.Usage
+				continue
+			}
+			x, _ := strconv.ParseFloat(fd.Default, 64)
+			f.Float64Var(p, fd.Name, x, fd.Usage)
+		case **float64:
+			Num(cmd, p, fd.Name, fd.Usage)
+		case **int:
+			Int(cmd, p, fd.Name, fd.Usage)
+		case *[]string:
+			List(cmd, p, fd.Name, fd.Usage)
+		case *[]float64:
+			Floats(cmd, p, fd.Name, fd.Usage)
+		}
+		if fd.Bare != "" {
+			f.Lookup(fd.Name).NoOptDefVal = fd.Bare
+		}
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -104,5 +105,52 @@ func TestLayoutFlags(t *testing.T) {
 	}
 	if fmt.Sprint(waves) != "[2 3 4 5]" {
 		t.Errorf("a refused --waves changed the waves to %v", waves)
+	}
+}
+
+// TestBind: fields bound by Bind set their options with the types,
+// defaults, choices and bare values of the table.
+func TestBind(t *testing.T) {
+	type opts struct {
+		Method string
+		Level  float64
+		Tau2   *float64
+		Mods   []string
+		Steps  []float64
+		Seed   uint64
+		Bias   bool
+	}
+	fields := []workflow.Field{
+		{Name: "method", Default: "REML", Choices: []string{"REML", "ML"}, Option: "Method", Usage: "m", Bare: "ML"},
+		{Name: "level", Kind: workflow.LevelField, Option: "Level", Usage: "lv"},
+		{Name: "tau2", Option: "Tau2", Usage: "t"},
+		{Name: "mods", Option: "Mods", Usage: "m"},
+		{Name: "steps", Option: "Steps", Usage: "s"},
+		{Name: "seed", Default: "7", Option: "Seed", Usage: "s"},
+		{Name: "bias", Option: "Bias", Usage: "b"},
+	}
+	var o opts
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+	if err := Bind(cmd, &o, fields); err != nil {
+		t.Fatal(err)
+	}
+	if o.Method != "REML" || o.Level != 0.95 || o.Tau2 != nil || o.Seed != 7 {
+		t.Fatalf("defaults: %+v", o)
+	}
+	cmd.SetArgs([]string{"--method", "--level", "90", "--tau2", "0.1", "--mods", "a,,b", "--steps", ".025,1", "--bias"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if o.Method != "ML" || o.Level != 0.9 || o.Tau2 == nil || *o.Tau2 != 0.1 || len(o.Mods) != 2 || len(o.Steps) != 2 || !o.Bias {
+		t.Fatalf("set: %+v", o)
+	}
+	if cmd.Flags().Lookup("level").Usage != "lv" {
+		t.Error("the level field's help is not the table's")
+	}
+	if err := cmd.Flags().Set("method", "GLS"); err == nil {
+		t.Error("a word outside the choices was taken")
+	}
+	if err := Bind(&cobra.Command{}, &o, []workflow.Field{{Name: "x", Option: "Nope"}}); err == nil {
+		t.Error("a field the options cannot take was bound")
 	}
 }
