@@ -15,8 +15,10 @@ func optionTables() map[string]struct {
 		opts   func() any
 		fields []Field
 	}{
-		"meta":  {func() any { return &MetaOptions{} }, MetaFields()},
-		"bayes": {func() any { return &BayesOptions{} }, BayesFields()},
+		"meta":     {func() any { return &MetaOptions{} }, MetaFields()},
+		"bayes":    {func() any { return &BayesOptions{} }, BayesFields()},
+		"lmm":      {func() any { return &LMMOptions{} }, LMMFields()},
+		"ruptures": {func() any { return &RupturesOptions{} }, RupturesFields()},
 	}
 }
 

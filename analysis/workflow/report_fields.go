@@ -15,7 +15,7 @@ const (
 	TextField   FieldKind = iota // any text
 	SwitchField                  // a switch: "true" when on
 	NumberField                  // a number; Default "" means none (not given)
-	CountField                   // a whole number
+	CountField                   // a count: a whole number of at least 1
 	LevelField                   // a confidence level, given in percent (95) or as a proportion (.95)
 )
 
@@ -36,6 +36,9 @@ type Field struct {
 	// front end that binds fields to options by name (BindTarget); ""
 	// for the report's fields, which ParseReportFields reads.
 	Option string
+	// Repeat says a list option is given once per value, each value kept
+	// whole (--at arm=a,b --at site=x), not split at commas.
+	Repeat bool
 	// Bare is the value taken when the field is given without one (a
 	// bare --selmodel is "stepfun"); "" when a value is needed.
 	Bare string

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -39,32 +40,15 @@ func newChangeCmd(e *env) *cobra.Command {
 	f := cmd.Flags()
 	o := &cf.opt
 	cf.read.register(cmd, changeDefaultDataset)
-	f.StringVar(&o.Patient, "patient", "", "patient id column (default: id, patient or subject)")
-	f.StringVar(&o.Time, "session", "", "long data: time (session) column (default: time, session or wave)")
-	f.StringVar(&o.Score, "outcome", "", "outcome column (default: outcome or score)")
+	if err := flagx.Bind(cmd, o, workflow.ChangeFields()); err != nil {
+		panic(err) // a fault of the option table (TestOptionTables)
+	}
 	aliases(cmd)
-	f.StringVar(&o.Pre, "pre", "", "long data: the time value of the pre measurement (default: each patient's first)")
-	f.StringVar(&o.Post, "post", "", "long data: the time value of the post measurement (default: each patient's last)")
 	f.StringVar(&cf.wide, "wide", "", "wide data, one row per patient: the pre and post columns, `PRE,POST`")
-	f.StringVar(&o.Group, "group", "", "column with a group label (e.g. treatment) for group summaries")
-	f.StringVar(&o.Approach, "approach", "", "distribution, combined, statistical or percentage (default: combined when functional norms are given, else distribution)")
-	f.StringVar(&o.Method, "method", "JT", "reliable change index: JT, GLN, HLL, EN, NK, HA or HLM")
 	betterVar(cmd, &o.HigherBetter, "which scores are improvement")
-	numVar(cmd, &o.Reliability, "reliability", "reliability of the measure (test–retest or alpha), between 0 and 1")
-	numVar(cmd, &o.ReliabilityPost, "reliability-post", "NK: reliability of the post measurement (default: --reliability)")
-	levelVar(cmd, &o.Level, "the reliable change criterion (95: |RCI| > 1.96)")
 	f.Float64Var(&cf.significance, "significance", 0.05, "significance level of the reliable change criterion (1 − level)")
 	_ = f.MarkHidden("significance")
-	f.StringVar(&o.CutoffType, "cutoff-type", "", "clinical cutoff (default a): a (2 SD beyond the clinical mean), b (2 SD within the functional mean), c (between the two)")
-	numVar(cmd, &o.MFunctional, "m-functional", "mean of the functional (non-clinical) population")
-	numVar(cmd, &o.SDFunctional, "sd-functional", "SD of the functional population")
-	numVar(cmd, &o.MClinical, "m-clinical", "mean of the clinical population (default: the mean of the pre scores)")
-	numVar(cmd, &o.SDClinical, "sd-clinical", "SD of the clinical population (default: the SD of the pre scores)")
-	f.BoolVar(&o.BFunctionalSD, "b-functional-sd", false, "cutoff b with the functional SD, as Jacobson & Truax (1991) define it (clinicalsignificance uses the clinical SD)")
-	numVar(cmd, &o.PctImprovement, "pct-improvement", "percentage approach: proportion of change that counts as improvement (e.g. .5)")
-	numVar(cmd, &o.PctDeterioration, "pct-deterioration", "percentage approach: proportion that counts as deterioration (default: --pct-improvement)")
 	figureVar(cmd, &cf.plot, "plot", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
-	f.BoolVar(&o.Persons, "persons", false, "list every patient (text and Markdown; JSON and CSV always do, up to 1,000 patients)")
 	f.StringVar(&cf.patients, "patients", "", "write every patient's row (id, group, pre, post, change, rci, category) to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000")
 	cf.hints = optionFlags(cmd, map[string]string{"MClinical": "--m-clinical and --sd-clinical", "Pre": "--pre and --post (or --wide PRE,POST)",
 		"SDFunctional": "--m-functional and --sd-functional", "Wide": "--wide PRE,POST"}, &cf.opt)

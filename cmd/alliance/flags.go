@@ -128,24 +128,6 @@ func wideVar(cmd *cobra.Command, w *datasets.WideSpec) {
 	flagx.Wide(cmd, w, "wide", "wide data, one row per patient: a column prefix (e.g. bdi_s) or a comma-separated list of session columns")
 }
 
-// sessionModelVar registers the session model's choices, bound to o: the
-// flags of 'alliance sessions' and, with the same meaning, of the first
-// stage of 'alliance ipd' (their help after prefix, e.g. "stage 1: ").
-func sessionModelVar(cmd *cobra.Command, o *workflow.SessionsOptions, prefix string) {
-	f := cmd.Flags()
-	f.StringVar(&o.Centring, "centring", "", prefix+"person (patient mean) or therapist (therapist mean, patient and session deviations; default with therapists)")
-	f.BoolVar(&o.Detrend, "detrend", false, prefix+"remove each patient's linear trend over sessions before centring (Falkenström et al. 2017)")
-	f.BoolVar(&o.RandomSlope, "random-slope", false, prefix+"random slope of session for patients")
-	f.BoolVar(&o.AR1, "ar1", false, prefix+"AR(1) residuals within patients over sessions (gaps respected)")
-	f.BoolVar(&o.IgnoreTherapist, "no-therapist", false, prefix+"ignore the therapist column (no therapist level)")
-	f.BoolVar(&o.NoTime, "no-time", false, prefix+"leave session out of the fixed effects")
-	f.BoolVar(&o.ML, "ml", false, prefix+"fit by maximum likelihood instead of REML")
-	countVar(cmd, &o.MaxLagGap, "max-lag-gap", 1, 1, prefix+"largest session gap a lag may bridge")
-	listVar(cmd, &o.Covariates, "covariates", prefix+"numeric columns added as fixed covariates, comma-separated")
-	f.StringVar(&o.AllianceLabel, "alliance-label", "alliance", "name of the alliance measure in the sentences (e.g. WAI-SR)")
-	f.StringVar(&o.OutcomeLabel, "outcome-label", "outcome", "name of the outcome measure in the sentences (e.g. PHQ-9)")
-}
-
 // flagAliases are the older spellings of the role flags, accepted by every
 // command and listed in no help: one concept, one name (DESIGN.md).
 var flagAliases = map[string]string{"id": "patient", "time": "session", "score": "outcome"}

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -35,26 +36,11 @@ func newGainsCmd(e *env) *cobra.Command {
 	gf.read.register(cmd, gainsDefaultDataset)
 	rolesVar(cmd, &gf.opt.Columns)
 	wideVar(cmd, &gf.opt.Wide)
-	intVar(cmd, &gf.opt.First, "first", "first session to examine (default: the smallest session number)")
-	intVar(cmd, &gf.opt.Last, "last", "last session to examine (default: the largest)")
-	numVar(cmd, &gf.opt.Cutoff, "cutoff", "criterion 1: minimum drop (for losses, minimum rise; given as a positive number)")
+	if err := flagx.Bind(cmd, &gf.opt, workflow.GainsFields()); err != nil {
+		panic(err) // a fault of the option table (TestOptionTables)
+	}
 	f.BoolVar(&gf.fromRCI, "cutoff-from-rci", false, "criterion 1 from the reliable change index: 1.96·√2·SD·√(1 − reliability) (suddengains define_crit1_cutoff)")
-	numVar(cmd, &gf.opt.SD, "sd", "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)")
-	numVar(cmd, &gf.opt.Reliability, "reliability", "the reliability of the measure: criterion 1 is then the reliable change value (--cutoff-from-rci)")
-	f.Float64Var(&gf.opt.Pct, "pct", 0.25, "criterion 2: the drop as a proportion of the pregain score")
-	f.BoolVar(&gf.opt.NoCutoff, "no-cutoff", false, "switch criterion 1 off")
-	f.BoolVar(&gf.opt.NoPct, "no-pct", false, "switch criterion 2 off")
-	f.BoolVar(&gf.opt.NoStability, "no-stability", false, "switch criterion 3 off")
-	f.Float64Var(&gf.opt.Alpha, "alpha", 0.05, "criterion 3: significance level of the critical t")
-	numVar(cmd, &gf.opt.CriticalValue, "critical-value", "criterion 3: a fixed critical value (e.g. 2.776) instead of one adjusted for missing sessions")
-	f.BoolVar(&gf.opt.BaselineFirst, "baseline-first", false, "the first session is a baseline: examine from session 1→2 (identify_sg_1to2)")
-	choiceVar(cmd, &gf.opt.Losses, "direction", "gains", "losses", "gains (scores fall) or losses (scores rise)")
-	choiceVar(cmd, &gf.opt.LossPctIntended, "loss-pct", "package", "intended", "losses, criterion 2: package (suddengains 0.7.2, which does not restrict) or intended (rise ≥ pct of the pregain score)")
-	f.BoolVar(&gf.opt.ReversalFromN2, "reversal-from-n2", false, "look for reversals from the second session after the gain (the package starts at the third)")
-	f.StringVar(&gf.opt.Select, "select", "first", "with --byperson: which gain of a patient with several: first, last, smallest or largest")
 	figureVar(cmd, &gf.plot, "plot", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
-	f.BoolVar(&gf.opt.ByPerson, "byperson", false, "one row per patient (create_byperson) instead of one per gain (create_bysg)")
-	levelVar(cmd, &gf.opt.Level, "the intervals of --plot")
 	f.StringVar(&gf.episodes, "episodes", "", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
 	f.StringVar(&gf.patients, "patients", "", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
 	gf.hints = optionFlags(cmd, map[string]string{"Cutoff": "--cutoff, --reliability r, or --no-cutoff", "First": "--first and --last"}, &gf.opt)

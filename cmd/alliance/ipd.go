@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/plots/textout"
 	"github.com/spf13/cobra"
 )
@@ -34,26 +35,12 @@ func newIPDCmd(e *env) *cobra.Command {
 	f.read.register(cmd, "")
 	rolesVar(cmd, &f.opt.Sessions.Columns)
 	fl := cmd.Flags()
-	fl.StringVar(&f.opt.Study, "study", "study", "study column (one file)")
-	listVar(cmd, &f.opt.StudyNames, "study-names", "names of the studies of several files, comma-separated (default: the files' base names)")
-	fl.StringVar(&f.opt.Sessions.Model, "model", "", "stage-1 session model: lagged (default), reverse or concurrent")
-	sessionModelVar(cmd, &f.opt.Sessions, "stage 1: ")
-	levelVar(cmd, &f.opt.Sessions.Level, "every interval")
-	fl.BoolVar(&f.opt.Standardize, "standardize", false, "z-standardise alliance and outcome within each study before stage 1")
-	listVar(cmd, &f.opt.Terms, "terms", "alliance terms to pool, comma-separated: within, between, patient, therapist (default: all the models have)")
+	if err := flagx.Bind(cmd, &f.opt, workflow.IPDFields()); err != nil {
+		panic(err) // a fault of the option table (TestOptionTables)
+	}
 	listVar(cmd, &f.opt.Terms, "effect", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
-	enumVar(cmd, &f.opt.Method, "method", "REML", "stage-2 τ² estimator", workflow.PoolTau2Methods...)
-	enumVar(cmd, &f.opt.Test, "test", "knha", "stage-2 inference: z, t, knha (Knapp–Hartung) or adhoc, as 'alliance meta'", workflow.MetaTests...)
-	listVar(cmd, &f.opt.Mods, "mods", "study-level moderators (columns constant within each study), comma-separated")
-	fl.StringVar(&f.opt.Robust, "robust", "", "column (constant within each study) grouping the studies into clusters, such as samples of one trial: CR2 cluster-robust inference in stage 2")
-	fl.BoolVar(&f.opt.Multivariate, "multivariate", false, "also pool the within and between terms jointly with their within-study covariance")
-	fl.BoolVar(&f.opt.NoOneStage, "no-one-stage", false, "skip the one-stage cross-check")
-	enumVar(cmd, &f.opt.Stage1, "stage1", "sessions", "stage-1 model: sessions (the session model) or panel (the dynamic panel model of 'alliance panel')", "sessions", "panel")
-	enumVar(cmd, &f.opt.Panel.Model, "panel-model", "riclpm", "with --stage1 panel: riclpm, clpm or dpm", workflow.PanelModels...)
 	wavesVar(cmd, &f.opt.Panel.Waves, "waves", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
-	enumVar(cmd, &f.opt.Panel.Estimator, "estimator", "ML", "with --stage1 panel: ML, or MLR (robust SEs)", workflow.PanelEstimators...)
-	listVar(cmd, &f.opt.Panel.Constrain, "constrain", "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)")
 	fl.BoolVar(&f.rcode, "r-code", false, "also print the R code (lme4, lmerTest, metafor) that reproduces both stages and the one-stage model")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
 	f.hints = optionFlags(cmd, nil, &f.opt)

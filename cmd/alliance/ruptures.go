@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
-	"github.com/alliance-research/alliance/analysis/rupture"
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -41,47 +40,18 @@ func newRupturesCmd(e *env) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	def := rupture.DefaultOptions()
 	rf.read.register(cmd, rupturesDefaultDataset)
 	rolesVar(cmd, &rf.opt.Columns)
-	var presetNames []string
-	for _, p := range rupture.Presets() {
-		presetNames = append(presetNames, p.Name)
+	if err := flagx.Bind(cmd, &rf.opt, workflow.RupturesFields()); err != nil {
+		panic(err) // a fault of the option table (TestOptionTables)
 	}
-	f.StringVar(&rf.opt.Preset, "preset", "", "a published criterion: "+strings.Join(presetNames, ", ")+" (each says what is verified and what is our reading)")
-	f.BoolVar(&rf.opt.Sensitivity, "sensitivity", false, "apply every preset and tabulate episodes and classes side by side (Gumz et al. 2012)")
-	f.StringVar(&rf.opt.Method, "method", "", "rupture rule: sd, threshold, percent, rci, sudden-loss, self-report (default "+string(def.Method)+")")
-	numVar(cmd, &rf.opt.K, "k", fmt.Sprintf("sd method: number of SDs a drop must reach (default %g)", def.K))
-	f.StringVar(&rf.opt.SDSource, "sd-source", "", "sd method: sample (pooled within-patient SD of the sample; the default), within (the patient's own SD), max (the larger)")
-	f.StringVar(&rf.opt.Reference, "reference", "", "the level a session is compared with: previous (the default) or mean")
-	intVar(cmd, &rf.opt.Window, "window", fmt.Sprintf("reference mean: number of preceding sessions (0 = all; default %d)", def.Window))
-	numVar(cmd, &rf.opt.Threshold, "threshold", "a drop of at least X scale points (sets --method threshold)")
-	numVar(cmd, &rf.opt.Percent, "percent", "percent method: drop in percent of the reference")
-	numVar(cmd, &rf.opt.Reliability, "reliability", "rci method: reliability of the alliance measure")
-	f.Float64Var(&rf.opt.RCISD, "sd", 0, "rci method: the SD s (default: the SD of all observed scores)")
-	f.StringVar(&rf.opt.PreColumn, "pre", "", "outcome effects: column with each patient's pre-treatment score (default: the first session's outcome)")
-	f.StringVar(&rf.opt.PostColumn, "post", "", "outcome effects: column with each patient's post-treatment score (default: the last session's outcome)")
 	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures (by default up to 200,000 rows; given explicitly, whatever the size: it holds every row in memory)")
-	numVar(cmd, &rf.opt.LossCutoff, "loss-cutoff", "sudden-loss method: absolute criterion in scale points (default: off)")
-	f.IntVar(&rf.opt.MaxGap, "max-gap", 0, "break a series where consecutive sessions are more than N apart (0 = never)")
-	intVar(cmd, &rf.opt.RepairWindow, "repair-window", fmt.Sprintf("sessions after the rupture within which a repair must occur (default %d)", def.RepairWindow))
-	numVar(cmd, &rf.opt.RepairFraction, "repair-fraction", fmt.Sprintf("part of the drop the score must regain to count as repaired (default %g)", def.RepairFraction))
-	f.StringVar(&rf.opt.RuptureItem, "rupture-item", "", "self-report method: post-session rupture item column")
-	numVar(cmd, &rf.opt.RuptureMin, "rupture-min", fmt.Sprintf("self-report: least rupture-item value marking a rupture (default %g)", def.RuptureMin))
-	f.StringVar(&rf.opt.ResolutionItem, "resolution-item", "", "self-report: resolution item column (optional)")
-	numVar(cmd, &rf.opt.ResolutionMin, "resolution-min", fmt.Sprintf("self-report: least resolution-item value marking a repair (default %g)", def.ResolutionMin))
-	f.StringVar(&rf.opt.Measure, "outcome-measure", "change", "effects on outcome: change (last − first session) or post (last session)")
 	betterVar(cmd, &rf.opt.HigherBetter, "outcome: which scores are better")
 	f.StringVar(&rf.episodes, "episodes", "", "write every episode to `FILE` (.csv, .tsv or .parquet), written as the patients are read; JSON and text list the episodes only up to 1,000 patients, CSV output is the episode table")
 	f.StringVar(&rf.exportEffect, "export-effect", "", "write the repaired-vs-unrepaired effect as a study row (study, ri, ni, yi, vi) for 'alliance meta' to `FILE`")
 	f.StringVar(&rf.study, "study", "", "study label of the exported effect (default: the data file name)")
 	figureVar(cmd, &rf.plot, "plot", "write a patient's rupture plot (alliance by session, ruptures and repairs marked) to `FILE` (.png, .svg, .pdf)")
-	listVar(cmd, &rf.opt.PlotPatients, "plot-patient", "the patient(s) of --plot, comma-separated (default: the first with a repaired rupture)")
-	levelVar(cmd, &rf.opt.Level, "the effects' intervals")
 	f.StringVar(&rf.patients, "patients", "", "write every patient's class and counts to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000 patients")
-	_ = cmd.RegisterFlagCompletionFunc("preset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return presetNames, cobra.ShellCompDirectiveNoFileComp
-	})
 	rf.hints = optionFlags(cmd, map[string]string{"Export": "--export-effect", "NoSessionModel": "--session-model", "SessionModelAlways": "--session-model"}, &rf.opt)
 	return cmd
 }

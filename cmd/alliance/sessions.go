@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/spf13/cobra"
 )
 
@@ -32,13 +33,11 @@ func newSessionsCmd(e *env) *cobra.Command {
 	sf.read.register(cmd, sessionsDefaultDataset)
 	rolesVar(cmd, &sf.opt.Columns)
 	wideVar(cmd, &sf.opt.Wide)
-	f.StringVar(&sf.opt.Model, "model", "", "lagged (default), reverse, concurrent or growth (the only one without an alliance column)")
-	sessionModelVar(cmd, &sf.opt, "")
+	if err := flagx.Bind(cmd, &sf.opt, workflow.SessionsFields()); err != nil {
+		panic(err) // a fault of the option table (TestOptionTables)
+	}
 	f.StringVar(&sf.export, "export", "", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
 	figureVar(cmd, &sf.plot, "plot", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
-	levelVar(cmd, &sf.opt.Level, "the fixed effects")
-	f.BoolVar(&sf.opt.Concurrent, "concurrent", false, "with the lagged model, also fit the same-session (concurrent) model, as the report does")
-	f.BoolVar(&sf.opt.Trajectories, "trajectories", false, "add the table of mean scores by session")
 	f.StringVar(&sf.patients, "patients", "", "write every conditional mode (BLUP) of the patients and therapists to `FILE` (CSV, TSV or .parquet); the JSON lists them only up to 1000 and summarises them beyond")
 	sf.hints = optionFlags(cmd, nil, &sf.opt)
 	return cmd

@@ -340,9 +340,17 @@ func Bind(cmd *cobra.Command, opts any, fields []workflow.Field) error {
 		case *string:
 			Field(cmd, p, fd)
 		case *bool:
+			if len(fd.Choices) == 2 { // two words, the second sets the option
+				Choice(cmd, p, fd.Name, fd.Choices[0], fd.Choices[1], fd.Usage)
+				continue
+			}
 			f.BoolVar(p, fd.Name, fd.Default == "true", fd.Usage)
 		case *int:
 			n, _ := strconv.Atoi(fd.Default)
+			if fd.Kind == workflow.CountField {
+				Count(cmd, p, fd.Name, n, 1, fd.Usage)
+				continue
+			}
 			f.IntVar(p, fd.Name, n, fd.Usage)
 		case *uint64:
 			n, _ := strconv.ParseUint(fd.Default, 10, 64)
@@ -360,6 +368,10 @@ func Bind(cmd *cobra.Command, opts any, fields []workflow.Field) error {
 		case **int:
 			Int(cmd, p, fd.Name, fd.Usage)
 		case *[]string:
+			if fd.Repeat {
+				f.StringArrayVar(p, fd.Name, nil, fd.Usage)
+				continue
+			}
 			List(cmd, p, fd.Name, fd.Usage)
 		case *[]float64:
 			Floats(cmd, p, fd.Name, fd.Usage)
