@@ -151,9 +151,7 @@ func aliases(cmd *cobra.Command, extra ...map[string]string) {
 // The typed flags (cmd/internal/flagx), by the names the commands use.
 var (
 	numVar      = flagx.Num
-	intVar      = flagx.Int
 	countVar    = flagx.Count
-	floatsVar   = flagx.Floats
 	levelVar    = flagx.Level
 	figureVar   = flagx.Figure
 	enumVar     = flagx.Enum
