@@ -10,11 +10,11 @@ import (
 // each is refused as an invalid option where it is not supported, never
 // run on a path that does not handle it.
 
-// TestKRRefusesGeneralPath: the Kenward–Roger sums are written for nested
-// factors with one term each; a model of the general path (here an
-// uncorrelated || term) is refused as an invalid option, not run (it
-// crashed with an index out of range before).
-func TestKRRefusesGeneralPath(t *testing.T) {
+// TestKRGeneralPath: a model of the general path (here an uncorrelated ||
+// term) gets Kenward–Roger inference (it was refused before the general
+// sums, and crashed with an index out of range before that), and an ML fit
+// is still refused as an invalid option there, as on the nested path.
+func TestKRGeneralPath(t *testing.T) {
 	d := oneWay(12, 6, 1, 1, 3)
 	x := make([]float64, len(d.Numeric["y"]))
 	for i := range x {
@@ -22,12 +22,16 @@ func TestKRRefusesGeneralPath(t *testing.T) {
 		d.Numeric["y"][i] += 0.3 * x[i] * float64(1+i/6%3)
 	}
 	d.Numeric["x"] = x
-	_, err := Fit("y ~ x + (1 + x || g)", d, Options{DDF: DDFKenwardRoger})
-	if errs.KindOf(err) != errs.InvalidOption {
-		t.Fatalf("want an invalid-option error, got %v", err)
+	m, err := Fit("y ~ x + (1 + x || g)", d, Options{DDF: DDFKenwardRoger})
+	if err != nil {
+		t.Fatalf("Kenward–Roger fit: %v", err)
 	}
-	if _, err := Fit("y ~ x + (1 + x || g)", d, Options{}); err != nil {
-		t.Fatalf("Satterthwaite fit: %v", err)
+	if m.Result.DFMethod != "Kenward-Roger" || !(m.Result.Fixed[1].DF > 0) {
+		t.Errorf("df method %q, df %v", m.Result.DFMethod, m.Result.Fixed[1].DF)
+	}
+	_, err = Fit("y ~ x + (1 + x || g)", d, Options{DDF: DDFKenwardRoger, ML: true})
+	if errs.KindOf(err) != errs.InvalidOption {
+		t.Fatalf("ML: want an invalid-option error, got %v", err)
 	}
 }
 

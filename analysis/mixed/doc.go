@@ -43,7 +43,10 @@
 // contrasts (Satterthwaite df, Tukey/Holm/Bonferroni adjustment). With
 // Options.DDF kenward-roger all three use Kenward & Roger's (1997)
 // adjusted covariance and df instead, as pbkrtest (lmerTest's ddf =
-// "Kenward-Roger", emmeans' lmer.df = "kenward-roger").
+// "Kenward-Roger", emmeans' lmer.df = "kenward-roger"), on nested and
+// general (crossed, uncorrelated, several-term) models alike
+// (kenward.go, kenward_general.go); REML fits without a residual
+// structure only.
 //
 // Because the criterion needs only per-group cross-products, a model can
 // also be fitted from sufficient statistics without its rows: NewStats,

@@ -80,9 +80,13 @@ type krAdj struct {
 // the second-derivative terms R_ij of Kenward & Roger being 0 because Σ is
 // linear in σ (pbkrtest sets them to 0 in general).
 //
-// The top-level groups are independent, so Σ is block diagonal and every
-// sum above is accumulated group by group from dense n_g × n_g blocks:
-// the cost is O(Σ_g k·n_g³), not O(n³).
+// Σ is block diagonal over independent blocks of rows and every sum above
+// is accumulated block by block, with no n × n matrix: on the nested path
+// the top-level groups, through their random effects (krGroupLowRank); on
+// the general path (crossed factors, uncorrelated terms, several terms on
+// one factor) the connected components of the random-effects graph, with
+// the Woodbury identity and the groups of the finest factor eliminated
+// first (krGeneralSums, kenward_general.go).
 func (m *Model) kenwardRoger() (*krAdj, error) {
 	if m.kr != nil {
 		return m.kr, nil
@@ -99,19 +103,31 @@ func (m *Model) kenwardRoger() (*krAdj, error) {
 // covariance matrix of level l's random effects; l = −1 for σ².
 type krParam struct{ l, a, b int }
 
-// krSetup is what every top-level group's sums need: the parameters, the
-// covariance matrices D_l, the node of every finest node at every level,
-// the finest nodes of every top-level group and σ².
+// pairs returns the nonzero entries of the parameter's q × q pattern E_ab
+// + E_ba (E_aa once on the diagonal), as (row, column) pairs.
+func (pr krParam) pairs() [][2]int {
+	if pr.a == pr.b {
+		return [][2]int{{pr.a, pr.a}}
+	}
+	return [][2]int{{pr.a, pr.b}, {pr.b, pr.a}}
+}
+
+// krSetup is what the sums need: the parameters, the covariance matrices
+// D_l = σ²Λ_lΛ_lᵀ and the relative factors Λ_l (q_l × q_l, lower) at the
+// estimate, σ², and for the nested path the node of every finest node at
+// every level and the finest nodes of every top-level group.
 type krSetup struct {
 	pars    []krParam
 	D       [][]float64
+	lam     [][]float64
 	nodeAt  [][]int
 	members [][]int
 	s2      float64
 }
 
 // krSums accumulates XᵀΣ⁻¹X, P_i, Q_ij (i ≤ j) and tr(Σ⁻¹G_iΣ⁻¹G_j) over
-// the top-level groups.
+// the independent blocks of Σ (top-level groups, or connected components
+// of the random-effects graph on the general path).
 type krSums struct {
 	XtVX, K []float64
 	P, Qm   [][]float64
@@ -121,8 +137,19 @@ type krSums struct {
 // finest node of each) to the sums.
 type krGroupFunc func(m *Model, st *krSetup, g int, rows, fine []int, acc *krSums) error
 
-// krCompute is kenwardRoger with the per-group sums of group.
+// krCompute is kenwardRoger with the per-group sums of group on the nested
+// path; the general path (crossed factors, uncorrelated terms, several
+// terms on one factor) has its own sums (kenward_general.go).
 func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
+	if m.d.general {
+		return m.krAssemble(func(st *krSetup, acc *krSums) error { return m.krGeneralSums(st, m.d.codes, acc) })
+	}
+	return m.krAssemble(func(st *krSetup, acc *krSums) error { return m.krNestedSums(st, group, acc) })
+}
+
+// krAssemble checks that the adjustment is defined, sets up the
+// parameters, lets sums accumulate the pieces and finishes (krFinish).
+func (m *Model) krAssemble(sums func(*krSetup, *krSums) error) (*krAdj, error) {
 	d := m.d
 	if d.rows == nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need the data rows; a model fitted from sufficient statistics has none (use Satterthwaite df)")
@@ -130,38 +157,43 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 	if d.resid != nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are not available with a residual structure")
 	}
-	if d.general {
-		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are available for nested grouping factors with one term each; this model has crossed factors, uncorrelated (||) terms or several terms on one factor: use Satterthwaite df").WithHint("DDF")
-	}
 	if m.opts.ML {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need a REML fit")
 	}
-	p := d.p
-	nl := len(d.levels)
-	st := &krSetup{s2: m.Result.ResidualVariance}
+	st, names := m.krParams()
+	p, k := d.p, len(st.pars)
+	acc := &krSums{XtVX: make([]float64, p*p), K: make([]float64, k*k), P: make([][]float64, k), Qm: make([][]float64, k*k)}
+	for i := range acc.P {
+		acc.P[i] = make([]float64, p*p)
+		for j := i; j < k; j++ {
+			acc.Qm[i*k+j] = make([]float64, p*p)
+		}
+	}
+	if err := sums(st, acc); err != nil {
+		return nil, err
+	}
+	kr, err := krFinish(acc, p, k)
+	if err != nil {
+		return nil, err
+	}
+	kr.names = names
+	return kr, nil
+}
 
-	// The variance parameters: per level, the lower triangle of its
-	// covariance matrix D_l (from the reported components), then σ².
+// krParams returns the variance parameters — per level, the lower
+// triangle of its covariance matrix, column by column, then σ² — with
+// their names, Λ_l from the fitted θ and D_l = σ²Λ_lΛ_lᵀ (lme4's VarCorr).
+func (m *Model) krParams() (*krSetup, []string) {
+	d := m.d
+	s2 := m.Result.ResidualVariance
+	st := &krSetup{s2: s2, D: make([][]float64, len(d.levels)), lam: make([][]float64, len(d.levels))}
 	var names []string
-	st.D = make([][]float64, nl)
-	vi, ci := 0, 0
 	for l, lv := range d.levels {
 		q := lv.q
-		D := make([]float64, q*q)
-		sd := make([]float64, q)
-		for a := 0; a < q; a++ {
-			D[a*q+a] = m.Result.Random[vi].Variance
-			sd[a] = m.Result.Random[vi].SD
-			vi++
-		}
-		for b := 0; b < q; b++ {
-			for a := b + 1; a < q; a++ {
-				c := m.Result.Correlations[ci].Corr * sd[a] * sd[b]
-				D[a*q+b], D[b*q+a] = c, c
-				ci++
-			}
-		}
-		st.D[l] = D
+		L := make([]float64, q*q)
+		lv.fillLambda(L, m.Result.Theta)
+		st.lam[l] = L
+		st.D[l] = scaled(matMul(L, transpose(L, q, q), q, q, q), s2)
 		for b := 0; b < q; b++ {
 			for a := b; a < q; a++ {
 				st.pars = append(st.pars, krParam{l, a, b})
@@ -175,8 +207,14 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 	}
 	st.pars = append(st.pars, krParam{l: -1})
 	names = append(names, "residual variance")
-	k := len(st.pars)
+	return st, names
+}
 
+// krNestedSums accumulates the sums top-level group by top-level group
+// with group (nested factors: Σ is block diagonal over them).
+func (m *Model) krNestedSums(st *krSetup, group krGroupFunc, acc *krSums) error {
+	d := m.d
+	nl := len(d.levels)
 	// The node of every finest node at each level, and the finest nodes
 	// of each top-level group.
 	nodes0 := d.levels[0].nodes
@@ -197,14 +235,6 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 	for j := 0; j < nodes0; j++ {
 		st.members[top[j]] = append(st.members[top[j]], j)
 	}
-
-	acc := &krSums{XtVX: make([]float64, p*p), K: make([]float64, k*k), P: make([][]float64, k), Qm: make([][]float64, k*k)}
-	for i := range acc.P {
-		acc.P[i] = make([]float64, p*p)
-		for j := i; j < k; j++ {
-			acc.Qm[i*k+j] = make([]float64, p*p)
-		}
-	}
 	for g := 0; g < ntop; g++ {
 		var rows, fine []int
 		for _, j := range st.members[g] {
@@ -217,9 +247,16 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 			continue
 		}
 		if err := group(m, st, g, rows, fine, acc); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
+
+// krFinish turns the sums into the adjustment: Φ = (XᵀΣ⁻¹X)⁻¹, the
+// information I_E, W = 2 I_E⁻¹ (pseudo-inverse when near singular) and
+// Φ_A (see kenwardRoger).
+func krFinish(acc *krSums, p, k int) (*krAdj, error) {
 	XtVX, K, P, Qm := acc.XtVX, acc.K, acc.P, acc.Qm
 	Phi, _, err := linalg.InvertSPD(XtVX, p)
 	if err != nil {
@@ -293,7 +330,6 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 			kr.PhiA[a*p+b] = Phi[a*p+b] + (L[a*p+b] + L[b*p+a]) // Φ + 2Λ, symmetrised
 		}
 	}
-	kr.names = names
 	return kr, nil
 }
 

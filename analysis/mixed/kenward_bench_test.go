@@ -26,3 +26,25 @@ func benchKR(b *testing.B, d Data, formula string) {
 		}
 	}
 }
+
+// The adjustment alone on the general path, 5,000 rows: 500 patients × 10
+// rows crossed with 50 raters (one component, 50 coupled effects), with
+// intercepts and with a patient slope too; and 100,000 rows, 5,000
+// patients × 50 raters.
+func BenchmarkKenwardRogerCrossed5k(b *testing.B) {
+	benchKR(b, simRaters(500, 50, 10, 0, 3), "y ~ x + (1 | patient) + (1 | rater)")
+}
+
+func BenchmarkKenwardRogerCrossedSlope5k(b *testing.B) {
+	benchKR(b, simRaters(500, 50, 10, 0.3, 4), "y ~ x + (1 + x | patient) + (1 | rater)")
+}
+
+func BenchmarkKenwardRogerCrossed100k(b *testing.B) {
+	benchKR(b, simRaters(5000, 50, 20, 0, 1), "y ~ x + (1 | patient) + (1 | rater)")
+}
+
+// Uncorrelated intercept and slope (two terms on one factor): 5,000
+// components of one patient each.
+func BenchmarkKenwardRogerUncorrelated100k(b *testing.B) {
+	benchKR(b, simRaters(5000, 50, 20, 0.3, 5), "y ~ x + (1 + x || patient)")
+}
