@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -40,9 +39,7 @@ func newChangeCmd(e *env) *cobra.Command {
 	f := cmd.Flags()
 	o := &cf.opt
 	cf.read.register(cmd, changeDefaultDataset)
-	if err := flagx.Bind(cmd, o, workflow.ChangeFields()); err != nil {
-		panic(err) // a fault of the option table (TestOptionTables)
-	}
+	bindOptions(cmd, o, workflow.ChangeFields())
 	aliases(cmd)
 	f.StringVar(&cf.wide, "wide", "", "wide data, one row per patient: the pre and post columns, `PRE,POST`")
 	betterVar(cmd, &o.HigherBetter, "which scores are improvement")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
@@ -197,4 +198,22 @@ func readAndRun[R any](e *env, rf *readFlags, args []string, defaultDataset stri
 		return zero, err
 	}
 	return whole(src)
+}
+
+// bindOptions registers the flags of an option table (workflow.MetaFields
+// and the like) bound to opts (flagx.Bind). A fault of the table, which
+// TestOptionTables guards against, makes the command refuse to run with
+// that error rather than run without the flag.
+func bindOptions(cmd *cobra.Command, opts any, fields []workflow.Field) {
+	if err := flagx.Bind(cmd, opts, fields); err != nil {
+		prev := cmd.PreRunE
+		cmd.PreRunE = func(c *cobra.Command, args []string) error {
+			if prev != nil {
+				if perr := prev(c, args); perr != nil {
+					return perr
+				}
+			}
+			return fmt.Errorf("internal error in alliance's option tables (please report it): %w", err)
+		}
+	}
 }

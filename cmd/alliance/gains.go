@@ -4,7 +4,6 @@ import (
 	"io"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -36,9 +35,7 @@ func newGainsCmd(e *env) *cobra.Command {
 	gf.read.register(cmd, gainsDefaultDataset)
 	rolesVar(cmd, &gf.opt.Columns)
 	wideVar(cmd, &gf.opt.Wide)
-	if err := flagx.Bind(cmd, &gf.opt, workflow.GainsFields()); err != nil {
-		panic(err) // a fault of the option table (TestOptionTables)
-	}
+	bindOptions(cmd, &gf.opt, workflow.GainsFields())
 	f.BoolVar(&gf.fromRCI, "cutoff-from-rci", false, "criterion 1 from the reliable change index: 1.96·√2·SD·√(1 − reliability) (suddengains define_crit1_cutoff)")
 	figureVar(cmd, &gf.plot, "plot", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
 	f.StringVar(&gf.episodes, "episodes", "", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")

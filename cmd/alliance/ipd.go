@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/plots/textout"
 	"github.com/spf13/cobra"
 )
@@ -35,9 +34,7 @@ func newIPDCmd(e *env) *cobra.Command {
 	f.read.register(cmd, "")
 	rolesVar(cmd, &f.opt.Sessions.Columns)
 	fl := cmd.Flags()
-	if err := flagx.Bind(cmd, &f.opt, workflow.IPDFields()); err != nil {
-		panic(err) // a fault of the option table (TestOptionTables)
-	}
+	bindOptions(cmd, &f.opt, workflow.IPDFields())
 	listVar(cmd, &f.opt.Terms, "effect", "")
 	_ = fl.MarkHidden("effect") // the first version's one-term flag
 	wavesVar(cmd, &f.opt.Panel.Waves, "waves", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")

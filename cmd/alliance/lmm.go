@@ -8,7 +8,6 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/plots/textout"
 
 	"github.com/spf13/cobra"
@@ -56,9 +55,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	}
 	f := cmd.Flags()
 	lf.read.register(cmd, lmmDefaultDataset)
-	if err := flagx.Bind(cmd, &lf.opt, workflow.LMMFields()); err != nil {
-		panic(err) // a fault of the option table (TestOptionTables)
-	}
+	bindOptions(cmd, &lf.opt, workflow.LMMFields())
 	f.BoolVar(&lf.ar1, "ar1", false, "AR(1) residuals over the session column within the innermost group")
 	f.StringVar(&lf.session, "session", "session", "the time `COLUMN` of --ar1 and --correlation: session numbers, or times for car1 and exp")
 	aliases(cmd)

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/plots/textout"
 	"github.com/spf13/cobra"
 )
@@ -60,9 +58,8 @@ func newMetaCmd(e *env) *cobra.Command {
 	}
 	f, o := cmd.Flags(), &mf.opt
 	mf.read.register(cmd, metaDefaultDataset)
-	if err := errors.Join(flagx.Bind(cmd, o, workflow.MetaFields()), flagx.Bind(cmd, &mf.bayes, workflow.BayesFields())); err != nil {
-		panic(err) // a fault of the option tables (TestOptionTables)
-	}
+	bindOptions(cmd, o, workflow.MetaFields())
+	bindOptions(cmd, &mf.bayes, workflow.BayesFields())
 	f.StringVar(&mf.predict, "predict", "", "meta-regression predictions at moderator values: points separated by ';', each `year=2010,rater=patient` (factors by level name), as metafor predict(res, newmods)")
 	f.StringVar(&mf.newscale, "newscale", "", "with --scale: τ² predicted at scale values, points separated by ';', each `rater=patient,year=2010`, as predict(res, newscale, transf = exp)")
 	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, influence-effects, leave1out, cumulative, robust, aggregated, studies, compare; default the first)")

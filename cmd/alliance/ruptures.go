@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
@@ -42,9 +41,7 @@ func newRupturesCmd(e *env) *cobra.Command {
 	f := cmd.Flags()
 	rf.read.register(cmd, rupturesDefaultDataset)
 	rolesVar(cmd, &rf.opt.Columns)
-	if err := flagx.Bind(cmd, &rf.opt, workflow.RupturesFields()); err != nil {
-		panic(err) // a fault of the option table (TestOptionTables)
-	}
+	bindOptions(cmd, &rf.opt, workflow.RupturesFields())
 	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures (by default up to 200,000 rows; given explicitly, whatever the size: it holds every row in memory)")
 	betterVar(cmd, &rf.opt.HigherBetter, "outcome: which scores are better")
 	f.StringVar(&rf.episodes, "episodes", "", "write every episode to `FILE` (.csv, .tsv or .parquet), written as the patients are read; JSON and text list the episodes only up to 1,000 patients, CSV output is the episode table")

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/spf13/cobra"
 )
 
@@ -33,9 +32,7 @@ func newSessionsCmd(e *env) *cobra.Command {
 	sf.read.register(cmd, sessionsDefaultDataset)
 	rolesVar(cmd, &sf.opt.Columns)
 	wideVar(cmd, &sf.opt.Wide)
-	if err := flagx.Bind(cmd, &sf.opt, workflow.SessionsFields()); err != nil {
-		panic(err) // a fault of the option table (TestOptionTables)
-	}
+	bindOptions(cmd, &sf.opt, workflow.SessionsFields())
 	f.StringVar(&sf.export, "export", "", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
 	figureVar(cmd, &sf.plot, "plot", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
 	f.StringVar(&sf.patients, "patients", "", "write every conditional mode (BLUP) of the patients and therapists to `FILE` (CSV, TSV or .parquet); the JSON lists them only up to 1000 and summarises them beyond")
