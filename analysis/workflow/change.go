@@ -26,6 +26,9 @@ type ChangeOptions struct {
 	// (both empty: each patient's first and last observed score).
 	Wide      bool
 	Pre, Post string
+	// WideColumns, when set, are the pre and post columns of wide data in
+	// one list (it sets Wide, Pre and Post): exactly two names.
+	WideColumns []string
 
 	// Approach is distribution, combined, statistical or percentage
 	// (default: combined when functional norms are given, else
@@ -43,6 +46,9 @@ type ChangeOptions struct {
 	// Level is the confidence level of the reliable-change criterion
 	// (default .95: |RCI| > 1.96), i.e. significance level 1 − Level.
 	Level float64
+	// Significance, when set, is the significance level instead: Level is
+	// 1 − Significance (give one of the two).
+	Significance *float64
 	// CutoffType a (default), b or c; MFunctional and SDFunctional the
 	// functional population; MClinical and SDClinical the clinical one
 	// (default: the pre scores); BFunctionalSD cutoff b with the
@@ -120,6 +126,24 @@ func Change(src Source, opt ChangeOptions) (*ChangeRun, error) {
 }
 
 func (o ChangeOptions) withDefaults() (ChangeOptions, error) {
+	if o.WideColumns != nil {
+		switch {
+		case len(o.WideColumns) != 2:
+			return o, invalid("WideColumns", "wide data: name the pre and the post column, two names (e.g. bdi_pre,bdi_post), not %q", strings.Join(o.WideColumns, ","))
+		case o.Pre != "" || o.Post != "":
+			return o, invalid("WideColumns", "wide data are named by their two columns; the pre and post time values are for long data")
+		}
+		o.Wide, o.Pre, o.Post, o.WideColumns = true, o.WideColumns[0], o.WideColumns[1], nil
+	}
+	if s := o.Significance; s != nil {
+		if o.Level != 0 {
+			return o, invalid("Significance", "give the confidence level or the significance level, not both")
+		}
+		if !(*s > 0 && *s < 1) {
+			return o, invalid("Significance", "significance level %v: give a number between 0 and 1 (e.g. 0.05)", *s)
+		}
+		o.Level, o.Significance = 1-*s, nil
+	}
 	o.Method = strings.ToUpper(o.Method)
 	if o.Method == "" {
 		o.Method = string(change.JT)

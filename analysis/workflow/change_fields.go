@@ -3,7 +3,7 @@ package workflow
 // ChangeFields are the options of reliable and clinically significant
 // change (ChangeOptions) as a user gives them: each the flag --Name of
 // 'alliance change', with its one help text, default and choices
-// (BindTarget finds the option each sets). The layout of wide data, which
+// (BindTarget finds the option each sets). Which
 // scores are better, the figure and the files written are the front end's.
 func ChangeFields() []Field {
 	return []Field{
@@ -17,6 +17,8 @@ func ChangeFields() []Field {
 		{Name: "method", Default: "JT", Option: "Method", Usage: "reliable change index: JT, GLN, HLL, EN, NK, HA or HLM"},
 		{Name: "reliability", Option: "Reliability", Usage: "reliability of the measure (test–retest or alpha), between 0 and 1"},
 		{Name: "reliability-post", Option: "ReliabilityPost", Usage: "NK: reliability of the post measurement (default: --reliability)"},
+		{Name: "wide", Option: "WideColumns", Usage: "wide data, one row per patient: the pre and post columns, `PRE,POST`"},
+		{Name: "significance", Option: "Significance", Usage: "significance level of the reliable change criterion (1 − level)"},
 		{Name: "level", Kind: LevelField, Option: "Level", Usage: "confidence level of the reliable change criterion (95: |RCI| > 1.96), in percent (or as a proportion)"},
 		{Name: "cutoff-type", Option: "CutoffType", Usage: "clinical cutoff (default a): a (2 SD beyond the clinical mean), b (2 SD within the functional mean), c (between the two)"},
 		{Name: "m-functional", Option: "MFunctional", Usage: "mean of the functional (non-clinical) population"},

@@ -36,6 +36,10 @@ type GainsOptions struct {
 	// session's scores; define_crit1_cutoff), or NoCutoff.
 	Cutoff, Reliability, SD *float64
 	NoCutoff                bool
+	// CutoffFromRCI says criterion 1 is to come from Reliability (the
+	// reliable change value): it makes a missing Reliability an error
+	// instead of a need for some criterion 1.
+	CutoffFromRCI bool
 	// ReliabilitySource says where the reliability comes from.
 	ReliabilitySource string
 	// Criterion 2: Pct (default .25) or NoPct; LossPctIntended applies it
@@ -170,6 +174,9 @@ func (o GainsOptions) withDefaults() (GainsOptions, error) {
 	}
 	if _, err := change.ParseSelect(o.Select); err != nil {
 		return o, invalid("Select", "%v", err)
+	}
+	if o.CutoffFromRCI && o.Reliability == nil {
+		return o, invalid("Reliability", "criterion 1 from the reliable change index needs the reliability of the measure (e.g. .93)")
 	}
 	n := 0
 	for _, b := range []bool{o.Cutoff != nil, o.Reliability != nil, o.NoCutoff} {

@@ -3,15 +3,18 @@ package workflow
 // GainsFields are the options of the sudden-gains analysis (GainsOptions)
 // as a user gives them: each the flag --Name of 'alliance gains', with its
 // one help text, default and choices (BindTarget finds the option each
-// sets). The role columns (SessionRoleFields), the layout of wide data,
+// sets). The outcome control names the scores (Score); the other role
+// columns (SessionRoleFields), the layout of wide data,
 // the figure and the files written are the front end's.
 func GainsFields() []Field {
 	return []Field{
+		{Name: "outcome", Option: "Score", Usage: "column of the scores (default: outcome; alliance or any numeric column)"},
 		{Name: "first", Option: "First", Usage: "first session to examine (default: the smallest session number)"},
 		{Name: "last", Option: "Last", Usage: "last session to examine (default: the largest)"},
 		{Name: "cutoff", Option: "Cutoff", Usage: "criterion 1: minimum drop (for losses, minimum rise; given as a positive number)"},
 		{Name: "sd", Option: "SD", Usage: "with --cutoff-from-rci: the SD (default: the SD of the first session's scores)"},
 		{Name: "reliability", Option: "Reliability", Usage: "the reliability of the measure: criterion 1 is then the reliable change value (--cutoff-from-rci)"},
+		{Name: "cutoff-from-rci", Option: "CutoffFromRCI", Usage: "criterion 1 from the reliable change index: 1.96·√2·SD·√(1 − reliability) (suddengains define_crit1_cutoff); needs --reliability"},
 		{Name: "pct", Default: "0.25", Option: "Pct", Usage: "criterion 2: the drop as a proportion of the pregain score"},
 		{Name: "no-cutoff", Option: "NoCutoff", Usage: "switch criterion 1 off"},
 		{Name: "no-pct", Option: "NoPct", Usage: "switch criterion 2 off"},

@@ -83,6 +83,9 @@ type ipdStudy struct {
 // column (opt.Study, default "study") says which study each row belongs
 // to. Each study's rows are validated as a file of their own is.
 func IPD(src Source, opt IPDOptions) (*IPDRun, error) {
+	if len(opt.StudyNames) > 0 {
+		return nil, invalid("StudyNames", "study names are for the studies of several files; one file names its studies in its study column")
+	}
 	if opt.Study == "" {
 		opt.Study = "study"
 	}

@@ -41,6 +41,24 @@ func ipdPanelTitle(term string) string {
 	return term
 }
 
+// given names the first of the options an IPD analysis passes to its
+// panel stage 1 that is set (Model, Estimator, Waves, Constrain), or "":
+// with the session-model stage 1 they would be ignored, so they are
+// refused.
+func (p PanelOptions) given() string {
+	switch {
+	case p.Model != "":
+		return "Model"
+	case p.Estimator != "":
+		return "Estimator"
+	case p.Waves != nil:
+		return "Waves"
+	case len(p.Constrain) > 0:
+		return "Constrain"
+	}
+	return ""
+}
+
 // ipdPanelOptions completes the stage-1 panel options: the session
 // columns and confidence level of the IPD options, the RI-CLPM by
 // default, and, for the RI-CLPM and the CLPM, stationary lagged paths (the

@@ -70,6 +70,9 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	switch opt.Stage1 = strings.ToLower(opt.Stage1); opt.Stage1 {
 	case "", Stage1Sessions:
 		opt.Stage1 = Stage1Sessions
+		if name := opt.Panel.given(); name != "" {
+			return nil, invalid("Panel."+name, "the panel model's %s applies to the panel stage 1: choose stage 1 panel, or leave it out", strings.ToLower(name))
+		}
 	case Stage1Panel:
 		if po, err = ipdPanelOptions(opt); err != nil {
 			return nil, err

@@ -85,6 +85,14 @@ type ReportOptions struct {
 	Omit []string
 }
 
+// ReportDemo is what a report analyses when it is given no data: the
+// embedded demo-studies and demo-sessions, which are simulated, and the
+// note that tells the user so before anything runs.
+func ReportDemo() (studies, sessions string, note Note) {
+	return "demo-studies", "demo-sessions", Note{Level: Warning,
+		Text: "no study or session data given: reporting on the embedded demo-studies and demo-sessions (SIMULATED data); see 'alliance datasets describe demo-studies'"}
+}
+
 // Report runs every analysis of a report — the meta-analysis of the study
 // table with ReportMetaOptions; the session model (lagged, with the
 // concurrent model and trajectories), ruptures (with the sensitivity

@@ -55,6 +55,10 @@ type RupturesOptions struct {
 	// SessionModelAlways fits the session-level model whatever the number
 	// of rows (by default only up to SessionModelRows: it holds every row).
 	SessionModelAlways bool
+	// SessionModel is the same choice in words, as a user gives it: auto
+	// (or "": up to SessionModelRows rows), true (always) or false (never,
+	// NoSessionModel).
+	SessionModel string
 	// EpisodesTo and PatientsTo, when set, receive the full episode table
 	// (the columns of Tidy) and the per-patient table (patientColumns) as
 	// CSV, written patient by patient as the analysis runs.

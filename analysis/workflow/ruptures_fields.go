@@ -22,6 +22,8 @@ func RupturesFields() []Field {
 	}
 	return []Field{
 		{Name: "preset", Choices: presets, Option: "Preset", Usage: "a published criterion: " + strings.Join(presets, ", ") + " (each says what is verified and what is our reading)"},
+		{Name: "session-model", Default: "auto", Choices: []string{"auto", "true", "false"}, Bare: "true", Option: "SessionModel",
+			Usage: "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures: auto (up to 200,000 rows), true (whatever the size: it holds every row in memory; the bare flag) or false"},
 		{Name: "sensitivity", Option: "Sensitivity", Usage: "apply every preset and tabulate episodes and classes side by side (Gumz et al. 2012)"},
 		{Name: "method", Option: "Method", Usage: "rupture rule: sd, threshold, percent, rci, sudden-loss, self-report (default " + string(def.Method) + ")"},
 		{Name: "k", Option: "K", Usage: fmt.Sprintf("sd method: number of SDs a drop must reach (default %g)", def.K)},

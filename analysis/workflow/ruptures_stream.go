@@ -117,6 +117,15 @@ func NewRupturesStage(opt RupturesOptions) (*RupturesStage, error) {
 	if err := checkLevel(&opt.Level); err != nil {
 		return nil, err
 	}
+	switch strings.ToLower(opt.SessionModel) {
+	case "", "auto":
+	case "true", "always":
+		opt.SessionModelAlways = true
+	case "false", "never":
+		opt.NoSessionModel = true
+	default:
+		return nil, invalid("SessionModel", "session model %q: give auto (up to %d rows), true (always) or false (never)", opt.SessionModel, SessionModelRows)
+	}
 	if opt.AllianceLabel == "" {
 		opt.AllianceLabel = "alliance"
 	}

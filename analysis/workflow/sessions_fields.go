@@ -53,8 +53,8 @@ func IPDFields() []Field {
 		{Name: "multivariate", Option: "Multivariate", Usage: "also pool the within and between terms jointly with their within-study covariance"},
 		{Name: "no-one-stage", Option: "NoOneStage", Usage: "skip the one-stage cross-check"},
 		{Name: "stage1", Default: "sessions", Choices: []string{"sessions", "panel"}, Option: "Stage1", Usage: "stage-1 model: sessions (the session model) or panel (the dynamic panel model of 'alliance panel')"},
-		{Name: "panel-model", Default: "riclpm", Choices: PanelModels, Option: "Panel.Model", Usage: "with --stage1 panel: riclpm, clpm or dpm"},
-		{Name: "estimator", Default: "ML", Choices: PanelEstimators, Option: "Panel.Estimator", Usage: "with --stage1 panel: ML, or MLR (robust SEs)"},
+		{Name: "panel-model", Choices: PanelModels, Option: "Panel.Model", Usage: "with --stage1 panel: riclpm (default), clpm or dpm"},
+		{Name: "estimator", Choices: PanelEstimators, Option: "Panel.Estimator", Usage: "with --stage1 panel: ML (default), or MLR (robust SEs)"},
 		{Name: "constrain", Option: "Panel.Constrain", Usage: "with --stage1 panel: further equalities over waves, as 'alliance panel --constrain' (cov, resid, means)"},
 	}
 	for _, f := range SessionModelFields("stage 1: ") {

@@ -10,16 +10,13 @@ import (
 )
 
 // changeFlags are the flags of 'alliance change', bound to the workflow's
-// options but for --wide (the two columns, or long data), --significance
-// (1 − --level), --plot and --patients.
+// options but for --plot and --patients.
 type changeFlags struct {
-	read         readFlags
-	opt          workflow.ChangeOptions
-	significance float64
-	wide         string
-	plot         string
-	patients     string
-	hints        map[string]string // option → flag (optionFlags)
+	read     readFlags
+	opt      workflow.ChangeOptions
+	plot     string
+	patients string
+	hints    map[string]string // option → flag (optionFlags)
 }
 
 const changeDefaultDataset = "claus2020"
@@ -33,53 +30,37 @@ func newChangeCmd(e *env) *cobra.Command {
 		Example: helpText("change", "example"),
 		Args:    changeArgs(cf),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runChange(e, cmd, cf, args)
+			return runChange(e, cf, args)
 		},
 	}
 	f := cmd.Flags()
 	o := &cf.opt
 	cf.read.register(cmd, changeDefaultDataset)
 	bindOptions(cmd, o, workflow.ChangeFields())
-	aliases(cmd)
-	f.StringVar(&cf.wide, "wide", "", "wide data, one row per patient: the pre and post columns, `PRE,POST`")
-	betterVar(cmd, &o.HigherBetter, "which scores are improvement")
-	f.Float64Var(&cf.significance, "significance", 0.05, "significance level of the reliable change criterion (1 − level)")
 	_ = f.MarkHidden("significance")
+	aliases(cmd)
+	betterVar(cmd, &o.HigherBetter, "which scores are improvement")
 	figureVar(cmd, &cf.plot, "plot", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
 	f.StringVar(&cf.patients, "patients", "", "write every patient's row (id, group, pre, post, change, rci, category) to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000")
 	cf.hints = optionFlags(cmd, map[string]string{"MClinical": "--m-clinical and --sd-clinical", "Pre": "--pre and --post (or --wide PRE,POST)",
-		"SDFunctional": "--m-functional and --sd-functional", "Wide": "--wide PRE,POST"}, &cf.opt)
+		"SDFunctional": "--m-functional and --sd-functional", "Wide": "--wide PRE,POST", "WideColumns": "--wide PRE,POST"}, &cf.opt)
 	return cmd
 }
 
 // changeArgs accepts at most one FILE and points the switch form of --wide
-// (before it took the two columns) to its new spelling.
+// (before it took the two columns), which swallows the next flag, to its
+// new spelling.
 func changeArgs(cf *changeFlags) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if w := cf.wide; w != "" && (strings.HasPrefix(w, "-") || len(splitList(w)) != 2) {
-			return usagef("--wide %s: name the pre and post columns, --wide PRE,POST (e.g. --wide bdi_pre,bdi_post)", w)
+		if w := cf.opt.WideColumns; len(w) > 0 && strings.HasPrefix(w[0], "-") {
+			return usagef("--wide %s: name the pre and post columns, --wide PRE,POST (e.g. --wide bdi_pre,bdi_post)", strings.Join(w, ","))
 		}
 		return cobra.MaximumNArgs(1)(cmd, args)
 	}
 }
 
-func runChange(e *env, cmd *cobra.Command, cf *changeFlags, args []string) error {
+func runChange(e *env, cf *changeFlags, args []string) error {
 	opt := cf.opt
-	if cols := splitList(cf.wide); len(cols) == 2 {
-		if opt.Pre != "" || opt.Post != "" {
-			return usagef("--wide names the pre and post columns; give --pre and --post only with long data")
-		}
-		opt.Wide, opt.Pre, opt.Post = true, cols[0], cols[1]
-	}
-	if cmd.Flags().Changed("significance") {
-		if cmd.Flags().Changed("level") {
-			return usagef("give --level or --significance, not both")
-		}
-		if !(cf.significance > 0 && cf.significance < 1) {
-			return usagef("--significance %v: give a significance level between 0 and 1 (e.g. 0.05)", cf.significance)
-		}
-		opt.Level = 1 - cf.significance
-	}
 	if cf.read.isExample(args) {
 		var note workflow.Note
 		opt, note = workflow.ChangeExample(opt)

@@ -104,7 +104,7 @@ func TestChangeWideAndErrors(t *testing.T) {
 			t.Errorf("%v: exit %d %q", args, code, stderr)
 		}
 	}
-	if _, stderr, code := runCLI(t, csv, "change", "-", "--wide", "pre,post", "--pre", "pre"); code != 2 || !strings.Contains(stderr, "only with long data") {
+	if _, stderr, code := runCLI(t, csv, "change", "-", "--wide", "pre,post", "--pre", "pre"); code != 2 || !strings.Contains(stderr, "are for long data") {
 		t.Errorf("--wide with --pre: exit %d %q", code, stderr)
 	}
 }

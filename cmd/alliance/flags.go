@@ -112,14 +112,16 @@ func (rf *readFlags) streamable(args []string) (bool, string) {
 // dataset because neither FILE nor --dataset was given.
 func (rf *readFlags) isExample(args []string) bool { return len(args) == 0 && rf.dataset == "" }
 
-// sessionFlags are the role-column flags of the session-data commands.
 // rolesVar registers the role flags of session data (--patient,
 // --therapist, --session, --alliance, --outcome; workflow.SessionRoleFields),
-// bound to cols.
+// bound to cols, but for those the command's option table already binds
+// (gains' --outcome names its scores).
 func rolesVar(cmd *cobra.Command, cols *datasets.SessionColumns) {
 	to := map[string]*string{"patient": &cols.Patient, "therapist": &cols.Therapist, "session": &cols.Session, "alliance": &cols.Alliance, "outcome": &cols.Outcome}
 	for _, f := range workflow.SessionRoleFields {
-		cmd.Flags().StringVar(to[f.Name], f.Name, "", f.Usage)
+		if cmd.Flags().Lookup(f.Name) == nil {
+			cmd.Flags().StringVar(to[f.Name], f.Name, "", f.Usage)
+		}
 	}
 	aliases(cmd)
 }

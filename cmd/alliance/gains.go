@@ -14,7 +14,6 @@ type gainsFlags struct {
 	read               readFlags
 	opt                workflow.GainsOptions
 	episodes, patients string
-	fromRCI            bool
 	plot               string
 	hints              map[string]string // option → flag (optionFlags)
 }
@@ -33,10 +32,9 @@ func newGainsCmd(e *env) *cobra.Command {
 	}
 	f := cmd.Flags()
 	gf.read.register(cmd, gainsDefaultDataset)
+	bindOptions(cmd, &gf.opt, workflow.GainsFields()) // --outcome names the scores
 	rolesVar(cmd, &gf.opt.Columns)
 	wideVar(cmd, &gf.opt.Wide)
-	bindOptions(cmd, &gf.opt, workflow.GainsFields())
-	f.BoolVar(&gf.fromRCI, "cutoff-from-rci", false, "criterion 1 from the reliable change index: 1.96·√2·SD·√(1 − reliability) (suddengains define_crit1_cutoff)")
 	figureVar(cmd, &gf.plot, "plot", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
 	f.StringVar(&gf.episodes, "episodes", "", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
 	f.StringVar(&gf.patients, "patients", "", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
@@ -46,10 +44,6 @@ func newGainsCmd(e *env) *cobra.Command {
 
 func runGains(e *env, gf *gainsFlags, args []string) error {
 	opt := gf.opt
-	opt.Score, opt.Columns.Outcome = opt.Columns.Outcome, "" // the scores are the outcome of this analysis (GainsOptions.Score)
-	if gf.fromRCI && opt.Reliability == nil {
-		return usagef("--cutoff-from-rci needs --reliability (e.g. .93)")
-	}
 	if gf.read.isExample(args) {
 		var note workflow.Note
 		opt, note = workflow.GainsExample(opt)

@@ -29,7 +29,7 @@ func newIPDCmd(e *env) *cobra.Command {
 		Long:    helpText("ipd", "long"),
 		Example: helpText("ipd", "example"),
 		Args:    cobra.MinimumNArgs(1),
-		RunE:    func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args, cmd.Flags().Changed) },
+		RunE:    func(cmd *cobra.Command, args []string) error { return runIPD(e, f, args) },
 	}
 	f.read.register(cmd, "")
 	rolesVar(cmd, &f.opt.Sessions.Columns)
@@ -40,11 +40,11 @@ func newIPDCmd(e *env) *cobra.Command {
 	wavesVar(cmd, &f.opt.Panel.Waves, "waves", "with --stage1 panel: the sessions used as waves in every study, a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of all patients)")
 	fl.BoolVar(&f.rcode, "r-code", false, "also print the R code (lme4, lmerTest, metafor) that reproduces both stages and the one-stage model")
 	figureVar(cmd, &f.forest, "forest", "write the forest plot of the studies to `FILE` (.png, .svg, .pdf); with several terms, FILE-TERM.ext each")
-	f.hints = optionFlags(cmd, nil, &f.opt)
+	f.hints = optionFlags(cmd, map[string]string{"Panel.Waves": "--waves"}, &f.opt)
 	return cmd
 }
 
-func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error {
+func runIPD(e *env, f *ipdFlags, args []string) error {
 	var srcs []workflow.Source
 	stdin := 0
 	for _, a := range args {
@@ -59,20 +59,9 @@ func runIPD(e *env, f *ipdFlags, args []string, changed func(string) bool) error
 		}
 		srcs = append(srcs, src)
 	}
-	if len(f.opt.StudyNames) > 0 && len(args) == 1 {
-		return usagef("--study-names names the studies of several files; one file names its studies in its --study column")
-	}
 	opt := f.opt
 	if f.forest != "" {
 		opt.Figures = []string{"forest"}
-	}
-	if opt.Stage1 != workflow.Stage1Panel {
-		for _, n := range []string{"panel-model", "waves", "estimator", "constrain"} {
-			if changed(n) {
-				return usagef("--%s applies to the panel stage 1: add --stage1 panel", n)
-			}
-		}
-		opt.Panel = workflow.PanelOptions{}
 	}
 	stop := e.busy("fitting every study")
 	run, err := workflow.IPDFiles(srcs, opt)

@@ -162,12 +162,13 @@ func TestIPDStage1PanelCLI(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--waves", "1:6"}, "--waves applies to the panel stage 1"},
-		{[]string{"--panel-model", "clpm"}, "--panel-model applies"},
+		{[]string{"--waves", "1:6"}, "waves applies to the panel stage 1: choose stage 1 panel, or leave it out (--waves)"},
+		{[]string{"--panel-model", "clpm"}, "(--panel-model)"},
+		{[]string{"--estimator", "MLR"}, "(--estimator)"},
 		{[]string{"--stage1", "panel", "--multivariate"}, "--multivariate"},
 		{[]string{"--stage1", "panel", "--terms", "within"}, "--terms"},
 		{[]string{"--stage1", "panel", "--constrain", "bogus"}, "--constrain"},
-		{[]string{"--constrain", "cov"}, "--constrain applies to the panel stage 1"},
+		{[]string{"--constrain", "cov"}, "constrain applies to the panel stage 1"},
 	} {
 		_, stderr, code := runCLI(t, "", append([]string{"ipd", file}, c.args...)...)
 		if code != 2 || !strings.Contains(stderr, c.want) {

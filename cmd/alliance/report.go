@@ -29,11 +29,6 @@ type reportFlags struct {
 	uploads map[string][]byte
 }
 
-const (
-	reportStudiesDataset  = "demo-studies"
-	reportSessionsDataset = "demo-sessions"
-)
-
 func newReportCmd(e *env) *cobra.Command {
 	cmd, _ := reportCommand(e)
 	return cmd
@@ -59,7 +54,7 @@ func reportCommand(e *env) (*cobra.Command, *reportFlags) {
 	aliases(cmd)
 	f.BoolVar(&rf.force, "force", false, "write into a non-empty --out DIR that holds no previous report (its files are kept, never replaced)")
 	f.BoolVar(&rf.noPDF, "no-pdf", false, "skip the PDF versions of the figures")
-	f.Float64Var(&rf.dpi, "dpi", 200, "resolution of the PNG figures")
+	f.Float64Var(&rf.dpi, "dpi", report.DefaultDPI, "resolution of the PNG figures (dots per inch)")
 	return cmd, rf
 }
 
@@ -159,8 +154,9 @@ func runReport(e *env, cmd *cobra.Command, rf *reportFlags) error {
 		return err
 	}
 	if rf.studies == "" && rf.sessions == "" && rf.studiesDataset == "" && rf.sessionsData == "" {
-		rf.studiesDataset, rf.sessionsData = reportStudiesDataset, reportSessionsDataset
-		e.infof("alliance: no --studies or --sessions given: reporting on the embedded demo-studies and demo-sessions (SIMULATED data); see 'alliance datasets describe demo-studies'")
+		var note workflow.Note
+		rf.studiesDataset, rf.sessionsData, note = workflow.ReportDemo()
+		e.infof("alliance: %s", note.Text)
 	}
 	stop := e.busy("analysing")
 	files, err := buildReport(context.Background(), e, cmd, rf, nil)
@@ -201,8 +197,8 @@ func buildReport(ctx context.Context, e *env, cmd *cobra.Command, rf *reportFlag
 	if rf.studies == "" && rf.sessions == "" && rf.studiesDataset == "" && rf.sessionsData == "" {
 		return nil, usagef("no data: give --studies FILE, --sessions FILE or an embedded dataset")
 	}
-	if !(rf.dpi > 0) {
-		return nil, usagef("--dpi %v: give a positive resolution (e.g. 200)", rf.dpi)
+	if err := (report.Options{DPI: rf.dpi}).Check(); err != nil {
+		return nil, withOptionFlag(err, map[string]string{"DPI": "--dpi"})
 	}
 	ropt, opt, err := parsed(cmd)
 	if err != nil {

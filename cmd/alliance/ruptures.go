@@ -15,7 +15,6 @@ import (
 type rupturesFlags struct {
 	read                readFlags
 	opt                 workflow.RupturesOptions
-	sessionModel        bool
 	episodes, patients  string
 	exportEffect, study string
 	plot                string
@@ -32,17 +31,12 @@ func newRupturesCmd(e *env) *cobra.Command {
 		Long:    helpText("ruptures", "long"),
 		Example: helpText("ruptures", "example"),
 		Args:    cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rf.opt.SessionModelAlways = rf.sessionModel && cmd.Flags().Changed("session-model")
-			rf.opt.NoSessionModel = !rf.sessionModel
-			return runRuptures(e, rf, args)
-		},
+		RunE:    func(cmd *cobra.Command, args []string) error { return runRuptures(e, rf, args) },
 	}
 	f := cmd.Flags()
 	rf.read.register(cmd, rupturesDefaultDataset)
 	rolesVar(cmd, &rf.opt.Columns)
 	bindOptions(cmd, &rf.opt, workflow.RupturesFields())
-	f.BoolVar(&rf.sessionModel, "session-model", true, "also fit the session-level mixed model of outcome after repaired and unrepaired ruptures (by default up to 200,000 rows; given explicitly, whatever the size: it holds every row in memory)")
 	betterVar(cmd, &rf.opt.HigherBetter, "outcome: which scores are better")
 	f.StringVar(&rf.episodes, "episodes", "", "write every episode to `FILE` (.csv, .tsv or .parquet), written as the patients are read; JSON and text list the episodes only up to 1,000 patients, CSV output is the episode table")
 	f.StringVar(&rf.exportEffect, "export-effect", "", "write the repaired-vs-unrepaired effect as a study row (study, ri, ni, yi, vi) for 'alliance meta' to `FILE`")

@@ -12,14 +12,18 @@ func TestSilentAcceptancesRefused(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"change", "--significance", "0"}, "--significance 0"},
-		{[]string{"change", "--significance", "1"}, "--significance 1"},
+		{[]string{"change", "--significance", "0"}, "significance level 0: give a number between 0 and 1 (e.g. 0.05) (--significance)"},
+		{[]string{"change", "--significance", "1"}, "significance level 1:"},
+		{[]string{"change", "--significance", ".1", "--level", "90"}, "not both (--significance)"},
+		{[]string{"change", "--wide", "pre"}, "not \"pre\" (--wide PRE,POST)"},
+		{[]string{"change", "--wide", "a,b", "--pre", "1", "--post", "2"}, "(--wide PRE,POST)"},
 		{[]string{"change", "--reliability", "0"}, "(--reliability)"},
 		{[]string{"gains", "--dataset", "demo-sessions", "--cutoff", "-5"}, "cutoff -5"},
 		// --k 0 once meant the default k; --reliability beside --cutoff was ignored
 		{[]string{"ruptures", "--k", "0"}, "(--k)"},
 		{[]string{"ruptures", "--percent", "200"}, "(--percent)"},
 		{[]string{"gains", "--dataset", "demo-sessions", "--cutoff", "5", "--reliability", ".8"}, "give one of a cutoff, a reliability"},
+		{[]string{"gains", "--dataset", "demo-sessions", "--cutoff-from-rci"}, "needs the reliability of the measure (e.g. .93) (--reliability)"},
 	} {
 		_, stderr, code := runCLI(t, "", tc.args...)
 		if code != exitUsage || !strings.Contains(stderr, tc.want) {

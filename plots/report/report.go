@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/jsonout"
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots"
@@ -19,14 +20,31 @@ import (
 // Generator names the program in results.json and the manifest.
 const Generator = "alliance report"
 
+// DefaultDPI is the resolution of the PNG figures when Options.DPI is 0.
+const DefaultDPI = 200
+
 // Options configures Render.
 type Options struct {
-	// DPI of the PNG figures (default 200); NoPDF skips the PDF files.
+	// DPI of the PNG figures (0: DefaultDPI); NoPDF skips the PDF files.
 	DPI   float64
 	NoPDF bool
 	// Version and Date are written to results.json (Date only when set).
 	Version, Date string
 }
+
+// Check refuses options Render cannot draw with, before any work: a
+// resolution that is not a positive, finite number of dots per inch (an
+// invalid-option error with the hint "DPI").
+func (o Options) Check() error {
+	if !(o.DPI > 0 && o.DPI <= maxDPI) {
+		return errs.New(errs.InvalidOption, "report", "figure resolution %v: give a positive number of dots per inch up to %d (e.g. %d)", o.DPI, maxDPI, DefaultDPI).WithHint("DPI")
+	}
+	return nil
+}
+
+// maxDPI bounds the resolution: a figure of 7 inches at 2,400 dpi is
+// already 16,800 pixels wide.
+const maxDPI = 2400
 
 // File is one file of a report directory.
 type File struct {
@@ -102,10 +120,10 @@ func Output(p workflow.Part) any {
 // the inputs and options.
 func Render(doc *workflow.Document, parts []workflow.Part, opt Options) ([]File, error) {
 	if opt.DPI == 0 {
-		opt.DPI = 200
+		opt.DPI = DefaultDPI
 	}
-	if !(opt.DPI > 0) {
-		return nil, fmt.Errorf("report: DPI %v must be positive", opt.DPI)
+	if err := opt.Check(); err != nil {
+		return nil, err
 	}
 	if opt.Version == "" {
 		opt.Version = "dev"

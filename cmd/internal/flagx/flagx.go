@@ -135,10 +135,16 @@ func Floats(cmd *cobra.Command, p *[]float64, name, usage string) {
 
 // Level registers --level (default 95) for the intervals of what: a
 // confidence level given in percent (95) or as a proportion (.95), stored
-// as the proportion.
+// as the proportion. Not given, it leaves *p at 0, which every analysis
+// reads as its default, 95 % (so that an analysis can tell "not given").
 func Level(cmd *cobra.Command, p *float64, what string) {
-	*p = 0.95
-	cmd.Flags().Var(&value{target: p, typ: "float", show: func() string { return strconv.FormatFloat(100**p, 'g', 6, 64) }, set: func(s string) error {
+	show := func() string {
+		if *p == 0 { // not given: the analysis's default, 95 %
+			return "95"
+		}
+		return strconv.FormatFloat(100**p, 'g', 6, 64)
+	}
+	cmd.Flags().Var(&value{target: p, typ: "float", show: show, set: func(s string) error {
 		x, err := parseNum(s)
 		if err == nil {
 			if *p, err = workflow.ParseLevel(x); err != nil {
