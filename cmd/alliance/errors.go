@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
@@ -151,21 +149,20 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
-// withParamFlags rewrites a simulate.Validate message, which names the
-// parameters by their Go field names (MissingRate), with this program's
-// flags (--missing-rate): users never see Go names.
-func withParamFlags(err error, infos []simulate.ParamInfo) error {
-	msg := err.Error()
-	sort.Slice(infos, func(i, j int) bool { return len(infos[i].Name) > len(infos[j].Name) })
+// paramFlags names a simulator's parameters (Go field names) by this
+// program's flags, for its Check: users never see Go names.
+func paramFlags(infos []simulate.ParamInfo) func(field string) string {
+	flags := map[string]string{}
 	for _, in := range infos {
-		msg = regexp.MustCompile(`\b`+regexp.QuoteMeta(in.Name)+`\b`).ReplaceAllString(msg, "--"+in.Flag)
+		flags[in.Name] = "--" + in.Flag
 	}
-	msg = goDefaults.ReplaceAllString(msg, "the defaults")
-	return usageError{errors.New(msg)}
+	return func(field string) string {
+		if f, ok := flags[field]; ok {
+			return f
+		}
+		return field
+	}
 }
-
-// goDefaults is a Go constructor of default parameters named in a message.
-var goDefaults = regexp.MustCompile(`Default\w*Params\(\)`)
 
 // withOptionFlag names the command's flag for a workflow option that
 // cannot be honoured (an errs.InvalidOption whose hint is the option's

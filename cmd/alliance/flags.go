@@ -164,7 +164,6 @@ var (
 	wavesVar    = flagx.Waves
 	choiceVar   = flagx.Choice
 	optionFlags = flagx.OptionFlags
-	splitList   = workflow.SplitList
 )
 
 // readAndRun runs a session-data analysis on its input: a file that can be

@@ -38,9 +38,11 @@ func TestNoGoNamesInMessages(t *testing.T) {
 	for _, args := range [][]string{
 		{"simulate", "sessions", "--missing-rate", "2"},
 		{"simulate", "studies", "--studies", "0"},
+		{"simulate", "panel", "--waves", "2"},
+		{"simulate", "sessions", "--patients", "10", "--therapists", "20"},
 	} {
 		_, stderr, code := runCLI(t, "", args...)
-		if code != exitUsage || !strings.Contains(stderr, args[2]) || strings.Contains(stderr, "Params()") || strings.Contains(stderr, "MissingRate") {
+		if code != exitUsage || !strings.Contains(stderr, args[2]) || strings.Contains(stderr, "Params()") || strings.Contains(stderr, "MissingRate") || strings.Contains(stderr, "Waves") || strings.Contains(stderr, "Patients") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr)
 		}
 	}

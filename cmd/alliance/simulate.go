@@ -30,8 +30,8 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 		Example: helpText("simulate-sessions", "example"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := p.Validate(); err != nil {
-				return withParamFlags(err, p.Describe())
+			if err := p.Check(paramFlags(p.Describe())); err != nil {
+				return usageError{err}
 			}
 			if studies > 0 || cmd.Flags().Changed("study-sd") {
 				return writeMultiStudy(e, p, studies, studySD, truth)
@@ -102,8 +102,8 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 		Example: helpText("simulate-studies", "example"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := p.Validate(); err != nil {
-				return withParamFlags(err, p.Describe())
+			if err := p.Check(paramFlags(p.Describe())); err != nil {
+				return usageError{err}
 			}
 			var sum simulate.StudySummary
 			err := e.emitTable(func(w io.Writer) error {

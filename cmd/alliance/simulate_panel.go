@@ -19,7 +19,7 @@ func newSimulatePanelCmd(e *env) *cobra.Command {
 		Example: helpText("simulate-panel", "example"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := p.Validate(); err != nil {
+			if err := p.Check(paramFlags(p.Describe())); err != nil {
 				return usageError{err}
 			}
 			var sum simulate.PanelSummary

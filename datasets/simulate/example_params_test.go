@@ -51,7 +51,21 @@ func ExampleSessionParams_Validate() {
 	fmt.Println(p.Validate())
 	// Output:
 	// <nil>
-	// simulate: Therapists = 241: need 1 to Patients (240) therapists
+	// simulate: Therapists = 241: need 1 to Patients (240) therapists (start from DefaultSessionParams())
+}
+
+// Check names the parameters as the caller does: here as the flags of
+// 'alliance simulate sessions' (ParamInfo.Flag).
+func ExampleSessionParams_Check() {
+	p := simulate.DefaultSessionParams()
+	p.Therapists = p.Patients + 1
+	flags := map[string]string{}
+	for _, in := range p.Describe() {
+		flags[in.Name] = "--" + in.Flag
+	}
+	fmt.Println(p.Check(func(field string) string { return flags[field] }))
+	// Output:
+	// simulate: --therapists = 241: need 1 to --patients (240) therapists
 }
 
 func ExampleStudyParams_Validate() {
@@ -61,7 +75,7 @@ func ExampleStudyParams_Validate() {
 	fmt.Println(p.Validate())
 	// Output:
 	// <nil>
-	// simulate: MeanR = 1.2: a correlation must lie strictly between -1 and 1
+	// simulate: MeanR = 1.2: a correlation must lie strictly between -1 and 1 (start from DefaultStudyParams())
 }
 
 // Every parameter with its unit and meaning, for help texts; the first

@@ -99,13 +99,24 @@ func (p PanelParams) SpectralRadius() float64 {
 	return math.Sqrt(det) // complex pair: |λ|² = det
 }
 
-// Validate reports the first invalid parameter.
+// Validate reports the first invalid parameter, naming the field, the value
+// and the valid range. It returns nil for valid parameters.
 func (p PanelParams) Validate() error {
+	if err := p.Check(func(field string) string { return field }); err != nil {
+		return fmt.Errorf("%w (start from DefaultPanelParams())", err)
+	}
+	return nil
+}
+
+// Check is Validate with each parameter named by name(field), for a front
+// end that names them in its own words (a command line's flags): its
+// users never see Go field names.
+func (p PanelParams) Check(n func(field string) string) error {
 	switch {
 	case p.Patients < 1 || p.Patients > MaxPatients:
-		return fmt.Errorf("simulate: Patients = %d: need 1 to %d patients", p.Patients, MaxPatients)
+		return fmt.Errorf("simulate: %s = %d: need 1 to %d patients", n("Patients"), p.Patients, MaxPatients)
 	case p.Waves < 3 || p.Waves > MaxSessionsLimit:
-		return fmt.Errorf("simulate: Waves = %d: need 3 to %d sessions per patient", p.Waves, MaxSessionsLimit)
+		return fmt.Errorf("simulate: %s = %d: need 3 to %d sessions per patient", n("Waves"), p.Waves, MaxSessionsLimit)
 	}
 	vals := []struct {
 		name string
@@ -120,7 +131,7 @@ func (p PanelParams) Validate() error {
 	}
 	for _, f := range vals {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
-			return fmt.Errorf("simulate: %s = %v: must be a finite number", f.name, f.v)
+			return fmt.Errorf("simulate: %s = %v: must be a finite number", n(f.name), f.v)
 		}
 	}
 	for _, f := range []struct {
@@ -128,16 +139,16 @@ func (p PanelParams) Validate() error {
 		v    float64
 	}{{"AllianceRISD", p.AllianceRISD}, {"OutcomeRISD", p.OutcomeRISD}, {"AllianceInnovSD", p.AllianceInnovSD}, {"OutcomeInnovSD", p.OutcomeInnovSD}} {
 		if f.v < 0 {
-			return fmt.Errorf("simulate: %s = %v: a standard deviation cannot be negative", f.name, f.v)
+			return fmt.Errorf("simulate: %s = %v: a standard deviation cannot be negative", n(f.name), f.v)
 		}
 	}
 	switch {
 	case p.RICorr < -1 || p.RICorr > 1:
-		return fmt.Errorf("simulate: RICorr = %v: a correlation must lie in [-1, 1]", p.RICorr)
+		return fmt.Errorf("simulate: %s = %v: a correlation must lie in [-1, 1]", n("RICorr"), p.RICorr)
 	case p.InnovCorr < -1 || p.InnovCorr > 1:
-		return fmt.Errorf("simulate: InnovCorr = %v: a correlation must lie in [-1, 1]", p.InnovCorr)
+		return fmt.Errorf("simulate: %s = %v: a correlation must lie in [-1, 1]", n("InnovCorr"), p.InnovCorr)
 	case p.MissingRate < 0 || p.MissingRate >= 1:
-		return fmt.Errorf("simulate: MissingRate = %v: must lie in [0, 1)", p.MissingRate)
+		return fmt.Errorf("simulate: %s = %v: must lie in [0, 1)", n("MissingRate"), p.MissingRate)
 	}
 	if r := p.SpectralRadius(); r >= 1 {
 		return fmt.Errorf("simulate: the lagged effects give a within-person process that is not stationary (largest eigenvalue modulus %.4g ≥ 1): make the autoregressive or cross-lagged effects smaller", r)

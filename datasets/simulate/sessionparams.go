@@ -182,16 +182,25 @@ func (p SessionParams) RepairGain() float64 { return p.RepairGainSD * p.WithinSD
 // Validate reports the first invalid parameter, naming the field, the value
 // and the valid range. It returns nil for valid parameters.
 func (p SessionParams) Validate() error {
-	const hint = "start from DefaultSessionParams()"
+	if err := p.Check(func(field string) string { return field }); err != nil {
+		return fmt.Errorf("%w (start from DefaultSessionParams())", err)
+	}
+	return nil
+}
+
+// Check is Validate with each parameter named by name(field), for a front
+// end that names them in its own words (a command line's flags): its
+// users never see Go field names.
+func (p SessionParams) Check(n func(field string) string) error {
 	switch {
 	case p.Patients < 1 || p.Patients > MaxPatients:
-		return fmt.Errorf("simulate: Patients = %d: need 1 to %d patients (%s)", p.Patients, MaxPatients, hint)
+		return fmt.Errorf("simulate: %s = %d: need 1 to %d patients", n("Patients"), p.Patients, MaxPatients)
 	case p.Therapists < 1 || p.Therapists > p.Patients:
-		return fmt.Errorf("simulate: Therapists = %d: need 1 to Patients (%d) therapists", p.Therapists, p.Patients)
+		return fmt.Errorf("simulate: %s = %d: need 1 to %s (%d) therapists", n("Therapists"), p.Therapists, n("Patients"), p.Patients)
 	case p.MinSessions < 2:
-		return fmt.Errorf("simulate: MinSessions = %d: need at least 2 sessions per patient (%s)", p.MinSessions, hint)
+		return fmt.Errorf("simulate: %s = %d: need at least 2 sessions per patient", n("MinSessions"), p.MinSessions)
 	case p.MaxSessions < p.MinSessions || p.MaxSessions > MaxSessionsLimit:
-		return fmt.Errorf("simulate: MaxSessions = %d: need MinSessions (%d) ≤ MaxSessions ≤ %d", p.MaxSessions, p.MinSessions, MaxSessionsLimit)
+		return fmt.Errorf("simulate: %s = %d: need %s (%d) ≤ %s ≤ %d", n("MaxSessions"), p.MaxSessions, n("MinSessions"), p.MinSessions, n("MaxSessions"), MaxSessionsLimit)
 	}
 	finite := []struct {
 		name string
@@ -208,7 +217,7 @@ func (p SessionParams) Validate() error {
 	}
 	for _, f := range finite {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
-			return fmt.Errorf("simulate: %s = %v: must be a finite number", f.name, f.v)
+			return fmt.Errorf("simulate: %s = %v: must be a finite number", n(f.name), f.v)
 		}
 	}
 	sds := []struct {
@@ -221,37 +230,37 @@ func (p SessionParams) Validate() error {
 	}
 	for _, f := range sds {
 		if f.v < 0 {
-			return fmt.Errorf("simulate: %s = %v: a standard deviation cannot be negative", f.name, f.v)
+			return fmt.Errorf("simulate: %s = %v: a standard deviation cannot be negative", n(f.name), f.v)
 		}
 	}
 	switch {
 	case p.AllianceMean < AllianceMin || p.AllianceMean > AllianceMax:
-		return fmt.Errorf("simulate: AllianceMean = %v: must lie on the alliance scale [%v, %v]", p.AllianceMean, AllianceMin, AllianceMax)
+		return fmt.Errorf("simulate: %s = %v: must lie on the alliance scale [%v, %v]", n("AllianceMean"), p.AllianceMean, AllianceMin, AllianceMax)
 	case p.OutcomeMean < OutcomeMin || p.OutcomeMean > OutcomeMax:
-		return fmt.Errorf("simulate: OutcomeMean = %v: must lie on the symptom scale [%d, %d]", p.OutcomeMean, OutcomeMin, OutcomeMax)
+		return fmt.Errorf("simulate: %s = %v: must lie on the symptom scale [%d, %d]", n("OutcomeMean"), p.OutcomeMean, OutcomeMin, OutcomeMax)
 	case p.AllianceAR <= -1 || p.AllianceAR >= 1:
-		return fmt.Errorf("simulate: AllianceAR = %v: an autocorrelation must lie strictly between -1 and 1", p.AllianceAR)
+		return fmt.Errorf("simulate: %s = %v: an autocorrelation must lie strictly between -1 and 1", n("AllianceAR"), p.AllianceAR)
 	case p.RepairedRate < 0 || p.RepairedRate > 1:
-		return fmt.Errorf("simulate: RepairedRate = %v: a proportion must lie in [0, 1]", p.RepairedRate)
+		return fmt.Errorf("simulate: %s = %v: a proportion must lie in [0, 1]", n("RepairedRate"), p.RepairedRate)
 	case p.UnrepairedRate < 0 || p.UnrepairedRate > 1:
-		return fmt.Errorf("simulate: UnrepairedRate = %v: a proportion must lie in [0, 1]", p.UnrepairedRate)
+		return fmt.Errorf("simulate: %s = %v: a proportion must lie in [0, 1]", n("UnrepairedRate"), p.UnrepairedRate)
 	case p.RepairedRate+p.UnrepairedRate > 1:
-		return fmt.Errorf("simulate: RepairedRate + UnrepairedRate = %v: the two proportions cannot exceed 1", p.RepairedRate+p.UnrepairedRate)
+		return fmt.Errorf("simulate: %s + %s = %v: the two proportions cannot exceed 1", n("RepairedRate"), n("UnrepairedRate"), p.RepairedRate+p.UnrepairedRate)
 	case p.MissingRate < 0 || p.MissingRate >= 1:
-		return fmt.Errorf("simulate: MissingRate = %v: a probability in [0, 1) is needed", p.MissingRate)
+		return fmt.Errorf("simulate: %s = %v: a probability in [0, 1) is needed", n("MissingRate"), p.MissingRate)
 	case p.RepairMin < 1 || p.RepairMax < p.RepairMin:
-		return fmt.Errorf("simulate: RepairMin = %d, RepairMax = %d: need 1 ≤ RepairMin ≤ RepairMax", p.RepairMin, p.RepairMax)
+		return fmt.Errorf("simulate: %s = %d, %s = %d: need 1 ≤ %s ≤ %s", n("RepairMin"), p.RepairMin, n("RepairMax"), p.RepairMax, n("RepairMin"), n("RepairMax"))
 	}
 	if p.RepairedRate > 0 || p.UnrepairedRate > 0 {
 		if p.RuptureDropSD <= 0 {
-			return fmt.Errorf("simulate: RuptureDropSD = %v: a rupture needs a positive drop (or set both rupture rates to 0)", p.RuptureDropSD)
+			return fmt.Errorf("simulate: %s = %v: a rupture needs a positive drop (or set both rupture rates to 0)", n("RuptureDropSD"), p.RuptureDropSD)
 		}
 		if p.RepairGainSD <= -p.RuptureDropSD {
-			return fmt.Errorf("simulate: RepairGainSD = %v: a repair must climb from the trough, so RepairGainSD must exceed -RuptureDropSD (%v)", p.RepairGainSD, -p.RuptureDropSD)
+			return fmt.Errorf("simulate: %s = %v: a repair must climb from the trough, so %s must exceed -%s (%v)", n("RepairGainSD"), p.RepairGainSD, n("RepairGainSD"), n("RuptureDropSD"), -p.RuptureDropSD)
 		}
 		need := max(6, 3+p.RepairMax)
 		if p.MinSessions < need {
-			return fmt.Errorf("simulate: MinSessions = %d: ruptures need at least %d sessions (two baseline sessions, the drop and its repair or persistence); raise MinSessions or lower RepairMax", p.MinSessions, need)
+			return fmt.Errorf("simulate: %s = %d: ruptures need at least %d sessions (two baseline sessions, the drop and its repair or persistence); raise %s or lower %s", n("MinSessions"), p.MinSessions, need, n("MinSessions"), n("RepairMax"))
 		}
 	}
 	return nil

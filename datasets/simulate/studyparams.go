@@ -113,10 +113,19 @@ func DefaultStudyParams() StudyParams {
 // Validate reports the first invalid parameter, naming the field, the value
 // and the valid range. It returns nil for valid parameters.
 func (p StudyParams) Validate() error {
-	const hint = "start from DefaultStudyParams()"
+	if err := p.Check(func(field string) string { return field }); err != nil {
+		return fmt.Errorf("%w (start from DefaultStudyParams())", err)
+	}
+	return nil
+}
+
+// Check is Validate with each parameter named by name(field), for a front
+// end that names them in its own words (a command line's flags): its
+// users never see Go field names.
+func (p StudyParams) Check(n func(field string) string) error {
 	fin := func(name string, v float64) error {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("simulate: %s = %v: must be a finite number", name, v)
+			return fmt.Errorf("simulate: %s = %v: must be a finite number", n(name), v)
 		}
 		return nil
 	}
@@ -131,33 +140,33 @@ func (p StudyParams) Validate() error {
 	}
 	switch {
 	case p.Studies < 1 || p.Studies > MaxStudies:
-		return fmt.Errorf("simulate: Studies = %d: need 1 to %d studies (%s)", p.Studies, MaxStudies, hint)
+		return fmt.Errorf("simulate: %s = %d: need 1 to %d studies", n("Studies"), p.Studies, MaxStudies)
 	case p.MeanR <= -1 || p.MeanR >= 1:
-		return fmt.Errorf("simulate: MeanR = %v: a correlation must lie strictly between -1 and 1", p.MeanR)
+		return fmt.Errorf("simulate: %s = %v: a correlation must lie strictly between -1 and 1", n("MeanR"), p.MeanR)
 	case p.TauStudy < 0 || p.TauStudy > 1:
-		return fmt.Errorf("simulate: TauStudy = %v: need 0 ≤ TauStudy ≤ 1 (Fisher z units)", p.TauStudy)
+		return fmt.Errorf("simulate: %s = %v: need 0 ≤ %s ≤ 1 (Fisher z units)", n("TauStudy"), p.TauStudy, n("TauStudy"))
 	case p.TauEffect < 0 || p.TauEffect > 1:
-		return fmt.Errorf("simulate: TauEffect = %v: need 0 ≤ TauEffect ≤ 1 (Fisher z units)", p.TauEffect)
+		return fmt.Errorf("simulate: %s = %v: need 0 ≤ %s ≤ 1 (Fisher z units)", n("TauEffect"), p.TauEffect, n("TauEffect"))
 	case p.MultiRate < 0 || p.MultiRate > 1:
-		return fmt.Errorf("simulate: MultiRate = %v: a probability must lie in [0, 1]", p.MultiRate)
+		return fmt.Errorf("simulate: %s = %v: a probability must lie in [0, 1]", n("MultiRate"), p.MultiRate)
 	case p.MultiRate > 0 && (p.MaxEffects < 2 || p.MaxEffects > 1000):
-		return fmt.Errorf("simulate: MaxEffects = %d: need 2 to 1000 effects per study when MultiRate > 0", p.MaxEffects)
+		return fmt.Errorf("simulate: %s = %d: need 2 to 1000 effects per study when %s > 0", n("MaxEffects"), p.MaxEffects, n("MultiRate"))
 	case p.MinN < 4 || p.MaxN < p.MinN || p.MaxN > 100000:
-		return fmt.Errorf("simulate: MinN = %d, MaxN = %d: need 4 ≤ MinN ≤ MaxN ≤ 100000 (Fisher z needs n > 3)", p.MinN, p.MaxN)
+		return fmt.Errorf("simulate: %s = %d, %s = %d: need 4 ≤ %s ≤ %s ≤ 100000 (Fisher z needs n > 3)", n("MinN"), p.MinN, n("MaxN"), p.MaxN, n("MinN"), n("MaxN"))
 	case p.MedianN < float64(p.MinN) || p.MedianN > float64(p.MaxN):
-		return fmt.Errorf("simulate: MedianN = %v: must lie in [MinN, MaxN] = [%d, %d]", p.MedianN, p.MinN, p.MaxN)
+		return fmt.Errorf("simulate: %s = %v: must lie in [%s, %s] = [%d, %d]", n("MedianN"), p.MedianN, n("MinN"), n("MaxN"), p.MinN, p.MaxN)
 	case p.SDLogN < 0 || p.SDLogN > 5:
-		return fmt.Errorf("simulate: SDLogN = %v: need 0 ≤ SDLogN ≤ 5", p.SDLogN)
+		return fmt.Errorf("simulate: %s = %v: need 0 ≤ %s ≤ 5", n("SDLogN"), p.SDLogN, n("SDLogN"))
 	case p.YearMax < p.YearMin:
-		return fmt.Errorf("simulate: YearMin = %d, YearMax = %d: need YearMin ≤ YearMax", p.YearMin, p.YearMax)
+		return fmt.Errorf("simulate: %s = %d, %s = %d: need %s ≤ %s", n("YearMin"), p.YearMin, n("YearMax"), p.YearMax, n("YearMin"), n("YearMax"))
 	}
-	if err := checkProbs("AllianceRaterProbs", p.AllianceRaterProbs[:]); err != nil {
+	if err := checkProbs(n("AllianceRaterProbs"), p.AllianceRaterProbs[:]); err != nil {
 		return err
 	}
-	if err := checkProbs("OutcomeRaterProbs", p.OutcomeRaterProbs[:]); err != nil {
+	if err := checkProbs(n("OutcomeRaterProbs"), p.OutcomeRaterProbs[:]); err != nil {
 		return err
 	}
-	if err := checkProbs("TreatmentProbs", p.TreatmentProbs[:]); err != nil {
+	if err := checkProbs(n("TreatmentProbs"), p.TreatmentProbs[:]); err != nil {
 		return err
 	}
 	for _, f := range []struct {
@@ -167,7 +176,7 @@ func (p StudyParams) Validate() error {
 		{"TreatmentEffects", p.TreatmentEffects[:]}} {
 		for i, v := range f.v {
 			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 2 {
-				return fmt.Errorf("simulate: %s[%d] = %v: need a finite Fisher z shift in [-2, 2]", f.name, i, v)
+				return fmt.Errorf("simulate: %s[%d] = %v: need a finite Fisher z shift in [-2, 2]", n(f.name), i, v)
 			}
 		}
 	}
