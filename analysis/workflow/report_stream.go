@@ -586,14 +586,13 @@ var errNotStreamed = errors.New("read whole")
 // named within studies; AR(1) residuals, which the session model's
 // statistics do not give).
 func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bool, step func(string) error) ([]Part, []Note, error) {
-	f := src.stream
-	wrap := func(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
 	if o.AR1 && !omit[OmitSessions] {
 		return nil, nil, errNotStreamed
 	}
 	if err := step("reading the session data patient by patient"); err != nil {
 		return nil, nil, err
 	}
+	f := src.stream
 	cols := o.Columns
 	cols.Extra = []string{}
 	s, err := datasets.OpenSessionStream(f.path, datasets.StreamOptions{Read: f.read, Columns: cols, Session: streamRequired(omit)})
@@ -607,217 +606,265 @@ func reportSessionsStream(src Source, o ReportSessionOptions, omit map[string]bo
 			return nil, nil, errNotStreamed
 		}
 	}
-	found := s.Columns()
-	counts := &RupturesPart{Therapists: map[string]struct{}{}}
+	r := &reportStream{src: src, o: o, omit: omit, s: s, found: s.Columns(), counts: &RupturesPart{Therapists: map[string]struct{}{}}}
+	if err := r.stages(); err != nil {
+		return nil, nil, err
+	}
+	if err := r.pass(r.first); err != nil {
+		return nil, nil, err
+	}
+	if err := r.between(step); err != nil {
+		return nil, nil, err
+	}
+	if err := step("ruptures and sudden gains"); err != nil {
+		return nil, nil, err
+	}
+	if err := s.Rewind(); err != nil {
+		return nil, nil, err
+	}
+	if err := r.pass(r.second); err != nil {
+		return nil, nil, err
+	}
+	if r.sm != nil {
+		r.sm.fitAsync(1) // beside the panel model
+		defer r.sm.wait()
+	}
+	return r.finish(step)
+}
 
-	var sm *sessionsStream
-	if !omit[OmitSessions] {
-		if sm, err = newSessionsStream(src, ReportSessionsOptions(o), found); err != nil {
-			return nil, nil, wrap("session model", err)
+// reportStream is the state of reportSessionsStream: the stages of the
+// analyses not omitted (nil when omitted) and what pass 1 gathers.
+type reportStream struct {
+	src    Source
+	o      ReportSessionOptions
+	omit   map[string]bool
+	s      *datasets.SessionStream
+	found  datasets.SessionColumns
+	counts *RupturesPart
+
+	sm         *sessionsStream
+	pn         *panelStream
+	rst        *RupturesStage
+	rpart      *RupturesPart
+	sample     *rupture.SampleStats
+	gs         *gainsStage
+	rtab, gtab reportTables
+	pairs      []change.Pair
+	chg        *ChangeRun
+	ids        []string
+}
+
+func wrapStage(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
+
+// stages sets up the stage of each analysis not omitted, with the
+// report's options for it.
+func (r *reportStream) stages() error {
+	var err error
+	if !r.omit[OmitSessions] {
+		if r.sm, err = newSessionsStream(r.src, ReportSessionsOptions(r.o), r.found); err != nil {
+			return wrapStage("session model", err)
 		}
 	}
-	var pn *panelStream
-	if !omit[OmitPanel] {
-		if pn, err = newPanelStream(src, o); err != nil {
-			return nil, nil, wrap("panel model", err)
+	if !r.omit[OmitPanel] {
+		if r.pn, err = newPanelStream(r.src, r.o); err != nil {
+			return wrapStage("panel model", err)
 		}
 	}
-	var rst *RupturesStage
-	var rtab reportTables
-	var sample *rupture.SampleStats
-	if !omit[OmitRuptures] {
-		ro := ReportRupturesOptions(o)
-		reportRupturesTables(&ro, &rtab)
-		if rst, err = NewRupturesStage(ro); err != nil {
-			return nil, nil, wrap("ruptures", err)
+	if !r.omit[OmitRuptures] {
+		ro := ReportRupturesOptions(r.o)
+		reportRupturesTables(&ro, &r.rtab)
+		if r.rst, err = NewRupturesStage(ro); err != nil {
+			return wrapStage("ruptures", err)
 		}
-		if rst.NeedsSample() {
-			sample = &rupture.SampleStats{}
+		if r.rst.NeedsSample() {
+			r.sample = &rupture.SampleStats{}
 		}
 	}
-	var gs *gainsStage
-	var gtab reportTables
-	if !omit[OmitGains] {
-		gopt := ReportGainsOptions(o)
-		reportGainsTables(&gopt, &gtab)
+	if !r.omit[OmitGains] {
+		gopt := ReportGainsOptions(r.o)
+		reportGainsTables(&gopt, &r.gtab)
 		gopt.KeepGains = true // for the figure; a few per hundred sessions
 		if gopt, err = gopt.withDefaults(); err != nil {
-			return nil, nil, wrap("sudden gains", err)
+			return wrapStage("sudden gains", err)
 		}
-		gr := &GainsRun{DataName: src.Label(), opt: gopt, src: src, Direction: "gains"}
+		gr := &GainsRun{DataName: r.src.Label(), opt: gopt, src: r.src, Direction: "gains"}
 		if gopt.Losses {
 			gr.Direction = "losses"
 		}
-		gs = newGainsStage(gr, found, "outcome")
+		r.gs = newGainsStage(gr, r.found, "outcome")
 	}
-	var pairs []change.Pair
-	var ids []string
-	idsOf := func(p *datasets.Sessions) []string {
-		id := p.Patient.Levels[p.Patient.Codes[0]]
-		ids = ids[:0]
-		for range p.Len() {
-			ids = append(ids, id)
-		}
-		return ids
-	}
+	return nil
+}
 
-	// pass 1
+// pass reads every patient of the file through add.
+func (r *reportStream) pass(add func(p *datasets.Sessions) error) error {
 	for {
-		p, nerr := s.Next()
-		if nerr == io.EOF {
-			break
+		p, err := r.s.Next()
+		if err == io.EOF {
+			return nil
 		}
-		if nerr != nil {
-			return nil, nil, nerr
+		if err != nil {
+			return err
 		}
-		countRows(counts, p)
-		if sm != nil {
-			sm.pass1(p)
-		}
-		if pn != nil {
-			pn.pass1(p)
-		}
-		if sample != nil {
-			rst.Sample(sample, p)
-		}
-		if gs != nil {
-			if err = gs.addRangeSD(p); err != nil {
-				return nil, nil, wrap("sudden gains", err)
-			}
-		}
-		if !omit[OmitChange] {
-			pp, perr := change.PairsFirstLast(idsOf(p), p.Session, p.Outcome)
-			if perr != nil {
-				return nil, nil, wrap("reliable change", inputErr(datasets.Problem{File: s.Name(), Msg: perr.Error()}))
-			}
-			pairs = append(pairs, pp...)
+		if err := add(p); err != nil {
+			return err
 		}
 	}
-	src.Rows = counts.Rows
-	if sm != nil {
-		sm.run.src.Rows, sm.run.src.Columns = src.Rows, src.Columns
-		if err = step("session model"); err != nil {
-			return nil, nil, err
-		}
-		if err = sm.between(); err != nil {
-			return nil, nil, wrap("session model", err)
+}
+
+// idsOf repeats the patient's id for each of its rows.
+func (r *reportStream) idsOf(p *datasets.Sessions) []string {
+	id := p.Patient.Levels[p.Patient.Codes[0]]
+	r.ids = r.ids[:0]
+	for range p.Len() {
+		r.ids = append(r.ids, id)
+	}
+	return r.ids
+}
+
+// first is pass 1 of one patient.
+func (r *reportStream) first(p *datasets.Sessions) error {
+	countRows(r.counts, p)
+	if r.sm != nil {
+		r.sm.pass1(p)
+	}
+	if r.pn != nil {
+		r.pn.pass1(p)
+	}
+	if r.sample != nil {
+		r.rst.Sample(r.sample, p)
+	}
+	if r.gs != nil {
+		if err := r.gs.addRangeSD(p); err != nil {
+			return wrapStage("sudden gains", err)
 		}
 	}
+	if !r.omit[OmitChange] {
+		pp, err := change.PairsFirstLast(r.idsOf(p), p.Session, p.Outcome)
+		if err != nil {
+			return wrapStage("reliable change", inputErr(datasets.Problem{File: r.s.Name(), Msg: err.Error()}))
+		}
+		r.pairs = append(r.pairs, pp...)
+	}
+	return nil
+}
+
+// between is what pass 1 allows before pass 2: the between-patient
+// session model, reliable change from the pairs, the panel's waves, the
+// rupture rule's sample statistics and the sudden gains' session range.
+func (r *reportStream) between(step func(string) error) error {
+	r.src.Rows = r.counts.Rows
+	if r.sm != nil {
+		r.sm.run.src.Rows, r.sm.run.src.Columns = r.src.Rows, r.src.Columns
+		if err := step("session model"); err != nil {
+			return err
+		}
+		if err := r.sm.between(); err != nil {
+			return wrapStage("session model", err)
+		}
+	}
+	if !r.omit[OmitChange] {
+		if err := step("reliable change"); err != nil {
+			return err
+		}
+		copt := ReportChangeOptions(r.o, map[string]string{"patient": r.found.Patient, "session": r.found.Session, "outcome": r.found.Outcome})
+		var err error
+		if r.chg, err = changeFromPairs(r.src, copt, r.pairs); err != nil {
+			return wrapStage("reliable change", err)
+		}
+		r.pairs = nil
+		boundChange(r.chg)
+	}
+	if r.pn != nil {
+		r.pn.run.src = r.src
+		r.pn.between(r.s.Name())
+	}
+	if r.rst != nil {
+		if err := r.rst.Prepare(r.sample); err != nil {
+			return wrapStage("ruptures", err)
+		}
+		r.rpart = r.rst.NewPart()
+	}
+	if r.gs != nil {
+		r.gs.r.src = r.src
+		if err := r.gs.fixRange(r.s.Name(), r.counts.Rows); err != nil {
+			return wrapStage("sudden gains", err)
+		}
+		if err := r.gs.prepare(); err != nil {
+			return wrapStage("sudden gains", err)
+		}
+	}
+	return nil
+}
+
+// second is pass 2 of one patient.
+func (r *reportStream) second(p *datasets.Sessions) error {
+	if r.sm != nil {
+		r.sm.pass2(p)
+	}
+	if r.pn != nil {
+		r.pn.pass2(p, r.idsOf(p))
+	}
+	if r.rst != nil {
+		if err := r.rst.Add(r.rpart, p); err != nil {
+			return wrapStage("ruptures", err)
+		}
+	}
+	if r.gs != nil {
+		if err := r.gs.add(p); err != nil {
+			return wrapStage("sudden gains", err)
+		}
+	}
+	return nil
+}
+
+// finish fits what pass 2 gathered and returns the parts in the report's
+// order: session model, panel, ruptures, sudden gains, reliable change.
+func (r *reportStream) finish(step func(string) error) ([]Part, []Note, error) {
 	var parts []Part
 	var notes []Note
-	var chg *ChangeRun
-	if !omit[OmitChange] {
-		if err = step("reliable change"); err != nil {
-			return nil, nil, err
-		}
-		copt := ReportChangeOptions(o, map[string]string{"patient": found.Patient, "session": found.Session, "outcome": found.Outcome})
-		if chg, err = changeFromPairs(src, copt, pairs); err != nil {
-			return nil, nil, wrap("reliable change", err)
-		}
-		pairs = nil
-		boundChange(chg)
-	}
-	if pn != nil {
-		pn.run.src = src
-		pn.between(s.Name())
-	}
-	if rst != nil {
-		if err = rst.Prepare(sample); err != nil {
-			return nil, nil, wrap("ruptures", err)
-		}
-	}
-	var rpart *RupturesPart
-	if rst != nil {
-		rpart = rst.NewPart()
-	}
-	if gs != nil {
-		gs.r.src = src
-		if err = gs.fixRange(s.Name(), counts.Rows); err != nil {
-			return nil, nil, wrap("sudden gains", err)
-		}
-		if err = gs.prepare(); err != nil {
-			return nil, nil, wrap("sudden gains", err)
-		}
-	}
-
-	// pass 2
-	if err = step("ruptures and sudden gains"); err != nil {
-		return nil, nil, err
-	}
-	if err = s.Rewind(); err != nil {
-		return nil, nil, err
-	}
-	for {
-		p, nerr := s.Next()
-		if nerr == io.EOF {
-			break
-		}
-		if nerr != nil {
-			return nil, nil, nerr
-		}
-		if sm != nil {
-			sm.pass2(p)
-		}
-		if pn != nil {
-			pn.pass2(p, idsOf(p))
-		}
-		if rst != nil {
-			if err = rst.Add(rpart, p); err != nil {
-				return nil, nil, wrap("ruptures", err)
-			}
-		}
-		if gs != nil {
-			if err = gs.add(p); err != nil {
-				return nil, nil, wrap("sudden gains", err)
-			}
-		}
-	}
-	if sm != nil {
-		sm.fitAsync(1) // beside the panel model
-		defer sm.wait()
-	}
 	var pr *PanelRun
-	if pn != nil {
-		if err = step("panel model"); err != nil {
+	if r.pn != nil {
+		if err := step("panel model"); err != nil {
 			return nil, nil, err
 		}
 		var note []Note
-		pr, note = pn.finish(found)
+		pr, note = r.pn.finish(r.found)
 		notes = append(notes, note...)
 	}
-	if sm != nil {
-		run, ferr := sm.finish(src, counts)
-		if ferr != nil {
-			return nil, nil, wrap("session model", ferr)
+	if r.sm != nil {
+		run, err := r.sm.finish(r.src, r.counts)
+		if err != nil {
+			return nil, nil, wrapStage("session model", err)
 		}
 		parts = append(parts, run)
 	}
 	if pr != nil {
 		parts = append(parts, pr)
 	}
-	if rst != nil {
-		if err = rst.flush(); err != nil {
-			return nil, nil, wrap("ruptures", err)
+	if r.rst != nil {
+		if err := r.rst.flush(); err != nil {
+			return nil, nil, wrapStage("ruptures", err)
 		}
-		run, ferr := rst.Finish(src, rpart)
-		if ferr != nil {
-			return nil, nil, wrap("ruptures", ferr)
+		run, err := r.rst.Finish(r.src, r.rpart)
+		if err != nil {
+			return nil, nil, wrapStage("ruptures", err)
 		}
-		keepRupturesTables(run, &rtab)
+		keepRupturesTables(run, &r.rtab)
 		parts = append(parts, run)
 	}
-	if gs != nil {
-		if err = gs.finish(); err != nil {
-			return nil, nil, wrap("sudden gains", err)
+	if gs := r.gs; gs != nil {
+		if err := gs.finish(); err != nil {
+			return nil, nil, wrapStage("sudden gains", err)
 		}
-		gs.r.src.Rows = src.Rows
+		gs.r.src.Rows = r.src.Rows
 		gs.r.compose()
 		gs.r.release()
-		keepGainsTables(gs.r, &gtab)
+		keepGainsTables(gs.r, &r.gtab)
 		parts = append(parts, gs.r)
 	}
-	if chg != nil {
-		parts = append(parts, chg)
+	if r.chg != nil {
+		parts = append(parts, r.chg)
 	}
 	return parts, notes, nil
 }
