@@ -57,64 +57,16 @@ type IPDRun struct {
 
 // runIPD is stage 1, stage 2 and the one-stage model over the studies.
 func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*IPDRun, error) {
-	so, err := ipdSessionOptions(opt.Sessions)
+	opt, po, err := ipdRunOptions(opt)
 	if err != nil {
 		return nil, err
-	}
-	opt.Sessions = so
-	if opt.Test == "" {
-		opt.Test = "knha"
-	}
-	var po PanelOptions
-	allowed := ipdTerms
-	switch opt.Stage1 = strings.ToLower(opt.Stage1); opt.Stage1 {
-	case "", Stage1Sessions:
-		opt.Stage1 = Stage1Sessions
-		if name := opt.Panel.given(); name != "" {
-			return nil, invalid("Panel."+name, "the panel model's %s applies to the panel stage 1: choose stage 1 panel, or leave it out", strings.ToLower(name))
-		}
-	case Stage1Panel:
-		if po, err = ipdPanelOptions(opt); err != nil {
-			return nil, err
-		}
-		allowed = ipdPanelTerms
-		if len(opt.Terms) == 0 {
-			opt.Terms = []string{"crosslag", "reverse"}
-		}
-	default:
-		return nil, invalid("Stage1", "stage 1 %q: give sessions (the session model) or panel (the dynamic panel model)", opt.Stage1)
-	}
-	for i, t := range opt.Terms {
-		opt.Terms[i] = strings.ToLower(strings.TrimSpace(t))
-		if !slices.Contains(allowed, opt.Terms[i]) {
-			return nil, invalid("Terms", "term %q: give %s", t, strings.Join(allowed, ", "))
-		}
-	}
-	if err = checkModNames(opt.Mods); err != nil {
-		return nil, err
-	}
-	if opt.Robust != "" && opt.Multivariate {
-		return nil, invalid("Robust", "cluster-robust inference applies to the univariate stage-2 models, not to the multivariate one: drop one of the two")
 	}
 	if len(studies) < 2 {
 		return nil, errs.New(errs.TooFew, "ipd", "%d study: an IPD meta-analysis needs at least 2", len(studies))
 	}
+	so := opt.Sessions
 	r := &IPDRun{DataName: src.Label(), Stage1Model: opt.Stage1, Model: so.Model, Standardized: opt.Standardize, Studies: len(studies), src: src, opt: opt, studyCol: studyCol}
-	if len(studies) > 0 && studies[0].mods != nil {
-		for k := range studies[0].mods {
-			if opt.Robust != "" && strings.EqualFold(k, opt.Robust) {
-				r.robustCol = k
-			}
-		}
-		for _, m := range opt.Mods {
-			for k := range studies[0].mods {
-				if strings.EqualFold(k, m) {
-					r.modNames = append(r.modNames, k)
-				}
-			}
-		}
-		r.Mods = r.modNames
-	}
+	r.studyColumns(studies)
 	if opt.Stage1 == Stage1Panel {
 		if po.Waves == nil {
 			if po.Waves, err = ipdPanelWaves(studies, po); err != nil {
@@ -133,57 +85,10 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 			break
 		}
 	}
-	r.Terms = opt.Terms
-	if len(r.Terms) == 0 {
-		for _, t := range ipdTerms {
-			for _, f := range r.fits {
-				if !f.failed() && hasRole(f, t) {
-					r.Terms = append(r.Terms, t)
-					break
-				}
-			}
-		}
-	}
+	r.chooseTerms()
 	r.Stage1 = stage1Rows(r.fits, r.Terms)
-	failed := 0
-	var reasons []string
-	for _, f := range r.fits {
-		if f.failed() {
-			failed++
-			reasons = append(reasons, f.study.name+": "+f.err.Error())
-		}
-	}
-	if failed > 0 {
-		r.note(Warning, "%d of %d studies could not contribute: %s.", failed, len(r.fits), strings.Join(reasons, "; "))
-	}
-	for _, term := range r.Terms {
-		run, k, perr := r.pool(term, r.Stage1)
-		if perr != nil {
-			return nil, fmt.Errorf("pooling the %s term: %w", term, perr)
-		}
-		if run == nil {
-			r.note(Warning, "The %s term was not pooled: %d of %d studies gave an estimate and stage 2 needs at least 2.", term, k, len(r.fits))
-			continue
-		}
-		r.Pooled = append(r.Pooled, IPDPooled{Term: term, Meta: run})
-	}
-	if len(r.Pooled) == 0 {
-		// A term no study's model has is a choice of design, not a lack
-		// of studies: say why and what to pool instead.
-		var absent []string
-		for _, term := range r.Terms {
-			has := false
-			for _, f := range r.fits {
-				has = has || (!f.failed() && hasRole(f, term))
-			}
-			if !has && opt.Stage1 != Stage1Panel {
-				absent = append(absent, "the "+term+" term"+termWhy(term))
-			}
-		}
-		if len(absent) == len(r.Terms) && len(absent) > 0 {
-			return nil, invalid("Terms", "no alliance term could be pooled: no study's model has %s; choose terms the models have", strings.Join(absent, ", nor "))
-		}
-		return nil, errs.New(errs.TooFew, "ipd", "no alliance term could be pooled: fewer than 2 studies gave an estimate of any of %s", strings.Join(r.Terms, ", "))
+	if err := r.poolTerms(); err != nil {
+		return nil, err
 	}
 	if opt.Multivariate {
 		if err := r.multivariate(); err != nil {
@@ -204,6 +109,137 @@ func runIPD(src Source, studies []ipdStudy, studyCol string, opt IPDOptions) (*I
 	r.compose()
 	r.fits = nil // the stage-1 models are summarised in Stage1
 	return r, nil
+}
+
+// ipdRunOptions completes and checks the IPD options: the stage-1 session
+// options, the stage-2 test (knha), the stage 1 and its panel options,
+// the terms to pool, the moderators and the robust column.
+func ipdRunOptions(opt IPDOptions) (IPDOptions, PanelOptions, error) {
+	var po PanelOptions
+	so, err := ipdSessionOptions(opt.Sessions)
+	if err != nil {
+		return opt, po, err
+	}
+	opt.Sessions = so
+	if opt.Test == "" {
+		opt.Test = "knha"
+	}
+	allowed := ipdTerms
+	switch opt.Stage1 = strings.ToLower(opt.Stage1); opt.Stage1 {
+	case "", Stage1Sessions:
+		opt.Stage1 = Stage1Sessions
+		if name := opt.Panel.given(); name != "" {
+			return opt, po, invalid("Panel."+name, "the panel model's %s applies to the panel stage 1: choose stage 1 panel, or leave it out", strings.ToLower(name))
+		}
+	case Stage1Panel:
+		if po, err = ipdPanelOptions(opt); err != nil {
+			return opt, po, err
+		}
+		allowed = ipdPanelTerms
+		if len(opt.Terms) == 0 {
+			opt.Terms = []string{"crosslag", "reverse"}
+		}
+	default:
+		return opt, po, invalid("Stage1", "stage 1 %q: give sessions (the session model) or panel (the dynamic panel model)", opt.Stage1)
+	}
+	for i, t := range opt.Terms {
+		opt.Terms[i] = strings.ToLower(strings.TrimSpace(t))
+		if !slices.Contains(allowed, opt.Terms[i]) {
+			return opt, po, invalid("Terms", "term %q: give %s", t, strings.Join(allowed, ", "))
+		}
+	}
+	if err = checkModNames(opt.Mods); err != nil {
+		return opt, po, err
+	}
+	if opt.Robust != "" && opt.Multivariate {
+		return opt, po, invalid("Robust", "cluster-robust inference applies to the univariate stage-2 models, not to the multivariate one: drop one of the two")
+	}
+	return opt, po, nil
+}
+
+// studyColumns finds the robust-cluster and moderator columns among the
+// study-level columns, as the data spell them.
+func (r *IPDRun) studyColumns(studies []ipdStudy) {
+	if studies[0].mods == nil {
+		return
+	}
+	for k := range studies[0].mods {
+		if r.opt.Robust != "" && strings.EqualFold(k, r.opt.Robust) {
+			r.robustCol = k
+		}
+	}
+	for _, m := range r.opt.Mods {
+		for k := range studies[0].mods {
+			if strings.EqualFold(k, m) {
+				r.modNames = append(r.modNames, k)
+			}
+		}
+	}
+	r.Mods = r.modNames
+}
+
+// chooseTerms are the terms asked for, or every term some study's model
+// has.
+func (r *IPDRun) chooseTerms() {
+	r.Terms = r.opt.Terms
+	if len(r.Terms) > 0 {
+		return
+	}
+	for _, t := range ipdTerms {
+		for _, f := range r.fits {
+			if !f.failed() && hasRole(f, t) {
+				r.Terms = append(r.Terms, t)
+				break
+			}
+		}
+	}
+}
+
+// poolTerms is stage 2 of every term, with a note on the studies that
+// could not contribute and on each term too few studies estimate; no term
+// pooled at all is an error saying why.
+func (r *IPDRun) poolTerms() error {
+	failed := 0
+	var reasons []string
+	for _, f := range r.fits {
+		if f.failed() {
+			failed++
+			reasons = append(reasons, f.study.name+": "+f.err.Error())
+		}
+	}
+	if failed > 0 {
+		r.note(Warning, "%d of %d studies could not contribute: %s.", failed, len(r.fits), strings.Join(reasons, "; "))
+	}
+	for _, term := range r.Terms {
+		run, k, perr := r.pool(term, r.Stage1)
+		if perr != nil {
+			return fmt.Errorf("pooling the %s term: %w", term, perr)
+		}
+		if run == nil {
+			r.note(Warning, "The %s term was not pooled: %d of %d studies gave an estimate and stage 2 needs at least 2.", term, k, len(r.fits))
+			continue
+		}
+		r.Pooled = append(r.Pooled, IPDPooled{Term: term, Meta: run})
+	}
+	if len(r.Pooled) > 0 {
+		return nil
+	}
+	// A term no study's model has is a choice of design, not a lack of
+	// studies: say why and what to pool instead.
+	var absent []string
+	for _, term := range r.Terms {
+		has := false
+		for _, f := range r.fits {
+			has = has || (!f.failed() && hasRole(f, term))
+		}
+		if !has && r.opt.Stage1 != Stage1Panel {
+			absent = append(absent, "the "+term+" term"+termWhy(term))
+		}
+	}
+	if len(absent) == len(r.Terms) && len(absent) > 0 {
+		return invalid("Terms", "no alliance term could be pooled: no study's model has %s; choose terms the models have", strings.Join(absent, ", nor "))
+	}
+	return errs.New(errs.TooFew, "ipd", "no alliance term could be pooled: fewer than 2 studies gave an estimate of any of %s", strings.Join(r.Terms, ", "))
 }
 
 // fitStudies fits stage 1 in every study, two or more at a time: the
