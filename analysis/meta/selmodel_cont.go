@@ -582,43 +582,10 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 		res.Steps = steps
 		l.step = steps[0]
 	}
-	// precision: scaled by its maximum, as metafor
-	for i := range l.c {
-		l.c[i] = 1
+	if err := l.precision(r, opt, typ); err != nil {
+		return nil, err
 	}
 	if opt.Prec != "" {
-		if !f.prec {
-			return nil, errs.New(errs.InvalidOption, what, "the %s selection model takes no precision measure; drop prec", typ)
-		}
-		var mx float64
-		for i, v := range r.Vi {
-			var c float64
-			switch opt.Prec {
-			case PrecSEI:
-				c = math.Sqrt(v)
-			case PrecVI:
-				c = v
-			case PrecNInv, PrecSqrtNInv:
-				if opt.Ni == nil {
-					return nil, errs.New(errs.InvalidOption, what, "prec %s needs the sample sizes", opt.Prec)
-				}
-				row := r.d.rows[i]
-				if row >= len(opt.Ni) || !(opt.Ni[row] > 0) || math.IsInf(opt.Ni[row], 0) {
-					return nil, errs.Inputf("meta", 0, "study %s: the selection model's prec %s needs a positive sample size", r.label(i), opt.Prec)
-				}
-				c = 1 / opt.Ni[row]
-				if opt.Prec == PrecSqrtNInv {
-					c = math.Sqrt(c)
-				}
-			default:
-				return nil, errs.New(errs.InvalidOption, what, "precision measure %q: give sei, vi, ninv or sqrtninv", opt.Prec)
-			}
-			l.c[i] = c
-			mx = math.Max(mx, c)
-		}
-		for i := range l.c {
-			l.c[i] /= mx
-		}
 		res.Prec = opt.Prec
 	}
 	fe := r.Method == FE || r.Method == EE
@@ -683,6 +650,64 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 	}
 	res.LogLik = ll
 	res.Converged = true
+	notes := l.inference(res, r, nr.hth)
+	if err := res.finish(r, notes); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// precision sets the precision measure of each study (l.c: 1 without
+// one; sei, vi, 1/n or 1/√n scaled by its maximum, as metafor).
+func (l *selCont) precision(r *Result, opt SelModelOptions, typ string) error {
+	const what = "meta: selection model"
+	for i := range l.c {
+		l.c[i] = 1
+	}
+	if opt.Prec == "" {
+		return nil
+	}
+	if !l.f.prec {
+		return errs.New(errs.InvalidOption, what, "the %s selection model takes no precision measure; drop prec", typ)
+	}
+	var mx float64
+	for i, v := range r.Vi {
+		var c float64
+		switch opt.Prec {
+		case PrecSEI:
+			c = math.Sqrt(v)
+		case PrecVI:
+			c = v
+		case PrecNInv, PrecSqrtNInv:
+			if opt.Ni == nil {
+				return errs.New(errs.InvalidOption, what, "prec %s needs the sample sizes", opt.Prec)
+			}
+			row := r.d.rows[i]
+			if row >= len(opt.Ni) || !(opt.Ni[row] > 0) || math.IsInf(opt.Ni[row], 0) {
+				return errs.Inputf("meta", 0, "study %s: the selection model's prec %s needs a positive sample size", r.label(i), opt.Prec)
+			}
+			c = 1 / opt.Ni[row]
+			if opt.Prec == PrecSqrtNInv {
+				c = math.Sqrt(c)
+			}
+		default:
+			return errs.New(errs.InvalidOption, what, "precision measure %q: give sei, vi, ninv or sqrtninv", opt.Prec)
+		}
+		l.c[i] = c
+		mx = math.Max(mx, c)
+	}
+	for i := range l.c {
+		l.c[i] /= mx
+	}
+	return nil
+}
+
+// inference fills the standard errors (from the inverted Hessian hth),
+// the Wald test and interval of μ and those of each δ, and returns the
+// notes: a Hessian that cannot be inverted, a δ at its bound.
+func (l *selCont) inference(res *SelModelResult, r *Result, hth []float64) []string {
+	f := l.f
+	mu, tau2, d := res.Estimate, res.Tau2, res.Delta
 	var notes []string
 	nan := math.NaN()
 	nd := f.nd
@@ -691,7 +716,7 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 	for j := range res.SEDelta {
 		res.SEDelta[j] = nan
 	}
-	cov, ok := l.covariance(mu, tau2, d, nr.hth)
+	cov, ok := l.covariance(mu, tau2, d, hth)
 	if ok {
 		res.SE = math.Sqrt(cov[0])
 		if !l.fixT {
@@ -720,10 +745,7 @@ func selContModel(r *Result, opt SelModelOptions, typ string) (*SelModelResult, 
 			notes = append(notes, fmt.Sprintf("δ%d = %.4g is at (or near) its bound [%g, %g]; treat the results with caution", j+1, d[j], f.min[j], f.max[j]))
 		}
 	}
-	if err := res.finish(r, notes); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return notes
 }
 
 // untrans maps the optimiser's x to (μ, τ², δ).
