@@ -125,38 +125,10 @@ func (o Options) withDefaults() Options {
 // the model and the quadrature).
 func Fit(yi, vi []float64, opt Options) (*Result, error) {
 	opt = opt.withDefaults()
-	const an = "bayesian meta-analysis"
-	if len(yi) != len(vi) {
-		return nil, errs.New(errs.InvalidOption, an, "%d estimates but %d variances", len(yi), len(vi))
-	}
-	if len(yi) == 0 {
-		return nil, errs.New(errs.TooFew, an, "no studies")
-	}
-	for i := range yi {
-		if math.IsNaN(yi[i]) || math.IsInf(yi[i], 0) || !(vi[i] > 0) || math.IsInf(vi[i], 0) {
-			return nil, errs.New(errs.InvalidOption, an, "study %d: estimate %v with variance %v (need a finite estimate and a positive, finite variance)", i+1, yi[i], vi[i])
-		}
-	}
-	if err := opt.Tau.validate(); err != nil {
+	if err := check(yi, vi, opt); err != nil {
 		return nil, err
-	}
-	if err := opt.Mu.validate(); err != nil {
-		return nil, err
-	}
-	if !(opt.Level > 0 && opt.Level < 1) {
-		return nil, errs.New(errs.InvalidOption, an, "credible level %v: give a proportion between 0 and 1", opt.Level).WithHint("Level")
 	}
 	k := len(yi)
-	if !opt.Tau.Proper() {
-		// p(y | τ) decays as τ^−(k−1) (flat μ) or τ^−k (normal μ).
-		need := 3
-		if opt.Mu.Proper() {
-			need = 2
-		}
-		if k < need {
-			return nil, errs.New(errs.TooFew, an, "with the improper uniform prior on τ the posterior is improper for k = %d studies (it needs k ≥ %d); use a proper prior on τ", k, need).WithHint("TauPrior")
-		}
-	}
 	md := newModel(yi, vi, opt.Mu, opt.Tau)
 	r := &Result{K: k, Level: opt.Level, TauPrior: opt.Tau, MuPrior: opt.Mu, md: md}
 	r.s = transformScale(yi, vi, opt.Tau)
@@ -176,7 +148,7 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 	}}
 	conv := in.run(r.xmax, 16, 1e-11, 2000, ncomp)
 	if !conv[0] {
-		return nil, errs.New(errs.NoConvergence, an, "the integral over τ did not converge (the posterior of τ may be improper or extremely heavy-tailed); use a proper, lighter-tailed prior on τ")
+		return nil, errs.New(errs.NoConvergence, "bayesian meta-analysis", "the integral over τ did not converge (the posterior of τ may be improper or extremely heavy-tailed); use a proper, lighter-tailed prior on τ")
 	}
 	r.in = in
 	r.z = in.total(0)
@@ -186,7 +158,57 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 	}
 	r.Quadrature = Quadrature{Panels: len(in.panels), Nodes: 15 * len(in.panels), Evaluations: in.evals, Scale: s}
 
-	// Mixtures over the nodes.
+	r.mixtures()
+	r.summaries(conv, opt.Level)
+	r.marginals(opt)
+	return r, nil
+}
+
+// check refuses data and options Fit cannot use: unequal lengths, no
+// studies, a non-finite estimate or a variance that is not positive and
+// finite, an invalid prior or level, and the improper uniform prior on τ
+// with too few studies for a proper posterior.
+func check(yi, vi []float64, opt Options) error {
+	const an = "bayesian meta-analysis"
+	if len(yi) != len(vi) {
+		return errs.New(errs.InvalidOption, an, "%d estimates but %d variances", len(yi), len(vi))
+	}
+	if len(yi) == 0 {
+		return errs.New(errs.TooFew, an, "no studies")
+	}
+	for i := range yi {
+		if math.IsNaN(yi[i]) || math.IsInf(yi[i], 0) || !(vi[i] > 0) || math.IsInf(vi[i], 0) {
+			return errs.New(errs.InvalidOption, an, "study %d: estimate %v with variance %v (need a finite estimate and a positive, finite variance)", i+1, yi[i], vi[i])
+		}
+	}
+	if err := opt.Tau.validate(); err != nil {
+		return err
+	}
+	if err := opt.Mu.validate(); err != nil {
+		return err
+	}
+	if !(opt.Level > 0 && opt.Level < 1) {
+		return errs.New(errs.InvalidOption, an, "credible level %v: give a proportion between 0 and 1", opt.Level).WithHint("Level")
+	}
+	k := len(yi)
+	if !opt.Tau.Proper() {
+		// p(y | τ) decays as τ^−(k−1) (flat μ) or τ^−k (normal μ).
+		need := 3
+		if opt.Mu.Proper() {
+			need = 2
+		}
+		if k < need {
+			return errs.New(errs.TooFew, an, "with the improper uniform prior on τ the posterior is improper for k = %d studies (it needs k ≥ %d); use a proper prior on τ", k, need).WithHint("TauPrior")
+		}
+	}
+	return nil
+}
+
+// mixtures builds the posteriors of μ and (unless μ is truncated) of a
+// new study's θ as mixtures of the conditional normals at the quadrature
+// nodes of τ, weighted by the nodes' posterior mass.
+func (r *Result) mixtures() {
+	in, md := r.in, r.md
 	lo, hi := md.lo, md.hi
 	r.mu = &mixture{lo: lo, hi: hi}
 	if !md.trunc {
@@ -205,6 +227,13 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 			}
 		}
 	}
+}
+
+// summaries are the posterior summaries of μ, θ and τ from the moment
+// integrals (conv says which converged; a moment that does not exist is
+// NaN, with a note) and the mixtures' quantiles.
+func (r *Result) summaries(conv [ncomp]bool, level float64) {
+	in := r.in
 	// Moments that do not exist (heavy tails for k ≤ 2) show as
 	// non-converging integrals: reported as NaN with a note.
 	mMean, mSD := math.NaN(), math.NaN()
@@ -217,14 +246,14 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 	if !conv[3] || !conv[4] {
 		r.Notes = append(r.Notes, "The posterior mean or SD of μ is not finite (the posterior is too heavy-tailed); medians and intervals are reported.")
 	}
-	r.Mu = r.mu.summarise(mMean, mSD, opt.Level)
+	r.Mu = r.mu.summarise(mMean, mSD, level)
 	if r.theta != nil {
 		// E θ = E μ; Var θ = Var μ + E τ².
 		tsd := math.NaN()
 		if conv[2] && conv[4] {
 			tsd = math.Sqrt(mSD*mSD + in.total(2)/r.z)
 		}
-		th := r.theta.summarise(mMean, tsd, opt.Level)
+		th := r.theta.summarise(mMean, tsd, level)
 		r.ThetaNew = &th
 	}
 	tMean, tSD := math.NaN(), math.NaN()
@@ -237,10 +266,16 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 	if !conv[1] || !conv[2] {
 		r.Notes = append(r.Notes, "The posterior mean or SD of τ is not finite (the posterior of τ is too heavy-tailed); medians and intervals are reported.")
 	}
-	r.Tau = summarise(tMean, tSD, r.QuantileTau, r.DensityTau, opt.Level)
+	r.Tau = summarise(tMean, tSD, r.QuantileTau, r.DensityTau, level)
 	r.PMuPositive = 1 - r.mu.cdf(0)
 
-	// Marginal likelihoods and Bayes factors.
+}
+
+// marginals are the marginal likelihoods and the Bayes factors for τ = 0
+// and μ = 0, each only where its prior is proper (a note says so
+// otherwise).
+func (r *Result) marginals(opt Options) {
+	in, md, s := r.in, r.md, r.s
 	logPy := math.Log(r.z) + in.shift // log ∫ p(τ) p(y|τ) dτ
 	_, _, lm0 := md.cond(0)
 	r.LogMLFixed0 = md.logLik0(0)
@@ -272,7 +307,6 @@ func Fit(yi, vi []float64, opt Options) (*Result, error) {
 	if !opt.Tau.Proper() {
 		r.Notes = append(r.Notes, "The Bayes factor for τ = 0 needs a proper prior on τ; with the improper uniform prior it is not defined.")
 	}
-	return r, nil
 }
 
 func bf(log01 float64) BayesFactor { return BayesFactor{BF01: math.Exp(log01), BF10: math.Exp(-log01)} }
