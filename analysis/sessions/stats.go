@@ -206,6 +206,38 @@ func (s *Stats) AddPatient(p Patient) error {
 	if p.Therapist != "" {
 		who += fmt.Sprintf(" (therapist %q)", p.Therapist)
 	}
+	if err := s.checkPatient(p, who); err != nil {
+		return err
+	}
+	o := s.Options
+	s.Rows += n
+	if n == 1 {
+		s.OneSession++
+	}
+	for k := 1; k < n; k++ {
+		if p.Session[k]-p.Session[k-1] <= o.MaxLagGap {
+			s.Links++
+		}
+	}
+	ps := PatientStats{ID: p.ID, Therapist: p.Therapist, Rows: n}
+	if !s.Columns.Outcome || (o.Model != Growth && !s.Columns.Alliance) { // FitStats says what is missing
+		s.Patients = append(s.Patients, ps)
+		return nil
+	}
+	used := s.accumulate(&p, &ps)
+	s.Used += used
+	if used > 0 {
+		s.UsedPatients++
+	}
+	s.Patients = append(s.Patients, ps)
+	return nil
+}
+
+// checkPatient refuses a patient AddPatient cannot add: no sessions, an
+// empty id, a missing therapist, series of the wrong length or with
+// infinite scores, sessions repeated or out of order.
+func (s *Stats) checkPatient(p Patient, who string) error {
+	n := len(p.Session)
 	switch {
 	case n == 0:
 		return errs.New(errs.TooFew, "sessions", "%s has no sessions", who)
@@ -251,21 +283,16 @@ func (s *Stats) AddPatient(p Patient) error {
 			return errs.New(errs.InvalidOption, "sessions", "%s: session %d comes after session %d; give each patient's sessions in increasing order", who, p.Session[k], p.Session[k-1])
 		}
 	}
-	s.Rows += n
-	if n == 1 {
-		s.OneSession++
-	}
-	for k := 1; k < n; k++ {
-		if p.Session[k]-p.Session[k-1] <= o.MaxLagGap {
-			s.Links++
-		}
-	}
-	ps := PatientStats{ID: p.ID, Therapist: p.Therapist, Rows: n}
-	if !s.Columns.Outcome || (o.Model != Growth && !s.Columns.Alliance) { // FitStats says what is missing
-		s.Patients = append(s.Patients, ps)
-		return nil
-	}
-	pred, src, control := s.series(&p)
+	return nil
+}
+
+// accumulate adds the patient's rows (the predictor centred within the
+// patient, the lagged or concurrent response) to the grouped sums, and
+// returns the number of rows used.
+func (s *Stats) accumulate(p *Patient, ps *PatientStats) int {
+	n := len(p.Session)
+	o := s.Options
+	pred, src, control := s.series(p)
 	L := s.layout()
 	var within []float64
 	if L.within >= 0 && pred != nil {
@@ -333,12 +360,7 @@ func (s *Stats) AddPatient(p Patient) error {
 		g.Add(u)
 		used++
 	}
-	s.Used += used
-	if used > 0 {
-		s.UsedPatients++
-	}
-	s.Patients = append(s.Patients, ps)
-	return nil
+	return used
 }
 
 // Merge adds the statistics of o (other patients of the same model and
