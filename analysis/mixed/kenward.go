@@ -655,98 +655,18 @@ func choleskyCopy(a []float64, n int) ([]float64, error) {
 // the traces are products of r × r and r × p matrices with E_i. The cost is
 // O(n·(Σq)² + r³ + k²r²) per group, with no n × n matrix.
 func krGroupLowRank(m *Model, st *krSetup, g int, rows, fine []int, acc *krSums) error {
-	d := m.d
-	p, m0 := d.p, d.m0
-	Q := m0 - p - 1
-	nl := len(d.levels)
-	k := len(st.pars)
-	n := len(rows)
+	gr, err := newKRGroup(m, st, g, rows, fine)
+	if err != nil {
+		return err
+	}
+	r, p := gr.r, m.d.p
 	s2 := st.s2
-	// Columns of Z: each node of each level present gets q_l columns.
-	base := make([]map[int]int, nl)
-	nodeCols := make([][]int, nl) // first column of each node, per level
-	r := 0
-	for l := range base {
-		base[l] = map[int]int{}
+	S, U, XX := gr.crossProducts()
+	R, err := gr.inverse(S)
+	if err != nil {
+		return err
 	}
-	for _, j := range st.members[g] {
-		for l, lv := range d.levels {
-			u := st.nodeAt[l][j]
-			if _, ok := base[l][u]; !ok {
-				base[l][u] = r
-				nodeCols[l] = append(nodeCols[l], r)
-				r += lv.q
-			}
-		}
-	}
-	if r > krMaxGroupEffects {
-		return errs.New(errs.TooFew, "mixed", "Kenward–Roger df: group %q of %q has %d random effects, more than the %d the per-group computation allows; use Satterthwaite df", d.levels[nl-1].labels[g], d.levels[nl-1].name, r, krMaxGroupEffects)
-	}
-	S := make([]float64, r*r)
-	U := make([]float64, r*p)
-	XX := make([]float64, p*p)
-	var cols []int
-	var vals []float64
-	rowCols := func(t int) {
-		cols, vals = cols[:0], vals[:0]
-		v := d.rows[rows[t]*m0 : (rows[t]+1)*m0]
-		for l, lv := range d.levels {
-			c := base[l][st.nodeAt[l][fine[t]]]
-			for a := 0; a < lv.q; a++ {
-				cols = append(cols, c+a)
-				vals = append(vals, v[lv.off+a])
-			}
-		}
-	}
-	for t := 0; t < n; t++ {
-		rowCols(t)
-		x := d.rows[rows[t]*m0+Q : rows[t]*m0+Q+p]
-		for u, cu := range cols {
-			vu := vals[u]
-			for w, cw := range cols {
-				S[cu*r+cw] += vu * vals[w]
-			}
-			for j, xj := range x {
-				U[cu*p+j] += vu * xj
-			}
-		}
-		for i, xi := range x {
-			for j, xj := range x {
-				XX[i*p+j] += xi * xj
-			}
-		}
-	}
-	// D̃ and R = (SD̃ + I)⁻¹.
-	Dt := make([]float64, r*r)
-	for l, lv := range d.levels {
-		q := lv.q
-		for _, c := range nodeCols[l] {
-			for a := 0; a < q; a++ {
-				for b := 0; b < q; b++ {
-					Dt[(c+a)*r+c+b] = st.D[l][a*q+b] / s2
-				}
-			}
-		}
-	}
-	A := matMul(S, Dt, r, r, r)
-	for i := 0; i < r; i++ {
-		A[i*r+i]++
-	}
-	var lu mat.LU
-	lu.Factorize(mat.NewDense(r, r, A))
-	if c := lu.Cond(); !(c < 1e14) {
-		return fmt.Errorf("mixed: Kenward–Roger: the random-effects system of group %q is singular (condition %.2g)", d.levels[nl-1].labels[g], c)
-	}
-	Rm := mat.NewDense(r, r, nil)
-	eye := mat.NewDense(r, r, nil)
-	for i := 0; i < r; i++ {
-		eye.Set(i, i, 1)
-	}
-	if err := lu.SolveTo(Rm, false, eye); err != nil {
-		return fmt.Errorf("mixed: Kenward–Roger: group %q: %w", d.levels[nl-1].labels[g], err)
-	}
-	R := Rm.RawMatrix().Data
-	T := matMul(Dt, R, r, r, r)
+	T := matMul(gr.dt, R, r, r, r)
 	symmetrize(T, r)
 	RS := matMul(R, S, r, r, r)
 	M := scaled(RS, 1/s2)
@@ -760,24 +680,7 @@ func krGroupLowRank(m *Model, st *krSetup, g int, rows, fine []int, acc *krSums)
 	X1 := make([]float64, p*p)
 	copy(X1, XX)
 	addTMul(X1, U, TU, r, p, p, -1)
-	// W = X − Z(TU), row by row.
-	WW := make([]float64, p*p)
-	w := make([]float64, p)
-	for t := 0; t < n; t++ {
-		rowCols(t)
-		copy(w, d.rows[rows[t]*m0+Q:rows[t]*m0+Q+p])
-		for u, cu := range cols {
-			vu := vals[u]
-			for j := range w {
-				w[j] -= vu * TU[cu*p+j]
-			}
-		}
-		for i, wi := range w {
-			for j, wj := range w {
-				WW[i*p+j] += wi * wj
-			}
-		}
-	}
+	WW := gr.residualCross(TU)
 	TRU := matMul(T, RU, r, r, p)
 	X3 := make([]float64, p*p)
 	copy(X3, WW)
@@ -791,15 +694,184 @@ func krGroupLowRank(m *Model, st *krSetup, g int, rows, fine []int, acc *krSums)
 	for i := range X1 {
 		acc.XtVX[i] += X1[i] / s2
 	}
-	// E_i as (row, column) pairs.
+	gr.addParameterSums(acc, C, C2, M, M2)
+	k := len(st.pars)
+	s4, s6 := s2*s2, s2*s2*s2
+	for i := range WW {
+		acc.P[k-1][i] -= WW[i] / s4
+		acc.Qm[(k-1)*k+k-1][i] += X3[i] / s6
+	}
+	acc.K[(k-1)*k+k-1] += (float64(len(rows)-r) + trRR) / s4
+	return nil
+}
+
+// krGroup is one top-level group of krGroupLowRank: its rows, the column
+// of Z of each of its nodes, and the scratch of one row's nonzeros.
+type krGroup struct {
+	m          *Model
+	st         *krSetup
+	g          int
+	rows, fine []int
+	base       []map[int]int // level → node → its first column
+	nodeCols   [][]int       // first column of each node, per level
+	r          int           // columns of Z
+	dt         []float64     // D̃ = block-diag(D_l)/σ² (r × r)
+	cols       []int
+	vals       []float64
+}
+
+// newKRGroup lays out the group's columns of Z: each node of each level
+// present gets q_l columns. A group with more than krMaxGroupEffects is
+// refused.
+func newKRGroup(m *Model, st *krSetup, g int, rows, fine []int) (*krGroup, error) {
+	d := m.d
+	nl := len(d.levels)
+	gr := &krGroup{m: m, st: st, g: g, rows: rows, fine: fine, base: make([]map[int]int, nl), nodeCols: make([][]int, nl)}
+	for l := range gr.base {
+		gr.base[l] = map[int]int{}
+	}
+	for _, j := range st.members[g] {
+		for l, lv := range d.levels {
+			u := st.nodeAt[l][j]
+			if _, ok := gr.base[l][u]; !ok {
+				gr.base[l][u] = gr.r
+				gr.nodeCols[l] = append(gr.nodeCols[l], gr.r)
+				gr.r += lv.q
+			}
+		}
+	}
+	if gr.r > krMaxGroupEffects {
+		return nil, errs.New(errs.TooFew, "mixed", "Kenward–Roger df: group %q of %q has %d random effects, more than the %d the per-group computation allows; use Satterthwaite df", gr.label(), d.levels[nl-1].name, gr.r, krMaxGroupEffects)
+	}
+	return gr, nil
+}
+
+func (gr *krGroup) label() string {
+	d := gr.m.d
+	return d.levels[len(d.levels)-1].labels[gr.g]
+}
+
+// rowCols sets cols and vals to the nonzero columns of row t of Z and
+// their values.
+func (gr *krGroup) rowCols(t int) {
+	d := gr.m.d
+	m0 := d.m0
+	gr.cols, gr.vals = gr.cols[:0], gr.vals[:0]
+	v := d.rows[gr.rows[t]*m0 : (gr.rows[t]+1)*m0]
+	for l, lv := range d.levels {
+		c := gr.base[l][gr.st.nodeAt[l][gr.fine[t]]]
+		for a := 0; a < lv.q; a++ {
+			gr.cols = append(gr.cols, c+a)
+			gr.vals = append(gr.vals, v[lv.off+a])
+		}
+	}
+}
+
+// x is row t of X.
+func (gr *krGroup) x(t int) []float64 {
+	d := gr.m.d
+	Q := d.m0 - d.p - 1
+	return d.rows[gr.rows[t]*d.m0+Q : gr.rows[t]*d.m0+Q+d.p]
+}
+
+// crossProducts are S = ZᵀZ (r × r), U = ZᵀX (r × p) and XᵀX (p × p)
+// over the group's rows.
+func (gr *krGroup) crossProducts() (S, U, XX []float64) {
+	r, p := gr.r, gr.m.d.p
+	S, U, XX = make([]float64, r*r), make([]float64, r*p), make([]float64, p*p)
+	for t := range gr.rows {
+		gr.rowCols(t)
+		x := gr.x(t)
+		for u, cu := range gr.cols {
+			vu := gr.vals[u]
+			for w, cw := range gr.cols {
+				S[cu*r+cw] += vu * gr.vals[w]
+			}
+			for j, xj := range x {
+				U[cu*p+j] += vu * xj
+			}
+		}
+		for i, xi := range x {
+			for j, xj := range x {
+				XX[i*p+j] += xi * xj
+			}
+		}
+	}
+	return S, U, XX
+}
+
+// inverse sets D̃ and returns R = (SD̃ + I)⁻¹; a singular system is an
+// error naming the group.
+func (gr *krGroup) inverse(S []float64) ([]float64, error) {
+	d, r := gr.m.d, gr.r
+	gr.dt = make([]float64, r*r)
+	for l, lv := range d.levels {
+		q := lv.q
+		for _, c := range gr.nodeCols[l] {
+			for a := 0; a < q; a++ {
+				for b := 0; b < q; b++ {
+					gr.dt[(c+a)*r+c+b] = gr.st.D[l][a*q+b] / gr.st.s2
+				}
+			}
+		}
+	}
+	A := matMul(S, gr.dt, r, r, r)
+	for i := 0; i < r; i++ {
+		A[i*r+i]++
+	}
+	var lu mat.LU
+	lu.Factorize(mat.NewDense(r, r, A))
+	if c := lu.Cond(); !(c < 1e14) {
+		return nil, fmt.Errorf("mixed: Kenward–Roger: the random-effects system of group %q is singular (condition %.2g)", gr.label(), c)
+	}
+	Rm := mat.NewDense(r, r, nil)
+	eye := mat.NewDense(r, r, nil)
+	for i := 0; i < r; i++ {
+		eye.Set(i, i, 1)
+	}
+	if err := lu.SolveTo(Rm, false, eye); err != nil {
+		return nil, fmt.Errorf("mixed: Kenward–Roger: group %q: %w", gr.label(), err)
+	}
+	return Rm.RawMatrix().Data, nil
+}
+
+// residualCross is WᵀW with W = X − Z(TU), row by row.
+func (gr *krGroup) residualCross(TU []float64) []float64 {
+	p := gr.m.d.p
+	WW := make([]float64, p*p)
+	w := make([]float64, p)
+	for t := range gr.rows {
+		gr.rowCols(t)
+		copy(w, gr.x(t))
+		for u, cu := range gr.cols {
+			vu := gr.vals[u]
+			for j := range w {
+				w[j] -= vu * TU[cu*p+j]
+			}
+		}
+		for i, wi := range w {
+			for j, wj := range w {
+				WW[i*p+j] += wi * wj
+			}
+		}
+	}
+	return WW
+}
+
+// addParameterSums adds each random-effects parameter's terms of P, Q and
+// K, with E_i as the (row, column) pairs of its entry in every node's
+// block (C = RU/σ², C2 = RRU/σ⁴, M = RS/σ², M2 = RSRᵀ/σ⁴).
+func (gr *krGroup) addParameterSums(acc *krSums, C, C2, M, M2 []float64) {
+	r, p := gr.r, gr.m.d.p
+	k := len(gr.st.pars)
 	EC := make([][]float64, k) // E_i C
 	EM := make([][]float64, k) // E_i M
-	for i, pr := range st.pars {
+	for i, pr := range gr.st.pars {
 		if pr.l < 0 {
 			continue
 		}
 		var pairs [][2]int
-		for _, c := range nodeCols[pr.l] {
+		for _, c := range gr.nodeCols[pr.l] {
 			pairs = append(pairs, [2]int{c + pr.a, c + pr.b})
 			if pr.a != pr.b {
 				pairs = append(pairs, [2]int{c + pr.b, c + pr.a})
@@ -829,13 +901,6 @@ func krGroupLowRank(m *Model, st *krSetup, g int, rows, fine []int, acc *krSums)
 			acc.K[i*k+j] += traceProd(EM[i], EM[j], r)
 		}
 	}
-	s4, s6 := s2*s2, s2*s2*s2
-	for i := range WW {
-		acc.P[k-1][i] -= WW[i] / s4
-		acc.Qm[(k-1)*k+k-1][i] += X3[i] / s6
-	}
-	acc.K[(k-1)*k+k-1] += (float64(n-r) + trRR) / s4
-	return nil
 }
 
 // krMaxGroupEffects bounds the random effects of one top-level group (the
