@@ -109,27 +109,9 @@ type FunnelOptions struct {
 // trim-and-fill studies as hollow points and Egger's regression line.
 // Default size: a journal column, 3.5 × 3 in.
 func Funnel(yi, sei []float64, opt FunnelOptions) (*Figure, error) {
-	if len(yi) == 0 {
-		return nil, fmt.Errorf("plots: funnel plot has no studies")
-	}
-	if err := sameLen("funnel yi/sei", len(yi), sei); err != nil {
+	seMax, err := checkFunnel(yi, sei, &opt)
+	if err != nil {
 		return nil, err
-	}
-	if err := sameLen("funnel filled yi/sei", len(opt.FilledYi), opt.FilledSEI); err != nil {
-		return nil, err
-	}
-	if opt.Level == 0 {
-		opt.Level = 0.95
-	}
-	if !(opt.Level > 0 && opt.Level < 1) {
-		return nil, fmt.Errorf("plots: funnel level %v must lie in (0, 1)", opt.Level)
-	}
-	seMax := 0.0
-	for i, s := range append(append([]float64(nil), sei...), opt.FilledSEI...) {
-		if !(s > 0) || math.IsInf(s, 0) {
-			return nil, fmt.Errorf("plots: funnel study %d: standard error %v must be positive and finite", i+1, s)
-		}
-		seMax = math.Max(seMax, s)
 	}
 	th := opt.Theme.orDefault()
 	p := th.newPlot()
@@ -146,20 +128,7 @@ func Funnel(yi, sei []float64, opt FunnelOptions) (*Figure, error) {
 	top = math.Ceil(top/ySt-1e-9) * ySt
 
 	if opt.Contours {
-		// Widest first: p < .01 darkest outside, p > .10 white inside.
-		bg := &fillArea{Fill: midGrey}
-		p.Add(bg)
-		levels := []struct {
-			p    float64
-			fill color.Color
-			name string
-		}{{0.01, lightGrey, ".01 < p < .05"}, {0.05, paleGrey, ".05 < p < .10"}, {0.10, white, "p > .10"}}
-		key.add("p < .01", bg)
-		for _, l := range levels {
-			r := &FunnelRegion{Centre: opt.Null, Z: distuv.UnitNormal.Quantile(1 - l.p/2), SEMax: top, Fill: l.fill}
-			p.Add(r)
-			key.add(l.name, r)
-		}
+		addContours(p, key, opt.Null, top)
 	}
 	var reg *FunnelRegion
 	if finite(opt.Estimate) {
@@ -170,9 +139,9 @@ func Funnel(yi, sei []float64, opt FunnelOptions) (*Figure, error) {
 	}
 	if opt.Egger != nil {
 		e := opt.Egger
-		l, err := line([]float64{e.Intercept, e.Intercept + e.Slope*top}, []float64{0, top}, lineStyle(0.8, darkGrey, 1, 1.5))
-		if err != nil {
-			return nil, err
+		l, lerr := line([]float64{e.Intercept, e.Intercept + e.Slope*top}, []float64{0, top}, lineStyle(0.8, darkGrey, 1, 1.5))
+		if lerr != nil {
+			return nil, lerr
 		}
 		p.Add(l)
 		key.add("Egger", l)
@@ -213,24 +182,76 @@ func Funnel(yi, sei []float64, opt FunnelOptions) (*Figure, error) {
 	}
 	p.Add(key)
 	p.Y.Min, p.Y.Max = 0, top
-	if opt.Contours {
-		// The contour background is wide; fit x to the data and the region.
-		xmin, xmax := math.Inf(1), math.Inf(-1)
-		for _, v := range append(append([]float64(nil), yi...), opt.FilledYi...) {
-			xmin, xmax = math.Min(xmin, v), math.Max(xmax, v)
-		}
-		z := distuv.UnitNormal.Quantile(1 - 0.01/2)
-		xmin = math.Min(xmin, opt.Null-z*top)
-		xmax = math.Max(xmax, opt.Null+z*top)
-		if finite(opt.Estimate) {
-			zl := distuv.UnitNormal.Quantile(1 - (1-opt.Level)/2)
-			xmin, xmax = math.Min(xmin, opt.Estimate-zl*top), math.Max(xmax, opt.Estimate+zl*top)
-		}
-		p.X.Min, p.X.Max = xmin, xmax
+	if opt.Contours { // the contour background is wide: fit x to the data and the region
+		p.X.Min, p.X.Max = funnelXRange(yi, opt, top)
 	}
 	niceRange(&p.X)
 	w, h := opt.Size.or(ColumnWidth, 3*vg.Inch)
 	f := single(p, w, h)
 	f.parts = reg
 	return f, nil
+}
+
+// checkFunnel refuses what a funnel plot cannot show (no studies, unequal
+// lengths, a level outside (0, 1), a standard error that is not positive
+// and finite), defaults the level to .95 and returns the largest SE.
+func checkFunnel(yi, sei []float64, opt *FunnelOptions) (float64, error) {
+	if len(yi) == 0 {
+		return 0, fmt.Errorf("plots: funnel plot has no studies")
+	}
+	if err := sameLen("funnel yi/sei", len(yi), sei); err != nil {
+		return 0, err
+	}
+	if err := sameLen("funnel filled yi/sei", len(opt.FilledYi), opt.FilledSEI); err != nil {
+		return 0, err
+	}
+	if opt.Level == 0 {
+		opt.Level = 0.95
+	}
+	if !(opt.Level > 0 && opt.Level < 1) {
+		return 0, fmt.Errorf("plots: funnel level %v must lie in (0, 1)", opt.Level)
+	}
+	seMax := 0.0
+	for i, s := range append(append([]float64(nil), sei...), opt.FilledSEI...) {
+		if !(s > 0) || math.IsInf(s, 0) {
+			return 0, fmt.Errorf("plots: funnel study %d: standard error %v must be positive and finite", i+1, s)
+		}
+		seMax = math.Max(seMax, s)
+	}
+	return seMax, nil
+}
+
+// addContours adds the significance contours around null (Peters et al.
+// 2008): p < .01 darkest outside, p > .10 white inside, widest first.
+func addContours(p *plot.Plot, key *Key, null, top float64) {
+	bg := &fillArea{Fill: midGrey}
+	p.Add(bg)
+	levels := []struct {
+		p    float64
+		fill color.Color
+		name string
+	}{{0.01, lightGrey, ".01 < p < .05"}, {0.05, paleGrey, ".05 < p < .10"}, {0.10, white, "p > .10"}}
+	key.add("p < .01", bg)
+	for _, l := range levels {
+		r := &FunnelRegion{Centre: null, Z: distuv.UnitNormal.Quantile(1 - l.p/2), SEMax: top, Fill: l.fill}
+		p.Add(r)
+		key.add(l.name, r)
+	}
+}
+
+// funnelXRange is the x range of a contour-enhanced funnel: the data, the
+// p = .01 contour at the top and the region around the estimate.
+func funnelXRange(yi []float64, opt FunnelOptions, top float64) (float64, float64) {
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	for _, v := range append(append([]float64(nil), yi...), opt.FilledYi...) {
+		xmin, xmax = math.Min(xmin, v), math.Max(xmax, v)
+	}
+	z := distuv.UnitNormal.Quantile(1 - 0.01/2)
+	xmin = math.Min(xmin, opt.Null-z*top)
+	xmax = math.Max(xmax, opt.Null+z*top)
+	if finite(opt.Estimate) {
+		zl := distuv.UnitNormal.Quantile(1 - (1-opt.Level)/2)
+		xmin, xmax = math.Min(xmin, opt.Estimate-zl*top), math.Max(xmax, opt.Estimate+zl*top)
+	}
+	return xmin, xmax
 }
