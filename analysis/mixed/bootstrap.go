@@ -88,6 +88,9 @@ func newSimulator(d *design, theta []float64, sigma float64, beta []float64) *si
 		L := make([]float64, q*q)
 		lv.fillLambda(L, theta)
 		s.lam = append(s.lam, L)
+		if d.general { // rows name their groups (design.codes)
+			continue
+		}
 		nodes := make([]int, d.levels[0].nodes)
 		for j := range nodes {
 			g := j
@@ -125,6 +128,21 @@ func (s *simulator) draw(rng *rand.Rand, rows []float64) {
 			}
 		}
 	}
+	if d.general {
+		s.drawGeneral(b, rows)
+	} else {
+		s.drawNested(b, rows)
+	}
+	for r := 0; r < d.n; r++ {
+		rows[r*d.m0+d.m0-1] += s.sigma * rng.NormFloat64()
+	}
+}
+
+// drawNested writes x_rβ̂ + Σ_l z_rl b_l into the response of each row of
+// a nested design, row r of finest node j taking level l's effects of
+// the node above j.
+func (s *simulator) drawNested(b [][]float64, rows []float64) {
+	d := s.d
 	m0, p := d.m0, d.p
 	xo := m0 - p - 1
 	for j := 0; j < d.levels[0].nodes; j++ {
@@ -142,9 +160,6 @@ func (s *simulator) draw(rng *rand.Rand, rows []float64) {
 			}
 			v[m0-1] = y
 		}
-	}
-	for r := 0; r < d.n; r++ {
-		rows[r*m0+m0-1] += s.sigma * rng.NormFloat64()
 	}
 }
 

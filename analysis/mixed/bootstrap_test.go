@@ -71,23 +71,29 @@ func quantileSE(x []float64, p float64) float64 {
 	return math.Sqrt(p*(1-p)/float64(n)) / f
 }
 
-// On sleepstudy the percentile limits of 1000 refits agree with lme4's
-// confint(m, method = "boot", nsim = 1000, boot.type = "perc") (R's
-// generator, mixed_confint.json) within 4 combined Monte Carlo standard
-// errors of the two quantiles.
-func TestConfintBootSleepstudyVsLme4(t *testing.T) {
+// On sleepstudy (nested path) and Penicillin (crossed plates and samples,
+// the general path) the percentile limits of lme4's number of refits agree
+// with its confint(m, method = "boot", nsim, boot.type = "perc") (R's
+// generator, mixed_confint.json and mixed_confint_crossed.json) within 4
+// combined Monte Carlo standard errors of the two quantiles.
+func TestConfintBootVsLme4(t *testing.T) {
 	if testing.Short() {
-		t.Skip("1000 refits")
+		t.Skip("thousands of refits")
 	}
-	var c confintCase
-	for _, cc := range loadConfintCases(t) {
-		if cc.Boot != nil {
-			c = cc
+	n := 0
+	for _, c := range loadConfintCases(t) {
+		if c.Boot == nil {
+			continue
 		}
+		n++
+		t.Run(c.Name, func(t *testing.T) { bootVsLme4(t, c) })
 	}
-	if c.Boot == nil {
-		t.Fatal("no bootstrap case in mixed_confint.json")
+	if n < 2 {
+		t.Fatalf("%d bootstrap cases in the goldens, want sleepstudy and Penicillin", n)
 	}
+}
+
+func bootVsLme4(t *testing.T, c confintCase) {
 	m := c.fit(t)
 	bs, err := m.bootstrap(ConfintOptions{NSim: c.Boot.NSim, Seed: 5, Workers: 2})
 	if err != nil {
@@ -112,6 +118,35 @@ func TestConfintBootSleepstudyVsLme4(t *testing.T) {
 				t.Logf("%s %s: ours %.5g, lme4 %.5g (%.2f MC SE apart)", ci.Parm, []string{"lower", "upper"}[s], got, want, d/se)
 			}
 		}
+	}
+}
+
+// The bootstrap of a crossed model (the general path) gives the same
+// intervals on 1 and 3 workers, and other intervals for another seed.
+func TestConfintBootCrossedSeeded(t *testing.T) {
+	var c confintCase
+	for _, cc := range loadConfintCases(t) {
+		if cc.Name == "raters" {
+			c = cc
+		}
+	}
+	m := c.fit(t)
+	if m.e.gen == nil {
+		t.Fatal("the raters model is not on the general path")
+	}
+	run := func(seed uint64, workers int) []CI {
+		r, err := m.Confint(ConfintOptions{Method: "boot", NSim: 40, Seed: seed, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Intervals
+	}
+	a, b, d := run(3, 1), run(3, 3), run(4, 2)
+	if !slices.Equal(a, b) {
+		t.Errorf("seed 3: 1 worker %v, 3 workers %v", a, b)
+	}
+	if slices.Equal(a, d) {
+		t.Errorf("seeds 3 and 4 gave the same intervals %v", a)
 	}
 }
 

@@ -127,9 +127,6 @@ func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 		if m.d.resid != nil || m.opts.AR1 != "" {
 			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals with a residual structure (AR(1) or another correlation, a variance function, gls) are not available (lme4, their reference, has none); use Wald intervals of the fixed effects", method).WithHint("Method")
 		}
-		if m.e.gen != nil {
-			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals are available for nested random effects with one term per factor; crossed factors, || terms and several terms on one factor are not profiled yet: use Wald intervals of the fixed effects", method).WithHint("Method")
-		}
 		if m.d.rows == nil {
 			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals need the model fitted from its rows, not from summary statistics", method).WithHint("Method")
 		}

@@ -41,15 +41,23 @@ type confintCase struct {
 	} `json:"boot"`
 }
 
+// loadConfintCases reads the nested cases (mixed_confint.json) and the
+// crossed and uncorrelated ones of the general path
+// (mixed_confint_crossed.json: Penicillin, patients × raters with and
+// without a patient slope, (1 + session || patient)).
 func loadConfintCases(t *testing.T) []confintCase {
 	t.Helper()
-	var g struct {
-		Cases []confintCase `json:"cases"`
+	var all []confintCase
+	for _, f := range []string{"mixed_confint.json", "mixed_confint_crossed.json"} {
+		var g struct {
+			Cases []confintCase `json:"cases"`
+		}
+		if err := golden.Load(f, &g); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, g.Cases...)
 	}
-	if err := golden.Load("mixed_confint.json", &g); err != nil {
-		t.Fatal(err)
-	}
-	return g.Cases
+	return all
 }
 
 func (c confintCase) fit(t *testing.T) *Model {

@@ -46,3 +46,39 @@ func ExampleModel_Confint() {
 	// .sigma      Residual sigma          [2.893, 4.816]
 	// (Intercept)          (Intercept)    [4.313, 7.018]
 }
+
+// Profile-likelihood intervals of a crossed model: lme4's Penicillin (24
+// plates × 6 penicillin samples, one diameter each; Davies 1947), plates
+// crossed with samples. The limits are the exact roots of the ML profile,
+// as R's uniroot on lme4's profile deviance gives them
+// (testdata/golden/mixed_confint_crossed.json); lme4's confint(m), reading
+// them off a spline, gives [1.095789, 3.556292] for the sample SD (.sig02).
+func ExampleModel_Confint_crossed() {
+	d := strings.Split("27 23 26 23 23 21 27 23 26 23 23 21 25 21 25 24 24 20 26 23 25 23 23 20 25 22 26 22 23 20 24 22 25 23 22 19 24 20 23 21 22 19 26 22 26 24 24 21 24 21 24 22 22 20 24 21 24 23 22 19 26 23 26 24 24 21 25 22 26 24 24 20 26 24 26 24 25 22 26 23 26 23 23 20 26 23 25 24 24 22 25 22 25 23 23 20 25 21 24 23 23 20 25 22 24 23 23 19 24 21 23 21 21 19 26 23 26 24 24 21 25 21 24 22 22 18 25 22 25 22 22 20 24 21 24 22 24 19 24 21 24 22 21 18", " ")
+	data := mixed.Data{Numeric: map[string][]float64{"diameter": {}}, Text: map[string][]string{"plate": {}, "sample": {}}}
+	for i, s := range d {
+		var y float64
+		fmt.Sscan(s, &y)
+		data.Numeric["diameter"] = append(data.Numeric["diameter"], y)
+		data.Text["plate"] = append(data.Text["plate"], string(rune('a'+i/6)))
+		data.Text["sample"] = append(data.Text["sample"], string(rune('A'+i%6)))
+	}
+	m, err := mixed.Fit("diameter ~ 1 + (1 | plate) + (1 | sample)", data, mixed.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ci, err := m.Confint(mixed.ConfintOptions{Method: "profile"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range ci.Intervals {
+		fmt.Printf("%-11s %-8s %-14s [%.6f, %.6f]\n", c.Parm, c.Group, c.Name, c.Lower, c.Upper)
+	}
+	// Output:
+	// .sig01      plate    sd_(Intercept) [0.633565, 1.182103]
+	// .sig02      sample   sd_(Intercept) [1.095831, 3.556322]
+	// .sigma      Residual sigma          [0.485846, 0.629453]
+	// (Intercept)          (Intercept)    [21.266608, 24.677836]
+}

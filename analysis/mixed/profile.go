@@ -15,7 +15,9 @@ import (
 // standard deviation of random effect i of a term (i == j), the correlation
 // of its effects i and j (i > j), or σ (level −1). They are ordered as θ
 // (term by term, the lower triangle column by column), σ last, and named
-// as confint.merMod names them (.sig01, .sig02, …, .sigma).
+// as confint.merMod names them (.sig01, .sig02, …, .sigma), each with its
+// grouping factor (a second term on one factor, "Subject.1" in VarCorr, is
+// still Subject's, as lme4's profile names it).
 type vcParam struct {
 	parm, group, name string
 	level, i, j       int
@@ -27,7 +29,7 @@ func (d *design) vcParams() []vcParam {
 	for l, lv := range d.levels {
 		for j := 0; j < lv.q; j++ {
 			for i := j; i < lv.q; i++ {
-				p := vcParam{parm: fmt.Sprintf(".sig%02d", len(ps)+1), group: lv.name, level: l, i: i, j: j}
+				p := vcParam{parm: fmt.Sprintf(".sig%02d", len(ps)+1), group: lv.groupName(), level: l, i: i, j: j}
 				if i == j {
 					p.name = "sd_" + lv.colNames[i]
 				} else {
@@ -158,8 +160,12 @@ func (d *design) thetaFromPsi(psi, theta []float64) bool {
 // [X y] with the random effects eliminated (lower triangle, row-major):
 // the quadratic form whose value at [β; −1] is the penalised residual sum
 // of squares r²(θ, β) minimised over the random effects. It is the matrix
-// eval factors into G; the hook lets a caller fix some of β.
+// eval factors into G; the hook lets a caller fix some of β. On the
+// general path it is rebuilt from that factor (general.reducedXY).
 func (e *engine) reducedXY() []float64 {
+	if e.gen != nil {
+		return e.gen.reducedXY(e)
+	}
 	nl := len(e.d.levels)
 	M := make([]float64, len(e.G))
 	for i := range M {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -77,6 +78,58 @@ func TestLmmConfintProfile(t *testing.T) {
 		_, stderr, code = runCLI(t, b.String(), "lmm", "-", "--formula", c.Formula, "--nsim", "30")
 		if code != 2 || !strings.Contains(stderr, "--confint boot") || !strings.Contains(stderr, "--nsim") {
 			t.Errorf("--nsim without --confint boot: exit %d %q", code, stderr)
+		}
+	}
+}
+
+// 'alliance lmm --confint profile' on a crossed model (lme4's Penicillin,
+// plates crossed with samples: the general path) gives the exact roots of
+// lme4 1.1-31's ML profile (mixed_confint_crossed.json, R's uniroot) to
+// 1e-6 and its confint(m) spline limits to 5e-4, named as lme4.
+func TestLmmConfintCrossed(t *testing.T) {
+	var g struct {
+		Cases []struct {
+			Name, Formula string
+			Parm          []string
+			Profile       struct{ Lower, Upper []float64 }
+			Exact         struct{ Lower, Upper []float64 }
+		}
+	}
+	if err := loadGolden("mixed_confint_crossed.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	c := g.Cases[0]
+	if c.Name != "Penicillin" {
+		t.Fatalf("first case %s", c.Name)
+	}
+	file := filepath.Join("..", "..", "testdata", "golden", "mixed_kr_crossed_penicillin.csv")
+	out, stderr, code := runCLI(t, "", "lmm", file, "--formula", c.Formula, "--confint", "profile", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	var got struct {
+		Confint []struct {
+			Parm         string
+			Lower, Upper float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Confint) != len(c.Parm) {
+		t.Fatalf("%d intervals, lme4 %d", len(got.Confint), len(c.Parm))
+	}
+	for k, ci := range got.Confint {
+		if ci.Parm != c.Parm[k] {
+			t.Errorf("interval %d: %s, lme4 %s", k, ci.Parm, c.Parm[k])
+		}
+		for s, x := range [][3]float64{{ci.Lower, c.Exact.Lower[k], c.Profile.Lower[k]}, {ci.Upper, c.Exact.Upper[k], c.Profile.Upper[k]}} {
+			if math.Abs(x[0]-x[1]) > 1e-6*math.Abs(x[1]) {
+				t.Errorf("%s %d: %.10g, exact profile root %.10g", ci.Parm, s, x[0], x[1])
+			}
+			if math.Abs(x[0]-x[2]) > 5e-4*math.Abs(x[2]) {
+				t.Errorf("%s %d: %.7g, lme4's spline %.7g", ci.Parm, s, x[0], x[2])
+			}
 		}
 	}
 }

@@ -1,0 +1,25 @@
+# Reference confidence intervals of crossed and uncorrelated lmer fits (the
+# general path of analysis/mixed), from lme4 1.1-31's confint.merMod:
+#   confint(m, method = "profile", level = 0.95 / 0.90), confint(m, method = "Wald"),
+#   confint(m, method = "boot", nsim, boot.type = "perc")  (Penicillin only; Monte Carlo)
+# and the exact roots of the same ML profile (exact_profile in
+# mixed_confint_lib.R: uniroot on zeta, each point re-optimised by bobyqa).
+# Data: lme4's Penicillin (as testdata/golden/mixed_kr_crossed_penicillin.csv)
+# and the simulated patients x raters of mixed_kr_crossed_raters.csv.
+# Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed_confint_crossed
+source(file.path(golden_dir, "R", "mixed_confint_lib.R"), local = TRUE)
+
+pen <- read.csv(file.path(golden_dir, "mixed_kr_crossed_penicillin.csv"), stringsAsFactors = FALSE)
+rat <- read.csv(file.path(golden_dir, "mixed_kr_crossed_raters.csv"), stringsAsFactors = FALSE)
+cases <- list(
+  rec("Penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)", "(1 | plate) + (1 | sample)", pen,
+      list(diameter = pen$diameter, plate = pen$plate, sample = pen$sample), boot_nsim = 2000),
+  rec("raters", "y ~ x + (1 | patient) + (1 | rater)", "(1 | patient) + (1 | rater)", rat,
+      list(y = rat$y, x = rat$x, patient = rat$patient, rater = rat$rater, session = rat$session)),
+  rec("raters_slope", "y ~ session + (1 + session | patient) + (1 | rater)", "(1 + session | patient) + (1 | rater)", rat,
+      list(y = rat$y, x = rat$x, patient = rat$patient, rater = rat$rater, session = rat$session)),
+  rec("raters_uncorrelated", "y ~ session + (1 + session || patient)", "(1 + session || patient)", rat,
+      list(y = rat$y, x = rat$x, patient = rat$patient, rater = rat$rater, session = rat$session)))
+write_golden("mixed_confint_crossed", list(
+  call = "confint(lmer(formula, data, REML = TRUE, control = lmerControl(optimizer = 'bobyqa', optCtrl = list(rhoend = 1e-12, maxfun = 1e6))), method = 'profile' / 'Wald' / 'boot') per case (cases[].call), plus exact roots of the same ML profile by uniroot (testdata/golden/R/mixed_confint_crossed.R, mixed_confint_lib.R)",
+  cases = cases), packages = pkgs)
