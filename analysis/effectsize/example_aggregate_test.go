@@ -36,3 +36,20 @@ func ExampleAggregateCS() {
 	// Study 07 (2002): k = 1, yi = 0.316126, vi = 0.015873
 	// Study 08 (2000): k = 3, yi = 0.364151, vi = 0.003901
 }
+
+// As MAc's agg(id, r, n, cor = .5): study A's two correlations .30 and .40
+// (n 50 and 60) become the composite (.30 + .40)/√(2 + 2·1·.5) = .7/√3 =
+// 0.4041 with n = round(55) = 55; study B's single correlation stays.
+func ExampleAggregateMAc() {
+	agg, err := effectsize.AggregateMAc([]float64{0.3, 0.4, 0.2}, []float64{50, 60, 80}, []string{"A", "A", "B"}, 0.5)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range agg.Rows {
+		fmt.Printf("%s: r = %.4f, n = %g, k = %d\n", r.Cluster, r.Yi, r.N, r.K)
+	}
+	// Output:
+	// A: r = 0.4041, n = 55, k = 2
+	// B: r = 0.2000, n = 80, k = 1
+}
