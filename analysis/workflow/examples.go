@@ -1,5 +1,7 @@
 package workflow
 
+import "fmt"
+
 // The settings of the worked examples: what a front end runs on an
 // embedded dataset when the user gives no data. Each completes the options
 // the user gave (whatever is set stays) and says in a note what it
@@ -55,3 +57,12 @@ func ChangeExample(opt ChangeOptions) (ChangeOptions, Note) {
 // LMMExampleFormula is the model fitted to the embedded demo-sessions when
 // no formula is given.
 const LMMExampleFormula = "outcome ~ session + alliance + (1 | therapist/patient)"
+
+// LMMExample completes opt for the embedded demo-sessions when no formula
+// is given (LMMExampleFormula), with the note that says which model runs.
+func LMMExample(opt LMMOptions) (LMMOptions, Note) {
+	if opt.Formula == "" {
+		opt.Formula = LMMExampleFormula
+	}
+	return opt, Note{Text: fmt.Sprintf("example model: --formula %q", opt.Formula)}
+}

@@ -23,8 +23,10 @@ type LMMOptions struct {
 	// ML fits by maximum likelihood instead of REML.
 	ML bool
 	// AR1 names an integer time column: AR(1) residuals within the
-	// innermost group (nlme's corAR1), gaps respected.
-	AR1 string
+	// innermost group (nlme's corAR1), gaps respected. TimeAR1 asks for
+	// the same over the Time column (a front end's switch).
+	AR1     string
+	TimeAR1 bool
 	// Level is the confidence level (default 0.95).
 	Level float64
 	// Anova adds the F tests of the fixed-effect terms: 3 (type III), 2
@@ -120,6 +122,12 @@ type LMMRun struct {
 // does not converge is returned with its result and an errs.NoConvergence error,
 // so a front end can show where the optimiser stopped.
 func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
+	if opt.TimeAR1 {
+		if opt.Time == "" {
+			return nil, invalid("Time", "AR(1) residuals need the time (session) column")
+		}
+		opt.AR1 = opt.Time
+	}
 	if opt.Level == 0 {
 		opt.Level = 0.95
 	}

@@ -3,8 +3,7 @@ package workflow
 // LMMFields are the options of a linear mixed model (LMMOptions) as a
 // user gives them: each the flag --Name of 'alliance lmm', with its one
 // help text, default and choices (BindTarget finds the option each
-// sets). The AR(1) switch and its time column, the figure and the R code
-// are the front end's.
+// sets). The figure and the R code are the front end's.
 func LMMFields() []Field {
 	return []Field{
 		{Name: "formula", Option: "Formula", Usage: "the model, lme4 syntax: response ~ fixed terms + (random | group)"},
@@ -21,6 +20,8 @@ func LMMFields() []Field {
 		{Name: "contrasts", Default: "treatment", Choices: []string{"treatment", "sum", "helmert"}, Option: "Contrasts", Usage: "coding of factors: treatment, sum (R's contr.sum: coefficients arm1, arm2 …) or helmert; F tests and marginal means are the same under each"},
 		{Name: "level", Kind: LevelField, Option: "Level", Usage: "confidence level of the fixed effects, in percent (or as a proportion)"},
 		{Name: "ddf", Default: "satterthwaite", Choices: []string{"satterthwaite", "kenward-roger"}, Option: "DDF", Usage: "df method of the t tests, --anova and --emmeans: satterthwaite (lmerTest's default) or kenward-roger (Kenward & Roger 1997: adjusted SEs and df, as pbkrtest; REML, no --ar1)"},
+		{Name: "ar1", Option: "TimeAR1", Usage: "AR(1) residuals over the session column within the innermost group"},
+		{Name: "session", Default: "session", Option: "Time", Usage: "the time `COLUMN` of --ar1 and --correlation: session numbers, or times for car1 and exp"},
 		{Name: "correlation", Choices: []string{"ar1", "car1", "exp", "cs", "arma11"}, Option: "Correlation", Usage: "residual correlation within the innermost group over --session (the time column), as nlme: ar1 (corAR1, session numbers, gaps respected), car1 (corCAR1, continuous times, uneven spacing respected), exp (corExp), cs (corCompSymm) or arma11 (corARMA(p = 1, q = 1)); df are then nlme's containment df"},
 		{Name: "cor-group", Option: "CorGroup", Usage: "for a formula without random effects (fitted as nlme's gls): the `COLUMN` within which --correlation applies (form = ~ time | COLUMN)"},
 		{Name: "weights", Option: "Weights", Usage: "residual variance function, as nlme: `varident:COLUMN` (one SD per level, varIdent(form = ~ 1 | COLUMN)) varpower:COLUMN (SD ∝ |COLUMN|^power, varPower(form = ~ COLUMN)) or varpower (SD ∝ |fitted|^power, nlme's default varPower())"},

@@ -14,15 +14,13 @@ import (
 )
 
 // lmmFlags are the flags of 'alliance lmm', bound to the workflow's
-// options but for --ar1, a switch whose time column is --session.
+// options but for the figure and the R code.
 type lmmFlags struct {
-	read    readFlags
-	opt     workflow.LMMOptions
-	ar1     bool
-	session string
-	plot    string
-	hints   map[string]string // option → flag (optionFlags)
-	rcode   bool
+	read  readFlags
+	opt   workflow.LMMOptions
+	plot  string
+	hints map[string]string // option → flag (optionFlags)
+	rcode bool
 }
 
 const lmmDefaultDataset = "demo-sessions"
@@ -35,7 +33,7 @@ func newLmmCmd(e *env) *cobra.Command {
 		Long:    helpText("lmm", "long"),
 		Example: helpText("lmm", "example"),
 		Args: func(cmd *cobra.Command, args []string) error {
-			if n := len(args); lf.ar1 && n > 0 && !strings.ContainsAny(args[0], "./") {
+			if n := len(args); lf.opt.TimeAR1 && n > 0 && !strings.ContainsAny(args[0], "./") {
 				if _, err := os.Stat(args[0]); err != nil || n > 1 {
 					return usagef("--ar1 is a switch: name the time column with --session (e.g. --ar1 --session %s)", args[0])
 				}
@@ -47,8 +45,9 @@ func newLmmCmd(e *env) *cobra.Command {
 				if !lf.read.isExample(args) {
 					return usagef("give the model with --formula, e.g. --formula \"outcome ~ alliance + (1 | patient)\"")
 				}
-				lf.opt.Formula = workflow.LMMExampleFormula
-				e.infof("alliance: example model: --formula %q", lf.opt.Formula)
+				var note workflow.Note
+				lf.opt, note = workflow.LMMExample(lf.opt)
+				e.infof("alliance: %s", note.Text)
 			}
 			return runLmm(e, lf, args)
 		},
@@ -56,12 +55,10 @@ func newLmmCmd(e *env) *cobra.Command {
 	f := cmd.Flags()
 	lf.read.register(cmd, lmmDefaultDataset)
 	bindOptions(cmd, &lf.opt, workflow.LMMFields())
-	f.BoolVar(&lf.ar1, "ar1", false, "AR(1) residuals over the session column within the innermost group")
-	f.StringVar(&lf.session, "session", "session", "the time `COLUMN` of --ar1 and --correlation: session numbers, or times for car1 and exp")
 	aliases(cmd)
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&lf.rcode, "r-code", false, "also print the equivalent lme4/lmerTest (or nlme) code, so a reviewer can check the numbers")
-	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session", "Time": "--session"}, &lf.opt)
+	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session"}, &lf.opt)
 	return cmd
 }
 
@@ -74,10 +71,6 @@ func runLmm(e *env, lf *lmmFlags, args []string) error {
 		return err
 	}
 	opt := lf.opt
-	if lf.ar1 {
-		opt.AR1 = lf.session
-	}
-	opt.Time = lf.session
 	if lf.plot != "" {
 		opt.Figures = []string{"caterpillar"}
 	}
