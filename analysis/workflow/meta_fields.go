@@ -85,3 +85,27 @@ func AskBayes(b BayesOptions, on, onGiven, fieldGiven bool) *BayesOptions {
 	}
 	return nil
 }
+
+// FigureField is a figure a user asks for by writing it to a file: Name
+// is its control (the flag --Name), Figure its name in the options'
+// Figures and in the section, Usage its one help text.
+type FigureField struct{ Name, Figure, Usage string }
+
+// MetaFigureFields are the figures of the meta-analysis (MetaOptions.Figures),
+// each with what asking for it implies.
+func MetaFigureFields() []FigureField {
+	return []FigureField{
+		{"forest", "forest", "write a forest plot to `FILE` (.png, .svg, .pdf)"},
+		{"funnel", "funnel", "write a contour-enhanced funnel plot (with trim-and-fill's filled studies and Egger's line) to `FILE`"},
+		{"baujat", "baujat", "write a Baujat plot (contribution to Q vs influence on the estimate) to `FILE`"},
+		{"bubble", "bubble", "write a bubble plot of a meta-regression on one numeric moderator to `FILE`"},
+		{"radial", "radial", "write a radial (Galbraith) plot to `FILE`"},
+		{"influence-plot", "influence", "write the influence panel (rstudent, DFFITS, Cook's D, COVRATIO, τ² and Q_E left out, hat, weight by study) to `FILE`"},
+		{"leave1out-forest", "leave1out-forest", "write the leave-one-out estimates as a forest plot to `FILE` (implies --leave1out)"},
+		{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
+		{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
+		{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
+		{"profile-plot", "profile", "write the profile (restricted) log-likelihood of the model's variance components to `FILE`, with the profile-likelihood CI marked, as metafor's profile(res): τ² of the univariate model (REML or ML), each σ² with --cluster"},
+		{"gosh", "gosh", "GOSH (metafor's gosh): refit the model to every subset of the studies (up to 2^20 − 1 = 1,048,575, k ≤ 20; random subsets beyond, see --gosh-subsets and --seed), flag the studies whose inclusion moves the mean estimate or I² by more than 1 SD, and write the I² × estimate plot to `FILE`"},
+	}
+}

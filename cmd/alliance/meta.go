@@ -27,22 +27,6 @@ type metaFlags struct {
 
 const metaDefaultDataset = "demo-studies"
 
-// metaFigureFlags maps each figure flag to the workflow's figure name.
-var metaFigureFlags = []struct{ flag, name, help string }{
-	{"forest", "forest", "write a forest plot to `FILE` (.png, .svg, .pdf)"},
-	{"funnel", "funnel", "write a contour-enhanced funnel plot (with trim-and-fill's filled studies and Egger's line) to `FILE`"},
-	{"baujat", "baujat", "write a Baujat plot (contribution to Q vs influence on the estimate) to `FILE`"},
-	{"bubble", "bubble", "write a bubble plot of a meta-regression on one numeric moderator to `FILE`"},
-	{"radial", "radial", "write a radial (Galbraith) plot to `FILE`"},
-	{"influence-plot", "influence", "write the influence panel (rstudent, DFFITS, Cook's D, COVRATIO, τ² and Q_E left out, hat, weight by study) to `FILE`"},
-	{"leave1out-forest", "leave1out-forest", "write the leave-one-out estimates as a forest plot to `FILE` (implies --leave1out)"},
-	{"cumulative-forest", "cumulative-forest", "write the cumulative meta-analysis as a forest plot to `FILE` (needs --cumulative)"},
-	{"selmodel-plot", "selmodel", "write the estimated selection function with its confidence band to `FILE` (implies --bias --selmodel)"},
-	{"posterior-plot", "posterior", "write the posterior densities of μ and τ with their credible intervals to `FILE` (implies --bayes)"},
-	{"profile-plot", "profile", "write the profile (restricted) log-likelihood of the model's variance components to `FILE`, with the profile-likelihood CI marked, as metafor's profile(res): τ² of the univariate model (REML or ML), each σ² with --cluster"},
-	{"gosh", "gosh", "GOSH (metafor's gosh): refit the model to every subset of the studies (up to 2^20 − 1 = 1,048,575, k ≤ 20; random subsets beyond, see --gosh-subsets and --seed), flag the studies whose inclusion moves the mean estimate or I² by more than 1 SD, and write the I² × estimate plot to `FILE`"},
-}
-
 func newMetaCmd(e *env) *cobra.Command {
 	mf := &metaFlags{figures: map[string]*string{}}
 	cmd := &cobra.Command{
@@ -65,10 +49,10 @@ func newMetaCmd(e *env) *cobra.Command {
 	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, influence-effects, leave1out, cumulative, robust, aggregated, studies, compare; default the first)")
 	f.StringVar(&mf.aggOut, "aggregate-out", "", "also write the aggregated table as CSV to `FILE`")
 	f.BoolVar(&mf.bayesOn, "bayes", false, "Bayesian random-effects meta-analysis: posterior of μ, τ and a new study's effect, Bayes factors for μ = 0 and τ = 0, model averaging (bayesmeta/metaBMA)")
-	for _, ff := range metaFigureFlags {
+	for _, ff := range workflow.MetaFigureFields() {
 		p := new(string)
-		mf.figures[ff.flag] = p
-		figureVar(cmd, p, ff.flag, ff.help)
+		mf.figures[ff.Name] = p
+		figureVar(cmd, p, ff.Name, ff.Usage)
 	}
 	f.StringVar(&mf.goshTable, "gosh-table", "", "with --gosh: also write every subset's k, QE, I2, H2, tau2, estimate and 0/1 inclusion columns as CSV to `FILE` (gosh()$res and $incl)")
 	mf.hints = optionFlags(cmd, map[string]string{"Figures": "--cumulative-forest/--bubble", "Bayes": "--bayes", "BMAPrior": "--bayes",
@@ -82,9 +66,9 @@ func newMetaCmd(e *env) *cobra.Command {
 func (mf *metaFlags) options() (workflow.MetaOptions, error) {
 	o := mf.opt
 	o.RhoSet = mf.set("rho")
-	for _, ff := range metaFigureFlags {
-		if *mf.figures[ff.flag] != "" {
-			o.Figures = append(o.Figures, ff.name)
+	for _, ff := range workflow.MetaFigureFields() {
+		if *mf.figures[ff.Name] != "" {
+			o.Figures = append(o.Figures, ff.Figure)
 		}
 	}
 	given := mf.set("posterior-plot")
@@ -108,8 +92,8 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		return err
 	}
 	outs := []string{e.out, mf.aggOut, mf.goshTable}
-	for _, ff := range metaFigureFlags {
-		outs = append(outs, *mf.figures[ff.flag])
+	for _, ff := range workflow.MetaFigureFields() {
+		outs = append(outs, *mf.figures[ff.Name])
 	}
 	if err = e.checkOutputs(outs...); err != nil {
 		return err
@@ -152,9 +136,9 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		e.infof("wrote the GOSH table (%d subsets) to %s", run.Gosh.Subsets, mf.goshTable)
 	}
 	if err := e.saveSectionFigures(run.Section(), func(name string) string {
-		for _, ff := range metaFigureFlags {
-			if ff.name == name || ff.name == strings.TrimSuffix(name, "-three-level") {
-				return *mf.figures[ff.flag]
+		for _, ff := range workflow.MetaFigureFields() {
+			if ff.Figure == name || ff.Figure == strings.TrimSuffix(name, "-three-level") {
+				return *mf.figures[ff.Name]
 			}
 		}
 		return ""
