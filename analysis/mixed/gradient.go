@@ -181,13 +181,26 @@ func (e *engine) gradWork() *gradWork {
 // (D_r = D on the rest coordinates), and for θ_k of an ancestor's term at
 // (i, j) it is P_ji with P = Z_R (F_ro Λ)ᵀ on that term's coordinates.
 func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, gw *gradWork, grad []float64) {
-	d := e.d
-	q := d.levels[l].q
-	m := e.mdim[l]
-	mr := m - q
+	q := e.d.levels[l].q
+	mr := e.mdim[l] - q
+	ZR, Zh := e.nodeInverse(l, j, Zp, gw)
+	if Z != nil {
+		fillNodeZ(Z, Zp, ZR, Zh, q, mr)
+	}
+	U := e.ancestorRows(l, F, fs, gw)
+	e.addOwnGrad(l, Zh, ZR, U, F, fs, gw, grad)
+	e.addAncestorGrad(l, ZR, F, fs, grad)
+}
+
+// nodeInverse returns the node's blocks of the inverse from its factor L
+// and W (the rows below it) and the rest's block Zp: with B = W L⁻¹,
+// Z_R = −Zp B (mr×q) and Z_hh = L⁻ᵀL⁻¹ − Bᵀ Z_R (q×q, symmetric), in gw's
+// scratch.
+func (e *engine) nodeInverse(l, j int, Zp []float64, gw *gradWork) ([]float64, []float64) {
+	q := e.d.levels[l].q
+	mr := e.mdim[l] - q
 	L := e.fac[l].L[j*q*q : (j+1)*q*q]
 	W := e.fac[l].W[j*mr*q : (j+1)*mr*q]
-	lam := e.lam[l]
 	B := gw.bw[:mr*q]
 	Li := gw.linv[:q*q]
 	switch q {
@@ -233,19 +246,31 @@ func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, gw *gradWork
 			Zh[i*q+k], Zh[k*q+i] = s, s
 		}
 	}
-	if Z != nil {
-		for i := 0; i < q; i++ {
-			copy(Z[i*m:i*m+q], Zh[i*q:(i+1)*q])
-		}
-		for r := 0; r < mr; r++ {
-			for i := 0; i < q; i++ {
-				Z[(q+r)*m+i] = ZR[r*q+i]
-				Z[i*m+q+r] = ZR[r*q+i]
-			}
-			copy(Z[(q+r)*m+q:(q+r+1)*m], Zp[r*mr:(r+1)*mr])
-		}
+	return ZR, Zh
+}
+
+// fillNodeZ writes the node's full block of the inverse, [Z_hh Z_Rᵀ; Z_R
+// Zp] (m×m with m = q + mr), into Z.
+func fillNodeZ(Z, Zp, ZR, Zh []float64, q, mr int) {
+	m := q + mr
+	for i := 0; i < q; i++ {
+		copy(Z[i*m:i*m+q], Zh[i*q:(i+1)*q])
 	}
-	// U = D_rᵀ F_ro (mr×q): the rest rows of F scaled by the ancestors' Λ.
+	for r := 0; r < mr; r++ {
+		for i := 0; i < q; i++ {
+			Z[(q+r)*m+i] = ZR[r*q+i]
+			Z[i*m+q+r] = ZR[r*q+i]
+		}
+		copy(Z[(q+r)*m+q:(q+r+1)*m], Zp[r*mr:(r+1)*mr])
+	}
+}
+
+// ancestorRows is U = D_rᵀ F_ro (mr×q): the rows of F below the node's
+// block, scaled by the ancestors' Λ (the rest rows past them as they are).
+func (e *engine) ancestorRows(l int, F []float64, fs int, gw *gradWork) []float64 {
+	d := e.d
+	q := d.levels[l].q
+	mr := e.mdim[l] - q
 	U := gw.u[:mr*q]
 	o := 0
 	for a := l + 1; a < len(d.levels); a++ {
@@ -265,7 +290,16 @@ func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, gw *gradWork
 	for r := o; r < mr; r++ {
 		copy(U[r*q:(r+1)*q], F[(q+r)*fs:(q+r)*fs+q])
 	}
-	// Q = Z_hh (Λᵀ F_oo) + Z_Rᵀ U; only Q[j][i] with i ≥ j is needed.
+	return U
+}
+
+// addOwnGrad adds the derivatives in the node's own θ: Q = Z_hh (Λᵀ F_oo)
+// + Z_Rᵀ U, of which Q[j][i] with i ≥ j is needed.
+func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *gradWork, grad []float64) {
+	d := e.d
+	q := d.levels[l].q
+	mr := e.mdim[l] - q
+	lam := e.lam[l]
 	LF := gw.lf[:q*q] // Λᵀ F_oo
 	for i := 0; i < q; i++ {
 		for c := 0; c < q; c++ {
@@ -294,8 +328,15 @@ func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, gw *gradWork
 			k++
 		}
 	}
-	// Ancestors: P[b][a] = Σ_i Z_R[b][i] (F_ro Λ)[a][i].
-	o = 0
+}
+
+// addAncestorGrad adds the derivatives in the ancestors' θ:
+// P[b][a] = Σ_i Z_R[b][i] (F_ro Λ)[a][i].
+func (e *engine) addAncestorGrad(l int, ZR, F []float64, fs int, grad []float64) {
+	d := e.d
+	q := d.levels[l].q
+	lam := e.lam[l]
+	o := 0
 	for a := l + 1; a < len(d.levels); a++ {
 		lv := d.levels[a]
 		qa := lv.q
