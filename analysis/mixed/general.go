@@ -75,9 +75,23 @@ func newGeneralEngine(d *design) *engine {
 		}
 	}
 	g.nq = g.uoff[g.nodes]
-	// Lower adjacency of the node graph: the nodes of one row are all
-	// connected. Levels are ordered finest (most groups) first, so the
-	// node order puts the larger factor first.
+	g.chol = g.factorLayout(dim)
+	g.crossProducts()
+	g.symmetrise(dim)
+	g.grp = newGrouped(g)
+	e.gen = g
+	return e
+}
+
+// factorLayout is the block Cholesky of the random-effects system: the
+// lower adjacency of the node graph (the nodes of one row are all
+// connected), levels ordered finest (most groups) first so that the node
+// order puts the larger factor first, and the smallest factor's block
+// factored densely when the fill makes it dense (at least a third of its
+// blocks) or it is small.
+func (g *general) factorLayout(dim []int) *blockChol {
+	d := g.d
+	nl := len(d.levels)
 	adj := make([][]int, g.nodes)
 	rowNodes := make([]int, nl)
 	for r := 0; r < d.n; r++ {
@@ -97,17 +111,25 @@ func newGeneralEngine(d *design) *engine {
 		slices.Sort(adj[j])
 		adj[j] = slices.Compact(adj[j])
 	}
-	g.chol = newBlockChol(dim, adj, g.nodes)
-	// The smallest factor's block is factored densely when the fill makes
-	// it dense (at least a third of its blocks) or it is small.
+	ch := newBlockChol(dim, adj, g.nodes)
 	if nl > 1 {
 		s := g.nlev[nl-1]
-		have, full := g.chol.denseCount(s)
+		have, full := ch.denseCount(s)
 		nd := g.nq - g.uoff[s]
 		if nd <= maxDense && (nd <= 100 || 3*have >= full) {
-			g.chol = newBlockChol(dim, adj, s)
+			ch = newBlockChol(dim, adj, s)
 		}
 	}
+	return ch
+}
+
+// crossProducts sums, once from the rows, ZᵀZ on the factor's block
+// pattern (S), Zᵀ[X y] and [X y]ᵀ[X y].
+func (g *general) crossProducts() {
+	d := g.d
+	nl := len(d.levels)
+	p := d.p
+	rowNodes := make([]int, nl)
 	g.S = make([]float64, len(g.chol.val))
 	w := p + 1
 	g.zx = make([]float64, g.nq*w)
@@ -166,10 +188,14 @@ func newGeneralEngine(d *design) *engine {
 			}
 		}
 	}
-	// Every row added its own z zᵀ to each node's diagonal block (a == b)
-	// and z_b z_aᵀ once to each pair of distinct nodes (nodes of different
-	// levels are distinct, two terms on one factor included). The diagonal
-	// blocks are full already; keep them exactly symmetric.
+}
+
+// symmetrise mirrors each node's diagonal block: every row added its own
+// z zᵀ to each node's diagonal block (a == b) and z_b z_aᵀ once to each
+// pair of distinct nodes (nodes of different levels are distinct, two
+// terms on one factor included), so the diagonal blocks are full already;
+// this keeps them exactly symmetric.
+func (g *general) symmetrise(dim []int) {
 	for j := 0; j < g.nodes; j++ {
 		q := dim[j]
 		D := g.chol.panel(g.S, j)[:q*q]
@@ -179,9 +205,6 @@ func newGeneralEngine(d *design) *engine {
 			}
 		}
 	}
-	g.grp = newGrouped(g)
-	e.gen = g
-	return e
 }
 
 // eval factors the system at θ (see general); it mirrors engine.eval.
