@@ -429,83 +429,119 @@ func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
 		s, e := d.start[j], d.start[j+1]
 		switch {
 		case rs.cor == nil:
-			w := re.buf[:m0]
-			for r := s; r < e; r++ {
-				v := d.rows[r*m0 : (r+1)*m0]
-				for k := range w {
-					w[k] = v[k] / lam[r]
-				}
-				outer(Sj, w, w, m0, 1)
-			}
+			re.fillIndependent(Sj, s, e)
 		case rs.cor.markov():
-			// w_1 = v_1/λ_1; w_k = (v_k/λ_k − a v_{k−1}/λ_{k−1})/s_k with
-			// a = corr(t_k − t_{k−1}), s_k² = 1 − a².
-			w := re.buf[:m0]
-			for r := s; r < e; r++ {
-				v := d.rows[r*m0 : (r+1)*m0]
-				if r == s {
-					for k := range w {
-						w[k] = v[k] / lam[r]
-					}
-				} else {
-					a := corr(d.time[r] - d.time[r-1])
-					s2 := 1 - a*a
-					if !(s2 > 0) {
-						return 0, false
-					}
-					ld += math.Log(s2)
-					sq := math.Sqrt(s2)
-					pv := d.rows[(r-1)*m0 : r*m0]
-					for k := range w {
-						w[k] = (v[k]/lam[r] - a*pv[k]/lam[r-1]) / sq
-					}
-				}
-				outer(Sj, w, w, m0, 1)
-			}
-		default:
-			nj := e - s
-			C := re.buf[:nj*nj]
-			W := re.buf[nj*nj : nj*nj+nj*m0]
-			for a := 0; a < nj; a++ {
-				C[a*nj+a] = 1
-				for b := 0; b < a; b++ {
-					dist := 0.0
-					if d.time != nil {
-						dist = math.Abs(d.time[s+a] - d.time[s+b])
-					}
-					C[a*nj+b] = corr(dist)
-				}
-			}
-			if linalg.Cholesky(C, nj) != nil {
+			l, ok := re.fillMarkov(Sj, s, e, corr)
+			if !ok {
 				return 0, false
 			}
-			for a := 0; a < nj; a++ {
-				ld += 2 * math.Log(C[a*nj+a])
+			ld += l
+		default:
+			l, ok := re.fillDense(Sj, s, e, corr)
+			if !ok {
+				return 0, false
 			}
-			// W = L⁻¹ Λ⁻¹ V, row by row (forward substitution).
-			for a := 0; a < nj; a++ {
-				wa := W[a*m0 : (a+1)*m0]
-				v := d.rows[(s+a)*m0 : (s+a+1)*m0]
-				for k := range wa {
-					wa[k] = v[k] / lam[s+a]
-				}
-				for b := 0; b < a; b++ {
-					l := C[a*nj+b]
-					if l == 0 {
-						continue
-					}
-					wb := W[b*m0 : (b+1)*m0]
-					for k := range wa {
-						wa[k] -= l * wb[k]
-					}
-				}
-				inv := 1 / C[a*nj+a]
-				for k := range wa {
-					wa[k] *= inv
-				}
-				outer(Sj, wa, wa, m0, 1)
+			ld += l
+		}
+	}
+	return ld, true
+}
+
+// fillIndependent adds rows s..e−1 with independent residuals (a variance
+// function only): Σ w wᵀ with w = v/λ.
+func (re *residEngine) fillIndependent(Sj []float64, s, e int) {
+	d, lam := re.d, re.lam
+	m0 := d.m0
+	w := re.buf[:m0]
+	for r := s; r < e; r++ {
+		v := d.rows[r*m0 : (r+1)*m0]
+		for k := range w {
+			w[k] = v[k] / lam[r]
+		}
+		outer(Sj, w, w, m0, 1)
+	}
+}
+
+// fillMarkov adds rows s..e−1 of a Markov correlation (AR(1), CAR(1),
+// exp), whitened recursively: w_1 = v_1/λ_1; w_k = (v_k/λ_k −
+// a v_{k−1}/λ_{k−1})/s_k with a = corr(t_k − t_{k−1}), s_k² = 1 − a²;
+// it returns Σ log s_k² (log |R|).
+func (re *residEngine) fillMarkov(Sj []float64, s, e int, corr func(float64) float64) (float64, bool) {
+	d, lam := re.d, re.lam
+	m0 := d.m0
+	ld := 0.0
+	w := re.buf[:m0]
+	for r := s; r < e; r++ {
+		v := d.rows[r*m0 : (r+1)*m0]
+		if r == s {
+			for k := range w {
+				w[k] = v[k] / lam[r]
+			}
+		} else {
+			a := corr(d.time[r] - d.time[r-1])
+			s2 := 1 - a*a
+			if !(s2 > 0) {
+				return 0, false
+			}
+			ld += math.Log(s2)
+			sq := math.Sqrt(s2)
+			pv := d.rows[(r-1)*m0 : r*m0]
+			for k := range w {
+				w[k] = (v[k]/lam[r] - a*pv[k]/lam[r-1]) / sq
 			}
 		}
+		outer(Sj, w, w, m0, 1)
+	}
+	return ld, true
+}
+
+// fillDense adds rows s..e−1 of any other correlation: with C = L Lᵀ
+// the group's correlation matrix over its times, W = L⁻¹ Λ⁻¹ V row by row
+// (forward substitution); it returns log |C|.
+func (re *residEngine) fillDense(Sj []float64, s, e int, corr func(float64) float64) (float64, bool) {
+	d, lam := re.d, re.lam
+	m0 := d.m0
+	ld := 0.0
+	nj := e - s
+	C := re.buf[:nj*nj]
+	W := re.buf[nj*nj : nj*nj+nj*m0]
+	for a := 0; a < nj; a++ {
+		C[a*nj+a] = 1
+		for b := 0; b < a; b++ {
+			dist := 0.0
+			if d.time != nil {
+				dist = math.Abs(d.time[s+a] - d.time[s+b])
+			}
+			C[a*nj+b] = corr(dist)
+		}
+	}
+	if linalg.Cholesky(C, nj) != nil {
+		return 0, false
+	}
+	for a := 0; a < nj; a++ {
+		ld += 2 * math.Log(C[a*nj+a])
+	}
+	for a := 0; a < nj; a++ {
+		wa := W[a*m0 : (a+1)*m0]
+		v := d.rows[(s+a)*m0 : (s+a+1)*m0]
+		for k := range wa {
+			wa[k] = v[k] / lam[s+a]
+		}
+		for b := 0; b < a; b++ {
+			l := C[a*nj+b]
+			if l == 0 {
+				continue
+			}
+			wb := W[b*m0 : (b+1)*m0]
+			for k := range wa {
+				wa[k] -= l * wb[k]
+			}
+		}
+		inv := 1 / C[a*nj+a]
+		for k := range wa {
+			wa[k] *= inv
+		}
+		outer(Sj, wa, wa, m0, 1)
 	}
 	return ld, true
 }
