@@ -130,7 +130,6 @@ func (d *Data) observedInfo(sigma, mu []float64, cols []int) ([]float64, bool) {
 	Q := make([]float64, p*p)
 	t := make([]float64, p*p)
 	v, dev := make([]float64, p), make([]float64, p)
-	type pair struct{ a, b int }
 	for _, pt := range d.patterns {
 		q := len(pt.obs)
 		P, W, Q, t = P[:q*q], W[:q*q], Q[:q*q], t[:q*q]
@@ -172,75 +171,106 @@ func (d *Data) observedInfo(sigma, mu []float64, cols []int) ([]float64, bool) {
 				Q[a*q+b], Q[b*q+a] = sv, sv
 			}
 		}
-		obs := pt.obs
-		sym := func(a, b int) []pair {
-			if a == b {
-				return []pair{{a, a}}
-			}
-			return []pair{{a, b}, {b, a}}
+		ob := obsInfo{H: H, K: K, p: p, in: in, obs: pt.obs, n: n, P: P, Q: Q, v: v}
+		ob.addMeans()
+		ob.addCovariances()
+	}
+	return H, true
+}
+
+// obsInfo is one missing-data pattern's share of observedInfo: its
+// observed variables obs, count n, P = Σ_k⁻¹, v = P n (x̄ − μ) and
+// Q = P W P, added into H (K×K) for the moments in.
+type obsInfo struct {
+	H       []float64
+	K, p    int
+	in      []bool
+	obs     []int
+	n       float64
+	P, Q, v []float64
+}
+
+// sym lists the ordered pairs of a vech position (one on the diagonal).
+func sym(a, b int) []pair {
+	if a == b {
+		return []pair{{a, a}}
+	}
+	return []pair{{a, b}, {b, a}}
+}
+
+type pair struct{ a, b int }
+
+// addMeans adds the means' block and the means × covariances block.
+func (ob obsInfo) addMeans() {
+	H, K, p, in, obs, n, P, v := ob.H, ob.K, ob.p, ob.in, ob.obs, ob.n, ob.P, ob.v
+	q := len(obs)
+	// Means.
+	for a, i := range obs {
+		if !in[i] {
+			continue
 		}
-		// Means.
-		for a, i := range obs {
-			if !in[i] {
-				continue
-			}
-			for c, j := range obs {
-				if in[j] {
-					H[i*K+j] += n * P[a*q+c]
-				}
-			}
-			// Mean × covariance.
-			for e := 0; e < q; e++ {
-				for f := 0; f <= e; f++ {
-					r := vechIndex(p, obs[e], obs[f])
-					if !in[r] {
-						continue
-					}
-					val := P[a*q+e] * v[f]
-					if e != f {
-						val += P[a*q+f] * v[e]
-					}
-					H[i*K+r] += val
-					H[r*K+i] += val
-				}
+		for c, j := range obs {
+			if in[j] {
+				H[i*K+j] += n * P[a*q+c]
 			}
 		}
-		// Covariance × covariance, the lower triangle of the vech pairs.
-		for a := 0; a < q; a++ {
-			for b := 0; b <= a; b++ {
-				r1 := vechIndex(p, obs[a], obs[b])
-				if !in[r1] {
+		// Mean × covariance.
+		for e := 0; e < q; e++ {
+			for f := 0; f <= e; f++ {
+				r := vechIndex(p, obs[e], obs[f])
+				if !in[r] {
 					continue
 				}
-				s1 := sym(a, b)
-				for c := 0; c < q; c++ {
-					for e := 0; e <= c; e++ {
-						r2 := vechIndex(p, obs[c], obs[e])
-						if r2 > r1 || !in[r2] {
-							continue
+				val := P[a*q+e] * v[f]
+				if e != f {
+					val += P[a*q+f] * v[e]
+				}
+				H[i*K+r] += val
+				H[r*K+i] += val
+			}
+		}
+	}
+}
+
+// addCovariances adds the covariances × covariances block, the lower
+// triangle of the vech pairs.
+func (ob obsInfo) addCovariances() {
+	H, K, p, in, obs, n, P, Q := ob.H, ob.K, ob.p, ob.in, ob.obs, ob.n, ob.P, ob.Q
+	q := len(obs)
+	// Covariance × covariance, the lower triangle of the vech pairs.
+	for a := 0; a < q; a++ {
+		for b := 0; b <= a; b++ {
+			r1 := vechIndex(p, obs[a], obs[b])
+			if !in[r1] {
+				continue
+			}
+			s1 := sym(a, b)
+			for c := 0; c < q; c++ {
+				for e := 0; e <= c; e++ {
+					r2 := vechIndex(p, obs[c], obs[e])
+					if r2 > r1 || !in[r2] {
+						continue
+					}
+					val := 0.0
+					for _, x := range s1 {
+						for _, y := range sym(c, e) {
+							// x = (a', b'), y = (c', d'):
+							// tr(P E_y P E_x) ∋ P_{b'c'} P_{d'a'},
+							// tr(E_y P E_x Q) ∋ P_{d'a'} Q_{b'c'},
+							// tr(E_x P E_y Q) ∋ P_{b'c'} Q_{d'a'}.
+							pbc, pda := P[x.b*q+y.a], P[y.b*q+x.a]
+							val += -n*pbc*pda + pda*Q[x.b*q+y.a] + pbc*Q[y.b*q+x.a]
 						}
-						val := 0.0
-						for _, x := range s1 {
-							for _, y := range sym(c, e) {
-								// x = (a', b'), y = (c', d'):
-								// tr(P E_y P E_x) ∋ P_{b'c'} P_{d'a'},
-								// tr(E_y P E_x Q) ∋ P_{d'a'} Q_{b'c'},
-								// tr(E_x P E_y Q) ∋ P_{b'c'} Q_{d'a'}.
-								pbc, pda := P[x.b*q+y.a], P[y.b*q+x.a]
-								val += -n*pbc*pda + pda*Q[x.b*q+y.a] + pbc*Q[y.b*q+x.a]
-							}
-						}
-						val *= 0.5
-						H[r1*K+r2] += val
-						if r1 != r2 {
-							H[r2*K+r1] += val
-						}
+					}
+					val *= 0.5
+					H[r1*K+r2] += val
+					if r1 != r2 {
+						H[r2*K+r1] += val
 					}
 				}
 			}
 		}
 	}
-	return H, true
 }
 
 // caseScores calls visit with each case's gradient ∂ℓ_i/∂(μ, vech Σ) at
