@@ -99,123 +99,136 @@ func (r *MetaRun) composeThreeLevelInfluence(s *Section) {
 	}
 	outer, isR := r.eff.outer, r.isR()
 	if r.opt.Influence && len(inf.Clusters) > 0 {
-		s.H("meta-influence-mv", "Influential clusters and effect sizes (three-level model)")
-		top := 0
-		for i, c := range inf.Clusters {
-			if finite(c.CookD) && (!finite(inf.Clusters[top].CookD) || c.CookD > inf.Clusters[top].CookD) {
-				top = i
-			}
+		r.composeMVInfluenceTables(s, inf, outer)
+	}
+	if r.opt.LeaveOneOut && len(inf.LeaveOut) > 0 {
+		r.composeMVLeaveOut(s, inf, res, outer, isR)
+	}
+}
+
+// composeMVInfluenceTables writes the three-level influence: a reading of
+// the most influential cluster and effect size, the cluster table (Cook's
+// D, DFBETAS, summed hat) and the effect sizes with the largest D.
+func (r *MetaRun) composeMVInfluenceTables(s *Section, inf *metamv.InfluenceResult, outer string) {
+	s.H("meta-influence-mv", "Influential clusters and effect sizes (three-level model)")
+	top := 0
+	for i, c := range inf.Clusters {
+		if finite(c.CookD) && (!finite(inf.Clusters[top].CookD) || c.CookD > inf.Clusters[top].CookD) {
+			top = i
 		}
-		reading := ""
-		if c := inf.Clusters[top]; finite(c.CookD) {
-			reading = fmt.Sprintf("Leaving out one %s at a time, Cook's distance is largest for %s %s (D = %s, %d effect sizes).", outer, outer, c.Cluster, num(c.CookD, 3), c.K)
+	}
+	reading := ""
+	if c := inf.Clusters[top]; finite(c.CookD) {
+		reading = fmt.Sprintf("Leaving out one %s at a time, Cook's distance is largest for %s %s (D = %s, %d effect sizes).", outer, outer, c.Cluster, num(c.CookD, 3), c.K)
+	}
+	order := make([]int, len(inf.Effects))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := inf.Effects[order[a]].CookD, inf.Effects[order[b]].CookD
+		if !finite(y) {
+			return finite(x)
 		}
-		order := make([]int, len(inf.Effects))
-		for i := range order {
-			order[i] = i
+		return finite(x) && x > y
+	})
+	if len(order) > 0 {
+		if e := inf.Effects[order[0]]; finite(e.CookD) {
+			reading += fmt.Sprintf(" Among single effect sizes, row %d (%s %s) has the largest Cook's distance (D = %s, hat = %s).", e.Row, outer, e.Cluster, num(e.CookD, 3), num(e.Hat, 3))
 		}
-		sort.SliceStable(order, func(a, b int) bool {
-			x, y := inf.Effects[order[a]].CookD, inf.Effects[order[b]].CookD
-			if !finite(y) {
-				return finite(x)
-			}
-			return finite(x) && x > y
-		})
-		if len(order) > 0 {
-			if e := inf.Effects[order[0]]; finite(e.CookD) {
-				reading += fmt.Sprintf(" Among single effect sizes, row %d (%s %s) has the largest Cook's distance (D = %s, hat = %s).", e.Row, outer, e.Cluster, num(e.CookD, 3), num(e.Hat, 3))
-			}
+	}
+	if reading != "" {
+		s.P(Reading, strings.TrimSpace(reading))
+	}
+	cols := []string{strings.ToUpper(outer[:1]) + outer[1:], "k", "Cook's D"}
+	right := []bool{false, true, true}
+	for _, n := range inf.Names {
+		cols, right = append(cols, "DFBETAS "+termName(n)), append(right, true)
+	}
+	cols, right = append(cols, "Hat (sum)"), append(right, true)
+	t := &Table{Name: "influence-clusters", Title: "Influence of each " + outer + " (three-level model refitted without it)", Columns: cols, Right: right}
+	for _, c := range inf.Clusters {
+		row := []string{c.Cluster, strconv.Itoa(c.K), num(c.CookD, 4)}
+		for _, d := range c.DFBetas {
+			row = append(row, num(d, 4))
 		}
-		if reading != "" {
-			s.P(Reading, strings.TrimSpace(reading))
-		}
-		cols := []string{strings.ToUpper(outer[:1]) + outer[1:], "k", "Cook's D"}
-		right := []bool{false, true, true}
+		t.Rows = append(t.Rows, append(row, num(c.Hat, 4)))
+	}
+	t.Notes = []string{"As metafor's cooks.distance(res, cluster = " + outer + ") and dfbetas(res, cluster = " + outer + "): each " + outer + " left out and the model refitted with the variance components re-estimated; Cook's D = (β̂ − β̂₍₋ᵢ₎)′Var(β̂)⁻¹(β̂ − β̂₍₋ᵢ₎). Hat is the sum of the cluster's hat values (hatvalues(res))."}
+	s.Add(t)
+	if len(inf.Effects) > 0 {
+		cols := []string{"Row", strings.ToUpper(outer[:1]) + outer[1:], "Cook's D"}
+		right := []bool{true, false, true}
 		for _, n := range inf.Names {
 			cols, right = append(cols, "DFBETAS "+termName(n)), append(right, true)
 		}
-		cols, right = append(cols, "Hat (sum)"), append(right, true)
-		t := &Table{Name: "influence-clusters", Title: "Influence of each " + outer + " (three-level model refitted without it)", Columns: cols, Right: right}
-		for _, c := range inf.Clusters {
-			row := []string{c.Cluster, strconv.Itoa(c.K), num(c.CookD, 4)}
-			for _, d := range c.DFBetas {
+		cols, right = append(cols, "Hat"), append(right, true)
+		n := min(len(order), maxEffectInfluenceRows)
+		t := &Table{Name: "influence-effects", Title: fmt.Sprintf("The %d effect sizes with the largest Cook's distance (three-level model)", n), Columns: cols, Right: right}
+		for _, i := range order[:n] {
+			e := inf.Effects[i]
+			row := []string{strconv.Itoa(e.Row), e.Cluster, num(e.CookD, 4)}
+			for _, d := range e.DFBetas {
 				row = append(row, num(d, 4))
 			}
-			t.Rows = append(t.Rows, append(row, num(c.Hat, 4)))
+			t.Rows = append(t.Rows, append(row, num(e.Hat, 4)))
 		}
-		t.Notes = []string{"As metafor's cooks.distance(res, cluster = " + outer + ") and dfbetas(res, cluster = " + outer + "): each " + outer + " left out and the model refitted with the variance components re-estimated; Cook's D = (β̂ − β̂₍₋ᵢ₎)′Var(β̂)⁻¹(β̂ − β̂₍₋ᵢ₎). Hat is the sum of the cluster's hat values (hatvalues(res))."}
+		t.Notes = []string{fmt.Sprintf("As metafor's cooks.distance(res), dfbetas(res) and hatvalues(res): each effect size left out and the model refitted. All %d effect sizes are in the JSON output (influence.effects).", len(inf.Effects))}
 		s.Add(t)
-		if len(inf.Effects) > 0 {
-			cols := []string{"Row", strings.ToUpper(outer[:1]) + outer[1:], "Cook's D"}
-			right := []bool{true, false, true}
-			for _, n := range inf.Names {
-				cols, right = append(cols, "DFBETAS "+termName(n)), append(right, true)
-			}
-			cols, right = append(cols, "Hat"), append(right, true)
-			n := min(len(order), maxEffectInfluenceRows)
-			t := &Table{Name: "influence-effects", Title: fmt.Sprintf("The %d effect sizes with the largest Cook's distance (three-level model)", n), Columns: cols, Right: right}
-			for _, i := range order[:n] {
-				e := inf.Effects[i]
-				row := []string{strconv.Itoa(e.Row), e.Cluster, num(e.CookD, 4)}
-				for _, d := range e.DFBetas {
-					row = append(row, num(d, 4))
-				}
-				t.Rows = append(t.Rows, append(row, num(e.Hat, 4)))
-			}
-			t.Notes = []string{fmt.Sprintf("As metafor's cooks.distance(res), dfbetas(res) and hatvalues(res): each effect size left out and the model refitted. All %d effect sizes are in the JSON output (influence.effects).", len(inf.Effects))}
-			s.Add(t)
-		}
-		r.methods = append(r.methods, fmt.Sprintf("Influence in the three-level model was examined at the level of the %s and of the single effect size: each was left out in turn and the model refitted with the variance components re-estimated, giving Cook's distances, DFBETAS and hat values (Viechtbauer & Cheung, 2010).", outer))
-		r.cite("viechtbauercheung2010")
 	}
-	if r.opt.LeaveOneOut && len(inf.LeaveOut) > 0 {
-		f := func(z float64) string { return num(z, 3) }
-		if isR {
-			f = func(z float64) string { return rnum(math.Tanh(z), 3) }
-		}
-		lo, hi := -1, -1
-		for i, l := range inf.LeaveOut {
-			if !finite(l.Estimate) {
-				continue
-			}
-			if lo < 0 || l.Estimate < inf.LeaveOut[lo].Estimate {
-				lo = i
-			}
-			if hi < 0 || l.Estimate > inf.LeaveOut[hi].Estimate {
-				hi = i
-			}
-		}
-		what := "pooled " + r.unitWord()
-		if len(res.Coefficients) > 1 {
-			what = "intercept"
-		}
-		if lo >= 0 {
-			s.P(Reading, fmt.Sprintf("Leaving out one %s at a time, the three-level %s ranges from %s (without %s) to %s (without %s).",
-				outer, what, f(inf.LeaveOut[lo].Estimate), inf.LeaveOut[lo].Cluster, f(inf.LeaveOut[hi].Estimate), inf.LeaveOut[hi].Cluster))
-		}
-		eff := "Estimate"
-		if isR {
-			eff = "r"
-		}
-		t := &Table{Name: "leave1out", Title: "Leave-one-" + outer + "-out (three-level model)",
-			Columns: []string{strings.ToUpper(outer[:1]) + outer[1:] + " omitted", "k", eff, apa.Level(res.Level) + " CI", "p", "σ² between", "σ² within"},
-			Right:   []bool{false, true, true, false, true, true, true}}
-		for _, l := range inf.LeaveOut {
-			e, iv := num(l.Estimate, 4), interval(l.CILB, l.CIUB, 4, false)
-			if isR {
-				e, iv = rnum(math.Tanh(l.Estimate), 3), interval(math.Tanh(l.CILB), math.Tanh(l.CIUB), 3, true)
-			}
-			t.Rows = append(t.Rows, []string{"without " + l.Cluster, strconv.Itoa(l.K), e, iv, pcell(l.P), num(l.Sigma2[0], 4), num(l.Sigma2[1], 4)})
-		}
-		if isR {
-			t.Notes = append(t.Notes, "Estimates back-transformed to r; σ² in Fisher z units.")
-		}
-		if len(res.Coefficients) > 1 {
-			t.Notes = append(t.Notes, "The intercept of the meta-regression; every coefficient is in the JSON output (leave1out[].coefficients).")
-		}
-		s.Add(t)
-		r.methods = append(r.methods, fmt.Sprintf("The robustness of the three-level estimate was checked by leaving out one %s at a time and refitting the model.", outer))
+	r.methods = append(r.methods, fmt.Sprintf("Influence in the three-level model was examined at the level of the %s and of the single effect size: each was left out in turn and the model refitted with the variance components re-estimated, giving Cook's distances, DFBETAS and hat values (Viechtbauer & Cheung, 2010).", outer))
+	r.cite("viechtbauercheung2010")
+}
+
+// composeMVLeaveOut writes the leave-one-cluster-out table of the
+// three-level model, with the range of the estimate as a reading.
+func (r *MetaRun) composeMVLeaveOut(s *Section, inf *metamv.InfluenceResult, res *metamv.Result, outer string, isR bool) {
+	f := func(z float64) string { return num(z, 3) }
+	if isR {
+		f = func(z float64) string { return rnum(math.Tanh(z), 3) }
 	}
+	lo, hi := -1, -1
+	for i, l := range inf.LeaveOut {
+		if !finite(l.Estimate) {
+			continue
+		}
+		if lo < 0 || l.Estimate < inf.LeaveOut[lo].Estimate {
+			lo = i
+		}
+		if hi < 0 || l.Estimate > inf.LeaveOut[hi].Estimate {
+			hi = i
+		}
+	}
+	what := "pooled " + r.unitWord()
+	if len(res.Coefficients) > 1 {
+		what = "intercept"
+	}
+	if lo >= 0 {
+		s.P(Reading, fmt.Sprintf("Leaving out one %s at a time, the three-level %s ranges from %s (without %s) to %s (without %s).",
+			outer, what, f(inf.LeaveOut[lo].Estimate), inf.LeaveOut[lo].Cluster, f(inf.LeaveOut[hi].Estimate), inf.LeaveOut[hi].Cluster))
+	}
+	eff := "Estimate"
+	if isR {
+		eff = "r"
+	}
+	t := &Table{Name: "leave1out", Title: "Leave-one-" + outer + "-out (three-level model)",
+		Columns: []string{strings.ToUpper(outer[:1]) + outer[1:] + " omitted", "k", eff, apa.Level(res.Level) + " CI", "p", "σ² between", "σ² within"},
+		Right:   []bool{false, true, true, false, true, true, true}}
+	for _, l := range inf.LeaveOut {
+		e, iv := num(l.Estimate, 4), interval(l.CILB, l.CIUB, 4, false)
+		if isR {
+			e, iv = rnum(math.Tanh(l.Estimate), 3), interval(math.Tanh(l.CILB), math.Tanh(l.CIUB), 3, true)
+		}
+		t.Rows = append(t.Rows, []string{"without " + l.Cluster, strconv.Itoa(l.K), e, iv, pcell(l.P), num(l.Sigma2[0], 4), num(l.Sigma2[1], 4)})
+	}
+	if isR {
+		t.Notes = append(t.Notes, "Estimates back-transformed to r; σ² in Fisher z units.")
+	}
+	if len(res.Coefficients) > 1 {
+		t.Notes = append(t.Notes, "The intercept of the meta-regression; every coefficient is in the JSON output (leave1out[].coefficients).")
+	}
+	s.Add(t)
+	r.methods = append(r.methods, fmt.Sprintf("The robustness of the three-level estimate was checked by leaving out one %s at a time and refitting the model.", outer))
 }
 
 // multilevelI2Note is the variance table's note on the multilevel I²
