@@ -64,5 +64,5 @@ func LMMExample(opt LMMOptions) (LMMOptions, Note) {
 	if opt.Formula == "" {
 		opt.Formula = LMMExampleFormula
 	}
-	return opt, Note{Text: fmt.Sprintf("example model: --formula %q", opt.Formula)}
+	return opt, Note{Text: fmt.Sprintf("example model: %s", opt.Formula)}
 }

@@ -146,7 +146,7 @@ func LMM(src Source, opt LMMOptions) (*LMMRun, error) {
 	case opt.Anova < 0 || opt.Anova > 3:
 		return nil, invalid("Anova", "ANOVA type %d: give 3 (type III), 2 (type II) or 1 (type I, sequential)", opt.Anova)
 	case opt.Anova == 2 && opt.residual():
-		return nil, invalid("Anova", "type II F tests are not available with a residual structure (AR(1) residuals, --correlation, --weights) or without random effects: nlme, the reference there, has type 1 (sequential) and type 3 (marginal) tests; give --anova 1 or 3")
+		return nil, invalid("Anova", "type II F tests are not available with a residual structure (AR(1) residuals, a correlation, a variance function) or without random effects: nlme, the reference there, has type 1 (sequential) and type 3 (marginal) tests; ask for type 1 or 3")
 	}
 	emmSpec, err := emmOptions(opt)
 	if err != nil {

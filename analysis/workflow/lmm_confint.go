@@ -48,17 +48,17 @@ func checkConfint(opt LMMOptions) error {
 	switch {
 	case o.Confint == "":
 		if o.NSim != 0 {
-			return invalid("NSim", "the number of bootstrap samples applies to bootstrap intervals: add --confint boot")
+			return invalid("NSim", "the number of bootstrap samples applies to bootstrap intervals: ask for them")
 		}
 		return nil
 	case confintMethods[o.Confint] == "":
 		return invalid("Confint", "confidence-interval method %q: give profile, boot or wald", o.Confint)
 	case o.Confint != "boot" && o.NSim != 0:
-		return invalid("NSim", "the number of bootstrap samples applies to --confint boot, not %s", o.Confint)
+		return invalid("NSim", "the number of bootstrap samples applies to bootstrap intervals, not %s ones", o.Confint)
 	case o.NSim < 0 || o.Confint == "boot" && o.NSim == 1:
 		return invalid("NSim", "%d bootstrap samples: give at least 2 (lme4's default is 500)", o.NSim)
 	case opt.AR1 != "" && o.Confint != "wald":
-		return invalid("Confint", "%s intervals with AR(1) residuals are not available (lme4, their reference, has no AR(1)); use --confint wald for the fixed effects", o.Confint)
+		return invalid("Confint", "%s intervals with AR(1) residuals are not available (lme4, their reference, has no AR(1)); use Wald intervals of the fixed effects", o.Confint)
 	}
 	return nil
 }

@@ -18,11 +18,11 @@ func emmOptions(opt LMMOptions) (*mixed.EMMSpec, error) {
 	if strings.TrimSpace(opt.EMMeans) == "" {
 		switch {
 		case opt.Pairs:
-			return nil, invalid("EMMeans", "pairwise contrasts need the means: add --emmeans TERM (e.g. --emmeans arm)")
+			return nil, invalid("EMMeans", "pairwise contrasts need the marginal means: name their term (e.g. arm)")
 		case len(opt.At) > 0:
-			return nil, invalid("At", "--at fixes the reference grid of the marginal means: add --emmeans TERM (e.g. --emmeans arm)")
+			return nil, invalid("EMMeans", "a reference-grid value applies to marginal means: name their term (e.g. arm)")
 		case opt.Adjust != "":
-			return nil, invalid("Adjust", "--adjust applies to the pairwise contrasts: add --emmeans TERM --pairs")
+			return nil, invalid("EMMeans", "a p adjustment applies to the pairwise contrasts of marginal means: name their term and ask for the contrasts")
 		}
 		return nil, nil
 	}
@@ -37,20 +37,20 @@ func emmOptions(opt LMMOptions) (*mixed.EMMSpec, error) {
 		return nil, invalid("Adjust", "p-value adjustment %q: give tukey (the default, as emmeans' pairs), holm, bonferroni or none", opt.Adjust)
 	}
 	if adj != "" && !opt.Pairs {
-		return nil, invalid("Adjust", "--adjust applies to the pairwise contrasts: add --pairs")
+		return nil, invalid("Pairs", "a p adjustment applies to the pairwise contrasts: ask for them")
 	}
 	spec := &mixed.EMMSpec{Vars: vars, By: by, Pairs: opt.Pairs, Adjust: adj, Level: opt.Level}
 	for _, a := range opt.At {
 		name, vals, ok := strings.Cut(a, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" || strings.TrimSpace(vals) == "" {
-			return nil, invalid("At", "--at %q: give VARIABLE=VALUE[,VALUE…], e.g. --at time=5 or --at arm=cbt,ipt", a)
+			return nil, invalid("At", "reference-grid value %q: give VARIABLE=VALUE[,VALUE…], e.g. time=5 or arm=cbt,ipt", a)
 		}
 		if spec.At == nil {
 			spec.At = map[string][]string{}
 		}
 		if _, dup := spec.At[name]; dup {
-			return nil, invalid("At", "--at names %s twice: give all its values in one --at %s=V1,V2", name, name)
+			return nil, invalid("At", "the reference grid names %s twice: give all its values at once, %s=V1,V2", name, name)
 		}
 		for _, v := range strings.Split(vals, ",") {
 			spec.At[name] = append(spec.At[name], strings.TrimSpace(v))

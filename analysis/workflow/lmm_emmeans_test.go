@@ -89,8 +89,8 @@ func TestLMMEMMeansErrors(t *testing.T) {
 		option string
 		text   string
 	}{
-		{LMMOptions{Formula: f, Pairs: true}, "EMMeans", "--emmeans"},
-		{LMMOptions{Formula: f, At: []string{"time=2"}}, "At", "--emmeans"},
+		{LMMOptions{Formula: f, Pairs: true}, "EMMeans", "need the marginal means"},
+		{LMMOptions{Formula: f, At: []string{"time=2"}}, "EMMeans", "applies to marginal means"},
 		{LMMOptions{Formula: f, EMMeans: "treatment", Pairs: true, Adjust: "scheffe"}, "Adjust", "scheffe"},
 		{LMMOptions{Formula: f, EMMeans: "treatment", At: []string{"time"}}, "At", "VARIABLE=VALUE"},
 		{LMMOptions{Formula: f, EMMeans: "treatment", At: []string{"time=late"}}, "At", "not a number"},

@@ -19,9 +19,9 @@ func lmmDDF(opt LMMOptions) (string, error) {
 	}
 	switch {
 	case opt.ML:
-		return "", invalid("DDF", "Kenward–Roger df need a REML fit (lmerTest refuses them for ML fits too); drop --ml, or use --ddf satterthwaite")
+		return "", invalid("DDF", "Kenward–Roger df need a REML fit (lmerTest refuses them for ML fits too); fit by REML, or use Satterthwaite df")
 	case opt.AR1 != "":
-		return "", invalid("DDF", "Kenward–Roger df are not available with AR(1) residuals (pbkrtest, their reference, fits lme4 models, which have none); drop --ar1, or use --ddf satterthwaite")
+		return "", invalid("DDF", "Kenward–Roger df are not available with AR(1) residuals (pbkrtest, their reference, fits lme4 models, which have none); leave out the AR(1) residuals, or use Satterthwaite df")
 	}
 	return mixed.DDFKenwardRoger, nil
 }

@@ -365,7 +365,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	case o.Cluster != "" && !o.Univariate && (o.Subgroup != "" || o.Permutations > 0 || o.Exact || o.Tau2 != nil):
 		return o, invalid("Cluster", "subgroups, permutation tests and a fixed τ² are available for univariate models; with a three-level model use moderators")
 	case o.Cluster != "" && !o.Univariate && o.Bias && (o.SelModel || o.TES || o.HC || len(o.SelSteps) > 0 || len(o.Mods) > 0 || (o.RegTestModel != "" && o.RegTestModel != "rma") || (o.RegTestPredictor != "" && o.RegTestPredictor != "sei") || (o.TrimFillEstimator != "" && o.TrimFillEstimator != "L0") || o.TrimFillSide != "" || o.FSNTarget != nil || o.FSNUnweighted):
-		return o, invalid("Cluster", "with a three-level model the small-study analysis is the multilevel Egger test (predictor sqrt(vi), CR2) and PET-PEESE on an intercept-only model; the selection model, trim and fill, fail-safe N, other Egger variants and moderators assume independent effects or a different model: drop them, or add --univariate")
+		return o, invalid("Cluster", "with a three-level model the small-study analysis is the multilevel Egger test (predictor sqrt(vi), CR2) and PET-PEESE on an intercept-only model; the selection model, trim and fill, fail-safe N, other Egger variants and moderators assume independent effects or a different model: drop them, or ask for the univariate model")
 	}
 	if err := o.threeLevelDiagnostics(); err != nil {
 		return o, err

@@ -52,9 +52,9 @@ func (o MetaOptions) threeLevelDiagnostics() error {
 	}
 	switch {
 	case o.LeaveClusterOut != "":
-		return invalid("Cluster", "with a three-level model --leave1out already leaves out one %s at a time; --leave1out-cluster is for univariate models (drop it, or add --univariate)", strings.SplitN(o.Cluster, "/", 2)[0])
+		return invalid("Cluster", "with a three-level model leave-one-out already leaves out one %s at a time; leaving out clusters is for univariate models (drop it, or ask for the univariate model)", strings.SplitN(o.Cluster, "/", 2)[0])
 	case o.Cumulative != "":
-		return invalid("Cluster", "the cumulative meta-analysis is available for univariate models; drop --cumulative, or add --univariate")
+		return invalid("Cluster", "the cumulative meta-analysis is available for univariate models; drop it, or ask for the univariate model")
 	case o.hasUniFigure():
 		return invalid("Cluster", "the figures other than the forest, funnel, bubble and profile plots (Baujat, radial, influence, leave-one-out and cumulative forests) are drawn for univariate models; the three-level model's influence and leave-one-out results are in the tables and the JSON")
 	}

@@ -138,7 +138,7 @@ func TestMetaClusterDiagnosticsRefusals(t *testing.T) {
 		want string
 	}{
 		{MetaOptions{Cumulative: "yi"}, "cumulative"},
-		{MetaOptions{LeaveClusterOut: "district"}, "--leave1out already leaves out one district"},
+		{MetaOptions{LeaveClusterOut: "district"}, "leave-one-out already leaves out one district"},
 		{MetaOptions{Figures: []string{"baujat"}}, "univariate"},
 	} {
 		o := c.opt

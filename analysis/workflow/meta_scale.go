@@ -49,7 +49,7 @@ func (o MetaOptions) checkScale() error {
 	add(len(o.Figures) > 0, "figures")
 	add(len(o.Predict) > 0 || len(o.TestTerms) > 0, "location predictions and term tests")
 	if len(with) > 0 {
-		return invalid("Scale", "a location–scale model (scale moderators) cannot be combined with %s: these assume one τ² for all studies; drop --scale or the others", strings.Join(with, ", "))
+		return invalid("Scale", "a location–scale model (scale moderators) cannot be combined with %s: these assume one τ² for all studies; drop the scale moderators or the others", strings.Join(with, ", "))
 	}
 	return nil
 }

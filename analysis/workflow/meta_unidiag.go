@@ -40,7 +40,7 @@ func (o MetaOptions) checkUniDiag() error {
 	case o.has("profile") && !three && len(o.Scale) > 0:
 		return invalid("Tau2Profile", "the profile plot of τ² is drawn for the univariate model; drop the location–scale model")
 	case o.has("profile") && !three && o.Tau2 != nil:
-		return invalid("Tau2Profile", "τ² is fixed (--tau2): there is no estimate to profile")
+		return invalid("Tau2Profile", "τ² is fixed: there is no estimate to profile (leave τ² to be estimated, or leave out the profile)")
 	case o.has("profile") && !three && o.Method != "REML" && o.Method != "ML":
 		return invalid("Tau2Profile", "the profile plot of τ² shows a likelihood, so it needs a model fitted by REML or ML, not %s", o.Method)
 	}
@@ -52,7 +52,7 @@ func (o MetaOptions) checkUniDiag() error {
 		return invalid("Compare", "the likelihood-ratio comparison of two meta-regressions is for the univariate model without subgroups, aggregation, a three-level or a location–scale model")
 	case o.Method == "FE" || o.Method == "EE":
 	case o.Tau2 != nil:
-		return invalid("Compare", "τ² is fixed (--tau2): the comparison refits both models by ML, estimating τ²; drop --tau2")
+		return invalid("Compare", "τ² is fixed: the comparison refits both models by ML, estimating τ²; leave τ² to be estimated")
 	}
 	for _, c := range o.Compare {
 		if strings.TrimSpace(c) == compareIntercept && len(o.Compare) > 1 {

@@ -489,7 +489,7 @@ func (st *RupturesStage) Finish(src Source, part *RupturesPart) (*RupturesRun, e
 		if !opt.NoSessionModel && run.hasOutcome {
 			switch {
 			case !part.RowsKept:
-				run.EffectNotes = append(run.EffectNotes, fmt.Sprintf("session-level model not fitted: its mixed model holds every row, and there are %d rows (more than %d); fit it anyway with the session model option (--session-model), or leave it out (--session-model=false)", part.Rows, SessionModelRows))
+				run.EffectNotes = append(run.EffectNotes, fmt.Sprintf("session-level model not fitted: its mixed model holds every row, and there are %d rows (more than %d); fit it anyway by asking for the session model always, or leave it out", part.Rows, SessionModelRows))
 			default:
 				sm, err := rupture.SessionModel(&rupture.Result{Episodes: part.SessionEpisodes}, part.SessionRows, st.eo.Level)
 				if err != nil {
