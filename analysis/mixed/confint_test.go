@@ -44,7 +44,8 @@ type confintCase struct {
 // loadConfintCases reads the nested cases (mixed_confint.json) and the
 // crossed and uncorrelated ones of the general path
 // (mixed_confint_crossed.json: Penicillin, patients × raters with and
-// without a patient slope, (1 + session || patient)).
+// without a patient slope, (1 + session || patient), and a 5,000-row
+// patients × raters design with a || patient slope).
 func loadConfintCases(t *testing.T) []confintCase {
 	t.Helper()
 	var all []confintCase
@@ -132,6 +133,9 @@ func TestConfintProfileGolden(t *testing.T) {
 	for _, c := range loadConfintCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			m := c.fit(t)
+			if testing.Short() && m.d.n > 1000 {
+				t.Skip("the 5,000-row crossed case profiles for seconds")
+			}
 			ml, mlErr := Fit(c.Formula, m.data, Options{ML: true})
 			if mlErr != nil {
 				t.Fatal(mlErr)
@@ -207,9 +211,17 @@ func TestConfintProfileGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			off := len(c.Parm) - len(w.Intervals)
+			tol := 1e-6
+			if c.Name == "raters5k_uncorrelated" {
+				// The REML optimum is flat in θ_rater: lme4's is 7e-7 (relative)
+				// from ours, whose REML criterion is 1e-10 lower
+				// (15413.674310835993 against lme4's 15413.6743108361), so
+				// the SEs differ by 2e-6.
+				tol = 1e-5
+			}
 			for k, ci := range w.Intervals {
-				check(t, ci.Parm+" Wald lower", ci.Lower, c.Wald.Lower[off+k], 1e-6)
-				check(t, ci.Parm+" Wald upper", ci.Upper, c.Wald.Upper[off+k], 1e-6)
+				check(t, ci.Parm+" Wald lower", ci.Lower, c.Wald.Lower[off+k], tol)
+				check(t, ci.Parm+" Wald upper", ci.Upper, c.Wald.Upper[off+k], tol)
 			}
 		})
 	}
