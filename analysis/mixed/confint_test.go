@@ -44,7 +44,8 @@ type confintCase struct {
 // loadConfintCases reads the nested cases (mixed_confint.json) and the
 // crossed and uncorrelated ones of the general path
 // (mixed_confint_crossed.json: Penicillin, patients × raters with and
-// without a patient slope, (1 + session || patient)).
+// without a patient slope, (1 + session || patient), and a 5,000-row
+// patients × raters design with a || patient slope).
 func loadConfintCases(t *testing.T) []confintCase {
 	t.Helper()
 	var all []confintCase
@@ -123,14 +124,18 @@ func lme4FailedAny(c confintCase, k int) bool { return lme4Failed(c, k, 0) || lm
 // 1e-6 — where R's root differs, our profile walked to R's root must lie
 // well inside ±z there (R's bobyqa stopped above the minimum: Orthodont's
 // σ, whose lme4 interval [1.3075, 1.3242] is off the profile too) — and
-// logs the gap to confint.merMod's spline-interpolated limits where those
-// lie on the profile (lme4Failed) (the spline's own
-// error; the largest gap is logged), at levels 0.95 and 0.90, with lme4's
-// names; plus the Wald intervals of the fixed effects to 1e-6.
+// checks the gap to confint.merMod's spline-interpolated limits where those
+// lie on the profile (lme4Failed) to 1e-2 (the spline's own error, the
+// largest gap logged: 8.8e-3 on Orthodont, 2.5e-3 on the general path), at
+// levels 0.95 and 0.90, with lme4's names; plus the Wald intervals of the
+// fixed effects to 1e-6.
 func TestConfintProfileGolden(t *testing.T) {
 	for _, c := range loadConfintCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			m := c.fit(t)
+			if testing.Short() && m.d.n > 1000 {
+				t.Skip("the 5,000-row crossed case profiles for seconds")
+			}
 			ml, mlErr := Fit(c.Formula, m.data, Options{ML: true})
 			if mlErr != nil {
 				t.Fatal(mlErr)
@@ -197,15 +202,26 @@ func TestConfintProfileGolden(t *testing.T) {
 					}
 				}
 				t.Logf("level %g: largest gap %.2g to the exact root, %.2g to lme4's spline limits (where lme4's profile holds)", lv.level, worstExact, worstSpline95)
+				if worstSpline95 > 1e-2 { // the spline's error: up to 8.8e-3 (Orthodont), 2.5e-3 on the general path (raters_slope)
+					t.Errorf("level %g: a limit is %.2g from lme4's confint (spline) limit where lme4's profile holds", lv.level, worstSpline95)
+				}
 			}
 			w, err := m.Confint(ConfintOptions{Method: "Wald"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			off := len(c.Parm) - len(w.Intervals)
+			tol := 1e-6
+			if c.Name == "raters5k_uncorrelated" {
+				// The REML optimum is flat in θ_rater: lme4's is 7e-7 (relative)
+				// from ours, whose REML criterion is 1e-10 lower
+				// (15413.674310835993 against lme4's 15413.6743108361), so
+				// the SEs differ by 2e-6.
+				tol = 1e-5
+			}
 			for k, ci := range w.Intervals {
-				check(t, ci.Parm+" Wald lower", ci.Lower, c.Wald.Lower[off+k], 1e-6)
-				check(t, ci.Parm+" Wald upper", ci.Upper, c.Wald.Upper[off+k], 1e-6)
+				check(t, ci.Parm+" Wald lower", ci.Lower, c.Wald.Lower[off+k], tol)
+				check(t, ci.Parm+" Wald upper", ci.Upper, c.Wald.Upper[off+k], tol)
 			}
 		})
 	}

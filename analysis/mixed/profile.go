@@ -525,40 +525,7 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 		if dir > 0 {
 			bound = upb
 		}
-		inside := func(x float64) bool { return math.IsInf(bound, 0) || dir*(bound-x) > 0 }
-		// Bracket: walk away from x̂ in steps that raise |ζ| by about ½
-		// (lme4's profile steps by a fixed ζ increment too; the step from
-		// the last two points' slope, between 1 and 4 times the previous),
-		// the last one at the bound; where D cannot be evaluated (σ = 0)
-		// back halfway. Small steps keep every start on the branch of the
-		// profile that is continuous from x̂: a long jump from the optimum
-		// can land on another (an SD stuck at 0) with a higher D.
-		a, za, b := xhat, 0.0, xhat+dir*step
-		found, atB := false, false
-		for it := 0; it < 200 && !found && !atB; it++ {
-			if !inside(b) {
-				b = bound
-			}
-			zb := zeta(b)
-			switch {
-			case math.IsNaN(zb):
-				b = (a + b) / 2
-				continue
-			case math.Abs(zb) >= z:
-				found = true
-				continue
-			case b == bound:
-				atB = true
-				continue
-			}
-			h := math.Abs(b - a)
-			next := 2 * h
-			if slope := (math.Abs(zb) - math.Abs(za)) / h; slope > 0 {
-				next = math.Min(math.Max(0.5/slope, h), 4*h)
-			}
-			a, za = b, zb
-			b = a + dir*next
-		}
+		a, b, found, atB := bracketZeta(zeta, xhat, dir*step, bound, z)
 		if atB {
 			lim[s], atBound[s] = bound, true
 			continue
@@ -579,6 +546,47 @@ func (pr *profiler) profileLimits(e *engine, k int, z float64) (lim [2]float64, 
 		lim[1] += pr.d.yShift
 	}
 	return lim, atBound, nil
+}
+
+// bracketZeta brackets the root of |ζ| = z on one side of x̂: it walks
+// from x̂ in steps (the first h0, its sign the side) that raise |ζ| by
+// about ½ — lme4's profile steps by a fixed ζ increment too; the step from
+// the last two points' slope, between 1 and 4 times the previous — the
+// last one at the bound; where D cannot be evaluated (σ = 0, ζ NaN) it
+// backs off halfway. Small steps keep every start on the branch of the
+// profile that is continuous from x̂: a long jump from the optimum can land
+// on another (an SD stuck at 0) with a higher D. It returns |ζ(a)| < z ≤
+// |ζ(b)| (found), or atB when |ζ| stays below z up to the bound.
+func bracketZeta(zeta func(float64) float64, xhat, h0, bound, z float64) (a, b float64, found, atB bool) {
+	dir := math.Copysign(1, h0)
+	inside := func(x float64) bool { return math.IsInf(bound, 0) || dir*(bound-x) > 0 }
+	a, b = xhat, xhat+h0
+	za := 0.0
+	for it := 0; it < 200 && !found && !atB; it++ {
+		if !inside(b) {
+			b = bound
+		}
+		zb := zeta(b)
+		switch {
+		case math.IsNaN(zb):
+			b = (a + b) / 2
+			continue
+		case math.Abs(zb) >= z:
+			found = true
+			continue
+		case b == bound:
+			atB = true
+			continue
+		}
+		h := math.Abs(b - a)
+		next := 2 * h
+		if slope := (math.Abs(zb) - math.Abs(za)) / h; slope > 0 {
+			next = math.Min(math.Max(0.5/slope, h), 4*h)
+		}
+		a, za = b, zb
+		b = a + dir*next
+	}
+	return a, b, found, atB
 }
 
 // label names parameter k for a message.
