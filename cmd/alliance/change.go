@@ -48,12 +48,12 @@ func newChangeCmd(e *env) *cobra.Command {
 }
 
 // changeArgs accepts at most one FILE and points the switch form of --wide
-// (before it took the two columns), which swallows the next flag, to its
-// new spelling.
+// (before it took the two columns), which swallows the next flag, and an
+// empty --wide to its spelling.
 func changeArgs(cf *changeFlags) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if w := cf.opt.WideColumns; len(w) > 0 && strings.HasPrefix(w[0], "-") {
-			return usagef("--wide %s: name the pre and post columns, --wide PRE,POST (e.g. --wide bdi_pre,bdi_post)", strings.Join(w, ","))
+		if w := cf.opt.WideColumns; cmd.Flags().Changed("wide") && (len(w) == 0 || strings.HasPrefix(w[0], "-")) {
+			return usagef("--wide %q: name the pre and post columns, --wide PRE,POST (e.g. --wide bdi_pre,bdi_post)", strings.Join(w, ","))
 		}
 		return cobra.MaximumNArgs(1)(cmd, args)
 	}

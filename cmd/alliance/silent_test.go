@@ -16,6 +16,8 @@ func TestSilentAcceptancesRefused(t *testing.T) {
 		{[]string{"change", "--significance", "1"}, "significance level 1:"},
 		{[]string{"change", "--significance", ".1", "--level", "90"}, "not both (--significance)"},
 		{[]string{"change", "--wide", "pre"}, "not \"pre\" (--wide PRE,POST)"},
+		{[]string{"change", "--wide", ","}, "name the pre and post columns"},
+		{[]string{"change", "--wide", ""}, "name the pre and post columns"},
 		{[]string{"change", "--wide", "a,b", "--pre", "1", "--post", "2"}, "(--wide PRE,POST)"},
 		{[]string{"change", "--reliability", "0"}, "(--reliability)"},
 		{[]string{"gains", "--dataset", "demo-sessions", "--cutoff", "-5"}, "cutoff -5"},
