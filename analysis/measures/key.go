@@ -9,6 +9,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"gopkg.in/yaml.v3"
@@ -71,7 +72,8 @@ type Band struct {
 //go:embed keys/*.json
 var keyFiles embed.FS
 
-var builtin = func() map[string]Key {
+// builtin decodes the embedded keys on first use, not at start-up.
+var builtin = sync.OnceValue(func() map[string]Key {
 	m := map[string]Key{}
 	entries, err := keyFiles.ReadDir("keys")
 	if err != nil {
@@ -91,12 +93,12 @@ var builtin = func() map[string]Key {
 		m[strings.ToLower(k.Name)] = k
 	}
 	return m
-}()
+})
 
 // Measures returns the names of the built-in keys, sorted.
 func Measures() []string {
 	var out []string
-	for _, k := range builtin {
+	for _, k := range builtin() {
 		out = append(out, k.Name)
 	}
 	sort.Strings(out)
@@ -109,7 +111,7 @@ func Get(name string) (Key, error) {
 	norm := func(s string) string {
 		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(s))
 	}
-	for _, k := range builtin {
+	for _, k := range builtin() {
 		if norm(k.Name) == norm(name) {
 			return k, nil
 		}

@@ -14,8 +14,8 @@ func TestBuiltinKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(builtin) != len(entries) || len(entries) != 11 {
-		t.Fatalf("%d keys loaded from %d files, want 11", len(builtin), len(entries))
+	if len(builtin()) != len(entries) || len(entries) != 11 {
+		t.Fatalf("%d keys loaded from %d files, want 11", len(builtin()), len(entries))
 	}
 	for _, e := range entries {
 		f, _ := keyFiles.Open("keys/" + e.Name())

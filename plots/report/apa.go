@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,7 +16,9 @@ import (
 // SD_pre and SD_post (reliable change), and
 // "Note.". Whether a candidate is a whole token is decided by its
 // neighbours (see wholeToken).
-var apaToken = regexp.MustCompile(`Note\.|Q_[MEb]|S_diff|SD_pre|SD_post|[IHτχσ]²|SE|SD|df|[kprztFQMNnb]`)
+var apaToken = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`Note\.|Q_[MEb]|S_diff|SD_pre|SD_post|[IHτχσ]²|SE|SD|df|[kprztFQMNnb]`)
+})
 
 // APA turns plain text into safe HTML in APA style: the text is escaped,
 // statistical symbols that stand as whole tokens (k, p, r, z, t, F, Q, SE,
@@ -27,7 +30,7 @@ var apaToken = regexp.MustCompile(`Note\.|Q_[MEb]|S_diff|SD_pre|SD_post|[IHτχ�
 func APA(text string) template.HTML {
 	var b strings.Builder
 	last := 0
-	for _, m := range apaToken.FindAllStringIndex(text, -1) {
+	for _, m := range apaToken().FindAllStringIndex(text, -1) {
 		i, j := m[0], m[1]
 		if !wholeToken(text, i, j) {
 			continue

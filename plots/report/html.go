@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // fontSet collects the @font-face rules of the inlined SVG figures, so that
@@ -15,8 +16,8 @@ type fontSet struct {
 }
 
 var (
-	svgDefsStyle = regexp.MustCompile(`(?s)<defs>\s*<style>(.*?)</style>\s*</defs>`)
-	svgFontFace  = regexp.MustCompile(`(?s)@font-face\s*\{.*?\}`)
+	svgDefsStyle = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<defs>\s*<style>(.*?)</style>\s*</defs>`) })
+	svgFontFace  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)@font-face\s*\{.*?\}`) })
 )
 
 // inline returns an SVG document as an inline <svg> element: the XML
@@ -28,9 +29,9 @@ func (fs *fontSet) inline(svg []byte, title string) (string, error) {
 		return "", fmt.Errorf("no <svg> element")
 	}
 	s = s[i:]
-	if m := svgDefsStyle.FindStringSubmatchIndex(s); m != nil {
+	if m := svgDefsStyle().FindStringSubmatchIndex(s); m != nil {
 		style := s[m[2]:m[3]]
-		for _, rule := range svgFontFace.FindAllString(style, -1) {
+		for _, rule := range svgFontFace().FindAllString(style, -1) {
 			rule = strings.Join(strings.Fields(rule), " ")
 			if fs.seen == nil {
 				fs.seen = map[string]bool{}
@@ -40,7 +41,7 @@ func (fs *fontSet) inline(svg []byte, title string) (string, error) {
 				fs.rules = append(fs.rules, rule)
 			}
 		}
-		rest := strings.TrimSpace(svgFontFace.ReplaceAllString(style, ""))
+		rest := strings.TrimSpace(svgFontFace().ReplaceAllString(style, ""))
 		if rest == "" {
 			s = s[:m[0]] + s[m[1]:]
 		} else {
@@ -51,7 +52,9 @@ func (fs *fontSet) inline(svg []byte, title string) (string, error) {
 	return strings.TrimSpace(s) + "\n", nil
 }
 
-var svgSize = regexp.MustCompile(`<svg([^>]*?) width="[0-9.]+pt" height="[0-9.]+pt" viewBox=`)
+var svgSize = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<svg([^>]*?) width="[0-9.]+pt" height="[0-9.]+pt" viewBox=`)
+})
 
 // css is the report's stylesheet: readable serif body text, APA-style
 // tables (horizontal rules only), figures scaled to the column, and print

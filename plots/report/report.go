@@ -210,7 +210,7 @@ func Render(doc *workflow.Document, parts []workflow.Part, opt Options) ([]File,
 	files = append(files, tableFiles(parts, files)...)
 	pg.Fonts = template.CSS(strings.Join(fonts.rules, "\n"))
 	var html bytes.Buffer
-	if err := pageTemplate.Execute(&html, pg); err != nil {
+	if err := pageTemplate().Execute(&html, pg); err != nil {
 		return nil, fmt.Errorf("report: rendering index.html: %w", err)
 	}
 	js, err := jsonout.Marshal(res)
@@ -399,7 +399,7 @@ func figureOf(x *workflow.Figure, num int, opt Options, fonts *fontSet) (*figure
 		return fv, files, nil
 	}
 	// Size in CSS pixels (1 pt = 4/3 px); the viewBox keeps the drawing.
-	inl = svgSize.ReplaceAllString(inl, fmt.Sprintf(`<svg$1 width="%.0f" height="%.0f" viewBox=`, w*4/3, h*4/3))
+	inl = svgSize().ReplaceAllString(inl, fmt.Sprintf(`<svg$1 width="%.0f" height="%.0f" viewBox=`, w*4/3, h*4/3))
 	fv.SVG = template.HTML(inl)
 	return fv, files, nil
 }

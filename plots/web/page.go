@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -131,7 +132,7 @@ func (s *Server) workspaceView(snap snapshot) workspaceView {
 
 func render(w http.ResponseWriter, name string, v any) {
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, v); err != nil {
+	if err := pages().ExecuteTemplate(&b, name, v); err != nil {
 		http.Error(w, "internal error: the page could not be drawn", http.StatusInternalServerError)
 		return
 	}
@@ -139,7 +140,10 @@ func render(w http.ResponseWriter, name string, v any) {
 	_, _ = w.Write(b.Bytes())
 }
 
-var pages = template.Must(template.New("pages").Parse(pageTemplates))
+// pages is parsed on first use, not at start-up.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("pages").Parse(pageTemplates))
+})
 
 const pageStyle = `
 body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2330;background:#f5f6f8}

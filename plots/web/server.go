@@ -258,7 +258,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pages.ExecuteTemplate(w, "error", errorView{Status: status, Text: http.StatusText(status), Msg: msg})
+	_ = pages().ExecuteTemplate(w, "error", errorView{Status: status, Text: http.StatusText(status), Msg: msg})
 }
 
 // Serve serves h on ln until ctx is done, then shuts down gracefully
