@@ -50,12 +50,19 @@ func TestConfintBootSeeded(t *testing.T) {
 		}
 		return r.Intervals
 	}
-	a, b, c := run(11, 1), run(11, 3), run(12, 2)
+	seeded(t, run, 11, 3)
+}
+
+// seeded requires the bootstrap run(seed, workers) to give the same
+// intervals with 1 and with workers workers, and others with seed+1.
+func seeded(t *testing.T, run func(seed uint64, workers int) []CI, seed uint64, workers int) {
+	t.Helper()
+	a, b, c := run(seed, 1), run(seed, workers), run(seed+1, 2)
 	if !slices.Equal(a, b) {
-		t.Errorf("seed 11: 1 worker %v, 3 workers %v", a, b)
+		t.Errorf("seed %d: 1 worker %v, %d workers %v", seed, a, workers, b)
 	}
 	if slices.Equal(a, c) {
-		t.Errorf("seeds 11 and 12 gave the same intervals %v", a)
+		t.Errorf("seeds %d and %d gave the same intervals %v", seed, seed+1, a)
 	}
 }
 
@@ -141,13 +148,7 @@ func TestConfintBootCrossedSeeded(t *testing.T) {
 		}
 		return r.Intervals
 	}
-	a, b, d := run(3, 1), run(3, 4), run(4, 2)
-	if !slices.Equal(a, b) {
-		t.Errorf("seed 3: 1 worker %v, 4 workers %v", a, b)
-	}
-	if slices.Equal(a, d) {
-		t.Errorf("seeds 3 and 4 gave the same intervals %v", a)
-	}
+	seeded(t, run, 3, 4)
 }
 
 // Coverage in a small Monte Carlo study with known values: 100 one-way

@@ -10,46 +10,30 @@ import (
 // BenchmarkSlope100k (5,000 patients; 4 variance parameters, 3 fixed
 // effects).
 func BenchmarkConfintProfile100k(b *testing.B) {
-	d := simSessions(250, 20, 20, 1)
-	m, err := Fit("y ~ x + session + (1 + session | patient)", d, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := m.Confint(ConfintOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchConfint(b, "y ~ x + session + (1 + session | patient)", simSessions(250, 20, 20, 1), ConfintOptions{})
 }
 
 // 200 parametric-bootstrap refits of the same model.
 func BenchmarkConfintBoot100k(b *testing.B) {
-	d := simSessions(250, 20, 20, 1)
-	m, err := Fit("y ~ x + session + (1 + session | patient)", d, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := m.Confint(ConfintOptions{Method: "boot", NSim: 200}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchConfint(b, "y ~ x + session + (1 + session | patient)", simSessions(250, 20, 20, 1), ConfintOptions{Method: "boot", NSim: 200})
 }
 
 // Profile intervals of a crossed model on 5,000 rows (500 patients × 10
 // raters, the general path): a || patient slope, four variance
 // parameters.
 func BenchmarkConfintProfileCrossed5k(b *testing.B) {
-	d := crossedRaters5k()
-	m, err := Fit("y ~ session + (1 + session || patient) + (1 | rater)", d, Options{})
+	benchConfint(b, "y ~ session + (1 + session || patient) + (1 | rater)", crossedRaters5k(), ConfintOptions{})
+}
+
+// benchConfint times Confint with opt of the model formula fitted to d.
+func benchConfint(b *testing.B, formula string, d Data, opt ConfintOptions) {
+	m, err := Fit(formula, d, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := m.Confint(ConfintOptions{}); err != nil {
+		if _, err := m.Confint(opt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,10 +1,7 @@
 package mixed
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/internal/golden"
@@ -46,27 +43,13 @@ type boundaryGolden struct {
 // the stage-1 columns of 'alliance ipd' (therapist-mean centring, the next
 // session's outcome), written here independently of the workflow.
 func boundaryData(t *testing.T, path string) Data {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	raw := csvData(t, path)
+	if len(raw.Text) > 0 {
+		t.Fatalf("%s: non-numeric columns %v", path, raw.Text)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string][]float64{}
-	for j, h := range rows[0] {
-		for _, r := range rows[1:] {
-			v, err := strconv.ParseFloat(r[j], 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			col[h] = append(col[h], v)
-		}
-	}
+	col := raw.Numeric
 	type key struct{ th, pt float64 }
-	n := len(rows) - 1
+	n := len(col["session"])
 	sum, cnt := map[key]float64{}, map[key]float64{}
 	at := map[[3]float64]int{}
 	for i := 0; i < n; i++ {

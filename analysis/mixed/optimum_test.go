@@ -11,11 +11,17 @@ import (
 	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
-// readFixture reads a CSV of testdata/ (see testdata/SOURCE.md): columns
-// whose every cell parses as a number are numeric, the others text.
+// readFixture reads a CSV of testdata/ (see testdata/SOURCE.md; csvData).
 func readFixture(t *testing.T, name string) Data {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
+	return csvData(t, filepath.Join("testdata", name))
+}
+
+// csvData reads the CSV file at path: columns whose every cell parses as a
+// number are numeric, the others text.
+func csvData(t *testing.T, path string) Data {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

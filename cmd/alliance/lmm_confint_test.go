@@ -39,26 +39,7 @@ func TestLmmConfintProfile(t *testing.T) {
 		for i := range c.Data.Reaction {
 			fmt.Fprintf(&b, "%v,%v,%v\n", c.Data.Reaction[i], c.Data.Days[i], c.Data.Subject[i])
 		}
-		out, stderr, code := runCLI(t, b.String(), "lmm", "-", "--formula", c.Formula, "--confint", "profile", "--format", "json")
-		if code != 0 {
-			t.Fatalf("exit %d %s", code, stderr)
-		}
-		var got struct {
-			Confint []struct {
-				Parm, Group, Name, Method string
-				Lower, Upper              float64
-			}
-		}
-		if err := json.Unmarshal([]byte(out), &got); err != nil {
-			t.Fatal(err)
-		}
-		if len(got.Confint) != len(c.Parm) {
-			t.Fatalf("%d intervals, lme4 %d", len(got.Confint), len(c.Parm))
-		}
-		for k, ci := range got.Confint {
-			if ci.Parm != c.Parm[k] || ci.Method != "profile" {
-				t.Errorf("interval %d: %s (%s), lme4 %s", k, ci.Parm, ci.Method, c.Parm[k])
-			}
+		for k, ci := range profileCLI(t, b.String(), "-", c.Formula, c.Parm) {
 			for _, x := range [][2]float64{{ci.Lower, c.Profile.Lower[k]}, {ci.Upper, c.Profile.Upper[k]}} {
 				if math.Abs(x[0]-x[1]) > 5e-4*math.Max(1, math.Abs(x[1])) {
 					t.Errorf("%s: %.7g, lme4 %.7g", ci.Parm, x[0], x[1])
@@ -75,7 +56,7 @@ func TestLmmConfintProfile(t *testing.T) {
 		if a, bb := boot(), boot(); a != bb || !strings.Contains(a, `"confint_seed": 4`) {
 			t.Errorf("two bootstrap runs with seed 4 differ or lack the seed")
 		}
-		_, stderr, code = runCLI(t, b.String(), "lmm", "-", "--formula", c.Formula, "--nsim", "30")
+		_, stderr, code := runCLI(t, b.String(), "lmm", "-", "--formula", c.Formula, "--nsim", "30")
 		if code != 2 || !strings.Contains(stderr, "--confint boot") || !strings.Contains(stderr, "--nsim") {
 			t.Errorf("--nsim without --confint boot: exit %d %q", code, stderr)
 		}
@@ -103,26 +84,7 @@ func TestLmmConfintCrossed(t *testing.T) {
 		t.Fatalf("first case %s", c.Name)
 	}
 	file := filepath.Join("..", "..", "testdata", "golden", "mixed_kr_crossed_penicillin.csv")
-	out, stderr, code := runCLI(t, "", "lmm", file, "--formula", c.Formula, "--confint", "profile", "--format", "json")
-	if code != 0 {
-		t.Fatalf("exit %d %s", code, stderr)
-	}
-	var got struct {
-		Confint []struct {
-			Parm         string
-			Lower, Upper float64
-		}
-	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Confint) != len(c.Parm) {
-		t.Fatalf("%d intervals, lme4 %d", len(got.Confint), len(c.Parm))
-	}
-	for k, ci := range got.Confint {
-		if ci.Parm != c.Parm[k] {
-			t.Errorf("interval %d: %s, lme4 %s", k, ci.Parm, c.Parm[k])
-		}
+	for k, ci := range profileCLI(t, "", file, c.Formula, c.Parm) {
 		for s, x := range [][3]float64{{ci.Lower, c.Exact.Lower[k], c.Profile.Lower[k]}, {ci.Upper, c.Exact.Upper[k], c.Profile.Upper[k]}} {
 			if math.Abs(x[0]-x[1]) > 1e-6*math.Abs(x[1]) {
 				t.Errorf("%s %d: %.10g, exact profile root %.10g", ci.Parm, s, x[0], x[1])
@@ -132,4 +94,34 @@ func TestLmmConfintCrossed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// cliCI is one interval of 'alliance lmm --confint … --format json'.
+type cliCI struct {
+	Parm, Group, Name, Method string
+	Lower, Upper              float64
+}
+
+// profileCLI runs 'alliance lmm FILE --formula formula --confint profile'
+// (stdin is standard input) and returns its intervals, required to be
+// profile intervals of lme4's parameters parm, in lme4's order.
+func profileCLI(t *testing.T, stdin, file, formula string, parm []string) []cliCI {
+	t.Helper()
+	out, stderr, code := runCLI(t, stdin, "lmm", file, "--formula", formula, "--confint", "profile", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	var got struct{ Confint []cliCI }
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Confint) != len(parm) {
+		t.Fatalf("%d intervals, lme4 %d", len(got.Confint), len(parm))
+	}
+	for k, ci := range got.Confint {
+		if ci.Parm != parm[k] || ci.Method != "profile" {
+			t.Errorf("interval %d: %s (%s), lme4 %s", k, ci.Parm, ci.Method, parm[k])
+		}
+	}
+	return got.Confint
 }

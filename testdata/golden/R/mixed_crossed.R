@@ -45,27 +45,11 @@ rec <- function(m, formula, data_name, grad) {
     ranef = blups)
 }
 
+source(file.path(golden_dir, "R", "mixed_polish_lib.R"), local = TRUE)
+
 fit <- function(formula, data, data_name, REML = TRUE) {
-  lmod <- lFormula(as.formula(formula), data, REML = REML, control = ctrl)
-  devfun <- do.call(mkLmerDevfun, lmod)
-  opt <- optimizeLmer(devfun, optimizer = "bobyqa", control = list(rhoend = 1e-12, maxfun = 1e6))
-  gr <- function(th) numDeriv::grad(devfun, th, method.args = list(r = 6))
-  th <- opt$par; best <- th; gbest <- gr(th)
-  for (i in 1:8) {
-    H <- numDeriv::hessian(devfun, th)
-    st <- tryCatch(solve(H, gr(th)), error = function(e) NULL)
-    if (is.null(st)) break
-    cand <- pmax(th - st, lmod$reTrms$lower)
-    g <- gr(cand)
-    th <- cand
-    if (max(abs(g)) < max(abs(gbest))) { best <- th; gbest <- g }
-  }
-  # lmerTest's lmer evaluated at the polished theta without optimising
-  # (optimizer = NULL), so that summary() has its Satterthwaite df there.
-  m <- lmerTest::lmer(as.formula(formula), data = data, REML = REML, start = list(theta = best),
-                      control = lmerControl(optimizer = NULL, check.conv.singular = "ignore"))
-  stopifnot(abs(deviance(m, REML = REML) - devfun(best)) < 1e-9 * abs(devfun(best)) || abs(REMLcrit(m) - devfun(best)) < 1e-9 * abs(devfun(best)))
-  rec(m, formula, data_name, gbest)
+  pm <- polished_lmer(formula, data, REML)
+  rec(pm$m, formula, data_name, pm$grad)
 }
 
 ranova_rec <- function(formula, data, data_name) {

@@ -13,7 +13,7 @@
 # Every fit is lmerTest::lmer(formula, data, REML = TRUE, control = bobyqa
 # with rhoend = 1e-12), then θ is polished by Newton steps on lme4's profiled
 # REML deviance (numDeriv), and lmerTest's lmer is evaluated at the polished θ
-# without optimising (optimizer = NULL), as in R/mixed_crossed.R, so that the
+# without optimising (optimizer = NULL; polished_lmer in R/mixed_polish_lib.R), so that the
 # variance parameters pbkrtest works from sit at the optimum.
 # Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed_kr_crossed
 suppressPackageStartupMessages({ library(lme4); library(lmerTest); library(pbkrtest) })
@@ -21,29 +21,10 @@ suppressPackageStartupMessages({ library(lme4); library(lmerTest); library(pbkrt
 pkgs <- c("lme4", "lmerTest", "pbkrtest", "Matrix", "numDeriv")
 ctrl_txt <- "lmerControl(optimizer = 'bobyqa', optCtrl = list(rhoend = 1e-12, maxfun = 1e6))"
 
-polished <- function(formula, data) {
-  lmod <- lFormula(as.formula(formula), data, REML = TRUE)
-  devfun <- do.call(mkLmerDevfun, lmod)
-  opt <- optimizeLmer(devfun, optimizer = "bobyqa", control = list(rhoend = 1e-12, maxfun = 1e6))
-  gr <- function(th) numDeriv::grad(devfun, th, method.args = list(r = 6))
-  th <- opt$par; best <- th; gbest <- gr(th)
-  for (i in 1:8) {
-    H <- numDeriv::hessian(devfun, th)
-    st <- tryCatch(solve(H, gr(th)), error = function(e) NULL)
-    if (is.null(st)) break
-    cand <- pmax(th - st, lmod$reTrms$lower)
-    g <- gr(cand)
-    th <- cand
-    if (max(abs(g)) < max(abs(gbest))) { best <- th; gbest <- g }
-  }
-  m <- lmerTest::lmer(as.formula(formula), data = data, REML = TRUE, start = list(theta = best),
-                      control = lmerControl(optimizer = NULL, check.conv.singular = "ignore"))
-  stopifnot(abs(REMLcrit(m) - devfun(best)) < 1e-9 * abs(devfun(best)))
-  list(m = m, grad = gbest)
-}
+source(file.path(golden_dir, "R", "mixed_polish_lib.R"), local = TRUE)
 
 fit_case <- function(formula, data, data_name, anova = TRUE) {
-  pm <- polished(formula, data)
+  pm <- polished_lmer(formula, data, REML = TRUE)
   m <- pm$m
   cs <- coef(summary(m, ddf = "Kenward-Roger"))
   a3 <- if (anova) {
