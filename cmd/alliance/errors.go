@@ -8,7 +8,7 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
-	"github.com/alliance-research/alliance/datasets/simulate"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/plots/textout"
 )
 
@@ -48,7 +48,7 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitUsage
 	case errs.KindOf(err) != 0: // a typed analysis failure, whatever its text
 		return exitAnalysis
-	case isCobraUsage(err):
+	case flagx.IsUsage(err):
 		return exitUsage
 	}
 	return exitAnalysis
@@ -133,35 +133,6 @@ func withFlagHints(err error) string {
 		}
 	}
 	return msg
-}
-
-// isCobraUsage recognises cobra's own flag and argument errors. cobra (and
-// pflag) return them as untyped fmt.Errorf values, so matching their text is
-// the only way to tell; every error of this program and its libraries is
-// classified by type in isUsage instead.
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	for _, p := range []string{"unknown flag", "unknown shorthand flag", "unknown command", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "requires at most", "bad flag syntax", "if any flags in the group"} {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// paramFlags names a simulator's parameters (Go field names) by this
-// program's flags, for its Check: users never see Go names.
-func paramFlags(infos []simulate.ParamInfo) func(field string) string {
-	flags := map[string]string{}
-	for _, in := range infos {
-		flags[in.Name] = "--" + in.Flag
-	}
-	return func(field string) string {
-		if f, ok := flags[field]; ok {
-			return f
-		}
-		return field
-	}
 }
 
 // withOptionFlag names the command's flag for a workflow option that

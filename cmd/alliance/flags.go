@@ -8,7 +8,6 @@ import (
 	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 // The flags several commands share, registered and parsed in one place so
@@ -138,17 +137,7 @@ var flagAliases = map[string]string{"id": "patient", "time": "session", "score":
 // aliases makes cmd accept the older spellings of its flags, and the
 // command's own extra ones (panel's --x and --y, the SEM names).
 func aliases(cmd *cobra.Command, extra ...map[string]string) {
-	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-		if to, ok := flagAliases[name]; ok {
-			return pflag.NormalizedName(to)
-		}
-		for _, m := range extra {
-			if to, ok := m[name]; ok {
-				return pflag.NormalizedName(to)
-			}
-		}
-		return pflag.NormalizedName(name)
-	})
+	flagx.Aliases(cmd, append([]map[string]string{flagAliases}, extra...)...)
 }
 
 // The typed flags (cmd/internal/flagx), by the names the commands use.

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots/report"
 	"github.com/spf13/cobra"
@@ -50,7 +50,7 @@ func reportCommand(e *env) (*cobra.Command, *reportFlags) {
 	f.StringVar(&rf.sessions, "sessions", "", "session-level `FILE`: one row per patient and session")
 	f.StringVar(&rf.studiesDataset, "studies-dataset", "", "use the embedded dataset `NAME` as study data")
 	f.StringVar(&rf.sessionsData, "sessions-dataset", "", "use the embedded dataset `NAME` as session data")
-	bindFields(cmd, workflow.ReportFields())
+	flagx.Fields(cmd, workflow.ReportFields())
 	aliases(cmd)
 	f.BoolVar(&rf.force, "force", false, "write into a non-empty --out DIR that holds no previous report (its files are kept, never replaced)")
 	f.BoolVar(&rf.noPDF, "no-pdf", false, "skip the PDF versions of the figures")
@@ -97,30 +97,6 @@ var reportOptionFlags = map[string]string{
 	"Level": "--level", "Method": "--method", "Mods": "--mods", "Cluster": "--cluster", "Omit": "--omit",
 	"Preset": "--rupture-preset", "Reliability": "--reliability", "Test": "--test", "Model": "--model", "K": "--rupture-k", "Centring": "--centring", "MaxLagGap": "--max-lag-gap",
 	"Delimiter": "--delimiter", "Decimal": "--decimal",
-}
-
-// bindFields registers one flag for each field, with its name, help,
-// default and type.
-func bindFields(cmd *cobra.Command, fields []workflow.Field) {
-	f := cmd.Flags()
-	for _, fd := range fields {
-		switch fd.Kind {
-		case workflow.SwitchField:
-			f.Bool(fd.Name, false, fd.Usage)
-		case workflow.CountField:
-			n, _ := strconv.Atoi(fd.Default)
-			f.Int(fd.Name, n, fd.Usage)
-		case workflow.NumberField:
-			if fd.Default == "" {
-				numVar(cmd, new(*float64), fd.Name, fd.Usage)
-				continue
-			}
-			x, _ := strconv.ParseFloat(fd.Default, 64)
-			f.Float64(fd.Name, x, fd.Usage)
-		default:
-			fieldVar(cmd, new(string), fd)
-		}
-	}
 }
 
 // parsed turns the report's fields given on cmd into the report's options

@@ -3,9 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
-	"strconv"
-	"strings"
 
 	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/spf13/cobra"
@@ -57,8 +54,8 @@ func newRootCmd(e *env) *cobra.Command {
 			}
 			e.noteInputs(cmd, args)
 			e.tablesDir = e.csvDir(cmd)
-			if err := finiteFlags(cmd); err != nil {
-				return err
+			if err := flagx.Finite(cmd); err != nil {
+				return usageError{err}
 			}
 			return e.checkOutputFlags(cmd)
 		},
@@ -94,7 +91,7 @@ func newRootCmd(e *env) *cobra.Command {
 	)
 	root.Version = version
 	root.SetVersionTemplate("alliance {{.Version}}\n")
-	hideUnsetDefaults(root)
+	flagx.HideUnsetDefaults(root)
 	return root
 }
 
@@ -105,25 +102,6 @@ var outputFlags = map[string]bool{
 	"out": true, "aggregate-out": true, "export": true, "export-effect": true, "truth": true, "plot": true,
 	"forest": true, "funnel": true, "baujat": true, "bubble": true, "radial": true, "influence-plot": true,
 	"leave1out-forest": true, "cumulative-forest": true,
-}
-
-// finiteFlags refuses NaN and ±Inf in every numeric flag given: no setting
-// has a meaning for them, and some were taken as "not given" (--fsn-target
-// NaN ran with the default target).
-func finiteFlags(cmd *cobra.Command) error {
-	var bad error
-	cmd.Flags().Visit(func(f *pflag.Flag) {
-		if bad != nil || !strings.Contains(f.Value.Type(), "float") {
-			return
-		}
-		for _, tok := range strings.FieldsFunc(f.Value.String(), func(r rune) bool { return r == ',' || r == '[' || r == ']' || r == ' ' }) {
-			if x, err := strconv.ParseFloat(tok, 64); err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
-				bad = usagef("--%s %s: give a finite number", f.Name, tok)
-				return
-			}
-		}
-	})
-	return bad
 }
 
 // inputFlags are the flags that name a file the command reads.
@@ -155,20 +133,4 @@ func (e *env) checkOutputFlags(cmd *cobra.Command) error {
 		}
 	})
 	return e.checkOutputs(paths...)
-}
-
-// hideUnsetDefaults blanks the printed default of flags whose zero value
-// means "not given" (NaN for numbers, the smallest integer for session
-// bounds): help then shows the documented default in words, not
-// "(default NaN)".
-func hideUnsetDefaults(c *cobra.Command) {
-	c.Flags().VisitAll(func(f *pflag.Flag) {
-		switch f.DefValue {
-		case "NaN", "-9223372036854775808", "9223372036854775807":
-			f.DefValue = "0" // pflag prints no default for a zero value
-		}
-	})
-	for _, sub := range c.Commands() {
-		hideUnsetDefaults(sub)
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets"
 	"github.com/alliance-research/alliance/plots/report"
 	"github.com/alliance-research/alliance/plots/web"
@@ -186,7 +187,7 @@ func inspectReport(req web.Request) ([]web.Table, error) {
 // describeError words an error as the command line does, and tells whether
 // it is bad input.
 func describeError(err error) (string, bool) {
-	return strings.TrimRight(withFlagHints(err), "\n"), isUsage(err) || isCobraUsage(err)
+	return strings.TrimRight(withFlagHints(err), "\n"), isUsage(err) || flagx.IsUsage(err)
 }
 
 // openBrowser asks the desktop to open url; failing silently is fine (the

@@ -3,9 +3,9 @@ package main
 import (
 	"io"
 
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets/simulate"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 func newSimulateCmd(e *env) *cobra.Command {
@@ -30,7 +30,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 		Example: helpText("simulate-sessions", "example"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := p.Check(paramFlags(p.Describe())); err != nil {
+			if err := p.Check(flagx.ParamFlags(p.Describe())); err != nil {
 				return usageError{err}
 			}
 			if studies > 0 || cmd.Flags().Changed("study-sd") {
@@ -51,7 +51,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
-	bindParams(cmd.Flags(), &p, p.Describe())
+	flagx.Params(cmd, &p, p.Describe())
 	cmd.Flags().StringVar(&truth, "truth", "", "also write the planted truth per patient (class, rupture session) to `FILE`; with --studies, each study's within effect")
 	cmd.Flags().IntVar(&studies, "studies", 0, "simulate `K` studies of --patients patients each, with a study column (for 'alliance ipd')")
 	cmd.Flags().Float64Var(&studySD, "study-sd", 0.3, "with --studies: between-study SD of the within-patient effect (symptom points per alliance point)")
@@ -102,7 +102,7 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 		Example: helpText("simulate-studies", "example"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := p.Check(paramFlags(p.Describe())); err != nil {
+			if err := p.Check(flagx.ParamFlags(p.Describe())); err != nil {
 				return usageError{err}
 			}
 			var sum simulate.StudySummary
@@ -118,37 +118,6 @@ func newSimulateStudiesCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
-	bindParams(cmd.Flags(), &p, p.Describe())
+	flagx.Params(cmd, &p, p.Describe())
 	return cmd
-}
-
-// bindParams registers one flag per simulator parameter, named and described
-// by the simulator's own Describe, setting the parameter of params (a
-// pointer to the simulator's parameters) from its text (simulate.SetParam).
-func bindParams(fs *pflag.FlagSet, params any, infos []simulate.ParamInfo) {
-	for _, in := range infos {
-		if simulate.ParamKind(params, in) == "" {
-			continue
-		}
-		usage := in.Meaning
-		if in.Unit != "" {
-			usage += " (" + in.Unit + ")"
-		}
-		fs.Var(&paramValue{params, in}, in.Flag, usage)
-	}
-}
-
-// paramValue is a simulator parameter as a flag value.
-type paramValue struct {
-	params any
-	info   simulate.ParamInfo
-}
-
-func (v *paramValue) String() string     { return simulate.ParamText(v.params, v.info) }
-func (v *paramValue) Set(s string) error { return simulate.SetParam(v.params, v.info, s) }
-func (v *paramValue) Type() string {
-	if k := simulate.ParamKind(v.params, v.info); k != "" {
-		return k
-	}
-	return "float"
 }

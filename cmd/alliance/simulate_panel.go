@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
 	"github.com/alliance-research/alliance/datasets/simulate"
 	"github.com/spf13/cobra"
 )
@@ -19,7 +20,7 @@ func newSimulatePanelCmd(e *env) *cobra.Command {
 		Example: helpText("simulate-panel", "example"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := p.Check(paramFlags(p.Describe())); err != nil {
+			if err := p.Check(flagx.ParamFlags(p.Describe())); err != nil {
 				return usageError{err}
 			}
 			var sum simulate.PanelSummary
@@ -35,6 +36,6 @@ func newSimulatePanelCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
-	bindParams(cmd.Flags(), &p, p.Describe())
+	flagx.Params(cmd, &p, p.Describe())
 	return cmd
 }
