@@ -93,6 +93,7 @@ var hintFlags = map[string]struct {
 	"Measure":         {"see --measure", false},
 	"sheet":           {"choose it with --sheet", false},
 	"max-bytes":       {"raise it with --max-bytes", false},
+	"table":           {"choose one with --table", false},
 }
 
 // flagHint returns the command-line hint for a library hint, or "".

@@ -154,3 +154,12 @@ func TestFlagHints(t *testing.T) {
 		t.Error("flagHint table")
 	}
 }
+
+// TestUnknownCSVTable: --table naming no table of the output is bad
+// usage, listing the tables there are, with the flag to choose one.
+func TestUnknownCSVTable(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "", "meta", "--quiet", "--format", "csv", "--table", "nope")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "tables: coefficients, heterogeneity") || !strings.Contains(stderr, "--table") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

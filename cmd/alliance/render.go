@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"io"
 	"os"
 	"path/filepath"
@@ -93,27 +92,9 @@ func tableCSV(t *workflow.Table) func(w io.Writer) error {
 	return func(w io.Writer) error { return textout.Table(w, textout.CSV, t) }
 }
 
-// tidyCSV writes the named tidy table (the first when name is "") as RFC
-// 4180 CSV (workflow.TidyTable.Records).
+// tidyCSV writes the named tidy table (textout.TidyCSV).
 func tidyCSV(tables []workflow.TidyTable, name string) func(w io.Writer) error {
-	return func(w io.Writer) error {
-		var names []string
-		for _, t := range tables {
-			if name == "" || t.Name == name {
-				recs, err := t.Records()
-				if err != nil {
-					return err
-				}
-				cw := csv.NewWriter(w)
-				if err := cw.WriteAll(recs); err != nil {
-					return err
-				}
-				return cw.Error()
-			}
-			names = append(names, t.Name)
-		}
-		return usagef("no table %q in this output (tables: %s)", name, strings.Join(names, ", "))
-	}
+	return func(w io.Writer) error { return textout.TidyCSV(w, tables, name) }
 }
 
 // noNotes is a part of one table and no notes (lists of what is built in).

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"os/signal"
-	"runtime"
 	"strings"
 	"syscall"
 
@@ -69,7 +67,7 @@ func runServe(ctx context.Context, e *env, addr string, open, remote bool, maxUp
 	}
 	fmt.Fprintf(e.stderr, "listening on %s\n", url)
 	if open {
-		openBrowser(url)
+		web.OpenBrowser(url)
 	}
 	err = web.Serve(ctx, ln, srv)
 	fmt.Fprintln(e.stderr, "alliance: server stopped")
@@ -188,19 +186,4 @@ func inspectReport(req web.Request) ([]web.Table, error) {
 // it is bad input.
 func describeError(err error) (string, bool) {
 	return strings.TrimRight(withFlagHints(err), "\n"), isUsage(err) || flagx.IsUsage(err)
-}
-
-// openBrowser asks the desktop to open url; failing silently is fine (the
-// address is printed).
-func openBrowser(url string) {
-	var c *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		c = exec.Command("open", url)
-	case "windows":
-		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		c = exec.Command("xdg-open", url)
-	}
-	_ = c.Start()
 }

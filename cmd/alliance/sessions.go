@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
+	"github.com/alliance-research/alliance/datasets"
 	"github.com/spf13/cobra"
 )
 
@@ -43,28 +44,18 @@ func newSessionsCmd(e *env) *cobra.Command {
 func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	opt := sf.opt
 	opt.KeepTable = sf.export != ""
-	var run *workflow.SessionsRun
-	var err error
-	if stream, path := sf.read.streamable(args); stream { // a large file is read patient by patient
-		ropt, rerr := sf.read.options()
-		if rerr != nil {
-			return rerr
-		}
-		ropt.MaxBytes = e.maxBytes
-		e.inputs = append(e.inputs, path)
-		update, done := e.working("fitting the session model")
-		opt.Progress = update
-		run, err = workflow.SessionsFile(path, ropt, opt)
-		done()
-	} else {
-		src, serr := sf.read.source(e, args, sessionsDefaultDataset)
-		if serr != nil {
-			return serr
-		}
-		stop := e.busy("fitting the session model")
-		run, err = workflow.Sessions(src, opt)
-		stop()
-	}
+	// a large file is read patient by patient; no output may replace it
+	run, err := readAndRun(e, &sf.read, args, sessionsDefaultDataset, []string{sf.export, sf.patients},
+		func(path string, ro datasets.ReadOptions) (*workflow.SessionsRun, error) {
+			update, done := e.working("fitting the session model")
+			defer done()
+			opt.Progress = update
+			return workflow.SessionsFile(path, ro, opt)
+		},
+		func(src workflow.Source) (*workflow.SessionsRun, error) {
+			defer e.busy("fitting the session model")()
+			return workflow.Sessions(src, opt)
+		})
 	if err != nil {
 		return withOptionFlag(err, sf.hints)
 	}

@@ -117,6 +117,20 @@ func TestSessionsExportAndErrors(t *testing.T) {
 	if _, stderr, code := runCLI(t, "", "sessions", "--model", "sideways"); code != 2 || !strings.Contains(stderr, "sideways") {
 		t.Errorf("bad model: exit %d %q", code, stderr)
 	}
+	// --patients naming the input file is refused before any work, the
+	// file untouched (it used to be replaced by the BLUP table).
+	data := filepath.Join(dir, "sessions.csv")
+	if _, stderr, code := runCLI(t, "", "datasets", "export", "demo-sessions", "--out", data, "--quiet"); code != 0 {
+		t.Fatalf("export: exit %d %s", code, stderr)
+	}
+	before, _ := os.ReadFile(data)
+	for _, flag := range []string{"--patients", "--export"} {
+		_, stderr, code := runCLI(t, "", "sessions", data, flag, data)
+		after, _ := os.ReadFile(data)
+		if code != 2 || !strings.Contains(stderr, "input file") || string(after) != string(before) {
+			t.Errorf("%s = the input: exit %d %q, input unchanged %v", flag, code, stderr, string(after) == string(before))
+		}
+	}
 }
 
 // TestSessionsMissingAllianceIsInputError (issue 14): a file whose

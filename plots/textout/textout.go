@@ -16,12 +16,14 @@
 package textout
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/workflow"
 )
 
@@ -144,6 +146,28 @@ func SectionCSV(w io.Writer, s *workflow.Section, name string) error {
 		}
 	}
 	return fmt.Errorf("no table %q in the output", name)
+}
+
+// TidyCSV writes the named tidy table of tables (the first when name is
+// "") as RFC 4180 CSV (workflow.TidyTable.Records). A name that is none of
+// them is an errs.InvalidOption with hint "table", listing the names.
+func TidyCSV(w io.Writer, tables []workflow.TidyTable, name string) error {
+	var names []string
+	for _, t := range tables {
+		if name == "" || t.Name == name {
+			recs, err := t.Records()
+			if err != nil {
+				return err
+			}
+			cw := csv.NewWriter(w)
+			if err := cw.WriteAll(recs); err != nil {
+				return err
+			}
+			return cw.Error()
+		}
+		names = append(names, t.Name)
+	}
+	return errs.New(errs.InvalidOption, "", "no table %q in this output (tables: %s)", name, strings.Join(names, ", ")).WithHint("table")
 }
 
 // Clean escapes the control characters of s (C0 and C1, DEL, and the
