@@ -41,7 +41,7 @@ func newChangeCmd(e *env) *cobra.Command {
 	aliases(cmd)
 	betterVar(cmd, &o.HigherBetter, "which scores are improvement")
 	figureVar(cmd, &cf.plot, "plot", "write the Jacobson–Truax plot (pre vs post, reliable-change band, cut-off) to `FILE` (.png, .svg, .pdf)")
-	f.StringVar(&cf.patients, "patients", "", "write every patient's row (id, group, pre, post, change, rci, category) to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000")
+	outputVar(cmd, &cf.patients, "patients", "write every patient's row (id, group, pre, post, change, rci, category) to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000")
 	cf.hints = optionFlags(cmd, map[string]string{"MClinical": "--m-clinical and --sd-clinical", "Pre": "--pre and --post (or --wide PRE,POST)",
 		"SDFunctional": "--m-functional and --sd-functional", "Wide": "--wide PRE,POST", "WideColumns": "--wide PRE,POST"}, &cf.opt)
 	return cmd

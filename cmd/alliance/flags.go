@@ -146,6 +146,7 @@ var (
 	countVar    = flagx.Count
 	levelVar    = flagx.Level
 	figureVar   = flagx.Figure
+	outputVar   = flagx.Output
 	enumVar     = flagx.Enum
 	fieldVar    = flagx.Field
 	betterVar   = flagx.Better

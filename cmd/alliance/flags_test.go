@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/alliance-research/alliance/cmd/internal/flagx"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // One spelling per concept in every help text; the older spellings still
@@ -206,4 +210,28 @@ func TestReportReadsAsEveryCommand(t *testing.T) {
 	if err := rep.ParseFlags([]string{"--method", "foo"}); err == nil || !strings.Contains(err.Error(), `"foo" is not one of FE, EE, DL`) {
 		t.Errorf("--method foo: %v", err)
 	}
+}
+
+// TestEveryOutputFlagIsChecked: a flag whose help says it writes a FILE is
+// marked as an output (flagx.IsOutput), so that it is checked with every
+// other output before any work, and no other flag is.
+func TestEveryOutputFlagIsChecked(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			writes := strings.Contains(f.Usage, "write") && strings.Contains(f.Usage, "`FILE`")
+			if c.Name() == "report" && f.Name == "out" || c.Name() == "serve" {
+				return // a directory, or no file
+			}
+			if writes != flagx.IsOutput(f) {
+				t.Errorf("%s --%s: writes a file %v, marked as an output %v", c.CommandPath(), f.Name, writes, flagx.IsOutput(f))
+			}
+		})
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	root := newRootCmd(&env{})
+	root.InitDefaultHelpFlag()
+	walk(root)
 }

@@ -30,14 +30,13 @@ func newGainsCmd(e *env) *cobra.Command {
 		Args:    cobra.MaximumNArgs(1),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runGains(e, gf, args) },
 	}
-	f := cmd.Flags()
 	gf.read.register(cmd, gainsDefaultDataset)
 	bindOptions(cmd, &gf.opt, workflow.GainsFields()) // --outcome names the scores
 	rolesVar(cmd, &gf.opt.Columns)
 	wideVar(cmd, &gf.opt.Wide)
 	figureVar(cmd, &gf.plot, "plot", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
-	f.StringVar(&gf.episodes, "episodes", "", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
-	f.StringVar(&gf.patients, "patients", "", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
+	outputVar(cmd, &gf.episodes, "episodes", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
+	outputVar(cmd, &gf.patients, "patients", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
 	gf.hints = optionFlags(cmd, map[string]string{"Cutoff": "--cutoff, --reliability r, or --no-cutoff", "First": "--first and --last"}, &gf.opt)
 	return cmd
 }

@@ -47,14 +47,14 @@ func newMetaCmd(e *env) *cobra.Command {
 	f.StringVar(&mf.predict, "predict", "", "meta-regression predictions at moderator values: points separated by ';', each `year=2010,rater=patient` (factors by level name), as metafor predict(res, newmods)")
 	f.StringVar(&mf.newscale, "newscale", "", "with --scale: τ² predicted at scale values, points separated by ';', each `rater=patient,year=2010`, as predict(res, newscale, transf = exp)")
 	f.StringVar(&mf.table, "table", "", "with --format csv: which table (coefficients, heterogeneity, subgroups, influence, influence-effects, leave1out, cumulative, robust, aggregated, studies, compare; default the first)")
-	f.StringVar(&mf.aggOut, "aggregate-out", "", "also write the aggregated table as CSV to `FILE`")
+	outputVar(cmd, &mf.aggOut, "aggregate-out", "also write the aggregated table as CSV to `FILE`")
 	f.BoolVar(&mf.bayesOn, "bayes", false, "Bayesian random-effects meta-analysis: posterior of μ, τ and a new study's effect, Bayes factors for μ = 0 and τ = 0, model averaging (bayesmeta/metaBMA)")
 	for _, ff := range workflow.MetaFigureFields() {
 		p := new(string)
 		mf.figures[ff.Name] = p
 		figureVar(cmd, p, ff.Name, ff.Usage)
 	}
-	f.StringVar(&mf.goshTable, "gosh-table", "", "with --gosh: also write every subset's k, QE, I2, H2, tau2, estimate and 0/1 inclusion columns as CSV to `FILE` (gosh()$res and $incl)")
+	outputVar(cmd, &mf.goshTable, "gosh-table", "with --gosh: also write every subset's k, QE, I2, H2, tau2, estimate and 0/1 inclusion columns as CSV to `FILE` (gosh()$res and $incl)")
 	mf.hints = optionFlags(cmd, map[string]string{"Figures": "--cumulative-forest/--bubble", "Bayes": "--bayes", "BMAPrior": "--bayes",
 		"Predict": "--predict", "NewScale": "--newscale", "Tau2Profile": "--profile-plot", "Gosh": "--gosh"}, &mf.opt, &mf.bayes)
 	return cmd

@@ -63,6 +63,7 @@ func newRootCmd(e *env) *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&e.format, "format", "text", "output format: text, json, csv or markdown (CSV cells starting with =, +, - or @ that are not numbers get a leading ', so a spreadsheet shows them as text)")
 	pf.StringVar(&e.out, "out", "", "write results to `FILE` (atomically) instead of standard output; with --format csv, an existing directory gets one NAME.csv per table (meta, lmm, panel, reliability, ipd)")
+	flagx.MarkOutput(pf, "out")
 	pf.BoolVarP(&e.quiet, "quiet", "q", false, "print no notes on standard error")
 	pf.Var(flagx.ByteSize{V: &e.maxBytes}, "max-bytes", "read at most this many bytes from one input, e.g. 500MB or 4GiB")
 	_ = root.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -95,15 +96,6 @@ func newRootCmd(e *env) *cobra.Command {
 	return root
 }
 
-// outputFlags are the flags that name a file the command writes: all are
-// checked before any work, so that a run that cannot write one of its
-// outputs writes none (a failing --out used to leave the --forest file).
-var outputFlags = map[string]bool{
-	"out": true, "aggregate-out": true, "export": true, "export-effect": true, "truth": true, "plot": true,
-	"forest": true, "funnel": true, "baujat": true, "bubble": true, "radial": true, "influence-plot": true,
-	"leave1out-forest": true, "cumulative-forest": true,
-}
-
 // inputFlags are the flags that name a file the command reads.
 var inputFlags = map[string]bool{"studies": true, "sessions": true, "key": true}
 
@@ -124,11 +116,12 @@ func (e *env) noteInputs(cmd *cobra.Command, args []string) {
 }
 
 // checkOutputFlags applies checkOutputs to every output flag cmd was given
-// (report's --out is a directory, checked by the report itself).
+// (flagx.IsOutput; report's --out is a directory, checked by the report
+// itself).
 func (e *env) checkOutputFlags(cmd *cobra.Command) error {
 	var paths []string
 	cmd.Flags().Visit(func(f *pflag.Flag) {
-		if outputFlags[f.Name] && !(f.Name == "out" && (cmd.Name() == "report" || cmd.Name() == "serve")) {
+		if flagx.IsOutput(f) && !(f.Name == "out" && (cmd.Name() == "report" || cmd.Name() == "serve")) {
 			paths = append(paths, f.Value.String())
 		}
 	})

@@ -38,11 +38,11 @@ func newRupturesCmd(e *env) *cobra.Command {
 	rolesVar(cmd, &rf.opt.Columns)
 	bindOptions(cmd, &rf.opt, workflow.RupturesFields())
 	betterVar(cmd, &rf.opt.HigherBetter, "outcome: which scores are better")
-	f.StringVar(&rf.episodes, "episodes", "", "write every episode to `FILE` (.csv, .tsv or .parquet), written as the patients are read; JSON and text list the episodes only up to 1,000 patients, CSV output is the episode table")
-	f.StringVar(&rf.exportEffect, "export-effect", "", "write the repaired-vs-unrepaired effect as a study row (study, ri, ni, yi, vi) for 'alliance meta' to `FILE`")
+	outputVar(cmd, &rf.episodes, "episodes", "write every episode to `FILE` (.csv, .tsv or .parquet), written as the patients are read; JSON and text list the episodes only up to 1,000 patients, CSV output is the episode table")
+	outputVar(cmd, &rf.exportEffect, "export-effect", "write the repaired-vs-unrepaired effect as a study row (study, ri, ni, yi, vi) for 'alliance meta' to `FILE`")
 	f.StringVar(&rf.study, "study", "", "study label of the exported effect (default: the data file name)")
 	figureVar(cmd, &rf.plot, "plot", "write a patient's rupture plot (alliance by session, ruptures and repairs marked) to `FILE` (.png, .svg, .pdf)")
-	f.StringVar(&rf.patients, "patients", "", "write every patient's class and counts to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000 patients")
+	outputVar(cmd, &rf.patients, "patients", "write every patient's class and counts to `FILE` (.csv, .tsv or .parquet); JSON and text list the patients only up to 1,000 patients")
 	rf.hints = optionFlags(cmd, map[string]string{"Export": "--export-effect", "NoSessionModel": "--session-model", "SessionModelAlways": "--session-model"}, &rf.opt)
 	return cmd
 }

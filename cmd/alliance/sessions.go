@@ -29,14 +29,13 @@ func newSessionsCmd(e *env) *cobra.Command {
 		Args:    cobra.MaximumNArgs(1),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runSessions(e, sf, args) },
 	}
-	f := cmd.Flags()
 	sf.read.register(cmd, sessionsDefaultDataset)
 	rolesVar(cmd, &sf.opt.Columns)
 	wideVar(cmd, &sf.opt.Wide)
 	bindOptions(cmd, &sf.opt, workflow.SessionsFields())
-	f.StringVar(&sf.export, "export", "", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
+	outputVar(cmd, &sf.export, "export", "write the data with the derived columns (centred, lagged, next) as CSV to `FILE`")
 	figureVar(cmd, &sf.plot, "plot", "write trajectories (each patient and the mean with 95% CI by session) to `FILE` (.png, .svg, .pdf)")
-	f.StringVar(&sf.patients, "patients", "", "write every conditional mode (BLUP) of the patients and therapists to `FILE` (CSV, TSV or .parquet); the JSON lists them only up to 1000 and summarises them beyond")
+	outputVar(cmd, &sf.patients, "patients", "write every conditional mode (BLUP) of the patients and therapists to `FILE` (CSV, TSV or .parquet); the JSON lists them only up to 1000 and summarises them beyond")
 	sf.hints = optionFlags(cmd, nil, &sf.opt)
 	return cmd
 }

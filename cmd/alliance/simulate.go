@@ -52,7 +52,7 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 		},
 	}
 	flagx.Params(cmd, &p, p.Describe())
-	cmd.Flags().StringVar(&truth, "truth", "", "also write the planted truth per patient (class, rupture session) to `FILE`; with --studies, each study's within effect")
+	outputVar(cmd, &truth, "truth", "also write the planted truth per patient (class, rupture session) to `FILE`; with --studies, each study's within effect")
 	cmd.Flags().IntVar(&studies, "studies", 0, "simulate `K` studies of --patients patients each, with a study column (for 'alliance ipd')")
 	cmd.Flags().Float64Var(&studySD, "study-sd", 0.3, "with --studies: between-study SD of the within-patient effect (symptom points per alliance point)")
 	return cmd

@@ -147,3 +147,23 @@ func (v *paramValue) Type() string {
 	}
 	return "float"
 }
+
+// outputAnnotation marks a flag that names a file the command writes.
+const outputAnnotation = "alliance_output"
+
+// Output defines a string flag naming a file the command writes, marked so
+// that the front end checks every output of a run before any work
+// (IsOutput): a run that cannot write one of its outputs writes none.
+func Output(cmd *cobra.Command, p *string, name, usage string) {
+	cmd.Flags().StringVar(p, name, "", usage)
+	MarkOutput(cmd.Flags(), name)
+}
+
+// MarkOutput marks the flag name of fs as naming an output file.
+func MarkOutput(fs *pflag.FlagSet, name string) {
+	_ = fs.SetAnnotation(name, outputAnnotation, []string{"true"})
+}
+
+// IsOutput reports whether f names a file the command writes (Output,
+// MarkOutput, Figure).
+func IsOutput(f *pflag.Flag) bool { return f.Annotations[outputAnnotation] != nil }

@@ -93,3 +93,18 @@ func TestParams(t *testing.T) {
 		t.Errorf("an unknown field → %q", got)
 	}
 }
+
+// TestOutputMarks: output and figure flags are marked as outputs, other
+// flags are not.
+func TestOutputMarks(t *testing.T) {
+	var out, fig, in string
+	cmd := &cobra.Command{Use: "x"}
+	Output(cmd, &out, "episodes", "")
+	Figure(cmd, &fig, "plot", "")
+	cmd.Flags().StringVar(&in, "key", "", "")
+	for name, want := range map[string]bool{"episodes": true, "plot": true, "key": false} {
+		if got := IsOutput(cmd.Flags().Lookup(name)); got != want {
+			t.Errorf("--%s: IsOutput %v, want %v", name, got, want)
+		}
+	}
+}

@@ -166,6 +166,7 @@ func Figure(cmd *cobra.Command, p *string, name, usage string) {
 		}
 		return fmt.Errorf("give a file name ending in .png, .svg or .pdf")
 	}}, name, usage)
+	MarkOutput(cmd.Flags(), name)
 }
 
 // Enum defines a flag that takes one of a fixed set of words, matched
