@@ -32,7 +32,7 @@ func BindTarget(opts any, fd Field) (any, error) {
 	}
 	p := v.Addr().Interface()
 	switch p.(type) {
-	case *string, *bool, *int, *uint64, *float64, **float64, **int, *[]string, *[]float64:
+	case *string, *bool, *int, *uint64, *float64, **float64, **int, *[]string, *[]float64, *[]int:
 	default:
 		return nil, fmt.Errorf("field %s: %s is a %s, which no field kind sets", fd.Name, fd.Option, v.Type())
 	}

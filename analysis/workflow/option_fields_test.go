@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -15,10 +16,17 @@ func optionTables() map[string]struct {
 		opts   func() any
 		fields []Field
 	}{
-		"meta":     {func() any { return &MetaOptions{} }, MetaFields()},
-		"bayes":    {func() any { return &BayesOptions{} }, BayesFields()},
-		"lmm":      {func() any { return &LMMOptions{} }, LMMFields()},
-		"ruptures": {func() any { return &RupturesOptions{} }, RupturesFields()},
+		"meta":        {func() any { return &MetaOptions{} }, MetaFields()},
+		"bayes":       {func() any { return &BayesOptions{} }, BayesFields()},
+		"lmm":         {func() any { return &LMMOptions{} }, LMMFields()},
+		"ruptures":    {func() any { return &RupturesOptions{} }, RupturesFields()},
+		"sessions":    {func() any { return &SessionsOptions{} }, SessionsFields()},
+		"gains":       {func() any { return &GainsOptions{} }, GainsFields()},
+		"change":      {func() any { return &ChangeOptions{} }, ChangeFields()},
+		"ipd":         {func() any { return &IPDOptions{} }, IPDFields()},
+		"panel":       {func() any { return &PanelOptions{} }, PanelFields()},
+		"reliability": {func() any { return &ReliabilityOptions{} }, ReliabilityFields()},
+		"3rs":         {func() any { return &ThreeRSOptions{} }, ThreeRSFields()},
 	}
 }
 
@@ -70,5 +78,37 @@ func TestBindTargetRefuses(t *testing.T) {
 	p, err := BindTarget(&MetaOptions{}, Field{Name: "m", Option: "Method"})
 	if _, ok := p.(*string); err != nil || !ok {
 		t.Errorf("Method: got %T, %v", p, err)
+	}
+}
+
+// TestFieldDefaultsAreTheOptions: a default the help shows is the one the
+// analysis takes when the option is left unset.
+func TestFieldDefaultsAreTheOptions(t *testing.T) {
+	def := func(fields []Field, name string) string {
+		for _, f := range fields {
+			if f.Name == name {
+				return f.Default
+			}
+		}
+		t.Fatalf("no field %s", name)
+		return ""
+	}
+	p, _, err := PanelOptions{}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf := PanelFields()
+	if p.Model != def(pf, "model") || p.Estimator != def(pf, "estimator") || p.Information != def(pf, "information") {
+		t.Errorf("panel: unset options %q %q %q, fields say %q %q %q", p.Model, p.Estimator, p.Information,
+			def(pf, "model"), def(pf, "estimator"), def(pf, "information"))
+	}
+	r := ThreeRSOptions{}.withDefaults()
+	rf := ThreeRSFields()
+	for name, got := range map[string]string{"3rs-session": r.Session, "3rs-segment": r.Segment, "3rs-coder": r.Coder,
+		"withdrawal": r.Withdrawal, "confrontation": r.Confrontation, "resolution": r.Resolution, "ratings": r.Ratings,
+		"rating-min": strconv.FormatFloat(r.MinRating, 'g', -1, 64), "rating-max": strconv.FormatFloat(r.MaxRating, 'g', -1, 64)} {
+		if got != def(rf, name) {
+			t.Errorf("3rs %s: unset %q, field says %q", name, got, def(rf, name))
+		}
 	}
 }

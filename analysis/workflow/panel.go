@@ -70,6 +70,9 @@ type PanelRun struct {
 	roles map[string]string
 }
 
+// panelMaxWaves is the most waves taken when none are given.
+const panelMaxWaves = 12
+
 // withDefaults checks the options, fills in the defaults and parses the
 // constraints.
 func (opt PanelOptions) withDefaults() (PanelOptions, panel.Constraints, error) {
@@ -133,7 +136,7 @@ func Panel(src Source, opt PanelOptions) (*PanelRun, error) {
 	waves := opt.Waves
 	r := &PanelRun{DataName: src.Label(), Model: opt.Model, src: src, opt: opt}
 	if waves == nil {
-		waves = panel.DefaultWaves(patient, ss.Session, ss.Alliance, ss.Outcome, 12)
+		waves = panel.DefaultWaves(patient, ss.Session, ss.Alliance, ss.Outcome, panelMaxWaves)
 		r.top = append(r.top, Note{Level: Info, Text: fmt.Sprintf("Waves: sessions %s, those observed for at least half of the patients (choose others explicitly).", joinInts(waves))})
 	}
 	if err = r.checkWaves(ss.Name, waves); err != nil {

@@ -25,7 +25,7 @@ type ReliabilityOptions struct {
 	// Cumulative scores the alpha total as the sum of the items (default:
 	// the mean).
 	Cumulative bool
-	// Omega with NFactors group factors (0: the default, 3).
+	// Omega with NFactors group factors (0: DefaultNFactors).
 	Omega    bool
 	NFactors int
 	// ICC: the six Shrout & Fleiss ICCs; DropIncomplete leaves out targets
@@ -93,13 +93,21 @@ func ParseMetric(s string) (reliability.Metric, error) {
 	return 0, invalid("Krippendorff", "Krippendorff metric %q: give nominal, ordinal, interval or ratio", s)
 }
 
+// DefaultNFactors is the number of group factors of omega when none is
+// given (psych::omega's nfactors = 3).
+const DefaultNFactors = 3
+
+// KrippendorffMetrics are the metrics of Krippendorff's alpha
+// (ReliabilityOptions.Krippendorff, ParseMetric).
+var KrippendorffMetrics = []string{"nominal", "ordinal", "interval", "ratio"}
+
 // Reliability computes the coefficients opt asks for.
 func Reliability(src Source, opt ReliabilityOptions) (*ReliabilityRun, error) {
 	if opt.Level == 0 {
 		opt.Level = 0.95
 	}
 	if opt.NFactors == 0 {
-		opt.NFactors = 3
+		opt.NFactors = DefaultNFactors
 	}
 	if opt.NFactors < 1 {
 		return nil, invalid("NFactors", "%d group factors: give 1 or more", opt.NFactors)

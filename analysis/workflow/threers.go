@@ -26,21 +26,24 @@ type ThreeRSOptions struct {
 	Level float64
 }
 
+// threeRSDefaults are the columns and rating bounds of ThreeRSOptions
+// left unset (and the defaults of ThreeRSFields).
+var threeRSDefaults = ThreeRSOptions{Session: "session", Segment: "segment", Coder: "coder",
+	Withdrawal: "w_*", Confrontation: "c_*", Resolution: "r_*", Ratings: "rating_*", MinRating: 1, MaxRating: 5}
+
 func (o ThreeRSOptions) withDefaults() ThreeRSOptions {
-	def := func(s *string, d string) {
-		if *s == "" {
-			*s = d
+	d := threeRSDefaults
+	for _, x := range []struct {
+		s *string
+		d string
+	}{{&o.Session, d.Session}, {&o.Segment, d.Segment}, {&o.Coder, d.Coder},
+		{&o.Withdrawal, d.Withdrawal}, {&o.Confrontation, d.Confrontation}, {&o.Resolution, d.Resolution}, {&o.Ratings, d.Ratings}} {
+		if *x.s == "" {
+			*x.s = x.d
 		}
 	}
-	def(&o.Session, "session")
-	def(&o.Segment, "segment")
-	def(&o.Coder, "coder")
-	def(&o.Withdrawal, "w_*")
-	def(&o.Confrontation, "c_*")
-	def(&o.Resolution, "r_*")
-	def(&o.Ratings, "rating_*")
 	if o.MinRating == 0 && o.MaxRating == 0 {
-		o.MinRating, o.MaxRating = 1, 5
+		o.MinRating, o.MaxRating = d.MinRating, d.MaxRating
 	}
 	if o.Level == 0 {
 		o.Level = 0.95

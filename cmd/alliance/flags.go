@@ -143,8 +143,6 @@ func aliases(cmd *cobra.Command, extra ...map[string]string) {
 // The typed flags (cmd/internal/flagx), by the names the commands use.
 var (
 	numVar      = flagx.Num
-	countVar    = flagx.Count
-	levelVar    = flagx.Level
 	figureVar   = flagx.Figure
 	outputVar   = flagx.Output
 	enumVar     = flagx.Enum
@@ -152,7 +150,6 @@ var (
 	betterVar   = flagx.Better
 	listVar     = flagx.List
 	wavesVar    = flagx.Waves
-	choiceVar   = flagx.Choice
 	optionFlags = flagx.OptionFlags
 )
 

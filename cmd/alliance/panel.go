@@ -28,16 +28,7 @@ func newPanelCmd(e *env) *cobra.Command {
 	}
 	pf.read.register(cmd, panelDefaultDataset)
 	rolesVar(cmd, &pf.opt.Columns)
-	f := cmd.Flags()
-	enumVar(cmd, &pf.opt.Model, "model", "riclpm", "panel model: riclpm, clpm or dpm", workflow.PanelModels...)
-	enumVar(cmd, &pf.opt.DPMOutcome, "dpm-outcome", "", "with --model dpm: the dependent variable, y (the outcome; the default) or x (the alliance)", "y", "x")
-	enumVar(cmd, &pf.opt.Estimator, "estimator", "ML", "ML, or MLR (robust SEs, Yuan–Bentler scaled χ²)", workflow.PanelEstimators...)
-	enumVar(cmd, &pf.opt.Information, "information", "observed", "information matrix of the SEs: observed or expected", "observed", "expected")
-	wavesVar(cmd, &pf.opt.Waves, "waves", "the sessions used as waves: a range 1:8 or a list 1,2,3,5 (default: those observed for at least half of the patients)")
-	f.BoolVar(&pf.opt.Stationary, "stationary", false, "constrain the autoregressive and cross-lagged paths to be equal over waves")
-	listVar(cmd, &pf.opt.Constrain, "constrain", "further equalities over waves, comma-separated: cov (within-wave residual covariances, waves 2..T), resid (residual variances of x and of y, waves 2..T), means (wave means of x and of y); the DPM takes resid only")
-	choiceVar(cmd, &pf.opt.Listwise, "missing", "fiml", "listwise", "missing sessions: fiml (full-information ML) or listwise")
-	levelVar(cmd, &pf.opt.Level, "the paths")
+	bindOptions(cmd, &pf.opt, workflow.PanelFields())
 	figureVar(cmd, &pf.plot, "plot", "write the lagged effects with their CIs (by session, or one row per path with --stationary) to `FILE` (.png, .svg, .pdf)")
 	aliases(cmd, map[string]string{"x": "alliance", "y": "outcome"}) // the SEM names of the two series, as in the issue and the lavaan code
 	pf.hints = optionFlags(cmd, nil, &pf.opt)

@@ -5,38 +5,41 @@ import (
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots/textout"
-
 	"github.com/spf13/cobra"
 )
 
-// threeRSFlags select the columns of a 3RS segment-code file.
+// threeRSFlags are the --3rs switch of 'alliance reliability' and the
+// columns of a 3RS segment-code file (workflow.ThreeRSFields).
 type threeRSFlags struct {
-	on                                 bool
-	session, segment, coder            string
-	withdrawal, confrontation, resolve string
-	ratings                            string
-	minRating, maxRating               float64
+	on  bool
+	opt workflow.ThreeRSOptions
 }
 
 func (x *threeRSFlags) register(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.BoolVar(&x.on, "3rs", false, "3RS coding: segment-level codes → session-level frequencies and ratings per coder, and inter-rater reliability per scale")
-	f.StringVar(&x.session, "3rs-session", "session", "3RS: session column")
-	f.StringVar(&x.segment, "3rs-segment", "segment", "3RS: segment number column (1, 2, ...)")
-	f.StringVar(&x.coder, "3rs-coder", "coder", "3RS: coder column")
-	f.StringVar(&x.withdrawal, "withdrawal", "w_*", "3RS: withdrawal marker columns (counts or 0/1), a list or a prefix ending in *")
-	f.StringVar(&x.confrontation, "confrontation", "c_*", "3RS: confrontation marker columns")
-	f.StringVar(&x.resolve, "resolution", "r_*", "3RS: resolution strategy columns")
-	f.StringVar(&x.ratings, "ratings", "rating_*", "3RS: rating scale columns (e.g. 1–5 significance ratings)")
-	f.Float64Var(&x.minRating, "rating-min", 1, "3RS: lowest rating")
-	f.Float64Var(&x.maxRating, "rating-max", 5, "3RS: highest rating")
+	cmd.Flags().BoolVar(&x.on, "3rs", false, "3RS coding: segment-level codes → session-level frequencies and ratings per coder, and inter-rater reliability per scale")
+	bindOptions(cmd, &x.opt, workflow.ThreeRSFields())
+}
+
+// notWith3RS refuses, with --3rs, the flags of the other coefficients
+// (workflow.ReliabilityFields but the level), which 3RS codes do not use.
+func notWith3RS(cmd *cobra.Command) error {
+	var given string
+	for _, f := range workflow.ReliabilityFields() {
+		if f.Name != "level" && cmd.Flags().Changed(f.Name) && given == "" {
+			given = f.Name
+		}
+	}
+	if given != "" {
+		return usagef("--%s does not apply to --3rs (3RS codes are summarised by the --3rs-… flags and the marker and rating columns)", given)
+	}
+	return nil
 }
 
 // runThreeRS summarises 3RS segment codes.
 func runThreeRS(e *env, x *threeRSFlags, src workflow.Source, level float64) error {
-	run, err := workflow.ThreeRS(src, workflow.ThreeRSOptions{Session: x.session, Segment: x.segment, Coder: x.coder,
-		Withdrawal: x.withdrawal, Confrontation: x.confrontation, Resolution: x.resolve, Ratings: x.ratings,
-		MinRating: x.minRating, MaxRating: x.maxRating, Level: level})
+	opt := x.opt
+	opt.Level = level
+	run, err := workflow.ThreeRS(src, opt)
 	if err != nil {
 		return withOptionFlag(err, map[string]string{"Withdrawal": "--withdrawal, --confrontation, --resolution, --ratings"})
 	}

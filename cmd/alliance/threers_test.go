@@ -117,3 +117,14 @@ func TestThreeRSMatchesGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestThreeRSRefusesOtherCoefficients: with --3rs, a flag of the other
+// coefficients (which 3RS codes do not use) is refused, not ignored.
+func TestThreeRSRefusesOtherCoefficients(t *testing.T) {
+	for _, args := range [][]string{{"--items", "a,b"}, {"--omega"}, {"--nfactors", "2"}} {
+		_, stderr, code := runCLI(t, "session,segment,coder\n1,1,a\n", append([]string{"reliability", "-", "--3rs"}, args...)...)
+		if code != exitUsage || !strings.Contains(stderr, args[0]+" does not apply to --3rs") {
+			t.Errorf("%v: exit %d %q", args, code, stderr)
+		}
+	}
+}

@@ -334,7 +334,7 @@ func OptionFlags(cmd *cobra.Command, extra map[string]string, opts ...any) map[s
 // (workflow.BindTarget), with the field's name, help, default, choices
 // and bare value; the flag's type follows the option's: a text option
 // with choices is an Enum, a *float64 a Num (nil until given), a list
-// a List or Floats, a LevelField a Level. A field the options cannot
+// a List or Floats, a list of ints Waves, a LevelField a Level. A field the options cannot
 // take is a fault of the tables, returned (TestOptionTables finds none).
 func Bind(cmd *cobra.Command, opts any, fields []workflow.Field) error {
 	f := cmd.Flags()
@@ -382,6 +382,8 @@ func Bind(cmd *cobra.Command, opts any, fields []workflow.Field) error {
 			List(cmd, p, fd.Name, fd.Usage)
 		case *[]float64:
 			Floats(cmd, p, fd.Name, fd.Usage)
+		case *[]int:
+			Waves(cmd, p, fd.Name, fd.Usage)
 		}
 		if fd.Bare != "" {
 			f.Lookup(fd.Name).NoOptDefVal = fd.Bare
