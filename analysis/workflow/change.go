@@ -77,10 +77,11 @@ type ChangeOptions struct {
 	// file is streamed (for the Jacobson–Truax figure and the CSV table);
 	// by default ChangeFile keeps them only up to ListLimit patients.
 	KeepPersons bool
-	// Bounded gives summaries only above ListLimit used patients: the
-	// patient list is left out of the output (ListsOmitted, a note), as
-	// 'alliance change' does; ChangeFile always bounds its output.
-	Bounded bool
+	// ListAll lists every used patient in the output however many there
+	// are. By default the output is bounded as those of gains and
+	// ruptures: above ListLimit used patients the patient list is left out
+	// (ListsOmitted, a note). ChangeFile always bounds its output.
+	ListAll bool
 }
 
 // ChangeRun is a reliable-change analysis: its JSON is the output of

@@ -13,7 +13,7 @@ func (r *ChangeRun) compose() {
 	res, o := r.Result, r.opt
 	r.allPersons = res.Persons
 	all := len(res.Persons) == res.NUsed // every patient's classification is at hand
-	listed := res.NUsed <= ListLimit || !o.Bounded
+	listed := res.NUsed <= ListLimit || o.ListAll
 	if !listed {
 		r.ListsOmitted = &ListsOmitted{Patients: res.NUsed, Limit: ListLimit,
 			How: "write the full table to a file: one row per patient with --patients FILE (.csv, .tsv or .parquet)"}

@@ -44,7 +44,7 @@ func (o ChangeOptions) spec() change.Spec {
 // else refused with how to sort them. The result equals Change's on the
 // same file (tested).
 func ChangeFile(path string, read datasets.ReadOptions, opt ChangeOptions) (*ChangeRun, error) {
-	opt.Bounded = true // the patients are not all at hand
+	opt.ListAll = false // the patients are not all at hand
 	o, err := opt.withDefaults()
 	if err != nil {
 		return nil, err

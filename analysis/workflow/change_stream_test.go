@@ -114,7 +114,6 @@ func TestChangeStreamMatchesMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		mopt := opt
-		mopt.Bounded = true // as the CLI asks
 		mem, merr := Change(src, mopt)
 		sopt := opt
 		var pat bytes.Buffer
@@ -139,6 +138,13 @@ func TestChangeStreamMatchesMemory(t *testing.T) {
 		}
 		if (mem.NUsed > ListLimit) != (str.ListsOmitted != nil) || (mem.ListsOmitted == nil) != (str.ListsOmitted == nil) {
 			t.Errorf("%d: %d patients used, lists omitted %v / %v", it, mem.NUsed, mem.ListsOmitted, str.ListsOmitted)
+		}
+		if mem.NUsed > ListLimit { // ListAll keeps every patient in memory
+			all := opt
+			all.ListAll = true
+			if r, err := Change(src, all); err != nil || r.ListsOmitted != nil || len(r.Persons) == 0 {
+				t.Errorf("%d: ListAll: err %v, lists omitted %v", it, err, r.ListsOmitted)
+			}
 		}
 		if !shuffled && pat.String() != tidyCSV(mem.Tidy()) {
 			t.Errorf("%d: the per-patient table differs from Tidy\n%.300s\n%.300s", it, pat.String(), tidyCSV(mem.Tidy()))

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/alliance-research/alliance/datasets"
 )
 
 // Every citation key the package's code names exists in the reference
@@ -29,6 +31,9 @@ func TestEveryCitedKeyExists(t *testing.T) {
 		}
 		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
 			seen++
+			if _, err := datasets.Lookup(m[1]); err == nil {
+				continue // an embedded dataset's name (claus2020), not a key
+			}
 			if _, ok := Cite(m[1]); !ok {
 				t.Errorf("%s names citation key %q, which refs.go lacks", f, m[1])
 			}

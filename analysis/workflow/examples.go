@@ -1,11 +1,39 @@
 package workflow
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
 
-// The settings of the worked examples: what a front end runs on an
-// embedded dataset when the user gives no data. Each completes the options
-// the user gave (whatever is set stays) and says in a note what it
-// assumed.
+	"github.com/alliance-research/alliance/datasets"
+)
+
+// The worked examples: the embedded dataset each analysis runs on when the
+// user gives no data, and the settings that fit it. Each settings function
+// completes the options the user gave (whatever is set stays) and says in
+// a note what it assumed.
+
+// The example datasets of the analyses (datasets.List names them).
+const (
+	MetaExampleData     = "demo-studies"
+	SessionsExampleData = "demo-sessions" // sessions, lmm, panel, ruptures
+	GainsExampleData    = "sgdata"        // with GainsExample's settings
+	ChangeExampleData   = "claus2020"     // with ChangeExample's settings
+)
+
+// ExampleNote is the note that says an analysis runs on the embedded
+// dataset name because no data were given: its title, whether it is
+// simulated, and where it is described. An unknown name is an error.
+func ExampleNote(name string) (Note, error) {
+	info, err := datasets.Lookup(name)
+	if err != nil {
+		return Note{}, err
+	}
+	sim := ""
+	if info.Simulated && !strings.Contains(info.Title, "SIMULATED") {
+		sim = ", SIMULATED data"
+	}
+	return Note{Text: fmt.Sprintf("no data given: using the embedded dataset %s (%s%s); see 'alliance datasets describe %s'", info.Name, info.Title, sim, info.Name)}, nil
+}
 
 // GainsExample completes opt with the settings of the suddengains vignette
 // on its sgdata: wide scores bdi_s1..bdi_s12, sessions 1 to 12, criterion

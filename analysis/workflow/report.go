@@ -243,7 +243,7 @@ func ReportGainsOptions(o ReportSessionOptions) GainsOptions {
 func ReportChangeOptions(o ReportSessionOptions, roles map[string]string) ChangeOptions {
 	r, src := o.reliability()
 	return ChangeOptions{Patient: roles["patient"], Time: roles["session"], Score: roles["outcome"],
-		ReliabilitySource: src, HigherBetter: o.HigherBetter, Label: o.OutcomeLabel, Reliability: &r}
+		ReliabilitySource: src, HigherBetter: o.HigherBetter, Label: o.OutcomeLabel, Reliability: &r, ListAll: true}
 }
 
 // reportPanel fits the report's panel model. A role the data lack is an

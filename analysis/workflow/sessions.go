@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"github.com/alliance-research/alliance/analysis/internal/wald"
 	"github.com/alliance-research/alliance/analysis/mixed"
@@ -55,6 +56,17 @@ type SessionsOptions struct {
 	// Progress, when set, is called now and then with the rows read and
 	// the patients done while SessionsFile reads a file patient by patient.
 	Progress func(rows, patients int)
+}
+
+// Failure is the run's verdict for a front end that reports by exit
+// status: an errs.NoConvergence when the optimiser of the session model
+// stopped before converging (the estimates, shown with a note, are where
+// it stopped), else nil.
+func (r *SessionsRun) Failure() error {
+	if r.Result == nil || r.Converged {
+		return nil
+	}
+	return errs.New(errs.NoConvergence, "the session model", "the optimiser did not converge: %s (the estimates shown are where it stopped)", r.Reason)
 }
 
 // SessionsRun is the session workflow; its JSON is the output of

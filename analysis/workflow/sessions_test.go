@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alliance-research/alliance/analysis/errs"
+	"github.com/alliance-research/alliance/analysis/sessions"
 	"github.com/alliance-research/alliance/datasets"
 )
 
@@ -169,5 +171,21 @@ func TestPooledStudiesHint(t *testing.T) {
 	single := readCSV(t, "study,patient,session,alliance,outcome\nA,1,2,3,10\nA,1,1,4,9\nA,2,1,3,8\n")
 	if _, err := Sessions(FileSource("x.csv", single), SessionsOptions{}); err == nil || strings.Contains(err.Error(), "pools studies") || !strings.Contains(err.Error(), "sort the rows") {
 		t.Errorf("single study: %v", err)
+	}
+}
+
+// TestSessionsFailure: a session model that did not converge is a typed
+// NoConvergence failure naming the optimiser's reason; a converged one is
+// none.
+func TestSessionsFailure(t *testing.T) {
+	r := &SessionsRun{Result: &sessions.Result{}}
+	r.Converged, r.Reason = false, "iteration limit reached"
+	err := r.Failure()
+	if errs.KindOf(err) != errs.NoConvergence || !strings.Contains(err.Error(), "iteration limit reached") {
+		t.Errorf("not converged: %v", err)
+	}
+	r.Converged = true
+	if err := r.Failure(); err != nil {
+		t.Errorf("converged: %v", err)
 	}
 }

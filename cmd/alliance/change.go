@@ -19,7 +19,7 @@ type changeFlags struct {
 	hints    map[string]string // option → flag (optionFlags)
 }
 
-const changeDefaultDataset = "claus2020"
+const changeDefaultDataset = workflow.ChangeExampleData
 
 func newChangeCmd(e *env) *cobra.Command {
 	cf := &changeFlags{}
@@ -67,7 +67,6 @@ func runChange(e *env, cf *changeFlags, args []string) error {
 		e.infof("alliance: %s", note.Text)
 	}
 	opt.KeepPersons = cf.plot != "" || e.format == "csv" // the figure and the CSV table need every patient
-	opt.Bounded = true                                   // summaries only above 1,000 patients, whatever the input
 	var run *workflow.ChangeRun
 	err := withTables("", cf.patients, func(_, patW io.Writer) error {
 		update, done := e.counter("reliable change")

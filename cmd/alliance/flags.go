@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/cmd/internal/flagx"
@@ -64,18 +63,14 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 		name = defaultDataset
 	}
 	if name != "" {
-		info, lerr := datasets.Lookup(name)
-		if lerr != nil {
-			return workflow.Source{}, lerr
-		}
 		if rf.dataset == "" {
-			sim := ""
-			if info.Simulated && !strings.Contains(info.Title, "SIMULATED") {
-				sim = ", SIMULATED data"
+			note, nerr := workflow.ExampleNote(name)
+			if nerr != nil {
+				return workflow.Source{}, nerr
 			}
-			e.infof("alliance: no FILE given: using the embedded dataset %s (%s%s); see 'alliance datasets describe %s'", info.Name, info.Title, sim, info.Name)
+			e.infof("alliance: %s", note.Text)
 		}
-		return e.readInput("", info.Name, nil, opt)
+		return e.readInput("", name, nil, opt)
 	}
 	ws, err := e.readInput(args[0], "", nil, opt)
 	if err != nil {

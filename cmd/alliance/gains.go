@@ -18,7 +18,7 @@ type gainsFlags struct {
 	hints              map[string]string // option → flag (optionFlags)
 }
 
-const gainsDefaultDataset = "sgdata"
+const gainsDefaultDataset = workflow.GainsExampleData
 
 func newGainsCmd(e *env) *cobra.Command {
 	gf := &gainsFlags{}

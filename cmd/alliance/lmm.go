@@ -23,7 +23,7 @@ type lmmFlags struct {
 	rcode bool
 }
 
-const lmmDefaultDataset = "demo-sessions"
+const lmmDefaultDataset = workflow.SessionsExampleData
 
 func newLmmCmd(e *env) *cobra.Command {
 	lf := &lmmFlags{}

@@ -25,7 +25,7 @@ type metaFlags struct {
 	hints             map[string]string // option → flag (optionFlags)
 }
 
-const metaDefaultDataset = "demo-studies"
+const metaDefaultDataset = workflow.MetaExampleData
 
 func newMetaCmd(e *env) *cobra.Command {
 	mf := &metaFlags{figures: map[string]*string{}}

@@ -14,7 +14,7 @@ type panelFlags struct {
 	hints map[string]string // option → flag (optionFlags)
 }
 
-const panelDefaultDataset = "demo-sessions"
+const panelDefaultDataset = workflow.SessionsExampleData
 
 func newPanelCmd(e *env) *cobra.Command {
 	pf := &panelFlags{}

@@ -21,7 +21,7 @@ type rupturesFlags struct {
 	hints               map[string]string // option → flag (optionFlags)
 }
 
-const rupturesDefaultDataset = "demo-sessions"
+const rupturesDefaultDataset = workflow.SessionsExampleData
 
 func newRupturesCmd(e *env) *cobra.Command {
 	rf := &rupturesFlags{}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
@@ -17,7 +16,7 @@ type sessionsFlags struct {
 	hints                  map[string]string // option → flag (optionFlags)
 }
 
-const sessionsDefaultDataset = "demo-sessions"
+const sessionsDefaultDataset = workflow.SessionsExampleData
 
 func newSessionsCmd(e *env) *cobra.Command {
 	sf := &sessionsFlags{}
@@ -76,8 +75,5 @@ func runSessions(e *env, sf *sessionsFlags, args []string) error {
 	if err := e.emitRun(run, run, tableCSV(run.Tidy())); err != nil {
 		return err
 	}
-	if !run.Converged {
-		return fmt.Errorf("the optimiser did not converge: %s", run.Reason)
-	}
-	return nil
+	return run.Failure()
 }
