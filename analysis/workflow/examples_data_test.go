@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/datasets"
 )
 
@@ -26,5 +27,19 @@ func TestExampleData(t *testing.T) {
 	}
 	if _, err := ExampleNote("no-such-data"); err == nil {
 		t.Error("an unknown dataset has a note")
+	}
+}
+
+// TestInputFileAndDataset: an input naming both a file and an embedded
+// dataset is refused as an invalid option, never read as one of them.
+func TestInputFileAndDataset(t *testing.T) {
+	for _, in := range []Input{{File: "d.csv", Dataset: MetaExampleData}, {File: "up.csv", Upload: []byte("r,n\n.3,40\n"), Dataset: MetaExampleData}} {
+		_, err := in.Read(datasets.ReadOptions{})
+		if errs.KindOf(err) != errs.InvalidOption || !strings.Contains(err.Error(), "not both") {
+			t.Errorf("%+v: %v", in.File, err)
+		}
+	}
+	if _, err := (Input{Dataset: MetaExampleData}).Read(datasets.ReadOptions{}); err != nil {
+		t.Errorf("the dataset alone: %v", err)
 	}
 }

@@ -121,7 +121,7 @@ func ReportContext(ctx context.Context, in ReportInput, opt ReportOptions, progr
 		return nil
 	}
 	if in.Studies == nil && in.Sessions == nil {
-		return nil, nil, errors.New("report: no data: give study-level data, session data or both")
+		return nil, nil, invalid("Data", "report: no data: give study-level data, session data or both")
 	}
 	omit := map[string]bool{}
 	for _, o := range opt.Omit {

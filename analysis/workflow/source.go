@@ -63,8 +63,13 @@ type Input struct {
 }
 
 // Read reads the input and describes it. Every front end reads through
-// it, so that a file means the same wherever it is given.
+// it, so that a file means the same wherever it is given. An input that
+// names both a file (or an upload) and an embedded dataset is an
+// InvalidOption (hint Dataset): which was meant cannot be told.
 func (in Input) Read(opt datasets.ReadOptions) (Source, error) {
+	if in.Dataset != "" && (in.File != "" || in.Upload != nil) {
+		return Source{}, invalid("Dataset", "%s and the embedded dataset %s: give a file or an embedded dataset, not both", in.File, in.Dataset)
+	}
 	if in.Dataset != "" {
 		info, err := datasets.Lookup(in.Dataset)
 		if err != nil {

@@ -52,8 +52,8 @@ func (rf *readFlags) source(e *env, args []string, defaultDataset string) (workf
 		return workflow.Source{}, err
 	}
 	opt.MaxBytes = e.maxBytes
-	if len(args) > 0 && rf.dataset != "" {
-		return workflow.Source{}, usagef("give either FILE or --dataset, not both")
+	if len(args) > 0 && rf.dataset != "" { // refused by the workflow
+		return e.readInput(args[0], rf.dataset, nil, opt)
 	}
 	name := rf.dataset
 	if len(args) == 0 && name == "" {

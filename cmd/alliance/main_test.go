@@ -147,7 +147,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"bad method", []string{"meta", "--method", "XYZ"}, 2, []string{"XYZ"}},
 		{"bad level", []string{"meta", "--level", "120"}, 2, []string{"--level"}},
 		{"unknown dataset", []string{"meta", "--dataset", "nosuch"}, 2, []string{"nosuch", "molloy2014"}},
-		{"file and dataset", []string{"meta", bad, "--dataset", "molloy2014"}, 2, []string{"either"}},
+		{"file and dataset", []string{"meta", bad, "--dataset", "molloy2014"}, 2, []string{"studies.csv and the embedded dataset molloy2014", "not both"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

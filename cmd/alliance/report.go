@@ -70,9 +70,6 @@ func (rf *reportFlags) inputs(e *env, opt datasets.ReadOptions) (workflow.Report
 		if x.file == "" && x.dataset == "" {
 			continue
 		}
-		if x.file != "" && x.dataset != "" {
-			return in, usagef("give a file or an embedded dataset, not both")
-		}
 		var s workflow.Source
 		var err error
 		if x.role == "sessions" { // a large file is read patient by patient by the report
@@ -97,6 +94,7 @@ var reportOptionFlags = map[string]string{
 	"Level": "--level", "Method": "--method", "Mods": "--mods", "Cluster": "--cluster", "Omit": "--omit",
 	"Preset": "--rupture-preset", "Reliability": "--reliability", "Test": "--test", "Model": "--model", "K": "--rupture-k", "Centring": "--centring", "MaxLagGap": "--max-lag-gap",
 	"Delimiter": "--delimiter", "Decimal": "--decimal",
+	"Data": "--studies FILE, --sessions FILE or --studies-dataset / --sessions-dataset NAME",
 }
 
 // parsed turns the report's fields given on cmd into the report's options
@@ -170,9 +168,6 @@ func buildReport(ctx context.Context, e *env, cmd *cobra.Command, rf *reportFlag
 	if rf.studies == "-" && rf.sessions == "-" {
 		return nil, usagef("only one of --studies and --sessions can read standard input")
 	}
-	if rf.studies == "" && rf.sessions == "" && rf.studiesDataset == "" && rf.sessionsData == "" {
-		return nil, usagef("no data: give --studies FILE, --sessions FILE or an embedded dataset")
-	}
 	if err := (report.Options{DPI: rf.dpi}).Check(); err != nil {
 		return nil, withOptionFlag(err, map[string]string{"DPI": "--dpi"})
 	}
@@ -185,7 +180,7 @@ func buildReport(ctx context.Context, e *env, cmd *cobra.Command, rf *reportFlag
 	}
 	in, err := rf.inputs(e, opt)
 	if err != nil {
-		return nil, err
+		return nil, withOptionFlag(err, reportOptionFlags)
 	}
 	doc, parts, err := workflow.ReportContext(ctx, in, ropt, progress)
 	if err != nil {
