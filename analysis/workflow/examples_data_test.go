@@ -43,3 +43,54 @@ func TestInputFileAndDataset(t *testing.T) {
 		t.Errorf("the dataset alone: %v", err)
 	}
 }
+
+// TestMetaFigureFieldOf: a section's figure, or its three-level variant,
+// is asked for by its field; other names by none.
+func TestMetaFigureFieldOf(t *testing.T) {
+	for name, want := range map[string]string{"funnel": "funnel", "funnel-three-level": "funnel", "influence": "influence-plot", "profile-three-level": "profile-plot"} {
+		if ff, ok := MetaFigureFieldOf(name); !ok || ff.Name != want {
+			t.Errorf("%s: field %q %v, want %q", name, ff.Name, ok, want)
+		}
+	}
+	if _, ok := MetaFigureFieldOf("trajectory-outcome"); ok {
+		t.Error("a session figure has a meta field")
+	}
+	if !(MetaOptions{Figures: []string{"gosh"}}).RunsGosh() || (MetaOptions{Figures: []string{"forest"}}).RunsGosh() {
+		t.Error("RunsGosh")
+	}
+}
+
+// TestScoringKey: one of a built-in measure and a key file, each fault an
+// invalid option naming what to set.
+func TestScoringKey(t *testing.T) {
+	if k, err := ScoringKey("PHQ-9", ""); err != nil || k.Items != 9 {
+		t.Errorf("PHQ-9: %d items, %v", k.Items, err)
+	}
+	dir := t.TempDir()
+	for _, c := range []struct{ measure, file, hint string }{
+		{"PHQ-9", dir + "/k.json", "Key"}, {"", dir + "/missing.json", "Key"}, {"nope", "", "Measure"}, {"", "", "Measure"},
+	} {
+		_, err := ScoringKey(c.measure, c.file)
+		if errs.KindOf(err) != errs.InvalidOption || OptionOf(err) != c.hint {
+			t.Errorf("%q %q: %v (option %q)", c.measure, c.file, err, OptionOf(err))
+		}
+	}
+}
+
+// TestGainsPatientsNeedByPerson: a writer for the byperson table without
+// the byperson analysis is refused, not left empty.
+func TestGainsPatientsNeedByPerson(t *testing.T) {
+	opt, _ := GainsExample(GainsOptions{})
+	src, err := Input{Dataset: GainsExampleData}.Read(datasets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.PatientsTo = &strings.Builder{}
+	if _, err := Gains(src, opt); OptionOf(err) != "PatientsTo" {
+		t.Errorf("without ByPerson: %v", err)
+	}
+	opt.ByPerson = true
+	if _, err := Gains(src, opt); err != nil {
+		t.Errorf("with ByPerson: %v", err)
+	}
+}

@@ -153,6 +153,9 @@ func Gains(src Source, opt GainsOptions) (*GainsRun, error) {
 }
 
 func (o GainsOptions) withDefaults() (GainsOptions, error) {
+	if o.PatientsTo != nil && !o.ByPerson {
+		return o, invalid("PatientsTo", "the byperson table (one row per patient) needs the byperson analysis")
+	}
 	if o.Pct == 0 {
 		o.Pct = 0.25
 	}

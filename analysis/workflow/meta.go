@@ -382,9 +382,7 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	if err := o.checkWeights(); err != nil {
 		return o, err
 	}
-	if o.has("gosh") {
-		o.Gosh = true
-	}
+	o.Gosh = o.RunsGosh()
 	switch {
 	case o.GoshSubsets != 0 && !o.Gosh:
 		return o, invalid("GoshSubsets", "the number of GOSH subsets needs the GOSH analysis (its figure)")
@@ -406,6 +404,10 @@ func (o MetaOptions) withDefaults() (MetaOptions, error) {
 	}
 	return o, nil
 }
+
+// RunsGosh reports whether the options run the GOSH analysis: asked for,
+// or implied by its figure.
+func (o MetaOptions) RunsGosh() bool { return o.Gosh || o.has("gosh") }
 
 func (o MetaOptions) has(fig string) bool {
 	for _, f := range o.Figures {

@@ -91,6 +91,18 @@ func AskBayes(b BayesOptions, on, onGiven, fieldGiven bool) *BayesOptions {
 // Figures and in the section, Usage its one help text.
 type FigureField struct{ Name, Figure, Usage string }
 
+// MetaFigureFieldOf returns the field that asks for the figure a section
+// names name (its own, or a three-level model's variant of it, as
+// "funnel-three-level" for the funnel), and false for none.
+func MetaFigureFieldOf(name string) (FigureField, bool) {
+	for _, ff := range MetaFigureFields() {
+		if ff.Figure == name || ff.Figure == threeLevelFigure(name) {
+			return ff, true
+		}
+	}
+	return FigureField{}, false
+}
+
 // MetaFigureFields are the figures of the meta-analysis (MetaOptions.Figures),
 // each with what asking for it implies.
 func MetaFigureFields() []FigureField {

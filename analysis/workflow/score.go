@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,35 @@ type ScoreRun struct {
 	opt ScoreOptions
 	sec *Section
 	top []Note
+}
+
+// ScoringKey is the key a questionnaire is scored with: the built-in
+// measure named measure (measures.Get) or the JSON or YAML key in the file
+// keyFile (measures.LoadKey), exactly one of them. Each fault is an
+// InvalidOption with hint Measure or Key.
+func ScoringKey(measure, keyFile string) (measures.Key, error) {
+	switch {
+	case measure != "" && keyFile != "":
+		return measures.Key{}, invalid("Key", "give a built-in measure or your own key, not both")
+	case keyFile != "":
+		f, err := os.Open(keyFile)
+		if err != nil {
+			return measures.Key{}, invalid("Key", "cannot read the key: %v", err)
+		}
+		defer f.Close()
+		key, err := measures.LoadKey(f)
+		if err != nil {
+			return measures.Key{}, invalid("Key", "%s: %w", keyFile, err)
+		}
+		return key, nil
+	case measure != "":
+		key, err := measures.Get(measure)
+		if err != nil {
+			return measures.Key{}, invalid("Measure", "%w", err)
+		}
+		return key, nil
+	}
+	return measures.Key{}, invalid("Measure", "give the scoring key: a built-in measure or your own key file")
 }
 
 // Score scores the items of src with key.

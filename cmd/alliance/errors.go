@@ -94,6 +94,8 @@ var hintFlags = map[string]struct {
 	"sheet":           {"choose it with --sheet", false},
 	"max-bytes":       {"raise it with --max-bytes", false},
 	"table":           {"choose one with --table", false},
+	"studies":         {"--study-sd needs --studies K", false},
+	"study-sd":        {"see --study-sd", false},
 }
 
 // flagHint returns the command-line hint for a library hint, or "".

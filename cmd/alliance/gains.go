@@ -37,7 +37,7 @@ func newGainsCmd(e *env) *cobra.Command {
 	figureVar(cmd, &gf.plot, "plot", "write the mean trajectory around the gains (suddengains' plot_sg) to `FILE` (.png, .svg, .pdf)")
 	outputVar(cmd, &gf.episodes, "episodes", "write every gain (the bysg table) to `FILE` (.csv, .tsv or .parquet); JSON and text list the gains only up to 1,000 patients")
 	outputVar(cmd, &gf.patients, "patients", "with --byperson: write every patient's row (the byperson table) to `FILE` (.csv, .tsv or .parquet)")
-	gf.hints = optionFlags(cmd, map[string]string{"Cutoff": "--cutoff, --reliability r, or --no-cutoff", "First": "--first and --last"}, &gf.opt)
+	gf.hints = optionFlags(cmd, map[string]string{"Cutoff": "--cutoff, --reliability r, or --no-cutoff", "First": "--first and --last", "PatientsTo": "--patients FILE needs --byperson"}, &gf.opt)
 	return cmd
 }
 
@@ -47,9 +47,6 @@ func runGains(e *env, gf *gainsFlags, args []string) error {
 		var note workflow.Note
 		opt, note = workflow.GainsExample(opt)
 		e.infof("alliance: %s", note.Text)
-	}
-	if gf.patients != "" && !opt.ByPerson {
-		return usagef("--patients writes the byperson table: add --byperson")
 	}
 	var outs []string
 	for _, p := range []string{gf.episodes, gf.patients} {

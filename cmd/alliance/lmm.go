@@ -41,10 +41,7 @@ func newLmmCmd(e *env) *cobra.Command {
 			return cobra.MaximumNArgs(1)(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if lf.opt.Formula == "" {
-				if !lf.read.isExample(args) {
-					return usagef("give the model with --formula, e.g. --formula \"outcome ~ alliance + (1 | patient)\"")
-				}
+			if lf.opt.Formula == "" && lf.read.isExample(args) { // else refused by the workflow
 				var note workflow.Note
 				lf.opt, note = workflow.LMMExample(lf.opt)
 				e.infof("alliance: %s", note.Text)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/plots/textout"
@@ -102,7 +101,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	if mf.goshTable != "" && !opt.Gosh && *mf.figures["gosh"] == "" {
+	if mf.goshTable != "" && !opt.RunsGosh() {
 		return usagef("--gosh-table needs --gosh FILE (the GOSH analysis and its plot)")
 	}
 	var done func()
@@ -110,7 +109,7 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		opt.Progress, done = e.progress(max(opt.Permutations, 1), "permutations")
 	}
 	var goshDone func()
-	if opt.Gosh || *mf.figures["gosh"] != "" {
+	if opt.RunsGosh() {
 		opt.GoshProgress, goshDone = e.lazyProgress("GOSH subset fits")
 	}
 	run, err := workflow.Meta(src, opt)
@@ -136,10 +135,8 @@ func runMeta(e *env, mf *metaFlags, args []string) error {
 		e.infof("wrote the GOSH table (%d subsets) to %s", run.Gosh.Subsets, mf.goshTable)
 	}
 	if err := e.saveSectionFigures(run.Section(), func(name string) string {
-		for _, ff := range workflow.MetaFigureFields() {
-			if ff.Figure == name || ff.Figure == strings.TrimSuffix(name, "-three-level") {
-				return *mf.figures[ff.Name]
-			}
+		if ff, ok := workflow.MetaFigureFieldOf(name); ok {
+			return *mf.figures[ff.Name]
 		}
 		return ""
 	}); err != nil {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
@@ -54,30 +52,10 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 		keys, t := workflow.ScoringKeys()
 		return e.emitRun(noNotes{t}, keys, tableCSV(t))
 	}
-	var key measures.Key
-	var err error
-	switch {
-	case sf.key != "" && sf.measure != "":
-		return usagef("give --measure or --key, not both")
-	case sf.key != "":
-		f, oerr := os.Open(sf.key)
-		if oerr != nil {
-			return usagef("cannot read the key: %v", oerr)
-		}
-		key, err = measures.LoadKey(f)
-		f.Close()
-		if err != nil {
-			return usageError{fmt.Errorf("%s: %w", sf.key, err)}
-		}
-	case sf.measure != "":
-		if key, err = measures.Get(sf.measure); err != nil {
-			return usageError{err}
-		}
-	default:
-		return usagef("give the scoring key: --measure NAME (see --list) or --key FILE")
-	}
-	if sf.items == "" {
-		return usagef("name the %d item columns of %s in order with --items (a list, or a prefix ending in *)", key.Items, key.Name)
+	hints := map[string]string{"Items": "--items", "ID": "--patient", "Measure": "--measure NAME (see --list) or --key FILE", "Key": "--key FILE"}
+	key, err := workflow.ScoringKey(sf.measure, sf.key)
+	if err != nil {
+		return withOptionFlag(err, hints)
 	}
 	src, err := sf.read.source(e, args, "")
 	if err != nil {
@@ -85,7 +63,7 @@ func runScore(e *env, sf *scoreFlags, args []string) error {
 	}
 	run, err := workflow.Score(src, key, workflow.ScoreOptions{Items: sf.items, ID: sf.id, MaxMissing: sf.maxMissing, AllowIncomplete: sf.allowIncomplete})
 	if err != nil {
-		return withOptionFlag(err, map[string]string{"Items": "--items", "ID": "--patient"})
+		return withOptionFlag(err, hints)
 	}
 	return e.emitRun(run, run.Output(), func(w io.Writer) error { return textout.SectionCSV(w, run.Section(), "scores") })
 }

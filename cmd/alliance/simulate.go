@@ -54,17 +54,14 @@ func newSimulateSessionsCmd(e *env) *cobra.Command {
 	flagx.Params(cmd, &p, p.Describe())
 	outputVar(cmd, &truth, "truth", "also write the planted truth per patient (class, rupture session) to `FILE`; with --studies, each study's within effect")
 	cmd.Flags().IntVar(&studies, "studies", 0, "simulate `K` studies of --patients patients each, with a study column (for 'alliance ipd')")
-	cmd.Flags().Float64Var(&studySD, "study-sd", 0.3, "with --studies: between-study SD of the within-patient effect (symptom points per alliance point)")
+	cmd.Flags().Float64Var(&studySD, "study-sd", simulate.DefaultStudySD, "with --studies: between-study SD of the within-patient effect (symptom points per alliance point)")
 	return cmd
 }
 
 // writeMultiStudy writes --studies K studies (simulate.WriteMultiStudyCSV).
 func writeMultiStudy(e *env, p simulate.SessionParams, k int, sd float64, truth string) error {
-	if k < 1 {
-		return usagef("--studies %d: give at least 1 study (--study-sd needs --studies)", k)
-	}
-	if !(sd >= 0) {
-		return usagef("--study-sd %v: give an SD of 0 or more", sd)
+	if err := simulate.CheckMultiStudy(k, sd); err != nil {
+		return err
 	}
 	var sum simulate.MultiStudySummary
 	write := func(tw io.Writer) error {

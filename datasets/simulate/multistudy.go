@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // domainMultiStudy separates the stream of the study-level within effects
@@ -39,6 +41,23 @@ func StudyName(s, k int) string {
 	return fmt.Sprintf("S%0*d", w, s)
 }
 
+// DefaultStudySD is the between-study SD of the within-patient effect
+// when none is given (symptom points per alliance point).
+const DefaultStudySD = 0.3
+
+// CheckMultiStudy refuses fewer than 1 study and a between-study SD that
+// is negative or not finite, as an errs.InvalidOption with hint "studies"
+// or "study-sd".
+func CheckMultiStudy(k int, studySD float64) error {
+	if k < 1 {
+		return errs.New(errs.InvalidOption, "simulate", "%d studies: give at least 1", k).WithHint("studies")
+	}
+	if !(studySD >= 0) || math.IsInf(studySD, 0) {
+		return errs.New(errs.InvalidOption, "simulate", "between-study SD %v: give a finite SD ≥ 0", studySD).WithHint("study-sd")
+	}
+	return nil
+}
+
 // MultiStudy simulates k studies for an individual-participant-data
 // meta-analysis: study s (1-based) is the session simulation of p (see
 // Sessions) with its own seed (derived from p.Seed and s, so that each
@@ -55,11 +74,8 @@ func MultiStudy(p SessionParams, k int, studySD float64, study func(StudyTruth) 
 	if err := p.Validate(); err != nil {
 		return sum, err
 	}
-	if k < 1 {
-		return sum, fmt.Errorf("simulate: %d studies: give at least 1", k)
-	}
-	if !(studySD >= 0) || math.IsInf(studySD, 0) {
-		return sum, fmt.Errorf("simulate: between-study SD %v: give a finite SD ≥ 0", studySD)
+	if err := CheckMultiStudy(k, studySD); err != nil {
+		return sum, err
 	}
 	var r rng
 	r.seed(p.Seed, domainMultiStudy, 0)

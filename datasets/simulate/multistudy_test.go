@@ -3,9 +3,12 @@ package simulate
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/alliance-research/alliance/analysis/errs"
 )
 
 // The planted study effects are p.WithinEffect + studySD·z: over many
@@ -95,5 +98,24 @@ func TestWriteMultiStudyCSV(t *testing.T) {
 	}
 	if StudyName(7, 50) != "S07" || StudyName(3, 9) != "S3" {
 		t.Errorf("names %s %s", StudyName(7, 50), StudyName(3, 9))
+	}
+}
+
+// TestCheckMultiStudy: fewer than one study and a negative or infinite
+// between-study SD are invalid options naming the setting; the default SD
+// passes.
+func TestCheckMultiStudy(t *testing.T) {
+	for _, c := range []struct {
+		k    int
+		sd   float64
+		hint string
+	}{{0, DefaultStudySD, "studies"}, {3, -0.1, "study-sd"}, {3, math.Inf(1), "study-sd"}, {3, math.NaN(), "study-sd"}} {
+		var e *errs.Error
+		if err := CheckMultiStudy(c.k, c.sd); !errors.As(err, &e) || e.Kind != errs.InvalidOption || e.Hint != c.hint {
+			t.Errorf("%d studies, SD %v: %v", c.k, c.sd, err)
+		}
+	}
+	if err := CheckMultiStudy(1, DefaultStudySD); err != nil {
+		t.Error(err)
 	}
 }
