@@ -48,5 +48,12 @@ func (e *env) saveNamedFigure(s *workflow.Section, name, path string) error {
 			})
 		}
 	}
-	return fmt.Errorf("figure %s: there is no %s figure for these data", path, name)
+	return errNoFigure{path, name}
+}
+
+// errNoFigure is a figure asked for that the data do not give.
+type errNoFigure struct{ path, name string }
+
+func (e errNoFigure) Error() string {
+	return fmt.Sprintf("figure %s: there is no %s figure for these data", e.path, e.name)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -101,8 +102,10 @@ func runRuptures(e *env, rf *rupturesFlags, args []string) error {
 	for _, p := range outs {
 		e.infof("wrote %s", p)
 	}
-	if err := e.saveNamedFigure(run.Section(), "rupture-patient", rf.plot); err != nil {
+	if err := e.saveNamedFigure(run.Section(), "rupture-patient", rf.plot); errors.As(err, new(errNoFigure)) {
 		return fmt.Errorf("%w (name a patient with --plot-patient)", err)
+	} else if err != nil {
+		return err
 	}
 	if rf.exportEffect != "" {
 		old, _ := os.ReadFile(rf.exportEffect)
