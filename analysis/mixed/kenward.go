@@ -21,22 +21,37 @@ const (
 	DDFKenwardRoger = "kenward-roger"
 )
 
-// checkDDF validates Options.DDF before a fit.
+// checkDDF validates Options.DDF before a fit (CheckDDF).
 func checkDDF(o Options) error {
-	switch strings.ToLower(o.DDF) {
+	_, err := CheckDDF(o.DDF, o.ML, o.AR1 != "" || o.Correlation != "" || o.Weights != "")
+	return err
+}
+
+// CheckDDF checks a denominator-df method (case-insensitive) for a model
+// fitted by ML (ml) or with a residual structure (residual: an AR(1) or
+// other correlation, or a variance function) and returns it as Options.DDF
+// takes it: "" (Satterthwaite, the default) or DDFKenwardRoger.
+// Kenward–Roger's df need a REML fit without a residual structure (as
+// lmerTest's and pbkrtest's); each refusal is an errs.InvalidOption with
+// hint "DDF".
+func CheckDDF(ddf string, ml, residual bool) (string, error) {
+	bad := func(format string, a ...any) (string, error) {
+		return "", errs.New(errs.InvalidOption, "mixed", format, a...).WithHint("DDF")
+	}
+	switch strings.ToLower(strings.TrimSpace(ddf)) {
 	case "", DDFSatterthwaite:
-		return nil
+		return "", nil
 	case DDFKenwardRoger:
 	default:
-		return errs.New(errs.InvalidOption, "mixed", "denominator df %q: give satterthwaite or kenward-roger", o.DDF)
+		return bad("denominator df %q: give satterthwaite (the default) or kenward-roger", ddf)
 	}
-	if o.ML {
-		return errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need a REML fit (as lmerTest's); drop the ML fit or use Satterthwaite df")
+	switch {
+	case ml:
+		return bad("Kenward–Roger df need a REML fit (lmerTest refuses them for ML fits too); fit by REML, or use Satterthwaite df")
+	case residual:
+		return bad("Kenward–Roger df are not available with a residual structure (pbkrtest, their reference, fits lme4 models, which have no residual correlation or variance function); leave it out, or use Satterthwaite df")
 	}
-	if o.AR1 != "" || o.Correlation != "" || o.Weights != "" {
-		return errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df are not available with a residual correlation or variance function (pbkrtest, their reference, has no residual correlation; the covariance is not linear in φ); leave the df method at its default").WithHint("DDF")
-	}
-	return nil
+	return DDFKenwardRoger, nil
 }
 
 // isKR says whether the model's inference is Kenward–Roger's.

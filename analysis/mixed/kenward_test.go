@@ -374,3 +374,24 @@ func sameKR(t *testing.T, formula, what string, got, want *krAdj) {
 	}
 	t.Logf("%s: Φ_A %s, worst relative gap %.1e", formula, what, worst)
 }
+
+// TestCheckDDF: the df methods, case-insensitive; Kenward–Roger refused
+// for ML fits and residual structures, each with hint DDF.
+func TestCheckDDF(t *testing.T) {
+	for _, c := range []struct {
+		ddf          string
+		ml, residual bool
+		want         string
+		bad          bool
+	}{
+		{"", false, false, "", false}, {"Satterthwaite", false, true, "", false},
+		{" Kenward-Roger ", false, false, DDFKenwardRoger, false},
+		{"kenward-roger", true, false, "", true}, {"kenward-roger", false, true, "", true}, {"containment", false, false, "", true},
+	} {
+		got, err := CheckDDF(c.ddf, c.ml, c.residual)
+		var e *errs.Error
+		if got != c.want || (err != nil) != c.bad || c.bad && (!errors.As(err, &e) || e.Kind != errs.InvalidOption || e.Hint != "DDF") {
+			t.Errorf("%q ml=%v residual=%v: %q, %v", c.ddf, c.ml, c.residual, got, err)
+		}
+	}
+}

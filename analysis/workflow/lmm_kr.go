@@ -7,23 +7,14 @@ import (
 	"github.com/alliance-research/alliance/analysis/mixed"
 )
 
-// lmmDDF checks opt.DDF and returns the method for mixed.Options.DDF:
-// "" (Satterthwaite, the default) or mixed.DDFKenwardRoger.
+// lmmDDF checks opt.DDF and returns the method for mixed.Options.DDF
+// (mixed.CheckDDF decides).
 func lmmDDF(opt LMMOptions) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(opt.DDF)) {
-	case "", mixed.DDFSatterthwaite:
-		return "", nil
-	case mixed.DDFKenwardRoger:
-	default:
-		return "", invalid("DDF", "denominator df %q: give satterthwaite (the default) or kenward-roger", opt.DDF)
+	ddf, err := mixed.CheckDDF(opt.DDF, opt.ML, opt.AR1 != "" || opt.Correlation != "" || opt.Weights != "")
+	if err != nil {
+		return "", invalidOr("DDF", err)
 	}
-	switch {
-	case opt.ML:
-		return "", invalid("DDF", "Kenward–Roger df need a REML fit (lmerTest refuses them for ML fits too); fit by REML, or use Satterthwaite df")
-	case opt.AR1 != "":
-		return "", invalid("DDF", "Kenward–Roger df are not available with AR(1) residuals (pbkrtest, their reference, fits lme4 models, which have none); leave out the AR(1) residuals, or use Satterthwaite df")
-	}
-	return mixed.DDFKenwardRoger, nil
+	return ddf, nil
 }
 
 // kr says whether the run's tests use Kenward–Roger's method.
