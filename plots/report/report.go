@@ -76,31 +76,13 @@ type Results struct {
 	Data      []*workflow.DataPart `json:"data"`
 }
 
-// PartName is the key of a part in results.json: "meta", "sessions",
-// "ruptures", "gains", "change", "lmm", "reliability", "score", "threers",
-// "panel".
+// PartName is the key of a part in results.json: the ID of its section
+// ("meta", "sessions", "ipd", "panel", "ruptures", "gains", "change",
+// "lmm", "reliability", "score", "threers"), or its type's name for a part
+// without one.
 func PartName(p workflow.Part) string {
-	switch p.(type) {
-	case *workflow.MetaRun:
-		return "meta"
-	case *workflow.SessionsRun:
-		return "sessions"
-	case *workflow.RupturesRun:
-		return "ruptures"
-	case *workflow.GainsRun:
-		return "gains"
-	case *workflow.ChangeRun:
-		return "change"
-	case *workflow.LMMRun:
-		return "lmm"
-	case *workflow.ReliabilityRun:
-		return "reliability"
-	case *workflow.ScoreRun:
-		return "score"
-	case *workflow.ThreeRSRun:
-		return "threers"
-	case *workflow.PanelRun:
-		return "panel"
+	if s := p.Section(); s != nil && s.ID != "" {
+		return s.ID
 	}
 	return strings.TrimPrefix(fmt.Sprintf("%T", p), "*workflow.")
 }

@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/workflow"
 	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/datasets/simulate"
 )
 
 func embedded(t testing.TB, name string) *workflow.Source {
@@ -251,6 +255,51 @@ func TestSave(t *testing.T) {
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), ".tmp") {
 			t.Errorf("temporary %s left behind", e.Name())
+		}
+	}
+}
+
+// TestResultsKeys: each part of results.json is keyed by its section's
+// name, the IPD meta-analysis of session data with a study column
+// included (it was keyed "IPDRun").
+func TestResultsKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("study," + simulate.SessionsHeader + "\n")
+	for s := int64(1); s <= 3; s++ {
+		p := simulate.DefaultSessionParams()
+		p.Seed, p.Patients, p.Therapists, p.MinSessions, p.MaxSessions = s, 40, 4, 8, 10
+		var one bytes.Buffer
+		if _, err := simulate.WriteSessionsCSV(&one, p, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(strings.TrimSpace(one.String()), "\n")[1:] {
+			fmt.Fprintf(&b, "S%d,%s\n", s, l)
+		}
+	}
+	tab, err := datasets.ReadBytes("ipd.csv", []byte(b.String()), datasets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := workflow.FileSource("ipd.csv", tab)
+	doc, parts, err := workflow.Report(workflow.ReportInput{Sessions: &src},
+		workflow.ReportOptions{Sessions: workflow.ReportSessionOptions{Reliability: .84, ReliabilitySource: "assumed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Results map[string]json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(render(t, doc, parts, Options{NoPDF: true})["results.json"], &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"sessions", "ipd", "ruptures", "gains", "change"} {
+		if len(res.Results[k]) < 10 {
+			t.Errorf("results.json lacks %s (keys: %v)", k, slices.Sorted(maps.Keys(res.Results)))
+		}
+	}
+	for k := range res.Results {
+		if strings.HasSuffix(k, "Run") {
+			t.Errorf("a part keyed by its Go type: %s", k)
 		}
 	}
 }
