@@ -87,7 +87,7 @@ func ReportFields() []Field {
 		Field{Name: "method", Default: "REML", Choices: PoolTau2Methods, Group: "meta", Usage: "tau² estimator of the meta-analysis: " + strings.Join(PoolTau2Methods, ", ")},
 		Field{Name: "test", Default: "z", Choices: PoolTests, Group: "meta", Usage: "test of the meta-analysis coefficients: z, t or knha (Knapp–Hartung)"},
 		Field{Name: "no-bias", Kind: SwitchField, Group: "meta", Usage: "study data: leave out the publication-bias analyses (Egger, rank correlation, trim-and-fill, fail-safe N)"},
-		Field{Name: "level", Kind: NumberField, Default: "95", Group: "meta", Usage: "confidence level in percent"},
+		Field{Name: "level", Kind: NumberField, Default: "95", Group: "report", Usage: "confidence level of every interval of the report, in percent"},
 	)
 	fields = append(fields, SessionRoleFields...)
 	return append(fields,

@@ -395,3 +395,23 @@ func TestServeRefusesRemoteWithoutFlag(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+// TestServeSessionsOnlyOffersLevel: with session data alone the page
+// offers the confidence level, which every session analysis uses (it was
+// listed with the meta-analysis options, hidden without study data).
+func TestServeSessionsOnlyOffersLevel(t *testing.T) {
+	ts, srv := testServer(t, 0)
+	client := ts.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.PostForm(ts.URL+"/new", url.Values{"csrf": {srv.Token()}, "sessions-dataset": {"demo-sessions"}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new: %v %v", resp, err)
+	}
+	page := get(t, ts, resp.Header.Get("Location"))
+	if !bytes.Contains(page, []byte(`name="level"`)) {
+		t.Error("no confidence-level field for session data")
+	}
+	if bytes.Contains(page, []byte(`name="method"`)) {
+		t.Error("the meta-analysis options are offered without study data")
+	}
+}

@@ -52,7 +52,6 @@ type workspaceView struct {
 	Tables     []tableView
 	InspectErr string
 	Groups     []groupView
-	Hidden     map[string]string
 	State      string
 	Stage      string
 	Elapsed    string
@@ -69,7 +68,7 @@ var groupTitles = []struct{ key, title string }{
 
 func (s *Server) workspaceView(snap snapshot) workspaceView {
 	v := workspaceView{Token: s.token, ID: snap.ID, InspectErr: snap.Inspect, Stage: snap.Stage, ErrMsg: snap.ErrMsg, ErrInput: snap.ErrInput,
-		Command: s.Command(snap.Req), Hidden: map[string]string{}}
+		Command: s.Command(snap.Req)}
 	roleFields := map[string]bool{}
 	present := map[string]bool{"report": true, "read": true}
 	for _, t := range snap.Tables {
