@@ -59,6 +59,9 @@ func Compose(opt ComposeOptions, parts ...Part) *Document {
 		d.Subtitle = append(d.Subtitle, opt.Date)
 	}
 	d.Warning = simulatedWarning(data)
+	if d.Simulated = d.Warning != ""; d.Simulated {
+		d.WarningLabel = SimulatedLabel
+	}
 	d.Notes = append(d.Notes, opt.Notes...)
 	for _, p := range parts {
 		d.Notes = append(d.Notes, p.TopNotes()...)
@@ -122,6 +125,11 @@ func mergeData(parts []Part) []*DataPart {
 	return out
 }
 
+// SimulatedLabel heads the warning of a document on simulated data.
+const SimulatedLabel = "SIMULATED DATA"
+
+// simulatedWarning is the document's warning when some data are
+// simulated: SimulatedLabel, the sources and what that means.
 func simulatedWarning(data []*DataPart) string {
 	var sim []string
 	for _, p := range data {
@@ -136,7 +144,7 @@ func simulatedWarning(data []*DataPart) string {
 	if len(sim) > 1 {
 		verb = "are"
 	}
-	return "SIMULATED DATA — " + strings.Join(sim, " and ") + " " + verb +
+	return SimulatedLabel + " — " + strings.Join(sim, " and ") + " " + verb +
 		" made by a random-number generator to demonstrate the analyses. No study, patient or therapist behind these numbers exists; do not cite them as evidence about psychotherapy."
 }
 

@@ -5,8 +5,13 @@ package workflow
 type Document struct {
 	Title    string
 	Subtitle []string
-	// Warning is shown in a box at the top (e.g. simulated data).
+	// Warning is shown in a box at the top: with Simulated, WarningLabel
+	// ("SIMULATED DATA") followed by what is simulated and what that means.
 	Warning string
+	// Simulated says some of the data are simulated (Source.Simulated).
+	Simulated bool
+	// WarningLabel is the box's heading ("" without a warning).
+	WarningLabel string
 	// Notes are what was assumed, decoded, left out or changed, shown before
 	// any result.
 	Notes    []Note

@@ -110,7 +110,7 @@ func Render(doc *workflow.Document, parts []workflow.Part, opt Options) ([]File,
 	if opt.Version == "" {
 		opt.Version = "dev"
 	}
-	res := Results{Generator: Generator, Version: opt.Version, Date: opt.Date, Simulated: doc.Warning != "",
+	res := Results{Generator: Generator, Version: opt.Version, Date: opt.Date, Simulated: doc.Simulated,
 		Notes: doc.Notes, Results: map[string]any{}, Citations: doc.Citations}
 	for _, p := range parts {
 		name := PartName(p)
@@ -129,7 +129,7 @@ func Render(doc *workflow.Document, parts []workflow.Part, opt Options) ([]File,
 		}
 	}
 	pg := &page{Generator: Generator, Title: doc.Title, Subtitle: strings.Join(doc.Subtitle, " · "), CSS: template.CSS(css)}
-	pg.Warning = strings.TrimPrefix(doc.Warning, "SIMULATED DATA — ")
+	pg.WarningLabel, pg.Warning = doc.WarningLabel, strings.TrimPrefix(doc.Warning, doc.WarningLabel+" — ")
 	for _, n := range doc.Notes {
 		pg.Notes = append(pg.Notes, noteView{Warning: n.Level == workflow.Warning, Text: APA(n.Text)})
 	}

@@ -88,8 +88,8 @@ func TestSelfContained(t *testing.T) {
 	if got := strings.Count(page, "<svg "); got != nfig || svgFiles != nfig || nfig < 8 {
 		t.Errorf("%d inline <svg>, %d svg files for %d figures of the document", got, svgFiles, nfig)
 	}
-	if !strings.Contains(page, "SIMULATED DATA") {
-		t.Error("demo report does not say SIMULATED DATA")
+	if strings.Count(page, "SIMULATED DATA") != 1 || !strings.Contains(page, "<strong>SIMULATED DATA</strong> demo-studies") {
+		t.Error("demo report does not say SIMULATED DATA once, as the heading of its warning")
 	}
 	// Notes come before the first section, references are rendered with
 	// their italic part.
@@ -300,6 +300,25 @@ func TestResultsKeys(t *testing.T) {
 	for k := range res.Results {
 		if strings.HasSuffix(k, "Run") {
 			t.Errorf("a part keyed by its Go type: %s", k)
+		}
+	}
+}
+
+// TestSimulatedFlag: results.json says simulated for the demo data, not
+// for a published dataset, and a report on real data has no warning box.
+func TestSimulatedFlag(t *testing.T) {
+	for name, want := range map[string]bool{"demo-studies": true, "molloy2014": false} {
+		doc, parts, err := workflow.Report(workflow.ReportInput{Studies: embedded(t, name)}, workflow.ReportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := render(t, doc, parts, Options{NoPDF: true})
+		var res struct{ Simulated bool }
+		if err := json.Unmarshal(files["results.json"], &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Simulated != want || strings.Contains(string(files["index.html"]), `class="simulated"`) != want {
+			t.Errorf("%s: simulated %v, want %v", name, res.Simulated, want)
 		}
 	}
 }

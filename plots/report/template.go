@@ -12,6 +12,7 @@ type page struct {
 	Generator, Title string
 	Subtitle         string
 	Warning          string
+	WarningLabel     string
 	Notes            []noteView
 	Sections         []sectionView
 	CSS              template.CSS
@@ -89,7 +90,7 @@ var pageTemplate = sync.OnceValue(func() *template.Template {
 <h1>{{.Title}}</h1>
 <p class="subtitle">{{.Subtitle}}</p>
 {{- if .Warning}}
-<p class="simulated" role="alert"><strong>SIMULATED DATA</strong> {{.Warning}}</p>
+<p class="simulated" role="alert">{{if .WarningLabel}}<strong>{{.WarningLabel}}</strong> {{end}}{{.Warning}}</p>
 {{- end}}
 {{- if .Notes}}
 <div class="topnotes">
