@@ -17,12 +17,12 @@ import (
 // "Note.". Whether a candidate is a whole token is decided by its
 // neighbours (see wholeToken).
 var apaToken = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`Note\.|Q_[MEb]|S_diff|SD_pre|SD_post|[IHτχσ]²|SE|SD|df|[kprztFQMNnb]`)
+	return regexp.MustCompile(`Note\.|Q_[MEb]|S_diff|SD_pre|SD_post|[IHτχσR]²|SE|SD|df|[kprztFQMNnbdg]`)
 })
 
 // APA turns plain text into safe HTML in APA style: the text is escaped,
 // statistical symbols that stand as whole tokens (k, p, r, z, t, F, Q, SE,
-// M, SD, N, n, b, df, I², τ², H², χ², σ²) are set in italics, Q_M, Q_E,
+// M, SD, N, n, b, d, g, df, I², τ², H², χ², σ², R²) are set in italics, Q_M, Q_E,
 // Q_b, S_diff, SD_pre and SD_post become the italic symbol with the
 // subscript, and "Note." is italic. A
 // letter inside a word, a file name (t.csv) or a contraction (don't) is

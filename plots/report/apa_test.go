@@ -17,6 +17,7 @@ func TestAPA(t *testing.T) {
 		{"Note. Read t.csv; don't panic; a pretest of SDs", "<em>Note.</em> Read t.csv; don&#39;t panic; a pretest of SDs"},
 		{"<tag>bold</tag> & Q", "&lt;tag&gt;bold&lt;/tag&gt; &amp; <i>Q</i>"},
 		{"Kernel density, the session", "Kernel density, the session"},
+		{"marginal R² = .13; Hedges' g = 0.62, d = .5; the dg column, R2", "marginal <i>R</i><sup>2</sup> = .13; Hedges&#39; <i>g</i> = 0.62, <i>d</i> = .5; the dg column, R2"},
 	} {
 		if got := string(APA(c.in)); got != c.want {
 			t.Errorf("APA(%q)\n got %s\nwant %s", c.in, got, c.want)
