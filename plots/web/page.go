@@ -182,7 +182,7 @@ const pageTemplates = `
 <form method="post" action="/new" enctype="multipart/form-data">
 <input type="hidden" name="csrf" value="{{.Token}}">
 <div class="grid">
-<div><h3>Study-level data</h3><p class="hint">One row per effect size: a correlation and a sample size (ri, ni) or an effect size with its variance (yi, vi).</p>
+<div><h3>Study-level data</h3><p class="hint">One row per effect size: a correlation and a sample size (ri, ni) or an effect size with its variance or standard error (yi with vi or sei).</p>
 <label>File (CSV, TSV or XLSX) <input type="file" name="studies" accept=".csv,.tsv,.txt,.xlsx"></label>
 <label>or an embedded dataset <select name="studies-dataset"><option value="">—</option>{{range .Studies}}<option value="{{.Name}}">{{.Name}}: {{.Title}}</option>{{end}}</select></label></div>
 <div><h3>Session-level data</h3><p class="hint">One row per patient and session: patient, therapist, session, alliance and outcome scores.</p>
