@@ -35,17 +35,17 @@ func TestKRGeneralPath(t *testing.T) {
 	}
 }
 
-// TestResidualStructureNeedsNested: the general (crossed or several-term)
-// path has no residual structure; asking for one is refused, not fitted
-// with independent residuals.
-func TestResidualStructureNeedsNested(t *testing.T) {
+// TestWeightsNeedNested: the general (crossed or several-term) path has
+// residual correlations (TestGoldenResidCrossed) but no variance functions;
+// asking for one is refused, not fitted with homoscedastic residuals.
+func TestWeightsNeedNested(t *testing.T) {
 	d := oneWay(12, 6, 1, 1, 4)
 	x := make([]float64, len(d.Numeric["y"]))
 	for i := range x {
-		x[i] = float64(i % 6)
+		x[i] = float64(i%6 + 1)
 	}
 	d.Numeric["x"] = x
-	for _, o := range []Options{{Correlation: "car1", Time: "x"}, {AR1: "x"}} {
+	for _, o := range []Options{{Weights: "varpower:x"}, {Correlation: "car1", Time: "x", Weights: "varpower"}} {
 		if _, err := Fit("y ~ x + (1 + x || g)", d, o); errs.KindOf(err) != errs.InvalidOption {
 			t.Errorf("%+v: want an invalid-option error, got %v", o, err)
 		}
