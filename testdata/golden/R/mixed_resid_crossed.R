@@ -2,7 +2,8 @@
 # effects in analysis/mixed (general.go, resid.go): patients each rated by
 # several raters, y ~ time + (1 | patient) + (1 | rater), with AR(1)
 # residuals over integer sessions and CAR(1) residuals over unevenly spaced
-# weeks within patient. nlme 3.1-162 fits crossed random effects through a
+# weeks within patient (REML and ML), corExp and corARMA(1, 1), and two
+# terms on one factor, (1 + session || patient), with AR(1). nlme 3.1-162 fits crossed random effects through a
 # single all-data group with a block-diagonal pdBlocked covariance (Pinheiro &
 # Bates 2000, section 4.2.2), the correlation group being patient within it.
 # Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed_resid_crossed
@@ -107,6 +108,11 @@ fits <- list(
   fit("y ~ session", ar1, "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
   fit("z ~ week", car1, "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
   fit("z ~ week", car1, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
+  # the other structures through the same whitening (not corCompSymm: with a
+  # patient intercept its rho and the patient variance are not identified);
+  # corARMA's patient variance is at the boundary (below 1e-8)
+  fit("z ~ week", "corExp(form = ~ week | all/patient)", "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "exp", time = "week", group = "patient")),
+  fit("y ~ session", "corARMA(form = ~ session | all/patient, p = 1, q = 1)", "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "arma11", time = "session", group = "patient")),
   # two terms on one factor (the general path without crossing): lme4's
   # (1 + session || patient) is nlme's pdDiag(~ session)
   fit("y ~ session", "corAR1(form = ~ session | patient)", "REML",
