@@ -43,8 +43,8 @@ type Options struct {
 	// most groups): Group may be empty or name it, except with crossed
 	// factors such as (1 | patient) + (1 | rater), where Group must name
 	// it (nlme: a pdBlocked covariance in one all-data group,
-	// corAR1(form = ~ session | all/patient)). Variance functions
-	// (Weights) need nested factors.
+	// corAR1(form = ~ session | all/patient)). Weights work with crossed
+	// factors too, except varpower of the fitted values.
 	Group string
 	// Weights is a variance function of the residuals (see varFunc):
 	// "varident:COL" (nlme's varIdent(form = ~ 1 | COL): one SD ratio per

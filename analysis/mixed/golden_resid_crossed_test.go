@@ -11,8 +11,8 @@ import (
 // Residual correlations with crossed random effects against nlme 3.1-162
 // (testdata/golden/R/mixed_resid_crossed.R): y ~ time + (1 | patient) +
 // (1 | rater), AR(1) over sessions and CAR(1) over unevenly spaced weeks
-// within patient, REML and ML, corExp and corARMA(1, 1), and
-// (1 + session || patient) with AR(1); nlme fits the crossed factors as one
+// within patient, REML and ML, corExp and corARMA(1, 1), varIdent by rater
+// with and without AR(1), and (1 + session || patient) with AR(1); nlme fits the crossed factors as one
 // pdBlocked group, polished by Newton steps on nlme's own criterion (nlme's
 // nlminb stops up to 7e-9 short in logLik, with variances 5e-5 apart).
 // Fixed effects, SEs, variances and φ to 1e-6 relative,
@@ -33,9 +33,9 @@ func TestGoldenResidCrossed(t *testing.T) {
 	}
 	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	for _, gf := range g.Fits {
-		name := gf.Correlation + map[bool]string{true: " REML", false: " ML"}[gf.REML]
+		name := gf.Correlation + " " + gf.Weights + map[bool]string{true: " REML", false: " ML"}[gf.REML]
 		t.Run(name, func(t *testing.T) {
-			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group})
+			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group, Weights: gf.Weights})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,11 +68,26 @@ func TestGoldenResidCrossed(t *testing.T) {
 					t.Errorf("%s df = %g, want %g (%s)", c.Name, c.DF, gf.DF[i], r.DFMethod)
 				}
 			}
-			if r.CorStruct == nil || len(r.CorStruct.Params) != len(gf.CorParams) {
-				t.Fatalf("correlation parameters %+v, want %+v", r.CorStruct, gf.CorParams)
-			}
-			for i, p := range gf.CorParams {
-				rel("phi", r.CorStruct.Params[i].Value, p.Value, 1e-6)
+			for _, s := range []struct {
+				what string
+				got  *ResidStructure
+				want []ResidParam
+			}{{"phi", r.CorStruct, gf.CorParams}, {"variance function", r.VarFunction, gf.VarParams}} {
+				if s.got == nil && len(s.want) == 0 {
+					continue
+				}
+				if s.got == nil || len(s.got.Params) != len(s.want) {
+					t.Fatalf("%s parameters %+v, want %+v", s.what, s.got, s.want)
+				}
+				for i, p := range s.want {
+					if gf.Correlation == "ar1" && p.Name == "Phi1" {
+						p.Name = "Phi" // nlme's corAR1 prints as corARMA(p = 1) here
+					}
+					if !strings.EqualFold(s.got.Params[i].Name, p.Name) {
+						t.Errorf("%s parameter %d named %q, want %q", s.what, i, s.got.Params[i].Name, p.Name)
+					}
+					rel(s.what, s.got.Params[i].Value, p.Value, 1e-6)
+				}
 			}
 			for _, rv := range gf.ReVar {
 				found := false
@@ -105,7 +120,7 @@ func TestGoldenResidCrossed(t *testing.T) {
 }
 
 // Crossed factors with a residual structure: the correlation group must be
-// named and be the finest factor; variance functions are refused.
+// named and be the finest factor; the power of the fitted values is refused.
 func TestResidCrossedRefusals(t *testing.T) {
 	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	f := "y ~ session + (1 | patient) + (1 | rater)"
@@ -116,7 +131,7 @@ func TestResidCrossedRefusals(t *testing.T) {
 		{Options{Correlation: "ar1", Time: "session"}, "name the factor within which residuals are correlated"},
 		{Options{Correlation: "ar1", Time: "session", Group: "rater"}, `only within the groups of the finest grouping factor, "patient"`},
 		{Options{Correlation: "ar1", Time: "session", Group: "clinic"}, `correlation group "clinic" is not a grouping factor`},
-		{Options{Correlation: "ar1", Time: "session", Group: "patient", Weights: "varident:rater"}, "variance functions (Weights) need nested random effects"},
+		{Options{Correlation: "ar1", Time: "session", Group: "patient", Weights: "varpower"}, "the power of the fitted values (varpower without a column) needs nested random effects"},
 	} {
 		_, err := Fit(f, data, tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -155,8 +155,11 @@ func (rs *residual) checkGroup(d *design, rts []rterm) error {
 		return nil
 	}
 	fine := d.levels[0].groupName()
-	if d.general && rs.vf != nil {
-		return errs.New(errs.InvalidOption, "mixed", "variance functions (Weights) need nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with them (a correlation is)", termList(rts)).WithHint("Weights")
+	if vp, ok := rs.vf.(*varPower); d.general && ok && vp.fitted {
+		return errs.New(errs.InvalidOption, "mixed", "the power of the fitted values (varpower without a column) needs nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with it (varpower:COLUMN and varident:COLUMN are)", termList(rts)).WithHint("Weights")
+	}
+	if rs.cor == nil {
+		return nil // a variance function only: no correlation group
 	}
 	var names []string
 	for _, rt := range rts {
@@ -351,7 +354,25 @@ func (d *design) nodeOf(r int) int {
 
 // nlmeOrder returns the design rows ordered by group, outermost level
 // first, then by input row: the order nlme puts a grouped data set in.
+// On the general path nlme's groups are those of the one factor (several
+// terms on it), or for crossed factors the one all-data group of the
+// pdBlocked form, which keeps the input order, within it the correlation
+// groups (all/patient) when there is a correlation.
 func (d *design) nlmeOrder(input []int) []int {
+	if d.general {
+		order := make([]int, d.n)
+		for r := range order {
+			order[r] = r
+		}
+		one := d.oneFactor() || d.resid.cor != nil
+		slices.SortFunc(order, func(a, b int) int {
+			if one && d.codes[0][a] != d.codes[0][b] {
+				return d.codes[0][a] - d.codes[0][b]
+			}
+			return input[a] - input[b]
+		})
+		return order
+	}
 	nl := len(d.levels)
 	key := make([][]int, d.n)
 	for j := 0; j+1 < len(d.start); j++ {

@@ -346,9 +346,10 @@ func (r *LMMRun) nlmeModel(formula, corGroup string) (call, model, fittedNote st
 // such as (1 | patient) + (1 | rater) with residuals correlated within
 // corGroup: one group holding all the data with a block-diagonal pdBlocked
 // covariance, one pdIdent block per factor (Pinheiro & Bates 2000, section
-// 4.2.2), the correlation form's group all/corGroup, and the line that makes
-// the all-data group. false for other crossed terms
-// (slopes, interaction groups) or a corGroup that is not one of them.
+// 4.2.2), the correlation form's group all/corGroup (all without a
+// corGroup: a variance function only), and the line that makes the
+// all-data group. false for other crossed terms (slopes, interaction
+// groups) or a corGroup that is not one of them.
 func nlmeCrossed(f mixed.Formula, corGroup string) (random, form, prep string, ok bool) {
 	var blocks []string
 	found := false
@@ -360,11 +361,15 @@ func nlmeCrossed(f mixed.Formula, corGroup string) (random, form, prep string, o
 		found = found || g == corGroup
 		blocks = append(blocks, "pdIdent(~ 0 + factor("+g+"))")
 	}
-	if !found {
-		return "", "", "", false
+	form = "all"
+	if corGroup != "" {
+		if !found {
+			return "", "", "", false
+		}
+		form += "/" + corGroup
 	}
 	prep = "dat$all <- factor(1)   # crossed factors: one group holding all the data (nlme's pdBlocked form)\n"
-	return "random = list(all = pdBlocked(list(" + strings.Join(blocks, ", ") + ")))", "all/" + corGroup, prep, true
+	return "random = list(all = pdBlocked(list(" + strings.Join(blocks, ", ") + ")))", form, prep, true
 }
 
 // nlmeTerms writes fixed or random terms as an R formula's right side.

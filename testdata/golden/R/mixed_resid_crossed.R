@@ -64,12 +64,14 @@ polish <- function(f, x) {
 }
 
 cap <- new.env()
-fit <- function(fixed, cor, method, opts, random = random_crossed, revar = crossed_var) {
+fit <- function(fixed, cor, method, opts, random = random_crossed, revar = crossed_var, weights = NULL) {
   trace("nlminb", tracer = bquote({assign("st", get("lmeSt", environment(objective)), envir = .(cap))
                                   assign("grps", get("grps", environment(objective)), envir = .(cap))}),
         where = asNamespace("nlme"), print = FALSE)
-  m <- lme(as.formula(fixed), random = eval(parse(text = random)), correlation = eval(parse(text = cor)),
-           data = a, method = method, control = lctrl)
+  args <- list(fixed = as.formula(fixed), random = eval(parse(text = random)), data = a, method = method, control = lctrl)
+  if (!is.null(cor)) args$correlation <- eval(parse(text = cor))
+  if (!is.null(weights)) args$weights <- eval(parse(text = weights))
+  m <- do.call(lme, args)
   untrace("nlminb", where = asNamespace("nlme"))
   st <- cap$st
   f <- function(p) -nlme:::logLik.lmeStruct(st, p)
@@ -78,27 +80,29 @@ fit <- function(fixed, cor, method, opts, random = random_crossed, revar = cross
   coef(st) <- x0                           # lme's own results there (a check of the capture)
   fe0 <- nlme:::MEestimate(st, g1)
   stopifnot(isTRUE(all.equal(unname(fe0$beta), unname(fixef(m)), tolerance = 1e-12)),
-            isTRUE(all.equal(fe0$logLik, as.numeric(logLik(m)), tolerance = 1e-12)),
+            isTRUE(all.equal(as.numeric(fe0$logLik), as.numeric(logLik(m)), tolerance = 1e-12)),
             isTRUE(all.equal(fe0$sigma, m$sigma, tolerance = 1e-12)))
   coef(st) <- polish(f, x0)
   fe <- nlme:::MEestimate(st, g1)
-  call <- sprintf("nlme::lme(%s, random = %s, correlation = %s, data = a, method = \"%s\", control = lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = \"nlminb\")), polished by Newton steps (numDeriv) on -logLik(lmeStruct)",
-                  fixed, random, cor, method)
+  call <- sprintf("nlme::lme(%s, random = %s%s%s, data = a, method = \"%s\", control = lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = \"nlminb\")), polished by Newton steps (numDeriv) on -logLik(lmeStruct)",
+                  fixed, random, if (is.null(cor)) "" else paste0(", correlation = ", cor),
+                  if (is.null(weights)) "" else paste0(", weights = ", weights), method)
   pm <- lapply(pdMatrix(solve(st$reStruct)), function(x) x * fe$sigma^2)
   pm0 <- lapply(pdMatrix(m$modelStruct$reStruct), function(x) x * m$sigma^2)
   names(fe$beta) <- names(fixef(m))
-  v <- coef(st$corStruct, unconstrained = FALSE)
+  params <- function(x) if (is.null(x)) list() else { v <- coef(x, unconstrained = FALSE)
+    lapply(seq_along(v), function(i) list(name = names(v)[i], value = unname(v[i]))) }
   npar <- length(fe$beta) + length(coef(st)) + 1
   c(opts, list(model = "lme", REML = method == "REML", r_call = call, names = names(fixef(m)), estimate = unname(fe$beta),
        se = unname(sqrt(diag(crossprod(fe$sigma * fe$varFix)))), df = unname(summary(m)$tTable[, "DF"]),
        residual_variance = fe$sigma^2,
-       cor_params = lapply(seq_along(v), function(i) list(name = names(v)[i], value = unname(v[i]))),
+       cor_params = params(st$corStruct), var_params = params(st$varStruct),
        re_var = revar(pm),
-       logLik = fe$logLik, AIC = -2 * fe$logLik + 2 * npar,
+       logLik = as.numeric(fe$logLik), AIC = -2 * as.numeric(fe$logLik) + 2 * npar,
        nlme_logLik = as.numeric(logLik(m)), nlme_estimate = unname(fixef(m)), nlme_AIC = AIC(m),
        nlme_residual_variance = m$sigma^2,
        nlme_re_var = revar(pm0),
-       nlme_cor_params = unname(coef(m$modelStruct$corStruct, unconstrained = FALSE))))
+       nlme_cor_params = params(m$modelStruct$corStruct), nlme_var_params = params(m$modelStruct$varStruct)))
 }
 
 ar1 <- "corAR1(form = ~ session | all/patient)"
@@ -113,6 +117,12 @@ fits <- list(
   # corARMA's patient variance is at the boundary (below 1e-8)
   fit("z ~ week", "corExp(form = ~ week | all/patient)", "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "exp", time = "week", group = "patient")),
   fit("y ~ session", "corARMA(form = ~ session | all/patient, p = 1, q = 1)", "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "arma11", time = "session", group = "patient")),
+  # variance functions: one residual SD per rater (nlme's first stratum in
+  # the data's order the reference), with and without AR(1)
+  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varident:rater"),
+      weights = "varIdent(form = ~ 1 | rater)"),
+  fit("z ~ week", NULL, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", weights = "varident:rater"),
+      weights = "varIdent(form = ~ 1 | rater)"),
   # two terms on one factor (the general path without crossing): lme4's
   # (1 + session || patient) is nlme's pdDiag(~ session)
   fit("y ~ session", "corAR1(form = ~ session | patient)", "REML",
