@@ -12,7 +12,8 @@ import (
 // (testdata/golden/R/mixed_resid_crossed.R): y ~ time + (1 | patient) +
 // (1 | rater), AR(1) over sessions and CAR(1) over unevenly spaced weeks
 // within patient, REML and ML, corExp and corARMA(1, 1), varIdent by rater
-// with and without AR(1), and (1 + session || patient) with AR(1); nlme fits the crossed factors as one
+// with and without AR(1), varPower(form = ~ session) with AR(1), and
+// (1 + session || patient) with AR(1); nlme fits the crossed factors as one
 // pdBlocked group, polished by Newton steps on nlme's own criterion (nlme's
 // nlminb stops up to 7e-9 short in logLik, with variances 5e-5 apart).
 // Fixed effects, SEs, variances and φ to 1e-6 relative,

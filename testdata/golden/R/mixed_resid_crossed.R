@@ -118,11 +118,14 @@ fits <- list(
   fit("z ~ week", "corExp(form = ~ week | all/patient)", "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "exp", time = "week", group = "patient")),
   fit("y ~ session", "corARMA(form = ~ session | all/patient, p = 1, q = 1)", "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "arma11", time = "session", group = "patient")),
   # variance functions: one residual SD per rater (nlme's first stratum in
-  # the data's order the reference), with and without AR(1)
+  # the data's order the reference), with and without AR(1), and an SD
+  # proportional to session^power with AR(1)
   fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varident:rater"),
       weights = "varIdent(form = ~ 1 | rater)"),
   fit("z ~ week", NULL, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", weights = "varident:rater"),
       weights = "varIdent(form = ~ 1 | rater)"),
+  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varpower:session"),
+      weights = "varPower(form = ~ session)"),
   # two terms on one factor (the general path without crossing): lme4's
   # (1 + session || patient) is nlme's pdDiag(~ session)
   fit("y ~ session", "corAR1(form = ~ session | patient)", "REML",
