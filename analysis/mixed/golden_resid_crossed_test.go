@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/golden"
 )
 
@@ -147,5 +148,10 @@ func TestResidCrossedRefusals(t *testing.T) {
 	}
 	if _, err := m.Ranova(false); err == nil || !strings.Contains(err.Error(), `would remove "patient"`) {
 		t.Errorf("ranova: error %v, want the correlation group refused", err)
+	}
+	// emmeans on nlme's pdBlocked fit has containment df 0 (checked with
+	// emmeans 1.8.4-1 in R): refused rather than given other df.
+	if _, err := m.EMMeans(EMMSpec{Vars: []string{"session"}}); errs.KindOf(err) != errs.InvalidOption || !strings.Contains(err.Error(), "containment df 0") {
+		t.Errorf("emmeans: error %v, want a refusal", err)
 	}
 }
