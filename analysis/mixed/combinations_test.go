@@ -35,17 +35,19 @@ func TestKRGeneralPath(t *testing.T) {
 	}
 }
 
-// TestResidualStructureNeedsNested: the general (crossed or several-term)
-// path has no residual structure; asking for one is refused, not fitted
-// with independent residuals.
-func TestResidualStructureNeedsNested(t *testing.T) {
+// TestFittedPowerNeedsNested: the general (crossed or several-term) path
+// has residual correlations and varIdent / varPower of a column
+// (TestGoldenResidCrossed) but not the power of the fitted values, whose
+// fitted values are those of the innermost level; asking for it is
+// refused, not fitted with homoscedastic residuals.
+func TestFittedPowerNeedsNested(t *testing.T) {
 	d := oneWay(12, 6, 1, 1, 4)
 	x := make([]float64, len(d.Numeric["y"]))
 	for i := range x {
-		x[i] = float64(i % 6)
+		x[i] = float64(i%6 + 1)
 	}
 	d.Numeric["x"] = x
-	for _, o := range []Options{{Correlation: "car1", Time: "x"}, {AR1: "x"}} {
+	for _, o := range []Options{{Weights: "varpower"}, {Correlation: "car1", Time: "x", Weights: "varpower"}} {
 		if _, err := Fit("y ~ x + (1 + x || g)", d, o); errs.KindOf(err) != errs.InvalidOption {
 			t.Errorf("%+v: want an invalid-option error, got %v", o, err)
 		}

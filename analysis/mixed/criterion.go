@@ -102,7 +102,7 @@ func newEngine(d *design) *engine {
 	}
 	e.S = make([]float64, nodes*m0*m0)
 	if d.resid != nil {
-		e.res = newResidEngine(d)
+		e.res = newResidEngine(d, m0)
 		return e
 	}
 	for j := 0; j < nodes; j++ {
@@ -199,7 +199,7 @@ func (lv *level) fillLambda(L, theta []float64) {
 // is not positive definite or r² is not positive.
 func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
 	if e.gen != nil {
-		return e.gen.eval(e, theta)
+		return e.gen.eval(e, theta, rp)
 	}
 	d := e.d
 	var c crit

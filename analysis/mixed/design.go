@@ -169,12 +169,8 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.general && rs != nil {
-		hint := "Correlation"
-		if rs.cor == nil {
-			hint = "Weights"
-		}
-		return nil, errs.New(errs.InvalidOption, "mixed", "residual structures (a correlation or variance function) need nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with them", termList(rts)).WithHint(hint)
+	if err := rs.checkGroup(d, rts); err != nil {
+		return nil, err
 	}
 	if err := d.fillRows(cols, keep, rts, fx, ar1); err != nil {
 		return nil, err

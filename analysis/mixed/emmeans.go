@@ -136,6 +136,11 @@ func (m *Model) EMMeans(spec EMMSpec) (*EMMResult, error) {
 	if d.cols == nil {
 		return nil, errNoColumns("estimated marginal means")
 	}
+	if d.resid != nil && d.general && !d.oneFactor() {
+		// emmeans' containment df of nlme's pdBlocked form (one all-data
+		// group) are 0: it gives no intervals or tests to match.
+		return nil, errs.New(errs.InvalidOption, "mixed", "estimated marginal means with crossed grouping factors and a residual structure are not available: their reference, emmeans on nlme's pdBlocked fit (one group holding all the data), has containment df 0 and gives no intervals; compare the fixed effects instead").WithHint("EMMeans")
+	}
 	if spec.Level == 0 {
 		spec.Level = m.opts.Level
 	}

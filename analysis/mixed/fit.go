@@ -36,10 +36,15 @@ type Options struct {
 	// arma11, times for car1 and exp). Rows need not be in time order;
 	// times must be unique within a group and none missing.
 	Time string
-	// Group is the group within which residuals are correlated for a
-	// formula without random effects (nlme's gls(…, correlation =
-	// corCAR1(form = ~ time | patient))); with random effects it is the
-	// finest grouping factor and Group must be empty.
+	// Group is the group within which residuals are correlated (nlme's
+	// correlation = corCAR1(form = ~ time | patient)), required for a
+	// formula without random effects (gls). With random effects the
+	// correlation group is the finest grouping factor (the one with the
+	// most groups): Group may be empty or name it, except with crossed
+	// factors such as (1 | patient) + (1 | rater), where Group must name
+	// it (nlme: a pdBlocked covariance in one all-data group,
+	// corAR1(form = ~ session | all/patient)). Weights work with crossed
+	// factors too, except varpower of the fitted values.
 	Group string
 	// Weights is a variance function of the residuals (see varFunc):
 	// "varident:COL" (nlme's varIdent(form = ~ 1 | COL): one SD ratio per

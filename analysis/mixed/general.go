@@ -42,6 +42,9 @@ type general struct {
 	// noShortcut forces the sparse factorisation (tests compare the two).
 	noShortcut bool
 	grp        *grouped // the shortcut for two terms, the first scalar (general_grouped.go); nil if none
+	// res whitens the rows of a residual structure (general_resid.go);
+	// nil for independent, homoscedastic residuals.
+	res *genResid
 }
 
 // maxDense bounds the dimension of the trailing block factored densely
@@ -75,10 +78,18 @@ func newGeneralEngine(d *design) *engine {
 		}
 	}
 	g.nq = g.uoff[g.nodes]
-	g.chol = g.factorLayout(dim)
+	var rg []genGroup
+	if d.resid != nil {
+		rg = g.residGroups(dim)
+	}
+	g.chol = g.factorLayout(dim, rg)
 	g.crossProducts()
 	g.symmetrise(dim)
-	g.grp = newGrouped(g)
+	if d.resid != nil {
+		g.res = newGenResid(g, rg) // the cross-products change with φ: no shortcut
+	} else {
+		g.grp = newGrouped(g)
+	}
 	e.gen = g
 	return e
 }
@@ -88,8 +99,9 @@ func newGeneralEngine(d *design) *engine {
 // connected), levels ordered finest (most groups) first so that the node
 // order puts the larger factor first, and the smallest factor's block
 // factored densely when the fill makes it dense (at least a third of its
-// blocks) or it is small.
-func (g *general) factorLayout(dim []int) *blockChol {
+// blocks) or it is small. With a residual structure the nodes of each
+// correlation group rg are all connected (see genResid).
+func (g *general) factorLayout(dim []int, rg []genGroup) *blockChol {
 	d := g.d
 	nl := len(d.levels)
 	adj := make([][]int, g.nodes)
@@ -105,6 +117,11 @@ func (g *general) factorLayout(dim []int) *blockChol {
 					adj[lo] = append(adj[lo], hi)
 				}
 			}
+		}
+	}
+	for _, gj := range rg {
+		for a, na := range gj.nodes {
+			adj[na] = append(adj[na], gj.nodes[a+1:]...)
 		}
 	}
 	for j := range adj {
@@ -207,11 +224,19 @@ func (g *general) symmetrise(dim []int) {
 	}
 }
 
-// eval factors the system at θ (see general); it mirrors engine.eval.
-func (g *general) eval(e *engine, theta []float64) (crit, bool) {
+// eval factors the system at θ and the residual parameters rp (see
+// general); it mirrors engine.eval.
+func (g *general) eval(e *engine, theta, rp []float64) (crit, bool) {
 	d := g.d
 	var c crit
 	e.setLambda(theta)
+	if g.res != nil {
+		ld, ok := g.res.fill(g, rp)
+		if !ok {
+			return c, false
+		}
+		c.logdetR = ld
+	}
 	if g.grp != nil && !e.keep && !g.noShortcut {
 		return g.grp.eval(g, e)
 	}

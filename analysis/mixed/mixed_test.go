@@ -156,7 +156,7 @@ func TestFitErrors(t *testing.T) {
 		{"y ~ w + (1 | g)", "", `column "w"`, nil},
 		{"g ~ x + (1 | h)", "", "must be numeric", nil},
 		{"y ~ x + (1 + h | g)", "", "factor-valued random slopes", nil},
-		{"y ~ x + (1 | g) + (1 | h)", "s", "need nested", nil},
+		{"y ~ x + (1 | g) + (1 | h)", "s", "name the factor within which residuals are correlated", nil},
 		{"y ~ x + (1 | one)", "", "single level", nil},
 		{"y ~ x + (1 | id)", "", "cannot be told apart", nil},
 		{"y ~ x + z + (1 | g)", "", "rank-deficient", nil},

@@ -149,6 +149,16 @@ func (m *Model) keepResidual(o *Options, g Formula, label string) error {
 		o.Group = finest
 		return nil
 	}
+	if m.d.general {
+		// Crossed factors: the reduced model must keep the correlation
+		// group (Options.Group) among its factors.
+		for _, rt := range g.Random {
+			if rt.Name == m.d.levels[0].groupName() || strings.Join(rt.Group, ":") == m.d.levels[0].groupName() {
+				return nil
+			}
+		}
+		return errs.New(errs.InvalidOption, "mixed", "ranova: deleting %s would remove %q, the group within which residuals are correlated, from the random effects; test that term by comparing models by hand", label, m.d.levels[0].groupName()).WithHint("Ranova")
+	}
 	if len(g.maxGroup()) != len(m.d.formula.maxGroup()) {
 		return errs.New(errs.InvalidOption, "mixed", "ranova: deleting %s would move the residual correlation from the groups %q to coarser ones, which changes the residual structure; test that term by comparing models by hand", label, finest).WithHint("Ranova")
 	}

@@ -110,9 +110,8 @@ func resolveResidual(opts Options, f Formula) (*residual, error) {
 		}
 	}
 	if opts.Group != "" {
-		if !rs.gls {
-			return nil, bad("a correlation group %q is given for a model with random effects; the correlation group is the finest grouping factor of the formula", opts.Group)
-		}
+		// With random effects the group must be the finest factor
+		// (checkGroup, once the factors are coded).
 		if rs.cor == nil {
 			return nil, bad("a correlation group %q is given without a correlation structure", opts.Group)
 		}
@@ -142,6 +141,54 @@ func resolveResidual(opts Options, f Formula) (*residual, error) {
 		return nil, nil
 	}
 	return rs, nil
+}
+
+// checkGroup checks the correlation group of a model with random effects
+// once its factors are ordered (d.levels, finest first): residuals are
+// correlated within the groups of the finest factor. Options.Group, if
+// given, must name it; crossed factors need it (which factor's groups hold
+// the correlated series is the user's to say, nlme's form = ~ time |
+// patient), and it must then be the factor with the most groups, whose
+// rows the general path whitens (general_resid.go).
+func (rs *residual) checkGroup(d *design, rts []rterm) error {
+	if rs == nil || rs.gls {
+		return nil
+	}
+	fine := d.levels[0].groupName()
+	if vp, ok := rs.vf.(*varPower); d.general && ok && vp.fitted {
+		return errs.New(errs.InvalidOption, "mixed", "the power of the fitted values (varpower without a column) needs nested random effects; crossed grouping factors or several terms on one factor (%s) are not supported with it (varpower:COLUMN and varident:COLUMN are)", termList(rts)).WithHint("Weights")
+	}
+	if rs.cor == nil {
+		return nil // a variance function only: no correlation group
+	}
+	var names []string
+	for _, rt := range rts {
+		if !slices.Contains(names, rt.rt.Name) {
+			names = append(names, rt.rt.Name)
+		}
+	}
+	if rs.group == "" {
+		if d.general && len(names) > 1 {
+			return errs.New(errs.InvalidOption, "mixed", "random terms %s on crossed grouping factors: name the factor within which residuals are correlated (the correlation group, nlme's form = ~ %s | %s), one of %s", termList(rts), rs.timeOrOne(), fine, strings.Join(names, ", ")).WithHint("Group")
+		}
+		return nil
+	}
+	if rs.group == fine {
+		return nil
+	}
+	if !slices.Contains(names, rs.group) {
+		return errs.New(errs.InvalidOption, "mixed", "correlation group %q is not a grouping factor of the random terms %s", rs.group, termList(rts)).WithHint("Group")
+	}
+	return errs.New(errs.InvalidOption, "mixed", "correlation group %q: residuals can be correlated only within the groups of the finest grouping factor, %q (%d groups, more than %q's)", rs.group, fine, d.levels[0].nodes, rs.group).WithHint("Group")
+}
+
+// timeOrOne is the left side of an nlme correlation form: the time column
+// or 1.
+func (rs *residual) timeOrOne() string {
+	if rs.time == "" {
+		return "1"
+	}
+	return rs.time
 }
 
 // glsFormula gives a formula without random terms one random term of no
@@ -307,7 +354,25 @@ func (d *design) nodeOf(r int) int {
 
 // nlmeOrder returns the design rows ordered by group, outermost level
 // first, then by input row: the order nlme puts a grouped data set in.
+// On the general path nlme's groups are those of the one factor (several
+// terms on it), or for crossed factors the one all-data group of the
+// pdBlocked form, which keeps the input order, within it the correlation
+// groups (all/patient) when there is a correlation.
 func (d *design) nlmeOrder(input []int) []int {
+	if d.general {
+		order := make([]int, d.n)
+		for r := range order {
+			order[r] = r
+		}
+		one := d.oneFactor() || d.resid.cor != nil
+		slices.SortFunc(order, func(a, b int) int {
+			if one && d.codes[0][a] != d.codes[0][b] {
+				return d.codes[0][a] - d.codes[0][b]
+			}
+			return input[a] - input[b]
+		})
+		return order
+	}
 	nl := len(d.levels)
 	key := make([][]int, d.n)
 	for j := 0; j+1 < len(d.start); j++ {
@@ -353,9 +418,14 @@ type residEngine struct {
 	maxLag int
 }
 
-func newResidEngine(d *design) *residEngine {
+// newResidEngine returns the engine of design d's residual structure for
+// rows of width m: m0 on the nested path, where a Markov correlation
+// without a variance function uses the per-gap sums of arData; the widest
+// expanded group row on the general path (general_resid.go), which whitens
+// rows.
+func newResidEngine(d *design, m int) *residEngine {
 	re := &residEngine{d: d, rs: d.resid}
-	if re.rs.cor != nil && re.rs.cor.markov() && re.rs.vf == nil {
+	if m == d.m0 && !d.general && re.rs.cor != nil && re.rs.cor.markov() && re.rs.vf == nil {
 		re.ar = newARData(d)
 		return re
 	}
@@ -370,44 +440,29 @@ func newResidEngine(d *design) *residEngine {
 	}
 	nmax := re.rs.maxn
 	if markovOKOf(re.rs.cor) {
-		re.buf = make([]float64, 2*d.m0)
+		re.buf = make([]float64, 2*m)
 	} else {
-		re.buf = make([]float64, nmax*nmax+nmax*d.m0)
+		re.buf = make([]float64, nmax*nmax+nmax*m)
 	}
 	return re
 }
 
-// fill writes S_j = V_jᵀ R_j⁻¹ V_j (m0 × m0, full) of every finest group j
-// into S and returns Σ_j log|R_j|; false when some R_j is not positive
-// definite at rp.
-func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
-	d, rs := re.d, re.rs
-	m0 := d.m0
-	mm := m0 * m0
+// prepare sets the variance function's λ and the correlation's lag table
+// at the residual parameters rp; it returns the correlation at a distance
+// (nil without a correlation) and Σ log λ_r², false when some λ is not
+// positive and finite.
+func (re *residEngine) prepare(rp []float64) (corr func(float64) float64, ld float64, ok bool) {
+	rs := re.rs
 	nc := rs.ncor()
-	var cp []float64
-	if nc > 0 {
-		cp = rs.cor.natural(rp[:nc], rs.maxn)
-	}
-	nodes := d.levels[0].nodes
-	ld := 0.0
-	if re.ar != nil {
-		cf := func(gap float64) float64 { return rs.cor.corr(cp, gap) }
-		for j := 0; j < nodes; j++ {
-			l, ok := re.ar.assemble(j, cf, S[j*mm:(j+1)*mm])
-			if !ok {
-				return 0, false
+	if rs.cor != nil {
+		cp := rs.cor.natural(rp[:nc], rs.maxn)
+		corr = func(dist float64) float64 { return rs.cor.corr(cp, dist) }
+		if re.lags != nil {
+			for k := 1; k <= re.maxLag; k++ {
+				re.lags[k] = rs.cor.corr(cp, float64(k))
 			}
-			ld += l
+			corr = func(dist float64) float64 { return re.lags[int(dist)] }
 		}
-		return ld, true
-	}
-	corr := func(dist float64) float64 { return rs.cor.corr(cp, dist) }
-	if re.lags != nil {
-		for k := 1; k <= re.maxLag; k++ {
-			re.lags[k] = rs.cor.corr(cp, float64(k))
-		}
-		corr = func(dist float64) float64 { return re.lags[int(dist)] }
 	}
 	lam := re.lam
 	if rs.vf != nil {
@@ -419,92 +474,125 @@ func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
 	}
 	for r := range lam {
 		if !(lam[r] > 0) || math.IsInf(lam[r], 0) {
-			return 0, false
+			return nil, 0, false
 		}
 		ld += 2 * math.Log(lam[r])
+	}
+	return corr, ld, true
+}
+
+// fill writes S_j = V_jᵀ R_j⁻¹ V_j (m0 × m0, full) of every finest group j
+// into S and returns Σ_j log|R_j|; false when some R_j is not positive
+// definite at rp.
+func (re *residEngine) fill(rp []float64, S []float64) (float64, bool) {
+	d, rs := re.d, re.rs
+	m0 := d.m0
+	mm := m0 * m0
+	nodes := d.levels[0].nodes
+	if re.ar != nil {
+		cp := rs.cor.natural(rp[:rs.ncor()], rs.maxn)
+		cf := func(gap float64) float64 { return rs.cor.corr(cp, gap) }
+		ld := 0.0
+		for j := 0; j < nodes; j++ {
+			l, ok := re.ar.assemble(j, cf, S[j*mm:(j+1)*mm])
+			if !ok {
+				return 0, false
+			}
+			ld += l
+		}
+		return ld, true
+	}
+	corr, ld, ok := re.prepare(rp)
+	if !ok {
+		return 0, false
 	}
 	for j := 0; j < nodes; j++ {
 		Sj := S[j*mm : (j+1)*mm]
 		clear(Sj)
 		s, e := d.start[j], d.start[j+1]
-		switch {
-		case rs.cor == nil:
-			re.fillIndependent(Sj, s, e)
-		case rs.cor.markov():
-			l, ok := re.fillMarkov(Sj, s, e, corr)
-			if !ok {
-				return 0, false
-			}
-			ld += l
-		default:
-			l, ok := re.fillDense(Sj, s, e, corr)
-			if !ok {
-				return 0, false
-			}
-			ld += l
+		l, ok := re.whiten(Sj, d.rows[s*m0:e*m0], m0, s, corr)
+		if !ok {
+			return 0, false
 		}
+		ld += l
 	}
 	return ld, true
 }
 
-// fillIndependent adds rows s..e−1 with independent residuals (a variance
-// function only): Σ w wᵀ with w = v/λ.
-func (re *residEngine) fillIndependent(Sj []float64, s, e int) {
-	d, lam := re.d, re.lam
-	m0 := d.m0
-	w := re.buf[:m0]
-	for r := s; r < e; r++ {
-		v := d.rows[r*m0 : (r+1)*m0]
-		for k := range w {
-			w[k] = v[k] / lam[r]
-		}
-		outer(Sj, w, w, m0, 1)
+// whiten adds W_jᵀ W_j to Sj (m × m, full) for the group whose rows start
+// at design row s, W_j = L_j⁻¹ Λ_j⁻¹ V_j with C_j = L_j L_jᵀ the group's
+// correlation over its times (Pinheiro & Bates 2000, section 5.1.1), and
+// returns log |C_j|. V holds the group's rows, m values each: the design's
+// rows [z x y] (the nested path) or their expansion over the random-effect
+// columns the group touches (the general path, general_resid.go).
+func (re *residEngine) whiten(Sj, V []float64, m, s int, corr func(float64) float64) (float64, bool) {
+	switch {
+	case re.rs.cor == nil:
+		re.fillIndependent(Sj, V, m, s)
+		return 0, true
+	case re.rs.cor.markov():
+		return re.fillMarkov(Sj, V, m, s, corr)
+	default:
+		return re.fillDense(Sj, V, m, s, corr)
 	}
 }
 
-// fillMarkov adds rows s..e−1 of a Markov correlation (AR(1), CAR(1),
-// exp), whitened recursively: w_1 = v_1/λ_1; w_k = (v_k/λ_k −
+// fillIndependent adds the rows V (m values each, design rows s…) with
+// independent residuals (a variance function only): Σ w wᵀ with w = v/λ.
+func (re *residEngine) fillIndependent(Sj, V []float64, m, s int) {
+	lam := re.lam
+	w := re.buf[:m]
+	for a := 0; a*m < len(V); a++ {
+		v := V[a*m : (a+1)*m]
+		for k := range w {
+			w[k] = v[k] / lam[s+a]
+		}
+		outer(Sj, w, w, m, 1)
+	}
+}
+
+// fillMarkov adds the rows V (design rows s…) of a Markov correlation
+// (AR(1), CAR(1), exp), whitened recursively: w_1 = v_1/λ_1; w_k = (v_k/λ_k −
 // a v_{k−1}/λ_{k−1})/s_k with a = corr(t_k − t_{k−1}), s_k² = 1 − a²;
 // it returns Σ log s_k² (log |R|).
-func (re *residEngine) fillMarkov(Sj []float64, s, e int, corr func(float64) float64) (float64, bool) {
+func (re *residEngine) fillMarkov(Sj, V []float64, m, s int, corr func(float64) float64) (float64, bool) {
 	d, lam := re.d, re.lam
-	m0 := d.m0
 	ld := 0.0
-	w := re.buf[:m0]
-	for r := s; r < e; r++ {
-		v := d.rows[r*m0 : (r+1)*m0]
-		if r == s {
+	w := re.buf[:m]
+	for a := 0; a*m < len(V); a++ {
+		r := s + a
+		v := V[a*m : (a+1)*m]
+		if a == 0 {
 			for k := range w {
 				w[k] = v[k] / lam[r]
 			}
 		} else {
-			a := corr(d.time[r] - d.time[r-1])
-			s2 := 1 - a*a
+			c := corr(d.time[r] - d.time[r-1])
+			s2 := 1 - c*c
 			if !(s2 > 0) {
 				return 0, false
 			}
 			ld += math.Log(s2)
 			sq := math.Sqrt(s2)
-			pv := d.rows[(r-1)*m0 : r*m0]
+			pv := V[(a-1)*m : a*m]
 			for k := range w {
-				w[k] = (v[k]/lam[r] - a*pv[k]/lam[r-1]) / sq
+				w[k] = (v[k]/lam[r] - c*pv[k]/lam[r-1]) / sq
 			}
 		}
-		outer(Sj, w, w, m0, 1)
+		outer(Sj, w, w, m, 1)
 	}
 	return ld, true
 }
 
-// fillDense adds rows s..e−1 of any other correlation: with C = L Lᵀ
-// the group's correlation matrix over its times, W = L⁻¹ Λ⁻¹ V row by row
-// (forward substitution); it returns log |C|.
-func (re *residEngine) fillDense(Sj []float64, s, e int, corr func(float64) float64) (float64, bool) {
+// fillDense adds the rows V (design rows s…) of any other correlation: with
+// C = L Lᵀ the group's correlation matrix over its times, W = L⁻¹ Λ⁻¹ V row
+// by row (forward substitution); it returns log |C|.
+func (re *residEngine) fillDense(Sj, V []float64, m, s int, corr func(float64) float64) (float64, bool) {
 	d, lam := re.d, re.lam
-	m0 := d.m0
 	ld := 0.0
-	nj := e - s
+	nj := len(V) / m
 	C := re.buf[:nj*nj]
-	W := re.buf[nj*nj : nj*nj+nj*m0]
+	W := re.buf[nj*nj : nj*nj+nj*m]
 	for a := 0; a < nj; a++ {
 		C[a*nj+a] = 1
 		for b := 0; b < a; b++ {
@@ -522,8 +610,8 @@ func (re *residEngine) fillDense(Sj []float64, s, e int, corr func(float64) floa
 		ld += 2 * math.Log(C[a*nj+a])
 	}
 	for a := 0; a < nj; a++ {
-		wa := W[a*m0 : (a+1)*m0]
-		v := d.rows[(s+a)*m0 : (s+a+1)*m0]
+		wa := W[a*m : (a+1)*m]
+		v := V[a*m : (a+1)*m]
 		for k := range wa {
 			wa[k] = v[k] / lam[s+a]
 		}
@@ -532,7 +620,7 @@ func (re *residEngine) fillDense(Sj []float64, s, e int, corr func(float64) floa
 			if l == 0 {
 				continue
 			}
-			wb := W[b*m0 : (b+1)*m0]
+			wb := W[b*m : (b+1)*m]
 			for k := range wa {
 				wa[k] -= l * wb[k]
 			}
@@ -541,7 +629,7 @@ func (re *residEngine) fillDense(Sj []float64, s, e int, corr func(float64) floa
 		for k := range wa {
 			wa[k] *= inv
 		}
-		outer(Sj, wa, wa, m0, 1)
+		outer(Sj, wa, wa, m, 1)
 	}
 	return ld, true
 }

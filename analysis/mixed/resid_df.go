@@ -72,6 +72,22 @@ func (d *design) residDF() ([]float64, string) {
 		}
 		return df, "residual (n - p), as nlme's gls"
 	}
+	if d.general && d.oneFactor() {
+		// Several terms on one factor, (1 + t || g): nlme's one level g
+		// with a pdDiag (or pdBlocked) covariance.
+		one := *d
+		one.general, one.levels = false, d.levels[:1]
+		return one.residDF()
+	}
+	if d.general {
+		// nlme fits crossed factors as one pdBlocked group holding all the
+		// data: every column varies within it, so each gets the rows'
+		// stratum, N − 1 − (p − 1) df.
+		for i := range df {
+			df[i] = float64(d.n - p)
+		}
+		return df, "residual (n - p), as nlme's lme with the crossed factors in one pdBlocked group"
+	}
 	nl := len(d.levels)
 	Q := d.m0 - p - 1
 	// node[l][r]: the node of level l (0 = finest) holding design row r.
@@ -182,4 +198,14 @@ func variesWithin(group []int, n int, v func(r int) float64) bool {
 		}
 	}
 	return false
+}
+
+// oneFactor says whether every random term has the same grouping factor.
+func (d *design) oneFactor() bool {
+	for _, l := range d.levels[1:] {
+		if l.groupName() != d.levels[0].groupName() {
+			return false
+		}
+	}
+	return true
 }

@@ -98,7 +98,7 @@ func TestResidErrors(t *testing.T) {
 		{"y ~ x + (1 | g)", Options{Weights: "varpower:x"}, "is 0 at s.csv line 9", func(d *Data) { d.Numeric["x"][7] = 0 }},
 		{"y ~ x + (1 | g)", Options{AR1: "t", Correlation: "car1"}, "choose one", nil},
 		{"y ~ x", Options{Correlation: "car1", Time: "tt"}, "needs the group", nil},
-		{"y ~ x + (1 | g)", Options{Correlation: "car1", Time: "tt", Group: "g"}, "finest grouping factor", nil},
+		{"y ~ x + (1 | g)", Options{Correlation: "car1", Time: "tt", Group: "arm"}, `correlation group "arm" is not a grouping factor`, nil},
 		{"y ~ x + (1 | g)", Options{Correlation: "car1", Time: "arm"}, "must be numeric", nil},
 	}
 	for _, tc := range tests {

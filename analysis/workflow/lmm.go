@@ -72,7 +72,8 @@ type LMMOptions struct {
 	// (lmm_resid.go): a correlation ar1, car1, exp, cs or arma11 within the
 	// innermost group over the Time column (nlme's corStruct, form = ~ Time
 	// | group; CorGroup is the group of a formula without random effects,
-	// fitted as nlme's gls), and a variance function varident:COL,
+	// fitted as nlme's gls, or the finest of crossed grouping factors,
+	// fitted by nlme as one pdBlocked group), and a variance function varident:COL,
 	// varpower:COL (nlme's varIdent, varPower) or varpower (nlme's default
 	// varPower(), the power of the fitted values).
 	Correlation string
@@ -532,7 +533,7 @@ func (r *LMMRun) Steps() []Step {
 		v, level = strings.TrimSpace(v), strings.TrimSpace(level)
 		fmt.Fprintf(&b, "dat[[%q]] <- relevel(factor(dat[[%q]]), ref = %q)\n", v, v, level)
 	}
-	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS || (r.opt.AR1 != "" && (len(r.Ranova) > 0 || r.opt.Anova != 0 || r.emm != nil)) {
+	if r.opt.Correlation != "" || r.opt.Weights != "" || r.Result.GLS || (r.opt.AR1 != "" && (len(r.Ranova) > 0 || r.opt.Anova != 0 || r.emm != nil || r.opt.CorGroup != "")) {
 		b.WriteString(r.nlmeResidCall())
 	} else if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))

@@ -277,10 +277,11 @@ func (r *LMMRun) nlmeModel(formula, corGroup string) (call, model, fittedNote st
 		var levels []string
 		var nested bool
 		random, levels, nested = nlmeRandom(f)
-		if !nested {
+		if nested {
+			form = strings.Join(levels, "/")
+		} else if random, form, fittedNote, ok = nlmeCrossed(f, corGroup); !ok {
 			return "# these random effects (crossed or interaction groups) have no nlme::lme form\n", "", "", false
 		}
-		form = strings.Join(levels, "/")
 	} else {
 		form = corGroup
 	}
@@ -315,7 +316,6 @@ func (r *LMMRun) nlmeModel(formula, corGroup string) (call, model, fittedNote st
 			args = append(args, fmt.Sprintf("correlation = corARMA(form = %s, p = 1, q = 1)", cf))
 		}
 	}
-	fittedNote = ""
 	if w := opt.Weights; w != "" {
 		kind, col, _ := strings.Cut(w, ":")
 		col = strings.TrimSpace(col)
@@ -325,7 +325,7 @@ func (r *LMMRun) nlmeModel(formula, corGroup string) (call, model, fittedNote st
 		case "varpower":
 			if col == "" {
 				args = append(args, "weights = varPower()")
-				fittedNote = "# varPower() is the power of the fitted values (form = ~ fitted(.)): nlme refits until\n# the parameters settle; its loop can stop ~1e-5 (relative) short of the fixed point alliance reports.\n"
+				fittedNote += "# varPower() is the power of the fitted values (form = ~ fitted(.)): nlme refits until\n# the parameters settle; its loop can stop ~1e-5 (relative) short of the fixed point alliance reports.\n"
 			} else {
 				args = append(args, fmt.Sprintf("weights = varPower(form = ~ %s)", col))
 			}
@@ -340,6 +340,36 @@ func (r *LMMRun) nlmeModel(formula, corGroup string) (call, model, fittedNote st
 		return fmt.Sprintf("glsBest(%s%s,\n         data = dat, method = %q, na.action = na.omit)", fixed, extra, method), "gls", fittedNote, true
 	}
 	return fmt.Sprintf("lme(%s, %s%s,\n         data = dat, method = %q, na.action = na.omit,\n         control = lmeControl(maxIter = 1000, msMaxIter = 1000, msMaxEval = 10000, niterEM = 0, msTol = 1e-14, tolerance = 1e-12, opt = \"nlminb\"))", fixed, random, extra, method), "lme", fittedNote, true
+}
+
+// nlmeCrossed writes lme's random argument for crossed random intercepts
+// such as (1 | patient) + (1 | rater) with residuals correlated within
+// corGroup: one group holding all the data with a block-diagonal pdBlocked
+// covariance, one pdIdent block per factor (Pinheiro & Bates 2000, section
+// 4.2.2), the correlation form's group all/corGroup (all without a
+// corGroup: a variance function only), and the line that makes the
+// all-data group. false for other crossed terms (slopes, interaction
+// groups) or a corGroup that is not one of them.
+func nlmeCrossed(f mixed.Formula, corGroup string) (random, form, prep string, ok bool) {
+	var blocks []string
+	found := false
+	for _, rt := range f.Random {
+		if !rt.Intercept || len(rt.Slopes) > 0 || len(rt.Group) != 1 {
+			return "", "", "", false
+		}
+		g := rt.Group[0]
+		found = found || g == corGroup
+		blocks = append(blocks, "pdIdent(~ 0 + factor("+g+"))")
+	}
+	form = "all"
+	if corGroup != "" {
+		if !found {
+			return "", "", "", false
+		}
+		form += "/" + corGroup
+	}
+	prep = "dat$all <- factor(1)   # crossed factors: one group holding all the data (nlme's pdBlocked form)\n"
+	return "random = list(all = pdBlocked(list(" + strings.Join(blocks, ", ") + ")))", form, prep, true
 }
 
 // nlmeTerms writes fixed or random terms as an R formula's right side.

@@ -1,0 +1,138 @@
+# Reference fits for residual correlation structures with crossed random
+# effects in analysis/mixed (general.go, resid.go): patients each rated by
+# several raters, y ~ time + (1 | patient) + (1 | rater), with AR(1)
+# residuals over integer sessions and CAR(1) residuals over unevenly spaced
+# weeks within patient (REML and ML), corExp and corARMA(1, 1), and two
+# terms on one factor, (1 + session || patient), with AR(1). nlme 3.1-162 fits crossed random effects through a
+# single all-data group with a block-diagonal pdBlocked covariance (Pinheiro &
+# Bates 2000, section 4.2.2), the correlation group being patient within it.
+# Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed_resid_crossed
+#
+# nlme's nlminb stops ~1e-9 short in logLik on these flat optima (with
+# parameters 1e-5 apart; tighter rel.tol gives "singular convergence"), so
+# each fit is polished: nlminb's objective (-logLik(lmeSt, pars), captured
+# by tracing nlminb inside lme) is minimised further by Newton steps with
+# numDeriv's gradient and Hessian, in lme's own coordinates, and the results
+# are nlme's MEestimate at the polished parameters. The unpolished lme fit
+# is recorded too (nlme_logLik, nlme_estimate).
+#
+# Each fit records its R call, its options in our syntax, the fixed
+# effects, sqrt(diag(vcov(m))), the summary table's df, the patient and
+# rater variances (pdMatrix * sigma^2), sigma^2, the correlation parameter
+# (coef(corStruct, unconstrained = FALSE)) and logLik.
+suppressPackageStartupMessages({ library(nlme); library(numDeriv) })
+pkgs <- c("nlme", "numDeriv")
+
+set.seed(1)
+np <- 30; nr <- 6
+a <- do.call(rbind, lapply(1:np, function(p) {
+  s <- 1:8
+  gaps <- round(pmax(0.2, rexp(7, 1 / 1.3)), 2)
+  data.frame(patient = sprintf("p%02d", p), session = s, week = round(cumsum(c(0, gaps)), 2),
+             rater = sprintf("r%d", sample(1:nr, 8, TRUE)))
+}))
+u <- rnorm(np, 0, 1); v <- rnorm(nr, 0, .7)
+pid <- as.integer(factor(a$patient)); rid <- as.integer(factor(a$rater))
+e_ar <- unlist(lapply(1:np, function(p) as.numeric(arima.sim(list(ar = .5), 8, sd = .8))))
+e_car <- unlist(lapply(1:np, function(p) {
+  w <- a$week[pid == p]; e <- numeric(8); e[1] <- rnorm(1)
+  for (t in 2:8) { r <- 0.6^(w[t] - w[t - 1]); e[t] <- r * e[t - 1] + sqrt(1 - r^2) * rnorm(1) }
+  e
+}))
+a$y <- 10 + .3 * a$session + u[pid] + v[rid] + e_ar
+a$z <- 5 - .2 * a$week + u[pid] + v[rid] + e_car
+a <- a[sample(nrow(a)), ]                                  # rows out of order on purpose
+ad <- list(y = a$y, z = a$z, session = a$session, week = a$week, patient = a$patient, rater = a$rater)
+a$patient <- factor(a$patient); a$rater <- factor(a$rater); a$all <- factor(1)
+
+lctrl <- lmeControl(maxIter = 1000, msMaxIter = 1000, msMaxEval = 10000, msTol = 1e-14,
+                    tolerance = 1e-12, niterEM = 0, opt = "nlminb")
+random_crossed <- "list(all = pdBlocked(list(pdIdent(~ 0 + patient), pdIdent(~ 0 + rater))))"
+crossed_var <- function(pm) list(list(group = "patient", variance = pm$all[1, 1]), list(group = "rater", variance = pm$all[np + 1, np + 1]))
+
+# polish minimises f from x by Newton steps while they lower it.
+polish <- function(f, x) {
+  fx <- f(x)
+  for (i in 1:20) {
+    step <- solve(numDeriv::hessian(f, x), numDeriv::grad(f, x))
+    fn <- f(x - step)
+    if (!(fn < fx)) break
+    x <- x - step; fx <- fn
+    if (max(abs(step)) < 1e-10) break
+  }
+  x
+}
+
+cap <- new.env()
+fit <- function(fixed, cor, method, opts, random = random_crossed, revar = crossed_var, weights = NULL) {
+  trace("nlminb", tracer = bquote({assign("st", get("lmeSt", environment(objective)), envir = .(cap))
+                                  assign("grps", get("grps", environment(objective)), envir = .(cap))}),
+        where = asNamespace("nlme"), print = FALSE)
+  args <- list(fixed = as.formula(fixed), random = eval(parse(text = random)), data = a, method = method, control = lctrl)
+  if (!is.null(cor)) args$correlation <- eval(parse(text = cor))
+  if (!is.null(weights)) args$weights <- eval(parse(text = weights))
+  m <- do.call(lme, args)
+  untrace("nlminb", where = asNamespace("nlme"))
+  st <- cap$st
+  f <- function(p) -nlme:::logLik.lmeStruct(st, p)
+  x0 <- nlminb(coef(st), f)$par            # lme's optimum, in lme's coordinates
+  g1 <- cap$grps
+  coef(st) <- x0                           # lme's own results there (a check of the capture)
+  fe0 <- nlme:::MEestimate(st, g1)
+  stopifnot(isTRUE(all.equal(unname(fe0$beta), unname(fixef(m)), tolerance = 1e-12)),
+            isTRUE(all.equal(as.numeric(fe0$logLik), as.numeric(logLik(m)), tolerance = 1e-12)),
+            isTRUE(all.equal(fe0$sigma, m$sigma, tolerance = 1e-12)))
+  coef(st) <- polish(f, x0)
+  fe <- nlme:::MEestimate(st, g1)
+  call <- sprintf("nlme::lme(%s, random = %s%s%s, data = a, method = \"%s\", control = lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = \"nlminb\")), polished by Newton steps (numDeriv) on -logLik(lmeStruct)",
+                  fixed, random, if (is.null(cor)) "" else paste0(", correlation = ", cor),
+                  if (is.null(weights)) "" else paste0(", weights = ", weights), method)
+  pm <- lapply(pdMatrix(solve(st$reStruct)), function(x) x * fe$sigma^2)
+  pm0 <- lapply(pdMatrix(m$modelStruct$reStruct), function(x) x * m$sigma^2)
+  names(fe$beta) <- names(fixef(m))
+  params <- function(x) if (is.null(x)) list() else { v <- coef(x, unconstrained = FALSE)
+    lapply(seq_along(v), function(i) list(name = names(v)[i], value = unname(v[i]))) }
+  npar <- length(fe$beta) + length(coef(st)) + 1
+  c(opts, list(model = "lme", REML = method == "REML", r_call = call, names = names(fixef(m)), estimate = unname(fe$beta),
+       se = unname(sqrt(diag(crossprod(fe$sigma * fe$varFix)))), df = unname(summary(m)$tTable[, "DF"]),
+       residual_variance = fe$sigma^2,
+       cor_params = params(st$corStruct), var_params = params(st$varStruct),
+       re_var = revar(pm),
+       logLik = as.numeric(fe$logLik), AIC = -2 * as.numeric(fe$logLik) + 2 * npar,
+       nlme_logLik = as.numeric(logLik(m)), nlme_estimate = unname(fixef(m)), nlme_AIC = AIC(m),
+       nlme_residual_variance = m$sigma^2,
+       nlme_re_var = revar(pm0),
+       nlme_cor_params = params(m$modelStruct$corStruct), nlme_var_params = params(m$modelStruct$varStruct)))
+}
+
+ar1 <- "corAR1(form = ~ session | all/patient)"
+car1 <- "corCAR1(form = ~ week | all/patient)"
+fits <- list(
+  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
+  fit("y ~ session", ar1, "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
+  fit("z ~ week", car1, "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
+  fit("z ~ week", car1, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
+  # the other structures through the same whitening (not corCompSymm: with a
+  # patient intercept its rho and the patient variance are not identified);
+  # corARMA's patient variance is at the boundary (below 1e-8)
+  fit("z ~ week", "corExp(form = ~ week | all/patient)", "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "exp", time = "week", group = "patient")),
+  fit("y ~ session", "corARMA(form = ~ session | all/patient, p = 1, q = 1)", "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "arma11", time = "session", group = "patient")),
+  # variance functions: one residual SD per rater (nlme's first stratum in
+  # the data's order the reference), with and without AR(1), and an SD
+  # proportional to session^power with AR(1)
+  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varident:rater"),
+      weights = "varIdent(form = ~ 1 | rater)"),
+  fit("z ~ week", NULL, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", weights = "varident:rater"),
+      weights = "varIdent(form = ~ 1 | rater)"),
+  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varpower:session"),
+      weights = "varPower(form = ~ session)"),
+  # two terms on one factor (the general path without crossing): lme4's
+  # (1 + session || patient) is nlme's pdDiag(~ session)
+  fit("y ~ session", "corAR1(form = ~ session | patient)", "REML",
+      list(formula = "y ~ session + (1 + session || patient)", correlation = "ar1", time = "session"),
+      random = "list(patient = pdDiag(~ session))",
+      revar = function(pm) list(list(group = "patient", variance = pm$patient[1, 1]), list(group = "patient.1", variance = pm$patient[2, 2])))
+)
+write_golden("mixed_resid_crossed", list(
+  call = "nlme::lme(fixed, random = list(all = pdBlocked(list(pdIdent(~ 0 + patient), pdIdent(~ 0 + rater)))), correlation = corAR1(form = ~ session | all/patient) / corCAR1(form = ~ week | all/patient), method = 'REML' / 'ML', lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = 'nlminb')) on simulated patients x raters data — each fit records its own r_call (testdata/golden/R/mixed_resid_crossed.R)",
+  data = ad, fits = fits), packages = pkgs)
