@@ -105,7 +105,7 @@ func residNotes(r *mixed.Result) []string {
 	}
 	if r.GLS {
 		out = append(out, fmt.Sprintf("No random effects: generalised least squares (nlme's gls); fixed effects are tested with n − p = %d df, as nlme's summary.", r.NObs-len(r.Fixed)))
-	} else if r.CorStruct != nil || r.VarFunction != nil {
+	} else if (r.CorStruct != nil || r.VarFunction != nil) && strings.HasPrefix(r.DFMethod, "containment") {
 		out = append(out, "With a residual structure the fixed effects are tested with nlme's containment df (Pinheiro & Bates, 2000, section 2.4.2), as nlme's summary table, not Satterthwaite's (lmerTest has no residual structures).")
 	}
 	return out

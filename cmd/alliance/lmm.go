@@ -55,7 +55,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	aliases(cmd)
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&lf.rcode, "r-code", false, "also print the equivalent lme4/lmerTest (or nlme) code, so a reviewer can check the numbers")
-	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session", "NSim": "--confint boot, with --nsim", "EMMeans": "--emmeans TERM", "DDF": "--ddf satterthwaite, or leave out --ml / --ar1"}, &lf.opt)
+	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session", "NSim": "--confint boot, with --nsim", "EMMeans": "--emmeans TERM", "DDF": "--ddf satterthwaite, or leave out --ml / --ar1", "Group": "--cor-group"}, &lf.opt)
 	return cmd
 }
 

@@ -234,3 +234,25 @@ func TestLmmAnovaMatchesLmerTest(t *testing.T) {
 		t.Errorf("--anova 4: exit %d, stderr %q; want exit 2 naming --anova", code, stderr)
 	}
 }
+
+// TestLmmCrossedCorrelationGroup: AR(1) residuals with crossed factors
+// need the correlation group, asked for by its flag; given it, the notes
+// state the df nlme uses there (n − p), not the containment df of nested
+// models.
+func TestLmmCrossedCorrelationGroup(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("patient,rater,session,y\n")
+	for p := 0; p < 30; p++ {
+		for s := 1; s <= 6; s++ {
+			fmt.Fprintf(&b, "p%d,r%d,%d,%.3f\n", p, (p*7+s*3)%5, s, 10+0.3*float64(s)+float64(p%7)*0.4+float64((p*s)%5)*0.3)
+		}
+	}
+	args := []string{"lmm", "-", "--formula", "y ~ session + (1 | patient) + (1 | rater)", "--correlation", "ar1", "--session", "session"}
+	if _, stderr, code := runCLI(t, b.String(), args...); code != exitUsage || !strings.Contains(stderr, "(--cor-group)") {
+		t.Errorf("without the group: exit %d %q", code, stderr)
+	}
+	out, stderr, code := runCLI(t, b.String(), append(args, "--cor-group", "patient")...)
+	if code != 0 || !strings.Contains(out, "df by residual (n - p)") || strings.Contains(out, "containment df") {
+		t.Errorf("with the group: exit %d %s\n%s", code, stderr, out)
+	}
+}
