@@ -57,40 +57,7 @@ func TestGoldenResidCrossed(t *testing.T) {
 			rel("logLik", r.LogLik, gf.LogLik, 1e-8)
 			rel("AIC", r.AIC, gf.AIC, 1e-8)
 			rel("residual variance", r.ResidualVariance, gf.ResidVar, 1e-6)
-			if len(r.Fixed) != len(gf.Names) {
-				t.Fatalf("%d fixed effects, want %d", len(r.Fixed), len(gf.Names))
-			}
-			for i, c := range r.Fixed {
-				if c.Name != gf.Names[i] {
-					t.Errorf("fixed %d named %q, want %q", i, c.Name, gf.Names[i])
-				}
-				rel("fixed", c.Estimate, gf.Estimate[i], 1e-6)
-				rel("se", c.SE, gf.SE[i], 1e-6)
-				if c.DF != gf.DF[i] {
-					t.Errorf("%s df = %g, want %g (%s)", c.Name, c.DF, gf.DF[i], r.DFMethod)
-				}
-			}
-			for _, s := range []struct {
-				what string
-				got  *ResidStructure
-				want []ResidParam
-			}{{"phi", r.CorStruct, gf.CorParams}, {"variance function", r.VarFunction, gf.VarParams}} {
-				if s.got == nil && len(s.want) == 0 {
-					continue
-				}
-				if s.got == nil || len(s.got.Params) != len(s.want) {
-					t.Fatalf("%s parameters %+v, want %+v", s.what, s.got, s.want)
-				}
-				for i, p := range s.want {
-					if gf.Correlation == "ar1" && p.Name == "Phi1" {
-						p.Name = "Phi" // nlme's corAR1 prints as corARMA(p = 1) here
-					}
-					if !strings.EqualFold(s.got.Params[i].Name, p.Name) {
-						t.Errorf("%s parameter %d named %q, want %q", s.what, i, s.got.Params[i].Name, p.Name)
-					}
-					rel(s.what, s.got.Params[i].Value, p.Value, 1e-6)
-				}
-			}
+			checkFixedAndResid(t, r, gf.residGoldenFit, 1e-6, 1e-6)
 			for _, rv := range gf.ReVar {
 				found := false
 				for _, v := range r.Random {

@@ -3,6 +3,7 @@ package mixed
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,32 +151,7 @@ func checkResidFits(t *testing.T, data Data, fits []residGoldenFit, tolOf func(r
 			if tol.below && r.LogLik < gf.LogLik-1e-9 {
 				t.Errorf("logLik %.12f below nlme's %.12f", r.LogLik, gf.LogLik)
 			}
-			if len(r.Fixed) != len(gf.Names) {
-				t.Fatalf("%d fixed effects, want %d", len(r.Fixed), len(gf.Names))
-			}
-			for i, c := range r.Fixed {
-				if c.Name != gf.Names[i] {
-					t.Errorf("fixed %d named %q, want %q", i, c.Name, gf.Names[i])
-				}
-				check(t, c.Name, c.Estimate, gf.Estimate[i], tol.fixed)
-				check(t, c.Name+" se", c.SE, gf.SE[i], tol.fixed)
-				if c.DF != gf.DF[i] {
-					t.Errorf("%s df = %g, want %g (%s)", c.Name, c.DF, gf.DF[i], r.DFMethod)
-				}
-			}
-			var got []ResidParam
-			if r.CorStruct != nil {
-				got = r.CorStruct.Params
-			}
-			if gf.Correlation == "ar1" && len(gf.CorParams) == 1 && gf.CorParams[0].Name == "Phi1" {
-				gf.CorParams[0].Name = "Phi" // nlme's corAR1 becomes corARMA(p = 1) when sessions have gaps
-			}
-			checkParams(t, "correlation", got, gf.CorParams, tol.params)
-			got = nil
-			if r.VarFunction != nil {
-				got = r.VarFunction.Params
-			}
-			checkParams(t, "variance function", got, gf.VarParams, tol.params)
+			checkFixedAndResid(t, r, gf, tol.fixed, tol.params)
 			for _, rc := range gf.ReCov {
 				grp := rc.Group
 				if grp == "patient" && len(gf.ReCov) == 2 {
@@ -206,6 +182,40 @@ func checkResidFits(t *testing.T, data Data, fits []residGoldenFit, tolOf func(r
 			}
 		})
 	}
+}
+
+// checkFixedAndResid compares the fixed effects (names, estimates, SEs to
+// fixedTol, df exactly) and the correlation and variance-function
+// parameters (to paramsTol) of a fit with a residual-structure golden fit.
+func checkFixedAndResid(t *testing.T, r Result, gf residGoldenFit, fixedTol, paramsTol float64) {
+	t.Helper()
+	if len(r.Fixed) != len(gf.Names) {
+		t.Fatalf("%d fixed effects, want %d", len(r.Fixed), len(gf.Names))
+	}
+	for i, c := range r.Fixed {
+		if c.Name != gf.Names[i] {
+			t.Errorf("fixed %d named %q, want %q", i, c.Name, gf.Names[i])
+		}
+		check(t, c.Name, c.Estimate, gf.Estimate[i], fixedTol)
+		check(t, c.Name+" se", c.SE, gf.SE[i], fixedTol)
+		if c.DF != gf.DF[i] {
+			t.Errorf("%s df = %g, want %g (%s)", c.Name, c.DF, gf.DF[i], r.DFMethod)
+		}
+	}
+	var got []ResidParam
+	if r.CorStruct != nil {
+		got = r.CorStruct.Params
+	}
+	corParams := slices.Clone(gf.CorParams)
+	if gf.Correlation == "ar1" && len(corParams) == 1 && corParams[0].Name == "Phi1" {
+		corParams[0].Name = "Phi" // nlme's corAR1 becomes corARMA(p = 1) when sessions have gaps
+	}
+	checkParams(t, "correlation", got, corParams, paramsTol)
+	got = nil
+	if r.VarFunction != nil {
+		got = r.VarFunction.Params
+	}
+	checkParams(t, "variance function", got, gf.VarParams, paramsTol)
 }
 
 func checkParams(t *testing.T, what string, got, want []ResidParam, tol float64) {

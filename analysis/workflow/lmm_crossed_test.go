@@ -2,13 +2,10 @@ package workflow
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/internal/golden"
-	"github.com/alliance-research/alliance/datasets"
 )
 
 // The printed R code of crossed (patients × raters) and uncorrelated
@@ -36,14 +33,7 @@ func TestLMMCrossedRCodeRunsInR(t *testing.T) {
 		fmt.Sscanf(p, "P%d", &num)
 		fmt.Fprintf(&b, "%v,%v,%v,%v,%s\n", cols["y"][i], cols["x"][i], p, cols["rater"][i], []string{"cbt", "control", "ipt"}[num%3])
 	}
-	path := filepath.Join(t.TempDir(), "raters.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tab, err := datasets.ReadFile(path, datasets.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := csvFileSource(t, "raters.csv", b.String())
 	for _, opt := range []LMMOptions{
 		{Formula: "y ~ x + (1 | patient) + (1 | rater)"},
 		{Formula: "y ~ x + (1 + x || patient) + (1 | rater)"},
@@ -52,7 +42,7 @@ func TestLMMCrossedRCodeRunsInR(t *testing.T) {
 	} {
 		f := opt.Formula
 		t.Run(f, func(t *testing.T) {
-			run, err := LMM(FileSource(path, tab), opt)
+			run, err := LMM(src, opt)
 			if err != nil {
 				t.Fatal(err)
 			}

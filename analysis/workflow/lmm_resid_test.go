@@ -2,14 +2,11 @@ package workflow
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/alliance-research/alliance/analysis/internal/golden"
 	"github.com/alliance-research/alliance/analysis/mixed"
-	"github.com/alliance-research/alliance/datasets"
 )
 
 // The R code of a model with a residual structure (nlme::lme or nlme::gls
@@ -274,14 +271,7 @@ func TestLMMResidCrossedRCodeRunsInR(t *testing.T) {
 	for i, y := range g.Data.Y {
 		fmt.Fprintf(&b, "%.17g,%.17g,%g,%g,%s,%s\n", y, g.Data.Z[i], g.Data.Session[i], g.Data.Week[i], g.Data.Patient[i], g.Data.Rater[i])
 	}
-	path := filepath.Join(t.TempDir(), "crossed.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tab, err := datasets.ReadFile(path, datasets.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := csvFileSource(t, "crossed.csv", b.String())
 	for _, opt := range []LMMOptions{
 		{Formula: "y ~ session + (1 | patient) + (1 | rater)", Correlation: "ar1", Time: "session", CorGroup: "patient"},
 		{Formula: "y ~ session + (1 | patient) + (1 | rater)", AR1: "session", CorGroup: "patient", ML: true},
@@ -290,7 +280,7 @@ func TestLMMResidCrossedRCodeRunsInR(t *testing.T) {
 		// 1.5e-5 (relative) short in the SD ratios, beyond tolOpt; ours
 		// equals the polished nlme optimum of the mixed golden to 4e-9.
 	} {
-		run, err := LMM(FileSource(path, tab), opt)
+		run, err := LMM(src, opt)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +18,21 @@ func csvSource(t *testing.T, name, text string) Source {
 		t.Fatal(err)
 	}
 	return FileSource(name, tab)
+}
+
+// csvFileSource writes text to name in a temporary directory (for R code
+// that reads the file) and reads it back as a file's source.
+func csvFileSource(t *testing.T, name, text string) Source {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := datasets.ReadFile(path, datasets.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return FileSource(path, tab)
 }
 
 // PHQ-9 totals by hand: the sum of nine items scored 0–3 (Kroenke et al.

@@ -23,14 +23,10 @@ func (x *threeRSFlags) register(cmd *cobra.Command) {
 // notWith3RS refuses, with --3rs, the flags of the other coefficients
 // (workflow.ReliabilityFields but the level), which 3RS codes do not use.
 func notWith3RS(cmd *cobra.Command) error {
-	var given string
 	for _, f := range workflow.ReliabilityFields() {
-		if f.Name != "level" && cmd.Flags().Changed(f.Name) && given == "" {
-			given = f.Name
+		if f.Name != "level" && cmd.Flags().Changed(f.Name) {
+			return usagef("--%s does not apply to --3rs (3RS codes are summarised by the --3rs-… flags and the marker and rating columns)", f.Name)
 		}
-	}
-	if given != "" {
-		return usagef("--%s does not apply to --3rs (3RS codes are summarised by the --3rs-… flags and the marker and rating columns)", given)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -263,20 +262,13 @@ func TestSave(t *testing.T) {
 // name, the IPD meta-analysis of session data with a study column
 // included (it was keyed "IPDRun").
 func TestResultsKeys(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("study," + simulate.SessionsHeader + "\n")
-	for s := int64(1); s <= 3; s++ {
-		p := simulate.DefaultSessionParams()
-		p.Seed, p.Patients, p.Therapists, p.MinSessions, p.MaxSessions = s, 40, 4, 8, 10
-		var one bytes.Buffer
-		if _, err := simulate.WriteSessionsCSV(&one, p, nil); err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range strings.Split(strings.TrimSpace(one.String()), "\n")[1:] {
-			fmt.Fprintf(&b, "S%d,%s\n", s, l)
-		}
+	var b bytes.Buffer
+	p := simulate.DefaultSessionParams()
+	p.Patients, p.Therapists, p.MinSessions, p.MaxSessions = 40, 4, 8, 10
+	if _, err := simulate.WriteMultiStudyCSV(&b, p, 3, simulate.DefaultStudySD, nil); err != nil {
+		t.Fatal(err)
 	}
-	tab, err := datasets.ReadBytes("ipd.csv", []byte(b.String()), datasets.ReadOptions{})
+	tab, err := datasets.ReadBytes("ipd.csv", b.Bytes(), datasets.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
