@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/analysis/internal/parallel"
 )
 
 // engine evaluates the profiled (RE)ML criterion of Bates, Mächler, Bolker &
@@ -36,8 +37,9 @@ type engine struct {
 	base  [][]float64  // level 1..nl: nodes × m², Σ of the descendants' S
 	delta [][]float64  // level 1..nl: nodes × m², lower triangle
 	G     []float64    // (p+1)², lower triangle: reduced [X y] block, factored
-	cbuf  []float64    // scratch: C′ (q × m0) and friends
-	fbuf  []float64    // scratch frontal own rows
+	sc    *scratch     // per-node scratch of a serial pass (parts.go)
+	parts []*part      // the independent parts of a parallel pass; nil for a serial one (parts.go)
+	team  *parallel.Team
 	lam   [][]float64
 	keep  bool
 	fac   []nodeFactors
@@ -89,12 +91,12 @@ func newEngine(d *design) *engine {
 		e.delta[l] = make([]float64, nodes*e.mdim[l]*e.mdim[l])
 	}
 	e.G = make([]float64, (d.p+1)*(d.p+1))
-	e.cbuf = make([]float64, 4*m0*m0)
-	e.fbuf = make([]float64, m0*m0)
+	e.sc = newScratch(m0)
 	e.lam = make([][]float64, nl)
 	for l := range e.lam {
 		e.lam[l] = make([]float64, d.levels[l].q*d.levels[l].q)
 	}
+	e.planParts()
 	nodes := d.levels[0].nodes
 	e.fs0 = m0
 	if d.rows == nil { // fitted from sufficient statistics: newStatsEngine fills S and the bases
@@ -205,7 +207,6 @@ func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
 	var c crit
 	e.setLambda(theta)
 	nl := len(d.levels)
-	m0 := d.m0
 	if e.res != nil {
 		ldR, ok := e.res.fill(rp, e.S)
 		if !ok {
@@ -224,27 +225,11 @@ func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
 			e.fac[l] = nodeFactors{L: make([]float64, lv.nodes*lv.q*lv.q), W: make([]float64, lv.nodes*(m-lv.q)*lv.q)}
 		}
 	}
-	ld := logAcc{prod: 1}
-	for l := 0; l < nl; l++ {
-		m := e.mdim[l]
-		fs := m
-		if l == 0 {
-			fs = e.fs0
-		}
-		for j := 0; j < d.levels[l].nodes; j++ {
-			var F, D []float64
-			if l == 0 {
-				F = e.S[j*m0*fs : (j+1)*m0*fs]
-			} else {
-				F = e.base[l][j*m*m : (j+1)*m*m]
-				D = e.delta[l][j*m*m : (j+1)*m*m]
-			}
-			if !e.eliminate(l, j, F, D, m, fs, &ld) {
-				return c, false
-			}
-		}
+	ldL2, ok := e.eliminateAll()
+	if !ok {
+		return c, false
 	}
-	c.ldL2 = ld.value()
+	c.ldL2 = ldL2
 	// Reduced [X y] block: G = B − Δ at the top, then its Cholesky factor.
 	p := d.p
 	pp := p + 1
@@ -295,24 +280,22 @@ func (a *logAcc) value() float64 { return a.sum + math.Log(a.prod) }
 // fs = q for a finest group whose rest block went into its parent's base
 // once (a fit from sufficient statistics). It adds D_rest,rest + C′ᵀC′ into
 // the parent's Δ.
-func (e *engine) eliminate(l, j int, F, D []float64, m, fs int, ld *logAcc) bool {
+func (e *engine) eliminate(l, j int, F, D, P []float64, m, fs int, sc *scratch, ld *logAcc) bool {
 	q := e.d.levels[l].q
 	lam := e.lam[l]
 	pm := e.mdim[l+1]
-	par := e.parentOf(l, j)
-	P := e.delta[l+1][par*pm*pm : (par+1)*pm*pm]
 	switch {
 	case q == 1:
-		return e.eliminate1(l, j, F, D, m, fs, P, pm, ld)
+		return e.eliminate1(l, j, F, D, m, fs, P, pm, sc, ld)
 	case q == 2:
-		return e.eliminate2(l, j, F, D, m, fs, P, pm, lam, ld)
+		return e.eliminate2(l, j, F, D, m, fs, P, pm, lam, sc, ld)
 	}
-	return e.eliminateQ(l, j, F, D, m, fs, P, pm, ld)
+	return e.eliminateQ(l, j, F, D, m, fs, P, pm, sc, ld)
 }
 
 // eliminate1 is eliminate for q = 1 (a random intercept): L = √(λ²f₀₀ + 1),
 // C′ = (λ/L) F_own,rest.
-func (e *engine) eliminate1(l, j int, F, D []float64, m, fs int, P []float64, pm int, ld *logAcc) bool {
+func (e *engine) eliminate1(l, j int, F, D []float64, m, fs int, P []float64, pm int, sc *scratch, ld *logAcc) bool {
 	mr := m - 1
 	lm := e.lam[l][0]
 	f00 := F[0]
@@ -325,14 +308,14 @@ func (e *engine) eliminate1(l, j int, F, D []float64, m, fs int, P []float64, pm
 	}
 	ld.add(s)
 	L := math.Sqrt(s)
-	sc := lm / L
-	C := e.cbuf[:mr]
+	k := lm / L
+	C := sc.cbuf[:mr]
 	for r := 0; r < mr; r++ {
 		v := F[(r+1)*fs]
 		if D != nil {
 			v -= D[(r+1)*m]
 		}
-		C[r] = sc * v
+		C[r] = k * v
 	}
 	for a := 0; a < mr; a++ {
 		ca := C[a]
@@ -357,11 +340,11 @@ func (e *engine) eliminate1(l, j int, F, D []float64, m, fs int, P []float64, pm
 
 // eliminateQ is eliminate for any q: A = Λᵀ F_oo Λ + I = L Lᵀ,
 // T = Λᵀ F_o,rest, C′ = L⁻¹ T.
-func (e *engine) eliminateQ(l, j int, F, D []float64, m, fs int, P []float64, pm int, ld *logAcc) bool {
+func (e *engine) eliminateQ(l, j int, F, D []float64, m, fs int, P []float64, pm int, sc *scratch, ld *logAcc) bool {
 	q := e.d.levels[l].q
 	mr := m - q
 	lam := e.lam[l]
-	Fo := e.fbuf[:m*q] // rows 0..m-1, own columns, unscaled: Fo[r*q+i] = (F − D)[r][i]
+	Fo := sc.fbuf[:m*q] // rows 0..m-1, own columns, unscaled: Fo[r*q+i] = (F − D)[r][i]
 	for r := 0; r < m; r++ {
 		for i := 0; i < q && (r >= q || i <= r); i++ {
 			v := F[r*fs+i]
@@ -376,10 +359,10 @@ func (e *engine) eliminateQ(l, j int, F, D []float64, m, fs int, P []float64, pm
 			Fo[r*q+i] = Fo[i*q+r]
 		}
 	}
-	A := e.cbuf[:q*q]
-	T := e.cbuf[q*q : q*q+q*mr] // T[i*mr+r]
+	A := sc.cbuf[:q*q]
+	T := sc.cbuf[q*q : q*q+q*mr] // T[i*mr+r]
 	// FL = F_oo Λ (q×q), then A = Λᵀ FL.
-	FL := e.cbuf[q*q+q*mr : 2*q*q+q*mr]
+	FL := sc.cbuf[q*q+q*mr : 2*q*q+q*mr]
 	for r := 0; r < q; r++ {
 		for cc := 0; cc < q; cc++ {
 			s := 0.0
@@ -519,7 +502,7 @@ func (e *engine) covBetaUnscaled() []float64 {
 
 // eliminate2 is eliminate for q = 2 (random intercept and slope) written
 // out: Λ = [a 0; b c], A = ΛᵀFΛ + I, C′ = L⁻¹ Λᵀ F_own,rest.
-func (e *engine) eliminate2(l, j int, F, D []float64, m, fs int, P []float64, pm int, lam []float64, ld *logAcc) bool {
+func (e *engine) eliminate2(l, j int, F, D []float64, m, fs int, P []float64, pm int, lam []float64, sc *scratch, ld *logAcc) bool {
 	a, b, c := lam[0], lam[2], lam[3]
 	f00, f10, f11 := F[0], F[fs], F[fs+1]
 	if D != nil {
@@ -541,7 +524,7 @@ func (e *engine) eliminate2(l, j int, F, D []float64, m, fs int, P []float64, pm
 	ld.add(s)
 	L11 := math.Sqrt(s)
 	mr := m - 2
-	C := e.cbuf[: 2*mr : 2*mr]
+	C := sc.cbuf[: 2*mr : 2*mr]
 	C0, C1 := C[:mr], C[mr:]
 	for r := 0; r < mr; r++ {
 		row := F[(r+2)*fs : (r+2)*fs+2]

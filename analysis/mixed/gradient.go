@@ -52,15 +52,12 @@ import (
 // O(groups · m² · q). With AR(1) residuals F_h are the cross-products of the
 // whitened rows and the gradient is the one at fixed φ.
 
-// gradWork holds the scratch of evalGrad, kept between calls.
+// gradWork holds the scratch of evalGrad, kept between calls
+// (the per-node scratch is the pass's, parts.go).
 type gradWork struct {
-	zf      [][]float64 // per level ≥ 1: nodes × m², the frontal blocks of the combined inverse
-	ztop    []float64   // (p+1)², the top block
-	bw, zrh []float64   // W L⁻¹ and Z_{R,h}
-	linv    []float64   // L⁻¹
-	zd      []float64   // Z_hh
-	u, lf   []float64   // D_rᵀ F_ro and Λᵀ F_oo
-	lx      []float64   // L_X⁻¹
+	zf   [][]float64 // per level ≥ 1: nodes × m², the frontal blocks of the combined inverse
+	ztop []float64   // (p+1)², the top block
+	lx   []float64   // L_X⁻¹
 }
 
 // evalGrad evaluates the criterion at θ (and φ) as eval and stores in grad
@@ -116,30 +113,7 @@ func (e *engine) evalGrad(theta []float64, phi float64, reml bool, sigma float64
 		}
 	}
 	clear(grad)
-	nl := len(d.levels)
-	for l := nl - 1; l >= 0; l-- {
-		lv := d.levels[l]
-		m, mp := e.mdim[l], e.mdim[l+1]
-		fs := m
-		if l == 0 {
-			fs = e.fs0
-		}
-		for j := 0; j < lv.nodes; j++ {
-			Zp := Zt
-			if l+1 < nl {
-				par := lv.parent[j]
-				Zp = gw.zf[l+1][par*mp*mp : (par+1)*mp*mp]
-			}
-			var Z, F []float64
-			if l == 0 {
-				F = e.S[j*m*fs : (j+1)*m*fs]
-			} else {
-				Z = gw.zf[l][j*m*m : (j+1)*m*m]
-				F = e.base[l][j*m*m : (j+1)*m*m]
-			}
-			e.nodeGradient(l, j, Zp, Z, F, fs, gw, grad)
-		}
-	}
+	e.gradientAll(Zt, gw, grad)
 	for k := range grad {
 		grad[k] *= 2
 	}
@@ -153,11 +127,7 @@ func (e *engine) gradWork() *gradWork {
 	}
 	d := e.d
 	nl := len(d.levels)
-	m0 := d.m0
-	gw := &gradWork{zf: make([][]float64, nl),
-		ztop: make([]float64, (d.p+1)*(d.p+1)), bw: make([]float64, m0*m0), zrh: make([]float64, m0*m0),
-		linv: make([]float64, m0*m0), zd: make([]float64, m0*m0), u: make([]float64, m0*m0),
-		lf: make([]float64, m0*m0), lx: make([]float64, d.p*d.p)}
+	gw := &gradWork{zf: make([][]float64, nl), ztop: make([]float64, (d.p+1)*(d.p+1)), lx: make([]float64, d.p*d.p)}
 	for l := 1; l < nl; l++ {
 		m := e.mdim[l]
 		gw.zf[l] = make([]float64, d.levels[l].nodes*m*m)
@@ -180,15 +150,15 @@ func (e *engine) gradWork() *gradWork {
 //
 // (D_r = D on the rest coordinates), and for θ_k of an ancestor's term at
 // (i, j) it is P_ji with P = Z_R (F_ro Λ)ᵀ on that term's coordinates.
-func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, gw *gradWork, grad []float64) {
+func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, sc *scratch, grad []float64) {
 	q := e.d.levels[l].q
 	mr := e.mdim[l] - q
-	ZR, Zh := e.nodeInverse(l, j, Zp, gw)
+	ZR, Zh := e.nodeInverse(l, j, Zp, sc)
 	if Z != nil {
 		fillNodeZ(Z, Zp, ZR, Zh, q, mr)
 	}
-	U := e.ancestorRows(l, F, fs, gw)
-	e.addOwnGrad(l, Zh, ZR, U, F, fs, gw, grad)
+	U := e.ancestorRows(l, F, fs, sc)
+	e.addOwnGrad(l, Zh, ZR, U, F, fs, sc, grad)
 	e.addAncestorGrad(l, ZR, F, fs, grad)
 }
 
@@ -196,7 +166,7 @@ func (e *engine) nodeGradient(l, j int, Zp, Z, F []float64, fs int, gw *gradWork
 // and W (the rows below it) and the rest's block Zp: with B = W L⁻¹,
 // Z_R = −Zp B (mr×q) and Z_hh = L⁻ᵀL⁻¹ − Bᵀ Z_R (q×q, symmetric), in gw's
 // scratch.
-func (e *engine) nodeInverse(l, j int, Zp []float64, gw *gradWork) ([]float64, []float64) {
+func (e *engine) nodeInverse(l, j int, Zp []float64, gw *scratch) ([]float64, []float64) {
 	q := e.d.levels[l].q
 	mr := e.mdim[l] - q
 	L := e.fac[l].L[j*q*q : (j+1)*q*q]
@@ -267,7 +237,7 @@ func fillNodeZ(Z, Zp, ZR, Zh []float64, q, mr int) {
 
 // ancestorRows is U = D_rᵀ F_ro (mr×q): the rows of F below the node's
 // block, scaled by the ancestors' Λ (the rest rows past them as they are).
-func (e *engine) ancestorRows(l int, F []float64, fs int, gw *gradWork) []float64 {
+func (e *engine) ancestorRows(l int, F []float64, fs int, gw *scratch) []float64 {
 	d := e.d
 	q := d.levels[l].q
 	mr := e.mdim[l] - q
@@ -295,7 +265,7 @@ func (e *engine) ancestorRows(l int, F []float64, fs int, gw *gradWork) []float6
 
 // addOwnGrad adds the derivatives in the node's own θ: Q = Z_hh (Λᵀ F_oo)
 // + Z_Rᵀ U, of which Q[j][i] with i ≥ j is needed.
-func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *gradWork, grad []float64) {
+func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *scratch, grad []float64) {
 	d := e.d
 	q := d.levels[l].q
 	mr := e.mdim[l] - q
