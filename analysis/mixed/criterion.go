@@ -2,6 +2,7 @@ package mixed
 
 import (
 	"math"
+	"slices"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"github.com/alliance-research/alliance/analysis/internal/parallel"
@@ -42,6 +43,9 @@ type engine struct {
 	team  *parallel.Team
 	lam   [][]float64
 	keep  bool
+	// kept remembers the last evaluation made with keep (its factors are
+	// still in fac, LX and cX): evalGrad at the same point reuses it.
+	kept keptEval
 	fac   []nodeFactors
 	LX    []float64 // p×p lower Cholesky factor of the reduced XᵀX (kept)
 	cX    []float64 // L_X⁻¹ times the reduced Xᵀy (kept)
@@ -200,6 +204,7 @@ func (lv *level) fillLambda(L, theta []float64) {
 // (φ with AR(1); none without a structure). It reports false when a block
 // is not positive definite or r² is not positive.
 func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
+	e.kept.valid = false // the factors are about to be overwritten
 	if e.gen != nil {
 		return e.gen.eval(e, theta, rp)
 	}
@@ -256,8 +261,30 @@ func (e *engine) eval(theta []float64, rp ...float64) (crit, bool) {
 			copy(e.LX[i*p:i*p+i+1], G[i*pp:i*pp+i+1])
 			e.cX[i] = G[p*pp+i]
 		}
+		e.kept.remember(theta, rp, c)
 	}
 	return c, true
+}
+
+// keptEval is the point and criterion of the last evaluation with keep.
+type keptEval struct {
+	valid bool
+	x     []float64 // θ, then the residual structure's parameters
+	nt    int
+	c     crit
+}
+
+func (k *keptEval) remember(theta, rp []float64, c crit) {
+	k.x = append(append(k.x[:0], theta...), rp...)
+	k.nt, k.c, k.valid = len(theta), c, true
+}
+
+// at returns the kept criterion if it was evaluated at (θ, rp).
+func (k *keptEval) at(theta, rp []float64) (crit, bool) {
+	if !k.valid || k.nt != len(theta) || len(k.x) != len(theta)+len(rp) || !slices.Equal(k.x[:k.nt], theta) || !slices.Equal(k.x[k.nt:], rp) {
+		return crit{}, false
+	}
+	return k.c, true
 }
 
 // logAcc sums logarithms of factors ≥ 1 with one Log call per ~1e200 of

@@ -65,12 +65,15 @@ type gradWork struct {
 // (deviance) when sigma is 0, else devianceAt at that σ. It reports false
 // where eval does.
 func (e *engine) evalGrad(theta []float64, phi float64, reml bool, sigma float64, grad []float64) (crit, bool) {
-	keep := e.keep
-	e.keep = true
-	c, ok := e.eval(theta, phi)
-	e.keep = keep
-	if !ok {
-		return c, false
+	c, ok := e.kept.at(theta, []float64{phi})
+	if !ok { // not the point of the last kept evaluation (the line search's accepted trial)
+		keep := e.keep
+		e.keep = true
+		c, ok = e.eval(theta, phi)
+		e.keep = keep
+		if !ok {
+			return c, false
+		}
 	}
 	d := e.d
 	n, p := d.n, d.p

@@ -59,7 +59,9 @@ func (e *engine) minimise(x0, lo, up []float64, reml bool, maxEval int) (optim.B
 		if d.time != nil {
 			phi = x[nt]
 		}
+		e.keep = true // the accepted trial's factors serve its gradient (evalGrad)
 		c, ok := e.eval(x[:nt], phi)
+		e.keep = false
 		if !ok {
 			return math.Inf(1)
 		}
@@ -197,7 +199,7 @@ func gradNewton(fg func(x, g []float64) float64, x0, lo, up []float64, evals *in
 	f := fg(x, g)
 	*evals++
 	res := newtonResult{x: x, f: f}
-	y, gy, gp, gm := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	y, gy := make([]float64, n), make([]float64, n)
 	var H []float64
 	var hFree, free []int
 	slow, prevSize := false, math.Inf(1)
@@ -215,35 +217,7 @@ func gradNewton(fg func(x, g []float64) float64, x0, lo, up []float64, evals *in
 			return res
 		}
 		if H == nil || !slices.Equal(free, hFree) || slow {
-			H = make([]float64, k*k)
-			for a, i := range free {
-				h := 1e-5 * math.Max(math.Abs(x[i]), 0.1)
-				copy(y, x)
-				var den float64
-				switch {
-				case x[i]+h <= up[i]:
-					y[i] = x[i] + h
-					fg(y, gp)
-					copy(gm, g)
-					*evals++
-					den = h
-				default:
-					y[i] = x[i] - h
-					fg(y, gm)
-					copy(gp, g)
-					*evals++
-					den = h
-				}
-				for b, j := range free {
-					H[b*k+a] = (gp[j] - gm[j]) / den
-				}
-			}
-			for a := 0; a < k; a++ {
-				for b := 0; b < a; b++ {
-					v := (H[a*k+b] + H[b*k+a]) / 2
-					H[a*k+b], H[b*k+a] = v, v
-				}
-			}
+			H = hessianFromGrad(fg, x, g, free, up, evals)
 			hFree = append(hFree[:0], free...)
 		}
 		gf := make([]float64, k)
@@ -298,6 +272,41 @@ func gradNewton(fg func(x, g []float64) float64, x0, lo, up []float64, evals *in
 		}
 	}
 	return res
+}
+
+// hessianFromGrad returns the Hessian over the coordinates free (k × k,
+// row-major) of the function whose value and gradient fg computes, at x
+// with gradient g: forward differences of the gradient (backward where
+// x_i + h passes the upper bound) with steps h = 10⁻⁵·max(|x_i|, 0.1),
+// symmetrised. It costs k evaluations.
+func hessianFromGrad(fg func(x, g []float64) float64, x, g []float64, free []int, up []float64, evals *int) []float64 {
+	n, k := len(x), len(free)
+	y, gp, gm := make([]float64, n), make([]float64, n), make([]float64, n)
+	H := make([]float64, k*k)
+	for a, i := range free {
+		h := 1e-5 * math.Max(math.Abs(x[i]), 0.1)
+		copy(y, x)
+		if x[i]+h <= up[i] {
+			y[i] = x[i] + h
+			fg(y, gp)
+			copy(gm, g)
+		} else {
+			y[i] = x[i] - h
+			fg(y, gm)
+			copy(gp, g)
+		}
+		*evals++
+		for b, j := range free {
+			H[b*k+a] = (gp[j] - gm[j]) / h
+		}
+	}
+	for a := 0; a < k; a++ {
+		for b := 0; b < a; b++ {
+			v := (H[a*k+b] + H[b*k+a]) / 2
+			H[a*k+b], H[b*k+a] = v, v
+		}
+	}
+	return H
 }
 
 // simplex is lme4's bounded Nelder–Mead search followed by Newton steps

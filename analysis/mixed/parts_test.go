@@ -111,3 +111,50 @@ func checkPartPlan(t *testing.T, name string, e *engine) {
 		}
 	}
 }
+
+// evalGrad right after an evaluation with keep at the same point reuses
+// its factors (the line search's accepted trial): the deviance and gradient
+// are exactly those of a fresh engine, and an evaluation elsewhere in
+// between makes evalGrad factor again.
+func TestKeptEvaluationReused(t *testing.T) {
+	d := simSessions(5, 30, 6, 4)
+	f, err := parseFormulaAny("y ~ session + (1 | therapist) + (1 + session | patient)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	des, err := buildDesign(f, d, Options{Level: 0.95})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{0.7, 1.3, -0.1, 0.4}
+	y := []float64{0.2, 0.9, 0.3, 0.1}
+	fresh := newEngine(des)
+	want := make([]float64, len(x))
+	fw := fresh.devianceGrad(x, want, true)
+	e := newEngine(des)
+	for _, between := range []bool{false, true} {
+		e.keep = true
+		if _, ok := e.eval(x, 0); !ok {
+			t.Fatal("eval failed")
+		}
+		e.keep = false
+		if _, ok := e.kept.at(x, []float64{0}); !ok {
+			t.Fatal("the evaluation with keep was not remembered")
+		}
+		if between {
+			e.eval(y, 0)
+			if _, ok := e.kept.at(x, []float64{0}); ok {
+				t.Fatal("an evaluation at another point left the kept one valid")
+			}
+		}
+		got := make([]float64, len(x))
+		if fg := e.devianceGrad(x, got, true); fg != fw {
+			t.Errorf("between=%v: deviance %v, fresh engine %v", between, fg, fw)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("between=%v: gradient[%d] %v, fresh engine %v", between, i, got[i], want[i])
+			}
+		}
+	}
+}
