@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/alliance-research/alliance/analysis/errs"
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // DefaultGoshSubsets is the default largest number of subsets GOSH fits:

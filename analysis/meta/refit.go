@@ -1,9 +1,10 @@
 package meta
 
 import (
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"runtime"
+
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // refit is the part of a fit that the sensitivity analyses (leave-one-out,

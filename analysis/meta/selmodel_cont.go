@@ -2,9 +2,10 @@ package meta
 
 import (
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"runtime"
+
+	"github.com/alliance-research/alliance/internal/parallel"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"

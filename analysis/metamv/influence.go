@@ -2,10 +2,11 @@ package metamv
 
 import (
 	"fmt"
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"runtime"
 	"sync/atomic"
+
+	"github.com/alliance-research/alliance/internal/parallel"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"

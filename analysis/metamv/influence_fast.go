@@ -2,9 +2,10 @@ package metamv
 
 import (
 	"errors"
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
 	"math"
 	"sort"
+
+	"github.com/alliance-research/alliance/internal/parallel"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
 )

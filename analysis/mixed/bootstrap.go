@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
+	"github.com/alliance-research/alliance/internal/parallel"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // engine evaluates the profiled (RE)ML criterion of Bates, Mächler, Bolker &
@@ -46,11 +46,11 @@ type engine struct {
 	// kept remembers the last evaluation made with keep (its factors are
 	// still in fac, LX and cX): evalGrad at the same point reuses it.
 	kept keptEval
-	fac   []nodeFactors
-	LX    []float64 // p×p lower Cholesky factor of the reduced XᵀX (kept)
-	cX    []float64 // L_X⁻¹ times the reduced Xᵀy (kept)
-	gen   *general  // the general sparse path (general.go) instead of the nested one
-	gw    *gradWork // scratch of evalGrad (gradient.go)
+	fac  []nodeFactors
+	LX   []float64 // p×p lower Cholesky factor of the reduced XᵀX (kept)
+	cX   []float64 // L_X⁻¹ times the reduced Xᵀy (kept)
+	gen  *general  // the general sparse path (general.go) instead of the nested one
+	gw   *gradWork // scratch of evalGrad (gradient.go)
 }
 
 // nodeFactors keeps, for every node of one level, its Cholesky block L (q×q,

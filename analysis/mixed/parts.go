@@ -3,7 +3,7 @@ package mixed
 import (
 	"runtime"
 
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // Parallel passes of the nested engine.

@@ -7,7 +7,7 @@ import (
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
 	"github.com/alliance-research/alliance/analysis/internal/optim"
-	"github.com/alliance-research/alliance/analysis/internal/parallel"
+	"github.com/alliance-research/alliance/internal/parallel"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 

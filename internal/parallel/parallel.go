@@ -1,5 +1,5 @@
-// Package parallel is the one home of the worker pools of the analysis
-// packages: contiguous ranges for work of even cost (likelihood sums over
+// Package parallel is the one home of the project's worker pools (the
+// analysis packages, and the readers in datasets): contiguous ranges for work of even cost (likelihood sums over
 // studies, leave-one-out refits of equal size) and one index at a time for
 // work of uneven cost (refits that converge in different numbers of steps).
 // Each body gets its worker's number w in [0, workers), so that it can use
