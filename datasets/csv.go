@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"runtime"
+
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // detectDelimiter picks the delimiter of a text table from its first line:
@@ -191,22 +194,61 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 	header = cleanHeader(header)
 	ncol := len(header)
 
+	t := &Table{Name: name, Header: header, Delimiter: rune(d), Decimal: rune(dec), buf: data}
+	probs := newProblems(name)
+	parts := splitLines(data, p.pos)
+	rows := make([]csvRows, len(parts)-1)
+	parallel.Each(len(rows), len(rows), func(_, k int) {
+		q := &csvParser{data: data[:parts[k+1]], delim: d, pos: parts[k], line: p.line}
+		if k > 0 {
+			q.line += bytes.Count(data[p.pos:parts[k]], []byte{'\n'})
+		}
+		rows[k] = q.rows(ncol, newProblems(name))
+	})
+	t.start, t.end = make([][]uint32, ncol), make([][]uint32, ncol)
+	for k, r := range rows {
+		if k == 0 {
+			t.start, t.end, t.line = r.start, r.end, r.line
+		} else {
+			for j := range ncol {
+				t.start[j] = append(t.start[j], r.start[j]...)
+				t.end[j] = append(t.end[j], r.end[j]...)
+			}
+			t.line = append(t.line, r.line...)
+		}
+		probs.merge(r.probs)
+	}
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
+	if len(t.line) == 0 {
+		return nil, inputErr(name, 0, "header only, no data rows (columns: %s)", t.columnList())
+	}
+	return t, nil
+}
+
+// csvRows are the records of one part of a file.
+type csvRows struct {
+	start, end [][]uint32 // per column, the cells' byte ranges
+	line       []int32    // per record, its first physical line
+	probs      *problems
+}
+
+// rows parses the records from p.pos to the end of p.data that fit the
+// header's ncol fields, skipping blank ones; problems go to probs.
+func (p *csvParser) rows(ncol int, probs *problems) csvRows {
 	// Estimate the number of rows to size the column slices once.
-	est := bytes.Count(data[p.pos:], []byte{'\n'})
-	if cr := bytes.Count(data[p.pos:], []byte{'\r'}); cr > est {
+	rest := p.data[p.pos:]
+	est := bytes.Count(rest, []byte{'\n'})
+	if cr := bytes.Count(rest, []byte{'\r'}); cr > est {
 		est = cr
 	}
 	est++
-	t := &Table{Name: name, Header: header, Delimiter: rune(d), Decimal: rune(dec), buf: data}
-	t.start = make([][]uint32, ncol)
-	t.end = make([][]uint32, ncol)
+	r := csvRows{start: make([][]uint32, ncol), end: make([][]uint32, ncol), line: make([]int32, 0, est), probs: probs}
 	for j := range ncol {
-		t.start[j] = make([]uint32, 0, est)
-		t.end[j] = make([]uint32, 0, est)
+		r.start[j] = make([]uint32, 0, est)
+		r.end[j] = make([]uint32, 0, est)
 	}
-	t.line = make([]int32, 0, est)
-
-	probs := newProblems(name)
 	for {
 		line, blank, ok, err := p.record()
 		if err != nil {
@@ -227,18 +269,46 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 			break
 		}
 		for j := range ncol {
-			t.start[j] = append(t.start[j], p.cells[2*j])
-			t.end[j] = append(t.end[j], p.cells[2*j+1])
+			r.start[j] = append(r.start[j], p.cells[2*j])
+			r.end[j] = append(r.end[j], p.cells[2*j+1])
 		}
-		t.line = append(t.line, int32(line))
+		r.line = append(r.line, int32(line))
 	}
-	if err := probs.err(); err != nil {
-		return nil, err
+	return r
+}
+
+// parallelParse is the least number of bytes after the header worth
+// parsing in parallel parts, and parsePart the bytes per part beyond it.
+const (
+	parallelParse = 1 << 20
+	parsePart     = 1 << 19
+)
+
+// splitLines returns the boundaries from, …, len(data) of the parts the
+// records after the header (from offset from on) are parsed in: one part,
+// unless there are at least parallelParse bytes without a quote character
+// and without a carriage return that does not start a CRLF, so that every
+// record is one line; then up to GOMAXPROCS parts of whole lines (at least
+// parsePart bytes each), each cut just after a line feed.
+func splitLines(data []byte, from int) []int {
+	rest := data[from:]
+	k := min(runtime.GOMAXPROCS(0), len(rest)/parsePart)
+	if len(rest) < parallelParse || k < 2 || bytes.IndexByte(rest, '"') >= 0 ||
+		bytes.Count(rest, []byte{'\r'}) != bytes.Count(rest, []byte("\r\n")) {
+		return []int{from, len(data)}
 	}
-	if len(t.line) == 0 {
-		return nil, inputErr(name, 0, "header only, no data rows (columns: %s)", t.columnList())
+	cuts := []int{from}
+	for i := 1; i < k; i++ {
+		at := from + i*len(rest)/k
+		nl := bytes.IndexByte(data[at:], '\n')
+		if nl < 0 {
+			break
+		}
+		if c := at + nl + 1; c > cuts[len(cuts)-1] && c < len(data) {
+			cuts = append(cuts, c)
+		}
 	}
-	return t, nil
+	return append(cuts, len(data))
 }
 
 // fitsHeader reports whether the record just parsed has the header's ncol

@@ -113,6 +113,13 @@ func (p *problems) keep(pr Problem) {
 // err returns the collected problems as an *InputError, or nil. The stored
 // problems are put in line order (problems not tied to a line first), keeping
 // the order of the checks within a line.
+// merge adds q's problems (found after p's, e.g. in a later part of a
+// file) to p, keeping at most MaxProblems.
+func (p *problems) merge(q *problems) {
+	p.total += q.total
+	p.list = append(p.list, q.list[:min(len(q.list), MaxProblems-len(p.list))]...)
+}
+
 func (p *problems) err() error {
 	if p.total == 0 {
 		return nil

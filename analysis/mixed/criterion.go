@@ -111,27 +111,31 @@ func newEngine(d *design) *engine {
 		e.res = newResidEngine(d, m0)
 		return e
 	}
-	for j := 0; j < nodes; j++ {
-		S := e.S[j*m0*m0 : (j+1)*m0*m0]
-		for r := d.start[j]; r < d.start[j+1]; r++ {
-			v := d.rows[r*m0 : (r+1)*m0]
+	// Each finest node's cross-products, from its own rows: nodes in
+	// parallel ranges.
+	parallel.Chunks(nodes, rowWorkers(d.n), func(_, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			S := e.S[j*m0*m0 : (j+1)*m0*m0]
+			for r := d.start[j]; r < d.start[j+1]; r++ {
+				v := d.rows[r*m0 : (r+1)*m0]
+				for a := 0; a < m0; a++ {
+					va := v[a]
+					if va == 0 {
+						continue
+					}
+					row := S[a*m0 : a*m0+a+1]
+					for b := range row {
+						row[b] += va * v[b]
+					}
+				}
+			}
 			for a := 0; a < m0; a++ {
-				va := v[a]
-				if va == 0 {
-					continue
-				}
-				row := S[a*m0 : a*m0+a+1]
-				for b := range row {
-					row[b] += va * v[b]
+				for b := 0; b < a; b++ {
+					S[b*m0+a] = S[a*m0+b]
 				}
 			}
 		}
-		for a := 0; a < m0; a++ {
-			for b := 0; b < a; b++ {
-				S[b*m0+a] = S[a*m0+b]
-			}
-		}
-	}
+	})
 	e.sumBases()
 	return e
 }

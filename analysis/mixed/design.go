@@ -3,11 +3,13 @@ package mixed
 import (
 	"errors"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // level is one random-effects term; levels are ordered finest (most groups)
@@ -514,38 +516,63 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 			d.codes[li] = make([]int, d.n)
 		}
 	}
-	for r, k := range order {
-		i := keep[k]
-		v := d.rows[r*d.m0 : (r+1)*d.m0]
-		d.input[r] = i
-		for li, rt := range rts {
-			if d.general {
-				d.codes[li][r] = rt.codes[k]
+	// Each slope's columns, looked up once.
+	slopes := make([][][][]float64, len(rts))
+	for li, rt := range rts {
+		for _, sl := range rt.rt.Slopes {
+			var xs [][]float64
+			for _, nm := range sl {
+				xs = append(xs, cols[nm].num)
 			}
-			o := d.levels[li].off
-			c := 0
-			if rt.rt.Intercept {
-				v[o] = 1
-				c = 1
-			}
-			for _, s := range rt.rt.Slopes {
-				x := 1.0
-				for _, nm := range s {
-					x *= cols[nm].num[i]
-				}
-				v[o+c] = x
-				c++
-			}
-		}
-		for j, c := range fx {
-			v[Q+j] = c.vals(i, k)
-		}
-		v[d.m0-1] = y[i] - d.yShift
-		if tcol != nil {
-			d.time[r] = tcol[i]
+			slopes[li] = append(slopes[li], xs)
 		}
 	}
+	// Rows are independent: filled in parallel ranges.
+	parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			k := order[r]
+			i := keep[k]
+			v := d.rows[r*d.m0 : (r+1)*d.m0]
+			d.input[r] = i
+			for li, rt := range rts {
+				if d.general {
+					d.codes[li][r] = rt.codes[k]
+				}
+				o := d.levels[li].off
+				c := 0
+				if rt.rt.Intercept {
+					v[o] = 1
+					c = 1
+				}
+				for _, xs := range slopes[li] {
+					x := 1.0
+					for _, col := range xs {
+						x *= col[i]
+					}
+					v[o+c] = x
+					c++
+				}
+			}
+			for j, c := range fx {
+				v[Q+j] = c.vals(i, k)
+			}
+			v[d.m0-1] = y[i] - d.yShift
+			if tcol != nil {
+				d.time[r] = tcol[i]
+			}
+		}
+	})
 	return nil
+}
+
+// rowWorkers is the number of goroutines for a pass over n rows: one per
+// processor, but one for fewer than 16,384 rows (below which the pass takes
+// less than starting them).
+func rowWorkers(n int) int {
+	if n < 1<<14 {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // checkRank verifies that X has full column rank (lme4 would drop columns;

@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/mixed"
 	"github.com/alliance-research/alliance/datasets"
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // LMMOptions are the choices of a general linear mixed model.
@@ -268,58 +270,79 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 		vars[ar1] = true
 	}
 	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}, Factors: map[string]mixed.Factor{}, Source: t.Name, Lines: t.Lines()}
-	var problems []error
-	for _, g := range sortedKeys(groups) {
-		c, err := t.Column(g)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("%w (a grouping factor of the formula)", err))
-			continue
-		}
-		v := groupCodes(c)
-		var lines []string
-		for i, id := range v.Codes {
-			if id < 0 && len(lines) < 5 {
-				lines = append(lines, strconv.Itoa(t.Line(i)))
-			}
-		}
-		if len(lines) > 0 {
-			problems = append(problems, fmt.Errorf("%s: column %q: missing group id on line %s: every row needs its group (remove or complete those rows)", t.Name, g, strings.Join(lines, ", ")))
-			continue
-		}
-		d.Factors[g] = v
-	}
+	// The columns are converted concurrently (each on its own), then put
+	// together in the order of their names.
+	names := sortedKeys(groups)
 	for _, v := range sortedKeys(vars) {
-		if groups[v] {
-			continue
+		if !groups[v] {
+			names = append(names, v)
 		}
-		c, err := t.Column(v)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("%w (named in the formula)", err))
-			continue
-		}
-		if v == ar1 {
-			x, ferr := c.Floats()
-			if ferr != nil {
-				problems = append(problems, ferr)
-				continue
-			}
-			d.Numeric[v] = x
-			continue
-		}
-		x, numeric, err := c.Numbers()
+	}
+	type converted struct {
+		factor *mixed.Factor
+		num    []float64
+		text   []string
+		err    error
+	}
+	out := make([]converted, len(names))
+	parallel.Each(len(names), runtime.GOMAXPROCS(0), func(_, k int) {
+		name := names[k]
+		c, err := t.Column(name)
 		switch {
+		case err != nil && groups[name]:
+			out[k].err = fmt.Errorf("%w (a grouping factor of the formula)", err)
 		case err != nil:
-			problems = append(problems, err)
-		case numeric:
-			d.Numeric[v] = x
+			out[k].err = fmt.Errorf("%w (named in the formula)", err)
+		case groups[name]:
+			out[k].factor, out[k].err = groupFactor(t, c, name)
+		case name == ar1:
+			out[k].num, out[k].err = c.Floats()
 		default:
-			d.Text[v] = c.Strings()
+			x, numeric, err := c.Numbers()
+			switch {
+			case err != nil:
+				out[k].err = err
+			case numeric:
+				out[k].num = x
+			default:
+				out[k].text = c.Strings()
+			}
+		}
+	})
+	var problems []error
+	for k, name := range names {
+		o := out[k]
+		switch {
+		case o.err != nil:
+			problems = append(problems, o.err)
+		case o.factor != nil:
+			d.Factors[name] = *o.factor
+		case o.text != nil:
+			d.Text[name] = o.text
+		default:
+			d.Numeric[name] = o.num
 		}
 	}
 	if len(problems) > 0 {
 		return d, joinInput(problems)
 	}
 	return d, nil
+}
+
+// groupFactor codes grouping column c (named name) of t, refusing rows
+// without a group.
+func groupFactor(t *datasets.Table, c *datasets.Column, name string) (*mixed.Factor, error) {
+	v := groupCodes(c)
+	var lines []string
+	for i, id := range v.Codes {
+		if id < 0 && len(lines) < 5 {
+			lines = append(lines, strconv.Itoa(t.Line(i)))
+		}
+	}
+	if len(lines) > 0 {
+		return nil, fmt.Errorf("%s: column %q: missing group id on line %s: every row needs its group (remove or complete those rows)", t.Name, name, strings.Join(lines, ", "))
+	}
+	return &v, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
