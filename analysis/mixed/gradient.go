@@ -174,17 +174,15 @@ func (e *engine) nodeInverse(l, j int, Zp []float64, gw *scratch) ([]float64, []
 	mr := e.mdim[l] - q
 	L := e.fac[l].L[j*q*q : (j+1)*q*q]
 	W := e.fac[l].W[j*mr*q : (j+1)*mr*q]
-	B := gw.bw[:mr*q]
-	Li := gw.linv[:q*q]
 	switch q {
 	case 1:
-		Li[0] = 1 / L[0]
+		return nodeInverse1(L[0], W, Zp, mr, gw)
 	case 2:
-		Li[0], Li[1], Li[3] = 1/L[0], 0, 1/L[3]
-		Li[2] = -L[2] * Li[0] * Li[3]
-	default:
-		linalg.LowerInverse(L, Li, q)
+		return nodeInverse2(L, W, Zp, mr, gw)
 	}
+	B := gw.bw[:mr*q]
+	Li := gw.linv[:q*q]
+	linalg.LowerInverse(L, Li, q)
 	for r := 0; r < mr; r++ { // B[r] = W[r] L⁻¹
 		w := W[r*q : (r+1)*q]
 		for i := 0; i < q; i++ {
@@ -219,6 +217,65 @@ func (e *engine) nodeInverse(l, j int, Zp []float64, gw *scratch) ([]float64, []
 			Zh[i*q+k], Zh[k*q+i] = s, s
 		}
 	}
+	return ZR, Zh
+}
+
+// nodeInverse1 is nodeInverse for q = 1 written out (the same operations
+// in the same order): B = W/L, Z_R = −Zp B, Z_hh = 1/L² − Bᵀ Z_R.
+func nodeInverse1(L float64, W, Zp []float64, mr int, gw *scratch) ([]float64, []float64) {
+	li := 1 / L
+	B := gw.bw[:mr]
+	for r, w := range W[:mr] {
+		B[r] = w * li
+	}
+	ZR := gw.zrh[:mr]
+	for r := range ZR {
+		zrow := Zp[r*mr : (r+1)*mr]
+		s := 0.0
+		for t, zv := range zrow {
+			s += zv * B[t]
+		}
+		ZR[r] = -s
+	}
+	zh := li * li
+	for r, b := range B {
+		zh -= b * ZR[r]
+	}
+	Zh := gw.zd[:1]
+	Zh[0] = zh
+	return ZR, Zh
+}
+
+// nodeInverse2 is nodeInverse for q = 2 written out (the same operations
+// in the same order), with L⁻¹ = [a 0; b c].
+func nodeInverse2(L, W, Zp []float64, mr int, gw *scratch) ([]float64, []float64) {
+	a, c := 1/L[0], 1/L[3]
+	b := -L[2] * a * c
+	B := gw.bw[: 2*mr : 2*mr]
+	for r := 0; r < mr; r++ {
+		w0, w1 := W[2*r], W[2*r+1]
+		B[2*r] = w0*a + w1*b
+		B[2*r+1] = w1 * c
+	}
+	ZR := gw.zrh[: 2*mr : 2*mr]
+	for r := 0; r < mr; r++ {
+		zrow := Zp[r*mr : (r+1)*mr]
+		s0, s1 := 0.0, 0.0
+		for t, zv := range zrow {
+			s0 += zv * B[2*t]
+			s1 += zv * B[2*t+1]
+		}
+		ZR[2*r], ZR[2*r+1] = -s0, -s1
+	}
+	z00, z10, z11 := a*a+b*b, c*b, c*c
+	for r := 0; r < mr; r++ {
+		b0, b1 := B[2*r], B[2*r+1]
+		z00 -= b0 * ZR[2*r]
+		z10 -= b1 * ZR[2*r]
+		z11 -= b1 * ZR[2*r+1]
+	}
+	Zh := gw.zd[:4]
+	Zh[0], Zh[1], Zh[2], Zh[3] = z00, z10, z10, z11
 	return ZR, Zh
 }
 
@@ -273,6 +330,15 @@ func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *scratch, 
 	q := d.levels[l].q
 	mr := e.mdim[l] - q
 	lam := e.lam[l]
+	k := d.levels[l].thetaOff
+	switch q {
+	case 1:
+		addOwnGrad1(lam[0]*F[0], Zh, ZR, U, mr, grad[k:])
+		return
+	case 2:
+		addOwnGrad2(lam, Zh, ZR, U, F, fs, mr, grad[k:])
+		return
+	}
 	LF := gw.lf[:q*q] // Λᵀ F_oo
 	for i := 0; i < q; i++ {
 		for c := 0; c < q; c++ {
@@ -287,7 +353,6 @@ func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *scratch, 
 			LF[i*q+c] = s
 		}
 	}
-	k := d.levels[l].thetaOff
 	for jj := 0; jj < q; jj++ {
 		for ii := jj; ii < q; ii++ {
 			s := 0.0
@@ -301,6 +366,42 @@ func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *scratch, 
 			k++
 		}
 	}
+}
+
+// addOwnGrad1 is addOwnGrad for q = 1 written out (the same operations in
+// the same order), lf = Λᵀ F_oo.
+func addOwnGrad1(lf float64, Zh, ZR, U []float64, mr int, grad []float64) {
+	s := Zh[0] * lf
+	for r, z := range ZR[:mr] {
+		s += z * U[r]
+	}
+	grad[0] += s
+}
+
+// addOwnGrad2 is addOwnGrad for q = 2 written out (the same operations in
+// the same order): θ in lme4's order (0,0), (1,0), (1,1).
+func addOwnGrad2(lam, Zh, ZR, U, F []float64, fs, mr int, grad []float64) {
+	f00, f10, f11 := F[0], F[fs], F[fs+1]
+	lf00 := lam[0]*f00 + lam[2]*f10
+	lf01 := lam[0]*f10 + lam[2]*f11
+	lf10 := lam[3] * f10
+	lf11 := lam[3] * f11
+	s00 := Zh[0] * lf00
+	s00 += Zh[1] * lf10
+	s01 := Zh[0] * lf01
+	s01 += Zh[1] * lf11
+	s11 := Zh[2] * lf01
+	s11 += Zh[3] * lf11
+	for r := 0; r < mr; r++ {
+		z0, z1 := ZR[2*r], ZR[2*r+1]
+		u0, u1 := U[2*r], U[2*r+1]
+		s00 += z0 * u0
+		s01 += z0 * u1
+		s11 += z1 * u1
+	}
+	grad[0] += s00
+	grad[1] += s01
+	grad[2] += s11
 }
 
 // addAncestorGrad adds the derivatives in the ancestors' θ:
