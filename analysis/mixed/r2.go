@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/alliance-research/alliance/analysis/internal/describe"
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // r2 sets the ICCs and Nakagawa's R².
@@ -38,20 +39,23 @@ func (m *Model) r2(beta []float64, s2 float64) {
 		}
 	} else {
 		fx := make([]float64, d.n)
-		for r := 0; r < d.n; r++ {
-			x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
-			v := 0.0
-			for k, b := range beta {
-				v += x[k] * b
+		parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
+			for r := lo; r < hi; r++ {
+				x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
+				v := 0.0
+				for k, b := range beta {
+					v += x[k] * b
+				}
+				fx[r] = v
 			}
-			fx[r] = v
-		}
+		})
 		if d.n > 1 {
 			_, varF, _ = describe.MeanVar(fx)
 		}
 	}
 	// Σ per level, and mean z'Σz.
 	varR := 0.0
+	var zsz []float64
 	intercepts := true
 	res := &m.Result
 	vi := 0
@@ -84,12 +88,25 @@ func (m *Model) r2(beta []float64, s2 float64) {
 				}
 			}
 		}
-		for r := 0; r < d.n && d.tot == nil; r++ {
-			z := d.rows[r*d.m0+lv.off : r*d.m0+lv.off+q]
-			for i := 0; i < q; i++ {
-				for j := 0; j < q; j++ {
-					acc += z[i] * S[i*q+j] * z[j]
+		if d.tot == nil { // z_rᵀ Σ z_r row by row (in parallel ranges), then their sum in row order
+			if zsz == nil {
+				zsz = make([]float64, d.n)
+			}
+			off := lv.off
+			parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
+				for r := lo; r < hi; r++ {
+					z := d.rows[r*d.m0+off : r*d.m0+off+q]
+					v := 0.0
+					for i := 0; i < q; i++ {
+						for j := 0; j < q; j++ {
+							v += z[i] * S[i*q+j] * z[j]
+						}
+					}
+					zsz[r] = v
 				}
+			})
+			for _, v := range zsz {
+				acc += v
 			}
 		}
 		varR += acc / float64(d.n)
