@@ -196,28 +196,53 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 
 	t := &Table{Name: name, Header: header, Delimiter: rune(d), Decimal: rune(dec), buf: data}
 	probs := newProblems(name)
+	// Each part gets a window of the table's cell arrays, as long as its
+	// lines can hold records, and parses into it; the windows are then
+	// closed up (only blank or refused lines leave gaps).
 	parts := splitLines(data, p.pos)
-	rows := make([]csvRows, len(parts)-1)
-	parallel.Each(len(rows), len(rows), func(_, k int) {
+	np := len(parts) - 1
+	room := make([]int, np+1) // room[k]: the first row of part k's window
+	for k := 0; k < np; k++ {
+		seg := data[parts[k]:parts[k+1]]
+		n := bytes.Count(seg, []byte{'\n'}) // line ends: LF, CRLF, and (in a single part) lone CRs
+		if np == 1 {
+			n += bytes.Count(seg, []byte{'\r'}) - bytes.Count(seg, []byte("\r\n"))
+		}
+		room[k+1] = room[k] + n + 1
+	}
+	total := room[np]
+	t.start, t.end = make([][]uint32, ncol), make([][]uint32, ncol)
+	for j := range ncol {
+		t.start[j] = make([]uint32, total)
+		t.end[j] = make([]uint32, total)
+	}
+	t.line = make([]int32, total)
+	used := make([]int, np)
+	probsOf := make([]*problems, np)
+	parallel.Each(np, np, func(_, k int) {
 		q := &csvParser{data: data[:parts[k+1]], delim: d, pos: parts[k], line: p.line}
 		if k > 0 {
 			q.line += bytes.Count(data[p.pos:parts[k]], []byte{'\n'})
 		}
-		rows[k] = q.rows(ncol, newProblems(name))
+		probsOf[k] = newProblems(name)
+		used[k] = q.rows(t, room[k], room[k+1], probsOf[k])
 	})
-	t.start, t.end = make([][]uint32, ncol), make([][]uint32, ncol)
-	for k, r := range rows {
-		if k == 0 {
-			t.start, t.end, t.line = r.start, r.end, r.line
-		} else {
+	rows := 0
+	for k := 0; k < np; k++ {
+		if rows != room[k] { // close the gap left by the parts before
 			for j := range ncol {
-				t.start[j] = append(t.start[j], r.start[j]...)
-				t.end[j] = append(t.end[j], r.end[j]...)
+				copy(t.start[j][rows:], t.start[j][room[k]:room[k]+used[k]])
+				copy(t.end[j][rows:], t.end[j][room[k]:room[k]+used[k]])
 			}
-			t.line = append(t.line, r.line...)
+			copy(t.line[rows:], t.line[room[k]:room[k]+used[k]])
 		}
-		probs.merge(r.probs)
+		rows += used[k]
+		probs.merge(probsOf[k])
 	}
+	for j := range ncol {
+		t.start[j], t.end[j] = t.start[j][:rows:rows], t.end[j][:rows:rows]
+	}
+	t.line = t.line[:rows:rows]
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
@@ -227,28 +252,13 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 	return t, nil
 }
 
-// csvRows are the records of one part of a file.
-type csvRows struct {
-	start, end [][]uint32 // per column, the cells' byte ranges
-	line       []int32    // per record, its first physical line
-	probs      *problems
-}
-
 // rows parses the records from p.pos to the end of p.data that fit the
-// header's ncol fields, skipping blank ones; problems go to probs.
-func (p *csvParser) rows(ncol int, probs *problems) csvRows {
-	// Estimate the number of rows to size the column slices once.
-	rest := p.data[p.pos:]
-	est := bytes.Count(rest, []byte{'\n'})
-	if cr := bytes.Count(rest, []byte{'\r'}); cr > est {
-		est = cr
-	}
-	est++
-	r := csvRows{start: make([][]uint32, ncol), end: make([][]uint32, ncol), line: make([]int32, 0, est), probs: probs}
-	for j := range ncol {
-		r.start[j] = make([]uint32, 0, est)
-		r.end[j] = make([]uint32, 0, est)
-	}
+// header's columns, skipping blank ones, into rows lo, lo+1, … (below hi)
+// of t's cell arrays, and returns how many it stored; problems go to
+// probs.
+func (p *csvParser) rows(t *Table, lo, hi int, probs *problems) int {
+	ncol := len(t.start)
+	r := lo
 	for {
 		line, blank, ok, err := p.record()
 		if err != nil {
@@ -268,13 +278,18 @@ func (p *csvParser) rows(ncol int, probs *problems) csvRows {
 			probs.add(line, "", nil, "too many lines")
 			break
 		}
-		for j := range ncol {
-			r.start[j] = append(r.start[j], p.cells[2*j])
-			r.end[j] = append(r.end[j], p.cells[2*j+1])
+		if r == hi { // cannot happen: a record takes at least one line
+			probs.add(line, "", nil, "more records than lines")
+			break
 		}
-		r.line = append(r.line, int32(line))
+		for j := range ncol {
+			t.start[j][r] = p.cells[2*j]
+			t.end[j][r] = p.cells[2*j+1]
+		}
+		t.line[r] = int32(line)
+		r++
 	}
-	return r
+	return r - lo
 }
 
 // parallelParse is the least number of bytes after the header worth

@@ -56,3 +56,21 @@ func TestParallelParseMatchesSerial(t *testing.T) {
 		}
 	}
 }
+
+// Line ends mixed within one file (lone CR, LF, CRLF) each end a record.
+func TestMixedLineEnds(t *testing.T) {
+	tb, err := ReadBytes("mixed.csv", []byte("a,b\r1,2\n3,4\r5,6\r\n7,8\r9,10"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.NumRows() != 5 {
+		t.Fatalf("%d rows, want 5", tb.NumRows())
+	}
+	c, _ := tb.Column("b")
+	if got := c.String(4); got != "10" {
+		t.Errorf("last cell %q, want 10", got)
+	}
+	if tb.Line(4) != 6 {
+		t.Errorf("last row on line %d, want 6", tb.Line(4))
+	}
+}

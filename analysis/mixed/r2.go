@@ -25,6 +25,7 @@ func (m *Model) r2(beta []float64, s2 float64) {
 	d := m.d
 	Q := d.m0 - d.p - 1
 	varF := 0.0
+	var fx []float64
 	if d.tot != nil {
 		if d.n > 1 {
 			m0 := d.m0
@@ -38,7 +39,7 @@ func (m *Model) r2(beta []float64, s2 float64) {
 			varF = (sff - sf*sf/float64(d.n)) / float64(d.n-1)
 		}
 	} else {
-		fx := make([]float64, d.n)
+		fx = make([]float64, d.n)
 		parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
 			for r := lo; r < hi; r++ {
 				x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
@@ -55,7 +56,7 @@ func (m *Model) r2(beta []float64, s2 float64) {
 	}
 	// Σ per level, and mean z'Σz.
 	varR := 0.0
-	var zsz []float64
+	zsz := fx // per-row z'Σz, in fx's memory when it was allocated
 	intercepts := true
 	res := &m.Result
 	vi := 0
