@@ -153,19 +153,9 @@ func (e *engine) eliminateNodes(nodes [][]int32, sc *scratch, top []float64, ld 
 	m0 := d.m0
 	for l := 0; l < nl; l++ {
 		m, pm := e.mdim[l], e.mdim[l+1]
-		fs := m
-		if l == 0 {
-			fs = e.fs0
-		}
-		count := d.levels[l].nodes
-		if nodes != nil {
-			count = len(nodes[l])
-		}
-		for i := 0; i < count; i++ {
-			j := i
-			if nodes != nil {
-				j = int(nodes[l][i])
-			}
+		fs := e.stride(l)
+		for i, n := 0, e.visits(nodes, l); i < n; i++ {
+			j := visit(nodes, l, i)
 			var F, D []float64
 			if l == 0 {
 				F = e.S[j*m0*fs : (j+1)*m0*fs]
@@ -184,6 +174,31 @@ func (e *engine) eliminateNodes(nodes [][]int32, sc *scratch, top []float64, ld 
 		}
 	}
 	return true
+}
+
+// visits is the number of nodes of level l a pass over nodes (all of them
+// when nil) visits, and visit the i-th.
+func (e *engine) visits(nodes [][]int32, l int) int {
+	if nodes == nil {
+		return e.d.levels[l].nodes
+	}
+	return len(nodes[l])
+}
+
+func visit(nodes [][]int32, l, i int) int {
+	if nodes == nil {
+		return i
+	}
+	return int(nodes[l][i])
+}
+
+// stride is the row stride of level l's frontal cross-products: m, or fs0
+// for the finest level.
+func (e *engine) stride(l int) int {
+	if l == 0 {
+		return e.fs0
+	}
+	return e.mdim[l]
 }
 
 // gradientAll adds every node's terms of the gradient into grad, coarsest
@@ -213,19 +228,9 @@ func (e *engine) gradientNodes(nodes [][]int32, sc *scratch, Zt []float64, gw *g
 	for l := nl - 1; l >= 0; l-- {
 		lv := d.levels[l]
 		m, mp := e.mdim[l], e.mdim[l+1]
-		fs := m
-		if l == 0 {
-			fs = e.fs0
-		}
-		count := lv.nodes
-		if nodes != nil {
-			count = len(nodes[l])
-		}
-		for i := 0; i < count; i++ {
-			j := i
-			if nodes != nil {
-				j = int(nodes[l][i])
-			}
+		fs := e.stride(l)
+		for i, n := 0, e.visits(nodes, l); i < n; i++ {
+			j := visit(nodes, l, i)
 			Zp := Zt
 			if l+1 < nl {
 				par := lv.parent[j]
