@@ -49,3 +49,46 @@ func TestHelpFiles(t *testing.T) {
 		}
 	}
 }
+
+// A command line naming a subcommand builds only that one
+// (newRootCmdFor); its help, and its subcommands' help, is the one the full
+// tree shows, and every command of the full tree is in subcommands.
+func TestOnlyTheNamedCommandIsBuilt(t *testing.T) {
+	full := newRootCmd(&env{})
+	if len(full.Commands()) != len(subcommands) {
+		t.Fatalf("the full tree has %d commands, subcommands lists %d", len(full.Commands()), len(subcommands))
+	}
+	helpOf := func(root *cobra.Command, args ...string) string {
+		var out strings.Builder
+		root.SetOut(&out)
+		root.SetErr(&out)
+		root.SetArgs(append(args, "--help"))
+		if err := root.Execute(); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	for _, c := range subcommands {
+		one := newRootCmdFor(&env{}, []string{c.name, "--help"})
+		if n := len(one.Commands()); n != 1 {
+			t.Errorf("%s: %d commands built, want 1", c.name, n)
+		}
+		want := helpOf(newRootCmd(&env{}), c.name)
+		if got := helpOf(one, c.name); got != want {
+			t.Errorf("alliance %s --help differs when only %s is built", c.name, c.name)
+		}
+		fc, _, err := full.Find([]string{c.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sub := range fc.Commands() {
+			want := helpOf(newRootCmd(&env{}), c.name, sub.Name())
+			if got := helpOf(newRootCmdFor(&env{}, []string{c.name}), c.name, sub.Name()); got != want {
+				t.Errorf("alliance %s %s --help differs when only %s is built", c.name, sub.Name(), c.name)
+			}
+		}
+	}
+	if n := len(newRootCmdFor(&env{}, []string{"lmmx"}).Commands()); n != len(subcommands) {
+		t.Errorf("an unknown command built %d commands, want all %d (to suggest the nearest)", n, len(subcommands))
+	}
+}

@@ -81,7 +81,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = exitInternal
 		}
 	}()
-	root := newRootCmd(&env{stdin: stdin, stdout: stdout, stderr: stderr})
+	root := newRootCmdFor(&env{stdin: stdin, stdout: stdout, stderr: stderr}, args)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

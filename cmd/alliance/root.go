@@ -36,7 +36,32 @@ func (e *env) infof(format string, a ...any) {
 	fmt.Fprintf(e.stderr, format+"\n", a...)
 }
 
-func newRootCmd(e *env) *cobra.Command {
+// subcommands are alliance's commands, in the order help lists them.
+var subcommands = []struct {
+	name  string
+	build func(*env) *cobra.Command
+}{
+	{"version", newVersionCmd}, {"datasets", newDatasetsCmd}, {"simulate", newSimulateCmd},
+	{"meta", newMetaCmd}, {"change", newChangeCmd}, {"gains", newGainsCmd},
+	{"reliability", newReliabilityCmd}, {"score", newScoreCmd}, {"ruptures", newRupturesCmd},
+	{"lmm", newLmmCmd}, {"sessions", newSessionsCmd}, {"panel", newPanelCmd},
+	{"ipd", newIPDCmd}, {"report", newReportCmd}, {"serve", newServeCmd},
+}
+
+// newRootCmd builds the command tree with every subcommand.
+func newRootCmd(e *env) *cobra.Command { return newRootCmdFor(e, nil) }
+
+// newRootCmdFor builds the command tree for the command line args: with
+// only the subcommand args[0] when it names one, else with all of them.
+func newRootCmdFor(e *env, args []string) *cobra.Command {
+	only := ""
+	if len(args) > 0 {
+		for _, c := range subcommands {
+			if c.name == args[0] {
+				only = c.name
+			}
+		}
+	}
 	root := &cobra.Command{
 		Use:           "alliance",
 		Short:         "Alliance–outcome research: meta-analysis, session models, ruptures, change, reliability",
@@ -73,23 +98,14 @@ func newRootCmd(e *env) *cobra.Command {
 		return usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 
-	root.AddCommand(
-		newVersionCmd(e),
-		newDatasetsCmd(e),
-		newSimulateCmd(e),
-		newMetaCmd(e),
-		newChangeCmd(e),
-		newGainsCmd(e),
-		newReliabilityCmd(e),
-		newScoreCmd(e),
-		newRupturesCmd(e),
-		newLmmCmd(e),
-		newSessionsCmd(e),
-		newPanelCmd(e),
-		newIPDCmd(e),
-		newReportCmd(e),
-		newServeCmd(e),
-	)
+	// Only the subcommand named first is built when it is one (building
+	// all fifteen, with their flags and help, is a millisecond of start-up);
+	// anything else (help, completion, a typo to suggest for) gets them all.
+	for _, c := range subcommands {
+		if only == "" || c.name == only {
+			root.AddCommand(c.build(e))
+		}
+	}
 	root.Version = version
 	root.SetVersionTemplate("alliance {{.Version}}\n")
 	flagx.HideUnsetDefaults(root)
