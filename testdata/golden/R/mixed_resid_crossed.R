@@ -3,7 +3,10 @@
 # several raters, y ~ time + (1 | patient) + (1 | rater), with AR(1)
 # residuals over integer sessions and CAR(1) residuals over unevenly spaced
 # weeks within patient (REML and ML), corExp and corARMA(1, 1), and two
-# terms on one factor, (1 + session || patient), with AR(1). nlme 3.1-162 fits crossed random effects through a
+# terms on one factor, (1 + session || patient), with AR(1); corCompSymm
+# within patient with a patient slope, (0 + session | patient) + (1 | rater),
+# and beside a patient intercept (cs_ridge: not identified, see there).
+# nlme 3.1-162 fits crossed random effects through a
 # single all-data group with a block-diagonal pdBlocked covariance (Pinheiro &
 # Bates 2000, section 4.2.2), the correlation group being patient within it.
 # Sourced by testdata/golden/make_golden.R:  Rscript testdata/golden/make_golden.R mixed_resid_crossed
@@ -42,29 +45,43 @@ e_car <- unlist(lapply(1:np, function(p) {
 a$y <- 10 + .3 * a$session + u[pid] + v[rid] + e_ar
 a$z <- 5 - .2 * a$week + u[pid] + v[rid] + e_car
 a <- a[sample(nrow(a)), ]                                  # rows out of order on purpose
-ad <- list(y = a$y, z = a$z, session = a$session, week = a$week, patient = a$patient, rater = a$rater)
-a$patient <- factor(a$patient); a$rater <- factor(a$rater); a$all <- factor(1)
+# for the F tests (mixed_resid_crossed_anova.json): a patient-level arm of
+# three levels and a row-level covariate (neither in y or z)
+a$arm <- c("cbt", "ipt", "wait")[as.integer(sub("p", "", a$patient)) %% 3 + 1]
+a$x <- round(rnorm(nrow(a)), 4)
+ad <- list(y = a$y, z = a$z, session = a$session, week = a$week, patient = a$patient, rater = a$rater,
+           arm = a$arm, x = a$x)
+a$patient <- factor(a$patient); a$rater <- factor(a$rater); a$arm <- factor(a$arm); a$all <- factor(1)
 
 lctrl <- lmeControl(maxIter = 1000, msMaxIter = 1000, msMaxEval = 10000, msTol = 1e-14,
                     tolerance = 1e-12, niterEM = 0, opt = "nlminb")
 random_crossed <- "list(all = pdBlocked(list(pdIdent(~ 0 + patient), pdIdent(~ 0 + rater))))"
 crossed_var <- function(pm) list(list(group = "patient", variance = pm$all[1, 1]), list(group = "rater", variance = pm$all[np + 1, np + 1]))
 
-# polish minimises f from x by Newton steps while they lower it.
-polish <- function(f, x) {
-  fx <- f(x)
+# polish minimises f from x by Newton steps while they lower it; the
+# coordinates hold (indices) stay where they are (a ridge: see cs_ridge).
+polish <- function(f, x, hold = integer()) {
+  free <- setdiff(seq_along(x), hold)
+  g <- function(y) { x[free] <- y; f(x) }
+  y <- x[free]; fy <- g(y)
   for (i in 1:20) {
-    step <- solve(numDeriv::hessian(f, x), numDeriv::grad(f, x))
-    fn <- f(x - step)
-    if (!(fn < fx)) break
-    x <- x - step; fx <- fn
+    step <- solve(numDeriv::hessian(g, y), numDeriv::grad(g, y))
+    fn <- g(y - step)
+    if (!(fn < fy)) break
+    y <- y - step; fy <- fn
     if (max(abs(step)) < 1e-10) break
   }
+  x[free] <- y
   x
 }
 
 cap <- new.env()
-fit <- function(fixed, cor, method, opts, random = random_crossed, revar = crossed_var, weights = NULL) {
+# fit_lme fits by lme, polishes, and returns the record of the fit (rec) and
+# the lme object with its fixed effects, their covariance and logLik
+# replaced by the polished ones (m), for nlme's anova and intervals (which
+# read only these; its modelStruct stays lme's own).
+fit <- function(...) fit_lme(...)$rec
+fit_lme <- function(fixed, cor, method, opts, random = random_crossed, revar = crossed_var, weights = NULL, hold = integer()) {
   trace("nlminb", tracer = bquote({assign("st", get("lmeSt", environment(objective)), envir = .(cap))
                                   assign("grps", get("grps", environment(objective)), envir = .(cap))}),
         where = asNamespace("nlme"), print = FALSE)
@@ -82,7 +99,7 @@ fit <- function(fixed, cor, method, opts, random = random_crossed, revar = cross
   stopifnot(isTRUE(all.equal(unname(fe0$beta), unname(fixef(m)), tolerance = 1e-12)),
             isTRUE(all.equal(as.numeric(fe0$logLik), as.numeric(logLik(m)), tolerance = 1e-12)),
             isTRUE(all.equal(fe0$sigma, m$sigma, tolerance = 1e-12)))
-  coef(st) <- polish(f, x0)
+  coef(st) <- polish(f, x0, hold)
   fe <- nlme:::MEestimate(st, g1)
   call <- sprintf("nlme::lme(%s, random = %s%s%s, data = a, method = \"%s\", control = lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = \"nlminb\")), polished by Newton steps (numDeriv) on -logLik(lmeStruct)",
                   fixed, random, if (is.null(cor)) "" else paste0(", correlation = ", cor),
@@ -93,7 +110,14 @@ fit <- function(fixed, cor, method, opts, random = random_crossed, revar = cross
   params <- function(x) if (is.null(x)) list() else { v <- coef(x, unconstrained = FALSE)
     lapply(seq_along(v), function(i) list(name = names(v)[i], value = unname(v[i]))) }
   npar <- length(fe$beta) + length(coef(st)) + 1
-  c(opts, list(model = "lme", REML = method == "REML", r_call = call, names = names(fixef(m)), estimate = unname(fe$beta),
+  mp <- m                                  # m at the polished optimum
+  mp$coefficients$fixed <- fe$beta
+  attr(mp$fixDF, "varFixFact") <- fe$sigma * fe$varFix
+  mp$varFix <- crossprod(fe$sigma * fe$varFix); dimnames(mp$varFix) <- dimnames(m$varFix)
+  mp$logLik <- as.numeric(fe$logLik); mp$sigma <- fe$sigma
+  stopifnot(isTRUE(all.equal(as.numeric(logLik(mp)), as.numeric(fe$logLik), tolerance = 1e-14)),
+            attr(logLik(mp), "df") == npar)
+  rec <- c(opts, list(model = "lme", REML = method == "REML", r_call = call, names = names(fixef(m)), estimate = unname(fe$beta),
        se = unname(sqrt(diag(crossprod(fe$sigma * fe$varFix)))), df = unname(summary(m)$tTable[, "DF"]),
        residual_variance = fe$sigma^2,
        cor_params = params(st$corStruct), var_params = params(st$varStruct),
@@ -103,10 +127,13 @@ fit <- function(fixed, cor, method, opts, random = random_crossed, revar = cross
        nlme_residual_variance = m$sigma^2,
        nlme_re_var = revar(pm0),
        nlme_cor_params = params(m$modelStruct$corStruct), nlme_var_params = params(m$modelStruct$varStruct)))
+  list(rec = rec, m = mp, st = st)
 }
 
 ar1 <- "corAR1(form = ~ session | all/patient)"
 car1 <- "corCAR1(form = ~ week | all/patient)"
+cs <- "corCompSymm(form = ~ 1 | all/patient)"
+random_slope <- "list(all = pdBlocked(list(pdIdent(~ 0 + patient:session), pdIdent(~ 0 + rater))))"
 fits <- list(
   fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
   fit("y ~ session", ar1, "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
@@ -126,6 +153,13 @@ fits <- list(
       weights = "varIdent(form = ~ 1 | rater)"),
   fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varpower:session"),
       weights = "varPower(form = ~ session)"),
+  # compound symmetry within patient with a patient slope (no patient
+  # intercept: with one, rho and its variance are not identified, see
+  # cs_ridge): lme4's (0 + session | patient) is pdIdent(~ 0 + patient:session)
+  fit("y ~ session", cs, "REML", list(formula = "y ~ session + (0 + session | patient) + (1 | rater)", correlation = "cs", group = "patient"),
+      random = random_slope),
+  fit("y ~ session", cs, "ML", list(formula = "y ~ session + (0 + session | patient) + (1 | rater)", correlation = "cs", group = "patient"),
+      random = random_slope),
   # two terms on one factor (the general path without crossing): lme4's
   # (1 + session || patient) is nlme's pdDiag(~ session)
   fit("y ~ session", "corAR1(form = ~ session | patient)", "REML",
@@ -133,6 +167,19 @@ fits <- list(
       random = "list(patient = pdDiag(~ session))",
       revar = function(pm) list(list(group = "patient", variance = pm$patient[1, 1]), list(group = "patient.1", variance = pm$patient[2, 2])))
 )
+# Compound symmetry within patient together with a patient intercept: the
+# within-patient covariance sigma^2 ((1 - rho) I + rho J) + s_p^2 J depends on
+# sigma^2 (1 - rho) and sigma^2 rho + s_p^2 only, so the likelihood is flat
+# along a ridge and lme stops anywhere on it. The fit is polished with rho
+# held at lme's value (hold: the corStruct coefficient, after the two
+# pdIdent ones), a point of the ridge's maximum; within and between are the
+# identified combinations, the same at every point of the ridge.
+cs_ridge <- lapply(c("REML", "ML"), function(method) {
+  rec <- fit("y ~ session", cs, method, list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "cs", group = "patient"), hold = 3)
+  rho <- rec$cor_params[[1]]$value
+  c(rec, list(within = rec$residual_variance * (1 - rho),
+              between = rec$residual_variance * rho + rec$re_var[[1]]$variance))
+})
 write_golden("mixed_resid_crossed", list(
-  call = "nlme::lme(fixed, random = list(all = pdBlocked(list(pdIdent(~ 0 + patient), pdIdent(~ 0 + rater)))), correlation = corAR1(form = ~ session | all/patient) / corCAR1(form = ~ week | all/patient), method = 'REML' / 'ML', lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = 'nlminb')) on simulated patients x raters data — each fit records its own r_call (testdata/golden/R/mixed_resid_crossed.R)",
-  data = ad, fits = fits), packages = pkgs)
+  call = "nlme::lme(fixed, random = list(all = pdBlocked(list(pdIdent(~ 0 + patient), pdIdent(~ 0 + rater)))), correlation = corAR1(form = ~ session | all/patient) / corCAR1(form = ~ week | all/patient) / corExp / corARMA / corCompSymm(form = ~ 1 | all/patient), weights = varIdent / varPower, method = 'REML' / 'ML', lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = 'nlminb')) on simulated patients x raters data — each fit records its own r_call (testdata/golden/R/mixed_resid_crossed.R)",
+  data = ad, fits = fits, cs_ridge = cs_ridge), packages = pkgs)
