@@ -183,3 +183,40 @@ cs_ridge <- lapply(c("REML", "ML"), function(method) {
 write_golden("mixed_resid_crossed", list(
   call = "nlme::lme(fixed, random = list(all = pdBlocked(list(pdIdent(~ 0 + patient), pdIdent(~ 0 + rater)))), correlation = corAR1(form = ~ session | all/patient) / corCAR1(form = ~ week | all/patient) / corExp / corARMA / corCompSymm(form = ~ 1 | all/patient), weights = varIdent / varPower, method = 'REML' / 'ML', lmeControl(msTol = 1e-14, tolerance = 1e-12, niterEM = 0, opt = 'nlminb')) on simulated patients x raters data — each fit records its own r_call (testdata/golden/R/mixed_resid_crossed.R)",
   data = ad, fits = fits, cs_ridge = cs_ridge), packages = pkgs)
+
+# F tests of the fixed-effect terms (analysis/mixed anova_nlme.go) on crossed
+# fits with a residual structure: nlme's anova(m, type = "sequential") and
+# anova(m, type = "marginal") at the polished optimum (the lme object with
+# its fixed effects and their covariance factor replaced, fit_lme's m), rows
+# with "(Intercept)" as nlme's; numDF, denDF (nlme's fixDF$terms: N - p in
+# the one all-data group), F and p. Also intervals(m, which = "fixed")
+# (t quantiles on fixDF$X, the covariance as vcov(m)), whose limits are our
+# fixed-effect table's ci_lb and ci_ub.
+anova_case <- function(fixed, cor, method, opts, ...) {
+  r <- fit_lme(fixed, cor, method, opts, ...)
+  m <- r$m
+  tab <- function(type) {
+    an <- anova(m, type = type)
+    lapply(seq_len(nrow(an)), function(i) list(term = rownames(an)[i], num_df = an$numDF[i],
+      den_df = an$denDF[i], F = an[["F-value"]][i], p = an[["p-value"]][i]))
+  }
+  ci <- intervals(m, which = "fixed", level = 0.95)$fixed
+  c(r$rec, list(anova_call = "anova(m, type = \"sequential\"), anova(m, type = \"marginal\"), intervals(m, which = \"fixed\", level = 0.95) of the polished fit",
+                type1 = tab("sequential"), type3 = tab("marginal"),
+                ci_lb = unname(ci[, "lower"]), ci_ub = unname(ci[, "upper"])))
+}
+fa <- "y ~ session * arm + x"
+fa_ours <- "y ~ session * arm + x + (1 | patient) + (1 | rater)"
+anova_cases <- list(
+  anova_case(fa, ar1, "REML", list(formula = fa_ours, correlation = "ar1", time = "session", group = "patient")),
+  anova_case(fa, ar1, "ML", list(formula = fa_ours, correlation = "ar1", time = "session", group = "patient")),
+  anova_case("z ~ week * arm + x", car1, "REML", list(formula = "z ~ week * arm + x + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
+  anova_case(fa, NULL, "REML", list(formula = fa_ours, weights = "varident:rater"), weights = "varIdent(form = ~ 1 | rater)"),
+  anova_case(fa, ar1, "ML", list(formula = fa_ours, correlation = "ar1", time = "session", group = "patient", weights = "varident:rater"),
+             weights = "varIdent(form = ~ 1 | rater)"),
+  anova_case(fa, cs, "REML", list(formula = "y ~ session * arm + x + (0 + session | patient) + (1 | rater)", correlation = "cs", group = "patient"),
+             random = random_slope)
+)
+write_golden("mixed_resid_crossed_anova", list(
+  call = "anova(m, type = \"sequential\" / \"marginal\") and intervals(m, which = \"fixed\") of nlme 3.1-162 lme fits with crossed factors (pdBlocked in one all-data group) and corAR1 / corCAR1 / corCompSymm / varIdent, polished (testdata/golden/R/mixed_resid_crossed.R) — each case records its r_call; data: mixed_resid_crossed.json",
+  cases = anova_cases), packages = pkgs)
