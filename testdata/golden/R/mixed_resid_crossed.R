@@ -220,3 +220,39 @@ anova_cases <- list(
 write_golden("mixed_resid_crossed_anova", list(
   call = "anova(m, type = \"sequential\" / \"marginal\") and intervals(m, which = \"fixed\") of nlme 3.1-162 lme fits with crossed factors (pdBlocked in one all-data group) and corAR1 / corCAR1 / corCompSymm / varIdent, polished (testdata/golden/R/mixed_resid_crossed.R) — each case records its r_call; data: mixed_resid_crossed.json",
   cases = anova_cases), packages = pkgs)
+
+# Likelihood-ratio tests of nested crossed fits with residual structures
+# (analysis/mixed compare.go): nlme's anova(small, big) of the polished fits
+# (fit_lme's m, logLik replaced): per model df (npar), logLik, AIC and BIC
+# (nlme's: log(N - p) for REML), and L.Ratio and p. ML fits where the fixed
+# effects differ, REML fits where they are the same (only the residual
+# structure or the random effects differ), as nlme requires.
+lrt_case <- function(small, big) {
+  s <- do.call(fit_lme, small); b <- do.call(fit_lme, big)
+  an <- anova(s$m, b$m)
+  mod <- function(r, i) list(formula = r$rec$formula, correlation = r$rec$correlation, time = r$rec$time,
+    group = r$rec$group, weights = r$rec$weights, r_call = r$rec$r_call, df = an$df[i], logLik = an$logLik[i],
+    AIC = an$AIC[i], BIC = an$BIC[i])
+  list(REML = s$rec$REML, models = list(mod(s, 1), mod(b, 2)), L_Ratio = an$L.Ratio[2], p = an[["p-value"]][2])
+}
+cr <- "y ~ session + (1 | patient) + (1 | rater)"
+ar1_opts <- list(correlation = "ar1", time = "session", group = "patient")
+lrt_cases <- list(
+  # fixed effects differ: ML
+  lrt_case(list("y ~ session", ar1, "ML", c(list(formula = cr), ar1_opts)),
+           list(fa, ar1, "ML", c(list(formula = fa_ours), ar1_opts))),
+  lrt_case(list("z ~ week", NULL, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", weights = "varident:rater"), weights = "varIdent(form = ~ 1 | rater)"),
+           list("z ~ week + x", NULL, "ML", list(formula = "z ~ week + x + (1 | patient) + (1 | rater)", weights = "varident:rater"), weights = "varIdent(form = ~ 1 | rater)")),
+  # the residual structure differs: REML
+  lrt_case(list("y ~ session", NULL, "REML", list(formula = cr)),
+           list("y ~ session", ar1, "REML", c(list(formula = cr), ar1_opts))),
+  lrt_case(list("y ~ session", ar1, "REML", c(list(formula = cr), ar1_opts)),
+           list("y ~ session", ar1, "REML", c(list(formula = cr), ar1_opts, list(weights = "varident:rater")), weights = "varIdent(form = ~ 1 | rater)")),
+  # the random effects differ (the rater term dropped, the nested path): REML
+  lrt_case(list("y ~ session", "corAR1(form = ~ session | patient)", "REML", c(list(formula = "y ~ session + (1 | patient)"), ar1_opts),
+                random = "~ 1 | patient", revar = function(pm) list(list(group = "patient", variance = pm$patient[1, 1]))),
+           list("y ~ session", ar1, "REML", c(list(formula = cr), ar1_opts)))
+)
+write_golden("mixed_resid_crossed_compare", list(
+  call = "anova(small, big) of nlme 3.1-162 lme fits with crossed factors (pdBlocked in one all-data group) and corAR1 / varIdent, polished (testdata/golden/R/mixed_resid_crossed.R): ML where the fixed effects differ, REML where only the residual structure or the random effects do — each model records its r_call; data: mixed_resid_crossed.json",
+  cases = lrt_cases), packages = pkgs)
