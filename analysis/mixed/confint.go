@@ -106,15 +106,20 @@ type ConfintResult struct {
 // same for any number of workers, but they are not R's (another generator).
 //
 // Wald (method "Wald"): β̂_j ∓ z·SE_j for the fixed effects only (lme4
-// gives NA for the variance parameters).
+// gives NA for the variance parameters). With a residual structure lme4
+// has no such model and nlme's intervals(m, which = "fixed") use t
+// quantiles on nlme's df, β̂_j ∓ t·SE_j: those are the fixed-effect table's
+// ci_lb and ci_ub (Result.Fixed), not these z intervals; a note says so.
 //
 // Both work on the nested and the general path alike (crossed and
 // partially crossed factors, || terms, several terms on one factor): the
 // profile needs only the criterion and the reduced [X y] block, the
-// bootstrap the groups of each row. Models with a residual structure
-// (AR(1), another correlation, a variance function, gls) have no lme4
-// reference and are refused, as are models fitted from sufficient
-// statistics (the profile and the bootstrap need the rows).
+// bootstrap the groups of each row. With a residual structure (AR(1),
+// another correlation, a variance function, gls) the profile and the
+// bootstrap are refused: lme4 cannot fit these models, and nlme's
+// intervals(m, which = "var-cov") (Wald intervals on its unconstrained
+// scale of the variance parameters) are not computed; so are models fitted
+// from sufficient statistics (the profile and the bootstrap need the rows).
 func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 	if o.Level == 0 {
 		o.Level = m.opts.Level
@@ -131,7 +136,7 @@ func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 	}
 	if method != "Wald" && method != "wald" {
 		if m.d.resid != nil || m.opts.AR1 != "" {
-			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals with a residual structure (AR(1) or another correlation, a variance function, gls) are not available (lme4, their reference, has none); use Wald intervals of the fixed effects", method).WithHint("Method")
+			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals with a residual structure (AR(1) or another correlation, a variance function, gls) are not available: lme4's profile and bootstrap cannot fit these models, and nlme's intervals of the variance parameters (Wald on its unconstrained scale) are not computed here; the fixed-effect table's intervals are nlme's intervals(m, which = \"fixed\") (t on nlme's df), and Wald gives z intervals of the fixed effects", method).WithHint("Method")
 		}
 		if m.d.rows == nil {
 			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals need the model fitted from its rows, not from summary statistics", method).WithHint("Method")
@@ -182,6 +187,9 @@ func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 			res.Intervals = append(res.Intervals, CI{Parm: c.Name, Name: c.Name, Estimate: c.Estimate, Lower: c.Estimate - z*c.SE, Upper: c.Estimate + z*c.SE, Method: "Wald"})
 		}
 		res.Notes = append(res.Notes, "Wald intervals (estimate ∓ z·SE, normal quantile, as lme4's confint(method = \"Wald\")) are given for the fixed effects only.")
+		if m.d.resid != nil {
+			res.Notes = append(res.Notes, "With a residual structure these z intervals have no reference (lme4 cannot fit the model); nlme's intervals(m, which = \"fixed\") use t quantiles on nlme's df: they are the fixed-effect table's intervals.")
+		}
 	default:
 		return nil, errs.New(errs.InvalidOption, "mixed", "confidence-interval method %q: give profile, boot or Wald", o.Method).WithHint("Method")
 	}
