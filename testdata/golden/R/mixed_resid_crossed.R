@@ -134,39 +134,40 @@ ar1 <- "corAR1(form = ~ session | all/patient)"
 car1 <- "corCAR1(form = ~ week | all/patient)"
 cs <- "corCompSymm(form = ~ 1 | all/patient)"
 random_slope <- "list(all = pdBlocked(list(pdIdent(~ 0 + patient:session), pdIdent(~ 0 + rater))))"
-fits <- list(
-  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
-  fit("y ~ session", ar1, "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
-  fit("z ~ week", car1, "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
-  fit("z ~ week", car1, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
+fit_objs <- list(
+  fit_lme("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
+  fit_lme("y ~ session", ar1, "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient")),
+  fit_lme("z ~ week", car1, "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
+  fit_lme("z ~ week", car1, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "car1", time = "week", group = "patient")),
   # the other structures through the same whitening (not corCompSymm: with a
   # patient intercept its rho and the patient variance are not identified);
   # corARMA's patient variance is at the boundary (below 1e-8)
-  fit("z ~ week", "corExp(form = ~ week | all/patient)", "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "exp", time = "week", group = "patient")),
-  fit("y ~ session", "corARMA(form = ~ session | all/patient, p = 1, q = 1)", "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "arma11", time = "session", group = "patient")),
+  fit_lme("z ~ week", "corExp(form = ~ week | all/patient)", "REML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", correlation = "exp", time = "week", group = "patient")),
+  fit_lme("y ~ session", "corARMA(form = ~ session | all/patient, p = 1, q = 1)", "ML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "arma11", time = "session", group = "patient")),
   # variance functions: one residual SD per rater (nlme's first stratum in
   # the data's order the reference), with and without AR(1), and an SD
   # proportional to session^power with AR(1)
-  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varident:rater"),
+  fit_lme("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varident:rater"),
       weights = "varIdent(form = ~ 1 | rater)"),
-  fit("z ~ week", NULL, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", weights = "varident:rater"),
+  fit_lme("z ~ week", NULL, "ML", list(formula = "z ~ week + (1 | patient) + (1 | rater)", weights = "varident:rater"),
       weights = "varIdent(form = ~ 1 | rater)"),
-  fit("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varpower:session"),
+  fit_lme("y ~ session", ar1, "REML", list(formula = "y ~ session + (1 | patient) + (1 | rater)", correlation = "ar1", time = "session", group = "patient", weights = "varpower:session"),
       weights = "varPower(form = ~ session)"),
   # compound symmetry within patient with a patient slope (no patient
   # intercept: with one, rho and its variance are not identified, see
   # cs_ridge): lme4's (0 + session | patient) is pdIdent(~ 0 + patient:session)
-  fit("y ~ session", cs, "REML", list(formula = "y ~ session + (0 + session | patient) + (1 | rater)", correlation = "cs", group = "patient"),
+  fit_lme("y ~ session", cs, "REML", list(formula = "y ~ session + (0 + session | patient) + (1 | rater)", correlation = "cs", group = "patient"),
       random = random_slope),
-  fit("y ~ session", cs, "ML", list(formula = "y ~ session + (0 + session | patient) + (1 | rater)", correlation = "cs", group = "patient"),
+  fit_lme("y ~ session", cs, "ML", list(formula = "y ~ session + (0 + session | patient) + (1 | rater)", correlation = "cs", group = "patient"),
       random = random_slope),
   # two terms on one factor (the general path without crossing): lme4's
   # (1 + session || patient) is nlme's pdDiag(~ session)
-  fit("y ~ session", "corAR1(form = ~ session | patient)", "REML",
+  fit_lme("y ~ session", "corAR1(form = ~ session | patient)", "REML",
       list(formula = "y ~ session + (1 + session || patient)", correlation = "ar1", time = "session"),
       random = "list(patient = pdDiag(~ session))",
       revar = function(pm) list(list(group = "patient", variance = pm$patient[1, 1]), list(group = "patient.1", variance = pm$patient[2, 2])))
 )
+fits <- lapply(fit_objs, function(r) r$rec)
 # Compound symmetry within patient together with a patient intercept: the
 # within-patient covariance sigma^2 ((1 - rho) I + rho J) + s_p^2 J depends on
 # sigma^2 (1 - rho) and sigma^2 rho + s_p^2 only, so the likelihood is flat
@@ -256,3 +257,55 @@ lrt_cases <- list(
 write_golden("mixed_resid_crossed_compare", list(
   call = "anova(small, big) of nlme 3.1-162 lme fits with crossed factors (pdBlocked in one all-data group) and corAR1 / varIdent, polished (testdata/golden/R/mixed_resid_crossed.R): ML where the fixed effects differ, REML where only the residual structure or the random effects do — each model records its r_call; data: mixed_resid_crossed.json",
   cases = lrt_cases), packages = pkgs)
+
+# nlme's intervals(m, which = "var-cov") (analysis/mixed confint_nlme.go):
+# Wald intervals on nlme's unconstrained scale (log SDs of the random
+# effects, the correlation's and variance function's unconstrained
+# coefficients, log sigma) from apVar, the inverse of the negative Hessian of
+# the (RE)ML log-likelihood in those coordinates (nlme's lmeApVar), mapped
+# back. lme computes apVar by fdHess at its own stopping point, a
+# finite-difference Hessian that is off by up to ~0.5% in the SEs here; the
+# reference is nlme's lmeApVar at the polished optimum with fdHess replaced
+# by numDeriv's Richardson Hessian (lmeApVar's own code, run in an
+# environment whose fdHess is numDeriv::hessian). nlme's own intervals(m) of
+# the unpolished fit are recorded too (nlme_*). Cases: the main fits, and
+# (1 | patient) with AR(1) (one factor: the nested path). The arma11 fit is left out:
+# its patient variance is at the boundary and lme's apVar is not positive
+# definite ("Non-positive definite approximate variance-covariance").
+precise_env <- new.env(parent = asNamespace("nlme"))
+precise_env$fdHess <- function(pars, fun, ..., .relStep, minAbsPar) {
+  a <- list(...)
+  list(Hessian = numDeriv::hessian(function(p) do.call(fun, c(list(p), a)), pars))
+}
+precise_apvar <- nlme:::lmeApVar
+environment(precise_apvar) <- precise_env
+vc_rows <- function(x) lapply(seq_len(nrow(x)), function(i) list(name = rownames(x)[i], lower = unname(x[i, "lower"]),
+                                                                  est = unname(x[i, "est."]), upper = unname(x[i, "upper"])))
+vc_record <- function(iv, av) list(
+  pars = lapply(seq_along(attr(av, "Pars")), function(i) list(name = names(attr(av, "Pars"))[i], value = unname(attr(av, "Pars")[i]))),
+  se = unname(sqrt(diag(av))),
+  re = vc_rows(do.call(rbind, lapply(rev(iv$reStruct), as.matrix))),
+  cor = if (is.null(iv$corStruct)) list() else vc_rows(iv$corStruct),
+  var = if (is.null(iv$varStruct)) list() else vc_rows(iv$varStruct),
+  sigma = list(lower = unname(iv$sigma["lower"]), est = unname(iv$sigma["est."]), upper = unname(iv$sigma["upper"])))
+vc_case <- function(r) {
+  st <- r$st
+  st$reStruct <- solve(st$reStruct)          # lmeApVar takes lme's final (covariance) form
+  attr(st, "fixedSigma") <- FALSE
+  av <- precise_apvar(st, r$m$sigma)
+  stopifnot(!is.character(av))
+  mp <- r$m; mp$apVar <- av
+  own <- intervals(r$m, which = "var-cov", level = 0.95)
+  c(r$rec[c("formula", "correlation", "time", "group", "weights", "REML", "r_call")],
+    list(intervals_call = "intervals(m, which = \"var-cov\", level = 0.95) with m$apVar from nlme:::lmeApVar at the polished optimum, its fdHess replaced by numDeriv::hessian"),
+    vc_record(intervals(mp, which = "var-cov", level = 0.95), av),
+    list(nlme = vc_record(own, r$m$apVar)))
+}
+vc_cases <- c(lapply(Filter(function(r) !identical(r$rec$correlation, "arma11"), fit_objs), vc_case),
+  # one factor, the nested path: (1 | patient) with AR(1), REML and ML
+  lapply(c("REML", "ML"), function(method) vc_case(fit_lme("y ~ session", "corAR1(form = ~ session | patient)", method,
+    list(formula = "y ~ session + (1 | patient)", correlation = "ar1", time = "session", group = "patient"),
+    random = "~ 1 | patient", revar = function(pm) list(list(group = "patient", variance = pm$patient[1, 1]))))))
+write_golden("mixed_resid_crossed_intervals", list(
+  call = "intervals(m, which = \"var-cov\") of nlme 3.1-162 lme fits with crossed factors (pdBlocked in one all-data group) and residual structures, at the polished optimum with a Richardson (numDeriv) Hessian in nlme's lmeApVar; nlme's own intervals(m) as nlme (testdata/golden/R/mixed_resid_crossed.R) — each case records its r_call; data: mixed_resid_crossed.json",
+  cases = vc_cases), packages = pkgs)
