@@ -22,7 +22,9 @@ import (
 // each term adjusted for all others (so it depends on the coding of
 // factors, as nlme's does). The intercept is a row of its own, as in
 // nlme. The denominator df are the term's nlme df: the containment df of
-// lme's summary table, n − p for gls. For an lme ML fit, nlme tests with
+// lme's summary table, n − p for gls and for crossed factors (nlme's lme
+// with them in one all-data pdBlocked group: its anova's denDF is N − p
+// for every term; golden mixed_resid_crossed_anova.json). For an lme ML fit, nlme tests with
 // the covariance of its summary table, V·n/(n − p) (gls does not rescale).
 // Type II has no nlme form.
 func (m *Model) nlmeAnova(typ int) (*AnovaResult, error) {

@@ -30,7 +30,8 @@ type CI struct {
 // ConfintOptions controls Model.Confint.
 type ConfintOptions struct {
 	// Method is "profile" (default), "boot" or "Wald", as confint.merMod's
-	// method.
+	// method, or "nlme" (nlme's intervals(m) of a model with a residual
+	// structure: see nlmeIntervals).
 	Method string
 	// Level is the confidence level; default the model's Options.Level.
 	Level float64
@@ -106,15 +107,20 @@ type ConfintResult struct {
 // same for any number of workers, but they are not R's (another generator).
 //
 // Wald (method "Wald"): β̂_j ∓ z·SE_j for the fixed effects only (lme4
-// gives NA for the variance parameters).
+// gives NA for the variance parameters). With a residual structure lme4
+// has no such model and nlme's intervals(m, which = "fixed") use t
+// quantiles on nlme's df, β̂_j ∓ t·SE_j: those are the fixed-effect table's
+// ci_lb and ci_ub (Result.Fixed), not these z intervals; a note says so.
 //
 // Both work on the nested and the general path alike (crossed and
 // partially crossed factors, || terms, several terms on one factor): the
 // profile needs only the criterion and the reduced [X y] block, the
-// bootstrap the groups of each row. Models with a residual structure
-// (AR(1), another correlation, a variance function, gls) have no lme4
-// reference and are refused, as are models fitted from sufficient
-// statistics (the profile and the bootstrap need the rows).
+// bootstrap the groups of each row. With a residual structure (AR(1),
+// another correlation, a variance function, gls) the profile and the
+// bootstrap are refused, lme4 cannot fit these models; their reference is
+// nlme's intervals(m), method "nlme" (nlmeIntervals: lme fits with
+// uncorrelated random effects). The profile and the bootstrap also refuse
+// models fitted from sufficient statistics (they need the rows).
 func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 	if o.Level == 0 {
 		o.Level = m.opts.Level
@@ -129,9 +135,9 @@ func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 	if method == "" {
 		method = "profile"
 	}
-	if method != "Wald" && method != "wald" {
+	if method != "Wald" && method != "wald" && method != "nlme" {
 		if m.d.resid != nil || m.opts.AR1 != "" {
-			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals with a residual structure (AR(1) or another correlation, a variance function, gls) are not available (lme4, their reference, has none); use Wald intervals of the fixed effects", method).WithHint("Method")
+			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals with a residual structure (AR(1) or another correlation, a variance function, gls) are not available: lme4's profile and bootstrap cannot fit these models; nlme's intervals(m) (Wald on nlme's unconstrained scale for the variance parameters, t on nlme's df for the fixed effects) are method nlme", method).WithHint("Method")
 		}
 		if m.d.rows == nil {
 			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals need the model fitted from its rows, not from summary statistics", method).WithHint("Method")
@@ -182,8 +188,16 @@ func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 			res.Intervals = append(res.Intervals, CI{Parm: c.Name, Name: c.Name, Estimate: c.Estimate, Lower: c.Estimate - z*c.SE, Upper: c.Estimate + z*c.SE, Method: "Wald"})
 		}
 		res.Notes = append(res.Notes, "Wald intervals (estimate ∓ z·SE, normal quantile, as lme4's confint(method = \"Wald\")) are given for the fixed effects only.")
+		if m.d.resid != nil {
+			res.Notes = append(res.Notes, "With a residual structure these z intervals have no reference (lme4 cannot fit the model); nlme's intervals(m, which = \"fixed\") use t quantiles on nlme's df: they are the fixed-effect table's intervals (and method nlme's).")
+		}
+	case "nlme":
+		res.Method = "nlme"
+		if err := m.nlmeIntervals(res, o.Level); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, errs.New(errs.InvalidOption, "mixed", "confidence-interval method %q: give profile, boot or Wald", o.Method).WithHint("Method")
+		return nil, errs.New(errs.InvalidOption, "mixed", "confidence-interval method %q: give profile, boot, Wald or nlme", o.Method).WithHint("Method")
 	}
 	for _, c := range res.Intervals {
 		if math.IsNaN(c.Lower) || math.IsNaN(c.Upper) {

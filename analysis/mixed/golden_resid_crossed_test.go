@@ -13,8 +13,10 @@ import (
 // (testdata/golden/R/mixed_resid_crossed.R): y ~ time + (1 | patient) +
 // (1 | rater), AR(1) over sessions and CAR(1) over unevenly spaced weeks
 // within patient, REML and ML, corExp and corARMA(1, 1), varIdent by rater
-// with and without AR(1), varPower(form = ~ session) with AR(1), and
-// (1 + session || patient) with AR(1); nlme fits the crossed factors as one
+// with and without AR(1), varPower(form = ~ session) with AR(1),
+// corCompSymm within patient with a patient slope, y ~ session + (0 +
+// session | patient) + (1 | rater) (REML and ML), and (1 + session ||
+// patient) with AR(1); nlme fits the crossed factors as one
 // pdBlocked group, polished by Newton steps on nlme's own criterion (nlme's
 // nlminb stops up to 7e-9 short in logLik, with variances 5e-5 apart).
 // Fixed effects, SEs, variances and φ to 1e-6 relative,
@@ -35,7 +37,7 @@ func TestGoldenResidCrossed(t *testing.T) {
 	}
 	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	for _, gf := range g.Fits {
-		name := gf.Correlation + " " + gf.Weights + map[bool]string{true: " REML", false: " ML"}[gf.REML]
+		name := gf.Formula + " " + gf.Correlation + " " + gf.Weights + map[bool]string{true: " REML", false: " ML"}[gf.REML]
 		t.Run(name, func(t *testing.T) {
 			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group, Weights: gf.Weights})
 			if err != nil {
@@ -120,5 +122,92 @@ func TestResidCrossedRefusals(t *testing.T) {
 	// emmeans 1.8.4-1 in R): refused rather than given other df.
 	if _, err := m.EMMeans(EMMSpec{Vars: []string{"session"}}); errs.KindOf(err) != errs.InvalidOption || !strings.Contains(err.Error(), "containment df 0") {
 		t.Errorf("emmeans: error %v, want a refusal", err)
+	}
+}
+
+// Compound symmetry within patient beside a patient intercept, (1 | patient)
+// + (1 | rater) with corCompSymm(form = ~ 1 | all/patient), REML and ML,
+// against nlme 3.1-162 (the cs_ridge fits of mixed_resid_crossed.R): ρ, σ²
+// and the patient variance are not identified (a ridge of equal
+// likelihood), so what is compared is what is identified — logLik and AIC
+// to 1e-8, the fixed effects and their SEs to 1e-6, nlme's df, the rater
+// variance and σ²(1 − ρ) and σ²ρ + var(patient) to 1e-6 — and the notes
+// must say that the split is not identified.
+func TestGoldenResidCrossedCSRidge(t *testing.T) {
+	var g struct {
+		Ridge []struct {
+			residGoldenFit
+			ReVar []struct {
+				Group    string  `json:"group"`
+				Variance float64 `json:"variance"`
+			} `json:"re_var"`
+			Within  float64 `json:"within"`
+			Between float64 `json:"between"`
+		} `json:"cs_ridge"`
+	}
+	if err := golden.Load("mixed_resid_crossed.json", &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Ridge) != 2 {
+		t.Fatalf("%d cs_ridge fits, want 2", len(g.Ridge))
+	}
+	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
+	for _, gf := range g.Ridge {
+		t.Run(map[bool]string{true: "REML", false: "ML"}[gf.REML], func(t *testing.T) {
+			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Group: gf.Group})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := m.Result
+			if !r.Converged {
+				t.Errorf("not converged: %s", r.Reason)
+			}
+			check(t, "logLik", r.LogLik, gf.LogLik, 1e-8)
+			check(t, "AIC", r.AIC, gf.AIC, 1e-8)
+			for i, c := range r.Fixed {
+				check(t, c.Name, c.Estimate, gf.Estimate[i], 1e-6)
+				check(t, c.Name+" se", c.SE, gf.SE[i], 1e-6)
+				check(t, c.Name+" df", c.DF, gf.DF[i], 1e-4)
+			}
+			vars := map[string]float64{}
+			for _, v := range r.Random {
+				vars[v.Group] = v.Variance
+			}
+			rho := r.CorStruct.Params[0].Value
+			check(t, "rater variance", vars["rater"], gf.ReVar[1].Variance, 1e-6)
+			check(t, "σ²(1 − ρ)", r.ResidualVariance*(1-rho), gf.Within, 1e-6)
+			check(t, "σ²ρ + var(patient)", r.ResidualVariance*rho+vars["patient"], gf.Between, 1e-6)
+			t.Logf("ours ρ = %.4f, σ² = %.4f, var(patient) = %.4f; nlme's ρ = %.4f (the ridge)", rho, r.ResidualVariance, vars["patient"], gf.CorParams[0].Value)
+			found := false
+			for _, n := range r.Notes {
+				found = found || strings.Contains(n, "not separately identified")
+			}
+			if !found {
+				t.Errorf("no note on the ridge; notes %q", r.Notes)
+			}
+		})
+	}
+	// The nested path has the same ridge; with a patient slope instead of
+	// the intercept (the cs fits of the golden's main list) or a variance
+	// function there is none, and no note.
+	for _, tc := range []struct {
+		formula, weights string
+		ridge            bool
+	}{
+		{"y ~ session + (1 | patient)", "", true},
+		{"y ~ session + (0 + session | patient) + (1 | rater)", "", false},
+		{"y ~ session + (1 | patient) + (1 | rater)", "varident:rater", false},
+	} {
+		m, err := Fit(tc.formula, data, Options{Correlation: "cs", Group: "patient", Weights: tc.weights})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, n := range m.Result.Notes {
+			found = found || strings.Contains(n, "not separately identified")
+		}
+		if found != tc.ridge {
+			t.Errorf("%s %s: ridge note %v, want %v (notes %q)", tc.formula, tc.weights, found, tc.ridge, m.Result.Notes)
+		}
 	}
 }

@@ -42,6 +42,11 @@ func (m *Model) residReport() {
 		if c.name() == "cs" && m.opts.Time != "" {
 			r.Notes = append(r.Notes, fmt.Sprintf("Compound symmetry does not depend on time: the time column %q is not used.", m.opts.Time))
 		}
+		if c.name() == "cs" && rs.vf == nil {
+			if note := m.csRidgeNote(par[0]); note != "" {
+				r.Notes = append(r.Notes, note)
+			}
+		}
 	}
 	if v := rs.vf; v != nil {
 		vs := &ResidStructure{Class: v.class(), Form: v.form(), Params: v.params(rp[rs.ncor():])}
@@ -50,6 +55,41 @@ func (m *Model) residReport() {
 		}
 		r.VarFunction = vs
 	}
+}
+
+// csRidgeNote says when compound symmetry within the correlation group
+// (the finest factor) sits beside a random intercept on that factor: the
+// group's covariance σ²((1 − ρ)I + ρJ) + τ²J + … depends on σ²(1 − ρ) and
+// σ²ρ + τ² only (τ² the intercept's variance), so the likelihood is flat
+// along a ridge of (ρ, σ², τ²) and the optimum reported is one point of it;
+// the log-likelihood, the fixed effects and their covariance are the same
+// all along it (nlme's lme stops at another point of it: see the cs_ridge
+// fits of testdata/golden/mixed_resid_crossed.json). A variance function
+// scales ρJ by the weights, which separates the two, so it gets no note.
+// "" when there is no such intercept.
+func (m *Model) csRidgeNote(rho float64) string {
+	d, r := m.d, &m.Result
+	g := d.levels[0].groupName()
+	for l, lv := range d.levels {
+		if lv.groupName() != g {
+			continue
+		}
+		for i, cn := range lv.colNames {
+			if cn != "(Intercept)" {
+				continue
+			}
+			L, q := m.e.lam[l], lv.q
+			tau2 := 0.0
+			for k := 0; k <= i; k++ {
+				tau2 += L[i*q+k] * L[i*q+k]
+			}
+			s2 := r.ResidualVariance
+			tau2 *= s2
+			return fmt.Sprintf("Compound symmetry within %s and the random intercept of %s are not separately identified: the likelihood depends on σ²(1 − ρ) = %.6g and σ²ρ + var(%s (Intercept)) = %.6g only, so ρ = %.4g, σ² = %.4g and that variance (%.4g) are one of many equally good splits (the log-likelihood, the fixed effects and their SEs are the same for all); drop the intercept or the correlation.",
+				g, g, s2*(1-rho), g, s2*rho+tau2, rho, s2, tau2)
+		}
+	}
+	return ""
 }
 
 // residDF returns the df of the fixed effects of a model with a residual
