@@ -36,8 +36,9 @@
 // summary; Kenward–Roger's with Options.DDF, nlme's containment df with a
 // residual structure), variance components, correlations, residual variance, φ,
 // log-likelihood, AIC, BIC, conditional modes with conditional SDs, ICCs and
-// Nakagawa's R²; Compare gives lme4 anova's likelihood-ratio test; Model.Anova
-// gives lmerTest's type III (or I) F tests of the fixed-effect terms with
+// Nakagawa's R²; Compare gives lme4 anova's likelihood-ratio test (nlme's
+// with a residual structure: REML fits with the same fixed effects compared
+// as fitted); Model.Anova gives lmerTest's type III (or I) F tests of the fixed-effect terms with
 // Satterthwaite df, multi-df terms included; Model.EMMeans gives emmeans'
 // estimated marginal means on the reference grid and their pairwise
 // contrasts (Satterthwaite df, Tukey/Holm/Bonferroni adjustment). With

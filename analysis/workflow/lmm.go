@@ -20,7 +20,9 @@ type LMMOptions struct {
 	// Formula is the model in lme4 syntax: y ~ fixed + (random | group).
 	Formula string
 	// Compare is a second, nested formula for a likelihood-ratio test
-	// (both refitted by ML when their fixed effects differ, as lme4's anova).
+	// (both refitted by ML when their fixed effects differ, as lme4's and
+	// nlme's anova; REML fits with a residual structure and the same fixed
+	// effects compared as fitted, as nlme's).
 	Compare string
 	// ML fits by maximum likelihood instead of REML.
 	ML bool
@@ -432,6 +434,9 @@ func (r *LMMRun) compose() {
 		}
 	}
 	r.cites = append(r.cites, "bates2015", "kuznetsova2017")
+	if r.opt.residual() || r.confintMethod == "nlme" { // nlme's models, df, tests and intervals
+		r.cites = append(r.cites, "pinheiro2000")
+	}
 	r.cites = append(r.cites, r.krCites()...)
 	if r.emm != nil {
 		r.cites = append(r.cites, "searle1980", "lenth2023")
@@ -561,6 +566,7 @@ func (r *LMMRun) Steps() []Step {
 	} else if r.opt.AR1 != "" {
 		b.WriteString(nlmeCall(r.opt.Formula, r.opt.AR1, r.opt.ML))
 		rLmeNumbers(&b, "m", r.opt.Level)
+		r.confintRCode(&b, true)
 	} else {
 		b.WriteString("library(lmerTest)\n")
 		b.WriteString(rLmerControl)
@@ -590,7 +596,7 @@ func (r *LMMRun) Steps() []Step {
 `)
 		}
 		r.emmRCode(&b)
-		r.confintRCode(&b)
+		r.confintRCode(&b, false)
 	}
 	return []Step{{Purpose: "the mixed model", Command: strings.Join(cmd, " "), RCode: b.String()}}
 }

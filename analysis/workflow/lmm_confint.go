@@ -40,7 +40,8 @@ type LMMConfint struct {
 }
 
 // confintMethods maps the option's values to confint.merMod's method names.
-var confintMethods = map[string]string{"profile": "profile", "boot": "boot", "wald": "Wald"}
+// "nlme" is nlme's intervals(m) of a model with a residual structure.
+var confintMethods = map[string]string{"profile": "profile", "boot": "boot", "wald": "Wald", "nlme": "nlme"}
 
 // checkConfint validates the interval options before the fit.
 func checkConfint(opt LMMOptions) error {
@@ -52,13 +53,13 @@ func checkConfint(opt LMMOptions) error {
 		}
 		return nil
 	case confintMethods[o.Confint] == "":
-		return invalid("Confint", "confidence-interval method %q: give profile, boot or wald", o.Confint)
+		return invalid("Confint", "confidence-interval method %q: give profile, boot, wald or nlme", o.Confint)
 	case o.Confint != "boot" && o.NSim != 0:
 		return invalid("NSim", "the number of bootstrap samples applies to bootstrap intervals, not %s ones", o.Confint)
 	case o.NSim < 0 || o.Confint == "boot" && o.NSim == 1:
 		return invalid("NSim", "%d bootstrap samples: give at least 2 (lme4's default is 500)", o.NSim)
-	case opt.AR1 != "" && o.Confint != "wald":
-		return invalid("Confint", "%s intervals with AR(1) residuals are not available (lme4, their reference, has no AR(1)); use Wald intervals of the fixed effects", o.Confint)
+	case opt.AR1 != "" && o.Confint != "wald" && o.Confint != "nlme":
+		return invalid("Confint", "%s intervals with AR(1) residuals are not available (lme4's profile and bootstrap cannot fit the model); use nlme's intervals (--confint nlme) or Wald intervals of the fixed effects", o.Confint)
 	}
 	return nil
 }
@@ -88,7 +89,7 @@ func (r *LMMRun) confintSection(s *Section) {
 	if len(r.Confint) == 0 {
 		return
 	}
-	title := map[string]string{"profile": "Profile-likelihood", "boot": "Parametric-bootstrap", "Wald": "Wald"}[r.confintMethod]
+	title := map[string]string{"profile": "Profile-likelihood", "boot": "Parametric-bootstrap", "Wald": "Wald", "nlme": "nlme's (Wald, unconstrained scale)"}[r.confintMethod]
 	t := &Table{Name: "confint", Title: title + " confidence intervals",
 		Columns: []string{"Parameter", "Group", "Term", "Estimate", apa.Level(r.ConfintLevel) + " CI"},
 		Right:   []bool{false, false, false, true, false}}
@@ -118,18 +119,25 @@ func (r *LMMRun) confintArgs() []string {
 	return args
 }
 
-// confintRCode is the matching confint() call on the lmer fit m.
-func (r *LMMRun) confintRCode(b *strings.Builder) {
+// confintRCode is the matching confint() call on the lmer fit m, or, for
+// an nlme fit (nlme true), nlme's intervals(m) and the z intervals of the
+// fixed effects.
+func (r *LMMRun) confintRCode(b *strings.Builder, nlme bool) {
 	if r.opt.Confint == "" {
 		return
 	}
 	level := rNum(r.ConfintLevel)
-	switch r.confintMethod {
-	case "profile":
+	switch {
+	case nlme && r.confintMethod == "nlme":
+		fmt.Fprintf(b, "ci <- intervals(m, level = %s); ci   # nlme's fdHess Hessian: variance limits within ~2%% of alliance's\n", level)
+		return
+	case nlme && r.confintMethod == "Wald":
+		fmt.Fprintf(b, "z <- qnorm(1 - (1 - %s) / 2); se <- sqrt(diag(vcov(m)))\nci <- cbind(lower = fixef(m) - z * se, upper = fixef(m) + z * se); ci   # z intervals of the fixed effects\n", level)
+	case r.confintMethod == "profile":
 		fmt.Fprintf(b, "ci <- confint(m, method = \"profile\", level = %s); ci\n", level)
-	case "Wald":
+	case r.confintMethod == "Wald":
 		fmt.Fprintf(b, "ci <- confint(m, method = \"Wald\", level = %s); ci\n", level)
-	case "boot":
+	case r.confintMethod == "boot":
 		fmt.Fprintf(b, "set.seed(%d)   # R's generator differs from ours: the limits agree within Monte Carlo error\n", r.ConfintSeed)
 		fmt.Fprintf(b, "ci <- confint(m, method = \"boot\", nsim = %d, boot.type = \"perc\", level = %s); ci\n", r.ConfintNSim, level)
 	}
@@ -146,6 +154,8 @@ func (r *LMMRun) confintMethodsText() string {
 		return fmt.Sprintf(" Confidence intervals of the variance components and fixed effects are percentile intervals of %d parametric-bootstrap refits, as lme4's bootMer.", r.ConfintNSim)
 	case "Wald":
 		return " Wald confidence intervals of the fixed effects use the normal quantile."
+	case "nlme":
+		return " Confidence intervals of the variance parameters are Wald intervals on nlme's unconstrained scale, and those of the fixed effects t intervals on nlme's df, as nlme's intervals (Pinheiro & Bates, 2000)."
 	}
 	return ""
 }

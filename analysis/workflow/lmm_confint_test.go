@@ -112,3 +112,60 @@ func TestLMMConfintRCodeRunsInR(t *testing.T) {
 		}
 	}
 }
+
+// --confint nlme on a model with a residual structure gives nlme's
+// intervals: the fixed effects' limits are the fixed-effect table's (nlme's
+// t intervals on its df), the variance parameters' limits bracket their
+// estimates, nlme is cited and named in the methods, and the R code calls
+// intervals(m) and, with --compare, nlme's anova of the two ML refits.
+func TestLMMConfintNLME(t *testing.T) {
+	run, err := LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session + alliance + (1 | patient)",
+		Correlation: "ar1", Time: "session", Compare: "outcome ~ session + (1 | patient)", LMMConfintOptions: LMMConfintOptions{Confint: "nlme"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := map[string][2]float64{}
+	for _, c := range run.Result.Fixed {
+		fixed[c.Name] = [2]float64{c.CILB, c.CIUB}
+	}
+	nvar := 0
+	for _, c := range run.Confint {
+		if c.Method != "nlme" {
+			t.Errorf("%s: method %q", c.Parm, c.Method)
+		}
+		if f, ok := fixed[c.Parm]; ok {
+			if c.Lower != f[0] || c.Upper != f[1] {
+				t.Errorf("%s: [%v, %v], the fixed-effect table has [%v, %v]", c.Parm, c.Lower, c.Upper, f[0], f[1])
+			}
+			continue
+		}
+		nvar++
+		if !(c.Lower < c.Estimate && c.Estimate < c.Upper) {
+			t.Errorf("%s: [%v, %v] does not bracket %v", c.Parm, c.Lower, c.Upper, c.Estimate)
+		}
+	}
+	if nvar != 3 { // patient SD, Phi, sigma
+		t.Errorf("%d variance-parameter intervals, want 3: %+v", nvar, run.Confint)
+	}
+	if !strings.Contains(strings.Join(run.Cites(), " "), "pinheiro2000") {
+		t.Errorf("cites %v lack Pinheiro & Bates (2000)", run.Cites())
+	}
+	if m := run.confintMethodsText(); !strings.Contains(m, "nlme's intervals") {
+		t.Errorf("methods %q do not name nlme's intervals", m)
+	}
+	code := run.Steps()[0].RCode
+	for _, want := range []string{"ci <- intervals(m, level = 0.95)", `a <- anova(update(m0, method = "ML"), update(m, method = "ML"))`, "m0 <- lme(outcome ~ session,"} {
+		if !strings.Contains(code, want) {
+			t.Errorf("the R code lacks %q:\n%s", want, code)
+		}
+	}
+	if strings.Contains(code, "confint(m") {
+		t.Errorf("the R code of an nlme fit calls lme4's confint:\n%s", code)
+	}
+	// Without a residual structure nlme's intervals are refused, naming the option.
+	_, err = LMM(embedded(t, "demo-sessions"), LMMOptions{Formula: "outcome ~ session + (1 | patient)", LMMConfintOptions: LMMConfintOptions{Confint: "nlme"}})
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Hint != "Confint" {
+		t.Errorf("nlme intervals without a residual structure: error %v, want one about Confint", err)
+	}
+}

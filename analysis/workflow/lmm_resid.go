@@ -155,9 +155,15 @@ func (r *LMMRun) nlmeResidCall() string {
 		return call
 	}
 	var b strings.Builder
+	var call0, model0 string
+	if opt.Compare != "" && r.Compare != nil {
+		if call0, model0, _, ok = r.nlmeModel(opt.Compare, opt.CorGroup); !ok {
+			call0 = ""
+		}
+	}
 	b.WriteString("library(nlme)\n")
 	b.WriteString(fittedNote)
-	if model == "gls" || len(r.Ranova) > 0 {
+	if model == "gls" || model0 == "gls" || len(r.Ranova) > 0 {
 		b.WriteString(rGLSBest)
 	}
 	fmt.Fprintf(&b, "m <- %s\n", call)
@@ -193,8 +199,20 @@ local({
 })
 `, kind)
 	}
+	if call0 != "" {
+		fmt.Fprintf(&b, "m0 <- %s\n", call0)
+		if r.Compare.Refit { // different fixed effects: REML likelihoods are not comparable
+			b.WriteString("a <- anova(update(m0, method = \"ML\"), update(m, method = \"ML\")); a   # both refitted by ML, as alliance\n")
+		} else {
+			b.WriteString("a <- anova(m0, m); a\n")
+		}
+		b.WriteString(`cat(jsonlite::toJSON(list(compare = list(npar = a$df, AIC = a$AIC, BIC = a$BIC, logLik = a$logLik,
+  Chisq = a$L.Ratio[2], Df = abs(diff(a$df)), p = a[["p-value"]][2])), digits = NA, auto_unbox = TRUE), "\n")
+`)
+	}
 	r.nlmeRanovaCode(&b)
 	r.emmRCode(&b)
+	r.confintRCode(&b, true)
 	return b.String()
 }
 
