@@ -21,9 +21,9 @@ func TestConfintResidCrossed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, method := range []string{"profile", "boot"} {
-		_, err := m.Confint(ConfintOptions{Method: method, NSim: 10})
-		if errs.KindOf(err) != errs.InvalidOption || !strings.Contains(err.Error(), `are method nlme`) {
-			t.Errorf("%s: error %v, want a refusal pointing to method nlme", method, err)
+		_, cerr := m.Confint(ConfintOptions{Method: method, NSim: 10})
+		if errs.KindOf(cerr) != errs.InvalidOption || !strings.Contains(cerr.Error(), `are method nlme`) {
+			t.Errorf("%s: error %v, want a refusal pointing to method nlme", method, cerr)
 		}
 	}
 	ci, err := m.Confint(ConfintOptions{Method: "Wald"})

@@ -330,13 +330,13 @@ func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *scratch, 
 	q := d.levels[l].q
 	mr := e.mdim[l] - q
 	lam := e.lam[l]
-	k := d.levels[l].thetaOff
+	off := d.levels[l].thetaOff
 	switch q {
 	case 1:
-		addOwnGrad1(lam[0]*F[0], Zh, ZR, U, mr, grad[k:])
+		addOwnGrad1(lam[0]*F[0], Zh, ZR, U, mr, grad[off:])
 		return
 	case 2:
-		addOwnGrad2(lam, Zh, ZR, U, F, fs, mr, grad[k:])
+		addOwnGrad2(lam, Zh, ZR, U, F, fs, mr, grad[off:])
 		return
 	}
 	LF := gw.lf[:q*q] // Λᵀ F_oo
@@ -353,6 +353,7 @@ func (e *engine) addOwnGrad(l int, Zh, ZR, U, F []float64, fs int, gw *scratch, 
 			LF[i*q+c] = s
 		}
 	}
+	k := off
 	for jj := 0; jj < q; jj++ {
 		for ii := jj; ii < q; ii++ {
 			s := 0.0
