@@ -208,7 +208,10 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		if np == 1 {
 			n += bytes.Count(seg, []byte{'\r'}) - bytes.Count(seg, []byte("\r\n"))
 		}
-		room[k+1] = room[k] + n + 1
+		if k == np-1 {
+			n++ // the last line may have no line end (the others end just after a LF)
+		}
+		room[k+1] = room[k] + n
 	}
 	total := room[np]
 	t.start, t.end = make([][]uint32, ncol), make([][]uint32, ncol)
@@ -219,14 +222,19 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 	t.line = make([]int32, total)
 	used := make([]int, np)
 	probsOf := make([]*problems, np)
-	parallel.Each(np, np, func(_, k int) {
-		q := &csvParser{data: data[:parts[k+1]], delim: d, pos: parts[k], line: p.line}
-		if k > 0 {
-			q.line += bytes.Count(data[p.pos:parts[k]], []byte{'\n'})
-		}
+	parse := func(_, k int) {
+		// Part k starts room[k] lines after the header's end: the parts
+		// before it hold that many LFs (and no lone CR when there are
+		// several parts).
+		q := &csvParser{data: data[:parts[k+1]], delim: d, pos: parts[k], line: p.line + room[k]}
 		probsOf[k] = newProblems(name)
 		used[k] = q.rows(t, room[k], room[k+1], probsOf[k])
-	})
+	}
+	if np == 1 {
+		parse(0, 0)
+	} else {
+		parallel.Each(np, np, parse)
+	}
 	rows := 0
 	for k := 0; k < np; k++ {
 		if rows != room[k] { // close the gap left by the parts before
@@ -278,8 +286,8 @@ func (p *csvParser) rows(t *Table, lo, hi int, probs *problems) int {
 			probs.add(line, "", nil, "too many lines")
 			break
 		}
-		if r == hi { // cannot happen: a record takes at least one line
-			probs.add(line, "", nil, "more records than lines")
+		if r == hi { // cannot happen: every record but the last ends with a line end
+			probs.add(line, "", nil, "internal error: more records than line ends were counted; please report this with the file")
 			break
 		}
 		for j := range ncol {

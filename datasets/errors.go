@@ -110,9 +110,6 @@ func (p *problems) keep(pr Problem) {
 	}
 }
 
-// err returns the collected problems as an *InputError, or nil. The stored
-// problems are put in line order (problems not tied to a line first), keeping
-// the order of the checks within a line.
 // merge adds q's problems (found after p's, e.g. in a later part of a
 // file) to p, keeping at most MaxProblems.
 func (p *problems) merge(q *problems) {
@@ -120,6 +117,9 @@ func (p *problems) merge(q *problems) {
 	p.list = append(p.list, q.list[:min(len(q.list), MaxProblems-len(p.list))]...)
 }
 
+// err returns the collected problems as an *InputError, or nil. The stored
+// problems are put in line order (problems not tied to a line first), keeping
+// the order of the checks within a line.
 func (p *problems) err() error {
 	if p.total == 0 {
 		return nil

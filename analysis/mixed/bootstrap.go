@@ -171,7 +171,7 @@ func refitParams(d *design, rows, theta0 []float64, reml bool) []float64 {
 	dc := *d
 	dc.rows = rows
 	e := newEngine(&dc)
-	e.serial() // the refits run in parallel
+	e.inline() // the refits run in parallel
 	obj := func(th []float64) float64 {
 		c, ok := e.eval(th, 0)
 		if !ok {

@@ -109,9 +109,11 @@ func (e *engine) planParts() {
 	}
 }
 
-// serial makes the engine's passes run on the calling goroutine (for
-// engines that are themselves run in parallel, as the bootstrap's refits).
-func (e *engine) serial() { e.parts, e.team = nil, nil }
+// inline makes the engine run its parts in order on the calling goroutine:
+// the same numbers to the last bit, without helper goroutines (for engines
+// that are themselves run in parallel: the bootstrap's refits, the
+// profile's workers).
+func (e *engine) inline() { e.team = nil }
 
 // eliminateAll eliminates every node, finest level first, into e.delta
 // (the top's Δ last) and returns log|Lθ|², or false when a block is not

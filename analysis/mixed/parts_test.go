@@ -158,3 +158,39 @@ func TestKeptEvaluationReused(t *testing.T) {
 		}
 	}
 }
+
+// serial makes the engine's passes one pass over all nodes, as before the
+// parts (for comparison).
+func (e *engine) serial() { e.parts, e.team = nil, nil }
+
+// Engines run inside parallel workers (bootstrap refits, profile workers)
+// keep their parts and run them inline: the intervals are the same for any
+// number of workers, on a design large enough to be split.
+func TestInlinePartsSameForAnyWorkers(t *testing.T) {
+	d := simSessions(40, 60, 4, 5) // 2,400 patients
+	m, err := Fit("y ~ session + (1 | patient)", d, Options{ML: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.e.parts) < 2 {
+		t.Fatalf("%d parts: the design is not split", len(m.e.parts))
+	}
+	for _, method := range []string{"boot", "profile"} {
+		var got []*ConfintResult
+		for _, w := range []int{1, 2, 3} {
+			ci, err := m.Confint(ConfintOptions{Method: method, NSim: 6, Seed: 3, Workers: w})
+			if err != nil {
+				t.Fatalf("%s, %d workers: %v", method, w, err)
+			}
+			got = append(got, ci)
+		}
+		for i := 1; i < len(got); i++ {
+			for k := range got[0].Intervals {
+				a, b := got[0].Intervals[k], got[i].Intervals[k]
+				if a.Lower != b.Lower || a.Upper != b.Upper {
+					t.Errorf("%s %s: [%v, %v] with 1 worker, [%v, %v] with %d", method, a.Parm, a.Lower, a.Upper, b.Lower, b.Upper, i+1)
+				}
+			}
+		}
+	}
+}

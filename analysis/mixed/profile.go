@@ -615,6 +615,9 @@ func profileCI(ml *Model, level float64, workers int) ([]CI, []string, error) {
 	parallel.Each(K, len(engines), func(w, k int) {
 		if engines[w] == nil {
 			engines[w] = newEngine(ml.d)
+			if len(engines) > 1 { // the workers are the parallelism
+				engines[w].inline()
+			}
 		}
 		lim, at, err := pr.profileLimits(engines[w], k, z)
 		errsK[k], bounds[k] = err, at

@@ -26,19 +26,40 @@ func Chunks(n, workers int, body func(w, lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var failed atomic.Pointer[any]
 	for w := 0; w*chunk < n; w++ {
 		wg.Add(1)
 		go func(w int) {
-			defer wg.Done()
+			defer done(&wg, &failed)
 			body(w, w*chunk, min((w+1)*chunk, n))
 		}(w)
 	}
 	wg.Wait()
+	reraise(&failed)
+}
+
+// done ends a worker goroutine, keeping the first panic of the workers.
+func done(wg *sync.WaitGroup, failed *atomic.Pointer[any]) {
+	if v := recover(); v != nil {
+		failed.CompareAndSwap(nil, &v)
+	}
+	wg.Done()
+}
+
+// reraise raises a worker's panic again on the calling goroutine, where
+// a recover (the command's "internal error" report, the web server's
+// per-request one) can catch it.
+func reraise(failed *atomic.Pointer[any]) {
+	if v := failed.Load(); v != nil {
+		panic(*v)
+	}
 }
 
 // Each runs body(w, i) for every i in [0, n) on workers goroutines, each
 // taking the next index when it is free (items of uneven cost balance
 // out); w is the goroutine's number. It returns when every item is done.
+// In Chunks and Each a panic in a body is raised again on the caller
+// after the other workers are done.
 func Each(n, workers int, body func(w, i int)) {
 	if n <= 0 {
 		return
@@ -46,14 +67,16 @@ func Each(n, workers int, body func(w, i int)) {
 	workers = max(1, min(workers, n)) // fewer than one worker is one
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var failed atomic.Pointer[any]
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
-			defer wg.Done()
+			defer done(&wg, &failed)
 			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
 				body(w, i)
 			}
 		}(w)
 	}
 	wg.Wait()
+	reraise(&failed)
 }

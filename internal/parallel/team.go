@@ -21,6 +21,7 @@ type Team struct {
 	alive   []bool // helper w (1..helpers) is running; under mu
 	cur     atomic.Pointer[teamPass]
 	wake    chan struct{}
+	busy    atomic.Bool // a pass is in flight
 }
 
 // teamPass is one call of Run.
@@ -28,6 +29,7 @@ type teamPass struct {
 	n          int
 	body       func(w, i int)
 	next, done atomic.Int64
+	failed     atomic.Pointer[any] // the first panic of a body, re-raised by Run
 }
 
 // teamSpin is how long a helper waits awake for the next pass; teamIdle
@@ -54,18 +56,22 @@ func (t *Team) Workers() int {
 
 // Run calls body(w, i) for every i in [0, n), items taken in turn by the
 // caller (w = 0) and the helpers (w = 1 … Workers()−1), and returns when
-// every item is done. No two items run concurrently with the same w.
-// Passes must not overlap: Run is not safe for concurrent use.
+// every item is done; a panic in a body is raised again on the caller once
+// the pass is over. No two items of a pass run concurrently with the same
+// w. A Run made while another is in flight (from a body, or from another
+// goroutine) runs its items on its own caller with w = 0, so bodies that
+// keep scratch per w must not nest.
 func (t *Team) Run(n int, body func(w, i int)) {
 	if n <= 0 {
 		return
 	}
-	if t == nil || t.helpers == 0 || n == 1 {
+	if t == nil || t.helpers == 0 || n == 1 || !t.busy.CompareAndSwap(false, true) {
 		for i := 0; i < n; i++ {
 			body(0, i)
 		}
 		return
 	}
+	defer t.busy.Store(false)
 	p := &teamPass{n: n, body: body}
 	t.mu.Lock()
 	prev := t.cur.Load()
@@ -89,14 +95,28 @@ func (t *Team) Run(n int, body func(w, i int)) {
 			runtime.Gosched()
 		}
 	}
+	if v := p.failed.Load(); v != nil {
+		panic(*v) // a body's panic, on the caller, where a recover can catch it
+	}
 }
 
 // work takes items of the pass until there are none left.
 func (p *teamPass) work(w int) {
 	for i := p.next.Add(1) - 1; i < int64(p.n); i = p.next.Add(1) - 1 {
-		p.body(w, int(i))
-		p.done.Add(1)
+		p.item(w, int(i))
 	}
+}
+
+// item runs one body, counting it done even if it panics (the panic is
+// kept for Run to raise).
+func (p *teamPass) item(w, i int) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.failed.CompareAndSwap(nil, &v)
+		}
+		p.done.Add(1)
+	}()
+	p.body(w, i)
 }
 
 // helper runs the passes after last as helper w: it spins for teamSpin

@@ -70,3 +70,58 @@ func (t *Team) running() int {
 	}
 	return n
 }
+
+// A panic in a body reaches the caller of Run, Each or Chunks (where the
+// command's recover reports it) after the other items are done, and the
+// team runs the next pass normally; a Run from inside a body runs on its
+// caller.
+func TestPanicsReachTheCaller(t *testing.T) {
+	catch := func(f func()) (v any) {
+		defer func() { v = recover() }()
+		f()
+		return nil
+	}
+	tm := NewTeam(3)
+	for _, k := range []int{0, 5, 9} {
+		var ran atomic.Int32
+		v := catch(func() {
+			tm.Run(10, func(_, i int) {
+				ran.Add(1)
+				if i == k {
+					panic("boom")
+				}
+			})
+		})
+		if v != "boom" || ran.Load() != 10 {
+			t.Errorf("Run, panic at item %d: recovered %v, %d items ran, want boom and 10", k, v, ran.Load())
+		}
+	}
+	var sum atomic.Int64
+	tm.Run(100, func(_, i int) {
+		sum.Add(int64(i))
+		if i == 50 { // nested: runs on this goroutine
+			tm.Run(3, func(_, j int) { sum.Add(int64(1000 * (j + 1))) })
+		}
+	})
+	if sum.Load() != 4950+6000 {
+		t.Errorf("after a panic, with a nested Run: sum %d, want %d", sum.Load(), 4950+6000)
+	}
+	if v := catch(func() {
+		Each(20, 4, func(_, i int) {
+			if i == 7 {
+				panic("each")
+			}
+		})
+	}); v != "each" {
+		t.Errorf("Each: recovered %v, want each", v)
+	}
+	if v := catch(func() {
+		Chunks(20, 4, func(_, lo, _ int) {
+			if lo > 0 {
+				panic("chunks")
+			}
+		})
+	}); v != "chunks" {
+		t.Errorf("Chunks: recovered %v, want chunks", v)
+	}
+}
