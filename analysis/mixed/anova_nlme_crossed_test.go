@@ -20,13 +20,7 @@ import (
 // intervals(m, which = "fixed") to 1e-6 of the larger limit, and the fits themselves
 // (estimates and SEs to 1e-6) so that a failure says where it starts.
 func TestGoldenAnovaResidCrossed(t *testing.T) {
-	type row struct {
-		Term  string  `json:"term"`
-		NumDF int     `json:"num_df"`
-		DenDF float64 `json:"den_df"`
-		F     float64 `json:"F"`
-		P     float64 `json:"p"`
-	}
+	type row = nlmeAnovaRow
 	var g struct {
 		Cases []struct {
 			residGoldenFit
@@ -45,9 +39,9 @@ func TestGoldenAnovaResidCrossed(t *testing.T) {
 	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	worst := map[string]float64{}
 	for _, c := range g.Cases {
-		name := c.Formula + " " + c.Correlation + " " + c.Weights + map[bool]string{true: " REML", false: " ML"}[c.REML]
+		name := c.label()
 		t.Run(name, func(t *testing.T) {
-			m, err := Fit(c.Formula, data, Options{ML: !c.REML, Correlation: c.Correlation, Time: c.Time, Group: c.Group, Weights: c.Weights})
+			m, err := Fit(c.Formula, data, c.options())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,28 +70,15 @@ func TestGoldenAnovaResidCrossed(t *testing.T) {
 					}
 				}
 			}
-			for typ, want := range map[int][]row{1: c.Type1, 3: c.Type3} {
-				tab, err := m.AnovaTable(typ)
-				if err != nil {
-					t.Fatal(err)
+			checkNLMEAnova(t, m, c.Type1, c.Type3, func(typ int, r AnovaRow, w nlmeAnovaRow) {
+				rel("F", r.F, w.F, 1e-6)
+				if e := math.Abs(r.P - w.P); e > 1e-6*w.P && e > 1e-14 {
+					t.Errorf("type %d %s: p %.10g, want %.10g", typ, w.Term, r.P, w.P)
 				}
-				if len(tab.Rows) != len(want) {
-					t.Fatalf("type %d: %d rows, want %d", typ, len(tab.Rows), len(want))
+				if w.P > 1e-6 { // where 1 − pf(F) is exact to 1e-10
+					worst["p"] = math.Max(worst["p"], relErr(r.P, w.P))
 				}
-				for i, w := range want {
-					r := tab.Rows[i]
-					if r.Term != w.Term || r.NumDF != w.NumDF || r.DenDF != w.DenDF {
-						t.Errorf("type %d row %d: %s %d/%g, want %s %d/%g", typ, i, r.Term, r.NumDF, r.DenDF, w.Term, w.NumDF, w.DenDF)
-					}
-					rel("F", r.F, w.F, 1e-6)
-					if e := math.Abs(r.P - w.P); e > 1e-6*w.P && e > 1e-14 {
-						t.Errorf("type %d %s: p %.10g, want %.10g", typ, w.Term, r.P, w.P)
-					}
-					if w.P > 1e-6 { // where 1 − pf(F) is exact to 1e-10
-						worst["p"] = math.Max(worst["p"], relErr(r.P, w.P))
-					}
-				}
-			}
+			})
 		})
 	}
 	t.Logf("largest relative gaps to nlme: %v", worst)

@@ -42,9 +42,9 @@ func TestGoldenConfintNlmeCrossed(t *testing.T) {
 	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	worst := map[string]float64{}
 	for _, c := range g.Cases {
-		name := c.Formula + " " + c.Correlation + " " + c.Weights + map[bool]string{true: " REML", false: " ML"}[c.REML]
+		name := c.label()
 		t.Run(name, func(t *testing.T) {
-			m, err := Fit(c.Formula, data, Options{ML: !c.REML, Correlation: c.Correlation, Time: c.Time, Group: c.Group, Weights: c.Weights})
+			m, err := Fit(c.Formula, data, c.options())
 			if err != nil {
 				t.Fatal(err)
 			}

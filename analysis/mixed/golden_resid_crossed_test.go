@@ -37,9 +37,9 @@ func TestGoldenResidCrossed(t *testing.T) {
 	}
 	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	for _, gf := range g.Fits {
-		name := gf.Formula + " " + gf.Correlation + " " + gf.Weights + map[bool]string{true: " REML", false: " ML"}[gf.REML]
+		name := gf.label()
 		t.Run(name, func(t *testing.T) {
-			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group, Weights: gf.Weights})
+			m, err := Fit(gf.Formula, data, gf.options())
 			if err != nil {
 				t.Fatal(err)
 			}

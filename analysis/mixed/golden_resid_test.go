@@ -35,6 +35,16 @@ type residGoldenFit struct {
 	} `json:"re_cov"`
 }
 
+// label names a golden fit in a subtest's name.
+func (g residGoldenFit) label() string {
+	return g.Formula + " " + g.Correlation + " " + g.Weights + map[bool]string{true: " REML", false: " ML"}[g.REML]
+}
+
+// options are the fit's options as nlme's call had them.
+func (g residGoldenFit) options() Options {
+	return Options{ML: !g.REML, Correlation: g.Correlation, Time: g.Time, Group: g.Group, Weights: g.Weights}
+}
+
 func loadResidGolden(t *testing.T, file string) (Data, []residGoldenFit) {
 	t.Helper()
 	var g struct {
@@ -100,7 +110,7 @@ func TestGoldenResidFittedPower(t *testing.T) {
 		return residTol{fixed: 1e-6, params: 1e-5, variance: 1e-5}
 	})
 	for i, gf := range fits {
-		m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group, Weights: gf.Weights})
+		m, err := Fit(gf.Formula, data, gf.options())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +141,7 @@ func checkResidFits(t *testing.T, data Data, fits []residGoldenFit, tolOf func(r
 		}
 		tol := tolOf(gf)
 		t.Run(name, func(t *testing.T) {
-			m, err := Fit(gf.Formula, data, Options{ML: !gf.REML, Correlation: gf.Correlation, Time: gf.Time, Group: gf.Group, Weights: gf.Weights})
+			m, err := Fit(gf.Formula, data, gf.options())
 			if err != nil {
 				t.Fatal(err)
 			}
