@@ -309,14 +309,16 @@ const (
 
 // splitLines returns the boundaries from, …, len(data) of the parts the
 // records after the header (from offset from on) are parsed in: one part,
-// unless there are at least parallelParse bytes without a quote character
-// and without a carriage return that does not start a CRLF, so that every
-// record is one line; then up to GOMAXPROCS parts of whole lines (at least
+// unless there are at least parallelParse bytes (and less than 2 GB)
+// without a quote character and without a carriage return that does not
+// start a CRLF, so that every record is one line; then up to GOMAXPROCS parts of whole lines (at least
 // parsePart bytes each), each cut just after a line feed.
 func splitLines(data []byte, from int) []int {
 	rest := data[from:]
 	k := min(runtime.GOMAXPROCS(0), len(rest)/parsePart)
-	if len(rest) < parallelParse || k < 2 || bytes.IndexByte(rest, '"') >= 0 ||
+	// A file of 2 GB or more may have more lines than a record's line
+	// number holds: it is read in one part, which stops at the first.
+	if len(rest) < parallelParse || len(data) >= math.MaxInt32 || k < 2 || bytes.IndexByte(rest, '"') >= 0 ||
 		bytes.Count(rest, []byte{'\r'}) != bytes.Count(rest, []byte("\r\n")) {
 		return []int{from, len(data)}
 	}
