@@ -31,16 +31,16 @@ import (
 // grouped by time gap.
 type engine struct {
 	d     *design
-	S     []float64    // finest nodes × m0·fs0: raw cross-products, columns 0..fs0−1
-	fs0   int          // row stride of a finest node's S: m0 (full, with AR(1)) or q0 (own columns only)
-	res   *residEngine // residual structure (resid.go); nil for independent, homoscedastic residuals
-	mdim  []int        // frontal dimension per level; mdim[nl] = p+1 (the top)
-	base  [][]float64  // level 1..nl: nodes × m², Σ of the descendants' S
-	delta [][]float64  // level 1..nl: nodes × m², lower triangle
-	G     []float64    // (p+1)², lower triangle: reduced [X y] block, factored
-	sc    *scratch     // per-node scratch of a serial pass (parts.go)
-	parts []*part      // the independent parts of a parallel pass; nil for a serial one (parts.go)
-	team  *parallel.Team
+	S     []float64      // finest nodes × m0·fs0: raw cross-products, columns 0..fs0−1
+	fs0   int            // row stride of a finest node's S: m0 (full, with AR(1)) or q0 (own columns only)
+	res   *residEngine   // residual structure (resid.go); nil for independent, homoscedastic residuals
+	mdim  []int          // frontal dimension per level; mdim[nl] = p+1 (the top)
+	base  [][]float64    // level 1..nl: nodes × m², Σ of the descendants' S
+	delta [][]float64    // level 1..nl: nodes × m², lower triangle
+	G     []float64      // (p+1)², lower triangle: reduced [X y] block, factored
+	sc    *scratch       // per-node scratch of a serial pass (parts.go)
+	parts []*part        // the independent parts of a parallel pass; nil for a serial one (parts.go)
+	team  *parallel.Team // runs the parts; nil runs them in order on the caller (inline)
 	lam   [][]float64
 	keep  bool
 	// kept remembers the last evaluation made with keep (its factors are

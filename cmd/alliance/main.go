@@ -26,12 +26,19 @@ import (
 	"syscall"
 
 	"github.com/alliance-research/alliance/datasets/fileout"
+	"github.com/alliance-research/alliance/internal/parallel"
 	"github.com/alliance-research/alliance/plots/textout"
 )
 
 func main() {
 	catchSignals()
 	softMemoryLimit()
+	// A bug in a body run on a worker goroutine of internal/parallel, where
+	// run's recover cannot catch it, is reported the same way.
+	parallel.OnPanic = func(v any) {
+		reportInternal(os.Stderr, v)
+		os.Exit(exitInternal)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -67,17 +74,23 @@ func catchSignals() {
 	}()
 }
 
+// reportInternal removes this run's temporary files (Interrupted would
+// hold the registry for good) and says that panic value v is a bug.
+func reportInternal(stderr io.Writer, v any) {
+	fileout.Cleanup()
+	msg := string(textout.EscapeControls([]byte(fmt.Sprint(v))))
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	fmt.Fprintf(stderr, "alliance: internal error: %s\nThis is a bug in alliance, not in your data or command: please report it with the command line (alliance %s).\n", msg, version)
+}
+
 // run executes the command line args with the given streams and returns the
 // process exit code. It is the testable entry point of the program.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if v := recover(); v != nil {
-			fileout.Cleanup() // remove this run's temporaries (Interrupted would hold the registry for good)
-			msg := string(textout.EscapeControls([]byte(fmt.Sprint(v))))
-			if len(msg) > 300 {
-				msg = msg[:300] + "…"
-			}
-			fmt.Fprintf(stderr, "alliance: internal error: %s\nThis is a bug in alliance, not in your data or command: please report it with the command line (alliance %s).\n", msg, version)
+			reportInternal(stderr, v)
 			code = exitInternal
 		}
 	}()

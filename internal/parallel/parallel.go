@@ -26,40 +26,37 @@ func Chunks(n, workers int, body func(w, lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
-	var failed atomic.Pointer[any]
 	for w := 0; w*chunk < n; w++ {
 		wg.Add(1)
 		go func(w int) {
-			defer done(&wg, &failed)
+			defer workerDone(&wg)
 			body(w, w*chunk, min((w+1)*chunk, n))
 		}(w)
 	}
 	wg.Wait()
-	reraise(&failed)
 }
 
-// done ends a worker goroutine, keeping the first panic of the workers.
-func done(wg *sync.WaitGroup, failed *atomic.Pointer[any]) {
-	if v := recover(); v != nil {
-		failed.CompareAndSwap(nil, &v)
+// OnPanic, when set, is called with the value of a panic in a body run on
+// a worker goroutine, where no recover of the caller can catch it (the
+// command's "internal error" report). Without it such a panic ends the
+// process with Go's trace. It is set once, before any pass; the command
+// makes it report the bug and exit.
+var OnPanic func(v any)
+
+// workerDone ends a worker goroutine, handing a panic to OnPanic.
+func workerDone(wg *sync.WaitGroup) {
+	if h := OnPanic; h != nil {
+		if v := recover(); v != nil {
+			h(v)
+		}
 	}
 	wg.Done()
-}
-
-// reraise raises a worker's panic again on the calling goroutine, where
-// a recover (the command's "internal error" report, the web server's
-// per-request one) can catch it.
-func reraise(failed *atomic.Pointer[any]) {
-	if v := failed.Load(); v != nil {
-		panic(*v)
-	}
 }
 
 // Each runs body(w, i) for every i in [0, n) on workers goroutines, each
 // taking the next index when it is free (items of uneven cost balance
 // out); w is the goroutine's number. It returns when every item is done.
-// In Chunks and Each a panic in a body is raised again on the caller
-// after the other workers are done.
+// In Chunks and Each a panic in a body goes to OnPanic.
 func Each(n, workers int, body func(w, i int)) {
 	if n <= 0 {
 		return
@@ -67,16 +64,14 @@ func Each(n, workers int, body func(w, i int)) {
 	workers = max(1, min(workers, n)) // fewer than one worker is one
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	var failed atomic.Pointer[any]
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
-			defer done(&wg, &failed)
+			defer workerDone(&wg)
 			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
 				body(w, i)
 			}
 		}(w)
 	}
 	wg.Wait()
-	reraise(&failed)
 }

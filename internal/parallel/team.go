@@ -29,7 +29,6 @@ type teamPass struct {
 	n          int
 	body       func(w, i int)
 	next, done atomic.Int64
-	failed     atomic.Pointer[any] // the first panic of a body, re-raised by Run
 }
 
 // teamSpin is how long a helper waits awake for the next pass; teamIdle
@@ -56,8 +55,8 @@ func (t *Team) Workers() int {
 
 // Run calls body(w, i) for every i in [0, n), items taken in turn by the
 // caller (w = 0) and the helpers (w = 1 … Workers()−1), and returns when
-// every item is done; a panic in a body is raised again on the caller once
-// the pass is over. No two items of a pass run concurrently with the same
+// every item is done; a panic in a body on a helper goes to OnPanic (on
+// the caller it unwinds the caller, as any panic). No two items of a pass run concurrently with the same
 // w. A Run made while another is in flight (from a body, or from another
 // goroutine) runs its items on its own caller with w = 0, so bodies that
 // keep scratch per w must not nest.
@@ -95,9 +94,6 @@ func (t *Team) Run(n int, body func(w, i int)) {
 			runtime.Gosched()
 		}
 	}
-	if v := p.failed.Load(); v != nil {
-		panic(*v) // a body's panic, on the caller, where a recover can catch it
-	}
 }
 
 // work takes items of the pass until there are none left.
@@ -107,12 +103,14 @@ func (p *teamPass) work(w int) {
 	}
 }
 
-// item runs one body, counting it done even if it panics (the panic is
-// kept for Run to raise).
+// item runs one body and counts it done (also when it panics: then, on a
+// helper, the panic goes to OnPanic).
 func (p *teamPass) item(w, i int) {
 	defer func() {
-		if v := recover(); v != nil {
-			p.failed.CompareAndSwap(nil, &v)
+		if h := OnPanic; h != nil && w > 0 {
+			if v := recover(); v != nil {
+				h(v)
+			}
 		}
 		p.done.Add(1)
 	}()

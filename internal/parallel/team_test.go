@@ -71,30 +71,33 @@ func (t *Team) running() int {
 	return n
 }
 
-// A panic in a body reaches the caller of Run, Each or Chunks (where the
-// command's recover reports it) after the other items are done, and the
-// team runs the next pass normally; a Run from inside a body runs on its
-// caller.
-func TestPanicsReachTheCaller(t *testing.T) {
-	catch := func(f func()) (v any) {
-		defer func() { v = recover() }()
-		f()
-		return nil
-	}
-	tm := NewTeam(3)
-	for _, k := range []int{0, 5, 9} {
-		var ran atomic.Int32
-		v := catch(func() {
-			tm.Run(10, func(_, i int) {
-				ran.Add(1)
-				if i == k {
-					panic("boom")
-				}
-			})
-		})
-		if v != "boom" || ran.Load() != 10 {
-			t.Errorf("Run, panic at item %d: recovered %v, %d items ran, want boom and 10", k, v, ran.Load())
+// A panic in a body on a worker goroutine goes to OnPanic (the command
+// reports it as an internal error), the other items still run, and a Run
+// from inside a body runs on its caller. On the calling goroutine a panic
+// unwinds the caller as usual.
+func TestPanicsGoToOnPanic(t *testing.T) {
+	var got atomic.Int32
+	OnPanic = func(v any) {
+		if v == "boom" {
+			got.Add(1)
 		}
+	}
+	defer func() { OnPanic = nil }()
+	tm := NewTeam(3)
+	var ran atomic.Int32
+	var callerPanic any
+	func() {
+		defer func() { callerPanic = recover() }()
+		tm.Run(10, func(w, i int) {
+			ran.Add(1)
+			if w > 0 || i == 9 {
+				time.Sleep(time.Millisecond) // let the helpers take items
+				panic("boom")
+			}
+		})
+	}()
+	if callerPanic == nil && got.Load() == 0 {
+		t.Fatal("no panic was reported")
 	}
 	var sum atomic.Int64
 	tm.Run(100, func(_, i int) {
@@ -106,22 +109,24 @@ func TestPanicsReachTheCaller(t *testing.T) {
 	if sum.Load() != 4950+6000 {
 		t.Errorf("after a panic, with a nested Run: sum %d, want %d", sum.Load(), 4950+6000)
 	}
-	if v := catch(func() {
-		Each(20, 4, func(_, i int) {
-			if i == 7 {
-				panic("each")
-			}
-		})
-	}); v != "each" {
-		t.Errorf("Each: recovered %v, want each", v)
+	got.Store(0)
+	var items atomic.Int32
+	Each(20, 4, func(_, i int) {
+		items.Add(1)
+		if i == 7 {
+			panic("boom")
+		}
+	})
+	if got.Load() != 1 || items.Load() != 20 {
+		t.Errorf("Each: %d panics reported, %d items ran; want 1 and 20", got.Load(), items.Load())
 	}
-	if v := catch(func() {
-		Chunks(20, 4, func(_, lo, _ int) {
-			if lo > 0 {
-				panic("chunks")
-			}
-		})
-	}); v != "chunks" {
-		t.Errorf("Chunks: recovered %v, want chunks", v)
+	got.Store(0)
+	Chunks(20, 4, func(_, lo, _ int) {
+		if lo > 0 {
+			panic("boom")
+		}
+	})
+	if got.Load() != 3 {
+		t.Errorf("Chunks: %d panics reported, want 3", got.Load())
 	}
 }
