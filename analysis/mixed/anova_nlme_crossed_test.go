@@ -33,53 +33,43 @@ func TestGoldenAnovaResidCrossed(t *testing.T) {
 	if err := golden.Load("mixed_resid_crossed_anova.json", &g); err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Cases) == 0 {
-		t.Fatal("no cases")
-	}
-	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	worst := map[string]float64{}
-	for _, c := range g.Cases {
-		name := c.label()
-		t.Run(name, func(t *testing.T) {
-			m, err := Fit(c.Formula, data, c.options())
-			if err != nil {
-				t.Fatal(err)
+	forCrossedFits(t, len(g.Cases), func(i int) residGoldenFit { return g.Cases[i].residGoldenFit }, func(t *testing.T, i int, m *Model) {
+		c := g.Cases[i]
+		checkFixedAndResid(t, m.Result, c.residGoldenFit, 1e-6, 1e-6)
+		rel := func(what string, got, want, tol float64) {
+			t.Helper()
+			e := relErr(got, want)
+			worst[what] = math.Max(worst[what], e)
+			if !(e <= tol) {
+				t.Errorf("%s = %.12g, want %.12g (relative error %.1e > %.0e)", what, got, want, e, tol)
 			}
-			checkFixedAndResid(t, m.Result, c.residGoldenFit, 1e-6, 1e-6)
-			rel := func(what string, got, want, tol float64) {
-				t.Helper()
-				e := relErr(got, want)
-				worst[what] = math.Max(worst[what], e)
-				if !(e <= tol) {
-					t.Errorf("%s = %.12g, want %.12g (relative error %.1e > %.0e)", what, got, want, e, tol)
-				}
-			}
-			for i, f := range m.Result.Fixed {
-				// relative to the larger limit: a limit near 0 is a
-				// difference of the estimate and the half-width, each
-				// equal to 1e-6
-				scale := math.Max(math.Abs(c.CILB[i]), math.Abs(c.CIUB[i]))
-				for _, l := range []struct {
-					what      string
-					got, want float64
-				}{{"ci_lb", f.CILB, c.CILB[i]}, {"ci_ub", f.CIUB, c.CIUB[i]}} {
-					e := math.Abs(l.got-l.want) / scale
-					worst[l.what] = math.Max(worst[l.what], e)
-					if !(e <= 1e-6) {
-						t.Errorf("%s %s = %.12g, want %.12g (error %.1e of the larger limit)", f.Name, l.what, l.got, l.want, e)
-					}
+		}
+		for i, f := range m.Result.Fixed {
+			// relative to the larger limit: a limit near 0 is a
+			// difference of the estimate and the half-width, each
+			// equal to 1e-6
+			scale := math.Max(math.Abs(c.CILB[i]), math.Abs(c.CIUB[i]))
+			for _, l := range []struct {
+				what      string
+				got, want float64
+			}{{"ci_lb", f.CILB, c.CILB[i]}, {"ci_ub", f.CIUB, c.CIUB[i]}} {
+				e := math.Abs(l.got-l.want) / scale
+				worst[l.what] = math.Max(worst[l.what], e)
+				if !(e <= 1e-6) {
+					t.Errorf("%s %s = %.12g, want %.12g (error %.1e of the larger limit)", f.Name, l.what, l.got, l.want, e)
 				}
 			}
-			checkNLMEAnova(t, m, c.Type1, c.Type3, func(typ int, r AnovaRow, w nlmeAnovaRow) {
-				rel("F", r.F, w.F, 1e-6)
-				if e := math.Abs(r.P - w.P); e > 1e-6*w.P && e > 1e-14 {
-					t.Errorf("type %d %s: p %.10g, want %.10g", typ, w.Term, r.P, w.P)
-				}
-				if w.P > 1e-6 { // where 1 − pf(F) is exact to 1e-10
-					worst["p"] = math.Max(worst["p"], relErr(r.P, w.P))
-				}
-			})
+		}
+		checkNLMEAnova(t, m, c.Type1, c.Type3, func(typ int, r AnovaRow, w nlmeAnovaRow) {
+			rel("F", r.F, w.F, 1e-6)
+			if e := math.Abs(r.P - w.P); e > 1e-6*w.P && e > 1e-14 {
+				t.Errorf("type %d %s: p %.10g, want %.10g", typ, w.Term, r.P, w.P)
+			}
+			if w.P > 1e-6 { // where 1 − pf(F) is exact to 1e-10
+				worst["p"] = math.Max(worst["p"], relErr(r.P, w.P))
+			}
 		})
-	}
+	})
 	t.Logf("largest relative gaps to nlme: %v", worst)
 }

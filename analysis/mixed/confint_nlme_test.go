@@ -36,57 +36,47 @@ func TestGoldenConfintNlmeCrossed(t *testing.T) {
 	if err := golden.Load("mixed_resid_crossed_intervals.json", &g); err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Cases) == 0 {
-		t.Fatal("no cases")
-	}
-	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
 	worst := map[string]float64{}
-	for _, c := range g.Cases {
-		name := c.label()
-		t.Run(name, func(t *testing.T) {
-			m, err := Fit(c.Formula, data, c.options())
-			if err != nil {
-				t.Fatal(err)
-			}
-			ci, err := m.Confint(ConfintOptions{Method: "nlme", Level: 0.95})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want []row
-			var wantNLME []row
-			want = append(append(append(want, c.Re...), c.Cor...), reorderVar(t, ci.Intervals, len(c.Re)+len(c.Cor), c.Var)...)
-			wantNLME = append(append(append(wantNLME, c.NLME.Re...), c.NLME.Cor...), reorderVar(t, ci.Intervals, len(c.Re)+len(c.Cor), c.NLME.Var)...)
-			want, wantNLME = append(want, c.Sigma), append(wantNLME, c.NLME.Sigma)
-			if len(ci.Intervals) != len(want)+len(m.Result.Fixed) {
-				t.Fatalf("%d intervals, want %d variance parameters and %d fixed effects", len(ci.Intervals), len(want), len(m.Result.Fixed))
-			}
-			gapNLME := 0.0
-			for i, w := range want {
-				got := ci.Intervals[i]
-				for _, v := range []struct {
-					what      string
-					got, want float64
-				}{{"lower", got.Lower, w.Lower}, {"estimate", got.Estimate, w.Est}, {"upper", got.Upper, w.Upper}} {
-					// relative to the value or, if larger, the half-width: a
-					// limit near 0 (φ's lower limit 0.0077 of the || fit) is
-					// a difference of the estimate and the half-width
-					e := math.Abs(v.got-v.want) / math.Max(math.Abs(v.want), (w.Upper-w.Lower)/2)
-					worst[v.what] = math.Max(worst[v.what], e)
-					if !(e <= 1e-6) {
-						t.Errorf("%s %s (%s) %s = %.10g, want %.10g (error %.1e)", got.Parm, got.Name, w.Name, v.what, v.got, v.want, e)
-					}
-				}
-				gapNLME = math.Max(gapNLME, math.Max(relErr(got.Lower, wantNLME[i].Lower), relErr(got.Upper, wantNLME[i].Upper)))
-			}
-			for i, f := range m.Result.Fixed {
-				got := ci.Intervals[len(want)+i]
-				if got.Parm != f.Name || got.Lower != f.CILB || got.Upper != f.CIUB {
-					t.Errorf("fixed %s: interval %s [%g, %g], want the table's [%g, %g]", f.Name, got.Parm, got.Lower, got.Upper, f.CILB, f.CIUB)
+	forCrossedFits(t, len(g.Cases), func(i int) residGoldenFit { return g.Cases[i].residGoldenFit }, func(t *testing.T, i int, m *Model) {
+		c := g.Cases[i]
+		ci, err := m.Confint(ConfintOptions{Method: "nlme", Level: 0.95})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []row
+		var wantNLME []row
+		want = append(append(append(want, c.Re...), c.Cor...), reorderVar(t, ci.Intervals, len(c.Re)+len(c.Cor), c.Var)...)
+		wantNLME = append(append(append(wantNLME, c.NLME.Re...), c.NLME.Cor...), reorderVar(t, ci.Intervals, len(c.Re)+len(c.Cor), c.NLME.Var)...)
+		want, wantNLME = append(want, c.Sigma), append(wantNLME, c.NLME.Sigma)
+		if len(ci.Intervals) != len(want)+len(m.Result.Fixed) {
+			t.Fatalf("%d intervals, want %d variance parameters and %d fixed effects", len(ci.Intervals), len(want), len(m.Result.Fixed))
+		}
+		gapNLME := 0.0
+		for i, w := range want {
+			got := ci.Intervals[i]
+			for _, v := range []struct {
+				what      string
+				got, want float64
+			}{{"lower", got.Lower, w.Lower}, {"estimate", got.Estimate, w.Est}, {"upper", got.Upper, w.Upper}} {
+				// relative to the value or, if larger, the half-width: a
+				// limit near 0 (φ's lower limit 0.0077 of the || fit) is
+				// a difference of the estimate and the half-width
+				e := math.Abs(v.got-v.want) / math.Max(math.Abs(v.want), (w.Upper-w.Lower)/2)
+				worst[v.what] = math.Max(worst[v.what], e)
+				if !(e <= 1e-6) {
+					t.Errorf("%s %s (%s) %s = %.10g, want %.10g (error %.1e)", got.Parm, got.Name, w.Name, v.what, v.got, v.want, e)
 				}
 			}
-			t.Logf("largest relative gap to nlme's own intervals(m) (fdHess, unpolished): %.1e", gapNLME)
-		})
-	}
+			gapNLME = math.Max(gapNLME, math.Max(relErr(got.Lower, wantNLME[i].Lower), relErr(got.Upper, wantNLME[i].Upper)))
+		}
+		for i, f := range m.Result.Fixed {
+			got := ci.Intervals[len(want)+i]
+			if got.Parm != f.Name || got.Lower != f.CILB || got.Upper != f.CIUB {
+				t.Errorf("fixed %s: interval %s [%g, %g], want the table's [%g, %g]", f.Name, got.Parm, got.Lower, got.Upper, f.CILB, f.CIUB)
+			}
+		}
+		t.Logf("largest relative gap to nlme's own intervals(m) (fdHess, unpolished): %.1e", gapNLME)
+	})
 	t.Logf("largest relative gaps to nlme (precise apVar): %v", worst)
 }
 

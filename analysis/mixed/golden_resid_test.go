@@ -40,6 +40,27 @@ func (g residGoldenFit) label() string {
 	return g.Formula + " " + g.Correlation + " " + g.Weights + map[bool]string{true: " REML", false: " ML"}[g.REML]
 }
 
+// forCrossedFits fits each of n golden fits (fit(i)) to the crossed golden
+// data as nlme did, in a subtest named by the fit, and hands the model to
+// check.
+func forCrossedFits(t *testing.T, n int, fit func(i int) residGoldenFit, check func(t *testing.T, i int, m *Model)) {
+	t.Helper()
+	if n == 0 {
+		t.Fatal("no cases")
+	}
+	data, _ := loadResidGolden(t, "mixed_resid_crossed.json")
+	for i := 0; i < n; i++ {
+		g := fit(i)
+		t.Run(g.label(), func(t *testing.T) {
+			m, err := Fit(g.Formula, data, g.options())
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, i, m)
+		})
+	}
+}
+
 // options are the fit's options as nlme's call had them.
 func (g residGoldenFit) options() Options {
 	return Options{ML: !g.REML, Correlation: g.Correlation, Time: g.Time, Group: g.Group, Weights: g.Weights}
