@@ -290,6 +290,7 @@ func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*
 	case np == 0: // gls without a correlation or variance function: closed form
 		res = optim.BoundedResult{X: []float64{}, F: obj(nil), Converged: true, Reason: "no variance parameter to optimise (generalised least squares in closed form)"}
 	case e.gradientOK():
+		e.startTheta(x0)
 		var err error
 		if res, err = e.minimise(x0, lo, up, reml, opts.MaxEval); err != nil {
 			return nil, err

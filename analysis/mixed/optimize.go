@@ -10,7 +10,9 @@ import (
 
 // minimise finds the minimum of the profiled deviance over x = (θ, [φ]) in
 // the box lo ≤ x ≤ up, starting from x0: a projected quasi-Newton search
-// (optim.MinimizeBoxBFGS, Shanno–Phua scaling) on the analytic gradient
+// (optim.MinimizeBoxBFGS, Shanno–Phua scaling) in the coordinates
+// u = θ/scale of thetaScales (every term on the response's scale), on the
+// analytic gradient
 // (gradient.go) until the gradient is below 10⁻⁶·max(1, |d|), or the
 // deviance stops decreasing in floating point with the gradient below
 // 10⁻⁴·max(1, |d|) (trial points of the line search are evaluated without
@@ -74,10 +76,42 @@ func (e *engine) minimise(x0, lo, up []float64, reml bool, maxEval int) (optim.B
 	start := x0
 	why := ""
 	iters := 0
+	// The quasi-Newton search runs in u = θ/scale (thetaScales; residual
+	// parameters unscaled), where the terms' curvatures are comparable.
+	sc := make([]float64, n)
+	for i := range sc {
+		sc[i] = 1
+	}
+	copy(sc, e.thetaScales())
+	xs := make([]float64, n)
+	toTheta := func(u []float64) []float64 {
+		for i := range u {
+			xs[i] = u[i] * sc[i]
+		}
+		return xs
+	}
+	fgU := func(u, g []float64) float64 {
+		v := fg(toTheta(u), g)
+		for i := range g {
+			g[i] *= sc[i]
+		}
+		return v
+	}
+	valueU := func(u []float64) float64 { return value(toTheta(u)) }
+	loU, upU, startU := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range lo {
+		loU[i], upU[i] = lo[i]/sc[i], up[i]/sc[i]
+	}
 	for round := 0; round < 4; round++ {
-		qn, err := optim.MinimizeBoxBFGS(fg, start, lo, up, optim.BFGSSettings{GTol: gtol, FloorGTol: 100 * gtol, MaxIter: 200, Scale: true, MaxStep: 1, MaxHalvings: 30, Value: value, Evals: &evals})
+		for i := range startU {
+			startU[i] = start[i] / sc[i]
+		}
+		qn, err := optim.MinimizeBoxBFGS(fgU, startU, loU, upU, optim.BFGSSettings{GTol: gtol, FloorGTol: 100 * gtol, MaxIter: 200, Scale: true, MaxStep: 1, MaxHalvings: 30, Value: valueU, Evals: &evals})
 		if err != nil {
 			return optim.BoundedResult{}, fmt.Errorf("mixed: %w", err)
+		}
+		for i := range qn.X {
+			qn.X[i] *= sc[i]
 		}
 		iters += qn.Iterations
 		if !qn.Converged {
