@@ -83,6 +83,11 @@ func (d Data) lookup(name string) (*column, error) {
 		return &column{text: v}, nil
 	}
 	if v, ok := d.Factors[name]; ok {
+		for i, c := range v.Codes {
+			if c < 0 || int(c) >= len(v.Labels) {
+				return nil, errs.New(errs.InvalidOption, "mixed", "factor %q: row %d has code %d, which is not an index into its %d labels", name, i+1, c, len(v.Labels))
+			}
+		}
 		return &column{coded: &v}, nil
 	}
 	if x, ok := FactorOf(name); ok {
@@ -153,8 +158,7 @@ func (c *column) makeFactor(keep []int) {
 		return
 	}
 	if f := c.coded; f != nil {
-		var vals []int32
-		c.codes, vals = codeLevels(keep, func(i int) int32 { return f.Codes[i] })
+		vals := c.codeCoded(keep)
 		labels := make([]string, len(vals))
 		for k, v := range vals {
 			labels[k] = f.Labels[v]
@@ -191,13 +195,36 @@ func codeLevels[T comparable](keep []int, value func(int) T) (codes []int, vals 
 	return codes, vals
 }
 
+// codeCoded is codeLevels for a coded column: the labels' indices are
+// small integers, so a slice (one entry per label) numbers them instead of
+// a map. It sets c.codes and returns the label index of each number.
+func (c *column) codeCoded(keep []int) (vals []int32) {
+	f := c.coded
+	id := make([]int32, len(f.Labels))
+	for i := range id {
+		id[i] = -1
+	}
+	c.codes = make([]int, len(keep))
+	for k, i := range keep {
+		v := f.Codes[i]
+		x := id[v]
+		if x < 0 {
+			x = int32(len(vals))
+			id[v] = x
+			vals = append(vals, v)
+		}
+		c.codes[k] = int(x)
+	}
+	return vals
+}
+
 // sortedPerm returns the indices of vals in increasing order of value.
 func sortedPerm[T cmp.Ordered](vals []T) []int {
 	perm := make([]int, len(vals))
 	for i := range perm {
 		perm[i] = i
 	}
-	sort.Slice(perm, func(a, b int) bool { return vals[perm[a]] < vals[perm[b]] })
+	slices.SortFunc(perm, func(a, b int) int { return cmp.Compare(vals[a], vals[b]) })
 	return perm
 }
 
@@ -235,7 +262,12 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 		}
 		span *= max(len(c.levels), 1)
 	}
-	idInt := map[int]int{}
+	// The finest column's level count is the usual number of groups.
+	hint := 0
+	for _, c := range cols {
+		hint = max(hint, len(c.levels))
+	}
+	idInt := make(map[int]int, hint)
 	id := map[string]int{}
 	var tuples [][]int
 	key := make([]byte, 0, 8*len(cols))
@@ -288,14 +320,14 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 		perm[i] = i
 	}
 	nv := len(cols)
-	sort.Slice(perm, func(a, b int) bool {
-		ta, tb := tuples[perm[a]], tuples[perm[b]]
+	slices.SortFunc(perm, func(a, b int) int {
+		ta, tb := tuples[a], tuples[b]
 		for v := nv - 1; v >= 0; v-- {
 			if ta[v] != tb[v] {
-				return ta[v] < tb[v]
+				return cmp.Compare(ta[v], tb[v])
 			}
 		}
-		return false
+		return 0
 	})
 	inv := make([]int, len(perm))
 	labels = make([]string, len(perm))

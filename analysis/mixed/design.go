@@ -92,6 +92,11 @@ func (d *design) ntheta() int {
 type fixedCol struct {
 	name string
 	vals func(i, k int) float64 // i: input row, k: kept-row index
+	// num, when set, holds vals by input row (a plain numeric variable),
+	// and one says the column is the intercept: fillRows reads them
+	// without a call per row.
+	num []float64
+	one bool
 	// parts say what the column multiplies, for evaluating it away from the
 	// data (a reference grid, emmeans.go): one entry per variable of its
 	// term, level −1 for a numeric variable (its value) and otherwise the
@@ -281,7 +286,7 @@ func fixedColumns(f Formula, cols map[string]*column, keep []int) (fx []fixedCol
 		}
 	}
 	if f.Intercept {
-		fx = append(fx, fixedCol{name: "(Intercept)", vals: func(int, int) float64 { return 1 }})
+		fx = append(fx, fixedCol{name: "(Intercept)", vals: func(int, int) float64 { return 1 }, one: true})
 	}
 	present := map[string]bool{"": f.Intercept}
 	for _, t := range f.Fixed {
@@ -350,13 +355,17 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool, k
 			fs[k] = parts[k].vals[idx[k]]
 			cp[k] = colPart{t[k], parts[k].levels[idx[k]], parts[k].degrees[idx[k]], parts[k].coding[idx[k]]}
 		}
-		fx = append(fx, fixedCol{name: strings.Join(nm, ":"), vals: func(i, k int) float64 {
+		col := fixedCol{name: strings.Join(nm, ":"), vals: func(i, k int) float64 {
 			v := 1.0
 			for _, g := range fs {
 				v *= g(i, k)
 			}
 			return v
-		}, parts: cp})
+		}, parts: cp}
+		if len(t) == 1 && cp[0].level == -1 && cp[0].degree == 0 && cols[t[0]].polyDegree == 0 {
+			col.num = cols[t[0]].num
+		}
+		fx = append(fx, col)
 		k := 0
 		for k < len(parts) {
 			idx[k]++
@@ -554,7 +563,14 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 				}
 			}
 			for j, c := range fx {
-				v[Q+j] = c.vals(i, k)
+				switch {
+				case c.one:
+					v[Q+j] = 1
+				case c.num != nil:
+					v[Q+j] = c.num[i]
+				default:
+					v[Q+j] = c.vals(i, k)
+				}
 			}
 			v[d.m0-1] = y[i] - d.yShift
 			if tcol != nil {
