@@ -118,6 +118,11 @@ func TestReadLinesWithQuotedNewlines(t *testing.T) {
 	if got, want := tab.Lines(), []int{2, 4, 6, 9}; !equalInts(got, want) {
 		t.Errorf("lines %v, want %v", got, want)
 	}
+	for i, line := range []int{2, 4, 6, 9} {
+		if got := tab.LineFunc()(i); got != line {
+			t.Errorf("LineFunc()(%d) = %d, want %d", i, got, line)
+		}
+	}
 	c, _ := tab.Column("score")
 	_, err := c.Floats()
 	_, msg := inputProblems(t, err)

@@ -53,6 +53,13 @@ func (t *Table) NumCols() int { return len(t.Header) }
 // a table made by FromDataFrame, its 1-based row number (i + 1).
 func (t *Table) Line(i int) int { return int(t.line[i]) }
 
+// LineFunc returns Line as a function that holds the line numbers only, not
+// the table's cells (which it leaves collectable), without copying them.
+func (t *Table) LineFunc() func(i int) int {
+	line := t.line
+	return func(i int) int { return int(line[i]) }
+}
+
 // Lines returns the physical line (or XLSX row number) of every data row
 // (row numbers for a table made by FromDataFrame).
 func (t *Table) Lines() []int {

@@ -29,11 +29,12 @@ type Data struct {
 	// a string per row; they are used exactly as a Text column holding
 	// Labels[Codes[i]] would be (levels sorted by label).
 	Factors map[string]Factor
-	// Source and Lines, when set, name the data's file and the line of each
-	// row, for messages about a row ("file.csv line 12" instead of "data
-	// row 11").
+	// Source and Line, when set, name the data's file and the line of data
+	// row i (0-based), for messages about a row ("file.csv line 12" instead
+	// of "data row 11"). Line is a function so that a reader's own line
+	// table serves without a copy per row (datasets.Table.Line).
 	Source string
-	Lines  []int
+	Line   func(i int) int
 }
 
 // Factor is a text column coded as Codes[i], an index into Labels, for
@@ -46,11 +47,11 @@ type Factor struct {
 
 // rowName names data row i (0-based) for a message.
 func (d Data) rowName(i int) string {
-	if i < len(d.Lines) {
+	if d.Line != nil {
 		if d.Source != "" {
-			return fmt.Sprintf("%s line %d", d.Source, d.Lines[i])
+			return fmt.Sprintf("%s line %d", d.Source, d.Line(i))
 		}
-		return fmt.Sprintf("line %d", d.Lines[i])
+		return fmt.Sprintf("line %d", d.Line(i))
 	}
 	return fmt.Sprintf("data row %d", i+1)
 }

@@ -77,7 +77,7 @@ func TestResidErrors(t *testing.T) {
 				"t": {1, 2, 3, 4, 1, 2, 3, 4}, "tt": {0, 0.5, 1.7, 3, 0, 1.1, 2, 2.5},
 			},
 			Text:   map[string][]string{"g": {"a", "a", "a", "a", "b", "b", "b", "b"}, "arm": {"c", "c", "c", "c", "c", "c", "c", "c"}},
-			Source: "s.csv", Lines: []int{2, 3, 4, 5, 6, 7, 8, 9},
+			Source: "s.csv", Line: func(i int) int { return i + 2 },
 		}
 	}
 	tests := []struct {

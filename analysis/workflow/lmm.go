@@ -271,7 +271,7 @@ func MixedData(t *datasets.Table, formulas []string, ar1 string) (mixed.Data, er
 	if ar1 != "" {
 		vars[ar1] = true
 	}
-	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}, Factors: map[string]mixed.Factor{}, Source: t.Name, Lines: t.Lines()}
+	d := mixed.Data{Numeric: map[string][]float64{}, Text: map[string][]string{}, Factors: map[string]mixed.Factor{}, Source: t.Name, Line: t.LineFunc()}
 	// The columns are converted concurrently (each on its own), then put
 	// together in the order of their names.
 	names := sortedKeys(groups)
