@@ -362,7 +362,7 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool, k
 			}
 			return v
 		}, parts: cp}
-		if len(t) == 1 && cp[0].level == -1 && cp[0].degree == 0 && cols[t[0]].polyDegree == 0 {
+		if len(t) == 1 && cp[0].level == -1 && cp[0].degree == 0 { // a plain numeric variable (poly columns have degree ≥ 1)
 			col.num = cols[t[0]].num
 		}
 		fx = append(fx, col)
