@@ -78,9 +78,10 @@ func (vd *vcovDeriv) df(l []float64) float64 {
 // vcovDerivs computes vcovDeriv as lmerTest (Kuznetsova et al. 2017,
 // section 3.2): ψ = (θ, [φ], σ), H the Hessian of the unprofiled (RE)ML
 // deviance, inverted on its eigenvalues above 1e-8 (the tol of lmerTest
-// 3.1-3's as_lmerModLT). H and J are central differences with one
-// Richardson extrapolation, steps from derivSteps: of the analytic gradient
-// (derivsFromGradient), or with AR(1) residuals of the deviance itself.
+// 3.1-3's as_lmerModLT). H and J are central differences of the analytic
+// gradient (derivsFromGradient), or, with residual structures, of the
+// deviance itself with one Richardson extrapolation and steps from
+// derivSteps.
 func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	d, e := m.d, m.e
 	nt := d.ntheta()
@@ -112,23 +113,23 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 			out[i] = s * s * C[i]
 		}
 	}
-	steps := derivSteps(dev, psi)
-	if d.resid != nil { // keep bounded residual parameters ± 2h inside their bounds
-		_, lo, up := d.resid.init()
-		for i := range lo {
-			if w := math.Min(psi[nt+i]-lo[i], up[i]-psi[nt+i]); !math.IsInf(w, 0) {
-				steps[nt+i] = math.Min(steps[nt+i], w/4)
-			}
-		}
-	}
 	var H []float64
 	var Jr [][]float64    // Jr[i][j] = ∂V_i/∂ψ_j
 	if m.e.gradientOK() { // from the analytic gradient (satterthwaite_grad.go)
 		var err error
-		if H, Jr, err = m.derivsFromGradient(psi, steps); err != nil {
+		if H, Jr, err = m.derivsFromGradient(psi); err != nil {
 			return nil, err
 		}
 	} else {
+		steps := derivSteps(dev, psi)
+		if d.resid != nil { // keep bounded residual parameters ± 2h inside their bounds
+			_, lo, up := d.resid.init()
+			for i := range lo {
+				if w := math.Min(psi[nt+i]-lo[i], up[i]-psi[nt+i]); !math.IsInf(w, 0) {
+					steps[nt+i] = math.Min(steps[nt+i], w/4)
+				}
+			}
+		}
 		H = hessian(dev, psi, steps)
 		Jr = jacobianDiag(cov, psi, steps, p*p)
 	}
@@ -165,9 +166,12 @@ func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	if npos == 0 {
 		return nil, fmt.Errorf("the Hessian of the deviance has no positive eigenvalue")
 	}
-	// Restore the factorisation at the optimum (the derivatives moved it).
-	th, phi, _ := split(psi)
-	e.eval(th, phi...)
+	if !m.e.gradientOK() {
+		// Restore the factorisation at the optimum (the derivatives moved
+		// it; derivsFromGradient ends there).
+		th, phi, _ := split(psi)
+		e.eval(th, phi...)
+	}
 	C := e.covBetaUnscaled()
 	V := make([]float64, p*p)
 	for i := range C {
