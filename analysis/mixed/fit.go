@@ -292,7 +292,7 @@ func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*
 	case e.gradientOK():
 		e.startTheta(x0)
 		var err error
-		if res, err = e.minimise(x0, lo, up, reml, opts.MaxEval); err != nil {
+		if res, err = e.minimise(x0, e.momentStart(), lo, up, reml, opts.MaxEval); err != nil {
 			return nil, err
 		}
 	default: // a residual structure or the general path: no analytic gradient

@@ -30,7 +30,13 @@ import (
 // bounded simplex followed by Newton steps with numerical derivatives
 // (newtonPolish) is run instead. Evals counts criterion evaluations, one
 // with its gradient counting as one.
-func (e *engine) minimise(x0, lo, up []float64, reml bool, maxEval int) (optim.BoundedResult, error) {
+//
+// xm, when not nil, are moment estimates of θ (momentStart): Newton steps
+// (gradNewton) from there come first, and their optimum is the result when
+// they converge with every diagonal θ_ii off its bound 0. Otherwise the
+// search above runs, from the point where the Newton steps stopped if they
+// lowered the deviance there, else from x0.
+func (e *engine) minimise(x0, xm, lo, up []float64, reml bool, maxEval int) (optim.BoundedResult, error) {
 	if simplexOnly {
 		return e.simplex(x0, lo, up, reml, maxEval)
 	}
@@ -68,6 +74,16 @@ func (e *engine) minimise(x0, lo, up []float64, reml bool, maxEval int) (optim.B
 			return math.Inf(1)
 		}
 		return e.deviance(c, reml)
+	}
+	if xm != nil {
+		nr := gradNewton(fg, xm, lo, up, &evals)
+		if nr.ok && offBounds(nr.x, lo) {
+			return optim.BoundedResult{X: nr.x, F: nr.f, Evals: evals, Iterations: nr.steps, Converged: true,
+				Reason: fmt.Sprintf("converged: %d Newton step(s) on the analytic gradient from moment estimates of θ", nr.steps)}, nil
+		}
+		if nr.steps > 0 && !math.IsInf(nr.f, 0) {
+			x0 = nr.x
+		}
 	}
 	g := make([]float64, n)
 	f0 := fg(x0, g)
@@ -161,6 +177,21 @@ func (e *engine) minimise(x0, lo, up []float64, reml bool, maxEval int) (optim.B
 	res.Evals += evals
 	res.Reason = fmt.Sprintf("quasi-Newton search failed (%s), simplex instead: %s", why, res.Reason)
 	return res, err
+}
+
+// offBounds reports whether no entry of x with a lower bound of 0 (a
+// diagonal θ_ii) is within 10⁻⁶·max(|x|) of it.
+func offBounds(x, lo []float64) bool {
+	big := 0.0
+	for _, v := range x {
+		big = math.Max(big, math.Abs(v))
+	}
+	for i, v := range x {
+		if lo[i] == 0 && v <= 1e-6*big {
+			return false
+		}
+	}
+	return true
 }
 
 // snapZeros sets the entries of θ below 10⁻¹⁰ in absolute value to 0 when
