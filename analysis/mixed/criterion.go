@@ -113,25 +113,32 @@ func newEngine(d *design) *engine {
 	}
 	// Each finest node's cross-products, from its own rows: nodes in
 	// parallel ranges.
+	// The lower triangle is summed packed (tri[a(a+1)/2 + b], b ≤ a), then
+	// unpacked and mirrored.
 	parallel.Chunks(nodes, rowWorkers(d.n), func(_, lo, hi int) {
+		tri := make([]float64, m0*(m0+1)/2)
 		for j := lo; j < hi; j++ {
-			S := e.S[j*m0*m0 : (j+1)*m0*m0]
+			clear(tri)
 			for r := d.start[j]; r < d.start[j+1]; r++ {
-				v := d.rows[r*m0 : (r+1)*m0]
-				for a := 0; a < m0; a++ {
-					va := v[a]
+				v := d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
+				k := 0
+				for a, va := range v {
+					t := tri[k : k+a+1]
+					k += a + 1
 					if va == 0 {
 						continue
 					}
-					row := S[a*m0 : a*m0+a+1]
-					for b := range row {
-						row[b] += va * v[b]
+					for b, vb := range v[:len(t)] {
+						t[b] += va * vb
 					}
 				}
 			}
+			S := e.S[j*m0*m0 : (j+1)*m0*m0]
+			k := 0
 			for a := 0; a < m0; a++ {
-				for b := 0; b < a; b++ {
-					S[b*m0+a] = S[a*m0+b]
+				for b := 0; b <= a; b++ {
+					S[a*m0+b], S[b*m0+a] = tri[k], tri[k]
+					k++
 				}
 			}
 		}

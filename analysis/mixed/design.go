@@ -601,13 +601,27 @@ func (d *design) checkRank() error {
 	if d.n <= p {
 		return errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects; need more observations than fixed effects", d.n, p)
 	}
-	a := make([]float64, p*p)
-	for r := 0; r < d.n; r++ {
-		x := d.rows[r*d.m0+Q : r*d.m0+Q+p]
-		for i := 0; i < p; i++ {
-			for j := 0; j <= i; j++ {
-				a[i*p+j] += x[i] * x[j]
+	// XᵀX's lower triangle, summed over parallel row ranges and added up in
+	// range order.
+	w := rowWorkers(d.n)
+	parts := make([][]float64, w)
+	parallel.Chunks(d.n, w, func(k, lo, hi int) {
+		a := make([]float64, p*p)
+		for r := lo; r < hi; r++ {
+			x := d.rows[r*d.m0+Q : r*d.m0+Q+p : r*d.m0+Q+p]
+			for i, xi := range x {
+				row := a[i*p : i*p+i+1]
+				for j, xj := range x[:len(row)] {
+					row[j] += xi * xj
+				}
 			}
+		}
+		parts[k] = a
+	})
+	a := make([]float64, p*p)
+	for _, part := range parts {
+		for i, v := range part {
+			a[i] += v
 		}
 	}
 	// A pivot below 1e-10 of its diagonal: column j is (numerically) a
