@@ -16,10 +16,15 @@
 // penalised least-squares system is factored group by group from
 // per-group cross-products computed once, so each evaluation of the criterion
 // costs O(groups·q³) rather than O(rows), and so does its analytic gradient
-// over θ (one more pass over the groups): a quasi-Newton search on that
-// gradient, with every θ entry scaled by the root mean square of its z
-// column (thetaScales), ended by Newton steps, finds the optimum in a few
-// dozen evaluations (lme4's simplex: 60–250). Crossed or partially crossed
+// over θ (one more pass over the groups). With one grouping factor, or
+// nested random intercepts, the fit starts from moment estimates of θ
+// (start.go: Swamy's random-coefficient estimator, an ANOVA-type one for
+// nested intercepts) and takes Newton steps on differences of that
+// gradient: 5–9 evaluations. Otherwise (or when the estimates are not
+// inside the parameter space) a quasi-Newton search on the gradient, with
+// every θ entry scaled by the root mean square of its z column
+// (thetaScales), ended by Newton steps, finds the optimum in a few dozen
+// evaluations (lme4's simplex: 60–250). Crossed or partially crossed
 // factors (patients × raters), uncorrelated terms (1 + t || g) and several
 // terms on one factor take the general path (general.go): a sparse block
 // Cholesky factor of ΛᵀZᵀZΛ + I from the cross-products, also computed

@@ -205,9 +205,10 @@ type Model struct {
 // by REML (default) or ML, minimising the profiled deviance over θ (and the
 // residual structure's parameters) as lme4's lmer (Bates et al. 2015,
 // J. Stat. Softw. 67(1)) with θ's diagonal ≥ 0. Nested models with
-// independent residuals use a bounded quasi-Newton search on the analytic
-// gradient (gradient.go), then Newton steps on differences of that
-// gradient, which put the variance parameters at the optimum to ~1e-9
+// independent residuals take Newton steps on differences of the analytic
+// gradient (gradient.go) from moment estimates of θ where those apply
+// (momentStart), else a bounded quasi-Newton search on that gradient
+// followed by the same Newton steps, which put the variance parameters at the optimum to ~1e-9
 // relative where lme4's simplex (and bobyqa) stop ~1e-7 short on the flat
 // criterion (see minimise). A residual structure or the general
 // (crossed) path uses a bounded Nelder–Mead search, then Newton steps with
