@@ -35,7 +35,8 @@ import (
 // (gradNewton) from there come first, and their optimum is the result when
 // they converge with every diagonal θ_ii off its bound 0. Otherwise the
 // search above runs, from the point where the Newton steps stopped if they
-// lowered the deviance there, else from x0.
+// moved and it has no θ_ii at 0, else from x0 (a variance going to 0 is
+// left to the search's probes, as without a moment start).
 func (e *engine) minimise(x0, xm, lo, up []float64, reml bool, maxEval int) (optim.BoundedResult, error) {
 	if simplexOnly {
 		return e.simplex(x0, lo, up, reml, maxEval)
@@ -81,7 +82,7 @@ func (e *engine) minimise(x0, xm, lo, up []float64, reml bool, maxEval int) (opt
 			return optim.BoundedResult{X: nr.x, F: nr.f, Evals: evals, Iterations: nr.steps, Converged: true,
 				Reason: fmt.Sprintf("converged: %d Newton step(s) on the analytic gradient from moment estimates of θ", nr.steps)}, nil
 		}
-		if nr.steps > 0 && !math.IsInf(nr.f, 0) {
+		if nr.steps > 0 && !math.IsInf(nr.f, 0) && offBounds(nr.x, lo) {
 			x0 = nr.x
 		}
 	}

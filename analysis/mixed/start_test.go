@@ -172,3 +172,40 @@ func TestMomentStartNone(t *testing.T) {
 		}
 	}
 }
+
+// TestMomentStartFallback: when the Newton steps from a start do not settle
+// off the zero bounds (a start with a zero variance, where the gradient of
+// the even criterion vanishes; a start far off), minimise runs the
+// quasi-Newton search and still finds the optimum of the fit from θ = 1.
+func TestMomentStartFallback(t *testing.T) {
+	const formula = "y ~ session + x + (1 | therapist/patient)"
+	data := dropRows(simSessions(40, 8, 10, 61), 0.2, 5)
+	noMomentStart = true
+	ref, err := Fit(formula, data, Options{})
+	noMomentStart = false
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ref.e
+	n := len(ref.x)
+	lo, up := make([]float64, n), make([]float64, n)
+	for i := range up {
+		up[i] = math.Inf(1)
+	}
+	for _, xm := range [][]float64{{ref.x[0], 0}, {0, ref.x[1]}, {400, 0.001}} {
+		x0 := []float64{1, 1}
+		e.startTheta(x0)
+		res, err := e.minimise(x0, xm, lo, up, true, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(res.Reason, "converged: quasi-Newton") {
+			t.Errorf("start %v: %s", xm, res.Reason)
+		}
+		for i := range res.X {
+			if d := math.Abs(res.X[i] - ref.x[i]); d > 1e-7*math.Max(math.Abs(ref.x[i]), 0.1) {
+				t.Errorf("start %v: θ_%d = %.12g, want %.12g", xm, i, res.X[i], ref.x[i])
+			}
+		}
+	}
+}
