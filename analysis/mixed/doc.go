@@ -20,7 +20,8 @@
 // nested random intercepts, the fit starts from moment estimates of θ
 // (start.go: Swamy's random-coefficient estimator, an ANOVA-type one for
 // nested intercepts) and takes Newton steps on differences of that
-// gradient: 5–9 evaluations. Otherwise (or when the estimates are not
+// gradient: 5–9 evaluations on the two-level benchmarks, more on small or
+// three-level data. Otherwise (or when the estimates are not
 // inside the parameter space) a quasi-Newton search on the gradient, with
 // every θ entry scaled by the root mean square of its z column
 // (thetaScales), ended by Newton steps, finds the optimum in a few dozen

@@ -296,6 +296,9 @@ func fitDesign(formula string, data Data, opts Options, d *design, e *engine) (*
 		if res, err = e.minimise(x0, e.momentStart(), lo, up, reml, opts.MaxEval); err != nil {
 			return nil, err
 		}
+		if res, err = e.leaveFace(res, lo, up, reml, opts.MaxEval); err != nil {
+			return nil, err
+		}
 	default: // a residual structure or the general path: no analytic gradient
 		var err error
 		if res, err = e.simplex(x0, lo, up, reml, opts.MaxEval); err != nil {

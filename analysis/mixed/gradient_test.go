@@ -119,11 +119,11 @@ func TestGradientMatchesDifferences(t *testing.T) {
 // not a point the search stopped at), with a deviance no higher than the
 // simplex's beyond rounding.
 func TestQuasiNewtonOptimum(t *testing.T) {
+	t.Cleanup(func() { noMomentStart = false })
 	for _, moments := range []bool{false, true} {
 		noMomentStart = !moments
 		quasiNewtonOptimum(t, moments)
 	}
-	noMomentStart = false
 }
 
 func quasiNewtonOptimum(t *testing.T, moments bool) {

@@ -79,9 +79,9 @@ func (vd *vcovDeriv) df(l []float64) float64 {
 // section 3.2): ψ = (θ, [φ], σ), H the Hessian of the unprofiled (RE)ML
 // deviance, inverted on its eigenvalues above 1e-8 (the tol of lmerTest
 // 3.1-3's as_lmerModLT). H and J are central differences of the analytic
-// gradient (derivsFromGradient), or, with residual structures, of the
-// deviance itself with one Richardson extrapolation and steps from
-// derivSteps.
+// gradient (derivsFromGradient), or, with residual structures or on the
+// general (crossed) path, of the deviance itself with one Richardson
+// extrapolation and steps from derivSteps.
 func (m *Model) vcovDerivs(sigma float64) (*vcovDeriv, error) {
 	d, e := m.d, m.e
 	nt := d.ntheta()

@@ -55,8 +55,8 @@ import (
 //
 // momentStart returns nil — the fit then starts as before (startTheta,
 // quasi-Newton) — when neither form applies (residual structures, crossed
-// factors, several slopes at several levels, statistics without the rows'
-// cross-products), when too few groups inform an estimate, or when an
+// factors, any slope when there are several levels, statistics without the
+// rows' cross-products), when too few groups inform an estimate, or when an
 // estimated variance matrix is not positive definite: an estimate at or
 // beyond the boundary is no start for Newton steps (the criterion is even
 // in a θ_ii at 0, so its gradient vanishes there).

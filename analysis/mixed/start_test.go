@@ -44,6 +44,7 @@ func dropRows(d Data, frac float64, seed uint64) Data {
 func TestMomentStartBalancedSlopes(t *testing.T) {
 	const formula = "y ~ session + (1 + session | patient)"
 	data := simSessions(1, 300, 12, 31)
+	t.Cleanup(func() { noMomentStart = false })
 	noMomentStart = true
 	ref, err := Fit(formula, data, Options{})
 	noMomentStart = false
@@ -85,6 +86,7 @@ func TestMomentStartUnbalanced(t *testing.T) {
 		{"y ~ session + x + (1 | therapist/patient)", dropRows(simSessions(40, 8, 10, 43), 0.2, 3), Options{}},
 		{"y ~ session + (1 | therapist/patient)", dropRows(simSessions(60, 5, 6, 44), 0.2, 4), Options{ML: true}},
 	}
+	t.Cleanup(func() { noMomentStart = false })
 	for _, c := range cases {
 		noMomentStart = true
 		ref, err := Fit(c.formula, c.data, c.opts)
@@ -180,6 +182,7 @@ func TestMomentStartNone(t *testing.T) {
 func TestMomentStartFallback(t *testing.T) {
 	const formula = "y ~ session + x + (1 | therapist/patient)"
 	data := dropRows(simSessions(40, 8, 10, 61), 0.2, 5)
+	t.Cleanup(func() { noMomentStart = false })
 	noMomentStart = true
 	ref, err := Fit(formula, data, Options{})
 	noMomentStart = false
