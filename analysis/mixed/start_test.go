@@ -35,6 +35,19 @@ func dropRows(d Data, frac float64, seed uint64) Data {
 	return out
 }
 
+// fitFromOne fits without the moment start: the quasi-Newton search from
+// θ = 1.
+func fitFromOne(t *testing.T, formula string, data Data, opts Options) *Model {
+	t.Helper()
+	noMomentStart = true
+	defer func() { noMomentStart = false }()
+	m, err := Fit(formula, data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestMomentStartBalancedSlopes: with every patient seen at the same
 // sessions and session the only fixed effect, Swamy's estimator is the
 // REML estimate (balanced random-coefficient model, optimum inside the
@@ -44,13 +57,7 @@ func dropRows(d Data, frac float64, seed uint64) Data {
 func TestMomentStartBalancedSlopes(t *testing.T) {
 	const formula = "y ~ session + (1 + session | patient)"
 	data := simSessions(1, 300, 12, 31)
-	t.Cleanup(func() { noMomentStart = false })
-	noMomentStart = true
-	ref, err := Fit(formula, data, Options{})
-	noMomentStart = false
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := fitFromOne(t, formula, data, Options{})
 	start := ref.e.momentStart()
 	if start == nil {
 		t.Fatal("no moment start for a balanced random-slope model")
@@ -86,14 +93,8 @@ func TestMomentStartUnbalanced(t *testing.T) {
 		{"y ~ session + x + (1 | therapist/patient)", dropRows(simSessions(40, 8, 10, 43), 0.2, 3), Options{}},
 		{"y ~ session + (1 | therapist/patient)", dropRows(simSessions(60, 5, 6, 44), 0.2, 4), Options{ML: true}},
 	}
-	t.Cleanup(func() { noMomentStart = false })
 	for _, c := range cases {
-		noMomentStart = true
-		ref, err := Fit(c.formula, c.data, c.opts)
-		noMomentStart = false
-		if err != nil {
-			t.Fatal(err)
-		}
+		ref := fitFromOne(t, c.formula, c.data, c.opts)
 		start := ref.e.momentStart()
 		if start == nil {
 			t.Fatalf("%s: no moment start", c.formula)
@@ -182,13 +183,7 @@ func TestMomentStartNone(t *testing.T) {
 func TestMomentStartFallback(t *testing.T) {
 	const formula = "y ~ session + x + (1 | therapist/patient)"
 	data := dropRows(simSessions(40, 8, 10, 61), 0.2, 5)
-	t.Cleanup(func() { noMomentStart = false })
-	noMomentStart = true
-	ref, err := Fit(formula, data, Options{})
-	noMomentStart = false
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := fitFromOne(t, formula, data, Options{})
 	e := ref.e
 	n := len(ref.x)
 	lo, up := make([]float64, n), make([]float64, n)
