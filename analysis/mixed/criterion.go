@@ -211,6 +211,18 @@ func (lv *level) fillLambda(L, theta []float64) {
 	}
 }
 
+// putLambda writes the level's part of θ from its lower triangular q × q
+// block L (row-major): the inverse of fillLambda.
+func (lv *level) putLambda(theta, L []float64) {
+	q, k := lv.q, lv.thetaOff
+	for j := 0; j < q; j++ {
+		for i := j; i < q; i++ {
+			theta[k] = L[i*q+j]
+			k++
+		}
+	}
+}
+
 // eval factors the system at θ and the residual structure's parameters rp
 // (φ with AR(1); none without a structure). It reports false when a block
 // is not positive definite or r² is not positive.

@@ -31,30 +31,31 @@ func (e *engine) leaveFace(res optim.BoundedResult, lo, up []float64, reml bool,
 	if !res.Converged {
 		return res, nil
 	}
-	d := e.d
+	var faces []level
+	for _, lv := range e.d.levels {
+		if lv.q >= 2 && faceOf(res.X, lv) {
+			faces = append(faces, lv)
+		}
+	}
+	if len(faces) == 0 {
+		return res, nil
+	}
 	sc := e.thetaScales()
-	ident := append([]float64(nil), res.X...)
-	widened := append([]float64(nil), res.X...)
-	faces := 0
-	for _, lv := range d.levels {
+	nq := 0
+	for _, lv := range faces {
+		nq = max(nq, lv.q)
+	}
+	// starts[0]: Λ = I; starts[1]: chol(ΛΛᵀ + D/4); starts[2+i]: effect i
+	// alone at its default scale (in the face terms; the others as found).
+	starts := make([][]float64, 2+nq)
+	for k := range starts {
+		starts[k] = append([]float64(nil), res.X...)
+	}
+	for _, lv := range faces {
 		q := lv.q
-		if q < 2 || !faceOf(res.X, lv) {
-			continue
-		}
-		faces++
 		L := make([]float64, q*q)
-		k := lv.thetaOff
-		for c := 0; c < q; c++ {
-			for r := c; r < q; r++ {
-				L[r*q+c] = res.X[k]
-				ident[k] = 0
-				if r == c {
-					ident[k] = 1
-				}
-				k++
-			}
-		}
-		psi := make([]float64, q*q) // ΛΛᵀ + D/4, lower triangle
+		lv.fillLambda(L, res.X)
+		psi := make([]float64, q*q) // lower triangle
 		for r := 0; r < q; r++ {
 			for c := 0; c <= r; c++ {
 				for t := 0; t <= c; t++ {
@@ -62,44 +63,24 @@ func (e *engine) leaveFace(res optim.BoundedResult, lo, up []float64, reml bool,
 				}
 			}
 		}
-		k = lv.thetaOff
+		D := make([]float64, q) // default θ_ii
+		for c, k := 0, lv.thetaOff; c < q; c, k = c+1, k+q-c {
+			D[c] = sc[k]
+			psi[c*q+c] += D[c] * D[c] / 4
+		}
+		if linalg.Cholesky(psi, q) == nil {
+			lv.putLambda(starts[1], psi)
+		}
+		B := make([]float64, q*q)
 		for c := 0; c < q; c++ {
-			psi[c*q+c] += sc[k] * sc[k] / 4
-			k += q - c
+			B[c*q+c] = 1
 		}
-		if linalg.Cholesky(psi, q) != nil {
-			copy(psi, L)
+		lv.putLambda(starts[0], B)
+		for i := 0; i < q; i++ {
+			clear(B)
+			B[i*q+i] = D[i]
+			lv.putLambda(starts[2+i], B)
 		}
-		k = lv.thetaOff
-		for c := 0; c < q; c++ {
-			for r := c; r < q; r++ {
-				widened[k] = psi[r*q+c]
-				k++
-			}
-		}
-	}
-	if faces == 0 {
-		return res, nil
-	}
-	starts := [][]float64{ident, widened}
-	for i := 0; i < maxQ(d.levels); i++ { // one effect of each face term at its default scale, the others 0
-		x1 := append([]float64(nil), res.X...)
-		for _, lv := range d.levels {
-			if lv.q < 2 || !faceOf(res.X, lv) || i >= lv.q {
-				continue
-			}
-			k := lv.thetaOff
-			for c := 0; c < lv.q; c++ {
-				for r := c; r < lv.q; r++ {
-					x1[k] = 0
-					if r == c && c == i {
-						x1[k] = sc[k]
-					}
-					k++
-				}
-			}
-		}
-		starts = append(starts, x1)
 	}
 	best, evals, iters := res, res.Evals, res.Iterations
 	for _, x1 := range starts {
@@ -122,21 +103,10 @@ func (e *engine) leaveFace(res optim.BoundedResult, lo, up []float64, reml bool,
 
 // faceOf reports whether a diagonal entry of level lv's Λ is 0 in θ.
 func faceOf(theta []float64, lv level) bool {
-	k := lv.thetaOff
-	for c := 0; c < lv.q; c++ {
+	for c, k := 0, lv.thetaOff; c < lv.q; c, k = c+1, k+lv.q-c {
 		if theta[k] == 0 {
 			return true
 		}
-		k += lv.q - c
 	}
 	return false
-}
-
-// maxQ is the largest number of random effects of one term.
-func maxQ(levels []level) int {
-	m := 0
-	for _, lv := range levels {
-		m = max(m, lv.q)
-	}
-	return m
 }

@@ -108,6 +108,19 @@ func relErr(got, want float64) float64 {
 	return math.Abs(got-want) / math.Abs(want)
 }
 
+// gaps records the largest relative error of each quantity a test checks
+// (for its log) while failing those beyond their tolerance.
+type gaps map[string]float64
+
+func (g gaps) check(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	e := relErr(got, want)
+	g[what] = math.Max(g[what], e)
+	if !(e <= tol) {
+		t.Errorf("%s = %.12g, want %.12g (relative error %.1e > %.0e)", what, got, want, e, tol)
+	}
+}
+
 func check(t *testing.T, what string, got, want, tol float64) {
 	t.Helper()
 	if e := relErr(got, want); !(e <= tol) {

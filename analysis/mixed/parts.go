@@ -152,17 +152,14 @@ func (e *engine) eliminateAll() (float64, bool) {
 func (e *engine) eliminateNodes(nodes [][]int32, sc *scratch, top []float64, ld *logAcc) bool {
 	d := e.d
 	nl := len(d.levels)
-	m0 := d.m0
 	for l := 0; l < nl; l++ {
 		m, pm := e.mdim[l], e.mdim[l+1]
 		fs := e.stride(l)
 		for i, n := 0, e.visits(nodes, l); i < n; i++ {
 			j := visit(nodes, l, i)
-			var F, D []float64
-			if l == 0 {
-				F = e.S[j*m0*fs : (j+1)*m0*fs]
-			} else {
-				F = e.base[l][j*m*m : (j+1)*m*m]
+			F := e.frontal(l, j)
+			var D []float64
+			if l > 0 {
 				D = e.delta[l][j*m*m : (j+1)*m*m]
 			}
 			P := top
@@ -203,6 +200,17 @@ func (e *engine) stride(l int) int {
 	return e.mdim[l]
 }
 
+// frontal returns the raw cross-products of node j of level l: its rows' S
+// (m0 rows of stride(0)) at the finest level, its base B (m × m) above.
+func (e *engine) frontal(l, j int) []float64 {
+	if l == 0 {
+		m0, fs := e.d.m0, e.fs0
+		return e.S[j*m0*fs : (j+1)*m0*fs]
+	}
+	m := e.mdim[l]
+	return e.base[l][j*m*m : (j+1)*m*m]
+}
+
 // gradientAll adds every node's terms of the gradient into grad, coarsest
 // level first, from the top block Zt of the combined inverse.
 func (e *engine) gradientAll(Zt []float64, gw *gradWork, grad []float64) {
@@ -238,12 +246,10 @@ func (e *engine) gradientNodes(nodes [][]int32, sc *scratch, Zt []float64, gw *g
 				par := lv.parent[j]
 				Zp = gw.zf[l+1][par*mp*mp : (par+1)*mp*mp]
 			}
-			var Z, F []float64
-			if l == 0 {
-				F = e.S[j*m*fs : (j+1)*m*fs]
-			} else {
+			F := e.frontal(l, j)
+			var Z []float64
+			if l > 0 {
 				Z = gw.zf[l][j*m*m : (j+1)*m*m]
-				F = e.base[l][j*m*m : (j+1)*m*m]
 			}
 			e.nodeGradient(l, j, Zp, Z, F, fs, sc, grad)
 		}

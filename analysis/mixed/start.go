@@ -190,12 +190,8 @@ func (e *engine) swamyStart(beta []float64) []float64 {
 	if linalg.CholeskyTol(psi, q, 1e-8) != nil {
 		return nil
 	}
-	theta := make([]float64, 0, q*(q+1)/2) // lme4's order: Λ's lower triangle by columns
-	for c := 0; c < q; c++ {
-		for r := c; r < q; r++ {
-			theta = append(theta, psi[r*q+c])
-		}
-	}
+	theta := make([]float64, d.ntheta())
+	lv.putLambda(theta, psi)
 	return theta
 }
 
