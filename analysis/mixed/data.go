@@ -164,12 +164,12 @@ func (c *column) makeFactor(keep []int) {
 		for k, v := range vals {
 			labels[k] = f.Labels[v]
 		}
-		c.relabel(sortedPerm(labels), func(i int) string { return labels[i] })
+		c.relabel(sortedLabelPerm(labels), func(i int) string { return labels[i] })
 		return
 	}
 	var vals []string
 	c.codes, vals = codeLevels(keep, func(i int) string { return c.text[i] })
-	c.relabel(sortedPerm(vals), func(i int) string { return vals[i] })
+	c.relabel(sortedLabelPerm(vals), func(i int) string { return vals[i] })
 }
 
 // codeLevels numbers the distinct values of rows keep in order of first
@@ -316,20 +316,37 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 		}
 		codes[k] = x
 	}
-	perm := make([]int, len(tuples))
-	for i := range perm {
-		perm[i] = i
-	}
 	nv := len(cols)
-	slices.SortFunc(perm, func(a, b int) int {
-		ta, tb := tuples[a], tuples[b]
-		for v := nv - 1; v >= 0; v-- {
-			if ta[v] != tb[v] {
-				return cmp.Compare(ta[v], tb[v])
+	perm := make([]int, len(tuples))
+	if radix {
+		// The tuple as a number in mixed radix, the last variable most
+		// significant: its order is the order wanted.
+		keys := make([]labelKey, len(tuples))
+		for i, t := range tuples {
+			kv := 0
+			for v := nv - 1; v >= 0; v-- {
+				kv = kv*max(len(cols[v].levels), 1) + t[v]
 			}
+			keys[i] = labelKey{uint64(kv), i}
 		}
-		return 0
-	})
+		sortKeys(keys)
+		for k, key := range keys {
+			perm[k] = key.i
+		}
+	} else {
+		for i := range perm {
+			perm[i] = i
+		}
+		slices.SortFunc(perm, func(a, b int) int {
+			ta, tb := tuples[a], tuples[b]
+			for v := nv - 1; v >= 0; v-- {
+				if ta[v] != tb[v] {
+					return cmp.Compare(ta[v], tb[v])
+				}
+			}
+			return 0
+		})
+	}
 	inv := make([]int, len(perm))
 	labels = make([]string, len(perm))
 	parts := make([]string, nv)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -387,14 +388,33 @@ func termColumns(t []string, cols map[string]*column, present map[string]bool, k
 // correlated says the residuals are correlated within the finest groups
 // (or the model has no random effects), which may then hold one row each.
 func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, correlated bool) ([]rterm, error) {
-	var rts []rterm
+	// The grouping columns are coded concurrently (each on its own), then
+	// each term's interaction of them.
+	var grouping []*column
 	for _, r := range f.Random {
-		gc := make([]*column, len(r.Group))
-		for k, g := range r.Group {
-			gc[k] = cols[g]
-			gc[k].makeFactor(keep)
+		for _, g := range r.Group {
+			if c := cols[g]; c.codes == nil && !slices.Contains(grouping, c) {
+				grouping = append(grouping, c)
+			}
 		}
-		codes, labels := groupFactor(gc)
+	}
+	workers := rowWorkers(len(keep))
+	parallel.Each(len(grouping), workers, func(_, k int) { grouping[k].makeFactor(keep) })
+	type coded struct {
+		codes  []int
+		labels []string
+	}
+	terms := make([]coded, len(f.Random))
+	parallel.Each(len(f.Random), workers, func(_, t int) {
+		gc := make([]*column, len(f.Random[t].Group))
+		for k, g := range f.Random[t].Group {
+			gc[k] = cols[g]
+		}
+		terms[t].codes, terms[t].labels = groupFactor(gc)
+	})
+	var rts []rterm
+	for t, r := range f.Random {
+		codes, labels := terms[t].codes, terms[t].labels
 		name := r.Name
 		if name == "" {
 			name = strings.Join(r.Group, ":")

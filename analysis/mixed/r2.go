@@ -3,7 +3,6 @@ package mixed
 import (
 	"slices"
 
-	"github.com/alliance-research/alliance/analysis/internal/describe"
 	"github.com/alliance-research/alliance/internal/parallel"
 )
 
@@ -18,6 +17,8 @@ import (
 //
 // For random-intercept models the ICC of term k is τ²_k / (Σ τ² + σ²).
 //
+// From the rows, both come from one pass that keeps no value per row
+// (rowMoments; Σ_r z_rᵀ Σ z_r = tr(Σ · Σ_r z_r z_rᵀ)).
 // A model fitted from sufficient statistics has no rows: there σ²_f =
 // (βᵀ(Σ x xᵀ)β − (βᵀΣx)²/n)/(n − 1) and Σ_r z_rᵀ Σ z_r = tr(Σ · Σ_r z_r z_rᵀ)
 // from the totals, the same quantities up to rounding.
@@ -25,7 +26,6 @@ func (m *Model) r2(beta []float64, s2 float64) {
 	d := m.d
 	Q := d.m0 - d.p - 1
 	varF := 0.0
-	var fx []float64
 	if d.tot != nil {
 		if d.n > 1 {
 			m0 := d.m0
@@ -38,29 +38,17 @@ func (m *Model) r2(beta []float64, s2 float64) {
 			}
 			varF = (sff - sf*sf/float64(d.n)) / float64(d.n-1)
 		}
-	} else {
-		fx = make([]float64, d.n)
-		parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
-			for r := lo; r < hi; r++ {
-				x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p]
-				v := 0.0
-				for k, b := range beta {
-					v += x[k] * b
-				}
-				fx[r] = v
-			}
-		})
-		if d.n > 1 {
-			_, varF, _ = describe.MeanVar(fx)
-		}
+	}
+	var crossZ [][]float64 // per level, Σ_r z_r z_rᵀ
+	if d.tot == nil {
+		varF, crossZ = d.rowMoments(beta)
 	}
 	// Σ per level, and mean z'Σz.
 	varR := 0.0
-	zsz := fx // per-row z'Σz, in fx's memory when it was allocated
 	intercepts := true
 	res := &m.Result
 	vi := 0
-	for _, lv := range d.levels {
+	for l, lv := range d.levels {
 		q := lv.q
 		if q != 1 || lv.colNames[0] != "(Intercept)" {
 			intercepts = false
@@ -89,25 +77,9 @@ func (m *Model) r2(beta []float64, s2 float64) {
 				}
 			}
 		}
-		if d.tot == nil { // z_rᵀ Σ z_r row by row (in parallel ranges), then their sum in row order
-			if zsz == nil {
-				zsz = make([]float64, d.n)
-			}
-			off := lv.off
-			parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
-				for r := lo; r < hi; r++ {
-					z := d.rows[r*d.m0+off : r*d.m0+off+q]
-					v := 0.0
-					for i := 0; i < q; i++ {
-						for j := 0; j < q; j++ {
-							v += z[i] * S[i*q+j] * z[j]
-						}
-					}
-					zsz[r] = v
-				}
-			})
-			for _, v := range zsz {
-				acc += v
+		if d.tot == nil {
+			for i, v := range crossZ[l] {
+				acc += S[i] * v
 			}
 		}
 		varR += acc / float64(d.n)
@@ -124,4 +96,77 @@ func (m *Model) r2(beta []float64, s2 float64) {
 			res.ICC = append(res.ICC, ICC{Group: v.Group, ICC: v.Variance / den})
 		}
 	}
+}
+
+// r2Block is the number of rows whose sums rowMoments adds up before
+// adding them to the running totals: fixed, so that the result does not
+// depend on the number of processors.
+const r2Block = 1 << 13
+
+// rowMoments returns, from one pass over the rows (in parallel blocks of
+// r2Block rows, added up in block order), the sample variance (n − 1) of
+// the fixed part v_r = x_rᵀβ and, per level, Σ_r z_r z_rᵀ (q × q,
+// row-major).
+//
+// The variance sums the deviations from a shift K, the mean of v over the
+// first block: Σ(v − m)² = Σ(v − K)² − (Σ(v − K))²/n, which in floating
+// point loses only what (m − K)²/s² magnifies (Chan, Golub & LeVeque 1983,
+// Am. Stat. 37:242–247): little, with K the mean of thousands of the rows,
+// where storing the n values and summing squared deviations from m would
+// cost a vector of n.
+func (d *design) rowMoments(beta []float64) (varF float64, crossZ [][]float64) {
+	m0, Q, n := d.m0, d.m0-d.p-1, d.n
+	fixed := func(r int) float64 {
+		x := d.rows[r*m0+Q : r*m0+Q+d.p : r*m0+Q+d.p]
+		v := 0.0
+		for k, b := range beta {
+			v += x[k] * b
+		}
+		return v
+	}
+	K := 0.0
+	first := min(n, r2Block)
+	for r := 0; r < first; r++ {
+		K += fixed(r)
+	}
+	K /= float64(first)
+	width := 2
+	for _, lv := range d.levels {
+		width += lv.q * lv.q
+	}
+	nb := (n + r2Block - 1) / r2Block
+	part := make([]float64, nb*width)
+	parallel.Each(nb, rowWorkers(n), func(_, b int) {
+		acc := part[b*width : (b+1)*width]
+		for r := b * r2Block; r < min((b+1)*r2Block, n); r++ {
+			v := fixed(r) - K
+			acc[0] += v
+			acc[1] += v * v
+			k := 2
+			for _, lv := range d.levels {
+				z := d.rows[r*m0+lv.off : r*m0+lv.off+lv.q]
+				for _, zi := range z {
+					for _, zj := range z {
+						acc[k] += zi * zj
+						k++
+					}
+				}
+			}
+		}
+	})
+	tot := make([]float64, width)
+	for b := 0; b < nb; b++ {
+		for k, v := range part[b*width : (b+1)*width] {
+			tot[k] += v
+		}
+	}
+	if n > 1 {
+		varF = (tot[1] - tot[0]*tot[0]/float64(n)) / float64(n-1)
+	}
+	k := 2
+	for _, lv := range d.levels {
+		crossZ = append(crossZ, tot[k:k+lv.q*lv.q])
+		k += lv.q * lv.q
+	}
+	return varF, crossZ
 }
