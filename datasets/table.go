@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -280,18 +281,7 @@ const (
 func (c *Column) Numbers() (v []float64, numeric bool, err error) {
 	n := c.Len()
 	v = make([]float64, n)
-	m, p := 0, 0
-	for i := range v {
-		x, miss, perr := c.Float(i)
-		v[i] = x
-		if miss {
-			continue
-		}
-		m++
-		if perr == nil {
-			p++
-		}
-	}
+	m, p := c.parseAll(v)
 	switch {
 	case m > 0 && p == m:
 		return v, true, nil
@@ -312,6 +302,94 @@ func (c *Column) Numbers() (v []float64, numeric bool, err error) {
 		}
 	}
 	return nil, false, probs.err()
+}
+
+// Codes codes the column as a factor: codes[i] is the index in levels of
+// cell i's text (trimmed, unquoted), −1 where the cell is missing (see
+// Missing); levels are the distinct texts in order of first appearance. A
+// cell equal to the non-missing one above it takes its code without a
+// lookup or a missing-value check (missingness is a property of the text),
+// so that grouped rows (a patient's sessions) cost a comparison each.
+func (c *Column) Codes() (codes []int32, levels []string) {
+	n := c.Len()
+	codes = make([]int32, n)
+	ids := map[string]int32{}
+	t := c.t
+	typed := t.typedCol(c.j) != nil
+	var start, end []uint32
+	if !typed {
+		start, end = t.start[c.j][:n], t.end[c.j][:n]
+	}
+	var prev []byte
+	have := false
+	for i := range n {
+		var b []byte
+		if typed {
+			b = c.Bytes(i)
+		} else {
+			b = t.buf[start[i]:end[i]]
+		}
+		if have && bytes.Equal(b, prev) {
+			codes[i] = codes[i-1]
+			continue
+		}
+		if c.Missing(i) {
+			codes[i], have = -1, false
+			continue
+		}
+		k, ok := ids[string(b)]
+		if !ok {
+			k = int32(len(levels))
+			s := string(b)
+			ids[s] = k
+			levels = append(levels, s)
+		}
+		codes[i] = k
+		prev, have = b, true
+	}
+	return codes, levels
+}
+
+// parseAll sets v[i] to Float(i)'s value for every cell and counts the
+// cells that are not missing (m) and those of them that are numbers (p).
+// For a column of text cells the lookups Float makes per cell (the typed
+// column, the cell's offsets, the separator) are made once.
+func (c *Column) parseAll(v []float64) (m, p int) {
+	t := c.t
+	if t.typedCol(c.j) != nil {
+		for i := range v {
+			x, miss, perr := c.Float(i)
+			v[i] = x
+			if !miss {
+				m++
+				if perr == nil {
+					p++
+				}
+			}
+		}
+		return m, p
+	}
+	start, end, buf, dec, na := t.start[c.j][:len(v)], t.end[c.j][:len(v)], t.buf, byte(t.Decimal), &t.na
+	for i := range v {
+		b := buf[start[i]:end[i]]
+		if na.isCode(b) {
+			v[i] = math.NaN()
+			continue
+		}
+		x, err := parseNumber(b, dec)
+		switch {
+		case err != nil:
+			v[i] = math.NaN()
+			m++
+		case len(na.nums) > 0 && na.isNum(x):
+			v[i] = math.NaN()
+		default:
+			v[i] = x
+			m++
+			p++
+		}
+	}
+	return m, p
 }
 
 // IsNumeric reports whether every non-missing cell is a number, and whether
