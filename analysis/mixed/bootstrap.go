@@ -1,6 +1,7 @@
 package mixed
 
 import (
+	"github.com/alliance-research/alliance/analysis/errs"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -26,6 +27,9 @@ type bootSamples struct {
 // (o.Seed, i) and stored at index i.
 func (m *Model) bootstrap(o ConfintOptions) (*bootSamples, error) {
 	d := m.d
+	if !d.ensureRows() {
+		return nil, errs.New(errs.InvalidOption, "mixed", "a parametric bootstrap needs the model fitted from its rows, not from summary statistics")
+	}
 	nt := d.ntheta()
 	theta := m.x[:nt]
 	sigma := math.Sqrt(m.Result.ResidualVariance)

@@ -103,7 +103,7 @@ func newEngine(d *design) *engine {
 	e.planParts()
 	nodes := d.levels[0].nodes
 	e.fs0 = m0
-	if d.rows == nil { // fitted from sufficient statistics: newStatsEngine fills S and the bases
+	if d.tot != nil { // fitted from sufficient statistics: newStatsEngine fills S and the bases
 		return e
 	}
 	e.S = make([]float64, nodes*m0*m0)
@@ -111,16 +111,23 @@ func newEngine(d *design) *engine {
 		e.res = newResidEngine(d, m0)
 		return e
 	}
-	// Each finest node's cross-products, from its own rows: nodes in
-	// parallel ranges.
+	// Each finest node's cross-products, from its own rows (the
+	// materialised ones, or each made as it is summed, the same numbers):
+	// nodes in parallel ranges.
 	// The lower triangle is summed packed (tri[a(a+1)/2 + b], b ≤ a), then
 	// unpacked and mirrored.
 	parallel.Chunks(nodes, rowWorkers(d.n), func(_, lo, hi int) {
 		tri := make([]float64, m0*(m0+1)/2)
+		buf := make([]float64, m0)
 		for j := lo; j < hi; j++ {
 			clear(tri)
 			for r := d.start[j]; r < d.start[j+1]; r++ {
-				v := d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
+				v := buf
+				if d.rows != nil {
+					v = d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
+				} else {
+					d.fillRow(r, v)
+				}
 				k := 0
 				for a, va := range v {
 					t := tri[k : k+a+1]
@@ -145,6 +152,23 @@ func newEngine(d *design) *engine {
 	})
 	e.sumBases()
 	return e
+}
+
+// crossX is XᵀX (p × p, lower triangle) from the finest nodes'
+// cross-products, summed in node order.
+func (e *engine) crossX() []float64 {
+	d := e.d
+	p, m0, Q := d.p, d.m0, d.m0-d.p-1
+	a := make([]float64, p*p)
+	for j := 0; j < d.levels[0].nodes; j++ {
+		S := e.S[j*m0*m0 : (j+1)*m0*m0]
+		for i := 0; i < p; i++ {
+			for k := 0; k <= i; k++ {
+				a[i*p+k] += S[(Q+i)*m0+Q+k]
+			}
+		}
+	}
+	return a
 }
 
 // parentOf returns the node of level l+1 (the top has one node) that holds

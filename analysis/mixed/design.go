@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/alliance-research/alliance/analysis/errs"
 	"github.com/alliance-research/alliance/analysis/internal/linalg"
@@ -41,12 +42,17 @@ func (l level) groupName() string {
 // design holds everything a fit needs, in node order: rows are sorted by
 // finest group (and by time within it for AR(1)).
 type design struct {
-	formula  Formula
-	n, p     int
-	xnames   []string
-	levels   []level
-	m0       int       // row-vector length: Σq + p + 1
-	rows     []float64 // n × m0: z columns of every level, x, y
+	formula Formula
+	n, p    int
+	xnames  []string
+	levels  []level
+	m0      int // row-vector length: Σq + p + 1
+	// rows holds the n × m0 row vectors (z columns of every level, x,
+	// y − yShift) once materialised (ensureRows); src makes them one at a
+	// time (fillRow), nil for a design from statistics.
+	rows     []float64
+	src      *rowSource
+	rowsMu   *sync.Mutex
 	start    []int     // finest node k holds rows start[k]..start[k+1]-1
 	time     []float64 // time per row of a residual correlation (nil without one)
 	timeName string
@@ -180,16 +186,19 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 	if err := rs.checkGroup(d, rts); err != nil {
 		return nil, err
 	}
-	if err := d.fillRows(cols, keep, rts, fx, ar1); err != nil {
-		return nil, err
+	d.prepareRows(cols, keep, rts, fx, ar1)
+	if d.general || rs != nil { // their engines and setup read the rows
+		d.materialise()
 	}
 	if rs != nil {
 		if err := rs.setup(d, data, d.input); err != nil {
 			return nil, err
 		}
 	}
-	if err := d.checkRank(); err != nil {
-		return nil, err
+	if d.rows != nil { // else Fit checks from the engine's cross-products
+		if err := d.checkRank(d.rowsCrossX); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -517,12 +526,16 @@ func (d *design) rowOrder(fine []int, tcol []float64, keep []int) []int {
 	return order
 }
 
-// fillRows writes the row vectors [z of every level, x, y − yShift] in node
-// order, the input row of each (d.input) and the residual correlation's
-// times (checked by residual.setup).
-func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx []fixedCol, ar1 string) error {
+// prepareRows orders the rows by finest node (d.start), records the input
+// row of each (d.input), the residual correlation's times (checked by
+// residual.setup) and, on the general path, each row's groups, and sets
+// the row source fillRow reads: the row vectors themselves are written
+// only when something needs them all (materialise), as the residual
+// structures, the general path, Kenward–Roger, profiles, bootstraps and
+// ranova do; a fit of a nested model sums each node's cross-products from
+// them as they are made (newEngine).
+func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, fx []fixedCol, ar1 string) {
 	f := d.formula
-	Q := d.m0 - d.p - 1
 	fine := rts[0].codes
 	var tcol []float64
 	if ar1 != "" {
@@ -530,7 +543,6 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 		d.time = make([]float64, d.n)
 	}
 	order := d.rowOrder(fine, tcol, keep)
-	d.rows = make([]float64, d.n*d.m0)
 	d.input = make([]int, d.n)
 	y := cols[f.Response].num
 	if f.Intercept {
@@ -556,75 +568,103 @@ func (d *design) fillRows(cols map[string]*column, keep []int, rts []rterm, fx [
 			slopes[li] = append(slopes[li], xs)
 		}
 	}
-	// Rows are independent: filled in parallel ranges.
+	d.src = &rowSource{order: order, keep: keep, rts: rts, slopes: slopes, fx: fx, y: y}
+	d.rowsMu = new(sync.Mutex)
 	parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			k := order[r]
 			i := keep[k]
-			v := d.rows[r*d.m0 : (r+1)*d.m0]
 			d.input[r] = i
-			for li, rt := range rts {
-				if d.general {
+			if d.general {
+				for li, rt := range rts {
 					d.codes[li][r] = rt.codes[k]
 				}
-				o := d.levels[li].off
-				c := 0
-				if rt.rt.Intercept {
-					v[o] = 1
-					c = 1
-				}
-				for _, xs := range slopes[li] {
-					x := 1.0
-					for _, col := range xs {
-						x *= col[i]
-					}
-					v[o+c] = x
-					c++
-				}
 			}
-			for j, c := range fx {
-				switch {
-				case c.one:
-					v[Q+j] = 1
-				case c.num != nil:
-					v[Q+j] = c.num[i]
-				default:
-					v[Q+j] = c.vals(i, k)
-				}
-			}
-			v[d.m0-1] = y[i] - d.yShift
 			if tcol != nil {
 				d.time[r] = tcol[i]
 			}
 		}
 	})
-	return nil
 }
 
-// rowWorkers is the number of goroutines for a pass over n rows: one per
-// processor, but one for fewer than 16,384 rows (below which the pass takes
-// less than starting them).
-func rowWorkers(n int) int {
-	if n < 1<<14 {
-		return 1
+// rowSource is what fillRow makes a row vector from: the design row's
+// kept-row index (order) and input row (keep), the random terms with their
+// slope columns, the fixed-effect columns and the response.
+type rowSource struct {
+	order, keep []int
+	rts         []rterm
+	slopes      [][][][]float64
+	fx          []fixedCol
+	y           []float64
+}
+
+// fillRow writes design row r, [z of every level, x, y − yShift], into v
+// (m0 long): rows[r·m0 : (r+1)·m0] once materialised.
+func (d *design) fillRow(r int, v []float64) {
+	src, Q := d.src, d.m0-d.p-1
+	k := src.order[r]
+	i := src.keep[k]
+	for li, rt := range src.rts {
+		o := d.levels[li].off
+		c := 0
+		if rt.rt.Intercept {
+			v[o] = 1
+			c = 1
+		}
+		for _, xs := range src.slopes[li] {
+			x := 1.0
+			for _, col := range xs {
+				x *= col[i]
+			}
+			v[o+c] = x
+			c++
+		}
 	}
-	return runtime.GOMAXPROCS(0)
+	for j, c := range src.fx {
+		switch {
+		case c.one:
+			v[Q+j] = 1
+		case c.num != nil:
+			v[Q+j] = c.num[i]
+		default:
+			v[Q+j] = c.vals(i, k)
+		}
+	}
+	v[d.m0-1] = src.y[i] - d.yShift
 }
 
-// checkRank verifies that X has full column rank (lme4 would drop columns;
-// we ask the user to).
-func (d *design) checkRank() error {
+// materialise writes every row vector into d.rows (in parallel ranges).
+func (d *design) materialise() {
+	rows := make([]float64, d.n*d.m0)
+	parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			d.fillRow(r, rows[r*d.m0:(r+1)*d.m0:(r+1)*d.m0])
+		}
+	})
+	d.rows = rows
+}
+
+// ensureRows materialises the rows if they are not yet, and reports
+// whether the design has them: a design from sufficient statistics has
+// none.
+func (d *design) ensureRows() bool {
+	if d.src == nil {
+		return d.rows != nil
+	}
+	d.rowsMu.Lock()
+	defer d.rowsMu.Unlock()
+	if d.rows == nil {
+		d.materialise()
+	}
+	return true
+}
+
+// rowsCrossX is XᵀX's lower triangle from the materialised rows, summed
+// over parallel row ranges (one per processor from 16,384 rows on) and
+// added up in range order: the sums differ in rounding (~10⁻¹⁶ relative)
+// with the number of processors, far below checkRank's pivot tolerance.
+func (d *design) rowsCrossX() []float64 {
 	p, Q := d.p, d.m0-d.p-1
-	if p == 0 {
-		return nil
-	}
-	if d.n <= p {
-		return errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects; need more observations than fixed effects", d.n, p)
-	}
-	// XᵀX's lower triangle, summed over parallel row ranges (one per
-	// processor from 16,384 rows on) and added up in range order: the sums
-	// differ in rounding (~10⁻¹⁶ relative) with the number of processors,
-	// far below the pivot tolerance 10⁻¹⁰.
 	w := rowWorkers(d.n)
 	parts := make([][]float64, w)
 	parallel.Chunks(d.n, w, func(k, lo, hi int) {
@@ -646,6 +686,32 @@ func (d *design) checkRank() error {
 			a[i] += v
 		}
 	}
+	return a
+}
+
+// rowWorkers is the number of goroutines for a pass over n rows: one per
+// processor, but one for fewer than 16,384 rows (below which the pass takes
+// less than starting them).
+func rowWorkers(n int) int {
+	if n < 1<<14 {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// checkRank verifies that X has full column rank (lme4 would drop columns;
+// we ask the user to), from XᵀX (p × p, lower triangle used) as xtx
+// returns it: from the rows (rowsCrossX) or from the engine's node
+// cross-products (engine.crossX).
+func (d *design) checkRank(xtx func() []float64) error {
+	p := d.p
+	if p == 0 {
+		return nil
+	}
+	if d.n <= p {
+		return errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects; need more observations than fixed effects", d.n, p)
+	}
+	a := xtx()
 	// A pivot below 1e-10 of its diagonal: column j is (numerically) a
 	// linear combination of the earlier ones.
 	var np *linalg.NotPositiveDefinite

@@ -244,7 +244,13 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 	if d.n-d.p < 1 {
 		return nil, errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects", d.n, d.p)
 	}
-	return fitDesign(formula, data, opts, d, newEngine(d))
+	ee := newEngine(d)
+	if d.rows == nil { // the rows were summed per node, not kept: X's rank from the sums
+		if err := d.checkRank(ee.crossX); err != nil {
+			return nil, err
+		}
+	}
+	return fitDesign(formula, data, opts, d, ee)
 }
 
 // fitDesign minimises the criterion of engine e over θ (and φ) and

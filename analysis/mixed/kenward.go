@@ -166,7 +166,7 @@ func (m *Model) krCompute(group krGroupFunc) (*krAdj, error) {
 // parameters, lets sums accumulate the pieces and finishes (krFinish).
 func (m *Model) krAssemble(sums func(*krSetup, *krSums) error) (*krAdj, error) {
 	d := m.d
-	if d.rows == nil {
+	if !d.ensureRows() {
 		return nil, errs.New(errs.InvalidOption, "mixed", "Kenward–Roger df need the data rows; a model fitted from sufficient statistics has none (use Satterthwaite df)")
 	}
 	if d.resid != nil {

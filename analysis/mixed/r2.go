@@ -116,18 +116,27 @@ const r2Block = 1 << 13
 // cost a vector of n.
 func (d *design) rowMoments(beta []float64) (varF float64, crossZ [][]float64) {
 	m0, Q, n := d.m0, d.m0-d.p-1, d.n
-	fixed := func(r int) float64 {
-		x := d.rows[r*m0+Q : r*m0+Q+d.p : r*m0+Q+d.p]
-		v := 0.0
-		for k, b := range beta {
-			v += x[k] * b
+	// row is design row r: materialised, or made into buf.
+	row := func(r int, buf []float64) []float64 {
+		if d.rows != nil {
+			return d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
 		}
-		return v
+		d.fillRow(r, buf)
+		return buf
+	}
+	fixed := func(v []float64) float64 {
+		x := v[Q : Q+d.p : Q+d.p]
+		f := 0.0
+		for k, b := range beta {
+			f += x[k] * b
+		}
+		return f
 	}
 	K := 0.0
 	first := min(n, r2Block)
+	buf := make([]float64, m0)
 	for r := 0; r < first; r++ {
-		K += fixed(r)
+		K += fixed(row(r, buf))
 	}
 	K /= float64(first)
 	width := 2
@@ -138,13 +147,15 @@ func (d *design) rowMoments(beta []float64) (varF float64, crossZ [][]float64) {
 	part := make([]float64, nb*width)
 	parallel.Each(nb, rowWorkers(n), func(_, b int) {
 		acc := part[b*width : (b+1)*width]
+		buf := make([]float64, m0)
 		for r := b * r2Block; r < min((b+1)*r2Block, n); r++ {
-			v := fixed(r) - K
+			rv := row(r, buf)
+			v := fixed(rv) - K
 			acc[0] += v
 			acc[1] += v * v
 			k := 2
 			for _, lv := range d.levels {
-				z := d.rows[r*m0+lv.off : r*m0+lv.off+lv.q]
+				z := rv[lv.off : lv.off+lv.q]
 				for _, zi := range z {
 					for _, zj := range z {
 						acc[k] += zi * zj

@@ -46,7 +46,7 @@ type RanovaRow struct {
 // grouping factor of a correlated model (deleting the patient term of
 // (1 | therapist/patient)) moves the correlation groups and is refused.
 func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
-	if m.d.rows == nil {
+	if !m.d.ensureRows() {
 		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) need the model fitted from its rows, not from summary statistics").WithHint("Ranova")
 	}
 	f := m.d.formula

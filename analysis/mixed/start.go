@@ -62,7 +62,7 @@ import (
 // in a θ_ii at 0, so its gradient vanishes there).
 func (e *engine) momentStart() []float64 {
 	d := e.d
-	if noMomentStart || d.resid != nil || e.gen != nil || d.rows == nil || e.S == nil || e.fs0 != d.m0 || d.n == 0 || len(d.levels) == 0 {
+	if noMomentStart || d.resid != nil || e.gen != nil || d.tot != nil || e.S == nil || e.fs0 != d.m0 || d.n == 0 || len(d.levels) == 0 {
 		return nil
 	}
 	beta := e.olsBeta()
