@@ -557,18 +557,7 @@ func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, f
 			d.codes[li] = make([]int, d.n)
 		}
 	}
-	// Each slope's columns, looked up once.
-	slopes := make([][][][]float64, len(rts))
-	for li, rt := range rts {
-		for _, sl := range rt.rt.Slopes {
-			var xs [][]float64
-			for _, nm := range sl {
-				xs = append(xs, cols[nm].num)
-			}
-			slopes[li] = append(slopes[li], xs)
-		}
-	}
-	d.src = &rowSource{order: order, keep: keep, rts: rts, slopes: slopes, fx: fx, y: y}
+	d.src = newRowSource(cols, order, keep, rts, fx, y)
 	d.rowsMu = new(sync.Mutex)
 	parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
@@ -588,49 +577,83 @@ func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, f
 }
 
 // rowSource is what fillRow makes a row vector from: the design row's
-// kept-row index (order) and input row (keep), the random terms with their
-// slope columns, the fixed-effect columns and the response.
+// kept-row index (order) and input row (keep), how each of the first
+// m0 − 1 entries is made (cols: the z columns of every level, then x) and
+// the response.
 type rowSource struct {
 	order, keep []int
-	rts         []rterm
-	slopes      [][][][]float64
-	fx          []fixedCol
+	cols        []rowCol
 	y           []float64
+}
+
+// rowCol makes one entry of a row vector at input row i (kept-row index
+// k): 1, num[i], the product of prod's columns at i, or vals(i, k).
+type rowCol struct {
+	one  bool
+	num  []float64
+	prod [][]float64
+	vals func(i, k int) float64
+}
+
+// newRowSource lists how each entry of a row is made: per level, its
+// intercept (1) and each slope (the product of its variables' columns),
+// then the fixed-effect columns.
+func newRowSource(cols map[string]*column, order, keep []int, rts []rterm, fx []fixedCol, y []float64) *rowSource {
+	src := &rowSource{order: order, keep: keep, y: y}
+	for _, rt := range rts {
+		if rt.rt.Intercept {
+			src.cols = append(src.cols, rowCol{one: true})
+		}
+		for _, sl := range rt.rt.Slopes {
+			var xs [][]float64
+			for _, nm := range sl {
+				xs = append(xs, cols[nm].num)
+			}
+			if len(xs) == 1 {
+				src.cols = append(src.cols, rowCol{num: xs[0]})
+			} else {
+				src.cols = append(src.cols, rowCol{prod: xs})
+			}
+		}
+	}
+	for _, c := range fx {
+		switch {
+		case c.one:
+			src.cols = append(src.cols, rowCol{one: true})
+		case c.num != nil:
+			src.cols = append(src.cols, rowCol{num: c.num})
+		default:
+			src.cols = append(src.cols, rowCol{vals: c.vals})
+		}
+	}
+	return src
 }
 
 // fillRow writes design row r, [z of every level, x, y − yShift], into v
 // (m0 long): rows[r·m0 : (r+1)·m0] once materialised.
 func (d *design) fillRow(r int, v []float64) {
-	src, Q := d.src, d.m0-d.p-1
+	src := d.src
 	k := src.order[r]
 	i := src.keep[k]
-	for li, rt := range src.rts {
-		o := d.levels[li].off
-		c := 0
-		if rt.rt.Intercept {
-			v[o] = 1
-			c = 1
-		}
-		for _, xs := range src.slopes[li] {
-			x := 1.0
-			for _, col := range xs {
-				x *= col[i]
-			}
-			v[o+c] = x
-			c++
-		}
-	}
-	for j, c := range src.fx {
+	v = v[:len(src.cols)+1]
+	for j := range src.cols {
+		c := &src.cols[j]
 		switch {
 		case c.one:
-			v[Q+j] = 1
+			v[j] = 1
 		case c.num != nil:
-			v[Q+j] = c.num[i]
+			v[j] = c.num[i]
+		case c.prod != nil:
+			x := 1.0
+			for _, col := range c.prod {
+				x *= col[i]
+			}
+			v[j] = x
 		default:
-			v[Q+j] = c.vals(i, k)
+			v[j] = c.vals(i, k)
 		}
 	}
-	v[d.m0-1] = src.y[i] - d.yShift
+	v[len(src.cols)] = src.y[i] - d.yShift
 }
 
 // materialise writes every row vector into d.rows (in parallel ranges).

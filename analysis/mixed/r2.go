@@ -146,7 +146,7 @@ func (d *design) rowMoments(beta []float64) (varF float64, crossZ [][]float64) {
 	nb := (n + r2Block - 1) / r2Block
 	part := make([]float64, nb*width)
 	parallel.Each(nb, rowWorkers(n), func(_, b int) {
-		acc := part[b*width : (b+1)*width]
+		acc := make([]float64, width) // its own memory: the blocks' slots of part share cache lines
 		buf := make([]float64, m0)
 		for r := b * r2Block; r < min((b+1)*r2Block, n); r++ {
 			rv := row(r, buf)
@@ -164,6 +164,7 @@ func (d *design) rowMoments(beta []float64) (varF float64, crossZ [][]float64) {
 				}
 			}
 		}
+		copy(part[b*width:(b+1)*width], acc)
 	})
 	tot := make([]float64, width)
 	for b := 0; b < nb; b++ {
