@@ -41,7 +41,8 @@ func (m *Model) r2(beta []float64, s2 float64) {
 	}
 	var crossZ [][]float64 // per level, Σ_r z_r z_rᵀ
 	if d.tot == nil {
-		varF, crossZ = d.rowMoments(beta)
+		varF = d.fixedPartVariance(beta)
+		crossZ = m.crossZ()
 	}
 	// Σ per level, and mean z'Σz.
 	varR := 0.0
@@ -98,87 +99,122 @@ func (m *Model) r2(beta []float64, s2 float64) {
 	}
 }
 
-// r2Block is the number of rows whose sums rowMoments adds up before
+// r2Block is the number of rows whose sums fixedPartVariance adds up before
 // adding them to the running totals: fixed, so that the result does not
 // depend on the number of processors.
 const r2Block = 1 << 13
 
-// rowMoments returns, from one pass over the rows (in parallel blocks of
-// r2Block rows, added up in block order), the sample variance (n − 1) of
-// the fixed part v_r = x_rᵀβ and, per level, Σ_r z_r z_rᵀ (q × q,
-// row-major).
+// fixedPartVariance returns the sample variance (n − 1) of the fixed part
+// v_r = x_rᵀβ over the rows, from one pass (in parallel blocks of r2Block
+// rows, added up in block order) that keeps no value per row.
 //
-// The variance sums the deviations from a shift K, the mean of v over the
-// first block: Σ(v − m)² = Σ(v − K)² − (Σ(v − K))²/n, which in floating
-// point loses only what (m − K)²/s² magnifies (Chan, Golub & LeVeque 1983,
+// It sums the deviations from a shift K, the mean of v over the first
+// block: Σ(v − m)² = Σ(v − K)² − (Σ(v − K))²/n, which in floating point
+// loses only what (m − K)²/s² magnifies (Chan, Golub & LeVeque 1983,
 // Am. Stat. 37:242–247): little, with K the mean of thousands of the rows,
 // where storing the n values and summing squared deviations from m would
 // cost a vector of n.
-func (d *design) rowMoments(beta []float64) (varF float64, crossZ [][]float64) {
-	m0, Q, n := d.m0, d.m0-d.p-1, d.n
-	// row is design row r: materialised, or made into buf.
-	row := func(r int, buf []float64) []float64 {
-		if d.rows != nil {
-			return d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
-		}
-		d.fillRow(r, buf)
-		return buf
+func (d *design) fixedPartVariance(beta []float64) float64 {
+	n := d.n
+	if n < 2 {
+		return 0
 	}
-	fixed := func(v []float64) float64 {
-		x := v[Q : Q+d.p : Q+d.p]
-		f := 0.0
+	K := 0.0
+	first := min(n, r2Block)
+	for r := 0; r < first; r++ {
+		K += d.fixedPart(r, beta)
+	}
+	K /= float64(first)
+	nb := (n + r2Block - 1) / r2Block
+	part := make([]float64, 2*nb)
+	parallel.Each(nb, rowWorkers(n), func(_, b int) {
+		s, ss := 0.0, 0.0 // local: the blocks' slots of part share cache lines
+		for r := b * r2Block; r < min((b+1)*r2Block, n); r++ {
+			v := d.fixedPart(r, beta) - K
+			s += v
+			ss += v * v
+		}
+		part[2*b], part[2*b+1] = s, ss
+	})
+	s, ss := 0.0, 0.0
+	for b := 0; b < nb; b++ {
+		s += part[2*b]
+		ss += part[2*b+1]
+	}
+	return (ss - s*s/float64(n)) / float64(n-1)
+}
+
+// fixedPart is x_rᵀβ of design row r, from the materialised row or made
+// from the row source (the same numbers either way).
+func (d *design) fixedPart(r int, beta []float64) float64 {
+	Q := d.m0 - d.p - 1
+	f := 0.0
+	if d.rows != nil {
+		x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p : r*d.m0+Q+d.p]
 		for k, b := range beta {
 			f += x[k] * b
 		}
 		return f
 	}
-	K := 0.0
-	first := min(n, r2Block)
-	buf := make([]float64, m0)
-	for r := 0; r < first; r++ {
-		K += fixed(row(r, buf))
+	src := d.src
+	k := src.order[r]
+	i := src.keep[k]
+	for j, b := range beta {
+		c := &src.cols[Q+j]
+		var x float64
+		switch {
+		case c.one:
+			x = 1
+		case c.num != nil:
+			x = c.num[i]
+		case c.prod != nil:
+			x = 1
+			for _, col := range c.prod {
+				x *= col[i]
+			}
+		default:
+			x = c.vals(i, k)
+		}
+		f += x * b
 	}
-	K /= float64(first)
-	width := 2
-	for _, lv := range d.levels {
-		width += lv.q * lv.q
+	return f
+}
+
+// crossZ returns, per level, Σ_r z_r z_rᵀ (q × q, row-major): the sum of
+// the finest nodes' cross-products when the engine keeps them (a nested
+// fit without a residual structure), else a pass over the rows.
+func (m *Model) crossZ() [][]float64 {
+	d, e := m.d, m.e
+	out := make([][]float64, len(d.levels))
+	for l, lv := range d.levels {
+		out[l] = make([]float64, lv.q*lv.q)
 	}
-	nb := (n + r2Block - 1) / r2Block
-	part := make([]float64, nb*width)
-	parallel.Each(nb, rowWorkers(n), func(_, b int) {
-		acc := make([]float64, width) // its own memory: the blocks' slots of part share cache lines
-		buf := make([]float64, m0)
-		for r := b * r2Block; r < min((b+1)*r2Block, n); r++ {
-			rv := row(r, buf)
-			v := fixed(rv) - K
-			acc[0] += v
-			acc[1] += v * v
-			k := 2
-			for _, lv := range d.levels {
-				z := rv[lv.off : lv.off+lv.q]
-				for _, zi := range z {
-					for _, zj := range z {
-						acc[k] += zi * zj
-						k++
+	m0 := d.m0
+	if d.resid == nil && e.gen == nil && e.S != nil && e.fs0 == m0 {
+		for j := 0; j < d.levels[0].nodes; j++ {
+			S := e.S[j*m0*m0 : (j+1)*m0*m0]
+			for l, lv := range d.levels {
+				Z := out[l]
+				for a := 0; a < lv.q; a++ {
+					for b := 0; b < lv.q; b++ {
+						Z[a*lv.q+b] += S[(lv.off+a)*m0+lv.off+b]
 					}
 				}
 			}
 		}
-		copy(part[b*width:(b+1)*width], acc)
-	})
-	tot := make([]float64, width)
-	for b := 0; b < nb; b++ {
-		for k, v := range part[b*width : (b+1)*width] {
-			tot[k] += v
+		return out
+	}
+	d.ensureRows()
+	for r := 0; r < d.n; r++ {
+		for l, lv := range d.levels {
+			z := d.rows[r*m0+lv.off : r*m0+lv.off+lv.q]
+			Z := out[l]
+			for a, za := range z {
+				for b, zb := range z {
+					Z[a*lv.q+b] += za * zb
+				}
+			}
 		}
 	}
-	if n > 1 {
-		varF = (tot[1] - tot[0]*tot[0]/float64(n)) / float64(n-1)
-	}
-	k := 2
-	for _, lv := range d.levels {
-		crossZ = append(crossZ, tot[k:k+lv.q*lv.q])
-		k += lv.q * lv.q
-	}
-	return varF, crossZ
+	return out
 }
