@@ -228,7 +228,11 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		// several parts).
 		q := &csvParser{data: data[:parts[k+1]], delim: d, pos: parts[k], line: p.line + room[k]}
 		probsOf[k] = newProblems(name)
-		used[k] = q.rows(t, room[k], room[k+1], probsOf[k])
+		if isPlain(data[parts[k]:parts[k+1]]) {
+			used[k] = q.plainRows(t, room[k], room[k+1], probsOf[k])
+		} else {
+			used[k] = q.rows(t, room[k], room[k+1], probsOf[k])
+		}
 	}
 	if np == 1 {
 		parse(0, 0)
@@ -350,10 +354,16 @@ func (p *csvParser) fitsHeader(ncol, line int, probs *problems) bool {
 		}
 	}
 	if nf != ncol {
-		probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", len(p.cells)/2, ncol, delimName(p.delim))
+		p.wrongFields(line, len(p.cells)/2, ncol, probs)
 		return false
 	}
 	return true
+}
+
+// wrongFields adds the problem of a record on line with nf fields where
+// the header has ncol.
+func (p *csvParser) wrongFields(line, nf, ncol int, probs *problems) {
+	probs.addh(line, "", nil, "delimiter", "%d fields, but the header has %d columns (is the delimiter %s right? set the delimiter if not)", nf, ncol, delimName(p.delim))
 }
 
 func delimName(d byte) string {

@@ -1,0 +1,96 @@
+package datasets
+
+import (
+	"bytes"
+	"math"
+)
+
+// plainParse enables plainRows (tests turn it off to compare with rows).
+var plainParse = true
+
+// isPlain reports whether seg has no double quote and no carriage return:
+// then every record is one line ended by a line feed and no field is
+// quoted, which plainRows relies on.
+func isPlain(seg []byte) bool {
+	return plainParse && bytes.IndexByte(seg, '"') < 0 && bytes.IndexByte(seg, '\r') < 0
+}
+
+// plainRows is rows for text that isPlain: each line is cut at the
+// delimiter straight into rows lo, lo+1, … (below hi) of t's cell arrays,
+// without the per-record cell list record builds, by the same rules —
+// blanks (spaces, and tabs unless the delimiter is a tab) trimmed around
+// each field, blank lines skipped, trailing empty fields beyond the header
+// tolerated, one problem per line with the wrong number of fields. It
+// returns how many rows it stored.
+func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
+	ncol := len(t.start)
+	data, d := p.data, p.delim
+	blankTab := d != '\t'
+	isBlank := func(c byte) bool { return c == ' ' || (c == '\t' && blankTab) }
+	r, pos, line := lo, p.pos, p.line
+	for pos < len(data) {
+		first := line
+		nf, blank, extra := 0, true, false // fields, all of them empty, a non-empty one beyond the header
+		i := pos
+		for {
+			for i < len(data) && isBlank(data[i]) {
+				i++
+			}
+			s := i
+			for i < len(data) && data[i] != d && data[i] != '\n' {
+				i++
+			}
+			e := i
+			for e > s && isBlank(data[e-1]) {
+				e--
+			}
+			if e > s {
+				blank = false
+				if nf >= ncol {
+					extra = true
+				}
+			}
+			if nf < ncol && r < hi {
+				t.start[nf][r], t.end[nf][r] = uint32(s), uint32(e)
+			}
+			nf++
+			if i >= len(data) {
+				pos = i
+				break
+			}
+			if data[i] == d {
+				i++
+				if i >= len(data) { // a trailing delimiter at the very end: one more, empty field
+					if nf < ncol && r < hi {
+						t.start[nf][r], t.end[nf][r] = uint32(i), uint32(i)
+					}
+					nf++
+					pos = i
+					break
+				}
+				continue
+			}
+			pos, line = i+1, line+1 // a line feed
+			break
+		}
+		if blank {
+			continue
+		}
+		if nf < ncol || extra {
+			p.wrongFields(first, nf, ncol, probs)
+			continue
+		}
+		if first > math.MaxInt32 {
+			probs.add(first, "", nil, "too many lines")
+			break
+		}
+		if r == hi { // cannot happen: every record but the last ends with a line end
+			probs.add(first, "", nil, "internal error: more records than line ends were counted; please report this with the file")
+			break
+		}
+		t.line[r] = int32(first)
+		r++
+	}
+	p.pos, p.line = pos, line
+	return r - lo
+}

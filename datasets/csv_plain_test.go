@@ -1,0 +1,93 @@
+package datasets
+
+import (
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestPlainRowsMatchesRecords parses random unquoted text with the line
+// fast path (plainRows) and with the general record parser: the tables
+// (every cell's bytes, the line of every row) and the problems must be the
+// same. The texts mix delimiters (space and tab included), blanks around
+// fields, blank and blank-looking lines, short and long rows, trailing
+// delimiters and a missing final line feed, in files of one part and of
+// several parallel parts.
+func TestPlainRowsMatchesRecords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	fieldChars := []string{"a", "b", "7", "3.5", "-1", "NA", " ", "\t", "", "xyz"}
+	for trial := range 400 {
+		delim := []string{",", ";", "\t", " ", "|"}[trial%5]
+		ncol := 1 + rng.IntN(4)
+		var b strings.Builder
+		head := make([]string, ncol)
+		for k := range head {
+			head[k] = "v" + string(rune('a'+k))
+		}
+		b.WriteString(strings.Join(head, delim) + "\n")
+		lines := 1 + rng.IntN(40)
+		if trial%50 == 0 {
+			lines = 700000 // over a megabyte: several parts
+		}
+		for l := range lines {
+			switch rng.IntN(12) {
+			case 0:
+				b.WriteString("\n") // blank
+				continue
+			case 1:
+				b.WriteString(strings.Repeat(delim, rng.IntN(3)) + " \t\n") // blank-looking
+				continue
+			}
+			nf := ncol
+			if rng.IntN(8) == 0 {
+				nf += rng.IntN(3) - 1
+			}
+			fields := make([]string, max(nf, 1))
+			for k := range fields {
+				for range rng.IntN(3) {
+					fields[k] += fieldChars[rng.IntN(len(fieldChars))]
+				}
+			}
+			row := strings.Join(fields, delim)
+			if rng.IntN(10) == 0 {
+				row += delim // a trailing delimiter
+			}
+			b.WriteString(row)
+			if l < lines-1 || rng.IntN(2) == 0 {
+				b.WriteString("\n")
+			}
+		}
+		text := b.String()
+		if lines == 700000 && len(splitLines([]byte(text), 0)) < 3 {
+			t.Fatalf("trial %d: %d bytes in one part", trial, len(text))
+		}
+		opt := ReadOptions{Delimiter: rune(delim[0])}
+		plainParse = true
+		got, gerr := ReadBytes("t.csv", []byte(text), opt)
+		plainParse = false
+		want, werr := ReadBytes("t.csv", []byte(text), opt)
+		plainParse = true
+		if (gerr == nil) != (werr == nil) {
+			t.Fatalf("trial %d: fast path error %v, record parser error %v", trial, gerr, werr)
+		}
+		if werr != nil {
+			var ge, we *InputError
+			if !errors.As(gerr, &ge) || !errors.As(werr, &we) || !reflect.DeepEqual(ge, we) {
+				t.Fatalf("trial %d: fast path error %v, record parser %v", trial, gerr, werr)
+			}
+			continue
+		}
+		if got.NumRows() != want.NumRows() || !reflect.DeepEqual(got.line, want.line) {
+			t.Fatalf("trial %d: %d rows (lines %v…), record parser %d", trial, got.NumRows(), got.line[:min(5, len(got.line))], want.NumRows())
+		}
+		for j := range ncol {
+			for i := range want.NumRows() {
+				if g, w := got.Col(j).String(i), want.Col(j).String(i); g != w {
+					t.Fatalf("trial %d: cell (%d, %d) = %q, record parser %q", trial, i, j, g, w)
+				}
+			}
+		}
+	}
+}
