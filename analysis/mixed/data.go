@@ -63,7 +63,7 @@ type column struct {
 	coded  *Factor  // a text column given coded (Data.Factors)
 	factor bool     // factor(x): a factor even when numeric
 	levels []string // sorted levels (when used as a factor)
-	codes  []int    // level index per kept row (when used as a factor)
+	codes  []int32  // level index per kept row (when used as a factor)
 	// polyDegree is k of poly(x, k) (num holds x) and poly its basis,
 	// fitted over the rows used (poly.go).
 	polyDegree int
@@ -174,9 +174,9 @@ func (c *column) makeFactor(keep []int) {
 
 // codeLevels numbers the distinct values of rows keep in order of first
 // appearance: codes[k] is the number of value(keep[k]), vals the values.
-func codeLevels[T comparable](keep []int, value func(int) T) (codes []int, vals []T) {
-	codes = make([]int, len(keep))
-	id := map[T]int{}
+func codeLevels[T comparable](keep []int, value func(int) T) (codes []int32, vals []T) {
+	codes = make([]int32, len(keep))
+	id := map[T]int32{}
 	var last T
 	for k, i := range keep {
 		v := value(i)
@@ -187,7 +187,7 @@ func codeLevels[T comparable](keep []int, value func(int) T) (codes []int, vals 
 		last = v
 		x, ok := id[v]
 		if !ok {
-			x = len(vals)
+			x = int32(len(vals))
 			id[v] = x
 			vals = append(vals, v)
 		}
@@ -205,7 +205,7 @@ func (c *column) codeCoded(keep []int) (vals []int32) {
 	for i := range id {
 		id[i] = -1
 	}
-	c.codes = make([]int, len(keep))
+	c.codes = make([]int32, len(keep))
 	for k, i := range keep {
 		v := f.Codes[i]
 		x := id[v]
@@ -214,7 +214,7 @@ func (c *column) codeCoded(keep []int) (vals []int32) {
 			id[v] = x
 			vals = append(vals, v)
 		}
-		c.codes[k] = int(x)
+		c.codes[k] = x
 	}
 	return vals
 }
@@ -231,10 +231,10 @@ func sortedPerm[T cmp.Ordered](vals []T) []int {
 
 // relabel renumbers codes so that level perm[i] becomes i.
 func (c *column) relabel(perm []int, label func(int) string) {
-	inv := make([]int, len(perm))
+	inv := make([]int32, len(perm))
 	c.levels = make([]string, len(perm))
 	for newi, old := range perm {
-		inv[old] = newi
+		inv[old] = int32(newi)
 		c.levels[newi] = label(old)
 	}
 	for k, x := range c.codes {
@@ -246,12 +246,12 @@ func (c *column) relabel(perm []int, label func(int) string) {
 // makeFactor over the same rows): level labels are the variables' labels
 // joined by ":" (as lme4 pastes them), sorted with the last variable most
 // significant.
-func groupFactor(cols []*column) (codes []int, labels []string) {
+func groupFactor(cols []*column) (codes []int32, labels []string) {
 	if len(cols) == 1 {
 		return cols[0].codes, cols[0].levels
 	}
 	n := len(cols[0].codes)
-	codes = make([]int, n)
+	codes = make([]int32, n)
 	// The key of a row is its codes in mixed radix (the level counts) when
 	// that fits an int, else their bytes.
 	radix := true
@@ -291,7 +291,7 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 		if radix {
 			kv := 0
 			for _, c := range cols {
-				kv = kv*max(len(c.levels), 1) + c.codes[k]
+				kv = kv*max(len(c.levels), 1) + int(c.codes[k])
 			}
 			if x, ok = idInt[kv]; !ok {
 				idInt[kv] = len(tuples)
@@ -299,7 +299,7 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 		} else {
 			key = key[:0]
 			for _, c := range cols {
-				v := c.codes[k]
+				v := int(c.codes[k])
 				key = append(key, byte(v), byte(v>>8), byte(v>>16), byte(v>>24), byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
 			}
 			if x, ok = id[string(key)]; !ok {
@@ -310,11 +310,11 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 			x = len(tuples)
 			t := make([]int, len(cols))
 			for v, c := range cols {
-				t[v] = c.codes[k]
+				t[v] = int(c.codes[k])
 			}
 			tuples = append(tuples, t)
 		}
-		codes[k] = x
+		codes[k] = int32(x)
 	}
 	nv := len(cols)
 	perm := make([]int, len(tuples))
@@ -358,7 +358,7 @@ func groupFactor(cols []*column) (codes []int, labels []string) {
 		labels[newi] = strings.Join(parts, ":")
 	}
 	for k := range codes {
-		codes[k] = inv[codes[k]]
+		codes[k] = int32(inv[codes[k]])
 	}
 	return codes, labels
 }

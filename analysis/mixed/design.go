@@ -57,7 +57,7 @@ type design struct {
 	time     []float64 // time per row of a residual correlation (nil without one)
 	timeName string
 	resid    *residual // residual structure (resid.go); nil: independent, homoscedastic
-	input    []int     // the input data row of every design row
+	input    []int     // the input data row of every design row (residual structures only)
 	dropped  int
 	// yShift is subtracted from y in rows when the model has an intercept
 	// (then r², the determinants and every β but the intercept are
@@ -125,7 +125,7 @@ type colPart struct {
 // kept rows.
 type rterm struct {
 	rt     RandomTerm
-	codes  []int
+	codes  []int32
 	labels []string
 }
 
@@ -160,6 +160,9 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 	if d.n == 0 {
 		return nil, errs.New(errs.TooFew, "mixed", "no complete rows (every row has a missing value in a model column)")
 	}
+	if nrow > math.MaxInt32 { // row and level indices are held in 32 bits
+		return nil, errs.New(errs.InvalidOption, "mixed", "%d rows: at most %d can be fitted at once; fit from sufficient statistics (FitStats) or split the data", nrow, math.MaxInt32)
+	}
 	if err = codeFactors(f, cols, keep, opts.Ref, opts.Contrasts); err != nil {
 		return nil, err
 	}
@@ -186,7 +189,7 @@ func buildDesign(f Formula, data Data, opts Options) (*design, error) {
 	if err := rs.checkGroup(d, rts); err != nil {
 		return nil, err
 	}
-	d.prepareRows(cols, keep, rts, fx, ar1)
+	d.prepareRows(cols, keep, rts, fx, ar1, rs != nil)
 	if d.general || rs != nil { // their engines and setup read the rows
 		d.materialise()
 	}
@@ -410,7 +413,7 @@ func (d *design) randomLevels(f Formula, cols map[string]*column, keep []int, co
 	workers := rowWorkers(len(keep))
 	parallel.Each(len(grouping), workers, func(_, k int) { grouping[k].makeFactor(keep) })
 	type coded struct {
-		codes  []int
+		codes  []int32
 		labels []string
 	}
 	terms := make([]coded, len(f.Random))
@@ -484,7 +487,7 @@ func parentMap(prev, rt rterm, n int) ([]int, error) {
 		par[i] = -1
 	}
 	for k := 0; k < n; k++ {
-		c, pc := prev.codes[k], rt.codes[k]
+		c, pc := prev.codes[k], int(rt.codes[k])
 		if par[c] < 0 {
 			par[c] = pc
 		} else if par[c] != pc {
@@ -503,7 +506,7 @@ func parentMap(prev, rt rterm, n int) ([]int, error) {
 // rowOrder returns the kept-row indices sorted by finest node (a stable
 // counting sort), then by time within a node (AR(1)), then input order, and
 // sets d.start.
-func (d *design) rowOrder(fine []int, tcol []float64, keep []int) []int {
+func (d *design) rowOrder(fine []int32, tcol []float64, keep []int) []int32 {
 	d.start = make([]int, d.levels[0].nodes+1)
 	for _, c := range fine {
 		d.start[c+1]++
@@ -511,10 +514,10 @@ func (d *design) rowOrder(fine []int, tcol []float64, keep []int) []int {
 	for j := 1; j < len(d.start); j++ {
 		d.start[j] += d.start[j-1]
 	}
-	order := make([]int, d.n)
+	order := make([]int32, d.n)
 	next := append([]int(nil), d.start[:len(d.start)-1]...)
 	for k, c := range fine {
-		order[next[c]] = k
+		order[next[c]] = int32(k)
 		next[c]++
 	}
 	if tcol != nil {
@@ -527,14 +530,15 @@ func (d *design) rowOrder(fine []int, tcol []float64, keep []int) []int {
 }
 
 // prepareRows orders the rows by finest node (d.start), records the input
-// row of each (d.input), the residual correlation's times (checked by
+// row of each (d.input, which residual structures need: withInput), the
+// residual correlation's times (checked by
 // residual.setup) and, on the general path, each row's groups, and sets
 // the row source fillRow reads: the row vectors themselves are written
 // only when something needs them all (materialise), as the residual
 // structures, the general path, Kenward–Roger, profiles, bootstraps and
 // ranova do; a fit of a nested model sums each node's cross-products from
 // them as they are made (newEngine).
-func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, fx []fixedCol, ar1 string) {
+func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, fx []fixedCol, ar1 string, withInput bool) {
 	f := d.formula
 	fine := rts[0].codes
 	var tcol []float64
@@ -543,7 +547,9 @@ func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, f
 		d.time = make([]float64, d.n)
 	}
 	order := d.rowOrder(fine, tcol, keep)
-	d.input = make([]int, d.n)
+	if withInput {
+		d.input = make([]int, d.n)
+	}
 	y := cols[f.Response].num
 	if f.Intercept {
 		for _, i := range keep {
@@ -559,14 +565,19 @@ func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, f
 	}
 	d.src = newRowSource(cols, order, keep, rts, fx, y)
 	d.rowsMu = new(sync.Mutex)
+	if !withInput && !d.general && tcol == nil {
+		return
+	}
 	parallel.Chunks(d.n, rowWorkers(d.n), func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			k := order[r]
 			i := keep[k]
-			d.input[r] = i
+			if withInput {
+				d.input[r] = i
+			}
 			if d.general {
 				for li, rt := range rts {
-					d.codes[li][r] = rt.codes[k]
+					d.codes[li][r] = int(rt.codes[k])
 				}
 			}
 			if tcol != nil {
@@ -581,9 +592,10 @@ func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, f
 // m0 − 1 entries is made (cols: the z columns of every level, then x) and
 // the response.
 type rowSource struct {
-	order, keep []int
-	cols        []rowCol
-	y           []float64
+	order []int32
+	keep  []int
+	cols  []rowCol
+	y     []float64
 }
 
 // rowCol makes one entry of a row vector at input row i (kept-row index
@@ -598,7 +610,7 @@ type rowCol struct {
 // newRowSource lists how each entry of a row is made: per level, its
 // intercept (1) and each slope (the product of its variables' columns),
 // then the fixed-effect columns.
-func newRowSource(cols map[string]*column, order, keep []int, rts []rterm, fx []fixedCol, y []float64) *rowSource {
+func newRowSource(cols map[string]*column, order []int32, keep []int, rts []rterm, fx []fixedCol, y []float64) *rowSource {
 	src := &rowSource{order: order, keep: keep, y: y}
 	for _, rt := range rts {
 		if rt.rt.Intercept {
@@ -633,7 +645,7 @@ func newRowSource(cols map[string]*column, order, keep []int, rts []rterm, fx []
 // (m0 long): rows[r·m0 : (r+1)·m0] once materialised.
 func (d *design) fillRow(r int, v []float64) {
 	src := d.src
-	k := src.order[r]
+	k := int(src.order[r])
 	i := src.keep[k]
 	v = v[:len(src.cols)+1]
 	for j := range src.cols {

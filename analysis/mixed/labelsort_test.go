@@ -107,7 +107,7 @@ func TestGroupFactorOrder(t *testing.T) {
 		cols := make([]*column, nv)
 		for v := range cols {
 			nl := 1 + rng.IntN(30)
-			c := &column{codes: make([]int, n)}
+			c := &column{codes: make([]int32, n)}
 			for l := range nl {
 				c.levels = append(c.levels, fmt.Sprintf("v%d_%d", v, l))
 			}
@@ -116,7 +116,7 @@ func TestGroupFactorOrder(t *testing.T) {
 				if run == 0 || rng.IntN(4) == 0 { // runs, as grouped data have
 					run = rng.IntN(nl)
 				}
-				c.codes[k] = run
+				c.codes[k] = int32(run)
 			}
 			cols[v] = c
 		}
@@ -126,7 +126,7 @@ func TestGroupFactorOrder(t *testing.T) {
 		for k := 0; k < n; k++ {
 			tup := make([]int, nv)
 			for v, c := range cols {
-				tup[v] = c.codes[k]
+				tup[v] = int(c.codes[k])
 			}
 			if key := fmt.Sprint(tup); !seen[key] {
 				seen[key] = true
@@ -159,7 +159,7 @@ func TestGroupFactorOrder(t *testing.T) {
 		for k := 0; k < n; k++ {
 			tup := tuples[codes[k]]
 			for v, c := range cols {
-				if c.codes[k] != tup[v] {
+				if int(c.codes[k]) != tup[v] {
 					t.Fatalf("trial %d: row %d coded %d = %v, row has %d for variable %d", trial, k, codes[k], tup, c.codes[k], v)
 				}
 			}

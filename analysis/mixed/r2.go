@@ -157,7 +157,7 @@ func (d *design) fixedPart(r int, beta []float64) float64 {
 		return f
 	}
 	src := d.src
-	k := src.order[r]
+	k := int(src.order[r])
 	i := src.keep[k]
 	for j, b := range beta {
 		c := &src.cols[Q+j]
