@@ -286,12 +286,7 @@ func (p *csvParser) rows(t *Table, lo, hi int, probs *problems) int {
 		if !p.fitsHeader(ncol, line, probs) {
 			continue
 		}
-		if line > math.MaxInt32 {
-			probs.add(line, "", nil, "too many lines")
-			break
-		}
-		if r == hi { // cannot happen: every record but the last ends with a line end
-			probs.add(line, "", nil, "internal error: more records than line ends were counted; please report this with the file")
+		if full(line, r, hi, probs) {
 			break
 		}
 		for j := range ncol {
@@ -302,6 +297,22 @@ func (p *csvParser) rows(t *Table, lo, hi int, probs *problems) int {
 		r++
 	}
 	return r - lo
+}
+
+// full reports, adding the problem, a record on line that cannot be
+// stored as row r of a window ending at hi: a line number beyond int32, or
+// a window already full (which cannot happen: every record but the last
+// ends with a line end, and the windows hold one row per line end).
+func full(line, r, hi int, probs *problems) bool {
+	switch {
+	case line > math.MaxInt32:
+		probs.add(line, "", nil, "too many lines")
+		return true
+	case r == hi:
+		probs.add(line, "", nil, "internal error: more records than line ends were counted; please report this with the file")
+		return true
+	}
+	return false
 }
 
 // parallelParse is the least number of bytes after the header worth

@@ -1,9 +1,6 @@
 package datasets
 
-import (
-	"bytes"
-	"math"
-)
+import "bytes"
 
 // plainParse enables plainRows (tests turn it off to compare with rows).
 var plainParse = true
@@ -80,12 +77,7 @@ func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
 			p.wrongFields(first, nf, ncol, probs)
 			continue
 		}
-		if first > math.MaxInt32 {
-			probs.add(first, "", nil, "too many lines")
-			break
-		}
-		if r == hi { // cannot happen: every record but the last ends with a line end
-			probs.add(first, "", nil, "internal error: more records than line ends were counted; please report this with the file")
+		if full(first, r, hi, probs) {
 			break
 		}
 		t.line[r] = int32(first)

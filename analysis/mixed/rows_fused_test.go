@@ -46,7 +46,7 @@ func TestFusedRowsMatchMaterialised(t *testing.T) {
 			t.Fatal(err)
 		}
 		dm.materialise()
-		if err := dm.checkRank(dm.rowsCrossX); err != nil {
+		if err = dm.checkRank(dm.rowsCrossX); err != nil {
 			t.Fatal(err)
 		}
 		kept, err := fitDesign(f, d, opts, dm, newEngine(dm))
