@@ -139,7 +139,7 @@ func (m *Model) Confint(o ConfintOptions) (*ConfintResult, error) {
 		if m.d.resid != nil || m.opts.AR1 != "" {
 			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals with a residual structure (AR(1) or another correlation, a variance function, gls) are not available: lme4's profile and bootstrap cannot fit these models; nlme's intervals(m) (Wald on nlme's unconstrained scale for the variance parameters, t on nlme's df for the fixed effects) are method nlme", method).WithHint("Method")
 		}
-		if !m.d.ensureRows() {
+		if m.d.tot != nil {
 			return nil, errs.New(errs.InvalidOption, "mixed", "%s confidence intervals need the model fitted from its rows, not from summary statistics", method).WithHint("Method")
 		}
 	}

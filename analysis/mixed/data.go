@@ -12,7 +12,10 @@ import (
 )
 
 // Data holds the columns a formula refers to, by name (names are matched
-// exactly). All columns must have the same length, one entry per row.
+// exactly). All columns must have the same length, one entry per row. A
+// Model keeps the slices, not copies (its rows are made from them when a
+// profile, a bootstrap or ranova needs them, and refits read them): they
+// must not be modified while the Model is used.
 //
 // Numeric columns are used as numbers in the fixed part and as random-slope
 // variables; as grouping factors their distinct values are the levels. Text

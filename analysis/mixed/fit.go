@@ -242,7 +242,7 @@ func Fit(formula string, data Data, opts Options) (*Model, error) {
 		return nil, err
 	}
 	if d.n-d.p < 1 {
-		return nil, errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects", d.n, d.p)
+		return nil, errs.New(errs.TooFew, "mixed", "%d observations for %d fixed effects; need more observations than fixed effects", d.n, d.p)
 	}
 	ee := newEngine(d)
 	if d.rows == nil { // the rows were summed per node, not kept: X's rank from the sums

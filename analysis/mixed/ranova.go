@@ -46,7 +46,7 @@ type RanovaRow struct {
 // grouping factor of a correlated model (deleting the patient term of
 // (1 | therapist/patient)) moves the correlation groups and is refused.
 func (m *Model) Ranova(reduce bool) ([]RanovaRow, error) {
-	if !m.d.ensureRows() {
+	if m.d.tot != nil {
 		return nil, errs.New(errs.InvalidOption, "mixed", "random-effect tests (ranova) need the model fitted from its rows, not from summary statistics").WithHint("Ranova")
 	}
 	f := m.d.formula
@@ -188,6 +188,7 @@ func expandUncorrelated(rts []RandomTerm) []RandomTerm {
 // lmLogLik is the log-likelihood of the linear model y = Xβ + ε on the
 // design's rows (no random effects), REML or ML, as R's logLik.lm.
 func (d *design) lmLogLik(reml bool) float64 {
+	d.ensureRows()
 	p, n := d.p, d.n
 	zoff := d.m0 - p - 1
 	xtx := make([]float64, p*p)

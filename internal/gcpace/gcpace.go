@@ -20,6 +20,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 )
 
 // Default is the percentage Go uses without GOGC.
@@ -32,9 +33,14 @@ func SmallHeap(pct int, until uint64) {
 	if os.Getenv("GOGC") != "" {
 		return
 	}
+	restored.Store(false)
 	debug.SetGCPercent(pct)
 	watch(until)
 }
+
+// restored is set once check has restored Default (tests wait for it
+// rather than read the percentage, which reading would race with).
+var restored atomic.Bool
 
 // watch arranges for check to run after the next collection: the cleanup
 // of an object nothing references runs once a cycle has found it dead.
@@ -47,6 +53,7 @@ func watch(until uint64) {
 func check(until uint64) {
 	if liveHeap() > until {
 		debug.SetGCPercent(Default)
+		restored.Store(true)
 		return
 	}
 	watch(until)
