@@ -199,7 +199,7 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 	// Each part gets a window of the table's cell arrays, as long as its
 	// lines can hold records, and parses into it; the windows are then
 	// closed up (only blank or refused lines leave gaps).
-	parts := splitLines(data, p.pos)
+	parts, plain := splitLines(data, p.pos)
 	np := len(parts) - 1
 	room := make([]int, np+1) // room[k]: the first row of part k's window
 	for k := 0; k < np; k++ {
@@ -228,7 +228,7 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		// several parts).
 		q := &csvParser{data: data[:parts[k+1]], delim: d, pos: parts[k], line: p.line + room[k]}
 		probsOf[k] = newProblems(name)
-		if isPlain(data[parts[k]:parts[k+1]]) {
+		if plain {
 			used[k] = q.plainRows(t, room[k], room[k+1], probsOf[k])
 		} else {
 			used[k] = q.rows(t, room[k], room[k+1], probsOf[k])
@@ -327,15 +327,20 @@ const (
 // unless there are at least parallelParse bytes (and less than 2 GB)
 // without a quote character and without a carriage return that does not
 // start a CRLF, so that every record is one line; then up to GOMAXPROCS parts of whole lines (at least
-// parsePart bytes each), each cut just after a line feed.
-func splitLines(data []byte, from int) []int {
+// parsePart bytes each), each cut just after a line feed. plain reports
+// that the records hold no quote and no carriage return at all (plainRows
+// may cut them).
+func splitLines(data []byte, from int) (parts []int, plain bool) {
 	rest := data[from:]
+	quote := bytes.IndexByte(rest, '"') >= 0
+	cr := bytes.IndexByte(rest, '\r') >= 0
+	plain = !quote && !cr && plainParse
 	k := min(runtime.GOMAXPROCS(0), len(rest)/parsePart)
 	// A file of 2 GB or more may have more lines than a record's line
 	// number holds: it is read in one part, which stops at the first.
-	if len(rest) < parallelParse || len(data) >= math.MaxInt32 || k < 2 || bytes.IndexByte(rest, '"') >= 0 ||
-		bytes.Count(rest, []byte{'\r'}) != bytes.Count(rest, []byte("\r\n")) {
-		return []int{from, len(data)}
+	if len(rest) < parallelParse || len(data) >= math.MaxInt32 || k < 2 || quote ||
+		cr && bytes.Count(rest, []byte{'\r'}) != bytes.Count(rest, []byte("\r\n")) {
+		return []int{from, len(data)}, plain
 	}
 	cuts := []int{from}
 	for i := 1; i < k; i++ {
@@ -348,7 +353,7 @@ func splitLines(data []byte, from int) []int {
 			cuts = append(cuts, c)
 		}
 	}
-	return append(cuts, len(data))
+	return append(cuts, len(data)), plain
 }
 
 // fitsHeader reports whether the record just parsed has the header's ncol

@@ -1,18 +1,10 @@
 package datasets
 
-import "bytes"
-
 // plainParse enables plainRows (tests turn it off to compare with rows).
 var plainParse = true
 
-// isPlain reports whether seg has no double quote and no carriage return:
-// then every record is one line ended by a line feed and no field is
-// quoted, which plainRows relies on.
-func isPlain(seg []byte) bool {
-	return plainParse && bytes.IndexByte(seg, '"') < 0 && bytes.IndexByte(seg, '\r') < 0
-}
-
-// plainRows is rows for text that isPlain: each line is cut at the
+// plainRows is rows for text without a double quote or a carriage return
+// (splitLines' plain): every record is one line. Each line is cut at the
 // delimiter straight into rows lo, lo+1, … (below hi) of t's cell arrays,
 // without the per-record cell list record builds, by the same rules —
 // blanks (spaces, and tabs unless the delimiter is a tab) trimmed around

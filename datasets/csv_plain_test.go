@@ -60,7 +60,7 @@ func TestPlainRowsMatchesRecords(t *testing.T) {
 			}
 		}
 		text := b.String()
-		if lines == 700000 && len(splitLines([]byte(text), 0)) < 3 {
+		if parts, _ := splitLines([]byte(text), 0); lines == 700000 && len(parts) < 3 {
 			t.Fatalf("trial %d: %d bytes in one part", trial, len(text))
 		}
 		opt := ReadOptions{Delimiter: rune(delim[0])}
