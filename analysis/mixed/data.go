@@ -253,6 +253,9 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 	if len(cols) == 1 {
 		return cols[0].codes, cols[0].levels
 	}
+	if codes, labels, ok := nestedInLast(cols); ok {
+		return codes, labels
+	}
 	n := len(cols[0].codes)
 	codes = make([]int32, n)
 	// The key of a row is its codes in mixed radix (the level counts) when
@@ -364,6 +367,50 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 		codes[k] = int32(inv[codes[k]])
 	}
 	return codes, labels
+}
+
+// nestedInLast is groupFactor when each level of the last column occurs
+// with one level of every other column (patients nested in therapists,
+// each patient with an id of its own): the interaction's levels are then
+// the last column's, in its order (the last variable is the most
+// significant), so its codes serve as they are and only the labels are
+// made. ok is false when some level of the last column meets two levels of
+// another, or none (no row has it).
+func nestedInLast(cols []*column) (codes []int32, labels []string, ok bool) {
+	last := cols[len(cols)-1]
+	others := cols[:len(cols)-1]
+	of := make([][]int32, len(others)) // of[v][l]: the level of others[v] with last level l
+	for v := range of {
+		of[v] = make([]int32, len(last.levels))
+		for l := range of[v] {
+			of[v][l] = -1
+		}
+	}
+	for k, l := range last.codes {
+		for v, c := range others {
+			switch x := of[v][l]; {
+			case x < 0:
+				of[v][l] = c.codes[k]
+			case x != c.codes[k]:
+				return nil, nil, false
+			}
+		}
+	}
+	for _, x := range of[0] {
+		if x < 0 { // a level no row has: the general path leaves it out
+			return nil, nil, false
+		}
+	}
+	labels = make([]string, len(last.levels))
+	parts := make([]string, len(cols))
+	for l, name := range last.levels {
+		for v, c := range others {
+			parts[v] = c.levels[of[v][l]]
+		}
+		parts[len(others)] = name
+		labels[l] = strings.Join(parts, ":")
+	}
+	return last.codes, labels, true
 }
 
 // isFactor reports whether the column is coded as a factor in the fixed

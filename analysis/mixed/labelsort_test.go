@@ -95,7 +95,8 @@ func TestSortKeysStable(t *testing.T) {
 	}
 }
 
-// TestGroupFactorOrder checks the interaction coding against a direct
+// TestGroupFactorOrder checks the interaction coding, crossed and nested in
+// its last column (nestedInLast), against a direct
 // definition: the distinct tuples of codes, sorted with the last variable
 // most significant, labelled by their levels joined with ":", and every
 // row coded by its tuple's rank.
@@ -120,7 +121,39 @@ func TestGroupFactorOrder(t *testing.T) {
 			}
 			cols[v] = c
 		}
+		nested := trial%4 >= 2
+		if nested { // the other columns a function of the last: nestedInLast's case
+			last := cols[nv-1]
+			used := make([]bool, len(last.levels))
+			for _, l := range last.codes {
+				used[l] = true
+			}
+			var present []string
+			remap := make([]int32, len(last.levels))
+			for l, u := range used { // only levels some row has, as makeFactor makes them
+				if u {
+					remap[l] = int32(len(present))
+					present = append(present, last.levels[l])
+				}
+			}
+			last.levels = present
+			for k := range last.codes {
+				last.codes[k] = remap[last.codes[k]]
+			}
+			for v := 0; v < nv-1; v++ {
+				parent := make([]int32, len(present))
+				for l := range parent {
+					parent[l] = int32(rng.IntN(len(cols[v].levels)))
+				}
+				for k := range cols[v].codes {
+					cols[v].codes[k] = parent[last.codes[k]]
+				}
+			}
+		}
 		codes, labels := groupFactor(cols)
+		if nested && &codes[0] != &cols[nv-1].codes[0] {
+			t.Fatalf("trial %d: a nested interaction was not coded by its last column", trial)
+		}
 		var tuples [][]int
 		seen := map[string]bool{}
 		for k := 0; k < n; k++ {
