@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"bytes"
 	"errors"
 	"math/rand/v2"
 	"reflect"
@@ -90,4 +91,52 @@ func TestPlainRowsMatchesRecords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzPlainRowsMatchesRecords: on any text without a double quote or a
+// carriage return, the line fast path and the record parser give the same
+// table or the same problems.
+func FuzzPlainRowsMatchesRecords(f *testing.F) {
+	for _, seed := range []string{
+		"a,b\n1,2\n\n3,4,\n5\n6,7,8\n",
+		"x y\n1  2\n 3 4 \n",
+		"p\tq\n\t1\t2\n3\t\n",
+		"a;b\n1,5;2\n;\n",
+		"h\n\n\n",
+		"a,b\n1,2",
+		"a,b\n1,2,",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.IndexByte(data, '"') >= 0 || bytes.IndexByte(data, '\r') >= 0 {
+			return
+		}
+		for _, opt := range []ReadOptions{{}, {Delimiter: ' '}, {Delimiter: '\t', Decimal: ','}} {
+			plainParse = false
+			want, werr := ReadBytes("f.csv", append([]byte(nil), data...), opt)
+			plainParse = true
+			got, gerr := ReadBytes("f.csv", append([]byte(nil), data...), opt)
+			if (gerr == nil) != (werr == nil) {
+				t.Fatalf("fast path error %v, record parser error %v", gerr, werr)
+			}
+			if werr != nil {
+				var ge, we *InputError
+				if errors.As(gerr, &ge) && errors.As(werr, &we) && !reflect.DeepEqual(ge, we) {
+					t.Fatalf("fast path error %v, record parser %v", gerr, werr)
+				}
+				continue
+			}
+			if got.NumRows() != want.NumRows() || !reflect.DeepEqual(got.line, want.line) {
+				t.Fatalf("%d rows, record parser %d", got.NumRows(), want.NumRows())
+			}
+			for j := range want.NumCols() {
+				for i := range want.NumRows() {
+					if g, w := got.Col(j).String(i), want.Col(j).String(i); g != w {
+						t.Fatalf("cell (%d, %d) = %q, record parser %q", i, j, g, w)
+					}
+				}
+			}
+		}
+	})
 }
