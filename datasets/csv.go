@@ -214,9 +214,16 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		room[k+1] = room[k] + n
 	}
 	total := room[np]
-	t.start, t.end = make([][]uint32, ncol), make([][]uint32, ncol)
+	t.end = make([][]uint32, ncol)
+	if plain { // plainRows keeps each field's end and the line's start
+		t.lstart = make([]uint32, total)
+	} else {
+		t.start = make([][]uint32, ncol)
+	}
 	for j := range ncol {
-		t.start[j] = make([]uint32, total)
+		if !plain {
+			t.start[j] = make([]uint32, total)
+		}
 		t.end[j] = make([]uint32, total)
 	}
 	t.line = make([]int32, total)
@@ -240,11 +247,14 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		parallel.Each(np, np, parse)
 	}
 	rows := 0
+	arrays := append(append(append([][]uint32{}, t.start...), t.end...), t.lstart)
+	if t.lstart == nil {
+		arrays = arrays[:len(arrays)-1]
+	}
 	for k := 0; k < np; k++ {
 		if rows != room[k] { // close the gap left by the parts before
-			for j := range ncol {
-				copy(t.start[j][rows:], t.start[j][room[k]:room[k]+used[k]])
-				copy(t.end[j][rows:], t.end[j][room[k]:room[k]+used[k]])
+			for _, a := range arrays {
+				copy(a[rows:], a[room[k]:room[k]+used[k]])
 			}
 			copy(t.line[rows:], t.line[room[k]:room[k]+used[k]])
 		}
@@ -252,7 +262,13 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		probs.merge(probsOf[k])
 	}
 	for j := range ncol {
-		t.start[j], t.end[j] = t.start[j][:rows:rows], t.end[j][:rows:rows]
+		if t.start != nil {
+			t.start[j] = t.start[j][:rows:rows]
+		}
+		t.end[j] = t.end[j][:rows:rows]
+	}
+	if t.lstart != nil {
+		t.lstart = t.lstart[:rows:rows]
 	}
 	t.line = t.line[:rows:rows]
 	if err := probs.err(); err != nil {

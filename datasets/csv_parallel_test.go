@@ -47,7 +47,7 @@ func TestParallelParseMatchesSerial(t *testing.T) {
 				}
 				continue
 			}
-			if par.NumRows() != 150000 || !reflect.DeepEqual(par.line, ser.line) || !reflect.DeepEqual(par.start, ser.start) || !reflect.DeepEqual(par.end, ser.end) {
+			if par.NumRows() != 150000 || !reflect.DeepEqual(par.line, ser.line) || !reflect.DeepEqual(par.start, ser.start) || !reflect.DeepEqual(par.end, ser.end) || !reflect.DeepEqual(par.lstart, ser.lstart) {
 				t.Fatalf("%q line ends: the parallel parse differs from the serial one (%d rows vs %d)", eol, par.NumRows(), ser.NumRows())
 			}
 			if got := par.Line(140000); got != 140000+2+3 { // header, then three blank lines before it

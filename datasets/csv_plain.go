@@ -10,15 +10,17 @@ var plainParse = true
 // blanks (spaces, and tabs unless the delimiter is a tab) trimmed around
 // each field, blank lines skipped, trailing empty fields beyond the header
 // tolerated, one problem per line with the wrong number of fields. It
-// returns how many rows it stored.
+// stores where each field's text ends (t.end) and where the line starts
+// (t.lstart), and the cell is that text trimmed (Table.cells). It returns
+// how many rows it stored.
 func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
-	ncol := len(t.start)
+	ncol := len(t.end)
 	data, d := p.data, p.delim
 	blankTab := d != '\t'
 	isBlank := func(c byte) bool { return c == ' ' || (c == '\t' && blankTab) }
 	r, pos, line := lo, p.pos, p.line
 	for pos < len(data) {
-		first := line
+		first, lineStart := line, pos
 		nf, blank, extra := 0, true, false // fields, all of them empty, a non-empty one beyond the header
 		i := pos
 		for {
@@ -40,7 +42,7 @@ func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
 				}
 			}
 			if nf < ncol && r < hi {
-				t.start[nf][r], t.end[nf][r] = uint32(s), uint32(e)
+				t.end[nf][r] = uint32(i)
 			}
 			nf++
 			if i >= len(data) {
@@ -51,7 +53,7 @@ func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
 				i++
 				if i >= len(data) { // a trailing delimiter at the very end: one more, empty field
 					if nf < ncol && r < hi {
-						t.start[nf][r], t.end[nf][r] = uint32(i), uint32(i)
+						t.end[nf][r] = uint32(i)
 					}
 					nf++
 					pos = i
@@ -73,6 +75,7 @@ func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
 			break
 		}
 		t.line[r] = int32(first)
+		t.lstart[r] = uint32(lineStart)
 		r++
 	}
 	p.pos, p.line = pos, line

@@ -20,18 +20,28 @@ func checkTable(t *testing.T, tab *Table, err error) {
 	if tab.NumRows() == 0 || tab.NumCols() == 0 {
 		t.Fatalf("table without rows or columns and no error: %d x %d", tab.NumRows(), tab.NumCols())
 	}
-	if len(tab.start) != tab.NumCols() || len(tab.end) != tab.NumCols() {
-		t.Fatalf("%d columns stored for %d header names", len(tab.start), tab.NumCols())
+	plain := tab.lstart != nil // cut by plainRows: line starts and field ends
+	if plain && (tab.start != nil || len(tab.lstart) != tab.NumRows()) || !plain && len(tab.start) != tab.NumCols() || len(tab.end) != tab.NumCols() {
+		t.Fatalf("%d columns stored for %d header names (%d line starts)", len(tab.end), tab.NumCols(), len(tab.lstart))
 	}
 	for j := range tab.Header {
 		if tab.Header[j] == "" {
 			t.Fatalf("blank header name at %d", j)
 		}
-		if len(tab.start[j]) != tab.NumRows() || len(tab.end[j]) != tab.NumRows() {
-			t.Fatalf("column %d has %d cells for %d rows", j, len(tab.start[j]), tab.NumRows())
+		if !plain && len(tab.start[j]) != tab.NumRows() || len(tab.end[j]) != tab.NumRows() {
+			t.Fatalf("column %d has %d cells for %d rows", j, len(tab.end[j]), tab.NumRows())
 		}
 		for i := range tab.NumRows() {
-			if tab.start[j][i] > tab.end[j][i] || int(tab.end[j][i]) > len(tab.buf) {
+			var s uint32
+			switch {
+			case !plain:
+				s = tab.start[j][i]
+			case j == 0:
+				s = tab.lstart[i]
+			default:
+				s = tab.end[j-1][i] + 1
+			}
+			if s > tab.end[j][i] || int(tab.end[j][i]) > len(tab.buf) {
 				t.Fatalf("cell (%d, %d) out of bounds", i, j)
 			}
 		}

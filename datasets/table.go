@@ -35,7 +35,13 @@ type Table struct {
 	buf   []byte
 	start [][]uint32 // per column, start offset of each cell in buf
 	end   [][]uint32 // per column, end offset of each cell in buf
-	line  []int32    // per row, physical line of the record
+	// lstart, for a table cut by plainRows, holds each row's line start;
+	// start is then nil and end[j][i] is where field j's text ends before
+	// trimming (the delimiter or line end after it): field j begins after
+	// end[j−1][i] (field 0 at lstart[i]) and the cell is that text without
+	// its surrounding blanks. Four bytes a cell instead of eight.
+	lstart []uint32
+	line   []int32 // per row, physical line of the record
 	// typed holds, per column, the numbers of a numeric Parquet column of a
 	// streamed block (nil: the column is cell text, as every column of a
 	// table read whole); start and end are then unused for it.
@@ -160,7 +166,46 @@ func (t *Table) cell(i, j int) []byte {
 	if t.typed != nil && t.typed[j] != nil {
 		return t.typed[j].text(i, byte(t.Decimal))
 	}
+	if t.lstart != nil {
+		c := t.cells(j)
+		return c.at(i)
+	}
 	return t.buf[t.start[j][i]:t.end[j][i]]
+}
+
+// cellCutter gives the trimmed bytes of one column's text cells with the
+// table's lookups made once (cells).
+type cellCutter struct {
+	buf        []byte
+	start, end []uint32 // cell (or, cut by plainRows, line) starts and ends
+	prev       []uint32 // cut by plainRows, column j > 0: the previous field's ends
+	trim       bool     // cut by plainRows: the text between is trimmed here
+	delim      byte
+}
+
+// cells is the cutter of column j (not a typed one).
+func (t *Table) cells(j int) cellCutter {
+	c := cellCutter{buf: t.buf, end: t.end[j], delim: byte(t.Delimiter)}
+	switch {
+	case t.lstart == nil:
+		c.start = t.start[j]
+	case j == 0:
+		c.start, c.trim = t.lstart, true
+	default:
+		c.prev, c.trim = t.end[j-1], true
+	}
+	return c
+}
+
+// at is cell i of the column.
+func (c *cellCutter) at(i int) []byte {
+	switch {
+	case !c.trim:
+		return c.buf[c.start[i]:c.end[i]]
+	case c.prev != nil:
+		return trimSpace(c.buf[c.prev[i]+1:c.end[i]], c.delim)
+	}
+	return trimSpace(c.buf[c.start[i]:c.end[i]], c.delim)
 }
 
 // Column is a view of one column of a Table.
@@ -316,9 +361,9 @@ func (c *Column) Codes() (codes []int32, levels []string) {
 	ids := map[string]int32{}
 	t := c.t
 	typed := t.typedCol(c.j) != nil
-	var start, end []uint32
+	var cut cellCutter
 	if !typed {
-		start, end = t.start[c.j][:n], t.end[c.j][:n]
+		cut = t.cells(c.j)
 	}
 	var prev []byte
 	have := false
@@ -327,7 +372,7 @@ func (c *Column) Codes() (codes []int32, levels []string) {
 		if typed {
 			b = c.Bytes(i)
 		} else {
-			b = t.buf[start[i]:end[i]]
+			b = cut.at(i)
 		}
 		if have && bytes.Equal(b, prev) {
 			codes[i] = codes[i-1]
@@ -369,9 +414,9 @@ func (c *Column) parseAll(v []float64) (m, p int) {
 		}
 		return m, p
 	}
-	start, end, buf, dec, na := t.start[c.j][:len(v)], t.end[c.j][:len(v)], t.buf, byte(t.Decimal), &t.na
+	cut, dec, na := t.cells(c.j), byte(t.Decimal), &t.na
 	for i := range v {
-		b := buf[start[i]:end[i]]
+		b := cut.at(i)
 		if na.isCode(b) {
 			v[i] = math.NaN()
 			continue
