@@ -253,8 +253,8 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 	if len(cols) == 1 {
 		return cols[0].codes, cols[0].levels
 	}
-	if codes, labels, ok := nestedInLast(cols); ok {
-		return codes, labels
+	if c, l, ok := nestedInLast(cols); ok {
+		return c, l
 	}
 	n := len(cols[0].codes)
 	codes = make([]int32, n)
