@@ -253,7 +253,7 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 	if len(cols) == 1 {
 		return cols[0].codes, cols[0].levels
 	}
-	if c, l, ok := nestedInLast(cols); ok {
+	if c, l, ok := nestedIn(cols); ok {
 		return c, l
 	}
 	n := len(cols[0].codes)
@@ -369,25 +369,47 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 	return codes, labels
 }
 
-// nestedInLast is groupFactor when each level of the last column occurs
-// with one level of every other column (patients nested in therapists,
-// each patient with an id of its own): the interaction's levels are then
-// the last column's, in its order (the last variable is the most
-// significant), so its codes serve as they are and only the labels are
-// made. ok is false when some level of the last column meets two levels of
-// another, or none (no row has it).
-func nestedInLast(cols []*column) (codes []int32, labels []string, ok bool) {
-	last := cols[len(cols)-1]
-	others := cols[:len(cols)-1]
-	of := make([][]int32, len(others)) // of[v][l]: the level of others[v] with last level l
-	for v := range of {
-		of[v] = make([]int32, len(last.levels))
+// nestedIn is groupFactor when each level of one column f (the last, else
+// the one with the most levels) occurs with one level of every other column (patients
+// nested in therapists, each patient with an id of its own): the
+// interaction's levels are then f's, one tuple each, and only their order
+// (the last variable most significant) and labels are made — no map over
+// the rows' tuples. When f is the last column that order is f's own and
+// its codes serve as they are. ok is false when a level of f meets two
+// levels of another column, or none (no row has it), or the tuples do not
+// fit a mixed-radix integer.
+func nestedIn(cols []*column) (codes []int32, labels []string, ok bool) {
+	last, finest := len(cols)-1, 0
+	for v, c := range cols {
+		if len(c.levels) > len(cols[finest].levels) {
+			finest = v
+		}
+	}
+	if codes, labels, ok = nestedOn(cols, last); ok || finest == last {
+		return codes, labels, ok
+	}
+	return nestedOn(cols, finest)
+}
+
+// nestedOn is nestedIn with column f as the one that determines the others.
+func nestedOn(cols []*column, f int) (codes []int32, labels []string, ok bool) {
+	fine := cols[f]
+	nl := len(fine.levels)
+	of := make([][]int32, len(cols)) // of[v][l]: the level of column v with fine level l
+	for v := range cols {
+		if v == f {
+			continue
+		}
+		of[v] = make([]int32, nl)
 		for l := range of[v] {
 			of[v][l] = -1
 		}
 	}
-	for k, l := range last.codes {
-		for v, c := range others {
+	for k, l := range fine.codes {
+		for v, c := range cols {
+			if v == f {
+				continue
+			}
 			switch x := of[v][l]; {
 			case x < 0:
 				of[v][l] = c.codes[k]
@@ -396,21 +418,63 @@ func nestedInLast(cols []*column) (codes []int32, labels []string, ok bool) {
 			}
 		}
 	}
-	for _, x := range of[0] {
-		if x < 0 { // a level no row has: the general path leaves it out
+	level := func(v, l int) int { // column v's level in fine level l's tuple
+		if v == f {
+			return l
+		}
+		return int(of[v][l])
+	}
+	for l := range nl {
+		if level((f+1)%len(cols), l) < 0 { // a level no row has: the general path leaves it out
 			return nil, nil, false
 		}
 	}
-	labels = make([]string, len(last.levels))
-	parts := make([]string, len(cols))
-	for l, name := range last.levels {
-		for v, c := range others {
-			parts[v] = c.levels[of[v][l]]
+	order := make([]int, nl) // order[r]: the fine level of rank r
+	if f == len(cols)-1 {
+		for l := range order {
+			order[l] = l
 		}
-		parts[len(others)] = name
-		labels[l] = strings.Join(parts, ":")
+	} else {
+		span := 1
+		for _, c := range cols {
+			if span > (1<<62)/max(len(c.levels), 1) {
+				return nil, nil, false
+			}
+			span *= max(len(c.levels), 1)
+		}
+		keys := make([]labelKey, nl)
+		for l := range keys {
+			kv := 0
+			for v := len(cols) - 1; v >= 0; v-- {
+				kv = kv*max(len(cols[v].levels), 1) + level(v, l)
+			}
+			keys[l] = labelKey{uint64(kv), l}
+		}
+		sortKeys(keys)
+		for r, key := range keys {
+			order[r] = key.i
+		}
 	}
-	return last.codes, labels, true
+	labels = make([]string, nl)
+	parts := make([]string, len(cols))
+	for r, l := range order {
+		for v, c := range cols {
+			parts[v] = c.levels[level(v, l)]
+		}
+		labels[r] = strings.Join(parts, ":")
+	}
+	if f == len(cols)-1 {
+		return fine.codes, labels, true
+	}
+	rank := make([]int32, nl)
+	for r, l := range order {
+		rank[l] = int32(r)
+	}
+	codes = make([]int32, len(fine.codes))
+	for k, l := range fine.codes {
+		codes[k] = rank[l]
+	}
+	return codes, labels, true
 }
 
 // isFactor reports whether the column is coded as a factor in the fixed

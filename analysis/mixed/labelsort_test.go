@@ -122,8 +122,12 @@ func TestGroupFactorOrder(t *testing.T) {
 			cols[v] = c
 		}
 		nested := trial%4 >= 2
-		if nested { // the other columns a function of the last: nestedInLast's case
-			last := cols[nv-1]
+		det := nv - 1 // the column the others depend on: the last, or (every other nested trial) the first
+		if trial%8 >= 6 {
+			det = 0
+		}
+		if nested { // the other columns a function of one: nestedIn's case
+			last := cols[det]
 			used := make([]bool, len(last.levels))
 			for _, l := range last.codes {
 				used[l] = true
@@ -140,7 +144,13 @@ func TestGroupFactorOrder(t *testing.T) {
 			for k := range last.codes {
 				last.codes[k] = remap[last.codes[k]]
 			}
-			for v := 0; v < nv-1; v++ {
+			for v := 0; v < nv; v++ {
+				if v == det {
+					continue
+				}
+				if det == 0 { // fewer levels than the column they depend on, as nesting has
+					cols[v].levels = cols[v].levels[:max(1, min(len(cols[v].levels), len(present)-1))]
+				}
 				parent := make([]int32, len(present))
 				for l := range parent {
 					parent[l] = int32(rng.IntN(len(cols[v].levels)))
@@ -149,10 +159,13 @@ func TestGroupFactorOrder(t *testing.T) {
 					cols[v].codes[k] = parent[last.codes[k]]
 				}
 			}
+			if _, _, ok := nestedOn(cols, det); !ok {
+				t.Fatalf("trial %d: the interaction nested in column %d was not recognised", trial, det)
+			}
 		}
 		codes, labels := groupFactor(cols)
-		if nested && &codes[0] != &cols[nv-1].codes[0] {
-			t.Fatalf("trial %d: a nested interaction was not coded by its last column", trial)
+		if nested && det == nv-1 && &codes[0] != &cols[nv-1].codes[0] {
+			t.Fatalf("trial %d: an interaction nested in its last column was not coded by it", trial)
 		}
 		var tuples [][]int
 		seen := map[string]bool{}
