@@ -228,6 +228,7 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 	}
 	t.line = make([]int32, total)
 	used := make([]int, np)
+	padded := make([]bool, np)
 	probsOf := make([]*problems, np)
 	parse := func(_, k int) {
 		// Part k starts room[k] lines after the header's end: the parts
@@ -236,7 +237,7 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		q := &csvParser{data: data[:parts[k+1]], delim: d, pos: parts[k], line: p.line + room[k]}
 		probsOf[k] = newProblems(name)
 		if plain {
-			used[k] = q.plainRows(t, room[k], room[k+1], probsOf[k])
+			used[k], padded[k] = q.plainRows(t, room[k], room[k+1], probsOf[k])
 		} else {
 			used[k] = q.rows(t, room[k], room[k+1], probsOf[k])
 		}
@@ -259,6 +260,7 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 			copy(t.line[rows:], t.line[room[k]:room[k]+used[k]])
 		}
 		rows += used[k]
+		t.padded = t.padded || padded[k]
 		probs.merge(probsOf[k])
 	}
 	for j := range ncol {

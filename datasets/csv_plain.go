@@ -11,9 +11,10 @@ var plainParse = true
 // each field, blank lines skipped, trailing empty fields beyond the header
 // tolerated, one problem per line with the wrong number of fields. It
 // stores where each field's text ends (t.end) and where the line starts
-// (t.lstart), and the cell is that text trimmed (Table.cells). It returns
-// how many rows it stored.
-func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
+// (t.lstart), and the cell is that text, trimmed when some field had
+// blanks around it (Table.cells). It returns how many rows it stored and
+// whether a field had blanks (padded).
+func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) (stored int, padded bool) {
 	ncol := len(t.end)
 	data, d := p.data, p.delim
 	blankTab := d != '\t'
@@ -24,6 +25,7 @@ func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
 		nf, blank, extra := 0, true, false // fields, all of them empty, a non-empty one beyond the header
 		i := pos
 		for {
+			fs := i
 			for i < len(data) && isBlank(data[i]) {
 				i++
 			}
@@ -34,6 +36,9 @@ func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
 			e := i
 			for e > s && isBlank(data[e-1]) {
 				e--
+			}
+			if s != fs || e != i {
+				padded = true
 			}
 			if e > s {
 				blank = false
@@ -79,5 +84,5 @@ func (p *csvParser) plainRows(t *Table, lo, hi int, probs *problems) int {
 		r++
 	}
 	p.pos, p.line = pos, line
-	return r - lo
+	return r - lo, padded
 }

@@ -39,8 +39,10 @@ type Table struct {
 	// start is then nil and end[j][i] is where field j's text ends before
 	// trimming (the delimiter or line end after it): field j begins after
 	// end[j−1][i] (field 0 at lstart[i]) and the cell is that text without
-	// its surrounding blanks. Four bytes a cell instead of eight.
+	// its surrounding blanks (when padded: some field had blanks around
+	// it; else the text is the cell). Four bytes a cell instead of eight.
 	lstart []uint32
+	padded bool
 	line   []int32 // per row, physical line of the record
 	// typed holds, per column, the numbers of a numeric Parquet column of a
 	// streamed block (nil: the column is cell text, as every column of a
@@ -176,37 +178,43 @@ func (t *Table) cell(i, j int) []byte {
 // cellCutter gives the trimmed bytes of one column's text cells with the
 // table's lookups made once (cells).
 type cellCutter struct {
-	buf        []byte
-	start, end []uint32 // cell (or, cut by plainRows, line) starts and ends
-	prev       []uint32 // cut by plainRows, column j > 0: the previous field's ends
-	trim       bool     // cut by plainRows: the text between is trimmed here
-	delim      byte
+	buf    []byte
+	starts []uint32 // cell starts; cut by plainRows, line starts (column 0) or the previous field's ends
+	end    []uint32
+	off    uint32 // 1 when starts are the previous field's ends (the delimiter is skipped)
+	trim   bool   // cut by plainRows from padded text: the text between is trimmed here
+	delim  byte
 }
 
 // cells is the cutter of column j (not a typed one).
 func (t *Table) cells(j int) cellCutter {
-	c := cellCutter{buf: t.buf, end: t.end[j], delim: byte(t.Delimiter)}
+	c := cellCutter{buf: t.buf, end: t.end[j], delim: byte(t.Delimiter), trim: t.padded}
 	switch {
 	case t.lstart == nil:
-		c.start = t.start[j]
+		c.starts = t.start[j]
 	case j == 0:
-		c.start, c.trim = t.lstart, true
+		c.starts = t.lstart
 	default:
-		c.prev, c.trim = t.end[j-1], true
+		c.starts, c.off = t.end[j-1], 1
 	}
 	return c
 }
 
-// at is cell i of the column.
+// at is cell i of the column, small enough to be inlined in the loops over
+// a column.
 func (c *cellCutter) at(i int) []byte {
-	switch {
-	case !c.trim:
-		return c.buf[c.start[i]:c.end[i]]
-	case c.prev != nil:
-		return trimSpace(c.buf[c.prev[i]+1:c.end[i]], c.delim)
+	b := c.buf[c.starts[i]+c.off : c.end[i]]
+	if c.trim {
+		b = c.trimmed(b)
 	}
-	return trimSpace(c.buf[c.start[i]:c.end[i]], c.delim)
+	return b
 }
+
+// trimmed is b without its surrounding blanks (kept out of at, which it
+// would make too large to inline).
+//
+//go:noinline
+func (c *cellCutter) trimmed(b []byte) []byte { return trimSpace(b, c.delim) }
 
 // Column is a view of one column of a Table.
 type Column struct {
