@@ -154,21 +154,30 @@ func newEngine(d *design) *engine {
 	return e
 }
 
-// crossX is XᵀX (p × p, lower triangle) from the finest nodes'
-// cross-products, summed in node order.
-func (e *engine) crossX() []float64 {
-	d := e.d
-	p, m0, Q := d.p, d.m0, d.m0-d.p-1
-	a := make([]float64, p*p)
-	for j := 0; j < d.levels[0].nodes; j++ {
+// crossX is XᵀX (p × p) from the finest nodes' cross-products.
+func (e *engine) crossX() []float64 { return e.nodeSum(e.d.m0-e.d.p-1, e.d.p) }
+
+// nodeSum is the q × q block at row and column off of the finest nodes'
+// cross-products S, summed in node order: Σ_r v_r v_rᵀ over the rows for
+// those coordinates (engines that keep S per node: hasNodeSums).
+func (e *engine) nodeSum(off, q int) []float64 {
+	m0 := e.d.m0
+	a := make([]float64, q*q)
+	for j := 0; j < e.d.levels[0].nodes; j++ {
 		S := e.S[j*m0*m0 : (j+1)*m0*m0]
-		for i := 0; i < p; i++ {
-			for k := 0; k <= i; k++ {
-				a[i*p+k] += S[(Q+i)*m0+Q+k]
+		for i := 0; i < q; i++ {
+			for k := 0; k < q; k++ {
+				a[i*q+k] += S[(off+i)*m0+off+k]
 			}
 		}
 	}
 	return a
+}
+
+// hasNodeSums reports whether S holds every finest node's full m0 × m0
+// cross-products (a nested fit without a residual structure).
+func (e *engine) hasNodeSums() bool {
+	return e.d.resid == nil && e.gen == nil && e.S != nil && e.fs0 == e.d.m0
 }
 
 // parentOf returns the node of level l+1 (the top has one node) that holds

@@ -260,15 +260,7 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 	codes = make([]int32, n)
 	// The key of a row is its codes in mixed radix (the level counts) when
 	// that fits an int, else their bytes.
-	radix := true
-	span := 1
-	for _, c := range cols {
-		if span > (1<<62)/max(len(c.levels), 1) {
-			radix = false
-			break
-		}
-		span *= max(len(c.levels), 1)
-	}
+	radix := fitsRadix(cols)
 	// The finest column's level count is the usual number of groups.
 	hint := 0
 	for _, c := range cols {
@@ -322,46 +314,11 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 		}
 		codes[k] = int32(x)
 	}
-	nv := len(cols)
-	perm := make([]int, len(tuples))
-	if radix {
-		// The tuple as a number in mixed radix, the last variable most
-		// significant: its order is the order wanted.
-		keys := make([]labelKey, len(tuples))
-		for i, t := range tuples {
-			kv := 0
-			for v := nv - 1; v >= 0; v-- {
-				kv = kv*max(len(cols[v].levels), 1) + t[v]
-			}
-			keys[i] = labelKey{uint64(kv), i}
-		}
-		sortKeys(keys)
-		for k, key := range keys {
-			perm[k] = key.i
-		}
-	} else {
-		for i := range perm {
-			perm[i] = i
-		}
-		slices.SortFunc(perm, func(a, b int) int {
-			ta, tb := tuples[a], tuples[b]
-			for v := nv - 1; v >= 0; v-- {
-				if ta[v] != tb[v] {
-					return cmp.Compare(ta[v], tb[v])
-				}
-			}
-			return 0
-		})
-	}
-	inv := make([]int, len(perm))
-	labels = make([]string, len(perm))
-	parts := make([]string, nv)
-	for newi, old := range perm {
-		inv[old] = newi
-		for v, c := range cols {
-			parts[v] = c.levels[tuples[old][v]]
-		}
-		labels[newi] = strings.Join(parts, ":")
+	order := tupleOrder(cols, len(tuples), func(v, t int) int { return tuples[t][v] })
+	labels = tupleLabels(cols, order, func(v, t int) int { return tuples[t][v] })
+	inv := make([]int, len(order))
+	for r, t := range order {
+		inv[t] = r
 	}
 	for k := range codes {
 		codes[k] = int32(inv[codes[k]])
@@ -376,8 +333,7 @@ func groupFactor(cols []*column) (codes []int32, labels []string) {
 // (the last variable most significant) and labels are made — no map over
 // the rows' tuples. When f is the last column that order is f's own and
 // its codes serve as they are. ok is false when a level of f meets two
-// levels of another column, or none (no row has it), or the tuples do not
-// fit a mixed-radix integer.
+// levels of another column, or none (no row has it).
 func nestedIn(cols []*column) (codes []int32, labels []string, ok bool) {
 	last, finest := len(cols)-1, 0
 	for v, c := range cols {
@@ -429,43 +385,15 @@ func nestedOn(cols []*column, f int) (codes []int32, labels []string, ok bool) {
 			return nil, nil, false
 		}
 	}
-	order := make([]int, nl) // order[r]: the fine level of rank r
-	if f == len(cols)-1 {
+	if f == len(cols)-1 { // the tuples' order is the fine levels' own
+		order := make([]int, nl)
 		for l := range order {
 			order[l] = l
 		}
-	} else {
-		span := 1
-		for _, c := range cols {
-			if span > (1<<62)/max(len(c.levels), 1) {
-				return nil, nil, false
-			}
-			span *= max(len(c.levels), 1)
-		}
-		keys := make([]labelKey, nl)
-		for l := range keys {
-			kv := 0
-			for v := len(cols) - 1; v >= 0; v-- {
-				kv = kv*max(len(cols[v].levels), 1) + level(v, l)
-			}
-			keys[l] = labelKey{uint64(kv), l}
-		}
-		sortKeys(keys)
-		for r, key := range keys {
-			order[r] = key.i
-		}
+		return fine.codes, tupleLabels(cols, order, level), true
 	}
-	labels = make([]string, nl)
-	parts := make([]string, len(cols))
-	for r, l := range order {
-		for v, c := range cols {
-			parts[v] = c.levels[level(v, l)]
-		}
-		labels[r] = strings.Join(parts, ":")
-	}
-	if f == len(cols)-1 {
-		return fine.codes, labels, true
-	}
+	order := tupleOrder(cols, nl, level) // order[r]: the fine level of rank r
+	labels = tupleLabels(cols, order, level)
 	rank := make([]int32, nl)
 	for r, l := range order {
 		rank[l] = int32(r)
@@ -475,6 +403,70 @@ func nestedOn(cols []*column, f int) (codes []int32, labels []string, ok bool) {
 		codes[k] = rank[l]
 	}
 	return codes, labels, true
+}
+
+// fitsRadix reports whether a tuple of the columns' levels fits an int in
+// mixed radix (the product of the level counts below 2⁶²).
+func fitsRadix(cols []*column) bool {
+	span := 1
+	for _, c := range cols {
+		if span > (1<<62)/max(len(c.levels), 1) {
+			return false
+		}
+		span *= max(len(c.levels), 1)
+	}
+	return true
+}
+
+// tupleOrder orders nt tuples of the columns' levels (level(v, t): column
+// v's level in tuple t) with the last variable most significant, as lme4
+// orders an interaction's levels: order[r] is the tuple of rank r. Tuples
+// that fit a mixed-radix int are radix-sorted by it (sortKeys); others are
+// compared variable by variable.
+func tupleOrder(cols []*column, nt int, level func(v, t int) int) []int {
+	nv := len(cols)
+	order := make([]int, nt)
+	if fitsRadix(cols) {
+		keys := make([]labelKey, nt)
+		for t := range keys {
+			kv := 0
+			for v := nv - 1; v >= 0; v-- {
+				kv = kv*max(len(cols[v].levels), 1) + level(v, t)
+			}
+			keys[t] = labelKey{uint64(kv), t}
+		}
+		sortKeys(keys)
+		for r, key := range keys {
+			order[r] = key.i
+		}
+		return order
+	}
+	for t := range order {
+		order[t] = t
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		for v := nv - 1; v >= 0; v-- {
+			if la, lb := level(v, a), level(v, b); la != lb {
+				return cmp.Compare(la, lb)
+			}
+		}
+		return 0
+	})
+	return order
+}
+
+// tupleLabels labels the tuples in order as lme4 pastes them: the
+// variables' levels joined by ":".
+func tupleLabels(cols []*column, order []int, level func(v, t int) int) []string {
+	labels := make([]string, len(order))
+	parts := make([]string, len(cols))
+	for r, t := range order {
+		for v, c := range cols {
+			parts[v] = c.levels[level(v, t)]
+		}
+		labels[r] = strings.Join(parts, ":")
+	}
+	return labels
 }
 
 // isFactor reports whether the column is coded as a factor in the fixed

@@ -100,8 +100,8 @@ type fixedCol struct {
 	name string
 	vals func(i, k int) float64 // i: input row, k: kept-row index
 	// num, when set, holds vals by input row (a plain numeric variable),
-	// and one says the column is the intercept: fillRows reads them
-	// without a call per row.
+	// and one says the column is the intercept: the row source reads them
+	// without a call per row (newRowSource).
 	num []float64
 	one bool
 	// parts say what the column multiplies, for evaluating it away from the
@@ -534,10 +534,10 @@ func (d *design) rowOrder(fine []int32, tcol []float64, keep []int) []int32 {
 // residual correlation's times (checked by
 // residual.setup) and, on the general path, each row's groups, and sets
 // the row source fillRow reads: the row vectors themselves are written
-// only when something needs them all (materialise), as the residual
-// structures, the general path, Kenward–Roger, profiles, bootstraps and
-// ranova do; a fit of a nested model sums each node's cross-products from
-// them as they are made (newEngine).
+// only when something needs them all (materialise, ensureRows), as the
+// residual structures, the general path, Kenward–Roger, the bootstrap and
+// ranova's fit without random effects do; a fit of a nested model sums
+// each node's cross-products from them as they are made (newEngine).
 func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, fx []fixedCol, ar1 string, withInput bool) {
 	f := d.formula
 	fine := rts[0].codes
@@ -607,6 +607,23 @@ type rowCol struct {
 	vals func(i, k int) float64
 }
 
+// at is the entry at input row i, kept-row index k.
+func (c *rowCol) at(i, k int) float64 {
+	switch {
+	case c.one:
+		return 1
+	case c.num != nil:
+		return c.num[i]
+	case c.prod != nil:
+		x := 1.0
+		for _, col := range c.prod {
+			x *= col[i]
+		}
+		return x
+	}
+	return c.vals(i, k)
+}
+
 // newRowSource lists how each entry of a row is made: per level, its
 // intercept (1) and each slope (the product of its variables' columns),
 // then the fixed-effect columns.
@@ -649,21 +666,7 @@ func (d *design) fillRow(r int, v []float64) {
 	i := src.keep[k]
 	v = v[:len(src.cols)+1]
 	for j := range src.cols {
-		c := &src.cols[j]
-		switch {
-		case c.one:
-			v[j] = 1
-		case c.num != nil:
-			v[j] = c.num[i]
-		case c.prod != nil:
-			x := 1.0
-			for _, col := range c.prod {
-				x *= col[i]
-			}
-			v[j] = x
-		default:
-			v[j] = c.vals(i, k)
-		}
+		v[j] = src.cols[j].at(i, k)
 	}
 	v[len(src.cols)] = src.y[i] - d.yShift
 }

@@ -17,8 +17,9 @@ import (
 //
 // For random-intercept models the ICC of term k is τ²_k / (Σ τ² + σ²).
 //
-// From the rows, both come from one pass that keeps no value per row
-// (rowMoments; Σ_r z_rᵀ Σ z_r = tr(Σ · Σ_r z_r z_rᵀ)).
+// From the rows, σ²_f comes from one pass that keeps no value per row
+// (fixedPartVariance) and Σ_r z_rᵀ Σ z_r = tr(Σ · Σ_r z_r z_rᵀ) from the
+// finest nodes' cross-products (crossZ).
 // A model fitted from sufficient statistics has no rows: there σ²_f =
 // (βᵀ(Σ x xᵀ)β − (βᵀΣx)²/n)/(n − 1) and Σ_r z_rᵀ Σ z_r = tr(Σ · Σ_r z_r z_rᵀ)
 // from the totals, the same quantities up to rounding.
@@ -160,22 +161,7 @@ func (d *design) fixedPart(r int, beta []float64) float64 {
 	k := int(src.order[r])
 	i := src.keep[k]
 	for j, b := range beta {
-		c := &src.cols[Q+j]
-		var x float64
-		switch {
-		case c.one:
-			x = 1
-		case c.num != nil:
-			x = c.num[i]
-		case c.prod != nil:
-			x = 1
-			for _, col := range c.prod {
-				x *= col[i]
-			}
-		default:
-			x = c.vals(i, k)
-		}
-		f += x * b
+		f += src.cols[Q+j].at(i, k) * b
 	}
 	return f
 }
@@ -186,24 +172,16 @@ func (d *design) fixedPart(r int, beta []float64) float64 {
 func (m *Model) crossZ() [][]float64 {
 	d, e := m.d, m.e
 	out := make([][]float64, len(d.levels))
+	if e.hasNodeSums() {
+		for l, lv := range d.levels {
+			out[l] = e.nodeSum(lv.off, lv.q)
+		}
+		return out
+	}
 	for l, lv := range d.levels {
 		out[l] = make([]float64, lv.q*lv.q)
 	}
 	m0 := d.m0
-	if d.resid == nil && e.gen == nil && e.S != nil && e.fs0 == m0 {
-		for j := 0; j < d.levels[0].nodes; j++ {
-			S := e.S[j*m0*m0 : (j+1)*m0*m0]
-			for l, lv := range d.levels {
-				Z := out[l]
-				for a := 0; a < lv.q; a++ {
-					for b := 0; b < lv.q; b++ {
-						Z[a*lv.q+b] += S[(lv.off+a)*m0+lv.off+b]
-					}
-				}
-			}
-		}
-		return out
-	}
 	d.ensureRows()
 	for r := 0; r < d.n; r++ {
 		for l, lv := range d.levels {
