@@ -214,17 +214,23 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		room[k+1] = room[k] + n
 	}
 	total := room[np]
+	// Every column's cell ends; plainRows adds the lines' starts, the
+	// record parser each cell's start. arrays lists them all (for closing
+	// the parts' gaps).
 	t.end = make([][]uint32, ncol)
-	if plain { // plainRows keeps each field's end and the line's start
+	for j := range ncol {
+		t.end[j] = make([]uint32, total)
+	}
+	arrays := append([][]uint32{}, t.end...)
+	if plain {
 		t.lstart = make([]uint32, total)
+		arrays = append(arrays, t.lstart)
 	} else {
 		t.start = make([][]uint32, ncol)
-	}
-	for j := range ncol {
-		if !plain {
+		for j := range ncol {
 			t.start[j] = make([]uint32, total)
 		}
-		t.end[j] = make([]uint32, total)
+		arrays = append(arrays, t.start...)
 	}
 	t.line = make([]int32, total)
 	used := make([]int, np)
@@ -248,10 +254,6 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		parallel.Each(np, np, parse)
 	}
 	rows := 0
-	arrays := append(append(append([][]uint32{}, t.start...), t.end...), t.lstart)
-	if t.lstart == nil {
-		arrays = arrays[:len(arrays)-1]
-	}
 	for k := 0; k < np; k++ {
 		if rows != room[k] { // close the gap left by the parts before
 			for _, a := range arrays {
@@ -263,11 +265,10 @@ func readDelimited(name string, data []byte, opt ReadOptions) (*Table, error) {
 		t.padded = t.padded || padded[k]
 		probs.merge(probsOf[k])
 	}
-	for j := range ncol {
-		if t.start != nil {
-			t.start[j] = t.start[j][:rows:rows]
+	for _, a := range [][][]uint32{t.start, t.end} {
+		for j := range a {
+			a[j] = a[j][:rows:rows]
 		}
-		t.end[j] = t.end[j][:rows:rows]
 	}
 	if t.lstart != nil {
 		t.lstart = t.lstart[:rows:rows]

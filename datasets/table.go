@@ -200,21 +200,14 @@ func (t *Table) cells(j int) cellCutter {
 	return c
 }
 
-// at is cell i of the column, small enough to be inlined in the loops over
-// a column.
+// at is cell i of the column.
 func (c *cellCutter) at(i int) []byte {
 	b := c.buf[c.starts[i]+c.off : c.end[i]]
 	if c.trim {
-		b = c.trimmed(b)
+		return trimSpace(b, c.delim)
 	}
 	return b
 }
-
-// trimmed is b without its surrounding blanks (kept out of at, which it
-// would make too large to inline).
-//
-//go:noinline
-func (c *cellCutter) trimmed(b []byte) []byte { return trimSpace(b, c.delim) }
 
 // Column is a view of one column of a Table.
 type Column struct {
@@ -266,15 +259,21 @@ func (c *Column) Float(i int) (v float64, missing bool, err error) {
 			return x, false, nil
 		}
 	}
-	b := c.t.cell(i, c.j)
-	if c.t.na.isCode(b) {
+	return c.t.textFloat(c.t.cell(i, c.j))
+}
+
+// textFloat is Float of the text cell b: NaN and missing for a
+// missing-value code (or a number equal to a numeric one), NaN and the
+// error for text that is not a number.
+func (t *Table) textFloat(b []byte) (v float64, missing bool, err error) {
+	if t.na.isCode(b) {
 		return math.NaN(), true, nil
 	}
-	v, err = parseNumber(b, byte(c.t.Decimal))
+	v, err = parseNumber(b, byte(t.Decimal))
 	if err != nil {
 		return math.NaN(), false, err
 	}
-	if len(c.t.na.nums) > 0 && c.t.na.isNum(v) {
+	if len(t.na.nums) > 0 && t.na.isNum(v) {
 		return math.NaN(), true, nil
 	}
 	return v, false, nil
@@ -409,37 +408,24 @@ func (c *Column) Codes() (codes []int32, levels []string) {
 // column, the cell's offsets, the separator) are made once.
 func (c *Column) parseAll(v []float64) (m, p int) {
 	t := c.t
-	if t.typedCol(c.j) != nil {
-		for i := range v {
-			x, miss, perr := c.Float(i)
-			v[i] = x
-			if !miss {
-				m++
-				if perr == nil {
-					p++
-				}
-			}
-		}
-		return m, p
+	typed := t.typedCol(c.j) != nil
+	var cut cellCutter
+	if !typed {
+		cut = t.cells(c.j)
 	}
-	cut, dec, na := t.cells(c.j), byte(t.Decimal), &t.na
 	for i := range v {
-		b := cut.at(i)
-		if na.isCode(b) {
-			v[i] = math.NaN()
-			continue
+		var miss bool
+		var perr error
+		if typed {
+			v[i], miss, perr = c.Float(i)
+		} else {
+			v[i], miss, perr = t.textFloat(cut.at(i))
 		}
-		x, err := parseNumber(b, dec)
-		switch {
-		case err != nil:
-			v[i] = math.NaN()
+		if !miss {
 			m++
-		case len(na.nums) > 0 && na.isNum(x):
-			v[i] = math.NaN()
-		default:
-			v[i] = x
-			m++
-			p++
+			if perr == nil {
+				p++
+			}
 		}
 	}
 	return m, p
