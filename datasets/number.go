@@ -146,7 +146,50 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // converted without allocation (an exact integer divided by an exact power of
 // ten is correctly rounded, Clinger 1990); everything else goes to
 // strconv.ParseFloat.
+//
+// Most cells have at most 15 digits in all, so that no count of significant
+// digits is needed: the digits are read in one plain loop and only a longer
+// number is read again by parseCounted.
 func parseNumber(b []byte, dec byte) (float64, error) {
+	i, n := 0, len(b)
+	if n == 0 {
+		return 0, numBad
+	}
+	neg := b[0] == '-'
+	if neg || b[0] == '+' {
+		i++
+	}
+	var mant uint64 // wraps harmlessly past 19 digits: those go to parseCounted
+	first := i
+	for ; i < n && b[i]-'0' < 10; i++ {
+		mant = mant*10 + uint64(b[i]-'0')
+	}
+	digits, frac := i-first, 0
+	if i < n && b[i] == dec {
+		i++
+		fs := i
+		for ; i < n && b[i]-'0' < 10; i++ {
+			mant = mant*10 + uint64(b[i]-'0')
+		}
+		frac = i - fs
+		digits += frac
+	}
+	if i < n || digits == 0 || digits > 15 { // an exponent, a bad cell, or a long number
+		return parseCounted(b, dec)
+	}
+	f := float64(mant)
+	if frac > 0 {
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, nil
+}
+
+// parseCounted is parseNumber counting significant digits (leading zeros
+// do not count), for the numbers its plain loop does not finish.
+func parseCounted(b []byte, dec byte) (float64, error) {
 	i, n := 0, len(b)
 	if n == 0 {
 		return 0, numBad

@@ -31,6 +31,15 @@ func TestParseNumberMatchesStrconv(t *testing.T) {
 		case 3: // shortest representations of random doubles
 			s = strconv.FormatFloat(r.Float64()*float64(r.IntN(1000)), 'f', -1, 64)
 		}
+		if k%20 == 3 { // leading zeros, which do not count as significant digits
+			s = strings.Repeat("0", r.IntN(12)) + s
+		}
+		if k%20 == 7 { // 16 to 19 digits in all, around the plain loop's limit
+			s = strconv.FormatUint(1e18+r.Uint64N(9e18), 10)[:16+r.IntN(4)]
+			if d := r.IntN(len(s) + 1); d < len(s) {
+				s = s[:d] + "." + s[d:]
+			}
+		}
 		if r.IntN(2) == 0 && s[0] != '-' {
 			s = "-" + s
 		}

@@ -2,7 +2,10 @@ package datasets
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -65,6 +68,75 @@ func TestCodesMatchesCells(t *testing.T) {
 			t.Errorf("row %d (%q): code %d, Missing %v", i, c.String(i), k, c.Missing(i))
 		case k >= 0 && levels[k] != c.String(i):
 			t.Errorf("row %d: code %d is %q, cell %q", i, k, levels[k], c.String(i))
+		}
+	}
+}
+
+// TestCodesMatchesMapCoding checks Column.Codes, whose small canonical
+// integers are looked up by value, against coding every cell's text through
+// one map: "1", "01", "+1", "1.0" and " 1" (trimmed to "1") are told apart
+// or joined exactly as their texts are, ids beyond the value table and
+// negative ones go through the map, and missing cells (empty, NA, a
+// numeric code written differently) are −1.
+func TestCodesMatchesMapCoding(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	pieces := []func() string{
+		func() string { return strconv.Itoa(r.IntN(50)) },
+		func() string { return strconv.Itoa(r.IntN(5000)) },
+		func() string { return "0" + strconv.Itoa(r.IntN(20)) },
+		func() string { return "+" + strconv.Itoa(r.IntN(20)) },
+		func() string { return "-" + strconv.Itoa(r.IntN(20)) },
+		func() string { return strconv.Itoa(r.IntN(20)) + ".0" },
+		func() string { return " " + strconv.Itoa(r.IntN(20)) },
+		func() string { return strconv.Itoa(1_000_000_000 + r.IntN(3)) },
+		func() string { return strconv.Itoa(4*400 + 1024 + r.IntN(3)) }, // at and past denseMax for 400 rows
+		func() string { return "p" + strconv.Itoa(r.IntN(20)) },
+		func() string { return "" },
+		func() string { return "NA" },
+		func() string { return "-99.0" },
+		func() string { return "0" },
+		func() string { return "00" },
+	}
+	for rep := range 200 {
+		var sb strings.Builder
+		sb.WriteString("id\n")
+		prev := ""
+		for range 400 {
+			s := prev
+			if r.IntN(3) > 0 || prev == "" { // runs of equal ids, as a patient's sessions
+				s = pieces[r.IntN(len(pieces))]()
+			}
+			prev = s
+			sb.WriteString(s + "\n")
+		}
+		tb, err := ReadBytes("t.csv", []byte(sb.String()), ReadOptions{NA: []string{"-99"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := tb.Col(0)
+		codes, levels := c.Codes()
+		ids := map[string]int32{}
+		var want []string
+		for i := range c.Len() {
+			if c.Missing(i) {
+				if codes[i] != -1 {
+					t.Fatalf("rep %d row %d (%q): code %d, want −1 (missing)", rep, i, c.String(i), codes[i])
+				}
+				continue
+			}
+			s := c.String(i)
+			k, ok := ids[s]
+			if !ok {
+				k = int32(len(want))
+				ids[s] = k
+				want = append(want, s)
+			}
+			if codes[i] != k {
+				t.Fatalf("rep %d row %d (%q): code %d, want %d", rep, i, s, codes[i], k)
+			}
+		}
+		if !slices.Equal(levels, want) {
+			t.Fatalf("rep %d: levels %q, want %q", rep, levels, want)
 		}
 	}
 }

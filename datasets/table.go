@@ -1,9 +1,9 @@
 package datasets
 
 import (
-	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -238,12 +238,17 @@ func (c *Column) Missing(i int) bool {
 			return false
 		}
 	}
-	b := c.t.cell(i, c.j)
-	if c.t.na.isCode(b) {
+	return c.t.textMissing(c.t.cell(i, c.j))
+}
+
+// textMissing reports whether the text cell b is missing: empty, a
+// missing-value code, or a number equal to a numeric one.
+func (t *Table) textMissing(b []byte) bool {
+	if t.na.isCode(b) {
 		return true
 	}
-	if len(c.t.na.nums) > 0 {
-		if v, err := parseNumber(b, byte(c.t.Decimal)); err == nil && c.t.na.isNum(v) {
+	if len(t.na.nums) > 0 {
+		if v, err := parseNumber(b, byte(t.Decimal)); err == nil && t.na.isNum(v) {
 			return true
 		}
 	}
@@ -365,7 +370,7 @@ func (c *Column) Numbers() (v []float64, numeric bool, err error) {
 func (c *Column) Codes() (codes []int32, levels []string) {
 	n := c.Len()
 	codes = make([]int32, n)
-	ids := map[string]int32{}
+	ids := levelIndex{denseMax: 4*n + 1024}
 	t := c.t
 	typed := t.typedCol(c.j) != nil
 	var cut cellCutter
@@ -381,25 +386,94 @@ func (c *Column) Codes() (codes []int32, levels []string) {
 		} else {
 			b = cut.at(i)
 		}
-		if have && bytes.Equal(b, prev) {
+		if have && sameBytes(b, prev) {
 			codes[i] = codes[i-1]
 			continue
 		}
-		if c.Missing(i) {
+		if typed && c.Missing(i) || !typed && t.textMissing(b) {
 			codes[i], have = -1, false
 			continue
 		}
-		k, ok := ids[string(b)]
+		k, ok := ids.code(b)
 		if !ok {
 			k = int32(len(levels))
-			s := string(b)
-			ids[s] = k
-			levels = append(levels, s)
+			ids.add(b, k)
+			levels = append(levels, string(b))
 		}
 		codes[i] = k
 		prev, have = b, true
 	}
 	return codes, levels
+}
+
+// levelIndex maps a cell's text to its level code. Canonical non-negative
+// integers ("0", "17"; not "017" or "+17", which are other texts) below
+// denseMax are looked up by value in a slice, as id columns mostly number
+// their groups 1…n; other texts through a map.
+type levelIndex struct {
+	denseMax int
+	dense    []int32 // dense[v]: 1 + the code of the text of v, 0 if not seen
+	other    map[string]int32
+}
+
+// denseID is the value of b if b is a canonical non-negative integer
+// below max.
+func denseID(b []byte, max int) (int, bool) {
+	if len(b) == 0 || len(b) > 9 || (b[0] == '0' && len(b) > 1) {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b {
+		if c-'0' >= 10 {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, v < max
+}
+
+// code is the code of text b, if it has one.
+func (x *levelIndex) code(b []byte) (int32, bool) {
+	if v, ok := denseID(b, x.denseMax); ok {
+		if v < len(x.dense) && x.dense[v] > 0 {
+			return x.dense[v] - 1, true
+		}
+		return 0, false
+	}
+	k, ok := x.other[string(b)]
+	return k, ok
+}
+
+// add gives text b code k.
+func (x *levelIndex) add(b []byte, k int32) {
+	if v, ok := denseID(b, x.denseMax); ok {
+		if v >= len(x.dense) { // at least double, to at most denseMax
+			old, n := len(x.dense), max(v+1, min(2*len(x.dense), x.denseMax))
+			x.dense = slices.Grow(x.dense, n-old)[:n]
+			clear(x.dense[old:])
+		}
+		x.dense[v] = k + 1
+		return
+	}
+	if x.other == nil {
+		x.other = map[string]int32{}
+	}
+	x.other[string(b)] = k
+}
+
+// sameBytes is bytes.Equal written out for the short cells of an id
+// column, where the call to the runtime's comparison costs more than the
+// comparison.
+func sameBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // parseAll sets v[i] to Float(i)'s value for every cell and counts the
