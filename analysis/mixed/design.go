@@ -516,9 +516,17 @@ func (d *design) rowOrder(fine []int32, tcol []float64, keep []int) []int32 {
 	}
 	order := make([]int32, d.n)
 	next := append([]int(nil), d.start[:len(d.start)-1]...)
-	for k, c := range fine {
-		order[next[c]] = int32(k)
-		next[c]++
+	for k := 0; k < len(fine); { // a run of rows of one node at a time (a patient's sessions)
+		c, e := fine[k], k+1
+		for e < len(fine) && fine[e] == c {
+			e++
+		}
+		at := order[next[c] : next[c]+e-k]
+		for t := range at {
+			at[t] = int32(k + t)
+		}
+		next[c] += e - k
+		k = e
 	}
 	if tcol != nil {
 		for j := 0; j+1 < len(d.start); j++ {
@@ -552,10 +560,11 @@ func (d *design) prepareRows(cols map[string]*column, keep []int, rts []rterm, f
 	}
 	y := cols[f.Response].num
 	if f.Intercept {
+		s := 0.0 // a local sum: a field's would be stored at every step
 		for _, i := range keep {
-			d.yShift += y[i]
+			s += y[i]
 		}
-		d.yShift /= float64(d.n)
+		d.yShift = s / float64(d.n)
 	}
 	if d.general {
 		d.codes = make([][]int, len(rts))
