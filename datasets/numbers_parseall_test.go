@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -138,5 +139,25 @@ func TestCodesMatchesMapCoding(t *testing.T) {
 		if !slices.Equal(levels, want) {
 			t.Fatalf("rep %d: levels %q, want %q", rep, levels, want)
 		}
+	}
+}
+
+// TestHeapBytes checks the table's memory estimate against what it must
+// hold: the text and, per row, one offset per column, a line start and a
+// line number (four bytes each), within the slack of the allocations.
+func TestHeapBytes(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("a,b,c\n")
+	for i := range 5000 {
+		fmt.Fprintf(&sb, "%d,%d.5,x%d\n", i, i%7, i%3)
+	}
+	data := sb.String()
+	tb, err := ReadBytes("t.csv", []byte(data), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	low := int64(len(data)) + 4*int64(tb.NumRows())*int64(tb.NumCols()+2)
+	if got := tb.HeapBytes(); got < low || got > 2*low {
+		t.Errorf("HeapBytes = %d, want between %d and %d", got, low, 2*low)
 	}
 }

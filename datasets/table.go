@@ -55,6 +55,26 @@ type Table struct {
 // NumRows returns the number of data rows (the header is not counted).
 func (t *Table) NumRows() int { return len(t.line) }
 
+// HeapBytes is about how much memory the table holds: its text and the
+// cells' offsets (and a streamed block's typed numbers). A caller that has
+// taken what it needs from a large table can say so to the collector
+// (gcpace.Released).
+func (t *Table) HeapBytes() int64 {
+	n := int64(cap(t.buf)) + 4*int64(cap(t.lstart)+cap(t.line))
+	for j := range t.end {
+		n += 4 * int64(cap(t.end[j]))
+		if j < len(t.start) {
+			n += 4 * int64(cap(t.start[j]))
+		}
+	}
+	for _, tc := range t.typed {
+		if tc != nil {
+			n += 8*int64(cap(tc.i64)+cap(tc.f64)) + int64(cap(tc.null))
+		}
+	}
+	return n
+}
+
 // NumCols returns the number of columns.
 func (t *Table) NumCols() int { return len(t.Header) }
 

@@ -34,8 +34,38 @@ func SmallHeap(pct int, until uint64) {
 		return
 	}
 	restored.Store(false)
+	paced.Store(true)
 	debug.SetGCPercent(pct)
 	watch(until)
+}
+
+// paced is set once SmallHeap has taken effect: the process (a command,
+// not a library caller or a test) has chosen how it is collected.
+var paced atomic.Bool
+
+// ReleaseMin is the smallest release that Released collects: below it a
+// collection (~0.3 ms) costs more than the pages it lets be reused.
+const ReleaseMin = 2 << 20
+
+// Released tells the pacer that the caller has just let go of about bytes
+// of heap it will not use again (a parsed table once a model's columns
+// have been taken from it). In a process paced by SmallHeap a release of
+// at least ReleaseMin is collected at once, so that what is allocated next
+// reuses those pages instead of touching new ones: a page first touched
+// costs its fault and its release at exit, about 1.7 µs per 4 KB on the
+// 2-CPU VM of the README's timings. Elsewhere, and when the user set
+// GOGC, it does nothing: forcing a collection is the process's choice.
+// It reports whether it collected.
+//
+// Measured on `alliance lmm` with 100,000 rows (therapist/patient
+// nested): the 4.7 MB table collected before the fit, 3,822 → 3,333 page
+// faults and 21.2 → 19.6 ms whole process (perf stat, 30 runs).
+func Released(bytes int64) bool {
+	if !paced.Load() || bytes < ReleaseMin {
+		return false
+	}
+	runtime.GC()
+	return true
 }
 
 // restored is set once check has restored Default (tests wait for it

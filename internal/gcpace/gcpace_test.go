@@ -82,3 +82,41 @@ func TestLiveHeap(t *testing.T) {
 	}
 	runtime.KeepAlive(live)
 }
+
+// numGC is the number of completed collections.
+func numGC() uint32 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.NumGC
+}
+
+// TestReleased checks that a release collects only in a paced process and
+// only from ReleaseMin on, and that a collection then completes.
+func TestReleased(t *testing.T) {
+	defer debug.SetGCPercent(Default)
+	defer paced.Store(false)
+	paced.Store(false)
+	before := numGC()
+	if Released(1 << 30) {
+		t.Error("Released collected in a process SmallHeap did not pace")
+	}
+	t.Setenv("GOGC", "50")
+	SmallHeap(300, 1<<40)
+	if Released(1 << 30) {
+		t.Error("Released collected though the user set GOGC")
+	}
+	t.Setenv("GOGC", "")
+	SmallHeap(300, 1<<40)
+	if Released(ReleaseMin - 1) {
+		t.Errorf("Released collected for %d bytes, below ReleaseMin", ReleaseMin-1)
+	}
+	if numGC() != before {
+		t.Skip("a collection ran on its own meanwhile; cannot tell whose it was")
+	}
+	if !Released(ReleaseMin) {
+		t.Fatal("Released did not collect ReleaseMin bytes in a paced process")
+	}
+	if numGC() == before {
+		t.Error("Released reported a collection, but none completed")
+	}
+}
