@@ -120,18 +120,30 @@ func (d *design) fixedPartVariance(beta []float64) float64 {
 	if n < 2 {
 		return 0
 	}
-	K := 0.0
-	first := min(n, r2Block)
-	for r := 0; r < first; r++ {
-		K += d.fixedPart(r, beta)
-	}
-	K /= float64(first)
 	nb := (n + r2Block - 1) / r2Block
 	part := make([]float64, 2*nb)
-	parallel.Each(nb, rowWorkers(n), func(_, b int) {
+	v0 := make([]float64, min(n, r2Block))
+	d.fixedParts(0, len(v0), beta, v0)
+	K := 0.0
+	for _, v := range v0 {
+		K += v
+	}
+	K /= float64(len(v0))
+	workers := rowWorkers(n)
+	buf := make([][]float64, workers) // a block's values, one buffer per worker
+	parallel.Each(nb, workers, func(w, b int) {
+		lo, hi := b*r2Block, min((b+1)*r2Block, n)
+		vs := v0
+		if b > 0 {
+			if buf[w] == nil {
+				buf[w] = make([]float64, r2Block)
+			}
+			vs = buf[w][:hi-lo]
+			d.fixedParts(lo, hi, beta, vs)
+		}
 		s, ss := 0.0, 0.0 // local: the blocks' slots of part share cache lines
-		for r := b * r2Block; r < min((b+1)*r2Block, n); r++ {
-			v := d.fixedPart(r, beta) - K
+		for _, v := range vs {
+			v -= K
 			s += v
 			ss += v * v
 		}
@@ -145,25 +157,43 @@ func (d *design) fixedPartVariance(beta []float64) float64 {
 	return (ss - s*s/float64(n)) / float64(n-1)
 }
 
-// fixedPart is x_rᵀβ of design row r, from the materialised row or made
-// from the row source (the same numbers either way).
-func (d *design) fixedPart(r int, beta []float64) float64 {
+// fixedParts sets f[r−lo] to x_rᵀβ for design rows lo ≤ r < hi, from the
+// materialised rows or made from the row source a column at a time (the
+// products added in column order, as a row's dot product adds them: the
+// same numbers either way).
+func (d *design) fixedParts(lo, hi int, beta, f []float64) {
 	Q := d.m0 - d.p - 1
-	f := 0.0
 	if d.rows != nil {
-		x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p : r*d.m0+Q+d.p]
-		for k, b := range beta {
-			f += x[k] * b
+		for r := lo; r < hi; r++ {
+			x := d.rows[r*d.m0+Q : r*d.m0+Q+d.p : r*d.m0+Q+d.p]
+			v := 0.0
+			for k, b := range beta {
+				v += x[k] * b
+			}
+			f[r-lo] = v
 		}
-		return f
+		return
 	}
 	src := d.src
-	k := int(src.order[r])
-	i := src.keep[k]
+	order := src.order[lo:hi]
+	clear(f)
 	for j, b := range beta {
-		f += src.cols[Q+j].at(i, k) * b
+		c := &src.cols[Q+j]
+		switch {
+		case c.one:
+			for t := range f {
+				f[t] += b
+			}
+		case c.num != nil:
+			for t, k := range order {
+				f[t] += c.num[src.keep[k]] * b
+			}
+		default:
+			for t, k := range order {
+				f[t] += c.at(src.keep[k], int(k)) * b
+			}
+		}
 	}
-	return f
 }
 
 // crossZ returns, per level, Σ_r z_r z_rᵀ (q × q, row-major): the sum of
