@@ -115,18 +115,22 @@ func newEngine(d *design) *engine {
 	// materialised ones, or each made as it is summed, the same numbers):
 	// nodes in parallel ranges.
 	// The lower triangle is summed packed (tri[a(a+1)/2 + b], b ≤ a), then
-	// unpacked and mirrored.
+	// unpacked and mirrored. Rows made as they are summed are summed over
+	// their distinct coordinates only (rowBasis): an intercept's 1 or a
+	// variable that is both a fixed effect and a random slope is one
+	// coordinate however often the row holds it.
+	bi, nu := d.rowBasis()
 	parallel.Chunks(nodes, rowWorkers(d.n), func(_, lo, hi int) {
-		tri := make([]float64, m0*(m0+1)/2)
-		buf := make([]float64, m0)
+		tri := make([]float64, nu*(nu+1)/2)
+		buf := make([]float64, max(m0, nu))
 		for j := lo; j < hi; j++ {
 			clear(tri)
 			for r := d.start[j]; r < d.start[j+1]; r++ {
-				v := buf
+				v := buf[:nu]
 				if d.rows != nil {
 					v = d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
 				} else {
-					d.fillRow(r, v)
+					d.fillBasis(r, v)
 				}
 				k := 0
 				for a, va := range v {
@@ -141,11 +145,14 @@ func newEngine(d *design) *engine {
 				}
 			}
 			S := e.S[j*m0*m0 : (j+1)*m0*m0]
-			k := 0
 			for a := 0; a < m0; a++ {
 				for b := 0; b <= a; b++ {
-					S[a*m0+b], S[b*m0+a] = tri[k], tri[k]
-					k++
+					ia, ib := bi[a], bi[b]
+					if ia < ib {
+						ia, ib = ib, ia
+					}
+					S[a*m0+b] = tri[ia*(ia+1)/2+ib]
+					S[b*m0+a] = S[a*m0+b]
 				}
 			}
 		}

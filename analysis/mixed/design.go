@@ -605,6 +605,9 @@ type rowSource struct {
 	keep  []int
 	cols  []rowCol
 	y     []float64
+	// basis lists the first column of each distinct entry (setBasis), bi
+	// the basis index of every column.
+	basis, bi []int
 }
 
 // rowCol makes one entry of a row vector at input row i (kept-row index
@@ -664,7 +667,72 @@ func newRowSource(cols map[string]*column, order []int32, keep []int, rts []rter
 			src.cols = append(src.cols, rowCol{vals: c.vals})
 		}
 	}
+	src.setBasis()
 	return src
+}
+
+// rowBasis numbers the distinct coordinates of a design row: bi[a] is the
+// basis index of coordinate a of the m0, nu their number (the row
+// source's basis, then the response). Without a row source (materialised
+// rows) every coordinate is its own.
+func (d *design) rowBasis() (bi []int, nu int) {
+	bi = make([]int, d.m0)
+	if d.rows != nil || d.src == nil {
+		for a := range bi {
+			bi[a] = a
+		}
+		return bi, d.m0
+	}
+	copy(bi, d.src.bi)
+	nb := len(d.src.basis)
+	bi[d.m0-1] = nb
+	return bi, nb + 1
+}
+
+// setBasis numbers the distinct entries of the source's columns:
+// columns made the same way (the constant 1 of intercepts, one variable
+// as a fixed effect and a random slope) share an index.
+func (src *rowSource) setBasis() {
+	src.bi = make([]int, len(src.cols))
+	src.basis = src.basis[:0]
+	for a := range src.cols {
+		src.bi[a] = -1
+		for u, f := range src.basis {
+			if src.cols[f].same(&src.cols[a]) {
+				src.bi[a] = u
+				break
+			}
+		}
+		if src.bi[a] < 0 {
+			src.bi[a] = len(src.basis)
+			src.basis = append(src.basis, a)
+		}
+	}
+}
+
+// same reports whether c and o make the same entry in every row: both
+// the constant 1, or both the same column (the same slice).
+func (c *rowCol) same(o *rowCol) bool {
+	switch {
+	case c.one || o.one:
+		return c.one && o.one
+	case c.num != nil && o.num != nil:
+		return len(c.num) == len(o.num) && (len(c.num) == 0 || &c.num[0] == &o.num[0])
+	}
+	return false
+}
+
+// fillBasis writes row r's distinct coordinates (the source's basis, then
+// y − yShift) into v: the entries fillRow would write, each once.
+func (d *design) fillBasis(r int, v []float64) {
+	src := d.src
+	k := int(src.order[r])
+	i := src.keep[k]
+	v = v[:len(src.basis)+1]
+	for u, a := range src.basis {
+		v[u] = src.cols[a].at(i, k)
+	}
+	v[len(src.basis)] = src.y[i] - d.yShift
 }
 
 // fillRow writes design row r, [z of every level, x, y − yShift], into v
