@@ -177,14 +177,7 @@ func parseNumber(b []byte, dec byte) (float64, error) {
 	if i < n || digits == 0 || digits > 15 { // an exponent, a bad cell, or a long number
 		return parseCounted(b, dec)
 	}
-	f := float64(mant)
-	if frac > 0 {
-		f /= pow10[frac]
-	}
-	if neg {
-		f = -f
-	}
-	return f, nil
+	return plainValue(mant, frac, neg), nil
 }
 
 // parseCounted is parseNumber counting significant digits (leading zeros
@@ -234,6 +227,13 @@ func parseCounted(b []byte, dec byte) (float64, error) {
 		}
 		return 0, classify(b, dec)
 	}
+	return plainValue(mant, frac, neg), nil
+}
+
+// plainValue is ±mant / 10^frac, correctly rounded for mant < 2⁵³ and
+// frac ≤ 22 (an exact integer divided by an exact power of ten: Clinger
+// 1990), the value of parseNumber's and parseCounted's plain numbers.
+func plainValue(mant uint64, frac int, neg bool) float64 {
 	f := float64(mant)
 	if frac > 0 {
 		f /= pow10[frac]
@@ -241,7 +241,7 @@ func parseCounted(b []byte, dec byte) (float64, error) {
 	if neg {
 		f = -f
 	}
-	return f, nil
+	return f
 }
 
 // parseSlow handles long mantissas and exponents through strconv.
