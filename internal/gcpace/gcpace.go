@@ -13,7 +13,8 @@
 //
 // Measured on `alliance lmm` with 100,000 rows (therapist/patient nested,
 // whole process, 2-CPU VM): one collection instead of four, 26.8 → 24.6 ms
-// median (GOGC=300); the 9.7 M-row fit keeps its 1.59 GB peak.
+// median (GOGC=300). Released adds a collection where a command drops a
+// large structure, so that its pages are reused (see there).
 package gcpace
 
 import (
