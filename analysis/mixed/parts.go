@@ -236,6 +236,10 @@ func (e *engine) gradientNodes(nodes [][]int32, sc *scratch, Zt []float64, gw *g
 	d := e.d
 	nl := len(d.levels)
 	for l := nl - 1; l >= 0; l-- {
+		if l == 0 && e.scalarChain() {
+			e.leafGradient1(nodes, sc, Zt, gw, grad)
+			break
+		}
 		lv := d.levels[l]
 		m, mp := e.mdim[l], e.mdim[l+1]
 		fs := e.stride(l)
