@@ -151,15 +151,26 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // digits is needed: the digits are read in one plain loop and only a longer
 // number is read again by parseCounted.
 func parseNumber(b []byte, dec byte) (float64, error) {
+	if v, ok := plainNumber(b, dec); ok {
+		return v, nil
+	}
+	return parseCounted(b, dec)
+}
+
+// plainNumber is parseNumber's plain loop: the value of b when it is an
+// optional sign and at most 15 digits with at most one separator dec among
+// them, and false for anything else (an exponent, a longer number, a bad
+// or empty cell), which parseCounted reads.
+func plainNumber(b []byte, dec byte) (float64, bool) {
 	i, n := 0, len(b)
 	if n == 0 {
-		return 0, numBad
+		return 0, false
 	}
 	neg := b[0] == '-'
 	if neg || b[0] == '+' {
 		i++
 	}
-	var mant uint64 // wraps harmlessly past 19 digits: those go to parseCounted
+	var mant uint64 // at most 15 digits are kept: more go to parseCounted
 	first := i
 	for ; i < n && b[i]-'0' < 10; i++ {
 		mant = mant*10 + uint64(b[i]-'0')
@@ -174,10 +185,10 @@ func parseNumber(b []byte, dec byte) (float64, error) {
 		frac = i - fs
 		digits += frac
 	}
-	if i < n || digits == 0 || digits > 15 { // an exponent, a bad cell, or a long number
-		return parseCounted(b, dec)
+	if i < n || digits == 0 || digits > 15 {
+		return 0, false
 	}
-	return plainValue(mant, frac, neg), nil
+	return plainValue(mant, frac, neg), true
 }
 
 // parseCounted is parseNumber counting significant digits (leading zeros

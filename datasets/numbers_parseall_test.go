@@ -22,29 +22,38 @@ func TestParseAllMatchesFloat(t *testing.T) {
 		{"x\n1\n2.5\nNA\n.\n\n-99\n-99.0\nabc\n1e3\n12345678901234567890\n\"3,5\"\n", ReadOptions{NA: []string{"-99"}}},
 		{"x;y\n1,5;a\n-99;b\nNA;c\n2,25;d\n1.5;e\n", ReadOptions{NA: []string{"-99"}}},
 		{"x\n7\n8\n9\n", ReadOptions{}},
+		// Cut by plainRows without numeric codes (parsePlainCells), in the
+		// first column (line starts) and the others (the previous field's
+		// ends), with text codes starting as numbers do, a decimal comma,
+		// and padded cells (trimmed: the general pass).
+		{"x,y,z\n1,+2,3\n-3.5,-,4\n+,.,5\nNA,,6\n1e3,12345678901234567890,7\nabc,1.,8\n.5,0001,9\n007,-0,10\n9x,n/a,99\n", ReadOptions{NA: []string{"n/a", "9x"}}},
+		{"x;y\n1,5;2\n-0,25;NA\n3.5;7,\n", ReadOptions{Decimal: ','}},
+		{"x,y\n 1,2\n3 , 4\n", ReadOptions{}},
 	} {
 		tb, err := ReadBytes("t.csv", []byte(tc.csv), tc.opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := tb.Col(0)
-		v := make([]float64, c.Len())
-		m, p := c.parseAll(v)
-		wm, wp := 0, 0
-		for i := range v {
-			x, miss, perr := c.Float(i)
-			if !(x == v[i] || math.IsNaN(x) && math.IsNaN(v[i])) {
-				t.Errorf("%q row %d: parseAll %v, Float %v", tc.csv, i, v[i], x)
-			}
-			if !miss {
-				wm++
-				if perr == nil {
-					wp++
+		for j := range tb.NumCols() {
+			c := tb.Col(j)
+			v := make([]float64, c.Len())
+			m, p := c.parseAll(v)
+			wm, wp := 0, 0
+			for i := range v {
+				x, miss, perr := c.Float(i)
+				if !(math.Float64bits(x) == math.Float64bits(v[i]) || math.IsNaN(x) && math.IsNaN(v[i])) {
+					t.Errorf("%q column %d row %d: parseAll %v, Float %v", tc.csv, j, i, v[i], x)
+				}
+				if !miss {
+					wm++
+					if perr == nil {
+						wp++
+					}
 				}
 			}
-		}
-		if m != wm || p != wp {
-			t.Errorf("%q: parseAll counts %d non-missing, %d numbers; Float %d, %d", tc.csv, m, p, wm, wp)
+			if m != wm || p != wp {
+				t.Errorf("%q column %d: parseAll counts %d non-missing, %d numbers; Float %d, %d", tc.csv, j, m, p, wm, wp)
+			}
 		}
 	}
 }

@@ -507,6 +507,9 @@ func (c *Column) parseAll(v []float64) (m, p int) {
 	if !typed {
 		cut = t.cells(c.j)
 	}
+	if !typed && t.lstart != nil && !cut.trim && len(t.na.nums) == 0 {
+		return t.parsePlainCells(v, cut)
+	}
 	for i := range v {
 		var miss bool
 		var perr error
@@ -518,6 +521,36 @@ func (c *Column) parseAll(v []float64) (m, p int) {
 		if !miss {
 			m++
 			if perr == nil {
+				p++
+			}
+		}
+	}
+	return m, p
+}
+
+// parsePlainCells is parseAll for the cells of a table cut by plainRows
+// without blanks to trim and without numeric missing-value codes: a cell
+// that is a plain number (plainNumber) and does not start as a missing-value
+// code may start is read straight from its offsets; any other goes through
+// textFloat. The values are textFloat's.
+func (t *Table) parsePlainCells(v []float64, cut cellCutter) (m, p int) {
+	dec := byte(t.Decimal)
+	buf, starts, end, off := cut.buf, cut.starts[:len(v)], cut.end[:len(v)], cut.off
+	for i := range v {
+		b := buf[starts[i]+off : end[i]]
+		if len(b) > 0 && !t.na.first[b[0]] {
+			if x, ok := plainNumber(b, dec); ok {
+				v[i] = x
+				m++
+				p++
+				continue
+			}
+		}
+		x, miss, err := t.textFloat(b)
+		v[i] = x
+		if !miss {
+			m++
+			if err == nil {
 				p++
 			}
 		}
