@@ -16,13 +16,23 @@ import (
 // same. The texts mix delimiters (space and tab included), blanks around
 // fields, blank and blank-looking lines, short and long rows, trailing
 // delimiters and a missing final line feed, in files of one part and of
-// several parallel parts.
+// several parallel parts; half of them without any blank, so that usual
+// lines take the whole-line path, some with hundreds of fields.
 func TestPlainRowsMatchesRecords(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	fieldChars := []string{"a", "b", "7", "3.5", "-1", "NA", " ", "\t", "", "xyz"}
-	for trial := range 400 {
+	for trial := range 800 {
 		delim := []string{",", ";", "\t", " ", "|"}[trial%5]
+		// Every other trial has no blank at all: its usual lines are stored
+		// at once (plainRows' whole-line path), the others field by field.
+		chars, blankish := fieldChars, " \t"
+		if trial%2 == 1 {
+			chars, blankish = fieldChars[:6], ""
+		}
 		ncol := 1 + rng.IntN(4)
+		if trial%10 == 9 {
+			ncol = 1 + rng.IntN(300) // lines of up to 300 fields (more than a buffer of boundaries for some)
+		}
 		var b strings.Builder
 		head := make([]string, ncol)
 		for k := range head {
@@ -30,7 +40,7 @@ func TestPlainRowsMatchesRecords(t *testing.T) {
 		}
 		b.WriteString(strings.Join(head, delim) + "\n")
 		lines := 1 + rng.IntN(40)
-		if trial%50 == 0 {
+		if trial%100 == 0 || trial%100 == 51 {
 			lines = 700000 // over a megabyte: several parts
 		}
 		for l := range lines {
@@ -39,7 +49,7 @@ func TestPlainRowsMatchesRecords(t *testing.T) {
 				b.WriteString("\n") // blank
 				continue
 			case 1:
-				b.WriteString(strings.Repeat(delim, rng.IntN(3)) + " \t\n") // blank-looking
+				b.WriteString(strings.Repeat(delim, rng.IntN(3)) + blankish + "\n") // blank-looking
 				continue
 			}
 			nf := ncol
@@ -49,7 +59,7 @@ func TestPlainRowsMatchesRecords(t *testing.T) {
 			fields := make([]string, max(nf, 1))
 			for k := range fields {
 				for range rng.IntN(3) {
-					fields[k] += fieldChars[rng.IntN(len(fieldChars))]
+					fields[k] += chars[rng.IntN(len(chars))]
 				}
 			}
 			row := strings.Join(fields, delim)
