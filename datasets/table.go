@@ -399,6 +399,7 @@ func (c *Column) Codes() (codes []int32, levels []string) {
 	}
 	var prev []byte
 	have := false
+	cur := int32(-1) // the code of prev
 	for i := range n {
 		var b []byte
 		if typed {
@@ -407,7 +408,7 @@ func (c *Column) Codes() (codes []int32, levels []string) {
 			b = cut.at(i)
 		}
 		if have && sameBytes(b, prev) {
-			codes[i] = codes[i-1]
+			codes[i] = cur
 			continue
 		}
 		if typed && c.Missing(i) || !typed && t.textMissing(b) {
@@ -421,7 +422,7 @@ func (c *Column) Codes() (codes []int32, levels []string) {
 			levels = append(levels, string(b))
 		}
 		codes[i] = k
-		prev, have = b, true
+		prev, have, cur = b, true, k
 	}
 	return codes, levels
 }
