@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+
+	"github.com/alliance-research/alliance/internal/parallel"
 )
 
 // DefaultMaxBytes is the byte bound of reading when ReadOptions.MaxBytes is
@@ -139,7 +142,10 @@ func readPath(path string, opt ReadOptions) ([]byte, error) {
 			return nil, tooLarge(path, max)
 		}
 	}
-	data, err := readBounded(path, f, max, size)
+	data, err := readParallel(f, size)
+	if data == nil && err == nil {
+		data, err = readBounded(path, f, max, size)
+	}
 	if err != nil {
 		if _, ok := err.(*InputError); ok {
 			return nil, err
@@ -147,4 +153,49 @@ func readPath(path string, opt ReadOptions) ([]byte, error) {
 		return nil, &InputError{Problems: []Problem{{File: path, Msg: "cannot read: " + describeOSError(err)}}, Total: 1}
 	}
 	return data, nil
+}
+
+// parallelRead is the least size of a regular file read in parallel pieces
+// by readParallel, and readPiece the bytes per piece beyond it.
+const (
+	parallelRead = 1 << 20
+	readPiece    = 1 << 19
+)
+
+// readParallel reads a regular file of size bytes (at least parallelRead;
+// it returns nil and no error for a smaller one) in up to GOMAXPROCS
+// pieces at once, so that the pages of the buffer are first touched (and
+// the text copied into them) on every processor instead of one. It returns
+// nil and no error, to be read as a stream by readBounded, when a piece
+// comes back short or the file has more than size bytes (it changed since
+// its size was taken), and the error of a failed read.
+func readParallel(f *os.File, size int64) ([]byte, error) {
+	k := min(int64(runtime.GOMAXPROCS(0)), size/readPiece)
+	if size < parallelRead || k < 2 || size > int64(^uint(0)>>1)-1 {
+		return nil, nil
+	}
+	buf := make([]byte, size+1)
+	errs := make([]error, k)
+	parallel.Each(int(k), int(k), func(_, i int) {
+		lo, hi := size*int64(i)/k, size*int64(i+1)/k
+		_, errs[i] = f.ReadAt(buf[lo:hi], lo)
+	})
+	for _, err := range errs {
+		switch {
+		case err == io.EOF: // the file shrank
+			return nil, rewind(f)
+		case err != nil:
+			return nil, err
+		}
+	}
+	if n, _ := f.ReadAt(buf[size:], size); n > 0 { // the file grew
+		return nil, rewind(f)
+	}
+	return buf[:size], zeroData(f.Name(), buf[:size], true)
+}
+
+// rewind puts f back at its start for readBounded.
+func rewind(f *os.File) error {
+	_, err := f.Seek(0, io.SeekStart)
+	return err
 }
