@@ -35,8 +35,7 @@ func TestReadParallel(t *testing.T) {
 		t.Cleanup(func() { f.Close() })
 		return f
 	}
-	got, err := readParallel(open(), int64(len(want)))
-	if err != nil || !bytes.Equal(got, want) {
+	if got, err := readParallel(open(), int64(len(want))); err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("readParallel: %d bytes, error %v; want the file's %d bytes", len(got), err, len(want))
 	}
 	for _, size := range []int64{int64(len(want)) - 1, int64(len(want)) + 1} {
@@ -44,8 +43,7 @@ func TestReadParallel(t *testing.T) {
 		if _, err := f.Seek(1000, io.SeekStart); err != nil {
 			t.Fatal(err)
 		}
-		got, err := readParallel(f, size)
-		if got != nil || err != nil {
+		if got, err := readParallel(f, size); got != nil || err != nil {
 			t.Errorf("size %d for %d bytes: %d bytes, error %v; want nil for the stream reader", size, len(want), len(got), err)
 		}
 		rest, err := readBounded(path, f, DefaultMaxBytes, size)
