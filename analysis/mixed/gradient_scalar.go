@@ -23,9 +23,9 @@ func (e *engine) scalarChain() bool {
 // (scalarChain), the calls of nodeGradient written out into one loop over
 // the nodes: the same operations in the same order, so the same sums to
 // the last bit. For node j with factor L, rows W below it (mr = m − 1) and
-// the parent's block Zp of the combined inverse,
+// the parent's block Zp of the combined inverse (nodeInverse1:
+// B = W/L, Z_R = −Zp B, z_hh = 1/L² − Bᵀ Z_R),
 //
-//	B = W/L,  Z_R = −Zp B,  z_hh = 1/L² − Bᵀ Z_R,
 //	∂d/∂θ_own += z_hh λ F₀₀ + Σ_r Z_R[r] U_r,   ∂d/∂θ_a += Z_R[a] (F_a0 λ),
 //
 // with U_r = λ_r F_r0 for the ancestors' rows r and F_r0 past them (the
@@ -50,7 +50,6 @@ func (e *engine) leafGradient1(nodes [][]int32, sc *scratch, Zt []float64, gw *g
 	}
 	lam := e.lam[0][0]
 	own := grad[lv.thetaOff]
-	B, ZR := sc.bw[:mr], sc.zrh[:mr]
 	Ls, Ws := e.fac[0].L, e.fac[0].W
 	for i, n := 0, e.visits(nodes, 0); i < n; i++ {
 		j := visit(nodes, 0, i)
@@ -62,24 +61,8 @@ func (e *engine) leafGradient1(nodes [][]int32, sc *scratch, Zt []float64, gw *g
 		Zp = Zp[:mr*mr]
 		F := e.S[j*m0*fs : (j+1)*m0*fs]
 		F = F[:mr*fs+1]
-		li := 1 / Ls[j]
-		W := Ws[j*mr : (j+1)*mr]
-		for r, w := range W {
-			B[r] = w * li
-		}
-		for r := range ZR {
-			zrow := Zp[r*mr : (r+1)*mr]
-			s := 0.0
-			for t, zv := range zrow {
-				s += zv * B[t]
-			}
-			ZR[r] = -s
-		}
-		zh := li * li
-		for r, b := range B {
-			zh -= b * ZR[r]
-		}
-		s := zh * (lam * F[0])
+		ZR, Zh := nodeInverse1(Ls[j], Ws[j*mr:(j+1)*mr], Zp, mr, sc)
+		s := Zh[0] * (lam * F[0])
 		for r := 0; r < mr; r++ {
 			f := F[(1+r)*fs]
 			if r < na {
