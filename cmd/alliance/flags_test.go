@@ -48,9 +48,29 @@ func TestAR1Switch(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "--ar1 --session session") {
 		t.Errorf("old form: exit %d %q", code, stderr)
 	}
+	// After a FILE, and written with "=", the old form is told the same.
+	csv := "patient,session,outcome\n1,1,3\n1,2,4\n2,1,5\n2,2,7\n"
+	_, stderr, code = runCLI(t, csv, "lmm", "-", "--formula", "outcome ~ session + (1 | patient)", "--ar1", "week")
+	if code != 2 || !strings.Contains(stderr, "--ar1 --session week") {
+		t.Errorf("old form after a FILE: exit %d %q", code, stderr)
+	}
+	_, stderr, code = runCLI(t, "", "lmm", "--formula", "outcome ~ session + (1 | patient)", "--ar1=week")
+	if code != 2 || !strings.Contains(stderr, "takes no value") || !strings.Contains(stderr, "--ar1 --session week") {
+		t.Errorf("--ar1=week: exit %d %q", code, stderr)
+	}
 	out, stderr, code := runCLI(t, "", "lmm", "--formula", "outcome ~ session + (1 | patient)", "--ar1", "--format", "json", "--quiet")
 	if code != 0 || !strings.Contains(out, `"ar1_phi"`) {
 		t.Errorf("--ar1: exit %d %s", code, stderr)
+	}
+}
+
+// --pairwise (emmeans' word) is --pairs.
+func TestPairwiseAlias(t *testing.T) {
+	args := []string{"lmm", "--formula", "outcome ~ factor(therapist) + session + (1 | patient)", "--emmeans", "therapist", "--format", "json", "--quiet"}
+	a, stderr, code := runCLI(t, "", append(args, "--pairs")...)
+	b, _, code2 := runCLI(t, "", append(args, "--pairwise")...)
+	if code != 0 || code2 != 0 || a != b || !strings.Contains(a, `"contrasts"`) {
+		t.Errorf("--pairs exit %d, --pairwise exit %d, same output %v: %s", code, code2, a == b, stderr)
 	}
 }
 

@@ -33,9 +33,14 @@ func newLmmCmd(e *env) *cobra.Command {
 		Long:    helpText("lmm", "long"),
 		Example: helpText("lmm", "example"),
 		Args: func(cmd *cobra.Command, args []string) error {
-			if n := len(args); lf.opt.TimeAR1 && n > 0 && !strings.ContainsAny(args[0], "./") {
-				if _, err := os.Stat(args[0]); err != nil || n > 1 {
-					return usagef("--ar1 is a switch: name the time column with --session (e.g. --ar1 --session %s)", args[0])
+			// The old form --ar1 COL leaves COL among the arguments: any
+			// of them that is no file and looks like no path (nor "-").
+			for _, a := range args {
+				if !lf.opt.TimeAR1 || a == "-" || strings.ContainsAny(a, "./") {
+					continue
+				}
+				if _, err := os.Stat(a); err != nil || len(args) > 1 {
+					return usagef("--ar1 is a switch: name the time column with --session (e.g. --ar1 --session %s)", a)
 				}
 			}
 			return cobra.MaximumNArgs(1)(cmd, args)
@@ -52,7 +57,7 @@ func newLmmCmd(e *env) *cobra.Command {
 	f := cmd.Flags()
 	lf.read.register(cmd, lmmDefaultDataset)
 	bindOptions(cmd, &lf.opt, workflow.LMMFields())
-	aliases(cmd)
+	aliases(cmd, map[string]string{"pairwise": "pairs"}) // emmeans' word for them
 	figureVar(cmd, &lf.plot, "plot", "write a caterpillar plot of the first random effect's BLUPs to `FILE` (.png, .svg, .pdf)")
 	f.BoolVar(&lf.rcode, "r-code", false, "also print the equivalent lme4/lmerTest (or nlme) code, so a reviewer can check the numbers")
 	lf.hints = optionFlags(cmd, map[string]string{"AR1": "--session", "NSim": "--confint boot, with --nsim", "EMMeans": "--emmeans TERM", "DDF": "--ddf satterthwaite, or leave out --ml / --ar1", "Group": "--cor-group"}, &lf.opt)
