@@ -42,25 +42,31 @@ func TestOneSpellingAndAliases(t *testing.T) {
 }
 
 // --ar1 is a switch in every command; lmm names the time column with
-// --session, and the old column form gets the new spelling.
+// --session, and its older spellings --ar1 COL and --ar1=COL (before or
+// after the FILE) are hidden aliases of --ar1 --session COL: the same
+// output. Two different time columns are refused, and so is a value given
+// to another switch.
 func TestAR1Switch(t *testing.T) {
-	_, stderr, code := runCLI(t, "", "lmm", "--formula", "outcome ~ session + (1 | patient)", "--ar1", "session")
-	if code != 2 || !strings.Contains(stderr, "--ar1 --session session") {
-		t.Errorf("old form: exit %d %q", code, stderr)
+	csv := "patient,session,outcome\n1,1,3\n1,2,4\n1,3,6\n2,1,5\n2,2,7\n2,3,6\n3,1,2\n3,2,2\n3,3,4\n"
+	form := []string{"--formula", "outcome ~ session + (1 | patient)", "--format", "json", "--quiet"}
+	want, werr, wcode := runCLI(t, csv, append([]string{"lmm", "-", "--ar1", "--session", "session"}, form...)...)
+	if wcode != 0 || !strings.Contains(want, `"ar1_phi"`) {
+		t.Fatalf("--ar1 --session: exit %d %s", wcode, werr)
 	}
-	// After a FILE, and written with "=", the old form is told the same.
-	csv := "patient,session,outcome\n1,1,3\n1,2,4\n2,1,5\n2,2,7\n"
-	_, stderr, code = runCLI(t, csv, "lmm", "-", "--formula", "outcome ~ session + (1 | patient)", "--ar1", "week")
-	if code != 2 || !strings.Contains(stderr, "--ar1 --session week") {
-		t.Errorf("old form after a FILE: exit %d %q", code, stderr)
+	for _, old := range [][]string{{"lmm", "-", "--ar1", "session"}, {"lmm", "--ar1", "session", "-"}, {"lmm", "-", "--ar1=session"}} {
+		got, stderr, code := runCLI(t, csv, append(old, form...)...)
+		if code != 0 || got != want {
+			t.Errorf("%v: exit %d, same output %v: %s", old, code, got == want, stderr)
+		}
 	}
-	_, stderr, code = runCLI(t, "", "lmm", "--formula", "outcome ~ session + (1 | patient)", "--ar1=week")
-	if code != 2 || !strings.Contains(stderr, "takes no value") || !strings.Contains(stderr, "--ar1 --session week") {
-		t.Errorf("--ar1=week: exit %d %q", code, stderr)
+	if _, stderr, code := runCLI(t, csv, append([]string{"lmm", "-", "--ar1", "week", "--session", "session"}, form...)...); code != 2 || !strings.Contains(stderr, "two time columns") {
+		t.Errorf("two time columns: exit %d %q", code, stderr)
 	}
-	out, stderr, code := runCLI(t, "", "lmm", "--formula", "outcome ~ session + (1 | patient)", "--ar1", "--format", "json", "--quiet")
-	if code != 0 || !strings.Contains(out, `"ar1_phi"`) {
-		t.Errorf("--ar1: exit %d %s", code, stderr)
+	if _, stderr, code := runCLI(t, csv, append([]string{"lmm", "-", "--ml=often"}, form...)...); code != 2 || !strings.Contains(stderr, "--ml is a switch and takes no value") {
+		t.Errorf("--ml=often: exit %d %q", code, stderr)
+	}
+	if out, stderr, code := runCLI(t, "", "lmm", "--formula", "outcome ~ session + (1 | patient)", "--ar1", "--format", "json", "--quiet"); code != 0 || !strings.Contains(out, `"ar1_phi"`) {
+		t.Errorf("--ar1 on the embedded data: exit %d %s", code, stderr)
 	}
 }
 

@@ -98,11 +98,7 @@ func newRootCmdFor(e *env, args []string) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		var iv *pflag.InvalidValueError
 		if errors.As(err, &iv) && iv.GetFlag().Value.Type() == "bool" {
-			msg := fmt.Sprintf("--%s is a switch and takes no value (given %q): write --%s alone", iv.GetFlag().Name, iv.GetValue(), iv.GetFlag().Name)
-			if iv.GetFlag().Name == "ar1" && c.Flags().Lookup("session") != nil {
-				msg += fmt.Sprintf(", and name the time column with --session (e.g. --ar1 --session %s)", iv.GetValue())
-			}
-			return usageError{fmt.Errorf("%s (see '%s --help')", msg, c.CommandPath())}
+			return usageError{fmt.Errorf("--%s is a switch and takes no value (given %q): write --%s alone (see '%s --help')", iv.GetFlag().Name, iv.GetValue(), iv.GetFlag().Name, c.CommandPath())}
 		}
 		return usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
