@@ -125,24 +125,10 @@ func newEngine(d *design) *engine {
 		buf := make([]float64, max(m0, nu))
 		for j := lo; j < hi; j++ {
 			clear(tri)
-			for r := d.start[j]; r < d.start[j+1]; r++ {
-				v := buf[:nu]
-				if d.rows != nil {
-					v = d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
-				} else {
-					d.fillBasis(r, v)
-				}
-				k := 0
-				for a, va := range v {
-					t := tri[k : k+a+1]
-					k += a + 1
-					if va == 0 {
-						continue
-					}
-					for b, vb := range v[:len(t)] {
-						t[b] += va * vb
-					}
-				}
+			if nu == 3 && d.rows == nil && d.src != nil {
+				sumRows3(d, j, buf[:3], tri)
+			} else {
+				sumRows(d, j, buf[:nu], tri)
 			}
 			S := e.S[j*m0*m0 : (j+1)*m0*m0]
 			for a := 0; a < m0; a++ {
@@ -159,6 +145,69 @@ func newEngine(d *design) *engine {
 	})
 	e.sumBases()
 	return e
+}
+
+// sumRows adds to tri (packed, tri[a(a+1)/2 + b] for b ≤ a) the
+// cross-products of node j's rows: the materialised ones, or each made as
+// it is summed (its distinct coordinates, fillBasis) in v.
+func sumRows(d *design, j int, v, tri []float64) {
+	m0 := d.m0
+	for r := d.start[j]; r < d.start[j+1]; r++ {
+		if d.rows != nil {
+			v = d.rows[r*m0 : (r+1)*m0 : (r+1)*m0]
+		} else {
+			d.fillBasis(r, v)
+		}
+		k := 0
+		for a, va := range v {
+			t := tri[k : k+a+1]
+			k += a + 1
+			if va == 0 {
+				continue
+			}
+			for b, vb := range v[:len(t)] {
+				t[b] += va * vb
+			}
+		}
+	}
+}
+
+// sumRows3 is newEngine's sum of node j's packed cross-products tri
+// (cleared) over its rows made as they are summed, for three distinct
+// coordinates (an intercept, one variable, y: the usual random intercept
+// or intercept and slope), written out: the same products added in the
+// same order, so the same sums to the last bit.
+func sumRows3(d *design, j int, v, tri []float64) {
+	var t0, t1, t2, t3, t4, t5 float64
+	src := d.src
+	// An intercept and a plain column (the usual) are read directly: the
+	// values rowCol.at gives them.
+	c0, c1 := &src.cols[src.basis[0]], &src.cols[src.basis[1]]
+	x := c1.num
+	plain := c0.one && !c1.one && x != nil
+	for r := d.start[j]; r < d.start[j+1]; r++ {
+		var v0, v1, v2 float64
+		if plain {
+			i := src.keep[src.order[r]]
+			v0, v1, v2 = 1, x[i], src.y[i]-d.yShift
+		} else {
+			d.fillBasis(r, v)
+			v0, v1, v2 = v[0], v[1], v[2]
+		}
+		if v0 != 0 {
+			t0 += v0 * v0
+		}
+		if v1 != 0 {
+			t1 += v1 * v0
+			t2 += v1 * v1
+		}
+		if v2 != 0 {
+			t3 += v2 * v0
+			t4 += v2 * v1
+			t5 += v2 * v2
+		}
+	}
+	tri[0], tri[1], tri[2], tri[3], tri[4], tri[5] = t0, t1, t2, t3, t4, t5
 }
 
 // crossX is XᵀX (p × p) from the finest nodes' cross-products.
