@@ -37,16 +37,14 @@ func (e *engine) leafGradient1(nodes [][]int32, sc *scratch, Zt []float64, gw *g
 	lv := d.levels[0]
 	m, mp := e.mdim[0], e.mdim[1]
 	mr := m - 1
-	na := nl - 1 // ancestors: rows 1..na of F, their θ at la and ka
+	na := nl - 1 // ancestors: rows 1..na of F, level a+1 each (θ la[a], ∂d/∂θ acc[a])
 	fs := e.stride(0)
 	m0 := d.m0
 	la := sc.lf[:na]
-	ka := make([]int, na)
 	acc := sc.u[:na]
 	for a := 0; a < na; a++ {
 		la[a] = e.lam[a+1][0]
-		ka[a] = d.levels[a+1].thetaOff
-		acc[a] = grad[ka[a]]
+		acc[a] = grad[d.levels[a+1].thetaOff]
 	}
 	lam := e.lam[0][0]
 	own := grad[lv.thetaOff]
@@ -83,6 +81,6 @@ func (e *engine) leafGradient1(nodes [][]int32, sc *scratch, Zt []float64, gw *g
 	}
 	grad[lv.thetaOff] = own
 	for a := 0; a < na; a++ {
-		grad[ka[a]] = acc[a]
+		grad[d.levels[a+1].thetaOff] = acc[a]
 	}
 }

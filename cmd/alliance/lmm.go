@@ -23,8 +23,10 @@ type lmmFlags struct {
 	plot  string
 	hints map[string]string // option → flag (optionFlags)
 	rcode bool
-	// ar1Col is the time column of the older spelling --ar1=COL.
+	// ar1Col is the time column of the older spelling --ar1=COL; args
+	// the arguments without the one of --ar1 COL (set by ar1Column).
 	ar1Col string
+	args   []string
 }
 
 // ar1Value is the --ar1 switch, which also takes the older spelling
@@ -86,17 +88,15 @@ func newLmmCmd(e *env) *cobra.Command {
 		Long:    helpText("lmm", "long"),
 		Example: helpText("lmm", "example"),
 		Args: func(cmd *cobra.Command, args []string) error {
-			rest, err := lf.ar1Column(cmd, args)
-			if err != nil {
+			var err error
+			if lf.args, err = lf.ar1Column(cmd, args); err != nil {
 				return err
 			}
-			return cobra.MaximumNArgs(1)(cmd, rest)
+			return cobra.MaximumNArgs(1)(cmd, lf.args)
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			args, err := lf.ar1Column(cmd, args)
-			if err != nil {
-				return err
-			}
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The arguments as Args left them (--ar1 COL's column taken out).
+			args := lf.args
 			if lf.opt.Formula == "" && lf.read.isExample(args) { // else refused by the workflow
 				var note workflow.Note
 				lf.opt, note = workflow.LMMExample(lf.opt)
